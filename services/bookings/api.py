@@ -1,0 +1,132 @@
+"""Internal HTTP API of bookings; the gateway exposes it as /api/v1/... ."""
+
+from datetime import datetime
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.bookings import catalogue, commands
+from services.bookings.domain import BookingRefused
+from services.bookings.store import Booking, Offering
+from shared.contracts.common import Group
+from shared.http import Caller, Problem
+from shared.service import Runtime
+
+
+class OfferingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    kind: str
+    title: str
+    audience: list[str]
+    profile: str | None
+    location: str
+    equipment: list[str]
+
+
+class SessionOut(BaseModel):
+    id: UUID
+    offering_id: str
+    starts_at: datetime
+    ends_at: datetime
+    room: str
+    capacity: int
+    seats_left: int
+
+
+class NewOffering(BaseModel):
+    id: str = Field(pattern=r"^[a-z0-9-]{3,80}$")
+    kind: str
+    title: str = Field(min_length=3, max_length=200)
+    audience: list[str] = Field(min_length=1)
+    profile: str | None = None
+    location: str = "Hotspot"
+    equipment: list[str] = []
+
+
+class NewSession(BaseModel):
+    starts_at: datetime
+    ends_at: datetime
+    room: str = Field(min_length=1, max_length=80)
+    instructor: str = Field(min_length=1, max_length=120)
+    capacity: int = Field(ge=1, le=1000)
+
+
+class NewBooking(BaseModel):
+    session_id: UUID
+    group: Group
+
+
+class BookingOut(BaseModel):
+    id: UUID
+    session_id: UUID
+    school_id: str
+    group: Group
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, b: Booking) -> "BookingOut":
+        return cls(id=b.id, session_id=b.session_id, school_id=b.school_id,
+                   group=Group(name=b.group_name, level=b.level, year=b.year, students=b.students),
+                   status=b.status, created_at=b.created_at, updated_at=b.updated_at)
+
+
+def _session_out(s) -> SessionOut:
+    return SessionOut(id=s.id, offering_id=s.offering_id, starts_at=s.starts_at, ends_at=s.ends_at,
+                      room=s.room, capacity=s.capacity, seats_left=s.capacity - s.seats_taken)
+
+
+def caller(request: Request) -> Caller:
+    return Caller.from_request(request)
+
+
+def routes(rt: Runtime) -> APIRouter:
+    router = APIRouter()
+
+    async def refusal(call):
+        try:
+            return await call
+        except BookingRefused as exc:
+            raise Problem(exc.status, "Booking refused" if exc.status == 409 else "Not possible",
+                          exc.reason) from exc
+
+    @router.get("/offerings", response_model=list[OfferingOut])
+    async def offerings(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+                        _: Caller = Depends(caller)):
+        return await catalogue.list_offerings(rt, limit, offset)
+
+    @router.post("/offerings", status_code=201, response_model=OfferingOut)
+    async def new_offering(body: NewOffering, who: Caller = Depends(caller)):
+        offering = Offering(**body.model_dump())
+        await refusal(catalogue.publish_offering(rt, who, offering, []))
+        return offering
+
+    @router.get("/offerings/{offering_id}/sessions", response_model=list[SessionOut])
+    async def sessions(offering_id: str, _: Caller = Depends(caller)):
+        return [_session_out(s) for s in await refusal(catalogue.sessions_of(rt, offering_id))]
+
+    @router.post("/offerings/{offering_id}/sessions", status_code=201, response_model=SessionOut)
+    async def plan(offering_id: str, body: NewSession, who: Caller = Depends(caller)):
+        session = await refusal(catalogue.plan_session(rt, who, offering_id, **body.model_dump()))
+        return _session_out(session)
+
+    @router.post("/bookings", status_code=201, response_model=BookingOut)
+    async def book(body: NewBooking, who: Caller = Depends(caller)):
+        return BookingOut.of(await refusal(commands.book(rt, who, body.session_id, body.group)))
+
+    @router.get("/bookings/{booking_id}", response_model=BookingOut)
+    async def get_booking(booking_id: UUID, who: Caller = Depends(caller)):
+        return BookingOut.of(await refusal(commands.get_visible(rt, who, booking_id)))
+
+    @router.post("/bookings/{booking_id}/cancel", response_model=BookingOut)
+    async def cancel(booking_id: UUID, who: Caller = Depends(caller)):
+        return BookingOut.of(await refusal(commands.cancel(rt, who, booking_id)))
+
+    @router.post("/bookings/{booking_id}/complete", response_model=BookingOut)
+    async def complete(booking_id: UUID, who: Caller = Depends(caller)):
+        return BookingOut.of(await refusal(commands.complete(rt, who, booking_id)))
+
+    return router

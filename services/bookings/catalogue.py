@@ -1,0 +1,60 @@
+"""The hotspot's offer: offerings and their sessions, kept by the backoffice."""
+
+from datetime import datetime
+from uuid import uuid4
+
+from sqlalchemy import select
+
+from services.bookings import domain
+from services.bookings.domain import BookingRefused
+from services.bookings.store import Offering, Session
+from shared.contracts.bookings import OfferingPublishedV1
+from shared.http import Caller
+from shared.service import Runtime
+
+
+async def list_offerings(rt: Runtime, limit: int, offset: int) -> list[Offering]:
+    async with rt.db.sessions() as tx:
+        rows = await tx.scalars(select(Offering).order_by(Offering.id).limit(limit).offset(offset))
+        return list(rows)
+
+
+async def sessions_of(rt: Runtime, offering_id: str) -> list[Session]:
+    async with rt.db.sessions() as tx:
+        if await tx.get(Offering, offering_id) is None:
+            raise BookingRefused("no such offering", 404)
+        rows = await tx.scalars(
+            select(Session).where(Session.offering_id == offering_id).order_by(Session.starts_at)
+        )
+        return list(rows)
+
+
+async def publish_offering(rt: Runtime, caller: Caller | None, offering: Offering,
+                           sessions: list[Session]) -> None:
+    """Add an offering with its sessions (the demo data goes the same way, caller None)."""
+    if caller is not None:
+        caller.require(domain.BACKOFFICE)
+    async with rt.db.transaction() as tx:
+        if await tx.get(Offering, offering.id) is not None:
+            raise BookingRefused(f"offering {offering.id} exists already")
+        tx.add(offering)
+        tx.add_all(sessions)
+        await rt.outbox.stage(tx, OfferingPublishedV1(
+            offering_id=offering.id, kind=offering.kind, title=offering.title,
+            audience=offering.audience, sessions=len(sessions),
+        ))
+
+
+async def plan_session(rt: Runtime, caller: Caller, offering_id: str, starts_at: datetime,
+                       ends_at: datetime, room: str, instructor: str, capacity: int) -> Session:
+    caller.require(domain.BACKOFFICE)
+    if ends_at <= starts_at:
+        raise BookingRefused("a session must end after it starts", 422)
+    async with rt.db.transaction() as tx:
+        if await tx.get(Offering, offering_id) is None:
+            raise BookingRefused("no such offering", 404)
+        session = Session(id=uuid4(), offering_id=offering_id, starts_at=starts_at,
+                          ends_at=ends_at, room=room, instructor=instructor,
+                          capacity=capacity, seats_taken=0)
+        tx.add(session)
+    return session

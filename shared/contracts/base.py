@@ -1,0 +1,69 @@
+"""Base of every contract, the registry of event types and upcasting of old versions.
+
+An event type is `nl.tisfortech.<service>.<aggregate>.<past-tense-verb>.v<N>`. A change
+that breaks an old reader gets a new version; an upcaster registered beside the model
+turns the old payload into the current one when read, so handlers see one shape.
+"""
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+_REGISTRY: dict[str, type["IntegrationEvent"]] = {}
+_UPCASTERS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
+
+
+class UnknownEventType(ValueError):
+    pass
+
+
+class IntegrationEvent(BaseModel):
+    """A fact one service tells the others. Subclasses set `event_type` and `topic`."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_type: ClassVar[str]
+    topic: ClassVar[str]
+    # The field holding the aggregate id: the Kafka key, so one aggregate stays in order.
+    key_field: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "event_type" in cls.__dict__:
+            if cls.event_type in _REGISTRY:
+                raise TypeError(f"event type registered twice: {cls.event_type}")
+            _REGISTRY[cls.event_type] = cls
+
+    def key(self) -> str:
+        return str(getattr(self, self.key_field))
+
+    def subject(self) -> str:
+        return self.key()
+
+
+def upcaster(old_type: str, new_type: str):
+    """Register `fn(old_payload) -> payload of new_type` for reading old versions."""
+
+    def register(fn: Callable[[dict[str, Any]], dict[str, Any]]):
+        _UPCASTERS[old_type] = (new_type, fn)
+        return fn
+
+    return register
+
+
+def parse_event(event_type: str, payload: dict[str, Any]) -> IntegrationEvent:
+    """Validate a payload as its (upcast) current contract."""
+    seen = set()
+    while event_type in _UPCASTERS and event_type not in seen:
+        seen.add(event_type)
+        event_type, fn = _UPCASTERS[event_type][0], _UPCASTERS[event_type][1]
+        payload = fn(payload)
+    model = _REGISTRY.get(event_type)
+    if model is None:
+        raise UnknownEventType(f"unknown event type {event_type!r}")
+    return model.model_validate(payload)
+
+
+def registered_types() -> dict[str, type[IntegrationEvent]]:
+    return dict(_REGISTRY)

@@ -1,0 +1,122 @@
+"""HTTP pieces every service uses: problem details (RFC 9457), request ids, metrics, health.
+
+Services sit behind the gateway, which authenticates the caller and passes who it is in
+`X-TFT-*` headers; `Caller` reads them. Services are not reachable from outside.
+"""
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from uuid import uuid4
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from structlog.contextvars import bound_contextvars
+
+from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
+from shared.observability.metrics import Metrics
+
+PROBLEM_JSON = "application/problem+json"
+REQUEST_ID_HEADER = "X-Request-ID"
+CORRELATION_ID_HEADER = "X-Correlation-ID"
+
+
+class Problem(Exception):
+    """An error a client can act on: becomes a problem-details response."""
+
+    def __init__(self, status: int, title: str, detail: str = "", **extra: Any) -> None:
+        super().__init__(detail or title)
+        self.status, self.title, self.detail, self.extra = status, title, detail, extra
+
+
+def problem_response(status: int, title: str, detail: str = "", **extra: Any) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, **extra}
+    if detail:
+        body["detail"] = detail
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+@dataclass(frozen=True)
+class Caller:
+    actor: str
+    role: str
+    organisation: str
+
+    @classmethod
+    def from_request(cls, request: Request) -> "Caller":
+        headers = request.headers
+        role = headers.get("X-TFT-Role")
+        if not role:
+            raise Problem(401, "Unauthenticated", "no caller identity on the request")
+        return cls(
+            actor=headers.get("X-TFT-Actor", "unknown"),
+            role=role,
+            organisation=headers.get("X-TFT-Organisation", ""),
+        )
+
+    def require(self, *roles: str) -> None:
+        if self.role not in roles:
+            raise Problem(403, "Forbidden", f"role {self.role!r} may not do this")
+
+
+def install_http(app: FastAPI, metrics: Metrics, ready: Callable[[], Awaitable[None]]) -> None:
+    """Problem handlers, request-id/metrics middleware, /healthz, /readyz and /metrics."""
+    _install_problem_handlers(app)
+
+    @app.middleware("http")
+    async def observe(request: Request, call_next):
+        request_id = request.headers.get(REQUEST_ID_HEADER) or str(uuid4())
+        correlation_id = request.headers.get(CORRELATION_ID_HEADER) or request_id
+        started = time.perf_counter()
+        with bound_contextvars(**{REQUEST_ID: request_id, CORRELATION_ID: correlation_id}):
+            response = await call_next(request)
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        metrics.http_requests.labels(request.method, route, str(response.status_code)).inc()
+        metrics.http_latency.labels(request.method, route).observe(time.perf_counter() - started)
+        response.headers[REQUEST_ID_HEADER] = request_id
+        return response
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> Response:
+        try:
+            await ready()
+        except Exception as exc:
+            log.warning("not ready", error=repr(exc))
+            return problem_response(503, "Not ready", str(exc))
+        return JSONResponse({"status": "ready"})
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics_endpoint() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def on_problem(_request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(exc.status, exc.title, exc.detail, **exc.extra)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem_response(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"]}
+            for e in exc.errors()
+        ]
+        return problem_response(422, "Invalid request", "the request has invalid fields",
+                                errors=errors)
+
+    @app.exception_handler(Exception)
+    async def on_crash(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", error=repr(exc))
+        return problem_response(500, "Internal error", "the service could not handle this")

@@ -1,0 +1,227 @@
+"""Idempotent consumers: the effect and the event id are committed in one transaction.
+
+A batch from Kafka is first applied in one transaction (the fast path). If any message in
+it fails, the batch is rolled back and applied one message at a time: a message that keeps
+failing goes, after bounded retries with backoff, to `<topic>.dlt` with the reason in its
+headers, and the consumer carries on. A message that cannot be decoded goes there at once.
+Offsets are committed only after all of that (FastStream's ack policy is MANUAL), so a
+crash redelivers, and the inbox turns the redelivery into a no-op.
+Store or broker outages are not the message's fault: those are retried until they pass.
+"""
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaProducer, ConsumerRecord
+from aiokafka.errors import KafkaError
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaMessage
+from pydantic import ValidationError
+from sqlalchemy import Table, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
+from structlog.contextvars import bound_contextvars
+
+from shared.contracts.base import IntegrationEvent, UnknownEventType, parse_event
+from shared.contracts.topics import dead_letter_topic
+from shared.messaging.envelope import Envelope, EnvelopeError
+from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
+from shared.observability.metrics import Metrics
+from shared.store.db import Database
+
+Handler = Callable[[AsyncSession, IntegrationEvent, Envelope], Awaitable[None]]
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Errors of the environment, not of the message: wait and retry, never dead-letter."""
+    if isinstance(exc, OperationalError | InterfaceError | ConnectionError | TimeoutError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, KafkaError)
+
+
+class PoisonMessage(Exception):
+    """A message that can never be applied (bad envelope, bad payload, unknown type)."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    record: ConsumerRecord
+    envelope: Envelope
+    event: IntegrationEvent
+
+
+class EventConsumer:
+    """One consumer group: applies the events it has handlers for, skips the rest."""
+
+    def __init__(
+        self,
+        name: str,
+        topics: Sequence[str],
+        handlers: dict[type[IntegrationEvent], Handler],
+        db: Database,
+        inbox: Table,
+        metrics: Metrics,
+        dlt_producer: Callable[[], Awaitable[AIOKafkaProducer]],
+        max_attempts: int = 3,
+        backoff_seconds: float = 0.2,
+    ) -> None:
+        self.name = name
+        self.topics = list(topics)
+        self.handlers = {model.event_type: handler for model, handler in handlers.items()}
+        self.db = db
+        self.inbox = inbox
+        self.metrics = metrics
+        self.dlt_producer = dlt_producer
+        self.max_attempts = max_attempts
+        self.backoff_seconds = backoff_seconds
+
+    def subscribe(self, broker: KafkaBroker, batch_size: int = 500) -> None:
+        @broker.subscriber(
+            *self.topics,
+            group_id=self.name,
+            batch=True,
+            max_records=batch_size,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.MANUAL,
+            title=f"{self.name}",
+        )
+        async def on_batch(message: KafkaMessage) -> None:
+            records = message.raw_message
+            await self.process(records if isinstance(records, tuple) else (records,))
+            await message.ack()
+
+    async def process(self, records: Sequence[ConsumerRecord]) -> None:
+        deliveries = []
+        for record in records:
+            try:
+                delivery = self.decode(record)
+            except PoisonMessage as exc:
+                await self.dead_letter(record, exc, attempts=1)
+                continue
+            if delivery is not None:
+                deliveries.append(delivery)
+        if not deliveries:
+            return
+        try:
+            await self._apply_all(deliveries)
+        except Exception as exc:
+            log.warning("batch failed, applying one by one", consumer=self.name, error=repr(exc))
+            for delivery in deliveries:
+                await self._apply_one_with_retries(delivery)
+
+    def decode(self, record: ConsumerRecord) -> Delivery | None:
+        try:
+            envelope = Envelope.from_headers(record.headers)
+        except EnvelopeError as exc:
+            raise PoisonMessage(str(exc)) from exc
+        if envelope.type not in self.handlers:
+            try:
+                parse_event(envelope.type, {})
+            except UnknownEventType as exc:
+                raise PoisonMessage(str(exc)) from exc
+            except ValidationError:
+                pass  # a known type this consumer does not care about
+            return None
+        try:
+            event = parse_event(envelope.type, json.loads(record.value or b""))
+        except (ValueError, ValidationError) as exc:
+            raise PoisonMessage(f"invalid payload for {envelope.type}: {exc}") from exc
+        return Delivery(record, envelope, event)
+
+    async def _apply_all(self, deliveries: list[Delivery]) -> None:
+        async with self.db.transaction() as session:
+            seen = await self._already_applied(session, [d.envelope.id for d in deliveries])
+            for delivery in deliveries:
+                if delivery.envelope.id in seen:
+                    self.metrics.duplicates.labels(self.name).inc()
+                    continue
+                seen.add(delivery.envelope.id)
+                await self._apply(session, delivery)
+
+    async def _apply_one_with_retries(self, delivery: Delivery) -> None:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                async with self.db.transaction() as session:
+                    if await self._already_applied(session, [delivery.envelope.id]):
+                        self.metrics.duplicates.labels(self.name).inc()
+                        return
+                    await self._apply(session, delivery)
+                return
+            except Exception as exc:
+                if is_transient(exc):
+                    await self._wait_out_outage(exc, attempt)
+                    continue
+                if isinstance(exc, IntegrityError) and await self._is_applied(delivery.envelope.id):
+                    return  # another instance applied it concurrently
+                if attempt >= self.max_attempts:
+                    await self.dead_letter(delivery.record, exc, attempt)
+                    return
+                log.warning("event failed, retrying", consumer=self.name, error=repr(exc),
+                            attempt=attempt)
+            await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
+
+    async def _wait_out_outage(self, exc: Exception, attempt: int) -> None:
+        log.warning("store unavailable, retrying", consumer=self.name, error=repr(exc))
+        await asyncio.sleep(min(10.0, self.backoff_seconds * 2 ** min(attempt, 6)))
+
+    async def _apply(self, session: AsyncSession, delivery: Delivery) -> None:
+        envelope = delivery.envelope
+        await session.execute(
+            self.inbox.insert().values(
+                consumer=self.name,
+                event_id=envelope.id,
+                event_type=envelope.type,
+                processed_at=datetime.now(UTC),
+            )
+        )
+        context = {CORRELATION_ID: envelope.correlation_id, "event_id": envelope.id}
+        if envelope.request_id:
+            context[REQUEST_ID] = envelope.request_id
+        with bound_contextvars(**context):
+            await self.handlers[envelope.type](session, delivery.event, envelope)
+            log.info("event applied", consumer=self.name, event_type=envelope.type)
+        self.metrics.consumed.labels(self.name, envelope.type).inc()
+
+    async def _already_applied(self, session: AsyncSession, event_ids: list[str]) -> set[str]:
+        c = self.inbox.c
+        rows = await session.execute(
+            select(c.event_id).where(c.consumer == self.name, c.event_id.in_(event_ids))
+        )
+        return set(rows.scalars())
+
+    async def _is_applied(self, event_id: str) -> bool:
+        async with self.db.sessions() as session:
+            return bool(await self._already_applied(session, [event_id]))
+
+    async def dead_letter(self, record: ConsumerRecord, error: Exception, attempts: int) -> None:
+        reason = str(error) or repr(error)
+        headers = list(record.headers or ()) + [
+            ("dlt_reason", reason[:2000].encode()),
+            ("dlt_error_type", type(error).__name__.encode()),
+            ("dlt_consumer", self.name.encode()),
+            ("dlt_attempts", str(attempts).encode()),
+            ("dlt_original_topic", record.topic.encode()),
+            ("dlt_original_partition", str(record.partition).encode()),
+            ("dlt_original_offset", str(record.offset).encode()),
+        ]
+        topic = dead_letter_topic(record.topic)
+        while True:  # the message must land somewhere before its offset is committed
+            try:
+                producer = await self.dlt_producer()
+                await producer.send_and_wait(
+                    topic, value=record.value, key=record.key, headers=headers
+                )
+                break
+            except KafkaError as exc:
+                log.warning("dead-letter publish failed, retrying", error=repr(exc))
+                await asyncio.sleep(1.0)
+        self.metrics.dead_letters.labels(record.topic).inc()
+        log.error("message dead-lettered", consumer=self.name, topic=record.topic,
+                  offset=record.offset, reason=reason[:500])

@@ -1,0 +1,58 @@
+"""Consumer lag per group and topic, read from the broker every few seconds for /metrics."""
+
+import asyncio
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from shared.observability.logging import log
+from shared.observability.metrics import Metrics
+
+
+class LagMonitor:
+    def __init__(self, bootstrap: str, groups: dict[str, list[str]], metrics: Metrics,
+                 interval_seconds: float = 15.0) -> None:
+        self.bootstrap = bootstrap
+        self.groups = groups
+        self.metrics = metrics
+        self.interval = interval_seconds
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.measure()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a broker outage must not stop the service
+                log.info("lag measurement skipped", error=repr(exc))
+            await asyncio.sleep(self.interval)
+
+    async def measure(self) -> dict[tuple[str, str], int]:
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        reader = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
+        await admin.start()
+        await reader.start()
+        try:
+            return {
+                key: lag
+                for group, topics in self.groups.items()
+                for key, lag in (await self._group_lag(admin, reader, group, topics)).items()
+            }
+        finally:
+            await reader.stop()
+            await admin.close()
+
+    async def _group_lag(self, admin, reader, group: str, topics: list[str]):
+        committed = await admin.list_consumer_group_offsets(group)
+        partitions = [
+            TopicPartition(t, p) for t in topics for p in (reader.partitions_for_topic(t) or ())
+        ]
+        ends = await reader.end_offsets(partitions) if partitions else {}
+        lags: dict[tuple[str, str], int] = {}
+        for tp, end in ends.items():
+            meta = committed.get(tp)
+            done = meta.offset if meta is not None and meta.offset >= 0 else 0
+            lags[(group, tp.topic)] = lags.get((group, tp.topic), 0) + max(0, end - done)
+        for (g, topic), lag in lags.items():
+            self.metrics.consumer_lag.labels(g, topic).set(lag)
+        return lags

@@ -1,0 +1,197 @@
+"""Wiring every service shares: one place builds the store, broker, relay and HTTP app.
+
+A service describes itself with a `ServiceSpec` (tables, routes, consumers, demo data) and
+gets `python -m services.<name> migrate|serve` from `main`. Nothing connects at import time.
+"""
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+
+import uvicorn
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, FastAPI
+from faststream.kafka import KafkaBroker
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from sqlalchemy import MetaData
+
+from shared.contracts.base import IntegrationEvent
+from shared.messaging.inbox import EventConsumer, Handler
+from shared.messaging.lag import LagMonitor
+from shared.messaging.outbox import Outbox, OutboxRelay, idempotent_producer
+from shared.messaging.tables import MessagingTables
+from shared.observability.logging import configure_logging, log
+from shared.observability.metrics import Metrics
+from shared.settings import ServiceSettings
+from shared.store.db import Database, create_engine
+from shared.store.migrations import upgrade
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """A consumer group: `handlers(runtime)` maps each contract it applies to its handler."""
+
+    name: str
+    topics: Sequence[str]
+    handlers: Callable[["Runtime"], dict[type[IntegrationEvent], Handler]]
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    title: str
+    metadata: MetaData | None
+    messaging: MessagingTables | None
+    routes: Callable[["Runtime"], APIRouter]
+    consumers: Sequence[ConsumerSpec] = ()
+    seed: Callable[["Runtime"], Awaitable[None]] | None = None
+    settings: type[ServiceSettings] = ServiceSettings
+    extra_tasks: Sequence[Callable[["Runtime"], Awaitable[None]]] = field(default_factory=tuple)
+
+
+class Runtime:
+    """The running parts of one service process."""
+
+    def __init__(self, spec: ServiceSpec, settings: ServiceSettings) -> None:
+        self.spec = spec
+        self.settings = settings
+        self.metrics = Metrics()
+        self.db = Database(create_engine(settings.resolved_database_url()))
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap,
+            client_id=f"tft-{spec.name}",
+            middlewares=[KafkaPrometheusMiddleware(registry=self.metrics.registry,
+                                                   app_name=spec.name)],
+        )
+        self.outbox: Outbox | None = None
+        self.relay: OutboxRelay | None = None
+        if spec.messaging is not None:
+            self.outbox = Outbox(spec.messaging.outbox, source=f"/tft/{spec.name}")
+            self.relay = OutboxRelay(
+                self.db, spec.messaging.outbox, self._producer, self.metrics,
+                batch_size=settings.outbox_batch_size, poll_seconds=settings.outbox_poll_seconds,
+            )
+            self.db.on_commit(self.relay.wake)
+        self.consumers = [self._consumer(c) for c in spec.consumers]
+        self._dlt: AIOKafkaProducer | None = None
+        self._tasks: list[asyncio.Task] = []
+        self.broker_started = asyncio.Event()
+
+    def _producer(self) -> AIOKafkaProducer:
+        return idempotent_producer(self.settings.kafka_bootstrap, f"tft-{self.spec.name}-relay")
+
+    def _consumer(self, spec: ConsumerSpec) -> EventConsumer:
+        assert self.spec.messaging is not None, "a consuming service needs the inbox table"
+        consumer = EventConsumer(
+            name=spec.name,
+            topics=spec.topics,
+            handlers=spec.handlers(self),
+            db=self.db,
+            inbox=self.spec.messaging.inbox,
+            metrics=self.metrics,
+            dlt_producer=self._dead_letter_producer,
+            max_attempts=self.settings.consumer_max_attempts,
+            backoff_seconds=self.settings.consumer_retry_backoff_seconds,
+        )
+        consumer.subscribe(self.broker, batch_size=self.settings.consumer_batch_size)
+        return consumer
+
+    async def _dead_letter_producer(self) -> AIOKafkaProducer:
+        if self._dlt is None:
+            producer = self._producer()
+            await producer.start()
+            self._dlt = producer
+        return self._dlt
+
+    async def start(self) -> None:
+        if self.settings.demo and self.spec.seed is not None:
+            await self.spec.seed(self)
+        self._spawn(self._start_broker())
+        if self.relay is not None and self.settings.outbox_relay:
+            self._spawn(self.relay.run())
+        if self.consumers:
+            groups = {c.name: c.topics for c in self.consumers}
+            self._spawn(LagMonitor(self.settings.kafka_bootstrap, groups, self.metrics).run())
+        for task in self.spec.extra_tasks:
+            self._spawn(task(self))
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        self._tasks.append(asyncio.ensure_future(coro))
+
+    async def _start_broker(self) -> None:
+        """Consumers start when Kafka is there; HTTP and the outbox work without it."""
+        if not self.consumers:
+            self.broker_started.set()
+            return
+        attempt = 0
+        while True:
+            try:
+                await self.broker.start()
+                self.broker_started.set()
+                log.info("consumers started", groups=[c.name for c in self.consumers])
+                return
+            except Exception as exc:
+                attempt += 1
+                log.warning("kafka unavailable, retrying", error=repr(exc), attempt=attempt)
+                with suppress(Exception):
+                    await self.broker.stop()
+                await asyncio.sleep(min(10.0, 0.5 * attempt))
+
+    async def ready(self) -> None:
+        await self.db.ping()
+        if not self.broker_started.is_set():
+            raise RuntimeError("consumers not connected to Kafka yet")
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with suppress(BaseException):
+                await task
+        with suppress(Exception):
+            await self.broker.stop()
+        if self.relay is not None:
+            await self.relay.close()
+        if self._dlt is not None:
+            with suppress(Exception):
+                await self._dlt.stop()
+        await self.db.dispose()
+
+
+def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:
+    from shared.http import install_http
+
+    settings = settings or spec.settings(service=spec.name)
+    configure_logging(spec.name, settings.log_level)
+    runtime = Runtime(spec, settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        await runtime.start()
+        log.info("service started", port=settings.http_port)
+        yield
+        await runtime.stop()
+
+    app = FastAPI(title=spec.title, lifespan=lifespan)
+    app.state.runtime = runtime
+    install_http(app, runtime.metrics, runtime.ready)
+    app.include_router(spec.routes(runtime))
+    return app
+
+
+def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog=f"python -m services.{spec.name}")
+    parser.add_argument("command", choices=["migrate", "serve"],
+                        help="migrate: upgrade the store to the newest schema; serve: run")
+    args = parser.parse_args(argv)
+    settings = spec.settings(service=spec.name)
+    if args.command == "migrate":
+        configure_logging(spec.name, settings.log_level)
+        upgrade(spec.name, settings.resolved_database_url())
+        log.info("store migrated")
+        return
+    app = create_app(spec, settings)
+    uvicorn.run(app, host=settings.http_host, port=settings.http_port,
+                log_config=None, access_log=False, timeout_graceful_shutdown=10)

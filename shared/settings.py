@@ -1,0 +1,38 @@
+"""Settings every service reads from the environment (prefix `TFT_`), with local defaults."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ServiceSettings(BaseSettings):
+    """Common settings; a service subclasses it for its own extras."""
+
+    model_config = SettingsConfigDict(env_prefix="TFT_", extra="ignore")
+
+    service: str = "unnamed"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8100
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    database_url: str = ""
+    demo: bool = False
+    log_level: str = "INFO"
+    # Relay and consumer tuning. Disabling the relay leaves events in the outbox (another
+    # process may relay them); it never drops them.
+    outbox_relay: bool = True
+    outbox_batch_size: int = Field(default=500, ge=1)
+    outbox_poll_seconds: float = Field(default=0.5, gt=0)
+    consumer_batch_size: int = Field(default=500, ge=1)
+    consumer_max_attempts: int = Field(default=3, ge=1)
+    consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
+
+    def resolved_database_url(self) -> str:
+        """The configured URL, or a SQLite file per service under var/ for the local run."""
+        if self.database_url:
+            return self.database_url
+        var = REPO_ROOT / "var"
+        var.mkdir(exist_ok=True)
+        return f"sqlite+aiosqlite:///{var / self.service}.db"

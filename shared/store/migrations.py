@@ -1,0 +1,68 @@
+"""Alembic per service: every service's `migrations/env.py` calls `run_env` with its metadata.
+
+    python -m services.<name> migrate          upgrade the service's store to head
+    python -m shared.store.migrations <name> "message"   autogenerate a revision (dev)
+"""
+
+import asyncio
+import sys
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import create_async_engine
+
+SERVICES_DIR = Path(__file__).resolve().parents[2] / "services"
+
+
+def alembic_config(service: str, database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(SERVICES_DIR / service / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url)
+    return config
+
+
+def upgrade(service: str, database_url: str) -> None:
+    command.upgrade(alembic_config(service, database_url), "head")
+
+
+def run_env(target_metadata: MetaData) -> None:
+    """Body of a service's env.py: run the migrations online over an async engine."""
+    from alembic import context
+
+    url = context.config.get_main_option("sqlalchemy.url")
+
+    def migrate(connection) -> None:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run() -> None:
+        engine = create_async_engine(url)
+        async with engine.begin() as connection:
+            await connection.run_sync(migrate)
+        await engine.dispose()
+
+    asyncio.run(run())
+
+
+def main(argv: list[str]) -> None:
+    service, message = argv[0], argv[1]
+    scratch = Path("/tmp") / f"tft-autogen-{service}.db"
+    scratch.unlink(missing_ok=True)
+    url = f"sqlite+aiosqlite:///{scratch}"
+    config = alembic_config(service, url)
+    command.upgrade(config, "head")
+    versions = SERVICES_DIR / service / "migrations" / "versions"
+    number = len(list(versions.glob("[0-9][0-9][0-9][0-9]_*.py"))) + 1
+    command.revision(config, message=message, autogenerate=True, rev_id=f"{number:04d}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -5,6 +5,7 @@
 """
 
 import asyncio
+import shutil
 import sys
 from pathlib import Path
 
@@ -61,7 +62,13 @@ def main(argv: list[str]) -> None:
     command.upgrade(config, "head")
     versions = SERVICES_DIR / service / "migrations" / "versions"
     number = len(list(versions.glob("[0-9][0-9][0-9][0-9]_*.py"))) + 1
-    command.revision(config, message=message, autogenerate=True, rev_id=f"{number:04d}")
+    # One revision template for all services, put in place only while generating.
+    template = versions.parent / "script.py.mako"
+    shutil.copy(Path(__file__).with_name("script.py.mako"), template)
+    try:
+        command.revision(config, message=message, autogenerate=True, rev_id=f"{number:04d}")
+    finally:
+        template.unlink()
 
 
 if __name__ == "__main__":

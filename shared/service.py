@@ -6,6 +6,7 @@ gets `python -m services.<name> migrate|serve` from `main`. Nothing connects at 
 
 import argparse
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
@@ -58,10 +59,13 @@ class Runtime:
         self.spec = spec
         self.settings = settings
         self.metrics = Metrics()
-        self.db = Database(create_engine(settings.resolved_database_url()))
+        # A service without tables (the gateway) has no store.
+        self.db = (Database(create_engine(settings.resolved_database_url()))
+                   if spec.metadata is not None else None)
         self.broker = KafkaBroker(
             settings.kafka_bootstrap,
             client_id=f"tft-{spec.name}",
+            log_level=logging.DEBUG,  # one line per message is noise; our consumer logs JSON
             middlewares=[KafkaPrometheusMiddleware(registry=self.metrics.registry,
                                                    app_name=spec.name)],
         )
@@ -140,7 +144,8 @@ class Runtime:
                 await asyncio.sleep(min(10.0, 0.5 * attempt))
 
     async def ready(self) -> None:
-        await self.db.ping()
+        if self.db is not None:
+            await self.db.ping()
         if not self.broker_started.is_set():
             raise RuntimeError("consumers not connected to Kafka yet")
 
@@ -157,7 +162,8 @@ class Runtime:
         if self._dlt is not None:
             with suppress(Exception):
                 await self._dlt.stop()
-        await self.db.dispose()
+        if self.db is not None:
+            await self.db.dispose()
 
 
 def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:
@@ -189,8 +195,9 @@ def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
     settings = spec.settings(service=spec.name)
     if args.command == "migrate":
         configure_logging(spec.name, settings.log_level)
-        upgrade(spec.name, settings.resolved_database_url())
-        log.info("store migrated")
+        if spec.metadata is not None:
+            upgrade(spec.name, settings.resolved_database_url())
+            log.info("store migrated")
         return
     app = create_app(spec, settings)
     uvicorn.run(app, host=settings.http_host, port=settings.http_port,

@@ -2,7 +2,7 @@
 
 from services.bookings import api, demo
 from services.bookings.store import Base, messaging
-from shared.service import ServiceSpec, create_app
+from shared.service import ServiceSpec
 
 SPEC = ServiceSpec(
     name="bookings",
@@ -13,6 +13,3 @@ SPEC = ServiceSpec(
     seed=demo.load,
 )
 
-
-def app():
-    return create_app(SPEC)

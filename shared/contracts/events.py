@@ -17,3 +17,4 @@ class EventScheduledV1(IntegrationEvent):
     ends_at: datetime
     audience: list[str]
     capacity: int
+    location: str = ""

@@ -23,3 +23,7 @@ class DeclarationLineDraftedV1(IntegrationEvent):
     minutes: int
     amount_cents: int
     source_event_id: str
+    # Added with defaults, so readers of earlier payloads still validate them.
+    kind: str = "hours"
+    hourly_rate_cents: int | None = None
+    booking_id: UUID | None = None

@@ -17,10 +17,13 @@ class ItemRegisteredV1(IntegrationEvent):
     category: str
     name: str
     quantity: int = 1
+    # False for stationary equipment: it serves lessons where it stands but is never lent.
+    loanable: bool = True
 
 
-class ReservationMadeV1(IntegrationEvent):
-    event_type = "nl.tisfortech.loans.reservation.made.v1"
+class _ReservationFacts(IntegrationEvent):
+    """What every reservation event tells: which units of which item, for whom, when."""
+
     topic = LOAN_RESERVATION
     key_field = "reservation_id"
 
@@ -32,3 +35,13 @@ class ReservationMadeV1(IntegrationEvent):
     booking_id: UUID | None = None
     starts_on: date
     ends_on: date
+
+
+class ReservationMadeV1(_ReservationFacts):
+    event_type = "nl.tisfortech.loans.reservation.made.v1"
+
+
+class ReservationReleasedV1(_ReservationFacts):
+    """The units are free again (the booking they served was cancelled)."""
+
+    event_type = "nl.tisfortech.loans.reservation.released.v1"

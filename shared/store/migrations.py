@@ -12,6 +12,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.ext.asyncio import create_async_engine
 
 SERVICES_DIR = Path(__file__).resolve().parents[2] / "services"
@@ -28,6 +29,13 @@ def upgrade(service: str, database_url: str) -> None:
     command.upgrade(alembic_config(service, database_url), "head")
 
 
+def _render_item(type_: str, obj, autogen_context):
+    """Revisions name plain SQLAlchemy types, so they never import application code."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl!r}"
+    return False
+
+
 def run_env(target_metadata: MetaData) -> None:
     """Body of a service's env.py: run the migrations online over an async engine."""
     from alembic import context
@@ -40,6 +48,7 @@ def run_env(target_metadata: MetaData) -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            render_item=_render_item,
         )
         with context.begin_transaction():
             context.run_migrations()

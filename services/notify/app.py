@@ -1,0 +1,22 @@
+"""Wiring of the notify service."""
+
+from shared.contracts import topics
+from shared.service import ConsumerSpec, ServiceSpec
+from services.notify import api, handlers
+from services.notify.store import Base, messaging
+
+SPEC = ServiceSpec(
+    name="notify",
+    title="TFT notify",
+    metadata=Base.metadata,
+    messaging=messaging,
+    routes=api.routes,
+    consumers=[
+        ConsumerSpec(
+            name="notify",
+            topics=[topics.BOOKING, topics.LOAN_RESERVATION, topics.EVENT, topics.DECLARATION],
+            handlers=handlers.handlers,
+        )
+    ],
+)
+

@@ -7,9 +7,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
+from services.notify.store import Notification
 from shared.http import Caller
 from shared.service import Runtime
-from services.notify.store import Notification
 
 
 class NotificationOut(BaseModel):
@@ -19,6 +19,7 @@ class NotificationOut(BaseModel):
     message_type: str
     subject: str
     body: str
+    about: str
     source_event_id: str
     created_at: datetime
     read_at: datetime | None

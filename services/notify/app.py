@@ -1,9 +1,9 @@
 """Wiring of the notify service."""
 
-from shared.contracts import topics
-from shared.service import ConsumerSpec, ServiceSpec
 from services.notify import api, handlers
 from services.notify.store import Base, messaging
+from shared.contracts import topics
+from shared.service import ConsumerSpec, ServiceSpec
 
 SPEC = ServiceSpec(
     name="notify",

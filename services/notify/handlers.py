@@ -5,11 +5,11 @@ from uuid import uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.notify.domain import HANDLED, drafts_for
+from services.notify.store import Notification
 from shared.contracts.base import IntegrationEvent
 from shared.messaging.envelope import Envelope
 from shared.service import Runtime
-from services.notify.domain import HANDLED, drafts_for
-from services.notify.store import Notification
 
 
 async def record_notifications(session: AsyncSession, event: IntegrationEvent,
@@ -19,7 +19,7 @@ async def record_notifications(session: AsyncSession, event: IntegrationEvent,
         subject, body = draft.render()
         session.add(Notification(
             id=uuid4(), organisation_id=draft.organisation_id, message_type=draft.message_type,
-            subject=subject, body=body, source_event_id=envelope.id,
+            subject=subject, body=body, about=envelope.subject, source_event_id=envelope.id,
             source_event_type=envelope.type, created_at=now,
         ))
     await session.flush()

@@ -30,6 +30,8 @@ class Notification(Base):
     message_type: Mapped[str] = mapped_column(String(60))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    # The aggregate the message is about (the event's subject, e.g. a booking id).
+    about: Mapped[str] = mapped_column(String(200), index=True)
     source_event_id: Mapped[str] = mapped_column(String(36))
     source_event_type: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 00:30:27.062715
+Create Date: 2026-11-28 00:31:21.803496
 """
 from alembic import op
 import sqlalchemy as sa
@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('message_type', sa.String(length=60), nullable=False),
     sa.Column('subject', sa.String(length=300), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('about', sa.String(length=200), nullable=False),
     sa.Column('source_event_id', sa.String(length=36), nullable=False),
     sa.Column('source_event_type', sa.String(length=200), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -37,6 +38,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('source_event_id', 'message_type', 'organisation_id', name='one_message_per_event_type_recipient')
     )
     with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notifications_about'), ['about'], unique=False)
         batch_op.create_index(batch_op.f('ix_notifications_organisation_id'), ['organisation_id'], unique=False)
 
     op.create_table('outbox',
@@ -66,6 +68,7 @@ def downgrade() -> None:
     op.drop_table('outbox')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notifications_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_notifications_about'))
 
     op.drop_table('notifications')
     op.drop_table('inbox')

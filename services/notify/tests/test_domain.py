@@ -1,0 +1,47 @@
+from datetime import UTC, datetime
+from uuid import uuid4
+
+from services.notify.domain import TEMPLATES, drafts_for, dutch_datetime, euros
+from shared.contracts.bookings import BookingCancelledV1
+from shared.contracts.finance import DeclarationLineDraftedV1
+from shared.tests.test_envelope_and_contracts import confirmed
+
+
+def test_dates_are_shown_in_dutch_amsterdam_time():
+    winter = datetime(2026, 12, 10, 9, tzinfo=UTC)
+    summer = datetime(2027, 6, 1, 7, 30, tzinfo=UTC)
+    assert dutch_datetime(winter) == "donderdag 10 december 2026 om 10:00"
+    assert dutch_datetime(summer) == "dinsdag 1 juni 2027 om 09:30"
+
+
+def test_euros_use_dutch_separators():
+    assert euros(123456) == "€ 1.234,56"
+    assert euros(-5) == "-€ 0,05"
+
+
+def test_a_confirmation_goes_to_the_school_with_what_when_where():
+    event = confirmed()
+    [draft] = drafts_for(event)
+    assert draft.organisation_id == "corlaer"
+    subject, body = draft.render()
+    assert "Robotica" in subject and "donderdag 10 december 2026 om 10:00" in subject
+    assert "3B" in body and "20 leerlingen" in body and "Hotspot" in body
+
+
+def test_a_cancellation_tells_the_school_and_the_backoffice():
+    base = confirmed().model_dump()
+    event = BookingCancelledV1(**base, cancelled_by="school")
+    assert {d.organisation_id for d in drafts_for(event)} == {"corlaer", "backoffice"}
+
+
+def test_every_drafted_message_type_has_a_template_that_renders():
+    line = DeclarationLineDraftedV1(
+        declaration_id=uuid4(), line_id=uuid4(), school_id="nxt", quarter="2026-Q4",
+        core_task="A", description="Technieklessen", minutes=120, amount_cents=15000,
+        source_event_id="e1")
+    for event in (confirmed(), line):
+        for draft in drafts_for(event):
+            assert draft.message_type in TEMPLATES
+            subject, body = draft.render()
+            assert subject and body
+    assert "€ 150,00" in drafts_for(line)[0].render()[1]

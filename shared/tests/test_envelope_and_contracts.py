@@ -1,0 +1,82 @@
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+from pydantic import ValidationError
+
+from shared.contracts import UnknownEventType, parse_event, registered_types
+from shared.contracts.base import IntegrationEvent, upcaster
+from shared.contracts.bookings import BookingConfirmedV1
+from shared.messaging.envelope import Envelope, EnvelopeError
+
+
+def confirmed() -> BookingConfirmedV1:
+    starts = datetime(2026, 12, 10, 9, tzinfo=UTC)
+    return BookingConfirmedV1(
+        booking_id=uuid4(), session_id=uuid4(), offering_id="robotica", offering_title="Robotica",
+        school_id="corlaer", group={"name": "3B", "level": "vmbo-kb", "year": 3, "students": 20},
+        starts_at=starts, ends_at=starts + timedelta(hours=2), location="Hotspot")
+
+
+def test_envelope_round_trips_through_kafka_headers():
+    envelope = Envelope.new(type="nl.tisfortech.x.y.happened.v1", source="/tft/x", subject="42",
+                            correlation_id="corr-1", request_id="req-1")
+    back = Envelope.from_headers(envelope.to_headers())
+    assert back == envelope
+
+
+def test_envelope_headers_follow_cloudevents_binary_mode():
+    headers = dict(Envelope.new(type="t", source="/s", subject="1").to_headers())
+    assert headers["ce_specversion"] == b"1.0"
+    assert {"ce_id", "ce_source", "ce_type", "ce_time", "ce_subject", "traceparent",
+            "correlation_id"} <= set(headers)
+
+
+def test_correlation_defaults_to_the_event_id():
+    envelope = Envelope.new(type="t", source="/s", subject="1")
+    assert envelope.correlation_id == envelope.id
+
+
+@pytest.mark.parametrize("drop", ["ce_id", "ce_type", "ce_source"])
+def test_missing_required_header_is_an_envelope_error(drop):
+    headers = [(k, v) for k, v in Envelope.new(type="t", source="/s", subject="1").to_headers()
+               if k != drop]
+    with pytest.raises(EnvelopeError, match=drop):
+        Envelope.from_headers(headers)
+
+
+def test_event_types_follow_the_naming_convention():
+    for event_type, model in registered_types().items():
+        parts = event_type.split(".")
+        assert parts[:2] == ["nl", "tisfortech"] and parts[-1].startswith("v"), event_type
+        assert model.topic.startswith(f"tft.{parts[2]}."), event_type
+
+
+def test_parse_validates_and_keys_by_aggregate():
+    event = confirmed()
+    parsed = parse_event(event.event_type, event.model_dump(mode="json"))
+    assert parsed == event
+    assert parsed.key() == str(event.booking_id)
+
+
+def test_parse_refuses_unknown_types_and_bad_payloads():
+    with pytest.raises(UnknownEventType):
+        parse_event("nl.tisfortech.nothing.here.v1", {})
+    with pytest.raises(ValidationError):
+        parse_event(BookingConfirmedV1.event_type, {"booking_id": "nope"})
+
+
+def test_an_old_version_is_upcast_to_the_current_contract():
+    class ThingNamedV2(IntegrationEvent):
+        event_type = "nl.tisfortech.tests.thing.named.v2"
+        topic = "tft.tests.thing"
+        key_field = "thing_id"
+        thing_id: str
+        title: str
+
+    @upcaster("nl.tisfortech.tests.thing.named.v1", ThingNamedV2.event_type)
+    def rename(old: dict) -> dict:
+        return {"thing_id": old["id"], "title": old["name"]}
+
+    parsed = parse_event("nl.tisfortech.tests.thing.named.v1", {"id": "7", "name": "Robot"})
+    assert parsed == ThingNamedV2(thing_id="7", title="Robot")

@@ -1,0 +1,131 @@
+"""The first flow, end to end through the gateway, on PostgreSQL and a real Kafka broker:
+a booking's events reach notify (a confirmation) and, once completed, finance (a draft line).
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from tests.harness import Platform, eventually
+
+pytestmark = pytest.mark.integration
+
+
+def quarter(moment: datetime) -> str:
+    return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
+
+
+def plan_session(platform: Platform, capacity: int = 30, days_ahead: int = 14) -> dict:
+    """A fresh session, so tests never compete for the demo data's seats."""
+    backoffice = platform.token("backoffice")
+    offering = httpx.get(f"{platform.gateway}/offerings", headers=backoffice).json()[0]
+    starts = (datetime.now(UTC) + timedelta(days=days_ahead)).replace(
+        hour=9, minute=0, second=0, microsecond=0)
+    response = httpx.post(
+        f"{platform.gateway}/offerings/{offering['id']}/sessions", headers=backoffice,
+        json={"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
+              "room": "Lab 1", "instructor": "Instructeur test", "capacity": capacity})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def book(platform: Platform, school: str, session_id: str, students: int = 24,
+         name: str = "3B") -> httpx.Response:
+    return httpx.post(f"{platform.gateway}/bookings", headers=platform.token(school), json={
+        "session_id": session_id,
+        "group": {"name": name, "level": "vmbo-kb", "year": 3, "students": students},
+    })
+
+
+def notifications_about(platform: Platform, user: str, about: str) -> list[dict]:
+    response = httpx.get(f"{platform.gateway}/notifications", headers=platform.token(user),
+                         params={"limit": 500})
+    response.raise_for_status()
+    return [n for n in response.json() if n["about"] == about]
+
+
+def test_demo_catalogue_lists_offerings_with_sessions(platform: Platform):
+    headers = platform.token("lodenstein")
+    offerings = httpx.get(f"{platform.gateway}/offerings", headers=headers).json()
+    assert offerings, "demo data has offerings"
+    sessions = httpx.get(f"{platform.gateway}/offerings/{offerings[0]['id']}/sessions",
+                         headers=headers).json()
+    assert sessions
+    assert {"id", "starts_at", "ends_at", "capacity", "seats_left"} <= set(sessions[0])
+
+
+def test_calls_without_a_token_are_refused(platform: Platform):
+    response = httpx.get(f"{platform.gateway}/offerings")
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_booking_is_confirmed_notified_completed_and_declared(platform: Platform):
+    session = plan_session(platform)
+    created = book(platform, "corlaer", session["id"])
+    assert created.status_code == 201, created.text
+    booking = created.json()
+    assert booking["status"] == "confirmed" and booking["school_id"] == "corlaer"
+    assert {"id", "status", "school_id", "created_at"} <= set(booking)
+
+    seen = httpx.get(f"{platform.gateway}/bookings/{booking['id']}",
+                     headers=platform.token("corlaer"))
+    assert seen.status_code == 200 and seen.json()["id"] == booking["id"]
+    other_school = httpx.get(f"{platform.gateway}/bookings/{booking['id']}",
+                             headers=platform.token("lodenstein"))
+    assert other_school.status_code == 404
+
+    confirmed = eventually(lambda: notifications_about(platform, "corlaer", booking["id"]))
+    assert [n["message_type"] for n in confirmed] == ["booking_confirmed"]
+    assert "bevestigd" in confirmed[0]["body"] and "3B" in confirmed[0]["body"]
+
+    not_allowed = httpx.post(f"{platform.gateway}/bookings/{booking['id']}/complete",
+                             headers=platform.token("corlaer"))
+    assert not_allowed.status_code == 403
+    completed = httpx.post(f"{platform.gateway}/bookings/{booking['id']}/complete",
+                           headers=platform.token("backoffice"))
+    assert completed.status_code == 200 and completed.json()["status"] == "completed"
+
+    q = quarter(datetime.fromisoformat(session["starts_at"]))
+
+    def lines():
+        response = httpx.get(f"{platform.gateway}/finance/declaration-lines",
+                             headers=platform.token("corlaer"),
+                             params={"school_id": "corlaer", "quarter": q})
+        response.raise_for_status()
+        return [line for line in response.json() if line["booking_id"] == booking["id"]]
+
+    drafted = eventually(lines)
+    assert len(drafted) == 1
+    assert drafted[0]["minutes"] == 120 and drafted[0]["amount_cents"] > 0
+    assert drafted[0]["status"] == "draft"
+    eventually(lambda: len(notifications_about(platform, "corlaer", booking["id"])) == 2)
+
+
+def test_cancellation_frees_the_seats_and_tells_school_and_backoffice(platform: Platform):
+    session = plan_session(platform, capacity=30)
+    first = book(platform, "element", session["id"], students=30).json()
+    full = book(platform, "nxt", session["id"], students=10)
+    assert full.status_code == 409
+    assert full.headers["content-type"].startswith("application/problem+json")
+
+    cancelled = httpx.post(f"{platform.gateway}/bookings/{first['id']}/cancel",
+                           headers=platform.token("element"))
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert book(platform, "nxt", session["id"], students=10).status_code == 201
+
+    eventually(lambda: [n for n in notifications_about(platform, "element", first["id"])
+                        if n["message_type"] == "booking_cancelled"])
+    eventually(lambda: notifications_about(platform, "backoffice", first["id"]))
+
+
+def test_invalid_booking_gets_problem_details_naming_the_field(platform: Platform):
+    session = plan_session(platform)
+    response = httpx.post(f"{platform.gateway}/bookings", headers=platform.token("trivium"),
+                          json={"session_id": session["id"],
+                                "group": {"name": "2A", "level": "vmbo-kb", "year": 2,
+                                          "students": 0}})
+    assert response.status_code == 422
+    body = response.json()
+    assert any(e["field"].endswith("students") for e in body["errors"])

@@ -135,13 +135,7 @@ class EventConsumer:
 
     async def _apply_all(self, deliveries: list[Delivery]) -> None:
         async with self.db.transaction() as session:
-            seen = await self._already_applied(session, [d.envelope.id for d in deliveries])
-            for delivery in deliveries:
-                if delivery.envelope.id in seen:
-                    self.metrics.duplicates.labels(self.name).inc()
-                    continue
-                seen.add(delivery.envelope.id)
-                await self._apply(session, delivery)
+            await self._apply(session, deliveries)
 
     async def _apply_one_with_retries(self, delivery: Delivery) -> None:
         attempt = 0
@@ -149,10 +143,7 @@ class EventConsumer:
             attempt += 1
             try:
                 async with self.db.transaction() as session:
-                    if await self._already_applied(session, [delivery.envelope.id]):
-                        self.metrics.duplicates.labels(self.name).inc()
-                        return
-                    await self._apply(session, delivery)
+                    await self._apply(session, [delivery])
                 return
             except Exception as exc:
                 if is_transient(exc):
@@ -171,16 +162,27 @@ class EventConsumer:
         log.warning("store unavailable, retrying", consumer=self.name, error=repr(exc))
         await asyncio.sleep(min(10.0, self.backoff_seconds * 2 ** min(attempt, 6)))
 
-    async def _apply(self, session: AsyncSession, delivery: Delivery) -> None:
+    async def _apply(self, session: AsyncSession, deliveries: list[Delivery]) -> None:
+        """Record the new event ids in one statement, then apply each event's effect."""
+        seen = await self._already_applied(session, [d.envelope.id for d in deliveries])
+        fresh: dict[str, Delivery] = {}
+        for delivery in deliveries:
+            if delivery.envelope.id in seen or delivery.envelope.id in fresh:
+                self.metrics.duplicates.labels(self.name).inc()
+            else:
+                fresh[delivery.envelope.id] = delivery
+        if not fresh:
+            return
+        now = datetime.now(UTC)
+        await session.execute(self.inbox.insert(), [
+            {"consumer": self.name, "event_id": d.envelope.id, "event_type": d.envelope.type,
+             "processed_at": now} for d in fresh.values()
+        ])
+        for delivery in fresh.values():
+            await self._handle(session, delivery)
+
+    async def _handle(self, session: AsyncSession, delivery: Delivery) -> None:
         envelope = delivery.envelope
-        await session.execute(
-            self.inbox.insert().values(
-                consumer=self.name,
-                event_id=envelope.id,
-                event_type=envelope.type,
-                processed_at=datetime.now(UTC),
-            )
-        )
         context = {CORRELATION_ID: envelope.correlation_id, "event_id": envelope.id}
         if envelope.request_id:
             context[REQUEST_ID] = envelope.request_id

@@ -194,7 +194,8 @@ TRANSFER_TARGETS: tuple[TransferTarget, ...] = (
 _L, _E, _C, _N, _T, _H = "lodenstein", "element", "corlaer", "nxt", "trivium", HOTSPOT_ID
 ELECTIVES: tuple[Elective, ...] = (
     # Bouwen, wonen en interieur (BWI)
-    Elective("KV 1207", "Schilderen van hout en steenachtige ondergronden", "BWI", (_L, _E, _C, _N)),
+    Elective("KV 1207", "Schilderen van hout en steenachtige ondergronden", "BWI",
+             (_L, _E, _C, _N)),
     Elective("KV 1205", "Constructieve aansluitingen en afwerking", "BWI", (_L, _N)),
     Elective("KV 1221", "Bouwrijp en woonrijp maken", "BWI", (_L,)),
     Elective("KV 1225", "Daken en kapconstructies van hout", "BWI", (_L, _N)),

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo
 
-from .catalogue import INSTRUCTORS, OFFERINGS, OFFERINGS_BY_ID, ROOMS_BY_ID
+from .catalogue import INSTRUCTORS, OFFERINGS, ROOMS_BY_ID
 from .models import Offering, Session
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

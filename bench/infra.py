@@ -1,0 +1,27 @@
+"""Kafka and PostgreSQL for the benchmarks, on ports of their own under /tmp/tft-bench."""
+
+import asyncio
+import shutil
+from pathlib import Path
+
+from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs
+from ops.postgres import PostgresCluster
+from shared.contracts.topics import ALL_TOPICS
+
+HOME = Path("/tmp/tft-bench")
+
+
+def start(kafka_port: int = 49092, postgres_port: int = 45432):
+    shutil.rmtree(HOME, ignore_errors=True)
+    kafka = KafkaNode(HOME / "kafka", port=kafka_port, controller_port=kafka_port + 1,
+                      libs=ensure_kafka_libs(), heap="1g")
+    kafka.format()
+    kafka.start()
+    postgres = PostgresCluster(HOME / "postgres", port=postgres_port)
+    postgres.ensure_installed()
+    postgres.init()
+    postgres.start()
+    kafka.wait_ready(timeout=90)
+    postgres.wait_ready()
+    asyncio.run(create_topics(kafka.bootstrap, ALL_TOPICS + ["bench.raw", "tft.bench.ping"]))
+    return kafka, postgres

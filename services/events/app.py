@@ -1,0 +1,21 @@
+"""Wiring of the events service."""
+
+from services.events import api, demo, handlers
+from services.events.store import Base, messaging
+from shared.contracts.topics import LOAN_ITEM
+from shared.service import ConsumerSpec, ServiceSpec, create_app
+
+SPEC = ServiceSpec(
+    name="events",
+    title="TFT events",
+    metadata=Base.metadata,
+    messaging=messaging,
+    routes=api.routes,
+    consumers=[ConsumerSpec(name="events", topics=[LOAN_ITEM],
+                            handlers=handlers.equipment_handlers)],
+    seed=demo.load,
+)
+
+
+def app():
+    return create_app(SPEC)

@@ -1,0 +1,42 @@
+"""The equipment handler against a real (SQLite) store, and the seed's events as rows."""
+
+import pytest
+from sqlalchemy import select
+
+from services.events import commands, demo
+from services.events.store import Base, CatalogueEntry
+from shared import seed
+from shared.contracts.loans import ItemRegisteredV1
+from shared.store.db import Database, create_engine
+
+
+@pytest.fixture
+async def db(tmp_path):
+    database = Database(create_engine(f"sqlite+aiosqlite:///{tmp_path / 'events.db'}"))
+    async with database.engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+    yield database
+    await database.dispose()
+
+
+def _registered(quantity: int, loanable: bool = True, item_id: str = "tft-vr-001"):
+    return ItemRegisteredV1(item_id=item_id, asset_tag=item_id.upper(), category="vr",
+                            name="VR-brillen klasset", quantity=quantity, loanable=loanable)
+
+
+async def test_registered_items_are_upserted_and_stationary_ones_left_out(db):
+    for event in (_registered(8), _registered(10), _registered(1, False, "tft-cnc-001")):
+        async with db.transaction() as tx:
+            await commands.catalogue_item(tx, event)
+    async with db.sessions() as tx:
+        entries = list(await tx.scalars(select(CatalogueEntry)))
+    assert [(e.item_id, e.quantity) for e in entries] == [("tft-vr-001", 10)]
+
+
+def test_each_seed_event_day_becomes_an_event_in_utc():
+    week = demo.occurrences(seed.EVENTS_BY_ID["week-van-de-techniek"])
+    assert len(week) == 5
+    first = week[0]
+    assert first.id == "week-van-de-techniek-2027-03-08"
+    # 09:00 in Amsterdam in March (CET) is 08:00 UTC.
+    assert (first.starts_at.hour, first.starts_at.utcoffset().total_seconds()) == (8, 0)

@@ -1,0 +1,23 @@
+"""Demo data: the budget per core task and year from the seed, and the instructor's rate.
+
+Loaded once: rows already there are left alone, so amounts finance changed stay changed.
+"""
+
+from sqlalchemy import select
+
+from services.finance import domain
+from services.finance.store import BudgetLine, DefaultRate
+from shared import seed
+from shared.service import Runtime
+
+
+async def load(rt: Runtime) -> None:
+    async with rt.db.transaction() as session:
+        present = set((await session.execute(select(BudgetLine.core_task, BudgetLine.year))).all())
+        session.add_all(
+            BudgetLine(core_task=b.core_task, year=b.year, amount_cents=b.amount_cents)
+            for b in seed.BUDGET_LINES if (b.core_task, b.year) not in present
+        )
+        if await session.get(DefaultRate, domain.INSTRUCTOR) is None:
+            session.add(DefaultRate(role=domain.INSTRUCTOR,
+                                    hourly_rate_cents=domain.DEFAULT_INSTRUCTOR_RATE_CENTS))

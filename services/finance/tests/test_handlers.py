@@ -1,0 +1,124 @@
+"""The BookingCompletedV1 handler through the real inbox consumer, on a real SQLite store."""
+
+import json
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import pytest
+from aiokafka import ConsumerRecord
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from services.finance import handlers
+from services.finance.store import Declaration, DeclarationLine, DefaultRate, messaging
+from shared.contracts.bookings import BookingCompletedV1
+from shared.contracts.common import Group
+from shared.contracts.topics import BOOKING
+from shared.messaging.envelope import Envelope
+from shared.messaging.inbox import EventConsumer
+from shared.observability.metrics import Metrics
+
+
+def completed(school_id="corlaer", starts_at=datetime(2026, 12, 3, 8, 30, tzinfo=UTC),
+              minutes=120) -> BookingCompletedV1:
+    return BookingCompletedV1(
+        booking_id=uuid4(), session_id=uuid4(), offering_id="robotica-inspiratie",
+        offering_title="Robotica inspiratieles", school_id=school_id,
+        group=Group(name="2B", level="vmbo-kb", year=2, students=24),
+        starts_at=starts_at, ends_at=starts_at, location="Hotspot",
+        delivered_minutes=minutes, instructor_minutes=minutes, students_reached=24,
+        core_task="A",
+    )
+
+
+def record(event: BookingCompletedV1, envelope: Envelope, offset=0) -> ConsumerRecord:
+    return ConsumerRecord(
+        topic=BOOKING, partition=0, offset=offset, timestamp=0, timestamp_type=0,
+        key=event.key().encode(), value=event.model_dump_json().encode(), checksum=None,
+        serialized_key_size=0, serialized_value_size=0, headers=envelope.to_headers(),
+    )
+
+
+def envelope_of(event: BookingCompletedV1) -> Envelope:
+    return Envelope.new(type=event.event_type, source="/tft/bookings", subject=event.key())
+
+
+def consumer(rt) -> EventConsumer:
+    async def no_dead_letters():
+        raise AssertionError("nothing here should be dead-lettered")
+
+    return EventConsumer(
+        name="finance", topics=[BOOKING],
+        handlers={BookingCompletedV1: handlers.booking_completed(rt)}, db=rt.db,
+        inbox=messaging.inbox, metrics=Metrics(), dlt_producer=no_dead_letters,
+        backoff_seconds=0,
+    )
+
+
+async def count(rt, what) -> int:
+    async with rt.db.sessions() as session:
+        return await session.scalar(select(func.count()).select_from(what))
+
+
+async def test_a_completed_lesson_becomes_one_priced_line_even_when_redelivered(rt):
+    event = completed()
+    envelope = envelope_of(event)
+    finance = consumer(rt)
+    await finance.process([record(event, envelope), record(event, envelope, offset=1)])
+    await finance.process([record(event, envelope, offset=0)])  # redelivery after a crash
+
+    async with rt.db.sessions() as session:
+        line, declaration = (await session.execute(
+            select(DeclarationLine, Declaration).join(Declaration))).one()
+        outbox = (await session.execute(select(messaging.outbox))).all()
+    assert (declaration.school_id, declaration.quarter, declaration.status) == (
+        "corlaer", "2026-Q4", "draft")
+    assert (line.kind, line.core_task, line.minutes) == ("hours", "A", 120)
+    assert (line.hourly_rate_cents, line.amount_cents) == (7500, 15000)
+    assert line.description == "Technieklessen hotspot: Robotica inspiratieles (2B)"
+    assert (line.source_event_id, line.source_type) == (envelope.id, event.event_type)
+    assert line.booking_id == event.booking_id
+    assert len(outbox) == 1
+    drafted = json.loads(outbox[0].payload)
+    assert drafted["line_id"] == str(line.id)
+    assert drafted["source_event_id"] == envelope.id
+    assert outbox[0].key == str(declaration.id)
+
+
+async def test_lines_of_one_school_and_quarter_share_one_declaration(rt):
+    events = [completed(), completed(), completed(school_id="element"),
+              completed(starts_at=datetime(2027, 1, 12, 9, 0, tzinfo=UTC))]
+    await consumer(rt).process([record(e, envelope_of(e), offset=i) for i, e in enumerate(events)])
+
+    async with rt.db.sessions() as session:
+        declarations = (await session.execute(
+            select(Declaration.school_id, Declaration.quarter).order_by(Declaration.quarter,
+                                                                        Declaration.school_id)
+        )).all()
+    assert [tuple(d) for d in declarations] == [
+        ("corlaer", "2026-Q4"), ("element", "2026-Q4"), ("corlaer", "2027-Q1")]
+    assert await count(rt, DeclarationLine) == 4
+
+
+async def test_the_rate_finance_keeps_wins_over_the_demo_default(rt):
+    async with rt.db.transaction() as session:
+        session.add(DefaultRate(role="instructor", hourly_rate_cents=6000))
+    event = completed(minutes=50)
+    await consumer(rt).process([record(event, envelope_of(event))])
+
+    async with rt.db.sessions() as session:
+        line = await session.scalar(select(DeclarationLine))
+    assert (line.hourly_rate_cents, line.amount_cents) == (6000, 5000)
+
+
+async def test_the_store_refuses_a_second_line_for_one_source_event(rt):
+    """The database's own guard, for when the inbox is bypassed."""
+    event = completed()
+    envelope = envelope_of(event)
+    handle = handlers.booking_completed(rt)
+    async with rt.db.transaction() as session:
+        await handle(session, event, envelope)
+    with pytest.raises(IntegrityError):
+        async with rt.db.transaction() as session:
+            await handle(session, event, envelope)
+    assert await count(rt, DeclarationLine) == 1

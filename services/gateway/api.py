@@ -1,0 +1,210 @@
+"""The public API, /api/v1: authenticates the caller, checks what it can, forwards the rest.
+
+Every route is explicit (so the OpenAPI says what exists) and ends in `Upstreams.forward`;
+the services stay the authority on their own rules and check the caller again.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import httpx
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from services.gateway.auth import (
+    BACKOFFICE,
+    SCHOOL,
+    Accounts,
+    BearerRoute,
+    Principal,
+    TokenService,
+    Unauthenticated,
+)
+from services.gateway.settings import GatewaySettings
+from services.gateway.upstream import Upstreams
+from shared.contracts.common import Group
+from shared.http import Problem
+from shared.service import Runtime
+
+# Ids in paths are slugs or UUIDs; the pattern keeps "..", "/" and "%" out of upstream paths.
+Slug = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")]
+OrgId = Annotated[str | None, Query(pattern=r"^[a-z0-9-]{1,80}$")]
+
+
+class Login(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class AccessToken(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class NewOffering(BaseModel):
+    id: str = Field(pattern=r"^[a-z0-9-]{3,80}$", examples=["cnc-technieken-kv1313"])
+    kind: str = Field(examples=["elective"])
+    title: str = Field(min_length=3, max_length=200)
+    audience: list[str] = Field(min_length=1, examples=[["vmbo-kb", "vmbo-gl"]])
+    profile: str | None = None
+    location: str = "Hotspot"
+    equipment: list[str] = []
+
+
+class NewSession(BaseModel):
+    starts_at: datetime
+    ends_at: datetime
+    room: str = Field(min_length=1, max_length=80)
+    instructor: str = Field(min_length=1, max_length=120)
+    capacity: int = Field(ge=1, le=1000)
+
+
+class NewBooking(BaseModel):
+    session_id: UUID
+    group: Group
+
+
+class ProblemDetails(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+
+
+def page(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> dict[str, int]:
+    return {"limit": limit, "offset": offset}
+
+
+Page = Annotated[dict[str, int], Depends(page)]
+
+
+def routes(rt: Runtime, transport: httpx.AsyncBaseTransport | None = None) -> APIRouter:
+    settings = rt.settings
+    assert isinstance(settings, GatewaySettings)
+    tokens = TokenService.for_settings(settings)
+    accounts = Accounts.for_settings(settings)
+    upstreams = Upstreams.for_settings(settings, transport)
+    router = APIRouter(
+        prefix="/api/v1", route_class=BearerRoute, lifespan=upstreams.lifespan,
+        responses={
+            401: {"model": ProblemDetails, "description": "No valid bearer token"},
+            503: {"model": ProblemDetails, "description": "A service behind the gateway is down"},
+        },
+    )
+    bearer = HTTPBearer(auto_error=False)
+
+    def guard(*roles: str) -> Any:
+        """Dependency: the verified caller, refused unless it has one of `roles` (any if none)."""
+
+        async def principal(
+            credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+        ) -> Principal:
+            if credentials is None:
+                raise Unauthenticated("send Authorization: Bearer <token> from /api/v1/auth/token")
+            who = tokens.verify(credentials.credentials)
+            if roles and who.role not in roles:
+                raise Problem(403, "Forbidden", f"role {who.role!r} may not do this")
+            return who
+
+        return Depends(principal)
+
+    anyone, backoffice, school = guard(), guard(BACKOFFICE), guard(SCHOOL)
+    forward = upstreams.forward
+
+    @router.get("/openapi.json", include_in_schema=False)
+    async def openapi(request: Request) -> dict[str, Any]:
+        return request.app.openapi()
+
+    @router.post("/auth/token", response_model=AccessToken, tags=["auth"])
+    async def token(body: Login, response: Response) -> AccessToken:
+        who = accounts.authenticate(body.username, body.password)
+        response.headers["Cache-Control"] = "no-store"  # RFC 6749, 5.1
+        return AccessToken(access_token=tokens.issue(who), expires_in=tokens.ttl_seconds)
+
+    @router.get("/offerings", tags=["catalogue"])
+    async def offerings(paging: Page, who: Principal = anyone):
+        return await forward("bookings", "GET", "/offerings", who, params=paging)
+
+    @router.post("/offerings", status_code=201, tags=["catalogue"])
+    async def new_offering(body: NewOffering, who: Principal = backoffice):
+        return await forward("bookings", "POST", "/offerings", who, body=_json(body))
+
+    @router.get("/offerings/{offering_id}/sessions", tags=["catalogue"])
+    async def sessions(offering_id: Slug, who: Principal = anyone):
+        return await forward("bookings", "GET", f"/offerings/{offering_id}/sessions", who)
+
+    @router.post("/offerings/{offering_id}/sessions", status_code=201, tags=["catalogue"])
+    async def new_session(offering_id: Slug, body: NewSession, who: Principal = backoffice):
+        return await forward("bookings", "POST", f"/offerings/{offering_id}/sessions", who,
+                             body=_json(body))
+
+    @router.post("/bookings", status_code=201, tags=["bookings"])
+    async def book(body: NewBooking, who: Principal = school):
+        return await forward("bookings", "POST", "/bookings", who, body=_json(body))
+
+    @router.get("/bookings/{booking_id}", tags=["bookings"])
+    async def booking(booking_id: UUID, who: Principal = anyone):
+        return await forward("bookings", "GET", f"/bookings/{booking_id}", who)
+
+    @router.post("/bookings/{booking_id}/complete", tags=["bookings"])
+    async def complete(booking_id: UUID, who: Principal = backoffice):
+        return await forward("bookings", "POST", f"/bookings/{booking_id}/complete", who)
+
+    @router.post("/bookings/{booking_id}/cancel", tags=["bookings"])
+    async def cancel(booking_id: UUID, who: Principal = guard(SCHOOL, BACKOFFICE)):
+        return await forward("bookings", "POST", f"/bookings/{booking_id}/cancel", who)
+
+    @router.get("/notifications", tags=["notifications"])
+    async def notifications(paging: Page, who: Principal = anyone):
+        return await forward("notify", "GET", "/notifications", who, params=paging)
+
+    @router.get("/finance/declaration-lines", tags=["finance"])
+    async def declaration_lines(school_id: OrgId = None,
+                                quarter: str | None = Query(None, max_length=16),
+                                who: Principal = anyone):
+        params = {"school_id": _own_school(who, school_id), "quarter": quarter}
+        return await forward("finance", "GET", "/declaration-lines", who, params=params)
+
+    @router.get("/finance/budget", tags=["finance"])
+    async def budget(year: int | None = Query(None, ge=2000, le=2100), who: Principal = anyone):
+        return await forward("finance", "GET", "/budget", who, params={"year": year})
+
+    @router.get("/equipment", tags=["equipment"])
+    async def equipment(paging: Page, who: Principal = anyone):
+        return await forward("loans", "GET", "/items", who, params=paging)
+
+    @router.get("/equipment/{item_id}/availability", tags=["equipment"])
+    async def availability(item_id: Slug, from_: datetime = Query(alias="from"),
+                           to: datetime = Query(), who: Principal = anyone):
+        params = {"from": from_.isoformat(), "to": to.isoformat()}
+        return await forward("loans", "GET", f"/items/{item_id}/availability", who, params=params)
+
+    @router.get("/reservations", tags=["equipment"])
+    async def reservations(paging: Page, who: Principal = anyone):
+        return await forward("loans", "GET", "/reservations", who, params=paging)
+
+    @router.get("/events", tags=["events"])
+    async def events(paging: Page, who: Principal = anyone):
+        return await forward("events", "GET", "/events", who, params=paging)
+
+    @router.get("/events/{event_id}", tags=["events"])
+    async def event(event_id: Slug, who: Principal = anyone):
+        return await forward("events", "GET", f"/events/{event_id}", who)
+
+    return router
+
+
+def _json(body: BaseModel) -> Any:
+    return body.model_dump(mode="json")
+
+
+def _own_school(who: Principal, school_id: str | None) -> str | None:
+    """A school sees its own declaration lines only; others may name any school."""
+    if who.role != SCHOOL:
+        return school_id
+    if school_id not in (None, who.organisation):
+        raise Problem(403, "Forbidden", "a school sees only its own declaration lines")
+    return who.organisation

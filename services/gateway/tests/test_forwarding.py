@@ -1,0 +1,156 @@
+import httpx
+import pytest
+
+from services.gateway.tests.conftest import login, running
+from services.gateway.upstream import Upstreams
+
+BOOKING = "6f1c1a2e-3b7d-4c55-9a61-0a5e1c2d3e4f"
+
+
+async def test_forwards_identity_and_request_ids_not_client_headers(echo, calls):
+    async with running(echo) as client:
+        auth = await login(client, "corlaer")
+        answer = await client.get(
+            "/api/v1/offerings?limit=5", headers=auth | {
+                "X-Request-ID": "req-1", "X-TFT-Role": "backoffice", "X-TFT-Organisation": "x"})
+    assert answer.status_code == 200 and answer.json() == {"path": "/offerings"}
+    sent = calls[0]
+    assert (sent.headers["X-TFT-Actor"], sent.headers["X-TFT-Role"],
+            sent.headers["X-TFT-Organisation"]) == ("corlaer", "school", "corlaer")
+    assert sent.headers["X-Request-ID"] == sent.headers["X-Correlation-ID"] == "req-1"
+    assert "authorization" not in sent.headers
+    assert dict(sent.url.params) == {"limit": "5", "offset": "0"}
+    assert answer.headers["X-Request-ID"] == "req-1"
+
+
+async def test_generated_request_id_reaches_the_upstream(echo, calls):
+    async with running(echo) as client:
+        answer = await client.get("/api/v1/events", headers=await login(client, "nxt"))
+    assert calls[0].headers["X-Request-ID"] == answer.headers["X-Request-ID"]
+
+
+async def test_upstream_status_and_problem_body_are_passed_back():
+    problem = {"type": "about:blank", "title": "Not possible", "status": 404,
+               "detail": "no such booking"}
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, json=problem, headers={
+            "content-type": "application/problem+json", "server": "internal-host-7"})
+
+    async with running(upstream) as client:
+        answer = await client.get(f"/api/v1/bookings/{BOOKING}",
+                                  headers=await login(client, "lodenstein"))
+    assert answer.status_code == 404 and answer.json() == problem
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "server" not in answer.headers
+
+
+async def test_body_is_validated_and_forwarded_with_the_upstream_status(calls):
+    def upstream(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(201, json={"id": BOOKING})
+
+    group = {"name": "3B", "level": "vmbo-kb", "year": 3, "students": 24}
+    async with running(upstream) as client:
+        auth = await login(client, "corlaer")
+        bad = await client.post("/api/v1/bookings", headers=auth,
+                                json={"session_id": BOOKING, "group": group | {"students": 0}})
+        good = await client.post("/api/v1/bookings", headers=auth,
+                                 json={"session_id": BOOKING, "group": group})
+    assert bad.status_code == 422 and len(calls) == 1
+    assert good.status_code == 201
+    assert calls[0].url.path == "/bookings"
+    assert httpx.Response(200, content=calls[0].content).json() == {
+        "session_id": BOOKING, "group": group}
+
+
+@pytest.mark.parametrize("failure", [httpx.ConnectError("refused by 10.0.3.7"),
+                                     httpx.ReadTimeout("bookings.internal timed out")])
+async def test_unreachable_upstream_is_503_naming_the_service(failure):
+    def upstream(request: httpx.Request) -> httpx.Response:
+        raise failure
+
+    async with running(upstream) as client:
+        answer = await client.get("/api/v1/offerings", headers=await login(client, "nxt"))
+    assert answer.status_code == 503
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["service"] == "bookings"
+    assert "10.0.3.7" not in answer.text and "internal" not in answer.text
+
+
+async def test_non_json_upstream_answer_is_502():
+    async with running(lambda request: httpx.Response(500, text="<html>oops</html>")) as client:
+        answer = await client.get("/api/v1/equipment", headers=await login(client, "nxt"))
+    assert answer.status_code == 502 and answer.json()["service"] == "loans"
+
+
+async def test_routes_reach_their_service(echo, calls):
+    async with running(echo) as client:
+        auth = await login(client, "backoffice")
+        for path in ("/notifications", "/finance/budget?year=2025", "/equipment",
+                     "/equipment/drone-1/availability?from=2025-01-06T08:00:00Z"
+                     "&to=2025-01-07T08:00:00Z", "/reservations", "/events/girlsday-2025",
+                     f"/bookings/{BOOKING}/complete"):
+            method = "POST" if path.endswith("complete") else "GET"
+            assert (await client.request(method, "/api/v1" + path, headers=auth)).is_success
+    assert [(c.url.host, c.url.path) for c in calls] == [
+        ("127.0.0.1", "/notifications"), ("127.0.0.1", "/budget"), ("127.0.0.1", "/items"),
+        ("127.0.0.1", "/items/drone-1/availability"), ("127.0.0.1", "/reservations"),
+        ("127.0.0.1", "/events/girlsday-2025"), ("127.0.0.1", f"/bookings/{BOOKING}/complete")]
+    assert [c.url.port for c in calls] == [8105, 8104, 8102, 8102, 8102, 8103, 8101]
+
+
+async def test_missing_or_bad_token_is_401_with_challenge(echo, calls):
+    async with running(echo) as client:
+        missing = await client.get("/api/v1/offerings")
+        bad = await client.get("/api/v1/offerings", headers={"Authorization": "Bearer nope"})
+    for answer in (missing, bad):
+        assert answer.status_code == 401
+        assert answer.headers["www-authenticate"].startswith("Bearer")
+        assert answer.headers["content-type"] == "application/problem+json"
+    assert calls == []
+
+
+@pytest.mark.parametrize("username,method,path", [
+    ("corlaer", "POST", f"/bookings/{BOOKING}/complete"),
+    ("corlaer", "POST", "/offerings/cnc/sessions"),
+    ("backoffice", "POST", "/bookings"),
+    ("finance", "POST", f"/bookings/{BOOKING}/cancel"),
+    ("corlaer", "GET", "/finance/declaration-lines?school_id=lodenstein"),
+])
+async def test_role_checks_refuse_before_forwarding(echo, calls, username, method, path):
+    async with running(echo) as client:
+        answer = await client.request(method, "/api/v1" + path, json={},
+                                      headers=await login(client, username))
+    assert answer.status_code == 403 and calls == []
+
+
+async def test_a_school_reads_its_own_declaration_lines(echo, calls):
+    async with running(echo) as client:
+        answer = await client.get("/api/v1/finance/declaration-lines?quarter=2025-Q1",
+                                  headers=await login(client, "trivium"))
+    assert answer.status_code == 200
+    assert dict(calls[0].url.params) == {"school_id": "trivium", "quarter": "2025-Q1"}
+
+
+async def test_path_ids_cannot_walk_upstream_paths(echo, calls):
+    async with running(echo) as client:
+        answer = await client.get("/api/v1/events/..", headers=await login(client, "nxt"))
+    assert answer.status_code in (404, 422) and calls == []
+
+
+async def test_openapi_is_published_under_the_api_prefix(echo):
+    async with running(echo) as client:
+        answer = await client.get("/api/v1/openapi.json")
+    paths = answer.json()["paths"]
+    assert "/api/v1/bookings" in paths and "/api/v1/openapi.json" not in paths
+    body = paths["/api/v1/bookings"]["post"]["requestBody"]
+    assert body["content"]["application/json"]["schema"]["$ref"].endswith("NewBooking")
+
+
+async def test_clients_are_pooled_per_service_and_closed_with_the_app():
+    upstreams = Upstreams({"bookings": "http://b", "loans": "http://l"}, 1.0)
+    async with upstreams.lifespan(None):
+        clients = dict(upstreams._clients)
+        assert set(clients) == {"bookings", "loans"}
+    assert all(c.is_closed for c in clients.values()) and upstreams._clients == {}

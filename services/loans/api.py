@@ -1,0 +1,81 @@
+"""Internal HTTP API of loans; the gateway exposes it as /api/v1/... ."""
+
+from datetime import date, datetime
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.loans import queries
+from services.loans.domain import LoanRefused
+from shared.http import Caller, Problem
+from shared.service import Runtime
+
+
+class ItemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    asset_tag: str
+    category: str
+    name: str
+    quantity: int
+    location: str
+    condition: str
+    status: str
+    loanable: bool
+
+
+class AvailabilityOut(BaseModel):
+    item_id: str
+    starts_on: date = Field(serialization_alias="from")
+    ends_on: date = Field(serialization_alias="to")
+    quantity: int
+    free: int
+
+
+class ReservationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: UUID
+    item_id: str
+    school_id: str
+    quantity: int
+    starts_on: date
+    ends_on: date
+    booking_id: UUID | None
+    status: str
+    created_at: datetime
+
+
+REFUSAL_TITLES = {403: "Forbidden", 404: "Not found", 422: "Invalid request"}
+
+
+def routes(rt: Runtime) -> APIRouter:
+    router = APIRouter()
+
+    async def refusal(call):
+        try:
+            return await call
+        except LoanRefused as exc:
+            raise Problem(exc.status, REFUSAL_TITLES.get(exc.status, "Loan refused"),
+                          exc.reason) from exc
+
+    @router.get("/items", response_model=list[ItemOut])
+    async def items(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+                    _: Caller = Depends(Caller.from_request)):
+        return await queries.list_items(rt, limit, offset)
+
+    @router.get("/items/{item_id}/availability", response_model=AvailabilityOut)
+    async def availability(item_id: str, starts_on: date = Query(alias="from"),
+                           ends_on: date = Query(alias="to"),
+                           _: Caller = Depends(Caller.from_request)):
+        found = await refusal(queries.availability(rt, item_id, starts_on, ends_on))
+        return AvailabilityOut(item_id=found.item.id, starts_on=found.period.starts_on,
+                               ends_on=found.period.ends_on, quantity=found.item.quantity,
+                               free=found.free)
+
+    @router.get("/reservations", response_model=list[ReservationOut])
+    async def reservations(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+                           who: Caller = Depends(Caller.from_request)):
+        return await refusal(queries.list_reservations(rt, who, limit, offset))
+
+    return router

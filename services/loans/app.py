@@ -1,0 +1,20 @@
+"""Wiring of the loans service."""
+
+from services.loans import api, demo, handlers
+from services.loans.store import Base, messaging
+from shared.contracts.topics import BOOKING
+from shared.service import ConsumerSpec, ServiceSpec, create_app
+
+SPEC = ServiceSpec(
+    name="loans",
+    title="TFT loans",
+    metadata=Base.metadata,
+    messaging=messaging,
+    routes=api.routes,
+    consumers=[ConsumerSpec(name="loans", topics=[BOOKING], handlers=handlers.booking_handlers)],
+    seed=demo.load,
+)
+
+
+def app():
+    return create_app(SPEC)

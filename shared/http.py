@@ -17,6 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from structlog.contextvars import bound_contextvars
 
+from shared.domain import Refused
 from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
 from shared.observability.metrics import Metrics
 
@@ -98,10 +99,18 @@ def install_http(app: FastAPI, metrics: Metrics, ready: Callable[[], Awaitable[N
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
+_REFUSAL_TITLES = {403: "Forbidden", 404: "Not found", 422: "Not possible"}
+
+
 def _install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def on_problem(_request: Request, exc: Problem) -> JSONResponse:
         return problem_response(exc.status, exc.title, exc.detail, **exc.extra)
+
+    @app.exception_handler(Refused)
+    async def on_refused(_request: Request, exc: Refused) -> JSONResponse:
+        return problem_response(exc.status, _REFUSAL_TITLES.get(exc.status, exc.title),
+                                exc.reason)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -60,8 +60,9 @@ class Runtime:
         self.settings = settings
         self.metrics = Metrics()
         # A service without tables (the gateway) has no store.
-        self.db = (Database(create_engine(settings.resolved_database_url()))
-                   if spec.metadata is not None else None)
+        self.db: Database | None = None
+        if spec.metadata is not None:
+            self.db = Database(create_engine(settings.resolved_database_url()))
         self.broker = KafkaBroker(
             settings.kafka_bootstrap,
             client_id=f"tft-{spec.name}",
@@ -72,6 +73,7 @@ class Runtime:
         self.outbox: Outbox | None = None
         self.relay: OutboxRelay | None = None
         if spec.messaging is not None:
+            assert self.db is not None, "the outbox and inbox live in the service's store"
             self.outbox = Outbox(spec.messaging.outbox, source=f"/tft/{spec.name}")
             self.relay = OutboxRelay(
                 self.db, spec.messaging.outbox, self._producer, self.metrics,
@@ -87,7 +89,7 @@ class Runtime:
         return idempotent_producer(self.settings.kafka_bootstrap, f"tft-{self.spec.name}-relay")
 
     def _consumer(self, spec: ConsumerSpec) -> EventConsumer:
-        assert self.spec.messaging is not None, "a consuming service needs the inbox table"
+        assert self.spec.messaging is not None and self.db is not None, "consumers need an inbox"
         consumer = EventConsumer(
             name=spec.name,
             topics=spec.topics,

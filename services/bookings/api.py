@@ -7,10 +7,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.bookings import catalogue, commands
-from services.bookings.domain import BookingRefused
 from services.bookings.store import Booking, Offering
 from shared.contracts.common import Group
-from shared.http import Caller, Problem
+from shared.http import Caller
 from shared.service import Runtime
 
 
@@ -86,13 +85,6 @@ def caller(request: Request) -> Caller:
 def routes(rt: Runtime) -> APIRouter:
     router = APIRouter()
 
-    async def refusal(call):
-        try:
-            return await call
-        except BookingRefused as exc:
-            raise Problem(exc.status, "Booking refused" if exc.status == 409 else "Not possible",
-                          exc.reason) from exc
-
     @router.get("/offerings", response_model=list[OfferingOut])
     async def offerings(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
                         _: Caller = Depends(caller)):
@@ -101,32 +93,32 @@ def routes(rt: Runtime) -> APIRouter:
     @router.post("/offerings", status_code=201, response_model=OfferingOut)
     async def new_offering(body: NewOffering, who: Caller = Depends(caller)):
         offering = Offering(**body.model_dump())
-        await refusal(catalogue.publish_offering(rt, who, offering, []))
+        await catalogue.publish_offering(rt, who, offering, [])
         return offering
 
     @router.get("/offerings/{offering_id}/sessions", response_model=list[SessionOut])
     async def sessions(offering_id: str, _: Caller = Depends(caller)):
-        return [_session_out(s) for s in await refusal(catalogue.sessions_of(rt, offering_id))]
+        return [_session_out(s) for s in await catalogue.sessions_of(rt, offering_id)]
 
     @router.post("/offerings/{offering_id}/sessions", status_code=201, response_model=SessionOut)
     async def plan(offering_id: str, body: NewSession, who: Caller = Depends(caller)):
-        session = await refusal(catalogue.plan_session(rt, who, offering_id, **body.model_dump()))
+        session = await catalogue.plan_session(rt, who, offering_id, **body.model_dump())
         return _session_out(session)
 
     @router.post("/bookings", status_code=201, response_model=BookingOut)
     async def book(body: NewBooking, who: Caller = Depends(caller)):
-        return BookingOut.of(await refusal(commands.book(rt, who, body.session_id, body.group)))
+        return BookingOut.of(await commands.book(rt, who, body.session_id, body.group))
 
     @router.get("/bookings/{booking_id}", response_model=BookingOut)
     async def get_booking(booking_id: UUID, who: Caller = Depends(caller)):
-        return BookingOut.of(await refusal(commands.get_visible(rt, who, booking_id)))
+        return BookingOut.of(await commands.get_visible(rt, who, booking_id))
 
     @router.post("/bookings/{booking_id}/cancel", response_model=BookingOut)
     async def cancel(booking_id: UUID, who: Caller = Depends(caller)):
-        return BookingOut.of(await refusal(commands.cancel(rt, who, booking_id)))
+        return BookingOut.of(await commands.cancel(rt, who, booking_id))
 
     @router.post("/bookings/{booking_id}/complete", response_model=BookingOut)
     async def complete(booking_id: UUID, who: Caller = Depends(caller)):
-        return BookingOut.of(await refusal(commands.complete(rt, who, booking_id)))
+        return BookingOut.of(await commands.complete(rt, who, booking_id))
 
     return router

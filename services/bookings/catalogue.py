@@ -5,10 +5,10 @@ from uuid import uuid4
 
 from sqlalchemy import select
 
-from services.bookings import domain
 from services.bookings.domain import BookingRefused
 from services.bookings.store import Offering, Session
 from shared.contracts.bookings import OfferingPublishedV1
+from shared.domain import BACKOFFICE
 from shared.http import Caller
 from shared.service import Runtime
 
@@ -33,7 +33,7 @@ async def publish_offering(rt: Runtime, caller: Caller | None, offering: Offerin
                            sessions: list[Session]) -> None:
     """Add an offering with its sessions (the demo data goes the same way, caller None)."""
     if caller is not None:
-        caller.require(domain.BACKOFFICE)
+        caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
         if await tx.get(Offering, offering.id) is not None:
             raise BookingRefused(f"offering {offering.id} exists already")
@@ -47,7 +47,7 @@ async def publish_offering(rt: Runtime, caller: Caller | None, offering: Offerin
 
 async def plan_session(rt: Runtime, caller: Caller, offering_id: str, starts_at: datetime,
                        ends_at: datetime, room: str, instructor: str, capacity: int) -> Session:
-    caller.require(domain.BACKOFFICE)
+    caller.require(BACKOFFICE)
     if ends_at <= starts_at:
         raise BookingRefused("a session must end after it starts", 422)
     async with rt.db.transaction() as tx:

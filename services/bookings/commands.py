@@ -19,6 +19,7 @@ from shared.contracts.bookings import (
     BookingConfirmedV1,
 )
 from shared.contracts.common import Group
+from shared.domain import BACKOFFICE, SCHOOL
 from shared.http import Caller
 from shared.service import Runtime
 
@@ -40,7 +41,7 @@ def _event_facts(b: Booking, s: Session, o: Offering) -> dict:
 
 
 async def book(rt: Runtime, caller: Caller, session_id: UUID, group: Group) -> Booking:
-    caller.require(domain.SCHOOL)
+    caller.require(SCHOOL)
     now = datetime.now(UTC)
     async with rt.db.transaction() as tx:
         found = await session_with_offering(tx, session_id)
@@ -78,7 +79,7 @@ async def cancel(rt: Runtime, caller: Caller, booking_id: UUID) -> Booking:
 
 
 async def complete(rt: Runtime, caller: Caller, booking_id: UUID) -> Booking:
-    caller.require(domain.BACKOFFICE)
+    caller.require(BACKOFFICE)
     return await _transition(rt, caller, booking_id, domain.complete)
 
 

@@ -5,12 +5,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from shared.contracts.common import Group
+from shared.domain import Refused, sees_school
 
 # A lesson needs preparation at the hotspot (room, instructor, materials).
 MIN_LEAD_TIME = timedelta(days=1)
-
-BACKOFFICE = "backoffice"
-SCHOOL = "school"
 
 
 class BookingStatus(StrEnum):
@@ -23,12 +21,8 @@ class BookingStatus(StrEnum):
     NO_SHOW = "no_show"
 
 
-class BookingRefused(Exception):
-    """A rule says no; `status` is the HTTP status the refusal deserves."""
-
-    def __init__(self, reason: str, status: int = 409) -> None:
-        super().__init__(reason)
-        self.reason, self.status = reason, status
+class BookingRefused(Refused):
+    title = "Booking refused"
 
 
 @dataclass(frozen=True)
@@ -59,7 +53,7 @@ def check_bookable(session: SessionFacts, group: Group, now: datetime) -> None:
 
 
 def may_see(role: str, organisation: str, booking_school: str) -> bool:
-    return role == BACKOFFICE or (role == SCHOOL and organisation == booking_school)
+    return sees_school(role, organisation, booking_school)
 
 
 def cancel(status: BookingStatus) -> BookingStatus:

@@ -2,14 +2,10 @@
 
 from datetime import datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from shared.domain import AMSTERDAM, BACKOFFICE, FINANCE, SCHOOL
+
 QUARTER_PATTERN = r"^\d{4}-Q[1-4]$"
-
-SCHOOL = "school"
-FINANCE = "finance"
-BACKOFFICE = "backoffice"
 
 # The role whose time a hotspot lesson costs, as a key in the default rates.
 INSTRUCTOR = "instructor"

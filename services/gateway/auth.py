@@ -23,7 +23,8 @@ from shared.seed.region import HARD_TECH_SCHOOL_IDS
 ISSUER = "tft-gateway"
 AUDIENCE = "tft-api"
 ALGORITHM = "HS256"
-BACKOFFICE, FINANCE, SCHOOL = "backoffice", "finance", "school"
+from shared.domain import BACKOFFICE, FINANCE, SCHOOL  # noqa: E402
+
 ROLES = frozenset({BACKOFFICE, FINANCE, SCHOOL})
 
 

@@ -6,7 +6,7 @@ from shared.settings import ServiceSettings
 
 
 class GatewaySettings(ServiceSettings):
-    http_port: int = 8100
+    http_port: int = 8000
     bookings_url: str = "http://127.0.0.1:8101"
     loans_url: str = "http://127.0.0.1:8102"
     events_url: str = "http://127.0.0.1:8103"

@@ -7,8 +7,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.loans import queries
-from services.loans.domain import LoanRefused
-from shared.http import Caller, Problem
+from shared.http import Caller
 from shared.service import Runtime
 
 
@@ -46,18 +45,8 @@ class ReservationOut(BaseModel):
     created_at: datetime
 
 
-REFUSAL_TITLES = {403: "Forbidden", 404: "Not found", 422: "Invalid request"}
-
-
 def routes(rt: Runtime) -> APIRouter:
     router = APIRouter()
-
-    async def refusal(call):
-        try:
-            return await call
-        except LoanRefused as exc:
-            raise Problem(exc.status, REFUSAL_TITLES.get(exc.status, "Loan refused"),
-                          exc.reason) from exc
 
     @router.get("/items", response_model=list[ItemOut])
     async def items(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
@@ -68,7 +57,7 @@ def routes(rt: Runtime) -> APIRouter:
     async def availability(item_id: str, starts_on: date = Query(alias="from"),
                            ends_on: date = Query(alias="to"),
                            _: Caller = Depends(Caller.from_request)):
-        found = await refusal(queries.availability(rt, item_id, starts_on, ends_on))
+        found = await queries.availability(rt, item_id, starts_on, ends_on)
         return AvailabilityOut(item_id=found.item.id, starts_on=found.period.starts_on,
                                ends_on=found.period.ends_on, quantity=found.item.quantity,
                                free=found.free)
@@ -76,6 +65,6 @@ def routes(rt: Runtime) -> APIRouter:
     @router.get("/reservations", response_model=list[ReservationOut])
     async def reservations(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
                            who: Caller = Depends(Caller.from_request)):
-        return await refusal(queries.list_reservations(rt, who, limit, offset))
+        return await queries.list_reservations(rt, who, limit, offset)
 
     return router

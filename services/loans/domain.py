@@ -4,13 +4,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
-# Lessons happen in the Netherlands: a session's loan day is its Amsterdam calendar day.
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
-
-BACKOFFICE = "backoffice"
-SCHOOL = "school"
+from shared.domain import AMSTERDAM, BACKOFFICE, SCHOOL, Refused
 
 
 class ItemStatus(StrEnum):
@@ -28,12 +23,8 @@ class ReservationStatus(StrEnum):
 HOLDING = frozenset({ReservationStatus.RESERVED})
 
 
-class LoanRefused(Exception):
-    """A rule says no; `status` is the HTTP status the refusal deserves."""
-
-    def __init__(self, reason: str, status: int = 409) -> None:
-        super().__init__(reason)
-        self.reason, self.status = reason, status
+class LoanRefused(Refused):
+    title = "Loan refused"
 
 
 @dataclass(frozen=True)
@@ -65,8 +56,8 @@ class Claim:
 def lesson_period(starts_at: datetime, ends_at: datetime) -> Period:
     # An end at local midnight belongs to the day before: the kit is back by then.
     last_moment = ends_at - timedelta(microseconds=1) if ends_at > starts_at else ends_at
-    return Period(starts_at.astimezone(LOCAL_TIME).date(),
-                  last_moment.astimezone(LOCAL_TIME).date())
+    return Period(starts_at.astimezone(AMSTERDAM).date(),
+                  last_moment.astimezone(AMSTERDAM).date())
 
 
 def units_free(quantity: int, claims: Iterable[Claim], period: Period) -> int:

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, StrictUndefined
 
@@ -11,10 +10,7 @@ from shared.contracts.bookings import BookingCancelledV1, BookingCompletedV1, Bo
 from shared.contracts.events import EventScheduledV1
 from shared.contracts.finance import DeclarationLineDraftedV1
 from shared.contracts.loans import ReservationMadeV1
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-BACKOFFICE = "backoffice"
-FINANCE = "finance"
+from shared.domain import AMSTERDAM, BACKOFFICE, FINANCE
 
 _DAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
 _MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",

@@ -5,11 +5,12 @@ import sys
 
 import structlog
 from structlog.contextvars import bind_contextvars, get_contextvars, merge_contextvars
+from structlog.typing import Processor
 
 REQUEST_ID = "request_id"
 CORRELATION_ID = "correlation_id"
 
-_SHARED = [
+_SHARED: list[Processor] = [
     merge_contextvars,
     structlog.processors.add_log_level,
     structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -41,6 +41,7 @@ def run_env(target_metadata: MetaData) -> None:
     from alembic import context
 
     url = context.config.get_main_option("sqlalchemy.url")
+    assert url, "alembic_config sets the store's URL"
 
     def migrate(connection) -> None:
         context.configure(

@@ -1,0 +1,15 @@
+# One image for all six services; TFT_SERVICE picks the service (see docker-compose.yml).
+FROM python:3.11-slim
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 TFT_HTTP_HOST=0.0.0.0
+WORKDIR /app
+# Dependencies first, so a code change does not re-install them.
+COPY pyproject.toml ./
+RUN mkdir shared services ops && pip install . && pip uninstall -y tft-platform
+COPY shared ./shared
+COPY services ./services
+COPY ops ./ops
+RUN pip install --no-deps . && useradd --system --uid 10001 tft
+USER tft
+# Migrations first: they are idempotent, and a service must not serve an old schema.
+CMD ["sh", "-c", "python -m services.${TFT_SERVICE:?set TFT_SERVICE} migrate && exec python -m services.${TFT_SERVICE} serve"]

@@ -1,0 +1,234 @@
+"""A single-node Apache Kafka (KRaft, broker+controller) run from Maven Central jars."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import concurrent.futures
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError
+
+from ops.procs import REPO, kill_now, live_pid, tail, terminate
+
+POM = REPO / "deploy" / "kafka" / "pom.xml"
+LOG4J2 = REPO / "deploy" / "kafka" / "log4j2.properties"
+DEFAULT_LIBS = REPO / ".cache" / "kafka" / "libs"
+MARKER = "kafka.Kafka"
+TOPIC_ALREADY_EXISTS = 36
+
+
+def ensure_kafka_libs(cache_dir: Path = DEFAULT_LIBS) -> Path:
+    """Download the Kafka jars into `cache_dir` with Maven, unless already there."""
+    if any(cache_dir.glob("kafka_2.13-*.jar")):
+        return cache_dir
+    if shutil.which("mvn") is None:
+        raise RuntimeError("Maven (mvn) is needed to fetch Kafka: apt-get install -y maven")
+    print(f"kafka: fetching Kafka jars from Maven Central into {cache_dir} ...", flush=True)
+    partial = cache_dir.with_name(cache_dir.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    # Download into a side dir and rename, so an interrupted run is not mistaken for done.
+    proc = subprocess.run(
+        ["mvn", "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
+         f"-DoutputDirectory={partial}", "-DincludeScope=runtime"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    if proc.returncode != 0:  # output kept for failures only: -q still emits colour codes
+        raise RuntimeError(f"mvn failed (exit {proc.returncode}):\n{proc.stdout}")
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    partial.rename(cache_dir)
+    print(f"kafka: {len(list(cache_dir.glob('*.jar')))} jars ready", flush=True)
+    return cache_dir
+
+
+def _cluster_id() -> str:
+    """A Kafka Uuid (base64url of 16 random bytes), as `kafka-storage random-uuid` makes."""
+    while True:
+        cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cid.startswith("-"):  # Kafka avoids ids that look like a CLI option
+            return cid
+
+
+class KafkaNode:
+    """One KRaft node on 127.0.0.1; state, config, pid and logs all live under `home`."""
+
+    def __init__(self, home: Path, port: int = 9092, controller_port: int = 9093,
+                 libs: Path = DEFAULT_LIBS, heap: str = "512m") -> None:
+        self.home, self.port, self.controller_port = Path(home), port, controller_port
+        self.libs, self.heap = libs, heap
+        self.data_dir = self.home / "data"
+        self.config = self.home / "server.properties"
+        self.pid_file = self.home / "kafka.pid"
+        self.log_path = self.home / "kafka.log"
+        self.out_path = self.home / "kafka.out"  # console: WARN+ and JVM errors
+        self._popen: subprocess.Popen | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int | None:
+        return live_pid(self.pid_file, MARKER, self._popen)
+
+    def is_running(self) -> bool:
+        return self.pid is not None
+
+    def is_formatted(self) -> bool:
+        return (self.data_dir / "meta.properties").exists()
+
+    def _properties(self) -> str:
+        settings = {
+            "process.roles": "broker,controller",
+            "node.id": "1",
+            "controller.quorum.voters": f"1@127.0.0.1:{self.controller_port}",
+            "listeners": f"PLAINTEXT://127.0.0.1:{self.port},"
+                         f"CONTROLLER://127.0.0.1:{self.controller_port}",
+            "advertised.listeners": f"PLAINTEXT://127.0.0.1:{self.port}",
+            "controller.listener.names": "CONTROLLER",
+            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "log.dirs": str(self.data_dir),
+            "num.partitions": "3",
+            "offsets.topic.replication.factor": "1",
+            "transaction.state.log.replication.factor": "1",
+            "transaction.state.log.min.isr": "1",
+            "min.insync.replicas": "1",
+            "group.initial.rebalance.delay.ms": "0",
+            "auto.create.topics.enable": "false",
+        }
+        return "".join(f"{k}={v}\n" for k, v in settings.items())
+
+    def _java(self, main: str, *args: str, short_lived: bool = False) -> list[str]:
+        # C1-only JIT and serial GC start faster: right for the one-shot storage tool.
+        tuning = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"] if short_lived else [
+            f"-Xmx{self.heap}", "-XX:+UseG1GC"]
+        return [
+            "java", *tuning, "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={LOG4J2}", f"-Dtft.kafka.logfile={self.log_path}",
+            "-cp", f"{self.libs}/*", main, *args,
+        ]
+
+    def _write_config(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.config.write_text(self._properties())  # rewritten each start: ports may change
+
+    def format(self) -> bool:
+        """Format the storage once; a later run reuses the data. Returns whether it formatted."""
+        if self.is_formatted():
+            return False
+        ensure_kafka_libs(self.libs)
+        self._write_config()
+        proc = subprocess.run(
+            self._java("kafka.tools.StorageTool", "format", "-t", _cluster_id(),
+                       "-c", str(self.config), short_lived=True),
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"kafka storage format failed:\n{proc.stdout}")
+        return True
+
+    def start(self) -> bool:
+        """Start in the background unless running; returns whether a process was started."""
+        if self.is_running():
+            return False
+        self.format()
+        ensure_kafka_libs(self.libs)
+        self._write_config()
+        with self.out_path.open("ab") as out:
+            self._popen = subprocess.Popen(
+                self._java(MARKER, str(self.config)), stdin=subprocess.DEVNULL,
+                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        self.pid_file.write_text(f"{self._popen.pid}\n")
+        return True
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        """Poll until a metadata request lists this broker (it is unfenced and serving)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.is_running():
+                raise RuntimeError(f"kafka exited:\n{tail(self.out_path)}\n{tail(self.log_path)}")
+            if self.ready():
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"kafka not ready after {timeout}s:\n{tail(self.log_path)}")
+
+    def ready(self) -> bool:
+        return _run_sync(probe(self.bootstrap))
+
+    def stop(self, grace: float = 30) -> None:
+        pid = self.pid
+        if pid is not None:
+            terminate(pid, MARKER, grace, self._popen)
+        self.pid_file.unlink(missing_ok=True)
+
+    def kill(self) -> None:
+        """SIGKILL, no clean shutdown: for crash tests."""
+        pid = self.pid
+        if pid is not None:
+            kill_now(pid, MARKER, self._popen)
+        self.pid_file.unlink(missing_ok=True)
+
+
+def _run_sync(coro):
+    """Run a coroutine to completion, also when called from inside a running event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def _port_open(bootstrap: str) -> bool:
+    host, _, port = bootstrap.split(",")[0].rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+async def probe(bootstrap: str, timeout_ms: int = 3000) -> bool:
+    """True if the cluster answers a metadata request that lists at least one broker."""
+    if not _port_open(bootstrap):
+        return False  # cheap check first: aiokafka logs an error per refused connection
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=timeout_ms)
+    try:
+        await admin.start()
+        return bool((await admin.describe_cluster()).get("brokers"))
+    except (KafkaError, OSError):  # OSError covers TimeoutError
+        return False
+    finally:
+        await admin.close()
+
+
+async def create_topics(bootstrap: str, topics: list[str], partitions: int = 3,
+                        replication: int = 1) -> list[str]:
+    """Create the topics that do not exist yet; returns the ones created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        await admin.start()
+        missing = sorted(set(topics) - set(await admin.list_topics()))
+        if missing:
+            resp = await admin.create_topics(
+                [NewTopic(t, num_partitions=partitions, replication_factor=replication)
+                 for t in missing])
+            # entries are (topic, code) or (topic, code, message) depending on the version
+            errors = [e for e in resp.topic_errors if e[1] not in (0, TOPIC_ALREADY_EXISTS)]
+            if errors:
+                raise RuntimeError(f"creating topics failed: {errors}")
+        return missing
+    finally:
+        await admin.close()
+
+
+if __name__ == "__main__":  # `python -m ops.kafka [dir]`: just fetch the jars
+    print(ensure_kafka_libs(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_LIBS))

@@ -1,0 +1,171 @@
+"""The local run: Kafka plus the six services, state under <repo>/var/."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs, probe
+from ops.procs import REPO, ServiceProcess, run_migrations
+
+# Start order: the gateway last, it fronts the others.
+SERVICES: dict[str, int] = {
+    "bookings": 8101, "loans": 8102, "events": 8103,
+    "finance": 8104, "notify": 8105, "gateway": 8000,
+}
+BACKENDS = ["bookings", "loans", "events", "finance", "notify"]
+DEMO_ACCOUNTS = ["backoffice", "finance", "lodenstein", "corlaer", "element", "nxt", "trivium"]
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+@dataclass
+class Platform:
+    repo: Path = REPO
+
+    @property
+    def var(self) -> Path:
+        return self.repo / "var"
+
+    @property
+    def external_kafka(self) -> str | None:
+        """TFT_KAFKA_BOOTSTRAP points the run at a Kafka we neither start nor stop."""
+        return os.environ.get("TFT_KAFKA_BOOTSTRAP")
+
+    def kafka(self) -> KafkaNode:
+        return KafkaNode(self.var / "kafka", _env_int("TFT_KAFKA_PORT", 9092),
+                         _env_int("TFT_KAFKA_CONTROLLER_PORT", 9093),
+                         libs=self.repo / ".cache" / "kafka" / "libs")
+
+    @property
+    def bootstrap(self) -> str:
+        return self.external_kafka or self.kafka().bootstrap
+
+    def port(self, name: str) -> int:
+        return _env_int(f"TFT_{name.upper()}_PORT", SERVICES[name])
+
+    def service_env(self, name: str) -> dict[str, str]:
+        env = {
+            "TFT_SERVICE": name,
+            "TFT_HTTP_PORT": str(self.port(name)),
+            "TFT_KAFKA_BOOTSTRAP": self.bootstrap,
+            "TFT_DATABASE_URL": f"sqlite+aiosqlite:///{self.var / f'{name}.db'}",
+            "TFT_DEMO": os.environ.get("TFT_DEMO", "true"),
+        }
+        if name == "gateway":
+            env |= {f"TFT_{b.upper()}_URL": f"http://127.0.0.1:{self.port(b)}" for b in BACKENDS}
+        return env
+
+    def service(self, name: str) -> ServiceProcess:
+        return ServiceProcess(name, self.port(name), self.service_env(name),
+                              self.var / "log" / f"{name}.log", self.var / "run", cwd=self.repo)
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.port('gateway')}"
+
+    # -- commands --------------------------------------------------------------------------
+    def up(self) -> None:
+        self.var.mkdir(exist_ok=True)
+        self._kafka_up()
+        for name in SERVICES:
+            self._service_up(name)
+        self.urls(accounts=True)
+
+    def _kafka_up(self) -> None:
+        from shared.contracts.topics import ALL_TOPICS
+
+        if not self.external_kafka:
+            node = self.kafka()
+            ensure_kafka_libs(node.libs)
+            if node.is_running():
+                print(f"kafka: already running (pid {node.pid})")
+            else:
+                if node.format():
+                    print(f"kafka: formatted storage in {node.data_dir}")
+                node.start()
+            _progress("waiting for kafka", lambda: node.wait_ready(120))
+        created = asyncio.run(create_topics(self.bootstrap, ALL_TOPICS))
+        print(f"kafka: {len(ALL_TOPICS)} topics present ({len(created)} created now)")
+
+    def _service_up(self, name: str) -> None:
+        svc = self.service(name)
+        if svc.is_running():
+            print(f"{name}: already running (pid {svc.pid})")
+            return
+        _progress(f"migrating {name}", lambda: run_migrations(name, svc.env, cwd=self.repo),
+                  done="done")
+        svc.start()
+        _progress(f"waiting for {name}", lambda: svc.wait_ready(90))
+
+    def down(self) -> None:
+        for name in reversed(SERVICES):
+            svc = self.service(name)
+            if svc.is_running():
+                _progress(f"stopping {name}", svc.stop, done="stopped")
+        node = self.kafka()
+        if not self.external_kafka and node.is_running():
+            _progress("stopping kafka", node.stop, done="stopped")
+        print("all down")
+
+    def status(self) -> int:
+        """Print one line per component; returns 0 when all are up and ready."""
+        ok = self._kafka_status()
+        for name in SERVICES:
+            svc = self.service(name)
+            ready, detail = svc.ready(timeout=1) if svc.is_running() else (False, "-")
+            state = "up" if svc.is_running() else "down"
+            print(f"{name:<9} {state:<5} pid {svc.pid or '-':<8} :{svc.port:<5} readyz {detail}")
+            ok = ok and ready
+        return 0 if ok else 1
+
+    def _kafka_status(self) -> bool:
+        ready = asyncio.run(probe(self.bootstrap))
+        if self.external_kafka:
+            print(f"{'kafka':<9} external {self.bootstrap} {'ready' if ready else 'unreachable'}")
+            return ready
+        node = self.kafka()
+        state = "up" if node.is_running() else "down"
+        print(f"{'kafka':<9} {state:<5} pid {node.pid or '-':<8} :{node.port:<5} "
+              f"metadata {'ok' if ready else '-'}")
+        return ready
+
+    def urls(self, accounts: bool = False) -> None:
+        print(f"\nGateway:  {self.gateway_url}/api/v1")
+        print(f"API docs: {self.gateway_url}/docs")
+        for name in BACKENDS:
+            print(f"  {name:<9} http://127.0.0.1:{self.port(name)}  (/metrics, /readyz)")
+        print(f"Kafka:    {self.bootstrap}")
+        if accounts:
+            password = os.environ.get("TFT_DEMO_PASSWORD", "demo")
+            print(f"Demo accounts (password '{password}'): {', '.join(DEMO_ACCOUNTS)}")
+
+    def log_files(self, name: str | None) -> list[Path]:
+        if name == "kafka":
+            return [self.kafka().log_path]
+        if name is not None and name not in SERVICES:
+            raise SystemExit(f"unknown service {name!r}; one of: kafka, {', '.join(SERVICES)}")
+        names = [name] if name else list(SERVICES)
+        return [self.var / "log" / f"{n}.log" for n in names]
+
+    def logs(self, name: str | None, follow: bool, lines: int = 50) -> None:
+        files = [str(f) for f in self.log_files(name) if f.exists() or follow]
+        if not files:
+            raise SystemExit("no logs yet: run `python -m ops up` first")
+        # tail does multi-file headers and -F (follow across rotation) better than we would
+        args = ["tail", "-n", str(lines), *(["-F"] if follow else []), *files]
+        os.execvp("tail", args)
+
+
+def _progress(what: str, action, done: str = "ready") -> None:
+    print(f"{what} ... ", end="", flush=True)
+    try:
+        action()
+    except BaseException:
+        print("FAILED", flush=True)
+        raise
+    print(done, flush=True)

@@ -1,0 +1,34 @@
+"""What every service's domain rules share: roles, refusals and the region's clock."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+# Times are stored in UTC and shown, and counted in days and quarters, in the region's zone.
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+# Roles the gateway puts on a caller (X-TFT-Role); a school's organisation is its id.
+BACKOFFICE = "backoffice"
+SCHOOL = "school"
+FINANCE = "finance"
+
+
+class Refused(Exception):
+    """A domain rule says no. `status` is the HTTP status it deserves; the HTTP layer maps
+    it to problem details, so rules stay free of HTTP."""
+
+    title = "Refused"
+
+    def __init__(self, reason: str, status: int = 409) -> None:
+        super().__init__(reason)
+        self.reason, self.status = reason, status
+
+
+def local_date(moment: datetime) -> date:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: the platform works with aware times only")
+    return moment.astimezone(AMSTERDAM).date()
+
+
+def sees_school(role: str, organisation: str, school_id: str) -> bool:
+    """The backoffice sees every school's affairs; a school only its own."""
+    return role == BACKOFFICE or (role == SCHOOL and organisation == school_id)

@@ -131,6 +131,8 @@ def test_poison_message_goes_to_the_dead_letter_topic_and_the_next_is_applied(
     assert any("invalid payload" in r for r in reasons)
     assert any("missing CloudEvents headers" in r for r in reasons)
     assert all(h["dlt_consumer"] for h in headers)
+    metrics = httpx.get(f"http://127.0.0.1:{platform.processes['notify'].port}/metrics").text
+    assert 'tft_dead_letter_messages_total{topic="tft.bookings.booking"}' in metrics
 
 
 def test_broker_restart_during_a_burst_of_1000_bookings_loses_and_doubles_nothing(
@@ -167,3 +169,25 @@ def test_broker_restart_during_a_burst_of_1000_bookings_loses_and_doubles_nothin
                       "select count(distinct about) from notifications"
                       " where message_type = 'booking_confirmed' and about = any(:ids)", ids=ids)
     assert distinct == 1000
+
+
+def test_a_database_outage_delays_notifications_but_loses_and_doubles_none(platform: Platform):
+    events = [confirmed_event("nxt") for _ in range(40)]
+    messages = [(e.model_dump_json().encode(),
+                 Envelope.new(type=e.event_type, source="/tests", subject=e.subject()).to_headers())
+                for e in events]
+    platform.postgres.stop()
+    try:
+        produce(platform, messages[:20])
+        time.sleep(3)  # notify fetches them and finds its store gone
+    finally:
+        platform.postgres.start()
+        platform.postgres.wait_ready()
+    produce(platform, messages[20:])
+
+    ids = [str(e.booking_id) for e in events]
+    count_sql = "select count(*) from notifications where about = any(:ids)"
+    eventually(lambda: scalar(platform, "notify", count_sql, ids=ids) == 40, timeout=90,
+               interval=1)
+    time.sleep(2)
+    assert scalar(platform, "notify", count_sql, ids=ids) == 40

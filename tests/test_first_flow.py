@@ -2,7 +2,9 @@
 a booking's events reach notify (a confirmation) and, once completed, finance (a draft line).
 """
 
+import json
 from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -101,6 +103,31 @@ def test_booking_is_confirmed_notified_completed_and_declared(platform: Platform
     assert drafted[0]["minutes"] == 120 and drafted[0]["amount_cents"] > 0
     assert drafted[0]["status"] == "draft"
     eventually(lambda: len(notifications_about(platform, "corlaer", booking["id"])) == 2)
+
+
+def test_request_id_travels_from_http_through_kafka_into_the_consumers_logs(
+    platform: Platform,
+):
+    session = plan_session(platform)
+    request_id = f"e2e-{uuid4()}"
+    response = httpx.post(f"{platform.gateway}/bookings",
+                          headers={**platform.token("nxt"), "X-Request-ID": request_id},
+                          json={"session_id": session["id"], "group": {
+                              "name": "4A", "level": "vmbo-bb", "year": 4, "students": 10}})
+    assert response.status_code == 201
+    assert response.headers["X-Request-ID"] == request_id
+    booking_id = response.json()["id"]
+    eventually(lambda: notifications_about(platform, "nxt", booking_id))
+
+    def applied_line():
+        log = (platform.home / "log" / "notify.log").read_text()
+        lines = [json.loads(line) for line in log.splitlines()
+                 if request_id in line and line.startswith("{")]
+        return [line for line in lines if line.get("event") == "event applied"]
+
+    [line] = eventually(applied_line)
+    assert line["request_id"] == request_id and line["service"] == "notify"
+    assert line["correlation_id"] and line["event_id"]
 
 
 def test_cancellation_frees_the_seats_and_tells_school_and_backoffice(platform: Platform):

@@ -4,11 +4,12 @@ from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from services.bookings import catalogue, commands
 from services.bookings.store import Booking, Offering
 from shared.contracts.common import Group
+from shared.contracts.requests import NewBooking, NewOffering, NewSession
 from shared.http import Caller
 from shared.service import Runtime
 
@@ -32,29 +33,6 @@ class SessionOut(BaseModel):
     room: str
     capacity: int
     seats_left: int
-
-
-class NewOffering(BaseModel):
-    id: str = Field(pattern=r"^[a-z0-9-]{3,80}$")
-    kind: str
-    title: str = Field(min_length=3, max_length=200)
-    audience: list[str] = Field(min_length=1)
-    profile: str | None = None
-    location: str = "Hotspot"
-    equipment: list[str] = []
-
-
-class NewSession(BaseModel):
-    starts_at: datetime
-    ends_at: datetime
-    room: str = Field(min_length=1, max_length=80)
-    instructor: str = Field(min_length=1, max_length=120)
-    capacity: int = Field(ge=1, le=1000)
-
-
-class NewBooking(BaseModel):
-    session_id: UUID
-    group: Group
 
 
 class BookingOut(BaseModel):

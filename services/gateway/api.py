@@ -4,7 +4,7 @@ Every route is explicit (so the OpenAPI says what exists) and ends in `Upstreams
 the services stay the authority on their own rules and check the caller again.
 """
 
-from datetime import datetime
+from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -24,7 +24,7 @@ from services.gateway.auth import (
 )
 from services.gateway.settings import GatewaySettings
 from services.gateway.upstream import Upstreams
-from shared.contracts.common import Group
+from shared.contracts.requests import NewBooking, NewOffering, NewSession
 from shared.http import Problem
 from shared.service import Runtime
 
@@ -42,29 +42,6 @@ class AccessToken(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
-
-
-class NewOffering(BaseModel):
-    id: str = Field(pattern=r"^[a-z0-9-]{3,80}$", examples=["cnc-technieken-kv1313"])
-    kind: str = Field(examples=["elective"])
-    title: str = Field(min_length=3, max_length=200)
-    audience: list[str] = Field(min_length=1, examples=[["vmbo-kb", "vmbo-gl"]])
-    profile: str | None = None
-    location: str = "Hotspot"
-    equipment: list[str] = []
-
-
-class NewSession(BaseModel):
-    starts_at: datetime
-    ends_at: datetime
-    room: str = Field(min_length=1, max_length=80)
-    instructor: str = Field(min_length=1, max_length=120)
-    capacity: int = Field(ge=1, le=1000)
-
-
-class NewBooking(BaseModel):
-    session_id: UUID
-    group: Group
 
 
 class ProblemDetails(BaseModel):
@@ -177,8 +154,8 @@ def routes(rt: Runtime, transport: httpx.AsyncBaseTransport | None = None) -> AP
         return await forward("loans", "GET", "/items", who, params=paging)
 
     @router.get("/equipment/{item_id}/availability", tags=["equipment"])
-    async def availability(item_id: Slug, from_: datetime = Query(alias="from"),
-                           to: datetime = Query(), who: Principal = anyone):
+    async def availability(item_id: Slug, from_: date = Query(alias="from"),
+                           to: date = Query(), who: Principal = anyone):
         params = {"from": from_.isoformat(), "to": to.isoformat()}
         return await forward("loans", "GET", f"/items/{item_id}/availability", who, params=params)
 

@@ -4,6 +4,7 @@ Services sit behind the gateway, which authenticates the caller and passes who i
 `X-TFT-*` headers; `Caller` reads them. Services are not reachable from outside.
 """
 
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -15,9 +16,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from structlog.contextvars import bound_contextvars
 
 from shared.domain import Refused
+from shared.errors import is_transient
 from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
 from shared.observability.metrics import Metrics
 
@@ -64,22 +67,59 @@ class Caller:
             raise Problem(403, "Forbidden", f"role {self.role!r} may not do this")
 
 
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def _id_from(headers: dict[bytes, bytes], name: bytes) -> str | None:
+    """A client-chosen id, if it is safe to log and forward; otherwise None."""
+    value = headers.get(name, b"").decode("latin-1")
+    return value if _SAFE_ID.match(value) else None
+
+
+class ObservabilityMiddleware:
+    """Binds request and correlation ids to the logs of a request, echoes `X-Request-ID`
+    and counts the request. Plain ASGI: no extra task or thread per request."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        request_id = _id_from(headers, b"x-request-id") or str(uuid4())
+        correlation_id = _id_from(headers, b"x-correlation-id") or request_id
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()),
+                                      (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        started = time.perf_counter()
+        try:
+            with bound_contextvars(**{REQUEST_ID: request_id, CORRELATION_ID: correlation_id}):
+                await self.app(scope, receive, send_with_id)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            self.metrics.http_requests.labels(scope["method"], route, str(status)).inc()
+            self.metrics.http_latency.labels(scope["method"], route).observe(
+                time.perf_counter() - started)
+
+
+async def current_caller(request: Request) -> Caller:
+    """FastAPI dependency; async so it runs on the event loop, not in a worker thread."""
+    return Caller.from_request(request)
+
+
 def install_http(app: FastAPI, metrics: Metrics, ready: Callable[[], Awaitable[None]]) -> None:
     """Problem handlers, request-id/metrics middleware, /healthz, /readyz and /metrics."""
     _install_problem_handlers(app)
-
-    @app.middleware("http")
-    async def observe(request: Request, call_next):
-        request_id = request.headers.get(REQUEST_ID_HEADER) or str(uuid4())
-        correlation_id = request.headers.get(CORRELATION_ID_HEADER) or request_id
-        started = time.perf_counter()
-        with bound_contextvars(**{REQUEST_ID: request_id, CORRELATION_ID: correlation_id}):
-            response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        metrics.http_requests.labels(request.method, route, str(response.status_code)).inc()
-        metrics.http_latency.labels(request.method, route).observe(time.perf_counter() - started)
-        response.headers[REQUEST_ID_HEADER] = request_id
-        return response
+    app.add_middleware(ObservabilityMiddleware, metrics=metrics)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -127,5 +167,11 @@ def _install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def on_crash(_request: Request, exc: Exception) -> JSONResponse:
+        if is_transient(exc):  # the store is down or restarting: nothing was written
+            log.warning("store unavailable", error=repr(exc))
+            response = problem_response(503, "Service unavailable",
+                                        "the service's store is unavailable; try again")
+            response.headers["Retry-After"] = "2"
+            return response
         log.exception("unhandled error", error=repr(exc))
         return problem_response(500, "Internal error", "the service could not handle this")

@@ -1,6 +1,7 @@
 """The whole platform as child processes on PostgreSQL and Kafka, for end-to-end tests."""
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ class Platform:
     postgres: PostgresCluster
     home: Path
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
+    _tokens: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def gateway(self) -> str:
@@ -70,14 +72,18 @@ class Platform:
         process.wait_ready(timeout=60)
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            process.stop()
+        with ThreadPoolExecutor(len(self.processes) or 1) as pool:  # shut down side by side
+            list(pool.map(ServiceProcess.stop, self.processes.values()))
 
     def token(self, username: str) -> dict[str, str]:
-        response = httpx.post(f"{self.gateway}/auth/token",
-                              json={"username": username, "password": DEMO_PASSWORD})
-        response.raise_for_status()
-        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+        """Bearer header of a demo account; tokens live for an hour, so one per user."""
+        if username not in self._tokens:
+            response = httpx.post(f"{self.gateway}/auth/token",
+                                  json={"username": username, "password": DEMO_PASSWORD})
+            response.raise_for_status()
+            self._tokens[username] = {
+                "Authorization": f"Bearer {response.json()['access_token']}"}
+        return self._tokens[username]
 
 
 def eventually(probe: Callable[[], Any], timeout: float = 30.0, interval: float = 0.2) -> Any:

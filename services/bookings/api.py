@@ -3,14 +3,14 @@
 from datetime import datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict
 
 from services.bookings import catalogue, commands
 from services.bookings.store import Booking, Offering
 from shared.contracts.common import Group
 from shared.contracts.requests import NewBooking, NewOffering, NewSession
-from shared.http import Caller
+from shared.http import Caller, current_caller
 from shared.service import Runtime
 
 
@@ -56,47 +56,44 @@ def _session_out(s) -> SessionOut:
                       room=s.room, capacity=s.capacity, seats_left=s.capacity - s.seats_taken)
 
 
-def caller(request: Request) -> Caller:
-    return Caller.from_request(request)
-
 
 def routes(rt: Runtime) -> APIRouter:
     router = APIRouter()
 
     @router.get("/offerings", response_model=list[OfferingOut])
     async def offerings(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
-                        _: Caller = Depends(caller)):
+                        _: Caller = Depends(current_caller)):
         return await catalogue.list_offerings(rt, limit, offset)
 
     @router.post("/offerings", status_code=201, response_model=OfferingOut)
-    async def new_offering(body: NewOffering, who: Caller = Depends(caller)):
+    async def new_offering(body: NewOffering, who: Caller = Depends(current_caller)):
         offering = Offering(**body.model_dump())
         await catalogue.publish_offering(rt, who, offering, [])
         return offering
 
     @router.get("/offerings/{offering_id}/sessions", response_model=list[SessionOut])
-    async def sessions(offering_id: str, _: Caller = Depends(caller)):
+    async def sessions(offering_id: str, _: Caller = Depends(current_caller)):
         return [_session_out(s) for s in await catalogue.sessions_of(rt, offering_id)]
 
     @router.post("/offerings/{offering_id}/sessions", status_code=201, response_model=SessionOut)
-    async def plan(offering_id: str, body: NewSession, who: Caller = Depends(caller)):
+    async def plan(offering_id: str, body: NewSession, who: Caller = Depends(current_caller)):
         session = await catalogue.plan_session(rt, who, offering_id, **body.model_dump())
         return _session_out(session)
 
     @router.post("/bookings", status_code=201, response_model=BookingOut)
-    async def book(body: NewBooking, who: Caller = Depends(caller)):
+    async def book(body: NewBooking, who: Caller = Depends(current_caller)):
         return BookingOut.of(await commands.book(rt, who, body.session_id, body.group))
 
     @router.get("/bookings/{booking_id}", response_model=BookingOut)
-    async def get_booking(booking_id: UUID, who: Caller = Depends(caller)):
+    async def get_booking(booking_id: UUID, who: Caller = Depends(current_caller)):
         return BookingOut.of(await commands.get_visible(rt, who, booking_id))
 
     @router.post("/bookings/{booking_id}/cancel", response_model=BookingOut)
-    async def cancel(booking_id: UUID, who: Caller = Depends(caller)):
+    async def cancel(booking_id: UUID, who: Caller = Depends(current_caller)):
         return BookingOut.of(await commands.cancel(rt, who, booking_id))
 
     @router.post("/bookings/{booking_id}/complete", response_model=BookingOut)
-    async def complete(booking_id: UUID, who: Caller = Depends(caller)):
+    async def complete(booking_id: UUID, who: Caller = Depends(current_caller)):
         return BookingOut.of(await commands.complete(rt, who, booking_id))
 
     return router

@@ -3,13 +3,13 @@
 from datetime import datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from services.finance import queries
 from services.finance.domain import QUARTER_PATTERN
 from services.finance.store import Declaration, DeclarationLine
-from shared.http import Caller
+from shared.http import Caller, current_caller
 from shared.service import Runtime
 
 
@@ -47,9 +47,6 @@ class BudgetLineOut(BaseModel):
     amount_cents: int
 
 
-def caller(request: Request) -> Caller:
-    return Caller.from_request(request)
-
 
 def routes(rt: Runtime) -> APIRouter:
     router = APIRouter()
@@ -60,13 +57,13 @@ def routes(rt: Runtime) -> APIRouter:
         quarter: str = Query(pattern=QUARTER_PATTERN, examples=["2026-Q4"]),
         limit: int = Query(500, ge=1, le=1000),
         offset: int = Query(0, ge=0),
-        who: Caller = Depends(caller),
+        who: Caller = Depends(current_caller),
     ):
         rows = await queries.declaration_lines(rt, who, school_id, quarter, limit, offset)
         return [DeclarationLineOut.of(line, declaration) for line, declaration in rows]
 
     @router.get("/budget", response_model=list[BudgetLineOut])
-    async def budget(year: int = Query(ge=2000, le=2100), who: Caller = Depends(caller)):
+    async def budget(year: int = Query(ge=2000, le=2100), who: Caller = Depends(current_caller)):
         return [BudgetLineOut(core_task=b.core_task, year=b.year, amount_cents=b.amount_cents)
                 for b in await queries.budget(rt, who, year)]
 

@@ -51,7 +51,8 @@ class ProblemDetails(BaseModel):
     detail: str | None = None
 
 
-def page(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> dict[str, int]:
+async def page(limit: int = Query(50, ge=1, le=500),
+               offset: int = Query(0, ge=0)) -> dict[str, int]:
     return {"limit": limit, "offset": offset}
 
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.loans import queries
-from shared.http import Caller
+from shared.http import Caller, current_caller
 from shared.service import Runtime
 
 
@@ -50,13 +50,13 @@ def routes(rt: Runtime) -> APIRouter:
 
     @router.get("/items", response_model=list[ItemOut])
     async def items(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
-                    _: Caller = Depends(Caller.from_request)):
+                    _: Caller = Depends(current_caller)):
         return await queries.list_items(rt, limit, offset)
 
     @router.get("/items/{item_id}/availability", response_model=AvailabilityOut)
     async def availability(item_id: str, starts_on: date = Query(alias="from"),
                            ends_on: date = Query(alias="to"),
-                           _: Caller = Depends(Caller.from_request)):
+                           _: Caller = Depends(current_caller)):
         found = await queries.availability(rt, item_id, starts_on, ends_on)
         return AvailabilityOut(item_id=found.item.id, starts_on=found.period.starts_on,
                                ends_on=found.period.ends_on, quantity=found.item.quantity,
@@ -64,7 +64,7 @@ def routes(rt: Runtime) -> APIRouter:
 
     @router.get("/reservations", response_model=list[ReservationOut])
     async def reservations(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
-                           who: Caller = Depends(Caller.from_request)):
+                           who: Caller = Depends(current_caller)):
         return await queries.list_reservations(rt, who, limit, offset)
 
     return router

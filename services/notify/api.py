@@ -3,12 +3,12 @@
 from datetime import datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from services.notify.store import Notification
-from shared.http import Caller
+from shared.http import Caller, current_caller
 from shared.service import Runtime
 
 
@@ -25,16 +25,13 @@ class NotificationOut(BaseModel):
     read_at: datetime | None
 
 
-def caller(request: Request) -> Caller:
-    return Caller.from_request(request)
-
 
 def routes(rt: Runtime) -> APIRouter:
     router = APIRouter()
 
     @router.get("/notifications", response_model=list[NotificationOut])
     async def notifications(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
-                            who: Caller = Depends(caller)):
+                            who: Caller = Depends(current_caller)):
         async with rt.db.sessions() as tx:
             rows = await tx.scalars(
                 select(Notification)

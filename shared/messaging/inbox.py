@@ -21,12 +21,13 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 from pydantic import ValidationError
 from sqlalchemy import Table, select
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from structlog.contextvars import bound_contextvars
 
 from shared.contracts.base import IntegrationEvent, UnknownEventType, parse_event
 from shared.contracts.topics import dead_letter_topic
+from shared.errors import is_transient
 from shared.messaging.envelope import Envelope, EnvelopeError
 from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
 from shared.observability.metrics import Metrics
@@ -35,13 +36,6 @@ from shared.store.db import Database
 Handler = Callable[[AsyncSession, IntegrationEvent, Envelope], Awaitable[None]]
 
 
-def is_transient(exc: BaseException) -> bool:
-    """Errors of the environment, not of the message: wait and retry, never dead-letter."""
-    if isinstance(exc, OperationalError | InterfaceError | ConnectionError | TimeoutError):
-        return True
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(exc, KafkaError)
 
 
 class PoisonMessage(Exception):

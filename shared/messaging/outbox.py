@@ -8,6 +8,7 @@ which the consumers' inbox absorbs.
 
 import asyncio
 import json
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -88,6 +89,7 @@ class OutboxRelay:
         self.poll_seconds = poll_seconds
         self._wake = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
+        self._backlog_measured_at = 0.0  # counting the backlog is a query: once a second
 
     def wake(self) -> None:
         self._wake.set()
@@ -96,8 +98,8 @@ class OutboxRelay:
         failures = 0
         while True:
             try:
-                while await self.publish_pending():
-                    pass
+                while await self.publish_pending() == self.batch_size:
+                    pass  # a full batch: more may be waiting
                 failures = 0
                 await self._sleep(self.poll_seconds)
             except asyncio.CancelledError:
@@ -135,7 +137,8 @@ class OutboxRelay:
                     .where(self.table.c.seq.in_([r.seq for r in rows]))
                     .values(published_at=datetime.now(UTC))
                 )
-        await self.refresh_backlog()
+        if time.monotonic() - self._backlog_measured_at > 1.0:
+            await self.refresh_backlog()
         return len(rows)
 
     async def _send(self, rows) -> None:
@@ -159,6 +162,7 @@ class OutboxRelay:
                 select(func.count()).where(self.table.c.published_at.is_(None))
             )
         self.metrics.outbox_backlog.set(backlog or 0)
+        self._backlog_measured_at = time.monotonic()
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:

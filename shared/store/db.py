@@ -19,7 +19,9 @@ def is_postgres(url_or_engine: "str | AsyncEngine") -> bool:
 
 def create_engine(url: str) -> AsyncEngine:
     if is_postgres(url):
-        return create_async_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+        # No pre-ping: it costs a round trip per request. A connection lost in an outage
+        # fails one unit of work, which rolls back and is answered 503 or retried.
+        return create_async_engine(url, pool_size=20, max_overflow=20)
     engine = create_async_engine(url, connect_args={"timeout": 30})
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine

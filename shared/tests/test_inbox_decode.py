@@ -5,8 +5,9 @@ from types import SimpleNamespace
 import pytest
 
 from shared.contracts.bookings import BookingConfirmedV1, OfferingPublishedV1
+from shared.errors import is_transient
 from shared.messaging.envelope import Envelope
-from shared.messaging.inbox import EventConsumer, PoisonMessage, is_transient
+from shared.messaging.inbox import EventConsumer, PoisonMessage
 from shared.observability.metrics import Metrics
 from shared.tests.test_envelope_and_contracts import confirmed
 

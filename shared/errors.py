@@ -4,7 +4,6 @@ from aiokafka.errors import KafkaError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 
-
 def is_transient(exc: BaseException) -> bool:
     """Errors of the environment, not of the message: wait and retry, never dead-letter."""
     if isinstance(exc, OperationalError | InterfaceError | ConnectionError | TimeoutError):

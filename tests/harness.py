@@ -1,8 +1,8 @@
 """The whole platform as child processes on PostgreSQL and Kafka, for end-to-end tests."""
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -49,10 +49,6 @@ async def book(rt: Runtime, caller: Caller, session_id: UUID, group: Group) -> B
             raise BookingRefused("no such session", 404)
         session, offering = found
         domain.check_bookable(_facts(session), group, now)
-        if not await take_seats(tx, session_id, group.students):
-            await tx.refresh(session)
-            domain.check_bookable(_facts(session), group, now)  # says how many are left
-            raise BookingRefused("the session is full")
         booking = Booking(
             id=uuid4(), session_id=session_id, school_id=caller.organisation,
             group_name=group.name, level=group.level, year=group.year, students=group.students,
@@ -63,6 +59,11 @@ async def book(rt: Runtime, caller: Caller, session_id: UUID, group: Group) -> B
             tx, BookingConfirmedV1(**_event_facts(booking, session, offering),
                                    equipment=offering.equipment)
         )
+        # Seats last: the session's row stays locked only from here to the commit.
+        if not await take_seats(tx, session_id, group.students):
+            await tx.refresh(session)
+            domain.check_bookable(_facts(session), group, now)  # says how many are left
+            raise BookingRefused("the session is full")
     return booking
 
 

@@ -74,6 +74,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
 }
 
+_COMPILED = {kind: (_env.from_string(subject), _env.from_string(body))
+             for kind, (subject, body) in TEMPLATES.items()}
+
 
 @dataclass(frozen=True)
 class Draft:
@@ -82,9 +85,8 @@ class Draft:
     facts: IntegrationEvent = field(repr=False)
 
     def render(self) -> tuple[str, str]:
-        subject, body = TEMPLATES[self.message_type]
-        return (_env.from_string(subject).render(e=self.facts),
-                _env.from_string(body).render(e=self.facts))
+        subject, body = _COMPILED[self.message_type]
+        return subject.render(e=self.facts), body.render(e=self.facts)
 
 
 def drafts_for(event: IntegrationEvent) -> list[Draft]:

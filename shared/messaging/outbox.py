@@ -120,7 +120,8 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch; return how many rows it published."""
-        async with self.db.transaction() as session:
+        # A plain transaction: `db.transaction()` would wake this relay again after commit.
+        async with self.db.sessions() as session, session.begin():
             query = (
                 select(self.table)
                 .where(self.table.c.published_at.is_(None))

@@ -12,17 +12,20 @@ import time
 from pathlib import Path
 
 from bench import gateway, infra, messaging
+from shared.observability.logging import configure_logging
 from tests.harness import Platform
 
 RESULTS = Path(__file__).parent / "results"
 
 
 def run(args: argparse.Namespace) -> dict:
+    # The measuring process logs warnings only: a line per message would measure the console.
+    configure_logging("bench", "WARNING")
     kafka, postgres = infra.start()
     figures: dict = {"messages": args.messages, "clients": args.clients, "seconds": args.seconds,
                      "cpus": os.cpu_count(), "python": host.python_version(),
-                     "store": "postgresql", "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                                                         time.gmtime())}
+                     "store": "postgresql", "bench_log_level": "WARNING",
+                     "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     try:
         print("raw aiokafka produce+consume ...", flush=True)
         figures["raw_msgs_per_s"] = round(asyncio.run(messaging.raw(kafka.bootstrap,
@@ -37,7 +40,7 @@ def run(args: argparse.Namespace) -> dict:
         platform = Platform(kafka=kafka, postgres=postgres, home=infra.HOME / "platform")
         platform.start()
         try:
-            figures.update(asyncio.run(gateway.bookings(platform, args.clients, args.seconds)))
+            figures.update(gateway.bookings(platform, args.clients, args.seconds))
         finally:
             platform.stop()
     finally:

@@ -122,8 +122,9 @@ class OutboxRelay:
         """Publish one batch; return how many rows it published."""
         # A plain transaction: `db.transaction()` would wake this relay again after commit.
         async with self.db.sessions() as session, session.begin():
+            c = self.table.c
             query = (
-                select(self.table)
+                select(c.seq, c.topic, c.key, c.payload, c.headers)
                 .where(self.table.c.published_at.is_(None))
                 .order_by(self.table.c.seq)
                 .limit(self.batch_size)

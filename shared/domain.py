@@ -14,13 +14,14 @@ FINANCE = "finance"
 
 class Refused(Exception):
     """A domain rule says no. `status` is the HTTP status it deserves; the HTTP layer maps
-    it to problem details, so rules stay free of HTTP."""
+    it to problem details, so rules stay free of HTTP. `extra` adds members to the problem
+    (e.g. an alternative the caller can take instead)."""
 
     title = "Refused"
 
-    def __init__(self, reason: str, status: int = 409) -> None:
+    def __init__(self, reason: str, status: int = 409, **extra: object) -> None:
         super().__init__(reason)
-        self.reason, self.status = reason, status
+        self.reason, self.status, self.extra = reason, status, extra
 
 
 def local_date(moment: datetime) -> date:

@@ -1,7 +1,10 @@
 """Telling an outage of the environment from a fault of the input."""
 
 from aiokafka.errors import KafkaError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+
+# SQLSTATE of a row refused by an exclusion constraint (PostgreSQL).
+EXCLUSION_VIOLATION = "23P01"
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -11,3 +14,12 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
     return isinstance(exc, KafkaError)
+
+
+def violates_exclusion(exc: BaseException, constraint: str) -> bool:
+    """True if PostgreSQL refused a write because of the exclusion constraint `constraint`."""
+    if not isinstance(exc, IntegrityError):
+        return False
+    cause = exc.orig.__cause__ if exc.orig is not None else None  # asyncpg's own error
+    return (getattr(exc.orig, "pgcode", None) == EXCLUSION_VIOLATION
+            and getattr(cause, "constraint_name", None) == constraint)

@@ -150,7 +150,7 @@ def _install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Refused)
     async def on_refused(_request: Request, exc: Refused) -> JSONResponse:
         return problem_response(exc.status, _REFUSAL_TITLES.get(exc.status, exc.title),
-                                exc.reason)
+                                exc.reason, **exc.extra)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

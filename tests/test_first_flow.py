@@ -130,18 +130,35 @@ def test_request_id_travels_from_http_through_kafka_into_the_consumers_logs(
     assert line["correlation_id"] and line["event_id"]
 
 
-def test_cancellation_frees_the_seats_and_tells_school_and_backoffice(platform: Platform):
+def test_a_full_session_waitlists_and_a_cancellation_promotes_the_waiting_group(
+    platform: Platform,
+):
     session = plan_session(platform, capacity=30)
     first = book(platform, "element", session["id"], students=30).json()
-    full = book(platform, "nxt", session["id"], students=10)
-    assert full.status_code == 409
-    assert full.headers["content-type"].startswith("application/problem+json")
+    too_big = book(platform, "corlaer", session["id"], students=31)
+    assert too_big.status_code == 422
+    assert too_big.headers["content-type"].startswith("application/problem+json")
+    waiting = book(platform, "nxt", session["id"], students=10)
+    assert waiting.status_code == 201, waiting.text
+    assert waiting.json()["status"] == "waitlisted"
+    assert waiting.json()["waitlist_position"] == 1
+    wait_id = waiting.json()["id"]
+    [told] = eventually(lambda: notifications_about(platform, "nxt", wait_id))
+    assert told["message_type"] == "booking_waitlisted"
+    assert "op de wachtlijst, positie 1" in told["body"]
 
     cancelled = httpx.post(f"{platform.gateway}/bookings/{first['id']}/cancel",
                            headers=platform.token("element"))
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
-    assert book(platform, "nxt", session["id"], students=10).status_code == 201
+    promoted = httpx.get(f"{platform.gateway}/bookings/{wait_id}",
+                         headers=platform.token("nxt")).json()
+    assert promoted["status"] == "confirmed" and promoted["waitlist_position"] is None
+    seats = httpx.get(f"{platform.gateway}/offerings/{session['offering_id']}/sessions",
+                      headers=platform.token("nxt")).json()
+    assert [s["seats_left"] for s in seats if s["id"] == session["id"]] == [20]
 
+    eventually(lambda: [n for n in notifications_about(platform, "nxt", wait_id)
+                        if n["message_type"] == "booking_promoted"])
     eventually(lambda: [n for n in notifications_about(platform, "element", first["id"])
                         if n["message_type"] == "booking_cancelled"])
     eventually(lambda: notifications_about(platform, "backoffice", first["id"]))

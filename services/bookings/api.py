@@ -41,14 +41,17 @@ class BookingOut(BaseModel):
     school_id: str
     group: Group
     status: str
+    # 1 is next in line; null unless the booking waits for seats.
+    waitlist_position: int | None
     created_at: datetime
     updated_at: datetime
 
     @classmethod
-    def of(cls, b: Booking) -> "BookingOut":
+    def of(cls, b: Booking, waitlist_position: int | None = None) -> "BookingOut":
         return cls(id=b.id, session_id=b.session_id, school_id=b.school_id,
                    group=Group(name=b.group_name, level=b.level, year=b.year, students=b.students),
-                   status=b.status, created_at=b.created_at, updated_at=b.updated_at)
+                   status=b.status, waitlist_position=waitlist_position,
+                   created_at=b.created_at, updated_at=b.updated_at)
 
 
 def _session_out(s) -> SessionOut:
@@ -82,11 +85,12 @@ def routes(rt: Runtime) -> APIRouter:
 
     @router.post("/bookings", status_code=201, response_model=BookingOut)
     async def book(body: NewBooking, who: Caller = Depends(current_caller)):
-        return BookingOut.of(await commands.book(rt, who, body.session_id, body.group))
+        """201 also when the session is full: the booking is then `waitlisted`."""
+        return BookingOut.of(*await commands.book(rt, who, body.session_id, body.group))
 
     @router.get("/bookings/{booking_id}", response_model=BookingOut)
     async def get_booking(booking_id: UUID, who: Caller = Depends(current_caller)):
-        return BookingOut.of(await commands.get_visible(rt, who, booking_id))
+        return BookingOut.of(*await commands.get_visible(rt, who, booking_id))
 
     @router.post("/bookings/{booking_id}/cancel", response_model=BookingOut)
     async def cancel(booking_id: UUID, who: Caller = Depends(current_caller)):

@@ -1,8 +1,10 @@
 """Booking rules, free of I/O: what may be booked, by whom, and what each change tells."""
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from shared.contracts.common import Group
 from shared.domain import Refused, sees_school
@@ -30,11 +32,6 @@ class SessionFacts:
     starts_at: datetime
     ends_at: datetime
     capacity: int
-    seats_taken: int
-
-    @property
-    def seats_left(self) -> int:
-        return self.capacity - self.seats_taken
 
     @property
     def minutes(self) -> int:
@@ -42,14 +39,31 @@ class SessionFacts:
 
 
 def check_bookable(session: SessionFacts, group: Group, now: datetime) -> None:
+    """Whether a group may ask for the session at all. Free seats are not checked here:
+    the store takes them atomically, and a group that finds none joins the waitlist."""
     if session.starts_at - now < MIN_LEAD_TIME:
         raise BookingRefused("sessions must be booked at least one day ahead", 422)
     if group.students > session.capacity:
         raise BookingRefused(
             f"the group ({group.students}) is larger than the session ({session.capacity})", 422
         )
-    if group.students > session.seats_left:
-        raise BookingRefused(f"only {session.seats_left} seats left for {group.students} students")
+
+
+BookingId = TypeVar("BookingId", bound=Hashable)
+
+
+def promotions(free_seats: int, waiting: Sequence[tuple[BookingId, int]]) -> list[BookingId]:
+    """The waiting groups (id, students), in waitlist order, that freed seats confirm.
+
+    The first waiting group that fits goes first; a group too large for what is left is
+    skipped, not waited for, so a smaller group behind it is not kept out of free seats.
+    """
+    promoted = []
+    for booking_id, students in waiting:
+        if students <= free_seats:
+            promoted.append(booking_id)
+            free_seats -= students
+    return promoted
 
 
 def may_see(role: str, organisation: str, booking_school: str) -> bool:

@@ -7,16 +7,21 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Uuid,
+    and_,
+    func,
+    or_,
     select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from services.bookings.domain import BookingStatus
 from shared.messaging.tables import add_messaging_tables
 from shared.store.types import UtcDateTime
 
@@ -60,6 +65,8 @@ class Session(Base):
 
 class Booking(Base):
     __tablename__ = "bookings"
+    # A session's waitlist in request order: promotion and positions read it this way.
+    __table_args__ = (Index("ix_bookings_waitlist", "session_id", "status", "created_at", "id"),)
 
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
     session_id: Mapped[UUID] = mapped_column(ForeignKey("sessions.id"), index=True)
@@ -84,11 +91,59 @@ async def take_seats(session: AsyncSession, session_id: UUID, seats: int) -> boo
     return result.first() is not None
 
 
-async def release_seats(session: AsyncSession, session_id: UUID, seats: int) -> None:
+async def lock_session(session: AsyncSession, session_id: UUID) -> None:
+    """Hold the session's row to the commit (PostgreSQL; SQLite has one writer anyway)."""
+    # NO KEY UPDATE is the lock an UPDATE takes: it does not hold up bookings' foreign keys.
     await session.execute(
+        select(Session.id).where(Session.id == session_id).with_for_update(key_share=True)
+    )
+
+
+async def change_seats_taken(session: AsyncSession, session_id: UUID, by: int) -> int:
+    """Add `by` (negative: release) to the seats taken and return the seats left.
+
+    The UPDATE locks the session's row to the commit, so what the caller does next with the
+    free seats (promoting waiting groups) no other transaction does at the same time; the
+    CHECK constraint refuses any change beyond the capacity.
+    """
+    result = await session.execute(
         update(Session)
         .where(Session.id == session_id)
-        .values(seats_taken=Session.seats_taken - seats)
+        .values(seats_taken=Session.seats_taken + by)
+        .returning(Session.capacity - Session.seats_taken)
+    )
+    return result.scalar_one()
+
+
+def _waitlist(session_id: UUID):
+    # Request time orders the list; the id breaks ties so the order is total.
+    return (
+        select(Booking)
+        .where(Booking.session_id == session_id, Booking.status == BookingStatus.WAITLISTED)
+        .order_by(Booking.created_at, Booking.id)
+    )
+
+
+async def waiting_groups(session: AsyncSession, session_id: UUID) -> list[Booking]:
+    """The session's waitlist in order, locked: a group another transaction is cancelling
+    or promoting drops out of the list (PostgreSQL re-checks locked rows' status)."""
+    rows = await session.scalars(
+        _waitlist(session_id).with_for_update().execution_options(populate_existing=True)
+    )
+    return list(rows)
+
+
+async def waitlist_position(session: AsyncSession, booking: Booking) -> int | None:
+    """1 for the next in line; counted, so a long list costs one index range scan."""
+    if booking.status != BookingStatus.WAITLISTED:
+        return None
+    # Spelled out rather than a row-value comparison so each side binds as its column's type.
+    ahead_or_self = _waitlist(booking.session_id).where(or_(
+        Booking.created_at < booking.created_at,
+        and_(Booking.created_at == booking.created_at, Booking.id <= booking.id),
+    ))
+    return await session.scalar(
+        ahead_or_self.with_only_columns(func.count()).order_by(None)
     )
 
 

@@ -24,7 +24,13 @@ from services.gateway.auth import (
 )
 from services.gateway.settings import GatewaySettings
 from services.gateway.upstream import Upstreams
-from shared.contracts.requests import NewBooking, NewOffering, NewSession
+from shared.contracts.requests import (
+    NewBooking,
+    NewOffering,
+    NewReservation,
+    NewSession,
+    ReservationExtension,
+)
 from shared.http import Problem
 from shared.service import Runtime
 
@@ -121,6 +127,7 @@ def routes(rt: Runtime, transport: httpx.AsyncBaseTransport | None = None) -> AP
 
     @router.post("/bookings", status_code=201, tags=["bookings"])
     async def book(body: NewBooking, who: Principal = school):
+        """Confirmed, or `waitlisted` with its `waitlist_position` when the session is full."""
         return await forward("bookings", "POST", "/bookings", who, body=_json(body))
 
     @router.get("/bookings/{booking_id}", tags=["bookings"])
@@ -160,9 +167,33 @@ def routes(rt: Runtime, transport: httpx.AsyncBaseTransport | None = None) -> AP
         params = {"from": from_.isoformat(), "to": to.isoformat()}
         return await forward("loans", "GET", f"/items/{item_id}/availability", who, params=params)
 
+    @router.get("/availability", tags=["equipment"])
+    async def category_availability(category: str = Query(pattern=r"^[a-z0-9-]{1,40}$"),
+                                    from_: date = Query(alias="from"),
+                                    to: date = Query(), who: Principal = anyone):
+        params = {"category": category, "from": from_.isoformat(), "to": to.isoformat()}
+        return await forward("loans", "GET", "/availability", who, params=params)
+
     @router.get("/reservations", tags=["equipment"])
     async def reservations(paging: Page, who: Principal = anyone):
         return await forward("loans", "GET", "/reservations", who, params=paging)
+
+    reserver = guard(SCHOOL, BACKOFFICE)
+
+    @router.post("/reservations", status_code=201, tags=["equipment"])
+    async def reserve(body: NewReservation, who: Principal = reserver):
+        """Reserved, or 409 with the reason and, where there is one, an `alternative`."""
+        return await forward("loans", "POST", "/reservations", who, body=_json(body))
+
+    @router.post("/reservations/{reservation_id}/extend", tags=["equipment"])
+    async def extend_reservation(reservation_id: UUID, body: ReservationExtension,
+                                 who: Principal = reserver):
+        return await forward("loans", "POST", f"/reservations/{reservation_id}/extend", who,
+                             body=_json(body))
+
+    @router.post("/reservations/{reservation_id}/cancel", tags=["equipment"])
+    async def cancel_reservation(reservation_id: UUID, who: Principal = reserver):
+        return await forward("loans", "POST", f"/reservations/{reservation_id}/cancel", who)
 
     @router.get("/events", tags=["events"])
     async def events(paging: Page, who: Principal = anyone):

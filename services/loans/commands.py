@@ -1,21 +1,36 @@
 """Use cases: each changes state and stages the events it causes in the same transaction."""
 
-from datetime import UTC, datetime
-from uuid import uuid4
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from uuid import UUID
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.loans import domain
-from services.loans.domain import Period, ReservationStatus, Stock
+from services.loans import domain, queries
+from services.loans.domain import LoanRefused, Period, ReservationStatus, Unavailable
 from services.loans.store import (
+    SINGLE_ITEM_EXCLUSION,
     Item,
     Reservation,
     claims_on,
     holding_reservations_of_booking,
+    item_to_reserve,
     lock_items_in_service,
+    reservation_to_change,
+    stock_for,
 )
 from shared.contracts.bookings import BookingCancelledV1, BookingConfirmedV1
-from shared.contracts.loans import ItemRegisteredV1, ReservationMadeV1, ReservationReleasedV1
+from shared.contracts.loans import (
+    ItemRegisteredV1,
+    ReservationExtendedV1,
+    ReservationMadeV1,
+    ReservationReleasedV1,
+)
+from shared.contracts.requests import NewReservation
+from shared.errors import violates_exclusion
+from shared.http import Caller
 from shared.messaging.outbox import Outbox
 from shared.observability.logging import log
 from shared.service import Runtime
@@ -32,6 +47,80 @@ async def register_items(rt: Runtime, items: list[Item]) -> None:
         ))
 
 
+async def reserve(rt: Runtime, who: Caller, wish: NewReservation) -> Reservation:
+    """Reserve units of an item for a school; if they are taken, say what is free instead."""
+    school = domain.acting_school(who.role, who.organisation, wish.school_id)
+    period = Period(wish.starts_on, wish.ends_on)
+    try:
+        return await _reserve(rt, school, wish, period)
+    except Unavailable as refusal:
+        alternative = await queries.alternative(rt, wish.item_id, period, wish.quantity)
+        if alternative is None:
+            raise
+        raise Unavailable(refusal.reason, alternative=alternative) from refusal
+
+
+async def _reserve(rt: Runtime, school: str, wish: NewReservation,
+                   period: Period) -> Reservation:
+    with _overlap_refused():
+        async with rt.db.transaction() as tx:
+            item = await item_to_reserve(tx, wish.item_id)
+            if item is None:
+                raise LoanRefused("no such item", 404)
+            if not domain.lendable(item.status, item.loanable):
+                raise Unavailable("this item is not lent out")
+            claims = (await claims_on(tx, [item.id], period))[item.id]
+            domain.require_free(domain.units_free(item.quantity, claims, period), wish.quantity)
+            reservation = Reservation.of(item, school, wish.quantity, period)
+            tx.add(reservation)
+            await rt.outbox.stage(tx, ReservationMadeV1(**_facts(reservation, item)))
+    return reservation
+
+
+async def extend(rt: Runtime, who: Caller, reservation_id: UUID, ends_on: date) -> Reservation:
+    """Let a reservation end later, if its units are free on the extra days."""
+    with _overlap_refused():
+        async with rt.db.transaction() as tx:
+            reservation = await _changeable(tx, who, reservation_id)
+            period = domain.extended(reservation.period, ends_on)
+            item = await item_to_reserve(tx, reservation.item_id)
+            claims = (await claims_on(tx, [item.id], period, besides=reservation.id))[item.id]
+            domain.require_free(domain.units_free(item.quantity, claims, period),
+                                reservation.quantity)
+            previous_ends_on, reservation.ends_on = reservation.ends_on, ends_on
+            await rt.outbox.stage(tx, ReservationExtendedV1(
+                **_facts(reservation, item), previous_ends_on=previous_ends_on))
+    return reservation
+
+
+async def cancel(rt: Runtime, who: Caller, reservation_id: UUID) -> Reservation:
+    async with rt.db.transaction() as tx:
+        reservation = await _changeable(tx, who, reservation_id)
+        await _release(tx, rt.outbox, reservation)
+    return reservation
+
+
+async def _changeable(tx: AsyncSession, who: Caller, reservation_id: UUID) -> Reservation:
+    """The caller's own reservation, locked, if it may still change."""
+    reservation = await reservation_to_change(tx, reservation_id)
+    if reservation is None:
+        raise LoanRefused("no such reservation", 404)
+    domain.require_own(who.role, who.organisation, reservation.school_id)
+    domain.require_changeable(reservation.status, reservation.booking_id)
+    return reservation
+
+
+@contextmanager
+def _overlap_refused() -> Iterator[None]:
+    """A concurrent reserver got the single item first: PostgreSQL's constraint says no."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if violates_exclusion(exc, SINGLE_ITEM_EXCLUSION):
+            raise Unavailable("the item is already reserved in this period") from exc
+        raise
+
+
 async def reserve_for_booking(tx: AsyncSession, outbox: Outbox,
                               booking: BookingConfirmedV1) -> None:
     """Hold one whole kit of each equipment category for the booked session's day(s)."""
@@ -43,30 +132,28 @@ async def reserve_for_booking(tx: AsyncSession, outbox: Outbox,
             log.warning("no free equipment for booking", category=category,
                         booking_id=str(booking.booking_id), starts_on=str(period.starts_on))
             continue
-        reservation = Reservation(
-            id=uuid4(), item_id=item.id, school_id=booking.school_id, quantity=item.quantity,
-            starts_on=period.starts_on, ends_on=period.ends_on, booking_id=booking.booking_id,
-            status=ReservationStatus.RESERVED, created_at=datetime.now(UTC),
-        )
+        reservation = Reservation.of(item, booking.school_id, item.quantity, period,
+                                     booking_id=booking.booking_id)
         tx.add(reservation)
         await outbox.stage(tx, ReservationMadeV1(**_facts(reservation, item)))
 
 
 async def _free_item(tx: AsyncSession, category: str, period: Period) -> Item | None:
     items = await lock_items_in_service(tx, category)
-    claims = await claims_on(tx, [i.id for i in items], period)
-    stock = [Stock(i.id, i.quantity, domain.units_free(i.quantity, claims[i.id], period))
-             for i in items]
-    chosen = domain.item_for_lesson(stock)
+    chosen = domain.item_for_lesson(await stock_for(tx, items, period))
     return next(i for i in items if i.id == chosen.item_id) if chosen else None
 
 
 async def release_for_booking(tx: AsyncSession, outbox: Outbox,
                               booking: BookingCancelledV1) -> None:
     for reservation in await holding_reservations_of_booking(tx, booking.booking_id):
-        reservation.status = ReservationStatus.RELEASED
-        item = await tx.get(Item, reservation.item_id)
-        await outbox.stage(tx, ReservationReleasedV1(**_facts(reservation, item)))
+        await _release(tx, outbox, reservation)
+
+
+async def _release(tx: AsyncSession, outbox: Outbox, reservation: Reservation) -> None:
+    reservation.status = ReservationStatus.RELEASED
+    item = await tx.get(Item, reservation.item_id)
+    await outbox.stage(tx, ReservationReleasedV1(**_facts(reservation, item)))
 
 
 def _facts(r: Reservation, item: Item) -> dict:

@@ -1,11 +1,11 @@
-"""Loan rules, free of I/O: periods, free units of a kit, and who sees which reservations."""
+"""Loan rules, free of I/O: periods, free units of a kit, alternatives, and who may act."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from shared.domain import AMSTERDAM, BACKOFFICE, SCHOOL, Refused
+from shared.domain import AMSTERDAM, BACKOFFICE, SCHOOL, Refused, sees_school
 
 
 class ItemStatus(StrEnum):
@@ -27,6 +27,10 @@ class LoanRefused(Refused):
     title = "Loan refused"
 
 
+class Unavailable(LoanRefused):
+    """The units asked are not free (or not lendable) for the period; 409."""
+
+
 @dataclass(frozen=True)
 class Period:
     """Whole days, both ends inclusive: equipment goes out for days, not hours."""
@@ -43,6 +47,10 @@ class Period:
 
     def contains(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    def moved_to(self, starts_on: date) -> "Period":
+        """The same number of days, starting on `starts_on`."""
+        return Period(starts_on, starts_on + (self.ends_on - self.starts_on))
 
 
 @dataclass(frozen=True)
@@ -98,3 +106,65 @@ def visible_school(role: str, organisation: str) -> str | None:
     if role == SCHOOL and organisation:
         return organisation
     raise LoanRefused(f"role {role!r} may not see reservations", 403)
+
+
+def free_stock(stock: Sequence[Stock], wanted: int) -> Stock | None:
+    """The first item with at least `wanted` units free."""
+    return next((s for s in stock if s.free >= wanted), None)
+
+
+def lendable(status: str, loanable: bool) -> bool:
+    """Whether an item may leave the hotspot: in service and not stationary."""
+    return status == ItemStatus.AVAILABLE and loanable
+
+
+def require_free(free: int, wanted: int) -> None:
+    if wanted > free:
+        raise Unavailable(f"only {free} unit(s) free in this period, {wanted} asked")
+
+
+def next_free_start(quantity: int, claims: Sequence[Claim], period: Period,
+                    wanted: int) -> date | None:
+    """For a period that is taken: the first later start from which `wanted` units are free
+    for as many days.
+
+    Moving the start later only frees units when the window leaves a claim behind, so the
+    candidates are the days after claims end. None if `wanted` exceeds the item's units.
+    """
+    if wanted > quantity:
+        return None
+    candidates = sorted({c.period.ends_on + timedelta(days=1) for c in claims
+                         if c.period.ends_on >= period.starts_on})
+    return next((day for day in candidates
+                 if units_free(quantity, claims, period.moved_to(day)) >= wanted), None)
+
+
+def acting_school(role: str, organisation: str, school_id: str | None) -> str:
+    """For which school a caller reserves: a school for itself, the backoffice for any."""
+    if role == SCHOOL and organisation and school_id in (None, organisation):
+        return organisation
+    if role == BACKOFFICE and school_id:
+        return school_id
+    if role == BACKOFFICE:
+        raise LoanRefused("the backoffice reserves for a school: name its school_id", 422)
+    raise LoanRefused(f"role {role!r} may not reserve for this school", 403)
+
+
+def require_own(role: str, organisation: str, school_id: str) -> None:
+    # Not 403: a school must not learn which reservations other schools hold.
+    if not sees_school(role, organisation, school_id):
+        raise LoanRefused("no such reservation", 404)
+
+
+def require_changeable(status: str, booking_id: object | None) -> None:
+    if status not in HOLDING:
+        raise LoanRefused(f"a {status} reservation cannot be changed")
+    if booking_id is not None:
+        # The booking owns this reservation: changing it here would leave the two apart.
+        raise LoanRefused("this reservation belongs to a booking; change the booking")
+
+
+def extended(period: Period, ends_on: date) -> Period:
+    if ends_on <= period.ends_on:
+        raise LoanRefused("an extension must end after the reservation's current end", 422)
+    return Period(period.starts_on, ends_on)

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.loans import domain
 from services.loans.domain import LoanRefused, Period
-from services.loans.store import Item, Reservation, claims_on
+from services.loans.store import Item, Reservation, claims_on, items_of, stock_for
 from shared.http import Caller
 from shared.service import Runtime
 
@@ -37,10 +38,48 @@ async def availability(rt: Runtime, item_id: str, starts_on: date,
         item = await tx.get(Item, item_id)
         if item is None:
             raise LoanRefused("no such item", 404)
-        claims = (await claims_on(tx, [item_id], period))[item_id]
-    in_service = item.status == domain.ItemStatus.AVAILABLE
-    free = domain.units_free(item.quantity, claims, period) if in_service else 0
-    return Availability(item, period, free)
+        return (await _availabilities(tx, [item], period))[0]
+
+
+async def category_availability(rt: Runtime, category: str, starts_on: date,
+                                ends_on: date) -> list[Availability]:
+    period = Period(starts_on, ends_on)
+    async with rt.db.sessions() as tx:
+        return await _availabilities(tx, await items_of(tx, category), period)
+
+
+async def _availabilities(tx: AsyncSession, items: list[Item],
+                          period: Period) -> list[Availability]:
+    stock = await stock_for(tx, items, period)
+    # An item out of service has no free units, whatever its reservations.
+    return [Availability(item, period, s.free if item.status == domain.ItemStatus.AVAILABLE
+                         else 0)
+            for item, s in zip(items, stock, strict=True)]
+
+
+async def alternative(rt: Runtime, item_id: str, period: Period,
+                      wanted: int) -> dict[str, str] | None:
+    """The nearest way to get `wanted` units anyway: another item of the same category for
+    the same period, else this item from the first later start it is free for as long."""
+    async with rt.db.sessions() as tx:
+        item = await tx.get(Item, item_id)
+        if item is None:
+            return None
+        others = [i for i in await items_of(tx, item.category)
+                  if i.id != item.id and domain.lendable(i.status, i.loanable)]
+        other = domain.free_stock(await stock_for(tx, others, period), wanted)
+        if other is not None:
+            return _offer(other.item_id, period)
+        if not domain.lendable(item.status, item.loanable):
+            return None
+        ahead = (await claims_on(tx, [item.id], Period(period.starts_on, date.max)))[item.id]
+    starts_on = domain.next_free_start(item.quantity, ahead, period, wanted)
+    return None if starts_on is None else _offer(item.id, period.moved_to(starts_on))
+
+
+def _offer(item_id: str, period: Period) -> dict[str, str]:
+    return {"item_id": item_id, "starts_on": period.starts_on.isoformat(),
+            "ends_on": period.ends_on.isoformat()}
 
 
 async def list_reservations(rt: Runtime, caller: Caller, limit: int,

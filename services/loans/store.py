@@ -1,23 +1,26 @@
 """The loans store: the hotspot's items (single pieces or kits) and reservations of them."""
 
-from datetime import date, datetime
-from uuid import UUID
+from datetime import UTC, date, datetime
+from uuid import UUID, uuid4
 
 from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
     String,
+    UniqueConstraint,
     Uuid,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.loans.domain import HOLDING, Claim, ItemStatus, Period
+from services.loans import domain
+from services.loans.domain import HOLDING, Claim, ItemStatus, Period, ReservationStatus, Stock
 from shared.messaging.tables import add_messaging_tables
 from shared.store.types import UtcDateTime
 
@@ -31,7 +34,11 @@ messaging = add_messaging_tables(Base.metadata)
 
 class Item(Base):
     __tablename__ = "items"
-    __table_args__ = (CheckConstraint("quantity >= 1", name="item_has_units"),)
+    __table_args__ = (
+        CheckConstraint("quantity >= 1", name="item_has_units"),
+        # Lets reservations carry the item's units under a foreign key (see Reservation).
+        UniqueConstraint("id", "quantity", name="uq_items_id_quantity"),
+    )
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     asset_tag: Mapped[str] = mapped_column(String(40), unique=True)
@@ -45,16 +52,30 @@ class Item(Base):
     loanable: Mapped[bool] = mapped_column(default=True)
 
 
+# On PostgreSQL (migration 0002): no two holding reservations of a single item overlap.
+SINGLE_ITEM_EXCLUSION = "reservation_single_item_free"
+
+
 class Reservation(Base):
+    """Units of an item held for a school from `starts_on` to `ends_on`, both inclusive.
+
+    `item_quantity` copies the item's units under a foreign key on (id, quantity), so the
+    database itself knows which rows reserve a single item: the exclusion constraint of
+    migration 0002 applies to those only, while kits are counted under a row lock.
+    """
+
     __tablename__ = "reservations"
     __table_args__ = (
         CheckConstraint("quantity >= 1", name="reservation_has_units"),
         CheckConstraint("ends_on >= starts_on", name="reservation_period_ordered"),
         Index("ix_reservations_item_period", "item_id", "starts_on", "ends_on"),
+        ForeignKeyConstraint(["item_id", "item_quantity"], ["items.id", "items.quantity"],
+                             name="fk_reservations_item_units", onupdate="CASCADE"),
     )
 
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
     item_id: Mapped[str] = mapped_column(ForeignKey("items.id"))
+    item_quantity: Mapped[int] = mapped_column(Integer)
     school_id: Mapped[str] = mapped_column(String(80), index=True)
     quantity: Mapped[int] = mapped_column(Integer)
     starts_on: Mapped[date] = mapped_column(Date)
@@ -66,6 +87,14 @@ class Reservation(Base):
     @property
     def period(self) -> Period:
         return Period(self.starts_on, self.ends_on)
+
+    @classmethod
+    def of(cls, item: Item, school_id: str, quantity: int, period: Period,
+           booking_id: UUID | None = None) -> "Reservation":
+        return cls(id=uuid4(), item_id=item.id, item_quantity=item.quantity,
+                   school_id=school_id, quantity=quantity, starts_on=period.starts_on,
+                   ends_on=period.ends_on, booking_id=booking_id,
+                   status=ReservationStatus.RESERVED, created_at=datetime.now(UTC))
 
 
 async def lock_items_in_service(session: AsyncSession, category: str) -> list[Item]:
@@ -82,21 +111,50 @@ async def lock_items_in_service(session: AsyncSession, category: str) -> list[It
     return list(rows)
 
 
-async def claims_on(session: AsyncSession, item_ids: list[str],
-                    period: Period) -> dict[str, list[Claim]]:
-    """Per item, the holding reservations that overlap `period`."""
-    rows = await session.scalars(
-        select(Reservation).where(
-            Reservation.item_id.in_(item_ids),
-            Reservation.status.in_(HOLDING),
-            Reservation.starts_on <= period.ends_on,
-            Reservation.ends_on >= period.starts_on,
-        )
+async def item_to_reserve(session: AsyncSession, item_id: str) -> Item | None:
+    """The item; a kit's row locked, so concurrent reservers count its units one by one.
+
+    A single item is not locked: its exclusion constraint refuses the later of two
+    overlapping reservations (PostgreSQL); SQLite has one writer at a time anyway.
+    """
+    item = await session.get(Item, item_id)
+    if item is not None and item.quantity > 1:
+        await session.refresh(item, with_for_update=True)
+    return item
+
+
+async def items_of(session: AsyncSession, category: str) -> list[Item]:
+    rows = await session.scalars(select(Item).where(Item.category == category).order_by(Item.id))
+    return list(rows)
+
+
+async def reservation_to_change(session: AsyncSession, reservation_id: UUID) -> Reservation | None:
+    return await session.get(Reservation, reservation_id, with_for_update=True)
+
+
+async def claims_on(session: AsyncSession, item_ids: list[str], period: Period,
+                    besides: UUID | None = None) -> dict[str, list[Claim]]:
+    """Per item, the holding reservations that overlap `period`, except `besides`."""
+    query = select(Reservation).where(
+        Reservation.item_id.in_(item_ids),
+        Reservation.status.in_(HOLDING),
+        Reservation.starts_on <= period.ends_on,
+        Reservation.ends_on >= period.starts_on,
     )
+    if besides is not None:
+        query = query.where(Reservation.id != besides)
+    rows = await session.scalars(query)
     claims: dict[str, list[Claim]] = {item_id: [] for item_id in item_ids}
     for r in rows:
         claims[r.item_id].append(Claim(r.period, r.quantity))
     return claims
+
+
+async def stock_for(session: AsyncSession, items: list[Item], period: Period) -> list[Stock]:
+    """Each item with its units free on every day of `period`."""
+    claims = await claims_on(session, [i.id for i in items], period)
+    return [Stock(i.id, i.quantity, domain.units_free(i.quantity, claims[i.id], period))
+            for i in items]
 
 
 async def holding_reservations_of_booking(session: AsyncSession,

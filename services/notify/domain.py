@@ -6,7 +6,12 @@ from datetime import datetime
 from jinja2 import Environment, StrictUndefined
 
 from shared.contracts.base import IntegrationEvent
-from shared.contracts.bookings import BookingCancelledV1, BookingCompletedV1, BookingConfirmedV1
+from shared.contracts.bookings import (
+    BookingCancelledV1,
+    BookingCompletedV1,
+    BookingConfirmedV1,
+    BookingWaitlistedV1,
+)
 from shared.contracts.events import EventScheduledV1
 from shared.contracts.finance import DeclarationLineDraftedV1
 from shared.contracts.loans import ReservationMadeV1
@@ -38,6 +43,21 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "booking_confirmed": (
         "Bevestiging: {{ e.offering_title }} op {{ e.starts_at | wanneer }}",
         "Uw boeking voor groep {{ e.group.name }} ({{ e.group.students }} leerlingen) is"
+        " bevestigd.\nWat: {{ e.offering_title }}\nWanneer: {{ e.starts_at | wanneer }}"
+        "\nWaar: {{ e.location }}\nAnnuleren kan via het platform.",
+    ),
+    "booking_waitlisted": (
+        "Wachtlijst: {{ e.offering_title }} op {{ e.starts_at | wanneer }}",
+        "De sessie is vol. Groep {{ e.group.name }} ({{ e.group.students }} leerlingen) staat"
+        " op de wachtlijst, positie {{ e.position }}.\nWat: {{ e.offering_title }}"
+        "\nWanneer: {{ e.starts_at | wanneer }}\nKomen er genoeg plaatsen vrij, dan wordt de"
+        " boeking vanzelf bevestigd en krijgt u bericht. Van de wachtlijst af kan via het"
+        " platform.",
+    ),
+    "booking_promoted": (
+        "Plaats vrijgekomen: {{ e.offering_title }} op {{ e.starts_at | wanneer }}",
+        "Er zijn plaatsen vrijgekomen: de boeking voor groep {{ e.group.name }}"
+        " ({{ e.group.students }} leerlingen) staat niet meer op de wachtlijst en is"
         " bevestigd.\nWat: {{ e.offering_title }}\nWanneer: {{ e.starts_at | wanneer }}"
         "\nWaar: {{ e.location }}\nAnnuleren kan via het platform.",
     ),
@@ -92,8 +112,15 @@ class Draft:
 def drafts_for(event: IntegrationEvent) -> list[Draft]:
     """The notifications an event causes: one per recipient organisation and message type."""
     match event:
+        case BookingConfirmedV1(from_waitlist=True):
+            return [Draft(event.school_id, "booking_promoted", event)]
         case BookingConfirmedV1():
             return [Draft(event.school_id, "booking_confirmed", event)]
+        case BookingWaitlistedV1():
+            return [Draft(event.school_id, "booking_waitlisted", event)]
+        case BookingCancelledV1(was_waitlisted=True):
+            # No seats came free: nothing for the backoffice to act on.
+            return [Draft(event.school_id, "booking_cancelled", event)]
         case BookingCancelledV1():
             return [Draft(event.school_id, "booking_cancelled", event),
                     Draft(BACKOFFICE, "booking_cancelled_backoffice", event)]
@@ -108,5 +135,5 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
     return []
 
 
-HANDLED = (BookingConfirmedV1, BookingCancelledV1, BookingCompletedV1, ReservationMadeV1,
-           EventScheduledV1, DeclarationLineDraftedV1)
+HANDLED = (BookingConfirmedV1, BookingWaitlistedV1, BookingCancelledV1, BookingCompletedV1,
+           ReservationMadeV1, EventScheduledV1, DeclarationLineDraftedV1)

@@ -37,10 +37,24 @@ class _BookingFacts(IntegrationEvent):
 
 
 class BookingConfirmedV1(_BookingFacts):
+    """Also told when a waiting group is promoted: a promoted booking is confirmed like any
+    other (loans reserves its equipment), so it is one event type, not a second one every
+    consumer of confirmations would have to follow. `from_waitlist` only changes the words."""
+
     event_type = "nl.tisfortech.bookings.booking.confirmed.v1"
     topic = BOOKING
 
     equipment: list[str] = []
+    from_waitlist: bool = False
+
+
+class BookingWaitlistedV1(_BookingFacts):
+    """The session was full: the group waits at `position` (1 is next) for seats to free."""
+
+    event_type = "nl.tisfortech.bookings.booking.waitlisted.v1"
+    topic = BOOKING
+
+    position: int
 
 
 class BookingCancelledV1(_BookingFacts):
@@ -48,6 +62,8 @@ class BookingCancelledV1(_BookingFacts):
     topic = BOOKING
 
     cancelled_by: str
+    # A waiting group leaving frees no seats.
+    was_waitlisted: bool = False
 
 
 class BookingCompletedV1(_BookingFacts):

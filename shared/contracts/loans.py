@@ -41,7 +41,15 @@ class ReservationMadeV1(_ReservationFacts):
     event_type = "nl.tisfortech.loans.reservation.made.v1"
 
 
+class ReservationExtendedV1(_ReservationFacts):
+    """The reservation now ends later (`ends_on`); it ended on `previous_ends_on`."""
+
+    event_type = "nl.tisfortech.loans.reservation.extended.v1"
+
+    previous_ends_on: date
+
+
 class ReservationReleasedV1(_ReservationFacts):
-    """The units are free again (the booking they served was cancelled)."""
+    """The units are free again: the school cancelled, or the booking they served was."""
 
     event_type = "nl.tisfortech.loans.reservation.released.v1"

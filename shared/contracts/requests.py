@@ -1,6 +1,6 @@
 """Bodies of the commands front ends send: the gateway validates them, the service too."""
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -29,3 +29,17 @@ class NewSession(BaseModel):
 class NewBooking(BaseModel):
     session_id: UUID
     group: Group
+
+
+class NewReservation(BaseModel):
+    item_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$", examples=["tft-rob-001"])
+    starts_on: date
+    ends_on: date
+    # Units of a kit; a single item has one.
+    quantity: int = Field(1, ge=1, le=1000)
+    # The backoffice reserves for a school and names it; a school reserves for itself.
+    school_id: str | None = Field(None, pattern=r"^[a-z0-9-]{1,80}$")
+
+
+class ReservationExtension(BaseModel):
+    ends_on: date

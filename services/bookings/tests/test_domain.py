@@ -11,25 +11,61 @@ from shared.contracts.common import Group
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 
 
-def session(capacity=30, taken=0, days=7) -> SessionFacts:
+def session(capacity=30, days=7) -> SessionFacts:
     starts = NOW + timedelta(days=days)
-    return SessionFacts(starts, starts + timedelta(hours=2), capacity, taken)
+    return SessionFacts(starts, starts + timedelta(hours=2), capacity)
 
 
 def group(students: int) -> Group:
     return Group(name="3B", level="vmbo-kb", year=3, students=students)
 
 
-@given(capacity=st.integers(1, 200), taken=st.integers(0, 200), students=st.integers(1, 200))
-def test_a_group_is_accepted_exactly_when_it_fits(capacity, taken, students):
-    taken = min(taken, capacity)
-    fits = students <= capacity - taken
+@given(capacity=st.integers(1, 200), students=st.integers(1, 200))
+def test_a_group_is_refused_only_when_larger_than_the_session(capacity, students):
+    """A full session is no refusal: the store waitlists the group."""
     try:
-        domain.check_bookable(session(capacity, taken), group(students), NOW)
+        domain.check_bookable(session(capacity), group(students), NOW)
         accepted = True
-    except BookingRefused:
+    except BookingRefused as refused:
+        assert refused.status == 422
         accepted = False
-    assert accepted == fits
+    assert accepted == (students <= capacity)
+
+
+waitlists = st.lists(st.integers(1, 40), max_size=30).map(lambda sizes: list(enumerate(sizes)))
+
+
+@given(free=st.integers(0, 100), waiting=waitlists)
+def test_promoted_groups_never_take_more_than_the_free_seats(free, waiting):
+    sizes = dict(waiting)
+    assert sum(sizes[i] for i in domain.promotions(free, waiting)) <= free
+
+
+@given(free=st.integers(0, 100), waiting=waitlists)
+def test_promotion_keeps_waitlist_order(free, waiting):
+    promoted = domain.promotions(free, waiting)
+    order = [i for i, _ in waiting]
+    assert promoted == [i for i in order if i in set(promoted)]
+
+
+@given(free=st.integers(0, 100), waiting=waitlists)
+def test_a_group_that_fits_is_never_passed_over(free, waiting):
+    """Walking the list, each group is promoted exactly when it fits what is still free;
+    so at the end no one left waiting fits either."""
+    promoted = set(domain.promotions(free, waiting))
+    left = free
+    for booking_id, students in waiting:
+        assert (booking_id in promoted) == (students <= left)
+        if booking_id in promoted:
+            left -= students
+    assert all(students > left for i, students in waiting if i not in promoted)
+
+
+def test_the_first_waiting_group_that_fits_goes_first():
+    waiting = [("a", 12), ("b", 5), ("c", 4), ("d", 1)]
+    assert domain.promotions(10, waiting) == ["b", "c", "d"]
+    assert domain.promotions(12, waiting) == ["a"]
+    assert domain.promotions(0, waiting) == []
 
 
 def test_booking_needs_a_day_of_lead_time():

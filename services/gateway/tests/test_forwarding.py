@@ -89,15 +89,36 @@ async def test_routes_reach_their_service(echo, calls):
         auth = await login(client, "backoffice")
         for path in ("/notifications", "/finance/budget?year=2025", "/equipment",
                      "/equipment/drone-1/availability?from=2025-01-06"
+                     "&to=2025-01-07", "/availability?category=drone&from=2025-01-06"
                      "&to=2025-01-07", "/reservations", "/events/girlsday-2025",
-                     f"/bookings/{BOOKING}/complete"):
-            method = "POST" if path.endswith("complete") else "GET"
+                     f"/bookings/{BOOKING}/complete", f"/reservations/{BOOKING}/cancel"):
+            method = "POST" if path.endswith(("complete", "cancel")) else "GET"
             assert (await client.request(method, "/api/v1" + path, headers=auth)).is_success
     assert [(c.url.host, c.url.path) for c in calls] == [
         ("127.0.0.1", "/notifications"), ("127.0.0.1", "/budget"), ("127.0.0.1", "/items"),
-        ("127.0.0.1", "/items/drone-1/availability"), ("127.0.0.1", "/reservations"),
-        ("127.0.0.1", "/events/girlsday-2025"), ("127.0.0.1", f"/bookings/{BOOKING}/complete")]
-    assert [c.url.port for c in calls] == [8105, 8104, 8102, 8102, 8102, 8103, 8101]
+        ("127.0.0.1", "/items/drone-1/availability"), ("127.0.0.1", "/availability"),
+        ("127.0.0.1", "/reservations"), ("127.0.0.1", "/events/girlsday-2025"),
+        ("127.0.0.1", f"/bookings/{BOOKING}/complete"),
+        ("127.0.0.1", f"/reservations/{BOOKING}/cancel")]
+    assert [c.url.port for c in calls] == [8105, 8104, 8102, 8102, 8102, 8102, 8103, 8101, 8102]
+
+
+async def test_reservation_bodies_are_validated_and_forwarded(calls):
+    def upstream(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(201, json={"id": BOOKING})
+
+    wish = {"item_id": "tft-h2-001", "starts_on": "2028-01-10", "ends_on": "2028-01-12"}
+    async with running(upstream) as client:
+        auth = await login(client, "corlaer")
+        bad = await client.post("/api/v1/reservations", headers=auth, json=wish | {"quantity": 0})
+        good = await client.post("/api/v1/reservations", headers=auth, json=wish)
+        extend = await client.post(f"/api/v1/reservations/{BOOKING}/extend", headers=auth,
+                                   json={"ends_on": "2028-01-14"})
+    assert bad.status_code == 422 and good.status_code == 201 and extend.is_success
+    assert [c.url.path for c in calls] == ["/reservations", f"/reservations/{BOOKING}/extend"]
+    assert httpx.Response(200, content=calls[0].content).json() == wish | {
+        "quantity": 1, "school_id": None}
 
 
 async def test_missing_or_bad_token_is_401_with_challenge(echo, calls):
@@ -116,6 +137,8 @@ async def test_missing_or_bad_token_is_401_with_challenge(echo, calls):
     ("corlaer", "POST", "/offerings/cnc/sessions"),
     ("backoffice", "POST", "/bookings"),
     ("finance", "POST", f"/bookings/{BOOKING}/cancel"),
+    ("finance", "POST", "/reservations"),
+    ("finance", "POST", f"/reservations/{BOOKING}/extend"),
     ("corlaer", "GET", "/finance/declaration-lines?school_id=lodenstein"),
 ])
 async def test_role_checks_refuse_before_forwarding(echo, calls, username, method, path):

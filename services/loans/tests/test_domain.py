@@ -1,14 +1,24 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from services.loans.domain import (
     Claim,
     LoanRefused,
     Period,
     Stock,
+    Unavailable,
+    acting_school,
+    extended,
+    free_stock,
     item_for_lesson,
     lesson_period,
+    next_free_start,
+    require_changeable,
+    require_free,
+    require_own,
     units_free,
     visible_school,
 )
@@ -86,3 +96,105 @@ def test_schools_see_their_own_reservations_and_the_backoffice_all():
     assert visible_school("backoffice", "") is None
     with pytest.raises(LoanRefused):
         visible_school("finance", "lodenstein")
+
+
+DAY_ONE = date(2027, 3, 1)
+periods = st.builds(lambda start, length: Period(DAY_ONE + timedelta(start),
+                                                 DAY_ONE + timedelta(start + length)),
+                    st.integers(0, 40), st.integers(0, 10))
+claims = st.lists(st.builds(Claim, periods, st.integers(1, 4)), max_size=8)
+
+
+def _day_by_day_free(quantity: int, held: list[Claim], period: Period) -> int:
+    """The slow, obvious count: the busiest day of the period, checked day by day."""
+    busiest = max(sum(c.quantity for c in held if c.period.contains(period.starts_on
+                                                                   + timedelta(d)))
+                  for d in range((period.ends_on - period.starts_on).days + 1))
+    return max(0, quantity - busiest)
+
+
+@given(periods, periods)
+def test_periods_overlap_exactly_when_they_share_a_day(a, b):
+    shared = {a.starts_on + timedelta(d) for d in range((a.ends_on - a.starts_on).days + 1)}
+    assert a.overlaps(b) is any(b.contains(day) for day in shared)
+
+
+@given(st.integers(1, 12), claims, periods)
+def test_free_units_are_those_of_the_busiest_day(quantity, held, period):
+    assert units_free(quantity, held, period) == _day_by_day_free(quantity, held, period)
+
+
+@given(st.integers(1, 12), claims, periods, st.integers(1, 12))
+def test_the_next_free_start_is_free_and_the_first_one(quantity, held, period, wanted):
+    assume(units_free(quantity, held, period) < wanted)  # asked only when the period is taken
+    start = next_free_start(quantity, held, period, wanted)
+    if start is None:
+        # Claims end, so only asking more units than the item has finds no start.
+        assert wanted > quantity
+        return
+    assert start > period.starts_on
+    assert _day_by_day_free(quantity, held, period.moved_to(start)) >= wanted
+    assert all(_day_by_day_free(quantity, held, period.moved_to(day)) < wanted
+               for day in (period.starts_on + timedelta(d)
+                           for d in range(1, (start - period.starts_on).days)))
+
+
+def test_the_next_free_start_keeps_the_length():
+    held = [Claim(days(3, 6), 1)]
+    assert next_free_start(1, held, days(2, 4), 1) == date(2027, 3, 7)
+    assert days(2, 4).moved_to(date(2027, 3, 7)) == days(7, 9)
+    assert next_free_start(1, held, days(2, 4), 2) is None
+
+
+def test_asking_more_units_than_free_is_unavailable():
+    require_free(3, 3)
+    with pytest.raises(Unavailable) as refused:
+        require_free(2, 3)
+    assert refused.value.status == 409
+
+
+def test_another_item_is_offered_when_it_has_the_units():
+    stock = [Stock("a", 12, 2), Stock("b", 12, 5)]
+    assert free_stock(stock, 4) == Stock("b", 12, 5)
+    assert free_stock(stock, 6) is None
+
+
+@pytest.mark.parametrize(("role", "organisation", "named", "school"), [
+    ("school", "corlaer", None, "corlaer"),
+    ("school", "corlaer", "corlaer", "corlaer"),
+    ("backoffice", "", "nxt", "nxt"),
+])
+def test_who_reserves_for_which_school(role, organisation, named, school):
+    assert acting_school(role, organisation, named) == school
+
+
+@pytest.mark.parametrize(("role", "organisation", "named", "status"), [
+    ("school", "corlaer", "nxt", 403),   # a school reserves only for itself
+    ("finance", "lodenstein", "nxt", 403),
+    ("backoffice", "", None, 422),       # the backoffice must say for whom
+])
+def test_reserving_for_another_school_is_refused(role, organisation, named, status):
+    with pytest.raises(LoanRefused) as refused:
+        acting_school(role, organisation, named)
+    assert refused.value.status == status
+
+
+def test_a_school_cannot_touch_another_schools_reservation():
+    require_own("school", "corlaer", "corlaer")
+    require_own("backoffice", "", "corlaer")
+    with pytest.raises(LoanRefused) as refused:
+        require_own("school", "nxt", "corlaer")
+    assert refused.value.status == 404
+
+
+def test_released_or_booked_reservations_cannot_change_here():
+    require_changeable("reserved", None)
+    for status, booking in (("released", None), ("reserved", "a-booking")):
+        with pytest.raises(LoanRefused):
+            require_changeable(status, booking)
+
+
+def test_an_extension_must_end_later():
+    assert extended(days(1, 3), date(2027, 3, 5)) == days(1, 5)
+    with pytest.raises(LoanRefused):
+        extended(days(1, 3), date(2027, 3, 3))

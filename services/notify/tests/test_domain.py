@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from services.notify.domain import TEMPLATES, drafts_for, dutch_datetime, euros
-from shared.contracts.bookings import BookingCancelledV1
+from shared.contracts.bookings import BookingCancelledV1, BookingWaitlistedV1
 from shared.contracts.finance import DeclarationLineDraftedV1
 from shared.tests.test_envelope_and_contracts import confirmed
 
@@ -34,12 +34,36 @@ def test_a_cancellation_tells_the_school_and_the_backoffice():
     assert {d.organisation_id for d in drafts_for(event)} == {"corlaer", "backoffice"}
 
 
+def test_a_waiting_group_hears_its_place_on_the_list():
+    event = BookingWaitlistedV1(**confirmed().model_dump(exclude={"equipment"}), position=3)
+    [draft] = drafts_for(event)
+    assert (draft.organisation_id, draft.message_type) == ("corlaer", "booking_waitlisted")
+    _, body = draft.render()
+    assert "op de wachtlijst, positie 3" in body and "3B" in body
+
+
+def test_a_promotion_tells_the_school_its_booking_left_the_waitlist():
+    event = confirmed().model_copy(update={"from_waitlist": True})
+    [draft] = drafts_for(event)
+    assert (draft.organisation_id, draft.message_type) == ("corlaer", "booking_promoted")
+    subject, body = draft.render()
+    assert "Plaats vrijgekomen" in subject and "niet meer op de wachtlijst" in body
+
+
+def test_leaving_the_waitlist_frees_no_seats_so_the_backoffice_is_not_told():
+    base = confirmed().model_dump()
+    event = BookingCancelledV1(**base, cancelled_by="school", was_waitlisted=True)
+    assert [d.organisation_id for d in drafts_for(event)] == ["corlaer"]
+
+
 def test_every_drafted_message_type_has_a_template_that_renders():
     line = DeclarationLineDraftedV1(
         declaration_id=uuid4(), line_id=uuid4(), school_id="nxt", quarter="2026-Q4",
         core_task="A", description="Technieklessen", minutes=120, amount_cents=15000,
         source_event_id="e1")
-    for event in (confirmed(), line):
+    waitlisted = BookingWaitlistedV1(**confirmed().model_dump(), position=1)
+    promoted = confirmed().model_copy(update={"from_waitlist": True})
+    for event in (confirmed(), promoted, waitlisted, line):
         for draft in drafts_for(event):
             assert draft.message_type in TEMPLATES
             subject, body = draft.render()

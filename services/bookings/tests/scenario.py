@@ -1,0 +1,64 @@
+"""Bookings on a real, migrated store without Kafka: the relay is off, so every event the
+commands cause stays in the outbox for the tests to read."""
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+from sqlalchemy import select
+
+from services.bookings import catalogue
+from services.bookings.app import SPEC
+from services.bookings.store import Offering, Session, messaging
+from shared.contracts.common import Group
+from shared.http import Caller
+from shared.service import Runtime
+from shared.settings import ServiceSettings
+from shared.store.migrations import upgrade
+
+BACKOFFICE = Caller(actor="planner", role="backoffice", organisation="backoffice")
+
+
+def school(organisation: str = "corlaer") -> Caller:
+    return Caller(actor=f"teacher@{organisation}", role="school", organisation=organisation)
+
+
+def group(students: int, name: str = "3B") -> Group:
+    return Group(name=name, level="vmbo-kb", year=3, students=students)
+
+
+async def migrated_runtime(database_url: str) -> Runtime:
+    # Alembic runs its own event loop: give it a thread of its own.
+    await asyncio.to_thread(upgrade, "bookings", database_url)
+    settings = ServiceSettings(service="bookings", database_url=database_url, outbox_relay=False)
+    return Runtime(SPEC, settings)
+
+
+async def plan_session(rt: Runtime, capacity: int) -> UUID:
+    offering = Offering(id=f"robotica-{uuid4().hex[:8]}", kind="inspiration_lesson",
+                        title="Inspiratieles Robotica", audience=["vmbo-kb"], profile="PIE",
+                        location="Hotspot Amersfoort", equipment=[])
+    await catalogue.publish_offering(rt, BACKOFFICE, offering, [])
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=14)
+    session = await catalogue.plan_session(rt, BACKOFFICE, offering.id, starts,
+                                           starts + timedelta(hours=2), "Lab 1", "Instructeur",
+                                           capacity)
+    return session.id
+
+
+async def seats_taken(rt: Runtime, session_id: UUID) -> int:
+    async with rt.db.sessions() as tx:
+        return await tx.scalar(select(Session.seats_taken).where(Session.id == session_id))
+
+
+async def staged(rt: Runtime, verb: str) -> list[dict]:
+    """Payloads of the staged booking events `verb` (confirmed, waitlisted, ...), in order."""
+    outbox = messaging.outbox
+    async with rt.db.sessions() as tx:
+        rows = await tx.scalars(
+            select(outbox.c.payload)
+            .where(outbox.c.event_type == f"nl.tisfortech.bookings.booking.{verb}.v1")
+            .order_by(outbox.c.seq)
+        )
+        return [json.loads(row) for row in rows]

@@ -1,0 +1,91 @@
+"""Seat counts under concurrent requests, on a real PostgreSQL: the database keeps them right
+(the conditional UPDATE, the CHECK constraint, the session's row lock), not Python."""
+
+import asyncio
+from collections import Counter
+
+import pytest
+
+from services.bookings import commands
+from services.bookings.tests.scenario import (
+    group,
+    migrated_runtime,
+    plan_session,
+    school,
+    seats_taken,
+    staged,
+)
+
+pytestmark = pytest.mark.integration
+
+CAPACITY = 30
+REQUESTS = 100
+
+
+@pytest.fixture
+async def rt(postgres):
+    name = "tft_bookings_concurrency"
+    postgres.drop_database(name)
+    postgres.create_database(name)
+    runtime = await migrated_runtime(postgres.url(name))
+    yield runtime
+    await runtime.db.dispose()
+
+
+async def test_the_last_seats_go_to_exactly_as_many_groups_and_cancellations_promote_in_order(rt):
+    session_id = await plan_session(rt, capacity=CAPACITY)
+    await commands.book(rt, school("element"), session_id, group(CAPACITY - 20))
+
+    placed = await asyncio.gather(*(
+        commands.book(rt, school(f"school-{i}"), session_id, group(1, name=f"G{i}"))
+        for i in range(REQUESTS)))
+
+    by_status = Counter(p.booking.status for p in placed)
+    assert by_status == {"confirmed": 20, "waitlisted": 80}
+    assert await seats_taken(rt, session_id) == CAPACITY
+    waiting = await _waitlist(rt, placed)
+    assert [position for _, position in waiting] == list(range(1, 81))
+
+    leaving = [p for p in placed if p.booking.status == "confirmed"][:5]
+    await asyncio.gather(*(commands.cancel(rt, school(p.booking.school_id), p.booking.id)
+                           for p in leaving))
+
+    promoted = [e["booking_id"] for e in await staged(rt, "confirmed") if e["from_waitlist"]]
+    first_five = [str(booking_id) for booking_id, _ in waiting[:5]]
+    # Each cancellation promotes under the session's lock, so staging order is promotion order.
+    assert promoted == first_five
+    assert [position for _, position in await _waitlist(rt, placed)] == list(range(1, 76))
+    assert await seats_taken(rt, session_id) == CAPACITY
+
+    confirmations = Counter(e["booking_id"] for e in await staged(rt, "confirmed"))
+    ever_confirmed = 1 + 20 + 5
+    assert len(confirmations) == ever_confirmed and set(confirmations.values()) == {1}
+
+
+async def _waitlist(rt, placed) -> list[tuple]:
+    """(booking id, position) of the groups still waiting, in waitlist order."""
+    seen = [await commands.get_visible(rt, school(p.booking.school_id), p.booking.id)
+            for p in placed]
+    return sorted(((s.booking.id, s.waitlist_position) for s in seen
+                   if s.waitlist_position is not None), key=lambda w: w[1])
+
+
+async def test_groups_leaving_the_waitlist_while_seats_free_up_never_hold_seats(rt):
+    session_id = await plan_session(rt, capacity=10)
+    confirmed = [await commands.book(rt, school(f"c{i}"), session_id, group(1))
+                 for i in range(10)]
+    waiting = [await commands.book(rt, school(f"w{i}"), session_id, group(1))
+               for i in range(20)]
+
+    await asyncio.gather(
+        *(commands.cancel(rt, school(p.booking.school_id), p.booking.id)
+          for p in confirmed[:5] + waiting[:5]))
+
+    # A leaving group may be promoted first and then cancelled (freeing its seat again), but
+    # it ends cancelled, and the next five in line hold the seats, in order.
+    statuses = [(await commands.get_visible(rt, school(p.booking.school_id), p.booking.id)
+                 ).booking.status for p in waiting]
+    assert statuses == ["cancelled"] * 5 + ["confirmed"] * 5 + ["waitlisted"] * 10
+    assert await seats_taken(rt, session_id) == 10
+    confirmations = Counter(e["booking_id"] for e in await staged(rt, "confirmed"))
+    assert set(confirmations.values()) == {1}

@@ -1,0 +1,133 @@
+"""No overlapping reservations under concurrent requests, on a real PostgreSQL.
+
+The use cases run against a freshly migrated database with a minimal runtime (a store and
+an outbox); Kafka plays no part in who gets the units.
+"""
+
+import asyncio
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+
+from services.loans import commands
+from services.loans.domain import ItemStatus, Unavailable
+from services.loans.store import SINGLE_ITEM_EXCLUSION, Item, Reservation, messaging
+from shared.contracts.requests import NewReservation
+from shared.errors import violates_exclusion
+from shared.http import Caller
+from shared.messaging.outbox import Outbox
+from shared.store.db import Database, create_engine
+from shared.store.migrations import upgrade
+
+pytestmark = pytest.mark.integration
+
+DRONE, ROBOTS = "tft-drn-001", "tft-rob-001"
+CORLAER = Caller(actor="corlaer", role="school", organisation="corlaer")
+
+
+@pytest.fixture
+def url(postgres) -> str:
+    postgres.drop_database("tft_loans_concurrency")
+    postgres.create_database("tft_loans_concurrency")
+    database_url = postgres.url("tft_loans_concurrency")
+    upgrade("loans", database_url)  # the migrations, not create_all: they hold the constraint
+    return database_url
+
+
+@pytest.fixture
+async def rt(url):
+    db = Database(create_engine(url))
+    async with db.transaction() as tx:
+        tx.add_all([_item(DRONE, "drone", 1), _item(ROBOTS, "robot", 12)])
+    yield SimpleNamespace(db=db, outbox=Outbox(messaging.outbox, source="/tft/loans"))
+    await db.dispose()
+
+
+def _item(item_id: str, category: str, quantity: int) -> Item:
+    return Item(id=item_id, asset_tag=item_id.upper(), category=category, name=item_id,
+                quantity=quantity, location="Hotspot", condition="goed",
+                status=ItemStatus.AVAILABLE, loanable=True)
+
+
+async def _reserve_all(rt, wishes: list[NewReservation]) -> list:
+    return await asyncio.gather(*(commands.reserve(rt, CORLAER, w) for w in wishes),
+                                return_exceptions=True)
+
+
+async def _holding(rt, item_id: str) -> int:
+    async with rt.db.sessions() as tx:
+        rows = await tx.scalars(select(Reservation).where(Reservation.item_id == item_id))
+        return sum(r.quantity for r in rows)
+
+
+async def test_fifty_overlapping_reservations_of_one_item_give_exactly_one(rt):
+    wishes = [NewReservation(item_id=DRONE, starts_on=date(2027, 5, 3 + i % 5),
+                             ends_on=date(2027, 5, 10)) for i in range(50)]
+    outcomes = await _reserve_all(rt, wishes)
+    made = [o for o in outcomes if isinstance(o, Reservation)]
+    refused = [o for o in outcomes if isinstance(o, Unavailable)]
+    assert (len(made), len(refused)) == (1, 49), [o for o in outcomes if o not in made + refused]
+    assert all(r.status == 409 for r in refused)
+    assert await _holding(rt, DRONE) == 1
+
+
+async def test_thirty_reservers_of_a_twelve_unit_kit_get_twelve_units(rt):
+    wishes = [NewReservation(item_id=ROBOTS, starts_on=date(2027, 5, 4),
+                             ends_on=date(2027, 5, 4), quantity=1) for _ in range(30)]
+    outcomes = await _reserve_all(rt, wishes)
+    made = [o for o in outcomes if isinstance(o, Reservation)]
+    assert len(made) == 12
+    assert all(isinstance(o, Unavailable) for o in outcomes if o not in made)
+    assert await _holding(rt, ROBOTS) == 12
+
+
+INSERT = text("""
+    INSERT INTO reservations (id, item_id, item_quantity, school_id, quantity, starts_on,
+                              ends_on, status, created_at)
+    VALUES (gen_random_uuid(), :item, :units, 'corlaer', 1, :starts_on, :ends_on,
+            'reserved', now())
+""")
+
+
+async def test_the_database_itself_refuses_an_overlapping_single_item(rt):
+    async with rt.db.transaction() as tx:
+        await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 1),
+                                      ends_on=date(2027, 6, 3)))
+    with pytest.raises(IntegrityError) as refused:
+        async with rt.db.transaction() as tx:
+            await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 3),
+                                          ends_on=date(2027, 6, 4)))
+    assert violates_exclusion(refused.value, SINGLE_ITEM_EXCLUSION)
+
+
+async def test_kit_units_and_released_reservations_are_not_excluded(rt):
+    async with rt.db.transaction() as tx:
+        for _ in range(2):
+            await tx.execute(INSERT, dict(item=ROBOTS, units=12, starts_on=date(2027, 6, 1),
+                                          ends_on=date(2027, 6, 3)))
+        await tx.execute(text("UPDATE reservations SET status = 'released'"))
+        await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 1),
+                                      ends_on=date(2027, 6, 3)))
+        await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 4),
+                                      ends_on=date(2027, 6, 4)))
+
+
+async def test_a_row_cannot_claim_an_item_is_single_when_it_is_a_kit(rt):
+    # The foreign key on (item_id, item_quantity) keeps the constraint's filter honest.
+    with pytest.raises(IntegrityError):
+        async with rt.db.transaction() as tx:
+            await tx.execute(INSERT, dict(item=ROBOTS, units=1, starts_on=date(2027, 6, 1),
+                                          ends_on=date(2027, 6, 3)))
+
+
+async def test_a_concurrent_extension_into_a_taken_period_is_refused(rt):
+    first = await commands.reserve(rt, CORLAER, NewReservation(
+        item_id=DRONE, starts_on=date(2027, 7, 1), ends_on=date(2027, 7, 2)))
+    wishes = [NewReservation(item_id=DRONE, starts_on=date(2027, 7, 5), ends_on=date(2027, 7, 6))]
+    extension = commands.extend(rt, CORLAER, first.id, date(2027, 7, 5))
+    outcomes = await asyncio.gather(extension, _reserve_all(rt, wishes), return_exceptions=True)
+    extended, [reserved] = outcomes
+    assert isinstance(extended, Reservation) != isinstance(reserved, Reservation)

@@ -43,6 +43,8 @@ class BookingOut(BaseModel):
     status: str
     # 1 is next in line; null unless the booking waits for seats.
     waitlist_position: int | None
+    # Why loans could not serve a `rejected` booking (Dutch, for the school); else null.
+    rejection_reason: str | None
     created_at: datetime
     updated_at: datetime
 
@@ -51,6 +53,7 @@ class BookingOut(BaseModel):
         return cls(id=b.id, session_id=b.session_id, school_id=b.school_id,
                    group=Group(name=b.group_name, level=b.level, year=b.year, students=b.students),
                    status=b.status, waitlist_position=waitlist_position,
+                   rejection_reason=b.rejection_reason,
                    created_at=b.created_at, updated_at=b.updated_at)
 
 

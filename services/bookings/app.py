@@ -1,8 +1,9 @@
 """Wiring of the bookings service."""
 
-from services.bookings import api, demo
+from services.bookings import api, demo, handlers
 from services.bookings.store import Base, messaging
-from shared.service import ServiceSpec
+from shared.contracts.topics import LOAN_RESERVATION
+from shared.service import ConsumerSpec, ServiceSpec
 
 SPEC = ServiceSpec(
     name="bookings",
@@ -10,6 +11,9 @@ SPEC = ServiceSpec(
     metadata=Base.metadata,
     messaging=messaging,
     routes=api.routes,
+    # Loans' answers to equipment requests: the saga's second half.
+    consumers=[ConsumerSpec(name="bookings", topics=[LOAN_RESERVATION],
+                            handlers=handlers.equipment_answers)],
     seed=demo.load,
 )
 

@@ -23,11 +23,16 @@ from shared.contracts.bookings import (
     BookingCancelledV1,
     BookingCompletedV1,
     BookingConfirmedV1,
+    BookingEquipmentRequestedV1,
+    BookingRejectedV1,
     BookingWaitlistedV1,
 )
 from shared.contracts.common import Group
+from shared.contracts.loans import EquipmentRejectedV1, EquipmentReservedV1
 from shared.domain import BACKOFFICE, SCHOOL
 from shared.http import Caller
+from shared.messaging.outbox import Outbox
+from shared.observability.logging import log
 from shared.service import Runtime
 
 
@@ -59,8 +64,19 @@ def _confirmed(b: Booking, s: Session, o: Offering, from_waitlist: bool) -> Book
                               from_waitlist=from_waitlist)
 
 
+def _seated(b: Booking, s: Session, o: Offering,
+            from_waitlist: bool) -> BookingEquipmentRequestedV1 | BookingConfirmedV1:
+    """What a group that got its seats causes: loans is asked for the equipment, or, when
+    the offering needs none, the booking is confirmed."""
+    if b.status == BookingStatus.REQUESTED:
+        return BookingEquipmentRequestedV1(**_event_facts(b, s, o), equipment=o.equipment,
+                                           from_waitlist=from_waitlist)
+    return _confirmed(b, s, o, from_waitlist)
+
+
 async def book(rt: Runtime, caller: Caller, session_id: UUID, group: Group) -> Placed:
-    """Confirm the group if its seats are free, else put it on the session's waitlist."""
+    """Seat the group if its seats are free (confirmed, or requested while loans reserves
+    the equipment), else put it on the session's waitlist."""
     caller.require(SCHOOL)
     now = datetime.now(UTC)
     async with rt.db.transaction() as tx:
@@ -73,13 +89,14 @@ async def book(rt: Runtime, caller: Caller, session_id: UUID, group: Group) -> P
         booking = Booking(
             id=uuid4(), session_id=session_id, school_id=caller.organisation,
             group_name=group.name, level=group.level, year=group.year, students=group.students,
-            status=BookingStatus.CONFIRMED if seated else BookingStatus.WAITLISTED,
+            status=(domain.seated(bool(offering.equipment)) if seated
+                    else BookingStatus.WAITLISTED),
             created_at=now, updated_at=now,
         )
         tx.add(booking)
         position = await waitlist_position(tx, booking)
         if seated:
-            event = _confirmed(booking, session, offering, from_waitlist=False)
+            event = _seated(booking, session, offering, from_waitlist=False)
         else:
             event = BookingWaitlistedV1(**_event_facts(booking, session, offering),
                                         position=position)
@@ -127,25 +144,64 @@ async def _transition(rt: Runtime, caller: Caller, booking_id: UUID, rule) -> Bo
         booking.status, booking.updated_at = new, datetime.now(UTC)
         await rt.outbox.stage(tx, _event_for(old, new, booking, session, offering, caller))
         if domain.releases_seats(old, new):
-            await _release_and_promote(rt, tx, booking, session, offering)
+            await _release_and_promote(rt.outbox, tx, booking, session, offering)
     return booking
 
 
-async def _release_and_promote(rt: Runtime, tx: AsyncSession, cancelled: Booking,
+async def apply_equipment_reserved(tx: AsyncSession, outbox: Outbox,
+                                   answer: EquipmentReservedV1) -> None:
+    """Loans holds the equipment: the requested booking is confirmed."""
+    found = await _awaiting_equipment(tx, answer.booking_id)
+    if found is None:
+        return
+    booking, session, offering = found
+    booking.status, booking.updated_at = BookingStatus.CONFIRMED, datetime.now(UTC)
+    await outbox.stage(tx, _confirmed(booking, session, offering, from_waitlist=False))
+
+
+async def apply_equipment_rejected(tx: AsyncSession, outbox: Outbox,
+                                   answer: EquipmentRejectedV1) -> None:
+    """No equipment for the session: the booking is rejected with loans' reason, and its
+    seats go to the waiting groups as a cancellation's would."""
+    found = await _awaiting_equipment(tx, answer.booking_id)
+    if found is None:
+        return
+    booking, session, offering = found
+    booking.status, booking.updated_at = BookingStatus.REJECTED, datetime.now(UTC)
+    booking.rejection_reason = answer.reason
+    await outbox.stage(tx, BookingRejectedV1(**_event_facts(booking, session, offering),
+                                             reason=answer.reason,
+                                             alternative=answer.alternative))
+    await _release_and_promote(outbox, tx, booking, session, offering)
+
+
+async def _awaiting_equipment(tx: AsyncSession, booking_id: UUID):
+    """The booking with its session and offering, locked, if loans' answer still decides it."""
+    booking = await tx.get(Booking, booking_id, with_for_update=True)
+    if booking is None or not domain.awaits_equipment(BookingStatus(booking.status)):
+        log.info("equipment answer for a booking that moved on", booking_id=str(booking_id),
+                 status=booking.status if booking else None)
+        return None
+    session, offering = await session_with_offering(tx, booking.session_id)
+    return booking, session, offering
+
+
+async def _release_and_promote(outbox: Outbox, tx: AsyncSession, leaving: Booking,
                                session: Session, offering: Offering) -> None:
-    """Give the seats back and, in the same transaction, confirm the waiting groups that fit:
+    """Give the seats back and, in the same transaction, seat the waiting groups that fit:
     seats are never free while a group that fits them waits, not even for a moment."""
-    free = await change_seats_taken(tx, session.id, -cancelled.students)
+    free = await change_seats_taken(tx, session.id, -leaving.students)
     waiting = await waiting_groups(tx, session.id)
     chosen = set(domain.promotions(free, [(w.id, w.students) for w in waiting]))
     promoted = [w for w in waiting if w.id in chosen]
     if not promoted:
         return
     await change_seats_taken(tx, session.id, sum(w.students for w in promoted))
+    status = domain.seated(bool(offering.equipment))
     for booking in promoted:
-        booking.status, booking.updated_at = BookingStatus.CONFIRMED, cancelled.updated_at
-    await rt.outbox.stage(tx, *(_confirmed(b, session, offering, from_waitlist=True)
-                                for b in promoted))
+        booking.status, booking.updated_at = status, leaving.updated_at
+    await outbox.stage(tx, *(_seated(b, session, offering, from_waitlist=True)
+                             for b in promoted))
 
 
 def _event_for(old: BookingStatus, new: BookingStatus, b: Booking, s: Session, o: Offering,

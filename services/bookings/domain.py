@@ -82,5 +82,19 @@ def complete(status: BookingStatus) -> BookingStatus:
     return BookingStatus.COMPLETED
 
 
+def seated(needs_equipment: bool) -> BookingStatus:
+    """A seated group is confirmed at once, unless loans must first reserve its equipment."""
+    return BookingStatus.REQUESTED if needs_equipment else BookingStatus.CONFIRMED
+
+
+def awaits_equipment(status: BookingStatus) -> bool:
+    """Whether loans' answer still decides the booking. Any other status means the booking
+    moved on (cancelled meanwhile): the answer changes nothing here, and a reservation made
+    for it is released by the cancellation loans receives."""
+    return status is BookingStatus.REQUESTED
+
+
 def releases_seats(old: BookingStatus, new: BookingStatus) -> bool:
-    return old is BookingStatus.CONFIRMED and new is BookingStatus.CANCELLED
+    # A requested booking holds its seats while loans answers.
+    return (old in (BookingStatus.CONFIRMED, BookingStatus.REQUESTED)
+            and new is BookingStatus.CANCELLED)

@@ -76,6 +76,8 @@ class Booking(Base):
     year: Mapped[int] = mapped_column(Integer)
     students: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20))
+    # Why a `rejected` booking was turned down, in the words its school reads.
+    rejection_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

@@ -1,11 +1,16 @@
 """Internal HTTP API of events; the gateway exposes it as /api/v1/... ."""
 
 from datetime import datetime
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict
 
-from services.events import queries
+from services.events import queries, registrations
+from services.events.registrations import Placed
+from shared.contracts.common import Group
+from shared.contracts.requests import CheckIn, NewRegistration
+from shared.domain import SCHOOL
 from shared.http import Caller, Problem, current_caller
 from shared.service import Runtime
 
@@ -30,6 +35,58 @@ class EquipmentOut(BaseModel):
     quantity: int
 
 
+class SessionOut(BaseModel):
+    id: UUID
+    event_id: str
+    title: str
+    host_kind: str
+    host: str
+    capacity: int
+    seats_left: int
+    audience: list[str]
+    opens_at: datetime
+    closes_at: datetime
+
+
+class RegistrationOut(BaseModel):
+    id: UUID
+    session_id: UUID
+    event_id: str
+    school_id: str
+    group: Group
+    status: str
+    # 1 is next in line; null unless the group waits.
+    waitlist_position: int | None
+    # Set while seats are held for the group: accept before this moment.
+    offer_expires_at: datetime | None
+    # For the owning school only: whoever holds the code checks the group in.
+    check_in_code: str | None
+    students_present: int | None
+    checked_in_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, placed: Placed, caller: Caller) -> "RegistrationOut":
+        r, position = placed
+        owner = caller.role == SCHOOL and caller.organisation == r.school_id
+        return cls(id=r.id, session_id=r.session_id, event_id=r.event_id,
+                   school_id=r.school_id,
+                   group=Group(name=r.group_name, level=r.level, year=r.year,
+                               students=r.students),
+                   status=r.status, waitlist_position=position,
+                   offer_expires_at=r.offer_expires_at,
+                   check_in_code=r.check_in_code if owner else None,
+                   students_present=r.students_present, checked_in_at=r.checked_in_at,
+                   created_at=r.created_at, updated_at=r.updated_at)
+
+
+def _session_out(s) -> SessionOut:
+    return SessionOut(id=s.id, event_id=s.event_id, title=s.title, host_kind=s.host_kind,
+                      host=s.host, capacity=s.capacity, seats_left=s.capacity - s.seats_taken,
+                      audience=s.audience, opens_at=s.opens_at, closes_at=s.closes_at)
+
+
 def routes(rt: Runtime) -> APIRouter:
     router = APIRouter()
 
@@ -44,6 +101,46 @@ def routes(rt: Runtime) -> APIRouter:
         if found is None:
             raise Problem(404, "Not found", "no such event")
         return found
+
+    @router.get("/events/{event_id}/sessions", response_model=list[SessionOut])
+    async def sessions(event_id: str, _: Caller = Depends(current_caller)):
+        found = await queries.sessions_of(rt, event_id)
+        if found is None:
+            raise Problem(404, "Not found", "no such event")
+        return [_session_out(s) for s in found]
+
+    @router.post("/registrations", status_code=201, response_model=RegistrationOut)
+    async def register(body: NewRegistration, who: Caller = Depends(current_caller)):
+        """201 also when the session is full: the registration is then `waitlisted`."""
+        placed = await registrations.register(rt, who, body.session_id, body.group)
+        return RegistrationOut.of(placed, who)
+
+    @router.get("/registrations", response_model=list[RegistrationOut])
+    async def list_registrations(limit: int = Query(50, ge=1, le=500),
+                                 offset: int = Query(0, ge=0),
+                                 who: Caller = Depends(current_caller)):
+        return [RegistrationOut.of(p, who)
+                for p in await registrations.list_visible(rt, who, limit, offset)]
+
+    @router.get("/registrations/{registration_id}", response_model=RegistrationOut)
+    async def registration(registration_id: UUID, who: Caller = Depends(current_caller)):
+        return RegistrationOut.of(await registrations.get_visible(rt, who, registration_id), who)
+
+    @router.post("/registrations/{registration_id}/accept", response_model=RegistrationOut)
+    async def accept(registration_id: UUID, who: Caller = Depends(current_caller)):
+        accepted = await registrations.accept(rt, who, registration_id)
+        return RegistrationOut.of(Placed(accepted, None), who)
+
+    @router.post("/registrations/{registration_id}/cancel", response_model=RegistrationOut)
+    async def cancel(registration_id: UUID, who: Caller = Depends(current_caller)):
+        cancelled = await registrations.cancel(rt, who, registration_id)
+        return RegistrationOut.of(Placed(cancelled, None), who)
+
+    @router.post("/events/{event_id}/check-in", response_model=RegistrationOut)
+    async def check_in(event_id: str, body: CheckIn, who: Caller = Depends(current_caller)):
+        checked = await registrations.check_in(rt, who, event_id, body.code,
+                                               body.students_present)
+        return RegistrationOut.of(Placed(checked, None), who)
 
     @router.get("/equipment", response_model=list[EquipmentOut])
     async def equipment(_: Caller = Depends(current_caller)):

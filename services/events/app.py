@@ -1,6 +1,6 @@
 """Wiring of the events service."""
 
-from services.events import api, demo, handlers
+from services.events import api, demo, handlers, registrations
 from services.events.store import Base, messaging
 from shared.contracts.topics import LOAN_ITEM
 from shared.service import ConsumerSpec, ServiceSpec, create_app
@@ -14,6 +14,7 @@ SPEC = ServiceSpec(
     consumers=[ConsumerSpec(name="events", topics=[LOAN_ITEM],
                             handlers=handlers.equipment_handlers)],
     seed=demo.load,
+    extra_tasks=[registrations.lapse_offers_forever],
 )
 
 

@@ -2,8 +2,8 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.events.store import CatalogueEntry, Event
-from shared.contracts.events import EventScheduledV1
+from services.events.store import CatalogueEntry, Event, EventSession
+from shared.contracts.events import EventScheduledV1, SessionPlannedV1
 from shared.contracts.loans import ItemRegisteredV1
 from shared.service import Runtime
 
@@ -16,6 +16,17 @@ async def schedule(rt: Runtime, events: list[Event]) -> None:
                              ends_at=e.ends_at, audience=e.audience, capacity=e.capacity,
                              location=e.location)
             for e in events
+        ))
+
+
+async def plan_sessions(rt: Runtime, sessions: list[EventSession]) -> None:
+    async with rt.db.transaction() as tx:
+        tx.add_all(sessions)
+        await rt.outbox.stage(tx, *(
+            SessionPlannedV1(event_id=s.event_id, session_id=s.id, title=s.title,
+                             host_kind=s.host_kind, host=s.host, capacity=s.capacity,
+                             audience=s.audience, opens_at=s.opens_at, closes_at=s.closes_at)
+            for s in sessions
         ))
 
 

@@ -1,13 +1,23 @@
 """Demo data: the region's events from the seed document, scheduled once.
 
 The seed gives an event its days; each day becomes an event of its own (Girls Day 2027,
-each day of the Week van de Techniek), so classes register for a day.
+each day of the Week van de Techniek), so classes register for a day. The seed has no
+sessions of events: those are GENERATED here, one hosted by the hotspot, one by an mbo and
+one by a company per event day, sharing the day's capacity.
 """
 
+from datetime import timedelta
+from uuid import NAMESPACE_URL, uuid5
+
 from services.events import commands, queries
-from services.events.store import Event
+from services.events.store import Event, EventSession
 from shared import seed
 from shared.service import Runtime
+
+# GENERATED: registration opens four months before an event day and closes a week before.
+REGISTRATION_OPENS = timedelta(days=120)
+REGISTRATION_CLOSES = timedelta(days=7)
+_MBO = [s for s in seed.SCHOOLS if s.kind == "mbo"]
 
 
 def occurrences(event: seed.Event) -> list[Event]:
@@ -20,8 +30,29 @@ def occurrences(event: seed.Event) -> list[Event]:
     ]
 
 
+def sessions(event: Event, day: int) -> list[EventSession]:
+    """The event day's three workshops; `day` turns the mbo and company hosts round."""
+    company = seed.COMPANIES[day % len(seed.COMPANIES)]
+    hosts = [("hotspot", seed.HOTSPOT_NAME), ("mbo", _MBO[day % len(_MBO)].name),
+             ("company", company.name)]
+    return [
+        EventSession(id=uuid5(NAMESPACE_URL, f"tft:event-session:{event.id}:{kind}"),
+                     event_id=event.id, title=f"{event.title}: workshop bij {host}",
+                     host_kind=kind, host=host, capacity=event.capacity // len(hosts),
+                     seats_taken=0, audience=list(event.audience),
+                     opens_at=event.starts_at - REGISTRATION_OPENS,
+                     closes_at=event.starts_at - REGISTRATION_CLOSES)
+        for kind, host in hosts
+    ]
+
+
 async def load(rt: Runtime) -> None:
     present = await queries.event_ids(rt)
-    events = [e for s in seed.EVENTS for e in occurrences(s) if e.id not in present]
+    days = [e for s in seed.EVENTS for e in occurrences(s)]
+    events = [e for e in days if e.id not in present]
     if events:
         await commands.schedule(rt, events)
+    planned = await queries.session_ids(rt)
+    missing = [s for day, e in enumerate(days) for s in sessions(e, day) if s.id not in planned]
+    if missing:
+        await commands.plan_sessions(rt, missing)

@@ -1,10 +1,29 @@
-"""The events store: regional events, and the equipment catalogue read from loans."""
+"""The events store: regional events, their sessions and the groups registered for them,
+and the equipment catalogue read from loans."""
 
 from datetime import datetime
+from uuid import UUID
 
-from sqlalchemy import JSON, CheckConstraint, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Uuid,
+    and_,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from services.events.domain import RegistrationStatus
 from shared.messaging.tables import add_messaging_tables
 from shared.store.types import UtcDateTime
 
@@ -42,3 +61,145 @@ class CatalogueEntry(Base):
     name: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(40), index=True)
     quantity: Mapped[int] = mapped_column(Integer)
+
+
+class EventSession(Base):
+    """A session or workshop of an event, hosted by a company, an mbo or the hotspot."""
+
+    __tablename__ = "event_sessions"
+    # The database itself refuses an over-registered session, whatever the code above it does.
+    __table_args__ = (
+        CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity",
+                        name="event_seats_within_capacity"),
+        CheckConstraint("host_kind IN ('company', 'mbo', 'hotspot')", name="event_host_kind"),
+        CheckConstraint("closes_at > opens_at", name="event_session_window"),
+    )
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    host_kind: Mapped[str] = mapped_column(String(20))
+    host: Mapped[str] = mapped_column(String(200))
+    capacity: Mapped[int] = mapped_column(Integer)
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0)
+    audience: Mapped[list[str]] = mapped_column(JSON)
+    opens_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Registration(Base):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # A session's waiting list in request order: offers and positions read it this way.
+        Index("ix_registrations_waitlist", "session_id", "status", "created_at", "id"),
+        # The lapse task's scan for offers past their deadline.
+        Index("ix_registrations_offers", "status", "offer_expires_at"),
+    )
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    # Indexed by ix_registrations_waitlist, which starts with it.
+    session_id: Mapped[UUID] = mapped_column(ForeignKey("event_sessions.id"))
+    # Denormalised from the session: a check-in code is looked up with its event.
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"))
+    school_id: Mapped[str] = mapped_column(String(80), index=True)
+    group_name: Mapped[str] = mapped_column(String(60))
+    level: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(Integer)
+    students: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    check_in_code: Mapped[str] = mapped_column(String(100), unique=True)
+    students_present: Mapped[int | None] = mapped_column(Integer)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+async def take_seats(tx: AsyncSession, session_id: UUID, seats: int) -> bool:
+    """Atomically take seats if they are free: one conditional UPDATE, no read-then-write."""
+    result = await tx.execute(
+        update(EventSession)
+        .where(EventSession.id == session_id,
+               EventSession.seats_taken + seats <= EventSession.capacity)
+        .values(seats_taken=EventSession.seats_taken + seats)
+        .returning(EventSession.id)
+    )
+    return result.first() is not None
+
+
+async def lock_session(tx: AsyncSession, session_id: UUID) -> None:
+    """Hold the session's row to the commit (PostgreSQL; SQLite has one writer anyway)."""
+    # NO KEY UPDATE is the lock an UPDATE takes: it does not hold up registrations' keys.
+    await tx.execute(select(EventSession.id).where(EventSession.id == session_id)
+                     .with_for_update(key_share=True))
+
+
+async def change_seats_taken(tx: AsyncSession, session_id: UUID, by: int) -> int:
+    """Add `by` (negative: release) to the seats taken and return the seats left. The UPDATE
+    locks the session's row to the commit, so no one else hands out the freed seats meanwhile;
+    the CHECK constraint refuses any change beyond the capacity."""
+    result = await tx.execute(
+        update(EventSession)
+        .where(EventSession.id == session_id)
+        .values(seats_taken=EventSession.seats_taken + by)
+        .returning(EventSession.capacity - EventSession.seats_taken)
+    )
+    return result.scalar_one()
+
+
+def _waitlist(session_id: UUID):
+    # Request time orders the list; the id breaks ties so the order is total.
+    return (
+        select(Registration)
+        .where(Registration.session_id == session_id,
+               Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.created_at, Registration.id)
+    )
+
+
+async def waiting_groups(tx: AsyncSession, session_id: UUID) -> list[Registration]:
+    """The session's waiting list in order, locked: a group another transaction is taking
+    off the list drops out of it (PostgreSQL re-checks locked rows' status)."""
+    rows = await tx.scalars(
+        _waitlist(session_id).with_for_update().execution_options(populate_existing=True)
+    )
+    return list(rows)
+
+
+async def waitlist_position(tx: AsyncSession, registration: Registration) -> int | None:
+    """1 for the next in line; counted, so a long list costs one index range scan."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead_or_self = _waitlist(registration.session_id).where(or_(
+        Registration.created_at < registration.created_at,
+        and_(Registration.created_at == registration.created_at,
+             Registration.id <= registration.id),
+    ))
+    return await tx.scalar(ahead_or_self.with_only_columns(func.count()).order_by(None))
+
+
+async def session_with_event(tx: AsyncSession, session_id: UUID):
+    row = await tx.execute(
+        select(EventSession, Event).join(Event).where(EventSession.id == session_id)
+    )
+    return row.first()
+
+
+async def due_offers(tx: AsyncSession, now: datetime) -> list[UUID]:
+    rows = await tx.scalars(
+        select(Registration.id)
+        .where(Registration.status == RegistrationStatus.OFFERED,
+               Registration.offer_expires_at <= now)
+        .order_by(Registration.offer_expires_at)
+    )
+    return list(rows)
+
+
+async def registration_by_code(tx: AsyncSession, event_id: str, code: str
+                               ) -> Registration | None:
+    """Bound to its event: another event's code finds nothing, like a wrong code."""
+    return await tx.scalar(
+        select(Registration)
+        .where(Registration.check_in_code == code, Registration.event_id == event_id)
+        .with_for_update()
+    )

@@ -1,14 +1,25 @@
-"""Internal HTTP API of finance; the gateway exposes it as /api/v1/... ."""
+"""Internal HTTP API of finance; the gateway exposes it as /api/v1/finance/... ."""
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Body, Depends, Path, Query
 from pydantic import BaseModel
 
-from services.finance import queries
+from services.finance import commands, domain, queries
 from services.finance.domain import QUARTER_PATTERN
-from services.finance.store import Declaration, DeclarationLine
+from services.finance.store import AuditEntry, Declaration, DeclarationLine
+from shared.contracts.common import CoreTask
+from shared.contracts.requests import (
+    BudgetChange,
+    NewDeclaration,
+    NewDeclarationLine,
+    Payment,
+    RateChange,
+    Rejection,
+)
 from shared.http import Caller, current_caller
 from shared.service import Runtime
 
@@ -24,8 +35,13 @@ class DeclarationLineOut(BaseModel):
     minutes: int
     hourly_rate_cents: int
     amount_cents: int
-    source_event_id: str
+    source_event_id: str | None
     booking_id: UUID | None
+    role: str | None
+    supplier: str | None
+    invoice_reference: str | None
+    added_by: str | None
+    late_for_quarter: str | None
     status: str
     created_at: datetime
 
@@ -36,20 +52,84 @@ class DeclarationLineOut(BaseModel):
             quarter=declaration.quarter, kind=line.kind, core_task=line.core_task,
             description=line.description, minutes=line.minutes,
             hourly_rate_cents=line.hourly_rate_cents, amount_cents=line.amount_cents,
-            source_event_id=line.source_event_id, booking_id=line.booking_id,
+            source_event_id=line.source_event_id, booking_id=line.booking_id, role=line.role,
+            supplier=line.supplier, invoice_reference=line.invoice_reference,
+            added_by=line.added_by, late_for_quarter=line.late_for_quarter,
             status=declaration.status, created_at=line.created_at,
         )
+
+
+class DeclarationSummaryOut(BaseModel):
+    id: UUID
+    school_id: str
+    quarter: str
+    status: str
+    total_cents: int
+    submitted_by: str | None
+    rejection_reason: str | None
+    payment_batch: str | None
+    paid_on: date | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, d: Declaration, total_cents: int) -> "DeclarationSummaryOut":
+        return cls(id=d.id, school_id=d.school_id, quarter=d.quarter, status=d.status,
+                   total_cents=total_cents, submitted_by=d.submitted_by,
+                   rejection_reason=d.rejection_reason, payment_batch=d.payment_batch,
+                   paid_on=d.paid_on, created_at=d.created_at)
+
+
+class DeclarationOut(DeclarationSummaryOut):
+    totals_per_core_task: dict[str, int]
+    lines: list[DeclarationLineOut]
+    # Set by an approval that took core tasks over their (soft) yearly budget.
+    budget_warnings: list[str] = []
+
+    @classmethod
+    def with_lines(cls, d: Declaration, lines: list[DeclarationLine],
+                   budget_warnings: Sequence[str] = ()) -> "DeclarationOut":
+        summary = DeclarationSummaryOut.of(d, domain.total_cents(lines))
+        return cls(**summary.model_dump(), totals_per_core_task=domain.totals_per_core_task(lines),
+                   lines=[DeclarationLineOut.of(line, d) for line in lines],
+                   budget_warnings=list(budget_warnings))
+
+
+class AuditEntryOut(BaseModel):
+    at: datetime
+    actor: str
+    role: str
+    action: str
+    from_status: str
+    to_status: str
+    total_cents: int
+    detail: str
+    event_id: str | None
+
+    @classmethod
+    def of(cls, e: AuditEntry) -> "AuditEntryOut":
+        return cls(at=e.at, actor=e.actor, role=e.role, action=e.action,
+                   from_status=e.from_status, to_status=e.to_status, total_cents=e.total_cents,
+                   detail=e.detail, event_id=e.event_id)
 
 
 class BudgetLineOut(BaseModel):
     core_task: str
     year: int
     amount_cents: int
+    hard_limit: bool
 
+
+Year = Annotated[int, Path(ge=2000, le=2100)]
+Role = Annotated[str, Path(pattern=r"^[a-z][a-z-]{1,39}$")]
 
 
 def routes(rt: Runtime) -> APIRouter:
     router = APIRouter()
+
+    async def show(who: Caller, declaration_id: UUID,
+                   warnings: Sequence[str] = ()) -> DeclarationOut:
+        declaration, lines = await queries.declaration(rt, who, declaration_id)
+        return DeclarationOut.with_lines(declaration, lines, warnings)
 
     @router.get("/declaration-lines", response_model=list[DeclarationLineOut])
     async def declaration_lines(
@@ -62,9 +142,77 @@ def routes(rt: Runtime) -> APIRouter:
         rows = await queries.declaration_lines(rt, who, school_id, quarter, limit, offset)
         return [DeclarationLineOut.of(line, declaration) for line, declaration in rows]
 
+    @router.get("/declarations", response_model=list[DeclarationSummaryOut])
+    async def declarations(
+        school_id: str | None = Query(None, min_length=1, max_length=80),
+        quarter: str | None = Query(None, pattern=QUARTER_PATTERN),
+        limit: int = Query(100, ge=1, le=1000),
+        offset: int = Query(0, ge=0),
+        who: Caller = Depends(current_caller),
+    ):
+        rows = await queries.declarations(rt, who, school_id, quarter, limit, offset)
+        return [DeclarationSummaryOut.of(d, total) for d, total in rows]
+
+    @router.post("/declarations", response_model=DeclarationOut)
+    async def declaration_of_quarter(body: NewDeclaration, who: Caller = Depends(current_caller)):
+        """The school's declaration of the quarter; created as a draft when it has none."""
+        declaration = await commands.declaration_of_quarter(rt, who, body.quarter)
+        return await show(who, declaration.id)
+
+    @router.get("/declarations/{declaration_id}", response_model=DeclarationOut)
+    async def declaration(declaration_id: UUID, who: Caller = Depends(current_caller)):
+        return await show(who, declaration_id)
+
+    @router.get("/declarations/{declaration_id}/audit", response_model=list[AuditEntryOut])
+    async def audit(declaration_id: UUID, who: Caller = Depends(current_caller)):
+        return [AuditEntryOut.of(e) for e in await queries.audit(rt, who, declaration_id)]
+
+    @router.post("/declarations/{declaration_id}/lines", status_code=201,
+                 response_model=DeclarationLineOut)
+    async def add_line(declaration_id: UUID, body: Annotated[NewDeclarationLine, Body()],
+                       who: Caller = Depends(current_caller)):
+        line = await commands.add_line(rt, who, declaration_id, body)
+        declaration, _ = await queries.declaration(rt, who, declaration_id)
+        return DeclarationLineOut.of(line, declaration)
+
+    @router.post("/declarations/{declaration_id}/submit", response_model=DeclarationOut)
+    async def submit(declaration_id: UUID, who: Caller = Depends(current_caller)):
+        await commands.submit(rt, who, declaration_id)
+        return await show(who, declaration_id)
+
+    @router.post("/declarations/{declaration_id}/approve", response_model=DeclarationOut)
+    async def approve(declaration_id: UUID, who: Caller = Depends(current_caller)):
+        """Approved; `budget_warnings` names core tasks taken over a soft yearly budget.
+        409 where that would pass a hard limit finance has set."""
+        warnings = await commands.approve(rt, who, declaration_id)
+        return await show(who, declaration_id, warnings)
+
+    @router.post("/declarations/{declaration_id}/reject", response_model=DeclarationOut)
+    async def reject(declaration_id: UUID, body: Rejection,
+                     who: Caller = Depends(current_caller)):
+        await commands.reject(rt, who, declaration_id, body.reason)
+        return await show(who, declaration_id)
+
+    @router.post("/declarations/{declaration_id}/pay", response_model=DeclarationOut)
+    async def pay(declaration_id: UUID, body: Payment, who: Caller = Depends(current_caller)):
+        await commands.pay(rt, who, declaration_id, body.batch, body.paid_on)
+        return await show(who, declaration_id)
+
+    @router.put("/rates/{role}", response_model=RateChange)
+    async def set_rate(role: Role, body: RateChange, who: Caller = Depends(current_caller)):
+        await commands.set_rate(rt, who, role, body.hourly_rate_cents)
+        return body
+
     @router.get("/budget", response_model=list[BudgetLineOut])
     async def budget(year: int = Query(ge=2000, le=2100), who: Caller = Depends(current_caller)):
-        return [BudgetLineOut(core_task=b.core_task, year=b.year, amount_cents=b.amount_cents)
+        return [BudgetLineOut(core_task=b.core_task, year=b.year, amount_cents=b.amount_cents,
+                              hard_limit=b.hard_limit)
                 for b in await queries.budget(rt, who, year)]
+
+    @router.put("/budget/{year}/{core_task}", response_model=BudgetLineOut)
+    async def set_budget(year: Year, core_task: CoreTask, body: BudgetChange,
+                         who: Caller = Depends(current_caller)):
+        await commands.set_budget(rt, who, year, core_task, body.amount_cents, body.hard_limit)
+        return BudgetLineOut(core_task=core_task, year=year, **body.model_dump())
 
     return router

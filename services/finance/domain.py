@@ -1,9 +1,25 @@
-"""Finance rules, free of I/O: quarters, money and who may read a school's declaration."""
+"""Finance rules, free of I/O: quarters, money, the declaration workflow and the budget check.
 
+Workflow of a school's quarterly declaration:
+
+    draft --submit (school)--> submitted --approve (finance)--> approved --pay (finance)--> paid
+                                         --reject (finance)--> rejected --submit--> submitted
+
+A rejected declaration is editable again, like a draft: the school adds (correcting) lines
+and submits it anew. Lines are never edited or removed; once submitted, a declaration's
+lines are locked. Work that turns up for a locked quarter (a lesson completed late, a
+forgotten invoice) lands on the school's next open declaration as a line marked with the
+quarter it belongs to (`late_for_quarter`), so an approved or paid total never moves.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol
 
-from shared.domain import AMSTERDAM, BACKOFFICE, FINANCE, SCHOOL
+from shared.domain import AMSTERDAM, BACKOFFICE, FINANCE, SCHOOL, Refused
 
 QUARTER_PATTERN = r"^\d{4}-Q[1-4]$"
 
@@ -16,10 +32,182 @@ DEFAULT_INSTRUCTOR_RATE_CENTS = 7500
 
 class DeclarationStatus(StrEnum):
     DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PAID = "paid"
+
+
+# A school may add lines while its declaration is one of these.
+EDITABLE = frozenset({DeclarationStatus.DRAFT, DeclarationStatus.REJECTED})
 
 
 class LineKind(StrEnum):
     HOURS = "hours"
+    MATERIAL = "material"
+
+
+class Action(StrEnum):
+    """What happened to a declaration, as the audit trail and the event types name it."""
+
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PAID = "paid"
+
+
+class Sheet(Protocol):
+    """What the workflow rules need to know of a declaration (the stored row fits)."""
+
+    school_id: str
+    status: str
+    submitted_by: str | None
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    role: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    from_status: DeclarationStatus
+    to_status: DeclarationStatus
+
+
+def _require_status(sheet: Sheet, allowed: Iterable[DeclarationStatus], doing: str) -> None:
+    if sheet.status not in allowed:
+        raise Refused(f"a {sheet.status} declaration cannot be {doing}")
+
+
+def _require_own_school(sheet: Sheet, actor: Actor) -> None:
+    if actor.role != SCHOOL or actor.organisation != sheet.school_id:
+        raise Refused("only the school itself works on its declaration", 403)
+
+
+def _require_finance(actor: Actor) -> None:
+    if actor.role != FINANCE:
+        raise Refused("only finance decides on and pays declarations", 403)
+
+
+def _move(sheet: Sheet, action: Action, to: DeclarationStatus) -> Transition:
+    return Transition(action, DeclarationStatus(sheet.status), to)
+
+
+def check_line_addable(sheet: Sheet, actor: Actor) -> None:
+    _require_own_school(sheet, actor)
+    _require_status(sheet, EDITABLE, "added to")
+
+
+def check_late_quarter(late_for_quarter: str | None, quarter: str) -> None:
+    """A late line names a quarter before the declaration's own ("2026-Q4" < "2027-Q1")."""
+    if late_for_quarter is not None and late_for_quarter >= quarter:
+        raise Refused("a late line belongs to a quarter before the declaration's", 422)
+
+
+def submit(sheet: Sheet, actor: Actor) -> Transition:
+    _require_own_school(sheet, actor)
+    _require_status(sheet, EDITABLE, "submitted")
+    return _move(sheet, Action.SUBMITTED, DeclarationStatus.SUBMITTED)
+
+
+def _check_decision(sheet: Sheet, actor: Actor, doing: str) -> None:
+    _require_finance(actor)
+    _require_status(sheet, {DeclarationStatus.SUBMITTED}, doing)
+    # Roles alone do not do: one person may hold a school's and finance's account.
+    if actor.id == sheet.submitted_by:
+        raise Refused("nobody decides on a declaration they submitted themselves", 403)
+
+
+def approve(sheet: Sheet, actor: Actor) -> Transition:
+    _check_decision(sheet, actor, "approved")
+    return _move(sheet, Action.APPROVED, DeclarationStatus.APPROVED)
+
+
+def reject(sheet: Sheet, actor: Actor, reason: str) -> Transition:
+    _check_decision(sheet, actor, "rejected")
+    if not reason.strip():
+        raise Refused("a rejection needs a reason", 422)
+    return _move(sheet, Action.REJECTED, DeclarationStatus.REJECTED)
+
+
+def pay(sheet: Sheet, actor: Actor) -> Transition:
+    _require_finance(actor)
+    _require_status(sheet, {DeclarationStatus.APPROVED}, "paid")
+    return _move(sheet, Action.PAID, DeclarationStatus.PAID)
+
+
+class Priced(Protocol):
+    core_task: str
+    amount_cents: int
+
+
+def total_cents(lines: Iterable[Priced]) -> int:
+    """A declaration's total is the sum of its (already rounded) lines, nothing else."""
+    return sum(line.amount_cents for line in lines)
+
+
+def totals_per_core_task(lines: Iterable[Priced]) -> dict[str, int]:
+    totals: Counter[str] = Counter()
+    for line in lines:
+        totals[line.core_task] += line.amount_cents
+    return dict(sorted(totals.items()))
+
+
+@dataclass(frozen=True)
+class Budget:
+    amount_cents: int
+    hard_limit: bool
+
+
+@dataclass(frozen=True)
+class Overrun:
+    core_task: str
+    budget_cents: int
+    committed_cents: int  # approved and paid before this declaration
+    declared_cents: int  # this declaration
+    hard_limit: bool
+
+    def describe(self) -> str:
+        over = self.committed_cents + self.declared_cents - self.budget_cents
+        return f"core task {self.core_task} goes {over} cents over its yearly budget"
+
+
+def budget_overruns(declared: dict[str, int], committed: dict[str, int],
+                    budgets: dict[str, Budget]) -> list[Overrun]:
+    """Core tasks this declaration would take over their yearly budget if approved.
+
+    Budget is committed at approval (as OCA budgeting does): `committed` holds what approved
+    and paid declarations of the year already take. A core task without a budget line is
+    not checked: the plan budgets all five, so a missing one is finance's choice.
+    """
+    return [
+        Overrun(task, budgets[task].amount_cents, committed.get(task, 0), cents,
+                budgets[task].hard_limit)
+        for task, cents in sorted(declared.items())
+        if task in budgets and committed.get(task, 0) + cents > budgets[task].amount_cents
+    ]
+
+
+def check_budget(overruns: list[Overrun]) -> list[str]:
+    """Refuse where finance set a hard limit; otherwise the warnings to show."""
+    hard = [o.describe() for o in overruns if o.hard_limit]
+    if hard:
+        raise Refused("approving would pass a hard budget limit: " + "; ".join(hard),
+                      overruns=hard)
+    return [o.describe() for o in overruns]
+
+
+def year_of(quarter: str) -> int:
+    return int(quarter[:4])
+
+
+def next_quarter(quarter: str) -> str:
+    year, number = year_of(quarter), int(quarter[-1])
+    return f"{year + 1}-Q1" if number == 4 else f"{year}-Q{number + 1}"
 
 
 def quarter_of(moment: datetime) -> str:

@@ -1,4 +1,8 @@
-"""Kafka subscribers of finance: completed lessons become draft lines on declarations."""
+"""Kafka subscribers of finance: completed lessons become draft lines on declarations.
+
+A lesson whose quarter is already submitted (or further) lands on the school's next open
+declaration, marked `late_for_quarter`, so a locked declaration never changes.
+"""
 
 from datetime import UTC, datetime
 from uuid import uuid4
@@ -21,9 +25,8 @@ def booking_completed(rt: Runtime) -> Handler:
     async def handle(session: AsyncSession, event: BookingCompletedV1,
                      envelope: Envelope) -> None:
         now = datetime.now(UTC)
-        declaration = await store.draft_declaration(
-            session, event.school_id, domain.quarter_of(event.starts_at), now
-        )
+        quarter = domain.quarter_of(event.starts_at)
+        declaration = await store.open_declaration(session, event.school_id, quarter, now)
         rate = await store.default_rate(session, domain.INSTRUCTOR)
         if rate is None:
             rate = domain.DEFAULT_INSTRUCTOR_RATE_CENTS
@@ -37,6 +40,7 @@ def booking_completed(rt: Runtime) -> Handler:
             amount_cents=domain.amount_cents(minutes, rate),
             source_event_id=envelope.id, source_type=envelope.type,
             booking_id=event.booking_id, created_at=now,
+            late_for_quarter=None if declaration.quarter == quarter else quarter,
         )
         session.add(line)
         await rt.outbox.stage(session, DeclarationLineDraftedV1(

@@ -1,17 +1,58 @@
 """Reads of the finance store, with the rule of who may read what."""
 
+from uuid import UUID
+
 from services.finance import domain, store
-from services.finance.store import BudgetLine, Declaration, DeclarationLine
+from services.finance.store import AuditEntry, BudgetLine, Declaration, DeclarationLine
+from shared.domain import SCHOOL, Refused
 from shared.http import Caller, Problem
 from shared.service import Runtime
 
 
-async def declaration_lines(rt: Runtime, caller: Caller, school_id: str, quarter: str,
-                            limit: int, offset: int) -> list[tuple[DeclarationLine, Declaration]]:
+def _check_reader(caller: Caller, school_id: str) -> None:
     if not domain.may_read_declaration(caller.role, caller.organisation, school_id):
         raise Problem(403, "Forbidden", "a school may only read its own declaration")
+
+
+async def declaration_lines(rt: Runtime, caller: Caller, school_id: str, quarter: str,
+                            limit: int, offset: int) -> list[tuple[DeclarationLine, Declaration]]:
+    _check_reader(caller, school_id)
     async with rt.db.sessions() as session:
         return await store.lines_of(session, school_id, quarter, limit, offset)
+
+
+async def declarations(rt: Runtime, caller: Caller, school_id: str | None, quarter: str | None,
+                       limit: int, offset: int) -> list[tuple[Declaration, int]]:
+    """A school lists its own declarations whether or not it names itself."""
+    if caller.role == SCHOOL:
+        school_id = school_id or caller.organisation
+    if school_id is not None:
+        _check_reader(caller, school_id)
+    else:
+        caller.require(domain.FINANCE, domain.BACKOFFICE)
+    async with rt.db.sessions() as session:
+        return await store.declarations(session, school_id, quarter, limit, offset)
+
+
+async def _readable(session, caller: Caller, declaration_id: UUID) -> Declaration:
+    found = await store.declaration(session, declaration_id)
+    if found is None:
+        raise Refused("no such declaration", 404)
+    _check_reader(caller, found.school_id)
+    return found
+
+
+async def declaration(rt: Runtime, caller: Caller,
+                      declaration_id: UUID) -> tuple[Declaration, list[DeclarationLine]]:
+    async with rt.db.sessions() as session:
+        found = await _readable(session, caller, declaration_id)
+        return found, await store.lines_of_declaration(session, declaration_id)
+
+
+async def audit(rt: Runtime, caller: Caller, declaration_id: UUID) -> list[AuditEntry]:
+    async with rt.db.sessions() as session:
+        await _readable(session, caller, declaration_id)
+        return await store.audit_of(session, declaration_id)
 
 
 async def budget(rt: Runtime, caller: Caller, year: int) -> list[BudgetLine]:

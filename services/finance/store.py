@@ -1,23 +1,28 @@
 """The finance store: quarterly declarations per school, their lines, budget and rates."""
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID, uuid4
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Integer,
     MetaData,
     String,
     UniqueConstraint,
     Uuid,
+    false,
+    func,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.finance.domain import DeclarationStatus
+from services.finance.domain import EDITABLE, Budget, DeclarationStatus, next_quarter
 from shared.messaging.tables import add_messaging_tables
 from shared.store.types import UtcDateTime
 
@@ -41,6 +46,11 @@ class Declaration(Base):
     quarter: Mapped[str] = mapped_column(String(7))
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Who submitted last: the one person who may not decide on it.
+    submitted_by: Mapped[str | None] = mapped_column(String(120))
+    rejection_reason: Mapped[str | None] = mapped_column(String(500))
+    payment_batch: Mapped[str | None] = mapped_column(String(40))
+    paid_on: Mapped[date | None] = mapped_column(Date)
 
 
 class DeclarationLine(Base):
@@ -61,10 +71,17 @@ class DeclarationLine(Base):
     minutes: Mapped[int] = mapped_column(Integer)
     hourly_rate_cents: Mapped[int] = mapped_column(Integer)
     amount_cents: Mapped[int] = mapped_column(Integer)
-    source_event_id: Mapped[str] = mapped_column(String(36))
-    source_type: Mapped[str] = mapped_column(String(200))
+    # The event a line came from; none for lines a school entered itself (see added_by).
+    source_event_id: Mapped[str | None] = mapped_column(String(36))
+    source_type: Mapped[str | None] = mapped_column(String(200))
     booking_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    added_by: Mapped[str | None] = mapped_column(String(120))
+    role: Mapped[str | None] = mapped_column(String(40))
+    supplier: Mapped[str | None] = mapped_column(String(120))
+    invoice_reference: Mapped[str | None] = mapped_column(String(80))
+    # The quarter the work belongs to when its own declaration was already locked.
+    late_for_quarter: Mapped[str | None] = mapped_column(String(7))
 
 
 class BudgetLine(Base):
@@ -74,6 +91,8 @@ class BudgetLine(Base):
     core_task: Mapped[str] = mapped_column(String(1), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     amount_cents: Mapped[int] = mapped_column(Integer)
+    # Finance's choice: stop approvals past the budget instead of only warning.
+    hard_limit: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class DefaultRate(Base):
@@ -83,13 +102,34 @@ class DefaultRate(Base):
     hourly_rate_cents: Mapped[int] = mapped_column(Integer)
 
 
+class AuditEntry(Base):
+    """One step in a declaration's life: who did what when, and the total at that moment."""
+
+    __tablename__ = "declaration_audit"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True, autoincrement=True)
+    declaration_id: Mapped[UUID] = mapped_column(ForeignKey("declarations.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    total_cents: Mapped[int] = mapped_column(BigInteger)
+    detail: Mapped[str] = mapped_column(String(1000), default="")
+    # The event the step was announced with, so Kafka and the trail can be matched.
+    event_id: Mapped[str | None] = mapped_column(String(36))
+
+
 def _insert_for(session: AsyncSession):
     return postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
 
 
 async def draft_declaration(session: AsyncSession, school_id: str, quarter: str,
                             now: datetime) -> Declaration:
-    """Get or create the school's declaration of the quarter, safe against a racing consumer.
+    """Get or create the school's declaration of the quarter, safe against a racing consumer,
+    share-locked so that a submit waits until the lines being added have committed.
 
     INSERT ... ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to end
     instead of failing; the select then reads whichever row won.
@@ -104,7 +144,89 @@ async def draft_declaration(session: AsyncSession, school_id: str, quarter: str,
     return await session.scalar(
         select(Declaration).where(Declaration.school_id == school_id,
                                   Declaration.quarter == quarter)
+        .with_for_update(read=True)
     )
+
+
+async def open_declaration(session: AsyncSession, school_id: str, quarter: str,
+                           now: datetime) -> Declaration:
+    """The school's declaration that takes work done in `quarter`: that quarter's own while
+    it is editable, else the first later one that is (created if need be)."""
+    declaration = await draft_declaration(session, school_id, quarter, now)
+    while declaration.status not in EDITABLE:
+        quarter = next_quarter(quarter)
+        declaration = await draft_declaration(session, school_id, quarter, now)
+    return declaration
+
+
+async def declaration(session: AsyncSession, declaration_id: UUID, *,
+                      for_update: bool = False, for_share: bool = False) -> Declaration | None:
+    query = select(Declaration).where(Declaration.id == declaration_id)
+    if for_update or for_share:
+        # Transitions lock exclusively, line adders shared: a submit waits for lines in flight.
+        query = query.with_for_update(read=for_share)
+    return await session.scalar(query)
+
+
+async def lines_of_declaration(session: AsyncSession,
+                               declaration_id: UUID) -> list[DeclarationLine]:
+    rows = await session.scalars(
+        select(DeclarationLine).where(DeclarationLine.declaration_id == declaration_id)
+        .order_by(DeclarationLine.created_at, DeclarationLine.id)
+    )
+    return list(rows)
+
+
+async def declarations(session: AsyncSession, school_id: str | None, quarter: str | None,
+                       limit: int, offset: int) -> list[tuple[Declaration, int]]:
+    """Declarations with their totals, the sum of their lines."""
+    total = func.coalesce(func.sum(DeclarationLine.amount_cents), 0)
+    query = (select(Declaration, total).outerjoin(DeclarationLine).group_by(Declaration.id)
+             .order_by(Declaration.quarter, Declaration.school_id).limit(limit).offset(offset))
+    if school_id is not None:
+        query = query.where(Declaration.school_id == school_id)
+    if quarter is not None:
+        query = query.where(Declaration.quarter == quarter)
+    return [(d, int(t)) for d, t in await session.execute(query)]
+
+
+async def audit_of(session: AsyncSession, declaration_id: UUID) -> list[AuditEntry]:
+    rows = await session.scalars(
+        select(AuditEntry).where(AuditEntry.declaration_id == declaration_id)
+        .order_by(AuditEntry.id)
+    )
+    return list(rows)
+
+
+async def committed_per_core_task(session: AsyncSession, year: int) -> dict[str, int]:
+    """What approved and paid declarations of the year take of each core task's budget."""
+    rows = await session.execute(
+        select(DeclarationLine.core_task, func.sum(DeclarationLine.amount_cents))
+        .join(Declaration)
+        .where(Declaration.quarter.like(f"{year}-Q%"),
+               Declaration.status.in_([DeclarationStatus.APPROVED, DeclarationStatus.PAID]))
+        .group_by(DeclarationLine.core_task)
+    )
+    return {task: int(cents) for task, cents in rows}
+
+
+async def budgets(session: AsyncSession, year: int) -> dict[str, Budget]:
+    """The year's budget lines, locked: approvals of one year are checked one at a time, so
+    two of them cannot both slip under a hard limit."""
+    rows = await session.scalars(
+        select(BudgetLine).where(BudgetLine.year == year).with_for_update()
+    )
+    return {b.core_task: Budget(b.amount_cents, b.hard_limit) for b in rows}
+
+
+async def set_budget(session: AsyncSession, year: int, core_task: str, amount_cents: int,
+                     hard_limit: bool) -> None:
+    await session.merge(BudgetLine(core_task=core_task, year=year, amount_cents=amount_cents,
+                                   hard_limit=hard_limit))
+
+
+async def set_rate(session: AsyncSession, role: str, hourly_rate_cents: int) -> None:
+    await session.merge(DefaultRate(role=role, hourly_rate_cents=hourly_rate_cents))
 
 
 async def default_rate(session: AsyncSession, role: str) -> int | None:

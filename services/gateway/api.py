@@ -9,12 +9,13 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import httpx
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from services.gateway.auth import (
     BACKOFFICE,
+    FINANCE,
     SCHOOL,
     Accounts,
     BearerRoute,
@@ -24,11 +25,20 @@ from services.gateway.auth import (
 )
 from services.gateway.settings import GatewaySettings
 from services.gateway.upstream import Upstreams
+from shared.contracts.common import CoreTask
 from shared.contracts.requests import (
+    BudgetChange,
+    CheckIn,
     NewBooking,
+    NewDeclaration,
+    NewDeclarationLine,
     NewOffering,
+    NewRegistration,
     NewReservation,
     NewSession,
+    Payment,
+    RateChange,
+    Rejection,
     ReservationExtension,
 )
 from shared.http import Problem
@@ -157,6 +167,68 @@ def routes(rt: Runtime, transport: httpx.AsyncBaseTransport | None = None) -> AP
     async def budget(year: int | None = Query(None, ge=2000, le=2100), who: Principal = anyone):
         return await forward("finance", "GET", "/budget", who, params={"year": year})
 
+    finance = guard(FINANCE)
+
+    @router.put("/finance/budget/{year}/{core_task}", tags=["finance"])
+    async def set_budget(year: Annotated[int, Path(ge=2000, le=2100)], core_task: CoreTask,
+                         body: BudgetChange, who: Principal = finance):
+        """`hard_limit` stops approvals past the budget; without it they only warn."""
+        return await forward("finance", "PUT", f"/budget/{year}/{core_task}", who,
+                             body=_json(body))
+
+    @router.put("/finance/rates/{role}", tags=["finance"])
+    async def set_rate(role: Annotated[str, Path(pattern=r"^[a-z][a-z-]{1,39}$")],
+                       body: RateChange, who: Principal = finance):
+        return await forward("finance", "PUT", f"/rates/{role}", who, body=_json(body))
+
+    @router.get("/finance/declarations", tags=["finance"])
+    async def declarations(paging: Page, school_id: OrgId = None,
+                           quarter: str | None = Query(None, max_length=16),
+                           who: Principal = anyone):
+        params = {"school_id": _own_school(who, school_id), "quarter": quarter, **paging}
+        return await forward("finance", "GET", "/declarations", who, params=params)
+
+    @router.post("/finance/declarations", tags=["finance"])
+    async def declaration_of_quarter(body: NewDeclaration, who: Principal = school):
+        """The school's declaration of the quarter, created as a draft when it has none."""
+        return await forward("finance", "POST", "/declarations", who, body=_json(body))
+
+    @router.get("/finance/declarations/{declaration_id}", tags=["finance"])
+    async def declaration(declaration_id: UUID, who: Principal = anyone):
+        return await forward("finance", "GET", f"/declarations/{declaration_id}", who)
+
+    @router.get("/finance/declarations/{declaration_id}/audit", tags=["finance"])
+    async def declaration_audit(declaration_id: UUID, who: Principal = anyone):
+        return await forward("finance", "GET", f"/declarations/{declaration_id}/audit", who)
+
+    @router.post("/finance/declarations/{declaration_id}/lines", status_code=201,
+                 tags=["finance"])
+    async def declaration_line(declaration_id: UUID,
+                               body: Annotated[NewDeclarationLine, Body()],
+                               who: Principal = school):
+        return await forward("finance", "POST", f"/declarations/{declaration_id}/lines", who,
+                             body=_json(body))
+
+    @router.post("/finance/declarations/{declaration_id}/submit", tags=["finance"])
+    async def submit_declaration(declaration_id: UUID, who: Principal = school):
+        return await forward("finance", "POST", f"/declarations/{declaration_id}/submit", who)
+
+    @router.post("/finance/declarations/{declaration_id}/approve", tags=["finance"])
+    async def approve_declaration(declaration_id: UUID, who: Principal = finance):
+        """Approved with `budget_warnings`, or 409 past a hard budget limit."""
+        return await forward("finance", "POST", f"/declarations/{declaration_id}/approve", who)
+
+    @router.post("/finance/declarations/{declaration_id}/reject", tags=["finance"])
+    async def reject_declaration(declaration_id: UUID, body: Rejection,
+                                 who: Principal = finance):
+        return await forward("finance", "POST", f"/declarations/{declaration_id}/reject", who,
+                             body=_json(body))
+
+    @router.post("/finance/declarations/{declaration_id}/pay", tags=["finance"])
+    async def pay_declaration(declaration_id: UUID, body: Payment, who: Principal = finance):
+        return await forward("finance", "POST", f"/declarations/{declaration_id}/pay", who,
+                             body=_json(body))
+
     @router.get("/equipment", tags=["equipment"])
     async def equipment(paging: Page, who: Principal = anyone):
         return await forward("loans", "GET", "/items", who, params=paging)
@@ -203,6 +275,41 @@ def routes(rt: Runtime, transport: httpx.AsyncBaseTransport | None = None) -> AP
     async def event(event_id: Slug, who: Principal = anyone):
         return await forward("events", "GET", f"/events/{event_id}", who)
 
+    @router.get("/events/{event_id}/sessions", tags=["events"])
+    async def event_sessions(event_id: Slug, who: Principal = anyone):
+        return await forward("events", "GET", f"/events/{event_id}/sessions", who)
+
+    @router.post("/events/{event_id}/check-in", tags=["events"])
+    async def check_in(event_id: Slug, body: CheckIn, who: Principal = backoffice):
+        """Attendance, once per code; a code of another event is 404 like a wrong one."""
+        return await forward("events", "POST", f"/events/{event_id}/check-in", who,
+                             body=_json(body))
+
+    registrant = guard(SCHOOL, BACKOFFICE)
+
+    @router.post("/registrations", status_code=201, tags=["events"])
+    async def register(body: NewRegistration, who: Principal = school):
+        """Confirmed, or `waitlisted` with its `waitlist_position` when the session is full."""
+        return await forward("events", "POST", "/registrations", who, body=_json(body))
+
+    @router.get("/registrations", tags=["events"])
+    async def registrations(paging: Page, who: Principal = registrant):
+        return await forward("events", "GET", "/registrations", who, params=paging)
+
+    @router.get("/registrations/{registration_id}", tags=["events"])
+    async def registration(registration_id: UUID, who: Principal = registrant):
+        return await forward("events", "GET", f"/registrations/{registration_id}", who)
+
+    @router.post("/registrations/{registration_id}/accept", tags=["events"])
+    async def accept_offer(registration_id: UUID, who: Principal = school):
+        """Take the offered place before `offer_expires_at`."""
+        return await forward("events", "POST", f"/registrations/{registration_id}/accept", who)
+
+    @router.post("/registrations/{registration_id}/cancel", tags=["events"])
+    async def cancel_registration(registration_id: UUID, who: Principal = registrant):
+        """Cancel, decline an offer or leave the waiting list."""
+        return await forward("events", "POST", f"/registrations/{registration_id}/cancel", who)
+
     return router
 
 
@@ -211,9 +318,9 @@ def _json(body: BaseModel) -> Any:
 
 
 def _own_school(who: Principal, school_id: str | None) -> str | None:
-    """A school sees its own declaration lines only; others may name any school."""
+    """A school sees its own declarations and their lines only; others may name any."""
     if who.role != SCHOOL:
         return school_id
     if school_id not in (None, who.organisation):
-        raise Problem(403, "Forbidden", "a school sees only its own declaration lines")
+        raise Problem(403, "Forbidden", "a school sees only its own declarations")
     return who.organisation

@@ -21,8 +21,10 @@ from services.loans.store import (
     reservation_to_change,
     stock_for,
 )
-from shared.contracts.bookings import BookingCancelledV1, BookingConfirmedV1
+from shared.contracts.bookings import BookingCancelledV1, BookingEquipmentRequestedV1
 from shared.contracts.loans import (
+    EquipmentRejectedV1,
+    EquipmentReservedV1,
     ItemRegisteredV1,
     ReservationExtendedV1,
     ReservationMadeV1,
@@ -122,20 +124,36 @@ def _overlap_refused() -> Iterator[None]:
 
 
 async def reserve_for_booking(tx: AsyncSession, outbox: Outbox,
-                              booking: BookingConfirmedV1) -> None:
-    """Hold one whole kit of each equipment category for the booked session's day(s)."""
-    period = domain.lesson_period(booking.starts_at, booking.ends_at)
-    for category in dict.fromkeys(booking.equipment):
+                              request: BookingEquipmentRequestedV1) -> None:
+    """Hold one whole kit of each category for the session's day(s), all or nothing, and
+    answer bookings. Kits are chosen before any is reserved, so a rejection leaves nothing
+    behind in the consumer's transaction (which may hold a whole batch of events)."""
+    period = domain.lesson_period(request.starts_at, request.ends_at)
+    items = []
+    for category in dict.fromkeys(request.equipment):
         item = await _free_item(tx, category, period)
         if item is None:
-            # Rejection and compensation of the booking are the saga's job (later issue).
-            log.warning("no free equipment for booking", category=category,
-                        booking_id=str(booking.booking_id), starts_on=str(period.starts_on))
-            continue
-        reservation = Reservation.of(item, booking.school_id, item.quantity, period,
-                                     booking_id=booking.booking_id)
-        tx.add(reservation)
-        await outbox.stage(tx, ReservationMadeV1(**_facts(reservation, item)))
+            await outbox.stage(tx, await _rejection(tx, request, category, period))
+            return
+        items.append(item)
+    reservations = [Reservation.of(item, request.school_id, item.quantity, period,
+                                   booking_id=request.booking_id) for item in items]
+    tx.add_all(reservations)
+    await outbox.stage(tx, *(ReservationMadeV1(**_facts(r, item))
+                             for r, item in zip(reservations, items, strict=True)))
+    await outbox.stage(tx, EquipmentReservedV1(
+        booking_id=request.booking_id, school_id=request.school_id,
+        reservation_ids=[r.id for r in reservations]))
+
+
+async def _rejection(tx: AsyncSession, request: BookingEquipmentRequestedV1, category: str,
+                     period: Period) -> EquipmentRejectedV1:
+    log.info("no free equipment for booking", category=category,
+             booking_id=str(request.booking_id), starts_on=str(period.starts_on))
+    return EquipmentRejectedV1(
+        booking_id=request.booking_id, school_id=request.school_id, category=category,
+        reason=domain.no_kit_reason(category, period),
+        alternative=await queries.lesson_alternative(tx, category, period))
 
 
 async def _free_item(tx: AsyncSession, category: str, period: Period) -> Item | None:

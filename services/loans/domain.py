@@ -99,6 +99,18 @@ def item_for_lesson(stock: Sequence[Stock]) -> Stock | None:
     return next((s for s in stock if s.quantity > 0 and s.free == s.quantity), None)
 
 
+def no_kit_reason(category: str, period: Period) -> str:
+    """Why a lesson's equipment could not be reserved, in the words the school reads."""
+    days = (f"op {period.starts_on:%d-%m-%Y}" if period.starts_on == period.ends_on
+            else f"van {period.starts_on:%d-%m-%Y} tot en met {period.ends_on:%d-%m-%Y}")
+    return f"Er is {days} geen {category} vrij voor deze les."
+
+
+def nearest(starts: Iterable[tuple[date | None, str]]) -> tuple[date, str] | None:
+    """Of (later start, item id) options, the earliest start; None when none has one."""
+    return min(((day, item_id) for day, item_id in starts if day is not None), default=None)
+
+
 def visible_school(role: str, organisation: str) -> str | None:
     """Whose reservations a caller may list: one school's, or everyone's (None)."""
     if role == BACKOFFICE:

@@ -36,10 +36,23 @@ class _BookingFacts(IntegrationEvent):
     location: str
 
 
+class BookingEquipmentRequestedV1(_BookingFacts):
+    """The group's seats are held and the booking waits for loans to reserve one kit of each
+    `equipment` category for the session's dates (the saga's first step). Loans answers with
+    EquipmentReservedV1 or EquipmentRejectedV1, keyed by the same booking id."""
+
+    event_type = "nl.tisfortech.bookings.booking.requested.v1"
+    topic = BOOKING
+
+    equipment: list[str]
+    from_waitlist: bool = False
+
+
 class BookingConfirmedV1(_BookingFacts):
     """Also told when a waiting group is promoted: a promoted booking is confirmed like any
-    other (loans reserves its equipment), so it is one event type, not a second one every
-    consumer of confirmations would have to follow. `from_waitlist` only changes the words."""
+    other, so it is one event type, not a second one every consumer of confirmations would
+    have to follow. `from_waitlist` only changes the words. A booking whose offering needs
+    `equipment` is confirmed only once loans has reserved it."""
 
     event_type = "nl.tisfortech.bookings.booking.confirmed.v1"
     topic = BOOKING
@@ -55,6 +68,17 @@ class BookingWaitlistedV1(_BookingFacts):
     topic = BOOKING
 
     position: int
+
+
+class BookingRejectedV1(_BookingFacts):
+    """Loans could not reserve the equipment: the seats are free again. `reason` is for the
+    school to read (Dutch); `alternative` is loans' nearest offer, if it had one."""
+
+    event_type = "nl.tisfortech.bookings.booking.rejected.v1"
+    topic = BOOKING
+
+    reason: str
+    alternative: dict[str, str] | None = None
 
 
 class BookingCancelledV1(_BookingFacts):

@@ -1,9 +1,11 @@
-"""Events of the events service (topic `tft.events.event`)."""
+"""Events of the events service (topics `tft.events.event` and `tft.events.registration`)."""
 
 from datetime import datetime
+from uuid import UUID
 
 from shared.contracts.base import IntegrationEvent
-from shared.contracts.topics import EVENT
+from shared.contracts.common import Group
+from shared.contracts.topics import EVENT, REGISTRATION
 
 
 class EventScheduledV1(IntegrationEvent):
@@ -18,3 +20,86 @@ class EventScheduledV1(IntegrationEvent):
     audience: list[str]
     capacity: int
     location: str = ""
+
+
+class SessionPlannedV1(IntegrationEvent):
+    """A session or workshop of an event, hosted by a company, an mbo or the hotspot."""
+
+    event_type = "nl.tisfortech.events.session.planned.v1"
+    topic = EVENT
+    key_field = "event_id"  # with its event, so a session never arrives before the event
+
+    event_id: str
+    session_id: UUID
+    title: str
+    host_kind: str
+    host: str
+    capacity: int
+    audience: list[str]
+    opens_at: datetime
+    closes_at: datetime
+
+
+class _RegistrationFacts(IntegrationEvent):
+    """What every registration event tells: which school's group, for which session of
+    which event. Keyed by the registration, so its changes stay in order."""
+
+    topic = REGISTRATION
+    key_field = "registration_id"
+
+    registration_id: UUID
+    session_id: UUID
+    session_title: str
+    event_id: str
+    event_title: str
+    school_id: str
+    group: Group
+    starts_at: datetime
+    location: str
+
+
+class RegistrationConfirmedV1(_RegistrationFacts):
+    """The group has its seats: registered directly, or by accepting an offer."""
+
+    event_type = "nl.tisfortech.events.registration.confirmed.v1"
+
+    from_offer: bool = False
+
+
+class RegistrationWaitlistedV1(_RegistrationFacts):
+    """The session was full: the group waits at `position` (1 is next)."""
+
+    event_type = "nl.tisfortech.events.registration.waitlisted.v1"
+
+    position: int
+
+
+class RegistrationOfferedV1(_RegistrationFacts):
+    """Seats came free and are held for the waiting group until `offer_expires_at`."""
+
+    event_type = "nl.tisfortech.events.registration.offered.v1"
+
+    offer_expires_at: datetime
+
+
+class RegistrationOfferLapsedV1(_RegistrationFacts):
+    """The offer was not accepted in time: its seats went on to the next waiting group."""
+
+    event_type = "nl.tisfortech.events.registration.offer-lapsed.v1"
+
+
+class RegistrationCancelledV1(_RegistrationFacts):
+    event_type = "nl.tisfortech.events.registration.cancelled.v1"
+
+    cancelled_by: str
+    # A waiting group leaving the list frees no seats.
+    was_waitlisted: bool = False
+
+
+class RegistrationCheckedInV1(_RegistrationFacts):
+    """Attendance on the day, in numbers of students: what reach reporting counts."""
+
+    event_type = "nl.tisfortech.events.registration.checked-in.v1"
+
+    students_present: int
+    checked_in_at: datetime

@@ -1,5 +1,6 @@
 """Events of the finance service (topic `tft.finance.declaration`)."""
 
+from datetime import date
 from uuid import UUID
 
 from shared.contracts.base import IntegrationEvent
@@ -27,3 +28,43 @@ class DeclarationLineDraftedV1(IntegrationEvent):
     kind: str = "hours"
     hourly_rate_cents: int | None = None
     booking_id: UUID | None = None
+
+
+class DeclarationTransitionV1(IntegrationEvent):
+    """What every step of a declaration's workflow tells: which one, by whom, for how much.
+
+    No `event_type` here: only the concrete steps below are registered contracts.
+    """
+
+    topic = DECLARATION
+    key_field = "declaration_id"
+
+    declaration_id: UUID
+    school_id: str
+    quarter: str
+    total_cents: int
+    actor: str
+
+
+class DeclarationSubmittedV1(DeclarationTransitionV1):
+    event_type = "nl.tisfortech.finance.declaration.submitted.v1"
+
+
+class DeclarationApprovedV1(DeclarationTransitionV1):
+    event_type = "nl.tisfortech.finance.declaration.approved.v1"
+
+    # Core tasks this approval took over their yearly budget (soft limits only).
+    budget_warnings: list[str] = []
+
+
+class DeclarationRejectedV1(DeclarationTransitionV1):
+    event_type = "nl.tisfortech.finance.declaration.rejected.v1"
+
+    reason: str
+
+
+class DeclarationPaidV1(DeclarationTransitionV1):
+    event_type = "nl.tisfortech.finance.declaration.paid.v1"
+
+    batch: str
+    paid_on: date

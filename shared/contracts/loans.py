@@ -53,3 +53,33 @@ class ReservationReleasedV1(_ReservationFacts):
     """The units are free again: the school cancelled, or the booking they served was."""
 
     event_type = "nl.tisfortech.loans.reservation.released.v1"
+
+
+class _EquipmentAnswer(IntegrationEvent):
+    """Loans' answer to a BookingEquipmentRequestedV1, keyed by the booking it answers so
+    bookings reads the answers of one booking in order."""
+
+    topic = LOAN_RESERVATION
+    key_field = "booking_id"
+
+    booking_id: UUID
+    school_id: str
+
+
+class EquipmentReservedV1(_EquipmentAnswer):
+    """Every category the booking asked for is reserved (one reservation each)."""
+
+    event_type = "nl.tisfortech.loans.reservation.granted.v1"
+
+    reservation_ids: list[UUID]
+
+
+class EquipmentRejectedV1(_EquipmentAnswer):
+    """Nothing was reserved: `category` had no whole kit free. `reason` is for the school to
+    read (Dutch); `alternative` is the nearest item and period that would do, if any."""
+
+    event_type = "nl.tisfortech.loans.reservation.rejected.v1"
+
+    category: str
+    reason: str
+    alternative: dict[str, str] | None = None

@@ -5,10 +5,12 @@ OFFERING = "tft.bookings.offering"
 LOAN_ITEM = "tft.loans.item"
 LOAN_RESERVATION = "tft.loans.reservation"
 EVENT = "tft.events.event"
+REGISTRATION = "tft.events.registration"
 DECLARATION = "tft.finance.declaration"
 NOTIFICATION = "tft.notify.notification"
 
-EVENT_TOPICS = [BOOKING, OFFERING, LOAN_ITEM, LOAN_RESERVATION, EVENT, DECLARATION, NOTIFICATION]
+EVENT_TOPICS = [BOOKING, OFFERING, LOAN_ITEM, LOAN_RESERVATION, EVENT, REGISTRATION, DECLARATION,
+                NOTIFICATION]
 
 
 def dead_letter_topic(topic: str) -> str:

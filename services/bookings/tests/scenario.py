@@ -35,10 +35,10 @@ async def migrated_runtime(database_url: str) -> Runtime:
     return Runtime(SPEC, settings)
 
 
-async def plan_session(rt: Runtime, capacity: int) -> UUID:
+async def plan_session(rt: Runtime, capacity: int, equipment: tuple[str, ...] = ()) -> UUID:
     offering = Offering(id=f"robotica-{uuid4().hex[:8]}", kind="inspiration_lesson",
                         title="Inspiratieles Robotica", audience=["vmbo-kb"], profile="PIE",
-                        location="Hotspot Amersfoort", equipment=[])
+                        location="Hotspot Amersfoort", equipment=list(equipment))
     await catalogue.publish_offering(rt, BACKOFFICE, offering, [])
     starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=14)
     session = await catalogue.plan_session(rt, BACKOFFICE, offering.id, starts,

@@ -95,3 +95,18 @@ def test_schools_see_only_their_own_bookings():
 
 def test_session_length_in_minutes():
     assert session().minutes == 120
+
+
+def test_a_seated_group_waits_for_equipment_only_when_the_offering_needs_some():
+    assert domain.seated(needs_equipment=True) is BookingStatus.REQUESTED
+    assert domain.seated(needs_equipment=False) is BookingStatus.CONFIRMED
+
+
+def test_only_a_requested_booking_takes_loans_answer():
+    assert domain.awaits_equipment(BookingStatus.REQUESTED)
+    for status in set(BookingStatus) - {BookingStatus.REQUESTED}:
+        assert not domain.awaits_equipment(status)
+
+
+def test_cancelling_a_requested_booking_releases_the_seats_it_holds():
+    assert domain.releases_seats(BookingStatus.REQUESTED, BookingStatus.CANCELLED)

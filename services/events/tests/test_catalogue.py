@@ -40,3 +40,13 @@ def test_each_seed_event_day_becomes_an_event_in_utc():
     assert first.id == "week-van-de-techniek-2027-03-08"
     # 09:00 in Amsterdam in March (CET) is 08:00 UTC.
     assert (first.starts_at.hour, first.starts_at.utcoffset().total_seconds()) == (8, 0)
+
+
+def test_each_event_day_gets_workshops_of_each_host_within_its_capacity():
+    day = demo.occurrences(seed.EVENTS_BY_ID["girls-day"])[0]
+    workshops = demo.sessions(day, 0)
+    assert {s.host_kind for s in workshops} == {"hotspot", "mbo", "company"}
+    assert sum(s.capacity for s in workshops) <= day.capacity
+    assert all(s.opens_at < s.closes_at < day.starts_at for s in workshops)
+    # Stable ids: a restart with demo data finds the sessions it planned before.
+    assert [s.id for s in workshops] == [s.id for s in demo.sessions(day, 0)]

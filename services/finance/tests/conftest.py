@@ -3,10 +3,15 @@
 import shutil
 from types import SimpleNamespace
 
+import httpx
 import pytest
+from fastapi import FastAPI
 
+from services.finance import api
 from services.finance.store import messaging
+from shared.http import install_http
 from shared.messaging.outbox import Outbox
+from shared.observability.metrics import Metrics
 from shared.store.db import Database, create_engine
 from shared.store.migrations import upgrade
 
@@ -26,3 +31,18 @@ async def rt(migrated, tmp_path):
     db = Database(create_engine(f"sqlite+aiosqlite:///{path}"))
     yield SimpleNamespace(db=db, outbox=Outbox(messaging.outbox, source="/tft/finance"))
     await db.dispose()
+
+
+@pytest.fixture
+async def client(rt):
+    """The internal API as the gateway calls it: identity in X-TFT-* headers."""
+
+    async def ready() -> None:
+        pass
+
+    app = FastAPI()
+    install_http(app, Metrics(), ready)
+    app.include_router(api.routes(rt))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://finance") as client:
+        yield client

@@ -2,33 +2,16 @@
 
 from datetime import UTC, datetime
 
-import httpx
 import pytest
-from fastapi import FastAPI
 
-from services.finance import api, demo, handlers
+from services.finance import demo, handlers
 from services.finance.store import BudgetLine
 from services.finance.tests.test_handlers import completed, count, envelope_of
 from shared import seed
-from shared.http import install_http
-from shared.observability.metrics import Metrics
 
 
 def as_role(role: str, organisation: str = "") -> dict[str, str]:
     return {"X-TFT-Role": role, "X-TFT-Actor": "test", "X-TFT-Organisation": organisation}
-
-
-@pytest.fixture
-async def client(rt):
-    async def ready() -> None:
-        pass
-
-    app = FastAPI()
-    install_http(app, Metrics(), ready)
-    app.include_router(api.routes(rt))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://finance") as client:
-        yield client
 
 
 @pytest.fixture

@@ -10,9 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from services.finance import handlers
+from services.finance import commands, handlers, store
 from services.finance.store import Declaration, DeclarationLine, messaging
 from services.finance.tests.test_handlers import completed, envelope_of
+from shared.contracts.requests import MaterialLine
+from shared.domain import Refused
+from shared.http import Caller
 from shared.messaging.outbox import Outbox
 from shared.store.db import Database, create_engine
 from shared.store.migrations import upgrade
@@ -57,3 +60,70 @@ async def test_one_source_event_gives_one_line_even_in_racing_transactions(pg):
     assert all(isinstance(r, IntegrityError) for r in results if r is not None)
     async with pg.db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(DeclarationLine)) == 1
+
+
+COORDINATOR = Caller("jan", "school", "corlaer")
+FINANCE = Caller("fatima", "finance", "finance")
+
+
+def material(cents: int) -> MaterialLine:
+    return MaterialLine(kind="material", core_task="C", description="Filament",
+                        amount_cents=cents, supplier="Printshop", invoice_reference="F-1")
+
+
+async def add(pg, declaration_id, cents) -> bool:
+    try:
+        await commands.add_line(pg, COORDINATOR, declaration_id, material(cents))
+        return True
+    except Refused as refused:
+        assert refused.status == 409
+        return False
+
+
+async def test_a_submitted_declaration_cannot_be_changed_even_by_racing_writers(pg):
+    """Lines racing a submit either make it in before the submit or are refused: the total
+    the audit trail recorded at submission stays the declaration's total."""
+    declaration = await commands.declaration_of_quarter(pg, COORDINATOR, "2026-Q4")
+
+    underway = asyncio.Event()
+
+    async def keep_adding() -> list[bool]:
+        added = []
+        for i in range(40):
+            added.append(await add(pg, declaration.id, 100 + i))
+            if i == 5:
+                underway.set()
+        return added
+
+    async def submit_midway() -> None:
+        await underway.wait()
+        await commands.submit(pg, COORDINATOR, declaration.id)
+
+    *writers, _ = await asyncio.gather(keep_adding(), keep_adding(), keep_adding(),
+                                       submit_midway())
+    # Each writer is accepted until the submit and refused from then on.
+    assert all(added == sorted(added, reverse=True) for added in writers)
+    added = [a for w in writers for a in w]
+    assert True in added and False in added
+    assert await add(pg, declaration.id, 1) is False
+    await commands.approve(pg, FINANCE, declaration.id)
+
+    async with pg.db.sessions() as session:
+        lines = await store.lines_of_declaration(session, declaration.id)
+        trail = await store.audit_of(session, declaration.id)
+    assert len(lines) == sum(a is True for a in added)
+    assert [(e.action, e.total_cents) for e in trail] == [
+        ("submitted", sum(line.amount_cents for line in lines)),
+        ("approved", sum(line.amount_cents for line in lines))]
+
+
+async def test_a_late_lesson_passes_a_locked_quarter_on_postgres(pg):
+    declaration = await commands.declaration_of_quarter(pg, COORDINATOR, "2026-Q4")
+    await commands.submit(pg, COORDINATOR, declaration.id)
+    event = completed()  # December 2026
+    await apply(pg, event, envelope_of(event))
+
+    async with pg.db.sessions() as session:
+        line, holder = (await session.execute(
+            select(DeclarationLine, Declaration).join(Declaration))).one()
+    assert (holder.quarter, line.late_for_quarter) == ("2027-Q1", "2026-Q4")

@@ -15,7 +15,9 @@ from services.loans.domain import (
     free_stock,
     item_for_lesson,
     lesson_period,
+    nearest,
     next_free_start,
+    no_kit_reason,
     require_changeable,
     require_free,
     require_own,
@@ -198,3 +200,17 @@ def test_an_extension_must_end_later():
     assert extended(days(1, 3), date(2027, 3, 5)) == days(1, 5)
     with pytest.raises(LoanRefused):
         extended(days(1, 3), date(2027, 3, 3))
+
+
+def test_the_reason_for_a_missing_kit_names_the_category_and_the_days():
+    one_day = Period(date(2027, 3, 9), date(2027, 3, 9))
+    assert no_kit_reason("robot", one_day) == (
+        "Er is op 09-03-2027 geen robot vrij voor deze les.")
+    assert "van 09-03-2027 tot en met 10-03-2027" in no_kit_reason(
+        "robot", Period(date(2027, 3, 9), date(2027, 3, 10)))
+
+
+def test_the_nearest_alternative_is_the_earliest_later_start():
+    assert nearest([(None, "a"), (date(2027, 3, 12), "b"), (date(2027, 3, 10), "c")]
+                          ) == (date(2027, 3, 10), "c")
+    assert nearest([(None, "a")]) is None

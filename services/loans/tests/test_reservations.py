@@ -1,6 +1,8 @@
-"""The booking handlers against a real (SQLite) store: reservations and their outbox rows."""
+"""The booking handlers against a real (SQLite) store: reservations, answers to bookings and
+the outbox rows they stage."""
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
 import pytest
@@ -9,13 +11,16 @@ from sqlalchemy import select
 from services.loans import commands
 from services.loans.domain import ItemStatus, ReservationStatus
 from services.loans.store import Base, Item, Reservation, messaging
-from shared.contracts.bookings import BookingCancelledV1, BookingConfirmedV1
+from shared.contracts.bookings import BookingCancelledV1, BookingEquipmentRequestedV1
 from shared.contracts.common import Group
 from shared.messaging.outbox import Outbox
 from shared.store.db import Database, create_engine
 
 STARTS_AT = datetime(2027, 3, 9, 7, 30, tzinfo=UTC)
 ENDS_AT = datetime(2027, 3, 9, 9, 30, tzinfo=UTC)
+GRANTED = "nl.tisfortech.loans.reservation.granted.v1"
+REJECTED = "nl.tisfortech.loans.reservation.rejected.v1"
+OUTBOX = Outbox(messaging.outbox, source="/tft/loans")
 
 
 @pytest.fixture
@@ -24,13 +29,14 @@ async def db(tmp_path):
     async with database.engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
     async with database.transaction() as tx:
-        tx.add_all([_kit("tft-rob-001"), _kit("tft-rob-002")])
+        tx.add_all([_kit("tft-rob-001", "robot"), _kit("tft-rob-002", "robot"),
+                    _kit("tft-drn-001", "drone")])
     yield database
     await database.dispose()
 
 
-def _kit(item_id: str) -> Item:
-    return Item(id=item_id, asset_tag=item_id.upper(), category="robot", name="Robotset",
+def _kit(item_id: str, category: str) -> Item:
+    return Item(id=item_id, asset_tag=item_id.upper(), category=category, name=item_id,
                 quantity=12, location="Hotspot", condition="goed",
                 status=ItemStatus.AVAILABLE, loanable=True)
 
@@ -42,12 +48,15 @@ def _facts(booking_id: UUID) -> dict:
                 starts_at=STARTS_AT, ends_at=ENDS_AT, location="Hotspot")
 
 
-async def _confirm(db: Database, outbox: Outbox, equipment: list[str]) -> UUID:
-    booking_id = uuid4()
+def _request(equipment: list[str]) -> BookingEquipmentRequestedV1:
+    return BookingEquipmentRequestedV1(**_facts(uuid4()), equipment=equipment)
+
+
+async def _ask(db: Database, equipment: list[str]) -> UUID:
+    request = _request(equipment)
     async with db.transaction() as tx:
-        await commands.reserve_for_booking(
-            tx, outbox, BookingConfirmedV1(**_facts(booking_id), equipment=equipment))
-    return booking_id
+        await commands.reserve_for_booking(tx, OUTBOX, request)
+    return request.booking_id
 
 
 async def _reservations(db: Database) -> list[Reservation]:
@@ -55,41 +64,76 @@ async def _reservations(db: Database) -> list[Reservation]:
         return list(await tx.scalars(select(Reservation).order_by(Reservation.created_at)))
 
 
-async def _staged_types(db: Database) -> list[str]:
+async def _staged(db: Database, event_type: str | None = None) -> list[dict]:
+    outbox = messaging.outbox
+    query = select(outbox.c.event_type, outbox.c.payload).order_by(outbox.c.seq)
     async with db.sessions() as tx:
-        return list(await tx.scalars(select(messaging.outbox.c.event_type)))
+        rows = (await tx.execute(query)).all()
+    return [json.loads(payload) | {"type": kind} for kind, payload in rows
+            if event_type in (None, kind)]
 
 
-async def test_kits_are_never_reserved_beyond_their_units(db):
-    outbox = Outbox(messaging.outbox, source="/tft/loans")
-    for _ in range(3):
-        await _confirm(db, outbox, ["robot", "robot", "drone"])
+async def test_each_category_gets_a_whole_kit_and_bookings_hears_which(db):
+    booking_id = await _ask(db, ["robot", "drone", "robot"])
     reservations = await _reservations(db)
-    assert [r.item_id for r in reservations] == ["tft-rob-001", "tft-rob-002"]
-    assert {(r.starts_on.isoformat(), r.quantity) for r in reservations} == {("2027-03-09", 12)}
-    assert (await _staged_types(db)).count("nl.tisfortech.loans.reservation.made.v1") == 2
+    assert sorted(r.item_id for r in reservations) == ["tft-drn-001", "tft-rob-001"]
+    assert {(r.starts_on, r.quantity, r.booking_id) for r in reservations} == {
+        (date(2027, 3, 9), 12, booking_id)}
+    [granted] = await _staged(db, GRANTED)
+    assert granted["booking_id"] == str(booking_id)
+    assert sorted(granted["reservation_ids"]) == sorted(str(r.id) for r in reservations)
+    assert len(await _staged(db, "nl.tisfortech.loans.reservation.made.v1")) == 2
+
+
+async def test_a_missing_kit_rejects_the_whole_request_and_offers_the_next_free_day(db):
+    await _ask(db, ["drone"])
+    booking_id = await _ask(db, ["robot", "drone"])
+
+    assert [r.item_id for r in await _reservations(db)] == ["tft-drn-001"]
+    [rejected] = await _staged(db, REJECTED)
+    assert rejected["booking_id"] == str(booking_id) and rejected["category"] == "drone"
+    assert rejected["reason"] == "Er is op 09-03-2027 geen drone vrij voor deze les."
+    assert rejected["alternative"] == {"item_id": "tft-drn-001", "starts_on": "2027-03-10",
+                                       "ends_on": "2027-03-10"}
+
+
+async def test_a_category_the_hotspot_lacks_is_rejected_without_alternative(db):
+    await _ask(db, ["vr"])
+    [rejected] = await _staged(db, REJECTED)
+    assert rejected["category"] == "vr" and rejected["alternative"] is None
+    assert await _reservations(db) == []
 
 
 async def test_a_cancelled_booking_frees_its_kit(db):
-    outbox = Outbox(messaging.outbox, source="/tft/loans")
-    first = await _confirm(db, outbox, ["robot"])
-    await _confirm(db, outbox, ["robot"])
+    first = await _ask(db, ["robot"])
+    await _ask(db, ["robot"])
     async with db.transaction() as tx:
         await commands.release_for_booking(
-            tx, outbox, BookingCancelledV1(**_facts(first), cancelled_by="school"))
-    await _confirm(db, outbox, ["robot"])
+            tx, OUTBOX, BookingCancelledV1(**_facts(first), cancelled_by="school"))
+    await _ask(db, ["robot"])
     statuses = [(r.item_id, r.status) for r in await _reservations(db)]
     assert statuses == [("tft-rob-001", ReservationStatus.RELEASED),
                         ("tft-rob-002", ReservationStatus.RESERVED),
                         ("tft-rob-001", ReservationStatus.RESERVED)]
-    assert "nl.tisfortech.loans.reservation.released.v1" in await _staged_types(db)
+    assert len(await _staged(db, "nl.tisfortech.loans.reservation.released.v1")) == 1
 
 
-async def test_bookings_applied_in_one_batch_see_each_others_reservations(db):
+async def test_a_request_and_its_cancellation_in_one_batch_leave_nothing_reserved(db):
+    """Bookings may cancel before loans answered: the cancellation, read after the request
+    (same key, same partition), releases what the request reserved."""
+    request = _request(["robot"])
+    async with db.transaction() as tx:
+        await commands.reserve_for_booking(tx, OUTBOX, request)
+        await commands.release_for_booking(
+            tx, OUTBOX, BookingCancelledV1(**_facts(request.booking_id), cancelled_by="school"))
+    assert [r.status for r in await _reservations(db)] == [ReservationStatus.RELEASED]
+
+
+async def test_requests_applied_in_one_batch_see_each_others_reservations(db):
     # The consumer applies a whole Kafka batch in one transaction.
-    outbox = Outbox(messaging.outbox, source="/tft/loans")
     async with db.transaction() as tx:
         for _ in range(3):
-            booking = BookingConfirmedV1(**_facts(uuid4()), equipment=["robot"])
-            await commands.reserve_for_booking(tx, outbox, booking)
+            await commands.reserve_for_booking(tx, OUTBOX, _request(["robot"]))
     assert [r.item_id for r in await _reservations(db)] == ["tft-rob-001", "tft-rob-002"]
+    assert [e["type"] for e in await _staged(db) if e["type"] in (GRANTED, REJECTED)] == [
+        GRANTED, GRANTED, REJECTED]

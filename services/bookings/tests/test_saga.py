@@ -1,0 +1,144 @@
+"""The bookings half of the equipment saga on a migrated SQLite store: requests go out
+through the outbox, loans' answers come in through the real inbox consumer."""
+
+from uuid import UUID
+
+import pytest
+from aiokafka import ConsumerRecord
+
+from services.bookings import commands, handlers
+from services.bookings.store import messaging
+from services.bookings.tests.scenario import (
+    group,
+    migrated_runtime,
+    plan_session,
+    school,
+    seats_taken,
+    staged,
+)
+from shared.contracts.base import IntegrationEvent
+from shared.contracts.loans import EquipmentRejectedV1, EquipmentReservedV1
+from shared.contracts.topics import LOAN_RESERVATION
+from shared.messaging.envelope import Envelope
+from shared.messaging.inbox import EventConsumer
+from shared.observability.metrics import Metrics
+
+REASON = "Er is op 09-03-2027 geen robot vrij voor deze les."
+
+
+@pytest.fixture
+async def rt(tmp_path):
+    runtime = await migrated_runtime(f"sqlite+aiosqlite:///{tmp_path / 'bookings.db'}")
+    yield runtime
+    await runtime.db.dispose()
+
+
+async def answer(rt, *events: IntegrationEvent) -> None:
+    """Deliver loans' answers through the bookings consumer, as Kafka would."""
+    async def no_dead_letters():
+        raise AssertionError("nothing here should be dead-lettered")
+
+    consumer = EventConsumer(
+        name="bookings", topics=[LOAN_RESERVATION], handlers=handlers.equipment_answers(rt),
+        db=rt.db, inbox=messaging.inbox, metrics=Metrics(), dlt_producer=no_dead_letters,
+        backoff_seconds=0)
+    await consumer.process([record(e, offset) for offset, e in enumerate(events)])
+
+
+def record(event: IntegrationEvent, offset: int) -> ConsumerRecord:
+    envelope = Envelope.new(type=event.event_type, source="/tft/loans", subject=event.key())
+    return ConsumerRecord(
+        topic=LOAN_RESERVATION, partition=0, offset=offset, timestamp=0, timestamp_type=0,
+        key=event.key().encode(), value=event.model_dump_json().encode(), checksum=None,
+        serialized_key_size=0, serialized_value_size=0, headers=envelope.to_headers())
+
+
+def reserved(booking_id: UUID) -> EquipmentReservedV1:
+    return EquipmentReservedV1(booking_id=booking_id, school_id="corlaer", reservation_ids=[])
+
+
+def rejected(booking_id: UUID) -> EquipmentRejectedV1:
+    return EquipmentRejectedV1(
+        booking_id=booking_id, school_id="corlaer", category="robot", reason=REASON,
+        alternative={"item_id": "tft-rob-001", "starts_on": "2027-03-10",
+                     "ends_on": "2027-03-10"})
+
+
+async def status_of(rt, placed) -> str:
+    seen = await commands.get_visible(rt, school(placed.booking.school_id), placed.booking.id)
+    return seen.booking.status
+
+
+async def test_a_booking_that_needs_equipment_holds_its_seats_and_asks_loans(rt):
+    session_id = await plan_session(rt, capacity=30, equipment=("robot", "drone"))
+    placed = await commands.book(rt, school(), session_id, group(20))
+
+    assert placed.booking.status == "requested"
+    assert await seats_taken(rt, session_id) == 20
+    [request] = await staged(rt, "requested")
+    assert request["booking_id"] == str(placed.booking.id)
+    assert request["equipment"] == ["robot", "drone"] and request["school_id"] == "corlaer"
+    assert await staged(rt, "confirmed") == []
+
+
+async def test_a_booking_without_equipment_is_still_confirmed_at_once(rt):
+    session_id = await plan_session(rt, capacity=30)
+    placed = await commands.book(rt, school(), session_id, group(20))
+    assert placed.booking.status == "confirmed"
+    assert await staged(rt, "requested") == []
+
+
+async def test_reserved_equipment_confirms_the_booking_once_even_when_redelivered(rt):
+    session_id = await plan_session(rt, capacity=30, equipment=("robot",))
+    placed = await commands.book(rt, school(), session_id, group(20))
+    answer_event = reserved(placed.booking.id)
+
+    await answer(rt, answer_event, answer_event)
+
+    assert await status_of(rt, placed) == "confirmed"
+    [confirmed] = await staged(rt, "confirmed")
+    assert confirmed["booking_id"] == str(placed.booking.id)
+    assert confirmed["equipment"] == ["robot"]
+
+
+async def test_a_rejection_frees_the_seats_for_the_waitlist_which_asks_loans_in_turn(rt):
+    session_id = await plan_session(rt, capacity=30, equipment=("robot",))
+    first = await commands.book(rt, school(), session_id, group(20))
+    waiting = await commands.book(rt, school("nxt"), session_id, group(15))
+    assert waiting.booking.status == "waitlisted"
+
+    await answer(rt, rejected(first.booking.id))
+
+    seen = await commands.get_visible(rt, school(), first.booking.id)
+    assert (seen.booking.status, seen.booking.rejection_reason) == ("rejected", REASON)
+    [told] = await staged(rt, "rejected")
+    assert told["reason"] == REASON and told["alternative"]["starts_on"] == "2027-03-10"
+    # The promoted group needs the same equipment: it is requested, not confirmed.
+    assert await status_of(rt, waiting) == "requested"
+    assert [e["booking_id"] for e in await staged(rt, "requested")] == [
+        str(first.booking.id), str(waiting.booking.id)]
+    assert (await staged(rt, "requested"))[1]["from_waitlist"] is True
+    assert await seats_taken(rt, session_id) == 15
+
+
+async def test_cancelling_a_requested_booking_frees_its_seats(rt):
+    session_id = await plan_session(rt, capacity=30, equipment=("robot",))
+    placed = await commands.book(rt, school(), session_id, group(20))
+    await commands.cancel(rt, school(), placed.booking.id)
+    assert await seats_taken(rt, session_id) == 0
+    [cancelled] = await staged(rt, "cancelled")
+    assert cancelled["was_waitlisted"] is False
+
+
+async def test_an_answer_for_a_booking_cancelled_meanwhile_changes_nothing(rt):
+    """Loans releases what it reserved when it reads the cancellation: bookings stays quiet."""
+    session_id = await plan_session(rt, capacity=30, equipment=("robot",))
+    placed = await commands.book(rt, school(), session_id, group(20))
+    await commands.cancel(rt, school(), placed.booking.id)
+
+    await answer(rt, reserved(placed.booking.id), rejected(placed.booking.id))
+
+    seen = await commands.get_visible(rt, school(), placed.booking.id)
+    assert (seen.booking.status, seen.booking.rejection_reason) == ("cancelled", None)
+    assert await staged(rt, "confirmed") == [] and await staged(rt, "rejected") == []
+    assert await seats_taken(rt, session_id) == 0

@@ -1,0 +1,113 @@
+"""Registration rules, free of I/O: who may register a group for a session, what a waiting
+list offers when seats come free, how long an offer holds, and what check-in records."""
+
+import secrets
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TypeVar
+
+from shared.contracts.common import Group
+from shared.domain import Refused
+
+# A school gets two days to say yes to a freed place: enough to ask the teachers,
+# short enough that the place still reaches another class in time.
+OFFER_TIME = timedelta(hours=48)
+# 32 random bytes: 256 bits, far beyond guessing (at least 128 are asked).
+CHECK_IN_CODE_BYTES = 32
+
+
+class RegistrationStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    OFFERED = "offered"
+    LAPSED = "lapsed"
+    CANCELLED = "cancelled"
+
+
+# Statuses whose group holds seats of the session.
+HOLDS_SEATS = frozenset({RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED})
+
+
+class RegistrationRefused(Refused):
+    title = "Registration refused"
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    capacity: int
+    audience: Sequence[str]
+    opens_at: datetime
+    closes_at: datetime
+
+
+def check_registrable(session: SessionFacts, group: Group, now: datetime) -> None:
+    """Whether a group may ask for the session at all. Free seats are not checked here:
+    the store takes them atomically, and a group that finds none joins the waiting list."""
+    if not session.opens_at <= now < session.closes_at:
+        raise RegistrationRefused("registration for this session is not open", 422)
+    if group.level not in session.audience:
+        raise RegistrationRefused(f"the session is not meant for level {group.level}", 422)
+    if group.students > session.capacity:
+        raise RegistrationRefused(
+            f"the group ({group.students}) is larger than the session ({session.capacity})", 422
+        )
+
+
+RegistrationId = TypeVar("RegistrationId", bound=Hashable)
+
+
+def offers(free_seats: int, waiting: Sequence[tuple[RegistrationId, int]]) -> list[RegistrationId]:
+    """The waiting groups (id, students), in list order, that freed seats are offered to.
+
+    The first group that fits goes first; a group too large for what is left is skipped,
+    so a smaller group behind it is not kept out of seats that would otherwise stay empty.
+    """
+    offered = []
+    for registration_id, students in waiting:
+        if students <= free_seats:
+            offered.append(registration_id)
+            free_seats -= students
+    return offered
+
+
+def offer_deadline(now: datetime, event_starts_at: datetime) -> datetime:
+    """An offer never runs past the start of the event it is for."""
+    return min(now + OFFER_TIME, event_starts_at)
+
+
+def accept(status: RegistrationStatus, deadline: datetime | None, now: datetime
+           ) -> RegistrationStatus:
+    if status is not RegistrationStatus.OFFERED:
+        raise RegistrationRefused(f"a {status} registration has no offer to accept")
+    if deadline is None or now >= deadline:
+        raise RegistrationRefused("the offer has lapsed")
+    return RegistrationStatus.CONFIRMED
+
+
+def has_lapsed(status: RegistrationStatus, deadline: datetime | None, now: datetime) -> bool:
+    return status is RegistrationStatus.OFFERED and deadline is not None and now >= deadline
+
+
+def cancel(status: RegistrationStatus, checked_in: bool) -> RegistrationStatus:
+    if checked_in:
+        raise RegistrationRefused("a group that has checked in cannot cancel")
+    if status not in HOLDS_SEATS | {RegistrationStatus.WAITLISTED}:
+        raise RegistrationRefused(f"a {status} registration cannot be cancelled")
+    return RegistrationStatus.CANCELLED
+
+
+def check_attendance(status: RegistrationStatus, checked_in: bool, registered: int,
+                     present: int) -> None:
+    if status is not RegistrationStatus.CONFIRMED:
+        raise RegistrationRefused(f"a {status} registration has no seats to check in on")
+    if checked_in:
+        raise RegistrationRefused("this registration has checked in already")
+    if present > registered:
+        raise RegistrationRefused(
+            f"more students present ({present}) than registered ({registered})", 422)
+
+
+def new_check_in_code() -> str:
+    return secrets.token_urlsafe(CHECK_IN_CODE_BYTES)

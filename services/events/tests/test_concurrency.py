@@ -1,0 +1,92 @@
+"""Seat counts under concurrent registrations, on a real PostgreSQL: the database keeps them
+right (the conditional UPDATE, the CHECK constraint, the session's row lock), not Python."""
+
+import asyncio
+from collections import Counter
+
+import pytest
+
+from services.events import registrations
+from services.events.domain import OFFER_TIME
+from services.events.tests.scenario import (
+    NOW,
+    group,
+    migrated_runtime,
+    plan_session,
+    school,
+    seats_taken,
+    staged,
+)
+
+pytestmark = pytest.mark.integration
+
+CAPACITY = 100
+REQUESTS = 200
+
+
+@pytest.fixture
+async def rt(postgres):
+    name = "tft_events_concurrency"
+    postgres.drop_database(name)
+    postgres.create_database(name)
+    runtime = await migrated_runtime(postgres.url(name))
+    yield runtime
+    await runtime.db.dispose()
+
+
+async def _state(rt, placed) -> dict:
+    """Registration id -> (status, waitlist position), as each owning school sees it."""
+    seen = [await registrations.get_visible(rt, school(p.registration.school_id),
+                                            p.registration.id) for p in placed]
+    return {s.registration.id: (s.registration.status, s.waitlist_position) for s in seen}
+
+
+async def test_concurrent_registrations_never_exceed_capacity_and_freed_seats_move_on(rt):
+    session_id = await plan_session(rt, capacity=CAPACITY)
+
+    placed = await asyncio.gather(*(
+        registrations.register(rt, school(f"school-{i}"), session_id, group(1, name=f"G{i}"),
+                               now=NOW)
+        for i in range(REQUESTS)))
+
+    assert Counter(p.registration.status for p in placed) == {"confirmed": 100,
+                                                              "waitlisted": 100}
+    assert await seats_taken(rt, session_id) == CAPACITY
+    state = await _state(rt, placed)
+    waiting = sorted((s[1], rid) for rid, s in state.items() if s[0] == "waitlisted")
+    assert [position for position, _ in waiting] == list(range(1, 101))
+
+    leaving = next(p for p in placed if p.registration.status == "confirmed")
+    await registrations.cancel(rt, school(leaving.registration.school_id),
+                               leaving.registration.id, now=NOW)
+    first, second = waiting[0][1], waiting[1][1]
+    state = await _state(rt, placed)
+    assert state[first] == ("offered", None)
+    assert state[second] == ("waitlisted", 1)
+    assert await seats_taken(rt, session_id) == CAPACITY  # the offer holds the freed seat
+
+    assert await registrations.lapse_offers(rt, now=NOW + OFFER_TIME) == 1
+    state = await _state(rt, placed)
+    assert (state[first][0], state[second][0]) == ("lapsed", "offered")
+    assert await seats_taken(rt, session_id) == CAPACITY
+    assert [e["registration_id"] for e in await staged(rt, "offered")] == [str(first),
+                                                                          str(second)]
+
+
+async def test_registrations_racing_cancellations_leave_no_seat_free_while_a_group_waits(rt):
+    session_id = await plan_session(rt, capacity=10)
+    confirmed = [await registrations.register(rt, school(f"c{i}"), session_id, group(1),
+                                              now=NOW) for i in range(10)]
+
+    late = await asyncio.gather(
+        *(registrations.register(rt, school(f"w{i}"), session_id, group(1), now=NOW)
+          for i in range(20)),
+        *(registrations.cancel(rt, school(p.registration.school_id), p.registration.id, now=NOW)
+          for p in confirmed[:5]))
+
+    statuses = Counter(p.registration.status for p in late[:20])
+    state = Counter(status for status, _ in (await _state(rt, late[:20])).values())
+    # Every freed seat went to a newcomer or is held by an offer; none is left free.
+    assert await seats_taken(rt, session_id) == 10
+    assert state["confirmed"] + state["offered"] == 5
+    assert statuses["confirmed"] + statuses["waitlisted"] == 20

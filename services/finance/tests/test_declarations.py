@@ -1,0 +1,192 @@
+"""The declaration workflow through the internal API, on a migrated SQLite store."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from services.finance import handlers
+from services.finance.store import messaging
+from services.finance.tests.test_handlers import completed, envelope_of
+
+COORDINATOR = {"X-TFT-Role": "school", "X-TFT-Actor": "jan", "X-TFT-Organisation": "corlaer"}
+OTHER_SCHOOL = {"X-TFT-Role": "school", "X-TFT-Actor": "piet", "X-TFT-Organisation": "element"}
+FINANCE = {"X-TFT-Role": "finance", "X-TFT-Actor": "fatima", "X-TFT-Organisation": "finance"}
+# The coordinator's own finance account: a second hat, the same person.
+JAN_AT_FINANCE = {"X-TFT-Role": "finance", "X-TFT-Actor": "jan", "X-TFT-Organisation": "finance"}
+
+MATERIAL = {"kind": "material", "core_task": "C", "description": "Filament 3D-printers",
+            "amount_cents": 12_345, "supplier": "Printshop Amersfoort",
+            "invoice_reference": "F-2026-118"}
+TEACHER_HOURS = {"kind": "hours", "core_task": "A", "description": "Begeleiding keuzevak",
+                 "role": "teacher", "minutes": 90}
+
+
+@pytest.fixture
+async def declaration(client):
+    await client.put("/rates/teacher", json={"hourly_rate_cents": 5001}, headers=FINANCE)
+    answer = await client.post("/declarations", json={"quarter": "2026-Q4"}, headers=COORDINATOR)
+    assert answer.status_code == 200 and answer.json()["status"] == "draft"
+    return answer.json()["id"]
+
+
+async def post(client, declaration_id, step, headers, body=None):
+    return await client.post(f"/declarations/{declaration_id}/{step}", json=body, headers=headers)
+
+
+async def with_lines(client, declaration_id):
+    for line in (MATERIAL, TEACHER_HOURS):
+        assert (await post(client, declaration_id, "lines", COORDINATOR, line)).status_code == 201
+
+
+async def outbox_types(rt) -> list[str]:
+    async with rt.db.sessions() as session:
+        return [r.event_type for r in (await session.execute(
+            select(messaging.outbox).order_by(messaging.outbox.c.seq))).all()]
+
+
+async def test_a_school_adds_material_and_staff_hours_and_the_totals_add_up(client, declaration):
+    await with_lines(client, declaration)
+    body = (await client.get(f"/declarations/{declaration}", headers=COORDINATOR)).json()
+    material, hours = body["lines"]
+    assert (material["supplier"], material["invoice_reference"]) == (
+        "Printshop Amersfoort", "F-2026-118")
+    # 90 minutes at EUR 50.01 is 7501.5 cents: the one rounding rule rounds the half up.
+    assert (hours["role"], hours["hourly_rate_cents"], hours["amount_cents"]) == (
+        "teacher", 5001, 7502)
+    assert body["totals_per_core_task"] == {"A": 7502, "C": 12_345}
+    assert body["total_cents"] == 19_847 == sum(line["amount_cents"] for line in body["lines"])
+    assert hours["added_by"] == "jan" and hours["source_event_id"] is None
+
+
+async def test_hours_of_a_role_without_a_rate_are_refused(client, declaration):
+    answer = await post(client, declaration, "lines", COORDINATOR,
+                        TEACHER_HOURS | {"role": "tutor"})
+    assert answer.status_code == 422 and "tutor" in answer.json()["detail"]
+
+
+async def test_another_school_neither_reads_nor_adds(client, declaration):
+    assert (await client.get(f"/declarations/{declaration}", headers=OTHER_SCHOOL)
+            ).status_code == 403
+    assert (await post(client, declaration, "lines", OTHER_SCHOOL, MATERIAL)).status_code == 403
+    listed = await client.get("/declarations", headers=OTHER_SCHOOL)
+    assert listed.status_code == 200 and listed.json() == []
+    assert (await client.get("/declarations", params={"school_id": "corlaer"},
+                             headers=OTHER_SCHOOL)).status_code == 403
+
+
+async def test_submit_approve_pay_with_events_and_an_audit_trail(client, rt, declaration):
+    await with_lines(client, declaration)
+    submitted = await post(client, declaration, "submit", COORDINATOR)
+    assert submitted.status_code == 200 and submitted.json()["submitted_by"] == "jan"
+
+    locked = await post(client, declaration, "lines", COORDINATOR, MATERIAL)
+    assert locked.status_code == 409
+    assert (await post(client, declaration, "approve", JAN_AT_FINANCE)).status_code == 403
+    assert (await post(client, declaration, "pay", FINANCE,
+                       {"batch": "2027-01", "paid_on": "2027-01-15"})).status_code == 409
+
+    assert (await post(client, declaration, "approve", FINANCE)).json()["status"] == "approved"
+    paid = await post(client, declaration, "pay", FINANCE,
+                      {"batch": "2027-01", "paid_on": "2027-01-15"})
+    assert (paid.json()["status"], paid.json()["payment_batch"], paid.json()["paid_on"]) == (
+        "paid", "2027-01", "2027-01-15")
+
+    trail = (await client.get(f"/declarations/{declaration}/audit", headers=COORDINATOR)).json()
+    assert [(e["actor"], e["action"], e["from_status"], e["to_status"]) for e in trail] == [
+        ("jan", "submitted", "draft", "submitted"),
+        ("fatima", "approved", "submitted", "approved"),
+        ("fatima", "paid", "approved", "paid")]
+    assert {e["total_cents"] for e in trail} == {19_847}
+    assert await outbox_types(rt) == [f"nl.tisfortech.finance.declaration.{verb}.v1"
+                                      for verb in ("submitted", "approved", "paid")]
+    async with rt.db.sessions() as session:
+        ids = [r.event_id for r in (await session.execute(select(messaging.outbox))).all()]
+    assert [e["event_id"] for e in trail] == ids
+
+
+async def test_a_rejected_declaration_goes_back_to_the_school(client, rt, declaration):
+    await with_lines(client, declaration)
+    await post(client, declaration, "submit", COORDINATOR)
+    assert (await post(client, declaration, "reject", FINANCE, {"reason": "  "})).status_code == 422
+    rejected = await post(client, declaration, "reject", FINANCE,
+                          {"reason": "Factuur F-2026-118 ontbreekt"})
+    assert (rejected.json()["status"], rejected.json()["rejection_reason"]) == (
+        "rejected", "Factuur F-2026-118 ontbreekt")
+    assert (await post(client, declaration, "lines", COORDINATOR, MATERIAL)).status_code == 201
+    assert (await post(client, declaration, "submit", COORDINATOR)).json()["status"] == "submitted"
+    async with rt.db.sessions() as session:
+        [rejection] = [json.loads(r.payload) for r in (await session.execute(
+            select(messaging.outbox))).all() if r.event_type.endswith("rejected.v1")]
+    assert rejection["reason"] == "Factuur F-2026-118 ontbreekt"
+
+
+async def test_only_finance_decides_and_pays(client, declaration):
+    await post(client, declaration, "submit", COORDINATOR)
+    for step, body in (("approve", None), ("reject", {"reason": "nee"}),
+                       ("pay", {"batch": "b", "paid_on": "2027-01-01"})):
+        assert (await post(client, declaration, step, COORDINATOR, body)).status_code == 403
+
+
+async def budget(client, amount_cents, hard_limit):
+    answer = await client.put("/budget/2026/A", headers=FINANCE,
+                              json={"amount_cents": amount_cents, "hard_limit": hard_limit})
+    assert answer.status_code == 200
+
+
+async def test_approving_past_a_soft_budget_warns(client, declaration):
+    await with_lines(client, declaration)
+    await budget(client, 7_000, hard_limit=False)
+    await post(client, declaration, "submit", COORDINATOR)
+    approved = await post(client, declaration, "approve", FINANCE)
+    assert approved.status_code == 200
+    warning = "core task A goes 502 cents over its yearly budget"
+    assert approved.json()["budget_warnings"] == [warning]
+    trail = (await client.get(f"/declarations/{declaration}/audit", headers=FINANCE)).json()
+    assert trail[-1]["detail"] == warning
+
+
+async def test_approving_past_a_hard_limit_is_refused(client, declaration):
+    await with_lines(client, declaration)
+    await budget(client, 7_000, hard_limit=True)
+    await post(client, declaration, "submit", COORDINATOR)
+    refused = await post(client, declaration, "approve", FINANCE)
+    assert refused.status_code == 409 and "hard budget limit" in refused.json()["detail"]
+    shown = await client.get(f"/declarations/{declaration}", headers=FINANCE)
+    assert shown.json()["status"] == "submitted"
+    await budget(client, 7_502, hard_limit=True)  # exactly the budget is within it
+    assert (await post(client, declaration, "approve", FINANCE)).json()["budget_warnings"] == []
+    budget_lines = (await client.get("/budget", params={"year": 2026}, headers=FINANCE)).json()
+    assert budget_lines == [{"core_task": "A", "year": 2026, "amount_cents": 7_502,
+                             "hard_limit": True}]
+
+
+async def test_budget_and_rates_are_finances_to_set(client):
+    assert (await client.put("/budget/2026/A", headers=COORDINATOR,
+                             json={"amount_cents": 1})).status_code == 403
+    assert (await client.put("/rates/teacher", headers=COORDINATOR,
+                             json={"hourly_rate_cents": 1})).status_code == 403
+
+
+async def test_a_late_lesson_lands_on_the_next_open_declaration(client, rt, declaration):
+    await post(client, declaration, "submit", COORDINATOR)
+    event = completed(starts_at=datetime(2026, 11, 5, 9, 0, tzinfo=UTC))
+    async with rt.db.transaction() as session:
+        await handlers.booking_completed(rt)(session, event, envelope_of(event))
+
+    q4 = (await client.get(f"/declarations/{declaration}", headers=FINANCE)).json()
+    assert q4["lines"] == []
+    [q1] = (await client.get("/declarations", params={"quarter": "2027-Q1"},
+                             headers=COORDINATOR)).json()
+    [line] = (await client.get(f"/declarations/{q1['id']}", headers=COORDINATOR)).json()["lines"]
+    assert (line["quarter"], line["late_for_quarter"]) == ("2027-Q1", "2026-Q4")
+    assert q1["status"] == "draft" and q1["total_cents"] == line["amount_cents"] == 15_000
+
+
+async def test_a_school_flags_a_late_invoice_on_a_later_declaration(client, declaration):
+    late = await post(client, declaration, "lines", COORDINATOR,
+                      MATERIAL | {"late_for_quarter": "2026-Q3"})
+    assert late.status_code == 201 and late.json()["late_for_quarter"] == "2026-Q3"
+    assert (await post(client, declaration, "lines", COORDINATOR,
+                       MATERIAL | {"late_for_quarter": "2026-Q4"})).status_code == 422

@@ -1,0 +1,37 @@
+"""What a school reads while the equipment saga runs: requested, then confirmed or rejected."""
+
+from services.notify.domain import HANDLED, drafts_for
+from shared.contracts.bookings import BookingEquipmentRequestedV1, BookingRejectedV1
+from shared.tests.test_envelope_and_contracts import confirmed
+
+REASON = "Er is op 10-12-2026 geen robot vrij voor deze les."
+
+
+def facts() -> dict:
+    return confirmed().model_dump(exclude={"equipment", "from_waitlist"})
+
+
+def test_a_requested_booking_tells_the_school_its_seats_are_held():
+    [draft] = drafts_for(BookingEquipmentRequestedV1(**facts(), equipment=["robot"]))
+    assert (draft.organisation_id, draft.message_type) == ("corlaer", "booking_requested")
+    subject, body = draft.render()
+    assert subject.startswith("Aangevraagd: Robotica") and "vastgehouden" in body
+
+
+def test_a_rejection_gives_the_reason_and_the_nearest_alternative():
+    event = BookingRejectedV1(**facts(), reason=REASON, alternative={
+        "item_id": "tft-rob-001", "starts_on": "2026-12-11", "ends_on": "2026-12-11"})
+    [draft] = drafts_for(event)
+    assert (draft.organisation_id, draft.message_type) == ("corlaer", "booking_rejected")
+    subject, body = draft.render()
+    assert subject.startswith("Niet doorgegaan: Robotica")
+    assert REASON in body and "vrij van 2026-12-11 tot en met 2026-12-11" in body
+
+
+def test_a_rejection_without_alternative_says_only_why():
+    _, body = drafts_for(BookingRejectedV1(**facts(), reason=REASON))[0].render()
+    assert REASON in body and "wel vrij" not in body
+
+
+def test_notify_applies_the_saga_events():
+    assert {BookingEquipmentRequestedV1, BookingRejectedV1} <= set(HANDLED)

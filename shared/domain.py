@@ -1,6 +1,8 @@
 """What every service's domain rules share: roles, refusals and the region's clock."""
 
+from collections.abc import Hashable, Sequence
 from datetime import date, datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 # Times are stored in UTC and shown, and counted in days and quarters, in the region's zone.
@@ -33,3 +35,21 @@ def local_date(moment: datetime) -> date:
 def sees_school(role: str, organisation: str, school_id: str) -> bool:
     """The backoffice sees every school's affairs; a school only its own."""
     return role == BACKOFFICE or (role == SCHOOL and organisation == school_id)
+
+
+GroupId = TypeVar("GroupId", bound=Hashable)
+
+
+def first_groups_that_fit(free_seats: int, waiting: Sequence[tuple[GroupId, int]]) -> list[GroupId]:
+    """The waiting groups (id, students), in list order, that free seats go to.
+
+    The first group that fits goes first; a group too large for what is left is skipped,
+    not waited for, so a smaller group behind it is not kept out of seats that would
+    otherwise stay empty.
+    """
+    chosen = []
+    for group_id, students in waiting:
+        if students <= free_seats:
+            chosen.append(group_id)
+            free_seats -= students
+    return chosen

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from shared.contracts.common import Group
-from shared.domain import Refused, sees_school
+from shared.domain import Refused, first_groups_that_fit, sees_school
 
 # A lesson needs preparation at the hotspot (room, instructor, materials).
 MIN_LEAD_TIME = timedelta(days=1)
@@ -53,17 +53,8 @@ BookingId = TypeVar("BookingId", bound=Hashable)
 
 
 def promotions(free_seats: int, waiting: Sequence[tuple[BookingId, int]]) -> list[BookingId]:
-    """The waiting groups (id, students), in waitlist order, that freed seats confirm.
-
-    The first waiting group that fits goes first; a group too large for what is left is
-    skipped, not waited for, so a smaller group behind it is not kept out of free seats.
-    """
-    promoted = []
-    for booking_id, students in waiting:
-        if students <= free_seats:
-            promoted.append(booking_id)
-            free_seats -= students
-    return promoted
+    """The waiting groups (id, students), in waitlist order, that freed seats confirm."""
+    return first_groups_that_fit(free_seats, waiting)
 
 
 def may_see(role: str, organisation: str, booking_school: str) -> bool:

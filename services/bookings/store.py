@@ -16,13 +16,13 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.bookings.domain import BookingStatus
 from shared.messaging.tables import add_messaging_tables
+from shared.store import seats
 from shared.store.types import UtcDateTime
 
 
@@ -82,39 +82,16 @@ class Booking(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-async def take_seats(session: AsyncSession, session_id: UUID, seats: int) -> bool:
-    """Atomically take seats if they are free: one conditional UPDATE, no read-then-write."""
-    result = await session.execute(
-        update(Session)
-        .where(Session.id == session_id, Session.seats_taken + seats <= Session.capacity)
-        .values(seats_taken=Session.seats_taken + seats)
-        .returning(Session.id)
-    )
-    return result.first() is not None
+async def take_seats(session: AsyncSession, session_id: UUID, seats_wanted: int) -> bool:
+    return await seats.take(session, Session, session_id, seats_wanted)
 
 
 async def lock_session(session: AsyncSession, session_id: UUID) -> None:
-    """Hold the session's row to the commit (PostgreSQL; SQLite has one writer anyway)."""
-    # NO KEY UPDATE is the lock an UPDATE takes: it does not hold up bookings' foreign keys.
-    await session.execute(
-        select(Session.id).where(Session.id == session_id).with_for_update(key_share=True)
-    )
+    await seats.lock(session, Session, session_id)
 
 
 async def change_seats_taken(session: AsyncSession, session_id: UUID, by: int) -> int:
-    """Add `by` (negative: release) to the seats taken and return the seats left.
-
-    The UPDATE locks the session's row to the commit, so what the caller does next with the
-    free seats (promoting waiting groups) no other transaction does at the same time; the
-    CHECK constraint refuses any change beyond the capacity.
-    """
-    result = await session.execute(
-        update(Session)
-        .where(Session.id == session_id)
-        .values(seats_taken=Session.seats_taken + by)
-        .returning(Session.capacity - Session.seats_taken)
-    )
-    return result.scalar_one()
+    return await seats.change(session, Session, session_id, by)
 
 
 def _waitlist(session_id: UUID):

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from shared.contracts.common import Group
-from shared.domain import Refused
+from shared.domain import Refused, first_groups_that_fit
 
 # A school gets two days to say yes to a freed place: enough to ask the teachers,
 # short enough that the place still reaches another class in time.
@@ -59,17 +59,8 @@ RegistrationId = TypeVar("RegistrationId", bound=Hashable)
 
 
 def offers(free_seats: int, waiting: Sequence[tuple[RegistrationId, int]]) -> list[RegistrationId]:
-    """The waiting groups (id, students), in list order, that freed seats are offered to.
-
-    The first group that fits goes first; a group too large for what is left is skipped,
-    so a smaller group behind it is not kept out of seats that would otherwise stay empty.
-    """
-    offered = []
-    for registration_id, students in waiting:
-        if students <= free_seats:
-            offered.append(registration_id)
-            free_seats -= students
-    return offered
+    """The waiting groups (id, students), in list order, that freed seats are offered to."""
+    return first_groups_that_fit(free_seats, waiting)
 
 
 def offer_deadline(now: datetime, event_starts_at: datetime) -> datetime:

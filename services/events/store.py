@@ -18,13 +18,13 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.events.domain import RegistrationStatus
 from shared.messaging.tables import add_messaging_tables
+from shared.store import seats
 from shared.store.types import UtcDateTime
 
 
@@ -115,36 +115,16 @@ class Registration(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-async def take_seats(tx: AsyncSession, session_id: UUID, seats: int) -> bool:
-    """Atomically take seats if they are free: one conditional UPDATE, no read-then-write."""
-    result = await tx.execute(
-        update(EventSession)
-        .where(EventSession.id == session_id,
-               EventSession.seats_taken + seats <= EventSession.capacity)
-        .values(seats_taken=EventSession.seats_taken + seats)
-        .returning(EventSession.id)
-    )
-    return result.first() is not None
+async def take_seats(tx: AsyncSession, session_id: UUID, seats_wanted: int) -> bool:
+    return await seats.take(tx, EventSession, session_id, seats_wanted)
 
 
 async def lock_session(tx: AsyncSession, session_id: UUID) -> None:
-    """Hold the session's row to the commit (PostgreSQL; SQLite has one writer anyway)."""
-    # NO KEY UPDATE is the lock an UPDATE takes: it does not hold up registrations' keys.
-    await tx.execute(select(EventSession.id).where(EventSession.id == session_id)
-                     .with_for_update(key_share=True))
+    await seats.lock(tx, EventSession, session_id)
 
 
 async def change_seats_taken(tx: AsyncSession, session_id: UUID, by: int) -> int:
-    """Add `by` (negative: release) to the seats taken and return the seats left. The UPDATE
-    locks the session's row to the commit, so no one else hands out the freed seats meanwhile;
-    the CHECK constraint refuses any change beyond the capacity."""
-    result = await tx.execute(
-        update(EventSession)
-        .where(EventSession.id == session_id)
-        .values(seats_taken=EventSession.seats_taken + by)
-        .returning(EventSession.capacity - EventSession.seats_taken)
-    )
-    return result.scalar_one()
+    return await seats.change(tx, EventSession, session_id, by)
 
 
 def _waitlist(session_id: UUID):

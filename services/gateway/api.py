@@ -8,7 +8,6 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-import httpx
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
@@ -75,12 +74,12 @@ async def page(limit: int = Query(50, ge=1, le=500),
 Page = Annotated[dict[str, int], Depends(page)]
 
 
-def routes(rt: Runtime, transport: httpx.AsyncBaseTransport | None = None) -> APIRouter:
+def routes(rt: Runtime) -> APIRouter:
     settings = rt.settings
     assert isinstance(settings, GatewaySettings)
     tokens = TokenService.for_settings(settings)
     accounts = Accounts.for_settings(settings)
-    upstreams = Upstreams.for_settings(settings, transport)
+    upstreams = Upstreams.for_settings(settings)
     router = APIRouter(
         prefix="/api/v1", route_class=BearerRoute, lifespan=upstreams.lifespan,
         responses={

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
+import aiohttp
 from fastapi import Response
 
 from services.gateway.auth import Principal
@@ -16,32 +16,33 @@ from shared.observability.logging import current_correlation_id, current_request
 # Upstream headers a client may see; everything else (hosts, servers) stays inside.
 PASSED_HEADERS = ("content-type", "etag", "retry-after")
 
+# Refused, reset, timed out. ServerTimeoutError is a ClientConnectionError (and a
+# TimeoutError); asyncio.TimeoutError is TimeoutError itself since Python 3.11.
+UNREACHABLE = (aiohttp.ClientConnectionError, aiohttp.ServerTimeoutError, TimeoutError)
+
 
 class Upstreams:
-    def __init__(self, urls: Mapping[str, str], timeout_seconds: float,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self._urls = dict(urls)
-        self._timeout = httpx.Timeout(timeout_seconds)
-        self._transport = transport  # tests put a fake upstream here
-        self._clients: dict[str, httpx.AsyncClient] = {}
+    def __init__(self, urls: Mapping[str, str], timeout_seconds: float) -> None:
+        self._urls = {name: url.rstrip("/") for name, url in urls.items()}
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        self._clients: dict[str, aiohttp.ClientSession] = {}
 
     @classmethod
-    def for_settings(cls, settings: GatewaySettings,
-                     transport: httpx.AsyncBaseTransport | None = None) -> "Upstreams":
-        return cls(settings.upstream_urls(), settings.upstream_timeout_seconds, transport)
+    def for_settings(cls, settings: GatewaySettings) -> "Upstreams":
+        return cls(settings.upstream_urls(), settings.upstream_timeout_seconds)
 
     @asynccontextmanager
     async def lifespan(self, _app: Any) -> AsyncIterator[None]:
         """Router lifespan: FastAPI merges it into the app's, so clients live with the app."""
         self._clients = {
-            name: httpx.AsyncClient(base_url=url, timeout=self._timeout,
-                                    transport=self._transport, trust_env=False)
-            for name, url in self._urls.items()
+            name: aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100),
+                                        timeout=self._timeout, trust_env=False)
+            for name in self._urls
         }
         try:
             yield
         finally:
-            await asyncio.gather(*(c.aclose() for c in self._clients.values()))
+            await asyncio.gather(*(c.close() for c in self._clients.values()))
             self._clients = {}
 
     async def forward(self, service: str, method: str, path: str, who: Principal, *,
@@ -49,16 +50,18 @@ class Upstreams:
         """Call `service` as `who` and hand its status and JSON (or problem) back."""
         query = {k: str(v) for k, v in (params or {}).items() if v is not None}
         try:
-            answer = await self._clients[service].request(
-                method, path, params=query, json=body, headers=_identity(who))
-        except httpx.TransportError as exc:  # refused, reset, timed out
+            async with self._clients[service].request(
+                    method, self._urls[service] + path, params=query, json=body,
+                    headers=_identity(who)) as answer:
+                content = await answer.read()
+        except UNREACHABLE as exc:
             log.warning("upstream unavailable", upstream=service, error=repr(exc))
             response = problem_response(503, "Service unavailable",
                                         f"the {service} service is not reachable, try again later",
                                         service=service)
             response.headers["Retry-After"] = "5"
             return response
-        return _relay(service, answer)
+        return _relay(service, answer.status, answer.headers, content)
 
 
 def _identity(who: Principal) -> dict[str, str]:
@@ -74,10 +77,13 @@ def _identity(who: Principal) -> dict[str, str]:
     return {name: value for name, value in headers.items() if value}
 
 
-def _relay(service: str, answer: httpx.Response) -> Response:
-    if answer.content and "json" not in answer.headers.get("content-type", ""):
-        log.warning("upstream answered without JSON", upstream=service, status=answer.status_code)
+def _relay(service: str, status: int, upstream_headers: Mapping[str, str],
+           content: bytes) -> Response:
+    """`upstream_headers` is aiohttp's case-insensitive view of the answer's headers."""
+    if content and "json" not in upstream_headers.get("content-type", ""):
+        log.warning("upstream answered without JSON", upstream=service, status=status)
         return problem_response(502, "Bad gateway", f"the {service} service answered unreadably",
                                 service=service)
-    headers = {name: answer.headers[name] for name in PASSED_HEADERS if name in answer.headers}
-    return Response(answer.content, status_code=answer.status_code, headers=headers)
+    headers = {name: upstream_headers[name] for name in PASSED_HEADERS
+               if name in upstream_headers}
+    return Response(content, status_code=status, headers=headers)

@@ -1,20 +1,27 @@
-"""A gateway wired to a fake upstream (httpx.MockTransport) and driven in-process."""
+"""A gateway wired to fake upstreams (real local HTTP servers) and driven in-process.
 
+Each service gets its own aiohttp server on 127.0.0.1 (an ephemeral port). Its handler hands
+the fake an `httpx.Request` as the service would have seen it at its configured address
+(the `GatewaySettings` default), so tests can tell which service a route reached.
+"""
+
+import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from dataclasses import replace
-from functools import partial
+from contextlib import AsyncExitStack, asynccontextmanager
 
 import httpx
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
-from services.gateway import api
 from services.gateway.app import SPEC
 from services.gateway.settings import GatewaySettings
 from shared.service import create_app
 
 SECRET = "x" * 64
 Upstream = Callable[[httpx.Request], httpx.Response]
+# Framing headers aiohttp sets itself from the body it sends.
+_FRAMING = {"content-length", "transfer-encoding", "connection"}
 
 
 def settings(**overrides) -> GatewaySettings:
@@ -24,12 +31,52 @@ def settings(**overrides) -> GatewaySettings:
 
 @asynccontextmanager
 async def running(upstream: Upstream, **overrides) -> AsyncIterator[httpx.AsyncClient]:
-    spec = replace(SPEC, routes=partial(api.routes, transport=httpx.MockTransport(upstream)))
-    app = create_app(spec, settings(**overrides))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
-            yield client
+    nominal = settings(**overrides)
+    stopping = asyncio.Event()
+    async with AsyncExitStack() as stack:
+        stack.callback(stopping.set)  # runs first on exit: releases handlers still "hanging"
+        urls = {}
+        for service, address in nominal.upstream_urls().items():
+            handler = _fake_service(upstream, address, nominal.upstream_timeout_seconds,
+                                    stopping)
+            app = web.Application()
+            app.router.add_route("*", "/{tail:.*}", handler)
+            server = TestServer(app, host="127.0.0.1", port=0)
+            await server.start_server()
+            stack.push_async_callback(server.close)
+            urls[f"{service}_url"] = str(server.make_url("/"))
+        app = create_app(SPEC, settings(**overrides | urls))
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
+                yield client
+        stopping.set()
+
+
+def _fake_service(upstream: Upstream, address: str, timeout: float,
+                  stopping: asyncio.Event) -> Callable:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        seen = httpx.Request(request.method, address.rstrip("/") + request.path_qs,
+                             headers=list(request.headers.items()),
+                             content=await request.read())
+        try:
+            answer = upstream(seen)
+        except httpx.ConnectError:
+            # Drop the connection without answering: the gateway sees it reset.
+            assert request.transport is not None
+            request.transport.close()
+            raise
+        except httpx.ReadTimeout:
+            # Answer later than the gateway waits (or until the test ends).
+            try:
+                await asyncio.wait_for(stopping.wait(), timeout + 2)
+            except TimeoutError:
+                pass
+            raise
+        headers = [(k, v) for k, v in answer.headers.multi_items() if k.lower() not in _FRAMING]
+        return web.Response(status=answer.status_code, headers=headers, body=answer.content)
+
+    return handle
 
 
 async def login(client: httpx.AsyncClient, username: str, password: str = "demo") -> dict:

@@ -70,7 +70,7 @@ async def test_unreachable_upstream_is_503_naming_the_service(failure):
     def upstream(request: httpx.Request) -> httpx.Response:
         raise failure
 
-    async with running(upstream) as client:
+    async with running(upstream, upstream_timeout_seconds=0.3) as client:
         answer = await client.get("/api/v1/offerings", headers=await login(client, "nxt"))
     assert answer.status_code == 503
     assert answer.headers["content-type"] == "application/problem+json"
@@ -176,4 +176,4 @@ async def test_clients_are_pooled_per_service_and_closed_with_the_app():
     async with upstreams.lifespan(None):
         clients = dict(upstreams._clients)
         assert set(clients) == {"bookings", "loans"}
-    assert all(c.is_closed for c in clients.values()) and upstreams._clients == {}
+    assert all(c.closed for c in clients.values()) and upstreams._clients == {}

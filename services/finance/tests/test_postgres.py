@@ -88,10 +88,11 @@ async def test_a_submitted_declaration_cannot_be_changed_even_by_racing_writers(
     underway = asyncio.Event()
 
     async def keep_adding() -> list[bool]:
-        added = []
-        for i in range(40):
-            added.append(await add(pg, declaration.id, 100 + i))
-            if i == 5:
+        """Add lines until the submit refuses one (bounded, should the submit never come)."""
+        added: list[bool] = []
+        while (not added or added[-1]) and len(added) < 5000:
+            added.append(await add(pg, declaration.id, 100 + len(added)))
+            if len(added) == 6:
                 underway.set()
         return added
 

@@ -23,8 +23,11 @@ REQUESTS = 100
 
 
 @pytest.fixture
-async def rt(fresh_database):
-    runtime = await migrated_runtime(fresh_database("tft_bookings_concurrency"))
+async def rt(postgres):
+    name = "tft_bookings_concurrency"
+    postgres.drop_database(name)
+    postgres.create_database(name)
+    runtime = await migrated_runtime(postgres.url(name))
     yield runtime
     await runtime.db.dispose()
 

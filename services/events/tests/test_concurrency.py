@@ -25,8 +25,11 @@ REQUESTS = 200
 
 
 @pytest.fixture
-async def rt(fresh_database):
-    runtime = await migrated_runtime(fresh_database("tft_events_concurrency"))
+async def rt(postgres):
+    name = "tft_events_concurrency"
+    postgres.drop_database(name)
+    postgres.create_database(name)
+    runtime = await migrated_runtime(postgres.url(name))
     yield runtime
     await runtime.db.dispose()
 

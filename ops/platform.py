@@ -16,7 +16,8 @@ SERVICES: dict[str, int] = {
     "finance": 8104, "notify": 8105, "gateway": 8000,
 }
 BACKENDS = ["bookings", "loans", "events", "finance", "notify"]
-DEMO_ACCOUNTS = ["backoffice", "finance", "lodenstein", "corlaer", "element", "nxt", "trivium"]
+DEMO_ACCOUNTS = ["backoffice", "finance", "programma", "admin", "lodenstein", "corlaer", "element",
+                 "nxt", "trivium", "voorbeeld-bouw"]
 
 
 def _env_int(name: str, default: int) -> int:

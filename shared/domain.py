@@ -8,10 +8,15 @@ from zoneinfo import ZoneInfo
 # Times are stored in UTC and shown, and counted in days and quarters, in the region's zone.
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
-# Roles the gateway puts on a caller (X-TFT-Role); a school's organisation is its id.
+# Roles the gateway puts on a caller (X-TFT-Role). The organisation (X-TFT-Organisation) of a
+# school coordinator is the school's id, of a company contact the company's id.
 BACKOFFICE = "backoffice"
 SCHOOL = "school"
 FINANCE = "finance"
+COMPANY = "company"
+PROGRAMME = "programme"  # programme management: reads everything, changes nothing
+ADMIN = "admin"
+ROLES = frozenset({BACKOFFICE, SCHOOL, FINANCE, COMPANY, PROGRAMME, ADMIN})
 
 
 class Refused(Exception):

@@ -1,5 +1,6 @@
 """The whole platform as child processes on PostgreSQL and Kafka, for end-to-end tests."""
 
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -13,9 +14,10 @@ from ops.kafka import KafkaNode
 from ops.postgres import PostgresCluster
 from ops.procs import ServiceProcess, run_migrations
 
-SERVICES = {"bookings": 38101, "loans": 38102, "events": 38103, "finance": 38104,
-            "notify": 38105}
-GATEWAY_PORT = 38000
+# TFT_TEST_PLATFORM_PORT moves the block of ports, so two test runs can share a machine.
+GATEWAY_PORT = int(os.environ.get("TFT_TEST_PLATFORM_PORT", "38000"))
+SERVICES = {name: GATEWAY_PORT + 101 + i
+            for i, name in enumerate(["bookings", "loans", "events", "finance", "notify"])}
 DEMO_PASSWORD = "test-demo-password"
 
 

@@ -18,14 +18,21 @@ from fastapi.routing import APIRoute
 from services.gateway.settings import GatewaySettings
 from shared.http import Problem, problem_response
 from shared.observability.logging import log
+from shared.seed.partners import COMPANIES
 from shared.seed.region import HARD_TECH_SCHOOL_IDS
 
 ISSUER = "tft-gateway"
 AUDIENCE = "tft-api"
 ALGORITHM = "HS256"
-from shared.domain import BACKOFFICE, FINANCE, SCHOOL  # noqa: E402
-
-ROLES = frozenset({BACKOFFICE, FINANCE, SCHOOL})
+from shared.domain import (  # noqa: E402
+    ADMIN,
+    BACKOFFICE,
+    COMPANY,
+    FINANCE,
+    PROGRAMME,
+    ROLES,
+    SCHOOL,
+)
 
 
 @dataclass(frozen=True)
@@ -94,7 +101,10 @@ def demo_accounts() -> dict[str, Principal]:
     accounts = {
         BACKOFFICE: Principal(BACKOFFICE, BACKOFFICE, BACKOFFICE),
         FINANCE: Principal(FINANCE, FINANCE, FINANCE),
+        "programma": Principal("programma", PROGRAMME, "tft"),
+        ADMIN: Principal(ADMIN, ADMIN, "tft"),
     }
+    accounts.update({c.id: Principal(c.id, COMPANY, c.id) for c in COMPANIES})
     accounts.update({s: Principal(s, SCHOOL, s) for s in HARD_TECH_SCHOOL_IDS})
     return accounts
 

@@ -33,7 +33,7 @@ def test_expired_token_is_refused():
     pytest.param(jwt.encode(claims(), None, "none"), id="alg none"),
     pytest.param(jwt.encode(claims(), "y" * 64, "HS256"), id="wrong key"),
     pytest.param(jwt.encode(claims(), SECRET, "HS512"), id="algorithm not pinned one"),
-    pytest.param(jwt.encode(claims(role="admin"), SECRET, "HS256"), id="unknown role"),
+    pytest.param(jwt.encode(claims(role="superuser"), SECRET, "HS256"), id="unknown role"),
     pytest.param(jwt.encode(claims(org=""), SECRET, "HS256"), id="no organisation"),
     pytest.param(jwt.encode({k: v for k, v in claims().items() if k != "exp"}, SECRET, "HS256"),
                  id="no expiry"),

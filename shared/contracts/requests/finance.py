@@ -1,60 +1,11 @@
-"""Bodies of the commands front ends send: the gateway validates them, the service too."""
+"""Request bodies for declarations, budgets and rates (validated by gateway and service)."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
-from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from shared.contracts.common import CoreTask, Group
-
-
-class NewOffering(BaseModel):
-    id: str = Field(pattern=r"^[a-z0-9-]{3,80}$", examples=["cnc-technieken-kv1313"])
-    kind: str = Field(examples=["elective"])
-    title: str = Field(min_length=3, max_length=200)
-    audience: list[str] = Field(min_length=1, examples=[["vmbo-kb", "vmbo-gl"]])
-    profile: str | None = None
-    location: str = "Hotspot"
-    equipment: list[str] = []
-
-
-class NewSession(BaseModel):
-    starts_at: datetime
-    ends_at: datetime
-    room: str = Field(min_length=1, max_length=80)
-    instructor: str = Field(min_length=1, max_length=120)
-    capacity: int = Field(ge=1, le=1000)
-
-
-class NewBooking(BaseModel):
-    session_id: UUID
-    group: Group
-
-
-class NewReservation(BaseModel):
-    item_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$", examples=["tft-rob-001"])
-    starts_on: date
-    ends_on: date
-    # Units of a kit; a single item has one.
-    quantity: int = Field(1, ge=1, le=1000)
-    # The backoffice reserves for a school and names it; a school reserves for itself.
-    school_id: str | None = Field(None, pattern=r"^[a-z0-9-]{1,80}$")
-
-
-class ReservationExtension(BaseModel):
-    ends_on: date
-
-
-class NewRegistration(BaseModel):
-    session_id: UUID
-    group: Group
-
-
-class CheckIn(BaseModel):
-    # The code as the registration shows it (and its QR code carries): URL-safe base64.
-    code: str = Field(pattern=r"^[A-Za-z0-9_-]{22,100}$")
-    students_present: int = Field(ge=0, le=200)
+from shared.contracts.common import CoreTask
 
 
 class NewDeclaration(BaseModel):

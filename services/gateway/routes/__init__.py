@@ -1,0 +1,4 @@
+"""The public routes of /api/v1, one module per service behind the gateway.
+
+Each module has `routes(gate) -> APIRouter`; `services.gateway.api` mounts them all.
+"""

@@ -1,0 +1,93 @@
+"""What every route module needs: the caller's guards, forwarding, and the path/query types."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+from services.gateway.auth import (
+    BACKOFFICE,
+    FINANCE,
+    SCHOOL,
+    BearerRoute,
+    Principal,
+    TokenService,
+    Unauthenticated,
+)
+from shared.http import Problem
+
+# Ids in paths are slugs or UUIDs; the pattern keeps "..", "/" and "%" out of upstream paths.
+Slug = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")]
+OrgId = Annotated[str | None, Query(pattern=r"^[a-z0-9-]{1,80}$")]
+
+Forward = Callable[..., Awaitable[Response]]
+
+
+async def page(limit: int = Query(50, ge=1, le=500),
+               offset: int = Query(0, ge=0)) -> dict[str, int]:
+    return {"limit": limit, "offset": offset}
+
+
+Page = Annotated[dict[str, int], Depends(page)]
+
+
+def router() -> APIRouter:
+    """A sub-router whose routes answer a missing token with 401 and `WWW-Authenticate`."""
+    return APIRouter(route_class=BearerRoute)
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Who may call (as FastAPI dependencies) and how a route reaches its service."""
+
+    tokens: TokenService
+    forward: Forward
+
+    def guard(self, *roles: str) -> Any:
+        """Dependency: the verified caller, refused unless it has one of `roles` (any if none)."""
+        bearer = HTTPBearer(auto_error=False)
+        tokens = self.tokens
+
+        async def principal(
+            credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+        ) -> Principal:
+            if credentials is None:
+                raise Unauthenticated("send Authorization: Bearer <token> from /api/v1/auth/token")
+            who = tokens.verify(credentials.credentials)
+            if roles and who.role not in roles:
+                raise Problem(403, "Forbidden", f"role {who.role!r} may not do this")
+            return who
+
+        return Depends(principal)
+
+    @property
+    def anyone(self) -> Any:
+        return self.guard()
+
+    @property
+    def backoffice(self) -> Any:
+        return self.guard(BACKOFFICE)
+
+    @property
+    def school(self) -> Any:
+        return self.guard(SCHOOL)
+
+    @property
+    def finance(self) -> Any:
+        return self.guard(FINANCE)
+
+
+def as_json(body: BaseModel) -> Any:
+    return body.model_dump(mode="json")
+
+
+def own_school(who: Principal, school_id: str | None) -> str | None:
+    """A school sees only its own records; other roles may name any school (or none)."""
+    if who.role != SCHOOL:
+        return school_id
+    if school_id not in (None, who.organisation):
+        raise Problem(403, "Forbidden", "a school sees only its own records")
+    return who.organisation

@@ -1,0 +1,58 @@
+"""The region's events, their sessions, registrations and check-in (events service)."""
+
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from services.gateway.auth import BACKOFFICE, SCHOOL, Principal
+from services.gateway.routes.common import Gate, Page, Slug, as_json, router
+from shared.contracts.requests.events import CheckIn, NewRegistration
+
+
+def routes(gate: Gate) -> APIRouter:
+    api, forward = router(), gate.forward
+    anyone, backoffice, school = gate.anyone, gate.backoffice, gate.school
+    registrant = gate.guard(SCHOOL, BACKOFFICE)
+
+    @api.get("/events", tags=["events"])
+    async def events(paging: Page, who: Principal = anyone):
+        return await forward("events", "GET", "/events", who, params=paging)
+
+    @api.get("/events/{event_id}", tags=["events"])
+    async def event(event_id: Slug, who: Principal = anyone):
+        return await forward("events", "GET", f"/events/{event_id}", who)
+
+    @api.get("/events/{event_id}/sessions", tags=["events"])
+    async def event_sessions(event_id: Slug, who: Principal = anyone):
+        return await forward("events", "GET", f"/events/{event_id}/sessions", who)
+
+    @api.post("/events/{event_id}/check-in", tags=["events"])
+    async def check_in(event_id: Slug, body: CheckIn, who: Principal = backoffice):
+        """Attendance, once per code; a code of another event is 404 like a wrong one."""
+        return await forward("events", "POST", f"/events/{event_id}/check-in", who,
+                             body=as_json(body))
+
+    @api.post("/registrations", status_code=201, tags=["events"])
+    async def register(body: NewRegistration, who: Principal = school):
+        """Confirmed, or `waitlisted` with its `waitlist_position` when the session is full."""
+        return await forward("events", "POST", "/registrations", who, body=as_json(body))
+
+    @api.get("/registrations", tags=["events"])
+    async def registrations(paging: Page, who: Principal = registrant):
+        return await forward("events", "GET", "/registrations", who, params=paging)
+
+    @api.get("/registrations/{registration_id}", tags=["events"])
+    async def registration(registration_id: UUID, who: Principal = registrant):
+        return await forward("events", "GET", f"/registrations/{registration_id}", who)
+
+    @api.post("/registrations/{registration_id}/accept", tags=["events"])
+    async def accept_offer(registration_id: UUID, who: Principal = school):
+        """Take the offered place before `offer_expires_at`."""
+        return await forward("events", "POST", f"/registrations/{registration_id}/accept", who)
+
+    @api.post("/registrations/{registration_id}/cancel", tags=["events"])
+    async def cancel_registration(registration_id: UUID, who: Principal = registrant):
+        """Cancel, decline an offer or leave the waiting list."""
+        return await forward("events", "POST", f"/registrations/{registration_id}/cancel", who)
+
+    return api

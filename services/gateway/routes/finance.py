@@ -1,0 +1,96 @@
+"""Budgets, rates and the schools' quarterly declarations (finance service)."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Path, Query
+
+from services.gateway.auth import Principal
+from services.gateway.routes.common import Gate, OrgId, Page, as_json, own_school, router
+from shared.contracts.common import CoreTask
+from shared.contracts.requests.finance import (
+    BudgetChange,
+    NewDeclaration,
+    NewDeclarationLine,
+    Payment,
+    RateChange,
+    Rejection,
+)
+
+Quarter = Annotated[str | None, Query(max_length=16)]
+
+
+def routes(gate: Gate) -> APIRouter:
+    api, forward = router(), gate.forward
+    anyone, school, finance = gate.anyone, gate.school, gate.finance
+
+    @api.get("/finance/declaration-lines", tags=["finance"])
+    async def declaration_lines(school_id: OrgId = None, quarter: Quarter = None,
+                                who: Principal = anyone):
+        params = {"school_id": own_school(who, school_id), "quarter": quarter}
+        return await forward("finance", "GET", "/declaration-lines", who, params=params)
+
+    @api.get("/finance/budget", tags=["finance"])
+    async def budget(year: int | None = Query(None, ge=2000, le=2100), who: Principal = anyone):
+        return await forward("finance", "GET", "/budget", who, params={"year": year})
+
+    @api.put("/finance/budget/{year}/{core_task}", tags=["finance"])
+    async def set_budget(year: Annotated[int, Path(ge=2000, le=2100)], core_task: CoreTask,
+                         body: BudgetChange, who: Principal = finance):
+        """`hard_limit` stops approvals past the budget; without it they only warn."""
+        return await forward("finance", "PUT", f"/budget/{year}/{core_task}", who,
+                             body=as_json(body))
+
+    @api.put("/finance/rates/{role}", tags=["finance"])
+    async def set_rate(role: Annotated[str, Path(pattern=r"^[a-z][a-z-]{1,39}$")],
+                       body: RateChange, who: Principal = finance):
+        return await forward("finance", "PUT", f"/rates/{role}", who, body=as_json(body))
+
+    @api.get("/finance/declarations", tags=["finance"])
+    async def declarations(paging: Page, school_id: OrgId = None, quarter: Quarter = None,
+                           who: Principal = anyone):
+        params = {"school_id": own_school(who, school_id), "quarter": quarter, **paging}
+        return await forward("finance", "GET", "/declarations", who, params=params)
+
+    @api.post("/finance/declarations", tags=["finance"])
+    async def declaration_of_quarter(body: NewDeclaration, who: Principal = school):
+        """The school's declaration of the quarter, created as a draft when it has none."""
+        return await forward("finance", "POST", "/declarations", who, body=as_json(body))
+
+    @api.get("/finance/declarations/{declaration_id}", tags=["finance"])
+    async def declaration(declaration_id: UUID, who: Principal = anyone):
+        return await forward("finance", "GET", f"/declarations/{declaration_id}", who)
+
+    @api.get("/finance/declarations/{declaration_id}/audit", tags=["finance"])
+    async def declaration_audit(declaration_id: UUID, who: Principal = anyone):
+        return await forward("finance", "GET", f"/declarations/{declaration_id}/audit", who)
+
+    @api.post("/finance/declarations/{declaration_id}/lines", status_code=201,
+              tags=["finance"])
+    async def declaration_line(declaration_id: UUID,
+                               body: Annotated[NewDeclarationLine, Body()],
+                               who: Principal = school):
+        return await forward("finance", "POST", f"/declarations/{declaration_id}/lines", who,
+                             body=as_json(body))
+
+    @api.post("/finance/declarations/{declaration_id}/submit", tags=["finance"])
+    async def submit_declaration(declaration_id: UUID, who: Principal = school):
+        return await forward("finance", "POST", f"/declarations/{declaration_id}/submit", who)
+
+    @api.post("/finance/declarations/{declaration_id}/approve", tags=["finance"])
+    async def approve_declaration(declaration_id: UUID, who: Principal = finance):
+        """Approved with `budget_warnings`, or 409 past a hard budget limit."""
+        return await forward("finance", "POST", f"/declarations/{declaration_id}/approve", who)
+
+    @api.post("/finance/declarations/{declaration_id}/reject", tags=["finance"])
+    async def reject_declaration(declaration_id: UUID, body: Rejection,
+                                 who: Principal = finance):
+        return await forward("finance", "POST", f"/declarations/{declaration_id}/reject", who,
+                             body=as_json(body))
+
+    @api.post("/finance/declarations/{declaration_id}/pay", tags=["finance"])
+    async def pay_declaration(declaration_id: UUID, body: Payment, who: Principal = finance):
+        return await forward("finance", "POST", f"/declarations/{declaration_id}/pay", who,
+                             body=as_json(body))
+
+    return api

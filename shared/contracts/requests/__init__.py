@@ -1,0 +1,1 @@
+"""Bodies of the commands front ends send, one module per service."""

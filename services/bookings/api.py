@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from services.bookings import catalogue, commands
 from services.bookings.store import Booking, Offering
 from shared.contracts.common import Group
-from shared.contracts.requests import NewBooking, NewOffering, NewSession
+from shared.contracts.requests.bookings import NewBooking, NewOffering, NewSession
 from shared.http import Caller, current_caller
 from shared.service import Runtime
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from services.events import queries, registrations
 from services.events.registrations import Placed
 from shared.contracts.common import Group
-from shared.contracts.requests import CheckIn, NewRegistration
+from shared.contracts.requests.events import CheckIn, NewRegistration
 from shared.domain import SCHOOL
 from shared.http import Caller, Problem, current_caller
 from shared.service import Runtime

@@ -12,7 +12,7 @@ from services.finance import commands, domain, queries
 from services.finance.domain import QUARTER_PATTERN
 from services.finance.store import AuditEntry, Declaration, DeclarationLine
 from shared.contracts.common import CoreTask
-from shared.contracts.requests import (
+from shared.contracts.requests.finance import (
     BudgetChange,
     NewDeclaration,
     NewDeclarationLine,

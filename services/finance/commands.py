@@ -16,7 +16,7 @@ from shared.contracts.finance import (
     DeclarationSubmittedV1,
     DeclarationTransitionV1,
 )
-from shared.contracts.requests import MaterialLine, StaffHoursLine
+from shared.contracts.requests.finance import MaterialLine, StaffHoursLine
 from shared.domain import FINANCE, SCHOOL, Refused
 from shared.http import Caller
 from shared.service import Runtime

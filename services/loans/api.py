@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.loans import commands, queries
-from shared.contracts.requests import NewReservation, ReservationExtension
+from shared.contracts.requests.loans import NewReservation, ReservationExtension
 from shared.http import Caller, current_caller
 from shared.service import Runtime
 

@@ -30,7 +30,7 @@ from shared.contracts.loans import (
     ReservationMadeV1,
     ReservationReleasedV1,
 )
-from shared.contracts.requests import NewReservation
+from shared.contracts.requests.loans import NewReservation
 from shared.errors import violates_exclusion
 from shared.http import Caller
 from shared.messaging.outbox import Outbox

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from services.finance import commands, handlers, store
 from services.finance.store import Declaration, DeclarationLine, messaging
 from services.finance.tests.test_handlers import completed, envelope_of
-from shared.contracts.requests import MaterialLine
+from shared.contracts.requests.finance import MaterialLine
 from shared.domain import Refused
 from shared.http import Caller
 from shared.messaging.outbox import Outbox

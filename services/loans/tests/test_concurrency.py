@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from services.loans import commands
 from services.loans.domain import ItemStatus, Unavailable
 from services.loans.store import SINGLE_ITEM_EXCLUSION, Item, Reservation, messaging
-from shared.contracts.requests import NewReservation
+from shared.contracts.requests.loans import NewReservation
 from shared.errors import violates_exclusion
 from shared.http import Caller
 from shared.messaging.outbox import Outbox

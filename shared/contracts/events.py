@@ -1,6 +1,6 @@
 """Events of the events service (topics `tft.events.event` and `tft.events.registration`)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from shared.contracts.base import IntegrationEvent
@@ -103,3 +103,44 @@ class RegistrationCheckedInV1(_RegistrationFacts):
 
     students_present: int
     checked_in_at: datetime
+
+
+class SessionHostedV1(IntegrationEvent):
+    """An event session took place: the hours its host gave, which a company gives in kind.
+
+    Finance books a company's hours as in-kind co-financing (core task D) on the lead
+    school's declaration of the quarter of `held_on`; `hosting_id` makes it exactly once.
+    """
+
+    event_type = "nl.tisfortech.events.session.hosted.v1"
+    topic = EVENT
+    key_field = "event_id"
+
+    hosting_id: UUID
+    event_id: str
+    event_title: str
+    session_id: UUID
+    session_title: str
+    host_kind: str  # "company", "mbo" or "hotspot"
+    host: str  # the company's (or school's) id
+    host_name: str
+    minutes: int
+    held_on: date
+    students_reached: int
+
+
+class EventCostRecordedV1(IntegrationEvent):
+    """A cost of an event (hire, transport, materials), for the lead school's declaration."""
+
+    event_type = "nl.tisfortech.events.cost.recorded.v1"
+    topic = EVENT
+    key_field = "event_id"
+
+    cost_id: UUID
+    event_id: str
+    event_title: str
+    description: str
+    amount_cents: int
+    supplier: str
+    invoice_reference: str
+    incurred_on: date

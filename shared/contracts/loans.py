@@ -83,3 +83,15 @@ class EquipmentRejectedV1(_EquipmentAnswer):
     category: str
     reason: str
     alternative: dict[str, str] | None = None
+
+
+class DamageReportedV1(_ReservationFacts):
+    """Equipment came back damaged; finance costs the repair on the school's declaration of
+    the quarter of `reported_on` (core task A for hard-tech schools, B otherwise)."""
+
+    event_type = "nl.tisfortech.loans.reservation.damage-reported.v1"
+
+    damage_id: UUID
+    description: str
+    repair_cost_cents: int
+    reported_on: date

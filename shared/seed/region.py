@@ -125,6 +125,8 @@ SCHOOLS: tuple[School, ...] = (
 )
 SCHOOLS_BY_ID: dict[str, School] = {s.id: s for s in SCHOOLS}
 HARD_TECH_SCHOOL_IDS: tuple[str, ...] = ("lodenstein", "element", "corlaer", "nxt", "trivium")
+# The "penvoerder": it keeps the declarations and declares the central costs itself.
+LEAD_SCHOOL_ID = "lodenstein"
 
 # Section 4.1 "PO Scholen".
 PO_SCHOOLS_IN_REGION = 132

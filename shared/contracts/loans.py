@@ -95,3 +95,29 @@ class DamageReportedV1(_ReservationFacts):
     description: str
     repair_cost_cents: int
     reported_on: date
+
+
+class ReservationCheckedOutV1(_ReservationFacts):
+    """The school collected the units; `condition_note` is their state as they left."""
+
+    event_type = "nl.tisfortech.loans.reservation.checked-out.v1"
+
+    condition_note: str = ""
+
+
+class ReservationReturnedV1(_ReservationFacts):
+    """The units came back (damage, if any, follows as DamageReportedV1)."""
+
+    event_type = "nl.tisfortech.loans.reservation.returned.v1"
+
+    condition: str
+    returned_on: date
+
+
+class ReservationOverdueV1(_ReservationFacts):
+    """Checked out and not back after `ends_on`: told once per reservation by the overdue
+    scan, which notify turns into a notice to the school and the backoffice."""
+
+    event_type = "nl.tisfortech.loans.reservation.overdue.v1"
+
+    days_overdue: int

@@ -1,6 +1,7 @@
-"""Kafka and PostgreSQL for the benchmarks, on ports of their own under /tmp/tft-bench."""
+"""Kafka and PostgreSQL for the benchmarks, on ports of their own (see bench/__main__.py)."""
 
 import asyncio
+import os
 import shutil
 from pathlib import Path
 
@@ -8,10 +9,12 @@ from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs
 from ops.postgres import PostgresCluster
 from shared.contracts.topics import ALL_TOPICS
 
-HOME = Path("/tmp/tft-bench")
+HOME = Path(os.environ.get("TFT_BENCH_HOME", "/tmp/tft-bench"))
+KAFKA_PORT = int(os.environ.get("TFT_BENCH_KAFKA_PORT", "49092"))
+POSTGRES_PORT = int(os.environ.get("TFT_BENCH_POSTGRES_PORT", "45432"))
 
 
-def start(kafka_port: int = 49092, postgres_port: int = 45432):
+def start(kafka_port: int = KAFKA_PORT, postgres_port: int = POSTGRES_PORT):
     shutil.rmtree(HOME, ignore_errors=True)
     kafka = KafkaNode(HOME / "kafka", port=kafka_port, controller_port=kafka_port + 1,
                       libs=ensure_kafka_libs(), heap="1g")

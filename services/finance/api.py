@@ -117,6 +117,16 @@ class BudgetLineOut(BaseModel):
     year: int
     amount_cents: int
     hard_limit: bool
+    # The yearly amount spread evenly over the plan's quarters of the year.
+    per_quarter: dict[str, int]
+
+    @classmethod
+    def of(cls, core_task: str, year: int, amount_cents: int,
+           hard_limit: bool) -> "BudgetLineOut":
+        return cls(core_task=core_task, year=year, amount_cents=amount_cents,
+                   hard_limit=hard_limit,
+                   per_quarter=domain.spread_over_quarters(amount_cents,
+                                                           queries.budget_quarters(year)))
 
 
 Year = Annotated[int, Path(ge=2000, le=2100)]
@@ -205,14 +215,13 @@ def routes(rt: Runtime) -> APIRouter:
 
     @router.get("/budget", response_model=list[BudgetLineOut])
     async def budget(year: int = Query(ge=2000, le=2100), who: Caller = Depends(current_caller)):
-        return [BudgetLineOut(core_task=b.core_task, year=b.year, amount_cents=b.amount_cents,
-                              hard_limit=b.hard_limit)
+        return [BudgetLineOut.of(b.core_task, b.year, b.amount_cents, b.hard_limit)
                 for b in await queries.budget(rt, who, year)]
 
     @router.put("/budget/{year}/{core_task}", response_model=BudgetLineOut)
     async def set_budget(year: Year, core_task: CoreTask, body: BudgetChange,
                          who: Caller = Depends(current_caller)):
         await commands.set_budget(rt, who, year, core_task, body.amount_cents, body.hard_limit)
-        return BudgetLineOut(core_task=core_task, year=year, **body.model_dump())
+        return BudgetLineOut.of(core_task, year, body.amount_cents, body.hard_limit)
 
     return router

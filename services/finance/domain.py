@@ -13,13 +13,13 @@ quarter it belongs to (`late_for_quarter`), so an approved or paid total never m
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from shared.domain import AMSTERDAM, BACKOFFICE, FINANCE, SCHOOL, Refused
+from shared.domain import AMSTERDAM, BACKOFFICE, FINANCE, PROGRAMME, SCHOOL, Refused
 
 QUARTER_PATTERN = r"^\d{4}-Q[1-4]$"
 
@@ -201,6 +201,19 @@ def check_budget(overruns: list[Overrun]) -> list[str]:
     return [o.describe() for o in overruns]
 
 
+def spread_over_quarters(amount_cents: int, quarters: Sequence[str]) -> dict[str, int]:
+    """A yearly amount in equal parts over `quarters`; the cents that do not divide go one
+    each to the earliest quarters, so the parts always add up to the amount."""
+    if not quarters:
+        return {}
+    part, rest = divmod(amount_cents, len(quarters))
+    return {q: part + (i < rest) for i, q in enumerate(sorted(quarters))}
+
+
+def quarters_of_year(year: int) -> tuple[str, ...]:
+    return tuple(f"{year}-Q{n}" for n in range(1, 5))
+
+
 def year_of(quarter: str) -> int:
     return int(quarter[:4])
 
@@ -238,8 +251,14 @@ def hours_line_description(offering_title: str, group_name: str) -> str:
     return f"Technieklessen hotspot: {offering_title} ({group_name})"
 
 
+# Roles that read every school's declarations, the budget and the reports (changing nothing
+# but what finance itself does).
+READERS = (FINANCE, BACKOFFICE, PROGRAMME)
+
+
 def may_read_declaration(role: str, organisation: str, school_id: str) -> bool:
-    """Finance and the backoffice read every school's lines; a school only its own."""
-    if role in (FINANCE, BACKOFFICE):
+    """Finance, the backoffice and programme management read every school's lines; a school
+    only its own."""
+    if role in READERS:
         return True
     return role == SCHOOL and organisation == school_id

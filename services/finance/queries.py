@@ -6,6 +6,7 @@ from services.finance import domain, store
 from services.finance.store import AuditEntry, BudgetLine, Declaration, DeclarationLine
 from shared.domain import SCHOOL, Refused
 from shared.http import Caller, Problem
+from shared.seed import finance as plan
 from shared.service import Runtime
 
 
@@ -29,7 +30,7 @@ async def declarations(rt: Runtime, caller: Caller, school_id: str | None, quart
     if school_id is not None:
         _check_reader(caller, school_id)
     else:
-        caller.require(domain.FINANCE, domain.BACKOFFICE)
+        caller.require(*domain.READERS)
     async with rt.db.sessions() as session:
         return await store.declarations(session, school_id, quarter, limit, offset)
 
@@ -56,6 +57,12 @@ async def audit(rt: Runtime, caller: Caller, declaration_id: UUID) -> list[Audit
 
 
 async def budget(rt: Runtime, caller: Caller, year: int) -> list[BudgetLine]:
-    caller.require(domain.FINANCE, domain.BACKOFFICE)
+    caller.require(*domain.READERS)
     async with rt.db.sessions() as session:
         return await store.budget_of(session, year)
+
+
+def budget_quarters(year: int) -> tuple[str, ...]:
+    """The quarters a year's budget is spread over: those of the plan period in that year,
+    or all four for a year outside it (a budget finance set beyond the plan)."""
+    return plan.plan_quarters(year) or domain.quarters_of_year(year)

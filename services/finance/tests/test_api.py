@@ -8,6 +8,7 @@ from services.finance import demo, handlers
 from services.finance.store import BudgetLine
 from services.finance.tests.test_handlers import completed, count, envelope_of
 from shared import seed
+from shared.seed import finance as plan
 
 
 def as_role(role: str, organisation: str = "") -> dict[str, str]:
@@ -90,3 +91,31 @@ async def test_a_school_does_not_read_the_budget(client):
     response = await client.get("/budget", params={"year": 2026},
                                 headers=as_role("school", "corlaer"))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("year", "quarters"), [
+    (2025, ["2025-Q3", "2025-Q4"]),  # the plan starts with the school year 2025/26
+    (2026, ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]),
+    (2029, ["2029-Q1", "2029-Q2"]),  # and ends with 2028/29
+])
+async def test_the_plans_budget_covers_2025_to_2029_spread_per_quarter(client, rt, year,
+                                                                        quarters):
+    await demo.load(rt)
+    response = await client.get("/budget", params={"year": year}, headers=as_role("programme"))
+    assert response.status_code == 200
+    for line in response.json():
+        assert list(line["per_quarter"]) == quarters
+        assert sum(line["per_quarter"].values()) == line["amount_cents"]
+        assert set(line["per_quarter"].values()) == {
+            plan.quarter_budget_cents(line["core_task"], quarters[0])}
+    assert sum(line["amount_cents"] for line in response.json()) == (
+        seed.TOTAL_BUDGET_PER_YEAR_CENTS * len(quarters) // 4)
+
+
+async def test_the_plans_four_years_add_up_to_its_total(client, rt):
+    await demo.load(rt)
+    total = 0
+    for year in plan.BUDGET_YEARS:
+        response = await client.get("/budget", params={"year": year}, headers=as_role("finance"))
+        total += sum(line["amount_cents"] for line in response.json())
+    assert total == plan.TOTAL_BUDGET_CENTS == 4 * seed.TOTAL_BUDGET_PER_YEAR_CENTS

@@ -159,7 +159,9 @@ async def test_approving_past_a_hard_limit_is_refused(client, declaration):
     assert (await post(client, declaration, "approve", FINANCE)).json()["budget_warnings"] == []
     budget_lines = (await client.get("/budget", params={"year": 2026}, headers=FINANCE)).json()
     assert budget_lines == [{"core_task": "A", "year": 2026, "amount_cents": 7_502,
-                             "hard_limit": True}]
+                             "hard_limit": True, "per_quarter": {
+                                 "2026-Q1": 1876, "2026-Q2": 1876, "2026-Q3": 1875,
+                                 "2026-Q4": 1875}}]
 
 
 async def test_budget_and_rates_are_finances_to_set(client):

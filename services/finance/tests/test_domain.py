@@ -95,3 +95,13 @@ def test_description_is_dutch_and_names_offering_and_group():
 ])
 def test_who_may_read_a_schools_declaration(role, organisation, allowed):
     assert domain.may_read_declaration(role, organisation, "corlaer") is allowed
+
+
+@given(st.integers(0, 10**11), st.lists(st.sampled_from(domain.quarters_of_year(2026)),
+                                        min_size=1, max_size=4, unique=True))
+def test_a_budget_spread_over_quarters_adds_up_and_is_even(amount, quarters):
+    spread = domain.spread_over_quarters(amount, quarters)
+    assert sorted(spread) == sorted(quarters)
+    assert sum(spread.values()) == amount
+    assert max(spread.values()) - min(spread.values()) <= 1
+    assert list(spread.values()) == sorted(spread.values(), reverse=True)  # earliest first

@@ -219,9 +219,10 @@ def test_budget_positive_integers_per_core_task_per_year():
 def test_budget_totals_match_the_document():
     # Section 5: co-financing by companies is 10 %, EUR 247,000 a year, for four years.
     assert seed.COMPANY_COFINANCING_PER_YEAR_CENTS == 24_700_000
-    assert len(seed.BUDGET_YEARS) == 4
+    # Four plan years over the calendar years 2025-2029; 2025 and 2029 hold half a year each.
+    assert seed.BUDGET_YEARS == (2025, 2026, 2027, 2028, 2029)
     assert sum(seed.BUDGET_SHARE_PERCENT.values()) == 100
-    for year in seed.BUDGET_YEARS:
+    for year in (2026, 2027, 2028):
         total = sum(b.amount_cents for b in seed.BUDGET_LINES if b.year == year)
         assert total == seed.TOTAL_BUDGET_PER_YEAR_CENTS == 247_000_000
         assert total * seed.COMPANY_COFINANCING_PERCENT // 100 == (

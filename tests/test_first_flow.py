@@ -19,15 +19,19 @@ def quarter(moment: datetime) -> str:
 
 
 def plan_session(platform: Platform, capacity: int = 30, days_ahead: int = 14) -> dict:
-    """A fresh session, so tests never compete for the demo data's seats."""
+    """A fresh session, so tests never compete for the demo data's seats; in a room and with
+    an instructor of its own, since neither can be in two sessions at once."""
     backoffice = platform.token("backoffice")
     offering = httpx.get(f"{platform.gateway}/offerings", headers=backoffice).json()[0]
     starts = (datetime.now(UTC) + timedelta(days=days_ahead)).replace(
         hour=9, minute=0, second=0, microsecond=0)
+    while starts.weekday() >= 5:  # the hotspot is closed at weekends
+        starts += timedelta(days=1)
+    own = uuid4().hex[:8]
     response = httpx.post(
         f"{platform.gateway}/offerings/{offering['id']}/sessions", headers=backoffice,
         json={"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
-              "room": "Lab 1", "instructor": "Instructeur test", "capacity": capacity})
+              "room": f"Lab {own}", "instructor": f"Instructeur {own}", "capacity": capacity})
     assert response.status_code == 201, response.text
     return response.json()
 

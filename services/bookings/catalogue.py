@@ -1,14 +1,26 @@
 """The hotspot's offer: offerings and their sessions, kept by the backoffice."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from uuid import uuid4
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.bookings.domain import BookingRefused
-from services.bookings.store import Offering, Session
+from services.bookings import domain
+from services.bookings.domain import BookingRefused, Slot
+from services.bookings.store import (
+    INSTRUCTOR_EXCLUSION,
+    ROOM_EXCLUSION,
+    Offering,
+    Session,
+    clashing_session,
+)
 from shared.contracts.bookings import OfferingPublishedV1
 from shared.domain import BACKOFFICE
+from shared.errors import violates_exclusion
 from shared.http import Caller
 from shared.service import Runtime
 
@@ -50,11 +62,38 @@ async def plan_session(rt: Runtime, caller: Caller, offering_id: str, starts_at:
     caller.require(BACKOFFICE)
     if ends_at <= starts_at:
         raise BookingRefused("a session must end after it starts", 422)
-    async with rt.db.transaction() as tx:
-        if await tx.get(Offering, offering_id) is None:
-            raise BookingRefused("no such offering", 404)
-        session = Session(id=uuid4(), offering_id=offering_id, starts_at=starts_at,
-                          ends_at=ends_at, room=room, instructor=instructor,
-                          capacity=capacity, seats_taken=0)
-        tx.add(session)
+    slot = Slot(room, instructor, starts_at, ends_at)
+    with _clash_refused(slot):
+        async with rt.db.transaction() as tx:
+            if await tx.get(Offering, offering_id) is None:
+                raise BookingRefused("no such offering", 404)
+            session = Session(id=uuid4(), offering_id=offering_id, starts_at=starts_at,
+                              ends_at=ends_at, room=room, instructor=instructor,
+                              capacity=capacity, seats_taken=0)
+            await _place(tx, session, slot)
     return session
+
+
+async def _place(tx: AsyncSession, session: Session, slot: Slot) -> None:
+    """Add the session if its room and instructor are free then. The check names the
+    session in the way; on PostgreSQL the exclusion constraints also stop a plan committing
+    meanwhile, which `_clash_refused` turns into the same refusal."""
+    other = await clashing_session(tx, slot)
+    if other is not None:
+        resource = domain.clash(slot, Slot(other.room, other.instructor, other.starts_at,
+                                           other.ends_at))
+        raise domain.clash_refused(resource, slot, other.id)
+    tx.add(session)
+    await tx.flush()
+
+
+@contextmanager
+def _clash_refused(slot: Slot) -> Iterator[None]:
+    try:
+        yield
+    except IntegrityError as exc:
+        for resource, constraint in (("room", ROOM_EXCLUSION),
+                                     ("instructor", INSTRUCTOR_EXCLUSION)):
+            if violates_exclusion(exc, constraint):
+                raise domain.clash_refused(resource, slot) from exc
+        raise

@@ -38,6 +38,40 @@ class SessionFacts:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
 
+@dataclass(frozen=True)
+class Slot:
+    """Where, with whom and when a session takes place: what two sessions may not share."""
+
+    room: str
+    instructor: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
+    # Half-open periods: a session may start the minute the previous one ends.
+    return a_start < b_end and b_start < a_end
+
+
+def clash(planned: Slot, other: Slot) -> str | None:
+    """What the two sessions would have in two places at once ("room" or "instructor")."""
+    if not overlaps(planned.starts_at, planned.ends_at, other.starts_at, other.ends_at):
+        return None
+    if planned.room == other.room:
+        return "room"
+    if planned.instructor == other.instructor:
+        return "instructor"
+    return None
+
+
+def clash_refused(resource: str, slot: Slot, other_session: object = None) -> BookingRefused:
+    value = slot.room if resource == "room" else slot.instructor
+    return BookingRefused(
+        f"{resource} {value!r} is already in a session at that time", 409,
+        conflict={"resource": resource, "value": value,
+                  "session_id": str(other_session) if other_session else None})
+
+
 def check_bookable(session: SessionFacts, group: Group, now: datetime) -> None:
     """Whether a group may ask for the session at all. Free seats are not checked here:
     the store takes them atomically, and a group that finds none joins the waitlist."""

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.bookings.domain import BookingStatus
+from services.bookings.domain import BookingStatus, Slot
 from shared.messaging.tables import add_messaging_tables
 from shared.store import seats
 from shared.store.types import UtcDateTime
@@ -43,6 +43,13 @@ class Offering(Base):
     profile: Mapped[str | None] = mapped_column(String(20))
     location: Mapped[str] = mapped_column(String(120))
     equipment: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+# PostgreSQL's exclusion constraints (migration 0004): a room, and an instructor, is in at
+# most one session at a time. SQLite has none; the local run's single writer and the check
+# in catalogue.plan_session keep it right there.
+ROOM_EXCLUSION = "session_room_free"
+INSTRUCTOR_EXCLUSION = "session_instructor_free"
 
 
 class Session(Base):
@@ -123,6 +130,16 @@ async def waitlist_position(session: AsyncSession, booking: Booking) -> int | No
     ))
     return await session.scalar(
         ahead_or_self.with_only_columns(func.count()).order_by(None)
+    )
+
+
+async def clashing_session(session: AsyncSession, slot: Slot) -> Session | None:
+    """A session holding the slot's room or instructor at an overlapping time, if any."""
+    return await session.scalar(
+        select(Session).where(
+            or_(Session.room == slot.room, Session.instructor == slot.instructor),
+            Session.starts_at < slot.ends_at, Session.ends_at > slot.starts_at,
+        ).order_by(Session.starts_at).limit(1)
     )
 
 

@@ -35,16 +35,30 @@ async def migrated_runtime(database_url: str) -> Runtime:
     return Runtime(SPEC, settings)
 
 
-async def plan_session(rt: Runtime, capacity: int, equipment: tuple[str, ...] = ()) -> UUID:
+async def new_offering(rt: Runtime, equipment: tuple[str, ...] = ()) -> str:
     offering = Offering(id=f"robotica-{uuid4().hex[:8]}", kind="inspiration_lesson",
                         title="Inspiratieles Robotica", audience=["vmbo-kb"], profile="PIE",
                         location="Hotspot Amersfoort", equipment=list(equipment))
     await catalogue.publish_offering(rt, BACKOFFICE, offering, [])
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=14)
-    session = await catalogue.plan_session(rt, BACKOFFICE, offering.id, starts,
-                                           starts + timedelta(hours=2), "Lab 1", "Instructeur",
+    return offering.id
+
+
+async def plan_session(rt: Runtime, capacity: int, equipment: tuple[str, ...] = ()) -> UUID:
+    offering_id = await new_offering(rt, equipment)
+    # A room and instructor of its own, so sessions of one test never clash.
+    session = await catalogue.plan_session(rt, BACKOFFICE, offering_id, *two_hours_on_a_weekday(),
+                                           f"Lab {offering_id}", f"Instructeur {offering_id}",
                                            capacity)
     return session.id
+
+
+def two_hours_on_a_weekday(days_ahead: int = 14) -> tuple[datetime, datetime]:
+    """9:00-11:00 UTC on the first weekday `days_ahead` days from now or later."""
+    day = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0)
+    day += timedelta(days=days_ahead)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day, day + timedelta(hours=2)
 
 
 async def seats_taken(rt: Runtime, session_id: UUID) -> int:

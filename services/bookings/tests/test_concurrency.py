@@ -3,23 +3,29 @@
 
 import asyncio
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 
-from services.bookings import commands
+from services.bookings import catalogue, commands
+from services.bookings.domain import BookingRefused
 from services.bookings.tests.scenario import (
+    BACKOFFICE,
     group,
     migrated_runtime,
+    new_offering,
     plan_session,
     school,
     seats_taken,
     staged,
+    two_hours_on_a_weekday,
 )
 
 pytestmark = pytest.mark.integration
 
 CAPACITY = 30
 REQUESTS = 100
+PLANS = 20
 
 
 @pytest.fixture
@@ -89,3 +95,40 @@ async def test_groups_leaving_the_waitlist_while_seats_free_up_never_hold_seats(
     assert await seats_taken(rt, session_id) == 10
     confirmations = Counter(e["booking_id"] for e in await staged(rt, "confirmed"))
     assert set(confirmations.values()) == {1}
+
+
+async def test_concurrent_plans_for_one_room_at_one_time_give_exactly_one_session(rt):
+    offering_id = await new_offering(rt)
+    starts, ends = two_hours_on_a_weekday()
+
+    async def plan(i: int):
+        # Each plan has an instructor of its own: only the room clashes.
+        return await catalogue.plan_session(rt, BACKOFFICE, offering_id, starts, ends,
+                                            "Lab 1", f"Instructeur {i}", 30)
+
+    outcomes = await asyncio.gather(*(plan(i) for i in range(PLANS)), return_exceptions=True)
+
+    planned = [o for o in outcomes if not isinstance(o, BaseException)]
+    refused = [o for o in outcomes if isinstance(o, BookingRefused)]
+    assert len(planned) == 1 and len(refused) == PLANS - 1
+    assert {(r.status, r.extra["conflict"]["resource"]) for r in refused} == {(409, "room")}
+    assert len(await catalogue.sessions_of(rt, offering_id)) == 1
+
+
+async def test_concurrent_plans_for_one_instructor_in_overlapping_hours_give_exactly_one(rt):
+    offering_id = await new_offering(rt)
+    starts, ends = two_hours_on_a_weekday()
+
+    async def plan(i: int):
+        # Different rooms, starting a quarter apart: every pair of them overlaps.
+        begins = starts + timedelta(minutes=15 * (i % 4))
+        return await catalogue.plan_session(rt, BACKOFFICE, offering_id, begins,
+                                            begins + (ends - starts), f"Lab {i}", "Instructeur",
+                                            30)
+
+    outcomes = await asyncio.gather(*(plan(i) for i in range(PLANS)), return_exceptions=True)
+
+    refused = [o for o in outcomes if isinstance(o, BookingRefused)]
+    assert len(refused) == PLANS - 1
+    assert {r.extra["conflict"]["resource"] for r in refused} == {"instructor"}
+    assert len(await catalogue.sessions_of(rt, offering_id)) == 1

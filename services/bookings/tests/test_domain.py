@@ -110,3 +110,25 @@ def test_only_a_requested_booking_takes_loans_answer():
 
 def test_cancelling_a_requested_booking_releases_the_seats_it_holds():
     assert domain.releases_seats(BookingStatus.REQUESTED, BookingStatus.CANCELLED)
+
+
+minutes = st.integers(0, 24 * 60)
+
+
+@given(a=minutes, a_len=st.integers(1, 240), b=minutes, b_len=st.integers(1, 240))
+def test_sessions_overlap_exactly_when_they_share_a_minute(a, a_len, b, b_len):
+    at = [NOW + timedelta(minutes=m) for m in (a, a + a_len, b, b + b_len)]
+    shared_minutes = set(range(a, a + a_len)) & set(range(b, b + b_len))
+    assert domain.overlaps(*at) == bool(shared_minutes)
+
+
+def test_a_clash_names_the_room_first_then_the_instructor():
+    planned = domain.Slot("Lab 1", "Instructeur 1", NOW, NOW + timedelta(hours=2))
+    later = NOW + timedelta(hours=1)
+    same_room = domain.Slot("Lab 1", "Instructeur 2", later, later + timedelta(hours=2))
+    same_instructor = domain.Slot("Lab 2", "Instructeur 1", later, later + timedelta(hours=2))
+    back_to_back = domain.Slot("Lab 1", "Instructeur 1", NOW + timedelta(hours=2),
+                               NOW + timedelta(hours=4))
+    assert domain.clash(planned, same_room) == "room"
+    assert domain.clash(planned, same_instructor) == "instructor"
+    assert domain.clash(planned, back_to_back) is None

@@ -4,12 +4,12 @@ from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from services.events import queries, registrations
+from services.events import attendees, queries, registrations
 from services.events.registrations import Placed
 from shared.contracts.common import Group
-from shared.contracts.requests.events import CheckIn, NewRegistration
+from shared.contracts.requests.events import CheckIn, NewAttendee, NewRegistration
 from shared.domain import SCHOOL
 from shared.http import Caller, Problem, current_caller
 from shared.service import Runtime
@@ -25,6 +25,21 @@ class EventOut(BaseModel):
     audience: list[str]
     capacity: int
     location: str
+    # Of an event for adults, the persons registered personally (groups count per session).
+    persons_registered: int = Field(validation_alias="seats_taken")
+
+
+class AttendeeOut(BaseModel):
+    """A person's own registration: only they and the backoffice see it."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: UUID
+    event_id: str
+    name: str
+    email: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
 
 
 class EquipmentOut(BaseModel):
@@ -141,6 +156,20 @@ def routes(rt: Runtime) -> APIRouter:
         checked = await registrations.check_in(rt, who, event_id, body.code,
                                                body.students_present)
         return RegistrationOut.of(Placed(checked, None), who)
+
+    @router.post("/events/{event_id}/attendees", status_code=201, response_model=AttendeeOut)
+    async def attend(event_id: str, body: NewAttendee, who: Caller = Depends(current_caller)):
+        return await attendees.register(rt, who, event_id, body.name, body.email)
+
+    @router.get("/attendees", response_model=list[AttendeeOut])
+    async def list_attendees(event_id: str | None = None,
+                             limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+                             who: Caller = Depends(current_caller)):
+        return await attendees.list_visible(rt, who, event_id, limit, offset)
+
+    @router.post("/attendees/{attendee_id}/cancel", response_model=AttendeeOut)
+    async def cancel_attendance(attendee_id: UUID, who: Caller = Depends(current_caller)):
+        return await attendees.cancel(rt, who, attendee_id)
 
     @router.get("/equipment", response_model=list[EquipmentOut])
     async def equipment(_: Caller = Depends(current_caller)):

@@ -9,7 +9,7 @@ one by a company per event day, sharing the day's capacity.
 from datetime import timedelta
 from uuid import NAMESPACE_URL, uuid5
 
-from services.events import commands, queries
+from services.events import commands, domain, queries
 from services.events.store import Event, EventSession
 from shared import seed
 from shared.service import Runtime
@@ -53,6 +53,8 @@ async def load(rt: Runtime) -> None:
     if events:
         await commands.schedule(rt, events)
     planned = await queries.session_ids(rt)
-    missing = [s for day, e in enumerate(days) for s in sessions(e, day) if s.id not in planned]
+    # Adults register personally for their events: those have no workshops for groups.
+    missing = [s for day, e in enumerate(days) if not domain.is_for_adults(e.audience)
+               for s in sessions(e, day) if s.id not in planned]
     if missing:
         await commands.plan_sessions(rt, missing)

@@ -1,5 +1,6 @@
 """Registration rules, free of I/O: who may register a group for a session, what a waiting
-list offers when seats come free, how long an offer holds, and what check-in records."""
+list offers when seats come free, how long an offer holds, and what check-in records; and
+who may register personally for an event for adults (the annual meeting)."""
 
 import secrets
 from collections.abc import Hashable, Sequence
@@ -9,7 +10,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from shared.contracts.common import Group
-from shared.domain import Refused, first_groups_that_fit
+from shared.domain import BACKOFFICE, Refused, first_groups_that_fit
 
 # A school gets two days to say yes to a freed place: enough to ask the teachers,
 # short enough that the place still reaches another class in time.
@@ -102,3 +103,47 @@ def check_attendance(status: RegistrationStatus, checked_in: bool, registered: i
 
 def new_check_in_code() -> str:
     return secrets.token_urlsafe(CHECK_IN_CODE_BYTES)
+
+
+# The audience of an event for the region's partners (the annual meeting, "op pad"): adults
+# register personally there, not as a group of students.
+ADULT_AUDIENCE = "partners"
+
+
+class AttendeeStatus(StrEnum):
+    REGISTERED = "registered"
+    CANCELLED = "cancelled"
+
+
+def is_for_adults(audience: Sequence[str]) -> bool:
+    return ADULT_AUDIENCE in audience
+
+
+def check_attendable(audience: Sequence[str], starts_at: datetime, now: datetime) -> None:
+    """A person registers for an event for adults, until it starts. A full event is refused
+    by the store, which counts the persons atomically."""
+    if not is_for_adults(audience):
+        raise RegistrationRefused("this event registers groups of students, not persons", 422)
+    if now >= starts_at:
+        raise RegistrationRefused("registration for this event has closed", 422)
+
+
+def register_again(status: AttendeeStatus) -> AttendeeStatus:
+    """The same e-mail address once per event: only a cancelled registration comes back."""
+    if status is AttendeeStatus.REGISTERED:
+        raise RegistrationRefused("this e-mail address is registered for the event already")
+    return AttendeeStatus.REGISTERED
+
+
+def cancel_attendance(status: AttendeeStatus, starts_at: datetime, now: datetime
+                      ) -> AttendeeStatus:
+    if status is not AttendeeStatus.REGISTERED:
+        raise RegistrationRefused(f"a {status} registration cannot be cancelled")
+    if now >= starts_at:
+        raise RegistrationRefused("the event has started: a registration stands")
+    return AttendeeStatus.CANCELLED
+
+
+def may_manage_attendee(role: str, actor: str, registered_by: str) -> bool:
+    """The person who registered, or the backoffice that runs the event."""
+    return role == BACKOFFICE or actor == registered_by

@@ -13,6 +13,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
     and_,
     func,
@@ -40,6 +41,8 @@ class Event(Base):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="event_ends_after_start"),
         CheckConstraint("capacity >= 1", name="event_has_capacity"),
+        CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity",
+                        name="event_persons_within_capacity"),
     )
 
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
@@ -50,6 +53,8 @@ class Event(Base):
     audience: Mapped[list[str]] = mapped_column(JSON)
     capacity: Mapped[int] = mapped_column(Integer)
     location: Mapped[str] = mapped_column(String(200))
+    # Persons registered personally (an event for adults); groups take seats of sessions.
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class CatalogueEntry(Base):
@@ -111,6 +116,24 @@ class Registration(Base):
     check_in_code: Mapped[str] = mapped_column(String(100), unique=True)
     students_present: Mapped[int | None] = mapped_column(Integer)
     checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Attendee(Base):
+    """An adult registered personally for an event for adults: a name and an e-mail only."""
+
+    __tablename__ = "attendees"
+    # One registration per address and event; a cancelled one is taken up again.
+    __table_args__ = (UniqueConstraint("event_id", "email", name="attendee_once_per_event"),)
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    # The account that registered: the person who may cancel.
+    registered_by: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -181,5 +204,20 @@ async def registration_by_code(tx: AsyncSession, event_id: str, code: str
     return await tx.scalar(
         select(Registration)
         .where(Registration.check_in_code == code, Registration.event_id == event_id)
+        .with_for_update()
+    )
+
+
+async def take_person_seat(tx: AsyncSession, event_id: str) -> bool:
+    return await seats.take(tx, Event, event_id, 1)
+
+
+async def release_person_seat(tx: AsyncSession, event_id: str) -> None:
+    await seats.change(tx, Event, event_id, -1)
+
+
+async def attendee_by_email(tx: AsyncSession, event_id: str, email: str) -> Attendee | None:
+    return await tx.scalar(
+        select(Attendee).where(Attendee.event_id == event_id, Attendee.email == email)
         .with_for_update()
     )

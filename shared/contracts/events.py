@@ -105,6 +105,30 @@ class RegistrationCheckedInV1(_RegistrationFacts):
     checked_in_at: datetime
 
 
+class _AttendeeFacts(IntegrationEvent):
+    """A person's own registration for an event for adults (the annual meeting). Name and
+    e-mail stay in the events service: no other service needs them."""
+
+    topic = REGISTRATION
+    key_field = "attendee_id"
+
+    attendee_id: UUID
+    event_id: str
+    event_title: str
+    starts_at: datetime
+    location: str
+
+
+class AttendeeRegisteredV1(_AttendeeFacts):
+    event_type = "nl.tisfortech.events.attendee.registered.v1"
+
+
+class AttendeeCancelledV1(_AttendeeFacts):
+    event_type = "nl.tisfortech.events.attendee.cancelled.v1"
+
+    cancelled_by: str  # the role: the person themselves or the backoffice
+
+
 class SessionHostedV1(IntegrationEvent):
     """An event session took place: the hours its host gave, which a company gives in kind.
 

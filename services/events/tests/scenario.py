@@ -60,19 +60,35 @@ async def plan_session(rt: MinimalRuntime, capacity: int, event_id: str | None =
     return session.id
 
 
+async def schedule_meeting(rt: MinimalRuntime, capacity: int) -> str:
+    """An annual meeting in a week's time, for the region's partners (adults)."""
+    event_id = f"jaarvergadering-{uuid4().hex[:8]}"
+    starts = NOW + timedelta(days=7)
+    await commands.schedule(rt, [Event(
+        id=event_id, title="T is for Tech jaarvergadering", description="", starts_at=starts,
+        ends_at=starts + timedelta(hours=2), audience=["partners"], capacity=capacity,
+        location="Hotspot T is for Tech")])
+    return event_id
+
+
+def person(actor: str = "anna@voorbeeld-bouw", role: str = "company",
+           organisation: str = "voorbeeld-bouw") -> Caller:
+    return Caller(actor=actor, role=role, organisation=organisation)
+
+
 async def seats_taken(rt: MinimalRuntime, session_id: UUID) -> int:
     async with rt.db.sessions() as tx:
         return await tx.scalar(
             select(EventSession.seats_taken).where(EventSession.id == session_id))
 
 
-async def staged(rt: MinimalRuntime, verb: str) -> list[dict]:
-    """Payloads of the staged registration events `verb` (confirmed, offered, ...), in order."""
+async def staged(rt: MinimalRuntime, verb: str, aggregate: str = "registration") -> list[dict]:
+    """Payloads of the staged events `aggregate`.`verb` (registration.confirmed, ...), in order."""
     outbox = messaging.outbox
     async with rt.db.sessions() as tx:
         rows = await tx.scalars(
             select(outbox.c.payload)
-            .where(outbox.c.event_type == f"nl.tisfortech.events.registration.{verb}.v1")
+            .where(outbox.c.event_type == f"nl.tisfortech.events.{aggregate}.{verb}.v1")
             .order_by(outbox.c.seq)
         )
         return [json.loads(row) for row in rows]

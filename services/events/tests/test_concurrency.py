@@ -6,13 +6,16 @@ from collections import Counter
 
 import pytest
 
-from services.events import registrations
-from services.events.domain import OFFER_TIME
+from services.events import attendees, registrations
+from services.events.domain import OFFER_TIME, RegistrationRefused
+from services.events.store import Event
 from services.events.tests.scenario import (
     NOW,
     group,
     migrated_runtime,
+    person,
     plan_session,
+    schedule_meeting,
     school,
     seats_taken,
     staged,
@@ -90,3 +93,19 @@ async def test_registrations_racing_cancellations_leave_no_seat_free_while_a_gro
     assert await seats_taken(rt, session_id) == 10
     assert state["confirmed"] + state["offered"] == 5
     assert statuses["confirmed"] + statuses["waitlisted"] == 20
+
+
+async def test_concurrent_persons_never_exceed_the_meeting_nor_register_an_address_twice(rt):
+    meeting = await schedule_meeting(rt, capacity=20)
+
+    outcomes = await asyncio.gather(*(
+        attendees.register(rt, person(f"p{i}"), meeting, f"Persoon {i}",
+                           f"p{i % 30}@regio.nl", now=NOW)
+        for i in range(60)), return_exceptions=True)
+
+    registered = [o for o in outcomes if not isinstance(o, Exception)]
+    refused = [o for o in outcomes if isinstance(o, RegistrationRefused)]
+    assert (len(registered), len(refused)) == (20, 40)
+    assert len({a.email for a in registered}) == 20
+    async with rt.db.sessions() as tx:
+        assert (await tx.get(Event, meeting)).seats_taken == 20

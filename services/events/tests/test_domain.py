@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from services.events import domain
 from services.events.domain import (
     OFFER_TIME,
+    AttendeeStatus,
     RegistrationRefused,
     RegistrationStatus,
     SessionFacts,
@@ -135,3 +136,33 @@ def test_check_in_codes_carry_at_least_128_random_bits_and_differ():
     codes = {domain.new_check_in_code() for _ in range(1000)}
     assert len(codes) == 1000
     assert all(len(code) * 6 >= 128 for code in codes)  # URL-safe base64: 6 bits a character
+
+
+def test_persons_register_for_events_for_adults_only_and_until_the_start():
+    domain.check_attendable(["partners"], NOW + timedelta(hours=1), NOW)
+    with pytest.raises(RegistrationRefused, match="groups"):
+        domain.check_attendable(["vmbo-kb"], NOW + timedelta(hours=1), NOW)
+    with pytest.raises(RegistrationRefused, match="closed"):
+        domain.check_attendable(["partners"], NOW, NOW)
+
+
+def test_a_cancelled_attendee_registers_again_a_registered_one_not():
+    assert domain.register_again(AttendeeStatus.CANCELLED) is AttendeeStatus.REGISTERED
+    with pytest.raises(RegistrationRefused, match="already"):
+        domain.register_again(AttendeeStatus.REGISTERED)
+
+
+def test_an_attendee_cancels_once_and_before_the_start():
+    later = NOW + timedelta(hours=1)
+    assert domain.cancel_attendance(AttendeeStatus.REGISTERED, later, NOW) is (
+        AttendeeStatus.CANCELLED)
+    with pytest.raises(RegistrationRefused):
+        domain.cancel_attendance(AttendeeStatus.CANCELLED, later, NOW)
+    with pytest.raises(RegistrationRefused, match="started"):
+        domain.cancel_attendance(AttendeeStatus.REGISTERED, NOW, NOW)
+
+
+def test_only_the_person_who_registered_or_the_backoffice_manage_a_registration():
+    assert domain.may_manage_attendee("company", "anna", "anna")
+    assert domain.may_manage_attendee("backoffice", "host", "anna")
+    assert not domain.may_manage_attendee("company", "kees", "anna")

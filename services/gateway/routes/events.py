@@ -1,12 +1,16 @@
 """The region's events, their sessions, registrations and check-in (events service)."""
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from services.gateway.auth import BACKOFFICE, SCHOOL, Principal
 from services.gateway.routes.common import Gate, Page, Slug, as_json, router
-from shared.contracts.requests.events import CheckIn, NewRegistration
+from shared.contracts.requests.events import CheckIn, NewAttendee, NewRegistration
+
+# An event id as a query filter: the same shape as in a path.
+EventFilter = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")]
 
 
 def routes(gate: Gate) -> APIRouter:
@@ -54,5 +58,23 @@ def routes(gate: Gate) -> APIRouter:
     async def cancel_registration(registration_id: UUID, who: Principal = registrant):
         """Cancel, decline an offer or leave the waiting list."""
         return await forward("events", "POST", f"/registrations/{registration_id}/cancel", who)
+
+    @api.post("/events/{event_id}/attendees", status_code=201, tags=["events"])
+    async def attend(event_id: Slug, body: NewAttendee, who: Principal = anyone):
+        """Register yourself for an event for adults (the annual meeting): name and e-mail.
+        Any signed-in person may; 409 when the event is full or the address registered."""
+        return await forward("events", "POST", f"/events/{event_id}/attendees", who,
+                             body=as_json(body))
+
+    @api.get("/attendees", tags=["events"])
+    async def attendees(paging: Page, event_id: EventFilter = None, who: Principal = anyone):
+        """Your own registrations for events for adults; the backoffice sees everyone's."""
+        return await forward("events", "GET", "/attendees", who,
+                             params=paging | {"event_id": event_id})
+
+    @api.post("/attendees/{attendee_id}/cancel", tags=["events"])
+    async def cancel_attendance(attendee_id: UUID, who: Principal = anyone):
+        """Cancel your own registration before the event starts."""
+        return await forward("events", "POST", f"/attendees/{attendee_id}/cancel", who)
 
     return api

@@ -1,4 +1,5 @@
-"""Request bodies for event registrations and check-in (validated by gateway and service)."""
+"""Request bodies for event registrations, personal registrations and check-in (validated by
+gateway and service)."""
 
 from uuid import UUID
 
@@ -16,3 +17,12 @@ class CheckIn(BaseModel):
     # The code as the registration shows it (and its QR code carries): URL-safe base64.
     code: str = Field(pattern=r"^[A-Za-z0-9_-]{22,100}$")
     students_present: int = Field(ge=0, le=200)
+
+
+class NewAttendee(BaseModel):
+    """A person registering themselves for an event for adults: a name and an e-mail, no more."""
+
+    name: str = Field(min_length=1, max_length=120, examples=["Anna de Vries"])
+    # A plain shape check: whether mail arrives is the person's to see.
+    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                       examples=["anna@voorbeeld-bouw.nl"])

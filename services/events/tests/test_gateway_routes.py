@@ -1,0 +1,35 @@
+"""The gateway's events routes (services/gateway/routes/events.py): who may call them and
+what reaches the events service. The gateway runs in-process against a recording upstream."""
+
+from services.gateway.tests.conftest import login, running
+
+ATTENDEE = "0b6c3a57-9d7e-4f0a-8c2b-5e4d3c2b1a09"
+MEETING = "jaarvergadering-2027-06-10"
+
+
+async def test_any_signed_in_person_registers_for_the_meeting_with_a_valid_address(echo,
+                                                                                 calls):
+    body = {"name": "Anna de Vries", "email": "anna@voorbeeld-bouw.nl"}
+    async with running(echo) as client:
+        answers = [
+            await client.post(f"/api/v1/events/{MEETING}/attendees", json=body,
+                              headers=await login(client, user))
+            for user in ("voorbeeld-bouw", "programma", "corlaer", "backoffice")]
+        bad = await client.post(f"/api/v1/events/{MEETING}/attendees",
+                                json=body | {"email": "anna"},
+                                headers=await login(client, "voorbeeld-bouw"))
+        anonymous = await client.post(f"/api/v1/events/{MEETING}/attendees", json=body)
+    assert [a.status_code for a in answers] == [200] * 4
+    assert (bad.status_code, anonymous.status_code) == (422, 401)
+    assert {c.headers["X-TFT-Role"] for c in calls} == {"company", "programme", "school",
+                                                          "backoffice"}
+
+
+async def test_own_registrations_are_listed_and_cancelled_through_the_events_service(echo,
+                                                                                   calls):
+    async with running(echo) as client:
+        auth = await login(client, "voorbeeld-bouw")
+        await client.get("/api/v1/attendees", params={"event_id": MEETING}, headers=auth)
+        await client.post(f"/api/v1/attendees/{ATTENDEE}/cancel", headers=auth)
+    assert [(c.method, c.url.path, c.url.params.get("event_id")) for c in calls] == [
+        ("GET", "/attendees", MEETING), ("POST", f"/attendees/{ATTENDEE}/cancel", None)]

@@ -9,8 +9,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
-from services.gateway.auth import Accounts, BearerRoute, TokenService
+from services.gateway.auth import Accounts, BearerRoute, OidcIssuer, TokenService, Verifier
 from services.gateway.routes import bookings, events, finance, loans, notify
 from services.gateway.routes.common import Gate
 from services.gateway.settings import GatewaySettings
@@ -40,6 +41,7 @@ def routes(rt: Runtime) -> APIRouter:
     settings = rt.settings
     assert isinstance(settings, GatewaySettings)
     tokens = TokenService.for_settings(settings)
+    verifier: Verifier = OidcIssuer.for_settings(settings) if settings.oidc_issuer else tokens
     accounts = Accounts.for_settings(settings)
     upstreams = Upstreams.for_settings(settings)
     router = APIRouter(
@@ -56,11 +58,18 @@ def routes(rt: Runtime) -> APIRouter:
 
     @router.post("/auth/token", response_model=AccessToken, tags=["auth"])
     async def token(body: Login, response: Response) -> AccessToken:
-        who = accounts.authenticate(body.username, body.password)
+        """Demo mode only: a token for a demo account (argon2id-hashed passwords)."""
+        who = await run_in_threadpool(accounts.authenticate, body.username, body.password)
         response.headers["Cache-Control"] = "no-store"  # RFC 6749, 5.1
         return AccessToken(access_token=tokens.issue(who), expires_in=tokens.ttl_seconds)
 
-    gate = Gate(tokens, upstreams.forward)
+    @router.get("/auth/jwks.json", tags=["auth"])
+    async def jwks(response: Response) -> dict[str, Any]:
+        """The public keys that verify the gateway's tokens (the current and the previous)."""
+        response.headers["Cache-Control"] = "public, max-age=300"
+        return tokens.jwks()
+
+    gate = Gate(verifier, upstreams.forward)
     for service in (bookings, loans, events, finance, notify):
         router.include_router(service.routes(gate))
     return router

@@ -1,30 +1,34 @@
 """Who is calling: accounts, the tokens the gateway issues, and their verification.
 
-Backbone slice: symmetric HS256 tokens and demo accounts. `TokenService` is the one place
-that signs and verifies, so asymmetric keys and a JWKS endpoint can replace its key later.
+`TokenService` is the one place that signs and verifies the gateway's own tokens: ES256
+(algorithm pinned), `iss`, `aud` and `exp` required and checked, `kid` naming the key.
+`OidcIssuer` verifies the tokens of an external OpenID Connect issuer instead, against the
+keys its JWKS publishes. Both are a `Verifier` to the routes (RFC 8725).
 """
 
-import hmac
+import asyncio
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 from uuid import uuid4
 
+import aiohttp
 import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
+from services.gateway.keys import (
+    ALGORITHM,
+    SigningKey,
+    VerificationKey,
+    load_verification_key,
+)
 from services.gateway.settings import GatewaySettings
-from shared.http import Problem, problem_response
-from shared.observability.logging import log
-from shared.seed.partners import COMPANIES
-from shared.seed.region import HARD_TECH_SCHOOL_IDS
-
-ISSUER = "tft-gateway"
-AUDIENCE = "tft-api"
-ALGORITHM = "HS256"
-from shared.domain import (  # noqa: E402
+from shared.domain import (
     ADMIN,
     BACKOFFICE,
     COMPANY,
@@ -33,6 +37,16 @@ from shared.domain import (  # noqa: E402
     ROLES,
     SCHOOL,
 )
+from shared.http import Problem, problem_response
+from shared.observability.logging import log
+from shared.seed.partners import COMPANIES
+from shared.seed.region import HARD_TECH_SCHOOL_IDS
+
+__all__ = ["ADMIN", "BACKOFFICE", "COMPANY", "FINANCE", "PROGRAMME", "SCHOOL"]
+
+ISSUER = "tft-gateway"
+AUDIENCE = "tft-api"
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud"]
 
 
 @dataclass(frozen=True)
@@ -74,27 +88,44 @@ class BearerRoute(APIRoute):
         return handle
 
 
-class Accounts:
-    """Username/password accounts. Only demo accounts exist in this slice."""
+class Verifier(Protocol):
+    async def verify(self, token: str) -> Principal: ...
 
-    def __init__(self, accounts: dict[str, Principal], password: str) -> None:
-        self._accounts = accounts
-        self._password = password.encode()
+
+class Accounts:
+    """Username/password accounts (only demo accounts exist), passwords as argon2id hashes."""
+
+    def __init__(self, accounts: Mapping[str, tuple[Principal, str]],
+                 hasher: PasswordHasher) -> None:
+        self._accounts = dict(accounts)
+        self._hasher = hasher
+        # Unknown names are checked against this, so they cost as much as known ones.
+        self._decoy = hasher.hash(secrets.token_urlsafe(16))
 
     @classmethod
     def for_settings(cls, settings: GatewaySettings) -> "Accounts":
+        hasher = PasswordHasher()  # argon2id, RFC 9106 parameters
         if not settings.demo:
-            return cls({}, "")
+            return cls({}, hasher)
+        if settings.oidc_issuer:
+            log.warning("demo login off: tokens come from the OIDC issuer",
+                        issuer=settings.oidc_issuer)
+            return cls({}, hasher)
         log.warning("demo accounts enabled: never run demo mode in production")
-        return cls(demo_accounts(), settings.demo_password.get_secret_value())
+        # Every demo account has the same password: one hash (one salt) keeps start-up fast.
+        hashed = hasher.hash(settings.demo_password.get_secret_value())
+        return cls({name: (who, hashed) for name, who in demo_accounts().items()}, hasher)
 
     def authenticate(self, username: str, password: str) -> Principal:
-        account = self._accounts.get(username)
-        # Compare even for unknown users so timing does not reveal which names exist.
-        matches = hmac.compare_digest(password.encode(), self._password)
-        if account is None or not matches:
+        """CPU-heavy by design (argon2): call it off the event loop."""
+        who, hashed = self._accounts.get(username, (None, self._decoy))
+        try:
+            self._hasher.verify(hashed, password)
+        except (VerificationError, InvalidHashError):
+            who = None
+        if who is None:
             raise Unauthenticated("unknown user or wrong password")
-        return account
+        return who
 
 
 def demo_accounts() -> dict[str, Principal]:
@@ -110,40 +141,144 @@ def demo_accounts() -> dict[str, Principal]:
 
 
 class TokenService:
-    """Issues and verifies the gateway's bearer tokens (JWT)."""
+    """Issues and verifies the gateway's own bearer tokens (JWT, ES256)."""
 
-    def __init__(self, secret: str, ttl_seconds: int,
-                 clock: Callable[[], float] = time.time) -> None:
-        self._secret = secret
+    def __init__(self, current: SigningKey, ttl_seconds: int, *,
+                 previous: VerificationKey | None = None, issuer: str = ISSUER,
+                 audience: str = AUDIENCE, clock: Callable[[], float] = time.time) -> None:
+        self._current = current
+        self._kid = current.verification.kid
+        self._keys = {key.kid: key for key in (previous, current.verification) if key}
         self.ttl_seconds = ttl_seconds
-        self._clock = clock
+        self._issuer, self._audience, self._clock = issuer, audience, clock
 
     @classmethod
     def for_settings(cls, settings: GatewaySettings) -> "TokenService":
-        if settings.jwt_secret is not None:
-            return cls(settings.jwt_secret.get_secret_value(), settings.jwt_ttl_seconds)
-        log.warning("TFT_JWT_SECRET not set: signing with a random key, "
-                    "tokens die with this process and other replicas refuse them")
-        return cls(secrets.token_urlsafe(48), settings.jwt_ttl_seconds)
+        if settings.jwt_key_file is not None:
+            current = SigningKey.from_pem(settings.jwt_key_file.read_bytes())
+        else:
+            log.warning("TFT_JWT_KEY_FILE not set: SIGNING WITH A KEY GENERATED AT START-UP; "
+                        "tokens die with this process and other replicas refuse them")
+            current = SigningKey.generate()
+        previous = (load_verification_key(settings.jwt_previous_key_file)
+                    if settings.jwt_previous_key_file else None)
+        return cls(current, settings.jwt_ttl_seconds, previous=previous,
+                   issuer=settings.jwt_issuer, audience=settings.jwt_audience)
 
     def issue(self, who: Principal) -> str:
         now = int(self._clock())
         claims = {
-            "iss": ISSUER, "aud": AUDIENCE, "sub": who.subject, "role": who.role,
+            "iss": self._issuer, "aud": self._audience, "sub": who.subject, "role": who.role,
             "org": who.organisation, "iat": now, "exp": now + self.ttl_seconds,
             "jti": str(uuid4()),
         }
-        return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
+        return jwt.encode(claims, self._current.private, algorithm=ALGORITHM,
+                          headers={"kid": self._kid})
 
-    def verify(self, token: str) -> Principal:
+    def jwks(self) -> dict[str, Any]:
+        return {"keys": [key.jwk() for key in self._keys.values()]}
+
+    def check(self, token: str) -> Principal:
+        key = self._keys.get(_kid(token))
+        if key is None:
+            raise Unauthenticated("invalid token: signed by a key this gateway does not know")
+        return principal_of(_decode(token, key.public, ALGORITHM, self._audience, self._issuer))
+
+    async def verify(self, token: str) -> Principal:
+        return self.check(token)
+
+
+class OidcIssuer:
+    """Tokens of an external OpenID Connect issuer, checked against its published keys.
+
+    The JWKS is cached; a `kid` it does not list makes it fetch again (keys rotate there
+    too), at most once per `refetch_seconds` so forged kids cannot hammer the issuer.
+    """
+
+    def __init__(self, issuer: str, jwks_url: str, audience: str, algorithm: str, *,
+                 role_claim: str = "role", org_claim: str = "org",
+                 role_map: Mapping[str, str] | None = None, cache_seconds: float = 300,
+                 refetch_seconds: float = 10,
+                 fetch: Callable[[str], Awaitable[dict]] | None = None) -> None:
+        self.issuer, self._jwks_url, self._audience = issuer, jwks_url, audience
+        self._algorithm = algorithm
+        self._role_claim, self._org_claim = role_claim, org_claim
+        self._role_map = dict(role_map or {})
+        self._cache_seconds, self._refetch_seconds = cache_seconds, refetch_seconds
+        self._fetch = fetch or _fetch_json
+        self._keys: dict[str, Any] = {}
+        self._fetched_at = float("-inf")
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def for_settings(cls, settings: GatewaySettings) -> "OidcIssuer":
+        if not (settings.oidc_issuer and settings.oidc_jwks_url and settings.oidc_audience):
+            raise ValueError("TFT_OIDC_ISSUER needs TFT_OIDC_JWKS_URL and TFT_OIDC_AUDIENCE")
+        return cls(settings.oidc_issuer, settings.oidc_jwks_url, settings.oidc_audience,
+                   settings.oidc_algorithm, role_claim=settings.oidc_role_claim,
+                   org_claim=settings.oidc_org_claim, role_map=settings.oidc_role_map,
+                   cache_seconds=settings.oidc_jwks_cache_seconds)
+
+    async def verify(self, token: str) -> Principal:
+        key = await self._key(_kid(token))
+        claims = _decode(token, key, self._algorithm, self._audience, self.issuer)
+        return principal_of(claims, self._role_claim, self._org_claim, self._role_map)
+
+    async def _key(self, kid: str | None) -> Any:
+        async with self._lock:
+            age = time.monotonic() - self._fetched_at
+            if age > self._cache_seconds or (kid not in self._keys
+                                             and age > self._refetch_seconds):
+                await self._refresh()
+        if kid not in self._keys:
+            raise Unauthenticated("invalid token: signed by a key the issuer does not publish")
+        return self._keys[kid]
+
+    async def _refresh(self) -> None:
         try:
-            claims = jwt.decode(
-                token, self._secret, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER,
-                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
-            )
-        except jwt.InvalidTokenError as exc:
-            raise Unauthenticated(f"invalid token: {exc}") from exc
-        role, org = claims.get("role"), claims.get("org")
-        if role not in ROLES or not isinstance(org, str) or not org:
-            raise Unauthenticated("invalid token: no valid role or organisation")
-        return Principal(claims["sub"], role, org)
+            jwks = await self._fetch(self._jwks_url)
+            self._keys = {jwk["kid"]: jwt.PyJWK(jwk, self._algorithm).key
+                          for jwk in jwks.get("keys", []) if "kid" in jwk
+                          and jwk.get("use", "sig") == "sig"}
+        except (aiohttp.ClientError, TimeoutError, ValueError, KeyError,
+                jwt.PyJWKError) as exc:
+            log.warning("issuer keys unavailable", issuer=self.issuer, error=repr(exc))
+            if not self._keys:
+                raise Problem(503, "Service unavailable",
+                              "the identity provider's keys are unavailable") from exc
+        self._fetched_at = time.monotonic()
+
+
+async def _fetch_json(url: str) -> dict:
+    timeout = aiohttp.ClientTimeout(total=5)
+    async with aiohttp.ClientSession(timeout=timeout, trust_env=False) as session:
+        async with session.get(url) as answer:
+            answer.raise_for_status()
+            return await answer.json(content_type=None)
+
+
+def _kid(token: str) -> str | None:
+    try:
+        return jwt.get_unverified_header(token).get("kid")
+    except jwt.InvalidTokenError as exc:
+        raise Unauthenticated(f"invalid token: {exc}") from exc
+
+
+def _decode(token: str, key: Any, algorithm: str, audience: str, issuer: str) -> dict:
+    try:
+        return jwt.decode(token, key, algorithms=[algorithm], audience=audience, issuer=issuer,
+                          options={"require": REQUIRED_CLAIMS})
+    except jwt.InvalidTokenError as exc:
+        raise Unauthenticated(f"invalid token: {exc}") from exc
+
+
+def principal_of(claims: Mapping[str, Any], role_claim: str = "role", org_claim: str = "org",
+                 role_map: Mapping[str, str] | None = None) -> Principal:
+    claimed, org = claims.get(role_claim), claims.get(org_claim)
+    # Issuers often send a list of roles: the first that maps to one of ours wins.
+    names = claimed if isinstance(claimed, list) else [claimed]
+    mapped = [(role_map or {}).get(name, name) for name in names if isinstance(name, str)]
+    role = next((name for name in mapped if name in ROLES), None)
+    if role is None or not isinstance(org, str) or not org:
+        raise Unauthenticated("invalid token: no valid role or organisation")
+    return Principal(str(claims["sub"]), role, org)

@@ -1,4 +1,7 @@
-"""Settings of the gateway: where the services live and how tokens are signed."""
+"""Settings of the gateway: where the services live, how callers are authenticated and
+the limits at the edge. All read from `TFT_*` environment variables."""
+
+from pathlib import Path
 
 from pydantic import Field, SecretStr
 
@@ -13,11 +16,28 @@ class GatewaySettings(ServiceSettings):
     finance_url: str = "http://127.0.0.1:8104"
     notify_url: str = "http://127.0.0.1:8105"
     upstream_timeout_seconds: float = Field(default=5.0, gt=0)
-    # No default secret in the repository: unset means a random key per process.
-    # 32 bytes is the HS256 minimum (RFC 7518, 3.2).
-    jwt_secret: SecretStr | None = Field(default=None, min_length=32)
+
+    # The gateway's own tokens: ES256, signed with the current key; tokens of the previous
+    # key still verify until they expire (rotation). PEM files; no key in the repository:
+    # without one each process generates its own at startup (and says so loudly).
+    jwt_key_file: Path | None = None
+    jwt_previous_key_file: Path | None = None
+    jwt_issuer: str = "tft-gateway"
+    jwt_audience: str = "tft-api"
     jwt_ttl_seconds: int = Field(default=3600, ge=60, le=24 * 3600)
     demo_password: SecretStr = SecretStr("demo")
+
+    # An external OpenID Connect issuer instead of the gateway's own tokens (and no login).
+    oidc_issuer: str | None = None
+    oidc_jwks_url: str | None = None
+    oidc_audience: str | None = None
+    oidc_algorithm: str = Field(default="RS256", pattern=r"^(RS|PS|ES)(256|384|512)$")
+    oidc_role_claim: str = "role"
+    oidc_org_claim: str = "org"
+    # The issuer's role names mapped to ours, e.g. {"tft-finance": "finance"}; unmapped
+    # names pass through and are refused unless they are one of our roles.
+    oidc_role_map: dict[str, str] = Field(default_factory=dict)
+    oidc_jwks_cache_seconds: float = Field(default=300, gt=0)
 
     def upstream_urls(self) -> dict[str, str]:
         return {
@@ -27,3 +47,4 @@ class GatewaySettings(ServiceSettings):
             "finance": self.finance_url,
             "notify": self.notify_url,
         }
+

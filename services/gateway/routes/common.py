@@ -14,8 +14,8 @@ from services.gateway.auth import (
     SCHOOL,
     BearerRoute,
     Principal,
-    TokenService,
     Unauthenticated,
+    Verifier,
 )
 from shared.http import Problem
 
@@ -43,7 +43,7 @@ def router() -> APIRouter:
 class Gate:
     """Who may call (as FastAPI dependencies) and how a route reaches its service."""
 
-    tokens: TokenService
+    tokens: Verifier
     forward: Forward
 
     def guard(self, *roles: str) -> Any:
@@ -56,7 +56,7 @@ class Gate:
         ) -> Principal:
             if credentials is None:
                 raise Unauthenticated("send Authorization: Bearer <token> from /api/v1/auth/token")
-            who = tokens.verify(credentials.credentials)
+            who = await tokens.verify(credentials.credentials)
             if roles and who.role not in roles:
                 raise Problem(403, "Forbidden", f"role {who.role!r} may not do this")
             return who

@@ -18,14 +18,13 @@ from services.gateway.app import SPEC
 from services.gateway.settings import GatewaySettings
 from shared.service import create_app
 
-SECRET = "x" * 64
 Upstream = Callable[[httpx.Request], httpx.Response]
 # Framing headers aiohttp sets itself from the body it sends.
 _FRAMING = {"content-length", "transfer-encoding", "connection"}
 
 
 def settings(**overrides) -> GatewaySettings:
-    values = dict(service="gateway", demo=True, jwt_secret=SECRET) | overrides
+    values = dict(service="gateway", demo=True) | overrides
     return GatewaySettings(**values)
 
 

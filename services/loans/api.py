@@ -7,13 +7,18 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.loans import commands, queries
-from shared.contracts.requests.loans import NewReservation, ReservationExtension
+from shared.contracts.requests.loans import (
+    CheckOut,
+    NewReservation,
+    Repaired,
+    ReservationExtension,
+    Return,
+)
 from shared.http import Caller, current_caller
 from shared.service import Runtime
 
 
 class ItemOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
     id: str
     asset_tag: str
     category: str
@@ -23,6 +28,14 @@ class ItemOut(BaseModel):
     condition: str
     status: str
     loanable: bool
+    units_out: int
+
+    @classmethod
+    def of(cls, view: queries.ItemView) -> "ItemOut":
+        i = view.item
+        return cls(id=i.id, asset_tag=i.asset_tag, category=i.category, name=i.name,
+                   quantity=i.quantity, location=i.location, condition=i.condition,
+                   status=view.status, loanable=i.loanable, units_out=view.units_out)
 
 
 class AvailabilityOut(BaseModel):
@@ -44,6 +57,22 @@ class ReservationOut(BaseModel):
     booking_id: UUID | None
     status: str
     created_at: datetime
+    checked_out_at: datetime | None
+    checkout_note: str | None
+    returned_at: datetime | None
+    return_condition: str | None
+    overdue_notified_at: datetime | None
+
+
+class DamageReportOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: UUID
+    reservation_id: UUID
+    item_id: str
+    description: str
+    repair_cost_cents: int
+    reported_on: date
+    reported_at: datetime
 
 
 def routes(rt: Runtime) -> APIRouter:
@@ -52,7 +81,22 @@ def routes(rt: Runtime) -> APIRouter:
     @router.get("/items", response_model=list[ItemOut])
     async def items(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
                     _: Caller = Depends(current_caller)):
-        return await queries.list_items(rt, limit, offset)
+        return [ItemOut.of(v) for v in await queries.list_items(rt, limit, offset)]
+
+    @router.get("/items/{item_id}", response_model=ItemOut)
+    async def item(item_id: str, _: Caller = Depends(current_caller)):
+        return ItemOut.of(await queries.item(rt, item_id))
+
+    @router.post("/items/{item_id}/repaired", response_model=ItemOut)
+    async def repaired(item_id: str, body: Repaired, who: Caller = Depends(current_caller)):
+        await commands.mark_repaired(rt, who, item_id, body)
+        return ItemOut.of(await queries.item(rt, item_id))
+
+    @router.get("/damage-reports", response_model=list[DamageReportOut])
+    async def damage_reports(item_id: str | None = Query(None, max_length=80),
+                             limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+                             who: Caller = Depends(current_caller)):
+        return await queries.damage_reports(rt, who, item_id, limit, offset)
 
     @router.get("/items/{item_id}/availability", response_model=AvailabilityOut)
     async def availability(item_id: str, starts_on: date = Query(alias="from"),
@@ -76,6 +120,20 @@ def routes(rt: Runtime) -> APIRouter:
     @router.post("/reservations", status_code=201, response_model=ReservationOut)
     async def reserve(body: NewReservation, who: Caller = Depends(current_caller)):
         return await commands.reserve(rt, who, body)
+
+    @router.get("/reservations/{reservation_id}", response_model=ReservationOut)
+    async def reservation(reservation_id: UUID, who: Caller = Depends(current_caller)):
+        return await queries.reservation(rt, who, reservation_id)
+
+    @router.post("/reservations/{reservation_id}/check-out", response_model=ReservationOut)
+    async def check_out(reservation_id: UUID, body: CheckOut,
+                        who: Caller = Depends(current_caller)):
+        return await commands.check_out(rt, who, reservation_id, body)
+
+    @router.post("/reservations/{reservation_id}/return", response_model=ReservationOut)
+    async def take_back(reservation_id: UUID, body: Return,
+                        who: Caller = Depends(current_caller)):
+        return await commands.take_back(rt, who, reservation_id, body)
 
     @router.post("/reservations/{reservation_id}/extend", response_model=ReservationOut)
     async def extend(reservation_id: UUID, body: ReservationExtension,

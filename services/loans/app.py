@@ -1,6 +1,7 @@
 """Wiring of the loans service."""
 
 from services.loans import api, demo, handlers
+from services.loans.settings import LoansSettings
 from services.loans.store import Base, messaging
 from shared.contracts.topics import BOOKING
 from shared.service import ConsumerSpec, ServiceSpec, create_app
@@ -13,6 +14,7 @@ SPEC = ServiceSpec(
     routes=api.routes,
     consumers=[ConsumerSpec(name="loans", topics=[BOOKING], handlers=handlers.booking_handlers)],
     seed=demo.load,
+    settings=LoansSettings,
 )
 
 

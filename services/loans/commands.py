@@ -2,16 +2,23 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
-from uuid import UUID
+from datetime import UTC, date, datetime
+from uuid import UUID, uuid4
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.loans import domain, queries
-from services.loans.domain import LoanRefused, Period, ReservationStatus, Unavailable
+from services.loans.domain import (
+    ItemStatus,
+    LoanRefused,
+    Period,
+    ReservationStatus,
+    Unavailable,
+)
 from services.loans.store import (
     SINGLE_ITEM_EXCLUSION,
+    DamageReport,
     Item,
     Reservation,
     claims_on,
@@ -23,14 +30,17 @@ from services.loans.store import (
 )
 from shared.contracts.bookings import BookingCancelledV1, BookingEquipmentRequestedV1
 from shared.contracts.loans import (
+    DamageReportedV1,
     EquipmentRejectedV1,
     EquipmentReservedV1,
     ItemRegisteredV1,
+    ReservationCheckedOutV1,
     ReservationExtendedV1,
     ReservationMadeV1,
     ReservationReleasedV1,
+    ReservationReturnedV1,
 )
-from shared.contracts.requests.loans import NewReservation
+from shared.contracts.requests.loans import CheckOut, NewReservation, Repaired, Return
 from shared.errors import violates_exclusion
 from shared.http import Caller
 from shared.messaging.outbox import Outbox
@@ -80,10 +90,12 @@ async def _reserve(rt: Runtime, school: str, wish: NewReservation,
 
 
 async def extend(rt: Runtime, who: Caller, reservation_id: UUID, ends_on: date) -> Reservation:
-    """Let a reservation end later, if its units are free on the extra days."""
+    """Let a reservation end later, if its units are free on the extra days; a loan that is
+    checked out too."""
     with _overlap_refused():
         async with rt.db.transaction() as tx:
-            reservation = await _changeable(tx, who, reservation_id)
+            reservation = await _own(tx, who, reservation_id)
+            domain.require_changeable(reservation.status, reservation.booking_id)
             period = domain.extended(reservation.period, ends_on)
             item = await item_to_reserve(tx, reservation.item_id)
             claims = (await claims_on(tx, [item.id], period, besides=reservation.id))[item.id]
@@ -97,18 +109,82 @@ async def extend(rt: Runtime, who: Caller, reservation_id: UUID, ends_on: date) 
 
 async def cancel(rt: Runtime, who: Caller, reservation_id: UUID) -> Reservation:
     async with rt.db.transaction() as tx:
-        reservation = await _changeable(tx, who, reservation_id)
+        reservation = await _own(tx, who, reservation_id)
+        domain.require_cancellable(reservation.status, reservation.booking_id)
         await _release(tx, rt.outbox, reservation)
     return reservation
 
 
-async def _changeable(tx: AsyncSession, who: Caller, reservation_id: UUID) -> Reservation:
-    """The caller's own reservation, locked, if it may still change."""
+async def check_out(rt: Runtime, who: Caller, reservation_id: UUID,
+                    wish: CheckOut) -> Reservation:
+    """The school collects the units on a day of its period; the item must be in service."""
+    domain.require_backoffice(who.role, "checks loans out")
+    today = rt.settings.today()
+    async with rt.db.transaction() as tx:
+        reservation = await _reservation(tx, reservation_id)
+        item = await tx.get(Item, reservation.item_id)
+        domain.require_collectable(reservation.status, item.status, reservation.period, today)
+        reservation.status = ReservationStatus.CHECKED_OUT
+        reservation.checked_out_at = datetime.now(UTC)
+        reservation.checkout_note = wish.condition_note
+        await rt.outbox.stage(tx, ReservationCheckedOutV1(
+            **_facts(reservation, item), condition_note=wish.condition_note))
+    return reservation
+
+
+async def take_back(rt: Runtime, who: Caller, reservation_id: UUID,
+                    wish: Return) -> Reservation:
+    """The units come back in `wish.condition`; with damage, finance hears what the repair
+    costs and the item stays in repair, in the same transaction."""
+    domain.require_backoffice(who.role, "takes loans back")
+    today, now = rt.settings.today(), datetime.now(UTC)
+    async with rt.db.transaction() as tx:
+        reservation = await _reservation(tx, reservation_id)
+        domain.require_out(reservation.status)
+        item = await tx.get(Item, reservation.item_id, with_for_update=True)
+        reservation.status = ReservationStatus.RETURNED
+        reservation.returned_at, reservation.return_condition = now, wish.condition
+        item.condition = wish.condition
+        await rt.outbox.stage(tx, ReservationReturnedV1(
+            **_facts(reservation, item), condition=wish.condition, returned_on=today))
+        if wish.damage is not None:
+            item.status = ItemStatus.IN_REPAIR
+            damage = DamageReport(
+                id=uuid4(), reservation_id=reservation.id, item_id=item.id,
+                description=wish.damage.description,
+                repair_cost_cents=wish.damage.repair_cost_cents, reported_on=today,
+                reported_at=now)
+            tx.add(damage)
+            await rt.outbox.stage(tx, DamageReportedV1(
+                **_facts(reservation, item), damage_id=damage.id,
+                description=damage.description, repair_cost_cents=damage.repair_cost_cents,
+                reported_on=today))
+    return reservation
+
+
+async def mark_repaired(rt: Runtime, who: Caller, item_id: str, wish: Repaired) -> Item:
+    """The backoffice puts a repaired item back in service."""
+    domain.require_backoffice(who.role, "marks items repaired")
+    async with rt.db.transaction() as tx:
+        item = await tx.get(Item, item_id, with_for_update=True)
+        if item is None:
+            raise LoanRefused("no such item", 404)
+        domain.require_in_repair(item.status)
+        item.status, item.condition = ItemStatus.AVAILABLE, wish.condition
+    return item
+
+
+async def _reservation(tx: AsyncSession, reservation_id: UUID) -> Reservation:
     reservation = await reservation_to_change(tx, reservation_id)
     if reservation is None:
         raise LoanRefused("no such reservation", 404)
+    return reservation
+
+
+async def _own(tx: AsyncSession, who: Caller, reservation_id: UUID) -> Reservation:
+    """The caller's own reservation (any, for the backoffice), locked."""
+    reservation = await _reservation(tx, reservation_id)
     domain.require_own(who.role, who.organisation, reservation.school_id)
-    domain.require_changeable(reservation.status, reservation.booking_id)
     return reservation
 
 

@@ -9,18 +9,25 @@ from shared.domain import AMSTERDAM, BACKOFFICE, SCHOOL, Refused, sees_school
 
 
 class ItemStatus(StrEnum):
+    """Stored: available, in repair or retired. Checked out is shown, never stored: it follows
+    from the item's loans (a kit may be out to two schools at once)."""
+
     AVAILABLE = "available"
+    CHECKED_OUT = "checked_out"
     IN_REPAIR = "in_repair"
     RETIRED = "retired"
 
 
 class ReservationStatus(StrEnum):
     RESERVED = "reserved"
+    CHECKED_OUT = "checked_out"
+    RETURNED = "returned"
     RELEASED = "released"
 
 
-# Statuses whose units are taken for the period; later ones (picked up, ...) join here.
-HOLDING = frozenset({ReservationStatus.RESERVED})
+# Statuses whose units are taken for the period. Keep in step with the exclusion constraint
+# (migration 0003).
+HOLDING = frozenset({ReservationStatus.RESERVED, ReservationStatus.CHECKED_OUT})
 
 
 class LoanRefused(Refused):
@@ -162,10 +169,55 @@ def acting_school(role: str, organisation: str, school_id: str | None) -> str:
     raise LoanRefused(f"role {role!r} may not reserve for this school", 403)
 
 
+def require_backoffice(role: str, action: str) -> None:
+    if role != BACKOFFICE:
+        raise LoanRefused(f"only the backoffice {action}", 403)
+
+
 def require_own(role: str, organisation: str, school_id: str) -> None:
     # Not 403: a school must not learn which reservations other schools hold.
     if not sees_school(role, organisation, school_id):
         raise LoanRefused("no such reservation", 404)
+
+
+def shown_status(stored: str, units_out: int) -> ItemStatus:
+    """An item in service with units out shows as checked out."""
+    if stored == ItemStatus.AVAILABLE and units_out > 0:
+        return ItemStatus.CHECKED_OUT
+    return ItemStatus(stored)
+
+
+def require_collectable(status: str, item_status: str, period: Period, today: date) -> None:
+    """A reservation is checked out on a day of its period, with its item in service."""
+    if status != ReservationStatus.RESERVED:
+        raise LoanRefused(f"a {status} reservation cannot be checked out")
+    if item_status != ItemStatus.AVAILABLE:
+        # A damaged item stays at the hotspot until the backoffice marks it repaired.
+        raise Unavailable(f"the item is {item_status.replace('_', ' ')}, not lent out")
+    if not period.contains(today):
+        raise LoanRefused(f"the reservation runs from {period.starts_on} to {period.ends_on}; "
+                          f"it cannot be checked out on {today}")
+
+
+def require_out(status: str) -> None:
+    if status != ReservationStatus.CHECKED_OUT:
+        raise LoanRefused(f"a {status} reservation cannot be returned")
+
+
+def require_in_repair(status: str) -> None:
+    if status != ItemStatus.IN_REPAIR:
+        raise LoanRefused(f"the item is {status.replace('_', ' ')}, not in repair")
+
+
+def days_overdue(ends_on: date, today: date) -> int:
+    """Whole days a loan is late: zero on its last day, one the day after."""
+    return max(0, (today - ends_on).days)
+
+
+def require_cancellable(status: str, booking_id: object | None) -> None:
+    if status == ReservationStatus.CHECKED_OUT:
+        raise LoanRefused("a checked-out reservation is returned, not cancelled")
+    require_changeable(status, booking_id)
 
 
 def require_changeable(status: str, booking_id: object | None) -> None:

@@ -2,13 +2,22 @@
 
 from dataclasses import dataclass
 from datetime import date
+from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.loans import domain
 from services.loans.domain import LoanRefused, Period
-from services.loans.store import Item, Reservation, claims_on, items_of, stock_for
+from services.loans.store import (
+    DamageReport,
+    Item,
+    Reservation,
+    claims_on,
+    items_of,
+    stock_for,
+    units_out,
+)
 from shared.http import Caller
 from shared.service import Runtime
 
@@ -25,10 +34,33 @@ async def item_ids(rt: Runtime) -> set[str]:
         return set(await tx.scalars(select(Item.id)))
 
 
-async def list_items(rt: Runtime, limit: int, offset: int) -> list[Item]:
+@dataclass(frozen=True)
+class ItemView:
+    """An item as shown: checked out while any of its units are."""
+
+    item: Item
+    status: domain.ItemStatus
+    units_out: int
+
+
+async def list_items(rt: Runtime, limit: int, offset: int) -> list[ItemView]:
     async with rt.db.sessions() as tx:
         rows = await tx.scalars(select(Item).order_by(Item.id).limit(limit).offset(offset))
-        return list(rows)
+        return await _views(tx, list(rows))
+
+
+async def item(rt: Runtime, item_id: str) -> ItemView:
+    async with rt.db.sessions() as tx:
+        found = await tx.get(Item, item_id)
+        if found is None:
+            raise LoanRefused("no such item", 404)
+        return (await _views(tx, [found]))[0]
+
+
+async def _views(tx: AsyncSession, items: list[Item]) -> list[ItemView]:
+    out = await units_out(tx, [i.id for i in items])
+    return [ItemView(i, domain.shown_status(i.status, out.get(i.id, 0)), out.get(i.id, 0))
+            for i in items]
 
 
 async def availability(rt: Runtime, item_id: str, starts_on: date,
@@ -92,6 +124,25 @@ async def lesson_alternative(tx: AsyncSession, category: str,
 def _offer(item_id: str, period: Period) -> dict[str, str]:
     return {"item_id": item_id, "starts_on": period.starts_on.isoformat(),
             "ends_on": period.ends_on.isoformat()}
+
+
+async def reservation(rt: Runtime, caller: Caller, reservation_id: UUID) -> Reservation:
+    async with rt.db.sessions() as tx:
+        found = await tx.get(Reservation, reservation_id)
+    if found is None:
+        raise LoanRefused("no such reservation", 404)
+    domain.require_own(caller.role, caller.organisation, found.school_id)
+    return found
+
+
+async def damage_reports(rt: Runtime, caller: Caller, item_id: str | None, limit: int,
+                         offset: int) -> list[DamageReport]:
+    domain.require_backoffice(caller.role, "reads damage reports")
+    query = select(DamageReport).order_by(DamageReport.reported_at.desc(), DamageReport.id)
+    if item_id is not None:
+        query = query.where(DamageReport.item_id == item_id)
+    async with rt.db.sessions() as tx:
+        return list(await tx.scalars(query.limit(limit).offset(offset)))
 
 
 async def list_reservations(rt: Runtime, caller: Caller, limit: int,

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     Uuid,
+    func,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,6 +70,8 @@ class Reservation(Base):
         CheckConstraint("quantity >= 1", name="reservation_has_units"),
         CheckConstraint("ends_on >= starts_on", name="reservation_period_ordered"),
         Index("ix_reservations_item_period", "item_id", "starts_on", "ends_on"),
+        # The overdue scan: checked-out loans by end date.
+        Index("ix_reservations_status_ends_on", "status", "ends_on"),
         ForeignKeyConstraint(["item_id", "item_quantity"], ["items.id", "items.quantity"],
                              name="fk_reservations_item_units", onupdate="CASCADE"),
     )
@@ -83,6 +86,12 @@ class Reservation(Base):
     booking_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    checked_out_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    checkout_note: Mapped[str | None] = mapped_column(String(500))
+    returned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    return_condition: Mapped[str | None] = mapped_column(String(40))
+    # Set in the transaction that stages the overdue notice: it is sent once.
+    overdue_notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     @property
     def period(self) -> Period:
@@ -95,6 +104,21 @@ class Reservation(Base):
                    school_id=school_id, quantity=quantity, starts_on=period.starts_on,
                    ends_on=period.ends_on, booking_id=booking_id,
                    status=ReservationStatus.RESERVED, created_at=datetime.now(UTC))
+
+
+class DamageReport(Base):
+    """Damage found when a loan came back; finance costs the repair."""
+
+    __tablename__ = "damage_reports"
+    __table_args__ = (CheckConstraint("repair_cost_cents >= 0", name="damage_cost_not_negative"),)
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    reservation_id: Mapped[UUID] = mapped_column(ForeignKey("reservations.id"), index=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id"), index=True)
+    description: Mapped[str] = mapped_column(String(1000))
+    repair_cost_cents: Mapped[int] = mapped_column(Integer)
+    reported_on: Mapped[date] = mapped_column(Date)
+    reported_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 async def lock_items_in_service(session: AsyncSession, category: str) -> list[Item]:
@@ -163,5 +187,34 @@ async def holding_reservations_of_booking(session: AsyncSession,
         select(Reservation)
         .where(Reservation.booking_id == booking_id, Reservation.status.in_(HOLDING))
         .with_for_update()
+    )
+    return list(rows)
+
+
+async def units_out(session: AsyncSession, item_ids: list[str]) -> dict[str, int]:
+    """Per item, the units checked out now."""
+    rows = await session.execute(
+        select(Reservation.item_id, func.sum(Reservation.quantity))
+        .where(Reservation.item_id.in_(item_ids),
+               Reservation.status == ReservationStatus.CHECKED_OUT)
+        .group_by(Reservation.item_id)
+    )
+    return {item_id: int(units) for item_id, units in rows}
+
+
+async def overdue_to_notify(session: AsyncSession, today: date, limit: int) -> list[Reservation]:
+    """Checked-out loans that ended before `today` and were not yet reported, locked.
+
+    SKIP LOCKED lets two replicas scan at once: each takes rows the other does not hold,
+    and a row the other already reported no longer matches (PostgreSQL re-checks it).
+    """
+    rows = await session.scalars(
+        select(Reservation)
+        .where(Reservation.status == ReservationStatus.CHECKED_OUT,
+               Reservation.ends_on < today,
+               Reservation.overdue_notified_at.is_(None))
+        .order_by(Reservation.ends_on, Reservation.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
     )
     return list(rows)

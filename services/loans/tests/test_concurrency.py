@@ -103,6 +103,18 @@ async def test_the_database_itself_refuses_an_overlapping_single_item(rt):
     assert violates_exclusion(refused.value, SINGLE_ITEM_EXCLUSION)
 
 
+async def test_a_checked_out_single_item_is_excluded_like_a_reserved_one(rt):
+    async with rt.db.transaction() as tx:
+        await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 1),
+                                      ends_on=date(2027, 6, 3)))
+        await tx.execute(text("UPDATE reservations SET status = 'checked_out'"))
+    with pytest.raises(IntegrityError) as refused:
+        async with rt.db.transaction() as tx:
+            await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 2),
+                                          ends_on=date(2027, 6, 2)))
+    assert violates_exclusion(refused.value, SINGLE_ITEM_EXCLUSION)
+
+
 async def test_kit_units_and_released_reservations_are_not_excluded(rt):
     async with rt.db.transaction() as tx:
         for _ in range(2):

@@ -5,10 +5,10 @@ from sqlalchemy import select
 
 from services.loans import demo
 from services.loans.app import SPEC
+from services.loans.settings import LoansSettings
 from services.loans.store import Item
 from shared import seed
 from shared.service import create_app
-from shared.settings import ServiceSettings
 from shared.store.migrations import upgrade
 
 # Plan B "Gebruik/uitleen apparatuur/auto's", sections 2 and 4.7, plan C "Plastic fantastic",
@@ -28,7 +28,7 @@ def url(tmp_path) -> str:
 @pytest.fixture
 async def rt(url):
     # No lifespan: loading the demo needs only the store and the outbox.
-    runtime = create_app(SPEC, ServiceSettings(service="loans", database_url=url)).state.runtime
+    runtime = create_app(SPEC, LoansSettings(service="loans", database_url=url)).state.runtime
     yield runtime
     await runtime.db.dispose()
 

@@ -6,9 +6,9 @@ import pytest
 
 from services.loans.app import SPEC
 from services.loans.domain import ItemStatus
+from services.loans.settings import LoansSettings
 from services.loans.store import Item
 from shared.service import create_app
-from shared.settings import ServiceSettings
 from shared.store.migrations import upgrade
 
 CORLAER = {"X-TFT-Role": "school", "X-TFT-Organisation": "corlaer", "X-TFT-Actor": "corlaer"}
@@ -26,7 +26,7 @@ def url(tmp_path) -> str:
 @pytest.fixture
 async def client(url):
     # No lifespan: the routes need only the store, not the broker, relay or consumers.
-    app = create_app(SPEC, ServiceSettings(service="loans", database_url=url))
+    app = create_app(SPEC, LoansSettings(service="loans", database_url=url))
     db = app.state.runtime.db
     async with db.transaction() as tx:
         tx.add_all([_item("tft-drn-001", "drone", 1), _item("tft-drn-002", "drone", 1),
@@ -55,7 +55,9 @@ async def test_a_school_reserves_far_ahead_and_the_item_is_taken(client):
     assert made.json() | {"id": None, "created_at": None} == {
         "id": None, "item_id": "tft-h2-001", "school_id": "corlaer", "quantity": 1,
         "starts_on": "2028-01-10", "ends_on": "2028-01-12", "booking_id": None,
-        "status": "reserved", "created_at": None}
+        "status": "reserved", "created_at": None, "checked_out_at": None,
+        "checkout_note": None, "returned_at": None, "return_condition": None,
+        "overdue_notified_at": None}
     free = await client.get("/items/tft-h2-001/availability?from=2028-01-12&to=2028-01-13",
                             headers=NXT)
     assert free.json()["free"] == 0

@@ -17,3 +17,23 @@ class NewReservation(BaseModel):
 
 class ReservationExtension(BaseModel):
     ends_on: date
+
+
+class CheckOut(BaseModel):
+    # The state of the units as they leave, in the backoffice's words.
+    condition_note: str = Field("", max_length=500)
+
+
+class DamageFound(BaseModel):
+    description: str = Field(min_length=1, max_length=1000)
+    repair_cost_cents: int = Field(ge=0, le=100_000_000)
+
+
+class Return(BaseModel):
+    condition: str = Field(min_length=1, max_length=40, examples=["goed", "beschadigd"])
+    # With damage the item goes in repair until the backoffice marks it repaired.
+    damage: DamageFound | None = None
+
+
+class Repaired(BaseModel):
+    condition: str = Field("goed", min_length=1, max_length=40)

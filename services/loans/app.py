@@ -1,6 +1,6 @@
 """Wiring of the loans service."""
 
-from services.loans import api, demo, handlers
+from services.loans import api, demo, handlers, overdue
 from services.loans.settings import LoansSettings
 from services.loans.store import Base, messaging
 from shared.contracts.topics import BOOKING
@@ -15,6 +15,7 @@ SPEC = ServiceSpec(
     consumers=[ConsumerSpec(name="loans", topics=[BOOKING], handlers=handlers.booking_handlers)],
     seed=demo.load,
     settings=LoansSettings,
+    extra_tasks=[overdue.scan_overdue_forever],
 )
 
 

@@ -85,7 +85,7 @@ async def _reserve(rt: Runtime, school: str, wish: NewReservation,
             domain.require_free(domain.units_free(item.quantity, claims, period), wish.quantity)
             reservation = Reservation.of(item, school, wish.quantity, period)
             tx.add(reservation)
-            await rt.outbox.stage(tx, ReservationMadeV1(**_facts(reservation, item)))
+            await rt.outbox.stage(tx, ReservationMadeV1(**reservation_facts(reservation, item)))
     return reservation
 
 
@@ -103,7 +103,7 @@ async def extend(rt: Runtime, who: Caller, reservation_id: UUID, ends_on: date) 
                                 reservation.quantity)
             previous_ends_on, reservation.ends_on = reservation.ends_on, ends_on
             await rt.outbox.stage(tx, ReservationExtendedV1(
-                **_facts(reservation, item), previous_ends_on=previous_ends_on))
+                **reservation_facts(reservation, item), previous_ends_on=previous_ends_on))
     return reservation
 
 
@@ -128,7 +128,7 @@ async def check_out(rt: Runtime, who: Caller, reservation_id: UUID,
         reservation.checked_out_at = datetime.now(UTC)
         reservation.checkout_note = wish.condition_note
         await rt.outbox.stage(tx, ReservationCheckedOutV1(
-            **_facts(reservation, item), condition_note=wish.condition_note))
+            **reservation_facts(reservation, item), condition_note=wish.condition_note))
     return reservation
 
 
@@ -146,7 +146,7 @@ async def take_back(rt: Runtime, who: Caller, reservation_id: UUID,
         reservation.returned_at, reservation.return_condition = now, wish.condition
         item.condition = wish.condition
         await rt.outbox.stage(tx, ReservationReturnedV1(
-            **_facts(reservation, item), condition=wish.condition, returned_on=today))
+            **reservation_facts(reservation, item), condition=wish.condition, returned_on=today))
         if wish.damage is not None:
             item.status = ItemStatus.IN_REPAIR
             damage = DamageReport(
@@ -156,7 +156,7 @@ async def take_back(rt: Runtime, who: Caller, reservation_id: UUID,
                 reported_at=now)
             tx.add(damage)
             await rt.outbox.stage(tx, DamageReportedV1(
-                **_facts(reservation, item), damage_id=damage.id,
+                **reservation_facts(reservation, item), damage_id=damage.id,
                 description=damage.description, repair_cost_cents=damage.repair_cost_cents,
                 reported_on=today))
     return reservation
@@ -215,7 +215,7 @@ async def reserve_for_booking(tx: AsyncSession, outbox: Outbox,
     reservations = [Reservation.of(item, request.school_id, item.quantity, period,
                                    booking_id=request.booking_id) for item in items]
     tx.add_all(reservations)
-    await outbox.stage(tx, *(ReservationMadeV1(**_facts(r, item))
+    await outbox.stage(tx, *(ReservationMadeV1(**reservation_facts(r, item))
                              for r, item in zip(reservations, items, strict=True)))
     await outbox.stage(tx, EquipmentReservedV1(
         booking_id=request.booking_id, school_id=request.school_id,
@@ -247,10 +247,10 @@ async def release_for_booking(tx: AsyncSession, outbox: Outbox,
 async def _release(tx: AsyncSession, outbox: Outbox, reservation: Reservation) -> None:
     reservation.status = ReservationStatus.RELEASED
     item = await tx.get(Item, reservation.item_id)
-    await outbox.stage(tx, ReservationReleasedV1(**_facts(reservation, item)))
+    await outbox.stage(tx, ReservationReleasedV1(**reservation_facts(reservation, item)))
 
 
-def _facts(r: Reservation, item: Item) -> dict:
+def reservation_facts(r: Reservation, item: Item) -> dict:
     return dict(reservation_id=r.id, item_id=item.id, item_name=item.name, quantity=r.quantity,
                 school_id=r.school_id, booking_id=r.booking_id, starts_on=r.starts_on,
                 ends_on=r.ends_on)

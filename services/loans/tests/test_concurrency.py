@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from services.loans import commands
+from services.loans import commands, overdue
 from services.loans.domain import ItemStatus, Unavailable
 from services.loans.store import SINGLE_ITEM_EXCLUSION, Item, Reservation, messaging
 from shared.contracts.requests.loans import NewReservation
@@ -143,3 +143,18 @@ async def test_a_concurrent_extension_into_a_taken_period_is_refused(rt):
     outcomes = await asyncio.gather(extension, _reserve_all(rt, wishes), return_exceptions=True)
     extended, [reserved] = outcomes
     assert isinstance(extended, Reservation) != isinstance(reserved, Reservation)
+
+
+async def test_two_concurrent_overdue_scans_report_each_loan_once(rt):
+    async with rt.db.transaction() as tx:
+        for day in range(1, 21):
+            await tx.execute(INSERT, dict(item=ROBOTS, units=12, starts_on=date(2027, 8, day),
+                                          ends_on=date(2027, 8, day)))
+        await tx.execute(text("UPDATE reservations SET status = 'checked_out'"))
+    today = date(2027, 9, 1)
+    counts = await asyncio.gather(*(overdue.report_overdue(rt, today) for _ in range(2)))
+    assert sum(counts) == 20
+    async with rt.db.sessions() as tx:
+        keys = (await tx.execute(text(
+            "SELECT key FROM outbox WHERE event_type LIKE '%overdue%'"))).scalars().all()
+    assert len(keys) == len(set(keys)) == 20

@@ -8,6 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from services.loans import overdue
 from services.loans.app import SPEC
 from services.loans.domain import ItemStatus
 from services.loans.settings import LoansSettings
@@ -195,3 +196,23 @@ async def test_a_school_reads_its_own_reservation_and_not_another_schools(client
     assert (await client.get(f"/reservations/{mine}", headers=NXT)).status_code == 404
     assert (await client.get(f"/reservations/{mine}", headers=BACKOFFICE)).status_code == 200
     assert (await client.get("/damage-reports", headers=CORLAER)).status_code == 403
+
+
+async def test_each_overdue_loan_is_reported_once_with_its_days_late(app, client):
+    late = await _reserve(client, "tft-h2-001", 10, 11)
+    on_time = await _reserve(client, "tft-rob-001", 11, 20, quantity=4)
+    returned = await _reserve(client, "tft-rob-001", 9, 11, headers=NXT, quantity=4)
+    await _reserve(client, "tft-rob-001", 11, 12, headers=NXT, quantity=4)  # never collected
+    for loan in (late, on_time, returned):
+        await _check_out(client, loan)
+    await _return(client, returned)
+    rt = app.state.runtime
+
+    assert await overdue.report_overdue(rt, TODAY) == 0  # the last day is not late yet
+    assert await overdue.report_overdue(rt, date(2028, 1, 14)) == 1
+    assert await overdue.report_overdue(rt, date(2028, 1, 15)) == 0
+    [notice] = await _staged(app, "overdue.v1")
+    assert (notice["reservation_id"], notice["school_id"], notice["days_overdue"]) == (
+        late, "corlaer", 3)
+    shown = (await client.get(f"/reservations/{late}", headers=CORLAER)).json()
+    assert shown["overdue_notified_at"] is not None

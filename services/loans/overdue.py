@@ -1,0 +1,60 @@
+"""The overdue scan: loans not back after their last day are reported once each.
+
+What was reported is stored with the loan (`overdue_notified_at`, set in the transaction that
+stages the notice), so a restart or a second replica never reports a loan twice, and a scan
+missed while the service was down is made up by the next one.
+"""
+
+import asyncio
+from datetime import UTC, date, datetime
+
+from prometheus_client import Counter
+
+from services.loans import domain
+from services.loans.commands import reservation_facts
+from services.loans.store import Item, overdue_to_notify
+from shared.contracts.loans import ReservationOverdueV1
+from shared.observability.logging import log
+from shared.service import Runtime
+
+# Loans reported per transaction: a long backlog is worked off in several.
+BATCH = 200
+
+
+async def report_overdue(rt: Runtime, today: date) -> int:
+    """Report every checked-out loan that ended before `today` and was not reported yet;
+    return how many were."""
+    reported = 0
+    while True:
+        async with rt.db.transaction() as tx:
+            due = await overdue_to_notify(tx, today, BATCH)
+            now = datetime.now(UTC)
+            for loan in due:
+                loan.overdue_notified_at = now
+                item = await tx.get(Item, loan.item_id)
+                await rt.outbox.stage(tx, ReservationOverdueV1(
+                    **reservation_facts(loan, item),
+                    days_overdue=domain.days_overdue(loan.ends_on, today)))
+        reported += len(due)
+        if len(due) < BATCH:
+            return reported
+
+
+async def scan_overdue_forever(rt: Runtime) -> None:
+    """The periodic task, every `loans_overdue_scan_seconds`, starting at startup."""
+    scans = Counter("tft_loans_overdue_scans", "Overdue scans completed",
+                    registry=rt.metrics.registry)
+    notices = Counter("tft_loans_overdue_reported", "Overdue loans reported",
+                      registry=rt.metrics.registry)
+    while True:
+        try:
+            reported = await report_overdue(rt, rt.settings.today())
+            scans.inc()
+            notices.inc(reported)
+            if reported:
+                log.info("overdue loans reported", count=reported)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # store down: try again next round, never give up
+            log.warning("overdue scan failed", error=repr(exc))
+        await asyncio.sleep(rt.settings.loans_overdue_scan_seconds)

@@ -7,16 +7,42 @@ from fastapi import APIRouter, Query
 
 from services.gateway.auth import BACKOFFICE, SCHOOL, Principal
 from services.gateway.routes.common import Gate, Page, Slug, as_json, router
-from shared.contracts.requests.loans import NewReservation, ReservationExtension
+from shared.contracts.requests.loans import (
+    CheckOut,
+    NewReservation,
+    Repaired,
+    ReservationExtension,
+    Return,
+)
+
+ITEM_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$"
 
 
 def routes(gate: Gate) -> APIRouter:
-    api, forward, anyone = router(), gate.forward, gate.anyone
+    api, forward, anyone, backoffice = router(), gate.forward, gate.anyone, gate.backoffice
     reserver = gate.guard(SCHOOL, BACKOFFICE)
 
     @api.get("/equipment", tags=["equipment"])
     async def equipment(paging: Page, who: Principal = anyone):
         return await forward("loans", "GET", "/items", who, params=paging)
+
+    @api.get("/equipment/{item_id}", tags=["equipment"])
+    async def equipment_item(item_id: Slug, who: Principal = anyone):
+        """An item with its status: available, checked_out, in_repair or retired."""
+        return await forward("loans", "GET", f"/items/{item_id}", who)
+
+    @api.post("/equipment/{item_id}/repaired", tags=["equipment"])
+    async def mark_repaired(item_id: Slug, body: Repaired, who: Principal = backoffice):
+        """Back in service after a damage report."""
+        return await forward("loans", "POST", f"/items/{item_id}/repaired", who,
+                             body=as_json(body))
+
+    @api.get("/damage-reports", tags=["equipment"])
+    async def damage_reports(paging: Page,
+                             item_id: str | None = Query(None, pattern=ITEM_ID),
+                             who: Principal = backoffice):
+        params = paging | ({"item_id": item_id} if item_id else {})
+        return await forward("loans", "GET", "/damage-reports", who, params=params)
 
     @api.get("/equipment/{item_id}/availability", tags=["equipment"])
     async def availability(item_id: Slug, from_: date = Query(alias="from"),
@@ -34,6 +60,23 @@ def routes(gate: Gate) -> APIRouter:
     @api.get("/reservations", tags=["equipment"])
     async def reservations(paging: Page, who: Principal = anyone):
         return await forward("loans", "GET", "/reservations", who, params=paging)
+
+    @api.get("/reservations/{reservation_id}", tags=["equipment"])
+    async def reservation(reservation_id: UUID, who: Principal = reserver):
+        """A school reads only its own reservations: another school's answers 404."""
+        return await forward("loans", "GET", f"/reservations/{reservation_id}", who)
+
+    @api.post("/reservations/{reservation_id}/check-out", tags=["equipment"])
+    async def check_out(reservation_id: UUID, body: CheckOut, who: Principal = backoffice):
+        """Handed over on a day of the reservation's period, with a note on its condition."""
+        return await forward("loans", "POST", f"/reservations/{reservation_id}/check-out", who,
+                             body=as_json(body))
+
+    @api.post("/reservations/{reservation_id}/return", tags=["equipment"])
+    async def take_back(reservation_id: UUID, body: Return, who: Principal = backoffice):
+        """Back in `condition`; a `damage` report puts the item in repair and goes to finance."""
+        return await forward("loans", "POST", f"/reservations/{reservation_id}/return", who,
+                             body=as_json(body))
 
     @api.post("/reservations", status_code=201, tags=["equipment"])
     async def reserve(body: NewReservation, who: Principal = reserver):

@@ -42,6 +42,10 @@ class DeclarationLineOut(BaseModel):
     invoice_reference: str | None
     added_by: str | None
     late_for_quarter: str | None
+    source_ref: str | None
+    company: str | None
+    cofinancing_form: str | None
+    students_reached: int | None
     status: str
     created_at: datetime
 
@@ -55,6 +59,8 @@ class DeclarationLineOut(BaseModel):
             source_event_id=line.source_event_id, booking_id=line.booking_id, role=line.role,
             supplier=line.supplier, invoice_reference=line.invoice_reference,
             added_by=line.added_by, late_for_quarter=line.late_for_quarter,
+            source_ref=line.source_ref, company=line.company,
+            cofinancing_form=line.cofinancing_form, students_reached=line.students_reached,
             status=declaration.status, created_at=line.created_at,
         )
 
@@ -81,6 +87,10 @@ class DeclarationSummaryOut(BaseModel):
 
 class DeclarationOut(DeclarationSummaryOut):
     totals_per_core_task: dict[str, int]
+    # total_cents = payable_cents + cofinancing_cents: co-financing counts against budgets
+    # and the 10 % requirement, but nobody is paid for it.
+    payable_cents: int
+    cofinancing_cents: int
     lines: list[DeclarationLineOut]
     # Set by an approval that took core tasks over their (soft) yearly budget.
     budget_warnings: list[str] = []
@@ -90,6 +100,8 @@ class DeclarationOut(DeclarationSummaryOut):
                    budget_warnings: Sequence[str] = ()) -> "DeclarationOut":
         summary = DeclarationSummaryOut.of(d, domain.total_cents(lines))
         return cls(**summary.model_dump(), totals_per_core_task=domain.totals_per_core_task(lines),
+                   payable_cents=domain.payable_cents(lines),
+                   cofinancing_cents=domain.cofinancing_cents(lines),
                    lines=[DeclarationLineOut.of(line, d) for line in lines],
                    budget_warnings=list(budget_warnings))
 

@@ -3,7 +3,9 @@
 from services.finance import api, demo, handlers
 from services.finance.store import Base, messaging
 from shared.contracts.bookings import BookingCompletedV1
-from shared.contracts.topics import BOOKING
+from shared.contracts.events import EventCostRecordedV1, SessionHostedV1
+from shared.contracts.loans import DamageReportedV1
+from shared.contracts.topics import BOOKING, EVENT, LOAN_RESERVATION
 from shared.service import ConsumerSpec, ServiceSpec, create_app
 
 SPEC = ServiceSpec(
@@ -13,8 +15,13 @@ SPEC = ServiceSpec(
     messaging=messaging,
     routes=api.routes,
     consumers=[
-        ConsumerSpec(name="finance", topics=[BOOKING],
-                     handlers=lambda rt: {BookingCompletedV1: handlers.booking_completed(rt)}),
+        ConsumerSpec(name="finance", topics=[BOOKING, EVENT, LOAN_RESERVATION],
+                     handlers=lambda rt: {
+                         BookingCompletedV1: handlers.booking_completed(rt),
+                         SessionHostedV1: handlers.session_hosted(rt),
+                         EventCostRecordedV1: handlers.event_cost_recorded(rt),
+                         DamageReportedV1: handlers.damage_reported(rt),
+                     }),
     ],
     seed=demo.load,
 )

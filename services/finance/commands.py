@@ -16,10 +16,12 @@ from shared.contracts.finance import (
     DeclarationSubmittedV1,
     DeclarationTransitionV1,
 )
-from shared.contracts.requests.finance import MaterialLine, StaffHoursLine
+from shared.contracts.requests.finance import CoFinancingLine, MaterialLine, StaffHoursLine
 from shared.domain import FINANCE, SCHOOL, Refused
 from shared.http import Caller
 from shared.service import Runtime
+
+NewLine = MaterialLine | StaffHoursLine | CoFinancingLine
 
 
 def actor_of(caller: Caller) -> Actor:
@@ -41,21 +43,31 @@ async def declaration_of_quarter(rt: Runtime, caller: Caller, quarter: str) -> D
                                              datetime.now(UTC))
 
 
-async def _priced(session: AsyncSession, body: MaterialLine | StaffHoursLine) -> dict:
-    """The kind-specific columns of a new line, hours priced at finance's default rate."""
+async def _hours(session: AsyncSession, role: str, minutes: int) -> dict:
+    """Hours priced at the default rate finance keeps for the role."""
+    rate = await store.default_rate(session, role)
+    if rate is None:
+        raise Refused(f"finance has set no default rate for the role {role!r}", 422)
+    return dict(minutes=minutes, hourly_rate_cents=rate, role=role,
+                amount_cents=domain.amount_cents(minutes, rate))
+
+
+async def _priced(session: AsyncSession, body: NewLine) -> dict:
+    """The kind-specific columns of a new line."""
     if isinstance(body, MaterialLine):
         return dict(kind=LineKind.MATERIAL, minutes=0, hourly_rate_cents=0,
                     amount_cents=body.amount_cents, supplier=body.supplier,
                     invoice_reference=body.invoice_reference)
-    rate = await store.default_rate(session, body.role)
-    if rate is None:
-        raise Refused(f"finance has set no default rate for the role {body.role!r}", 422)
-    return dict(kind=LineKind.HOURS, minutes=body.minutes, hourly_rate_cents=rate,
-                amount_cents=domain.amount_cents(body.minutes, rate), role=body.role)
+    if isinstance(body, StaffHoursLine):
+        return dict(kind=LineKind.HOURS, **await _hours(session, body.role, body.minutes))
+    given = (await _hours(session, body.role, body.minutes) if body.form == "in-kind"
+             else dict(minutes=0, hourly_rate_cents=0, amount_cents=body.amount_cents))
+    return dict(kind=LineKind.COFINANCING, company=body.company, cofinancing_form=body.form,
+                **given)
 
 
 async def add_line(rt: Runtime, caller: Caller, declaration_id: UUID,
-                   body: MaterialLine | StaffHoursLine) -> DeclarationLine:
+                   body: NewLine) -> DeclarationLine:
     async with rt.db.transaction() as session:
         declaration = await _declaration(session, declaration_id, for_share=True)
         domain.check_line_addable(declaration, actor_of(caller))

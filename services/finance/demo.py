@@ -1,4 +1,5 @@
-"""Demo data: the budget per core task and year from the seed, and the instructor's rate.
+"""Demo data: the budget per core task and year from the seed, and the demo default rates
+(the hotspot instructor's, and a company expert's for in-kind co-financing).
 
 Loaded once: rows already there are left alone, so amounts finance changed stay changed.
 """
@@ -18,6 +19,6 @@ async def load(rt: Runtime) -> None:
             BudgetLine(core_task=b.core_task, year=b.year, amount_cents=b.amount_cents)
             for b in seed.BUDGET_LINES if (b.core_task, b.year) not in present
         )
-        if await session.get(DefaultRate, domain.INSTRUCTOR) is None:
-            session.add(DefaultRate(role=domain.INSTRUCTOR,
-                                    hourly_rate_cents=domain.DEFAULT_INSTRUCTOR_RATE_CENTS))
+        for role, cents in domain.DEFAULT_RATES_CENTS.items():
+            if await session.get(DefaultRate, role) is None:
+                session.add(DefaultRate(role=role, hourly_rate_cents=cents))

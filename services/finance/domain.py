@@ -15,7 +15,7 @@ quarter it belongs to (`late_for_quarter`), so an approved or paid total never m
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -25,9 +25,12 @@ QUARTER_PATTERN = r"^\d{4}-Q[1-4]$"
 
 # The role whose time a hotspot lesson costs, as a key in the default rates.
 INSTRUCTOR = "instructor"
-# Demo default, not an agreed tariff: the finance role will maintain the real rate in the
-# default_rates table, which wins over this value once it holds a row for the instructor.
-DEFAULT_INSTRUCTOR_RATE_CENTS = 7500
+# The role whose time a company gives in kind when it hosts an event session.
+COMPANY_EXPERT = "company-expert"
+# Demo defaults, not agreed tariffs: finance maintains the real rates in the default_rates
+# table, which win over these values once it holds a row for the role. Events arrive whether
+# or not finance has set a rate yet, and must not wait for one.
+DEFAULT_RATES_CENTS = {INSTRUCTOR: 7500, COMPANY_EXPERT: 7500}
 
 
 class DeclarationStatus(StrEnum):
@@ -45,6 +48,14 @@ EDITABLE = frozenset({DeclarationStatus.DRAFT, DeclarationStatus.REJECTED})
 class LineKind(StrEnum):
     HOURS = "hours"
     MATERIAL = "material"
+    # A company's contribution to the programme: counts against the budget and the 10 %
+    # co-financing requirement, but the lead school pays nobody for it.
+    COFINANCING = "cofinancing"
+
+
+class CoFinancingForm(StrEnum):
+    IN_KIND = "in-kind"  # hours of the company's people x the role's default rate
+    CASH = "cash"
 
 
 class Action(StrEnum):
@@ -157,6 +168,24 @@ def totals_per_core_task(lines: Iterable[Priced]) -> dict[str, int]:
     return dict(sorted(totals.items()))
 
 
+class Kinded(Priced, Protocol):
+    kind: str
+
+
+def cofinancing_cents(lines: Iterable[Kinded]) -> int:
+    return sum(line.amount_cents for line in lines if line.kind == LineKind.COFINANCING)
+
+
+def payable_cents(lines: Iterable[Kinded]) -> int:
+    """What the lead school pays out for a declaration: everything but co-financing."""
+    return sum(line.amount_cents for line in lines if line.kind != LineKind.COFINANCING)
+
+
+def damage_core_task(hard_tech_school: bool) -> str:
+    """Repairs of lent equipment: core task A at a hard-tech school, B (the region) elsewhere."""
+    return "A" if hard_tech_school else "B"
+
+
 @dataclass(frozen=True)
 class Budget:
     amount_cents: int
@@ -231,8 +260,11 @@ def quarter_of(moment: datetime) -> str:
     """
     if moment.tzinfo is None:
         raise ValueError("naive datetime: the quarter needs an aware time")
-    local = moment.astimezone(AMSTERDAM)
-    return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
+    return quarter_of_date(moment.astimezone(AMSTERDAM).date())
+
+
+def quarter_of_date(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
 def amount_cents(minutes: int, hourly_rate_cents: int) -> int:

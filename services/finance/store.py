@@ -22,7 +22,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.finance.domain import EDITABLE, Budget, DeclarationStatus, next_quarter
+from services.finance.domain import (
+    DEFAULT_RATES_CENTS,
+    EDITABLE,
+    Budget,
+    DeclarationStatus,
+    next_quarter,
+)
 from shared.messaging.tables import add_messaging_tables
 from shared.store.types import UtcDateTime
 
@@ -58,6 +64,8 @@ class DeclarationLine(Base):
     __table_args__ = (
         # One line per source event, whatever the inbox lets through.
         UniqueConstraint("source_event_id", name="uq_declaration_lines_source_event"),
+        # One line per activity, even when its event is published again under a new id.
+        UniqueConstraint("source_ref", name="uq_declaration_lines_source_ref"),
         CheckConstraint(_CORE_TASKS, name="line_core_task"),
         CheckConstraint("minutes >= 0 AND hourly_rate_cents >= 0 AND amount_cents >= 0",
                         name="line_not_negative"),
@@ -82,6 +90,14 @@ class DeclarationLine(Base):
     invoice_reference: Mapped[str | None] = mapped_column(String(80))
     # The quarter the work belongs to when its own declaration was already locked.
     late_for_quarter: Mapped[str | None] = mapped_column(String(7))
+    # The activity a line came from ("booking:<id>", "hosting:<id>", "event-cost:<id>",
+    # "damage:<id>"): what an auditor follows back to its source.
+    source_ref: Mapped[str | None] = mapped_column(String(80))
+    # Co-financing: the contributing company and whether it gave hours or money.
+    company: Mapped[str | None] = mapped_column(String(80))
+    cofinancing_form: Mapped[str | None] = mapped_column(String(10))
+    # Students the activity reached, for the DUS-I report (lessons and hosted sessions).
+    students_reached: Mapped[int | None] = mapped_column(Integer)
 
 
 class BudgetLine(Base):
@@ -233,6 +249,18 @@ async def default_rate(session: AsyncSession, role: str) -> int | None:
     return await session.scalar(
         select(DefaultRate.hourly_rate_cents).where(DefaultRate.role == role)
     )
+
+
+async def rate_or_demo_default(session: AsyncSession, role: str) -> int:
+    """Finance's rate for the role, else the demo default (see DEFAULT_RATES_CENTS)."""
+    rate = await default_rate(session, role)
+    return DEFAULT_RATES_CENTS[role] if rate is None else rate
+
+
+async def has_line_from(session: AsyncSession, source_ref: str) -> bool:
+    return await session.scalar(
+        select(DeclarationLine.id).where(DeclarationLine.source_ref == source_ref)
+    ) is not None
 
 
 async def lines_of(session: AsyncSession, school_id: str, quarter: str, limit: int,

@@ -28,6 +28,11 @@ class DeclarationLineDraftedV1(IntegrationEvent):
     kind: str = "hours"
     hourly_rate_cents: int | None = None
     booking_id: UUID | None = None
+    # The activity it came from ("hosting:<id>", ...), the company of a co-financing line,
+    # and the quarter the work belongs to when it came after that quarter was locked.
+    source_ref: str | None = None
+    company: str | None = None
+    late_for_quarter: str | None = None
 
 
 class DeclarationTransitionV1(IntegrationEvent):

@@ -192,3 +192,38 @@ async def test_a_school_flags_a_late_invoice_on_a_later_declaration(client, decl
     assert late.status_code == 201 and late.json()["late_for_quarter"] == "2026-Q3"
     assert (await post(client, declaration, "lines", COORDINATOR,
                        MATERIAL | {"late_for_quarter": "2026-Q4"})).status_code == 422
+
+
+IN_KIND = {"kind": "cofinancing", "core_task": "B", "description": "Gastles metselen",
+           "company": "voorbeeld-bouw", "form": "in-kind", "role": "company-expert",
+           "minutes": 120}
+CASH = {"kind": "cofinancing", "core_task": "C", "description": "Bijdrage Plastic fantastic",
+        "company": "voorbeeld-bouw", "form": "cash", "amount_cents": 250_000}
+
+
+async def test_cofinancing_in_kind_and_cash_counts_in_the_total_but_is_not_payable(
+        client, declaration):
+    await client.put("/rates/company-expert", json={"hourly_rate_cents": 8_000},
+                     headers=FINANCE)
+    await with_lines(client, declaration)
+    for line in (IN_KIND, CASH):
+        assert (await post(client, declaration, "lines", COORDINATOR, line)).status_code == 201
+    body = (await client.get(f"/declarations/{declaration}", headers=COORDINATOR)).json()
+    in_kind, cash = body["lines"][2:]
+    assert (in_kind["company"], in_kind["cofinancing_form"], in_kind["amount_cents"]) == (
+        "voorbeeld-bouw", "in-kind", 16_000)
+    assert (cash["cofinancing_form"], cash["minutes"], cash["amount_cents"]) == (
+        "cash", 0, 250_000)
+    assert body["cofinancing_cents"] == 266_000 and body["payable_cents"] == 19_847
+    assert body["total_cents"] == 285_847 == sum(line["amount_cents"] for line in body["lines"])
+
+
+@pytest.mark.parametrize("line", [
+    IN_KIND | {"amount_cents": 100},
+    {k: v for k, v in IN_KIND.items() if k != "minutes"},
+    CASH | {"role": "company-expert", "minutes": 60},
+    {k: v for k, v in CASH.items() if k != "amount_cents"},
+    CASH | {"company": "Voorbeeld Bouw"},
+])
+async def test_cofinancing_is_either_hours_or_money(client, declaration, line):
+    assert (await post(client, declaration, "lines", COORDINATOR, line)).status_code == 422

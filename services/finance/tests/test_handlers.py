@@ -111,14 +111,30 @@ async def test_the_rate_finance_keeps_wins_over_the_demo_default(rt):
     assert (line.hourly_rate_cents, line.amount_cents) == (6000, 5000)
 
 
-async def test_the_store_refuses_a_second_line_for_one_source_event(rt):
-    """The database's own guard, for when the inbox is bypassed."""
+async def test_a_second_delivery_past_the_inbox_adds_nothing(rt):
+    """The handler's own guard, for when the inbox is bypassed."""
     event = completed()
     envelope = envelope_of(event)
     handle = handlers.booking_completed(rt)
-    async with rt.db.transaction() as session:
-        await handle(session, event, envelope)
-    with pytest.raises(IntegrityError):
+    for _ in range(2):
         async with rt.db.transaction() as session:
             await handle(session, event, envelope)
+    assert await count(rt, DeclarationLine) == 1
+    assert await count(rt, messaging.outbox) == 1
+
+
+async def test_the_store_refuses_a_second_line_for_one_source_event(rt):
+    """The database's guard under both: what a racing transaction runs into."""
+    event = completed()
+    async with rt.db.transaction() as session:
+        await handlers.booking_completed(rt)(session, event, envelope_of(event))
+    async with rt.db.sessions() as session:
+        line = await session.scalar(select(DeclarationLine))
+    for duplicate in ({"source_event_id": line.source_event_id}, {"source_ref": line.source_ref}):
+        copy = {c.key: getattr(line, c.key) for c in DeclarationLine.__table__.columns}
+        copy.update(id=uuid4(), source_event_id=str(uuid4()), source_ref=None)
+        copy.update(duplicate)
+        with pytest.raises(IntegrityError):
+            async with rt.db.transaction() as session:
+                session.add(DeclarationLine(**copy))
     assert await count(rt, DeclarationLine) == 1

@@ -56,8 +56,8 @@ async def test_one_source_event_gives_one_line_even_in_racing_transactions(pg):
     results = await asyncio.gather(*(apply(pg, event, envelope) for _ in range(4)),
                                    return_exceptions=True)
 
-    assert sum(r is None for r in results) == 1
-    assert all(isinstance(r, IntegrityError) for r in results if r is not None)
+    # Whoever comes after the first commit skips the activity; whoever raced it is refused.
+    assert all(r is None or isinstance(r, IntegrityError) for r in results)
     async with pg.db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(DeclarationLine)) == 1
 

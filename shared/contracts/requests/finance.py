@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from shared.contracts.common import CoreTask
 
@@ -34,7 +34,32 @@ class StaffHoursLine(BaseModel):
     late_for_quarter: str | None = Field(None, pattern=r"^\d{4}-Q[1-4]$")
 
 
-NewDeclarationLine = Annotated[MaterialLine | StaffHoursLine, Field(discriminator="kind")]
+class CoFinancingLine(BaseModel):
+    """A company's contribution on a core task: in kind (hours of its people, priced at the
+    default rate finance keeps for `role`) or in cash (`amount_cents`)."""
+
+    kind: Literal["cofinancing"]
+    core_task: CoreTask
+    description: str = Field(min_length=3, max_length=300)
+    company: str = Field(pattern=r"^[a-z0-9-]{1,80}$", examples=["voorbeeld-bouw"])
+    form: Literal["in-kind", "cash"]
+    role: str | None = Field(None, pattern=r"^[a-z][a-z-]{1,39}$", examples=["company-expert"])
+    minutes: int | None = Field(None, ge=1, le=100_000)
+    amount_cents: int | None = Field(None, ge=1, le=100_000_000)
+    late_for_quarter: str | None = Field(None, pattern=r"^\d{4}-Q[1-4]$")
+
+    @model_validator(mode="after")
+    def _one_measure(self) -> "CoFinancingLine":
+        hours = (self.role, self.minutes)
+        if self.form == "in-kind" and (None in hours or self.amount_cents is not None):
+            raise ValueError("in-kind co-financing has a role and minutes, no amount")
+        if self.form == "cash" and (hours != (None, None) or self.amount_cents is None):
+            raise ValueError("cash co-financing has an amount, no role or minutes")
+        return self
+
+
+NewDeclarationLine = Annotated[MaterialLine | StaffHoursLine | CoFinancingLine,
+                               Field(discriminator="kind")]
 
 
 class Rejection(BaseModel):

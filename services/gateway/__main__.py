@@ -1,4 +1,17 @@
-from services.gateway.app import SPEC
+"""`python -m services.gateway migrate|serve`: serve runs `app()`, with the edge middleware."""
+
+import sys
+
+import uvicorn
+
+from services.gateway.app import SPEC, app
+from services.gateway.settings import GatewaySettings
 from shared.service import main
 
-main(SPEC)
+if sys.argv[1:] == ["serve"]:
+    settings = GatewaySettings(service=SPEC.name)
+    uvicorn.run(app(settings), host=settings.http_host, port=settings.http_port,
+                log_config=None, access_log=False, server_header=False,
+                timeout_graceful_shutdown=10)
+else:
+    main(SPEC)  # migrate (nothing to migrate) and the usage message

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from services.gateway.auth import Accounts, BearerRoute, OidcIssuer, TokenService, Verifier
+from services.gateway.auth import Accounts, BearerRoute, TokenService, Verifier, verifier_for
 from services.gateway.routes import bookings, events, finance, loans, notify
 from services.gateway.routes.common import Gate
 from services.gateway.settings import GatewaySettings
@@ -37,11 +37,13 @@ class ProblemDetails(BaseModel):
     detail: str | None = None
 
 
-def routes(rt: Runtime) -> APIRouter:
+def routes(rt: Runtime, tokens: TokenService | None = None,
+           verifier: Verifier | None = None) -> APIRouter:
+    """`tokens` and `verifier` are shared with the edge middleware (see `app.py`)."""
     settings = rt.settings
     assert isinstance(settings, GatewaySettings)
-    tokens = TokenService.for_settings(settings)
-    verifier: Verifier = OidcIssuer.for_settings(settings) if settings.oidc_issuer else tokens
+    tokens = tokens or TokenService.for_settings(settings)
+    verifier = verifier or verifier_for(settings, tokens)
     accounts = Accounts.for_settings(settings)
     upstreams = Upstreams.for_settings(settings)
     router = APIRouter(

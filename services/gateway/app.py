@@ -1,6 +1,16 @@
-"""Wiring of the gateway: no store, no consumers; HTTP clients live in the router's lifespan."""
+"""Wiring of the gateway: no store, no consumers; HTTP clients live in the router's lifespan.
 
-from services.gateway import api
+`app()` is the gateway: the shared service app plus the edge middleware (`edge.py`), which
+shares the token verifier with the routes.
+"""
+
+from dataclasses import replace
+from functools import partial
+
+from fastapi import FastAPI
+
+from services.gateway import api, edge
+from services.gateway.auth import TokenService, verifier_for
 from services.gateway.settings import GatewaySettings
 from shared.service import ServiceSpec, create_app
 
@@ -14,5 +24,11 @@ SPEC = ServiceSpec(
 )
 
 
-def app():
-    return create_app(SPEC)
+def app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or GatewaySettings(service=SPEC.name)
+    tokens = TokenService.for_settings(settings)
+    verifier = verifier_for(settings, tokens)
+    application = create_app(
+        replace(SPEC, routes=partial(api.routes, tokens=tokens, verifier=verifier)), settings)
+    edge.install(application, settings, verifier)
+    return application

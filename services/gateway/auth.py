@@ -249,6 +249,11 @@ class OidcIssuer:
         self._fetched_at = time.monotonic()
 
 
+def verifier_for(settings: GatewaySettings, tokens: TokenService) -> Verifier:
+    """The external issuer when one is configured, else the gateway's own tokens."""
+    return OidcIssuer.for_settings(settings) if settings.oidc_issuer else tokens
+
+
 async def _fetch_json(url: str) -> dict:
     timeout = aiohttp.ClientTimeout(total=5)
     async with aiohttp.ClientSession(timeout=timeout, trust_env=False) as session:

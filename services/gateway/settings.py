@@ -39,6 +39,17 @@ class GatewaySettings(ServiceSettings):
     oidc_role_map: dict[str, str] = Field(default_factory=dict)
     oidc_jwks_cache_seconds: float = Field(default=300, gt=0)
 
+    # The edge: limits per token subject and per client address (token buckets), the
+    # largest request body, browsers' origins allowed by CORS, HSTS when served over TLS.
+    rate_per_subject: float = Field(default=20, gt=0)
+    burst_per_subject: int = Field(default=40, ge=1)
+    rate_per_address: float = Field(default=50, gt=0)
+    burst_per_address: int = Field(default=100, ge=1)
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    cors_origins: list[str] = Field(default_factory=list)
+    hsts: bool = False
+    idempotency_ttl_seconds: float = Field(default=24 * 3600, gt=0)
+
     def upstream_urls(self) -> dict[str, str]:
         return {
             "bookings": self.bookings_url,

@@ -79,7 +79,20 @@ def _identity(who: Principal) -> dict[str, str]:
 
 def _relay(service: str, status: int, upstream_headers: Mapping[str, str],
            content: bytes) -> Response:
-    """`upstream_headers` is aiohttp's case-insensitive view of the answer's headers."""
+    """`upstream_headers` is aiohttp's case-insensitive view of the answer's headers.
+
+    A service's own failure (5xx) is told in the gateway's words: its body may name hosts,
+    addresses or stack frames, which stay inside."""
+    if status >= 500:
+        log.warning("upstream failed", upstream=service, status=status)
+        unavailable = status == 503
+        response = problem_response(
+            503 if unavailable else 502,
+            "Service unavailable" if unavailable else "Bad gateway",
+            f"the {service} service {'is unavailable' if unavailable else 'failed'}; "
+            "try again later", service=service)
+        response.headers["Retry-After"] = upstream_headers.get("retry-after", "5")
+        return response
     if content and "json" not in upstream_headers.get("content-type", ""):
         log.warning("upstream answered without JSON", upstream=service, status=status)
         return problem_response(502, "Bad gateway", f"the {service} service answered unreadably",

@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
@@ -52,11 +52,14 @@ class Gate:
         tokens = self.tokens
 
         async def principal(
+            request: Request,
             credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
         ) -> Principal:
             if credentials is None:
                 raise Unauthenticated("send Authorization: Bearer <token> from /api/v1/auth/token")
-            who = await tokens.verify(credentials.credentials)
+            # The edge verified the token already; verifying again gives the reason it failed.
+            who = (getattr(request.state, "principal", None)
+                   or await tokens.verify(credentials.credentials))
             if roles and who.role not in roles:
                 raise Problem(403, "Forbidden", f"role {who.role!r} may not do this")
             return who

@@ -14,9 +14,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from services.gateway.app import SPEC
+from services.gateway.app import app as gateway_app
 from services.gateway.settings import GatewaySettings
-from shared.service import create_app
 
 Upstream = Callable[[httpx.Request], httpx.Response]
 # Framing headers aiohttp sets itself from the body it sends.
@@ -44,7 +43,7 @@ async def running(upstream: Upstream, **overrides) -> AsyncIterator[httpx.AsyncC
             await server.start_server()
             stack.push_async_callback(server.close)
             urls[f"{service}_url"] = str(server.make_url("/"))
-        app = create_app(SPEC, settings(**overrides | urls))
+        app = gateway_app(settings(**overrides | urls))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:

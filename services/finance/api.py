@@ -14,6 +14,7 @@ from services.finance.store import AuditEntry, Declaration, DeclarationLine
 from shared.contracts.common import CoreTask
 from shared.contracts.requests.finance import (
     BudgetChange,
+    Correction,
     NewDeclaration,
     NewDeclarationLine,
     Payment,
@@ -46,6 +47,7 @@ class DeclarationLineOut(BaseModel):
     company: str | None
     cofinancing_form: str | None
     students_reached: int | None
+    corrects_line_id: UUID | None
     status: str
     created_at: datetime
 
@@ -61,6 +63,7 @@ class DeclarationLineOut(BaseModel):
             added_by=line.added_by, late_for_quarter=line.late_for_quarter,
             source_ref=line.source_ref, company=line.company,
             cofinancing_form=line.cofinancing_form, students_reached=line.students_reached,
+            corrects_line_id=line.corrects_line_id,
             status=declaration.status, created_at=line.created_at,
         )
 
@@ -194,6 +197,15 @@ def routes(rt: Runtime) -> APIRouter:
     async def add_line(declaration_id: UUID, body: Annotated[NewDeclarationLine, Body()],
                        who: Caller = Depends(current_caller)):
         line = await commands.add_line(rt, who, declaration_id, body)
+        declaration, _ = await queries.declaration(rt, who, declaration_id)
+        return DeclarationLineOut.of(line, declaration)
+
+    @router.post("/declarations/{declaration_id}/corrections", status_code=201,
+                 response_model=DeclarationLineOut)
+    async def correct(declaration_id: UUID, body: Correction,
+                      who: Caller = Depends(current_caller)):
+        """A correcting line for an earlier line of the school (never an edit of it)."""
+        line = await commands.correct(rt, who, declaration_id, body)
         declaration, _ = await queries.declaration(rt, who, declaration_id)
         return DeclarationLineOut.of(line, declaration)
 

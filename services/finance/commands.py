@@ -16,7 +16,12 @@ from shared.contracts.finance import (
     DeclarationSubmittedV1,
     DeclarationTransitionV1,
 )
-from shared.contracts.requests.finance import CoFinancingLine, MaterialLine, StaffHoursLine
+from shared.contracts.requests.finance import (
+    CoFinancingLine,
+    Correction,
+    MaterialLine,
+    StaffHoursLine,
+)
 from shared.domain import FINANCE, SCHOOL, Refused
 from shared.http import Caller
 from shared.service import Runtime
@@ -76,6 +81,32 @@ async def add_line(rt: Runtime, caller: Caller, declaration_id: UUID,
             id=uuid4(), declaration_id=declaration.id, core_task=body.core_task,
             description=body.description, created_at=datetime.now(UTC), added_by=caller.actor,
             late_for_quarter=body.late_for_quarter, **await _priced(session, body),
+        )
+        session.add(line)
+    return line
+
+
+async def correct(rt: Runtime, caller: Caller, declaration_id: UUID,
+                  body: Correction) -> DeclarationLine:
+    """A correcting line on the school's open declaration for one of its earlier lines: of
+    the same kind and core task, so totals per core task and co-financing move with it."""
+    async with rt.db.transaction() as session:
+        declaration = await _declaration(session, declaration_id, for_share=True)
+        domain.check_line_addable(declaration, actor_of(caller))
+        found = await store.line_to_correct(session, body.corrects_line_id)
+        if found is None:
+            raise Refused("no such line of this school", 404)
+        corrected, holder = found
+        net = domain.total_cents([corrected, *await store.corrections_of(session, corrected.id)])
+        domain.check_correction(holder.school_id, declaration.school_id,
+                                corrected.corrects_line_id is not None, net, body.amount_cents)
+        line = DeclarationLine(
+            id=uuid4(), declaration_id=declaration.id, kind=corrected.kind,
+            core_task=corrected.core_task, description=body.description, minutes=0,
+            hourly_rate_cents=0, amount_cents=body.amount_cents, created_at=datetime.now(UTC),
+            added_by=caller.actor, corrects_line_id=corrected.id, company=corrected.company,
+            cofinancing_form=corrected.cofinancing_form,
+            late_for_quarter=holder.quarter if holder.quarter < declaration.quarter else None,
         )
         session.add(line)
     return line

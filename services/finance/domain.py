@@ -7,9 +7,11 @@ Workflow of a school's quarterly declaration:
 
 A rejected declaration is editable again, like a draft: the school adds (correcting) lines
 and submits it anew. Lines are never edited or removed; once submitted, a declaration's
-lines are locked. Work that turns up for a locked quarter (a lesson completed late, a
-forgotten invoice) lands on the school's next open declaration as a line marked with the
-quarter it belongs to (`late_for_quarter`), so an approved or paid total never moves.
+lines are locked. A mistake is put right with a correcting line (negative to take money off)
+that names the line it corrects, on the school's open declaration. Work that turns up for a
+locked quarter (a lesson completed late, a forgotten invoice) lands on the school's next
+open declaration as a line marked with the quarter it belongs to (`late_for_quarter`), so an
+approved or paid total never moves.
 """
 
 from collections import Counter
@@ -117,6 +119,21 @@ def check_late_quarter(late_for_quarter: str | None, quarter: str) -> None:
     """A late line names a quarter before the declaration's own ("2026-Q4" < "2027-Q1")."""
     if late_for_quarter is not None and late_for_quarter >= quarter:
         raise Refused("a late line belongs to a quarter before the declaration's", 422)
+
+
+def check_correction(corrected_school: str, school: str, corrects_a_correction: bool,
+                     net_cents: int, amount_cents: int) -> None:
+    """A correcting line adjusts one of the school's own original lines by `amount_cents`
+    (negative takes money off); `net_cents` is that line with its earlier corrections.
+    Whatever the corrections, a line never nets below zero."""
+    if corrected_school != school:
+        raise Refused("no such line of this school", 404)
+    if corrects_a_correction:
+        raise Refused("correct the original line, not a correction of it", 422)
+    if amount_cents == 0:
+        raise Refused("a correction changes the amount", 422)
+    if net_cents + amount_cents < 0:
+        raise Refused(f"the line would net {net_cents + amount_cents} cents: below zero", 422)
 
 
 def submit(sheet: Sheet, actor: Actor) -> Transition:

@@ -67,7 +67,9 @@ class DeclarationLine(Base):
         # One line per activity, even when its event is published again under a new id.
         UniqueConstraint("source_ref", name="uq_declaration_lines_source_ref"),
         CheckConstraint(_CORE_TASKS, name="line_core_task"),
-        CheckConstraint("minutes >= 0 AND hourly_rate_cents >= 0 AND amount_cents >= 0",
+        # Only a correcting line may take money off (the line it corrects).
+        CheckConstraint("minutes >= 0 AND hourly_rate_cents >= 0"
+                        " AND (amount_cents >= 0 OR corrects_line_id IS NOT NULL)",
                         name="line_not_negative"),
     )
 
@@ -98,6 +100,9 @@ class DeclarationLine(Base):
     cofinancing_form: Mapped[str | None] = mapped_column(String(10))
     # Students the activity reached, for the DUS-I report (lessons and hosted sessions).
     students_reached: Mapped[int | None] = mapped_column(Integer)
+    # A correcting line: the line whose amount it adjusts (approved lines are never edited).
+    corrects_line_id: Mapped[UUID | None] = mapped_column(
+        ForeignKey("declaration_lines.id", name="fk_declaration_lines_corrects_line"), index=True)
 
 
 class BudgetLine(Base):
@@ -255,6 +260,24 @@ async def rate_or_demo_default(session: AsyncSession, role: str) -> int:
     """Finance's rate for the role, else the demo default (see DEFAULT_RATES_CENTS)."""
     rate = await default_rate(session, role)
     return DEFAULT_RATES_CENTS[role] if rate is None else rate
+
+
+async def line_to_correct(
+        session: AsyncSession, line_id: UUID) -> tuple[DeclarationLine, Declaration] | None:
+    """A line and its declaration, the line locked: corrections of one line are checked one
+    at a time, so two of them cannot together take it below zero."""
+    row = (await session.execute(
+        select(DeclarationLine, Declaration).join(Declaration)
+        .where(DeclarationLine.id == line_id).with_for_update(of=DeclarationLine)
+    )).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def corrections_of(session: AsyncSession, line_id: UUID) -> list[DeclarationLine]:
+    rows = await session.scalars(
+        select(DeclarationLine).where(DeclarationLine.corrects_line_id == line_id)
+    )
+    return list(rows)
 
 
 async def has_line_from(session: AsyncSession, source_ref: str) -> bool:

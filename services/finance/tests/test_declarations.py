@@ -227,3 +227,79 @@ async def test_cofinancing_in_kind_and_cash_counts_in_the_total_but_is_not_payab
 ])
 async def test_cofinancing_is_either_hours_or_money(client, declaration, line):
     assert (await post(client, declaration, "lines", COORDINATOR, line)).status_code == 422
+
+
+async def approved_line(client, declaration) -> dict:
+    """The teacher hours of an approved declaration (7 502 cents)."""
+    await with_lines(client, declaration)
+    await post(client, declaration, "submit", COORDINATOR)
+    await post(client, declaration, "approve", FINANCE)
+    body = (await client.get(f"/declarations/{declaration}", headers=FINANCE)).json()
+    return body["lines"][1]
+
+
+async def next_declaration(client) -> str:
+    answer = await client.post("/declarations", json={"quarter": "2027-Q1"}, headers=COORDINATOR)
+    return answer.json()["id"]
+
+
+async def test_an_approved_line_is_corrected_by_a_new_line_never_edited(client, declaration):
+    hours = await approved_line(client, declaration)
+    q1 = await next_declaration(client)
+    correction = {"corrects_line_id": hours["id"], "amount_cents": -2_500,
+                  "description": "Een half uur te veel geschreven"}
+    made = await post(client, q1, "corrections", COORDINATOR, correction)
+    assert made.status_code == 201
+    line = made.json()
+    assert (line["corrects_line_id"], line["amount_cents"], line["kind"], line["core_task"]) == (
+        hours["id"], -2_500, "hours", "A")
+    assert line["late_for_quarter"] == "2026-Q4" and line["added_by"] == "jan"
+
+    approved = (await client.get(f"/declarations/{declaration}", headers=FINANCE)).json()
+    assert approved["total_cents"] == 19_847 and approved["lines"][1] == hours
+    corrected = (await client.get(f"/declarations/{q1}", headers=FINANCE)).json()
+    assert corrected["total_cents"] == -2_500 == corrected["totals_per_core_task"]["A"]
+    assert approved["total_cents"] + corrected["total_cents"] == 19_847 - 2_500
+
+
+async def test_corrections_never_take_a_line_below_zero(client, declaration):
+    hours = await approved_line(client, declaration)
+    q1 = await next_declaration(client)
+
+    def correction(cents):
+        return {"corrects_line_id": hours["id"], "amount_cents": cents, "description": "Fout"}
+
+    assert (await post(client, q1, "corrections", COORDINATOR, correction(-7_000))
+            ).status_code == 201
+    too_much = await post(client, q1, "corrections", COORDINATOR, correction(-503))
+    assert too_much.status_code == 422 and "below zero" in too_much.json()["detail"]
+    assert (await post(client, q1, "corrections", COORDINATOR, correction(-502))
+            ).status_code == 201
+    assert (await post(client, q1, "corrections", COORDINATOR, correction(0))
+            ).status_code == 422
+
+
+async def test_a_correction_names_an_original_line_of_the_schools_own(client, declaration):
+    hours = await approved_line(client, declaration)
+    q1 = await next_declaration(client)
+    first = await post(client, q1, "corrections", COORDINATOR, {
+        "corrects_line_id": hours["id"], "amount_cents": 100, "description": "Te weinig"})
+    of_a_correction = await post(client, q1, "corrections", COORDINATOR, {
+        "corrects_line_id": first.json()["id"], "amount_cents": -100, "description": "Toch"})
+    assert of_a_correction.status_code == 422
+
+    other = (await client.post("/declarations", json={"quarter": "2027-Q1"},
+                               headers=OTHER_SCHOOL)).json()["id"]
+    someone_elses = await post(client, other, "corrections", OTHER_SCHOOL, {
+        "corrects_line_id": hours["id"], "amount_cents": 100, "description": "Van corlaer"})
+    assert someone_elses.status_code == 404
+    on_their_declaration = await post(client, other, "corrections", COORDINATOR, {
+        "corrects_line_id": hours["id"], "amount_cents": 100, "description": "Op element"})
+    assert on_their_declaration.status_code == 403
+
+
+async def test_a_submitted_declaration_takes_no_corrections(client, declaration):
+    hours = await approved_line(client, declaration)
+    refused = await post(client, declaration, "corrections", COORDINATOR, {
+        "corrects_line_id": hours["id"], "amount_cents": -1, "description": "Op de goedgekeurde"})
+    assert refused.status_code == 409

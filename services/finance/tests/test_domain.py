@@ -105,3 +105,16 @@ def test_a_budget_spread_over_quarters_adds_up_and_is_even(amount, quarters):
     assert sum(spread.values()) == amount
     assert max(spread.values()) - min(spread.values()) <= 1
     assert list(spread.values()) == sorted(spread.values(), reverse=True)  # earliest first
+
+
+@given(st.integers(0, 10**7), st.lists(st.integers(-10**7, 10**7), max_size=20))
+def test_no_sequence_of_corrections_nets_a_line_below_zero(original, attempts):
+    accepted = []
+    for amount in attempts:
+        try:
+            domain.check_correction("corlaer", "corlaer", False, original + sum(accepted), amount)
+        except domain.Refused:
+            assert amount == 0 or original + sum(accepted) + amount < 0
+            continue
+        accepted.append(amount)
+    assert original + sum(accepted) >= 0

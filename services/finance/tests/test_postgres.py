@@ -7,13 +7,13 @@ import asyncio
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.finance import commands, handlers, store
 from services.finance.store import Declaration, DeclarationLine, messaging
 from services.finance.tests.test_handlers import completed, envelope_of
-from shared.contracts.requests.finance import MaterialLine
+from shared.contracts.requests.finance import Correction, MaterialLine
 from shared.domain import Refused
 from shared.http import Caller
 from shared.messaging.outbox import Outbox
@@ -128,3 +128,17 @@ async def test_a_late_lesson_passes_a_locked_quarter_on_postgres(pg):
         line, holder = (await session.execute(
             select(DeclarationLine, Declaration).join(Declaration))).one()
     assert (holder.quarter, line.late_for_quarter) == ("2027-Q1", "2026-Q4")
+
+
+async def test_a_negative_amount_is_stored_only_as_a_correction_on_postgres(pg):
+    declaration = await commands.declaration_of_quarter(pg, COORDINATOR, "2026-Q4")
+    line = await commands.add_line(pg, COORDINATOR, declaration.id, material(1_000))
+    correction = Correction(corrects_line_id=line.id, amount_cents=-400, description="Korting")
+    await commands.correct(pg, COORDINATOR, declaration.id, correction)
+    with pytest.raises(IntegrityError):  # the store's own guard, under the command's check
+        async with pg.db.transaction() as session:
+            await session.execute(update(DeclarationLine).where(DeclarationLine.id == line.id)
+                                  .values(amount_cents=-1))
+    async with pg.db.sessions() as session:
+        lines = await store.lines_of_declaration(session, declaration.id)
+    assert [x.amount_cents for x in lines] == [1_000, -400]

@@ -10,6 +10,7 @@ from services.gateway.routes.common import Gate, OrgId, Page, as_json, own_schoo
 from shared.contracts.common import CoreTask
 from shared.contracts.requests.finance import (
     BudgetChange,
+    Correction,
     NewDeclaration,
     NewDeclarationLine,
     Payment,
@@ -72,6 +73,14 @@ def routes(gate: Gate) -> APIRouter:
                                who: Principal = school):
         return await forward("finance", "POST", f"/declarations/{declaration_id}/lines", who,
                              body=as_json(body))
+
+    @api.post("/finance/declarations/{declaration_id}/corrections", status_code=201,
+              tags=["finance"])
+    async def declaration_correction(declaration_id: UUID, body: Correction,
+                                     who: Principal = school):
+        """A correcting line (negative allowed) for an earlier line; lines are never edited."""
+        return await forward("finance", "POST", f"/declarations/{declaration_id}/corrections",
+                             who, body=as_json(body))
 
     @api.post("/finance/declarations/{declaration_id}/submit", tags=["finance"])
     async def submit_declaration(declaration_id: UUID, who: Principal = school):

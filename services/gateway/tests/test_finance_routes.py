@@ -10,6 +10,8 @@ DECLARATION = "0b7e4c1e-4d2a-4b7f-9a61-0a5e1c2d3e4f"
 STEPS = f"/finance/declarations/{DECLARATION}"
 MATERIAL = {"kind": "material", "core_task": "C", "description": "Filament",
             "amount_cents": 12_345, "supplier": "Printshop", "invoice_reference": "F-1"}
+CORRECTION = {"corrects_line_id": "5d0c7a52-9a3e-4f0e-8f7e-2b1d0c3e4a5b", "amount_cents": -250,
+              "description": "Te veel uren"}
 PAYMENT = {"batch": "2027-01", "paid_on": "2027-01-15"}
 
 
@@ -19,6 +21,7 @@ async def test_each_step_reaches_finance_with_its_body(echo, calls):
         requests = [
             (school, "POST", "/finance/declarations", {"quarter": "2026-Q4"}),
             (school, "POST", f"{STEPS}/lines", MATERIAL),
+            (school, "POST", f"{STEPS}/corrections", CORRECTION),
             (school, "POST", f"{STEPS}/submit", None),
             (finance, "POST", f"{STEPS}/reject", {"reason": "bon ontbreekt"}),
             (finance, "POST", f"{STEPS}/approve", None),
@@ -33,7 +36,8 @@ async def test_each_step_reaches_finance_with_its_body(echo, calls):
     assert [(c.method, c.url.port, c.url.path) for c in calls] == [
         (method, 8104, path.removeprefix("/finance")) for _, method, path, _ in requests]
     assert json.loads(calls[1].content) == MATERIAL | {"late_for_quarter": None}
-    assert json.loads(calls[5].content) == PAYMENT
+    assert json.loads(calls[2].content) == CORRECTION
+    assert json.loads(calls[6].content) == PAYMENT
 
 
 async def test_a_school_lists_only_its_own_declarations(echo, calls):
@@ -54,6 +58,7 @@ async def test_a_school_lists_only_its_own_declarations(echo, calls):
     ("corlaer", "PUT", "/finance/budget/2026/A", {"amount_cents": 1}),
     ("finance", "POST", f"{STEPS}/submit", None),
     ("finance", "POST", f"{STEPS}/lines", MATERIAL),
+    ("finance", "POST", f"{STEPS}/corrections", CORRECTION),
     ("backoffice", "POST", f"{STEPS}/approve", None),
 ])
 async def test_roles_are_checked_before_forwarding(echo, calls, username, method, path, body):

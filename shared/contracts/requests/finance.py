@@ -2,6 +2,7 @@
 
 from datetime import date
 from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -60,6 +61,15 @@ class CoFinancingLine(BaseModel):
 
 NewDeclarationLine = Annotated[MaterialLine | StaffHoursLine | CoFinancingLine,
                                Field(discriminator="kind")]
+
+
+class Correction(BaseModel):
+    """A correcting line: adjusts the amount of an earlier line of the school (negative takes
+    money off), on the declaration it is posted to. The corrected line stays as it was."""
+
+    corrects_line_id: UUID
+    description: str = Field(min_length=3, max_length=300)
+    amount_cents: int = Field(ge=-100_000_000, le=100_000_000)
 
 
 class Rejection(BaseModel):

@@ -54,7 +54,8 @@ class Platform:
             # Tests and benches call from one address with a few tokens, far faster than a
             # person: the gateway's rate limits would measure themselves.
             env.update({"TFT_RATE_PER_SUBJECT": "1000000", "TFT_BURST_PER_SUBJECT": "1000000",
-                        "TFT_RATE_PER_ADDRESS": "1000000", "TFT_BURST_PER_ADDRESS": "1000000"})
+                        "TFT_RATE_PER_ADDRESS": "1000000", "TFT_BURST_PER_ADDRESS": "1000000",
+                        "TFT_AUDIT_PATH": str(self.home / "gateway-audit.jsonl")})
         return {**env, **extra}
 
     def start(self) -> None:

@@ -11,9 +11,18 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from services.gateway.auth import Accounts, BearerRoute, TokenService, Verifier, verifier_for
+from services.gateway.audit import AuditLog
+from services.gateway.auth import (
+    ADMIN,
+    Accounts,
+    BearerRoute,
+    Principal,
+    TokenService,
+    Verifier,
+    verifier_for,
+)
 from services.gateway.routes import bookings, events, finance, loans, notify
-from services.gateway.routes.common import Gate
+from services.gateway.routes.common import Gate, Page
 from services.gateway.settings import GatewaySettings
 from services.gateway.upstream import Upstreams
 from shared.service import Runtime
@@ -37,13 +46,27 @@ class ProblemDetails(BaseModel):
     detail: str | None = None
 
 
-def routes(rt: Runtime, tokens: TokenService | None = None,
-           verifier: Verifier | None = None) -> APIRouter:
-    """`tokens` and `verifier` are shared with the edge middleware (see `app.py`)."""
+class AuditEntry(BaseModel):
+    at: str
+    actor: str | None
+    role: str | None
+    organisation: str | None
+    method: str
+    path: str
+    status: int
+    replayed: bool
+    request_id: str | None
+    address: str
+
+
+def routes(rt: Runtime, tokens: TokenService | None = None, verifier: Verifier | None = None,
+           audit: AuditLog | None = None) -> APIRouter:
+    """`tokens`, `verifier` and `audit` are shared with the edge middleware (see `app.py`)."""
     settings = rt.settings
     assert isinstance(settings, GatewaySettings)
     tokens = tokens or TokenService.for_settings(settings)
     verifier = verifier or verifier_for(settings, tokens)
+    audit = audit or AuditLog(settings.audit_path)
     accounts = Accounts.for_settings(settings)
     upstreams = Upstreams.for_settings(settings)
     router = APIRouter(
@@ -72,6 +95,12 @@ def routes(rt: Runtime, tokens: TokenService | None = None,
         return tokens.jwks()
 
     gate = Gate(verifier, upstreams.forward)
+    @router.get("/audit", tags=["audit"])
+    async def audit_log(paging: Page, who: Principal = gate.guard(ADMIN)) -> list[AuditEntry]:
+        """The gateway's audit log of state-changing calls, newest first (admin only)."""
+        entries = await run_in_threadpool(audit.latest, paging["limit"], paging["offset"])
+        return [AuditEntry(**entry) for entry in entries]
+
     for service in (bookings, loans, events, finance, notify):
         router.include_router(service.routes(gate))
     return router

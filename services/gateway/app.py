@@ -10,6 +10,7 @@ from functools import partial
 from fastapi import FastAPI
 
 from services.gateway import api, edge
+from services.gateway.audit import AuditLog
 from services.gateway.auth import TokenService, verifier_for
 from services.gateway.settings import GatewaySettings
 from shared.service import ServiceSpec, create_app
@@ -28,7 +29,8 @@ def app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings(service=SPEC.name)
     tokens = TokenService.for_settings(settings)
     verifier = verifier_for(settings, tokens)
-    application = create_app(
-        replace(SPEC, routes=partial(api.routes, tokens=tokens, verifier=verifier)), settings)
-    edge.install(application, settings, verifier)
+    audit = AuditLog(settings.audit_path)
+    routes = partial(api.routes, tokens=tokens, verifier=verifier, audit=audit)
+    application = create_app(replace(SPEC, routes=routes), settings)
+    edge.install(application, settings, verifier, audit)
     return application

@@ -15,6 +15,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.gateway.audit import Audit, AuditLog
 from services.gateway.auth import Principal, Verifier
 from services.gateway.idempotency import (
     IdempotencyStore,
@@ -235,9 +236,11 @@ async def _answer(problem: Problem, scope: Scope, receive: Receive, send: Send) 
     await response(scope, receive, send)
 
 
-def install(app: Starlette, settings: GatewaySettings, verifier: Verifier) -> None:
+def install(app: Starlette, settings: GatewaySettings, verifier: Verifier,
+            audit: AuditLog) -> None:
     """Innermost of the app's middleware, so request ids are bound when they run."""
     app.user_middleware.append(Middleware(SecurityHeaders, hsts=settings.hsts))
+    app.user_middleware.append(Middleware(Audit, log=audit))
     if settings.cors_origins:
         app.user_middleware.append(Middleware(
             CORSMiddleware, allow_origins=settings.cors_origins,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr
 
-from shared.settings import ServiceSettings
+from shared.settings import REPO_ROOT, ServiceSettings
 
 
 class GatewaySettings(ServiceSettings):
@@ -49,6 +49,8 @@ class GatewaySettings(ServiceSettings):
     cors_origins: list[str] = Field(default_factory=list)
     hsts: bool = False
     idempotency_ttl_seconds: float = Field(default=24 * 3600, gt=0)
+    # JSON lines, one per state-changing call; default var/gateway-audit.jsonl.
+    audit_path: Path = REPO_ROOT / "var" / "gateway-audit.jsonl"
 
     def upstream_urls(self) -> dict[str, str]:
         return {

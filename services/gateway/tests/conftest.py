@@ -6,8 +6,10 @@ the fake an `httpx.Request` as the service would have seen it at its configured 
 """
 
 import asyncio
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -17,13 +19,14 @@ from aiohttp.test_utils import TestServer
 from services.gateway.app import app as gateway_app
 from services.gateway.settings import GatewaySettings
 
+AUDIT_PATH = Path(tempfile.mkdtemp(prefix="tft-gateway-audit-")) / "audit.jsonl"
 Upstream = Callable[[httpx.Request], httpx.Response]
 # Framing headers aiohttp sets itself from the body it sends.
 _FRAMING = {"content-length", "transfer-encoding", "connection"}
 
 
 def settings(**overrides) -> GatewaySettings:
-    values = dict(service="gateway", demo=True) | overrides
+    values = dict(service="gateway", demo=True, audit_path=AUDIT_PATH) | overrides
     return GatewaySettings(**values)
 
 

@@ -6,7 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.events import attendees, queries, registrations
+from services.events import attendees, queries, reach, registrations
 from services.events.registrations import Placed
 from shared.contracts.common import Group
 from shared.contracts.requests.events import CheckIn, NewAttendee, NewRegistration
@@ -42,6 +42,19 @@ class AttendeeOut(BaseModel):
     updated_at: datetime
 
 
+class ReachOut(BaseModel):
+    """Students who took part (checked in), per event, school, level and profile."""
+
+    model_config = ConfigDict(from_attributes=True)
+    event_id: str
+    event_title: str
+    school_id: str
+    level: str
+    profile: str | None
+    groups: int
+    students: int
+
+
 class EquipmentOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     item_id: str
@@ -69,6 +82,7 @@ class RegistrationOut(BaseModel):
     event_id: str
     school_id: str
     group: Group
+    profile: str | None
     status: str
     # 1 is next in line; null unless the group waits.
     waitlist_position: int | None
@@ -86,7 +100,7 @@ class RegistrationOut(BaseModel):
         r, position = placed
         owner = caller.role == SCHOOL and caller.organisation == r.school_id
         return cls(id=r.id, session_id=r.session_id, event_id=r.event_id,
-                   school_id=r.school_id,
+                   school_id=r.school_id, profile=r.profile,
                    group=Group(name=r.group_name, level=r.level, year=r.year,
                                students=r.students),
                    status=r.status, waitlist_position=position,
@@ -127,7 +141,7 @@ def routes(rt: Runtime) -> APIRouter:
     @router.post("/registrations", status_code=201, response_model=RegistrationOut)
     async def register(body: NewRegistration, who: Caller = Depends(current_caller)):
         """201 also when the session is full: the registration is then `waitlisted`."""
-        placed = await registrations.register(rt, who, body.session_id, body.group)
+        placed = await registrations.register(rt, who, body.session_id, body.group, body.profile)
         return RegistrationOut.of(placed, who)
 
     @router.get("/registrations", response_model=list[RegistrationOut])
@@ -170,6 +184,11 @@ def routes(rt: Runtime) -> APIRouter:
     @router.post("/attendees/{attendee_id}/cancel", response_model=AttendeeOut)
     async def cancel_attendance(attendee_id: UUID, who: Caller = Depends(current_caller)):
         return await attendees.cancel(rt, who, attendee_id)
+
+    @router.get("/reach", response_model=list[ReachOut])
+    async def reach_figures(event_id: str | None = None, school_id: str | None = None,
+                            who: Caller = Depends(current_caller)):
+        return await reach.reach(rt, who, event_id, school_id)
 
     @router.get("/equipment", response_model=list[EquipmentOut])
     async def equipment(_: Caller = Depends(current_caller)):

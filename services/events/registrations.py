@@ -59,12 +59,12 @@ def _facts(r: Registration, s: EventSession, e: Event) -> dict:
         registration_id=r.id, session_id=s.id, session_title=s.title, event_id=e.id,
         event_title=e.title, school_id=r.school_id,
         group=Group(name=r.group_name, level=r.level, year=r.year, students=r.students),
-        starts_at=e.starts_at, location=e.location,
+        profile=r.profile, starts_at=e.starts_at, location=e.location,
     )
 
 
 async def register(rt: Runtime, caller: Caller, session_id: UUID, group: Group,
-                   now: datetime | None = None) -> Placed:
+                   profile: str | None = None, now: datetime | None = None) -> Placed:
     """Confirm the group if its seats are free, else put it on the session's waiting list."""
     caller.require(SCHOOL)
     now = now or _now()
@@ -80,6 +80,7 @@ async def register(rt: Runtime, caller: Caller, session_id: UUID, group: Group,
         registration = Registration(
             id=uuid4(), session_id=session_id, event_id=event.id, school_id=caller.organisation,
             group_name=group.name, level=group.level, year=group.year, students=group.students,
+            profile=profile,
             status=RegistrationStatus.CONFIRMED if seated else RegistrationStatus.WAITLISTED,
             check_in_code=domain.new_check_in_code(), created_at=now, updated_at=now,
         )

@@ -111,6 +111,7 @@ class Registration(Base):
     level: Mapped[str] = mapped_column(String(20))
     year: Mapped[int] = mapped_column(Integer)
     students: Mapped[int] = mapped_column(Integer)
+    profile: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     offer_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     check_in_code: Mapped[str] = mapped_column(String(100), unique=True)

@@ -56,6 +56,7 @@ class _RegistrationFacts(IntegrationEvent):
     group: Group
     starts_at: datetime
     location: str
+    profile: str | None = None  # the class's vmbo profile, when it has one
 
 
 class RegistrationConfirmedV1(_RegistrationFacts):

@@ -33,8 +33,8 @@ def school(organisation: str = "corlaer") -> Caller:
     return Caller(actor=f"teacher@{organisation}", role="school", organisation=organisation)
 
 
-def group(students: int, name: str = "3B") -> Group:
-    return Group(name=name, level="vmbo-kb", year=3, students=students)
+def group(students: int, name: str = "3B", level: str = "vmbo-kb") -> Group:
+    return Group(name=name, level=level, year=3, students=students)
 
 
 async def migrated_runtime(database_url: str) -> MinimalRuntime:
@@ -44,17 +44,18 @@ async def migrated_runtime(database_url: str) -> MinimalRuntime:
                           Outbox(messaging.outbox, source="/tft/events"))
 
 
-async def plan_session(rt: MinimalRuntime, capacity: int, event_id: str | None = None) -> UUID:
+async def plan_session(rt: MinimalRuntime, capacity: int, event_id: str | None = None,
+                       audience: tuple[str, ...] = ("vmbo-kb",)) -> UUID:
     """A session of a new event in a week's time, open for registration at NOW."""
     event_id = event_id or f"girls-day-{uuid4().hex[:8]}"
     starts = NOW + timedelta(days=7)
     await commands.schedule(rt, [Event(
         id=event_id, title="Girls Day", description="", starts_at=starts,
-        ends_at=starts + timedelta(hours=6), audience=["vmbo-kb"], capacity=capacity,
+        ends_at=starts + timedelta(hours=6), audience=list(audience), capacity=capacity,
         location="Hotspot T is for Tech")])
     session = EventSession(id=uuid4(), event_id=event_id, title="Solderen", host_kind="hotspot",
                            host="Hotspot T is for Tech", capacity=capacity, seats_taken=0,
-                           audience=["vmbo-kb"], opens_at=NOW - timedelta(days=30),
+                           audience=list(audience), opens_at=NOW - timedelta(days=30),
                            closes_at=NOW + timedelta(days=5))
     await commands.plan_sessions(rt, [session])
     return session.id

@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from typing import get_args
 
 import pytest
 from hypothesis import given
@@ -12,7 +13,9 @@ from services.events.domain import (
     RegistrationStatus,
     SessionFacts,
 )
+from shared import seed
 from shared.contracts.common import Group
+from shared.contracts.requests.events import Profile
 
 NOW = datetime(2027, 1, 10, 9, tzinfo=UTC)
 S = RegistrationStatus
@@ -166,3 +169,7 @@ def test_only_the_person_who_registered_or_the_backoffice_manage_a_registration(
     assert domain.may_manage_attendee("company", "anna", "anna")
     assert domain.may_manage_attendee("backoffice", "host", "anna")
     assert not domain.may_manage_attendee("company", "kees", "anna")
+
+
+def test_a_registration_takes_the_profiles_the_seed_names():
+    assert set(get_args(Profile)) == set(seed.PROFILES)

@@ -33,3 +33,15 @@ async def test_own_registrations_are_listed_and_cancelled_through_the_events_ser
         await client.post(f"/api/v1/attendees/{ATTENDEE}/cancel", headers=auth)
     assert [(c.method, c.url.path, c.url.params.get("event_id")) for c in calls] == [
         ("GET", "/attendees", MEETING), ("POST", f"/attendees/{ATTENDEE}/cancel", None)]
+
+
+async def test_reach_is_for_backoffice_programme_and_a_school_for_its_own(echo, calls):
+    async with running(echo) as client:
+        figures = {
+            user: await client.get("/api/v1/event-reach", params={"school_id": "element"},
+                                   headers=await login(client, user))
+            for user in ("backoffice", "programma", "element", "corlaer", "voorbeeld-bouw")}
+    assert {user: a.status_code for user, a in figures.items()} == {
+        "backoffice": 200, "programma": 200, "element": 200, "corlaer": 403,
+        "voorbeeld-bouw": 403}
+    assert {c.url.params["school_id"] for c in calls} == {"element"}

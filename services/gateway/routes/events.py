@@ -5,8 +5,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from services.gateway.auth import BACKOFFICE, SCHOOL, Principal
-from services.gateway.routes.common import Gate, Page, Slug, as_json, router
+from services.gateway.auth import BACKOFFICE, PROGRAMME, SCHOOL, Principal
+from services.gateway.routes.common import Gate, OrgId, Page, Slug, as_json, own_school, router
 from shared.contracts.requests.events import CheckIn, NewAttendee, NewRegistration
 
 # An event id as a query filter: the same shape as in a path.
@@ -76,5 +76,14 @@ def routes(gate: Gate) -> APIRouter:
     async def cancel_attendance(attendee_id: UUID, who: Principal = anyone):
         """Cancel your own registration before the event starts."""
         return await forward("events", "POST", f"/attendees/{attendee_id}/cancel", who)
+
+    @api.get("/event-reach", tags=["events"])
+    async def event_reach(event_id: EventFilter = None, school_id: OrgId = None,
+                          who: Principal = gate.guard(BACKOFFICE, PROGRAMME, SCHOOL)):
+        """Students who took part, per event, school, level and profile, from the attendance
+        recorded at check-in. A school sees its own figures."""
+        return await forward("events", "GET", "/reach", who,
+                             params={"event_id": event_id,
+                                     "school_id": own_school(who, school_id)})
 
     return api

@@ -1,16 +1,22 @@
 """Request bodies for event registrations, personal registrations and check-in (validated by
 gateway and service)."""
 
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
 from shared.contracts.common import Group
 
+# The vmbo profiles (and the vmbo-tl subject T&T) a class can follow: shared.seed.PROFILES.
+Profile = Literal["BWI", "PIE", "M&T", "MVI", "D&P", "Groen", "ZW", "EO", "HBR", "T&T"]
+
 
 class NewRegistration(BaseModel):
     session_id: UUID
     group: Group
+    # The class's profile, when it has one (vmbo years 3-4): reach is counted per profile.
+    profile: Profile | None = None
 
 
 class CheckIn(BaseModel):

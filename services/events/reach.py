@@ -1,0 +1,45 @@
+"""Reach: how many students took part, per event, school, level and profile, counted from
+the attendance recorded at check-in. Numbers only: a group's name never leaves here."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from services.events.store import Event, Registration
+from shared.domain import BACKOFFICE, PROGRAMME, SCHOOL
+from shared.http import Caller
+from shared.service import Runtime
+
+
+@dataclass(frozen=True)
+class Reach:
+    event_id: str
+    event_title: str
+    school_id: str
+    level: str
+    profile: str | None
+    groups: int
+    students: int
+
+
+async def reach(rt: Runtime, caller: Caller, event_id: str | None = None,
+                school_id: str | None = None) -> list[Reach]:
+    """Programme management and the backoffice see every school's figures; a school its own."""
+    caller.require(BACKOFFICE, PROGRAMME, SCHOOL)
+    if caller.role == SCHOOL:
+        school_id = caller.organisation
+    keys = (Registration.event_id, Event.title, Registration.school_id, Registration.level,
+            Registration.profile)
+    query = (
+        select(*keys, func.count(), func.sum(Registration.students_present))
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.checked_in_at.is_not(None))  # attended: checked in on the day
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+    if event_id is not None:
+        query = query.where(Registration.event_id == event_id)
+    if school_id is not None:
+        query = query.where(Registration.school_id == school_id)
+    async with rt.db.sessions() as tx:
+        return [Reach(*row) for row in await tx.execute(query)]

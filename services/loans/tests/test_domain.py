@@ -5,12 +5,15 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from services.loans.domain import (
+    HOLDING,
     Claim,
+    ItemStatus,
     LoanRefused,
     Period,
     Stock,
     Unavailable,
     acting_school,
+    days_overdue,
     extended,
     free_stock,
     item_for_lesson,
@@ -18,9 +21,15 @@ from services.loans.domain import (
     nearest,
     next_free_start,
     no_kit_reason,
+    require_backoffice,
+    require_cancellable,
     require_changeable,
+    require_collectable,
     require_free,
+    require_in_repair,
+    require_out,
     require_own,
+    shown_status,
     units_free,
     visible_school,
 )
@@ -214,3 +223,104 @@ def test_the_nearest_alternative_is_the_earliest_later_start():
     assert nearest([(None, "a"), (date(2027, 3, 12), "b"), (date(2027, 3, 10), "c")]
                           ) == (date(2027, 3, 10), "c")
     assert nearest([(None, "a")]) is None
+
+
+def _busiest_day(held: list[Claim]) -> int:
+    every_day = {c.period.starts_on + timedelta(d) for c in held
+                 for d in range((c.period.ends_on - c.period.starts_on).days + 1)}
+    return max((sum(c.quantity for c in held if c.period.contains(day)) for day in every_day),
+               default=0)
+
+
+def _granted(quantity: int, wishes: list[Claim]) -> list[Claim]:
+    """The wishes granted one after the other, each only if its units are free."""
+    granted: list[Claim] = []
+    for wish in wishes:
+        try:
+            require_free(units_free(quantity, granted, wish.period), wish.quantity)
+        except Unavailable:
+            continue
+        granted.append(wish)
+    return granted
+
+
+wishes = st.lists(st.builds(Claim, periods, st.integers(1, 6)), max_size=15)
+
+
+@given(st.integers(1, 12), wishes)
+def test_granting_only_free_units_never_lends_more_units_than_the_kit_has(quantity, asked):
+    assert _busiest_day(_granted(quantity, asked)) <= quantity
+
+
+@given(st.integers(1, 12), wishes, st.integers(1, 10))
+def test_an_extension_granted_on_free_units_keeps_the_kit_within_its_units(
+    quantity, asked, extra_days,
+):
+    granted = _granted(quantity, asked)
+    assume(granted)
+    loan, others = granted[0], granted[1:]
+    longer = Claim(extended(loan.period, loan.period.ends_on + timedelta(extra_days)),
+                   loan.quantity)
+    try:
+        require_free(units_free(quantity, others, longer.period), longer.quantity)
+    except Unavailable:
+        return
+    assert _busiest_day([*others, longer]) <= quantity
+
+
+@given(periods, st.integers(-5, 30))
+def test_a_loan_is_late_by_the_days_after_its_last_day(period, offset):
+    today = period.ends_on + timedelta(offset)
+    assert days_overdue(period.ends_on, today) == max(0, offset)
+
+
+def test_an_item_in_service_with_units_out_shows_as_checked_out():
+    assert shown_status("available", 0) == ItemStatus.AVAILABLE
+    assert shown_status("available", 3) == ItemStatus.CHECKED_OUT
+    assert shown_status("in_repair", 1) == ItemStatus.IN_REPAIR
+    assert shown_status("retired", 0) == ItemStatus.RETIRED
+
+
+def test_a_checked_out_loan_holds_its_units():
+    assert HOLDING == {"reserved", "checked_out"}
+
+
+def test_a_reservation_is_collected_on_a_day_of_its_period_with_its_item_in_service():
+    require_collectable("reserved", "available", days(1, 3), date(2027, 3, 1))
+    require_collectable("reserved", "available", days(1, 3), date(2027, 3, 3))
+    for status, item_status, day in (("checked_out", "available", 2),
+                                     ("released", "available", 2),
+                                     ("reserved", "in_repair", 2),
+                                     ("reserved", "retired", 2),
+                                     ("reserved", "available", 4)):
+        with pytest.raises(LoanRefused) as refused:
+            require_collectable(status, item_status, days(1, 3), date(2027, 3, day))
+        assert refused.value.status == 409
+    with pytest.raises(LoanRefused):
+        require_collectable("reserved", "available", days(2, 3), date(2027, 3, 1))
+
+
+def test_only_a_checked_out_loan_comes_back_and_only_an_item_in_repair_is_repaired():
+    require_out("checked_out")
+    require_in_repair("in_repair")
+    for status in ("reserved", "returned", "released"):
+        with pytest.raises(LoanRefused):
+            require_out(status)
+    for status in ("available", "retired"):
+        with pytest.raises(LoanRefused):
+            require_in_repair(status)
+
+
+def test_a_checked_out_loan_is_extended_but_not_cancelled():
+    require_changeable("checked_out", None)
+    require_cancellable("reserved", None)
+    with pytest.raises(LoanRefused):
+        require_cancellable("checked_out", None)
+
+
+def test_lending_and_repairs_are_for_the_backoffice():
+    require_backoffice("backoffice", "checks loans out")
+    for role in ("school", "finance", "company"):
+        with pytest.raises(LoanRefused) as refused:
+            require_backoffice(role, "checks loans out")
+        assert refused.value.status == 403

@@ -1,6 +1,9 @@
 """Wiring of the notify service."""
 
 from services.notify import api, handlers
+from services.notify.delivery import dispatch_forever
+from services.notify.reminders import remind_forever
+from services.notify.settings import NotifySettings
 from services.notify.store import Base, messaging
 from shared.contracts import topics
 from shared.service import ConsumerSpec, ServiceSpec
@@ -11,6 +14,7 @@ SPEC = ServiceSpec(
     metadata=Base.metadata,
     messaging=messaging,
     routes=api.routes,
+    settings=NotifySettings,
     consumers=[
         ConsumerSpec(
             name="notify",
@@ -19,5 +23,5 @@ SPEC = ServiceSpec(
             handlers=handlers.handlers,
         )
     ],
+    extra_tasks=[dispatch_forever, remind_forever],
 )
-

@@ -1,9 +1,11 @@
-"""Who hears of what, in which words: pure functions from an event to notifications."""
+"""Who hears of what, in which words, and what is worth a reminder later: pure functions
+from an event to messages and reminders."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
-from jinja2 import Environment, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from shared.contracts.base import IntegrationEvent
 from shared.contracts.bookings import (
@@ -15,12 +17,15 @@ from shared.contracts.bookings import (
     BookingWaitlistedV1,
 )
 from shared.contracts.events import (
+    EventCostRecordedV1,
     EventScheduledV1,
+    RegistrationCancelledV1,
     RegistrationCheckedInV1,
     RegistrationConfirmedV1,
     RegistrationOfferedV1,
     RegistrationOfferLapsedV1,
     RegistrationWaitlistedV1,
+    SessionHostedV1,
 )
 from shared.contracts.finance import (
     DeclarationApprovedV1,
@@ -29,8 +34,14 @@ from shared.contracts.finance import (
     DeclarationRejectedV1,
     DeclarationSubmittedV1,
 )
-from shared.contracts.loans import ReservationMadeV1
-from shared.domain import AMSTERDAM, BACKOFFICE, FINANCE
+from shared.contracts.loans import (
+    DamageReportedV1,
+    ReservationCheckedOutV1,
+    ReservationMadeV1,
+    ReservationOverdueV1,
+    ReservationReturnedV1,
+)
+from shared.domain import AMSTERDAM, BACKOFFICE, FINANCE, local_date
 
 _DAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
 _MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
@@ -44,150 +55,78 @@ def dutch_datetime(moment: datetime) -> str:
             f" om {local:%H:%M}")
 
 
+def dutch_date(day: date) -> str:
+    """`donderdag 10 december 2026`."""
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
 def euros(cents: int) -> str:
     whole, rest = divmod(abs(cents), 100)
     return f"{'-' if cents < 0 else ''}€ {whole:,}".replace(",", ".") + f",{rest:02d}"
 
 
-_env = Environment(undefined=StrictUndefined, autoescape=False, trim_blocks=True)
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+_env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), undefined=StrictUndefined,
+                   autoescape=False, trim_blocks=True, keep_trailing_newline=False)
 _env.filters["wanneer"] = dutch_datetime
+_env.filters["datum"] = dutch_date
 _env.filters["euro"] = euros
+_env.filters["kwartaaleinde"] = lambda quarter: dutch_date(quarter_end(quarter))
 
-# message type -> (subject, body); Dutch, with what a person needs to know and do.
-TEMPLATES: dict[str, tuple[str, str]] = {
-    "booking_confirmed": (
-        "Bevestiging: {{ e.offering_title }} op {{ e.starts_at | wanneer }}",
-        "Uw boeking voor groep {{ e.group.name }} ({{ e.group.students }} leerlingen) is"
-        " bevestigd.\nWat: {{ e.offering_title }}\nWanneer: {{ e.starts_at | wanneer }}"
-        "\nWaar: {{ e.location }}\nAnnuleren kan via het platform.",
-    ),
-    "booking_waitlisted": (
-        "Wachtlijst: {{ e.offering_title }} op {{ e.starts_at | wanneer }}",
-        "De sessie is vol. Groep {{ e.group.name }} ({{ e.group.students }} leerlingen) staat"
-        " op de wachtlijst, positie {{ e.position }}.\nWat: {{ e.offering_title }}"
-        "\nWanneer: {{ e.starts_at | wanneer }}\nKomen er genoeg plaatsen vrij, dan wordt de"
-        " boeking vanzelf bevestigd en krijgt u bericht. Van de wachtlijst af kan via het"
-        " platform.",
-    ),
-    "booking_promoted": (
-        "Plaats vrijgekomen: {{ e.offering_title }} op {{ e.starts_at | wanneer }}",
-        "Er zijn plaatsen vrijgekomen: de boeking voor groep {{ e.group.name }}"
-        " ({{ e.group.students }} leerlingen) staat niet meer op de wachtlijst en is"
-        " bevestigd.\nWat: {{ e.offering_title }}\nWanneer: {{ e.starts_at | wanneer }}"
-        "\nWaar: {{ e.location }}\nAnnuleren kan via het platform.",
-    ),
-    "booking_cancelled": (
-        "Geannuleerd: {{ e.offering_title }} op {{ e.starts_at | wanneer }}",
-        "De boeking voor groep {{ e.group.name }} is geannuleerd.\nWat: {{ e.offering_title }}"
-        "\nWanneer: {{ e.starts_at | wanneer }}",
-    ),
-    "booking_cancelled_backoffice": (
-        "Annulering door {{ e.school_id }}: {{ e.offering_title }}",
-        "{{ e.school_id }} annuleerde groep {{ e.group.name }} ({{ e.group.students }}"
-        " leerlingen) voor {{ e.starts_at | wanneer }}. Er zijn weer plaatsen vrij.",
-    ),
-    "booking_requested": (
-        "Aangevraagd: {{ e.offering_title }} op {{ e.starts_at | wanneer }}",
-        "De plaatsen voor groep {{ e.group.name }} ({{ e.group.students }} leerlingen) zijn"
-        " vastgehouden. De les heeft materiaal nodig; zodra de hotspot dat heeft"
-        " gereserveerd, is de boeking bevestigd en krijgt u bericht.\nWat:"
-        " {{ e.offering_title }}\nWanneer: {{ e.starts_at | wanneer }}",
-    ),
-    "booking_rejected": (
-        "Niet doorgegaan: {{ e.offering_title }} op {{ e.starts_at | wanneer }}",
-        "De boeking voor groep {{ e.group.name }} kan niet doorgaan: {{ e.reason }}"
-        "{% if e.alternative %}\nHet materiaal is wel vrij van {{ e.alternative.starts_on }}"
-        " tot en met {{ e.alternative.ends_on }}; u kunt via het platform een sessie in die"
-        " periode boeken.{% endif %}\nDe plaatsen zijn vrijgegeven.",
-    ),
-    "booking_completed": (
-        "Afgerond: {{ e.offering_title }}",
-        "De les {{ e.offering_title }} voor groep {{ e.group.name }} is afgerond"
-        " ({{ e.students_reached }} leerlingen bereikt). De uren staan klaar op uw"
-        " kwartaaldeclaratie.",
-    ),
-    "reservation_made": (
-        "Gereserveerd: {{ e.item_name }}",
-        "Voor uw school is {{ e.quantity }} x {{ e.item_name }} gereserveerd van"
-        " {{ e.starts_on }} tot en met {{ e.ends_on }}. Ophalen bij de hotspot.",
-    ),
-    "event_scheduled": (
-        "Nieuw evenement: {{ e.title }}",
-        "{{ e.title }} staat gepland op {{ e.starts_at | wanneer }}. Er zijn {{ e.capacity }}"
-        " plaatsen; inschrijven kan via het platform.",
-    ),
-    "registration_confirmed": (
-        "Inschrijving bevestigd: {{ e.event_title }} op {{ e.starts_at | wanneer }}",
-        "Groep {{ e.group.name }} ({{ e.group.students }} leerlingen) is ingeschreven voor"
-        " {{ e.session_title }}.\nWanneer: {{ e.starts_at | wanneer }}\nWaar: {{ e.location }}"
-        "\nDe incheckcode staat bij de inschrijving op het platform; laat hem op de dag"
-        " scannen. Annuleren kan via het platform.",
-    ),
-    "registration_waitlisted": (
-        "Wachtlijst: {{ e.event_title }} op {{ e.starts_at | wanneer }}",
-        "{{ e.session_title }} is vol. Groep {{ e.group.name }} ({{ e.group.students }}"
-        " leerlingen) staat op de wachtlijst, positie {{ e.position }}.\nKomt er plaats vrij,"
-        " dan krijgt u een aanbod dat u binnen een termijn kunt accepteren. Van de wachtlijst"
-        " af kan via het platform.",
-    ),
-    "registration_offered": (
-        "Plaats vrij voor u: {{ e.event_title }} op {{ e.starts_at | wanneer }}",
-        "Er is plaats vrijgekomen in {{ e.session_title }} voor groep {{ e.group.name }}"
-        " ({{ e.group.students }} leerlingen). De plaatsen worden voor u vastgehouden tot"
-        " {{ e.offer_expires_at | wanneer }}.\nAccepteer het aanbod vóór die tijd via het"
-        " platform; daarna gaat de plaats naar de volgende groep op de wachtlijst.",
-    ),
-    "registration_offer_lapsed": (
-        "Aanbod verlopen: {{ e.event_title }}",
-        "Het aanbod voor groep {{ e.group.name }} in {{ e.session_title }} is niet op tijd"
-        " geaccepteerd en is vervallen. De plaats is aangeboden aan de volgende groep.",
-    ),
-    "registration_checked_in": (
-        "Aanwezigheid geregistreerd: {{ e.event_title }}",
-        "Groep {{ e.group.name }} is ingecheckt bij {{ e.session_title }}:"
-        " {{ e.students_present }} van de {{ e.group.students }} leerlingen aanwezig.",
-    ),
-    "declaration_line_drafted": (
-        "Nieuwe declaratieregel {{ e.quarter }}",
-        "Op de declaratie van {{ e.school_id }} voor {{ e.quarter }} staat een nieuwe"
-        " conceptregel: {{ e.description }} ({{ e.amount_cents | euro }}).",
-    ),
-    "declaration_submitted": (
-        "Declaratie ingediend: {{ e.school_id }} {{ e.quarter }}",
-        "{{ e.school_id }} heeft de declaratie over {{ e.quarter }} ingediend"
-        " ({{ e.total_cents | euro }}). Beoordelen kan via het platform; wie indiende,"
-        " keurt niet zelf goed.",
-    ),
-    "declaration_approved": (
-        "Declaratie goedgekeurd: {{ e.quarter }}",
-        "Uw declaratie over {{ e.quarter }} is goedgekeurd ({{ e.total_cents | euro }})."
-        " De betaling volgt in een volgende betaalronde.",
-    ),
-    "declaration_rejected": (
-        "Declaratie afgekeurd: {{ e.quarter }}",
-        "Uw declaratie over {{ e.quarter }} is afgekeurd: {{ e.reason }}\nU kunt regels"
-        " toevoegen en de declaratie opnieuw indienen via het platform.",
-    ),
-    "declaration_paid": (
-        "Declaratie betaald: {{ e.quarter }}",
-        "Uw declaratie over {{ e.quarter }} ({{ e.total_cents | euro }}) is betaald op"
-        " {{ e.paid_on }} in betaalronde {{ e.batch }}.",
-    ),
+# One template per message type, `templates/<type>.txt.j2`: the first line is the subject,
+# the rest the body. Compiled once, when the module is loaded.
+TEMPLATES: dict[str, Template] = {
+    path.name.removesuffix(".txt.j2"): _env.get_template(path.name)
+    for path in sorted(TEMPLATE_DIR.glob("*.txt.j2"))
 }
 
-_COMPILED = {kind: (_env.from_string(subject), _env.from_string(body))
-             for kind, (subject, body) in TEMPLATES.items()}
+
+def render(message_type: str, **facts: object) -> tuple[str, str]:
+    """(subject, body) of a message type with its facts."""
+    subject, _, body = TEMPLATES[message_type].render(**facts).partition("\n")
+    return subject.strip(), body.strip()
 
 
 @dataclass(frozen=True)
 class Draft:
+    """One message to one recipient (an organisation id, see `directory`)."""
+
     organisation_id: str
     message_type: str
     facts: IntegrationEvent = field(repr=False)
 
     def render(self) -> tuple[str, str]:
-        subject, body = _COMPILED[self.message_type]
-        return subject.render(e=self.facts), body.render(e=self.facts)
+        return render(self.message_type, e=self.facts)
+
+    @property
+    def category(self) -> str:
+        return category_of(self.message_type)
+
+    def is_critical(self, now: datetime) -> bool:
+        """Critical: a lesson that will not take place, from now until the end of tomorrow.
+        Such a message skips preferences and quiet hours."""
+        if self.message_type not in _CRITICAL_WHEN_SOON:
+            return False
+        starts_on = local_date(self.facts.starts_at)  # type: ignore[attr-defined]
+        return starts_on <= local_date(now) + timedelta(days=1)
+
+
+_CRITICAL_WHEN_SOON = {"booking_cancelled", "booking_cancelled_backoffice", "booking_rejected"}
+_CATEGORY_BY_PREFIX = {"booking": "bookings", "lesson": "reminders", "reservation": "loans",
+                       "loan": "loans", "damage": "loans", "registration": "events",
+                       "event_scheduled": "announcements", "event_tomorrow": "reminders",
+                       "session": "events", "event_cost": "finance",
+                       "declaration_deadline": "reminders", "declaration": "finance"}
+REMINDER_TYPES = {"lesson_reminder", "loan_due_tomorrow", "event_tomorrow",
+                  "declaration_deadline"}
+
+
+def category_of(message_type: str) -> str:
+    """The preference category of a message type (the longest matching prefix wins)."""
+    if message_type in REMINDER_TYPES:
+        return "reminders"
+    prefix = max((p for p in _CATEGORY_BY_PREFIX if message_type.startswith(p)), key=len)
+    return _CATEGORY_BY_PREFIX[prefix]
 
 
 _REGISTRATION_MESSAGES: dict[type[IntegrationEvent], str] = {
@@ -234,12 +173,105 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
             return [Draft(event.school_id, "declaration_rejected", event)]
         case DeclarationPaidV1():
             return [Draft(event.school_id, "declaration_paid", event)]
+        case ReservationReturnedV1():
+            return [Draft(event.school_id, "loan_returned", event)]
+        case ReservationOverdueV1():
+            return [Draft(event.school_id, "loan_overdue", event),
+                    Draft(BACKOFFICE, "loan_overdue_backoffice", event)]
+        case DamageReportedV1():
+            return [Draft(event.school_id, "damage_reported", event),
+                    Draft(FINANCE, "damage_reported_finance", event)]
+        case SessionHostedV1(host_kind="company"):  # the company contact hears its reach
+            return [Draft(event.host, "session_hosted", event)]
+        case EventCostRecordedV1():
+            return [Draft(FINANCE, "event_cost_recorded", event)]
         case _ if type(event) in _REGISTRATION_MESSAGES:  # each goes to the school, as is
             return [Draft(event.school_id, _REGISTRATION_MESSAGES[type(event)], event)]
     return []
 
 
+# Reminders -------------------------------------------------------------------------------
+REMIND_AT = time(9, 0)  # reminders go out at 09:00 Amsterdam time on their day
+
+
+@dataclass(frozen=True)
+class ReminderPlan:
+    """A message to send later: due at `due_at`, pointless from `deadline` on."""
+
+    message_type: str
+    recipient: str
+    about: str
+    due_at: datetime
+    deadline: datetime
+
+    def scheduled_at(self, now: datetime) -> datetime | None:
+        """When to send it, seen from `now`: when due, at once if that has passed but the
+        deadline has not (a booking made for tomorrow), never once the deadline passed."""
+        if now >= self.deadline:
+            return None
+        return max(self.due_at, now)
+
+
+def school_days_before(day: date, days: int) -> date:
+    """The date `days` school days (Monday to Friday) before `day`."""
+    while days:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def quarter_end(quarter: str) -> date:
+    """The last day of a quarter such as `2026-Q4`."""
+    year, q = int(quarter[:4]), int(quarter[-1])
+    first_of_next = date(year + q // 4, q % 4 * 3 + 1, 1)
+    return first_of_next - timedelta(days=1)
+
+
+def _at(day: date, moment: time = REMIND_AT) -> datetime:
+    return datetime.combine(day, moment, tzinfo=AMSTERDAM).astimezone(UTC)
+
+
+def reminders_for(event: IntegrationEvent) -> list[ReminderPlan]:
+    """Reminders an event makes worth sending later."""
+    match event:
+        case BookingConfirmedV1():
+            day = school_days_before(local_date(event.starts_at), 2)
+            return [ReminderPlan("lesson_reminder", event.school_id, str(event.booking_id),
+                                 _at(day), event.starts_at)]
+        case ReservationCheckedOutV1():
+            return [ReminderPlan("loan_due_tomorrow", event.school_id, str(event.reservation_id),
+                                 _at(event.ends_on - timedelta(days=1)),
+                                 _at(event.ends_on + timedelta(days=1), time(0)))]
+        case RegistrationConfirmedV1():
+            day = local_date(event.starts_at) - timedelta(days=1)
+            return [ReminderPlan("event_tomorrow", event.school_id, str(event.registration_id),
+                                 _at(day), event.starts_at)]
+        case DeclarationLineDraftedV1():  # a draft exists: submit it before the quarter ends
+            last = quarter_end(event.quarter)
+            return [ReminderPlan("declaration_deadline", event.school_id,
+                                 str(event.declaration_id), _at(last - timedelta(days=7)),
+                                 _at(last + timedelta(days=1), time(0)))]
+    return []
+
+
+def reminders_ended_by(event: IntegrationEvent) -> str | None:
+    """The `about` whose pending reminders this event makes pointless, if any."""
+    match event:
+        case BookingCancelledV1() | BookingRejectedV1():
+            return str(event.booking_id)
+        case ReservationReturnedV1():
+            return str(event.reservation_id)
+        case RegistrationCancelledV1():
+            return str(event.registration_id)
+        case DeclarationSubmittedV1():
+            return str(event.declaration_id)
+    return None
+
+
 HANDLED = (BookingConfirmedV1, BookingWaitlistedV1, BookingCancelledV1, BookingCompletedV1,
            BookingEquipmentRequestedV1, BookingRejectedV1, ReservationMadeV1, EventScheduledV1,
            DeclarationLineDraftedV1, DeclarationSubmittedV1, DeclarationApprovedV1,
-           DeclarationRejectedV1, DeclarationPaidV1, *_REGISTRATION_MESSAGES)
+           DeclarationRejectedV1, DeclarationPaidV1, ReservationCheckedOutV1,
+           ReservationReturnedV1, ReservationOverdueV1, DamageReportedV1, SessionHostedV1,
+           EventCostRecordedV1, RegistrationCancelledV1, *_REGISTRATION_MESSAGES)

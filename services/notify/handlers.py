@@ -1,29 +1,34 @@
-"""Kafka handlers: record the notifications an event causes, in the consumer's transaction."""
-
-from datetime import UTC, datetime
-from uuid import uuid4
+"""Kafka handlers: record the messages and reminders an event causes, in the consumer's
+transaction (so the inbox makes them exactly once)."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notify.domain import HANDLED, drafts_for
-from services.notify.store import Notification
+from services.notify import commands
+from services.notify.commands import Notify, notify_of
+from services.notify.domain import HANDLED, drafts_for, reminders_ended_by, reminders_for
 from shared.contracts.base import IntegrationEvent
 from shared.messaging.envelope import Envelope
 from shared.service import Runtime
 
 
-async def record_notifications(session: AsyncSession, event: IntegrationEvent,
-                               envelope: Envelope) -> None:
-    now = datetime.now(UTC)
+async def apply(notify: Notify, session: AsyncSession, event: IntegrationEvent,
+                envelope: Envelope) -> None:
+    now = notify.clock()
     for draft in drafts_for(event):
-        subject, body = draft.render()
-        session.add(Notification(
-            id=uuid4(), organisation_id=draft.organisation_id, message_type=draft.message_type,
-            subject=subject, body=body, about=envelope.subject, source_event_id=envelope.id,
-            source_event_type=envelope.type, created_at=now,
-        ))
+        await commands.record_message(notify, session, draft, envelope.subject, envelope.id,
+                                      envelope.type, now)
+    about = reminders_ended_by(event)
+    if about is not None:
+        await commands.end_reminders(session, about)
+    for plan in reminders_for(event):
+        await commands.keep_reminder(session, plan, event, now)
     await session.flush()
 
 
-def handlers(_rt: Runtime):
-    return {contract: record_notifications for contract in HANDLED}
+def handlers(rt: Runtime):
+    notify = notify_of(rt)
+
+    async def handle(session: AsyncSession, event: IntegrationEvent, envelope: Envelope):
+        await apply(notify, session, event, envelope)
+
+    return {contract: handle for contract in HANDLED}

@@ -15,3 +15,20 @@ class NotificationRecordedV1(IntegrationEvent):
     organisation_id: str
     message_type: str
     source_event_id: str
+
+
+class NotificationFailedV1(IntegrationEvent):
+    """A message could not be delivered on any channel it was allowed: never dropped
+    silently, the backoffice sees it (also in `GET /api/v1/notifications/failed`)."""
+
+    event_type = "nl.tisfortech.notify.notification.failed.v1"
+    topic = NOTIFICATION
+    key_field = "notification_id"
+
+    notification_id: UUID
+    organisation_id: str
+    message_type: str
+    source_event_id: str
+    channels_tried: list[str]
+    attempts: int
+    last_error: str

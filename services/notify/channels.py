@@ -1,0 +1,132 @@
+"""The channels a message goes out on: e-mail over SMTP, a signed webhook (the mobile push
+relay) and the in-app inbox. A channel raises when it could not hand the message over."""
+
+import asyncio
+import hashlib
+import hmac
+import json
+import smtplib
+import time
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Protocol
+from uuid import UUID
+
+import httpx
+
+from services.notify.directory import SENDER, address_of
+
+TIMESTAMP_HEADER = "X-TFT-Timestamp"
+SIGNATURE_HEADER = "X-TFT-Signature"
+MESSAGE_DOMAIN = "notify.tisfortech.example"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: UUID  # stable across retries: the e-mail's Message-ID, the webhook's id
+    recipient: str
+    message_type: str
+    subject: str
+    body: str
+    critical: bool = False
+
+
+class Channel(Protocol):
+    async def send(self, message: Outgoing) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class InApp:
+    """The inbox is the notifications table itself: the message is there already."""
+
+    async def send(self, message: Outgoing) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+
+class Email:
+    """SMTP, one connection kept open between messages (reopened after any error)."""
+
+    def __init__(self, host: str, port: int, timeout: float) -> None:
+        self.host, self.port, self.timeout = host, port, timeout
+        self._smtp: smtplib.SMTP | None = None
+
+    async def send(self, message: Outgoing) -> None:
+        await asyncio.to_thread(self._send, mail_of(message))
+
+    def _send(self, mail: EmailMessage) -> None:
+        try:
+            if self._smtp is None:
+                self._smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            self._smtp.send_message(mail)
+        except Exception:
+            self._close()
+            raise
+
+    def _close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except Exception:  # already broken: nothing left to close politely
+                smtp.close()
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self._close)
+
+
+def mail_of(message: Outgoing) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = SENDER
+    mail["To"] = address_of(message.recipient)
+    mail["Subject"] = message.subject
+    # Stable across retries, so a receiver can drop the copy a crash after sending makes.
+    mail["Message-ID"] = f"<{message.id}@{MESSAGE_DOMAIN}>"
+    mail["X-TFT-Message-Type"] = message.message_type
+    if message.critical:
+        mail["Importance"] = "high"
+    mail.set_content(message.body)
+    return mail
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """HMAC-SHA256 over `<timestamp>.<body>`: the timestamp is signed too, so a captured
+    request cannot be replayed later with a fresh one."""
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return f"sha256={digest.hexdigest()}"
+
+
+def verify(secret: str, timestamp: str, body: bytes, signed: str, now: float,
+           tolerance_seconds: float = 300) -> bool:
+    """What the relay checks: a valid signature on a recent timestamp."""
+    try:
+        fresh = abs(now - float(timestamp)) <= tolerance_seconds
+    except ValueError:
+        return False
+    return fresh and hmac.compare_digest(signature(secret, timestamp, body), signed)
+
+
+class Webhook:
+    def __init__(self, url: str, secret: str, timeout: float) -> None:
+        self.url, self.secret = url, secret
+        self._client = httpx.AsyncClient(timeout=timeout)
+
+    async def send(self, message: Outgoing) -> None:
+        if not self.url:
+            raise RuntimeError("no push relay configured (TFT_NOTIFY_WEBHOOK_URL)")
+        body = json.dumps({
+            "id": str(message.id), "recipient": message.recipient,
+            "message_type": message.message_type, "subject": message.subject,
+            "body": message.body, "critical": message.critical,
+        }).encode()
+        timestamp = str(int(time.time()))
+        response = await self._client.post(self.url, content=body, headers={
+            "Content-Type": "application/json", TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: signature(self.secret, timestamp, body)})
+        response.raise_for_status()
+
+    async def close(self) -> None:
+        await self._client.aclose()

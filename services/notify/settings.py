@@ -1,0 +1,19 @@
+"""Settings of the notify service, from `TFT_NOTIFY_*` environment variables."""
+
+from pydantic import Field
+
+from shared.settings import ServiceSettings
+
+
+class NotifySettings(ServiceSettings):
+    # The local catch-all of `make up` listens here (python -m ops up starts it).
+    notify_smtp_host: str = "127.0.0.1"
+    notify_smtp_port: int = 8025
+    notify_smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    # The mobile push relay; empty means no relay, so webhook messages fall back to e-mail.
+    notify_webhook_url: str = ""
+    notify_webhook_secret: str = "local-development-secret"
+    notify_max_attempts: int = Field(default=4, ge=1)
+    notify_backoff_seconds: float = Field(default=30.0, ge=0)
+    notify_dispatch_poll_seconds: float = Field(default=1.0, gt=0)
+    notify_reminder_poll_seconds: float = Field(default=30.0, gt=0)

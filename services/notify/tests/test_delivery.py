@@ -1,0 +1,204 @@
+"""Delivery on PostgreSQL with a real SMTP server (aiosmtpd): retries, fallback, failure,
+quiet hours, digest, and reminders that survive an interrupted run. The clock is injected."""
+
+import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from prometheus_client import CollectorRegistry
+from sqlalchemy import select
+
+from services.notify import commands, handlers
+from services.notify.commands import Notify, NotifyMetrics
+from services.notify.delivery import Dispatcher, channels_from
+from services.notify.mailbox import Mailbox, serve
+from services.notify.preferences import Preferences, QuietHours
+from services.notify.reminders import send_due_reminders
+from services.notify.settings import NotifySettings
+from services.notify.store import Notification, Reminder, messaging
+from shared.contracts.bookings import BookingCancelledV1
+from shared.contracts.events import EventScheduledV1
+from shared.messaging.envelope import Envelope
+from shared.messaging.outbox import Outbox
+from shared.store.db import Database, create_engine
+from shared.store.migrations import upgrade
+from shared.tests.test_envelope_and_contracts import confirmed
+
+pytestmark = pytest.mark.integration
+
+DATABASE = "notify_delivery_test"
+NOON = datetime(2026, 12, 1, 11, tzinfo=UTC)  # Tuesday 12:00 in Amsterdam
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox()
+    controller = serve(box)
+    box.port = controller.port  # type: ignore[attr-defined]
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+async def notify(postgres, mailbox):
+    postgres.drop_database(DATABASE)
+    postgres.create_database(DATABASE)
+    url = postgres.url(DATABASE)
+    await asyncio.to_thread(upgrade, "notify", url)
+    db = Database(create_engine(url))
+    settings = NotifySettings(service="notify", notify_smtp_port=mailbox.port,
+                              notify_max_attempts=3, notify_backoff_seconds=10)
+    yield Notify(db, Outbox(messaging.outbox, source="/tft/notify"), settings,
+                 NotifyMetrics(CollectorRegistry()), Clock(NOON))
+    await db.dispose()
+
+
+def dispatcher(notify: Notify) -> Dispatcher:
+    return Dispatcher(notify, channels_from(notify.settings))
+
+
+async def apply(notify: Notify, event) -> None:
+    envelope = Envelope.new(type=event.event_type, source="/tests", subject=event.subject())
+    async with notify.db.transaction() as session:
+        await handlers.apply(notify, session, event, envelope)
+
+
+async def messages(notify: Notify) -> list[Notification]:
+    async with notify.db.sessions() as session:
+        return list(await session.scalars(select(Notification).order_by(Notification.created_at)))
+
+
+async def prefer(notify: Notify, recipient: str, chosen: Preferences) -> None:
+    async with notify.db.transaction() as session:
+        await commands.save_preferences(session, recipient, chosen, notify.clock())
+
+
+def count(notify: Notify, counter: str, channel: str) -> float:
+    return getattr(notify.metrics, counter).labels(channel)._value.get()
+
+
+async def test_a_confirmation_goes_out_as_one_dutch_email(notify, mailbox):
+    await apply(notify, confirmed())
+    assert await dispatcher(notify).dispatch_due() == 1
+    [mail] = mailbox.to("coordinator@corlaer.example")
+    assert mail["Subject"] == "Bevestiging: Robotica op donderdag 10 december 2026 om 10:00"
+    assert "Waar: Hotspot" in mail.get_content() and "Meenemen:" in mail.get_content()
+    [message] = await messages(notify)
+    assert mail["Message-ID"] == f"<{message.id}@notify.tisfortech.example>"
+    assert (message.state, message.channel) == ("delivered", "email")
+    assert await dispatcher(notify).dispatch_due() == 0
+    assert count(notify, "sent", "email") == 1
+
+
+async def test_a_failing_smtp_server_is_retried_with_backoff_then_the_inbox_takes_over(
+        notify, mailbox):
+    mailbox.refuse_all = True
+    await apply(notify, confirmed())
+    send = dispatcher(notify)
+    await send.dispatch_due()
+    [message] = await messages(notify)
+    assert (message.attempts, message.next_attempt_at) == (1, NOON + timedelta(seconds=10))
+    notify.clock.now = NOON + timedelta(seconds=10)
+    await send.dispatch_due()
+    [message] = await messages(notify)
+    assert message.next_attempt_at == NOON + timedelta(seconds=30)  # 10 s, then 20 s
+    notify.clock.now = NOON + timedelta(seconds=30)
+    await send.dispatch_due()  # third failure: in-app, which cannot fail
+    [message] = await messages(notify)
+    assert (message.state, message.channel, message.on_fallback) == ("delivered", "in_app", True)
+    assert mailbox.refused == 3 and mailbox.mails == []
+    assert count(notify, "retried", "email") == 2 and count(notify, "failed", "email") == 1
+    assert count(notify, "sent", "in_app") == 1
+
+
+async def test_webhook_then_email_failing_makes_a_failed_notification_and_an_event(
+        notify, mailbox):
+    await prefer(notify, "corlaer", Preferences(channels={"bookings": "webhook"}))
+    mailbox.refuse_all = True  # and no push relay is configured
+    await apply(notify, confirmed())
+    send = dispatcher(notify)
+    for seconds in (0, 10, 30, 30, 40, 60):
+        notify.clock.now = NOON + timedelta(seconds=seconds)
+        await send.dispatch_due()
+    [message] = await messages(notify)
+    assert (message.state, message.channel) == ("failed", "email")
+    async with notify.db.sessions() as session:
+        [event_type] = (await session.scalars(select(messaging.outbox.c.event_type))).all()
+    assert event_type == "nl.tisfortech.notify.notification.failed.v1"
+    assert count(notify, "failed", "webhook") == 1 and count(notify, "failed", "email") == 1
+
+
+async def test_quiet_hours_delay_an_announcement_but_not_a_critical_cancellation(
+        notify, mailbox):
+    await prefer(notify, "backoffice", Preferences(quiet_hours=QuietHours(time(11), time(14))))
+    event = confirmed()
+    notify.clock.now = datetime(2026, 12, 9, 11, tzinfo=UTC)  # 12:00, the day before the lesson
+    scheduled = EventScheduledV1(event_id="techniekdag", title="Techniekdag",
+                                 starts_at=NOON + timedelta(days=30),
+                                 ends_at=NOON + timedelta(days=30, hours=4),
+                                 audience=["vmbo"], capacity=200)
+    await apply(notify, scheduled)
+    await apply(notify, BookingCancelledV1(**event.model_dump(), cancelled_by="backoffice"))
+    await dispatcher(notify).dispatch_due()
+    [cancelled] = mailbox.to("backoffice@tisfortech.example")
+    assert cancelled["Subject"].startswith("Annulering door corlaer")
+    [announcement] = [m for m in await messages(notify) if m.message_type == "event_scheduled"]
+    assert announcement.state == "pending"
+    assert announcement.next_attempt_at == notify.clock.now.replace(hour=13)  # 14:00 local
+    assert count(notify, "delayed", "email") == 1
+    notify.clock.now = announcement.next_attempt_at
+    await dispatcher(notify).dispatch_due()
+    assert len(mailbox.to("backoffice@tisfortech.example")) == 2
+
+
+async def test_a_digest_gathers_the_day_into_one_mail_at_seven(notify, mailbox):
+    await prefer(notify, "corlaer", Preferences(digest=True))
+    for _ in range(3):
+        await apply(notify, confirmed())
+    await dispatcher(notify).dispatch_due()
+    assert mailbox.mails == []
+    notify.clock.now = datetime(2026, 12, 2, 6, tzinfo=UTC)  # 07:00 in Amsterdam
+    assert await dispatcher(notify).dispatch_due() == 1
+    [digest] = mailbox.mails
+    assert digest["Subject"] == "Dagoverzicht: 3 berichten"
+    assert digest.get_content().count("Bevestiging: Robotica") == 3
+
+
+async def test_reminders_are_sent_once_even_when_a_run_stops_half_way(notify):
+    events = [confirmed() for _ in range(6)]  # lessons on Thursday 10 December
+    for event in events:
+        await apply(notify, event)
+    await apply(notify, BookingCancelledV1(**events[0].model_dump(), cancelled_by="school"))
+    notify.clock.now = datetime(2026, 12, 8, 8, tzinfo=UTC)  # Tuesday 09:00: due
+    async with notify.db.sessions() as session:
+        assert len((await session.scalars(select(Reminder))).all()) == 6
+
+    class Interrupted(Exception):
+        pass
+
+    calls = 0
+    real_clock = notify.clock
+
+    def failing_clock():
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise Interrupted  # the run dies before its third reminder
+        return real_clock()
+
+    with pytest.raises(Interrupted):
+        await send_due_reminders(replace(notify, clock=failing_clock))
+    assert await send_due_reminders(notify) == 3
+    assert await send_due_reminders(notify) == 0
+    reminders = [m for m in await messages(notify) if m.message_type == "lesson_reminder"]
+    assert sorted(m.about for m in reminders) == sorted(str(e.booking_id) for e in events[1:])
+    assert reminders[0].subject.startswith("Herinnering: Robotica")

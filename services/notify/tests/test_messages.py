@@ -1,0 +1,85 @@
+"""Recipients, categories, critical messages and the facts in the new templates."""
+
+from datetime import UTC, date, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+
+from services.notify.directory import address_of
+from services.notify.domain import TEMPLATES, Draft, category_of, drafts_for
+from shared.contracts.bookings import BookingCancelledV1
+from shared.contracts.events import EventScheduledV1, SessionHostedV1
+from shared.contracts.loans import DamageReportedV1, ReservationOverdueV1, ReservationReturnedV1
+from shared.tests.test_envelope_and_contracts import confirmed
+
+LOAN = dict(reservation_id=uuid4(), item_id="tft-rob-001", item_name="Robotset", quantity=2,
+            school_id="element", starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 4))
+
+
+def hosted(host_kind: str, host: str) -> SessionHostedV1:
+    return SessionHostedV1(
+        hosting_id=uuid4(), event_id="girls-day", event_title="Girls Day", session_id=uuid4(),
+        session_title="Lassen", host_kind=host_kind, host=host, host_name="Voorbeeld Bouw BV",
+        minutes=90, held_on=date(2027, 4, 8), students_reached=24)
+
+
+def test_a_booking_confirmation_says_what_when_where_what_to_bring_and_what_next():
+    [draft] = drafts_for(confirmed())
+    subject, body = draft.render()
+    assert subject == "Bevestiging: Robotica op donderdag 10 december 2026 om 10:00"
+    for words in ["Wat: Robotica", "Wanneer: donderdag 10 december 2026 om 10:00",
+                  "Waar: Hotspot", "Meenemen:", "Wat nu:"]:
+        assert words in body
+
+
+@pytest.mark.parametrize(("event", "recipients"), [
+    (ReservationOverdueV1(**LOAN, days_overdue=3),
+     {("element", "loan_overdue"), ("backoffice", "loan_overdue_backoffice")}),
+    (DamageReportedV1(**LOAN, damage_id=uuid4(), description="Sensor kapot",
+                      repair_cost_cents=4500, reported_on=date(2026, 12, 5)),
+     {("element", "damage_reported"), ("finance", "damage_reported_finance")}),
+    (ReservationReturnedV1(**LOAN, condition="goed", returned_on=date(2026, 12, 4)),
+     {("element", "loan_returned")}),
+    (hosted("company", "voorbeeld-bouw"), {("voorbeeld-bouw", "session_hosted")}),
+    (hosted("mbo", "mbo-amersfoort"), set()),
+])
+def test_recipients_follow_the_domain_rules(event, recipients):
+    drafts = drafts_for(event)
+    assert {(d.organisation_id, d.message_type) for d in drafts} == recipients
+    for draft in drafts:
+        subject, body = draft.render()
+        assert subject and body and "{{" not in body
+
+
+def test_the_overdue_notice_tells_the_school_what_to_do():
+    school, _ = drafts_for(ReservationOverdueV1(**LOAN, days_overdue=3))
+    _, body = school.render()
+    assert "3 dagen te laat" in body and "vrijdag 4 december 2026" in body
+    assert "breng het materiaal" in body
+
+
+def test_the_directory_gives_demo_addresses_by_kind_of_recipient():
+    assert address_of("corlaer") == "coordinator@corlaer.example"
+    assert address_of("voorbeeld-bouw") == "contact@voorbeeld-bouw.example"
+    assert address_of("backoffice") == "backoffice@tisfortech.example"
+    assert address_of("finance") == "finance@tisfortech.example"
+
+
+def test_a_lesson_cancelled_for_tomorrow_is_critical_and_one_next_week_is_not():
+    starts = datetime(2026, 12, 10, 9, tzinfo=UTC)
+    event = BookingCancelledV1(**confirmed().model_dump(), cancelled_by="backoffice")
+    drafts = drafts_for(event)
+    assert all(d.is_critical(starts - timedelta(hours=20)) for d in drafts)
+    assert not any(d.is_critical(starts - timedelta(days=7)) for d in drafts)
+    assert not drafts_for(confirmed())[0].is_critical(starts - timedelta(hours=20))
+
+
+def test_every_message_type_has_a_category_and_announcements_are_their_own():
+    assert all(category_of(kind) for kind in TEMPLATES if kind != "digest")
+    assert category_of("event_scheduled") == "announcements"
+    assert category_of("lesson_reminder") == "reminders"
+    assert category_of("declaration_paid") == "finance"
+    assert category_of("loan_overdue") == "loans"
+    scheduled = EventScheduledV1(event_id="x", title="Techniekdag", starts_at=datetime.now(UTC),
+                                 ends_at=datetime.now(UTC), audience=[], capacity=10)
+    assert Draft("backoffice", "event_scheduled", scheduled).category == "announcements"

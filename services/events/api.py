@@ -1,15 +1,21 @@
 """Internal HTTP API of events; the gateway exposes it as /api/v1/... ."""
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.events import attendees, queries, reach, registrations
+from services.events import attendees, hosting, queries, reach, registrations
 from services.events.registrations import Placed
 from shared.contracts.common import Group
-from shared.contracts.requests.events import CheckIn, NewAttendee, NewRegistration
+from shared.contracts.requests.events import (
+    CheckIn,
+    NewAttendee,
+    NewEventCost,
+    NewRegistration,
+    SessionHeld,
+)
 from shared.domain import SCHOOL
 from shared.http import Caller, Problem, current_caller
 from shared.service import Runtime
@@ -55,6 +61,28 @@ class ReachOut(BaseModel):
     students: int
 
 
+class HostingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    hosting_id: UUID = Field(validation_alias="id")
+    session_id: UUID
+    minutes: int
+    held_on: date
+    students_reached: int
+    recorded_at: datetime
+
+
+class EventCostOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: UUID
+    event_id: str
+    description: str
+    amount_cents: int
+    supplier: str
+    invoice_reference: str
+    incurred_on: date
+    recorded_at: datetime
+
+
 class EquipmentOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     item_id: str
@@ -69,6 +97,7 @@ class SessionOut(BaseModel):
     title: str
     host_kind: str
     host: str
+    host_name: str
     capacity: int
     seats_left: int
     audience: list[str]
@@ -112,7 +141,8 @@ class RegistrationOut(BaseModel):
 
 def _session_out(s) -> SessionOut:
     return SessionOut(id=s.id, event_id=s.event_id, title=s.title, host_kind=s.host_kind,
-                      host=s.host, capacity=s.capacity, seats_left=s.capacity - s.seats_taken,
+                      host=s.host, host_name=s.host_name, capacity=s.capacity,
+                      seats_left=s.capacity - s.seats_taken,
                       audience=s.audience, opens_at=s.opens_at, closes_at=s.closes_at)
 
 
@@ -189,6 +219,19 @@ def routes(rt: Runtime) -> APIRouter:
     async def reach_figures(event_id: str | None = None, school_id: str | None = None,
                             who: Caller = Depends(current_caller)):
         return await reach.reach(rt, who, event_id, school_id)
+
+    @router.post("/sessions/{session_id}/held", status_code=201, response_model=HostingOut)
+    async def held(session_id: UUID, body: SessionHeld, who: Caller = Depends(current_caller)):
+        return await hosting.record_held(rt, who, session_id, body.minutes)
+
+    @router.post("/events/{event_id}/costs", status_code=201, response_model=EventCostOut)
+    async def record_cost(event_id: str, body: NewEventCost,
+                          who: Caller = Depends(current_caller)):
+        return await hosting.record_cost(rt, who, event_id, body)
+
+    @router.get("/events/{event_id}/costs", response_model=list[EventCostOut])
+    async def costs(event_id: str, who: Caller = Depends(current_caller)):
+        return await hosting.costs_of(rt, who, event_id)
 
     @router.get("/equipment", response_model=list[EquipmentOut])
     async def equipment(_: Caller = Depends(current_caller)):

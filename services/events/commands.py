@@ -24,7 +24,8 @@ async def plan_sessions(rt: Runtime, sessions: list[EventSession]) -> None:
         tx.add_all(sessions)
         await rt.outbox.stage(tx, *(
             SessionPlannedV1(event_id=s.event_id, session_id=s.id, title=s.title,
-                             host_kind=s.host_kind, host=s.host, capacity=s.capacity,
+                             host_kind=s.host_kind, host=s.host, host_name=s.host_name,
+                             capacity=s.capacity,
                              audience=s.audience, opens_at=s.opens_at, closes_at=s.closes_at)
             for s in sessions
         ))

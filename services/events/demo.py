@@ -33,16 +33,18 @@ def occurrences(event: seed.Event) -> list[Event]:
 def sessions(event: Event, day: int) -> list[EventSession]:
     """The event day's three workshops; `day` turns the mbo and company hosts round."""
     company = seed.COMPANIES[day % len(seed.COMPANIES)]
-    hosts = [("hotspot", seed.HOTSPOT_NAME), ("mbo", _MBO[day % len(_MBO)].name),
-             ("company", company.name)]
+    mbo = _MBO[day % len(_MBO)]
+    hosts = [("hotspot", seed.HOTSPOT_ID, seed.HOTSPOT_NAME), ("mbo", mbo.id, mbo.name),
+             ("company", company.id, company.name)]
     return [
         EventSession(id=uuid5(NAMESPACE_URL, f"tft:event-session:{event.id}:{kind}"),
-                     event_id=event.id, title=f"{event.title}: workshop bij {host}",
-                     host_kind=kind, host=host, capacity=event.capacity // len(hosts),
+                     event_id=event.id, title=f"{event.title}: workshop bij {name}",
+                     host_kind=kind, host=host, host_name=name,
+                     capacity=event.capacity // len(hosts),
                      seats_taken=0, audience=list(event.audience),
                      opens_at=event.starts_at - REGISTRATION_OPENS,
                      closes_at=event.starts_at - REGISTRATION_CLOSES)
-        for kind, host in hosts
+        for kind, host, name in hosts
     ]
 
 

@@ -144,6 +144,22 @@ def cancel_attendance(status: AttendeeStatus, starts_at: datetime, now: datetime
     return AttendeeStatus.CANCELLED
 
 
+# A session lasts at most a school day's worth of hosting: more is a typing error.
+MAX_HOSTED_MINUTES = 12 * 60
+
+
+def hosted_minutes(starts_at: datetime, ends_at: datetime, now: datetime,
+                   minutes: int | None) -> int:
+    """The minutes a session's host gave, recorded once the event has begun; without the
+    host's own figure, the event's length."""
+    if now < starts_at:
+        raise RegistrationRefused("a session is recorded as held once its event has begun", 422)
+    given = minutes if minutes is not None else int((ends_at - starts_at).total_seconds() // 60)
+    if not 1 <= given <= MAX_HOSTED_MINUTES:
+        raise RegistrationRefused(f"{given} minutes is not a session's length", 422)
+    return given
+
+
 def may_manage_attendee(role: str, actor: str, registered_by: str) -> bool:
     """The person who registered, or the backoffice that runs the event."""
     return role == BACKOFFICE or actor == registered_by

@@ -1,12 +1,13 @@
 """The events store: regional events, their sessions and the groups registered for them,
 and the equipment catalogue read from loans."""
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -84,7 +85,9 @@ class EventSession(Base):
     event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     host_kind: Mapped[str] = mapped_column(String(20))
-    host: Mapped[str] = mapped_column(String(200))
+    # The host's id: a company's (shared.seed.COMPANIES), an mbo's school id or "hotspot".
+    host: Mapped[str] = mapped_column(String(200), index=True)
+    host_name: Mapped[str] = mapped_column(String(200))
     capacity: Mapped[int] = mapped_column(Integer)
     seats_taken: Mapped[int] = mapped_column(Integer, default=0)
     audience: Mapped[list[str]] = mapped_column(JSON)
@@ -137,6 +140,43 @@ class Attendee(Base):
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SessionHosting(Base):
+    """A session that took place, with the minutes its host gave: told to finance once."""
+
+    __tablename__ = "session_hostings"
+    __table_args__ = (CheckConstraint("minutes >= 1", name="hosting_has_minutes"),)
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)  # the hosting_id finance keys on
+    # Unique: a session is held once, however often the backoffice presses the button.
+    session_id: Mapped[UUID] = mapped_column(ForeignKey("event_sessions.id"), unique=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    held_on: Mapped[date] = mapped_column(Date)
+    students_reached: Mapped[int] = mapped_column(Integer)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class EventCost(Base):
+    """A cost of an event (hire, transport, materials), for the lead school's declaration."""
+
+    __tablename__ = "event_costs"
+    __table_args__ = (
+        CheckConstraint("amount_cents >= 1", name="event_cost_positive"),
+        # The same invoice line booked twice on one event is a mistake, not a second cost.
+        UniqueConstraint("event_id", "supplier", "invoice_reference", name="event_cost_once"),
+    )
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"))
+    description: Mapped[str] = mapped_column(String(200))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    supplier: Mapped[str] = mapped_column(String(120))
+    invoice_reference: Mapped[str] = mapped_column(String(80))
+    incurred_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 async def take_seats(tx: AsyncSession, session_id: UUID, seats_wanted: int) -> bool:
@@ -197,6 +237,13 @@ async def due_offers(tx: AsyncSession, now: datetime) -> list[UUID]:
         .order_by(Registration.offer_expires_at)
     )
     return list(rows)
+
+
+async def students_present(tx: AsyncSession, session_id: UUID) -> int:
+    """The students checked in for a session: who the host reached."""
+    total = await tx.scalar(select(func.sum(Registration.students_present))
+                            .where(Registration.session_id == session_id))
+    return total or 0
 
 
 async def registration_by_code(tx: AsyncSession, event_id: str, code: str

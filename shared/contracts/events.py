@@ -33,11 +33,12 @@ class SessionPlannedV1(IntegrationEvent):
     session_id: UUID
     title: str
     host_kind: str
-    host: str
+    host: str  # the host's id: a company's, an mbo's or "hotspot"
     capacity: int
     audience: list[str]
     opens_at: datetime
     closes_at: datetime
+    host_name: str = ""
 
 
 class _RegistrationFacts(IntegrationEvent):

@@ -53,8 +53,9 @@ async def plan_session(rt: MinimalRuntime, capacity: int, event_id: str | None =
         id=event_id, title="Girls Day", description="", starts_at=starts,
         ends_at=starts + timedelta(hours=6), audience=list(audience), capacity=capacity,
         location="Hotspot T is for Tech")])
-    session = EventSession(id=uuid4(), event_id=event_id, title="Solderen", host_kind="hotspot",
-                           host="Hotspot T is for Tech", capacity=capacity, seats_taken=0,
+    session = EventSession(id=uuid4(), event_id=event_id, title="Solderen", host_kind="company",
+                           host="voorbeeld-bouw", host_name="Voorbeeld Bouw BV",
+                           capacity=capacity, seats_taken=0,
                            audience=list(audience), opens_at=NOW - timedelta(days=30),
                            closes_at=NOW + timedelta(days=5))
     await commands.plan_sessions(rt, [session])

@@ -3,13 +3,15 @@ right (the conditional UPDATE, the CHECK constraint, the session's row lock), no
 
 import asyncio
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 
-from services.events import attendees, registrations
+from services.events import attendees, hosting, registrations
 from services.events.domain import OFFER_TIME, RegistrationRefused
 from services.events.store import Event
 from services.events.tests.scenario import (
+    BACKOFFICE,
     NOW,
     group,
     migrated_runtime,
@@ -109,3 +111,17 @@ async def test_concurrent_persons_never_exceed_the_meeting_nor_register_an_addre
     assert len({a.email for a in registered}) == 20
     async with rt.db.sessions() as tx:
         assert (await tx.get(Event, meeting)).seats_taken == 20
+
+
+async def test_a_session_recorded_as_held_concurrently_tells_finance_once(rt):
+    session_id = await plan_session(rt, capacity=10)
+    after = NOW + timedelta(days=8)
+
+    outcomes = await asyncio.gather(*(
+        hosting.record_held(rt, BACKOFFICE, session_id, 120, now=after) for _ in range(10)),
+        return_exceptions=True)
+
+    assert sum(not isinstance(o, Exception) for o in outcomes) == 1
+    assert all(isinstance(o, RegistrationRefused) for o in outcomes
+               if isinstance(o, Exception))
+    assert len(await staged(rt, "hosted", aggregate="session")) == 1

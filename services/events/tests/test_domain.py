@@ -173,3 +173,13 @@ def test_only_the_person_who_registered_or_the_backoffice_manage_a_registration(
 
 def test_a_registration_takes_the_profiles_the_seed_names():
     assert set(get_args(Profile)) == set(seed.PROFILES)
+
+
+def test_hosted_minutes_are_the_hosts_or_the_events_length_and_only_once_begun():
+    starts, ends = NOW, NOW + timedelta(hours=6)
+    assert domain.hosted_minutes(starts, ends, NOW, 90) == 90
+    assert domain.hosted_minutes(starts, ends, NOW, None) == 360
+    with pytest.raises(RegistrationRefused, match="begun"):
+        domain.hosted_minutes(starts, ends, NOW - timedelta(seconds=1), 90)
+    with pytest.raises(RegistrationRefused, match="length"):
+        domain.hosted_minutes(starts, starts + timedelta(days=2), NOW, None)

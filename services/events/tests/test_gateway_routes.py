@@ -45,3 +45,26 @@ async def test_reach_is_for_backoffice_programme_and_a_school_for_its_own(echo, 
         "backoffice": 200, "programma": 200, "element": 200, "corlaer": 403,
         "voorbeeld-bouw": 403}
     assert {c.url.params["school_id"] for c in calls} == {"element"}
+
+
+async def test_the_backoffice_records_hosting_and_costs_and_finance_reads_costs(echo, calls):
+    cost = {"description": "Busvervoer", "amount_cents": 45000, "supplier": "Touringcar BV",
+            "invoice_reference": "F2027-0113", "incurred_on": "2027-05-27"}
+    async with running(echo) as client:
+        backoffice, school = await login(client, "backoffice"), await login(client, "corlaer")
+        answers = [
+            await client.post(f"/api/v1/event-sessions/{ATTENDEE}/held", json={"minutes": 90},
+                              headers=backoffice),
+            await client.post(f"/api/v1/event-sessions/{ATTENDEE}/held", json={},
+                              headers=school),
+            await client.post("/api/v1/events/techevent-2027-05-27/costs", json=cost,
+                              headers=backoffice),
+            await client.post("/api/v1/events/techevent-2027-05-27/costs",
+                              json=cost | {"amount_cents": -1}, headers=backoffice),
+            await client.get("/api/v1/events/techevent-2027-05-27/costs",
+                             headers=await login(client, "finance")),
+        ]
+    assert [a.status_code for a in answers] == [200, 403, 200, 422, 200]
+    assert [(c.method, c.url.path) for c in calls] == [
+        ("POST", f"/sessions/{ATTENDEE}/held"), ("POST", "/events/techevent-2027-05-27/costs"),
+        ("GET", "/events/techevent-2027-05-27/costs")]

@@ -5,9 +5,15 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from services.gateway.auth import BACKOFFICE, PROGRAMME, SCHOOL, Principal
+from services.gateway.auth import BACKOFFICE, FINANCE, PROGRAMME, SCHOOL, Principal
 from services.gateway.routes.common import Gate, OrgId, Page, Slug, as_json, own_school, router
-from shared.contracts.requests.events import CheckIn, NewAttendee, NewRegistration
+from shared.contracts.requests.events import (
+    CheckIn,
+    NewAttendee,
+    NewEventCost,
+    NewRegistration,
+    SessionHeld,
+)
 
 # An event id as a query filter: the same shape as in a path.
 EventFilter = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")]
@@ -85,5 +91,25 @@ def routes(gate: Gate) -> APIRouter:
         return await forward("events", "GET", "/reach", who,
                              params={"event_id": event_id,
                                      "school_id": own_school(who, school_id)})
+
+    @api.post("/event-sessions/{session_id}/held", status_code=201, tags=["events"])
+    async def session_held(session_id: UUID, body: SessionHeld, who: Principal = backoffice):
+        """Record that a session took place, with its host's minutes (default: the event's
+        length); finance books a company's hours as in-kind co-financing. Once: 409 after."""
+        return await forward("events", "POST", f"/sessions/{session_id}/held", who,
+                             body=as_json(body))
+
+    @api.post("/events/{event_id}/costs", status_code=201, tags=["events"])
+    async def record_event_cost(event_id: Slug, body: NewEventCost,
+                                who: Principal = backoffice):
+        """A cost of the event (in cents) for the lead school's declaration; an invoice
+        counts once per event (409)."""
+        return await forward("events", "POST", f"/events/{event_id}/costs", who,
+                             body=as_json(body))
+
+    @api.get("/events/{event_id}/costs", tags=["events"])
+    async def event_costs(event_id: Slug,
+                          who: Principal = gate.guard(BACKOFFICE, PROGRAMME, FINANCE)):
+        return await forward("events", "GET", f"/events/{event_id}/costs", who)
 
     return api

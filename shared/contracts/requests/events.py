@@ -1,6 +1,7 @@
 """Request bodies for event registrations, personal registrations and check-in (validated by
 gateway and service)."""
 
+from datetime import date
 from typing import Literal
 from uuid import UUID
 
@@ -32,3 +33,18 @@ class NewAttendee(BaseModel):
     # A plain shape check: whether mail arrives is the person's to see.
     email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                        examples=["anna@voorbeeld-bouw.nl"])
+
+
+class SessionHeld(BaseModel):
+    """The backoffice records that a session took place, with the minutes its host gave
+    (preparation included, if the host says so); without them, the event's length."""
+
+    minutes: int | None = Field(None, ge=1, le=720)
+
+
+class NewEventCost(BaseModel):
+    description: str = Field(min_length=1, max_length=200, examples=["Busvervoer Techevent"])
+    amount_cents: int = Field(ge=1, le=100_000_000, examples=[45000])
+    supplier: str = Field(min_length=1, max_length=120, examples=["Touringcar Amersfoort"])
+    invoice_reference: str = Field(min_length=1, max_length=80, examples=["F2027-0113"])
+    incurred_on: date

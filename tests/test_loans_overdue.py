@@ -102,3 +102,24 @@ def test_the_overdue_scan_after_a_restart_sends_each_overdue_notice_once(platfor
     finally:
         loans.stop()
         platform.restart("loans")  # the real clock again for the tests that follow
+
+
+def test_through_the_gateway_a_school_sees_only_its_own_loans_and_only_the_backoffice_lends(
+    platform: Platform,
+):
+    day = local_date(datetime.now(UTC)) + timedelta(days=403)
+    corlaer, nxt = platform.token("corlaer"), platform.token("nxt")
+    made = httpx.post(f"{platform.gateway}/reservations", headers=corlaer, json={
+        "item_id": "tft-3dp-001", "starts_on": day.isoformat(), "ends_on": day.isoformat()})
+    assert made.status_code == 201, made.text
+    mine = f"{platform.gateway}/reservations/{made.json()['id']}"
+
+    assert httpx.get(mine, headers=corlaer).json()["status"] == "reserved"
+    assert httpx.get(mine, headers=nxt).status_code == 404
+    assert httpx.post(f"{mine}/cancel", headers=nxt).status_code == 404
+    assert httpx.post(f"{mine}/check-out", headers=corlaer, json={}).status_code == 403
+    assert httpx.post(f"{mine}/return", headers=corlaer,
+                      json={"condition": "goed"}).status_code == 403
+    item = httpx.get(f"{platform.gateway}/equipment/tft-3dp-001", headers=nxt).json()
+    assert (item["asset_tag"], item["status"]) == ("TFT-3DP-001", "available")
+    assert httpx.post(f"{mine}/cancel", headers=corlaer).json()["status"] == "released"

@@ -2,14 +2,16 @@
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, Path, Query
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from services.finance import commands, domain, queries
+from services.finance import commands, domain, export, queries
 from services.finance.domain import QUARTER_PATTERN
+from services.finance.reports import Report
 from services.finance.store import AuditEntry, Declaration, DeclarationLine
 from shared.contracts.common import CoreTask
 from shared.contracts.requests.finance import (
@@ -21,6 +23,7 @@ from shared.contracts.requests.finance import (
     RateChange,
     Rejection,
 )
+from shared.domain import AMSTERDAM, Refused
 from shared.http import Caller, current_caller
 from shared.service import Runtime
 
@@ -145,6 +148,23 @@ class BudgetLineOut(BaseModel):
 
 
 Year = Annotated[int, Path(ge=2000, le=2100)]
+ReportYear = Annotated[int, Query(ge=2000, le=2100)]
+Format = Annotated[Literal["json", "csv", "xlsx"], Query()]
+
+
+def download(report: Report, format: str, name: str) -> Response:
+    """The report in the asked format; CSV and XLSX as attachments named after it."""
+    if format == "json":
+        return JSONResponse(export.as_json(report))
+    content, media_type = ((export.as_csv(report), export.CSV) if format == "csv"
+                           else (export.as_xlsx(report), export.XLSX))
+    return Response(content, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{format}"'})
+
+
+def today() -> date:
+    return datetime.now(AMSTERDAM).date()
+
 Role = Annotated[str, Path(pattern=r"^[a-z][a-z-]{1,39}$")]
 
 
@@ -247,5 +267,39 @@ def routes(rt: Runtime) -> APIRouter:
                          who: Caller = Depends(current_caller)):
         await commands.set_budget(rt, who, year, core_task, body.amount_cents, body.hard_limit)
         return BudgetLineOut.of(core_task, year, body.amount_cents, body.hard_limit)
+
+    @router.get("/reports/quarter")
+    async def quarter_report(quarter: str = Query(pattern=QUARTER_PATTERN),
+                             format: Format = "json", who: Caller = Depends(current_caller)):
+        """Per school and core task: hours, material, co-financing and total of a quarter."""
+        report = await queries.quarter_report(rt, who, quarter)
+        return download(report, format, f"declaraties-{quarter}")
+
+    @router.get("/reports/budget")
+    async def budget_report(year: ReportYear, format: Format = "json",
+                            who: Caller = Depends(current_caller)):
+        """Per core task: budget, actual (approved and paid), remaining and declared."""
+        report = await queries.budget_report(rt, who, year)
+        return download(report, format, f"budget-{year}")
+
+    @router.get("/reports/cofinancing")
+    async def cofinancing_report(year: ReportYear, on: date | None = None,
+                                 format: Format = "json",
+                                 who: Caller = Depends(current_caller)):
+        """Per company: co-financing given; warns when the year is behind its 10 %,
+        pro rata by `on` (default today, Amsterdam)."""
+        report = await queries.cofinancing_report(rt, who, year, on or today())
+        return download(report, format, f"cofinanciering-{year}")
+
+    @router.get("/reports/dusi")
+    async def dusi_report(year: ReportYear,
+                          through: str | None = Query(None, pattern=QUARTER_PATTERN),
+                          on: date | None = None, format: Format = "json",
+                          who: Caller = Depends(current_caller)):
+        """DUS-I progress report (`through` a quarter) or annual report (whole year)."""
+        if through is not None and domain.year_of(through) != year:
+            raise Refused("a progress report runs through a quarter of its own year", 422)
+        report = await queries.dusi_report(rt, who, year, through, on or today())
+        return download(report, format, f"dusi-{year}" + (f"-t-m-{through}" if through else ""))
 
     return router

@@ -1,8 +1,10 @@
 """Reads of the finance store, with the rule of who may read what."""
 
+from datetime import date
 from uuid import UUID
 
-from services.finance import domain, store
+from services.finance import domain, reports, store
+from services.finance.reports import Report
 from services.finance.store import AuditEntry, BudgetLine, Declaration, DeclarationLine
 from shared.domain import SCHOOL, Refused
 from shared.http import Caller, Problem
@@ -66,3 +68,42 @@ def budget_quarters(year: int) -> tuple[str, ...]:
     """The quarters a year's budget is spread over: those of the plan period in that year,
     or all four for a year outside it (a budget finance set beyond the plan)."""
     return plan.plan_quarters(year) or domain.quarters_of_year(year)
+
+
+async def quarter_report(rt: Runtime, caller: Caller, quarter: str) -> Report:
+    caller.require(*domain.READERS)
+    async with rt.db.sessions() as session:
+        return reports.quarter_report(quarter, await store.facts(session, quarter))
+
+
+async def _year(rt: Runtime, year: int) -> tuple[dict[str, int], list[reports.Fact]]:
+    async with rt.db.sessions() as session:
+        return (await store.budget_amounts(session, year),
+                await store.facts(session, f"{year}-Q%"))
+
+
+async def budget_report(rt: Runtime, caller: Caller, year: int) -> Report:
+    caller.require(*domain.READERS)
+    budgets, facts = await _year(rt, year)
+    return reports.budget_report(year, budgets, facts)
+
+
+def _cofinancing(year: int, facts: list[reports.Fact], on: date) -> Report:
+    return reports.cofinancing_report(
+        year, plan.plan_quarters(year), plan.cofinancing_required_cents(year),
+        plan.COMPANY_COFINANCING_PERCENT, facts, on)
+
+
+async def cofinancing_report(rt: Runtime, caller: Caller, year: int, on: date) -> Report:
+    caller.require(*domain.READERS)
+    _, facts = await _year(rt, year)
+    return _cofinancing(year, facts, on)
+
+
+async def dusi_report(rt: Runtime, caller: Caller, year: int, through: str | None,
+                      on: date) -> Report:
+    caller.require(*domain.READERS)
+    budgets, facts = await _year(rt, year)
+    names = {t.code: t.short_title for t in plan.CORE_TASKS}
+    return reports.dusi_report(year, through, names, budgets, facts,
+                               _cofinancing(year, facts, on).warnings)

@@ -29,6 +29,7 @@ from services.finance.domain import (
     DeclarationStatus,
     next_quarter,
 )
+from services.finance.reports import Fact
 from shared.messaging.tables import add_messaging_tables
 from shared.store.types import UtcDateTime
 
@@ -304,3 +305,20 @@ async def budget_of(session: AsyncSession, year: int) -> list[BudgetLine]:
         select(BudgetLine).where(BudgetLine.year == year).order_by(BudgetLine.core_task)
     )
     return list(rows)
+
+
+async def facts(session: AsyncSession, quarter_like: str) -> list[Fact]:
+    """The lines of the declarations whose quarter matches `quarter_like` ("2026-Q4" or
+    "2026-Q%"), as the reports read them."""
+    rows = await session.execute(
+        select(Declaration.school_id, Declaration.quarter, Declaration.status,
+               DeclarationLine.core_task, DeclarationLine.kind, DeclarationLine.amount_cents,
+               DeclarationLine.company, DeclarationLine.cofinancing_form,
+               DeclarationLine.students_reached)
+        .join(Declaration).where(Declaration.quarter.like(quarter_like))
+    )
+    return [Fact(*row) for row in rows]
+
+
+async def budget_amounts(session: AsyncSession, year: int) -> dict[str, int]:
+    return {b.core_task: b.amount_cents for b in await budget_of(session, year)}

@@ -1,11 +1,12 @@
 """Budgets, rates and the schools' quarterly declarations (finance service)."""
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Path, Query
 
-from services.gateway.auth import Principal
+from services.gateway.auth import BACKOFFICE, FINANCE, PROGRAMME, Principal
 from services.gateway.routes.common import Gate, OrgId, Page, as_json, own_school, router
 from shared.contracts.common import CoreTask
 from shared.contracts.requests.finance import (
@@ -19,6 +20,10 @@ from shared.contracts.requests.finance import (
 )
 
 Quarter = Annotated[str | None, Query(max_length=16)]
+QUARTER = r"^\d{4}-Q[1-4]$"
+ReportYear = Annotated[int, Query(ge=2000, le=2100)]
+# CSV and XLSX need the gateway's relay to pass text/csv and the XLSX media type.
+Format = Annotated[Literal["json", "csv", "xlsx"], Query()]
 
 
 def routes(gate: Gate) -> APIRouter:
@@ -101,5 +106,36 @@ def routes(gate: Gate) -> APIRouter:
     async def pay_declaration(declaration_id: UUID, body: Payment, who: Principal = finance):
         return await forward("finance", "POST", f"/declarations/{declaration_id}/pay", who,
                              body=as_json(body))
+
+    readers = gate.guard(FINANCE, BACKOFFICE, PROGRAMME)
+
+    async def report(name: str, who: Principal, **params: object):
+        return await forward("finance", "GET", f"/reports/{name}", who, params=params)
+
+    @api.get("/finance/reports/quarter", tags=["finance"])
+    async def quarter_report(quarter: Annotated[str, Query(pattern=QUARTER)],
+                             format: Format = "json", who: Principal = readers):
+        """Per school and core task of a quarter; `format` csv or xlsx downloads it."""
+        return await report("quarter", who, quarter=quarter, format=format)
+
+    @api.get("/finance/reports/budget", tags=["finance"])
+    async def budget_report(year: ReportYear, format: Format = "json",
+                            who: Principal = readers):
+        """Budget against actual (approved and paid) per core task of a year."""
+        return await report("budget", who, year=year, format=format)
+
+    @api.get("/finance/reports/cofinancing", tags=["finance"])
+    async def cofinancing_report(year: ReportYear, on: date | None = None,
+                                 format: Format = "json", who: Principal = readers):
+        """Companies' co-financing against the 10 % requirement, pro rata by `on`."""
+        return await report("cofinancing", who, year=year, on=on, format=format)
+
+    @api.get("/finance/reports/dusi", tags=["finance"])
+    async def dusi_report(year: ReportYear,
+                          through: Annotated[str | None, Query(pattern=QUARTER)] = None,
+                          on: date | None = None, format: Format = "json",
+                          who: Principal = readers):
+        """DUS-I progress report (`through` a quarter) or annual report per core task."""
+        return await report("dusi", who, year=year, through=through, on=on, format=format)
 
     return api

@@ -78,3 +78,33 @@ async def test_bad_lines_stop_at_the_gateway(echo, calls, body):
         answer = await client.post(f"/api/v1{STEPS}/lines", json=body,
                                    headers=await login(client, "corlaer"))
     assert answer.status_code == 422 and calls == []
+
+
+@pytest.mark.parametrize("username", ["finance", "backoffice", "programma"])
+async def test_finance_backoffice_and_programme_read_reports(echo, calls, username):
+    async with running(echo) as client:
+        auth = await login(client, username)
+        for path in ("quarter?quarter=2026-Q4", "budget?year=2026",
+                     "cofinancing?year=2026&on=2026-07-01", "dusi?year=2026&through=2026-Q2"):
+            answer = await client.get(f"/api/v1/finance/reports/{path}", headers=auth)
+            assert answer.status_code == 200, answer.text
+    assert [(c.url.path, dict(c.url.params)) for c in calls] == [
+        ("/reports/quarter", {"quarter": "2026-Q4", "format": "json"}),
+        ("/reports/budget", {"year": "2026", "format": "json"}),
+        ("/reports/cofinancing", {"year": "2026", "on": "2026-07-01", "format": "json"}),
+        ("/reports/dusi", {"year": "2026", "through": "2026-Q2", "format": "json"})]
+
+
+@pytest.mark.parametrize("username", ["corlaer", "voorbeeld-bouw"])
+async def test_schools_and_companies_read_no_reports(echo, calls, username):
+    async with running(echo) as client:
+        answer = await client.get("/api/v1/finance/reports/budget?year=2026",
+                                  headers=await login(client, username))
+    assert answer.status_code == 403 and calls == []
+
+
+async def test_a_report_in_an_unknown_format_stops_at_the_gateway(echo, calls):
+    async with running(echo) as client:
+        answer = await client.get("/api/v1/finance/reports/budget?year=2026&format=pdf",
+                                  headers=await login(client, "finance"))
+    assert answer.status_code == 422 and calls == []

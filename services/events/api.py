@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.events import attendees, hosting, queries, reach, registrations
+from services.events.domain import RegistrationStatus
 from services.events.registrations import Placed
 from shared.contracts.common import Group
 from shared.contracts.requests.events import (
@@ -105,6 +106,26 @@ class SessionOut(BaseModel):
     closes_at: datetime
 
 
+class HostedGroupOut(BaseModel):
+    """A class coming to a hosted session: its class name (not a person's) and numbers."""
+
+    school_id: str
+    name: str
+    level: str
+    year: int
+    students: int
+    status: str
+
+
+class HostedSessionOut(SessionOut):
+    groups_confirmed: int
+    students_confirmed: int
+    # Groups waiting for a seat (and those offered one): who may still come.
+    groups_waiting: int
+    students_waiting: int
+    groups: list[HostedGroupOut]
+
+
 class RegistrationOut(BaseModel):
     id: UUID
     session_id: UUID
@@ -144,6 +165,18 @@ def _session_out(s) -> SessionOut:
                       host=s.host, host_name=s.host_name, capacity=s.capacity,
                       seats_left=s.capacity - s.seats_taken,
                       audience=s.audience, opens_at=s.opens_at, closes_at=s.closes_at)
+
+
+def _hosted_out(session, groups) -> HostedSessionOut:
+    confirmed = [g for g in groups if g.status == RegistrationStatus.CONFIRMED]
+    waiting = [g for g in groups if g.status != RegistrationStatus.CONFIRMED]
+    return HostedSessionOut(
+        **_session_out(session).model_dump(),
+        groups_confirmed=len(confirmed), students_confirmed=sum(g.students for g in confirmed),
+        groups_waiting=len(waiting), students_waiting=sum(g.students for g in waiting),
+        groups=[HostedGroupOut(school_id=g.school_id, name=g.group_name, level=g.level,
+                               year=g.year, students=g.students, status=g.status)
+                for g in groups])
 
 
 def routes(rt: Runtime) -> APIRouter:
@@ -214,6 +247,13 @@ def routes(rt: Runtime) -> APIRouter:
     @router.post("/attendees/{attendee_id}/cancel", response_model=AttendeeOut)
     async def cancel_attendance(attendee_id: UUID, who: Caller = Depends(current_caller)):
         return await attendees.cancel(rt, who, attendee_id)
+
+    @router.get("/hosted-sessions", response_model=list[HostedSessionOut])
+    async def hosted_sessions(host: str | None = None, limit: int = Query(50, ge=1, le=500),
+                              offset: int = Query(0, ge=0),
+                              who: Caller = Depends(current_caller)):
+        return [_hosted_out(s, groups)
+                for s, groups in await queries.hosted_sessions(rt, who, host, limit, offset)]
 
     @router.get("/reach", response_model=list[ReachOut])
     async def reach_figures(event_id: str | None = None, school_id: str | None = None,

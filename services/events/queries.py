@@ -1,9 +1,19 @@
-"""Read side of events: the programme, its sessions and the equipment catalogue."""
+"""Read side of events: the programme, its sessions (and who comes to those a company
+hosts) and the equipment catalogue."""
+
+from collections import defaultdict
 
 from sqlalchemy import select
 
-from services.events.store import CatalogueEntry, Event, EventSession
+from services.events.domain import RegistrationStatus
+from services.events.store import CatalogueEntry, Event, EventSession, Registration
+from shared.domain import BACKOFFICE, COMPANY, PROGRAMME
+from shared.http import Caller
 from shared.service import Runtime
+
+# Groups a host prepares for: those with seats, and those waiting for one.
+_EXPECTED = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED,
+             RegistrationStatus.WAITLISTED)
 
 
 async def event_ids(rt: Runtime) -> set[str]:
@@ -40,3 +50,27 @@ async def list_equipment(rt: Runtime) -> list[CatalogueEntry]:
     async with rt.db.sessions() as tx:
         query = select(CatalogueEntry).order_by(CatalogueEntry.category, CatalogueEntry.item_id)
         return list(await tx.scalars(query))
+
+
+async def hosted_sessions(rt: Runtime, caller: Caller, host: str | None, limit: int,
+                          offset: int) -> list[tuple[EventSession, list[Registration]]]:
+    """Sessions with the groups registered for them: a company contact sees the sessions
+    its company hosts; the backoffice and programme management any host's (or all)."""
+    caller.require(COMPANY, BACKOFFICE, PROGRAMME)
+    if caller.role == COMPANY:
+        host = caller.organisation
+    query = select(EventSession).order_by(EventSession.opens_at, EventSession.title,
+                                          EventSession.id)
+    if host is not None:
+        query = query.where(EventSession.host == host)
+    async with rt.db.sessions() as tx:
+        sessions = list(await tx.scalars(query.limit(limit).offset(offset)))
+        groups = await tx.scalars(
+            select(Registration)
+            .where(Registration.session_id.in_([s.id for s in sessions]),
+                   Registration.status.in_(_EXPECTED))
+            .order_by(Registration.created_at, Registration.id))
+    by_session = defaultdict(list)
+    for registration in groups:
+        by_session[registration.session_id].append(registration)
+    return [(s, by_session[s.id]) for s in sessions]

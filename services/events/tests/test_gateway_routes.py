@@ -68,3 +68,15 @@ async def test_the_backoffice_records_hosting_and_costs_and_finance_reads_costs(
     assert [(c.method, c.url.path) for c in calls] == [
         ("POST", f"/sessions/{ATTENDEE}/held"), ("POST", "/events/techevent-2027-05-27/costs"),
         ("GET", "/events/techevent-2027-05-27/costs")]
+
+
+async def test_a_company_is_shown_only_its_own_hosted_sessions(echo, calls):
+    async with running(echo) as client:
+        own = await client.get("/api/v1/hosted-sessions", params={"host": "voorbeeld-ict"},
+                               headers=await login(client, "voorbeeld-bouw"))
+        chosen = await client.get("/api/v1/hosted-sessions", params={"host": "voorbeeld-ict"},
+                                  headers=await login(client, "backoffice"))
+        school = await client.get("/api/v1/hosted-sessions",
+                                  headers=await login(client, "corlaer"))
+    assert (own.status_code, chosen.status_code, school.status_code) == (200, 200, 403)
+    assert [c.url.params["host"] for c in calls] == ["voorbeeld-bouw", "voorbeeld-ict"]

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from services.gateway.auth import BACKOFFICE, FINANCE, PROGRAMME, SCHOOL, Principal
+from services.gateway.auth import BACKOFFICE, COMPANY, FINANCE, PROGRAMME, SCHOOL, Principal
 from services.gateway.routes.common import Gate, OrgId, Page, Slug, as_json, own_school, router
 from shared.contracts.requests.events import (
     CheckIn,
@@ -82,6 +82,15 @@ def routes(gate: Gate) -> APIRouter:
     async def cancel_attendance(attendee_id: UUID, who: Principal = anyone):
         """Cancel your own registration before the event starts."""
         return await forward("events", "POST", f"/attendees/{attendee_id}/cancel", who)
+
+    @api.get("/hosted-sessions", tags=["events"])
+    async def hosted_sessions(paging: Page, host: OrgId = None,
+                              who: Principal = gate.guard(COMPANY, BACKOFFICE, PROGRAMME)):
+        """Sessions with the classes registered (class name, level, numbers): a company
+        contact sees those its company hosts; the backoffice and programme any `host`."""
+        own = who.organisation if who.role == COMPANY else host
+        return await forward("events", "GET", "/hosted-sessions", who,
+                             params=paging | {"host": own})
 
     @api.get("/event-reach", tags=["events"])
     async def event_reach(event_id: EventFilter = None, school_id: OrgId = None,

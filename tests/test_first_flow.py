@@ -3,12 +3,14 @@ a booking's events reach notify (a confirmation) and, once completed, finance (a
 """
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from uuid import uuid4
 
 import httpx
 import pytest
 
+from services.bookings.domain import first_open_day
+from shared.seed import CLOSED_PERIODS
 from tests.harness import Platform, eventually
 
 pytestmark = pytest.mark.integration
@@ -23,10 +25,7 @@ def plan_session(platform: Platform, capacity: int = 30, days_ahead: int = 14) -
     an instructor of its own, since neither can be in two sessions at once."""
     backoffice = platform.token("backoffice")
     offering = httpx.get(f"{platform.gateway}/offerings", headers=backoffice).json()[0]
-    starts = (datetime.now(UTC) + timedelta(days=days_ahead)).replace(
-        hour=9, minute=0, second=0, microsecond=0)
-    while starts.weekday() >= 5:  # the hotspot is closed at weekends
-        starts += timedelta(days=1)
+    starts = open_day_at_nine(days_ahead)
     own = uuid4().hex[:8]
     response = httpx.post(
         f"{platform.gateway}/offerings/{offering['id']}/sessions", headers=backoffice,
@@ -34,6 +33,12 @@ def plan_session(platform: Platform, capacity: int = 30, days_ahead: int = 14) -
               "room": f"Lab {own}", "instructor": f"Instructeur {own}", "capacity": capacity})
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def open_day_at_nine(days_ahead: int) -> datetime:
+    """9:00 UTC on the first day `days_ahead` days from now or later the hotspot is open."""
+    day = first_open_day((datetime.now(UTC) + timedelta(days=days_ahead)).date(), CLOSED_PERIODS)
+    return datetime.combine(day, time(9), UTC)
 
 
 def book(platform: Platform, school: str, session_id: str, students: int = 24,

@@ -2,33 +2,42 @@
 a booking whose offering needs equipment is confirmed once loans reserved it, rejected when
 loans has none, and cancelling it releases what loans held."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from uuid import uuid4
 
 import httpx
 import pytest
 
+from services.bookings.domain import first_open_day
+from shared.seed import CLOSED_PERIODS
 from tests.harness import Platform, eventually
-from tests.test_first_flow import book, notifications_about
+from tests.test_first_flow import book, notifications_about, open_day_at_nine
 
 pytestmark = pytest.mark.integration
 
 
-def equipped_session(platform: Platform, equipment: list[str], days_ahead: int) -> dict:
-    """A fresh offering needing `equipment`, with one session on a day of its own, so the
-    tests never compete for kits with each other or with the demo data."""
+def saga_day(nth: int) -> datetime:
+    """9:00 UTC on the `nth` open day (0 is the first) from 400 days ahead: past the demo
+    data, and a day of its own per test, so the tests never compete for kits."""
+    day = open_day_at_nine(400).date()
+    for _ in range(nth):
+        day = first_open_day(day + timedelta(days=1), CLOSED_PERIODS)
+    return datetime.combine(day, time(9), UTC)
+
+
+def equipped_session(platform: Platform, equipment: list[str], nth_day: int) -> dict:
+    """A fresh offering needing `equipment`, with one session on a day of its own."""
     backoffice = platform.token("backoffice")
     offering = httpx.post(f"{platform.gateway}/offerings", headers=backoffice, json={
         "id": f"saga-{uuid4().hex[:8]}", "kind": "inspiration_lesson",
         "title": "Inspiratieles met materiaal", "audience": ["vmbo-kb"],
         "equipment": equipment})
     assert offering.status_code == 201, offering.text
-    starts = (datetime.now(UTC) + timedelta(days=days_ahead)).replace(
-        hour=9, minute=0, second=0, microsecond=0)
+    starts = saga_day(nth_day)
     session = httpx.post(
         f"{platform.gateway}/offerings/{offering.json()['id']}/sessions", headers=backoffice,
         json={"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
-              "room": f"Saga {days_ahead}", "instructor": "Instructeur saga", "capacity": 30})
+              "room": f"Saga {nth_day}", "instructor": "Instructeur saga", "capacity": 30})
     assert session.status_code == 201, session.text
     return session.json()
 
@@ -53,7 +62,7 @@ def seats_left(platform: Platform, session: dict) -> int:
 
 
 def test_a_booking_needing_equipment_is_confirmed_once_loans_reserved_it(platform: Platform):
-    session = equipped_session(platform, ["robot"], days_ahead=400)
+    session = equipped_session(platform, ["robot"], nth_day=0)
     created = book(platform, "corlaer", session["id"], students=24)
     assert created.status_code == 201, created.text
     booking = created.json()
@@ -74,7 +83,7 @@ def test_a_booking_needing_equipment_is_confirmed_once_loans_reserved_it(platfor
 def test_without_a_free_kit_the_booking_is_rejected_with_reason_and_alternative(
     platform: Platform,
 ):
-    session = equipped_session(platform, ["drone"], days_ahead=401)
+    session = equipped_session(platform, ["drone"], nth_day=1)
     day = session["starts_at"][:10]
     taken = httpx.post(f"{platform.gateway}/reservations", headers=platform.token("element"),
                        json={"item_id": "tft-drn-001", "starts_on": day, "ends_on": day,
@@ -96,7 +105,7 @@ def test_without_a_free_kit_the_booking_is_rejected_with_reason_and_alternative(
 
 
 def test_cancelling_a_confirmed_booking_releases_its_reservation(platform: Platform):
-    session = equipped_session(platform, ["robot"], days_ahead=402)
+    session = equipped_session(platform, ["robot"], nth_day=2)
     booking = book(platform, "nxt", session["id"], students=20).json()
     eventually(lambda: booking_in(platform, "nxt", booking["id"], "confirmed"))
 

@@ -1,15 +1,25 @@
 """Internal HTTP API of bookings; the gateway exposes it as /api/v1/... ."""
 
-from datetime import datetime
+from dataclasses import asdict
+from datetime import date, datetime
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict
 
-from services.bookings import catalogue, commands
+from services.bookings import calendar, catalogue, commands
+from services.bookings.domain import Rules
 from services.bookings.store import Booking, Offering
 from shared.contracts.common import Group
-from shared.contracts.requests.bookings import NewBooking, NewOffering, NewSession
+from shared.contracts.requests.bookings import (
+    BookingRulesBody,
+    NewBooking,
+    NewClosedPeriod,
+    NewOffering,
+    NewSession,
+    QuotaBody,
+    SchoolDayException,
+)
 from shared.http import Caller, current_caller
 from shared.service import Runtime
 
@@ -45,6 +55,8 @@ class BookingOut(BaseModel):
     waitlist_position: int | None
     # Why loans could not serve a `rejected` booking (Dutch, for the school); else null.
     rejection_reason: str | None
+    # A school cancelled inside the free-cancellation window.
+    cancelled_late: bool
     created_at: datetime
     updated_at: datetime
 
@@ -53,8 +65,32 @@ class BookingOut(BaseModel):
         return cls(id=b.id, session_id=b.session_id, school_id=b.school_id,
                    group=Group(name=b.group_name, level=b.level, year=b.year, students=b.students),
                    status=b.status, waitlist_position=waitlist_position,
-                   rejection_reason=b.rejection_reason,
+                   rejection_reason=b.rejection_reason, cancelled_late=b.cancelled_late,
                    created_at=b.created_at, updated_at=b.updated_at)
+
+
+class ClosedPeriodOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: UUID
+    starts_on: date
+    ends_on: date
+    name: str
+    kind: str
+
+
+class SchoolDayOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    school_id: str
+    day: date
+    open: bool
+    reason: str
+
+
+class QuotaOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    school_id: str
+    school_year: int
+    max_sessions: int
 
 
 def _session_out(s) -> SessionOut:
@@ -103,4 +139,58 @@ def routes(rt: Runtime) -> APIRouter:
     async def complete(booking_id: UUID, who: Caller = Depends(current_caller)):
         return BookingOut.of(await commands.complete(rt, who, booking_id))
 
+    calendar_routes(router, rt)
     return router
+
+
+def calendar_routes(router: APIRouter, rt: Runtime) -> None:
+    """The calendar: everyone reads it, the backoffice changes it (checked in calendar.py)."""
+
+    @router.get("/calendar/closed-periods", response_model=list[ClosedPeriodOut])
+    async def closed_periods(first: date = Query(alias="from"), last: date = Query(alias="to"),
+                             _: Caller = Depends(current_caller)):
+        return await calendar.closures(rt, first, last)
+
+    @router.post("/calendar/closed-periods", status_code=201, response_model=ClosedPeriodOut)
+    async def close(body: NewClosedPeriod, who: Caller = Depends(current_caller)):
+        return await calendar.add_closure(rt, who, **body.model_dump())
+
+    @router.delete("/calendar/closed-periods/{closure_id}", status_code=204)
+    async def reopen(closure_id: UUID, who: Caller = Depends(current_caller)):
+        await calendar.remove_closure(rt, who, closure_id)
+
+    @router.get("/calendar/school-days", response_model=list[SchoolDayOut])
+    async def school_days(first: date = Query(alias="from"), last: date = Query(alias="to"),
+                          school_id: str | None = None, _: Caller = Depends(current_caller)):
+        return await calendar.school_days(rt, school_id, first, last)
+
+    @router.put("/calendar/school-days/{school_id}/{day}", response_model=SchoolDayOut)
+    async def set_school_day(school_id: str, day: date, body: SchoolDayException,
+                             who: Caller = Depends(current_caller)):
+        return await calendar.set_school_day(rt, who, school_id, day, body.open, body.reason)
+
+    @router.delete("/calendar/school-days/{school_id}/{day}", status_code=204)
+    async def remove_school_day(school_id: str, day: date, who: Caller = Depends(current_caller)):
+        await calendar.remove_school_day(rt, who, school_id, day)
+
+    @router.get("/calendar/rules", response_model=BookingRulesBody)
+    async def rules(_: Caller = Depends(current_caller)):
+        return asdict(await calendar.rules(rt))
+
+    @router.put("/calendar/rules", response_model=BookingRulesBody)
+    async def set_rules(body: BookingRulesBody, who: Caller = Depends(current_caller)):
+        return asdict(await calendar.set_rules(rt, who, Rules(**body.model_dump())))
+
+    @router.get("/calendar/quotas", response_model=list[QuotaOut])
+    async def quotas(school_year: int | None = None, _: Caller = Depends(current_caller)):
+        return await calendar.quotas(rt, school_year)
+
+    @router.put("/calendar/quotas/{school_id}/{school_year}", response_model=QuotaOut)
+    async def set_quota(school_id: str, school_year: int, body: QuotaBody,
+                        who: Caller = Depends(current_caller)):
+        return await calendar.set_quota(rt, who, school_id, school_year, body.max_sessions)
+
+    @router.delete("/calendar/quotas/{school_id}/{school_year}", status_code=204)
+    async def remove_quota(school_id: str, school_year: int,
+                           who: Caller = Depends(current_caller)):
+        await calendar.remove_quota(rt, who, school_id, school_year)

@@ -17,9 +17,11 @@ from services.bookings.store import (
     Offering,
     Session,
     clashing_session,
+    closures_between,
+    opened_for_some_school,
 )
 from shared.contracts.bookings import OfferingPublishedV1
-from shared.domain import BACKOFFICE
+from shared.domain import BACKOFFICE, local_date
 from shared.errors import violates_exclusion
 from shared.http import Caller
 from shared.service import Runtime
@@ -75,9 +77,13 @@ async def plan_session(rt: Runtime, caller: Caller, offering_id: str, starts_at:
 
 
 async def _place(tx: AsyncSession, session: Session, slot: Slot) -> None:
-    """Add the session if its room and instructor are free then. The check names the
+    """Add the session on a day the hotspot is open, if its room and instructor are free
+    then. The check names the
     session in the way; on PostgreSQL the exclusion constraints also stop a plan committing
     meanwhile, which `_clash_refused` turns into the same refusal."""
+    day = local_date(slot.starts_at)
+    domain.check_plannable(day, await closures_between(tx, day, day),
+                           await opened_for_some_school(tx, day))
     other = await clashing_session(tx, slot)
     if other is not None:
         resource = domain.clash(slot, Slot(other.room, other.instructor, other.starts_at,

@@ -1,6 +1,6 @@
 """Use cases: each is one unit of work that changes state and stages the events it causes."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import NamedTuple
 from uuid import UUID, uuid4
 
@@ -13,8 +13,13 @@ from services.bookings.store import (
     Offering,
     Session,
     change_seats_taken,
+    closures_between,
+    current_rules,
     lock_session,
+    locked_quota,
+    school_exception,
     session_with_offering,
+    sessions_booked,
     take_seats,
     waiting_groups,
     waitlist_position,
@@ -29,7 +34,7 @@ from shared.contracts.bookings import (
 )
 from shared.contracts.common import Group
 from shared.contracts.loans import EquipmentRejectedV1, EquipmentReservedV1
-from shared.domain import BACKOFFICE, SCHOOL
+from shared.domain import AMSTERDAM, BACKOFFICE, SCHOOL, local_date
 from shared.http import Caller
 from shared.messaging.outbox import Outbox
 from shared.observability.logging import log
@@ -84,7 +89,7 @@ async def book(rt: Runtime, caller: Caller, session_id: UUID, group: Group) -> P
         if found is None:
             raise BookingRefused("no such session", 404)
         session, offering = found
-        domain.check_bookable(_facts(session), group, now)
+        await _check_rules(tx, caller.organisation, [session], group, now)
         seated = await _seat(tx, session_id, group.students)
         booking = Booking(
             id=uuid4(), session_id=session_id, school_id=caller.organisation,
@@ -102,6 +107,29 @@ async def book(rt: Runtime, caller: Caller, session_id: UUID, group: Group) -> P
                                         position=position)
         await rt.outbox.stage(tx, event)
     return Placed(booking, position)
+
+
+async def _check_rules(tx: AsyncSession, school_id: str, sessions: list[Session], group: Group,
+                      now: datetime) -> None:
+    """The calendar's rules for a school booking `sessions`: lead time, open days (with the
+    school's exceptions) and the school's quota for each school year the sessions fall in."""
+    rules = await current_rules(tx)
+    by_year: dict[int, int] = {}
+    for session in sessions:
+        domain.check_bookable(_facts(session), group, now, rules.min_lead_days)
+        day = local_date(session.starts_at)
+        domain.check_open_for(day, await closures_between(tx, day, day),
+                              await school_exception(tx, school_id, day))
+        year = domain.school_year_of(day)
+        by_year[year] = by_year.get(year, 0) + 1
+    for year, wanted in sorted(by_year.items()):
+        quota = await locked_quota(tx, school_id, year)
+        if quota is None:
+            continue
+        first, following = (datetime.combine(d, time(), AMSTERDAM)
+                            for d in domain.school_year_bounds(year))
+        booked = await sessions_booked(tx, school_id, first, following)
+        domain.check_quota(booked, wanted, quota, year)
 
 
 async def _seat(tx: AsyncSession, session_id: UUID, students: int) -> bool:
@@ -142,6 +170,10 @@ async def _transition(rt: Runtime, caller: Caller, booking_id: UUID, rule) -> Bo
         new = rule(old)
         session, offering = await session_with_offering(tx, booking.session_id)
         booking.status, booking.updated_at = new, datetime.now(UTC)
+        if domain.releases_seats(old, new):
+            free_days = (await current_rules(tx)).free_cancellation_days
+            booking.cancelled_late = domain.is_late_cancellation(
+                session.starts_at, booking.updated_at, caller.role == SCHOOL, free_days)
         await rt.outbox.stage(tx, _event_for(old, new, booking, session, offering, caller))
         if domain.releases_seats(old, new):
             await _release_and_promote(rt.outbox, tx, booking, session, offering)
@@ -209,7 +241,8 @@ def _event_for(old: BookingStatus, new: BookingStatus, b: Booking, s: Session, o
     facts = _event_facts(b, s, o)
     if new is BookingStatus.CANCELLED:
         return BookingCancelledV1(**facts, cancelled_by=caller.role,
-                                  was_waitlisted=old is BookingStatus.WAITLISTED)
+                                  was_waitlisted=old is BookingStatus.WAITLISTED,
+                                  late=b.cancelled_late)
     minutes = _facts(s).minutes
     return BookingCompletedV1(
         **facts, delivered_minutes=minutes, instructor_minutes=minutes,

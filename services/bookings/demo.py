@@ -2,13 +2,14 @@
 
 from sqlalchemy import select
 
-from services.bookings import catalogue
+from services.bookings import calendar, catalogue
 from services.bookings.store import Offering, Session
 from shared import seed
 from shared.service import Runtime
 
 
 async def load(rt: Runtime) -> None:
+    await calendar.seed_closures(rt)
     async with rt.db.sessions() as tx:
         present = set(await tx.scalars(select(Offering.id)))
     for item in seed.OFFERINGS:

@@ -1,16 +1,19 @@
 """Booking rules, free of I/O: what may be booked, by whom, and what each change tells."""
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from shared.contracts.common import Group
 from shared.domain import Refused, first_groups_that_fit, sees_school
 
+# Defaults while the backoffice has set no rules of its own (table booking_rules).
 # A lesson needs preparation at the hotspot (room, instructor, materials).
-MIN_LEAD_TIME = timedelta(days=1)
+MIN_LEAD_DAYS = 1
+# A school may cancel without it counting against it until a week before the session.
+FREE_CANCELLATION_DAYS = 7
 
 
 class BookingStatus(StrEnum):
@@ -21,6 +24,18 @@ class BookingStatus(StrEnum):
     CANCELLED = "cancelled"
     COMPLETED = "completed"
     NO_SHOW = "no_show"
+
+
+@dataclass(frozen=True)
+class Rules:
+    min_lead_days: int = MIN_LEAD_DAYS
+    free_cancellation_days: int = FREE_CANCELLATION_DAYS
+
+
+# Bookings that use up a school's quota: all but those that ended without a lesson.
+COUNTS_FOR_QUOTA = frozenset({BookingStatus.REQUESTED, BookingStatus.CONFIRMED,
+                              BookingStatus.WAITLISTED, BookingStatus.COMPLETED,
+                              BookingStatus.NO_SHOW})
 
 
 class BookingRefused(Refused):
@@ -72,15 +87,84 @@ def clash_refused(resource: str, slot: Slot, other_session: object = None) -> Bo
                   "session_id": str(other_session) if other_session else None})
 
 
-def check_bookable(session: SessionFacts, group: Group, now: datetime) -> None:
+def check_bookable(session: SessionFacts, group: Group, now: datetime,
+                   lead_days: int = MIN_LEAD_DAYS) -> None:
     """Whether a group may ask for the session at all. Free seats are not checked here:
     the store takes them atomically, and a group that finds none joins the waitlist."""
-    if session.starts_at - now < MIN_LEAD_TIME:
-        raise BookingRefused("sessions must be booked at least one day ahead", 422)
+    if session.starts_at - now < timedelta(days=lead_days):
+        raise BookingRefused(
+            f"sessions must be booked at least {lead_days} day{'s' * (lead_days != 1)} ahead",
+            422, rule="lead_time")
     if group.students > session.capacity:
         raise BookingRefused(
             f"the group ({group.students}) is larger than the session ({session.capacity})", 422
         )
+
+
+class Closure(Protocol):
+    """A period the hotspot is closed (a holiday): both days inclusive."""
+
+    starts_on: date
+    ends_on: date
+    name: str
+
+
+def closed_reason(day: date, closures: Iterable[Closure],
+                  school_open: bool | None = None) -> str | None:
+    """Why `day` is closed, or None when it is open. A school's own exception for the day
+    (`school_open`) wins over the weekend and the holidays."""
+    if school_open is not None:
+        return None if school_open else "closed for the school (school exception)"
+    if day.weekday() >= 5:
+        return "weekend"
+    return next((c.name for c in closures if c.starts_on <= day <= c.ends_on), None)
+
+
+def first_open_day(day: date, closures: Sequence[Closure]) -> date:
+    """`day` or the first day after it that is open for everyone."""
+    while closed_reason(day, closures) is not None:
+        day += timedelta(days=1)
+    return day
+
+
+def check_plannable(day: date, closures: Iterable[Closure], opened_for_a_school: bool) -> None:
+    """A session is planned on an open day, or on a closed one some school is open on."""
+    reason = closed_reason(day, closures)
+    if reason is not None and not opened_for_a_school:
+        raise BookingRefused(f"the hotspot is closed on {day.isoformat()}: {reason}", 422,
+                             rule="calendar", closed_because=reason)
+
+
+def check_open_for(day: date, closures: Iterable[Closure], school_open: bool | None) -> None:
+    reason = closed_reason(day, closures, school_open)
+    if reason is not None:
+        raise BookingRefused(f"no lessons for this school on {day.isoformat()}: {reason}", 422,
+                             rule="calendar", closed_because=reason)
+
+
+def school_year_of(day: date) -> int:
+    """The school year (August to July) a day belongs to, by the calendar year it starts."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def school_year_bounds(year: int) -> tuple[date, date]:
+    """First day of the school year and first day of the next one."""
+    return date(year, 8, 1), date(year + 1, 8, 1)
+
+
+def check_quota(booked: int, wanted: int, quota: int | None, year: int) -> None:
+    """`booked` sessions this school year plus `wanted` may not pass the school's quota."""
+    if quota is not None and booked + wanted > quota:
+        raise BookingRefused(
+            f"the school's quota for {year}/{(year + 1) % 100:02d} is {quota} sessions; "
+            f"{booked} are booked", 409, rule="quota", quota=quota, booked=booked)
+
+
+def is_late_cancellation(starts_at: datetime, now: datetime, by_school: bool,
+                         free_days: int = FREE_CANCELLATION_DAYS) -> bool:
+    """A school cancelling inside the free window still cancels, but it is marked late (the
+    backoffice may have prepared, and reports it). The backoffice's own cancellations never are."""
+    return by_school and starts_at - now < timedelta(days=free_days)
 
 
 BookingId = TypeVar("BookingId", bound=Hashable)

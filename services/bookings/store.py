@@ -1,11 +1,13 @@
 """The bookings store: offerings, their sessions, and bookings of groups on sessions."""
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -13,6 +15,7 @@ from sqlalchemy import (
     String,
     Uuid,
     and_,
+    false,
     func,
     or_,
     select,
@@ -20,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.bookings.domain import BookingStatus, Slot
+from services.bookings.domain import COUNTS_FOR_QUOTA, BookingStatus, Rules, Slot
 from shared.messaging.tables import add_messaging_tables
 from shared.store import seats
 from shared.store.types import UtcDateTime
@@ -85,8 +88,109 @@ class Booking(Base):
     status: Mapped[str] = mapped_column(String(20))
     # Why a `rejected` booking was turned down, in the words its school reads.
     rejection_reason: Mapped[str | None] = mapped_column(String(500))
+    # A school cancelled inside the free-cancellation window: accepted, but the backoffice
+    # sees and reports it.
+    cancelled_late: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                 server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ClosedPeriod(Base):
+    """Days the hotspot is closed for everyone (holidays), kept by the backoffice."""
+
+    __tablename__ = "closed_periods"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="closed_period_ordered"),
+        Index("ix_closed_periods_span", "starts_on", "ends_on"),
+    )
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))
+
+
+class SchoolDay(Base):
+    """A school's exception to the calendar: open on a closed day, or closed on an open one."""
+
+    __tablename__ = "school_days"
+
+    school_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    open: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(200))
+
+
+RULES_ROW = 1
+
+
+class BookingRules(Base):
+    """The backoffice's booking rules: one row (id 1); absent, the domain's defaults hold."""
+
+    __tablename__ = "booking_rules"
+    __table_args__ = (
+        CheckConstraint("min_lead_days >= 0 AND free_cancellation_days >= 0",
+                        name="booking_rules_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    min_lead_days: Mapped[int] = mapped_column(Integer)
+    free_cancellation_days: Mapped[int] = mapped_column(Integer)
+
+
+class SchoolQuota(Base):
+    """At most `max_sessions` booked sessions for a school in a school year (Aug-Jul)."""
+
+    __tablename__ = "school_quotas"
+    __table_args__ = (CheckConstraint("max_sessions >= 0", name="quota_not_negative"),)
+
+    school_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    school_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    max_sessions: Mapped[int] = mapped_column(Integer)
+
+
+async def current_rules(session: AsyncSession) -> Rules:
+    row = await session.get(BookingRules, RULES_ROW)
+    return Rules(row.min_lead_days, row.free_cancellation_days) if row else Rules()
+
+
+async def closures_between(session: AsyncSession, first: date, last: date) -> list[ClosedPeriod]:
+    rows = await session.scalars(
+        select(ClosedPeriod)
+        .where(ClosedPeriod.starts_on <= last, ClosedPeriod.ends_on >= first)
+        .order_by(ClosedPeriod.starts_on)
+    )
+    return list(rows)
+
+
+async def school_exception(session: AsyncSession, school_id: str, day: date) -> bool | None:
+    return await session.scalar(
+        select(SchoolDay.open).where(SchoolDay.school_id == school_id, SchoolDay.day == day))
+
+
+async def opened_for_some_school(session: AsyncSession, day: date) -> bool:
+    found = await session.scalar(
+        select(SchoolDay.school_id).where(SchoolDay.day == day, SchoolDay.open).limit(1))
+    return found is not None
+
+
+async def locked_quota(session: AsyncSession, school_id: str, year: int) -> int | None:
+    """The school's quota for the year, its row locked to the commit: a school's bookings in
+    a year with a quota are counted one transaction at a time (PostgreSQL)."""
+    return await session.scalar(
+        select(SchoolQuota.max_sessions)
+        .where(SchoolQuota.school_id == school_id, SchoolQuota.school_year == year)
+        .with_for_update())
+
+
+async def sessions_booked(session: AsyncSession, school_id: str, since: datetime,
+                          before: datetime) -> int:
+    return await session.scalar(
+        select(func.count()).select_from(Booking).join(Session)
+        .where(Booking.school_id == school_id, Booking.status.in_(COUNTS_FOR_QUOTA),
+               Session.starts_at >= since, Session.starts_at < before))
 
 
 async def take_seats(session: AsyncSession, session_id: UUID, seats_wanted: int) -> bool:

@@ -88,6 +88,8 @@ class BookingCancelledV1(_BookingFacts):
     cancelled_by: str
     # A waiting group leaving frees no seats.
     was_waitlisted: bool = False
+    # A school cancelled inside the free-cancellation window: accepted, but reported.
+    late: bool = False
 
 
 class BookingCompletedV1(_BookingFacts):

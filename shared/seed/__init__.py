@@ -6,6 +6,13 @@ core task, company names) are generated deterministically and marked GENERATED w
 Money is in integer euro cents; datetimes are aware and in UTC.
 """
 
+from .calendar import (
+    CLOSED_PERIODS,
+    PUBLIC_HOLIDAYS,
+    SCHOOL_HOLIDAYS_MIDDEN,
+    SCHOOL_YEARS,
+    ClosedPeriod,
+)
 from .catalogue import (
     AUDIENCES,
     EQUIPMENT,
@@ -86,6 +93,7 @@ from .schedule import (
 )
 
 __all__ = [
+    "CLOSED_PERIODS", "PUBLIC_HOLIDAYS", "SCHOOL_HOLIDAYS_MIDDEN", "SCHOOL_YEARS", "ClosedPeriod",
     "AMSTERDAM", "AUDIENCES", "BRANCHES", "BUDGET_LINES", "BUDGET_SHARE_PERCENT", "BUDGET_YEARS",
     "COMPANIES", "COMPANIES_BY_ID", "COMPANY_COFINANCING_PERCENT",
     "COMPANY_COFINANCING_PER_YEAR_CENTS", "CORE_COMPANY_COUNT", "CORE_TASKS",

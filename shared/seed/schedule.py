@@ -12,40 +12,23 @@ from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo
 
+from .calendar import PUBLIC_HOLIDAYS, SCHOOL_HOLIDAYS_MIDDEN
 from .catalogue import INSTRUCTORS, OFFERINGS, ROOMS_BY_ID
 from .models import Offering, Session
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
-# School holidays 2026-2027, region "midden" (rijksoverheid.nl schedule; each runs Saturday
-# to Sunday, both inclusive). Voorjaarsvakantie: Sat 20 - Sun 28 Feb 2027 (a "21 Feb - 1 Mar"
-# reading would run Sunday to Monday, which no Dutch school holiday does).
-SCHOOL_HOLIDAYS_MIDDEN_2026_2027: dict[str, tuple[date, date]] = {
-    "herfstvakantie": (date(2026, 10, 17), date(2026, 10, 25)),
-    "kerstvakantie": (date(2026, 12, 19), date(2027, 1, 3)),
-    "voorjaarsvakantie": (date(2027, 2, 20), date(2027, 2, 28)),
-    "meivakantie": (date(2027, 4, 24), date(2027, 5, 2)),
-    "zomervakantie": (date(2027, 7, 17), date(2027, 8, 29)),
-}
-
-# Dutch public holidays in the school year (Easter 2027 = 28 March).
-DUTCH_PUBLIC_HOLIDAYS_2026_2027: dict[date, str] = {
-    date(2026, 12, 25): "Eerste Kerstdag",
-    date(2026, 12, 26): "Tweede Kerstdag",
-    date(2027, 1, 1): "Nieuwjaarsdag",
-    date(2027, 3, 26): "Goede Vrijdag",
-    date(2027, 3, 28): "Eerste Paasdag",
-    date(2027, 3, 29): "Tweede Paasdag",
-    date(2027, 4, 27): "Koningsdag",
-    date(2027, 5, 5): "Bevrijdingsdag",
-    date(2027, 5, 6): "Hemelvaartsdag",
-    date(2027, 5, 16): "Eerste Pinksterdag",
-    date(2027, 5, 17): "Tweede Pinksterdag",
-}
+# School holidays and public holidays of the 2026-2027 school year, from the calendar data.
+SCHOOL_HOLIDAYS_MIDDEN_2026_2027: dict[str, tuple[date, date]] = SCHOOL_HOLIDAYS_MIDDEN["2026/27"]
 
 # School year 2026-2027 in region midden: from the end of the 2026 summer holiday to the start
 # of the 2027 one. The calendar above is only known inside this range.
 SCHOOL_YEAR_2026_2027: tuple[date, date] = (date(2026, 8, 31), date(2027, 7, 16))
+
+DUTCH_PUBLIC_HOLIDAYS_2026_2027: dict[date, str] = {
+    day: name for day, name in PUBLIC_HOLIDAYS.items()
+    if SCHOOL_YEAR_2026_2027[0] <= day <= SCHOOL_YEAR_2026_2027[1]
+}
 
 # The platform's "today" is late 2026; demo sessions start after it.
 DEMO_START = date(2026, 12, 1)

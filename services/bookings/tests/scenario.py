@@ -3,16 +3,18 @@ commands cause stays in the outbox for the tests to read."""
 
 import asyncio
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from uuid import UUID, uuid4
 
 from sqlalchemy import select
 
 from services.bookings import catalogue
 from services.bookings.app import SPEC
+from services.bookings.domain import first_open_day
 from services.bookings.store import Offering, Session, messaging
 from shared.contracts.common import Group
 from shared.http import Caller
+from shared.seed import CLOSED_PERIODS
 from shared.service import Runtime
 from shared.settings import ServiceSettings
 from shared.store.migrations import upgrade
@@ -46,19 +48,18 @@ async def new_offering(rt: Runtime, equipment: tuple[str, ...] = ()) -> str:
 async def plan_session(rt: Runtime, capacity: int, equipment: tuple[str, ...] = ()) -> UUID:
     offering_id = await new_offering(rt, equipment)
     # A room and instructor of its own, so sessions of one test never clash.
-    session = await catalogue.plan_session(rt, BACKOFFICE, offering_id, *two_hours_on_a_weekday(),
+    session = await catalogue.plan_session(rt, BACKOFFICE, offering_id, *two_hours_on_an_open_day(),
                                            f"Lab {offering_id}", f"Instructeur {offering_id}",
                                            capacity)
     return session.id
 
 
-def two_hours_on_a_weekday(days_ahead: int = 14) -> tuple[datetime, datetime]:
-    """9:00-11:00 UTC on the first weekday `days_ahead` days from now or later."""
-    day = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0)
-    day += timedelta(days=days_ahead)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day, day + timedelta(hours=2)
+def two_hours_on_an_open_day(days_ahead: int = 14) -> tuple[datetime, datetime]:
+    """9:00-11:00 UTC on the first day `days_ahead` days from now or later that is open in
+    the seeded calendar (stores without the seed are open on every weekday)."""
+    day = first_open_day((datetime.now(UTC) + timedelta(days=days_ahead)).date(), CLOSED_PERIODS)
+    starts = datetime.combine(day, time(9), UTC)
+    return starts, starts + timedelta(hours=2)
 
 
 async def seats_taken(rt: Runtime, session_id: UUID) -> int:

@@ -18,7 +18,7 @@ from services.bookings.tests.scenario import (
     school,
     seats_taken,
     staged,
-    two_hours_on_a_weekday,
+    two_hours_on_an_open_day,
 )
 
 pytestmark = pytest.mark.integration
@@ -99,7 +99,7 @@ async def test_groups_leaving_the_waitlist_while_seats_free_up_never_hold_seats(
 
 async def test_concurrent_plans_for_one_room_at_one_time_give_exactly_one_session(rt):
     offering_id = await new_offering(rt)
-    starts, ends = two_hours_on_a_weekday()
+    starts, ends = two_hours_on_an_open_day()
 
     async def plan(i: int):
         # Each plan has an instructor of its own: only the room clashes.
@@ -117,7 +117,7 @@ async def test_concurrent_plans_for_one_room_at_one_time_give_exactly_one_sessio
 
 async def test_concurrent_plans_for_one_instructor_in_overlapping_hours_give_exactly_one(rt):
     offering_id = await new_offering(rt)
-    starts, ends = two_hours_on_a_weekday()
+    starts, ends = two_hours_on_an_open_day()
 
     async def plan(i: int):
         # Different rooms, starting a quarter apart: every pair of them overlaps.

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from services.bookings import domain
 from services.bookings.domain import BookingRefused, BookingStatus, SessionFacts
 from shared.contracts.common import Group
+from shared.seed import CLOSED_PERIODS
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 
@@ -69,8 +70,19 @@ def test_the_first_waiting_group_that_fits_goes_first():
 
 
 def test_booking_needs_a_day_of_lead_time():
-    with pytest.raises(BookingRefused, match="one day ahead"):
+    with pytest.raises(BookingRefused, match="at least 1 day ahead") as refused:
         domain.check_bookable(session(days=0), group(10), NOW)
+    assert refused.value.extra["rule"] == "lead_time"
+
+
+@given(days=st.integers(0, 30), lead=st.integers(0, 30))
+def test_the_backoffice_lead_time_decides_how_early_a_session_is_booked(days, lead):
+    try:
+        domain.check_bookable(session(days=days), group(10), NOW, lead_days=lead)
+        accepted = True
+    except BookingRefused:
+        accepted = False
+    assert accepted == (days >= lead)
 
 
 def test_only_confirmed_bookings_complete_and_finished_ones_do_not_cancel():
@@ -132,3 +144,60 @@ def test_a_clash_names_the_room_first_then_the_instructor():
     assert domain.clash(planned, same_room) == "room"
     assert domain.clash(planned, same_instructor) == "instructor"
     assert domain.clash(planned, back_to_back) is None
+
+
+days = st.dates(date(2025, 8, 1), date(2029, 7, 31))
+
+
+def test_weekends_holidays_and_public_holidays_are_closed():
+    assert domain.closed_reason(date(2027, 1, 9), CLOSED_PERIODS) == "weekend"
+    assert domain.closed_reason(date(2027, 2, 22), CLOSED_PERIODS) == "voorjaarsvakantie 2026/27"
+    assert domain.closed_reason(date(2028, 5, 25), CLOSED_PERIODS) == "Hemelvaartsdag"
+    assert domain.closed_reason(date(2027, 1, 4), CLOSED_PERIODS) is None
+
+
+@given(day=days, school_open=st.booleans())
+def test_a_school_exception_wins_over_the_calendar(day, school_open):
+    reason = domain.closed_reason(day, CLOSED_PERIODS, school_open)
+    assert (reason is None) == school_open
+
+
+@given(day=days)
+def test_the_first_open_day_is_a_weekday_outside_every_closed_period(day):
+    found = domain.first_open_day(day, CLOSED_PERIODS)
+    assert found >= day and found.weekday() < 5
+    assert not any(c.starts_on <= found <= c.ends_on for c in CLOSED_PERIODS)
+    skipped = [day + timedelta(days=i) for i in range((found - day).days)]
+    assert all(domain.closed_reason(d, CLOSED_PERIODS) for d in skipped)
+
+
+def test_a_day_closed_for_everyone_is_planned_only_when_a_school_is_open_on_it():
+    good_friday = date(2027, 3, 26)
+    with pytest.raises(BookingRefused, match="Goede Vrijdag") as refused:
+        domain.check_plannable(good_friday, CLOSED_PERIODS, opened_for_a_school=False)
+    assert refused.value.status == 422
+    domain.check_plannable(good_friday, CLOSED_PERIODS, opened_for_a_school=True)
+
+
+@given(day=days)
+def test_a_day_belongs_to_the_school_year_from_august_to_july(day):
+    first, following = domain.school_year_bounds(domain.school_year_of(day))
+    assert first <= day < following and first.month == 8
+
+
+@given(booked=st.integers(0, 50), wanted=st.integers(1, 4), quota=st.none() | st.integers(0, 50))
+def test_a_quota_refuses_exactly_the_sessions_past_it(booked, wanted, quota):
+    try:
+        domain.check_quota(booked, wanted, quota, 2026)
+        accepted = True
+    except BookingRefused as refused:
+        assert refused.status == 409 and "2026/27" in refused.reason
+        accepted = False
+    assert accepted == (quota is None or booked + wanted <= quota)
+
+
+@given(hours_before=st.integers(0, 30 * 24), by_school=st.booleans())
+def test_only_a_school_cancelling_inside_the_free_window_is_late(hours_before, by_school):
+    late = domain.is_late_cancellation(NOW + timedelta(hours=hours_before), NOW, by_school,
+                                       free_days=7)
+    assert late == (by_school and hours_before < 7 * 24)

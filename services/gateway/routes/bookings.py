@@ -1,12 +1,25 @@
 """Offers, their sessions and the schools' bookings (bookings service)."""
 
+from datetime import date
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path, Query
 
 from services.gateway.auth import BACKOFFICE, SCHOOL, Principal
-from services.gateway.routes.common import Gate, Page, Slug, as_json, router
-from shared.contracts.requests.bookings import NewBooking, NewOffering, NewSession
+from services.gateway.routes.common import Gate, OrgId, Page, Slug, as_json, router
+from shared.contracts.requests.bookings import (
+    BookingRulesBody,
+    NewBooking,
+    NewClosedPeriod,
+    NewOffering,
+    NewSession,
+    QuotaBody,
+    SchoolDayException,
+)
+
+# A school year by the calendar year it starts in (2026 is 2026/27).
+SchoolYear = Annotated[int, Path(ge=2000, le=2100)]
 
 
 def routes(gate: Gate) -> APIRouter:
@@ -47,4 +60,69 @@ def routes(gate: Gate) -> APIRouter:
     async def cancel(booking_id: UUID, who: Principal = gate.guard(SCHOOL, BACKOFFICE)):
         return await forward("bookings", "POST", f"/bookings/{booking_id}/cancel", who)
 
+    calendar_routes(api, gate)
     return api
+
+
+def calendar_routes(api: APIRouter, gate: Gate) -> None:
+    """Closed days, per-school exceptions, booking rules and quotas: all read, backoffice writes."""
+    forward, anyone, backoffice = gate.forward, gate.anyone, gate.backoffice
+
+    @api.get("/calendar/closed-periods", tags=["calendar"])
+    async def closed_periods(first: date = Query(alias="from"), last: date = Query(alias="to"),
+                             who: Principal = anyone):
+        return await forward("bookings", "GET", "/calendar/closed-periods", who,
+                             params={"from": first.isoformat(), "to": last.isoformat()})
+
+    @api.post("/calendar/closed-periods", status_code=201, tags=["calendar"])
+    async def close(body: NewClosedPeriod, who: Principal = backoffice):
+        return await forward("bookings", "POST", "/calendar/closed-periods", who,
+                             body=as_json(body))
+
+    @api.delete("/calendar/closed-periods/{closure_id}", status_code=204, tags=["calendar"])
+    async def reopen(closure_id: UUID, who: Principal = backoffice):
+        return await forward("bookings", "DELETE", f"/calendar/closed-periods/{closure_id}", who)
+
+    @api.get("/calendar/school-days", tags=["calendar"])
+    async def school_days(first: date = Query(alias="from"), last: date = Query(alias="to"),
+                          school_id: OrgId = None, who: Principal = anyone):
+        return await forward("bookings", "GET", "/calendar/school-days", who, params={
+            "from": first.isoformat(), "to": last.isoformat(), "school_id": school_id})
+
+    @api.put("/calendar/school-days/{school_id}/{day}", tags=["calendar"])
+    async def set_school_day(school_id: Slug, day: date, body: SchoolDayException,
+                             who: Principal = backoffice):
+        return await forward("bookings", "PUT", f"/calendar/school-days/{school_id}/{day}", who,
+                             body=as_json(body))
+
+    @api.delete("/calendar/school-days/{school_id}/{day}", status_code=204, tags=["calendar"])
+    async def remove_school_day(school_id: Slug, day: date, who: Principal = backoffice):
+        return await forward("bookings", "DELETE", f"/calendar/school-days/{school_id}/{day}",
+                             who)
+
+    @api.get("/calendar/rules", tags=["calendar"])
+    async def rules(who: Principal = anyone):
+        return await forward("bookings", "GET", "/calendar/rules", who)
+
+    @api.put("/calendar/rules", tags=["calendar"])
+    async def set_rules(body: BookingRulesBody, who: Principal = backoffice):
+        return await forward("bookings", "PUT", "/calendar/rules", who, body=as_json(body))
+
+    @api.get("/calendar/quotas", tags=["calendar"])
+    async def quotas(school_year: int | None = Query(None, ge=2000, le=2100),
+                     who: Principal = anyone):
+        return await forward("bookings", "GET", "/calendar/quotas", who,
+                             params={"school_year": school_year})
+
+    @api.put("/calendar/quotas/{school_id}/{school_year}", tags=["calendar"])
+    async def set_quota(school_id: Slug, school_year: SchoolYear, body: QuotaBody,
+                        who: Principal = backoffice):
+        return await forward("bookings", "PUT", f"/calendar/quotas/{school_id}/{school_year}",
+                             who, body=as_json(body))
+
+    @api.delete("/calendar/quotas/{school_id}/{school_year}", status_code=204,
+                tags=["calendar"])
+    async def remove_quota(school_id: Slug, school_year: SchoolYear,
+                           who: Principal = backoffice):
+        return await forward("bookings", "DELETE",
+                             f"/calendar/quotas/{school_id}/{school_year}", who)

@@ -1,6 +1,7 @@
 """Request bodies for offers, sessions and bookings: the gateway validates them, the service too."""
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -29,3 +30,28 @@ class NewSession(BaseModel):
 class NewBooking(BaseModel):
     session_id: UUID
     group: Group
+
+
+class NewClosedPeriod(BaseModel):
+    """Days the hotspot is closed for everyone, both inclusive (a holiday, a closure)."""
+
+    starts_on: date
+    ends_on: date
+    name: str = Field(min_length=2, max_length=120, examples=["Studiedag hotspot"])
+    kind: Literal["school_holiday", "public_holiday", "closure"] = "closure"
+
+
+class SchoolDayException(BaseModel):
+    """A school open on a day the hotspot calendar closes, or closed on an open one."""
+
+    open: bool
+    reason: str = Field(min_length=2, max_length=200, examples=["studiedag"])
+
+
+class BookingRulesBody(BaseModel):
+    min_lead_days: int = Field(ge=0, le=365, examples=[1])
+    free_cancellation_days: int = Field(ge=0, le=365, examples=[7])
+
+
+class QuotaBody(BaseModel):
+    max_sessions: int = Field(ge=0, le=10_000, examples=[12])

@@ -1,0 +1,120 @@
+"""The calendar the backoffice keeps: closed periods, per-school exceptions, booking rules and
+per-school quotas. Everyone reads it; only the backoffice changes it."""
+
+from datetime import date
+from uuid import UUID, uuid4
+
+from sqlalchemy import delete, select
+
+from services.bookings.domain import BookingRefused, Rules
+from services.bookings.store import (
+    RULES_ROW,
+    BookingRules,
+    ClosedPeriod,
+    SchoolDay,
+    SchoolQuota,
+    closures_between,
+    current_rules,
+)
+from shared.domain import BACKOFFICE
+from shared.http import Caller
+from shared.seed import CLOSED_PERIODS
+from shared.service import Runtime
+
+
+async def closures(rt: Runtime, first: date, last: date) -> list[ClosedPeriod]:
+    async with rt.db.sessions() as tx:
+        return await closures_between(tx, first, last)
+
+
+async def add_closure(rt: Runtime, caller: Caller, starts_on: date, ends_on: date, name: str,
+                      kind: str) -> ClosedPeriod:
+    caller.require(BACKOFFICE)
+    if ends_on < starts_on:
+        raise BookingRefused("a closed period ends on or after its first day", 422)
+    closure = ClosedPeriod(id=uuid4(), starts_on=starts_on, ends_on=ends_on, name=name,
+                           kind=kind)
+    async with rt.db.transaction() as tx:
+        tx.add(closure)
+    return closure
+
+
+async def remove_closure(rt: Runtime, caller: Caller, closure_id: UUID) -> None:
+    caller.require(BACKOFFICE)
+    async with rt.db.transaction() as tx:
+        found = await tx.execute(delete(ClosedPeriod).where(ClosedPeriod.id == closure_id))
+        if found.rowcount == 0:
+            raise BookingRefused("no such closed period", 404)
+
+
+async def school_days(rt: Runtime, school_id: str | None, first: date,
+                      last: date) -> list[SchoolDay]:
+    query = select(SchoolDay).where(SchoolDay.day >= first, SchoolDay.day <= last)
+    if school_id is not None:
+        query = query.where(SchoolDay.school_id == school_id)
+    async with rt.db.sessions() as tx:
+        return list(await tx.scalars(query.order_by(SchoolDay.day, SchoolDay.school_id)))
+
+
+async def set_school_day(rt: Runtime, caller: Caller, school_id: str, day: date, is_open: bool,
+                         reason: str) -> SchoolDay:
+    caller.require(BACKOFFICE)
+    async with rt.db.transaction() as tx:
+        return await tx.merge(SchoolDay(school_id=school_id, day=day, open=is_open,
+                                        reason=reason))
+
+
+async def remove_school_day(rt: Runtime, caller: Caller, school_id: str, day: date) -> None:
+    caller.require(BACKOFFICE)
+    async with rt.db.transaction() as tx:
+        found = await tx.execute(delete(SchoolDay).where(SchoolDay.school_id == school_id,
+                                                         SchoolDay.day == day))
+        if found.rowcount == 0:
+            raise BookingRefused("no exception for this school on this day", 404)
+
+
+async def rules(rt: Runtime) -> Rules:
+    async with rt.db.sessions() as tx:
+        return await current_rules(tx)
+
+
+async def set_rules(rt: Runtime, caller: Caller, new: Rules) -> Rules:
+    caller.require(BACKOFFICE)
+    async with rt.db.transaction() as tx:
+        await tx.merge(BookingRules(id=RULES_ROW, min_lead_days=new.min_lead_days,
+                                    free_cancellation_days=new.free_cancellation_days))
+    return new
+
+
+async def quotas(rt: Runtime, school_year: int | None) -> list[SchoolQuota]:
+    query = select(SchoolQuota).order_by(SchoolQuota.school_year, SchoolQuota.school_id)
+    if school_year is not None:
+        query = query.where(SchoolQuota.school_year == school_year)
+    async with rt.db.sessions() as tx:
+        return list(await tx.scalars(query))
+
+
+async def set_quota(rt: Runtime, caller: Caller, school_id: str, school_year: int,
+                    max_sessions: int) -> SchoolQuota:
+    caller.require(BACKOFFICE)
+    async with rt.db.transaction() as tx:
+        return await tx.merge(SchoolQuota(school_id=school_id, school_year=school_year,
+                                          max_sessions=max_sessions))
+
+
+async def remove_quota(rt: Runtime, caller: Caller, school_id: str, school_year: int) -> None:
+    caller.require(BACKOFFICE)
+    async with rt.db.transaction() as tx:
+        found = await tx.execute(delete(SchoolQuota).where(
+            SchoolQuota.school_id == school_id, SchoolQuota.school_year == school_year))
+        if found.rowcount == 0:
+            raise BookingRefused("no quota for this school and year", 404)
+
+
+async def seed_closures(rt: Runtime) -> None:
+    """The holidays of region midden and the public holidays, once (shared.seed.calendar)."""
+    async with rt.db.transaction() as tx:
+        if await tx.scalar(select(ClosedPeriod.id).limit(1)) is not None:
+            return
+        tx.add_all(ClosedPeriod(id=uuid4(), starts_on=c.starts_on, ends_on=c.ends_on,
+                                name=c.name, kind=c.kind) for c in CLOSED_PERIODS)

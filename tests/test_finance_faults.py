@@ -1,0 +1,80 @@
+"""Finance under faults, with real processes, a real broker and PostgreSQL: a completed
+lesson becomes exactly one draft line (and one announcement of it), however often its event
+arrives and even when finance is killed between committing the line and publishing it."""
+
+import asyncio
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from shared.contracts.bookings import BookingCompletedV1
+from shared.contracts.topics import DECLARATION
+from shared.messaging.envelope import Envelope
+from tests.harness import Platform, eventually
+from tests.test_faults import produce, scalar
+
+pytestmark = pytest.mark.integration
+
+
+def completed_lesson(school: str = "trivium") -> BookingCompletedV1:
+    starts = datetime.now(UTC) - timedelta(hours=3)
+    return BookingCompletedV1(
+        booking_id=uuid4(), session_id=uuid4(), offering_id="test", offering_title="Testles",
+        school_id=school, group={"name": "2C", "level": "vmbo-kb", "year": 2, "students": 18},
+        starts_at=starts, ends_at=starts + timedelta(hours=2), location="Hotspot",
+        delivered_minutes=120, instructor_minutes=120, students_reached=18, core_task="A")
+
+
+def read_to_end(platform: Platform, topic: str) -> list:
+    """Every record of the topic: fetches until one fetch comes back empty."""
+
+    async def run():
+        consumer = AIOKafkaConsumer(topic, bootstrap_servers=platform.kafka.bootstrap,
+                                    auto_offset_reset="earliest", enable_auto_commit=False)
+        await consumer.start()
+        try:
+            records = []
+            while batches := await consumer.getmany(timeout_ms=2000):
+                records += [r for batch in batches.values() for r in batch]
+            return records
+        finally:
+            await consumer.stop()
+
+    return asyncio.run(run())
+
+
+def drafted_announcements(platform: Platform, source_event_id: str) -> list[dict]:
+    payloads = [json.loads(r.value) for r in read_to_end(platform, DECLARATION)]
+    return [p for p in payloads if p.get("source_event_id") == source_event_id]
+
+
+def test_a_completed_lesson_is_one_line_despite_redelivery_and_a_killed_finance(
+    platform: Platform,
+):
+    finance = platform.processes["finance"]
+    finance.stop()
+    platform.restart("finance", TFT_OUTBOX_RELAY="false")  # commits lines, never publishes
+    event = completed_lesson()
+    envelope = Envelope.new(type=event.event_type, source="/tests", subject=event.subject())
+    message = (event.model_dump_json().encode(), envelope.to_headers())
+    produce(platform, [message, message])  # delivered twice
+
+    lines_sql = "select count(*) from declaration_lines where source_event_id = :id"
+    eventually(lambda: scalar(platform, "finance", lines_sql, id=envelope.id) == 1)
+    unpublished = scalar(platform, "finance", "select count(*) from outbox where "
+                         "published_at is null and payload like :like",
+                         like=f"%{envelope.id}%")
+    assert unpublished == 1
+    finance.kill()  # SIGKILL mid-way: the line is in, its announcement is not out
+    produce(platform, [message])  # and once more while finance is down
+    platform.restart("finance")
+
+    [announced] = eventually(lambda: drafted_announcements(platform, envelope.id), timeout=60)
+    assert (announced["school_id"], announced["booking_id"]) == ("trivium", str(event.booking_id))
+    time.sleep(2)  # a duplicate line or announcement would be there by now
+    assert scalar(platform, "finance", lines_sql, id=envelope.id) == 1
+    assert len(drafted_announcements(platform, envelope.id)) == 1

@@ -33,7 +33,8 @@ IDEMPOTENCY_HEADER = "idempotency-key"
 REPLAYED_HEADER = (b"idempotent-replayed", b"true")
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, as Stripe's keys
 # Answers that ran nothing (no token, over a limit, service down or breaker open): a retry
-# with the same key must run, so these are not kept.
+# with the same key must run, so these are not kept. Everything else is, a 504 too: the
+# service may have acted before the gateway stopped waiting.
 _NOT_KEPT = {401, 413, 429, 503}
 
 
@@ -165,7 +166,7 @@ class Guard:
             await self.idempotency.abandon(key)
             raise
         answer = recorder.answer()
-        if answer is None or answer.status in _NOT_KEPT or answer.status >= 500:
+        if answer is None or answer.status in _NOT_KEPT:
             await self.idempotency.abandon(key)
         else:
             await self.idempotency.finish(key, answer)

@@ -16,6 +16,9 @@ class GatewaySettings(ServiceSettings):
     finance_url: str = "http://127.0.0.1:8104"
     notify_url: str = "http://127.0.0.1:8105"
     upstream_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Per service: this many failures in a row open its breaker for breaker_open_seconds.
+    breaker_failures: int = Field(default=5, ge=1)
+    breaker_open_seconds: float = Field(default=10.0, gt=0)
 
     # The gateway's own tokens: ES256, signed with the current key; tokens of the previous
     # key still verify until they expire (rotation). PEM files; no key in the repository:

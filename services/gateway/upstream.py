@@ -9,6 +9,8 @@ import aiohttp
 from fastapi import Response
 
 from services.gateway.auth import Principal
+from services.gateway.breaker import Breaker
+from services.gateway.ratelimit import retry_after
 from services.gateway.settings import GatewaySettings
 from shared.http import CORRELATION_ID_HEADER, REQUEST_ID_HEADER, problem_response
 from shared.observability.logging import current_correlation_id, current_request_id, log
@@ -16,20 +18,25 @@ from shared.observability.logging import current_correlation_id, current_request
 # Upstream headers a client may see; everything else (hosts, servers) stays inside.
 PASSED_HEADERS = ("content-type", "etag", "retry-after")
 
-# Refused, reset, timed out. ServerTimeoutError is a ClientConnectionError (and a
-# TimeoutError); asyncio.TimeoutError is TimeoutError itself since Python 3.11.
-UNREACHABLE = (aiohttp.ClientConnectionError, aiohttp.ServerTimeoutError, TimeoutError)
+# Refused or reset. Timeouts (aiohttp's ServerTimeoutError is a ClientConnectionError and a
+# TimeoutError) are caught before these: the call may have reached the service.
+UNREACHABLE = (aiohttp.ClientConnectionError,)
 
 
 class Upstreams:
-    def __init__(self, urls: Mapping[str, str], timeout_seconds: float) -> None:
+    def __init__(self, urls: Mapping[str, str], timeout_seconds: float, *,
+                 breaker_failures: int = 5, breaker_open_seconds: float = 10) -> None:
         self._urls = {name: url.rstrip("/") for name, url in urls.items()}
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._clients: dict[str, aiohttp.ClientSession] = {}
+        self.breakers = {name: Breaker(breaker_failures, breaker_open_seconds)
+                         for name in self._urls}
 
     @classmethod
     def for_settings(cls, settings: GatewaySettings) -> "Upstreams":
-        return cls(settings.upstream_urls(), settings.upstream_timeout_seconds)
+        return cls(settings.upstream_urls(), settings.upstream_timeout_seconds,
+                   breaker_failures=settings.breaker_failures,
+                   breaker_open_seconds=settings.breaker_open_seconds)
 
     @asynccontextmanager
     async def lifespan(self, _app: Any) -> AsyncIterator[None]:
@@ -48,20 +55,36 @@ class Upstreams:
     async def forward(self, service: str, method: str, path: str, who: Principal, *,
                       params: Mapping[str, Any] | None = None, body: Any = None) -> Response:
         """Call `service` as `who` and hand its status and JSON (or problem) back."""
+        breaker = self.breakers[service]
+        wait = breaker.wait()
+        if wait:
+            return _unavailable(service, retry_after(wait))
         query = {k: str(v) for k, v in (params or {}).items() if v is not None}
         try:
             async with self._clients[service].request(
                     method, self._urls[service] + path, params=query, json=body,
                     headers=_identity(who)) as answer:
                 content = await answer.read()
+        except TimeoutError as exc:  # it may have acted: a 504, which a retry must not hide
+            breaker.failed()
+            log.warning("upstream timed out", upstream=service, error=repr(exc))
+            return problem_response(504, "Gateway timeout",
+                                    f"the {service} service did not answer in time",
+                                    service=service)
         except UNREACHABLE as exc:
+            breaker.failed()
             log.warning("upstream unavailable", upstream=service, error=repr(exc))
-            response = problem_response(503, "Service unavailable",
-                                        f"the {service} service is not reachable, try again later",
-                                        service=service)
-            response.headers["Retry-After"] = "5"
-            return response
+            return _unavailable(service, "5")
+        breaker.succeeded()
         return _relay(service, answer.status, answer.headers, content)
+
+
+def _unavailable(service: str, retry: str) -> Response:
+    response = problem_response(503, "Service unavailable",
+                                f"the {service} service is not reachable, try again later",
+                                service=service)
+    response.headers["Retry-After"] = retry
+    return response
 
 
 def _identity(who: Principal) -> dict[str, str]:

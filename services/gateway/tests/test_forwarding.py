@@ -64,15 +64,17 @@ async def test_body_is_validated_and_forwarded_with_the_upstream_status(calls):
         "session_id": BOOKING, "group": group}
 
 
-@pytest.mark.parametrize("failure", [httpx.ConnectError("refused by 10.0.3.7"),
-                                     httpx.ReadTimeout("bookings.internal timed out")])
-async def test_unreachable_upstream_is_503_naming_the_service(failure):
+@pytest.mark.parametrize("failure,status", [
+    (httpx.ConnectError("refused by 10.0.3.7"), 503),
+    (httpx.ReadTimeout("bookings.internal timed out"), 504),
+])
+async def test_unreachable_or_slow_upstream_is_503_or_504_naming_the_service(failure, status):
     def upstream(request: httpx.Request) -> httpx.Response:
         raise failure
 
     async with running(upstream, upstream_timeout_seconds=0.3) as client:
         answer = await client.get("/api/v1/offerings", headers=await login(client, "nxt"))
-    assert answer.status_code == 503
+    assert answer.status_code == status
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.json()["service"] == "bookings"
     assert "10.0.3.7" not in answer.text and "internal" not in answer.text
@@ -177,3 +179,24 @@ async def test_clients_are_pooled_per_service_and_closed_with_the_app():
         clients = dict(upstreams._clients)
         assert set(clients) == {"bookings", "loans"}
     assert all(c.closed for c in clients.values()) and upstreams._clients == {}
+
+
+async def test_an_open_breaker_answers_503_at_once_while_other_services_work(calls):
+    def upstream(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if request.url.port == 8101:  # bookings is down
+            raise httpx.ConnectError("refused")
+        return httpx.Response(200, json=[])
+
+    async with running(upstream, breaker_failures=2, breaker_open_seconds=60) as client:
+        auth = await login(client, "nxt")
+        failing = [await client.get("/api/v1/offerings", headers=auth) for _ in range(2)]
+        reached = len(calls)
+        refused = await client.get("/api/v1/offerings", headers=auth)
+        reached_after_refusal = len(calls)
+        others = await client.get("/api/v1/events", headers=auth)
+    assert [a.status_code for a in failing] == [503, 503]
+    assert refused.status_code == 503 and refused.json()["service"] == "bookings"
+    assert reached_after_refusal == reached  # refused at the gateway, bookings not called
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert others.status_code == 200 and calls[-1].url.port == 8103

@@ -14,7 +14,7 @@ import platform as host
 import time
 from pathlib import Path
 
-from bench import gateway, infra, messaging
+from bench import events, gateway, infra, messaging
 from shared.observability.logging import configure_logging
 from tests.harness import Platform
 
@@ -23,6 +23,7 @@ RESULTS = Path(__file__).parent / "results"
 # Benchmarks on the whole running platform: name -> fn(platform, args) -> figures.
 PLATFORM_BENCHES = {
     "gateway": lambda platform, args: gateway.bookings(platform, args.clients, args.seconds),
+    "events": lambda platform, args: events.registrations(platform, args.clients, args.seconds),
 }
 MESSAGING = "messaging"
 

@@ -1,0 +1,142 @@
+"""Registrations at the opening of a popular event, through the gateway, on PostgreSQL.
+
+Registration opens and every hard-tech school (the five demo school accounts, shared by
+`clients` concurrent connections) registers classes for the event's workshops at once:
+each request one class of 25 students, round robin over the workshops. Most find a full
+workshop and join its waiting list, as at a real opening. Afterwards the store is asked
+how many classes ended confirmed and waitlisted: the confirmed students must equal the
+workshops' capacity. Baseline in the same run: GET of the event through the gateway.
+Load from wrk, as in bench/gateway.py.
+"""
+
+import asyncio
+import json
+import subprocess
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from uuid import uuid4
+
+from sqlalchemy import func, select
+
+from bench.gateway import ensure_wrk
+from services.events import commands
+from services.events.store import Event, EventSession, Registration, messaging
+from shared.messaging.outbox import Outbox
+from shared.seed import HARD_TECH_SCHOOL_IDS
+from shared.store.db import Database, create_engine
+from tests.harness import Platform
+
+WORKSHOPS = 10
+SEATS_PER_WORKSHOP = 250
+CLASS_SIZE = 25  # a divisor of the seats: a full workshop has no seats left over
+
+# `request` picks the next school's token and workshop; `done` prints wrk's figures as JSON.
+LUA = """
+local tokens = {%(tokens)s}
+local sessions = {%(sessions)s}
+local i = 0
+request = function()
+  i = i + 1
+  local headers = {["Content-Type"] = "application/json",
+                   ["Authorization"] = tokens[(i %% #tokens) + 1]}
+  local body = '{"session_id":"' .. sessions[(i %% #sessions) + 1] ..
+    '","group":{"name":"3B","level":"vmbo-kb","year":3,"students":%(class_size)d}}'
+  return wrk.format("%(method)s", nil, headers, %(body)s)
+end
+done = function(summary, latency, requests)
+  io.write(string.format(
+    '\\nJSON {"requests":%%d,"seconds":%%f,"status_errors":%%d,"socket_errors":%%d,' ..
+    '"p50_us":%%d,"p99_us":%%d}\\n',
+    summary.requests, summary.duration / 1e6, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def _store(platform: Platform) -> Database:
+    return Database(create_engine(platform.database_url("events")))
+
+
+async def _plan_popular_event(platform: Platform) -> tuple[str, list[str]]:
+    """An event whose registration opens now, with its workshops (the backoffice's seed)."""
+    now = datetime.now(UTC)
+    starts = (now + timedelta(days=60)).replace(hour=8, minute=0, second=0, microsecond=0)
+    event_id = f"techevent-bench-{uuid4().hex[:8]}"
+    db = _store(platform)
+    rt = SimpleNamespace(db=db, outbox=Outbox(messaging.outbox, source="/tft/events"))
+    try:
+        await commands.schedule(rt, [Event(
+            id=event_id, title="Techevent", description="", starts_at=starts,
+            ends_at=starts + timedelta(hours=6), audience=["vmbo-kb"],
+            capacity=WORKSHOPS * SEATS_PER_WORKSHOP, location="Amersfoort")])
+        workshops = [EventSession(
+            id=uuid4(), event_id=event_id, title=f"Workshop {n}", host_kind="company",
+            host="voorbeeld-bouw", host_name="Voorbeeld Bouw BV", capacity=SEATS_PER_WORKSHOP,
+            seats_taken=0, audience=["vmbo-kb"], opens_at=now - timedelta(minutes=1),
+            closes_at=starts - timedelta(days=7)) for n in range(WORKSHOPS)]
+        await commands.plan_sessions(rt, workshops)
+    finally:
+        await db.dispose()
+    return event_id, [str(w.id) for w in workshops]
+
+
+async def _outcome(platform: Platform, event_id: str) -> dict:
+    db = _store(platform)
+    try:
+        async with db.sessions() as tx:
+            by_status = dict((await tx.execute(
+                select(Registration.status, func.count())
+                .where(Registration.event_id == event_id)
+                .group_by(Registration.status))).all())
+            confirmed_students = await tx.scalar(
+                select(func.coalesce(func.sum(Registration.students), 0))
+                .where(Registration.event_id == event_id,
+                       Registration.status == "confirmed"))
+            capacity = await tx.scalar(
+                select(func.sum(EventSession.capacity)).where(EventSession.event_id == event_id))
+    finally:
+        await db.dispose()
+    return {"confirmed": by_status.get("confirmed", 0),
+            "waitlisted": by_status.get("waitlisted", 0),
+            "confirmed_students": confirmed_students, "capacity": capacity}
+
+
+def _wrk(url: str, script: str, clients: int, seconds: float) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        lua = Path(folder) / "events.lua"
+        lua.write_text(script)
+        run = subprocess.run(
+            [ensure_wrk(), "-t2", f"-c{clients}", f"-d{int(seconds)}s", "--timeout", "10s",
+             "-s", str(lua), url], capture_output=True, text=True, check=True)
+    return json.loads(run.stdout.rsplit("JSON ", 1)[1])
+
+
+def _figures(prefix: str, wrk: dict) -> dict:
+    ok = wrk["requests"] - wrk["status_errors"]
+    return {f"{prefix}_per_s": round(ok / wrk["seconds"], 1),
+            f"{prefix}_p50_ms": round(wrk["p50_us"] / 1000, 1),
+            f"{prefix}_p99_ms": round(wrk["p99_us"] / 1000, 1),
+            f"{prefix}_errors": wrk["status_errors"] + wrk["socket_errors"]}
+
+
+def registrations(platform: Platform, clients: int = 50, seconds: float = 30.0) -> dict:
+    event_id, sessions = asyncio.run(_plan_popular_event(platform))
+    tokens = ",".join(f'"{platform.token(s)["Authorization"]}"' for s in HARD_TECH_SCHOOL_IDS)
+    common = {"tokens": tokens, "sessions": ",".join(f'"{s}"' for s in sessions),
+              "class_size": CLASS_SIZE}
+    opening = _wrk(f"{platform.gateway}/registrations",
+                   LUA % (common | {"method": "POST", "body": "body"}), clients, seconds)
+    baseline = _wrk(f"{platform.gateway}/events/{event_id}",
+                    LUA % (common | {"method": "GET", "body": "nil"}), clients, seconds)
+    outcome = asyncio.run(_outcome(platform, event_id))
+    return {
+        **_figures("events_registrations", opening),
+        **_figures("events_get_event", baseline),
+        "events_confirmed": outcome["confirmed"],
+        "events_waitlisted": outcome["waitlisted"],
+        "events_confirmed_students": outcome["confirmed_students"],
+        "events_capacity": outcome["capacity"],
+    }

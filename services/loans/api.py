@@ -92,6 +92,11 @@ def routes(rt: Runtime) -> APIRouter:
         await commands.mark_repaired(rt, who, item_id, body)
         return ItemOut.of(await queries.item(rt, item_id))
 
+    @router.post("/items/{item_id}/retire", response_model=ItemOut)
+    async def retire(item_id: str, who: Caller = Depends(current_caller)):
+        await commands.retire(rt, who, item_id)
+        return ItemOut.of(await queries.item(rt, item_id))
+
     @router.get("/damage-reports", response_model=list[DamageReportOut])
     async def damage_reports(item_id: str | None = Query(None, max_length=80),
                              limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),

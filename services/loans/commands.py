@@ -122,7 +122,8 @@ async def check_out(rt: Runtime, who: Caller, reservation_id: UUID,
     today = rt.settings.today()
     async with rt.db.transaction() as tx:
         reservation = await _reservation(tx, reservation_id)
-        item = await tx.get(Item, reservation.item_id)
+        # Locked: a return with damage on the same kit puts it in repair first, or waits.
+        item = await tx.get(Item, reservation.item_id, with_for_update=True)
         domain.require_collectable(reservation.status, item.status, reservation.period, today)
         reservation.status = ReservationStatus.CHECKED_OUT
         reservation.checked_out_at = datetime.now(UTC)
@@ -171,6 +172,19 @@ async def mark_repaired(rt: Runtime, who: Caller, item_id: str, wish: Repaired) 
             raise LoanRefused("no such item", 404)
         domain.require_in_repair(item.status)
         item.status, item.condition = ItemStatus.AVAILABLE, wish.condition
+    return item
+
+
+async def retire(rt: Runtime, who: Caller, item_id: str) -> Item:
+    """The backoffice takes an item out of service for good, once nothing holds it ahead."""
+    domain.require_backoffice(who.role, "retires items")
+    async with rt.db.transaction() as tx:
+        item = await tx.get(Item, item_id, with_for_update=True)
+        if item is None:
+            raise LoanRefused("no such item", 404)
+        ahead = await claims_on(tx, [item.id], Period(rt.settings.today(), date.max))
+        domain.require_retirable(item.status, len(ahead[item.id]))
+        item.status = ItemStatus.RETIRED
     return item
 
 

@@ -209,6 +209,15 @@ def require_in_repair(status: str) -> None:
         raise LoanRefused(f"the item is {status.replace('_', ' ')}, not in repair")
 
 
+def require_retirable(status: str, holding_ahead: int) -> None:
+    """Retiring never breaks a promise: no loan out, no reservation ahead."""
+    if status == ItemStatus.RETIRED:
+        raise LoanRefused("the item is retired already")
+    if holding_ahead:
+        raise LoanRefused(f"{holding_ahead} reservation(s) hold the item from today on; "
+                          "cancel or return them first")
+
+
 def days_overdue(ends_on: date, today: date) -> int:
     """Whole days a loan is late: zero on its last day, one the day after."""
     return max(0, (today - ends_on).days)

@@ -37,6 +37,11 @@ def routes(gate: Gate) -> APIRouter:
         return await forward("loans", "POST", f"/items/{item_id}/repaired", who,
                              body=as_json(body))
 
+    @api.post("/equipment/{item_id}/retire", tags=["equipment"])
+    async def retire(item_id: Slug, who: Principal = backoffice):
+        """Out of service for good; refused while a reservation holds it from today on."""
+        return await forward("loans", "POST", f"/items/{item_id}/retire", who)
+
     @api.get("/damage-reports", tags=["equipment"])
     async def damage_reports(paging: Page,
                              item_id: str | None = Query(None, pattern=ITEM_ID),

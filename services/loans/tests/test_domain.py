@@ -29,6 +29,7 @@ from services.loans.domain import (
     require_in_repair,
     require_out,
     require_own,
+    require_retirable,
     shown_status,
     units_free,
     visible_school,
@@ -324,3 +325,11 @@ def test_lending_and_repairs_are_for_the_backoffice():
         with pytest.raises(LoanRefused) as refused:
             require_backoffice(role, "checks loans out")
         assert refused.value.status == 403
+
+
+def test_an_item_is_retired_once_and_never_under_a_reservation():
+    require_retirable("available", 0)
+    require_retirable("in_repair", 0)
+    for status, ahead in (("retired", 0), ("available", 1)):
+        with pytest.raises(LoanRefused):
+            require_retirable(status, ahead)

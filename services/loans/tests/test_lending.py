@@ -216,3 +216,17 @@ async def test_each_overdue_loan_is_reported_once_with_its_days_late(app, client
         late, "corlaer", 3)
     shown = (await client.get(f"/reservations/{late}", headers=CORLAER)).json()
     assert shown["overdue_notified_at"] is not None
+
+
+async def test_an_item_is_retired_only_when_nothing_holds_it_from_today_on(client):
+    mine = await _reserve(client, "tft-h2-001", 11, 12)
+    refused = await client.post("/items/tft-h2-001/retire", headers=BACKOFFICE)
+    assert refused.status_code == 409
+    await client.post(f"/reservations/{mine}/cancel", headers=CORLAER)
+    await _reserve(client, "tft-h2-001", 3, 4)  # in the past: no promise to keep
+    assert (await client.post("/items/tft-h2-001/retire", headers=CORLAER)).status_code == 403
+    retired = await client.post("/items/tft-h2-001/retire", headers=BACKOFFICE)
+    assert retired.status_code == 200 and retired.json()["status"] == "retired"
+    gone = await client.post("/reservations", headers=NXT, json={
+        "item_id": "tft-h2-001", "starts_on": "2028-02-01", "ends_on": "2028-02-01"})
+    assert gone.status_code == 409

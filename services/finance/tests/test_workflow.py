@@ -35,6 +35,7 @@ class Sheet:
 class Line:
     core_task: str
     amount_cents: int
+    corrects: int | None = None  # index of the original line a correction adjusts
 
 
 def apply(sheet: Sheet, transition: domain.Transition, actor: Actor) -> None:
@@ -188,6 +189,21 @@ class Workflow(RuleBasedStateMachine):
         assert self.sheet.status in EDITABLE and actor.organisation == self.sheet.school_id
         self.sheet.lines.append(Line(task, cents))
 
+    @rule(actor=st.sampled_from(ACTORS), data=st.data(), cents=st.integers(-10**7, 10**7))
+    def correct(self, actor, data, cents):
+        originals = [i for i, line in enumerate(self.sheet.lines) if line.corrects is None]
+        if not originals:
+            return
+        index = data.draw(st.sampled_from(originals))
+        net = sum(line.amount_cents for i, line in enumerate(self.sheet.lines)
+                  if index in (i, line.corrects))
+        try:
+            domain.check_line_addable(self.sheet, actor)
+            domain.check_correction(self.sheet.school_id, actor.organisation, False, net, cents)
+        except Refused:
+            return
+        self.sheet.lines.append(Line(self.sheet.lines[index].core_task, cents, index))
+
     @rule(actor=st.sampled_from(ACTORS))
     def submit(self, actor):
         self.attempt(domain.submit, actor)
@@ -225,6 +241,13 @@ class Workflow(RuleBasedStateMachine):
         for i, action in enumerate(actions):
             if action == Action.PAID:
                 assert actions[i - 1] == Action.APPROVED and i == len(actions) - 1
+
+    @invariant()
+    def no_line_nets_below_zero_whatever_its_corrections(self):
+        for index, line in enumerate(self.sheet.lines):
+            if line.corrects is None:
+                assert line.amount_cents + sum(
+                    c.amount_cents for c in self.sheet.lines if c.corrects == index) >= 0
 
     @invariant()
     def totals_reconcile(self):

@@ -27,6 +27,7 @@ from services.loans.store import (
     lock_items_in_service,
     reservation_to_change,
     stock_for,
+    units_out,
 )
 from shared.contracts.bookings import BookingCancelledV1, BookingEquipmentRequestedV1
 from shared.contracts.loans import (
@@ -125,6 +126,8 @@ async def check_out(rt: Runtime, who: Caller, reservation_id: UUID,
         # Locked: a return with damage on the same kit puts it in repair first, or waits.
         item = await tx.get(Item, reservation.item_id, with_for_update=True)
         domain.require_collectable(reservation.status, item.status, reservation.period, today)
+        out = (await units_out(tx, [item.id])).get(item.id, 0)
+        domain.require_back_in_time(item.quantity, out, reservation.quantity)
         reservation.status = ReservationStatus.CHECKED_OUT
         reservation.checked_out_at = datetime.now(UTC)
         reservation.checkout_note = wish.condition_note

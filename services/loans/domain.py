@@ -199,6 +199,13 @@ def require_collectable(status: str, item_status: str, period: Period, today: da
                           f"it cannot be checked out on {today}")
 
 
+def require_back_in_time(quantity: int, out: int, wanted: int) -> None:
+    """An overdue loan still holds its units: the next one waits until they are back."""
+    if out + wanted > quantity:
+        raise Unavailable(f"{out} unit(s) are not back yet; {quantity - out} here, "
+                          f"{wanted} to check out")
+
+
 def require_out(status: str) -> None:
     if status != ReservationStatus.CHECKED_OUT:
         raise LoanRefused(f"a {status} reservation cannot be returned")

@@ -21,6 +21,7 @@ from services.loans.domain import (
     nearest,
     next_free_start,
     no_kit_reason,
+    require_back_in_time,
     require_backoffice,
     require_cancellable,
     require_changeable,
@@ -333,3 +334,12 @@ def test_an_item_is_retired_once_and_never_under_a_reservation():
     for status, ahead in (("retired", 0), ("available", 1)):
         with pytest.raises(LoanRefused):
             require_retirable(status, ahead)
+
+
+def test_the_next_loan_waits_for_units_an_overdue_loan_still_holds():
+    require_back_in_time(12, 4, 8)
+    require_back_in_time(1, 0, 1)
+    with pytest.raises(Unavailable):
+        require_back_in_time(12, 5, 8)
+    with pytest.raises(Unavailable):
+        require_back_in_time(1, 1, 1)

@@ -230,3 +230,14 @@ async def test_an_item_is_retired_only_when_nothing_holds_it_from_today_on(clien
     gone = await client.post("/reservations", headers=NXT, json={
         "item_id": "tft-h2-001", "starts_on": "2028-02-01", "ends_on": "2028-02-01"})
     assert gone.status_code == 409
+
+
+async def test_a_loan_waits_until_the_overdue_one_before_it_is_back(app, client):
+    late = await _reserve(client, "tft-h2-001", 8, 9)
+    following = await _reserve(client, "tft-h2-001", 10, 12, headers=NXT)
+    app.state.runtime.settings.loans_today = date(2028, 1, 9)
+    await _check_out(client, late)
+    app.state.runtime.settings.loans_today = TODAY
+    assert (await _check_out(client, following)).status_code == 409
+    await _return(client, late)
+    assert (await _check_out(client, following)).status_code == 200

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs, probe
 from ops.procs import REPO, ServiceProcess, run_migrations
+from ops.smtp import DEFAULT_PORT as DEFAULT_SMTP_PORT
+from ops.smtp import MailSink
 
 # Start order: the gateway last, it fronts the others.
 SERVICES: dict[str, int] = {
@@ -70,9 +72,22 @@ class Platform:
         return f"http://127.0.0.1:{self.port('gateway')}"
 
     # -- commands --------------------------------------------------------------------------
+    def mail_sink(self) -> MailSink:
+        """The catch-all SMTP server notify mails to (var/mail/*.eml)."""
+        return MailSink(self.var, _env_int("TFT_NOTIFY_SMTP_PORT", DEFAULT_SMTP_PORT))
+
+    def _mail_up(self) -> None:
+        sink = self.mail_sink()
+        if sink.is_running():
+            print(f"smtp: already running (pid {sink.pid})")
+            return
+        sink.start()
+        _progress("waiting for the catch-all smtp", lambda: sink.wait_ready(30))
+
     def up(self) -> None:
         self.var.mkdir(exist_ok=True)
         self._kafka_up()
+        self._mail_up()
         for name in SERVICES:
             self._service_up(name)
         self.urls(accounts=True)
@@ -108,6 +123,9 @@ class Platform:
             svc = self.service(name)
             if svc.is_running():
                 _progress(f"stopping {name}", svc.stop, done="stopped")
+        sink = self.mail_sink()
+        if sink.is_running():
+            _progress("stopping smtp", sink.stop, done="stopped")
         node = self.kafka()
         if not self.external_kafka and node.is_running():
             _progress("stopping kafka", node.stop, done="stopped")
@@ -141,6 +159,7 @@ class Platform:
         for name in BACKENDS:
             print(f"  {name:<9} http://127.0.0.1:{self.port(name)}  (/metrics, /readyz)")
         print(f"Kafka:    {self.bootstrap}")
+        print(f"Mail:     smtp://127.0.0.1:{self.mail_sink().port} -> {self.var / 'mail'}")
         if accounts:
             password = os.environ.get("TFT_DEMO_PASSWORD", "demo")
             print(f"Demo accounts (password '{password}'): {', '.join(DEMO_ACCOUNTS)}")

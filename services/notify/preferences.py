@@ -103,7 +103,8 @@ def after_quiet_hours(moment: datetime, quiet: QuietHours | None) -> datetime:
         # `end` fell in the hour the clocks skip: the quiet hours end when the clocks jump.
         while at - _MINUTE > moment and not quiet.contain(at - _MINUTE):
             at -= _MINUTE
-    return at
+    # The free window was inside the skipped hour, so it did not exist today: the next one.
+    return after_quiet_hours(at, quiet) if quiet.contain(at) else at
 
 
 def next_digest(now: datetime, quiet: QuietHours | None) -> datetime:

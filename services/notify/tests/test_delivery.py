@@ -2,17 +2,21 @@
 quiet hours, digest, and reminders that survive an interrupted run. The clock is injected."""
 
 import asyncio
+import json
+import time as time_module
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from aiohttp import web
 from prometheus_client import CollectorRegistry
 from sqlalchemy import select
 
 from services.notify import commands, handlers
+from services.notify.channels import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, verify
 from services.notify.commands import Notify, NotifyMetrics
 from services.notify.delivery import Dispatcher, channels_from
-from services.notify.mailbox import Mailbox, serve
+from services.notify.mailbox import Mailbox, free_port, serve
 from services.notify.preferences import Preferences, QuietHours
 from services.notify.reminders import send_due_reminders
 from services.notify.settings import NotifySettings
@@ -28,6 +32,7 @@ from shared.tests.test_envelope_and_contracts import confirmed
 pytestmark = pytest.mark.integration
 
 DATABASE = "notify_delivery_test"
+SECRET = "test-push-secret"
 NOON = datetime(2026, 12, 1, 11, tzinfo=UTC)  # Tuesday 12:00 in Amsterdam
 
 
@@ -202,3 +207,43 @@ async def test_reminders_are_sent_once_even_when_a_run_stops_half_way(notify):
     reminders = [m for m in await messages(notify) if m.message_type == "lesson_reminder"]
     assert sorted(m.about for m in reminders) == sorted(str(e.booking_id) for e in events[1:])
     assert reminders[0].subject.startswith("Herinnering: Robotica")
+
+
+@pytest.fixture
+async def push_relay():
+    """A real HTTP server standing in for the mobile push relay; it checks signatures."""
+    received: list[dict] = []
+
+    async def push(request: web.Request) -> web.Response:
+        body = await request.read()
+        valid = verify(SECRET, request.headers[TIMESTAMP_HEADER], body,
+                       request.headers[SIGNATURE_HEADER], now=time_module.time())
+        received.append({"valid": valid, **json.loads(body)})
+        return web.Response(status=202 if valid else 401)
+
+    app = web.Application()
+    app.router.add_post("/push", push)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    yield f"http://127.0.0.1:{port}/push", received
+    await runner.cleanup()
+
+
+async def test_the_webhook_is_signed_with_hmac_over_timestamp_and_body(notify, push_relay):
+    url, received = push_relay
+    signed = replace(notify, settings=notify.settings.model_copy(
+        update={"notify_webhook_url": url, "notify_webhook_secret": SECRET}))
+    await prefer(signed, "corlaer", Preferences(channels={"bookings": "webhook"}))
+    await apply(signed, confirmed())
+    await dispatcher(signed).dispatch_due()
+    [push] = received
+    assert push["valid"] and push["recipient"] == "corlaer"
+    assert push["subject"].startswith("Bevestiging: Robotica")
+    [message] = await messages(signed)
+    assert (message.state, message.channel) == ("delivered", "webhook")
+    assert not verify(SECRET, "1700000000", b"{}", signature(SECRET, "1700000000", b"{}"),
+                      now=1700000000 + 3600)  # a replay an hour later
+    assert not verify("other", "1700000000", b"{}", signature(SECRET, "1700000000", b"{}"),
+                      now=1700000000)

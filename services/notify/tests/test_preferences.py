@@ -46,7 +46,8 @@ def test_a_delayed_message_is_never_scheduled_inside_quiet_hours(moment, quiet):
 @given(st.one_of(moments, dst_moments), quiet_hours)
 def test_the_wait_ends_when_quiet_hours_end_not_later(moment, quiet):
     at = after_quiet_hours(moment, quiet)
-    assert at - moment <= timedelta(hours=25)  # one wall-clock day at most, DST included
+    # A day at most; two when the day's only free minutes fall in the hour the clocks skip.
+    assert at - moment <= timedelta(hours=48)
     if at > moment:
         assert quiet.contain(at - timedelta(minutes=1)) or at.astimezone(AMSTERDAM).time() == \
             quiet.end
@@ -79,6 +80,12 @@ def test_the_end_of_quiet_hours_on_the_night_the_clocks_go_back_is_the_later_one
     quiet = QuietHours(time(2, 0), time(2, 30))
     second_pass = datetime(2027, 10, 31, 1, 10, tzinfo=UTC)
     assert after_quiet_hours(second_pass, quiet) == datetime(2027, 10, 31, 1, 30, tzinfo=UTC)
+
+
+def test_a_free_window_inside_the_skipped_hour_does_not_exist_so_the_next_day_is_used():
+    quiet = QuietHours(time(2, 15), time(2, 0))  # free only 02:00-02:15
+    spring_night = datetime(2027, 3, 27, 23, tzinfo=UTC)  # 00:00 CET, clocks jump at 02:00
+    assert after_quiet_hours(spring_night, quiet) == datetime(2027, 3, 29, 0, tzinfo=UTC)
 
 
 def test_opted_out_non_critical_messages_are_not_planned_and_others_follow_the_channel():

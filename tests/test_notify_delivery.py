@@ -1,0 +1,206 @@
+"""Notify end to end on real Kafka and PostgreSQL with a real SMTP server (aiosmtpd in this
+process): one e-mail however often Kafka delivers, retries then the fallback channel, quiet
+hours that hold back an announcement but not a critical cancellation, and reminders sent
+exactly once when notify is SIGKILLed in the middle of a reminder run."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from services.notify.domain import dutch_datetime
+from services.notify.mailbox import Mailbox, serve
+from shared.contracts.bookings import BookingCancelledV1, BookingConfirmedV1
+from shared.contracts.events import EventScheduledV1
+from shared.domain import AMSTERDAM
+from shared.messaging.envelope import Envelope
+from tests.harness import Platform, eventually
+from tests.test_faults import produce, scalar
+
+pytestmark = pytest.mark.integration
+
+# Reminder runs only when notify starts (and then hourly): the kill test starts them itself.
+FAST = {"TFT_NOTIFY_MAX_ATTEMPTS": "3", "TFT_NOTIFY_BACKOFF_SECONDS": "0.2",
+        "TFT_NOTIFY_DISPATCH_POLL_SECONDS": "0.2", "TFT_NOTIFY_REMINDER_POLL_SECONDS": "3600"}
+
+
+@pytest.fixture(scope="module")
+def mail(platform: Platform):
+    """notify restarted against a real SMTP server; the usual notify again afterwards."""
+    box = Mailbox()
+    controller = serve(box)
+    notify = platform.processes["notify"]
+    settings = {**FAST, "TFT_NOTIFY_SMTP_PORT": str(controller.port)}
+    notify.stop()
+    platform.restart("notify", **settings)
+    box.settings = settings  # type: ignore[attr-defined]
+    yield box
+    notify.stop()
+    platform.restart("notify")
+    controller.stop()
+
+
+def lesson(school: str, starts: datetime, title: str) -> BookingConfirmedV1:
+    return BookingConfirmedV1(
+        booking_id=uuid4(), session_id=uuid4(), offering_id="robotica", offering_title=title,
+        school_id=school, group={"name": "2C", "level": "vmbo-kb", "year": 2, "students": 18},
+        starts_at=starts, ends_at=starts + timedelta(hours=2), location="Hotspot Amersfoort")
+
+
+def message(event, envelope: Envelope | None = None):
+    envelope = envelope or Envelope.new(type=event.event_type, source="/tests",
+                                        subject=event.subject())
+    return event.model_dump_json().encode(), envelope.to_headers()
+
+
+def in_ten_days() -> datetime:
+    return (datetime.now(UTC) + timedelta(days=10)).replace(hour=9, minute=0, second=0,
+                                                            microsecond=0)
+
+
+def subjects(box: Mailbox, address: str, containing: str) -> list[str]:
+    return [m["Subject"] for m in box.to(address) if containing in m["Subject"]]
+
+
+def test_a_confirmation_delivered_three_times_arrives_as_one_dutch_email(platform, mail):
+    title = f"Robotica {uuid4().hex[:6]}"
+    event = lesson("corlaer", in_ten_days(), title)
+    copy = message(event)
+    # A later event of the same key: once its mail is there, all three copies were applied.
+    sentinel = lesson("corlaer", in_ten_days(), f"{title} sentinel")
+    produce(platform, [copy, copy, copy, message(sentinel)])
+
+    eventually(lambda: subjects(mail, "coordinator@corlaer.example", f"{title} sentinel"))
+    mails = [m for m in mail.to("coordinator@corlaer.example")
+             if m["Subject"].startswith(f"Bevestiging: {title} op")]
+    assert len(mails) == 1
+    body = mails[0].get_content()
+    for words in [f"Wat: {title}", f"Wanneer: {dutch_datetime(event.starts_at)}",
+                  "Waar: Hotspot Amersfoort", "groep 2C (18 leerlingen)", "Meenemen:",
+                  "Wat nu:"]:
+        assert words in body
+
+
+def test_a_failing_smtp_server_is_retried_then_the_inbox_takes_over(platform, mail):
+    mail.refusing.add("coordinator@trivium.example")
+    refused_before = mail.refused
+    event = lesson("trivium", in_ten_days(), f"Techniek {uuid4().hex[:6]}")
+    produce(platform, [message(event)])
+
+    def delivered_in_app():
+        inbox = httpx.get(f"{platform.gateway}/notifications", params={"limit": 500},
+                          headers=platform.token("trivium")).json()
+        return [n for n in inbox if n["about"] == str(event.booking_id)
+                and n["state"] == "delivered"]
+
+    [told] = eventually(delivered_in_app)
+    assert told["channel"] == "in_app" and "Tijdelijk niet beschikbaar" in told["last_error"]
+    assert mail.refused - refused_before == 3  # TFT_NOTIFY_MAX_ATTEMPTS e-mail attempts
+    assert mail.to("coordinator@trivium.example") == []
+    metrics = httpx.get(f"http://127.0.0.1:{platform.processes['notify'].port}/metrics").text
+    assert 'tft_notify_retried_total{channel="email"}' in metrics
+    assert 'tft_notify_failed_total{channel="email"}' in metrics
+
+    read = httpx.post(f"{platform.gateway}/notifications/{told['id']}/read",
+                      headers=platform.token("trivium"))
+    assert read.status_code == 200 and read.json()["read_at"]
+    not_theirs = httpx.post(f"{platform.gateway}/notifications/{told['id']}/read",
+                            headers=platform.token("corlaer"))
+    assert not_theirs.status_code == 404
+
+
+def test_quiet_hours_hold_back_an_announcement_but_not_a_critical_cancellation(platform, mail):
+    backoffice = platform.token("backoffice")
+    now = datetime.now(AMSTERDAM)
+    start, end = (now - timedelta(hours=1)), (now + timedelta(hours=2))
+    quiet = {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+    saved = httpx.put(f"{platform.gateway}/notifications/preferences", headers=backoffice,
+                      json={"quiet_hours": quiet})
+    assert saved.status_code == 200, saved.text
+    try:
+        tag = uuid4().hex[:6]
+        announcement = EventScheduledV1(
+            event_id=f"techniekdag-{tag}", title=f"Techniekdag {tag}",
+            starts_at=in_ten_days(), ends_at=in_ten_days() + timedelta(hours=4),
+            audience=["vmbo"], capacity=200)
+        tomorrow = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0,
+                                                                   microsecond=0)
+        cancelled = BookingCancelledV1(**lesson("nxt", tomorrow, f"Solderen {tag}").model_dump(),
+                                       cancelled_by="backoffice")
+        produce(platform, [message(announcement), message(cancelled)])
+
+        eventually(lambda: subjects(mail, "backoffice@tisfortech.example", f"Solderen {tag}"))
+        assert subjects(mail, "coordinator@nxt.example", f"Solderen {tag}")
+        inbox = httpx.get(f"{platform.gateway}/notifications", params={"limit": 500},
+                          headers=backoffice).json()
+        [held] = [n for n in inbox if n["about"] == announcement.event_id]
+        assert held["state"] == "pending" and not held["critical"]
+        quiet_end = end.replace(second=0, microsecond=0).astimezone(UTC)
+        assert datetime.fromisoformat(held["next_attempt_at"]) == quiet_end
+        assert subjects(mail, "backoffice@tisfortech.example", f"Techniekdag {tag}") == []
+    finally:
+        httpx.put(f"{platform.gateway}/notifications/preferences", headers=backoffice, json={})
+
+
+def count_sent(platform: Platform, about: list[str]) -> int:
+    return scalar(platform, "notify", "select count(*) from reminders where state = 'sent'"
+                  " and about = any(:ids)", ids=about)
+
+
+async def kill_mid_run(platform: Platform, about: list[str]) -> None:
+    """SIGKILL notify as soon as the first reminders of its run are sent."""
+    engine = create_async_engine(platform.database_url("notify"))
+    sql = text("select count(*) from reminders where state = 'sent' and about = any(:ids)")
+    try:
+        while True:
+            async with engine.connect() as conn:
+                sent = (await conn.execute(sql, {"ids": about})).scalar()
+            if sent:
+                platform.processes["notify"].kill()
+                return
+            await asyncio.sleep(0.01)
+    finally:
+        await engine.dispose()
+
+
+def test_notify_killed_in_a_reminder_run_sends_each_reminder_exactly_once(platform, mail):
+    notify, element = platform.processes["notify"], platform.token("element")
+    # Confirmations in the inbox, reminders by e-mail: the mails are the reminders.
+    httpx.put(f"{platform.gateway}/notifications/preferences", headers=element,
+              json={"channels": {"bookings": "in_app"}}).raise_for_status()
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0,
+                                                               microsecond=0)
+    events = [lesson("element", tomorrow, "Herinneringstest") for _ in range(200)]
+    about = [str(e.booking_id) for e in events]
+    produce(platform, [message(e) for e in events])
+    pending_sql = ("select count(*) from reminders where state = 'pending'"
+                   " and about = any(:ids)")
+    # No run is due before the next start: the reminders pile up.
+    eventually(lambda: scalar(platform, "notify", pending_sql, ids=about) == 200, timeout=60)
+
+    notify.kill()
+    notify.env = platform.env("notify", notify.port, **mail.settings)
+    notify.start()  # the run starts at once, before the process is even ready
+    asyncio.run(kill_mid_run(platform, about))
+    assert 0 < count_sent(platform, about) < 200, "the kill landed inside the run"
+    platform.restart("notify", **mail.settings)
+
+    eventually(lambda: count_sent(platform, about) == 200, timeout=90)
+    counts = scalar(platform, "notify", "select count(*) * 1000 + count(distinct about)"
+                    " from notifications where message_type = 'lesson_reminder'"
+                    " and about = any(:ids)", ids=about)
+    assert counts == 200 * 1000 + 200  # 200 messages, one per lesson
+
+    def reminder_mails():
+        return [m for m in mail.to("coordinator@element.example")
+                if m["Subject"].startswith("Herinnering: Herinneringstest")]
+
+    eventually(lambda: len({m["Message-ID"] for m in reminder_mails()}) == 200, timeout=90)
+    # SMTP is at-least-once: the one mail in flight at the kill may come again, same id.
+    assert len(reminder_mails()) <= 201
+    httpx.put(f"{platform.gateway}/notifications/preferences", headers=element,
+              json={}).raise_for_status()

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from bench import events, gateway, infra, messaging
+from bench import notify as notify_bench
 from shared.observability.logging import configure_logging
 from tests.harness import Platform
 
@@ -24,6 +25,7 @@ RESULTS = Path(__file__).parent / "results"
 PLATFORM_BENCHES = {
     "gateway": lambda platform, args: gateway.bookings(platform, args.clients, args.seconds),
     "events": lambda platform, args: events.registrations(platform, args.clients, args.seconds),
+    "notify": lambda platform, args: notify_bench.notifications(platform),
 }
 MESSAGING = "messaging"
 

@@ -1,19 +1,26 @@
-"""Finance under faults, with real processes, a real broker and PostgreSQL: a completed
+"""Finance end to end, with real processes, a real broker and PostgreSQL: a completed
 lesson becomes exactly one draft line (and one announcement of it), however often its event
-arrives and even when finance is killed between committing the line and publishing it."""
+arrives and even when finance is killed between committing the line and publishing it; a
+company's hosting becomes co-financing, and the XLSX report holds the API's totals."""
 
 import asyncio
+import io
 import json
 import time
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
+from openpyxl import load_workbook
 
 from shared.contracts.bookings import BookingCompletedV1
-from shared.contracts.topics import DECLARATION
+from shared.contracts.events import SessionHostedV1
+from shared.contracts.topics import DECLARATION, EVENT
+from shared.domain import AMSTERDAM
 from shared.messaging.envelope import Envelope
+from shared.seed.region import LEAD_SCHOOL_ID
 from tests.harness import Platform, eventually
 from tests.test_faults import produce, scalar
 
@@ -78,3 +85,43 @@ def test_a_completed_lesson_is_one_line_despite_redelivery_and_a_killed_finance(
     time.sleep(2)  # a duplicate line or announcement would be there by now
     assert scalar(platform, "finance", lines_sql, id=envelope.id) == 1
     assert len(drafted_announcements(platform, envelope.id)) == 1
+
+
+def test_a_company_hosting_is_cofinancing_and_the_xlsx_report_holds_the_apis_totals(
+    platform: Platform,
+):
+    held_on = datetime.now(AMSTERDAM).date()
+    event = SessionHostedV1(
+        hosting_id=uuid4(), event_id="techevent", event_title="Techevent", session_id=uuid4(),
+        session_title="Robotarm programmeren", host_kind="company", host="voorbeeld-metaal",
+        host_name="Voorbeeld Metaal", minutes=180, held_on=held_on, students_reached=30)
+    envelope = Envelope.new(type=event.event_type, source="/tests", subject=event.subject())
+    message = (event.model_dump_json().encode(), envelope.to_headers())
+    produce(platform, [message, message], topic=EVENT)
+
+    quarter = f"{held_on.year}-Q{(held_on.month - 1) // 3 + 1}"
+    finance = platform.token("finance")
+
+    def cofinancing():
+        response = httpx.get(f"{platform.gateway}/finance/declaration-lines", headers=finance,
+                             params={"school_id": LEAD_SCHOOL_ID, "quarter": quarter})
+        response.raise_for_status()
+        return [line for line in response.json() if line["source_event_id"] == envelope.id]
+
+    [line] = eventually(cofinancing)
+    assert (line["kind"], line["core_task"], line["company"], line["minutes"]) == (
+        "cofinancing", "D", "voorbeeld-metaal", 180)
+
+    api = httpx.get(f"{platform.gateway}/finance/reports/quarter", headers=finance,
+                    params={"quarter": quarter}).json()
+    # Straight from the finance service until the gateway relays XLSX.
+    xlsx = httpx.get(f"http://127.0.0.1:{platform.processes['finance'].port}/reports/quarter",
+                     params={"quarter": quarter, "format": "xlsx"},
+                     headers={"X-TFT-Role": "finance", "X-TFT-Actor": "finance"})
+    assert xlsx.status_code == 200
+    _, header, *rows, totals = load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(
+        values_only=True)
+    assert len(rows) == len(api["rows"])
+    last = dict(zip(header, totals, strict=True))
+    assert {column: last[column] for column in api["totals"]} == api["totals"]
+    assert api["totals"]["cofinancing_cents"] >= line["amount_cents"] > 0

@@ -134,6 +134,11 @@ class Platform:
     def status(self) -> int:
         """Print one line per component; returns 0 when all are up and ready."""
         ok = self._kafka_status()
+        sink = self.mail_sink()
+        mail_ready, mail_detail = sink.ready(timeout=1) if sink.is_running() else (False, "-")
+        print(f"{'smtp':<9} {'up' if sink.is_running() else 'down':<5} pid {sink.pid or '-':<8} "
+              f":{sink.port:<5} {mail_detail}")
+        ok = ok and mail_ready
         for name in SERVICES:
             svc = self.service(name)
             ready, detail = svc.ready(timeout=1) if svc.is_running() else (False, "-")

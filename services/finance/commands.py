@@ -172,9 +172,10 @@ async def pay(rt: Runtime, caller: Caller, declaration_id: UUID, batch: str,
         declaration = await _declaration(session, declaration_id, for_update=True)
         transition = domain.pay(declaration, actor)
         declaration.payment_batch, declaration.paid_on = batch, paid_on
+        payable = domain.payable_cents(await store.lines_of_declaration(session, declaration.id))
         await _record(rt, session, declaration, transition, actor, DeclarationPaidV1,
-                      detail=f"batch {batch}, paid on {paid_on.isoformat()}",
-                      batch=batch, paid_on=paid_on)
+                      detail=f"batch {batch}, paid on {paid_on.isoformat()}, {payable} cents",
+                      batch=batch, paid_on=paid_on, payable_cents=payable)
 
 
 async def set_rate(rt: Runtime, caller: Caller, role: str, hourly_rate_cents: int) -> None:

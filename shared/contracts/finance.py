@@ -73,3 +73,6 @@ class DeclarationPaidV1(DeclarationTransitionV1):
 
     batch: str
     paid_on: date
+    # What was paid out: `total_cents` less the co-financing on the declaration, which
+    # companies gave and nobody is paid for. None in payloads from before co-financing.
+    payable_cents: int | None = None

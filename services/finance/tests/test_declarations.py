@@ -303,3 +303,19 @@ async def test_a_submitted_declaration_takes_no_corrections(client, declaration)
     refused = await post(client, declaration, "corrections", COORDINATOR, {
         "corrects_line_id": hours["id"], "amount_cents": -1, "description": "Op de goedgekeurde"})
     assert refused.status_code == 409
+
+
+async def test_payment_pays_out_the_total_less_cofinancing(client, rt, declaration):
+    await client.put("/rates/company-expert", json={"hourly_rate_cents": 8_000},
+                     headers=FINANCE)
+    await with_lines(client, declaration)
+    await post(client, declaration, "lines", COORDINATOR, CASH)
+    await post(client, declaration, "submit", COORDINATOR)
+    await post(client, declaration, "approve", FINANCE)
+    await post(client, declaration, "pay", FINANCE, {"batch": "2027-01", "paid_on": "2027-01-15"})
+    async with rt.db.sessions() as session:
+        [paid] = [json.loads(r.payload) for r in (await session.execute(
+            select(messaging.outbox))).all() if r.event_type.endswith("paid.v1")]
+    assert (paid["total_cents"], paid["payable_cents"]) == (19_847 + 250_000, 19_847)
+    trail = (await client.get(f"/declarations/{declaration}/audit", headers=FINANCE)).json()
+    assert trail[-1]["detail"] == "batch 2027-01, paid on 2027-01-15, 19847 cents"

@@ -1,7 +1,7 @@
 """The overdue scan across a crash, with real processes, PostgreSQL and Kafka: loans is
 killed (SIGKILL) after its scan committed the notices and before they were published; after
 the restart each overdue loan is reported exactly once on the topic, however often the scan
-runs again."""
+runs again, and notify tells each school once."""
 
 import asyncio
 import re
@@ -16,6 +16,7 @@ from shared.contracts.topics import LOAN_RESERVATION
 from shared.domain import local_date
 from tests.harness import Platform, eventually
 from tests.test_faults import scalar
+from tests.test_first_flow import notifications_about
 
 pytestmark = pytest.mark.integration
 
@@ -60,6 +61,11 @@ def overdue_notices(platform: Platform, reservation_ids: set[str]) -> list[dict]
             and r.key.decode() in reservation_ids]
 
 
+def overdue_messages(platform: Platform, school: str, reservation_id: str) -> list[dict]:
+    return [n for n in notifications_about(platform, school, reservation_id)
+            if n["message_type"] == "loan_overdue"]
+
+
 def scans_done(platform: Platform) -> int:
     metrics = httpx.get(f"http://127.0.0.1:{platform.processes['loans'].port}/metrics").text
     found = re.search(r"^tft_loans_overdue_scans_total (\S+)$", metrics, re.MULTILINE)
@@ -69,8 +75,9 @@ def scans_done(platform: Platform) -> int:
 def test_the_overdue_scan_after_a_restart_sends_each_overdue_notice_once(platform: Platform):
     today = local_date(datetime.now(UTC))
     tomorrow = today + timedelta(days=1)
-    late = {lend(platform, "tft-h2-001", "corlaer", today, tomorrow),
-            lend(platform, "tft-ev-001", "nxt", today, tomorrow)}
+    late_of = {"corlaer": lend(platform, "tft-h2-001", "corlaer", today, tomorrow),
+               "nxt": lend(platform, "tft-ev-001", "nxt", today, tomorrow)}
+    late = set(late_of.values())
     in_time = lend(platform, "tft-ev-002", "trivium", today, tomorrow)
     back = httpx.post(f"{platform.gateway}/reservations/{in_time}/return",
                       headers=platform.token("backoffice"), json={"condition": "goed"})
@@ -99,6 +106,9 @@ def test_the_overdue_scan_after_a_restart_sends_each_overdue_notice_once(platfor
         assert sorted(n["key"] for n in notices) == sorted(late)
         assert all(ReservationOverdueV1.model_validate_json(n["value"]).days_overdue == 3
                    for n in notices)
+        for school, loan in late_of.items():  # and notify tells each school once
+            eventually(lambda s=school, r=loan: overdue_messages(platform, s, r))
+            assert len(overdue_messages(platform, school, loan)) == 1
     finally:
         loans.stop()
         platform.restart("loans")  # the real clock again for the tests that follow

@@ -17,6 +17,8 @@ from shared.contracts.bookings import (
     BookingWaitlistedV1,
 )
 from shared.contracts.events import (
+    AttendeeCancelledV1,
+    AttendeeRegisteredV1,
     EventCostRecordedV1,
     EventScheduledV1,
     RegistrationCancelledV1,
@@ -114,8 +116,9 @@ class Draft:
 _CRITICAL_WHEN_SOON = {"booking_cancelled", "booking_cancelled_backoffice", "booking_rejected"}
 _CATEGORY_BY_PREFIX = {"booking": "bookings", "lesson": "reminders", "reservation": "loans",
                        "loan": "loans", "damage": "loans", "registration": "events",
-                       "event_scheduled": "announcements", "event_tomorrow": "reminders",
-                       "session": "events", "event_cost": "finance",
+                       "event_scheduled": "announcements",
+                       "attendee_registered": "announcements", "attendee": "events",
+                       "event_tomorrow": "reminders", "session": "events", "event_cost": "finance",
                        "declaration_deadline": "reminders", "declaration": "finance"}
 REMINDER_TYPES = {"lesson_reminder", "loan_due_tomorrow", "event_tomorrow",
                   "declaration_deadline"}
@@ -185,6 +188,11 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
             return [Draft(event.host, "session_hosted", event)]
         case EventCostRecordedV1():
             return [Draft(FINANCE, "event_cost_recorded", event)]
+        # Adults register themselves; their address stays in events, so the backoffice hears.
+        case AttendeeRegisteredV1():
+            return [Draft(BACKOFFICE, "attendee_registered", event)]
+        case AttendeeCancelledV1():
+            return [Draft(BACKOFFICE, "attendee_cancelled", event)]
         case _ if type(event) in _REGISTRATION_MESSAGES:  # each goes to the school, as is
             return [Draft(event.school_id, _REGISTRATION_MESSAGES[type(event)], event)]
     return []
@@ -274,4 +282,5 @@ HANDLED = (BookingConfirmedV1, BookingWaitlistedV1, BookingCancelledV1, BookingC
            DeclarationLineDraftedV1, DeclarationSubmittedV1, DeclarationApprovedV1,
            DeclarationRejectedV1, DeclarationPaidV1, ReservationCheckedOutV1,
            ReservationReturnedV1, ReservationOverdueV1, DamageReportedV1, SessionHostedV1,
-           EventCostRecordedV1, RegistrationCancelledV1, *_REGISTRATION_MESSAGES)
+           EventCostRecordedV1, RegistrationCancelledV1, AttendeeRegisteredV1,
+           AttendeeCancelledV1, *_REGISTRATION_MESSAGES)

@@ -8,12 +8,21 @@ import pytest
 from services.notify.directory import address_of
 from services.notify.domain import TEMPLATES, Draft, category_of, drafts_for
 from shared.contracts.bookings import BookingCancelledV1
-from shared.contracts.events import EventScheduledV1, SessionHostedV1
+from shared.contracts.events import (
+    AttendeeCancelledV1,
+    AttendeeRegisteredV1,
+    EventScheduledV1,
+    SessionHostedV1,
+)
 from shared.contracts.loans import DamageReportedV1, ReservationOverdueV1, ReservationReturnedV1
 from shared.tests.test_envelope_and_contracts import confirmed
 
 LOAN = dict(reservation_id=uuid4(), item_id="tft-rob-001", item_name="Robotset", quantity=2,
             school_id="element", starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 4))
+
+ATTENDEE = dict(attendee_id=uuid4(), event_id="jaarbijeenkomst-2027",
+                event_title="Jaarbijeenkomst", starts_at=datetime(2027, 6, 10, 16, tzinfo=UTC),
+                location="Hotspot T is for Tech")
 
 
 def hosted(host_kind: str, host: str) -> SessionHostedV1:
@@ -42,6 +51,8 @@ def test_a_booking_confirmation_says_what_when_where_what_to_bring_and_what_next
      {("element", "loan_returned")}),
     (hosted("company", "voorbeeld-bouw"), {("voorbeeld-bouw", "session_hosted")}),
     (hosted("mbo", "mbo-amersfoort"), set()),
+    (AttendeeCancelledV1(**ATTENDEE, cancelled_by="attendee"),
+     {("backoffice", "attendee_cancelled")}),
 ])
 def test_recipients_follow_the_domain_rules(event, recipients):
     drafts = drafts_for(event)
@@ -80,6 +91,9 @@ def test_every_message_type_has_a_category_and_announcements_are_their_own():
     assert category_of("lesson_reminder") == "reminders"
     assert category_of("declaration_paid") == "finance"
     assert category_of("loan_overdue") == "loans"
+    assert category_of("attendee_cancelled") == "events"
+    registered = drafts_for(AttendeeRegisteredV1(**ATTENDEE))[0]
+    assert (registered.organisation_id, registered.category) == ("backoffice", "announcements")
     scheduled = EventScheduledV1(event_id="x", title="Techniekdag", starts_at=datetime.now(UTC),
                                  ends_at=datetime.now(UTC), audience=[], capacity=10)
     assert Draft("backoffice", "event_scheduled", scheduled).category == "announcements"

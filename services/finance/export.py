@@ -23,13 +23,25 @@ def as_json(report: Report) -> dict[str, Any]:
             "totals": report.totals, "warnings": report.warnings}
 
 
+# A text cell starting with one of these is a formula to a spreadsheet (and to openpyxl).
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _inert(cell: Cell) -> Cell:
+    """Text as text: names that arrive from other services (a company's) never run as a
+    formula in the finance office's spreadsheet."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def _table(report: Report) -> list[list[Cell]]:
     """Header, rows and a totals row (labelled in the first column)."""
     totals = report.totals
     last = [totals.get(c, "") for c in report.columns]
     last[0] = TOTAL_LABEL
-    return [list(report.columns), *([row[c] for c in report.columns] for row in report.rows),
-            last]
+    rows = ([_inert(row[c]) for c in report.columns] for row in report.rows)
+    return [list(report.columns), *rows, last]
 
 
 def as_csv(report: Report) -> bytes:

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from services.finance import demo, reports
+from services.finance import demo, export, reports
 from services.finance.reports import Fact
 from services.finance.tests.test_declarations import (
     CASH,
@@ -200,3 +200,14 @@ async def test_schools_and_companies_do_not_read_reports(client, path):
     for headers in (COORDINATOR, {"X-TFT-Role": "company", "X-TFT-Actor": "c",
                                   "X-TFT-Organisation": "voorbeeld-bouw"}):
         assert (await client.get(path, headers=headers)).status_code == 403
+
+
+def test_text_from_elsewhere_never_becomes_a_spreadsheet_formula():
+    report = reports.cofinancing_report(2026, [], 0, 10, [Fact(
+        "lodenstein", "2026-Q4", "draft", "D", "cofinancing", 500, "=HYPERLINK(\"x\")",
+        "cash")], date(2026, 12, 31))
+    sheet = load_workbook(io.BytesIO(export.as_xlsx(report))).active
+    company = sheet.cell(row=3, column=1)
+    assert (company.data_type, company.value) == ("s", "'=HYPERLINK(\"x\")")
+    [_, row, _] = list(csv.reader(io.StringIO(export.as_csv(report).decode())))
+    assert row[0] == "'=HYPERLINK(\"x\")" and row[1:4] == ["0", "500", "500"]

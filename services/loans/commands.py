@@ -186,7 +186,8 @@ async def retire(rt: Runtime, who: Caller, item_id: str) -> Item:
         if item is None:
             raise LoanRefused("no such item", 404)
         ahead = await claims_on(tx, [item.id], Period(rt.settings.today(), date.max))
-        domain.require_retirable(item.status, len(ahead[item.id]))
+        out = (await units_out(tx, [item.id])).get(item.id, 0)
+        domain.require_retirable(item.status, len(ahead[item.id]), out)
         item.status = ItemStatus.RETIRED
     return item
 

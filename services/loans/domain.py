@@ -216,10 +216,12 @@ def require_in_repair(status: str) -> None:
         raise LoanRefused(f"the item is {status.replace('_', ' ')}, not in repair")
 
 
-def require_retirable(status: str, holding_ahead: int) -> None:
+def require_retirable(status: str, holding_ahead: int, units_out: int) -> None:
     """Retiring never breaks a promise: no loan out, no reservation ahead."""
     if status == ItemStatus.RETIRED:
         raise LoanRefused("the item is retired already")
+    if units_out:
+        raise LoanRefused(f"{units_out} unit(s) are out; take them back first")
     if holding_ahead:
         raise LoanRefused(f"{holding_ahead} reservation(s) hold the item from today on; "
                           "cancel or return them first")

@@ -328,12 +328,12 @@ def test_lending_and_repairs_are_for_the_backoffice():
         assert refused.value.status == 403
 
 
-def test_an_item_is_retired_once_and_never_under_a_reservation():
-    require_retirable("available", 0)
-    require_retirable("in_repair", 0)
-    for status, ahead in (("retired", 0), ("available", 1)):
+def test_an_item_is_retired_once_and_never_under_a_reservation_or_a_loan():
+    require_retirable("available", 0, 0)
+    require_retirable("in_repair", 0, 0)
+    for status, ahead, out in (("retired", 0, 0), ("available", 1, 0), ("available", 0, 1)):
         with pytest.raises(LoanRefused):
-            require_retirable(status, ahead)
+            require_retirable(status, ahead, out)
 
 
 def test_the_next_loan_waits_for_units_an_overdue_loan_still_holds():

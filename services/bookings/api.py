@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict
 
-from services.bookings import calendar, catalogue, commands
+from services.bookings import calendar, catalogue, commands, domain
 from services.bookings.domain import Rules
 from services.bookings.store import Booking, Offering
 from shared.contracts.common import Group
@@ -16,6 +16,7 @@ from shared.contracts.requests.bookings import (
     NewBooking,
     NewClosedPeriod,
     NewOffering,
+    NewSeries,
     NewSession,
     QuotaBody,
     SchoolDayException,
@@ -33,11 +34,21 @@ class OfferingOut(BaseModel):
     profile: str | None
     location: str
     equipment: list[str]
+    session_minutes: int
+    sessions_per_booking: int
+    capacity: int
+    elective_code: str | None
+    host_company: str | None
+    assignment: str | None
+    internship_year: int | None
+    period_starts_on: date | None
+    period_ends_on: date | None
 
 
 class SessionOut(BaseModel):
     id: UUID
     offering_id: str
+    series_id: UUID | None
     starts_at: datetime
     ends_at: datetime
     room: str
@@ -57,6 +68,8 @@ class BookingOut(BaseModel):
     rejection_reason: str | None
     # A school cancelled inside the free-cancellation window.
     cancelled_late: bool
+    # Shared by the bookings of one group on all sessions of a series.
+    series_booking_id: UUID | None
     created_at: datetime
     updated_at: datetime
 
@@ -66,7 +79,19 @@ class BookingOut(BaseModel):
                    group=Group(name=b.group_name, level=b.level, year=b.year, students=b.students),
                    status=b.status, waitlist_position=waitlist_position,
                    rejection_reason=b.rejection_reason, cancelled_late=b.cancelled_late,
+                   series_booking_id=b.series_booking_id,
                    created_at=b.created_at, updated_at=b.updated_at)
+
+
+class Skipped(BaseModel):
+    starts_at: datetime
+    reason: str
+
+
+class SeriesOut(BaseModel):
+    series_id: UUID
+    sessions: list[SessionOut]
+    skipped: list[Skipped]
 
 
 class ClosedPeriodOut(BaseModel):
@@ -94,8 +119,9 @@ class QuotaOut(BaseModel):
 
 
 def _session_out(s) -> SessionOut:
-    return SessionOut(id=s.id, offering_id=s.offering_id, starts_at=s.starts_at, ends_at=s.ends_at,
-                      room=s.room, capacity=s.capacity, seats_left=s.capacity - s.seats_taken)
+    return SessionOut(id=s.id, offering_id=s.offering_id, series_id=s.series_id,
+                      starts_at=s.starts_at, ends_at=s.ends_at, room=s.room,
+                      capacity=s.capacity, seats_left=s.capacity - s.seats_taken)
 
 
 
@@ -109,6 +135,7 @@ def routes(rt: Runtime) -> APIRouter:
 
     @router.post("/offerings", status_code=201, response_model=OfferingOut)
     async def new_offering(body: NewOffering, who: Caller = Depends(current_caller)):
+        domain.check_offering(body)
         offering = Offering(**body.model_dump())
         await catalogue.publish_offering(rt, who, offering, [])
         return offering
@@ -122,9 +149,23 @@ def routes(rt: Runtime) -> APIRouter:
         session = await catalogue.plan_session(rt, who, offering_id, **body.model_dump())
         return _session_out(session)
 
+    @router.post("/offerings/{offering_id}/series", status_code=201, response_model=SeriesOut)
+    async def plan_series(offering_id: str, body: NewSeries,
+                          who: Caller = Depends(current_caller)):
+        planned = await catalogue.plan_series(rt, who, offering_id, **body.model_dump())
+        return SeriesOut(series_id=planned.series_id,
+                         sessions=[_session_out(s) for s in planned.sessions],
+                         skipped=[Skipped(starts_at=at, reason=why)
+                                  for at, why in planned.skipped])
+
     @router.post("/bookings", status_code=201, response_model=BookingOut)
     async def book(body: NewBooking, who: Caller = Depends(current_caller)):
-        """201 also when the session is full: the booking is then `waitlisted`."""
+        """201 also when the session is full: the booking is then `waitlisted`. A series
+        (`series_id`) is booked on all its sessions at once; the answer is the booking of its
+        first session, and all of them share its `series_booking_id`."""
+        if body.series_id is not None:
+            first, *_ = await commands.book_series(rt, who, body.series_id, body.group)
+            return BookingOut.of(*first)
         return BookingOut.of(*await commands.book(rt, who, body.session_id, body.group))
 
     @router.get("/bookings/{booking_id}", response_model=BookingOut)

@@ -2,8 +2,9 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
-from uuid import uuid4
+from datetime import datetime, timedelta
+from typing import NamedTuple
+from uuid import UUID, uuid4
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -74,6 +75,41 @@ async def plan_session(rt: Runtime, caller: Caller, offering_id: str, starts_at:
                               capacity=capacity, seats_taken=0)
             await _place(tx, session, slot)
     return session
+
+
+class PlannedSeries(NamedTuple):
+    series_id: UUID
+    sessions: list[Session]
+    # (starts_at, why) of each date left out: a closed day, or the room or instructor taken.
+    skipped: list[tuple[datetime, str]]
+
+
+async def plan_series(rt: Runtime, caller: Caller, offering_id: str, first_starts_at: datetime,
+                      minutes: int, every_days: int, count: int, rooms: list[str],
+                      instructor: str, capacity: int) -> PlannedSeries:
+    """A recurring series in one transaction: dates that cannot be planned are skipped and
+    reported, so one holiday does not cost the backoffice the whole series."""
+    caller.require(BACKOFFICE)
+    if len(rooms) not in (1, count):
+        raise BookingRefused("name one room, or one room per session", 422)
+    planned = PlannedSeries(uuid4(), [], [])
+    async with rt.db.transaction() as tx:
+        if await tx.get(Offering, offering_id) is None:
+            raise BookingRefused("no such offering", 404)
+        for i in range(count):
+            starts = first_starts_at + timedelta(days=every_days * i)
+            slot = Slot(rooms[i % len(rooms)], instructor, starts,
+                        starts + timedelta(minutes=minutes))
+            session = Session(id=uuid4(), offering_id=offering_id, starts_at=slot.starts_at,
+                              ends_at=slot.ends_at, room=slot.room, instructor=instructor,
+                              capacity=capacity, seats_taken=0, series_id=planned.series_id)
+            try:
+                await _place(tx, session, slot)
+            except BookingRefused as refused:
+                planned.skipped.append((starts, refused.reason))
+            else:
+                planned.sessions.append(session)
+    return planned
 
 
 async def _place(tx: AsyncSession, session: Session, slot: Slot) -> None:

@@ -15,9 +15,12 @@ from services.bookings.store import (
     change_seats_taken,
     closures_between,
     current_rules,
+    free_seats,
     lock_session,
     locked_quota,
     school_exception,
+    series_bookings,
+    series_sessions,
     session_with_offering,
     sessions_booked,
     take_seats,
@@ -82,31 +85,73 @@ def _seated(b: Booking, s: Session, o: Offering,
 async def book(rt: Runtime, caller: Caller, session_id: UUID, group: Group) -> Placed:
     """Seat the group if its seats are free (confirmed, or requested while loans reserves
     the equipment), else put it on the session's waitlist."""
+    [placed] = await _book(rt, caller, group, session_id=session_id)
+    return placed
+
+
+async def book_series(rt: Runtime, caller: Caller, series_id: UUID, group: Group) -> list[Placed]:
+    """Book every session of a series for the group at once: all seated, or all waitlisted."""
+    return await _book(rt, caller, group, series_id=series_id)
+
+
+async def _book(rt: Runtime, caller: Caller, group: Group, session_id: UUID | None = None,
+                series_id: UUID | None = None) -> list[Placed]:
     caller.require(SCHOOL)
     now = datetime.now(UTC)
+    placed = []
     async with rt.db.transaction() as tx:
+        sessions, offering = await _targets(tx, session_id, series_id)
+        await _check_rules(tx, caller.organisation, sessions, group, now)
+        seated = await _seat_all(tx, sessions, group.students)
+        series_booking_id = uuid4() if series_id is not None else None
+        for session in sessions:
+            booking = Booking(
+                id=uuid4(), session_id=session.id, school_id=caller.organisation,
+                group_name=group.name, level=group.level, year=group.year,
+                students=group.students, series_booking_id=series_booking_id,
+                status=(domain.seated(bool(offering.equipment)) if seated
+                        else BookingStatus.WAITLISTED),
+                created_at=now, updated_at=now,
+            )
+            tx.add(booking)
+            position = await waitlist_position(tx, booking)
+            if seated:
+                event = _seated(booking, session, offering, from_waitlist=False)
+            else:
+                event = BookingWaitlistedV1(**_event_facts(booking, session, offering),
+                                            position=position)
+            await rt.outbox.stage(tx, event)
+            placed.append(Placed(booking, position))
+    return placed
+
+
+async def _targets(tx: AsyncSession, session_id: UUID | None,
+                   series_id: UUID | None) -> tuple[list[Session], Offering]:
+    if session_id is not None:
         found = await session_with_offering(tx, session_id)
         if found is None:
             raise BookingRefused("no such session", 404)
         session, offering = found
-        await _check_rules(tx, caller.organisation, [session], group, now)
-        seated = await _seat(tx, session_id, group.students)
-        booking = Booking(
-            id=uuid4(), session_id=session_id, school_id=caller.organisation,
-            group_name=group.name, level=group.level, year=group.year, students=group.students,
-            status=(domain.seated(bool(offering.equipment)) if seated
-                    else BookingStatus.WAITLISTED),
-            created_at=now, updated_at=now,
-        )
-        tx.add(booking)
-        position = await waitlist_position(tx, booking)
-        if seated:
-            event = _seated(booking, session, offering, from_waitlist=False)
-        else:
-            event = BookingWaitlistedV1(**_event_facts(booking, session, offering),
-                                        position=position)
-        await rt.outbox.stage(tx, event)
-    return Placed(booking, position)
+        domain.check_single_booking(offering.sessions_per_booking, session.series_id is not None)
+        return [session], offering
+    sessions = await series_sessions(tx, series_id)
+    if not sessions:
+        raise BookingRefused("no such series", 404)
+    return sessions, await tx.get(Offering, sessions[0].offering_id)
+
+
+async def _seat_all(tx: AsyncSession, sessions: list[Session], students: int) -> bool:
+    """Seats on every session, or none: seats taken before a full one are given back in this
+    same transaction, so no one else ever sees them taken. Sessions go in id order, the
+    order every transaction locks them in."""
+    taken: list[Session] = []
+    for session in sorted(sessions, key=lambda s: s.id):
+        if not await _seat(tx, session.id, students):
+            for held in taken:
+                await change_seats_taken(tx, held.id, -students)
+            return False
+        taken.append(session)
+    return True
 
 
 async def _check_rules(tx: AsyncSession, school_id: str, sessions: list[Session], group: Group,
@@ -161,23 +206,33 @@ async def complete(rt: Runtime, caller: Caller, booking_id: UUID) -> Booking:
 
 
 async def _transition(rt: Runtime, caller: Caller, booking_id: UUID, rule) -> Booking:
+    """Apply `rule` to the booking; a cancellation takes the whole series booking with it."""
     async with rt.db.transaction() as tx:
         booking = await tx.get(Booking, booking_id, with_for_update=True)
         if booking is None or not domain.may_see(caller.role, caller.organisation,
                                                  booking.school_id):
             raise BookingRefused("no such booking", 404)
-        old = BookingStatus(booking.status)
-        new = rule(old)
-        session, offering = await session_with_offering(tx, booking.session_id)
-        booking.status, booking.updated_at = new, datetime.now(UTC)
-        if domain.releases_seats(old, new):
-            free_days = (await current_rules(tx)).free_cancellation_days
-            booking.cancelled_late = domain.is_late_cancellation(
-                session.starts_at, booking.updated_at, caller.role == SCHOOL, free_days)
-        await rt.outbox.stage(tx, _event_for(old, new, booking, session, offering, caller))
-        if domain.releases_seats(old, new):
-            await _release_and_promote(rt.outbox, tx, booking, session, offering)
+        together = [booking]
+        if booking.series_booking_id is not None and rule is domain.cancel:
+            together = await series_bookings(tx, booking.series_booking_id)
+        for each in together:
+            await _change(rt.outbox, tx, caller, each, rule)
     return booking
+
+
+async def _change(outbox: Outbox, tx: AsyncSession, caller: Caller, booking: Booking,
+                  rule) -> None:
+    old = BookingStatus(booking.status)
+    new = rule(old)
+    session, offering = await session_with_offering(tx, booking.session_id)
+    booking.status, booking.updated_at = new, datetime.now(UTC)
+    if domain.releases_seats(old, new):
+        free_days = (await current_rules(tx)).free_cancellation_days
+        booking.cancelled_late = domain.is_late_cancellation(
+            session.starts_at, booking.updated_at, caller.role == SCHOOL, free_days)
+    await outbox.stage(tx, _event_for(old, new, booking, session, offering, caller))
+    if domain.releases_seats(old, new):
+        await _release_and_promote(outbox, tx, booking, session, offering)
 
 
 async def apply_equipment_reserved(tx: AsyncSession, outbox: Outbox,
@@ -221,19 +276,25 @@ async def _awaiting_equipment(tx: AsyncSession, booking_id: UUID):
 async def _release_and_promote(outbox: Outbox, tx: AsyncSession, leaving: Booking,
                                session: Session, offering: Offering) -> None:
     """Give the seats back and, in the same transaction, seat the waiting groups that fit:
-    seats are never free while a group that fits them waits, not even for a moment."""
+    seats are never free while a group that fits them waits, not even for a moment. A group
+    waiting for a whole series is seated on all its sessions, or stays waiting."""
     free = await change_seats_taken(tx, session.id, -leaving.students)
     waiting = await waiting_groups(tx, session.id)
-    chosen = set(domain.promotions(free, [(w.id, w.students) for w in waiting]))
+    siblings = {w.id: [b for b in await series_bookings(tx, w.series_booking_id) if b.id != w.id]
+                for w in waiting if w.series_booking_id is not None}
+    elsewhere = await free_seats(tx, {b.session_id for sib in siblings.values() for b in sib})
+    chosen = set(domain.promotions(
+        free, [(w.id, w.students) for w in waiting],
+        {w_id: [b.session_id for b in sib] for w_id, sib in siblings.items()}, elsewhere))
     promoted = [w for w in waiting if w.id in chosen]
-    if not promoted:
-        return
-    await change_seats_taken(tx, session.id, sum(w.students for w in promoted))
+    promoted += [b for w in promoted for b in siblings.get(w.id, ())]
     status = domain.seated(bool(offering.equipment))
     for booking in promoted:
+        await change_seats_taken(tx, booking.session_id, booking.students)
         booking.status, booking.updated_at = status, leaving.updated_at
-    await outbox.stage(tx, *(_seated(b, session, offering, from_waitlist=True)
-                             for b in promoted))
+        where = session if booking.session_id == session.id else await tx.get(
+            Session, booking.session_id)
+        await outbox.stage(tx, _seated(booking, where, offering, from_waitlist=True))
 
 
 def _event_for(old: BookingStatus, new: BookingStatus, b: Booking, s: Session, o: Offering,

@@ -1,6 +1,7 @@
 """Booking rules, free of I/O: what may be booked, by whom, and what each change tells."""
 
-from collections.abc import Hashable, Iterable, Sequence
+import re
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -87,6 +88,47 @@ def clash_refused(resource: str, slot: Slot, other_session: object = None) -> Bo
                   "session_id": str(other_session) if other_session else None})
 
 
+OFFER_KINDS = ("inspiration_lesson", "masterclass", "elective", "po_series", "company_visit",
+               "guest_lesson", "internship", "mbo_lesson", "techclub")
+# What the kind fixes (the programme plan, section 3.2): minutes per session, sessions a group
+# books at once. None: the backoffice chooses.
+KIND_SHAPES: dict[str, tuple[int | None, int | None]] = {
+    "inspiration_lesson": (120, 1),
+    "masterclass": (120, 4),  # 4 x 2 hours, booked as one
+    "po_series": (None, 4),  # 2 lessons at a vmbo host school, 2 at the po school
+    "company_visit": (None, 1),
+    "guest_lesson": (None, 1),
+    "internship": (None, 1),
+}
+KV_CODE = re.compile(r"^KV \d{4}$")
+
+
+def check_offering(o) -> None:
+    """An offer has what its kind needs (`o` has the fields of shared NewOffering)."""
+    if o.kind not in OFFER_KINDS:
+        raise BookingRefused(f"unknown offer kind {o.kind!r}", 422)
+    minutes, per_booking = KIND_SHAPES.get(o.kind, (None, None))
+    if minutes is not None and o.session_minutes != minutes:
+        raise BookingRefused(f"a {o.kind} lasts {minutes} minutes per session", 422)
+    if per_booking is not None and o.sessions_per_booking != per_booking:
+        raise BookingRefused(f"a {o.kind} is booked as {per_booking} session(s)", 422)
+    if o.kind == "elective" and not KV_CODE.match(o.elective_code or ""):
+        raise BookingRefused("an elective needs its KV code, e.g. 'KV 1313'", 422)
+    if o.kind == "company_visit" and not (o.host_company and o.assignment):
+        raise BookingRefused("a company visit needs its host company and practical assignment",
+                             422)
+    if o.kind == "internship":
+        if not (o.profile and o.internship_year and o.period_starts_on and o.period_ends_on):
+            raise BookingRefused("internship places need a profile, a year and a period", 422)
+        if o.period_ends_on < o.period_starts_on:
+            raise BookingRefused("an internship period ends after it starts", 422)
+
+
+def check_single_booking(sessions_per_booking: int, in_series: bool) -> None:
+    if sessions_per_booking > 1 and in_series:
+        raise BookingRefused("this offer is booked as a whole series: book its series_id", 422)
+
+
 def check_bookable(session: SessionFacts, group: Group, now: datetime,
                    lead_days: int = MIN_LEAD_DAYS) -> None:
     """Whether a group may ask for the session at all. Free seats are not checked here:
@@ -170,9 +212,28 @@ def is_late_cancellation(starts_at: datetime, now: datetime, by_school: bool,
 BookingId = TypeVar("BookingId", bound=Hashable)
 
 
-def promotions(free_seats: int, waiting: Sequence[tuple[BookingId, int]]) -> list[BookingId]:
-    """The waiting groups (id, students), in waitlist order, that freed seats confirm."""
-    return first_groups_that_fit(free_seats, waiting)
+SessionKey = TypeVar("SessionKey", bound=Hashable)
+
+
+def promotions(free_seats: int, waiting: Sequence[tuple[BookingId, int]],
+               needs_elsewhere: Mapping[BookingId, Sequence[SessionKey]] | None = None,
+               free_elsewhere: Mapping[SessionKey, int] | None = None) -> list[BookingId]:
+    """The waiting groups (id, students), in waitlist order, that freed seats confirm.
+
+    A group waiting for a whole series (`needs_elsewhere`: its other sessions) goes only
+    when each of those sessions has room for it too (`free_elsewhere`), never half."""
+    if not needs_elsewhere:
+        return first_groups_that_fit(free_seats, waiting)
+    elsewhere = dict(free_elsewhere or {})
+    chosen = []
+    for group_id, students in waiting:
+        others = needs_elsewhere.get(group_id, ())
+        if students <= free_seats and all(students <= elsewhere[s] for s in others):
+            chosen.append(group_id)
+            free_seats -= students
+            for other in others:
+                elsewhere[other] -= students
+    return chosen
 
 
 def may_see(role: str, organisation: str, booking_school: str) -> bool:

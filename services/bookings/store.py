@@ -46,6 +46,19 @@ class Offering(Base):
     profile: Mapped[str | None] = mapped_column(String(20))
     location: Mapped[str] = mapped_column(String(120))
     equipment: Mapped[list[str]] = mapped_column(JSON, default=list)
+    session_minutes: Mapped[int] = mapped_column(Integer, default=120, server_default="120")
+    # More than 1: a series (masterclass, po-lessenserie) a group books as a whole.
+    sessions_per_booking: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    capacity: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    elective_code: Mapped[str | None] = mapped_column(String(20))
+    # A company visit: the hosting company (a company contact's organisation) and the
+    # practical assignment the students do there.
+    host_company: Mapped[str | None] = mapped_column(String(80), index=True)
+    assignment: Mapped[str | None] = mapped_column(String(1000))
+    # Internship places: for students of `profile` in leerjaar `internship_year`, in a period.
+    internship_year: Mapped[int | None] = mapped_column(Integer)
+    period_starts_on: Mapped[date | None] = mapped_column(Date)
+    period_ends_on: Mapped[date | None] = mapped_column(Date)
 
 
 # PostgreSQL's exclusion constraints (migration 0004): a room, and an instructor, is in at
@@ -71,6 +84,8 @@ class Session(Base):
     instructor: Mapped[str] = mapped_column(String(120))
     capacity: Mapped[int] = mapped_column(Integer)
     seats_taken: Mapped[int] = mapped_column(Integer, default=0)
+    # Sessions planned together as one series of an offering booked as a whole.
+    series_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
 
 
 class Booking(Base):
@@ -90,6 +105,8 @@ class Booking(Base):
     rejection_reason: Mapped[str | None] = mapped_column(String(500))
     # A school cancelled inside the free-cancellation window: accepted, but the backoffice
     # sees and reports it.
+    # The bookings of one group on all sessions of a series share it: they change together.
+    series_booking_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
     cancelled_late: Mapped[bool] = mapped_column(Boolean, default=False,
                                                  server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -245,6 +262,32 @@ async def clashing_session(session: AsyncSession, slot: Slot) -> Session | None:
             Session.starts_at < slot.ends_at, Session.ends_at > slot.starts_at,
         ).order_by(Session.starts_at).limit(1)
     )
+
+
+async def free_seats(session: AsyncSession, session_ids: set[UUID]) -> dict[UUID, int]:
+    """Seats left on the sessions, their rows locked to the commit in id order."""
+    if not session_ids:
+        return {}
+    rows = await session.execute(
+        select(Session.id, Session.capacity - Session.seats_taken)
+        .where(Session.id.in_(session_ids)).order_by(Session.id)
+        .with_for_update(key_share=True))
+    return {session_id: left for session_id, left in rows}
+
+
+async def series_sessions(session: AsyncSession, series_id: UUID) -> list[Session]:
+    rows = await session.scalars(
+        select(Session).where(Session.series_id == series_id).order_by(Session.starts_at))
+    return list(rows)
+
+
+async def series_bookings(session: AsyncSession, series_booking_id: UUID) -> list[Booking]:
+    """A series booking's bookings, locked, in session id order (the order seats are taken)."""
+    rows = await session.scalars(
+        select(Booking).where(Booking.series_booking_id == series_booking_id)
+        .order_by(Booking.session_id).with_for_update()
+        .execution_options(populate_existing=True))
+    return list(rows)
 
 
 async def session_with_offering(session: AsyncSession, session_id: UUID):

@@ -11,6 +11,8 @@ length the document does not give are GENERATED demo values.
 
 from __future__ import annotations
 
+from datetime import date
+
 from .models import EquipmentCategory, EquipmentItem, Offering, Room
 from .region import HOTSPOT_NAME
 
@@ -25,7 +27,7 @@ _VO_ALL = (*_VMBO, "pro", "vso", "havo")
 
 OFFERING_KINDS: tuple[str, ...] = (
     "inspiration_lesson", "masterclass", "elective", "po_series",
-    "company_visit", "guest_lesson", "mbo_lesson", "techclub",
+    "company_visit", "guest_lesson", "mbo_lesson", "techclub", "internship",
 )
 
 # Equipment the document names (plan B "Gebruik/uitleen apparatuur/auto's", sections 2 and
@@ -142,11 +144,22 @@ OFFERINGS: tuple[Offering, ...] = (
              "Lessenserie techniek po: duurzame energie", ("po",), None, 1.5, 4, 30,
              "vmbo-school en po-school"),
     # Bedrijfsbezoeken "waarbij ... er altijd een praktijkopdracht is" (section 3.2), plan D.
+    # Host companies and assignments GENERATED.
     Offering("bedrijfsbezoek-bouw", "company_visit", "Bedrijfsbezoek bouw met praktijkopdracht",
-             (*_VO_ALL, "vwo"), "BWI", 2.0, 1, 25, "Voorbeeld Bouw BV", core_task="D"),
+             (*_VO_ALL, "vwo"), "BWI", 2.0, 1, 25, "Voorbeeld Bouw BV", core_task="D",
+             host_company="voorbeeld-bouw",
+             assignment="Meet een bouwkavel uit en zet in tweetallen een stuk fundering uit."),
     Offering("bedrijfsbezoek-installatie", "company_visit",
              "Bedrijfsbezoek installatietechniek met praktijkopdracht", (*_VO_ALL, "vwo"), "PIE",
-             2.0, 1, 25, "Voorbeeld Installatietechniek BV", core_task="D"),
+             2.0, 1, 25, "Voorbeeld Installatietechniek BV", core_task="D",
+             host_company="voorbeeld-installatie",
+             assignment="Sluit in groepjes een thermostaat en een groepenkast-oefenpaneel aan."),
+    # Stageplaatsen (section 3.1, plan D: "stages bij technische bedrijven"); the number of
+    # places, the year and the period are GENERATED. Its session is the first day.
+    Offering("stage-bouw-2026", "internship", "Snuffelstage bouw leerjaar 3 (december 2026)",
+             ("vmbo-bb", "vmbo-kb", "vmbo-gl"), "BWI", 8.0, 1, 6, "Voorbeeld Bouw BV",
+             core_task="D", host_company="voorbeeld-bouw", internship_year=3,
+             period=(date(2026, 12, 7), date(2026, 12, 18))),
     # Gastlessen (section 2: "bedrijven bezoeken of gastlessen krijgen").
     Offering("gastles-bedrijfsleven", "guest_lesson", "Gastles vanuit het technisch bedrijfsleven",
              _VO_ALL, None, 1.5, 1, 30, "eigen school"),

@@ -96,6 +96,10 @@ class Offering:
     equipment: tuple[str, ...] = ()  # EquipmentCategory ids
     elective_code: str | None = None  # KV code when kind == "elective"
     core_task: str = "B"  # CoreTask.code that pays for it
+    host_company: str | None = None  # Company.id hosting a company visit or internship
+    assignment: str | None = None  # the practical assignment of a company visit (Dutch)
+    internship_year: int | None = None  # leerjaar of the internship places
+    period: tuple[date, date] | None = None  # internship period, both days inclusive
 
     @property
     def total_hours(self) -> float:

@@ -87,6 +87,7 @@ DEMO_SLOTS: dict[str, tuple[int, time, str, str, int]] = {
     "gastles-bedrijfsleven": (0, time(10, 0), "school-klaslokaal", "Gastdocent bedrijfsleven", 4),
     "mbo-module-techniek": (2, time(13, 30), "mbo-praktijklokaal", "Docent MBO Amersfoort", 4),
     "techclub": (2, time(15, 30), "hotspot-lokaal-1", _I1, 10),
+    "stage-bouw-2026": (0, time(8, 30), "bedrijf-bouw", "Stagebegeleider Voorbeeld Bouw BV", 1),
 }
 
 

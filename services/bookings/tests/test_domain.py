@@ -1,4 +1,5 @@
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
@@ -201,3 +202,46 @@ def test_only_a_school_cancelling_inside_the_free_window_is_late(hours_before, b
     late = domain.is_late_cancellation(NOW + timedelta(hours=hours_before), NOW, by_school,
                                        free_days=7)
     assert late == (by_school and hours_before < 7 * 24)
+
+
+@given(free=st.integers(0, 60), waiting=waitlists, elsewhere=st.integers(0, 60))
+def test_a_waiting_series_is_promoted_only_with_room_on_all_its_sessions(free, waiting,
+                                                                          elsewhere):
+    """Every group waits for a series whose other session has `elsewhere` seats left."""
+    needs = {i: ["other"] for i, _ in waiting}
+    chosen = domain.promotions(free, waiting, needs, {"other": elsewhere})
+    sizes = dict(waiting)
+    assert sum(sizes[i] for i in chosen) <= min(free, elsewhere)
+    assert chosen == domain.promotions(min(free, elsewhere), waiting)
+
+
+def offer(**fields) -> SimpleNamespace:
+    base = dict(kind="inspiration_lesson", session_minutes=120, sessions_per_booking=1,
+                elective_code=None, host_company=None, assignment=None, profile=None,
+                internship_year=None, period_starts_on=None, period_ends_on=None)
+    return SimpleNamespace(**(base | fields))
+
+
+@pytest.mark.parametrize("fields, refusal", [
+    (dict(kind="lecture"), "unknown offer kind"),
+    (dict(session_minutes=90), "120 minutes"),
+    (dict(kind="masterclass"), "booked as 4"),
+    (dict(kind="elective", elective_code="1313"), "KV code"),
+    (dict(kind="company_visit", host_company="voorbeeld-bouw"), "practical assignment"),
+    (dict(kind="internship", profile="BWI", internship_year=3), "a period"),
+])
+def test_an_offer_has_what_its_kind_needs(fields, refusal):
+    with pytest.raises(BookingRefused, match=refusal):
+        domain.check_offering(offer(**fields))
+
+
+def test_well_formed_offers_of_each_kind_pass():
+    for fields in (dict(), dict(kind="masterclass", sessions_per_booking=4),
+                   dict(kind="elective", elective_code="KV 1313", session_minutes=180),
+                   dict(kind="po_series", sessions_per_booking=4, session_minutes=90),
+                   dict(kind="company_visit", host_company="voorbeeld-bouw",
+                        assignment="Zet een fundering uit"),
+                   dict(kind="internship", profile="BWI", internship_year=3,
+                        period_starts_on=date(2027, 3, 1), period_ends_on=date(2027, 3, 12),
+                        session_minutes=480)):
+        domain.check_offering(offer(**fields))

@@ -13,6 +13,7 @@ from shared.contracts.requests.bookings import (
     NewBooking,
     NewClosedPeriod,
     NewOffering,
+    NewSeries,
     NewSession,
     QuotaBody,
     SchoolDayException,
@@ -41,6 +42,13 @@ def routes(gate: Gate) -> APIRouter:
     @api.post("/offerings/{offering_id}/sessions", status_code=201, tags=["catalogue"])
     async def new_session(offering_id: Slug, body: NewSession, who: Principal = backoffice):
         return await forward("bookings", "POST", f"/offerings/{offering_id}/sessions", who,
+                             body=as_json(body))
+
+    @api.post("/offerings/{offering_id}/series", status_code=201, tags=["catalogue"])
+    async def new_series(offering_id: Slug, body: NewSeries, who: Principal = backoffice):
+        """A recurring series; dates on closed days or with the room or instructor taken are
+        skipped and listed in `skipped`."""
+        return await forward("bookings", "POST", f"/offerings/{offering_id}/series", who,
                              body=as_json(body))
 
     @api.post("/bookings", status_code=201, tags=["bookings"])

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from shared.contracts.common import Group
 
@@ -17,6 +17,17 @@ class NewOffering(BaseModel):
     profile: str | None = None
     location: str = "Hotspot"
     equipment: list[str] = []
+    session_minutes: int = Field(120, ge=15, le=60 * 24 * 366)
+    # More than 1: a series a group books as a whole (masterclass 4, po-lessenserie 4).
+    sessions_per_booking: int = Field(1, ge=1, le=60)
+    capacity: int = Field(30, ge=1, le=1000, description="students per session")
+    elective_code: str | None = Field(None, examples=["KV 1313"])
+    host_company: str | None = Field(None, pattern=r"^[a-z0-9-]{1,80}$",
+                                     examples=["voorbeeld-bouw"])
+    assignment: str | None = Field(None, max_length=1000)
+    internship_year: int | None = Field(None, ge=1, le=8)
+    period_starts_on: date | None = None
+    period_ends_on: date | None = None
 
 
 class NewSession(BaseModel):
@@ -27,9 +38,32 @@ class NewSession(BaseModel):
     capacity: int = Field(ge=1, le=1000)
 
 
+class NewSeries(BaseModel):
+    """Sessions every `every_days` days from `first_starts_at`; dates on closed days or with
+    the room or instructor taken are skipped and reported. `rooms`: one for all sessions, or
+    one per session (a po-lessenserie: 2 at the vmbo host school, 2 at the po school)."""
+
+    first_starts_at: datetime
+    minutes: int = Field(ge=15, le=60 * 12)
+    every_days: int = Field(7, ge=1, le=365)
+    count: int = Field(ge=1, le=60)
+    rooms: list[str] = Field(min_length=1, max_length=60)
+    instructor: str = Field(min_length=1, max_length=120)
+    capacity: int = Field(ge=1, le=1000)
+
+
 class NewBooking(BaseModel):
-    session_id: UUID
+    """One session, or a whole series (`series_id`) of an offer booked as one."""
+
+    session_id: UUID | None = None
+    series_id: UUID | None = None
     group: Group
+
+    @model_validator(mode="after")
+    def one_target(self) -> "NewBooking":
+        if (self.session_id is None) == (self.series_id is None):
+            raise ValueError("name either session_id or series_id")
+        return self
 
 
 class NewClosedPeriod(BaseModel):

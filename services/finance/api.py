@@ -276,11 +276,13 @@ def routes(rt: Runtime) -> APIRouter:
         return download(report, format, f"declaraties-{quarter}")
 
     @router.get("/reports/budget")
-    async def budget_report(year: ReportYear, format: Format = "json",
-                            who: Caller = Depends(current_caller)):
-        """Per core task: budget, actual (approved and paid), remaining and declared."""
-        report = await queries.budget_report(rt, who, year)
-        return download(report, format, f"budget-{year}")
+    async def budget_report(year: ReportYear, per_quarter: bool = False,
+                            format: Format = "json", who: Caller = Depends(current_caller)):
+        """Per core task: budget, actual (approved and paid), remaining and declared; with
+        `per_quarter`, the budget spread per quarter beside each quarter's figures."""
+        report = await queries.budget_report(rt, who, year, per_quarter)
+        name = f"budget-{year}" + ("-per-kwartaal" if per_quarter else "")
+        return download(report, format, name)
 
     @router.get("/reports/cofinancing")
     async def cofinancing_report(year: ReportYear, on: date | None = None,

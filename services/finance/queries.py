@@ -82,10 +82,14 @@ async def _year(rt: Runtime, year: int) -> tuple[dict[str, int], list[reports.Fa
                 await store.facts(session, f"{year}-Q%"))
 
 
-async def budget_report(rt: Runtime, caller: Caller, year: int) -> Report:
+async def budget_report(rt: Runtime, caller: Caller, year: int, per_quarter: bool) -> Report:
     caller.require(*domain.READERS)
     budgets, facts = await _year(rt, year)
-    return reports.budget_report(year, budgets, facts)
+    if not per_quarter:
+        return reports.budget_report(year, budgets, facts)
+    spread = {task: domain.spread_over_quarters(cents, budget_quarters(year))
+              for task, cents in budgets.items()}
+    return reports.budget_quarter_report(year, spread, facts)
 
 
 def _cofinancing(year: int, facts: list[reports.Fact], on: date) -> Report:

@@ -111,6 +111,29 @@ def budget_report(year: int, budgets: dict[str, int], facts: Sequence[Fact]) -> 
                   BUDGET_COLUMNS[1:], warnings)
 
 
+BUDGET_QUARTER_COLUMNS = ("core_task", "quarter", "budget_cents", "actual_cents",
+                          "declared_cents")
+
+
+def budget_quarter_report(year: int, spread: dict[str, dict[str, int]],
+                          facts: Sequence[Fact]) -> Report:
+    """The budget report per quarter: each core task's yearly budget spread over the
+    quarters (`spread`: task -> quarter -> cents) beside what each quarter's declarations
+    took (actual) and hold (declared). A quarter outside the spread has a budget of 0."""
+    by_cell = _by(facts, lambda f: (f.core_task, f.quarter))
+    quarters = sorted({q for parts in spread.values() for q in parts}
+                      | {f.quarter for f in facts})
+    rows = [
+        {"core_task": task, "quarter": quarter,
+         "budget_cents": spread.get(task, {}).get(quarter, 0),
+         "actual_cents": _sum(by_cell[task, quarter], _committed),
+         "declared_cents": _sum(by_cell[task, quarter])}
+        for task in CORE_TASK_CODES for quarter in quarters
+    ]
+    return Report(f"Budget en realisatie {year} per kerntaak en kwartaal",
+                  BUDGET_QUARTER_COLUMNS, rows, BUDGET_QUARTER_COLUMNS[2:])
+
+
 def pro_rata_cents(amount_cents: int, start: date, end: date, on: date) -> int:
     """The part of `amount_cents` due by the end of day `on` for a period from `start` to
     `end` (both included), by whole days, rounded down: nobody is behind by a fraction."""

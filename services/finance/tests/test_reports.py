@@ -54,6 +54,9 @@ def test_every_report_adds_up_to_the_sum_of_its_lines(lines):
             assert row["total_cents"] == (row["hours_cents"] + row["material_cents"]
                                           + row["cofinancing_cents"])
 
+    per_quarter = reports.budget_quarter_report(2026, {"A": {"2026-Q1": 10**8}}, lines).totals
+    assert (per_quarter["declared_cents"], per_quarter["actual_cents"]) == (declared, committed)
+
     budget = reports.budget_report(2026, {"A": 10**8}, lines).totals
     assert (budget["declared_cents"], budget["actual_cents"]) == (declared, committed)
     assert budget["remaining_cents"] == 10**8 - committed
@@ -152,6 +155,21 @@ async def test_budget_against_actual_counts_approved_declarations_only(client, q
     assert by_task["B"]["actual_cents"] == 10_002  # but only corlaer's approval takes budget
     assert by_task["B"]["remaining_cents"] == by_task["B"]["budget_cents"] - 10_002
     assert report["totals"]["budget_cents"] == 247_000_000 and report["warnings"] == []
+
+
+async def test_the_budget_per_quarter_spreads_the_year_beside_each_quarters_figures(
+        client, quarter):
+    report = (await client.get("/reports/budget", params={"year": 2026, "per_quarter": True},
+                               headers=PROGRAMME)).json()
+    rows = {(r["core_task"], r["quarter"]): r for r in report["rows"]}
+    assert len(rows) == 5 * 4
+    assert rows["A", "2026-Q1"]["budget_cents"] == 98_800_000 // 4
+    assert (rows["B", "2026-Q4"]["actual_cents"], rows["B", "2026-Q4"]["declared_cents"]) == (
+        10_002, 10_002 + 12_345)
+    yearly = (await client.get("/reports/budget", params={"year": 2026},
+                               headers=PROGRAMME)).json()
+    for column in ("budget_cents", "actual_cents", "declared_cents"):
+        assert report["totals"][column] == yearly["totals"][column]
 
 
 @pytest.mark.parametrize(("on", "behind"), [

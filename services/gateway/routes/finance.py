@@ -119,10 +119,12 @@ def routes(gate: Gate) -> APIRouter:
         return await report("quarter", who, quarter=quarter, format=format)
 
     @api.get("/finance/reports/budget", tags=["finance"])
-    async def budget_report(year: ReportYear, format: Format = "json",
-                            who: Principal = readers):
-        """Budget against actual (approved and paid) per core task of a year."""
-        return await report("budget", who, year=year, format=format)
+    async def budget_report(year: ReportYear, per_quarter: bool = False,
+                            format: Format = "json", who: Principal = readers):
+        """Budget against actual (approved and paid) per core task of a year; with
+        `per_quarter`, the budget spread per quarter beside each quarter's figures."""
+        return await report("budget", who, year=year, per_quarter=per_quarter or None,
+                            format=format)
 
     @api.get("/finance/reports/cofinancing", tags=["finance"])
     async def cofinancing_report(year: ReportYear, on: date | None = None,

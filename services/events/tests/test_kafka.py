@@ -1,0 +1,89 @@
+"""What finance hears from events, through the outbox relay and a real Kafka broker, on
+PostgreSQL: a session held is published once, however often it is recorded."""
+
+import json
+from datetime import timedelta
+from uuid import uuid4
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from services.events import hosting, registrations
+from services.events.domain import RegistrationRefused
+from services.events.tests.scenario import (
+    BACKOFFICE,
+    NOW,
+    group,
+    migrated_runtime,
+    plan_session,
+    school,
+)
+from shared.contracts.events import SessionHostedV1
+from shared.contracts.topics import EVENT
+from shared.messaging.outbox import OutboxRelay, idempotent_producer
+from shared.observability.metrics import Metrics
+
+pytestmark = pytest.mark.integration
+
+# An event of its own: other tests on the same broker publish about the demo's events.
+EVENT_ID = f"techevent-{uuid4().hex[:8]}"
+
+
+@pytest.fixture
+async def rt(postgres):
+    name = "tft_events_kafka"
+    postgres.drop_database(name)
+    postgres.create_database(name)
+    runtime = await migrated_runtime(postgres.url(name))
+    yield runtime
+    await runtime.db.dispose()
+
+
+async def _published(bootstrap: str) -> list[tuple[bytes, dict[str, bytes], dict]]:
+    """Every record on the events topic so far: (key, headers, payload)."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:  # the producer's partitions_for waits for the topic's metadata
+        partitions = [TopicPartition(EVENT, p) for p in await producer.partitions_for(EVENT)]
+    finally:
+        await producer.stop()
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        records = []
+        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
+            for batch in (await consumer.getmany(timeout_ms=1000)).values():
+                records += [(r.key, dict(r.headers), json.loads(r.value)) for r in batch]
+        return records
+    finally:
+        await consumer.stop()
+
+
+async def test_a_held_session_reaches_kafka_once_keyed_by_its_event(rt, kafka):
+    session_id = await plan_session(rt, capacity=30, event_id=EVENT_ID)
+    placed = await registrations.register(rt, school(), session_id, group(24), now=NOW)
+    after = NOW + timedelta(days=8)
+    await registrations.check_in(rt, BACKOFFICE, EVENT_ID, placed.registration.check_in_code,
+                                 22, now=after)
+    held = await hosting.record_held(rt, BACKOFFICE, session_id, 150, now=after)
+    with pytest.raises(RegistrationRefused):
+        await hosting.record_held(rt, BACKOFFICE, session_id, 150, now=after)
+
+    relay = OutboxRelay(rt.db, rt.outbox.table,
+                        lambda: idempotent_producer(kafka.bootstrap, "events-test-relay"),
+                        Metrics())
+    try:
+        while await relay.publish_pending():
+            pass
+    finally:
+        await relay.close()
+
+    hosted = [(key, payload) for key, headers, payload in await _published(kafka.bootstrap)
+              if headers.get("ce_type") == SessionHostedV1.event_type.encode()
+              and key == EVENT_ID.encode()]
+    [(_, payload)] = hosted
+    assert (payload["hosting_id"], payload["minutes"], payload["students_reached"]) == (
+        str(held.id), 150, 22)

@@ -13,6 +13,7 @@ from services.bookings.store import Booking, Offering
 from shared.contracts.common import Group
 from shared.contracts.requests.bookings import (
     BookingRulesBody,
+    Completion,
     NewBooking,
     NewClosedPeriod,
     NewOffering,
@@ -177,8 +178,14 @@ def routes(rt: Runtime) -> APIRouter:
         return BookingOut.of(await commands.cancel(rt, who, booking_id))
 
     @router.post("/bookings/{booking_id}/complete", response_model=BookingOut)
-    async def complete(booking_id: UUID, who: Caller = Depends(current_caller)):
-        return BookingOut.of(await commands.complete(rt, who, booking_id))
+    async def complete(booking_id: UUID, body: Completion | None = None,
+                       who: Caller = Depends(current_caller)):
+        reported = body.model_dump() if body else {}
+        return BookingOut.of(await commands.complete(rt, who, booking_id, **reported))
+
+    @router.post("/bookings/{booking_id}/no-show", response_model=BookingOut)
+    async def no_show(booking_id: UUID, who: Caller = Depends(current_caller)):
+        return BookingOut.of(await commands.no_show(rt, who, booking_id))
 
     calendar_routes(router, rt)
     return router

@@ -32,6 +32,7 @@ from shared.contracts.bookings import (
     BookingCompletedV1,
     BookingConfirmedV1,
     BookingEquipmentRequestedV1,
+    BookingNoShowV1,
     BookingRejectedV1,
     BookingWaitlistedV1,
 )
@@ -200,12 +201,28 @@ async def cancel(rt: Runtime, caller: Caller, booking_id: UUID) -> Booking:
     return await _transition(rt, caller, booking_id, domain.cancel)
 
 
-async def complete(rt: Runtime, caller: Caller, booking_id: UUID) -> Booking:
+async def complete(rt: Runtime, caller: Caller, booking_id: UUID,
+                   students_reached: int | None = None,
+                   instructor_minutes: int | None = None) -> Booking:
     caller.require(BACKOFFICE)
-    return await _transition(rt, caller, booking_id, domain.complete)
+    return await _transition(rt, caller, booking_id, domain.complete,
+                             Reported(students_reached, instructor_minutes))
 
 
-async def _transition(rt: Runtime, caller: Caller, booking_id: UUID, rule) -> Booking:
+async def no_show(rt: Runtime, caller: Caller, booking_id: UUID) -> Booking:
+    caller.require(BACKOFFICE)
+    return await _transition(rt, caller, booking_id, domain.no_show)
+
+
+class Reported(NamedTuple):
+    """What the backoffice reports on a completed session (None: the defaults)."""
+
+    students_reached: int | None = None
+    instructor_minutes: int | None = None
+
+
+async def _transition(rt: Runtime, caller: Caller, booking_id: UUID, rule,
+                      reported: Reported = Reported()) -> Booking:
     """Apply `rule` to the booking; a cancellation takes the whole series booking with it."""
     async with rt.db.transaction() as tx:
         booking = await tx.get(Booking, booking_id, with_for_update=True)
@@ -216,12 +233,12 @@ async def _transition(rt: Runtime, caller: Caller, booking_id: UUID, rule) -> Bo
         if booking.series_booking_id is not None and rule is domain.cancel:
             together = await series_bookings(tx, booking.series_booking_id)
         for each in together:
-            await _change(rt.outbox, tx, caller, each, rule)
+            await _change(rt.outbox, tx, caller, each, rule, reported)
     return booking
 
 
 async def _change(outbox: Outbox, tx: AsyncSession, caller: Caller, booking: Booking,
-                  rule) -> None:
+                  rule, reported: Reported) -> None:
     old = BookingStatus(booking.status)
     new = rule(old)
     session, offering = await session_with_offering(tx, booking.session_id)
@@ -230,7 +247,7 @@ async def _change(outbox: Outbox, tx: AsyncSession, caller: Caller, booking: Boo
         free_days = (await current_rules(tx)).free_cancellation_days
         booking.cancelled_late = domain.is_late_cancellation(
             session.starts_at, booking.updated_at, caller.role == SCHOOL, free_days)
-    await outbox.stage(tx, _event_for(old, new, booking, session, offering, caller))
+    await outbox.stage(tx, _event_for(old, new, booking, session, offering, caller, reported))
     if domain.releases_seats(old, new):
         await _release_and_promote(outbox, tx, booking, session, offering)
 
@@ -298,14 +315,17 @@ async def _release_and_promote(outbox: Outbox, tx: AsyncSession, leaving: Bookin
 
 
 def _event_for(old: BookingStatus, new: BookingStatus, b: Booking, s: Session, o: Offering,
-               caller: Caller):
+               caller: Caller, reported: Reported):
     facts = _event_facts(b, s, o)
     if new is BookingStatus.CANCELLED:
         return BookingCancelledV1(**facts, cancelled_by=caller.role,
                                   was_waitlisted=old is BookingStatus.WAITLISTED,
                                   late=b.cancelled_late)
+    if new is BookingStatus.NO_SHOW:
+        return BookingNoShowV1(**facts, recorded_by=caller.role)
     minutes = _facts(s).minutes
+    reached, instructor_minutes = domain.reach(b.students, minutes, *reported)
     return BookingCompletedV1(
-        **facts, delivered_minutes=minutes, instructor_minutes=minutes,
-        students_reached=b.students,
+        **facts, delivered_minutes=minutes, instructor_minutes=instructor_minutes,
+        students_reached=reached,
     )

@@ -252,6 +252,22 @@ def complete(status: BookingStatus) -> BookingStatus:
     return BookingStatus.COMPLETED
 
 
+def no_show(status: BookingStatus) -> BookingStatus:
+    if status is not BookingStatus.CONFIRMED:
+        raise BookingRefused(f"a {status} booking cannot be marked as a no-show")
+    return BookingStatus.NO_SHOW
+
+
+def reach(group_students: int, session_minutes: int, students_reached: int | None,
+          instructor_minutes: int | None) -> tuple[int, int]:
+    """(students reached, instructor minutes) of a completed booking: as reported by the
+    backoffice, else the whole group and one instructor for the session."""
+    reached = group_students if students_reached is None else students_reached
+    if not 0 <= reached <= group_students:
+        raise BookingRefused(f"students reached must be between 0 and {group_students}", 422)
+    return reached, session_minutes if instructor_minutes is None else instructor_minutes
+
+
 def seated(needs_equipment: bool) -> BookingStatus:
     """A seated group is confirmed at once, unless loans must first reserve its equipment."""
     return BookingStatus.REQUESTED if needs_equipment else BookingStatus.CONFIRMED

@@ -93,7 +93,9 @@ class BookingCancelledV1(_BookingFacts):
 
 
 class BookingCompletedV1(_BookingFacts):
-    """Carries what finance and reach reporting need: delivered time and students reached."""
+    """Carries what finance and reach reporting need: delivered time, instructor time (more
+    than delivered when a session has more instructors) and students reached (those who
+    came, at most the group)."""
 
     event_type = "nl.tisfortech.bookings.booking.completed.v1"
     topic = BOOKING
@@ -102,3 +104,13 @@ class BookingCompletedV1(_BookingFacts):
     instructor_minutes: int
     students_reached: int
     core_task: CoreTask = "A"
+
+
+class BookingNoShowV1(_BookingFacts):
+    """The group did not come to its confirmed session: its seats were held for nothing.
+    Nothing is delivered, so finance declares nothing; reach reporting counts no students."""
+
+    event_type = "nl.tisfortech.bookings.booking.no_show.v1"
+    topic = BOOKING
+
+    recorded_by: str

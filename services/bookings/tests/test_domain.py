@@ -245,3 +245,22 @@ def test_well_formed_offers_of_each_kind_pass():
                         period_starts_on=date(2027, 3, 1), period_ends_on=date(2027, 3, 12),
                         session_minutes=480)):
         domain.check_offering(offer(**fields))
+
+
+def test_only_a_confirmed_booking_becomes_a_no_show():
+    assert domain.no_show(BookingStatus.CONFIRMED) is BookingStatus.NO_SHOW
+    for status in set(BookingStatus) - {BookingStatus.CONFIRMED}:
+        with pytest.raises(BookingRefused):
+            domain.no_show(status)
+
+
+@given(students=st.integers(1, 200), reached=st.none() | st.integers(0, 250),
+       instructor=st.none() | st.integers(0, 600))
+def test_reach_defaults_to_the_whole_group_and_never_exceeds_it(students, reached, instructor):
+    try:
+        got_reached, got_minutes = domain.reach(students, 120, reached, instructor)
+    except BookingRefused:
+        assert reached is not None and reached > students
+        return
+    assert got_reached == (students if reached is None else reached) <= students
+    assert got_minutes == (120 if instructor is None else instructor)

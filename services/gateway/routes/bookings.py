@@ -10,6 +10,7 @@ from services.gateway.auth import BACKOFFICE, SCHOOL, Principal
 from services.gateway.routes.common import Gate, OrgId, Page, Slug, as_json, router
 from shared.contracts.requests.bookings import (
     BookingRulesBody,
+    Completion,
     NewBooking,
     NewClosedPeriod,
     NewOffering,
@@ -61,8 +62,15 @@ def routes(gate: Gate) -> APIRouter:
         return await forward("bookings", "GET", f"/bookings/{booking_id}", who)
 
     @api.post("/bookings/{booking_id}/complete", tags=["bookings"])
-    async def complete(booking_id: UUID, who: Principal = backoffice):
-        return await forward("bookings", "POST", f"/bookings/{booking_id}/complete", who)
+    async def complete(booking_id: UUID, body: Completion | None = None,
+                       who: Principal = backoffice):
+        """Optionally with the students who came and the instructor minutes."""
+        return await forward("bookings", "POST", f"/bookings/{booking_id}/complete", who,
+                             body=as_json(body) if body else None)
+
+    @api.post("/bookings/{booking_id}/no-show", tags=["bookings"])
+    async def no_show(booking_id: UUID, who: Principal = backoffice):
+        return await forward("bookings", "POST", f"/bookings/{booking_id}/no-show", who)
 
     @api.post("/bookings/{booking_id}/cancel", tags=["bookings"])
     async def cancel(booking_id: UUID, who: Principal = gate.guard(SCHOOL, BACKOFFICE)):

@@ -89,3 +89,11 @@ class BookingRulesBody(BaseModel):
 
 class QuotaBody(BaseModel):
     max_sessions: int = Field(ge=0, le=10_000, examples=[12])
+
+
+class Completion(BaseModel):
+    """What the backoffice reports on a delivered session; omitted: the whole group came and
+    one instructor taught it."""
+
+    students_reached: int | None = Field(None, ge=0, le=200)
+    instructor_minutes: int | None = Field(None, ge=0, le=60 * 24)

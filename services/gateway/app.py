@@ -9,7 +9,7 @@ from functools import partial
 
 from fastapi import FastAPI
 
-from services.gateway import api, edge
+from services.gateway import api, docs, edge
 from services.gateway.audit import AuditLog
 from services.gateway.auth import TokenService, verifier_for
 from services.gateway.settings import GatewaySettings
@@ -33,4 +33,6 @@ def app(settings: GatewaySettings | None = None) -> FastAPI:
     routes = partial(api.routes, tokens=tokens, verifier=verifier, audit=audit)
     application = create_app(replace(SPEC, routes=routes), settings)
     edge.install(application, settings, verifier, audit)
+    docs.install_openapi(application)
+    docs.install_docs(application)
     return application

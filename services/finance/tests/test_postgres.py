@@ -142,3 +142,25 @@ async def test_a_negative_amount_is_stored_only_as_a_correction_on_postgres(pg):
     async with pg.db.sessions() as session:
         lines = await store.lines_of_declaration(session, declaration.id)
     assert [x.amount_cents for x in lines] == [1_000, -400]
+
+
+async def test_racing_corrections_never_take_a_line_below_zero(pg):
+    """The corrected line is locked while its corrections are added up: of five racing
+    corrections of -300 on a line of 1 000, exactly three go through."""
+    declaration = await commands.declaration_of_quarter(pg, COORDINATOR, "2026-Q4")
+    line = await commands.add_line(pg, COORDINATOR, declaration.id, material(1_000))
+    correction = Correction(corrects_line_id=line.id, amount_cents=-300, description="Korting")
+
+    async def correct() -> bool:
+        try:
+            await commands.correct(pg, COORDINATOR, declaration.id, correction)
+            return True
+        except Refused as refused:
+            assert refused.status == 422
+            return False
+
+    results = await asyncio.gather(*(correct() for _ in range(5)))
+    assert sorted(results) == [False, False, True, True, True]
+    async with pg.db.sessions() as session:
+        lines = await store.lines_of_declaration(session, declaration.id)
+    assert sum(x.amount_cents for x in lines) == 100

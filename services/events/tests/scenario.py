@@ -62,10 +62,10 @@ async def plan_session(rt: MinimalRuntime, capacity: int, event_id: str | None =
     return session.id
 
 
-async def schedule_meeting(rt: MinimalRuntime, capacity: int) -> str:
-    """An annual meeting in a week's time, for the region's partners (adults)."""
+async def schedule_meeting(rt: MinimalRuntime, capacity: int, now: datetime = NOW) -> str:
+    """An annual meeting a week after `now`, for the region's partners (adults)."""
     event_id = f"jaarvergadering-{uuid4().hex[:8]}"
-    starts = NOW + timedelta(days=7)
+    starts = now + timedelta(days=7)
     await commands.schedule(rt, [Event(
         id=event_id, title="T is for Tech jaarvergadering", description="", starts_at=starts,
         ends_at=starts + timedelta(hours=2), audience=["partners"], capacity=capacity,

@@ -1,0 +1,63 @@
+"""The events service's own HTTP API (what the gateway forwards to) on a migrated SQLite
+store: the new reads and writes answer in the shapes the gateway's clients get."""
+
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from services.events import api
+from services.events.tests.scenario import migrated_runtime, schedule_meeting
+from shared.http import install_http
+from shared.observability.metrics import Metrics
+
+
+async def _ready() -> None:
+    return None
+
+
+def _caller(role: str, organisation: str, actor: str | None = None) -> dict[str, str]:
+    return {"X-TFT-Role": role, "X-TFT-Organisation": organisation,
+            "X-TFT-Actor": actor or organisation}
+
+
+@pytest.fixture
+async def rt(tmp_path):
+    runtime = await migrated_runtime(f"sqlite+aiosqlite:///{tmp_path / 'events.db'}")
+    yield runtime
+    await runtime.db.dispose()
+
+
+@pytest.fixture
+async def client(rt):
+    app = FastAPI()
+    install_http(app, Metrics(), _ready)
+    app.include_router(api.routes(rt))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://events") as client:
+        yield client
+
+
+async def test_a_person_registers_for_the_meeting_and_the_event_counts_them(rt, client):
+    # The API runs on the real clock: a meeting a week from today.
+    meeting = await schedule_meeting(rt, capacity=150, now=datetime.now(UTC))
+    anna = _caller("company", "voorbeeld-bouw", "anna")
+    answer = await client.post(f"/events/{meeting}/attendees", headers=anna,
+                               json={"name": "Anna de Vries", "email": "Anna@Bouw.nl"})
+    event = (await client.get(f"/events/{meeting}", headers=anna)).json()
+    assert answer.status_code == 201, answer.text
+    assert (answer.json()["email"], event["persons_registered"]) == ("anna@bouw.nl", 1)
+    cancelled = await client.post(f"/attendees/{answer.json()['id']}/cancel", headers=anna)
+    assert cancelled.json()["status"] == "cancelled"
+
+
+async def test_a_bad_cost_is_a_problem_and_an_unknown_session_a_404(client):
+    backoffice = _caller("backoffice", "backoffice")
+    cost = {"description": "Bus", "amount_cents": 0, "supplier": "BV",
+            "invoice_reference": "F1", "incurred_on": "2027-01-01"}
+    bad = await client.post("/events/girls-day/costs", headers=backoffice, json=cost)
+    unknown = await client.post("/sessions/0b6c3a57-9d7e-4f0a-8c2b-5e4d3c2b1a09/held",
+                                headers=backoffice, json={})
+    assert (bad.status_code, unknown.status_code) == (422, 404)
+    assert unknown.headers["content-type"].startswith("application/problem+json")

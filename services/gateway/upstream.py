@@ -16,7 +16,10 @@ from shared.http import CORRELATION_ID_HEADER, REQUEST_ID_HEADER, problem_respon
 from shared.observability.logging import current_correlation_id, current_request_id, log
 
 # Upstream headers a client may see; everything else (hosts, servers) stays inside.
-PASSED_HEADERS = ("content-type", "etag", "retry-after")
+PASSED_HEADERS = ("content-type", "content-disposition", "etag", "retry-after")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Bodies the gateway relays: JSON (and problem+json), and finance's report downloads.
+RELAYED_TYPES = ("json", "text/csv", XLSX)
 
 # Refused or reset. Timeouts (aiohttp's ServerTimeoutError is a ClientConnectionError and a
 # TimeoutError) are caught before these: the call may have reached the service.
@@ -116,8 +119,10 @@ def _relay(service: str, status: int, upstream_headers: Mapping[str, str],
             "try again later", service=service)
         response.headers["Retry-After"] = upstream_headers.get("retry-after", "5")
         return response
-    if content and "json" not in upstream_headers.get("content-type", ""):
-        log.warning("upstream answered without JSON", upstream=service, status=status)
+    content_type = upstream_headers.get("content-type", "")
+    if content and not any(kind in content_type for kind in RELAYED_TYPES):
+        log.warning("upstream answered in a type the gateway does not relay",
+                    upstream=service, status=status, content_type=content_type)
         return problem_response(502, "Bad gateway", f"the {service} service answered unreadably",
                                 service=service)
     headers = {name: upstream_headers[name] for name in PASSED_HEADERS

@@ -2,7 +2,7 @@ import httpx
 import pytest
 
 from services.gateway.tests.conftest import login, running
-from services.gateway.upstream import Upstreams
+from services.gateway.upstream import XLSX, Upstreams
 
 BOOKING = "6f1c1a2e-3b7d-4c55-9a61-0a5e1c2d3e4f"
 
@@ -201,3 +201,32 @@ async def test_an_open_breaker_answers_503_at_once_while_other_services_work(cal
     assert reached_after_refusal == reached  # refused at the gateway, bookings not called
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     assert others.status_code == 200 and calls[-1].url.port == 8103
+
+
+@pytest.mark.parametrize("content,content_type", [
+    (b"a,b\n1,2\n", "text/csv; charset=utf-8"),
+    (b"PK\x03\x04 spreadsheet", XLSX),
+])
+async def test_report_downloads_are_relayed_with_their_type_and_file_name(content,
+                                                                          content_type):
+    disposition = 'attachment; filename="x.csv"'
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=content, headers={
+            "content-type": content_type, "content-disposition": disposition})
+
+    async with running(upstream) as client:
+        answer = await client.get("/api/v1/notifications", headers=await login(client, "nxt"))
+    assert answer.status_code == 200 and answer.content == content
+    assert answer.headers["content-type"] == content_type
+    assert answer.headers["content-disposition"] == disposition
+
+
+async def test_an_html_answer_is_still_not_relayed():
+    def upstream(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="<p>internal page</p>",
+                              headers={"content-type": "text/html"})
+
+    async with running(upstream) as client:
+        answer = await client.get("/api/v1/notifications", headers=await login(client, "nxt"))
+    assert answer.status_code == 502 and "internal" not in answer.text

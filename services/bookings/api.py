@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict
 
 from services.bookings import calendar, catalogue, commands, domain
-from services.bookings.domain import Rules
+from services.bookings.domain import BookingStatus, Rules
 from services.bookings.store import Booking, Offering
 from shared.contracts.common import Group
 from shared.contracts.requests.bookings import (
@@ -168,6 +168,14 @@ def routes(rt: Runtime) -> APIRouter:
             first, *_ = await commands.book_series(rt, who, body.series_id, body.group)
             return BookingOut.of(*first)
         return BookingOut.of(*await commands.book(rt, who, body.session_id, body.group))
+
+    @router.get("/bookings", response_model=list[BookingOut])
+    async def list_bookings(school_id: str | None = None, status: BookingStatus | None = None,
+                            limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+                            who: Caller = Depends(current_caller)):
+        """A school's own bookings; a company's hosted visits; everything for the backoffice."""
+        return [BookingOut.of(*p) for p in await commands.list_visible(
+            rt, who, school_id, status, limit, offset)]
 
     @router.get("/bookings/{booking_id}", response_model=BookingOut)
     async def get_booking(booking_id: UUID, who: Caller = Depends(current_caller)):

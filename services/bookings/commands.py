@@ -12,6 +12,8 @@ from services.bookings.store import (
     Booking,
     Offering,
     Session,
+    booking_with_host,
+    bookings_in_scope,
     change_seats_taken,
     closures_between,
     current_rules,
@@ -189,12 +191,22 @@ async def _seat(tx: AsyncSession, session_id: UUID, students: int) -> bool:
 
 
 async def get_visible(rt: Runtime, caller: Caller, booking_id: UUID) -> Placed:
+    """The booking, if the caller may see it; 404 otherwise, so an id tells no one else
+    that it exists."""
     async with rt.db.sessions() as tx:
-        booking = await tx.get(Booking, booking_id)
-        if booking is None or not domain.may_see(caller.role, caller.organisation,
-                                                 booking.school_id):
+        found = await booking_with_host(tx, booking_id)
+        if found is None or not domain.may_see(caller.role, caller.organisation,
+                                               found[0].school_id, found[1]):
             raise BookingRefused("no such booking", 404)
-        return Placed(booking, await waitlist_position(tx, booking))
+        return Placed(found[0], await waitlist_position(tx, found[0]))
+
+
+async def list_visible(rt: Runtime, caller: Caller, school_id: str | None, status: str | None,
+                       limit: int, offset: int) -> list[Placed]:
+    scope = domain.list_scope(caller.role, caller.organisation)
+    async with rt.db.sessions() as tx:
+        bookings = await bookings_in_scope(tx, scope, school_id, status, limit, offset)
+        return [Placed(b, await waitlist_position(tx, b)) for b in bookings]
 
 
 async def cancel(rt: Runtime, caller: Caller, booking_id: UUID) -> Booking:
@@ -226,8 +238,8 @@ async def _transition(rt: Runtime, caller: Caller, booking_id: UUID, rule,
     """Apply `rule` to the booking; a cancellation takes the whole series booking with it."""
     async with rt.db.transaction() as tx:
         booking = await tx.get(Booking, booking_id, with_for_update=True)
-        if booking is None or not domain.may_see(caller.role, caller.organisation,
-                                                 booking.school_id):
+        if booking is None or not domain.may_change(caller.role, caller.organisation,
+                                                    booking.school_id):
             raise BookingRefused("no such booking", 404)
         together = [booking]
         if booking.series_booking_id is not None and rule is domain.cancel:

@@ -8,7 +8,16 @@ from enum import StrEnum
 from typing import Protocol, TypeVar
 
 from shared.contracts.common import Group
-from shared.domain import Refused, first_groups_that_fit, sees_school
+from shared.domain import (
+    ADMIN,
+    BACKOFFICE,
+    COMPANY,
+    PROGRAMME,
+    SCHOOL,
+    Refused,
+    first_groups_that_fit,
+    sees_school,
+)
 
 # Defaults while the backoffice has set no rules of its own (table booking_rules).
 # A lesson needs preparation at the hotspot (room, instructor, materials).
@@ -236,8 +245,32 @@ def promotions(free_seats: int, waiting: Sequence[tuple[BookingId, int]],
     return chosen
 
 
-def may_see(role: str, organisation: str, booking_school: str) -> bool:
+def may_see(role: str, organisation: str, booking_school: str,
+            host_company: str | None = None) -> bool:
+    """Backoffice, programme management and admins see every booking, a school its own, a
+    company contact those of the visits its company hosts."""
+    if role in (PROGRAMME, ADMIN):
+        return True
+    if role == COMPANY:
+        return host_company is not None and organisation == host_company
     return sees_school(role, organisation, booking_school)
+
+
+def may_change(role: str, organisation: str, booking_school: str) -> bool:
+    """Only the backoffice and the booking's own school change a booking."""
+    return sees_school(role, organisation, booking_school)
+
+
+def list_scope(role: str, organisation: str) -> tuple[str, str] | None:
+    """Which bookings a list shows the caller: ("school", id), ("host", company id), or
+    None for all of them."""
+    if role == SCHOOL:
+        return "school", organisation
+    if role == COMPANY:
+        return "host", organisation
+    if role in (BACKOFFICE, PROGRAMME, ADMIN):
+        return None
+    raise BookingRefused(f"role {role!r} does not see bookings", 403)
 
 
 def cancel(status: BookingStatus) -> BookingStatus:

@@ -6,8 +6,16 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query
 
-from services.gateway.auth import BACKOFFICE, SCHOOL, Principal
-from services.gateway.routes.common import Gate, OrgId, Page, Slug, as_json, router
+from services.gateway.auth import ADMIN, BACKOFFICE, COMPANY, PROGRAMME, SCHOOL, Principal
+from services.gateway.routes.common import (
+    Gate,
+    OrgId,
+    Page,
+    Slug,
+    as_json,
+    own_school,
+    router,
+)
 from shared.contracts.requests.bookings import (
     BookingRulesBody,
     Completion,
@@ -56,6 +64,16 @@ def routes(gate: Gate) -> APIRouter:
     async def book(body: NewBooking, who: Principal = school):
         """Confirmed, or `waitlisted` with its `waitlist_position` when the session is full."""
         return await forward("bookings", "POST", "/bookings", who, body=as_json(body))
+
+    @api.get("/bookings", tags=["bookings"])
+    async def bookings(paging: Page, school_id: OrgId = None,
+                       status: Annotated[str | None, Query(pattern=r"^[a-z_]{1,20}$")] = None,
+                       who: Principal = gate.guard(SCHOOL, BACKOFFICE, PROGRAMME, ADMIN,
+                                                   COMPANY)):
+        """A school's own bookings (naming another school is 403), the bookings of the company
+        visits a company contact's company hosts, or all of them for the backoffice."""
+        params = paging | {"school_id": own_school(who, school_id), "status": status}
+        return await forward("bookings", "GET", "/bookings", who, params=params)
 
     @api.get("/bookings/{booking_id}", tags=["bookings"])
     async def booking(booking_id: UUID, who: Principal = anyone):

@@ -4,6 +4,7 @@ hours that hold back an announcement but not a critical cancellation, and remind
 exactly once when notify is SIGKILLed in the middle of a reminder run."""
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -16,13 +17,16 @@ from services.notify.domain import dutch_datetime
 from services.notify.mailbox import Mailbox, serve
 from shared.contracts.bookings import BookingCancelledV1, BookingConfirmedV1
 from shared.contracts.events import EventScheduledV1
+from shared.contracts.notify import NotificationFailedV1
+from shared.contracts.topics import NOTIFICATION
 from shared.domain import AMSTERDAM
 from shared.messaging.envelope import Envelope
 from tests.harness import Platform, eventually
-from tests.test_faults import produce, scalar
+from tests.test_faults import produce, read_all, scalar
 
 pytestmark = pytest.mark.integration
 
+FAILED_TYPE = NotificationFailedV1.event_type.encode()
 # Reminder runs only when notify starts (and then hourly): the kill test starts them itself.
 FAST = {"TFT_NOTIFY_MAX_ATTEMPTS": "3", "TFT_NOTIFY_BACKOFF_SECONDS": "0.2",
         "TFT_NOTIFY_DISPATCH_POLL_SECONDS": "0.2", "TFT_NOTIFY_REMINDER_POLL_SECONDS": "3600"}
@@ -86,31 +90,69 @@ def test_a_confirmation_delivered_three_times_arrives_as_one_dutch_email(platfor
 
 
 def test_a_failing_smtp_server_is_retried_then_the_inbox_takes_over(platform, mail):
-    mail.refusing.add("coordinator@trivium.example")
-    refused_before = mail.refused
-    event = lesson("trivium", in_ten_days(), f"Techniek {uuid4().hex[:6]}")
+    address = "coordinator@farel.example"  # a school no other test writes to
+    mail.refusing.add(address)
+    event = lesson("farel", in_ten_days(), f"Techniek {uuid4().hex[:6]}")
     produce(platform, [message(event)])
 
-    def delivered_in_app():
-        inbox = httpx.get(f"{platform.gateway}/notifications", params={"limit": 500},
-                          headers=platform.token("trivium")).json()
-        return [n for n in inbox if n["about"] == str(event.booking_id)
-                and n["state"] == "delivered"]
-
-    [told] = eventually(delivered_in_app)
-    assert told["channel"] == "in_app" and "Tijdelijk niet beschikbaar" in told["last_error"]
-    assert mail.refused - refused_before == 3  # TFT_NOTIFY_MAX_ATTEMPTS e-mail attempts
-    assert mail.to("coordinator@trivium.example") == []
+    state_sql = ("select state || ' ' || channel from notifications"
+                 " where about = :about and message_type = 'booking_confirmed'")
+    eventually(lambda: scalar(platform, "notify", state_sql, about=str(event.booking_id))
+               == "delivered in_app")
+    assert mail.refused[address] == 3  # TFT_NOTIFY_MAX_ATTEMPTS e-mail attempts
+    assert mail.to(address) == []
     metrics = httpx.get(f"http://127.0.0.1:{platform.processes['notify'].port}/metrics").text
     assert 'tft_notify_retried_total{channel="email"}' in metrics
     assert 'tft_notify_failed_total{channel="email"}' in metrics
 
-    read = httpx.post(f"{platform.gateway}/notifications/{told['id']}/read",
-                      headers=platform.token("trivium"))
-    assert read.status_code == 200 and read.json()["read_at"]
-    not_theirs = httpx.post(f"{platform.gateway}/notifications/{told['id']}/read",
+
+def test_a_message_no_channel_can_deliver_is_failed_told_and_shown_to_the_backoffice(
+        platform, mail):
+    trivium = platform.token("trivium")
+    # Push first (no relay is configured here), then e-mail, which the server refuses.
+    httpx.put(f"{platform.gateway}/notifications/preferences", headers=trivium,
+              json={"channels": {"bookings": "webhook"}}).raise_for_status()
+    mail.refusing.add("coordinator@trivium.example")
+    try:
+        event = lesson("trivium", in_ten_days(), f"Onbereikbaar {uuid4().hex[:6]}")
+        produce(platform, [message(event)])
+
+        def failed():
+            answer = httpx.get(f"{platform.gateway}/notifications/failed",
+                               params={"limit": 500}, headers=platform.token("backoffice"))
+            return [n for n in answer.json() if n["about"] == str(event.booking_id)]
+
+        [shown] = eventually(failed)
+        assert (shown["state"], shown["channel"]) == ("failed", "email")
+        assert httpx.get(f"{platform.gateway}/notifications/failed",
+                         headers=trivium).status_code == 403
+        told = eventually(lambda: [r for r in read_all(platform, NOTIFICATION)
+                                   if dict(r.headers).get("ce_type") == FAILED_TYPE
+                                   and json.loads(r.value)["notification_id"] == shown["id"]])
+        assert json.loads(told[0].value)["channels_tried"] == ["webhook", "email"]
+    finally:
+        mail.refusing.discard("coordinator@trivium.example")
+        httpx.put(f"{platform.gateway}/notifications/preferences", headers=trivium, json={})
+
+
+def test_a_school_marks_its_own_notification_read_and_no_other(platform, mail):
+    event = lesson("trivium", in_ten_days(), f"Lezen {uuid4().hex[:6]}")
+    produce(platform, [message(event)])
+
+    def told():
+        inbox = httpx.get(f"{platform.gateway}/notifications", params={"limit": 500},
+                          headers=platform.token("trivium")).json()
+        return [n for n in inbox if n["about"] == str(event.booking_id)]
+
+    [notification] = eventually(told)
+    assert notification["read_at"] is None
+    not_theirs = httpx.post(f"{platform.gateway}/notifications/{notification['id']}/read",
                             headers=platform.token("corlaer"))
     assert not_theirs.status_code == 404
+    read = httpx.post(f"{platform.gateway}/notifications/{notification['id']}/read",
+                      headers=platform.token("trivium"))
+    assert read.status_code == 200 and read.json()["read_at"]
+    assert told()[0]["read_at"] == read.json()["read_at"]
 
 
 def test_quiet_hours_hold_back_an_announcement_but_not_a_critical_cancellation(platform, mail):

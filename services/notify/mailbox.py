@@ -21,11 +21,11 @@ class Mailbox:
         self.mails: list[EmailMessage] = []
         self.refusing: set[str] = set()
         self.refuse_all = False
-        self.refused = 0
+        self.refused: dict[str, int] = {}  # address -> refusals
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if self.refuse_all or address in self.refusing:
-            self.refused += 1
+            self.refused[address] = self.refused.get(address, 0) + 1
             return "451 4.3.0 Tijdelijk niet beschikbaar, probeer het later opnieuw"
         envelope.rcpt_tos.append(address)
         return "250 OK"

@@ -158,8 +158,11 @@ def _install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # `code` is pydantic's error type (e.g. "greater_than"): stable, so a front end can
+        # show its own text; `message` is the English reason.
         errors = [
-            {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"]}
+            {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"],
+             "code": e["type"]}
             for e in exc.errors()
         ]
         return problem_response(422, "Invalid request", "the request has invalid fields",

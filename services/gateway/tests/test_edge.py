@@ -181,3 +181,16 @@ async def test_an_upstream_failure_never_shows_its_hosts_or_traces():
         assert answer.status_code == 502
         assert answer.headers["content-type"] == "application/problem+json"
         assert "internal" not in answer.text and "Traceback" not in answer.text
+
+
+async def test_validation_errors_list_each_field_with_a_reason_and_a_code(echo):
+    async with running(echo) as client:
+        answer = await client.post("/api/v1/bookings", headers=await login(client, "corlaer"),
+                                   json={"session_id": "not-a-uuid",
+                                         "group": GROUP | {"students": 0}})
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == "application/problem+json"
+    errors = {e["field"]: e for e in answer.json()["errors"]}
+    assert set(errors) == {"session_id", "group.students"}
+    assert errors["group.students"]["code"] == "greater_than_equal"
+    assert all(e["message"] for e in errors.values())

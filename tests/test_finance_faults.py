@@ -1,7 +1,8 @@
 """Finance end to end, with real processes, a real broker and PostgreSQL: a completed
 lesson becomes exactly one draft line (and one announcement of it), however often its event
 arrives and even when finance is killed between committing the line and publishing it; a
-company's hosting becomes co-financing, and the XLSX report holds the API's totals."""
+company's hosting becomes co-financing, and the XLSX report, downloaded through the gateway,
+holds the API's totals."""
 
 import asyncio
 import io
@@ -114,11 +115,10 @@ def test_a_company_hosting_is_cofinancing_and_the_xlsx_report_holds_the_apis_tot
 
     api = httpx.get(f"{platform.gateway}/finance/reports/quarter", headers=finance,
                     params={"quarter": quarter}).json()
-    # Straight from the finance service until the gateway relays XLSX.
-    xlsx = httpx.get(f"http://127.0.0.1:{platform.processes['finance'].port}/reports/quarter",
-                     params={"quarter": quarter, "format": "xlsx"},
-                     headers={"X-TFT-Role": "finance", "X-TFT-Actor": "finance"})
+    xlsx = httpx.get(f"{platform.gateway}/finance/reports/quarter", headers=finance,
+                     params={"quarter": quarter, "format": "xlsx"})
     assert xlsx.status_code == 200
+    assert f'filename="declaraties-{quarter}.xlsx"' in xlsx.headers["content-disposition"]
     _, header, *rows, totals = load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(
         values_only=True)
     assert len(rows) == len(api["rows"])

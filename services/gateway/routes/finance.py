@@ -22,7 +22,7 @@ from shared.contracts.requests.finance import (
 Quarter = Annotated[str | None, Query(max_length=16)]
 QUARTER = r"^\d{4}-Q[1-4]$"
 ReportYear = Annotated[int, Query(ge=2000, le=2100)]
-# CSV and XLSX need the gateway's relay to pass text/csv and the XLSX media type.
+# CSV and XLSX come back as attachments, which the relay passes through (upstream.py).
 Format = Annotated[Literal["json", "csv", "xlsx"], Query()]
 
 

@@ -2,6 +2,7 @@
 
 import json
 
+import httpx
 import pytest
 
 from services.gateway.tests.conftest import login, running
@@ -108,3 +109,22 @@ async def test_a_report_in_an_unknown_format_stops_at_the_gateway(echo, calls):
         answer = await client.get("/api/v1/finance/reports/budget?year=2026&format=pdf",
                                   headers=await login(client, "finance"))
     assert answer.status_code == 422 and calls == []
+
+
+@pytest.mark.parametrize("media_type", [
+    "text/csv; charset=utf-8",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"])
+async def test_a_report_download_reaches_the_client_as_finance_sent_it(media_type):
+    disposition = 'attachment; filename="budget-2026.csv"'
+
+    def download(request):
+        return httpx.Response(200, content=b"core_task,budget_cents\nA,1\n",
+                              headers={"content-type": media_type,
+                                       "content-disposition": disposition})
+
+    async with running(download) as client:
+        answer = await client.get("/api/v1/finance/reports/budget?year=2026&format=csv",
+                                  headers=await login(client, "finance"))
+    assert answer.status_code == 200 and answer.content == b"core_task,budget_cents\nA,1\n"
+    assert answer.headers["content-type"] == media_type
+    assert answer.headers["content-disposition"] == disposition

@@ -14,7 +14,7 @@ import platform as host
 import time
 from pathlib import Path
 
-from bench import events, gateway, infra, messaging
+from bench import events, gateway, infra, messaging, saga
 from bench import notify as notify_bench
 from shared.observability.logging import configure_logging
 from tests.harness import Platform
@@ -26,6 +26,7 @@ PLATFORM_BENCHES = {
     "gateway": lambda platform, args: gateway.bookings(platform, args.clients, args.seconds),
     "events": lambda platform, args: events.registrations(platform, args.clients, args.seconds),
     "notify": lambda platform, args: notify_bench.notifications(platform),
+    "saga": lambda platform, args: saga.confirmations(platform, args.clients, args.seconds),
 }
 MESSAGING = "messaging"
 

@@ -132,3 +132,34 @@ async def test_concurrent_plans_for_one_instructor_in_overlapping_hours_give_exa
     assert len(refused) == PLANS - 1
     assert {r.extra["conflict"]["resource"] for r in refused} == {"instructor"}
     assert len(await catalogue.sessions_of(rt, offering_id)) == 1
+
+
+async def test_concurrent_series_bookings_and_cancellations_never_leave_half_a_series(rt):
+    offering_id = await new_offering(rt)
+    starts, _ = two_hours_on_an_open_day()
+    planned = await catalogue.plan_series(rt, BACKOFFICE, offering_id, starts, 120, 7, 4,
+                                          ["Lab series"], "Instructeur series", 10 * 3)
+
+    placed = await asyncio.gather(*(
+        commands.book_series(rt, school(f"school-{i}"), planned.series_id, group(3))
+        for i in range(20)))
+
+    outcomes = Counter(tuple(p.booking.status for p in series) for series in placed)
+    seated = len(planned.sessions)
+    assert outcomes == {("confirmed",) * seated: 10, ("waitlisted",) * seated: 10}
+    for session in planned.sessions:
+        assert await seats_taken(rt, session.id) == 30
+
+    leaving = [series for series in placed if series[0].booking.status == "confirmed"][:5]
+    await asyncio.gather(*(commands.cancel(rt, school(s[0].booking.school_id), s[1].booking.id)
+                           for s in leaving))
+
+    after = Counter()
+    for series in placed:
+        seen = [(await commands.get_visible(rt, school(p.booking.school_id), p.booking.id)
+                 ).booking.status for p in series]
+        assert len(set(seen)) == 1, seen  # never half a series
+        after[seen[0]] += 1
+    assert after == {"cancelled": 5, "confirmed": 10, "waitlisted": 5}
+    for session in planned.sessions:
+        assert await seats_taken(rt, session.id) == 30

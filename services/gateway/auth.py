@@ -104,7 +104,9 @@ class Accounts:
 
     @classmethod
     def for_settings(cls, settings: GatewaySettings) -> "Accounts":
-        hasher = PasswordHasher()  # argon2id, RFC 9106 parameters
+        hasher = PasswordHasher(time_cost=settings.password_hash_time_cost,  # argon2id
+                                memory_cost=settings.password_hash_memory_kib,
+                                parallelism=settings.password_hash_parallelism)
         if not settings.demo:
             return cls({}, hasher)
         if settings.oidc_issuer:

@@ -29,6 +29,10 @@ class GatewaySettings(ServiceSettings):
     jwt_audience: str = "tft-api"
     jwt_ttl_seconds: int = Field(default=3600, ge=60, le=24 * 3600)
     demo_password: SecretStr = SecretStr("demo")
+    # argon2id cost; the defaults are RFC 9106's second recommendation (64 MiB, 3 passes).
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_memory_kib: int = Field(default=64 * 1024, ge=8 * 1024)
+    password_hash_parallelism: int = Field(default=4, ge=1)
 
     # An external OpenID Connect issuer instead of the gateway's own tokens (and no login).
     oidc_issuer: str | None = None

@@ -26,7 +26,10 @@ _FRAMING = {"content-length", "transfer-encoding", "connection"}
 
 
 def settings(**overrides) -> GatewaySettings:
-    values = dict(service="gateway", demo=True, audit_path=AUDIT_PATH) | overrides
+    # The cheapest argon2 the settings allow: tests log in hundreds of times.
+    values = dict(service="gateway", demo=True, audit_path=AUDIT_PATH,
+                  password_hash_time_cost=1, password_hash_memory_kib=8 * 1024,
+                  password_hash_parallelism=1) | overrides
     return GatewaySettings(**values)
 
 

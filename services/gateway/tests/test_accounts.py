@@ -49,3 +49,9 @@ async def test_token_response_shape(echo):
     body = answer.json()
     assert body["token_type"] == "bearer" and body["expires_in"] == 3600
     assert answer.headers["cache-control"] == "no-store"
+
+
+def test_demo_passwords_are_kept_as_argon2id_hashes():
+    accounts = Accounts.for_settings(settings())
+    _, hashed = accounts._accounts["corlaer"]  # noqa: SLF001 - what is kept, not how it is used
+    assert hashed.startswith("$argon2id$") and "demo" not in hashed

@@ -35,4 +35,10 @@ def app(settings: GatewaySettings | None = None) -> FastAPI:
     edge.install(application, settings, verifier, audit)
     docs.install_openapi(application)
     docs.install_docs(application)
+
+    @application.get("/.well-known/jwks.json", include_in_schema=False)
+    async def well_known_jwks() -> dict:
+        """Where JWT libraries look for the keys by convention; also /api/v1/auth/jwks.json."""
+        return tokens.jwks()
+
     return application

@@ -114,6 +114,8 @@ async def test_jwks_endpoint_verifies_issued_tokens(echo):
     async with running(echo) as client:
         auth = await login(client, "corlaer")
         jwks = (await client.get("/api/v1/auth/jwks.json")).json()
+        well_known = (await client.get("/.well-known/jwks.json")).json()
+    assert well_known == jwks
     token = auth["Authorization"].removeprefix("Bearer ")
     key = jwt.PyJWKSet(jwks["keys"])[jwt.get_unverified_header(token)["kid"]].key
     assert jwt.decode(token, key, ["ES256"], audience=AUDIENCE)["sub"] == "corlaer"

@@ -46,6 +46,9 @@ from shared.messaging.outbox import Outbox
 from shared.observability.logging import log
 from shared.service import Runtime
 
+# Who cancels the rest of a series when loans cannot equip one of its sessions.
+SAGA = Caller(actor="bookings", role="system", organisation="")
+
 
 class Placed(NamedTuple):
     """A booking as its school sees it: with its place on the waitlist while it waits."""
@@ -266,19 +269,32 @@ async def _change(outbox: Outbox, tx: AsyncSession, caller: Caller, booking: Boo
 
 async def apply_equipment_reserved(tx: AsyncSession, outbox: Outbox,
                                    answer: EquipmentReservedV1) -> None:
-    """Loans holds the equipment: the requested booking is confirmed."""
+    """Loans holds the equipment: the requested booking is confirmed; the bookings of a
+    series once loans holds the equipment of every one of them, never half of it."""
     found = await _awaiting_equipment(tx, answer.booking_id)
     if found is None:
         return
     booking, session, offering = found
-    booking.status, booking.updated_at = BookingStatus.CONFIRMED, datetime.now(UTC)
-    await outbox.stage(tx, _confirmed(booking, session, offering, from_waitlist=False))
+    booking.equipment_reserved = True
+    together = [booking]
+    if booking.series_booking_id is not None:
+        together = await series_bookings(tx, booking.series_booking_id)
+        if not domain.series_equipped([(BookingStatus(b.status), b.equipment_reserved)
+                                       for b in together]):
+            return
+    now = datetime.now(UTC)
+    for each in together:
+        each.status, each.updated_at = BookingStatus.CONFIRMED, now
+        where = session if each.session_id == session.id else await tx.get(
+            Session, each.session_id)
+        await outbox.stage(tx, _confirmed(each, where, offering, from_waitlist=False))
 
 
 async def apply_equipment_rejected(tx: AsyncSession, outbox: Outbox,
                                    answer: EquipmentRejectedV1) -> None:
     """No equipment for the session: the booking is rejected with loans' reason, and its
-    seats go to the waiting groups as a cancellation's would."""
+    seats go to the waiting groups as a cancellation's would. The other bookings of its
+    series are cancelled with it (loans releases what it holds for them on reading that)."""
     found = await _awaiting_equipment(tx, answer.booking_id)
     if found is None:
         return
@@ -289,6 +305,10 @@ async def apply_equipment_rejected(tx: AsyncSession, outbox: Outbox,
                                              reason=answer.reason,
                                              alternative=answer.alternative))
     await _release_and_promote(outbox, tx, booking, session, offering)
+    if booking.series_booking_id is not None:
+        for sibling in await series_bookings(tx, booking.series_booking_id):
+            if domain.awaits_equipment(BookingStatus(sibling.status)):
+                await _change(outbox, tx, SAGA, sibling, domain.cancel, Reported())
 
 
 async def _awaiting_equipment(tx: AsyncSession, booking_id: UUID):

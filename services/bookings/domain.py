@@ -313,6 +313,12 @@ def awaits_equipment(status: BookingStatus) -> bool:
     return status is BookingStatus.REQUESTED
 
 
+def series_equipped(bookings: Sequence[tuple[BookingStatus, bool]]) -> bool:
+    """Whether every booking (status, equipment reserved) of a series waits only for its
+    confirmation: all requested and all with their equipment held."""
+    return all(status is BookingStatus.REQUESTED and reserved for status, reserved in bookings)
+
+
 def releases_seats(old: BookingStatus, new: BookingStatus) -> bool:
     # A requested booking holds its seats while loans answers.
     return (old in (BookingStatus.CONFIRMED, BookingStatus.REQUESTED)

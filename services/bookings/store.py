@@ -107,6 +107,9 @@ class Booking(Base):
     # sees and reports it.
     # The bookings of one group on all sessions of a series share it: they change together.
     series_booking_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
+    # Loans holds this booking's equipment; a series is confirmed once all of it is held.
+    equipment_reserved: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                     server_default=false())
     cancelled_late: Mapped[bool] = mapped_column(Boolean, default=False,
                                                  server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

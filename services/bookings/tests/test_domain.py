@@ -264,3 +264,9 @@ def test_reach_defaults_to_the_whole_group_and_never_exceeds_it(students, reache
         return
     assert got_reached == (students if reached is None else reached) <= students
     assert got_minutes == (120 if instructor is None else instructor)
+
+
+@given(st.lists(st.tuples(st.sampled_from(list(BookingStatus)), st.booleans()), min_size=1))
+def test_a_series_is_equipped_when_every_booking_is_requested_with_its_equipment(bookings):
+    expected = all(s is BookingStatus.REQUESTED and held for s, held in bookings)
+    assert domain.series_equipped(bookings) == expected

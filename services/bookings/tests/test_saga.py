@@ -6,15 +6,18 @@ from uuid import UUID
 import pytest
 from aiokafka import ConsumerRecord
 
-from services.bookings import commands, handlers
+from services.bookings import catalogue, commands, handlers
 from services.bookings.store import messaging
 from services.bookings.tests.scenario import (
+    BACKOFFICE,
     group,
     migrated_runtime,
+    new_offering,
     plan_session,
     school,
     seats_taken,
     staged,
+    two_hours_on_an_open_day,
 )
 from shared.contracts.base import IntegrationEvent
 from shared.contracts.loans import EquipmentRejectedV1, EquipmentReservedV1
@@ -142,3 +145,36 @@ async def test_an_answer_for_a_booking_cancelled_meanwhile_changes_nothing(rt):
     assert (seen.booking.status, seen.booking.rejection_reason) == ("cancelled", None)
     assert await staged(rt, "confirmed") == [] and await staged(rt, "rejected") == []
     assert await seats_taken(rt, session_id) == 0
+
+
+async def equipped_series(rt, weeks: int = 3) -> list:
+    """The bookings of one group on a weekly series of an offer needing a robot kit."""
+    offering_id = await new_offering(rt, ("robot",))
+    planned = await catalogue.plan_series(rt, BACKOFFICE, offering_id,
+                                          two_hours_on_an_open_day()[0], 120, 7, weeks,
+                                          ["Lab series"], "Instructeur series", 30)
+    return await commands.book_series(rt, school(), planned.series_id, group(20))
+
+
+async def test_a_series_is_confirmed_only_once_loans_holds_equipment_for_all_of_it(rt):
+    series = await equipped_series(rt)
+    assert {p.booking.status for p in series} == {"requested"}
+
+    await answer(rt, *(reserved(p.booking.id) for p in series[:-1]))
+    assert {await status_of(rt, p) for p in series} == {"requested"}
+    assert await staged(rt, "confirmed") == []
+
+    await answer(rt, reserved(series[-1].booking.id))
+    assert {await status_of(rt, p) for p in series} == {"confirmed"}
+    assert len(await staged(rt, "confirmed")) == len(series)
+
+
+async def test_no_equipment_for_one_session_rejects_it_and_cancels_the_rest_of_the_series(rt):
+    series = await equipped_series(rt)
+    await answer(rt, reserved(series[0].booking.id), rejected(series[1].booking.id))
+
+    assert [await status_of(rt, p) for p in series] == ["cancelled", "rejected", "cancelled"]
+    # Loans releases the kit it holds for the first session on reading its cancellation.
+    assert {e["booking_id"] for e in await staged(rt, "cancelled")} == {
+        str(series[0].booking.id), str(series[2].booking.id)}
+    assert await staged(rt, "confirmed") == []

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from services.bookings import catalogue, commands
+from services.bookings import calendar, catalogue, commands, domain
 from services.bookings.domain import BookingRefused
 from services.bookings.tests.scenario import (
     BACKOFFICE,
@@ -163,3 +163,16 @@ async def test_concurrent_series_bookings_and_cancellations_never_leave_half_a_s
     assert after == {"cancelled": 5, "confirmed": 10, "waitlisted": 5}
     for session in planned.sessions:
         assert await seats_taken(rt, session.id) == 30
+
+
+async def test_concurrent_bookings_of_one_school_never_pass_its_quota(rt):
+    sessions = [await plan_session(rt, capacity=30) for _ in range(10)]
+    year = domain.school_year_of(two_hours_on_an_open_day()[0].date())
+    await calendar.set_quota(rt, BACKOFFICE, "corlaer", year, 3)
+
+    outcomes = await asyncio.gather(*(commands.book(rt, school("corlaer"), s, group(5))
+                                      for s in sessions), return_exceptions=True)
+
+    refused = [o for o in outcomes if isinstance(o, BookingRefused)]
+    assert len(refused) == 7 and {r.extra["rule"] for r in refused} == {"quota"}
+    assert sum(not isinstance(o, BaseException) for o in outcomes) == 3

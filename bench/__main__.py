@@ -23,7 +23,8 @@ RESULTS = Path(__file__).parent / "results"
 
 # Benchmarks on the whole running platform: name -> fn(platform, args) -> figures.
 PLATFORM_BENCHES = {
-    "gateway": lambda platform, args: gateway.bookings(platform, args.clients, args.seconds),
+    "gateway": lambda platform, args: gateway.bookings(platform, args.clients, args.seconds)
+    | gateway.overhead(platform, args.clients, args.seconds),
     "events": lambda platform, args: events.registrations(platform, args.clients, args.seconds),
     "notify": lambda platform, args: notify_bench.notifications(platform),
     "saga": lambda platform, args: saga.confirmations(platform, args.clients, args.seconds),

@@ -29,7 +29,8 @@ pytestmark = pytest.mark.integration
 FAILED_TYPE = NotificationFailedV1.event_type.encode()
 # Reminder runs only when notify starts (and then hourly): the kill test starts them itself.
 FAST = {"TFT_NOTIFY_MAX_ATTEMPTS": "3", "TFT_NOTIFY_BACKOFF_SECONDS": "0.2",
-        "TFT_NOTIFY_DISPATCH_POLL_SECONDS": "0.2", "TFT_NOTIFY_REMINDER_POLL_SECONDS": "3600"}
+        "TFT_NOTIFY_DISPATCH_POLL_SECONDS": "0.2", "TFT_NOTIFY_REMINDER_POLL_SECONDS": "3600",
+        "TFT_NOTIFY_DISPATCH_LEASE_SECONDS": "3"}
 
 
 @pytest.fixture(scope="module")

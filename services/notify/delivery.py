@@ -1,11 +1,12 @@
-"""The periodic dispatcher: sends what is pending and due, one message (or one digest) per
-transaction, retrying with backoff, falling back to the next channel, and telling the
-messages that cannot be delivered as NotificationFailedV1. The state is in the database, so
-a restart only delays a delivery. A crash after a mail left but before its commit sends it
-again with the same Message-ID (at-least-once to the SMTP server)."""
+"""The periodic dispatcher: claims what is pending and due in batches, sends each message (or
+digest) and records its outcome in a transaction of its own; retries with backoff, falls back
+to the next channel, and tells the messages that cannot be delivered as NotificationFailedV1.
+The state is in the database, so a restart only delays a delivery (by the claim's lease). A
+crash after a mail left but before its outcome was recorded sends it again, with the same
+Message-ID (at-least-once to the SMTP server, at most the one send in flight)."""
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import NAMESPACE_URL, uuid5
 
 from sqlalchemy import select
@@ -35,9 +36,9 @@ _ORIGINAL = {fallback: channel for channel, fallback in FALLBACK.items()}
 def channels_from(settings: NotifySettings) -> dict[str, Channel]:
     return {
         EMAIL: Email(settings.notify_smtp_host, settings.notify_smtp_port,
-                     settings.notify_smtp_timeout_seconds),
+                     settings.notify_channel_timeout_seconds),
         WEBHOOK: Webhook(settings.notify_webhook_url, settings.notify_webhook_secret,
-                         settings.notify_smtp_timeout_seconds),
+                         settings.notify_channel_timeout_seconds),
         IN_APP: InApp(),
     }
 
@@ -65,25 +66,29 @@ class Dispatcher:
     async def dispatch_due(self) -> int:
         """Deliver everything due now; returns how many sends were made."""
         sends = 0
-        while await self.deliver_next():
-            sends += 1
+        while claimed := await self._claim():
+            for group in _groups(claimed):
+                await self._deliver(group)
+                sends += 1
         return sends
 
-    async def deliver_next(self) -> bool:
-        db, now = self.notify.db, self.notify.clock()
+    async def _claim(self) -> list[Notification]:
+        """Take a batch of due messages (and the rest of any digest among them) by moving
+        their next attempt a lease ahead: a crash leaves them due again when it runs out."""
+        db, now, settings = self.notify.db, self.notify.clock(), self.notify.settings
+        lease = now + timedelta(seconds=settings.notify_dispatch_lease_seconds)
         async with db.sessions() as session, session.begin():
-            first = await session.scalar(self._due(db.is_postgres, now).limit(1))
-            if first is None:
-                return False
-            group = [first]
-            if first.digest:  # everything else due for the same digest goes with it
-                group += (await session.scalars(self._due(db.is_postgres, now).where(
-                    Notification.digest.is_(True),
-                    Notification.organisation_id == first.organisation_id,
-                    Notification.channel == first.channel, Notification.id != first.id,
-                ))).all()
-            await self._send(session, group, now)
-        return True
+            claimed = list(await session.scalars(
+                self._due(db.is_postgres, now).limit(settings.notify_dispatch_batch_size)))
+            digests = {(m.organisation_id, m.channel) for m in claimed if m.digest}
+            for recipient, channel in digests:  # a digest goes out whole
+                claimed += (await session.scalars(self._due(db.is_postgres, now).where(
+                    Notification.digest.is_(True), Notification.organisation_id == recipient,
+                    Notification.channel == channel,
+                    Notification.id.not_in([m.id for m in claimed])))).all()
+            for message in claimed:
+                message.next_attempt_at = lease
+        return claimed
 
     @staticmethod
     def _due(locking: bool, now: datetime):
@@ -94,21 +99,28 @@ class Dispatcher:
         # Several replicas may dispatch one store: each takes rows the others do not hold.
         return query.with_for_update(skip_locked=True) if locking else query
 
-    async def _send(self, session: AsyncSession, group: list[Notification],
-                    now: datetime) -> None:
+    async def _deliver(self, group: list[Notification]) -> None:
+        """Send one message (or digest), then record the outcome in its own transaction, so
+        only the send in flight at a crash can be repeated."""
         channel = group[0].channel
         try:
             await self.channels[channel].send(outgoing(group))
+            error = None
         except Exception as exc:
             log.warning("delivery failed", channel=channel, error=repr(exc),
                         notifications=[str(m.id) for m in group])
+            error = repr(exc)[:500]
+        now = self.notify.clock()
+        async with self.notify.db.sessions() as session, session.begin():
+            session.add_all(group)  # claimed and committed: only the changes are written
             for message in group:
-                await self._failed(session, message, repr(exc)[:500], now)
-            return
-        for message in group:
-            message.state, message.delivered_at = DeliveryState.DELIVERED, now
-            message.attempts += 1
-        self.notify.metrics.sent.labels(channel).inc(len(group))
+                if error is None:
+                    message.state, message.delivered_at = DeliveryState.DELIVERED, now
+                    message.attempts += 1
+                else:
+                    await self._failed(session, message, error, now)
+        if error is None:
+            self.notify.metrics.sent.labels(channel).inc(len(group))
 
     async def _failed(self, session: AsyncSession, message: Notification, error: str,
                       now: datetime) -> None:
@@ -135,6 +147,16 @@ class Dispatcher:
             channels_tried=tried, attempts=message.attempts, last_error=error))
         log.error("notification failed on every channel", notification=str(message.id),
                   channels=tried)
+
+
+def _groups(claimed: list[Notification]) -> list[list[Notification]]:
+    """Each message alone, except a recipient's digest messages on one channel together."""
+    singles = [[m] for m in claimed if not m.digest]
+    digests: dict[tuple[str, str], list[Notification]] = {}
+    for message in claimed:
+        if message.digest:
+            digests.setdefault((message.organisation_id, message.channel), []).append(message)
+    return singles + list(digests.values())
 
 
 def outgoing(group: list[Notification]) -> Outgoing:

@@ -9,11 +9,14 @@ class NotifySettings(ServiceSettings):
     # The local catch-all of `make up` listens here (python -m ops up starts it).
     notify_smtp_host: str = "127.0.0.1"
     notify_smtp_port: int = 8025
-    notify_smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    notify_channel_timeout_seconds: float = Field(default=10.0, gt=0)
     # The mobile push relay; empty means no relay, so webhook messages fall back to e-mail.
     notify_webhook_url: str = ""
     notify_webhook_secret: str = "local-development-secret"
     notify_max_attempts: int = Field(default=4, ge=1)
     notify_backoff_seconds: float = Field(default=30.0, ge=0)
     notify_dispatch_poll_seconds: float = Field(default=1.0, gt=0)
+    notify_dispatch_batch_size: int = Field(default=100, ge=1)
+    # A claimed batch not recorded within this time (the process died) is due again.
+    notify_dispatch_lease_seconds: float = Field(default=300.0, gt=0)
     notify_reminder_poll_seconds: float = Field(default=30.0, gt=0)

@@ -247,3 +247,14 @@ async def test_the_webhook_is_signed_with_hmac_over_timestamp_and_body(notify, p
                       now=1700000000 + 3600)  # a replay an hour later
     assert not verify("other", "1700000000", b"{}", signature(SECRET, "1700000000", b"{}"),
                       now=1700000000)
+
+
+async def test_a_batch_claimed_by_a_dispatcher_that_died_is_sent_after_its_lease(
+        notify, mailbox):
+    await apply(notify, confirmed())
+    dead = dispatcher(notify)
+    assert len(await dead._claim()) == 1  # ... and the process dies before sending
+    assert await dispatcher(notify).dispatch_due() == 0  # held by the lease
+    notify.clock.now = NOON + timedelta(seconds=notify.settings.notify_dispatch_lease_seconds)
+    assert await dispatcher(notify).dispatch_due() == 1
+    assert len(mailbox.to("coordinator@corlaer.example")) == 1

@@ -68,8 +68,12 @@ class Platform:
                 name, port, self.env(name, port), self.home / "log" / f"{name}.log",
                 self.home / "run")
             self.processes[name].start()
-        for process in self.processes.values():
-            process.wait_ready(timeout=90)
+        try:
+            for process in self.processes.values():
+                process.wait_ready(timeout=90)
+        except Exception:
+            self.stop()  # else the started ones keep their ports and the next run fails
+            raise
 
     def restart(self, name: str, **extra_env: str) -> None:
         """Start `name` again (after a stop or kill), optionally with other settings."""

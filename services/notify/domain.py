@@ -13,6 +13,7 @@ from shared.contracts.bookings import (
     BookingCompletedV1,
     BookingConfirmedV1,
     BookingEquipmentRequestedV1,
+    BookingNoShowV1,
     BookingRejectedV1,
     BookingWaitlistedV1,
 )
@@ -162,6 +163,8 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
             return [Draft(event.school_id, "booking_rejected", event)]
         case BookingCompletedV1():
             return [Draft(event.school_id, "booking_completed", event)]
+        case BookingNoShowV1():
+            return [Draft(event.school_id, "booking_no_show", event)]
         case ReservationMadeV1():
             return [Draft(event.school_id, "reservation_made", event)]
         case EventScheduledV1():
@@ -280,7 +283,7 @@ def reminders_ended_by(event: IntegrationEvent) -> str | None:
 HANDLED = (BookingConfirmedV1, BookingWaitlistedV1, BookingCancelledV1, BookingCompletedV1,
            BookingEquipmentRequestedV1, BookingRejectedV1, ReservationMadeV1, EventScheduledV1,
            DeclarationLineDraftedV1, DeclarationSubmittedV1, DeclarationApprovedV1,
-           DeclarationRejectedV1, DeclarationPaidV1, ReservationCheckedOutV1,
+           DeclarationRejectedV1, DeclarationPaidV1, ReservationCheckedOutV1, BookingNoShowV1,
            ReservationReturnedV1, ReservationOverdueV1, DamageReportedV1, SessionHostedV1,
            EventCostRecordedV1, RegistrationCancelledV1, AttendeeRegisteredV1,
            AttendeeCancelledV1, *_REGISTRATION_MESSAGES)

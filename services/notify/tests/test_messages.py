@@ -7,13 +7,14 @@ import pytest
 
 from services.notify.directory import address_of
 from services.notify.domain import TEMPLATES, Draft, category_of, drafts_for
-from shared.contracts.bookings import BookingCancelledV1
+from shared.contracts.bookings import BookingCancelledV1, BookingNoShowV1
 from shared.contracts.events import (
     AttendeeCancelledV1,
     AttendeeRegisteredV1,
     EventScheduledV1,
     SessionHostedV1,
 )
+from shared.contracts.finance import DeclarationPaidV1
 from shared.contracts.loans import DamageReportedV1, ReservationOverdueV1, ReservationReturnedV1
 from shared.tests.test_envelope_and_contracts import confirmed
 
@@ -60,6 +61,23 @@ def test_recipients_follow_the_domain_rules(event, recipients):
     for draft in drafts:
         subject, body = draft.render()
         assert subject and body and "{{" not in body
+
+
+def test_a_no_show_tells_the_school_nothing_is_declared_and_what_to_do_instead():
+    event = BookingNoShowV1(**confirmed().model_dump(), recorded_by="backoffice")
+    [draft] = drafts_for(event)
+    assert (draft.organisation_id, draft.category) == ("corlaer", "bookings")
+    subject, body = draft.render()
+    assert subject.startswith("Niet verschenen: Robotica") and "annuleer" in body
+
+
+def test_a_payment_tells_what_was_paid_out_after_co_financing():
+    facts = dict(declaration_id=uuid4(), school_id="corlaer", quarter="2026-Q4",
+                 total_cents=100_000, actor="fin", batch="2027-01", paid_on=date(2027, 1, 15))
+    _, body = drafts_for(DeclarationPaidV1(**facts, payable_cents=80_000))[0].render()
+    assert "Uitbetaald: € 800,00" in body and "cofinanciering" in body
+    _, older = drafts_for(DeclarationPaidV1(**facts))[0].render()
+    assert "Uitbetaald" not in older
 
 
 def test_the_overdue_notice_tells_the_school_what_to_do():

@@ -80,6 +80,15 @@ def test_a_payment_tells_what_was_paid_out_after_co_financing():
     assert "Uitbetaald" not in older
 
 
+def test_a_late_cancellation_is_called_late_for_the_school_and_the_backoffice():
+    event = BookingCancelledV1(**confirmed().model_dump(), cancelled_by="school", late=True)
+    school, backoffice = (d.render() for d in drafts_for(event))
+    assert "binnen de termijn" in school[1]
+    assert backoffice[0].startswith("Late annulering door corlaer")
+    on_time = BookingCancelledV1(**confirmed().model_dump(), cancelled_by="school")
+    assert all("termijn" not in d.render()[1] for d in drafts_for(on_time))
+
+
 def test_the_overdue_notice_tells_the_school_what_to_do():
     school, _ = drafts_for(ReservationOverdueV1(**LOAN, days_overdue=3))
     _, body = school.render()

@@ -16,8 +16,9 @@ from ops.postgres import PostgresCluster
 from shared.contracts.topics import ALL_TOPICS
 
 TEST_HOME = Path(os.environ.get("TFT_TEST_HOME", "/tmp/tft-test"))
-KAFKA_PORT = int(os.environ.get("TFT_TEST_KAFKA_PORT", "39092"))
-POSTGRES_PORT = int(os.environ.get("TFT_TEST_POSTGRES_PORT", "35432"))
+# Below the ephemeral range (32768-60999), so no outgoing connection can hold them.
+KAFKA_PORT = int(os.environ.get("TFT_TEST_KAFKA_PORT", "29092"))
+POSTGRES_PORT = int(os.environ.get("TFT_TEST_POSTGRES_PORT", "25432"))
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@
     python -m bench [--messages N] [--seconds S] [--clients C] [--only NAME ...]
 
 TFT_BENCH_HOME, TFT_BENCH_KAFKA_PORT and TFT_BENCH_POSTGRES_PORT move the bench's own Kafka
-and PostgreSQL (default /tmp/tft-bench, 49092, 45432).
+and PostgreSQL (default /tmp/tft-bench, 19092, 15432).
 """
 
 import argparse

@@ -6,21 +6,17 @@ each request one class of 25 students, round robin over the workshops. Most find
 workshop and join its waiting list, as at a real opening. Afterwards the store is asked
 how many classes ended confirmed and waitlisted: the confirmed students must equal the
 workshops' capacity. Baseline in the same run: GET of the event through the gateway.
-Load from wrk, as in bench/gateway.py.
+Load from wrk (bench/wrk.py).
 """
 
 import asyncio
-import json
-import subprocess
-import tempfile
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from types import SimpleNamespace
 from uuid import uuid4
 
 from sqlalchemy import func, select
 
-from bench.gateway import ensure_wrk
+from bench import wrk
 from services.events import commands
 from services.events.store import Event, EventSession, Registration, messaging
 from shared.messaging.outbox import Outbox
@@ -32,7 +28,7 @@ WORKSHOPS = 10
 SEATS_PER_WORKSHOP = 250
 CLASS_SIZE = 25  # a divisor of the seats: a full workshop has no seats left over
 
-# `request` picks the next school's token and workshop; `done` prints wrk's figures as JSON.
+# `request` picks the next school's token and workshop.
 LUA = """
 local tokens = {%(tokens)s}
 local sessions = {%(sessions)s}
@@ -44,14 +40,6 @@ request = function()
   local body = '{"session_id":"' .. sessions[(i %% #sessions) + 1] ..
     '","group":{"name":"3B","level":"vmbo-kb","year":3,"students":%(class_size)d}}'
   return wrk.format("%(method)s", nil, headers, %(body)s)
-end
-done = function(summary, latency, requests)
-  io.write(string.format(
-    '\\nJSON {"requests":%%d,"seconds":%%f,"status_errors":%%d,"socket_errors":%%d,' ..
-    '"p50_us":%%d,"p99_us":%%d}\\n',
-    summary.requests, summary.duration / 1e6, summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50), latency:percentile(99)))
 end
 """
 
@@ -104,37 +92,19 @@ async def _outcome(platform: Platform, event_id: str) -> dict:
             "confirmed_students": confirmed_students, "capacity": capacity}
 
 
-def _wrk(url: str, script: str, clients: int, seconds: float) -> dict:
-    with tempfile.TemporaryDirectory() as folder:
-        lua = Path(folder) / "events.lua"
-        lua.write_text(script)
-        run = subprocess.run(
-            [ensure_wrk(), "-t2", f"-c{clients}", f"-d{int(seconds)}s", "--timeout", "10s",
-             "-s", str(lua), url], capture_output=True, text=True, check=True)
-    return json.loads(run.stdout.rsplit("JSON ", 1)[1])
-
-
-def _figures(prefix: str, wrk: dict) -> dict:
-    ok = wrk["requests"] - wrk["status_errors"]
-    return {f"{prefix}_per_s": round(ok / wrk["seconds"], 1),
-            f"{prefix}_p50_ms": round(wrk["p50_us"] / 1000, 1),
-            f"{prefix}_p99_ms": round(wrk["p99_us"] / 1000, 1),
-            f"{prefix}_errors": wrk["status_errors"] + wrk["socket_errors"]}
-
-
 def registrations(platform: Platform, clients: int = 50, seconds: float = 30.0) -> dict:
     event_id, sessions = asyncio.run(_plan_popular_event(platform))
     tokens = ",".join(f'"{platform.token(s)["Authorization"]}"' for s in HARD_TECH_SCHOOL_IDS)
     common = {"tokens": tokens, "sessions": ",".join(f'"{s}"' for s in sessions),
               "class_size": CLASS_SIZE}
-    opening = _wrk(f"{platform.gateway}/registrations",
-                   LUA % (common | {"method": "POST", "body": "body"}), clients, seconds)
-    baseline = _wrk(f"{platform.gateway}/events/{event_id}",
-                    LUA % (common | {"method": "GET", "body": "nil"}), clients, seconds)
+    opening = wrk.run(f"{platform.gateway}/registrations", clients, seconds,
+                      LUA % (common | {"method": "POST", "body": "body"}))
+    baseline = wrk.run(f"{platform.gateway}/events/{event_id}", clients, seconds,
+                       LUA % (common | {"method": "GET", "body": "nil"}))
     outcome = asyncio.run(_outcome(platform, event_id))
     return {
-        **_figures("events_registrations", opening),
-        **_figures("events_get_event", baseline),
+        **wrk.summary("events_registrations", opening),
+        **wrk.summary("events_get_event", baseline),
         "events_confirmed": outcome["confirmed"],
         "events_waitlisted": outcome["waitlisted"],
         "events_confirmed_students": outcome["confirmed_students"],

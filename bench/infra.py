@@ -10,8 +10,8 @@ from ops.postgres import PostgresCluster
 from shared.contracts.topics import ALL_TOPICS
 
 HOME = Path(os.environ.get("TFT_BENCH_HOME", "/tmp/tft-bench"))
-KAFKA_PORT = int(os.environ.get("TFT_BENCH_KAFKA_PORT", "49092"))
-POSTGRES_PORT = int(os.environ.get("TFT_BENCH_POSTGRES_PORT", "45432"))
+KAFKA_PORT = int(os.environ.get("TFT_BENCH_KAFKA_PORT", "19092"))
+POSTGRES_PORT = int(os.environ.get("TFT_BENCH_POSTGRES_PORT", "15432"))
 
 
 def start(kafka_port: int = KAFKA_PORT, postgres_port: int = POSTGRES_PORT):

@@ -14,8 +14,10 @@ from ops.kafka import KafkaNode
 from ops.postgres import PostgresCluster
 from ops.procs import ServiceProcess, run_migrations
 
-# TFT_TEST_PLATFORM_PORT moves the block of ports, so two test runs can share a machine.
-GATEWAY_PORT = int(os.environ.get("TFT_TEST_PLATFORM_PORT", "38000"))
+# TFT_TEST_PLATFORM_PORT moves the block of ports, so two test runs can share a machine. The
+# default lies below Linux's ephemeral range (32768-60999), where outgoing connections (to
+# Kafka, PostgreSQL) could hold a port a service is about to listen on.
+GATEWAY_PORT = int(os.environ.get("TFT_TEST_PLATFORM_PORT", "28000"))
 SERVICES = {name: GATEWAY_PORT + 101 + i
             for i, name in enumerate(["bookings", "loans", "events", "finance", "notify"])}
 DEMO_PASSWORD = "test-demo-password"
@@ -45,6 +47,8 @@ class Platform:
             "TFT_DEMO_PASSWORD": DEMO_PASSWORD,
             "TFT_OUTBOX_POLL_SECONDS": "0.2",
             "TFT_CONSUMER_RETRY_BACKOFF_SECONDS": "0.05",
+            # Port 9 (discard): never a local `make up` mailbox; tests that mail start their own.
+            "TFT_NOTIFY_SMTP_PORT": "9",
         }
         if service != "gateway":
             env["TFT_DATABASE_URL"] = self.database_url(service)
@@ -59,16 +63,16 @@ class Platform:
         return {**env, **extra}
 
     def start(self) -> None:
-        for name, port in [*SERVICES.items(), ("gateway", GATEWAY_PORT)]:
-            if name != "gateway":
-                self.postgres.drop_database(f"tft_{name}")
-                self.postgres.create_database(f"tft_{name}")
-            run_migrations(name, self.env(name, port))
-            self.processes[name] = ServiceProcess(
-                name, port, self.env(name, port), self.home / "log" / f"{name}.log",
-                self.home / "run")
-            self.processes[name].start()
         try:
+            for name, port in [*SERVICES.items(), ("gateway", GATEWAY_PORT)]:
+                if name != "gateway":
+                    self.postgres.drop_database(f"tft_{name}")
+                    self.postgres.create_database(f"tft_{name}")
+                run_migrations(name, self.env(name, port))
+                self.processes[name] = ServiceProcess(
+                    name, port, self.env(name, port), self.home / "log" / f"{name}.log",
+                    self.home / "run")
+                self.processes[name].start()
             for process in self.processes.values():
                 process.wait_ready(timeout=90)
         except Exception:

@@ -10,7 +10,6 @@ from services.bookings.domain import BookingRefused, Rules
 from services.bookings.tests.scenario import (
     BACKOFFICE,
     group,
-    migrated_runtime,
     new_offering,
     plan_session,
     school,
@@ -23,11 +22,10 @@ GOOD_FRIDAY = date(2027, 3, 26)
 
 
 @pytest.fixture
-async def rt(tmp_path):
-    runtime = await migrated_runtime(f"sqlite+aiosqlite:///{tmp_path / 'bookings.db'}")
-    await calendar.seed_closures(runtime)
-    yield runtime
-    await runtime.db.dispose()
+async def rt(rt):
+    """The conftest's store with the seeded closed days of the calendar."""
+    await calendar.seed_closures(rt)
+    return rt
 
 
 def at_ten(day: date) -> tuple[datetime, datetime]:

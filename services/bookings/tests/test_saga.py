@@ -3,7 +3,6 @@ through the outbox, loans' answers come in through the real inbox consumer."""
 
 from uuid import UUID
 
-import pytest
 from aiokafka import ConsumerRecord
 
 from services.bookings import catalogue, commands, handlers
@@ -11,7 +10,6 @@ from services.bookings.store import messaging
 from services.bookings.tests.scenario import (
     BACKOFFICE,
     group,
-    migrated_runtime,
     new_offering,
     plan_session,
     school,
@@ -28,12 +26,6 @@ from shared.observability.metrics import Metrics
 
 REASON = "Er is op 09-03-2027 geen robot vrij voor deze les."
 
-
-@pytest.fixture
-async def rt(tmp_path):
-    runtime = await migrated_runtime(f"sqlite+aiosqlite:///{tmp_path / 'bookings.db'}")
-    yield runtime
-    await runtime.db.dispose()
 
 
 async def answer(rt, *events: IntegrationEvent) -> None:

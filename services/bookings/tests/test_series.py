@@ -12,7 +12,6 @@ from services.bookings.store import Offering
 from services.bookings.tests.scenario import (
     BACKOFFICE,
     group,
-    migrated_runtime,
     new_offering,
     school,
     seats_taken,
@@ -25,11 +24,10 @@ FIRST_TUESDAY = date(2027, 2, 9)
 
 
 @pytest.fixture
-async def rt(tmp_path):
-    runtime = await migrated_runtime(f"sqlite+aiosqlite:///{tmp_path / 'bookings.db'}")
-    await calendar.seed_closures(runtime)
-    yield runtime
-    await runtime.db.dispose()
+async def rt(rt):
+    """The conftest's store with the seeded closed days of the calendar."""
+    await calendar.seed_closures(rt)
+    return rt
 
 
 def at_ten(day: date) -> datetime:

@@ -8,19 +8,11 @@ from services.bookings.domain import BookingRefused
 from services.bookings.tests.scenario import (
     BACKOFFICE,
     group,
-    migrated_runtime,
     plan_session,
     school,
     seats_taken,
     staged,
 )
-
-
-@pytest.fixture
-async def rt(tmp_path):
-    runtime = await migrated_runtime(f"sqlite+aiosqlite:///{tmp_path / 'bookings.db'}")
-    yield runtime
-    await runtime.db.dispose()
 
 
 async def test_a_completion_carries_delivered_and_instructor_minutes_and_students_reached(rt):

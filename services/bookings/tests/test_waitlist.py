@@ -6,19 +6,11 @@ from services.bookings import commands
 from services.bookings.domain import BookingRefused
 from services.bookings.tests.scenario import (
     group,
-    migrated_runtime,
     plan_session,
     school,
     seats_taken,
     staged,
 )
-
-
-@pytest.fixture
-async def rt(tmp_path):
-    runtime = await migrated_runtime(f"sqlite+aiosqlite:///{tmp_path / 'bookings.db'}")
-    yield runtime
-    await runtime.db.dispose()
 
 
 async def test_a_full_session_waitlists_in_request_order(rt):

@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 
 from services.events import api
-from services.events.tests.scenario import migrated_runtime, schedule_meeting
+from services.events.tests.scenario import schedule_meeting
 from shared.http import install_http
 from shared.observability.metrics import Metrics
 
@@ -20,13 +20,6 @@ async def _ready() -> None:
 def _caller(role: str, organisation: str, actor: str | None = None) -> dict[str, str]:
     return {"X-TFT-Role": role, "X-TFT-Organisation": organisation,
             "X-TFT-Actor": actor or organisation}
-
-
-@pytest.fixture
-async def rt(tmp_path):
-    runtime = await migrated_runtime(f"sqlite+aiosqlite:///{tmp_path / 'events.db'}")
-    yield runtime
-    await runtime.db.dispose()
 
 
 @pytest.fixture

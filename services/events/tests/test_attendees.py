@@ -11,20 +11,12 @@ from services.events.store import Event
 from services.events.tests.scenario import (
     BACKOFFICE,
     NOW,
-    migrated_runtime,
     person,
     plan_session,
     schedule_meeting,
     school,
     staged,
 )
-
-
-@pytest.fixture
-async def rt(tmp_path):
-    runtime = await migrated_runtime(f"sqlite+aiosqlite:///{tmp_path / 'events.db'}")
-    yield runtime
-    await runtime.db.dispose()
 
 
 async def persons_registered(rt, event_id: str) -> int:

@@ -10,7 +10,6 @@ from services.events.tests.scenario import (
     BACKOFFICE,
     NOW,
     group,
-    migrated_runtime,
     plan_session,
     school,
 )
@@ -20,12 +19,6 @@ from shared.http import Caller, Problem
 def company(organisation: str) -> Caller:
     return Caller(actor=f"contact@{organisation}", role="company", organisation=organisation)
 
-
-@pytest.fixture
-async def rt(tmp_path):
-    runtime = await migrated_runtime(f"sqlite+aiosqlite:///{tmp_path / 'events.db'}")
-    yield runtime
-    await runtime.db.dispose()
 
 
 async def test_a_company_sees_its_sessions_with_the_classes_coming_and_waiting(rt):

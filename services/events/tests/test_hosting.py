@@ -11,7 +11,6 @@ from services.events.tests.scenario import (
     BACKOFFICE,
     NOW,
     group,
-    migrated_runtime,
     plan_session,
     school,
     staged,
@@ -24,12 +23,6 @@ AFTER = NOW + timedelta(days=7, hours=7)  # plan_session's event: NOW + 7 days, 
 COST = NewEventCost(description="Busvervoer", amount_cents=45_000, supplier="Touringcar BV",
                     invoice_reference="F2027-0113", incurred_on=date(2027, 1, 17))
 
-
-@pytest.fixture
-async def rt(tmp_path):
-    runtime = await migrated_runtime(f"sqlite+aiosqlite:///{tmp_path / 'events.db'}")
-    yield runtime
-    await runtime.db.dispose()
 
 
 async def test_a_held_session_tells_finance_once_with_its_hosts_minutes_and_reach(rt):

@@ -9,7 +9,6 @@ from services.events.tests.scenario import (
     BACKOFFICE,
     NOW,
     group,
-    migrated_runtime,
     plan_session,
     school,
 )
@@ -19,12 +18,6 @@ PROGRAMME = Caller(actor="programma", role="programme", organisation="tft")
 GIRLS_DAY = "girls-day-2027-04-08"
 LEVELS = ("vmbo-kb", "vmbo-bb")
 
-
-@pytest.fixture
-async def rt(tmp_path):
-    runtime = await migrated_runtime(f"sqlite+aiosqlite:///{tmp_path / 'events.db'}")
-    yield runtime
-    await runtime.db.dispose()
 
 
 # (school, level, profile, registered, present or None when the group did not come)

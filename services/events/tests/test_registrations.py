@@ -12,20 +12,11 @@ from services.events.tests.scenario import (
     BACKOFFICE,
     NOW,
     group,
-    migrated_runtime,
     plan_session,
     school,
     seats_taken,
     staged,
 )
-
-
-@pytest.fixture
-async def rt(tmp_path):
-    runtime = await migrated_runtime(f"sqlite+aiosqlite:///{tmp_path / 'events.db'}")
-    yield runtime
-    await runtime.db.dispose()
-
 
 _ticks = count()
 

@@ -49,3 +49,15 @@ def postgres(test_home: Path):
     cluster.wait_ready()
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture
+def fresh_database(postgres):
+    """A factory: `fresh_database(name)` empties (or makes) that database and returns its URL."""
+
+    def make(name: str) -> str:
+        postgres.drop_database(name)
+        postgres.create_database(name)
+        return postgres.url(name)
+
+    return make

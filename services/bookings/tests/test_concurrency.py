@@ -29,11 +29,8 @@ PLANS = 20
 
 
 @pytest.fixture
-async def rt(postgres):
-    name = "tft_bookings_concurrency"
-    postgres.drop_database(name)
-    postgres.create_database(name)
-    runtime = await migrated_runtime(postgres.url(name))
+async def rt(fresh_database):
+    runtime = await migrated_runtime(fresh_database("tft_bookings_concurrency"))
     yield runtime
     await runtime.db.dispose()
 

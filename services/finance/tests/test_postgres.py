@@ -1,6 +1,6 @@
 """The same handler on PostgreSQL, where consumers really race for one declaration.
 
-Uses the test cluster of the root conftest.py (`postgres` fixture), in a database of its own.
+Uses the test cluster of the root conftest.py (`fresh_database` fixture), in a database of its own.
 """
 
 import asyncio
@@ -26,10 +26,8 @@ DATABASE = "finance_store_test"
 
 
 @pytest.fixture
-async def pg(postgres):
-    postgres.drop_database(DATABASE)
-    postgres.create_database(DATABASE)
-    url = postgres.url(DATABASE)
+async def pg(fresh_database):
+    url = fresh_database(DATABASE)
     await asyncio.to_thread(upgrade, "finance", url)
     db = Database(create_engine(url))
     yield SimpleNamespace(db=db, outbox=Outbox(messaging.outbox, source="/tft/finance"))

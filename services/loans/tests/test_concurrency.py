@@ -29,10 +29,8 @@ CORLAER = Caller(actor="corlaer", role="school", organisation="corlaer")
 
 
 @pytest.fixture
-def url(postgres) -> str:
-    postgres.drop_database("tft_loans_concurrency")
-    postgres.create_database("tft_loans_concurrency")
-    database_url = postgres.url("tft_loans_concurrency")
+def url(fresh_database) -> str:
+    database_url = fresh_database("tft_loans_concurrency")
     upgrade("loans", database_url)  # the migrations, not create_all: they hold the constraint
     return database_url
 

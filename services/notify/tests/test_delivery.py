@@ -54,10 +54,8 @@ def mailbox():
 
 
 @pytest.fixture
-async def notify(postgres, mailbox):
-    postgres.drop_database(DATABASE)
-    postgres.create_database(DATABASE)
-    url = postgres.url(DATABASE)
+async def notify(fresh_database, mailbox):
+    url = fresh_database(DATABASE)
     await asyncio.to_thread(upgrade, "notify", url)
     db = Database(create_engine(url))
     settings = NotifySettings(service="notify", notify_smtp_port=mailbox.port,

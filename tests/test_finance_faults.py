@@ -16,7 +16,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from openpyxl import load_workbook
 
-from shared.contracts.bookings import BookingCompletedV1
+from shared.contracts.bookings import BookingCompletedV2
 from shared.contracts.events import SessionHostedV1
 from shared.contracts.topics import DECLARATION, EVENT
 from shared.domain import AMSTERDAM
@@ -28,9 +28,9 @@ from tests.test_faults import produce, scalar
 pytestmark = pytest.mark.integration
 
 
-def completed_lesson(school: str = "trivium") -> BookingCompletedV1:
+def completed_lesson(school: str = "trivium") -> BookingCompletedV2:
     starts = datetime.now(UTC) - timedelta(hours=3)
-    return BookingCompletedV1(
+    return BookingCompletedV2(
         booking_id=uuid4(), session_id=uuid4(), offering_id="test", offering_title="Testles",
         school_id=school, group={"name": "2C", "level": "vmbo-kb", "year": 2, "students": 18},
         starts_at=starts, ends_at=starts + timedelta(hours=2), location="Hotspot",

@@ -44,6 +44,8 @@ class OfferingOut(BaseModel):
     internship_year: int | None
     period_starts_on: date | None
     period_ends_on: date | None
+    # Null: the core task of its kind.
+    core_task: str | None = None
 
 
 class SessionOut(BaseModel):

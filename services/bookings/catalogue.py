@@ -1,5 +1,6 @@
 """The hotspot's offer: offerings and their sessions, kept by the backoffice."""
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -80,35 +81,41 @@ async def plan_session(rt: Runtime, caller: Caller, offering_id: str, starts_at:
 class PlannedSeries(NamedTuple):
     series_id: UUID
     sessions: list[Session]
-    # (starts_at, why) of each date left out: a closed day, or the room or instructor taken.
+    # (starts_at, why) of each date in the rhythm passed over because the hotspot is closed.
     skipped: list[tuple[datetime, str]]
 
 
 async def plan_series(rt: Runtime, caller: Caller, offering_id: str, first_starts_at: datetime,
                       minutes: int, every_days: int, count: int, rooms: list[str],
                       instructor: str, capacity: int) -> PlannedSeries:
-    """A recurring series in one transaction: dates that cannot be planned are skipped and
-    reported, so one holiday does not cost the backoffice the whole series."""
+    """A recurring series in one transaction, always whole: a date on a closed day moves on
+    to the next date in the rhythm (reported), and a room or instructor taken refuses the
+    whole series with the reason, so the backoffice never gets a series short of a lesson."""
     caller.require(BACKOFFICE)
-    if len(rooms) not in (1, count):
-        raise BookingRefused("name one room, or one room per session", 422)
     planned = PlannedSeries(uuid4(), [], [])
     async with rt.db.transaction() as tx:
-        if await tx.get(Offering, offering_id) is None:
+        offering = await tx.get(Offering, offering_id)
+        if offering is None:
             raise BookingRefused("no such offering", 404)
-        for i in range(count):
-            starts = first_starts_at + timedelta(days=every_days * i)
-            slot = Slot(rooms[i % len(rooms)], instructor, starts,
-                        starts + timedelta(minutes=minutes))
-            session = Session(id=uuid4(), offering_id=offering_id, starts_at=slot.starts_at,
-                              ends_at=slot.ends_at, room=slot.room, instructor=instructor,
-                              capacity=capacity, seats_taken=0, series_id=planned.series_id)
-            try:
-                await _place(tx, session, slot)
-            except BookingRefused as refused:
-                planned.skipped.append((starts, refused.reason))
-            else:
+        rooms = domain.series_rooms(offering.kind, count, rooms)
+        domain.check_whole_series(offering.kind, offering.sessions_per_booking, rooms)
+        rhythm = (first_starts_at + timedelta(days=every_days * i) for i in itertools.count())
+        for room in rooms:
+            for starts in rhythm:
+                domain.check_within_horizon(first_starts_at, starts)
+                slot = Slot(room, instructor, starts, starts + timedelta(minutes=minutes))
+                session = Session(id=uuid4(), offering_id=offering_id, starts_at=starts,
+                                  ends_at=slot.ends_at, room=room, instructor=instructor,
+                                  capacity=capacity, seats_taken=0, series_id=planned.series_id)
+                try:
+                    await _place(tx, session, slot)
+                except BookingRefused as refused:
+                    if refused.extra.get("rule") != "calendar":
+                        raise
+                    planned.skipped.append((starts, refused.reason))
+                    continue
                 planned.sessions.append(session)
+                break
     return planned
 
 

@@ -31,7 +31,7 @@ from services.bookings.store import (
 )
 from shared.contracts.bookings import (
     BookingCancelledV1,
-    BookingCompletedV1,
+    BookingCompletedV2,
     BookingConfirmedV1,
     BookingEquipmentRequestedV1,
     BookingNoShowV1,
@@ -44,6 +44,7 @@ from shared.domain import AMSTERDAM, BACKOFFICE, SCHOOL, local_date
 from shared.http import Caller
 from shared.messaging.outbox import Outbox
 from shared.observability.logging import log
+from shared.seed.region import HARD_TECH_SCHOOL_IDS
 from shared.service import Runtime
 
 # Who cancels the rest of a series when loans cannot equip one of its sessions.
@@ -143,7 +144,10 @@ async def _targets(tx: AsyncSession, session_id: UUID | None,
     sessions = await series_sessions(tx, series_id)
     if not sessions:
         raise BookingRefused("no such series", 404)
-    return sessions, await tx.get(Offering, sessions[0].offering_id)
+    offering = await tx.get(Offering, sessions[0].offering_id)
+    domain.check_whole_series(offering.kind, offering.sessions_per_booking,
+                              [s.room for s in sessions])
+    return sessions, offering
 
 
 async def _seat_all(tx: AsyncSession, sessions: list[Session], students: int) -> bool:
@@ -357,7 +361,8 @@ def _event_for(old: BookingStatus, new: BookingStatus, b: Booking, s: Session, o
         return BookingNoShowV1(**facts, recorded_by=caller.role)
     minutes = _facts(s).minutes
     reached, instructor_minutes = domain.reach(b.students, minutes, *reported)
-    return BookingCompletedV1(
+    return BookingCompletedV2(
         **facts, delivered_minutes=minutes, instructor_minutes=instructor_minutes,
         students_reached=reached,
+        core_task=domain.core_task(o.kind, o.core_task, b.school_id in HARD_TECH_SCHOOL_IDS),
     )

@@ -4,7 +4,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from sqlalchemy import select
 
-from services.bookings import calendar, catalogue
+from services.bookings import calendar, catalogue, domain
 from services.bookings.store import Offering, Session
 from shared import seed
 from shared.service import Runtime
@@ -25,6 +25,9 @@ async def load(rt: Runtime) -> None:
                     series_id=series)
             for s in seed.DEMO_SESSIONS if s.offering_id == item.id
         ]
+        if series is not None:
+            domain.check_whole_series(item.kind, item.sessions_per_series,
+                                      [s.room for s in sessions])
         await catalogue.publish_offering(rt, None, _offering(item), sessions)
 
 
@@ -37,7 +40,7 @@ def _offering(item: seed.Offering) -> Offering:
         sessions_per_booking=item.sessions_per_series, capacity=item.capacity,
         elective_code=item.elective_code, host_company=item.host_company,
         assignment=item.assignment, internship_year=item.internship_year,
-        period_starts_on=period[0], period_ends_on=period[1])
+        period_starts_on=period[0], period_ends_on=period[1], core_task=item.core_task)
 
 
 def _series_id(offering_id: str) -> UUID:

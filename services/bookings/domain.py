@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
-from shared.contracts.common import Group
+from shared.contracts.common import CoreTask, Group
 from shared.domain import (
     ADMIN,
     BACKOFFICE,
@@ -109,6 +109,29 @@ KIND_SHAPES: dict[str, tuple[int | None, int | None]] = {
     "guest_lesson": (None, 1),
     "internship": (None, 1),
 }
+# The plan's words for the kinds, for what people read.
+KIND_NAMES = {"inspiration_lesson": "inspiratieles", "masterclass": "masterklas",
+              "elective": "keuzevak", "po_series": "po-lessenserie",
+              "company_visit": "bedrijfsbezoek", "guest_lesson": "gastles",
+              "internship": "stage", "mbo_lesson": "mbo-module", "techclub": "Techclub"}
+# The core task (kerntaak) of the plan each kind is declared under, unless the offer names
+# its own (the CNC elective: A, "keuzevak CNC-techniek beschikbaar maken voor meerdere
+# scholen"; Plastic fantastic: C). From the plan's "Te ondernemen activiteiten":
+# B "Technisch onderwijs voor de hele regio" holds the hotspot's lessons ("Op de Hotspot
+# worden inspiratielessen ... Masterklassen ... keuzevakken"), the po series ("Lessenserie
+# aanbieden op po-scholen/harde vmbo-scholen") and the Techclub; A holds the internships ("De
+# stages voor leerlingen PIE, BWI en M&T") and the mbo's lessons ("Samenwerken met het MBO");
+# D the company visits ("Bedrijfsbezoeken beschikbaar stellen"). Guest lessons are lessons
+# for the region's vo (B, "Lessen aanbieden voor het vo").
+KIND_CORE_TASKS: dict[str, CoreTask] = {
+    "inspiration_lesson": "B", "masterclass": "B", "elective": "B", "po_series": "B",
+    "techclub": "B", "guest_lesson": "B", "internship": "A", "mbo_lesson": "A",
+    "company_visit": "D",
+}
+# A lesson of the region's programme taught to a hard-tech school's class serves plan A,
+# "Technieklessen voor de harde techniekscholen" ("Zorgen voor up-to-date lessen BWI, PIE,
+# M&T, MVI"); B is for "ook leerlingen van niet-harde techniekscholen" (plan B).
+REGION_LESSONS = frozenset({"inspiration_lesson", "masterclass", "elective"})
 KV_CODE = re.compile(r"^KV \d{4}$")
 
 
@@ -131,6 +154,56 @@ def check_offering(o) -> None:
             raise BookingRefused("internship places need a profile, a year and a period", 422)
         if o.period_ends_on < o.period_starts_on:
             raise BookingRefused("an internship period ends after it starts", 422)
+
+
+# How far past its first date a series may move before planning gives up on it.
+SERIES_HORIZON_DAYS = 366
+
+
+def series_rooms(kind: str, count: int, rooms: Sequence[str]) -> list[str]:
+    """The room of each session of a series, in order: one room for all, one per session,
+    or for a po lessenserie two, the vmbo host school's for the first half and the po
+    school's for the second (plan B: "2 lessen op een vmbo-school ... en twee lessen op de
+    po school")."""
+    if kind == "po_series" and len(rooms) == 2 and count != 2:
+        half = count // 2
+        return [rooms[0]] * half + [rooms[1]] * (count - half)
+    if len(rooms) not in (1, count):
+        raise BookingRefused("noem één lokaal, of één lokaal per les", 422, field="rooms")
+    return [rooms[i % len(rooms)] for i in range(count)]
+
+
+def check_whole_series(kind: str, sessions_per_booking: int, rooms: Sequence[str]) -> None:
+    """A series is always its full set, in its rooms in order: the offer's number of lessons
+    (4 for a masterclass, the elective's full hours), and for a po lessenserie its halves at
+    two different venues. A series that is not whole is neither planned nor booked."""
+    if sessions_per_booking > 1 and len(rooms) != sessions_per_booking:
+        name = KIND_NAMES.get(kind, "reeks van dit aanbod")
+        raise BookingRefused(
+            f"een {name} bestaat uit {sessions_per_booking} lessen; deze reeks heeft er "
+            f"{len(rooms)}", 422, rule="whole_series", lessons=sessions_per_booking)
+    half = len(rooms) // 2
+    if kind == "po_series" and (len(rooms) % 2 or set(rooms[:half]) & set(rooms[half:])):
+        raise BookingRefused(
+            "een po-lessenserie geeft de eerste helft van de lessen op de vmbo-school en de "
+            "tweede helft op de po-school", 422, rule="whole_series")
+
+
+def check_within_horizon(first: datetime, starts: datetime) -> None:
+    """Closed days move a series on, but not for ever."""
+    if starts - first > timedelta(days=SERIES_HORIZON_DAYS):
+        raise BookingRefused(
+            f"de reeks past niet binnen {SERIES_HORIZON_DAYS} dagen na de eerste les: "
+            "de hotspot is te vaak dicht", 422, rule="calendar")
+
+
+def core_task(kind: str, offer_task: CoreTask | None, hard_tech_school: bool) -> CoreTask:
+    """The core task a delivered booking is declared under: the offer's own, else its kind's;
+    a lesson for the region taught to a hard-tech school's class is A."""
+    task = offer_task or KIND_CORE_TASKS.get(kind, "B")
+    if task == "B" and hard_tech_school and kind in REGION_LESSONS:
+        return "A"
+    return task
 
 
 def check_single_booking(sessions_per_booking: int, in_series: bool) -> None:

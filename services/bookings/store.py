@@ -59,6 +59,8 @@ class Offering(Base):
     internship_year: Mapped[int | None] = mapped_column(Integer)
     period_starts_on: Mapped[date | None] = mapped_column(Date)
     period_ends_on: Mapped[date | None] = mapped_column(Date)
+    # The plan's core task (A-E) the offer is declared under; None: its kind's.
+    core_task: Mapped[str | None] = mapped_column(String(1))
 
 
 # PostgreSQL's exclusion constraints (migration 0004): a room, and an instructor, is in at

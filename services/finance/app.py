@@ -2,7 +2,7 @@
 
 from services.finance import api, demo, handlers
 from services.finance.store import Base, messaging
-from shared.contracts.bookings import BookingCompletedV1
+from shared.contracts.bookings import BookingCompletedV2
 from shared.contracts.events import EventCostRecordedV1, SessionHostedV1
 from shared.contracts.loans import DamageReportedV1
 from shared.contracts.topics import BOOKING, EVENT, LOAN_RESERVATION
@@ -17,7 +17,7 @@ SPEC = ServiceSpec(
     consumers=[
         ConsumerSpec(name="finance", topics=[BOOKING, EVENT, LOAN_RESERVATION],
                      handlers=lambda rt: {
-                         BookingCompletedV1: handlers.booking_completed(rt),
+                         BookingCompletedV2: handlers.booking_completed(rt),
                          SessionHostedV1: handlers.session_hosted(rt),
                          EventCostRecordedV1: handlers.event_cost_recorded(rt),
                          DamageReportedV1: handlers.damage_reported(rt),

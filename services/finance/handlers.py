@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.finance import domain, store
 from services.finance.domain import CoFinancingForm, LineKind
 from services.finance.store import DeclarationLine
-from shared.contracts.bookings import BookingCompletedV1
+from shared.contracts.bookings import BookingCompletedV2
 from shared.contracts.events import EventCostRecordedV1, SessionHostedV1
 from shared.contracts.finance import DeclarationLineDraftedV1
 from shared.contracts.loans import DamageReportedV1
@@ -67,7 +67,7 @@ async def _hours(session: AsyncSession, role: str, minutes: int) -> dict:
 
 
 def booking_completed(rt: Runtime) -> Handler:
-    async def handle(session: AsyncSession, event: BookingCompletedV1,
+    async def handle(session: AsyncSession, event: BookingCompletedV2,
                      envelope: Envelope) -> None:
         # The hotspot pays its instructor for the time spent, not the students' time.
         hours = await _hours(session, domain.INSTRUCTOR, event.instructor_minutes)

@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from shared.contracts.base import IntegrationEvent
 from shared.contracts.bookings import (
     BookingCancelledV1,
-    BookingCompletedV1,
+    BookingCompletedV2,
     BookingConfirmedV1,
     BookingEquipmentRequestedV1,
     BookingNoShowV1,
@@ -161,7 +161,7 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
             return [Draft(event.school_id, "booking_requested", event)]
         case BookingRejectedV1():
             return [Draft(event.school_id, "booking_rejected", event)]
-        case BookingCompletedV1():
+        case BookingCompletedV2():
             return [Draft(event.school_id, "booking_completed", event)]
         case BookingNoShowV1():
             return [Draft(event.school_id, "booking_no_show", event)]
@@ -280,7 +280,7 @@ def reminders_ended_by(event: IntegrationEvent) -> str | None:
     return None
 
 
-HANDLED = (BookingConfirmedV1, BookingWaitlistedV1, BookingCancelledV1, BookingCompletedV1,
+HANDLED = (BookingConfirmedV1, BookingWaitlistedV1, BookingCancelledV1, BookingCompletedV2,
            BookingEquipmentRequestedV1, BookingRejectedV1, ReservationMadeV1, EventScheduledV1,
            DeclarationLineDraftedV1, DeclarationSubmittedV1, DeclarationApprovedV1,
            DeclarationRejectedV1, DeclarationPaidV1, ReservationCheckedOutV1, BookingNoShowV1,

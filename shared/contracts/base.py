@@ -52,6 +52,12 @@ def upcaster(old_type: str, new_type: str):
     return register
 
 
+def older_types(event_type: str) -> list[str]:
+    """The old event types read as `event_type` through one upcaster or a chain of them."""
+    older = [old for old, (new, _) in _UPCASTERS.items() if new == event_type]
+    return older + [t for old in older for t in older_types(old)]
+
+
 def parse_event(event_type: str, payload: dict[str, Any]) -> IntegrationEvent:
     """Validate a payload as its (upcast) current contract."""
     seen = set()

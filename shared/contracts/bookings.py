@@ -1,9 +1,10 @@
 """Events of the bookings service (topics `tft.bookings.*`)."""
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from shared.contracts.base import IntegrationEvent
+from shared.contracts.base import IntegrationEvent, upcaster
 from shared.contracts.common import CoreTask, Group
 from shared.contracts.topics import BOOKING, OFFERING
 
@@ -92,18 +93,26 @@ class BookingCancelledV1(_BookingFacts):
     late: bool = False
 
 
-class BookingCompletedV1(_BookingFacts):
+class BookingCompletedV2(_BookingFacts):
     """Carries what finance and reach reporting need: delivered time, instructor time (more
-    than delivered when a session has more instructors) and students reached (those who
-    came, at most the group)."""
+    than delivered when a session has more instructors), students reached (those who came,
+    at most the group) and the plan's core task the lesson is declared under. Version 2
+    makes the core task required: version 1 let it default to A, and every lesson landed
+    there."""
 
-    event_type = "nl.tisfortech.bookings.booking.completed.v1"
+    event_type = "nl.tisfortech.bookings.booking.completed.v2"
     topic = BOOKING
 
     delivered_minutes: int
     instructor_minutes: int
     students_reached: int
-    core_task: CoreTask = "A"
+    core_task: CoreTask
+
+
+@upcaster("nl.tisfortech.bookings.booking.completed.v1", BookingCompletedV2.event_type)
+def _completed_v1(old: dict[str, Any]) -> dict[str, Any]:
+    """A version 1 completion keeps the meaning it had: core task A unless it said so."""
+    return {"core_task": "A", **old}
 
 
 class BookingNoShowV1(_BookingFacts):

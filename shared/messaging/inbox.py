@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from structlog.contextvars import bound_contextvars
 
-from shared.contracts.base import IntegrationEvent, UnknownEventType, parse_event
+from shared.contracts.base import IntegrationEvent, UnknownEventType, older_types, parse_event
 from shared.contracts.topics import dead_letter_topic
 from shared.errors import is_transient
 from shared.messaging.envelope import Envelope, EnvelopeError
@@ -66,7 +66,9 @@ class EventConsumer:
     ) -> None:
         self.name = name
         self.topics = list(topics)
-        self.handlers = {model.event_type: handler for model, handler in handlers.items()}
+        # An old version of a contract goes to the handler of the version it is upcast to.
+        self.handlers = {event_type: handler for model, handler in handlers.items()
+                         for event_type in (model.event_type, *older_types(model.event_type))}
         self.db = db
         self.inbox = inbox
         self.metrics = metrics

@@ -154,11 +154,11 @@ OFFERINGS: tuple[Offering, ...] = (
              2.0, 1, 25, "Voorbeeld Installatietechniek BV", core_task="D",
              host_company="voorbeeld-installatie",
              assignment="Sluit in groepjes een thermostaat en een groepenkast-oefenpaneel aan."),
-    # Stageplaatsen (section 3.1, plan D: "stages bij technische bedrijven"); the number of
-    # places, the year and the period are GENERATED. Its session is the first day.
+    # Stageplaatsen (section 3.1; plan A: "De stages voor leerlingen PIE, BWI en M&T"); the
+    # number of places, the year and the period are GENERATED. Its session is the first day.
     Offering("stage-bouw-2026", "internship", "Snuffelstage bouw leerjaar 3 (december 2026)",
              ("vmbo-bb", "vmbo-kb", "vmbo-gl"), "BWI", 8.0, 1, 6, "Voorbeeld Bouw BV",
-             core_task="D", host_company="voorbeeld-bouw", internship_year=3,
+             core_task="A", host_company="voorbeeld-bouw", internship_year=3,
              period=(date(2026, 12, 7), date(2026, 12, 18))),
     # Gastlessen (section 2: "bedrijven bezoeken of gastlessen krijgen").
     Offering("gastles-bedrijfsleven", "guest_lesson", "Gastles vanuit het technisch bedrijfsleven",

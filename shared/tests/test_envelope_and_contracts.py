@@ -6,7 +6,8 @@ from pydantic import ValidationError
 
 from shared.contracts import UnknownEventType, parse_event, registered_types
 from shared.contracts.base import IntegrationEvent, upcaster
-from shared.contracts.bookings import BookingConfirmedV1
+from shared.contracts.bookings import BookingCompletedV2, BookingConfirmedV1
+from shared.contracts.common import Group
 from shared.messaging.envelope import Envelope, EnvelopeError
 
 
@@ -80,3 +81,20 @@ def test_an_old_version_is_upcast_to_the_current_contract():
 
     parsed = parse_event("nl.tisfortech.tests.thing.named.v1", {"id": "7", "name": "Robot"})
     assert parsed == ThingNamedV2(thing_id="7", title="Robot")
+
+
+def test_a_version_1_completion_reads_as_version_2_with_the_core_task_it_meant():
+    v2 = BookingCompletedV2(
+        booking_id=uuid4(), session_id=uuid4(), offering_id="mk-robotica",
+        offering_title="Masterklas Robotica", school_id="corlaer",
+        group=Group(name="3B", level="vmbo-kb", year=3, students=20),
+        starts_at=datetime(2026, 12, 3, 9, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 3, 11, tzinfo=UTC), location="Hotspot",
+        delivered_minutes=120, instructor_minutes=120, students_reached=20, core_task="B")
+    v1 = "nl.tisfortech.bookings.booking.completed.v1"
+    without = v2.model_dump(mode="json", exclude={"core_task"})
+
+    assert parse_event(v1, without) == v2.model_copy(update={"core_task": "A"})
+    assert parse_event(v1, v2.model_dump(mode="json")) == v2
+    with pytest.raises(ValidationError):  # a new one must say it
+        parse_event(BookingCompletedV2.event_type, without)

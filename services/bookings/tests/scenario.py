@@ -73,7 +73,7 @@ async def staged(rt: Runtime, verb: str) -> list[dict]:
     async with rt.db.sessions() as tx:
         rows = await tx.scalars(
             select(outbox.c.payload)
-            .where(outbox.c.event_type == f"nl.tisfortech.bookings.booking.{verb}.v1")
+            .where(outbox.c.event_type.like(f"nl.tisfortech.bookings.booking.{verb}.v%"))
             .order_by(outbox.c.seq)
         )
         return [json.loads(row) for row in rows]

@@ -5,6 +5,7 @@ import pytest
 
 from services.bookings import commands
 from services.bookings.domain import BookingRefused
+from services.bookings.store import session_with_offering
 from services.bookings.tests.scenario import (
     BACKOFFICE,
     group,
@@ -52,3 +53,28 @@ async def test_a_no_show_is_told_and_keeps_the_seats_it_wasted(rt):
         await commands.no_show(rt, BACKOFFICE, waiting.booking.id)
     with pytest.raises(BookingRefused, match="no_show booking cannot be completed"):
         await commands.complete(rt, BACKOFFICE, placed.booking.id)
+
+
+@pytest.mark.parametrize("kind, offer_task, school_id, task", [
+    ("inspiration_lesson", None, "voorbeeldschool", "B"),  # a lesson for the region
+    ("masterclass", None, "corlaer", "A"),  # taught to a hard-tech school's class
+    ("masterclass", "C", "corlaer", "C"),  # Plastic fantastic: an experiment
+    ("elective", "A", "voorbeeldschool", "A"),  # the CNC elective for several schools
+    ("po_series", None, "basisschool", "B"),
+    ("company_visit", None, "corlaer", "D"),
+    ("internship", None, "corlaer", "A"),
+    ("mbo_lesson", None, "voorbeeldschool", "A"),
+    ("techclub", None, "voorbeeldschool", "B"),
+])
+async def test_a_completion_carries_the_core_task_the_plan_puts_it_under(
+        rt, kind, offer_task, school_id, task):
+    session_id = await plan_session(rt, capacity=30)
+    async with rt.db.transaction() as tx:
+        offering = (await session_with_offering(tx, session_id))[1]
+        offering.kind, offering.core_task = kind, offer_task
+    booked = await commands.book(rt, school(school_id), session_id, group(20))
+
+    await commands.complete(rt, BACKOFFICE, booked.booking.id)
+
+    [completed] = await staged(rt, "completed")
+    assert completed["core_task"] == task

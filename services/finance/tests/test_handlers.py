@@ -1,4 +1,4 @@
-"""The BookingCompletedV1 handler through the real inbox consumer, on a real SQLite store."""
+"""The BookingCompletedV2 handler through the real inbox consumer, on a real SQLite store."""
 
 import json
 from datetime import UTC, datetime
@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.finance import handlers
 from services.finance.store import Declaration, DeclarationLine, DefaultRate, messaging
-from shared.contracts.bookings import BookingCompletedV1
+from shared.contracts.bookings import BookingCompletedV2
 from shared.contracts.common import Group
 from shared.contracts.topics import BOOKING
 from shared.messaging.envelope import Envelope
@@ -20,8 +20,8 @@ from shared.observability.metrics import Metrics
 
 
 def completed(school_id="corlaer", starts_at=datetime(2026, 12, 3, 8, 30, tzinfo=UTC),
-              minutes=120) -> BookingCompletedV1:
-    return BookingCompletedV1(
+              minutes=120) -> BookingCompletedV2:
+    return BookingCompletedV2(
         booking_id=uuid4(), session_id=uuid4(), offering_id="robotica-inspiratie",
         offering_title="Robotica inspiratieles", school_id=school_id,
         group=Group(name="2B", level="vmbo-kb", year=2, students=24),
@@ -31,7 +31,7 @@ def completed(school_id="corlaer", starts_at=datetime(2026, 12, 3, 8, 30, tzinfo
     )
 
 
-def record(event: BookingCompletedV1, envelope: Envelope, offset=0) -> ConsumerRecord:
+def record(event: BookingCompletedV2, envelope: Envelope, offset=0) -> ConsumerRecord:
     return ConsumerRecord(
         topic=BOOKING, partition=0, offset=offset, timestamp=0, timestamp_type=0,
         key=event.key().encode(), value=event.model_dump_json().encode(), checksum=None,
@@ -39,7 +39,7 @@ def record(event: BookingCompletedV1, envelope: Envelope, offset=0) -> ConsumerR
     )
 
 
-def envelope_of(event: BookingCompletedV1) -> Envelope:
+def envelope_of(event: BookingCompletedV2) -> Envelope:
     return Envelope.new(type=event.event_type, source="/tft/bookings", subject=event.key())
 
 
@@ -49,7 +49,7 @@ def consumer(rt) -> EventConsumer:
 
     return EventConsumer(
         name="finance", topics=[BOOKING],
-        handlers={BookingCompletedV1: handlers.booking_completed(rt)}, db=rt.db,
+        handlers={BookingCompletedV2: handlers.booking_completed(rt)}, db=rt.db,
         inbox=messaging.inbox, metrics=Metrics(), dlt_producer=no_dead_letters,
         backoff_seconds=0,
     )
@@ -138,3 +138,31 @@ async def test_the_store_refuses_a_second_line_for_one_source_event(rt):
             async with rt.db.transaction() as session:
                 session.add(DeclarationLine(**copy))
     assert await count(rt, DeclarationLine) == 1
+
+
+@pytest.mark.parametrize("task", ["B", "D"])
+async def test_a_completed_lesson_is_declared_under_the_core_task_it_carries(rt, task):
+    event = completed().model_copy(update={"core_task": task})
+    await consumer(rt).process([record(event, envelope_of(event))])
+
+    async with rt.db.sessions() as session:
+        line = await session.scalar(select(DeclarationLine))
+        drafted = json.loads((await session.execute(select(messaging.outbox))).one().payload)
+    assert line.core_task == drafted["core_task"] == task
+
+
+@pytest.mark.parametrize("said, declared", [({}, "A"), ({"core_task": "C"}, "C")])
+async def test_a_version_1_completion_is_declared_as_it_was_meant(rt, said, declared):
+    """Read through the upcaster: one without a core task keeps its meaning, A."""
+    payload = completed().model_dump(mode="json", exclude={"core_task"}) | said
+    envelope = Envelope.new(type="nl.tisfortech.bookings.booking.completed.v1",
+                            source="/tft/bookings", subject=payload["booking_id"])
+    old = ConsumerRecord(
+        topic=BOOKING, partition=0, offset=0, timestamp=0, timestamp_type=0,
+        key=payload["booking_id"].encode(), value=json.dumps(payload).encode(), checksum=None,
+        serialized_key_size=0, serialized_value_size=0, headers=envelope.to_headers())
+    await consumer(rt).process([old])
+
+    async with rt.db.sessions() as session:
+        line = await session.scalar(select(DeclarationLine))
+    assert (line.core_task, line.source_type) == (declared, envelope.type)

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, model_validator
 
-from shared.contracts.common import Group
+from shared.contracts.common import CoreTask, Group
 
 
 class NewOffering(BaseModel):
@@ -28,6 +28,9 @@ class NewOffering(BaseModel):
     internship_year: int | None = Field(None, ge=1, le=8)
     period_starts_on: date | None = None
     period_ends_on: date | None = None
+    core_task: CoreTask | None = Field(
+        None, description="the plan's core task the offer is declared under; "
+                          "omitted: the one its kind falls under")
 
 
 class NewSession(BaseModel):
@@ -39,9 +42,12 @@ class NewSession(BaseModel):
 
 
 class NewSeries(BaseModel):
-    """Sessions every `every_days` days from `first_starts_at`; dates on closed days or with
-    the room or instructor taken are skipped and reported. `rooms`: one for all sessions, or
-    one per session (a po-lessenserie: 2 at the vmbo host school, 2 at the po school)."""
+    """`count` sessions every `every_days` days from `first_starts_at`, always the whole
+    series (an offer booked as a series has exactly its number of lessons): a date on a
+    closed day moves on to the next date in the rhythm and is reported in `skipped`; a room
+    or instructor already taken refuses the series. `rooms`: one for all sessions, one per
+    session, or for a po-lessenserie two (the vmbo host school's for the first half, the po
+    school's for the second)."""
 
     first_starts_at: datetime
     minutes: int = Field(ge=15, le=60 * 12)

@@ -92,7 +92,7 @@ def test_without_a_free_kit_the_booking_is_rejected_with_reason_and_alternative(
 
     booking = book(platform, "corlaer", session["id"], students=20).json()
     rejected = eventually(lambda: booking_in(platform, "corlaer", booking["id"], "rejected"))
-    assert "geen drone vrij" in rejected["rejection_reason"]
+    assert "geen droneset vrij" in rejected["rejection_reason"]
     assert seats_left(platform, session) == 30
     assert reservations_of(platform, "corlaer", booking["id"]) == []
 

@@ -37,6 +37,7 @@ from shared.contracts.bookings import (
     BookingNoShowV1,
     BookingRejectedV1,
     BookingWaitlistedV1,
+    SessionTimes,
 )
 from shared.contracts.common import Group
 from shared.contracts.loans import EquipmentRejectedV1, EquipmentReservedV1
@@ -89,6 +90,18 @@ def _seated(b: Booking, s: Session, o: Offering,
     return _confirmed(b, s, o, from_waitlist)
 
 
+async def _stage(outbox: Outbox, tx: AsyncSession, booking: Booking, event) -> None:
+    """Stage a booking's event; one of a series booking also tells the series' sessions, so
+    what follows from it (a message) can be told once for the whole series."""
+    if booking.series_booking_id is not None:
+        series_id = (await tx.get(Session, booking.session_id)).series_id
+        event = event.model_copy(update=dict(
+            series_booking_id=booking.series_booking_id,
+            series_sessions=[SessionTimes(starts_at=s.starts_at, ends_at=s.ends_at)
+                             for s in await series_sessions(tx, series_id)]))
+    await outbox.stage(tx, event)
+
+
 async def book(rt: Runtime, caller: Caller, session_id: UUID, group: Group) -> Placed:
     """Seat the group if its seats are free (confirmed, or requested while loans reserves
     the equipment), else put it on the session's waitlist."""
@@ -127,7 +140,7 @@ async def _book(rt: Runtime, caller: Caller, group: Group, session_id: UUID | No
             else:
                 event = BookingWaitlistedV1(**_event_facts(booking, session, offering),
                                             position=position)
-            await rt.outbox.stage(tx, event)
+            await _stage(rt.outbox, tx, booking, event)
             placed.append(Placed(booking, position))
     return placed
 
@@ -266,7 +279,8 @@ async def _change(outbox: Outbox, tx: AsyncSession, caller: Caller, booking: Boo
         free_days = (await current_rules(tx)).free_cancellation_days
         booking.cancelled_late = domain.is_late_cancellation(
             session.starts_at, booking.updated_at, caller.role == SCHOOL, free_days)
-    await outbox.stage(tx, _event_for(old, new, booking, session, offering, caller, reported))
+    await _stage(outbox, tx, booking,
+                 _event_for(old, new, booking, session, offering, caller, reported))
     if domain.releases_seats(old, new):
         await _release_and_promote(outbox, tx, booking, session, offering)
 
@@ -291,7 +305,7 @@ async def apply_equipment_reserved(tx: AsyncSession, outbox: Outbox,
         each.status, each.updated_at = BookingStatus.CONFIRMED, now
         where = session if each.session_id == session.id else await tx.get(
             Session, each.session_id)
-        await outbox.stage(tx, _confirmed(each, where, offering, from_waitlist=False))
+        await _stage(outbox, tx, each, _confirmed(each, where, offering, from_waitlist=False))
 
 
 async def apply_equipment_rejected(tx: AsyncSession, outbox: Outbox,
@@ -305,9 +319,9 @@ async def apply_equipment_rejected(tx: AsyncSession, outbox: Outbox,
     booking, session, offering = found
     booking.status, booking.updated_at = BookingStatus.REJECTED, datetime.now(UTC)
     booking.rejection_reason = answer.reason
-    await outbox.stage(tx, BookingRejectedV1(**_event_facts(booking, session, offering),
-                                             reason=answer.reason,
-                                             alternative=answer.alternative))
+    await _stage(outbox, tx, booking, BookingRejectedV1(
+        **_event_facts(booking, session, offering), reason=answer.reason,
+        alternative=answer.alternative))
     await _release_and_promote(outbox, tx, booking, session, offering)
     if booking.series_booking_id is not None:
         for sibling in await series_bookings(tx, booking.series_booking_id):
@@ -347,7 +361,7 @@ async def _release_and_promote(outbox: Outbox, tx: AsyncSession, leaving: Bookin
         booking.status, booking.updated_at = status, leaving.updated_at
         where = session if booking.session_id == session.id else await tx.get(
             Session, booking.session_id)
-        await outbox.stage(tx, _seated(booking, where, offering, from_waitlist=True))
+        await _stage(outbox, tx, booking, _seated(booking, where, offering, from_waitlist=True))
 
 
 def _event_for(old: BookingStatus, new: BookingStatus, b: Booking, s: Session, o: Offering,

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from shared.domain import AMSTERDAM, BACKOFFICE, SCHOOL, Refused, sees_school
+from shared.dutch import dutch_date, equipment_noun
 
 
 class ItemStatus(StrEnum):
@@ -108,9 +109,9 @@ def item_for_lesson(stock: Sequence[Stock]) -> Stock | None:
 
 def no_kit_reason(category: str, period: Period) -> str:
     """Why a lesson's equipment could not be reserved, in the words the school reads."""
-    days = (f"op {period.starts_on:%d-%m-%Y}" if period.starts_on == period.ends_on
-            else f"van {period.starts_on:%d-%m-%Y} tot en met {period.ends_on:%d-%m-%Y}")
-    return f"Er is {days} geen {category} vrij voor deze les."
+    days = (f"op {dutch_date(period.starts_on)}" if period.starts_on == period.ends_on
+            else f"van {dutch_date(period.starts_on)} tot en met {dutch_date(period.ends_on)}")
+    return f"Er is {days} geen {equipment_noun(category)} vrij voor deze les."
 
 
 def nearest(starts: Iterable[tuple[date | None, str]]) -> tuple[date, str] | None:

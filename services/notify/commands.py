@@ -129,6 +129,14 @@ async def record_message(notify: Notify, session: AsyncSession, draft: Draft, ab
     return message
 
 
+async def told(session: AsyncSession, draft: Draft, source_id: str) -> bool:
+    """Whether the recipient already has this message from this source."""
+    return await session.scalar(select(Notification.id).where(
+        Notification.source_event_id == source_id,
+        Notification.message_type == draft.message_type,
+        Notification.organisation_id == draft.organisation_id)) is not None
+
+
 async def keep_reminder(session: AsyncSession, plan: ReminderPlan, event: IntegrationEvent,
                         now: datetime) -> None:
     """Store a reminder once: a second event about the same thing (another line on the same

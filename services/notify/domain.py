@@ -45,27 +45,40 @@ from shared.contracts.loans import (
     ReservationReturnedV1,
 )
 from shared.domain import AMSTERDAM, BACKOFFICE, FINANCE, local_date
-
-_DAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-_MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december"]
-
-
-def dutch_datetime(moment: datetime) -> str:
-    """`donderdag 10 december 2026 om 10:00`, in Amsterdam time."""
-    local = moment.astimezone(AMSTERDAM)
-    return (f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}"
-            f" om {local:%H:%M}")
-
-
-def dutch_date(day: date) -> str:
-    """`donderdag 10 december 2026`."""
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+from shared.dutch import dutch_date, dutch_datetime, dutch_period, equipment_list
+from shared.seed import SCHOOLS_BY_ID
 
 
 def euros(cents: int) -> str:
     whole, rest = divmod(abs(cents), 100)
     return f"{'-' if cents < 0 else ''}€ {whole:,}".replace(",", ".") + f",{rest:02d}"
+
+
+def school_name(school_id: str) -> str:
+    school = SCHOOLS_BY_ID.get(school_id)
+    return school.name if school is not None else school_id
+
+
+def lessons(e) -> list[str]:
+    """When each lesson a booking event is about takes place: all of a series, else one."""
+    times = e.series_sessions or [e]
+    return [dutch_period(t.starts_at, t.ends_at) for t in times]
+
+
+def sentence(text: str) -> str:
+    """Text from elsewhere (a reason, a description) as a sentence: ended by a full stop, so
+    the next sentence does not run into it."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def what_and_when(e) -> str:
+    """For a subject line: `Robotica op woensdag 9 december 2026, 10:00-12:00`, or for a
+    series `Masterklas Robotica, 4 lessen vanaf woensdag 9 december 2026`."""
+    if len(e.series_sessions) > 1:
+        first = local_date(e.series_sessions[0].starts_at)
+        return f"{e.offering_title}, {len(e.series_sessions)} lessen vanaf {dutch_date(first)}"
+    return f"{e.offering_title} op {dutch_period(e.starts_at, e.ends_at)}"
 
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -74,6 +87,13 @@ _env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), undefined=StrictUndefi
 _env.filters["wanneer"] = dutch_datetime
 _env.filters["datum"] = dutch_date
 _env.filters["euro"] = euros
+_env.filters["iso_datum"] = lambda day: dutch_date(date.fromisoformat(str(day)))
+_env.filters["materiaal"] = equipment_list
+_env.filters["school"] = school_name
+_env.filters["lessen"] = lessons
+_env.filters["tijdvak"] = lambda e: dutch_period(e.starts_at, e.ends_at)
+_env.filters["wat_en_wanneer"] = what_and_when
+_env.filters["zin"] = sentence
 _env.filters["kwartaaleinde"] = lambda quarter: dutch_date(quarter_end(quarter))
 
 # One template per message type, `templates/<type>.txt.j2`: the first line is the subject,
@@ -102,6 +122,13 @@ class Draft:
         return render(self.message_type, e=self.facts)
 
     @property
+    def once_for(self) -> str | None:
+        """The series booking this message is told once for: one action on a series is one
+        message listing its lessons, not one per lesson. None: told for its own event."""
+        series = getattr(self.facts, "series_booking_id", None)
+        return str(series) if series and self.message_type in _PER_SERIES else None
+
+    @property
     def category(self) -> str:
         return category_of(self.message_type)
 
@@ -114,6 +141,9 @@ class Draft:
         return starts_on <= local_date(now) + timedelta(days=1)
 
 
+# What happens to a series booking as a whole; a completion or no-show is per lesson.
+_PER_SERIES = {"booking_confirmed", "booking_promoted", "booking_requested", "booking_waitlisted",
+               "booking_cancelled", "booking_cancelled_backoffice", "booking_rejected"}
 _CRITICAL_WHEN_SOON = {"booking_cancelled", "booking_cancelled_backoffice", "booking_rejected"}
 _CATEGORY_BY_PREFIX = {"booking": "bookings", "lesson": "reminders", "reservation": "loans",
                        "loan": "loans", "damage": "loans", "registration": "events",
@@ -151,6 +181,8 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
             return [Draft(event.school_id, "booking_confirmed", event)]
         case BookingWaitlistedV1():
             return [Draft(event.school_id, "booking_waitlisted", event)]
+        case BookingCancelledV1(cancelled_by="system", series_booking_id=series) if series:
+            return []  # the rest of a rejected series: the rejection told the school
         case BookingCancelledV1(was_waitlisted=True):
             # No seats came free: nothing for the backoffice to act on.
             return [Draft(event.school_id, "booking_cancelled", event)]

@@ -15,8 +15,13 @@ async def apply(notify: Notify, session: AsyncSession, event: IntegrationEvent,
                 envelope: Envelope) -> None:
     now = notify.clock()
     for draft in drafts_for(event):
-        await commands.record_message(notify, session, draft, envelope.subject, envelope.id,
-                                      envelope.type, now)
+        # A message told once for a series has the series booking as its source, so the
+        # store's one-message-per-source guard holds it to one whatever the order.
+        source = draft.once_for or envelope.id
+        if draft.once_for and await commands.told(session, draft, source):
+            continue
+        await commands.record_message(notify, session, draft, draft.once_for or envelope.subject,
+                                      source, envelope.type, now)
     about = reminders_ended_by(event)
     if about is not None:
         await commands.end_reminders(session, about)

@@ -4,6 +4,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from pydantic import BaseModel, ConfigDict
+
 from shared.contracts.base import IntegrationEvent, upcaster
 from shared.contracts.common import CoreTask, Group
 from shared.contracts.topics import BOOKING, OFFERING
@@ -21,8 +23,18 @@ class OfferingPublishedV1(IntegrationEvent):
     sessions: int
 
 
+class SessionTimes(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    starts_at: datetime
+    ends_at: datetime
+
+
 class _BookingFacts(IntegrationEvent):
-    """What every booking event tells: who booked which session of which offering."""
+    """What every booking event tells: who booked which session of which offering. A booking
+    of a series booked as a whole also names the group's series booking (shared by the
+    bookings of all its sessions, which change together) and when each of its sessions is,
+    in order, so one message can tell the whole series."""
 
     key_field = "booking_id"
 
@@ -35,6 +47,8 @@ class _BookingFacts(IntegrationEvent):
     starts_at: datetime
     ends_at: datetime
     location: str
+    series_booking_id: UUID | None = None
+    series_sessions: list[SessionTimes] = []
 
 
 class BookingEquipmentRequestedV1(_BookingFacts):

@@ -213,12 +213,12 @@ def test_an_extension_must_end_later():
         extended(days(1, 3), date(2027, 3, 3))
 
 
-def test_the_reason_for_a_missing_kit_names_the_category_and_the_days():
+def test_the_reason_for_a_missing_kit_names_the_equipment_and_the_days_in_dutch():
     one_day = Period(date(2027, 3, 9), date(2027, 3, 9))
-    assert no_kit_reason("robot", one_day) == (
-        "Er is op 09-03-2027 geen robot vrij voor deze les.")
-    assert "van 09-03-2027 tot en met 10-03-2027" in no_kit_reason(
-        "robot", Period(date(2027, 3, 9), date(2027, 3, 10)))
+    assert no_kit_reason("hydrogen-car", one_day) == (
+        "Er is op dinsdag 9 maart 2027 geen waterstofauto vrij voor deze les.")
+    assert "van dinsdag 9 maart 2027 tot en met woensdag 10 maart 2027 geen robotset" in (
+        no_kit_reason("robot", Period(date(2027, 3, 9), date(2027, 3, 10))))
 
 
 def test_the_nearest_alternative_is_the_earliest_later_start():

@@ -92,7 +92,7 @@ async def test_a_missing_kit_rejects_the_whole_request_and_offers_the_next_free_
     assert [r.item_id for r in await _reservations(db)] == ["tft-drn-001"]
     [rejected] = await _staged(db, REJECTED)
     assert rejected["booking_id"] == str(booking_id) and rejected["category"] == "drone"
-    assert rejected["reason"] == "Er is op 09-03-2027 geen drone vrij voor deze les."
+    assert rejected["reason"] == "Er is op dinsdag 9 maart 2027 geen droneset vrij voor deze les."
     assert rejected["alternative"] == {"item_id": "tft-drn-001", "starts_on": "2027-03-10",
                                        "ends_on": "2027-03-10"}
 

@@ -93,7 +93,7 @@ async def test_a_confirmation_goes_out_as_one_dutch_email(notify, mailbox):
     await apply(notify, confirmed())
     assert await dispatcher(notify).dispatch_due() == 1
     [mail] = mailbox.to("coordinator@corlaer.example")
-    assert mail["Subject"] == "Bevestiging: Robotica op donderdag 10 december 2026 om 10:00"
+    assert mail["Subject"] == "Bevestiging: Robotica op donderdag 10 december 2026, 10:00-12:00"
     assert "Waar: Hotspot" in mail.get_content() and "Meenemen:" in mail.get_content()
     [message] = await messages(notify)
     assert mail["Message-ID"] == f"<{message.id}@notify.tisfortech.example>"
@@ -153,7 +153,7 @@ async def test_quiet_hours_delay_an_announcement_but_not_a_critical_cancellation
     await apply(notify, BookingCancelledV1(**event.model_dump(), cancelled_by="backoffice"))
     await dispatcher(notify).dispatch_due()
     [cancelled] = mailbox.to("backoffice@tisfortech.example")
-    assert cancelled["Subject"].startswith("Annulering door corlaer")
+    assert cancelled["Subject"].startswith("Annulering door Corlaer College")
     [announcement] = [m for m in await messages(notify) if m.message_type == "event_scheduled"]
     assert announcement.state == "pending"
     assert announcement.next_attempt_at == notify.clock.now.replace(hour=13)  # 14:00 local

@@ -1,9 +1,10 @@
 from datetime import UTC, datetime
 from uuid import uuid4
 
-from services.notify.domain import TEMPLATES, drafts_for, dutch_datetime, euros
+from services.notify.domain import TEMPLATES, drafts_for, euros
 from shared.contracts.bookings import BookingCancelledV1, BookingWaitlistedV1
 from shared.contracts.finance import DeclarationLineDraftedV1
+from shared.dutch import dutch_datetime
 from shared.tests.test_envelope_and_contracts import confirmed
 
 
@@ -24,7 +25,7 @@ def test_a_confirmation_goes_to_the_school_with_what_when_where():
     [draft] = drafts_for(event)
     assert draft.organisation_id == "corlaer"
     subject, body = draft.render()
-    assert "Robotica" in subject and "donderdag 10 december 2026 om 10:00" in subject
+    assert "Robotica" in subject and "donderdag 10 december 2026, 10:00-12:00" in subject
     assert "3B" in body and "20 leerlingen" in body and "Hotspot" in body
 
 

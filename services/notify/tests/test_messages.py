@@ -7,7 +7,12 @@ import pytest
 
 from services.notify.directory import address_of
 from services.notify.domain import TEMPLATES, Draft, category_of, drafts_for
-from shared.contracts.bookings import BookingCancelledV1, BookingNoShowV1
+from shared.contracts.bookings import (
+    BookingCancelledV1,
+    BookingNoShowV1,
+    BookingRejectedV1,
+    SessionTimes,
+)
 from shared.contracts.events import (
     AttendeeCancelledV1,
     AttendeeRegisteredV1,
@@ -36,8 +41,8 @@ def hosted(host_kind: str, host: str) -> SessionHostedV1:
 def test_a_booking_confirmation_says_what_when_where_what_to_bring_and_what_next():
     [draft] = drafts_for(confirmed())
     subject, body = draft.render()
-    assert subject == "Bevestiging: Robotica op donderdag 10 december 2026 om 10:00"
-    for words in ["Wat: Robotica", "Wanneer: donderdag 10 december 2026 om 10:00",
+    assert subject == "Bevestiging: Robotica op donderdag 10 december 2026, 10:00-12:00"
+    for words in ["Wat: Robotica", "Wanneer: donderdag 10 december 2026, 10:00-12:00",
                   "Waar: Hotspot", "Meenemen:", "Wat nu:"]:
         assert words in body
 
@@ -83,8 +88,10 @@ def test_a_payment_tells_what_was_paid_out_after_co_financing():
 def test_a_late_cancellation_is_called_late_for_the_school_and_the_backoffice():
     event = BookingCancelledV1(**confirmed().model_dump(), cancelled_by="school", late=True)
     school, backoffice = (d.render() for d in drafts_for(event))
-    assert "binnen de termijn" in school[1]
-    assert backoffice[0].startswith("Late annulering door corlaer")
+    assert school[0].startswith("Laat geannuleerd: Robotica")
+    assert "dit is een late annulering" in school[1] and "binnen de termijn" in school[1]
+    assert backoffice[0].startswith("Late annulering door Corlaer College")
+    assert "late annulering" in backoffice[1]
     on_time = BookingCancelledV1(**confirmed().model_dump(), cancelled_by="school")
     assert all("termijn" not in d.render()[1] for d in drafts_for(on_time))
 
@@ -124,3 +131,33 @@ def test_every_message_type_has_a_category_and_announcements_are_their_own():
     scheduled = EventScheduledV1(event_id="x", title="Techniekdag", starts_at=datetime.now(UTC),
                                  ends_at=datetime.now(UTC), audience=[], capacity=10)
     assert Draft("backoffice", "event_scheduled", scheduled).category == "announcements"
+
+
+def test_a_confirmation_names_the_equipment_and_the_school_not_their_slugs():
+    event = confirmed().model_copy(update={"equipment": ["hydrogen-car", "ev"]})
+    _, body = drafts_for(event)[0].render()
+    assert "Het materiaal ligt klaar: de waterstofauto en de elektrische auto of scooter." in body
+    assert "hydrogen-car" not in body
+    cancelled = BookingCancelledV1(**confirmed().model_dump(), cancelled_by="school")
+    subject, body = drafts_for(cancelled)[1].render()
+    assert "Corlaer College annuleerde groep 3B" in body and "corlaer" not in subject
+
+
+def test_a_series_message_lists_every_lesson_the_dutch_way():
+    first = confirmed()
+    series = [SessionTimes(starts_at=first.starts_at + timedelta(weeks=w),
+                           ends_at=first.ends_at + timedelta(weeks=w)) for w in range(4)]
+    event = first.model_copy(update={"series_booking_id": uuid4(), "series_sessions": series})
+    subject, body = drafts_for(event)[0].render()
+    assert subject == "Bevestiging: Robotica, 4 lessen vanaf donderdag 10 december 2026"
+    assert ("Wanneer (4 lessen):\n- donderdag 10 december 2026, 10:00-12:00\n"
+            "- donderdag 17 december 2026, 10:00-12:00\n"
+            "- donderdag 24 december 2026, 10:00-12:00\n"
+            "- donderdag 31 december 2026, 10:00-12:00\nWaar: Hotspot") in body
+
+
+def test_a_reason_from_elsewhere_ends_its_sentence_before_the_next_one():
+    event = BookingRejectedV1(**confirmed().model_dump(exclude={"equipment", "from_waitlist"}),
+                              reason="Er is geen waterstofauto vrij")
+    _, body = drafts_for(event)[0].render()
+    assert "Reden: Er is geen waterstofauto vrij.\nWat: Robotica" in body

@@ -4,7 +4,7 @@ from services.notify.domain import HANDLED, drafts_for
 from shared.contracts.bookings import BookingEquipmentRequestedV1, BookingRejectedV1
 from shared.tests.test_envelope_and_contracts import confirmed
 
-REASON = "Er is op 10-12-2026 geen robot vrij voor deze les."
+REASON = "Er is op donderdag 10 december 2026 geen robotset vrij voor deze les."
 
 
 def facts() -> dict:
@@ -25,7 +25,8 @@ def test_a_rejection_gives_the_reason_and_the_nearest_alternative():
     assert (draft.organisation_id, draft.message_type) == ("corlaer", "booking_rejected")
     subject, body = draft.render()
     assert subject.startswith("Niet doorgegaan: Robotica")
-    assert REASON in body and "vrij van 2026-12-11 tot en met 2026-12-11" in body
+    assert REASON in body
+    assert "vrij van vrijdag 11 december 2026 tot en met vrijdag 11 december 2026" in body
 
 
 def test_a_rejection_without_alternative_says_only_why():

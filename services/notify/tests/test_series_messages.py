@@ -1,0 +1,106 @@
+"""One user action on a series is one message: the events the real bookings commands stage
+for a series, applied one by one to a migrated notify store (SQLite)."""
+
+import asyncio
+import json
+from collections import Counter
+from datetime import UTC, date, datetime, time
+
+import pytest
+from prometheus_client import CollectorRegistry
+from sqlalchemy import select
+
+from services.bookings import calendar, catalogue, commands
+from services.bookings.store import Offering
+from services.bookings.store import messaging as bookings_messaging
+from services.bookings.tests.scenario import (
+    BACKOFFICE,
+    group,
+    migrated_runtime,
+    new_offering,
+    school,
+)
+from services.notify import handlers
+from services.notify.commands import Notify, NotifyMetrics
+from services.notify.settings import NotifySettings
+from services.notify.store import Notification, messaging
+from shared.contracts import parse_event
+from shared.domain import AMSTERDAM
+from shared.messaging.envelope import Envelope
+from shared.messaging.outbox import Outbox
+from shared.store.db import Database, create_engine
+from shared.store.migrations import upgrade
+
+
+@pytest.fixture
+async def bookings(tmp_path):
+    rt = await migrated_runtime(f"sqlite+aiosqlite:///{tmp_path / 'bookings.db'}")
+    await calendar.seed_closures(rt)
+    yield rt
+    await rt.db.dispose()
+
+
+@pytest.fixture
+async def notify(tmp_path):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'notify.db'}"
+    await asyncio.to_thread(upgrade, "notify", url)
+    db = Database(create_engine(url))
+    yield Notify(db, Outbox(messaging.outbox, source="/tft/notify"),
+                 NotifySettings(service="notify"), NotifyMetrics(CollectorRegistry()))
+    await db.dispose()
+
+
+async def series_of(rt, kind: str, lessons: int) -> object:
+    offering_id = await new_offering(rt)
+    async with rt.db.transaction() as tx:
+        offering = await tx.get(Offering, offering_id)
+        offering.kind, offering.sessions_per_booking = kind, lessons
+    first = datetime.combine(date(2027, 2, 2), time(10), AMSTERDAM).astimezone(UTC)
+    planned = await catalogue.plan_series(rt, BACKOFFICE, offering_id, first, 120, 7, lessons,
+                                          ["Lab 1"], "Instructeur 1", 30)
+    return planned.series_id
+
+
+async def deliver_staged(rt, notify: Notify) -> None:
+    """Every event bookings staged, each in a transaction of its own as the inbox would."""
+    outbox = bookings_messaging.outbox
+    async with rt.db.sessions() as tx:
+        rows = (await tx.execute(select(outbox).order_by(outbox.c.seq))).all()
+    for row in rows:
+        event = parse_event(row.event_type, json.loads(row.payload))
+        envelope = Envelope.new(type=row.event_type, source="/tft/bookings",
+                                subject=event.subject())
+        async with notify.db.transaction() as session:
+            await handlers.apply(notify, session, event, envelope)
+
+
+async def told(notify: Notify) -> Counter:
+    async with notify.db.sessions() as session:
+        rows = await session.execute(select(Notification.organisation_id,
+                                            Notification.message_type))
+        return Counter(tuple(r) for r in rows)
+
+
+async def test_booking_a_masterclass_is_one_confirmation_listing_its_four_lessons(bookings,
+                                                                                  notify):
+    series_id = await series_of(bookings, "masterclass", 4)
+    await commands.book_series(bookings, school("corlaer"), series_id, group(10))
+
+    await deliver_staged(bookings, notify)
+
+    assert await told(notify) == Counter({("corlaer", "booking_confirmed"): 1})
+    async with notify.db.sessions() as session:
+        body = await session.scalar(select(Notification.body))
+    assert body.count("\n- ") == 4
+
+
+async def test_booking_and_cancelling_an_elective_is_one_message_each(bookings, notify):
+    series_id = await series_of(bookings, "elective", 20)
+    booked = await commands.book_series(bookings, school("corlaer"), series_id, group(10))
+    await commands.cancel(bookings, school("corlaer"), booked[3].booking.id)
+
+    await deliver_staged(bookings, notify)
+
+    assert await told(notify) == Counter({("corlaer", "booking_confirmed"): 1,
+                                          ("corlaer", "booking_cancelled"): 1,
+                                          ("backoffice", "booking_cancelled_backoffice"): 1})

@@ -16,6 +16,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from openpyxl import load_workbook
 
+from services.finance.domain import quarter_of
 from shared.contracts.bookings import BookingCompletedV2
 from shared.contracts.events import SessionHostedV1
 from shared.contracts.topics import DECLARATION, EVENT
@@ -125,3 +126,27 @@ def test_a_company_hosting_is_cofinancing_and_the_xlsx_report_holds_the_apis_tot
     last = dict(zip(header, totals, strict=True))
     assert {column: last[column] for column in api["totals"]} == api["totals"]
     assert api["totals"]["cofinancing_cents"] >= line["amount_cents"] > 0
+
+
+def test_a_completion_is_declared_under_its_core_task_and_an_old_one_under_a(
+    platform: Platform,
+):
+    new = completed_lesson("nxt").model_copy(update={"core_task": "D"})
+    old = completed_lesson("nxt").model_dump(mode="json", exclude={"core_task"})
+    envelopes = [Envelope.new(type=new.event_type, source="/tests", subject=new.subject()),
+                 Envelope.new(type="nl.tisfortech.bookings.booking.completed.v1",
+                              source="/tests", subject=old["booking_id"])]
+    produce(platform, [(new.model_dump_json().encode(), envelopes[0].to_headers()),
+                       (json.dumps(old).encode(), envelopes[1].to_headers())])
+
+    finance = platform.token("finance")
+
+    def core_tasks():
+        response = httpx.get(f"{platform.gateway}/finance/declaration-lines", headers=finance,
+                             params={"school_id": "nxt", "quarter": quarter_of(new.starts_at)})
+        response.raise_for_status()
+        by_source = {line["source_event_id"]: line["core_task"] for line in response.json()}
+        tasks = [by_source.get(e.id) for e in envelopes]
+        return None if None in tasks else tasks
+
+    assert eventually(core_tasks) == ["D", "A"]

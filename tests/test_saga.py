@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from services.bookings.domain import first_open_day
+from shared.dutch import dutch_date
 from shared.seed import CLOSED_PERIODS
 from tests.harness import Platform, eventually
 from tests.test_first_flow import book, notifications_about, open_day_at_nine
@@ -99,9 +100,9 @@ def test_without_a_free_kit_the_booking_is_rejected_with_reason_and_alternative(
     [told] = eventually(lambda: [n for n in notifications_about(platform, "corlaer",
                                                                  booking["id"])
                                  if n["message_type"] == "booking_rejected"])
-    next_day = (datetime.fromisoformat(day) + timedelta(days=1)).date().isoformat()
+    next_day = (datetime.fromisoformat(day) + timedelta(days=1)).date()
     assert rejected["rejection_reason"] in told["body"]
-    assert f"vrij van {next_day}" in told["body"]
+    assert f"vrij van {dutch_date(next_day)}" in told["body"]
 
 
 def test_cancelling_a_confirmed_booking_releases_its_reservation(platform: Platform):

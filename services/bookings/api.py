@@ -5,7 +5,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from services.bookings import calendar, catalogue, commands, domain
 from services.bookings.domain import BookingStatus, Rules
@@ -44,8 +44,14 @@ class OfferingOut(BaseModel):
     internship_year: int | None
     period_starts_on: date | None
     period_ends_on: date | None
-    # Null: the core task of its kind.
+    # The plan's core task it is declared under: its own, else its kind's (a region lesson
+    # for a hard-tech school's class is declared under A).
     core_task: str | None = None
+
+    @model_validator(mode="after")
+    def kinds_core_task(self) -> "OfferingOut":
+        self.core_task = self.core_task or domain.KIND_CORE_TASKS.get(self.kind)
+        return self
 
 
 class SessionOut(BaseModel):

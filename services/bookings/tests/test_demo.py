@@ -5,7 +5,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from services.bookings import demo
+from services.bookings import catalogue, demo
+from services.bookings.api import OfferingOut
 from services.bookings.domain import BookingRefused
 from services.bookings.store import Offering, Session
 from shared import seed
@@ -32,3 +33,17 @@ async def test_a_demo_seed_short_of_a_lesson_is_refused(rt, monkeypatch):
 
     with pytest.raises(BookingRefused, match="masterklas bestaat uit 4 lessen"):
         await demo.load(rt)
+
+
+async def test_each_demo_offer_shows_the_core_task_the_plan_puts_it_under(rt):
+    await demo.load(rt)
+
+    shown = {o.id: OfferingOut.model_validate(o).core_task
+             for o in await catalogue.list_offerings(rt, 100, 0)}
+
+    assert {k: shown[k] for k in ("mk-robotica", "mk-plastic-fantastic", "kv-1313",
+                                  "bedrijfsbezoek-bouw", "stage-bouw-2026",
+                                  "po-lessenserie-robotica", "mbo-module-techniek")} == {
+        "mk-robotica": "B", "mk-plastic-fantastic": "C", "kv-1313": "A",
+        "bedrijfsbezoek-bouw": "D", "stage-bouw-2026": "A", "po-lessenserie-robotica": "B",
+        "mbo-module-techniek": "A"}

@@ -25,6 +25,7 @@ from services.notify.commands import Notify, NotifyMetrics
 from services.notify.settings import NotifySettings
 from services.notify.store import Notification, messaging
 from shared.contracts import parse_event
+from shared.contracts.loans import EquipmentRejectedV1
 from shared.domain import AMSTERDAM
 from shared.messaging.envelope import Envelope
 from shared.messaging.outbox import Outbox
@@ -50,8 +51,8 @@ async def notify(tmp_path):
     await db.dispose()
 
 
-async def series_of(rt, kind: str, lessons: int) -> object:
-    offering_id = await new_offering(rt)
+async def series_of(rt, kind: str, lessons: int, equipment: tuple[str, ...] = ()) -> object:
+    offering_id = await new_offering(rt, equipment)
     async with rt.db.transaction() as tx:
         offering = await tx.get(Offering, offering_id)
         offering.kind, offering.sessions_per_booking = kind, lessons
@@ -104,3 +105,17 @@ async def test_booking_and_cancelling_an_elective_is_one_message_each(bookings, 
     assert await told(notify) == Counter({("corlaer", "booking_confirmed"): 1,
                                           ("corlaer", "booking_cancelled"): 1,
                                           ("backoffice", "booking_cancelled_backoffice"): 1})
+
+
+async def test_a_series_loans_cannot_equip_is_one_request_and_one_rejection(bookings, notify):
+    series_id = await series_of(bookings, "masterclass", 4, equipment=("hydrogen-car",))
+    booked = await commands.book_series(bookings, school("corlaer"), series_id, group(10))
+    async with bookings.db.transaction() as tx:
+        await commands.apply_equipment_rejected(tx, bookings.outbox, EquipmentRejectedV1(
+            booking_id=booked[1].booking.id, school_id="corlaer", category="hydrogen-car",
+            reason="Er is geen waterstofauto vrij."))
+
+    await deliver_staged(bookings, notify)
+
+    assert await told(notify) == Counter({("corlaer", "booking_requested"): 1,
+                                          ("corlaer", "booking_rejected"): 1})

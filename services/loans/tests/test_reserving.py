@@ -1,5 +1,7 @@
-"""Reserving, extending and cancelling through the loans API on a migrated SQLite store."""
+"""Reserving, extending and cancelling through the loans API on a migrated SQLite store,
+with "today" pinned before the days reserved."""
 
+from datetime import date
 
 import httpx
 import pytest
@@ -14,6 +16,7 @@ from shared.store.migrations import upgrade
 CORLAER = {"X-TFT-Role": "school", "X-TFT-Organisation": "corlaer", "X-TFT-Actor": "corlaer"}
 NXT = CORLAER | {"X-TFT-Organisation": "nxt", "X-TFT-Actor": "nxt"}
 BACKOFFICE = {"X-TFT-Role": "backoffice", "X-TFT-Actor": "backoffice"}
+TODAY = date(2028, 1, 2)
 
 
 @pytest.fixture
@@ -26,7 +29,8 @@ def url(tmp_path) -> str:
 @pytest.fixture
 async def client(url):
     # No lifespan: the routes need only the store, not the broker, relay or consumers.
-    app = create_app(SPEC, LoansSettings(service="loans", database_url=url))
+    app = create_app(SPEC, LoansSettings(service="loans", database_url=url,
+                                         loans_today=TODAY))
     db = app.state.runtime.db
     async with db.transaction() as tx:
         tx.add_all([_item("tft-drn-001", "drone", 1), _item("tft-drn-002", "drone", 1),

@@ -6,52 +6,32 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-import httpx
 import pytest
 from sqlalchemy import select
 
 from services.loans import overdue
-from services.loans.app import SPEC
-from services.loans.domain import ItemStatus
-from services.loans.settings import LoansSettings
-from services.loans.store import Item, messaging
-from shared.service import create_app
-from shared.store.migrations import upgrade
+from services.loans.store import messaging
+from services.loans.tests.serving import BACKOFFICE, CORLAER, NXT, item, serving
 
-CORLAER = {"X-TFT-Role": "school", "X-TFT-Organisation": "corlaer", "X-TFT-Actor": "corlaer"}
-NXT = CORLAER | {"X-TFT-Organisation": "nxt", "X-TFT-Actor": "nxt"}
-BACKOFFICE = {"X-TFT-Role": "backoffice", "X-TFT-Actor": "backoffice"}
 TODAY = date(2028, 1, 11)
 EVENTS = "nl.tisfortech.loans.reservation."
 
 
 @pytest.fixture
-def url(tmp_path) -> str:
-    database_url = f"sqlite+aiosqlite:///{tmp_path / 'loans.db'}"
-    upgrade("loans", database_url)
-    return database_url
+async def serves(tmp_path):
+    items = [item("tft-h2-001", "hydrogen-car", 1), item("tft-rob-001", "robot", 12)]
+    async with serving(f"sqlite+aiosqlite:///{tmp_path / 'loans.db'}", items, TODAY) as both:
+        yield both
 
 
 @pytest.fixture
-async def app(url):
-    app = create_app(SPEC, LoansSettings(service="loans", database_url=url, loans_today=TODAY))
-    async with app.state.runtime.db.transaction() as tx:
-        tx.add_all([_item("tft-h2-001", "hydrogen-car", 1), _item("tft-rob-001", "robot", 12)])
-    yield app
-    await app.state.runtime.db.dispose()
+def app(serves):
+    return serves[0]
 
 
 @pytest.fixture
-async def client(app):
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://loans") as http:
-        yield http
-
-
-def _item(item_id: str, category: str, quantity: int) -> Item:
-    return Item(id=item_id, asset_tag=item_id.upper(), category=category, name=item_id,
-                quantity=quantity, location="Hotspot", condition="goed",
-                status=ItemStatus.AVAILABLE, loanable=True)
+def client(serves):
+    return serves[1]
 
 
 async def _reserve(client, item_id: str, first: int, last: int, headers=CORLAER, **more) -> str:

@@ -7,41 +7,20 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
-from services.loans.app import SPEC
-from services.loans.domain import ItemStatus
-from services.loans.settings import LoansSettings
-from services.loans.store import Item
-from shared.service import create_app
-from shared.store.migrations import upgrade
+from services.loans.tests.serving import BACKOFFICE, CORLAER, NXT, item, serving
 
-CORLAER = {"X-TFT-Role": "school", "X-TFT-Organisation": "corlaer", "X-TFT-Actor": "corlaer"}
-NXT = CORLAER | {"X-TFT-Organisation": "nxt", "X-TFT-Actor": "nxt"}
-BACKOFFICE = {"X-TFT-Role": "backoffice", "X-TFT-Actor": "backoffice"}
 TODAY = date(2027, 3, 1)
 H2 = "tft-h2-001"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
-def url(request, tmp_path) -> str:
+async def client(request, tmp_path):
     if request.param == "sqlite":
-        database_url = f"sqlite+aiosqlite:///{tmp_path / 'loans.db'}"
+        url = f"sqlite+aiosqlite:///{tmp_path / 'loans.db'}"
     else:
-        database_url = request.getfixturevalue("fresh_database")("tft_loans_policy")
-    upgrade("loans", database_url)
-    return database_url
-
-
-@pytest.fixture
-async def client(url):
-    app = create_app(SPEC, LoansSettings(service="loans", database_url=url, loans_today=TODAY))
-    async with app.state.runtime.db.transaction() as tx:
-        tx.add(Item(id=H2, asset_tag="TFT-H2-001", category="hydrogen-car", name="waterstofauto",
-                    quantity=1, location="Hotspot", condition="goed",
-                    status=ItemStatus.AVAILABLE, loanable=True))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://loans") as http:
+        url = request.getfixturevalue("fresh_database")("tft_loans_policy")
+    async with serving(url, [item(H2, "hydrogen-car", 1)], TODAY) as (_, http):
         yield http
-    await app.state.runtime.db.dispose()
 
 
 def after(days: int) -> str:

@@ -18,9 +18,10 @@ pytestmark = pytest.mark.integration
 
 
 def saga_day(nth: int) -> datetime:
-    """9:00 UTC on the `nth` open day (0 is the first) from 400 days ahead: past the demo
-    data, and a day of its own per test, so the tests never compete for kits."""
-    day = open_day_at_nine(400).date()
+    """9:00 UTC on the `nth` open day (0 is the first) from 250 days ahead: past the demo
+    data (until July 2027), within the loan horizon (a school reserves the kit itself in one
+    test), and a day of its own per test, so the tests never compete for kits."""
+    day = open_day_at_nine(250).date()
     for _ in range(nth):
         day = first_open_day(day + timedelta(days=1), CLOSED_PERIODS)
     return datetime.combine(day, time(9), UTC)

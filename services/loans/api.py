@@ -1,5 +1,6 @@
 """Internal HTTP API of loans; the gateway exposes it as /api/v1/... ."""
 
+from dataclasses import asdict
 from datetime import date, datetime
 from uuid import UUID
 
@@ -7,8 +8,10 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.loans import commands, queries
+from services.loans.domain import Policy
 from shared.contracts.requests.loans import (
     CheckOut,
+    LoanPolicyBody,
     NewReservation,
     Repaired,
     ReservationExtension,
@@ -116,6 +119,14 @@ def routes(rt: Runtime) -> APIRouter:
                                     _: Caller = Depends(current_caller)):
         found = await queries.category_availability(rt, category, starts_on, ends_on)
         return [_availability_out(a) for a in found]
+
+    @router.get("/policy", response_model=LoanPolicyBody)
+    async def policy(_: Caller = Depends(current_caller)):
+        return asdict(await queries.policy(rt))
+
+    @router.put("/policy", response_model=LoanPolicyBody)
+    async def set_policy(body: LoanPolicyBody, who: Caller = Depends(current_caller)):
+        return asdict(await commands.set_policy(rt, who, Policy(**body.model_dump())))
 
     @router.get("/reservations", response_model=list[ReservationOut])
     async def reservations(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),

@@ -13,15 +13,19 @@ from services.loans.domain import (
     ItemStatus,
     LoanRefused,
     Period,
+    Policy,
     ReservationStatus,
     Unavailable,
 )
 from services.loans.store import (
+    POLICY_ROW,
     SINGLE_ITEM_EXCLUSION,
     DamageReport,
     Item,
+    LoanPolicy,
     Reservation,
     claims_on,
+    current_policy,
     holding_reservations_of_booking,
     item_to_reserve,
     lock_items_in_service,
@@ -63,11 +67,13 @@ async def register_items(rt: Runtime, items: list[Item]) -> None:
 async def reserve(rt: Runtime, who: Caller, wish: NewReservation) -> Reservation:
     """Reserve units of an item for a school; if they are taken, say what is free instead."""
     school = domain.acting_school(who.role, who.organisation, wish.school_id)
-    period = Period(wish.starts_on, wish.ends_on)
+    today, policy = rt.settings.today(), await queries.policy(rt)
+    period = domain.reservation_period(wish.starts_on, wish.ends_on, today, policy)
     try:
         return await _reserve(rt, school, wish, period)
     except Unavailable as refusal:
-        alternative = await queries.alternative(rt, wish.item_id, period, wish.quantity)
+        alternative = await queries.alternative(rt, wish.item_id, period, wish.quantity,
+                                                policy.last_day(today))
         if alternative is None:
             raise
         raise Unavailable(refusal.reason, alternative=alternative) from refusal
@@ -91,13 +97,15 @@ async def _reserve(rt: Runtime, school: str, wish: NewReservation,
 
 
 async def extend(rt: Runtime, who: Caller, reservation_id: UUID, ends_on: date) -> Reservation:
-    """Let a reservation end later, if its units are free on the extra days; a loan that is
-    checked out too."""
+    """Let a reservation end later, if its units are free on the extra days and the policy
+    allows the longer loan; a loan that is checked out too."""
+    today = rt.settings.today()
     with _overlap_refused():
         async with rt.db.transaction() as tx:
             reservation = await _own(tx, who, reservation_id)
             domain.require_changeable(reservation.status, reservation.booking_id)
             period = domain.extended(reservation.period, ends_on)
+            domain.require_extension_allowed(period, today, await current_policy(tx))
             item = await item_to_reserve(tx, reservation.item_id)
             claims = (await claims_on(tx, [item.id], period, besides=reservation.id))[item.id]
             domain.require_free(domain.units_free(item.quantity, claims, period),
@@ -106,6 +114,16 @@ async def extend(rt: Runtime, who: Caller, reservation_id: UUID, ends_on: date) 
             await rt.outbox.stage(tx, ReservationExtendedV1(
                 **reservation_facts(reservation, item), previous_ends_on=previous_ends_on))
     return reservation
+
+
+async def set_policy(rt: Runtime, who: Caller, policy: Policy) -> Policy:
+    """The backoffice sets how far ahead and how long equipment is lent; reservations made
+    before keep their period."""
+    domain.require_backoffice(who.role, "sets the loan policy")
+    async with rt.db.transaction() as tx:
+        await tx.merge(LoanPolicy(id=POLICY_ROW, horizon_days=policy.horizon_days,
+                                  max_days=policy.max_days))
+    return policy
 
 
 async def cancel(rt: Runtime, who: Caller, reservation_id: UUID) -> Reservation:

@@ -31,6 +31,14 @@ class ReservationStatus(StrEnum):
 HOLDING = frozenset({ReservationStatus.RESERVED, ReservationStatus.CHECKED_OUT})
 
 
+# Defaults while the backoffice has set no policy of its own (table loan_policy).
+# A school plans its loans for the coming school year, not further.
+HORIZON_DAYS = 365
+# Three weeks: long enough for a project period at school, short enough that one school does
+# not keep a kit from the others for a whole term.
+MAX_DAYS = 21
+
+
 class LoanRefused(Refused):
     title = "Loan refused"
 
@@ -55,6 +63,10 @@ class Period:
 
     def contains(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    @property
+    def days(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
 
     def moved_to(self, starts_on: date) -> "Period":
         """The same number of days, starting on `starts_on`."""
@@ -247,7 +259,63 @@ def require_changeable(status: str, booking_id: object | None) -> None:
         raise LoanRefused("this reservation belongs to a booking; change the booking")
 
 
+@dataclass(frozen=True)
+class Policy:
+    """How far ahead and for how long the hotspot lends equipment; the backoffice sets it."""
+
+    horizon_days: int = HORIZON_DAYS
+    max_days: int = MAX_DAYS
+
+    def last_day(self, today: date) -> date:
+        """The latest day a reservation may run to."""
+        return today + timedelta(days=self.horizon_days)
+
+
+def _invalid(field: str, code: str, detail: str) -> LoanRefused:
+    """A 422 naming the field at fault, shaped like the HTTP layer's field errors."""
+    return LoanRefused(detail, 422, errors=[{"field": field, "message": detail, "code": code}])
+
+
+def reservation_period(starts_on: date, ends_on: date, today: date, policy: Policy) -> Period:
+    """The period of a new reservation: from today on (equipment waits on the shelf, so the
+    same day is fine), in order, and within the policy."""
+    if starts_on < today:
+        raise _invalid("starts_on", "in_past",
+                       f"Een reservering begint vandaag ({today:%d-%m-%Y}) of later, "
+                       "niet in het verleden.")
+    if ends_on < starts_on:
+        raise _invalid("ends_on", "before_start",
+                       "De laatste dag van een reservering ligt niet voor de eerste dag.")
+    period = Period(starts_on, ends_on)
+    _require_within(period, today, policy)
+    return period
+
+
 def extended(period: Period, ends_on: date) -> Period:
     if ends_on <= period.ends_on:
-        raise LoanRefused("an extension must end after the reservation's current end", 422)
+        raise _invalid("ends_on", "not_later",
+                       f"Een verlenging eindigt na de huidige laatste dag "
+                       f"({period.ends_on:%d-%m-%Y}).")
     return Period(period.starts_on, ends_on)
+
+
+def require_extension_allowed(longer: Period, today: date, policy: Policy) -> None:
+    """An extension ends today or later and keeps the whole loan within the policy."""
+    if longer.ends_on < today:
+        raise _invalid("ends_on", "in_past",
+                       f"Een verlenging eindigt vandaag ({today:%d-%m-%Y}) of later, "
+                       "niet in het verleden.")
+    _require_within(longer, today, policy)
+
+
+def _require_within(period: Period, today: date, policy: Policy) -> None:
+    last_day = policy.last_day(today)
+    if period.ends_on > last_day:
+        raise _invalid("ends_on", "beyond_horizon",
+                       f"Apparatuur wordt ten hoogste {policy.horizon_days} dagen vooruit "
+                       f"gereserveerd: de laatste dag is uiterlijk {last_day:%d-%m-%Y}.")
+    if period.days > policy.max_days:
+        raise _invalid("ends_on", "too_long",
+                       f"Apparatuur wordt ten hoogste {policy.max_days} dagen achter elkaar "
+                       f"geleend, verlengingen meegerekend; deze periode duurt "
+                       f"{period.days} dagen.")

@@ -8,12 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.loans import domain
-from services.loans.domain import LoanRefused, Period
+from services.loans.domain import LoanRefused, Period, Policy
 from services.loans.store import (
     DamageReport,
     Item,
     Reservation,
     claims_on,
+    current_policy,
     items_of,
     stock_for,
     units_out,
@@ -89,10 +90,16 @@ async def _availabilities(tx: AsyncSession, items: list[Item],
             for item, s in zip(items, stock, strict=True)]
 
 
-async def alternative(rt: Runtime, item_id: str, period: Period,
-                      wanted: int) -> dict[str, str] | None:
+async def policy(rt: Runtime) -> Policy:
+    async with rt.db.sessions() as tx:
+        return await current_policy(tx)
+
+
+async def alternative(rt: Runtime, item_id: str, period: Period, wanted: int,
+                      last_day: date) -> dict[str, str] | None:
     """The nearest way to get `wanted` units anyway: another item of the same category for
-    the same period, else this item from the first later start it is free for as long."""
+    the same period, else this item from the first later start it is free for as long, if
+    that ends by `last_day` (the policy's horizon)."""
     async with rt.db.sessions() as tx:
         item = await tx.get(Item, item_id)
         if item is None:
@@ -106,7 +113,10 @@ async def alternative(rt: Runtime, item_id: str, period: Period,
             return None
         ahead = (await claims_on(tx, [item.id], Period(period.starts_on, date.max)))[item.id]
     starts_on = domain.next_free_start(item.quantity, ahead, period, wanted)
-    return None if starts_on is None else _offer(item.id, period.moved_to(starts_on))
+    if starts_on is None:
+        return None
+    moved = period.moved_to(starts_on)
+    return _offer(item.id, moved) if moved.ends_on <= last_day else None
 
 
 async def lesson_alternative(tx: AsyncSession, category: str,

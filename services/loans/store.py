@@ -21,7 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.loans import domain
-from services.loans.domain import HOLDING, Claim, ItemStatus, Period, ReservationStatus, Stock
+from services.loans.domain import (
+    HOLDING,
+    Claim,
+    ItemStatus,
+    Period,
+    Policy,
+    ReservationStatus,
+    Stock,
+)
 from shared.messaging.tables import add_messaging_tables
 from shared.store.types import UtcDateTime
 
@@ -119,6 +127,27 @@ class DamageReport(Base):
     repair_cost_cents: Mapped[int] = mapped_column(Integer)
     reported_on: Mapped[date] = mapped_column(Date)
     reported_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+POLICY_ROW = 1
+
+
+class LoanPolicy(Base):
+    """The backoffice's loan policy: one row (id 1); absent, the domain's defaults hold."""
+
+    __tablename__ = "loan_policy"
+    __table_args__ = (
+        CheckConstraint("horizon_days >= 1 AND max_days >= 1", name="loan_policy_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    horizon_days: Mapped[int] = mapped_column(Integer)
+    max_days: Mapped[int] = mapped_column(Integer)
+
+
+async def current_policy(session: AsyncSession) -> Policy:
+    row = await session.get(LoanPolicy, POLICY_ROW)
+    return Policy(row.horizon_days, row.max_days) if row else Policy()
 
 
 async def lock_items_in_service(session: AsyncSession, category: str) -> list[Item]:

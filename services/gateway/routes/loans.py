@@ -9,6 +9,7 @@ from services.gateway.auth import BACKOFFICE, SCHOOL, Principal
 from services.gateway.routes.common import Gate, Page, Slug, as_json, router
 from shared.contracts.requests.loans import (
     CheckOut,
+    LoanPolicyBody,
     NewReservation,
     Repaired,
     ReservationExtension,
@@ -62,6 +63,17 @@ def routes(gate: Gate) -> APIRouter:
         params = {"category": category, "from": from_.isoformat(), "to": to.isoformat()}
         return await forward("loans", "GET", "/availability", who, params=params)
 
+    @api.get("/loans/policy", tags=["equipment"])
+    async def loan_policy(who: Principal = anyone):
+        """How far ahead (`horizon_days`) and how long (`max_days`, extensions included)
+        equipment is lent."""
+        return await forward("loans", "GET", "/policy", who)
+
+    @api.put("/loans/policy", tags=["equipment"])
+    async def set_loan_policy(body: LoanPolicyBody, who: Principal = backoffice):
+        """Applies to reservations and extensions from now on; made ones keep their period."""
+        return await forward("loans", "PUT", "/policy", who, body=as_json(body))
+
     @api.get("/reservations", tags=["equipment"])
     async def reservations(paging: Page, who: Principal = anyone):
         return await forward("loans", "GET", "/reservations", who, params=paging)
@@ -85,7 +97,8 @@ def routes(gate: Gate) -> APIRouter:
 
     @api.post("/reservations", status_code=201, tags=["equipment"])
     async def reserve(body: NewReservation, who: Principal = reserver):
-        """Reserved, or 409 with the reason and, where there is one, an `alternative`."""
+        """Reserved, or 409 with the reason and, where there is one, an `alternative`; 422
+        for a start in the past or a period beyond the loan policy."""
         return await forward("loans", "POST", "/reservations", who, body=as_json(body))
 
     @api.post("/reservations/{reservation_id}/extend", tags=["equipment"])

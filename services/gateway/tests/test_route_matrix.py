@@ -88,6 +88,7 @@ MATRIX: dict[str, Any] = {
     "GET /api/v1/finance/reports/dusi": {BACKOFFICE, FINANCE, PROGRAMME},
     "GET /api/v1/finance/reports/quarter": {BACKOFFICE, FINANCE, PROGRAMME},
     "GET /api/v1/hosted-sessions": {BACKOFFICE, COMPANY, PROGRAMME},
+    "GET /api/v1/loans/policy": ANYONE,
     "GET /api/v1/notifications": ANYONE,
     "GET /api/v1/notifications/failed": {BACKOFFICE},
     "GET /api/v1/notifications/preferences": ANYONE,
@@ -135,6 +136,7 @@ MATRIX: dict[str, Any] = {
     "PUT /api/v1/calendar/school-days/{school_id}/{day}": {BACKOFFICE},
     "PUT /api/v1/finance/budget/{year}/{core_task}": {FINANCE},
     "PUT /api/v1/finance/rates/{role}": {FINANCE},
+    "PUT /api/v1/loans/policy": {BACKOFFICE},
     "PUT /api/v1/notifications/preferences": ANYONE,
 }
 

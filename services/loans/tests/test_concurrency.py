@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.loans import commands, overdue
 from services.loans.domain import ItemStatus, Unavailable
+from services.loans.settings import LoansSettings
 from services.loans.store import SINGLE_ITEM_EXCLUSION, Item, Reservation, messaging
 from shared.contracts.requests.loans import NewReservation
 from shared.errors import violates_exclusion
@@ -26,6 +27,7 @@ pytestmark = pytest.mark.integration
 
 DRONE, ROBOTS = "tft-drn-001", "tft-rob-001"
 CORLAER = Caller(actor="corlaer", role="school", organisation="corlaer")
+TODAY = date(2027, 4, 1)  # before every day reserved below
 
 
 @pytest.fixture
@@ -40,7 +42,9 @@ async def rt(url):
     db = Database(create_engine(url))
     async with db.transaction() as tx:
         tx.add_all([_item(DRONE, "drone", 1), _item(ROBOTS, "robot", 12)])
-    yield SimpleNamespace(db=db, outbox=Outbox(messaging.outbox, source="/tft/loans"))
+    yield SimpleNamespace(db=db, outbox=Outbox(messaging.outbox, source="/tft/loans"),
+                          settings=LoansSettings(service="loans", database_url=url,
+                                                 loans_today=TODAY))
     await db.dispose()
 
 

@@ -10,6 +10,7 @@ from services.loans.domain import (
     ItemStatus,
     LoanRefused,
     Period,
+    Policy,
     Stock,
     Unavailable,
     acting_school,
@@ -26,11 +27,13 @@ from services.loans.domain import (
     require_cancellable,
     require_changeable,
     require_collectable,
+    require_extension_allowed,
     require_free,
     require_in_repair,
     require_out,
     require_own,
     require_retirable,
+    reservation_period,
     shown_status,
     units_free,
     visible_school,
@@ -343,3 +346,104 @@ def test_the_next_loan_waits_for_units_an_overdue_loan_still_holds():
         require_back_in_time(12, 5, 8)
     with pytest.raises(Unavailable):
         require_back_in_time(1, 1, 1)
+
+
+TODAY = date(2027, 3, 1)
+POLICY = Policy(horizon_days=30, max_days=7)
+
+
+def _refused_field(rule, *args) -> tuple[int, str, str]:
+    """A refused period: its status and the field and code it names."""
+    with pytest.raises(LoanRefused) as refused:
+        rule(*args)
+    [error] = refused.value.extra["errors"]
+    assert error["message"] == refused.value.reason
+    return refused.value.status, error["field"], error["code"]
+
+
+def after(n: int) -> date:
+    return TODAY + timedelta(n)
+
+
+def test_the_default_policy_lends_a_school_year_ahead_for_three_weeks_at_most():
+    assert Policy() == Policy(horizon_days=365, max_days=21)
+    assert Policy().last_day(TODAY) == date(2028, 2, 29)
+
+
+def test_a_period_counts_both_its_days():
+    assert Period(TODAY, TODAY).days == 1 and Period(TODAY, after(6)).days == 7
+
+
+def test_a_reservation_starts_today_or_later_not_in_the_past():
+    assert reservation_period(TODAY, TODAY, TODAY, POLICY) == Period(TODAY, TODAY)
+    assert _refused_field(reservation_period, after(-1), TODAY, TODAY, POLICY) == (
+        422, "starts_on", "in_past")
+    with pytest.raises(LoanRefused, match="begint vandaag \\(01-03-2027\\) of later"):
+        reservation_period(after(-1), TODAY, TODAY, POLICY)
+
+
+def test_a_reservation_does_not_end_before_it_starts():
+    assert _refused_field(reservation_period, after(3), after(2), TODAY, POLICY) == (
+        422, "ends_on", "before_start")
+
+
+def test_a_reservation_ends_by_the_last_day_of_the_horizon():
+    assert reservation_period(after(30), after(30), TODAY, POLICY).ends_on == after(30)
+    assert _refused_field(reservation_period, after(28), after(31), TODAY, POLICY) == (
+        422, "ends_on", "beyond_horizon")
+    with pytest.raises(LoanRefused, match="30 dagen vooruit .* uiterlijk 31-03-2027"):
+        reservation_period(after(31), after(31), TODAY, POLICY)
+
+
+def test_a_reservation_lasts_at_most_the_maximum_number_of_days():
+    assert reservation_period(after(1), after(7), TODAY, POLICY).days == 7
+    assert _refused_field(reservation_period, after(1), after(8), TODAY, POLICY) == (
+        422, "ends_on", "too_long")
+    with pytest.raises(LoanRefused, match="ten hoogste 7 dagen .* duurt 8 dagen"):
+        reservation_period(after(1), after(8), TODAY, POLICY)
+
+
+@pytest.mark.parametrize(("starts_on", "ends_on"), [
+    (date.min, date.min), (date.min, date.max), (date.max, date.max), (TODAY, date.max)])
+def test_absurd_dates_are_refused(starts_on, ends_on):
+    assert _refused_field(reservation_period, starts_on, ends_on, TODAY, Policy())[0] == 422
+
+
+def test_an_extension_counts_the_days_already_lent_towards_the_maximum():
+    started = Period(after(-3), after(1))
+    require_extension_allowed(extended(started, after(3)), TODAY, POLICY)
+    assert _refused_field(require_extension_allowed, extended(started, after(4)), TODAY,
+                          POLICY) == (422, "ends_on", "too_long")
+
+
+def test_an_extension_ends_by_the_last_day_of_the_horizon():
+    near_the_end = Period(after(28), after(29))
+    roomy = Policy(horizon_days=30, max_days=100)
+    require_extension_allowed(extended(near_the_end, after(30)), TODAY, roomy)
+    for ends_on in (after(31), date.max):
+        assert _refused_field(require_extension_allowed, extended(near_the_end, ends_on),
+                              TODAY, roomy) == (422, "ends_on", "beyond_horizon")
+
+
+def test_an_extension_does_not_end_in_the_past():
+    overdue = Period(after(-6), after(-4))
+    require_extension_allowed(extended(overdue, TODAY), TODAY, POLICY)
+    assert _refused_field(require_extension_allowed, extended(overdue, after(-1)), TODAY,
+                          POLICY) == (422, "ends_on", "in_past")
+
+
+def test_an_extension_that_is_no_later_names_the_field():
+    assert _refused_field(extended, Period(TODAY, after(2)), after(2)) == (
+        422, "ends_on", "not_later")
+
+
+@given(st.dates(), st.dates(), st.integers(1, 730), st.integers(1, 365))
+def test_every_reservation_granted_lies_within_the_policy(starts_on, ends_on, horizon, longest):
+    policy = Policy(horizon, longest)
+    try:
+        period = reservation_period(starts_on, ends_on, TODAY, policy)
+    except LoanRefused as refused:
+        assert refused.status == 422
+        return
+    assert TODAY <= period.starts_on <= period.ends_on <= policy.last_day(TODAY)
+    assert period.days <= longest

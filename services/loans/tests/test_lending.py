@@ -2,54 +2,36 @@
 with "today" pinned, and the events each stages in the outbox."""
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
-import httpx
 import pytest
 from sqlalchemy import select
 
 from services.loans import overdue
-from services.loans.app import SPEC
-from services.loans.domain import ItemStatus
-from services.loans.settings import LoansSettings
-from services.loans.store import Item, messaging
-from shared.service import create_app
-from shared.store.migrations import upgrade
+from services.loans.store import messaging
+from services.loans.tests.serving import BACKOFFICE, CORLAER, NXT, item, serving
 
-CORLAER = {"X-TFT-Role": "school", "X-TFT-Organisation": "corlaer", "X-TFT-Actor": "corlaer"}
-NXT = CORLAER | {"X-TFT-Organisation": "nxt", "X-TFT-Actor": "nxt"}
-BACKOFFICE = {"X-TFT-Role": "backoffice", "X-TFT-Actor": "backoffice"}
 TODAY = date(2028, 1, 11)
 EVENTS = "nl.tisfortech.loans.reservation."
 
 
 @pytest.fixture
-def url(tmp_path) -> str:
-    database_url = f"sqlite+aiosqlite:///{tmp_path / 'loans.db'}"
-    upgrade("loans", database_url)
-    return database_url
+async def serves(tmp_path):
+    items = [item("tft-h2-001", "hydrogen-car", 1), item("tft-rob-001", "robot", 12)]
+    async with serving(f"sqlite+aiosqlite:///{tmp_path / 'loans.db'}", items, TODAY) as both:
+        yield both
 
 
 @pytest.fixture
-async def app(url):
-    app = create_app(SPEC, LoansSettings(service="loans", database_url=url, loans_today=TODAY))
-    async with app.state.runtime.db.transaction() as tx:
-        tx.add_all([_item("tft-h2-001", "hydrogen-car", 1), _item("tft-rob-001", "robot", 12)])
-    yield app
-    await app.state.runtime.db.dispose()
+def app(serves):
+    return serves[0]
 
 
 @pytest.fixture
-async def client(app):
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://loans") as http:
-        yield http
-
-
-def _item(item_id: str, category: str, quantity: int) -> Item:
-    return Item(id=item_id, asset_tag=item_id.upper(), category=category, name=item_id,
-                quantity=quantity, location="Hotspot", condition="goed",
-                status=ItemStatus.AVAILABLE, loanable=True)
+def client(serves):
+    return serves[1]
 
 
 async def _reserve(client, item_id: str, first: int, last: int, headers=CORLAER, **more) -> str:
@@ -58,6 +40,16 @@ async def _reserve(client, item_id: str, first: int, last: int, headers=CORLAER,
         "ends_on": f"2028-01-{last:02d}", **more})
     assert made.status_code == 201, made.text
     return made.json()["id"]
+
+
+@contextmanager
+def _on(app, day: date) -> Iterator[None]:
+    """Plays an earlier day: what is reserved then may start before TODAY."""
+    app.state.runtime.settings.loans_today = day
+    try:
+        yield
+    finally:
+        app.state.runtime.settings.loans_today = TODAY
 
 
 async def _check_out(client, reservation_id: str, note: str = "compleet, krasje op deur"):
@@ -82,7 +74,7 @@ async def _staged(app, suffix: str) -> list[dict]:
 
 
 async def test_a_loan_is_checked_out_with_its_condition_note_and_shows_as_out(app, client):
-    mine = await _reserve(client, "tft-h2-001", 10, 12)
+    mine = await _reserve(client, "tft-h2-001", 11, 12)
     out = await _check_out(client, mine)
     assert out.status_code == 200, out.text
     assert out.json()["status"] == "checked_out"
@@ -94,15 +86,16 @@ async def test_a_loan_is_checked_out_with_its_condition_note_and_shows_as_out(ap
         mine, "compleet, krasje op deur")
 
 
-async def test_a_loan_is_collected_only_on_a_day_of_its_period(client):
+async def test_a_loan_is_collected_only_on_a_day_of_its_period(app, client):
     later = await _reserve(client, "tft-h2-001", 12, 14)
     assert (await _check_out(client, later)).status_code == 409
-    over = await _reserve(client, "tft-h2-001", 3, 10)
+    with _on(app, date(2028, 1, 3)):
+        over = await _reserve(client, "tft-h2-001", 3, 10)
     assert (await _check_out(client, over)).status_code == 409
 
 
 async def test_only_the_backoffice_checks_out_and_takes_back(client):
-    mine = await _reserve(client, "tft-h2-001", 10, 12)
+    mine = await _reserve(client, "tft-h2-001", 11, 12)
     refused = await client.post(f"/reservations/{mine}/check-out", headers=CORLAER, json={})
     assert refused.status_code == 403
     await _check_out(client, mine)
@@ -112,7 +105,7 @@ async def test_only_the_backoffice_checks_out_and_takes_back(client):
 
 
 async def test_a_kit_with_part_of_its_units_out_shows_how_many(client):
-    mine = await _reserve(client, "tft-rob-001", 10, 12, quantity=5)
+    mine = await _reserve(client, "tft-rob-001", 11, 12, quantity=5)
     await _reserve(client, "tft-rob-001", 11, 11, headers=NXT, quantity=7)
     await _check_out(client, mine)
     shown = await _item_shown(client, "tft-rob-001")
@@ -120,7 +113,7 @@ async def test_a_kit_with_part_of_its_units_out_shows_how_many(client):
 
 
 async def test_a_return_without_damage_frees_the_item_for_the_rest_of_the_period(app, client):
-    mine = await _reserve(client, "tft-h2-001", 10, 14)
+    mine = await _reserve(client, "tft-h2-001", 11, 14)
     await _check_out(client, mine)
     back = await _return(client, mine, condition="vuil, verder goed")
     assert back.status_code == 200, back.text
@@ -136,7 +129,7 @@ async def test_a_return_without_damage_frees_the_item_for_the_rest_of_the_period
 
 
 async def test_damage_is_reported_to_finance_and_keeps_the_item_in_repair(app, client):
-    mine = await _reserve(client, "tft-h2-001", 10, 11)
+    mine = await _reserve(client, "tft-h2-001", 11, 11)
     await _check_out(client, mine)
     back = await _return(client, mine, condition="beschadigd", damage={
         "description": "Brandstofcel lekt", "repair_cost_cents": 48_50})
@@ -156,7 +149,7 @@ async def test_damage_is_reported_to_finance_and_keeps_the_item_in_repair(app, c
 
 
 async def test_a_damaged_kit_is_not_lent_until_the_backoffice_marks_it_repaired(client):
-    damaged = await _reserve(client, "tft-rob-001", 10, 12, quantity=5)
+    damaged = await _reserve(client, "tft-rob-001", 11, 12, quantity=5)
     waiting = await _reserve(client, "tft-rob-001", 11, 12, headers=NXT, quantity=7)
     await _check_out(client, damaged)
     await _return(client, damaged, condition="beschadigd", damage={
@@ -176,7 +169,7 @@ async def test_a_damaged_kit_is_not_lent_until_the_backoffice_marks_it_repaired(
 async def test_a_checked_out_loan_is_extended_when_nothing_conflicts_and_never_cancelled(
     app, client,
 ):
-    mine = await _reserve(client, "tft-h2-001", 10, 12)
+    mine = await _reserve(client, "tft-h2-001", 11, 12)
     await _reserve(client, "tft-h2-001", 15, 16, headers=NXT)
     await _check_out(client, mine)
     extended = await client.post(f"/reservations/{mine}/extend", headers=CORLAER,
@@ -191,7 +184,7 @@ async def test_a_checked_out_loan_is_extended_when_nothing_conflicts_and_never_c
 
 
 async def test_a_school_reads_its_own_reservation_and_not_another_schools(client):
-    mine = await _reserve(client, "tft-h2-001", 10, 12)
+    mine = await _reserve(client, "tft-h2-001", 11, 12)
     assert (await client.get(f"/reservations/{mine}", headers=CORLAER)).status_code == 200
     assert (await client.get(f"/reservations/{mine}", headers=NXT)).status_code == 404
     assert (await client.get(f"/reservations/{mine}", headers=BACKOFFICE)).status_code == 200
@@ -199,9 +192,9 @@ async def test_a_school_reads_its_own_reservation_and_not_another_schools(client
 
 
 async def test_each_overdue_loan_is_reported_once_with_its_days_late(app, client):
-    late = await _reserve(client, "tft-h2-001", 10, 11)
+    late = await _reserve(client, "tft-h2-001", 11, 11)
     on_time = await _reserve(client, "tft-rob-001", 11, 20, quantity=4)
-    returned = await _reserve(client, "tft-rob-001", 9, 11, headers=NXT, quantity=4)
+    returned = await _reserve(client, "tft-rob-001", 11, 11, headers=NXT, quantity=4)
     await _reserve(client, "tft-rob-001", 11, 12, headers=NXT, quantity=4)  # never collected
     for loan in (late, on_time, returned):
         await _check_out(client, loan)
@@ -218,12 +211,13 @@ async def test_each_overdue_loan_is_reported_once_with_its_days_late(app, client
     assert shown["overdue_notified_at"] is not None
 
 
-async def test_an_item_is_retired_only_when_nothing_holds_it_from_today_on(client):
+async def test_an_item_is_retired_only_when_nothing_holds_it_from_today_on(app, client):
     mine = await _reserve(client, "tft-h2-001", 11, 12)
     refused = await client.post("/items/tft-h2-001/retire", headers=BACKOFFICE)
     assert refused.status_code == 409
     await client.post(f"/reservations/{mine}/cancel", headers=CORLAER)
-    await _reserve(client, "tft-h2-001", 3, 4)  # in the past: no promise to keep
+    with _on(app, date(2028, 1, 3)):
+        await _reserve(client, "tft-h2-001", 3, 4)  # in the past now: no promise to keep
     assert (await client.post("/items/tft-h2-001/retire", headers=CORLAER)).status_code == 403
     retired = await client.post("/items/tft-h2-001/retire", headers=BACKOFFICE)
     assert retired.status_code == 200 and retired.json()["status"] == "retired"
@@ -233,11 +227,11 @@ async def test_an_item_is_retired_only_when_nothing_holds_it_from_today_on(clien
 
 
 async def test_a_loan_waits_until_the_overdue_one_before_it_is_back(app, client):
-    late = await _reserve(client, "tft-h2-001", 8, 9)
-    following = await _reserve(client, "tft-h2-001", 10, 12, headers=NXT)
-    app.state.runtime.settings.loans_today = date(2028, 1, 9)
-    await _check_out(client, late)
-    app.state.runtime.settings.loans_today = TODAY
+    with _on(app, date(2028, 1, 8)):
+        late = await _reserve(client, "tft-h2-001", 8, 9)
+        following = await _reserve(client, "tft-h2-001", 10, 12, headers=NXT)
+    with _on(app, date(2028, 1, 9)):
+        await _check_out(client, late)
     assert (await _check_out(client, following)).status_code == 409
     await _return(client, late)
     assert (await _check_out(client, following)).status_code == 200

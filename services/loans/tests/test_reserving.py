@@ -1,46 +1,21 @@
-"""Reserving, extending and cancelling through the loans API on a migrated SQLite store."""
+"""Reserving, extending and cancelling through the loans API on a migrated SQLite store,
+with "today" pinned before the days reserved."""
 
+from datetime import date
 
-import httpx
 import pytest
 
-from services.loans.app import SPEC
-from services.loans.domain import ItemStatus
-from services.loans.settings import LoansSettings
-from services.loans.store import Item
-from shared.service import create_app
-from shared.store.migrations import upgrade
+from services.loans.tests.serving import BACKOFFICE, CORLAER, NXT, item, serving
 
-CORLAER = {"X-TFT-Role": "school", "X-TFT-Organisation": "corlaer", "X-TFT-Actor": "corlaer"}
-NXT = CORLAER | {"X-TFT-Organisation": "nxt", "X-TFT-Actor": "nxt"}
-BACKOFFICE = {"X-TFT-Role": "backoffice", "X-TFT-Actor": "backoffice"}
+TODAY = date(2028, 1, 2)
 
 
 @pytest.fixture
-def url(tmp_path) -> str:
-    database_url = f"sqlite+aiosqlite:///{tmp_path / 'loans.db'}"
-    upgrade("loans", database_url)  # 0001 and 0002 must run on SQLite too
-    return database_url
-
-
-@pytest.fixture
-async def client(url):
-    # No lifespan: the routes need only the store, not the broker, relay or consumers.
-    app = create_app(SPEC, LoansSettings(service="loans", database_url=url))
-    db = app.state.runtime.db
-    async with db.transaction() as tx:
-        tx.add_all([_item("tft-drn-001", "drone", 1), _item("tft-drn-002", "drone", 1),
-                    _item("tft-h2-001", "hydrogen-car", 1), _item("tft-rob-001", "robot", 12)])
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://loans") as http:
+async def client(tmp_path):
+    items = [item("tft-drn-001", "drone", 1), item("tft-drn-002", "drone", 1),
+             item("tft-h2-001", "hydrogen-car", 1), item("tft-rob-001", "robot", 12)]
+    async with serving(f"sqlite+aiosqlite:///{tmp_path / 'loans.db'}", items, TODAY) as (_, http):
         yield http
-    await db.dispose()
-
-
-def _item(item_id: str, category: str, quantity: int) -> Item:
-    return Item(id=item_id, asset_tag=item_id.upper(), category=category, name=item_id,
-                quantity=quantity, location="Hotspot", condition="goed",
-                status=ItemStatus.AVAILABLE, loanable=True)
 
 
 async def _reserve(client, item_id: str, first: int, last: int, headers=CORLAER, **more):

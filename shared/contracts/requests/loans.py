@@ -19,6 +19,13 @@ class ReservationExtension(BaseModel):
     ends_on: date
 
 
+class LoanPolicyBody(BaseModel):
+    # Days from today to the last day a reservation may run to.
+    horizon_days: int = Field(ge=1, le=730, examples=[365])
+    # Days one reservation may last, its extensions included (both ends count).
+    max_days: int = Field(ge=1, le=365, examples=[21])
+
+
 class CheckOut(BaseModel):
     # The state of the units as they leave, in the backoffice's words.
     condition_note: str = Field("", max_length=500)

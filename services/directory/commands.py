@@ -157,16 +157,22 @@ async def accept(rt: Runtime, passwords: Passwords, body: AcceptedInvitation,
     password_hash = await passwords.hash(body.password)
     with _taken("deze gebruikersnaam is al in gebruik", field="username"):
         async with rt.db.transaction() as tx:
-            invitation = await _usable_invitation(tx, hashed, now)
-            # Conditional: of two acceptances of one code, exactly one changes the row.
+            # Write first, conditionally: of two acceptances of one code exactly one changes
+            # the row, and the other waits for it (a read first could not become a write
+            # on SQLite once the other committed).
             won = await tx.execute(update(Invitation).where(
                 Invitation.code_hash == hashed, Invitation.accepted_at.is_(None))
                 .values(accepted_at=now))
             if won.rowcount != 1:
                 raise DirectoryRefused("deze uitnodiging is al gebruikt of ingetrokken", 409,
                                        field="code")
-            person = await tx.get(Person, invitation.person_id)
+            invitation = await tx.get(Invitation, hashed)
+            assert invitation is not None
+            person = await tx.get(Person, invitation.person_id, with_for_update=True)
             assert person is not None
+            # Checked again inside: the person may have been deactivated meanwhile.
+            domain.check_invitation(domain.InvitationState(
+                invitation.expires_at, None, PersonStatus(person.status)), now)
             person.username, person.password_hash = body.username, password_hash
             person.status = PersonStatus.ACTIVE
             await tx.flush()
@@ -175,14 +181,11 @@ async def accept(rt: Runtime, passwords: Passwords, body: AcceptedInvitation,
     return person
 
 
-async def _usable_invitation(tx: AsyncSession, hashed: str, now: datetime) -> Invitation:
+async def _usable_invitation(tx: AsyncSession, hashed: str, now: datetime) -> None:
     row = (await tx.execute(select(Invitation, Person.status).join(Person)
                             .where(Invitation.code_hash == hashed))).first()
-    state = None if row is None else domain.InvitationState(
-        row[0].expires_at, row[0].accepted_at, PersonStatus(row[1]))
-    domain.check_invitation(state, now)
-    assert row is not None
-    return row[0]
+    domain.check_invitation(None if row is None else domain.InvitationState(
+        row[0].expires_at, row[0].accepted_at, PersonStatus(row[1])), now)
 
 
 async def deactivate(rt: Runtime, who: Caller, person_id: str) -> Person:

@@ -1,7 +1,8 @@
 """Schemathesis against the gateway's OpenAPI document, the gateway served by uvicorn as in
 production, in front of fake upstreams (one local HTTP server answering every service with
-`{}`, and the directory's sign-in and standing for the demo people). The gateway's own answers (validation, guards, edge, auth) are what is checked: no 5xx,
-and every answer matches the schema the document gives for its status.
+`{}`, and the directory's sign-in and standing for the demo people). The gateway's own
+answers (validation, guards, edge, auth) are what is checked: no 5xx, and every answer
+matches the schema the document gives for its status.
 """
 
 import asyncio

@@ -112,6 +112,6 @@ async def load(rt: Runtime) -> None:
         hashed = await Passwords(settings).hash(settings.demo_password.get_secret_value())
         await commands.register_people(rt, [
             Person(id=p.username, organisation_id=p.organisation_id, role=p.role, name=p.name,
-                   email=f"{p.username}@demo.tisfortech.nl", username=p.username,
+                   email=f"{p.username}@demo.tisfortech.example", username=p.username,
                    password_hash=hashed, status=PersonStatus.ACTIVE, created_at=now)
             for p in new])

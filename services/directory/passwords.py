@@ -1,6 +1,7 @@
 """Passwords as argon2id hashes, checked off the event loop (argon2 is CPU-heavy by design)."""
 
 import secrets
+from functools import cached_property
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,8 +15,11 @@ class Passwords:
         self._hasher = PasswordHasher(time_cost=settings.password_hash_time_cost,
                                       memory_cost=settings.password_hash_memory_kib,
                                       parallelism=settings.password_hash_parallelism)
-        # Unknown names are checked against this, so they cost as much as known ones.
-        self._decoy = self._hasher.hash(secrets.token_urlsafe(16))
+
+    @cached_property
+    def _decoy(self) -> str:
+        """Unknown names are checked against this, so they cost as much as known ones."""
+        return self._hasher.hash(secrets.token_urlsafe(16))
 
     async def hash(self, password: str) -> str:
         return await run_in_threadpool(self._hasher.hash, password)

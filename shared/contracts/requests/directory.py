@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 SLUG = r"^[a-z0-9][a-z0-9-]{1,79}$"
 USERNAME = r"^[a-z0-9][a-z0-9._-]{2,63}$"
@@ -11,8 +11,14 @@ KIND = (r"^(vmbo|pro|vso|havo|mbo|po|po_board|company|municipality|hotspot|centr
 Profile = Annotated[str, Field(pattern=r"^[A-Za-z&]{1,10}$")]
 
 
+_PO_SCHOOL = {"name": "Basisschool De Zonnewijzer", "kind": "po", "municipality": "Leusden",
+              "board_id": "po-board-03"}
+
+
 class OrganisationFields(BaseModel):
     """What the backoffice sets of an organisation (all of it, on add and on edit)."""
+
+    model_config = ConfigDict(json_schema_extra={"example": _PO_SCHOOL})
 
     name: str = Field(min_length=2, max_length=200, examples=["Basisschool De Zonnewijzer"])
     kind: str = Field(pattern=KIND, examples=["po"])
@@ -27,6 +33,9 @@ class OrganisationFields(BaseModel):
 
 
 class NewOrganisation(OrganisationFields):
+    model_config = ConfigDict(json_schema_extra={"example": {"id": "po-zonnewijzer"}
+                                                 | _PO_SCHOOL})
+
     id: str = Field(pattern=SLUG, examples=["po-zonnewijzer"])
 
 

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 SLUG = r"^[a-z0-9][a-z0-9-]{1,79}$"
 USERNAME = r"^[a-z0-9][a-z0-9._-]{2,63}$"
@@ -11,8 +12,8 @@ KIND = (r"^(vmbo|pro|vso|havo|mbo|po|po_board|company|municipality|hotspot|centr
 Profile = Annotated[str, Field(pattern=r"^[A-Za-z&]{1,10}$")]
 
 
-_PO_SCHOOL = {"name": "Basisschool De Zonnewijzer", "kind": "po", "municipality": "Leusden",
-              "board_id": "po-board-03"}
+_PO_SCHOOL: JsonDict = {"name": "Basisschool De Zonnewijzer", "kind": "po",
+                        "municipality": "Leusden", "board_id": "po-board-03"}
 
 
 class OrganisationFields(BaseModel):
@@ -33,8 +34,8 @@ class OrganisationFields(BaseModel):
 
 
 class NewOrganisation(OrganisationFields):
-    model_config = ConfigDict(json_schema_extra={"example": {"id": "po-zonnewijzer"}
-                                                 | _PO_SCHOOL})
+    model_config = ConfigDict(json_schema_extra={"example": {"id": "po-zonnewijzer",
+                                                             **_PO_SCHOOL}})
 
     id: str = Field(pattern=SLUG, examples=["po-zonnewijzer"])
 

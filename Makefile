@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create or update .venv from pyproject.toml
 
-up: $(STAMP) ## start Kafka and the six services locally (state in var/)
+up: $(STAMP) ## start Kafka and the seven services locally (state in var/)
 	$(PY) -m ops up
 
 down: $(STAMP) ## stop the services, then Kafka

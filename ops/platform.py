@@ -1,4 +1,4 @@
-"""The local run: Kafka plus the six services, state under <repo>/var/."""
+"""The local run: Kafka plus the seven services, state under <repo>/var/."""
 
 from __future__ import annotations
 
@@ -15,11 +15,9 @@ from ops.smtp import MailSink
 # Start order: the gateway last, it fronts the others.
 SERVICES: dict[str, int] = {
     "bookings": 8101, "loans": 8102, "events": 8103,
-    "finance": 8104, "notify": 8105, "gateway": 8000,
+    "finance": 8104, "notify": 8105, "directory": 8106, "gateway": 8000,
 }
-BACKENDS = ["bookings", "loans", "events", "finance", "notify"]
-DEMO_ACCOUNTS = ["backoffice", "finance", "programma", "admin", "lodenstein", "corlaer", "element",
-                 "nxt", "trivium", "voorbeeld-bouw"]
+BACKENDS = ["bookings", "loans", "events", "finance", "notify", "directory"]
 
 
 def _env_int(name: str, default: int) -> int:
@@ -166,8 +164,11 @@ class Platform:
         print(f"Kafka:    {self.bootstrap}")
         print(f"Mail:     smtp://127.0.0.1:{self.mail_sink().port} -> {self.var / 'mail'}")
         if accounts:
+            from services.directory.demo import DEMO_PEOPLE
+
             password = os.environ.get("TFT_DEMO_PASSWORD", "demo")
-            print(f"Demo accounts (password '{password}'): {', '.join(DEMO_ACCOUNTS)}")
+            names = ", ".join(p.username for p in DEMO_PEOPLE)
+            print(f"Demo accounts (password '{password}'): {names}")
 
     def log_files(self, name: str | None) -> list[Path]:
         if name == "kafka":

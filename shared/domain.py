@@ -16,7 +16,9 @@ FINANCE = "finance"
 COMPANY = "company"
 PROGRAMME = "programme"  # programme management: reads everything, changes nothing
 ADMIN = "admin"
-ROLES = frozenset({BACKOFFICE, SCHOOL, FINANCE, COMPANY, PROGRAMME, ADMIN})
+TEACHER = "teacher"  # a teacher at a school: the organisation is the school's id
+MUNICIPALITY = "municipality"  # a municipality's contact: the organisation is the municipality
+ROLES = frozenset({BACKOFFICE, SCHOOL, FINANCE, COMPANY, PROGRAMME, ADMIN, TEACHER, MUNICIPALITY})
 
 
 class Refused(Exception):

@@ -18,8 +18,8 @@ from ops.procs import ServiceProcess, run_migrations
 # default lies below Linux's ephemeral range (32768-60999), where outgoing connections (to
 # Kafka, PostgreSQL) could hold a port a service is about to listen on.
 GATEWAY_PORT = int(os.environ.get("TFT_TEST_PLATFORM_PORT", "28000"))
-SERVICES = {name: GATEWAY_PORT + 101 + i
-            for i, name in enumerate(["bookings", "loans", "events", "finance", "notify"])}
+SERVICES = {name: GATEWAY_PORT + 101 + i for i, name in enumerate(
+    ["bookings", "loans", "events", "finance", "notify", "directory"])}
 DEMO_PASSWORD = "test-demo-password"
 
 
@@ -57,6 +57,8 @@ class Platform:
                         for name, p in SERVICES.items()})
             # Tests and benches call from one address with a few tokens, far faster than a
             # person: the gateway's rate limits would measure themselves.
+            # A deactivation reaches the gateway within a second (the default is 10).
+            env["TFT_PERSON_CHECK_SECONDS"] = "1"
             env.update({"TFT_RATE_PER_SUBJECT": "1000000", "TFT_BURST_PER_SUBJECT": "1000000",
                         "TFT_RATE_PER_ADDRESS": "1000000", "TFT_BURST_PER_ADDRESS": "1000000",
                         "TFT_AUDIT_PATH": str(self.home / "gateway-audit.jsonl")})

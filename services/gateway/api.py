@@ -11,17 +11,17 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from services.gateway import people
 from services.gateway.audit import AuditLog
 from services.gateway.auth import (
     ADMIN,
-    Accounts,
     BearerRoute,
     Principal,
     TokenService,
+    Unauthenticated,
     Verifier,
-    verifier_for,
 )
-from services.gateway.routes import bookings, events, finance, loans, notify
+from services.gateway.routes import bookings, directory, events, finance, loans, notify
 from services.gateway.routes.common import Gate, Page
 from services.gateway.settings import GatewaySettings
 from services.gateway.upstream import Upstreams
@@ -60,15 +60,15 @@ class AuditEntry(BaseModel):
 
 
 def routes(rt: Runtime, tokens: TokenService | None = None, verifier: Verifier | None = None,
-           audit: AuditLog | None = None) -> APIRouter:
-    """`tokens`, `verifier` and `audit` are shared with the edge middleware (see `app.py`)."""
+           audit: AuditLog | None = None, upstreams: Upstreams | None = None) -> APIRouter:
+    """`tokens`, `verifier`, `audit` and `upstreams` are shared with the edge middleware
+    (see `app.py`)."""
     settings = rt.settings
     assert isinstance(settings, GatewaySettings)
     tokens = tokens or TokenService.for_settings(settings)
-    verifier = verifier or verifier_for(settings, tokens)
+    upstreams = upstreams or Upstreams.for_settings(settings)
+    verifier = verifier or people.verifier_for(settings, tokens, upstreams)
     audit = audit or AuditLog(settings.audit_path)
-    accounts = Accounts.for_settings(settings)
-    upstreams = Upstreams.for_settings(settings)
     router = APIRouter(
         prefix="/api/v1", route_class=BearerRoute, lifespan=upstreams.lifespan,
         responses={
@@ -83,8 +83,10 @@ def routes(rt: Runtime, tokens: TokenService | None = None, verifier: Verifier |
 
     @router.post("/auth/token", response_model=AccessToken, tags=["auth"])
     async def token(body: Login, response: Response) -> AccessToken:
-        """Demo mode only: a token for a demo account (argon2id-hashed passwords)."""
-        who = await run_in_threadpool(accounts.authenticate, body.username, body.password)
+        """A token for an active person of the directory (which checks the password)."""
+        if settings.oidc_issuer:
+            raise Unauthenticated("tokens come from the identity provider, not from here")
+        who = await people.sign_in(upstreams, body.username, body.password)
         response.headers["Cache-Control"] = "no-store"  # RFC 6749, 5.1
         return AccessToken(access_token=tokens.issue(who), expires_in=tokens.ttl_seconds)
 
@@ -101,6 +103,6 @@ def routes(rt: Runtime, tokens: TokenService | None = None, verifier: Verifier |
         entries = await run_in_threadpool(audit.latest, paging["limit"], paging["offset"])
         return [AuditEntry(**entry) for entry in entries]
 
-    for service in (bookings, loans, events, finance, notify):
+    for service in (bookings, loans, events, finance, notify, directory):
         router.include_router(service.routes(gate))
     return router

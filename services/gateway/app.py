@@ -9,10 +9,11 @@ from functools import partial
 
 from fastapi import FastAPI
 
-from services.gateway import api, docs, edge
+from services.gateway import api, docs, edge, people
 from services.gateway.audit import AuditLog
-from services.gateway.auth import TokenService, verifier_for
+from services.gateway.auth import TokenService
 from services.gateway.settings import GatewaySettings
+from services.gateway.upstream import Upstreams
 from shared.service import ServiceSpec, create_app
 
 SPEC = ServiceSpec(
@@ -28,9 +29,11 @@ SPEC = ServiceSpec(
 def app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings(service=SPEC.name)
     tokens = TokenService.for_settings(settings)
-    verifier = verifier_for(settings, tokens)
+    upstreams = Upstreams.for_settings(settings)
+    verifier = people.verifier_for(settings, tokens, upstreams)
     audit = AuditLog(settings.audit_path)
-    routes = partial(api.routes, tokens=tokens, verifier=verifier, audit=audit)
+    routes = partial(api.routes, tokens=tokens, verifier=verifier, audit=audit,
+                     upstreams=upstreams)
     application = create_app(replace(SPEC, routes=routes), settings)
     edge.install(application, settings, verifier, audit)
     docs.install_openapi(application)

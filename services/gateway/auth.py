@@ -1,4 +1,4 @@
-"""Who is calling: accounts, the tokens the gateway issues, and their verification.
+"""Who is calling: the tokens the gateway issues, and their verification.
 
 `TokenService` is the one place that signs and verifies the gateway's own tokens: ES256
 (algorithm pinned), `iss`, `aud` and `exp` required and checked, `kid` naming the key.
@@ -7,7 +7,6 @@ keys its JWKS publishes. Both are a `Verifier` to the routes (RFC 8725).
 """
 
 import asyncio
-import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -16,8 +15,6 @@ from uuid import uuid4
 
 import aiohttp
 import jwt
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
@@ -33,16 +30,17 @@ from shared.domain import (
     BACKOFFICE,
     COMPANY,
     FINANCE,
+    MUNICIPALITY,
     PROGRAMME,
     ROLES,
     SCHOOL,
+    TEACHER,
 )
 from shared.http import Problem, problem_response
 from shared.observability.logging import log
-from shared.seed.partners import COMPANIES
-from shared.seed.region import HARD_TECH_SCHOOL_IDS
 
-__all__ = ["ADMIN", "BACKOFFICE", "COMPANY", "FINANCE", "PROGRAMME", "SCHOOL"]
+__all__ = ["ADMIN", "BACKOFFICE", "COMPANY", "FINANCE", "MUNICIPALITY", "PROGRAMME", "SCHOOL",
+           "TEACHER"]
 
 ISSUER = "tft-gateway"
 AUDIENCE = "tft-api"
@@ -90,56 +88,6 @@ class BearerRoute(APIRoute):
 
 class Verifier(Protocol):
     async def verify(self, token: str) -> Principal: ...
-
-
-class Accounts:
-    """Username/password accounts (only demo accounts exist), passwords as argon2id hashes."""
-
-    def __init__(self, accounts: Mapping[str, tuple[Principal, str]],
-                 hasher: PasswordHasher) -> None:
-        self._accounts = dict(accounts)
-        self._hasher = hasher
-        # Unknown names are checked against this, so they cost as much as known ones.
-        self._decoy = hasher.hash(secrets.token_urlsafe(16))
-
-    @classmethod
-    def for_settings(cls, settings: GatewaySettings) -> "Accounts":
-        hasher = PasswordHasher(time_cost=settings.password_hash_time_cost,  # argon2id
-                                memory_cost=settings.password_hash_memory_kib,
-                                parallelism=settings.password_hash_parallelism)
-        if not settings.demo:
-            return cls({}, hasher)
-        if settings.oidc_issuer:
-            log.warning("demo login off: tokens come from the OIDC issuer",
-                        issuer=settings.oidc_issuer)
-            return cls({}, hasher)
-        log.warning("demo accounts enabled: never run demo mode in production")
-        # Every demo account has the same password: one hash (one salt) keeps start-up fast.
-        hashed = hasher.hash(settings.demo_password.get_secret_value())
-        return cls({name: (who, hashed) for name, who in demo_accounts().items()}, hasher)
-
-    def authenticate(self, username: str, password: str) -> Principal:
-        """CPU-heavy by design (argon2): call it off the event loop."""
-        who, hashed = self._accounts.get(username, (None, self._decoy))
-        try:
-            self._hasher.verify(hashed, password)
-        except (VerificationError, InvalidHashError):
-            who = None
-        if who is None:
-            raise Unauthenticated("unknown user or wrong password")
-        return who
-
-
-def demo_accounts() -> dict[str, Principal]:
-    accounts = {
-        BACKOFFICE: Principal(BACKOFFICE, BACKOFFICE, BACKOFFICE),
-        FINANCE: Principal(FINANCE, FINANCE, FINANCE),
-        "programma": Principal("programma", PROGRAMME, "tft"),
-        ADMIN: Principal(ADMIN, ADMIN, "tft"),
-    }
-    accounts.update({c.id: Principal(c.id, COMPANY, c.id) for c in COMPANIES})
-    accounts.update({s: Principal(s, SCHOOL, s) for s in HARD_TECH_SCHOOL_IDS})
-    return accounts
 
 
 class TokenService:
@@ -249,11 +197,6 @@ class OidcIssuer:
                 raise Problem(503, "Service unavailable",
                               "the identity provider's keys are unavailable") from exc
         self._fetched_at = time.monotonic()
-
-
-def verifier_for(settings: GatewaySettings, tokens: TokenService) -> Verifier:
-    """The external issuer when one is configured, else the gateway's own tokens."""
-    return OidcIssuer.for_settings(settings) if settings.oidc_issuer else tokens
 
 
 async def _fetch_json(url: str) -> dict:

@@ -3,7 +3,7 @@ the limits at the edge. All read from `TFT_*` environment variables."""
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field
 
 from shared.settings import REPO_ROOT, ServiceSettings
 
@@ -15,6 +15,7 @@ class GatewaySettings(ServiceSettings):
     events_url: str = "http://127.0.0.1:8103"
     finance_url: str = "http://127.0.0.1:8104"
     notify_url: str = "http://127.0.0.1:8105"
+    directory_url: str = "http://127.0.0.1:8106"
     upstream_timeout_seconds: float = Field(default=5.0, gt=0)
     # Per service: this many failures in a row open its breaker for breaker_open_seconds.
     breaker_failures: int = Field(default=5, ge=1)
@@ -28,11 +29,9 @@ class GatewaySettings(ServiceSettings):
     jwt_issuer: str = "tft-gateway"
     jwt_audience: str = "tft-api"
     jwt_ttl_seconds: int = Field(default=3600, ge=60, le=24 * 3600)
-    demo_password: SecretStr = SecretStr("demo")
-    # argon2id cost; the defaults are RFC 9106's second recommendation (64 MiB, 3 passes).
-    password_hash_time_cost: int = Field(default=3, ge=1)
-    password_hash_memory_kib: int = Field(default=64 * 1024, ge=8 * 1024)
-    password_hash_parallelism: int = Field(default=4, ge=1)
+    # How long the directory's answer "this person is active" holds for a token's subject:
+    # a deactivated person's tokens stop working within this time.
+    person_check_seconds: float = Field(default=10.0, ge=0)
 
     # An external OpenID Connect issuer instead of the gateway's own tokens (and no login).
     oidc_issuer: str | None = None
@@ -66,5 +65,6 @@ class GatewaySettings(ServiceSettings):
             "events": self.events_url,
             "finance": self.finance_url,
             "notify": self.notify_url,
+            "directory": self.directory_url,
         }
 

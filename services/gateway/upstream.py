@@ -12,7 +12,7 @@ from services.gateway.auth import Principal
 from services.gateway.breaker import Breaker
 from services.gateway.ratelimit import retry_after
 from services.gateway.settings import GatewaySettings
-from shared.http import CORRELATION_ID_HEADER, REQUEST_ID_HEADER, problem_response
+from shared.http import CORRELATION_ID_HEADER, REQUEST_ID_HEADER, Problem, problem_response
 from shared.observability.logging import current_correlation_id, current_request_id, log
 
 # Upstream headers a client may see; everything else (hosts, servers) stays inside.
@@ -55,9 +55,10 @@ class Upstreams:
             await asyncio.gather(*(c.close() for c in self._clients.values()))
             self._clients = {}
 
-    async def forward(self, service: str, method: str, path: str, who: Principal, *,
+    async def forward(self, service: str, method: str, path: str, who: Principal | None, *,
                       params: Mapping[str, Any] | None = None, body: Any = None) -> Response:
-        """Call `service` as `who` and hand its status and JSON (or problem) back."""
+        """Call `service` as `who` (None: a public route) and hand its status and JSON (or
+        problem) back."""
         breaker = self.breakers[service]
         wait = breaker.wait()
         if wait:
@@ -82,6 +83,38 @@ class Upstreams:
         return _relay(service, answer.status, answer.headers, content)
 
 
+    async def ask(self, service: str, method: str, path: str, *,
+                  body: Any = None) -> tuple[int, Any]:
+        """The gateway's own question to a service (no caller): its status and JSON answer.
+
+        Unreachable, too slow, or failing (5xx): a 503 `Problem`, and the breaker hears it."""
+        breaker = self.breakers[service]
+        if breaker.wait():
+            raise _down(service)
+        try:
+            async with self._clients[service].request(
+                    method, self._urls[service] + path, json=body,
+                    headers=_identity(None)) as answer:
+                status = answer.status
+                content = await answer.json(content_type=None) if status < 500 else None
+        except (TimeoutError, *UNREACHABLE, ValueError) as exc:
+            breaker.failed()
+            log.warning("upstream did not answer the gateway", upstream=service,
+                        error=repr(exc))
+            raise _down(service) from exc
+        if status >= 500:
+            breaker.failed()
+            raise _down(service)
+        breaker.succeeded()
+        return status, content
+
+
+def _down(service: str) -> Problem:
+    return Problem(503, "Service unavailable",
+                   f"de dienst {service} is niet bereikbaar; probeer het later opnieuw",
+                   service=service)
+
+
 def _unavailable(service: str, retry: str) -> Response:
     response = problem_response(503, "Service unavailable",
                                 f"the {service} service is not reachable, try again later",
@@ -90,13 +123,14 @@ def _unavailable(service: str, retry: str) -> Response:
     return response
 
 
-def _identity(who: Principal) -> dict[str, str]:
-    """Who calls, and the ids `install_http` bound for this request (from its headers)."""
+def _identity(who: Principal | None) -> dict[str, str]:
+    """Who calls (nobody: the gateway itself), and the ids `install_http` bound for this
+    request (from its headers)."""
     request_id = current_request_id()
+    caller = {"X-TFT-Actor": who.subject, "X-TFT-Role": who.role,
+              "X-TFT-Organisation": who.organisation} if who else {}
     headers = {
-        "X-TFT-Actor": who.subject,
-        "X-TFT-Role": who.role,
-        "X-TFT-Organisation": who.organisation,
+        **caller,
         REQUEST_ID_HEADER: request_id,
         CORRELATION_ID_HEADER: current_correlation_id() or request_id,
     }

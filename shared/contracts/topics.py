@@ -8,9 +8,11 @@ EVENT = "tft.events.event"
 REGISTRATION = "tft.events.registration"
 DECLARATION = "tft.finance.declaration"
 NOTIFICATION = "tft.notify.notification"
+ORGANISATION = "tft.directory.organisation"
+PERSON = "tft.directory.person"
 
 EVENT_TOPICS = [BOOKING, OFFERING, LOAN_ITEM, LOAN_RESERVATION, EVENT, REGISTRATION, DECLARATION,
-                NOTIFICATION]
+                NOTIFICATION, ORGANISATION, PERSON]
 
 
 def dead_letter_topic(topic: str) -> str:

@@ -21,6 +21,7 @@ class School:
     figure_name: str = ""  # spelling in figure 4, for traceability
     is_placeholder: bool = False  # generated, not in the document
     note: str = ""
+    board_id: str | None = None  # po schools: their board (PoBoard.id, figure 5)
 
     @property
     def all_profiles(self) -> tuple[str, ...]:

@@ -23,6 +23,10 @@ MUNICIPALITIES: tuple[str, ...] = (
     "Woudenberg",
 )
 
+# Organisation ids of the municipalities ("gemeente-amersfoort", ...), as in PARTNERS.
+MUNICIPALITY_IDS: dict[str, str] = {
+    name: "gemeente-" + name.lower().replace(" ", "-") for name in MUNICIPALITIES}
+
 # vmbo profiles named in the document. Hard tech = the four "harde techniekprofielen" (section 2).
 PROFILES: dict[str, str] = {
     "BWI": "Bouwen, wonen en interieur",
@@ -117,11 +121,15 @@ SCHOOLS: tuple[School, ...] = (
     # -- primary schools: the document names none (only 132 in the region, 44 active, and
     #    the boards of figure 5). Generated placeholders so po lesson series can be booked.
     School("po-demo-1", "Basisschool De Techniek (demo)", "po", "Amersfoort",
-           is_placeholder=True),
+           is_placeholder=True, board_id="po-board-02"),
     School("po-demo-2", "Basisschool Het Tandwiel (demo)", "po", "Nijkerk", "Hoevelaken",
-           is_placeholder=True),
+           is_placeholder=True, board_id="po-board-12"),
     School("po-demo-3", "Basisschool De Uitvinder (demo)", "po", "Leusden",
+           is_placeholder=True, board_id="po-board-03"),
+    # -- havo and vso: the document names the kinds (section 4.1) but no school. GENERATED.
+    School("havo-demo", "Voorbeeld Lyceum havo (demo)", "havo", "Amersfoort",
            is_placeholder=True),
+    School("vso-demo", "Voorbeeld VSO-school (demo)", "vso", "Soest", is_placeholder=True),
 )
 SCHOOLS_BY_ID: dict[str, School] = {s.id: s for s in SCHOOLS}
 HARD_TECH_SCHOOL_IDS: tuple[str, ...] = ("lodenstein", "element", "corlaer", "nxt", "trivium")

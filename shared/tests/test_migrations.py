@@ -18,4 +18,4 @@ def test_migrations_match_the_models_and_downgrade_cleanly(service, tmp_path):
 
 
 def test_every_service_with_a_store_has_migrations():
-    assert {"bookings", "loans", "events", "finance", "notify"} <= set(SERVICES)
+    assert {"bookings", "loans", "events", "finance", "notify", "directory"} <= set(SERVICES)

@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from services.gateway.auth import (
+    ADMIN,
     BACKOFFICE,
     FINANCE,
     SCHOOL,
@@ -81,6 +82,11 @@ class Gate:
     @property
     def finance(self) -> Any:
         return self.guard(FINANCE)
+
+    @property
+    def people_manager(self) -> Any:
+        """Who invites and deactivates people: the backoffice, and the administrators."""
+        return self.guard(BACKOFFICE, ADMIN)
 
 
 def as_json(body: BaseModel) -> Any:

@@ -2,10 +2,13 @@
 
 Each service gets its own aiohttp server on 127.0.0.1 (an ephemeral port). Its handler hands
 the fake an `httpx.Request` as the service would have seen it at its configured address
-(the `GatewaySettings` default), so tests can tell which service a route reached.
+(the `GatewaySettings` default), so tests can tell which service a route reached. The fake
+directory answers the gateway's own questions (sign-in, is a person active) for the demo
+people with the password `demo`, and hands every other call to the test's upstream.
 """
 
 import asyncio
+import json
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -16,6 +19,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from services.directory.demo import DEMO_PEOPLE
 from services.gateway.app import app as gateway_app
 from services.gateway.settings import GatewaySettings
 
@@ -25,23 +29,54 @@ Upstream = Callable[[httpx.Request], httpx.Response]
 _FRAMING = {"content-length", "transfer-encoding", "connection"}
 
 
+DEMO = {p.username: p for p in DEMO_PEOPLE}
+
+
 def settings(**overrides) -> GatewaySettings:
-    # The cheapest argon2 the settings allow: tests log in hundreds of times.
-    values = dict(service="gateway", demo=True, audit_path=AUDIT_PATH,
-                  password_hash_time_cost=1, password_hash_memory_kib=8 * 1024,
-                  password_hash_parallelism=1) | overrides
+    values = dict(service="gateway", demo=True, audit_path=AUDIT_PATH) | overrides
     return GatewaySettings(**values)
 
 
+def directory(upstream: Upstream, inactive: set[str]) -> Upstream:
+    """The directory's answers to the gateway: demo people, active unless in `inactive`."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if request.method == "POST" and path == "/sign-in":
+            body = json.loads(request.content)
+            who = DEMO.get(body["username"])
+            if who is None or who.username in inactive or body["password"] != "demo":
+                return httpx.Response(401, json={"title": "Unauthenticated", "status": 401})
+            return httpx.Response(200, json=_claims(who.username))
+        if request.method == "GET" and path.startswith("/people/") and path.endswith(
+                "/standing"):
+            subject = path.split("/")[2]
+            if subject not in DEMO:
+                return httpx.Response(404, json={"title": "Not found", "status": 404})
+            return httpx.Response(200, json=_claims(subject) | {"active": subject not in inactive})
+        return upstream(request)
+
+    return handle
+
+
+def _claims(username: str) -> dict[str, str]:
+    who = DEMO[username]
+    return {"subject": who.username, "role": who.role, "organisation": who.organisation_id}
+
+
 @asynccontextmanager
-async def running(upstream: Upstream, **overrides) -> AsyncIterator[httpx.AsyncClient]:
+async def running(upstream: Upstream, inactive: set[str] | None = None,
+                  **overrides) -> AsyncIterator[httpx.AsyncClient]:
+    """`inactive`: demo people the fake directory calls deactivated (the test may add some)."""
     nominal = settings(**overrides)
+    inactive = set() if inactive is None else inactive
     stopping = asyncio.Event()
     async with AsyncExitStack() as stack:
         stack.callback(stopping.set)  # runs first on exit: releases handlers still "hanging"
         urls = {}
         for service, address in nominal.upstream_urls().items():
-            handler = _fake_service(upstream, address, nominal.upstream_timeout_seconds,
+            answers = directory(upstream, inactive) if service == "directory" else upstream
+            handler = _fake_service(answers, address, nominal.upstream_timeout_seconds,
                                     stopping)
             app = web.Application()
             app.router.add_route("*", "/{tail:.*}", handler)

@@ -1,7 +1,8 @@
 """Schemathesis against the gateway's OpenAPI document, the gateway served by uvicorn as in
 production, in front of fake upstreams (one local HTTP server answering every service with
-`{}`). The gateway's own answers (validation, guards, edge, auth) are what is checked: no 5xx,
-and every answer matches the schema the document gives for its status.
+`{}`, and the directory's sign-in and standing for the demo people). The gateway's own
+answers (validation, guards, edge, auth) are what is checked: no 5xx, and every answer
+matches the schema the document gives for its status.
 """
 
 import asyncio
@@ -19,6 +20,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from services.gateway.app import app
+from services.gateway.tests.conftest import directory
 from services.gateway.tests.conftest import settings as gateway_settings
 
 EXAMPLES_PER_OPERATION = 5  # ~75 operations: keeps the run under a minute
@@ -31,8 +33,13 @@ def free_port() -> int:
 
 
 async def _serve(upstream_port: int, server: uvicorn.Server, stop: asyncio.Event) -> None:
-    async def answer(_request: web.Request) -> web.Response:
-        return web.json_response({})
+    answers = directory(lambda _request: httpx.Response(200, json={}), set())
+
+    async def answer(request: web.Request) -> web.Response:
+        given = answers(httpx.Request(request.method, str(request.url),
+                                      content=await request.read()))
+        return web.Response(status=given.status_code, body=given.content,
+                            content_type="application/json")
 
     fake = web.Application()
     fake.router.add_route("*", "/{tail:.*}", answer)
@@ -52,7 +59,7 @@ def gateway_url() -> Iterator[str]:
     upstream = f"http://127.0.0.1:{upstream_port}"
     config = gateway_settings(
         **{f"{name}_url": upstream for name in ("bookings", "loans", "events", "finance",
-                                                "notify")},
+                                                "notify", "directory")},
         rate_per_subject=1e6, burst_per_subject=10**6, rate_per_address=1e6,
         burst_per_address=10**6)
     server = uvicorn.Server(uvicorn.Config(app(config), host="127.0.0.1", port=port,

@@ -1,5 +1,6 @@
-"""Seat counts under concurrent requests, on a real PostgreSQL: the database keeps them right
-(the conditional UPDATE, the CHECK constraint, the session's row lock), not Python."""
+"""Seats, quotas, series and room or instructor clashes under concurrent requests, on both
+stores (SQLite and PostgreSQL): the database keeps them right (the conditional UPDATE, the
+CHECK constraint, the session's row lock, SQLite's write lock), not Python."""
 
 import asyncio
 from collections import Counter
@@ -29,8 +30,8 @@ PLANS = 20
 
 
 @pytest.fixture
-async def rt(fresh_database):
-    runtime = await migrated_runtime(fresh_database("tft_bookings_concurrency"))
+async def rt(each_store):
+    runtime = await migrated_runtime(each_store("tft_bookings_concurrency"))
     yield runtime
     await runtime.db.dispose()
 

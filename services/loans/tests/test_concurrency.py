@@ -1,4 +1,5 @@
-"""No overlapping reservations under concurrent requests, on a real PostgreSQL.
+"""No overlapping reservations under concurrent requests, on both stores: the embedded
+SQLite default and PostgreSQL (whose own constraint is tested here too).
 
 The use cases run against a freshly migrated database with a minimal runtime (a store and
 an outbox); Kafka plays no part in who gets the units.
@@ -13,7 +14,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from services.loans import commands, overdue
-from services.loans.domain import ItemStatus, Unavailable
+from services.loans.domain import ItemStatus, Period, ReservationStatus, Unavailable
 from services.loans.store import SINGLE_ITEM_EXCLUSION, Item, Reservation, messaging
 from shared.contracts.requests.loans import NewReservation
 from shared.errors import violates_exclusion
@@ -29,14 +30,21 @@ CORLAER = Caller(actor="corlaer", role="school", organisation="corlaer")
 
 
 @pytest.fixture
-def url(fresh_database) -> str:
-    database_url = fresh_database("tft_loans_concurrency")
-    upgrade("loans", database_url)  # the migrations, not create_all: they hold the constraint
-    return database_url
+async def rt(each_store):
+    async for runtime in _runtime(each_store("tft_loans_concurrency")):
+        yield runtime
 
 
 @pytest.fixture
-async def rt(url):
+async def pg(fresh_database):
+    """PostgreSQL only: its exclusion constraint, which SQLite has no equivalent of."""
+    async for runtime in _runtime(fresh_database("tft_loans_concurrency")):
+        yield runtime
+
+
+async def _runtime(url: str):
+    # The migrations, not create_all: they hold the constraint. Alembic runs its own loop.
+    await asyncio.to_thread(upgrade, "loans", url)
     db = Database(create_engine(url))
     async with db.transaction() as tx:
         tx.add_all([_item(DRONE, "drone", 1), _item(ROBOTS, "robot", 12)])
@@ -59,6 +67,19 @@ async def _holding(rt, item_id: str) -> int:
     async with rt.db.sessions() as tx:
         rows = await tx.scalars(select(Reservation).where(Reservation.item_id == item_id))
         return sum(r.quantity for r in rows)
+
+
+async def test_twenty_schools_asking_for_one_item_on_one_day_get_one_reservation(rt):
+    schools = [Caller(actor=f"teacher@s{i}", role="school", organisation=f"s{i}")
+               for i in range(20)]
+    day = date(2027, 5, 12)
+    wish = NewReservation(item_id=DRONE, starts_on=day, ends_on=day)
+    outcomes = await asyncio.gather(*(commands.reserve(rt, s, wish) for s in schools),
+                                    return_exceptions=True)
+    made = [o for o in outcomes if isinstance(o, Reservation)]
+    assert len(made) == 1, outcomes
+    assert all(isinstance(o, Unavailable) and o.status == 409 for o in outcomes if o not in made)
+    assert await _holding(rt, DRONE) == 1
 
 
 async def test_fifty_overlapping_reservations_of_one_item_give_exactly_one(rt):
@@ -90,31 +111,31 @@ INSERT = text("""
 """)
 
 
-async def test_the_database_itself_refuses_an_overlapping_single_item(rt):
-    async with rt.db.transaction() as tx:
+async def test_the_database_itself_refuses_an_overlapping_single_item(pg):
+    async with pg.db.transaction() as tx:
         await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 1),
                                       ends_on=date(2027, 6, 3)))
     with pytest.raises(IntegrityError) as refused:
-        async with rt.db.transaction() as tx:
+        async with pg.db.transaction() as tx:
             await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 3),
                                           ends_on=date(2027, 6, 4)))
     assert violates_exclusion(refused.value, SINGLE_ITEM_EXCLUSION)
 
 
-async def test_a_checked_out_single_item_is_excluded_like_a_reserved_one(rt):
-    async with rt.db.transaction() as tx:
+async def test_a_checked_out_single_item_is_excluded_like_a_reserved_one(pg):
+    async with pg.db.transaction() as tx:
         await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 1),
                                       ends_on=date(2027, 6, 3)))
         await tx.execute(text("UPDATE reservations SET status = 'checked_out'"))
     with pytest.raises(IntegrityError) as refused:
-        async with rt.db.transaction() as tx:
+        async with pg.db.transaction() as tx:
             await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 2),
                                           ends_on=date(2027, 6, 2)))
     assert violates_exclusion(refused.value, SINGLE_ITEM_EXCLUSION)
 
 
-async def test_kit_units_and_released_reservations_are_not_excluded(rt):
-    async with rt.db.transaction() as tx:
+async def test_kit_units_and_released_reservations_are_not_excluded(pg):
+    async with pg.db.transaction() as tx:
         for _ in range(2):
             await tx.execute(INSERT, dict(item=ROBOTS, units=12, starts_on=date(2027, 6, 1),
                                           ends_on=date(2027, 6, 3)))
@@ -125,10 +146,10 @@ async def test_kit_units_and_released_reservations_are_not_excluded(rt):
                                       ends_on=date(2027, 6, 4)))
 
 
-async def test_a_row_cannot_claim_an_item_is_single_when_it_is_a_kit(rt):
+async def test_a_row_cannot_claim_an_item_is_single_when_it_is_a_kit(pg):
     # The foreign key on (item_id, item_quantity) keeps the constraint's filter honest.
     with pytest.raises(IntegrityError):
-        async with rt.db.transaction() as tx:
+        async with pg.db.transaction() as tx:
             await tx.execute(INSERT, dict(item=ROBOTS, units=1, starts_on=date(2027, 6, 1),
                                           ends_on=date(2027, 6, 3)))
 
@@ -145,10 +166,12 @@ async def test_a_concurrent_extension_into_a_taken_period_is_refused(rt):
 
 async def test_two_concurrent_overdue_scans_report_each_loan_once(rt):
     async with rt.db.transaction() as tx:
+        kit = await tx.get(Item, ROBOTS)
         for day in range(1, 21):
-            await tx.execute(INSERT, dict(item=ROBOTS, units=12, starts_on=date(2027, 8, day),
-                                          ends_on=date(2027, 8, day)))
-        await tx.execute(text("UPDATE reservations SET status = 'checked_out'"))
+            day_in_august = Period(date(2027, 8, day), date(2027, 8, day))
+            loan = Reservation.of(kit, "corlaer", 12, day_in_august)
+            loan.status = ReservationStatus.CHECKED_OUT
+            tx.add(loan)
     today = date(2027, 9, 1)
     counts = await asyncio.gather(*(overdue.report_overdue(rt, today) for _ in range(2)))
     assert sum(counts) == 20

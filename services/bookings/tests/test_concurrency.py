@@ -21,6 +21,7 @@ from services.bookings.tests.scenario import (
     staged,
     two_hours_on_an_open_day,
 )
+from shared.tests.racing import warm
 
 pytestmark = pytest.mark.integration
 
@@ -32,6 +33,7 @@ PLANS = 20
 @pytest.fixture
 async def rt(each_store):
     runtime = await migrated_runtime(each_store("tft_bookings_concurrency"))
+    await warm(runtime.db)
     yield runtime
     await runtime.db.dispose()
 

@@ -23,6 +23,7 @@ from services.events.tests.scenario import (
     seats_taken,
     staged,
 )
+from shared.tests.racing import warm
 
 pytestmark = pytest.mark.integration
 
@@ -33,6 +34,7 @@ REQUESTS = 200
 @pytest.fixture
 async def rt(each_store):
     runtime = await migrated_runtime(each_store("tft_events_concurrency"))
+    await warm(runtime.db)
     yield runtime
     await runtime.db.dispose()
 

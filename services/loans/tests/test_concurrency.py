@@ -22,6 +22,7 @@ from shared.http import Caller
 from shared.messaging.outbox import Outbox
 from shared.store.db import Database, create_engine
 from shared.store.migrations import upgrade
+from shared.tests.racing import warm
 
 pytestmark = pytest.mark.integration
 
@@ -48,6 +49,7 @@ async def _runtime(url: str):
     db = Database(create_engine(url))
     async with db.transaction() as tx:
         tx.add_all([_item(DRONE, "drone", 1), _item(ROBOTS, "robot", 12)])
+    await warm(db)
     yield SimpleNamespace(db=db, outbox=Outbox(messaging.outbox, source="/tft/loans"))
     await db.dispose()
 

@@ -32,7 +32,7 @@ def create_engine(url: str) -> AsyncEngine:
 # what it read is still true when it writes: check-then-write is serialised, as PostgreSQL's
 # row locks and constraints serialise it. Reads begin deferred and never wait for a writer.
 _BEGIN = "sqlite_begin"
-IMMEDIATE = {_BEGIN: "BEGIN IMMEDIATE"}
+_IMMEDIATE = {_BEGIN: "BEGIN IMMEDIATE"}
 
 
 def _sqlite_begin(conn) -> None:
@@ -60,7 +60,7 @@ class Database:
         # Reads. On SQLite a deferred snapshot: writing in one can fail with "database is
         # locked" when another writer got there first, so writes go through `writing()`.
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
-        self._writers = async_sessionmaker(engine.execution_options(**IMMEDIATE),
+        self._writers = async_sessionmaker(engine.execution_options(**_IMMEDIATE),
                                            expire_on_commit=False)
         self._after_commit: list[Callable[[], None]] = []
 

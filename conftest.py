@@ -61,3 +61,12 @@ def fresh_database(postgres):
         return postgres.url(name)
 
     return make
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def each_store(request, tmp_path):
+    """Like `fresh_database`, once per store: the embedded SQLite default and PostgreSQL,
+    so a test of a store invariant proves it on both."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("fresh_database")
+    return lambda name: f"sqlite+aiosqlite:///{tmp_path / name}.db"

@@ -77,7 +77,7 @@ class Dispatcher:
         their next attempt a lease ahead: a crash leaves them due again when it runs out."""
         db, now, settings = self.notify.db, self.notify.clock(), self.notify.settings
         lease = now + timedelta(seconds=settings.notify_dispatch_lease_seconds)
-        async with db.sessions() as session, session.begin():
+        async with db.writing() as session:
             claimed = list(await session.scalars(
                 self._due(db.is_postgres, now).limit(settings.notify_dispatch_batch_size)))
             digests = {(m.organisation_id, m.channel) for m in claimed if m.digest}
@@ -111,7 +111,7 @@ class Dispatcher:
                         notifications=[str(m.id) for m in group])
             error = repr(exc)[:500]
         now = self.notify.clock()
-        async with self.notify.db.sessions() as session, session.begin():
+        async with self.notify.db.writing() as session:
             session.add_all(group)  # claimed and committed: only the changes are written
             for message in group:
                 if error is None:

@@ -31,7 +31,7 @@ async def _next(notify: Notify) -> int | None:
              .order_by(Reminder.due_at, Reminder.id).limit(1))
     if db.is_postgres:
         query = query.with_for_update(skip_locked=True)
-    async with db.sessions() as session, session.begin():
+    async with db.writing() as session:
         reminder = await session.scalar(query)
         if reminder is None:
             return None

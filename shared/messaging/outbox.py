@@ -120,28 +120,37 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch; return how many rows it published."""
-        # A plain transaction: `db.transaction()` would wake this relay again after commit.
-        async with self.db.sessions() as session, session.begin():
-            c = self.table.c
-            query = (
-                select(c.seq, c.topic, c.key, c.payload, c.headers)
-                .where(self.table.c.published_at.is_(None))
-                .order_by(self.table.c.seq)
-                .limit(self.batch_size)
-            )
-            if self.db.is_postgres:  # several replicas may relay one store
-                query = query.with_for_update(skip_locked=True)
-            rows = (await session.execute(query)).all()
+        c = self.table.c
+        query = (
+            select(c.seq, c.topic, c.key, c.payload, c.headers)
+            .where(self.table.c.published_at.is_(None))
+            .order_by(self.table.c.seq)
+            .limit(self.batch_size)
+        )
+        # `writing()`, not `db.transaction()`: that would wake this relay again after commit.
+        if self.db.is_postgres:  # several replicas may relay one store: each locks its rows
+            async with self.db.writing() as session:
+                rows = (await session.execute(query.with_for_update(skip_locked=True))).all()
+                if rows:
+                    await self._send(rows)
+                    await self._mark_published(session, rows)
+        else:  # one relay per embedded store: SQLite's write lock is not held over the send
+            async with self.db.sessions() as session:
+                rows = (await session.execute(query)).all()
             if rows:
                 await self._send(rows)
-                await session.execute(
-                    update(self.table)
-                    .where(self.table.c.seq.in_([r.seq for r in rows]))
-                    .values(published_at=datetime.now(UTC))
-                )
+                async with self.db.writing() as session:
+                    await self._mark_published(session, rows)
         if time.monotonic() - self._backlog_measured_at > 1.0:
             await self.refresh_backlog()
         return len(rows)
+
+    async def _mark_published(self, session: AsyncSession, rows) -> None:
+        await session.execute(
+            update(self.table)
+            .where(self.table.c.seq.in_([r.seq for r in rows]))
+            .values(published_at=datetime.now(UTC))
+        )
 
     async def _send(self, rows) -> None:
         producer = await self._ensure_producer()

@@ -24,10 +24,25 @@ def create_engine(url: str) -> AsyncEngine:
         return create_async_engine(url, pool_size=20, max_overflow=20)
     engine = create_async_engine(url, connect_args={"timeout": 30})
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
 
 
+# On SQLite, a unit of work that writes takes the store's one write lock at its BEGIN, so
+# what it read is still true when it writes: check-then-write is serialised, as PostgreSQL's
+# row locks and constraints serialise it. Reads begin deferred and never wait for a writer.
+_BEGIN = "sqlite_begin"
+_IMMEDIATE = {_BEGIN: "BEGIN IMMEDIATE"}
+
+
+def _sqlite_begin(conn) -> None:
+    conn.exec_driver_sql(conn.get_execution_options().get(_BEGIN, "BEGIN"))
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # The driver's own transaction handling is off: it would begin only at the first write,
+    # after the reads that decided it, and so let two units of work act on the same read.
+    dbapi_connection.isolation_level = None
     # WAL lets readers and the one writer work at once; the busy timeout makes writers wait.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -42,7 +57,11 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        # Reads. On SQLite a deferred snapshot: writing in one can fail with "database is
+        # locked" when another writer got there first, so writes go through `writing()`.
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._writers = async_sessionmaker(engine.execution_options(**_IMMEDIATE),
+                                           expire_on_commit=False)
         self._after_commit: list[Callable[[], None]] = []
 
     @property
@@ -54,8 +73,15 @@ class Database:
         self._after_commit.append(callback)
 
     @asynccontextmanager
+    async def writing(self) -> AsyncIterator[AsyncSession]:
+        """A transaction that may write (on SQLite holding the write lock from its start),
+        without waking the relay: for the relay itself and background work."""
+        async with self._writers() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        async with self.sessions() as session, session.begin():
+        async with self.writing() as session:
             yield session
         for callback in self._after_commit:
             callback()

@@ -1,5 +1,6 @@
-"""Seat counts under concurrent requests, on a real PostgreSQL: the database keeps them right
-(the conditional UPDATE, the CHECK constraint, the session's row lock), not Python."""
+"""Seats, quotas, series and room or instructor clashes under concurrent requests, on both
+stores (SQLite and PostgreSQL): the database keeps them right (the conditional UPDATE, the
+CHECK constraint, the session's row lock, SQLite's write lock), not Python."""
 
 import asyncio
 from collections import Counter
@@ -20,6 +21,7 @@ from services.bookings.tests.scenario import (
     staged,
     two_hours_on_an_open_day,
 )
+from shared.tests.racing import warm
 
 pytestmark = pytest.mark.integration
 
@@ -29,8 +31,9 @@ PLANS = 20
 
 
 @pytest.fixture
-async def rt(fresh_database):
-    runtime = await migrated_runtime(fresh_database("tft_bookings_concurrency"))
+async def rt(each_store):
+    runtime = await migrated_runtime(each_store("tft_bookings_concurrency"))
+    await warm(runtime.db)
     yield runtime
     await runtime.db.dispose()
 

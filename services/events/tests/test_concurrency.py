@@ -1,5 +1,6 @@
-"""Seat counts under concurrent registrations, on a real PostgreSQL: the database keeps them
-right (the conditional UPDATE, the CHECK constraint, the session's row lock), not Python."""
+"""Places under concurrent registrations, on both stores (SQLite and PostgreSQL): the database
+keeps them right (the conditional UPDATE, the CHECK constraint, the session's row lock,
+SQLite's write lock), not Python."""
 
 import asyncio
 from collections import Counter
@@ -22,6 +23,7 @@ from services.events.tests.scenario import (
     seats_taken,
     staged,
 )
+from shared.tests.racing import warm
 
 pytestmark = pytest.mark.integration
 
@@ -30,8 +32,9 @@ REQUESTS = 200
 
 
 @pytest.fixture
-async def rt(fresh_database):
-    runtime = await migrated_runtime(fresh_database("tft_events_concurrency"))
+async def rt(each_store):
+    runtime = await migrated_runtime(each_store("tft_events_concurrency"))
+    await warm(runtime.db)
     yield runtime
     await runtime.db.dispose()
 

@@ -1,5 +1,5 @@
-"""What finance hears from events, through the outbox relay and a real Kafka broker, on
-PostgreSQL: a session held is published once, however often it is recorded."""
+"""What finance hears from events, through the outbox relay and a real Kafka broker, on both
+stores (SQLite and PostgreSQL): a session held is published once, however often recorded."""
 
 import json
 from datetime import timedelta
@@ -25,13 +25,9 @@ from shared.observability.metrics import Metrics
 
 pytestmark = pytest.mark.integration
 
-# An event of its own: other tests on the same broker publish about the demo's events.
-EVENT_ID = f"techevent-{uuid4().hex[:8]}"
-
-
 @pytest.fixture
-async def rt(fresh_database):
-    runtime = await migrated_runtime(fresh_database("tft_events_kafka"))
+async def rt(each_store):
+    runtime = await migrated_runtime(each_store("tft_events_kafka"))
     yield runtime
     await runtime.db.dispose()
 
@@ -60,10 +56,12 @@ async def _published(bootstrap: str) -> list[tuple[bytes, dict[str, bytes], dict
 
 
 async def test_a_held_session_reaches_kafka_once_keyed_by_its_event(rt, kafka):
-    session_id = await plan_session(rt, capacity=30, event_id=EVENT_ID)
+    # An event of its own: other tests on the same broker publish about other events.
+    event_id = f"techevent-{uuid4().hex[:8]}"
+    session_id = await plan_session(rt, capacity=30, event_id=event_id)
     placed = await registrations.register(rt, school(), session_id, group(24), now=NOW)
     after = NOW + timedelta(days=8)
-    await registrations.check_in(rt, BACKOFFICE, EVENT_ID, placed.registration.check_in_code,
+    await registrations.check_in(rt, BACKOFFICE, event_id, placed.registration.check_in_code,
                                  22, now=after)
     held = await hosting.record_held(rt, BACKOFFICE, session_id, 150, now=after)
     with pytest.raises(RegistrationRefused):
@@ -80,7 +78,7 @@ async def test_a_held_session_reaches_kafka_once_keyed_by_its_event(rt, kafka):
 
     hosted = [(key, payload) for key, headers, payload in await _published(kafka.bootstrap)
               if headers.get("ce_type") == SessionHostedV1.event_type.encode()
-              and key == EVENT_ID.encode()]
+              and key == event_id.encode()]
     [(_, payload)] = hosted
     assert (payload["hosting_id"], payload["minutes"], payload["students_reached"]) == (
         str(held.id), 150, 22)

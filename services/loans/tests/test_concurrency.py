@@ -1,50 +1,68 @@
-"""No overlapping reservations under concurrent requests, on a real PostgreSQL.
+"""No overlapping reservations under concurrent requests, on both stores: the embedded
+SQLite default and PostgreSQL (whose own constraint is tested here too).
 
-The use cases run against a freshly migrated database with a minimal runtime (a store and
-an outbox); Kafka plays no part in who gets the units.
+The use cases and the API run against a freshly migrated database.
 """
 
 import asyncio
-from datetime import date
-from types import SimpleNamespace
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from services.loans import commands, overdue
-from services.loans.domain import ItemStatus, Unavailable
+from services.loans.app import SPEC
+from services.loans.domain import ItemStatus, Period, ReservationStatus, Unavailable
 from services.loans.settings import LoansSettings
-from services.loans.store import SINGLE_ITEM_EXCLUSION, Item, Reservation, messaging
+from services.loans.store import SINGLE_ITEM_EXCLUSION, Item, Reservation
 from shared.contracts.requests.loans import NewReservation
 from shared.errors import violates_exclusion
 from shared.http import Caller
-from shared.messaging.outbox import Outbox
-from shared.store.db import Database, create_engine
+from shared.service import Runtime, create_app
 from shared.store.migrations import upgrade
+from shared.tests.racing import warm
 
 pytestmark = pytest.mark.integration
 
-DRONE, ROBOTS = "tft-drn-001", "tft-rob-001"
+DRONE, ROBOTS, HYDROGEN_CAR = "tft-drn-001", "tft-rob-001", "tft-h2-001"
 CORLAER = Caller(actor="corlaer", role="school", organisation="corlaer")
-TODAY = date(2027, 4, 1)  # before every day reserved below
+TODAY = date(2027, 4, 1)  # the service's today: before every day reserved below
 
 
 @pytest.fixture
-def url(fresh_database) -> str:
-    database_url = fresh_database("tft_loans_concurrency")
-    upgrade("loans", database_url)  # the migrations, not create_all: they hold the constraint
-    return database_url
+async def app(each_store):
+    async for service in _service(each_store("tft_loans_concurrency")):
+        yield service
 
 
 @pytest.fixture
-async def rt(url):
-    db = Database(create_engine(url))
+def rt(app) -> Runtime:
+    return app.state.runtime
+
+
+@pytest.fixture
+async def pg(fresh_database) -> AsyncIterator[Runtime]:
+    """PostgreSQL only: its exclusion constraint, which SQLite has no equivalent of."""
+    async for service in _service(fresh_database("tft_loans_concurrency")):
+        yield service.state.runtime
+
+
+async def _service(url: str) -> AsyncIterator[FastAPI]:
+    """The loans service on a migrated store (the migrations, not create_all: they hold the
+    constraint), without its lifespan: Kafka plays no part in who gets the units."""
+    await asyncio.to_thread(upgrade, "loans", url)  # Alembic runs its own event loop
+    service = create_app(SPEC, LoansSettings(service="loans", database_url=url, loans_today=TODAY))
+    db = service.state.runtime.db
     async with db.transaction() as tx:
-        tx.add_all([_item(DRONE, "drone", 1), _item(ROBOTS, "robot", 12)])
-    yield SimpleNamespace(db=db, outbox=Outbox(messaging.outbox, source="/tft/loans"),
-                          settings=LoansSettings(service="loans", database_url=url,
-                                                 loans_today=TODAY))
+        tx.add_all([_item(DRONE, "drone", 1), _item(ROBOTS, "robot", 12),
+                    _item(HYDROGEN_CAR, "hydrogen-car", 1)])
+    await warm(db)
+    yield service
     await db.dispose()
 
 
@@ -63,6 +81,32 @@ async def _holding(rt, item_id: str) -> int:
     async with rt.db.sessions() as tx:
         rows = await tx.scalars(select(Reservation).where(Reservation.item_id == item_id))
         return sum(r.quantity for r in rows)
+
+
+async def test_twenty_schools_asking_for_one_item_on_one_day_get_one_reservation(rt):
+    schools = [Caller(actor=f"teacher@s{i}", role="school", organisation=f"s{i}")
+               for i in range(20)]
+    day = TODAY + timedelta(days=30)
+    wish = NewReservation(item_id=DRONE, starts_on=day, ends_on=day)
+    outcomes = await asyncio.gather(*(commands.reserve(rt, s, wish) for s in schools),
+                                    return_exceptions=True)
+    made = [o for o in outcomes if isinstance(o, Reservation)]
+    assert len(made) == 1, outcomes
+    assert all(isinstance(o, Unavailable) and o.status == 409 for o in outcomes if o not in made)
+    assert await _holding(rt, DRONE) == 1
+
+
+async def test_twenty_schools_asking_the_api_for_the_hydrogen_car_get_one_yes(app):
+    day = (TODAY + timedelta(days=30)).isoformat()
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://loans") as http:
+        answers = await asyncio.gather(*(http.post("/reservations", json={
+            "item_id": HYDROGEN_CAR, "starts_on": day, "ends_on": day}, headers={
+            "X-TFT-Role": "school", "X-TFT-Organisation": f"s{i}", "X-TFT-Actor": f"s{i}"})
+            for i in range(20)))
+    # Nineteen are told the car is taken; none waits for the store's lock into a 5xx.
+    assert Counter(a.status_code for a in answers) == {201: 1, 409: 19}
+    assert await _holding(app.state.runtime, HYDROGEN_CAR) == 1
 
 
 async def test_fifty_overlapping_reservations_of_one_item_give_exactly_one(rt):
@@ -94,31 +138,31 @@ INSERT = text("""
 """)
 
 
-async def test_the_database_itself_refuses_an_overlapping_single_item(rt):
-    async with rt.db.transaction() as tx:
+async def test_the_database_itself_refuses_an_overlapping_single_item(pg):
+    async with pg.db.transaction() as tx:
         await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 1),
                                       ends_on=date(2027, 6, 3)))
     with pytest.raises(IntegrityError) as refused:
-        async with rt.db.transaction() as tx:
+        async with pg.db.transaction() as tx:
             await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 3),
                                           ends_on=date(2027, 6, 4)))
     assert violates_exclusion(refused.value, SINGLE_ITEM_EXCLUSION)
 
 
-async def test_a_checked_out_single_item_is_excluded_like_a_reserved_one(rt):
-    async with rt.db.transaction() as tx:
+async def test_a_checked_out_single_item_is_excluded_like_a_reserved_one(pg):
+    async with pg.db.transaction() as tx:
         await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 1),
                                       ends_on=date(2027, 6, 3)))
         await tx.execute(text("UPDATE reservations SET status = 'checked_out'"))
     with pytest.raises(IntegrityError) as refused:
-        async with rt.db.transaction() as tx:
+        async with pg.db.transaction() as tx:
             await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 2),
                                           ends_on=date(2027, 6, 2)))
     assert violates_exclusion(refused.value, SINGLE_ITEM_EXCLUSION)
 
 
-async def test_kit_units_and_released_reservations_are_not_excluded(rt):
-    async with rt.db.transaction() as tx:
+async def test_kit_units_and_released_reservations_are_not_excluded(pg):
+    async with pg.db.transaction() as tx:
         for _ in range(2):
             await tx.execute(INSERT, dict(item=ROBOTS, units=12, starts_on=date(2027, 6, 1),
                                           ends_on=date(2027, 6, 3)))
@@ -129,10 +173,10 @@ async def test_kit_units_and_released_reservations_are_not_excluded(rt):
                                       ends_on=date(2027, 6, 4)))
 
 
-async def test_a_row_cannot_claim_an_item_is_single_when_it_is_a_kit(rt):
+async def test_a_row_cannot_claim_an_item_is_single_when_it_is_a_kit(pg):
     # The foreign key on (item_id, item_quantity) keeps the constraint's filter honest.
     with pytest.raises(IntegrityError):
-        async with rt.db.transaction() as tx:
+        async with pg.db.transaction() as tx:
             await tx.execute(INSERT, dict(item=ROBOTS, units=1, starts_on=date(2027, 6, 1),
                                           ends_on=date(2027, 6, 3)))
 
@@ -149,10 +193,12 @@ async def test_a_concurrent_extension_into_a_taken_period_is_refused(rt):
 
 async def test_two_concurrent_overdue_scans_report_each_loan_once(rt):
     async with rt.db.transaction() as tx:
+        kit = await tx.get(Item, ROBOTS)
         for day in range(1, 21):
-            await tx.execute(INSERT, dict(item=ROBOTS, units=12, starts_on=date(2027, 8, day),
-                                          ends_on=date(2027, 8, day)))
-        await tx.execute(text("UPDATE reservations SET status = 'checked_out'"))
+            day_in_august = Period(date(2027, 8, day), date(2027, 8, day))
+            loan = Reservation.of(kit, "corlaer", 12, day_in_august)
+            loan.status = ReservationStatus.CHECKED_OUT
+            tx.add(loan)
     today = date(2027, 9, 1)
     counts = await asyncio.gather(*(overdue.report_overdue(rt, today) for _ in range(2)))
     assert sum(counts) == 20

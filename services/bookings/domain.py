@@ -301,22 +301,29 @@ def reach(group_students: int, session_minutes: int, students_reached: int | Non
     return reached, session_minutes if instructor_minutes is None else instructor_minutes
 
 
-def seated(needs_equipment: bool) -> BookingStatus:
-    """A seated group is confirmed at once, unless loans must first reserve its equipment."""
-    return BookingStatus.REQUESTED if needs_equipment else BookingStatus.CONFIRMED
+def seated(needs_equipment: bool, equipped: bool) -> BookingStatus:
+    """A seated group is confirmed at once, unless its session (every session of its series)
+    still waits for loans to reserve the equipment."""
+    return BookingStatus.REQUESTED if needs_equipment and not equipped else BookingStatus.CONFIRMED
 
 
 def awaits_equipment(status: BookingStatus) -> bool:
     """Whether loans' answer still decides the booking. Any other status means the booking
-    moved on (cancelled meanwhile): the answer changes nothing here, and a reservation made
-    for it is released by the cancellation loans receives."""
+    moved on (cancelled meanwhile): the answer changes nothing for it."""
     return status is BookingStatus.REQUESTED
 
 
-def series_equipped(bookings: Sequence[tuple[BookingStatus, bool]]) -> bool:
-    """Whether every booking (status, equipment reserved) of a series waits only for its
-    confirmation: all requested and all with their equipment held."""
-    return all(status is BookingStatus.REQUESTED and reserved for status, reserved in bookings)
+# Bookings that use their session's equipment: while one is left, the session keeps it.
+USES_EQUIPMENT = frozenset({BookingStatus.REQUESTED, BookingStatus.CONFIRMED,
+                            BookingStatus.COMPLETED, BookingStatus.NO_SHOW})
+# How far after a session loans may look for another day its equipment is free.
+ALTERNATIVE_DAYS = 84
+
+
+def closed_days(first: date, last: date, closures: Sequence[Closure]) -> list[date]:
+    """The days from `first` to `last` the hotspot is closed for everyone."""
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [day for day in days if closed_reason(day, closures) is not None]
 
 
 def releases_seats(old: BookingStatus, new: BookingStatus) -> bool:

@@ -67,13 +67,14 @@ async def seats_taken(rt: Runtime, session_id: UUID) -> int:
         return await tx.scalar(select(Session.seats_taken).where(Session.id == session_id))
 
 
-async def staged(rt: Runtime, verb: str) -> list[dict]:
-    """Payloads of the staged booking events `verb` (confirmed, waitlisted, ...), in order."""
+async def staged(rt: Runtime, verb: str, aggregate: str = "booking") -> list[dict]:
+    """Payloads of the staged booking events `verb` (confirmed, waitlisted, ...), or those of
+    another aggregate (session), in order."""
     outbox = messaging.outbox
     async with rt.db.sessions() as tx:
         rows = await tx.scalars(
             select(outbox.c.payload)
-            .where(outbox.c.event_type == f"nl.tisfortech.bookings.booking.{verb}.v1")
+            .where(outbox.c.event_type == f"nl.tisfortech.bookings.{aggregate}.{verb}.v1")
             .order_by(outbox.c.seq)
         )
         return [json.loads(row) for row in rows]

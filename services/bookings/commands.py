@@ -105,7 +105,7 @@ async def book_series(rt: Runtime, caller: Caller, series_id: UUID, group: Group
 async def _book(rt: Runtime, caller: Caller, group: Group, session_id: UUID | None = None,
                 series_id: UUID | None = None) -> list[Placed]:
     caller.require(SCHOOL)
-    now = datetime.now(UTC)
+    now = rt.settings.now()
     placed = []
     async with rt.db.transaction() as tx:
         sessions, offering = await _targets(tx, session_id, series_id)
@@ -220,12 +220,13 @@ async def complete(rt: Runtime, caller: Caller, booking_id: UUID,
                    instructor_minutes: int | None = None) -> Booking:
     caller.require(BACKOFFICE)
     return await _transition(rt, caller, booking_id, domain.complete,
-                             Reported(students_reached, instructor_minutes))
+                             Reported(students_reached, instructor_minutes), "afgerond")
 
 
 async def no_show(rt: Runtime, caller: Caller, booking_id: UUID) -> Booking:
     caller.require(BACKOFFICE)
-    return await _transition(rt, caller, booking_id, domain.no_show)
+    return await _transition(rt, caller, booking_id, domain.no_show, Reported(),
+                             "als niet verschenen gemarkeerd")
 
 
 class Reported(NamedTuple):
@@ -236,13 +237,19 @@ class Reported(NamedTuple):
 
 
 async def _transition(rt: Runtime, caller: Caller, booking_id: UUID, rule,
-                      reported: Reported = Reported()) -> Booking:
-    """Apply `rule` to the booking; a cancellation takes the whole series booking with it."""
+                      reported: Reported = Reported(), after_start: str | None = None
+                      ) -> Booking:
+    """Apply `rule` to the booking; a cancellation takes the whole series booking with it.
+    A change that records what happened (`after_start`, its Dutch past participle) is
+    refused before the session begins."""
     async with rt.db.transaction() as tx:
         booking = await tx.get(Booking, booking_id, with_for_update=True)
         if booking is None or not domain.may_change(caller.role, caller.organisation,
                                                     booking.school_id):
             raise BookingRefused("no such booking", 404)
+        if after_start is not None:
+            session = await tx.get(Session, booking.session_id)
+            domain.check_session_begun(session.starts_at, rt.settings.now(), after_start)
         together = [booking]
         if booking.series_booking_id is not None and rule is domain.cancel:
             together = await series_bookings(tx, booking.series_booking_id)

@@ -10,6 +10,7 @@ from typing import Protocol, TypeVar
 from shared.contracts.common import Group
 from shared.domain import (
     ADMIN,
+    AMSTERDAM,
     BACKOFFICE,
     COMPANY,
     PROGRAMME,
@@ -289,6 +290,17 @@ def no_show(status: BookingStatus) -> BookingStatus:
     if status is not BookingStatus.CONFIRMED:
         raise BookingRefused(f"a {status} booking cannot be marked as a no-show")
     return BookingStatus.NO_SHOW
+
+
+def check_session_begun(starts_at: datetime, now: datetime, done: str) -> None:
+    """Completion and no-show record what happened, so they wait for the session's start
+    (finance drafts a paid line from a completion)."""
+    if now < starts_at:
+        local = starts_at.astimezone(AMSTERDAM)
+        raise BookingRefused(
+            f"De sessie begint op {local:%d-%m-%Y} om {local:%H:%M}; pas vanaf dan wordt een "
+            f"boeking {done}.", 409, rule="session_not_started",
+            starts_at=starts_at.isoformat())
 
 
 def reach(group_students: int, session_minutes: int, students_reached: int | None,

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from services.bookings import catalogue
 from services.bookings.app import SPEC
 from services.bookings.domain import first_open_day
+from services.bookings.settings import BookingsSettings
 from services.bookings.store import Offering, Session, messaging
 from shared.contracts.common import Group
 from shared.http import Caller
 from shared.seed import CLOSED_PERIODS
 from shared.service import Runtime
-from shared.settings import ServiceSettings
 from shared.store.migrations import upgrade
 
 BACKOFFICE = Caller(actor="planner", role="backoffice", organisation="backoffice")
@@ -33,7 +33,8 @@ def group(students: int, name: str = "3B") -> Group:
 async def migrated_runtime(database_url: str) -> Runtime:
     # Alembic runs its own event loop: give it a thread of its own.
     await asyncio.to_thread(upgrade, "bookings", database_url)
-    settings = ServiceSettings(service="bookings", database_url=database_url, outbox_relay=False)
+    settings = BookingsSettings(service="bookings", database_url=database_url,
+                                outbox_relay=False)
     return Runtime(SPEC, settings)
 
 

@@ -45,7 +45,7 @@ from shared.contracts.bookings import (
 )
 from shared.contracts.common import Group
 from shared.contracts.loans import SessionEquipmentRejectedV1, SessionEquipmentReservedV1
-from shared.domain import AMSTERDAM, BACKOFFICE, SCHOOL, local_date
+from shared.domain import AMSTERDAM, BACKOFFICE, SCHOOL, check_audience, local_date
 from shared.http import Caller
 from shared.messaging.outbox import Outbox
 from shared.observability.logging import log
@@ -109,6 +109,7 @@ async def _book(rt: Runtime, caller: Caller, group: Group, session_id: UUID | No
     placed = []
     async with rt.db.transaction() as tx:
         sessions, offering = await _targets(tx, session_id, series_id)
+        check_audience(group.level, offering.audience, BookingRefused)
         await _check_rules(tx, caller.organisation, sessions, group, now)
         seated = await _seat_all(tx, sessions, group.students)
         series_booking_id = uuid4() if series_id is not None else None

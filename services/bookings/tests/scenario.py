@@ -38,16 +38,18 @@ async def migrated_runtime(database_url: str) -> Runtime:
     return Runtime(SPEC, settings)
 
 
-async def new_offering(rt: Runtime, equipment: tuple[str, ...] = ()) -> str:
+async def new_offering(rt: Runtime, equipment: tuple[str, ...] = (),
+                       audience: tuple[str, ...] = ("vmbo-kb",)) -> str:
     offering = Offering(id=f"robotica-{uuid4().hex[:8]}", kind="inspiration_lesson",
-                        title="Inspiratieles Robotica", audience=["vmbo-kb"], profile="PIE",
+                        title="Inspiratieles Robotica", audience=list(audience), profile="PIE",
                         location="Hotspot Amersfoort", equipment=list(equipment))
     await catalogue.publish_offering(rt, BACKOFFICE, offering, [])
     return offering.id
 
 
-async def plan_session(rt: Runtime, capacity: int, equipment: tuple[str, ...] = ()) -> UUID:
-    offering_id = await new_offering(rt, equipment)
+async def plan_session(rt: Runtime, capacity: int, equipment: tuple[str, ...] = (),
+                       audience: tuple[str, ...] = ("vmbo-kb",)) -> UUID:
+    offering_id = await new_offering(rt, equipment, audience)
     # A room and instructor of its own, so sessions of one test never clash.
     session = await catalogue.plan_session(rt, BACKOFFICE, offering_id, *two_hours_on_an_open_day(),
                                            f"Lab {offering_id}", f"Instructeur {offering_id}",

@@ -76,15 +76,17 @@ class EquipmentReservedV1(_EquipmentAnswer):
     reservation_ids: list[UUID]
 
 
-class EquipmentRejectedV1(_EquipmentAnswer):
-    """Nothing was reserved: `category` had no whole kit free. `reason` is for the school to
+class _NoKit(IntegrationEvent):
+    """Nothing was reserved: `category` had no whole kit free. `reason` is for the schools to
     read (Dutch); `alternative` is the nearest item and period that would do, if any."""
-
-    event_type = "nl.tisfortech.loans.reservation.rejected.v1"
 
     category: str
     reason: str
     alternative: dict[str, str] | None = None
+
+
+class EquipmentRejectedV1(_EquipmentAnswer, _NoKit):
+    event_type = "nl.tisfortech.loans.reservation.rejected.v1"
 
 
 class _SessionEquipmentAnswer(IntegrationEvent):
@@ -105,16 +107,10 @@ class SessionEquipmentReservedV1(_SessionEquipmentAnswer):
     reservation_ids: list[UUID]
 
 
-class SessionEquipmentRejectedV1(_SessionEquipmentAnswer):
-    """Nothing was reserved: `category` had no whole kit free. `reason` is for the schools to
-    read (Dutch); `alternative` is the nearest item and period that would do on a day the
-    hotspot is open, if any."""
+class SessionEquipmentRejectedV1(_SessionEquipmentAnswer, _NoKit):
+    """The alternative starts on a day the hotspot is open (the request's calendar)."""
 
     event_type = "nl.tisfortech.loans.session-equipment.rejected.v1"
-
-    category: str
-    reason: str
-    alternative: dict[str, str] | None = None
 
 
 class DamageReportedV1(_ReservationFacts):

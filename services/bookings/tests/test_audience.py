@@ -1,30 +1,17 @@
 """A booking is refused for a level its offer is not meant for, with the problem event
 registrations give (the rule is one, in shared.domain), through the service's HTTP API."""
 
-import httpx
 import pytest
-from fastapi import FastAPI
 
 from services.bookings import api
 from services.bookings.tests.scenario import plan_session, seats_taken
-from shared.http import install_http
-from shared.observability.metrics import Metrics
 
 SCHOOL = {"X-TFT-Role": "school", "X-TFT-Organisation": "corlaer", "X-TFT-Actor": "corlaer"}
 
 
-async def _ready() -> None:
-    return None
-
-
 @pytest.fixture
-async def client(rt):
-    app = FastAPI()
-    install_http(app, Metrics(), _ready)
-    app.include_router(api.routes(rt))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://bookings") as client:
-        yield client
+async def client(rt, api_client):
+    return await api_client(api.routes, rt)
 
 
 def _class(level: str) -> dict:

@@ -112,14 +112,21 @@ async def test_a_booking_without_equipment_is_still_confirmed_at_once(rt):
     assert await staged(rt, "requested") == [] and await asked(rt) == []
 
 
-async def test_two_schools_share_the_equipment_of_one_session(rt):
-    """The second school's booking waits on the request the first one caused; once loans
-    holds the equipment, both are confirmed, and a third is confirmed on seats alone."""
+async def two_schools_waiting(rt):
+    """A session needing a robot kit, booked by two schools: (session id, their two
+    bookings, the one request for the session's equipment)."""
     session_id = await plan_session(rt, capacity=30, equipment=("robot",))
     first = await commands.book(rt, school("corlaer"), session_id, group(8))
     second = await commands.book(rt, school("nxt"), session_id, group(8))
-    assert (first.booking.status, second.booking.status) == ("requested", "requested")
     [request] = await asked(rt)
+    return session_id, first, second, request
+
+
+async def test_two_schools_share_the_equipment_of_one_session(rt):
+    """The second school's booking waits on the request the first one caused; once loans
+    holds the equipment, both are confirmed, and a third is confirmed on seats alone."""
+    session_id, first, second, request = await two_schools_waiting(rt)
+    assert (first.booking.status, second.booking.status) == ("requested", "requested")
 
     await answer(rt, reserved(request), reserved(request))
 
@@ -132,10 +139,7 @@ async def test_two_schools_share_the_equipment_of_one_session(rt):
 
 
 async def test_a_rejection_rejects_every_waiting_booking_with_its_reason(rt):
-    session_id = await plan_session(rt, capacity=30, equipment=("robot",))
-    first = await commands.book(rt, school("corlaer"), session_id, group(8))
-    second = await commands.book(rt, school("nxt"), session_id, group(8))
-    [request] = await asked(rt)
+    session_id, first, second, request = await two_schools_waiting(rt)
 
     await answer(rt, rejected(request))
 
@@ -169,10 +173,7 @@ async def test_a_rejection_frees_the_seats_for_the_waitlist_which_asks_loans_aga
 
 
 async def test_cancelling_the_last_booking_releases_the_sessions_equipment(rt):
-    session_id = await plan_session(rt, capacity=30, equipment=("robot",))
-    first = await commands.book(rt, school("corlaer"), session_id, group(8))
-    second = await commands.book(rt, school("nxt"), session_id, group(8))
-    [request] = await asked(rt)
+    session_id, first, second, request = await two_schools_waiting(rt)
     await answer(rt, reserved(request))
 
     await commands.cancel(rt, school("corlaer"), first.booking.id)

@@ -333,8 +333,8 @@ async def apply_equipment_reserved(tx: AsyncSession, outbox: Outbox,
         group = await _group_of(tx, waiting)
         where = {b.session_id: await tx.get(Session, b.session_id, populate_existing=True)
                  for b in group}
-        if not all(domain.awaits_equipment(BookingStatus(b.status)) for b in group) or not all(
-                s.equipment_held for s in where.values()):
+        if not domain.equipped([BookingStatus(b.status) for b in group],
+                               [s.equipment_held for s in where.values()]):
             continue
         for booking in group:
             booking.status, booking.updated_at = BookingStatus.CONFIRMED, datetime.now(UTC)

@@ -325,6 +325,12 @@ def awaits_equipment(status: BookingStatus) -> bool:
     return status is BookingStatus.REQUESTED
 
 
+def equipped(statuses: Sequence[BookingStatus], sessions_held: Sequence[bool]) -> bool:
+    """Whether a group waiting for equipment (one booking, or each of a series) is confirmed:
+    all its bookings still wait and each of their sessions holds the equipment."""
+    return all(map(awaits_equipment, statuses)) and all(sessions_held)
+
+
 # Bookings that use their session's equipment: while one is left, the session keeps it.
 USES_EQUIPMENT = frozenset({BookingStatus.REQUESTED, BookingStatus.CONFIRMED,
                             BookingStatus.COMPLETED, BookingStatus.NO_SHOW})

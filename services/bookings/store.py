@@ -222,7 +222,7 @@ async def lock_session(session: AsyncSession, session_id: UUID) -> None:
     await seats.lock(session, Session, session_id)
 
 
-async def locked_session(session: AsyncSession, session_id: UUID) -> Session:
+async def locked_session(session: AsyncSession, session_id: UUID) -> Session | None:
     """The session as committed now, its row locked to the commit: its equipment changes
     one transaction at a time."""
     await session.flush()

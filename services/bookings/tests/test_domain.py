@@ -116,6 +116,14 @@ def test_a_seated_group_waits_only_for_equipment_its_sessions_do_not_hold_yet():
     assert domain.seated(needs_equipment=False, equipped=False) is BookingStatus.CONFIRMED
 
 
+@given(st.lists(st.sampled_from(list(BookingStatus)), min_size=1),
+       st.lists(st.booleans(), min_size=1))
+def test_a_group_is_equipped_when_it_all_waits_and_each_session_holds_the_equipment(
+        statuses, held):
+    expected = all(s is BookingStatus.REQUESTED for s in statuses) and all(held)
+    assert domain.equipped(statuses, held) == expected
+
+
 def test_closed_days_are_the_weekends_and_the_holidays():
     autumn = SimpleNamespace(starts_on=date(2026, 10, 19), ends_on=date(2026, 10, 23),
                              name="herfstvakantie")

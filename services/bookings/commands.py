@@ -279,8 +279,7 @@ async def _seat_group(outbox: Outbox, tx: AsyncSession, group: list[Booking],
     """A group that got its seats (one booking, or one per session of its series). The
     equipment belongs to the session: a session without it asks loans once, for all its
     bookings. The group is confirmed when each of its sessions holds it, else requested."""
-    sessions = {b.session_id: await locked_session(tx, b.session_id)
-                for b in sorted(group, key=lambda b: b.session_id)}
+    sessions = await _sessions_of(tx, group, bool(offering.equipment))
     if offering.equipment:
         for session in sessions.values():
             if session.equipment_request_id is None:
@@ -292,6 +291,16 @@ async def _seat_group(outbox: Outbox, tx: AsyncSession, group: list[Booking],
         booking.status, booking.updated_at = status, now
         await outbox.stage(tx, _seated(booking, sessions[booking.session_id], offering,
                                        from_waitlist))
+
+
+async def _sessions_of(tx: AsyncSession, group: list[Booking],
+                       needs_equipment: bool) -> dict[UUID, Session]:
+    """The group's sessions, in lock order: locked and read afresh when their equipment
+    matters, else as this transaction has them (a plain booking costs no extra query)."""
+    ids = sorted({b.session_id for b in group})
+    if needs_equipment:
+        return {i: await locked_session(tx, i) for i in ids}
+    return {i: await tx.get(Session, i) for i in ids}
 
 
 async def _ask_equipment(tx: AsyncSession, session: Session,
@@ -403,7 +412,8 @@ async def _release_and_promote(outbox: Outbox, tx: AsyncSession, leaving: Bookin
             for booking in group:
                 await change_seats_taken(tx, booking.session_id, booking.students)
             await _seat_group(outbox, tx, group, offering, from_waitlist=True)
-    await _let_go_if_unused(outbox, tx, session.id)
+    if offering.equipment:
+        await _let_go_if_unused(outbox, tx, session.id)
 
 
 def _event_for(old: BookingStatus, new: BookingStatus, b: Booking, s: Session, o: Offering,

@@ -7,13 +7,18 @@ running), in a fresh directory under $TFT_TEST_HOME (default /tmp/tft-test).
 import asyncio
 import os
 import shutil
+from contextlib import AsyncExitStack
 from pathlib import Path
 
+import httpx
 import pytest
+from fastapi import FastAPI
 
 from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs
 from ops.postgres import PostgresCluster
 from shared.contracts.topics import ALL_TOPICS
+from shared.http import install_http
+from shared.observability.metrics import Metrics
 
 TEST_HOME = Path(os.environ.get("TFT_TEST_HOME", "/tmp/tft-test"))
 # Below the ephemeral range (32768-60999), so no outgoing connection can hold them.
@@ -70,3 +75,22 @@ def each_store(request, tmp_path):
     if request.param == "postgresql":
         return request.getfixturevalue("fresh_database")
     return lambda name: f"sqlite+aiosqlite:///{tmp_path / name}.db"
+
+
+@pytest.fixture
+async def api_client():
+    """A factory: `await api_client(routes, rt)` opens an httpx client on a service's
+    internal API as the gateway calls it (identity in X-TFT-* headers)."""
+
+    async def ready() -> None:
+        return None
+
+    async with AsyncExitStack() as stack:
+        async def open_client(routes, rt) -> httpx.AsyncClient:
+            app = FastAPI()
+            install_http(app, Metrics(), ready)
+            app.include_router(routes(rt))
+            return await stack.enter_async_context(httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://service"))
+
+        yield open_client

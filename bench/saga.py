@@ -1,7 +1,8 @@
 """Booking confirmations per second through the equipment saga, on the running platform.
 
 A booking of an offer that needs equipment is `requested` until loans has reserved a kit
-(BookingEquipmentRequestedV1 -> loans -> EquipmentReservedV1 -> bookings confirms): the
+for its session (SessionEquipmentRequestedV1 -> loans -> SessionEquipmentReservedV1 ->
+bookings confirms): the
 figure counts bookings confirmed from the first request to the last answer. The baseline is
 the plain booking of an offer without equipment, confirmed in the request itself, booked the
 same way in the same run. Each booking takes a session of its own, and four rooms share a

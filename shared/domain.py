@@ -33,6 +33,16 @@ class Refused(Exception):
         self.reason, self.status, self.extra = reason, status, extra
 
 
+def check_audience(level: str, audience: Sequence[str],
+                   refused: type[Refused] = Refused) -> None:
+    """A group is taken only by an offer or event meant for its level (a po lessenserie is
+    for po classes): one rule, and one problem, for bookings and event registrations."""
+    if level not in audience:
+        raise refused(
+            f"Dit is niet bedoeld voor niveau {level}, wel voor: {', '.join(audience)}.", 422,
+            rule="audience", level=level, audience=list(audience))
+
+
 def local_date(moment: datetime) -> date:
     if moment.tzinfo is None:
         raise ValueError("naive datetime: the platform works with aware times only")

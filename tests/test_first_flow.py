@@ -1,8 +1,11 @@
 """The first flow, end to end through the gateway, on PostgreSQL and a real Kafka broker:
-a booking's events reach notify (a confirmation) and, once completed, finance (a draft line).
+a booking's events reach notify (a confirmation) and, once completed (not before the lesson
+begins), finance (a draft line).
 """
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from uuid import uuid4
 
@@ -39,6 +42,19 @@ def open_day_at_nine(days_ahead: int) -> datetime:
     """9:00 UTC on the first day `days_ahead` days from now or later the hotspot is open."""
     day = first_open_day((datetime.now(UTC) + timedelta(days=days_ahead)).date(), CLOSED_PERIODS)
     return datetime.combine(day, time(9), UTC)
+
+
+@contextmanager
+def bookings_clock_at(platform: Platform, moment: str) -> Iterator[None]:
+    """Bookings runs with its clock pinned to `moment` (TFT_BOOKINGS_NOW), then as before."""
+    bookings = platform.processes["bookings"]
+    bookings.stop()
+    platform.restart("bookings", TFT_BOOKINGS_NOW=moment)
+    try:
+        yield
+    finally:
+        bookings.stop()
+        platform.restart("bookings")
 
 
 def book(platform: Platform, school: str, session_id: str, students: int = 24,
@@ -94,8 +110,11 @@ def test_booking_is_confirmed_notified_completed_and_declared(platform: Platform
     not_allowed = httpx.post(f"{platform.gateway}/bookings/{booking['id']}/complete",
                              headers=platform.token("corlaer"))
     assert not_allowed.status_code == 403
-    completed = httpx.post(f"{platform.gateway}/bookings/{booking['id']}/complete",
-                           headers=platform.token("backoffice"))
+    complete = f"{platform.gateway}/bookings/{booking['id']}/complete"
+    early = httpx.post(complete, headers=platform.token("backoffice"))
+    assert early.status_code == 409 and "pas vanaf dan" in early.json()["detail"]
+    with bookings_clock_at(platform, session["starts_at"]):  # the lesson has begun
+        completed = httpx.post(complete, headers=platform.token("backoffice"))
     assert completed.status_code == 200 and completed.json()["status"] == "completed"
 
     q = quarter(datetime.fromisoformat(session["starts_at"]))

@@ -1,6 +1,7 @@
 """Wiring of the bookings service."""
 
 from services.bookings import api, demo, handlers
+from services.bookings.settings import BookingsSettings
 from services.bookings.store import Base, messaging
 from shared.contracts.topics import LOAN_RESERVATION
 from shared.service import ConsumerSpec, ServiceSpec
@@ -15,5 +16,6 @@ SPEC = ServiceSpec(
     consumers=[ConsumerSpec(name="bookings", topics=[LOAN_RESERVATION],
                             handlers=handlers.equipment_answers)],
     seed=demo.load,
+    settings=BookingsSettings,
 )
 

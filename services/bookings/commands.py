@@ -1,6 +1,6 @@
 """Use cases: each is one unit of work that changes state and stages the events it causes."""
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import NamedTuple
 from uuid import UUID, uuid4
 
@@ -13,13 +13,16 @@ from services.bookings.store import (
     Offering,
     Session,
     booking_with_host,
+    bookings_in,
     bookings_in_scope,
     change_seats_taken,
     closures_between,
     current_rules,
     free_seats,
     lock_session,
+    locked_booking,
     locked_quota,
+    locked_session,
     school_exception,
     series_bookings,
     series_sessions,
@@ -37,19 +40,18 @@ from shared.contracts.bookings import (
     BookingNoShowV1,
     BookingRejectedV1,
     BookingWaitlistedV1,
+    SessionEquipmentReleasedV1,
+    SessionEquipmentRequestedV1,
     SessionTimes,
 )
 from shared.contracts.common import Group
-from shared.contracts.loans import EquipmentRejectedV1, EquipmentReservedV1
-from shared.domain import AMSTERDAM, BACKOFFICE, SCHOOL, local_date
+from shared.contracts.loans import SessionEquipmentRejectedV1, SessionEquipmentReservedV1
+from shared.domain import AMSTERDAM, BACKOFFICE, SCHOOL, check_audience, local_date
 from shared.http import Caller
 from shared.messaging.outbox import Outbox
 from shared.observability.logging import log
 from shared.seed.region import HARD_TECH_SCHOOL_IDS
 from shared.service import Runtime
-
-# Who cancels the rest of a series when loans cannot equip one of its sessions.
-SAGA = Caller(actor="bookings", role="system", organisation="")
 
 
 class Placed(NamedTuple):
@@ -117,30 +119,28 @@ async def book_series(rt: Runtime, caller: Caller, series_id: UUID, group: Group
 async def _book(rt: Runtime, caller: Caller, group: Group, session_id: UUID | None = None,
                 series_id: UUID | None = None) -> list[Placed]:
     caller.require(SCHOOL)
-    now = datetime.now(UTC)
+    now = rt.settings.now()
     placed = []
     async with rt.db.transaction() as tx:
         sessions, offering = await _targets(tx, session_id, series_id)
+        check_audience(group.level, offering.audience, BookingRefused)
         await _check_rules(tx, caller.organisation, sessions, group, now)
         seated = await _seat_all(tx, sessions, group.students)
         series_booking_id = uuid4() if series_id is not None else None
-        for session in sessions:
-            booking = Booking(
-                id=uuid4(), session_id=session.id, school_id=caller.organisation,
-                group_name=group.name, level=group.level, year=group.year,
-                students=group.students, series_booking_id=series_booking_id,
-                status=(domain.seated(bool(offering.equipment)) if seated
-                        else BookingStatus.WAITLISTED),
-                created_at=now, updated_at=now,
-            )
-            tx.add(booking)
+        bookings = [
+            Booking(id=uuid4(), session_id=session.id, school_id=caller.organisation,
+                    group_name=group.name, level=group.level, year=group.year,
+                    students=group.students, series_booking_id=series_booking_id,
+                    status=BookingStatus.WAITLISTED, created_at=now, updated_at=now)
+            for session in sessions]
+        tx.add_all(bookings)
+        if seated:
+            await _seat_group(rt.outbox, tx, bookings, offering, from_waitlist=False)
+        for booking, session in zip(bookings, sessions, strict=True):
             position = await waitlist_position(tx, booking)
-            if seated:
-                event = _seated(booking, session, offering, from_waitlist=False)
-            else:
-                event = BookingWaitlistedV1(**_event_facts(booking, session, offering),
-                                            position=position)
-            await _stage(rt.outbox, tx, booking, event)
+            if not seated:
+                await _stage(rt.outbox, tx, booking, BookingWaitlistedV1(
+                    **_event_facts(booking, session, offering), position=position))
             placed.append(Placed(booking, position))
     return placed
 
@@ -238,12 +238,13 @@ async def complete(rt: Runtime, caller: Caller, booking_id: UUID,
                    instructor_minutes: int | None = None) -> Booking:
     caller.require(BACKOFFICE)
     return await _transition(rt, caller, booking_id, domain.complete,
-                             Reported(students_reached, instructor_minutes))
+                             Reported(students_reached, instructor_minutes), "afgerond")
 
 
 async def no_show(rt: Runtime, caller: Caller, booking_id: UUID) -> Booking:
     caller.require(BACKOFFICE)
-    return await _transition(rt, caller, booking_id, domain.no_show)
+    return await _transition(rt, caller, booking_id, domain.no_show, Reported(),
+                             "als niet verschenen gemarkeerd")
 
 
 class Reported(NamedTuple):
@@ -254,13 +255,19 @@ class Reported(NamedTuple):
 
 
 async def _transition(rt: Runtime, caller: Caller, booking_id: UUID, rule,
-                      reported: Reported = Reported()) -> Booking:
-    """Apply `rule` to the booking; a cancellation takes the whole series booking with it."""
+                      reported: Reported = Reported(), after_start: str | None = None
+                      ) -> Booking:
+    """Apply `rule` to the booking; a cancellation takes the whole series booking with it.
+    A change that records what happened (`after_start`, its Dutch past participle) is
+    refused before the session begins."""
     async with rt.db.transaction() as tx:
         booking = await tx.get(Booking, booking_id, with_for_update=True)
         if booking is None or not domain.may_change(caller.role, caller.organisation,
                                                     booking.school_id):
             raise BookingRefused("no such booking", 404)
+        if after_start is not None:
+            session = await tx.get(Session, booking.session_id)
+            domain.check_session_begun(session.starts_at, rt.settings.now(), after_start)
         together = [booking]
         if booking.series_booking_id is not None and rule is domain.cancel:
             together = await series_bookings(tx, booking.series_booking_id)
@@ -285,59 +292,123 @@ async def _change(outbox: Outbox, tx: AsyncSession, caller: Caller, booking: Boo
         await _release_and_promote(outbox, tx, booking, session, offering)
 
 
-async def apply_equipment_reserved(tx: AsyncSession, outbox: Outbox,
-                                   answer: EquipmentReservedV1) -> None:
-    """Loans holds the equipment: the requested booking is confirmed; the bookings of a
-    series once loans holds the equipment of every one of them, never half of it."""
-    found = await _awaiting_equipment(tx, answer.booking_id)
-    if found is None:
-        return
-    booking, session, offering = found
-    booking.equipment_reserved = True
-    together = [booking]
-    if booking.series_booking_id is not None:
-        together = await series_bookings(tx, booking.series_booking_id)
-        if not domain.series_equipped([(BookingStatus(b.status), b.equipment_reserved)
-                                       for b in together]):
-            return
+async def _seat_group(outbox: Outbox, tx: AsyncSession, group: list[Booking],
+                      offering: Offering, from_waitlist: bool) -> None:
+    """A group that got its seats (one booking, or one per session of its series). The
+    equipment belongs to the session: a session without it asks loans once, for all its
+    bookings. The group is confirmed when each of its sessions holds it, else requested."""
+    sessions = await _sessions_of(tx, group, bool(offering.equipment))
+    if offering.equipment:
+        for session in sessions.values():
+            if session.equipment_request_id is None:
+                await outbox.stage(tx, await _ask_equipment(tx, session, offering))
+    status = domain.seated(bool(offering.equipment),
+                           all(s.equipment_held for s in sessions.values()))
     now = datetime.now(UTC)
-    for each in together:
-        each.status, each.updated_at = BookingStatus.CONFIRMED, now
-        where = session if each.session_id == session.id else await tx.get(
-            Session, each.session_id)
-        await _stage(outbox, tx, each, _confirmed(each, where, offering, from_waitlist=False))
+    for booking in group:
+        booking.status, booking.updated_at = status, now
+        await _stage(outbox, tx, booking, _seated(booking, sessions[booking.session_id],
+                                                  offering, from_waitlist))
+
+
+async def _sessions_of(tx: AsyncSession, group: list[Booking],
+                       needs_equipment: bool) -> dict[UUID, Session]:
+    """The group's sessions, in lock order: locked and read afresh when their equipment
+    matters, else as this transaction has them (a plain booking costs no extra query)."""
+    ids = sorted({b.session_id for b in group})
+    if needs_equipment:
+        return {i: await locked_session(tx, i) for i in ids}
+    return {i: await tx.get(Session, i) for i in ids}
+
+
+async def _ask_equipment(tx: AsyncSession, session: Session,
+                         offering: Offering) -> SessionEquipmentRequestedV1:
+    """Ask loans for the session's equipment, telling it the days the hotspot is closed so
+    that an alternative it suggests is a day a lesson can take place."""
+    session.equipment_request_id, session.equipment_held = uuid4(), False
+    day = local_date(session.starts_at)
+    until = day + timedelta(days=domain.ALTERNATIVE_DAYS)
+    return SessionEquipmentRequestedV1(
+        request_id=session.equipment_request_id, session_id=session.id,
+        offering_id=offering.id, starts_at=session.starts_at, ends_at=session.ends_at,
+        equipment=offering.equipment, alternative_until=until,
+        closed_days=domain.closed_days(day, until, await closures_between(tx, day, until)))
+
+
+async def _let_go_if_unused(outbox: Outbox, tx: AsyncSession, session_id: UUID) -> None:
+    """The last booking using the session is gone: loans frees its equipment (or, still
+    asked, frees what it reserves on reading the request)."""
+    session = await locked_session(tx, session_id)
+    if session.equipment_request_id is None or await bookings_in(
+            tx, session_id, domain.USES_EQUIPMENT):
+        return
+    await outbox.stage(tx, SessionEquipmentReleasedV1(
+        request_id=session.equipment_request_id, session_id=session_id))
+    session.equipment_request_id, session.equipment_held = None, False
+
+
+async def apply_equipment_reserved(tx: AsyncSession, outbox: Outbox,
+                                   answer: SessionEquipmentReservedV1) -> None:
+    """Loans holds the session's equipment: its requested bookings are confirmed; those of
+    a series once every session of the series holds its equipment, never half of it."""
+    session = await _asked(tx, answer.session_id, answer.request_id)
+    if session is None:
+        return
+    session.equipment_held = True
+    offering = await tx.get(Offering, session.offering_id)
+    for waiting in await bookings_in(tx, session.id, frozenset({BookingStatus.REQUESTED})):
+        group = await _group_of(tx, waiting)
+        where = {b.session_id: await tx.get(Session, b.session_id, populate_existing=True)
+                 for b in group}
+        if not domain.equipped([BookingStatus(b.status) for b in group],
+                               [s.equipment_held for s in where.values()]):
+            continue
+        for booking in group:
+            booking.status, booking.updated_at = BookingStatus.CONFIRMED, datetime.now(UTC)
+            await _stage(outbox, tx, booking, _confirmed(booking, where[booking.session_id],
+                                                         offering, from_waitlist=False))
 
 
 async def apply_equipment_rejected(tx: AsyncSession, outbox: Outbox,
-                                   answer: EquipmentRejectedV1) -> None:
-    """No equipment for the session: the booking is rejected with loans' reason, and its
-    seats go to the waiting groups as a cancellation's would. The other bookings of its
-    series are cancelled with it (loans releases what it holds for them on reading that)."""
-    found = await _awaiting_equipment(tx, answer.booking_id)
-    if found is None:
+                                   answer: SessionEquipmentRejectedV1) -> None:
+    """No equipment for the session: each booking waiting for it is rejected with loans'
+    reason, and so is every booking of its series, so the school reads why on whichever
+    booking it holds. Their seats go to the waiting groups as a cancellation's would."""
+    session = await _asked(tx, answer.session_id, answer.request_id)
+    if session is None:
         return
-    booking, session, offering = found
-    booking.status, booking.updated_at = BookingStatus.REJECTED, datetime.now(UTC)
-    booking.rejection_reason = answer.reason
-    await _stage(outbox, tx, booking, BookingRejectedV1(
-        **_event_facts(booking, session, offering), reason=answer.reason,
-        alternative=answer.alternative))
-    await _release_and_promote(outbox, tx, booking, session, offering)
-    if booking.series_booking_id is not None:
-        for sibling in await series_bookings(tx, booking.series_booking_id):
-            if domain.awaits_equipment(BookingStatus(sibling.status)):
-                await _change(outbox, tx, SAGA, sibling, domain.cancel, Reported())
+    session.equipment_request_id = None
+    for waiting in await bookings_in(tx, session.id, frozenset({BookingStatus.REQUESTED})):
+        for booking in await _group_of(tx, waiting):
+            if domain.awaits_equipment(BookingStatus(booking.status)):
+                await _reject(outbox, tx, booking, answer.reason, answer.alternative)
 
 
-async def _awaiting_equipment(tx: AsyncSession, booking_id: UUID):
-    """The booking with its session and offering, locked, if loans' answer still decides it."""
-    booking = await tx.get(Booking, booking_id, with_for_update=True)
-    if booking is None or not domain.awaits_equipment(BookingStatus(booking.status)):
-        log.info("equipment answer for a booking that moved on", booking_id=str(booking_id),
-                 status=booking.status if booking else None)
+async def _asked(tx: AsyncSession, session_id: UUID, request_id: UUID) -> Session | None:
+    """The session, locked, if loans' answer is to the request it still waits on."""
+    session = await locked_session(tx, session_id)
+    if session is None or session.equipment_request_id != request_id or session.equipment_held:
+        log.info("equipment answer for a request that moved on", session_id=str(session_id),
+                 request_id=str(request_id))
         return None
+    return session
+
+
+async def _group_of(tx: AsyncSession, booking: Booking) -> list[Booking]:
+    """The booking with the rest of its series, locked (in session order, as everywhere)."""
+    if booking.series_booking_id is None:
+        return [await locked_booking(tx, booking.id)]
+    return await series_bookings(tx, booking.series_booking_id)
+
+
+async def _reject(outbox: Outbox, tx: AsyncSession, booking: Booking, reason: str,
+                  alternative: dict[str, str] | None) -> None:
     session, offering = await session_with_offering(tx, booking.session_id)
-    return booking, session, offering
+    booking.status, booking.updated_at = BookingStatus.REJECTED, datetime.now(UTC)
+    booking.rejection_reason = reason
+    await _stage(outbox, tx, booking, BookingRejectedV1(
+        **_event_facts(booking, session, offering), reason=reason, alternative=alternative))
+    await _release_and_promote(outbox, tx, booking, session, offering)
 
 
 async def _release_and_promote(outbox: Outbox, tx: AsyncSession, leaving: Booking,
@@ -353,15 +424,14 @@ async def _release_and_promote(outbox: Outbox, tx: AsyncSession, leaving: Bookin
     chosen = set(domain.promotions(
         free, [(w.id, w.students) for w in waiting],
         {w_id: [b.session_id for b in sib] for w_id, sib in siblings.items()}, elsewhere))
-    promoted = [w for w in waiting if w.id in chosen]
-    promoted += [b for w in promoted for b in siblings.get(w.id, ())]
-    status = domain.seated(bool(offering.equipment))
-    for booking in promoted:
-        await change_seats_taken(tx, booking.session_id, booking.students)
-        booking.status, booking.updated_at = status, leaving.updated_at
-        where = session if booking.session_id == session.id else await tx.get(
-            Session, booking.session_id)
-        await _stage(outbox, tx, booking, _seated(booking, where, offering, from_waitlist=True))
+    for waiting_group in waiting:
+        if waiting_group.id in chosen:
+            group = [waiting_group, *siblings.get(waiting_group.id, ())]
+            for booking in group:
+                await change_seats_taken(tx, booking.session_id, booking.students)
+            await _seat_group(outbox, tx, group, offering, from_waitlist=True)
+    if offering.equipment:
+        await _let_go_if_unused(outbox, tx, session.id)
 
 
 def _event_for(old: BookingStatus, new: BookingStatus, b: Booking, s: Session, o: Offering,

@@ -10,6 +10,7 @@ from typing import Protocol, TypeVar
 from shared.contracts.common import CoreTask, Group
 from shared.domain import (
     ADMIN,
+    AMSTERDAM,
     BACKOFFICE,
     COMPANY,
     PROGRAMME,
@@ -364,6 +365,17 @@ def no_show(status: BookingStatus) -> BookingStatus:
     return BookingStatus.NO_SHOW
 
 
+def check_session_begun(starts_at: datetime, now: datetime, done: str) -> None:
+    """Completion and no-show record what happened, so they wait for the session's start
+    (finance drafts a paid line from a completion)."""
+    if now < starts_at:
+        local = starts_at.astimezone(AMSTERDAM)
+        raise BookingRefused(
+            f"De sessie begint op {local:%d-%m-%Y} om {local:%H:%M}; pas vanaf dan wordt een "
+            f"boeking {done}.", 409, rule="session_not_started",
+            starts_at=starts_at.isoformat())
+
+
 def reach(group_students: int, session_minutes: int, students_reached: int | None,
           instructor_minutes: int | None) -> tuple[int, int]:
     """(students reached, instructor minutes) of a completed booking: as reported by the
@@ -374,22 +386,35 @@ def reach(group_students: int, session_minutes: int, students_reached: int | Non
     return reached, session_minutes if instructor_minutes is None else instructor_minutes
 
 
-def seated(needs_equipment: bool) -> BookingStatus:
-    """A seated group is confirmed at once, unless loans must first reserve its equipment."""
-    return BookingStatus.REQUESTED if needs_equipment else BookingStatus.CONFIRMED
+def seated(needs_equipment: bool, equipped: bool) -> BookingStatus:
+    """A seated group is confirmed at once, unless its session (every session of its series)
+    still waits for loans to reserve the equipment."""
+    return BookingStatus.REQUESTED if needs_equipment and not equipped else BookingStatus.CONFIRMED
 
 
 def awaits_equipment(status: BookingStatus) -> bool:
     """Whether loans' answer still decides the booking. Any other status means the booking
-    moved on (cancelled meanwhile): the answer changes nothing here, and a reservation made
-    for it is released by the cancellation loans receives."""
+    moved on (cancelled meanwhile): the answer changes nothing for it."""
     return status is BookingStatus.REQUESTED
 
 
-def series_equipped(bookings: Sequence[tuple[BookingStatus, bool]]) -> bool:
-    """Whether every booking (status, equipment reserved) of a series waits only for its
-    confirmation: all requested and all with their equipment held."""
-    return all(status is BookingStatus.REQUESTED and reserved for status, reserved in bookings)
+def equipped(statuses: Sequence[BookingStatus], sessions_held: Sequence[bool]) -> bool:
+    """Whether a group waiting for equipment (one booking, or each of a series) is confirmed:
+    all its bookings still wait and each of their sessions holds the equipment."""
+    return all(map(awaits_equipment, statuses)) and all(sessions_held)
+
+
+# Bookings that use their session's equipment: while one is left, the session keeps it.
+USES_EQUIPMENT = frozenset({BookingStatus.REQUESTED, BookingStatus.CONFIRMED,
+                            BookingStatus.COMPLETED, BookingStatus.NO_SHOW})
+# How far after a session loans may look for another day its equipment is free.
+ALTERNATIVE_DAYS = 84
+
+
+def closed_days(first: date, last: date, closures: Sequence[Closure]) -> list[date]:
+    """The days from `first` to `last` the hotspot is closed for everyone."""
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [day for day in days if closed_reason(day, closures) is not None]
 
 
 def releases_seats(old: BookingStatus, new: BookingStatus) -> bool:

@@ -88,6 +88,10 @@ class Session(Base):
     seats_taken: Mapped[int] = mapped_column(Integer, default=0)
     # Sessions planned together as one series of an offering booked as a whole.
     series_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
+    # The session's equipment, shared by all its bookings: asked of loans by this request
+    # (None: not asked, or let go), and held once loans reserved it.
+    equipment_request_id: Mapped[UUID | None] = mapped_column(Uuid)
+    equipment_held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Booking(Base):
@@ -109,9 +113,6 @@ class Booking(Base):
     # sees and reports it.
     # The bookings of one group on all sessions of a series share it: they change together.
     series_booking_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
-    # Loans holds this booking's equipment; a series is confirmed once all of it is held.
-    equipment_reserved: Mapped[bool] = mapped_column(Boolean, default=False,
-                                                     server_default=false())
     cancelled_late: Mapped[bool] = mapped_column(Boolean, default=False,
                                                  server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -221,6 +222,27 @@ async def take_seats(session: AsyncSession, session_id: UUID, seats_wanted: int)
 
 async def lock_session(session: AsyncSession, session_id: UUID) -> None:
     await seats.lock(session, Session, session_id)
+
+
+async def locked_session(session: AsyncSession, session_id: UUID) -> Session | None:
+    """The session as committed now, its row locked to the commit: its equipment changes
+    one transaction at a time."""
+    await session.flush()
+    await lock_session(session, session_id)
+    return await session.get(Session, session_id, populate_existing=True)
+
+
+async def bookings_in(session: AsyncSession, session_id: UUID,
+                      statuses: frozenset[BookingStatus]) -> list[Booking]:
+    """The session's bookings in `statuses`, in request order (not locked)."""
+    rows = await session.scalars(
+        select(Booking).where(Booking.session_id == session_id, Booking.status.in_(statuses))
+        .order_by(Booking.created_at, Booking.id).execution_options(populate_existing=True))
+    return list(rows)
+
+
+async def locked_booking(session: AsyncSession, booking_id: UUID) -> Booking:
+    return await session.get(Booking, booking_id, with_for_update=True, populate_existing=True)
 
 
 async def change_seats_taken(session: AsyncSession, session_id: UUID, by: int) -> int:

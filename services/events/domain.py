@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from shared.contracts.common import Group
-from shared.domain import BACKOFFICE, Refused, first_groups_that_fit
+from shared.domain import BACKOFFICE, Refused, check_audience, first_groups_that_fit
 
 # A school gets two days to say yes to a freed place: enough to ask the teachers,
 # short enough that the place still reaches another class in time.
@@ -48,8 +48,7 @@ def check_registrable(session: SessionFacts, group: Group, now: datetime) -> Non
     the store takes them atomically, and a group that finds none joins the waiting list."""
     if not session.opens_at <= now < session.closes_at:
         raise RegistrationRefused("registration for this session is not open", 422)
-    if group.level not in session.audience:
-        raise RegistrationRefused(f"the session is not meant for level {group.level}", 422)
+    check_audience(group.level, session.audience, RegistrationRefused)
     if group.students > session.capacity:
         raise RegistrationRefused(
             f"the group ({group.students}) is larger than the session ({session.capacity})", 422

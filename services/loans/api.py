@@ -58,6 +58,7 @@ class ReservationOut(BaseModel):
     starts_on: date
     ends_on: date
     booking_id: UUID | None
+    session_id: UUID | None = None
     status: str
     created_at: datetime
     checked_out_at: datetime | None

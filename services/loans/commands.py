@@ -26,30 +26,35 @@ from services.loans.store import (
     Reservation,
     claims_on,
     current_policy,
-    holding_reservations_of_booking,
+    holding_reservations_of,
     item_to_reserve,
     lock_items_in_service,
     reservation_to_change,
     stock_for,
     units_out,
 )
-from shared.contracts.bookings import BookingCancelledV1, BookingEquipmentRequestedV1
+from shared.contracts.bookings import (
+    BookingCancelledV1,
+    SessionEquipmentReleasedV1,
+    SessionEquipmentRequestedV1,
+)
 from shared.contracts.loans import (
     DamageReportedV1,
-    EquipmentRejectedV1,
-    EquipmentReservedV1,
     ItemRegisteredV1,
     ReservationCheckedOutV1,
     ReservationExtendedV1,
     ReservationMadeV1,
     ReservationReleasedV1,
     ReservationReturnedV1,
+    SessionEquipmentRejectedV1,
+    SessionEquipmentReservedV1,
 )
 from shared.contracts.requests.loans import CheckOut, NewReservation, Repaired, Return
 from shared.errors import violates_exclusion
 from shared.http import Caller
 from shared.messaging.outbox import Outbox
 from shared.observability.logging import log
+from shared.seed.region import HOTSPOT_ID
 from shared.service import Runtime
 
 
@@ -235,11 +240,12 @@ def _overlap_refused() -> Iterator[None]:
         raise
 
 
-async def reserve_for_booking(tx: AsyncSession, outbox: Outbox,
-                              request: BookingEquipmentRequestedV1) -> None:
+async def reserve_for_session(tx: AsyncSession, outbox: Outbox,
+                              request: SessionEquipmentRequestedV1) -> None:
     """Hold one whole kit of each category for the session's day(s), all or nothing, and
-    answer bookings. Kits are chosen before any is reserved, so a rejection leaves nothing
-    behind in the consumer's transaction (which may hold a whole batch of events)."""
+    answer bookings: the session's schools share what is held. Kits are chosen before any is
+    reserved, so a rejection leaves nothing behind in the consumer's transaction (which may
+    hold a whole batch of events)."""
     period = domain.lesson_period(request.starts_at, request.ends_at)
     items = []
     for category in dict.fromkeys(request.equipment):
@@ -248,24 +254,25 @@ async def reserve_for_booking(tx: AsyncSession, outbox: Outbox,
             await outbox.stage(tx, await _rejection(tx, request, category, period))
             return
         items.append(item)
-    reservations = [Reservation.of(item, request.school_id, item.quantity, period,
-                                   booking_id=request.booking_id) for item in items]
+    reservations = [Reservation.of(item, HOTSPOT_ID, item.quantity, period,
+                                   session_id=request.session_id) for item in items]
     tx.add_all(reservations)
     await outbox.stage(tx, *(ReservationMadeV1(**reservation_facts(r, item))
                              for r, item in zip(reservations, items, strict=True)))
-    await outbox.stage(tx, EquipmentReservedV1(
-        booking_id=request.booking_id, school_id=request.school_id,
+    await outbox.stage(tx, SessionEquipmentReservedV1(
+        session_id=request.session_id, request_id=request.request_id,
         reservation_ids=[r.id for r in reservations]))
 
 
-async def _rejection(tx: AsyncSession, request: BookingEquipmentRequestedV1, category: str,
-                     period: Period) -> EquipmentRejectedV1:
-    log.info("no free equipment for booking", category=category,
-             booking_id=str(request.booking_id), starts_on=str(period.starts_on))
-    return EquipmentRejectedV1(
-        booking_id=request.booking_id, school_id=request.school_id, category=category,
+async def _rejection(tx: AsyncSession, request: SessionEquipmentRequestedV1, category: str,
+                     period: Period) -> SessionEquipmentRejectedV1:
+    log.info("no free equipment for session", category=category,
+             session_id=str(request.session_id), starts_on=str(period.starts_on))
+    calendar = domain.HotspotCalendar(frozenset(request.closed_days), request.alternative_until)
+    return SessionEquipmentRejectedV1(
+        session_id=request.session_id, request_id=request.request_id, category=category,
         reason=domain.no_kit_reason(category, period),
-        alternative=await queries.lesson_alternative(tx, category, period))
+        alternative=await queries.lesson_alternative(tx, category, period, calendar))
 
 
 async def _free_item(tx: AsyncSession, category: str, period: Period) -> Item | None:
@@ -276,7 +283,16 @@ async def _free_item(tx: AsyncSession, category: str, period: Period) -> Item | 
 
 async def release_for_booking(tx: AsyncSession, outbox: Outbox,
                               booking: BookingCancelledV1) -> None:
-    for reservation in await holding_reservations_of_booking(tx, booking.booking_id):
+    """What loans reserved for the booking itself (before equipment belonged to sessions)."""
+    for reservation in await holding_reservations_of(tx, booking_id=booking.booking_id):
+        await _release(tx, outbox, reservation)
+
+
+async def release_for_session(tx: AsyncSession, outbox: Outbox,
+                              released: SessionEquipmentReleasedV1) -> None:
+    """Bookings asks for a session again only after releasing it, and the two come in order
+    (keyed by session): what the session holds is what this request reserved."""
+    for reservation in await holding_reservations_of(tx, session_id=released.session_id):
         await _release(tx, outbox, reservation)
 
 
@@ -289,4 +305,4 @@ async def _release(tx: AsyncSession, outbox: Outbox, reservation: Reservation) -
 def reservation_facts(r: Reservation, item: Item) -> dict:
     return dict(reservation_id=r.id, item_id=item.id, item_name=item.name, quantity=r.quantity,
                 school_id=r.school_id, booking_id=r.booking_id, starts_on=r.starts_on,
-                ends_on=r.ends_on)
+                ends_on=r.ends_on, session_id=r.session_id)

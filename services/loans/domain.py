@@ -155,20 +155,40 @@ def require_free(free: int, wanted: int) -> None:
         raise Unavailable(f"only {free} unit(s) free in this period, {wanted} asked")
 
 
-def next_free_start(quantity: int, claims: Sequence[Claim], period: Period,
-                    wanted: int) -> date | None:
-    """For a period that is taken: the first later start from which `wanted` units are free
-    for as many days.
+@dataclass(frozen=True)
+class HotspotCalendar:
+    """What bookings tells of its calendar with a request: the days the hotspot is closed,
+    up to `until` (None: every day is open, without end)."""
+
+    closed: frozenset[date] = frozenset()
+    until: date | None = None
+
+    def first_open_from(self, day: date) -> date | None:
+        while day in self.closed:
+            day += timedelta(days=1)
+        return None if self.until is not None and day > self.until else day
+
+
+def next_free_start(quantity: int, claims: Sequence[Claim], period: Period, wanted: int,
+                    calendar: HotspotCalendar = HotspotCalendar()) -> date | None:
+    """For a period that is taken: the first later start, on a day the hotspot is open,
+    from which `wanted` units are free for as many days.
 
     Moving the start later only frees units when the window leaves a claim behind, so the
-    candidates are the days after claims end. None if `wanted` exceeds the item's units.
+    candidates are the first open days from the days after claims end. None if `wanted`
+    exceeds the item's units or nothing is free within the calendar.
     """
     if wanted > quantity:
         return None
-    candidates = sorted({c.period.ends_on + timedelta(days=1) for c in claims
-                         if c.period.ends_on >= period.starts_on})
-    return next((day for day in candidates
-                 if units_free(quantity, claims, period.moved_to(day)) >= wanted), None)
+    ends = sorted({c.period.ends_on + timedelta(days=1) for c in claims
+                   if c.period.ends_on >= period.starts_on})
+    for after_claim in ends:
+        day = calendar.first_open_from(after_claim)
+        if day is None:
+            return None
+        if units_free(quantity, claims, period.moved_to(day)) >= wanted:
+            return day
+    return None
 
 
 def acting_school(role: str, organisation: str, school_id: str | None) -> str:

@@ -119,14 +119,15 @@ async def alternative(rt: Runtime, item_id: str, period: Period, wanted: int,
     return _offer(item.id, moved) if moved.ends_on <= last_day else None
 
 
-async def lesson_alternative(tx: AsyncSession, category: str,
-                             period: Period) -> dict[str, str] | None:
-    """For a lesson whose kit is taken: the kit of `category` that is whole again first, and
-    the period of the same length from then. None if the category has no kit in service."""
+async def lesson_alternative(tx: AsyncSession, category: str, period: Period,
+                             calendar: domain.HotspotCalendar) -> dict[str, str] | None:
+    """For a lesson whose kit is taken: the kit of `category` that is whole again first on a
+    day the hotspot is open, and the period of the same length from then. None if the
+    category has no kit in service, or none free within the calendar."""
     items = [i for i in await items_of(tx, category) if i.status == domain.ItemStatus.AVAILABLE]
     ahead = await claims_on(tx, [i.id for i in items], Period(period.starts_on, date.max))
     found = domain.nearest(
-        (domain.next_free_start(i.quantity, ahead[i.id], period, i.quantity), i.id)
+        (domain.next_free_start(i.quantity, ahead[i.id], period, i.quantity, calendar), i.id)
         for i in items)
     return None if found is None else _offer(found[1], period.moved_to(found[0]))
 

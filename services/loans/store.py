@@ -92,6 +92,8 @@ class Reservation(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     booking_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
+    # The bookings session the units serve, for every school booked on it.
+    session_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     checked_out_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -107,10 +109,10 @@ class Reservation(Base):
 
     @classmethod
     def of(cls, item: Item, school_id: str, quantity: int, period: Period,
-           booking_id: UUID | None = None) -> "Reservation":
+           booking_id: UUID | None = None, session_id: UUID | None = None) -> "Reservation":
         return cls(id=uuid4(), item_id=item.id, item_quantity=item.quantity,
                    school_id=school_id, quantity=quantity, starts_on=period.starts_on,
-                   ends_on=period.ends_on, booking_id=booking_id,
+                   ends_on=period.ends_on, booking_id=booking_id, session_id=session_id,
                    status=ReservationStatus.RESERVED, created_at=datetime.now(UTC))
 
 
@@ -210,11 +212,13 @@ async def stock_for(session: AsyncSession, items: list[Item], period: Period) ->
             for i in items]
 
 
-async def holding_reservations_of_booking(session: AsyncSession,
-                                          booking_id: UUID) -> list[Reservation]:
+async def holding_reservations_of(session: AsyncSession, *, booking_id: UUID | None = None,
+                                  session_id: UUID | None = None) -> list[Reservation]:
+    """The holding reservations made for a booking, or for a session, locked."""
+    column, value = ((Reservation.booking_id, booking_id) if booking_id is not None
+                     else (Reservation.session_id, session_id))
     rows = await session.scalars(
-        select(Reservation)
-        .where(Reservation.booking_id == booking_id, Reservation.status.in_(HOLDING))
+        select(Reservation).where(column == value, Reservation.status.in_(HOLDING))
         .with_for_update()
     )
     return list(rows)

@@ -1,6 +1,6 @@
 """Events of the bookings service (topics `tft.bookings.*`)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -52,9 +52,10 @@ class _BookingFacts(IntegrationEvent):
 
 
 class BookingEquipmentRequestedV1(_BookingFacts):
-    """The group's seats are held and the booking waits for loans to reserve one kit of each
-    `equipment` category for the session's dates (the saga's first step). Loans answers with
-    EquipmentReservedV1 or EquipmentRejectedV1, keyed by the same booking id."""
+    """The group's seats are held and the booking waits until its session holds one kit of
+    each `equipment` category. Equipment belongs to the session: loans is asked once per
+    session (SessionEquipmentRequestedV1) and reserves nothing for a booking on reading this.
+    (Before, loans reserved per booking and answered EquipmentReservedV1/RejectedV1.)"""
 
     event_type = "nl.tisfortech.bookings.booking.requested.v1"
     topic = BOOKING
@@ -137,3 +138,37 @@ class BookingNoShowV1(_BookingFacts):
     topic = BOOKING
 
     recorded_by: str
+
+
+class SessionEquipmentRequestedV1(IntegrationEvent):
+    """A session that needs equipment got its first booking: loans is asked to reserve one kit
+    of each `equipment` category for the session, whichever schools share it. Loans answers
+    with SessionEquipmentReservedV1 or SessionEquipmentRejectedV1 naming `request_id`.
+
+    The hotspot's calendar is bookings' to keep: an alternative loans suggests starts on
+    none of `closed_days` and not after `alternative_until`."""
+
+    event_type = "nl.tisfortech.bookings.session.equipment-requested.v1"
+    topic = BOOKING
+    key_field = "session_id"
+
+    request_id: UUID
+    session_id: UUID
+    offering_id: str
+    starts_at: datetime
+    ends_at: datetime
+    equipment: list[str]
+    closed_days: list[date] = []
+    alternative_until: date | None = None
+
+
+class SessionEquipmentReleasedV1(IntegrationEvent):
+    """No booking uses the session any more: loans frees what `request_id` reserved for it.
+    Keyed by the session like its request, so loans reads the two in order."""
+
+    event_type = "nl.tisfortech.bookings.session.equipment-released.v1"
+    topic = BOOKING
+    key_field = "session_id"
+
+    request_id: UUID
+    session_id: UUID

@@ -35,6 +35,8 @@ class _ReservationFacts(IntegrationEvent):
     booking_id: UUID | None = None
     starts_on: date
     ends_on: date
+    # The session the units serve, whichever schools book it (then `school_id` is the hotspot).
+    session_id: UUID | None = None
 
 
 class ReservationMadeV1(_ReservationFacts):
@@ -56,8 +58,8 @@ class ReservationReleasedV1(_ReservationFacts):
 
 
 class _EquipmentAnswer(IntegrationEvent):
-    """Loans' answer to a BookingEquipmentRequestedV1, keyed by the booking it answers so
-    bookings reads the answers of one booking in order."""
+    """Loans' answer to a BookingEquipmentRequestedV1 from before equipment belonged to the
+    session (now answered per session below), keyed by the booking it answers."""
 
     topic = LOAN_RESERVATION
     key_field = "booking_id"
@@ -74,15 +76,41 @@ class EquipmentReservedV1(_EquipmentAnswer):
     reservation_ids: list[UUID]
 
 
-class EquipmentRejectedV1(_EquipmentAnswer):
-    """Nothing was reserved: `category` had no whole kit free. `reason` is for the school to
+class _NoKit(IntegrationEvent):
+    """Nothing was reserved: `category` had no whole kit free. `reason` is for the schools to
     read (Dutch); `alternative` is the nearest item and period that would do, if any."""
-
-    event_type = "nl.tisfortech.loans.reservation.rejected.v1"
 
     category: str
     reason: str
     alternative: dict[str, str] | None = None
+
+
+class EquipmentRejectedV1(_EquipmentAnswer, _NoKit):
+    event_type = "nl.tisfortech.loans.reservation.rejected.v1"
+
+
+class _SessionEquipmentAnswer(IntegrationEvent):
+    """Loans' answer to a SessionEquipmentRequestedV1, keyed by the session like the request."""
+
+    topic = LOAN_RESERVATION
+    key_field = "session_id"
+
+    session_id: UUID
+    request_id: UUID
+
+
+class SessionEquipmentReservedV1(_SessionEquipmentAnswer):
+    """Every category the session needs is reserved for it (one reservation each)."""
+
+    event_type = "nl.tisfortech.loans.session-equipment.reserved.v1"
+
+    reservation_ids: list[UUID]
+
+
+class SessionEquipmentRejectedV1(_SessionEquipmentAnswer, _NoKit):
+    """The alternative starts on a day the hotspot is open (the request's calendar)."""
+
+    event_type = "nl.tisfortech.loans.session-equipment.rejected.v1"
 
 
 class DamageReportedV1(_ReservationFacts):

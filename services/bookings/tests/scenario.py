@@ -11,12 +11,12 @@ from sqlalchemy import select
 from services.bookings import catalogue
 from services.bookings.app import SPEC
 from services.bookings.domain import first_open_day
+from services.bookings.settings import BookingsSettings
 from services.bookings.store import Offering, Session, messaging
 from shared.contracts.common import Group
 from shared.http import Caller
 from shared.seed import CLOSED_PERIODS
 from shared.service import Runtime
-from shared.settings import ServiceSettings
 from shared.store.migrations import upgrade
 
 BACKOFFICE = Caller(actor="planner", role="backoffice", organisation="backoffice")
@@ -33,20 +33,23 @@ def group(students: int, name: str = "3B") -> Group:
 async def migrated_runtime(database_url: str) -> Runtime:
     # Alembic runs its own event loop: give it a thread of its own.
     await asyncio.to_thread(upgrade, "bookings", database_url)
-    settings = ServiceSettings(service="bookings", database_url=database_url, outbox_relay=False)
+    settings = BookingsSettings(service="bookings", database_url=database_url,
+                                outbox_relay=False)
     return Runtime(SPEC, settings)
 
 
-async def new_offering(rt: Runtime, equipment: tuple[str, ...] = ()) -> str:
+async def new_offering(rt: Runtime, equipment: tuple[str, ...] = (),
+                       audience: tuple[str, ...] = ("vmbo-kb",)) -> str:
     offering = Offering(id=f"robotica-{uuid4().hex[:8]}", kind="inspiration_lesson",
-                        title="Inspiratieles Robotica", audience=["vmbo-kb"], profile="PIE",
+                        title="Inspiratieles Robotica", audience=list(audience), profile="PIE",
                         location="Hotspot Amersfoort", equipment=list(equipment))
     await catalogue.publish_offering(rt, BACKOFFICE, offering, [])
     return offering.id
 
 
-async def plan_session(rt: Runtime, capacity: int, equipment: tuple[str, ...] = ()) -> UUID:
-    offering_id = await new_offering(rt, equipment)
+async def plan_session(rt: Runtime, capacity: int, equipment: tuple[str, ...] = (),
+                       audience: tuple[str, ...] = ("vmbo-kb",)) -> UUID:
+    offering_id = await new_offering(rt, equipment, audience)
     # A room and instructor of its own, so sessions of one test never clash.
     session = await catalogue.plan_session(rt, BACKOFFICE, offering_id, *two_hours_on_an_open_day(),
                                            f"Lab {offering_id}", f"Instructeur {offering_id}",
@@ -67,13 +70,14 @@ async def seats_taken(rt: Runtime, session_id: UUID) -> int:
         return await tx.scalar(select(Session.seats_taken).where(Session.id == session_id))
 
 
-async def staged(rt: Runtime, verb: str) -> list[dict]:
-    """Payloads of the staged booking events `verb` (confirmed, waitlisted, ...), in order."""
+async def staged(rt: Runtime, verb: str, aggregate: str = "booking") -> list[dict]:
+    """Payloads of the staged booking events `verb` (confirmed, waitlisted, ...), or those of
+    another aggregate (session), in order."""
     outbox = messaging.outbox
     async with rt.db.sessions() as tx:
         rows = await tx.scalars(
             select(outbox.c.payload)
-            .where(outbox.c.event_type.like(f"nl.tisfortech.bookings.booking.{verb}.v%"))
+            .where(outbox.c.event_type.like(f"nl.tisfortech.bookings.{aggregate}.{verb}.v%"))
             .order_by(outbox.c.seq)
         )
         return [json.loads(row) for row in rows]

@@ -21,6 +21,7 @@ from services.bookings.tests.scenario import (
     staged,
     two_hours_on_an_open_day,
 )
+from shared.contracts.loans import SessionEquipmentReservedV1
 from shared.tests.racing import warm
 
 pytestmark = pytest.mark.integration
@@ -176,3 +177,35 @@ async def test_concurrent_bookings_of_one_school_never_pass_its_quota(rt):
     refused = [o for o in outcomes if isinstance(o, BookingRefused)]
     assert len(refused) == 7 and {r.extra["rule"] for r in refused} == {"quota"}
     assert sum(not isinstance(o, BaseException) for o in outcomes) == 3
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def either_store(request, tmp_path, fresh_database):
+    url = (f"sqlite+aiosqlite:///{tmp_path / 'bookings.db'}" if request.param == "sqlite"
+           else fresh_database("tft_bookings_concurrency"))
+    runtime = await migrated_runtime(url)
+    yield runtime
+    await runtime.db.dispose()
+
+
+async def test_schools_booking_one_equipped_session_at_once_ask_loans_once_and_let_go_once(
+        either_store):
+    rt = either_store
+    session_id = await plan_session(rt, capacity=CAPACITY, equipment=("cnc",))
+
+    placed = await asyncio.gather(*(
+        commands.book(rt, school(f"school-{i}"), session_id, group(1, name=f"G{i}"))
+        for i in range(20)))
+
+    assert {p.booking.status for p in placed} == {"requested"}
+    [request] = await staged(rt, "equipment-requested", aggregate="session")
+    async with rt.db.transaction() as tx:
+        await commands.apply_equipment_reserved(tx, rt.outbox, SessionEquipmentReservedV1(
+            session_id=session_id, request_id=request["request_id"], reservation_ids=[]))
+    assert len(await staged(rt, "confirmed")) == 20
+
+    await asyncio.gather(*(commands.cancel(rt, school(p.booking.school_id), p.booking.id)
+                           for p in placed))
+    [release] = await staged(rt, "equipment-released", aggregate="session")
+    assert release["request_id"] == request["request_id"]
+    assert await seats_taken(rt, session_id) == 0

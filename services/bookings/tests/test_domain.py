@@ -110,9 +110,25 @@ def test_session_length_in_minutes():
     assert session().minutes == 120
 
 
-def test_a_seated_group_waits_for_equipment_only_when_the_offering_needs_some():
-    assert domain.seated(needs_equipment=True) is BookingStatus.REQUESTED
-    assert domain.seated(needs_equipment=False) is BookingStatus.CONFIRMED
+def test_a_seated_group_waits_only_for_equipment_its_sessions_do_not_hold_yet():
+    assert domain.seated(needs_equipment=True, equipped=False) is BookingStatus.REQUESTED
+    assert domain.seated(needs_equipment=True, equipped=True) is BookingStatus.CONFIRMED
+    assert domain.seated(needs_equipment=False, equipped=False) is BookingStatus.CONFIRMED
+
+
+@given(st.lists(st.sampled_from(list(BookingStatus)), min_size=1),
+       st.lists(st.booleans(), min_size=1))
+def test_a_group_is_equipped_when_it_all_waits_and_each_session_holds_the_equipment(
+        statuses, held):
+    expected = all(s is BookingStatus.REQUESTED for s in statuses) and all(held)
+    assert domain.equipped(statuses, held) == expected
+
+
+def test_closed_days_are_the_weekends_and_the_holidays():
+    autumn = SimpleNamespace(starts_on=date(2026, 10, 19), ends_on=date(2026, 10, 23),
+                             name="herfstvakantie")
+    assert domain.closed_days(date(2026, 10, 16), date(2026, 10, 26), [autumn]) == [
+        date(2026, 10, d) for d in (17, 18, 19, 20, 21, 22, 23, 24, 25)]
 
 
 def test_only_a_requested_booking_takes_loans_answer():
@@ -264,9 +280,3 @@ def test_reach_defaults_to_the_whole_group_and_never_exceeds_it(students, reache
         return
     assert got_reached == (students if reached is None else reached) <= students
     assert got_minutes == (120 if instructor is None else instructor)
-
-
-@given(st.lists(st.tuples(st.sampled_from(list(BookingStatus)), st.booleans()), min_size=1))
-def test_a_series_is_equipped_when_every_booking_is_requested_with_its_equipment(bookings):
-    expected = all(s is BookingStatus.REQUESTED and held for s, held in bookings)
-    assert domain.series_equipped(bookings) == expected

@@ -1,5 +1,8 @@
-"""Completion and no-show on a migrated SQLite store: each change is an event, and the
-completion tells finance and reach reporting what was delivered."""
+"""Completion and no-show on a migrated SQLite store: each change is an event, the
+completion tells finance and reach reporting what was delivered, and neither comes before
+the session has begun (the service's clock is pinned to play that moment)."""
+
+from datetime import timedelta
 
 import pytest
 
@@ -13,13 +16,39 @@ from services.bookings.tests.scenario import (
     school,
     seats_taken,
     staged,
+    two_hours_on_an_open_day,
 )
 
 
-async def test_a_completion_carries_delivered_and_instructor_minutes_and_students_reached(rt):
+def begin(rt) -> None:
+    """Move the service's clock to the start of the sessions plan_session plans."""
+    rt.settings.bookings_now = two_hours_on_an_open_day()[0]
+
+
+@pytest.mark.parametrize(("change", "done"), [
+    (commands.complete, "afgerond"), (commands.no_show, "als niet verschenen gemarkeerd")])
+async def test_completion_and_no_show_wait_for_the_session_to_begin(rt, change, done):
+    session_id = await plan_session(rt, capacity=30)
+    placed = await commands.book(rt, school(), session_id, group(20))
+    starts = two_hours_on_an_open_day()[0]
+
+    rt.settings.bookings_now = starts - timedelta(minutes=1)
+    with pytest.raises(BookingRefused) as refused:
+        await change(rt, BACKOFFICE, placed.booking.id)
+    assert refused.value.status == 409 and refused.value.extra["rule"] == "session_not_started"
+    assert f"pas vanaf dan wordt een boeking {done}" in refused.value.reason
+    assert await staged(rt, "completed") == [] and await staged(rt, "no_show") == []
+
+    rt.settings.bookings_now = starts
+    assert (await change(rt, BACKOFFICE, placed.booking.id)).status != "confirmed"
+
+
+async def test_a_completion_carries_delivered_and_instructor_minutes_and_students_reached(
+        rt):
     session_id = await plan_session(rt, capacity=30)
     default = await commands.book(rt, school("corlaer"), session_id, group(20))
     reported = await commands.book(rt, school("nxt"), session_id, group(10))
+    begin(rt)
 
     await commands.complete(rt, BACKOFFICE, default.booking.id)
     await commands.complete(rt, BACKOFFICE, reported.booking.id, students_reached=8,
@@ -33,6 +62,7 @@ async def test_a_completion_carries_delivered_and_instructor_minutes_and_student
 async def test_more_students_reached_than_the_group_is_refused(rt):
     session_id = await plan_session(rt, capacity=30)
     placed = await commands.book(rt, school(), session_id, group(20))
+    begin(rt)
     with pytest.raises(BookingRefused) as refused:
         await commands.complete(rt, BACKOFFICE, placed.booking.id, students_reached=21)
     assert refused.value.status == 422
@@ -42,6 +72,7 @@ async def test_a_no_show_is_told_and_keeps_the_seats_it_wasted(rt):
     session_id = await plan_session(rt, capacity=30)
     placed = await commands.book(rt, school("corlaer"), session_id, group(20))
     waiting = await commands.book(rt, school("nxt"), session_id, group(20))
+    begin(rt)
 
     marked = await commands.no_show(rt, BACKOFFICE, placed.booking.id)
 

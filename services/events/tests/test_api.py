@@ -3,18 +3,10 @@ store: the new reads and writes answer in the shapes the gateway's clients get."
 
 from datetime import UTC, datetime
 
-import httpx
 import pytest
-from fastapi import FastAPI
 
 from services.events import api
 from services.events.tests.scenario import schedule_meeting
-from shared.http import install_http
-from shared.observability.metrics import Metrics
-
-
-async def _ready() -> None:
-    return None
 
 
 def _caller(role: str, organisation: str, actor: str | None = None) -> dict[str, str]:
@@ -23,13 +15,8 @@ def _caller(role: str, organisation: str, actor: str | None = None) -> dict[str,
 
 
 @pytest.fixture
-async def client(rt):
-    app = FastAPI()
-    install_http(app, Metrics(), _ready)
-    app.include_router(api.routes(rt))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://events") as client:
-        yield client
+async def client(rt, api_client):
+    return await api_client(api.routes, rt)
 
 
 async def test_a_person_registers_for_the_meeting_and_the_event_counts_them(rt, client):

@@ -49,8 +49,10 @@ def test_registration_only_inside_the_window(opens, closes):
 
 
 def test_a_session_takes_only_the_levels_it_is_meant_for():
-    with pytest.raises(RegistrationRefused, match="havo"):
+    with pytest.raises(RegistrationRefused, match="niet bedoeld voor niveau havo") as refused:
         domain.check_registrable(session(), group(10, level="havo"), NOW)
+    assert refused.value.status == 422
+    assert refused.value.extra == {"rule": "audience", "level": "havo", "audience": ["vmbo-kb"]}
 
 
 waitlists = st.lists(st.integers(1, 40), max_size=30).map(lambda sizes: list(enumerate(sizes)))

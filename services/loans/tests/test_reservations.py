@@ -3,23 +3,27 @@ the outbox rows they stage."""
 
 import json
 from datetime import UTC, date, datetime
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import pytest
 from sqlalchemy import select
 
 from services.loans import commands
-from services.loans.domain import ItemStatus, ReservationStatus
+from services.loans.domain import ItemStatus, Period, ReservationStatus
 from services.loans.store import Base, Item, Reservation, messaging
-from shared.contracts.bookings import BookingCancelledV1, BookingEquipmentRequestedV1
+from shared.contracts.bookings import (
+    BookingCancelledV1,
+    SessionEquipmentReleasedV1,
+    SessionEquipmentRequestedV1,
+)
 from shared.contracts.common import Group
 from shared.messaging.outbox import Outbox
 from shared.store.db import Database, create_engine
 
 STARTS_AT = datetime(2027, 3, 9, 7, 30, tzinfo=UTC)
 ENDS_AT = datetime(2027, 3, 9, 9, 30, tzinfo=UTC)
-GRANTED = "nl.tisfortech.loans.reservation.granted.v1"
-REJECTED = "nl.tisfortech.loans.reservation.rejected.v1"
+GRANTED = "nl.tisfortech.loans.session-equipment.reserved.v1"
+REJECTED = "nl.tisfortech.loans.session-equipment.rejected.v1"
 OUTBOX = Outbox(messaging.outbox, source="/tft/loans")
 
 
@@ -41,22 +45,19 @@ def _kit(item_id: str, category: str) -> Item:
                 status=ItemStatus.AVAILABLE, loanable=True)
 
 
-def _facts(booking_id: UUID) -> dict:
-    return dict(booking_id=booking_id, session_id=uuid4(), offering_id="insp-robotica",
-                offering_title="Inspiratieles Robotica", school_id="corlaer",
-                group=Group(name="2A", level="vmbo-kb", year=2, students=24),
-                starts_at=STARTS_AT, ends_at=ENDS_AT, location="Hotspot")
+def _request(equipment: list[str], closed_days: tuple[date, ...] = (),
+             until: date | None = None) -> SessionEquipmentRequestedV1:
+    return SessionEquipmentRequestedV1(
+        request_id=uuid4(), session_id=uuid4(), offering_id="insp-robotica",
+        starts_at=STARTS_AT, ends_at=ENDS_AT, equipment=equipment,
+        closed_days=list(closed_days), alternative_until=until)
 
 
-def _request(equipment: list[str]) -> BookingEquipmentRequestedV1:
-    return BookingEquipmentRequestedV1(**_facts(uuid4()), equipment=equipment)
-
-
-async def _ask(db: Database, equipment: list[str]) -> UUID:
-    request = _request(equipment)
+async def _ask(db: Database, equipment: list[str], **calendar) -> SessionEquipmentRequestedV1:
+    request = _request(equipment, **calendar)
     async with db.transaction() as tx:
-        await commands.reserve_for_booking(tx, OUTBOX, request)
-    return request.booking_id
+        await commands.reserve_for_session(tx, OUTBOX, request)
+    return request
 
 
 async def _reservations(db: Database) -> list[Reservation]:
@@ -73,28 +74,53 @@ async def _staged(db: Database, event_type: str | None = None) -> list[dict]:
             if event_type in (None, kind)]
 
 
-async def test_each_category_gets_a_whole_kit_and_bookings_hears_which(db):
-    booking_id = await _ask(db, ["robot", "drone", "robot"])
+async def test_each_category_gets_a_whole_kit_for_the_session_and_bookings_hears_which(db):
+    request = await _ask(db, ["robot", "drone", "robot"])
     reservations = await _reservations(db)
     assert sorted(r.item_id for r in reservations) == ["tft-drn-001", "tft-rob-001"]
-    assert {(r.starts_on, r.quantity, r.booking_id) for r in reservations} == {
-        (date(2027, 3, 9), 12, booking_id)}
+    assert {(r.starts_on, r.quantity, r.session_id, r.booking_id, r.school_id)
+            for r in reservations} == {(date(2027, 3, 9), 12, request.session_id, None,
+                                        "hotspot")}
     [granted] = await _staged(db, GRANTED)
-    assert granted["booking_id"] == str(booking_id)
+    assert (granted["session_id"], granted["request_id"]) == (str(request.session_id),
+                                                              str(request.request_id))
     assert sorted(granted["reservation_ids"]) == sorted(str(r.id) for r in reservations)
-    assert len(await _staged(db, "nl.tisfortech.loans.reservation.made.v1")) == 2
+    made = await _staged(db, "nl.tisfortech.loans.reservation.made.v1")
+    assert {m["session_id"] for m in made} == {str(request.session_id)} and len(made) == 2
 
 
 async def test_a_missing_kit_rejects_the_whole_request_and_offers_the_next_free_day(db):
     await _ask(db, ["drone"])
-    booking_id = await _ask(db, ["robot", "drone"])
+    request = await _ask(db, ["robot", "drone"])
 
     assert [r.item_id for r in await _reservations(db)] == ["tft-drn-001"]
     [rejected] = await _staged(db, REJECTED)
-    assert rejected["booking_id"] == str(booking_id) and rejected["category"] == "drone"
+    assert rejected["request_id"] == str(request.request_id) and rejected["category"] == "drone"
     assert rejected["reason"] == "Er is op dinsdag 9 maart 2027 geen droneset vrij voor deze les."
     assert rejected["alternative"] == {"item_id": "tft-drn-001", "starts_on": "2027-03-10",
                                        "ends_on": "2027-03-10"}
+
+
+async def test_the_alternative_skips_the_days_the_hotspot_is_closed(db):
+    """The drone kit is free again on Wednesday 10 March, a day bookings says is closed, as
+    are Friday 12 and the weekend; Thursday 11 is taken: the first open free day is Monday."""
+    await _ask(db, ["drone"])
+    async with db.transaction() as tx:  # Thursday the 11th is taken too
+        tx.add(Reservation.of(await tx.get(Item, "tft-drn-001"), "element", 12,
+                              Period(date(2027, 3, 11), date(2027, 3, 11))))
+    closed = (date(2027, 3, 10), date(2027, 3, 12), date(2027, 3, 13), date(2027, 3, 14))
+    await _ask(db, ["drone"], closed_days=closed, until=date(2027, 6, 1))
+
+    [rejected] = await _staged(db, REJECTED)
+    assert rejected["alternative"] == {"item_id": "tft-drn-001", "starts_on": "2027-03-15",
+                                       "ends_on": "2027-03-15"}
+
+
+async def test_no_alternative_past_the_calendar_bookings_sent(db):
+    await _ask(db, ["drone"])
+    await _ask(db, ["drone"], closed_days=(date(2027, 3, 10),), until=date(2027, 3, 10))
+    [rejected] = await _staged(db, REJECTED)
+    assert rejected["alternative"] is None
 
 
 async def test_a_category_the_hotspot_lacks_is_rejected_without_alternative(db):
@@ -104,12 +130,12 @@ async def test_a_category_the_hotspot_lacks_is_rejected_without_alternative(db):
     assert await _reservations(db) == []
 
 
-async def test_a_cancelled_booking_frees_its_kit(db):
+async def test_a_released_session_frees_its_kit(db):
     first = await _ask(db, ["robot"])
     await _ask(db, ["robot"])
     async with db.transaction() as tx:
-        await commands.release_for_booking(
-            tx, OUTBOX, BookingCancelledV1(**_facts(first), cancelled_by="school"))
+        await commands.release_for_session(tx, OUTBOX, SessionEquipmentReleasedV1(
+            request_id=first.request_id, session_id=first.session_id))
     await _ask(db, ["robot"])
     statuses = [(r.item_id, r.status) for r in await _reservations(db)]
     assert statuses == [("tft-rob-001", ReservationStatus.RELEASED),
@@ -118,14 +144,29 @@ async def test_a_cancelled_booking_frees_its_kit(db):
     assert len(await _staged(db, "nl.tisfortech.loans.reservation.released.v1")) == 1
 
 
-async def test_a_request_and_its_cancellation_in_one_batch_leave_nothing_reserved(db):
-    """Bookings may cancel before loans answered: the cancellation, read after the request
-    (same key, same partition), releases what the request reserved."""
+async def test_a_request_and_its_release_in_one_batch_leave_nothing_reserved(db):
+    """Bookings may let go before loans answered: the release, read after the request
+    (same key, same partition), frees what the request reserved."""
     request = _request(["robot"])
     async with db.transaction() as tx:
-        await commands.reserve_for_booking(tx, OUTBOX, request)
-        await commands.release_for_booking(
-            tx, OUTBOX, BookingCancelledV1(**_facts(request.booking_id), cancelled_by="school"))
+        await commands.reserve_for_session(tx, OUTBOX, request)
+        await commands.release_for_session(tx, OUTBOX, SessionEquipmentReleasedV1(
+            request_id=request.request_id, session_id=request.session_id))
+    assert [r.status for r in await _reservations(db)] == [ReservationStatus.RELEASED]
+
+
+async def test_a_cancelled_booking_still_frees_what_was_reserved_for_it_alone(db):
+    """Reservations made per booking before equipment belonged to the session."""
+    booking_id = uuid4()
+    async with db.transaction() as tx:
+        tx.add(Reservation.of(await tx.get(Item, "tft-rob-001"), "corlaer", 12,
+                              Period(date(2027, 3, 9), date(2027, 3, 9)), booking_id=booking_id))
+    async with db.transaction() as tx:
+        await commands.release_for_booking(tx, OUTBOX, BookingCancelledV1(
+            booking_id=booking_id, session_id=uuid4(), offering_id="insp-robotica",
+            offering_title="Inspiratieles Robotica", school_id="corlaer",
+            group=Group(name="2A", level="vmbo-kb", year=2, students=24),
+            starts_at=STARTS_AT, ends_at=ENDS_AT, location="Hotspot", cancelled_by="school"))
     assert [r.status for r in await _reservations(db)] == [ReservationStatus.RELEASED]
 
 
@@ -133,7 +174,7 @@ async def test_requests_applied_in_one_batch_see_each_others_reservations(db):
     # The consumer applies a whole Kafka batch in one transaction.
     async with db.transaction() as tx:
         for _ in range(3):
-            await commands.reserve_for_booking(tx, OUTBOX, _request(["robot"]))
+            await commands.reserve_for_session(tx, OUTBOX, _request(["robot"]))
     assert [r.item_id for r in await _reservations(db)] == ["tft-rob-001", "tft-rob-002"]
     assert [e["type"] for e in await _staged(db) if e["type"] in (GRANTED, REJECTED)] == [
         GRANTED, GRANTED, REJECTED]

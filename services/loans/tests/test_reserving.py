@@ -29,7 +29,7 @@ async def test_a_school_reserves_far_ahead_and_the_item_is_taken(client):
     assert made.status_code == 201, made.text
     assert made.json() | {"id": None, "created_at": None} == {
         "id": None, "item_id": "tft-h2-001", "school_id": "corlaer", "quantity": 1,
-        "starts_on": "2028-01-10", "ends_on": "2028-01-12", "booking_id": None,
+        "starts_on": "2028-01-10", "ends_on": "2028-01-12", "booking_id": None, "session_id": None,
         "status": "reserved", "created_at": None, "checked_out_at": None,
         "checkout_note": None, "returned_at": None, "return_condition": None,
         "overdue_notified_at": None}

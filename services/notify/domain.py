@@ -12,7 +12,6 @@ from shared.contracts.bookings import (
     BookingCancelledV1,
     BookingCompletedV2,
     BookingConfirmedV1,
-    BookingEquipmentRequestedV1,
     BookingNoShowV1,
     BookingRejectedV1,
     BookingWaitlistedV1,
@@ -142,8 +141,8 @@ class Draft:
 
 
 # What happens to a series booking as a whole; a completion or no-show is per lesson.
-_PER_SERIES = {"booking_confirmed", "booking_promoted", "booking_requested", "booking_waitlisted",
-               "booking_cancelled", "booking_cancelled_backoffice", "booking_rejected"}
+_PER_SERIES = {"booking_confirmed", "booking_promoted", "booking_waitlisted", "booking_cancelled",
+               "booking_cancelled_backoffice", "booking_rejected"}
 _CRITICAL_WHEN_SOON = {"booking_cancelled", "booking_cancelled_backoffice", "booking_rejected"}
 _CATEGORY_BY_PREFIX = {"booking": "bookings", "lesson": "reminders", "reservation": "loans",
                        "loan": "loans", "damage": "loans", "registration": "events",
@@ -181,23 +180,19 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
             return [Draft(event.school_id, "booking_confirmed", event)]
         case BookingWaitlistedV1():
             return [Draft(event.school_id, "booking_waitlisted", event)]
-        case BookingCancelledV1(cancelled_by="system", series_booking_id=series) if series:
-            return []  # the rest of a rejected series: the rejection told the school
         case BookingCancelledV1(was_waitlisted=True):
             # No seats came free: nothing for the backoffice to act on.
             return [Draft(event.school_id, "booking_cancelled", event)]
         case BookingCancelledV1():
             return [Draft(event.school_id, "booking_cancelled", event),
                     Draft(BACKOFFICE, "booking_cancelled_backoffice", event)]
-        case BookingEquipmentRequestedV1():
-            return [Draft(event.school_id, "booking_requested", event)]
         case BookingRejectedV1():
             return [Draft(event.school_id, "booking_rejected", event)]
         case BookingCompletedV2():
             return [Draft(event.school_id, "booking_completed", event)]
         case BookingNoShowV1():
             return [Draft(event.school_id, "booking_no_show", event)]
-        case ReservationMadeV1():
+        case ReservationMadeV1(session_id=None):  # a session's kit is the hotspot's own
             return [Draft(event.school_id, "reservation_made", event)]
         case EventScheduledV1():
             return [Draft(BACKOFFICE, "event_scheduled", event)]
@@ -312,8 +307,10 @@ def reminders_ended_by(event: IntegrationEvent) -> str | None:
     return None
 
 
+# A booking waiting for its equipment tells nothing yet: the school hears once, when loans
+# has answered (confirmed or rejected), so one booking is one message.
 HANDLED = (BookingConfirmedV1, BookingWaitlistedV1, BookingCancelledV1, BookingCompletedV2,
-           BookingEquipmentRequestedV1, BookingRejectedV1, ReservationMadeV1, EventScheduledV1,
+           BookingRejectedV1, ReservationMadeV1, EventScheduledV1,
            DeclarationLineDraftedV1, DeclarationSubmittedV1, DeclarationApprovedV1,
            DeclarationRejectedV1, DeclarationPaidV1, ReservationCheckedOutV1, BookingNoShowV1,
            ReservationReturnedV1, ReservationOverdueV1, DamageReportedV1, SessionHostedV1,

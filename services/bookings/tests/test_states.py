@@ -104,6 +104,7 @@ async def test_a_completion_carries_the_core_task_the_plan_puts_it_under(
         offering = (await session_with_offering(tx, session_id))[1]
         offering.kind, offering.core_task = kind, offer_task
     booked = await commands.book(rt, school(school_id), session_id, group(20))
+    begin(rt)
 
     await commands.complete(rt, BACKOFFICE, booked.booking.id)
 

@@ -1,7 +1,11 @@
-"""What a school reads while the equipment saga runs: requested, then confirmed or rejected."""
+"""What a school reads while the equipment saga runs: nothing until loans answers, then\nconfirmed or rejected, once."""
 
 from services.notify.domain import HANDLED, drafts_for
-from shared.contracts.bookings import BookingEquipmentRequestedV1, BookingRejectedV1
+from shared.contracts.bookings import (
+    BookingConfirmedV1,
+    BookingEquipmentRequestedV1,
+    BookingRejectedV1,
+)
 from shared.tests.test_envelope_and_contracts import confirmed
 
 REASON = "Er is op donderdag 10 december 2026 geen robotset vrij voor deze les."
@@ -11,11 +15,8 @@ def facts() -> dict:
     return confirmed().model_dump(exclude={"equipment", "from_waitlist"})
 
 
-def test_a_requested_booking_tells_the_school_its_seats_are_held():
-    [draft] = drafts_for(BookingEquipmentRequestedV1(**facts(), equipment=["robot"]))
-    assert (draft.organisation_id, draft.message_type) == ("corlaer", "booking_requested")
-    subject, body = draft.render()
-    assert subject.startswith("Aangevraagd: Robotica") and "vastgehouden" in body
+def test_a_booking_waiting_for_its_equipment_tells_nothing_until_loans_answers():
+    assert drafts_for(BookingEquipmentRequestedV1(**facts(), equipment=["robot"])) == []
 
 
 def test_a_rejection_gives_the_reason_and_the_nearest_alternative():
@@ -34,5 +35,5 @@ def test_a_rejection_without_alternative_says_only_why():
     assert REASON in body and "wel vrij" not in body
 
 
-def test_notify_applies_the_saga_events():
-    assert {BookingEquipmentRequestedV1, BookingRejectedV1} <= set(HANDLED)
+def test_notify_applies_the_saga_answers():
+    assert {BookingConfirmedV1, BookingRejectedV1} <= set(HANDLED)

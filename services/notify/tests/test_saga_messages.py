@@ -1,4 +1,5 @@
-"""What a school reads while the equipment saga runs: nothing until loans answers, then\nconfirmed or rejected, once."""
+"""What a school reads while the equipment saga runs: nothing until loans answers, then
+confirmed or rejected, once."""
 
 from services.notify.domain import HANDLED, drafts_for
 from shared.contracts.bookings import (

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
 
 from shared.contracts.common import Group, Level
 
@@ -55,12 +55,12 @@ class NewEventCost(BaseModel):
 Audience = Level | Literal["partners"]
 HostKind = Literal["company", "mbo", "hotspot"]
 
-_EVENT_EXAMPLE = {
+_EVENT_EXAMPLE: dict[str, JsonValue] = {
     "title": "Girls Day", "description": "Meiden ontdekken techniek bij bedrijven in de regio.",
     "starts_at": "2028-04-13T09:00:00+02:00", "ends_at": "2028-04-13T15:00:00+02:00",
     "audience": ["vmbo-kb", "vmbo-gl"], "capacity": 120,
     "location": "Hotspot T is for Tech"}
-_SESSION_EXAMPLE = {
+_SESSION_EXAMPLE: dict[str, JsonValue] = {
     "title": "Girls Day: workshop solderen", "host_kind": "company", "host": "voorbeeld-bouw",
     "host_name": "Voorbeeld Bouw BV", "capacity": 40, "audience": ["vmbo-kb"],
     "opens_at": "2027-12-01T09:00:00+01:00", "closes_at": "2028-04-06T17:00:00+02:00",

@@ -3,8 +3,7 @@
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.events import domain, registrations
@@ -16,7 +15,7 @@ from shared.contracts.events import (
     SessionChangedV1,
     SessionPlannedV1,
 )
-from shared.contracts.loans import ItemRegisteredV1
+from shared.contracts.loans import ItemChangedV1, ItemRegisteredV1
 from shared.contracts.requests.events import (
     EventChange,
     EventSessionChange,
@@ -26,6 +25,7 @@ from shared.contracts.requests.events import (
 from shared.domain import BACKOFFICE
 from shared.http import Caller
 from shared.service import Runtime
+from shared.store.changes import apply_change
 
 
 async def schedule(rt: Runtime, events: list[Event]) -> None:
@@ -51,12 +51,18 @@ async def plan_sessions(rt: Runtime, sessions: list[EventSession]) -> None:
         ))
 
 
-async def catalogue_item(tx: AsyncSession, item: ItemRegisteredV1) -> None:
-    """Upsert: a re-registered item overwrites what the catalogue knew of it."""
-    if not item.loanable:
-        return  # stationary equipment cannot go to an event
+async def catalogue_item(tx: AsyncSession, item: ItemRegisteredV1 | ItemChangedV1) -> None:
+    """Upsert: a re-registered or changed item overwrites what the catalogue knew of it."""
+    if not item.loanable:  # stationary equipment cannot go to an event
+        await uncatalogue_item(tx, item.item_id)
+        return
     await tx.merge(CatalogueEntry(item_id=item.item_id, name=item.name,
                                   category=item.category, quantity=item.quantity))
+
+
+async def uncatalogue_item(tx: AsyncSession, item_id: str) -> None:
+    """A retired (or no longer lendable) item leaves the catalogue; again is a no-op."""
+    await tx.execute(delete(CatalogueEntry).where(CatalogueEntry.item_id == item_id))
 
 
 # The backoffice plans events and their sessions; each change is told on tft.events.event.
@@ -81,16 +87,6 @@ def _session_facts(s: EventSession) -> dict:
                 ends_at=s.ends_at, location=s.location)
 
 
-def _apply(row: object, change: BaseModel) -> list[str]:
-    """Set the fields the change names; return those whose value differs."""
-    changed = []
-    for name, value in change.model_dump(exclude_none=True).items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed.append(name)
-    return changed
-
-
 async def create_event(rt: Runtime, caller: Caller, plan: NewEvent) -> Event:
     caller.require(BACKOFFICE)
     event = Event(id=domain.event_id_for(plan.title, plan.starts_at), seats_taken=0,
@@ -112,7 +108,7 @@ async def change_event(rt: Runtime, caller: Caller, event_id: str, change: Event
         event = await tx.get(Event, event_id, with_for_update=True, populate_existing=True)
         if event is None:
             raise PlanningRefused("Dit evenement bestaat niet.", 404)
-        changed = _apply(event, change)
+        changed = apply_change(event, change)
         domain.check_event(_event_plan(event), event.seats_taken)
         for session in await tx.scalars(select(EventSession)
                                         .where(EventSession.event_id == event_id)):
@@ -150,7 +146,7 @@ async def change_session(rt: Runtime, caller: Caller, session_id: UUID,
             raise PlanningRefused("Deze sessie bestaat niet.", 404)
         event = await tx.get(Event, session.event_id)
         levels = await levels_holding_places(tx, session_id)
-        changed = _apply(session, change)
+        changed = apply_change(session, change)
         domain.check_session(_session_plan(session), _event_plan(event), session.seats_taken,
                              levels)
         if not changed:

@@ -151,10 +151,10 @@ MAX_HOSTED_MINUTES = 12 * 60
 
 def hosted_minutes(starts_at: datetime, ends_at: datetime, now: datetime,
                    minutes: int | None) -> int:
-    """The minutes a session's host gave, recorded once the event has begun; without the
-    host's own figure, the event's length."""
+    """The minutes a session's host gave, recorded once the session has begun; without the
+    host's own figure, the session's length (its times, else its event's)."""
     if now < starts_at:
-        raise RegistrationRefused("a session is recorded as held once its event has begun", 422)
+        raise RegistrationRefused("a session is recorded as held once it has begun", 422)
     given = minutes if minutes is not None else int((ends_at - starts_at).total_seconds() // 60)
     if not 1 <= given <= MAX_HOSTED_MINUTES:
         raise RegistrationRefused(f"{given} minutes is not a session's length", 422)

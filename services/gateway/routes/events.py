@@ -107,7 +107,7 @@ def routes(gate: Gate) -> APIRouter:
 
     @api.post("/event-sessions/{session_id}/held", status_code=201, tags=["events"])
     async def session_held(session_id: UUID, body: SessionHeld, who: Principal = backoffice):
-        """Record that a session took place, with its host's minutes (default: the event's
+        """Record that a session took place, with its host's minutes (default: the session's
         length); finance books a company's hours as in-kind co-financing. Once: 409 after."""
         return await forward("events", "POST", f"/sessions/{session_id}/held", who,
                              body=as_json(body))

@@ -37,7 +37,7 @@ class NewAttendee(BaseModel):
 
 class SessionHeld(BaseModel):
     """The backoffice records that a session took place, with the minutes its host gave
-    (preparation included, if the host says so); without them, the event's length."""
+    (preparation included, if the host says so); without them, the session's length."""
 
     minutes: int | None = Field(None, ge=1, le=720)
 

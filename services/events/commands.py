@@ -31,24 +31,13 @@ from shared.store.changes import apply_change
 async def schedule(rt: Runtime, events: list[Event]) -> None:
     async with rt.db.transaction() as tx:
         tx.add_all(events)
-        await rt.outbox.stage(tx, *(
-            EventScheduledV1(event_id=e.id, title=e.title, starts_at=e.starts_at,
-                             ends_at=e.ends_at, audience=e.audience, capacity=e.capacity,
-                             location=e.location)
-            for e in events
-        ))
+        await rt.outbox.stage(tx, *(EventScheduledV1(**_event_facts(e)) for e in events))
 
 
 async def plan_sessions(rt: Runtime, sessions: list[EventSession]) -> None:
     async with rt.db.transaction() as tx:
         tx.add_all(sessions)
-        await rt.outbox.stage(tx, *(
-            SessionPlannedV1(event_id=s.event_id, session_id=s.id, title=s.title,
-                             host_kind=s.host_kind, host=s.host, host_name=s.host_name,
-                             capacity=s.capacity,
-                             audience=s.audience, opens_at=s.opens_at, closes_at=s.closes_at)
-            for s in sessions
-        ))
+        await rt.outbox.stage(tx, *(SessionPlannedV1(**_session_facts(s)) for s in sessions))
 
 
 async def catalogue_item(tx: AsyncSession, item: ItemRegisteredV1 | ItemChangedV1) -> None:

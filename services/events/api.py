@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.events import attendees, commands, domain, hosting, queries, reach, registrations
 from services.events.domain import RegistrationStatus
 from services.events.registrations import Placed
-from services.events.store import when_and_where
+from services.events.store import Event, EventSession, when_and_where
 from shared.contracts.common import Group
 from shared.contracts.requests.events import (
     CheckIn,
@@ -162,7 +162,8 @@ class RegistrationOut(BaseModel):
     location: str | None = None
 
     @classmethod
-    def of(cls, placed: Placed, caller: Caller, where=None) -> "RegistrationOut":
+    def of(cls, placed: Placed, caller: Caller,
+           where: tuple[EventSession, Event] | None = None) -> "RegistrationOut":
         r, position = placed
         owner = caller.role == SCHOOL and caller.organisation == r.school_id
         return cls(**_where_out(where), id=r.id, session_id=r.session_id, event_id=r.event_id,
@@ -176,7 +177,7 @@ class RegistrationOut(BaseModel):
                    created_at=r.created_at, updated_at=r.updated_at)
 
 
-def _where_out(where) -> dict:
+def _where_out(where: tuple[EventSession, Event] | None) -> dict:
     if where is None:
         return {}
     session, event = where

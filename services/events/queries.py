@@ -7,10 +7,10 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from services.events.domain import RegistrationStatus
+from services.events.domain import PlanningRefused, RegistrationStatus
 from services.events.store import CatalogueEntry, Event, EventSession, Registration
 from shared.domain import BACKOFFICE, COMPANY, PROGRAMME
-from shared.http import Caller, Problem
+from shared.http import Caller
 from shared.service import Runtime
 
 # Groups a host prepares for: those with seats, and those waiting for one.
@@ -101,7 +101,7 @@ async def who_comes(rt: Runtime, caller: Caller, event_id: str, session_id: UUID
     async with rt.db.sessions() as tx:
         event = await tx.get(Event, event_id)
         if event is None:
-            raise Problem(404, "Niet gevonden", "Dit evenement bestaat niet.")
+            raise PlanningRefused("Dit evenement bestaat niet.", 404)
         sessions = list(await tx.scalars(query))
         groups = await tx.scalars(
             select(Registration).where(Registration.session_id.in_([s.id for s in sessions]))

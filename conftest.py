@@ -61,3 +61,16 @@ def fresh_database(postgres):
         return postgres.url(name)
 
     return make
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, tmp_path):
+    """A factory, run once on each store: `any_store(name)` empties (or makes) a database of
+    that name and returns its URL, a SQLite file or a PostgreSQL database."""
+
+    def make(name: str) -> str:
+        if request.param == "sqlite":
+            return f"sqlite+aiosqlite:///{tmp_path / name}.db"
+        return request.getfixturevalue("fresh_database")(name)
+
+    return make

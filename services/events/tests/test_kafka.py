@@ -65,6 +65,17 @@ async def _published(bootstrap: str) -> list[tuple[bytes, dict[str, bytes], dict
         await consumer.stop()
 
 
+async def _publish_all(rt, bootstrap: str) -> None:
+    """What the outbox holds, through the relay to the broker."""
+    relay = OutboxRelay(rt.db, rt.outbox.table,
+                        lambda: idempotent_producer(bootstrap, "events-test-relay"), Metrics())
+    try:
+        while await relay.publish_pending():
+            pass
+    finally:
+        await relay.close()
+
+
 async def test_a_held_session_reaches_kafka_once_keyed_by_its_event(rt, kafka):
     session_id = await plan_session(rt, capacity=30, event_id=EVENT_ID)
     placed = await registrations.register(rt, school(), session_id, group(24), now=NOW)
@@ -75,14 +86,7 @@ async def test_a_held_session_reaches_kafka_once_keyed_by_its_event(rt, kafka):
     with pytest.raises(RegistrationRefused):
         await hosting.record_held(rt, BACKOFFICE, session_id, 150, now=after)
 
-    relay = OutboxRelay(rt.db, rt.outbox.table,
-                        lambda: idempotent_producer(kafka.bootstrap, "events-test-relay"),
-                        Metrics())
-    try:
-        while await relay.publish_pending():
-            pass
-    finally:
-        await relay.close()
+    await _publish_all(rt, kafka.bootstrap)
 
     hosted = [(key, payload) for key, headers, payload in await _published(kafka.bootstrap)
               if headers.get("ce_type") == SessionHostedV1.event_type.encode()
@@ -99,14 +103,7 @@ async def test_a_planned_session_and_its_change_reach_kafka_in_order_keyed_by_it
     await commands.change_session(rt, BACKOFFICE, session_id, EventSessionChange(
         location="Werkplaats", capacity=24))
 
-    relay = OutboxRelay(rt.db, rt.outbox.table,
-                        lambda: idempotent_producer(kafka.bootstrap, "events-test-planning"),
-                        Metrics())
-    try:
-        while await relay.publish_pending():
-            pass
-    finally:
-        await relay.close()
+    await _publish_all(rt, kafka.bootstrap)
 
     told = [(headers["ce_type"].decode(), payload)
             for key, headers, payload in await _published(kafka.bootstrap)

@@ -27,13 +27,9 @@ pytestmark = pytest.mark.integration
 GROUPS = 40
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def rt(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'events.db'}"
-    else:
-        url = request.getfixturevalue("fresh_database")("tft_events_planning_concurrency")
-    runtime = await migrated_runtime(url)
+@pytest.fixture
+async def rt(any_store):
+    runtime = await migrated_runtime(any_store("tft_events_planning_concurrency"))
     yield runtime
     await runtime.db.dispose()
 

@@ -27,12 +27,9 @@ KIT = NewItem(id="tft-vr-004", asset_tag="TFT-VR-004", category="vr-headset",
               name="VR-brillen", quantity=16, location="Hotspot")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def rt(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'loans.db'}"
-    else:
-        url = request.getfixturevalue("fresh_database")("tft_loans_inventory_concurrency")
+@pytest.fixture
+async def rt(any_store):
+    url = any_store("tft_loans_inventory_concurrency")
     await asyncio.to_thread(upgrade, "loans", url)
     runtime = SimpleNamespace(db=Database(create_engine(url)),
                               outbox=Outbox(messaging.outbox, source="/tft/loans"),

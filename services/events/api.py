@@ -6,14 +6,19 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.events import attendees, hosting, queries, reach, registrations
+from services.events import attendees, commands, domain, hosting, queries, reach, registrations
 from services.events.domain import RegistrationStatus
 from services.events.registrations import Placed
+from services.events.store import Event, EventSession, when_and_where
 from shared.contracts.common import Group
 from shared.contracts.requests.events import (
     CheckIn,
+    EventChange,
+    EventSessionChange,
     NewAttendee,
+    NewEvent,
     NewEventCost,
+    NewEventSession,
     NewRegistration,
     SessionHeld,
 )
@@ -104,6 +109,10 @@ class SessionOut(BaseModel):
     audience: list[str]
     opens_at: datetime
     closes_at: datetime
+    # Times and place of its own; null: the event's.
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    location: str | None = None
 
 
 class HostedGroupOut(BaseModel):
@@ -144,12 +153,20 @@ class RegistrationOut(BaseModel):
     checked_in_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    # What the group comes to, as a person reads it: the session's own times and place, or
+    # else its event's.
+    event_title: str | None = None
+    session_title: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    location: str | None = None
 
     @classmethod
-    def of(cls, placed: Placed, caller: Caller) -> "RegistrationOut":
+    def of(cls, placed: Placed, caller: Caller,
+           where: tuple[EventSession, Event] | None = None) -> "RegistrationOut":
         r, position = placed
         owner = caller.role == SCHOOL and caller.organisation == r.school_id
-        return cls(id=r.id, session_id=r.session_id, event_id=r.event_id,
+        return cls(**_where_out(where), id=r.id, session_id=r.session_id, event_id=r.event_id,
                    school_id=r.school_id, profile=r.profile,
                    group=Group(name=r.group_name, level=r.level, year=r.year,
                                students=r.students),
@@ -160,11 +177,82 @@ class RegistrationOut(BaseModel):
                    created_at=r.created_at, updated_at=r.updated_at)
 
 
+def _where_out(where: tuple[EventSession, Event] | None) -> dict:
+    if where is None:
+        return {}
+    session, event = where
+    return dict(event_title=event.title, session_title=session.title,
+                **when_and_where(session, event)._asdict())
+
+
+class RegisteredGroupOut(BaseModel):
+    """A class registered for a session, as the backoffice and the host read it: the class,
+    not its students; no check-in code (that is the school's)."""
+
+    registration_id: UUID
+    school_id: str
+    group: Group
+    profile: str | None
+    status: str
+    waitlist_position: int | None
+    checked_in: bool
+    students_present: int | None
+    checked_in_at: datetime | None
+    registered_at: datetime
+
+
+class SessionRegistrationsOut(SessionOut):
+    groups_confirmed: int
+    students_confirmed: int
+    groups_waiting: int
+    registrations: list[RegisteredGroupOut]
+
+
+class EventRegistrationsOut(BaseModel):
+    event_id: str
+    event_title: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str
+    persons_registered: int
+    sessions: list[SessionRegistrationsOut]
+
+
 def _session_out(s) -> SessionOut:
     return SessionOut(id=s.id, event_id=s.event_id, title=s.title, host_kind=s.host_kind,
                       host=s.host, host_name=s.host_name, capacity=s.capacity,
                       seats_left=s.capacity - s.seats_taken,
-                      audience=s.audience, opens_at=s.opens_at, closes_at=s.closes_at)
+                      audience=s.audience, opens_at=s.opens_at, closes_at=s.closes_at,
+                      starts_at=s.starts_at, ends_at=s.ends_at, location=s.location)
+
+
+def _registered_out(r, position: int | None) -> RegisteredGroupOut:
+    return RegisteredGroupOut(
+        registration_id=r.id, school_id=r.school_id, profile=r.profile, status=r.status,
+        group=Group(name=r.group_name, level=r.level, year=r.year, students=r.students),
+        waitlist_position=position, checked_in=r.checked_in_at is not None,
+        students_present=r.students_present, checked_in_at=r.checked_in_at,
+        registered_at=r.created_at)
+
+
+def _session_registrations_out(session, groups) -> SessionRegistrationsOut:
+    positions = domain.waitlist_positions([(g.id, g.status) for g in groups])
+    confirmed = [g for g in groups if g.status == RegistrationStatus.CONFIRMED]
+    return SessionRegistrationsOut(
+        **_session_out(session).model_dump(),
+        groups_confirmed=len(confirmed), students_confirmed=sum(g.students for g in confirmed),
+        groups_waiting=len(positions),
+        registrations=[_registered_out(g, positions.get(g.id)) for g in groups])
+
+
+async def _registrations_out(rt: Runtime, placed: list[Placed], who: Caller
+                             ) -> list[RegistrationOut]:
+    where = await queries.where_registered(rt, {p.registration.session_id for p in placed})
+    return [RegistrationOut.of(p, who, where.get(p.registration.session_id)) for p in placed]
+
+
+async def _registration_out(rt: Runtime, placed: Placed, who: Caller) -> RegistrationOut:
+    return (await _registrations_out(rt, [placed], who))[0]
 
 
 def _hosted_out(session, groups) -> HostedSessionOut:
@@ -201,38 +289,68 @@ def routes(rt: Runtime) -> APIRouter:
             raise Problem(404, "Not found", "no such event")
         return [_session_out(s) for s in found]
 
+    @router.post("/events", status_code=201, response_model=EventOut)
+    async def create_event(body: NewEvent, who: Caller = Depends(current_caller)):
+        return await commands.create_event(rt, who, body)
+
+    @router.patch("/events/{event_id}", response_model=EventOut)
+    async def change_event(event_id: str, body: EventChange,
+                           who: Caller = Depends(current_caller)):
+        return await commands.change_event(rt, who, event_id, body)
+
+    @router.post("/events/{event_id}/sessions", status_code=201, response_model=SessionOut)
+    async def add_session(event_id: str, body: NewEventSession,
+                          who: Caller = Depends(current_caller)):
+        return _session_out(await commands.add_session(rt, who, event_id, body))
+
+    @router.patch("/sessions/{session_id}", response_model=SessionOut)
+    async def change_session(session_id: UUID, body: EventSessionChange,
+                             who: Caller = Depends(current_caller)):
+        return _session_out(await commands.change_session(rt, who, session_id, body))
+
+    @router.get("/events/{event_id}/registrations", response_model=EventRegistrationsOut)
+    async def who_comes(event_id: str, session_id: UUID | None = None,
+                        who: Caller = Depends(current_caller)):
+        event, sessions = await queries.who_comes(rt, who, event_id, session_id)
+        return EventRegistrationsOut(
+            event_id=event.id, event_title=event.title, starts_at=event.starts_at,
+            ends_at=event.ends_at, location=event.location,
+            persons_registered=event.seats_taken,
+            sessions=[_session_registrations_out(s, groups) for s, groups in sessions])
+
     @router.post("/registrations", status_code=201, response_model=RegistrationOut)
     async def register(body: NewRegistration, who: Caller = Depends(current_caller)):
         """201 also when the session is full: the registration is then `waitlisted`."""
         placed = await registrations.register(rt, who, body.session_id, body.group, body.profile)
-        return RegistrationOut.of(placed, who)
+        return await _registration_out(rt, placed, who)
 
     @router.get("/registrations", response_model=list[RegistrationOut])
     async def list_registrations(limit: int = Query(50, ge=1, le=500),
                                  offset: int = Query(0, ge=0),
                                  who: Caller = Depends(current_caller)):
-        return [RegistrationOut.of(p, who)
-                for p in await registrations.list_visible(rt, who, limit, offset)]
+        return await _registrations_out(
+            rt, await registrations.list_visible(rt, who, limit, offset), who)
 
     @router.get("/registrations/{registration_id}", response_model=RegistrationOut)
     async def registration(registration_id: UUID, who: Caller = Depends(current_caller)):
-        return RegistrationOut.of(await registrations.get_visible(rt, who, registration_id), who)
+        return await _registration_out(
+            rt, await registrations.get_visible(rt, who, registration_id), who)
 
     @router.post("/registrations/{registration_id}/accept", response_model=RegistrationOut)
     async def accept(registration_id: UUID, who: Caller = Depends(current_caller)):
         accepted = await registrations.accept(rt, who, registration_id)
-        return RegistrationOut.of(Placed(accepted, None), who)
+        return await _registration_out(rt, Placed(accepted, None), who)
 
     @router.post("/registrations/{registration_id}/cancel", response_model=RegistrationOut)
     async def cancel(registration_id: UUID, who: Caller = Depends(current_caller)):
         cancelled = await registrations.cancel(rt, who, registration_id)
-        return RegistrationOut.of(Placed(cancelled, None), who)
+        return await _registration_out(rt, Placed(cancelled, None), who)
 
     @router.post("/events/{event_id}/check-in", response_model=RegistrationOut)
     async def check_in(event_id: str, body: CheckIn, who: Caller = Depends(current_caller)):
         checked = await registrations.check_in(rt, who, event_id, body.code,
                                                body.students_present)
-        return RegistrationOut.of(Placed(checked, None), who)
+        return await _registration_out(rt, Placed(checked, None), who)
 
     @router.post("/events/{event_id}/attendees", status_code=201, response_model=AttendeeOut)
     async def attend(event_id: str, body: NewAttendee, who: Caller = Depends(current_caller)):

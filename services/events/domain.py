@@ -2,15 +2,16 @@
 list offers when seats come free, how long an offer holds, and what check-in records; and
 who may register personally for an event for adults (the annual meeting)."""
 
+import re
 import secrets
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
 from shared.contracts.common import Group
-from shared.domain import BACKOFFICE, Refused, check_audience, first_groups_that_fit
+from shared.domain import AMSTERDAM, BACKOFFICE, Refused, check_audience, first_groups_that_fit
 
 # A school gets two days to say yes to a freed place: enough to ask the teachers,
 # short enough that the place still reaches another class in time.
@@ -149,10 +150,10 @@ MAX_HOSTED_MINUTES = 12 * 60
 
 def hosted_minutes(starts_at: datetime, ends_at: datetime, now: datetime,
                    minutes: int | None) -> int:
-    """The minutes a session's host gave, recorded once the event has begun; without the
-    host's own figure, the event's length."""
+    """The minutes a session's host gave, recorded once the session has begun; without the
+    host's own figure, the session's length (its times, else its event's)."""
     if now < starts_at:
-        raise RegistrationRefused("a session is recorded as held once its event has begun", 422)
+        raise RegistrationRefused("a session is recorded as held once it has begun", 422)
     given = minutes if minutes is not None else int((ends_at - starts_at).total_seconds() // 60)
     if not 1 <= given <= MAX_HOSTED_MINUTES:
         raise RegistrationRefused(f"{given} minutes is not a session's length", 422)
@@ -162,3 +163,94 @@ def hosted_minutes(starts_at: datetime, ends_at: datetime, now: datetime,
 def may_manage_attendee(role: str, actor: str, registered_by: str) -> bool:
     """The person who registered, or the backoffice that runs the event."""
     return role == BACKOFFICE or actor == registered_by
+
+
+# Planning events and their sessions: what the backoffice may create or change.
+
+class PlanningRefused(Refused):
+    title = "Planning refused"
+
+
+@dataclass(frozen=True)
+class EventPlan:
+    starts_at: datetime
+    ends_at: datetime
+    audience: Sequence[str]
+    capacity: int
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """A session as planned; without times of its own it runs as long as its event."""
+
+    capacity: int
+    audience: Sequence[str]
+    opens_at: datetime
+    closes_at: datetime
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment.astimezone(AMSTERDAM):%d-%m-%Y %H:%M}"
+
+
+def check_event(event: EventPlan, persons_registered: int = 0) -> None:
+    if event.ends_at <= event.starts_at:
+        raise PlanningRefused("Een evenement moet eindigen na het begin.", 422)
+    if event.capacity < persons_registered:
+        raise PlanningRefused(
+            f"De capaciteit ({event.capacity}) kan niet lager zijn dan het aantal personen "
+            f"dat al is aangemeld ({persons_registered}).")
+
+
+def check_session(session: SessionPlan, event: EventPlan, seats_taken: int = 0,
+                  levels_registered: Iterable[str] = ()) -> None:
+    """A session lies within its event, for part of its audience, and closes registration
+    before it starts; a change never drops seats or levels that groups hold already."""
+    if is_for_adults(event.audience):
+        raise PlanningRefused("Bij een evenement voor partners melden personen zich zelf "
+                              "aan: het heeft geen sessies voor groepen.", 422)
+    starts_at = session.starts_at or event.starts_at
+    ends_at = session.ends_at or event.ends_at
+    if ends_at <= starts_at:
+        raise PlanningRefused("Een sessie moet eindigen na het begin.", 422)
+    if not event.starts_at <= starts_at < ends_at <= event.ends_at:
+        raise PlanningRefused(
+            f"De sessie ({_when(starts_at)} tot {_when(ends_at)}) valt buiten het evenement "
+            f"({_when(event.starts_at)} tot {_when(event.ends_at)}).", 422)
+    if not session.opens_at < session.closes_at <= starts_at:
+        raise PlanningRefused("De aanmelding moet openen voordat ze sluit, en sluiten "
+                              "voordat de sessie begint.", 422)
+    _check_audience(session.audience, event.audience, levels_registered)
+    if session.capacity > event.capacity:
+        raise PlanningRefused(f"Een sessie ({session.capacity} plaatsen) kan niet groter zijn "
+                              f"dan haar evenement ({event.capacity}).", 422)
+    if session.capacity < seats_taken:
+        raise PlanningRefused(f"De capaciteit ({session.capacity}) kan niet lager zijn dan de "
+                              f"plaatsen die al bezet zijn ({seats_taken}).")
+
+
+def _check_audience(audience: Sequence[str], of_event: Sequence[str],
+                    levels_registered: Iterable[str]) -> None:
+    outside = sorted(set(audience) - set(of_event))
+    if outside:
+        raise PlanningRefused(f"Het evenement is niet bedoeld voor {', '.join(outside)}.", 422)
+    dropped = sorted(set(levels_registered) - set(audience))
+    if dropped:
+        raise PlanningRefused(f"Er zijn al groepen van {', '.join(dropped)} aangemeld: dat "
+                              "niveau blijft in de doelgroep.")
+
+
+def event_id_for(title: str, starts_at: datetime) -> str:
+    """A readable id: the title as a slug and the event's (local) day, e.g.
+    girls-day-2028-04-13. Each day of a multi-day event is an event of its own."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80].strip("-") or "evenement"
+    return f"{slug}-{starts_at.astimezone(AMSTERDAM).date().isoformat()}"
+
+
+def waitlist_positions(registrations: Sequence[tuple[RegistrationId, str]]
+                       ) -> dict[RegistrationId, int]:
+    """Of (id, status) in the order the groups asked, each waiting group's place: 1 is next."""
+    waiting = [rid for rid, status in registrations if status == RegistrationStatus.WAITLISTED]
+    return {rid: place for place, rid in enumerate(waiting, start=1)}

@@ -4,14 +4,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.events import commands
 from shared.contracts.base import IntegrationEvent
-from shared.contracts.loans import ItemRegisteredV1
+from shared.contracts.loans import ItemChangedV1, ItemRegisteredV1, ItemRetiredV1
 from shared.messaging.envelope import Envelope
 from shared.messaging.inbox import Handler
 from shared.service import Runtime
 
 
 def equipment_handlers(_rt: Runtime) -> dict[type[IntegrationEvent], Handler]:
-    async def registered(tx: AsyncSession, event: ItemRegisteredV1, _: Envelope) -> None:
+    async def registered(tx: AsyncSession, event: ItemRegisteredV1 | ItemChangedV1,
+                         _: Envelope) -> None:
         await commands.catalogue_item(tx, event)
 
-    return {ItemRegisteredV1: registered}
+    async def retired(tx: AsyncSession, event: ItemRetiredV1, _: Envelope) -> None:
+        await commands.uncatalogue_item(tx, event.item_id)
+
+    return {ItemRegisteredV1: registered, ItemChangedV1: registered, ItemRetiredV1: retired}

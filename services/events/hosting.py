@@ -16,6 +16,7 @@ from services.events.store import (
     SessionHosting,
     session_with_event,
     students_present,
+    when_and_where,
 )
 from shared.contracts.events import EventCostRecordedV1, SessionHostedV1
 from shared.contracts.requests.events import NewEventCost
@@ -39,10 +40,11 @@ async def record_held(rt: Runtime, caller: Caller, session_id: UUID, minutes: in
         if found is None:
             raise RegistrationRefused("no such session", 404)
         session, event = found
+        starts_at, ends_at, _ = when_and_where(session, event)
         hosting = SessionHosting(
             id=uuid4(), session_id=session.id,
-            minutes=domain.hosted_minutes(event.starts_at, event.ends_at, now, minutes),
-            held_on=local_date(event.starts_at),
+            minutes=domain.hosted_minutes(starts_at, ends_at, now, minutes),
+            held_on=local_date(starts_at),
             students_reached=await students_present(tx, session.id),
             recorded_by=caller.actor, recorded_at=now)
         tx.add(hosting)

@@ -2,10 +2,12 @@
 hosts) and the equipment catalogue."""
 
 from collections import defaultdict
+from collections.abc import Iterable
+from uuid import UUID
 
 from sqlalchemy import select
 
-from services.events.domain import RegistrationStatus
+from services.events.domain import PlanningRefused, RegistrationStatus
 from services.events.store import CatalogueEntry, Event, EventSession, Registration
 from shared.domain import BACKOFFICE, COMPANY, PROGRAMME
 from shared.http import Caller
@@ -74,3 +76,37 @@ async def hosted_sessions(rt: Runtime, caller: Caller, host: str | None, limit: 
     for registration in groups:
         by_session[registration.session_id].append(registration)
     return [(s, by_session[s.id]) for s in sessions]
+
+
+async def where_registered(rt: Runtime, session_ids: Iterable[UUID]
+                           ) -> dict[UUID, tuple[EventSession, Event]]:
+    """Each session with its event: what a registration is for, as people read it."""
+    async with rt.db.sessions() as tx:
+        rows = await tx.execute(select(EventSession, Event).join(Event)
+                                .where(EventSession.id.in_(set(session_ids))))
+        return {s.id: (s, e) for s, e in rows}
+
+
+async def who_comes(rt: Runtime, caller: Caller, event_id: str, session_id: UUID | None
+                    ) -> tuple[Event, list[tuple[EventSession, list[Registration]]]]:
+    """An event's sessions, each with every group registered for it in the order they asked
+    (cancelled ones too, for the record). A company sees only the sessions it hosts."""
+    caller.require(BACKOFFICE, PROGRAMME, COMPANY)
+    query = (select(EventSession).where(EventSession.event_id == event_id)
+             .order_by(EventSession.opens_at, EventSession.title, EventSession.id))
+    if session_id is not None:
+        query = query.where(EventSession.id == session_id)
+    if caller.role == COMPANY:
+        query = query.where(EventSession.host == caller.organisation)
+    async with rt.db.sessions() as tx:
+        event = await tx.get(Event, event_id)
+        if event is None:
+            raise PlanningRefused("Dit evenement bestaat niet.", 404)
+        sessions = list(await tx.scalars(query))
+        groups = await tx.scalars(
+            select(Registration).where(Registration.session_id.in_([s.id for s in sessions]))
+            .order_by(Registration.created_at, Registration.id))
+    by_session = defaultdict(list)
+    for registration in groups:
+        by_session[registration.session_id].append(registration)
+    return event, [(s, by_session[s.id]) for s in sessions]

@@ -24,6 +24,7 @@ from services.events.store import (
     take_seats,
     waiting_groups,
     waitlist_position,
+    when_and_where,
 )
 from shared.contracts.common import Group
 from shared.contracts.events import (
@@ -55,11 +56,12 @@ def _now() -> datetime:
 
 
 def _facts(r: Registration, s: EventSession, e: Event) -> dict:
+    starts_at, _, location = when_and_where(s, e)
     return dict(
         registration_id=r.id, session_id=s.id, session_title=s.title, event_id=e.id,
         event_title=e.title, school_id=r.school_id,
         group=Group(name=r.group_name, level=r.level, year=r.year, students=r.students),
-        profile=r.profile, starts_at=e.starts_at, location=e.location,
+        profile=r.profile, starts_at=starts_at, location=location,
     )
 
 
@@ -205,13 +207,19 @@ async def _release_and_offer(rt: Runtime, tx: AsyncSession, leaving: Registratio
     that fit, holding the seats until each offer's deadline: seats are never free while a
     group that fits them waits, not even for a moment."""
     free = await change_seats_taken(tx, session.id, -leaving.students)
+    await offer_seats(rt, tx, session, event, free, now)
+
+
+async def offer_seats(rt: Runtime, tx: AsyncSession, session: EventSession, event: Event,
+                      free: int, now: datetime) -> None:
+    """Offer `free` seats of the session (under its lock) to the waiting groups that fit."""
     waiting = await waiting_groups(tx, session.id)
     chosen = set(domain.offers(free, [(w.id, w.students) for w in waiting]))
     offered = [w for w in waiting if w.id in chosen]
     if not offered:
         return
     await change_seats_taken(tx, session.id, sum(w.students for w in offered))
-    deadline = domain.offer_deadline(now, event.starts_at)
+    deadline = domain.offer_deadline(now, when_and_where(session, event).starts_at)
     for registration in offered:
         registration.status = RegistrationStatus.OFFERED
         registration.offer_expires_at, registration.updated_at = deadline, now

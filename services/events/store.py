@@ -2,6 +2,7 @@
 and the equipment catalogue read from loans."""
 
 from datetime import date, datetime
+from typing import NamedTuple
 from uuid import UUID
 
 from sqlalchemy import (
@@ -93,6 +94,10 @@ class EventSession(Base):
     audience: Mapped[list[str]] = mapped_column(JSON)
     opens_at: Mapped[datetime] = mapped_column(UtcDateTime())
     closes_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Times and place of its own, within its event's; None: the event's.
+    starts_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    location: Mapped[str | None] = mapped_column(String(200))
 
 
 class Registration(Base):
@@ -177,6 +182,18 @@ class EventCost(Base):
     incurred_on: Mapped[date] = mapped_column(Date)
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class WhenAndWhere(NamedTuple):
+    starts_at: datetime
+    ends_at: datetime
+    location: str
+
+
+def when_and_where(session: EventSession, event: Event) -> WhenAndWhere:
+    """A session's times and place: its own, else its event's."""
+    return WhenAndWhere(session.starts_at or event.starts_at, session.ends_at or event.ends_at,
+                        session.location or event.location)
 
 
 async def take_seats(tx: AsyncSession, session_id: UUID, seats_wanted: int) -> bool:
@@ -269,3 +286,13 @@ async def attendee_by_email(tx: AsyncSession, event_id: str, email: str) -> Atte
         select(Attendee).where(Attendee.event_id == event_id, Attendee.email == email)
         .with_for_update()
     )
+
+
+async def levels_holding_places(tx: AsyncSession, session_id: UUID) -> set[str]:
+    """Levels of the groups registered (or waiting) for a session."""
+    return set(await tx.scalars(
+        select(Registration.level).distinct()
+        .where(Registration.session_id == session_id,
+               Registration.status.in_((RegistrationStatus.CONFIRMED,
+                                        RegistrationStatus.OFFERED,
+                                        RegistrationStatus.WAITLISTED)))))

@@ -8,10 +8,12 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.loans import commands, queries
-from services.loans.domain import Policy
+from services.loans.domain import DeskStatus, Policy
 from shared.contracts.requests.loans import (
     CheckOut,
+    ItemChange,
     LoanPolicyBody,
+    NewItem,
     NewReservation,
     Repaired,
     ReservationExtension,
@@ -66,6 +68,18 @@ class ReservationOut(BaseModel):
     returned_at: datetime | None
     return_condition: str | None
     overdue_notified_at: datetime | None
+    # What people read: the item, and where the loan stands today (reserved, out, overdue,
+    # returned or released) with the days it is late.
+    item_name: str | None = None
+    item_category: str | None = None
+    desk_status: str | None = None
+    days_overdue: int = 0
+
+    @classmethod
+    def of(cls, view: queries.ReservationView) -> "ReservationOut":
+        return cls.model_validate(view.reservation).model_copy(update=dict(
+            item_name=view.item.name, item_category=view.item.category,
+            desk_status=view.desk_status, days_overdue=view.days_overdue))
 
 
 class DamageReportOut(BaseModel):
@@ -131,37 +145,66 @@ def routes(rt: Runtime) -> APIRouter:
 
     @router.get("/reservations", response_model=list[ReservationOut])
     async def reservations(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+                           status: DeskStatus | None = None,
+                           item_id: str | None = Query(None, max_length=80),
+                           school_id: str | None = Query(None, max_length=80),
+                           starts_on: date | None = Query(None, alias="from"),
+                           ends_on: date | None = Query(None, alias="to"),
                            who: Caller = Depends(current_caller)):
-        return await queries.list_reservations(rt, who, limit, offset)
+        """Filtered for the loans desk: by status, item, school and period (overlapping)."""
+        wanted = queries.DeskFilter(status, item_id, school_id, starts_on, ends_on)
+        return [ReservationOut.of(v)
+                for v in await queries.list_reservations(rt, who, limit, offset, wanted)]
+
+    @router.get("/overdue-loans", response_model=list[ReservationOut])
+    async def overdue_loans(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+                            who: Caller = Depends(current_caller)):
+        return [ReservationOut.of(v)
+                for v in await queries.overdue_loans(rt, who, limit, offset)]
+
+    @router.post("/items", status_code=201, response_model=ItemOut)
+    async def add_item(body: NewItem, who: Caller = Depends(current_caller)):
+        item = await commands.add_item(rt, who, body)
+        return ItemOut.of(await queries.item(rt, item.id))
+
+    @router.patch("/items/{item_id}", response_model=ItemOut)
+    async def change_item(item_id: str, body: ItemChange, who: Caller = Depends(current_caller)):
+        await commands.change_item(rt, who, item_id, body)
+        return ItemOut.of(await queries.item(rt, item_id))
 
     @router.post("/reservations", status_code=201, response_model=ReservationOut)
     async def reserve(body: NewReservation, who: Caller = Depends(current_caller)):
-        return await commands.reserve(rt, who, body)
+        return await _reservation_out(rt, await commands.reserve(rt, who, body))
 
     @router.get("/reservations/{reservation_id}", response_model=ReservationOut)
     async def reservation(reservation_id: UUID, who: Caller = Depends(current_caller)):
-        return await queries.reservation(rt, who, reservation_id)
+        return await _reservation_out(rt, await queries.reservation(rt, who, reservation_id))
 
     @router.post("/reservations/{reservation_id}/check-out", response_model=ReservationOut)
     async def check_out(reservation_id: UUID, body: CheckOut,
                         who: Caller = Depends(current_caller)):
-        return await commands.check_out(rt, who, reservation_id, body)
+        return await _reservation_out(rt, await commands.check_out(rt, who, reservation_id, body))
 
     @router.post("/reservations/{reservation_id}/return", response_model=ReservationOut)
     async def take_back(reservation_id: UUID, body: Return,
                         who: Caller = Depends(current_caller)):
-        return await commands.take_back(rt, who, reservation_id, body)
+        return await _reservation_out(rt, await commands.take_back(rt, who, reservation_id, body))
 
     @router.post("/reservations/{reservation_id}/extend", response_model=ReservationOut)
     async def extend(reservation_id: UUID, body: ReservationExtension,
                      who: Caller = Depends(current_caller)):
-        return await commands.extend(rt, who, reservation_id, body.ends_on)
+        extended = await commands.extend(rt, who, reservation_id, body.ends_on)
+        return await _reservation_out(rt, extended)
 
     @router.post("/reservations/{reservation_id}/cancel", response_model=ReservationOut)
     async def cancel(reservation_id: UUID, who: Caller = Depends(current_caller)):
-        return await commands.cancel(rt, who, reservation_id)
+        return await _reservation_out(rt, await commands.cancel(rt, who, reservation_id))
 
     return router
+
+
+async def _reservation_out(rt: Runtime, reservation) -> ReservationOut:
+    return ReservationOut.of(await queries.reservation_view(rt, reservation))
 
 
 def _availability_out(found: queries.Availability) -> AvailabilityOut:

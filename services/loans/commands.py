@@ -30,6 +30,7 @@ from services.loans.store import (
     item_to_reserve,
     lock_items_in_service,
     reservation_to_change,
+    school_loans_ahead,
     stock_for,
     units_out,
 )
@@ -40,7 +41,9 @@ from shared.contracts.bookings import (
 )
 from shared.contracts.loans import (
     DamageReportedV1,
+    ItemChangedV1,
     ItemRegisteredV1,
+    ItemRetiredV1,
     ReservationCheckedOutV1,
     ReservationExtendedV1,
     ReservationMadeV1,
@@ -49,13 +52,21 @@ from shared.contracts.loans import (
     SessionEquipmentRejectedV1,
     SessionEquipmentReservedV1,
 )
-from shared.contracts.requests.loans import CheckOut, NewReservation, Repaired, Return
+from shared.contracts.requests.loans import (
+    CheckOut,
+    ItemChange,
+    NewItem,
+    NewReservation,
+    Repaired,
+    Return,
+)
 from shared.errors import violates_exclusion
 from shared.http import Caller
 from shared.messaging.outbox import Outbox
 from shared.observability.logging import log
 from shared.seed.region import HOTSPOT_ID
 from shared.service import Runtime
+from shared.store.changes import apply_change
 
 
 async def register_items(rt: Runtime, items: list[Item]) -> None:
@@ -212,6 +223,7 @@ async def retire(rt: Runtime, who: Caller, item_id: str) -> Item:
         out = (await units_out(tx, [item.id])).get(item.id, 0)
         domain.require_retirable(item.status, len(ahead[item.id]), out)
         item.status = ItemStatus.RETIRED
+        await rt.outbox.stage(tx, ItemRetiredV1(item_id=item.id))
     return item
 
 
@@ -306,3 +318,41 @@ def reservation_facts(r: Reservation, item: Item) -> dict:
     return dict(reservation_id=r.id, item_id=item.id, item_name=item.name, quantity=r.quantity,
                 school_id=r.school_id, booking_id=r.booking_id, starts_on=r.starts_on,
                 ends_on=r.ends_on, session_id=r.session_id)
+
+
+def _item_facts(item: Item) -> dict:
+    return dict(item_id=item.id, asset_tag=item.asset_tag, category=item.category,
+                name=item.name, quantity=item.quantity, loanable=item.loanable)
+
+
+async def add_item(rt: Runtime, who: Caller, wish: NewItem) -> Item:
+    """The backoffice adds a piece or a kit to the inventory, in service."""
+    domain.require_backoffice(who.role, "adds items")
+    item = Item(**wish.model_dump(), status=ItemStatus.AVAILABLE)
+    try:
+        await register_items(rt, [item])
+    except IntegrityError as exc:  # the primary key or the unique asset tag
+        raise LoanRefused("Er is al een item met dit id of dit inventarisnummer.") from exc
+    return item
+
+
+async def change_item(rt: Runtime, who: Caller, item_id: str, wish: ItemChange) -> Item:
+    """Change what the backoffice names; a kit keeps the units promised or out, and an item
+    schools have reserved stays lendable."""
+    domain.require_backoffice(who.role, "changes items")
+    today = rt.settings.today()
+    async with rt.db.transaction() as tx:
+        item = await tx.get(Item, item_id, with_for_update=True)
+        if item is None:
+            raise LoanRefused("Dit item bestaat niet.", 404)
+        domain.require_changeable_item(item.status)
+        ahead = Period(today, date.max)
+        claims = (await claims_on(tx, [item.id], ahead))[item.id]
+        out = (await units_out(tx, [item.id])).get(item.id, 0)
+        loans_ahead = await school_loans_ahead(tx, item.id, today)
+        changed = apply_change(item, wish)
+        domain.require_units_kept(item.quantity, domain.units_held(claims, ahead), out)
+        domain.require_lendable_kept(item.loanable, loans_ahead)
+        if changed:
+            await rt.outbox.stage(tx, ItemChangedV1(**_item_facts(item), changed=changed))
+    return item

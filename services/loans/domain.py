@@ -94,15 +94,7 @@ def units_free(quantity: int, claims: Iterable[Claim], period: Period) -> int:
     Claims that never overlap each other may share units, so what counts is the busiest
     day, not the sum: that day is the period's first day or a day some claim starts.
     """
-    overlapping = [c for c in claims if c.period.overlaps(period)]
-    busiest_candidates = {period.starts_on} | {
-        c.period.starts_on for c in overlapping if period.contains(c.period.starts_on)
-    }
-    busiest = max(
-        sum(c.quantity for c in overlapping if c.period.contains(day))
-        for day in busiest_candidates
-    )
-    return max(0, quantity - busiest)
+    return max(0, quantity - units_held(claims, period))
 
 
 @dataclass(frozen=True)
@@ -339,3 +331,49 @@ def _require_within(period: Period, today: date, policy: Policy) -> None:
                        f"Apparatuur wordt ten hoogste {policy.max_days} dagen achter elkaar "
                        f"geleend, verlengingen meegerekend; deze periode duurt "
                        f"{period.days} dagen.")
+
+
+# Managing the inventory: what the backoffice may change of an item.
+
+def units_held(claims: Iterable[Claim], period: Period) -> int:
+    """Units held on the busiest day of `period`."""
+    overlapping = [c for c in claims if c.period.overlaps(period)]
+    days = {period.starts_on} | {c.period.starts_on for c in overlapping
+                                 if period.contains(c.period.starts_on)}
+    return max(sum(c.quantity for c in overlapping if c.period.contains(day)) for day in days)
+
+
+def require_changeable_item(status: str) -> None:
+    if status == ItemStatus.RETIRED:
+        raise LoanRefused("Dit item is afgeschreven en kan niet meer worden gewijzigd.")
+
+
+def require_units_kept(quantity: int, held_ahead: int, out: int) -> None:
+    """A kit keeps the units promised from today on and those not back yet."""
+    needed = max(held_ahead, out)
+    if quantity < needed:
+        raise LoanRefused(f"Er zijn {needed} eenheden uitgeleend of gereserveerd; het aantal "
+                          f"kan niet lager worden dan dat ({quantity} gevraagd).")
+
+
+def require_lendable_kept(loanable: bool, loans_ahead: int) -> None:
+    """Stationary equipment never leaves: not while schools have it reserved to take away."""
+    if not loanable and loans_ahead:
+        raise LoanRefused(f"{loans_ahead} reservering(en) van scholen houden dit item vanaf "
+                          "vandaag vast: annuleer die eerst, of laat het uitleenbaar.")
+
+
+class DeskStatus(StrEnum):
+    """A reservation as the loans desk sorts it: out loans split in on time and overdue."""
+
+    RESERVED = "reserved"
+    OUT = "out"
+    OVERDUE = "overdue"
+    RETURNED = "returned"
+    RELEASED = "released"
+
+
+def desk_status(status: str, ends_on: date, today: date) -> DeskStatus:
+    if status == ReservationStatus.CHECKED_OUT:
+        return DeskStatus.OVERDUE if ends_on < today else DeskStatus.OUT
+    return DeskStatus(status)

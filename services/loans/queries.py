@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.loans import domain
-from services.loans.domain import LoanRefused, Period, Policy
+from services.loans.domain import LoanRefused, Period, Policy, ReservationStatus
 from services.loans.store import (
     DamageReport,
     Item,
@@ -156,11 +156,83 @@ async def damage_reports(rt: Runtime, caller: Caller, item_id: str | None, limit
         return list(await tx.scalars(query.limit(limit).offset(offset)))
 
 
-async def list_reservations(rt: Runtime, caller: Caller, limit: int,
-                            offset: int) -> list[Reservation]:
-    school = domain.visible_school(caller.role, caller.organisation)
-    query = select(Reservation).order_by(Reservation.starts_on, Reservation.id)
+@dataclass(frozen=True)
+class DeskFilter:
+    """What the loans desk looks for; None: anything. A period finds the reservations
+    that overlap it."""
+
+    status: domain.DeskStatus | None = None
+    item_id: str | None = None
+    school_id: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ReservationView:
+    """A reservation as people read it: with its item and its status at the desk today."""
+
+    reservation: Reservation
+    item: Item
+    desk_status: domain.DeskStatus
+    days_overdue: int
+
+
+async def list_reservations(rt: Runtime, caller: Caller, limit: int, offset: int,
+                            wanted: DeskFilter = DeskFilter()) -> list[ReservationView]:
+    """A school's own reservations; the backoffice any school's (or `wanted.school_id`'s)."""
+    school = domain.visible_school(caller.role, caller.organisation) or wanted.school_id
+    today = rt.settings.today()
+    query = _desk_query(wanted, today).order_by(Reservation.starts_on, Reservation.id)
     if school is not None:
         query = query.where(Reservation.school_id == school)
     async with rt.db.sessions() as tx:
-        return list(await tx.scalars(query.limit(limit).offset(offset)))
+        rows = await tx.execute(query.limit(limit).offset(offset))
+        return [_view(r, i, today) for r, i in rows]
+
+
+async def overdue_loans(rt: Runtime, caller: Caller, limit: int,
+                        offset: int) -> list[ReservationView]:
+    """Loans not back after their last day, the longest overdue first."""
+    domain.require_backoffice(caller.role, "reads the overdue loans")
+    today = rt.settings.today()
+    query = (_desk_query(DeskFilter(domain.DeskStatus.OVERDUE), today)
+             .order_by(Reservation.ends_on, Reservation.id))
+    async with rt.db.sessions() as tx:
+        rows = await tx.execute(query.limit(limit).offset(offset))
+        return [_view(r, i, today) for r, i in rows]
+
+
+def _desk_query(wanted: DeskFilter, today: date):
+    query = select(Reservation, Item).join(Item, Item.id == Reservation.item_id)
+    if wanted.status is not None:
+        query = query.where(*_desk_status_is(wanted.status, today))
+    if wanted.item_id is not None:
+        query = query.where(Reservation.item_id == wanted.item_id)
+    if wanted.starts_on is not None:
+        query = query.where(Reservation.ends_on >= wanted.starts_on)
+    if wanted.ends_on is not None:
+        query = query.where(Reservation.starts_on <= wanted.ends_on)
+    return query
+
+
+def _desk_status_is(status: domain.DeskStatus, today: date) -> list:
+    """The conditions `domain.desk_status` gives `status` for."""
+    if status == domain.DeskStatus.OUT:
+        return [Reservation.status == ReservationStatus.CHECKED_OUT, Reservation.ends_on >= today]
+    if status == domain.DeskStatus.OVERDUE:
+        return [Reservation.status == ReservationStatus.CHECKED_OUT, Reservation.ends_on < today]
+    return [Reservation.status == ReservationStatus(status.value)]
+
+
+def _view(reservation: Reservation, item: Item, today: date) -> ReservationView:
+    return ReservationView(reservation, item,
+                           domain.desk_status(reservation.status, reservation.ends_on, today),
+                           domain.days_overdue(reservation.ends_on, today)
+                           if reservation.status == ReservationStatus.CHECKED_OUT else 0)
+
+
+async def reservation_view(rt: Runtime, reservation: Reservation) -> ReservationView:
+    async with rt.db.sessions() as tx:
+        item = await tx.get(Item, reservation.item_id)
+    return _view(reservation, item, rt.settings.today())

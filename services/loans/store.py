@@ -251,3 +251,11 @@ async def overdue_to_notify(session: AsyncSession, today: date, limit: int) -> l
         .with_for_update(skip_locked=True)
     )
     return list(rows)
+
+
+async def school_loans_ahead(session: AsyncSession, item_id: str, today: date) -> int:
+    """Reservations schools made themselves (not for a lesson) holding the item from today."""
+    return await session.scalar(
+        select(func.count()).select_from(Reservation)
+        .where(Reservation.item_id == item_id, Reservation.booking_id.is_(None),
+               Reservation.status.in_(HOLDING), Reservation.ends_on >= today)) or 0

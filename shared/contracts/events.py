@@ -8,8 +8,7 @@ from shared.contracts.common import Group
 from shared.contracts.topics import EVENT, REGISTRATION
 
 
-class EventScheduledV1(IntegrationEvent):
-    event_type = "nl.tisfortech.events.event.scheduled.v1"
+class _EventFacts(IntegrationEvent):
     topic = EVENT
     key_field = "event_id"
 
@@ -22,10 +21,13 @@ class EventScheduledV1(IntegrationEvent):
     location: str = ""
 
 
-class SessionPlannedV1(IntegrationEvent):
+class EventScheduledV1(_EventFacts):
+    event_type = "nl.tisfortech.events.event.scheduled.v1"
+
+
+class _SessionFacts(IntegrationEvent):
     """A session or workshop of an event, hosted by a company, an mbo or the hotspot."""
 
-    event_type = "nl.tisfortech.events.session.planned.v1"
     topic = EVENT
     key_field = "event_id"  # with its event, so a session never arrives before the event
 
@@ -39,6 +41,31 @@ class SessionPlannedV1(IntegrationEvent):
     opens_at: datetime
     closes_at: datetime
     host_name: str = ""
+    # Times and place of its own; None: the event's.
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    location: str | None = None
+
+
+class SessionPlannedV1(_SessionFacts):
+    event_type = "nl.tisfortech.events.session.planned.v1"
+
+
+class EventChangedV1(_EventFacts):
+    """The backoffice changed an event: its state now, and which fields changed."""
+
+    event_type = "nl.tisfortech.events.event.changed.v1"
+
+    changed: list[str]
+
+
+class SessionChangedV1(_SessionFacts):
+    """The backoffice changed a session (times, place, capacity, audience, host): its state
+    now, and which fields changed. Registered groups keep their places."""
+
+    event_type = "nl.tisfortech.events.session.changed.v1"
+
+    changed: list[str]
 
 
 class _RegistrationFacts(IntegrationEvent):

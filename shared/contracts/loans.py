@@ -7,8 +7,7 @@ from shared.contracts.base import IntegrationEvent
 from shared.contracts.topics import LOAN_ITEM, LOAN_RESERVATION
 
 
-class ItemRegisteredV1(IntegrationEvent):
-    event_type = "nl.tisfortech.loans.item.registered.v1"
+class _ItemFacts(IntegrationEvent):
     topic = LOAN_ITEM
     key_field = "item_id"
 
@@ -19,6 +18,29 @@ class ItemRegisteredV1(IntegrationEvent):
     quantity: int = 1
     # False for stationary equipment: it serves lessons where it stands but is never lent.
     loanable: bool = True
+
+
+class ItemRegisteredV1(_ItemFacts):
+    event_type = "nl.tisfortech.loans.item.registered.v1"
+
+
+class ItemChangedV1(_ItemFacts):
+    """The backoffice changed an item (name, category, units, whether it is lent): its
+    state now, and which fields changed."""
+
+    event_type = "nl.tisfortech.loans.item.changed.v1"
+
+    changed: list[str]
+
+
+class ItemRetiredV1(IntegrationEvent):
+    """The item is out of service for good: nothing can ask for it any more."""
+
+    event_type = "nl.tisfortech.loans.item.retired.v1"
+    topic = LOAN_ITEM
+    key_field = "item_id"
+
+    item_id: str
 
 
 class _ReservationFacts(IntegrationEvent):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from services.events import commands, demo
 from services.events.store import Base, CatalogueEntry
 from shared import seed
-from shared.contracts.loans import ItemRegisteredV1
+from shared.contracts.loans import ItemChangedV1, ItemRegisteredV1, ItemRetiredV1
 from shared.store.db import Database, create_engine
 
 
@@ -31,6 +31,23 @@ async def test_registered_items_are_upserted_and_stationary_ones_left_out(db):
     async with db.sessions() as tx:
         entries = list(await tx.scalars(select(CatalogueEntry)))
     assert [(e.item_id, e.quantity) for e in entries] == [("tft-vr-001", 10)]
+
+
+async def test_a_changed_item_is_updated_and_a_retired_or_stationary_one_leaves(db):
+    changed = ItemChangedV1(**_registered(7).model_dump(), changed=["quantity"])
+    drone = _registered(1, item_id="tft-drn-001")
+    cnc = _registered(1, item_id="tft-cnc-001")
+    made_stationary = ItemChangedV1(**cnc.model_dump() | {"loanable": False},
+                                    changed=["loanable"])
+    for event in (_registered(8), drone, cnc, changed, made_stationary):
+        async with db.transaction() as tx:
+            await commands.catalogue_item(tx, event)
+    for _ in range(2):  # a retirement delivered twice
+        async with db.transaction() as tx:
+            await commands.uncatalogue_item(tx, ItemRetiredV1(item_id="tft-drn-001").item_id)
+    async with db.sessions() as tx:
+        entries = list(await tx.scalars(select(CatalogueEntry)))
+    assert [(e.item_id, e.quantity) for e in entries] == [("tft-vr-001", 7)]
 
 
 def test_each_seed_event_day_becomes_an_event_in_utc():

@@ -80,3 +80,37 @@ async def test_a_company_is_shown_only_its_own_hosted_sessions(echo, calls):
                                   headers=await login(client, "corlaer"))
     assert (own.status_code, chosen.status_code, school.status_code) == (200, 200, 403)
     assert [c.url.params["host"] for c in calls] == ["voorbeeld-bouw", "voorbeeld-ict"]
+
+
+async def test_only_the_backoffice_plans_events_and_sessions_through_the_gateway(echo, calls):
+    event = {"title": "Girls Day", "starts_at": "2028-04-13T09:00:00+02:00",
+             "ends_at": "2028-04-13T15:00:00+02:00", "audience": ["vmbo-kb"],
+             "capacity": 120, "location": "Hotspot"}
+    async with running(echo) as client:
+        school, company = await login(client, "corlaer"), await login(client, "voorbeeld-bouw")
+        backoffice = await login(client, "backoffice")
+        refused = [await client.post("/api/v1/events", json=event, headers=who)
+                   for who in (school, company)]
+        refused.append(await client.patch(f"/api/v1/event-sessions/{ATTENDEE}",
+                                          json={"capacity": 40}, headers=school))
+        naive = await client.post("/api/v1/events", headers=backoffice,
+                                  json=event | {"starts_at": "2028-04-13T09:00:00"})
+        made = await client.post("/api/v1/events", json=event, headers=backoffice)
+        moved = await client.patch(f"/api/v1/event-sessions/{ATTENDEE}",
+                                   json={"capacity": 40}, headers=backoffice)
+    assert [a.status_code for a in refused] == [403, 403, 403]
+    assert (naive.status_code, made.status_code, moved.status_code) == (422, 200, 200)
+    assert [(c.method, c.url.path) for c in calls] == [
+        ("POST", "/events"), ("PATCH", f"/sessions/{ATTENDEE}")]
+
+
+async def test_who_comes_is_asked_as_the_company_itself_and_never_by_a_school(echo, calls):
+    async with running(echo) as client:
+        company = await client.get(f"/api/v1/events/{MEETING}/registrations",
+                                   headers=await login(client, "voorbeeld-bouw"))
+        school = await client.get(f"/api/v1/events/{MEETING}/registrations",
+                                  headers=await login(client, "corlaer"))
+    assert (company.status_code, school.status_code) == (200, 403)
+    [asked] = calls
+    assert (asked.url.path, asked.headers["X-TFT-Role"], asked.headers["X-TFT-Organisation"]) \
+        == (f"/events/{MEETING}/registrations", "company", "voorbeeld-bouw")

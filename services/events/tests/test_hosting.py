@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.events import hosting, registrations
+from services.events import commands, hosting, registrations
 from services.events.domain import RegistrationRefused
 from services.events.tests.scenario import (
     BACKOFFICE,
@@ -15,7 +15,7 @@ from services.events.tests.scenario import (
     school,
     staged,
 )
-from shared.contracts.requests.events import NewEventCost
+from shared.contracts.requests.events import EventSessionChange, NewEventCost
 from shared.http import Caller, Problem
 
 EVENT = "girls-day-2027-04-08"
@@ -44,6 +44,17 @@ async def test_a_held_session_tells_finance_once_with_its_hosts_minutes_and_reac
         "company", "voorbeeld-bouw", "Voorbeeld Bouw BV")
     assert (told["minutes"], told["students_reached"], told["held_on"]) == (
         6 * 60, 25 + 16, "2027-01-17")
+
+
+async def test_a_session_with_times_of_its_own_is_held_for_its_own_length(rt):
+    session_id = await plan_session(rt, capacity=60, event_id=EVENT)
+    await commands.change_session(rt, BACKOFFICE, session_id, EventSessionChange(
+        starts_at=NOW + timedelta(days=7, hours=1), ends_at=NOW + timedelta(days=7, hours=3)))
+    with pytest.raises(RegistrationRefused, match="begun"):
+        await hosting.record_held(rt, BACKOFFICE, session_id, None,
+                                  now=NOW + timedelta(days=7, minutes=30))
+    held = await hosting.record_held(rt, BACKOFFICE, session_id, None, now=AFTER)
+    assert held.minutes == 2 * 60
 
 
 async def test_a_session_is_not_held_before_its_event_begins_nor_by_a_school(rt):

@@ -8,7 +8,7 @@ from uuid import uuid4
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from services.events import hosting, registrations
+from services.events import commands, hosting, registrations
 from services.events.domain import RegistrationRefused
 from services.events.tests.scenario import (
     BACKOFFICE,
@@ -18,7 +18,13 @@ from services.events.tests.scenario import (
     plan_session,
     school,
 )
-from shared.contracts.events import SessionHostedV1
+from shared.contracts.events import (
+    EventScheduledV1,
+    SessionChangedV1,
+    SessionHostedV1,
+    SessionPlannedV1,
+)
+from shared.contracts.requests.events import EventSessionChange
 from shared.contracts.topics import EVENT
 from shared.messaging.outbox import OutboxRelay, idempotent_producer
 from shared.observability.metrics import Metrics
@@ -55,6 +61,17 @@ async def _published(bootstrap: str) -> list[tuple[bytes, dict[str, bytes], dict
         await consumer.stop()
 
 
+async def _publish_all(rt, bootstrap: str) -> None:
+    """What the outbox holds, through the relay to the broker."""
+    relay = OutboxRelay(rt.db, rt.outbox.table,
+                        lambda: idempotent_producer(bootstrap, "events-test-relay"), Metrics())
+    try:
+        while await relay.publish_pending():
+            pass
+    finally:
+        await relay.close()
+
+
 async def test_a_held_session_reaches_kafka_once_keyed_by_its_event(rt, kafka):
     # An event of its own: other tests on the same broker publish about other events.
     event_id = f"techevent-{uuid4().hex[:8]}"
@@ -67,14 +84,7 @@ async def test_a_held_session_reaches_kafka_once_keyed_by_its_event(rt, kafka):
     with pytest.raises(RegistrationRefused):
         await hosting.record_held(rt, BACKOFFICE, session_id, 150, now=after)
 
-    relay = OutboxRelay(rt.db, rt.outbox.table,
-                        lambda: idempotent_producer(kafka.bootstrap, "events-test-relay"),
-                        Metrics())
-    try:
-        while await relay.publish_pending():
-            pass
-    finally:
-        await relay.close()
+    await _publish_all(rt, kafka.bootstrap)
 
     hosted = [(key, payload) for key, headers, payload in await _published(kafka.bootstrap)
               if headers.get("ce_type") == SessionHostedV1.event_type.encode()
@@ -82,3 +92,24 @@ async def test_a_held_session_reaches_kafka_once_keyed_by_its_event(rt, kafka):
     [(_, payload)] = hosted
     assert (payload["hosting_id"], payload["minutes"], payload["students_reached"]) == (
         str(held.id), 150, 22)
+
+
+async def test_a_planned_session_and_its_change_reach_kafka_in_order_keyed_by_its_event(
+        rt, kafka):
+    event_id = f"girls-day-{uuid4().hex[:8]}"
+    session_id = await plan_session(rt, capacity=30, event_id=event_id)
+    await commands.change_session(rt, BACKOFFICE, session_id, EventSessionChange(
+        location="Werkplaats", capacity=24))
+
+    await _publish_all(rt, kafka.bootstrap)
+
+    told = [(headers["ce_type"].decode(), payload)
+            for key, headers, payload in await _published(kafka.bootstrap)
+            if key == event_id.encode()]
+    assert [kind for kind, _ in told] == [EventScheduledV1.event_type,
+                                          SessionPlannedV1.event_type,
+                                          SessionChangedV1.event_type]
+    changed = told[-1][1]
+    assert (changed["session_id"], changed["location"], changed["capacity"]) == (
+        str(session_id), "Werkplaats", 24)
+    assert sorted(changed["changed"]) == ["capacity", "location"]

@@ -9,8 +9,12 @@ from services.gateway.auth import BACKOFFICE, COMPANY, FINANCE, PROGRAMME, SCHOO
 from services.gateway.routes.common import Gate, OrgId, Page, Slug, as_json, own_school, router
 from shared.contracts.requests.events import (
     CheckIn,
+    EventChange,
+    EventSessionChange,
     NewAttendee,
+    NewEvent,
     NewEventCost,
+    NewEventSession,
     NewRegistration,
     SessionHeld,
 )
@@ -103,7 +107,7 @@ def routes(gate: Gate) -> APIRouter:
 
     @api.post("/event-sessions/{session_id}/held", status_code=201, tags=["events"])
     async def session_held(session_id: UUID, body: SessionHeld, who: Principal = backoffice):
-        """Record that a session took place, with its host's minutes (default: the event's
+        """Record that a session took place, with its host's minutes (default: the session's
         length); finance books a company's hours as in-kind co-financing. Once: 409 after."""
         return await forward("events", "POST", f"/sessions/{session_id}/held", who,
                              body=as_json(body))
@@ -120,5 +124,40 @@ def routes(gate: Gate) -> APIRouter:
     async def event_costs(event_id: Slug,
                           who: Principal = gate.guard(BACKOFFICE, PROGRAMME, FINANCE)):
         return await forward("events", "GET", f"/events/{event_id}/costs", who)
+
+    @api.post("/events", status_code=201, tags=["events"])
+    async def create_event(body: NewEvent, who: Principal = backoffice):
+        """Plan an event (each day one event); its id is made from title and day, 409 if
+        that event exists already."""
+        return await forward("events", "POST", "/events", who, body=as_json(body))
+
+    @api.patch("/events/{event_id}", tags=["events"])
+    async def change_event(event_id: Slug, body: EventChange, who: Principal = backoffice):
+        """Change what the body names; refused (409/422) when persons registered or its
+        sessions would no longer fit."""
+        return await forward("events", "PATCH", f"/events/{event_id}", who, body=as_json(body))
+
+    @api.post("/events/{event_id}/sessions", status_code=201, tags=["events"])
+    async def add_event_session(event_id: Slug, body: NewEventSession,
+                                who: Principal = backoffice):
+        """A session within the event's times, for part of its audience."""
+        return await forward("events", "POST", f"/events/{event_id}/sessions", who,
+                             body=as_json(body))
+
+    @api.patch("/event-sessions/{session_id}", tags=["events"])
+    async def change_event_session(session_id: UUID, body: EventSessionChange,
+                                   who: Principal = backoffice):
+        """Capacity never below the seats taken; seats a larger capacity frees are offered
+        to the waiting groups at once."""
+        return await forward("events", "PATCH", f"/sessions/{session_id}", who,
+                             body=as_json(body))
+
+    @api.get("/events/{event_id}/registrations", tags=["events"])
+    async def event_registrations(event_id: Slug, session_id: UUID | None = None,
+                                  who: Principal = gate.guard(BACKOFFICE, PROGRAMME, COMPANY)):
+        """Who comes: per session the classes registered (school, level, size, status,
+        waiting place, checked in). A company contact sees only the sessions it hosts."""
+        return await forward("events", "GET", f"/events/{event_id}/registrations", who,
+                             params={"session_id": session_id})
 
     return api

@@ -1,15 +1,26 @@
 """Equipment, its availability and reservations (loans service)."""
 
 from datetime import date
+from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 
 from services.gateway.auth import BACKOFFICE, SCHOOL, Principal
-from services.gateway.routes.common import Gate, Page, Slug, as_json, router
+from services.gateway.routes.common import (
+    Gate,
+    OrgId,
+    Page,
+    Slug,
+    as_json,
+    own_school,
+    router,
+)
 from shared.contracts.requests.loans import (
     CheckOut,
+    ItemChange,
     LoanPolicyBody,
+    NewItem,
     NewReservation,
     Repaired,
     ReservationExtension,
@@ -17,6 +28,8 @@ from shared.contracts.requests.loans import (
 )
 
 ITEM_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$"
+# Where a reservation stands at the loans desk (services/loans/domain.py DeskStatus).
+DeskStatus = Literal["reserved", "out", "overdue", "returned", "released"]
 
 
 def routes(gate: Gate) -> APIRouter:
@@ -73,10 +86,32 @@ def routes(gate: Gate) -> APIRouter:
     async def set_loan_policy(body: LoanPolicyBody, who: Principal = backoffice):
         """Applies to reservations and extensions from now on; made ones keep their period."""
         return await forward("loans", "PUT", "/policy", who, body=as_json(body))
+    @api.post("/equipment", status_code=201, tags=["equipment"])
+    async def add_item(body: NewItem, who: Principal = backoffice):
+        """A piece (quantity 1) or a kit; 409 when its id or asset tag exists already."""
+        return await forward("loans", "POST", "/items", who, body=as_json(body))
+
+    @api.patch("/equipment/{item_id}", tags=["equipment"])
+    async def change_item(item_id: Slug, body: ItemChange, who: Principal = backoffice):
+        """Change what the body names; a kit keeps the units reserved or out (409)."""
+        return await forward("loans", "PATCH", f"/items/{item_id}", who, body=as_json(body))
 
     @api.get("/reservations", tags=["equipment"])
-    async def reservations(paging: Page, who: Principal = anyone):
-        return await forward("loans", "GET", "/reservations", who, params=paging)
+    async def reservations(paging: Page, status: DeskStatus | None = None,
+                           item_id: str | None = Query(None, pattern=ITEM_ID),
+                           school_id: OrgId = None,
+                           from_: date | None = Query(None, alias="from"),
+                           to: date | None = None, who: Principal = anyone):
+        """The loans desk: by `status` (`out` is on time, `overdue` late), item, school and
+        a period the reservations overlap. A school sees its own."""
+        return await forward("loans", "GET", "/reservations", who, params=paging | {
+            "status": status, "item_id": item_id, "school_id": own_school(who, school_id),
+            "from": from_, "to": to})
+
+    @api.get("/overdue-loans", tags=["equipment"])
+    async def overdue_loans(paging: Page, who: Principal = backoffice):
+        """Loans not back after their last day, the longest overdue first."""
+        return await forward("loans", "GET", "/overdue-loans", who, params=paging)
 
     @api.get("/reservations/{reservation_id}", tags=["equipment"])
     async def reservation(reservation_id: UUID, who: Principal = reserver):

@@ -5,9 +5,9 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
 
-from shared.contracts.common import Group
+from shared.contracts.common import Group, Level
 
 # The vmbo profiles (and the vmbo-tl subject T&T) a class can follow: shared.seed.PROFILES.
 Profile = Literal["BWI", "PIE", "M&T", "MVI", "D&P", "Groen", "ZW", "EO", "HBR", "T&T"]
@@ -37,7 +37,7 @@ class NewAttendee(BaseModel):
 
 class SessionHeld(BaseModel):
     """The backoffice records that a session took place, with the minutes its host gave
-    (preparation included, if the host says so); without them, the event's length."""
+    (preparation included, if the host says so); without them, the session's length."""
 
     minutes: int | None = Field(None, ge=1, le=720)
 
@@ -48,3 +48,90 @@ class NewEventCost(BaseModel):
     supplier: str = Field(min_length=1, max_length=120, examples=["Touringcar Amersfoort"])
     invoice_reference: str = Field(min_length=1, max_length=80, examples=["F2027-0113"])
     incurred_on: date
+
+
+# Who an event or session is for: levels of groups, or the region's partners (adults who
+# register personally, as for the annual meeting).
+Audience = Level | Literal["partners"]
+HostKind = Literal["company", "mbo", "hotspot"]
+
+_EVENT_EXAMPLE: dict[str, JsonValue] = {
+    "title": "Girls Day", "description": "Meiden ontdekken techniek bij bedrijven in de regio.",
+    "starts_at": "2028-04-13T09:00:00+02:00", "ends_at": "2028-04-13T15:00:00+02:00",
+    "audience": ["vmbo-kb", "vmbo-gl"], "capacity": 120,
+    "location": "Hotspot T is for Tech"}
+_SESSION_EXAMPLE: dict[str, JsonValue] = {
+    "title": "Girls Day: workshop solderen", "host_kind": "company", "host": "voorbeeld-bouw",
+    "host_name": "Voorbeeld Bouw BV", "capacity": 40, "audience": ["vmbo-kb"],
+    "opens_at": "2027-12-01T09:00:00+01:00", "closes_at": "2028-04-06T17:00:00+02:00",
+    "starts_at": "2028-04-13T10:00:00+02:00", "ends_at": "2028-04-13T12:00:00+02:00",
+    "location": "Werkplaats Voorbeeld Bouw"}
+
+
+class NewEvent(BaseModel):
+    """An event the backoffice plans (next year's Week van de Techniek, a Girls Day, the
+    annual meeting): each day an event of its own. Its id is made from title and date."""
+
+    model_config = ConfigDict(json_schema_extra={"example": _EVENT_EXAMPLE})
+
+    title: str = Field(min_length=3, max_length=200)
+    description: str = Field("", max_length=4000)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    audience: list[Audience] = Field(min_length=1, max_length=20)
+    # Groups take seats of the sessions; persons (an event for partners) of the event.
+    capacity: int = Field(ge=1, le=100_000)
+    location: str = Field(min_length=1, max_length=200)
+
+
+class EventChange(BaseModel):
+    """What changes of an event: a field left out (or null) stays as it is."""
+
+    model_config = ConfigDict(json_schema_extra={"example": {
+        "ends_at": "2028-04-13T16:00:00+02:00", "capacity": 150}})
+
+    title: str | None = Field(None, min_length=3, max_length=200)
+    description: str | None = Field(None, max_length=4000)
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    audience: list[Audience] | None = Field(None, min_length=1, max_length=20)
+    capacity: int | None = Field(None, ge=1, le=100_000)
+    location: str | None = Field(None, min_length=1, max_length=200)
+
+
+class NewEventSession(BaseModel):
+    """A session or workshop of an event. Without times or place of its own it is the
+    event's; registration runs from `opens_at` until `closes_at`, before it starts."""
+
+    model_config = ConfigDict(json_schema_extra={"example": _SESSION_EXAMPLE})
+
+    title: str = Field(min_length=3, max_length=200)
+    host_kind: HostKind
+    # The host's id: a company's, an mbo's school id, or "hotspot".
+    host: str = Field(pattern=r"^[a-z0-9-]{1,80}$")
+    host_name: str = Field(min_length=1, max_length=200)
+    capacity: int = Field(ge=1, le=10_000)
+    audience: list[Level] = Field(min_length=1, max_length=20)
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    location: str | None = Field(None, min_length=1, max_length=200)
+
+
+class EventSessionChange(BaseModel):
+    """What changes of a session: a field left out (or null) stays as it is."""
+
+    model_config = ConfigDict(json_schema_extra={"example": {"capacity": 48}})
+
+    title: str | None = Field(None, min_length=3, max_length=200)
+    host_kind: HostKind | None = None
+    host: str | None = Field(None, pattern=r"^[a-z0-9-]{1,80}$")
+    host_name: str | None = Field(None, min_length=1, max_length=200)
+    capacity: int | None = Field(None, ge=1, le=10_000)
+    audience: list[Level] | None = Field(None, min_length=1, max_length=20)
+    opens_at: AwareDatetime | None = None
+    closes_at: AwareDatetime | None = None
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    location: str | None = Field(None, min_length=1, max_length=200)

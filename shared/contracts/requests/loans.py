@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class NewReservation(BaseModel):
@@ -44,3 +44,37 @@ class Return(BaseModel):
 
 class Repaired(BaseModel):
     condition: str = Field("goed", min_length=1, max_length=40)
+
+
+# Ids of items and categories as the inventory spells them (a category: robot, drone, ...).
+ITEM_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$"
+CATEGORY = r"^[a-z0-9-]{1,40}$"
+
+
+class NewItem(BaseModel):
+    """A single piece (quantity 1) or a kit of units lent together or in part."""
+
+    id: str = Field(pattern=ITEM_ID, examples=["tft-vr-004"])
+    asset_tag: str = Field(min_length=1, max_length=40, examples=["TFT-VR-004"])
+    category: str = Field(pattern=CATEGORY, examples=["vr-headset"])
+    name: str = Field(min_length=1, max_length=200, examples=["VR-brillen klassenset"])
+    quantity: int = Field(1, ge=1, le=1000, examples=[16])
+    location: str = Field(min_length=1, max_length=120, examples=["Hotspot T is for Tech"])
+    condition: str = Field("goed", min_length=1, max_length=40)
+    # False for stationary equipment: it serves lessons where it stands but is never lent.
+    loanable: bool = True
+
+
+class ItemChange(BaseModel):
+    """What changes of an item: a field left out (or null) stays as it is."""
+
+    model_config = ConfigDict(json_schema_extra={"example": {"quantity": 15,
+                                                             "condition": "1 bril kwijt"}})
+
+    name: str | None = Field(None, min_length=1, max_length=200,
+                             examples=["VR-brillen klassenset (Meta Quest 3)"])
+    category: str | None = Field(None, pattern=CATEGORY)
+    quantity: int | None = Field(None, ge=1, le=1000, examples=[15])
+    location: str | None = Field(None, min_length=1, max_length=120)
+    condition: str | None = Field(None, min_length=1, max_length=40)
+    loanable: bool | None = None

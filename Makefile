@@ -44,7 +44,7 @@ bench: $(STAMP) ## run the benchmarks and print figures
 	$(PY) -m bench
 
 lint: $(STAMP) ## ruff on all code, mypy on shared/
-	$(PY) -m ruff check shared services ops tests bench
+	$(PY) -m ruff check shared services ops web tests bench
 	$(PY) -m mypy shared
 
 promcheck: ## check the Prometheus config and alert rules with promtool

@@ -63,6 +63,7 @@ def templates() -> Jinja2Templates:
         booking_status=lambda s: formatting.label(formatting.BOOKING_STATUSES, s),
         declaration_status=lambda s: formatting.label(formatting.DECLARATION_STATUSES, s),
         parse_dt=datetime.fromisoformat, pair=lambda v: (v, v),
+        kind_pair=lambda k: (k, formatting.label(formatting.OFFER_KINDS, k)),
     )
     t.env.globals["LEVELS"] = formatting.LEVELS
     return t

@@ -55,7 +55,7 @@ async def login(request: Request, gebruikersnaam: Annotated[str, Form()] = "",
             errors["gebruikersnaam"] = ("Deze combinatie van gebruikersnaam en wachtwoord "
                                         "kennen we niet. Controleer ze en probeer het opnieuw.")
     if signed is None:
-        return render(request, "login.html", 422, title="Inloggen", terug=safe_return_path(terug),
+        return render(request, "login.html", title="Inloggen", terug=safe_return_path(terug),
                       expired=False, form=form)
     # A new session id at sign-in: an id someone planted before cannot ride along.
     sessions = web(request).sessions

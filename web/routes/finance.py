@@ -39,10 +39,10 @@ def recent_quarters(today: date, count: int = 6) -> list[str]:
 
 
 async def detail(request: Request, session: Session, declaration_id: uuid.UUID,
-                 form: Form | None = None, status_code: int = 200, **extra) -> Response:
+                 form: Form | None = None, **extra) -> Response:
     found = await web(request).gateway.get(session.token,
                                            f"/finance/declarations/{declaration_id}")
-    return render(request, "finance/declaration.html", status_code,
+    return render(request, "finance/declaration.html",
                   title=f"Declaratie {found['school_id']}", declaration=found,
                   form=form or Form({"reden": ""}, labels={"reden": "Reden van afwijzen"}),
                   **extra)
@@ -61,7 +61,7 @@ async def approve(request: Request, declaration_id: uuid.UUID,
         answer = await web(request).gateway.post(
             session.token, f"/finance/declarations/{declaration_id}/approve")
     except ApiProblem as problem:
-        return await detail(request, session, declaration_id, status_code=422,
+        return await detail(request, session, declaration_id,
                             refused=refusal(problem), refused_detail=problem.detail)
     session.flashes.append("De declaratie is goedgekeurd.")
     session.flashes.extend(answer.get("budget_warnings", []))
@@ -79,7 +79,7 @@ async def reject(request: Request, declaration_id: uuid.UUID,
             session.token, f"/finance/declarations/{declaration_id}/reject", {"reason": reason})
     except ApiProblem as problem:
         refused = None if apply_problem(form, problem) else refusal(problem)
-        return await detail(request, session, declaration_id, form, 422, refused=refused,
+        return await detail(request, session, declaration_id, form, refused=refused,
                             refused_detail=problem.detail)
     session.flashes.append("De declaratie is afgewezen; de school ziet de reden.")
     return see_other(f"/financien/declaraties/{declaration_id}")

@@ -3,6 +3,7 @@ confirmation) and Mijn planning with cancelling."""
 
 import uuid
 from datetime import UTC, datetime
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -77,8 +78,8 @@ async def target(request: Request, token: str, offer_id: str, session_id: str,
 
 
 def booking_page(request: Request, template: str, form: Form, found: dict,
-                 chosen: list[SessionRow], status_code: int = 200, **extra) -> Response:
-    return render(request, template, status_code, title="Sessie boeken", form=form,
+                 chosen: list[SessionRow], **extra) -> Response:
+    return render(request, template, title="Sessie boeken", form=form,
                   offer=found, chosen=chosen, ids=booking_ids(request), **extra)
 
 
@@ -96,16 +97,29 @@ async def booking_form(request: Request, session: Session = school) -> Response:
                         found, chosen)
 
 
+class Posted(NamedTuple):
+    ids: dict[str, str]
+    offer: dict
+    chosen: list[SessionRow]
+    form: Form
+
+
+async def posted_booking(request: Request, token: str) -> Posted:
+    """The booking form as sent: what it is for and the class, checked for what the API
+    needs to be asked at all."""
+    request.state.form = await request.form()
+    ids = booking_ids(request)
+    found, chosen = await target(request, token, ids["aanbod"], ids["sessie"], ids["serie"])
+    return Posted(ids, found, chosen,
+                  group_form({k: str(v) for k, v in request.state.form.items()}))
+
+
 @router.post("/boeken")
 async def check_booking(request: Request, session: Session = school) -> Response:
     """Step 2: "controleer je boeking", or the form again with what is missing."""
-    request.state.form = await request.form()
-    ids = booking_ids(request)
-    found, chosen = await target(request, session.token, ids["aanbod"], ids["sessie"],
-                                 ids["serie"])
-    form = group_form({k: str(v) for k, v in request.state.form.items()})
+    ids, found, chosen, form = await posted_booking(request, session.token)
     if not form.valid:
-        return booking_page(request, "school/book.html", form, found, chosen, 422)
+        return booking_page(request, "school/book.html", form, found, chosen)
     change = urlencode(ids | form.values)
     return booking_page(request, "school/check.html", form, found, chosen,
                         key=str(uuid.uuid4()), change=f"/boeken?{change}")
@@ -114,13 +128,9 @@ async def check_booking(request: Request, session: Session = school) -> Response
 @router.post("/boeken/bevestigen")
 async def book(request: Request, session: Session = school) -> Response:
     """Step 3: the booking; a refusal lands on the form with everything still filled in."""
-    request.state.form = await request.form()
-    ids = booking_ids(request)
-    found, chosen = await target(request, session.token, ids["aanbod"], ids["sessie"],
-                                 ids["serie"])
-    form = group_form({k: str(v) for k, v in request.state.form.items()})
+    ids, found, chosen, form = await posted_booking(request, session.token)
     if not form.valid:
-        return booking_page(request, "school/book.html", form, found, chosen, 422)
+        return booking_page(request, "school/book.html", form, found, chosen)
     body = {"group": group_body(form)} | (
         {"series_id": ids["serie"]} if ids["serie"] else {"session_id": ids["sessie"]})
     try:
@@ -128,7 +138,7 @@ async def book(request: Request, session: Session = school) -> Response:
             session.token, "/bookings", body, str(request.state.form.get("sleutel", "")) or None)
     except ApiProblem as problem:
         refused = None if apply_problem(form, problem) else refusal(problem)
-        return booking_page(request, "school/book.html", form, found, chosen, 422,
+        return booking_page(request, "school/book.html", form, found, chosen,
                             refused=refused, refused_detail=problem.detail)
     return see_other(f"/boekingen/{booked['id']}/bevestiging")
 

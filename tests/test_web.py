@@ -113,21 +113,24 @@ def post(url: str, headers: dict, body: dict) -> httpx.Response:
     return httpx.post(url, headers=headers, json=body) if answer.status_code == 503 else answer
 
 
-def new_offer(platform: Platform, day: date, hour: int = 10) -> tuple[dict, dict]:
-    """An inspiratieles without equipment (confirmed at once) with one session on `day`, in
-    a room and with an instructor of its own so no other test's plan is in the way."""
+def new_offer(platform: Platform, *days: date, hour: int = 10) -> tuple[dict, dict]:
+    """An inspiratieles without equipment (confirmed at once) with one session on the first
+    of `days` the hotspot is open, in a room and with an instructor of its own so no other
+    test's plan is in the way."""
     backoffice = platform.token("backoffice")
     tag = uuid.uuid4().hex[:8]
     offer = post(f"{platform.gateway}/offerings", backoffice, {
         "id": f"web-{tag}", "kind": "inspiration_lesson", "title": f"Inspiratieles webtest {tag}",
         "audience": ["vmbo-kb", "vmbo-gl"], "session_minutes": 120, "capacity": 30})
     assert offer.status_code == 201, offer.text
-    starts = datetime.combine(day, time(hour), AMSTERDAM).astimezone(UTC)
-    session = post(f"{platform.gateway}/offerings/web-{tag}/sessions", backoffice, {
-        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
-        "room": f"lokaal-{tag}", "instructor": f"instructeur-{tag}", "capacity": 30})
-    assert session.status_code == 201, session.text
-    return offer.json(), session.json()
+    for day in days:
+        starts = datetime.combine(day, time(hour), AMSTERDAM).astimezone(UTC)
+        session = post(f"{platform.gateway}/offerings/web-{tag}/sessions", backoffice, {
+            "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
+            "room": f"lokaal-{tag}", "instructor": f"instructeur-{tag}", "capacity": 30})
+        if session.status_code == 201:
+            return offer.json(), session.json()
+    raise AssertionError(f"no open day among {days}: {session.text}")
 
 
 def fill_group(page: Page, students: str) -> None:
@@ -161,6 +164,29 @@ def test_a_coordinator_books_a_session_and_finds_it_in_mijn_planning(platform, v
     row = page.get_by_role("row").filter(has_text=offer["title"])
     expect(row).to_contain_text("woensdag 9 juni 2027")
     expect(row).to_contain_text("Bevestigd")
+    page = tab.click("Berichten")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Berichten")
+
+
+def test_cancelling_late_is_warned_then_done_on_a_phone(platform, visits):
+    """A session within the free-cancellation week (7 days): the page says it is late."""
+    soon = [date.today() + timedelta(days=n) for n in range(2, 7)]
+    offer, session = new_offer(platform, *soon, hour=14)
+    booked = post(f"{platform.gateway}/bookings", platform.token(SCHOOL), {
+        "session_id": session["id"],
+        "group": {"name": "2C", "level": "vmbo-kb", "year": 2, "students": 12}})
+    assert booked.status_code == 201, booked.text
+    tab = visits("phone")
+    page = tab.login(SCHOOL)
+    page.get_by_role("row").filter(has_text=offer["title"]).get_by_role(
+        "link", name="Annuleer").click()
+    tab.checked()
+    expect(page.get_by_role("alert")).to_contain_text("Let op: dit is een late annulering.")
+    page = tab.click("Annuleer deze boeking", role="button")
+    expect(page.get_by_role("status")).to_contain_text(f"Je boeking voor {offer['title']}")
+    row = page.get_by_role("row").filter(has_text=offer["title"])
+    expect(row).to_contain_text("Geannuleerd")
+    expect(row).to_contain_text("laat geannuleerd")
 
 
 def test_a_form_error_from_the_api_is_shown_at_its_field_with_nothing_lost(platform, visits):
@@ -172,7 +198,7 @@ def test_a_form_error_from_the_api_is_shown_at_its_field_with_nothing_lost(platf
     tab.click("Ga verder", role="button")
     page = tab.click("Boek deze sessie", role="button")
     expect(page.get_by_role("alert")).to_contain_text("Er is een probleem")
-    expect(page.locator("#leerlingen-fout")).to_have_text("Dit mag hoogstens 200 zijn.")
+    expect(page.locator("#leerlingen-fout")).to_contain_text("Dit mag hoogstens 200 zijn.")
     expect(page.get_by_label("Klas")).to_have_value("3B")
     expect(page.get_by_label("Aantal leerlingen")).to_have_value("500")
 

@@ -153,8 +153,10 @@ class Form:
 
     def summary(self) -> list[tuple[str, str, str]]:
         """(field, label, message) for the error summary at the top of the page."""
-        return [(name, self.labels.get(name, name), message)
-                for name, message in self.errors.items()]
+        order = [*self.labels, *self.values]
+        return [(name, self.labels.get(name, name), self.errors[name])
+                for name in sorted(self.errors, key=lambda n: order.index(n) if n in order
+                                   else len(order))]
 
 
 GROUP_FIELDS = {"klas": "Klas", "niveau": "Niveau", "leerjaar": "Leerjaar",

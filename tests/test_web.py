@@ -170,6 +170,30 @@ def test_a_coordinator_books_a_session_and_finds_it_in_mijn_planning(platform, v
     expect(page.get_by_role("heading", level=1)).to_have_text("Berichten")
 
 
+def test_a_coordinator_books_a_whole_masterclass_series(platform, visits):
+    """A masterklas is booked as a whole (4 sessions); it needs equipment, so it waits for
+    the loans service: asked for, then confirmed (or refused with the reason)."""
+    tab = visits("desktop")
+    tab.login("element")
+    page = tab.open("/aanbod?soort=masterclass")
+    page = tab.click("Masterklas Robotica en domotica")
+    page = tab.click("Boek deze serie")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Serie boeken")
+    page.get_by_label("Klas").fill("2A")
+    page.get_by_label("Niveau").select_option("vmbo-kb")
+    page.get_by_label("Leerjaar").fill("2")
+    page.get_by_label("Aantal leerlingen").fill("8")
+    page = tab.click("Ga verder", role="button")
+    expect(page.get_by_text("Sessie 4")).to_be_visible()
+    page = tab.click("Boek deze serie", role="button")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Je boeking")
+    expect(page.get_by_text("Wat gebeurt er nu?")).to_be_visible()
+    page = tab.click("Mijn planning")
+    rows = page.get_by_role("row").filter(has_text="Masterklas Robotica en domotica").filter(
+        has_text="2A")
+    expect(rows).to_have_count(4)
+
+
 def test_cancelling_late_is_warned_then_done_on_a_phone(platform, visits):
     """A session within the free-cancellation week (7 days): the page says it is late."""
     soon = [date.today() + timedelta(days=n) for n in range(2, 7)]

@@ -1,14 +1,16 @@
-# One image for all six services; TFT_SERVICE picks the service (see docker-compose.yml).
+# One image for all six services and the web front end; TFT_SERVICE picks the service, the
+# web front end runs `python -m web serve` (see docker-compose.yml).
 FROM python:3.11-slim
 ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 TFT_HTTP_HOST=0.0.0.0
 WORKDIR /app
 # Dependencies first, so a code change does not re-install them.
 COPY pyproject.toml ./
-RUN mkdir shared services ops && pip install . && pip uninstall -y tft-platform
+RUN mkdir shared services ops web && pip install . && pip uninstall -y tft-platform
 COPY shared ./shared
 COPY services ./services
 COPY ops ./ops
+COPY web ./web
 RUN pip install --no-deps . && useradd --system --uid 10001 tft
 USER tft
 # Migrations first: they are idempotent, and a service must not serve an old schema.

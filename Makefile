@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create or update .venv from pyproject.toml
 
-up: $(STAMP) ## start Kafka and the seven services locally (state in var/)
+up: $(STAMP) ## start Kafka, the seven services and the web front end locally (state in var/)
 	$(PY) -m ops up
 
 down: $(STAMP) ## stop the services, then Kafka
@@ -31,7 +31,7 @@ status: $(STAMP) ## show pid, up/down and /readyz of each component
 logs: $(STAMP) ## last log lines: make logs [SERVICE=gateway|kafka] [FOLLOW=1]
 	$(PY) -m ops logs $(if $(FOLLOW),-f) $(SERVICE)
 
-urls: $(STAMP) ## print the gateway, docs and service URLs and the demo accounts
+urls: $(STAMP) ## print the web, gateway, docs and service URLs and the demo accounts
 	$(PY) -m ops urls
 
 test: $(STAMP) ## run the test suite (starts its own Kafka and PostgreSQL)
@@ -44,7 +44,7 @@ bench: $(STAMP) ## run the benchmarks and print figures
 	$(PY) -m bench
 
 lint: $(STAMP) ## ruff on all code, mypy on shared/
-	$(PY) -m ruff check shared services ops tests bench
+	$(PY) -m ruff check shared services ops web tests bench
 	$(PY) -m mypy shared
 
 promcheck: ## check the Prometheus config and alert rules with promtool

@@ -12,11 +12,13 @@ from ops.procs import REPO, ServiceProcess, run_migrations
 from ops.smtp import DEFAULT_PORT as DEFAULT_SMTP_PORT
 from ops.smtp import MailSink
 
-# Start order: the gateway last, it fronts the others.
+# Start order: the gateway after the services it fronts, the web front end after the gateway.
 SERVICES: dict[str, int] = {
     "bookings": 8101, "loans": 8102, "events": 8103,
-    "finance": 8104, "notify": 8105, "directory": 8106, "gateway": 8000,
+    "finance": 8104, "notify": 8105, "directory": 8106, "gateway": 8000, "web": 8080,
 }
+# Not a service package: no store to migrate, run as `python -m web serve`.
+WEB = "web"
 BACKENDS = ["bookings", "loans", "events", "finance", "notify", "directory"]
 
 
@@ -59,15 +61,23 @@ class Platform:
         }
         if name == "gateway":
             env |= {f"TFT_{b.upper()}_URL": f"http://127.0.0.1:{self.port(b)}" for b in BACKENDS}
+        if name == WEB:  # talks to the gateway only; plain HTTP on this machine
+            env = {"TFT_HTTP_PORT": str(self.port(WEB)), "TFT_GATEWAY_URL": self.gateway_url,
+                   "TFT_WEB_SECURE_COOKIES": "false"}
         return env
 
     def service(self, name: str) -> ServiceProcess:
         return ServiceProcess(name, self.port(name), self.service_env(name),
-                              self.var / "log" / f"{name}.log", self.var / "run", cwd=self.repo)
+                              self.var / "log" / f"{name}.log", self.var / "run", cwd=self.repo,
+                              module=WEB if name == WEB else None)
 
     @property
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.port('gateway')}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.port(WEB)}"
 
     # -- commands --------------------------------------------------------------------------
     def mail_sink(self) -> MailSink:
@@ -111,8 +121,9 @@ class Platform:
         if svc.is_running():
             print(f"{name}: already running (pid {svc.pid})")
             return
-        _progress(f"migrating {name}", lambda: run_migrations(name, svc.env, cwd=self.repo),
-                  done="done")
+        if name != WEB:
+            _progress(f"migrating {name}", lambda: run_migrations(name, svc.env, cwd=self.repo),
+                      done="done")
         svc.start()
         _progress(f"waiting for {name}", lambda: svc.wait_ready(90))
 
@@ -157,7 +168,8 @@ class Platform:
         return ready
 
     def urls(self, accounts: bool = False) -> None:
-        print(f"\nGateway:  {self.gateway_url}/api/v1")
+        print(f"\nWeb:      {self.web_url}  (log in with a demo account)")
+        print(f"Gateway:  {self.gateway_url}/api/v1")
         print(f"API docs: {self.gateway_url}/docs")
         for name in BACKENDS:
             print(f"  {name:<9} http://127.0.0.1:{self.port(name)}  (/metrics, /readyz)")

@@ -113,18 +113,20 @@ def tail(path: Path, lines: int = 20) -> str:
 
 
 class ServiceProcess:
-    """One platform service, run as `python -m services.<name> serve` in its own group."""
+    """One platform service, run as `python -m services.<name> serve` (or `module`, e.g. the
+    web front end's `web`) in its own group."""
 
     def __init__(self, name: str, port: int, env: dict[str, str], log_path: Path,
-                 run_dir: Path, cwd: Path = REPO) -> None:
+                 run_dir: Path, cwd: Path = REPO, module: str | None = None) -> None:
         self.name, self.port, self.env = name, port, env
+        self.module = module or f"services.{name}"
         self.log_path, self.run_dir, self.cwd = log_path, run_dir, cwd
         self.pid_file = run_dir / f"{name}.pid"
         self._popen: subprocess.Popen | None = None
 
     @property
     def marker(self) -> str:
-        return f"services.{self.name}"
+        return self.module
 
     @property
     def pid(self) -> int | None:

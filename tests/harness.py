@@ -20,6 +20,8 @@ from ops.procs import ServiceProcess, run_migrations
 GATEWAY_PORT = int(os.environ.get("TFT_TEST_PLATFORM_PORT", "28000"))
 SERVICES = {name: GATEWAY_PORT + 101 + i for i, name in enumerate(
     ["bookings", "loans", "events", "finance", "notify", "directory"])}
+# The web front end, which reaches the platform through the gateway only.
+WEB_PORT = GATEWAY_PORT + 110
 DEMO_PASSWORD = "test-demo-password"
 
 
@@ -35,10 +37,17 @@ class Platform:
     def gateway(self) -> str:
         return f"http://127.0.0.1:{GATEWAY_PORT}/api/v1"
 
+    @property
+    def web(self) -> str:
+        return f"http://127.0.0.1:{WEB_PORT}"
+
     def database_url(self, service: str) -> str:
         return self.postgres.url(f"tft_{service}")
 
     def env(self, service: str, port: int, **extra: str) -> dict[str, str]:
+        if service == "web":
+            return {"TFT_HTTP_PORT": str(port), "TFT_WEB_SECURE_COOKIES": "false",
+                    "TFT_GATEWAY_URL": f"http://127.0.0.1:{GATEWAY_PORT}", **extra}
         env = {
             "TFT_SERVICE": service,
             "TFT_HTTP_PORT": str(port),
@@ -75,6 +84,10 @@ class Platform:
                     name, port, self.env(name, port), self.home / "log" / f"{name}.log",
                     self.home / "run")
                 self.processes[name].start()
+            self.processes["web"] = ServiceProcess(
+                "web", WEB_PORT, self.env("web", WEB_PORT), self.home / "log" / "web.log",
+                self.home / "run", module="web")
+            self.processes["web"].start()
             for process in self.processes.values():
                 process.wait_ready(timeout=90)
         except Exception:

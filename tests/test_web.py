@@ -1,0 +1,323 @@
+"""The web front end in Debian's Chromium against the real platform (PostgreSQL, Kafka, all
+services, the gateway and the web app the harness starts): each role's journeys, at desktop
+and phone size, with axe-core on every page, no console errors, no sideways scrolling at
+390 px and no request to any host but the web app."""
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.harness import DEMO_PASSWORD, Platform, eventually
+
+pytestmark = pytest.mark.integration
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# Far enough ahead for every booking rule, on open school days, in one quarter (2027-Q2).
+BOOKING_DAY, CLOSED_DAY = date(2027, 6, 9), date(2027, 6, 16)
+SCHOOL = "corlaer"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                              headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Visit:
+    """A person's browser tab at one size: every page it shows is checked with axe-core
+    (no serious or critical violations) and for sideways scrolling; console errors and
+    requests to other hosts are collected and must stay empty."""
+
+    def __init__(self, browser: Browser, web: str, size: str) -> None:
+        self.web, self.size = web, size
+        self.context = browser.new_context(viewport=SIZES[size], locale="nl-NL")
+        self.page: Page = self.context.new_page()
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", self._request)
+        self.axe = Axe()
+
+    def _request(self, request) -> None:
+        if urlsplit(request.url).netloc != urlsplit(self.web).netloc:
+            self.foreign.append(request.url)
+
+    def open(self, path: str) -> Page:
+        self.page.goto(self.web + path)
+        return self.checked()
+
+    def checked(self) -> Page:
+        """Check the page now shown."""
+        self.page.wait_for_load_state("load")
+        results = self.axe.run(self.page)
+        serious = [(v["id"], v["help"], [n["target"] for n in v["nodes"]])
+                   for v in results.response["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        assert not serious, f"{self.page.url} ({self.size}): {serious}"
+        wide = self.page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert wide <= 0, f"{self.page.url} scrolls sideways by {wide}px at {self.size}"
+        assert not self.errors, self.errors
+        assert not self.foreign, self.foreign
+        return self.page
+
+    def login(self, username: str) -> Page:
+        page = self.open("/inloggen")
+        page.get_by_label("Gebruikersnaam").fill(username)
+        page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Inloggen").click()
+        return self.checked()
+
+    def click(self, name: str, role: str = "link") -> Page:
+        self.page.get_by_role(role, name=name).first.click()
+        return self.checked()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visits(browser: Browser, platform: Platform) -> Iterator:
+    opened: list[Visit] = []
+
+    def visit(size: str) -> Visit:
+        opened.append(Visit(browser, platform.web, size))
+        return opened[-1]
+
+    yield visit
+    for v in opened:
+        v.close()
+
+
+def post(url: str, headers: dict, body: dict) -> httpx.Response:
+    """A POST that setting up a test retries once when the gateway answers 503 (it asks to
+    try again); the Idempotency-Key makes the retry safe."""
+    headers = headers | {"Idempotency-Key": str(uuid.uuid4())}
+    answer = httpx.post(url, headers=headers, json=body)
+    return httpx.post(url, headers=headers, json=body) if answer.status_code == 503 else answer
+
+
+def new_offer(platform: Platform, *days: date, hour: int = 10) -> tuple[dict, dict]:
+    """An inspiratieles without equipment (confirmed at once) with one session on the first
+    of `days` the hotspot is open, in a room and with an instructor of its own so no other
+    test's plan is in the way."""
+    backoffice = platform.token("backoffice")
+    tag = uuid.uuid4().hex[:8]
+    offer = post(f"{platform.gateway}/offerings", backoffice, {
+        "id": f"web-{tag}", "kind": "inspiration_lesson", "title": f"Inspiratieles webtest {tag}",
+        "audience": ["vmbo-kb", "vmbo-gl"], "session_minutes": 120, "capacity": 30})
+    assert offer.status_code == 201, offer.text
+    for day in days:
+        starts = datetime.combine(day, time(hour), AMSTERDAM).astimezone(UTC)
+        session = post(f"{platform.gateway}/offerings/web-{tag}/sessions", backoffice, {
+            "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
+            "room": f"lokaal-{tag}", "instructor": f"instructeur-{tag}", "capacity": 30})
+        if session.status_code == 201:
+            return offer.json(), session.json()
+    raise AssertionError(f"no open day among {days}: {session.text}")
+
+
+def fill_group(page: Page, students: str) -> None:
+    page.get_by_label("Klas").fill("3B")
+    page.get_by_label("Niveau").select_option("vmbo-kb")
+    page.get_by_label("Leerjaar").fill("3")
+    page.get_by_label("Aantal leerlingen").fill(students)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_coordinator_books_a_session_and_finds_it_in_mijn_planning(platform, visits, size):
+    offer, _ = new_offer(platform, BOOKING_DAY, hour=9 if size == "desktop" else 13)
+    tab = visits(size)
+    page = tab.login(SCHOOL)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn planning")
+    page = tab.click("Aanbod")
+    # htmx filters in place and keeps the filter in the URL (without JavaScript the
+    # "Filter het aanbod" button does the same with a page load).
+    page.get_by_label("Soort").select_option("inspiration_lesson")
+    page.wait_for_url(lambda url: "/aanbod?soort=inspiration_lesson" in url)
+    expect(page.get_by_text("passen bij je filters")).to_be_visible()
+    tab.checked()
+    page = tab.click(offer["title"])
+    expect(page.get_by_role("row").filter(has_text="woensdag 9 juni 2027")).to_be_visible()
+    page = tab.click("Boek deze sessie")
+    fill_group(page, "24")
+    page = tab.click("Ga verder", role="button")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Controleer je boeking")
+    page = tab.click("Boek deze sessie", role="button")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Je boeking is bevestigd")
+    expect(page.get_by_text("Wat gebeurt er nu?")).to_be_visible()
+    page = tab.click("Mijn planning")
+    row = page.get_by_role("row").filter(has_text=offer["title"])
+    expect(row).to_contain_text("woensdag 9 juni 2027")
+    expect(row).to_contain_text("Bevestigd")
+    page = tab.click("Berichten")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Berichten")
+
+
+def test_a_coordinator_books_a_whole_masterclass_series(platform, visits):
+    """A masterklas is booked as a whole (4 sessions); it needs equipment, so it waits for
+    the loans service: asked for, then confirmed (or refused with the reason)."""
+    tab = visits("desktop")
+    tab.login("element")
+    page = tab.open("/aanbod?soort=masterclass")
+    page = tab.click("Masterklas Robotica en domotica")
+    page = tab.click("Boek deze serie")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Serie boeken")
+    page.get_by_label("Klas").fill("2A")
+    page.get_by_label("Niveau").select_option("vmbo-kb")
+    page.get_by_label("Leerjaar").fill("2")
+    page.get_by_label("Aantal leerlingen").fill("8")
+    page = tab.click("Ga verder", role="button")
+    expect(page.get_by_text("Sessie 4")).to_be_visible()
+    page = tab.click("Boek deze serie", role="button")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Je boeking")
+    expect(page.get_by_text("Wat gebeurt er nu?")).to_be_visible()
+    page = tab.click("Mijn planning")
+    rows = page.get_by_role("row").filter(has_text="Masterklas Robotica en domotica").filter(
+        has_text="2A")
+    expect(rows).to_have_count(4)
+
+
+def test_cancelling_late_is_warned_then_done_on_a_phone(platform, visits):
+    """A session within the free-cancellation week (7 days): the page says it is late."""
+    soon = [date.today() + timedelta(days=n) for n in range(2, 7)]
+    offer, session = new_offer(platform, *soon, hour=14)
+    booked = post(f"{platform.gateway}/bookings", platform.token(SCHOOL), {
+        "session_id": session["id"],
+        "group": {"name": "2C", "level": "vmbo-kb", "year": 2, "students": 12}})
+    assert booked.status_code == 201, booked.text
+    tab = visits("phone")
+    page = tab.login(SCHOOL)
+    page.get_by_role("row").filter(has_text=offer["title"]).get_by_role(
+        "link", name="Annuleer").click()
+    tab.checked()
+    expect(page.get_by_role("alert")).to_contain_text("Let op: dit is een late annulering.")
+    page = tab.click("Annuleer deze boeking", role="button")
+    expect(page.get_by_role("status")).to_contain_text(f"Je boeking voor {offer['title']}")
+    row = page.get_by_role("row").filter(has_text=offer["title"])
+    expect(row).to_contain_text("Geannuleerd")
+    expect(row).to_contain_text("laat geannuleerd")
+
+
+def test_a_form_error_from_the_api_is_shown_at_its_field_with_nothing_lost(platform, visits):
+    offer, session = new_offer(platform, BOOKING_DAY, hour=15)
+    tab = visits("phone")
+    tab.login(SCHOOL)
+    page = tab.open(f"/boeken?aanbod={offer['id']}&sessie={session['id']}")
+    fill_group(page, "500")  # the API allows at most 200 students in a group
+    tab.click("Ga verder", role="button")
+    page = tab.click("Boek deze sessie", role="button")
+    expect(page.get_by_role("alert")).to_contain_text("Er is een probleem")
+    expect(page.locator("#leerlingen-fout")).to_contain_text("Dit mag hoogstens 200 zijn.")
+    expect(page.get_by_label("Klas")).to_have_value("3B")
+    expect(page.get_by_label("Aantal leerlingen")).to_have_value("500")
+
+
+def test_a_booking_on_a_closed_day_is_refused_in_dutch(platform, visits):
+    offer, session = new_offer(platform, CLOSED_DAY)
+    backoffice = platform.token("backoffice")
+    closure = post(f"{platform.gateway}/calendar/closed-periods", backoffice, {
+        "starts_on": CLOSED_DAY.isoformat(), "ends_on": CLOSED_DAY.isoformat(),
+        "name": "Studiedag webtest"})
+    assert closure.status_code == 201, closure.text
+    try:
+        tab = visits("desktop")
+        tab.login(SCHOOL)
+        page = tab.open(f"/boeken?aanbod={offer['id']}&sessie={session['id']}")
+        fill_group(page, "24")
+        tab.click("Ga verder", role="button")
+        page = tab.click("Boek deze sessie", role="button")
+        expect(page.get_by_role("alert")).to_contain_text(
+            "Op die dag zijn er geen lessen (Studiedag webtest). "
+            "Kies een sessie op een andere dag.")
+        expect(page.get_by_label("Klas")).to_have_value("3B")
+    finally:
+        httpx.delete(f"{platform.gateway}/calendar/closed-periods/{closure.json()['id']}",
+                     headers=backoffice)
+
+
+def test_the_backoffice_completes_and_finance_approves_the_declaration(platform, visits):
+    offer, session = new_offer(platform, BOOKING_DAY, hour=11)
+    school = platform.token(SCHOOL)
+    booked = post(f"{platform.gateway}/bookings", school, {
+        "session_id": session["id"],
+        "group": {"name": "4A", "level": "vmbo-gl", "year": 4, "students": 20}})
+    assert booked.status_code == 201 and booked.json()["status"] == "confirmed", booked.text
+
+    tab = visits("desktop")
+    page = tab.login("backoffice")
+    page = tab.open(f"/backoffice/boekingen?school={SCHOOL}")
+    row = page.get_by_role("row").filter(has_text=offer["title"])
+    row.get_by_label("Aanwezig").fill("18")
+    row.get_by_role("button", name="Rond af").click()
+    expect(page.get_by_role("status")).to_contain_text("De boeking is afgerond")
+    expect(page.get_by_role("row").filter(has_text=offer["title"])).to_have_count(0)
+    tab.checked()
+
+    def declaration() -> dict | None:
+        found = httpx.get(f"{platform.gateway}/finance/declarations", headers=school,
+                          params={"quarter": "2027-Q2"}).json()
+        return next((d for d in found if d["total_cents"] > 0), None)
+
+    declared = eventually(declaration)
+    submitted = httpx.post(f"{platform.gateway}/finance/declarations/{declared['id']}/submit",
+                           headers=school)
+    assert submitted.status_code == 200, submitted.text
+
+    tab = visits("phone")
+    page = tab.login("finance")
+    page = tab.open(f"/financien/declaraties?kwartaal=2027-Q2&school={SCHOOL}")
+    page = tab.click(f"Beoordeel de declaratie van {SCHOOL}")
+    expect(page.get_by_role("row").filter(has_text=offer["title"])).to_contain_text(
+        "18 leerlingen")
+    page = tab.click("Wijs deze declaratie af", role="button")  # without a reason
+    expect(page.locator("#reden-fout")).to_be_visible()
+    page = tab.click("Keur deze declaratie goed", role="button")
+    expect(page.get_by_role("status").first).to_contain_text("De declaratie is goedgekeurd")
+    expect(page.locator(".tft-facts")).to_contain_text("Goedgekeurd")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_each_role_lands_on_its_start_page(platform, visits, size):
+    """And a picture of it for the README (docs/screenshots)."""
+    for username, heading in [(SCHOOL, "Mijn planning"), ("backoffice", "Boekingen afronden"),
+                              ("finance", "Declaraties van het"), ("programma", "Welkom")]:
+        tab = visits(size)
+        page = tab.login(username)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        expect(page.get_by_role("navigation", name="Hoofdmenu")).to_be_visible()
+        page.screenshot(path=SCREENSHOTS / f"{username}-{size}.png", full_page=True)
+        tab.page.get_by_role("button", name="Uitloggen").click()
+        expect(tab.checked().get_by_role("heading", level=1)).to_have_text("Inloggen")
+        tab.close()
+
+
+def test_an_expired_session_returns_to_the_page_after_login(platform, visits):
+    tab = visits("desktop")
+    tab.login(SCHOOL)
+    tab.context.clear_cookies()
+    tab.context.add_cookies([{"name": "tft-sessie", "value": "verlopen-sessie",
+                              "url": platform.web}])
+    page = tab.open("/planning?status=confirmed")
+    expect(page.get_by_text("Je sessie is verlopen")).to_be_visible()
+    page.get_by_label("Gebruikersnaam").fill(SCHOOL)
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    tab.checked()
+    assert page.url == f"{platform.web}/planning?status=confirmed"

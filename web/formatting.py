@@ -1,0 +1,90 @@
+"""Dutch notation for everything a person reads: dates, times, amounts, and the plan's words
+for the platform's codes. The one place that turns API values into text."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+
+OFFER_KINDS = {
+    "inspiration_lesson": "Inspiratieles", "masterclass": "Masterklas", "elective": "Keuzevak",
+    "po_series": "Lessenserie po", "company_visit": "Bedrijfsbezoek", "guest_lesson": "Gastles",
+    "internship": "Stage", "mbo_lesson": "Module op het mbo", "techclub": "Techclub",
+}
+BOOKING_STATUSES = {
+    "requested": "Aangevraagd", "confirmed": "Bevestigd", "waitlisted": "Op de wachtlijst",
+    "rejected": "Afgewezen", "cancelled": "Geannuleerd", "completed": "Afgerond",
+    "no_show": "Niet verschenen",
+}
+DECLARATION_STATUSES = {
+    "draft": "Concept", "submitted": "Ingediend", "approved": "Goedgekeurd",
+    "rejected": "Afgewezen", "paid": "Uitbetaald",
+}
+LEVELS = ("po", "vmbo-bb", "vmbo-kb", "vmbo-gl", "vmbo-tl", "pro", "vso", "havo", "vwo", "mbo")
+ROLES = {"school": "Schoolcoördinator", "backoffice": "Backoffice hotspot",
+         "finance": "Financiën (penvoerder)", "programme": "Programmamanagement",
+         "admin": "Beheerder", "company": "Bedrijf"}
+
+
+def local(moment: datetime) -> datetime:
+    """The moment in Amsterdam time; the API answers in UTC."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: the API always sends a time zone")
+    return moment.astimezone(AMSTERDAM)
+
+
+def long_date(day: date | datetime) -> str:
+    """"woensdag 9 december 2026"."""
+    if isinstance(day, datetime):
+        day = local(day).date()
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def clock(moment: datetime) -> str:
+    return local(moment).strftime("%H:%M")
+
+
+def time_range(starts: datetime, ends: datetime) -> str:
+    """"10:00-12:00", in Amsterdam time."""
+    return f"{clock(starts)}-{clock(ends)}"
+
+
+def date_time(moment: datetime) -> str:
+    """"woensdag 9 december 2026, 10:00"."""
+    return f"{long_date(moment)}, {clock(moment)}"
+
+
+def amount(cents: int) -> str:
+    """"€ 1.234,56"; a negative amount (a correction) as "€ -1.234,56"."""
+    sign = "-" if cents < 0 else ""
+    euros, rest = divmod(abs(cents), 100)
+    return f"€ {sign}{euros:,}".replace(",", ".") + f",{rest:02d}"
+
+
+def hours(minutes: int) -> str:
+    """"1,5 uur", "2 uur"."""
+    whole, rest = divmod(minutes, 60)
+    if rest == 0:
+        return f"{whole} uur"
+    return f"{minutes / 60:.1f}".replace(".", ",").rstrip("0").rstrip(",") + " uur"
+
+
+def quarter_of(day: date) -> str:
+    """The API's quarter code: "2026-Q4"."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter(code: str) -> str:
+    """"2026-Q4" as "4e kwartaal 2026"."""
+    year, number = code.split("-Q")
+    return f"{number}e kwartaal {year}"
+
+
+def label(words: dict[str, str], code: str | None) -> str:
+    """The Dutch word for an API code; an unknown code is shown as it is, never hidden."""
+    if code is None:
+        return ""
+    return words.get(code, code)

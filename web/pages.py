@@ -1,0 +1,131 @@
+"""What every route needs: the signed-in person, their navigation, and rendering a page."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import Depends, Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse, RedirectResponse
+
+from web import formatting
+from web.catalogue import Catalogue
+from web.gateway import Gateway
+from web.sessions import Session, SessionStore
+from web.settings import WebSettings
+
+HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    href: str
+
+
+NAVIGATION: dict[str, list[NavItem]] = {
+    "school": [NavItem("Mijn planning", "/planning"), NavItem("Aanbod", "/aanbod"),
+               NavItem("Berichten", "/berichten")],
+    "backoffice": [NavItem("Boekingen", "/backoffice/boekingen"), NavItem("Aanbod", "/aanbod"),
+                   NavItem("Berichten", "/berichten")],
+    "finance": [NavItem("Declaraties", "/financien/declaraties"),
+                NavItem("Berichten", "/berichten")],
+}
+OTHERS = [NavItem("Start", "/start"), NavItem("Aanbod", "/aanbod"),
+          NavItem("Berichten", "/berichten")]
+
+
+def start_page(role: str) -> str:
+    """Where a person lands after signing in: the first item of their navigation."""
+    return NAVIGATION.get(role, OTHERS)[0].href
+
+
+@dataclass
+class Web:
+    """The front end's parts, on `app.state.web`."""
+
+    settings: WebSettings
+    gateway: Gateway
+    sessions: SessionStore
+    templates: Jinja2Templates
+    catalogue: Catalogue
+
+
+def templates() -> Jinja2Templates:
+    t = Jinja2Templates(directory=HERE / "templates")
+    t.env.filters.update(
+        long_date=formatting.long_date, time_range=formatting.time_range,
+        date_time=formatting.date_time, amount=formatting.amount, hours=formatting.hours,
+        quarter=formatting.quarter, role_name=lambda r: formatting.label(formatting.ROLES, r),
+        kind=lambda k: formatting.label(formatting.OFFER_KINDS, k),
+        booking_status=lambda s: formatting.label(formatting.BOOKING_STATUSES, s),
+        declaration_status=lambda s: formatting.label(formatting.DECLARATION_STATUSES, s),
+        parse_dt=datetime.fromisoformat, pair=lambda v: (v, v),
+        kind_pair=lambda k: (k, formatting.label(formatting.OFFER_KINDS, k)),
+    )
+    t.env.globals["LEVELS"] = formatting.LEVELS
+    return t
+
+
+def web(request: Request) -> Web:
+    return request.app.state.web
+
+
+class LoginRequired(Exception):
+    """Not (or no longer) signed in: to the login page, then back to `return_to`."""
+
+    def __init__(self, return_to: str, expired: bool = False) -> None:
+        self.return_to, self.expired = return_to, expired
+
+
+def return_path(request: Request) -> str:
+    """Where to come back after signing in: this page, or for a form the page it was on."""
+    if request.method == "GET":
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path:
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return "/"
+
+
+def login_redirect(return_to: str, expired: bool) -> RedirectResponse:
+    query = {"terug": return_to} | ({"verlopen": "1"} if expired else {})
+    return RedirectResponse(f"/inloggen?{urlencode(query)}", status_code=303)
+
+
+def person(request: Request) -> Session:
+    """Dependency: the signed-in person's session."""
+    session: Session = request.state.session
+    if not session.signed_in:
+        raise LoginRequired(return_path(request), expired=request.state.session_expired)
+    return session
+
+
+def role(*roles: str) -> Any:
+    """Dependency: the signed-in person, who must have one of `roles` (else 403)."""
+    async def allowed(request: Request, session: Session = Depends(person)) -> Session:
+        if session.role not in roles:
+            raise Forbidden()
+        return session
+    return Depends(allowed)
+
+
+class Forbidden(Exception):
+    """A page for another role."""
+
+
+def render(request: Request, template: str, status_code: int = 200,
+           **context: Any) -> HTMLResponse:
+    session: Session = request.state.session
+    nav = NAVIGATION.get(session.role, OTHERS) if session.signed_in else []
+    return web(request).templates.TemplateResponse(request, template, {
+        "session": session, "nav": nav, "path": request.url.path,
+        "flashes": session.pop_flashes(), **context,
+    }, status_code=status_code, headers={"Cache-Control": "no-store"})
+
+
+def see_other(url: str) -> RedirectResponse:
+    """After a form: the browser fetches the next page with GET (no resubmit on reload)."""
+    return RedirectResponse(url, status_code=303)

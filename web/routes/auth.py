@@ -1,0 +1,78 @@
+"""Signing in and out, and the start page of each role."""
+
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.responses import Response
+
+from web import views
+from web.pages import person, render, see_other, start_page, web
+from web.security import safe_return_path
+from web.sessions import Session
+
+router = APIRouter()
+
+
+def login_form(values: dict[str, str]) -> views.Form:
+    return views.Form(values, labels={"gebruikersnaam": "Gebruikersnaam",
+                                      "wachtwoord": "Wachtwoord"})
+
+
+@router.get("/")
+async def home(session: Session = Depends(person)) -> Response:
+    return see_other(start_page(session.role))
+
+
+@router.get("/start")
+async def start(request: Request, session: Session = Depends(person)) -> Response:
+    """The start page of roles whose own pages come later (programme, company, admin)."""
+    return render(request, "start.html", title="Start")
+
+
+@router.get("/inloggen")
+async def login_page(request: Request, terug: str = "/", verlopen: str = "") -> Response:
+    if request.state.session.signed_in:
+        return see_other(safe_return_path(terug))
+    return render(request, "login.html", title="Inloggen", terug=safe_return_path(terug),
+                  expired=bool(verlopen), form=login_form({}))
+
+
+@router.post("/inloggen")
+async def login(request: Request, gebruikersnaam: Annotated[str, Form()] = "",
+                wachtwoord: Annotated[str, Form()] = "",
+                terug: Annotated[str, Form()] = "/") -> Response:
+    form = login_form({"gebruikersnaam": gebruikersnaam})
+    errors = form.errors
+    if not gebruikersnaam.strip():
+        errors["gebruikersnaam"] = "Vul je gebruikersnaam in."
+    if not wachtwoord:
+        errors["wachtwoord"] = "Vul je wachtwoord in."
+    signed = None
+    if not errors:
+        signed = await web(request).gateway.login(gebruikersnaam.strip(), wachtwoord)
+        if signed is None:
+            errors["gebruikersnaam"] = ("Deze combinatie van gebruikersnaam en wachtwoord "
+                                        "kennen we niet. Controleer ze en probeer het opnieuw.")
+    if signed is None:
+        return render(request, "login.html", title="Inloggen", terug=safe_return_path(terug),
+                      expired=False, form=form)
+    # A new session id at sign-in: an id someone planted before cannot ride along.
+    sessions = web(request).sessions
+    sessions.drop(request.state.session.id)
+    session = sessions.new()
+    session.token, session.username = signed.token, signed.username
+    session.role, session.organisation = signed.role, signed.organisation
+    session.token_expires_at = time.time() + signed.expires_in
+    request.state.session = session
+    target = safe_return_path(terug)
+    return see_other(start_page(signed.role) if target == "/" else target)
+
+
+@router.post("/uitloggen")
+async def logout(request: Request) -> Response:
+    sessions = web(request).sessions
+    sessions.drop(request.state.session.id)
+    request.state.session = sessions.new()
+    request.state.session.flashes.append("Je bent uitgelogd.")
+    return see_other("/inloggen")

@@ -1,0 +1,195 @@
+"""The school coordinator: Aanbod, an offer's sessions, Sessie boeken (form, check,
+confirmation) and Mijn planning with cancelling."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import NamedTuple
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from starlette.responses import Response
+
+from web.gateway import ApiProblem
+from web.pages import person, render, role, see_other, web
+from web.sessions import Session
+from web.views import (
+    BookingRow,
+    Form,
+    OfferFilter,
+    SessionRow,
+    apply_problem,
+    booking_rows,
+    group_body,
+    group_form,
+    is_late,
+    offer_list,
+    refusal,
+    series_of,
+)
+
+router = APIRouter()
+school = role("school")
+PAGE_SIZE = 20
+
+
+def page_number(request: Request) -> int:
+    value = request.query_params.get("pagina", "1")
+    return max(1, int(value)) if value.isdigit() else 1
+
+
+@router.get("/aanbod")
+async def offers(request: Request, session: Session = Depends(person)) -> Response:
+    """The hotspot's offer; the API pages it but has no filters, so the few hundred offers
+    at most are filtered here. Filters and page stay in the URL."""
+    chosen = OfferFilter.of(dict(request.query_params))
+    listed = offer_list(await web(request).catalogue.offers(session.token), chosen)
+    page = page_number(request)
+    shown = listed.offers[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    query = {"soort": chosen.kind, "niveau": chosen.level, "profiel": chosen.profile}
+    more = len(listed.offers) > page * PAGE_SIZE
+    return render(request, "school/offers.html", title="Aanbod", listed=listed, shown=shown,
+                  page=page, more=more, query={k: v for k, v in query.items() if v})
+
+
+@router.get("/aanbod/{offer_id}")
+async def offer(request: Request, offer_id: str, session: Session = Depends(person)) -> Response:
+    catalogue = web(request).catalogue
+    found = await catalogue.offer(session.token, offer_id)
+    if found is None:
+        raise HTTPException(404)
+    sessions = await catalogue.sessions(session.token, offer_id)
+    now = datetime.now(UTC)
+    coming = [s for s in sessions if s.starts_at > now]
+    return render(request, "school/offer.html", title=found["title"], offer=found,
+                  sessions=coming, series=series_of(coming) if found[
+                      "sessions_per_booking"] > 1 else [])
+
+
+async def target(request: Request, token: str, offer_id: str, session_id: str,
+                 series_id: str) -> tuple[dict, list[SessionRow]]:
+    """The offer and the session (or the sessions of the series) a booking is for."""
+    catalogue = web(request).catalogue
+    found = await catalogue.offer(token, offer_id)
+    rows = await catalogue.sessions(token, offer_id) if found else []
+    chosen = [s for s in rows if s.id == session_id or (series_id and s.series_id == series_id)]
+    if found is None or not chosen:
+        raise HTTPException(404)
+    return found, chosen
+
+
+def booking_page(request: Request, template: str, form: Form, found: dict,
+                 chosen: list[SessionRow], **extra) -> Response:
+    return render(request, template, title="Sessie boeken", form=form,
+                  offer=found, chosen=chosen, ids=booking_ids(request), **extra)
+
+
+def booking_ids(request: Request) -> dict[str, str]:
+    source = request.query_params if request.method == "GET" else request.state.form
+    return {k: str(source.get(k, "")) for k in ("aanbod", "sessie", "serie")}
+
+
+@router.get("/boeken")
+async def booking_form(request: Request, session: Session = school) -> Response:
+    ids = booking_ids(request)
+    found, chosen = await target(request, session.token, ids["aanbod"], ids["sessie"],
+                                 ids["serie"])
+    return booking_page(request, "school/book.html", Form(dict(request.query_params)),
+                        found, chosen)
+
+
+class Posted(NamedTuple):
+    ids: dict[str, str]
+    offer: dict
+    chosen: list[SessionRow]
+    form: Form
+
+
+async def posted_booking(request: Request, token: str) -> Posted:
+    """The booking form as sent: what it is for and the class, checked for what the API
+    needs to be asked at all."""
+    request.state.form = await request.form()
+    ids = booking_ids(request)
+    found, chosen = await target(request, token, ids["aanbod"], ids["sessie"], ids["serie"])
+    return Posted(ids, found, chosen,
+                  group_form({k: str(v) for k, v in request.state.form.items()}))
+
+
+@router.post("/boeken")
+async def check_booking(request: Request, session: Session = school) -> Response:
+    """Step 2: "controleer je boeking", or the form again with what is missing."""
+    ids, found, chosen, form = await posted_booking(request, session.token)
+    if not form.valid:
+        return booking_page(request, "school/book.html", form, found, chosen)
+    change = urlencode(ids | form.values)
+    return booking_page(request, "school/check.html", form, found, chosen,
+                        key=str(uuid.uuid4()), change=f"/boeken?{change}")
+
+
+@router.post("/boeken/bevestigen")
+async def book(request: Request, session: Session = school) -> Response:
+    """Step 3: the booking; a refusal lands on the form with everything still filled in."""
+    ids, found, chosen, form = await posted_booking(request, session.token)
+    if not form.valid:
+        return booking_page(request, "school/book.html", form, found, chosen)
+    body = {"group": group_body(form)} | (
+        {"series_id": ids["serie"]} if ids["serie"] else {"session_id": ids["sessie"]})
+    try:
+        booked = await web(request).gateway.post(
+            session.token, "/bookings", body, str(request.state.form.get("sleutel", "")) or None)
+    except ApiProblem as problem:
+        refused = None if apply_problem(form, problem) else refusal(problem)
+        return booking_page(request, "school/book.html", form, found, chosen,
+                            refused=refused, refused_detail=problem.detail)
+    return see_other(f"/boekingen/{booked['id']}/bevestiging")
+
+
+async def booking_row(request: Request, token: str, booking_id: str) -> BookingRow:
+    booking = await web(request).gateway.get(token, f"/bookings/{booking_id}")
+    index = await web(request).catalogue.index(token, {str(booking["session_id"])})
+    return booking_rows([booking], index)[0]
+
+
+@router.get("/boekingen/{booking_id}/bevestiging")
+async def confirmation(request: Request, booking_id: uuid.UUID,
+                       session: Session = school) -> Response:
+    row = await booking_row(request, session.token, str(booking_id))
+    rules = await web(request).gateway.get(session.token, "/calendar/rules")
+    return render(request, "school/confirmation.html", title="Boeking ontvangen", row=row,
+                  rules=rules)
+
+
+@router.get("/planning")
+async def planning(request: Request, session: Session = school) -> Response:
+    """Mijn planning: all of the school's bookings, the soonest first; `status` filters."""
+    status = request.query_params.get("status", "")
+    gateway, page = web(request).gateway, page_number(request)
+    bookings = await gateway.get(session.token, "/bookings", {
+        "status": status, "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE})
+    index = await web(request).catalogue.index(
+        session.token, {str(b["session_id"]) for b in bookings})
+    rows = booking_rows(bookings[:PAGE_SIZE], index)
+    return render(request, "school/planning.html", title="Mijn planning", rows=rows,
+                  status=status, page=page, more=len(bookings) > PAGE_SIZE)
+
+
+@router.get("/planning/{booking_id}/annuleren")
+async def cancel_page(request: Request, booking_id: uuid.UUID,
+                      session: Session = school) -> Response:
+    row = await booking_row(request, session.token, str(booking_id))
+    rules = await web(request).gateway.get(session.token, "/calendar/rules")
+    late = row.session is not None and is_late(row.session.starts_at, datetime.now(UTC),
+                                               rules["free_cancellation_days"])
+    return render(request, "school/cancel.html", title="Boeking annuleren", row=row,
+                  late=late, rules=rules)
+
+
+@router.post("/planning/{booking_id}/annuleren")
+async def cancel(request: Request, booking_id: uuid.UUID, session: Session = school) -> Response:
+    row = await booking_row(request, session.token, str(booking_id))
+    try:
+        await web(request).gateway.post(session.token, f"/bookings/{booking_id}/cancel")
+    except ApiProblem as problem:
+        session.flashes.append(f"Annuleren lukte niet. {refusal(problem)}")
+    else:
+        session.flashes.append(f"Je boeking voor {row.title} is geannuleerd.")
+    return see_other("/planning")

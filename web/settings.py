@@ -1,0 +1,19 @@
+"""Settings of the web front end, from `TFT_*` environment variables."""
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class WebSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TFT_", extra="ignore")
+
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    # The only thing the front end talks to: the gateway's public API.
+    gateway_url: str = "http://127.0.0.1:8000"
+    gateway_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Secure cookies need HTTPS; only a local run over plain HTTP turns this off.
+    web_secure_cookies: bool = True
+    # A session ends after this long without a request (and when the gateway token expires).
+    web_session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    web_max_sessions: int = Field(default=10_000, ge=10)

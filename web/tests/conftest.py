@@ -1,0 +1,82 @@
+"""A web app whose gateway is an in-process stand-in (httpx.MockTransport): for unit tests
+of the front end's own mechanisms. The browser tests in tests/test_web.py use the real one."""
+
+import base64
+import json
+from collections.abc import Callable
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from web.app import create_app
+from web.gateway import Gateway
+from web.sessions import MemorySessionStore
+from web.settings import WebSettings
+
+
+def fake_token(role: str, org: str) -> str:
+    claims = base64.urlsafe_b64encode(json.dumps({"role": role, "org": org}).encode())
+    return f"e30.{claims.decode().rstrip('=')}.sig"
+
+
+class FakeGateway:
+    """Answers /api/v1 like the gateway for the accounts `corlaer` and `finance` (password
+    `demo`); records what it was asked."""
+
+    def __init__(self) -> None:
+        self.calls: list[httpx.Request] = []
+        self.expired_tokens: set[str] = set()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.calls.append(request)
+        path = request.url.path.removeprefix("/api/v1")
+        if path == "/auth/token":
+            body = json.loads(request.content)
+            accounts = {"corlaer": ("school", "corlaer"), "finance": ("finance", "finance")}
+            if body["username"] not in accounts or body["password"] != "demo":
+                return httpx.Response(401, json={"title": "Unauthenticated", "status": 401})
+            return httpx.Response(200, json={"access_token": fake_token(*accounts[body[
+                "username"]]), "token_type": "bearer", "expires_in": 3600})
+        if request.headers.get("authorization", "").removeprefix("Bearer ") in \
+                self.expired_tokens:
+            return httpx.Response(401, json={"title": "Unauthenticated", "status": 401})
+        if path == "/bookings":
+            return httpx.Response(200, json=[])
+        if path == "/offerings":
+            return httpx.Response(200, json=[])
+        return httpx.Response(404, json={"title": "Not found", "status": 404})
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def gateway() -> FakeGateway:
+    return FakeGateway()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def make_client(gateway, clock) -> Callable[..., TestClient]:
+    def make(secure: bool = False) -> TestClient:
+        settings = WebSettings(web_secure_cookies=secure, web_session_idle_minutes=30)
+        app = create_app(settings, Gateway("http://gateway", 5, httpx.MockTransport(gateway)),
+                         MemorySessionStore(30 * 60, 100, clock=clock))
+        return TestClient(app, base_url="https://web" if secure else "http://web",
+                          follow_redirects=False)
+    return make
+
+
+@pytest.fixture
+def client(make_client) -> TestClient:
+    return make_client()

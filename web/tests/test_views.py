@@ -1,0 +1,74 @@
+"""The API's problem details as Dutch text at the right place; the offer filter."""
+
+from datetime import UTC, datetime, timedelta
+
+from web.gateway import ApiProblem
+from web.views import (
+    OfferFilter,
+    apply_problem,
+    group_form,
+    is_late,
+    offer_list,
+    refusal,
+)
+
+FILLED = {"klas": "3B", "niveau": "vmbo-kb", "leerjaar": "3", "leerlingen": "24"}
+
+
+def test_a_field_error_of_the_api_lands_on_its_field_in_dutch():
+    form = group_form(FILLED | {"leerlingen": "500"})
+    problem = ApiProblem(422, "Invalid request", "the request has invalid fields", errors=[
+        {"field": "group.students", "code": "less_than_equal",
+         "message": "Input should be less than or equal to 200"}])
+    assert apply_problem(form, problem)
+    assert form.errors == {"leerlingen": "Dit mag hoogstens 200 zijn."}
+    assert form.values["klas"] == "3B" and form.values["leerlingen"] == "500"
+
+
+def test_an_unknown_code_keeps_the_apis_own_message():
+    form = group_form(FILLED)
+    apply_problem(form, ApiProblem(422, errors=[
+        {"field": "group.name", "code": "new_code", "message": "Kies een kortere naam."}]))
+    assert form.errors == {"klas": "Kies een kortere naam."}
+
+
+def test_a_refusal_without_field_errors_is_not_put_on_a_field():
+    form = group_form(FILLED)
+    assert not apply_problem(form, ApiProblem(409, detail="full"))
+    assert form.valid
+
+
+def test_the_form_asks_for_what_is_missing_before_asking_the_api():
+    form = group_form({"klas": " ", "niveau": "vmbo-kb", "leerjaar": "drie", "leerlingen": ""})
+    assert form.errors == {"klas": "Vul klas in.", "leerjaar": "Vul een heel getal in, "
+                           "bijvoorbeeld 24.", "leerlingen": "Vul aantal leerlingen in."}
+    assert [name for name, _, _ in form.summary()] == ["klas", "leerjaar", "leerlingen"]
+
+
+def test_refusals_are_explained_by_their_rule_with_a_next_step():
+    assert "Kies een sessie die later begint" in refusal(
+        ApiProblem(422, extra={"rule": "lead_time"}))
+    assert refusal(ApiProblem(422, extra={"rule": "calendar", "closed_because": "Kerstvakantie"})
+                   ) == "Op die dag zijn er geen lessen (Kerstvakantie). Kies een sessie op " \
+                        "een andere dag."
+    assert "maximum van 12 sessies" in refusal(ApiProblem(409, extra={"rule": "quota",
+                                                                      "quota": 12}))
+    assert "niet bereikbaar" in refusal(ApiProblem(503))
+
+
+def test_cancelling_within_the_free_days_is_late():
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    assert is_late(now + timedelta(days=6, hours=23), now, 7)
+    assert not is_late(now + timedelta(days=7, hours=1), now, 7)
+
+
+def test_the_offer_filter_matches_kind_level_and_profile():
+    offers = [
+        {"id": "a", "kind": "masterclass", "audience": ["vmbo-kb", "havo"], "profile": None},
+        {"id": "b", "kind": "elective", "audience": ["vmbo-kb"], "profile": "PIE"},
+        {"id": "c", "kind": "elective", "audience": ["havo"], "profile": "BWI"},
+    ]
+    listed = offer_list(offers, OfferFilter.of({"soort": "elective", "niveau": "vmbo-kb"}))
+    assert [o["id"] for o in listed.offers] == ["b"]
+    assert listed.profiles == ["BWI", "PIE"] and listed.kinds == ["elective", "masterclass"]
+    assert len(offer_list(offers, OfferFilter()).offers) == 3

@@ -1,0 +1,243 @@
+"""View models: the API's JSON turned into what the pages show, and the API's refusals into
+Dutch sentences next to the field or at the top of the page. No I/O here."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from web import formatting
+from web.gateway import ApiProblem
+
+# -- the offer ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferFilter:
+    """Aanbod's filters, kept in the URL: soort (kind), niveau (level), profiel (profile)."""
+
+    kind: str = ""
+    level: str = ""
+    profile: str = ""
+
+    @classmethod
+    def of(cls, query: dict[str, str]) -> "OfferFilter":
+        return cls(query.get("soort", ""), query.get("niveau", ""), query.get("profiel", ""))
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kind or self.level or self.profile)
+
+    def matches(self, offer: dict[str, Any]) -> bool:
+        return ((not self.kind or offer["kind"] == self.kind)
+                and (not self.level or self.level in offer["audience"])
+                and (not self.profile or offer.get("profile") == self.profile))
+
+
+@dataclass(frozen=True)
+class OfferList:
+    offers: list[dict[str, Any]]
+    kinds: list[str]
+    profiles: list[str]
+    filter: OfferFilter
+
+
+def offer_list(offers: list[dict[str, Any]], chosen: OfferFilter) -> OfferList:
+    """The offers that pass the filter, with the choices the filter offers."""
+    kinds = sorted({o["kind"] for o in offers}, key=lambda k: formatting.label(
+        formatting.OFFER_KINDS, k))
+    profiles = sorted({o["profile"] for o in offers if o.get("profile")})
+    return OfferList([o for o in offers if chosen.matches(o)], kinds, profiles, chosen)
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: str
+    starts_at: datetime
+    ends_at: datetime
+    room: str
+    capacity: int
+    seats_left: int
+    series_id: str | None
+
+    @classmethod
+    def of(cls, s: dict[str, Any]) -> "SessionRow":
+        return cls(str(s["id"]), datetime.fromisoformat(s["starts_at"]),
+                   datetime.fromisoformat(s["ends_at"]), s["room"], s["capacity"],
+                   s["seats_left"], s.get("series_id"))
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    """An offer booked as a whole (a masterklas: 4 sessions): its sessions and the seats
+    left on all of them."""
+
+    id: str
+    sessions: list[SessionRow]
+
+    @property
+    def seats_left(self) -> int:
+        return min(s.seats_left for s in self.sessions)
+
+
+def series_of(sessions: list[SessionRow]) -> list[SeriesRow]:
+    grouped: dict[str, list[SessionRow]] = {}
+    for s in sessions:
+        if s.series_id:
+            grouped.setdefault(s.series_id, []).append(s)
+    return [SeriesRow(sid, rows) for sid, rows in grouped.items()]
+
+
+# -- bookings -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    """A booking with the session and offer it is for (the API names only the session)."""
+
+    booking: dict[str, Any]
+    session: SessionRow | None
+    offer: dict[str, Any] | None
+
+    @property
+    def id(self) -> str:
+        return str(self.booking["id"])
+
+    @property
+    def title(self) -> str:
+        return self.offer["title"] if self.offer else "Onbekende sessie"
+
+    @property
+    def status(self) -> str:
+        return self.booking["status"]
+
+    @property
+    def group(self) -> dict[str, Any]:
+        return self.booking["group"]
+
+    @property
+    def cancellable(self) -> bool:
+        return self.status in ("requested", "confirmed", "waitlisted")
+
+
+def booking_rows(bookings: list[dict[str, Any]],
+                 index: dict[str, tuple[dict[str, Any], SessionRow]]) -> list[BookingRow]:
+    """Bookings with their session and offer, the soonest session first."""
+    rows = []
+    for b in bookings:
+        offer, session = index.get(str(b["session_id"]), (None, None))
+        rows.append(BookingRow(b, session, offer))
+    far = datetime.max.replace(tzinfo=formatting.AMSTERDAM)
+    return sorted(rows, key=lambda r: r.session.starts_at if r.session else far)
+
+
+def is_late(starts_at: datetime, now: datetime, free_days: int) -> bool:
+    """Cancelling now is late when the session starts within the free-cancellation days."""
+    return (starts_at - now).total_seconds() < free_days * 86400
+
+
+# -- forms and the API's answers -------------------------------------------------------------
+
+
+@dataclass
+class Form:
+    """What a person typed (kept on every error) and the errors per field, in page order."""
+
+    values: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> list[tuple[str, str, str]]:
+        """(field, label, message) for the error summary at the top of the page."""
+        order = [*self.labels, *self.values]
+        return [(name, self.labels.get(name, name), self.errors[name])
+                for name in sorted(self.errors, key=lambda n: order.index(n) if n in order
+                                   else len(order))]
+
+
+GROUP_FIELDS = {"klas": "Klas", "niveau": "Niveau", "leerjaar": "Leerjaar",
+                "leerlingen": "Aantal leerlingen"}
+# The API's field names (problem details `errors[].field`) to the form's.
+API_FIELDS = {"group.name": "klas", "group.level": "niveau", "group.year": "leerjaar",
+              "group.students": "leerlingen", "reason": "reden",
+              "students_reached": "aanwezig"}
+
+
+def group_form(values: dict[str, str]) -> Form:
+    """The class a school books for. Only what is needed to ask the API is checked here
+    (filled in, a whole number); the API decides the rest and its answer lands on the form."""
+    form = Form({k: values.get(k, "").strip() for k in GROUP_FIELDS}, labels=GROUP_FIELDS)
+    for name in GROUP_FIELDS:
+        if not form.values[name]:
+            form.errors[name] = f"Vul {GROUP_FIELDS[name].lower()} in."
+    for name in ("leerjaar", "leerlingen"):
+        if form.values[name] and not form.values[name].isdigit():
+            form.errors.setdefault(name, "Vul een heel getal in, bijvoorbeeld 24.")
+    return form
+
+
+def group_body(form: Form) -> dict[str, Any]:
+    v = form.values
+    return {"name": v["klas"], "level": v["niveau"], "year": int(v["leerjaar"]),
+            "students": int(v["leerlingen"])}
+
+
+_LIMIT = re.compile(r"(-?\d+(?:\.\d+)?)")
+FIELD_MESSAGES = {
+    "missing": "Vul dit in.",
+    "greater_than_equal": "Dit moet minstens {n} zijn.",
+    "greater_than": "Dit moet meer dan {n} zijn.",
+    "less_than_equal": "Dit mag hoogstens {n} zijn.",
+    "less_than": "Dit moet minder dan {n} zijn.",
+    "string_too_short": "Dit is te kort: gebruik minstens {n} tekens.",
+    "string_too_long": "Dit is te lang: gebruik hoogstens {n} tekens.",
+    "int_parsing": "Vul een heel getal in.",
+    "literal_error": "Kies een van de mogelijkheden.",
+}
+
+
+def field_message(error: dict[str, Any]) -> str:
+    """A field error of the API in Dutch: by its stable `code`, with the limit from its
+    message; an unknown code keeps the API's own message."""
+    template = FIELD_MESSAGES.get(str(error.get("code", "")))
+    message = str(error.get("message", ""))
+    if template is None:
+        return message or "Dit klopt niet."
+    limit = _LIMIT.search(message)
+    return template.format(n=limit.group(1) if limit else "")
+
+
+def apply_problem(form: Form, problem: ApiProblem) -> bool:
+    """Put the API's field errors on the form's fields; False when none named a field."""
+    placed = False
+    for error in problem.errors:
+        name = API_FIELDS.get(str(error.get("field", "")))
+        if name in form.values:
+            form.errors.setdefault(name, field_message(error))
+            placed = True
+    return placed
+
+
+def refusal(problem: ApiProblem) -> str:
+    """Why the platform said no, in a sentence with the next step."""
+    extra = problem.extra
+    rule = extra.get("rule")
+    if rule == "lead_time":
+        return ("Deze sessie begint te snel om nog te boeken. Kies een sessie die later "
+                "begint.")
+    if rule == "calendar":
+        why = extra.get("closed_because")
+        return (f"Op die dag zijn er geen lessen{f' ({why})' if why else ''}. "
+                "Kies een sessie op een andere dag.")
+    if rule == "quota":
+        return (f"Jullie school heeft het maximum van {extra.get('quota')} sessies dit "
+                "schooljaar bereikt. Neem contact op met de hotspot als je meer nodig hebt.")
+    if problem.status == 404:
+        return "Dit bestaat niet (meer). Kies opnieuw in het aanbod."
+    if problem.status >= 500:
+        return "Het platform is even niet bereikbaar. Probeer het zo opnieuw."
+    return "Het platform kon dit niet uitvoeren."

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.loans import commands, queries
+from shared.contracts.common import Limit, Offset, Text
 from shared.contracts.requests.loans import (
     CheckOut,
     NewReservation,
@@ -79,7 +80,7 @@ def routes(rt: Runtime) -> APIRouter:
     router = APIRouter()
 
     @router.get("/items", response_model=list[ItemOut])
-    async def items(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    async def items(limit: Limit = 50, offset: Offset = 0,
                     _: Caller = Depends(current_caller)):
         return [ItemOut.of(v) for v in await queries.list_items(rt, limit, offset)]
 
@@ -98,8 +99,8 @@ def routes(rt: Runtime) -> APIRouter:
         return ItemOut.of(await queries.item(rt, item_id))
 
     @router.get("/damage-reports", response_model=list[DamageReportOut])
-    async def damage_reports(item_id: str | None = Query(None, max_length=80),
-                             limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    async def damage_reports(item_id: Text | None = Query(None, max_length=80),
+                             limit: Limit = 50, offset: Offset = 0,
                              who: Caller = Depends(current_caller)):
         return await queries.damage_reports(rt, who, item_id, limit, offset)
 
@@ -110,7 +111,7 @@ def routes(rt: Runtime) -> APIRouter:
         return _availability_out(await queries.availability(rt, item_id, starts_on, ends_on))
 
     @router.get("/availability", response_model=list[AvailabilityOut])
-    async def category_availability(category: str = Query(min_length=1, max_length=40),
+    async def category_availability(category: Text = Query(min_length=1, max_length=40),
                                     starts_on: date = Query(alias="from"),
                                     ends_on: date = Query(alias="to"),
                                     _: Caller = Depends(current_caller)):
@@ -118,7 +119,7 @@ def routes(rt: Runtime) -> APIRouter:
         return [_availability_out(a) for a in found]
 
     @router.get("/reservations", response_model=list[ReservationOut])
-    async def reservations(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    async def reservations(limit: Limit = 50, offset: Offset = 0,
                            who: Caller = Depends(current_caller)):
         return await queries.list_reservations(rt, who, limit, offset)
 

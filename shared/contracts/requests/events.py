@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from shared.contracts.common import Group
+from shared.contracts.common import Group, Text
 
 # The vmbo profiles (and the vmbo-tl subject T&T) a class can follow: shared.seed.PROFILES.
 Profile = Literal["BWI", "PIE", "M&T", "MVI", "D&P", "Groen", "ZW", "EO", "HBR", "T&T"]
@@ -29,9 +29,9 @@ class CheckIn(BaseModel):
 class NewAttendee(BaseModel):
     """A person registering themselves for an event for adults: a name and an e-mail, no more."""
 
-    name: str = Field(min_length=1, max_length=120, examples=["Anna de Vries"])
+    name: Text = Field(min_length=1, max_length=120, examples=["Anna de Vries"])
     # A plain shape check: whether mail arrives is the person's to see.
-    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+    email: Text = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                        examples=["anna@voorbeeld-bouw.nl"])
 
 
@@ -43,8 +43,9 @@ class SessionHeld(BaseModel):
 
 
 class NewEventCost(BaseModel):
-    description: str = Field(min_length=1, max_length=200, examples=["Busvervoer Techevent"])
+    description: Text = Field(min_length=1, max_length=200,
+                              examples=["Busvervoer Techevent"])
     amount_cents: int = Field(ge=1, le=100_000_000, examples=[45000])
-    supplier: str = Field(min_length=1, max_length=120, examples=["Touringcar Amersfoort"])
-    invoice_reference: str = Field(min_length=1, max_length=80, examples=["F2027-0113"])
+    supplier: Text = Field(min_length=1, max_length=120, examples=["Touringcar Amersfoort"])
+    invoice_reference: Text = Field(min_length=1, max_length=80, examples=["F2027-0113"])
     incurred_on: date

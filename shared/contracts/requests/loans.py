@@ -4,6 +4,8 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from shared.contracts.common import MultilineText, Text
+
 
 class NewReservation(BaseModel):
     item_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$", examples=["tft-rob-001"])
@@ -21,19 +23,19 @@ class ReservationExtension(BaseModel):
 
 class CheckOut(BaseModel):
     # The state of the units as they leave, in the backoffice's words.
-    condition_note: str = Field("", max_length=500)
+    condition_note: MultilineText = Field("", max_length=500)
 
 
 class DamageFound(BaseModel):
-    description: str = Field(min_length=1, max_length=1000)
+    description: MultilineText = Field(min_length=1, max_length=1000)
     repair_cost_cents: int = Field(ge=0, le=100_000_000)
 
 
 class Return(BaseModel):
-    condition: str = Field(min_length=1, max_length=40, examples=["goed", "beschadigd"])
+    condition: Text = Field(min_length=1, max_length=40, examples=["goed", "beschadigd"])
     # With damage the item goes in repair until the backoffice marks it repaired.
     damage: DamageFound | None = None
 
 
 class Repaired(BaseModel):
-    condition: str = Field("goed", min_length=1, max_length=40)
+    condition: Text = Field("goed", min_length=1, max_length=40)

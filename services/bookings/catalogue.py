@@ -37,7 +37,7 @@ async def list_offerings(rt: Runtime, limit: int, offset: int) -> list[Offering]
 async def sessions_of(rt: Runtime, offering_id: str) -> list[Session]:
     async with rt.db.sessions() as tx:
         if await tx.get(Offering, offering_id) is None:
-            raise BookingRefused("no such offering", 404)
+            raise BookingRefused("dit aanbod bestaat niet", 404)
         rows = await tx.scalars(
             select(Session).where(Session.offering_id == offering_id).order_by(Session.starts_at)
         )
@@ -51,7 +51,7 @@ async def publish_offering(rt: Runtime, caller: Caller | None, offering: Offerin
         caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
         if await tx.get(Offering, offering.id) is not None:
-            raise BookingRefused(f"offering {offering.id} exists already")
+            raise BookingRefused(f"aanbod {offering.id} bestaat al")
         tx.add(offering)
         tx.add_all(sessions)
         await rt.outbox.stage(tx, OfferingPublishedV1(
@@ -64,12 +64,12 @@ async def plan_session(rt: Runtime, caller: Caller, offering_id: str, starts_at:
                        ends_at: datetime, room: str, instructor: str, capacity: int) -> Session:
     caller.require(BACKOFFICE)
     if ends_at <= starts_at:
-        raise BookingRefused("a session must end after it starts", 422)
+        raise BookingRefused("een sessie eindigt na haar begin", 422)
     slot = Slot(room, instructor, starts_at, ends_at)
     with _clash_refused(slot):
         async with rt.db.transaction() as tx:
             if await tx.get(Offering, offering_id) is None:
-                raise BookingRefused("no such offering", 404)
+                raise BookingRefused("dit aanbod bestaat niet", 404)
             session = Session(id=uuid4(), offering_id=offering_id, starts_at=starts_at,
                               ends_at=ends_at, room=room, instructor=instructor,
                               capacity=capacity, seats_taken=0)
@@ -91,11 +91,11 @@ async def plan_series(rt: Runtime, caller: Caller, offering_id: str, first_start
     reported, so one holiday does not cost the backoffice the whole series."""
     caller.require(BACKOFFICE)
     if len(rooms) not in (1, count):
-        raise BookingRefused("name one room, or one room per session", 422)
+        raise BookingRefused("noem één lokaal, of één lokaal per sessie", 422)
     planned = PlannedSeries(uuid4(), [], [])
     async with rt.db.transaction() as tx:
         if await tx.get(Offering, offering_id) is None:
-            raise BookingRefused("no such offering", 404)
+            raise BookingRefused("dit aanbod bestaat niet", 404)
         for i in range(count):
             starts = first_starts_at + timedelta(days=every_days * i)
             slot = Slot(rooms[i % len(rooms)], instructor, starts,

@@ -55,7 +55,7 @@ async def test_a_weekly_series_skips_and_reports_closed_days_and_clashes(rt):
     assert [(at.astimezone(AMSTERDAM).date(), why.split(":")[-1].strip())
             for at, why in planned.skipped] == [
         (date(2027, 2, 23), "voorjaarsvakantie 2026/27"),
-        (date(2027, 3, 2), "room 'Lab 1' is already in a session at that time")]
+        (date(2027, 3, 2), "lokaal Lab 1 is op dat moment al in een sessie")]
     assert {s.series_id for s in planned.sessions} == {planned.series_id}
 
 
@@ -95,6 +95,6 @@ async def test_one_session_of_an_offer_booked_as_a_series_is_refused(rt):
         (await tx.get(Offering, offering_id)).sessions_per_booking = 4
     planned = await catalogue.plan_series(rt, BACKOFFICE, offering_id, at_ten(FIRST_TUESDAY),
                                           120, 7, 2, ["Lab 9"], "Instructeur 9", 30)
-    with pytest.raises(BookingRefused, match="whole series") as refused:
+    with pytest.raises(BookingRefused, match="hele reeks") as refused:
         await commands.book(rt, school(), planned.sessions[0].id, group(10))
     assert refused.value.status == 422

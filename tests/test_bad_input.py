@@ -89,10 +89,13 @@ async def test_a_nul_byte_in_a_text_field_is_refused_naming_the_field(store_url)
 async def test_multi_line_text_keeps_its_newlines_but_not_other_control_characters(store_url):
     async with _client("loans", await store_url("loans")) as client:
         items = (await client.get("/items", headers=BACKOFFICE)).json()
-        note = {"condition_note": "doos 1: compleet\n\tdoos 2: \x1b[31mkapot"}
-        refused = await client.post(f"/reservations/{'0' * 8}-0000-0000-0000-{'0' * 12}"
-                                    "/check-out", headers=BACKOFFICE, json=note)
-    assert items == []  # no demo data: only the validation of the body can answer
+        check_out = f"/reservations/{'0' * 8}-0000-0000-0000-{'0' * 12}/check-out"
+        kept = await client.post(check_out, headers=BACKOFFICE, json={
+            "condition_note": "doos 1: compleet\r\n\tdoos 2: compleet"})
+        refused = await client.post(check_out, headers=BACKOFFICE, json={
+            "condition_note": "doos 1: compleet\n\tdoos 2: \x1b[31mkapot"})
+    assert items == []  # no reservation exists: a valid body gets as far as the 404
+    assert kept.status_code == 404, kept.text
     assert refused.status_code == 422, refused.text
     assert _field_errors(refused) == {"condition_note": "control_character"}
 

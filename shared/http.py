@@ -55,7 +55,7 @@ class Caller:
         headers = request.headers
         role = headers.get("X-TFT-Role")
         if not role:
-            raise Problem(401, "Unauthenticated", "no caller identity on the request")
+            raise Problem(401, "Unauthenticated", "het verzoek zegt niet wie het doet")
         return cls(
             actor=headers.get("X-TFT-Actor", "unknown"),
             role=role,
@@ -64,7 +64,7 @@ class Caller:
 
     def require(self, *roles: str) -> None:
         if self.role not in roles:
-            raise Problem(403, "Forbidden", f"role {self.role!r} may not do this")
+            raise Problem(403, "Forbidden", f"de rol {self.role} mag dit niet")
 
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -157,15 +157,18 @@ def _install_problem_handlers(app: FastAPI) -> None:
         return problem_response(exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
-    async def on_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def on_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if await _body_not_json(request, exc):
+            return problem_response(415, "Unsupported media type",
+                                    "stuur de gegevens als JSON (Content-Type: application/json)")
         # `code` is pydantic's error type (e.g. "greater_than"): stable, so a front end can
-        # show its own text; `message` is the English reason.
+        # show its own text; `message` is pydantic's reason.
         errors = [
             {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"],
              "code": e["type"]}
             for e in exc.errors()
         ]
-        return problem_response(422, "Invalid request", "the request has invalid fields",
+        return problem_response(422, "Invalid request", "het verzoek heeft ongeldige velden",
                                 errors=errors)
 
     @app.exception_handler(Exception)
@@ -173,8 +176,19 @@ def _install_problem_handlers(app: FastAPI) -> None:
         if is_transient(exc):  # the store is down or restarting: nothing was written
             log.warning("store unavailable", error=repr(exc))
             response = problem_response(503, "Service unavailable",
-                                        "the service's store is unavailable; try again")
+                                        "de opslag van de dienst is even niet bereikbaar; "
+                                        "probeer het zo opnieuw")
             response.headers["Retry-After"] = "2"
             return response
         log.exception("unhandled error", error=repr(exc))
-        return problem_response(500, "Internal error", "the service could not handle this")
+        return problem_response(500, "Internal error", "de dienst kon dit niet afhandelen")
+
+
+async def _body_not_json(request: Request, exc: RequestValidationError) -> bool:
+    """True if a body the route reads as JSON came with another (or no) content type: FastAPI
+    then validates the raw bytes, and the client should hear 415, not a field error."""
+    if not any(e["loc"][:1] == ("body",) for e in exc.errors()) or not await request.body():
+        return False
+    media = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    subtype = media.partition("/")[2]
+    return not (subtype == "json" or subtype.endswith("+json"))

@@ -9,3 +9,8 @@ def platform(kafka, postgres, test_home):
     running.start()
     yield running
     running.stop()
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that write arbitrary state into the shared platform run after all others."""
+    items.sort(key=lambda item: item.get_closest_marker("mutates_platform") is not None)

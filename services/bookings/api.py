@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from services.bookings import calendar, catalogue, commands, domain
 from services.bookings.domain import BookingStatus, Rules
 from services.bookings.store import Booking, Offering
-from shared.contracts.common import Group
+from shared.contracts.common import Group, Limit, Offset, SchoolYear, Text
 from shared.contracts.requests.bookings import (
     BookingRulesBody,
     Completion,
@@ -138,7 +138,7 @@ def routes(rt: Runtime) -> APIRouter:
     router = APIRouter()
 
     @router.get("/offerings", response_model=list[OfferingOut])
-    async def offerings(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    async def offerings(limit: Limit = 50, offset: Offset = 0,
                         _: Caller = Depends(current_caller)):
         return await catalogue.list_offerings(rt, limit, offset)
 
@@ -178,8 +178,8 @@ def routes(rt: Runtime) -> APIRouter:
         return BookingOut.of(*await commands.book(rt, who, body.session_id, body.group))
 
     @router.get("/bookings", response_model=list[BookingOut])
-    async def list_bookings(school_id: str | None = None, status: BookingStatus | None = None,
-                            limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    async def list_bookings(school_id: Text | None = None, status: BookingStatus | None = None,
+                            limit: Limit = 50, offset: Offset = 0,
                             who: Caller = Depends(current_caller)):
         """A school's own bookings; a company's hosted visits; everything for the backoffice."""
         return [BookingOut.of(*p) for p in await commands.list_visible(
@@ -225,7 +225,7 @@ def calendar_routes(router: APIRouter, rt: Runtime) -> None:
 
     @router.get("/calendar/school-days", response_model=list[SchoolDayOut])
     async def school_days(first: date = Query(alias="from"), last: date = Query(alias="to"),
-                          school_id: str | None = None, _: Caller = Depends(current_caller)):
+                          school_id: Text | None = None, _: Caller = Depends(current_caller)):
         return await calendar.school_days(rt, school_id, first, last)
 
     @router.put("/calendar/school-days/{school_id}/{day}", response_model=SchoolDayOut)
@@ -246,15 +246,15 @@ def calendar_routes(router: APIRouter, rt: Runtime) -> None:
         return asdict(await calendar.set_rules(rt, who, Rules(**body.model_dump())))
 
     @router.get("/calendar/quotas", response_model=list[QuotaOut])
-    async def quotas(school_year: int | None = None, _: Caller = Depends(current_caller)):
+    async def quotas(school_year: SchoolYear | None = None, _: Caller = Depends(current_caller)):
         return await calendar.quotas(rt, school_year)
 
     @router.put("/calendar/quotas/{school_id}/{school_year}", response_model=QuotaOut)
-    async def set_quota(school_id: str, school_year: int, body: QuotaBody,
+    async def set_quota(school_id: str, school_year: SchoolYear, body: QuotaBody,
                         who: Caller = Depends(current_caller)):
         return await calendar.set_quota(rt, who, school_id, school_year, body.max_sessions)
 
     @router.delete("/calendar/quotas/{school_id}/{school_year}", status_code=204)
-    async def remove_quota(school_id: str, school_year: int,
+    async def remove_quota(school_id: str, school_year: SchoolYear,
                            who: Caller = Depends(current_caller)):
         await calendar.remove_quota(rt, who, school_id, school_year)

@@ -31,7 +31,7 @@ async def add_closure(rt: Runtime, caller: Caller, starts_on: date, ends_on: dat
                       kind: str) -> ClosedPeriod:
     caller.require(BACKOFFICE)
     if ends_on < starts_on:
-        raise BookingRefused("a closed period ends on or after its first day", 422)
+        raise BookingRefused("een gesloten periode eindigt op of na haar eerste dag", 422)
     closure = ClosedPeriod(id=uuid4(), starts_on=starts_on, ends_on=ends_on, name=name,
                            kind=kind)
     async with rt.db.transaction() as tx:
@@ -44,7 +44,7 @@ async def remove_closure(rt: Runtime, caller: Caller, closure_id: UUID) -> None:
     async with rt.db.transaction() as tx:
         found = await tx.execute(delete(ClosedPeriod).where(ClosedPeriod.id == closure_id))
         if found.rowcount == 0:
-            raise BookingRefused("no such closed period", 404)
+            raise BookingRefused("deze gesloten periode bestaat niet", 404)
 
 
 async def school_days(rt: Runtime, school_id: str | None, first: date,
@@ -70,7 +70,7 @@ async def remove_school_day(rt: Runtime, caller: Caller, school_id: str, day: da
         found = await tx.execute(delete(SchoolDay).where(SchoolDay.school_id == school_id,
                                                          SchoolDay.day == day))
         if found.rowcount == 0:
-            raise BookingRefused("no exception for this school on this day", 404)
+            raise BookingRefused("geen uitzondering voor deze school op deze dag", 404)
 
 
 async def rules(rt: Runtime) -> Rules:
@@ -108,7 +108,7 @@ async def remove_quota(rt: Runtime, caller: Caller, school_id: str, school_year:
         found = await tx.execute(delete(SchoolQuota).where(
             SchoolQuota.school_id == school_id, SchoolQuota.school_year == school_year))
         if found.rowcount == 0:
-            raise BookingRefused("no quota for this school and year", 404)
+            raise BookingRefused("geen quotum voor deze school en dit schooljaar", 404)
 
 
 async def seed_closures(rt: Runtime) -> None:

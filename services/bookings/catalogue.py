@@ -38,7 +38,7 @@ async def list_offerings(rt: Runtime, limit: int, offset: int) -> list[Offering]
 async def sessions_of(rt: Runtime, offering_id: str) -> list[Session]:
     async with rt.db.sessions() as tx:
         if await tx.get(Offering, offering_id) is None:
-            raise BookingRefused("no such offering", 404)
+            raise BookingRefused("dit aanbod bestaat niet", 404)
         rows = await tx.scalars(
             select(Session).where(Session.offering_id == offering_id).order_by(Session.starts_at)
         )
@@ -52,7 +52,7 @@ async def publish_offering(rt: Runtime, caller: Caller | None, offering: Offerin
         caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
         if await tx.get(Offering, offering.id) is not None:
-            raise BookingRefused(f"offering {offering.id} exists already")
+            raise BookingRefused(f"aanbod {offering.id} bestaat al")
         tx.add(offering)
         tx.add_all(sessions)
         await rt.outbox.stage(tx, OfferingPublishedV1(
@@ -65,12 +65,12 @@ async def plan_session(rt: Runtime, caller: Caller, offering_id: str, starts_at:
                        ends_at: datetime, room: str, instructor: str, capacity: int) -> Session:
     caller.require(BACKOFFICE)
     if ends_at <= starts_at:
-        raise BookingRefused("a session must end after it starts", 422)
+        raise BookingRefused("een sessie eindigt na haar begin", 422)
     slot = Slot(room, instructor, starts_at, ends_at)
     with _clash_refused(slot):
         async with rt.db.transaction() as tx:
             if await tx.get(Offering, offering_id) is None:
-                raise BookingRefused("no such offering", 404)
+                raise BookingRefused("dit aanbod bestaat niet", 404)
             session = Session(id=uuid4(), offering_id=offering_id, starts_at=starts_at,
                               ends_at=ends_at, room=room, instructor=instructor,
                               capacity=capacity, seats_taken=0)
@@ -96,7 +96,7 @@ async def plan_series(rt: Runtime, caller: Caller, offering_id: str, first_start
     async with rt.db.transaction() as tx:
         offering = await tx.get(Offering, offering_id)
         if offering is None:
-            raise BookingRefused("no such offering", 404)
+            raise BookingRefused("dit aanbod bestaat niet", 404)
         rooms = domain.series_rooms(offering.kind, count, rooms)
         domain.check_whole_series(offering.kind, offering.sessions_per_booking, rooms)
         rhythm = (first_starts_at + timedelta(days=every_days * i) for i in itertools.count())

@@ -150,13 +150,13 @@ async def _targets(tx: AsyncSession, session_id: UUID | None,
     if session_id is not None:
         found = await session_with_offering(tx, session_id)
         if found is None:
-            raise BookingRefused("no such session", 404)
+            raise BookingRefused("deze sessie bestaat niet", 404)
         session, offering = found
         domain.check_single_booking(offering.sessions_per_booking, session.series_id is not None)
         return [session], offering
     sessions = await series_sessions(tx, series_id)
     if not sessions:
-        raise BookingRefused("no such series", 404)
+        raise BookingRefused("deze reeks bestaat niet", 404)
     offering = await tx.get(Offering, sessions[0].offering_id)
     domain.check_whole_series(offering.kind, offering.sessions_per_booking,
                               [s.room for s in sessions])
@@ -217,7 +217,7 @@ async def get_visible(rt: Runtime, caller: Caller, booking_id: UUID) -> Placed:
         found = await booking_with_host(tx, booking_id)
         if found is None or not domain.may_see(caller.role, caller.organisation,
                                                found[0].school_id, found[1]):
-            raise BookingRefused("no such booking", 404)
+            raise BookingRefused("deze boeking bestaat niet", 404)
         return Placed(found[0], await waitlist_position(tx, found[0]))
 
 
@@ -264,7 +264,7 @@ async def _transition(rt: Runtime, caller: Caller, booking_id: UUID, rule,
         booking = await tx.get(Booking, booking_id, with_for_update=True)
         if booking is None or not domain.may_change(caller.role, caller.organisation,
                                                     booking.school_id):
-            raise BookingRefused("no such booking", 404)
+            raise BookingRefused("deze boeking bestaat niet", 404)
         if after_start is not None:
             session = await tx.get(Session, booking.session_id)
             domain.check_session_begun(session.starts_at, rt.settings.now(), after_start)

@@ -90,10 +90,13 @@ def clash(planned: Slot, other: Slot) -> str | None:
     return None
 
 
+ROOM_OR_INSTRUCTOR = {"room": "lokaal", "instructor": "docent"}
+
+
 def clash_refused(resource: str, slot: Slot, other_session: object = None) -> BookingRefused:
     value = slot.room if resource == "room" else slot.instructor
     return BookingRefused(
-        f"{resource} {value!r} is already in a session at that time", 409,
+        f"{ROOM_OR_INSTRUCTOR[resource]} {value} is op dat moment al in een sessie", 409,
         conflict={"resource": resource, "value": value,
                   "session_id": str(other_session) if other_session else None})
 
@@ -139,22 +142,23 @@ KV_CODE = re.compile(r"^KV \d{4}$")
 def check_offering(o) -> None:
     """An offer has what its kind needs (`o` has the fields of shared NewOffering)."""
     if o.kind not in OFFER_KINDS:
-        raise BookingRefused(f"unknown offer kind {o.kind!r}", 422)
+        raise BookingRefused(f"onbekende soort aanbod {o.kind!r}", 422)
     minutes, per_booking = KIND_SHAPES.get(o.kind, (None, None))
     if minutes is not None and o.session_minutes != minutes:
-        raise BookingRefused(f"a {o.kind} lasts {minutes} minutes per session", 422)
+        raise BookingRefused(f"een {o.kind} duurt {minutes} minuten per sessie", 422)
     if per_booking is not None and o.sessions_per_booking != per_booking:
-        raise BookingRefused(f"a {o.kind} is booked as {per_booking} session(s)", 422)
+        raise BookingRefused(f"een {o.kind} wordt geboekt als {per_booking} sessie(s)", 422)
     if o.kind == "elective" and not KV_CODE.match(o.elective_code or ""):
-        raise BookingRefused("an elective needs its KV code, e.g. 'KV 1313'", 422)
+        raise BookingRefused("een keuzevak heeft zijn KV-code nodig, bijvoorbeeld 'KV 1313'", 422)
     if o.kind == "company_visit" and not (o.host_company and o.assignment):
-        raise BookingRefused("a company visit needs its host company and practical assignment",
-                             422)
+        raise BookingRefused("een bedrijfsbezoek heeft een gastbedrijf en een praktijkopdracht "
+                             "nodig", 422)
     if o.kind == "internship":
         if not (o.profile and o.internship_year and o.period_starts_on and o.period_ends_on):
-            raise BookingRefused("internship places need a profile, a year and a period", 422)
+            raise BookingRefused(
+                "stageplaatsen hebben een profiel, een leerjaar en een periode nodig", 422)
         if o.period_ends_on < o.period_starts_on:
-            raise BookingRefused("an internship period ends after it starts", 422)
+            raise BookingRefused("een stageperiode eindigt na haar begin", 422)
 
 
 # How far past its first date a series may move before planning gives up on it.
@@ -209,7 +213,7 @@ def core_task(kind: str, offer_task: CoreTask | None, hard_tech_school: bool) ->
 
 def check_single_booking(sessions_per_booking: int, in_series: bool) -> None:
     if sessions_per_booking > 1 and in_series:
-        raise BookingRefused("this offer is booked as a whole series: book its series_id", 422)
+        raise BookingRefused("dit aanbod wordt als hele reeks geboekt: boek de series_id", 422)
 
 
 def check_bookable(session: SessionFacts, group: Group, now: datetime,
@@ -218,11 +222,11 @@ def check_bookable(session: SessionFacts, group: Group, now: datetime,
     the store takes them atomically, and a group that finds none joins the waitlist."""
     if session.starts_at - now < timedelta(days=lead_days):
         raise BookingRefused(
-            f"sessions must be booked at least {lead_days} day{'s' * (lead_days != 1)} ahead",
+            f"sessies worden minstens {lead_days} dag{'en' * (lead_days != 1)} vooraf geboekt",
             422, rule="lead_time")
     if group.students > session.capacity:
         raise BookingRefused(
-            f"the group ({group.students}) is larger than the session ({session.capacity})", 422
+            f"de groep ({group.students}) is groter dan de sessie ({session.capacity})", 422
         )
 
 
@@ -239,7 +243,7 @@ def closed_reason(day: date, closures: Iterable[Closure],
     """Why `day` is closed, or None when it is open. A school's own exception for the day
     (`school_open`) wins over the weekend and the holidays."""
     if school_open is not None:
-        return None if school_open else "closed for the school (school exception)"
+        return None if school_open else "gesloten voor de school (uitzondering)"
     if day.weekday() >= 5:
         return "weekend"
     return next((c.name for c in closures if c.starts_on <= day <= c.ends_on), None)
@@ -256,14 +260,14 @@ def check_plannable(day: date, closures: Iterable[Closure], opened_for_a_school:
     """A session is planned on an open day, or on a closed one some school is open on."""
     reason = closed_reason(day, closures)
     if reason is not None and not opened_for_a_school:
-        raise BookingRefused(f"the hotspot is closed on {day.isoformat()}: {reason}", 422,
+        raise BookingRefused(f"de hotspot is gesloten op {day.isoformat()}: {reason}", 422,
                              rule="calendar", closed_because=reason)
 
 
 def check_open_for(day: date, closures: Iterable[Closure], school_open: bool | None) -> None:
     reason = closed_reason(day, closures, school_open)
     if reason is not None:
-        raise BookingRefused(f"no lessons for this school on {day.isoformat()}: {reason}", 422,
+        raise BookingRefused(f"geen lessen voor deze school op {day.isoformat()}: {reason}", 422,
                              rule="calendar", closed_because=reason)
 
 
@@ -281,8 +285,8 @@ def check_quota(booked: int, wanted: int, quota: int | None, year: int) -> None:
     """`booked` sessions this school year plus `wanted` may not pass the school's quota."""
     if quota is not None and booked + wanted > quota:
         raise BookingRefused(
-            f"the school's quota for {year}/{(year + 1) % 100:02d} is {quota} sessions; "
-            f"{booked} are booked", 409, rule="quota", quota=quota, booked=booked)
+            f"het quotum van de school voor {year}/{(year + 1) % 100:02d} is {quota} sessies; "
+            f"{booked} zijn geboekt", 409, rule="quota", quota=quota, booked=booked)
 
 
 def is_late_cancellation(starts_at: datetime, now: datetime, by_school: bool,
@@ -344,24 +348,24 @@ def list_scope(role: str, organisation: str) -> tuple[str, str] | None:
         return "host", organisation
     if role in (BACKOFFICE, PROGRAMME, ADMIN):
         return None
-    raise BookingRefused(f"role {role!r} does not see bookings", 403)
+    raise BookingRefused(f"de rol {role} ziet geen boekingen", 403)
 
 
 def cancel(status: BookingStatus) -> BookingStatus:
     if status not in (BookingStatus.CONFIRMED, BookingStatus.REQUESTED, BookingStatus.WAITLISTED):
-        raise BookingRefused(f"a {status} booking cannot be cancelled")
+        raise BookingRefused(f"een boeking met status {status} kan niet worden geannuleerd")
     return BookingStatus.CANCELLED
 
 
 def complete(status: BookingStatus) -> BookingStatus:
     if status is not BookingStatus.CONFIRMED:
-        raise BookingRefused(f"a {status} booking cannot be completed")
+        raise BookingRefused(f"een boeking met status {status} kan niet worden afgerond")
     return BookingStatus.COMPLETED
 
 
 def no_show(status: BookingStatus) -> BookingStatus:
     if status is not BookingStatus.CONFIRMED:
-        raise BookingRefused(f"a {status} booking cannot be marked as a no-show")
+        raise BookingRefused(f"een boeking met status {status} kan geen no-show worden")
     return BookingStatus.NO_SHOW
 
 
@@ -382,7 +386,8 @@ def reach(group_students: int, session_minutes: int, students_reached: int | Non
     backoffice, else the whole group and one instructor for the session."""
     reached = group_students if students_reached is None else students_reached
     if not 0 <= reached <= group_students:
-        raise BookingRefused(f"students reached must be between 0 and {group_students}", 422)
+        raise BookingRefused(f"het aantal bereikte leerlingen ligt tussen 0 en {group_students}",
+                             422)
     return reached, session_minutes if instructor_minutes is None else instructor_minutes
 
 

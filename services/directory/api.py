@@ -14,6 +14,7 @@ from services.directory.domain import PersonStatus
 from services.directory.passwords import Passwords
 from services.directory.settings import DirectorySettings
 from services.directory.store import Organisation, Person, split
+from shared.contracts.common import Limit, Offset, Text
 from shared.contracts.requests.directory import (
     AcceptedInvitation,
     Credentials,
@@ -94,10 +95,10 @@ def routes(rt: Runtime) -> APIRouter:
     passwords = Passwords(settings)
 
     @router.get("/organisations", response_model=list[OrganisationOut])
-    async def organisations(kind: str | None = Query(None, max_length=20),
-                            profile: str | None = Query(None, max_length=10),
-                            text: str | None = Query(None, min_length=1, max_length=80),
-                            limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    async def organisations(kind: Text | None = Query(None, max_length=20),
+                            profile: Text | None = Query(None, max_length=10),
+                            text: Text | None = Query(None, min_length=1, max_length=80),
+                            limit: Limit = 50, offset: Offset = 0,
                             _: Caller = Depends(current_caller)):
         found = await queries.organisations(rt, kind, profile, text, limit, offset)
         return [OrganisationOut.of(o) for o in found]
@@ -117,9 +118,9 @@ def routes(rt: Runtime) -> APIRouter:
                                                                    body))
 
     @router.get("/people", response_model=list[PersonOut])
-    async def people(organisation_id: str | None = Query(None, max_length=80),
-                     role: str | None = Query(None, max_length=20),
-                     limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    async def people(organisation_id: Text | None = Query(None, max_length=80),
+                     role: Text | None = Query(None, max_length=20),
+                     limit: Limit = 50, offset: Offset = 0,
                      who: Caller = Depends(current_caller)):
         found = await queries.people(rt, who, organisation_id, role, limit, offset)
         return [PersonOut.of(p) for p in found]

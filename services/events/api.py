@@ -3,14 +3,14 @@
 from datetime import date, datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.events import attendees, commands, domain, hosting, queries, reach, registrations
 from services.events.domain import RegistrationStatus
 from services.events.registrations import Placed
 from services.events.store import Event, EventSession, when_and_where
-from shared.contracts.common import Group
+from shared.contracts.common import Group, Limit, Offset, Text
 from shared.contracts.requests.events import (
     CheckIn,
     EventChange,
@@ -271,7 +271,7 @@ def routes(rt: Runtime) -> APIRouter:
     router = APIRouter()
 
     @router.get("/events", response_model=list[EventOut])
-    async def events(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    async def events(limit: Limit = 50, offset: Offset = 0,
                      _: Caller = Depends(current_caller)):
         return await queries.list_events(rt, limit, offset)
 
@@ -279,14 +279,14 @@ def routes(rt: Runtime) -> APIRouter:
     async def event(event_id: str, _: Caller = Depends(current_caller)):
         found = await queries.get_event(rt, event_id)
         if found is None:
-            raise Problem(404, "Not found", "no such event")
+            raise Problem(404, "Not found", "dit evenement bestaat niet")
         return found
 
     @router.get("/events/{event_id}/sessions", response_model=list[SessionOut])
     async def sessions(event_id: str, _: Caller = Depends(current_caller)):
         found = await queries.sessions_of(rt, event_id)
         if found is None:
-            raise Problem(404, "Not found", "no such event")
+            raise Problem(404, "Not found", "dit evenement bestaat niet")
         return [_session_out(s) for s in found]
 
     @router.post("/events", status_code=201, response_model=EventOut)
@@ -325,8 +325,8 @@ def routes(rt: Runtime) -> APIRouter:
         return await _registration_out(rt, placed, who)
 
     @router.get("/registrations", response_model=list[RegistrationOut])
-    async def list_registrations(limit: int = Query(50, ge=1, le=500),
-                                 offset: int = Query(0, ge=0),
+    async def list_registrations(limit: Limit = 50,
+                                 offset: Offset = 0,
                                  who: Caller = Depends(current_caller)):
         return await _registrations_out(
             rt, await registrations.list_visible(rt, who, limit, offset), who)
@@ -357,8 +357,8 @@ def routes(rt: Runtime) -> APIRouter:
         return await attendees.register(rt, who, event_id, body.name, body.email)
 
     @router.get("/attendees", response_model=list[AttendeeOut])
-    async def list_attendees(event_id: str | None = None,
-                             limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    async def list_attendees(event_id: Text | None = None,
+                             limit: Limit = 50, offset: Offset = 0,
                              who: Caller = Depends(current_caller)):
         return await attendees.list_visible(rt, who, event_id, limit, offset)
 
@@ -367,14 +367,14 @@ def routes(rt: Runtime) -> APIRouter:
         return await attendees.cancel(rt, who, attendee_id)
 
     @router.get("/hosted-sessions", response_model=list[HostedSessionOut])
-    async def hosted_sessions(host: str | None = None, limit: int = Query(50, ge=1, le=500),
-                              offset: int = Query(0, ge=0),
+    async def hosted_sessions(host: Text | None = None, limit: Limit = 50,
+                              offset: Offset = 0,
                               who: Caller = Depends(current_caller)):
         return [_hosted_out(s, groups)
                 for s, groups in await queries.hosted_sessions(rt, who, host, limit, offset)]
 
     @router.get("/reach", response_model=list[ReachOut])
-    async def reach_figures(event_id: str | None = None, school_id: str | None = None,
+    async def reach_figures(event_id: Text | None = None, school_id: Text | None = None,
                             who: Caller = Depends(current_caller)):
         return await reach.reach(rt, who, event_id, school_id)
 

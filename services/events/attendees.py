@@ -40,13 +40,13 @@ async def register(rt: Runtime, caller: Caller, event_id: str, name: str, email:
     async with rt.db.transaction() as tx:
         event = await tx.get(Event, event_id)
         if event is None:
-            raise RegistrationRefused("no such event", 404)
+            raise RegistrationRefused("dit evenement bestaat niet", 404)
         domain.check_attendable(event.audience, event.starts_at, now)
         attendee = await attendee_by_email(tx, event_id, email)
         status = (AttendeeStatus.REGISTERED if attendee is None
                   else domain.register_again(AttendeeStatus(attendee.status)))
         if not await take_person_seat(tx, event_id):
-            raise RegistrationRefused("the event is full")
+            raise RegistrationRefused("het evenement is vol")
         if attendee is None:
             attendee = Attendee(id=uuid4(), event_id=event_id, email=email, created_at=now)
             tx.add(attendee)
@@ -56,7 +56,7 @@ async def register(rt: Runtime, caller: Caller, event_id: str, name: str, email:
             await tx.flush()
         except IntegrityError as exc:  # the same address registered at the same moment
             raise RegistrationRefused(
-                "this e-mail address is registered for the event already") from exc
+                "dit e-mailadres is al ingeschreven voor het evenement") from exc
         await rt.outbox.stage(tx, AttendeeRegisteredV1(**_facts(attendee, event)))
     return attendee
 
@@ -69,7 +69,7 @@ async def cancel(rt: Runtime, caller: Caller, attendee_id: UUID,
         attendee = await tx.get(Attendee, attendee_id, with_for_update=True)
         if attendee is None or not domain.may_manage_attendee(caller.role, caller.actor,
                                                               attendee.registered_by):
-            raise RegistrationRefused("no such registration", 404)
+            raise RegistrationRefused("deze inschrijving bestaat niet", 404)
         event = await tx.get(Event, attendee.event_id)
         attendee.status = domain.cancel_attendance(AttendeeStatus(attendee.status),
                                                    event.starts_at, now)

@@ -48,11 +48,11 @@ def check_registrable(session: SessionFacts, group: Group, now: datetime) -> Non
     """Whether a group may ask for the session at all. Free seats are not checked here:
     the store takes them atomically, and a group that finds none joins the waiting list."""
     if not session.opens_at <= now < session.closes_at:
-        raise RegistrationRefused("registration for this session is not open", 422)
+        raise RegistrationRefused("de inschrijving voor deze sessie is niet open", 422)
     check_audience(group.level, session.audience, RegistrationRefused)
     if group.students > session.capacity:
         raise RegistrationRefused(
-            f"the group ({group.students}) is larger than the session ({session.capacity})", 422
+            f"de groep ({group.students}) is groter dan de sessie ({session.capacity})", 422
         )
 
 
@@ -72,9 +72,10 @@ def offer_deadline(now: datetime, event_starts_at: datetime) -> datetime:
 def accept(status: RegistrationStatus, deadline: datetime | None, now: datetime
            ) -> RegistrationStatus:
     if status is not RegistrationStatus.OFFERED:
-        raise RegistrationRefused(f"a {status} registration has no offer to accept")
+        raise RegistrationRefused(f"een inschrijving met status {status} heeft geen aanbod om te "
+                                  "aanvaarden")
     if deadline is None or now >= deadline:
-        raise RegistrationRefused("the offer has lapsed")
+        raise RegistrationRefused("het aanbod is verlopen")
     return RegistrationStatus.CONFIRMED
 
 
@@ -84,21 +85,23 @@ def has_lapsed(status: RegistrationStatus, deadline: datetime | None, now: datet
 
 def cancel(status: RegistrationStatus, checked_in: bool) -> RegistrationStatus:
     if checked_in:
-        raise RegistrationRefused("a group that has checked in cannot cancel")
+        raise RegistrationRefused("een groep die is ingecheckt kan niet annuleren")
     if status not in HOLDS_SEATS | {RegistrationStatus.WAITLISTED}:
-        raise RegistrationRefused(f"a {status} registration cannot be cancelled")
+        raise RegistrationRefused(f"een inschrijving met status {status} kan niet worden "
+                                  "geannuleerd")
     return RegistrationStatus.CANCELLED
 
 
 def check_attendance(status: RegistrationStatus, checked_in: bool, registered: int,
                      present: int) -> None:
     if status is not RegistrationStatus.CONFIRMED:
-        raise RegistrationRefused(f"a {status} registration has no seats to check in on")
+        raise RegistrationRefused(f"een inschrijving met status {status} heeft geen plaatsen om "
+                                  "op in te checken")
     if checked_in:
-        raise RegistrationRefused("this registration has checked in already")
+        raise RegistrationRefused("deze inschrijving is al ingecheckt")
     if present > registered:
         raise RegistrationRefused(
-            f"more students present ({present}) than registered ({registered})", 422)
+            f"meer leerlingen aanwezig ({present}) dan ingeschreven ({registered})", 422)
 
 
 def new_check_in_code() -> str:
@@ -123,24 +126,26 @@ def check_attendable(audience: Sequence[str], starts_at: datetime, now: datetime
     """A person registers for an event for adults, until it starts. A full event is refused
     by the store, which counts the persons atomically."""
     if not is_for_adults(audience):
-        raise RegistrationRefused("this event registers groups of students, not persons", 422)
+        raise RegistrationRefused("voor dit evenement schrijven groepen leerlingen zich in, geen "
+                                  "personen", 422)
     if now >= starts_at:
-        raise RegistrationRefused("registration for this event has closed", 422)
+        raise RegistrationRefused("de inschrijving voor dit evenement is gesloten", 422)
 
 
 def register_again(status: AttendeeStatus) -> AttendeeStatus:
     """The same e-mail address once per event: only a cancelled registration comes back."""
     if status is AttendeeStatus.REGISTERED:
-        raise RegistrationRefused("this e-mail address is registered for the event already")
+        raise RegistrationRefused("dit e-mailadres is al ingeschreven voor het evenement")
     return AttendeeStatus.REGISTERED
 
 
 def cancel_attendance(status: AttendeeStatus, starts_at: datetime, now: datetime
                       ) -> AttendeeStatus:
     if status is not AttendeeStatus.REGISTERED:
-        raise RegistrationRefused(f"a {status} registration cannot be cancelled")
+        raise RegistrationRefused(f"een inschrijving met status {status} kan niet worden "
+                                  "geannuleerd")
     if now >= starts_at:
-        raise RegistrationRefused("the event has started: a registration stands")
+        raise RegistrationRefused("het evenement is begonnen: een inschrijving blijft staan")
     return AttendeeStatus.CANCELLED
 
 
@@ -153,10 +158,11 @@ def hosted_minutes(starts_at: datetime, ends_at: datetime, now: datetime,
     """The minutes a session's host gave, recorded once the session has begun; without the
     host's own figure, the session's length (its times, else its event's)."""
     if now < starts_at:
-        raise RegistrationRefused("a session is recorded as held once it has begun", 422)
+        raise RegistrationRefused(
+            "een sessie wordt als gehouden vastgelegd zodra ze is begonnen", 422)
     given = minutes if minutes is not None else int((ends_at - starts_at).total_seconds() // 60)
     if not 1 <= given <= MAX_HOSTED_MINUTES:
-        raise RegistrationRefused(f"{given} minutes is not a session's length", 422)
+        raise RegistrationRefused(f"{given} minuten is geen lengte van een sessie", 422)
     return given
 
 

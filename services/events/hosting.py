@@ -38,7 +38,7 @@ async def record_held(rt: Runtime, caller: Caller, session_id: UUID, minutes: in
     async with rt.db.transaction() as tx:
         found = await session_with_event(tx, session_id)
         if found is None:
-            raise RegistrationRefused("no such session", 404)
+            raise RegistrationRefused("deze sessie bestaat niet", 404)
         session, event = found
         starts_at, ends_at, _ = when_and_where(session, event)
         hosting = SessionHosting(
@@ -48,7 +48,7 @@ async def record_held(rt: Runtime, caller: Caller, session_id: UUID, minutes: in
             students_reached=await students_present(tx, session.id),
             recorded_by=caller.actor, recorded_at=now)
         tx.add(hosting)
-        await _flush_once(tx, "this session is recorded as held already")
+        await _flush_once(tx, "deze sessie is al als gehouden vastgelegd")
         await rt.outbox.stage(tx, SessionHostedV1(
             hosting_id=hosting.id, event_id=event.id, event_title=event.title,
             session_id=session.id, session_title=session.title, host_kind=session.host_kind,
@@ -64,11 +64,11 @@ async def record_cost(rt: Runtime, caller: Caller, event_id: str, cost: NewEvent
     async with rt.db.transaction() as tx:
         event = await tx.get(Event, event_id)
         if event is None:
-            raise RegistrationRefused("no such event", 404)
+            raise RegistrationRefused("dit evenement bestaat niet", 404)
         recorded = EventCost(id=uuid4(), event_id=event_id, **cost.model_dump(),
                              recorded_by=caller.actor, recorded_at=now)
         tx.add(recorded)
-        await _flush_once(tx, "this invoice is recorded for the event already")
+        await _flush_once(tx, "deze factuur is al voor het evenement vastgelegd")
         await rt.outbox.stage(tx, EventCostRecordedV1(
             cost_id=recorded.id, event_id=event_id, event_title=event.title,
             **cost.model_dump()))

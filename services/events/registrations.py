@@ -73,7 +73,7 @@ async def register(rt: Runtime, caller: Caller, session_id: UUID, group: Group,
     async with rt.db.transaction() as tx:
         found = await session_with_event(tx, session_id)
         if found is None:
-            raise RegistrationRefused("no such session", 404)
+            raise RegistrationRefused("deze sessie bestaat niet", 404)
         session, event = found
         domain.check_registrable(
             SessionFacts(session.capacity, session.audience, session.opens_at, session.closes_at),
@@ -109,7 +109,7 @@ async def get_visible(rt: Runtime, caller: Caller, registration_id: UUID) -> Pla
         registration = await tx.get(Registration, registration_id)
         if registration is None or not sees_school(caller.role, caller.organisation,
                                                    registration.school_id):
-            raise RegistrationRefused("no such registration", 404)
+            raise RegistrationRefused("deze inschrijving bestaat niet", 404)
         return Placed(registration, await waitlist_position(tx, registration))
 
 
@@ -160,7 +160,7 @@ async def _locked(tx: AsyncSession, caller: Caller, registration_id: UUID):
     registration = await tx.get(Registration, registration_id, with_for_update=True)
     if registration is None or not sees_school(caller.role, caller.organisation,
                                                registration.school_id):
-        raise RegistrationRefused("no such registration", 404)
+        raise RegistrationRefused("deze inschrijving bestaat niet", 404)
     session, event = await session_with_event(tx, registration.session_id)
     return registration, session, event
 
@@ -236,7 +236,7 @@ async def check_in(rt: Runtime, caller: Caller, event_id: str, code: str,
     async with rt.db.transaction() as tx:
         registration = await registration_by_code(tx, event_id, code)
         if registration is None:  # wrong code and another event's code look the same
-            raise RegistrationRefused("no registration with this code for this event", 404)
+            raise RegistrationRefused("geen inschrijving met deze code voor dit evenement", 404)
         domain.check_attendance(RegistrationStatus(registration.status),
                                 registration.checked_in_at is not None,
                                 registration.students, students_present)

@@ -13,7 +13,7 @@ from services.finance import commands, domain, export, queries
 from services.finance.domain import QUARTER_PATTERN
 from services.finance.reports import Report
 from services.finance.store import AuditEntry, Declaration, DeclarationLine
-from shared.contracts.common import CoreTask
+from shared.contracts.common import CoreTask, Offset, Text
 from shared.contracts.requests.finance import (
     BudgetChange,
     Correction,
@@ -178,10 +178,10 @@ def routes(rt: Runtime) -> APIRouter:
 
     @router.get("/declaration-lines", response_model=list[DeclarationLineOut])
     async def declaration_lines(
-        school_id: str = Query(min_length=1, max_length=80),
+        school_id: Text = Query(min_length=1, max_length=80),
         quarter: str = Query(pattern=QUARTER_PATTERN, examples=["2026-Q4"]),
         limit: int = Query(500, ge=1, le=1000),
-        offset: int = Query(0, ge=0),
+        offset: Offset = 0,
         who: Caller = Depends(current_caller),
     ):
         rows = await queries.declaration_lines(rt, who, school_id, quarter, limit, offset)
@@ -189,10 +189,10 @@ def routes(rt: Runtime) -> APIRouter:
 
     @router.get("/declarations", response_model=list[DeclarationSummaryOut])
     async def declarations(
-        school_id: str | None = Query(None, min_length=1, max_length=80),
+        school_id: Text | None = Query(None, min_length=1, max_length=80),
         quarter: str | None = Query(None, pattern=QUARTER_PATTERN),
         limit: int = Query(100, ge=1, le=1000),
-        offset: int = Query(0, ge=0),
+        offset: Offset = 0,
         who: Caller = Depends(current_caller),
     ):
         rows = await queries.declarations(rt, who, school_id, quarter, limit, offset)
@@ -300,7 +300,7 @@ def routes(rt: Runtime) -> APIRouter:
                           who: Caller = Depends(current_caller)):
         """DUS-I progress report (`through` a quarter) or annual report (whole year)."""
         if through is not None and domain.year_of(through) != year:
-            raise Refused("a progress report runs through a quarter of its own year", 422)
+            raise Refused("een voortgangsrapport loopt tot een kwartaal van zijn eigen jaar", 422)
         report = await queries.dusi_report(rt, who, year, through, on or today())
         return download(report, format, f"dusi-{year}" + (f"-t-m-{through}" if through else ""))
 

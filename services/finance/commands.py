@@ -36,7 +36,7 @@ def actor_of(caller: Caller) -> Actor:
 async def _declaration(session: AsyncSession, declaration_id: UUID, **lock: bool) -> Declaration:
     found = await store.declaration(session, declaration_id, **lock)
     if found is None:
-        raise Refused("no such declaration", 404)
+        raise Refused("deze declaratie bestaat niet", 404)
     return found
 
 
@@ -52,7 +52,7 @@ async def _hours(session: AsyncSession, role: str, minutes: int) -> dict:
     """Hours priced at the default rate finance keeps for the role."""
     rate = await store.default_rate(session, role)
     if rate is None:
-        raise Refused(f"finance has set no default rate for the role {role!r}", 422)
+        raise Refused(f"financiën heeft geen standaardtarief voor de rol {role}", 422)
     return dict(minutes=minutes, hourly_rate_cents=rate, role=role,
                 amount_cents=domain.amount_cents(minutes, rate))
 
@@ -95,7 +95,7 @@ async def correct(rt: Runtime, caller: Caller, declaration_id: UUID,
         domain.check_line_addable(declaration, actor_of(caller))
         found = await store.line_to_correct(session, body.corrects_line_id)
         if found is None:
-            raise Refused("no such line of this school", 404)
+            raise Refused("deze school heeft zo'n regel niet", 404)
         corrected, holder = found
         net = domain.total_cents([corrected, *await store.corrections_of(session, corrected.id)])
         domain.check_correction(holder.school_id, declaration.school_id,

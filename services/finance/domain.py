@@ -93,17 +93,17 @@ class Transition:
 
 def _require_status(sheet: Sheet, allowed: Iterable[DeclarationStatus], doing: str) -> None:
     if sheet.status not in allowed:
-        raise Refused(f"a {sheet.status} declaration cannot be {doing}")
+        raise Refused(f"een declaratie met status {sheet.status} kan niet worden {doing}")
 
 
 def _require_own_school(sheet: Sheet, actor: Actor) -> None:
     if actor.role != SCHOOL or actor.organisation != sheet.school_id:
-        raise Refused("only the school itself works on its declaration", 403)
+        raise Refused("alleen de school zelf werkt aan haar declaratie", 403)
 
 
 def _require_finance(actor: Actor) -> None:
     if actor.role != FINANCE:
-        raise Refused("only finance decides on and pays declarations", 403)
+        raise Refused("alleen financiën beslist over declaraties en betaalt ze uit", 403)
 
 
 def _move(sheet: Sheet, action: Action, to: DeclarationStatus) -> Transition:
@@ -112,13 +112,13 @@ def _move(sheet: Sheet, action: Action, to: DeclarationStatus) -> Transition:
 
 def check_line_addable(sheet: Sheet, actor: Actor) -> None:
     _require_own_school(sheet, actor)
-    _require_status(sheet, EDITABLE, "added to")
+    _require_status(sheet, EDITABLE, "aangevuld")
 
 
 def check_late_quarter(late_for_quarter: str | None, quarter: str) -> None:
     """A late line names a quarter before the declaration's own ("2026-Q4" < "2027-Q1")."""
     if late_for_quarter is not None and late_for_quarter >= quarter:
-        raise Refused("a late line belongs to a quarter before the declaration's", 422)
+        raise Refused("een late regel hoort bij een kwartaal vóór dat van de declaratie", 422)
 
 
 def check_correction(corrected_school: str, school: str, corrects_a_correction: bool,
@@ -127,18 +127,18 @@ def check_correction(corrected_school: str, school: str, corrects_a_correction: 
     (negative takes money off); `net_cents` is that line with its earlier corrections.
     Whatever the corrections, a line never nets below zero."""
     if corrected_school != school:
-        raise Refused("no such line of this school", 404)
+        raise Refused("deze school heeft zo'n regel niet", 404)
     if corrects_a_correction:
-        raise Refused("correct the original line, not a correction of it", 422)
+        raise Refused("corrigeer de oorspronkelijke regel, niet een correctie ervan", 422)
     if amount_cents == 0:
-        raise Refused("a correction changes the amount", 422)
+        raise Refused("een correctie verandert het bedrag", 422)
     if net_cents + amount_cents < 0:
-        raise Refused(f"the line would net {net_cents + amount_cents} cents: below zero", 422)
+        raise Refused(f"de regel zou op {net_cents + amount_cents} cent uitkomen: onder nul", 422)
 
 
 def submit(sheet: Sheet, actor: Actor) -> Transition:
     _require_own_school(sheet, actor)
-    _require_status(sheet, EDITABLE, "submitted")
+    _require_status(sheet, EDITABLE, "ingediend")
     return _move(sheet, Action.SUBMITTED, DeclarationStatus.SUBMITTED)
 
 
@@ -147,24 +147,24 @@ def _check_decision(sheet: Sheet, actor: Actor, doing: str) -> None:
     _require_status(sheet, {DeclarationStatus.SUBMITTED}, doing)
     # Roles alone do not do: one person may hold a school's and finance's account.
     if actor.id == sheet.submitted_by:
-        raise Refused("nobody decides on a declaration they submitted themselves", 403)
+        raise Refused("niemand beslist over een declaratie die hij zelf heeft ingediend", 403)
 
 
 def approve(sheet: Sheet, actor: Actor) -> Transition:
-    _check_decision(sheet, actor, "approved")
+    _check_decision(sheet, actor, "goedgekeurd")
     return _move(sheet, Action.APPROVED, DeclarationStatus.APPROVED)
 
 
 def reject(sheet: Sheet, actor: Actor, reason: str) -> Transition:
-    _check_decision(sheet, actor, "rejected")
+    _check_decision(sheet, actor, "afgekeurd")
     if not reason.strip():
-        raise Refused("a rejection needs a reason", 422)
+        raise Refused("een afkeuring heeft een reden nodig", 422)
     return _move(sheet, Action.REJECTED, DeclarationStatus.REJECTED)
 
 
 def pay(sheet: Sheet, actor: Actor) -> Transition:
     _require_finance(actor)
-    _require_status(sheet, {DeclarationStatus.APPROVED}, "paid")
+    _require_status(sheet, {DeclarationStatus.APPROVED}, "betaald")
     return _move(sheet, Action.PAID, DeclarationStatus.PAID)
 
 
@@ -219,7 +219,7 @@ class Overrun:
 
     def describe(self) -> str:
         over = self.committed_cents + self.declared_cents - self.budget_cents
-        return f"core task {self.core_task} goes {over} cents over its yearly budget"
+        return f"kerntaak {self.core_task} komt {over} cent boven het jaarbudget"
 
 
 def budget_overruns(declared: dict[str, int], committed: dict[str, int],
@@ -242,7 +242,7 @@ def check_budget(overruns: list[Overrun]) -> list[str]:
     """Refuse where finance set a hard limit; otherwise the warnings to show."""
     hard = [o.describe() for o in overruns if o.hard_limit]
     if hard:
-        raise Refused("approving would pass a hard budget limit: " + "; ".join(hard),
+        raise Refused("goedkeuren gaat over een harde budgetgrens: " + "; ".join(hard),
                       overruns=hard)
     return [o.describe() for o in overruns]
 

@@ -14,7 +14,7 @@ from shared.service import Runtime
 
 def _check_reader(caller: Caller, school_id: str) -> None:
     if not domain.may_read_declaration(caller.role, caller.organisation, school_id):
-        raise Problem(403, "Forbidden", "a school may only read its own declaration")
+        raise Problem(403, "Forbidden", "een school leest alleen haar eigen declaratie")
 
 
 async def declaration_lines(rt: Runtime, caller: Caller, school_id: str, quarter: str,
@@ -40,7 +40,7 @@ async def declarations(rt: Runtime, caller: Caller, school_id: str | None, quart
 async def _readable(session, caller: Caller, declaration_id: UUID) -> Declaration:
     found = await store.declaration(session, declaration_id)
     if found is None:
-        raise Refused("no such declaration", 404)
+        raise Refused("deze declaratie bestaat niet", 404)
     _check_reader(caller, found.school_id)
     return found
 

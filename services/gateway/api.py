@@ -25,11 +25,12 @@ from services.gateway.routes import bookings, directory, events, finance, loans,
 from services.gateway.routes.common import Gate, Page
 from services.gateway.settings import GatewaySettings
 from services.gateway.upstream import Upstreams
+from shared.contracts.common import Text
 from shared.service import Runtime
 
 
 class Login(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
+    username: Text = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
 
 

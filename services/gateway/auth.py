@@ -131,7 +131,8 @@ class TokenService:
     def check(self, token: str) -> Principal:
         key = self._keys.get(_kid(token))
         if key is None:
-            raise Unauthenticated("invalid token: signed by a key this gateway does not know")
+            raise Unauthenticated(
+                "ongeldig token: getekend met een sleutel die de gateway niet kent")
         return principal_of(_decode(token, key.public, ALGORITHM, self._audience, self._issuer))
 
     async def verify(self, token: str) -> Principal:
@@ -181,7 +182,8 @@ class OidcIssuer:
                                              and age > self._refetch_seconds):
                 await self._refresh()
         if kid not in self._keys:
-            raise Unauthenticated("invalid token: signed by a key the issuer does not publish")
+            raise Unauthenticated(
+                "ongeldig token: getekend met een sleutel die de uitgever niet publiceert")
         return self._keys[kid]
 
     async def _refresh(self) -> None:
@@ -195,7 +197,7 @@ class OidcIssuer:
             log.warning("issuer keys unavailable", issuer=self.issuer, error=repr(exc))
             if not self._keys:
                 raise Problem(503, "Service unavailable",
-                              "the identity provider's keys are unavailable") from exc
+                              "de sleutels van de inlogdienst zijn niet bereikbaar") from exc
         self._fetched_at = time.monotonic()
 
 
@@ -211,7 +213,7 @@ def _kid(token: str) -> str | None:
     try:
         return jwt.get_unverified_header(token).get("kid")
     except jwt.InvalidTokenError as exc:
-        raise Unauthenticated(f"invalid token: {exc}") from exc
+        raise Unauthenticated(f"ongeldig token: {exc}") from exc
 
 
 def _decode(token: str, key: Any, algorithm: str, audience: str, issuer: str) -> dict:
@@ -219,7 +221,7 @@ def _decode(token: str, key: Any, algorithm: str, audience: str, issuer: str) ->
         return jwt.decode(token, key, algorithms=[algorithm], audience=audience, issuer=issuer,
                           options={"require": REQUIRED_CLAIMS})
     except jwt.InvalidTokenError as exc:
-        raise Unauthenticated(f"invalid token: {exc}") from exc
+        raise Unauthenticated(f"ongeldig token: {exc}") from exc
 
 
 def principal_of(claims: Mapping[str, Any], role_claim: str = "role", org_claim: str = "org",
@@ -230,5 +232,5 @@ def principal_of(claims: Mapping[str, Any], role_claim: str = "role", org_claim:
     mapped = [(role_map or {}).get(name, name) for name in names if isinstance(name, str)]
     role = next((name for name in mapped if name in ROLES), None)
     if role is None or not isinstance(org, str) or not org:
-        raise Unauthenticated("invalid token: no valid role or organisation")
+        raise Unauthenticated("ongeldig token: geen geldige rol of organisatie")
     return Principal(str(claims["sub"]), role, org)

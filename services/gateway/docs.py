@@ -71,15 +71,19 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
         for method, operation in item.items():
             answers = operation.setdefault("responses", {})
             for status, description in EDGE_ANSWERS.items():
-                answers.setdefault(status, {"description": description, "content": {
-                    "application/problem+json": {
-                        "schema": {"$ref": "#/components/schemas/ProblemDetails"}}}})
+                answers.setdefault(status, _problem(description))
             if method == "post":
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
             body = operation.get("requestBody", {}).get("content", {}).get("application/json")
             if body is not None:
                 body.setdefault("example", example(body["schema"], schemas))
+                answers.setdefault("415", _problem("The body is not JSON (Content-Type)"))
     return document
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/problem+json": {
+        "schema": {"$ref": "#/components/schemas/ProblemDetails"}}}}
 
 
 def example(schema: dict[str, Any], schemas: dict[str, Any], depth: int = 0) -> Any:

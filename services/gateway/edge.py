@@ -124,13 +124,14 @@ class Guard:
         if not wait and who is not None:
             wait = self.per_subject.take(who.subject)
         if wait:
-            raise Problem(429, "Too many requests", "slow down and retry after the pause",
+            raise Problem(429, "Too many requests",
+                          "te veel verzoeken; probeer het na de pauze opnieuw",
                           retry_after=int(retry_after(wait)))
 
     async def _body(self, headers: Headers, receive: Receive) -> bytes:
         """The whole body (APIs here take small JSON), refused past `max_body_bytes`."""
         too_large = Problem(413, "Content too large",
-                            f"request bodies are limited to {self.max_body_bytes} bytes")
+                            f"een verzoek is hoogstens {self.max_body_bytes} bytes groot")
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
             raise too_large
@@ -150,11 +151,11 @@ class Guard:
                     fingerprint: str) -> None:
         begun = await self.idempotency.begin(key, fingerprint)
         if begun.outcome is Outcome.RUNNING:
-            raise Problem(409, "Conflict", "a request with this Idempotency-Key is still "
-                          "running; retry when it has finished")
+            raise Problem(409, "Conflict", "een verzoek met deze Idempotency-Key loopt nog; "
+                          "probeer het opnieuw als het klaar is")
         if begun.outcome is Outcome.MISMATCH:
             raise Problem(422, "Idempotency-Key reused",
-                          "this Idempotency-Key was used for another request; use a new key")
+                          "deze Idempotency-Key hoort bij een ander verzoek; gebruik een nieuwe")
         if begun.outcome is Outcome.REPLAY:
             assert begun.answer is not None
             await _send_stored(begun.answer, send)
@@ -217,9 +218,9 @@ def _replaying(body: bytes, receive: Receive) -> Callable[[], Awaitable[Message]
 
 def _checked(key: str) -> str:
     if not _KEY.match(key):
-        raise Problem(400, "Invalid request", "the Idempotency-Key header is not valid",
+        raise Problem(400, "Invalid request", "de Idempotency-Key-header is ongeldig",
                       errors=[{"field": "Idempotency-Key",
-                               "message": "1 to 255 visible ASCII characters"}])
+                               "message": "1 tot 255 zichtbare ASCII-tekens"}])
     return key
 
 

@@ -73,7 +73,7 @@ class Upstreams:
             breaker.failed()
             log.warning("upstream timed out", upstream=service, error=repr(exc))
             return problem_response(504, "Gateway timeout",
-                                    f"the {service} service did not answer in time",
+                                    f"de dienst {service} antwoordde niet op tijd",
                                     service=service)
         except UNREACHABLE as exc:
             breaker.failed()
@@ -117,7 +117,8 @@ def _down(service: str) -> Problem:
 
 def _unavailable(service: str, retry: str) -> Response:
     response = problem_response(503, "Service unavailable",
-                                f"the {service} service is not reachable, try again later",
+                                f"de dienst {service} is niet bereikbaar; "
+                                "probeer het later opnieuw",
                                 service=service)
     response.headers["Retry-After"] = retry
     return response
@@ -149,15 +150,16 @@ def _relay(service: str, status: int, upstream_headers: Mapping[str, str],
         response = problem_response(
             503 if unavailable else 502,
             "Service unavailable" if unavailable else "Bad gateway",
-            f"the {service} service {'is unavailable' if unavailable else 'failed'}; "
-            "try again later", service=service)
+            f"de dienst {service} {'is niet beschikbaar' if unavailable else 'faalde'}; "
+            "probeer het later opnieuw", service=service)
         response.headers["Retry-After"] = upstream_headers.get("retry-after", "5")
         return response
     content_type = upstream_headers.get("content-type", "")
     if content and not any(kind in content_type for kind in RELAYED_TYPES):
         log.warning("upstream answered in a type the gateway does not relay",
                     upstream=service, status=status, content_type=content_type)
-        return problem_response(502, "Bad gateway", f"the {service} service answered unreadably",
+        return problem_response(502, "Bad gateway",
+                                f"de dienst {service} gaf een onleesbaar antwoord",
                                 service=service)
     headers = {name: upstream_headers[name] for name in PASSED_HEADERS
                if name in upstream_headers}

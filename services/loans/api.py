@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.loans import commands, queries
 from services.loans.domain import DeskStatus, Policy
+from shared.contracts.common import Limit, Offset, Text
 from shared.contracts.requests.loans import (
     CheckOut,
     ItemChange,
@@ -97,7 +98,7 @@ def routes(rt: Runtime) -> APIRouter:
     router = APIRouter()
 
     @router.get("/items", response_model=list[ItemOut])
-    async def items(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    async def items(limit: Limit = 50, offset: Offset = 0,
                     _: Caller = Depends(current_caller)):
         return [ItemOut.of(v) for v in await queries.list_items(rt, limit, offset)]
 
@@ -116,8 +117,8 @@ def routes(rt: Runtime) -> APIRouter:
         return ItemOut.of(await queries.item(rt, item_id))
 
     @router.get("/damage-reports", response_model=list[DamageReportOut])
-    async def damage_reports(item_id: str | None = Query(None, max_length=80),
-                             limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    async def damage_reports(item_id: Text | None = Query(None, max_length=80),
+                             limit: Limit = 50, offset: Offset = 0,
                              who: Caller = Depends(current_caller)):
         return await queries.damage_reports(rt, who, item_id, limit, offset)
 
@@ -128,7 +129,7 @@ def routes(rt: Runtime) -> APIRouter:
         return _availability_out(await queries.availability(rt, item_id, starts_on, ends_on))
 
     @router.get("/availability", response_model=list[AvailabilityOut])
-    async def category_availability(category: str = Query(min_length=1, max_length=40),
+    async def category_availability(category: Text = Query(min_length=1, max_length=40),
                                     starts_on: date = Query(alias="from"),
                                     ends_on: date = Query(alias="to"),
                                     _: Caller = Depends(current_caller)):
@@ -144,10 +145,10 @@ def routes(rt: Runtime) -> APIRouter:
         return asdict(await commands.set_policy(rt, who, Policy(**body.model_dump())))
 
     @router.get("/reservations", response_model=list[ReservationOut])
-    async def reservations(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    async def reservations(limit: Limit = 50, offset: Offset = 0,
                            status: DeskStatus | None = None,
-                           item_id: str | None = Query(None, max_length=80),
-                           school_id: str | None = Query(None, max_length=80),
+                           item_id: Text | None = Query(None, max_length=80),
+                           school_id: Text | None = Query(None, max_length=80),
                            starts_on: date | None = Query(None, alias="from"),
                            ends_on: date | None = Query(None, alias="to"),
                            who: Caller = Depends(current_caller)):
@@ -157,7 +158,7 @@ def routes(rt: Runtime) -> APIRouter:
                 for v in await queries.list_reservations(rt, who, limit, offset, wanted)]
 
     @router.get("/overdue-loans", response_model=list[ReservationOut])
-    async def overdue_loans(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    async def overdue_loans(limit: Limit = 50, offset: Offset = 0,
                             who: Caller = Depends(current_caller)):
         return [ReservationOut.of(v)
                 for v in await queries.overdue_loans(rt, who, limit, offset)]

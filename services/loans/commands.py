@@ -101,9 +101,9 @@ async def _reserve(rt: Runtime, school: str, wish: NewReservation,
         async with rt.db.transaction() as tx:
             item = await item_to_reserve(tx, wish.item_id)
             if item is None:
-                raise LoanRefused("no such item", 404)
+                raise LoanRefused("dit item bestaat niet", 404)
             if not domain.lendable(item.status, item.loanable):
-                raise Unavailable("this item is not lent out")
+                raise Unavailable("dit item wordt niet uitgeleend")
             claims = (await claims_on(tx, [item.id], period))[item.id]
             domain.require_free(domain.units_free(item.quantity, claims, period), wish.quantity)
             reservation = Reservation.of(item, school, wish.quantity, period)
@@ -153,7 +153,7 @@ async def cancel(rt: Runtime, who: Caller, reservation_id: UUID) -> Reservation:
 async def check_out(rt: Runtime, who: Caller, reservation_id: UUID,
                     wish: CheckOut) -> Reservation:
     """The school collects the units on a day of its period; the item must be in service."""
-    domain.require_backoffice(who.role, "checks loans out")
+    domain.require_backoffice(who.role, "leent uit")
     today = rt.settings.today()
     async with rt.db.transaction() as tx:
         reservation = await _reservation(tx, reservation_id)
@@ -174,7 +174,7 @@ async def take_back(rt: Runtime, who: Caller, reservation_id: UUID,
                     wish: Return) -> Reservation:
     """The units come back in `wish.condition`; with damage, finance hears what the repair
     costs and the item stays in repair, in the same transaction."""
-    domain.require_backoffice(who.role, "takes loans back")
+    domain.require_backoffice(who.role, "neemt uitleningen terug")
     today, now = rt.settings.today(), datetime.now(UTC)
     async with rt.db.transaction() as tx:
         reservation = await _reservation(tx, reservation_id)
@@ -202,11 +202,11 @@ async def take_back(rt: Runtime, who: Caller, reservation_id: UUID,
 
 async def mark_repaired(rt: Runtime, who: Caller, item_id: str, wish: Repaired) -> Item:
     """The backoffice puts a repaired item back in service."""
-    domain.require_backoffice(who.role, "marks items repaired")
+    domain.require_backoffice(who.role, "meldt items gerepareerd")
     async with rt.db.transaction() as tx:
         item = await tx.get(Item, item_id, with_for_update=True)
         if item is None:
-            raise LoanRefused("no such item", 404)
+            raise LoanRefused("dit item bestaat niet", 404)
         domain.require_in_repair(item.status)
         item.status, item.condition = ItemStatus.AVAILABLE, wish.condition
     return item
@@ -214,11 +214,11 @@ async def mark_repaired(rt: Runtime, who: Caller, item_id: str, wish: Repaired) 
 
 async def retire(rt: Runtime, who: Caller, item_id: str) -> Item:
     """The backoffice takes an item out of service for good, once nothing holds it ahead."""
-    domain.require_backoffice(who.role, "retires items")
+    domain.require_backoffice(who.role, "schrijft items af")
     async with rt.db.transaction() as tx:
         item = await tx.get(Item, item_id, with_for_update=True)
         if item is None:
-            raise LoanRefused("no such item", 404)
+            raise LoanRefused("dit item bestaat niet", 404)
         ahead = await claims_on(tx, [item.id], Period(rt.settings.today(), date.max))
         out = (await units_out(tx, [item.id])).get(item.id, 0)
         domain.require_retirable(item.status, len(ahead[item.id]), out)
@@ -230,7 +230,7 @@ async def retire(rt: Runtime, who: Caller, item_id: str) -> Item:
 async def _reservation(tx: AsyncSession, reservation_id: UUID) -> Reservation:
     reservation = await reservation_to_change(tx, reservation_id)
     if reservation is None:
-        raise LoanRefused("no such reservation", 404)
+        raise LoanRefused("deze reservering bestaat niet", 404)
     return reservation
 
 
@@ -248,7 +248,7 @@ def _overlap_refused() -> Iterator[None]:
         yield
     except IntegrityError as exc:
         if violates_exclusion(exc, SINGLE_ITEM_EXCLUSION):
-            raise Unavailable("the item is already reserved in this period") from exc
+            raise Unavailable("het item is in deze periode al gereserveerd") from exc
         raise
 
 

@@ -56,7 +56,7 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.ends_on < self.starts_on:
-            raise LoanRefused("a period must not end before it starts", 422)
+            raise LoanRefused("een periode eindigt niet vóór haar begin", 422)
 
     def overlaps(self, other: "Period") -> bool:
         return self.starts_on <= other.ends_on and other.starts_on <= self.ends_on
@@ -129,7 +129,7 @@ def visible_school(role: str, organisation: str) -> str | None:
         return None
     if role == SCHOOL and organisation:
         return organisation
-    raise LoanRefused(f"role {role!r} may not see reservations", 403)
+    raise LoanRefused(f"de rol {role} mag geen reserveringen zien", 403)
 
 
 def free_stock(stock: Sequence[Stock], wanted: int) -> Stock | None:
@@ -144,7 +144,7 @@ def lendable(status: str, loanable: bool) -> bool:
 
 def require_free(free: int, wanted: int) -> None:
     if wanted > free:
-        raise Unavailable(f"only {free} unit(s) free in this period, {wanted} asked")
+        raise Unavailable(f"maar {free} stuk(s) vrij in deze periode, {wanted} gevraagd")
 
 
 @dataclass(frozen=True)
@@ -190,19 +190,19 @@ def acting_school(role: str, organisation: str, school_id: str | None) -> str:
     if role == BACKOFFICE and school_id:
         return school_id
     if role == BACKOFFICE:
-        raise LoanRefused("the backoffice reserves for a school: name its school_id", 422)
-    raise LoanRefused(f"role {role!r} may not reserve for this school", 403)
+        raise LoanRefused("de backoffice reserveert voor een school: noem haar school_id", 422)
+    raise LoanRefused(f"de rol {role} mag niet voor deze school reserveren", 403)
 
 
 def require_backoffice(role: str, action: str) -> None:
     if role != BACKOFFICE:
-        raise LoanRefused(f"only the backoffice {action}", 403)
+        raise LoanRefused(f"alleen de backoffice {action}", 403)
 
 
 def require_own(role: str, organisation: str, school_id: str) -> None:
     # Not 403: a school must not learn which reservations other schools hold.
     if not sees_school(role, organisation, school_id):
-        raise LoanRefused("no such reservation", 404)
+        raise LoanRefused("deze reservering bestaat niet", 404)
 
 
 def shown_status(stored: str, units_out: int) -> ItemStatus:
@@ -215,41 +215,41 @@ def shown_status(stored: str, units_out: int) -> ItemStatus:
 def require_collectable(status: str, item_status: str, period: Period, today: date) -> None:
     """A reservation is checked out on a day of its period, with its item in service."""
     if status != ReservationStatus.RESERVED:
-        raise LoanRefused(f"a {status} reservation cannot be checked out")
+        raise LoanRefused(f"een reservering met status {status} kan niet worden uitgeleend")
     if item_status != ItemStatus.AVAILABLE:
         # A damaged item stays at the hotspot until the backoffice marks it repaired.
-        raise Unavailable(f"the item is {item_status.replace('_', ' ')}, not lent out")
+        raise Unavailable(f"het item heeft status {item_status}, het wordt niet uitgeleend")
     if not period.contains(today):
-        raise LoanRefused(f"the reservation runs from {period.starts_on} to {period.ends_on}; "
-                          f"it cannot be checked out on {today}")
+        raise LoanRefused(f"de reservering loopt van {period.starts_on} tot {period.ends_on}; "
+                          f"ze kan niet op {today} worden uitgeleend")
 
 
 def require_back_in_time(quantity: int, out: int, wanted: int) -> None:
     """An overdue loan still holds its units: the next one waits until they are back."""
     if out + wanted > quantity:
-        raise Unavailable(f"{out} unit(s) are not back yet; {quantity - out} here, "
-                          f"{wanted} to check out")
+        raise Unavailable(f"{out} stuk(s) zijn nog niet terug; {quantity - out} hier, "
+                          f"{wanted} uit te lenen")
 
 
 def require_out(status: str) -> None:
     if status != ReservationStatus.CHECKED_OUT:
-        raise LoanRefused(f"a {status} reservation cannot be returned")
+        raise LoanRefused(f"een reservering met status {status} kan niet worden teruggebracht")
 
 
 def require_in_repair(status: str) -> None:
     if status != ItemStatus.IN_REPAIR:
-        raise LoanRefused(f"the item is {status.replace('_', ' ')}, not in repair")
+        raise LoanRefused(f"het item heeft status {status}, niet in reparatie")
 
 
 def require_retirable(status: str, holding_ahead: int, units_out: int) -> None:
     """Retiring never breaks a promise: no loan out, no reservation ahead."""
     if status == ItemStatus.RETIRED:
-        raise LoanRefused("the item is retired already")
+        raise LoanRefused("het item is al afgeschreven")
     if units_out:
-        raise LoanRefused(f"{units_out} unit(s) are out; take them back first")
+        raise LoanRefused(f"{units_out} stuk(s) zijn uitgeleend; neem ze eerst terug")
     if holding_ahead:
-        raise LoanRefused(f"{holding_ahead} reservation(s) hold the item from today on; "
-                          "cancel or return them first")
+        raise LoanRefused(f"{holding_ahead} reservering(en) houden het item vanaf vandaag vast; "
+                          "annuleer ze of neem ze eerst terug")
 
 
 def days_overdue(ends_on: date, today: date) -> int:
@@ -259,16 +259,16 @@ def days_overdue(ends_on: date, today: date) -> int:
 
 def require_cancellable(status: str, booking_id: object | None) -> None:
     if status == ReservationStatus.CHECKED_OUT:
-        raise LoanRefused("a checked-out reservation is returned, not cancelled")
+        raise LoanRefused("een uitgeleende reservering wordt teruggebracht, niet geannuleerd")
     require_changeable(status, booking_id)
 
 
 def require_changeable(status: str, booking_id: object | None) -> None:
     if status not in HOLDING:
-        raise LoanRefused(f"a {status} reservation cannot be changed")
+        raise LoanRefused(f"een reservering met status {status} kan niet worden gewijzigd")
     if booking_id is not None:
         # The booking owns this reservation: changing it here would leave the two apart.
-        raise LoanRefused("this reservation belongs to a booking; change the booking")
+        raise LoanRefused("deze reservering hoort bij een boeking; wijzig de boeking")
 
 
 @dataclass(frozen=True)

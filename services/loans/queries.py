@@ -54,7 +54,7 @@ async def item(rt: Runtime, item_id: str) -> ItemView:
     async with rt.db.sessions() as tx:
         found = await tx.get(Item, item_id)
         if found is None:
-            raise LoanRefused("no such item", 404)
+            raise LoanRefused("dit item bestaat niet", 404)
         return (await _views(tx, [found]))[0]
 
 
@@ -70,7 +70,7 @@ async def availability(rt: Runtime, item_id: str, starts_on: date,
     async with rt.db.sessions() as tx:
         item = await tx.get(Item, item_id)
         if item is None:
-            raise LoanRefused("no such item", 404)
+            raise LoanRefused("dit item bestaat niet", 404)
         return (await _availabilities(tx, [item], period))[0]
 
 
@@ -141,14 +141,14 @@ async def reservation(rt: Runtime, caller: Caller, reservation_id: UUID) -> Rese
     async with rt.db.sessions() as tx:
         found = await tx.get(Reservation, reservation_id)
     if found is None:
-        raise LoanRefused("no such reservation", 404)
+        raise LoanRefused("deze reservering bestaat niet", 404)
     domain.require_own(caller.role, caller.organisation, found.school_id)
     return found
 
 
 async def damage_reports(rt: Runtime, caller: Caller, item_id: str | None, limit: int,
                          offset: int) -> list[DamageReport]:
-    domain.require_backoffice(caller.role, "reads damage reports")
+    domain.require_backoffice(caller.role, "leest schademeldingen")
     query = select(DamageReport).order_by(DamageReport.reported_at.desc(), DamageReport.id)
     if item_id is not None:
         query = query.where(DamageReport.item_id == item_id)

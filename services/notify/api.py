@@ -4,13 +4,14 @@ preferences, and the failed notifications for the backoffice."""
 from datetime import UTC, datetime, time
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from services.notify import commands
 from services.notify import preferences as rules
 from services.notify.store import DeliveryState, Notification
+from shared.contracts.common import Limit, Offset
 from shared.contracts.requests.notify import PreferencesIn, QuietHoursIn
 from shared.domain import BACKOFFICE
 from shared.http import Caller, Problem, current_caller
@@ -69,7 +70,7 @@ def routes(rt: Runtime) -> APIRouter:
     db = rt.db
 
     @router.get("/notifications", response_model=list[NotificationOut])
-    async def notifications(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    async def notifications(limit: Limit = 50, offset: Offset = 0,
                             who: Caller = Depends(current_caller)):
         async with db.sessions() as tx:
             rows = await tx.scalars(
@@ -81,7 +82,7 @@ def routes(rt: Runtime) -> APIRouter:
             return list(rows)
 
     @router.get("/notifications/failed", response_model=list[NotificationOut])
-    async def failed(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    async def failed(limit: Limit = 50, offset: Offset = 0,
                      who: Caller = Depends(current_caller)):
         who.require(BACKOFFICE)
         async with db.sessions() as tx:
@@ -108,7 +109,7 @@ def routes(rt: Runtime) -> APIRouter:
         async with db.transaction() as tx:
             message = await tx.get(Notification, notification_id, with_for_update=True)
             if message is None or message.organisation_id != who.organisation:
-                raise Problem(404, "Not Found", "no such notification in your inbox")
+                raise Problem(404, "Not Found", "dit bericht staat niet in je inbox")
             message.read_at = message.read_at or datetime.now(UTC)
             return message
 

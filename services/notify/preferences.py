@@ -62,16 +62,16 @@ def validate(preferences: Preferences) -> None:
     """Refuse what the rules do not allow (422): unknown names, opting out of essentials."""
     unknown = (set(preferences.channels) | preferences.opted_out) - CATEGORIES
     if unknown:
-        raise Refused(f"unknown categories: {sorted(unknown)}", status=422)
+        raise Refused(f"onbekende categorieën: {sorted(unknown)}", status=422)
     bad = set(preferences.channels.values()) - set(CHANNELS)
     if bad:
-        raise Refused(f"unknown channels: {sorted(bad)}", status=422)
+        raise Refused(f"onbekende kanalen: {sorted(bad)}", status=422)
     if preferences.opted_out & ESSENTIAL:
-        raise Refused(f"essential categories cannot be opted out of: "
+        raise Refused(f"voor essentiële categorieën kun je je niet afmelden: "
                       f"{sorted(preferences.opted_out & ESSENTIAL)}", status=422)
     quiet = preferences.quiet_hours
     if quiet is not None and quiet.start == quiet.end:
-        raise Refused("quiet hours need a start and an end that differ", status=422)
+        raise Refused("stille uren hebben een begin en een einde die verschillen", status=422)
 
 
 def plan(preferences: Preferences, category: str, critical: bool, now: datetime) -> Plan | None:

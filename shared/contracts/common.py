@@ -1,8 +1,10 @@
-"""Value types several contracts share."""
+"""Value types several contracts share, and the bounds every request's values keep."""
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 # Levels a group can have (DOMAIN.md: po, vmbo levels, pro/vso, havo/vwo, mbo).
 Level = Literal[
@@ -11,12 +13,44 @@ Level = Literal[
 CoreTask = Literal["A", "B", "C", "D", "E"]
 
 
+# Paging of every list. The stores hold 64-bit offsets, but no list comes near a million rows:
+# past the bound a client made a mistake, and hears so (422) instead of a store's overflow.
+Limit = Annotated[int, Field(ge=1, le=500)]
+Offset = Annotated[int, Field(ge=0, le=1_000_000)]
+# A school year by the calendar year it starts in (2026 is 2026/27).
+SchoolYear = Annotated[int, Field(ge=2000, le=2100)]
+# An amount a request stores: PostgreSQL's INTEGER holds up to 2**31 - 1 cents.
+MAX_CENTS = 2_000_000_000
+
+# Control characters (NUL and the like): PostgreSQL refuses NUL in text, mail and screens
+# garble the others. Multi-line text keeps tab, newline and carriage return. (Pydantic
+# refuses lone surrogates itself.)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _refusing(pattern: re.Pattern[str]) -> AfterValidator:
+    def check(value: str) -> str:
+        if pattern.search(value):
+            raise PydanticCustomError(
+                "control_character", "bevat een stuurteken (zoals een NUL-byte)")
+        return value
+
+    return AfterValidator(check)
+
+
+# Every text a request carries is one of these (ids with a pattern of their own excepted).
+Text = Annotated[str, _refusing(_CONTROL)]
+MultilineText = Annotated[str, _refusing(_CONTROL_IN_LINES)]
+
+
 class Group(BaseModel):
     """A class of students: numbers only, never names of minors."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(min_length=1, max_length=60, examples=["3B"])
+    name: Text = Field(min_length=1, max_length=60, examples=["3B"])
     level: Level
     year: int = Field(ge=1, le=8)
     students: int = Field(ge=1, le=200)
+

@@ -71,7 +71,7 @@ def test_the_first_waiting_group_that_fits_goes_first():
 
 
 def test_booking_needs_a_day_of_lead_time():
-    with pytest.raises(BookingRefused, match="at least 1 day ahead") as refused:
+    with pytest.raises(BookingRefused, match="minstens 1 dag vooraf") as refused:
         domain.check_bookable(session(days=0), group(10), NOW)
     assert refused.value.extra["rule"] == "lead_time"
 
@@ -239,12 +239,12 @@ def offer(**fields) -> SimpleNamespace:
 
 
 @pytest.mark.parametrize("fields, refusal", [
-    (dict(kind="lecture"), "unknown offer kind"),
-    (dict(session_minutes=90), "120 minutes"),
-    (dict(kind="masterclass"), "booked as 4"),
-    (dict(kind="elective", elective_code="1313"), "KV code"),
-    (dict(kind="company_visit", host_company="voorbeeld-bouw"), "practical assignment"),
-    (dict(kind="internship", profile="BWI", internship_year=3), "a period"),
+    (dict(kind="lecture"), "onbekende soort aanbod"),
+    (dict(session_minutes=90), "120 minuten"),
+    (dict(kind="masterclass"), "geboekt als 4"),
+    (dict(kind="elective", elective_code="1313"), "KV-code"),
+    (dict(kind="company_visit", host_company="voorbeeld-bouw"), "praktijkopdracht"),
+    (dict(kind="internship", profile="BWI", internship_year=3), "een periode"),
 ])
 def test_an_offer_has_what_its_kind_needs(fields, refusal):
     with pytest.raises(BookingRefused, match=refusal):

@@ -30,7 +30,7 @@ async def test_persons_fill_the_meeting_and_the_next_is_refused(rt):
                              now=NOW)
     await attendees.register(rt, school("corlaer"), meeting, "Piet Jansen", "piet@corlaer.nl",
                              now=NOW)
-    with pytest.raises(RegistrationRefused, match="full") as full:
+    with pytest.raises(RegistrationRefused, match="vol") as full:
         await attendees.register(rt, person("kees"), meeting, "Kees", "kees@ict.nl", now=NOW)
     assert full.value.status == 409
     assert await persons_registered(rt, meeting) == 2
@@ -39,7 +39,7 @@ async def test_persons_fill_the_meeting_and_the_next_is_refused(rt):
 async def test_one_registration_per_address_and_event_whatever_its_case(rt):
     meeting = await schedule_meeting(rt, capacity=10)
     await attendees.register(rt, person(), meeting, "Anna", "anna@bouw.nl", now=NOW)
-    with pytest.raises(RegistrationRefused, match="already") as twice:
+    with pytest.raises(RegistrationRefused, match=" al ") as twice:
         await attendees.register(rt, person(), meeting, "Anna", " Anna@Bouw.NL", now=NOW)
     assert twice.value.status == 409
     assert await persons_registered(rt, meeting) == 1
@@ -85,11 +85,11 @@ async def test_a_person_sees_own_registrations_and_the_backoffice_all(rt):
 
 async def test_no_personal_registration_for_a_pupils_event_nor_after_the_start(rt):
     await plan_session(rt, capacity=30, event_id="girls-day-2027-04-08")
-    with pytest.raises(RegistrationRefused, match="groups") as pupils:
+    with pytest.raises(RegistrationRefused, match="groepen") as pupils:
         await attendees.register(rt, person(), "girls-day-2027-04-08", "Anna", "a@b.nl",
                                  now=NOW)
     assert pupils.value.status == 422
     meeting = await schedule_meeting(rt, capacity=5)
-    with pytest.raises(RegistrationRefused, match="closed"):
+    with pytest.raises(RegistrationRefused, match="gesloten"):
         await attendees.register(rt, person(), meeting, "Anna", "a@b.nl",
                                  now=NOW + timedelta(days=7))

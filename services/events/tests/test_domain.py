@@ -44,7 +44,7 @@ def test_a_group_is_refused_only_when_larger_than_the_session(capacity, students
 
 @pytest.mark.parametrize("opens, closes", [(1, 2), (-2, -1), (-1, 0)])
 def test_registration_only_inside_the_window(opens, closes):
-    with pytest.raises(RegistrationRefused, match="not open"):
+    with pytest.raises(RegistrationRefused, match="niet open"):
         domain.check_registrable(session(opens=opens, closes=closes), group(10), NOW)
 
 
@@ -101,9 +101,9 @@ def test_an_offer_lasts_48_hours_but_never_past_the_event_start():
 def test_an_offer_is_accepted_before_its_deadline_only():
     deadline = NOW + timedelta(hours=1)
     assert domain.accept(S.OFFERED, deadline, NOW) is S.CONFIRMED
-    with pytest.raises(RegistrationRefused, match="lapsed"):
+    with pytest.raises(RegistrationRefused, match="verlopen"):
         domain.accept(S.OFFERED, deadline, deadline)
-    with pytest.raises(RegistrationRefused, match="no offer"):
+    with pytest.raises(RegistrationRefused, match="geen aanbod"):
         domain.accept(S.WAITLISTED, None, NOW)
 
 
@@ -120,7 +120,7 @@ def test_cancelling_frees_held_seats_and_is_refused_once_done_or_checked_in():
     for status in (S.CANCELLED, S.LAPSED):
         with pytest.raises(RegistrationRefused):
             domain.cancel(status, checked_in=False)
-    with pytest.raises(RegistrationRefused, match="checked in"):
+    with pytest.raises(RegistrationRefused, match="ingecheckt"):
         domain.cancel(S.CONFIRMED, checked_in=True)
     assert domain.HOLDS_SEATS == {S.CONFIRMED, S.OFFERED}
 
@@ -145,15 +145,15 @@ def test_check_in_codes_carry_at_least_128_random_bits_and_differ():
 
 def test_persons_register_for_events_for_adults_only_and_until_the_start():
     domain.check_attendable(["partners"], NOW + timedelta(hours=1), NOW)
-    with pytest.raises(RegistrationRefused, match="groups"):
+    with pytest.raises(RegistrationRefused, match="groepen"):
         domain.check_attendable(["vmbo-kb"], NOW + timedelta(hours=1), NOW)
-    with pytest.raises(RegistrationRefused, match="closed"):
+    with pytest.raises(RegistrationRefused, match="gesloten"):
         domain.check_attendable(["partners"], NOW, NOW)
 
 
 def test_a_cancelled_attendee_registers_again_a_registered_one_not():
     assert domain.register_again(AttendeeStatus.CANCELLED) is AttendeeStatus.REGISTERED
-    with pytest.raises(RegistrationRefused, match="already"):
+    with pytest.raises(RegistrationRefused, match=" al "):
         domain.register_again(AttendeeStatus.REGISTERED)
 
 
@@ -163,7 +163,7 @@ def test_an_attendee_cancels_once_and_before_the_start():
         AttendeeStatus.CANCELLED)
     with pytest.raises(RegistrationRefused):
         domain.cancel_attendance(AttendeeStatus.CANCELLED, later, NOW)
-    with pytest.raises(RegistrationRefused, match="started"):
+    with pytest.raises(RegistrationRefused, match="begonnen"):
         domain.cancel_attendance(AttendeeStatus.REGISTERED, NOW, NOW)
 
 
@@ -181,7 +181,7 @@ def test_hosted_minutes_are_the_hosts_or_the_events_length_and_only_once_begun()
     starts, ends = NOW, NOW + timedelta(hours=6)
     assert domain.hosted_minutes(starts, ends, NOW, 90) == 90
     assert domain.hosted_minutes(starts, ends, NOW, None) == 360
-    with pytest.raises(RegistrationRefused, match="begun"):
+    with pytest.raises(RegistrationRefused, match="begonnen"):
         domain.hosted_minutes(starts, ends, NOW - timedelta(seconds=1), 90)
-    with pytest.raises(RegistrationRefused, match="length"):
+    with pytest.raises(RegistrationRefused, match="lengte"):
         domain.hosted_minutes(starts, starts + timedelta(days=2), NOW, None)

@@ -90,7 +90,7 @@ async def test_a_lapsed_offer_moves_on_to_the_next_group_and_cannot_be_accepted(
     assert await status_of(rt, "nxt", slow) == ("lapsed", None)
     assert await status_of(rt, "corlaer", next_in_line) == ("offered", None)
     assert await seats_taken(rt, session_id) == 10
-    with pytest.raises(RegistrationRefused, match="no offer"):
+    with pytest.raises(RegistrationRefused, match="geen aanbod"):
         await registrations.accept(rt, school("nxt"), slow.registration.id, now=later)
     assert [e["registration_id"] for e in await staged(rt, "offer-lapsed")] == [
         str(slow.registration.id)]

@@ -141,7 +141,7 @@ async def test_approving_past_a_soft_budget_warns(client, declaration):
     await post(client, declaration, "submit", COORDINATOR)
     approved = await post(client, declaration, "approve", FINANCE)
     assert approved.status_code == 200
-    warning = "core task A goes 502 cents over its yearly budget"
+    warning = "kerntaak A komt 502 cent boven het jaarbudget"
     assert approved.json()["budget_warnings"] == [warning]
     trail = (await client.get(f"/declarations/{declaration}/audit", headers=FINANCE)).json()
     assert trail[-1]["detail"] == warning
@@ -152,7 +152,7 @@ async def test_approving_past_a_hard_limit_is_refused(client, declaration):
     await budget(client, 7_000, hard_limit=True)
     await post(client, declaration, "submit", COORDINATOR)
     refused = await post(client, declaration, "approve", FINANCE)
-    assert refused.status_code == 409 and "hard budget limit" in refused.json()["detail"]
+    assert refused.status_code == 409 and "harde budgetgrens" in refused.json()["detail"]
     shown = await client.get(f"/declarations/{declaration}", headers=FINANCE)
     assert shown.json()["status"] == "submitted"
     await budget(client, 7_502, hard_limit=True)  # exactly the budget is within it
@@ -272,7 +272,7 @@ async def test_corrections_never_take_a_line_below_zero(client, declaration):
     assert (await post(client, q1, "corrections", COORDINATOR, correction(-7_000))
             ).status_code == 201
     too_much = await post(client, q1, "corrections", COORDINATOR, correction(-503))
-    assert too_much.status_code == 422 and "below zero" in too_much.json()["detail"]
+    assert too_much.status_code == 422 and "onder nul" in too_much.json()["detail"]
     assert (await post(client, q1, "corrections", COORDINATOR, correction(-502))
             ).status_code == 201
     assert (await post(client, q1, "corrections", COORDINATOR, correction(0))

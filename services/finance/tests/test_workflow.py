@@ -68,9 +68,9 @@ def test_only_the_schools_own_coordinator_submits():
 
 def test_nobody_approves_their_own_submission_whatever_the_role():
     sheet = submitted(by=TWO_HATS_SCHOOL)
-    with pytest.raises(Refused, match="submitted themselves"):
+    with pytest.raises(Refused, match="zelf heeft ingediend"):
         domain.approve(sheet, TWO_HATS_FINANCE)
-    with pytest.raises(Refused, match="submitted themselves"):
+    with pytest.raises(Refused, match="zelf heeft ingediend"):
         domain.reject(sheet, TWO_HATS_FINANCE, "dubbel gedeclareerd")
     assert domain.approve(sheet, FINANCE).to_status == "approved"
 
@@ -157,7 +157,7 @@ def test_an_overrun_is_exactly_a_budgeted_task_going_over(declared, committed, b
 def test_a_soft_overrun_names_task_and_excess():
     [warning] = domain.check_budget(domain.budget_overruns(
         {"A": 600}, {"A": 500}, {"A": Budget(1000, hard_limit=False)}))
-    assert warning == "core task A goes 100 cents over its yearly budget"
+    assert warning == "kerntaak A komt 100 cent boven het jaarbudget"
 
 
 class Workflow(RuleBasedStateMachine):

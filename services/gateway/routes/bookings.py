@@ -4,7 +4,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from services.gateway.auth import ADMIN, BACKOFFICE, COMPANY, PROGRAMME, SCHOOL, Principal
 from services.gateway.routes.common import (
@@ -16,6 +16,7 @@ from services.gateway.routes.common import (
     own_school,
     router,
 )
+from shared.contracts.common import SchoolYear
 from shared.contracts.requests.bookings import (
     BookingRulesBody,
     Completion,
@@ -27,9 +28,6 @@ from shared.contracts.requests.bookings import (
     QuotaBody,
     SchoolDayException,
 )
-
-# A school year by the calendar year it starts in (2026 is 2026/27).
-SchoolYear = Annotated[int, Path(ge=2000, le=2100)]
 
 
 def routes(gate: Gate) -> APIRouter:
@@ -143,7 +141,7 @@ def calendar_routes(api: APIRouter, gate: Gate) -> None:
         return await forward("bookings", "PUT", "/calendar/rules", who, body=as_json(body))
 
     @api.get("/calendar/quotas", tags=["calendar"])
-    async def quotas(school_year: int | None = Query(None, ge=2000, le=2100),
+    async def quotas(school_year: SchoolYear | None = None,
                      who: Principal = anyone):
         return await forward("bookings", "GET", "/calendar/quotas", who,
                              params={"school_year": school_year})

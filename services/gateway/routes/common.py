@@ -18,6 +18,7 @@ from services.gateway.auth import (
     Unauthenticated,
     Verifier,
 )
+from shared.contracts.common import Limit, Offset
 from shared.http import Problem
 
 # Ids in paths are slugs or UUIDs; the pattern keeps "..", "/" and "%" out of upstream paths.
@@ -27,8 +28,7 @@ OrgId = Annotated[str | None, Query(pattern=r"^[a-z0-9-]{1,80}$")]
 Forward = Callable[..., Awaitable[Response]]
 
 
-async def page(limit: int = Query(50, ge=1, le=500),
-               offset: int = Query(0, ge=0)) -> dict[str, int]:
+async def page(limit: Limit = 50, offset: Offset = 0) -> dict[str, int]:
     return {"limit": limit, "offset": offset}
 
 
@@ -57,12 +57,13 @@ class Gate:
             credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
         ) -> Principal:
             if credentials is None:
-                raise Unauthenticated("send Authorization: Bearer <token> from /api/v1/auth/token")
+                raise Unauthenticated(
+                    "stuur Authorization: Bearer <token> van /api/v1/auth/token mee")
             # The edge verified the token already; verifying again gives the reason it failed.
             who = (getattr(request.state, "principal", None)
                    or await tokens.verify(credentials.credentials))
             if roles and who.role not in roles:
-                raise Problem(403, "Forbidden", f"role {who.role!r} may not do this")
+                raise Problem(403, "Forbidden", f"de rol {who.role} mag dit niet")
             return who
 
         return Depends(principal)
@@ -98,5 +99,5 @@ def own_school(who: Principal, school_id: str | None) -> str | None:
     if who.role != SCHOOL:
         return school_id
     if school_id not in (None, who.organisation):
-        raise Problem(403, "Forbidden", "a school sees only its own records")
+        raise Problem(403, "Forbidden", "een school ziet alleen haar eigen gegevens")
     return who.organisation

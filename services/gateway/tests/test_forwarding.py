@@ -31,7 +31,7 @@ async def test_generated_request_id_reaches_the_upstream(echo, calls):
 
 async def test_upstream_status_and_problem_body_are_passed_back():
     problem = {"type": "about:blank", "title": "Not possible", "status": 404,
-               "detail": "no such booking"}
+               "detail": "deze boeking bestaat niet"}
 
     def upstream(request: httpx.Request) -> httpx.Response:
         return httpx.Response(404, json=problem, headers={

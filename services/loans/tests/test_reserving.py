@@ -59,7 +59,7 @@ async def test_a_taken_item_offers_another_of_its_category(client):
 async def test_kit_units_are_reserved_up_to_what_exists(client):
     assert (await _reserve(client, "tft-rob-001", 5, 5, quantity=8)).status_code == 201
     refused = await _reserve(client, "tft-rob-001", 5, 6, headers=NXT, quantity=5)
-    assert refused.status_code == 409 and "only 4 unit(s) free" in refused.json()["detail"]
+    assert refused.status_code == 409 and "maar 4 stuk(s) vrij" in refused.json()["detail"]
     assert (await _reserve(client, "tft-rob-001", 5, 6, headers=NXT, quantity=4)).is_success
 
 

@@ -1,30 +1,31 @@
 """Request bodies for offers, sessions and bookings: the gateway validates them, the service too."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field, model_validator
 
-from shared.contracts.common import CoreTask, Group
+from shared.contracts.common import CoreTask, Group, MultilineText, Text
 
 
 class NewOffering(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9-]{3,80}$", examples=["cnc-technieken-kv1313"])
-    kind: str = Field(examples=["elective"])
-    title: str = Field(min_length=3, max_length=200)
-    audience: list[str] = Field(min_length=1, examples=[["vmbo-kb", "vmbo-gl"]])
-    profile: str | None = None
-    location: str = "Hotspot"
-    equipment: list[str] = []
+    kind: Text = Field(max_length=40, examples=["elective"])
+    title: Text = Field(min_length=3, max_length=200)
+    audience: list[Text] = Field(min_length=1, max_length=20,
+                                 examples=[["vmbo-kb", "vmbo-gl"]])
+    profile: Text | None = Field(None, max_length=20)
+    location: Text = Field("Hotspot", max_length=120)
+    equipment: list[Text] = Field([], max_length=50)
     session_minutes: int = Field(120, ge=15, le=60 * 24 * 366)
     # More than 1: a series a group books as a whole (masterclass 4, po-lessenserie 4).
     sessions_per_booking: int = Field(1, ge=1, le=60)
     capacity: int = Field(30, ge=1, le=1000, description="students per session")
-    elective_code: str | None = Field(None, examples=["KV 1313"])
+    elective_code: Text | None = Field(None, max_length=20, examples=["KV 1313"])
     host_company: str | None = Field(None, pattern=r"^[a-z0-9-]{1,80}$",
                                      examples=["voorbeeld-bouw"])
-    assignment: str | None = Field(None, max_length=1000)
+    assignment: MultilineText | None = Field(None, max_length=1000)
     internship_year: int | None = Field(None, ge=1, le=8)
     period_starts_on: date | None = None
     period_ends_on: date | None = None
@@ -36,8 +37,8 @@ class NewOffering(BaseModel):
 class NewSession(BaseModel):
     starts_at: datetime
     ends_at: datetime
-    room: str = Field(min_length=1, max_length=80)
-    instructor: str = Field(min_length=1, max_length=120)
+    room: Text = Field(min_length=1, max_length=80)
+    instructor: Text = Field(min_length=1, max_length=120)
     capacity: int = Field(ge=1, le=1000)
 
 
@@ -53,8 +54,9 @@ class NewSeries(BaseModel):
     minutes: int = Field(ge=15, le=60 * 12)
     every_days: int = Field(7, ge=1, le=365)
     count: int = Field(ge=1, le=60)
-    rooms: list[str] = Field(min_length=1, max_length=60)
-    instructor: str = Field(min_length=1, max_length=120)
+    rooms: list[Annotated[Text, Field(min_length=1, max_length=80)]] = Field(min_length=1,
+                                                                             max_length=60)
+    instructor: Text = Field(min_length=1, max_length=120)
     capacity: int = Field(ge=1, le=1000)
 
 
@@ -77,7 +79,7 @@ class NewClosedPeriod(BaseModel):
 
     starts_on: date
     ends_on: date
-    name: str = Field(min_length=2, max_length=120, examples=["Studiedag hotspot"])
+    name: Text = Field(min_length=2, max_length=120, examples=["Studiedag hotspot"])
     kind: Literal["school_holiday", "public_holiday", "closure"] = "closure"
 
 
@@ -85,7 +87,7 @@ class SchoolDayException(BaseModel):
     """A school open on a day the hotspot calendar closes, or closed on an open one."""
 
     open: bool
-    reason: str = Field(min_length=2, max_length=200, examples=["studiedag"])
+    reason: Text = Field(min_length=2, max_length=200, examples=["studiedag"])
 
 
 class BookingRulesBody(BaseModel):

@@ -5,6 +5,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
+from shared.contracts.common import Text
+
 SLUG = r"^[a-z0-9][a-z0-9-]{1,79}$"
 USERNAME = r"^[a-z0-9][a-z0-9._-]{2,63}$"
 EMAIL = r"^[^@\s]{1,64}@[^@\s]{1,189}\.[A-Za-z]{2,}$"
@@ -21,15 +23,15 @@ class OrganisationFields(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"example": _PO_SCHOOL})
 
-    name: str = Field(min_length=2, max_length=200, examples=["Basisschool De Zonnewijzer"])
+    name: Text = Field(min_length=2, max_length=200, examples=["Basisschool De Zonnewijzer"])
     kind: str = Field(pattern=KIND, examples=["po"])
-    municipality: str | None = Field(None, max_length=80, examples=["Leusden"])
-    place: str | None = Field(None, max_length=80)
+    municipality: Text | None = Field(None, max_length=80, examples=["Leusden"])
+    place: Text | None = Field(None, max_length=80)
     profiles: list[Profile] = Field([], max_length=12, examples=[[]])
     tl_subjects: list[Profile] = Field([], max_length=4, examples=[[]])
     has_tl: bool = False
     hard_tech: bool = False
-    branch: str | None = Field(None, max_length=40)
+    branch: Text | None = Field(None, max_length=40)
     board_id: str | None = Field(None, pattern=SLUG, examples=["po-board-03"])
 
 
@@ -45,7 +47,7 @@ class NewInvitation(BaseModel):
 
     organisation_id: str = Field(pattern=SLUG, examples=["corlaer"])
     role: str = Field(pattern=r"^[a-z]{2,20}$", examples=["teacher"])
-    name: str = Field(min_length=2, max_length=200, examples=["Sanne de Vries"])
+    name: Text = Field(min_length=2, max_length=200, examples=["Sanne de Vries"])
     email: str = Field(pattern=EMAIL, max_length=254, examples=["s.devries@corlaer.nl"])
 
 
@@ -59,5 +61,5 @@ class AcceptedInvitation(BaseModel):
 
 
 class Credentials(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
+    username: Text = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)

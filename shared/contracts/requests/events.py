@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
 
-from shared.contracts.common import Group, Level
+from shared.contracts.common import Group, Level, MultilineText, Text
 
 # The vmbo profiles (and the vmbo-tl subject T&T) a class can follow: shared.seed.PROFILES.
 Profile = Literal["BWI", "PIE", "M&T", "MVI", "D&P", "Groen", "ZW", "EO", "HBR", "T&T"]
@@ -29,9 +29,9 @@ class CheckIn(BaseModel):
 class NewAttendee(BaseModel):
     """A person registering themselves for an event for adults: a name and an e-mail, no more."""
 
-    name: str = Field(min_length=1, max_length=120, examples=["Anna de Vries"])
+    name: Text = Field(min_length=1, max_length=120, examples=["Anna de Vries"])
     # A plain shape check: whether mail arrives is the person's to see.
-    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+    email: Text = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                        examples=["anna@voorbeeld-bouw.nl"])
 
 
@@ -43,10 +43,11 @@ class SessionHeld(BaseModel):
 
 
 class NewEventCost(BaseModel):
-    description: str = Field(min_length=1, max_length=200, examples=["Busvervoer Techevent"])
+    description: Text = Field(min_length=1, max_length=200,
+                              examples=["Busvervoer Techevent"])
     amount_cents: int = Field(ge=1, le=100_000_000, examples=[45000])
-    supplier: str = Field(min_length=1, max_length=120, examples=["Touringcar Amersfoort"])
-    invoice_reference: str = Field(min_length=1, max_length=80, examples=["F2027-0113"])
+    supplier: Text = Field(min_length=1, max_length=120, examples=["Touringcar Amersfoort"])
+    invoice_reference: Text = Field(min_length=1, max_length=80, examples=["F2027-0113"])
     incurred_on: date
 
 
@@ -74,14 +75,14 @@ class NewEvent(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"example": _EVENT_EXAMPLE})
 
-    title: str = Field(min_length=3, max_length=200)
-    description: str = Field("", max_length=4000)
+    title: Text = Field(min_length=3, max_length=200)
+    description: MultilineText = Field("", max_length=4000)
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     audience: list[Audience] = Field(min_length=1, max_length=20)
     # Groups take seats of the sessions; persons (an event for partners) of the event.
     capacity: int = Field(ge=1, le=100_000)
-    location: str = Field(min_length=1, max_length=200)
+    location: Text = Field(min_length=1, max_length=200)
 
 
 class EventChange(BaseModel):
@@ -90,13 +91,13 @@ class EventChange(BaseModel):
     model_config = ConfigDict(json_schema_extra={"example": {
         "ends_at": "2028-04-13T16:00:00+02:00", "capacity": 150}})
 
-    title: str | None = Field(None, min_length=3, max_length=200)
-    description: str | None = Field(None, max_length=4000)
+    title: Text | None = Field(None, min_length=3, max_length=200)
+    description: MultilineText | None = Field(None, max_length=4000)
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
     audience: list[Audience] | None = Field(None, min_length=1, max_length=20)
     capacity: int | None = Field(None, ge=1, le=100_000)
-    location: str | None = Field(None, min_length=1, max_length=200)
+    location: Text | None = Field(None, min_length=1, max_length=200)
 
 
 class NewEventSession(BaseModel):
@@ -105,18 +106,18 @@ class NewEventSession(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"example": _SESSION_EXAMPLE})
 
-    title: str = Field(min_length=3, max_length=200)
+    title: Text = Field(min_length=3, max_length=200)
     host_kind: HostKind
     # The host's id: a company's, an mbo's school id, or "hotspot".
     host: str = Field(pattern=r"^[a-z0-9-]{1,80}$")
-    host_name: str = Field(min_length=1, max_length=200)
+    host_name: Text = Field(min_length=1, max_length=200)
     capacity: int = Field(ge=1, le=10_000)
     audience: list[Level] = Field(min_length=1, max_length=20)
     opens_at: AwareDatetime
     closes_at: AwareDatetime
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
-    location: str | None = Field(None, min_length=1, max_length=200)
+    location: Text | None = Field(None, min_length=1, max_length=200)
 
 
 class EventSessionChange(BaseModel):
@@ -124,14 +125,14 @@ class EventSessionChange(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"example": {"capacity": 48}})
 
-    title: str | None = Field(None, min_length=3, max_length=200)
+    title: Text | None = Field(None, min_length=3, max_length=200)
     host_kind: HostKind | None = None
     host: str | None = Field(None, pattern=r"^[a-z0-9-]{1,80}$")
-    host_name: str | None = Field(None, min_length=1, max_length=200)
+    host_name: Text | None = Field(None, min_length=1, max_length=200)
     capacity: int | None = Field(None, ge=1, le=10_000)
     audience: list[Level] | None = Field(None, min_length=1, max_length=20)
     opens_at: AwareDatetime | None = None
     closes_at: AwareDatetime | None = None
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
-    location: str | None = Field(None, min_length=1, max_length=200)
+    location: Text | None = Field(None, min_length=1, max_length=200)

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, model_validator
 
-from shared.contracts.common import CoreTask
+from shared.contracts.common import MAX_CENTS, CoreTask, MultilineText, Text
 
 
 class NewDeclaration(BaseModel):
@@ -16,10 +16,10 @@ class NewDeclaration(BaseModel):
 class MaterialLine(BaseModel):
     kind: Literal["material"]
     core_task: CoreTask
-    description: str = Field(min_length=3, max_length=300)
+    description: Text = Field(min_length=3, max_length=300)
     amount_cents: int = Field(ge=1, le=100_000_000)
-    supplier: str = Field(min_length=1, max_length=120)
-    invoice_reference: str = Field(min_length=1, max_length=80)
+    supplier: Text = Field(min_length=1, max_length=120)
+    invoice_reference: Text = Field(min_length=1, max_length=80)
     # Set when the cost belongs to an earlier quarter whose declaration is already locked.
     late_for_quarter: str | None = Field(None, pattern=r"^\d{4}-Q[1-4]$")
 
@@ -29,7 +29,7 @@ class StaffHoursLine(BaseModel):
 
     kind: Literal["hours"]
     core_task: CoreTask
-    description: str = Field(min_length=3, max_length=300)
+    description: Text = Field(min_length=3, max_length=300)
     role: str = Field(pattern=r"^[a-z][a-z-]{1,39}$", examples=["teacher"])
     minutes: int = Field(ge=1, le=100_000)
     late_for_quarter: str | None = Field(None, pattern=r"^\d{4}-Q[1-4]$")
@@ -41,7 +41,7 @@ class CoFinancingLine(BaseModel):
 
     kind: Literal["cofinancing"]
     core_task: CoreTask
-    description: str = Field(min_length=3, max_length=300)
+    description: Text = Field(min_length=3, max_length=300)
     company: str = Field(pattern=r"^[a-z0-9-]{1,80}$", examples=["voorbeeld-bouw"])
     form: Literal["in-kind", "cash"]
     role: str | None = Field(None, pattern=r"^[a-z][a-z-]{1,39}$", examples=["company-expert"])
@@ -68,16 +68,16 @@ class Correction(BaseModel):
     money off), on the declaration it is posted to. The corrected line stays as it was."""
 
     corrects_line_id: UUID
-    description: str = Field(min_length=3, max_length=300)
+    description: Text = Field(min_length=3, max_length=300)
     amount_cents: int = Field(ge=-100_000_000, le=100_000_000)
 
 
 class Rejection(BaseModel):
-    reason: str = Field(min_length=3, max_length=500)
+    reason: MultilineText = Field(min_length=3, max_length=500)
 
 
 class Payment(BaseModel):
-    batch: str = Field(min_length=1, max_length=40, examples=["2027-01"])
+    batch: Text = Field(min_length=1, max_length=40, examples=["2027-01"])
     paid_on: date
 
 
@@ -86,6 +86,6 @@ class RateChange(BaseModel):
 
 
 class BudgetChange(BaseModel):
-    amount_cents: int = Field(ge=0, le=10_000_000_000)
+    amount_cents: int = Field(ge=0, le=MAX_CENTS)
     # Stop approvals that would exceed the budget instead of only warning.
     hard_limit: bool = False

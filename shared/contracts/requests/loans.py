@@ -4,6 +4,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.contracts.common import MultilineText, Text
+
 
 class NewReservation(BaseModel):
     item_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$", examples=["tft-rob-001"])
@@ -28,22 +30,22 @@ class LoanPolicyBody(BaseModel):
 
 class CheckOut(BaseModel):
     # The state of the units as they leave, in the backoffice's words.
-    condition_note: str = Field("", max_length=500)
+    condition_note: MultilineText = Field("", max_length=500)
 
 
 class DamageFound(BaseModel):
-    description: str = Field(min_length=1, max_length=1000)
+    description: MultilineText = Field(min_length=1, max_length=1000)
     repair_cost_cents: int = Field(ge=0, le=100_000_000)
 
 
 class Return(BaseModel):
-    condition: str = Field(min_length=1, max_length=40, examples=["goed", "beschadigd"])
+    condition: Text = Field(min_length=1, max_length=40, examples=["goed", "beschadigd"])
     # With damage the item goes in repair until the backoffice marks it repaired.
     damage: DamageFound | None = None
 
 
 class Repaired(BaseModel):
-    condition: str = Field("goed", min_length=1, max_length=40)
+    condition: Text = Field("goed", min_length=1, max_length=40)
 
 
 # Ids of items and categories as the inventory spells them (a category: robot, drone, ...).
@@ -55,12 +57,12 @@ class NewItem(BaseModel):
     """A single piece (quantity 1) or a kit of units lent together or in part."""
 
     id: str = Field(pattern=ITEM_ID, examples=["tft-vr-004"])
-    asset_tag: str = Field(min_length=1, max_length=40, examples=["TFT-VR-004"])
+    asset_tag: Text = Field(min_length=1, max_length=40, examples=["TFT-VR-004"])
     category: str = Field(pattern=CATEGORY, examples=["vr-headset"])
-    name: str = Field(min_length=1, max_length=200, examples=["VR-brillen klassenset"])
+    name: Text = Field(min_length=1, max_length=200, examples=["VR-brillen klassenset"])
     quantity: int = Field(1, ge=1, le=1000, examples=[16])
-    location: str = Field(min_length=1, max_length=120, examples=["Hotspot T is for Tech"])
-    condition: str = Field("goed", min_length=1, max_length=40)
+    location: Text = Field(min_length=1, max_length=120, examples=["Hotspot T is for Tech"])
+    condition: Text = Field("goed", min_length=1, max_length=40)
     # False for stationary equipment: it serves lessons where it stands but is never lent.
     loanable: bool = True
 
@@ -71,10 +73,10 @@ class ItemChange(BaseModel):
     model_config = ConfigDict(json_schema_extra={"example": {"quantity": 15,
                                                              "condition": "1 bril kwijt"}})
 
-    name: str | None = Field(None, min_length=1, max_length=200,
+    name: Text | None = Field(None, min_length=1, max_length=200,
                              examples=["VR-brillen klassenset (Meta Quest 3)"])
     category: str | None = Field(None, pattern=CATEGORY)
     quantity: int | None = Field(None, ge=1, le=1000, examples=[15])
-    location: str | None = Field(None, min_length=1, max_length=120)
-    condition: str | None = Field(None, min_length=1, max_length=40)
+    location: Text | None = Field(None, min_length=1, max_length=120)
+    condition: Text | None = Field(None, min_length=1, max_length=40)
     loanable: bool | None = None

@@ -13,13 +13,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from services.notify.domain import dutch_datetime
 from services.notify.mailbox import Mailbox, serve
 from shared.contracts.bookings import BookingCancelledV1, BookingConfirmedV1
 from shared.contracts.events import EventScheduledV1
 from shared.contracts.notify import NotificationFailedV1
 from shared.contracts.topics import NOTIFICATION
 from shared.domain import AMSTERDAM
+from shared.dutch import dutch_period
 from shared.messaging.envelope import Envelope
 from tests.harness import Platform, eventually
 from tests.test_faults import produce, read_all, scalar
@@ -84,7 +84,7 @@ def test_a_confirmation_delivered_three_times_arrives_as_one_dutch_email(platfor
              if m["Subject"].startswith(f"Bevestiging: {title} op")]
     assert len(mails) == 1
     body = mails[0].get_content()
-    for words in [f"Wat: {title}", f"Wanneer: {dutch_datetime(event.starts_at)}",
+    for words in [f"Wat: {title}", f"Wanneer: {dutch_period(event.starts_at, event.ends_at)}",
                   "Waar: Hotspot Amersfoort", "groep 2C (18 leerlingen)", "Meenemen:",
                   "Wat nu:"]:
         assert words in body

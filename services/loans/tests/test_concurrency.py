@@ -92,7 +92,8 @@ async def test_twenty_schools_asking_for_one_item_on_one_day_get_one_reservation
                                     return_exceptions=True)
     made = [o for o in outcomes if isinstance(o, Reservation)]
     assert len(made) == 1, outcomes
-    assert all(isinstance(o, Unavailable) and o.status == 409 for o in outcomes if o not in made)
+    assert all(isinstance(o, Unavailable) and o.status == 409 for o in outcomes
+               if o not in made), outcomes
     assert await _holding(rt, DRONE) == 1
 
 

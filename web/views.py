@@ -3,7 +3,7 @@ Dutch sentences next to the field or at the top of the page. No I/O here."""
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from web import formatting
@@ -164,7 +164,9 @@ GROUP_FIELDS = {"klas": "Klas", "niveau": "Niveau", "leerjaar": "Leerjaar",
 # The API's field names (problem details `errors[].field`) to the form's.
 API_FIELDS = {"group.name": "klas", "group.level": "niveau", "group.year": "leerjaar",
               "group.students": "leerlingen", "reason": "reden",
-              "students_reached": "aanwezig"}
+              "students_reached": "aanwezig", "condition_note": "notitie",
+              "condition": "staat", "damage.description": "schade",
+              "damage.repair_cost_cents": "kosten"}
 
 
 def group_form(values: dict[str, str]) -> Form:
@@ -184,6 +186,78 @@ def group_body(form: Form) -> dict[str, Any]:
     v = form.values
     return {"name": v["klas"], "level": v["niveau"], "year": int(v["leerjaar"]),
             "students": int(v["leerlingen"])}
+
+
+# -- the loans desk ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeskFilter:
+    """The loans desk's filters, kept in the URL: dag (the day, today when not given or not
+    a date), status and school."""
+
+    day: date
+    status: str = ""
+    school: str = ""
+
+    @classmethod
+    def of(cls, query: dict[str, str], today: date) -> "DeskFilter":
+        status = query.get("status", "")
+        return cls(parse_day(query.get("dag", "")) or today,
+                   status if status in formatting.DESK_STATUSES else "",
+                   query.get("school", "").strip().lower())
+
+    def params(self) -> dict[str, str]:
+        """The API's query for the reservations that run on the day."""
+        day = self.day.isoformat()
+        return {"from": day, "to": day, "status": self.status, "school_id": self.school}
+
+    def query(self, today: date) -> dict[str, str]:
+        """The filters as the desk's URL carries them (today's date left out)."""
+        chosen = {"dag": "" if self.day == today else self.day.isoformat(),
+                  "status": self.status, "school": self.school}
+        return {k: v for k, v in chosen.items() if v}
+
+
+def parse_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+RETURN_FIELDS = {"staat": "Staat bij inname", "schade": "Schade",
+                 "kosten": "Geschatte reparatiekosten"}
+_EUROS = re.compile(r"^(?:€\s*)?(\d{1,7})(?:[,.](\d{1,2}))?$")
+
+
+def cents(text: str) -> int | None:
+    """"12,50", "€ 12.5" or "12" in cents; None when it is no amount."""
+    found = _EUROS.match(text.strip())
+    if found is None:
+        return None
+    euros, rest = found.group(1), (found.group(2) or "0").ljust(2, "0")
+    return int(euros) * 100 + int(rest)
+
+
+def return_form(values: dict[str, str]) -> Form:
+    """Innemen: the condition is needed; damage, when found, with its estimated cost."""
+    form = Form({k: values.get(k, "").strip() for k in RETURN_FIELDS}, labels=RETURN_FIELDS)
+    v = form.values
+    if not v["staat"]:
+        form.errors["staat"] = "Vul in hoe het terugkomt, bijvoorbeeld goed of beschadigd."
+    if v["kosten"] and cents(v["kosten"]) is None:
+        form.errors["kosten"] = "Vul een bedrag in euro in, bijvoorbeeld 45,00."
+    elif v["kosten"] and not v["schade"]:
+        form.errors["schade"] = "Beschrijf de schade waar de reparatiekosten voor zijn."
+    return form
+
+
+def return_body(form: Form) -> dict[str, Any]:
+    v = form.values
+    damage = ({"description": v["schade"], "repair_cost_cents": cents(v["kosten"]) or 0}
+              if v["schade"] else None)
+    return {"condition": v["staat"], "damage": damage}
 
 
 _LIMIT = re.compile(r"(-?\d+(?:\.\d+)?)")

@@ -16,11 +16,11 @@ pytestmark = pytest.mark.integration
 SCHOOL = "corlaer"
 
 
-def new_item(platform: Platform) -> dict:
+def new_item(platform: Platform, category: str = "webtest") -> dict:
     """A drone of its own, so no other test's reservations are in the way."""
     tag = uuid.uuid4().hex[:8]
     made = post(f"{platform.gateway}/equipment", platform.token("backoffice"), {
-        "id": f"web-drone-{tag}", "asset_tag": f"WEB-{tag}", "category": "webtest",
+        "id": f"web-drone-{tag}", "asset_tag": f"WEB-{tag}", "category": category,
         "name": f"Drone webtest {tag}", "location": "Hotspot T is for Tech"})
     assert made.status_code == 201, made.text
     return made.json()
@@ -70,6 +70,10 @@ def test_the_desk_hands_out_todays_reservation_and_refuses_tomorrows_on_a_phone(
     page = tab.click("Geef uit", role="button")
     expect(page.get_by_role("alert")).to_contain_text("kan niet op")
     expect(page.get_by_label("Staat bij uitgifte")).to_have_value("compleet")
+    desktop = visits("desktop")
+    desktop.login("backoffice")
+    desktop.open(f"/backoffice/uitleenbalie?school={SCHOOL}&dag={later['starts_on']}")
+    expect(card(desktop.page, item)).to_contain_text("Gereserveerd")
 
 
 def test_an_overdue_loan_is_taken_back_with_damage_on_a_phone(platform, visits):
@@ -106,3 +110,39 @@ def test_an_overdue_loan_is_taken_back_with_damage_on_a_phone(platform, visits):
                         headers=platform.token("backoffice")).json()
     assert [(r["description"], r["repair_cost_cents"]) for r in reports] == [
         ("propeller gebroken", 4500)]
+
+
+def test_a_school_finds_free_equipment_and_reserves_within_the_policy(platform, visits):
+    """A period beyond the policy is refused at its field in Dutch, with nothing lost."""
+    today = local_date(datetime.now(UTC))
+    item = new_item(platform, category=f"web-{uuid.uuid4().hex[:8]}")
+    policy = httpx.get(f"{platform.gateway}/loans/policy",
+                       headers=platform.token(SCHOOL)).json()
+    first = today + timedelta(days=7)
+    tab = visits("phone")
+    tab.login(SCHOOL)
+    page = tab.click("Apparatuur lenen")
+    expect(page.get_by_text(f"hoogstens {policy['horizon_days']} dagen vooruit")).to_be_visible()
+    expect(page.get_by_text("Kies een soort apparatuur en de eerste")).to_be_visible()
+    page.get_by_label("Soort apparatuur").select_option(item["category"])
+    page.get_by_label("Eerste dag").fill(first.isoformat())
+    too_long = first + timedelta(days=policy["max_days"])
+    page.get_by_label("Laatste dag").fill(too_long.isoformat())
+    page = tab.click("Toon wat vrij is", role="button")
+    free = page.get_by_role("list", name="Apparatuur van deze soort").get_by_role("listitem")
+    expect(free).to_contain_text("1 van 1 vrij")
+    page = tab.click(f"Reserveer {item['name']}", role="button")
+    expect(page.get_by_role("alert")).to_contain_text("Er is een probleem")
+    expect(page.locator("#tot-fout")).to_contain_text(f"{policy['max_days']}")
+    expect(page.get_by_label("Laatste dag")).to_have_value(too_long.isoformat())
+    page.get_by_label("Laatste dag").fill((first + timedelta(days=1)).isoformat())
+    page = tab.click("Toon wat vrij is", role="button")
+    page = tab.click(f"Reserveer {item['name']}", role="button")
+    expect(page.get_by_role("status")).to_contain_text(f"{item['name']} is gereserveerd")
+    mine = page.get_by_role("list", name="Reserveringen van je school").get_by_role(
+        "listitem").filter(has_text=item["name"])
+    expect(mine).to_contain_text("Gereserveerd")
+    desktop = visits("desktop")
+    desktop.login(SCHOOL)
+    desktop.open(f"/apparatuur?categorie={item['category']}&van={first}&tot={first}")
+    expect(desktop.page.get_by_text("Niet vrij in deze periode")).to_be_visible()

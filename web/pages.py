@@ -27,7 +27,7 @@ class NavItem:
 
 NAVIGATION: dict[str, list[NavItem]] = {
     "school": [NavItem("Mijn planning", "/planning"), NavItem("Aanbod", "/aanbod"),
-               NavItem("Berichten", "/berichten")],
+               NavItem("Apparatuur lenen", "/apparatuur"), NavItem("Berichten", "/berichten")],
     "backoffice": [NavItem("Boekingen", "/backoffice/boekingen"),
                    NavItem("Uitleenbalie", "/backoffice/uitleenbalie"),
                    NavItem("Aanbod", "/aanbod"), NavItem("Berichten", "/berichten")],

@@ -166,7 +166,8 @@ API_FIELDS = {"group.name": "klas", "group.level": "niveau", "group.year": "leer
               "group.students": "leerlingen", "reason": "reden",
               "students_reached": "aanwezig", "condition_note": "notitie",
               "condition": "staat", "damage.description": "schade",
-              "damage.repair_cost_cents": "kosten"}
+              "damage.repair_cost_cents": "kosten", "starts_on": "van", "ends_on": "tot",
+              "quantity": "aantal"}
 
 
 def group_form(values: dict[str, str]) -> Form:
@@ -258,6 +259,43 @@ def return_body(form: Form) -> dict[str, Any]:
     damage = ({"description": v["schade"], "repair_cost_cents": cents(v["kosten"]) or 0}
               if v["schade"] else None)
     return {"condition": v["staat"], "damage": damage}
+
+
+PERIOD_FIELDS = {"categorie": "Soort apparatuur", "van": "Eerste dag", "tot": "Laatste dag",
+                 "aantal": "Aantal"}
+
+
+def period_form(values: dict[str, str]) -> Form:
+    """Apparatuur lenen: which kind of equipment, from which day to which day. Checked only
+    for what the API needs to be asked; the loan policy is the API's to apply."""
+    form = Form({k: values.get(k, "").strip() for k in PERIOD_FIELDS}, labels=PERIOD_FIELDS)
+    v = form.values
+    if not v["categorie"]:
+        form.errors["categorie"] = "Kies een soort apparatuur."
+    for name in ("van", "tot"):
+        if parse_day(v[name]) is None:
+            form.errors[name] = "Vul een datum in, bijvoorbeeld 9-6-2027."
+    if v["aantal"] and not v["aantal"].isdigit():
+        form.errors["aantal"] = "Vul een heel getal in, bijvoorbeeld 1."
+    return form
+
+
+def reservation_body(form: Form, item_id: str) -> dict[str, Any]:
+    v = form.values
+    return {"item_id": item_id, "starts_on": v["van"], "ends_on": v["tot"],
+            "quantity": int(v["aantal"] or 1)}
+
+
+def unavailable(problem: ApiProblem, names: dict[str, str]) -> str | None:
+    """A 409 of loans with the nearest way to get it anyway, as a sentence."""
+    other = problem.extra.get("alternative")
+    if problem.status != 409 or not isinstance(other, dict):
+        return None
+    name = names.get(str(other.get("item_id")), str(other.get("item_id")))
+    first, last = parse_day(str(other.get("starts_on"))), parse_day(str(other.get("ends_on")))
+    when = (f" van {formatting.long_date(first)} tot en met {formatting.long_date(last)}"
+            if first and last else "")
+    return f"Dit is in die periode niet vrij. Wel vrij: {name}{when}."
 
 
 _LIMIT = re.compile(r"(-?\d+(?:\.\d+)?)")

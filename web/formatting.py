@@ -27,6 +27,12 @@ DESK_STATUSES = {
     "reserved": "Gereserveerd", "out": "Uitgeleend", "overdue": "Te laat terug",
     "returned": "Teruggebracht", "released": "Vrijgegeven",
 }
+REGISTRATION_STATUSES = {
+    "confirmed": "Aangemeld", "waitlisted": "Op de wachtlijst", "offered": "Plaats aangeboden",
+    "lapsed": "Aanbod verlopen", "cancelled": "Geannuleerd",
+}
+# The vmbo profiles (and the vmbo-tl subject T&T) a class can follow.
+PROFILES = ("BWI", "PIE", "M&T", "MVI", "D&P", "Groen", "ZW", "EO", "HBR", "T&T")
 LEVELS = ("po", "vmbo-bb", "vmbo-kb", "vmbo-gl", "vmbo-tl", "pro", "vso", "havo", "vwo", "mbo")
 ROLES = {"school": "Schoolcoördinator", "backoffice": "Backoffice hotspot",
          "finance": "Financiën (penvoerder)", "programme": "Programmamanagement",

@@ -27,9 +27,11 @@ class NavItem:
 
 NAVIGATION: dict[str, list[NavItem]] = {
     "school": [NavItem("Mijn planning", "/planning"), NavItem("Aanbod", "/aanbod"),
-               NavItem("Apparatuur lenen", "/apparatuur"), NavItem("Berichten", "/berichten")],
+               NavItem("Apparatuur lenen", "/apparatuur"), NavItem("Evenementen", "/evenementen"),
+               NavItem("Berichten", "/berichten")],
     "backoffice": [NavItem("Boekingen", "/backoffice/boekingen"),
                    NavItem("Uitleenbalie", "/backoffice/uitleenbalie"),
+                   NavItem("Evenementen", "/backoffice/evenementen"),
                    NavItem("Aanbod", "/aanbod"), NavItem("Berichten", "/berichten")],
     "finance": [NavItem("Declaraties", "/financien/declaraties"),
                 NavItem("Berichten", "/berichten")],
@@ -64,11 +66,13 @@ def templates() -> Jinja2Templates:
         booking_status=lambda s: formatting.label(formatting.BOOKING_STATUSES, s),
         desk_status=lambda s: formatting.label(formatting.DESK_STATUSES, s),
         day=date.fromisoformat,
+        registration_status=lambda s: formatting.label(formatting.REGISTRATION_STATUSES, s),
         declaration_status=lambda s: formatting.label(formatting.DECLARATION_STATUSES, s),
         parse_dt=datetime.fromisoformat, pair=lambda v: (v, v),
         kind_pair=lambda k: (k, formatting.label(formatting.OFFER_KINDS, k)),
     )
     t.env.globals["LEVELS"] = formatting.LEVELS
+    t.env.globals["PROFILES"] = formatting.PROFILES
     return t
 
 

@@ -167,7 +167,8 @@ API_FIELDS = {"group.name": "klas", "group.level": "niveau", "group.year": "leer
               "students_reached": "aanwezig", "condition_note": "notitie",
               "condition": "staat", "damage.description": "schade",
               "damage.repair_cost_cents": "kosten", "starts_on": "van", "ends_on": "tot",
-              "quantity": "aantal"}
+              "quantity": "aantal", "profile": "profiel", "code": "code",
+              "students_present": "aanwezig"}
 
 
 def group_form(values: dict[str, str]) -> Form:
@@ -296,6 +297,51 @@ def unavailable(problem: ApiProblem, names: dict[str, str]) -> str | None:
     when = (f" van {formatting.long_date(first)} tot en met {formatting.long_date(last)}"
             if first and last else "")
     return f"Dit is in die periode niet vrij. Wel vrij: {name}{when}."
+
+
+# -- events ---------------------------------------------------------------------------------
+
+
+def registration_form(values: dict[str, str]) -> Form:
+    """A class registered for an event's session: the class as for a booking, and its
+    profile when it has one."""
+    form = group_form(values)
+    form.values["profiel"] = values.get("profiel", "").strip()
+    form.labels["profiel"] = "Profiel"
+    return form
+
+
+def registration_body(form: Form, session_id: str) -> dict[str, Any]:
+    return {"session_id": session_id, "group": group_body(form),
+            "profile": form.values["profiel"] or None}
+
+
+_CODE = re.compile(r"^[A-Za-z0-9_-]{22,100}$")
+CHECK_IN_FIELDS = {"code": "Code", "aanwezig": "Aanwezige leerlingen"}
+
+
+def check_in_form(values: dict[str, str]) -> Form:
+    """Inchecken at the door: the code the class shows and how many came."""
+    form = Form({k: values.get(k, "").strip() for k in CHECK_IN_FIELDS},
+                labels=CHECK_IN_FIELDS)
+    if not form.values["code"]:
+        form.errors["code"] = "Vul de code in die de school laat zien."
+    elif not _CODE.match(form.values["code"]):
+        form.errors["code"] = "Deze code klopt niet: hij heeft minstens 22 letters en cijfers."
+    if not form.values["aanwezig"].isdigit():
+        form.errors["aanwezig"] = "Vul het aantal leerlingen in, bijvoorbeeld 24."
+    return form
+
+
+def check_in_refusal(form: Form, problem: ApiProblem) -> None:
+    """A code that is wrong, of another event or used already: said at the code."""
+    if problem.status == 404:
+        form.errors["code"] = ("Geen aanmelding met deze code voor dit evenement. Controleer "
+                               "de code.")
+    elif problem.status == 409:
+        form.errors["code"] = f"Inchecken lukte niet: {problem.detail}."
+    elif problem.status == 422 and not apply_problem(form, problem):
+        form.errors["aanwezig"] = f"{problem.detail[:1].upper()}{problem.detail[1:]}."
 
 
 _LIMIT = re.compile(r"(-?\d+(?:\.\d+)?)")

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.browser import browser, visits  # noqa: F401 (the browser tests' fixtures)
 from tests.harness import Platform
 
 

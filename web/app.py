@@ -12,7 +12,16 @@ from web import pages, security
 from web.catalogue import Catalogue
 from web.gateway import ApiProblem, Gateway, SignedOut
 from web.pages import HERE, Forbidden, LoginRequired, Web, render
-from web.routes import auth, backoffice, finance, messages, school
+from web.routes import (
+    auth,
+    backoffice,
+    equipment,
+    events,
+    finance,
+    loans,
+    messages,
+    school,
+)
 from web.sessions import MemorySessionStore, SessionStore
 from web.settings import WebSettings
 
@@ -37,7 +46,7 @@ def create_app(settings: WebSettings | None = None, gateway: Gateway | None = No
     install_sessions(app)
     install_errors(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, school, backoffice, finance, messages):
+    for module in (auth, school, equipment, events, backoffice, loans, finance, messages):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)

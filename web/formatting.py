@@ -23,6 +23,16 @@ DECLARATION_STATUSES = {
     "draft": "Concept", "submitted": "Ingediend", "approved": "Goedgekeurd",
     "rejected": "Afgewezen", "paid": "Uitbetaald",
 }
+DESK_STATUSES = {
+    "reserved": "Gereserveerd", "out": "Uitgeleend", "overdue": "Te laat terug",
+    "returned": "Teruggebracht", "released": "Vrijgegeven",
+}
+REGISTRATION_STATUSES = {
+    "confirmed": "Aangemeld", "waitlisted": "Op de wachtlijst", "offered": "Plaats aangeboden",
+    "lapsed": "Aanbod verlopen", "cancelled": "Geannuleerd",
+}
+# The vmbo profiles (and the vmbo-tl subject T&T) a class can follow.
+PROFILES = ("BWI", "PIE", "M&T", "MVI", "D&P", "Groen", "ZW", "EO", "HBR", "T&T")
 LEVELS = ("po", "vmbo-bb", "vmbo-kb", "vmbo-gl", "vmbo-tl", "pro", "vso", "havo", "vwo", "mbo")
 ROLES = {"school": "Schoolcoördinator", "backoffice": "Backoffice hotspot",
          "finance": "Financiën (penvoerder)", "programme": "Programmamanagement",
@@ -41,6 +51,11 @@ def long_date(day: date | datetime) -> str:
     if isinstance(day, datetime):
         day = local(day).date()
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def today() -> date:
+    """Today in Amsterdam, where loans are counted in whole days."""
+    return datetime.now(AMSTERDAM).date()
 
 
 def clock(moment: datetime) -> str:

@@ -1,7 +1,7 @@
 """What every route needs: the signed-in person, their navigation, and rendering a page."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -27,9 +27,12 @@ class NavItem:
 
 NAVIGATION: dict[str, list[NavItem]] = {
     "school": [NavItem("Mijn planning", "/planning"), NavItem("Aanbod", "/aanbod"),
+               NavItem("Apparatuur lenen", "/apparatuur"), NavItem("Evenementen", "/evenementen"),
                NavItem("Berichten", "/berichten")],
-    "backoffice": [NavItem("Boekingen", "/backoffice/boekingen"), NavItem("Aanbod", "/aanbod"),
-                   NavItem("Berichten", "/berichten")],
+    "backoffice": [NavItem("Boekingen", "/backoffice/boekingen"),
+                   NavItem("Uitleenbalie", "/backoffice/uitleenbalie"),
+                   NavItem("Evenementen", "/backoffice/evenementen"),
+                   NavItem("Aanbod", "/aanbod"), NavItem("Berichten", "/berichten")],
     "finance": [NavItem("Declaraties", "/financien/declaraties"),
                 NavItem("Berichten", "/berichten")],
 }
@@ -61,11 +64,15 @@ def templates() -> Jinja2Templates:
         quarter=formatting.quarter, role_name=lambda r: formatting.label(formatting.ROLES, r),
         kind=lambda k: formatting.label(formatting.OFFER_KINDS, k),
         booking_status=lambda s: formatting.label(formatting.BOOKING_STATUSES, s),
+        desk_status=lambda s: formatting.label(formatting.DESK_STATUSES, s),
+        day=date.fromisoformat,
+        registration_status=lambda s: formatting.label(formatting.REGISTRATION_STATUSES, s),
         declaration_status=lambda s: formatting.label(formatting.DECLARATION_STATUSES, s),
         parse_dt=datetime.fromisoformat, pair=lambda v: (v, v),
         kind_pair=lambda k: (k, formatting.label(formatting.OFFER_KINDS, k)),
     )
     t.env.globals["LEVELS"] = formatting.LEVELS
+    t.env.globals["PROFILES"] = formatting.PROFILES
     return t
 
 

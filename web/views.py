@@ -3,7 +3,7 @@ Dutch sentences next to the field or at the top of the page. No I/O here."""
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from web import formatting
@@ -164,7 +164,11 @@ GROUP_FIELDS = {"klas": "Klas", "niveau": "Niveau", "leerjaar": "Leerjaar",
 # The API's field names (problem details `errors[].field`) to the form's.
 API_FIELDS = {"group.name": "klas", "group.level": "niveau", "group.year": "leerjaar",
               "group.students": "leerlingen", "reason": "reden",
-              "students_reached": "aanwezig"}
+              "students_reached": "aanwezig", "condition_note": "notitie",
+              "condition": "staat", "damage.description": "schade",
+              "damage.repair_cost_cents": "kosten", "starts_on": "van", "ends_on": "tot",
+              "quantity": "aantal", "profile": "profiel", "code": "code",
+              "students_present": "aanwezig"}
 
 
 def group_form(values: dict[str, str]) -> Form:
@@ -184,6 +188,160 @@ def group_body(form: Form) -> dict[str, Any]:
     v = form.values
     return {"name": v["klas"], "level": v["niveau"], "year": int(v["leerjaar"]),
             "students": int(v["leerlingen"])}
+
+
+# -- the loans desk ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeskFilter:
+    """The loans desk's filters, kept in the URL: dag (the day, today when not given or not
+    a date), status and school."""
+
+    day: date
+    status: str = ""
+    school: str = ""
+
+    @classmethod
+    def of(cls, query: dict[str, str], today: date) -> "DeskFilter":
+        status = query.get("status", "")
+        return cls(parse_day(query.get("dag", "")) or today,
+                   status if status in formatting.DESK_STATUSES else "",
+                   query.get("school", "").strip().lower())
+
+    def params(self) -> dict[str, str]:
+        """The API's query for the reservations that run on the day."""
+        day = self.day.isoformat()
+        return {"from": day, "to": day, "status": self.status, "school_id": self.school}
+
+    def query(self, today: date) -> dict[str, str]:
+        """The filters as the desk's URL carries them (today's date left out)."""
+        chosen = {"dag": "" if self.day == today else self.day.isoformat(),
+                  "status": self.status, "school": self.school}
+        return {k: v for k, v in chosen.items() if v}
+
+
+def parse_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+RETURN_FIELDS = {"staat": "Staat bij inname", "schade": "Schade",
+                 "kosten": "Geschatte reparatiekosten"}
+_EUROS = re.compile(r"^(?:€\s*)?(\d{1,7})(?:[,.](\d{1,2}))?$")
+
+
+def cents(text: str) -> int | None:
+    """"12,50", "€ 12.5" or "12" in cents; None when it is no amount."""
+    found = _EUROS.match(text.strip())
+    if found is None:
+        return None
+    euros, rest = found.group(1), (found.group(2) or "0").ljust(2, "0")
+    return int(euros) * 100 + int(rest)
+
+
+def return_form(values: dict[str, str]) -> Form:
+    """Innemen: the condition is needed; damage, when found, with its estimated cost."""
+    form = Form({k: values.get(k, "").strip() for k in RETURN_FIELDS}, labels=RETURN_FIELDS)
+    v = form.values
+    if not v["staat"]:
+        form.errors["staat"] = "Vul in hoe het terugkomt, bijvoorbeeld goed of beschadigd."
+    if v["kosten"] and cents(v["kosten"]) is None:
+        form.errors["kosten"] = "Vul een bedrag in euro in, bijvoorbeeld 45,00."
+    elif v["kosten"] and not v["schade"]:
+        form.errors["schade"] = "Beschrijf de schade waar de reparatiekosten voor zijn."
+    return form
+
+
+def return_body(form: Form) -> dict[str, Any]:
+    v = form.values
+    damage = ({"description": v["schade"], "repair_cost_cents": cents(v["kosten"]) or 0}
+              if v["schade"] else None)
+    return {"condition": v["staat"], "damage": damage}
+
+
+PERIOD_FIELDS = {"categorie": "Soort apparatuur", "van": "Eerste dag", "tot": "Laatste dag",
+                 "aantal": "Aantal"}
+
+
+def period_form(values: dict[str, str]) -> Form:
+    """Apparatuur lenen: which kind of equipment, from which day to which day. Checked only
+    for what the API needs to be asked; the loan policy is the API's to apply."""
+    form = Form({k: values.get(k, "").strip() for k in PERIOD_FIELDS}, labels=PERIOD_FIELDS)
+    v = form.values
+    if not v["categorie"]:
+        form.errors["categorie"] = "Kies een soort apparatuur."
+    for name in ("van", "tot"):
+        if parse_day(v[name]) is None:
+            form.errors[name] = "Vul een datum in, bijvoorbeeld 9-6-2027."
+    if v["aantal"] and not v["aantal"].isdigit():
+        form.errors["aantal"] = "Vul een heel getal in, bijvoorbeeld 1."
+    return form
+
+
+def reservation_body(form: Form, item_id: str) -> dict[str, Any]:
+    v = form.values
+    return {"item_id": item_id, "starts_on": v["van"], "ends_on": v["tot"],
+            "quantity": int(v["aantal"] or 1)}
+
+
+def unavailable(problem: ApiProblem, names: dict[str, str]) -> str | None:
+    """A 409 of loans with the nearest way to get it anyway, as a sentence."""
+    other = problem.extra.get("alternative")
+    if problem.status != 409 or not isinstance(other, dict):
+        return None
+    name = names.get(str(other.get("item_id")), str(other.get("item_id")))
+    first, last = parse_day(str(other.get("starts_on"))), parse_day(str(other.get("ends_on")))
+    when = (f" van {formatting.long_date(first)} tot en met {formatting.long_date(last)}"
+            if first and last else "")
+    return f"Dit is in die periode niet vrij. Wel vrij: {name}{when}."
+
+
+# -- events ---------------------------------------------------------------------------------
+
+
+def registration_form(values: dict[str, str]) -> Form:
+    """A class registered for an event's session: the class as for a booking, and its
+    profile when it has one."""
+    form = group_form(values)
+    form.values["profiel"] = values.get("profiel", "").strip()
+    form.labels["profiel"] = "Profiel"
+    return form
+
+
+def registration_body(form: Form, session_id: str) -> dict[str, Any]:
+    return {"session_id": session_id, "group": group_body(form),
+            "profile": form.values["profiel"] or None}
+
+
+_CODE = re.compile(r"^[A-Za-z0-9_-]{22,100}$")
+CHECK_IN_FIELDS = {"code": "Code", "aanwezig": "Aanwezige leerlingen"}
+
+
+def check_in_form(values: dict[str, str]) -> Form:
+    """Inchecken at the door: the code the class shows and how many came."""
+    form = Form({k: values.get(k, "").strip() for k in CHECK_IN_FIELDS},
+                labels=CHECK_IN_FIELDS)
+    if not form.values["code"]:
+        form.errors["code"] = "Vul de code in die de school laat zien."
+    elif not _CODE.match(form.values["code"]):
+        form.errors["code"] = "Deze code klopt niet: hij heeft minstens 22 letters en cijfers."
+    if not form.values["aanwezig"].isdigit():
+        form.errors["aanwezig"] = "Vul het aantal leerlingen in, bijvoorbeeld 24."
+    return form
+
+
+def check_in_refusal(form: Form, problem: ApiProblem) -> None:
+    """A code that is wrong, of another event or used already: said at the code."""
+    if problem.status == 404:
+        form.errors["code"] = ("Geen aanmelding met deze code voor dit evenement. Controleer "
+                               "de code.")
+    elif problem.status == 409:
+        form.errors["code"] = f"Inchecken lukte niet: {problem.detail}."
+    elif problem.status == 422 and not apply_problem(form, problem):
+        form.errors["aanwezig"] = f"{problem.detail[:1].upper()}{problem.detail[1:]}."
 
 
 _LIMIT = re.compile(r"(-?\d+(?:\.\d+)?)")

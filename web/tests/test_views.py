@@ -1,15 +1,19 @@
 """The API's problem details as Dutch text at the right place; the offer filter."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from web.gateway import ApiProblem
 from web.views import (
+    DeskFilter,
     OfferFilter,
     apply_problem,
+    cents,
     group_form,
     is_late,
     offer_list,
     refusal,
+    return_body,
+    return_form,
 )
 
 FILLED = {"klas": "3B", "niveau": "vmbo-kb", "leerjaar": "3", "leerlingen": "24"}
@@ -72,3 +76,29 @@ def test_the_offer_filter_matches_kind_level_and_profile():
     assert [o["id"] for o in listed.offers] == ["b"]
     assert listed.profiles == ["BWI", "PIE"] and listed.kinds == ["elective", "masterclass"]
     assert len(offer_list(offers, OfferFilter()).offers) == 3
+
+
+def test_the_loans_desk_keeps_its_filters_and_reads_a_bad_day_as_today():
+    today = date(2027, 6, 9)
+    chosen = DeskFilter.of({"dag": "2027-06-10", "status": "out", "school": " Corlaer"}, today)
+    assert chosen.params() == {"from": "2027-06-10", "to": "2027-06-10", "status": "out",
+                               "school_id": "corlaer"}
+    assert chosen.query(today) == {"dag": "2027-06-10", "status": "out", "school": "corlaer"}
+    odd = DeskFilter.of({"dag": "morgen", "status": "kwijt"}, today)
+    assert (odd.day, odd.status, odd.query(today)) == (today, "", {})
+
+
+def test_amounts_in_euro_as_people_type_them():
+    assert [cents(t) for t in ("45", "45,5", "€ 1234,56", "12.05")] == [4500, 4550, 123456, 1205]
+    assert cents("veel") is None and cents("1,234") is None
+
+
+def test_innemen_needs_the_condition_and_damage_with_its_cost():
+    assert return_form({"staat": " "}).errors.keys() == {"staat"}
+    assert return_form({"staat": "goed", "kosten": "45"}).errors.keys() == {"schade"}
+    assert return_form({"staat": "goed", "schade": "x", "kosten": "duur"}).errors.keys() == {
+        "kosten"}
+    damaged = return_form({"staat": "beschadigd", "schade": "scherm gebarsten", "kosten": "45,00"})
+    assert return_body(damaged) == {"condition": "beschadigd", "damage": {
+        "description": "scherm gebarsten", "repair_cost_cents": 4500}}
+    assert return_body(return_form({"staat": "goed"})) == {"condition": "goed", "damage": None}

@@ -56,7 +56,8 @@ async def found(rt, **filters) -> list[str]:
 
 
 async def test_the_catalogue_filters_by_kind_level_profile_and_text(rt):
-    await offer(rt, "robotica", "Inspiratieles Robotica", audience=("vmbo-kb", "vmbo-gl"))
+    await offer(rt, "robotica", "Inspiratieles Robotica", audience=("vmbo-kb", "vmbo-gl"),
+                assignment="Een robot van 1000 onderdelen")
     await offer(rt, "cnc", "Keuzevak CNC-techniek", kind="elective", profile="BWI",
                 audience=("vmbo-bb",), assignment="Een onderdeel frezen met 100% precisie")
     await offer(rt, "po-lessen", "Lessenserie techniek", kind="po_series", audience=("po",))

@@ -256,11 +256,19 @@ def routes(rt: Runtime) -> APIRouter:
 
     @router.get("/bookings", response_model=list[BookingOut])
     async def list_bookings(school_id: Text | None = None, status: BookingStatus | None = None,
+                            first: date | None = Query(None, alias="from"),
+                            last: date | None = Query(None, alias="to"),
                             limit: Limit = 50, offset: Offset = 0,
                             who: Caller = Depends(current_caller)):
-        """A school's own bookings; a company's hosted visits; everything for the backoffice."""
-        return await described(rt, await commands.list_visible(
-            rt, who, school_id, status, limit, offset))
+        """A school's own bookings; a company's hosted visits; everything for the backoffice.
+        With `from` and `to` (at most 93 days): those on sessions starting on those days."""
+        if first is None and last is None:
+            return await described(rt, await commands.list_visible(
+                rt, who, school_id, status, limit, offset))
+        if first is None or last is None:
+            raise domain.BookingRefused("geef from en to samen op", 422)
+        return await described(rt, await queries.bookings_between(
+            rt, who, school_id, status, first, last, limit, offset))
 
     @router.get("/bookings/{booking_id}", response_model=BookingOut)
     async def get_booking(booking_id: UUID, who: Caller = Depends(current_caller)):

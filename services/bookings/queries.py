@@ -10,8 +10,9 @@ from uuid import UUID
 from sqlalchemy import String, cast, exists, func, or_, select
 
 from services.bookings import domain
+from services.bookings.commands import Placed
 from services.bookings.domain import BookingRefused, BookingStatus
-from services.bookings.store import Booking, Offering, Session
+from services.bookings.store import Booking, Offering, Session, waitlist_position
 from shared.domain import AMSTERDAM
 from shared.http import Caller
 from shared.service import Runtime
@@ -145,21 +146,49 @@ async def agenda(rt: Runtime, caller: Caller, first: date, last: date, f: Agenda
     return [AgendaItem(s, o, booked.get(s.id, [])) for s, o in rows]
 
 
+def _in_scope(query, scope: tuple[str, str] | None):
+    """Bookings (joined to their session and offering) the caller's list scope shows."""
+    if scope is None:
+        return query
+    kind, organisation = scope
+    column = Booking.school_id if kind == "school" else Offering.host_company
+    return query.where(column == organisation)
+
+
+def _with_session_and_offering():
+    return select(Booking).join(Session, Booking.session_id == Session.id).join(Offering)
+
+
 async def _visible_bookings(tx, caller: Caller,
                             session_ids: Sequence[UUID]) -> dict[UUID, list[Booking]]:
     scope = _booking_scope(caller)
     if scope is False or not session_ids:
         return {}
-    query = (select(Booking).join(Session, Booking.session_id == Session.id).join(Offering)
-             .where(Booking.session_id.in_(session_ids)))
-    if scope is not None:
-        kind, organisation = scope
-        column = Booking.school_id if kind == "school" else Offering.host_company
-        query = query.where(column == organisation)
+    query = _in_scope(_with_session_and_offering().where(Booking.session_id.in_(session_ids)),
+                      scope)
     found: dict[UUID, list[Booking]] = defaultdict(list)
     for b in await tx.scalars(query.order_by(Booking.created_at, Booking.id)):
         found[b.session_id].append(b)
     return found
+
+
+async def bookings_between(rt: Runtime, caller: Caller, school_id: str | None,
+                           status: str | None, first: date, last: date, limit: int,
+                           offset: int) -> list[Placed]:
+    """The caller's bookings on sessions starting in [first, last] (Amsterdam days), by
+    session time: what a planning of those days shows."""
+    check_agenda_range(first, last)
+    since, before = local_bounds(first, last)
+    query = _in_scope(_with_session_and_offering().where(
+        Session.starts_at >= since, Session.starts_at < before),
+        domain.list_scope(caller.role, caller.organisation))
+    for column, wanted in ((Booking.school_id, school_id), (Booking.status, status)):
+        if wanted is not None:
+            query = query.where(column == wanted)
+    async with rt.db.sessions() as tx:
+        found = await tx.scalars(query.order_by(Session.starts_at, Booking.created_at, Booking.id)
+                                 .limit(limit).offset(offset))
+        return [Placed(b, await waitlist_position(tx, b)) for b in found]
 
 
 async def where_and_what(rt: Runtime,

@@ -20,7 +20,8 @@ from shared.domain import AMSTERDAM
 from shared.http import Problem
 
 MAX_DAYS = 93
-# The most records asked of each service: a school's three months stay well below it.
+# The most records asked of each service: a school's three months stay well below it
+# (events lists a school's registrations without a period: the planning keeps those in it).
 PER_SERVICE = 500
 
 
@@ -79,7 +80,7 @@ async def planning(forward: Forward, who: Principal, first: date, last: date) ->
     school = who.organisation
     asked = {
         "bookings": forward("bookings", "GET", "/bookings", who,
-                            params={"school_id": school, "limit": PER_SERVICE}),
+                            params={"school_id": school, "limit": PER_SERVICE} | span),
         "loans": forward("loans", "GET", "/reservations", who,
                          params={"school_id": school, "limit": PER_SERVICE} | span),
         "events": forward("events", "GET", "/registrations", who,

@@ -169,3 +169,19 @@ async def test_a_booking_reads_with_its_offer_session_and_place(rt, client):
     assert one["starts_at"].startswith(session.starts_at.date().isoformat())
     assert (one["status"], one["waitlist_position"], one["group"]["name"]) == (
         "waitlisted", 1, "3B")
+
+
+async def test_a_schools_bookings_of_some_days_only(rt, client):
+    soon = await session_of(rt, await offer(rt, "robotica", "Inspiratieles Robotica"))
+    later = await session_of(rt, await offer(rt, "cnc", "Keuzevak CNC"), days_ahead=60)
+    for session in (soon, later):
+        await commands.book(rt, school("corlaer"), session.id, group(10))
+    await commands.book(rt, school("nxt"), soon.id, group(5))
+    day = local_date(soon.starts_at).isoformat()
+
+    mine = await client.get("/bookings", params={"from": day, "to": day},
+                            headers=headers(school("corlaer")))
+    assert [(b["school_id"], b["session_id"]) for b in mine.json()] == [
+        ("corlaer", str(soon.id))]
+    half = await client.get("/bookings", params={"from": day}, headers=headers(BACKOFFICE))
+    assert half.status_code == 422 and half.json()["detail"] == "geef from en to samen op"

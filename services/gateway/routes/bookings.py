@@ -111,11 +111,15 @@ def routes(gate: Gate) -> APIRouter:
     @api.get("/bookings", tags=["bookings"])
     async def bookings(paging: Page, school_id: OrgId = None,
                        status: Annotated[str | None, Query(pattern=r"^[a-z_]{1,20}$")] = None,
+                       first: date | None = Query(None, alias="from"),
+                       last: date | None = Query(None, alias="to"),
                        who: Principal = gate.guard(SCHOOL, BACKOFFICE, PROGRAMME, ADMIN,
                                                    COMPANY)):
         """A school's own bookings (naming another school is 403), the bookings of the company
-        visits a company contact's company hosts, or all of them for the backoffice."""
-        params = paging | {"school_id": own_school(who, school_id), "status": status}
+        visits a company contact's company hosts, or all of them for the backoffice. With
+        `from` and `to` (at most 93 days): those on sessions starting on those days."""
+        params = paging | {"school_id": own_school(who, school_id), "status": status,
+                           "from": first, "to": last}
         return await forward("bookings", "GET", "/bookings", who, params=params)
 
     @api.get("/bookings/{booking_id}", tags=["bookings"])

@@ -7,10 +7,10 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from services.bookings import calendar, catalogue, commands, domain
+from services.bookings import calendar, catalogue, commands, domain, queries
 from services.bookings.domain import BookingStatus, Rules
 from services.bookings.store import Booking, Offering
-from shared.contracts.common import Group, Limit, Offset, SchoolYear, Text
+from shared.contracts.common import Group, Level, Limit, Offset, SchoolYear, Text
 from shared.contracts.requests.bookings import (
     BookingRulesBody,
     Completion,
@@ -81,6 +81,15 @@ class BookingOut(BaseModel):
     series_booking_id: UUID | None
     created_at: datetime
     updated_at: datetime
+    # What and where, so a person reads the booking without looking up its session: filled
+    # on reads (GET), null on the answers of changes.
+    offering_id: str | None = None
+    offering_title: str | None = None
+    offering_kind: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    location: str | None = None
+    room: str | None = None
 
     @classmethod
     def of(cls, b: Booking, waitlist_position: int | None = None) -> "BookingOut":
@@ -90,6 +99,58 @@ class BookingOut(BaseModel):
                    rejection_reason=b.rejection_reason, cancelled_late=b.cancelled_late,
                    series_booking_id=b.series_booking_id,
                    created_at=b.created_at, updated_at=b.updated_at)
+
+    @classmethod
+    def described(cls, placed: commands.Placed, where: dict) -> "BookingOut":
+        """The booking with its offer's title and kind and its session's times and place."""
+        session, offering = where[placed.booking.session_id]
+        return cls.of(*placed).model_copy(update={
+            "offering_id": offering.id, "offering_title": offering.title,
+            "offering_kind": offering.kind, "starts_at": session.starts_at,
+            "ends_at": session.ends_at, "location": offering.location, "room": session.room})
+
+
+async def described(rt: Runtime, placed: list[commands.Placed]) -> list[BookingOut]:
+    where = await queries.where_and_what(rt, {p.booking.session_id for p in placed})
+    return [BookingOut.described(p, where) for p in placed]
+
+
+class AgendaBookingOut(BaseModel):
+    """A booking as the agenda shows it: the backoffice sees every school's, a school only
+    its own."""
+
+    id: UUID
+    school_id: str
+    group: Group
+    status: str
+
+
+class AgendaSessionOut(BaseModel):
+    id: UUID
+    offering_id: str
+    offering_title: str
+    offering_kind: str
+    location: str
+    room: str
+    instructor: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    seats_left: int
+    series_id: UUID | None
+    bookings: list[AgendaBookingOut]
+
+    @classmethod
+    def of(cls, item: queries.AgendaItem) -> "AgendaSessionOut":
+        s, o = item.session, item.offering
+        return cls(id=s.id, offering_id=o.id, offering_title=o.title, offering_kind=o.kind,
+                   location=o.location, room=s.room, instructor=s.instructor,
+                   starts_at=s.starts_at, ends_at=s.ends_at, capacity=s.capacity,
+                   seats_left=s.capacity - s.seats_taken, series_id=s.series_id,
+                   bookings=[AgendaBookingOut(
+                       id=b.id, school_id=b.school_id, status=b.status,
+                       group=Group(name=b.group_name, level=b.level, year=b.year,
+                                   students=b.students)) for b in item.bookings])
 
 
 class Skipped(BaseModel):
@@ -127,6 +188,17 @@ class QuotaOut(BaseModel):
     max_sessions: int
 
 
+def catalogue_query(kind: Text | None = None, level: Level | None = None,
+                    profile: Text | None = None, text: Text | None = None,
+                    first: date | None = Query(None, alias="from"),
+                    last: date | None = Query(None, alias="to"),
+                    has_free_seats: bool | None = None) -> queries.CatalogueFilter:
+    """The catalogue's filters, all optional and additive: `from`/`to` keep offers with a
+    session on those days, `has_free_seats` offers with (or without) a session with a seat
+    left (upcoming, or in `from`/`to`), `text` searches title and assignment."""
+    return queries.CatalogueFilter(kind, level, profile, text, first, last, has_free_seats)
+
+
 def _session_out(s) -> SessionOut:
     return SessionOut(id=s.id, offering_id=s.offering_id, series_id=s.series_id,
                       starts_at=s.starts_at, ends_at=s.ends_at, room=s.room,
@@ -138,9 +210,14 @@ def routes(rt: Runtime) -> APIRouter:
     router = APIRouter()
 
     @router.get("/offerings", response_model=list[OfferingOut])
-    async def offerings(limit: Limit = 50, offset: Offset = 0,
+    async def offerings(f: queries.CatalogueFilter = Depends(catalogue_query),
+                        limit: Limit = 50, offset: Offset = 0,
                         _: Caller = Depends(current_caller)):
-        return await catalogue.list_offerings(rt, limit, offset)
+        return await queries.offerings(rt, f, limit, offset)
+
+    @router.get("/offerings/{offering_id}", response_model=OfferingOut)
+    async def offering(offering_id: str, _: Caller = Depends(current_caller)):
+        return await queries.offering(rt, offering_id)
 
     @router.post("/offerings", status_code=201, response_model=OfferingOut)
     async def new_offering(body: NewOffering, who: Caller = Depends(current_caller)):
@@ -179,15 +256,36 @@ def routes(rt: Runtime) -> APIRouter:
 
     @router.get("/bookings", response_model=list[BookingOut])
     async def list_bookings(school_id: Text | None = None, status: BookingStatus | None = None,
+                            first: date | None = Query(None, alias="from"),
+                            last: date | None = Query(None, alias="to"),
                             limit: Limit = 50, offset: Offset = 0,
                             who: Caller = Depends(current_caller)):
-        """A school's own bookings; a company's hosted visits; everything for the backoffice."""
-        return [BookingOut.of(*p) for p in await commands.list_visible(
-            rt, who, school_id, status, limit, offset)]
+        """A school's own bookings; a company's hosted visits; everything for the backoffice.
+        With `from` and `to` (at most 93 days): those on sessions starting on those days."""
+        if first is None and last is None:
+            return await described(rt, await commands.list_visible(
+                rt, who, school_id, status, limit, offset))
+        if first is None or last is None:
+            raise domain.BookingRefused("geef from en to samen op", 422)
+        return await described(rt, await queries.bookings_between(
+            rt, who, school_id, status, first, last, limit, offset))
 
     @router.get("/bookings/{booking_id}", response_model=BookingOut)
     async def get_booking(booking_id: UUID, who: Caller = Depends(current_caller)):
-        return BookingOut.of(*await commands.get_visible(rt, who, booking_id))
+        [booking] = await described(rt, [await commands.get_visible(rt, who, booking_id)])
+        return booking
+
+    @router.get("/sessions", response_model=list[AgendaSessionOut])
+    async def agenda(first: date = Query(alias="from"), last: date = Query(alias="to"),
+                     room: Text | None = None, instructor: Text | None = None,
+                     location: Text | None = None, school_id: Text | None = None,
+                     limit: Limit = 200, offset: Offset = 0,
+                     who: Caller = Depends(current_caller)):
+        """Sessions of all offers starting from `from` to `to` (days in Amsterdam, at most
+        93), by start time."""
+        f = queries.AgendaFilter(room, instructor, location, school_id)
+        return [AgendaSessionOut.of(item) for item in await queries.agenda(
+            rt, who, first, last, f, limit, offset)]
 
     @router.post("/bookings/{booking_id}/cancel", response_model=BookingOut)
     async def cancel(booking_id: UUID, who: Caller = Depends(current_caller)):

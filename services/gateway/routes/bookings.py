@@ -6,6 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
+from services.gateway import planning
 from services.gateway.auth import ADMIN, BACKOFFICE, COMPANY, PROGRAMME, SCHOOL, Principal
 from services.gateway.routes.common import (
     Gate,
@@ -16,7 +17,7 @@ from services.gateway.routes.common import (
     own_school,
     router,
 )
-from shared.contracts.common import SchoolYear
+from shared.contracts.common import Level, SchoolYear, Text
 from shared.contracts.requests.bookings import (
     BookingRulesBody,
     Completion,
@@ -28,6 +29,16 @@ from shared.contracts.requests.bookings import (
     QuotaBody,
     SchoolDayException,
 )
+from shared.http import Problem
+
+# A catalogue word (kind, profile), a name (room, instructor, location), a search text.
+Word = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
+Name = Annotated[Text | None, Query(min_length=1, max_length=120)]
+SearchText = Annotated[Text | None, Query(min_length=1, max_length=200)]
+
+
+def _flag(value: bool | None) -> str | None:
+    return None if value is None else str(value).lower()
 
 
 def routes(gate: Gate) -> APIRouter:
@@ -35,8 +46,42 @@ def routes(gate: Gate) -> APIRouter:
     anyone, backoffice, school = gate.anyone, gate.backoffice, gate.school
 
     @api.get("/offerings", tags=["catalogue"])
-    async def offerings(paging: Page, who: Principal = anyone):
-        return await forward("bookings", "GET", "/offerings", who, params=paging)
+    async def offerings(paging: Page, kind: Word = None, level: Level | None = None,
+                        profile: Word = None, text: SearchText = None,
+                        first: date | None = Query(None, alias="from"),
+                        last: date | None = Query(None, alias="to"),
+                        has_free_seats: bool | None = None, who: Principal = anyone):
+        """Filters are optional and add up: `from`/`to` keep offers with a session on those
+        days, `has_free_seats` those with (or without) a session with a seat left (upcoming,
+        or in `from`/`to`), `text` searches title and assignment."""
+        return await forward("bookings", "GET", "/offerings", who, params=paging | {
+            "kind": kind, "level": level, "profile": profile, "text": text,
+            "from": first, "to": last, "has_free_seats": _flag(has_free_seats)})
+
+    @api.get("/offerings/{offering_id}", tags=["catalogue"])
+    async def offering(offering_id: Slug, who: Principal = anyone):
+        return await forward("bookings", "GET", f"/offerings/{offering_id}", who)
+
+    @api.get("/sessions", tags=["catalogue"])
+    async def agenda(paging: Page, first: date = Query(alias="from"),
+                     last: date = Query(alias="to"), room: Name = None, instructor: Name = None,
+                     location: Name = None, school_id: OrgId = None, who: Principal = anyone):
+        """The agenda: sessions of all offers from `from` to `to` (at most 93 days), each
+        with its bookings: every school's for the backoffice, a school only its own.
+        `school_id` keeps the sessions that school has bookings in (a school: its own)."""
+        if who.role == SCHOOL and school_id not in (None, who.organisation):
+            raise Problem(403, "Forbidden", "een school ziet alleen haar eigen gegevens")
+        return await forward("bookings", "GET", "/sessions", who, params=paging | {
+            "from": first, "to": last, "room": room, "instructor": instructor,
+            "location": location, "school_id": school_id})
+
+    @api.get("/planning", tags=["bookings"], response_model=planning.Planning)
+    async def my_planning(first: date = Query(alias="from"), last: date = Query(alias="to"),
+                          who: Principal = school):
+        """Mijn planning: the school's bookings, equipment reservations and event
+        registrations from `from` to `to` (at most 93 days) by start. A service that does not
+        answer is named in `missing` and its part left out; the rest still answers."""
+        return await planning.planning(forward, who, first, last)
 
     @api.post("/offerings", status_code=201, tags=["catalogue"])
     async def new_offering(body: NewOffering, who: Principal = backoffice):
@@ -66,11 +111,15 @@ def routes(gate: Gate) -> APIRouter:
     @api.get("/bookings", tags=["bookings"])
     async def bookings(paging: Page, school_id: OrgId = None,
                        status: Annotated[str | None, Query(pattern=r"^[a-z_]{1,20}$")] = None,
+                       first: date | None = Query(None, alias="from"),
+                       last: date | None = Query(None, alias="to"),
                        who: Principal = gate.guard(SCHOOL, BACKOFFICE, PROGRAMME, ADMIN,
                                                    COMPANY)):
         """A school's own bookings (naming another school is 403), the bookings of the company
-        visits a company contact's company hosts, or all of them for the backoffice."""
-        params = paging | {"school_id": own_school(who, school_id), "status": status}
+        visits a company contact's company hosts, or all of them for the backoffice. With
+        `from` and `to` (at most 93 days): those on sessions starting on those days."""
+        params = paging | {"school_id": own_school(who, school_id), "status": status,
+                           "from": first, "to": last}
         return await forward("bookings", "GET", "/bookings", who, params=params)
 
     @api.get("/bookings/{booking_id}", tags=["bookings"])

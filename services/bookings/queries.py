@@ -1,0 +1,203 @@
+"""Reads for finding things: the catalogue filtered, one offer, the agenda of sessions, and
+bookings described with their offer and session so people can read them directly."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from uuid import UUID
+
+from sqlalchemy import String, cast, exists, func, or_, select
+
+from services.bookings import domain
+from services.bookings.commands import Placed
+from services.bookings.domain import BookingRefused, BookingStatus
+from services.bookings.store import Booking, Offering, Session, waitlist_position
+from shared.domain import AMSTERDAM
+from shared.http import Caller
+from shared.service import Runtime
+
+# The longest agenda one request reads: a school term's worth of sessions.
+MAX_AGENDA_DAYS = 93
+# Bookings that no longer hold a group on a session: the school filter passes over them.
+GONE = (BookingStatus.CANCELLED, BookingStatus.REJECTED)
+
+
+@dataclass(frozen=True)
+class CatalogueFilter:
+    kind: str | None = None
+    level: str | None = None
+    profile: str | None = None
+    text: str | None = None
+    first: date | None = None
+    last: date | None = None
+    has_free_seats: bool | None = None
+
+
+@dataclass(frozen=True)
+class AgendaFilter:
+    room: str | None = None
+    instructor: str | None = None
+    location: str | None = None
+    school_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    session: Session
+    offering: Offering
+    # The bookings the caller may see, in request order.
+    bookings: list[Booking]
+
+
+def local_bounds(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """[start of `first`, start of the day after `last`) in Amsterdam, as aware times."""
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(), AMSTERDAM)
+
+    return (midnight(first) if first else None,
+            midnight(last + timedelta(days=1)) if last else None)
+
+
+def _contains(column, text: str):
+    """Case-insensitive substring match with the text's own % and _ taken literally."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")
+
+
+def _has_session(f: CatalogueFilter, with_free_seats: bool):
+    """The offering has a session in the date range (from now on if none), with free seats
+    if asked."""
+    since, before = local_bounds(f.first, f.last)
+    query = select(Session.id).where(Session.offering_id == Offering.id)
+    query = query.where(Session.starts_at >= (since or datetime.now(UTC)))
+    if before is not None:
+        query = query.where(Session.starts_at < before)
+    if with_free_seats:
+        query = query.where(Session.seats_taken < Session.capacity)
+    return exists(query)
+
+
+async def offerings(rt: Runtime, f: CatalogueFilter, limit: int, offset: int) -> list[Offering]:
+    query = select(Offering)
+    if f.kind is not None:
+        query = query.where(Offering.kind == f.kind)
+    if f.profile is not None:
+        query = query.where(Offering.profile == f.profile)
+    if f.level is not None:
+        # The audience is a JSON list of levels; as text each level stands in quotes.
+        query = query.where(cast(Offering.audience, String).like(f'%"{f.level}"%'))
+    if f.text:
+        query = query.where(or_(_contains(Offering.title, f.text),
+                                _contains(Offering.assignment, f.text)))
+    if f.first or f.last:
+        query = query.where(_has_session(f, with_free_seats=False))
+    if f.has_free_seats is not None:
+        free = _has_session(f, with_free_seats=True)
+        query = query.where(free if f.has_free_seats else ~free)
+    async with rt.db.sessions() as tx:
+        return list(await tx.scalars(query.order_by(Offering.id).limit(limit).offset(offset)))
+
+
+async def offering(rt: Runtime, offering_id: str) -> Offering:
+    async with rt.db.sessions() as tx:
+        found = await tx.get(Offering, offering_id)
+    if found is None:
+        raise BookingRefused("dit aanbod bestaat niet", 404)
+    return found
+
+
+def check_agenda_range(first: date, last: date) -> None:
+    if last < first:
+        raise BookingRefused("de periode eindigt op of na haar eerste dag", 422)
+    if (last - first).days + 1 > MAX_AGENDA_DAYS:
+        raise BookingRefused(f"vraag de agenda op voor hoogstens {MAX_AGENDA_DAYS} dagen "
+                             "per keer", 422)
+
+
+def _booking_scope(caller: Caller) -> tuple[str, str] | None | bool:
+    """Which bookings the agenda shows the caller: a list scope, or False for none."""
+    try:
+        return domain.list_scope(caller.role, caller.organisation)
+    except BookingRefused:
+        return False
+
+
+async def agenda(rt: Runtime, caller: Caller, first: date, last: date, f: AgendaFilter,
+                 limit: int, offset: int) -> list[AgendaItem]:
+    """Sessions of all offers starting in [first, last] (Amsterdam days), by start time, each
+    with the bookings the caller may see: all for the backoffice, a school only its own."""
+    check_agenda_range(first, last)
+    since, before = local_bounds(first, last)
+    query = (select(Session, Offering).join(Offering)
+             .where(Session.starts_at >= since, Session.starts_at < before))
+    for column, wanted in ((Session.room, f.room), (Session.instructor, f.instructor),
+                           (Offering.location, f.location)):
+        if wanted is not None:
+            query = query.where(column == wanted)
+    if f.school_id is not None:
+        query = query.where(exists(select(Booking.id).where(
+            Booking.session_id == Session.id, Booking.school_id == f.school_id,
+            Booking.status.not_in(GONE))))
+    async with rt.db.sessions() as tx:
+        rows = (await tx.execute(query.order_by(Session.starts_at, Session.id)
+                                 .limit(limit).offset(offset))).all()
+        booked = await _visible_bookings(tx, caller, [s.id for s, _ in rows])
+    return [AgendaItem(s, o, booked.get(s.id, [])) for s, o in rows]
+
+
+def _in_scope(query, scope: tuple[str, str] | None):
+    """Bookings (joined to their session and offering) the caller's list scope shows."""
+    if scope is None:
+        return query
+    kind, organisation = scope
+    column = Booking.school_id if kind == "school" else Offering.host_company
+    return query.where(column == organisation)
+
+
+def _with_session_and_offering():
+    return select(Booking).join(Session, Booking.session_id == Session.id).join(Offering)
+
+
+async def _visible_bookings(tx, caller: Caller,
+                            session_ids: Sequence[UUID]) -> dict[UUID, list[Booking]]:
+    scope = _booking_scope(caller)
+    if scope is False or not session_ids:
+        return {}
+    query = _in_scope(_with_session_and_offering().where(Booking.session_id.in_(session_ids)),
+                      scope)
+    found: dict[UUID, list[Booking]] = defaultdict(list)
+    for b in await tx.scalars(query.order_by(Booking.created_at, Booking.id)):
+        found[b.session_id].append(b)
+    return found
+
+
+async def bookings_between(rt: Runtime, caller: Caller, school_id: str | None,
+                           status: str | None, first: date, last: date, limit: int,
+                           offset: int) -> list[Placed]:
+    """The caller's bookings on sessions starting in [first, last] (Amsterdam days), by
+    session time: what a planning of those days shows."""
+    check_agenda_range(first, last)
+    since, before = local_bounds(first, last)
+    query = _in_scope(_with_session_and_offering().where(
+        Session.starts_at >= since, Session.starts_at < before),
+        domain.list_scope(caller.role, caller.organisation))
+    for column, wanted in ((Booking.school_id, school_id), (Booking.status, status)):
+        if wanted is not None:
+            query = query.where(column == wanted)
+    async with rt.db.sessions() as tx:
+        found = await tx.scalars(query.order_by(Session.starts_at, Booking.created_at, Booking.id)
+                                 .limit(limit).offset(offset))
+        return [Placed(b, await waitlist_position(tx, b)) for b in found]
+
+
+async def where_and_what(rt: Runtime,
+                         session_ids: set[UUID]) -> dict[UUID, tuple[Session, Offering]]:
+    """Each session with its offering, in one query: what a booking list reads next to each
+    booking."""
+    if not session_ids:
+        return {}
+    async with rt.db.sessions() as tx:
+        rows = await tx.execute(select(Session, Offering).join(Offering)
+                                .where(Session.id.in_(session_ids)))
+        return {s.id: (s, o) for s, o in rows}

@@ -177,4 +177,6 @@ def _session_facts(session: Session, offering: Offering, booked: list[Booking]) 
     return dict(session_id=session.id, offering_id=offering.id, offering_title=offering.title,
                 location=offering.location, starts_at=session.starts_at,
                 ends_at=session.ends_at,
-                schools=[BookedSchool(school_id=s, groups=g) for s, g in told.items()])
+                schools=[BookedSchool(school_id=s, groups=g,
+                                      bookings=[b.id for b in booked if b.school_id == s])
+                         for s, g in told.items()])

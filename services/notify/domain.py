@@ -287,9 +287,7 @@ def reminders_for(event: IntegrationEvent) -> list[ReminderPlan]:
     """Reminders an event makes worth sending later."""
     match event:
         case BookingConfirmedV1():
-            day = school_days_before(local_date(event.starts_at), 2)
-            return [ReminderPlan("lesson_reminder", event.school_id, str(event.booking_id),
-                                 _at(day), event.starts_at)]
+            return [_lesson_reminder(event.school_id, event.booking_id, event.starts_at)]
         case ReservationCheckedOutV1():
             return [ReminderPlan("loan_due_tomorrow", event.school_id, str(event.reservation_id),
                                  _at(event.ends_on - timedelta(days=1)),
@@ -304,6 +302,20 @@ def reminders_for(event: IntegrationEvent) -> list[ReminderPlan]:
                                  str(event.declaration_id), _at(last - timedelta(days=7)),
                                  _at(last + timedelta(days=1), time(0)))]
     return []
+
+
+def _lesson_reminder(school_id: str, booking_id: object, starts_at: datetime) -> ReminderPlan:
+    day = school_days_before(local_date(starts_at), 2)
+    return ReminderPlan("lesson_reminder", school_id, str(booking_id), _at(day), starts_at)
+
+
+def reminders_moved_by(event: IntegrationEvent) -> list[ReminderPlan]:
+    """Reminders an event moves to a new time: those of a moved session's bookings (each
+    already kept, if its booking was confirmed, for the old time)."""
+    if not isinstance(event, SessionMovedV1):
+        return []
+    return [_lesson_reminder(school.school_id, booking_id, event.starts_at)
+            for school in event.schools for booking_id in school.bookings]
 
 
 def reminders_ended_by(event: IntegrationEvent) -> str | None:

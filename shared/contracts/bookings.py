@@ -212,6 +212,8 @@ class BookedSchool(BaseModel):
 
     school_id: str
     groups: list[Group]
+    # Its bookings on the session (a series booking: that lesson's): what reminders follow.
+    bookings: list[UUID] = []
 
 
 class _SessionChange(IntegrationEvent):

@@ -120,6 +120,9 @@ async def test_moving_a_session_keeps_its_bookings_and_tells_each_school_once(rt
     [told] = await staged(rt, "moved", aggregate="session")
     assert told["room"] == "Lab Nieuw" and told["starts_at"].startswith(starts.date().isoformat())
     assert [(s["school_id"], len(s["groups"])) for s in told["schools"]] == [("corlaer", 2)]
+    later = timedelta(hours=1)  # overlapping its own time is no clash
+    again = await amendments.move_session(rt, BACKOFFICE, session_id, starts + later, ends + later)
+    assert (again.starts_at, again.room) == (starts + later, "Lab Nieuw")
 
 
 async def test_a_move_keeps_to_planning_rules(rt):

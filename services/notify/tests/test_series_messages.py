@@ -23,9 +23,9 @@ from services.bookings.tests.scenario import (
     school,
 )
 from services.notify import handlers
-from services.notify.commands import Notify, NotifyMetrics
+from services.notify.commands import Notify, NotifyMetrics, reminder_source
 from services.notify.settings import NotifySettings
-from services.notify.store import Notification, messaging
+from services.notify.store import Notification, Reminder, messaging
 from shared.contracts import parse_event
 from shared.contracts.loans import SessionEquipmentRejectedV1
 from shared.domain import AMSTERDAM
@@ -169,7 +169,7 @@ async def test_a_cancelled_series_is_one_message_listing_its_lessons(bookings, n
     assert "met alle lessen van de reeks" in body and body.count("\n- ") == 5
 
 
-async def test_a_moved_session_is_one_message_per_school_with_the_new_time(bookings, notify):
+async def test_a_moved_session_is_one_message_per_school_and_moves_its_reminders(bookings, notify):
     session_id = await plan_session(bookings, capacity=30)
     for name in ("3A", "3B"):
         await commands.book(bookings, school("corlaer"), session_id, group(10, name))
@@ -184,3 +184,8 @@ async def test_a_moved_session_is_one_message_per_school_with_the_new_time(booki
     assert subject == "Verplaatst: Inspiratieles Robotica is nu op woensdag 10 maart 2027, " \
                       "13:00-15:00"
     assert "lokaal Lab 7" in body and body.count("- groep ") == 2
+    async with notify.db.sessions() as session:
+        reminders = list(await session.scalars(select(Reminder)))
+    assert len(reminders) == 2  # one per confirmed booking, now for the new time
+    assert {r.due_at for r in reminders} == {datetime(2027, 3, 8, 8, tzinfo=UTC)}
+    assert {reminder_source(r).starts_at for r in reminders} == {starts}

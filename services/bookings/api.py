@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from services.bookings import calendar, catalogue, commands, domain, queries
+from services.bookings import amendments, calendar, catalogue, commands, domain, queries
 from services.bookings.domain import BookingStatus, Rules
 from services.bookings.store import Booking, Offering
 from shared.contracts.common import Group, Level, Limit, Offset, SchoolYear, Text
@@ -19,8 +19,11 @@ from shared.contracts.requests.bookings import (
     NewOffering,
     NewSeries,
     NewSession,
+    OfferingChanges,
     QuotaBody,
     SchoolDayException,
+    SessionCancellation,
+    SessionMove,
 )
 from shared.http import Caller, current_caller
 from shared.service import Runtime
@@ -47,6 +50,8 @@ class OfferingOut(BaseModel):
     # The plan's core task it is declared under: its own, else its kind's (a region lesson
     # for a hard-tech school's class is declared under A).
     core_task: str | None = None
+    # Withdrawn by the backoffice: no new bookings.
+    withdrawn: bool = False
 
     @model_validator(mode="after")
     def kinds_core_task(self) -> "OfferingOut":
@@ -302,7 +307,35 @@ def routes(rt: Runtime) -> APIRouter:
         return BookingOut.of(await commands.no_show(rt, who, booking_id))
 
     calendar_routes(router, rt)
+    amendment_routes(router, rt)
     return router
+
+
+def amendment_routes(router: APIRouter, rt: Runtime) -> None:
+    """The backoffice edits and withdraws offers, moves and cancels sessions."""
+
+    @router.patch("/offerings/{offering_id}", response_model=OfferingOut)
+    async def edit_offering(offering_id: str, body: OfferingChanges,
+                            who: Caller = Depends(current_caller)):
+        return await amendments.edit_offering(rt, who, offering_id,
+                                              body.model_dump(exclude_none=True))
+
+    @router.post("/offerings/{offering_id}/withdraw", response_model=OfferingOut)
+    async def withdraw_offering(offering_id: str, who: Caller = Depends(current_caller)):
+        return await amendments.withdraw_offering(rt, who, offering_id)
+
+    @router.post("/sessions/{session_id}/move", response_model=SessionOut)
+    async def move_session(session_id: UUID, body: SessionMove,
+                           who: Caller = Depends(current_caller)):
+        return _session_out(await amendments.move_session(rt, who, session_id,
+                                                          **body.model_dump()))
+
+    @router.post("/sessions/{session_id}/cancel", response_model=list[SessionOut])
+    async def cancel_session(session_id: UUID, body: SessionCancellation,
+                             who: Caller = Depends(current_caller)):
+        """The sessions cancelled: this one, or every lesson of its series."""
+        return [_session_out(s) for s in await amendments.cancel_session(
+            rt, who, session_id, body.reason)]
 
 
 def calendar_routes(router: APIRouter, rt: Runtime) -> None:

@@ -40,7 +40,8 @@ async def sessions_of(rt: Runtime, offering_id: str) -> list[Session]:
         if await tx.get(Offering, offering_id) is None:
             raise BookingRefused("dit aanbod bestaat niet", 404)
         rows = await tx.scalars(
-            select(Session).where(Session.offering_id == offering_id).order_by(Session.starts_at)
+            select(Session).where(Session.offering_id == offering_id,
+                                  Session.cancelled_at.is_(None)).order_by(Session.starts_at)
         )
         return list(rows)
 

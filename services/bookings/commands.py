@@ -153,13 +153,22 @@ async def _targets(tx: AsyncSession, session_id: UUID | None,
             raise BookingRefused("deze sessie bestaat niet", 404)
         session, offering = found
         domain.check_single_booking(offering.sessions_per_booking, session.series_id is not None)
-        return [session], offering
+        return _taking_place([session], offering)
     sessions = await series_sessions(tx, series_id)
     if not sessions:
         raise BookingRefused("deze reeks bestaat niet", 404)
     offering = await tx.get(Offering, sessions[0].offering_id)
     domain.check_whole_series(offering.kind, offering.sessions_per_booking,
                               [s.room for s in sessions])
+    return _taking_place(sessions, offering)
+
+
+def _taking_place(sessions: list[Session],
+                  offering: Offering) -> tuple[list[Session], Offering]:
+    """The targets of a booking, if the offer is still open and none was cancelled."""
+    domain.check_offer_open(offering.withdrawn)
+    for session in sessions:
+        domain.check_takes_place(session.cancelled_at is not None)
     return sessions, offering
 
 

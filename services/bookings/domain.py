@@ -426,3 +426,54 @@ def releases_seats(old: BookingStatus, new: BookingStatus) -> bool:
     # A requested booking holds its seats while loans answers.
     return (old in (BookingStatus.CONFIRMED, BookingStatus.REQUESTED)
             and new is BookingStatus.CANCELLED)
+
+
+# Bookings a cancelled session takes with it: all that still wait for or hold its lesson.
+ACTIVE = frozenset({BookingStatus.REQUESTED, BookingStatus.CONFIRMED, BookingStatus.WAITLISTED})
+
+
+def check_takes_place(cancelled: bool) -> None:
+    if cancelled:
+        raise BookingRefused("deze sessie is geannuleerd", 409, rule="session_cancelled")
+
+
+def check_offer_open(withdrawn: bool) -> None:
+    if withdrawn:
+        raise BookingRefused("dit aanbod is ingetrokken: er kan niet meer op worden geboekt",
+                             409, rule="offering_withdrawn")
+
+
+def check_not_begun(starts_at: datetime, now: datetime, change: str) -> None:
+    """A session that has begun is what happened: it is completed, not moved or cancelled."""
+    if now >= starts_at:
+        raise BookingRefused(f"de sessie is al begonnen en kan niet meer worden {change}", 409,
+                             rule="session_begun")
+
+
+def check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise BookingRefused("een sessie eindigt na haar begin", 422, field="ends_at")
+
+
+def check_movable_equipment(equipment_asked: bool) -> None:
+    """A session whose equipment loans holds (or is asked for) is not moved: its kit is
+    reserved for the old time, and asking again for the new one may be refused after the
+    schools already heard their lesson moved and stays confirmed. The backoffice cancels
+    such a session and plans a new one, so every school knows where it stands."""
+    if equipment_asked:
+        raise BookingRefused(
+            "deze sessie heeft materiaal gereserveerd bij de uitleen voor het huidige tijdstip; "
+            "annuleer de sessie en plan een nieuwe om haar te verplaatsen", 409,
+            rule="equipment_reserved")
+
+
+def schools_told(bookings: Iterable[tuple[str, Hashable, Group]]) -> dict[str, list[Group]]:
+    """Each school with its groups, in order, from (school, booking or series booking, group):
+    one message per school, naming a group of a series once however many lessons it had."""
+    told: dict[str, list[Group]] = {}
+    seen: set[Hashable] = set()
+    for school_id, key, group in bookings:
+        if key not in seen:
+            seen.add(key)
+            told.setdefault(school_id, []).append(group)
+    return told

@@ -66,10 +66,11 @@ def _contains(column, text: str):
 
 
 def _has_session(f: CatalogueFilter, with_free_seats: bool):
-    """The offering has a session in the date range (from now on if none), with free seats
-    if asked."""
+    """The offering has a session, not cancelled, in the date range (from now on if none),
+    with free seats if asked."""
     since, before = local_bounds(f.first, f.last)
-    query = select(Session.id).where(Session.offering_id == Offering.id)
+    query = select(Session.id).where(Session.offering_id == Offering.id,
+                                     Session.cancelled_at.is_(None))
     query = query.where(Session.starts_at >= (since or datetime.now(UTC)))
     if before is not None:
         query = query.where(Session.starts_at < before)
@@ -125,12 +126,13 @@ def _booking_scope(caller: Caller) -> tuple[str, str] | None | bool:
 
 async def agenda(rt: Runtime, caller: Caller, first: date, last: date, f: AgendaFilter,
                  limit: int, offset: int) -> list[AgendaItem]:
-    """Sessions of all offers starting in [first, last] (Amsterdam days), by start time, each
-    with the bookings the caller may see: all for the backoffice, a school only its own."""
+    """Sessions of all offers starting in [first, last] (Amsterdam days), by start time,
+    cancelled ones left out, each with the bookings the caller may see: all for the backoffice, a school only its own."""
     check_agenda_range(first, last)
     since, before = local_bounds(first, last)
     query = (select(Session, Offering).join(Offering)
-             .where(Session.starts_at >= since, Session.starts_at < before))
+             .where(Session.starts_at >= since, Session.starts_at < before,
+                    Session.cancelled_at.is_(None)))
     for column, wanted in ((Session.room, f.room), (Session.instructor, f.instructor),
                            (Offering.location, f.location)):
         if wanted is not None:

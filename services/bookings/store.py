@@ -61,6 +61,8 @@ class Offering(Base):
     period_ends_on: Mapped[date | None] = mapped_column(Date)
     # The plan's core task (A-E) the offer is declared under; None: its kind's.
     core_task: Mapped[str | None] = mapped_column(String(1))
+    # Withdrawn by the backoffice: no new bookings; those made stand.
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 # PostgreSQL's exclusion constraints (migration 0004): a room, and an instructor, is in at
@@ -92,6 +94,10 @@ class Session(Base):
     # (None: not asked, or let go), and held once loans reserved it.
     equipment_request_id: Mapped[UUID | None] = mapped_column(Uuid)
     equipment_held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Cancelled by the backoffice (its reason for the schools): it holds no room, instructor
+    # or bookings any more.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class Booking(Base):
@@ -281,14 +287,17 @@ async def waitlist_position(session: AsyncSession, booking: Booking) -> int | No
     )
 
 
-async def clashing_session(session: AsyncSession, slot: Slot) -> Session | None:
-    """A session holding the slot's room or instructor at an overlapping time, if any."""
-    return await session.scalar(
-        select(Session).where(
-            or_(Session.room == slot.room, Session.instructor == slot.instructor),
-            Session.starts_at < slot.ends_at, Session.ends_at > slot.starts_at,
-        ).order_by(Session.starts_at).limit(1)
-    )
+async def clashing_session(session: AsyncSession, slot: Slot,
+                           excluding: UUID | None = None) -> Session | None:
+    """A session holding the slot's room or instructor at an overlapping time, if any (not
+    a cancelled one, nor `excluding`: the session being moved)."""
+    query = select(Session).where(
+        or_(Session.room == slot.room, Session.instructor == slot.instructor),
+        Session.starts_at < slot.ends_at, Session.ends_at > slot.starts_at,
+        Session.cancelled_at.is_(None))
+    if excluding is not None:
+        query = query.where(Session.id != excluding)
+    return await session.scalar(query.order_by(Session.starts_at).limit(1))
 
 
 async def free_seats(session: AsyncSession, session_ids: set[UUID]) -> dict[UUID, int]:

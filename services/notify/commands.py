@@ -155,6 +155,21 @@ async def keep_reminder(session: AsyncSession, plan: ReminderPlan, event: Integr
             state=ReminderState.PENDING, created_at=now))
 
 
+async def move_reminder(session: AsyncSession, plan: ReminderPlan, moved: IntegrationEvent,
+                        now: datetime) -> None:
+    """A kept reminder whose lesson moved: due for the new time, and telling it."""
+    reminder = await session.scalar(select(Reminder).where(
+        Reminder.message_type == plan.message_type, Reminder.about == plan.about,
+        Reminder.organisation_id == plan.recipient, Reminder.state == ReminderState.PENDING))
+    due = plan.scheduled_at(now)
+    if reminder is None or due is None:
+        return
+    source = json.loads(reminder.source_payload)
+    source.update(moved.model_dump(mode="json", include={"starts_at", "ends_at"}))
+    reminder.source_payload = json.dumps(source)
+    reminder.due_at, reminder.deadline = due, plan.deadline
+
+
 async def end_reminders(session: AsyncSession, about: str) -> None:
     await session.execute(
         update(Reminder).where(Reminder.about == about, Reminder.state == ReminderState.PENDING)

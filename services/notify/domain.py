@@ -15,6 +15,8 @@ from shared.contracts.bookings import (
     BookingNoShowV1,
     BookingRejectedV1,
     BookingWaitlistedV1,
+    SessionCancelledV1,
+    SessionMovedV1,
 )
 from shared.contracts.events import (
     AttendeeCancelledV1,
@@ -91,6 +93,7 @@ _env.filters["materiaal"] = equipment_list
 _env.filters["school"] = school_name
 _env.filters["lessen"] = lessons
 _env.filters["tijdvak"] = lambda e: dutch_period(e.starts_at, e.ends_at)
+_env.filters["vorig_tijdvak"] = lambda e: dutch_period(e.previous_starts_at, e.previous_ends_at)
 _env.filters["wat_en_wanneer"] = what_and_when
 _env.filters["zin"] = sentence
 _env.filters["kwartaaleinde"] = lambda quarter: dutch_date(quarter_end(quarter))
@@ -118,7 +121,8 @@ class Draft:
     facts: IntegrationEvent = field(repr=False)
 
     def render(self) -> tuple[str, str]:
-        return render(self.message_type, e=self.facts)
+        # `to`: a message about a whole session names the recipient's own groups.
+        return render(self.message_type, e=self.facts, to=self.organisation_id)
 
     @property
     def once_for(self) -> str | None:
@@ -136,14 +140,17 @@ class Draft:
         Such a message skips preferences and quiet hours."""
         if self.message_type not in _CRITICAL_WHEN_SOON:
             return False
-        starts_on = local_date(self.facts.starts_at)  # type: ignore[attr-defined]
-        return starts_on <= local_date(now) + timedelta(days=1)
+        starts_at = self.facts.starts_at  # type: ignore[attr-defined]
+        # A lesson moved away from tomorrow is as urgent as one moved to it.
+        starts_at = min(starts_at, getattr(self.facts, "previous_starts_at", starts_at))
+        return local_date(starts_at) <= local_date(now) + timedelta(days=1)
 
 
 # What happens to a series booking as a whole; a completion or no-show is per lesson.
 _PER_SERIES = {"booking_confirmed", "booking_promoted", "booking_waitlisted", "booking_cancelled",
                "booking_cancelled_backoffice", "booking_rejected"}
-_CRITICAL_WHEN_SOON = {"booking_cancelled", "booking_cancelled_backoffice", "booking_rejected"}
+_CRITICAL_WHEN_SOON = {"booking_cancelled", "booking_cancelled_backoffice", "booking_rejected",
+                       "booking_session_cancelled", "booking_session_moved"}
 _CATEGORY_BY_PREFIX = {"booking": "bookings", "lesson": "reminders", "reservation": "loans",
                        "loan": "loans", "damage": "loans", "registration": "events",
                        "event_scheduled": "announcements",
@@ -180,6 +187,12 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
             return [Draft(event.school_id, "booking_confirmed", event)]
         case BookingWaitlistedV1():
             return [Draft(event.school_id, "booking_waitlisted", event)]
+        case BookingCancelledV1(session_cancelled=True):
+            return []  # SessionCancelledV1 tells each school once, for all its groups
+        case SessionCancelledV1():
+            return [Draft(s.school_id, "booking_session_cancelled", event) for s in event.schools]
+        case SessionMovedV1():
+            return [Draft(s.school_id, "booking_session_moved", event) for s in event.schools]
         case BookingCancelledV1(was_waitlisted=True):
             # No seats came free: nothing for the backoffice to act on.
             return [Draft(event.school_id, "booking_cancelled", event)]
@@ -274,9 +287,7 @@ def reminders_for(event: IntegrationEvent) -> list[ReminderPlan]:
     """Reminders an event makes worth sending later."""
     match event:
         case BookingConfirmedV1():
-            day = school_days_before(local_date(event.starts_at), 2)
-            return [ReminderPlan("lesson_reminder", event.school_id, str(event.booking_id),
-                                 _at(day), event.starts_at)]
+            return [_lesson_reminder(event.school_id, event.booking_id, event.starts_at)]
         case ReservationCheckedOutV1():
             return [ReminderPlan("loan_due_tomorrow", event.school_id, str(event.reservation_id),
                                  _at(event.ends_on - timedelta(days=1)),
@@ -291,6 +302,20 @@ def reminders_for(event: IntegrationEvent) -> list[ReminderPlan]:
                                  str(event.declaration_id), _at(last - timedelta(days=7)),
                                  _at(last + timedelta(days=1), time(0)))]
     return []
+
+
+def _lesson_reminder(school_id: str, booking_id: object, starts_at: datetime) -> ReminderPlan:
+    day = school_days_before(local_date(starts_at), 2)
+    return ReminderPlan("lesson_reminder", school_id, str(booking_id), _at(day), starts_at)
+
+
+def reminders_moved_by(event: IntegrationEvent) -> list[ReminderPlan]:
+    """Reminders an event moves to a new time: those of a moved session's bookings (each
+    already kept, if its booking was confirmed, for the old time)."""
+    if not isinstance(event, SessionMovedV1):
+        return []
+    return [_lesson_reminder(school.school_id, booking_id, event.starts_at)
+            for school in event.schools for booking_id in school.bookings]
 
 
 def reminders_ended_by(event: IntegrationEvent) -> str | None:
@@ -315,4 +340,4 @@ HANDLED = (BookingConfirmedV1, BookingWaitlistedV1, BookingCancelledV1, BookingC
            DeclarationRejectedV1, DeclarationPaidV1, ReservationCheckedOutV1, BookingNoShowV1,
            ReservationReturnedV1, ReservationOverdueV1, DamageReportedV1, SessionHostedV1,
            EventCostRecordedV1, RegistrationCancelledV1, AttendeeRegisteredV1,
-           AttendeeCancelledV1, *_REGISTRATION_MESSAGES)
+           AttendeeCancelledV1, SessionCancelledV1, SessionMovedV1, *_REGISTRATION_MESSAGES)

@@ -5,7 +5,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notify import commands
 from services.notify.commands import Notify, notify_of
-from services.notify.domain import HANDLED, drafts_for, reminders_ended_by, reminders_for
+from services.notify.domain import (
+    HANDLED,
+    drafts_for,
+    reminders_ended_by,
+    reminders_for,
+    reminders_moved_by,
+)
 from shared.contracts.base import IntegrationEvent
 from shared.messaging.envelope import Envelope
 from shared.service import Runtime
@@ -27,6 +33,8 @@ async def apply(notify: Notify, session: AsyncSession, event: IntegrationEvent,
         await commands.end_reminders(session, about)
     for plan in reminders_for(event):
         await commands.keep_reminder(session, plan, event, now)
+    for plan in reminders_moved_by(event):
+        await commands.move_reminder(session, plan, event, now)
     await session.flush()
 
 

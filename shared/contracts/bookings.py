@@ -23,6 +23,33 @@ class OfferingPublishedV1(IntegrationEvent):
     sessions: int
 
 
+class OfferingChangedV1(IntegrationEvent):
+    """The backoffice edited the offer: what it now is (sessions already planned keep their
+    own capacity; `capacity` is the default for new ones)."""
+
+    event_type = "nl.tisfortech.bookings.offering.changed.v1"
+    topic = OFFERING
+    key_field = "offering_id"
+
+    offering_id: str
+    title: str
+    audience: list[str]
+    location: str
+    capacity: int
+    changed: list[str]
+
+
+class OfferingWithdrawnV1(IntegrationEvent):
+    """No new bookings for the offer; bookings made stand unless their session is cancelled."""
+
+    event_type = "nl.tisfortech.bookings.offering.withdrawn.v1"
+    topic = OFFERING
+    key_field = "offering_id"
+
+    offering_id: str
+    title: str
+
+
 class SessionTimes(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -106,6 +133,10 @@ class BookingCancelledV1(_BookingFacts):
     was_waitlisted: bool = False
     # A school cancelled inside the free-cancellation window: accepted, but reported.
     late: bool = False
+    # The backoffice cancelled the session itself (SessionCancelledV1 tells the schools,
+    # one message each), with its reason for the school to read (Dutch).
+    session_cancelled: bool = False
+    reason: str | None = None
 
 
 class BookingCompletedV2(_BookingFacts):
@@ -172,3 +203,53 @@ class SessionEquipmentReleasedV1(IntegrationEvent):
 
     request_id: UUID
     session_id: UUID
+
+
+class BookedSchool(BaseModel):
+    """A school with the groups it has booked on a session: what one message to it names."""
+
+    model_config = ConfigDict(frozen=True)
+
+    school_id: str
+    groups: list[Group]
+    # Its bookings on the session (a series booking: that lesson's): what reminders follow.
+    bookings: list[UUID] = []
+
+
+class _SessionChange(IntegrationEvent):
+    """What the backoffice did to a session that schools booked: each of `schools` hears
+    once, however many groups (or lessons of a series) it has booked. Keyed by the session
+    like its equipment events, so readers see a session's changes in order."""
+
+    topic = BOOKING
+    key_field = "session_id"
+
+    session_id: UUID
+    offering_id: str
+    offering_title: str
+    location: str
+    starts_at: datetime
+    ends_at: datetime
+    schools: list[BookedSchool] = []
+
+
+class SessionMovedV1(_SessionChange):
+    """The session takes place at `starts_at`-`ends_at` in `room` now; its bookings stand."""
+
+    event_type = "nl.tisfortech.bookings.session.moved.v1"
+
+    previous_starts_at: datetime
+    previous_ends_at: datetime
+    room: str
+    instructor: str
+
+
+class SessionCancelledV1(_SessionChange):
+    """The session will not take place: its bookings are cancelled (each told by its own
+    BookingCancelledV1, session_cancelled) and its equipment released. A session of a series
+    is cancelled with its whole series: `series_sessions` lists all the lessons that go."""
+
+    event_type = "nl.tisfortech.bookings.session.cancelled.v1"
+
+    reason: str
+    series_sessions: list[SessionTimes] = []

@@ -26,8 +26,11 @@ from shared.contracts.requests.bookings import (
     NewOffering,
     NewSeries,
     NewSession,
+    OfferingChanges,
     QuotaBody,
     SchoolDayException,
+    SessionCancellation,
+    SessionMove,
 )
 from shared.http import Problem
 
@@ -142,7 +145,39 @@ def routes(gate: Gate) -> APIRouter:
         return await forward("bookings", "POST", f"/bookings/{booking_id}/cancel", who)
 
     calendar_routes(api, gate)
+    amendment_routes(api, gate)
     return api
+
+
+def amendment_routes(api: APIRouter, gate: Gate) -> None:
+    """The backoffice edits and withdraws offers, moves and cancels sessions."""
+    forward, backoffice = gate.forward, gate.backoffice
+
+    @api.patch("/offerings/{offering_id}", tags=["catalogue"])
+    async def edit_offering(offering_id: Slug, body: OfferingChanges,
+                            who: Principal = backoffice):
+        """Omitted fields stay as they are."""
+        return await forward("bookings", "PATCH", f"/offerings/{offering_id}", who,
+                             body=as_json(body))
+
+    @api.post("/offerings/{offering_id}/withdraw", tags=["catalogue"])
+    async def withdraw_offering(offering_id: Slug, who: Principal = backoffice):
+        """No new bookings; the bookings made stand unless their session is cancelled."""
+        return await forward("bookings", "POST", f"/offerings/{offering_id}/withdraw", who)
+
+    @api.post("/sessions/{session_id}/move", tags=["catalogue"])
+    async def move_session(session_id: UUID, body: SessionMove, who: Principal = backoffice):
+        """Planning's rules hold (409 naming the clash); each booked school hears once. A
+        session holding equipment is not moved (409): cancel it and plan a new one."""
+        return await forward("bookings", "POST", f"/sessions/{session_id}/move", who,
+                             body=as_json(body))
+
+    @api.post("/sessions/{session_id}/cancel", tags=["catalogue"])
+    async def cancel_session(session_id: UUID, body: SessionCancellation,
+                             who: Principal = backoffice):
+        """Cancels its bookings (a series: all its lessons) and tells each school once."""
+        return await forward("bookings", "POST", f"/sessions/{session_id}/cancel", who,
+                             body=as_json(body))
 
 
 def calendar_routes(api: APIRouter, gate: Gate) -> None:

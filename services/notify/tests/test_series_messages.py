@@ -1,5 +1,6 @@
-"""One user action on a series is one message: the events the real bookings commands stage
-for a series, applied one by one to a migrated notify store (SQLite)."""
+"""One user action on a series is one message, and one backoffice change to a session one
+message per booked school: the events the real bookings commands stage, applied one by one
+to a migrated notify store (SQLite)."""
 
 import asyncio
 import json
@@ -10,7 +11,7 @@ import pytest
 from prometheus_client import CollectorRegistry
 from sqlalchemy import select
 
-from services.bookings import calendar, catalogue, commands
+from services.bookings import amendments, calendar, catalogue, commands
 from services.bookings.store import Offering, Session
 from services.bookings.store import messaging as bookings_messaging
 from services.bookings.tests.scenario import (
@@ -18,12 +19,13 @@ from services.bookings.tests.scenario import (
     group,
     migrated_runtime,
     new_offering,
+    plan_session,
     school,
 )
 from services.notify import handlers
-from services.notify.commands import Notify, NotifyMetrics
+from services.notify.commands import Notify, NotifyMetrics, reminder_source
 from services.notify.settings import NotifySettings
-from services.notify.store import Notification, messaging
+from services.notify.store import Notification, Reminder, messaging
 from shared.contracts import parse_event
 from shared.contracts.loans import SessionEquipmentRejectedV1
 from shared.domain import AMSTERDAM
@@ -120,3 +122,70 @@ async def test_a_series_loans_cannot_equip_is_one_rejection(bookings, notify):
     await deliver_staged(bookings, notify)
 
     assert await told(notify) == Counter({("corlaer", "booking_rejected"): 1})
+
+
+async def bodies(notify: Notify, message_type: str) -> dict[str, tuple[str, str]]:
+    async with notify.db.sessions() as session:
+        rows = await session.execute(
+            select(Notification.organisation_id, Notification.subject, Notification.body)
+            .where(Notification.message_type == message_type))
+        return {organisation: (subject, body) for organisation, subject, body in rows}
+
+
+async def test_a_cancelled_session_is_one_message_per_school_naming_its_groups(bookings,
+                                                                                notify):
+    session_id = await plan_session(bookings, capacity=30)
+    for name in ("3A", "3B"):
+        await commands.book(bookings, school("corlaer"), session_id, group(10, name))
+    await commands.book(bookings, school("nxt"), session_id, group(10, "2C"))
+
+    await amendments.cancel_session(bookings, BACKOFFICE, session_id, "De docent is ziek")
+    await deliver_staged(bookings, notify)
+
+    assert await told(notify) == Counter({("corlaer", "booking_confirmed"): 2,
+                                          ("nxt", "booking_confirmed"): 1,
+                                          ("corlaer", "booking_session_cancelled"): 1,
+                                          ("nxt", "booking_session_cancelled"): 1})
+    messages = await bodies(notify, "booking_session_cancelled")
+    subject, body = messages["corlaer"]
+    assert subject.startswith("Geannuleerd door de hotspot: Inspiratieles Robotica op ")
+    assert "Reden: De docent is ziek." in body
+    assert "- groep 3A (10 leerlingen)\n- groep 3B (10 leerlingen)" in body
+    assert "2C" not in body and "- groep 2C" in messages["nxt"][1]
+
+
+async def test_a_cancelled_series_is_one_message_listing_its_lessons(bookings, notify):
+    series_id = await series_of(bookings, "masterclass", 4)
+    booked = await commands.book_series(bookings, school("corlaer"), series_id, group(10))
+
+    await amendments.cancel_session(bookings, BACKOFFICE, booked[2].booking.session_id,
+                                    "De masterklas gaat niet door")
+    await deliver_staged(bookings, notify)
+
+    assert await told(notify) == Counter({("corlaer", "booking_confirmed"): 1,
+                                          ("corlaer", "booking_session_cancelled"): 1})
+    subject, body = (await bodies(notify, "booking_session_cancelled"))["corlaer"]
+    assert "4 lessen vanaf dinsdag 2 februari 2027" in subject
+    assert "met alle lessen van de reeks" in body and body.count("\n- ") == 5
+
+
+async def test_a_moved_session_is_one_message_per_school_and_moves_its_reminders(bookings, notify):
+    session_id = await plan_session(bookings, capacity=30)
+    for name in ("3A", "3B"):
+        await commands.book(bookings, school("corlaer"), session_id, group(10, name))
+    starts = datetime.combine(date(2027, 3, 10), time(13), AMSTERDAM).astimezone(UTC)
+
+    await amendments.move_session(bookings, BACKOFFICE, session_id, starts,
+                                  starts.replace(hour=starts.hour + 2), room="Lab 7")
+    await deliver_staged(bookings, notify)
+
+    assert (await told(notify))[("corlaer", "booking_session_moved")] == 1
+    subject, body = (await bodies(notify, "booking_session_moved"))["corlaer"]
+    assert subject == "Verplaatst: Inspiratieles Robotica is nu op woensdag 10 maart 2027, " \
+                      "13:00-15:00"
+    assert "lokaal Lab 7" in body and body.count("- groep ") == 2
+    async with notify.db.sessions() as session:
+        reminders = list(await session.scalars(select(Reminder)))
+    assert len(reminders) == 2  # one per confirmed booking, now for the new time
+    assert {r.due_at for r in reminders} == {datetime(2027, 3, 8, 8, tzinfo=UTC)}
+    assert {reminder_source(r).starts_at for r in reminders} == {starts}

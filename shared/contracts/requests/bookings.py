@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.contracts.common import CoreTask, Group, MultilineText, Text
 
@@ -105,3 +105,41 @@ class Completion(BaseModel):
 
     students_reached: int | None = Field(None, ge=0, le=200)
     instructor_minutes: int | None = Field(None, ge=0, le=60 * 24)
+
+
+class OfferingChanges(BaseModel):
+    """What the backoffice changes in an offer; an omitted (or null) field stays as it is.
+    `capacity` is the default for sessions planned from now on."""
+
+    model_config = ConfigDict(json_schema_extra={
+        "example": {"title": "Inspiratieles Robotica en AI", "capacity": 24}})
+
+    title: Text | None = Field(None, min_length=3, max_length=200,
+                               examples=["Inspiratieles Robotica en AI"])
+    audience: list[Text] | None = Field(None, min_length=1, max_length=20,
+                                        examples=[["vmbo-kb", "vmbo-gl", "vmbo-tl"]])
+    location: Text | None = Field(None, max_length=120, examples=["Hotspot Amersfoort"])
+    capacity: int | None = Field(None, ge=1, le=1000, examples=[24])
+    assignment: MultilineText | None = Field(None, max_length=1000,
+                                             examples=["Ontwerp een slimme lantaarnpaal."])
+
+    @model_validator(mode="after")
+    def something(self) -> "OfferingChanges":
+        if not self.model_dump(exclude_none=True):
+            raise ValueError("noem minstens één veld om te wijzigen")
+        return self
+
+
+class SessionMove(BaseModel):
+    """New times, and optionally a new room or instructor, for a planned session."""
+
+    starts_at: datetime = Field(examples=["2027-03-10T09:00:00+01:00"])
+    ends_at: datetime = Field(examples=["2027-03-10T11:00:00+01:00"])
+    room: Text | None = Field(None, min_length=1, max_length=80, examples=["Lab 2"])
+    instructor: Text | None = Field(None, min_length=1, max_length=120,
+                                    examples=["Sanne de Vries"])
+
+
+class SessionCancellation(BaseModel):
+    reason: MultilineText = Field(min_length=3, max_length=500,
+                                  examples=["De docent is ziek en er is geen vervanger."])

@@ -127,7 +127,8 @@ def _booking_scope(caller: Caller) -> tuple[str, str] | None | bool:
 async def agenda(rt: Runtime, caller: Caller, first: date, last: date, f: AgendaFilter,
                  limit: int, offset: int) -> list[AgendaItem]:
     """Sessions of all offers starting in [first, last] (Amsterdam days), by start time,
-    cancelled ones left out, each with the bookings the caller may see: all for the backoffice, a school only its own."""
+    cancelled ones left out, each with the bookings the caller may see: all for the
+    backoffice, a school only its own."""
     check_agenda_range(first, last)
     since, before = local_bounds(first, last)
     query = (select(Session, Offering).join(Offering)

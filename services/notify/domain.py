@@ -44,13 +44,8 @@ from shared.contracts.loans import (
     ReservationReturnedV1,
 )
 from shared.domain import AMSTERDAM, BACKOFFICE, FINANCE, local_date
-from shared.dutch import dutch_date, dutch_datetime, dutch_period, equipment_list
+from shared.dutch import dutch_date, dutch_datetime, dutch_period, equipment_list, euros
 from shared.seed import SCHOOLS_BY_ID
-
-
-def euros(cents: int) -> str:
-    whole, rest = divmod(abs(cents), 100)
-    return f"{'-' if cents < 0 else ''}€ {whole:,}".replace(",", ".") + f",{rest:02d}"
 
 
 def school_name(school_id: str) -> str:

@@ -19,6 +19,7 @@ from shared.contracts.bookings import (
 from shared.contracts.events import (
     AttendeeCancelledV1,
     AttendeeRegisteredV1,
+    EventChangedV1,
     EventCostRecordedV1,
     EventScheduledV1,
     RegistrationCancelledV1,
@@ -27,6 +28,7 @@ from shared.contracts.events import (
     RegistrationOfferedV1,
     RegistrationOfferLapsedV1,
     RegistrationWaitlistedV1,
+    SessionChangedV1,
     SessionHostedV1,
 )
 from shared.contracts.finance import (
@@ -209,6 +211,11 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
         case DamageReportedV1():
             return [Draft(event.school_id, "damage_reported", event),
                     Draft(FINANCE, "damage_reported_finance", event)]
+        # A move reaches each school with a group in it once, with the new time.
+        case SessionChangedV1(starts_at=datetime()) if _MOVES & set(event.changed):
+            return _to_registered(event, "registration_session_moved")
+        case EventChangedV1() if _MOVES_IN_TIME & set(event.changed):
+            return _to_registered(event, "registration_event_moved")
         case SessionHostedV1(host_kind="company"):  # the company contact hears its reach
             return [Draft(event.host, "session_hosted", event)]
         case EventCostRecordedV1():
@@ -221,6 +228,15 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
         case _ if type(event) in _REGISTRATION_MESSAGES:  # each goes to the school, as is
             return [Draft(event.school_id, _REGISTRATION_MESSAGES[type(event)], event)]
     return []
+
+
+_MOVES_IN_TIME = {"starts_at", "ends_at"}
+_MOVES = _MOVES_IN_TIME | {"location"}
+
+
+def _to_registered(event: EventChangedV1 | SessionChangedV1, message_type: str) -> list[Draft]:
+    return [Draft(school, message_type, event) for school in dict.fromkeys(
+        event.registered_schools)]
 
 
 # Reminders -------------------------------------------------------------------------------
@@ -310,4 +326,4 @@ HANDLED = (BookingConfirmedV1, BookingWaitlistedV1, BookingCancelledV1, BookingC
            DeclarationRejectedV1, DeclarationPaidV1, ReservationCheckedOutV1, BookingNoShowV1,
            ReservationReturnedV1, ReservationOverdueV1, DamageReportedV1, SessionHostedV1,
            EventCostRecordedV1, RegistrationCancelledV1, AttendeeRegisteredV1,
-           AttendeeCancelledV1, *_REGISTRATION_MESSAGES)
+           AttendeeCancelledV1, EventChangedV1, SessionChangedV1, *_REGISTRATION_MESSAGES)

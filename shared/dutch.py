@@ -1,5 +1,5 @@
-"""Dates, times and equipment written the Dutch way (Europe/Amsterdam time), for what people
-read."""
+"""Dates, times, money and equipment written the Dutch way (Europe/Amsterdam time), for what
+people read."""
 
 from datetime import date, datetime
 
@@ -25,6 +25,12 @@ def dutch_period(starts_at: datetime, ends_at: datetime) -> str:
     """`woensdag 9 december 2026, 10:00-12:00`: a lesson or session on one day."""
     starts, ends = starts_at.astimezone(AMSTERDAM), ends_at.astimezone(AMSTERDAM)
     return f"{dutch_date(starts.date())}, {starts:%H:%M}-{ends:%H:%M}"
+
+
+def euros(cents: int) -> str:
+    """`€ 1.234,56`; a negative amount (a correction) as `€ -1.234,56`."""
+    whole, rest = divmod(abs(cents), 100)
+    return f"€ {'-' if cents < 0 else ''}{whole:,}".replace(",", ".") + f",{rest:02d}"
 
 
 # One unit (a kit or an item) of each equipment category, as a sentence names it; the

@@ -27,6 +27,10 @@ from shared.observability.metrics import Metrics
 PROBLEM_JSON = "application/problem+json"
 REQUEST_ID_HEADER = "X-Request-ID"
 CORRELATION_ID_HEADER = "X-Correlation-ID"
+# How long a server keeps an idle keep-alive connection open, and how long a caller's pool
+# keeps one: the caller lets go first, so it never writes to a connection the server closed.
+SERVER_KEEP_ALIVE_SECONDS = 15
+CALLER_KEEP_ALIVE_SECONDS = 10
 
 
 class Problem(Exception):

@@ -19,6 +19,7 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from sqlalchemy import MetaData
 
 from shared.contracts.base import IntegrationEvent
+from shared.http import SERVER_KEEP_ALIVE_SECONDS, install_http
 from shared.messaging.inbox import EventConsumer, Handler
 from shared.messaging.lag import LagMonitor
 from shared.messaging.outbox import Outbox, OutboxRelay, idempotent_producer
@@ -169,8 +170,6 @@ class Runtime:
 
 
 def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:
-    from shared.http import install_http
-
     settings = settings or spec.settings(service=spec.name)
     configure_logging(spec.name, settings.log_level)
     runtime = Runtime(spec, settings)
@@ -203,4 +202,5 @@ def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
         return
     app = create_app(spec, settings)
     uvicorn.run(app, host=settings.http_host, port=settings.http_port,
-                log_config=None, access_log=False, timeout_graceful_shutdown=10)
+                log_config=None, access_log=False, timeout_graceful_shutdown=10,
+                timeout_keep_alive=SERVER_KEEP_ALIVE_SECONDS)

@@ -109,7 +109,8 @@ async def plan_series(rt: Runtime, caller: Caller, offering_id: str, first_start
                                   ends_at=slot.ends_at, room=room, instructor=instructor,
                                   capacity=capacity, seats_taken=0, series_id=planned.series_id)
                 try:
-                    await _place(tx, session, slot)
+                    with _clash_refused(slot):
+                        await _place(tx, session, slot)
                 except BookingRefused as refused:
                     if refused.extra.get("rule") != "calendar":
                         raise

@@ -8,7 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.events import domain, registrations
 from services.events.domain import EventPlan, PlanningRefused, SessionPlan
-from services.events.store import CatalogueEntry, Event, EventSession, levels_holding_places
+from services.events.store import (
+    CatalogueEntry,
+    Event,
+    EventSession,
+    levels_holding_places,
+    schools_holding_seats,
+)
 from shared.contracts.events import (
     EventChangedV1,
     EventScheduledV1,
@@ -103,7 +109,11 @@ async def change_event(rt: Runtime, caller: Caller, event_id: str, change: Event
                                         .where(EventSession.event_id == event_id)):
             domain.check_session(_session_plan(session), _event_plan(event))
         if changed:
-            await rt.outbox.stage(tx, EventChangedV1(**_event_facts(event), changed=changed))
+            following = select(EventSession.id).where(EventSession.event_id == event_id,
+                                                      EventSession.starts_at.is_(None))
+            await rt.outbox.stage(tx, EventChangedV1(
+                **_event_facts(event), changed=changed,
+                registered_schools=await schools_holding_seats(tx, following)))
     return event
 
 
@@ -141,7 +151,9 @@ async def change_session(rt: Runtime, caller: Caller, session_id: UUID,
         if not changed:
             return session
         await tx.flush()
-        await rt.outbox.stage(tx, SessionChangedV1(**_session_facts(session), changed=changed))
+        await rt.outbox.stage(tx, SessionChangedV1(
+            **_session_facts(session), changed=changed,
+            registered_schools=await schools_holding_seats(tx, [session.id])))
         if "capacity" in changed:
             await registrations.offer_seats(rt, tx, session, event,
                                             session.capacity - session.seats_taken,

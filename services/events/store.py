@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.events.domain import RegistrationStatus
+from services.events.domain import HOLDS_SEATS, RegistrationStatus
 from shared.messaging.tables import add_messaging_tables
 from shared.store import seats
 from shared.store.types import UtcDateTime
@@ -286,6 +286,14 @@ async def attendee_by_email(tx: AsyncSession, event_id: str, email: str) -> Atte
         select(Attendee).where(Attendee.event_id == event_id, Attendee.email == email)
         .with_for_update()
     )
+
+
+async def schools_holding_seats(tx: AsyncSession, sessions) -> list[str]:
+    """Schools with a group holding seats in `sessions` (ids, or a select of them)."""
+    return sorted(await tx.scalars(
+        select(Registration.school_id).distinct()
+        .where(Registration.session_id.in_(sessions),
+               Registration.status.in_(HOLDS_SEATS))))
 
 
 async def levels_holding_places(tx: AsyncSession, session_id: UUID) -> set[str]:

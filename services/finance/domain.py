@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from shared.domain import AMSTERDAM, BACKOFFICE, FINANCE, PROGRAMME, SCHOOL, Refused
+from shared.dutch import euros
 
 QUARTER_PATTERN = r"^\d{4}-Q[1-4]$"
 
@@ -133,7 +134,7 @@ def check_correction(corrected_school: str, school: str, corrects_a_correction: 
     if amount_cents == 0:
         raise Refused("een correctie verandert het bedrag", 422)
     if net_cents + amount_cents < 0:
-        raise Refused(f"de regel zou op {net_cents + amount_cents} cent uitkomen: onder nul", 422)
+        raise Refused(f"de regel zou op {euros(net_cents + amount_cents)} uitkomen: onder nul", 422)
 
 
 def submit(sheet: Sheet, actor: Actor) -> Transition:
@@ -219,7 +220,7 @@ class Overrun:
 
     def describe(self) -> str:
         over = self.committed_cents + self.declared_cents - self.budget_cents
-        return f"kerntaak {self.core_task} komt {over} cent boven het jaarbudget"
+        return f"kerntaak {self.core_task} komt {euros(over)} boven het jaarbudget"
 
 
 def budget_overruns(declared: dict[str, int], committed: dict[str, int],

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from services.finance.domain import DeclarationStatus, LineKind, year_of
+from shared.dutch import dutch_date, euros
 
 COMMITTED = frozenset({DeclarationStatus.APPROVED, DeclarationStatus.PAID})
 CORE_TASK_CODES = ("A", "B", "C", "D", "E")
@@ -106,7 +107,7 @@ def budget_report(year: int, budgets: dict[str, int], facts: Sequence[Fact]) -> 
         rows.append({"core_task": task, "budget_cents": budget, "actual_cents": actual,
                      "remaining_cents": budget - actual, "declared_cents": _sum(by_task[task])})
         if actual > budget:
-            warnings.append(f"kerntaak {task}: {actual - budget} cent boven het budget")
+            warnings.append(f"kerntaak {task}: {euros(actual - budget)} boven het budget")
     return Report(f"Budget en realisatie {year} per kerntaak", BUDGET_COLUMNS, rows,
                   BUDGET_COLUMNS[1:], warnings)
 
@@ -176,8 +177,8 @@ def cofinancing_report(year: int, quarters: Sequence[str], required_cents: int,
     registered = report.totals["total_cents"]
     if registered < due:
         report.warnings.append(
-            f"achter op schema: {registered} cent geregistreerd, {due} cent verwacht op "
-            f"{on.isoformat()} (van {required_cents} cent in {year})")
+            f"achter op schema: {euros(registered)} geregistreerd, {euros(due)} verwacht op "
+            f"{dutch_date(on)} (van {euros(required_cents)} in {year})")
     return report
 
 

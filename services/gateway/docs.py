@@ -6,6 +6,7 @@ answers), AsyncAPI for the platform's Kafka topics, and /docs, a plain page rend
 import html
 import re
 from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -14,10 +15,13 @@ from fastapi.responses import HTMLResponse
 
 from shared.contracts import registered_types
 from shared.contracts.topics import EVENT_TOPICS, dead_letter_topic
+from shared.domain import AMSTERDAM
 
 API_PREFIX = "/api/v1"
 SAMPLE_UUID = "6f1c1a2e-3b7d-4c55-9a61-0a5e1c2d3e4f"
 SAMPLE_STRINGS = ("voorbeeld", "vmbo-kb", "2026-Q1", "corlaer", "drone")
+# Fields that end what a field of the same body starts (ends_on, period_ends_on, closes_at).
+ENDS = re.compile(r"(^|_)(ends|closes)(_|$)")
 # Examples a generated one cannot guess (rules across fields).
 EXAMPLE_OVERRIDES: dict[str, dict[str, Any]] = {
     "Login": {"username": "corlaer", "password": "demo"},
@@ -110,17 +114,39 @@ def _object(schema: dict[str, Any], schemas: dict[str, Any], depth: int) -> Any:
     if depth > 6:
         return {}
     required = set(schema.get("required", ()))
-    values = {name: example(field, schemas, depth + 1)
+    values = {name: _ending(name, example(field, schemas, depth + 1))
               for name, field in schema.get("properties", {}).items() if name in required
               or "anyOf" not in field}  # optional nullable fields stay out
     return {name: value for name, value in values.items() if value is not None
             or name in required}
 
 
+def sample_day() -> date:
+    """Two weeks from the day the document is built, on a Tuesday: a day the date rules take
+    (not past, lessons booked ahead, within the loan horizon)."""
+    day = date.today() + timedelta(days=14)
+    return day + timedelta(days=(1 - day.weekday()) % 7)
+
+
+def _sample_start() -> datetime:
+    return datetime.combine(sample_day(), time(9), AMSTERDAM)
+
+
+def _ending(name: str, value: Any) -> Any:
+    """An end two days (a date) or two hours (a moment) after the sample start."""
+    if not ENDS.search(name):
+        return value
+    if value == sample_day().isoformat():
+        return (sample_day() + timedelta(days=2)).isoformat()
+    if value == _sample_start().isoformat():
+        return (_sample_start() + timedelta(hours=2)).isoformat()
+    return value
+
+
 def _string(schema: dict[str, Any], _schemas: Any, _depth: int) -> str:
-    formats = {"uuid": SAMPLE_UUID, "date-time": "2026-03-02T09:00:00+01:00",
-               "date": "2026-03-02", "email": "info@voorbeeld.nl", "time": "09:00:00",
-               "uri": "https://voorbeeld.nl/"}
+    formats = {"uuid": SAMPLE_UUID, "date-time": _sample_start().isoformat(),
+               "date": sample_day().isoformat(), "email": "info@voorbeeld.nl",
+               "time": "09:00:00", "uri": "https://voorbeeld.nl/"}
     if schema.get("format") in formats:
         return formats[schema["format"]]
     low, high = schema.get("minLength", 1), schema.get("maxLength", 80)

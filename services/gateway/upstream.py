@@ -12,7 +12,13 @@ from services.gateway.auth import Principal
 from services.gateway.breaker import Breaker
 from services.gateway.ratelimit import retry_after
 from services.gateway.settings import GatewaySettings
-from shared.http import CORRELATION_ID_HEADER, REQUEST_ID_HEADER, Problem, problem_response
+from shared.http import (
+    CALLER_KEEP_ALIVE_SECONDS,
+    CORRELATION_ID_HEADER,
+    REQUEST_ID_HEADER,
+    Problem,
+    problem_response,
+)
 from shared.observability.logging import current_correlation_id, current_request_id, log
 
 # Upstream headers a client may see; everything else (hosts, servers) stays inside.
@@ -24,6 +30,9 @@ RELAYED_TYPES = ("json", "text/csv", XLSX)
 # Refused or reset. Timeouts (aiohttp's ServerTimeoutError is a ClientConnectionError and a
 # TimeoutError) are caught before these: the call may have reached the service.
 UNREACHABLE = (aiohttp.ClientConnectionError,)
+# A pooled connection the service closed while idle fails like this when reused, before the
+# service read the request: then a retry on a fresh connection is safe for any method.
+STALE = (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError)
 
 
 class Upstreams:
@@ -32,6 +41,7 @@ class Upstreams:
         self._urls = {name: url.rstrip("/") for name, url in urls.items()}
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._clients: dict[str, aiohttp.ClientSession] = {}
+        self._fresh: dict[str, aiohttp.ClientSession] = {}  # no pool: for the one retry
         self.breakers = {name: Breaker(breaker_failures, breaker_open_seconds)
                          for name in self._urls}
 
@@ -44,16 +54,41 @@ class Upstreams:
     @asynccontextmanager
     async def lifespan(self, _app: Any) -> AsyncIterator[None]:
         """Router lifespan: FastAPI merges it into the app's, so clients live with the app."""
-        self._clients = {
-            name: aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100),
-                                        timeout=self._timeout, trust_env=False)
-            for name in self._urls
-        }
+        trace = aiohttp.TraceConfig()
+        trace.on_connection_reuseconn.append(_mark_reused)
+        trace.on_connection_create_end.append(_mark_fresh)
+        self._clients = {name: self._session(aiohttp.TCPConnector(
+            limit=100, keepalive_timeout=CALLER_KEEP_ALIVE_SECONDS), trace)
+            for name in self._urls}
+        self._fresh = {name: self._session(aiohttp.TCPConnector(force_close=True))
+                       for name in self._urls}
         try:
             yield
         finally:
-            await asyncio.gather(*(c.close() for c in self._clients.values()))
-            self._clients = {}
+            sessions = [*self._clients.values(), *self._fresh.values()]
+            await asyncio.gather(*(c.close() for c in sessions))
+            self._clients, self._fresh = {}, {}
+
+    def _session(self, connector: aiohttp.TCPConnector,
+                 *traces: aiohttp.TraceConfig) -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(connector=connector, timeout=self._timeout,
+                                     trust_env=False, trace_configs=list(traces))
+
+    async def _send(self, service: str, method: str, path: str,
+                    **options: Any) -> aiohttp.ClientResponse:
+        """The service's answer (headers read, body not yet), once more on a fresh connection
+        when the pooled one it went out on turned out closed before the service read it."""
+        url = self._urls[service] + path
+        connection = {"reused": False}
+        try:
+            return await self._clients[service].request(
+                method, url, trace_request_ctx=connection, **options)
+        except STALE as exc:
+            if not connection["reused"]:
+                raise
+            log.info("pooled connection was closed, retrying on a fresh one",
+                     upstream=service, error=repr(exc))
+        return await self._fresh[service].request(method, url, **options)
 
     async def forward(self, service: str, method: str, path: str, who: Principal | None, *,
                       params: Mapping[str, Any] | None = None, body: Any = None) -> Response:
@@ -65,9 +100,8 @@ class Upstreams:
             return _unavailable(service, retry_after(wait))
         query = {k: str(v) for k, v in (params or {}).items() if v is not None}
         try:
-            async with self._clients[service].request(
-                    method, self._urls[service] + path, params=query, json=body,
-                    headers=_identity(who)) as answer:
+            async with await self._send(service, method, path, params=query, json=body,
+                                        headers=_identity(who)) as answer:
                 content = await answer.read()
         except TimeoutError as exc:  # it may have acted: a 504, which a retry must not hide
             breaker.failed()
@@ -92,9 +126,8 @@ class Upstreams:
         if breaker.wait():
             raise _down(service)
         try:
-            async with self._clients[service].request(
-                    method, self._urls[service] + path, json=body,
-                    headers=_identity(None)) as answer:
+            async with await self._send(service, method, path, json=body,
+                                        headers=_identity(None)) as answer:
                 status = answer.status
                 content = await answer.json(content_type=None) if status < 500 else None
         except (TimeoutError, *UNREACHABLE, ValueError) as exc:
@@ -107,6 +140,14 @@ class Upstreams:
             raise _down(service)
         breaker.succeeded()
         return status, content
+
+
+async def _mark_reused(_session: Any, trace: Any, _params: Any) -> None:
+    trace.trace_request_ctx["reused"] = True
+
+
+async def _mark_fresh(_session: Any, trace: Any, _params: Any) -> None:
+    trace.trace_request_ctx["reused"] = False  # aiohttp's own retry of a GET connects anew
 
 
 def _down(service: str) -> Problem:

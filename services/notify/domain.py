@@ -21,6 +21,7 @@ from shared.contracts.bookings import (
 from shared.contracts.events import (
     AttendeeCancelledV1,
     AttendeeRegisteredV1,
+    EventChangedV1,
     EventCostRecordedV1,
     EventScheduledV1,
     RegistrationCancelledV1,
@@ -29,6 +30,7 @@ from shared.contracts.events import (
     RegistrationOfferedV1,
     RegistrationOfferLapsedV1,
     RegistrationWaitlistedV1,
+    SessionChangedV1,
     SessionHostedV1,
 )
 from shared.contracts.finance import (
@@ -46,13 +48,8 @@ from shared.contracts.loans import (
     ReservationReturnedV1,
 )
 from shared.domain import AMSTERDAM, BACKOFFICE, FINANCE, local_date
-from shared.dutch import dutch_date, dutch_datetime, dutch_period, equipment_list
+from shared.dutch import dutch_date, dutch_datetime, dutch_period, equipment_list, euros
 from shared.seed import SCHOOLS_BY_ID
-
-
-def euros(cents: int) -> str:
-    whole, rest = divmod(abs(cents), 100)
-    return f"{'-' if cents < 0 else ''}€ {whole:,}".replace(",", ".") + f",{rest:02d}"
 
 
 def school_name(school_id: str) -> str:
@@ -227,6 +224,11 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
         case DamageReportedV1():
             return [Draft(event.school_id, "damage_reported", event),
                     Draft(FINANCE, "damage_reported_finance", event)]
+        # A move reaches each school with a group in it once, with the new time.
+        case SessionChangedV1(starts_at=datetime()) if _MOVES & set(event.changed):
+            return _to_registered(event, "registration_session_moved")
+        case EventChangedV1() if _MOVES_IN_TIME & set(event.changed):
+            return _to_registered(event, "registration_event_moved")
         case SessionHostedV1(host_kind="company"):  # the company contact hears its reach
             return [Draft(event.host, "session_hosted", event)]
         case EventCostRecordedV1():
@@ -239,6 +241,15 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
         case _ if type(event) in _REGISTRATION_MESSAGES:  # each goes to the school, as is
             return [Draft(event.school_id, _REGISTRATION_MESSAGES[type(event)], event)]
     return []
+
+
+_MOVES_IN_TIME = {"starts_at", "ends_at"}
+_MOVES = _MOVES_IN_TIME | {"location"}
+
+
+def _to_registered(event: EventChangedV1 | SessionChangedV1, message_type: str) -> list[Draft]:
+    return [Draft(school, message_type, event) for school in dict.fromkeys(
+        event.registered_schools)]
 
 
 # Reminders -------------------------------------------------------------------------------
@@ -340,4 +351,5 @@ HANDLED = (BookingConfirmedV1, BookingWaitlistedV1, BookingCancelledV1, BookingC
            DeclarationRejectedV1, DeclarationPaidV1, ReservationCheckedOutV1, BookingNoShowV1,
            ReservationReturnedV1, ReservationOverdueV1, DamageReportedV1, SessionHostedV1,
            EventCostRecordedV1, RegistrationCancelledV1, AttendeeRegisteredV1,
-           AttendeeCancelledV1, SessionCancelledV1, SessionMovedV1, *_REGISTRATION_MESSAGES)
+           AttendeeCancelledV1, SessionCancelledV1, SessionMovedV1, EventChangedV1,
+           SessionChangedV1, *_REGISTRATION_MESSAGES)

@@ -3,6 +3,8 @@
 from datetime import date, datetime
 from uuid import UUID
 
+from pydantic import Field
+
 from shared.contracts.base import IntegrationEvent
 from shared.contracts.common import Group
 from shared.contracts.topics import EVENT, REGISTRATION
@@ -57,6 +59,9 @@ class EventChangedV1(_EventFacts):
     event_type = "nl.tisfortech.events.event.changed.v1"
 
     changed: list[str]
+    # Schools with a group holding seats in a session that keeps the event's times: whom
+    # a move of the event concerns. Empty in events from before it was added.
+    registered_schools: list[str] = Field(default_factory=list)
 
 
 class SessionChangedV1(_SessionFacts):
@@ -66,6 +71,9 @@ class SessionChangedV1(_SessionFacts):
     event_type = "nl.tisfortech.events.session.changed.v1"
 
     changed: list[str]
+    # Schools with a group holding seats in the session: whom a move concerns. Empty in
+    # events from before it was added.
+    registered_schools: list[str] = Field(default_factory=list)
 
 
 class _RegistrationFacts(IntegrationEvent):

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from shared.dutch import dutch_period, equipment_list, equipment_noun
+from shared.dutch import dutch_period, equipment_list, equipment_noun, euros
 
 
 def test_a_period_is_written_the_dutch_way_in_amsterdam_time():
@@ -16,3 +16,10 @@ def test_equipment_is_named_not_slugged():
     assert equipment_list(["robot", "vr", "hydrogen-car"]) == (
         "de robotset, de VR-set en de waterstofauto")
     assert equipment_list(["cnc"]) == "de CNC-machine"
+
+
+def test_money_is_written_in_euros_with_dutch_separators():
+    assert euros(123456) == "€ 1.234,56"
+    assert euros(502) == "€ 5,02"
+    assert euros(100_000_000) == "€ 1.000.000,00"
+    assert euros(-5) == "€ -0,05"

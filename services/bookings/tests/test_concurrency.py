@@ -135,6 +135,23 @@ async def test_concurrent_plans_for_one_instructor_in_overlapping_hours_give_exa
     assert len(await catalogue.sessions_of(rt, offering_id)) == 1
 
 
+async def test_concurrent_series_for_one_room_give_one_series_and_name_the_clash(rt):
+    offering_id = await new_offering(rt)
+    starts, _ends = two_hours_on_an_open_day()
+
+    async def plan(i: int):
+        # Weekly, three lessons, each series with an instructor of its own: only the room.
+        return await catalogue.plan_series(rt, BACKOFFICE, offering_id, starts, 120, 7, 3,
+                                           ["Lab 1"], f"Instructeur {i}", 30)
+
+    outcomes = await asyncio.gather(*(plan(i) for i in range(PLANS)), return_exceptions=True)
+
+    refused = [o for o in outcomes if isinstance(o, BookingRefused)]
+    assert len(refused) == PLANS - 1, [o for o in outcomes if isinstance(o, Exception)]
+    assert {(r.status, r.extra["conflict"]["resource"]) for r in refused} == {(409, "room")}
+    assert len(await catalogue.sessions_of(rt, offering_id)) == 3
+
+
 async def test_concurrent_series_bookings_and_cancellations_never_leave_half_a_series(rt):
     offering_id = await new_offering(rt)
     starts, _ = two_hours_on_an_open_day()

@@ -71,7 +71,7 @@ async def test_a_clash_refuses_the_whole_series_with_its_reason(rt):
     await catalogue.plan_session(rt, BACKOFFICE, offering_id, taken, taken + timedelta(hours=1),
                                  "Lab 1", "Instructeur 2", 30)
 
-    with pytest.raises(BookingRefused, match="room 'Lab 1'") as refused:
+    with pytest.raises(BookingRefused, match="lokaal Lab 1 ") as refused:
         await weekly(rt, count=3)
 
     assert refused.value.extra["conflict"]["resource"] == "room"

@@ -50,7 +50,7 @@ async def test_a_session_with_times_of_its_own_is_held_for_its_own_length(rt):
     session_id = await plan_session(rt, capacity=60, event_id=EVENT)
     await commands.change_session(rt, BACKOFFICE, session_id, EventSessionChange(
         starts_at=NOW + timedelta(days=7, hours=1), ends_at=NOW + timedelta(days=7, hours=3)))
-    with pytest.raises(RegistrationRefused, match="begun"):
+    with pytest.raises(RegistrationRefused, match="begonnen"):
         await hosting.record_held(rt, BACKOFFICE, session_id, None,
                                   now=NOW + timedelta(days=7, minutes=30))
     held = await hosting.record_held(rt, BACKOFFICE, session_id, None, now=AFTER)

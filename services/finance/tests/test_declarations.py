@@ -141,7 +141,7 @@ async def test_approving_past_a_soft_budget_warns(client, declaration):
     await post(client, declaration, "submit", COORDINATOR)
     approved = await post(client, declaration, "approve", FINANCE)
     assert approved.status_code == 200
-    warning = "kerntaak A komt 502 cent boven het jaarbudget"
+    warning = "kerntaak A komt € 5,02 boven het jaarbudget"
     assert approved.json()["budget_warnings"] == [warning]
     trail = (await client.get(f"/declarations/{declaration}/audit", headers=FINANCE)).json()
     assert trail[-1]["detail"] == warning

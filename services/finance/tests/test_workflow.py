@@ -157,7 +157,7 @@ def test_an_overrun_is_exactly_a_budgeted_task_going_over(declared, committed, b
 def test_a_soft_overrun_names_task_and_excess():
     [warning] = domain.check_budget(domain.budget_overruns(
         {"A": 600}, {"A": 500}, {"A": Budget(1000, hard_limit=False)}))
-    assert warning == "kerntaak A komt 100 cent boven het jaarbudget"
+    assert warning == "kerntaak A komt € 1,00 boven het jaarbudget"
 
 
 class Workflow(RuleBasedStateMachine):

@@ -1,12 +1,16 @@
 """The documents: OpenAPI with examples that the gateway accepts, AsyncAPI, and /docs."""
 
+from datetime import UTC, date, datetime, timedelta
+
 import pytest
 from fastapi.routing import RouteContext, iter_route_contexts
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from services.gateway.app import app
 from services.gateway.tests.conftest import running, settings
+from services.loans import domain as loans
 from shared.contracts import registered_types
+from shared.contracts.requests.loans import NewReservation
 from shared.contracts.topics import EVENT_TOPICS
 
 GATEWAY = app(settings())
@@ -23,6 +27,34 @@ def test_each_request_body_example_is_valid(route: RouteContext):
     body = DOCUMENT["paths"][route.path][method]["requestBody"]["content"]["application/json"]
     sample = body["example"]
     TypeAdapter(route.body_field.field_info.annotation).validate_python(sample)
+
+DATED = [route for route in BODIES if route.values[0].path.startswith(tuple(
+    f"/api/v1/{resource}" for resource in ("reservations", "offerings", "bookings", "calendar")))]
+
+
+@pytest.mark.parametrize("route", DATED)
+def test_dates_in_booking_and_reservation_examples_pass_the_date_rules(route: RouteContext):
+    method = sorted(route.methods)[0].lower()
+    body = DOCUMENT["paths"][route.path][method]["requestBody"]["content"]["application/json"]
+    sample = TypeAdapter(route.body_field.field_info.annotation).validate_python(body["example"])
+    today = date.today()
+    moments = _moments(sample)
+    for name, moment in moments.items():
+        if isinstance(moment, datetime):  # a lesson: booked at least a day ahead
+            assert moment - datetime.now(UTC) >= timedelta(days=1), (name, moment)
+        else:
+            assert moment >= today, (name, moment)
+    for start, end in (("starts_on", "ends_on"), ("starts_at", "ends_at")):
+        if start in moments:
+            assert moments[end] > moments[start], (start, end)
+    if isinstance(sample, NewReservation):
+        loans.reservation_period(sample.starts_on, sample.ends_on, today, loans.Policy())
+
+
+def _moments(sample: object) -> dict[str, date]:
+    """The body's dates and moments by field name."""
+    fields = vars(sample) if isinstance(sample, BaseModel) else {}
+    return {name: value for name, value in fields.items() if isinstance(value, date)}
 
 
 def test_every_post_documents_idempotency_and_every_route_the_edge_answers():

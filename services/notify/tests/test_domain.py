@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 from uuid import uuid4
 
-from services.notify.domain import TEMPLATES, drafts_for, euros
+from services.notify.domain import TEMPLATES, drafts_for
 from shared.contracts.bookings import BookingCancelledV1, BookingWaitlistedV1
 from shared.contracts.finance import DeclarationLineDraftedV1
 from shared.dutch import dutch_datetime
@@ -13,11 +13,6 @@ def test_dates_are_shown_in_dutch_amsterdam_time():
     summer = datetime(2027, 6, 1, 7, 30, tzinfo=UTC)
     assert dutch_datetime(winter) == "donderdag 10 december 2026 om 10:00"
     assert dutch_datetime(summer) == "dinsdag 1 juni 2027 om 09:30"
-
-
-def test_euros_use_dutch_separators():
-    assert euros(123456) == "€ 1.234,56"
-    assert euros(-5) == "-€ 0,05"
 
 
 def test_a_confirmation_goes_to_the_school_with_what_when_where():

@@ -143,7 +143,7 @@ async def agenda(rt: Runtime, caller: Caller, first: date, last: date, f: Agenda
             Booking.session_id == Session.id, Booking.school_id == f.school_id,
             Booking.status.not_in(GONE))))
     async with rt.db.sessions() as tx:
-        rows = (await tx.execute(query.order_by(Session.starts_at, Session.id)
+        rows = (await tx.execute(query.order_by(Session.starts_at, Offering.title, Session.id)
                                  .limit(limit).offset(offset))).all()
         booked = await _visible_bookings(tx, caller, [s.id for s, _ in rows])
     return [AgendaItem(s, o, booked.get(s.id, [])) for s, o in rows]

@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.bookings import domain
-from services.bookings.catalogue import _clash_refused
+from services.bookings.catalogue import _clash_refused, _take_turns
 from services.bookings.commands import _event_facts, _group, _stage
 from services.bookings.domain import BookingRefused, BookingStatus, Slot
 from services.bookings.store import (
@@ -86,6 +86,7 @@ async def move_session(rt: Runtime, caller: Caller, session_id: UUID, starts_at:
         domain.check_movable_equipment(session.equipment_request_id is not None)
         slot = Slot(room or session.room, instructor or session.instructor, starts_at, ends_at)
         with _clash_refused(slot):
+            await _take_turns(tx, [slot.room], slot.instructor)
             await _check_free(tx, slot, session.id)
             before = SessionTimes(starts_at=session.starts_at, ends_at=session.ends_at)
             session.starts_at, session.ends_at = starts_at, ends_at

@@ -27,6 +27,7 @@ from shared.domain import BACKOFFICE, local_date
 from shared.errors import violates_exclusion
 from shared.http import Caller
 from shared.service import Runtime
+from shared.store.locks import take_turns
 
 
 async def list_offerings(rt: Runtime, limit: int, offset: int) -> list[Offering]:
@@ -72,6 +73,7 @@ async def plan_session(rt: Runtime, caller: Caller, offering_id: str, starts_at:
         async with rt.db.transaction() as tx:
             if await tx.get(Offering, offering_id) is None:
                 raise BookingRefused("dit aanbod bestaat niet", 404)
+            await _take_turns(tx, [room], instructor)
             session = Session(id=uuid4(), offering_id=offering_id, starts_at=starts_at,
                               ends_at=ends_at, room=room, instructor=instructor,
                               capacity=capacity, seats_taken=0)
@@ -100,6 +102,7 @@ async def plan_series(rt: Runtime, caller: Caller, offering_id: str, first_start
             raise BookingRefused("dit aanbod bestaat niet", 404)
         rooms = domain.series_rooms(offering.kind, count, rooms)
         domain.check_whole_series(offering.kind, offering.sessions_per_booking, rooms)
+        await _take_turns(tx, rooms, instructor)
         rhythm = (first_starts_at + timedelta(days=every_days * i) for i in itertools.count())
         for room in rooms:
             for starts in rhythm:
@@ -119,6 +122,10 @@ async def plan_series(rt: Runtime, caller: Caller, offering_id: str, first_start
                 planned.sessions.append(session)
                 break
     return planned
+
+
+async def _take_turns(tx: AsyncSession, rooms: list[str], instructor: str) -> None:
+    await take_turns(tx, *(f"room:{room}" for room in rooms), f"instructor:{instructor}")
 
 
 async def _place(tx: AsyncSession, session: Session, slot: Slot) -> None:

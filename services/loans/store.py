@@ -167,15 +167,13 @@ async def lock_items_in_service(session: AsyncSession, category: str) -> list[It
 
 
 async def item_to_reserve(session: AsyncSession, item_id: str) -> Item | None:
-    """The item; a kit's row locked, so concurrent reservers count its units one by one.
+    """The item, its row locked, so concurrent reservers of one item take turns.
 
-    A single item is not locked: its exclusion constraint refuses the later of two
-    overlapping reservations (PostgreSQL); SQLite has one writer at a time anyway.
+    A single item's exclusion constraint (PostgreSQL) would refuse the later of two
+    overlapping reservations anyway, but two inserts checking each other's rows at once
+    deadlock; the lock makes the second reserver see the first's reservation instead.
     """
-    item = await session.get(Item, item_id)
-    if item is not None and item.quantity > 1:
-        await session.refresh(item, with_for_update=True)
-    return item
+    return await session.get(Item, item_id, with_for_update=True)
 
 
 async def items_of(session: AsyncSession, category: str) -> list[Item]:

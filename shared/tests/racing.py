@@ -2,6 +2,8 @@
 
 import asyncio
 
+from sqlalchemy import text
+
 from shared.store.db import Database
 
 
@@ -15,3 +17,17 @@ async def warm(db: Database) -> None:
     await asyncio.gather(*(c.start() for c in connections))
     for connection in connections:
         await connection.close()
+
+
+async def until_waiting_on_locks(db: Database, count: int) -> None:
+    """Until `count` of the database's sessions wait for a lock (PostgreSQL): racers parked
+    behind a transaction the test holds open."""
+    query = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                 " AND datname = current_database()")
+    async with db.engine.connect() as watcher:
+        while await watcher.scalar(query) < count:  # noqa: ASYNC110 - another server's state
+            await asyncio.sleep(0.02)
+
+
+class GaveUp(Exception):
+    """Rolls back a transaction the test holds open, after its rows are written."""

@@ -3,13 +3,16 @@ stores (SQLite and PostgreSQL): the database keeps them right (the conditional U
 CHECK constraint, the session's row lock, SQLite's write lock), not Python."""
 
 import asyncio
+import contextlib
 from collections import Counter
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
 
 from services.bookings import calendar, catalogue, commands, domain
 from services.bookings.domain import BookingRefused
+from services.bookings.store import Session
 from services.bookings.tests.scenario import (
     BACKOFFICE,
     group,
@@ -22,7 +25,7 @@ from services.bookings.tests.scenario import (
     two_hours_on_an_open_day,
 )
 from shared.contracts.loans import SessionEquipmentReservedV1
-from shared.tests.racing import warm
+from shared.tests.racing import GaveUp, until_waiting_on_locks, warm
 
 pytestmark = pytest.mark.integration
 
@@ -114,6 +117,32 @@ async def test_concurrent_plans_for_one_room_at_one_time_give_exactly_one_sessio
     assert len(planned) == 1 and len(refused) == PLANS - 1
     assert {(r.status, r.extra["conflict"]["resource"]) for r in refused} == {(409, "room")}
     assert len(await catalogue.sessions_of(rt, offering_id)) == 1
+
+
+async def test_plans_queued_behind_a_failed_plan_give_one_session_never_a_deadlock(
+        fresh_database):
+    # PostgreSQL: plans that inserted their sessions while another plan held the room would,
+    # once it rolls back, each wait for another's row in the exclusion constraint, and the
+    # server would break that cycle with an error. Planners take turns on the room first.
+    rt = await migrated_runtime(fresh_database("tft_bookings_turns"))
+    offering_id = await new_offering(rt)
+    starts, ends = two_hours_on_an_open_day()
+    with contextlib.suppress(GaveUp):
+        async with rt.db.transaction() as holder:
+            await catalogue._take_turns(holder, ["Lab 1"], "Instructeur H")
+            holder.add(Session(id=uuid4(), offering_id=offering_id, starts_at=starts,
+                               ends_at=ends, room="Lab 1", instructor="Instructeur H",
+                               capacity=30, seats_taken=0))
+            await holder.flush()
+            waiting = [asyncio.create_task(catalogue.plan_session(
+                rt, BACKOFFICE, offering_id, starts, ends, "Lab 1", f"Instructeur {i}", 30))
+                for i in range(3)]
+            await until_waiting_on_locks(rt.db, 3)
+            raise GaveUp
+    outcomes = await asyncio.gather(*waiting, return_exceptions=True)
+    await rt.db.dispose()
+    assert sum(isinstance(o, Session) for o in outcomes) == 1, outcomes
+    assert sum(isinstance(o, BookingRefused) and o.status == 409 for o in outcomes) == 2
 
 
 async def test_concurrent_plans_for_one_instructor_in_overlapping_hours_give_exactly_one(rt):

@@ -5,6 +5,7 @@ The use cases and the API run against a freshly migrated database.
 """
 
 import asyncio
+import contextlib
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
@@ -19,13 +20,13 @@ from services.loans import commands, overdue
 from services.loans.app import SPEC
 from services.loans.domain import ItemStatus, Period, ReservationStatus, Unavailable
 from services.loans.settings import LoansSettings
-from services.loans.store import SINGLE_ITEM_EXCLUSION, Item, Reservation
+from services.loans.store import SINGLE_ITEM_EXCLUSION, Item, Reservation, item_to_reserve
 from shared.contracts.requests.loans import NewReservation
 from shared.errors import violates_exclusion
 from shared.http import Caller
 from shared.service import Runtime, create_app
 from shared.store.migrations import upgrade
-from shared.tests.racing import warm
+from shared.tests.racing import GaveUp, until_waiting_on_locks, warm
 
 pytestmark = pytest.mark.integration
 
@@ -160,6 +161,26 @@ async def test_a_checked_out_single_item_is_excluded_like_a_reserved_one(pg):
             await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 2),
                                           ends_on=date(2027, 6, 2)))
     assert violates_exclusion(refused.value, SINGLE_ITEM_EXCLUSION)
+
+
+async def test_reservers_queued_behind_a_failed_reservation_get_one_yes_never_a_deadlock(pg):
+    # Reservers that inserted their rows while another held the item would, once it rolls
+    # back, each wait for another's row, and PostgreSQL would break that cycle with an
+    # error. The item's row lock makes them queue before they insert: one gets the item.
+    day = TODAY + timedelta(days=40)
+    with contextlib.suppress(GaveUp):
+        async with pg.db.transaction() as holder:
+            item = await item_to_reserve(holder, DRONE)
+            holder.add(Reservation.of(item, "holder", 1, Period(day, day)))
+            await holder.flush()
+            waiting = [asyncio.create_task(commands.reserve(pg, Caller(
+                actor=f"s{i}", role="school", organisation=f"s{i}"),
+                NewReservation(item_id=DRONE, starts_on=day, ends_on=day))) for i in range(3)]
+            await until_waiting_on_locks(pg.db, 3)
+            raise GaveUp
+    outcomes = await asyncio.gather(*waiting, return_exceptions=True)
+    assert sum(isinstance(o, Reservation) for o in outcomes) == 1, outcomes
+    assert sum(isinstance(o, Unavailable) and o.status == 409 for o in outcomes) == 2, outcomes
 
 
 async def test_kit_units_and_released_reservations_are_not_excluded(pg):

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from web import formatting
+from web import charts, formatting
 from web.catalogue import Catalogue
 from web.gateway import Gateway
 from web.sessions import Session, SessionStore
@@ -70,6 +70,7 @@ def templates() -> Jinja2Templates:
         declaration_status=lambda s: formatting.label(formatting.DECLARATION_STATUSES, s),
         parse_dt=datetime.fromisoformat, pair=lambda v: (v, v),
         kind_pair=lambda k: (k, formatting.label(formatting.OFFER_KINDS, k)),
+        chart_svg=charts.svg,
     )
     t.env.globals["LEVELS"] = formatting.LEVELS
     t.env.globals["PROFILES"] = formatting.PROFILES

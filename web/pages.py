@@ -30,6 +30,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
                NavItem("Apparatuur lenen", "/apparatuur"), NavItem("Evenementen", "/evenementen"),
                NavItem("Berichten", "/berichten")],
     "backoffice": [NavItem("Boekingen", "/backoffice/boekingen"),
+                   NavItem("Agenda", "/backoffice/agenda"),
                    NavItem("Uitleenbalie", "/backoffice/uitleenbalie"),
                    NavItem("Evenementen", "/backoffice/evenementen"),
                    NavItem("Aanbod", "/aanbod"), NavItem("Berichten", "/berichten")],

@@ -1,0 +1,174 @@
+"""The hotspot's planning in Chromium against the real platform: the week agenda per room
+with an event's session in it, planning a session (a field error, a room in the way), a
+series around a closed day, moving and cancelling a booked session with the schools told."""
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import SCREENSHOTS, post
+from tests.harness import Platform
+
+pytestmark = pytest.mark.integration
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# A week of open school days far enough ahead for every booking rule.
+PLAN_DAY = date(2027, 6, 8)
+# A series' first lesson, and a day a week later the hotspot closes for this test.
+SERIES_DAY, SERIES_CLOSED = date(2027, 9, 15), date(2027, 9, 22)
+
+
+def new_offer(platform: Platform) -> tuple[dict, str]:
+    """An inspiratieles of its own (no equipment, so it can be moved) and a room only this
+    test plans in."""
+    tag = uuid.uuid4().hex[:8]
+    offer = post(f"{platform.gateway}/offerings", platform.token("backoffice"), {
+        "id": f"plan-{tag}", "kind": "inspiration_lesson",
+        "title": f"Inspiratieles planning {tag}", "audience": ["vmbo-kb"],
+        "session_minutes": 120, "capacity": 30})
+    assert offer.status_code == 201, offer.text
+    return offer.json(), f"lokaal-{tag}"
+
+
+def plan(platform: Platform, offer: dict, room: str, day: date, hour: int) -> dict:
+    starts = datetime.combine(day, time(hour), AMSTERDAM).astimezone(UTC)
+    made = post(f"{platform.gateway}/offerings/{offer['id']}/sessions",
+                platform.token("backoffice"), {
+                    "starts_at": starts.isoformat(),
+                    "ends_at": (starts + timedelta(hours=2)).isoformat(), "room": room,
+                    "instructor": f"docent-{room}", "capacity": 30})
+    assert made.status_code == 201, made.text
+    return made.json()
+
+
+def new_event(platform: Platform, day: date) -> tuple[dict, dict]:
+    backoffice, tag = platform.token("backoffice"), uuid.uuid4().hex[:8]
+    starts = datetime.combine(day, time(9), AMSTERDAM)
+    event = post(f"{platform.gateway}/events", backoffice, {
+        "title": f"Techdag planning {tag}", "starts_at": starts.isoformat(),
+        "ends_at": (starts + timedelta(hours=6)).isoformat(), "audience": ["vmbo-kb"],
+        "capacity": 200, "location": "Hotspot T is for Tech"})
+    assert event.status_code == 201, event.text
+    session = post(f"{platform.gateway}/events/{event.json()['id']}/sessions", backoffice, {
+        "title": f"Workshop lassen {tag}", "host_kind": "hotspot", "host": "hotspot",
+        "host_name": "T is for Tech", "capacity": 30, "audience": ["vmbo-kb"],
+        "opens_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+        "closes_at": (starts - timedelta(days=7)).isoformat()})
+    assert session.status_code == 201, session.text
+    return event.json(), session.json()
+
+
+def test_the_backoffice_plans_a_session_in_its_week_agenda_refused_where_the_room_is_taken(
+        platform, visits):
+    offer, room = new_offer(platform)
+    plan(platform, offer, room, PLAN_DAY, 10)
+    event, event_session = new_event(platform, PLAN_DAY + timedelta(days=1))
+    tab = visits("desktop")
+    tab.login("backoffice")
+    page = tab.click("Agenda")
+    page = tab.open(f"/backoffice/agenda?week={PLAN_DAY.isoformat()}")
+    day = page.get_by_role("listitem").filter(
+        has=page.get_by_role("heading", name="woensdag 9 juni 2027"))
+    expect(day.locator(".tft-entry").filter(has_text=event_session["title"])).to_contain_text(
+        f"Evenement {event['title']}")
+    page.get_by_label("Lokaal").select_option(room)
+    page = tab.click("Toon", role="button")
+    expect(page.locator(".tft-entry").filter(has_text=offer["title"])).to_have_count(1)
+    expect(page.get_by_text(event_session["title"])).to_have_count(0)
+
+    page = tab.click("Plan een sessie")
+    expect(page.get_by_label("Lokaal")).to_have_value(room)
+    page.get_by_label("Aanbod").select_option(offer["id"])
+    page.get_by_label("Datum").fill(PLAN_DAY.isoformat())
+    page.get_by_label("Begintijd").fill("11:00")
+    page.get_by_label("Eindtijd").fill("13:00")
+    page.get_by_label("Docent").fill("Sanne de Vries")
+    page.get_by_label("Aantal plaatsen").fill("5000")  # the API allows at most 1000
+    page = tab.click("Plan deze sessie", role="button")
+    expect(page.locator("#plaatsen-fout")).to_contain_text("Dit mag hoogstens 1000 zijn.")
+    expect(page.get_by_label("Docent")).to_have_value("Sanne de Vries")
+    expect(page.get_by_label("Begintijd")).to_have_value("11:00")
+    page.get_by_label("Aantal plaatsen").fill("24")
+    page = tab.click("Plan deze sessie", role="button")  # the room has a lesson at 10-12
+    expect(page.get_by_role("alert")).to_contain_text("Er is een probleem")
+    expect(page.locator("#lokaal-fout")).to_contain_text(
+        f"Lokaal {room} is op dat moment al bezet: {offer['title']}, dinsdag 8 juni 2027 "
+        "10:00-12:00.")
+    expect(page.get_by_label("Aantal plaatsen")).to_have_value("24")
+    page.get_by_label("Begintijd").fill("13:00")
+    page.get_by_label("Eindtijd").fill("15:00")
+    page = tab.click("Plan deze sessie", role="button")
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Gepland: {offer['title']}, dinsdag 8 juni 2027 13:00-15:00, lokaal {room}.")
+    tab.open(f"/backoffice/agenda?week={PLAN_DAY.isoformat()}&lokaal={room}")
+    entries = page.locator(".tft-entry").filter(has_text=offer["title"])
+    expect(entries).to_have_count(2)
+    expect(entries.nth(1)).to_contain_text("Docent: Sanne de Vries")
+    expect(entries.nth(1)).to_contain_text("24 van 24 plaatsen vrij")
+    page.screenshot(path=SCREENSHOTS / "agenda-desktop.png", full_page=True)
+
+
+def test_a_series_skips_a_closed_day_and_a_booked_lesson_is_moved_and_cancelled_on_a_phone(
+        platform, visits):
+    offer, room = new_offer(platform)
+    backoffice = platform.token("backoffice")
+    closure = post(f"{platform.gateway}/calendar/closed-periods", backoffice, {
+        "starts_on": SERIES_CLOSED.isoformat(), "ends_on": SERIES_CLOSED.isoformat(),
+        "name": "Studiedag webplanning"})
+    assert closure.status_code == 201, closure.text
+    try:
+        tab = visits("phone")
+        tab.login("backoffice")
+        page = tab.open(f"/backoffice/serie-plannen?aanbod={offer['id']}")
+        expect(page.get_by_label("Aantal plaatsen")).to_have_value("30")
+        page.get_by_label("Datum van de eerste les").fill(SERIES_DAY.isoformat())
+        page.get_by_label("Aantal lessen").fill("3")
+        page.get_by_label("Docent").fill(f"docent-{room}")
+        page = tab.click("Plan deze serie", role="button")  # no room
+        expect(page.locator("#lokalen-fout")).to_contain_text("Vul lokaal of lokalen in.")
+        expect(page.get_by_label("Aantal lessen")).to_have_value("3")
+        page.get_by_label("Lokaal of lokalen").fill(room)
+        page = tab.click("Plan deze serie", role="button")
+    finally:
+        httpx.delete(f"{platform.gateway}/calendar/closed-periods/{closure.json()['id']}",
+                     headers=backoffice)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Serie gepland")
+    expect(page.get_by_role("status")).to_contain_text("1 datum is overgeslagen")
+    expect(page.get_by_role("list", name="Overgeslagen data")).to_have_text(
+        "woensdag 22 september 2027, 10:00: de hotspot is dan gesloten (Studiedag webplanning)")
+    lessons = page.get_by_role("row").filter(has_text=room)
+    expect(lessons).to_have_count(3)
+    expect(lessons.nth(1)).to_contain_text("woensdag 29 september 2027")
+
+    first = httpx.get(f"{platform.gateway}/offerings/{offer['id']}/sessions",
+                      headers=backoffice).json()[0]
+    booked = post(f"{platform.gateway}/bookings", platform.token("corlaer"), {
+        "session_id": first["id"],
+        "group": {"name": "2D", "level": "vmbo-kb", "year": 2, "students": 20}})
+    assert booked.status_code == 201, booked.text
+
+    page = tab.click("Bekijk de eerste les in de agenda")
+    lesson = page.locator(".tft-entry").filter(has_text=offer["title"])
+    expect(lesson).to_contain_text("corlaer: 2D (20)")
+    page = tab.click(f"Verplaatsen: {offer['title']}, 10:00-12:00")
+    expect(page.get_by_role("note")).to_contain_text("1 school krijgt hiervan bericht.")
+    page.get_by_label("Begintijd").fill("13:00")
+    page.get_by_label("Eindtijd").fill("15:00")
+    page = tab.click("Verplaats deze sessie", role="button")
+    expect(page.get_by_role("status")).to_contain_text(
+        f"{offer['title']} is verplaatst naar woensdag 15 september 2027, 13:00-15:00. "
+        "1 school krijgt hiervan bericht.")
+    page = tab.click(f"Annuleren: {offer['title']}, 13:00-15:00")
+    expect(page.get_by_role("note")).to_contain_text(
+        "alle lessen van de serie worden geannuleerd")
+    page = tab.click("Annuleer deze sessie", role="button")  # without a reason
+    expect(page.locator("#reden-fout")).to_contain_text("Vul de reden in")
+    page.get_by_label("Reden").fill("De docent is ziek en er is geen vervanger.")
+    page = tab.click("Annuleer deze sessie", role="button")
+    expect(page.get_by_role("status")).to_contain_text(
+        "is geannuleerd met alle 3 lessen van de serie. 1 school krijgt hiervan bericht.")
+    expect(page.locator(".tft-entry").filter(has_text=offer["title"])).to_have_count(0)
+    page.screenshot(path=SCREENSHOTS / "agenda-phone.png", full_page=True)

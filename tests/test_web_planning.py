@@ -172,3 +172,66 @@ def test_a_series_skips_a_closed_day_and_a_booked_lesson_is_moved_and_cancelled_
         "is geannuleerd met alle 3 lessen van de serie. 1 school krijgt hiervan bericht.")
     expect(page.locator(".tft-entry").filter(has_text=offer["title"])).to_have_count(0)
     page.screenshot(path=SCREENSHOTS / "agenda-phone.png", full_page=True)
+
+
+def register(platform: Platform, session_id: str, name: str, students: int) -> dict:
+    made = post(f"{platform.gateway}/registrations", platform.token("corlaer"), {
+        "session_id": session_id,
+        "group": {"name": name, "level": "vmbo-kb", "year": 3, "students": students}})
+    assert made.status_code == 201, made.text
+    return made.json()
+
+
+def test_the_backoffice_plans_an_event_and_more_places_go_to_the_waiting_list(
+        platform, visits):
+    tag = uuid.uuid4().hex[:8]
+    tab = visits("desktop")
+    tab.login("backoffice")
+    page = tab.click("Evenementen")
+    page = tab.click("Plan een evenement")
+    page.get_by_label("Titel").fill(f"Girls Day {tag}")
+    page.get_by_label("Datum").fill("2027-06-11")
+    page.get_by_label("vmbo-kb").check()
+    page.get_by_label("Aantal plaatsen").fill("0")  # the API wants at least 1
+    page = tab.click("Plan dit evenement", role="button")
+    expect(page.locator("#plaatsen-fout")).to_contain_text("Dit moet minstens 1 zijn.")
+    expect(page.get_by_label("Titel")).to_have_value(f"Girls Day {tag}")
+    expect(page.get_by_label("vmbo-kb")).to_be_checked()
+    page.get_by_label("Aantal plaatsen").fill("100")
+    page = tab.click("Plan dit evenement", role="button")
+    expect(page.get_by_role("status")).to_contain_text(f"Girls Day {tag} is gepland.")
+    event_id = page.url.rsplit("/", 1)[-1]
+    page = tab.click("Voeg een sessie toe")
+    page.get_by_label("Titel").fill(f"Workshop lassen {tag}")
+    page.get_by_label("Aantal plaatsen").fill("30")
+    page = tab.click("Voeg deze sessie toe", role="button")
+    expect(page.get_by_role("status")).to_contain_text(f"Sessie Workshop lassen {tag} is "
+                                                       "toegevoegd")
+    [session] = httpx.get(f"{platform.gateway}/events/{event_id}/sessions",
+                          headers=platform.token("backoffice")).json()
+    register(platform, session["id"], "3B", 24)
+    assert register(platform, session["id"], "3C", 12)["status"] == "waitlisted"
+
+    phone = visits("phone")
+    phone.login("backoffice")
+    page = phone.open(f"/backoffice/evenementen/{event_id}")
+    expect(page.get_by_text("1 op de wachtlijst")).to_be_visible()
+    page = phone.click(f"Wijzig sessie Workshop lassen {tag}")
+    expect(page.get_by_label("Aantal plaatsen")).to_have_value("30")
+    page.get_by_label("Aantal plaatsen").fill("10")
+    page = phone.click("Bewaar de wijzigingen", role="button")  # 24 places are taken
+    expect(page.get_by_role("alert")).to_contain_text(
+        "De capaciteit (10) kan niet lager zijn dan de plaatsen die al bezet zijn (24).")
+    expect(page.get_by_label("Aantal plaatsen")).to_have_value("10")
+    page.get_by_label("Aantal plaatsen").fill("40")
+    page = phone.click("Bewaar de wijzigingen", role="button")
+    expect(page.get_by_role("status")).to_contain_text("De sessie is gewijzigd.")
+    rows = page.get_by_role("table", name=f"Aanmeldingen voor Workshop lassen {tag}")
+    expect(rows.get_by_role("row").filter(has_text="corlaer: 3C")).to_contain_text(
+        "Plaats aangeboden")
+    expect(page.get_by_text("1 klas heeft een plaats aangeboden gekregen")).to_be_visible()
+    page = phone.click("Wijzig het evenement")
+    page.get_by_label("Titel").fill(f"Girls Day regio {tag}")
+    page = phone.click("Bewaar de wijzigingen", role="button")
+    expect(page.get_by_role("status")).to_contain_text("Het evenement is gewijzigd.")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Girls Day regio {tag}")

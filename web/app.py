@@ -16,6 +16,7 @@ from web.routes import (
     auth,
     backoffice,
     equipment,
+    event_planning,
     events,
     finance,
     loans,
@@ -47,8 +48,8 @@ def create_app(settings: WebSettings | None = None, gateway: Gateway | None = No
     install_sessions(app)
     install_errors(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, school, equipment, events, backoffice, planning, loans, finance,
-                   messages):
+    for module in (auth, school, equipment, events, event_planning, backoffice, planning, loans,
+                   finance, messages):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -235,3 +235,38 @@ def test_the_backoffice_plans_an_event_and_more_places_go_to_the_waiting_list(
     page = phone.click("Bewaar de wijzigingen", role="button")
     expect(page.get_by_role("status")).to_contain_text("Het evenement is gewijzigd.")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Girls Day regio {tag}")
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_a_coordinator_books_from_the_offers_calendar_and_sees_a_waiting_place(
+        platform, visits, size):
+    offer, room = new_offer(platform)
+    plan(platform, offer, room, PLAN_DAY, 10 if size == "desktop" else 14)
+    _, event_session = new_event(platform, PLAN_DAY + timedelta(days=2))
+    register(platform, event_session["id"], "3B", 24)
+    register(platform, event_session["id"], "3C", 12)  # 6 places are left: the waiting list
+    tab = visits(size)
+    tab.login("corlaer")
+    page = tab.open(f"/aanbod/{offer['id']}")
+    page = tab.click("Bekijk de sessies in de kalender")
+    expect(page.get_by_role("heading", level=2, name="Juni 2027")).to_be_visible()
+    expect(page.get_by_role("cell").filter(has_text="30 van 30 vrij")).to_have_count(1)
+    page = tab.click("Boek dinsdag 8 juni 2027")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sessie boeken")
+    page = tab.click("Ga verder", role="button")  # nothing filled in
+    expect(page.locator("#klas-fout")).to_contain_text("Vul klas in.")
+    page.get_by_label("Klas").fill("4C")
+    page.get_by_label("Niveau").select_option("vmbo-kb")
+    page.get_by_label("Leerjaar").fill("4")
+    page.get_by_label("Aantal leerlingen").fill("18")
+    page = tab.click("Ga verder", role="button")
+    page = tab.click("Boek deze sessie", role="button")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Je boeking is bevestigd")
+    page = tab.open(f"/aanbod/{offer['id']}/kalender?maand=2027-06")
+    expect(page.get_by_role("cell").filter(has_text="12 van 30 vrij")).to_have_count(1)
+    page.screenshot(path=SCREENSHOTS / f"kalender-{size}.png", full_page=True)
+    page = tab.click("Mijn planning")
+    waiting = page.get_by_role("list", name="Op de wachtlijst bij evenementen").get_by_role(
+        "listitem").filter(has_text=event_session["title"])
+    expect(waiting).to_contain_text("Klas 3C, 12 leerlingen")
+    expect(waiting).to_contain_text("Plaats 1 op de wachtlijst.")

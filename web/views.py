@@ -3,7 +3,7 @@ Dutch sentences next to the field or at the top of the page. No I/O here."""
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from web import formatting
@@ -86,6 +86,62 @@ def series_of(sessions: list[SessionRow]) -> list[SeriesRow]:
         if s.series_id:
             grouped.setdefault(s.series_id, []).append(s)
     return [SeriesRow(sid, rows) for sid, rows in grouped.items()]
+
+
+# -- the offer's calendar -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date | None  # None: a day of the month before or after
+    sessions: list[SessionRow]
+
+
+@dataclass(frozen=True)
+class Month:
+    """A month of an offer's sessions, Monday to Sunday a week per row."""
+
+    first: date
+    weeks: list[list[CalendarDay]]
+
+    @property
+    def label(self) -> str:
+        return f"{formatting.MONTHS[self.first.month - 1]} {self.first.year}"
+
+    @property
+    def previous(self) -> str:
+        return (self.first - timedelta(days=1)).strftime("%Y-%m")
+
+    @property
+    def next(self) -> str:
+        return (self.first + timedelta(days=31)).strftime("%Y-%m")
+
+    @property
+    def empty(self) -> bool:
+        return not any(d.sessions for w in self.weeks for d in w)
+
+
+def month_shown(text: str, sessions: list[SessionRow], today: date) -> date:
+    """The first day of the month asked for ("2027-06"); else of the first session coming,
+    else this month."""
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m").date()
+    except ValueError:
+        first = min((formatting.local(s.starts_at).date() for s in sessions), default=today)
+        return first.replace(day=1)
+
+
+def month(first: date, sessions: list[SessionRow]) -> Month:
+    by_day: dict[date, list[SessionRow]] = {}
+    for s in sorted(sessions, key=lambda s: s.starts_at):
+        by_day.setdefault(formatting.local(s.starts_at).date(), []).append(s)
+    day, weeks = first - timedelta(days=first.weekday()), []
+    while day.month == first.month or day < first:
+        weeks.append([CalendarDay(d, by_day.get(d, [])) if d.month == first.month
+                      else CalendarDay(None, []) for d in (day + timedelta(days=n)
+                                                           for n in range(7))])
+        day += timedelta(days=7)
+    return Month(first, weeks)
 
 
 # -- bookings -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Request
 from starlette.responses import Response
 
+from web.formatting import today
 from web.gateway import ApiProblem
 from web.pages import person, render, role, see_other, web
 from web.sessions import Session
@@ -22,6 +23,8 @@ from web.views import (
     group_body,
     group_form,
     is_late,
+    month,
+    month_shown,
     offer_list,
     refusal,
     series_of,
@@ -63,6 +66,22 @@ async def offer(request: Request, offer_id: str, session: Session = Depends(pers
     return render(request, "school/offer.html", title=found["title"], offer=found,
                   sessions=coming, series=series_of(coming) if found[
                       "sessions_per_booking"] > 1 else [])
+
+
+@router.get("/aanbod/{offer_id}/kalender")
+async def calendar(request: Request, offer_id: str,
+                   session: Session = Depends(person)) -> Response:
+    """The offer's coming sessions in a month (`maand`, "2027-06") with their free seats;
+    a school books from there."""
+    catalogue = web(request).catalogue
+    found = await catalogue.offer(session.token, offer_id)
+    if found is None:
+        raise HTTPException(404)
+    now = datetime.now(UTC)
+    coming = [s for s in await catalogue.sessions(session.token, offer_id) if s.starts_at > now]
+    first = month_shown(request.query_params.get("maand", ""), coming, today())
+    return render(request, "school/calendar.html", title=f"Kalender {found['title']}",
+                  offer=found, month=month(first, coming))
 
 
 async def target(request: Request, token: str, offer_id: str, session_id: str,
@@ -168,8 +187,10 @@ async def planning(request: Request, session: Session = school) -> Response:
     index = await web(request).catalogue.index(
         session.token, {str(b["session_id"]) for b in bookings})
     rows = booking_rows(bookings[:PAGE_SIZE], index)
+    registrations = await gateway.get(session.token, "/registrations", {"limit": 200})
     return render(request, "school/planning.html", title="Mijn planning", rows=rows,
-                  status=status, page=page, more=len(bookings) > PAGE_SIZE)
+                  status=status, page=page, more=len(bookings) > PAGE_SIZE,
+                  waiting=[r for r in registrations if r["status"] in ("waitlisted", "offered")])
 
 
 @router.get("/planning/{booking_id}/annuleren")

@@ -41,7 +41,7 @@ class FakeGateway:
         if request.headers.get("authorization", "").removeprefix("Bearer ") in \
                 self.expired_tokens:
             return httpx.Response(401, json={"title": "Unauthenticated", "status": 401})
-        if path == "/bookings":
+        if path in ("/bookings", "/registrations"):
             return httpx.Response(200, json=[])
         if path == "/offerings":
             return httpx.Response(200, json=[])

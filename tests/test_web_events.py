@@ -3,7 +3,7 @@ on the waiting list), the backoffice sees who comes and checks a class in by its
 phone."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,10 +17,10 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SCHOOL = "corlaer"
 
 
-def new_event(platform: Platform) -> tuple[dict, dict]:
-    """An event of its own next June with one session of 30 places, open for registration."""
+def new_event(platform: Platform, day: date = date(2027, 6, 10)) -> tuple[dict, dict]:
+    """An event of its own (next June) with one session of 30 places, open for registration."""
     backoffice, tag = platform.token("backoffice"), uuid.uuid4().hex[:8]
-    starts = datetime(2027, 6, 10, 9, tzinfo=AMSTERDAM)
+    starts = datetime.combine(day, time(9), AMSTERDAM)
     event = post(f"{platform.gateway}/events", backoffice, {
         "title": f"Techdag webtest {tag}", "starts_at": starts.isoformat(),
         "ends_at": (starts + timedelta(hours=6)).isoformat(), "audience": ["vmbo-kb"],

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser import SCREENSHOTS, post
 from tests.harness import Platform
+from tests.test_web_events import new_event
 
 pytestmark = pytest.mark.integration
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -42,23 +43,6 @@ def plan(platform: Platform, offer: dict, room: str, day: date, hour: int) -> di
                     "instructor": f"docent-{room}", "capacity": 30})
     assert made.status_code == 201, made.text
     return made.json()
-
-
-def new_event(platform: Platform, day: date) -> tuple[dict, dict]:
-    backoffice, tag = platform.token("backoffice"), uuid.uuid4().hex[:8]
-    starts = datetime.combine(day, time(9), AMSTERDAM)
-    event = post(f"{platform.gateway}/events", backoffice, {
-        "title": f"Techdag planning {tag}", "starts_at": starts.isoformat(),
-        "ends_at": (starts + timedelta(hours=6)).isoformat(), "audience": ["vmbo-kb"],
-        "capacity": 200, "location": "Hotspot T is for Tech"})
-    assert event.status_code == 201, event.text
-    session = post(f"{platform.gateway}/events/{event.json()['id']}/sessions", backoffice, {
-        "title": f"Workshop lassen {tag}", "host_kind": "hotspot", "host": "hotspot",
-        "host_name": "T is for Tech", "capacity": 30, "audience": ["vmbo-kb"],
-        "opens_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
-        "closes_at": (starts - timedelta(days=7)).isoformat()})
-    assert session.status_code == 201, session.text
-    return event.json(), session.json()
 
 
 def test_the_backoffice_plans_a_session_in_its_week_agenda_refused_where_the_room_is_taken(

@@ -4,7 +4,7 @@ session or a series of an offer, moving and cancelling a session."""
 import asyncio
 import uuid
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
@@ -129,25 +129,54 @@ async def sent_form(request: Request) -> tuple[dict[str, str], str | None]:
     return sent, sent.get("sleutel") or None
 
 
-@router.post("/sessie-plannen")
-async def plan_session(request: Request, session: Session = backoffice) -> Response:
+class Planned(NamedTuple):
+    offer: dict[str, Any]
+    body: dict[str, Any]
+    answer: Any
+
+
+PLANS = {"sessions": ("backoffice/plan_session.html", session_form, session_body),
+         "series": ("backoffice/plan_series.html", series_form, series_body)}
+
+
+async def send_plan(request: Request, session: Session, what: str) -> Planned | Response:
+    """A planning form sent to the API (`what`: sessions or series); or the form again with
+    what is missing, or refused at its field (a clash named with the session in the way)."""
+    template, form_of, body_of = PLANS[what]
     sent, key = await sent_form(request)
-    form, template = session_form(sent), "backoffice/plan_session.html"
+    form = form_of(sent)
     found = await offer_chosen(request, session.token, form) if form.valid else None
     if found is None:
         return await planning_page(request, session, template, form)
+    body = body_of(form, found)
     try:
-        planned = await web(request).gateway.post(
-            session.token, f"/offerings/{found['id']}/sessions", session_body(form, found), key)
+        answer = await web(request).gateway.post(
+            session.token, f"/offerings/{found['id']}/{what}", body, key)
     except ApiProblem as problem:
+        days = body.get("every_days", 1) * body.get("count", 1)
         other = await in_the_way(request, session.token, problem,
-                                 date.fromisoformat(form.values["datum"]), 1)
+                                 date.fromisoformat(form.values["datum"]), days)
         place_refusal(form, problem, other)
         return await planning_page(request, session, template, form, problem)
-    entry = session_entry(planned | {"offering_title": found["title"], "offering_kind": found[
-        "kind"], "location": found["location"], "instructor": form.values["docent"]})
+    return Planned(found, body, answer)
+
+
+def lesson(planned: Planned, answered: dict[str, Any]) -> Entry:
+    """A session the API planned, as the agenda shows it."""
+    offer = planned.offer
+    return session_entry(answered | {
+        "offering_title": offer["title"], "offering_kind": offer["kind"],
+        "location": offer["location"], "instructor": planned.body["instructor"]})
+
+
+@router.post("/sessie-plannen")
+async def plan_session(request: Request, session: Session = backoffice) -> Response:
+    planned = await send_plan(request, session, "sessions")
+    if isinstance(planned, Response):
+        return planned
+    entry = lesson(planned, planned.answer)
     session.flashes.append(
-        f"Gepland: {found['title']}, {formatting.long_date(entry.starts_at)} "
+        f"Gepland: {entry.title}, {formatting.long_date(entry.starts_at)} "
         f"{formatting.time_range(entry.starts_at, entry.ends_at)}, lokaal {entry.room}.")
     return see_other(f"{AGENDA}?week={entry.day.isoformat()}")
 
@@ -160,27 +189,13 @@ async def plan_series_form(request: Request, session: Session = backoffice) -> R
 
 @router.post("/serie-plannen")
 async def plan_series(request: Request, session: Session = backoffice) -> Response:
-    """The series planned, with the dates skipped and why; or the form with the refusal."""
-    sent, key = await sent_form(request)
-    form, template = series_form(sent), "backoffice/plan_series.html"
-    found = await offer_chosen(request, session.token, form) if form.valid else None
-    if found is None:
-        return await planning_page(request, session, template, form)
-    body = series_body(form, found)
-    try:
-        planned = await web(request).gateway.post(
-            session.token, f"/offerings/{found['id']}/series", body, key)
-    except ApiProblem as problem:
-        other = await in_the_way(request, session.token, problem,
-                                 date.fromisoformat(form.values["datum"]),
-                                 body["every_days"] * body["count"])
-        place_refusal(form, problem, other)
-        return await planning_page(request, session, template, form, problem)
-    sessions = [session_entry(s | {"offering_title": found["title"], "offering_kind": found[
-        "kind"], "location": found["location"], "instructor": body["instructor"]})
-        for s in planned["sessions"]]
+    """The series planned, with the dates skipped and why."""
+    planned = await send_plan(request, session, "series")
+    if isinstance(planned, Response):
+        return planned
     return render(request, "backoffice/series_planned.html", title="Serie gepland",
-                  offer=found, sessions=sessions, skipped=skipped(planned))
+                  offer=planned.offer, skipped=skipped(planned.answer),
+                  sessions=[lesson(planned, s) for s in planned.answer["sessions"]])
 
 
 # -- moving and cancelling ------------------------------------------------------------------

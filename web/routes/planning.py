@@ -67,10 +67,14 @@ async def agenda(request: Request, session: Session = backoffice) -> Response:
     """The week of the chosen room or instructor; without a choice everything, events too."""
     chosen = AgendaFilter.of(dict(request.query_params), formatting.today())
     first, last, token = chosen.week, chosen.last_day, session.token
-    everything, at_events = await asyncio.gather(lessons(request, token, first, last),
-                                                 event_sessions(request, token, first, last))
-    shown = await lessons(request, token, first, last, chosen.room, chosen.instructor) \
-        if chosen.narrowed else everything + at_events
+    if chosen.narrowed:  # everything still gives the rooms and instructors to choose from
+        everything, shown = await asyncio.gather(
+            lessons(request, token, first, last),
+            lessons(request, token, first, last, chosen.room, chosen.instructor))
+    else:
+        everything, at_events = await asyncio.gather(
+            lessons(request, token, first, last), event_sessions(request, token, first, last))
+        shown = everything + at_events
     return render(request, "backoffice/agenda.html", title="Agenda",
                   week=week(chosen, shown, everything), today=formatting.today())
 

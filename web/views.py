@@ -230,7 +230,7 @@ API_FIELDS = {"group.name": "klas", "group.level": "niveau", "group.year": "leer
 def group_form(values: dict[str, str]) -> Form:
     """The class a school books for. Only what is needed to ask the API is checked here
     (filled in, a whole number); the API decides the rest and its answer lands on the form."""
-    form = Form({k: values.get(k, "").strip() for k in GROUP_FIELDS}, labels=GROUP_FIELDS)
+    form = Form({k: values.get(k, "").strip() for k in GROUP_FIELDS}, labels=dict(GROUP_FIELDS))
     for name in GROUP_FIELDS:
         if not form.values[name]:
             form.errors[name] = f"Vul {GROUP_FIELDS[name].lower()} in."

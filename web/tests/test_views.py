@@ -12,6 +12,7 @@ from web.views import (
     is_late,
     offer_list,
     refusal,
+    registration_form,
     return_body,
     return_form,
 )
@@ -102,3 +103,9 @@ def test_innemen_needs_the_condition_and_damage_with_its_cost():
     assert return_body(damaged) == {"condition": "beschadigd", "damage": {
         "description": "scherm gebarsten", "repair_cost_cents": 4500}}
     assert return_body(return_form({"staat": "goed"})) == {"condition": "goed", "damage": None}
+
+
+def test_registering_for_an_event_leaves_the_booking_form_as_it_is():
+    """The event form adds the profile to its own labels, not to the booking form's."""
+    registration_form(FILLED)
+    assert group_form(FILLED).valid

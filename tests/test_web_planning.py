@@ -244,6 +244,7 @@ def test_a_coordinator_books_from_the_offers_calendar_and_sees_a_waiting_place(
     page.get_by_label("Leerjaar").fill("4")
     page.get_by_label("Aantal leerlingen").fill("18")
     page = tab.click("Ga verder", role="button")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Controleer je boeking")
     page = tab.click("Boek deze sessie", role="button")
     expect(page.get_by_role("heading", level=1)).to_have_text("Je boeking is bevestigd")
     page = tab.open(f"/aanbod/{offer['id']}/kalender?maand=2027-06")

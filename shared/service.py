@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
+from typing import Any
 
 import uvicorn
 from aiokafka import AIOKafkaProducer
@@ -200,7 +201,19 @@ def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
             upgrade(spec.name, settings.resolved_database_url())
             log.info("store migrated")
         return
-    app = create_app(spec, settings)
-    uvicorn.run(app, host=settings.http_host, port=settings.http_port,
-                log_config=None, access_log=False, timeout_graceful_shutdown=10,
-                timeout_keep_alive=SERVER_KEEP_ALIVE_SECONDS)
+    serve(create_app(spec, settings), settings)
+
+
+def server_config(app: Any, settings: ServiceSettings) -> uvicorn.Config:
+    """How every service (and the gateway) serves HTTP: forwarded headers only from the
+    configured proxies, keep-alive outlasting the callers' pools, a graceful stop."""
+    return uvicorn.Config(
+        app, host=settings.http_host, port=settings.http_port, log_config=None,
+        access_log=False, server_header=False, timeout_graceful_shutdown=10,
+        timeout_keep_alive=SERVER_KEEP_ALIVE_SECONDS,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None)
+
+
+def serve(app: Any, settings: ServiceSettings) -> None:
+    uvicorn.Server(server_config(app, settings)).run()

@@ -16,6 +16,10 @@ class ServiceSettings(BaseSettings):
     service: str = "unnamed"
     http_host: str = "127.0.0.1"
     http_port: int = 8100
+    # Addresses of the reverse proxies whose X-Forwarded-For/-Proto are believed (none by
+    # default): any other client's forwarded headers are ignored, so a caller cannot pick
+    # the address its rate limit and audit line are kept under.
+    trusted_proxies: list[str] = Field(default_factory=list)
     kafka_bootstrap: str = "127.0.0.1:9092"
     database_url: str = ""
     demo: bool = False

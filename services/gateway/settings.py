@@ -28,7 +28,7 @@ class GatewaySettings(ServiceSettings):
     jwt_previous_key_file: Path | None = None
     jwt_issuer: str = "tft-gateway"
     jwt_audience: str = "tft-api"
-    jwt_ttl_seconds: int = Field(default=3600, ge=60, le=24 * 3600)
+    jwt_ttl_seconds: int = Field(default=3600, ge=60, le=24 * 3600)  # at most auth.MAX_TOKEN_LIFETIME_SECONDS
     # How long the directory's answer "this person is active" holds for a token's subject:
     # a deactivated person's tokens stop working within this time.
     person_check_seconds: float = Field(default=10.0, ge=0)

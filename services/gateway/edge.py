@@ -233,8 +233,6 @@ def _fingerprint(scope: Scope, body: bytes) -> str:
 
 async def _answer(problem: Problem, scope: Scope, receive: Receive, send: Send) -> None:
     response = problem_response(problem.status, problem.title, problem.detail, **problem.extra)
-    if problem.status == 429:
-        response.headers["Retry-After"] = str(problem.extra["retry_after"])
     await response(scope, receive, send)
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
 from web import views
+from web.gateway import ApiProblem
 from web.pages import person, render, see_other, start_page, web
 from web.security import safe_return_path
 from web.sessions import Session
@@ -38,6 +39,11 @@ async def login_page(request: Request, terug: str = "/", verlopen: str = "") -> 
                   expired=bool(verlopen), form=login_form({}))
 
 
+def _minutes(extra: dict) -> str:
+    minutes = max(1, -(-int(extra.get("retry_after", 60)) // 60))
+    return "een minuut" if minutes == 1 else f"{minutes} minuten"
+
+
 @router.post("/inloggen")
 async def login(request: Request, gebruikersnaam: Annotated[str, Form()] = "",
                 wachtwoord: Annotated[str, Form()] = "",
@@ -50,8 +56,14 @@ async def login(request: Request, gebruikersnaam: Annotated[str, Form()] = "",
         errors["wachtwoord"] = "Vul je wachtwoord in."
     signed = None
     if not errors:
-        signed = await web(request).gateway.login(gebruikersnaam.strip(), wachtwoord)
-        if signed is None:
+        try:
+            signed = await web(request).gateway.login(gebruikersnaam.strip(), wachtwoord)
+        except ApiProblem as refused:
+            if refused.status != 429:
+                raise
+            errors["gebruikersnaam"] = ("Er is te vaak geprobeerd in te loggen. Wacht "
+                                        f"{_minutes(refused.extra)} en probeer het dan opnieuw.")
+        if signed is None and not errors:
             errors["gebruikersnaam"] = ("Deze combinatie van gebruikersnaam en wachtwoord "
                                         "kennen we niet. Controleer ze en probeer het opnieuw.")
     if signed is None:

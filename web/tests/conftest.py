@@ -33,6 +33,10 @@ class FakeGateway:
         path = request.url.path.removeprefix("/api/v1")
         if path == "/auth/token":
             body = json.loads(request.content)
+            if body["username"] == "geraden":  # tried too often: the gateway's throttle
+                return httpx.Response(429, json={
+                    "title": "Too many requests", "status": 429, "retry_after": 90,
+                    "detail": "te veel aanmeldpogingen; probeer het na de pauze opnieuw"})
             accounts = {"corlaer": ("school", "corlaer"), "finance": ("finance", "finance")}
             if body["username"] not in accounts or body["password"] != "demo":
                 return httpx.Response(401, json={"title": "Unauthenticated", "status": 401})

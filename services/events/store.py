@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.events.domain import HOLDS_SEATS, RegistrationStatus
+from services.events.domain import HOLDS_SEATS, AttendeeStatus, RegistrationStatus
 from shared.messaging.tables import add_messaging_tables
 from shared.store import seats
 from shared.store.types import UtcDateTime
@@ -279,6 +279,13 @@ async def take_person_seat(tx: AsyncSession, event_id: str) -> bool:
 
 async def release_person_seat(tx: AsyncSession, event_id: str) -> None:
     await seats.change(tx, Event, event_id, -1)
+
+
+async def persons_registered_by(tx: AsyncSession, event_id: str, actor: str) -> int:
+    """The persons an account has registered for the event and not cancelled."""
+    return await tx.scalar(select(func.count()).select_from(Attendee).where(
+        Attendee.event_id == event_id, Attendee.registered_by == actor,
+        Attendee.status == AttendeeStatus.REGISTERED)) or 0
 
 
 async def attendee_by_email(tx: AsyncSession, event_id: str, email: str) -> Attendee | None:

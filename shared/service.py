@@ -30,6 +30,7 @@ from shared.observability.metrics import Metrics
 from shared.settings import ServiceSettings
 from shared.store.db import Database, create_engine
 from shared.store.migrations import upgrade
+from shared.store.requests import IdempotentRequests
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,9 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
 
     app = FastAPI(title=spec.title, lifespan=lifespan)
     app.state.runtime = runtime
-    install_http(app, runtime.metrics, runtime.ready)
+    if runtime.db is not None:
+        app.add_middleware(IdempotentRequests, database=runtime.db)
+    install_http(app, runtime.metrics, runtime.ready)  # outermost: ids and metrics for all
     app.include_router(spec.routes(runtime))
     return app
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from services.bookings.domain import COUNTS_FOR_QUOTA, BookingStatus, Rules, Slot
 from shared.messaging.tables import add_messaging_tables
 from shared.store import seats
+from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
 
 
@@ -34,6 +35,7 @@ class Base(DeclarativeBase):
 
 
 messaging = add_messaging_tables(Base.metadata)
+add_requests_table(Base.metadata)
 
 
 class Offering(Base):

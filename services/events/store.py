@@ -28,6 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from services.events.domain import HOLDS_SEATS, AttendeeStatus, RegistrationStatus
 from shared.messaging.tables import add_messaging_tables
 from shared.store import seats
+from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
 
 
@@ -36,6 +37,7 @@ class Base(DeclarativeBase):
 
 
 messaging = add_messaging_tables(Base.metadata)
+add_requests_table(Base.metadata)
 
 
 class Event(Base):

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.messaging.tables import add_messaging_tables
+from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
 
 
@@ -27,6 +28,7 @@ class Base(DeclarativeBase):
 
 
 messaging = add_messaging_tables(Base.metadata)
+add_requests_table(Base.metadata)
 
 
 class DeliveryState:

@@ -369,11 +369,12 @@ def field_message(error: dict[str, Any]) -> str:
     return template.format(n=limit.group(1) if limit else "")
 
 
-def apply_problem(form: Form, problem: ApiProblem) -> bool:
-    """Put the API's field errors on the form's fields; False when none named a field."""
+def apply_problem(form: Form, problem: ApiProblem, fields: dict[str, str] = API_FIELDS) -> bool:
+    """Put the API's field errors on the form's fields (`fields`: the API's names to the
+    form's); False when none named a field."""
     placed = False
     for error in problem.errors:
-        name = API_FIELDS.get(str(error.get("field", "")))
+        name = fields.get(str(error.get("field", "")))
         if name in form.values:
             form.errors.setdefault(name, field_message(error))
             placed = True

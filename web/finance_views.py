@@ -113,6 +113,15 @@ def line_body(kind: str, form: Form) -> dict[str, Any]:
     return body | {"role": v["rol"], "minutes": minutes(v["uren"])}
 
 
+def unpriced_role(form: Form, problem: ApiProblem) -> bool:
+    """Hours of a role finance keeps no hourly rate for: said at the role."""
+    if problem.status != 422 or "rol" not in form.values or "tarief" not in problem.detail:
+        return False
+    form.errors["rol"] = ("Financiën heeft voor deze functie nog geen uurtarief. Kies een "
+                          "andere functie, of vraag financiën het tarief vast te leggen.")
+    return True
+
+
 CORRECTION_LABELS = {"omschrijving": "Waarom deze correctie", "bedrag": "Correctiebedrag"}
 
 

@@ -87,8 +87,9 @@ async def add_line(request: Request, declaration_id: uuid.UUID,
             session.token, f"/finance/declarations/{declaration_id}/lines",
             fv.line_body(kind, form))
     except ApiProblem as problem:
-        refused = None if apply_problem(form, problem, fv.FIELDS) else refusal(problem)
-        return line_page(request, found, kind, form, refused=refused,
+        if apply_problem(form, problem, fv.FIELDS) or fv.unpriced_role(form, problem):
+            return line_page(request, found, kind, form)
+        return line_page(request, found, kind, form, refused=refusal(problem),
                          refused_detail=problem.detail)
     session.flashes.append(f"De regel ‘{form.values['omschrijving']}’ staat op de declaratie.")
     return see_other(back(found))

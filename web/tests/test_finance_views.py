@@ -135,3 +135,12 @@ def test_a_download_the_gateway_refuses_is_a_page_not_a_file(client, gateway):
     answer = client.get("/financien/rapportages/download?rapport=budget&jaar=2027&formaat=csv")
     assert answer.status_code == 403 and "Dat mag jij niet zien." in answer.text
     assert "attachment" not in answer.headers.get("content-disposition", "")
+
+
+def test_hours_of_a_role_without_a_rate_are_refused_at_the_role():
+    form = fv.line_form("hours", {"kerntaak": "A", "omschrijving": "Uren", "rol": "teacher",
+                                  "uren": "2"})
+    problem = ApiProblem(422, detail="financiën heeft geen standaardtarief voor de rol teacher")
+    assert fv.unpriced_role(form, problem)
+    assert form.errors["rol"].startswith("Financiën heeft voor deze functie nog geen uurtarief")
+    assert not fv.unpriced_role(fv.correction_form({}), problem)

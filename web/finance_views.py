@@ -3,6 +3,7 @@ finance's payment; the budget and co-financing charts; report downloads. No I/O 
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from web import formatting
@@ -36,6 +37,15 @@ FIELDS = API_FIELDS | _LINE_FIELDS | {f"{kind}.{api}": name for kind in LINE_KIN
 _HOURS = re.compile(r"^(\d{1,4})(?:[,.](\d{1,2}))?$")
 _SIGNED_EUROS = re.compile(r"^(-)?\s*(?:€\s*)?(-)?\s*(.+)$")
 _COMPANY = re.compile(r"^[a-z0-9-]{1,80}$")
+
+
+def recent_quarters(day: date, count: int = 6) -> list[str]:
+    """This quarter and the ones before it, newest first."""
+    codes, year, number = [], day.year, (day.month - 1) // 3 + 1
+    for _ in range(count):
+        codes.append(f"{year}-Q{number}")
+        year, number = (year - 1, 4) if number == 1 else (year, number - 1)
+    return codes
 
 
 def minutes(text: str) -> int | None:

@@ -10,7 +10,6 @@ from web import finance_views as fv
 from web.formatting import quarter_of, today
 from web.gateway import ApiProblem
 from web.pages import render, role, see_other, web
-from web.routes.finance import recent_quarters
 from web.sessions import Session
 from web.views import Form, apply_problem, refusal
 
@@ -28,7 +27,7 @@ async def declaration(request: Request, session: Session = school) -> Response:
     current = (await gateway.get(session.token, f"/finance/declarations/{found[0]['id']}")
                if found else None)
     return render(request, "school/declaration.html", title="Declaratie", quarter=chosen,
-                  quarters=recent_quarters(today()), d=current,
+                  quarters=fv.recent_quarters(today()), d=current,
                   lines=fv.line_rows(current["lines"]) if current else [],
                   editable=bool(current) and current["status"] in fv.EDITABLE,
                   kinds=fv.LINE_KINDS)

@@ -3,7 +3,6 @@ approving, rejecting with a reason and paying; budget and co-financing charts; r
 
 import asyncio
 import uuid
-from datetime import date
 
 from fastapi import APIRouter, HTTPException, Request
 from starlette.background import BackgroundTask
@@ -29,16 +28,7 @@ async def declarations(request: Request, session: Session = finance) -> Response
     found = await web(request).gateway.get(session.token, "/finance/declarations", {
         "quarter": chosen, "school_id": school, "limit": 500})
     return render(request, "finance/declarations.html", title="Declaraties", rows=found,
-                  quarter=chosen, school=school, quarters=recent_quarters(today()))
-
-
-def recent_quarters(day: date, count: int = 6) -> list[str]:
-    """This quarter and the ones before it, newest first."""
-    codes, year, number = [], day.year, (day.month - 1) // 3 + 1
-    for _ in range(count):
-        codes.append(f"{year}-Q{number}")
-        year, number = (year - 1, 4) if number == 1 else (year, number - 1)
-    return codes
+                  quarter=chosen, school=school, quarters=fv.recent_quarters(today()))
 
 
 async def detail(request: Request, session: Session, declaration_id: uuid.UUID,

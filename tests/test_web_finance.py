@@ -19,8 +19,10 @@ from tests.test_web import new_offer
 pytestmark = pytest.mark.integration
 
 # A school and a quarter per size that no other test declares for.
-CASES = {"desktop": ("element", "2027-Q3", [date(2027, 9, d) for d in (15, 16, 22, 23)]),
-         "phone": ("nxt", "2027-Q4", [date(2027, 11, d) for d in (17, 18, 24, 25)])}
+CASES = {"desktop": ("element", "Het Element", "2027-Q3",
+                     [date(2027, 9, d) for d in (15, 16, 22, 23)]),
+         "phone": ("nxt", "NXT Maarsbergen", "2027-Q4",
+                   [date(2027, 11, d) for d in (17, 18, 24, 25)])}
 
 
 def completed_lesson(platform: Platform, school: str, days: list[date]) -> dict:
@@ -95,10 +97,15 @@ def school_corrects(tab: Visit, quarter: str) -> None:
     expect(page.get_by_role("status")).to_contain_text("De declaratie is ingediend")
 
 
-def finance_rejects(tab: Visit, school: str, quarter: str) -> str:
+def finance_rejects(tab: Visit, school: str, name: str, quarter: str) -> str:
+    """Finance finds the school by name in the filter and its declaration by name."""
     tab.login("finance")
-    page = tab.open(f"/financien/declaraties?kwartaal={quarter}&school={school}")
-    page = tab.click(f"Beoordeel de declaratie van {school}")
+    page = tab.open(f"/financien/declaraties?kwartaal={quarter}")
+    page.get_by_label("School").select_option(label=name)  # htmx filters in place
+    page.wait_for_url(lambda url: f"school={school}" in url)
+    tab.checked()
+    page = tab.click(f"Beoordeel de declaratie van {name}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Declaratie {name}")
     expect(row(tab, "Voorbereiding lessenserie")).to_contain_text("Eigen uren")
     page = tab.click("Wijs deze declaratie af", role="button")  # without a reason
     expect(page.locator("#reden-fout")).to_be_visible()
@@ -152,7 +159,7 @@ def finance_reads_the_reports(tab: Visit) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_a_school_declares_its_quarter_and_finance_rejects_approves_and_pays(
         platform, visits, size):
-    school, quarter, days = CASES[size]
+    school, name, quarter, days = CASES[size]
     offer = completed_lesson(platform, school, days)
 
     def drafted() -> list:
@@ -163,7 +170,7 @@ def test_a_school_declares_its_quarter_and_finance_rejects_approves_and_pays(
     eventually(drafted)
     school_tab, finance_tab = visits(size), visits(size)
     school_declares(school_tab, school, quarter, offer)
-    path = finance_rejects(finance_tab, school, quarter)
+    path = finance_rejects(finance_tab, school, name, quarter)
     school_corrects(school_tab, quarter)
     finance_approves_and_pays(finance_tab, visits(size), path)
     finance_reads_the_reports(finance_tab)

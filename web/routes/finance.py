@@ -25,10 +25,13 @@ async def declarations(request: Request, session: Session = finance) -> Response
     """A quarter's declarations (this quarter unless `kwartaal` says otherwise)."""
     chosen = request.query_params.get("kwartaal", "") or quarter_of(today())
     school = request.query_params.get("school", "")
-    found = await web(request).gateway.get(session.token, "/finance/declarations", {
-        "quarter": chosen, "school_id": school, "limit": 500})
+    found, names = await asyncio.gather(
+        web(request).gateway.get(session.token, "/finance/declarations", {
+            "quarter": chosen, "school_id": school, "limit": 500}),
+        web(request).catalogue.school_names(session.token))
     return render(request, "finance/declarations.html", title="Declaraties", rows=found,
-                  quarter=chosen, school=school, quarters=fv.recent_quarters(today()))
+                  quarter=chosen, school=school, quarters=fv.recent_quarters(today()),
+                  names=names)
 
 
 async def detail(request: Request, session: Session, declaration_id: uuid.UUID,
@@ -36,8 +39,9 @@ async def detail(request: Request, session: Session, declaration_id: uuid.UUID,
     """The declaration with its lines and audit trail; `problem` a refused decision, shown
     at its field when it names one, else as a sentence beside the declaration as it is now."""
     gateway, path = web(request).gateway, f"/finance/declarations/{declaration_id}"
-    found, audit = await asyncio.gather(gateway.get(session.token, path),
-                                        gateway.get(session.token, f"{path}/audit"))
+    found, audit, names = await asyncio.gather(
+        gateway.get(session.token, path), gateway.get(session.token, f"{path}/audit"),
+        web(request).catalogue.school_names(session.token))
     shown = {"reject": Form({"reden": ""}, labels=dict(REASON)),
              "payment": Form({"betaalrun": "", "betaaldatum": today().isoformat()},
                              labels=dict(fv.PAYMENT_LABELS))} | forms
@@ -45,7 +49,8 @@ async def detail(request: Request, session: Session, declaration_id: uuid.UUID,
         [apply_problem(f, problem, fv.FIELDS) for f in forms.values()])
     refused = fv.decision_refusal(problem, found) if problem and not placed else None
     return render(request, "finance/declaration.html",
-                  title=f"Declaratie {found['school_id']}", declaration=found,
+                  title=f"Declaratie {names.get(found['school_id'], found['school_id'])}",
+                  school=names.get(found["school_id"], found["school_id"]), declaration=found,
                   lines=fv.line_rows(found["lines"]), audit=audit, refused=refused,
                   actions=fv.ACTIONS, **shown)
 

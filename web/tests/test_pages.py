@@ -51,3 +51,19 @@ def test_mijn_planning_shows_the_bookings_own_title_and_times(client, gateway):
     assert "Inspiratieles drones" in page and "Onbekend" not in page
     assert "woensdag 9 juni 2027" in page and "10:00-12:00" in page
     assert not any(c.url.path.endswith("/offerings") for c in gateway.calls)
+
+
+def test_finance_reads_declarations_by_school_name_and_filters_by_school(client, gateway):
+    gateway.answers["/organisations"] = httpx.Response(200, json=[
+        {"id": "corlaer", "name": "Corlaer College", "kind": "vmbo"},
+        {"id": "voorbeeld-bouw", "name": "Voorbeeld Bouw", "kind": "company"}])
+    gateway.answers["/finance/declarations"] = httpx.Response(200, json=[
+        {"id": "5b0c6f5e-0000-4000-8000-000000000002", "school_id": "corlaer",
+         "quarter": "2027-Q2", "status": "submitted", "total_cents": 15000}])
+    login(client, "finance")
+    page = client.get("/financien/declaraties?kwartaal=2027-Q2&school=corlaer").text
+    assert '<td class="utrecht-table__cell" data-label="School">Corlaer College</td>' in page
+    assert '<option value="corlaer" selected>Corlaer College</option>' in page
+    assert "Voorbeeld Bouw" not in page  # a company, no school
+    asked = [c for c in gateway.calls if c.url.path.endswith("/finance/declarations")][-1]
+    assert asked.url.params["school_id"] == "corlaer"

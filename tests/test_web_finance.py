@@ -146,7 +146,7 @@ def finance_reads_the_reports(tab: Visit) -> None:
     expect(budget.get_by_role("row").filter(has_text="Kerntaak B")).not_to_contain_text(
         "€ 0,00")
     cofinancing = page.get_by_role("table", name="Cofinanciering 2027 tegen 10 % van het budget")
-    expect(cofinancing.get_by_role("row").filter(has_text="voorbeeld-bouw")).to_be_visible()
+    expect(cofinancing.get_by_role("row").filter(has_text="Voorbeeld Bouw BV")).to_be_visible()
     expect(page.locator("figure svg")).to_have_count(2)
     page.screenshot(path=SCREENSHOTS / f"financien-rapportages-{tab.size}.png", full_page=True)
     with page.expect_download() as downloading:

@@ -219,10 +219,13 @@ def budget_chart(year: int, report: dict[str, Any]) -> Chart:
                   for row in report["rows"]], formatting.amount, target_label="Budget")
 
 
-def cofinancing_chart(year: int, report: dict[str, Any], budget: dict[str, Any]) -> Chart:
-    """What each company gave, and all of them together against 10 % of the year's budget."""
+def cofinancing_chart(year: int, report: dict[str, Any], budget: dict[str, Any],
+                      names: dict[str, str]) -> Chart:
+    """What each company gave (by its name in `names`), and all of them together against
+    10 % of the year's budget."""
     required = budget["totals"]["budget_cents"] * COFINANCING_PERCENT // 100
-    bars = [Bar(str(row["company"]), row["total_cents"]) for row in report["rows"]]
+    bars = [Bar(names.get(str(row["company"]), str(row["company"])), row["total_cents"])
+            for row in report["rows"]]
     bars.append(Bar("Alle bedrijven samen", report["totals"]["total_cents"], required))
     return Chart(f"Cofinanciering {year} tegen {COFINANCING_PERCENT} % van het budget", bars,
                  formatting.amount, target_label=f"{COFINANCING_PERCENT} % van het budget")

@@ -116,13 +116,16 @@ async def reports(request: Request, session: Session = finance) -> Response:
     year = request.query_params.get("jaar", "")
     year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today().year
     gateway = web(request).gateway
-    budget, cofinancing = await asyncio.gather(
+    budget, cofinancing, organisations = await asyncio.gather(
         gateway.get(session.token, "/finance/reports/budget", {"year": year}),
-        gateway.get(session.token, "/finance/reports/cofinancing", {"year": year}))
+        gateway.get(session.token, "/finance/reports/cofinancing", {"year": year}),
+        web(request).catalogue.organisations(session.token))
     return render(request, "finance/reports.html", title="Budget en rapportages", year=year,
                   budget=budget, cofinancing=cofinancing,
                   budget_chart=fv.budget_chart(year, budget),
-                  cofinancing_chart=fv.cofinancing_chart(year, cofinancing, budget),
+                  cofinancing_chart=fv.cofinancing_chart(
+                      year, cofinancing, budget,
+                      {key: o["name"] for key, o in organisations.items()}),
                   quarters=[f"{year}-Q{n}" for n in range(1, 5)])
 
 

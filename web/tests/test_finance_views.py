@@ -96,9 +96,10 @@ def test_the_budget_chart_sets_actual_against_budget_per_kerntaak():
 def test_cofinancing_is_set_against_ten_percent_of_the_years_budget():
     chart = fv.cofinancing_chart(
         2027, {"rows": [{"company": "voorbeeld-bouw", "total_cents": 5_000}],
-               "totals": {"total_cents": 5_000}}, {"totals": {"budget_cents": 2_470_000_00}})
+               "totals": {"total_cents": 5_000}}, {"totals": {"budget_cents": 2_470_000_00}},
+        {"voorbeeld-bouw": "Voorbeeld Bouw"})
     assert [(b.label, b.value, b.target) for b in chart.bars] == [
-        ("voorbeeld-bouw", 5_000, None), ("Alle bedrijven samen", 5_000, 247_000_00)]
+        ("Voorbeeld Bouw", 5_000, None), ("Alle bedrijven samen", 5_000, 247_000_00)]
 
 
 def test_downloads_have_dutch_names_and_refuse_what_is_not_a_report():

@@ -4,6 +4,7 @@ Dutch sentences next to the field or at the top of the page. No I/O here."""
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from web import formatting
@@ -115,7 +116,7 @@ class BookingRow:
     def title(self) -> str:
         return self.booking.get("offering_title") or "Onbekend onderdeel"
 
-    @property
+    @cached_property  # read a few times per row of a page
     def session(self) -> Slot | None:
         b = self.booking
         if not b.get("starts_at") or not b.get("ends_at"):

@@ -101,7 +101,7 @@ def finance_rejects(tab: Visit, school: str, name: str, quarter: str) -> str:
     """Finance finds the school by name in the filter and its declaration by name."""
     tab.login("finance")
     page = tab.open(f"/financien/declaraties?kwartaal={quarter}")
-    page.get_by_label("School").select_option(label=name)  # htmx filters in place
+    page.get_by_label("School", exact=True).select_option(label=name)  # htmx filters in place
     page.wait_for_url(lambda url: f"school={school}" in url)
     tab.checked()
     page = tab.click(f"Beoordeel de declaratie van {name}")

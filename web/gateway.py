@@ -82,13 +82,26 @@ class Gateway:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         return self._checked(await self._send("POST", path, token, json=body, headers=headers))
 
-    async def _send(self, method: str, path: str, token: str | None,
+    async def download(self, token: str, path: str,
+                       params: dict[str, Any]) -> httpx.Response:
+        """A file (a report) as a streamed response, to pass on to the browser as it comes;
+        the caller closes it. A refusal is raised as by `get`."""
+        query = {k: v for k, v in params.items() if v not in (None, "")}
+        response = await self._send("GET", path, token, stream=True, params=query)
+        if response.status_code >= 400:
+            await response.aread()
+            await response.aclose()
+            self._checked(response)
+        return response
+
+    async def _send(self, method: str, path: str, token: str | None, stream: bool = False,
                     **kwargs: Any) -> httpx.Response:
         headers = kwargs.pop("headers", {}) or {}
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        request = self._http.build_request(method, path, headers=headers, **kwargs)
         try:
-            return await self._http.request(method, path, headers=headers, **kwargs)
+            return await self._http.send(request, stream=stream)
         except httpx.TransportError as exc:
             raise UNREACHABLE from exc
 

@@ -28,12 +28,13 @@ class NavItem:
 NAVIGATION: dict[str, list[NavItem]] = {
     "school": [NavItem("Mijn planning", "/planning"), NavItem("Aanbod", "/aanbod"),
                NavItem("Apparatuur lenen", "/apparatuur"), NavItem("Evenementen", "/evenementen"),
-               NavItem("Berichten", "/berichten")],
+               NavItem("Declaratie", "/declaratie"), NavItem("Berichten", "/berichten")],
     "backoffice": [NavItem("Boekingen", "/backoffice/boekingen"),
                    NavItem("Uitleenbalie", "/backoffice/uitleenbalie"),
                    NavItem("Evenementen", "/backoffice/evenementen"),
                    NavItem("Aanbod", "/aanbod"), NavItem("Berichten", "/berichten")],
     "finance": [NavItem("Declaraties", "/financien/declaraties"),
+                NavItem("Budget en rapportages", "/financien/rapportages"),
                 NavItem("Berichten", "/berichten")],
 }
 OTHERS = [NavItem("Start", "/start"), NavItem("Aanbod", "/aanbod"),

@@ -4,6 +4,7 @@ Dutch sentences next to the field or at the top of the page. No I/O here."""
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from web import formatting
@@ -92,12 +93,20 @@ def series_of(sessions: list[SessionRow]) -> list[SeriesRow]:
 
 
 @dataclass(frozen=True)
+class Slot:
+    """When and where a booked session is."""
+
+    starts_at: datetime
+    ends_at: datetime
+    room: str | None
+
+
+@dataclass(frozen=True)
 class BookingRow:
-    """A booking with the session and offer it is for (the API names only the session)."""
+    """A booking as the bookings API reads it: with its offer's title and its session's
+    times and room (also when that session was cancelled since)."""
 
     booking: dict[str, Any]
-    session: SessionRow | None
-    offer: dict[str, Any] | None
 
     @property
     def id(self) -> str:
@@ -105,7 +114,15 @@ class BookingRow:
 
     @property
     def title(self) -> str:
-        return self.offer["title"] if self.offer else "Onbekende sessie"
+        return self.booking.get("offering_title") or "Onbekend onderdeel"
+
+    @cached_property  # read a few times per row of a page
+    def session(self) -> Slot | None:
+        b = self.booking
+        if not b.get("starts_at") or not b.get("ends_at"):
+            return None
+        return Slot(datetime.fromisoformat(b["starts_at"]), datetime.fromisoformat(b["ends_at"]),
+                    b.get("room"))
 
     @property
     def status(self) -> str:
@@ -120,14 +137,10 @@ class BookingRow:
         return self.status in ("requested", "confirmed", "waitlisted")
 
 
-def booking_rows(bookings: list[dict[str, Any]],
-                 index: dict[str, tuple[dict[str, Any], SessionRow]]) -> list[BookingRow]:
-    """Bookings with their session and offer, the soonest session first."""
-    rows = []
-    for b in bookings:
-        offer, session = index.get(str(b["session_id"]), (None, None))
-        rows.append(BookingRow(b, session, offer))
+def booking_rows(bookings: list[dict[str, Any]]) -> list[BookingRow]:
+    """The bookings, the soonest session first."""
     far = datetime.max.replace(tzinfo=formatting.AMSTERDAM)
+    rows = [BookingRow(b) for b in bookings]
     return sorted(rows, key=lambda r: r.session.starts_at if r.session else far)
 
 
@@ -369,11 +382,12 @@ def field_message(error: dict[str, Any]) -> str:
     return template.format(n=limit.group(1) if limit else "")
 
 
-def apply_problem(form: Form, problem: ApiProblem) -> bool:
-    """Put the API's field errors on the form's fields; False when none named a field."""
+def apply_problem(form: Form, problem: ApiProblem, fields: dict[str, str] = API_FIELDS) -> bool:
+    """Put the API's field errors on the form's fields (`fields`: the API's names to the
+    form's); False when none named a field."""
     placed = False
     for error in problem.errors:
-        name = API_FIELDS.get(str(error.get("field", "")))
+        name = fields.get(str(error.get("field", "")))
         if name in form.values:
             form.errors.setdefault(name, field_message(error))
             placed = True

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
 from web import views
-from web.gateway import ApiProblem
+from web.gateway import ApiProblem, Login
 from web.pages import person, render, see_other, start_page, web
 from web.security import safe_return_path
 from web.sessions import Session
@@ -75,10 +75,22 @@ async def login(request: Request, gebruikersnaam: Annotated[str, Form()] = "",
     session = sessions.new()
     session.token, session.username = signed.token, signed.username
     session.role, session.organisation = signed.role, signed.organisation
+    session.organisation_name = await organisation_name(request, signed)
     session.token_expires_at = time.time() + signed.expires_in
     request.state.session = session
     target = safe_return_path(terug)
     return see_other(start_page(signed.role) if target == "/" else target)
+
+
+async def organisation_name(request: Request, signed: Login) -> str:
+    """The name the directory keeps for the person's organisation; its id when the
+    directory does not answer (signing in does not wait on it)."""
+    try:
+        found = await web(request).gateway.get(signed.token,
+                                               f"/organisations/{signed.organisation}")
+    except ApiProblem:
+        return signed.organisation
+    return str(found.get("name") or signed.organisation)
 
 
 @router.post("/uitloggen")

@@ -27,6 +27,8 @@ class FakeGateway:
     def __init__(self) -> None:
         self.calls: list[httpx.Request] = []
         self.expired_tokens: set[str] = set()
+        # More paths a test answers: path -> response.
+        self.answers: dict[str, httpx.Response] = {}
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.calls.append(request)
@@ -45,6 +47,8 @@ class FakeGateway:
         if request.headers.get("authorization", "").removeprefix("Bearer ") in \
                 self.expired_tokens:
             return httpx.Response(401, json={"title": "Unauthenticated", "status": 401})
+        if path in self.answers:
+            return self.answers[path]
         if path == "/bookings":
             return httpx.Response(200, json=[])
         if path == "/offerings":

@@ -12,6 +12,7 @@ from tests.harness import Platform, eventually
 from tests.mail import demo_address, subjects
 from tests.test_directory import invite_teacher
 from tests.test_faults import scalar
+from tests.test_first_flow import notifications_about as inbox
 
 pytestmark = pytest.mark.integration
 
@@ -20,13 +21,6 @@ def announce(platform: Platform, user: str, **body) -> httpx.Response:
     return httpx.post(f"{platform.gateway}/announcements", headers=platform.token(user),
                       json={"title": f"Nieuwsbrief {uuid4().hex[:6]}",
                             "body": "Beste partners,\n\nDit is de nieuwsbrief.", **body})
-
-
-def inbox(platform: Platform, user: str, about: str) -> list[dict]:
-    answer = httpx.get(f"{platform.gateway}/notifications", params={"limit": 500},
-                       headers=platform.token(user))
-    answer.raise_for_status()
-    return [n for n in answer.json() if n["about"] == about]
 
 
 def test_an_announcement_reaches_each_chosen_person_by_their_own_preferences(platform, mail):

@@ -23,6 +23,7 @@ from shared.messaging.envelope import Envelope
 from tests.harness import Platform, eventually
 from tests.mail import demo_address, subjects
 from tests.test_faults import produce, read_all, scalar
+from tests.test_first_flow import notifications_about as inbox_about
 
 pytestmark = pytest.mark.integration
 
@@ -64,13 +65,6 @@ def test_a_confirmation_delivered_three_times_arrives_as_one_dutch_email(platfor
                   "Waar: Hotspot Amersfoort", "groep 2C (18 leerlingen)", "Meenemen:",
                   "Wat nu:"]:
         assert words in body
-
-
-def inbox_about(platform: Platform, user: str, about: str) -> list[dict]:
-    inbox = httpx.get(f"{platform.gateway}/notifications", params={"limit": 500},
-                      headers=platform.token(user))
-    inbox.raise_for_status()
-    return [n for n in inbox.json() if n["about"] == about]
 
 
 def test_a_message_reaches_the_teacher_who_booked_and_the_schools_inbox(platform, mail):

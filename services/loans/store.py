@@ -116,7 +116,8 @@ class Reservation(Base):
         return cls(id=uuid4(), item_id=item.id, item_quantity=item.quantity,
                    school_id=school_id, quantity=quantity, starts_on=period.starts_on,
                    ends_on=period.ends_on, booking_id=booking_id, session_id=session_id,
-                   reserved_by=reserved_by, status=ReservationStatus.RESERVED, created_at=datetime.now(UTC))
+                   reserved_by=reserved_by, status=ReservationStatus.RESERVED,
+                   created_at=datetime.now(UTC))
 
 
 class DamageReport(Base):

@@ -13,6 +13,7 @@ from web.catalogue import Catalogue
 from web.gateway import ApiProblem, Gateway, SignedOut
 from web.pages import HERE, Forbidden, LoginRequired, Web, render
 from web.routes import (
+    announcements,
     auth,
     backoffice,
     declaration,
@@ -48,7 +49,7 @@ def create_app(settings: WebSettings | None = None, gateway: Gateway | None = No
     install_errors(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (auth, school, equipment, events, backoffice, loans, finance, declaration,
-                   messages):
+                   messages, announcements):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)

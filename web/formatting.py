@@ -34,7 +34,22 @@ PROFILES = ("BWI", "PIE", "M&T", "MVI", "D&P", "Groen", "ZW", "EO", "HBR", "T&T"
 LEVELS = ("po", "vmbo-bb", "vmbo-kb", "vmbo-gl", "vmbo-tl", "pro", "vso", "havo", "vwo", "mbo")
 ROLES = {"school": "Schoolcoördinator", "backoffice": "Backoffice hotspot",
          "finance": "Financiën (penvoerder)", "programme": "Programmamanagement",
-         "admin": "Beheerder", "company": "Bedrijf"}
+         "admin": "Beheerder", "company": "Bedrijf", "teacher": "Docent",
+         "municipality": "Gemeente"}
+ORGANISATION_KINDS = {
+    "vmbo": "Vmbo-scholen", "pro": "Praktijkonderwijs", "vso": "Voortgezet speciaal onderwijs",
+    "havo": "Havo", "mbo": "Mbo", "po": "Basisscholen (po)", "po_board": "Besturen po",
+    "company": "Bedrijven", "municipality": "Gemeenten", "hotspot": "Hotspot",
+    "central": "Programmabureau",
+}
+# The categories of messages a person chooses a channel for, and the channels.
+MESSAGE_CATEGORIES = {
+    "bookings": "Boekingen", "loans": "Uitlenen", "events": "Evenementen",
+    "finance": "Financiën", "reminders": "Herinneringen", "announcements": "Aankondigingen",
+}
+OPTIONAL_CATEGORIES = ("reminders", "announcements")  # the others cannot be switched off
+CHANNELS = {"email": "E-mail", "webhook": "Pushbericht op je telefoon",
+            "in_app": "Alleen hier in Berichten"}
 
 
 def local(moment: datetime) -> datetime:

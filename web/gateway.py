@@ -94,6 +94,9 @@ class Gateway:
             self._checked(response)
         return response
 
+    async def put(self, token: str, path: str, body: dict[str, Any]) -> Any:
+        return self._checked(await self._send("PUT", path, token, json=body))
+
     async def _send(self, method: str, path: str, token: str | None, stream: bool = False,
                     **kwargs: Any) -> httpx.Response:
         headers = kwargs.pop("headers", {}) or {}

@@ -32,10 +32,13 @@ NAVIGATION: dict[str, list[NavItem]] = {
     "backoffice": [NavItem("Boekingen", "/backoffice/boekingen"),
                    NavItem("Uitleenbalie", "/backoffice/uitleenbalie"),
                    NavItem("Evenementen", "/backoffice/evenementen"),
-                   NavItem("Aanbod", "/aanbod"), NavItem("Berichten", "/berichten")],
+                   NavItem("Aanbod", "/aanbod"), NavItem("Aankondigingen", "/aankondigingen"),
+                   NavItem("Berichten", "/berichten")],
     "finance": [NavItem("Declaraties", "/financien/declaraties"),
                 NavItem("Budget en rapportages", "/financien/rapportages"),
                 NavItem("Berichten", "/berichten")],
+    "programme": [NavItem("Start", "/start"), NavItem("Aanbod", "/aanbod"),
+                  NavItem("Aankondigingen", "/aankondigingen"), NavItem("Berichten", "/berichten")],
 }
 OTHERS = [NavItem("Start", "/start"), NavItem("Aanbod", "/aanbod"),
           NavItem("Berichten", "/berichten")]

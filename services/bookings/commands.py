@@ -73,7 +73,7 @@ def _event_facts(b: Booking, s: Session, o: Offering) -> dict:
     return dict(
         booking_id=b.id, session_id=s.id, offering_id=o.id, offering_title=o.title,
         school_id=b.school_id, group=_group(b), starts_at=s.starts_at, ends_at=s.ends_at,
-        location=o.location,
+        location=o.location, booked_by=b.booked_by,
     )
 
 
@@ -131,7 +131,8 @@ async def _book(rt: Runtime, caller: Caller, group: Group, session_id: UUID | No
             Booking(id=uuid4(), session_id=session.id, school_id=caller.organisation,
                     group_name=group.name, level=group.level, year=group.year,
                     students=group.students, series_booking_id=series_booking_id,
-                    status=BookingStatus.WAITLISTED, created_at=now, updated_at=now)
+                    booked_by=caller.actor, status=BookingStatus.WAITLISTED, created_at=now,
+                    updated_at=now)
             for session in sessions]
         tx.add_all(bookings)
         if seated:

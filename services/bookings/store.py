@@ -123,6 +123,8 @@ class Booking(Base):
     series_booking_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
     cancelled_late: Mapped[bool] = mapped_column(Boolean, default=False,
                                                  server_default=false())
+    # The person who booked (their id): messages about the booking reach them.
+    booked_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

@@ -1,13 +1,13 @@
 """requests carried out, by Idempotency-Key: a retry never acts twice
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-29 14:20:00.000000
 """
 from shared.store import messaging_schema
 
-revision = '0006'
-down_revision = '0005'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """requests carried out, by Idempotency-Key: a retry never acts twice
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-29 14:20:00.000000
 """
 from shared.store import messaging_schema
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

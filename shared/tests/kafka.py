@@ -1,22 +1,28 @@
 """Helpers for the messaging tests on the real broker: a topic of a test's own, an inbox
-store, producing contract events and reading a topic or a group's committed offsets."""
+store, producing contract events and reading a group's committed offsets."""
 
 import asyncio
+import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
+from faststream.kafka import KafkaBroker
 from sqlalchemy import MetaData, select
 
 from ops.kafka import create_topics
 from shared.contracts.bookings import BookingConfirmedV1
 from shared.contracts.topics import dead_letter_topic
 from shared.messaging.envelope import Envelope
+from shared.messaging.inbox import EventConsumer
 from shared.messaging.tables import MessagingTables, add_messaging_tables
+from shared.observability.metrics import Metrics
 from shared.store.db import Database, create_engine
 
 
@@ -57,29 +63,6 @@ async def produce(bootstrap: str, topic: str, events, key: bytes = b"one-key") -
         await producer.stop()
 
 
-async def read_topic(bootstrap: str, topic: str) -> list[ConsumerRecord]:
-    """Every record on the topic so far, in partition and offset order."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
-    await producer.start()
-    try:  # the producer's partitions_for waits for the topic's metadata
-        partitions = [TopicPartition(topic, p) for p in await producer.partitions_for(topic)]
-    finally:
-        await producer.stop()
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        records: list[ConsumerRecord] = []
-        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
-            for batch in (await consumer.getmany(timeout_ms=1000)).values():
-                records += batch
-        return sorted(records, key=lambda r: (r.partition, r.offset))
-    finally:
-        await consumer.stop()
-
-
 async def committed(bootstrap: str, group: str, topic: str) -> int:
     """The group's committed offsets on the topic, summed over its partitions."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
@@ -109,3 +92,43 @@ async def eventually(probe: Callable[[], Awaitable[Any]], within: float = 60.0,
             return value
         await asyncio.sleep(interval)
     raise AssertionError(f"condition not met within {within}s; last value: {value!r}")
+
+
+@asynccontextmanager
+async def consuming(bootstrap: str, store, topic: str, handler, max_attempts: int):
+    """An EventConsumer of its own group on `topic`, subscribed through FastStream as the
+    services are."""
+    db, tables = store
+    dlt: list[AIOKafkaProducer] = []
+
+    async def dlt_producer() -> AIOKafkaProducer:
+        if not dlt:
+            dlt.append(AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all"))
+            await dlt[0].start()
+        return dlt[0]
+
+    consumer = EventConsumer(
+        name=f"test-{uuid4().hex[:8]}", topics=[topic], handlers={BookingConfirmedV1: handler},
+        db=db, inbox=tables.inbox, metrics=Metrics(), dlt_producer=dlt_producer,
+        max_attempts=max_attempts, backoff_seconds=0.01)
+    broker = KafkaBroker(bootstrap, log_level=logging.DEBUG)
+    consumer.subscribe(broker, batch_size=100)
+    await broker.start()
+    try:
+        yield consumer
+    finally:
+        await broker.stop()
+        for producer in dlt:
+            await producer.stop()
+
+
+def failing_on(event_id: str, times: int | None):
+    """A handler that raises on one event its first `times` tries (always if None)."""
+    tries: Counter[str] = Counter()
+
+    async def handle(_session, _event, envelope) -> None:
+        tries[envelope.id] += 1
+        if envelope.id == event_id and (times is None or tries[envelope.id] <= times):
+            raise RuntimeError(f"lesrooster niet bereikbaar voor {envelope.id}")
+
+    return handle

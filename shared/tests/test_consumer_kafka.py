@@ -2,28 +2,20 @@
 message is read again (seek back, backoff) until it is applied, or, on its last attempt,
 dead-lettered on its own with the reason; only then is its offset committed."""
 
-import logging
-from collections import Counter
-from contextlib import asynccontextmanager
-from uuid import uuid4
-
 import pytest
-from aiokafka import AIOKafkaProducer
-from faststream.kafka import KafkaBroker
 
-from shared.contracts.bookings import BookingConfirmedV1
+from ops.kafka import read_topic
 from shared.contracts.topics import dead_letter_topic
-from shared.messaging.inbox import EventConsumer
-from shared.observability.metrics import Metrics
 from shared.tests.kafka import (
     applied,
     committed,
     confirmed,
+    consuming,
     eventually,
+    failing_on,
     messaging_store,
     new_topic,
     produce,
-    read_topic,
 )
 
 pytestmark = pytest.mark.integration
@@ -34,46 +26,6 @@ async def store(tmp_path):
     db, tables = await messaging_store(f"sqlite+aiosqlite:///{tmp_path / 'inbox.db'}")
     yield db, tables
     await db.dispose()
-
-
-@asynccontextmanager
-async def consuming(bootstrap: str, store, topic: str, handler, max_attempts: int):
-    """An EventConsumer of its own group on `topic`, subscribed through FastStream as the
-    services are."""
-    db, tables = store
-    dlt: list[AIOKafkaProducer] = []
-
-    async def dlt_producer() -> AIOKafkaProducer:
-        if not dlt:
-            dlt.append(AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all"))
-            await dlt[0].start()
-        return dlt[0]
-
-    consumer = EventConsumer(
-        name=f"test-{uuid4().hex[:8]}", topics=[topic], handlers={BookingConfirmedV1: handler},
-        db=db, inbox=tables.inbox, metrics=Metrics(), dlt_producer=dlt_producer,
-        max_attempts=max_attempts, backoff_seconds=0.01)
-    broker = KafkaBroker(bootstrap, log_level=logging.DEBUG)
-    consumer.subscribe(broker, batch_size=100)
-    await broker.start()
-    try:
-        yield consumer
-    finally:
-        await broker.stop()
-        for producer in dlt:
-            await producer.stop()
-
-
-def failing_on(event_id: str, times: int | None):
-    """A handler that raises on one event its first `times` tries (always if None)."""
-    tries: Counter[str] = Counter()
-
-    async def handle(_session, _event, envelope) -> None:
-        tries[envelope.id] += 1
-        if envelope.id == event_id and (times is None or tries[envelope.id] <= times):
-            raise RuntimeError(f"lesrooster niet bereikbaar voor {envelope.id}")
-
-    return handle
 
 
 async def test_a_message_failing_in_a_batch_is_read_again_until_applied_not_skipped(

@@ -212,15 +212,18 @@ async def probe(bootstrap: str, timeout_ms: int = 3000) -> bool:
 
 
 async def create_topics(bootstrap: str, topics: list[str], partitions: int = 3,
-                        replication: int = 1) -> list[str]:
-    """Create the topics that do not exist yet; returns the ones created."""
+                        replication: int = 1,
+                        configs: dict[str, str] | None = None) -> list[str]:
+    """Create the topics that do not exist yet (with `configs`, e.g. max.message.bytes);
+    returns the ones created."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     try:
         await admin.start()
         missing = sorted(set(topics) - set(await admin.list_topics()))
         if missing:
             resp = await admin.create_topics(
-                [NewTopic(t, num_partitions=partitions, replication_factor=replication)
+                [NewTopic(t, num_partitions=partitions, replication_factor=replication,
+                          topic_configs=configs or {})
                  for t in missing])
             # entries are (topic, code) or (topic, code, message) depending on the version
             errors = [e for e in resp.topic_errors if e[1] not in (0, TOPIC_ALREADY_EXISTS)]

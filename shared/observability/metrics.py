@@ -25,6 +25,10 @@ class Metrics:
         self.outbox_published = Counter(
             "tft_outbox_published", "Events the relay published", ["topic"], registry=r
         )
+        self.outbox_parked = Counter(
+            "tft_outbox_parked", "Outbox rows Kafka refused for good, set aside", ["topic"],
+            registry=r,
+        )
         self.outbox_publish_failures = Counter(
             "tft_outbox_publish_failures", "Relay rounds that failed to publish", registry=r
         )

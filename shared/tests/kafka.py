@@ -26,10 +26,11 @@ from shared.observability.metrics import Metrics
 from shared.store.db import Database, create_engine
 
 
-async def new_topic(bootstrap: str, partitions: int = 1) -> str:
+async def new_topic(bootstrap: str, partitions: int = 1,
+                    configs: dict[str, str] | None = None) -> str:
     """A topic (with its dead-letter topic) no other test writes to."""
     topic = f"tft.test.{uuid4().hex[:10]}"
-    await create_topics(bootstrap, [topic, dead_letter_topic(topic)], partitions=partitions)
+    await create_topics(bootstrap, [topic, dead_letter_topic(topic)], partitions, 1, configs)
     return topic
 
 

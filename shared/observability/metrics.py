@@ -32,6 +32,10 @@ class Metrics:
         self.outbox_publish_failures = Counter(
             "tft_outbox_publish_failures", "Relay rounds that failed to publish", registry=r
         )
+        self.retention_pruned = Counter(
+            "tft_retention_pruned", "Outbox and inbox rows deleted past their time", ["table"],
+            registry=r,
+        )
         self.consumed = Counter(
             "tft_consumed_events", "Events applied by a consumer", ["consumer", "type"], registry=r
         )

@@ -91,6 +91,10 @@ REFUSED_FOR_GOOD = (InvalidTopicError, MessageSizeTooLargeError, RecordListTooLa
                     RecordTooLargeError)
 
 
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
 class Round(NamedTuple):
     """What one relay round did with its rows."""
 
@@ -198,45 +202,50 @@ class OutboxRelay:
             self.metrics.outbox_published.labels(row.topic).inc()
 
     async def _send(self, rows) -> Round:
-        """Send the rows together; those refused are tried again one by one, so that a row
-        is parked only for its own sake, never for sharing a produce batch with it."""
+        """Send the rows together; those refused in a produce batch are tried again one by
+        one, so that a row is parked only for its own sake, never for its batch's."""
         producer = await self._ensure_producer()
-        published: list[Any] = []
-        parked: list[tuple[Any, str]] = []
+        done = Round([], [], None)
         refused: list[tuple[Any, BaseException]] = []
         sent, troubled = [], set()
         for row in rows:
-            if (row.topic, row.key) in troubled:  # not sent past its key's refused row
+            if (row.topic, row.key) in troubled:  # never sent past its key's refused row
                 refused.append((row, RuntimeError("behind a refused row")))
                 continue
             try:
                 sent.append((row, await self._deliver(producer, row)))
-            except Exception as exc:
-                refused.append((row, exc))
+            except Exception as exc:  # refused before sending: no batch to blame
                 troubled.add((row.topic, row.key))
+                if await self._refused_for_good(exc, row.topic):
+                    done.parked.append((row, _reason(exc)))
+                else:
+                    refused.append((row, exc))
         results = await asyncio.gather(*(future for _, future in sent), return_exceptions=True)
         for (row, _), result in zip(sent, results, strict=True):
             if isinstance(result, BaseException):
                 refused.append((row, result))
             else:
-                published.append(row)
+                done.published.append(row)
         if not refused:
-            return Round(published, parked, None)
+            return done
         await self._reset_producer()  # an idempotent producer's sequence broke with the batch
-        blocked: set[tuple[str, str]] = set()
-        for row, _ in sorted(refused, key=lambda r: r[0].seq):
+        return await self._send_one_by_one([row for row, _ in refused], done)
+
+    async def _send_one_by_one(self, rows, done: Round) -> Round:
+        blocked = {(row.topic, row.key) for row, _ in done.parked}
+        for row in sorted(rows, key=lambda r: r.seq):
             if (row.topic, row.key) in blocked:
                 continue  # held behind its key's parked row
             try:
                 await (await self._deliver(await self._ensure_producer(), row))
-                published.append(row)
+                done.published.append(row)
             except Exception as exc:
                 if not await self._refused_for_good(exc, row.topic):
-                    return Round(published, parked, exc)
-                parked.append((row, f"{type(exc).__name__}: {exc}"))
+                    return done._replace(error=exc)
+                done.parked.append((row, _reason(exc)))
                 blocked.add((row.topic, row.key))
                 await self._reset_producer()
-        return Round(published, parked, None)
+        return done
 
     async def _deliver(self, producer: AIOKafkaProducer, row) -> asyncio.Future:
         return await producer.send(

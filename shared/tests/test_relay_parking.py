@@ -84,3 +84,24 @@ async def test_a_row_too_large_is_parked_and_the_rest_published_its_key_waits(ka
         assert await on_topic(kafka.bootstrap, topic) == [first, other, later, behind]
     finally:
         await relay.close()
+
+
+async def test_a_row_for_a_topic_that_does_not_exist_is_parked_the_rest_flows(kafka, store):
+    topic = await new_topic(kafka.bootstrap)
+    missing = f"{topic}.missing"
+    metrics = Metrics()
+    relay = OutboxRelay(store[0], store[1].outbox,
+                        lambda: idempotent_producer(kafka.bootstrap, "parking-test"), metrics)
+    await stage(store, missing, ("a", 10))
+    [fine] = await stage(store, topic, ("a", 10))
+    try:
+        assert await relay.publish_pending() == 2
+    finally:
+        await relay.close()
+    assert await on_topic(kafka.bootstrap, topic) == [fine]
+    [(published_at, parked_at, reason)] = [
+        rest for payload, rest in (await outbox(store)).items() if payload != fine]
+    assert published_at is None and parked_at is not None
+    assert "UnknownTopicOrPartition" in reason
+    assert metrics.registry.get_sample_value(
+        "tft_outbox_parked_total", {"topic": missing}) == 1

@@ -269,11 +269,13 @@ class OutboxRelay:
         return topic not in metadata.topics()
 
     async def refresh_backlog(self) -> None:
+        c = self.table.c
         async with self.db.sessions() as session:
-            backlog = await session.scalar(
-                select(func.count()).where(self.table.c.published_at.is_(None))
-            )
-        self.metrics.outbox_backlog.set(backlog or 0)
+            backlog, parked = (await session.execute(
+                select(func.count(), func.count(c.parked_at)).where(c.published_at.is_(None))
+            )).one()
+        self.metrics.outbox_backlog.set(backlog)
+        self.metrics.outbox_parked_rows.set(parked)
         self._backlog_measured_at = time.monotonic()
 
     async def _ensure_producer(self) -> AIOKafkaProducer:

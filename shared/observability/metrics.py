@@ -29,6 +29,9 @@ class Metrics:
             "tft_outbox_parked", "Outbox rows Kafka refused for good, set aside", ["topic"],
             registry=r,
         )
+        self.outbox_parked_rows = Gauge(
+            "tft_outbox_parked_rows", "Outbox rows parked and not resolved yet", registry=r
+        )
         self.outbox_publish_failures = Counter(
             "tft_outbox_publish_failures", "Relay rounds that failed to publish", registry=r
         )

@@ -72,6 +72,8 @@ async def test_a_row_too_large_is_parked_and_the_rest_published_its_key_waits(ka
             "tft_outbox_parked_total", {"topic": topic}) == 1
         [line] = [e for e in logs if e["event"].startswith("outbox row parked")]
         assert line["log_level"] == "error" and line["key"] == "a"
+        await relay.refresh_backlog()
+        assert metrics.registry.get_sample_value("tft_outbox_parked_rows") == 1
 
         [later] = await stage(store, topic, ("b", 10))
         await relay.publish_pending()

@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import sys
 
+from aiokafka.errors import KafkaError
+
 from ops.platform import Platform
 
 
@@ -64,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_dlt(args.bootstrap or platform.bootstrap, args))
     except KeyboardInterrupt:
         return 130
-    except (RuntimeError, TimeoutError, OSError, LookupError) as exc:
+    except (RuntimeError, TimeoutError, OSError, LookupError, KafkaError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -12,7 +12,7 @@ COMPILE := $(PY) -m uv pip compile pyproject.toml --quiet --no-config --universa
 	--python-version 3.11 --generate-hashes --index-url https://pypi.org/simple \
 	--custom-compile-command 'make lock'
 
-.PHONY: help venv lock up down status logs urls test test-ops bench lint promcheck clean distclean
+.PHONY: help venv lock up down status logs urls dlt test test-ops bench lint promcheck clean distclean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,6 +51,9 @@ logs: $(STAMP) ## last log lines: make logs [SERVICE=gateway|kafka] [FOLLOW=1]
 
 urls: $(STAMP) ## print the web, gateway, docs and service URLs and the demo accounts
 	$(PY) -m ops urls
+
+dlt: $(STAMP) ## dead letters: make dlt ARGS="list | show TOPIC P:O | replay TOPIC P:O|--all"
+	$(PY) -m ops dlt $(ARGS)
 
 test: $(STAMP) ## run the test suite (starts its own Kafka and PostgreSQL)
 	$(PY) -m pytest -q

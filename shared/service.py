@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import uvicorn
@@ -24,6 +25,7 @@ from shared.http import SERVER_KEEP_ALIVE_SECONDS, install_http
 from shared.messaging.inbox import EventConsumer, Handler
 from shared.messaging.lag import LagMonitor
 from shared.messaging.outbox import Outbox, OutboxRelay, idempotent_producer
+from shared.messaging.retention import Retention
 from shared.messaging.tables import MessagingTables
 from shared.observability.logging import configure_logging, log
 from shared.observability.metrics import Metrics
@@ -75,6 +77,7 @@ class Runtime:
         )
         self.outbox: Outbox | None = None
         self.relay: OutboxRelay | None = None
+        self.retention: Retention | None = None
         if spec.messaging is not None:
             assert self.db is not None, "the outbox and inbox live in the service's store"
             self.outbox = Outbox(spec.messaging.outbox, source=f"/tft/{spec.name}")
@@ -83,6 +86,13 @@ class Runtime:
                 batch_size=settings.outbox_batch_size, poll_seconds=settings.outbox_poll_seconds,
             )
             self.db.on_commit(self.relay.wake)
+            self.retention = Retention(
+                self.db, spec.messaging, self.metrics,
+                outbox_keep=timedelta(hours=settings.outbox_retention_hours),
+                inbox_keep=timedelta(hours=settings.inbox_retention_hours),
+                interval_seconds=settings.retention_interval_seconds,
+                batch_size=settings.retention_batch_size,
+            )
         self.consumers = [self._consumer(c) for c in spec.consumers]
         self._dlt: AIOKafkaProducer | None = None
         self._tasks: list[asyncio.Task] = []
@@ -120,6 +130,8 @@ class Runtime:
         self._spawn(self._start_broker())
         if self.relay is not None and self.settings.outbox_relay:
             self._spawn(self.relay.run())
+        if self.retention is not None:
+            self._spawn(self.retention.run())
         if self.consumers:
             groups = {c.name: c.topics for c in self.consumers}
             self._spawn(LagMonitor(self.settings.kafka_bootstrap, groups, self.metrics).run())

@@ -1,13 +1,13 @@
 """requests carried out, by Idempotency-Key: a retry never acts twice
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-29 14:20:00.000000
 """
 from shared.store import messaging_schema
 
-revision = '0007'
-down_revision = '0006'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

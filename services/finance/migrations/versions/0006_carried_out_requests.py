@@ -1,13 +1,13 @@
 """requests carried out, by Idempotency-Key: a retry never acts twice
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-29 14:20:00.000000
 """
 from shared.store import messaging_schema
 
-revision = '0012'
-down_revision = '0011'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -5,12 +5,14 @@ short transaction each, so SQLite's write lock and PostgreSQL's row locks are he
 briefly). The deletes are plain and idempotent, so several replicas may run the job at
 once: a row one of them deleted is simply not there for the other. Unpublished and parked
 outbox rows are never deleted. The inbox keeps an event id as long as a redelivery of it
-may still come (a replay of a dead letter, a group reset): keep it longer than that.
+may still come (a replay of a dead letter, a group reset): keep it longer than that. The
+requests carried out by Idempotency-Key go with the outbox's time: far longer than a client
+retries (the gateway keeps a key a day).
 """
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from typing import cast
+from typing import NamedTuple, cast
 
 from sqlalchemy import CursorResult, Table, delete, select, tuple_
 
@@ -18,6 +20,13 @@ from shared.messaging.tables import MessagingTables
 from shared.observability.logging import log
 from shared.observability.metrics import Metrics
 from shared.store.db import Database
+from shared.store.requests import REQUESTS
+
+
+class Pruned(NamedTuple):
+    outbox: int
+    inbox: int
+    requests: int
 
 
 class Retention:
@@ -35,24 +44,27 @@ class Retention:
     async def run(self) -> None:
         while True:
             try:
-                outbox, inbox = await self.prune(datetime.now(UTC))
-                if outbox or inbox:
-                    log.info("retention pruned", outbox=outbox, inbox=inbox)
+                pruned = await self.prune(datetime.now(UTC))
+                if any(pruned):
+                    log.info("retention pruned", **pruned._asdict())
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # store down: the next round catches up
                 log.warning("retention failed", error=repr(exc))
             await asyncio.sleep(self.interval)
 
-    async def prune(self, now: datetime) -> tuple[int, int]:
-        """Delete what is past its time; return how many outbox and inbox rows went."""
+    async def prune(self, now: datetime) -> "Pruned":
+        """Delete what is past its time; say how many rows of each table went."""
         outbox, inbox = self.tables.outbox, self.tables.inbox
         published = await self._delete_all(
             outbox, [outbox.c.seq], outbox.c.published_at < now - self.outbox_keep)
         processed = await self._delete_all(
             inbox, [inbox.c.consumer, inbox.c.event_id],
             inbox.c.processed_at < now - self.inbox_keep)
-        return published, processed
+        answered = await self._delete_all(
+            REQUESTS, [REQUESTS.c.caller, REQUESTS.c.key],
+            REQUESTS.c.created_at < now - self.outbox_keep)
+        return Pruned(published, processed, answered)
 
     async def _delete_all(self, table: Table, key: list, expired) -> int:
         deleted = 0

@@ -24,6 +24,7 @@ from shared.messaging.inbox import EventConsumer
 from shared.messaging.tables import MessagingTables, add_messaging_tables
 from shared.observability.metrics import Metrics
 from shared.store.db import Database, create_engine
+from shared.store.requests import add_requests_table
 
 
 async def new_topic(bootstrap: str, partitions: int = 1,
@@ -37,6 +38,7 @@ async def new_topic(bootstrap: str, partitions: int = 1,
 async def messaging_store(url: str) -> tuple[Database, MessagingTables]:
     metadata = MetaData()
     tables = add_messaging_tables(metadata)
+    add_requests_table(metadata)
     db = Database(create_engine(url))
     async with db.engine.begin() as conn:
         await conn.run_sync(metadata.create_all)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from shared.messaging.retention import Retention
 from shared.observability.metrics import Metrics
+from shared.store.requests import REQUESTS
 from shared.tests.kafka import eventually, messaging_store
 
 pytestmark = pytest.mark.integration
@@ -42,13 +43,19 @@ async def fill(store, old: int) -> None:
         await session.execute(tables.inbox.insert(), [
             {"consumer": "c", "event_id": str(uuid4()), "event_type": kind, "processed_at": at}
             for kind, at in [("old", OLD)] * old + [("recent", RECENT)]])
+        await session.execute(REQUESTS.insert(), [
+            {"caller": "corlaer", "key": f"{kind}-{i}", "fingerprint": "f", "status": 201,
+             "body": "{}", "created_at": at}
+            for i, (kind, at) in enumerate([("old", OLD)] * old + [("recent", RECENT)])])
 
 
 async def kinds_left(store) -> dict[str, list[str]]:
     db, tables = store
     async with db.sessions() as session:
-        return {table.name: sorted(await session.scalars(select(table.c.event_type)))
+        left = {table.name: sorted(await session.scalars(select(table.c.event_type)))
                 for table in (tables.outbox, tables.inbox)}
+        keys = await session.scalars(select(REQUESTS.c.key))
+        return left | {"requests": sorted({k.split("-")[0] for k in keys})}
 
 
 def retention(store, batch_size: int = 2, interval: float = 3600) -> Retention:
@@ -60,13 +67,13 @@ async def test_rows_past_their_time_are_pruned_in_batches_and_nothing_else(store
     await fill(store, old=5)
     job = retention(store, batch_size=2)
 
-    assert await job.prune(NOW) == (5, 5)
+    assert await job.prune(NOW) == (5, 5, 5)
 
     assert await kinds_left(store) == {"outbox": ["parked", "recent", "unpublished"],
-                                       "inbox": ["recent"]}
+                                       "inbox": ["recent"], "requests": ["recent"]}
     assert job.metrics.registry.get_sample_value(
         "tft_retention_pruned_total", {"table": "outbox"}) == 5
-    assert await job.prune(NOW) == (0, 0)
+    assert await job.prune(NOW) == (0, 0, 0)
 
 
 async def test_replicas_pruning_at_once_delete_each_row_once_without_errors(store):
@@ -78,9 +85,9 @@ async def test_replicas_pruning_at_once_delete_each_row_once_without_errors(stor
     finally:
         await other[0].dispose()
 
-    assert tuple(map(sum, zip(*results, strict=True))) == (40, 40)
+    assert tuple(map(sum, zip(*results, strict=True))) == (40, 40, 40)
     assert await kinds_left(store) == {"outbox": ["parked", "recent", "unpublished"],
-                                       "inbox": ["recent"]}
+                                       "inbox": ["recent"], "requests": ["recent"]}
 
 
 async def test_the_periodic_job_prunes_without_being_asked(store):

@@ -121,6 +121,10 @@ class Booking(Base):
     series_booking_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
     cancelled_late: Mapped[bool] = mapped_column(Boolean, default=False,
                                                  server_default=false())
+    # A completed booking's students who came (at most the group), as the backoffice
+    # reported it: programme monitoring counts these. None: not completed (or completed
+    # before it was kept, when the whole group counts, as completion then assumed).
+    students_reached: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

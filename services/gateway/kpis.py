@@ -33,7 +33,7 @@ class Reached(BaseModel):
     source: Service
     school_id: str
     level: str
-    profile: str | None
+    profile: str | None = None
     activity: str = Field(description="the kind of offer (inspiration_lesson, masterclass, "
                                       "...) or `event`")
     core_task: str
@@ -63,7 +63,8 @@ class LevelFigures(Figures):
 
 
 class ProfileFigures(Figures):
-    profile: str | None = Field(description="null: a lesson for every profile")
+    profile: str | None = Field(None, description="null (or absent): lessons for every "
+                                                  "profile")
     plan_2023_students: int | None = Field(None, description="figure 2 of the plan, 2023")
 
 

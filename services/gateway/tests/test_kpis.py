@@ -10,7 +10,9 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from services.gateway.tests.conftest import login, running
+from services.gateway.app import app as gateway_app
+from services.gateway.kpis import Kpis
+from services.gateway.tests.conftest import login, running, settings
 
 # Completed bookings of 2026 as bookings counts them: a masterklas series (4 lessons, one
 # group), a po lessenserie, an inspiratieles of a D&P school without a profile.
@@ -153,3 +155,13 @@ async def test_a_year_out_of_range_is_refused_at_its_field():
         answer = await _kpis(client, "programma", year=1999)
     assert answer.status_code == 422
     assert [e["field"] for e in answer.json()["errors"]] == ["query.year"]
+
+
+def test_the_openapi_document_shows_an_example_of_each_format():
+    operation = gateway_app(settings()).openapi()["paths"]["/api/v1/programme/kpis"]["get"]
+    content = operation["responses"]["200"]["content"]
+    example = Kpis.model_validate(content["application/json"]["example"])
+    assert example.totals.students == 22 + 27 + 41
+    assert content["text/csv; charset=utf-8"]["example"].startswith("Doelen,")
+    assert "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" in content
+    assert [p["name"] for p in operation["parameters"]] == ["year", "format"]

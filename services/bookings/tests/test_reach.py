@@ -2,16 +2,15 @@
 students who came (as the backoffice reported them, else the group), a series' group once,
 and nothing from bookings that were not completed. Migrated SQLite store, seeded calendar."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from services.bookings import calendar, catalogue, commands, reach
 from services.bookings.domain import Delivered, ReachRow, count_reach
 from services.bookings.store import Offering
-from services.bookings.tests.scenario import BACKOFFICE, new_offering, school
+from services.bookings.tests.scenario import BACKOFFICE, at_ten, new_offering, school
 from shared.contracts.common import Group
-from shared.domain import AMSTERDAM
 from shared.http import Caller, Problem
 
 PROGRAMME = Caller(actor="programma", role="programme", organisation="tft")
@@ -20,12 +19,9 @@ ADMIN = Caller(actor="admin", role="admin", organisation="tft")
 
 @pytest.fixture
 async def rt(rt):
+    """With the seeded calendar's closed days."""
     await calendar.seed_closures(rt)
     return rt
-
-
-def at_ten(day: date) -> datetime:
-    return datetime.combine(day, time(10), AMSTERDAM).astimezone(UTC)
 
 
 async def offering(rt, kind: str, lessons: int = 1, profile: str | None = "PIE") -> str:

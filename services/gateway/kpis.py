@@ -7,7 +7,6 @@ planning: the figures then say less, and say so, rather than nothing at all.
 """
 
 import asyncio
-import json
 from collections.abc import Callable, Hashable, Iterable
 from datetime import date
 from typing import Any, Literal
@@ -16,6 +15,7 @@ from fastapi import Response
 from pydantic import BaseModel, Field
 
 from services.gateway.auth import Principal
+from services.gateway.planning import records_of
 from services.gateway.routes.common import Forward
 from shared.seed import targets
 from shared.spreadsheet import CSV, XLSX, Cell, Sheet, as_csv, as_xlsx, attachment
@@ -113,7 +113,7 @@ async def kpis(forward: Forward, who: Principal, year: int) -> Kpis:
     rows: list[Reached] = []
     missing: list[Service] = []
     for service, answer in answers.items():
-        records = _records(answer)
+        records = records_of(answer)
         if records is None:
             missing.append(service)  # type: ignore[arg-type]
         else:
@@ -129,13 +129,6 @@ def _event(r: dict[str, Any]) -> Reached:
     """A registration is one group at one session: its groups are its sessions."""
     return Reached(source="events", activity=EVENT, core_task=EVENT_CORE_TASK,
                    sessions=r["groups"], **r)
-
-
-def _records(answer: Response) -> list[dict[str, Any]] | None:
-    if answer.status_code != 200:
-        return None
-    records = json.loads(answer.body)
-    return records if isinstance(records, list) else None
 
 
 def measured(year: int, rows: list[Reached], missing: list[Service]) -> Kpis:

@@ -20,6 +20,7 @@ from web.routes import (
     finance,
     loans,
     messages,
+    programme,
     school,
 )
 from web.sessions import MemorySessionStore, SessionStore
@@ -46,7 +47,8 @@ def create_app(settings: WebSettings | None = None, gateway: Gateway | None = No
     install_sessions(app)
     install_errors(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, school, equipment, events, backoffice, loans, finance, messages):
+    for module in (auth, school, equipment, events, backoffice, loans, finance, messages,
+                   programme):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -77,6 +77,14 @@ class Gateway:
         query = {k: v for k, v in (params or {}).items() if v not in (None, "")}
         return self._checked(await self._send("GET", path, token, params=query))
 
+    async def download(self, token: str, path: str,
+                       params: dict[str, Any]) -> tuple[bytes, str]:
+        """A file the API writes (CSV, XLSX): its bytes and media type."""
+        response = await self._send("GET", path, token, params=params)
+        if response.status_code >= 400:
+            self._checked(response)  # raises SignedOut or ApiProblem
+        return response.content, response.headers.get("content-type", "")
+
     async def post(self, token: str, path: str, body: dict[str, Any] | None = None,
                    idempotency_key: str | None = None) -> Any:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}

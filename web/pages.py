@@ -35,6 +35,8 @@ NAVIGATION: dict[str, list[NavItem]] = {
                    NavItem("Aanbod", "/aanbod"), NavItem("Berichten", "/berichten")],
     "finance": [NavItem("Declaraties", "/financien/declaraties"),
                 NavItem("Berichten", "/berichten")],
+    "programme": [NavItem("Programmamonitoring", "/programma"), NavItem("Aanbod", "/aanbod"),
+                  NavItem("Berichten", "/berichten")],
 }
 OTHERS = [NavItem("Start", "/start"), NavItem("Aanbod", "/aanbod"),
           NavItem("Berichten", "/berichten")]

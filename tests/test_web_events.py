@@ -17,18 +17,19 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SCHOOL = "corlaer"
 
 
-def new_event(platform: Platform) -> tuple[dict, dict]:
-    """An event of its own next June with one session of 30 places, open for registration."""
+def new_event(platform: Platform, starts: datetime = datetime(2027, 6, 10, 9, tzinfo=AMSTERDAM),
+              level: str = "vmbo-kb") -> tuple[dict, dict]:
+    """An event of its own (next June) with one session of 30 places for `level`, open for
+    registration."""
     backoffice, tag = platform.token("backoffice"), uuid.uuid4().hex[:8]
-    starts = datetime(2027, 6, 10, 9, tzinfo=AMSTERDAM)
     event = post(f"{platform.gateway}/events", backoffice, {
         "title": f"Techdag webtest {tag}", "starts_at": starts.isoformat(),
-        "ends_at": (starts + timedelta(hours=6)).isoformat(), "audience": ["vmbo-kb"],
+        "ends_at": (starts + timedelta(hours=6)).isoformat(), "audience": [level],
         "capacity": 200, "location": "Hotspot T is for Tech"})
     assert event.status_code == 201, event.text
     session = post(f"{platform.gateway}/events/{event.json()['id']}/sessions", backoffice, {
         "title": f"Workshop solderen {tag}", "host_kind": "hotspot", "host": "hotspot",
-        "host_name": "T is for Tech", "capacity": 30, "audience": ["vmbo-kb"],
+        "host_name": "T is for Tech", "capacity": 30, "audience": [level],
         "opens_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
         "closes_at": (starts - timedelta(days=7)).isoformat()})
     assert session.status_code == 201, session.text

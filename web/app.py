@@ -22,6 +22,7 @@ from web.routes import (
     finance,
     loans,
     messages,
+    programme,
     school,
 )
 from web.sessions import MemorySessionStore, SessionStore
@@ -49,7 +50,7 @@ def create_app(settings: WebSettings | None = None, gateway: Gateway | None = No
     install_errors(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (auth, school, equipment, events, backoffice, loans, finance, declaration,
-                   messages, announcements):
+                   messages, announcements, programme):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)

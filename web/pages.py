@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+import httpx
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
-from starlette.responses import HTMLResponse, RedirectResponse
+from starlette.background import BackgroundTask
+from starlette.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from web import charts, formatting
 from web.catalogue import Catalogue
@@ -37,7 +39,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
     "finance": [NavItem("Declaraties", "/financien/declaraties"),
                 NavItem("Budget en rapportages", "/financien/rapportages"),
                 NavItem("Berichten", "/berichten")],
-    "programme": [NavItem("Start", "/start"), NavItem("Aanbod", "/aanbod"),
+    "programme": [NavItem("Programmamonitoring", "/programma"), NavItem("Aanbod", "/aanbod"),
                   NavItem("Aankondigingen", "/aankondigingen"), NavItem("Berichten", "/berichten")],
 }
 OTHERS = [NavItem("Start", "/start"), NavItem("Aanbod", "/aanbod"),
@@ -141,3 +143,11 @@ def render(request: Request, template: str, status_code: int = 200,
 def see_other(url: str) -> RedirectResponse:
     """After a form: the browser fetches the next page with GET (no resubmit on reload)."""
     return RedirectResponse(url, status_code=303)
+
+
+def passed_on(answer: httpx.Response, filename: str) -> StreamingResponse:
+    """A file the gateway streams (a report), passed on to the browser as a download."""
+    return StreamingResponse(answer.aiter_bytes(), background=BackgroundTask(answer.aclose),
+                             media_type=answer.headers.get("content-type"), headers={
+                                 "Content-Disposition": f'attachment; filename="{filename}"',
+                                 "Cache-Control": "no-store"})

@@ -296,8 +296,10 @@ async def _change(outbox: Outbox, tx: AsyncSession, caller: Caller, booking: Boo
         free_days = (await current_rules(tx)).free_cancellation_days
         booking.cancelled_late = domain.is_late_cancellation(
             session.starts_at, booking.updated_at, caller.role == SCHOOL, free_days)
-    await _stage(outbox, tx, booking,
-                 _event_for(old, new, booking, session, offering, caller, reported))
+    event = _event_for(old, new, booking, session, offering, caller, reported)
+    if isinstance(event, BookingCompletedV2):
+        booking.students_reached = event.students_reached
+    await _stage(outbox, tx, booking, event)
     if domain.releases_seats(old, new):
         await _release_and_promote(outbox, tx, booking, session, offering)
 

@@ -125,6 +125,10 @@ class Booking(Base):
                                                  server_default=false())
     # The person who booked (their id): messages about the booking reach them.
     booked_by: Mapped[str | None] = mapped_column(String(200))
+    # A completed booking's students who came (at most the group), as the backoffice
+    # reported it: programme monitoring counts these. None: not completed (or completed
+    # before it was kept, when the whole group counts, as completion then assumed).
+    students_reached: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

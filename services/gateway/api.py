@@ -22,7 +22,15 @@ from services.gateway.auth import (
     Verifier,
 )
 from services.gateway.ratelimit import LoginThrottle, TokenBuckets
-from services.gateway.routes import bookings, directory, events, finance, loans, notify
+from services.gateway.routes import (
+    bookings,
+    directory,
+    events,
+    finance,
+    loans,
+    notify,
+    programme,
+)
 from services.gateway.routes.common import Gate, Page
 from services.gateway.settings import GatewaySettings
 from services.gateway.upstream import Upstreams
@@ -114,6 +122,6 @@ def routes(rt: Runtime, tokens: TokenService | None = None, verifier: Verifier |
         entries = await run_in_threadpool(audit.latest, paging["limit"], paging["offset"])
         return [AuditEntry(**entry) for entry in entries]
 
-    for service in (bookings, loans, events, finance, notify, directory):
+    for service in (bookings, loans, events, finance, notify, directory, programme):
         router.include_router(service.routes(gate))
     return router

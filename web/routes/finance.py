@@ -5,13 +5,12 @@ import asyncio
 import uuid
 
 from fastapi import APIRouter, HTTPException, Request
-from starlette.background import BackgroundTask
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from web import finance_views as fv
 from web.formatting import quarter_of, today
 from web.gateway import ApiProblem
-from web.pages import render, role, see_other, web
+from web.pages import passed_on, render, role, see_other, web
 from web.sessions import Session
 from web.views import Form, apply_problem
 
@@ -138,8 +137,4 @@ async def download(request: Request, session: Session = finance) -> Response:
     if wanted is None:
         raise HTTPException(404)
     answer = await web(request).gateway.download(session.token, wanted.path, wanted.params)
-    return StreamingResponse(answer.aiter_bytes(), background=BackgroundTask(answer.aclose),
-                             media_type=answer.headers.get("content-type"), headers={
-                                 "Content-Disposition":
-                                     f'attachment; filename="{wanted.filename}"',
-                                 "Cache-Control": "no-store"})
+    return passed_on(answer, wanted.filename)

@@ -108,6 +108,7 @@ MATRIX: dict[str, Any] = {
     "GET /api/v1/people/{person_id}": ANYONE,
     "GET /api/v1/overdue-loans": {BACKOFFICE},
     "GET /api/v1/planning": {SCHOOL},
+    "GET /api/v1/programme/kpis": {PROGRAMME, ADMIN, BACKOFFICE},
     "GET /api/v1/registrations": {BACKOFFICE, SCHOOL},
     "GET /api/v1/registrations/{registration_id}": {BACKOFFICE, SCHOOL},
     "GET /api/v1/reservations": ANYONE,

@@ -1,7 +1,7 @@
 """outbox rows Kafka refuses are parked with the reason; indexes for retention
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-29 14:15:00.000000
 """
 from alembic import op
@@ -11,8 +11,8 @@ from shared.messaging.migrations import (
     upgrade_parking_and_retention,
 )
 
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

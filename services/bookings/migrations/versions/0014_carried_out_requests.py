@@ -1,13 +1,13 @@
 """requests carried out, by Idempotency-Key: a retry never acts twice
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-29 14:20:00.000000
 """
 from shared.store import messaging_schema
 
-revision = '0013'
-down_revision = '0012'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

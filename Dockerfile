@@ -4,9 +4,11 @@ FROM python:3.11-slim
 ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 TFT_HTTP_HOST=0.0.0.0
 WORKDIR /app
-# Dependencies first, so a code change does not re-install them.
+# Dependencies first, so a code change does not re-install them: the exact versions of the
+# runtime lock (`make lock` writes it), hash-checked.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 COPY pyproject.toml ./
-RUN mkdir shared services ops web && pip install . && pip uninstall -y tft-platform
 COPY shared ./shared
 COPY services ./services
 COPY ops ./ops

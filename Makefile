@@ -5,19 +5,37 @@ PY := .venv/bin/python
 STAMP := .venv/.installed
 SERVICE ?=
 FOLLOW ?=
+UPGRADE ?=
+LOCKS := requirements.lock requirements-dev.lock
+UV := uv==0.13.9
+COMPILE := $(PY) -m uv pip compile pyproject.toml --quiet --no-config --universal \
+	--python-version 3.11 --generate-hashes --index-url https://pypi.org/simple \
+	--custom-compile-command 'make lock'
 
-.PHONY: help venv up down status logs urls test test-ops bench lint promcheck clean distclean
+.PHONY: help venv lock up down status logs urls dlt test test-ops bench lint promcheck clean distclean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-# Re-installs only when pyproject.toml changed since the last install.
-$(STAMP): pyproject.toml
+# The exact versions of requirements-dev.lock (hash-checked), then the project itself without
+# resolving again; `pip check` fails when pyproject.toml asks for what the lock lacks.
+# Re-installs only when pyproject.toml or a lock changed since the last install.
+$(STAMP): pyproject.toml $(LOCKS)
 	test -x $(PY) || python3 -m venv .venv
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install -q --no-deps -e .
+	$(PY) -m pip check || { echo "pyproject.toml asks for what the lock lacks? make lock"; exit 1; }
 	touch $@
 
-venv: $(STAMP) ## create or update .venv from pyproject.toml
+venv: $(STAMP) ## create or update .venv from the lock (requirements-dev.lock)
+
+# Both locks come from PyPI alone, for Python 3.11 and up on any platform. The dev lock is
+# resolved first; the runtime lock (the image's) is held to its versions.
+lock: ## resolve the locks again after a change to pyproject.toml (UPGRADE=1: newest allowed)
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install -q $(UV)
+	$(COMPILE) $(if $(UPGRADE),--upgrade) --extra dev -o requirements-dev.lock
+	$(COMPILE) -c requirements-dev.lock -o requirements.lock
 
 up: $(STAMP) ## start Kafka, the seven services and the web front end locally (state in var/)
 	$(PY) -m ops up
@@ -33,6 +51,9 @@ logs: $(STAMP) ## last log lines: make logs [SERVICE=gateway|kafka] [FOLLOW=1]
 
 urls: $(STAMP) ## print the web, gateway, docs and service URLs and the demo accounts
 	$(PY) -m ops urls
+
+dlt: $(STAMP) ## dead letters: make dlt ARGS="list | show TOPIC P:O | replay TOPIC P:O|--all"
+	$(PY) -m ops dlt $(ARGS)
 
 test: $(STAMP) ## run the test suite (starts its own Kafka and PostgreSQL)
 	$(PY) -m pytest -q

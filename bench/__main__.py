@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bench import events, gateway, infra, messaging, saga
 from bench import notify as notify_bench
+from bench import web as web_bench
 from shared.observability.logging import configure_logging
 from tests.harness import Platform
 
@@ -28,6 +29,8 @@ PLATFORM_BENCHES = {
     "events": lambda platform, args: events.registrations(platform, args.clients, args.seconds),
     "notify": lambda platform, args: notify_bench.notifications(platform),
     "saga": lambda platform, args: saga.confirmations(platform, args.clients, args.seconds),
+    # 20 concurrent users, as the web issue asks; a third of the time per page and its calls.
+    "web": lambda platform, args: web_bench.render_times(platform, args.seconds / 3),
 }
 MESSAGING = "messaging"
 

@@ -15,10 +15,10 @@ DONE = """
 done = function(summary, latency, requests)
   io.write(string.format(
     '\\nJSON {"requests":%d,"seconds":%f,"status_errors":%d,"socket_errors":%d,' ..
-    '"p50_us":%d,"p99_us":%d}\\n',
+    '"p50_us":%d,"p95_us":%d,"p99_us":%d}\\n',
     summary.requests, summary.duration / 1e6, summary.errors.status,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50), latency:percentile(99)))
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
 end
 """
 

@@ -13,6 +13,7 @@ import time
 import uuid
 from pathlib import Path
 
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError
 
@@ -211,15 +212,18 @@ async def probe(bootstrap: str, timeout_ms: int = 3000) -> bool:
 
 
 async def create_topics(bootstrap: str, topics: list[str], partitions: int = 3,
-                        replication: int = 1) -> list[str]:
-    """Create the topics that do not exist yet; returns the ones created."""
+                        replication: int = 1,
+                        configs: dict[str, str] | None = None) -> list[str]:
+    """Create the topics that do not exist yet (with `configs`, e.g. max.message.bytes);
+    returns the ones created."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     try:
         await admin.start()
         missing = sorted(set(topics) - set(await admin.list_topics()))
         if missing:
             resp = await admin.create_topics(
-                [NewTopic(t, num_partitions=partitions, replication_factor=replication)
+                [NewTopic(t, num_partitions=partitions, replication_factor=replication,
+                          topic_configs=configs or {})
                  for t in missing])
             # entries are (topic, code) or (topic, code, message) depending on the version
             errors = [e for e in resp.topic_errors if e[1] not in (0, TOPIC_ALREADY_EXISTS)]
@@ -228,6 +232,29 @@ async def create_topics(bootstrap: str, topics: list[str], partitions: int = 3,
         return missing
     finally:
         await admin.close()
+
+
+async def read_topic(bootstrap: str, topic: str) -> list[ConsumerRecord]:
+    """Every record on the topic so far, in partition and offset order."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:  # the producer's partitions_for waits for the topic's metadata
+        partitions = [TopicPartition(topic, p) for p in await producer.partitions_for(topic)]
+    finally:
+        await producer.stop()
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        records: list[ConsumerRecord] = []
+        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
+            for batch in (await consumer.getmany(timeout_ms=1000)).values():
+                records += batch
+        return sorted(records, key=lambda r: (r.partition, r.offset))
+    finally:
+        await consumer.stop()
 
 
 if __name__ == "__main__":  # `python -m ops.kafka [dir]`: just fetch the jars

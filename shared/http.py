@@ -42,10 +42,14 @@ class Problem(Exception):
 
 
 def problem_response(status: int, title: str, detail: str = "", **extra: Any) -> JSONResponse:
+    """The problem-details answer; a `retry_after` (seconds) is also sent as Retry-After."""
     body = {"type": "about:blank", "title": title, "status": status, **extra}
     if detail:
         body["detail"] = detail
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    response = JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    if "retry_after" in extra:
+        response.headers["Retry-After"] = str(extra["retry_after"])
+    return response
 
 
 @dataclass(frozen=True)

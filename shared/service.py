@@ -10,6 +10,8 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
 
 import uvicorn
 from aiokafka import AIOKafkaProducer
@@ -23,12 +25,14 @@ from shared.http import SERVER_KEEP_ALIVE_SECONDS, install_http
 from shared.messaging.inbox import EventConsumer, Handler
 from shared.messaging.lag import LagMonitor
 from shared.messaging.outbox import Outbox, OutboxRelay, idempotent_producer
+from shared.messaging.retention import Retention
 from shared.messaging.tables import MessagingTables
 from shared.observability.logging import configure_logging, log
 from shared.observability.metrics import Metrics
 from shared.settings import ServiceSettings
 from shared.store.db import Database, create_engine
 from shared.store.migrations import upgrade
+from shared.store.requests import IdempotentRequests
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class Runtime:
         )
         self.outbox: Outbox | None = None
         self.relay: OutboxRelay | None = None
+        self.retention: Retention | None = None
         if spec.messaging is not None:
             assert self.db is not None, "the outbox and inbox live in the service's store"
             self.outbox = Outbox(spec.messaging.outbox, source=f"/tft/{spec.name}")
@@ -81,6 +86,13 @@ class Runtime:
                 batch_size=settings.outbox_batch_size, poll_seconds=settings.outbox_poll_seconds,
             )
             self.db.on_commit(self.relay.wake)
+            self.retention = Retention(
+                self.db, spec.messaging, self.metrics,
+                outbox_keep=timedelta(hours=settings.outbox_retention_hours),
+                inbox_keep=timedelta(hours=settings.inbox_retention_hours),
+                interval_seconds=settings.retention_interval_seconds,
+                batch_size=settings.retention_batch_size,
+            )
         self.consumers = [self._consumer(c) for c in spec.consumers]
         self._dlt: AIOKafkaProducer | None = None
         self._tasks: list[asyncio.Task] = []
@@ -118,6 +130,8 @@ class Runtime:
         self._spawn(self._start_broker())
         if self.relay is not None and self.settings.outbox_relay:
             self._spawn(self.relay.run())
+        if self.retention is not None:
+            self._spawn(self.retention.run())
         if self.consumers:
             groups = {c.name: c.topics for c in self.consumers}
             self._spawn(LagMonitor(self.settings.kafka_bootstrap, groups, self.metrics).run())
@@ -183,7 +197,9 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
 
     app = FastAPI(title=spec.title, lifespan=lifespan)
     app.state.runtime = runtime
-    install_http(app, runtime.metrics, runtime.ready)
+    if runtime.db is not None:
+        app.add_middleware(IdempotentRequests, database=runtime.db)
+    install_http(app, runtime.metrics, runtime.ready)  # outermost: ids and metrics for all
     app.include_router(spec.routes(runtime))
     return app
 
@@ -200,7 +216,19 @@ def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
             upgrade(spec.name, settings.resolved_database_url())
             log.info("store migrated")
         return
-    app = create_app(spec, settings)
-    uvicorn.run(app, host=settings.http_host, port=settings.http_port,
-                log_config=None, access_log=False, timeout_graceful_shutdown=10,
-                timeout_keep_alive=SERVER_KEEP_ALIVE_SECONDS)
+    serve(create_app(spec, settings), settings)
+
+
+def server_config(app: Any, settings: ServiceSettings) -> uvicorn.Config:
+    """How every service (and the gateway) serves HTTP: forwarded headers only from the
+    configured proxies, keep-alive outlasting the callers' pools, a graceful stop."""
+    return uvicorn.Config(
+        app, host=settings.http_host, port=settings.http_port, log_config=None,
+        access_log=False, server_header=False, timeout_graceful_shutdown=10,
+        timeout_keep_alive=SERVER_KEEP_ALIVE_SECONDS,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None)
+
+
+def serve(app: Any, settings: ServiceSettings) -> None:
+    uvicorn.Server(server_config(app, settings)).run()

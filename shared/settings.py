@@ -16,6 +16,10 @@ class ServiceSettings(BaseSettings):
     service: str = "unnamed"
     http_host: str = "127.0.0.1"
     http_port: int = 8100
+    # Addresses of the reverse proxies whose X-Forwarded-For/-Proto are believed (none by
+    # default): any other client's forwarded headers are ignored, so a caller cannot pick
+    # the address its rate limit and audit line are kept under.
+    trusted_proxies: list[str] = Field(default_factory=list)
     kafka_bootstrap: str = "127.0.0.1:9092"
     database_url: str = ""
     demo: bool = False
@@ -28,6 +32,12 @@ class ServiceSettings(BaseSettings):
     consumer_batch_size: int = Field(default=500, ge=1)
     consumer_max_attempts: int = Field(default=3, ge=1)
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
+    # Retention: published outbox rows and inbox rows older than these are deleted, every
+    # `retention_interval_seconds`, in batches of `retention_batch_size`.
+    outbox_retention_hours: float = Field(default=7 * 24, gt=0)
+    inbox_retention_hours: float = Field(default=30 * 24, gt=0)
+    retention_interval_seconds: float = Field(default=3600, gt=0)
+    retention_batch_size: int = Field(default=1000, ge=1)
 
     def resolved_database_url(self) -> str:
         """The configured URL, or a SQLite file per service under var/ for the local run."""

@@ -2,6 +2,7 @@ import pytest
 
 from tests.browser import browser, visits  # noqa: F401 (the browser tests' fixtures)
 from tests.harness import Platform
+from tests.mail import mail  # noqa: F401 (the mail tests' fixture)
 
 
 @pytest.fixture(scope="session")

@@ -70,6 +70,8 @@ class Platform:
             env["TFT_PERSON_CHECK_SECONDS"] = "1"
             env.update({"TFT_RATE_PER_SUBJECT": "1000000", "TFT_BURST_PER_SUBJECT": "1000000",
                         "TFT_RATE_PER_ADDRESS": "1000000", "TFT_BURST_PER_ADDRESS": "1000000",
+                        "TFT_LOGIN_RATE_PER_ADDRESS": "1000000",
+                        "TFT_LOGIN_BURST_PER_ADDRESS": "1000000",
                         "TFT_AUDIT_PATH": str(self.home / "gateway-audit.jsonl")})
         return {**env, **extra}
 

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from services.notify.mailbox import Mailbox, serve
 from shared.contracts.bookings import BookingCancelledV1, BookingConfirmedV1
 from shared.contracts.events import EventScheduledV1
 from shared.contracts.notify import NotificationFailedV1
@@ -22,38 +21,20 @@ from shared.domain import AMSTERDAM
 from shared.dutch import dutch_period
 from shared.messaging.envelope import Envelope
 from tests.harness import Platform, eventually
+from tests.mail import demo_address, subjects
 from tests.test_faults import produce, read_all, scalar
+from tests.test_first_flow import notifications_about as inbox_about
 
 pytestmark = pytest.mark.integration
 
 FAILED_TYPE = NotificationFailedV1.event_type.encode()
-# Reminder runs only when notify starts (and then hourly): the kill test starts them itself.
-FAST = {"TFT_NOTIFY_MAX_ATTEMPTS": "3", "TFT_NOTIFY_BACKOFF_SECONDS": "0.2",
-        "TFT_NOTIFY_DISPATCH_POLL_SECONDS": "0.2", "TFT_NOTIFY_REMINDER_POLL_SECONDS": "3600",
-        "TFT_NOTIFY_DISPATCH_LEASE_SECONDS": "3"}
-
-
-@pytest.fixture(scope="module")
-def mail(platform: Platform):
-    """notify restarted against a real SMTP server; the usual notify again afterwards."""
-    box = Mailbox()
-    controller = serve(box)
-    notify = platform.processes["notify"]
-    settings = {**FAST, "TFT_NOTIFY_SMTP_PORT": str(controller.port)}
-    notify.stop()
-    platform.restart("notify", **settings)
-    box.settings = settings  # type: ignore[attr-defined]
-    yield box
-    notify.stop()
-    platform.restart("notify")
-    controller.stop()
-
-
-def lesson(school: str, starts: datetime, title: str) -> BookingConfirmedV1:
+def lesson(school: str, starts: datetime, title: str,
+           booked_by: str | None = None) -> BookingConfirmedV1:
     return BookingConfirmedV1(
         booking_id=uuid4(), session_id=uuid4(), offering_id="robotica", offering_title=title,
         school_id=school, group={"name": "2C", "level": "vmbo-kb", "year": 2, "students": 18},
-        starts_at=starts, ends_at=starts + timedelta(hours=2), location="Hotspot Amersfoort")
+        starts_at=starts, ends_at=starts + timedelta(hours=2), location="Hotspot Amersfoort",
+        booked_by=booked_by)
 
 
 def message(event, envelope: Envelope | None = None):
@@ -67,10 +48,6 @@ def in_ten_days() -> datetime:
                                                             microsecond=0)
 
 
-def subjects(box: Mailbox, address: str, containing: str) -> list[str]:
-    return [m["Subject"] for m in box.to(address) if containing in m["Subject"]]
-
-
 def test_a_confirmation_delivered_three_times_arrives_as_one_dutch_email(platform, mail):
     title = f"Robotica {uuid4().hex[:6]}"
     event = lesson("corlaer", in_ten_days(), title)
@@ -79,8 +56,8 @@ def test_a_confirmation_delivered_three_times_arrives_as_one_dutch_email(platfor
     sentinel = lesson("corlaer", in_ten_days(), f"{title} sentinel")
     produce(platform, [copy, copy, copy, message(sentinel)])
 
-    eventually(lambda: subjects(mail, "coordinator@corlaer.example", f"{title} sentinel"))
-    mails = [m for m in mail.to("coordinator@corlaer.example")
+    eventually(lambda: subjects(mail, demo_address("corlaer"), f"{title} sentinel"))
+    mails = [m for m in mail.to(demo_address("corlaer"))
              if m["Subject"].startswith(f"Bevestiging: {title} op")]
     assert len(mails) == 1
     body = mails[0].get_content()
@@ -90,14 +67,58 @@ def test_a_confirmation_delivered_three_times_arrives_as_one_dutch_email(platfor
         assert words in body
 
 
-def test_a_failing_smtp_server_is_retried_then_the_inbox_takes_over(platform, mail):
-    address = "coordinator@farel.example"  # a school no other test writes to
-    mail.refusing.add(address)
-    event = lesson("farel", in_ten_days(), f"Techniek {uuid4().hex[:6]}")
+def test_a_message_reaches_the_teacher_who_booked_and_the_schools_inbox(platform, mail):
+    title = f"Lasrobot {uuid4().hex[:6]}"
+    event = lesson("corlaer", in_ten_days(), title, booked_by="docent-corlaer")
     produce(platform, [message(event)])
 
-    state_sql = ("select state || ' ' || channel from notifications"
-                 " where about = :about and message_type = 'booking_confirmed'")
+    eventually(lambda: subjects(mail, demo_address("docent-corlaer"), title))
+    assert subjects(mail, demo_address("corlaer"), title) == []
+    [own] = eventually(lambda: inbox_about(platform, "docent-corlaer", str(event.booking_id)))
+    assert (own["person_id"], own["state"], own["channel"]) == (
+        "docent-corlaer", "delivered", "email")
+    [schools] = inbox_about(platform, "corlaer", str(event.booking_id))
+    assert (schools["person_id"], schools["organisation_id"]) == (None, "corlaer")
+
+
+def test_a_person_reads_their_schools_messages_but_not_a_colleagues(platform, mail):
+    event = lesson("corlaer", in_ten_days(), f"Pneumatiek {uuid4().hex[:6]}")  # nobody booked
+    produce(platform, [message(event)])
+
+    [coordinators] = eventually(lambda: inbox_about(platform, "corlaer", str(event.booking_id)))
+    assert coordinators["person_id"] == "corlaer"  # the school's contact hears it personally
+    [schools] = inbox_about(platform, "docent-corlaer", str(event.booking_id))
+    assert schools["person_id"] is None and schools["id"] != coordinators["id"]
+    teacher = platform.token("docent-corlaer")
+    refused = httpx.post(f"{platform.gateway}/notifications/{coordinators['id']}/read",
+                         headers=teacher)
+    assert refused.status_code == 404 and refused.json()["detail"]
+    assert httpx.post(f"{platform.gateway}/notifications/{schools['id']}/read",
+                      headers=teacher).status_code == 200
+    assert inbox_about(platform, "corlaer", str(event.booking_id))[0]["read_at"] is None
+
+
+def test_preferences_are_the_persons_own(platform, mail):
+    teacher = platform.token("docent-corlaer")
+    saved = httpx.put(f"{platform.gateway}/notifications/preferences", headers=teacher,
+                      json={"channels": {"bookings": "in_app"}})
+    try:
+        assert saved.status_code == 200 and saved.json()["person_id"] == "docent-corlaer"
+        coordinator = httpx.get(f"{platform.gateway}/notifications/preferences",
+                                headers=platform.token("corlaer")).json()
+        assert (coordinator["person_id"], coordinator["channels"]) == ("corlaer", {})
+    finally:
+        httpx.put(f"{platform.gateway}/notifications/preferences", headers=teacher, json={})
+
+
+def test_a_failing_smtp_server_is_retried_then_the_inbox_takes_over(platform, mail):
+    address = demo_address("axia")  # a school no other test writes to
+    mail.refusing.add(address)
+    event = lesson("axia", in_ten_days(), f"Techniek {uuid4().hex[:6]}")
+    produce(platform, [message(event)])
+
+    state_sql = ("select state || ' ' || channel from notifications where about = :about"
+                 " and message_type = 'booking_confirmed' and person_id = 'axia'")
     eventually(lambda: scalar(platform, "notify", state_sql, about=str(event.booking_id))
                == "delivered in_app")
     assert mail.refused[address] == 3  # TFT_NOTIFY_MAX_ATTEMPTS e-mail attempts
@@ -113,7 +134,7 @@ def test_a_message_no_channel_can_deliver_is_failed_told_and_shown_to_the_backof
     # Push first (no relay is configured here), then e-mail, which the server refuses.
     httpx.put(f"{platform.gateway}/notifications/preferences", headers=trivium,
               json={"channels": {"bookings": "webhook"}}).raise_for_status()
-    mail.refusing.add("coordinator@trivium.example")
+    mail.refusing.add(demo_address("trivium"))
     try:
         event = lesson("trivium", in_ten_days(), f"Onbereikbaar {uuid4().hex[:6]}")
         produce(platform, [message(event)])
@@ -132,7 +153,7 @@ def test_a_message_no_channel_can_deliver_is_failed_told_and_shown_to_the_backof
                                    and json.loads(r.value)["notification_id"] == shown["id"]])
         assert json.loads(told[0].value)["channels_tried"] == ["webhook", "email"]
     finally:
-        mail.refusing.discard("coordinator@trivium.example")
+        mail.refusing.discard(demo_address("trivium"))
         httpx.put(f"{platform.gateway}/notifications/preferences", headers=trivium, json={})
 
 
@@ -176,15 +197,15 @@ def test_quiet_hours_hold_back_an_announcement_but_not_a_critical_cancellation(p
                                        cancelled_by="backoffice")
         produce(platform, [message(announcement), message(cancelled)])
 
-        eventually(lambda: subjects(mail, "backoffice@tisfortech.example", f"Solderen {tag}"))
-        assert subjects(mail, "coordinator@nxt.example", f"Solderen {tag}")
+        eventually(lambda: subjects(mail, demo_address("backoffice"), f"Solderen {tag}"))
+        assert subjects(mail, demo_address("nxt"), f"Solderen {tag}")
         inbox = httpx.get(f"{platform.gateway}/notifications", params={"limit": 500},
                           headers=backoffice).json()
         [held] = [n for n in inbox if n["about"] == announcement.event_id]
         assert held["state"] == "pending" and not held["critical"]
         quiet_end = end.replace(second=0, microsecond=0).astimezone(UTC)
         assert datetime.fromisoformat(held["next_attempt_at"]) == quiet_end
-        assert subjects(mail, "backoffice@tisfortech.example", f"Techniekdag {tag}") == []
+        assert subjects(mail, demo_address("backoffice"), f"Techniekdag {tag}") == []
     finally:
         httpx.put(f"{platform.gateway}/notifications/preferences", headers=backoffice, json={})
 
@@ -235,11 +256,12 @@ def test_notify_killed_in_a_reminder_run_sends_each_reminder_exactly_once(platfo
     eventually(lambda: count_sent(platform, about) == 200, timeout=90)
     counts = scalar(platform, "notify", "select count(*) * 1000 + count(distinct about)"
                     " from notifications where message_type = 'lesson_reminder'"
+                    " and person_id = 'element'"
                     " and about = any(:ids)", ids=about)
     assert counts == 200 * 1000 + 200  # 200 messages, one per lesson
 
     def reminder_mails():
-        return [m for m in mail.to("coordinator@element.example")
+        return [m for m in mail.to(demo_address("element"))
                 # A subject past 78 characters is folded; unfolded, it keeps a leading space.
                 if m["Subject"].strip().startswith("Herinnering: Herinneringstest")]
 

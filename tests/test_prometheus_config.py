@@ -31,5 +31,5 @@ def test_promtool_accepts(args):
 def test_every_alert_the_brief_asks_for_is_defined():
     rules = (PROMETHEUS / "alerts.yml").read_text()
     for alert in ("ServiceDown", "ConsumerLagHigh", "DeadLetterGrowth", "OutboxBacklog",
-                  "Http5xxRate"):
+                  "OutboxRowParked", "BookingsUnanswered", "Http5xxRate"):
         assert f"alert: {alert}" in rules

@@ -196,7 +196,7 @@ def test_the_backoffice_completes_and_finance_approves_the_declaration(platform,
     tab = visits("phone")
     page = tab.login("finance")
     page = tab.open(f"/financien/declaraties?kwartaal=2027-Q2&school={SCHOOL}")
-    page = tab.click(f"Beoordeel de declaratie van {SCHOOL}")
+    page = tab.click("Beoordeel de declaratie van Corlaer College")
     expect(page.get_by_role("row").filter(has_text=offer["title"])).to_contain_text(
         "18 leerlingen")
     page = tab.click("Wijs deze declaratie af", role="button")  # without a reason
@@ -210,7 +210,8 @@ def test_the_backoffice_completes_and_finance_approves_the_declaration(platform,
 def test_each_role_lands_on_its_start_page(platform, visits, size):
     """And a picture of it for the README (docs/screenshots)."""
     for username, heading in [(SCHOOL, "Mijn planning"), ("backoffice", "Boekingen afronden"),
-                              ("finance", "Declaraties van het"), ("programma", "Welkom")]:
+                              ("finance", "Declaraties van het"),
+                              ("programma", "Programmamonitoring")]:
         tab = visits(size)
         page = tab.login(username)
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)

@@ -3,7 +3,7 @@ on the waiting list), the backoffice sees who comes and checks a class in by its
 phone."""
 
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,18 +17,19 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SCHOOL = "corlaer"
 
 
-def new_event(platform: Platform, day: date = date(2027, 6, 10)) -> tuple[dict, dict]:
-    """An event of its own (next June) with one session of 30 places, open for registration."""
+def new_event(platform: Platform, starts: datetime = datetime(2027, 6, 10, 9, tzinfo=AMSTERDAM),
+              level: str = "vmbo-kb") -> tuple[dict, dict]:
+    """An event of its own (next June) with one session of 30 places for `level`, open for
+    registration."""
     backoffice, tag = platform.token("backoffice"), uuid.uuid4().hex[:8]
-    starts = datetime.combine(day, time(9), AMSTERDAM)
     event = post(f"{platform.gateway}/events", backoffice, {
         "title": f"Techdag webtest {tag}", "starts_at": starts.isoformat(),
-        "ends_at": (starts + timedelta(hours=6)).isoformat(), "audience": ["vmbo-kb"],
+        "ends_at": (starts + timedelta(hours=6)).isoformat(), "audience": [level],
         "capacity": 200, "location": "Hotspot T is for Tech"})
     assert event.status_code == 201, event.text
     session = post(f"{platform.gateway}/events/{event.json()['id']}/sessions", backoffice, {
         "title": f"Workshop solderen {tag}", "host_kind": "hotspot", "host": "hotspot",
-        "host_name": "T is for Tech", "capacity": 30, "audience": ["vmbo-kb"],
+        "host_name": "T is for Tech", "capacity": 30, "audience": [level],
         "opens_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
         "closes_at": (starts - timedelta(days=7)).isoformat()})
     assert session.status_code == 201, session.text

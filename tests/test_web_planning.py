@@ -34,6 +34,10 @@ def new_offer(platform: Platform) -> tuple[dict, str]:
     return offer.json(), f"lokaal-{tag}"
 
 
+def at_nine(day: date) -> datetime:
+    return datetime.combine(day, time(9), AMSTERDAM)
+
+
 def plan(platform: Platform, offer: dict, room: str, day: date, hour: int) -> dict:
     starts = datetime.combine(day, time(hour), AMSTERDAM).astimezone(UTC)
     made = post(f"{platform.gateway}/offerings/{offer['id']}/sessions",
@@ -49,7 +53,7 @@ def test_the_backoffice_plans_a_session_in_its_week_agenda_refused_where_the_roo
         platform, visits):
     offer, room = new_offer(platform)
     plan(platform, offer, room, PLAN_DAY, 10)
-    event, event_session = new_event(platform, PLAN_DAY + timedelta(days=1))
+    event, event_session = new_event(platform, at_nine(PLAN_DAY + timedelta(days=1)))
     tab = visits("desktop")
     tab.login("backoffice")
     page = tab.click("Agenda")
@@ -226,7 +230,7 @@ def test_a_coordinator_books_from_the_offers_calendar_and_sees_a_waiting_place(
         platform, visits, size):
     offer, room = new_offer(platform)
     plan(platform, offer, room, PLAN_DAY, 10 if size == "desktop" else 14)
-    _, event_session = new_event(platform, PLAN_DAY + timedelta(days=2))
+    _, event_session = new_event(platform, at_nine(PLAN_DAY + timedelta(days=2)))
     register(platform, event_session["id"], "3B", 24)
     register(platform, event_session["id"], "3C", 12)  # 6 places are left: the waiting list
     tab = visits(size)

@@ -13,8 +13,10 @@ from web.catalogue import Catalogue
 from web.gateway import ApiProblem, Gateway, SignedOut
 from web.pages import HERE, Forbidden, LoginRequired, Web, render
 from web.routes import (
+    announcements,
     auth,
     backoffice,
+    declaration,
     equipment,
     event_planning,
     events,
@@ -22,6 +24,7 @@ from web.routes import (
     loans,
     messages,
     planning,
+    programme,
     school,
 )
 from web.sessions import MemorySessionStore, SessionStore
@@ -49,7 +52,7 @@ def create_app(settings: WebSettings | None = None, gateway: Gateway | None = No
     install_errors(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (auth, school, equipment, events, event_planning, backoffice, planning, loans,
-                   finance, messages):
+                   finance, declaration, messages, announcements, programme):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -1,13 +1,11 @@
 """Dutch notation for everything a person reads: dates, times, amounts, and the plan's words
-for the platform's codes. The one place that turns API values into text."""
+for the platform's codes. The one place in the front end that turns API values into text;
+dates and amounts are written as the platform's messages write them (shared.dutch)."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
+from shared.domain import AMSTERDAM
+from shared.dutch import dutch_date, euros
 
 OFFER_KINDS = {
     "inspiration_lesson": "Inspiratieles", "masterclass": "Masterklas", "elective": "Keuzevak",
@@ -36,7 +34,22 @@ PROFILES = ("BWI", "PIE", "M&T", "MVI", "D&P", "Groen", "ZW", "EO", "HBR", "T&T"
 LEVELS = ("po", "vmbo-bb", "vmbo-kb", "vmbo-gl", "vmbo-tl", "pro", "vso", "havo", "vwo", "mbo")
 ROLES = {"school": "Schoolcoördinator", "backoffice": "Backoffice hotspot",
          "finance": "Financiën (penvoerder)", "programme": "Programmamanagement",
-         "admin": "Beheerder", "company": "Bedrijf"}
+         "admin": "Beheerder", "company": "Bedrijf", "teacher": "Docent",
+         "municipality": "Gemeente"}
+ORGANISATION_KINDS = {
+    "vmbo": "Vmbo-scholen", "pro": "Praktijkonderwijs", "vso": "Voortgezet speciaal onderwijs",
+    "havo": "Havo", "mbo": "Mbo", "po": "Basisscholen (po)", "po_board": "Besturen po",
+    "company": "Bedrijven", "municipality": "Gemeenten", "hotspot": "Hotspot",
+    "central": "Programmabureau",
+}
+# The categories of messages a person chooses a channel for, and the channels.
+MESSAGE_CATEGORIES = {
+    "bookings": "Boekingen", "loans": "Uitlenen", "events": "Evenementen",
+    "finance": "Financiën", "reminders": "Herinneringen", "announcements": "Aankondigingen",
+}
+OPTIONAL_CATEGORIES = ("reminders", "announcements")  # the others cannot be switched off
+CHANNELS = {"email": "E-mail", "webhook": "Pushbericht op je telefoon",
+            "in_app": "Alleen hier in Berichten"}
 
 
 def local(moment: datetime) -> datetime:
@@ -48,9 +61,7 @@ def local(moment: datetime) -> datetime:
 
 def long_date(day: date | datetime) -> str:
     """"woensdag 9 december 2026"."""
-    if isinstance(day, datetime):
-        day = local(day).date()
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+    return dutch_date(local(day).date() if isinstance(day, datetime) else day)
 
 
 def today() -> date:
@@ -74,9 +85,7 @@ def date_time(moment: datetime) -> str:
 
 def amount(cents: int) -> str:
     """"€ 1.234,56"; a negative amount (a correction) as "€ -1.234,56"."""
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(cents), 100)
-    return f"€ {sign}{euros:,}".replace(",", ".") + f",{rest:02d}"
+    return euros(cents)
 
 
 def hours(minutes: int) -> str:

@@ -82,16 +82,32 @@ class Gateway:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         return self._checked(await self._send("POST", path, token, json=body, headers=headers))
 
+    async def download(self, token: str, path: str,
+                       params: dict[str, Any]) -> httpx.Response:
+        """A file (a report) as a streamed response, to pass on to the browser as it comes;
+        the caller closes it. A refusal is raised as by `get`."""
+        query = {k: v for k, v in params.items() if v not in (None, "")}
+        response = await self._send("GET", path, token, stream=True, params=query)
+        if response.status_code >= 400:
+            await response.aread()
+            await response.aclose()
+            self._checked(response)
+        return response
+
+    async def put(self, token: str, path: str, body: dict[str, Any]) -> Any:
+        return self._checked(await self._send("PUT", path, token, json=body))
+
     async def patch(self, token: str, path: str, body: dict[str, Any]) -> Any:
         return self._checked(await self._send("PATCH", path, token, json=body))
 
-    async def _send(self, method: str, path: str, token: str | None,
+    async def _send(self, method: str, path: str, token: str | None, stream: bool = False,
                     **kwargs: Any) -> httpx.Response:
         headers = kwargs.pop("headers", {}) or {}
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        request = self._http.build_request(method, path, headers=headers, **kwargs)
         try:
-            return await self._http.request(method, path, headers=headers, **kwargs)
+            return await self._http.send(request, stream=stream)
         except httpx.TransportError as exc:
             raise UNREACHABLE from exc
 

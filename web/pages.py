@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+import httpx
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
-from starlette.responses import HTMLResponse, RedirectResponse
+from starlette.background import BackgroundTask
+from starlette.responses import HTMLResponse, RedirectResponse, StreamingResponse
 
 from web import charts, formatting
 from web.catalogue import Catalogue
@@ -28,14 +30,18 @@ class NavItem:
 NAVIGATION: dict[str, list[NavItem]] = {
     "school": [NavItem("Mijn planning", "/planning"), NavItem("Aanbod", "/aanbod"),
                NavItem("Apparatuur lenen", "/apparatuur"), NavItem("Evenementen", "/evenementen"),
-               NavItem("Berichten", "/berichten")],
+               NavItem("Declaratie", "/declaratie"), NavItem("Berichten", "/berichten")],
     "backoffice": [NavItem("Boekingen", "/backoffice/boekingen"),
                    NavItem("Agenda", "/backoffice/agenda"),
                    NavItem("Uitleenbalie", "/backoffice/uitleenbalie"),
                    NavItem("Evenementen", "/backoffice/evenementen"),
-                   NavItem("Aanbod", "/aanbod"), NavItem("Berichten", "/berichten")],
+                   NavItem("Aanbod", "/aanbod"), NavItem("Aankondigingen", "/aankondigingen"),
+                   NavItem("Berichten", "/berichten")],
     "finance": [NavItem("Declaraties", "/financien/declaraties"),
+                NavItem("Budget en rapportages", "/financien/rapportages"),
                 NavItem("Berichten", "/berichten")],
+    "programme": [NavItem("Programmamonitoring", "/programma"), NavItem("Aanbod", "/aanbod"),
+                  NavItem("Aankondigingen", "/aankondigingen"), NavItem("Berichten", "/berichten")],
 }
 OTHERS = [NavItem("Start", "/start"), NavItem("Aanbod", "/aanbod"),
           NavItem("Berichten", "/berichten")]
@@ -138,3 +144,11 @@ def render(request: Request, template: str, status_code: int = 200,
 def see_other(url: str) -> RedirectResponse:
     """After a form: the browser fetches the next page with GET (no resubmit on reload)."""
     return RedirectResponse(url, status_code=303)
+
+
+def passed_on(answer: httpx.Response, filename: str) -> StreamingResponse:
+    """A file the gateway streams (a report), passed on to the browser as a download."""
+    return StreamingResponse(answer.aiter_bytes(), background=BackgroundTask(answer.aclose),
+                             media_type=answer.headers.get("content-type"), headers={
+                                 "Content-Disposition": f'attachment; filename="{filename}"',
+                                 "Cache-Control": "no-store"})

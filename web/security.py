@@ -54,7 +54,10 @@ async def check_csrf(request: Request) -> None:
 
 
 def safe_return_path(path: str | None) -> str:
-    """Only a path on this site: "/planning?x=1", never "//evil.example" or a full URL."""
-    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+    r"""Only a path on this site: "/planning?x=1", never "//evil.example" or a full URL. A
+    browser drops tabs and newlines from a URL and reads a backslash as a slash, so
+    "/\t/evil.example" and "/\\evil.example" are refused as well."""
+    if (not path or not path.startswith("/") or path.startswith("//")
+            or any(c == "\\" or c.isspace() or not c.isprintable() for c in path)):
         return "/"
     return path

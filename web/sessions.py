@@ -23,6 +23,8 @@ class Session:
     username: str = ""
     role: str = ""
     organisation: str = ""
+    # The organisation's name from the directory, for the page header (its id when unknown).
+    organisation_name: str = ""
     # One-time messages for the next page ("Je boeking is geannuleerd").
     flashes: list[str] = field(default_factory=list)
 

@@ -9,6 +9,8 @@ class WebSettings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    # Reverse proxies whose X-Forwarded-* are believed; none by default (see shared.settings).
+    trusted_proxies: list[str] = Field(default_factory=list)
     # The only thing the front end talks to: the gateway's public API.
     gateway_url: str = "http://127.0.0.1:8000"
     gateway_timeout_seconds: float = Field(default=10.0, gt=0)

@@ -4,6 +4,7 @@ Dutch sentences next to the field or at the top of the page. No I/O here."""
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from web import formatting
@@ -106,7 +107,7 @@ class Month:
 
     @property
     def label(self) -> str:
-        return f"{formatting.MONTHS[self.first.month - 1]} {self.first.year}"
+        return formatting.long_date(self.first).split(" ", 2)[2]  # "juni 2027" of its 1st
 
     @property
     def previous(self) -> str:
@@ -148,12 +149,20 @@ def month(first: date, sessions: list[SessionRow]) -> Month:
 
 
 @dataclass(frozen=True)
+class Slot:
+    """When and where a booked session is."""
+
+    starts_at: datetime
+    ends_at: datetime
+    room: str | None
+
+
+@dataclass(frozen=True)
 class BookingRow:
-    """A booking with the session and offer it is for (the API names only the session)."""
+    """A booking as the bookings API reads it: with its offer's title and its session's
+    times and room (also when that session was cancelled since)."""
 
     booking: dict[str, Any]
-    session: SessionRow | None
-    offer: dict[str, Any] | None
 
     @property
     def id(self) -> str:
@@ -161,7 +170,15 @@ class BookingRow:
 
     @property
     def title(self) -> str:
-        return self.offer["title"] if self.offer else "Onbekende sessie"
+        return self.booking.get("offering_title") or "Onbekend onderdeel"
+
+    @cached_property  # read a few times per row of a page
+    def session(self) -> Slot | None:
+        b = self.booking
+        if not b.get("starts_at") or not b.get("ends_at"):
+            return None
+        return Slot(datetime.fromisoformat(b["starts_at"]), datetime.fromisoformat(b["ends_at"]),
+                    b.get("room"))
 
     @property
     def status(self) -> str:
@@ -176,14 +193,10 @@ class BookingRow:
         return self.status in ("requested", "confirmed", "waitlisted")
 
 
-def booking_rows(bookings: list[dict[str, Any]],
-                 index: dict[str, tuple[dict[str, Any], SessionRow]]) -> list[BookingRow]:
-    """Bookings with their session and offer, the soonest session first."""
-    rows = []
-    for b in bookings:
-        offer, session = index.get(str(b["session_id"]), (None, None))
-        rows.append(BookingRow(b, session, offer))
+def booking_rows(bookings: list[dict[str, Any]]) -> list[BookingRow]:
+    """The bookings, the soonest session first."""
     far = datetime.max.replace(tzinfo=formatting.AMSTERDAM)
+    rows = [BookingRow(b) for b in bookings]
     return sorted(rows, key=lambda r: r.session.starts_at if r.session else far)
 
 
@@ -430,8 +443,8 @@ _ITEM = re.compile(r"\.\d+$")
 
 def apply_problem(form: Form, problem: ApiProblem,
                   fields: dict[str, str] = API_FIELDS) -> bool:
-    """Put the API's field errors on the form's fields (an item of a list, "rooms.2", on
-    the list's field); False when none named a field."""
+    """Put the API's field errors on the form's fields (`fields`: the API's names to the
+    form's; an item of a list, "rooms.2", on the list's field); False when none named a field."""
     placed = False
     for error in problem.errors:
         name = fields.get(_ITEM.sub("", str(error.get("field", ""))))

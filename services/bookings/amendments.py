@@ -2,6 +2,7 @@
 moves or cancels a session that schools may have booked. Each school with a booking on a
 changed session hears once (SessionMovedV1 / SessionCancelledV1 name it with its groups)."""
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -179,5 +180,11 @@ def _session_facts(session: Session, offering: Offering, booked: list[Booking]) 
                 location=offering.location, starts_at=session.starts_at,
                 ends_at=session.ends_at,
                 schools=[BookedSchool(school_id=s, groups=g,
-                                      bookings=[b.id for b in booked if b.school_id == s])
+                                      bookings=[b.id for b in booked if b.school_id == s],
+                                      booked_by=_people(b for b in booked if b.school_id == s))
                          for s, g in told.items()])
+
+
+def _people(booked: Iterable[Booking]) -> list[str]:
+    """Who made these bookings, each once, in booking order."""
+    return list(dict.fromkeys(b.booked_by for b in booked if b.booked_by))

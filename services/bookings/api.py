@@ -7,10 +7,10 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from services.bookings import amendments, calendar, catalogue, commands, domain, queries
+from services.bookings import amendments, calendar, catalogue, commands, domain, queries, reach
 from services.bookings.domain import BookingStatus, Rules
 from services.bookings.store import Booking, Offering
-from shared.contracts.common import Group, Level, Limit, Offset, SchoolYear, Text
+from shared.contracts.common import CalendarYear, Group, Level, Limit, Offset, SchoolYear, Text
 from shared.contracts.requests.bookings import (
     BookingRulesBody,
     Completion,
@@ -27,6 +27,17 @@ from shared.contracts.requests.bookings import (
 )
 from shared.http import Caller, current_caller
 from shared.service import Runtime
+
+
+class ReachOut(BaseModel):
+    school_id: str
+    level: str
+    profile: str | None
+    kind: str
+    core_task: str
+    groups: int
+    lessons: int
+    students: int
 
 
 class OfferingOut(BaseModel):
@@ -291,6 +302,11 @@ def routes(rt: Runtime) -> APIRouter:
         f = queries.AgendaFilter(room, instructor, location, school_id)
         return [AgendaSessionOut.of(item) for item in await queries.agenda(
             rt, who, first, last, f, limit, offset)]
+
+    @router.get("/reach", response_model=list[ReachOut])
+    async def reach_figures(year: CalendarYear, who: Caller = Depends(current_caller)):
+        """Students reached by the bookings completed in calendar year `year`."""
+        return [asdict(row) for row in await reach.reach(rt, who, year)]
 
     @router.post("/bookings/{booking_id}/cancel", response_model=BookingOut)
     async def cancel(booking_id: UUID, who: Caller = Depends(current_caller)):

@@ -1,6 +1,6 @@
 """Wiring of the bookings service."""
 
-from services.bookings import api, demo, handlers
+from services.bookings import api, demo, handlers, unanswered
 from services.bookings.settings import BookingsSettings
 from services.bookings.store import Base, messaging
 from shared.contracts.topics import LOAN_RESERVATION
@@ -17,5 +17,6 @@ SPEC = ServiceSpec(
                             handlers=handlers.equipment_answers)],
     seed=demo.load,
     settings=BookingsSettings,
+    extra_tasks=[unanswered.watch_unanswered_forever],
 )
 

@@ -73,7 +73,7 @@ def _event_facts(b: Booking, s: Session, o: Offering) -> dict:
     return dict(
         booking_id=b.id, session_id=s.id, offering_id=o.id, offering_title=o.title,
         school_id=b.school_id, group=_group(b), starts_at=s.starts_at, ends_at=s.ends_at,
-        location=o.location,
+        location=o.location, booked_by=b.booked_by,
     )
 
 
@@ -131,7 +131,8 @@ async def _book(rt: Runtime, caller: Caller, group: Group, session_id: UUID | No
             Booking(id=uuid4(), session_id=session.id, school_id=caller.organisation,
                     group_name=group.name, level=group.level, year=group.year,
                     students=group.students, series_booking_id=series_booking_id,
-                    status=BookingStatus.WAITLISTED, created_at=now, updated_at=now)
+                    booked_by=caller.actor, status=BookingStatus.WAITLISTED, created_at=now,
+                    updated_at=now)
             for session in sessions]
         tx.add_all(bookings)
         if seated:
@@ -295,8 +296,10 @@ async def _change(outbox: Outbox, tx: AsyncSession, caller: Caller, booking: Boo
         free_days = (await current_rules(tx)).free_cancellation_days
         booking.cancelled_late = domain.is_late_cancellation(
             session.starts_at, booking.updated_at, caller.role == SCHOOL, free_days)
-    await _stage(outbox, tx, booking,
-                 _event_for(old, new, booking, session, offering, caller, reported))
+    event = _event_for(old, new, booking, session, offering, caller, reported)
+    if isinstance(event, BookingCompletedV2):
+        booking.students_reached = event.students_reached
+    await _stage(outbox, tx, booking, event)
     if domain.releases_seats(old, new):
         await _release_and_promote(outbox, tx, booking, session, offering)
 

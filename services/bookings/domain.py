@@ -477,3 +477,39 @@ def schools_told(bookings: Iterable[tuple[str, Hashable, Group]]) -> dict[str, l
             seen.add(key)
             told.setdefault(school_id, []).append(group)
     return told
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A completed booking as reach counts it. `group` is its series booking (else itself):
+    the lessons of a series reach one group. `key` is what it is counted under."""
+
+    group: Hashable
+    key: tuple[str, str, str | None, str, str]  # school, level, profile, kind, core task
+    students_reached: int
+
+
+@dataclass(frozen=True)
+class ReachRow:
+    school_id: str
+    level: str
+    profile: str | None
+    kind: str
+    core_task: str
+    groups: int  # a group that followed a whole series counts once
+    lessons: int  # every completed booking: one lesson given to one group
+    students: int  # each group once, with the most of it that came to one of its lessons
+
+
+def count_reach(delivered: Iterable[Delivered]) -> list[ReachRow]:
+    """Students reached per key: a series' pupils are the same children at each lesson, so
+    a group counts once (with its best-attended lesson), while every lesson counts."""
+    best: dict[tuple, dict[Hashable, int]] = {}
+    lessons: dict[tuple, int] = {}
+    for d in delivered:
+        groups = best.setdefault(d.key, {})
+        groups[d.group] = max(groups.get(d.group, 0), d.students_reached)
+        lessons[d.key] = lessons.get(d.key, 0) + 1
+    return [ReachRow(*key, groups=len(groups), lessons=lessons[key],
+                     students=sum(groups.values()))
+            for key, groups in sorted(best.items(), key=lambda kv: [k or "" for k in kv[0]])]

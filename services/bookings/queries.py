@@ -204,3 +204,14 @@ async def where_and_what(rt: Runtime,
         rows = await tx.execute(select(Session, Offering).join(Offering)
                                 .where(Session.id.in_(session_ids)))
         return {s.id: (s, o) for s, o in rows}
+
+
+async def unanswered(rt: Runtime, before: datetime, shown: int) -> tuple[int, list[UUID]]:
+    """How many bookings have waited for loans' answer since before `before`, and the ids
+    of the longest waiting `shown` of them."""
+    waiting = (Booking.status == BookingStatus.REQUESTED, Booking.updated_at < before)
+    async with rt.db.sessions() as tx:
+        count = await tx.scalar(select(func.count()).select_from(Booking).where(*waiting))
+        ids = await tx.scalars(select(Booking.id).where(*waiting)
+                               .order_by(Booking.updated_at, Booking.id).limit(shown))
+        return count or 0, list(ids)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from services.bookings.domain import COUNTS_FOR_QUOTA, BookingStatus, Rules, Slot
 from shared.messaging.tables import add_messaging_tables
 from shared.store import seats
+from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
 
 
@@ -34,6 +35,7 @@ class Base(DeclarativeBase):
 
 
 messaging = add_messaging_tables(Base.metadata)
+add_requests_table(Base.metadata)
 
 
 class Offering(Base):
@@ -121,6 +123,12 @@ class Booking(Base):
     series_booking_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
     cancelled_late: Mapped[bool] = mapped_column(Boolean, default=False,
                                                  server_default=false())
+    # The person who booked (their id): messages about the booking reach them.
+    booked_by: Mapped[str | None] = mapped_column(String(200))
+    # A completed booking's students who came (at most the group), as the backoffice
+    # reported it: programme monitoring counts these. None: not completed (or completed
+    # before it was kept, when the whole group counts, as completion then assumed).
+    students_reached: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

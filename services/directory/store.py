@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, MetaData, St
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.messaging.tables import add_messaging_tables
+from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
 
 
@@ -14,6 +15,7 @@ class Base(DeclarativeBase):
 
 
 messaging = add_messaging_tables(Base.metadata)
+add_requests_table(Base.metadata)
 
 
 def joined(names: tuple[str, ...] | list[str]) -> str:

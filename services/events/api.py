@@ -10,7 +10,7 @@ from services.events import attendees, commands, domain, hosting, queries, reach
 from services.events.domain import RegistrationStatus
 from services.events.registrations import Placed
 from services.events.store import Event, EventSession, when_and_where
-from shared.contracts.common import Group, Limit, Offset, Text
+from shared.contracts.common import CalendarYear, Group, Limit, Offset, Text
 from shared.contracts.requests.events import (
     CheckIn,
     EventChange,
@@ -375,8 +375,9 @@ def routes(rt: Runtime) -> APIRouter:
 
     @router.get("/reach", response_model=list[ReachOut])
     async def reach_figures(event_id: Text | None = None, school_id: Text | None = None,
+                            year: CalendarYear | None = None,
                             who: Caller = Depends(current_caller)):
-        return await reach.reach(rt, who, event_id, school_id)
+        return await reach.reach(rt, who, event_id, school_id, year)
 
     @router.post("/sessions/{session_id}/held", status_code=201, response_model=HostingOut)
     async def held(session_id: UUID, body: SessionHeld, who: Caller = Depends(current_caller)):

@@ -14,6 +14,7 @@ from services.events.store import (
     Attendee,
     Event,
     attendee_by_email,
+    persons_registered_by,
     release_person_seat,
     take_person_seat,
 )
@@ -34,7 +35,8 @@ def _facts(attendee: Attendee, event: Event) -> dict:
 
 async def register(rt: Runtime, caller: Caller, event_id: str, name: str, email: str,
                    now: datetime | None = None) -> Attendee:
-    """Any signed-in person registers, once per e-mail address; a full event says so (409)."""
+    """Any signed-in person registers, once per e-mail address, and at most a few people per
+    account (the backoffice any number); a full event says so (409)."""
     now = now or _now()
     email = email.strip().lower()  # one address, however it is typed
     async with rt.db.transaction() as tx:
@@ -47,6 +49,10 @@ async def register(rt: Runtime, caller: Caller, event_id: str, name: str, email:
                   else domain.register_again(AttendeeStatus(attendee.status)))
         if not await take_person_seat(tx, event_id):
             raise RegistrationRefused("het evenement is vol")
+        # Counted under the event row's lock the seat just took: concurrent registrations
+        # of one account count one after the other.
+        domain.check_persons_per_account(caller.role, await persons_registered_by(
+            tx, event_id, caller.actor))
         if attendee is None:
             attendee = Attendee(id=uuid4(), event_id=event_id, email=email, created_at=now)
             tx.add(attendee)

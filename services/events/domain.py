@@ -166,6 +166,18 @@ def hosted_minutes(starts_at: datetime, ends_at: datetime, now: datetime,
     return given
 
 
+# A person registers themselves and a few colleagues; more is a list for the backoffice,
+# not a way for one account to take the annual meeting's 150 places.
+PERSONS_PER_ACCOUNT = 5
+
+
+def check_persons_per_account(role: str, registered_already: int) -> None:
+    if role != BACKOFFICE and registered_already >= PERSONS_PER_ACCOUNT:
+        raise RegistrationRefused(
+            f"u kunt voor dit evenement hoogstens {PERSONS_PER_ACCOUNT} personen inschrijven; "
+            "vraag de backoffice om er meer in te schrijven", 409)
+
+
 def may_manage_attendee(role: str, actor: str, registered_by: str) -> bool:
     """The person who registered, or the backoffice that runs the event."""
     return role == BACKOFFICE or actor == registered_by

@@ -2,11 +2,12 @@
 the attendance recorded at check-in. Numbers only: a group's name never leaves here."""
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from sqlalchemy import func, select
 
-from services.events.store import Event, Registration
-from shared.domain import BACKOFFICE, PROGRAMME, SCHOOL
+from services.events.store import Event, EventSession, Registration
+from shared.domain import ADMIN, AMSTERDAM, BACKOFFICE, PROGRAMME, SCHOOL
 from shared.http import Caller
 from shared.service import Runtime
 
@@ -23,9 +24,11 @@ class Reach:
 
 
 async def reach(rt: Runtime, caller: Caller, event_id: str | None = None,
-                school_id: str | None = None) -> list[Reach]:
-    """Programme management and the backoffice see every school's figures; a school its own."""
-    caller.require(BACKOFFICE, PROGRAMME, SCHOOL)
+                school_id: str | None = None, year: int | None = None) -> list[Reach]:
+    """Programme management, the backoffice and administrators see every school's figures; a
+    school its own. `year`: sessions (their own start, else their event's) in that calendar
+    year in Amsterdam."""
+    caller.require(BACKOFFICE, PROGRAMME, ADMIN, SCHOOL)
     if caller.role == SCHOOL:
         school_id = caller.organisation
     keys = (Registration.event_id, Event.title, Registration.school_id, Registration.level,
@@ -41,5 +44,13 @@ async def reach(rt: Runtime, caller: Caller, event_id: str | None = None,
         query = query.where(Registration.event_id == event_id)
     if school_id is not None:
         query = query.where(Registration.school_id == school_id)
+    if year is not None:
+        starts = func.coalesce(EventSession.starts_at, Event.starts_at)
+        query = query.join(EventSession, EventSession.id == Registration.session_id).where(
+            starts >= _new_year(year), starts < _new_year(year + 1))
     async with rt.db.sessions() as tx:
         return [Reach(*row) for row in await tx.execute(query)]
+
+
+def _new_year(year: int) -> datetime:
+    return datetime.combine(date(year, 1, 1), time(), AMSTERDAM)

@@ -62,6 +62,7 @@ def _facts(r: Registration, s: EventSession, e: Event) -> dict:
         event_title=e.title, school_id=r.school_id,
         group=Group(name=r.group_name, level=r.level, year=r.year, students=r.students),
         profile=r.profile, starts_at=starts_at, location=location,
+        registered_by=r.registered_by,
     )
 
 
@@ -81,6 +82,7 @@ async def register(rt: Runtime, caller: Caller, session_id: UUID, group: Group,
         seated = await _seat(tx, session_id, group.students)
         registration = Registration(
             id=uuid4(), session_id=session_id, event_id=event.id, school_id=caller.organisation,
+            registered_by=caller.actor,
             group_name=group.name, level=group.level, year=group.year, students=group.students,
             profile=profile,
             status=RegistrationStatus.CONFIRMED if seated else RegistrationStatus.WAITLISTED,

@@ -25,9 +25,10 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.events.domain import HOLDS_SEATS, RegistrationStatus
+from services.events.domain import HOLDS_SEATS, AttendeeStatus, RegistrationStatus
 from shared.messaging.tables import add_messaging_tables
 from shared.store import seats
+from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
 
 
@@ -36,6 +37,7 @@ class Base(DeclarativeBase):
 
 
 messaging = add_messaging_tables(Base.metadata)
+add_requests_table(Base.metadata)
 
 
 class Event(Base):
@@ -115,6 +117,8 @@ class Registration(Base):
     # Denormalised from the session: a check-in code is looked up with its event.
     event_id: Mapped[str] = mapped_column(ForeignKey("events.id"))
     school_id: Mapped[str] = mapped_column(String(80), index=True)
+    # The person who registered the group (their id): messages about it reach them.
+    registered_by: Mapped[str | None] = mapped_column(String(200))
     group_name: Mapped[str] = mapped_column(String(60))
     level: Mapped[str] = mapped_column(String(20))
     year: Mapped[int] = mapped_column(Integer)
@@ -279,6 +283,13 @@ async def take_person_seat(tx: AsyncSession, event_id: str) -> bool:
 
 async def release_person_seat(tx: AsyncSession, event_id: str) -> None:
     await seats.change(tx, Event, event_id, -1)
+
+
+async def persons_registered_by(tx: AsyncSession, event_id: str, actor: str) -> int:
+    """The persons an account has registered for the event and not cancelled."""
+    return await tx.scalar(select(func.count()).select_from(Attendee).where(
+        Attendee.event_id == event_id, Attendee.registered_by == actor,
+        Attendee.status == AttendeeStatus.REGISTERED)) or 0
 
 
 async def attendee_by_email(tx: AsyncSession, event_id: str, email: str) -> Attendee | None:

@@ -5,16 +5,13 @@ adds up to exactly what the API says; a spreadsheet user divides by 100 where eu
 wanted.
 """
 
-import csv
-import io
 from typing import Any
 
-from openpyxl import Workbook
-
 from services.finance.reports import Cell, Report
+from shared import spreadsheet
+from shared.spreadsheet import CSV, XLSX, Sheet
 
-CSV = "text/csv; charset=utf-8"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+__all__ = ["CSV", "XLSX", "as_csv", "as_json", "as_xlsx"]
 TOTAL_LABEL = "Totaal"
 
 
@@ -23,45 +20,21 @@ def as_json(report: Report) -> dict[str, Any]:
             "totals": report.totals, "warnings": report.warnings}
 
 
-# A text cell starting with one of these is a formula to a spreadsheet (and to openpyxl).
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def _inert(cell: Cell) -> Cell:
-    """Text as text: names that arrive from other services (a company's) never run as a
-    formula in the finance office's spreadsheet."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
-
-
 def _table(report: Report) -> list[list[Cell]]:
     """Header, rows and a totals row (labelled in the first column)."""
     totals = report.totals
     last = [totals.get(c, "") for c in report.columns]
     last[0] = TOTAL_LABEL
-    rows = ([_inert(row[c]) for c in report.columns] for row in report.rows)
+    rows = ([row[c] for c in report.columns] for row in report.rows)
     return [list(report.columns), *rows, last]
 
 
 def as_csv(report: Report) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerows(_table(report))
-    return out.getvalue().encode()
+    return spreadsheet.as_csv(_table(report))
 
 
 def as_xlsx(report: Report) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Rapport"
-    sheet.append([report.title])
-    for row in _table(report):
-        sheet.append(row)
+    sheets = [Sheet("Rapport", [[report.title], *_table(report)])]
     if report.warnings:
-        notes = workbook.create_sheet("Waarschuwingen")
-        for warning in report.warnings:
-            notes.append([warning])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        sheets.append(Sheet("Waarschuwingen", [[w] for w in report.warnings]))
+    return spreadsheet.as_xlsx(sheets)

@@ -31,6 +31,7 @@ from services.finance.domain import (
 )
 from services.finance.reports import Fact
 from shared.messaging.tables import add_messaging_tables
+from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
 
 
@@ -39,6 +40,7 @@ class Base(DeclarativeBase):
 
 
 messaging = add_messaging_tables(Base.metadata)
+add_requests_table(Base.metadata)
 
 _CORE_TASKS = "core_task IN ('A', 'B', 'C', 'D', 'E')"
 

@@ -21,7 +21,16 @@ from services.gateway.auth import (
     Unauthenticated,
     Verifier,
 )
-from services.gateway.routes import bookings, directory, events, finance, loans, notify
+from services.gateway.ratelimit import LoginThrottle, TokenBuckets
+from services.gateway.routes import (
+    bookings,
+    directory,
+    events,
+    finance,
+    loans,
+    notify,
+    programme,
+)
 from services.gateway.routes.common import Gate, Page
 from services.gateway.settings import GatewaySettings
 from services.gateway.upstream import Upstreams
@@ -70,6 +79,10 @@ def routes(rt: Runtime, tokens: TokenService | None = None, verifier: Verifier |
     upstreams = upstreams or Upstreams.for_settings(settings)
     verifier = verifier or people.verifier_for(settings, tokens, upstreams)
     audit = audit or AuditLog(settings.audit_path)
+    throttle = LoginThrottle(
+        TokenBuckets(1 / settings.login_failure_refill_seconds,
+                     settings.login_failures_per_username),
+        TokenBuckets(settings.login_rate_per_address, settings.login_burst_per_address))
     router = APIRouter(
         prefix="/api/v1", route_class=BearerRoute, lifespan=upstreams.lifespan,
         responses={
@@ -83,11 +96,16 @@ def routes(rt: Runtime, tokens: TokenService | None = None, verifier: Verifier |
         return request.app.openapi()
 
     @router.post("/auth/token", response_model=AccessToken, tags=["auth"])
-    async def token(body: Login, response: Response) -> AccessToken:
+    async def token(body: Login, request: Request, response: Response) -> AccessToken:
         """A token for an active person of the directory (which checks the password)."""
         if settings.oidc_issuer:
             raise Unauthenticated("tokens come from the identity provider, not from here")
-        who = await people.sign_in(upstreams, body.username, body.password)
+        throttle.admit(body.username, (request.client or ("unknown",))[0])
+        try:
+            who = await people.sign_in(upstreams, body.username, body.password)
+        except Unauthenticated:
+            throttle.failed(body.username)
+            raise
         response.headers["Cache-Control"] = "no-store"  # RFC 6749, 5.1
         return AccessToken(access_token=tokens.issue(who), expires_in=tokens.ttl_seconds)
 
@@ -104,6 +122,6 @@ def routes(rt: Runtime, tokens: TokenService | None = None, verifier: Verifier |
         entries = await run_in_threadpool(audit.latest, paging["limit"], paging["offset"])
         return [AuditEntry(**entry) for entry in entries]
 
-    for service in (bookings, loans, events, finance, notify, directory):
+    for service in (bookings, loans, events, finance, notify, directory, programme):
         router.include_router(service.routes(gate))
     return router

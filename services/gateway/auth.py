@@ -45,6 +45,10 @@ __all__ = ["ADMIN", "BACKOFFICE", "COMPANY", "FINANCE", "MUNICIPALITY", "PROGRAM
 ISSUER = "tft-gateway"
 AUDIENCE = "tft-api"
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud"]
+# Clocks of the gateway and an issuer may differ by this much.
+CLOCK_SKEW_SECONDS = 30
+# The longest a token may live, from its `iat` to its `exp`, whoever issued it.
+MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,8 @@ class TokenService:
         if key is None:
             raise Unauthenticated(
                 "ongeldig token: getekend met een sleutel die de gateway niet kent")
-        return principal_of(_decode(token, key.public, ALGORITHM, self._audience, self._issuer))
+        return principal_of(_decode(token, key.public, ALGORITHM, self._audience, self._issuer,
+                                    MAX_TOKEN_LIFETIME_SECONDS))
 
     async def verify(self, token: str) -> Principal:
         return self.check(token)
@@ -172,7 +177,8 @@ class OidcIssuer:
 
     async def verify(self, token: str) -> Principal:
         key = await self._key(_kid(token))
-        claims = _decode(token, key, self._algorithm, self._audience, self.issuer)
+        claims = _decode(token, key, self._algorithm, self._audience, self.issuer,
+                         MAX_TOKEN_LIFETIME_SECONDS)
         return principal_of(claims, self._role_claim, self._org_claim, self._role_map)
 
     async def _key(self, kid: str | None) -> Any:
@@ -216,12 +222,19 @@ def _kid(token: str) -> str | None:
         raise Unauthenticated(f"ongeldig token: {exc}") from exc
 
 
-def _decode(token: str, key: Any, algorithm: str, audience: str, issuer: str) -> dict:
+def _decode(token: str, key: Any, algorithm: str, audience: str, issuer: str,
+            max_lifetime: int) -> dict:
     try:
-        return jwt.decode(token, key, algorithms=[algorithm], audience=audience, issuer=issuer,
-                          options={"require": REQUIRED_CLAIMS})
+        claims = jwt.decode(token, key, algorithms=[algorithm], audience=audience,
+                            issuer=issuer, options={"require": REQUIRED_CLAIMS},
+                            leeway=CLOCK_SKEW_SECONDS)
     except jwt.InvalidTokenError as exc:
         raise Unauthenticated(f"ongeldig token: {exc}") from exc
+    # A stolen token is only as bad as it is long-lived: one that claims to live longer than
+    # any we accept is refused however well it is signed (PyJWT refuses a future `iat`).
+    if claims["exp"] - claims["iat"] > max_lifetime:
+        raise Unauthenticated("ongeldig token: het is langer geldig dan is toegestaan")
+    return claims
 
 
 def principal_of(claims: Mapping[str, Any], role_claim: str = "role", org_claim: str = "org",

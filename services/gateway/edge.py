@@ -22,6 +22,7 @@ from services.gateway.idempotency import (
     MemoryIdempotencyStore,
     Outcome,
     StoredAnswer,
+    forwarded_key,
 )
 from services.gateway.ratelimit import TokenBuckets, retry_after
 from services.gateway.settings import GatewaySettings
@@ -100,8 +101,12 @@ class Guard:
             key = headers.get(IDEMPOTENCY_HEADER)
             if key is not None and scope["method"] == "POST" and who is not None:
                 # Keys are scoped per caller: another caller's key is another key.
-                await self._once(scope, receive, send, f"{who.subject}\0{_checked(key)}",
-                                 _fingerprint(scope, body))
+                passed_on = forwarded_key.set(_checked(key))
+                try:
+                    await self._once(scope, receive, send, f"{who.subject}\0{key}",
+                                     _fingerprint(scope, body))
+                finally:
+                    forwarded_key.reset(passed_on)
                 return
         except Problem as problem:
             await _answer(problem, scope, receive, send)
@@ -233,8 +238,6 @@ def _fingerprint(scope: Scope, body: bytes) -> str:
 
 async def _answer(problem: Problem, scope: Scope, receive: Receive, send: Send) -> None:
     response = problem_response(problem.status, problem.title, problem.detail, **problem.extra)
-    if problem.status == 429:
-        response.headers["Retry-After"] = str(problem.extra["retry_after"])
     await response(scope, receive, send)
 
 

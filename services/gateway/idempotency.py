@@ -10,9 +10,14 @@ Several replicas need a shared store behind the same `IdempotencyStore` interfac
 
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
+
+# The client's key while its request runs: the gateway passes it on to the service, which
+# records it with the effect, so a retry after an answer lost on the way acts only once.
+forwarded_key: ContextVar[str | None] = ContextVar("forwarded_key", default=None)
 
 
 @dataclass(frozen=True)

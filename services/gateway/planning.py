@@ -92,7 +92,7 @@ async def planning(forward: Forward, who: Principal, first: date, last: date) ->
     items: list[PlanningItem] = []
     missing = []
     for service, answer in answers.items():
-        records = _records(answer)
+        records = records_of(answer)
         if records is None:
             missing.append(service)
             continue
@@ -102,7 +102,7 @@ async def planning(forward: Forward, who: Principal, first: date, last: date) ->
     return Planning(items=items, missing=missing)
 
 
-def _records(answer: Response) -> list[dict[str, Any]] | None:
+def records_of(answer: Response) -> list[dict[str, Any]] | None:
     """The service's list, or None when it did not give one."""
     if answer.status_code != 200:
         return None

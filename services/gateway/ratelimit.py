@@ -5,6 +5,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from shared.http import Problem
+
 
 @dataclass
 class _Bucket:
@@ -32,6 +34,14 @@ class TokenBuckets:
             return 0.0
         return (1 - bucket.tokens) / self.rate
 
+    def waiting(self, key: str) -> float:
+        """Seconds until `key` may go ahead (0: now), taking nothing."""
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            return 0.0
+        tokens = min(self.burst, bucket.tokens + (self.clock() - bucket.updated) * self.rate)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+
     def _sweep(self, now: float) -> None:
         """Forgets buckets that have filled up again: they behave like new ones."""
         if now < self._next_sweep:
@@ -40,6 +50,28 @@ class TokenBuckets:
         self._next_sweep = now + max(refill, 60)
         for key in [k for k, b in self._buckets.items() if now - b.updated >= refill]:
             del self._buckets[key]
+
+
+@dataclass
+class LoginThrottle:
+    """Password guessing costs the guesser, not everyone: a user name that failed `burst`
+    times waits for its bucket to refill, and an address gets only so many attempts, before
+    the directory spends any argon2 work on them."""
+
+    failures_per_username: TokenBuckets
+    attempts_per_address: TokenBuckets
+
+    def admit(self, username: str, address: str) -> None:
+        wait = self.failures_per_username.waiting(username.casefold())
+        if not wait:
+            wait = self.attempts_per_address.take(address)
+        if wait:
+            raise Problem(429, "Too many requests",
+                          "te veel aanmeldpogingen; probeer het na de pauze opnieuw",
+                          retry_after=int(retry_after(wait)))
+
+    def failed(self, username: str) -> None:
+        self.failures_per_username.take(username.casefold())
 
 
 def retry_after(seconds: float) -> str:

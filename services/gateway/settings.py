@@ -28,6 +28,7 @@ class GatewaySettings(ServiceSettings):
     jwt_previous_key_file: Path | None = None
     jwt_issuer: str = "tft-gateway"
     jwt_audience: str = "tft-api"
+    # At most a day: the verifiers refuse any token that lives longer (auth.py).
     jwt_ttl_seconds: int = Field(default=3600, ge=60, le=24 * 3600)
     # How long the directory's answer "this person is active" holds for a token's subject:
     # a deactivated person's tokens stop working within this time.
@@ -51,6 +52,12 @@ class GatewaySettings(ServiceSettings):
     burst_per_subject: int = Field(default=40, ge=1)
     rate_per_address: float = Field(default=50, gt=0)
     burst_per_address: int = Field(default=100, ge=1)
+    # Sign-in: a user name gets `login_failures_per_username` failed tries, then one more
+    # per `login_failure_refill_seconds`; an address `login_rate_per_address` tries a second.
+    login_failures_per_username: int = Field(default=5, ge=1)
+    login_failure_refill_seconds: float = Field(default=60, gt=0)
+    login_rate_per_address: float = Field(default=1, gt=0)
+    login_burst_per_address: int = Field(default=30, ge=1)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     cors_origins: list[str] = Field(default_factory=list)
     hsts: bool = False

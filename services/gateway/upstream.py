@@ -10,6 +10,7 @@ from fastapi import Response
 
 from services.gateway.auth import Principal
 from services.gateway.breaker import Breaker
+from services.gateway.idempotency import forwarded_key
 from services.gateway.ratelimit import retry_after
 from services.gateway.settings import GatewaySettings
 from shared.http import (
@@ -175,6 +176,7 @@ def _identity(who: Principal | None) -> dict[str, str]:
         **caller,
         REQUEST_ID_HEADER: request_id,
         CORRELATION_ID_HEADER: current_correlation_id() or request_id,
+        "Idempotency-Key": forwarded_key.get() if who else None,
     }
     return {name: value for name, value in headers.items() if value}
 

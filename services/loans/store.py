@@ -31,6 +31,7 @@ from services.loans.domain import (
     Stock,
 )
 from shared.messaging.tables import add_messaging_tables
+from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
 
 
@@ -39,6 +40,7 @@ class Base(DeclarativeBase):
 
 
 messaging = add_messaging_tables(Base.metadata)
+add_requests_table(Base.metadata)
 
 
 class Item(Base):
@@ -94,6 +96,8 @@ class Reservation(Base):
     booking_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
     # The bookings session the units serve, for every school booked on it.
     session_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
+    # The person who reserved (their id): messages about the loan reach them.
+    reserved_by: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     checked_out_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -109,11 +113,13 @@ class Reservation(Base):
 
     @classmethod
     def of(cls, item: Item, school_id: str, quantity: int, period: Period,
-           booking_id: UUID | None = None, session_id: UUID | None = None) -> "Reservation":
+           booking_id: UUID | None = None, session_id: UUID | None = None,
+           reserved_by: str | None = None) -> "Reservation":
         return cls(id=uuid4(), item_id=item.id, item_quantity=item.quantity,
                    school_id=school_id, quantity=quantity, starts_on=period.starts_on,
                    ends_on=period.ends_on, booking_id=booking_id, session_id=session_id,
-                   status=ReservationStatus.RESERVED, created_at=datetime.now(UTC))
+                   reserved_by=reserved_by, status=ReservationStatus.RESERVED,
+                   created_at=datetime.now(UTC))
 
 
 class DamageReport(Base):

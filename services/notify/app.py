@@ -19,7 +19,7 @@ SPEC = ServiceSpec(
         ConsumerSpec(
             name="notify",
             topics=[topics.BOOKING, topics.LOAN_RESERVATION, topics.EVENT, topics.REGISTRATION,
-                    topics.DECLARATION],
+                    topics.DECLARATION, topics.ORGANISATION, topics.PERSON],
             handlers=handlers.handlers,
         )
     ],

@@ -14,8 +14,7 @@ from uuid import UUID
 
 import httpx
 
-from services.notify.directory import SENDER, address_of
-
+SENDER = "T is for Tech <noreply@tisfortech.example>"
 TIMESTAMP_HEADER = "X-TFT-Timestamp"
 SIGNATURE_HEADER = "X-TFT-Signature"
 MESSAGE_DOMAIN = "notify.tisfortech.example"
@@ -24,7 +23,8 @@ MESSAGE_DOMAIN = "notify.tisfortech.example"
 @dataclass(frozen=True)
 class Outgoing:
     id: UUID  # stable across retries: the e-mail's Message-ID, the webhook's id
-    recipient: str
+    recipient: str  # the person's id
+    address: str  # their e-mail address
     message_type: str
     subject: str
     body: str
@@ -81,7 +81,7 @@ class Email:
 def mail_of(message: Outgoing) -> EmailMessage:
     mail = EmailMessage()
     mail["From"] = SENDER
-    mail["To"] = address_of(message.recipient)
+    mail["To"] = message.address
     mail["Subject"] = message.subject
     # Stable across retries, so a receiver can drop the copy a crash after sending makes.
     mail["Message-ID"] = f"<{message.id}@{MESSAGE_DOMAIN}>"

@@ -3,7 +3,7 @@ preferences. Each runs in the caller's transaction."""
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, time
 from functools import cache
 from uuid import uuid4
@@ -12,10 +12,14 @@ from prometheus_client import CollectorRegistry, Counter
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.notify import directory
 from services.notify import preferences as rules
-from services.notify.domain import Draft, ReminderPlan
+from services.notify.audience import Audience, check_reaches_someone
+from services.notify.domain import Draft, ReminderPlan, people_concerned, render
 from services.notify.settings import NotifySettings
 from services.notify.store import (
+    ORGANISATION_INBOX,
+    Announcement,
     DeliveryState,
     Notification,
     Preference,
@@ -88,16 +92,16 @@ def to_rules(row: Preference | None) -> rules.Preferences:
                              digest=row.digest, quiet_hours=quiet)
 
 
-async def preferences_of(session: AsyncSession, recipient: str) -> rules.Preferences:
-    return to_rules(await session.get(Preference, recipient))
+async def preferences_of(session: AsyncSession, person_id: str) -> rules.Preferences:
+    return to_rules(await session.get(Preference, person_id))
 
 
-async def save_preferences(session: AsyncSession, recipient: str, chosen: rules.Preferences,
+async def save_preferences(session: AsyncSession, person_id: str, chosen: rules.Preferences,
                            now: datetime) -> None:
     rules.validate(chosen)
-    row = await session.get(Preference, recipient, with_for_update=True)
+    row = await session.get(Preference, person_id, with_for_update=True)
     if row is None:
-        row = Preference(organisation_id=recipient)
+        row = Preference(person_id=person_id)
         session.add(row)
     quiet = chosen.quiet_hours
     row.channels, row.opted_out = dict(chosen.channels), sorted(chosen.opted_out)
@@ -106,35 +110,87 @@ async def save_preferences(session: AsyncSession, recipient: str, chosen: rules.
     row.quiet_end = _hhmm(quiet.end if quiet else None)
 
 
+@dataclass(frozen=True)
+class Message:
+    """What one message says, whoever it goes to."""
+
+    organisation_id: str
+    message_type: str
+    category: str
+    critical: bool
+    subject: str
+    body: str
+    about: str
+    source_event_id: str
+    source_event_type: str
+
+
 async def record_message(notify: Notify, session: AsyncSession, draft: Draft, about: str,
-                         source_id: str, source_type: str, now: datetime) -> Notification:
-    """The message and its delivery plan, from the recipient's preferences."""
+                         source_id: str, source_type: str, now: datetime) -> None:
+    """The message in its organisation's inbox and, planned by each one's preferences, to
+    each active person it concerns."""
     subject, body = draft.render()
-    critical = draft.is_critical(now)
-    plan = rules.plan(await preferences_of(session, draft.organisation_id), draft.category,
-                      critical, now)
-    message = Notification(
-        id=uuid4(), organisation_id=draft.organisation_id, message_type=draft.message_type,
-        subject=subject, body=body, about=about, source_event_id=source_id,
-        source_event_type=source_type, created_at=now, category=draft.category,
-        critical=critical, attempts=0, on_fallback=False,
+    message = Message(draft.organisation_id, draft.message_type, draft.category,
+                      draft.is_critical(now), subject, body, about, source_id, source_type)
+    session.add(Notification(
+        id=uuid4(), person_id=ORGANISATION_INBOX, created_at=now, attempts=0,
+        on_fallback=False, state=DeliveryState.DELIVERED, channel=rules.IN_APP, digest=False,
+        delivered_at=now, **asdict(message)))
+    members = await directory.members(session, draft.organisation_id)
+    for person_id in people_concerned(draft, members):
+        await send_to_person(notify, session, message, person_id, now)
+
+
+async def send_to_person(notify: Notify, session: AsyncSession, message: Message,
+                         person_id: str, now: datetime) -> Notification:
+    """The message to one person, with its delivery plan from their preferences."""
+    plan = rules.plan(await preferences_of(session, person_id), message.category,
+                      message.critical, now)
+    personal = Notification(
+        id=uuid4(), person_id=person_id, created_at=now, attempts=0, on_fallback=False,
         state=DeliveryState.OPTED_OUT if plan is None else DeliveryState.PENDING,
         channel=rules.IN_APP if plan is None else plan.channel,
         digest=plan is not None and plan.digest,
-        next_attempt_at=None if plan is None else plan.not_before,
-    )
-    session.add(message)
+        next_attempt_at=None if plan is None else plan.not_before, **asdict(message))
+    session.add(personal)
     if plan is not None and plan.not_before > now:
         notify.metrics.delayed.labels(plan.channel).inc()
-    return message
+    return personal
+
+
+ANNOUNCEMENT_SOURCE = "nl.tisfortech.notify.announcement"
+
+
+async def send_announcement(notify: Notify, session: AsyncSession, sender: str,
+                            audience: Audience, title: str, body: str,
+                            now: datetime) -> Announcement:
+    """The announcement, and its message to each active person in its audience: always in
+    their inbox, and on their channel for announcements unless they opted out of them."""
+    audience.check(await directory.organisation_ids(session) if audience.organisations else ())
+    people = [p for p in await directory.active_people(session)
+              if audience.includes(p.organisation_id, p.kind, p.role)]
+    check_reaches_someone(len(people))
+    announcement = Announcement(
+        id=uuid4(), title=title, body=body, organisations=sorted(audience.organisations),
+        kinds=sorted(audience.kinds), roles=sorted(audience.roles), sent_by=sender,
+        sent_at=now, recipients=len(people))
+    session.add(announcement)
+    subject, text = render("announcement", title=title, body=body)
+    for person in people:
+        message = Message(person.organisation_id, "announcement", "announcements", False,
+                          subject, text, str(announcement.id), str(announcement.id),
+                          ANNOUNCEMENT_SOURCE)
+        await send_to_person(notify, session, message, person.id, now)
+    return announcement
 
 
 async def told(session: AsyncSession, draft: Draft, source_id: str) -> bool:
-    """Whether the recipient already has this message from this source."""
+    """Whether the organisation already has this message from this source."""
     return await session.scalar(select(Notification.id).where(
         Notification.source_event_id == source_id,
         Notification.message_type == draft.message_type,
-        Notification.organisation_id == draft.organisation_id)) is not None
+        Notification.organisation_id == draft.organisation_id,
+        Notification.person_id == ORGANISATION_INBOX)) is not None
 
 
 async def keep_reminder(session: AsyncSession, plan: ReminderPlan, event: IntegrationEvent,

@@ -12,6 +12,7 @@ from uuid import NAMESPACE_URL, uuid5
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.notify import directory
 from services.notify.channels import Channel, Email, InApp, Outgoing, Webhook
 from services.notify.commands import Notify, notify_of
 from services.notify.domain import render
@@ -66,29 +67,38 @@ class Dispatcher:
     async def dispatch_due(self) -> int:
         """Deliver everything due now; returns how many sends were made."""
         sends = 0
-        while claimed := await self._claim():
+        while True:
+            claimed, addresses = await self._claim()
+            if not claimed:
+                return sends
             for group in _groups(claimed):
-                await self._deliver(group)
-                sends += 1
-        return sends
+                if group[0].person_id in addresses:
+                    await self._deliver(group, addresses[group[0].person_id])
+                    sends += 1
 
-    async def _claim(self) -> list[Notification]:
+    async def _claim(self) -> tuple[list[Notification], dict[str, str]]:
         """Take a batch of due messages (and the rest of any digest among them) by moving
-        their next attempt a lease ahead: a crash leaves them due again when it runs out."""
+        their next attempt a lease ahead: a crash leaves them due again when it runs out.
+        With them, the address of each active person they are to; a deactivated person's
+        messages are dropped instead."""
         db, now, settings = self.notify.db, self.notify.clock(), self.notify.settings
         lease = now + timedelta(seconds=settings.notify_dispatch_lease_seconds)
         async with db.writing() as session:
             claimed = list(await session.scalars(
                 self._due(db.is_postgres, now).limit(settings.notify_dispatch_batch_size)))
-            digests = {(m.organisation_id, m.channel) for m in claimed if m.digest}
-            for recipient, channel in digests:  # a digest goes out whole
+            digests = {(m.person_id, m.channel) for m in claimed if m.digest}
+            for person_id, channel in digests:  # a digest goes out whole
                 claimed += (await session.scalars(self._due(db.is_postgres, now).where(
-                    Notification.digest.is_(True), Notification.organisation_id == recipient,
+                    Notification.digest.is_(True), Notification.person_id == person_id,
                     Notification.channel == channel,
                     Notification.id.not_in([m.id for m in claimed])))).all()
+            addresses = await directory.addresses(session, (m.person_id for m in claimed))
             for message in claimed:
-                message.next_attempt_at = lease
-        return claimed
+                if message.person_id in addresses:
+                    message.next_attempt_at = lease
+                else:
+                    message.state, message.next_attempt_at = DeliveryState.DROPPED, None
+        return claimed, addresses
 
     @staticmethod
     def _due(locking: bool, now: datetime):
@@ -99,12 +109,12 @@ class Dispatcher:
         # Several replicas may dispatch one store: each takes rows the others do not hold.
         return query.with_for_update(skip_locked=True) if locking else query
 
-    async def _deliver(self, group: list[Notification]) -> None:
+    async def _deliver(self, group: list[Notification], address: str) -> None:
         """Send one message (or digest), then record the outcome in its own transaction, so
         only the send in flight at a crash can be repeated."""
         channel = group[0].channel
         try:
-            await self.channels[channel].send(outgoing(group))
+            await self.channels[channel].send(outgoing(group, address))
             error = None
         except Exception as exc:
             log.warning("delivery failed", channel=channel, error=repr(exc),
@@ -143,6 +153,7 @@ class Dispatcher:
             else [message.channel]
         await self.notify.outbox.stage(session, NotificationFailedV1(
             notification_id=message.id, organisation_id=message.organisation_id,
+            person_id=message.person_id,
             message_type=message.message_type, source_event_id=message.source_event_id,
             channels_tried=tried, attempts=message.attempts, last_error=error))
         log.error("notification failed on every channel", notification=str(message.id),
@@ -150,25 +161,26 @@ class Dispatcher:
 
 
 def _groups(claimed: list[Notification]) -> list[list[Notification]]:
-    """Each message alone, except a recipient's digest messages on one channel together."""
+    """Each message alone, except a person's digest messages on one channel together."""
     singles = [[m] for m in claimed if not m.digest]
     digests: dict[tuple[str, str], list[Notification]] = {}
     for message in claimed:
         if message.digest:
-            digests.setdefault((message.organisation_id, message.channel), []).append(message)
+            digests.setdefault((message.person_id, message.channel), []).append(message)
     return singles + list(digests.values())
 
 
-def outgoing(group: list[Notification]) -> Outgoing:
-    """One message, or the digest of several (with an id stable across retries)."""
+def outgoing(group: list[Notification], address: str) -> Outgoing:
+    """One message, or the digest of several (with an id stable across retries), to the
+    person at `address`."""
     first = group[0]
     if len(group) == 1 and not first.digest:
-        return Outgoing(first.id, first.organisation_id, first.message_type, first.subject,
+        return Outgoing(first.id, first.person_id, address, first.message_type, first.subject,
                         first.body, first.critical)
     ordered = sorted(group, key=lambda m: (m.created_at, str(m.id)))
     subject, body = render("digest", messages=ordered)
     digest_id = uuid5(NAMESPACE_URL, "digest:" + ",".join(str(m.id) for m in ordered))
-    return Outgoing(digest_id, first.organisation_id, "digest", subject, body)
+    return Outgoing(digest_id, first.person_id, address, "digest", subject, body)
 
 
 async def dispatch_forever(rt: Runtime) -> None:

@@ -1,25 +1,80 @@
-"""The contact directory: which address reaches the person behind a recipient organisation.
+"""Notify's copy of the directory: its people (role, address, whether active) and
+organisations, kept from the `tft.directory.*` events, each of which carries the whole
+current state of its person or organisation (so keeping it is an upsert)."""
 
-Demo addresses only (`coordinator@<school>.example`, `contact@<company>.example`, the
-region's own desks at tisfortech.example): no personal data lives in the repository. A
-recipient is an organisation id, as the gateway puts it on a caller (the school coordinator's
-organisation is the school's id, a company contact's the company's id).
-"""
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
-from shared.domain import BACKOFFICE, FINANCE
-from shared.seed.partners import COMPANIES_BY_ID
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-DESKS = {
-    BACKOFFICE: "backoffice@tisfortech.example",
-    FINANCE: "finance@tisfortech.example",
-}
-SENDER = "T is for Tech <noreply@tisfortech.example>"
+from services.notify.store import Organisation, Person
+from shared.contracts.directory import (
+    OrganisationChangedV1,
+    OrganisationRegisteredV1,
+    PersonActivatedV1,
+    PersonDeactivatedV1,
+    PersonInvitedV1,
+)
+
+ORGANISATION_EVENTS = (OrganisationRegisteredV1, OrganisationChangedV1)
+PERSON_EVENTS = (PersonInvitedV1, PersonActivatedV1, PersonDeactivatedV1)
 
 
-def address_of(recipient: str) -> str:
-    """The e-mail address of a recipient; any other organisation is a school."""
-    if recipient in DESKS:
-        return DESKS[recipient]
-    if recipient in COMPANIES_BY_ID:
-        return f"contact@{recipient}.example"
-    return f"coordinator@{recipient}.example"
+async def keep_organisation(session: AsyncSession,
+                            event: OrganisationRegisteredV1 | OrganisationChangedV1,
+                            now: datetime) -> None:
+    row = await session.get(Organisation, event.organisation_id, with_for_update=True)
+    if row is None:
+        row = Organisation(id=event.organisation_id)
+        session.add(row)
+    row.name, row.kind, row.updated_at = event.name, event.kind, now
+
+
+async def keep_person(session: AsyncSession,
+                      event: PersonInvitedV1 | PersonActivatedV1 | PersonDeactivatedV1,
+                      now: datetime) -> None:
+    row = await session.get(Person, event.person_id, with_for_update=True)
+    if row is None:
+        row = Person(id=event.person_id)
+        session.add(row)
+    row.organisation_id, row.role, row.name = event.organisation_id, event.role, event.name
+    row.email, row.updated_at = event.email, now
+    # Only a person who signed in (or was seeded so) hears anything.
+    row.active = isinstance(event, PersonActivatedV1)
+
+
+async def members(session: AsyncSession, organisation_id: str) -> dict[str, str]:
+    """The active people of an organisation: id -> role."""
+    rows = await session.execute(select(Person.id, Person.role).where(
+        Person.organisation_id == organisation_id, Person.active.is_(True)))
+    return {key: value for key, value in rows}
+
+
+async def addresses(session: AsyncSession, person_ids: Iterable[str]) -> dict[str, str]:
+    """The e-mail address of each of these people who is active: id -> address."""
+    rows = await session.execute(select(Person.id, Person.email).where(
+        Person.id.in_(set(person_ids)), Person.active.is_(True)))
+    return {key: value for key, value in rows}
+
+
+async def organisation_ids(session: AsyncSession) -> set[str]:
+    return set(await session.scalars(select(Organisation.id)))
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    organisation_id: str
+    kind: str  # of their organisation ("" while notify has not heard of it)
+    role: str
+
+
+async def active_people(session: AsyncSession) -> list[Member]:
+    """Every active person, with the kind of their organisation."""
+    rows = await session.execute(
+        select(Person.id, Person.organisation_id, Organisation.kind, Person.role)
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .where(Person.active.is_(True)).order_by(Person.id))
+    return [Member(id, organisation, kind or "", role) for id, organisation, kind, role in rows]

@@ -47,7 +47,15 @@ from shared.contracts.loans import (
     ReservationOverdueV1,
     ReservationReturnedV1,
 )
-from shared.domain import AMSTERDAM, BACKOFFICE, FINANCE, local_date
+from shared.domain import (
+    AMSTERDAM,
+    BACKOFFICE,
+    COMPANY,
+    FINANCE,
+    MUNICIPALITY,
+    SCHOOL,
+    local_date,
+)
 from shared.dutch import dutch_date, dutch_datetime, dutch_period, equipment_list, euros
 from shared.seed import SCHOOLS_BY_ID
 
@@ -111,7 +119,7 @@ def render(message_type: str, **facts: object) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Draft:
-    """One message to one recipient (an organisation id, see `directory`)."""
+    """One message to one organisation: to its inbox and to the people it concerns."""
 
     organisation_id: str
     message_type: str
@@ -132,6 +140,15 @@ class Draft:
     def category(self) -> str:
         return category_of(self.message_type)
 
+    @property
+    def actors(self) -> list[str]:
+        """The people who made what the message is about (booked, reserved, registered)."""
+        for school in getattr(self.facts, "schools", []):  # a session change: per school
+            if school.school_id == self.organisation_id:
+                return list(school.booked_by)
+        acted = (getattr(self.facts, name, None) for name in _ACTOR_FIELDS)
+        return [actor for actor in acted if actor]
+
     def is_critical(self, now: datetime) -> bool:
         """Critical: a lesson that will not take place, from now until the end of tomorrow.
         Such a message skips preferences and quiet hours."""
@@ -143,6 +160,18 @@ class Draft:
         return local_date(starts_at) <= local_date(now) + timedelta(days=1)
 
 
+_ACTOR_FIELDS = ("booked_by", "reserved_by", "registered_by")
+# Who speaks for an organisation: they hear what concerns it and no one in it in particular.
+CONTACT_ROLES = frozenset({SCHOOL, COMPANY, MUNICIPALITY, BACKOFFICE, FINANCE})
+
+
+def people_concerned(draft: Draft, members: dict[str, str]) -> list[str]:
+    """Of the active `members` (id -> role) of the draft's organisation: those who made what
+    the message is about, else (nobody did, or they left) the organisation's contacts."""
+    acted = [person for person in draft.actors if person in members]
+    return acted or sorted(p for p, role in members.items() if role in CONTACT_ROLES)
+
+
 # What happens to a series booking as a whole; a completion or no-show is per lesson.
 _PER_SERIES = {"booking_confirmed", "booking_promoted", "booking_waitlisted", "booking_cancelled",
                "booking_cancelled_backoffice", "booking_rejected"}
@@ -151,6 +180,7 @@ _CRITICAL_WHEN_SOON = {"booking_cancelled", "booking_cancelled_backoffice", "boo
 _CATEGORY_BY_PREFIX = {"booking": "bookings", "lesson": "reminders", "reservation": "loans",
                        "loan": "loans", "damage": "loans", "registration": "events",
                        "event_scheduled": "announcements",
+                       "announcement": "announcements",
                        "attendee_registered": "announcements", "attendee": "events",
                        "event_tomorrow": "reminders", "session": "events", "event_cost": "finance",
                        "declaration_deadline": "reminders", "declaration": "finance"}

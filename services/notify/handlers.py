@@ -1,9 +1,9 @@
-"""Kafka handlers: record the messages and reminders an event causes, in the consumer's
-transaction (so the inbox makes them exactly once)."""
+"""Kafka handlers: record the messages and reminders an event causes, and keep the copy of
+the directory, in the consumer's transaction (so the inbox makes them exactly once)."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notify import commands
+from services.notify import commands, directory
 from services.notify.commands import Notify, notify_of
 from services.notify.domain import (
     HANDLED,
@@ -44,4 +44,12 @@ def handlers(rt: Runtime):
     async def handle(session: AsyncSession, event: IntegrationEvent, envelope: Envelope):
         await apply(notify, session, event, envelope)
 
-    return {contract: handle for contract in HANDLED}
+    async def keep_organisation(session: AsyncSession, event, envelope: Envelope):
+        await directory.keep_organisation(session, event, notify.clock())
+
+    async def keep_person(session: AsyncSession, event, envelope: Envelope):
+        await directory.keep_person(session, event, notify.clock())
+
+    return {**{contract: handle for contract in HANDLED},
+            **{contract: keep_organisation for contract in directory.ORGANISATION_EVENTS},
+            **{contract: keep_person for contract in directory.PERSON_EVENTS}}

@@ -62,16 +62,18 @@ def validate(preferences: Preferences) -> None:
     """Refuse what the rules do not allow (422): unknown names, opting out of essentials."""
     unknown = (set(preferences.channels) | preferences.opted_out) - CATEGORIES
     if unknown:
-        raise Refused(f"onbekende categorieën: {sorted(unknown)}", status=422)
+        raise Refused(f"onbekende categorieën: {sorted(unknown)}", status=422, field="channels")
     bad = set(preferences.channels.values()) - set(CHANNELS)
     if bad:
-        raise Refused(f"onbekende kanalen: {sorted(bad)}", status=422)
+        raise Refused(f"onbekende kanalen: {sorted(bad)}", status=422, field="channels")
     if preferences.opted_out & ESSENTIAL:
         raise Refused(f"voor essentiële categorieën kun je je niet afmelden: "
-                      f"{sorted(preferences.opted_out & ESSENTIAL)}", status=422)
+                      f"{sorted(preferences.opted_out & ESSENTIAL)}", status=422,
+                      field="opted_out")
     quiet = preferences.quiet_hours
     if quiet is not None and quiet.start == quiet.end:
-        raise Refused("stille uren hebben een begin en een einde die verschillen", status=422)
+        raise Refused("stille uren hebben een begin en een einde die verschillen", status=422,
+                      field="quiet_hours")
 
 
 def plan(preferences: Preferences, category: str, critical: bool, now: datetime) -> Plan | None:

@@ -76,6 +76,9 @@ class _BookingFacts(IntegrationEvent):
     location: str
     series_booking_id: UUID | None = None
     series_sessions: list[SessionTimes] = []
+    # The person who made the booking (their id, a token's `sub`): the one it concerns.
+    # Unknown for bookings made before it was recorded.
+    booked_by: str | None = None
 
 
 class BookingEquipmentRequestedV1(_BookingFacts):
@@ -214,6 +217,8 @@ class BookedSchool(BaseModel):
     groups: list[Group]
     # Its bookings on the session (a series booking: that lesson's): what reminders follow.
     bookings: list[UUID] = []
+    # The people who made those bookings (ids): the ones the message concerns.
+    booked_by: list[str] = []
 
 
 class _SessionChange(IntegrationEvent):

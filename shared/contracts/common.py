@@ -19,6 +19,8 @@ Limit = Annotated[int, Field(ge=1, le=500)]
 Offset = Annotated[int, Field(ge=0, le=1_000_000)]
 # A school year by the calendar year it starts in (2026 is 2026/27).
 SchoolYear = Annotated[int, Field(ge=2000, le=2100)]
+# A calendar year (1 January to 31 December in Amsterdam): the plan counts its figures so.
+CalendarYear = Annotated[int, Field(ge=2000, le=2100)]
 # An amount a request stores: PostgreSQL's INTEGER holds up to 2**31 - 1 cents.
 MAX_CENTS = 2_000_000_000
 

@@ -30,5 +30,6 @@ class NotificationFailedV1(IntegrationEvent):
     message_type: str
     source_event_id: str
     channels_tried: list[str]
+    person_id: str | None = None  # the person it was for (None: before messages had one)
     attempts: int
     last_error: str

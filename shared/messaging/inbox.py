@@ -1,11 +1,13 @@
 """Idempotent consumers: the effect and the event id are committed in one transaction.
 
 A batch from Kafka is first applied in one transaction (the fast path). If any message in
-it fails, the batch is rolled back and applied one message at a time: a message that keeps
-failing goes, after bounded retries with backoff, to `<topic>.dlt` with the reason in its
-headers, and the consumer carries on. A message that cannot be decoded goes there at once.
-Offsets are committed only after all of that (FastStream's ack policy is MANUAL), so a
-crash redelivers, and the inbox turns the redelivery into a no-op.
+it fails, the batch is rolled back and applied one message at a time, in order. A message
+that fails stops the batch there: the consumer seeks back to the batch's first offsets (a
+nack), waits with backoff and reads the batch again, so nothing after it is committed while
+it fails. On its last attempt (`max_attempts`) that one message goes to `<topic>.dlt` with
+the reason in its headers and the consumer carries on. A message that cannot be decoded goes
+there at once. Offsets are committed only after all of that (FastStream's ack policy is
+MANUAL), so a crash redelivers, and the inbox turns the redelivery into a no-op.
 Store or broker outages are not the message's fault: those are retried until they pass.
 """
 
@@ -34,12 +36,25 @@ from shared.observability.metrics import Metrics
 from shared.store.db import Database
 
 Handler = Callable[[AsyncSession, IntegrationEvent, Envelope], Awaitable[None]]
-
-
+Position = tuple[str, int, int]  # topic, partition, offset
+MAX_BACKOFF_SECONDS = 30.0
 
 
 class PoisonMessage(Exception):
     """A message that can never be applied (bad envelope, bad payload, unknown type)."""
+
+
+class EventFailed(Exception):
+    """A message failed short of its last attempt: its batch is read again after a backoff."""
+
+    def __init__(self, record: ConsumerRecord, attempts: int) -> None:
+        super().__init__(f"{record.topic}[{record.partition}]@{record.offset} failed "
+                         f"(attempt {attempts})")
+        self.attempts = attempts
+
+
+def position(record: ConsumerRecord) -> Position:
+    return record.topic, record.partition, record.offset
 
 
 @dataclass(frozen=True)
@@ -75,6 +90,10 @@ class EventConsumer:
         self.dlt_producer = dlt_producer
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
+        # Failed attempts per message, kept while it is retried. After a restart or a
+        # rebalance a message starts counting again: more retries, never fewer.
+        self._attempts: dict[Position, int] = {}
+        self._failed_batches = 0
 
     def subscribe(self, broker: KafkaBroker, batch_size: int = 500) -> None:
         @broker.subscriber(
@@ -88,16 +107,35 @@ class EventConsumer:
         )
         async def on_batch(message: KafkaMessage) -> None:
             records = message.raw_message
-            await self.process(records if isinstance(records, tuple) else (records,))
+            try:
+                await self.process(records if isinstance(records, tuple) else (records,))
+            except Exception as exc:  # unfinished: never let a later commit move past it
+                await self.retry_later(message, exc)
+                return
+            self._failed_batches = 0
             await message.ack()
 
+    async def retry_later(self, message: KafkaMessage, error: Exception) -> None:
+        """Seek back to the batch's first offsets and wait: the next read is this batch."""
+        await message.nack()
+        self._failed_batches += 1
+        delay = min(MAX_BACKOFF_SECONDS,
+                    self.backoff_seconds * 2 ** min(self._failed_batches - 1, 10))
+        log.warning("batch not finished, reading it again", consumer=self.name,
+                    error=repr(error), retry_in=delay)
+        await asyncio.sleep(delay)
+
     async def process(self, records: Sequence[ConsumerRecord]) -> None:
+        """Apply a batch, or raise with nothing after the failed message applied."""
         deliveries = []
         for record in records:
             try:
                 delivery = self.decode(record)
             except PoisonMessage as exc:
                 await self.dead_letter(record, exc, attempts=1)
+                continue
+            except Exception as exc:  # a fault of ours, not the message's: retry it
+                await self._failed(record, exc)
                 continue
             if delivery is not None:
                 deliveries.append(delivery)
@@ -108,7 +146,9 @@ class EventConsumer:
         except Exception as exc:
             log.warning("batch failed, applying one by one", consumer=self.name, error=repr(exc))
             for delivery in deliveries:
-                await self._apply_one_with_retries(delivery)
+                await self._apply_one(delivery)
+        for delivery in deliveries:
+            self._attempts.pop(position(delivery.record), None)
 
     def decode(self, record: ConsumerRecord) -> Delivery | None:
         try:
@@ -133,26 +173,34 @@ class EventConsumer:
         async with self.db.transaction() as session:
             await self._apply(session, deliveries)
 
-    async def _apply_one_with_retries(self, delivery: Delivery) -> None:
-        attempt = 0
+    async def _apply_one(self, delivery: Delivery) -> None:
+        outages = 0
         while True:
-            attempt += 1
             try:
                 async with self.db.transaction() as session:
                     await self._apply(session, [delivery])
                 return
             except Exception as exc:
                 if is_transient(exc):
-                    await self._wait_out_outage(exc, attempt)
+                    outages += 1
+                    await self._wait_out_outage(exc, outages)
                     continue
                 if isinstance(exc, IntegrityError) and await self._is_applied(delivery.envelope.id):
                     return  # another instance applied it concurrently
-                if attempt >= self.max_attempts:
-                    await self.dead_letter(delivery.record, exc, attempt)
-                    return
-                log.warning("event failed, retrying", consumer=self.name, error=repr(exc),
-                            attempt=attempt)
-            await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
+                await self._failed(delivery.record, exc)
+                return
+
+    async def _failed(self, record: ConsumerRecord, error: Exception) -> None:
+        """Count a failed attempt: dead-letter the message on its last one, else raise so
+        that its batch is read again."""
+        attempts = self._attempts.pop(position(record), 0) + 1
+        if attempts >= self.max_attempts:
+            await self.dead_letter(record, error, attempts)
+            return
+        self._attempts[position(record)] = attempts
+        log.warning("event failed, retrying", consumer=self.name, error=repr(error),
+                    attempt=attempts, topic=record.topic, offset=record.offset)
+        raise EventFailed(record, attempts) from error
 
     async def _wait_out_outage(self, exc: Exception, attempt: int) -> None:
         log.warning("store unavailable, retrying", consumer=self.name, error=repr(exc))

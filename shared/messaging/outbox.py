@@ -4,6 +4,15 @@
 with an idempotent producer (acks=all) and marks them published. A crash between commit
 and publish only delays the events; a crash between publish and mark publishes them again,
 which the consumers' inbox absorbs.
+
+A row Kafka refuses for good (its topic does not exist, it is larger than the topic
+accepts) is parked: marked with the time and the reason, counted
+(`tft_outbox_parked_total`) and logged as an error, and the relay publishes the rest. The
+later rows of the parked row's key (same topic and key) are held back, unpublished, so
+they never overtake it; an operator resolves the parked row (fixes the topic and clears
+`parked_at`, or deletes the row) and the held rows follow. Rows Kafka had already accepted
+in the round that found the refusal stay published: with one relay round's rows of a
+partition in one produce batch this only concerns a row too large for a batch of its own.
 """
 
 import asyncio
@@ -11,9 +20,17 @@ import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import Table, func, select, update
+from aiokafka.errors import (
+    InvalidTopicError,
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+    UnknownTopicOrPartitionError,
+)
+from sqlalchemy import Table, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts.base import IntegrationEvent
@@ -69,6 +86,23 @@ def idempotent_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
     )
 
 
+# Refusals no retry can change. An unknown topic is one only when the broker confirms it.
+REFUSED_FOR_GOOD = (InvalidTopicError, MessageSizeTooLargeError, RecordListTooLargeError,
+                    RecordTooLargeError)
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+class Round(NamedTuple):
+    """What one relay round did with its rows."""
+
+    published: list[Any]  # rows as selected
+    parked: list[tuple[Any, str]]  # (row, reason)
+    error: BaseException | None  # a passing failure: the rest of the round is retried
+
+
 class OutboxRelay:
     """Publishes the outbox in order and keeps retrying, with backoff, what it could not."""
 
@@ -119,60 +153,129 @@ class OutboxRelay:
         self._wake.clear()
 
     async def publish_pending(self) -> int:
-        """Publish one batch; return how many rows it published."""
+        """Publish one batch; return how many rows it took up."""
         c = self.table.c
+        parked = self.table.alias("parked")
+        held = exists().where(parked.c.topic == c.topic, parked.c.key == c.key,
+                              parked.c.parked_at.is_not(None), parked.c.seq < c.seq)
         query = (
             select(c.seq, c.topic, c.key, c.payload, c.headers)
-            .where(self.table.c.published_at.is_(None))
-            .order_by(self.table.c.seq)
+            .where(c.published_at.is_(None), c.parked_at.is_(None), ~held)
+            .order_by(c.seq)
             .limit(self.batch_size)
         )
         # `writing()`, not `db.transaction()`: that would wake this relay again after commit.
         if self.db.is_postgres:  # several replicas may relay one store: each locks its rows
             async with self.db.writing() as session:
                 rows = (await session.execute(query.with_for_update(skip_locked=True))).all()
-                if rows:
-                    await self._send(rows)
-                    await self._mark_published(session, rows)
+                done = await self._send(rows) if rows else None
+                if done:
+                    await self._settle(session, done)
         else:  # one relay per embedded store: SQLite's write lock is not held over the send
             async with self.db.sessions() as session:
                 rows = (await session.execute(query)).all()
-            if rows:
-                await self._send(rows)
+            done = await self._send(rows) if rows else None
+            if done:
                 async with self.db.writing() as session:
-                    await self._mark_published(session, rows)
+                    await self._settle(session, done)
         if time.monotonic() - self._backlog_measured_at > 1.0:
             await self.refresh_backlog()
+        if done and done.error is not None:
+            raise done.error
         return len(rows)
 
-    async def _mark_published(self, session: AsyncSession, rows) -> None:
-        await session.execute(
-            update(self.table)
-            .where(self.table.c.seq.in_([r.seq for r in rows]))
-            .values(published_at=datetime.now(UTC))
-        )
-
-    async def _send(self, rows) -> None:
-        producer = await self._ensure_producer()
-        deliveries = [
-            await producer.send(
-                row.topic,
-                value=row.payload.encode(),
-                key=row.key.encode(),
-                headers=[(k, v.encode()) for k, v in json.loads(row.headers)],
+    async def _settle(self, session: AsyncSession, done: Round) -> None:
+        now = datetime.now(UTC)
+        if done.published:
+            await session.execute(
+                update(self.table)
+                .where(self.table.c.seq.in_([r.seq for r in done.published]))
+                .values(published_at=now)
             )
-            for row in rows
-        ]
-        await asyncio.gather(*deliveries)
-        for row in rows:
+        for row, reason in done.parked:
+            await session.execute(update(self.table).where(self.table.c.seq == row.seq)
+                                  .values(parked_at=now, park_reason=reason[:2000]))
+            self.metrics.outbox_parked.labels(row.topic).inc()
+            log.error("outbox row parked: kafka refuses it", topic=row.topic, key=row.key,
+                      seq=row.seq, reason=reason[:500])
+        for row in done.published:
             self.metrics.outbox_published.labels(row.topic).inc()
 
+    async def _send(self, rows) -> Round:
+        """Send the rows together; those refused in a produce batch are tried again one by
+        one, so that a row is parked only for its own sake, never for its batch's."""
+        producer = await self._ensure_producer()
+        done = Round([], [], None)
+        refused: list[tuple[Any, BaseException]] = []
+        sent, troubled = [], set()
+        for row in rows:
+            if (row.topic, row.key) in troubled:  # never sent past its key's refused row
+                refused.append((row, RuntimeError("behind a refused row")))
+                continue
+            try:
+                sent.append((row, await self._deliver(producer, row)))
+            except Exception as exc:  # refused before sending: no batch to blame
+                troubled.add((row.topic, row.key))
+                if await self._refused_for_good(exc, row.topic):
+                    done.parked.append((row, _reason(exc)))
+                else:
+                    refused.append((row, exc))
+        results = await asyncio.gather(*(future for _, future in sent), return_exceptions=True)
+        for (row, _), result in zip(sent, results, strict=True):
+            if isinstance(result, BaseException):
+                refused.append((row, result))
+            else:
+                done.published.append(row)
+        if not refused:
+            return done
+        await self._reset_producer()  # an idempotent producer's sequence broke with the batch
+        return await self._send_one_by_one([row for row, _ in refused], done)
+
+    async def _send_one_by_one(self, rows, done: Round) -> Round:
+        blocked = {(row.topic, row.key) for row, _ in done.parked}
+        for row in sorted(rows, key=lambda r: r.seq):
+            if (row.topic, row.key) in blocked:
+                continue  # held behind its key's parked row
+            try:
+                await (await self._deliver(await self._ensure_producer(), row))
+                done.published.append(row)
+            except Exception as exc:
+                if not await self._refused_for_good(exc, row.topic):
+                    return done._replace(error=exc)
+                done.parked.append((row, _reason(exc)))
+                blocked.add((row.topic, row.key))
+                await self._reset_producer()
+        return done
+
+    async def _deliver(self, producer: AIOKafkaProducer, row) -> asyncio.Future:
+        return await producer.send(
+            row.topic,
+            value=row.payload.encode(),
+            key=row.key.encode(),
+            headers=[(k, v.encode()) for k, v in json.loads(row.headers)],
+        )
+
+    async def _refused_for_good(self, exc: BaseException, topic: str) -> bool:
+        if isinstance(exc, REFUSED_FOR_GOOD):
+            return True
+        if not isinstance(exc, UnknownTopicOrPartitionError):
+            return False
+        # Also what a broker outage looks like: the topic is missing only if a broker that
+        # answers does not list it.
+        try:
+            metadata = await (await self._ensure_producer()).client.fetch_all_metadata()
+        except Exception:
+            return False
+        return topic not in metadata.topics()
+
     async def refresh_backlog(self) -> None:
+        c = self.table.c
         async with self.db.sessions() as session:
-            backlog = await session.scalar(
-                select(func.count()).where(self.table.c.published_at.is_(None))
-            )
-        self.metrics.outbox_backlog.set(backlog or 0)
+            backlog, parked = (await session.execute(
+                select(func.count(), func.count(c.parked_at)).where(c.published_at.is_(None))
+            )).one()
+        self.metrics.outbox_backlog.set(backlog)
+        self.metrics.outbox_parked_rows.set(parked)
         self._backlog_measured_at = time.monotonic()
 
     async def _ensure_producer(self) -> AIOKafkaProducer:

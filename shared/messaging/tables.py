@@ -37,6 +37,9 @@ def add_messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("headers", Text, nullable=False),
         Column("created_at", UtcDateTime(), nullable=False),
         Column("published_at", UtcDateTime(), nullable=True),
+        # A row Kafka refuses for good (unknown topic, too large): set aside with the reason.
+        Column("parked_at", UtcDateTime(), nullable=True),
+        Column("park_reason", Text, nullable=True),
     )
     Index(
         "ix_outbox_unpublished",
@@ -44,6 +47,11 @@ def add_messaging_tables(metadata: MetaData) -> MessagingTables:
         postgresql_where=outbox.c.published_at.is_(None),
         sqlite_where=outbox.c.published_at.is_(None),
     )
+    # The relay holds back the later rows of a parked row's key: it looks them up here.
+    parked = outbox.c.parked_at.is_not(None)
+    Index("ix_outbox_parked", outbox.c.topic, outbox.c.key,
+          postgresql_where=parked, sqlite_where=parked)
+    Index("ix_outbox_published_at", outbox.c.published_at)  # retention
     inbox = Table(
         "inbox",
         metadata,
@@ -52,4 +60,5 @@ def add_messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("event_type", String(200), nullable=False),
         Column("processed_at", UtcDateTime(), nullable=False),
     )
+    Index("ix_inbox_processed_at", inbox.c.processed_at)  # retention
     return MessagingTables(outbox=outbox, inbox=inbox)

@@ -25,8 +25,19 @@ class Metrics:
         self.outbox_published = Counter(
             "tft_outbox_published", "Events the relay published", ["topic"], registry=r
         )
+        self.outbox_parked = Counter(
+            "tft_outbox_parked", "Outbox rows Kafka refused for good, set aside", ["topic"],
+            registry=r,
+        )
+        self.outbox_parked_rows = Gauge(
+            "tft_outbox_parked_rows", "Outbox rows parked and not resolved yet", registry=r
+        )
         self.outbox_publish_failures = Counter(
             "tft_outbox_publish_failures", "Relay rounds that failed to publish", registry=r
+        )
+        self.retention_pruned = Counter(
+            "tft_retention_pruned", "Outbox and inbox rows deleted past their time", ["table"],
+            registry=r,
         )
         self.consumed = Counter(
             "tft_consumed_events", "Events applied by a consumer", ["consumer", "type"], registry=r

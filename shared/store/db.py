@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from shared.store.requests import record_pending
+
 
 def is_postgres(url_or_engine: "str | AsyncEngine") -> bool:
     name = url_or_engine if isinstance(url_or_engine, str) else url_or_engine.dialect.name
@@ -81,8 +83,10 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A unit of work; serving a request with an Idempotency-Key, it records the key."""
         async with self.writing() as session:
             yield session
+            await record_pending(session)
         for callback in self._after_commit:
             callback()
 

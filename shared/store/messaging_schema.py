@@ -43,3 +43,21 @@ def drop_v1() -> None:
                   postgresql_where=UNPUBLISHED, sqlite_where=UNPUBLISHED)
     op.drop_table("outbox")
     op.drop_table("inbox")
+
+
+def create_carried_out_requests_v1() -> None:
+    """Requests carried out, by Idempotency-Key (`shared.store.requests`)."""
+    op.create_table(
+        "carried_out_requests",
+        sa.Column("caller", sa.String(length=200), nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=True),
+        sa.Column("body", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("caller", "key"),
+    )
+
+
+def drop_carried_out_requests_v1() -> None:
+    op.drop_table("carried_out_requests")

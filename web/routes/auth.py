@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
 from web import views
+from web.gateway import ApiProblem, Login
 from web.pages import person, render, see_other, start_page, web
 from web.security import safe_return_path
 from web.sessions import Session
@@ -38,6 +39,11 @@ async def login_page(request: Request, terug: str = "/", verlopen: str = "") -> 
                   expired=bool(verlopen), form=login_form({}))
 
 
+def _minutes(extra: dict) -> str:
+    minutes = max(1, -(-int(extra.get("retry_after", 60)) // 60))
+    return "een minuut" if minutes == 1 else f"{minutes} minuten"
+
+
 @router.post("/inloggen")
 async def login(request: Request, gebruikersnaam: Annotated[str, Form()] = "",
                 wachtwoord: Annotated[str, Form()] = "",
@@ -50,8 +56,14 @@ async def login(request: Request, gebruikersnaam: Annotated[str, Form()] = "",
         errors["wachtwoord"] = "Vul je wachtwoord in."
     signed = None
     if not errors:
-        signed = await web(request).gateway.login(gebruikersnaam.strip(), wachtwoord)
-        if signed is None:
+        try:
+            signed = await web(request).gateway.login(gebruikersnaam.strip(), wachtwoord)
+        except ApiProblem as refused:
+            if refused.status != 429:
+                raise
+            errors["gebruikersnaam"] = ("Er is te vaak geprobeerd in te loggen. Wacht "
+                                        f"{_minutes(refused.extra)} en probeer het dan opnieuw.")
+        if signed is None and not errors:
             errors["gebruikersnaam"] = ("Deze combinatie van gebruikersnaam en wachtwoord "
                                         "kennen we niet. Controleer ze en probeer het opnieuw.")
     if signed is None:
@@ -63,10 +75,22 @@ async def login(request: Request, gebruikersnaam: Annotated[str, Form()] = "",
     session = sessions.new()
     session.token, session.username = signed.token, signed.username
     session.role, session.organisation = signed.role, signed.organisation
+    session.organisation_name = await organisation_name(request, signed)
     session.token_expires_at = time.time() + signed.expires_in
     request.state.session = session
     target = safe_return_path(terug)
     return see_other(start_page(signed.role) if target == "/" else target)
+
+
+async def organisation_name(request: Request, signed: Login) -> str:
+    """The name the directory keeps for the person's organisation; its id when the
+    directory does not answer (signing in does not wait on it)."""
+    try:
+        found = await web(request).gateway.get(signed.token,
+                                               f"/organisations/{signed.organisation}")
+    except ApiProblem:
+        return signed.organisation
+    return str(found.get("name") or signed.organisation)
 
 
 @router.post("/uitloggen")

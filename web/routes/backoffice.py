@@ -23,10 +23,8 @@ async def bookings(request: Request, session: Session = backoffice) -> Response:
     found = await web(request).gateway.get(session.token, "/bookings", {
         "status": "confirmed", "school_id": chosen_school, "limit": PAGE_SIZE + 1,
         "offset": (page - 1) * PAGE_SIZE})
-    index = await web(request).catalogue.index(
-        session.token, {str(b["session_id"]) for b in found})
     return render(request, "backoffice/bookings.html", title="Boekingen afronden",
-                  rows=booking_rows(found[:PAGE_SIZE], index), school=chosen_school, page=page,
+                  rows=booking_rows(found[:PAGE_SIZE]), school=chosen_school, page=page,
                   more=len(found) > PAGE_SIZE, back=back_to(request))
 
 

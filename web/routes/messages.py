@@ -1,14 +1,23 @@
-"""Berichten: the in-app inbox of whoever is signed in."""
+"""Berichten: the in-app inbox of whoever is signed in, and their own preferences: how each
+kind of message reaches them, what they do not want, a daily digest and quiet hours."""
 
 import uuid
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from web.formatting import CHANNELS, MESSAGE_CATEGORIES, OPTIONAL_CATEGORIES
 from web.gateway import ApiProblem
+from web.notifications import (
+    PREFERENCE_FIELDS,
+    place_problem,
+    preferences_body,
+    preferences_form,
+    sent_preferences,
+)
 from web.pages import person, render, see_other, web
 from web.sessions import Session
-from web.views import refusal
+from web.views import Form, refusal
 
 router = APIRouter()
 
@@ -27,4 +36,40 @@ async def mark_read(request: Request, message_id: uuid.UUID,
         await web(request).gateway.post(session.token, f"/notifications/{message_id}/read")
     except ApiProblem as problem:
         session.flashes.append(refusal(problem))
+    return see_other("/berichten")
+
+
+def preferences_page(request: Request, form: Form, opted_out: set[str],
+                     problem: ApiProblem | None = None) -> Response:
+    refused = None
+    if problem is not None and not place_problem(form, problem, PREFERENCE_FIELDS):
+        refused = refusal(problem)
+    return render(request, "preferences.html", title="Voorkeuren voor berichten", form=form,
+                  opted_out=opted_out, categories=MESSAGE_CATEGORIES,
+                  channels=list(CHANNELS.items()),
+                  optional=[(c, MESSAGE_CATEGORIES[c]) for c in OPTIONAL_CATEGORIES],
+                  refused=refused,
+                  refused_detail=problem.detail if refused and problem else None)
+
+
+@router.get("/berichten/voorkeuren")
+async def preferences(request: Request, session: Session = Depends(person)) -> Response:
+    saved = await web(request).gateway.get(session.token, "/notifications/preferences")
+    return preferences_page(request, *preferences_form(saved))
+
+
+@router.post("/berichten/voorkeuren")
+async def save_preferences(request: Request, session: Session = Depends(person)) -> Response:
+    sent = await request.form()
+    form, opted_out = sent_preferences({k: str(v) for k, v in sent.items()},
+                                       [str(v) for v in sent.getlist("afmelden")])
+    if not form.valid:
+        return preferences_page(request, form, opted_out)
+    try:
+        await web(request).gateway.put(session.token, "/notifications/preferences",
+                                       preferences_body(form, opted_out))
+    except ApiProblem as problem:
+        return preferences_page(request, form, opted_out, problem)
+    session.flashes.append("Je voorkeuren zijn bewaard. Ze gelden voor de berichten die je "
+                           "vanaf nu krijgt.")
     return see_other("/berichten")

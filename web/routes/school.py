@@ -163,9 +163,7 @@ async def book(request: Request, session: Session = school) -> Response:
 
 
 async def booking_row(request: Request, token: str, booking_id: str) -> BookingRow:
-    booking = await web(request).gateway.get(token, f"/bookings/{booking_id}")
-    index = await web(request).catalogue.index(token, {str(booking["session_id"])})
-    return booking_rows([booking], index)[0]
+    return BookingRow(await web(request).gateway.get(token, f"/bookings/{booking_id}"))
 
 
 @router.get("/boekingen/{booking_id}/bevestiging")
@@ -184,9 +182,7 @@ async def planning(request: Request, session: Session = school) -> Response:
     gateway, page = web(request).gateway, page_number(request)
     bookings = await gateway.get(session.token, "/bookings", {
         "status": status, "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE})
-    index = await web(request).catalogue.index(
-        session.token, {str(b["session_id"]) for b in bookings})
-    rows = booking_rows(bookings[:PAGE_SIZE], index)
+    rows = booking_rows(bookings[:PAGE_SIZE])
     registrations = await gateway.get(session.token, "/registrations", {"limit": 200})
     return render(request, "school/planning.html", title="Mijn planning", rows=rows,
                   status=status, page=page, more=len(bookings) > PAGE_SIZE,

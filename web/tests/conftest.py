@@ -27,12 +27,18 @@ class FakeGateway:
     def __init__(self) -> None:
         self.calls: list[httpx.Request] = []
         self.expired_tokens: set[str] = set()
+        # More paths a test answers: path -> response.
+        self.answers: dict[str, httpx.Response] = {}
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.calls.append(request)
         path = request.url.path.removeprefix("/api/v1")
         if path == "/auth/token":
             body = json.loads(request.content)
+            if body["username"] == "geraden":  # tried too often: the gateway's throttle
+                return httpx.Response(429, json={
+                    "title": "Too many requests", "status": 429, "retry_after": 90,
+                    "detail": "te veel aanmeldpogingen; probeer het na de pauze opnieuw"})
             accounts = {"corlaer": ("school", "corlaer"), "finance": ("finance", "finance")}
             if body["username"] not in accounts or body["password"] != "demo":
                 return httpx.Response(401, json={"title": "Unauthenticated", "status": 401})
@@ -41,6 +47,8 @@ class FakeGateway:
         if request.headers.get("authorization", "").removeprefix("Bearer ") in \
                 self.expired_tokens:
             return httpx.Response(401, json={"title": "Unauthenticated", "status": 401})
+        if path in self.answers:
+            return self.answers[path]
         if path in ("/bookings", "/registrations"):
             return httpx.Response(200, json=[])
         if path == "/offerings":

@@ -23,6 +23,13 @@ def test_a_login_with_the_pages_token_signs_in_and_lands_on_the_roles_start_page
     assert answer.status_code == 303 and answer.headers["location"] == "/planning"
 
 
+def test_a_throttled_sign_in_says_how_long_to_wait_and_keeps_the_name(client):
+    answer = login(client, "geraden")
+    assert answer.status_code == 200
+    assert "Er is te vaak geprobeerd in te loggen. Wacht 2 minuten" in answer.text
+    assert 'value="geraden"' in answer.text
+
+
 def test_a_post_without_a_csrf_token_is_refused(client, gateway):
     client.get("/inloggen")
     answer = client.post("/inloggen", data={"gebruikersnaam": "corlaer", "wachtwoord": "demo"})

@@ -3,7 +3,7 @@ commands cause stays in the outbox for the tests to read."""
 
 import asyncio
 import json
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID, uuid4
 
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from services.bookings.domain import first_open_day
 from services.bookings.settings import BookingsSettings
 from services.bookings.store import Offering, Session, messaging
 from shared.contracts.common import Group
+from shared.domain import AMSTERDAM
 from shared.http import Caller
 from shared.seed import CLOSED_PERIODS
 from shared.service import Runtime
@@ -55,6 +56,11 @@ async def plan_session(rt: Runtime, capacity: int, equipment: tuple[str, ...] = 
                                            f"Lab {offering_id}", f"Instructeur {offering_id}",
                                            capacity)
     return session.id
+
+
+def at_ten(day: date) -> datetime:
+    """Ten o'clock in Amsterdam on `day`, in UTC."""
+    return datetime.combine(day, time(10), AMSTERDAM).astimezone(UTC)
 
 
 def two_hours_on_an_open_day(days_ahead: int = 14) -> tuple[datetime, datetime]:

@@ -59,6 +59,10 @@ async def test_cancelling_a_session_cancels_its_bookings_and_names_each_school_o
     assert [(s["school_id"], [g["name"] for g in s["groups"]])
             for s in session_told["schools"]] == [("corlaer", ["3A", "3B"]), ("nxt", ["2C"]),
                                                   ("element", ["4A"])]
+    # Who booked, so each message reaches them: once per person, per school.
+    assert [s["booked_by"] for s in session_told["schools"]] == [
+        ["teacher@corlaer"], ["teacher@nxt"], ["teacher@element"]]
+    assert {e["booked_by"] for e in told} == {"teacher@corlaer", "teacher@nxt", "teacher@element"}
     with pytest.raises(BookingRefused) as refused:
         await commands.book(rt, school("trivium"), session_id, group(5))
     assert refused.value.extra["rule"] == "session_cancelled"

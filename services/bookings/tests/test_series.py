@@ -2,7 +2,7 @@
 a clash refuses), booked as a whole (all seated or all waiting), promoted and cancelled as a
 whole. Migrated SQLite store with the seeded calendar."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,6 +11,7 @@ from services.bookings.domain import BookingRefused
 from services.bookings.store import Offering, Session
 from services.bookings.tests.scenario import (
     BACKOFFICE,
+    at_ten,
     group,
     new_offering,
     school,
@@ -29,10 +30,6 @@ async def rt(rt):
     """The conftest's store with the seeded closed days of the calendar."""
     await calendar.seed_closures(rt)
     return rt
-
-
-def at_ten(day: date) -> datetime:
-    return datetime.combine(day, time(10), AMSTERDAM).astimezone(UTC)
 
 
 async def weekly(rt, count: int, capacity: int = 30, rooms=("Lab 1",)):

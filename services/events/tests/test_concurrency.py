@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from services.events import attendees, hosting, registrations
-from services.events.domain import OFFER_TIME, RegistrationRefused
+from services.events.domain import OFFER_TIME, PERSONS_PER_ACCOUNT, RegistrationRefused
 from services.events.store import Event
 from services.events.tests.scenario import (
     BACKOFFICE,
@@ -111,6 +111,28 @@ async def test_concurrent_persons_never_exceed_the_meeting_nor_register_an_addre
     assert len({a.email for a in registered}) == 20
     async with rt.db.sessions() as tx:
         assert (await tx.get(Event, meeting)).seats_taken == 20
+
+
+async def test_one_account_registers_at_most_five_persons_even_all_at_once(rt):
+    meeting = await schedule_meeting(rt, capacity=150)
+
+    outcomes = await asyncio.gather(*(
+        attendees.register(rt, person("anna"), meeting, f"Collega {i}", f"c{i}@bouw.nl",
+                           now=NOW) for i in range(12)), return_exceptions=True)
+
+    refused = [o for o in outcomes if isinstance(o, RegistrationRefused)]
+    assert len(refused) == 12 - PERSONS_PER_ACCOUNT
+    assert {r.status for r in refused} == {409}
+    assert await seats_taken_by_persons(rt, meeting) == PERSONS_PER_ACCOUNT
+    # The backoffice registers a list of any length.
+    for i in range(8):
+        await attendees.register(rt, BACKOFFICE, meeting, f"Gast {i}", f"g{i}@regio.nl",
+                                 now=NOW)
+
+
+async def seats_taken_by_persons(rt, meeting: str) -> int:
+    async with rt.db.sessions() as tx:
+        return (await tx.get(Event, meeting)).seats_taken
 
 
 async def test_a_session_recorded_as_held_concurrently_tells_finance_once(rt):

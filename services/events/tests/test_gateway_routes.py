@@ -47,6 +47,15 @@ async def test_reach_is_for_backoffice_programme_and_a_school_for_its_own(echo, 
     assert {c.url.params["school_id"] for c in calls} == {"element"}
 
 
+async def test_reach_of_a_calendar_year_is_passed_on(echo, calls):
+    async with running(echo) as client:
+        auth = await login(client, "programma")
+        of_year = await client.get("/api/v1/event-reach", params={"year": 2027}, headers=auth)
+        too_early = await client.get("/api/v1/event-reach", params={"year": 1999}, headers=auth)
+    assert (of_year.status_code, too_early.status_code) == (200, 422)
+    assert [c.url.params.get("year") for c in calls] == ["2027"]
+
+
 async def test_the_backoffice_records_hosting_and_costs_and_finance_reads_costs(echo, calls):
     cost = {"description": "Busvervoer", "amount_cents": 45000, "supplier": "Touringcar BV",
             "invoice_reference": "F2027-0113", "incurred_on": "2027-05-27"}

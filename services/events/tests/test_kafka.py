@@ -6,8 +6,8 @@ from datetime import timedelta
 from uuid import uuid4
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from ops.kafka import read_topic
 from services.events import commands, hosting, registrations
 from services.events.domain import RegistrationRefused
 from services.events.tests.scenario import (
@@ -40,25 +40,8 @@ async def rt(each_store):
 
 async def _published(bootstrap: str) -> list[tuple[bytes, dict[str, bytes], dict]]:
     """Every record on the events topic so far: (key, headers, payload)."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
-    await producer.start()
-    try:  # the producer's partitions_for waits for the topic's metadata
-        partitions = [TopicPartition(EVENT, p) for p in await producer.partitions_for(EVENT)]
-    finally:
-        await producer.stop()
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        records = []
-        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
-            for batch in (await consumer.getmany(timeout_ms=1000)).values():
-                records += [(r.key, dict(r.headers), json.loads(r.value)) for r in batch]
-        return records
-    finally:
-        await consumer.stop()
+    return [(r.key, dict(r.headers), json.loads(r.value))
+            for r in await read_topic(bootstrap, EVENT)]
 
 
 async def _publish_all(rt, bootstrap: str) -> None:

@@ -73,3 +73,13 @@ async def test_a_school_sees_only_its_own_reach_and_a_company_none(rt):
     with pytest.raises(Problem) as company:
         await reach.reach(rt, Caller(actor="x", role="company", organisation="voorbeeld-bouw"))
     assert company.value.status == 403
+
+
+async def test_reach_of_a_calendar_year_counts_the_sessions_in_it(rt):
+    """The sessions of `plan_session` start on 17 January 2027 (their event's start)."""
+    recorded = await _attended(rt, GIRLS_DAY)
+    admin = Caller(actor="admin", role="admin", organisation="tft")
+
+    assert _figures(await reach.reach(rt, admin, year=2027)) == recorded
+    assert await reach.reach(rt, PROGRAMME, year=2026) == []
+    assert await reach.reach(rt, PROGRAMME, year=2028) == []

@@ -43,6 +43,9 @@ async def test_a_full_session_waitlists_in_request_order(rt):
         ("waitlisted", 1), ("waitlisted", 2)]
     assert await seats_taken(rt, session_id) == 25
     assert [e["position"] for e in await staged(rt, "waitlisted")] == [1, 2]
+    # Who registered, so each message reaches them.
+    assert [e["registered_by"] for e in await staged(rt, "waitlisted")] == [
+        "teacher@nxt", "teacher@corlaer"]
 
 
 async def test_a_group_larger_than_the_session_is_refused(rt):

@@ -98,11 +98,13 @@ def routes(gate: Gate) -> APIRouter:
 
     @api.get("/event-reach", tags=["events"])
     async def event_reach(event_id: EventFilter = None, school_id: OrgId = None,
+                          year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
                           who: Principal = gate.guard(BACKOFFICE, PROGRAMME, SCHOOL)):
         """Students who took part, per event, school, level and profile, from the attendance
-        recorded at check-in. A school sees its own figures."""
+        recorded at check-in; `year`: sessions in that calendar year. A school sees its own
+        figures."""
         return await forward("events", "GET", "/reach", who,
-                             params={"event_id": event_id,
+                             params={"event_id": event_id, "year": year,
                                      "school_id": own_school(who, school_id)})
 
     @api.post("/event-sessions/{session_id}/held", status_code=201, tags=["events"])

@@ -230,3 +230,16 @@ async def test_an_html_answer_is_still_not_relayed():
     async with running(upstream) as client:
         answer = await client.get("/api/v1/notifications", headers=await login(client, "nxt"))
     assert answer.status_code == 502 and "internal" not in answer.text
+
+
+async def test_the_clients_idempotency_key_goes_to_the_service_with_its_post(echo, calls):
+    # The service records it with the effect: a retry after a lost answer acts only once.
+    async with running(echo) as client:
+        auth = await login(client, "corlaer")
+        await client.post("/api/v1/reservations", headers=auth | {"Idempotency-Key": "k-7"},
+                          json={"item_id": "tft-rob-001", "starts_on": "2027-05-03",
+                                "ends_on": "2027-05-03"})
+        await client.get("/api/v1/reservations", headers=auth | {"Idempotency-Key": "k-8"})
+    posted, read = calls[-2:]
+    assert posted.method == "POST" and posted.headers["Idempotency-Key"] == "k-7"
+    assert "Idempotency-Key" not in read.headers

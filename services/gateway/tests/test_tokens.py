@@ -80,6 +80,9 @@ def test_expired_token_is_refused():
     pytest.param(signed(claims(role="superuser")), id="unknown role"),
     pytest.param(signed(claims(org="")), id="no organisation"),
     pytest.param(signed({k: v for k, v in claims().items() if k != "exp"}), id="no expiry"),
+    pytest.param(signed(claims(exp=int(time.time()) + 30 * 86400)), id="lives 30 days"),
+    pytest.param(signed(claims(iat=int(time.time()) + 3600, exp=int(time.time()) + 7200)),
+                 id="issued in the future"),
     pytest.param("not-a-jwt", id="garbage"),
 ])
 def test_forged_or_foreign_tokens_are_refused(token):
@@ -160,7 +163,8 @@ async def test_oidc_issuer_tokens_map_to_our_roles(idp_jwks_url):
 
 @pytest.mark.parametrize("token", [
     pytest.param(idp_token(aud="someone-else"), id="wrong audience"),
-    pytest.param(idp_token(exp=int(time.time()) - 10), id="expired"),
+    pytest.param(idp_token(exp=int(time.time()) - 60), id="expired"),
+    pytest.param(idp_token(exp=int(time.time()) + 365 * 86400), id="lives a year"),
     pytest.param(idp_token(key=rsa.generate_private_key(public_exponent=65537, key_size=2048)),
                  id="signed by another key"),
     pytest.param(idp_token(roles=["tft-unknown"]), id="no role of ours"),

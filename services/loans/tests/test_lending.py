@@ -84,6 +84,8 @@ async def test_a_loan_is_checked_out_with_its_condition_note_and_shows_as_out(ap
     [event] = await _staged(app, "checked-out.v1")
     assert (event["reservation_id"], event["condition_note"]) == (
         mine, "compleet, krasje op deur")
+    # Whoever checks it out, the loan's messages concern the person who reserved it.
+    assert event["reserved_by"] == "corlaer"
 
 
 async def test_a_loan_is_collected_only_on_a_day_of_its_period(app, client):

@@ -1,7 +1,7 @@
-"""Delivery on PostgreSQL with a real SMTP server (aiosmtpd): retries, fallback, failure,
-quiet hours, digest, and reminders that survive an interrupted run. The clock is injected."""
+"""Delivery on PostgreSQL with a real SMTP server (aiosmtpd): to the people a message
+concerns, retries, fallback, failure, quiet hours, digest, and reminders that survive an
+interrupted run. The clock is injected."""
 
-import asyncio
 import json
 import time as time_module
 from dataclasses import replace
@@ -9,60 +9,27 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from aiohttp import web
-from prometheus_client import CollectorRegistry
 from sqlalchemy import select
 
 from services.notify import commands, handlers
 from services.notify.channels import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, verify
-from services.notify.commands import Notify, NotifyMetrics
+from services.notify.commands import Notify
 from services.notify.delivery import Dispatcher, channels_from
-from services.notify.mailbox import Mailbox, free_port, serve
+from services.notify.mailbox import free_port
 from services.notify.preferences import Preferences, QuietHours
 from services.notify.reminders import send_due_reminders
-from services.notify.settings import NotifySettings
-from services.notify.store import Notification, Reminder, messaging
+from services.notify.store import ORGANISATION_INBOX, Notification, Reminder, messaging
+from services.notify.tests.conftest import NOON, PEOPLE, address, directory_says
 from shared.contracts.bookings import BookingCancelledV1
+from shared.contracts.directory import PersonDeactivatedV1
 from shared.contracts.events import EventScheduledV1
 from shared.messaging.envelope import Envelope
-from shared.messaging.outbox import Outbox
-from shared.store.db import Database, create_engine
-from shared.store.migrations import upgrade
 from shared.tests.test_envelope_and_contracts import confirmed
 
 pytestmark = pytest.mark.integration
 
-DATABASE = "notify_delivery_test"
 SECRET = "test-push-secret"
-NOON = datetime(2026, 12, 1, 11, tzinfo=UTC)  # Tuesday 12:00 in Amsterdam
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox()
-    controller = serve(box)
-    box.port = controller.port  # type: ignore[attr-defined]
-    yield box
-    controller.stop()
-
-
-@pytest.fixture
-async def notify(fresh_database, mailbox):
-    url = fresh_database(DATABASE)
-    await asyncio.to_thread(upgrade, "notify", url)
-    db = Database(create_engine(url))
-    settings = NotifySettings(service="notify", notify_smtp_port=mailbox.port,
-                              notify_max_attempts=3, notify_backoff_seconds=10)
-    yield Notify(db, Outbox(messaging.outbox, source="/tft/notify"), settings,
-                 NotifyMetrics(CollectorRegistry()), Clock(NOON))
-    await db.dispose()
+CORLAER, TEACHER, BACKOFFICE = (address(p) for p in PEOPLE)
 
 
 def dispatcher(notify: Notify) -> Dispatcher:
@@ -75,9 +42,12 @@ async def apply(notify: Notify, event) -> None:
         await handlers.apply(notify, session, event, envelope)
 
 
-async def messages(notify: Notify) -> list[Notification]:
+async def messages(notify: Notify, inbox: bool = False) -> list[Notification]:
+    """The messages to people, or (`inbox`) those to organisations' inboxes."""
+    to_inbox = Notification.person_id == ORGANISATION_INBOX
     async with notify.db.sessions() as session:
-        return list(await session.scalars(select(Notification).order_by(Notification.created_at)))
+        return list(await session.scalars(select(Notification).where(
+            to_inbox if inbox else ~to_inbox).order_by(Notification.created_at)))
 
 
 async def prefer(notify: Notify, recipient: str, chosen: Preferences) -> None:
@@ -92,7 +62,7 @@ def count(notify: Notify, counter: str, channel: str) -> float:
 async def test_a_confirmation_goes_out_as_one_dutch_email(notify, mailbox):
     await apply(notify, confirmed())
     assert await dispatcher(notify).dispatch_due() == 1
-    [mail] = mailbox.to("coordinator@corlaer.example")
+    [mail] = mailbox.to(CORLAER)
     assert mail["Subject"] == "Bevestiging: Robotica op donderdag 10 december 2026, 10:00-12:00"
     assert "Waar: Hotspot" in mail.get_content() and "Meenemen:" in mail.get_content()
     [message] = await messages(notify)
@@ -100,6 +70,40 @@ async def test_a_confirmation_goes_out_as_one_dutch_email(notify, mailbox):
     assert (message.state, message.channel) == ("delivered", "email")
     assert await dispatcher(notify).dispatch_due() == 0
     assert count(notify, "sent", "email") == 1
+
+
+async def test_a_booking_reaches_the_teacher_who_made_it_and_the_schools_inbox(
+        notify, mailbox):
+    await apply(notify, confirmed().model_copy(update={"booked_by": "docent-corlaer"}))
+    assert await dispatcher(notify).dispatch_due() == 1
+    [mail] = mailbox.mails
+    assert mail["To"] == TEACHER and mail["Subject"].startswith("Bevestiging: Robotica")
+    [personal] = await messages(notify)
+    [in_inbox] = await messages(notify, inbox=True)
+    assert (personal.person_id, personal.state) == ("docent-corlaer", "delivered")
+    assert (in_inbox.organisation_id, in_inbox.state, in_inbox.channel) == (
+        "corlaer", "delivered", "in_app")
+
+
+async def test_preferences_are_each_persons_own(notify, mailbox):
+    await prefer(notify, "docent-corlaer", Preferences(channels={"bookings": "in_app"}))
+    await apply(notify, confirmed().model_copy(update={"booked_by": "docent-corlaer"}))
+    await apply(notify, confirmed().model_copy(update={"booked_by": "corlaer"}))
+    assert await dispatcher(notify).dispatch_due() == 2
+    assert [m["To"] for m in mailbox.mails] == [CORLAER]  # the teacher reads the inbox
+    assert {(m.person_id, m.channel) for m in await messages(notify)} == {
+        ("docent-corlaer", "in_app"), ("corlaer", "email")}
+
+
+async def test_a_deactivated_person_receives_nothing_and_the_school_hears_instead(
+        notify, mailbox):
+    await apply(notify, confirmed().model_copy(update={"booked_by": "docent-corlaer"}))
+    await directory_says(notify, PersonDeactivatedV1, "docent-corlaer")  # before it went out
+    await apply(notify, confirmed().model_copy(update={"booked_by": "docent-corlaer"}))
+    assert await dispatcher(notify).dispatch_due() == 1
+    assert [m["To"] for m in mailbox.mails] == [CORLAER]
+    assert {(m.person_id, m.state) for m in await messages(notify)} == {
+        ("docent-corlaer", "dropped"), ("corlaer", "delivered")}
 
 
 async def test_a_failing_smtp_server_is_retried_with_backoff_then_the_inbox_takes_over(
@@ -118,7 +122,7 @@ async def test_a_failing_smtp_server_is_retried_with_backoff_then_the_inbox_take
     await send.dispatch_due()  # third failure: in-app, which cannot fail
     [message] = await messages(notify)
     assert (message.state, message.channel, message.on_fallback) == ("delivered", "in_app", True)
-    assert mailbox.refused == {"coordinator@corlaer.example": 3} and mailbox.mails == []
+    assert mailbox.refused == {CORLAER: 3} and mailbox.mails == []
     assert count(notify, "retried", "email") == 2 and count(notify, "failed", "email") == 1
     assert count(notify, "sent", "in_app") == 1
 
@@ -152,7 +156,7 @@ async def test_quiet_hours_delay_an_announcement_but_not_a_critical_cancellation
     await apply(notify, scheduled)
     await apply(notify, BookingCancelledV1(**event.model_dump(), cancelled_by="backoffice"))
     await dispatcher(notify).dispatch_due()
-    [cancelled] = mailbox.to("backoffice@tisfortech.example")
+    [cancelled] = mailbox.to(BACKOFFICE)
     assert cancelled["Subject"].startswith("Annulering door Corlaer College")
     [announcement] = [m for m in await messages(notify) if m.message_type == "event_scheduled"]
     assert announcement.state == "pending"
@@ -160,7 +164,7 @@ async def test_quiet_hours_delay_an_announcement_but_not_a_critical_cancellation
     assert count(notify, "delayed", "email") == 1
     notify.clock.now = announcement.next_attempt_at
     await dispatcher(notify).dispatch_due()
-    assert len(mailbox.to("backoffice@tisfortech.example")) == 2
+    assert len(mailbox.to(BACKOFFICE)) == 2
 
 
 async def test_a_digest_gathers_the_day_into_one_mail_at_seven(notify, mailbox):
@@ -237,7 +241,7 @@ async def test_the_webhook_is_signed_with_hmac_over_timestamp_and_body(notify, p
     await apply(signed, confirmed())
     await dispatcher(signed).dispatch_due()
     [push] = received
-    assert push["valid"] and push["recipient"] == "corlaer"
+    assert push["valid"] and push["recipient"] == "corlaer"  # the coordinator's person id
     assert push["subject"].startswith("Bevestiging: Robotica")
     [message] = await messages(signed)
     assert (message.state, message.channel) == ("delivered", "webhook")
@@ -251,8 +255,9 @@ async def test_a_batch_claimed_by_a_dispatcher_that_died_is_sent_after_its_lease
         notify, mailbox):
     await apply(notify, confirmed())
     dead = dispatcher(notify)
-    assert len(await dead._claim()) == 1  # ... and the process dies before sending
+    claimed, _ = await dead._claim()
+    assert len(claimed) == 1  # ... and the process dies before sending
     assert await dispatcher(notify).dispatch_due() == 0  # held by the lease
     notify.clock.now = NOON + timedelta(seconds=notify.settings.notify_dispatch_lease_seconds)
     assert await dispatcher(notify).dispatch_due() == 1
-    assert len(mailbox.to("coordinator@corlaer.example")) == 1
+    assert len(mailbox.to(CORLAER)) == 1

@@ -5,12 +5,19 @@ from uuid import uuid4
 
 import pytest
 
-from services.notify.directory import address_of
-from services.notify.domain import TEMPLATES, Draft, category_of, drafts_for
+from services.notify.domain import (
+    TEMPLATES,
+    Draft,
+    category_of,
+    drafts_for,
+    people_concerned,
+)
 from shared.contracts.bookings import (
+    BookedSchool,
     BookingCancelledV1,
     BookingNoShowV1,
     BookingRejectedV1,
+    SessionCancelledV1,
     SessionTimes,
 )
 from shared.contracts.events import (
@@ -103,11 +110,43 @@ def test_the_overdue_notice_tells_the_school_what_to_do():
     assert "breng het materiaal" in body
 
 
-def test_the_directory_gives_demo_addresses_by_kind_of_recipient():
-    assert address_of("corlaer") == "coordinator@corlaer.example"
-    assert address_of("voorbeeld-bouw") == "contact@voorbeeld-bouw.example"
-    assert address_of("backoffice") == "backoffice@tisfortech.example"
-    assert address_of("finance") == "finance@tisfortech.example"
+CORLAER = {"corlaer": "school", "docent-corlaer": "teacher", "docent-2": "teacher"}
+
+
+def test_a_message_reaches_the_person_who_booked_not_the_whole_school():
+    booked = confirmed().model_copy(update={"booked_by": "docent-corlaer"})
+    [to_school] = drafts_for(booked)
+    assert people_concerned(to_school, CORLAER) == ["docent-corlaer"]
+
+
+def test_without_anyone_who_acted_the_organisations_contacts_hear_it():
+    [to_school] = drafts_for(confirmed())  # booked before bookings recorded who
+    assert people_concerned(to_school, CORLAER) == ["corlaer"]
+    gone = confirmed().model_copy(update={"booked_by": "left-the-school"})
+    assert people_concerned(drafts_for(gone)[0], CORLAER) == ["corlaer"]
+
+
+def test_the_backoffice_copy_of_a_cancellation_goes_to_the_backoffice_not_the_booker():
+    cancelled = BookingCancelledV1(**confirmed().model_dump(), cancelled_by="school")
+    cancelled = cancelled.model_copy(update={"booked_by": "docent-corlaer"})
+    _, to_backoffice = drafts_for(cancelled)
+    assert to_backoffice.actors == ["docent-corlaer"]  # not one of the backoffice's people
+    assert people_concerned(to_backoffice, {"backoffice": "backoffice"}) == ["backoffice"]
+
+
+def test_a_cancelled_session_reaches_each_schools_own_bookers():
+    lesson = confirmed()
+    cancelled = SessionCancelledV1(
+        session_id=lesson.session_id, offering_id="robotica", offering_title="Robotica",
+        location="Hotspot", starts_at=lesson.starts_at, ends_at=lesson.ends_at, reason="Ziek",
+        schools=[BookedSchool(school_id="corlaer", groups=[lesson.group],
+                              booked_by=["docent-corlaer", "docent-2"]),
+                 BookedSchool(school_id="element", groups=[lesson.group],
+                              booked_by=["element"])])
+    corlaer, element = drafts_for(cancelled)
+    assert people_concerned(corlaer, CORLAER) == ["docent-corlaer", "docent-2"]
+    assert people_concerned(element, {"element": "school", "docent-element": "teacher"}) == \
+        ["element"]
 
 
 def test_a_lesson_cancelled_for_tomorrow_is_critical_and_one_next_week_is_not():

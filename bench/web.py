@@ -1,0 +1,89 @@
+"""The web front end's main pages under 20 concurrent users: server-side time per page
+(p50/p95, from the request to the last byte of HTML, the page's calls to the gateway
+included), beside the gateway's own latency for the same API calls. Load from wrk.
+
+A page's figure minus its gateway figure is what the front end itself adds (sessions,
+building the view, Jinja2 rendering); the target is a p95 under 300 ms.
+"""
+
+import re
+from datetime import date
+
+import httpx
+
+from bench import wrk
+from tests.harness import DEMO_PASSWORD, Platform
+
+USERS = 20
+TARGET_P95_MS = 300
+
+
+def quarter(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def pages(day: date) -> dict[str, tuple[str, str, list[str]]]:
+    """name -> (account, page, the API calls the page makes)."""
+    q, year = quarter(day), day.year
+    return {
+        "planning": ("corlaer", "/planning", ["/bookings?limit=21"]),
+        "aanbod": ("corlaer", "/aanbod", ["/offerings?limit=500"]),
+        "declaratie": ("corlaer", "/declaratie", [f"/finance/declarations?quarter={q}"]),
+        "boekingen": ("backoffice", "/backoffice/boekingen",
+                      ["/bookings?status=confirmed&limit=21"]),
+        "uitleenbalie": ("backoffice", "/backoffice/uitleenbalie", [
+            f"/reservations?from={day}&to={day}&limit=101", "/overdue-loans?limit=100"]),
+        "declaraties": ("finance", "/financien/declaraties",
+                        [f"/finance/declarations?quarter={q}&limit=500"]),
+        "rapportages": ("finance", "/financien/rapportages", [
+            f"/finance/reports/budget?year={year}", f"/finance/reports/cofinancing?year={year}"]),
+    }
+
+
+# Each request asks for the next of the page's API calls, round robin.
+ROTATE = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+"""
+
+
+def signed_in(web: str, username: str) -> str:
+    """The session cookie of `username` signed in to the web front end."""
+    with httpx.Client(base_url=web) as client:
+        page = client.get("/inloggen").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        answer = client.post("/inloggen", data={"gebruikersnaam": username,
+                                                "wachtwoord": DEMO_PASSWORD, "csrf": csrf})
+        if answer.status_code != 303 or answer.headers["location"].startswith("/inloggen"):
+            raise RuntimeError(f"signing in as {username}: {answer.status_code}")
+        return f"tft-sessie={client.cookies['tft-sessie']}"
+
+
+def figures(prefix: str, measured: dict) -> dict:
+    return {f"{prefix}_p50_ms": round(measured["p50_us"] / 1000, 1),
+            f"{prefix}_p95_ms": round(measured["p95_us"] / 1000, 1),
+            f"{prefix}_errors": measured["status_errors"] + measured["socket_errors"]}
+
+
+def render_times(platform: Platform, seconds: float = 10.0, users: int = USERS) -> dict:
+    """Per main page: the page under `users` concurrent users, then its API calls straight
+    at the gateway with as many."""
+    result: dict = {"web_users": users, "web_target_p95_ms": TARGET_P95_MS}
+    cookies: dict[str, str] = {}
+    for name, (account, path, calls) in pages(date.today()).items():
+        if account not in cookies:
+            cookies[account] = signed_in(platform.web, account)
+        shown = httpx.get(f"{platform.web}{path}", headers={"Cookie": cookies[account]})
+        if shown.status_code != 200:
+            raise RuntimeError(f"{path} answered {shown.status_code}: {shown.text[:300]}")
+        page = wrk.run(f"{platform.web}{path}", users, seconds,
+                       headers={"Cookie": cookies[account]})
+        api = platform.gateway.removesuffix("/api/v1")
+        script = ROTATE % ",".join(f'"/api/v1{call}"' for call in calls)
+        gateway = wrk.run(api, users, seconds, script, headers=platform.token(account))
+        result |= figures(f"web_{name}", page) | figures(f"web_{name}_gateway", gateway)
+    return result

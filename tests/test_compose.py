@@ -1,0 +1,42 @@
+"""docker-compose.yml publishes only the gateway and the web front end, starts without demo
+people unless asked, and keeps the gateway's signing key across restarts."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from services.directory.settings import DirectorySettings
+
+COMPOSE = yaml.safe_load((Path(__file__).parent.parent / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+
+
+def test_only_the_gateway_and_the_web_front_end_publish_ports():
+    assert {name for name, s in SERVICES.items() if s.get("ports")} == {"gateway", "web"}
+
+
+def test_everything_but_the_front_end_lives_on_an_internal_network_only():
+    assert COMPOSE["networks"]["internal"]["internal"] is True
+    for name, service in SERVICES.items():
+        expected = {"web": ["edge"], "gateway": ["internal", "edge"]}.get(name, ["internal"])
+        assert service["networks"] == expected, name
+
+
+def test_demo_mode_is_off_unless_asked_and_has_no_default_password():
+    env = SERVICES["bookings"]["environment"]
+    assert env["TFT_DEMO"] == "${TFT_DEMO:-false}"
+    assert env["TFT_DEMO_PASSWORD"] == "${TFT_DEMO_PASSWORD:-}"
+
+
+def test_the_directory_refuses_demo_mode_with_an_empty_password():
+    with pytest.raises(ValidationError, match="TFT_DEMO_PASSWORD"):
+        DirectorySettings(demo=True, demo_password="")
+
+
+def test_the_gateway_signs_with_a_key_it_is_given_and_the_key_is_required():
+    gateway = SERVICES["gateway"]
+    assert gateway["environment"]["TFT_JWT_KEY_FILE"] == "/run/secrets/jwt_key"
+    assert gateway["secrets"] == ["jwt_key"]
+    assert ":?" in COMPOSE["secrets"]["jwt_key"]["file"]

@@ -18,8 +18,8 @@ SPEC = ServiceSpec(
     consumers=[
         ConsumerSpec(
             name="notify",
-            topics=[topics.BOOKING, topics.LOAN_RESERVATION, topics.EVENT, topics.REGISTRATION,
-                    topics.DECLARATION],
+            topics=[topics.BOOKING, topics.OFFERING, topics.LOAN_RESERVATION, topics.EVENT,
+                    topics.REGISTRATION, topics.DECLARATION],
             handlers=handlers.handlers,
         )
     ],

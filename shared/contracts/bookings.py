@@ -50,12 +50,10 @@ class OfferingWithdrawnV1(IntegrationEvent):
     title: str
 
 
-class OfferingProposedV1(IntegrationEvent):
-    """A company contact proposed an offer its company hosts (a company visit, guest lesson,
-    internship places or a practical assignment): the backoffice approves or declines it;
-    schools see it only once approved."""
+class _Proposal(IntegrationEvent):
+    """A company's proposal: an offer its company hosts (a company visit, guest lesson,
+    internship places or a practical assignment), which schools see once approved."""
 
-    event_type = "nl.tisfortech.bookings.offering.proposed.v1"
     topic = OFFERING
     key_field = "offering_id"
 
@@ -63,21 +61,22 @@ class OfferingProposedV1(IntegrationEvent):
     kind: str
     title: str
     host_company: str
+
+
+class OfferingProposedV1(_Proposal):
+    """A company contact proposed an offer: the backoffice approves or declines it."""
+
+    event_type = "nl.tisfortech.bookings.offering.proposed.v1"
+
     proposed_by: str
 
 
-class OfferingProposalDecidedV1(IntegrationEvent):
+class OfferingProposalDecidedV1(_Proposal):
     """The backoffice approved (schools see the offer from now on; OfferingPublishedV1
     follows) or declined the company's proposal, with `reason` for the company (Dutch)."""
 
     event_type = "nl.tisfortech.bookings.offering.proposal-decided.v1"
-    topic = OFFERING
-    key_field = "offering_id"
 
-    offering_id: str
-    kind: str
-    title: str
-    host_company: str
     approved: bool
     reason: str | None = None
 

@@ -117,11 +117,13 @@ async def decline(request: Request, booking_id: uuid.UUID, session: Session = co
 
 @router.get("/wie-komt")
 async def who_comes(request: Request, session: Session = company) -> Response:
-    """The confirmed groups for the company's visits and internship places, soonest first."""
-    found = await web(request).gateway.get(session.token, "/bookings",
-                                           {"status": "confirmed", "limit": 200})
+    """The confirmed groups for the company's visits and internship places, soonest first,
+    and the classes registered for the event sessions it hosts."""
+    gateway = web(request).gateway
+    found = await gateway.get(session.token, "/bookings", {"status": "confirmed", "limit": 200})
+    hosted = await gateway.get(session.token, "/hosted-sessions", {"limit": 100})
     return render(request, "company/who_comes.html", title="Wie komt er",
-                  rows=by_start(found))
+                  rows=by_start(found), hosted=[s for s in hosted if s["groups"]])
 
 
 @router.get("/cofinanciering")

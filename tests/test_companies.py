@@ -160,8 +160,9 @@ def test_a_company_reads_its_own_cofinancing_and_nobody_elses(platform: Platform
     assert title not in str(httpx.get(f"{gateway}/finance/cofinancing", headers=bouw).json())
     assert httpx.get(f"{gateway}/finance/cofinancing",
                      headers=platform.token("corlaer")).status_code == 403
+    quarter = f"{held_on.year}-Q{(held_on.month - 1) // 3 + 1}"
     assert httpx.get(f"{gateway}/finance/declaration-lines", headers=ict,
-                     params={"school_id": "corlaer"}).status_code == 403
+                     params={"school_id": "corlaer", "quarter": quarter}).status_code == 403
     finance = platform.token("finance")
     assert httpx.get(f"{gateway}/finance/cofinancing", headers=finance).status_code == 422
     by_finance = httpx.get(f"{gateway}/finance/cofinancing", headers=finance,

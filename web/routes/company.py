@@ -40,8 +40,8 @@ async def offers(request: Request, session: Session = company) -> Response:
 
 
 def _proposal_page(request: Request, form: Form, refused: str | None = None,
-                   refused_detail: str | None = None, status_code: int = 200) -> Response:
-    return render(request, "company/propose.html", status_code, title="Doe een voorstel",
+                   refused_detail: str | None = None) -> Response:
+    return render(request, "company/propose.html", title="Doe een voorstel",
                   form=form, kinds=PROPOSAL_KINDS, refused=refused,
                   refused_detail=refused_detail)
 
@@ -59,24 +59,24 @@ async def propose(request: Request, session: Session = company) -> Response:
     values["doelgroep"] = ",".join(str(v) for v in sent.getlist("doelgroep"))
     form = proposal_form(values)
     if not form.valid:
-        return _proposal_page(request, form, status_code=422)
+        return _proposal_page(request, form)
     try:
         await web(request).gateway.post(session.token, "/offering-proposals",
                                         proposal_body(form))
     except ApiProblem as problem:
         placed = place_refusal(form, problem)
         return _proposal_page(request, form, None if placed else refusal(problem),
-                              None if placed else problem.detail, status_code=problem.status)
+                              None if placed else problem.detail)
     session.flashes.append(f"Je voorstel '{form.values['titel']}' is verstuurd. De backoffice "
                            "beoordeelt het; scholen zien het na goedkeuring.")
     return see_other("/bedrijf/aanbod")
 
 
 async def _requests_page(request: Request, session: Session, forms: dict[str, Form] | None = None,
-                         refused: str | None = None, status_code: int = 200) -> Response:
+                         refused: str | None = None) -> Response:
     found = await web(request).gateway.get(session.token, "/bookings",
                                            {"status": "requested", "limit": 200})
-    return render(request, "company/requests.html", status_code, title="Aanvragen",
+    return render(request, "company/requests.html", title="Aanvragen",
                   rows=by_start(found), forms=forms or {}, refused=refused)
 
 
@@ -91,8 +91,7 @@ async def accept(request: Request, booking_id: uuid.UUID, session: Session = com
     try:
         await web(request).gateway.post(session.token, f"/bookings/{booking_id}/accept")
     except ApiProblem as problem:
-        return await _requests_page(request, session, refused=answer_refusal(problem),
-                                    status_code=problem.status)
+        return await _requests_page(request, session, refused=answer_refusal(problem))
     session.flashes.append("De aanvraag is geaccepteerd; de school krijgt een bevestiging.")
     return see_other("/bedrijf/aanvragen")
 
@@ -108,8 +107,7 @@ async def decline(request: Request, booking_id: uuid.UUID, session: Session = co
     except ApiProblem as problem:
         placed = place_refusal(form, problem)
         return await _requests_page(request, session, {str(booking_id): form},
-                                    None if placed else answer_refusal(problem),
-                                    status_code=problem.status)
+                                    None if placed else answer_refusal(problem))
     session.flashes.append("De aanvraag is geweigerd; de school leest je reden en de plaatsen "
                            "zijn weer vrij.")
     return see_other("/bedrijf/aanvragen")

@@ -264,11 +264,11 @@ async def no_show(rt: Runtime, caller: Caller, booking_id: UUID) -> Booking:
 async def accept_request(rt: Runtime, caller: Caller, booking_id: UUID) -> Booking:
     """The host company takes the school's group on its visit or internship: confirmed."""
     async with rt.db.transaction() as tx:
-        booking, session, offering = await _request_to_answer(tx, caller, booking_id)
+        booking, offering = await _request_to_answer(tx, caller, booking_id)
         for each in await _group_of(tx, booking):
             each.status, each.updated_at = BookingStatus.CONFIRMED, datetime.now(UTC)
-            where = session if each.id == booking.id else await tx.get(Session, each.session_id)
-            await _stage(rt.outbox, tx, each, _confirmed(each, where, offering, False))
+            session = await tx.get(Session, each.session_id)
+            await _stage(rt.outbox, tx, each, _confirmed(each, session, offering, False))
     return booking
 
 
@@ -276,24 +276,24 @@ async def decline_request(rt: Runtime, caller: Caller, booking_id: UUID, reason:
     """The host company cannot take the group: rejected with its reason for the school, the
     seats go to the waiting groups (who wait for the company's answer in turn)."""
     async with rt.db.transaction() as tx:
-        booking, _, _ = await _request_to_answer(tx, caller, booking_id)
+        booking, _ = await _request_to_answer(tx, caller, booking_id)
         for each in await _group_of(tx, booking):
             await _reject(rt.outbox, tx, each, reason, None, rejected_by="host")
     return booking
 
 
 async def _request_to_answer(tx: AsyncSession, caller: Caller,
-                             booking_id: UUID) -> tuple[Booking, Session, Offering]:
+                             booking_id: UUID) -> tuple[Booking, Offering]:
     """The booking, locked, if the caller's company hosts it and it waits for the answer;
     404 for anyone else, so an id tells no one else that it exists."""
     caller.require(COMPANY)
     booking = await locked_booking(tx, booking_id)
     found = booking and await session_with_offering(tx, booking.session_id)
-    if not found or not domain.may_answer(caller.role, caller.organisation,
+    if not found or not domain.is_host(caller.role, caller.organisation,
                                           found[1].host_company):
         raise BookingRefused("deze aanvraag bestaat niet", 404)
     domain.check_answerable(BookingStatus(booking.status))
-    return booking, *found
+    return booking, found[1]
 
 
 class Reported(NamedTuple):

@@ -197,7 +197,7 @@ def may_see_offer(role: str, organisation: str, approval: str,
     """An approved offer is everyone's; a proposal only its company's and the hotspot's."""
     if approval == Approval.APPROVED or role in (BACKOFFICE, PROGRAMME, ADMIN):
         return True
-    return role == COMPANY and host_company is not None and organisation == host_company
+    return is_host(role, organisation, host_company)
 
 
 def check_approved(approval: str) -> None:
@@ -210,8 +210,9 @@ def awaits_host(kind: str, host_company: str | None) -> bool:
     return kind in HOST_ANSWERS and host_company is not None
 
 
-def may_answer(role: str, organisation: str, host_company: str | None) -> bool:
-    """Only the contact of the company hosting the visit or internship answers a request."""
+def is_host(role: str, organisation: str, host_company: str | None) -> bool:
+    """Whether the caller is a contact of the company hosting the offer: who answers its
+    requests and sees its bookings and proposals."""
     return role == COMPANY and host_company is not None and organisation == host_company
 
 
@@ -390,7 +391,7 @@ def may_see(role: str, organisation: str, booking_school: str,
     if role in (PROGRAMME, ADMIN):
         return True
     if role == COMPANY:
-        return host_company is not None and organisation == host_company
+        return is_host(role, organisation, host_company)
     return sees_school(role, organisation, booking_school)
 
 

@@ -16,6 +16,7 @@ from web.routes import (
     announcements,
     auth,
     backoffice,
+    company,
     declaration,
     equipment,
     event_planning,
@@ -52,7 +53,7 @@ def create_app(settings: WebSettings | None = None, gateway: Gateway | None = No
     install_errors(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (auth, school, equipment, events, event_planning, backoffice, planning, loans,
-                   finance, declaration, messages, announcements, programme):
+                   finance, declaration, company, messages, announcements, programme):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -11,7 +11,11 @@ OFFER_KINDS = {
     "inspiration_lesson": "Inspiratieles", "masterclass": "Masterklas", "elective": "Keuzevak",
     "po_series": "Lessenserie po", "company_visit": "Bedrijfsbezoek", "guest_lesson": "Gastles",
     "internship": "Stage", "mbo_lesson": "Module op het mbo", "techclub": "Techclub",
+    "assignment": "Praktijkopdracht",
 }
+APPROVALS = {"proposed": "Wacht op de backoffice", "approved": "Goedgekeurd",
+             "declined": "Afgewezen"}
+COFINANCING_FORMS = {"in-kind": "In natura (uren)", "cash": "In geld"}
 BOOKING_STATUSES = {
     "requested": "Aangevraagd", "confirmed": "Bevestigd", "waitlisted": "Op de wachtlijst",
     "rejected": "Afgewezen", "cancelled": "Geannuleerd", "completed": "Afgerond",

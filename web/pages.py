@@ -42,6 +42,11 @@ NAVIGATION: dict[str, list[NavItem]] = {
                 NavItem("Berichten", "/berichten")],
     "programme": [NavItem("Programmamonitoring", "/programma"), NavItem("Aanbod", "/aanbod"),
                   NavItem("Aankondigingen", "/aankondigingen"), NavItem("Berichten", "/berichten")],
+    "company": [NavItem("Ons aanbod", "/bedrijf/aanbod"),
+                NavItem("Aanvragen", "/bedrijf/aanvragen"),
+                NavItem("Wie komt er", "/bedrijf/wie-komt"),
+                NavItem("Cofinanciering", "/bedrijf/cofinanciering"),
+                NavItem("Berichten", "/berichten")],
 }
 OTHERS = [NavItem("Start", "/start"), NavItem("Aanbod", "/aanbod"),
           NavItem("Berichten", "/berichten")]
@@ -75,6 +80,8 @@ def templates() -> Jinja2Templates:
         day=date.fromisoformat,
         registration_status=lambda s: formatting.label(formatting.REGISTRATION_STATUSES, s),
         declaration_status=lambda s: formatting.label(formatting.DECLARATION_STATUSES, s),
+        approval=lambda s: formatting.label(formatting.APPROVALS, s),
+        cofinancing_form=lambda s: formatting.label(formatting.COFINANCING_FORMS, s),
         parse_dt=datetime.fromisoformat, pair=lambda v: (v, v),
         kind_pair=lambda k: (k, formatting.label(formatting.OFFER_KINDS, k)),
         chart_svg=charts.svg,

@@ -237,7 +237,10 @@ API_FIELDS = {"group.name": "klas", "group.level": "niveau", "group.year": "leer
               "condition": "staat", "damage.description": "schade",
               "damage.repair_cost_cents": "kosten", "starts_on": "van", "ends_on": "tot",
               "quantity": "aantal", "profile": "profiel", "code": "code",
-              "students_present": "aanwezig"}
+              "students_present": "aanwezig", "kind": "soort", "title": "titel",
+              "audience": "doelgroep", "location": "locatie", "session_minutes": "duur",
+              "capacity": "plaatsen", "assignment": "opdracht", "internship_year": "leerjaar",
+              "period_starts_on": "van", "period_ends_on": "tot"}
 
 
 def group_form(values: dict[str, str]) -> Form:
@@ -257,6 +260,77 @@ def group_body(form: Form) -> dict[str, Any]:
     v = form.values
     return {"name": v["klas"], "level": v["niveau"], "year": int(v["leerjaar"]),
             "students": int(v["leerlingen"])}
+
+
+# -- a company's proposals ----------------------------------------------------------------
+
+
+PROPOSAL_FIELDS = {"soort": "Soort aanbod", "titel": "Titel", "doelgroep": "Voor niveaus",
+                   "profiel": "Profiel", "locatie": "Waar", "duur": "Duur in minuten",
+                   "plaatsen": "Aantal leerlingen per keer", "opdracht": "Praktijkopdracht",
+                   "leerjaar": "Leerjaar (stage)", "van": "Eerste dag (stage)",
+                   "tot": "Laatste dag (stage)"}
+PROPOSAL_KINDS = ("company_visit", "guest_lesson", "internship", "assignment")
+
+
+def blank_proposal() -> Form:
+    """A company visit for a class of 25 for two hours, until the person says otherwise."""
+    defaults = {"soort": "company_visit", "duur": "120", "plaatsen": "25"}
+    return Form({k: defaults.get(k, "") for k in PROPOSAL_FIELDS}, labels=PROPOSAL_FIELDS)
+
+
+def proposal_form(values: dict[str, str]) -> Form:
+    """What a company contact proposes. Only what is needed to ask the API is checked here
+    (numbers and dates as such); the API decides the rest and its answer lands on the form."""
+    form = Form({k: values.get(k, "").strip() for k in PROPOSAL_FIELDS}, labels=PROPOSAL_FIELDS)
+    for name in ("duur", "plaatsen", "leerjaar"):
+        if form.values[name] and not form.values[name].isdigit():
+            form.errors[name] = "Vul een heel getal in, bijvoorbeeld 24."
+    for name in ("van", "tot"):
+        if form.values[name] and parse_day(form.values[name]) is None:
+            form.errors[name] = "Vul een datum in, bijvoorbeeld 9-6-2027."
+    if not form.values["doelgroep"]:
+        form.errors["doelgroep"] = "Kies minstens één niveau."
+    return form
+
+
+def proposal_body(form: Form) -> dict[str, Any]:
+    v = form.values
+
+    def number(name: str) -> int | None:
+        return int(v[name]) if v[name] else None
+
+    return {"kind": v["soort"], "title": v["titel"], "audience": v["doelgroep"].split(","),
+            "profile": v["profiel"] or None, "location": v["locatie"],
+            "session_minutes": number("duur") or 120, "capacity": number("plaatsen") or 25,
+            "assignment": v["opdracht"] or None, "internship_year": number("leerjaar"),
+            "period_starts_on": v["van"] or None, "period_ends_on": v["tot"] or None}
+
+
+def place_refusal(form: Form, problem: ApiProblem) -> bool:
+    """The API's field errors at their fields, or a rule's refusal at the field it names
+    (`field` in the problem); False when it concerns no field of the form."""
+    if apply_problem(form, problem):
+        return True
+    name = API_FIELDS.get(str(problem.extra.get("field", "")))
+    if name in form.values and problem.detail:
+        form.errors[name] = f"{problem.detail[:1].upper()}{problem.detail[1:]}."
+        return True
+    return False
+
+
+def by_start(bookings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Bookings as the API reads them (with their offer's title and the session's times),
+    the soonest first."""
+    return sorted(bookings, key=lambda b: (b.get("starts_at") or "9999", str(b["id"])))
+
+
+def answer_refusal(problem: ApiProblem) -> str:
+    """Why a request could not be answered, with what to do."""
+    if problem.extra.get("rule") == "answered" or problem.status == 404:
+        return ("Deze aanvraag is al beantwoord of door de school ingetrokken. De lijst "
+                "hieronder is bijgewerkt.")
+    return refusal(problem)
 
 
 # -- the loans desk ------------------------------------------------------------------------

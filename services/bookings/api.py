@@ -7,16 +7,27 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from services.bookings import amendments, calendar, catalogue, commands, domain, queries, reach
+from services.bookings import (
+    amendments,
+    calendar,
+    catalogue,
+    commands,
+    domain,
+    proposals,
+    queries,
+    reach,
+)
 from services.bookings.domain import BookingStatus, Rules
 from services.bookings.store import Booking, Offering
 from shared.contracts.common import CalendarYear, Group, Level, Limit, Offset, SchoolYear, Text
 from shared.contracts.requests.bookings import (
     BookingRulesBody,
     Completion,
+    Decline,
     NewBooking,
     NewClosedPeriod,
     NewOffering,
+    NewProposal,
     NewSeries,
     NewSession,
     OfferingChanges,
@@ -63,6 +74,11 @@ class OfferingOut(BaseModel):
     core_task: str | None = None
     # Withdrawn by the backoffice: no new bookings.
     withdrawn: bool = False
+    # A company's proposal: "proposed" until the backoffice approves (schools see it) or
+    # declines it, with its reason for the company.
+    approval: str = domain.Approval.APPROVED
+    decline_reason: str | None = None
+    proposed_at: datetime | None = None
 
     @model_validator(mode="after")
     def kinds_core_task(self) -> "OfferingOut":
@@ -232,8 +248,8 @@ def routes(rt: Runtime) -> APIRouter:
         return await queries.offerings(rt, f, limit, offset)
 
     @router.get("/offerings/{offering_id}", response_model=OfferingOut)
-    async def offering(offering_id: str, _: Caller = Depends(current_caller)):
-        return await queries.offering(rt, offering_id)
+    async def offering(offering_id: str, who: Caller = Depends(current_caller)):
+        return await queries.offering(rt, who, offering_id)
 
     @router.post("/offerings", status_code=201, response_model=OfferingOut)
     async def new_offering(body: NewOffering, who: Caller = Depends(current_caller)):
@@ -243,8 +259,8 @@ def routes(rt: Runtime) -> APIRouter:
         return offering
 
     @router.get("/offerings/{offering_id}/sessions", response_model=list[SessionOut])
-    async def sessions(offering_id: str, _: Caller = Depends(current_caller)):
-        return [_session_out(s) for s in await catalogue.sessions_of(rt, offering_id)]
+    async def sessions(offering_id: str, who: Caller = Depends(current_caller)):
+        return [_session_out(s) for s in await catalogue.sessions_of(rt, who, offering_id)]
 
     @router.post("/offerings/{offering_id}/sessions", status_code=201, response_model=SessionOut)
     async def plan(offering_id: str, body: NewSession, who: Caller = Depends(current_caller)):
@@ -324,7 +340,39 @@ def routes(rt: Runtime) -> APIRouter:
 
     calendar_routes(router, rt)
     amendment_routes(router, rt)
+    company_routes(router, rt)
     return router
+
+
+def company_routes(router: APIRouter, rt: Runtime) -> None:
+    """Companies take part themselves: they propose offers (the backoffice decides) and
+    answer the schools' requests for their visits and internship places."""
+
+    @router.post("/offering-proposals", status_code=201, response_model=OfferingOut)
+    async def propose(body: NewProposal, who: Caller = Depends(current_caller)):
+        return await proposals.propose(rt, who, body)
+
+    @router.get("/offering-proposals", response_model=list[OfferingOut])
+    async def proposed(approval: domain.Approval | None = None, limit: Limit = 50,
+                       offset: Offset = 0, who: Caller = Depends(current_caller)):
+        return await proposals.proposals(rt, who, approval, limit, offset)
+
+    @router.post("/offering-proposals/{offering_id}/approve", response_model=OfferingOut)
+    async def approve(offering_id: str, who: Caller = Depends(current_caller)):
+        return await proposals.decide(rt, who, offering_id, approve=True)
+
+    @router.post("/offering-proposals/{offering_id}/decline", response_model=OfferingOut)
+    async def decline(offering_id: str, body: Decline, who: Caller = Depends(current_caller)):
+        return await proposals.decide(rt, who, offering_id, approve=False, reason=body.reason)
+
+    @router.post("/bookings/{booking_id}/accept", response_model=BookingOut)
+    async def accept_request(booking_id: UUID, who: Caller = Depends(current_caller)):
+        return BookingOut.of(await commands.accept_request(rt, who, booking_id))
+
+    @router.post("/bookings/{booking_id}/decline", response_model=BookingOut)
+    async def decline_request(booking_id: UUID, body: Decline,
+                              who: Caller = Depends(current_caller)):
+        return BookingOut.of(await commands.decline_request(rt, who, booking_id, body.reason))
 
 
 def amendment_routes(router: APIRouter, rt: Runtime) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.bookings import domain
 from services.bookings.domain import BookingRefused, Slot
+from services.bookings.queries import visible_offering
 from services.bookings.store import (
     INSTRUCTOR_EXCLUSION,
     ROOM_EXCLUSION,
@@ -36,10 +37,9 @@ async def list_offerings(rt: Runtime, limit: int, offset: int) -> list[Offering]
         return list(rows)
 
 
-async def sessions_of(rt: Runtime, offering_id: str) -> list[Session]:
+async def sessions_of(rt: Runtime, caller: Caller, offering_id: str) -> list[Session]:
     async with rt.db.sessions() as tx:
-        if await tx.get(Offering, offering_id) is None:
-            raise BookingRefused("dit aanbod bestaat niet", 404)
+        visible_offering(caller, await tx.get(Offering, offering_id))
         rows = await tx.scalars(
             select(Session).where(Session.offering_id == offering_id,
                                   Session.cancelled_at.is_(None)).order_by(Session.starts_at)
@@ -71,8 +71,7 @@ async def plan_session(rt: Runtime, caller: Caller, offering_id: str, starts_at:
     slot = Slot(room, instructor, starts_at, ends_at)
     with _clash_refused(slot):
         async with rt.db.transaction() as tx:
-            if await tx.get(Offering, offering_id) is None:
-                raise BookingRefused("dit aanbod bestaat niet", 404)
+            await _approved(tx, offering_id)
             await _take_turns(tx, [room], instructor)
             session = Session(id=uuid4(), offering_id=offering_id, starts_at=starts_at,
                               ends_at=ends_at, room=room, instructor=instructor,
@@ -97,9 +96,7 @@ async def plan_series(rt: Runtime, caller: Caller, offering_id: str, first_start
     caller.require(BACKOFFICE)
     planned = PlannedSeries(uuid4(), [], [])
     async with rt.db.transaction() as tx:
-        offering = await tx.get(Offering, offering_id)
-        if offering is None:
-            raise BookingRefused("dit aanbod bestaat niet", 404)
+        offering = await _approved(tx, offering_id)
         rooms = domain.series_rooms(offering.kind, count, rooms)
         domain.check_whole_series(offering.kind, offering.sessions_per_booking, rooms)
         await _take_turns(tx, rooms, instructor)
@@ -122,6 +119,15 @@ async def plan_series(rt: Runtime, caller: Caller, offering_id: str, first_start
                 planned.sessions.append(session)
                 break
     return planned
+
+
+async def _approved(tx: AsyncSession, offering_id: str) -> Offering:
+    """The offer sessions are planned for: a company's proposal gets them once approved."""
+    offering = await tx.get(Offering, offering_id)
+    if offering is None:
+        raise BookingRefused("dit aanbod bestaat niet", 404)
+    domain.check_approved(offering.approval)
+    return offering
 
 
 async def _take_turns(tx: AsyncSession, rooms: list[str], instructor: str) -> None:

@@ -37,6 +37,7 @@ from shared.contracts.bookings import (
     BookingCompletedV2,
     BookingConfirmedV1,
     BookingEquipmentRequestedV1,
+    BookingHostRequestedV1,
     BookingNoShowV1,
     BookingRejectedV1,
     BookingWaitlistedV1,
@@ -46,7 +47,7 @@ from shared.contracts.bookings import (
 )
 from shared.contracts.common import Group
 from shared.contracts.loans import SessionEquipmentRejectedV1, SessionEquipmentReservedV1
-from shared.domain import AMSTERDAM, BACKOFFICE, SCHOOL, check_audience, local_date
+from shared.domain import AMSTERDAM, BACKOFFICE, COMPANY, SCHOOL, check_audience, local_date
 from shared.http import Caller
 from shared.messaging.outbox import Outbox
 from shared.observability.logging import log
@@ -82,10 +83,13 @@ def _confirmed(b: Booking, s: Session, o: Offering, from_waitlist: bool) -> Book
                               from_waitlist=from_waitlist)
 
 
-def _seated(b: Booking, s: Session, o: Offering,
-            from_waitlist: bool) -> BookingEquipmentRequestedV1 | BookingConfirmedV1:
-    """What a group that got its seats causes: loans is asked for the equipment, or, when
-    the offering needs none, the booking is confirmed."""
+def _seated(b: Booking, s: Session, o: Offering, from_waitlist: bool
+            ) -> BookingHostRequestedV1 | BookingEquipmentRequestedV1 | BookingConfirmedV1:
+    """What a group that got its seats causes: the host company is asked to answer, loans
+    is asked for the equipment, or, when the offering waits for neither, it is confirmed."""
+    if b.status == BookingStatus.REQUESTED and domain.awaits_host(o.kind, o.host_company):
+        return BookingHostRequestedV1(**_event_facts(b, s, o), host_company=o.host_company,
+                                      offering_kind=o.kind, from_waitlist=from_waitlist)
     if b.status == BookingStatus.REQUESTED:
         return BookingEquipmentRequestedV1(**_event_facts(b, s, o), equipment=o.equipment,
                                            from_waitlist=from_waitlist)
@@ -168,6 +172,7 @@ def _taking_place(sessions: list[Session],
                   offering: Offering) -> tuple[list[Session], Offering]:
     """The targets of a booking, if the offer is still open and none was cancelled."""
     domain.check_offer_open(offering.withdrawn)
+    domain.check_approved(offering.approval)
     for session in sessions:
         domain.check_takes_place(session.cancelled_at is not None)
     return sessions, offering
@@ -257,6 +262,41 @@ async def no_show(rt: Runtime, caller: Caller, booking_id: UUID) -> Booking:
                              "als niet verschenen gemarkeerd")
 
 
+async def accept_request(rt: Runtime, caller: Caller, booking_id: UUID) -> Booking:
+    """The host company takes the school's group on its visit or internship: confirmed."""
+    async with rt.db.transaction() as tx:
+        booking, offering = await _request_to_answer(tx, caller, booking_id)
+        for each in await _group_of(tx, booking):
+            each.status, each.updated_at = BookingStatus.CONFIRMED, datetime.now(UTC)
+            session = await tx.get(Session, each.session_id)
+            await _stage(rt.outbox, tx, each, _confirmed(each, session, offering, False))
+    return booking
+
+
+async def decline_request(rt: Runtime, caller: Caller, booking_id: UUID, reason: str) -> Booking:
+    """The host company cannot take the group: rejected with its reason for the school, the
+    seats go to the waiting groups (who wait for the company's answer in turn)."""
+    async with rt.db.transaction() as tx:
+        booking, _ = await _request_to_answer(tx, caller, booking_id)
+        for each in await _group_of(tx, booking):
+            await _reject(rt.outbox, tx, each, reason, None, rejected_by="host")
+    return booking
+
+
+async def _request_to_answer(tx: AsyncSession, caller: Caller,
+                             booking_id: UUID) -> tuple[Booking, Offering]:
+    """The booking, locked, if the caller's company hosts it and it waits for the answer;
+    404 for anyone else, so an id tells no one else that it exists."""
+    caller.require(COMPANY)
+    booking = await locked_booking(tx, booking_id)
+    found = booking and await session_with_offering(tx, booking.session_id)
+    if not found or not domain.is_host(caller.role, caller.organisation,
+                                          found[1].host_company):
+        raise BookingRefused("deze aanvraag bestaat niet", 404)
+    domain.check_answerable(BookingStatus(booking.status))
+    return booking, found[1]
+
+
 class Reported(NamedTuple):
     """What the backoffice reports on a completed session (None: the defaults)."""
 
@@ -315,7 +355,8 @@ async def _seat_group(outbox: Outbox, tx: AsyncSession, group: list[Booking],
             if session.equipment_request_id is None:
                 await outbox.stage(tx, await _ask_equipment(tx, session, offering))
     status = domain.seated(bool(offering.equipment),
-                           all(s.equipment_held for s in sessions.values()))
+                           all(s.equipment_held for s in sessions.values()),
+                           domain.awaits_host(offering.kind, offering.host_company))
     now = datetime.now(UTC)
     for booking in group:
         booking.status, booking.updated_at = status, now
@@ -414,12 +455,13 @@ async def _group_of(tx: AsyncSession, booking: Booking) -> list[Booking]:
 
 
 async def _reject(outbox: Outbox, tx: AsyncSession, booking: Booking, reason: str,
-                  alternative: dict[str, str] | None) -> None:
+                  alternative: dict[str, str] | None, rejected_by: str | None = None) -> None:
     session, offering = await session_with_offering(tx, booking.session_id)
     booking.status, booking.updated_at = BookingStatus.REJECTED, datetime.now(UTC)
     booking.rejection_reason = reason
     await _stage(outbox, tx, booking, BookingRejectedV1(
-        **_event_facts(booking, session, offering), reason=reason, alternative=alternative))
+        **_event_facts(booking, session, offering), reason=reason, alternative=alternative,
+        rejected_by=rejected_by))
     await _release_and_promote(outbox, tx, booking, session, offering)
 
 

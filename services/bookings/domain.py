@@ -102,7 +102,7 @@ def clash_refused(resource: str, slot: Slot, other_session: object = None) -> Bo
 
 
 OFFER_KINDS = ("inspiration_lesson", "masterclass", "elective", "po_series", "company_visit",
-               "guest_lesson", "internship", "mbo_lesson", "techclub")
+               "guest_lesson", "internship", "mbo_lesson", "techclub", "assignment")
 # What the kind fixes (the programme plan, section 3.2): minutes per session, sessions a group
 # books at once. None: the backoffice chooses.
 KIND_SHAPES: dict[str, tuple[int | None, int | None]] = {
@@ -117,7 +117,8 @@ KIND_SHAPES: dict[str, tuple[int | None, int | None]] = {
 KIND_NAMES = {"inspiration_lesson": "inspiratieles", "masterclass": "masterklas",
               "elective": "keuzevak", "po_series": "po-lessenserie",
               "company_visit": "bedrijfsbezoek", "guest_lesson": "gastles",
-              "internship": "stage", "mbo_lesson": "mbo-module", "techclub": "Techclub"}
+              "internship": "stage", "mbo_lesson": "mbo-module", "techclub": "Techclub",
+              "assignment": "praktijkopdracht"}
 # The core task (kerntaak) of the plan each kind is declared under, unless the offer names
 # its own (the CNC elective: A, "keuzevak CNC-techniek beschikbaar maken voor meerdere
 # scholen"; Plastic fantastic: C). From the plan's "Te ondernemen activiteiten":
@@ -126,11 +127,13 @@ KIND_NAMES = {"inspiration_lesson": "inspiratieles", "masterclass": "masterklas"
 # aanbieden op po-scholen/harde vmbo-scholen") and the Techclub; A holds the internships ("De
 # stages voor leerlingen PIE, BWI en M&T") and the mbo's lessons ("Samenwerken met het MBO");
 # D the company visits ("Bedrijfsbezoeken beschikbaar stellen"). Guest lessons are lessons
-# for the region's vo (B, "Lessen aanbieden voor het vo").
+# for the region's vo (B, "Lessen aanbieden voor het vo"). A company's practical assignment
+# is C, "Vernieuwend onderwijs en experimenten": "levensechte projecten", where "een opdracht
+# of vraag vanuit het bedrijfsleven of de overheid staat hierbij centraal".
 KIND_CORE_TASKS: dict[str, CoreTask] = {
     "inspiration_lesson": "B", "masterclass": "B", "elective": "B", "po_series": "B",
     "techclub": "B", "guest_lesson": "B", "internship": "A", "mbo_lesson": "A",
-    "company_visit": "D",
+    "company_visit": "D", "assignment": "C",
 }
 # A lesson of the region's programme taught to a hard-tech school's class serves plan A,
 # "Technieklessen voor de harde techniekscholen" ("Zorgen voor up-to-date lessen BWI, PIE,
@@ -153,12 +156,70 @@ def check_offering(o) -> None:
     if o.kind == "company_visit" and not (o.host_company and o.assignment):
         raise BookingRefused("een bedrijfsbezoek heeft een gastbedrijf en een praktijkopdracht "
                              "nodig", 422)
+    if o.kind == "assignment" and not o.assignment:
+        raise BookingRefused("een praktijkopdracht beschrijft de opdracht", 422,
+                             field="assignment")
+    if awaits_host(o.kind, o.host_company) and o.equipment:
+        # The host's answer decides the booking; loans' answer must not confirm it first.
+        raise BookingRefused("een bedrijfsbezoek of stage gebruikt geen materiaal van de "
+                             "uitleen", 422, field="equipment")
     if o.kind == "internship":
         if not (o.profile and o.internship_year and o.period_starts_on and o.period_ends_on):
             raise BookingRefused(
                 "stageplaatsen hebben een profiel, een leerjaar en een periode nodig", 422)
         if o.period_ends_on < o.period_starts_on:
             raise BookingRefused("een stageperiode eindigt na haar begin", 422)
+
+
+# The host company answers each request for these itself: the school's booking stays
+# `requested` until it accepts or declines.
+HOST_ANSWERS = frozenset({"company_visit", "internship"})
+
+
+class Approval(StrEnum):
+    """Where an offer stands with the backoffice: a company's proposal is seen by schools
+    only once approved; a declined one carries the reason the company reads."""
+
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+def decide(approval: str, approve: bool) -> Approval:
+    """The backoffice's decision on a proposal, once."""
+    if approval != Approval.PROPOSED:
+        raise BookingRefused("over dit voorstel is al besloten", 409, rule="decided")
+    return Approval.APPROVED if approve else Approval.DECLINED
+
+
+def may_see_offer(role: str, organisation: str, approval: str,
+                  host_company: str | None) -> bool:
+    """An approved offer is everyone's; a proposal only its company's and the hotspot's."""
+    if approval == Approval.APPROVED or role in (BACKOFFICE, PROGRAMME, ADMIN):
+        return True
+    return is_host(role, organisation, host_company)
+
+
+def check_approved(approval: str) -> None:
+    if approval != Approval.APPROVED:
+        raise BookingRefused("dit aanbod is nog niet goedgekeurd door de backoffice", 409,
+                             rule="not_approved")
+
+
+def awaits_host(kind: str, host_company: str | None) -> bool:
+    return kind in HOST_ANSWERS and host_company is not None
+
+
+def is_host(role: str, organisation: str, host_company: str | None) -> bool:
+    """Whether the caller is a contact of the company hosting the offer: who answers its
+    requests and sees its bookings and proposals."""
+    return role == COMPANY and host_company is not None and organisation == host_company
+
+
+def check_answerable(status: BookingStatus) -> None:
+    if status is not BookingStatus.REQUESTED:
+        raise BookingRefused(f"deze aanvraag is al beantwoord (status {status})", 409,
+                             rule="answered")
 
 
 # How far past its first date a series may move before planning gives up on it.
@@ -330,7 +391,7 @@ def may_see(role: str, organisation: str, booking_school: str,
     if role in (PROGRAMME, ADMIN):
         return True
     if role == COMPANY:
-        return host_company is not None and organisation == host_company
+        return is_host(role, organisation, host_company)
     return sees_school(role, organisation, booking_school)
 
 
@@ -391,10 +452,12 @@ def reach(group_students: int, session_minutes: int, students_reached: int | Non
     return reached, session_minutes if instructor_minutes is None else instructor_minutes
 
 
-def seated(needs_equipment: bool, equipped: bool) -> BookingStatus:
+def seated(needs_equipment: bool, equipped: bool, host_answers: bool = False) -> BookingStatus:
     """A seated group is confirmed at once, unless its session (every session of its series)
-    still waits for loans to reserve the equipment."""
-    return BookingStatus.REQUESTED if needs_equipment and not equipped else BookingStatus.CONFIRMED
+    still waits for loans to reserve the equipment, or the host company answers it."""
+    if host_answers or (needs_equipment and not equipped):
+        return BookingStatus.REQUESTED
+    return BookingStatus.CONFIRMED
 
 
 def awaits_equipment(status: BookingStatus) -> bool:

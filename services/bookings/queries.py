@@ -80,7 +80,8 @@ def _has_session(f: CatalogueFilter, with_free_seats: bool):
 
 
 async def offerings(rt: Runtime, f: CatalogueFilter, limit: int, offset: int) -> list[Offering]:
-    query = select(Offering)
+    """The catalogue: approved offers only (a company's proposal waits for the backoffice)."""
+    query = select(Offering).where(Offering.approval == domain.Approval.APPROVED)
     if f.kind is not None:
         query = query.where(Offering.kind == f.kind)
     if f.profile is not None:
@@ -100,10 +101,15 @@ async def offerings(rt: Runtime, f: CatalogueFilter, limit: int, offset: int) ->
         return list(await tx.scalars(query.order_by(Offering.id).limit(limit).offset(offset)))
 
 
-async def offering(rt: Runtime, offering_id: str) -> Offering:
+async def offering(rt: Runtime, caller: Caller, offering_id: str) -> Offering:
     async with rt.db.sessions() as tx:
-        found = await tx.get(Offering, offering_id)
-    if found is None:
+        return visible_offering(caller, await tx.get(Offering, offering_id))
+
+
+def visible_offering(caller: Caller, found: Offering | None) -> Offering:
+    """The offer, if the caller may see it: a proposal is 404 to schools and other companies."""
+    if found is None or not domain.may_see_offer(caller.role, caller.organisation,
+                                                 found.approval, found.host_company):
         raise BookingRefused("dit aanbod bestaat niet", 404)
     return found
 

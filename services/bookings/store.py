@@ -65,6 +65,14 @@ class Offering(Base):
     core_task: Mapped[str | None] = mapped_column(String(1))
     # Withdrawn by the backoffice: no new bookings; those made stand.
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A company's proposal waits for the backoffice (domain.Approval); schools see only
+    # approved offers. A declined one keeps the backoffice's reason for the company.
+    approval: Mapped[str] = mapped_column(String(20), default="approved",
+                                          server_default="approved", index=True)
+    decline_reason: Mapped[str | None] = mapped_column(String(500))
+    # Who proposed it (a person of the host company), when.
+    proposed_by: Mapped[str | None] = mapped_column(String(120))
+    proposed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 # PostgreSQL's exclusion constraints (migration 0004): a room, and an instructor, is in at

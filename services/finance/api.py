@@ -112,6 +112,46 @@ class DeclarationOut(DeclarationSummaryOut):
                    budget_warnings=list(budget_warnings))
 
 
+class CofinancingLineOut(BaseModel):
+    """One contribution of a company: what for, when, in which form, how much."""
+
+    quarter: str
+    core_task: str
+    description: str
+    form: str | None
+    minutes: int
+    amount_cents: int
+    # The declaration's status: counted once approved (or paid).
+    status: str
+    created_at: datetime
+
+
+class CompanyCofinancingOut(BaseModel):
+    """A company's co-financing of a year, for the yearly talk with the programme."""
+
+    company: str
+    year: int
+    in_kind_cents: int
+    cash_cents: int
+    total_cents: int
+    lines: list[CofinancingLineOut]
+
+    @classmethod
+    def of(cls, company: str, year: int,
+           found: Sequence[tuple[DeclarationLine, Declaration]]) -> "CompanyCofinancingOut":
+        lines = [CofinancingLineOut(
+            quarter=d.quarter, core_task=line.core_task, description=line.description,
+            form=line.cofinancing_form, minutes=line.minutes, amount_cents=line.amount_cents,
+            status=d.status, created_at=line.created_at) for line, d in found]
+
+        def total(form: str | None = None) -> int:
+            return sum(x.amount_cents for x in lines if form in (None, x.form))
+
+        return cls(company=company, year=year, in_kind_cents=total(domain.CoFinancingForm.IN_KIND),
+                   cash_cents=total(domain.CoFinancingForm.CASH), total_cents=total(),
+                   lines=lines)
+
+
 class AuditEntryOut(BaseModel):
     at: datetime
     actor: str
@@ -292,6 +332,16 @@ def routes(rt: Runtime) -> APIRouter:
         pro rata by `on` (default today, Amsterdam)."""
         report = await queries.cofinancing_report(rt, who, year, on or today())
         return download(report, format, f"cofinanciering-{year}")
+
+    @router.get("/cofinancing", response_model=CompanyCofinancingOut)
+    async def company_cofinancing(organisation: Text | None = None,
+                                  year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+                                  who: Caller = Depends(current_caller)):
+        """A company's co-financing lines and totals of a year (default this year): a
+        company contact sees its own company's only."""
+        year = year or today().year
+        company, found = await queries.cofinancing_of(rt, who, organisation, year)
+        return CompanyCofinancingOut.of(company, year, found)
 
     @router.get("/reports/dusi")
     async def dusi_report(year: ReportYear,

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from shared.domain import AMSTERDAM, BACKOFFICE, FINANCE, PROGRAMME, SCHOOL, Refused
+from shared.domain import AMSTERDAM, BACKOFFICE, COMPANY, FINANCE, PROGRAMME, SCHOOL, Refused
 from shared.dutch import euros
 
 QUARTER_PATTERN = r"^\d{4}-Q[1-4]$"
@@ -312,3 +312,18 @@ def may_read_declaration(role: str, organisation: str, school_id: str) -> bool:
     if role in READERS:
         return True
     return role == SCHOOL and organisation == school_id
+
+
+def cofinancing_reader(role: str, organisation: str, company: str | None) -> str:
+    """Whose co-financing the caller reads: a company contact its own company's (for the
+    yearly talk the plan describes: "jaarlijks achteraf met de deelnemende bedrijven
+    besproken"), finance, the backoffice and programme management any company's."""
+    if role == COMPANY:
+        if company not in (None, organisation):
+            raise Refused("een bedrijf ziet alleen zijn eigen cofinanciering", 403)
+        return organisation
+    if role not in READERS:
+        raise Refused(f"de rol {role} ziet geen cofinanciering", 403)
+    if company is None:
+        raise Refused("noem het bedrijf (organisation)", 422, field="organisation")
+    return company

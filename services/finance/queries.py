@@ -104,6 +104,14 @@ async def cofinancing_report(rt: Runtime, caller: Caller, year: int, on: date) -
     return _cofinancing(year, facts, on)
 
 
+async def cofinancing_of(rt: Runtime, caller: Caller, company: str | None,
+                         year: int) -> tuple[str, list[tuple[DeclarationLine, Declaration]]]:
+    """(the company, its co-financing lines of the year): a company reads only its own."""
+    company = domain.cofinancing_reader(caller.role, caller.organisation, company)
+    async with rt.db.sessions() as session:
+        return company, await store.cofinancing_of(session, company, year)
+
+
 async def dusi_report(rt: Runtime, caller: Caller, year: int, through: str | None,
                       on: date) -> Report:
     caller.require(*domain.READERS)

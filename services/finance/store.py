@@ -27,6 +27,7 @@ from services.finance.domain import (
     EDITABLE,
     Budget,
     DeclarationStatus,
+    LineKind,
     next_quarter,
 )
 from services.finance.reports import Fact
@@ -320,6 +321,17 @@ async def facts(session: AsyncSession, quarter_like: str) -> list[Fact]:
         .join(Declaration).where(Declaration.quarter.like(quarter_like))
     )
     return [Fact(*row) for row in rows]
+
+
+async def cofinancing_of(session: AsyncSession, company: str,
+                         year: int) -> list[tuple[DeclarationLine, Declaration]]:
+    """The company's co-financing lines of the year's declarations, by quarter and time."""
+    rows = await session.execute(
+        select(DeclarationLine, Declaration).join(Declaration)
+        .where(DeclarationLine.kind == LineKind.COFINANCING, DeclarationLine.company == company,
+               Declaration.quarter.like(f"{year}-Q%"))
+        .order_by(Declaration.quarter, DeclarationLine.created_at, DeclarationLine.id))
+    return [(line, declaration) for line, declaration in rows]
 
 
 async def budget_amounts(session: AsyncSession, year: int) -> dict[str, int]:

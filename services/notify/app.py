@@ -18,8 +18,9 @@ SPEC = ServiceSpec(
     consumers=[
         ConsumerSpec(
             name="notify",
-            topics=[topics.BOOKING, topics.LOAN_RESERVATION, topics.EVENT, topics.REGISTRATION,
-                    topics.DECLARATION, topics.ORGANISATION, topics.PERSON],
+            topics=[topics.BOOKING, topics.OFFERING, topics.LOAN_RESERVATION, topics.EVENT,
+                    topics.REGISTRATION, topics.DECLARATION, topics.ORGANISATION,
+                    topics.PERSON],
             handlers=handlers.handlers,
         )
     ],

@@ -12,9 +12,12 @@ from shared.contracts.bookings import (
     BookingCancelledV1,
     BookingCompletedV2,
     BookingConfirmedV1,
+    BookingHostRequestedV1,
     BookingNoShowV1,
     BookingRejectedV1,
     BookingWaitlistedV1,
+    OfferingProposalDecidedV1,
+    OfferingProposedV1,
     SessionCancelledV1,
     SessionMovedV1,
 )
@@ -57,12 +60,17 @@ from shared.domain import (
     local_date,
 )
 from shared.dutch import dutch_date, dutch_datetime, dutch_period, equipment_list, euros
-from shared.seed import SCHOOLS_BY_ID
+from shared.seed import COMPANIES_BY_ID, SCHOOLS_BY_ID
 
 
 def school_name(school_id: str) -> str:
     school = SCHOOLS_BY_ID.get(school_id)
     return school.name if school is not None else school_id
+
+
+def company_name(company_id: str) -> str:
+    company = COMPANIES_BY_ID.get(company_id)
+    return company.name if company is not None else company_id
 
 
 def lessons(e) -> list[str]:
@@ -96,6 +104,7 @@ _env.filters["euro"] = euros
 _env.filters["iso_datum"] = lambda day: dutch_date(date.fromisoformat(str(day)))
 _env.filters["materiaal"] = equipment_list
 _env.filters["school"] = school_name
+_env.filters["bedrijf"] = company_name
 _env.filters["lessen"] = lessons
 _env.filters["tijdvak"] = lambda e: dutch_period(e.starts_at, e.ends_at)
 _env.filters["vorig_tijdvak"] = lambda e: dutch_period(e.previous_starts_at, e.previous_ends_at)
@@ -174,11 +183,12 @@ def people_concerned(draft: Draft, members: dict[str, str]) -> list[str]:
 
 # What happens to a series booking as a whole; a completion or no-show is per lesson.
 _PER_SERIES = {"booking_confirmed", "booking_promoted", "booking_waitlisted", "booking_cancelled",
-               "booking_cancelled_backoffice", "booking_rejected"}
+               "booking_cancelled_backoffice", "booking_rejected", "booking_host_requested"}
 _CRITICAL_WHEN_SOON = {"booking_cancelled", "booking_cancelled_backoffice", "booking_rejected",
                        "booking_session_cancelled", "booking_session_moved"}
-_CATEGORY_BY_PREFIX = {"booking": "bookings", "lesson": "reminders", "reservation": "loans",
-                       "loan": "loans", "damage": "loans", "registration": "events",
+_CATEGORY_BY_PREFIX = {"booking": "bookings", "offering": "bookings", "lesson": "reminders",
+                       "reservation": "loans", "loan": "loans", "damage": "loans",
+                       "registration": "events",
                        "event_scheduled": "announcements",
                        "announcement": "announcements",
                        "attendee_registered": "announcements", "attendee": "events",
@@ -228,6 +238,13 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
                     Draft(BACKOFFICE, "booking_cancelled_backoffice", event)]
         case BookingRejectedV1():
             return [Draft(event.school_id, "booking_rejected", event)]
+        case BookingHostRequestedV1():  # the host company answers the school's request
+            return [Draft(event.host_company, "booking_host_requested", event)]
+        case OfferingProposedV1():
+            return [Draft(BACKOFFICE, "offering_proposed", event)]
+        case OfferingProposalDecidedV1():
+            decided = "offering_approved" if event.approved else "offering_declined"
+            return [Draft(event.host_company, decided, event)]
         case BookingCompletedV2():
             return [Draft(event.school_id, "booking_completed", event)]
         case BookingNoShowV1():
@@ -375,7 +392,8 @@ def reminders_ended_by(event: IntegrationEvent) -> str | None:
 
 # A booking waiting for its equipment tells nothing yet: the school hears once, when loans
 # has answered (confirmed or rejected), so one booking is one message.
-HANDLED = (BookingConfirmedV1, BookingWaitlistedV1, BookingCancelledV1, BookingCompletedV2,
+HANDLED = (BookingConfirmedV1, BookingWaitlistedV1, BookingHostRequestedV1, OfferingProposedV1,
+           OfferingProposalDecidedV1, BookingCancelledV1, BookingCompletedV2,
            BookingRejectedV1, ReservationMadeV1, EventScheduledV1,
            DeclarationLineDraftedV1, DeclarationSubmittedV1, DeclarationApprovedV1,
            DeclarationRejectedV1, DeclarationPaidV1, ReservationCheckedOutV1, BookingNoShowV1,

@@ -50,6 +50,37 @@ class OfferingWithdrawnV1(IntegrationEvent):
     title: str
 
 
+class _Proposal(IntegrationEvent):
+    """A company's proposal: an offer its company hosts (a company visit, guest lesson,
+    internship places or a practical assignment), which schools see once approved."""
+
+    topic = OFFERING
+    key_field = "offering_id"
+
+    offering_id: str
+    kind: str
+    title: str
+    host_company: str
+
+
+class OfferingProposedV1(_Proposal):
+    """A company contact proposed an offer: the backoffice approves or declines it."""
+
+    event_type = "nl.tisfortech.bookings.offering.proposed.v1"
+
+    proposed_by: str
+
+
+class OfferingProposalDecidedV1(_Proposal):
+    """The backoffice approved (schools see the offer from now on; OfferingPublishedV1
+    follows) or declined the company's proposal, with `reason` for the company (Dutch)."""
+
+    event_type = "nl.tisfortech.bookings.offering.proposal-decided.v1"
+
+    approved: bool
+    reason: str | None = None
+
+
 class SessionTimes(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -94,6 +125,19 @@ class BookingEquipmentRequestedV1(_BookingFacts):
     from_waitlist: bool = False
 
 
+class BookingHostRequestedV1(_BookingFacts):
+    """A school asks for a company visit or internship places: the seats are held and the
+    booking stays `requested` until the host company accepts (BookingConfirmedV1) or
+    declines it (BookingRejectedV1 with the company's reason)."""
+
+    event_type = "nl.tisfortech.bookings.booking.host-requested.v1"
+    topic = BOOKING
+
+    host_company: str
+    offering_kind: str
+    from_waitlist: bool = False
+
+
 class BookingConfirmedV1(_BookingFacts):
     """Also told when a waiting group is promoted: a promoted booking is confirmed like any
     other, so it is one event type, not a second one every consumer of confirmations would
@@ -125,6 +169,8 @@ class BookingRejectedV1(_BookingFacts):
 
     reason: str
     alternative: dict[str, str] | None = None
+    # "host": the host company declined the request (the reason is its own); else loans.
+    rejected_by: str | None = None
 
 
 class BookingCancelledV1(_BookingFacts):

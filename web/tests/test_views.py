@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+from web import views
 from web.gateway import ApiProblem
 from web.views import (
     DeskFilter,
@@ -109,3 +110,34 @@ def test_registering_for_an_event_leaves_the_booking_form_as_it_is():
     """The event form adds the profile to its own labels, not to the booking form's."""
     registration_form(FILLED)
     assert group_form(FILLED).valid
+
+
+def test_a_proposal_form_checks_only_numbers_dates_and_levels_and_keeps_what_was_typed():
+    form = views.proposal_form({"soort": "internship", "titel": " Snuffelstage ", "duur": "2u",
+                                "van": "9 juni", "doelgroep": "", "locatie": "Werf"})
+    assert form.errors == {"duur": "Vul een heel getal in, bijvoorbeeld 24.",
+                           "van": "Vul een datum in, bijvoorbeeld 9-6-2027.",
+                           "doelgroep": "Kies minstens één niveau."}
+    assert (form.values["titel"], form.values["locatie"]) == ("Snuffelstage", "Werf")
+
+
+def test_a_proposal_is_sent_as_the_api_reads_it():
+    form = views.proposal_form({"soort": "internship", "titel": "Snuffelstage",
+                                "doelgroep": "vmbo-bb,vmbo-kb", "profiel": "BWI",
+                                "locatie": "Werf", "duur": "", "plaatsen": "6", "leerjaar": "3",
+                                "van": "2027-03-01", "tot": "2027-03-12"})
+    assert form.valid
+    assert views.proposal_body(form) == {
+        "kind": "internship", "title": "Snuffelstage", "audience": ["vmbo-bb", "vmbo-kb"],
+        "profile": "BWI", "location": "Werf", "session_minutes": 120, "capacity": 6,
+        "assignment": None, "internship_year": 3, "period_starts_on": "2027-03-01",
+        "period_ends_on": "2027-03-12"}
+
+
+def test_a_rule_refusing_a_proposal_lands_at_the_field_it_names():
+    form = views.blank_proposal()
+    problem = ApiProblem(422, "Not possible", "een praktijkopdracht beschrijft de opdracht",
+                         extra={"field": "assignment"})
+    assert views.place_refusal(form, problem)
+    assert form.errors == {"opdracht": "Een praktijkopdracht beschrijft de opdracht."}
+    assert not views.place_refusal(views.blank_proposal(), ApiProblem(409, detail="bezet"))

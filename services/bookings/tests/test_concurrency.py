@@ -116,7 +116,7 @@ async def test_concurrent_plans_for_one_room_at_one_time_give_exactly_one_sessio
     refused = [o for o in outcomes if isinstance(o, BookingRefused)]
     assert len(planned) == 1 and len(refused) == PLANS - 1
     assert {(r.status, r.extra["conflict"]["resource"]) for r in refused} == {(409, "room")}
-    assert len(await catalogue.sessions_of(rt, offering_id)) == 1
+    assert len(await catalogue.sessions_of(rt, BACKOFFICE, offering_id)) == 1
 
 
 async def test_plans_queued_behind_a_failed_plan_give_one_session_never_a_deadlock(
@@ -161,7 +161,7 @@ async def test_concurrent_plans_for_one_instructor_in_overlapping_hours_give_exa
     refused = [o for o in outcomes if isinstance(o, BookingRefused)]
     assert len(refused) == PLANS - 1
     assert {r.extra["conflict"]["resource"] for r in refused} == {"instructor"}
-    assert len(await catalogue.sessions_of(rt, offering_id)) == 1
+    assert len(await catalogue.sessions_of(rt, BACKOFFICE, offering_id)) == 1
 
 
 async def test_concurrent_series_for_one_room_give_one_series_and_name_the_clash(rt):
@@ -178,7 +178,7 @@ async def test_concurrent_series_for_one_room_give_one_series_and_name_the_clash
     refused = [o for o in outcomes if isinstance(o, BookingRefused)]
     assert len(refused) == PLANS - 1, [o for o in outcomes if isinstance(o, Exception)]
     assert {(r.status, r.extra["conflict"]["resource"]) for r in refused} == {(409, "room")}
-    assert len(await catalogue.sessions_of(rt, offering_id)) == 3
+    assert len(await catalogue.sessions_of(rt, BACKOFFICE, offering_id)) == 3
 
 
 async def test_concurrent_series_bookings_and_cancellations_never_leave_half_a_series(rt):

@@ -234,7 +234,7 @@ def test_a_waiting_series_is_promoted_only_with_room_on_all_its_sessions(free, w
 def offer(**fields) -> SimpleNamespace:
     base = dict(kind="inspiration_lesson", session_minutes=120, sessions_per_booking=1,
                 elective_code=None, host_company=None, assignment=None, profile=None,
-                internship_year=None, period_starts_on=None, period_ends_on=None)
+                internship_year=None, period_starts_on=None, period_ends_on=None, equipment=[])
     return SimpleNamespace(**(base | fields))
 
 
@@ -245,6 +245,10 @@ def offer(**fields) -> SimpleNamespace:
     (dict(kind="elective", elective_code="1313"), "KV-code"),
     (dict(kind="company_visit", host_company="voorbeeld-bouw"), "praktijkopdracht"),
     (dict(kind="internship", profile="BWI", internship_year=3), "een periode"),
+    (dict(kind="assignment"), "beschrijft de opdracht"),
+    # The host's answer decides a visit's booking; loans' answer must not confirm it first.
+    (dict(kind="company_visit", host_company="voorbeeld-bouw", assignment="Meet uit",
+          equipment=["drone"]), "geen materiaal"),
 ])
 def test_an_offer_has_what_its_kind_needs(fields, refusal):
     with pytest.raises(BookingRefused, match=refusal):
@@ -259,7 +263,9 @@ def test_well_formed_offers_of_each_kind_pass():
                         assignment="Zet een fundering uit"),
                    dict(kind="internship", profile="BWI", internship_year=3,
                         period_starts_on=date(2027, 3, 1), period_ends_on=date(2027, 3, 12),
-                        session_minutes=480)):
+                        session_minutes=480),
+                   dict(kind="assignment", host_company="voorbeeld-bouw",
+                        assignment="Ontwerp een slimme bouwplaats")):
         domain.check_offering(offer(**fields))
 
 

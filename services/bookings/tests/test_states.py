@@ -96,6 +96,7 @@ async def test_a_no_show_is_told_and_keeps_the_seats_it_wasted(rt):
     ("internship", None, "corlaer", "A"),
     ("mbo_lesson", None, "voorbeeldschool", "A"),
     ("techclub", None, "voorbeeldschool", "B"),
+    ("assignment", None, "corlaer", "C"),  # a company's practical assignment
 ])
 async def test_a_completion_carries_the_core_task_the_plan_puts_it_under(
         rt, kind, offer_task, school_id, task):

@@ -21,9 +21,11 @@ from shared.contracts.common import Level, SchoolYear, Text
 from shared.contracts.requests.bookings import (
     BookingRulesBody,
     Completion,
+    Decline,
     NewBooking,
     NewClosedPeriod,
     NewOffering,
+    NewProposal,
     NewSeries,
     NewSession,
     OfferingChanges,
@@ -146,7 +148,55 @@ def routes(gate: Gate) -> APIRouter:
 
     calendar_routes(api, gate)
     amendment_routes(api, gate)
+    company_routes(api, gate)
     return api
+
+
+def company_routes(api: APIRouter, gate: Gate) -> None:
+    """Companies take part themselves: a company contact proposes offers its company hosts
+    (the backoffice approves before schools see them) and answers the schools' requests for
+    its visits and internship places."""
+    forward, backoffice, company = gate.forward, gate.backoffice, gate.guard(COMPANY)
+
+    @api.post("/offering-proposals", status_code=201, tags=["companies"])
+    async def propose(body: NewProposal, who: Principal = company):
+        """An offer hosted by the caller's own company, `approval` "proposed": schools see it
+        once the backoffice approves it."""
+        return await forward("bookings", "POST", "/offering-proposals", who, body=as_json(body))
+
+    @api.get("/offering-proposals", tags=["companies"])
+    async def proposals(paging: Page, approval: Annotated[
+            str | None, Query(pattern=r"^(proposed|approved|declined)$")] = None,
+            who: Principal = gate.guard(COMPANY, BACKOFFICE, PROGRAMME, ADMIN)):
+        """Proposals, newest first, with their `approval` and `decline_reason`: a company
+        contact sees its own company's, the backoffice every company's."""
+        return await forward("bookings", "GET", "/offering-proposals", who,
+                             params=paging | {"approval": approval})
+
+    @api.post("/offering-proposals/{offering_id}/approve", tags=["companies"])
+    async def approve(offering_id: Slug, who: Principal = backoffice):
+        """Schools see the offer from now on; the company hears of it."""
+        return await forward("bookings", "POST", f"/offering-proposals/{offering_id}/approve",
+                             who)
+
+    @api.post("/offering-proposals/{offering_id}/decline", tags=["companies"])
+    async def decline(offering_id: Slug, body: Decline, who: Principal = backoffice):
+        """With the reason the company reads."""
+        return await forward("bookings", "POST", f"/offering-proposals/{offering_id}/decline",
+                             who, body=as_json(body))
+
+    @api.post("/bookings/{booking_id}/accept", tags=["companies"])
+    async def accept_request(booking_id: UUID, who: Principal = company):
+        """The host company takes a `requested` booking of its visit or internship places:
+        confirmed, and the school hears of it."""
+        return await forward("bookings", "POST", f"/bookings/{booking_id}/accept", who)
+
+    @api.post("/bookings/{booking_id}/decline", tags=["companies"])
+    async def decline_request(booking_id: UUID, body: Decline, who: Principal = company):
+        """The host company cannot take the group: rejected with its reason for the school;
+        the seats are released."""
+        return await forward("bookings", "POST", f"/bookings/{booking_id}/decline", who,
+                             body=as_json(body))
 
 
 def amendment_routes(api: APIRouter, gate: Gate) -> None:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body, Path, Query
 
-from services.gateway.auth import BACKOFFICE, FINANCE, PROGRAMME, Principal
+from services.gateway.auth import BACKOFFICE, COMPANY, FINANCE, PROGRAMME, Principal
 from services.gateway.routes.common import Gate, OrgId, Page, as_json, own_school, router
 from shared.contracts.common import CoreTask
 from shared.contracts.requests.finance import (
@@ -18,6 +18,7 @@ from shared.contracts.requests.finance import (
     RateChange,
     Rejection,
 )
+from shared.http import Problem
 
 Quarter = Annotated[str | None, Query(max_length=16)]
 QUARTER = r"^\d{4}-Q[1-4]$"
@@ -35,6 +36,19 @@ def routes(gate: Gate) -> APIRouter:
                                 who: Principal = anyone):
         params = {"school_id": own_school(who, school_id), "quarter": quarter}
         return await forward("finance", "GET", "/declaration-lines", who, params=params)
+
+    @api.get("/finance/cofinancing", tags=["finance", "companies"])
+    async def company_cofinancing(organisation: OrgId = None,
+                                  year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+                                  who: Principal = gate.guard(COMPANY, FINANCE, BACKOFFICE,
+                                                              PROGRAMME)):
+        """A company's co-financing of a year (default this year), line by line with its
+        totals in kind and in cash, for the yearly talk with the programme. A company contact
+        reads its own company's (naming another is 403); the others name `organisation`."""
+        if who.role == COMPANY and organisation not in (None, who.organisation):
+            raise Problem(403, "Forbidden", "een bedrijf ziet alleen zijn eigen cofinanciering")
+        return await forward("finance", "GET", "/cofinancing", who,
+                             params={"organisation": organisation, "year": year})
 
     @api.get("/finance/budget", tags=["finance"])
     async def budget(year: int | None = Query(None, ge=2000, le=2100), who: Principal = anyone):

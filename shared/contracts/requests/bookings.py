@@ -34,6 +34,38 @@ class NewOffering(BaseModel):
                           "omitted: the one its kind falls under")
 
 
+class NewProposal(BaseModel):
+    """An offer a company contact proposes, hosted by its own company (plan: "Bedrijven en
+    gemeenten dragen praktijkopdrachten aan"; "bedrijfsbezoek, levensechte opdrachten en
+    gastlessen"; stageplaatsen). A company visit and a practical assignment describe the
+    assignment; internship places name a profile, a leerjaar and a period."""
+
+    model_config = ConfigDict(json_schema_extra={"example": {
+        "kind": "company_visit", "title": "Bedrijfsbezoek prefab bouwen",
+        "audience": ["vmbo-kb", "vmbo-gl"], "profile": "BWI", "location": "Voorbeeld Bouw BV",
+        "session_minutes": 120, "capacity": 25,
+        "assignment": "Zet in tweetallen een stuk fundering uit."}})
+
+    kind: Literal["company_visit", "guest_lesson", "internship", "assignment"]
+    title: Text = Field(min_length=3, max_length=200)
+    audience: list[Text] = Field(min_length=1, max_length=20, examples=[["vmbo-kb"]])
+    profile: Text | None = Field(None, max_length=20, examples=["BWI"])
+    location: Text = Field(min_length=2, max_length=120, examples=["Voorbeeld Bouw BV"])
+    session_minutes: int = Field(120, ge=15, le=60 * 24)
+    capacity: int = Field(25, ge=1, le=1000, description="students per session")
+    assignment: MultilineText | None = Field(None, max_length=1000)
+    internship_year: int | None = Field(None, ge=1, le=8)
+    period_starts_on: date | None = None
+    period_ends_on: date | None = None
+
+
+class Decline(BaseModel):
+    """Why not, in words the other side reads (Dutch)."""
+
+    reason: MultilineText = Field(min_length=3, max_length=500,
+                                  examples=["In die week is onze werkplaats gesloten."])
+
+
 class NewSession(BaseModel):
     starts_at: datetime
     ends_at: datetime

@@ -1,7 +1,7 @@
 """outbox rows Kafka refuses are parked with the reason; indexes for retention
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-29 14:15:00.000000
 """
 from alembic import op
@@ -11,8 +11,8 @@ from shared.messaging.migrations import (
     upgrade_parking_and_retention,
 )
 
-revision = '0013'
-down_revision = '0012'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

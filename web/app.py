@@ -26,6 +26,7 @@ from web.routes import (
     messages,
     planning,
     programme,
+    proposals,
     school,
 )
 from web.sessions import MemorySessionStore, SessionStore
@@ -53,7 +54,8 @@ def create_app(settings: WebSettings | None = None, gateway: Gateway | None = No
     install_errors(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (auth, school, equipment, events, event_planning, backoffice, planning, loans,
-                   finance, declaration, company, messages, announcements, programme):
+                   finance, declaration, company, proposals, messages, announcements,
+                   programme):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -35,6 +35,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
                    NavItem("Agenda", "/backoffice/agenda"),
                    NavItem("Uitleenbalie", "/backoffice/uitleenbalie"),
                    NavItem("Evenementen", "/backoffice/evenementen"),
+                   NavItem("Voorstellen", "/backoffice/voorstellen"),
                    NavItem("Aanbod", "/aanbod"), NavItem("Aankondigingen", "/aankondigingen"),
                    NavItem("Berichten", "/berichten")],
     "finance": [NavItem("Declaraties", "/financien/declaraties"),

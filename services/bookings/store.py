@@ -119,6 +119,9 @@ class Booking(Base):
     # sees and reports it.
     # The bookings of one group on all sessions of a series share it: they change together.
     series_booking_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
+    # The person who booked: the school's own, or the backoffice on behalf of `school_id`
+    # (none for bookings made before this was kept).
+    booked_by: Mapped[str | None] = mapped_column(String(128))
     cancelled_late: Mapped[bool] = mapped_column(Boolean, default=False,
                                                  server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -120,6 +120,9 @@ class Registration(Base):
     year: Mapped[int] = mapped_column(Integer)
     students: Mapped[int] = mapped_column(Integer)
     profile: Mapped[str | None] = mapped_column(String(20))
+    # The person who registered: the school's own, or the backoffice on behalf of
+    # `school_id` (none for registrations made before this was kept).
+    registered_by: Mapped[str | None] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(20))
     offer_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     check_in_code: Mapped[str] = mapped_column(String(100), unique=True)

@@ -60,6 +60,7 @@ from shared.contracts.requests.loans import (
     Repaired,
     Return,
 )
+from shared.domain import acting_school
 from shared.errors import violates_exclusion
 from shared.http import Caller
 from shared.messaging.outbox import Outbox
@@ -82,11 +83,11 @@ async def register_items(rt: Runtime, items: list[Item]) -> None:
 
 async def reserve(rt: Runtime, who: Caller, wish: NewReservation) -> Reservation:
     """Reserve units of an item for a school; if they are taken, say what is free instead."""
-    school = domain.acting_school(who.role, who.organisation, wish.school_id)
+    school = acting_school(who.role, who.organisation, wish.school_id, LoanRefused)
     today, policy = rt.settings.today(), await queries.policy(rt)
     period = domain.reservation_period(wish.starts_on, wish.ends_on, today, policy)
     try:
-        return await _reserve(rt, school, wish, period)
+        return await _reserve(rt, school, who.actor, wish, period)
     except Unavailable as refusal:
         alternative = await queries.alternative(rt, wish.item_id, period, wish.quantity,
                                                 policy.last_day(today))
@@ -95,7 +96,7 @@ async def reserve(rt: Runtime, who: Caller, wish: NewReservation) -> Reservation
         raise Unavailable(refusal.reason, alternative=alternative) from refusal
 
 
-async def _reserve(rt: Runtime, school: str, wish: NewReservation,
+async def _reserve(rt: Runtime, school: str, actor: str, wish: NewReservation,
                    period: Period) -> Reservation:
     with _overlap_refused():
         async with rt.db.transaction() as tx:
@@ -106,7 +107,7 @@ async def _reserve(rt: Runtime, school: str, wish: NewReservation,
                 raise Unavailable("dit item wordt niet uitgeleend")
             claims = (await claims_on(tx, [item.id], period))[item.id]
             domain.require_free(domain.units_free(item.quantity, claims, period), wish.quantity)
-            reservation = Reservation.of(item, school, wish.quantity, period)
+            reservation = Reservation.of(item, school, wish.quantity, period, reserved_by=actor)
             tx.add(reservation)
             await rt.outbox.stage(tx, ReservationMadeV1(**reservation_facts(reservation, item)))
     return reservation
@@ -317,7 +318,7 @@ async def _release(tx: AsyncSession, outbox: Outbox, reservation: Reservation) -
 def reservation_facts(r: Reservation, item: Item) -> dict:
     return dict(reservation_id=r.id, item_id=item.id, item_name=item.name, quantity=r.quantity,
                 school_id=r.school_id, booking_id=r.booking_id, starts_on=r.starts_on,
-                ends_on=r.ends_on, session_id=r.session_id)
+                ends_on=r.ends_on, session_id=r.session_id, reserved_by=r.reserved_by)
 
 
 def _item_facts(item: Item) -> dict:

@@ -92,6 +92,9 @@ class Reservation(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     booking_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
+    # The person who reserved (the backoffice on behalf of `school_id`, or the school's own);
+    # none for a lesson's kit, and for reservations made before this was kept.
+    reserved_by: Mapped[str | None] = mapped_column(String(128))
     # The bookings session the units serve, for every school booked on it.
     session_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
     status: Mapped[str] = mapped_column(String(20))
@@ -109,10 +112,12 @@ class Reservation(Base):
 
     @classmethod
     def of(cls, item: Item, school_id: str, quantity: int, period: Period,
-           booking_id: UUID | None = None, session_id: UUID | None = None) -> "Reservation":
+           booking_id: UUID | None = None, session_id: UUID | None = None,
+           reserved_by: str | None = None) -> "Reservation":
         return cls(id=uuid4(), item_id=item.id, item_quantity=item.quantity,
                    school_id=school_id, quantity=quantity, starts_on=period.starts_on,
                    ends_on=period.ends_on, booking_id=booking_id, session_id=session_id,
+                   reserved_by=reserved_by,
                    status=ReservationStatus.RESERVED, created_at=datetime.now(UTC))
 
 

@@ -76,6 +76,8 @@ class _BookingFacts(IntegrationEvent):
     location: str
     series_booking_id: UUID | None = None
     series_sessions: list[SessionTimes] = []
+    # The person who booked: the school's own, or the backoffice on behalf of `school_id`.
+    booked_by: str | None = None
 
 
 class BookingEquipmentRequestedV1(_BookingFacts):

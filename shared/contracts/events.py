@@ -93,6 +93,8 @@ class _RegistrationFacts(IntegrationEvent):
     starts_at: datetime
     location: str
     profile: str | None = None  # the class's vmbo profile, when it has one
+    # The person who registered: the school's own, or the backoffice on behalf of `school_id`.
+    registered_by: str | None = None
 
 
 class RegistrationConfirmedV1(_RegistrationFacts):

@@ -59,6 +59,8 @@ class _ReservationFacts(IntegrationEvent):
     ends_on: date
     # The session the units serve, whichever schools book it (then `school_id` is the hotspot).
     session_id: UUID | None = None
+    # The person who reserved: a school's own, or the backoffice on behalf of `school_id`.
+    reserved_by: str | None = None
 
 
 class ReservationMadeV1(_ReservationFacts):

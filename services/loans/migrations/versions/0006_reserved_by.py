@@ -1,0 +1,24 @@
+"""who reserved: a school's own person or the backoffice on its behalf
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-29 14:00:00.000000
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0006'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reserved_by', sa.String(length=128), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.drop_column('reserved_by')

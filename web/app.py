@@ -15,6 +15,8 @@ from web.pages import HERE, Forbidden, LoginRequired, Web, render
 from web.routes import (
     auth,
     backoffice,
+    calendar,
+    directory,
     equipment,
     events,
     finance,
@@ -46,7 +48,8 @@ def create_app(settings: WebSettings | None = None, gateway: Gateway | None = No
     install_sessions(app)
     install_errors(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, school, equipment, events, backoffice, loans, finance, messages):
+    for module in (auth, school, equipment, events, backoffice, calendar, directory, loans,
+                   finance, messages):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -82,6 +82,12 @@ class Gateway:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         return self._checked(await self._send("POST", path, token, json=body, headers=headers))
 
+    async def put(self, token: str, path: str, body: dict[str, Any]) -> Any:
+        return self._checked(await self._send("PUT", path, token, json=body))
+
+    async def delete(self, token: str, path: str) -> None:
+        self._checked(await self._send("DELETE", path, token))
+
     async def _send(self, method: str, path: str, token: str | None,
                     **kwargs: Any) -> httpx.Response:
         headers = kwargs.pop("headers", {}) or {}

@@ -2,7 +2,9 @@
 quotas per school and school year. Each page lists per school year (in the URL) and has its
 form; a refusal of the API lands at its field, with everything typed still there."""
 
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
+from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -62,22 +64,62 @@ def _back(path: str, year: int) -> Response:
     return see_other(f"{path}?schooljaar={year}")
 
 
+Page = Callable[..., Awaitable[Response]]
+
+
+async def _year_listed(request: Request, token: str, api_path: str,
+                       params: Callable[[int], dict[str, Any]],
+                       key: Callable[[dict], Any]) -> tuple[list[dict], dict[str, Any]]:
+    """A page of what the API lists for the chosen school year, in `key` order, and what
+    the page shows around it (the year, its choices, paging)."""
+    year, page = chosen_year(request), page_number(request)
+    found = await web(request).gateway.get(token, api_path, params(year))
+    shown, more = paged(sorted(found, key=key), page, PAGE_SIZE)
+    return shown, {"year": year, "years": years_around(year), "page": page, "more": more}
+
+
+async def _submitted(request: Request, session: Session, form: Form, page: Page,
+                     send: Callable[[], Awaitable[Any]]) -> Response | Any:
+    """What the API answered to `send()`, or when the form is incomplete or the API refused
+    it, the `page` again with the errors at their fields and all that was typed."""
+    if not form.valid:
+        return await page(request, session, form)
+    try:
+        return await send()
+    except ApiProblem as problem:
+        return await page(request, session, form, failed(form, problem), problem.detail)
+
+
+async def _removed(request: Request, session: Session, api_path: str, done: str,
+                   back: str, year: int) -> Response:
+    try:
+        await web(request).gateway.delete(session.token, api_path)
+    except ApiProblem as problem:
+        session.flashes.append(f"Verwijderen lukte niet. {refusal(problem)}")
+    else:
+        session.flashes.append(done)
+    return _back(back, year)
+
+
 # -- rules and closed days ------------------------------------------------------------------
 
 
-async def closed_page(request: Request, session: Session, rules: Form | None = None,
-                      closing: Form | None = None, refused: str | None = None,
-                      detail: str | None = None, year: int | None = None) -> Response:
+async def closed_page(request: Request, session: Session, closing: Form | None = None,
+                      refused: str | None = None, detail: str | None = None,
+                      rules: Form | None = None) -> Response:
     gateway, token = web(request).gateway, session.token
-    year = year or chosen_year(request)
     rules = rules or Form(rules_values(await gateway.get(token, "/calendar/rules")))
-    found = await gateway.get(token, "/calendar/closed-periods", year_range(year))
-    shown, more = paged(sorted(found, key=lambda c: c["starts_on"]), page_number(request),
-                        PAGE_SIZE)
+    shown, around = await _year_listed(request, token, "/calendar/closed-periods", year_range,
+                                       lambda c: c["starts_on"])
     return render(request, "backoffice/calendar.html", title="Kalender", rules=rules,
-                  closing=closing or Form({"soort": "closure"}), closed=shown, more=more,
-                  page=page_number(request), year=year, years=years_around(year),
-                  kinds=list(CLOSURE_KINDS.items()), refused=refused, refused_detail=detail)
+                  closing=closing or Form({"soort": "closure"}), closed=shown,
+                  kinds=list(CLOSURE_KINDS.items()), refused=refused, refused_detail=detail,
+                  **around)
+
+
+async def rules_page(request: Request, session: Session, form: Form,
+                     refused: str | None = None, detail: str | None = None) -> Response:
+    return await closed_page(request, session, refused=refused, detail=detail, rules=form)
 
 
 @router.get("")
@@ -88,45 +130,31 @@ async def calendar(request: Request, session: Session = backoffice) -> Response:
 @router.post("/regels")
 async def set_rules(request: Request, session: Session = backoffice) -> Response:
     form = rules_form(await _posted(request))
-    if form.valid:
-        try:
-            await web(request).gateway.put(session.token, "/calendar/rules", rules_body(form))
-        except ApiProblem as problem:
-            return await closed_page(request, session, rules=form,
-                                     refused=failed(form, problem), detail=problem.detail)
-        session.flashes.append("De regels voor boeken en annuleren zijn opgeslagen.")
-        return see_other("/backoffice/kalender")
-    return await closed_page(request, session, rules=form)
+    answer = await _submitted(request, session, form, rules_page, lambda: web(request).gateway
+                              .put(session.token, "/calendar/rules", rules_body(form)))
+    if isinstance(answer, Response):
+        return answer
+    session.flashes.append("De regels voor boeken en annuleren zijn opgeslagen.")
+    return see_other("/backoffice/kalender")
 
 
 @router.post("/gesloten")
 async def close(request: Request, session: Session = backoffice) -> Response:
     form = closed_form(await _posted(request))
-    if form.valid:
-        try:
-            made = await web(request).gateway.post(session.token, "/calendar/closed-periods",
-                                                   closed_body(form))
-        except ApiProblem as problem:
-            return await closed_page(request, session, closing=form,
-                                     refused=failed(form, problem), detail=problem.detail)
-        session.flashes.append(f"{made['name']} staat in de kalender: de hotspot is dan "
-                               "gesloten.")
-        return _back("/backoffice/kalender", school_year_of(date.fromisoformat(
-            made["starts_on"])))
-    return await closed_page(request, session, closing=form)
+    made = await _submitted(request, session, form, closed_page, lambda: web(request).gateway
+                            .post(session.token, "/calendar/closed-periods", closed_body(form)))
+    if isinstance(made, Response):
+        return made
+    session.flashes.append(f"{made['name']} staat in de kalender: de hotspot is dan gesloten.")
+    return _back("/backoffice/kalender", school_year_of(date.fromisoformat(made["starts_on"])))
 
 
 @router.post("/gesloten/{closure_id}/verwijderen")
 async def reopen(request: Request, closure_id: str, session: Session = backoffice) -> Response:
     form = await _posted(request)
-    try:
-        await web(request).gateway.delete(session.token, f"/calendar/closed-periods/{closure_id}")
-    except ApiProblem as problem:
-        session.flashes.append(f"Verwijderen lukte niet. {refusal(problem)}")
-    else:
-        session.flashes.append(f"{form.get('naam', 'De sluiting')} is uit de kalender; "
-                               "die dagen zijn weer open.")
-    return _back("/backoffice/kalender", chosen_year_of(form))
+    return await _removed(request, session, f"/calendar/closed-periods/{closure_id}",
+                          f"{form.get('naam', 'De sluiting')} is uit de kalender; die dagen "
+                          "zijn weer open.", "/backoffice/kalender", chosen_year_of(form))
 
 
 def chosen_year_of(form: dict[str, str]) -> int:
@@ -139,15 +167,12 @@ def chosen_year_of(form: dict[str, str]) -> int:
 
 async def exceptions_page(request: Request, session: Session, form: Form | None = None,
                           refused: str | None = None, detail: str | None = None) -> Response:
-    gateway, token = web(request).gateway, session.token
-    year, page = chosen_year(request), page_number(request)
-    found = await gateway.get(token, "/calendar/school-days", year_range(year))
-    shown, more = paged(sorted(found, key=lambda d: (d["day"], d["school_id"])), page,
-                        PAGE_SIZE)
+    shown, around = await _year_listed(request, session.token, "/calendar/school-days",
+                                       year_range, lambda d: (d["day"], d["school_id"]))
     return render(request, "backoffice/school_days.html", title="Uitzonderingen per school",
-                  form=form or Form({}), days=shown, more=more, page=page, year=year,
-                  years=years_around(year), schools=await schools(request, token),
-                  refused=refused, refused_detail=detail)
+                  form=form or Form({}), days=shown,
+                  schools=await schools(request, session.token), refused=refused,
+                  refused_detail=detail, **around)
 
 
 @router.get("/uitzonderingen")
@@ -158,35 +183,26 @@ async def exceptions(request: Request, session: Session = backoffice) -> Respons
 @router.post("/uitzonderingen")
 async def add_exception(request: Request, session: Session = backoffice) -> Response:
     form = exception_form(await _posted(request))
-    if not form.valid:
-        return await exceptions_page(request, session, form)
     v = form.values
-    try:
-        await web(request).gateway.put(session.token,
-                                       f"/calendar/school-days/{v['school']}/{v['dag']}",
-                                       exception_body(form))
-    except ApiProblem as problem:
-        return await exceptions_page(request, session, form, failed(form, problem),
-                                     problem.detail)
+    answer = await _submitted(request, session, form, exceptions_page, lambda: web(request)
+                              .gateway.put(session.token,
+                                           f"/calendar/school-days/{v['school']}/{v['dag']}",
+                                           exception_body(form)))
+    if isinstance(answer, Response):
+        return answer
     state, day = ("open" if v["open"] == "open" else "dicht"), date.fromisoformat(v["dag"])
     session.flashes.append(f"{v['school']} is op {formatting.long_date(day)} {state}.")
-    return _back("/backoffice/kalender/uitzonderingen",
-                 school_year_of(date.fromisoformat(v["dag"])))
+    return _back("/backoffice/kalender/uitzonderingen", school_year_of(day))
 
 
 @router.post("/uitzonderingen/{school_id}/{day}/verwijderen")
 async def remove_exception(request: Request, school_id: str, day: date,
                            session: Session = backoffice) -> Response:
     form = await _posted(request)
-    try:
-        await web(request).gateway.delete(session.token,
-                                          f"/calendar/school-days/{school_id}/{day}")
-    except ApiProblem as problem:
-        session.flashes.append(f"Verwijderen lukte niet. {refusal(problem)}")
-    else:
-        session.flashes.append(f"De uitzondering voor {school_id} op "
-                               f"{formatting.long_date(day)} is verwijderd.")
-    return _back("/backoffice/kalender/uitzonderingen", chosen_year_of(form))
+    return await _removed(request, session, f"/calendar/school-days/{school_id}/{day}",
+                          f"De uitzondering voor {school_id} op {formatting.long_date(day)} "
+                          "is verwijderd.", "/backoffice/kalender/uitzonderingen",
+                          chosen_year_of(form))
 
 
 # -- quotas ---------------------------------------------------------------------------------
@@ -194,17 +210,15 @@ async def remove_exception(request: Request, school_id: str, day: date,
 
 async def quotas_page(request: Request, session: Session, form: Form | None = None,
                       refused: str | None = None, detail: str | None = None) -> Response:
-    gateway, token = web(request).gateway, session.token
-    year, page = chosen_year(request), page_number(request)
-    found = await gateway.get(token, "/calendar/quotas", {"school_year": year})
-    known = await schools(request, token)
+    known = await schools(request, session.token)
     names = dict(known)
-    shown, more = paged(sorted(found, key=lambda q: names.get(q["school_id"], q["school_id"])),
-                        page, PAGE_SIZE)
+    shown, around = await _year_listed(request, session.token, "/calendar/quotas",
+                                       lambda year: {"school_year": year},
+                                       lambda q: names.get(q["school_id"], q["school_id"]))
     return render(request, "backoffice/quotas.html", title="Quota per school",
-                  form=form or Form({"schooljaar": str(year)}), quotas=shown, more=more,
-                  page=page, year=year, years=years_around(year), schools=known, names=names,
-                  refused=refused, refused_detail=detail)
+                  form=form or Form({"schooljaar": str(around["year"])}), quotas=shown,
+                  schools=known, names=names, refused=refused, refused_detail=detail,
+                  **around)
 
 
 @router.get("/quota")
@@ -215,15 +229,13 @@ async def quotas(request: Request, session: Session = backoffice) -> Response:
 @router.post("/quota")
 async def set_quota(request: Request, session: Session = backoffice) -> Response:
     form = quota_form(await _posted(request))
-    if not form.valid:
-        return await quotas_page(request, session, form)
     v = form.values
-    try:
-        await web(request).gateway.put(
-            session.token, f"/calendar/quotas/{v['school']}/{v['schooljaar']}",
-            {"max_sessions": int(v["maximum"])})
-    except ApiProblem as problem:
-        return await quotas_page(request, session, form, failed(form, problem), problem.detail)
+    answer = await _submitted(request, session, form, quotas_page, lambda: web(request)
+                              .gateway.put(session.token,
+                                           f"/calendar/quotas/{v['school']}/{v['schooljaar']}",
+                                           {"max_sessions": int(v["maximum"])}))
+    if isinstance(answer, Response):
+        return answer
     session.flashes.append(f"{v['school']} boekt in {school_year_label(int(v['schooljaar']))} "
                            f"hoogstens {v['maximum']} sessies.")
     return _back("/backoffice/kalender/quota", int(v["schooljaar"]))
@@ -232,11 +244,6 @@ async def set_quota(request: Request, session: Session = backoffice) -> Response
 @router.post("/quota/{school_id}/{year}/verwijderen")
 async def remove_quota(request: Request, school_id: str, year: int,
                        session: Session = backoffice) -> Response:
-    try:
-        await web(request).gateway.delete(session.token, f"/calendar/quotas/{school_id}/{year}")
-    except ApiProblem as problem:
-        session.flashes.append(f"Verwijderen lukte niet. {refusal(problem)}")
-    else:
-        session.flashes.append(f"{school_id} heeft in {school_year_label(year)} geen quotum "
-                               "meer.")
-    return _back("/backoffice/kalender/quota", year)
+    return await _removed(request, session, f"/calendar/quotas/{school_id}/{year}",
+                          f"{school_id} heeft in {school_year_label(year)} geen quotum meer.",
+                          "/backoffice/kalender/quota", year)

@@ -18,7 +18,10 @@ from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs
 from ops.postgres import PostgresCluster
 from shared.contracts.topics import ALL_TOPICS
 from shared.http import install_http
+from shared.observability import logging as observability_logging
 from shared.observability.metrics import Metrics
+
+observability_logging.CACHE_LOGGERS = False  # tests capture logs after services logged
 
 TEST_HOME = Path(os.environ.get("TFT_TEST_HOME", "/tmp/tft-test"))
 # Below the ephemeral range (32768-60999), so no outgoing connection can hold them.

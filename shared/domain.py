@@ -49,6 +49,24 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone(AMSTERDAM).date()
 
 
+def acting_school(role: str, organisation: str, school_id: str | None,
+                  refused: type[Refused] = Refused) -> str:
+    """For which school a caller books, registers or reserves: a school for itself, the
+    backoffice on behalf of the school it names (the effect is that school's)."""
+    if role == SCHOOL and organisation and school_id in (None, organisation):
+        return organisation
+    if role == BACKOFFICE and school_id:
+        return school_id
+    if role == BACKOFFICE:
+        reason = "de backoffice handelt namens een school: noem haar school_id"
+        raise refused(reason, 422, errors=[{"field": "school_id", "message": reason,
+                                            "code": "missing"}])
+    if role == SCHOOL:
+        raise refused("een school handelt alleen voor zichzelf, niet namens een andere school",
+                      403)
+    raise refused(f"de rol {role} mag dit niet", 403)
+
+
 def sees_school(role: str, organisation: str, school_id: str) -> bool:
     """The backoffice sees every school's affairs; a school only its own."""
     return role == BACKOFFICE or (role == SCHOOL and organisation == school_id)

@@ -1,5 +1,7 @@
 """The whole platform as child processes on PostgreSQL and Kafka, for end-to-end tests."""
 
+import asyncio
+import json
 import os
 import time
 from collections.abc import Callable
@@ -9,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from aiokafka import AIOKafkaConsumer
 
 from ops.kafka import KafkaNode
 from ops.postgres import PostgresCluster
@@ -128,3 +131,25 @@ def eventually(probe: Callable[[], Any], timeout: float = 30.0, interval: float 
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s; last value: {value!r}")
+
+
+def keyed_events(platform: Platform, topic: str, key: str) -> list[tuple[str, dict]]:
+    """(type, value) of each event on `topic` keyed `key`, reading the topic to its end."""
+    async def run() -> list[tuple[str, dict]]:
+        consumer = AIOKafkaConsumer(topic, bootstrap_servers=platform.kafka.bootstrap,
+                                    auto_offset_reset="earliest", enable_auto_commit=False)
+        await consumer.start()
+        try:
+            found, ends = [], None
+            while ends is None or any([await consumer.position(tp) < end
+                                       for tp, end in ends.items()]):
+                batches = await consumer.getmany(timeout_ms=500)
+                found += [(dict(r.headers)["ce_type"].decode(), json.loads(r.value))
+                          for rs in batches.values() for r in rs if r.key.decode() == key]
+                if ends is None and consumer.assignment():
+                    ends = await consumer.end_offsets(list(consumer.assignment()))
+            return found
+        finally:
+            await consumer.stop()
+
+    return asyncio.run(run())

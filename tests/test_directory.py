@@ -3,15 +3,13 @@ a teacher who accepts and signs in; a school coordinator may not invite; a deact
 person is refused, at sign-in and with a token they already hold; the demo accounts sign in
 with the claims they always had; the directory's changes reach Kafka."""
 
-import asyncio
 
 import httpx
 import jwt
 import pytest
-from aiokafka import AIOKafkaConsumer
 
 from shared.contracts.topics import PERSON
-from tests.harness import DEMO_PASSWORD, Platform, eventually
+from tests.harness import DEMO_PASSWORD, Platform, eventually, keyed_events
 
 pytestmark = pytest.mark.integration
 
@@ -41,24 +39,7 @@ def bearer(answer: httpx.Response) -> dict[str, str]:
 
 def person_events(platform: Platform, person_id: str) -> list[str]:
     """The types of the events on tft.directory.person about this person, read to the end."""
-    async def run() -> list[str]:
-        consumer = AIOKafkaConsumer(PERSON, bootstrap_servers=platform.kafka.bootstrap,
-                                    auto_offset_reset="earliest", enable_auto_commit=False)
-        await consumer.start()
-        try:
-            found, ends = [], None
-            while ends is None or any([await consumer.position(tp) < end
-                                       for tp, end in ends.items()]):
-                batches = await consumer.getmany(timeout_ms=500)
-                found += [dict(r.headers)["ce_type"].decode() for rs in batches.values()
-                          for r in rs if r.key.decode() == person_id]
-                if ends is None and consumer.assignment():
-                    ends = await consumer.end_offsets(list(consumer.assignment()))
-            return found
-        finally:
-            await consumer.stop()
-
-    return asyncio.run(run())
+    return [kind for kind, _ in keyed_events(platform, PERSON, person_id)]
 
 
 def invite_teacher(platform: Platform, username: str) -> tuple[str, httpx.Response]:

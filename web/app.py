@@ -16,8 +16,10 @@ from web.routes import (
     announcements,
     auth,
     backoffice,
+    calendar,
     company,
     declaration,
+    directory,
     equipment,
     event_planning,
     events,
@@ -53,9 +55,9 @@ def create_app(settings: WebSettings | None = None, gateway: Gateway | None = No
     install_sessions(app)
     install_errors(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, school, equipment, events, event_planning, backoffice, planning, loans,
-                   finance, declaration, company, proposals, messages, announcements,
-                   programme):
+    for module in (auth, school, equipment, events, event_planning, backoffice, planning,
+                   calendar, directory, loans, finance, declaration, company, proposals,
+                   messages, announcements, programme):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -100,6 +100,9 @@ class Gateway:
     async def patch(self, token: str, path: str, body: dict[str, Any]) -> Any:
         return self._checked(await self._send("PATCH", path, token, json=body))
 
+    async def delete(self, token: str, path: str) -> None:
+        self._checked(await self._send("DELETE", path, token))
+
     async def _send(self, method: str, path: str, token: str | None, stream: bool = False,
                     **kwargs: Any) -> httpx.Response:
         headers = kwargs.pop("headers", {}) or {}

@@ -15,10 +15,12 @@ from starlette.responses import HTMLResponse, RedirectResponse, StreamingRespons
 from web import charts, formatting
 from web.catalogue import Catalogue
 from web.gateway import Gateway
+from web.manage import SCHOOL_KINDS
 from web.sessions import Session, SessionStore
 from web.settings import WebSettings
 
 HERE = Path(__file__).parent
+MAX_ORGANISATIONS = 500  # the API's page limit; the region has a few hundred at most
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,9 @@ NAVIGATION: dict[str, list[NavItem]] = {
                    NavItem("Uitleenbalie", "/backoffice/uitleenbalie"),
                    NavItem("Evenementen", "/backoffice/evenementen"),
                    NavItem("Voorstellen", "/backoffice/voorstellen"),
+                   NavItem("Kalender", "/backoffice/kalender"),
+                   NavItem("Organisaties", "/backoffice/organisaties"),
+                   NavItem("Mensen", "/backoffice/mensen"),
                    NavItem("Aanbod", "/aanbod"), NavItem("Aankondigingen", "/aankondigingen"),
                    NavItem("Berichten", "/berichten")],
     "finance": [NavItem("Declaraties", "/financien/declaraties"),
@@ -147,6 +152,19 @@ def render(request: Request, template: str, status_code: int = 200,
         "session": session, "nav": nav, "path": request.url.path,
         "flashes": session.pop_flashes(), **context,
     }, status_code=status_code, headers={"Cache-Control": "no-store"})
+
+
+async def organisations_named(request: Request, token: str,
+                              kinds: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(id, name) of the organisations (of `kinds`, if given), by name: for a choice."""
+    found = await web(request).gateway.get(token, "/organisations",
+                                           {"limit": MAX_ORGANISATIONS})
+    return sorted(((o["id"], o["name"]) for o in found if not kinds or o["kind"] in kinds),
+                  key=lambda pair: pair[1].lower())
+
+
+async def schools(request: Request, token: str) -> list[tuple[str, str]]:
+    return await organisations_named(request, token, SCHOOL_KINDS)
 
 
 def see_other(url: str) -> RedirectResponse:

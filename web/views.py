@@ -240,7 +240,13 @@ API_FIELDS = {"group.name": "klas", "group.level": "niveau", "group.year": "leer
               "students_present": "aanwezig", "kind": "soort", "title": "titel",
               "audience": "doelgroep", "location": "locatie", "session_minutes": "duur",
               "capacity": "plaatsen", "assignment": "opdracht", "internship_year": "leerjaar",
-              "period_starts_on": "van", "period_ends_on": "tot"}
+              "period_starts_on": "van", "period_ends_on": "tot",
+              # the backoffice's calendar, organisations and people (web/manage.py)
+              "name": "naam", "municipality": "gemeente", "place": "plaats",
+              "branch": "branche", "profiles": "profielen", "id": "code",
+              "organisation_id": "organisatie", "role": "rol", "email": "email",
+              "max_sessions": "maximum", "min_lead_days": "voorbereiding",
+              "free_cancellation_days": "annuleren", "school_id": "school"}
 
 
 def group_form(values: dict[str, str]) -> Form:
@@ -253,6 +259,17 @@ def group_form(values: dict[str, str]) -> Form:
     for name in ("leerjaar", "leerlingen"):
         if form.values[name] and not form.values[name].isdigit():
             form.errors.setdefault(name, "Vul een heel getal in, bijvoorbeeld 24.")
+    return form
+
+
+def booking_form(values: dict[str, str], on_behalf: bool) -> Form:
+    """The class, and for the backoffice booking on behalf of a school, which school."""
+    form = group_form(values)
+    if on_behalf:
+        form.values = {"school": values.get("school", "").strip(), **form.values}
+        form.labels = {"school": "School", **form.labels}
+        if not form.values["school"]:
+            form.errors["school"] = "Kies de school waarvoor je boekt."
     return form
 
 
@@ -525,6 +542,11 @@ def apply_problem(form: Form, problem: ApiProblem,
         if name in form.values:
             form.errors.setdefault(name, field_message(error))
             placed = True
+    # A rule of a service that names the one field it is about (`field`): its detail there.
+    name = API_FIELDS.get(str(problem.extra.get("field", "")))
+    if not placed and name in form.values and problem.detail:
+        form.errors.setdefault(name, f"{problem.detail[:1].upper()}{problem.detail[1:]}.")
+        placed = True
     return placed
 
 

@@ -113,6 +113,8 @@ class BookingOut(BaseModel):
     series_booking_id: UUID | None
     created_at: datetime
     updated_at: datetime
+    # Who booked: the school's own person, or the backoffice acting for the school.
+    booked_by: str | None = None
     # What and where, so a person reads the booking without looking up its session: filled
     # on reads (GET), null on the answers of changes.
     offering_id: str | None = None
@@ -129,7 +131,7 @@ class BookingOut(BaseModel):
                    group=Group(name=b.group_name, level=b.level, year=b.year, students=b.students),
                    status=b.status, waitlist_position=waitlist_position,
                    rejection_reason=b.rejection_reason, cancelled_late=b.cancelled_late,
-                   series_booking_id=b.series_booking_id,
+                   series_booking_id=b.series_booking_id, booked_by=b.booked_by,
                    created_at=b.created_at, updated_at=b.updated_at)
 
     @classmethod
@@ -282,9 +284,11 @@ def routes(rt: Runtime) -> APIRouter:
         (`series_id`) is booked on all its sessions at once; the answer is the booking of its
         first session, and all of them share its `series_booking_id`."""
         if body.series_id is not None:
-            first, *_ = await commands.book_series(rt, who, body.series_id, body.group)
+            first, *_ = await commands.book_series(rt, who, body.series_id, body.group,
+                                                   body.school_id)
             return BookingOut.of(*first)
-        return BookingOut.of(*await commands.book(rt, who, body.session_id, body.group))
+        return BookingOut.of(*await commands.book(rt, who, body.session_id, body.group,
+                                                  body.school_id))
 
     @router.get("/bookings", response_model=list[BookingOut])
     async def list_bookings(school_id: Text | None = None, status: BookingStatus | None = None,

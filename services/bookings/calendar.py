@@ -31,7 +31,8 @@ async def add_closure(rt: Runtime, caller: Caller, starts_on: date, ends_on: dat
                       kind: str) -> ClosedPeriod:
     caller.require(BACKOFFICE)
     if ends_on < starts_on:
-        raise BookingRefused("een gesloten periode eindigt op of na haar eerste dag", 422)
+        raise BookingRefused("een gesloten periode eindigt op of na haar eerste dag", 422,
+                             field="ends_on")
     closure = ClosedPeriod(id=uuid4(), starts_on=starts_on, ends_on=ends_on, name=name,
                            kind=kind)
     async with rt.db.transaction() as tx:

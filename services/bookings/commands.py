@@ -47,7 +47,15 @@ from shared.contracts.bookings import (
 )
 from shared.contracts.common import Group
 from shared.contracts.loans import SessionEquipmentRejectedV1, SessionEquipmentReservedV1
-from shared.domain import AMSTERDAM, BACKOFFICE, COMPANY, SCHOOL, check_audience, local_date
+from shared.domain import (
+    AMSTERDAM,
+    BACKOFFICE,
+    COMPANY,
+    SCHOOL,
+    acting_school,
+    check_audience,
+    local_date,
+)
 from shared.http import Caller
 from shared.messaging.outbox import Outbox
 from shared.observability.logging import log
@@ -108,31 +116,34 @@ async def _stage(outbox: Outbox, tx: AsyncSession, booking: Booking, event) -> N
     await outbox.stage(tx, event)
 
 
-async def book(rt: Runtime, caller: Caller, session_id: UUID, group: Group) -> Placed:
+async def book(rt: Runtime, caller: Caller, session_id: UUID, group: Group,
+               school_id: str | None = None) -> Placed:
     """Seat the group if its seats are free (confirmed, or requested while loans reserves
-    the equipment), else put it on the session's waitlist."""
-    [placed] = await _book(rt, caller, group, session_id=session_id)
+    the equipment), else put it on the session's waitlist. The backoffice books on behalf
+    of `school_id`: the booking, its rules and quota are that school's."""
+    [placed] = await _book(rt, caller, group, school_id, session_id=session_id)
     return placed
 
 
-async def book_series(rt: Runtime, caller: Caller, series_id: UUID, group: Group) -> list[Placed]:
+async def book_series(rt: Runtime, caller: Caller, series_id: UUID, group: Group,
+                      school_id: str | None = None) -> list[Placed]:
     """Book every session of a series for the group at once: all seated, or all waitlisted."""
-    return await _book(rt, caller, group, series_id=series_id)
+    return await _book(rt, caller, group, school_id, series_id=series_id)
 
 
-async def _book(rt: Runtime, caller: Caller, group: Group, session_id: UUID | None = None,
-                series_id: UUID | None = None) -> list[Placed]:
-    caller.require(SCHOOL)
+async def _book(rt: Runtime, caller: Caller, group: Group, school_id: str | None,
+                session_id: UUID | None = None, series_id: UUID | None = None) -> list[Placed]:
+    school = acting_school(caller.role, caller.organisation, school_id, BookingRefused)
     now = rt.settings.now()
     placed = []
     async with rt.db.transaction() as tx:
         sessions, offering = await _targets(tx, session_id, series_id)
         check_audience(group.level, offering.audience, BookingRefused)
-        await _check_rules(tx, caller.organisation, sessions, group, now)
+        await _check_rules(tx, school, sessions, group, now)
         seated = await _seat_all(tx, sessions, group.students)
         series_booking_id = uuid4() if series_id is not None else None
         bookings = [
-            Booking(id=uuid4(), session_id=session.id, school_id=caller.organisation,
+            Booking(id=uuid4(), session_id=session.id, school_id=school,
                     group_name=group.name, level=group.level, year=group.year,
                     students=group.students, series_booking_id=series_booking_id,
                     booked_by=caller.actor, status=BookingStatus.WAITLISTED, created_at=now,

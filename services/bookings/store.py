@@ -131,7 +131,8 @@ class Booking(Base):
     series_booking_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
     cancelled_late: Mapped[bool] = mapped_column(Boolean, default=False,
                                                  server_default=false())
-    # The person who booked (their id): messages about the booking reach them.
+    # The person who booked (their id): the school's own, or the backoffice on behalf of
+    # `school_id`; messages about the booking reach them. None: made before it was kept.
     booked_by: Mapped[str | None] = mapped_column(String(200))
     # A completed booking's students who came (at most the group), as the backoffice
     # reported it: programme monitoring counts these. None: not completed (or completed

@@ -16,8 +16,8 @@ from shared.domain import (
     TEACHER,
     Refused,
 )
+from shared.seed.region import SCHOOL_KINDS
 
-SCHOOL_KINDS = ("vmbo", "pro", "vso", "havo", "mbo", "po")
 # A school's people are its coordinator(s) and teachers; a board only groups po schools.
 ROLES_BY_KIND: dict[str, frozenset[str]] = {
     **{kind: frozenset({SCHOOL, TEACHER}) for kind in SCHOOL_KINDS},

@@ -153,6 +153,8 @@ class RegistrationOut(BaseModel):
     checked_in_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    # Who registered: the school's own person, or the backoffice acting for the school.
+    registered_by: str | None = None
     # What the group comes to, as a person reads it: the session's own times and place, or
     # else its event's.
     event_title: str | None = None
@@ -174,6 +176,7 @@ class RegistrationOut(BaseModel):
                    offer_expires_at=r.offer_expires_at,
                    check_in_code=r.check_in_code if owner else None,
                    students_present=r.students_present, checked_in_at=r.checked_in_at,
+                   registered_by=r.registered_by,
                    created_at=r.created_at, updated_at=r.updated_at)
 
 
@@ -321,7 +324,8 @@ def routes(rt: Runtime) -> APIRouter:
     @router.post("/registrations", status_code=201, response_model=RegistrationOut)
     async def register(body: NewRegistration, who: Caller = Depends(current_caller)):
         """201 also when the session is full: the registration is then `waitlisted`."""
-        placed = await registrations.register(rt, who, body.session_id, body.group, body.profile)
+        placed = await registrations.register(rt, who, body.session_id, body.group, body.profile,
+                                              school_id=body.school_id)
         return await _registration_out(rt, placed, who)
 
     @router.get("/registrations", response_model=list[RegistrationOut])

@@ -35,7 +35,7 @@ from shared.contracts.events import (
     RegistrationOfferLapsedV1,
     RegistrationWaitlistedV1,
 )
-from shared.domain import BACKOFFICE, SCHOOL, sees_school
+from shared.domain import BACKOFFICE, SCHOOL, acting_school, sees_school
 from shared.http import Caller
 from shared.observability.logging import log
 from shared.service import Runtime
@@ -67,9 +67,11 @@ def _facts(r: Registration, s: EventSession, e: Event) -> dict:
 
 
 async def register(rt: Runtime, caller: Caller, session_id: UUID, group: Group,
-                   profile: str | None = None, now: datetime | None = None) -> Placed:
-    """Confirm the group if its seats are free, else put it on the session's waiting list."""
-    caller.require(SCHOOL)
+                   profile: str | None = None, now: datetime | None = None,
+                   school_id: str | None = None) -> Placed:
+    """Confirm the group if its seats are free, else put it on the session's waiting list.
+    The backoffice registers on behalf of `school_id`: the registration is that school's."""
+    school = acting_school(caller.role, caller.organisation, school_id, RegistrationRefused)
     now = now or _now()
     async with rt.db.transaction() as tx:
         found = await session_with_event(tx, session_id)
@@ -81,10 +83,9 @@ async def register(rt: Runtime, caller: Caller, session_id: UUID, group: Group,
             group, now)
         seated = await _seat(tx, session_id, group.students)
         registration = Registration(
-            id=uuid4(), session_id=session_id, event_id=event.id, school_id=caller.organisation,
-            registered_by=caller.actor,
+            id=uuid4(), session_id=session_id, event_id=event.id, school_id=school,
             group_name=group.name, level=group.level, year=group.year, students=group.students,
-            profile=profile,
+            profile=profile, registered_by=caller.actor,
             status=RegistrationStatus.CONFIRMED if seated else RegistrationStatus.WAITLISTED,
             check_in_code=domain.new_check_in_code(), created_at=now, updated_at=now,
         )

@@ -117,7 +117,8 @@ class Registration(Base):
     # Denormalised from the session: a check-in code is looked up with its event.
     event_id: Mapped[str] = mapped_column(ForeignKey("events.id"))
     school_id: Mapped[str] = mapped_column(String(80), index=True)
-    # The person who registered the group (their id): messages about it reach them.
+    # The person who registered the group (their id): the school's own, or the backoffice
+    # on behalf of `school_id`; messages about it reach them.
     registered_by: Mapped[str | None] = mapped_column(String(200))
     group_name: Mapped[str] = mapped_column(String(60))
     level: Mapped[str] = mapped_column(String(20))

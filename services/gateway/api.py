@@ -67,6 +67,9 @@ class AuditEntry(BaseModel):
     replayed: bool
     request_id: str | None
     address: str
+    # The school the backoffice acted for (a booking, registration or reservation on its
+    # behalf); null when the caller acted for itself.
+    on_behalf_of: str | None = None
 
 
 def routes(rt: Runtime, tokens: TokenService | None = None, verifier: Verifier | None = None,
@@ -115,7 +118,7 @@ def routes(rt: Runtime, tokens: TokenService | None = None, verifier: Verifier |
         response.headers["Cache-Control"] = "public, max-age=300"
         return tokens.jwks()
 
-    gate = Gate(verifier, upstreams.forward)
+    gate = Gate(verifier, upstreams.forward, upstreams.ask)
     @router.get("/audit", tags=["audit"])
     async def audit_log(paging: Page, who: Principal = gate.guard(ADMIN)) -> list[AuditEntry]:
         """The gateway's audit log of state-changing calls, newest first (admin only)."""

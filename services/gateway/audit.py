@@ -1,4 +1,5 @@
-"""The gateway's audit log: every state-changing call to /api/, who, what, when, result.
+"""The gateway's audit log: every state-changing call to /api/, who, what, when, result,
+and for whom when the backoffice acted on behalf of a school.
 
 One JSON line per call in a file (append-only), and the same as a structured log line, so
 it reaches the log pipeline too. Refused calls (401, 403, 429, ...) are recorded as well.
@@ -60,7 +61,8 @@ class Audit:
         try:
             await self.app(scope, receive, watching)
         finally:
-            who: Principal | None = scope.get("state", {}).get("principal")
+            state = scope.get("state", {})
+            who: Principal | None = state.get("principal")
             self.log.record({
                 "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
                 "actor": who.subject if who else None,
@@ -69,4 +71,5 @@ class Audit:
                 "method": scope["method"], "path": scope["path"], "status": status,
                 "replayed": replayed, "request_id": current_request_id(),
                 "address": (scope.get("client") or ("unknown",))[0],
+                "on_behalf_of": state.get("on_behalf_of"),
             })

@@ -118,9 +118,10 @@ class Upstreams:
         return _relay(service, answer.status, answer.headers, content)
 
 
-    async def ask(self, service: str, method: str, path: str, *,
-                  body: Any = None) -> tuple[int, Any]:
-        """The gateway's own question to a service (no caller): its status and JSON answer.
+    async def ask(self, service: str, method: str, path: str, *, body: Any = None,
+                  who: Principal | None = None) -> tuple[int, Any]:
+        """The gateway's own question to a service (as `who`, else as nobody): its status
+        and JSON answer.
 
         Unreachable, too slow, or failing (5xx): a 503 `Problem`, and the breaker hears it."""
         breaker = self.breakers[service]
@@ -128,7 +129,7 @@ class Upstreams:
             raise _down(service)
         try:
             async with await self._send(service, method, path, json=body,
-                                        headers=_identity(None)) as answer:
+                                        headers=_identity(who)) as answer:
                 status = answer.status
                 content = await answer.json(content_type=None) if status < 500 else None
         except (TimeoutError, *UNREACHABLE, ValueError) as exc:

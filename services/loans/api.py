@@ -62,6 +62,8 @@ class ReservationOut(BaseModel):
     ends_on: date
     booking_id: UUID | None
     session_id: UUID | None = None
+    # Who reserved: the school's own person, or the backoffice acting for the school.
+    reserved_by: str | None = None
     status: str
     created_at: datetime
     checked_out_at: datetime | None

@@ -60,6 +60,7 @@ from shared.contracts.requests.loans import (
     Repaired,
     Return,
 )
+from shared.domain import acting_school
 from shared.errors import violates_exclusion
 from shared.http import Caller
 from shared.messaging.outbox import Outbox
@@ -82,7 +83,7 @@ async def register_items(rt: Runtime, items: list[Item]) -> None:
 
 async def reserve(rt: Runtime, who: Caller, wish: NewReservation) -> Reservation:
     """Reserve units of an item for a school; if they are taken, say what is free instead."""
-    school = domain.acting_school(who.role, who.organisation, wish.school_id)
+    school = acting_school(who.role, who.organisation, wish.school_id, LoanRefused)
     today, policy = rt.settings.today(), await queries.policy(rt)
     period = domain.reservation_period(wish.starts_on, wish.ends_on, today, policy)
     try:

@@ -183,17 +183,6 @@ def next_free_start(quantity: int, claims: Sequence[Claim], period: Period, want
     return None
 
 
-def acting_school(role: str, organisation: str, school_id: str | None) -> str:
-    """For which school a caller reserves: a school for itself, the backoffice for any."""
-    if role == SCHOOL and organisation and school_id in (None, organisation):
-        return organisation
-    if role == BACKOFFICE and school_id:
-        return school_id
-    if role == BACKOFFICE:
-        raise LoanRefused("de backoffice reserveert voor een school: noem haar school_id", 422)
-    raise LoanRefused(f"de rol {role} mag niet voor deze school reserveren", 403)
-
-
 def require_backoffice(role: str, action: str) -> None:
     if role != BACKOFFICE:
         raise LoanRefused(f"alleen de backoffice {action}", 403)

@@ -96,7 +96,8 @@ class Reservation(Base):
     booking_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
     # The bookings session the units serve, for every school booked on it.
     session_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
-    # The person who reserved (their id): messages about the loan reach them.
+    # The person who reserved (their id): the school's own, or the backoffice on behalf of
+    # `school_id`; messages about the loan reach them. None for a lesson's kit.
     reserved_by: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -107,8 +107,8 @@ class _BookingFacts(IntegrationEvent):
     location: str
     series_booking_id: UUID | None = None
     series_sessions: list[SessionTimes] = []
-    # The person who made the booking (their id, a token's `sub`): the one it concerns.
-    # Unknown for bookings made before it was recorded.
+    # The person who booked (their id, a token's `sub`): the school's own, or the backoffice
+    # on behalf of `school_id`. Unknown for bookings made before it was recorded.
     booked_by: str | None = None
 
 

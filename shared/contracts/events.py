@@ -93,7 +93,8 @@ class _RegistrationFacts(IntegrationEvent):
     starts_at: datetime
     location: str
     profile: str | None = None  # the class's vmbo profile, when it has one
-    # The person who registered the group (their id), if it was recorded.
+    # The person who registered (their id): the school's own, or the backoffice on behalf of
+    # `school_id`; unknown for registrations made before it was recorded.
     registered_by: str | None = None
 
 

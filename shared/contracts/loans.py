@@ -59,7 +59,8 @@ class _ReservationFacts(IntegrationEvent):
     ends_on: date
     # The session the units serve, whichever schools book it (then `school_id` is the hotspot).
     session_id: UUID | None = None
-    # The person who made the reservation (their id), if it was recorded.
+    # The person who reserved (their id): a school's own, or the backoffice on behalf of
+    # `school_id`; unknown for reservations made before it was recorded.
     reserved_by: str | None = None
 
 

@@ -9,6 +9,10 @@ from structlog.typing import Processor
 
 REQUEST_ID = "request_id"
 CORRELATION_ID = "correlation_id"
+# A logger binds its processors once, on first use: fast, but a test that captures logs
+# (structlog.testing.capture_logs) after a service logged would capture nothing. The test
+# suite turns it off before anything logs (conftest.py).
+CACHE_LOGGERS = True
 
 _SHARED: list[Processor] = [
     merge_contextvars,
@@ -36,7 +40,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         processors=[*_SHARED, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         logger_factory=structlog.stdlib.LoggerFactory(),
-        cache_logger_on_first_use=True,
+        cache_logger_on_first_use=CACHE_LOGGERS,
     )
     bind_contextvars(service=service)
 

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from web.formatting import today
 from web.gateway import ApiProblem
-from web.pages import person, render, role, see_other, web
+from web.pages import person, render, role, schools, see_other, web
 from web.sessions import Session
 from web.views import (
     BookingRow,
@@ -19,9 +19,9 @@ from web.views import (
     OfferFilter,
     SessionRow,
     apply_problem,
+    booking_form,
     booking_rows,
     group_body,
-    group_form,
     is_late,
     month,
     month_shown,
@@ -32,6 +32,8 @@ from web.views import (
 
 router = APIRouter()
 school = role("school")
+# A school books for itself; the backoffice on behalf of the school it chooses.
+booker = role("school", "backoffice")
 PAGE_SIZE = 20
 
 
@@ -96,10 +98,14 @@ async def target(request: Request, token: str, offer_id: str, session_id: str,
     return found, chosen
 
 
-def booking_page(request: Request, template: str, form: Form, found: dict,
-                 chosen: list[SessionRow], **extra) -> Response:
-    return render(request, template, title="Sessie boeken", form=form,
-                  offer=found, chosen=chosen, ids=booking_ids(request), **extra)
+async def booking_page(request: Request, template: str, form: Form, found: dict,
+                       chosen: list[SessionRow], **extra) -> Response:
+    session: Session = request.state.session
+    choices = (await schools(request, session.token) if session.role == "backoffice"
+               else [])
+    return render(request, template, title="Sessie boeken", form=form, offer=found,
+                  chosen=chosen, ids=booking_ids(request), schools=choices,
+                  school_name=dict(choices).get(form.values.get("school", ""), ""), **extra)
 
 
 def booking_ids(request: Request) -> dict[str, str]:
@@ -108,12 +114,12 @@ def booking_ids(request: Request) -> dict[str, str]:
 
 
 @router.get("/boeken")
-async def booking_form(request: Request, session: Session = school) -> Response:
+async def booking_start(request: Request, session: Session = booker) -> Response:
     ids = booking_ids(request)
     found, chosen = await target(request, session.token, ids["aanbod"], ids["sessie"],
                                  ids["serie"])
-    return booking_page(request, "school/book.html", Form(dict(request.query_params)),
-                        found, chosen)
+    return await booking_page(request, "school/book.html", Form(dict(request.query_params)),
+                              found, chosen)
 
 
 class Posted(NamedTuple):
@@ -123,42 +129,45 @@ class Posted(NamedTuple):
     form: Form
 
 
-async def posted_booking(request: Request, token: str) -> Posted:
-    """The booking form as sent: what it is for and the class, checked for what the API
-    needs to be asked at all."""
+async def posted_booking(request: Request, session: Session) -> Posted:
+    """The booking form as sent: what it is for and the class (and for the backoffice the
+    school), checked for what the API needs to be asked at all."""
     request.state.form = await request.form()
     ids = booking_ids(request)
-    found, chosen = await target(request, token, ids["aanbod"], ids["sessie"], ids["serie"])
+    found, chosen = await target(request, session.token, ids["aanbod"], ids["sessie"],
+                                 ids["serie"])
     return Posted(ids, found, chosen,
-                  group_form({k: str(v) for k, v in request.state.form.items()}))
+                  booking_form({k: str(v) for k, v in request.state.form.items()},
+                               on_behalf=session.role == "backoffice"))
 
 
 @router.post("/boeken")
-async def check_booking(request: Request, session: Session = school) -> Response:
+async def check_booking(request: Request, session: Session = booker) -> Response:
     """Step 2: "controleer je boeking", or the form again with what is missing."""
-    ids, found, chosen, form = await posted_booking(request, session.token)
+    ids, found, chosen, form = await posted_booking(request, session)
     if not form.valid:
-        return booking_page(request, "school/book.html", form, found, chosen)
+        return await booking_page(request, "school/book.html", form, found, chosen)
     change = urlencode(ids | form.values)
-    return booking_page(request, "school/check.html", form, found, chosen,
-                        key=str(uuid.uuid4()), change=f"/boeken?{change}")
+    return await booking_page(request, "school/check.html", form, found, chosen,
+                              key=str(uuid.uuid4()), change=f"/boeken?{change}")
 
 
 @router.post("/boeken/bevestigen")
-async def book(request: Request, session: Session = school) -> Response:
+async def book(request: Request, session: Session = booker) -> Response:
     """Step 3: the booking; a refusal lands on the form with everything still filled in."""
-    ids, found, chosen, form = await posted_booking(request, session.token)
+    ids, found, chosen, form = await posted_booking(request, session)
     if not form.valid:
-        return booking_page(request, "school/book.html", form, found, chosen)
+        return await booking_page(request, "school/book.html", form, found, chosen)
     body = {"group": group_body(form)} | (
-        {"series_id": ids["serie"]} if ids["serie"] else {"session_id": ids["sessie"]})
+        {"series_id": ids["serie"]} if ids["serie"] else {"session_id": ids["sessie"]}) | (
+        {"school_id": form.values["school"]} if "school" in form.values else {})
     try:
         booked = await web(request).gateway.post(
             session.token, "/bookings", body, str(request.state.form.get("sleutel", "")) or None)
     except ApiProblem as problem:
         refused = None if apply_problem(form, problem) else refusal(problem)
-        return booking_page(request, "school/book.html", form, found, chosen,
-                            refused=refused, refused_detail=problem.detail)
+        return await booking_page(request, "school/book.html", form, found, chosen,
+                                  refused=refused, refused_detail=problem.detail)
     return see_other(f"/boekingen/{booked['id']}/bevestiging")
 
 
@@ -168,7 +177,7 @@ async def booking_row(request: Request, token: str, booking_id: str) -> BookingR
 
 @router.get("/boekingen/{booking_id}/bevestiging")
 async def confirmation(request: Request, booking_id: uuid.UUID,
-                       session: Session = school) -> Response:
+                       session: Session = booker) -> Response:
     row = await booking_row(request, session.token, str(booking_id))
     rules = await web(request).gateway.get(session.token, "/calendar/rules")
     return render(request, "school/confirmation.html", title="Boeking ontvangen", row=row,

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from services.gateway import planning
 from services.gateway.auth import ADMIN, BACKOFFICE, COMPANY, PROGRAMME, SCHOOL, Principal
@@ -109,8 +109,12 @@ def routes(gate: Gate) -> APIRouter:
                              body=as_json(body))
 
     @api.post("/bookings", status_code=201, tags=["bookings"])
-    async def book(body: NewBooking, who: Principal = school):
-        """Confirmed, or `waitlisted` with its `waitlist_position` when the session is full."""
+    async def book(request: Request, body: NewBooking,
+                   who: Principal = gate.guard(SCHOOL, BACKOFFICE)):
+        """Confirmed, or `waitlisted` with its `waitlist_position` when the session is full.
+        The backoffice books on behalf of the school it names in `school_id` (that school's
+        rules, quota, planning and messages); a school naming another is refused (403)."""
+        await gate.acting_for(request, who, body.school_id)
         return await forward("bookings", "POST", "/bookings", who, body=as_json(body))
 
     @api.get("/bookings", tags=["bookings"])

@@ -20,12 +20,14 @@ from services.gateway.auth import (
 )
 from shared.contracts.common import Limit, Offset
 from shared.http import Problem
+from shared.seed.region import SCHOOL_KINDS
 
 # Ids in paths are slugs or UUIDs; the pattern keeps "..", "/" and "%" out of upstream paths.
 Slug = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")]
 OrgId = Annotated[str | None, Query(pattern=r"^[a-z0-9-]{1,80}$")]
 
 Forward = Callable[..., Awaitable[Response]]
+Ask = Callable[..., Awaitable[tuple[int, Any]]]
 
 
 async def page(limit: Limit = 50, offset: Offset = 0) -> dict[str, int]:
@@ -46,6 +48,7 @@ class Gate:
 
     tokens: Verifier
     forward: Forward
+    ask: Ask
 
     def guard(self, *roles: str) -> Any:
         """Dependency: the verified caller, refused unless it has one of `roles` (any if none)."""
@@ -88,6 +91,22 @@ class Gate:
     def people_manager(self) -> Any:
         """Who invites and deactivates people: the backoffice, and the administrators."""
         return self.guard(BACKOFFICE, ADMIN)
+
+    async def acting_for(self, request: Request, who: Principal, school_id: str | None) -> None:
+        """A school books, registers and reserves for itself; the backoffice on behalf of a
+        school of the directory, which the audit then records beside who acted."""
+        if school_id is None or (who.role == SCHOOL and school_id == who.organisation):
+            return
+        if who.role != BACKOFFICE:
+            raise Problem(403, "Forbidden",
+                          "een school handelt alleen voor zichzelf, niet namens een andere school")
+        status, found = await self.ask("directory", "GET", f"/organisations/{school_id}",
+                                       who=who)
+        if status != 200 or found.get("kind") not in SCHOOL_KINDS:
+            reason = f"er is geen school met id {school_id}"
+            raise Problem(422, "Invalid request", reason, errors=[
+                {"field": "school_id", "message": reason, "code": "not_a_school"}])
+        request.state.on_behalf_of = school_id
 
 
 def as_json(body: BaseModel) -> Any:

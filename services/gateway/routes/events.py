@@ -3,7 +3,7 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from services.gateway.auth import BACKOFFICE, COMPANY, FINANCE, PROGRAMME, SCHOOL, Principal
 from services.gateway.routes.common import Gate, OrgId, Page, Slug, as_json, own_school, router
@@ -47,8 +47,11 @@ def routes(gate: Gate) -> APIRouter:
                              body=as_json(body))
 
     @api.post("/registrations", status_code=201, tags=["events"])
-    async def register(body: NewRegistration, who: Principal = school):
-        """Confirmed, or `waitlisted` with its `waitlist_position` when the session is full."""
+    async def register(request: Request, body: NewRegistration, who: Principal = registrant):
+        """Confirmed, or `waitlisted` with its `waitlist_position` when the session is full.
+        The backoffice registers on behalf of the school it names in `school_id`; a school
+        naming another is refused (403)."""
+        await gate.acting_for(request, who, body.school_id)
         return await forward("events", "POST", "/registrations", who, body=as_json(body))
 
     @api.get("/registrations", tags=["events"])

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from services.gateway.auth import BACKOFFICE, SCHOOL, Principal
 from services.gateway.routes.common import (
@@ -131,9 +131,11 @@ def routes(gate: Gate) -> APIRouter:
                              body=as_json(body))
 
     @api.post("/reservations", status_code=201, tags=["equipment"])
-    async def reserve(body: NewReservation, who: Principal = reserver):
+    async def reserve(request: Request, body: NewReservation, who: Principal = reserver):
         """Reserved, or 409 with the reason and, where there is one, an `alternative`; 422
-        for a start in the past or a period beyond the loan policy."""
+        for a start in the past or a period beyond the loan policy. The backoffice reserves
+        on behalf of the school it names in `school_id`; a school naming another: 403."""
+        await gate.acting_for(request, who, body.school_id)
         return await forward("loans", "POST", "/reservations", who, body=as_json(body))
 
     @api.post("/reservations/{reservation_id}/extend", tags=["equipment"])

@@ -138,7 +138,7 @@ async def test_missing_or_bad_token_is_401_with_challenge(echo, calls):
 @pytest.mark.parametrize("username,method,path", [
     ("corlaer", "POST", f"/bookings/{BOOKING}/complete"),
     ("corlaer", "POST", "/offerings/cnc/sessions"),
-    ("backoffice", "POST", "/bookings"),
+    ("finance", "POST", "/bookings"),
     ("finance", "POST", f"/bookings/{BOOKING}/cancel"),
     ("finance", "POST", "/reservations"),
     ("finance", "POST", f"/reservations/{BOOKING}/extend"),

@@ -122,7 +122,7 @@ MATRIX: dict[str, Any] = {
     "PATCH /api/v1/offerings/{offering_id}": {BACKOFFICE},
     "POST /api/v1/attendees/{attendee_id}/cancel": ANYONE,
     "POST /api/v1/auth/token": PUBLIC,
-    "POST /api/v1/bookings": {SCHOOL},
+    "POST /api/v1/bookings": {BACKOFFICE, SCHOOL},
     "POST /api/v1/bookings/{booking_id}/accept": {COMPANY},
     "POST /api/v1/bookings/{booking_id}/cancel": {BACKOFFICE, SCHOOL},
     "POST /api/v1/bookings/{booking_id}/complete": {BACKOFFICE},
@@ -158,7 +158,7 @@ MATRIX: dict[str, Any] = {
     "POST /api/v1/organisations": {BACKOFFICE},
     "POST /api/v1/people/invitations": {BACKOFFICE, ADMIN},
     "POST /api/v1/people/{person_id}/deactivate": {BACKOFFICE, ADMIN},
-    "POST /api/v1/registrations": {SCHOOL},
+    "POST /api/v1/registrations": {BACKOFFICE, SCHOOL},
     "POST /api/v1/registrations/{registration_id}/accept": {SCHOOL},
     "POST /api/v1/registrations/{registration_id}/cancel": {BACKOFFICE, SCHOOL},
     "POST /api/v1/reservations": {BACKOFFICE, SCHOOL},
@@ -273,3 +273,18 @@ async def test_someone_elses_id(role, method, path, expected, calls):
     else:  # asked as the caller: the service compares it with the owner
         assert calls[0].headers["X-TFT-Organisation"] == CALLERS[role].organisation
         assert "lodenstein" not in str(calls[0].url)
+
+
+@pytest.mark.parametrize("route", ["POST /api/v1/bookings", "POST /api/v1/registrations",
+                                   "POST /api/v1/reservations"])
+async def test_a_school_naming_another_school_is_refused_before_any_service_hears(route,
+                                                                                  calls):
+    """The backoffice acts on behalf of any school; a school for itself only."""
+    async with running(forwarding(calls), jwt_key_file=KEY_FILE, **NO_LIMITS) as client:
+        method, path, body = request_for(client._transport.app, route)  # noqa: SLF001
+        answer = await client.request(method, path, json=body | {"school_id": "lodenstein"},
+                                      headers=bearer(CALLERS[SCHOOL]))
+    assert answer.status_code == 403
+    assert answer.json()["detail"] == ("een school handelt alleen voor zichzelf, "
+                                       "niet namens een andere school")
+    assert calls == []

@@ -13,7 +13,6 @@ from services.loans.domain import (
     Policy,
     Stock,
     Unavailable,
-    acting_school,
     days_overdue,
     extended,
     free_stock,
@@ -173,26 +172,6 @@ def test_another_item_is_offered_when_it_has_the_units():
     stock = [Stock("a", 12, 2), Stock("b", 12, 5)]
     assert free_stock(stock, 4) == Stock("b", 12, 5)
     assert free_stock(stock, 6) is None
-
-
-@pytest.mark.parametrize(("role", "organisation", "named", "school"), [
-    ("school", "corlaer", None, "corlaer"),
-    ("school", "corlaer", "corlaer", "corlaer"),
-    ("backoffice", "", "nxt", "nxt"),
-])
-def test_who_reserves_for_which_school(role, organisation, named, school):
-    assert acting_school(role, organisation, named) == school
-
-
-@pytest.mark.parametrize(("role", "organisation", "named", "status"), [
-    ("school", "corlaer", "nxt", 403),   # a school reserves only for itself
-    ("finance", "lodenstein", "nxt", 403),
-    ("backoffice", "", None, 422),       # the backoffice must say for whom
-])
-def test_reserving_for_another_school_is_refused(role, organisation, named, status):
-    with pytest.raises(LoanRefused) as refused:
-        acting_school(role, organisation, named)
-    assert refused.value.status == status
 
 
 def test_a_school_cannot_touch_another_schools_reservation():

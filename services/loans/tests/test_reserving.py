@@ -33,7 +33,8 @@ async def test_a_school_reserves_far_ahead_and_the_item_is_taken(client):
         "status": "reserved", "created_at": None, "checked_out_at": None,
         "checkout_note": None, "returned_at": None, "return_condition": None,
         "overdue_notified_at": None, "item_name": "tft-h2-001",
-        "item_category": "hydrogen-car", "desk_status": "reserved", "days_overdue": 0}
+        "item_category": "hydrogen-car", "desk_status": "reserved", "days_overdue": 0,
+        "reserved_by": "corlaer"}
     free = await client.get("/items/tft-h2-001/availability?from=2028-01-12&to=2028-01-13",
                             headers=NXT)
     assert free.json()["free"] == 0

@@ -98,6 +98,8 @@ class NewBooking(BaseModel):
     session_id: UUID | None = None
     series_id: UUID | None = None
     group: Group
+    # The backoffice books on behalf of a school and names it; a school books for itself.
+    school_id: str | None = Field(None, pattern=r"^[a-z0-9-]{1,80}$", examples=["corlaer"])
 
     @model_validator(mode="after")
     def one_target(self) -> "NewBooking":

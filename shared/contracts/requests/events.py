@@ -18,6 +18,8 @@ class NewRegistration(BaseModel):
     group: Group
     # The class's profile, when it has one (vmbo years 3-4): reach is counted per profile.
     profile: Profile | None = None
+    # The backoffice registers on behalf of a school and names it; a school registers itself.
+    school_id: str | None = Field(None, pattern=r"^[a-z0-9-]{1,80}$", examples=["corlaer"])
 
 
 class CheckIn(BaseModel):

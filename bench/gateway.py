@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from bench import wrk
-from tests.harness import SERVICES, Platform
+from tests.harness import SERVICES, Platform, hotspot_lesson
 
 SEATS_PER_SESSION = 1000
 
@@ -30,7 +30,7 @@ end
 def plan_sessions(platform: Platform, count: int) -> list[str]:
     headers = platform.token("backoffice")
     gateway = platform.gateway
-    offering = httpx.get(f"{gateway}/offerings", headers=headers).json()[0]["id"]
+    offering = hotspot_lesson(platform)
     first = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
     # Weekdays the hotspot is open (holidays are refused: skip them), a room each.
     ids: list[str] = []

@@ -153,3 +153,11 @@ def keyed_events(platform: Platform, topic: str, key: str) -> list[tuple[str, di
             await consumer.stop()
 
     return asyncio.run(run())
+
+
+def hotspot_lesson(platform: Platform) -> str:
+    """An offer the hotspot gives itself, without equipment: booked, a group is confirmed at
+    once (a company's visit waits for the company, equipment for loans' answer)."""
+    offers = httpx.get(f"{platform.gateway}/offerings", params={"kind": "inspiration_lesson"},
+                       headers=platform.token("backoffice")).json()
+    return next(o["id"] for o in offers if not o["equipment"] and not o.get("host_company"))

@@ -14,7 +14,7 @@ import pytest
 
 from services.bookings.domain import first_open_day
 from shared.seed import CLOSED_PERIODS
-from tests.harness import Platform, eventually
+from tests.harness import Platform, eventually, hotspot_lesson
 
 pytestmark = pytest.mark.integration
 
@@ -27,11 +27,11 @@ def plan_session(platform: Platform, capacity: int = 30, days_ahead: int = 14) -
     """A fresh session, so tests never compete for the demo data's seats; in a room and with
     an instructor of its own, since neither can be in two sessions at once."""
     backoffice = platform.token("backoffice")
-    offering = httpx.get(f"{platform.gateway}/offerings", headers=backoffice).json()[0]
+    offering = hotspot_lesson(platform)
     starts = open_day_at_nine(days_ahead)
     own = uuid4().hex[:8]
     response = httpx.post(
-        f"{platform.gateway}/offerings/{offering['id']}/sessions", headers=backoffice,
+        f"{platform.gateway}/offerings/{offering}/sessions", headers=backoffice,
         json={"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
               "room": f"Lab {own}", "instructor": f"Instructeur {own}", "capacity": capacity})
     assert response.status_code == 201, response.text

@@ -48,6 +48,8 @@ NAVIGATION: dict[str, list[NavItem]] = {
                 NavItem("Berichten", "/berichten")],
     "programme": [NavItem("Programmamonitoring", "/programma"), NavItem("Aanbod", "/aanbod"),
                   NavItem("Aankondigingen", "/aankondigingen"), NavItem("Berichten", "/berichten")],
+    "admin": [NavItem("Start", "/start"), NavItem("Programmamonitoring", "/programma"),
+              NavItem("Aanbod", "/aanbod"), NavItem("Berichten", "/berichten")],
     "company": [NavItem("Ons aanbod", "/bedrijf/aanbod"),
                 NavItem("Aanvragen", "/bedrijf/aanvragen"),
                 NavItem("Wie komt er", "/bedrijf/wie-komt"),

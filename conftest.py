@@ -12,14 +12,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs
 from ops.postgres import PostgresCluster
 from shared.contracts.topics import ALL_TOPICS
-from shared.http import install_http
 from shared.observability import logging as observability_logging
-from shared.observability.metrics import Metrics
+from shared.tests.callers import service_app
 
 observability_logging.CACHE_LOGGERS = False  # tests capture logs after services logged
 
@@ -82,17 +80,11 @@ def each_store(request, tmp_path):
 
 @pytest.fixture
 async def api_client():
-    """A factory: `await api_client(routes, rt)` opens an httpx client on a service's
-    internal API as the gateway calls it (identity in X-TFT-* headers)."""
-
-    async def ready() -> None:
-        return None
-
+    """A factory: `await api_client(service, routes, rt)` opens an httpx client on a service's
+    internal API as the gateway calls it (a token per caller: `shared.tests.callers`)."""
     async with AsyncExitStack() as stack:
-        async def open_client(routes, rt) -> httpx.AsyncClient:
-            app = FastAPI()
-            install_http(app, Metrics(), ready)
-            app.include_router(routes(rt))
+        async def open_client(service: str, routes, rt) -> httpx.AsyncClient:
+            app = service_app(service, routes, rt)
             return await stack.enter_async_context(httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=app), base_url="http://service"))
 

@@ -1,7 +1,7 @@
 """HTTP pieces every service uses: problem details (RFC 9457), request ids, metrics, health.
 
-Services sit behind the gateway, which authenticates the caller and passes who it is in
-`X-TFT-*` headers; `Caller` reads them. Services are not reachable from outside.
+Services sit behind the gateway, which authenticates the caller and tells each service who
+it is in a token signed for that request (`shared.auth`); `Caller` is what the token says.
 """
 
 import re
@@ -52,6 +52,10 @@ def problem_response(status: int, title: str, detail: str = "", **extra: Any) ->
     return response
 
 
+# Where `shared.auth.Authentication` leaves the verified caller in the request's state.
+CALLER = "caller"
+
+
 @dataclass(frozen=True)
 class Caller:
     actor: str
@@ -60,15 +64,10 @@ class Caller:
 
     @classmethod
     def from_request(cls, request: Request) -> "Caller":
-        headers = request.headers
-        role = headers.get("X-TFT-Role")
-        if not role:
+        caller = getattr(request.state, CALLER, None)
+        if caller is None:  # the gateway asking for itself: no person, no role
             raise Problem(401, "Unauthenticated", "het verzoek zegt niet wie het doet")
-        return cls(
-            actor=headers.get("X-TFT-Actor", "unknown"),
-            role=role,
-            organisation=headers.get("X-TFT-Organisation", ""),
-        )
+        return caller
 
     def require(self, *roles: str) -> None:
         if self.role not in roles:

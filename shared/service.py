@@ -20,6 +20,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from sqlalchemy import MetaData
 
+from shared.auth import Authentication, GatewayTokens
 from shared.contracts.base import IntegrationEvent
 from shared.http import SERVER_KEEP_ALIVE_SECONDS, install_http
 from shared.messaging.inbox import EventConsumer, Handler
@@ -55,6 +56,9 @@ class ServiceSpec:
     seed: Callable[["Runtime"], Awaitable[None]] | None = None
     settings: type[ServiceSettings] = ServiceSettings
     extra_tasks: Sequence[Callable[["Runtime"], Awaitable[None]]] = field(default_factory=tuple)
+    # Every request needs a token the gateway signed for this service; only the gateway,
+    # which authenticates people itself, says False.
+    authenticate: bool = True
 
 
 class Runtime:
@@ -199,6 +203,8 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
     app.state.runtime = runtime
     if runtime.db is not None:
         app.add_middleware(IdempotentRequests, database=runtime.db)
+    if spec.authenticate:  # before the store sees the request
+        app.add_middleware(Authentication, tokens=GatewayTokens.for_settings(settings))
     install_http(app, runtime.metrics, runtime.ready)  # outermost: ids and metrics for all
     app.include_router(spec.routes(runtime))
     return app

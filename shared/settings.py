@@ -1,6 +1,7 @@
 """Settings every service reads from the environment (prefix `TFT_`), with local defaults."""
 
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,6 +21,11 @@ class ServiceSettings(BaseSettings):
     # default): any other client's forwarded headers are ignored, so a caller cannot pick
     # the address its rate limit and audit line are kept under.
     trusted_proxies: list[str] = Field(default_factory=list)
+    # Who may call: only the gateway, with a token it signs per request (shared/auth.py),
+    # verified with the keys it publishes; `gateway_jwks` pins a JWKS instead of fetching.
+    gateway_jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
+    gateway_jwks: dict[str, Any] | None = None
+    gateway_issuer: str = "tft-gateway"
     kafka_bootstrap: str = "127.0.0.1:9092"
     database_url: str = ""
     demo: bool = False

@@ -79,7 +79,7 @@ def routes(rt: Runtime, tokens: TokenService | None = None, verifier: Verifier |
     settings = rt.settings
     assert isinstance(settings, GatewaySettings)
     tokens = tokens or TokenService.for_settings(settings)
-    upstreams = upstreams or Upstreams.for_settings(settings)
+    upstreams = upstreams or Upstreams.for_settings(settings, tokens)
     verifier = verifier or people.verifier_for(settings, tokens, upstreams)
     audit = audit or AuditLog(settings.audit_path)
     throttle = LoginThrottle(

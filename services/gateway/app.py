@@ -23,13 +23,14 @@ SPEC = ServiceSpec(
     messaging=None,
     routes=api.routes,
     settings=GatewaySettings,
+    authenticate=False,  # it authenticates people (edge.py) and signs for the services
 )
 
 
 def app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings(service=SPEC.name)
     tokens = TokenService.for_settings(settings)
-    upstreams = Upstreams.for_settings(settings)
+    upstreams = Upstreams.for_settings(settings, tokens)
     verifier = people.verifier_for(settings, tokens, upstreams)
     audit = AuditLog(settings.audit_path)
     routes = partial(api.routes, tokens=tokens, verifier=verifier, audit=audit,

@@ -15,6 +15,7 @@ from services.bookings.tests.scenario import (
     two_hours_on_an_open_day,
 )
 from shared.domain import local_date
+from shared.tests.callers import as_caller
 
 
 @pytest.fixture
@@ -26,12 +27,11 @@ async def rt(each_store):
 
 @pytest.fixture
 async def client(rt, api_client):
-    return await api_client(api.routes, rt)
+    return await api_client("bookings", api.routes, rt)
 
 
 def headers(caller) -> dict[str, str]:
-    return {"X-TFT-Actor": caller.actor, "X-TFT-Role": caller.role,
-            "X-TFT-Organisation": caller.organisation}
+    return as_caller("bookings", caller.role, caller.organisation, caller.actor)
 
 
 async def offer(rt, offering_id: str, title: str, kind: str = "inspiration_lesson",

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
+from services.gateway import upstream
 from services.gateway.auth import (
     ADMIN,
     BACKOFFICE,
@@ -107,6 +108,7 @@ class Gate:
             raise Problem(422, "Invalid request", reason, errors=[
                 {"field": "school_id", "message": reason, "code": "not_a_school"}])
         request.state.on_behalf_of = school_id
+        upstream.on_behalf_of.set(school_id)
 
 
 def as_json(body: BaseModel) -> Any:

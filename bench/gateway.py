@@ -63,11 +63,13 @@ def bookings(platform: Platform, clients: int = 50, seconds: float = 30.0) -> di
 
 
 def overhead(platform: Platform, clients: int = 50, seconds: float = 30.0) -> dict:
-    """GET /offerings straight at the bookings service (as the gateway calls it, with the
-    caller in X-TFT-* headers) and through the gateway (bearer token, edge, forwarding)."""
+    """GET /offerings straight at the bookings service (as the gateway calls it, with a token
+    it signed for bookings; one for the whole run) and through the gateway (bearer token,
+    edge, forwarding, a token signed per request)."""
+    as_gateway_would = platform.service_token("bookings", "school", "corlaer",
+                                              lifetime=int(seconds) + 300)
     direct = wrk.run(f"http://127.0.0.1:{SERVICES['bookings']}/offerings?limit=50",
-                     clients, seconds, headers={"X-TFT-Actor": "corlaer", "X-TFT-Role": "school",
-                                                "X-TFT-Organisation": "corlaer"})
+                     clients, seconds, headers=as_gateway_would)
     gateway = wrk.run(f"{platform.gateway}/offerings?limit=50", clients, seconds,
                       headers=platform.token("corlaer"))
     return {

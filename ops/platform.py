@@ -61,6 +61,8 @@ class Platform:
         }
         if name == "gateway":
             env |= {f"TFT_{b.upper()}_URL": f"http://127.0.0.1:{self.port(b)}" for b in BACKENDS}
+        else:  # the keys that verify the token the gateway signs for each request
+            env["TFT_GATEWAY_JWKS_URL"] = f"{self.gateway_url}/.well-known/jwks.json"
         if name == WEB:  # talks to the gateway only; plain HTTP on this machine
             env = {"TFT_HTTP_PORT": str(self.port(WEB)), "TFT_GATEWAY_URL": self.gateway_url,
                    "TFT_WEB_SECURE_COOKIES": "false"}

@@ -16,6 +16,8 @@ from aiokafka import AIOKafkaConsumer
 from ops.kafka import KafkaNode
 from ops.postgres import PostgresCluster
 from ops.procs import ServiceProcess, run_migrations
+from services.gateway.keys import SigningKey
+from shared.tests.callers import bearer, token
 
 # TFT_TEST_PLATFORM_PORT moves the block of ports, so two test runs can share a machine. The
 # default lies below Linux's ephemeral range (32768-60999), where outgoing connections (to
@@ -35,6 +37,8 @@ class Platform:
     home: Path
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
     _tokens: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The gateway's signing key, in a file it reads: tests sign what the gateway would.
+    signing_key: SigningKey = field(default_factory=SigningKey.generate)
 
     @property
     def gateway(self) -> str:
@@ -64,7 +68,9 @@ class Platform:
         }
         if service != "gateway":
             env["TFT_DATABASE_URL"] = self.database_url(service)
+            env["TFT_GATEWAY_JWKS_URL"] = f"http://127.0.0.1:{GATEWAY_PORT}/.well-known/jwks.json"
         else:
+            env["TFT_JWT_KEY_FILE"] = str(self.home / "gateway-key.pem")
             env.update({f"TFT_{name.upper()}_URL": f"http://127.0.0.1:{p}"
                         for name, p in SERVICES.items()})
             # Tests and benches call from one address with a few tokens, far faster than a
@@ -79,6 +85,8 @@ class Platform:
         return {**env, **extra}
 
     def start(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        (self.home / "gateway-key.pem").write_bytes(self.signing_key.pem())
         try:
             for name, port in [*SERVICES.items(), ("gateway", GATEWAY_PORT)]:
                 if name != "gateway":
@@ -119,6 +127,17 @@ class Platform:
             self._tokens[username] = {
                 "Authorization": f"Bearer {response.json()['access_token']}"}
         return self._tokens[username]
+
+
+    def service_token(self, service: str, role: str | None = None, organisation: str = "",
+                      **changes: Any) -> dict[str, str]:
+        """Bearer header of a token as the gateway signs it for one request to `service`
+        (as `role` of `organisation`; no role: the gateway itself), with `changes` to forge
+        one (`shared.tests.callers.token`)."""
+        caller = {"sub": organisation, "role": role, "org": organisation} if role else {}
+        options = {"key": self.signing_key.private,
+                   "kid": self.signing_key.verification.kid, "lifetime": 300}
+        return bearer(token(service, **options | caller | changes))
 
 
 def eventually(probe: Callable[[], Any], timeout: float = 30.0, interval: float = 0.2) -> Any:

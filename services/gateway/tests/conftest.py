@@ -15,6 +15,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 import httpx
+import jwt
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -22,6 +23,7 @@ from aiohttp.test_utils import TestServer
 from services.directory.demo import DEMO_PEOPLE
 from services.gateway.app import app as gateway_app
 from services.gateway.settings import GatewaySettings
+from shared.http import Caller
 
 AUDIT_PATH = Path(tempfile.mkdtemp(prefix="tft-gateway-audit-")) / "audit.jsonl"
 Upstream = Callable[[httpx.Request], httpx.Response]
@@ -123,6 +125,14 @@ async def login(client: httpx.AsyncClient, username: str, password: str = "demo"
                                json={"username": username, "password": password})
     assert answer.status_code == 200, answer.text
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def sent_caller(request: httpx.Request) -> Caller | None:
+    """Who the gateway's token for `request` names (None: the gateway itself). Read, not
+    verified: the fakes trust the gateway; test_forwarding proves the tokens verify."""
+    token = request.headers["authorization"].removeprefix("Bearer ")
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return Caller(claims["sub"], claims["role"], claims["org"]) if "role" in claims else None
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from services.gateway.auth import (
 )
 from services.gateway.docs import example
 from services.gateway.keys import SigningKey
-from services.gateway.tests.conftest import running
+from services.gateway.tests.conftest import running, sent_caller
 
 KEY = SigningKey.generate()
 KEY_FILE = Path(tempfile.mkdtemp(prefix="tft-matrix-")) / "key.pem"
@@ -255,11 +255,10 @@ async def test_each_role_gets_through_exactly_where_its_row_says(role, calls):
             if answer.status_code != expected or (asked and expected != 200):
                 mismatches.append((route, answer.status_code, expected, answer.text[:120]))
             elif asked and role:
-                sent = calls[-1].headers
+                sent = sent_caller(calls[-1])
                 # A public route asks as nobody, whatever token came along.
-                caller = (None, None) if public else (CALLERS[role].subject,
-                                                      CALLERS[role].organisation)
-                assert (sent.get("X-TFT-Actor"), sent.get("X-TFT-Organisation")) == caller, route
+                caller = None if public else (CALLERS[role].subject, CALLERS[role].organisation)
+                assert (sent and (sent.actor, sent.organisation)) == caller, route
     assert mismatches == []
 
 
@@ -271,7 +270,7 @@ async def test_someone_elses_id(role, method, path, expected, calls):
     if expected == 403:
         assert calls == []
     else:  # asked as the caller: the service compares it with the owner
-        assert calls[0].headers["X-TFT-Organisation"] == CALLERS[role].organisation
+        assert sent_caller(calls[0]).organisation == CALLERS[role].organisation
         assert "lodenstein" not in str(calls[0].url)
 
 

@@ -40,3 +40,9 @@ def test_the_gateway_signs_with_a_key_it_is_given_and_the_key_is_required():
     assert gateway["environment"]["TFT_JWT_KEY_FILE"] == "/run/secrets/jwt_key"
     assert gateway["secrets"] == ["jwt_key"]
     assert ":?" in COMPOSE["secrets"]["jwt_key"]["file"]
+
+
+def test_the_services_verify_their_callers_with_the_gateways_keys():
+    backends = ("bookings", "loans", "events", "finance", "notify", "directory")
+    assert {SERVICES[name]["environment"]["TFT_GATEWAY_JWKS_URL"] for name in backends} == {
+        "http://gateway:8000/.well-known/jwks.json"}

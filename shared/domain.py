@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 # Times are stored in UTC and shown, and counted in days and quarters, in the region's zone.
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
-# Roles the gateway puts on a caller (X-TFT-Role). The organisation (X-TFT-Organisation) of a
+# Roles the gateway puts on a caller (the `role` claim). The organisation (`org`) of a
 # school coordinator is the school's id, of a company contact the company's id.
 BACKOFFICE = "backoffice"
 SCHOOL = "school"

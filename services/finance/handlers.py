@@ -66,7 +66,7 @@ async def _hours(session: AsyncSession, role: str, minutes: int) -> dict:
                 amount_cents=domain.amount_cents(minutes, rate))
 
 
-def booking_completed(rt: Runtime) -> Handler:
+def booking_completed(rt: Runtime) -> Handler[BookingCompletedV2]:
     async def handle(session: AsyncSession, event: BookingCompletedV2,
                      envelope: Envelope) -> None:
         # The hotspot pays its instructor for the time spent, not the students' time.
@@ -81,7 +81,7 @@ def booking_completed(rt: Runtime) -> Handler:
     return handle
 
 
-def session_hosted(rt: Runtime) -> Handler:
+def session_hosted(rt: Runtime) -> Handler[SessionHostedV1]:
     async def handle(session: AsyncSession, event: SessionHostedV1,
                      envelope: Envelope) -> None:
         if event.host_kind != COMPANY_HOST:
@@ -98,7 +98,7 @@ def session_hosted(rt: Runtime) -> Handler:
     return handle
 
 
-def event_cost_recorded(rt: Runtime) -> Handler:
+def event_cost_recorded(rt: Runtime) -> Handler[EventCostRecordedV1]:
     async def handle(session: AsyncSession, event: EventCostRecordedV1,
                      envelope: Envelope) -> None:
         await _draft(
@@ -112,7 +112,7 @@ def event_cost_recorded(rt: Runtime) -> Handler:
     return handle
 
 
-def damage_reported(rt: Runtime) -> Handler:
+def damage_reported(rt: Runtime) -> Handler[DamageReportedV1]:
     async def handle(session: AsyncSession, event: DamageReportedV1,
                      envelope: Envelope) -> None:
         school = SCHOOLS_BY_ID.get(event.school_id)

@@ -64,9 +64,9 @@ test-ops: $(STAMP) ## run the tests of the ops tooling (real Kafka and PostgreSQ
 bench: $(STAMP) ## run the benchmarks and print figures
 	$(PY) -m bench
 
-lint: $(STAMP) ## ruff on all code, mypy on shared/
+lint: $(STAMP) ## ruff on all code, mypy on all code but the tests
 	$(PY) -m ruff check shared services ops web tests bench
-	$(PY) -m mypy shared
+	$(PY) -m mypy
 
 promcheck: ## check the Prometheus config and alert rules with promtool
 	promtool check config deploy/prometheus/prometheus.yml

@@ -170,8 +170,7 @@ class RegistrationOut(BaseModel):
         owner = caller.role == SCHOOL and caller.organisation == r.school_id
         return cls(**_where_out(where), id=r.id, session_id=r.session_id, event_id=r.event_id,
                    school_id=r.school_id, profile=r.profile,
-                   group=Group(name=r.group_name, level=r.level, year=r.year,
-                               students=r.students),
+                   group=Group.of(r),
                    status=r.status, waitlist_position=position,
                    offer_expires_at=r.offer_expires_at,
                    check_in_code=r.check_in_code if owner else None,

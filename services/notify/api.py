@@ -93,7 +93,8 @@ def _out(who: Caller, chosen: rules.Preferences) -> PreferencesOut:
 def _rules(body: PreferencesIn) -> rules.Preferences:
     quiet = body.quiet_hours
     return rules.Preferences(
-        channels=dict(body.channels), opted_out=frozenset(body.opted_out), digest=body.digest,
+        channels={str(k): str(v) for k, v in body.channels.items()},
+        opted_out=frozenset(body.opted_out), digest=body.digest,
         quiet_hours=rules.QuietHours(_minute(quiet.start), _minute(quiet.end)) if quiet else None)
 
 

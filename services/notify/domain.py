@@ -285,7 +285,9 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
             return [Draft(BACKOFFICE, "attendee_registered", event)]
         case AttendeeCancelledV1():
             return [Draft(BACKOFFICE, "attendee_cancelled", event)]
-        case _ if type(event) in _REGISTRATION_MESSAGES:  # each goes to the school, as is
+        case (RegistrationConfirmedV1() | RegistrationWaitlistedV1() | RegistrationOfferedV1()
+              | RegistrationOfferLapsedV1() | RegistrationCheckedInV1()):
+            # each goes to the school, as is
             return [Draft(event.school_id, _REGISTRATION_MESSAGES[type(event)], event)]
     return []
 
@@ -392,12 +394,14 @@ def reminders_ended_by(event: IntegrationEvent) -> str | None:
 
 # A booking waiting for its equipment tells nothing yet: the school hears once, when loans
 # has answered (confirmed or rejected), so one booking is one message.
-HANDLED = (BookingConfirmedV1, BookingWaitlistedV1, BookingHostRequestedV1, OfferingProposedV1,
-           OfferingProposalDecidedV1, BookingCancelledV1, BookingCompletedV2,
-           BookingRejectedV1, ReservationMadeV1, EventScheduledV1,
-           DeclarationLineDraftedV1, DeclarationSubmittedV1, DeclarationApprovedV1,
-           DeclarationRejectedV1, DeclarationPaidV1, ReservationCheckedOutV1, BookingNoShowV1,
-           ReservationReturnedV1, ReservationOverdueV1, DamageReportedV1, SessionHostedV1,
-           EventCostRecordedV1, RegistrationCancelledV1, AttendeeRegisteredV1,
-           AttendeeCancelledV1, SessionCancelledV1, SessionMovedV1, EventChangedV1,
-           SessionChangedV1, *_REGISTRATION_MESSAGES)
+HANDLED: tuple[type[IntegrationEvent], ...] = (
+    BookingConfirmedV1, BookingWaitlistedV1, BookingHostRequestedV1, OfferingProposedV1,
+    OfferingProposalDecidedV1, BookingCancelledV1, BookingCompletedV2,
+    BookingRejectedV1, ReservationMadeV1, EventScheduledV1,
+    DeclarationLineDraftedV1, DeclarationSubmittedV1, DeclarationApprovedV1,
+    DeclarationRejectedV1, DeclarationPaidV1, ReservationCheckedOutV1, BookingNoShowV1,
+    ReservationReturnedV1, ReservationOverdueV1, DamageReportedV1, SessionHostedV1,
+    EventCostRecordedV1, RegistrationCancelledV1, AttendeeRegisteredV1,
+    AttendeeCancelledV1, SessionCancelledV1, SessionMovedV1, EventChangedV1,
+    SessionChangedV1, *_REGISTRATION_MESSAGES
+)

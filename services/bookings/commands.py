@@ -37,10 +37,10 @@ from shared.contracts.bookings import (
     BookingCancelledV1,
     BookingCompletedV2,
     BookingConfirmedV1,
-    BookingEquipmentRequestedV1,
     BookingHostRequestedV1,
     BookingNoShowV1,
     BookingRejectedV1,
+    BookingRequestedV1,
     BookingWaitlistedV1,
     SessionEquipmentReleasedV1,
     SessionEquipmentRequestedV1,
@@ -90,7 +90,7 @@ def _confirmed(b: Booking, s: Session, o: Offering, from_waitlist: bool) -> Book
 
 
 def _seated(b: Booking, s: Session, o: Offering, from_waitlist: bool
-            ) -> BookingHostRequestedV1 | BookingEquipmentRequestedV1 | BookingConfirmedV1:
+            ) -> BookingHostRequestedV1 | BookingRequestedV1 | BookingConfirmedV1:
     """What a group that got its seats causes: the host company is asked to answer, loans
     is asked for the equipment, or, when the offering waits for neither, it is confirmed."""
     host = o.host_company
@@ -98,7 +98,7 @@ def _seated(b: Booking, s: Session, o: Offering, from_waitlist: bool
         return BookingHostRequestedV1(**_event_facts(b, s, o), host_company=host,
                                       offering_kind=o.kind, from_waitlist=from_waitlist)
     if b.status == BookingStatus.REQUESTED:
-        return BookingEquipmentRequestedV1(**_event_facts(b, s, o), equipment=o.equipment,
+        return BookingRequestedV1(**_event_facts(b, s, o), equipment=o.equipment,
                                            from_waitlist=from_waitlist)
     return _confirmed(b, s, o, from_waitlist)
 

@@ -3,8 +3,8 @@
 from services.finance import api, demo, handlers
 from services.finance.store import Base, messaging
 from shared.contracts.bookings import BookingCompletedV2
-from shared.contracts.events import EventCostRecordedV1, SessionHostedV1
-from shared.contracts.loans import DamageReportedV1
+from shared.contracts.events import CostRecordedV1, SessionHostedV1
+from shared.contracts.loans import ReservationDamageReportedV1
 from shared.contracts.topics import BOOKING, EVENT, LOAN_RESERVATION
 from shared.messaging.inbox import handle
 from shared.service import ConsumerSpec, ServiceSpec, create_app
@@ -22,8 +22,8 @@ SPEC = ServiceSpec(
                      handlers=lambda rt: (
                          handle(BookingCompletedV2, handlers.booking_completed(rt))
                          | handle(SessionHostedV1, handlers.session_hosted(rt))
-                         | handle(EventCostRecordedV1, handlers.event_cost_recorded(rt))
-                         | handle(DamageReportedV1, handlers.damage_reported(rt)))),
+                         | handle(CostRecordedV1, handlers.event_cost_recorded(rt))
+                         | handle(ReservationDamageReportedV1, handlers.damage_reported(rt)))),
     ],
     seed=demo.load,
 )

@@ -41,11 +41,11 @@ from shared.contracts.bookings import (
     SessionEquipmentRequestedV1,
 )
 from shared.contracts.loans import (
-    DamageReportedV1,
     ItemChangedV1,
     ItemRegisteredV1,
     ItemRetiredV1,
     ReservationCheckedOutV1,
+    ReservationDamageReportedV1,
     ReservationExtendedV1,
     ReservationMadeV1,
     ReservationReleasedV1,
@@ -197,7 +197,7 @@ async def take_back(rt: Runtime[LoansSettings], who: Caller, reservation_id: UUI
                 repair_cost_cents=wish.damage.repair_cost_cents, reported_on=today,
                 reported_at=now)
             tx.add(damage)
-            await rt.outbox.stage(tx, DamageReportedV1(
+            await rt.outbox.stage(tx, ReservationDamageReportedV1(
                 **reservation_facts(reservation, item), damage_id=damage.id,
                 description=damage.description, repair_cost_cents=damage.repair_cost_cents,
                 reported_on=today))

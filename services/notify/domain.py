@@ -21,8 +21,8 @@ from shared.contracts.bookings import (
 from shared.contracts.events import (
     AttendeeCancelledV1,
     AttendeeRegisteredV1,
+    CostRecordedV1,
     EventChangedV1,
-    EventCostRecordedV1,
     EventScheduledV1,
     RegistrationCancelledV1,
     RegistrationCheckedInV1,
@@ -41,8 +41,8 @@ from shared.contracts.finance import (
     DeclarationSubmittedV1,
 )
 from shared.contracts.loans import (
-    DamageReportedV1,
     ReservationCheckedOutV1,
+    ReservationDamageReportedV1,
     ReservationMadeV1,
     ReservationOverdueV1,
     ReservationReturnedV1,
@@ -196,7 +196,7 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
         case ReservationOverdueV1():
             return [Draft(event.school_id, "loan_overdue", event),
                     Draft(BACKOFFICE, "loan_overdue_backoffice", event)]
-        case DamageReportedV1():
+        case ReservationDamageReportedV1():
             return [Draft(event.school_id, "damage_reported", event),
                     Draft(FINANCE, "damage_reported_finance", event)]
         # A move reaches each school with a group in it once, with the new time.
@@ -206,7 +206,7 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
             return _to_registered(event, "registration_event_moved")
         case SessionHostedV1(host_kind="company"):  # the company contact hears its reach
             return [Draft(event.host, "session_hosted", event)]
-        case EventCostRecordedV1():
+        case CostRecordedV1():
             return [Draft(FINANCE, "event_cost_recorded", event)]
         # Adults register themselves; their address stays in events, so the backoffice hears.
         case AttendeeRegisteredV1():
@@ -328,8 +328,8 @@ HANDLED: tuple[type[IntegrationEvent], ...] = (
     BookingRejectedV1, ReservationMadeV1, EventScheduledV1,
     DeclarationLineDraftedV1, DeclarationSubmittedV1, DeclarationApprovedV1,
     DeclarationRejectedV1, DeclarationPaidV1, ReservationCheckedOutV1, BookingNoShowV1,
-    ReservationReturnedV1, ReservationOverdueV1, DamageReportedV1, SessionHostedV1,
-    EventCostRecordedV1, RegistrationCancelledV1, AttendeeRegisteredV1,
+    ReservationReturnedV1, ReservationOverdueV1, ReservationDamageReportedV1, SessionHostedV1,
+    CostRecordedV1, RegistrationCancelledV1, AttendeeRegisteredV1,
     AttendeeCancelledV1, SessionCancelledV1, SessionMovedV1, EventChangedV1,
     SessionChangedV1, *_REGISTRATION_MESSAGES
 )

@@ -27,7 +27,11 @@ from shared.contracts.events import (
     SessionHostedV1,
 )
 from shared.contracts.finance import DeclarationPaidV1
-from shared.contracts.loans import DamageReportedV1, ReservationOverdueV1, ReservationReturnedV1
+from shared.contracts.loans import (
+    ReservationDamageReportedV1,
+    ReservationOverdueV1,
+    ReservationReturnedV1,
+)
 from shared.tests.test_envelope_and_contracts import confirmed
 
 LOAN = dict(reservation_id=uuid4(), item_id="tft-rob-001", item_name="Robotset", quantity=2,
@@ -57,7 +61,7 @@ def test_a_booking_confirmation_says_what_when_where_what_to_bring_and_what_next
 @pytest.mark.parametrize(("event", "recipients"), [
     (ReservationOverdueV1(**LOAN, days_overdue=3),
      {("element", "loan_overdue"), ("backoffice", "loan_overdue_backoffice")}),
-    (DamageReportedV1(**LOAN, damage_id=uuid4(), description="Sensor kapot",
+    (ReservationDamageReportedV1(**LOAN, damage_id=uuid4(), description="Sensor kapot",
                       repair_cost_cents=4500, reported_on=date(2026, 12, 5)),
      {("element", "damage_reported"), ("finance", "damage_reported_finance")}),
     (ReservationReturnedV1(**LOAN, condition="goed", returned_on=date(2026, 12, 4)),

@@ -5,8 +5,8 @@ from services.notify.domain import HANDLED, drafts_for
 from services.notify.rendering import render_draft
 from shared.contracts.bookings import (
     BookingConfirmedV1,
-    BookingEquipmentRequestedV1,
     BookingRejectedV1,
+    BookingRequestedV1,
 )
 from shared.tests.test_envelope_and_contracts import confirmed
 
@@ -18,7 +18,7 @@ def facts() -> dict:
 
 
 def test_a_booking_waiting_for_its_equipment_tells_nothing_until_loans_answers():
-    assert drafts_for(BookingEquipmentRequestedV1(**facts(), equipment=["robot"])) == []
+    assert drafts_for(BookingRequestedV1(**facts(), equipment=["robot"])) == []
 
 
 def test_a_rejection_gives_the_reason_and_the_nearest_alternative():

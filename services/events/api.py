@@ -22,8 +22,8 @@ from shared.contracts.requests.events import (
     NewRegistration,
     SessionHeld,
 )
-from shared.domain import SCHOOL
-from shared.http import Caller, Problem, current_caller
+from shared.domain import SCHOOL, Refused
+from shared.http import Caller, current_caller
 from shared.service import Runtime
 
 
@@ -281,14 +281,14 @@ def routes(rt: Runtime) -> APIRouter:
     async def event(event_id: str, _: Caller = Depends(current_caller)):
         found = await queries.get_event(rt, event_id)
         if found is None:
-            raise Problem(404, "Not found", "dit evenement bestaat niet")
+            raise Refused("dit evenement bestaat niet", 404)
         return found
 
     @router.get("/events/{event_id}/sessions", response_model=list[SessionOut])
     async def sessions(event_id: str, _: Caller = Depends(current_caller)):
         found = await queries.sessions_of(rt, event_id)
         if found is None:
-            raise Problem(404, "Not found", "dit evenement bestaat niet")
+            raise Refused("dit evenement bestaat niet", 404)
         return [_session_out(s) for s in found]
 
     @router.post("/events", status_code=201, response_model=EventOut)

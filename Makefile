@@ -64,9 +64,10 @@ test-ops: $(STAMP) ## run the tests of the ops tooling (real Kafka and PostgreSQ
 bench: $(STAMP) ## run the benchmarks and print figures
 	$(PY) -m bench
 
-lint: $(STAMP) ## ruff on all code, mypy on shared/
+lint: $(STAMP) ## ruff on all code, mypy, and the layer contracts (import-linter)
 	$(PY) -m ruff check shared services ops web tests bench
-	$(PY) -m mypy shared
+	$(PY) -m mypy
+	.venv/bin/lint-imports
 
 promcheck: ## check the Prometheus config and alert rules with promtool
 	promtool check config deploy/prometheus/prometheus.yml
@@ -76,7 +77,7 @@ promcheck: ## check the Prometheus config and alert rules with promtool
 
 clean: ## stop a local run and remove var/ and the caches of the tools
 	if [ -x $(PY) ]; then $(PY) -m ops down; fi
-	rm -rf var .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .hypothesis
 	find . -name __pycache__ -type d -not -path './.venv/*' -prune -exec rm -rf {} +
 
 distclean: clean ## also remove .venv and the downloaded Kafka jars

@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaProducer
 
 from services.notify.mailbox import Mailbox, serve
 from shared.contracts.bookings import BookingConfirmedV1
+from shared.contracts.common import Group
 from shared.messaging.envelope import Envelope
 from tests.harness import Platform
 
@@ -40,7 +41,7 @@ def confirmations(count: int) -> list[BookingConfirmedV1]:
     return [BookingConfirmedV1(
         booking_id=uuid4(), session_id=uuid4(), offering_id="robotica",
         offering_title="Robotica", school_id="corlaer",
-        group={"name": "3B", "level": "vmbo-kb", "year": 3, "students": 20},
+        group=Group(name="3B", level="vmbo-kb", year=3, students=20),
         starts_at=starts, ends_at=starts + timedelta(hours=2), location="Hotspot")
         for _ in range(count)]
 

@@ -22,9 +22,10 @@ ROLES = frozenset({BACKOFFICE, SCHOOL, FINANCE, COMPANY, PROGRAMME, ADMIN, TEACH
 
 
 class Refused(Exception):
-    """A domain rule says no. `status` is the HTTP status it deserves; the HTTP layer maps
-    it to problem details, so rules stay free of HTTP. `extra` adds members to the problem
-    (e.g. an alternative the caller can take instead)."""
+    """The one refusal of the domain and service layers: a rule, or the caller's role, says
+    no. `status` is the HTTP status it deserves; the HTTP edge (`shared/http.py`) maps it to
+    problem details, so rules stay free of HTTP. `extra` adds members to the problem (e.g.
+    an alternative the caller can take instead). A service names its own subclass."""
 
     title = "Refused"
 

@@ -34,7 +34,9 @@ CALLER_KEEP_ALIVE_SECONDS = 10
 
 
 class Problem(Exception):
-    """An error a client can act on: becomes a problem-details response."""
+    """An error of the HTTP edge itself (no caller, too many requests, a body too large, a
+    service behind the gateway down): a problem-details response. The domain and service
+    layers refuse with `shared.domain.Refused`, which the edge maps the same way."""
 
     def __init__(self, status: int, title: str, detail: str = "", **extra: Any) -> None:
         super().__init__(detail or title)
@@ -70,8 +72,9 @@ class Caller:
         return caller
 
     def require(self, *roles: str) -> None:
+        """A use case is for `roles` only: refused (403) for anyone else."""
         if self.role not in roles:
-            raise Problem(403, "Forbidden", f"de rol {self.role} mag dit niet")
+            raise Refused(f"de rol {self.role} mag dit niet", 403)
 
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")

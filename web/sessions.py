@@ -18,7 +18,8 @@ class Session:
     id: str
     csrf: str
     expires_at: float
-    token: str | None = None
+    # The gateway token; empty until someone signs in (the login page's session).
+    token: str = ""
     token_expires_at: float = 0.0
     username: str = ""
     role: str = ""
@@ -30,7 +31,7 @@ class Session:
 
     @property
     def signed_in(self) -> bool:
-        return self.token is not None
+        return bool(self.token)
 
     def pop_flashes(self) -> list[str]:
         shown, self.flashes = self.flashes, []

@@ -18,6 +18,7 @@ from services.bookings import (
     reach,
 )
 from services.bookings.domain import BookingStatus, Rules
+from services.bookings.settings import BookingsSettings
 from services.bookings.store import Booking, Offering
 from shared.contracts.common import CalendarYear, Group, Level, Limit, Offset, SchoolYear, Text
 from shared.contracts.requests.bookings import (
@@ -128,7 +129,7 @@ class BookingOut(BaseModel):
     @classmethod
     def of(cls, b: Booking, waitlist_position: int | None = None) -> "BookingOut":
         return cls(id=b.id, session_id=b.session_id, school_id=b.school_id,
-                   group=Group(name=b.group_name, level=b.level, year=b.year, students=b.students),
+                   group=Group.of(b),
                    status=b.status, waitlist_position=waitlist_position,
                    rejection_reason=b.rejection_reason, cancelled_late=b.cancelled_late,
                    series_booking_id=b.series_booking_id, booked_by=b.booked_by,
@@ -183,8 +184,7 @@ class AgendaSessionOut(BaseModel):
                    seats_left=s.capacity - s.seats_taken, series_id=s.series_id,
                    bookings=[AgendaBookingOut(
                        id=b.id, school_id=b.school_id, status=b.status,
-                       group=Group(name=b.group_name, level=b.level, year=b.year,
-                                   students=b.students)) for b in item.bookings])
+                       group=Group.of(b)) for b in item.bookings])
 
 
 class Skipped(BaseModel):
@@ -240,7 +240,7 @@ def _session_out(s) -> SessionOut:
 
 
 
-def routes(rt: Runtime) -> APIRouter:
+def routes(rt: Runtime[BookingsSettings]) -> APIRouter:
     router = APIRouter()
 
     @router.get("/offerings", response_model=list[OfferingOut])
@@ -287,8 +287,9 @@ def routes(rt: Runtime) -> APIRouter:
             first, *_ = await commands.book_series(rt, who, body.series_id, body.group,
                                                    body.school_id)
             return BookingOut.of(*first)
-        return BookingOut.of(*await commands.book(rt, who, body.session_id, body.group,
-                                                  body.school_id))
+        if body.session_id is not None:  # the request names one or the other
+            return BookingOut.of(*await commands.book(rt, who, body.session_id, body.group,
+                                                      body.school_id))
 
     @router.get("/bookings", response_model=list[BookingOut])
     async def list_bookings(school_id: Text | None = None, status: BookingStatus | None = None,
@@ -348,7 +349,7 @@ def routes(rt: Runtime) -> APIRouter:
     return router
 
 
-def company_routes(router: APIRouter, rt: Runtime) -> None:
+def company_routes(router: APIRouter, rt: Runtime[BookingsSettings]) -> None:
     """Companies take part themselves: they propose offers (the backoffice decides) and
     answer the schools' requests for their visits and internship places."""
 
@@ -379,7 +380,7 @@ def company_routes(router: APIRouter, rt: Runtime) -> None:
         return BookingOut.of(await commands.decline_request(rt, who, booking_id, body.reason))
 
 
-def amendment_routes(router: APIRouter, rt: Runtime) -> None:
+def amendment_routes(router: APIRouter, rt: Runtime[BookingsSettings]) -> None:
     """The backoffice edits and withdraws offers, moves and cancels sessions."""
 
     @router.patch("/offerings/{offering_id}", response_model=OfferingOut)

@@ -144,9 +144,8 @@ async def _place(tx: AsyncSession, session: Session, slot: Slot) -> None:
                            await opened_for_some_school(tx, day))
     other = await clashing_session(tx, slot)
     if other is not None:
-        resource = domain.clash(slot, Slot(other.room, other.instructor, other.starts_at,
-                                           other.ends_at))
-        raise domain.clash_refused(resource, slot, other.id)
+        raise domain.refused_for_clash(slot, Slot(other.room, other.instructor,
+                                                  other.starts_at, other.ends_at), other.id)
     tx.add(session)
     await tx.flush()
 

@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 from uuid import UUID
 
 from sqlalchemy import String, cast, exists, func, or_, select
@@ -122,7 +123,7 @@ def check_agenda_range(first: date, last: date) -> None:
                              "per keer", 422)
 
 
-def _booking_scope(caller: Caller) -> tuple[str, str] | None | bool:
+def _booking_scope(caller: Caller) -> tuple[str, str] | None | Literal[False]:
     """Which bookings the agenda shows the caller: a list scope, or False for none."""
     try:
         return domain.list_scope(caller.role, caller.organisation)

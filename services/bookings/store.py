@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.bookings.domain import COUNTS_FOR_QUOTA, BookingStatus, Rules, Slot
+from shared.contracts.common import CoreTask
 from shared.messaging.tables import add_messaging_tables
 from shared.store import seats
 from shared.store.requests import add_requests_table
@@ -62,7 +63,7 @@ class Offering(Base):
     period_starts_on: Mapped[date | None] = mapped_column(Date)
     period_ends_on: Mapped[date | None] = mapped_column(Date)
     # The plan's core task (A-E) the offer is declared under; None: its kind's.
-    core_task: Mapped[str | None] = mapped_column(String(1))
+    core_task: Mapped[CoreTask | None] = mapped_column(String(1))
     # Withdrawn by the backoffice: no new bookings; those made stand.
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # A company's proposal waits for the backoffice (domain.Approval); schools see only
@@ -233,10 +234,10 @@ async def locked_quota(session: AsyncSession, school_id: str, year: int) -> int 
 
 async def sessions_booked(session: AsyncSession, school_id: str, since: datetime,
                           before: datetime) -> int:
-    return await session.scalar(
+    return (await session.execute(
         select(func.count()).select_from(Booking).join(Session)
         .where(Booking.school_id == school_id, Booking.status.in_(COUNTS_FOR_QUOTA),
-               Session.starts_at >= since, Session.starts_at < before))
+               Session.starts_at >= since, Session.starts_at < before))).scalar_one()
 
 
 async def take_seats(session: AsyncSession, session_id: UUID, seats_wanted: int) -> bool:
@@ -264,7 +265,7 @@ async def bookings_in(session: AsyncSession, session_id: UUID,
     return list(rows)
 
 
-async def locked_booking(session: AsyncSession, booking_id: UUID) -> Booking:
+async def locked_booking(session: AsyncSession, booking_id: UUID) -> Booking | None:
     return await session.get(Booking, booking_id, with_for_update=True, populate_existing=True)
 
 

@@ -22,8 +22,8 @@ from shared.contracts.requests.events import (
     NewRegistration,
     SessionHeld,
 )
-from shared.domain import SCHOOL
-from shared.http import Caller, Problem, current_caller
+from shared.domain import SCHOOL, Refused
+from shared.http import Caller, current_caller
 from shared.service import Runtime
 
 
@@ -170,8 +170,7 @@ class RegistrationOut(BaseModel):
         owner = caller.role == SCHOOL and caller.organisation == r.school_id
         return cls(**_where_out(where), id=r.id, session_id=r.session_id, event_id=r.event_id,
                    school_id=r.school_id, profile=r.profile,
-                   group=Group(name=r.group_name, level=r.level, year=r.year,
-                               students=r.students),
+                   group=Group.of(r),
                    status=r.status, waitlist_position=position,
                    offer_expires_at=r.offer_expires_at,
                    check_in_code=r.check_in_code if owner else None,
@@ -282,14 +281,14 @@ def routes(rt: Runtime) -> APIRouter:
     async def event(event_id: str, _: Caller = Depends(current_caller)):
         found = await queries.get_event(rt, event_id)
         if found is None:
-            raise Problem(404, "Not found", "dit evenement bestaat niet")
+            raise Refused("dit evenement bestaat niet", 404)
         return found
 
     @router.get("/events/{event_id}/sessions", response_model=list[SessionOut])
     async def sessions(event_id: str, _: Caller = Depends(current_caller)):
         found = await queries.sessions_of(rt, event_id)
         if found is None:
-            raise Problem(404, "Not found", "dit evenement bestaat niet")
+            raise Refused("dit evenement bestaat niet", 404)
         return [_session_out(s) for s in found]
 
     @router.post("/events", status_code=201, response_model=EventOut)

@@ -4,6 +4,7 @@ from services.events import api, demo, handlers, registrations
 from services.events.store import Base, messaging
 from shared.contracts.topics import LOAN_ITEM
 from shared.service import ConsumerSpec, ServiceSpec, create_app
+from shared.settings import ServiceSettings
 
 SPEC = ServiceSpec(
     name="events",
@@ -11,6 +12,7 @@ SPEC = ServiceSpec(
     metadata=Base.metadata,
     messaging=messaging,
     routes=api.routes,
+    settings=ServiceSettings,
     consumers=[ConsumerSpec(name="events", topics=[LOAN_ITEM],
                             handlers=handlers.equipment_handlers)],
     seed=demo.load,

@@ -31,6 +31,7 @@ from services.finance.domain import (
     next_quarter,
 )
 from services.finance.reports import Fact
+from shared.contracts.common import CoreTask
 from shared.messaging.tables import add_messaging_tables
 from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
@@ -80,7 +81,7 @@ class DeclarationLine(Base):
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
     declaration_id: Mapped[UUID] = mapped_column(ForeignKey("declarations.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
-    core_task: Mapped[str] = mapped_column(String(1))
+    core_task: Mapped[CoreTask] = mapped_column(String(1))
     description: Mapped[str] = mapped_column(String(300))
     minutes: Mapped[int] = mapped_column(Integer)
     hourly_rate_cents: Mapped[int] = mapped_column(Integer)
@@ -148,7 +149,7 @@ class AuditEntry(Base):
 
 
 def _insert_for(session: AsyncSession):
-    return postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 async def draft_declaration(session: AsyncSession, school_id: str, quarter: str,
@@ -166,11 +167,11 @@ async def draft_declaration(session: AsyncSession, school_id: str, quarter: str,
                 status=DeclarationStatus.DRAFT, created_at=now)
         .on_conflict_do_nothing(index_elements=["school_id", "quarter"])
     )
-    return await session.scalar(
+    return (await session.execute(
         select(Declaration).where(Declaration.school_id == school_id,
                                   Declaration.quarter == quarter)
         .with_for_update(read=True)
-    )
+    )).scalar_one()
 
 
 async def open_declaration(session: AsyncSession, school_id: str, quarter: str,

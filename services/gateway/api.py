@@ -35,7 +35,7 @@ from services.gateway.routes.common import Gate, Page
 from services.gateway.settings import GatewaySettings
 from services.gateway.upstream import Upstreams
 from shared.contracts.common import Text
-from shared.service import Runtime
+from shared.service import LeanRuntime
 
 
 class Login(BaseModel):
@@ -72,12 +72,12 @@ class AuditEntry(BaseModel):
     on_behalf_of: str | None = None
 
 
-def routes(rt: Runtime, tokens: TokenService | None = None, verifier: Verifier | None = None,
-           audit: AuditLog | None = None, upstreams: Upstreams | None = None) -> APIRouter:
+def routes(rt: LeanRuntime[GatewaySettings], tokens: TokenService | None = None,
+           verifier: Verifier | None = None, audit: AuditLog | None = None,
+           upstreams: Upstreams | None = None) -> APIRouter:
     """`tokens`, `verifier`, `audit` and `upstreams` are shared with the edge middleware
     (see `app.py`)."""
     settings = rt.settings
-    assert isinstance(settings, GatewaySettings)
     tokens = tokens or TokenService.for_settings(settings)
     upstreams = upstreams or Upstreams.for_settings(settings, tokens)
     verifier = verifier or people.verifier_for(settings, tokens, upstreams)

@@ -14,16 +14,13 @@ from services.gateway.audit import AuditLog
 from services.gateway.auth import TokenService
 from services.gateway.settings import GatewaySettings
 from services.gateway.upstream import Upstreams
-from shared.service import ServiceSpec, create_app
+from shared.service import LeanSpec, create_app
 
-SPEC = ServiceSpec(
+SPEC = LeanSpec(
     name="gateway",
     title="TFT gateway",
-    metadata=None,
-    messaging=None,
     routes=api.routes,
     settings=GatewaySettings,
-    authenticate=False,  # it authenticates people (edge.py) and signs for the services
 )
 
 

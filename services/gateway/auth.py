@@ -153,7 +153,7 @@ class TokenService:
         return {"keys": [key.jwk() for key in self._keys.values()]}
 
     def check(self, token: str) -> Principal:
-        key = self._keys.get(_kid(token))
+        key = self._keys.get(_kid(token) or "")
         if key is None:
             raise Unauthenticated(
                 "ongeldig token: getekend met een sleutel die de gateway niet kent")

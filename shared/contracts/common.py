@@ -1,7 +1,7 @@
 """Value types several contracts share, and the bounds every request's values keep."""
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -46,6 +46,19 @@ Text = Annotated[str, _refusing(_CONTROL)]
 MultilineText = Annotated[str, _refusing(_CONTROL_IN_LINES)]
 
 
+class GroupColumns(Protocol):
+    """A store row that keeps a group in columns of its own (a booking, a registration)."""
+
+    @property
+    def group_name(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def year(self) -> int: ...
+    @property
+    def students(self) -> int: ...
+
+
 class Group(BaseModel):
     """A class of students: numbers only, never names of minors."""
 
@@ -55,4 +68,10 @@ class Group(BaseModel):
     level: Level
     year: int = Field(ge=1, le=8)
     students: int = Field(ge=1, le=200)
+
+    @classmethod
+    def of(cls, row: GroupColumns) -> "Group":
+        """The group `row` keeps, validated (its level column is plain text)."""
+        return cls.model_validate({"name": row.group_name, "level": row.level,
+                                   "year": row.year, "students": row.students})
 

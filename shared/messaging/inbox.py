@@ -16,6 +16,7 @@ import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 from aiokafka.errors import KafkaError
@@ -35,9 +36,18 @@ from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
 from shared.observability.metrics import Metrics
 from shared.store.db import Database
 
-Handler = Callable[[AsyncSession, IntegrationEvent, Envelope], Awaitable[None]]
+E = TypeVar("E", bound=IntegrationEvent)
+# A handler of one contract: it is typed by the event it takes, so its body sees the fields.
+Handler = Callable[[AsyncSession, E, Envelope], Awaitable[None]]
+# What a consumer applies: each contract with its handler (built with `handle`).
+Handlers = dict[type[IntegrationEvent], Handler[Any]]
 Position = tuple[str, int, int]  # topic, partition, offset
 MAX_BACKOFF_SECONDS = 30.0
+
+
+def handle(contract: type[E], handler: Handler[E]) -> Handlers:
+    """`contract` applied by `handler`, checked to agree; join several with `|`."""
+    return {contract: handler}
 
 
 class PoisonMessage(Exception):
@@ -71,7 +81,7 @@ class EventConsumer:
         self,
         name: str,
         topics: Sequence[str],
-        handlers: dict[type[IntegrationEvent], Handler],
+        handlers: Handlers,
         db: Database,
         inbox: Table,
         metrics: Metrics,

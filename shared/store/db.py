@@ -2,8 +2,9 @@
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
-from sqlalchemy import event, text
+from sqlalchemy import CursorResult, Executable, event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -12,6 +13,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from shared.store.requests import record_pending
+
+M = TypeVar("M")
 
 
 def is_postgres(url_or_engine: "str | AsyncEngine") -> bool:
@@ -96,3 +99,22 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def existing(session: AsyncSession, model: type[M], key: Any, **options: Any) -> M:
+    """The row a foreign key promises (`session.get` with its options)."""
+    return present(await session.get(model, key, **options), model, key)
+
+
+def present(row: M | None, model: type[M], key: Any) -> M:
+    """`row`, read by a key a foreign key promises: its absence is a bug, not an answer."""
+    if row is None:
+        raise LookupError(f"{model.__name__} {key!r} is referenced but does not exist")
+    return row
+
+
+async def rows_changed(session: AsyncSession, statement: Executable) -> int:
+    """How many rows an UPDATE or DELETE changed."""
+    result = await session.execute(statement)
+    assert isinstance(result, CursorResult), "only a statement on a cursor counts rows"
+    return result.rowcount

@@ -44,7 +44,7 @@ async def equipment_page(request: Request, session: Session, form: Form, asked: 
                   categories=sorted({i["category"] for i in items}),
                   policy=await gateway.get(token, "/loans/policy"),
                   reservations=await gateway.get(token, "/reservations", {"limit": 100}),
-                  refused=refused, refused_detail=problem.detail if refused else None,
+                  refused=refused, refused_detail=problem.detail if problem and refused else None,
                   posted=str(request.state.form.get("item", ""))
                   if request.method == "POST" else "")
 

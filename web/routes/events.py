@@ -63,7 +63,7 @@ async def register_page(request: Request, token: str, event_id: str, session_id:
     refused = None if problem is None or apply_problem(form, problem) else refusal(problem)
     return render(request, "school/register.html", title="Klas aanmelden", event=found,
                   chosen=chosen, form=form, refused=refused,
-                  refused_detail=problem.detail if refused else None)
+                  refused_detail=problem.detail if problem and refused else None)
 
 
 @router.get("/evenementen/{event_id}/aanmelden")

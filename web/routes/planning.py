@@ -102,7 +102,7 @@ async def planning_page(request: Request, session: Session, template: str, form:
     return render(request, template, title=TITLES[template], form=form,
                   offers=sorted(((o["id"], o["title"]) for o in offers), key=lambda o: o[1]),
                   key=str(uuid.uuid4()),
-                  refused=refused, refused_detail=problem.detail if refused else None)
+                  refused=refused, refused_detail=problem.detail if problem and refused else None)
 
 
 TITLES = {"backoffice/plan_session.html": "Sessie plannen",
@@ -220,7 +220,7 @@ async def change_page(request: Request, template: str, entry: Entry, form: Form,
     refused = None if problem is None or form.errors else refusal(problem)
     return render(request, template, title=CHANGE_TITLES[template], entry=entry, form=form,
                   told=told(entry.schools), refused=refused,
-                  refused_detail=problem.detail if refused else None)
+                  refused_detail=problem.detail if problem and refused else None)
 
 
 CHANGE_TITLES = {"backoffice/move.html": "Sessie verplaatsen",

@@ -128,16 +128,15 @@ class Platform:
                 "Authorization": f"Bearer {response.json()['access_token']}"}
         return self._tokens[username]
 
-
     def service_token(self, service: str, role: str | None = None, organisation: str = "",
                       **changes: Any) -> dict[str, str]:
         """Bearer header of a token as the gateway signs it for one request to `service`
         (as `role` of `organisation`; no role: the gateway itself), with `changes` to forge
         one (`shared.tests.callers.token`)."""
         caller = {"sub": organisation, "role": role, "org": organisation} if role else {}
-        options = {"key": self.signing_key.private,
-                   "kid": self.signing_key.verification.kid, "lifetime": 300}
-        return bearer(token(service, **options | caller | changes))
+        return bearer(token(service, key=self.signing_key.private,
+                            kid=self.signing_key.verification.kid, lifetime=300,
+                            **caller | changes))
 
 
 def eventually(probe: Callable[[], Any], timeout: float = 30.0, interval: float = 0.2) -> Any:

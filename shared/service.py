@@ -21,6 +21,7 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from sqlalchemy import MetaData
 
 from shared.contracts.base import IntegrationEvent
+from shared.contracts.topics import event_source
 from shared.http import SERVER_KEEP_ALIVE_SECONDS, install_http
 from shared.messaging.inbox import EventConsumer, Handler
 from shared.messaging.lag import LagMonitor
@@ -68,8 +69,10 @@ class Runtime:
         self.db: Database | None = None
         if spec.metadata is not None:
             self.db = Database(create_engine(settings.resolved_database_url()))
+        self.kafka = settings.kafka()
         self.broker = KafkaBroker(
-            settings.kafka_bootstrap,
+            self.kafka.bootstrap,
+            security=self.kafka.security(),
             client_id=f"tft-{spec.name}",
             log_level=logging.DEBUG,  # one line per message is noise; our consumer logs JSON
             middlewares=[KafkaPrometheusMiddleware(registry=self.metrics.registry,
@@ -80,7 +83,7 @@ class Runtime:
         self.retention: Retention | None = None
         if spec.messaging is not None:
             assert self.db is not None, "the outbox and inbox live in the service's store"
-            self.outbox = Outbox(spec.messaging.outbox, source=f"/tft/{spec.name}")
+            self.outbox = Outbox(spec.messaging.outbox, source=event_source(spec.name))
             self.relay = OutboxRelay(
                 self.db, spec.messaging.outbox, self._producer, self.metrics,
                 batch_size=settings.outbox_batch_size, poll_seconds=settings.outbox_poll_seconds,
@@ -99,7 +102,7 @@ class Runtime:
         self.broker_started = asyncio.Event()
 
     def _producer(self) -> AIOKafkaProducer:
-        return idempotent_producer(self.settings.kafka_bootstrap, f"tft-{self.spec.name}-relay")
+        return idempotent_producer(self.kafka, f"tft-{self.spec.name}-relay")
 
     def _consumer(self, spec: ConsumerSpec) -> EventConsumer:
         assert self.spec.messaging is not None and self.db is not None, "consumers need an inbox"
@@ -134,7 +137,7 @@ class Runtime:
             self._spawn(self.retention.run())
         if self.consumers:
             groups = {c.name: c.topics for c in self.consumers}
-            self._spawn(LagMonitor(self.settings.kafka_bootstrap, groups, self.metrics).run())
+            self._spawn(LagMonitor(self.kafka, groups, self.metrics).run())
         for task in self.spec.extra_tasks:
             self._spawn(task(self))
 

@@ -16,12 +16,13 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs
 from ops.postgres import PostgresCluster, find_bin_dir
 from ops.procs import ServiceProcess, run_migrations
+from shared.messaging.connection import KafkaConnection
 
 TOPIC = "tft.ops.test"
 
 
-async def _read_all(bootstrap: str) -> list[bytes]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+async def _read_all(kafka: KafkaConnection) -> list[bytes]:
+    consumer = AIOKafkaConsumer(**kafka.options(), enable_auto_commit=False)
     await consumer.start()
     try:
         parts = [TopicPartition(TOPIC, p) for p in range(3)]
@@ -40,21 +41,21 @@ async def test_kafka_node_keeps_data_across_restart(tmp_path: Path) -> None:
     node.start()
     try:
         node.wait_ready(120)
-        assert await create_topics(node.bootstrap, [TOPIC]) == [TOPIC]
-        assert await create_topics(node.bootstrap, [TOPIC]) == []  # idempotent
-        producer = AIOKafkaProducer(bootstrap_servers=node.bootstrap, acks="all")
+        assert await create_topics(node.admin, [TOPIC]) == [TOPIC]
+        assert await create_topics(node.admin, [TOPIC]) == []  # idempotent
+        producer = AIOKafkaProducer(**node.admin.options(), acks="all")
         await producer.start()
         try:
             await producer.send_and_wait(TOPIC, b"hello", key=b"k1")
         finally:
             await producer.stop()
-        assert await _read_all(node.bootstrap) == [b"hello"]
+        assert await _read_all(node.admin) == [b"hello"]
 
         node.stop()
         assert not node.is_running()
         assert node.start() and not node.format()  # restart reuses the formatted data
         node.wait_ready(120)
-        assert await _read_all(node.bootstrap) == [b"hello"]
+        assert await _read_all(node.admin) == [b"hello"]
     finally:
         node.kill()
     assert not node.is_running() and "INFO" in node.log_path.read_text()

@@ -5,7 +5,7 @@ from services.finance.store import Base, messaging
 from shared.contracts.bookings import BookingCompletedV2
 from shared.contracts.events import EventCostRecordedV1, SessionHostedV1
 from shared.contracts.loans import DamageReportedV1
-from shared.contracts.topics import BOOKING, EVENT, LOAN_RESERVATION
+from shared.contracts.topics import SUBSCRIPTIONS
 from shared.service import ConsumerSpec, ServiceSpec, create_app
 
 SPEC = ServiceSpec(
@@ -15,7 +15,7 @@ SPEC = ServiceSpec(
     messaging=messaging,
     routes=api.routes,
     consumers=[
-        ConsumerSpec(name="finance", topics=[BOOKING, EVENT, LOAN_RESERVATION],
+        ConsumerSpec(name="finance", topics=SUBSCRIPTIONS["finance"],
                      handlers=lambda rt: {
                          BookingCompletedV2: handlers.booking_completed(rt),
                          SessionHostedV1: handlers.session_hosted(rt),

@@ -34,6 +34,7 @@ from sqlalchemy import Table, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts.base import IntegrationEvent
+from shared.messaging.connection import KafkaConnection
 from shared.messaging.envelope import Envelope
 from shared.observability.logging import current_correlation_id, current_request_id, log
 from shared.observability.metrics import Metrics
@@ -74,9 +75,9 @@ class Outbox:
         return envelopes
 
 
-def idempotent_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
+def idempotent_producer(kafka: KafkaConnection, client_id: str) -> AIOKafkaProducer:
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
+        **kafka.options(),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",

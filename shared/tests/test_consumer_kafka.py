@@ -30,38 +30,38 @@ async def store(tmp_path):
 
 async def test_a_message_failing_in_a_batch_is_read_again_until_applied_not_skipped(
         kafka, store):
-    topic = await new_topic(kafka.bootstrap)
+    topic = await new_topic(kafka.admin)
     events = [confirmed(f"{i}A") for i in range(6)]
     ids = [envelope.id for _, envelope in events]
     handler = failing_on(ids[2], times=2)
-    await produce(kafka.bootstrap, topic, events)
+    await produce(kafka.admin, topic, events)
 
-    async with consuming(kafka.bootstrap, store, topic, handler, max_attempts=5) as consumer:
+    async with consuming(kafka.admin, store, topic, handler, max_attempts=5) as consumer:
         async def all_applied():
             return sorted(await applied(*store, consumer.name)) == sorted(ids)
 
         await eventually(all_applied)
-        await eventually(lambda: _equals(committed(kafka.bootstrap, consumer.name, topic), 6))
+        await eventually(lambda: _equals(committed(kafka.admin, consumer.name, topic), 6))
 
-    assert await read_topic(kafka.bootstrap, dead_letter_topic(topic)) == []
+    assert await read_topic(kafka.admin, dead_letter_topic(topic)) == []
 
 
 async def test_a_message_failing_on_every_attempt_is_dead_lettered_alone_then_committed(
         kafka, store):
-    topic = await new_topic(kafka.bootstrap)
+    topic = await new_topic(kafka.admin)
     events = [confirmed(f"{i}B") for i in range(6)]
     ids = [envelope.id for _, envelope in events]
     handler = failing_on(ids[2], times=None)
-    await produce(kafka.bootstrap, topic, events)
+    await produce(kafka.admin, topic, events)
 
-    async with consuming(kafka.bootstrap, store, topic, handler, max_attempts=3) as consumer:
+    async with consuming(kafka.admin, store, topic, handler, max_attempts=3) as consumer:
         async def the_rest_applied():
             return sorted(await applied(*store, consumer.name)) == sorted(ids[:2] + ids[3:])
 
         await eventually(the_rest_applied)
-        await eventually(lambda: _equals(committed(kafka.bootstrap, consumer.name, topic), 6))
+        await eventually(lambda: _equals(committed(kafka.admin, consumer.name, topic), 6))
 
-    [dead] = await read_topic(kafka.bootstrap, dead_letter_topic(topic))
+    [dead] = await read_topic(kafka.admin, dead_letter_topic(topic))
     headers = {k: v.decode() for k, v in dead.headers}
     assert headers["ce_id"] == ids[2]
     assert headers["dlt_reason"] == f"lesrooster niet bereikbaar voor {ids[2]}"

@@ -5,8 +5,8 @@ it fails, the batch is rolled back and applied one message at a time, in order. 
 that fails stops the batch there: the consumer seeks back to the batch's first offsets (a
 nack), waits with backoff and reads the batch again, so nothing after it is committed while
 it fails. On its last attempt (`max_attempts`) that one message goes to `<topic>.dlt` with
-the reason in its headers and the consumer carries on. A message that cannot be decoded goes
-there at once. Offsets are committed only after all of that (FastStream's ack policy is
+the reason in its headers and the consumer carries on. A message that cannot be decoded, or
+whose envelope `source` is not the topic's owner, goes there at once. Offsets are committed only after all of that (FastStream's ack policy is
 MANUAL), so a crash redelivers, and the inbox turns the redelivery into a no-op.
 Store or broker outages are not the message's fault: those are retried until they pass.
 """
@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from structlog.contextvars import bound_contextvars
 
 from shared.contracts.base import IntegrationEvent, UnknownEventType, older_types, parse_event
-from shared.contracts.topics import dead_letter_topic
+from shared.contracts.topics import dead_letter_topic, event_source, owner
 from shared.errors import is_transient
 from shared.messaging.envelope import Envelope, EnvelopeError
 from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
@@ -62,6 +62,18 @@ class Delivery:
     record: ConsumerRecord
     envelope: Envelope
     event: IntegrationEvent
+
+
+def _check_source(envelope: Envelope, topic: str) -> None:
+    """Only a topic's owner publishes on it: an event from any other source is not believed,
+    whoever managed to write it."""
+    try:
+        expected = event_source(owner(topic))
+    except ValueError as exc:
+        raise PoisonMessage(str(exc)) from exc
+    if envelope.source != expected:
+        raise PoisonMessage(f"source {envelope.source!r} is not the owner of {topic} "
+                            f"({expected!r})")
 
 
 class EventConsumer:
@@ -155,6 +167,7 @@ class EventConsumer:
             envelope = Envelope.from_headers(record.headers)
         except EnvelopeError as exc:
             raise PoisonMessage(str(exc)) from exc
+        _check_source(envelope, record.topic)
         if envelope.type not in self.handlers:
             try:
                 parse_event(envelope.type, {})

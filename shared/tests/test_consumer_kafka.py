@@ -1,6 +1,9 @@
 """A consumer on the real broker never moves past a message it did not finish: a failing
 message is read again (seek back, backoff) until it is applied, or, on its last attempt,
-dead-lettered on its own with the reason; only then is its offset committed."""
+dead-lettered on its own with the reason; only then is its offset committed. An event whose
+source is not the topic's owner is dead-lettered at once."""
+
+from dataclasses import replace
 
 import pytest
 
@@ -67,6 +70,30 @@ async def test_a_message_failing_on_every_attempt_is_dead_lettered_alone_then_co
     assert headers["dlt_reason"] == f"lesrooster niet bereikbaar voor {ids[2]}"
     assert (headers["dlt_attempts"], headers["dlt_original_offset"]) == ("3", "2")
     assert headers["dlt_original_topic"] == topic
+
+
+async def test_an_event_whose_source_is_not_the_topics_owner_is_dead_lettered_at_once(
+        kafka, store):
+    topic = await new_topic(kafka.admin)  # tft.test.…: owned by /tft/test
+    events = [confirmed(f"{i}D") for i in range(3)]
+    forged_event, genuine = events[1]
+    forged = replace(genuine, source="/tft/finance")
+    events[1] = (forged_event, forged)
+    await produce(kafka.admin, topic, events)
+
+    async def apply(*_) -> None:
+        return None
+
+    async with consuming(kafka.admin, store, topic, apply, max_attempts=3) as consumer:
+        await eventually(lambda: _equals(committed(kafka.admin, consumer.name, topic), 3))
+        assert sorted(await applied(*store, consumer.name)) == sorted(
+            [events[0][1].id, events[2][1].id])
+
+    [dead] = await read_topic(kafka.admin, dead_letter_topic(topic))
+    headers = {k: v.decode() for k, v in dead.headers}
+    assert (headers["ce_id"], headers["dlt_attempts"]) == (forged.id, "1")
+    assert headers["dlt_reason"] == (f"source '/tft/finance' is not the owner of {topic} "
+                                     "('/tft/test')")
 
 
 async def _equals(value, expected) -> bool:

@@ -6,8 +6,9 @@ that fails stops the batch there: the consumer seeks back to the batch's first o
 nack), waits with backoff and reads the batch again, so nothing after it is committed while
 it fails. On its last attempt (`max_attempts`) that one message goes to `<topic>.dlt` with
 the reason in its headers and the consumer carries on. A message that cannot be decoded, or
-whose envelope `source` is not the topic's owner, goes there at once. Offsets are committed only after all of that (FastStream's ack policy is
-MANUAL), so a crash redelivers, and the inbox turns the redelivery into a no-op.
+whose envelope `source` is not the topic's owner, goes there at once. Offsets are committed
+only after all of that (FastStream's ack policy is MANUAL), so a crash redelivers, and the
+inbox turns the redelivery into a no-op.
 Store or broker outages are not the message's fault: those are retried until they pass.
 """
 
@@ -20,7 +21,7 @@ from datetime import UTC, datetime
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 from aiokafka.errors import KafkaError
 from faststream import AckPolicy
-from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.kafka import KafkaBroker, KafkaMessage, Topic
 from pydantic import ValidationError
 from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError
@@ -109,7 +110,8 @@ class EventConsumer:
 
     def subscribe(self, broker: KafkaBroker, batch_size: int = 500) -> None:
         @broker.subscriber(
-            *self.topics,
+            # ops creates the topics with their partitions; a service may not (ACLs)
+            *(Topic(topic, declare=False) for topic in self.topics),
             group_id=self.name,
             batch=True,
             max_records=batch_size,

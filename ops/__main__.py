@@ -1,10 +1,14 @@
-"""`python -m ops up|down|status|logs [service] [-f]|urls|topics|dlt`: the local run."""
+"""`python -m ops up|down|status|logs [service] [-f]|urls|topics|kafka-config|dlt`: the local
+run, and the broker's topics, ACLs and config elsewhere."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import re
 import sys
+from pathlib import Path
 
 from aiokafka.errors import KafkaError
 
@@ -31,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     topics.add_argument("--bootstrap", help=BOOTSTRAP_HELP)
     topics.add_argument("--partitions", type=int, default=3)
     topics.add_argument("--replication", type=int, default=1)
+    config = sub.add_parser("kafka-config", help="write the compose broker's config and SCRAM "
+                                                 "users from TFT_KAFKA_<PRINCIPAL>_PASSWORD")
+    config.add_argument("out", type=Path, help="the directory the broker reads")
+    config.add_argument("--owner", type=int, help="uid the broker runs as (it alone reads them)")
     _dlt_parser(sub)
     return p
 
@@ -67,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             platform.urls(accounts=True)
         elif args.command == "topics":
             _topics(platform, args)
+        elif args.command == "kafka-config":
+            _kafka_config(args)
         elif args.command == "dlt":
             asyncio.run(_dlt(platform.kafka_connection(args.bootstrap), args))
     except KeyboardInterrupt:
@@ -89,6 +99,26 @@ def _topics(platform: Platform, args: argparse.Namespace) -> None:
     if kafka.username:  # an unauthenticated broker has no authorizer to take ACLs
         asyncio.run(apply_acls(kafka, platform_acls()))
         print(f"{kafka.bootstrap}: granted the services' ACLs")
+
+
+SAFE_PASSWORD = re.compile(r"[\w.~+/=-]{16,}")
+
+
+def _kafka_config(args: argparse.Namespace) -> None:
+    from ops.kafka import write_container_config
+    from shared.messaging.acl import PRINCIPALS
+
+    names = {p: f"TFT_KAFKA_{p.upper()}_PASSWORD" for p in PRINCIPALS}
+    missing = [name for name in names.values() if not os.environ.get(name)]
+    if missing:
+        raise RuntimeError(f"set {', '.join(missing)}")
+    # they go into JAAS strings and `--add-scram` arguments unquoted
+    unsafe = [name for name in names.values() if not SAFE_PASSWORD.fullmatch(os.environ[name])]
+    if unsafe:
+        raise RuntimeError(f"{', '.join(unsafe)}: 16 or more letters, digits and ._~+/=- only")
+    write_container_config(args.out, {p: os.environ[name] for p, name in names.items()},
+                           args.owner)
+    print(f"kafka: config for {len(names)} principals in {args.out}")
 
 
 async def _dlt(kafka: KafkaConnection, args: argparse.Namespace) -> None:

@@ -11,7 +11,9 @@ import asyncio
 import base64
 import concurrent.futures
 import json
+import os
 import secrets
+import shlex
 import shutil
 import socket
 import subprocess
@@ -67,13 +69,15 @@ def _cluster_id() -> str:
             return cid
 
 
-def listener_settings(port: int, controller_port: int) -> dict[str, str]:
+def listener_settings(port: int, controller_port: int, host: str = "127.0.0.1",
+                      bind: str | None = None) -> dict[str, str]:
     """Clients (and brokers among themselves) on CLIENT, the KRaft quorum on CONTROLLER; both
     authenticate: SCRAM for clients, PLAIN for the controller (SCRAM users live in the
     metadata the controller serves, so the controller cannot check them itself)."""
+    bind = host if bind is None else bind
     return {
-        "listeners": f"CLIENT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
-        "advertised.listeners": f"CLIENT://127.0.0.1:{port}",
+        "listeners": f"CLIENT://{bind}:{port},CONTROLLER://{bind}:{controller_port}",
+        "advertised.listeners": f"CLIENT://{host}:{port}",
         "listener.security.protocol.map": "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
         "inter.broker.listener.name": "CLIENT",
         "controller.listener.names": "CONTROLLER",
@@ -99,6 +103,30 @@ def security_settings(admin_password: str) -> dict[str, str]:
     }
 
 
+def single_node_settings(host: str, port: int, controller_port: int, data_dir: str,
+                         admin_password: str, bind: str | None = None) -> dict[str, str]:
+    """A broker that is its own controller (KRaft), reached as `host`."""
+    return {
+        "process.roles": "broker,controller",
+        "node.id": "1",
+        "controller.quorum.voters": f"1@{host}:{controller_port}",
+        **listener_settings(port, controller_port, host, bind),
+        **security_settings(admin_password),
+        "log.dirs": data_dir,
+        "num.partitions": "3",
+        "offsets.topic.replication.factor": "1",
+        "transaction.state.log.replication.factor": "1",
+        "transaction.state.log.min.isr": "1",
+        "min.insync.replicas": "1",
+        "group.initial.rebalance.delay.ms": "0",
+        "auto.create.topics.enable": "false",
+    }
+
+
+def render_properties(settings: dict[str, str]) -> str:
+    return "".join(f"{k}={v}\n" for k, v in settings.items())
+
+
 def scram_format_args(credentials: dict[str, str]) -> list[str]:
     """`kafka-storage format` arguments that create each principal's SCRAM credential in the
     initial metadata, so no running broker is needed to add users."""
@@ -109,6 +137,32 @@ def scram_format_args(credentials: dict[str, str]) -> list[str]:
 def new_credentials() -> dict[str, str]:
     """A fresh random password per principal (URL-safe: no quoting in configs or args)."""
     return {principal: secrets.token_urlsafe(24) for principal in PRINCIPALS}
+
+
+CONTAINER_KAFKA = "/opt/kafka"  # the apache/kafka image
+
+
+def write_container_config(out: Path, credentials: dict[str, str],
+                           owner: int | None = None) -> None:
+    """The compose broker's files (apache/kafka image, reached as `kafka`): its properties, a
+    start script that formats the storage once with every principal's SCRAM credential and
+    starts Kafka, and the admin's client properties for its health check; readable by
+    `owner` (the uid Kafka runs as) alone."""
+    out.mkdir(parents=True, exist_ok=True)
+    config = out / "server.properties"
+    _write_private(config, render_properties(single_node_settings(
+        "kafka", 9092, 9093, "/var/lib/kafka/data", credentials[ADMIN], bind="0.0.0.0")))
+    format_cmd = [f"{CONTAINER_KAFKA}/bin/kafka-storage.sh", "format", "--ignore-formatted",
+                  "-t", _cluster_id(), "-c", str(config), *scram_format_args(credentials)]
+    _write_private(out / "start.sh", "set -e\n" + shlex.join(format_cmd) + "\nexec " + shlex.join(
+        [f"{CONTAINER_KAFKA}/bin/kafka-server-start.sh", str(config)]) + "\n")
+    _write_private(out / "admin.properties", render_properties({
+        "security.protocol": "SASL_PLAINTEXT", "sasl.mechanism": SCRAM_MECHANISM,
+        "sasl.jaas.config": "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                            f'username="{ADMIN}" password="{credentials[ADMIN]}";'}))
+    if owner is not None:
+        for path in (out, *out.iterdir()):
+            os.chown(path, owner, owner)
 
 
 class KafkaNode:
@@ -160,22 +214,9 @@ class KafkaNode:
         return (self.data_dir / "meta.properties").exists()
 
     def _properties(self) -> str:
-        settings = {
-            "process.roles": "broker,controller",
-            "node.id": "1",
-            "controller.quorum.voters": f"1@127.0.0.1:{self.controller_port}",
-            **listener_settings(self.port, self.controller_port),
-            **security_settings(self.credentials()[ADMIN]),
-            "log.dirs": str(self.data_dir),
-            "num.partitions": "3",
-            "offsets.topic.replication.factor": "1",
-            "transaction.state.log.replication.factor": "1",
-            "transaction.state.log.min.isr": "1",
-            "min.insync.replicas": "1",
-            "group.initial.rebalance.delay.ms": "0",
-            "auto.create.topics.enable": "false",
-        }
-        return "".join(f"{k}={v}\n" for k, v in settings.items())
+        return render_properties(single_node_settings(
+            "127.0.0.1", self.port, self.controller_port, str(self.data_dir),
+            self.credentials()[ADMIN]))
 
     def _java(self, main: str, *args: str, short_lived: bool = False) -> list[str]:
         # C1-only JIT and serial GC start faster: right for the one-shot storage tool.

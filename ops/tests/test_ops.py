@@ -13,9 +13,10 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs
+from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs, write_container_config
 from ops.postgres import PostgresCluster, find_bin_dir
 from ops.procs import ServiceProcess, run_migrations
+from shared.messaging.acl import PRINCIPALS
 from shared.messaging.connection import KafkaConnection
 
 TOPIC = "tft.ops.test"
@@ -132,3 +133,18 @@ def test_service_process_lifecycle(tmp_path: Path) -> None:
         svc.kill()
     assert not svc.is_running() and not svc.pid_file.exists()
     assert svc.ready(timeout=0.5)[0] is False
+
+
+def test_the_compose_broker_config_authenticates_and_makes_every_principal(tmp_path: Path):
+    passwords = {p: f"{p}-password-0123456789" for p in PRINCIPALS}
+    write_container_config(tmp_path, passwords)
+    config = (tmp_path / "server.properties").read_text()
+    assert "listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT" \
+        in config
+    assert "allow.everyone.if.no.acl.found=false" in config
+    assert "advertised.listeners=CLIENT://kafka:9092" in config
+    start = (tmp_path / "start.sh").read_text()
+    for principal, password in passwords.items():
+        assert f"'SCRAM-SHA-512=[name={principal},password={password}]'" in start
+    assert f'password="{passwords["admin"]}"' in (tmp_path / "admin.properties").read_text()
+    assert {oct(f.stat().st_mode & 0o777) for f in tmp_path.iterdir()} == {"0o600"}

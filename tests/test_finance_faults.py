@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from services.finance.domain import quarter_of
 from shared.contracts.bookings import BookingCompletedV2
 from shared.contracts.events import SessionHostedV1
-from shared.contracts.topics import DECLARATION, EVENT, event_source
+from shared.contracts.topics import BOOKING, DECLARATION, EVENT, dead_letter_topic, event_source
 from shared.domain import AMSTERDAM
 from shared.messaging.envelope import Envelope
 from shared.seed.region import LEAD_SCHOOL_ID
@@ -153,3 +153,23 @@ def test_a_completion_is_declared_under_its_core_task_and_an_old_one_under_a(
         return None if None in tasks else tasks
 
     assert eventually(core_tasks) == ["D", "A"]
+
+
+def test_a_completion_not_sent_by_bookings_drafts_no_line_and_is_dead_lettered(
+    platform: Platform,
+):
+    event = completed_lesson("corlaer")
+    forged = Envelope.new(type=event.event_type, source=event_source("events"),
+                          subject=event.subject())
+    produce(platform, [(event.model_dump_json().encode(), forged.to_headers())])
+
+    def dead_lettered_by_finance():
+        return [dict(r.headers) for r in read_to_end(platform, dead_letter_topic(BOOKING))
+                if dict(r.headers).get("ce_id") == forged.id.encode()
+                and dict(r.headers).get("dlt_consumer") == b"finance"]
+
+    [headers] = eventually(dead_lettered_by_finance)
+    assert headers["dlt_reason"].decode() == (
+        "source '/tft/events' is not the owner of tft.bookings.booking ('/tft/bookings')")
+    lines_sql = "select count(*) from declaration_lines where source_event_id = :id"
+    assert scalar(platform, "finance", lines_sql, id=forged.id) == 0

@@ -1,6 +1,6 @@
-"""The relay on the real broker, on both stores: a row larger than its topic accepts is
-parked with the reason, the other keys' rows keep flowing, and the later rows of the parked
-row's key wait behind it until it is resolved."""
+"""The relay on the real broker, on both stores: a row larger than its topic accepts, or for a
+topic the service may not write, is parked with the reason, the other keys' rows keep
+flowing, and the later rows of the parked row's key wait behind it until it is resolved."""
 
 import json
 from datetime import UTC, datetime
@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import delete, select
 from structlog.testing import capture_logs
 
-from ops.kafka import read_topic
+from ops.kafka import create_topics, read_topic
 from shared.messaging.connection import KafkaConnection
 from shared.messaging.outbox import OutboxRelay, idempotent_producer
 from shared.observability.metrics import Metrics
@@ -108,3 +108,23 @@ async def test_a_row_for_a_topic_that_does_not_exist_is_parked_the_rest_flows(ka
     assert "UnknownTopicOrPartition" in reason
     assert metrics.registry.get_sample_value(
         "tft_outbox_parked_total", {"topic": missing}) == 1
+
+
+async def test_a_row_for_a_topic_the_service_may_not_write_is_parked_the_rest_flows(
+        kafka, store):
+    own, foreign = f"tft.finance.{uuid4().hex[:10]}", f"tft.bookings.{uuid4().hex[:10]}"
+    await create_topics(kafka.admin, [own, foreign])
+    relay = OutboxRelay(store[0], store[1].outbox,  # as finance: its ACLs allow tft.finance.*
+                        lambda: idempotent_producer(kafka.connection("finance"), "acl-test"),
+                        Metrics())
+    await stage(store, foreign, ("a", 10))
+    [fine] = await stage(store, own, ("a", 10))
+    try:
+        assert await relay.publish_pending() == 2
+    finally:
+        await relay.close()
+    assert await on_topic(kafka.admin, own) == [fine]
+    [(published_at, parked_at, reason)] = [
+        rest for payload, rest in (await outbox(store)).items() if payload != fine]
+    assert published_at is None and parked_at is not None
+    assert "TopicAuthorizationFailed" in reason

@@ -203,6 +203,11 @@ class KafkaNode:
     def admin(self) -> KafkaConnection:
         return self.connection(ADMIN)
 
+    def client_env(self, principal: str) -> dict[str, str]:
+        """The settings a service logs in with as `principal`."""
+        return {"TFT_KAFKA_USERNAME": principal,
+                "TFT_KAFKA_PASSWORD": self.credentials()[principal]}
+
     @property
     def pid(self) -> int | None:
         return live_pid(self.pid_file, MARKER, self._popen)
@@ -389,7 +394,7 @@ async def apply_acls(kafka: KafkaConnection, acls: list[Acl]) -> None:
     admin = AIOKafkaAdminClient(**kafka.options())
     try:
         await admin.start()
-        for acl in acls:  # aiokafka's request carries one ACL
+        for acl in acls:  # aiokafka has no create_acls: its protocol request, one ACL each
             response = await admin._send_request(CreateAclsRequest(
                 _RESOURCE[acl.resource], acl.name, _PREFIXED if acl.prefixed else _LITERAL,
                 f"User:{acl.principal}", "*", _OPERATION[acl.operation], _ALLOW))

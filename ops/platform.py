@@ -65,9 +65,7 @@ class Platform:
         """A service's own Kafka principal; with an external broker, what the caller set."""
         if self.external_kafka or name not in KAFKA_PRINCIPALS:
             return {}
-        connection = self.kafka_connection(principal=name)
-        return {"TFT_KAFKA_USERNAME": connection.username,
-                "TFT_KAFKA_PASSWORD": connection.password}
+        return self.kafka().client_env(name)
 
     def port(self, name: str) -> int:
         return _env_int(f"TFT_{name.upper()}_PORT", SERVICES[name])

@@ -82,10 +82,7 @@ class Platform:
 
     def kafka_credentials(self, service: str) -> dict[str, str]:
         """The service's own Kafka principal (the gateway uses no Kafka)."""
-        if service not in KAFKA_PRINCIPALS:
-            return {}
-        return {"TFT_KAFKA_USERNAME": service,
-                "TFT_KAFKA_PASSWORD": self.kafka.credentials()[service]}
+        return self.kafka.client_env(service) if service in KAFKA_PRINCIPALS else {}
 
     def start(self) -> None:
         try:

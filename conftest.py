@@ -1,4 +1,5 @@
-"""Real infrastructure for the integration tests: a Kafka broker and a PostgreSQL cluster.
+"""Real infrastructure for the integration tests: a Kafka broker (with SASL/SCRAM and the
+platform's ACLs, as `make up` runs it) and a PostgreSQL cluster.
 
 Both are started once per test run on ports of their own (so a local `make up` can keep
 running), in a fresh directory under $TFT_TEST_HOME (default /tmp/tft-test).
@@ -13,9 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs
+from ops.kafka import KafkaNode, apply_acls, create_topics, ensure_kafka_libs
 from ops.postgres import PostgresCluster
 from shared.contracts.topics import ALL_TOPICS
+from shared.messaging.acl import platform_acls
 from shared.observability import logging as observability_logging
 from shared.tests.callers import service_app
 
@@ -41,7 +43,8 @@ def kafka(test_home: Path):
     node.format()
     node.start()
     node.wait_ready(timeout=90)
-    asyncio.run(create_topics(node.bootstrap, ALL_TOPICS, partitions=3))
+    asyncio.run(create_topics(node.admin, ALL_TOPICS, partitions=3))
+    asyncio.run(apply_acls(node.admin, platform_acls()))
     yield node
     node.stop()
 

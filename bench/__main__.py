@@ -66,10 +66,10 @@ def run(args: argparse.Namespace) -> dict:
 def measure_messaging(kafka, postgres, messages: int) -> dict:
     """Raw aiokafka produce+consume, the baseline, against our outbox -> relay -> inbox."""
     print("raw aiokafka produce+consume ...", flush=True)
-    raw = asyncio.run(messaging.raw(kafka.bootstrap, messages))
+    raw = asyncio.run(messaging.raw(kafka.admin, messages))
     print("outbox -> relay -> kafka -> inbox ...", flush=True)
     postgres.create_database("bench_pipeline")
-    pipeline = asyncio.run(messaging.pipeline(kafka.bootstrap, postgres.url("bench_pipeline"),
+    pipeline = asyncio.run(messaging.pipeline(kafka.admin, postgres.url("bench_pipeline"),
                                               messages))
     return {"raw_msgs_per_s": round(raw, 1), "pipeline_msgs_per_s": round(pipeline, 1),
             "pipeline_ratio": round(pipeline / raw, 3)}

@@ -7,10 +7,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs, probe
+from ops.kafka import KafkaNode, apply_acls, create_topics, ensure_kafka_libs, probe
 from ops.procs import REPO, ServiceProcess, run_migrations
 from ops.smtp import DEFAULT_PORT as DEFAULT_SMTP_PORT
 from ops.smtp import MailSink
+from shared.messaging.acl import ADMIN, platform_acls
+from shared.messaging.acl import SERVICES as KAFKA_PRINCIPALS
+from shared.messaging.connection import KafkaConnection
 
 # Start order: the gateway after the services it fronts, the web front end after the gateway.
 SERVICES: dict[str, int] = {
@@ -47,6 +50,22 @@ class Platform:
     @property
     def bootstrap(self) -> str:
         return self.external_kafka or self.kafka().bootstrap
+
+    def kafka_connection(self, bootstrap: str | None = None,
+                         principal: str = ADMIN) -> KafkaConnection:
+        """Our broker's principal, or for another broker (`bootstrap`, or
+        TFT_KAFKA_BOOTSTRAP) the one in TFT_KAFKA_USERNAME/TFT_KAFKA_PASSWORD."""
+        if bootstrap or self.external_kafka:
+            return KafkaConnection(bootstrap or self.bootstrap,
+                                   os.environ.get("TFT_KAFKA_USERNAME", ""),
+                                   os.environ.get("TFT_KAFKA_PASSWORD", ""))
+        return self.kafka().connection(principal)
+
+    def kafka_env(self, name: str) -> dict[str, str]:
+        """A service's own Kafka principal; with an external broker, what the caller set."""
+        if self.external_kafka or name not in KAFKA_PRINCIPALS:
+            return {}
+        return self.kafka().client_env(name)
 
     def port(self, name: str) -> int:
         return _env_int(f"TFT_{name.upper()}_PORT", SERVICES[name])
@@ -115,8 +134,11 @@ class Platform:
                     print(f"kafka: formatted storage in {node.data_dir}")
                 node.start()
             _progress("waiting for kafka", lambda: node.wait_ready(120))
-        created = asyncio.run(create_topics(self.bootstrap, ALL_TOPICS))
+        created = asyncio.run(create_topics(self.kafka_connection(), ALL_TOPICS))
         print(f"kafka: {len(ALL_TOPICS)} topics present ({len(created)} created now)")
+        if not self.external_kafka:  # another broker's ACLs are its operator's (`ops topics`)
+            asyncio.run(apply_acls(self.kafka_connection(), platform_acls()))
+            print(f"kafka: ACLs of {len(KAFKA_PRINCIPALS)} service principals granted")
 
     def _service_up(self, name: str) -> None:
         svc = self.service(name)
@@ -126,6 +148,7 @@ class Platform:
         if name != WEB:
             _progress(f"migrating {name}", lambda: run_migrations(name, svc.env, cwd=self.repo),
                       done="done")
+        svc.env |= self.kafka_env(name)  # only now: `down` and `status` need no passwords
         svc.start()
         _progress(f"waiting for {name}", lambda: svc.wait_ready(90))
 
@@ -159,7 +182,7 @@ class Platform:
         return 0 if ok else 1
 
     def _kafka_status(self) -> bool:
-        ready = asyncio.run(probe(self.bootstrap))
+        ready = asyncio.run(probe(self.kafka_connection()))
         if self.external_kafka:
             print(f"{'kafka':<9} external {self.bootstrap} {'ready' if ready else 'unreachable'}")
             return ready

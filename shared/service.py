@@ -22,6 +22,7 @@ from sqlalchemy import MetaData
 from typing_extensions import TypeVar
 
 from shared.auth import Authentication, GatewayTokens
+from shared.contracts.topics import event_source
 from shared.http import SERVER_KEEP_ALIVE_SECONDS, install_http
 from shared.messaging.inbox import EventConsumer, Handlers
 from shared.messaging.lag import LagMonitor
@@ -111,14 +112,16 @@ class Runtime(LeanRuntime[S_co]):
         super().__init__(settings)
         self.spec = spec
         self.db = Database(create_engine(settings.resolved_database_url()))
+        self.kafka = settings.kafka()
         self.broker = KafkaBroker(
-            settings.kafka_bootstrap,
+            self.kafka.bootstrap,
+            security=self.kafka.security(),
             client_id=f"tft-{spec.name}",
             log_level=logging.DEBUG,  # one line per message is noise; our consumer logs JSON
             middlewares=[KafkaPrometheusMiddleware(registry=self.metrics.registry,
                                                    app_name=spec.name)],
         )
-        self.outbox = Outbox(spec.messaging.outbox, source=f"/tft/{spec.name}")
+        self.outbox = Outbox(spec.messaging.outbox, source=event_source(spec.name))
         self.relay = OutboxRelay(
             self.db, spec.messaging.outbox, self._producer, self.metrics,
             batch_size=settings.outbox_batch_size, poll_seconds=settings.outbox_poll_seconds,
@@ -136,7 +139,7 @@ class Runtime(LeanRuntime[S_co]):
         self.broker_started = asyncio.Event()
 
     def _producer(self) -> AIOKafkaProducer:
-        return idempotent_producer(self.settings.kafka_bootstrap, f"tft-{self.spec.name}-relay")
+        return idempotent_producer(self.kafka, f"tft-{self.spec.name}-relay")
 
     def _consumer(self, spec: ConsumerSpec[S_co]) -> EventConsumer:
         consumer = EventConsumer(
@@ -169,7 +172,7 @@ class Runtime(LeanRuntime[S_co]):
         self._spawn(self.retention.run())
         if self.consumers:
             groups = {c.name: c.topics for c in self.consumers}
-            self._spawn(LagMonitor(self.settings.kafka_bootstrap, groups, self.metrics).run())
+            self._spawn(LagMonitor(self.kafka, groups, self.metrics).run())
         for task in self.spec.extra_tasks:
             self._spawn(task(self))
 

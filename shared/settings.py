@@ -6,6 +6,8 @@ from typing import Any
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.messaging.connection import KafkaConnection
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,6 +29,10 @@ class ServiceSettings(BaseSettings):
     gateway_jwks: dict[str, Any] | None = None
     gateway_issuer: str = "tft-gateway"
     kafka_bootstrap: str = "127.0.0.1:9092"
+    # The service's own Kafka principal (SASL/SCRAM): the user name defaults to the service's
+    # name; without a password the client connects unauthenticated.
+    kafka_username: str = ""
+    kafka_password: str = Field(default="", repr=False)
     database_url: str = ""
     demo: bool = False
     log_level: str = "INFO"
@@ -44,6 +50,12 @@ class ServiceSettings(BaseSettings):
     inbox_retention_hours: float = Field(default=30 * 24, gt=0)
     retention_interval_seconds: float = Field(default=3600, gt=0)
     retention_batch_size: int = Field(default=1000, ge=1)
+
+    def kafka(self) -> KafkaConnection:
+        if not self.kafka_password:
+            return KafkaConnection(self.kafka_bootstrap)
+        return KafkaConnection(self.kafka_bootstrap, self.kafka_username or self.service,
+                               self.kafka_password)
 
     def resolved_database_url(self) -> str:
         """The configured URL, or a SQLite file per service under var/ for the local run."""

@@ -17,6 +17,7 @@ from ops.kafka import KafkaNode
 from ops.postgres import PostgresCluster
 from ops.procs import ServiceProcess, run_migrations
 from services.gateway.keys import SigningKey
+from shared.messaging.acl import SERVICES as KAFKA_PRINCIPALS
 from shared.tests.callers import bearer, token
 
 # TFT_TEST_PLATFORM_PORT moves the block of ports, so two test runs can share a machine. The
@@ -59,6 +60,7 @@ class Platform:
             "TFT_SERVICE": service,
             "TFT_HTTP_PORT": str(port),
             "TFT_KAFKA_BOOTSTRAP": self.kafka.bootstrap,
+            **self.kafka_credentials(service),
             "TFT_DEMO": "true",
             "TFT_DEMO_PASSWORD": DEMO_PASSWORD,
             "TFT_OUTBOX_POLL_SECONDS": "0.2",
@@ -83,6 +85,10 @@ class Platform:
                         "TFT_LOGIN_BURST_PER_ADDRESS": "1000000",
                         "TFT_AUDIT_PATH": str(self.home / "gateway-audit.jsonl")})
         return {**env, **extra}
+
+    def kafka_credentials(self, service: str) -> dict[str, str]:
+        """The service's own Kafka principal (the gateway uses no Kafka)."""
+        return self.kafka.client_env(service) if service in KAFKA_PRINCIPALS else {}
 
     def start(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
@@ -154,7 +160,7 @@ def eventually(probe: Callable[[], Any], timeout: float = 30.0, interval: float 
 def keyed_events(platform: Platform, topic: str, key: str) -> list[tuple[str, dict]]:
     """(type, value) of each event on `topic` keyed `key`, reading the topic to its end."""
     async def run() -> list[tuple[str, dict]]:
-        consumer = AIOKafkaConsumer(topic, bootstrap_servers=platform.kafka.bootstrap,
+        consumer = AIOKafkaConsumer(topic, **platform.kafka.admin.options(),
                                     auto_offset_reset="earliest", enable_auto_commit=False)
         await consumer.start()
         try:

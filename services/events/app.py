@@ -2,7 +2,7 @@
 
 from services.events import api, demo, handlers, registrations
 from services.events.store import Base, messaging
-from shared.contracts.topics import LOAN_ITEM
+from shared.contracts.topics import SUBSCRIPTIONS
 from shared.service import ConsumerSpec, ServiceSpec, create_app
 from shared.settings import ServiceSettings
 
@@ -13,7 +13,7 @@ SPEC = ServiceSpec(
     messaging=messaging,
     routes=api.routes,
     settings=ServiceSettings,
-    consumers=[ConsumerSpec(name="events", topics=[LOAN_ITEM],
+    consumers=[ConsumerSpec(name="events", topics=SUBSCRIPTIONS["events"],
                             handlers=handlers.equipment_handlers)],
     seed=demo.load,
     extra_tasks=[registrations.lapse_offers_forever],

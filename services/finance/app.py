@@ -5,7 +5,7 @@ from services.finance.store import Base, messaging
 from shared.contracts.bookings import BookingCompletedV2
 from shared.contracts.events import CostRecordedV1, SessionHostedV1
 from shared.contracts.loans import ReservationDamageReportedV1
-from shared.contracts.topics import BOOKING, EVENT, LOAN_RESERVATION
+from shared.contracts.topics import SUBSCRIPTIONS
 from shared.messaging.inbox import handle
 from shared.service import ConsumerSpec, ServiceSpec, create_app
 from shared.settings import ServiceSettings
@@ -18,7 +18,7 @@ SPEC = ServiceSpec(
     routes=api.routes,
     settings=ServiceSettings,
     consumers=[
-        ConsumerSpec(name="finance", topics=[BOOKING, EVENT, LOAN_RESERVATION],
+        ConsumerSpec(name="finance", topics=SUBSCRIPTIONS["finance"],
                      handlers=lambda rt: (
                          handle(BookingCompletedV2, handlers.booking_completed(rt))
                          | handle(SessionHostedV1, handlers.session_hosted(rt))

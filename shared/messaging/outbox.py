@@ -5,11 +5,11 @@ with an idempotent producer (acks=all) and marks them published. A crash between
 and publish only delays the events; a crash between publish and mark publishes them again,
 which the consumers' inbox absorbs.
 
-A row Kafka refuses for good (its topic does not exist, it is larger than the topic
-accepts) is parked: marked with the time and the reason, counted
+A row Kafka refuses for good (its topic does not exist, it is larger than the topic accepts,
+the service may not write the topic) is parked: marked with the time and the reason, counted
 (`tft_outbox_parked_total`) and logged as an error, and the relay publishes the rest. The
-later rows of the parked row's key (same topic and key) are held back, unpublished, so
-they never overtake it; an operator resolves the parked row (fixes the topic and clears
+later rows of the parked row's key (same topic and key) are held back, unpublished, so they
+never overtake it; an operator resolves the parked row (fixes the topic and clears
 `parked_at`, or deletes the row) and the held rows follow. Rows Kafka had already accepted
 in the round that found the refusal stay published: with one relay round's rows of a
 partition in one produce batch this only concerns a row too large for a batch of its own.
@@ -28,12 +28,14 @@ from aiokafka.errors import (
     MessageSizeTooLargeError,
     RecordListTooLargeError,
     RecordTooLargeError,
+    TopicAuthorizationFailedError,
     UnknownTopicOrPartitionError,
 )
 from sqlalchemy import Table, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts.base import IntegrationEvent
+from shared.messaging.connection import KafkaConnection
 from shared.messaging.envelope import Envelope
 from shared.observability.logging import current_correlation_id, current_request_id, log
 from shared.observability.metrics import Metrics
@@ -74,9 +76,9 @@ class Outbox:
         return envelopes
 
 
-def idempotent_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
+def idempotent_producer(kafka: KafkaConnection, client_id: str) -> AIOKafkaProducer:
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
+        **kafka.options(),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
@@ -86,9 +88,10 @@ def idempotent_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
     )
 
 
-# Refusals no retry can change. An unknown topic is one only when the broker confirms it.
+# Refusals no retry can change (a missing ACL until an operator grants it). An unknown topic
+# is one only when the broker confirms it.
 REFUSED_FOR_GOOD = (InvalidTopicError, MessageSizeTooLargeError, RecordListTooLargeError,
-                    RecordTooLargeError)
+                    RecordTooLargeError, TopicAuthorizationFailedError)
 
 
 def _reason(exc: BaseException) -> str:

@@ -12,6 +12,7 @@ from services.finance.store import Declaration, DeclarationLine, DefaultRate, me
 from shared.contracts.base import IntegrationEvent
 from shared.contracts.events import CostRecordedV1, SessionHostedV1
 from shared.contracts.loans import ReservationDamageReportedV1
+from shared.contracts.topics import event_source, owner
 from shared.http import Caller
 from shared.messaging.envelope import Envelope
 from shared.messaging.inbox import EventConsumer
@@ -48,7 +49,8 @@ def damage(school_id: str) -> ReservationDamageReportedV1:
 
 
 def envelope_of(event: IntegrationEvent) -> Envelope:
-    return Envelope.new(type=event.event_type, source="/tft/test", subject=event.key())
+    return Envelope.new(type=event.event_type, source=event_source(owner(event.topic)),
+                        subject=event.key())
 
 
 def record(event: IntegrationEvent, envelope: Envelope, offset: int = 0) -> ConsumerRecord:

@@ -53,3 +53,23 @@ def test_the_agenda_and_a_schools_planning(platform: Platform):
     order = list(ours)
     assert order.index(reserved.json()["id"]) < order.index(booked.json()["id"])
     assert ours[booked.json()["id"]]["place"].endswith(session["room"])
+
+
+def test_the_catalogue_by_theme_through_the_gateway(platform: Platform):
+    school, backoffice = platform.token("corlaer"), platform.token("backoffice")
+
+    def themed(theme: str) -> httpx.Response:
+        return httpx.get(f"{platform.gateway}/offerings", headers=school,
+                         params={"theme": theme, "limit": 500})
+
+    seeded = themed("robotics").json()
+    assert {"insp-robotica", "mk-robotica", "kv-1906"} <= {o["id"] for o in seeded}
+    assert {o["theme"] for o in seeded} == {"robotics"}
+    offer_id = f"drones-{uuid4().hex[:8]}"
+    added = httpx.post(f"{platform.gateway}/offerings", headers=backoffice, json={
+        "id": offer_id, "kind": "inspiration_lesson", "title": "Inspiratieles drones vliegen",
+        "audience": ["vmbo-kb"], "theme": "drones"})
+    assert added.status_code == 201 and added.json()["theme"] == "drones", added.text
+    assert offer_id in {o["id"] for o in themed("drones").json()}
+    unknown = themed("breien")
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "theme"

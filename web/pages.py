@@ -92,6 +92,8 @@ def templates() -> Jinja2Templates:
         cofinancing_form=lambda s: formatting.label(formatting.COFINANCING_FORMS, s),
         parse_dt=datetime.fromisoformat, pair=lambda v: (v, v),
         kind_pair=lambda k: (k, formatting.label(formatting.OFFER_KINDS, k)),
+        theme=lambda t: formatting.label(formatting.THEMES, t),
+        theme_pair=lambda t: (t, formatting.label(formatting.THEMES, t)),
         chart_svg=charts.svg,
     )
     t.env.globals["LEVELS"] = formatting.LEVELS

@@ -15,24 +15,34 @@ from web.gateway import ApiProblem
 
 @dataclass(frozen=True)
 class OfferFilter:
-    """Aanbod's filters, kept in the URL: soort (kind), niveau (level), profiel (profile)."""
+    """Aanbod's filters, kept in the URL: soort (kind), niveau (level), profiel (profile),
+    thema (theme)."""
 
     kind: str = ""
     level: str = ""
     profile: str = ""
+    theme: str = ""
 
     @classmethod
     def of(cls, query: dict[str, str]) -> "OfferFilter":
-        return cls(query.get("soort", ""), query.get("niveau", ""), query.get("profiel", ""))
+        return cls(query.get("soort", ""), query.get("niveau", ""), query.get("profiel", ""),
+                   query.get("thema", ""))
 
     @property
     def active(self) -> bool:
-        return bool(self.kind or self.level or self.profile)
+        return bool(self.kind or self.level or self.profile or self.theme)
+
+    def query(self) -> dict[str, str]:
+        """The filters as the URL carries them."""
+        chosen = {"soort": self.kind, "niveau": self.level, "profiel": self.profile,
+                  "thema": self.theme}
+        return {k: v for k, v in chosen.items() if v}
 
     def matches(self, offer: dict[str, Any]) -> bool:
         return ((not self.kind or offer["kind"] == self.kind)
                 and (not self.level or self.level in offer["audience"])
-                and (not self.profile or offer.get("profile") == self.profile))
+                and (not self.profile or offer.get("profile") == self.profile)
+                and (not self.theme or offer.get("theme") == self.theme))
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,7 @@ class OfferList:
     offers: list[dict[str, Any]]
     kinds: list[str]
     profiles: list[str]
+    themes: list[str]
     filter: OfferFilter
 
 
@@ -48,7 +59,9 @@ def offer_list(offers: list[dict[str, Any]], chosen: OfferFilter) -> OfferList:
     kinds = sorted({o["kind"] for o in offers}, key=lambda k: formatting.label(
         formatting.OFFER_KINDS, k))
     profiles = sorted({o["profile"] for o in offers if o.get("profile")})
-    return OfferList([o for o in offers if chosen.matches(o)], kinds, profiles, chosen)
+    themes = sorted({o["theme"] for o in offers if o.get("theme")},
+                    key=lambda t: formatting.label(formatting.THEMES, t))
+    return OfferList([o for o in offers if chosen.matches(o)], kinds, profiles, themes, chosen)
 
 
 @dataclass(frozen=True)

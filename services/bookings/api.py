@@ -19,7 +19,16 @@ from services.bookings import (
 )
 from services.bookings.domain import BookingStatus, Rules
 from services.bookings.store import Booking, Offering
-from shared.contracts.common import CalendarYear, Group, Level, Limit, Offset, SchoolYear, Text
+from shared.contracts.common import (
+    CalendarYear,
+    Group,
+    Level,
+    Limit,
+    Offset,
+    SchoolYear,
+    Text,
+    Theme,
+)
 from shared.contracts.requests.bookings import (
     BookingRulesBody,
     Completion,
@@ -79,6 +88,8 @@ class OfferingOut(BaseModel):
     approval: str = domain.Approval.APPROVED
     decline_reason: str | None = None
     proposed_at: datetime | None = None
+    # The technical theme it is about (Theme); null: none in particular.
+    theme: str | None = None
 
     @model_validator(mode="after")
     def kinds_core_task(self) -> "OfferingOut":
@@ -226,11 +237,14 @@ def catalogue_query(kind: Text | None = None, level: Level | None = None,
                     profile: Text | None = None, text: Text | None = None,
                     first: date | None = Query(None, alias="from"),
                     last: date | None = Query(None, alias="to"),
-                    has_free_seats: bool | None = None) -> queries.CatalogueFilter:
+                    has_free_seats: bool | None = None,
+                    theme: Theme | None = None) -> queries.CatalogueFilter:
     """The catalogue's filters, all optional and additive: `from`/`to` keep offers with a
     session on those days, `has_free_seats` offers with (or without) a session with a seat
-    left (upcoming, or in `from`/`to`), `text` searches title and assignment."""
-    return queries.CatalogueFilter(kind, level, profile, text, first, last, has_free_seats)
+    left (upcoming, or in `from`/`to`), `text` searches title and assignment, `theme` keeps
+    the offers about that technical theme."""
+    return queries.CatalogueFilter(kind, level, profile, text, first, last, has_free_seats,
+                                   theme)
 
 
 def _session_out(s) -> SessionOut:

@@ -32,6 +32,7 @@ class CatalogueFilter:
     first: date | None = None
     last: date | None = None
     has_free_seats: bool | None = None
+    theme: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ async def offerings(rt: Runtime, f: CatalogueFilter, limit: int, offset: int) ->
         query = query.where(Offering.kind == f.kind)
     if f.profile is not None:
         query = query.where(Offering.profile == f.profile)
+    if f.theme is not None:
+        query = query.where(Offering.theme == f.theme)
     if f.level is not None:
         # The audience is a JSON list of levels; as text each level stands in quotes.
         query = query.where(cast(Offering.audience, String).like(f'%"{f.level}"%'))

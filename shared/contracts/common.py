@@ -11,6 +11,13 @@ Level = Literal[
     "po", "vmbo-bb", "vmbo-kb", "vmbo-gl", "vmbo-tl", "pro", "vso", "havo", "vwo", "mbo"
 ]
 CoreTask = Literal["A", "B", "C", "D", "E"]
+# The technical themes an offer is about, in the plan's words ("Thema's zijn o.a. robotica,
+# duurzame energie, schadeherstel, elektrische voertuigen, 3d printen"; dronetechniek, VR en
+# 3d modelleren, AI; the branches bouw, installatie, metaal and ICT). Dutch names: web.formatting.
+Theme = Literal[
+    "robotics", "sustainable_energy", "electric_vehicles", "damage_repair", "3d_printing",
+    "vr", "drones", "construction", "installation", "metal", "ict",
+]
 
 
 # Paging of every list. The stores hold 64-bit offsets, but no list comes near a million rows:

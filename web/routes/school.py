@@ -44,16 +44,15 @@ def page_number(request: Request) -> int:
 
 @router.get("/aanbod")
 async def offers(request: Request, session: Session = Depends(person)) -> Response:
-    """The hotspot's offer; the API pages it but has no filters, so the few hundred offers
-    at most are filtered here. Filters and page stay in the URL."""
+    """The hotspot's offer: read whole once (a few hundred offers at most), filtered here so
+    that the filters offer only the choices the offer has. Filters and page stay in the URL."""
     chosen = OfferFilter.of(dict(request.query_params))
     listed = offer_list(await web(request).catalogue.offers(session.token), chosen)
     page = page_number(request)
     shown = listed.offers[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-    query = {"soort": chosen.kind, "niveau": chosen.level, "profiel": chosen.profile}
     more = len(listed.offers) > page * PAGE_SIZE
     return render(request, "school/offers.html", title="Aanbod", listed=listed, shown=shown,
-                  page=page, more=more, query={k: v for k, v in query.items() if v})
+                  page=page, more=more, query=chosen.query())
 
 
 @router.get("/aanbod/{offer_id}")

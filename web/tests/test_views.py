@@ -80,6 +80,19 @@ def test_the_offer_filter_matches_kind_level_and_profile():
     assert len(offer_list(offers, OfferFilter()).offers) == 3
 
 
+def test_the_offer_filter_matches_a_theme_and_offers_the_themes_there_are():
+    offers = [
+        {"id": "a", "kind": "masterclass", "audience": ["vmbo-kb"], "theme": "robotics"},
+        {"id": "b", "kind": "elective", "audience": ["vmbo-kb"], "theme": "construction"},
+        {"id": "c", "kind": "elective", "audience": ["vmbo-kb"], "theme": None},
+    ]
+    chosen = OfferFilter.of({"thema": "robotics"})
+    listed = offer_list(offers, chosen)
+    assert [o["id"] for o in listed.offers] == ["a"]
+    assert listed.themes == ["construction", "robotics"]  # "Bouw" before "Robotica"
+    assert chosen.active and chosen.query() == {"thema": "robotics"}
+
+
 def test_the_loans_desk_keeps_its_filters_and_reads_a_bad_day_as_today():
     today = date(2027, 6, 9)
     chosen = DeskFilter.of({"dag": "2027-06-10", "status": "out", "school": " Corlaer"}, today)

@@ -36,10 +36,11 @@ def headers(caller) -> dict[str, str]:
 
 async def offer(rt, offering_id: str, title: str, kind: str = "inspiration_lesson",
                 audience: tuple[str, ...] = ("vmbo-kb",), profile: str = "PIE",
-                location: str = "Hotspot Amersfoort", assignment: str | None = None) -> str:
+                location: str = "Hotspot Amersfoort", assignment: str | None = None,
+                theme: str | None = None) -> str:
     await catalogue.publish_offering(rt, BACKOFFICE, Offering(
         id=offering_id, kind=kind, title=title, audience=list(audience), profile=profile,
-        location=location, equipment=[], assignment=assignment), [])
+        location=location, equipment=[], assignment=assignment, theme=theme), [])
     return offering_id
 
 
@@ -70,6 +71,23 @@ async def test_the_catalogue_filters_by_kind_level_profile_and_text(rt):
     assert await found(rt, text="frezen") == ["cnc"]  # the assignment describes the offer
     assert await found(rt, text="100%") == ["cnc"]  # % is a character, not a wildcard
     assert await found(rt, text="techniek", kind="po_series") == ["po-lessen"]
+
+
+async def test_the_catalogue_filters_by_theme_through_the_api(rt, client):
+    await offer(rt, "robotica", "Inspiratieles Robotica", theme="robotics")
+    await offer(rt, "kv-bouw", "Keuzevak Circulair bouwen", kind="elective", theme="construction")
+    await offer(rt, "gastles", "Gastles")  # no theme in particular
+
+    def themed(theme: str):
+        return client.get("/offerings", params={"theme": theme}, headers=headers(school()))
+
+    robotics = (await themed("robotics")).json()
+    assert [(o["id"], o["theme"]) for o in robotics] == [("robotica", "robotics")]
+    assert [o["id"] for o in (await themed("construction")).json()] == ["kv-bouw"]
+    assert (await themed("ict")).json() == []
+    assert (await themed("breien")).status_code == 422  # not one of the plan's themes
+    every = (await client.get("/offerings", headers=headers(school()))).json()
+    assert {o["id"]: o["theme"] for o in every}["gastles"] is None
 
 
 async def test_the_catalogue_filters_by_date_range_and_free_seats(rt):

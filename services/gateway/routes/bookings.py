@@ -17,7 +17,7 @@ from services.gateway.routes.common import (
     own_school,
     router,
 )
-from shared.contracts.common import Level, SchoolYear, Text
+from shared.contracts.common import Level, SchoolYear, Text, Theme
 from shared.contracts.requests.bookings import (
     BookingRulesBody,
     Completion,
@@ -55,13 +55,19 @@ def routes(gate: Gate) -> APIRouter:
                         profile: Word = None, text: SearchText = None,
                         first: date | None = Query(None, alias="from"),
                         last: date | None = Query(None, alias="to"),
-                        has_free_seats: bool | None = None, who: Principal = anyone):
+                        has_free_seats: bool | None = None,
+                        theme: Annotated[Theme | None, Query(openapi_examples={
+                            "robotica": {"summary": "Robotica en domotica",
+                                         "value": "robotics"}})] = None,
+                        who: Principal = anyone):
         """Filters are optional and add up: `from`/`to` keep offers with a session on those
         days, `has_free_seats` those with (or without) a session with a seat left (upcoming,
-        or in `from`/`to`), `text` searches title and assignment."""
+        or in `from`/`to`), `text` searches title and assignment, `theme` keeps the offers
+        about that technical theme (robotics, sustainable_energy, ...)."""
         return await forward("bookings", "GET", "/offerings", who, params=paging | {
             "kind": kind, "level": level, "profile": profile, "text": text,
-            "from": first, "to": last, "has_free_seats": _flag(has_free_seats)})
+            "from": first, "to": last, "has_free_seats": _flag(has_free_seats),
+            "theme": theme})
 
     @api.get("/offerings/{offering_id}", tags=["catalogue"])
     async def offering(offering_id: Slug, who: Principal = anyone):

@@ -1,7 +1,7 @@
 """What every service's domain rules share: roles, refusals and the region's clock."""
 
 from collections.abc import Hashable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,28 @@ def check_audience(level: str, audience: Sequence[str],
         raise refused(
             f"Dit is niet bedoeld voor niveau {level}, wel voor: {', '.join(audience)}.", 422,
             rule="audience", level=level, audience=list(audience))
+
+
+# The longest agenda one request reads: a school term's worth of sessions.
+MAX_AGENDA_DAYS = 93
+
+
+def local_bounds(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """[start of `first`, start of the day after `last`) in Amsterdam, as aware times."""
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(), AMSTERDAM)
+
+    return (midnight(first) if first else None,
+            midnight(last + timedelta(days=1)) if last else None)
+
+
+def check_agenda_range(first: date, last: date, refused: type[Refused] = Refused) -> None:
+    """An agenda reads from `first` to `last`, both Amsterdam days, at most MAX_AGENDA_DAYS."""
+    if last < first:
+        raise refused("de periode eindigt op of na haar eerste dag", 422)
+    if (last - first).days + 1 > MAX_AGENDA_DAYS:
+        raise refused(f"vraag de agenda op voor hoogstens {MAX_AGENDA_DAYS} dagen per keer",
+                      422)
 
 
 def local_date(moment: datetime) -> date:

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.events import attendees, commands, domain, hosting, queries, reach, registrations
@@ -211,6 +211,43 @@ class SessionRegistrationsOut(SessionOut):
     registrations: list[RegisteredGroupOut]
 
 
+class AgendaGroupOut(BaseModel):
+    """A class coming to (or waiting for) a session, as the agenda shows it."""
+
+    id: UUID
+    school_id: str
+    group: Group
+    status: str
+
+
+class AgendaSessionOut(BaseModel):
+    """An event's session in the agenda: its own times and place, or else its event's."""
+
+    id: UUID
+    event_id: str
+    event_title: str
+    title: str
+    host_name: str
+    location: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    seats_left: int
+    registrations: list[AgendaGroupOut]
+
+    @classmethod
+    def of(cls, session: EventSession, event: Event, groups: list) -> "AgendaSessionOut":
+        where = when_and_where(session, event)
+        return cls(id=session.id, event_id=event.id, event_title=event.title,
+                   title=session.title, host_name=session.host_name, location=where.location,
+                   starts_at=where.starts_at, ends_at=where.ends_at, capacity=session.capacity,
+                   seats_left=session.capacity - session.seats_taken,
+                   registrations=[AgendaGroupOut(
+                       id=g.id, school_id=g.school_id, status=g.status,
+                       group=Group(name=g.group_name, level=g.level, year=g.year,
+                                   students=g.students)) for g in groups])
+
+
 class EventRegistrationsOut(BaseModel):
     event_id: str
     event_title: str
@@ -291,6 +328,15 @@ def routes(rt: Runtime) -> APIRouter:
         if found is None:
             raise Problem(404, "Not found", "dit evenement bestaat niet")
         return [_session_out(s) for s in found]
+
+    @router.get("/sessions", response_model=list[AgendaSessionOut])
+    async def agenda(first: date = Query(alias="from"), last: date = Query(alias="to"),
+                     location: Text | None = None, school_id: Text | None = None,
+                     limit: Limit = 200, offset: Offset = 0,
+                     who: Caller = Depends(current_caller)):
+        """The events' sessions from `from` to `to` (Amsterdam days, at most 93), by start."""
+        return [AgendaSessionOut.of(*row) for row in await queries.agenda(
+            rt, who, first, last, location, school_id, limit, offset)]
 
     @router.post("/events", status_code=201, response_model=EventOut)
     async def create_event(body: NewEvent, who: Caller = Depends(current_caller)):

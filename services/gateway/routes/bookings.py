@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 
-from services.gateway import planning
+from services.gateway import agenda, planning
 from services.gateway.auth import ADMIN, BACKOFFICE, COMPANY, PROGRAMME, SCHOOL, Principal
 from services.gateway.routes.common import (
     Gate,
@@ -73,18 +73,23 @@ def routes(gate: Gate) -> APIRouter:
     async def offering(offering_id: Slug, who: Principal = anyone):
         return await forward("bookings", "GET", f"/offerings/{offering_id}", who)
 
-    @api.get("/sessions", tags=["catalogue"])
-    async def agenda(paging: Page, first: date = Query(alias="from"),
-                     last: date = Query(alias="to"), room: Name = None, instructor: Name = None,
-                     location: Name = None, school_id: OrgId = None, who: Principal = anyone):
-        """The agenda: sessions of all offers from `from` to `to` (at most 93 days), each
-        with its bookings: every school's for the backoffice, a school only its own.
-        `school_id` keeps the sessions that school has bookings in (a school: its own)."""
+    @api.get("/sessions", tags=["catalogue"], response_model=list[agenda.AgendaEntry])
+    async def sessions_agenda(paging: Page, first: date = Query(alias="from"),
+                              last: date = Query(alias="to"), room: Name = None,
+                              instructor: Name = None, location: Name = None,
+                              school_id: OrgId = None, who: Principal = anyone):
+        """The agenda: the sessions of all offers and of all events from `from` to `to` (at
+        most 93 days) by start, `type` "offering" or "event", each with the classes booked
+        on it (registered for an event's): every school's for the backoffice, a school only
+        its own. `school_id` keeps the sessions that school has a class in (a school: its
+        own); `room` and `instructor` are an offer's session's, so they leave events out.
+        An event's session names its event in `offering_id`, `offering_title` (and
+        `event_id`), has `offering_kind` "event", its host as `instructor` and no room."""
         if who.role == SCHOOL and school_id not in (None, who.organisation):
             raise Problem(403, "Forbidden", "een school ziet alleen haar eigen gegevens")
-        return await forward("bookings", "GET", "/sessions", who, params=paging | {
-            "from": first, "to": last, "room": room, "instructor": instructor,
-            "location": location, "school_id": school_id})
+        return await agenda.agenda(forward, who, first, last, {
+            "room": room, "instructor": instructor, "location": location,
+            "school_id": school_id}, paging["limit"], paging["offset"])
 
     @api.get("/planning", tags=["bookings"], response_model=planning.Planning)
     async def my_planning(first: date = Query(alias="from"), last: date = Query(alias="to"),

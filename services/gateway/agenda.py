@@ -1,0 +1,105 @@
+"""The agenda: the sessions of all offers (bookings) and of all events (events) in a period,
+composed into one list by start, each entry saying whether it is an offer's or an event's.
+
+An event's session fills the fields an offer's session has, so a reader of the first agenda
+(offers only) still reads every entry: `offering_*` name the event (`offering_kind` "event"),
+`instructor` its host, `room` is empty, and `bookings` are the classes registered for it.
+A service that fails fails the agenda with its answer: half an agenda would look whole."""
+
+import asyncio
+import json
+from datetime import date, datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from fastapi import Response
+from pydantic import BaseModel, ConfigDict
+
+from services.gateway.auth import Principal
+from services.gateway.routes.common import Forward
+
+PAGE = 500  # the services' page limit
+
+
+class AgendaGroup(BaseModel):
+    """A class booked on (registered for) the session: every school's for the backoffice, a
+    school only its own."""
+
+    id: UUID
+    school_id: str
+    group: dict[str, Any]
+    status: str
+
+
+class AgendaEntry(BaseModel):
+    model_config = ConfigDict(extra="allow")  # what a service adds later passes through
+
+    type: Literal["offering", "event"]
+    id: UUID
+    # What the session is: the offer's title, or the event's session's own title.
+    title: str
+    offering_id: str
+    offering_title: str
+    offering_kind: str
+    location: str
+    room: str
+    instructor: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    seats_left: int
+    series_id: UUID | None = None
+    event_id: str | None = None
+    bookings: list[AgendaGroup]
+
+
+def _lesson(s: dict[str, Any]) -> dict[str, Any]:
+    return s | {"type": "offering", "title": s["offering_title"]}
+
+
+def _event_session(s: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "event", "id": s["id"], "title": s["title"], "offering_id": s["event_id"],
+            "offering_title": s["event_title"], "offering_kind": "event",
+            "location": s["location"], "room": "", "instructor": s["host_name"],
+            "starts_at": s["starts_at"], "ends_at": s["ends_at"], "capacity": s["capacity"],
+            "seats_left": s["seats_left"], "series_id": None, "event_id": s["event_id"],
+            "bookings": s["registrations"]}
+
+
+async def agenda(forward: Forward, who: Principal, first: date, last: date,
+                 filters: dict[str, str | None], limit: int, offset: int
+                 ) -> list[dict[str, Any]] | Response:
+    """The page [offset, offset + limit) of both services' sessions by start. Events have no
+    rooms or instructors: filtering on either leaves them out."""
+    span = {"from": first.isoformat(), "to": last.isoformat()}
+    wanted = offset + limit
+    asked = [_sessions(forward, "bookings", who, span | filters, wanted)]
+    if filters.get("room") is None and filters.get("instructor") is None:
+        asked.append(_sessions(forward, "events", who, span | {
+            "location": filters.get("location"), "school_id": filters.get("school_id")}, wanted))
+    answers = await asyncio.gather(*asked)
+    failed = next((a for a in answers if isinstance(a, Response)), None)
+    if failed is not None:
+        return failed
+    lessons, *at_events = answers
+    entries = [*map(_lesson, lessons), *(_event_session(s) for s in sum(at_events, []))]
+    entries.sort(key=lambda e: (datetime.fromisoformat(e["starts_at"]), e["title"],
+                                str(e["id"])))
+    return entries[offset:wanted]
+
+
+async def _sessions(forward: Forward, service: str, who: Principal, params: dict[str, Any],
+                    wanted: int) -> list[dict[str, Any]] | Response:
+    """The service's first `wanted` sessions, page by page; its answer when it refuses."""
+    found: list[dict[str, Any]] = []
+    while len(found) < wanted:
+        size = min(PAGE, wanted - len(found))
+        answer = await forward(service, "GET", "/sessions", who,
+                               params=params | {"limit": size, "offset": len(found)})
+        if answer.status_code != 200:
+            return answer
+        page = json.loads(answer.body)
+        found += page
+        if len(page) < size:
+            break
+    return found

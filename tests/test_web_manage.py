@@ -169,6 +169,8 @@ def test_the_backoffice_invites_a_person_and_deactivates_them_after_confirming(
     expect(page.get_by_role("heading", level=1)).to_have_text("Uitnodiging gemaakt")
     code = page.locator("#uitnodigingscode").inner_text()
     assert len(code) >= 16
+    expect(page.locator("#uitnodigingslink")).to_have_attribute(
+        "href", f"{platform.web}/uitnodiging?code={code}")
     page = tab.click(f"Naar de mensen van {school['id']}")
     card = page.get_by_role("list", name="Mensen").get_by_role("listitem").filter(
         has_text=person)
@@ -210,3 +212,37 @@ def test_the_backoffice_books_a_session_on_behalf_of_a_school(platform, visits):
                         headers=platform.token("trivium")).json()
     assert (booking["school_id"], booking["booked_by"], booking["group"]["students"]) == (
         "trivium", "backoffice", 22)
+
+
+def test_an_invited_teacher_sets_a_password_and_lands_signed_in_on_a_phone(platform, visits):
+    school, username = new_school(platform), f"docent.{uuid.uuid4().hex[:8]}"
+    invited = post(f"{platform.gateway}/people/invitations", platform.token("backoffice"), {
+        "organisation_id": school["id"], "role": "teacher", "name": "Docent Webtest",
+        "email": "docent@webtest.nl"})
+    assert invited.status_code == 201, invited.text
+    link = f"/uitnodiging?code={invited.json()['code']}"
+    tab = visits("phone")
+    page = tab.open(link)
+    expect(page.get_by_label("Uitnodigingscode")).to_have_value(invited.json()["code"])
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord", exact=True).fill("kort")
+    page.get_by_label("Herhaal het wachtwoord").fill("anders")
+    page = tab.click("Maak mijn account", role="button")
+    expect(page.locator("#wachtwoord-fout")).to_contain_text("minstens 10 tekens")
+    expect(page.locator("#herhaling-fout")).to_contain_text("niet gelijk")
+    expect(page.get_by_label("Gebruikersnaam")).to_have_value(username)
+    page.get_by_label("Wachtwoord", exact=True).fill("een-lang-wachtwoord")
+    page.get_by_label("Herhaal het wachtwoord").fill("een-lang-wachtwoord")
+    page = tab.click("Maak mijn account", role="button")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Welkom, {username}")
+    expect(page.get_by_text("Je account is klaar en je bent ingelogd")).to_be_visible()
+    expect(page.get_by_text("Je bent ingelogd als docent")).to_be_visible()
+
+    again = visits("desktop")  # the link works once
+    page = again.open(link)
+    page.get_by_label("Gebruikersnaam").fill(f"{username}.twee")
+    page.get_by_label("Wachtwoord", exact=True).fill("een-ander-wachtwoord")
+    page.get_by_label("Herhaal het wachtwoord").fill("een-ander-wachtwoord")
+    page = again.click("Maak mijn account", role="button")
+    expect(page.locator("#code-fout")).to_contain_text("al gebruikt")
+

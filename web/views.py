@@ -259,7 +259,9 @@ API_FIELDS = {"group.name": "klas", "group.level": "niveau", "group.year": "leer
               "branch": "branche", "profiles": "profielen", "id": "code",
               "organisation_id": "organisatie", "role": "rol", "email": "email",
               "max_sessions": "maximum", "min_lead_days": "voorbereiding",
-              "free_cancellation_days": "annuleren", "school_id": "school"}
+              "free_cancellation_days": "annuleren", "school_id": "school",
+              # accepting an invitation (web/manage.py)
+              "username": "gebruikersnaam", "password": "wachtwoord"}
 
 
 def group_form(values: dict[str, str]) -> Form:

@@ -279,13 +279,23 @@ def group_form(values: dict[str, str]) -> Form:
 
 def booking_form(values: dict[str, str], on_behalf: bool) -> Form:
     """The class, and for the backoffice booking on behalf of a school, which school."""
-    form = group_form(values)
+    return for_school(group_form(values), values, on_behalf, "Kies de school waarvoor je boekt.")
+
+
+def for_school(form: Form, values: dict[str, str], on_behalf: bool, missing: str) -> Form:
+    """The backoffice books, registers and reserves on behalf of the school it chooses
+    (`school`, first on the form); a school acts for itself."""
     if on_behalf:
         form.values = {"school": values.get("school", "").strip(), **form.values}
         form.labels = {"school": "School", **form.labels}
         if not form.values["school"]:
-            form.errors["school"] = "Kies de school waarvoor je boekt."
+            form.errors["school"] = missing
     return form
+
+
+def school_part(form: Form) -> dict[str, str]:
+    """The API's `school_id` when the backoffice acts on behalf of a school."""
+    return {"school_id": form.values["school"]} if "school" in form.values else {}
 
 
 def group_body(form: Form) -> dict[str, Any]:
@@ -441,10 +451,13 @@ PERIOD_FIELDS = {"categorie": "Soort apparatuur", "van": "Eerste dag", "tot": "L
                  "aantal": "Aantal"}
 
 
-def period_form(values: dict[str, str]) -> Form:
-    """Apparatuur lenen: which kind of equipment, from which day to which day. Checked only
-    for what the API needs to be asked; the loan policy is the API's to apply."""
-    form = Form({k: values.get(k, "").strip() for k in PERIOD_FIELDS}, labels=PERIOD_FIELDS)
+def period_form(values: dict[str, str], on_behalf: bool = False) -> Form:
+    """Apparatuur lenen: which kind of equipment, from which day to which day, and for the
+    backoffice for which school. Checked only for what the API needs to be asked; the loan
+    policy is the API's to apply."""
+    form = for_school(Form({k: values.get(k, "").strip() for k in PERIOD_FIELDS},
+                           labels=dict(PERIOD_FIELDS)), values, on_behalf,
+                      "Kies de school waarvoor je reserveert.")
     v = form.values
     if not v["categorie"]:
         form.errors["categorie"] = "Kies een soort apparatuur."
@@ -459,7 +472,7 @@ def period_form(values: dict[str, str]) -> Form:
 def reservation_body(form: Form, item_id: str) -> dict[str, Any]:
     v = form.values
     return {"item_id": item_id, "starts_on": v["van"], "ends_on": v["tot"],
-            "quantity": int(v["aantal"] or 1)}
+            "quantity": int(v["aantal"] or 1)} | school_part(form)
 
 
 def unavailable(problem: ApiProblem, names: dict[str, str]) -> str | None:
@@ -477,18 +490,18 @@ def unavailable(problem: ApiProblem, names: dict[str, str]) -> str | None:
 # -- events ---------------------------------------------------------------------------------
 
 
-def registration_form(values: dict[str, str]) -> Form:
+def registration_form(values: dict[str, str], on_behalf: bool = False) -> Form:
     """A class registered for an event's session: the class as for a booking, and its
-    profile when it has one."""
+    profile when it has one; the backoffice names the school it registers for."""
     form = group_form(values)
     form.values["profiel"] = values.get("profiel", "").strip()
     form.labels["profiel"] = "Profiel"
-    return form
+    return for_school(form, values, on_behalf, "Kies de school waarvoor je aanmeldt.")
 
 
 def registration_body(form: Form, session_id: str) -> dict[str, Any]:
     return {"session_id": session_id, "group": group_body(form),
-            "profile": form.values["profiel"] or None}
+            "profile": form.values["profiel"] or None} | school_part(form)
 
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{22,100}$")

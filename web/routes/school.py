@@ -27,6 +27,7 @@ from web.views import (
     month_shown,
     offer_list,
     refusal,
+    school_part,
     series_of,
 )
 
@@ -159,7 +160,7 @@ async def book(request: Request, session: Session = booker) -> Response:
         return await booking_page(request, "school/book.html", form, found, chosen)
     body = {"group": group_body(form)} | (
         {"series_id": ids["serie"]} if ids["serie"] else {"session_id": ids["sessie"]}) | (
-        {"school_id": form.values["school"]} if "school" in form.values else {})
+        school_part(form))
     try:
         booked = await web(request).gateway.post(
             session.token, "/bookings", body, str(request.state.form.get("sleutel", "")) or None)

@@ -12,8 +12,11 @@ from web.views import (
     group_form,
     is_late,
     offer_list,
+    period_form,
     refusal,
+    registration_body,
     registration_form,
+    reservation_body,
     return_body,
     return_form,
 )
@@ -154,3 +157,18 @@ def test_a_rule_refusing_a_proposal_lands_at_the_field_it_names():
     assert views.place_refusal(form, problem)
     assert form.errors == {"opdracht": "Een praktijkopdracht beschrijft de opdracht."}
     assert not views.place_refusal(views.blank_proposal(), ApiProblem(409, detail="bezet"))
+
+
+def test_the_backoffice_registers_and_reserves_for_the_school_it_chooses():
+    group = {"klas": "3B", "niveau": "vmbo-kb", "leerjaar": "3", "leerlingen": "24"}
+    unnamed = registration_form(group, on_behalf=True)
+    assert unnamed.errors == {"school": "Kies de school waarvoor je aanmeldt."}
+    chosen = registration_form(group | {"school": "trivium"}, on_behalf=True)
+    assert registration_body(chosen, "s1")["school_id"] == "trivium"
+    assert "school_id" not in registration_body(registration_form(group), "s1")
+    period = {"categorie": "drone", "van": "2027-06-09", "tot": "2027-06-10"}
+    assert period_form(period, on_behalf=True).errors == {
+        "school": "Kies de school waarvoor je reserveert."}
+    assert reservation_body(period_form(period | {"school": "element"}, on_behalf=True),
+                            "d1")["school_id"] == "element"
+    assert "school_id" not in reservation_body(period_form(period), "d1")

@@ -33,6 +33,9 @@ NAVIGATION: dict[str, list[NavItem]] = {
     "school": [NavItem("Mijn planning", "/planning"), NavItem("Aanbod", "/aanbod"),
                NavItem("Apparatuur lenen", "/apparatuur"), NavItem("Evenementen", "/evenementen"),
                NavItem("Declaratie", "/declaratie"), NavItem("Berichten", "/berichten")],
+    # A teacher books lessons for a class of the school and sees the school's planning.
+    "teacher": [NavItem("Mijn planning", "/planning"), NavItem("Aanbod", "/aanbod"),
+                NavItem("Berichten", "/berichten")],
     "backoffice": [NavItem("Boekingen", "/backoffice/boekingen"),
                    NavItem("Agenda", "/backoffice/agenda"),
                    NavItem("Uitleenbalie", "/backoffice/uitleenbalie"),

@@ -32,9 +32,10 @@ from web.views import (
 )
 
 router = APIRouter()
-school = role("school")
-# A school books for itself; the backoffice on behalf of the school it chooses.
-booker = role("school", "backoffice")
+# A school's people (its coordinator, its teachers) book for it and see its planning; the
+# backoffice books on behalf of the school it chooses.
+school = role("school", "teacher")
+booker = role("school", "teacher", "backoffice")
 PAGE_SIZE = 20
 
 
@@ -192,7 +193,9 @@ async def planning(request: Request, session: Session = school) -> Response:
     bookings = await gateway.get(session.token, "/bookings", {
         "status": status, "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE})
     rows = booking_rows(bookings[:PAGE_SIZE])
-    registrations = await gateway.get(session.token, "/registrations", {"limit": 200})
+    # Classes register for events through the coordinator: a teacher's planning is lessons.
+    registrations = (await gateway.get(session.token, "/registrations", {"limit": 200})
+                     if session.role == "school" else [])
     return render(request, "school/planning.html", title="Mijn planning", rows=rows,
                   status=status, page=page, more=len(bookings) > PAGE_SIZE,
                   waiting=[r for r in registrations if r["status"] in ("waitlisted", "offered")])

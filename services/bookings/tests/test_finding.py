@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from services.bookings import api, catalogue, commands, queries
+from services.bookings.domain import BookingRefused
 from services.bookings.store import Offering
 from services.bookings.tests.scenario import (
     BACKOFFICE,
@@ -15,6 +16,7 @@ from services.bookings.tests.scenario import (
     two_hours_on_an_open_day,
 )
 from shared.domain import local_date
+from shared.http import Caller
 
 
 @pytest.fixture
@@ -203,3 +205,17 @@ async def test_a_schools_bookings_of_some_days_only(rt, client):
         ("corlaer", str(soon.id))]
     half = await client.get("/bookings", params={"from": day}, headers=headers(BACKOFFICE))
     assert half.status_code == 422 and half.json()["detail"] == "geef from en to samen op"
+
+
+async def test_a_teacher_books_for_the_own_school_and_sees_the_schools_bookings(rt, client):
+    session = await session_of(rt, await offer(rt, "robotica", "Inspiratieles Robotica"))
+    teacher = Caller(actor="docent-corlaer", role="teacher", organisation="corlaer")
+    booked = await commands.book(rt, teacher, session.id, group(10, "2B"))
+    await commands.book(rt, school("corlaer"), session.id, group(5, "3A"))
+    await commands.book(rt, school("nxt"), session.id, group(5, "1C"))
+    assert (booked.booking.school_id, booked.booking.booked_by) == ("corlaer", "docent-corlaer")
+
+    seen = (await client.get("/bookings", headers=headers(teacher))).json()
+    assert sorted(b["group"]["name"] for b in seen) == ["2B", "3A"]  # the school's, not nxt's
+    with pytest.raises(BookingRefused):
+        await commands.book(rt, teacher, session.id, group(5), school_id="nxt")

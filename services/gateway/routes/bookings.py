@@ -7,7 +7,15 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 
 from services.gateway import agenda, planning
-from services.gateway.auth import ADMIN, BACKOFFICE, COMPANY, PROGRAMME, SCHOOL, Principal
+from services.gateway.auth import (
+    ADMIN,
+    BACKOFFICE,
+    COMPANY,
+    PROGRAMME,
+    SCHOOL,
+    TEACHER,
+    Principal,
+)
 from services.gateway.routes.common import (
     Gate,
     OrgId,
@@ -121,10 +129,11 @@ def routes(gate: Gate) -> APIRouter:
 
     @api.post("/bookings", status_code=201, tags=["bookings"])
     async def book(request: Request, body: NewBooking,
-                   who: Principal = gate.guard(SCHOOL, BACKOFFICE)):
+                   who: Principal = gate.guard(SCHOOL, TEACHER, BACKOFFICE)):
         """Confirmed, or `waitlisted` with its `waitlist_position` when the session is full.
-        The backoffice books on behalf of the school it names in `school_id` (that school's
-        rules, quota, planning and messages); a school naming another is refused (403)."""
+        A school's coordinator or teacher books for the school; the backoffice on behalf of
+        the school it names in `school_id` (that school's rules, quota, planning and
+        messages); a school naming another is refused (403)."""
         await gate.acting_for(request, who, body.school_id)
         return await forward("bookings", "POST", "/bookings", who, body=as_json(body))
 
@@ -133,11 +142,12 @@ def routes(gate: Gate) -> APIRouter:
                        status: Annotated[str | None, Query(pattern=r"^[a-z_]{1,20}$")] = None,
                        first: date | None = Query(None, alias="from"),
                        last: date | None = Query(None, alias="to"),
-                       who: Principal = gate.guard(SCHOOL, BACKOFFICE, PROGRAMME, ADMIN,
-                                                   COMPANY)):
-        """A school's own bookings (naming another school is 403), the bookings of the company
-        visits a company contact's company hosts, or all of them for the backoffice. With
-        `from` and `to` (at most 93 days): those on sessions starting on those days."""
+                       who: Principal = gate.guard(SCHOOL, TEACHER, BACKOFFICE, PROGRAMME,
+                                                   ADMIN, COMPANY)):
+        """A school's own bookings (for its coordinator and its teachers; naming another
+        school is 403), the bookings of the company visits a company contact's company
+        hosts, or all of them for the backoffice. With `from` and `to` (at most 93 days):
+        those on sessions starting on those days."""
         params = paging | {"school_id": own_school(who, school_id), "status": status,
                            "from": first, "to": last}
         return await forward("bookings", "GET", "/bookings", who, params=params)
@@ -158,7 +168,8 @@ def routes(gate: Gate) -> APIRouter:
         return await forward("bookings", "POST", f"/bookings/{booking_id}/no-show", who)
 
     @api.post("/bookings/{booking_id}/cancel", tags=["bookings"])
-    async def cancel(booking_id: UUID, who: Principal = gate.guard(SCHOOL, BACKOFFICE)):
+    async def cancel(booking_id: UUID,
+                     who: Principal = gate.guard(SCHOOL, TEACHER, BACKOFFICE)):
         return await forward("bookings", "POST", f"/bookings/{booking_id}/cancel", who)
 
     calendar_routes(api, gate)

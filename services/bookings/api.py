@@ -20,6 +20,8 @@ from services.bookings import (
 from services.bookings.domain import BookingStatus, Rules
 from services.bookings.store import Booking, Offering
 from shared.contracts.common import (
+    AgendaSession,
+    BookedGroup,
     CalendarYear,
     Group,
     Level,
@@ -160,30 +162,8 @@ async def described(rt: Runtime, placed: list[commands.Placed]) -> list[BookingO
     return [BookingOut.described(p, where) for p in placed]
 
 
-class AgendaBookingOut(BaseModel):
-    """A booking as the agenda shows it: the backoffice sees every school's, a school only
-    its own."""
-
-    id: UUID
-    school_id: str
-    group: Group
-    status: str
-
-
-class AgendaSessionOut(BaseModel):
-    id: UUID
-    offering_id: str
-    offering_title: str
-    offering_kind: str
-    location: str
-    room: str
-    instructor: str
-    starts_at: datetime
-    ends_at: datetime
-    capacity: int
-    seats_left: int
-    series_id: UUID | None
-    bookings: list[AgendaBookingOut]
+class AgendaSessionOut(AgendaSession):
+    """An offer's session in the agenda, with the bookings the caller may see."""
 
     @classmethod
     def of(cls, item: queries.AgendaItem) -> "AgendaSessionOut":
@@ -192,7 +172,7 @@ class AgendaSessionOut(BaseModel):
                    location=o.location, room=s.room, instructor=s.instructor,
                    starts_at=s.starts_at, ends_at=s.ends_at, capacity=s.capacity,
                    seats_left=s.capacity - s.seats_taken, series_id=s.series_id,
-                   bookings=[AgendaBookingOut(
+                   bookings=[BookedGroup(
                        id=b.id, school_id=b.school_id, status=b.status,
                        group=Group(name=b.group_name, level=b.level, year=b.year,
                                    students=b.students)) for b in item.bookings])

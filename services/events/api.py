@@ -10,7 +10,7 @@ from services.events import attendees, commands, domain, hosting, queries, reach
 from services.events.domain import RegistrationStatus
 from services.events.registrations import Placed
 from services.events.store import Event, EventSession, when_and_where
-from shared.contracts.common import CalendarYear, Group, Limit, Offset, Text
+from shared.contracts.common import BookedGroup, CalendarYear, Group, Limit, Offset, Text
 from shared.contracts.requests.events import (
     CheckIn,
     EventChange,
@@ -211,15 +211,6 @@ class SessionRegistrationsOut(SessionOut):
     registrations: list[RegisteredGroupOut]
 
 
-class AgendaGroupOut(BaseModel):
-    """A class coming to (or waiting for) a session, as the agenda shows it."""
-
-    id: UUID
-    school_id: str
-    group: Group
-    status: str
-
-
 class AgendaSessionOut(BaseModel):
     """An event's session in the agenda: its own times and place, or else its event's."""
 
@@ -233,7 +224,7 @@ class AgendaSessionOut(BaseModel):
     ends_at: datetime
     capacity: int
     seats_left: int
-    registrations: list[AgendaGroupOut]
+    registrations: list[BookedGroup]
 
     @classmethod
     def of(cls, session: EventSession, event: Event, groups: list) -> "AgendaSessionOut":
@@ -242,7 +233,7 @@ class AgendaSessionOut(BaseModel):
                    title=session.title, host_name=session.host_name, location=where.location,
                    starts_at=where.starts_at, ends_at=where.ends_at, capacity=session.capacity,
                    seats_left=session.capacity - session.seats_taken,
-                   registrations=[AgendaGroupOut(
+                   registrations=[BookedGroup(
                        id=g.id, school_id=g.school_id, status=g.status,
                        group=Group(name=g.group_name, level=g.level, year=g.year,
                                    students=g.students)) for g in groups])

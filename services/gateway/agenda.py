@@ -10,47 +10,24 @@ import asyncio
 import json
 from datetime import date, datetime
 from typing import Any, Literal
-from uuid import UUID
 
 from fastapi import Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from services.gateway.auth import Principal
 from services.gateway.routes.common import Forward
+from shared.contracts.common import AgendaSession
 
 PAGE = 500  # the services' page limit
 
 
-class AgendaGroup(BaseModel):
-    """A class booked on (registered for) the session: every school's for the backoffice, a
-    school only its own."""
-
-    id: UUID
-    school_id: str
-    group: dict[str, Any]
-    status: str
-
-
-class AgendaEntry(BaseModel):
+class AgendaEntry(AgendaSession):
     model_config = ConfigDict(extra="allow")  # what a service adds later passes through
 
     type: Literal["offering", "event"]
-    id: UUID
     # What the session is: the offer's title, or the event's session's own title.
     title: str
-    offering_id: str
-    offering_title: str
-    offering_kind: str
-    location: str
-    room: str
-    instructor: str
-    starts_at: datetime
-    ends_at: datetime
-    capacity: int
-    seats_left: int
-    series_id: UUID | None = None
     event_id: str | None = None
-    bookings: list[AgendaGroup]
 
 
 def _lesson(s: dict[str, Any]) -> dict[str, Any]:

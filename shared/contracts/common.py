@@ -1,7 +1,9 @@
 """Value types several contracts share, and the bounds every request's values keep."""
 
 import re
+from datetime import datetime
 from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -63,3 +65,32 @@ class Group(BaseModel):
     year: int = Field(ge=1, le=8)
     students: int = Field(ge=1, le=200)
 
+
+
+class BookedGroup(BaseModel):
+    """A class booked on a session (or registered for an event's), as an agenda shows it."""
+
+    id: UUID
+    school_id: str
+    group: Group
+    status: str
+
+
+class AgendaSession(BaseModel):
+    """A session in the agenda (GET /api/v1/sessions): of an offer, or through the gateway
+    of an event, which then names its event in the `offering_*` fields."""
+
+    id: UUID
+    offering_id: str
+    offering_title: str
+    offering_kind: str
+    location: str
+    room: str
+    instructor: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    seats_left: int
+    series_id: UUID | None = None
+    # The classes the caller may see: every school's for the backoffice, a school its own.
+    bookings: list[BookedGroup]

@@ -1,5 +1,5 @@
-"""The school coordinator: Aanbod, an offer's sessions, Sessie boeken (form, check,
-confirmation) and Mijn planning with cancelling."""
+"""A school's coordinator and teachers: Aanbod, an offer's sessions, Sessie boeken (form,
+check, confirmation) and Mijn planning with cancelling."""
 
 import uuid
 from datetime import UTC, datetime

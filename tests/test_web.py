@@ -262,3 +262,18 @@ def test_a_teacher_books_a_lesson_for_a_class_and_finds_it_in_mijn_planning_on_a
                                      params={"limit": 500}).json()
                 if b["offering_id"] == offer["id"]]
     assert (booked["school_id"], booked["booked_by"]) == (SCHOOL, "docent-corlaer")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_offer_filtered_by_a_theme_of_the_plan(platform, visits, size):
+    tab = visits(size)
+    tab.login(SCHOOL)
+    page = tab.click("Aanbod")
+    page.get_by_label("Thema").select_option(label="Robotica en domotica")
+    page.wait_for_url(lambda url: "thema=robotics" in url)
+    tab.checked()
+    cards = page.get_by_role("listitem").filter(has=page.get_by_role("heading", level=2))
+    expect(cards.first).to_contain_text("Robotica en domotica")
+    expect(cards.filter(has_text="Keuzevak Robotica (KV 1906)")).to_have_count(1)
+    expect(cards.filter(has_not_text="Robotica en domotica")).to_have_count(0)
+    page.screenshot(path=SCREENSHOTS / f"aanbod-thema-{size}.png", full_page=True)

@@ -28,7 +28,6 @@ BOOKING_STATUSES = {
     "requested": "Aangevraagd", "confirmed": "Bevestigd", "waitlisted": "Op de wachtlijst",
     "rejected": "Afgewezen", "cancelled": "Geannuleerd", "completed": "Afgerond",
     "no_show": "Niet verschenen",
-    "offered": "Plaats aangeboden",  # a class offered a seat at an event, in the agenda
 }
 DECLARATION_STATUSES = {
     "draft": "Concept", "submitted": "Ingediend", "approved": "Goedgekeurd",

@@ -53,7 +53,8 @@ async def edit_offering(rt: Runtime, caller: Caller, offering_id: str,
         domain.check_offering(offering)
         await rt.outbox.stage(tx, OfferingChangedV1(
             offering_id=offering.id, title=offering.title, audience=offering.audience,
-            location=offering.location, capacity=offering.capacity, changed=sorted(changes)))
+            location=offering.location, capacity=offering.capacity, changed=sorted(changes),
+            theme=offering.theme))
     return offering
 
 

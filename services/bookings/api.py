@@ -20,7 +20,18 @@ from services.bookings import (
 from services.bookings.domain import BookingStatus, Rules
 from services.bookings.settings import BookingsSettings
 from services.bookings.store import Booking, Offering
-from shared.contracts.common import CalendarYear, Group, Level, Limit, Offset, SchoolYear, Text
+from shared.contracts.common import (
+    AgendaSession,
+    BookedGroup,
+    CalendarYear,
+    Group,
+    Level,
+    Limit,
+    Offset,
+    SchoolYear,
+    Text,
+    Theme,
+)
 from shared.contracts.requests.bookings import (
     BookingRulesBody,
     Completion,
@@ -80,6 +91,8 @@ class OfferingOut(BaseModel):
     approval: str = domain.Approval.APPROVED
     decline_reason: str | None = None
     proposed_at: datetime | None = None
+    # The technical theme it is about (Theme); null: none in particular.
+    theme: str | None = None
 
     @model_validator(mode="after")
     def kinds_core_task(self) -> "OfferingOut":
@@ -150,30 +163,8 @@ async def described(rt: Runtime, placed: list[commands.Placed]) -> list[BookingO
     return [BookingOut.described(p, where) for p in placed]
 
 
-class AgendaBookingOut(BaseModel):
-    """A booking as the agenda shows it: the backoffice sees every school's, a school only
-    its own."""
-
-    id: UUID
-    school_id: str
-    group: Group
-    status: str
-
-
-class AgendaSessionOut(BaseModel):
-    id: UUID
-    offering_id: str
-    offering_title: str
-    offering_kind: str
-    location: str
-    room: str
-    instructor: str
-    starts_at: datetime
-    ends_at: datetime
-    capacity: int
-    seats_left: int
-    series_id: UUID | None
-    bookings: list[AgendaBookingOut]
+class AgendaSessionOut(AgendaSession):
+    """An offer's session in the agenda, with the bookings the caller may see."""
 
     @classmethod
     def of(cls, item: queries.AgendaItem) -> "AgendaSessionOut":
@@ -182,7 +173,7 @@ class AgendaSessionOut(BaseModel):
                    location=o.location, room=s.room, instructor=s.instructor,
                    starts_at=s.starts_at, ends_at=s.ends_at, capacity=s.capacity,
                    seats_left=s.capacity - s.seats_taken, series_id=s.series_id,
-                   bookings=[AgendaBookingOut(
+                   bookings=[BookedGroup(
                        id=b.id, school_id=b.school_id, status=b.status,
                        group=Group.of(b)) for b in item.bookings])
 
@@ -226,11 +217,14 @@ def catalogue_query(kind: Text | None = None, level: Level | None = None,
                     profile: Text | None = None, text: Text | None = None,
                     first: date | None = Query(None, alias="from"),
                     last: date | None = Query(None, alias="to"),
-                    has_free_seats: bool | None = None) -> queries.CatalogueFilter:
+                    has_free_seats: bool | None = None,
+                    theme: Theme | None = None) -> queries.CatalogueFilter:
     """The catalogue's filters, all optional and additive: `from`/`to` keep offers with a
     session on those days, `has_free_seats` offers with (or without) a session with a seat
-    left (upcoming, or in `from`/`to`), `text` searches title and assignment."""
-    return queries.CatalogueFilter(kind, level, profile, text, first, last, has_free_seats)
+    left (upcoming, or in `from`/`to`), `text` searches title and assignment, `theme` keeps
+    the offers about that technical theme."""
+    return queries.CatalogueFilter(kind, level, profile, text, first, last, has_free_seats,
+                                   theme)
 
 
 def _session_out(s) -> SessionOut:

@@ -59,7 +59,7 @@ async def publish_offering(rt: Runtime, caller: Caller | None, offering: Offerin
         tx.add_all(sessions)
         await rt.outbox.stage(tx, OfferingPublishedV1(
             offering_id=offering.id, kind=offering.kind, title=offering.title,
-            audience=offering.audience, sessions=len(sessions),
+            audience=offering.audience, sessions=len(sessions), theme=offering.theme,
         ))
 
 

@@ -52,7 +52,7 @@ from shared.domain import (
     AMSTERDAM,
     BACKOFFICE,
     COMPANY,
-    SCHOOL,
+    SCHOOL_PEOPLE,
     acting_school,
     check_audience,
     local_date,
@@ -346,7 +346,7 @@ async def _change(outbox: Outbox, tx: AsyncSession, caller: Caller, booking: Boo
     if domain.releases_seats(old, new):
         free_days = (await current_rules(tx)).free_cancellation_days
         booking.cancelled_late = domain.is_late_cancellation(
-            session.starts_at, booking.updated_at, caller.role == SCHOOL, free_days)
+            session.starts_at, booking.updated_at, caller.role in SCHOOL_PEOPLE, free_days)
     event = _event_for(old, new, booking, session, offering, caller, reported)
     if isinstance(event, BookingCompletedV2):
         booking.students_reached = event.students_reached

@@ -14,7 +14,7 @@ from shared.domain import (
     BACKOFFICE,
     COMPANY,
     PROGRAMME,
-    SCHOOL,
+    SCHOOL_PEOPLE,
     Refused,
     first_groups_that_fit,
     sees_school,
@@ -411,7 +411,7 @@ def may_change(role: str, organisation: str, booking_school: str) -> bool:
 def list_scope(role: str, organisation: str) -> tuple[str, str] | None:
     """Which bookings a list shows the caller: ("school", id), ("host", company id), or
     None for all of them."""
-    if role == SCHOOL:
+    if role in SCHOOL_PEOPLE:
         return "school", organisation
     if role == COMPANY:
         return "host", organisation

@@ -69,5 +69,5 @@ async def decide(rt: Runtime, caller: Caller, offering_id: str, approve: bool,
         if approve:
             await rt.outbox.stage(tx, OfferingPublishedV1(
                 offering_id=offering.id, kind=offering.kind, title=offering.title,
-                audience=offering.audience, sessions=0))
+                audience=offering.audience, sessions=0, theme=offering.theme))
     return offering

@@ -47,6 +47,8 @@ class Offering(Base):
     title: Mapped[str] = mapped_column(String(200))
     audience: Mapped[list[str]] = mapped_column(JSON)
     profile: Mapped[str | None] = mapped_column(String(20))
+    # The technical theme it is about (shared.contracts.common.Theme); None: none in particular.
+    theme: Mapped[str | None] = mapped_column(String(40), index=True)
     location: Mapped[str] = mapped_column(String(120))
     equipment: Mapped[list[str]] = mapped_column(JSON, default=list)
     session_minutes: Mapped[int] = mapped_column(Integer, default=120, server_default="120")

@@ -21,6 +21,8 @@ class OfferingPublishedV1(IntegrationEvent):
     title: str
     audience: list[str]
     sessions: int
+    # The technical theme (shared.contracts.common.Theme); added later, so optional.
+    theme: str | None = None
 
 
 class OfferingChangedV1(IntegrationEvent):
@@ -37,6 +39,7 @@ class OfferingChangedV1(IntegrationEvent):
     location: str
     capacity: int
     changed: list[str]
+    theme: str | None = None
 
 
 class OfferingWithdrawnV1(IntegrationEvent):

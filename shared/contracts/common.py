@@ -1,7 +1,9 @@
 """Value types several contracts share, and the bounds every request's values keep."""
 
 import re
+from datetime import datetime
 from typing import Annotated, Literal, Protocol
+from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -11,6 +13,13 @@ Level = Literal[
     "po", "vmbo-bb", "vmbo-kb", "vmbo-gl", "vmbo-tl", "pro", "vso", "havo", "vwo", "mbo"
 ]
 CoreTask = Literal["A", "B", "C", "D", "E"]
+# The technical themes an offer is about, in the plan's words ("Thema's zijn o.a. robotica,
+# duurzame energie, schadeherstel, elektrische voertuigen, 3d printen"; dronetechniek, VR en
+# 3d modelleren, AI; the branches bouw, installatie, metaal and ICT). Dutch names: web.formatting.
+Theme = Literal[
+    "robotics", "sustainable_energy", "electric_vehicles", "damage_repair", "3d_printing",
+    "vr", "drones", "construction", "installation", "metal", "ict",
+]
 
 
 # Paging of every list. The stores hold 64-bit offsets, but no list comes near a million rows:
@@ -75,3 +84,32 @@ class Group(BaseModel):
         return cls.model_validate({"name": row.group_name, "level": row.level,
                                    "year": row.year, "students": row.students})
 
+
+
+class BookedGroup(BaseModel):
+    """A class booked on a session (or registered for an event's), as an agenda shows it."""
+
+    id: UUID
+    school_id: str
+    group: Group
+    status: str
+
+
+class AgendaSession(BaseModel):
+    """A session in the agenda (GET /api/v1/sessions): of an offer, or through the gateway
+    of an event, which then names its event in the `offering_*` fields."""
+
+    id: UUID
+    offering_id: str
+    offering_title: str
+    offering_kind: str
+    location: str
+    room: str
+    instructor: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    seats_left: int
+    series_id: UUID | None = None
+    # The classes the caller may see: every school's for the backoffice, a school its own.
+    bookings: list[BookedGroup]

@@ -20,6 +20,7 @@ from services.gateway.auth import (
     Verifier,
 )
 from shared.contracts.common import Limit, Offset
+from shared.domain import SCHOOL_PEOPLE
 from shared.http import Problem
 from shared.seed.region import SCHOOL_KINDS
 
@@ -94,9 +95,9 @@ class Gate:
         return self.guard(BACKOFFICE, ADMIN)
 
     async def acting_for(self, request: Request, who: Principal, school_id: str | None) -> None:
-        """A school books, registers and reserves for itself; the backoffice on behalf of a
-        school of the directory, which the audit then records beside who acted."""
-        if school_id is None or (who.role == SCHOOL and school_id == who.organisation):
+        """A school (its coordinator, a teacher booking) acts for itself; the backoffice on
+        behalf of a school of the directory, which the audit then records beside who acted."""
+        if school_id is None or (who.role in SCHOOL_PEOPLE and school_id == who.organisation):
             return
         if who.role != BACKOFFICE:
             raise Problem(403, "Forbidden",
@@ -116,8 +117,9 @@ def as_json(body: BaseModel) -> Any:
 
 
 def own_school(who: Principal, school_id: str | None) -> str | None:
-    """A school sees only its own records; other roles may name any school (or none)."""
-    if who.role != SCHOOL:
+    """A school's people see only its own records; other roles may name any school (or
+    none)."""
+    if who.role not in SCHOOL_PEOPLE:
         return school_id
     if school_id not in (None, who.organisation):
         raise Problem(403, "Forbidden", "een school ziet alleen haar eigen gegevens")

@@ -52,7 +52,7 @@ async def reach(rt: Runtime, caller: Caller, event_id: str | None = None,
         query = query.join(EventSession, EventSession.id == Registration.session_id).where(
             starts >= _new_year(year), starts < _new_year(year + 1))
     async with rt.db.sessions() as tx:
-        return [Reach(*row.tuple()) for row in await tx.execute(query)]
+        return [Reach(*row) for row in await tx.execute(query)]
 
 
 def _new_year(year: int) -> datetime:

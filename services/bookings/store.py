@@ -1,6 +1,7 @@
 """The bookings store: offerings, their sessions, and bookings of groups on sessions."""
 
 from datetime import date, datetime
+from typing import NamedTuple
 from uuid import UUID
 
 from sqlalchemy import (
@@ -202,6 +203,30 @@ async def current_rules(session: AsyncSession) -> Rules:
     return Rules(row.min_lead_days, row.free_cancellation_days) if row else Rules()
 
 
+class SchoolDayRules(NamedTuple):
+    rules: Rules
+    school_open: bool | None  # the school's own exception to the calendar that day, if any
+    quota: int | None  # the school's quota for the day's school year, as read (not locked)
+
+
+async def school_day_rules(session: AsyncSession, school_id: str, day: date,
+                           school_year: int) -> SchoolDayRules:
+    """The rules, the school's exception for `day` and its quota, in one statement: a
+    booking asks them all, and each statement is a round trip to the store."""
+    def scalar(column, *where):
+        return select(column).where(*where).scalar_subquery()
+
+    lead, free, school_open, quota = (await session.execute(select(
+        scalar(BookingRules.min_lead_days, BookingRules.id == RULES_ROW),
+        scalar(BookingRules.free_cancellation_days, BookingRules.id == RULES_ROW),
+        scalar(SchoolDay.open, SchoolDay.school_id == school_id, SchoolDay.day == day),
+        scalar(SchoolQuota.max_sessions, SchoolQuota.school_id == school_id,
+               SchoolQuota.school_year == school_year),
+    ))).one()
+    rules = Rules(lead, free) if lead is not None else Rules()
+    return SchoolDayRules(rules, school_open, quota)
+
+
 async def closures_between(session: AsyncSession, first: date, last: date) -> list[ClosedPeriod]:
     rows = await session.scalars(
         select(ClosedPeriod)
@@ -209,11 +234,6 @@ async def closures_between(session: AsyncSession, first: date, last: date) -> li
         .order_by(ClosedPeriod.starts_on)
     )
     return list(rows)
-
-
-async def school_exception(session: AsyncSession, school_id: str, day: date) -> bool | None:
-    return await session.scalar(
-        select(SchoolDay.open).where(SchoolDay.school_id == school_id, SchoolDay.day == day))
 
 
 async def opened_for_some_school(session: AsyncSession, day: date) -> bool:

@@ -214,7 +214,7 @@ async def _check_rules(tx: AsyncSession, school_id: str, sessions: list[Session]
         year = domain.school_year_of(day)
         found = await school_day_rules(tx, school_id, day, year)
         domain.check_bookable(_facts(session), group, now, found.rules.min_lead_days)
-        domain.check_open_for(day, await closures_between(tx, day, day), found.school_open)
+        domain.check_open_for(day, found.closures, found.school_open)
         by_year[year] = by_year.get(year, 0) + 1
         if found.quota is not None:
             with_quota.add(year)

@@ -15,7 +15,7 @@ from shared.store.migrations import upgrade
 from shared.tests.statements import statements
 
 CORLAER = {"X-TFT-Role": "school", "X-TFT-Organisation": "corlaer", "X-TFT-Actor": "corlaer"}
-BOOKING = 6
+BOOKING = 5
 OFFERINGS = 1
 APPLIED_RESERVATION = 11
 

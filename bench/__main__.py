@@ -112,12 +112,16 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, metavar="DIR",
                         help="py-spy each platform process under each HTTP load into DIR "
                              "(then: python -m bench.profile DIR)")
-    figures = with_ratios(run(parser.parse_args()))
-    RESULTS.mkdir(exist_ok=True)
-    # A run with --only updates its own figures and keeps the others of earlier runs.
-    latest = RESULTS / "latest.json"
-    kept = json.loads(latest.read_text()) if latest.exists() else {}
-    latest.write_text(json.dumps(kept | figures, indent=2) + "\n")
+    parser.add_argument("--no-save", action="store_true",
+                        help="print the figures only, leaving bench/results/latest.json")
+    args = parser.parse_args()
+    figures = with_ratios(run(args))
+    if not args.no_save:
+        RESULTS.mkdir(exist_ok=True)
+        # A run with --only updates its own figures and keeps the others of earlier runs.
+        latest = RESULTS / "latest.json"
+        kept = json.loads(latest.read_text()) if latest.exists() else {}
+        latest.write_text(json.dumps(kept | figures, indent=2) + "\n")
     width = max(map(len, figures))
     for name, value in figures.items():
         print(f"{name:<{width}}  {value}")

@@ -83,10 +83,24 @@ def top(path: Path, count: int = 15) -> tuple[int, list[tuple[str, int]], list[t
     return total, own.most_common(count), under.most_common(count)
 
 
+def by_package(path: Path) -> list[tuple[str, int]]:
+    """Samples by the package of the frame they were in (self time): where a request's CPU
+    goes by layer (driver, SQLAlchemy, FastAPI, pydantic, ours, ...)."""
+    packages: Counter[str] = Counter()
+    for line in path.read_text().splitlines():
+        stack, _, samples = line.rpartition(" ")
+        file = stack.split(";")[-1].rpartition("(")[2].rpartition(":")[0]
+        packages[file.split("/")[0] if "/" in file else "stdlib" if file else "native"] += \
+            int(samples)
+    return packages.most_common()
+
+
 def main(folder: Path) -> None:
     for path in sorted(folder.glob("*.txt")):
         total, own, under = top(path)
         print(f"\n== {path.stem}: {total} samples")
+        print("  " + ", ".join(f"{name} {100 * n / total:.0f}%"
+                               for name, n in by_package(path)[:10]))
         for title, rows in (("self", own), ("inclusive", under)):
             print(f"  -- {title}")
             for frame, n in rows:

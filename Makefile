@@ -12,7 +12,7 @@ COMPILE := $(PY) -m uv pip compile pyproject.toml --quiet --no-config --universa
 	--python-version 3.11 --generate-hashes --index-url https://pypi.org/simple \
 	--custom-compile-command 'make lock'
 
-.PHONY: help venv lock up down status logs urls dlt test test-ops bench lint promcheck clean distclean
+.PHONY: help venv lock up down status logs urls dlt test test-ops bench bench-quick lint promcheck clean distclean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -63,6 +63,9 @@ test-ops: $(STAMP) ## run the tests of the ops tooling (real Kafka and PostgreSQ
 
 bench: $(STAMP) ## run the benchmarks and print figures
 	$(PY) -m bench
+
+bench-quick: $(STAMP) ## a few seconds per figure: bookings, reads, pipeline against baselines
+	$(PY) -m bench --seconds 3 --messages 5000 --only messaging gateway --no-save
 
 lint: $(STAMP) ## ruff on all code, mypy, and the layer contracts (import-linter)
 	$(PY) -m ruff check shared services ops web tests bench

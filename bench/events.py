@@ -16,6 +16,7 @@ from uuid import uuid4
 from sqlalchemy import func, select
 
 from bench import wrk
+from bench.profile import cpu_ms_per_request, profiled
 from services.events import commands
 from services.events.app import SPEC
 from services.events.store import Event, EventSession, Registration
@@ -100,13 +101,16 @@ def registrations(platform: Platform, clients: int = 50, seconds: float = 30.0) 
     tokens = ",".join(f'"{platform.token(s)["Authorization"]}"' for s in HARD_TECH_SCHOOL_IDS)
     common = {"tokens": tokens, "sessions": ",".join(f'"{s}"' for s in sessions),
               "class_size": CLASS_SIZE}
-    opening = wrk.run(f"{platform.gateway}/registrations", clients, seconds,
-                      LUA % (common | {"method": "POST", "body": "body"}))
+    with profiled("events_registrations") as used:
+        opening = wrk.run(f"{platform.gateway}/registrations", clients, seconds,
+                          LUA % (common | {"method": "POST", "body": "body"}))
     baseline = wrk.run(f"{platform.gateway}/events/{event_id}", clients, seconds,
                        LUA % (common | {"method": "GET", "body": "nil"}))
     outcome = asyncio.run(_outcome(platform, event_id))
     return {
         **wrk.summary("events_registrations", opening),
+        **cpu_ms_per_request("events_registrations", used, opening["requests"],
+                             ("gateway", "events")),
         **wrk.summary("events_get_event", baseline),
         "events_confirmed": outcome["confirmed"],
         "events_waitlisted": outcome["waitlisted"],

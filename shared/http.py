@@ -4,6 +4,7 @@ Services sit behind the gateway, which authenticates the caller and tells each s
 it is in a token signed for that request (`shared.auth`); `Caller` is what the token says.
 """
 
+import json
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -31,6 +32,13 @@ CORRELATION_ID_HEADER = "X-Correlation-ID"
 # keeps one: the caller lets go first, so it never writes to a connection the server closed.
 SERVER_KEEP_ALIVE_SECONDS = 15
 CALLER_KEEP_ALIVE_SECONDS = 10
+
+
+def json_body(content: Any) -> bytes:
+    """JSON as the services' responses encode it (Starlette's JSONResponse): the bench's
+    hello-world baseline encodes with this too."""
+    return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None,
+                      separators=(",", ":")).encode()
 
 
 class Problem(Exception):

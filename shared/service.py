@@ -238,8 +238,21 @@ def create_app(spec: ServiceSpec[S] | LeanSpec[S], settings: S | None = None) ->
     if isinstance(spec, ServiceSpec):  # before the store sees the request
         app.add_middleware(Authentication, tokens=GatewayTokens.for_settings(settings))
     install_http(app, runtime.metrics, runtime.ready)  # outermost: ids and metrics for all
-    app.include_router(router)
+    add_routes(app, router)
     return app
+
+
+_DEFAULT_LIFESPAN = type(APIRouter().lifespan_context)
+
+
+def add_routes(app: FastAPI, router: APIRouter) -> None:
+    """The router's routes as the app's own when it adds nothing to them (no prefix, no
+    lifespan): FastAPI includes a router lazily and then walks all its routes on every
+    request to see whether they changed, which a service's routes never do."""
+    if router.prefix or type(router.lifespan_context) is not _DEFAULT_LIFESPAN:
+        app.include_router(router)
+        return
+    app.router.routes.extend(router.routes)
 
 
 def main(spec: ServiceSpec[S] | LeanSpec[S], argv: Sequence[str] | None = None) -> None:

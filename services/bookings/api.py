@@ -213,16 +213,17 @@ class QuotaOut(BaseModel):
     max_sessions: int
 
 
-def catalogue_query(kind: Text | None = None, level: Level | None = None,
-                    profile: Text | None = None, text: Text | None = None,
-                    first: date | None = Query(None, alias="from"),
-                    last: date | None = Query(None, alias="to"),
-                    has_free_seats: bool | None = None,
-                    theme: Theme | None = None) -> queries.CatalogueFilter:
+async def catalogue_query(kind: Text | None = None, level: Level | None = None,
+                          profile: Text | None = None, text: Text | None = None,
+                          first: date | None = Query(None, alias="from"),
+                          last: date | None = Query(None, alias="to"),
+                          has_free_seats: bool | None = None,
+                          theme: Theme | None = None) -> queries.CatalogueFilter:
     """The catalogue's filters, all optional and additive: `from`/`to` keep offers with a
     session on those days, `has_free_seats` offers with (or without) a session with a seat
     left (upcoming, or in `from`/`to`), `text` searches title and assignment, `theme` keeps
-    the offers about that technical theme."""
+    the offers about that technical theme. Async, so it runs on the event loop: a plain
+    function would cost a worker thread's round trip."""
     return queries.CatalogueFilter(kind, level, profile, text, first, last, has_free_seats,
                                    theme)
 

@@ -24,7 +24,7 @@ from services.bookings.store import (
     locked_booking,
     locked_quota,
     locked_session,
-    school_exception,
+    school_day_rules,
     series_bookings,
     series_sessions,
     session_with_offering,
@@ -207,17 +207,20 @@ async def _check_rules(tx: AsyncSession, school_id: str, sessions: list[Session]
                       now: datetime) -> None:
     """The calendar's rules for a school booking `sessions`: lead time, open days (with the
     school's exceptions) and the school's quota for each school year the sessions fall in."""
-    rules = await current_rules(tx)
     by_year: dict[int, int] = {}
+    with_quota: set[int] = set()
     for session in sessions:
-        domain.check_bookable(_facts(session), group, now, rules.min_lead_days)
         day = local_date(session.starts_at)
-        domain.check_open_for(day, await closures_between(tx, day, day),
-                              await school_exception(tx, school_id, day))
         year = domain.school_year_of(day)
+        found = await school_day_rules(tx, school_id, day, year)
+        domain.check_bookable(_facts(session), group, now, found.rules.min_lead_days)
+        domain.check_open_for(day, found.closures, found.school_open)
         by_year[year] = by_year.get(year, 0) + 1
+        if found.quota is not None:
+            with_quota.add(year)
     for year, wanted in sorted(by_year.items()):
-        quota = await locked_quota(tx, school_id, year)
+        # Read again under its lock: the school's bookings are counted one at a time.
+        quota = await locked_quota(tx, school_id, year) if year in with_quota else None
         if quota is None:
             continue
         first, following = (datetime.combine(d, time(), AMSTERDAM)

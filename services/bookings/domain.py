@@ -302,9 +302,12 @@ def check_bookable(session: SessionFacts, group: Group, now: datetime,
 class Closure(Protocol):
     """A period the hotspot is closed (a holiday): both days inclusive."""
 
-    starts_on: date
-    ends_on: date
-    name: str
+    @property
+    def starts_on(self) -> date: ...
+    @property
+    def ends_on(self) -> date: ...
+    @property
+    def name(self) -> str: ...
 
 
 def closed_reason(day: date, closures: Iterable[Closure],

@@ -1,6 +1,7 @@
 """The bookings store: offerings, their sessions, and bookings of groups on sessions."""
 
 from datetime import date, datetime
+from typing import NamedTuple
 from uuid import UUID
 
 from sqlalchemy import (
@@ -205,6 +206,42 @@ async def current_rules(session: AsyncSession) -> Rules:
     return Rules(row.min_lead_days, row.free_cancellation_days) if row else Rules()
 
 
+class ClosedOn(NamedTuple):
+    """The closed period holding a day, as far as that day goes (a domain.Closure)."""
+
+    starts_on: date
+    ends_on: date
+    name: str
+
+
+class SchoolDayRules(NamedTuple):
+    rules: Rules
+    closures: list[ClosedOn]  # the first closed period holding the day, if any
+    school_open: bool | None  # the school's own exception to the calendar that day, if any
+    quota: int | None  # the school's quota for the day's school year, as read (not locked)
+
+
+async def school_day_rules(session: AsyncSession, school_id: str, day: date,
+                           school_year: int) -> SchoolDayRules:
+    """The rules, the day's closure, the school's exception for it and its quota, in one
+    statement: a booking asks them all, and each statement is a round trip to the store."""
+    def scalar(column, *where, order_by=()):
+        return select(column).where(*where).order_by(*order_by).limit(1).scalar_subquery()
+
+    lead, free, closed, school_open, quota = (await session.execute(select(
+        scalar(BookingRules.min_lead_days, BookingRules.id == RULES_ROW),
+        scalar(BookingRules.free_cancellation_days, BookingRules.id == RULES_ROW),
+        scalar(ClosedPeriod.name, ClosedPeriod.starts_on <= day, ClosedPeriod.ends_on >= day,
+               order_by=(ClosedPeriod.starts_on,)),
+        scalar(SchoolDay.open, SchoolDay.school_id == school_id, SchoolDay.day == day),
+        scalar(SchoolQuota.max_sessions, SchoolQuota.school_id == school_id,
+               SchoolQuota.school_year == school_year),
+    ))).one()
+    rules = Rules(lead, free) if lead is not None else Rules()
+    closures = [ClosedOn(day, day, closed)] if closed is not None else []
+    return SchoolDayRules(rules, closures, school_open, quota)
+
+
 async def closures_between(session: AsyncSession, first: date, last: date) -> list[ClosedPeriod]:
     rows = await session.scalars(
         select(ClosedPeriod)
@@ -212,11 +249,6 @@ async def closures_between(session: AsyncSession, first: date, last: date) -> li
         .order_by(ClosedPeriod.starts_on)
     )
     return list(rows)
-
-
-async def school_exception(session: AsyncSession, school_id: str, day: date) -> bool | None:
-    return await session.scalar(
-        select(SchoolDay.open).where(SchoolDay.school_id == school_id, SchoolDay.day == day))
 
 
 async def opened_for_some_school(session: AsyncSession, day: date) -> bool:

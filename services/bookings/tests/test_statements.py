@@ -12,9 +12,10 @@ from services.bookings.tests.scenario import group, plan_session, school, staged
 from services.bookings.tests.test_saga import answer, asked, reserved
 from shared.service import create_app
 from shared.store.migrations import upgrade
+from shared.tests.callers import TRUST_TEST_KEY, as_caller
 from shared.tests.statements import statements
 
-CORLAER = {"X-TFT-Role": "school", "X-TFT-Organisation": "corlaer", "X-TFT-Actor": "corlaer"}
+CORLAER = as_caller("bookings", "school", "corlaer")
 BOOKING = 5
 OFFERINGS = 1
 APPLIED_RESERVATION = 11
@@ -24,7 +25,7 @@ async def serving(url: str):
     """The app as the gateway calls it, without lifespan: the routes need only the store."""
     await asyncio.to_thread(upgrade, "bookings", url)
     app = create_app(SPEC, BookingsSettings(service="bookings", database_url=url,
-                                            outbox_relay=False))
+                                            outbox_relay=False, **TRUST_TEST_KEY))
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b",
                                headers=CORLAER)
     return app.state.runtime, client

@@ -64,7 +64,7 @@ class Runtime:
         self.spec = spec
         self.settings = settings
         self.metrics = Metrics()
-        # A service without tables (the gateway) has no store.
+        # A service without tables has no store.
         self.db: Database | None = None
         if spec.metadata is not None:
             self.db = Database(create_engine(settings.resolved_database_url()))
@@ -197,7 +197,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
 
     app = FastAPI(title=spec.title, lifespan=lifespan)
     app.state.runtime = runtime
-    if runtime.db is not None:
+    if spec.messaging is not None and runtime.db is not None:  # services record their acts
         app.add_middleware(IdempotentRequests, database=runtime.db)
     install_http(app, runtime.metrics, runtime.ready)  # outermost: ids and metrics for all
     app.include_router(spec.routes(runtime))

@@ -61,10 +61,9 @@ class Platform:
             "TFT_CONSUMER_RETRY_BACKOFF_SECONDS": "0.05",
             # Port 9 (discard): never a local `make up` mailbox; tests that mail start their own.
             "TFT_NOTIFY_SMTP_PORT": "9",
+            "TFT_DATABASE_URL": self.database_url(service),
         }
-        if service != "gateway":
-            env["TFT_DATABASE_URL"] = self.database_url(service)
-        else:
+        if service == "gateway":
             env.update({f"TFT_{name.upper()}_URL": f"http://127.0.0.1:{p}"
                         for name, p in SERVICES.items()})
             # Tests and benches call from one address with a few tokens, far faster than a
@@ -81,9 +80,8 @@ class Platform:
     def start(self) -> None:
         try:
             for name, port in [*SERVICES.items(), ("gateway", GATEWAY_PORT)]:
-                if name != "gateway":
-                    self.postgres.drop_database(f"tft_{name}")
-                    self.postgres.create_database(f"tft_{name}")
+                self.postgres.drop_database(f"tft_{name}")
+                self.postgres.create_database(f"tft_{name}")
                 run_migrations(name, self.env(name, port))
                 self.processes[name] = ServiceProcess(
                     name, port, self.env(name, port), self.home / "log" / f"{name}.log",

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -17,6 +18,11 @@ from shared.store.requests import record_pending
 def is_postgres(url_or_engine: "str | AsyncEngine") -> bool:
     name = url_or_engine if isinstance(url_or_engine, str) else url_or_engine.dialect.name
     return name.startswith("postgresql")
+
+
+def insert_for(session: AsyncSession):
+    """The dialect's INSERT, which has ON CONFLICT (both stores speak it alike)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def create_engine(url: str) -> AsyncEngine:

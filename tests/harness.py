@@ -50,7 +50,8 @@ class Platform:
     def env(self, service: str, port: int, **extra: str) -> dict[str, str]:
         if service == "web":
             return {"TFT_HTTP_PORT": str(port), "TFT_WEB_SECURE_COOKIES": "false",
-                    "TFT_GATEWAY_URL": f"http://127.0.0.1:{GATEWAY_PORT}", **extra}
+                    "TFT_GATEWAY_URL": f"http://127.0.0.1:{GATEWAY_PORT}",
+                    "TFT_DATABASE_URL": self.database_url(service), **extra}
         env = {
             "TFT_SERVICE": service,
             "TFT_HTTP_PORT": str(port),
@@ -87,6 +88,9 @@ class Platform:
                     name, port, self.env(name, port), self.home / "log" / f"{name}.log",
                     self.home / "run")
                 self.processes[name].start()
+            self.postgres.drop_database("tft_web")
+            self.postgres.create_database("tft_web")
+            run_migrations("web", self.env("web", WEB_PORT), module="web")
             self.processes["web"] = ServiceProcess(
                 "web", WEB_PORT, self.env("web", WEB_PORT), self.home / "log" / "web.log",
                 self.home / "run", module="web")

@@ -71,7 +71,7 @@ async def login(request: Request, gebruikersnaam: Annotated[str, Form()] = "",
                       expired=False, form=form)
     # A new session id at sign-in: an id someone planted before cannot ride along.
     sessions = web(request).sessions
-    sessions.drop(request.state.session.id)
+    await sessions.drop(request.state.session.id)
     session = sessions.new()
     session.token, session.username = signed.token, signed.username
     session.role, session.organisation = signed.role, signed.organisation
@@ -96,7 +96,7 @@ async def organisation_name(request: Request, signed: Login) -> str:
 @router.post("/uitloggen")
 async def logout(request: Request) -> Response:
     sessions = web(request).sessions
-    sessions.drop(request.state.session.id)
+    await sessions.drop(request.state.session.id)
     request.state.session = sessions.new()
     request.state.session.flashes.append("Je bent uitgelogd.")
     return see_other("/inloggen")

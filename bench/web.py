@@ -53,7 +53,8 @@ end
 
 def signed_in(web: str, username: str) -> str:
     """The session cookie of `username` signed in to the web front end."""
-    with httpx.Client(base_url=web) as client:
+    # Signing in costs argon2 at the directory: on a loaded machine more than httpx's 5 s.
+    with httpx.Client(base_url=web, timeout=30) as client:
         page = client.get("/inloggen").text
         found = re.search(r'name="csrf" value="([^"]+)"', page)
         if found is None:

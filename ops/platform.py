@@ -20,7 +20,7 @@ SERVICES: dict[str, int] = {
     "bookings": 8101, "loans": 8102, "events": 8103,
     "finance": 8104, "notify": 8105, "directory": 8106, "gateway": 8000, "web": 8080,
 }
-# Not a service package: no store to migrate, run as `python -m web serve`.
+# Not a service package: run as `python -m web migrate|serve` (its store keeps sessions).
 WEB = "web"
 BACKENDS = ["bookings", "loans", "events", "finance", "notify", "directory"]
 
@@ -84,7 +84,8 @@ class Platform:
             env["TFT_GATEWAY_JWKS_URL"] = f"{self.gateway_url}/.well-known/jwks.json"
         if name == WEB:  # talks to the gateway only; plain HTTP on this machine
             env = {"TFT_HTTP_PORT": str(self.port(WEB)), "TFT_GATEWAY_URL": self.gateway_url,
-                   "TFT_WEB_SECURE_COOKIES": "false"}
+                   "TFT_WEB_SECURE_COOKIES": "false",
+                   "TFT_DATABASE_URL": env["TFT_DATABASE_URL"]}
         return env
 
     def service(self, name: str) -> ServiceProcess:
@@ -145,9 +146,8 @@ class Platform:
         if svc.is_running():
             print(f"{name}: already running (pid {svc.pid})")
             return
-        if name != WEB:
-            _progress(f"migrating {name}", lambda: run_migrations(name, svc.env, cwd=self.repo),
-                      done="done")
+        _progress(f"migrating {name}", lambda: run_migrations(name, svc.env, cwd=self.repo,
+                                                              module=svc.module), done="done")
         svc.env |= self.kafka_env(name)  # only now: `down` and `status` need no passwords
         svc.start()
         _progress(f"waiting for {name}", lambda: svc.wait_ready(90))

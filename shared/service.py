@@ -71,32 +71,44 @@ class ServiceSpec(Generic[S]):
 
 @dataclass(frozen=True, kw_only=True)
 class LeanSpec(Generic[S]):
-    """A service without a store or consumers (the gateway): HTTP routes only."""
+    """A service without events (the gateway): HTTP routes, and a store of its own for the
+    state its replicas share."""
 
     name: str
     title: str
+    metadata: MetaData
     routes: Callable[["LeanRuntime[S]"], APIRouter]
     settings: type[S]
+    extra_tasks: Sequence[Callable[["LeanRuntime[S]"], Awaitable[None]]] = ()
 
 
 class LeanRuntime(Generic[S_co]):
-    """The running parts every service process has: its settings, metrics and tasks."""
+    """The running parts every service process has: its settings, store, metrics and tasks
+    (`tasks` run from start to stop)."""
 
-    def __init__(self, settings: S_co) -> None:
+    def __init__(self, settings: S_co,
+                 tasks: Sequence[Callable[["LeanRuntime[S_co]"], Awaitable[None]]] = ()) -> None:
         self.settings = settings
         self.metrics = Metrics()
+        self.db = Database(create_engine(settings.resolved_database_url()))
+        self._extra_tasks = tasks
         self._tasks: list[asyncio.Future[None]] = []
 
     async def start(self) -> None:
-        pass
+        for task in self._extra_tasks:
+            self._spawn(task(self))
 
     async def ready(self) -> None:
-        pass
+        await self.db.ping()
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         self._tasks.append(asyncio.ensure_future(coro))
 
     async def stop(self) -> None:
+        await self._cancel_tasks()
+        await self.db.dispose()
+
+    async def _cancel_tasks(self) -> None:
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -111,7 +123,6 @@ class Runtime(LeanRuntime[S_co]):
     def __init__(self, spec: ServiceSpec[S_co], settings: S_co) -> None:
         super().__init__(settings)
         self.spec = spec
-        self.db = Database(create_engine(settings.resolved_database_url()))
         self.kafka = settings.kafka()
         self.broker = KafkaBroker(
             self.kafka.bootstrap,
@@ -196,12 +207,12 @@ class Runtime(LeanRuntime[S_co]):
                 await asyncio.sleep(min(10.0, 0.5 * attempt))
 
     async def ready(self) -> None:
-        await self.db.ping()
+        await super().ready()
         if not self.broker_started.is_set():
             raise RuntimeError("consumers not connected to Kafka yet")
 
     async def stop(self) -> None:
-        await super().stop()
+        await self._cancel_tasks()
         with suppress(Exception):
             await self.broker.stop()
         await self.relay.close()
@@ -219,7 +230,7 @@ def create_app(spec: ServiceSpec[S] | LeanSpec[S], settings: S | None = None) ->
         runtime = full = Runtime(spec, settings)
         router = spec.routes(full)
     else:
-        runtime = LeanRuntime(settings)
+        runtime = LeanRuntime(settings, spec.extra_tasks)
         router = spec.routes(runtime)
 
     @asynccontextmanager
@@ -263,9 +274,8 @@ def main(spec: ServiceSpec[S] | LeanSpec[S], argv: Sequence[str] | None = None) 
     settings = spec.settings(service=spec.name)
     if args.command == "migrate":
         configure_logging(spec.name, settings.log_level)
-        if isinstance(spec, ServiceSpec):
-            upgrade(spec.name, settings.resolved_database_url())
-            log.info("store migrated")
+        upgrade(spec.name, settings.resolved_database_url())
+        log.info("store migrated")
         return
     serve(create_app(spec, settings), settings)
 

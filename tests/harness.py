@@ -55,7 +55,8 @@ class Platform:
     def env(self, service: str, port: int, **extra: str) -> dict[str, str]:
         if service == "web":
             return {"TFT_HTTP_PORT": str(port), "TFT_WEB_SECURE_COOKIES": "false",
-                    "TFT_GATEWAY_URL": f"http://127.0.0.1:{GATEWAY_PORT}", **extra}
+                    "TFT_GATEWAY_URL": f"http://127.0.0.1:{GATEWAY_PORT}",
+                    "TFT_DATABASE_URL": self.database_url(service), **extra}
         env = {
             "TFT_SERVICE": service,
             "TFT_HTTP_PORT": str(port),
@@ -67,9 +68,9 @@ class Platform:
             "TFT_CONSUMER_RETRY_BACKOFF_SECONDS": "0.05",
             # Port 9 (discard): never a local `make up` mailbox; tests that mail start their own.
             "TFT_NOTIFY_SMTP_PORT": "9",
+            "TFT_DATABASE_URL": self.database_url(service),
         }
         if service != "gateway":
-            env["TFT_DATABASE_URL"] = self.database_url(service)
             env["TFT_GATEWAY_JWKS_URL"] = f"http://127.0.0.1:{GATEWAY_PORT}/.well-known/jwks.json"
         else:
             env["TFT_JWT_KEY_FILE"] = str(self.home / "gateway-key.pem")
@@ -95,14 +96,16 @@ class Platform:
         (self.home / "gateway-key.pem").write_bytes(self.signing_key.pem())
         try:
             for name, port in [*SERVICES.items(), ("gateway", GATEWAY_PORT)]:
-                if name != "gateway":
-                    self.postgres.drop_database(f"tft_{name}")
-                    self.postgres.create_database(f"tft_{name}")
+                self.postgres.drop_database(f"tft_{name}")
+                self.postgres.create_database(f"tft_{name}")
                 run_migrations(name, self.env(name, port))
                 self.processes[name] = ServiceProcess(
                     name, port, self.env(name, port), self.home / "log" / f"{name}.log",
                     self.home / "run")
                 self.processes[name].start()
+            self.postgres.drop_database("tft_web")
+            self.postgres.create_database("tft_web")
+            run_migrations("web", self.env("web", WEB_PORT), module="web")
             self.processes["web"] = ServiceProcess(
                 "web", WEB_PORT, self.env("web", WEB_PORT), self.home / "log" / "web.log",
                 self.home / "run", module="web")

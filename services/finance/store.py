@@ -18,7 +18,6 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -33,6 +32,7 @@ from services.finance.domain import (
 from services.finance.reports import Fact
 from shared.contracts.common import CoreTask
 from shared.messaging.tables import add_messaging_tables
+from shared.store.db import insert_for
 from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
 
@@ -148,10 +148,6 @@ class AuditEntry(Base):
     event_id: Mapped[str | None] = mapped_column(String(36))
 
 
-def _insert_for(session: AsyncSession):
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
 async def draft_declaration(session: AsyncSession, school_id: str, quarter: str,
                             now: datetime) -> Declaration:
     """Get or create the school's declaration of the quarter, safe against a racing consumer,
@@ -160,7 +156,7 @@ async def draft_declaration(session: AsyncSession, school_id: str, quarter: str,
     INSERT ... ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to end
     instead of failing; the select then reads whichever row won.
     """
-    insert = _insert_for(session)
+    insert = insert_for(session)
     await session.execute(
         insert(Declaration)
         .values(id=uuid4(), school_id=school_id, quarter=quarter,

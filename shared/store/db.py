@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import CursorResult, Executable, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -20,6 +21,11 @@ M = TypeVar("M")
 def is_postgres(url_or_engine: "str | AsyncEngine") -> bool:
     name = url_or_engine if isinstance(url_or_engine, str) else url_or_engine.dialect.name
     return name.startswith("postgresql")
+
+
+def insert_for(session: AsyncSession):
+    """The dialect's INSERT, which has ON CONFLICT (both stores speak it alike)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def create_engine(url: str) -> AsyncEngine:

@@ -79,7 +79,7 @@ async def signed_in(request: Request, signed: Login) -> Session:
     """A new session for the person who signed in: an id someone planted before cannot
     ride along."""
     sessions = web(request).sessions
-    sessions.drop(request.state.session.id)
+    await sessions.drop(request.state.session.id)
     session = sessions.new()
     session.token, session.username = signed.token, signed.username
     session.role, session.organisation = signed.role, signed.organisation
@@ -140,7 +140,7 @@ async def organisation_name(request: Request, signed: Login) -> str:
 @router.post("/uitloggen")
 async def logout(request: Request) -> Response:
     sessions = web(request).sessions
-    sessions.drop(request.state.session.id)
+    await sessions.drop(request.state.session.id)
     request.state.session = sessions.new()
     request.state.session.flashes.append("Je bent uitgelogd.")
     return see_other("/inloggen")

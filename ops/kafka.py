@@ -25,7 +25,7 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError
-from aiokafka.protocol.admin import CreateAclsRequest
+from aiokafka.protocol.admin import CreateAclsRequest, DescribeAclsRequest
 
 from ops.procs import REPO, kill_now, live_pid, tail, terminate
 from shared.messaging.acl import ADMIN, PRINCIPALS, Acl
@@ -386,23 +386,43 @@ async def read_topic(kafka: KafkaConnection, topic: str) -> list[ConsumerRecord]
 # Kafka's protocol codes (org.apache.kafka.common.acl and .resource)
 _RESOURCE = {"topic": 2, "group": 3}
 _OPERATION = {"read": 3, "write": 4}
-_LITERAL, _PREFIXED, _ALLOW = 3, 4, 3
+_ANY, _LITERAL, _PREFIXED, _ALLOW = 1, 3, 4, 3
 
 
 async def apply_acls(kafka: KafkaConnection, acls: list[Acl]) -> None:
-    """Create the ACLs (as a super user); creating one that exists changes nothing."""
+    """Create the ACLs (as a super user; creating one that exists changes nothing), and wait
+    until the broker enforces them: the controller commits them before the broker applies
+    them, and a client in between would be refused."""
     admin = AIOKafkaAdminClient(**kafka.options())
     try:
         await admin.start()
         for acl in acls:  # aiokafka has no create_acls: its protocol request, one ACL each
-            response = await admin._send_request(CreateAclsRequest(
-                _RESOURCE[acl.resource], acl.name, _PREFIXED if acl.prefixed else _LITERAL,
-                f"User:{acl.principal}", "*", _OPERATION[acl.operation], _ALLOW))
+            response = await admin._send_request(CreateAclsRequest(*_binding(acl), _ALLOW))
             errors = [r for r in response.creation_responses if r[0] != 0]
             if errors:
                 raise RuntimeError(f"creating ACL {acl} failed: {errors}")
+        wanted = {_binding(acl) for acl in acls}
+        async with asyncio.timeout(30):
+            while True:  # polled: nothing tells when the broker applied them
+                if wanted <= await _enforced(admin):
+                    return
+                await asyncio.sleep(0.2)
     finally:
         await admin.close()
+
+
+def _binding(acl: Acl) -> tuple[int, str, int, str, str, int]:
+    return (_RESOURCE[acl.resource], acl.name, _PREFIXED if acl.prefixed else _LITERAL,
+            f"User:{acl.principal}", "*", _OPERATION[acl.operation])
+
+
+async def _enforced(admin: AIOKafkaAdminClient) -> set[tuple[int, str, int, str, str, int]]:
+    """The allowed bindings the broker's authorizer holds (it answers from its own state)."""
+    response = await admin._send_request(
+        DescribeAclsRequest(_ANY, None, _ANY, None, None, _ANY, _ANY))
+    return {(resource, name, pattern, principal, host, operation)
+            for resource, name, pattern, bindings in response.resources
+            for principal, host, operation, permission in bindings if permission == _ALLOW}
 
 
 if __name__ == "__main__":  # `python -m ops.kafka [dir]`: just fetch the jars

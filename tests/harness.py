@@ -143,9 +143,9 @@ class Platform:
         (as `role` of `organisation`; no role: the gateway itself), with `changes` to forge
         one (`shared.tests.callers.token`)."""
         caller = {"sub": organisation, "role": role, "org": organisation} if role else {}
-        return bearer(token(service, key=self.signing_key.private,
-                            kid=self.signing_key.verification.kid, lifetime=300,
-                            **caller | changes))
+        options: dict[str, Any] = {"key": self.signing_key.private,
+                                   "kid": self.signing_key.verification.kid, "lifetime": 300}
+        return bearer(token(service, **options | caller | changes))
 
 
 def eventually(probe: Callable[[], Any], timeout: float = 30.0, interval: float = 0.2) -> Any:

@@ -42,15 +42,15 @@ async def replicas(each_store):
 
 async def test_two_relays_publish_the_events_of_a_key_once_and_in_order(kafka, replicas):
     (db_a, db_b), tables = replicas
-    topic = await new_topic(kafka.bootstrap)
+    topic = await new_topic(kafka.admin)
     first, second = await stage((db_a, tables), topic, ("booking-1", 10), ("booking-1", 10))
     sending, go = asyncio.Event(), asyncio.Event()
     relay_a = OutboxRelay(
-        db_a, tables.outbox, lambda: HeldSend(idempotent_producer(kafka.bootstrap, "relay-a"),
+        db_a, tables.outbox, lambda: HeldSend(idempotent_producer(kafka.admin, "relay-a"),
                                               sending, go),
         Metrics(), batch_size=1)
     relay_b = OutboxRelay(db_b, tables.outbox,
-                          lambda: idempotent_producer(kafka.bootstrap, "relay-b"), Metrics())
+                          lambda: idempotent_producer(kafka.admin, "relay-b"), Metrics())
     try:
         a_round = asyncio.create_task(relay_a.publish_pending())
         await asyncio.wait_for(sending.wait(), 60)  # A has read the first row, sends it
@@ -62,4 +62,4 @@ async def test_two_relays_publish_the_events_of_a_key_once_and_in_order(kafka, r
     finally:
         go.set()
         await asyncio.gather(relay_a.close(), relay_b.close())
-    assert await on_topic(kafka.bootstrap, topic) == [first, second]
+    assert await on_topic(kafka.admin, topic) == [first, second]

@@ -20,6 +20,7 @@ from shared.contracts.topics import ALL_TOPICS
 from shared.http import install_http
 from shared.observability import logging as observability_logging
 from shared.observability.metrics import Metrics
+from shared.store.versions import Preconditions
 
 observability_logging.CACHE_LOGGERS = False  # tests capture logs after services logged
 
@@ -91,6 +92,7 @@ async def api_client():
     async with AsyncExitStack() as stack:
         async def open_client(routes, rt) -> httpx.AsyncClient:
             app = FastAPI()
+            app.add_middleware(Preconditions)  # as create_app: ETag and If-Match
             install_http(app, Metrics(), ready)
             app.include_router(routes(rt))
             return await stack.enter_async_context(httpx.AsyncClient(

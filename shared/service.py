@@ -33,6 +33,7 @@ from shared.settings import ServiceSettings
 from shared.store.db import Database, create_engine
 from shared.store.migrations import upgrade
 from shared.store.requests import IdempotentRequests
+from shared.store.versions import Preconditions
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
     app.state.runtime = runtime
     if runtime.db is not None:
         app.add_middleware(IdempotentRequests, database=runtime.db)
+    app.add_middleware(Preconditions)
     install_http(app, runtime.metrics, runtime.ready)  # outermost: ids and metrics for all
     app.include_router(spec.routes(runtime))
     return app

@@ -28,6 +28,7 @@ from shared.messaging.tables import add_messaging_tables
 from shared.store import seats
 from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
+from shared.store.versions import Versioned
 
 
 class Base(DeclarativeBase):
@@ -38,7 +39,7 @@ messaging = add_messaging_tables(Base.metadata)
 add_requests_table(Base.metadata)
 
 
-class Offering(Base):
+class Offering(Versioned, Base):
     __tablename__ = "offerings"
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
@@ -158,7 +159,7 @@ class ClosedPeriod(Base):
     kind: Mapped[str] = mapped_column(String(20))
 
 
-class SchoolDay(Base):
+class SchoolDay(Versioned, Base):
     """A school's exception to the calendar: open on a closed day, or closed on an open one."""
 
     __tablename__ = "school_days"
@@ -172,7 +173,7 @@ class SchoolDay(Base):
 RULES_ROW = 1
 
 
-class BookingRules(Base):
+class BookingRules(Versioned, Base):
     """The backoffice's booking rules: one row (id 1); absent, the domain's defaults hold."""
 
     __tablename__ = "booking_rules"
@@ -186,7 +187,7 @@ class BookingRules(Base):
     free_cancellation_days: Mapped[int] = mapped_column(Integer)
 
 
-class SchoolQuota(Base):
+class SchoolQuota(Versioned, Base):
     """At most `max_sessions` booked sessions for a school in a school year (Aug-Jul)."""
 
     __tablename__ = "school_quotas"

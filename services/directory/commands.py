@@ -31,6 +31,7 @@ from shared.contracts.requests.directory import (
 )
 from shared.http import Caller
 from shared.service import Runtime
+from shared.store.versions import claim
 
 
 def code_hash(code: str) -> str:
@@ -85,6 +86,7 @@ async def edit_organisation(rt: Runtime, who: Caller, organisation_id: str,
                             body: OrganisationFields) -> Organisation:
     domain.may_edit_organisations(who.role)
     async with rt.db.transaction() as tx:
+        await claim(tx, Organisation, id=organisation_id)
         org = await tx.get(Organisation, organisation_id, with_for_update=True)
         if org is None:
             raise DirectoryRefused("deze organisatie bestaat niet", 404)

@@ -32,6 +32,7 @@ from shared.domain import BACKOFFICE
 from shared.http import Caller
 from shared.service import Runtime
 from shared.store.changes import apply_change
+from shared.store.versions import claim
 
 
 async def schedule(rt: Runtime, events: list[Event]) -> None:
@@ -100,6 +101,7 @@ async def change_event(rt: Runtime, caller: Caller, event_id: str, change: Event
     """Change an event; its sessions must still fit in it (move those first)."""
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
+        await claim(tx, Event, id=event_id)
         event = await tx.get(Event, event_id, with_for_update=True, populate_existing=True)
         if event is None:
             raise PlanningRefused("Dit evenement bestaat niet.", 404)
@@ -139,6 +141,7 @@ async def change_session(rt: Runtime, caller: Caller, session_id: UUID,
     at once, as when a group cancels."""
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
+        await claim(tx, EventSession, id=session_id)
         session = await tx.get(EventSession, session_id, with_for_update=True,
                                populate_existing=True)
         if session is None:

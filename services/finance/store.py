@@ -34,6 +34,7 @@ from services.finance.reports import Fact
 from shared.messaging.tables import add_messaging_tables
 from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
+from shared.store.versions import Versioned
 
 
 class Base(DeclarativeBase):
@@ -109,7 +110,7 @@ class DeclarationLine(Base):
         ForeignKey("declaration_lines.id", name="fk_declaration_lines_corrects_line"), index=True)
 
 
-class BudgetLine(Base):
+class BudgetLine(Versioned, Base):
     __tablename__ = "budget_lines"
     __table_args__ = (CheckConstraint(_CORE_TASKS, name="budget_core_task"),)
 
@@ -120,7 +121,7 @@ class BudgetLine(Base):
     hard_limit: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
-class DefaultRate(Base):
+class DefaultRate(Versioned, Base):
     __tablename__ = "default_rates"
 
     role: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -21,6 +21,7 @@ from shared.http import (
     problem_response,
 )
 from shared.observability.logging import current_correlation_id, current_request_id, log
+from shared.store.versions import passed_on
 
 # Upstream headers a client may see; everything else (hosts, servers) stays inside.
 PASSED_HEADERS = ("content-type", "content-disposition", "etag", "retry-after")
@@ -102,7 +103,7 @@ class Upstreams:
         query = {k: str(v) for k, v in (params or {}).items() if v is not None}
         try:
             async with await self._send(service, method, path, params=query, json=body,
-                                        headers=_identity(who)) as answer:
+                                        headers={**_identity(who), **passed_on()}) as answer:
                 content = await answer.read()
         except TimeoutError as exc:  # it may have acted: a 504, which a retry must not hide
             breaker.failed()

@@ -20,7 +20,7 @@ from shared.domain import BACKOFFICE
 from shared.http import Caller
 from shared.seed import CLOSED_PERIODS
 from shared.service import Runtime
-from shared.store.versions import claim, tag, tagged
+from shared.store.versions import claim, tag_defaults, tagged
 
 
 async def closures(rt: Runtime, first: date, last: date) -> list[ClosedPeriod]:
@@ -87,7 +87,7 @@ async def remove_school_day(rt: Runtime, caller: Caller, school_id: str, day: da
 async def rules(rt: Runtime) -> Rules:
     async with rt.db.sessions() as tx:
         row = await tx.get(BookingRules, RULES_ROW)
-        tag(row.version if row else None)  # absent: the defaults, no version to match yet
+        tag_defaults(row)
         return await current_rules(tx)
 
 

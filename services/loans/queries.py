@@ -23,7 +23,7 @@ from services.loans.store import (
 )
 from shared.http import Caller
 from shared.service import Runtime
-from shared.store.versions import tag, tagged
+from shared.store.versions import tag_defaults, tagged
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ async def _availabilities(tx: AsyncSession, items: list[Item],
 async def policy(rt: Runtime) -> Policy:
     async with rt.db.sessions() as tx:
         row = await tx.get(LoanPolicy, POLICY_ROW)
-        tag(row.version if row else None)  # absent: the defaults, no version to match yet
+        tag_defaults(row)
         return await current_policy(tx)
 
 

@@ -20,7 +20,7 @@ from shared.contracts.requests.notify import AnnouncementIn, PreferencesIn, Quie
 from shared.domain import BACKOFFICE
 from shared.http import Caller, Problem, current_caller
 from shared.service import Runtime
-from shared.store.versions import tag
+from shared.store.versions import tag_defaults
 
 
 class NotificationOut(BaseModel):
@@ -151,7 +151,7 @@ def routes(rt: Runtime) -> APIRouter:
     async def my_preferences(who: Caller = Depends(current_caller)):
         async with db.sessions() as tx:
             row = await tx.get(Preference, who.actor)
-        tag(row.version if row else None)  # absent: the defaults, no version to match yet
+        tag_defaults(row)
         return _out(who, commands.to_rules(row))
 
     @router.put("/notifications/preferences", response_model=PreferencesOut)

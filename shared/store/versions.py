@@ -5,7 +5,8 @@ ETag is the version in quotes. A write begins its unit of work with `claim`, whi
 version in one UPDATE whose WHERE also holds the client's If-Match: of two writers that read the
 same version exactly one changes the row, the other gets 412, on SQLite (one writer at a time)
 and on PostgreSQL (the second UPDATE waits for the first's row lock, then finds the version
-moved). Without If-Match a write claims unconditionally, as before ETags existed.
+moved). Without If-Match a write claims unconditionally, as before ETags existed. A row
+that holds defaults until first set has ETag "0" until then; creators of it take turns.
 
 `Preconditions` (ASGI middleware) reads If-Match for the request and writes the ETag that
 `claim` or `tag` noted on a successful answer.
@@ -16,15 +17,17 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Integer, update
+from sqlalchemy import Integer, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.http import Problem
+from shared.store.locks import take_turns
 
 Row = TypeVar("Row", bound="Versioned")
 _ENTITY_TAG = re.compile(r'(W/)?"([^"]*)"')
+NO_ROW = 0  # the version of a row not made yet: a singleton whose defaults hold
 
 
 class Versioned:
@@ -59,7 +62,8 @@ def etag(version: int) -> str:
 
 
 def tag(version: int | None) -> None:
-    """The answer to this request carries the ETag of `version` (a GET of a versioned row)."""
+    """The answer to this request carries the ETag of `version` (a GET of a versioned row;
+    NO_ROW for defaults not yet stored)."""
     exchange = _exchange.get()
     if exchange is not None:
         exchange.version = version
@@ -67,19 +71,31 @@ def tag(version: int | None) -> None:
 
 async def claim(tx: AsyncSession, model: type[Versioned], **key: Any) -> None:
     """First step of a unit of work that edits the row of `model` with primary key `key`:
-    raise its version, on the request's If-Match. A row that does not exist yet stays absent
-    (the unit of work may create it, with version 1); with If-Match that is a 412."""
+    raise its version, on the request's If-Match. A row that does not exist yet has version
+    0 (a GET of defaults tags it so); the unit of work may create it, with version 1."""
     exchange = _exchange.get()
+    accepted = exchange.accepted if exchange is not None else None
     table: Any = model
-    raised = (update(table).where(*(getattr(table, name) == value for name, value in key.items()))
-              .values(version=table.version + 1).returning(table.version)
-              .execution_options(synchronize_session=False))
-    if exchange is not None and exchange.accepted is not None and not exchange.any_version:
-        raised = raised.where(table.version.in_(exchange.accepted))
+    where = [getattr(table, name) == value for name, value in key.items()]
+    raised = (update(table).where(*where).values(version=table.version + 1)
+              .returning(table.version).execution_options(synchronize_session=False))
+    if accepted is not None and not (exchange and exchange.any_version):
+        raised = raised.where(table.version.in_(accepted))
     version = (await tx.execute(raised)).scalar_one_or_none()
-    if version is None and exchange is not None and exchange.accepted is not None:
-        raise PreconditionFailed()
+    if version is None and accepted is not None:
+        await _still_absent(tx, table, where, accepted, key)
     tag(version or 1)
+
+
+async def _still_absent(tx: AsyncSession, table: Any, where: list, accepted: frozenset[int],
+                        key: dict[str, Any]) -> None:
+    """412 unless If-Match named version 0 and the row is still not there; creators take
+    turns, so of two that both saw it absent the second finds the first one's row."""
+    if NO_ROW not in accepted:
+        raise PreconditionFailed()
+    await take_turns(tx, f"{table.__tablename__}:{sorted(key.items())}")
+    if await tx.scalar(select(exists().where(*where))):
+        raise PreconditionFailed()
 
 
 def passed_on() -> dict[str, str]:
@@ -122,6 +138,12 @@ class Preconditions:
             await self.app(scope, receive, send_tagged)
         finally:
             _exchange.reset(token)
+
+
+def tag_defaults(row: Versioned | None) -> None:
+    """Tag a row that holds defaults until first set (booking rules, loan policy,
+    preferences): its version, or NO_ROW while the defaults hold."""
+    tag(row.version if row is not None else NO_ROW)
 
 
 def tagged(row: Row) -> Row:

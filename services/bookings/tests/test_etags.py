@@ -66,6 +66,17 @@ async def test_if_match_on_what_does_not_exist_yet_is_refused(client):
     assert (await client.get(QUOTA, headers=BACKOFFICE)).status_code == 404
 
 
+async def test_rules_that_hold_their_defaults_have_version_0_until_first_set(client):
+    defaults = await client.get("/calendar/rules", headers=BACKOFFICE)
+    assert defaults.headers["etag"] == '"0"'
+    body = {"min_lead_days": 3, "free_cancellation_days": 7}
+    first = await client.put("/calendar/rules", headers={**BACKOFFICE, "If-Match": '"0"'},
+                             json=body)
+    assert (first.status_code, first.headers["etag"]) == (200, '"1"')
+    assert (await client.put("/calendar/rules", headers={**BACKOFFICE, "If-Match": '"0"'},
+                             json=body)).status_code == 412
+
+
 async def test_an_offering_patch_carries_its_version(rt, client):
     offering_id = await new_offering(rt)
     read = await client.get(f"/offerings/{offering_id}", headers=BACKOFFICE)
@@ -99,8 +110,26 @@ async def test_of_writers_with_the_same_etag_exactly_one_wins(each_rt, api_clien
         client.put(QUOTA, headers={**BACKOFFICE, "If-Match": etag},
                    json={"max_sessions": 10 + n}) for n in range(WRITERS)))
 
+    await only_the_winner_stands(client, QUOTA, answers, '"2"')
+
+
+@pytest.mark.integration
+async def test_of_writers_setting_defaults_for_the_first_time_exactly_one_wins(each_rt,
+                                                                               api_client):
+    client = await api_client(api.routes, each_rt)
+    etag = (await client.get("/calendar/rules", headers=BACKOFFICE)).headers["etag"]
+
+    answers = await asyncio.gather(*(
+        client.put("/calendar/rules", headers={**BACKOFFICE, "If-Match": etag},
+                   json={"min_lead_days": n, "free_cancellation_days": 7})
+        for n in range(WRITERS)))
+
+    await only_the_winner_stands(client, "/calendar/rules", answers, '"1"')
+
+
+async def only_the_winner_stands(client, path: str, answers: list, etag: str) -> None:
     assert Counter(a.status_code for a in answers) == {200: 1, 412: WRITERS - 1}
     winner = next(a for a in answers if a.status_code == 200)
-    now = await client.get(QUOTA, headers=BACKOFFICE)
+    now = await client.get(path, headers=BACKOFFICE)
     assert now.json() == winner.json()
-    assert now.headers["etag"] == winner.headers["etag"] == '"2"'
+    assert now.headers["etag"] == winner.headers["etag"] == etag

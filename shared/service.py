@@ -35,6 +35,7 @@ from shared.settings import ServiceSettings
 from shared.store.db import Database, create_engine
 from shared.store.migrations import upgrade
 from shared.store.requests import IdempotentRequests
+from shared.store.versions import Preconditions
 
 # The settings a service runs with: its own subclass, so its code reads its own fields. A
 # runtime hands its settings out (covariant), a consumer's handlers take a runtime in
@@ -248,6 +249,7 @@ def create_app(spec: ServiceSpec[S] | LeanSpec[S], settings: S | None = None) ->
     # authenticates people itself.
     if isinstance(spec, ServiceSpec):  # before the store sees the request
         app.add_middleware(Authentication, tokens=GatewayTokens.for_settings(settings))
+    app.add_middleware(Preconditions)
     install_http(app, runtime.metrics, runtime.ready)  # outermost: ids and metrics for all
     add_routes(app, router)
     return app

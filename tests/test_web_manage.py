@@ -301,3 +301,23 @@ def test_the_backoffice_reserves_equipment_on_behalf_of_a_school_on_a_phone(plat
                                        params={"limit": 500}).json()
                   if r["item_id"] == item["id"]]
     assert (reserved["reserved_by"], reserved["starts_on"]) == ("backoffice", first.isoformat())
+
+
+def test_an_organisation_changed_by_someone_else_meanwhile_is_not_overwritten(platform,
+                                                                              visits):
+    school = new_school(platform)
+    tab = visits("desktop")
+    tab.login("backoffice")
+    page = tab.open(f"/backoffice/organisaties/{school['id']}/wijzigen")
+    meanwhile = httpx.put(f"{platform.gateway}/organisations/{school['id']}",
+                          headers=platform.token("backoffice"),
+                          json={**school, "name": f"{school['name']} (elders gewijzigd)"})
+    assert meanwhile.status_code == 200, meanwhile.text
+    page.get_by_label("Naam").fill(f"{school['name']} (hier gewijzigd)")
+    page = tab.click("Sla de wijzigingen op", role="button")
+    expect(page.get_by_role("alert")).to_contain_text("Iemand anders heeft dit intussen "
+                                                      "gewijzigd")
+    expect(page.get_by_label("Naam")).to_have_value(f"{school['name']} (hier gewijzigd)")
+    now = httpx.get(f"{platform.gateway}/organisations/{school['id']}",
+                    headers=platform.token("backoffice")).json()
+    assert now["name"] == f"{school['name']} (elders gewijzigd)"

@@ -94,11 +94,21 @@ class Gateway:
             self._checked(response)
         return response
 
-    async def put(self, token: str, path: str, body: dict[str, Any]) -> Any:
-        return self._checked(await self._send("PUT", path, token, json=body))
+    async def get_versioned(self, token: str, path: str) -> tuple[Any, str]:
+        """What `get` gives, and its ETag ("" without one): an edit form sends it back."""
+        response = await self._send("GET", path, token)
+        return self._checked(response), response.headers.get("etag", "")
 
-    async def patch(self, token: str, path: str, body: dict[str, Any]) -> Any:
-        return self._checked(await self._send("PATCH", path, token, json=body))
+    async def put(self, token: str, path: str, body: dict[str, Any], if_match: str = "") -> Any:
+        """With `if_match` (the ETag the form was filled from), someone else's change since
+        is refused with 412 instead of overwritten."""
+        return self._checked(await self._send("PUT", path, token, json=body,
+                                              headers=_precondition(if_match)))
+
+    async def patch(self, token: str, path: str, body: dict[str, Any],
+                    if_match: str = "") -> Any:
+        return self._checked(await self._send("PATCH", path, token, json=body,
+                                              headers=_precondition(if_match)))
 
     async def delete(self, token: str, path: str) -> None:
         self._checked(await self._send("DELETE", path, token))
@@ -121,6 +131,10 @@ class Gateway:
         if response.status_code >= 400:
             raise ApiProblem.of(response)
         return response.json() if response.content else None
+
+
+def _precondition(if_match: str) -> dict[str, str]:
+    return {"If-Match": if_match} if if_match else {}
 
 
 def token_claims(token: str) -> dict[str, Any]:

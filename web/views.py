@@ -2,6 +2,7 @@
 Dutch sentences next to the field or at the top of the page. No I/O here."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -228,6 +229,14 @@ class Form:
     values: dict[str, str]
     errors: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    # The ETag of what an edit form was filled from, sent back as If-Match: a change someone
+    # else made meanwhile is refused (412), not overwritten.
+    version: str = ""
+
+    def sent_from(self, sent: Mapping[str, Any]) -> "Form":
+        """This form, with the version its page carried (a hidden field)."""
+        self.version = str(sent.get("etag", ""))
+        return self
 
     @property
     def valid(self) -> bool:
@@ -594,6 +603,9 @@ def refusal(problem: ApiProblem) -> str:
                 "schooljaar bereikt. Neem contact op met de hotspot als je meer nodig hebt.")
     if problem.status == 404:
         return "Dit bestaat niet (meer). Kies opnieuw in het aanbod."
+    if problem.status == 412:
+        return ("Iemand anders heeft dit intussen gewijzigd. Open de pagina opnieuw om de "
+                "nieuwe gegevens te zien en breng je wijziging daarna opnieuw aan.")
     if problem.status >= 500:
         return "Het platform is even niet bereikbaar. Probeer het zo opnieuw."
     return "Het platform kon dit niet uitvoeren."

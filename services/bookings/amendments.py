@@ -40,6 +40,7 @@ from shared.contracts.common import Group
 from shared.domain import BACKOFFICE, local_date
 from shared.http import Caller
 from shared.service import Runtime
+from shared.store.versions import claim
 
 
 async def edit_offering(rt: Runtime, caller: Caller, offering_id: str,
@@ -47,6 +48,7 @@ async def edit_offering(rt: Runtime, caller: Caller, offering_id: str,
     """Change the named fields; the offer must still be what its kind needs."""
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
+        await claim(tx, Offering, id=offering_id)
         offering = await _offering(tx, offering_id)
         for name, value in changes.items():
             setattr(offering, name, value)

@@ -50,6 +50,7 @@ from shared.contracts.requests.bookings import (
 )
 from shared.http import Caller, current_caller
 from shared.service import Runtime
+from shared.store.versions import tagged
 
 
 class ReachOut(BaseModel):
@@ -246,7 +247,7 @@ def routes(rt: Runtime[BookingsSettings]) -> APIRouter:
 
     @router.get("/offerings/{offering_id}", response_model=OfferingOut)
     async def offering(offering_id: str, who: Caller = Depends(current_caller)):
-        return await queries.offering(rt, who, offering_id)
+        return tagged(await queries.offering(rt, who, offering_id))
 
     @router.post("/offerings", status_code=201, response_model=OfferingOut)
     async def new_offering(body: NewOffering, who: Caller = Depends(current_caller)):
@@ -423,6 +424,10 @@ def calendar_routes(router: APIRouter, rt: Runtime) -> None:
                           school_id: Text | None = None, _: Caller = Depends(current_caller)):
         return await calendar.school_days(rt, school_id, first, last)
 
+    @router.get("/calendar/school-days/{school_id}/{day}", response_model=SchoolDayOut)
+    async def school_day(school_id: str, day: date, _: Caller = Depends(current_caller)):
+        return await calendar.school_day(rt, school_id, day)
+
     @router.put("/calendar/school-days/{school_id}/{day}", response_model=SchoolDayOut)
     async def set_school_day(school_id: str, day: date, body: SchoolDayException,
                              who: Caller = Depends(current_caller)):
@@ -443,6 +448,11 @@ def calendar_routes(router: APIRouter, rt: Runtime) -> None:
     @router.get("/calendar/quotas", response_model=list[QuotaOut])
     async def quotas(school_year: SchoolYear | None = None, _: Caller = Depends(current_caller)):
         return await calendar.quotas(rt, school_year)
+
+    @router.get("/calendar/quotas/{school_id}/{school_year}", response_model=QuotaOut)
+    async def quota(school_id: str, school_year: SchoolYear,
+                    _: Caller = Depends(current_caller)):
+        return await calendar.quota(rt, school_id, school_year)
 
     @router.put("/calendar/quotas/{school_id}/{school_year}", response_model=QuotaOut)
     async def set_quota(school_id: str, school_year: SchoolYear, body: QuotaBody,

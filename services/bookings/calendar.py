@@ -21,6 +21,7 @@ from shared.http import Caller
 from shared.seed import CLOSED_PERIODS
 from shared.service import Runtime
 from shared.store.db import rows_changed
+from shared.store.versions import claim, tag_defaults, tagged
 
 
 async def closures(rt: Runtime, first: date, last: date) -> list[ClosedPeriod]:
@@ -58,10 +59,19 @@ async def school_days(rt: Runtime, school_id: str | None, first: date,
         return list(await tx.scalars(query.order_by(SchoolDay.day, SchoolDay.school_id)))
 
 
+async def school_day(rt: Runtime, school_id: str, day: date) -> SchoolDay:
+    async with rt.db.sessions() as tx:
+        found = await tx.get(SchoolDay, (school_id, day))
+    if found is None:
+        raise BookingRefused("geen uitzondering voor deze school op deze dag", 404)
+    return tagged(found)
+
+
 async def set_school_day(rt: Runtime, caller: Caller, school_id: str, day: date, is_open: bool,
                          reason: str) -> SchoolDay:
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
+        await claim(tx, SchoolDay, school_id=school_id, day=day)
         return await tx.merge(SchoolDay(school_id=school_id, day=day, open=is_open,
                                         reason=reason))
 
@@ -76,12 +86,15 @@ async def remove_school_day(rt: Runtime, caller: Caller, school_id: str, day: da
 
 async def rules(rt: Runtime) -> Rules:
     async with rt.db.sessions() as tx:
+        row = await tx.get(BookingRules, RULES_ROW)
+        tag_defaults(row)
         return await current_rules(tx)
 
 
 async def set_rules(rt: Runtime, caller: Caller, new: Rules) -> Rules:
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
+        await claim(tx, BookingRules, id=RULES_ROW)
         await tx.merge(BookingRules(id=RULES_ROW, min_lead_days=new.min_lead_days,
                                     free_cancellation_days=new.free_cancellation_days))
     return new
@@ -95,10 +108,19 @@ async def quotas(rt: Runtime, school_year: int | None) -> list[SchoolQuota]:
         return list(await tx.scalars(query))
 
 
+async def quota(rt: Runtime, school_id: str, school_year: int) -> SchoolQuota:
+    async with rt.db.sessions() as tx:
+        found = await tx.get(SchoolQuota, (school_id, school_year))
+    if found is None:
+        raise BookingRefused("geen quotum voor deze school en dit schooljaar", 404)
+    return tagged(found)
+
+
 async def set_quota(rt: Runtime, caller: Caller, school_id: str, school_year: int,
                     max_sessions: int) -> SchoolQuota:
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
+        await claim(tx, SchoolQuota, school_id=school_id, school_year=school_year)
         return await tx.merge(SchoolQuota(school_id=school_id, school_year=school_year,
                                           max_sessions=max_sessions))
 

@@ -30,6 +30,7 @@ from shared.messaging.tables import add_messaging_tables
 from shared.store import seats
 from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
+from shared.store.versions import Versioned
 
 
 class Base(DeclarativeBase):
@@ -40,7 +41,7 @@ messaging = add_messaging_tables(Base.metadata)
 add_requests_table(Base.metadata)
 
 
-class Offering(Base):
+class Offering(Versioned, Base):
     __tablename__ = "offerings"
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
@@ -162,7 +163,7 @@ class ClosedPeriod(Base):
     kind: Mapped[str] = mapped_column(String(20))
 
 
-class SchoolDay(Base):
+class SchoolDay(Versioned, Base):
     """A school's exception to the calendar: open on a closed day, or closed on an open one."""
 
     __tablename__ = "school_days"
@@ -176,7 +177,7 @@ class SchoolDay(Base):
 RULES_ROW = 1
 
 
-class BookingRules(Base):
+class BookingRules(Versioned, Base):
     """The backoffice's booking rules: one row (id 1); absent, the domain's defaults hold."""
 
     __tablename__ = "booking_rules"
@@ -190,7 +191,7 @@ class BookingRules(Base):
     free_cancellation_days: Mapped[int] = mapped_column(Integer)
 
 
-class SchoolQuota(Base):
+class SchoolQuota(Versioned, Base):
     """At most `max_sessions` booked sessions for a school in a school year (Aug-Jul)."""
 
     __tablename__ = "school_quotas"

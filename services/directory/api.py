@@ -24,6 +24,7 @@ from shared.contracts.requests.directory import (
 )
 from shared.http import Caller, current_caller
 from shared.service import Runtime
+from shared.store.versions import tagged
 
 
 class OrganisationOut(BaseModel):
@@ -105,7 +106,7 @@ def routes(rt: Runtime[DirectorySettings]) -> APIRouter:
 
     @router.get("/organisations/{organisation_id}", response_model=OrganisationOut)
     async def organisation(organisation_id: str, _: Caller = Depends(current_caller)):
-        return OrganisationOut.of(await queries.organisation(rt, organisation_id))
+        return OrganisationOut.of(tagged(await queries.organisation(rt, organisation_id)))
 
     @router.post("/organisations", status_code=201, response_model=OrganisationOut)
     async def add_organisation(body: NewOrganisation, who: Caller = Depends(current_caller)):

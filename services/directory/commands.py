@@ -33,6 +33,7 @@ from shared.contracts.requests.directory import (
 from shared.http import Caller
 from shared.service import Runtime
 from shared.store.db import rows_changed
+from shared.store.versions import claim
 
 
 def code_hash(code: str) -> str:
@@ -93,6 +94,7 @@ async def edit_organisation(rt: Runtime, who: Caller, organisation_id: str,
                             body: OrganisationFields) -> Organisation:
     domain.may_edit_organisations(who.role)
     async with rt.db.transaction() as tx:
+        await claim(tx, Organisation, id=organisation_id)
         org = await tx.get(Organisation, organisation_id, with_for_update=True)
         if org is None:
             raise DirectoryRefused("deze organisatie bestaat niet", 404)

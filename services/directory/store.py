@@ -8,6 +8,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.messaging.tables import add_messaging_tables
 from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
+from shared.store.versions import Versioned
 
 
 class Base(DeclarativeBase):
@@ -27,7 +28,7 @@ def split(column: str) -> list[str]:
     return [name for name in column.split("|") if name]
 
 
-class Organisation(Base):
+class Organisation(Versioned, Base):
     __tablename__ = "organisations"
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)

@@ -25,6 +25,7 @@ from shared.contracts.requests.events import (
 from shared.domain import SCHOOL, Refused
 from shared.http import Caller, current_caller
 from shared.service import Runtime
+from shared.store.versions import tagged
 
 
 class EventOut(BaseModel):
@@ -310,7 +311,7 @@ def routes(rt: Runtime) -> APIRouter:
         found = await queries.get_event(rt, event_id)
         if found is None:
             raise Refused("dit evenement bestaat niet", 404)
-        return found
+        return tagged(found)
 
     @router.get("/events/{event_id}/sessions", response_model=list[SessionOut])
     async def sessions(event_id: str, _: Caller = Depends(current_caller)):
@@ -341,6 +342,13 @@ def routes(rt: Runtime) -> APIRouter:
     async def add_session(event_id: str, body: NewEventSession,
                           who: Caller = Depends(current_caller)):
         return _session_out(await commands.add_session(rt, who, event_id, body))
+
+    @router.get("/sessions/{session_id}", response_model=SessionOut)
+    async def session(session_id: UUID, _: Caller = Depends(current_caller)):
+        found = await queries.session(rt, session_id)
+        if found is None:
+            raise Refused("deze sessie bestaat niet", 404)
+        return _session_out(tagged(found))
 
     @router.patch("/sessions/{session_id}", response_model=SessionOut)
     async def change_session(session_id: UUID, body: EventSessionChange,

@@ -33,6 +33,7 @@ from shared.http import Caller
 from shared.service import Runtime
 from shared.store.changes import apply_change
 from shared.store.db import existing
+from shared.store.versions import claim
 
 
 async def schedule(rt: Runtime, events: list[Event]) -> None:
@@ -101,6 +102,7 @@ async def change_event(rt: Runtime, caller: Caller, event_id: str, change: Event
     """Change an event; its sessions must still fit in it (move those first)."""
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
+        await claim(tx, Event, id=event_id)
         event = await tx.get(Event, event_id, with_for_update=True, populate_existing=True)
         if event is None:
             raise PlanningRefused("Dit evenement bestaat niet.", 404)
@@ -140,6 +142,7 @@ async def change_session(rt: Runtime, caller: Caller, session_id: UUID,
     at once, as when a group cancels."""
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
+        await claim(tx, EventSession, id=session_id)
         session = await tx.get(EventSession, session_id, with_for_update=True,
                                populate_existing=True)
         if session is None:

@@ -48,6 +48,11 @@ async def get_event(rt: Runtime, event_id: str) -> Event | None:
         return await tx.get(Event, event_id)
 
 
+async def session(rt: Runtime, session_id: UUID) -> EventSession | None:
+    async with rt.db.sessions() as tx:
+        return await tx.get(EventSession, session_id)
+
+
 async def sessions_of(rt: Runtime, event_id: str) -> list[EventSession] | None:
     """None if there is no such event."""
     async with rt.db.sessions() as tx:

@@ -30,6 +30,7 @@ from shared.messaging.tables import add_messaging_tables
 from shared.store import seats
 from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
+from shared.store.versions import Versioned
 
 
 class Base(DeclarativeBase):
@@ -40,7 +41,7 @@ messaging = add_messaging_tables(Base.metadata)
 add_requests_table(Base.metadata)
 
 
-class Event(Base):
+class Event(Versioned, Base):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="event_ends_after_start"),
@@ -72,7 +73,7 @@ class CatalogueEntry(Base):
     quantity: Mapped[int] = mapped_column(Integer)
 
 
-class EventSession(Base):
+class EventSession(Versioned, Base):
     """A session or workshop of an event, hosted by a company, an mbo or the hotspot."""
 
     __tablename__ = "event_sessions"

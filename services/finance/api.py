@@ -292,6 +292,10 @@ def routes(rt: Runtime) -> APIRouter:
         await commands.pay(rt, who, declaration_id, body.batch, body.paid_on)
         return await show(who, declaration_id)
 
+    @router.get("/rates/{role}", response_model=RateChange)
+    async def rate(role: Role, who: Caller = Depends(current_caller)):
+        return RateChange(hourly_rate_cents=await queries.rate(rt, who, role))
+
     @router.put("/rates/{role}", response_model=RateChange)
     async def set_rate(role: Role, body: RateChange, who: Caller = Depends(current_caller)):
         await commands.set_rate(rt, who, role, body.hourly_rate_cents)
@@ -301,6 +305,11 @@ def routes(rt: Runtime) -> APIRouter:
     async def budget(year: int = Query(ge=2000, le=2100), who: Caller = Depends(current_caller)):
         return [BudgetLineOut.of(b.core_task, b.year, b.amount_cents, b.hard_limit)
                 for b in await queries.budget(rt, who, year)]
+
+    @router.get("/budget/{year}/{core_task}", response_model=BudgetLineOut)
+    async def budget_line(year: Year, core_task: CoreTask, who: Caller = Depends(current_caller)):
+        b = await queries.budget_line(rt, who, year, core_task)
+        return BudgetLineOut.of(b.core_task, b.year, b.amount_cents, b.hard_limit)
 
     @router.put("/budget/{year}/{core_task}", response_model=BudgetLineOut)
     async def set_budget(year: Year, core_task: CoreTask, body: BudgetChange,

@@ -25,6 +25,7 @@ from shared.contracts.requests.finance import (
 from shared.domain import FINANCE, SCHOOL, Refused
 from shared.http import Caller
 from shared.service import Runtime
+from shared.store.versions import claim
 
 NewLine = MaterialLine | StaffHoursLine | CoFinancingLine
 
@@ -183,6 +184,7 @@ async def pay(rt: Runtime, caller: Caller, declaration_id: UUID, batch: str,
 async def set_rate(rt: Runtime, caller: Caller, role: str, hourly_rate_cents: int) -> None:
     caller.require(FINANCE)
     async with rt.db.transaction() as session:
+        await claim(session, store.DefaultRate, role=role)
         await store.set_rate(session, role, hourly_rate_cents)
 
 
@@ -190,4 +192,5 @@ async def set_budget(rt: Runtime, caller: Caller, year: int, core_task: str,
                      amount_cents: int, hard_limit: bool) -> None:
     caller.require(FINANCE)
     async with rt.db.transaction() as session:
+        await claim(session, store.BudgetLine, year=year, core_task=core_task)
         await store.set_budget(session, year, core_task, amount_cents, hard_limit)

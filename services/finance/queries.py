@@ -10,6 +10,7 @@ from shared.domain import SCHOOL, Refused
 from shared.http import Caller
 from shared.seed import finance as plan
 from shared.service import Runtime
+from shared.store.versions import tagged
 
 
 def _check_reader(caller: Caller, school_id: str) -> None:
@@ -62,6 +63,25 @@ async def budget(rt: Runtime, caller: Caller, year: int) -> list[BudgetLine]:
     caller.require(*domain.READERS)
     async with rt.db.sessions() as session:
         return await store.budget_of(session, year)
+
+
+async def budget_line(rt: Runtime, caller: Caller, year: int, core_task: str) -> BudgetLine:
+    caller.require(*domain.READERS)
+    async with rt.db.sessions() as session:
+        found = await session.get(BudgetLine, (core_task, year))
+    if found is None:
+        raise Refused("voor deze kerntaak is in dit jaar geen budget gezet", 404)
+    return tagged(found)
+
+
+async def rate(rt: Runtime, caller: Caller, role: str) -> int:
+    """Finance's hourly rate for the role (404 while the demo default holds)."""
+    caller.require(*domain.READERS)
+    async with rt.db.sessions() as session:
+        found = await session.get(store.DefaultRate, role)
+    if found is None:
+        raise Refused("voor deze rol is nog geen tarief gezet", 404)
+    return tagged(found).hourly_rate_cents
 
 
 def budget_quarters(year: int) -> tuple[str, ...]:

@@ -35,6 +35,7 @@ from shared.messaging.tables import add_messaging_tables
 from shared.store.db import insert_for
 from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
+from shared.store.versions import Versioned
 
 
 class Base(DeclarativeBase):
@@ -110,7 +111,7 @@ class DeclarationLine(Base):
         ForeignKey("declaration_lines.id", name="fk_declaration_lines_corrects_line"), index=True)
 
 
-class BudgetLine(Base):
+class BudgetLine(Versioned, Base):
     __tablename__ = "budget_lines"
     __table_args__ = (CheckConstraint(_CORE_TASKS, name="budget_core_task"),)
 
@@ -121,7 +122,7 @@ class BudgetLine(Base):
     hard_limit: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
-class DefaultRate(Base):
+class DefaultRate(Versioned, Base):
     __tablename__ = "default_rates"
 
     role: Mapped[str] = mapped_column(String(40), primary_key=True)

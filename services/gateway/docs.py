@@ -50,6 +50,16 @@ IDEMPOTENCY_PARAMETER = {
     "example": "2f0c5a4e-booking-3b",
 }
 
+IF_MATCH_PARAMETER = {
+    "name": "If-Match", "in": "header", "required": False,
+    "description": "The ETag of the GET (or of the last write) this change starts from: a "
+                   "change by someone else since then gets 412. Without it the write "
+                   "happens whatever the current version.",
+    "schema": {"type": "string"}, "example": '"3"',
+}
+ETAG_HEADER = {"ETag": {"description": "The version of this resource, for If-Match",
+                        "schema": {"type": "string"}, "example": '"3"'}}
+
 
 def install_openapi(app: FastAPI) -> None:
     """`app.openapi()` returns the document below (built once)."""
@@ -78,11 +88,26 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
                 answers.setdefault(status, _problem(description))
             if method == "post":
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+            if method in ("put", "patch"):
+                _versioned(operation, IF_MATCH_PARAMETER)
+            if method == "get" and ("put" in item or "patch" in item):
+                _versioned(operation)
             body = operation.get("requestBody", {}).get("content", {}).get("application/json")
             if body is not None:
                 body.setdefault("example", example(body["schema"], schemas))
                 answers.setdefault("415", _problem("The body is not JSON (Content-Type)"))
     return document
+
+
+def _versioned(operation: dict[str, Any], *parameters: dict[str, Any]) -> None:
+    """A GET answers with the ETag a PUT or PATCH of the same path matches with If-Match."""
+    operation.setdefault("parameters", []).extend(parameters)
+    answers = operation["responses"]
+    answers.setdefault("200", {"description": "Successful Response"}).setdefault(
+        "headers", {}).update(ETAG_HEADER)
+    if parameters:
+        answers.setdefault("412", _problem("Changed by someone else since the ETag in "
+                                           "If-Match: GET it again"))
 
 
 def _problem(description: str) -> dict[str, Any]:

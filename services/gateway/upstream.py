@@ -22,6 +22,7 @@ from shared.http import (
     problem_response,
 )
 from shared.observability.logging import current_correlation_id, current_request_id, log
+from shared.store.versions import passed_on
 
 # Upstream headers a client may see; everything else (hosts, servers) stays inside.
 PASSED_HEADERS = ("content-type", "content-disposition", "etag", "retry-after")
@@ -106,8 +107,9 @@ class Upstreams:
             return _unavailable(service, retry_after(wait))
         query = {k: str(v) for k, v in (params or {}).items() if v is not None}
         try:
+            headers = {**self._identity(service, who), **passed_on()}
             async with await self._send(service, method, path, params=query, json=body,
-                                        headers=self._identity(service, who)) as answer:
+                                        headers=headers) as answer:
                 content = await answer.read()
         except TimeoutError as exc:  # it may have acted: a 504, which a retry must not hide
             breaker.failed()

@@ -70,6 +70,7 @@ from shared.seed.region import HOTSPOT_ID
 from shared.service import Runtime
 from shared.store.changes import apply_change
 from shared.store.db import existing
+from shared.store.versions import claim
 
 
 async def register_items(rt: Runtime, items: list[Item]) -> None:
@@ -141,6 +142,7 @@ async def set_policy(rt: Runtime, who: Caller, policy: Policy) -> Policy:
     before keep their period."""
     domain.require_backoffice(who.role, "sets the loan policy")
     async with rt.db.transaction() as tx:
+        await claim(tx, LoanPolicy, id=POLICY_ROW)
         await tx.merge(LoanPolicy(id=POLICY_ROW, horizon_days=policy.horizon_days,
                                   max_days=policy.max_days))
     return policy
@@ -347,6 +349,7 @@ async def change_item(rt: Runtime[LoansSettings], who: Caller, item_id: str,
     domain.require_backoffice(who.role, "changes items")
     today = rt.settings.today()
     async with rt.db.transaction() as tx:
+        await claim(tx, Item, id=item_id)
         item = await tx.get(Item, item_id, with_for_update=True)
         if item is None:
             raise LoanRefused("Dit item bestaat niet.", 404)

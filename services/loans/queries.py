@@ -11,8 +11,10 @@ from services.loans import domain
 from services.loans.domain import LoanRefused, Period, Policy, ReservationStatus
 from services.loans.settings import LoansSettings
 from services.loans.store import (
+    POLICY_ROW,
     DamageReport,
     Item,
+    LoanPolicy,
     Reservation,
     claims_on,
     current_policy,
@@ -23,6 +25,7 @@ from services.loans.store import (
 from shared.http import Caller
 from shared.service import Runtime
 from shared.store.db import existing
+from shared.store.versions import tag_defaults, tagged
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ async def item(rt: Runtime, item_id: str) -> ItemView:
         found = await tx.get(Item, item_id)
         if found is None:
             raise LoanRefused("dit item bestaat niet", 404)
-        return (await _views(tx, [found]))[0]
+        return (await _views(tx, [tagged(found)]))[0]
 
 
 async def _views(tx: AsyncSession, items: list[Item]) -> list[ItemView]:
@@ -94,6 +97,8 @@ async def _availabilities(tx: AsyncSession, items: list[Item],
 
 async def policy(rt: Runtime) -> Policy:
     async with rt.db.sessions() as tx:
+        row = await tx.get(LoanPolicy, POLICY_ROW)
+        tag_defaults(row)
         return await current_policy(tx)
 
 

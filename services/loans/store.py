@@ -33,6 +33,7 @@ from services.loans.domain import (
 from shared.messaging.tables import add_messaging_tables
 from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
+from shared.store.versions import Versioned
 
 
 class Base(DeclarativeBase):
@@ -43,7 +44,7 @@ messaging = add_messaging_tables(Base.metadata)
 add_requests_table(Base.metadata)
 
 
-class Item(Base):
+class Item(Versioned, Base):
     __tablename__ = "items"
     __table_args__ = (
         CheckConstraint("quantity >= 1", name="item_has_units"),
@@ -141,7 +142,7 @@ class DamageReport(Base):
 POLICY_ROW = 1
 
 
-class LoanPolicy(Base):
+class LoanPolicy(Versioned, Base):
     """The backoffice's loan policy: one row (id 1); absent, the domain's defaults hold."""
 
     __tablename__ = "loan_policy"

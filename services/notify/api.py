@@ -14,12 +14,13 @@ from services.notify import commands, queries
 from services.notify import preferences as rules
 from services.notify.audience import Audience, may_send
 from services.notify.commands import notify_of
-from services.notify.store import ORGANISATION_INBOX, DeliveryState, Notification
+from services.notify.store import ORGANISATION_INBOX, DeliveryState, Notification, Preference
 from shared.contracts.common import Limit, Offset
 from shared.contracts.requests.notify import AnnouncementIn, PreferencesIn, QuietHoursIn
 from shared.domain import BACKOFFICE, Refused
 from shared.http import Caller, current_caller
 from shared.service import Runtime
+from shared.store.versions import tag_defaults
 
 
 class NotificationOut(BaseModel):
@@ -150,7 +151,9 @@ def routes(rt: Runtime) -> APIRouter:
     @router.get("/notifications/preferences", response_model=PreferencesOut)
     async def my_preferences(who: Caller = Depends(current_caller)):
         async with db.sessions() as tx:
-            return _out(who, await commands.preferences_of(tx, who.actor))
+            row = await tx.get(Preference, who.actor)
+        tag_defaults(row)
+        return _out(who, commands.to_rules(row))
 
     @router.put("/notifications/preferences", response_model=PreferencesOut)
     async def set_preferences(body: PreferencesIn, who: Caller = Depends(current_caller)):

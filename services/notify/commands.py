@@ -31,6 +31,7 @@ from shared.contracts.base import IntegrationEvent, parse_event
 from shared.messaging.outbox import Outbox
 from shared.service import Runtime
 from shared.store.db import Database
+from shared.store.versions import claim
 
 Clock = Callable[[], datetime]
 
@@ -100,6 +101,7 @@ async def preferences_of(session: AsyncSession, person_id: str) -> rules.Prefere
 async def save_preferences(session: AsyncSession, person_id: str, chosen: rules.Preferences,
                            now: datetime) -> None:
     rules.validate(chosen)
+    await claim(session, Preference, person_id=person_id)
     row = await session.get(Preference, person_id, with_for_update=True)
     if row is None:
         row = Preference(person_id=person_id)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.messaging.tables import add_messaging_tables
 from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
+from shared.store.versions import Versioned
 
 
 class Base(DeclarativeBase):
@@ -85,7 +86,7 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
 
-class Preference(Base):
+class Preference(Versioned, Base):
     """A person's choices; a person without a row has the defaults."""
 
     __tablename__ = "preferences"

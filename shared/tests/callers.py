@@ -15,6 +15,7 @@ from jwt.algorithms import ECAlgorithm
 from shared.auth import ALGORITHM, Authentication, GatewayTokens, KeySet
 from shared.http import install_http
 from shared.observability.metrics import Metrics
+from shared.store.versions import Preconditions
 
 KEY = ec.generate_private_key(ec.SECP256R1())
 KID = "test-gateway"
@@ -59,10 +60,11 @@ async def _ready() -> None:
 
 def service_app(service: str, routes: Callable[[Any], APIRouter], rt: Any) -> FastAPI:
     """A service's routes over `rt` as the service serves them: authenticated, with problem
-    details, but without its store middleware, broker or lifespan."""
+    details, ETag and If-Match, but without its store middleware, broker or lifespan."""
     app = FastAPI()
     tokens = GatewayTokens(KeySet("", ALGORITHM, fixed=JWKS), service, ISSUER)
     app.add_middleware(Authentication, tokens=tokens)
+    app.add_middleware(Preconditions)
     install_http(app, Metrics(), _ready)
     app.include_router(routes(rt))
     return app

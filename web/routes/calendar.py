@@ -108,7 +108,9 @@ async def closed_page(request: Request, session: Session, closing: Form | None =
                       refused: str | None = None, detail: str | None = None,
                       rules: Form | None = None) -> Response:
     gateway, token = web(request).gateway, session.token
-    rules = rules or Form(rules_values(await gateway.get(token, "/calendar/rules")))
+    if rules is None:
+        current, version = await gateway.get_versioned(token, "/calendar/rules")
+        rules = Form(rules_values(current), version=version)
     shown, around = await _year_listed(request, token, "/calendar/closed-periods", year_range,
                                        lambda c: c["starts_on"])
     return render(request, "backoffice/calendar.html", title="Kalender", rules=rules,
@@ -129,9 +131,11 @@ async def calendar(request: Request, session: Session = backoffice) -> Response:
 
 @router.post("/regels")
 async def set_rules(request: Request, session: Session = backoffice) -> Response:
-    form = rules_form(await _posted(request))
+    posted = await _posted(request)
+    form = rules_form(posted).sent_from(posted)
     answer = await _submitted(request, session, form, rules_page, lambda: web(request).gateway
-                              .put(session.token, "/calendar/rules", rules_body(form)))
+                              .put(session.token, "/calendar/rules", rules_body(form),
+                                   if_match=form.version))
     if isinstance(answer, Response):
         return answer
     session.flashes.append("De regels voor boeken en annuleren zijn opgeslagen.")

@@ -67,7 +67,7 @@ async def _save(request: Request, session: Session, form: Form,
                                        organisation_body(form))
         else:
             saved = await gateway.put(session.token, f"/organisations/{current['id']}",
-                                      organisation_body(form, current))
+                                      organisation_body(form, current), if_match=form.version)
     except ApiProblem as problem:
         if problem.status == 409 and current is None:
             form.errors["code"] = "Er is al een organisatie met deze code. Kies een andere."
@@ -102,9 +102,9 @@ async def organisation(request: Request, organisation_id: str,
 @router.get("/organisaties/{organisation_id}/wijzigen")
 async def edit_organisation(request: Request, organisation_id: str,
                             session: Session = backoffice) -> Response:
-    found = await web(request).gateway.get(session.token,
-                                           f"/organisations/{quote(organisation_id)}")
-    return organisation_page(request, Form(organisation_values(found)), found)
+    found, version = await web(request).gateway.get_versioned(
+        session.token, f"/organisations/{quote(organisation_id)}")
+    return organisation_page(request, Form(organisation_values(found), version=version), found)
 
 
 @router.post("/organisaties/{organisation_id}/wijzigen")
@@ -112,7 +112,8 @@ async def change_organisation(request: Request, organisation_id: str,
                               session: Session = backoffice) -> Response:
     found = await web(request).gateway.get(session.token,
                                            f"/organisations/{quote(organisation_id)}")
-    form = organisation_form(await _posted(request) | {"code": found["id"]}, new=False)
+    posted = await _posted(request)
+    form = organisation_form(posted | {"code": found["id"]}, new=False).sent_from(posted)
     if not form.valid:
         return organisation_page(request, form, found)
     return await _save(request, session, form, found)

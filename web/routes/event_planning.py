@@ -79,21 +79,23 @@ async def the_event(request: Request, token: str, event_id: str) -> dict[str, An
 @router.get("/evenementen/{event_id}/wijzigen")
 async def change_event_form(request: Request, event_id: str,
                             session: Session = backoffice) -> Response:
-    found = await the_event(request, session.token, event_id)
-    return event_page(request, Form(event_values(found)), found)
+    found, version = await web(request).gateway.get_versioned(session.token,
+                                                              f"/events/{event_id}")
+    return event_page(request, Form(event_values(found), version=version), found)
 
 
 @router.post("/evenementen/{event_id}/wijzigen")
 async def change_event(request: Request, event_id: str,
                        session: Session = backoffice) -> Response:
-    found = await the_event(request, session.token, event_id)
-    form = event_form(sent_values(await request.form()))
+    found, sent = await the_event(request, session.token, event_id), await request.form()
+    form = event_form(sent_values(sent)).sent_from(sent)
     if not form.valid:
         return event_page(request, form, found)
     changed = changes(event_body(form), event_body(event_form(event_values(found))))
     if changed:
         try:
-            await web(request).gateway.patch(session.token, f"/events/{event_id}", changed)
+            await web(request).gateway.patch(session.token, f"/events/{event_id}", changed,
+                                             if_match=form.version)
         except ApiProblem as problem:
             return event_page(request, form, found, refused_on(form, problem))
     session.flashes.append("Het evenement is gewijzigd." if changed else
@@ -149,7 +151,9 @@ async def event_session(request: Request, token: str, event_id: str,
 async def change_session_form(request: Request, event_id: str, session_id: str,
                               session: Session = backoffice) -> Response:
     found, chosen = await event_session(request, session.token, event_id, session_id)
-    return session_page(request, found, Form(session_values(chosen)), chosen)
+    _, version = await web(request).gateway.get_versioned(session.token,
+                                                          f"/event-sessions/{session_id}")
+    return session_page(request, found, Form(session_values(chosen), version=version), chosen)
 
 
 @router.post("/evenementen/{event_id}/sessies/{session_id}/wijzigen")
@@ -157,7 +161,8 @@ async def change_session(request: Request, event_id: str, session_id: str,
                          session: Session = backoffice) -> Response:
     """A change; more places go to the waiting groups at once (the API offers them)."""
     found, chosen = await event_session(request, session.token, event_id, session_id)
-    form = session_form(sent_values(await request.form()))
+    sent = await request.form()
+    form = session_form(sent_values(sent)).sent_from(sent)
     if not form.valid:
         return session_page(request, found, form, chosen)
     changed = changes(session_body(form, found),
@@ -165,7 +170,7 @@ async def change_session(request: Request, event_id: str, session_id: str,
     if changed:
         try:
             await web(request).gateway.patch(session.token, f"/event-sessions/{session_id}",
-                                             changed)
+                                             changed, if_match=form.version)
         except ApiProblem as problem:
             return session_page(request, found, form, chosen, refused_on(form, problem))
     more = changed.get("capacity", 0) > chosen["capacity"]

@@ -54,8 +54,11 @@ def preferences_page(request: Request, form: Form, opted_out: set[str],
 
 @router.get("/berichten/voorkeuren")
 async def preferences(request: Request, session: Session = Depends(person)) -> Response:
-    saved = await web(request).gateway.get(session.token, "/notifications/preferences")
-    return preferences_page(request, *preferences_form(saved))
+    saved, version = await web(request).gateway.get_versioned(session.token,
+                                                              "/notifications/preferences")
+    form, opted_out = preferences_form(saved)
+    form.version = version
+    return preferences_page(request, form, opted_out)
 
 
 @router.post("/berichten/voorkeuren")
@@ -63,11 +66,12 @@ async def save_preferences(request: Request, session: Session = Depends(person))
     sent = await request.form()
     form, opted_out = sent_preferences({k: str(v) for k, v in sent.items()},
                                        [str(v) for v in sent.getlist("afmelden")])
+    form.sent_from(sent)
     if not form.valid:
         return preferences_page(request, form, opted_out)
     try:
         await web(request).gateway.put(session.token, "/notifications/preferences",
-                                       preferences_body(form, opted_out))
+                                       preferences_body(form, opted_out), if_match=form.version)
     except ApiProblem as problem:
         return preferences_page(request, form, opted_out, problem)
     session.flashes.append("Je voorkeuren zijn bewaard. Ze gelden voor de berichten die je "

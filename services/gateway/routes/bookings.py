@@ -281,6 +281,10 @@ def calendar_routes(api: APIRouter, gate: Gate) -> None:
         return await forward("bookings", "GET", "/calendar/school-days", who, params={
             "from": first.isoformat(), "to": last.isoformat(), "school_id": school_id})
 
+    @api.get("/calendar/school-days/{school_id}/{day}", tags=["calendar"])
+    async def school_day(school_id: Slug, day: date, who: Principal = anyone):
+        return await forward("bookings", "GET", f"/calendar/school-days/{school_id}/{day}", who)
+
     @api.put("/calendar/school-days/{school_id}/{day}", tags=["calendar"])
     async def set_school_day(school_id: Slug, day: date, body: SchoolDayException,
                              who: Principal = backoffice):
@@ -305,6 +309,11 @@ def calendar_routes(api: APIRouter, gate: Gate) -> None:
                      who: Principal = anyone):
         return await forward("bookings", "GET", "/calendar/quotas", who,
                              params={"school_year": school_year})
+
+    @api.get("/calendar/quotas/{school_id}/{school_year}", tags=["calendar"])
+    async def quota(school_id: Slug, school_year: SchoolYear, who: Principal = anyone):
+        return await forward("bookings", "GET", f"/calendar/quotas/{school_id}/{school_year}",
+                             who)
 
     @api.put("/calendar/quotas/{school_id}/{school_year}", tags=["calendar"])
     async def set_quota(school_id: Slug, school_year: SchoolYear, body: QuotaBody,

@@ -149,6 +149,10 @@ def routes(gate: Gate) -> APIRouter:
         return await forward("events", "POST", f"/events/{event_id}/sessions", who,
                              body=as_json(body))
 
+    @api.get("/event-sessions/{session_id}", tags=["events"])
+    async def event_session(session_id: UUID, who: Principal = anyone):
+        return await forward("events", "GET", f"/sessions/{session_id}", who)
+
     @api.patch("/event-sessions/{session_id}", tags=["events"])
     async def change_event_session(session_id: UUID, body: EventSessionChange,
                                    who: Principal = backoffice):

@@ -23,6 +23,7 @@ from shared.http import Problem
 Quarter = Annotated[str | None, Query(max_length=16)]
 QUARTER = r"^\d{4}-Q[1-4]$"
 ReportYear = Annotated[int, Query(ge=2000, le=2100)]
+RateRole = Annotated[str, Path(pattern=r"^[a-z][a-z-]{1,39}$")]
 # CSV and XLSX come back as attachments, which the relay passes through (upstream.py).
 Format = Annotated[Literal["json", "csv", "xlsx"], Query()]
 
@@ -54,6 +55,11 @@ def routes(gate: Gate) -> APIRouter:
     async def budget(year: int | None = Query(None, ge=2000, le=2100), who: Principal = anyone):
         return await forward("finance", "GET", "/budget", who, params={"year": year})
 
+    @api.get("/finance/budget/{year}/{core_task}", tags=["finance"])
+    async def budget_line(year: Annotated[int, Path(ge=2000, le=2100)], core_task: CoreTask,
+                          who: Principal = anyone):
+        return await forward("finance", "GET", f"/budget/{year}/{core_task}", who)
+
     @api.put("/finance/budget/{year}/{core_task}", tags=["finance"])
     async def set_budget(year: Annotated[int, Path(ge=2000, le=2100)], core_task: CoreTask,
                          body: BudgetChange, who: Principal = finance):
@@ -61,9 +67,13 @@ def routes(gate: Gate) -> APIRouter:
         return await forward("finance", "PUT", f"/budget/{year}/{core_task}", who,
                              body=as_json(body))
 
+    @api.get("/finance/rates/{role}", tags=["finance"])
+    async def rate(role: RateRole, who: Principal = anyone):
+        """Finance's hourly rate for the role; 404 while the demo default holds."""
+        return await forward("finance", "GET", f"/rates/{role}", who)
+
     @api.put("/finance/rates/{role}", tags=["finance"])
-    async def set_rate(role: Annotated[str, Path(pattern=r"^[a-z][a-z-]{1,39}$")],
-                       body: RateChange, who: Principal = finance):
+    async def set_rate(role: RateRole, body: RateChange, who: Principal = finance):
         return await forward("finance", "PUT", f"/rates/{role}", who, body=as_json(body))
 
     @api.get("/finance/declarations", tags=["finance"])

@@ -80,6 +80,8 @@ class Platform:
             # person: the gateway's rate limits would measure themselves.
             # A deactivation reaches the gateway within a second (the default is 10).
             env["TFT_PERSON_CHECK_SECONDS"] = "1"
+            # A killed gateway's running claims lapse soon, as fault tests retry for a minute.
+            env["TFT_IDEMPOTENCY_LEASE_SECONDS"] = "10"
             env.update({"TFT_RATE_PER_SUBJECT": "1000000", "TFT_BURST_PER_SUBJECT": "1000000",
                         "TFT_RATE_PER_ADDRESS": "1000000", "TFT_BURST_PER_ADDRESS": "1000000",
                         "TFT_LOGIN_RATE_PER_ADDRESS": "1000000",

@@ -258,5 +258,6 @@ def install(app: Starlette, settings: GatewaySettings, verifier: Verifier,
         Guard, verifier=verifier, limits=RateLimits(db),
         per_subject=Limit("subject", settings.rate_per_subject, settings.burst_per_subject),
         per_address=Limit("address", settings.rate_per_address, settings.burst_per_address),
-        idempotency=IdempotencyStore(db, settings.idempotency_ttl_seconds),
+        idempotency=IdempotencyStore(db, settings.idempotency_ttl_seconds,
+                                     lease_seconds=settings.idempotency_lease_seconds),
         max_body_bytes=settings.max_body_bytes))

@@ -3,6 +3,9 @@
 The first request with a key runs; its answer is kept (24 h by default) and a retry with
 the same key and the same request gets that answer again without running anything. A
 retry while the first still runs gets 409; the same key with another request gets 422.
+A running claim holds for `lease_seconds` only: a gateway killed while it ran leaves it
+behind, and a retry after the lease runs again (the service, which recorded the key with
+the effect, answers it with the first result).
 
 The keys live in the gateway's store (`store.py`), so every gateway replica sees them and a
 restart forgets none. Claiming a key is one INSERT ... ON CONFLICT: of two replicas given the
@@ -49,15 +52,17 @@ class Begun:
 
 @dataclass
 class IdempotencyStore:
-    """A caller's keys, each kept `ttl_seconds` from its first request."""
+    """A caller's keys, each kept `ttl_seconds` from its answer; `lease_seconds` outlasts
+    any request the gateway forwards (its upstream timeout is seconds)."""
 
     db: Database
     ttl_seconds: float = 24 * 3600
     clock: Callable[[], float] = time.time
+    lease_seconds: float = 30.0
 
     async def begin(self, caller: str, key: str, fingerprint: str) -> Begun:
         now = datetime.fromtimestamp(self.clock(), UTC)
-        expires_at = datetime.fromtimestamp(self.clock() + self.ttl_seconds, UTC)
+        expires_at = datetime.fromtimestamp(self.clock() + self.lease_seconds, UTC)
         t = IDEMPOTENCY_KEYS
         async with self.db.writing() as session:
             insert = insert_for(session)(t).values(
@@ -66,7 +71,7 @@ class IdempotencyStore:
                 index_elements=[t.c.caller, t.c.key],
                 set_={"fingerprint": fingerprint, "expires_at": expires_at,
                       "status": None, "headers": None, "body": None},
-                where=t.c.expires_at <= now,  # an expired key is a new one
+                where=t.c.expires_at <= now,  # an expired key or lapsed claim is a new one
             ).returning(t.c.key))
             if claimed.first() is not None:
                 return Begun(Outcome.NEW)
@@ -83,10 +88,11 @@ class IdempotencyStore:
     async def finish(self, caller: str, key: str, answer: StoredAnswer) -> None:
         headers = json.dumps([(k.decode("latin-1"), v.decode("latin-1"))
                               for k, v in answer.headers])
+        expires_at = datetime.fromtimestamp(self.clock() + self.ttl_seconds, UTC)
         async with self.db.writing() as session:
             await session.execute(update(IDEMPOTENCY_KEYS).where(self._is(caller, key))
                                   .values(status=answer.status, headers=headers,
-                                          body=answer.body))
+                                          body=answer.body, expires_at=expires_at))
 
     async def abandon(self, caller: str, key: str) -> None:
         async with self.db.writing() as session:

@@ -62,6 +62,8 @@ class GatewaySettings(ServiceSettings):
     cors_origins: list[str] = Field(default_factory=list)
     hsts: bool = False
     idempotency_ttl_seconds: float = Field(default=24 * 3600, gt=0)
+    # How long a running request holds its key: longer than any forwarded request lasts.
+    idempotency_lease_seconds: float = Field(default=30, gt=0)
     # JSON lines, one per state-changing call; default var/gateway-audit.jsonl.
     audit_path: Path = REPO_ROOT / "var" / "gateway-audit.jsonl"
 

@@ -45,6 +45,19 @@ async def test_a_key_is_kept_for_its_ttl_then_runs_again(db):
     assert (await store.begin("corlaer", "k", "other")).outcome is Outcome.NEW
 
 
+async def test_a_claim_left_by_a_killed_gateway_runs_again_after_its_lease(db):
+    clock = Clock()
+    store = IdempotencyStore(db, clock=clock, lease_seconds=30)
+    assert (await store.begin("corlaer", "k", "body")).outcome is Outcome.NEW  # then killed
+    clock.now += 29
+    assert (await store.begin("corlaer", "k", "body")).outcome is Outcome.RUNNING
+    clock.now += 1
+    assert (await store.begin("corlaer", "k", "body")).outcome is Outcome.NEW
+    await store.finish("corlaer", "k", ANSWER)
+    clock.now += 3600  # an answer is kept for the ttl, not the lease
+    assert (await store.begin("corlaer", "k", "body")).outcome is Outcome.REPLAY
+
+
 async def test_an_abandoned_key_runs_again(db):
     store = IdempotencyStore(db)
     await store.begin("corlaer", "k", "body")

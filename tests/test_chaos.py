@@ -178,8 +178,8 @@ async def until(engine, sql: str, **params) -> None:
 
 def consumer_lag(platform: Platform) -> dict[str, int]:
     async def run() -> dict[str, int]:
-        admin = AIOKafkaAdminClient(bootstrap_servers=platform.kafka.bootstrap)
-        reader = AIOKafkaConsumer(bootstrap_servers=platform.kafka.bootstrap)
+        admin = AIOKafkaAdminClient(**platform.kafka.admin.options())
+        reader = AIOKafkaConsumer(**platform.kafka.admin.options())
         await admin.start()
         await reader.start()
         try:

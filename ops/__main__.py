@@ -24,8 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("urls", help="print the URLs of the local run")
     topics = sub.add_parser("topics", help="create the platform topics (idempotent)")
     topics.add_argument("--bootstrap", help="default: the local run's Kafka")
-    topics.add_argument("--partitions", type=int, default=3)
-    topics.add_argument("--replication", type=int, default=1)
+    topics.add_argument("--partitions", type=int,
+                        help="default: TFT_KAFKA_PARTITIONS, else 12")
+    topics.add_argument("--replication", type=int,
+                        help="default: 3 on a cluster of three or more brokers, else 1")
     _dlt_parser(sub)
     return p
 

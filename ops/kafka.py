@@ -1,10 +1,12 @@
-"""A single-node Apache Kafka (KRaft, broker+controller) run from Maven Central jars."""
+"""Apache Kafka (KRaft, each node broker+controller) run from Maven Central jars: one node,
+or a cluster of several on loopback ports (`KafkaCluster`)."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
 import concurrent.futures
+import os
 import shutil
 import socket
 import subprocess
@@ -24,6 +26,8 @@ LOG4J2 = REPO / "deploy" / "kafka" / "log4j2.properties"
 DEFAULT_LIBS = REPO / ".cache" / "kafka" / "libs"
 MARKER = "kafka.Kafka"
 TOPIC_ALREADY_EXISTS = 36
+# Partitions per platform topic: room for this many consumer replicas in each group.
+DEFAULT_PARTITIONS = 12
 
 
 def ensure_kafka_libs(cache_dir: Path = DEFAULT_LIBS) -> Path:
@@ -57,13 +61,42 @@ def _cluster_id() -> str:
             return cid
 
 
+def replication_for(brokers: int) -> tuple[int, int]:
+    """(replication factor, min.insync.replicas) on a cluster of `brokers`: three copies, two
+    of which must have a write (acks=all), so one broker may fail without losing or refusing
+    anything; a single broker has one of each."""
+    factor = min(3, brokers)
+    return factor, 2 if factor >= 3 else 1
+
+
+def quorum_voters(nodes: list[tuple[int, int]]) -> str:
+    """`controller.quorum.voters` of (node id, controller port) pairs on loopback."""
+    return ",".join(f"{node_id}@127.0.0.1:{port}" for node_id, port in nodes)
+
+
+def _replication_settings(brokers: int) -> dict[str, str]:
+    factor, min_insync = replication_for(brokers)
+    return {
+        "default.replication.factor": str(factor),
+        "offsets.topic.replication.factor": str(factor),
+        "transaction.state.log.replication.factor": str(factor),
+        "transaction.state.log.min.isr": str(min_insync),
+        "min.insync.replicas": str(min_insync),
+    }
+
+
 class KafkaNode:
-    """One KRaft node on 127.0.0.1; state, config, pid and logs all live under `home`."""
+    """One KRaft node on 127.0.0.1; state, config, pid and logs all live under `home`.
+    Alone by default; a member of a cluster when given its `node_id`, the cluster's
+    `voters` (`quorum_voters`) and `brokers` (how many)."""
 
     def __init__(self, home: Path, port: int = 9092, controller_port: int = 9093,
-                 libs: Path = DEFAULT_LIBS, heap: str = "512m") -> None:
+                 libs: Path = DEFAULT_LIBS, heap: str = "512m", node_id: int = 1,
+                 voters: str | None = None, brokers: int = 1) -> None:
         self.home, self.port, self.controller_port = Path(home), port, controller_port
         self.libs, self.heap = libs, heap
+        self.node_id, self.brokers = node_id, brokers
+        self.voters = voters or quorum_voters([(node_id, controller_port)])
         self.data_dir = self.home / "data"
         self.config = self.home / "server.properties"
         self.pid_file = self.home / "kafka.pid"
@@ -88,8 +121,8 @@ class KafkaNode:
     def _properties(self) -> str:
         settings = {
             "process.roles": "broker,controller",
-            "node.id": "1",
-            "controller.quorum.voters": f"1@127.0.0.1:{self.controller_port}",
+            "node.id": str(self.node_id),
+            "controller.quorum.voters": self.voters,
             "listeners": f"PLAINTEXT://127.0.0.1:{self.port},"
                          f"CONTROLLER://127.0.0.1:{self.controller_port}",
             "advertised.listeners": f"PLAINTEXT://127.0.0.1:{self.port}",
@@ -97,10 +130,7 @@ class KafkaNode:
             "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
             "log.dirs": str(self.data_dir),
             "num.partitions": "3",
-            "offsets.topic.replication.factor": "1",
-            "transaction.state.log.replication.factor": "1",
-            "transaction.state.log.min.isr": "1",
-            "min.insync.replicas": "1",
+            **_replication_settings(self.brokers),
             "group.initial.rebalance.delay.ms": "0",
             "auto.create.topics.enable": "false",
         }
@@ -120,14 +150,15 @@ class KafkaNode:
         self.home.mkdir(parents=True, exist_ok=True)
         self.config.write_text(self._properties())  # rewritten each start: ports may change
 
-    def format(self) -> bool:
-        """Format the storage once; a later run reuses the data. Returns whether it formatted."""
+    def format(self, cluster_id: str | None = None) -> bool:
+        """Format the storage once (the nodes of a cluster with one `cluster_id`); a later run
+        reuses the data. Returns whether it formatted."""
         if self.is_formatted():
             return False
         ensure_kafka_libs(self.libs)
         self._write_config()
         proc = subprocess.run(
-            self._java("kafka.tools.StorageTool", "format", "-t", _cluster_id(),
+            self._java("kafka.tools.StorageTool", "format", "-t", cluster_id or _cluster_id(),
                        "-c", str(self.config), short_lived=True),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
@@ -178,6 +209,73 @@ class KafkaNode:
         self.pid_file.unlink(missing_ok=True)
 
 
+def node_ports(port: int, controller_port: int, node: int) -> tuple[int, int]:
+    """(client port, controller port) of the `node`-th node (from 1): two apart, so the first
+    node keeps the ports a single node has."""
+    return port + 2 * (node - 1), controller_port + 2 * (node - 1)
+
+
+class KafkaCluster:
+    """`size` KRaft nodes (each broker and controller, all voters) on loopback: node i under
+    `home`/node-i with the ports `node_ports` gives it. A cluster of one is a lone node in
+    `home` itself, as `make up` always had it."""
+
+    def __init__(self, home: Path, size: int = 3, port: int = 9092, controller_port: int = 9093,
+                 libs: Path = DEFAULT_LIBS, heap: str = "512m") -> None:
+        self.home, self.size = Path(home), size
+        ports = [node_ports(port, controller_port, n) for n in range(1, size + 1)]
+        voters = quorum_voters([(n, c) for n, (_, c) in enumerate(ports, start=1)])
+        self.nodes = [
+            KafkaNode(self.home / f"node-{n}" if size > 1 else self.home, p, c, libs=libs,
+                      heap=heap, node_id=n, voters=voters, brokers=size)
+            for n, (p, c) in enumerate(ports, start=1)]
+
+    @property
+    def bootstrap(self) -> str:
+        return ",".join(node.bootstrap for node in self.nodes)
+
+    @property
+    def libs(self) -> Path:
+        return self.nodes[0].libs
+
+    def node(self, node_id: int) -> KafkaNode:
+        return self.nodes[node_id - 1]
+
+    def is_running(self) -> bool:
+        return any(node.is_running() for node in self.nodes)
+
+    def format(self) -> bool:
+        """Format every node not formatted yet with the cluster's one id."""
+        cluster_id = self._formatted_id() or _cluster_id()
+        return any([node.format(cluster_id) for node in self.nodes])
+
+    def _formatted_id(self) -> str | None:
+        for node in self.nodes:
+            if node.is_formatted():
+                meta = (node.data_dir / "meta.properties").read_text().splitlines()
+                return next(line.split("=", 1)[1] for line in meta
+                            if line.startswith("cluster.id="))
+        return None
+
+    def start(self) -> bool:
+        self.format()
+        return any([node.start() for node in self.nodes])
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        """Wait until every node is up and the cluster's metadata lists them all."""
+        deadline = time.monotonic() + timeout
+        for node in self.nodes:
+            node.wait_ready(max(1.0, deadline - time.monotonic()))
+        while _run_sync(brokers_up(self.bootstrap)) < self.size:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"kafka cluster not complete after {timeout}s")
+            time.sleep(0.5)
+
+    def stop(self, grace: float = 30) -> None:
+        with concurrent.futures.ThreadPoolExecutor(self.size) as pool:
+            list(pool.map(lambda node: node.stop(grace), self.nodes))
+
+
 def _run_sync(coro):
     """Run a coroutine to completion, also when called from inside a running event loop."""
     try:
@@ -189,41 +287,59 @@ def _run_sync(coro):
 
 
 def _port_open(bootstrap: str) -> bool:
-    host, _, port = bootstrap.split(",")[0].rpartition(":")
-    try:
-        with socket.create_connection((host, int(port)), timeout=1):
-            return True
-    except OSError:
-        return False
+    """True if any of the bootstrap addresses takes a connection."""
+    for address in bootstrap.split(","):
+        host, _, port = address.rpartition(":")
+        try:
+            with socket.create_connection((host, int(port)), timeout=1):
+                return True
+        except OSError:
+            continue
+    return False
 
 
 async def probe(bootstrap: str, timeout_ms: int = 3000) -> bool:
     """True if the cluster answers a metadata request that lists at least one broker."""
+    return await brokers_up(bootstrap, timeout_ms) > 0
+
+
+async def brokers_up(bootstrap: str, timeout_ms: int = 3000) -> int:
+    """How many brokers the cluster's metadata lists (0 when none answers)."""
     if not _port_open(bootstrap):
-        return False  # cheap check first: aiokafka logs an error per refused connection
+        return 0  # cheap check first: aiokafka logs an error per refused connection
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=timeout_ms)
     try:
         await admin.start()
-        return bool((await admin.describe_cluster()).get("brokers"))
-    except (KafkaError, OSError):  # OSError covers TimeoutError
-        return False
+        return len((await admin.describe_cluster()).get("brokers") or [])
+    except (KafkaError, OSError):
+        return 0
     finally:
         await admin.close()
 
 
-async def create_topics(bootstrap: str, topics: list[str], partitions: int = 3,
-                        replication: int = 1,
+def topic_partitions() -> int:
+    """The platform topics' partition count: TFT_KAFKA_PARTITIONS, else DEFAULT_PARTITIONS."""
+    return int(os.environ.get("TFT_KAFKA_PARTITIONS", DEFAULT_PARTITIONS))
+
+
+async def create_topics(bootstrap: str, topics: list[str], partitions: int | None = None,
+                        replication: int | None = None,
                         configs: dict[str, str] | None = None) -> list[str]:
     """Create the topics that do not exist yet (with `configs`, e.g. max.message.bytes);
-    returns the ones created."""
+    returns the ones created. By default `topic_partitions()` partitions, replicated as
+    `replication_for` the brokers the cluster has (with its min.insync.replicas)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     try:
         await admin.start()
         missing = sorted(set(topics) - set(await admin.list_topics()))
         if missing:
+            brokers = len((await admin.describe_cluster())["brokers"])
+            factor, min_insync = replication_for(replication or brokers)
+            settings = {"min.insync.replicas": str(min_insync)}
             resp = await admin.create_topics(
-                [NewTopic(t, num_partitions=partitions, replication_factor=replication,
-                          topic_configs=configs or {})
+                [NewTopic(t, num_partitions=partitions or topic_partitions(),
+                          replication_factor=replication or factor,
+                          topic_configs=settings | (configs or {}))
                  for t in missing])
             # entries are (topic, code) or (topic, code, message) depending on the version
             errors = [e for e in resp.topic_errors if e[1] not in (0, TOPIC_ALREADY_EXISTS)]

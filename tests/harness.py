@@ -13,7 +13,8 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from ops.kafka import KafkaNode
+from ops.kafka import KafkaCluster, KafkaNode
+from ops.platform import replica_name, replica_port
 from ops.postgres import PostgresCluster
 from ops.procs import ServiceProcess, run_migrations
 
@@ -30,27 +31,35 @@ DEMO_PASSWORD = "test-demo-password"
 
 @dataclass
 class Platform:
-    kafka: KafkaNode
+    """The default: one process per service on the ports above. Another layout (a cluster's,
+    with replicas) moves the ports, names its databases apart and may leave the web out."""
+
+    kafka: KafkaNode | KafkaCluster
     postgres: PostgresCluster
     home: Path
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
     _tokens: dict[str, dict[str, str]] = field(default_factory=dict)
+    gateway_port: int = GATEWAY_PORT
+    service_ports: dict[str, int] = field(default_factory=lambda: dict(SERVICES))
+    web_port: int | None = WEB_PORT
+    replicas: dict[str, int] = field(default_factory=dict)  # service -> processes (1)
+    database_prefix: str = "tft_"
 
     @property
     def gateway(self) -> str:
-        return f"http://127.0.0.1:{GATEWAY_PORT}/api/v1"
+        return f"http://127.0.0.1:{self.gateway_port}/api/v1"
 
     @property
     def web(self) -> str:
-        return f"http://127.0.0.1:{WEB_PORT}"
+        return f"http://127.0.0.1:{self.web_port}"
 
     def database_url(self, service: str) -> str:
-        return self.postgres.url(f"tft_{service}")
+        return self.postgres.url(f"{self.database_prefix}{service}")
 
     def env(self, service: str, port: int, **extra: str) -> dict[str, str]:
         if service == "web":
             return {"TFT_HTTP_PORT": str(port), "TFT_WEB_SECURE_COOKIES": "false",
-                    "TFT_GATEWAY_URL": f"http://127.0.0.1:{GATEWAY_PORT}", **extra}
+                    "TFT_GATEWAY_URL": f"http://127.0.0.1:{self.gateway_port}", **extra}
         env = {
             "TFT_SERVICE": service,
             "TFT_HTTP_PORT": str(port),
@@ -66,7 +75,7 @@ class Platform:
             env["TFT_DATABASE_URL"] = self.database_url(service)
         else:
             env.update({f"TFT_{name.upper()}_URL": f"http://127.0.0.1:{p}"
-                        for name, p in SERVICES.items()})
+                        for name, p in self.service_ports.items()})
             # Tests and benches call from one address with a few tokens, far faster than a
             # person: the gateway's rate limits would measure themselves.
             # A deactivation reaches the gateway within a second (the default is 10).
@@ -79,30 +88,49 @@ class Platform:
         return {**env, **extra}
 
     def start(self) -> None:
+        ports = {**self.service_ports, "gateway": self.gateway_port}
         try:
-            for name, port in [*SERVICES.items(), ("gateway", GATEWAY_PORT)]:
+            for name, port in ports.items():
                 if name != "gateway":
-                    self.postgres.drop_database(f"tft_{name}")
-                    self.postgres.create_database(f"tft_{name}")
+                    self.postgres.drop_database(f"{self.database_prefix}{name}")
+                    self.postgres.create_database(f"{self.database_prefix}{name}")
                 run_migrations(name, self.env(name, port))
-                self.processes[name] = ServiceProcess(
-                    name, port, self.env(name, port), self.home / "log" / f"{name}.log",
-                    self.home / "run")
-                self.processes[name].start()
-            self.processes["web"] = ServiceProcess(
-                "web", WEB_PORT, self.env("web", WEB_PORT), self.home / "log" / "web.log",
-                self.home / "run", module="web")
-            self.processes["web"].start()
-            for process in self.processes.values():
-                process.wait_ready(timeout=90)
+                self._start_replica(name, port, 1)
+            if self.web_port is not None:
+                self._start_replica("web", self.web_port, 1)
+            self._wait_ready()
+            # The other replicas once the first are ready: one of each seeds the demo data.
+            for name, port in ports.items():
+                for replica in range(2, self.replicas.get(name, 1) + 1):
+                    self._start_replica(name, port, replica)
+            self._wait_ready()
         except Exception:
             self.stop()  # else the started ones keep their ports and the next run fails
             raise
 
+    def _start_replica(self, name: str, port: int, replica: int) -> None:
+        process, port = replica_name(name, replica), replica_port(port, replica)
+        self.processes[process] = ServiceProcess(
+            process, port, self._replica_env(name, port, process), self.home / "log" /
+            f"{process}.log", self.home / "run", module="web" if name == "web" else
+            f"services.{name}")
+        self.processes[process].start()
+
+    def _replica_env(self, name: str, port: int, process: str, **extra: str) -> dict[str, str]:
+        # One relay per store for now: two on one store may publish a key's events out of
+        # order (issue 17); the other replicas serve HTTP and consume.
+        relay = {"TFT_OUTBOX_RELAY": "false"} if process != name else {}
+        return self.env(name, port, **relay, **extra)
+
+    def _wait_ready(self) -> None:
+        for process in self.processes.values():
+            process.wait_ready(timeout=90)
+
     def restart(self, name: str, **extra_env: str) -> None:
         """Start `name` again (after a stop or kill), optionally with other settings."""
         process = self.processes[name]
-        process.env = self.env(name, process.port, **extra_env)
+        process.env = self._replica_env(process.module.removeprefix("services."), process.port,
+                                        name, **extra_env)
         process.start()
         process.wait_ready(timeout=60)
 

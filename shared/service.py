@@ -69,7 +69,8 @@ class Runtime:
         if spec.metadata is not None:
             self.db = Database(create_engine(settings.resolved_database_url()))
         self.broker = KafkaBroker(
-            settings.kafka_bootstrap,
+            # A cluster's addresses, comma-separated: FastStream takes one string as one host.
+            settings.kafka_bootstrap.split(","),
             client_id=f"tft-{spec.name}",
             log_level=logging.DEBUG,  # one line per message is noise; our consumer logs JSON
             middlewares=[KafkaPrometheusMiddleware(registry=self.metrics.registry,

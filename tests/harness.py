@@ -90,11 +90,13 @@ class Platform:
     def start(self) -> None:
         ports = {**self.service_ports, "gateway": self.gateway_port}
         try:
+            for name in self.service_ports:  # one at a time: CREATE DATABASE copies template1
+                self.postgres.drop_database(f"{self.database_prefix}{name}")
+                self.postgres.create_database(f"{self.database_prefix}{name}")
+            with ThreadPoolExecutor(len(ports)) as pool:  # each its own database
+                list(pool.map(lambda item: run_migrations(item[0], self.env(*item)),
+                              ports.items()))
             for name, port in ports.items():
-                if name != "gateway":
-                    self.postgres.drop_database(f"{self.database_prefix}{name}")
-                    self.postgres.create_database(f"{self.database_prefix}{name}")
-                run_migrations(name, self.env(name, port))
                 self._start_replica(name, port, 1)
             if self.web_port is not None:
                 self._start_replica("web", self.web_port, 1)
@@ -108,10 +110,15 @@ class Platform:
             self.stop()  # else the started ones keep their ports and the next run fails
             raise
 
-    def _start_replica(self, name: str, port: int, replica: int) -> None:
+    def add_replica(self, name: str, replica: int, **extra_env: str) -> None:
+        """Start one more replica of a running service and wait until it is ready."""
+        self._start_replica(name, self.service_ports[name], replica, **extra_env)
+        self.processes[replica_name(name, replica)].wait_ready(timeout=90)
+
+    def _start_replica(self, name: str, port: int, replica: int, **extra_env: str) -> None:
         process, port = replica_name(name, replica), replica_port(port, replica)
         self.processes[process] = ServiceProcess(
-            process, port, self._replica_env(name, port, process), self.home / "log" /
+            process, port, self._replica_env(name, port, process, **extra_env), self.home / "log" /
             f"{process}.log", self.home / "run", module="web" if name == "web" else
             f"services.{name}")
         self.processes[process].start()

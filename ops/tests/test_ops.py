@@ -40,7 +40,7 @@ async def test_kafka_node_keeps_data_across_restart(tmp_path: Path) -> None:
     node.start()
     try:
         node.wait_ready(120)
-        assert await create_topics(node.bootstrap, [TOPIC]) == [TOPIC]
+        assert await create_topics(node.bootstrap, [TOPIC], partitions=3) == [TOPIC]
         assert await create_topics(node.bootstrap, [TOPIC]) == []  # idempotent
         producer = AIOKafkaProducer(bootstrap_servers=node.bootstrap, acks="all")
         await producer.start()

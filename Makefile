@@ -17,7 +17,7 @@ COMPILE := $(PY) -m uv pip compile pyproject.toml --quiet --no-config --universa
 	--python-version 3.11 --generate-hashes --index-url https://pypi.org/simple \
 	--custom-compile-command 'make lock'
 
-.PHONY: help venv lock up down status logs urls dlt test test-ops bench lint promcheck clean distclean
+.PHONY: help venv lock up down status logs urls dlt test test-ops bench bench-quick lint promcheck clean distclean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -69,9 +69,13 @@ test-ops: $(STAMP) ## run the tests of the ops tooling (real Kafka and PostgreSQ
 bench: $(STAMP) ## run the benchmarks and print figures
 	$(PY) -m bench
 
-lint: $(STAMP) ## ruff on all code, mypy on shared/
+bench-quick: $(STAMP) ## a few seconds per figure: bookings, reads, pipeline against baselines
+	$(PY) -m bench --seconds 3 --messages 5000 --only messaging gateway --no-save
+
+lint: $(STAMP) ## ruff on all code, mypy, and the layer contracts (import-linter)
 	$(PY) -m ruff check shared services ops web tests bench
-	$(PY) -m mypy shared
+	$(PY) -m mypy
+	.venv/bin/lint-imports
 
 promcheck: ## check the Prometheus config and alert rules with promtool
 	promtool check config deploy/prometheus/prometheus.yml
@@ -81,7 +85,7 @@ promcheck: ## check the Prometheus config and alert rules with promtool
 
 clean: ## stop a local run and remove var/ and the caches of the tools
 	if [ -x $(PY) ]; then $(PY) -m ops down; fi
-	rm -rf var .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .hypothesis
 	find . -name __pycache__ -type d -not -path './.venv/*' -prune -exec rm -rf {} +
 
 distclean: clean ## also remove .venv and the downloaded Kafka jars

@@ -1,4 +1,5 @@
-"""Real infrastructure for the integration tests: a Kafka broker and a PostgreSQL cluster.
+"""Real infrastructure for the integration tests: a Kafka broker (with SASL/SCRAM and the
+platform's ACLs, as `make up` runs it) and a PostgreSQL cluster.
 
 Both are started once per test run on ports of their own (so a local `make up` can keep
 running), in a fresh directory under $TFT_TEST_HOME (default /tmp/tft-test).
@@ -12,14 +13,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
-from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs
+from ops.kafka import KafkaNode, apply_acls, create_topics, ensure_kafka_libs
 from ops.postgres import PostgresCluster
 from shared.contracts.topics import ALL_TOPICS
-from shared.http import install_http
+from shared.messaging.acl import platform_acls
 from shared.observability import logging as observability_logging
-from shared.observability.metrics import Metrics
+from shared.tests.callers import service_app
 
 observability_logging.CACHE_LOGGERS = False  # tests capture logs after services logged
 
@@ -43,7 +43,8 @@ def kafka(test_home: Path):
     node.format()
     node.start()
     node.wait_ready(timeout=90)
-    asyncio.run(create_topics(node.bootstrap, ALL_TOPICS, partitions=3))
+    asyncio.run(create_topics(node.admin, ALL_TOPICS, partitions=3))
+    asyncio.run(apply_acls(node.admin, platform_acls()))
     yield node
     node.stop()
 
@@ -82,17 +83,11 @@ def each_store(request, tmp_path):
 
 @pytest.fixture
 async def api_client():
-    """A factory: `await api_client(routes, rt)` opens an httpx client on a service's
-    internal API as the gateway calls it (identity in X-TFT-* headers)."""
-
-    async def ready() -> None:
-        return None
-
+    """A factory: `await api_client(service, routes, rt)` opens an httpx client on a service's
+    internal API as the gateway calls it (a token per caller: `shared.tests.callers`)."""
     async with AsyncExitStack() as stack:
-        async def open_client(routes, rt) -> httpx.AsyncClient:
-            app = FastAPI()
-            install_http(app, Metrics(), ready)
-            app.include_router(routes(rt))
+        async def open_client(service: str, routes, rt) -> httpx.AsyncClient:
+            app = service_app(service, routes, rt)
             return await stack.enter_async_context(httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=app), base_url="http://service"))
 

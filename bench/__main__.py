@@ -1,6 +1,6 @@
 """`make bench`: figures, not pass/fail. Prints a table and updates bench/results/latest.json.
 
-    python -m bench [--messages N] [--seconds S] [--clients C] [--only NAME ...]
+    python -m bench [--messages N] [--seconds S] [--clients C] [--only NAME ...] [--profile DIR]
 
 TFT_BENCH_HOME, TFT_BENCH_KAFKA_PORT and TFT_BENCH_POSTGRES_PORT move the bench's own Kafka
 and PostgreSQL (default /tmp/tft-bench, 19092, 15432).
@@ -14,17 +14,19 @@ import platform as host
 import time
 from pathlib import Path
 
-from bench import events, gateway, infra, messaging, saga, scaling
+from bench import baselines, events, gateway, infra, messaging, profile, saga, scaling
 from bench import notify as notify_bench
 from bench import web as web_bench
 from shared.observability.logging import configure_logging
-from tests.harness import Platform
+from tests.harness import GATEWAY_PORT, Platform
 
 RESULTS = Path(__file__).parent / "results"
 
 # Benchmarks on the whole running platform: name -> fn(platform, args) -> figures.
 PLATFORM_BENCHES = {
-    "gateway": lambda platform, args: gateway.bookings(platform, args.clients, args.seconds)
+    "gateway": lambda platform, args: baselines.http(
+        GATEWAY_PORT + 120, platform.home, args.clients, args.seconds)
+    | gateway.bookings(platform, args.clients, args.seconds)
     | gateway.overhead(platform, args.clients, args.seconds),
     "events": lambda platform, args: events.registrations(platform, args.clients, args.seconds),
     "notify": lambda platform, args: notify_bench.notifications(platform),
@@ -34,6 +36,14 @@ PLATFORM_BENCHES = {
     "web": lambda platform, args: web_bench.render_times(platform, args.seconds / 3),
 }
 MESSAGING = "messaging"
+# Each platform figure beside the ceiling of its parts, measured in the same run.
+BASELINES = {
+    "gateway_bookings_per_s": "store_bookings_per_s",
+    "direct_bookings_per_s": "store_bookings_per_s",
+    "direct_offerings_per_s": "hello_per_s",
+    "gateway_offerings_per_s": "hello_per_s",
+    "events_registrations_per_s": "store_bookings_per_s",
+}
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -49,9 +59,14 @@ def run(args: argparse.Namespace) -> dict:
         if MESSAGING in chosen:
             figures.update(measure_messaging(kafka, postgres, args.messages))
         on_platform = [name for name in PLATFORM_BENCHES if name in chosen]
+        if "gateway" in chosen:
+            print("store baseline: a booking's SQL through asyncpg ...", flush=True)
+            figures.update(baselines.store(postgres, args.clients, args.seconds))
         if on_platform:
             platform = Platform(kafka=kafka, postgres=postgres, home=infra.HOME / "platform")
             platform.start()
+            profile.configure({name: process.pid for name, process
+                               in platform.processes.items() if process.pid}, args.profile)
             try:
                 for name in on_platform:
                     print(f"{name} ...", flush=True)
@@ -67,13 +82,25 @@ def run(args: argparse.Namespace) -> dict:
 def measure_messaging(kafka, postgres, messages: int) -> dict:
     """Raw aiokafka produce+consume, the baseline, against our outbox -> relay -> inbox."""
     print("raw aiokafka produce+consume ...", flush=True)
-    raw = asyncio.run(messaging.raw(kafka.bootstrap, messages))
+    raw = asyncio.run(messaging.raw(kafka.admin, messages))
     print("outbox -> relay -> kafka -> inbox ...", flush=True)
     postgres.create_database("bench_pipeline")
-    pipeline = asyncio.run(messaging.pipeline(kafka.bootstrap, postgres.url("bench_pipeline"),
+    pipeline = asyncio.run(messaging.pipeline(kafka.admin, postgres.url("bench_pipeline"),
                                               messages))
     return {"raw_msgs_per_s": round(raw, 1), "pipeline_msgs_per_s": round(pipeline, 1),
             "pipeline_ratio": round(pipeline / raw, 3)}
+
+
+def with_ratios(figures: dict) -> dict:
+    """Each figure followed by its ratio to its baseline of this same run."""
+    out = {}
+    for name, value in figures.items():
+        out[name] = value
+        baseline = BASELINES.get(name)
+        if baseline is not None and figures.get(baseline):
+            out[f"{name.removesuffix('_per_s')}_vs_{baseline.removesuffix('_per_s')}"] = round(
+                value / figures[baseline], 3)
+    return out
 
 
 def main() -> None:
@@ -83,12 +110,19 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--only", nargs="+", choices=[MESSAGING, *PLATFORM_BENCHES],
                         help="run only these benchmarks (default: all)")
-    figures = run(parser.parse_args())
-    RESULTS.mkdir(exist_ok=True)
-    # A run with --only updates its own figures and keeps the others of earlier runs.
-    latest = RESULTS / "latest.json"
-    kept = json.loads(latest.read_text()) if latest.exists() else {}
-    latest.write_text(json.dumps(kept | figures, indent=2) + "\n")
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="py-spy each platform process under each HTTP load into DIR "
+                             "(then: python -m bench.profile DIR)")
+    parser.add_argument("--no-save", action="store_true",
+                        help="print the figures only, leaving bench/results/latest.json")
+    args = parser.parse_args()
+    figures = with_ratios(run(args))
+    if not args.no_save:
+        RESULTS.mkdir(exist_ok=True)
+        # A run with --only updates its own figures and keeps the others of earlier runs.
+        latest = RESULTS / "latest.json"
+        kept = json.loads(latest.read_text()) if latest.exists() else {}
+        latest.write_text(json.dumps(kept | figures, indent=2) + "\n")
     width = max(map(len, figures))
     for name, value in figures.items():
         print(f"{name:<{width}}  {value}")

@@ -5,9 +5,10 @@ import os
 import shutil
 from pathlib import Path
 
-from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs
+from ops.kafka import KafkaNode, apply_acls, create_topics, ensure_kafka_libs
 from ops.postgres import PostgresCluster
 from shared.contracts.topics import ALL_TOPICS
+from shared.messaging.acl import platform_acls
 
 HOME = Path(os.environ.get("TFT_BENCH_HOME", "/tmp/tft-bench"))
 KAFKA_PORT = int(os.environ.get("TFT_BENCH_KAFKA_PORT", "19092"))
@@ -26,5 +27,6 @@ def start(kafka_port: int = KAFKA_PORT, postgres_port: int = POSTGRES_PORT):
     postgres.start()
     kafka.wait_ready(timeout=90)
     postgres.wait_ready()
-    asyncio.run(create_topics(kafka.bootstrap, ALL_TOPICS + ["bench.raw", "tft.bench.ping"]))
+    asyncio.run(create_topics(kafka.admin, ALL_TOPICS + ["bench.raw", "tft.bench.ping"]))
+    asyncio.run(apply_acls(kafka.admin, platform_acls()))
     return kafka, postgres

@@ -5,11 +5,13 @@ import os
 import time
 from typing import ClassVar
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 from sqlalchemy import MetaData
 
 from shared.contracts.base import IntegrationEvent
+from shared.contracts.topics import event_source, owner
+from shared.messaging.connection import KafkaConnection
 from shared.messaging.inbox import EventConsumer
 from shared.messaging.outbox import Outbox, OutboxRelay, idempotent_producer
 from shared.messaging.tables import add_messaging_tables
@@ -27,15 +29,15 @@ class BenchPingedV1(IntegrationEvent):
     data: str
 
 
-async def raw(bootstrap: str, count: int) -> float:
+async def raw(kafka: KafkaConnection, count: int) -> float:
     """Messages per second for `count` 1 KiB messages produced and consumed concurrently."""
     value = BenchPingedV1(n=0, data=PAYLOAD).model_dump_json().encode()
-    consumer = AIOKafkaConsumer("bench.raw", bootstrap_servers=bootstrap,
+    consumer = AIOKafkaConsumer("bench.raw", **kafka.options(),
                                 auto_offset_reset="latest", group_id="bench-raw",
                                 max_poll_records=2000)
     await consumer.start()
     await consumer.seek_to_end()
-    producer = idempotent_producer(bootstrap, "bench-raw")
+    producer = idempotent_producer(kafka, "bench-raw")
     await producer.start()
     started = time.perf_counter()
 
@@ -57,7 +59,7 @@ async def raw(bootstrap: str, count: int) -> float:
     return count / elapsed
 
 
-async def pipeline(bootstrap: str, database_url: str, count: int) -> float:
+async def pipeline(kafka: KafkaConnection, database_url: str, count: int) -> float:
     """Messages per second from staging in the outbox to applied by an inbox consumer."""
     metadata = MetaData()
     tables = add_messaging_tables(metadata)
@@ -66,7 +68,7 @@ async def pipeline(bootstrap: str, database_url: str, count: int) -> float:
         await conn.run_sync(metadata.drop_all)
         await conn.run_sync(metadata.create_all)
     metrics = Metrics()
-    relay = OutboxRelay(db, tables.outbox, lambda: idempotent_producer(bootstrap, "bench-relay"),
+    relay = OutboxRelay(db, tables.outbox, lambda: idempotent_producer(kafka, "bench-relay"),
                         metrics, batch_size=2000, poll_seconds=0.05)
     db.on_commit(relay.wake)
     applied = 0
@@ -78,12 +80,16 @@ async def pipeline(bootstrap: str, database_url: str, count: int) -> float:
         if applied >= count:
             done.set()
 
-    broker = KafkaBroker(bootstrap, log_level=10)
+    async def no_dead_letters() -> AIOKafkaProducer:
+        raise RuntimeError("a ping failed: the bench measures the pipeline, not its faults")
+
+    broker = KafkaBroker(kafka.bootstrap, security=kafka.security(), log_level=10)
     EventConsumer("bench-pipeline", ["tft.bench.ping"], {BenchPingedV1: count_it}, db,
-                  tables.inbox, metrics, dlt_producer=None).subscribe(broker, batch_size=2000)
+                  tables.inbox, metrics, dlt_producer=no_dead_letters,
+                  ).subscribe(broker, batch_size=2000)
     await broker.start()
     await asyncio.sleep(3)  # let the group settle before the clock starts
-    outbox = Outbox(tables.outbox, source="/bench")
+    outbox = Outbox(tables.outbox, source=event_source(owner("tft.bench.ping")))
     started = time.perf_counter()
     relaying = asyncio.create_task(relay.run())
     for first in range(0, count, 1000):

@@ -16,6 +16,9 @@ from aiokafka import AIOKafkaProducer
 
 from services.notify.mailbox import Mailbox, serve
 from shared.contracts.bookings import BookingConfirmedV1
+from shared.contracts.common import Group
+from shared.contracts.topics import event_source
+from shared.messaging.connection import KafkaConnection
 from shared.messaging.envelope import Envelope
 from tests.harness import Platform
 
@@ -40,18 +43,18 @@ def confirmations(count: int) -> list[BookingConfirmedV1]:
     return [BookingConfirmedV1(
         booking_id=uuid4(), session_id=uuid4(), offering_id="robotica",
         offering_title="Robotica", school_id="corlaer",
-        group={"name": "3B", "level": "vmbo-kb", "year": 3, "students": 20},
+        group=Group(name="3B", level="vmbo-kb", year=3, students=20),
         starts_at=starts, ends_at=starts + timedelta(hours=2), location="Hotspot")
         for _ in range(count)]
 
 
-async def produce(bootstrap: str, events: list[BookingConfirmedV1]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+async def produce(kafka: KafkaConnection, events: list[BookingConfirmedV1]) -> None:
+    producer = AIOKafkaProducer(**kafka.options(), acks="all", linger_ms=5)
     await producer.start()
     try:
         sends = []
         for event in events:
-            envelope = Envelope.new(type=event.event_type, source="/bench",
+            envelope = Envelope.new(type=event.event_type, source=event_source("bookings"),
                                     subject=event.subject())
             sends.append(await producer.send(event.topic, value=event.model_dump_json().encode(),
                                              key=event.key().encode(),
@@ -72,7 +75,8 @@ def notifications(platform: Platform, count: int = EVENTS) -> dict:
         platform.restart("notify", TFT_NOTIFY_SMTP_PORT=str(controller.port),
                          TFT_LOG_LEVEL="WARNING")
         started = time.perf_counter()
-        asyncio.run(produce(platform.kafka.bootstrap, confirmations(count)))
+        # as bookings, the only principal that may write its topic
+        asyncio.run(produce(platform.kafka.connection("bookings"), confirmations(count)))
         deadline = started + 600
         while len(box.mails) < count and time.perf_counter() < deadline:
             time.sleep(0.05)

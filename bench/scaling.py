@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from bench.notify import confirmations, produce
+from ops.kafka import KafkaNode
 from services.notify.mailbox import Mailbox, serve
 from tests.harness import Platform
 from tests.test_faults import scalar
@@ -39,6 +40,11 @@ def cpu_seconds(pid: int | None) -> float:
     return total
 
 
+def kafka_pids(platform: Platform) -> list[int | None]:
+    kafka = platform.kafka
+    return [kafka.pid] if isinstance(kafka, KafkaNode) else [n.pid for n in kafka.nodes]
+
+
 def postmaster_pid(platform: Platform) -> int:
     """The first line of postmaster.pid (the others are its port, sockets, ...)."""
     return int((platform.postgres.data_dir / "postmaster.pid").read_text().split()[0])
@@ -55,7 +61,7 @@ def apply_all(platform: Platform, count: int) -> float:
     events = confirmations(count)
     ids = [str(e.booking_id) for e in events]
     started = time.perf_counter()
-    asyncio.run(produce(platform.kafka.bootstrap, events))
+    asyncio.run(produce(platform.kafka.connection("bookings"), events))
     deadline = started + 600
     while applied(platform, ids) < count:
         if time.perf_counter() > deadline:
@@ -70,9 +76,10 @@ def measure(platform: Platform, replicas: int, env: dict[str, str]) -> dict:
         platform.add_replica("notify", replica, **env)
     try:
         apply_all(platform, WARM_UP)
-        parts = {"notify": [platform.processes[n].pid for n in names],
-                 "kafka": [platform.kafka.pid],
-                 "postgres": [postmaster_pid(platform)]}
+        parts: dict[str, list[int | None]] = {
+            "notify": [platform.processes[n].pid for n in names],
+            "kafka": kafka_pids(platform),
+            "postgres": [postmaster_pid(platform)]}
         before = {part: sum(map(cpu_seconds, pids)) for part, pids in parts.items()}
         elapsed = apply_all(platform, EVENTS)
         used = {part: (sum(map(cpu_seconds, pids)) - before[part]) / elapsed

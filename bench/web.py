@@ -53,9 +53,13 @@ end
 
 def signed_in(web: str, username: str) -> str:
     """The session cookie of `username` signed in to the web front end."""
-    with httpx.Client(base_url=web) as client:
+    # Signing in costs argon2 at the directory: on a loaded machine more than httpx's 5 s.
+    with httpx.Client(base_url=web, timeout=30) as client:
         page = client.get("/inloggen").text
-        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        found = re.search(r'name="csrf" value="([^"]+)"', page)
+        if found is None:
+            raise RuntimeError("the login page has no CSRF field")
+        csrf = found.group(1)
         answer = client.post("/inloggen", data={"gebruikersnaam": username,
                                                 "wachtwoord": DEMO_PASSWORD, "csrf": csrf})
         if answer.status_code != 303 or answer.headers["location"].startswith("/inloggen"):

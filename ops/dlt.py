@@ -17,6 +17,7 @@ from aiokafka import AIOKafkaProducer
 
 from ops.kafka import read_topic
 from shared.contracts.topics import EVENT_TOPICS, dead_letter_topic
+from shared.messaging.connection import KafkaConnection
 
 DLT_SUFFIX = ".dlt"
 
@@ -64,24 +65,24 @@ def dead_letter_topics(topic: str | None) -> list[str]:
     return [topic if topic.endswith(DLT_SUFFIX) else dead_letter_topic(topic)]
 
 
-async def read(bootstrap: str, topic: str) -> list[DeadLetter]:
+async def read(kafka: KafkaConnection, topic: str) -> list[DeadLetter]:
     """Every message on a dead-letter topic so far, in partition and offset order."""
     return [DeadLetter(topic, r.partition, r.offset, r.key, r.value, tuple(r.headers or ()))
-            for r in await read_topic(bootstrap, topic)]
+            for r in await read_topic(kafka, topic)]
 
 
-async def find(bootstrap: str, topic: str, ref: str) -> DeadLetter:
+async def find(kafka: KafkaConnection, topic: str, ref: str) -> DeadLetter:
     [dlt] = dead_letter_topics(topic)
-    for letter in await read(bootstrap, dlt):
+    for letter in await read(kafka, dlt):
         if letter.ref == ref:
             return letter
     raise LookupError(f"no dead letter {ref} on {dlt}")
 
 
-async def replay(bootstrap: str, letters: Sequence[DeadLetter]) -> int:
-    """Send each back to its original topic, as it was before it was dead-lettered."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
-                                enable_idempotence=True)
+async def replay(kafka: KafkaConnection, letters: Sequence[DeadLetter]) -> int:
+    """Send each back to its original topic, as it was before it was dead-lettered (as the
+    admin principal: only the topic's owner and the admin may write it)."""
+    producer = AIOKafkaProducer(**kafka.options(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for letter in letters:

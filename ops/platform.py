@@ -7,21 +7,24 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ops.kafka import KafkaCluster, create_topics, ensure_kafka_libs, probe
+from ops.kafka import KafkaCluster, apply_acls, create_topics, ensure_kafka_libs, probe
 from ops.procs import REPO, ServiceProcess, run_migrations
 from ops.smtp import DEFAULT_PORT as DEFAULT_SMTP_PORT
 from ops.smtp import MailSink
+from shared.messaging.acl import ADMIN, platform_acls
+from shared.messaging.acl import SERVICES as KAFKA_PRINCIPALS
+from shared.messaging.connection import KafkaConnection
 
 # Start order: the gateway after the services it fronts, the web front end after the gateway.
 SERVICES: dict[str, int] = {
     "bookings": 8101, "loans": 8102, "events": 8103,
     "finance": 8104, "notify": 8105, "directory": 8106, "gateway": 8000, "web": 8080,
 }
-# Not a service package: no store to migrate, run as `python -m web serve`.
+# Not a service package: run as `python -m web migrate|serve` (its store keeps sessions).
 WEB = "web"
 BACKENDS = ["bookings", "loans", "events", "finance", "notify", "directory"]
-# One process each unless TFT_<NAME>_REPLICAS asks for more: the gateway keeps idempotency
-# keys and rate limits, the web front end its sessions, in their own memory.
+# One process each unless TFT_<NAME>_REPLICAS asks for more: people reach them on one port
+# each, with no balancer in front (their state is in their stores, so more may run).
 SINGLE_BY_DEFAULT = {"gateway", WEB}
 # Replica r (from 1) of a service listens this many ports times r-1 above the first.
 REPLICA_PORT_STEP = 10
@@ -77,6 +80,22 @@ class Platform:
     def bootstrap(self) -> str:
         return self.external_kafka or self.kafka().bootstrap
 
+    def kafka_connection(self, bootstrap: str | None = None,
+                         principal: str = ADMIN) -> KafkaConnection:
+        """Our broker's principal, or for another broker (`bootstrap`, or
+        TFT_KAFKA_BOOTSTRAP) the one in TFT_KAFKA_USERNAME/TFT_KAFKA_PASSWORD."""
+        if bootstrap or self.external_kafka:
+            return KafkaConnection(bootstrap or self.bootstrap,
+                                   os.environ.get("TFT_KAFKA_USERNAME", ""),
+                                   os.environ.get("TFT_KAFKA_PASSWORD", ""))
+        return self.kafka().connection(principal)
+
+    def kafka_env(self, name: str) -> dict[str, str]:
+        """A service's own Kafka principal; with an external broker, what the caller set."""
+        if self.external_kafka or name not in KAFKA_PRINCIPALS:
+            return {}
+        return self.kafka().client_env(name)
+
     def port(self, name: str) -> int:
         return _env_int(f"TFT_{name.upper()}_PORT", SERVICES[name])
 
@@ -89,13 +108,14 @@ class Platform:
             "TFT_DATABASE_URL": f"sqlite+aiosqlite:///{self.var / f'{name}.db'}",
             "TFT_DEMO": os.environ.get("TFT_DEMO", "true"),
         }
-        if replica > 1:  # one relay per embedded store: SQLite holds no row locks over a send
-            env["TFT_OUTBOX_RELAY"] = "false"
         if name == "gateway":
             env |= {f"TFT_{b.upper()}_URL": f"http://127.0.0.1:{self.port(b)}" for b in BACKENDS}
+        else:  # the keys that verify the token the gateway signs for each request
+            env["TFT_GATEWAY_JWKS_URL"] = f"{self.gateway_url}/.well-known/jwks.json"
         if name == WEB:  # talks to the gateway only; plain HTTP on this machine
             env = {"TFT_HTTP_PORT": str(port), "TFT_GATEWAY_URL": self.gateway_url,
-                   "TFT_WEB_SECURE_COOKIES": "false"}
+                   "TFT_WEB_SECURE_COOKIES": "false",
+                   "TFT_DATABASE_URL": env["TFT_DATABASE_URL"]}
         return env
 
     def service(self, name: str, replica: int = 1) -> ServiceProcess:
@@ -154,17 +174,21 @@ class Platform:
                 print(f"kafka: already running ({cluster.size} node(s))")
             _progress(f"waiting for kafka ({cluster.size} node(s))",
                       lambda: cluster.wait_ready(120))
-        created = asyncio.run(create_topics(self.bootstrap, ALL_TOPICS))
+        created = asyncio.run(create_topics(self.kafka_connection(), ALL_TOPICS))
         print(f"kafka: {len(ALL_TOPICS)} topics present ({len(created)} created now)")
+        if not self.external_kafka:  # another broker's ACLs are its operator's (`ops topics`)
+            asyncio.run(apply_acls(self.kafka_connection(), platform_acls()))
+            print(f"kafka: ACLs of {len(KAFKA_PRINCIPALS)} service principals granted")
 
     def _service_up(self, name: str, replica: int) -> None:
         svc = self.service(name, replica)
         if svc.is_running():
             print(f"{svc.name}: already running (pid {svc.pid})")
             return
-        if name != WEB and replica == 1:
-            _progress(f"migrating {name}", lambda: run_migrations(name, svc.env, cwd=self.repo),
-                      done="done")
+        if replica == 1:
+            _progress(f"migrating {name}", lambda: run_migrations(
+                name, svc.env, cwd=self.repo, module=svc.module), done="done")
+        svc.env |= self.kafka_env(name)  # only now: `down` and `status` need no passwords
         svc.start()  # the next replica starts once this one is ready: one seeds the demo data
         _progress(f"waiting for {svc.name}", lambda: svc.wait_ready(90))
 
@@ -200,7 +224,7 @@ class Platform:
         return 0 if ok else 1
 
     def _kafka_status(self) -> bool:
-        ready = asyncio.run(probe(self.bootstrap))
+        ready = asyncio.run(probe(self.kafka_connection()))
         if self.external_kafka:
             print(f"{'kafka':<11} external {self.bootstrap} {'ready' if ready else 'unreachable'}")
             return ready

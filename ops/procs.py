@@ -187,10 +187,12 @@ class ServiceProcess:
         self.start()
 
 
-def run_migrations(name: str, env: dict[str, str], cwd: Path = REPO, timeout: float = 300) -> None:
-    """Run `python -m services.<name> migrate`; raise with its output when it fails."""
+def run_migrations(name: str, env: dict[str, str], cwd: Path = REPO, timeout: float = 300,
+                   module: str | None = None) -> None:
+    """Run `python -m services.<name> migrate` (or `module`'s); raise with its output when
+    it fails."""
     proc = subprocess.run(
-        [sys.executable, "-m", f"services.{name}", "migrate"],
+        [sys.executable, "-m", module or f"services.{name}", "migrate"],
         cwd=cwd, env={**os.environ, **env}, stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout,
     )

@@ -7,11 +7,11 @@ gets `python -m services.<name> migrate|serve` from `main`. Nothing connects at 
 import argparse
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Generic
 
 import uvicorn
 from aiokafka import AIOKafkaProducer
@@ -19,10 +19,12 @@ from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from sqlalchemy import MetaData
+from typing_extensions import TypeVar
 
-from shared.contracts.base import IntegrationEvent
+from shared.auth import Authentication, GatewayTokens
+from shared.contracts.topics import event_source
 from shared.http import SERVER_KEEP_ALIVE_SECONDS, install_http
-from shared.messaging.inbox import EventConsumer, Handler
+from shared.messaging.inbox import EventConsumer, Handlers
 from shared.messaging.lag import LagMonitor
 from shared.messaging.outbox import Outbox, OutboxRelay, idempotent_producer
 from shared.messaging.retention import Retention
@@ -34,76 +36,124 @@ from shared.store.db import Database, create_engine
 from shared.store.migrations import upgrade
 from shared.store.requests import IdempotentRequests
 
+# The settings a service runs with: its own subclass, so its code reads its own fields. A
+# runtime hands its settings out (covariant), a consumer's handlers take a runtime in
+# (contravariant), a spec does both (invariant).
+S = TypeVar("S", bound=ServiceSettings, default=ServiceSettings)
+S_co = TypeVar("S_co", bound=ServiceSettings, covariant=True, default=ServiceSettings)
+S_contra = TypeVar("S_contra", bound=ServiceSettings, contravariant=True,
+                   default=ServiceSettings)
 
-@dataclass(frozen=True)
-class ConsumerSpec:
+
+@dataclass(frozen=True, kw_only=True)
+class ConsumerSpec(Generic[S_contra]):
     """A consumer group: `handlers(runtime)` maps each contract it applies to its handler."""
 
     name: str
     topics: Sequence[str]
-    handlers: Callable[["Runtime"], dict[type[IntegrationEvent], Handler]]
+    handlers: Callable[["Runtime[S_contra]"], Handlers]
 
 
-@dataclass(frozen=True)
-class ServiceSpec:
+@dataclass(frozen=True, kw_only=True)
+class ServiceSpec(Generic[S]):
+    """A service with a store of its own: tables, outbox and inbox, consumers, demo data."""
+
     name: str
     title: str
-    metadata: MetaData | None
-    messaging: MessagingTables | None
-    routes: Callable[["Runtime"], APIRouter]
-    consumers: Sequence[ConsumerSpec] = ()
-    seed: Callable[["Runtime"], Awaitable[None]] | None = None
-    settings: type[ServiceSettings] = ServiceSettings
-    extra_tasks: Sequence[Callable[["Runtime"], Awaitable[None]]] = field(default_factory=tuple)
+    metadata: MetaData
+    messaging: MessagingTables
+    routes: Callable[["Runtime[S]"], APIRouter]
+    settings: type[S]
+    consumers: Sequence[ConsumerSpec[S]] = ()
+    seed: Callable[["Runtime[S]"], Awaitable[None]] | None = None
+    extra_tasks: Sequence[Callable[["Runtime[S]"], Awaitable[None]]] = ()
 
 
-class Runtime:
-    """The running parts of one service process."""
+@dataclass(frozen=True, kw_only=True)
+class LeanSpec(Generic[S]):
+    """A service without events (the gateway): HTTP routes, and a store of its own for the
+    state its replicas share."""
 
-    def __init__(self, spec: ServiceSpec, settings: ServiceSettings) -> None:
-        self.spec = spec
+    name: str
+    title: str
+    metadata: MetaData
+    routes: Callable[["LeanRuntime[S]"], APIRouter]
+    settings: type[S]
+    extra_tasks: Sequence[Callable[["LeanRuntime[S]"], Awaitable[None]]] = ()
+
+
+class LeanRuntime(Generic[S_co]):
+    """The running parts every service process has: its settings, store, metrics and tasks
+    (`tasks` run from start to stop)."""
+
+    def __init__(self, settings: S_co,
+                 tasks: Sequence[Callable[["LeanRuntime[S_co]"], Awaitable[None]]] = ()) -> None:
         self.settings = settings
         self.metrics = Metrics()
-        # A service without tables (the gateway) has no store.
-        self.db: Database | None = None
-        if spec.metadata is not None:
-            self.db = Database(create_engine(settings.resolved_database_url()))
+        self.db = Database(create_engine(settings.resolved_database_url()))
+        self._extra_tasks = tasks
+        self._tasks: list[asyncio.Future[None]] = []
+
+    async def start(self) -> None:
+        for task in self._extra_tasks:
+            self._spawn(task(self))
+
+    async def ready(self) -> None:
+        await self.db.ping()
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        self._tasks.append(asyncio.ensure_future(coro))
+
+    async def stop(self) -> None:
+        await self._cancel_tasks()
+        await self.db.dispose()
+
+    async def _cancel_tasks(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with suppress(BaseException):
+                await task
+
+
+class Runtime(LeanRuntime[S_co]):
+    """The running parts of a service with a store: the store, its outbox and relay, the
+    Kafka consumers. None of them is optional, so the service's code uses them as they are."""
+
+    def __init__(self, spec: ServiceSpec[S_co], settings: S_co) -> None:
+        super().__init__(settings)
+        self.spec = spec
+        self.kafka = settings.kafka()
         self.broker = KafkaBroker(
             # A cluster's addresses, comma-separated: FastStream takes one string as one host.
-            settings.kafka_bootstrap.split(","),
+            self.kafka.bootstrap.split(","),
+            security=self.kafka.security(),
             client_id=f"tft-{spec.name}",
             log_level=logging.DEBUG,  # one line per message is noise; our consumer logs JSON
             middlewares=[KafkaPrometheusMiddleware(registry=self.metrics.registry,
                                                    app_name=spec.name)],
         )
-        self.outbox: Outbox | None = None
-        self.relay: OutboxRelay | None = None
-        self.retention: Retention | None = None
-        if spec.messaging is not None:
-            assert self.db is not None, "the outbox and inbox live in the service's store"
-            self.outbox = Outbox(spec.messaging.outbox, source=f"/tft/{spec.name}")
-            self.relay = OutboxRelay(
-                self.db, spec.messaging.outbox, self._producer, self.metrics,
-                batch_size=settings.outbox_batch_size, poll_seconds=settings.outbox_poll_seconds,
-            )
-            self.db.on_commit(self.relay.wake)
-            self.retention = Retention(
-                self.db, spec.messaging, self.metrics,
-                outbox_keep=timedelta(hours=settings.outbox_retention_hours),
-                inbox_keep=timedelta(hours=settings.inbox_retention_hours),
-                interval_seconds=settings.retention_interval_seconds,
-                batch_size=settings.retention_batch_size,
-            )
+        self.outbox = Outbox(spec.messaging.outbox, source=event_source(spec.name))
+        self.relay = OutboxRelay(
+            self.db, spec.messaging.outbox, self._producer, self.metrics,
+            batch_size=settings.outbox_batch_size, poll_seconds=settings.outbox_poll_seconds,
+        )
+        self.db.on_commit(self.relay.wake)
+        self.retention = Retention(
+            self.db, spec.messaging, self.metrics,
+            outbox_keep=timedelta(hours=settings.outbox_retention_hours),
+            inbox_keep=timedelta(hours=settings.inbox_retention_hours),
+            interval_seconds=settings.retention_interval_seconds,
+            batch_size=settings.retention_batch_size,
+        )
         self.consumers = [self._consumer(c) for c in spec.consumers]
         self._dlt: AIOKafkaProducer | None = None
-        self._tasks: list[asyncio.Task] = []
         self.broker_started = asyncio.Event()
 
     def _producer(self) -> AIOKafkaProducer:
-        return idempotent_producer(self.settings.kafka_bootstrap, f"tft-{self.spec.name}-relay")
+        return idempotent_producer(self.kafka, f"tft-{self.spec.name}-relay")
 
-    def _consumer(self, spec: ConsumerSpec) -> EventConsumer:
-        assert self.spec.messaging is not None and self.db is not None, "consumers need an inbox"
+    def _consumer(self, spec: ConsumerSpec[S_co]) -> EventConsumer:
         consumer = EventConsumer(
             name=spec.name,
             topics=spec.topics,
@@ -129,18 +179,14 @@ class Runtime:
         if self.settings.demo and self.spec.seed is not None:
             await self.spec.seed(self)
         self._spawn(self._start_broker())
-        if self.relay is not None and self.settings.outbox_relay:
+        if self.settings.outbox_relay:
             self._spawn(self.relay.run())
-        if self.retention is not None:
-            self._spawn(self.retention.run())
+        self._spawn(self.retention.run())
         if self.consumers:
             groups = {c.name: c.topics for c in self.consumers}
-            self._spawn(LagMonitor(self.settings.kafka_bootstrap, groups, self.metrics).run())
+            self._spawn(LagMonitor(self.kafka, groups, self.metrics).run())
         for task in self.spec.extra_tasks:
             self._spawn(task(self))
-
-    def _spawn(self, coro: Awaitable[None]) -> None:
-        self._tasks.append(asyncio.ensure_future(coro))
 
     async def _start_broker(self) -> None:
         """Consumers start when Kafka is there; HTTP and the outbox work without it."""
@@ -162,35 +208,34 @@ class Runtime:
                 await asyncio.sleep(min(10.0, 0.5 * attempt))
 
     async def ready(self) -> None:
-        if self.db is not None:
-            await self.db.ping()
+        await super().ready()
         if not self.broker_started.is_set():
             raise RuntimeError("consumers not connected to Kafka yet")
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with suppress(BaseException):
-                await task
+        await self._cancel_tasks()
         with suppress(Exception):
             await self.broker.stop()
-        if self.relay is not None:
-            await self.relay.close()
+        await self.relay.close()
         if self._dlt is not None:
             with suppress(Exception):
                 await self._dlt.stop()
-        if self.db is not None:
-            await self.db.dispose()
+        await self.db.dispose()
 
 
-def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> FastAPI:
+def create_app(spec: ServiceSpec[S] | LeanSpec[S], settings: S | None = None) -> FastAPI:
     settings = settings or spec.settings(service=spec.name)
     configure_logging(spec.name, settings.log_level)
-    runtime = Runtime(spec, settings)
+    runtime: LeanRuntime[S]
+    if isinstance(spec, ServiceSpec):
+        runtime = full = Runtime(spec, settings)
+        router = spec.routes(full)
+    else:
+        runtime = LeanRuntime(settings, spec.extra_tasks)
+        router = spec.routes(runtime)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI):
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
         log.info("service started", port=settings.http_port)
         yield
@@ -198,14 +243,31 @@ def create_app(spec: ServiceSpec, settings: ServiceSettings | None = None) -> Fa
 
     app = FastAPI(title=spec.title, lifespan=lifespan)
     app.state.runtime = runtime
-    if runtime.db is not None:
+    if isinstance(runtime, Runtime):
         app.add_middleware(IdempotentRequests, database=runtime.db)
+    # Every request needs a token the gateway signed for this service; the gateway (lean)
+    # authenticates people itself.
+    if isinstance(spec, ServiceSpec):  # before the store sees the request
+        app.add_middleware(Authentication, tokens=GatewayTokens.for_settings(settings))
     install_http(app, runtime.metrics, runtime.ready)  # outermost: ids and metrics for all
-    app.include_router(spec.routes(runtime))
+    add_routes(app, router)
     return app
 
 
-def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
+_DEFAULT_LIFESPAN = type(APIRouter().lifespan_context)
+
+
+def add_routes(app: FastAPI, router: APIRouter) -> None:
+    """The router's routes as the app's own when it adds nothing to them (no prefix, no
+    lifespan): FastAPI includes a router lazily and then walks all its routes on every
+    request to see whether they changed, which a service's routes never do."""
+    if router.prefix or type(router.lifespan_context) is not _DEFAULT_LIFESPAN:
+        app.include_router(router)
+        return
+    app.router.routes.extend(router.routes)
+
+
+def main(spec: ServiceSpec[S] | LeanSpec[S], argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog=f"python -m services.{spec.name}")
     parser.add_argument("command", choices=["migrate", "serve"],
                         help="migrate: upgrade the store to the newest schema; serve: run")
@@ -213,9 +275,8 @@ def main(spec: ServiceSpec, argv: Sequence[str] | None = None) -> None:
     settings = spec.settings(service=spec.name)
     if args.command == "migrate":
         configure_logging(spec.name, settings.log_level)
-        if spec.metadata is not None:
-            upgrade(spec.name, settings.resolved_database_url())
-            log.info("store migrated")
+        upgrade(spec.name, settings.resolved_database_url())
+        log.info("store migrated")
         return
     serve(create_app(spec, settings), settings)
 

@@ -17,6 +17,9 @@ from ops.kafka import KafkaCluster, KafkaNode
 from ops.platform import replica_name, replica_port
 from ops.postgres import PostgresCluster
 from ops.procs import ServiceProcess, run_migrations
+from services.gateway.keys import SigningKey
+from shared.messaging.acl import SERVICES as KAFKA_PRINCIPALS
+from shared.tests.callers import bearer, token
 
 # TFT_TEST_PLATFORM_PORT moves the block of ports, so two test runs can share a machine. The
 # default lies below Linux's ephemeral range (32768-60999), where outgoing connections (to
@@ -44,6 +47,8 @@ class Platform:
     web_port: int | None = WEB_PORT
     replicas: dict[str, int] = field(default_factory=dict)  # service -> processes (1)
     database_prefix: str = "tft_"
+    # The gateway's signing key, in a file it reads: tests sign what the gateway would.
+    signing_key: SigningKey = field(default_factory=SigningKey.generate)
 
     @property
     def gateway(self) -> str:
@@ -59,21 +64,26 @@ class Platform:
     def env(self, service: str, port: int, **extra: str) -> dict[str, str]:
         if service == "web":
             return {"TFT_HTTP_PORT": str(port), "TFT_WEB_SECURE_COOKIES": "false",
-                    "TFT_GATEWAY_URL": f"http://127.0.0.1:{self.gateway_port}", **extra}
+                    "TFT_GATEWAY_URL": f"http://127.0.0.1:{self.gateway_port}",
+                    "TFT_DATABASE_URL": self.database_url(service), **extra}
         env = {
             "TFT_SERVICE": service,
             "TFT_HTTP_PORT": str(port),
             "TFT_KAFKA_BOOTSTRAP": self.kafka.bootstrap,
+            **self.kafka_credentials(service),
             "TFT_DEMO": "true",
             "TFT_DEMO_PASSWORD": DEMO_PASSWORD,
             "TFT_OUTBOX_POLL_SECONDS": "0.2",
             "TFT_CONSUMER_RETRY_BACKOFF_SECONDS": "0.05",
             # Port 9 (discard): never a local `make up` mailbox; tests that mail start their own.
             "TFT_NOTIFY_SMTP_PORT": "9",
+            "TFT_DATABASE_URL": self.database_url(service),
         }
         if service != "gateway":
-            env["TFT_DATABASE_URL"] = self.database_url(service)
+            env["TFT_GATEWAY_JWKS_URL"] = (f"http://127.0.0.1:{self.gateway_port}"
+                                           "/.well-known/jwks.json")
         else:
+            env["TFT_JWT_KEY_FILE"] = str(self.home / "gateway-key.pem")
             env.update({f"TFT_{name.upper()}_URL": f"http://127.0.0.1:{p}"
                         for name, p in self.service_ports.items()})
             # Tests and benches call from one address with a few tokens, far faster than a
@@ -87,19 +97,25 @@ class Platform:
                         "TFT_AUDIT_PATH": str(self.home / "gateway-audit.jsonl")})
         return {**env, **extra}
 
+    def kafka_credentials(self, service: str) -> dict[str, str]:
+        """The service's own Kafka principal (the gateway uses no Kafka)."""
+        return self.kafka.client_env(service) if service in KAFKA_PRINCIPALS else {}
+
     def start(self) -> None:
         ports = {**self.service_ports, "gateway": self.gateway_port}
+        stores = ports | ({"web": self.web_port} if self.web_port is not None else {})
+        self.home.mkdir(parents=True, exist_ok=True)
+        (self.home / "gateway-key.pem").write_bytes(self.signing_key.pem())
         try:
-            for name in self.service_ports:  # one at a time: CREATE DATABASE copies template1
+            for name in stores:  # one at a time: CREATE DATABASE copies template1
                 self.postgres.drop_database(f"{self.database_prefix}{name}")
                 self.postgres.create_database(f"{self.database_prefix}{name}")
-            with ThreadPoolExecutor(len(ports)) as pool:  # each its own database
-                list(pool.map(lambda item: run_migrations(item[0], self.env(*item)),
-                              ports.items()))
-            for name, port in ports.items():
+            with ThreadPoolExecutor(len(stores)) as pool:  # each its own database
+                list(pool.map(lambda item: run_migrations(
+                    item[0], self.env(*item), module="web" if item[0] == "web" else None),
+                    stores.items()))
+            for name, port in stores.items():
                 self._start_replica(name, port, 1)
-            if self.web_port is not None:
-                self._start_replica("web", self.web_port, 1)
             self._wait_ready()
             # The other replicas once the first are ready: one of each seeds the demo data.
             for name, port in ports.items():
@@ -118,16 +134,10 @@ class Platform:
     def _start_replica(self, name: str, port: int, replica: int, **extra_env: str) -> None:
         process, port = replica_name(name, replica), replica_port(port, replica)
         self.processes[process] = ServiceProcess(
-            process, port, self._replica_env(name, port, process, **extra_env), self.home / "log" /
+            process, port, self.env(name, port, **extra_env), self.home / "log" /
             f"{process}.log", self.home / "run", module="web" if name == "web" else
             f"services.{name}")
         self.processes[process].start()
-
-    def _replica_env(self, name: str, port: int, process: str, **extra: str) -> dict[str, str]:
-        # One relay per store for now: two on one store may publish a key's events out of
-        # order (issue 17); the other replicas serve HTTP and consume.
-        relay = {"TFT_OUTBOX_RELAY": "false"} if process != name else {}
-        return self.env(name, port, **relay, **extra)
 
     def _wait_ready(self) -> None:
         for process in self.processes.values():
@@ -136,8 +146,8 @@ class Platform:
     def restart(self, name: str, **extra_env: str) -> None:
         """Start `name` again (after a stop or kill), optionally with other settings."""
         process = self.processes[name]
-        process.env = self._replica_env(process.module.removeprefix("services."), process.port,
-                                        name, **extra_env)
+        process.env = self.env(process.module.removeprefix("services."), process.port,
+                               **extra_env)
         process.start()
         process.wait_ready(timeout=60)
 
@@ -155,6 +165,16 @@ class Platform:
                 "Authorization": f"Bearer {response.json()['access_token']}"}
         return self._tokens[username]
 
+    def service_token(self, service: str, role: str | None = None, organisation: str = "",
+                      **changes: Any) -> dict[str, str]:
+        """Bearer header of a token as the gateway signs it for one request to `service`
+        (as `role` of `organisation`; no role: the gateway itself), with `changes` to forge
+        one (`shared.tests.callers.token`)."""
+        caller = {"sub": organisation, "role": role, "org": organisation} if role else {}
+        return bearer(token(service, key=self.signing_key.private,
+                            kid=self.signing_key.verification.kid, lifetime=300,
+                            **caller | changes))
+
 
 def eventually(probe: Callable[[], Any], timeout: float = 30.0, interval: float = 0.2) -> Any:
     """Poll until `probe()` returns something truthy; the last value on timeout is reported."""
@@ -171,7 +191,7 @@ def eventually(probe: Callable[[], Any], timeout: float = 30.0, interval: float 
 def keyed_events(platform: Platform, topic: str, key: str) -> list[tuple[str, dict]]:
     """(type, value) of each event on `topic` keyed `key`, reading the topic to its end."""
     async def run() -> list[tuple[str, dict]]:
-        consumer = AIOKafkaConsumer(topic, bootstrap_servers=platform.kafka.bootstrap,
+        consumer = AIOKafkaConsumer(topic, **platform.kafka.admin.options(),
                                     auto_offset_reset="earliest", enable_auto_commit=False)
         await consumer.start()
         try:

@@ -10,11 +10,12 @@ import pytest
 
 from shared.service import create_app
 from shared.store.migrations import upgrade
+from shared.tests.callers import TRUST_TEST_KEY, as_caller
 from tests.harness import Platform
 
-BACKOFFICE = {"X-TFT-Role": "backoffice", "X-TFT-Organisation": "backoffice",
-              "X-TFT-Actor": "backoffice"}
-FINANCE = {"X-TFT-Role": "finance", "X-TFT-Organisation": "finance", "X-TFT-Actor": "finance"}
+# Callers as (role, organisation); `as_caller` signs a token for the service called.
+BACKOFFICE = ("backoffice", "backoffice")
+FINANCE = ("finance", "finance")
 # Every list of every service, and who may read it.
 LISTS = [
     ("bookings", "/offerings", BACKOFFICE), ("bookings", "/bookings", BACKOFFICE),
@@ -48,7 +49,8 @@ def store_url(request, tmp_path):
 def _client(service: str, database_url: str) -> httpx.AsyncClient:
     """The service's app as it is served, without its lifespan (no Kafka needed to answer)."""
     spec = importlib.import_module(f"services.{service}.app").SPEC
-    app = create_app(spec, spec.settings(service=service, database_url=database_url))
+    app = create_app(spec, spec.settings(service=service, database_url=database_url,
+                                         **TRUST_TEST_KEY))
     # A crash must come back as the 500 the service answers, not raise in the test.
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     return httpx.AsyncClient(transport=transport, base_url=f"http://{service}")
@@ -64,8 +66,9 @@ async def test_an_offset_past_the_bound_is_refused_and_the_bound_itself_answers(
         store_url, service, path, caller):
     joiner = "&" if "?" in path else "?"
     async with _client(service, await store_url(service)) as client:
-        at_bound = await client.get(f"{path}{joiner}offset=1000000", headers=caller)
-        beyond = await client.get(f"{path}{joiner}offset={BEYOND_ANY_STORE}", headers=caller)
+        headers = as_caller(service, *caller)
+        at_bound = await client.get(f"{path}{joiner}offset=1000000", headers=headers)
+        beyond = await client.get(f"{path}{joiner}offset={BEYOND_ANY_STORE}", headers=headers)
     assert (at_bound.status_code, at_bound.json()) == (200, [])
     assert beyond.status_code == 422, beyond.text
     assert beyond.json()["detail"] == INVALID
@@ -76,10 +79,11 @@ async def test_an_offset_past_the_bound_is_refused_and_the_bound_itself_answers(
 async def test_a_nul_byte_in_a_text_field_is_refused_naming_the_field(store_url):
     closure = {"starts_on": "2027-03-01", "ends_on": "2027-03-01", "name": "Studie\x00dag"}
     async with _client("bookings", await store_url("bookings")) as client:
-        refused = await client.post("/calendar/closed-periods", headers=BACKOFFICE,
+        backoffice = as_caller("bookings", *BACKOFFICE)
+        refused = await client.post("/calendar/closed-periods", headers=backoffice,
                                     json=closure)
         listed = await client.get("/calendar/closed-periods?from=2027-03-01&to=2027-03-01",
-                                  headers=BACKOFFICE)
+                                  headers=backoffice)
     assert refused.status_code == 422, refused.text
     assert _field_errors(refused) == {"name": "control_character"}
     assert listed.json() == []
@@ -88,11 +92,12 @@ async def test_a_nul_byte_in_a_text_field_is_refused_naming_the_field(store_url)
 @pytest.mark.integration
 async def test_multi_line_text_keeps_its_newlines_but_not_other_control_characters(store_url):
     async with _client("loans", await store_url("loans")) as client:
-        items = (await client.get("/items", headers=BACKOFFICE)).json()
+        backoffice = as_caller("loans", *BACKOFFICE)
+        items = (await client.get("/items", headers=backoffice)).json()
         check_out = f"/reservations/{'0' * 8}-0000-0000-0000-{'0' * 12}/check-out"
-        kept = await client.post(check_out, headers=BACKOFFICE, json={
+        kept = await client.post(check_out, headers=backoffice, json={
             "condition_note": "doos 1: compleet\r\n\tdoos 2: compleet"})
-        refused = await client.post(check_out, headers=BACKOFFICE, json={
+        refused = await client.post(check_out, headers=backoffice, json={
             "condition_note": "doos 1: compleet\n\tdoos 2: \x1b[31mkapot"})
     assert items == []  # no reservation exists: a valid body gets as far as the 404
     assert kept.status_code == 404, kept.text
@@ -104,10 +109,11 @@ async def test_multi_line_text_keeps_its_newlines_but_not_other_control_characte
 async def test_a_body_that_is_not_json_gets_415_with_a_dutch_detail(store_url):
     closure = '{"starts_on": "2027-03-01", "ends_on": "2027-03-01", "name": "Studiedag"}'
     async with _client("bookings", await store_url("bookings")) as client:
+        backoffice = as_caller("bookings", *BACKOFFICE)
         as_text = await client.post("/calendar/closed-periods", content=closure,
-                                    headers={**BACKOFFICE, "Content-Type": "text/plain"})
+                                    headers={**backoffice, "Content-Type": "text/plain"})
         as_json = await client.post("/calendar/closed-periods", content=closure,
-                                    headers={**BACKOFFICE, "Content-Type": "application/json"})
+                                    headers={**backoffice, "Content-Type": "application/json"})
     assert as_text.status_code == 415, as_text.text
     assert as_text.json()["detail"].startswith("stuur de gegevens als JSON")
     assert as_json.status_code == 201, as_json.text

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from aiokafka.errors import KafkaError
 
-from ops.kafka import KafkaCluster, create_topics, ensure_kafka_libs, read_topic
+from ops.kafka import KafkaCluster, apply_acls, create_topics, ensure_kafka_libs, read_topic
 from services.bookings.app import SPEC as BOOKINGS
 from services.events.app import SPEC as EVENTS
 from services.finance.app import SPEC as FINANCE
@@ -18,6 +18,7 @@ from services.loans.app import SPEC as LOANS
 from services.notify.app import SPEC as NOTIFY
 from shared.contracts.bookings import BookingCancelledV1, BookingConfirmedV1
 from shared.contracts.topics import ALL_TOPICS, BOOKING
+from shared.messaging.acl import platform_acls
 from shared.messaging.lag import LagMonitor
 from shared.observability.metrics import Metrics
 from tests.harness import GATEWAY_PORT, Platform, eventually
@@ -42,7 +43,8 @@ def cluster(test_home):
     try:
         nodes.start()
         nodes.wait_ready(timeout=120)
-        asyncio.run(create_topics(nodes.bootstrap, ALL_TOPICS, partitions=PARTITIONS))
+        asyncio.run(create_topics(nodes.admin, ALL_TOPICS, partitions=PARTITIONS))
+        asyncio.run(apply_acls(nodes.admin, platform_acls()))
         yield nodes
     finally:
         nodes.stop()
@@ -96,7 +98,7 @@ def test_a_broker_and_a_replica_of_each_consumer_killed_in_a_burst_lose_nothing(
 
 def every_group_caught_up(platform: Platform) -> None:
     """The lag each service reports on /metrics, measured as it does, down to zero."""
-    monitor = LagMonitor(platform.kafka.bootstrap, {c.name: list(c.topics)
+    monitor = LagMonitor(platform.kafka.admin, {c.name: list(c.topics)
                                                     for spec in CONSUMERS
                                                     for c in spec.consumers}, Metrics())
 
@@ -117,7 +119,7 @@ def each_booking_confirmed_then_cancelled_once_on_kafka(platform: Platform,
     twice; the inbox absorbs that): confirmed, then cancelled."""
     seen: dict[str, list[str]] = {booking_id: [] for booking_id in ids}
     event_ids: set[bytes] = set()
-    for record in asyncio.run(read_topic(platform.kafka.bootstrap, BOOKING)):
+    for record in asyncio.run(read_topic(platform.kafka.admin, BOOKING)):
         headers = dict(record.headers)
         key = record.key.decode()
         if key in seen and headers["ce_id"] not in event_ids:

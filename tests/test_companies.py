@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from shared.contracts.events import SessionHostedV1
-from shared.contracts.topics import EVENT
+from shared.contracts.topics import EVENT, event_source
 from shared.domain import AMSTERDAM
 from shared.messaging.envelope import Envelope
 from tests.harness import Platform, eventually
@@ -136,7 +136,8 @@ def test_a_company_reads_its_own_cofinancing_and_nobody_elses(platform: Platform
         hosting_id=uuid4(), event_id="techevent", event_title="Techevent", session_id=uuid4(),
         session_title=title, host_kind="company", host="voorbeeld-ict",
         host_name="Voorbeeld ICT BV", minutes=120, held_on=held_on, students_reached=25)
-    envelope = Envelope.new(type=event.event_type, source="/tests", subject=event.subject())
+    envelope = Envelope.new(type=event.event_type, source=event_source("events"),
+                            subject=event.subject())
     produce(platform, [(event.model_dump_json().encode(), envelope.to_headers())], topic=EVENT)
     gateway, ict = platform.gateway, platform.token("voorbeeld-ict")
 

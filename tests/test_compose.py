@@ -1,5 +1,6 @@
 """docker-compose.yml publishes only the gateway and the web front end, starts without demo
-people unless asked, and keeps the gateway's signing key across restarts."""
+people unless asked, keeps the gateway's signing key across restarts, and runs Kafka with a
+required password per principal, each service logging in as itself."""
 
 from pathlib import Path
 
@@ -8,6 +9,8 @@ import yaml
 from pydantic import ValidationError
 
 from services.directory.settings import DirectorySettings
+from shared.messaging.acl import PRINCIPALS
+from shared.messaging.acl import SERVICES as KAFKA_CLIENTS
 
 COMPOSE = yaml.safe_load((Path(__file__).parent.parent / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
@@ -40,3 +43,36 @@ def test_the_gateway_signs_with_a_key_it_is_given_and_the_key_is_required():
     assert gateway["environment"]["TFT_JWT_KEY_FILE"] == "/run/secrets/jwt_key"
     assert gateway["secrets"] == ["jwt_key"]
     assert ":?" in COMPOSE["secrets"]["jwt_key"]["file"]
+
+
+def test_the_services_verify_their_callers_with_the_gateways_keys():
+    backends = ("bookings", "loans", "events", "finance", "notify", "directory")
+    assert {SERVICES[name]["environment"]["TFT_GATEWAY_JWKS_URL"] for name in backends} == {
+        "http://gateway:8000/.well-known/jwks.json"}
+
+
+def required(variable: str) -> str:
+    return f"${{{variable}:?set {variable}}}"
+
+
+def test_the_broker_is_configured_from_a_required_password_per_principal():
+    config = SERVICES["kafka-config"]
+    assert config["environment"] == {f"TFT_KAFKA_{p.upper()}_PASSWORD":
+                                     required(f"TFT_KAFKA_{p.upper()}_PASSWORD")
+                                     for p in PRINCIPALS}
+    assert config["command"][:4] == ["python", "-m", "ops", "kafka-config"]
+    kafka = SERVICES["kafka"]
+    assert kafka["command"] == ["bash", "/etc/tft-kafka/start.sh"]
+    assert kafka["depends_on"]["kafka-config"] == {"condition": "service_completed_successfully"}
+    assert "KAFKA_LISTENERS" not in kafka.get("environment", {})  # no plaintext listener
+
+
+def test_each_service_logs_in_to_kafka_as_itself_and_the_topics_job_as_admin():
+    for name in KAFKA_CLIENTS:
+        env = SERVICES[name]["environment"]
+        assert env["TFT_KAFKA_USERNAME"] == name
+        assert env["TFT_KAFKA_PASSWORD"] == required(f"TFT_KAFKA_{name.upper()}_PASSWORD")
+    assert "TFT_KAFKA_PASSWORD" not in SERVICES["gateway"]["environment"]
+    assert SERVICES["kafka-topics"]["environment"] == {
+        "TFT_KAFKA_USERNAME": "admin",
+        "TFT_KAFKA_PASSWORD": required("TFT_KAFKA_ADMIN_PASSWORD")}

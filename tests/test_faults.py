@@ -13,7 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.contracts.bookings import BookingConfirmedV1
-from shared.contracts.topics import BOOKING, dead_letter_topic
+from shared.contracts.common import Group
+from shared.contracts.topics import BOOKING, dead_letter_topic, event_source, owner
 from shared.messaging.envelope import Envelope
 from tests.harness import Platform, eventually
 from tests.test_first_flow import book, notifications_about, plan_session
@@ -37,14 +38,16 @@ def confirmed_event(school: str = "trivium") -> BookingConfirmedV1:
     starts = datetime.now(UTC) + timedelta(days=10)
     return BookingConfirmedV1(
         booking_id=uuid4(), session_id=uuid4(), offering_id="test", offering_title="Testles",
-        school_id=school, group={"name": "1A", "level": "vmbo-bb", "year": 1, "students": 12},
+        school_id=school, group=Group(name="1A", level="vmbo-bb", year=1, students=12),
         starts_at=starts, ends_at=starts + timedelta(hours=2), location="Hotspot")
 
 
 def produce(platform: Platform, messages: list[tuple[bytes, list[tuple[str, bytes]]]],
             topic: str = BOOKING) -> None:
     async def run():
-        producer = AIOKafkaProducer(bootstrap_servers=platform.kafka.bootstrap, acks="all")
+        # as the topic's owner would: no other principal may write its topic
+        producer = AIOKafkaProducer(**platform.kafka.connection(owner(topic)).options(),
+                                    acks="all")
         await producer.start()
         try:
             for value, headers in messages:
@@ -57,7 +60,7 @@ def produce(platform: Platform, messages: list[tuple[bytes, list[tuple[str, byte
 
 def read_all(platform: Platform, topic: str) -> list:
     async def run():
-        consumer = AIOKafkaConsumer(topic, bootstrap_servers=platform.kafka.bootstrap,
+        consumer = AIOKafkaConsumer(topic, **platform.kafka.admin.options(),
                                     auto_offset_reset="earliest", enable_auto_commit=False)
         await consumer.start()
         try:
@@ -94,7 +97,8 @@ def test_bookings_killed_after_commit_before_publish_notifies_exactly_once(platf
 
 def test_the_same_event_delivered_twice_has_one_effect(platform: Platform):
     event = confirmed_event()
-    envelope = Envelope.new(type=event.event_type, source="/tests", subject=event.subject())
+    envelope = Envelope.new(type=event.event_type, source=event_source("bookings"),
+                            subject=event.subject())
     message = (event.model_dump_json().encode(), envelope.to_headers())
     produce(platform, [message, message])
 
@@ -106,11 +110,12 @@ def test_the_same_event_delivered_twice_has_one_effect(platform: Platform):
 def test_poison_message_goes_to_the_dead_letter_topic_and_the_next_is_applied(
     platform: Platform,
 ):
-    bad_payload = Envelope.new(type=BookingConfirmedV1.event_type, source="/tests",
+    bad_payload = Envelope.new(type=BookingConfirmedV1.event_type, source=event_source("bookings"),
                                subject="poison")
     no_envelope: list[tuple[str, bytes]] = []
     good = confirmed_event()
-    good_envelope = Envelope.new(type=good.event_type, source="/tests", subject=good.subject())
+    good_envelope = Envelope.new(type=good.event_type, source=event_source("bookings"),
+                                 subject=good.subject())
     produce(platform, [
         (b'{"booking_id": "not-a-uuid"}', bad_payload.to_headers()),
         (b"\x00garbage", no_envelope),
@@ -176,7 +181,8 @@ def test_broker_restart_during_a_burst_of_1000_bookings_loses_and_doubles_nothin
 def test_a_database_outage_delays_notifications_but_loses_and_doubles_none(platform: Platform):
     events = [confirmed_event("nxt") for _ in range(40)]
     messages = [(e.model_dump_json().encode(),
-                 Envelope.new(type=e.event_type, source="/tests", subject=e.subject()).to_headers())
+                 Envelope.new(type=e.event_type, source=event_source("bookings"),
+                              subject=e.subject()).to_headers())
                 for e in events]
     platform.postgres.stop()
     try:

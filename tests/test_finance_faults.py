@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from services.finance.domain import quarter_of
 from shared.contracts.bookings import BookingCompletedV2
 from shared.contracts.events import SessionHostedV1
-from shared.contracts.topics import DECLARATION, EVENT
+from shared.contracts.topics import BOOKING, DECLARATION, EVENT, dead_letter_topic, event_source
 from shared.domain import AMSTERDAM
 from shared.messaging.envelope import Envelope
 from shared.seed.region import LEAD_SCHOOL_ID
@@ -42,7 +42,7 @@ def read_to_end(platform: Platform, topic: str) -> list:
     """Every record of the topic: fetches until one fetch comes back empty."""
 
     async def run():
-        consumer = AIOKafkaConsumer(topic, bootstrap_servers=platform.kafka.bootstrap,
+        consumer = AIOKafkaConsumer(topic, **platform.kafka.admin.options(),
                                     auto_offset_reset="earliest", enable_auto_commit=False)
         await consumer.start()
         try:
@@ -68,7 +68,8 @@ def test_a_completed_lesson_is_one_line_despite_redelivery_and_a_killed_finance(
     finance.stop()
     platform.restart("finance", TFT_OUTBOX_RELAY="false")  # commits lines, never publishes
     event = completed_lesson()
-    envelope = Envelope.new(type=event.event_type, source="/tests", subject=event.subject())
+    envelope = Envelope.new(type=event.event_type, source=event_source("bookings"),
+                            subject=event.subject())
     message = (event.model_dump_json().encode(), envelope.to_headers())
     produce(platform, [message, message])  # delivered twice
 
@@ -97,7 +98,8 @@ def test_a_company_hosting_is_cofinancing_and_the_xlsx_report_holds_the_apis_tot
         hosting_id=uuid4(), event_id="techevent", event_title="Techevent", session_id=uuid4(),
         session_title="Robotarm programmeren", host_kind="company", host="voorbeeld-metaal",
         host_name="Voorbeeld Metaal", minutes=180, held_on=held_on, students_reached=30)
-    envelope = Envelope.new(type=event.event_type, source="/tests", subject=event.subject())
+    envelope = Envelope.new(type=event.event_type, source=event_source("events"),
+                            subject=event.subject())
     message = (event.model_dump_json().encode(), envelope.to_headers())
     produce(platform, [message, message], topic=EVENT)
 
@@ -133,9 +135,10 @@ def test_a_completion_is_declared_under_its_core_task_and_an_old_one_under_a(
 ):
     new = completed_lesson("nxt").model_copy(update={"core_task": "D"})
     old = completed_lesson("nxt").model_dump(mode="json", exclude={"core_task"})
-    envelopes = [Envelope.new(type=new.event_type, source="/tests", subject=new.subject()),
+    envelopes = [Envelope.new(type=new.event_type, source=event_source("bookings"),
+                              subject=new.subject()),
                  Envelope.new(type="nl.tisfortech.bookings.booking.completed.v1",
-                              source="/tests", subject=old["booking_id"])]
+                              source=event_source("bookings"), subject=old["booking_id"])]
     produce(platform, [(new.model_dump_json().encode(), envelopes[0].to_headers()),
                        (json.dumps(old).encode(), envelopes[1].to_headers())])
 
@@ -150,3 +153,23 @@ def test_a_completion_is_declared_under_its_core_task_and_an_old_one_under_a(
         return None if None in tasks else tasks
 
     assert eventually(core_tasks) == ["D", "A"]
+
+
+def test_a_completion_not_sent_by_bookings_drafts_no_line_and_is_dead_lettered(
+    platform: Platform,
+):
+    event = completed_lesson("corlaer")
+    forged = Envelope.new(type=event.event_type, source=event_source("events"),
+                          subject=event.subject())
+    produce(platform, [(event.model_dump_json().encode(), forged.to_headers())])
+
+    def dead_lettered_by_finance():
+        return [dict(r.headers) for r in read_to_end(platform, dead_letter_topic(BOOKING))
+                if dict(r.headers).get("ce_id") == forged.id.encode()
+                and dict(r.headers).get("dlt_consumer") == b"finance"]
+
+    [headers] = eventually(dead_lettered_by_finance)
+    assert headers["dlt_reason"].decode() == (
+        "source '/tft/events' is not the owner of tft.bookings.booking ('/tft/bookings')")
+    lines_sql = "select count(*) from declaration_lines where source_event_id = :id"
+    assert scalar(platform, "finance", lines_sql, id=forged.id) == 0

@@ -40,7 +40,7 @@ def lend(platform: Platform, item_id: str, school: str, first: date, last: date)
 def overdue_notices(platform: Platform, reservation_ids: set[str]) -> list[dict]:
     """Every ReservationOverdueV1 on the topic about these reservations, read to its end."""
     async def run():
-        consumer = AIOKafkaConsumer(LOAN_RESERVATION, bootstrap_servers=platform.kafka.bootstrap,
+        consumer = AIOKafkaConsumer(LOAN_RESERVATION, **platform.kafka.admin.options(),
                                     auto_offset_reset="earliest", enable_auto_commit=False)
         await consumer.start()
         try:

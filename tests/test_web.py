@@ -235,3 +235,45 @@ def test_an_expired_session_returns_to_the_page_after_login(platform, visits):
     page.get_by_role("button", name="Inloggen").click()
     tab.checked()
     assert page.url == f"{platform.web}/planning?status=confirmed"
+
+
+def test_a_teacher_books_a_lesson_for_a_class_and_finds_it_in_mijn_planning_on_a_phone(
+        platform, visits):
+    """A teacher of a school (a demo person) books for the school, as its coordinator does."""
+    offer, _ = new_offer(platform, BOOKING_DAY, hour=11)
+    tab = visits("phone")
+    page = tab.login("docent-corlaer")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn planning")
+    page = tab.open(f"/aanbod/{offer['id']}")
+    page = tab.click("Boek deze sessie")
+    page.get_by_label("Klas").fill("4T")
+    page.get_by_label("Niveau").select_option("vmbo-gl")
+    page.get_by_label("Leerjaar").fill("4")
+    page.get_by_label("Aantal leerlingen").fill("17")
+    page = tab.click("Ga verder", role="button")
+    page = tab.click("Boek deze sessie", role="button")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Je boeking is bevestigd")
+    page = tab.click("Mijn planning")
+    row = page.get_by_role("row").filter(has_text=offer["title"])
+    expect(row).to_contain_text("4T")
+    expect(row).to_contain_text("Bevestigd")
+    [booked] = [b for b in httpx.get(f"{platform.gateway}/bookings",
+                                     headers=platform.token(SCHOOL),
+                                     params={"limit": 500}).json()
+                if b["offering_id"] == offer["id"]]
+    assert (booked["school_id"], booked["booked_by"]) == (SCHOOL, "docent-corlaer")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_offer_filtered_by_a_theme_of_the_plan(platform, visits, size):
+    tab = visits(size)
+    tab.login(SCHOOL)
+    page = tab.click("Aanbod")
+    page.get_by_label("Thema").select_option(label="Robotica en domotica")
+    page.wait_for_url(lambda url: "thema=robotics" in url)
+    tab.checked()
+    cards = page.get_by_role("listitem").filter(has=page.get_by_role("heading", level=2))
+    expect(cards.first).to_contain_text("Robotica en domotica")
+    expect(cards.filter(has_text="Keuzevak Robotica (KV 1906)")).to_have_count(1)
+    expect(cards.filter(has_not_text="Robotica en domotica")).to_have_count(0)
+    page.screenshot(path=SCREENSHOTS / f"aanbod-thema-{size}.png", full_page=True)

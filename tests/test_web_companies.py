@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from shared.contracts.events import SessionHostedV1
-from shared.contracts.topics import EVENT
+from shared.contracts.topics import EVENT, event_source
 from shared.domain import AMSTERDAM
 from shared.messaging.envelope import Envelope
 from tests.browser import SCREENSHOTS, SIZES, post
@@ -50,7 +50,8 @@ def hosted_hours(platform: Platform, title: str) -> None:
         session_id=uuid.uuid4(), session_title=title, host_kind="company", host=COMPANY,
         host_name="Voorbeeld Bouw BV", minutes=90, held_on=datetime.now(AMSTERDAM).date(),
         students_reached=20)
-    envelope = Envelope.new(type=event.event_type, source="/tests", subject=event.subject())
+    envelope = Envelope.new(type=event.event_type, source=event_source("events"),
+                            subject=event.subject())
     message = (event.model_dump_json().encode(), envelope.to_headers())
     # Playwright runs an event loop in this thread; producing needs one of its own.
     with ThreadPoolExecutor(1) as other:

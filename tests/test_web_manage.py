@@ -4,14 +4,18 @@ booking on behalf of a school from the offer page; with form errors at their fie
 refused action, axe-core on every page at desktop and phone size and no sideways scroll."""
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
+from shared.domain import local_date
 from tests.browser import SCREENSHOTS, SIZES, post
 from tests.harness import Platform
 from tests.test_web import BOOKING_DAY, fill_group, new_offer
+from tests.test_web_events import new_event, register_class
+from tests.test_web_loans import card, new_item
 
 pytestmark = pytest.mark.integration
 
@@ -169,6 +173,8 @@ def test_the_backoffice_invites_a_person_and_deactivates_them_after_confirming(
     expect(page.get_by_role("heading", level=1)).to_have_text("Uitnodiging gemaakt")
     code = page.locator("#uitnodigingscode").inner_text()
     assert len(code) >= 16
+    expect(page.locator("#uitnodigingslink")).to_have_attribute(
+        "href", f"{platform.web}/uitnodiging?code={code}")
     page = tab.click(f"Naar de mensen van {school['id']}")
     card = page.get_by_role("list", name="Mensen").get_by_role("listitem").filter(
         has_text=person)
@@ -210,3 +216,88 @@ def test_the_backoffice_books_a_session_on_behalf_of_a_school(platform, visits):
                         headers=platform.token("trivium")).json()
     assert (booking["school_id"], booking["booked_by"], booking["group"]["students"]) == (
         "trivium", "backoffice", 22)
+
+
+def test_an_invited_teacher_sets_a_password_and_lands_signed_in_on_a_phone(platform, visits):
+    school, username = new_school(platform), f"docent.{uuid.uuid4().hex[:8]}"
+    invited = post(f"{platform.gateway}/people/invitations", platform.token("backoffice"), {
+        "organisation_id": school["id"], "role": "teacher", "name": "Docent Webtest",
+        "email": "docent@webtest.nl"})
+    assert invited.status_code == 201, invited.text
+    link = f"/uitnodiging?code={invited.json()['code']}"
+    tab = visits("phone")
+    page = tab.open(link)
+    expect(page.get_by_label("Uitnodigingscode")).to_have_value(invited.json()["code"])
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord", exact=True).fill("kort")
+    page.get_by_label("Herhaal het wachtwoord").fill("anders")
+    page = tab.click("Maak mijn account", role="button")
+    expect(page.locator("#wachtwoord-fout")).to_contain_text("minstens 10 tekens")
+    expect(page.locator("#herhaling-fout")).to_contain_text("niet gelijk")
+    expect(page.get_by_label("Gebruikersnaam")).to_have_value(username)
+    page.get_by_label("Wachtwoord", exact=True).fill("een-lang-wachtwoord")
+    page.get_by_label("Herhaal het wachtwoord").fill("een-lang-wachtwoord")
+    page = tab.click("Maak mijn account", role="button")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn planning")  # a teacher's
+    expect(page.get_by_role("status")).to_contain_text("Je account is klaar en je bent ingelogd")
+    expect(page.get_by_text(f"{username} · Docent")).to_be_visible()
+
+    again = visits("desktop")  # the link works once
+    page = again.open(link)
+    page.get_by_label("Gebruikersnaam").fill(f"{username}.twee")
+    page.get_by_label("Wachtwoord", exact=True).fill("een-ander-wachtwoord")
+    page.get_by_label("Herhaal het wachtwoord").fill("een-ander-wachtwoord")
+    page = again.click("Maak mijn account", role="button")
+    expect(page.locator("#code-fout")).to_contain_text("al gebruikt")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_backoffice_registers_a_class_for_an_event_on_behalf_of_a_school(
+        platform, visits, size):
+    event, session = new_event(platform)
+    tab = visits(size)
+    tab.login("backoffice")
+    page = tab.open(f"/backoffice/evenementen/{event['id']}")
+    page = tab.click(f"Meld een klas aan voor {session['title']} namens een school")
+    register_class(page, "2C", "18")
+    page = tab.click("Meld deze klas aan", role="button")  # which school?
+    expect(page.locator("#school-fout")).to_contain_text("Kies de school")
+    expect(page.get_by_label("Aantal leerlingen")).to_have_value("18")
+    page.get_by_label("School").select_option("trivium")
+    page = tab.click("Meld deze klas aan", role="button")
+    expect(page.get_by_role("heading", level=1)).to_have_text(event["title"])
+    expect(page.get_by_role("status")).to_contain_text("Klas 2C van trivium is aangemeld")
+    expect(page.get_by_role("row").filter(has_text="trivium: 2C")).to_contain_text("Aangemeld")
+    [registration] = [r for r in httpx.get(f"{platform.gateway}/registrations",
+                                           headers=platform.token("trivium"),
+                                           params={"limit": 500}).json()
+                      if r["session_id"] == session["id"]]
+    assert (registration["registered_by"], registration["group"]["students"]) == (
+        "backoffice", 18)
+
+
+def test_the_backoffice_reserves_equipment_on_behalf_of_a_school_on_a_phone(platform, visits):
+    item = new_item(platform, category=f"webtest-{uuid.uuid4().hex[:6]}")
+    first = local_date(datetime.now(UTC)) + timedelta(days=10)
+    tab = visits("phone")
+    tab.login("backoffice")
+    page = tab.click("Uitleenbalie")
+    page = tab.click("Reserveer apparatuur namens een school")
+    page.get_by_label("Soort apparatuur").select_option(item["category"])
+    page.get_by_label("Eerste dag").fill(first.isoformat())
+    page.get_by_label("Laatste dag").fill((first + timedelta(days=1)).isoformat())
+    page = tab.click("Toon wat vrij is", role="button")
+    page = tab.click(f"Reserveer {item['name']}", role="button")  # which school?
+    expect(page.locator("#school-fout")).to_contain_text("Kies de school waarvoor je reserveert")
+    page.get_by_label("School").select_option("element")
+    page = tab.click("Toon wat vrij is", role="button")
+    page = tab.click(f"Reserveer {item['name']}", role="button")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uitleenbalie")
+    expect(page.get_by_role("status")).to_contain_text(f"{item['name']} is gereserveerd voor "
+                                                       "element")
+    expect(card(page, item)).to_contain_text("element")
+    [reserved] = [r for r in httpx.get(f"{platform.gateway}/reservations",
+                                       headers=platform.token("element"),
+                                       params={"limit": 500}).json()
+                  if r["item_id"] == item["id"]]
+    assert (reserved["reserved_by"], reserved["starts_on"]) == ("backoffice", first.isoformat())

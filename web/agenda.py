@@ -98,30 +98,18 @@ def schools_told(bookings: list[Booked]) -> int:
 
 
 def session_entry(s: dict[str, Any]) -> Entry:
-    """A session of the API's agenda (GET /sessions)."""
+    """A session of the API's agenda (GET /sessions): an offer's, or an event's (`type`
+    "event", its event named in `offering_*`, its host as `instructor`)."""
+    at_event = s.get("type") == "event"
+    what = (f"Evenement {s['offering_title']}" if at_event
+            else formatting.label(formatting.OFFER_KINDS, s["offering_kind"]))
     return Entry(str(s["id"]), datetime.fromisoformat(s["starts_at"]),
-                 datetime.fromisoformat(s["ends_at"]), s["offering_title"],
-                 formatting.label(formatting.OFFER_KINDS, s["offering_kind"]),
-                 s["location"], s["room"], s["instructor"], s["capacity"],
-                 s["seats_left"], series_id=s.get("series_id"),
+                 datetime.fromisoformat(s["ends_at"]), s.get("title") or s["offering_title"],
+                 what, s["location"], s["room"], s["instructor"], s["capacity"],
+                 s["seats_left"], event_id=s.get("event_id") if at_event else None,
+                 series_id=s.get("series_id"),
                  bookings=[Booked(b["school_id"], b["group"]["name"], b["group"]["students"],
                                   b["status"]) for b in s.get("bookings", [])])
-
-
-def event_entries(event: dict[str, Any], sessions: list[dict[str, Any]]) -> list[Entry]:
-    """An event's sessions; one without times or place of its own has the event's."""
-    return [Entry(str(s["id"]), datetime.fromisoformat(s.get("starts_at") or event["starts_at"]),
-                  datetime.fromisoformat(s.get("ends_at") or event["ends_at"]), s["title"],
-                  f"Evenement {event['title']}", s.get("location") or event["location"], "",
-                  s["host_name"], s["capacity"], s["seats_left"], event_id=event["id"])
-            for s in sessions]
-
-
-def events_in(events: list[dict[str, Any]], first: date, last: date) -> list[dict[str, Any]]:
-    """The events that run on a day from `first` to `last`."""
-    return [e for e in events
-            if formatting.local(datetime.fromisoformat(e["starts_at"])).date() <= last
-            and formatting.local(datetime.fromisoformat(e["ends_at"])).date() >= first]
 
 
 @dataclass(frozen=True)

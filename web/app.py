@@ -8,6 +8,7 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
 
+from shared.store.db import Database, create_engine
 from web import pages, security
 from web.catalogue import Catalogue
 from web.gateway import ApiProblem, Gateway, SignedOut
@@ -31,7 +32,7 @@ from web.routes import (
     proposals,
     school,
 )
-from web.sessions import MemorySessionStore, SessionStore
+from web.sessions import SessionStore
 from web.settings import WebSettings
 
 NO_SESSION = ("/static/", "/healthz", "/readyz", "/manifest.webmanifest")
@@ -41,13 +42,14 @@ def create_app(settings: WebSettings | None = None, gateway: Gateway | None = No
                sessions: SessionStore | None = None) -> FastAPI:
     settings = settings or WebSettings()
     gateway = gateway or Gateway(settings.gateway_url, settings.gateway_timeout_seconds)
-    sessions = sessions or MemorySessionStore(settings.web_session_idle_minutes * 60,
-                                              settings.web_max_sessions)
+    sessions = sessions or SessionStore(Database(create_engine(
+        settings.resolved_database_url())), settings.web_session_idle_minutes * 60)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         await gateway.close()
+        await sessions.db.dispose()
 
     app = FastAPI(title="TFT web", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=None, dependencies=[Depends(security.check_csrf)])
@@ -91,11 +93,14 @@ async def with_session(request: Request, call_next) -> Response:
     web: Web = request.app.state.web
     secure = web.settings.web_secure_cookies
     sent = request.cookies.get(security.cookie_name(secure))
-    session = web.sessions.get(sent) if sent else None
+    session = await web.sessions.get(sent) if sent else None
     request.state.session_expired = bool(sent) and session is None
     request.state.session = session or web.sessions.new()
+    stored = request.state.session.state()
     response = await call_next(request)
     current = request.state.session  # login and logout replace it
+    if current.id != sent or current.state() != stored or web.sessions.due(current):
+        await web.sessions.save(current)
     if current.id != sent:
         security.set_session_cookie(response, current.id, secure)
     return response
@@ -110,7 +115,7 @@ def install_errors(app: FastAPI) -> None:
     async def signed_out(request: Request, _: SignedOut) -> Response:
         """The gateway token expired: a fresh session, and back here after signing in."""
         web: Web = request.app.state.web
-        web.sessions.drop(request.state.session.id)
+        await web.sessions.drop(request.state.session.id)
         request.state.session = web.sessions.new()
         response = pages.login_redirect(pages.return_path(request), expired=True)
         security.set_session_cookie(response, request.state.session.id,

@@ -212,11 +212,16 @@ def line_rows(lines: list[dict[str, Any]]) -> list[LineRow]:
 # -- reports ---------------------------------------------------------------------------------
 
 
+def _amount(cents: float) -> str:
+    """A bar's figure (whole cents) as an amount."""
+    return formatting.amount(int(cents))
+
+
 def budget_chart(year: int, report: dict[str, Any]) -> Chart:
     """Per kerntaak what approved declarations took (the bar) against its budget (the mark)."""
     return Chart(f"Budget en realisatie {year} per kerntaak",
                  [Bar(f"Kerntaak {row['core_task']}", row["actual_cents"], row["budget_cents"])
-                  for row in report["rows"]], formatting.amount, target_label="Budget")
+                  for row in report["rows"]], _amount, target_label="Budget")
 
 
 def cofinancing_chart(year: int, report: dict[str, Any], budget: dict[str, Any],
@@ -228,7 +233,7 @@ def cofinancing_chart(year: int, report: dict[str, Any], budget: dict[str, Any],
             for row in report["rows"]]
     bars.append(Bar("Alle bedrijven samen", report["totals"]["total_cents"], required))
     return Chart(f"Cofinanciering {year} tegen {COFINANCING_PERCENT} % van het budget", bars,
-                 formatting.amount, target_label=f"{COFINANCING_PERCENT} % van het budget")
+                 _amount, target_label=f"{COFINANCING_PERCENT} % van het budget")
 
 
 @dataclass(frozen=True)

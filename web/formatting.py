@@ -13,6 +13,14 @@ OFFER_KINDS = {
     "internship": "Stage", "mbo_lesson": "Module op het mbo", "techclub": "Techclub",
     "assignment": "Praktijkopdracht",
 }
+# The technical themes of the offer (shared.contracts.common.Theme) in the plan's words.
+THEMES = {
+    "robotics": "Robotica en domotica", "sustainable_energy": "Duurzaamheid en duurzame energie",
+    "electric_vehicles": "Elektrische voertuigen en waterstof", "damage_repair": "Schadeherstel",
+    "3d_printing": "3D printen en ontwerpen", "vr": "VR en 3D modelleren",
+    "drones": "Dronetechniek", "construction": "Bouw", "installation": "Installatietechniek",
+    "metal": "Metaal en verspanen", "ict": "ICT en AI",
+}
 APPROVALS = {"proposed": "Wacht op de backoffice", "approved": "Goedgekeurd",
              "declined": "Afgewezen"}
 COFINANCING_FORMS = {"in-kind": "In natura (uren)", "cash": "In geld"}

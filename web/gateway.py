@@ -77,7 +77,7 @@ class Gateway:
         query = {k: v for k, v in (params or {}).items() if v not in (None, "")}
         return self._checked(await self._send("GET", path, token, params=query))
 
-    async def post(self, token: str, path: str, body: dict[str, Any] | None = None,
+    async def post(self, token: str | None, path: str, body: dict[str, Any] | None = None,
                    idempotency_key: str | None = None) -> Any:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         return self._checked(await self._send("POST", path, token, json=body, headers=headers))

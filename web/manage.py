@@ -2,6 +2,7 @@
 exceptions, quotas, booking rules), organisations and people. What a person typed is kept on
 every error; only what the API needs to be asked at all is checked here. No I/O."""
 
+import re
 from datetime import date
 from typing import Any
 
@@ -178,3 +179,36 @@ def invitation_body(form: Form) -> dict[str, Any]:
     v = form.values
     return {"organisation_id": v["organisatie"], "role": v["rol"], "name": v["naam"],
             "email": v["email"]}
+
+
+ACCEPT_FIELDS = {"code": "Uitnodigingscode", "gebruikersnaam": "Gebruikersnaam",
+                 "wachtwoord": "Wachtwoord", "herhaling": "Herhaal het wachtwoord"}
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+MIN_PASSWORD = 10  # the directory's minimum length
+
+
+def accept_form(values: dict[str, str]) -> Form:
+    """An invited person picks a user name and sets a password, typed twice. The code comes
+    with the link; what the directory decides (a code used or expired, a name taken) it
+    answers and the answer lands at its field."""
+    form = _form(values, ACCEPT_FIELDS, {
+        "code": "Vul de code uit je uitnodiging in.",
+        "gebruikersnaam": "Kies een gebruikersnaam.", "wachtwoord": "Kies een wachtwoord.",
+        "herhaling": "Typ het wachtwoord nog een keer."})
+    v, errors = form.values, form.errors
+    for secret in ("wachtwoord", "herhaling"):  # a password is as typed, spaces and all
+        v[secret] = str(values.get(secret, ""))
+    if v["gebruikersnaam"] and not _USERNAME.match(v["gebruikersnaam"]):
+        errors["gebruikersnaam"] = ("Gebruik 3 tot 64 kleine letters, cijfers, punten, "
+                                    "streepjes of liggende streepjes, bijvoorbeeld "
+                                    "sanne.devries.")
+    if v["wachtwoord"] and len(v["wachtwoord"]) < MIN_PASSWORD:
+        errors["wachtwoord"] = f"Kies een wachtwoord van minstens {MIN_PASSWORD} tekens."
+    if v["herhaling"] and v["herhaling"] != v["wachtwoord"]:
+        errors["herhaling"] = "De twee wachtwoorden zijn niet gelijk. Typ ze opnieuw."
+    return form
+
+
+def accept_body(form: Form) -> dict[str, Any]:
+    v = form.values
+    return {"code": v["code"], "username": v["gebruikersnaam"], "password": v["wachtwoord"]}

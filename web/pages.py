@@ -33,6 +33,9 @@ NAVIGATION: dict[str, list[NavItem]] = {
     "school": [NavItem("Mijn planning", "/planning"), NavItem("Aanbod", "/aanbod"),
                NavItem("Apparatuur lenen", "/apparatuur"), NavItem("Evenementen", "/evenementen"),
                NavItem("Declaratie", "/declaratie"), NavItem("Berichten", "/berichten")],
+    # A teacher books lessons for a class of the school and sees the school's planning.
+    "teacher": [NavItem("Mijn planning", "/planning"), NavItem("Aanbod", "/aanbod"),
+                NavItem("Berichten", "/berichten")],
     "backoffice": [NavItem("Boekingen", "/backoffice/boekingen"),
                    NavItem("Agenda", "/backoffice/agenda"),
                    NavItem("Uitleenbalie", "/backoffice/uitleenbalie"),
@@ -92,6 +95,8 @@ def templates() -> Jinja2Templates:
         cofinancing_form=lambda s: formatting.label(formatting.COFINANCING_FORMS, s),
         parse_dt=datetime.fromisoformat, pair=lambda v: (v, v),
         kind_pair=lambda k: (k, formatting.label(formatting.OFFER_KINDS, k)),
+        theme=lambda t: formatting.label(formatting.THEMES, t),
+        theme_pair=lambda t: (t, formatting.label(formatting.THEMES, t)),
         chart_svg=charts.svg,
     )
     t.env.globals["LEVELS"] = formatting.LEVELS

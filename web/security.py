@@ -46,7 +46,8 @@ async def check_csrf(request: Request) -> None:
     sent = request.headers.get("X-CSRF-Token")
     if sent is None and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):
-        sent = (await request.form()).get("csrf")
+        field = (await request.form()).get("csrf")
+        sent = field if isinstance(field, str) else None
     if session is None or not isinstance(sent, str) or not secrets.compare_digest(
             sent, session.csrf):
         raise HTTPException(403, "Dit formulier is verlopen of niet van deze site. "

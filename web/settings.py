@@ -3,6 +3,8 @@
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.settings import REPO_ROOT
+
 
 class WebSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TFT_", extra="ignore")
@@ -18,4 +20,13 @@ class WebSettings(BaseSettings):
     web_secure_cookies: bool = True
     # A session ends after this long without a request (and when the gateway token expires).
     web_session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
-    web_max_sessions: int = Field(default=10_000, ge=10)
+    # The sessions' store, shared by every web process: SQLite under var/ by default.
+    database_url: str = ""
+    # Processes serving the pages (uvicorn workers on one port).
+    web_workers: int = Field(default=1, ge=1, le=64)
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        (REPO_ROOT / "var").mkdir(exist_ok=True)
+        return f"sqlite+aiosqlite:///{REPO_ROOT / 'var' / 'web.db'}"

@@ -15,24 +15,34 @@ from web.gateway import ApiProblem
 
 @dataclass(frozen=True)
 class OfferFilter:
-    """Aanbod's filters, kept in the URL: soort (kind), niveau (level), profiel (profile)."""
+    """Aanbod's filters, kept in the URL: soort (kind), niveau (level), profiel (profile),
+    thema (theme)."""
 
     kind: str = ""
     level: str = ""
     profile: str = ""
+    theme: str = ""
 
     @classmethod
     def of(cls, query: dict[str, str]) -> "OfferFilter":
-        return cls(query.get("soort", ""), query.get("niveau", ""), query.get("profiel", ""))
+        return cls(query.get("soort", ""), query.get("niveau", ""), query.get("profiel", ""),
+                   query.get("thema", ""))
 
     @property
     def active(self) -> bool:
-        return bool(self.kind or self.level or self.profile)
+        return bool(self.kind or self.level or self.profile or self.theme)
+
+    def query(self) -> dict[str, str]:
+        """The filters as the URL carries them."""
+        chosen = {"soort": self.kind, "niveau": self.level, "profiel": self.profile,
+                  "thema": self.theme}
+        return {k: v for k, v in chosen.items() if v}
 
     def matches(self, offer: dict[str, Any]) -> bool:
         return ((not self.kind or offer["kind"] == self.kind)
                 and (not self.level or self.level in offer["audience"])
-                and (not self.profile or offer.get("profile") == self.profile))
+                and (not self.profile or offer.get("profile") == self.profile)
+                and (not self.theme or offer.get("theme") == self.theme))
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,7 @@ class OfferList:
     offers: list[dict[str, Any]]
     kinds: list[str]
     profiles: list[str]
+    themes: list[str]
     filter: OfferFilter
 
 
@@ -48,7 +59,9 @@ def offer_list(offers: list[dict[str, Any]], chosen: OfferFilter) -> OfferList:
     kinds = sorted({o["kind"] for o in offers}, key=lambda k: formatting.label(
         formatting.OFFER_KINDS, k))
     profiles = sorted({o["profile"] for o in offers if o.get("profile")})
-    return OfferList([o for o in offers if chosen.matches(o)], kinds, profiles, chosen)
+    themes = sorted({o["theme"] for o in offers if o.get("theme")},
+                    key=lambda t: formatting.label(formatting.THEMES, t))
+    return OfferList([o for o in offers if chosen.matches(o)], kinds, profiles, themes, chosen)
 
 
 @dataclass(frozen=True)
@@ -246,7 +259,9 @@ API_FIELDS = {"group.name": "klas", "group.level": "niveau", "group.year": "leer
               "branch": "branche", "profiles": "profielen", "id": "code",
               "organisation_id": "organisatie", "role": "rol", "email": "email",
               "max_sessions": "maximum", "min_lead_days": "voorbereiding",
-              "free_cancellation_days": "annuleren", "school_id": "school"}
+              "free_cancellation_days": "annuleren", "school_id": "school",
+              # accepting an invitation (web/manage.py)
+              "username": "gebruikersnaam", "password": "wachtwoord"}
 
 
 def group_form(values: dict[str, str]) -> Form:
@@ -264,13 +279,23 @@ def group_form(values: dict[str, str]) -> Form:
 
 def booking_form(values: dict[str, str], on_behalf: bool) -> Form:
     """The class, and for the backoffice booking on behalf of a school, which school."""
-    form = group_form(values)
+    return for_school(group_form(values), values, on_behalf, "Kies de school waarvoor je boekt.")
+
+
+def for_school(form: Form, values: dict[str, str], on_behalf: bool, missing: str) -> Form:
+    """The backoffice books, registers and reserves on behalf of the school it chooses
+    (`school`, first on the form); a school acts for itself."""
     if on_behalf:
         form.values = {"school": values.get("school", "").strip(), **form.values}
         form.labels = {"school": "School", **form.labels}
         if not form.values["school"]:
-            form.errors["school"] = "Kies de school waarvoor je boekt."
+            form.errors["school"] = missing
     return form
+
+
+def school_part(form: Form) -> dict[str, str]:
+    """The API's `school_id` when the backoffice acts on behalf of a school."""
+    return {"school_id": form.values["school"]} if "school" in form.values else {}
 
 
 def group_body(form: Form) -> dict[str, Any]:
@@ -426,10 +451,13 @@ PERIOD_FIELDS = {"categorie": "Soort apparatuur", "van": "Eerste dag", "tot": "L
                  "aantal": "Aantal"}
 
 
-def period_form(values: dict[str, str]) -> Form:
-    """Apparatuur lenen: which kind of equipment, from which day to which day. Checked only
-    for what the API needs to be asked; the loan policy is the API's to apply."""
-    form = Form({k: values.get(k, "").strip() for k in PERIOD_FIELDS}, labels=PERIOD_FIELDS)
+def period_form(values: dict[str, str], on_behalf: bool = False) -> Form:
+    """Apparatuur lenen: which kind of equipment, from which day to which day, and for the
+    backoffice for which school. Checked only for what the API needs to be asked; the loan
+    policy is the API's to apply."""
+    form = for_school(Form({k: values.get(k, "").strip() for k in PERIOD_FIELDS},
+                           labels=dict(PERIOD_FIELDS)), values, on_behalf,
+                      "Kies de school waarvoor je reserveert.")
     v = form.values
     if not v["categorie"]:
         form.errors["categorie"] = "Kies een soort apparatuur."
@@ -444,7 +472,7 @@ def period_form(values: dict[str, str]) -> Form:
 def reservation_body(form: Form, item_id: str) -> dict[str, Any]:
     v = form.values
     return {"item_id": item_id, "starts_on": v["van"], "ends_on": v["tot"],
-            "quantity": int(v["aantal"] or 1)}
+            "quantity": int(v["aantal"] or 1)} | school_part(form)
 
 
 def unavailable(problem: ApiProblem, names: dict[str, str]) -> str | None:
@@ -462,18 +490,18 @@ def unavailable(problem: ApiProblem, names: dict[str, str]) -> str | None:
 # -- events ---------------------------------------------------------------------------------
 
 
-def registration_form(values: dict[str, str]) -> Form:
+def registration_form(values: dict[str, str], on_behalf: bool = False) -> Form:
     """A class registered for an event's session: the class as for a booking, and its
-    profile when it has one."""
+    profile when it has one; the backoffice names the school it registers for."""
     form = group_form(values)
     form.values["profiel"] = values.get("profiel", "").strip()
     form.labels["profiel"] = "Profiel"
-    return form
+    return for_school(form, values, on_behalf, "Kies de school waarvoor je aanmeldt.")
 
 
 def registration_body(form: Form, session_id: str) -> dict[str, Any]:
     return {"session_id": session_id, "group": group_body(form),
-            "profile": form.values["profiel"] or None}
+            "profile": form.values["profiel"] or None} | school_part(form)
 
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{22,100}$")

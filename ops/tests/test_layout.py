@@ -29,6 +29,17 @@ def test_a_cluster_of_three_nodes_votes_on_its_own_controller_ports(tmp_path: Pa
     assert {n.home for n in cluster.nodes} == {tmp_path / f"node-{i}" for i in (1, 2, 3)}
 
 
+def test_the_nodes_of_a_cluster_share_their_principals_and_talk_as_the_admin(tmp_path: Path):
+    cluster = KafkaCluster(tmp_path, 3, port=32100, controller_port=32101)
+    assert {n.credentials_file for n in cluster.nodes} == {tmp_path / "credentials.json"}
+    assert all(n.credentials() == cluster.credentials() for n in cluster.nodes)
+    assert cluster.admin.bootstrap == cluster.bootstrap
+    properties = cluster.node(3)._properties()
+    assert "inter.broker.listener.name=CLIENT\n" in properties
+    assert "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512\n" in properties
+    assert f'username="admin" password="{cluster.credentials()["admin"]}"' in properties
+
+
 def test_a_cluster_of_one_is_the_single_node_as_before(tmp_path: Path):
     (node,) = KafkaCluster(tmp_path, 1, port=32100, controller_port=32101).nodes
     assert node.home == tmp_path
@@ -50,11 +61,10 @@ def test_replicas_for_every_service_but_the_gateway_and_web_unless_asked(monkeyp
     assert platform.replicas("gateway") == 2
 
 
-def test_only_the_first_replica_relays_the_embedded_store(tmp_path: Path):
-    platform = Platform(repo=tmp_path)
+def test_every_replica_relays_the_embedded_store_it_shares(tmp_path: Path):
+    platform = Platform(repo=tmp_path)  # the relays take turns by the store's lease
     first, second = platform.service("finance", 1), platform.service("finance", 2)
-    assert "TFT_OUTBOX_RELAY" not in first.env
-    assert second.env["TFT_OUTBOX_RELAY"] == "false"
+    assert "TFT_OUTBOX_RELAY" not in first.env and "TFT_OUTBOX_RELAY" not in second.env
     assert second.env["TFT_DATABASE_URL"] == first.env["TFT_DATABASE_URL"]
     assert (second.name, second.port, second.module) == ("finance-2", 8114, "services.finance")
 

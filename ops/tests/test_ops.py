@@ -13,15 +13,17 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs
+from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs, write_container_config
 from ops.postgres import PostgresCluster, find_bin_dir
 from ops.procs import ServiceProcess, run_migrations
+from shared.messaging.acl import PRINCIPALS
+from shared.messaging.connection import KafkaConnection
 
 TOPIC = "tft.ops.test"
 
 
-async def _read_all(bootstrap: str) -> list[bytes]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+async def _read_all(kafka: KafkaConnection) -> list[bytes]:
+    consumer = AIOKafkaConsumer(**kafka.options(), enable_auto_commit=False)
     await consumer.start()
     try:
         parts = [TopicPartition(TOPIC, p) for p in range(3)]
@@ -40,21 +42,21 @@ async def test_kafka_node_keeps_data_across_restart(tmp_path: Path) -> None:
     node.start()
     try:
         node.wait_ready(120)
-        assert await create_topics(node.bootstrap, [TOPIC], partitions=3) == [TOPIC]
-        assert await create_topics(node.bootstrap, [TOPIC]) == []  # idempotent
-        producer = AIOKafkaProducer(bootstrap_servers=node.bootstrap, acks="all")
+        assert await create_topics(node.admin, [TOPIC], partitions=3) == [TOPIC]
+        assert await create_topics(node.admin, [TOPIC]) == []  # idempotent
+        producer = AIOKafkaProducer(**node.admin.options(), acks="all")
         await producer.start()
         try:
             await producer.send_and_wait(TOPIC, b"hello", key=b"k1")
         finally:
             await producer.stop()
-        assert await _read_all(node.bootstrap) == [b"hello"]
+        assert await _read_all(node.admin) == [b"hello"]
 
         node.stop()
         assert not node.is_running()
         assert node.start() and not node.format()  # restart reuses the formatted data
         node.wait_ready(120)
-        assert await _read_all(node.bootstrap) == [b"hello"]
+        assert await _read_all(node.admin) == [b"hello"]
     finally:
         node.kill()
     assert not node.is_running() and "INFO" in node.log_path.read_text()
@@ -131,3 +133,18 @@ def test_service_process_lifecycle(tmp_path: Path) -> None:
         svc.kill()
     assert not svc.is_running() and not svc.pid_file.exists()
     assert svc.ready(timeout=0.5)[0] is False
+
+
+def test_the_compose_broker_config_authenticates_and_makes_every_principal(tmp_path: Path):
+    passwords = {p: f"{p}-password-0123456789" for p in PRINCIPALS}
+    write_container_config(tmp_path, passwords)
+    config = (tmp_path / "server.properties").read_text()
+    assert "listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT" \
+        in config
+    assert "allow.everyone.if.no.acl.found=false" in config
+    assert "advertised.listeners=CLIENT://kafka:9092" in config
+    start = (tmp_path / "start.sh").read_text()
+    for principal, password in passwords.items():
+        assert f"'SCRAM-SHA-512=[name={principal},password={password}]'" in start
+    assert f'password="{passwords["admin"]}"' in (tmp_path / "admin.properties").read_text()
+    assert {oct(f.stat().st_mode & 0o777) for f in tmp_path.iterdir()} == {"0o600"}

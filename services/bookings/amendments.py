@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.bookings import domain
 from services.bookings.catalogue import _clash_refused, _take_turns
-from services.bookings.commands import _event_facts, _group, _stage
+from services.bookings.commands import _event_facts, _stage
 from services.bookings.domain import BookingRefused, BookingStatus, Slot
+from services.bookings.settings import BookingsSettings
 from services.bookings.store import (
     Booking,
     Offering,
@@ -35,6 +36,7 @@ from shared.contracts.bookings import (
     SessionMovedV1,
     SessionTimes,
 )
+from shared.contracts.common import Group
 from shared.domain import BACKOFFICE, local_date
 from shared.http import Caller
 from shared.service import Runtime
@@ -51,7 +53,8 @@ async def edit_offering(rt: Runtime, caller: Caller, offering_id: str,
         domain.check_offering(offering)
         await rt.outbox.stage(tx, OfferingChangedV1(
             offering_id=offering.id, title=offering.title, audience=offering.audience,
-            location=offering.location, capacity=offering.capacity, changed=sorted(changes)))
+            location=offering.location, capacity=offering.capacity, changed=sorted(changes),
+            theme=offering.theme))
     return offering
 
 
@@ -74,8 +77,8 @@ async def _offering(tx: AsyncSession, offering_id: str) -> Offering:
     return offering
 
 
-async def move_session(rt: Runtime, caller: Caller, session_id: UUID, starts_at: datetime,
-                       ends_at: datetime, room: str | None = None,
+async def move_session(rt: Runtime[BookingsSettings], caller: Caller, session_id: UUID,
+                       starts_at: datetime, ends_at: datetime, room: str | None = None,
                        instructor: str | None = None) -> Session:
     """New times (and room, instructor) under planning's rules: an open day, the room and
     instructor free then. The bookings stay; each booked school hears once."""
@@ -108,12 +111,11 @@ async def _check_free(tx: AsyncSession, slot: Slot, moving: UUID) -> None:
                            await opened_for_some_school(tx, day))
     other = await clashing_session(tx, slot, excluding=moving)
     if other is not None:
-        resource = domain.clash(slot, Slot(other.room, other.instructor, other.starts_at,
-                                           other.ends_at))
-        raise domain.clash_refused(resource, slot, other.id)
+        raise domain.refused_for_clash(slot, Slot(other.room, other.instructor,
+                                                  other.starts_at, other.ends_at), other.id)
 
 
-async def cancel_session(rt: Runtime, caller: Caller, session_id: UUID,
+async def cancel_session(rt: Runtime[BookingsSettings], caller: Caller, session_id: UUID,
                          reason: str) -> list[Session]:
     """Cancel the session, and with it every lesson of its series (a series is given whole,
     as it is booked): each active booking is cancelled by the backoffice, not late, with the
@@ -174,7 +176,7 @@ async def _locked(tx: AsyncSession, session_id: UUID) -> tuple[Session, Offering
 
 
 def _session_facts(session: Session, offering: Offering, booked: list[Booking]) -> dict:
-    told = domain.schools_told((b.school_id, b.series_booking_id or b.id, _group(b))
+    told = domain.schools_told((b.school_id, b.series_booking_id or b.id, Group.of(b))
                                for b in booked)
     return dict(session_id=session.id, offering_id=offering.id, offering_title=offering.title,
                 location=offering.location, starts_at=session.starts_at,

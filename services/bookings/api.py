@@ -18,8 +18,20 @@ from services.bookings import (
     reach,
 )
 from services.bookings.domain import BookingStatus, Rules
+from services.bookings.settings import BookingsSettings
 from services.bookings.store import Booking, Offering
-from shared.contracts.common import CalendarYear, Group, Level, Limit, Offset, SchoolYear, Text
+from shared.contracts.common import (
+    AgendaSession,
+    BookedGroup,
+    CalendarYear,
+    Group,
+    Level,
+    Limit,
+    Offset,
+    SchoolYear,
+    Text,
+    Theme,
+)
 from shared.contracts.requests.bookings import (
     BookingRulesBody,
     Completion,
@@ -79,6 +91,8 @@ class OfferingOut(BaseModel):
     approval: str = domain.Approval.APPROVED
     decline_reason: str | None = None
     proposed_at: datetime | None = None
+    # The technical theme it is about (Theme); null: none in particular.
+    theme: str | None = None
 
     @model_validator(mode="after")
     def kinds_core_task(self) -> "OfferingOut":
@@ -128,7 +142,7 @@ class BookingOut(BaseModel):
     @classmethod
     def of(cls, b: Booking, waitlist_position: int | None = None) -> "BookingOut":
         return cls(id=b.id, session_id=b.session_id, school_id=b.school_id,
-                   group=Group(name=b.group_name, level=b.level, year=b.year, students=b.students),
+                   group=Group.of(b),
                    status=b.status, waitlist_position=waitlist_position,
                    rejection_reason=b.rejection_reason, cancelled_late=b.cancelled_late,
                    series_booking_id=b.series_booking_id, booked_by=b.booked_by,
@@ -149,30 +163,8 @@ async def described(rt: Runtime, placed: list[commands.Placed]) -> list[BookingO
     return [BookingOut.described(p, where) for p in placed]
 
 
-class AgendaBookingOut(BaseModel):
-    """A booking as the agenda shows it: the backoffice sees every school's, a school only
-    its own."""
-
-    id: UUID
-    school_id: str
-    group: Group
-    status: str
-
-
-class AgendaSessionOut(BaseModel):
-    id: UUID
-    offering_id: str
-    offering_title: str
-    offering_kind: str
-    location: str
-    room: str
-    instructor: str
-    starts_at: datetime
-    ends_at: datetime
-    capacity: int
-    seats_left: int
-    series_id: UUID | None
-    bookings: list[AgendaBookingOut]
+class AgendaSessionOut(AgendaSession):
+    """An offer's session in the agenda, with the bookings the caller may see."""
 
     @classmethod
     def of(cls, item: queries.AgendaItem) -> "AgendaSessionOut":
@@ -181,10 +173,9 @@ class AgendaSessionOut(BaseModel):
                    location=o.location, room=s.room, instructor=s.instructor,
                    starts_at=s.starts_at, ends_at=s.ends_at, capacity=s.capacity,
                    seats_left=s.capacity - s.seats_taken, series_id=s.series_id,
-                   bookings=[AgendaBookingOut(
+                   bookings=[BookedGroup(
                        id=b.id, school_id=b.school_id, status=b.status,
-                       group=Group(name=b.group_name, level=b.level, year=b.year,
-                                   students=b.students)) for b in item.bookings])
+                       group=Group.of(b)) for b in item.bookings])
 
 
 class Skipped(BaseModel):
@@ -222,15 +213,19 @@ class QuotaOut(BaseModel):
     max_sessions: int
 
 
-def catalogue_query(kind: Text | None = None, level: Level | None = None,
-                    profile: Text | None = None, text: Text | None = None,
-                    first: date | None = Query(None, alias="from"),
-                    last: date | None = Query(None, alias="to"),
-                    has_free_seats: bool | None = None) -> queries.CatalogueFilter:
+async def catalogue_query(kind: Text | None = None, level: Level | None = None,
+                          profile: Text | None = None, text: Text | None = None,
+                          first: date | None = Query(None, alias="from"),
+                          last: date | None = Query(None, alias="to"),
+                          has_free_seats: bool | None = None,
+                          theme: Theme | None = None) -> queries.CatalogueFilter:
     """The catalogue's filters, all optional and additive: `from`/`to` keep offers with a
     session on those days, `has_free_seats` offers with (or without) a session with a seat
-    left (upcoming, or in `from`/`to`), `text` searches title and assignment."""
-    return queries.CatalogueFilter(kind, level, profile, text, first, last, has_free_seats)
+    left (upcoming, or in `from`/`to`), `text` searches title and assignment, `theme` keeps
+    the offers about that technical theme. Async, so it runs on the event loop: a plain
+    function would cost a worker thread's round trip."""
+    return queries.CatalogueFilter(kind, level, profile, text, first, last, has_free_seats,
+                                   theme)
 
 
 def _session_out(s) -> SessionOut:
@@ -240,7 +235,7 @@ def _session_out(s) -> SessionOut:
 
 
 
-def routes(rt: Runtime) -> APIRouter:
+def routes(rt: Runtime[BookingsSettings]) -> APIRouter:
     router = APIRouter()
 
     @router.get("/offerings", response_model=list[OfferingOut])
@@ -287,8 +282,9 @@ def routes(rt: Runtime) -> APIRouter:
             first, *_ = await commands.book_series(rt, who, body.series_id, body.group,
                                                    body.school_id)
             return BookingOut.of(*first)
-        return BookingOut.of(*await commands.book(rt, who, body.session_id, body.group,
-                                                  body.school_id))
+        if body.session_id is not None:  # the request names one or the other
+            return BookingOut.of(*await commands.book(rt, who, body.session_id, body.group,
+                                                      body.school_id))
 
     @router.get("/bookings", response_model=list[BookingOut])
     async def list_bookings(school_id: Text | None = None, status: BookingStatus | None = None,
@@ -348,7 +344,7 @@ def routes(rt: Runtime) -> APIRouter:
     return router
 
 
-def company_routes(router: APIRouter, rt: Runtime) -> None:
+def company_routes(router: APIRouter, rt: Runtime[BookingsSettings]) -> None:
     """Companies take part themselves: they propose offers (the backoffice decides) and
     answer the schools' requests for their visits and internship places."""
 
@@ -379,7 +375,7 @@ def company_routes(router: APIRouter, rt: Runtime) -> None:
         return BookingOut.of(await commands.decline_request(rt, who, booking_id, body.reason))
 
 
-def amendment_routes(router: APIRouter, rt: Runtime) -> None:
+def amendment_routes(router: APIRouter, rt: Runtime[BookingsSettings]) -> None:
     """The backoffice edits and withdraws offers, moves and cancels sessions."""
 
     @router.patch("/offerings/{offering_id}", response_model=OfferingOut)

@@ -3,7 +3,7 @@
 from services.bookings import api, demo, handlers, unanswered
 from services.bookings.settings import BookingsSettings
 from services.bookings.store import Base, messaging
-from shared.contracts.topics import LOAN_RESERVATION
+from shared.contracts.topics import SUBSCRIPTIONS
 from shared.service import ConsumerSpec, ServiceSpec
 
 SPEC = ServiceSpec(
@@ -13,7 +13,7 @@ SPEC = ServiceSpec(
     messaging=messaging,
     routes=api.routes,
     # Loans' answers to equipment requests: the saga's second half.
-    consumers=[ConsumerSpec(name="bookings", topics=[LOAN_RESERVATION],
+    consumers=[ConsumerSpec(name="bookings", topics=SUBSCRIPTIONS["bookings"],
                             handlers=handlers.equipment_answers)],
     seed=demo.load,
     settings=BookingsSettings,

@@ -20,6 +20,7 @@ from shared.domain import BACKOFFICE
 from shared.http import Caller
 from shared.seed import CLOSED_PERIODS
 from shared.service import Runtime
+from shared.store.db import rows_changed
 
 
 async def closures(rt: Runtime, first: date, last: date) -> list[ClosedPeriod]:
@@ -43,8 +44,8 @@ async def add_closure(rt: Runtime, caller: Caller, starts_on: date, ends_on: dat
 async def remove_closure(rt: Runtime, caller: Caller, closure_id: UUID) -> None:
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
-        found = await tx.execute(delete(ClosedPeriod).where(ClosedPeriod.id == closure_id))
-        if found.rowcount == 0:
+        if not await rows_changed(tx, delete(ClosedPeriod).where(
+                ClosedPeriod.id == closure_id)):
             raise BookingRefused("deze gesloten periode bestaat niet", 404)
 
 
@@ -68,9 +69,8 @@ async def set_school_day(rt: Runtime, caller: Caller, school_id: str, day: date,
 async def remove_school_day(rt: Runtime, caller: Caller, school_id: str, day: date) -> None:
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
-        found = await tx.execute(delete(SchoolDay).where(SchoolDay.school_id == school_id,
-                                                         SchoolDay.day == day))
-        if found.rowcount == 0:
+        if not await rows_changed(tx, delete(SchoolDay).where(
+                SchoolDay.school_id == school_id, SchoolDay.day == day)):
             raise BookingRefused("geen uitzondering voor deze school op deze dag", 404)
 
 
@@ -106,9 +106,8 @@ async def set_quota(rt: Runtime, caller: Caller, school_id: str, school_year: in
 async def remove_quota(rt: Runtime, caller: Caller, school_id: str, school_year: int) -> None:
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
-        found = await tx.execute(delete(SchoolQuota).where(
-            SchoolQuota.school_id == school_id, SchoolQuota.school_year == school_year))
-        if found.rowcount == 0:
+        if not await rows_changed(tx, delete(SchoolQuota).where(
+                SchoolQuota.school_id == school_id, SchoolQuota.school_year == school_year)):
             raise BookingRefused("geen quotum voor deze school en dit schooljaar", 404)
 
 

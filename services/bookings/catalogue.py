@@ -59,7 +59,7 @@ async def publish_offering(rt: Runtime, caller: Caller | None, offering: Offerin
         tx.add_all(sessions)
         await rt.outbox.stage(tx, OfferingPublishedV1(
             offering_id=offering.id, kind=offering.kind, title=offering.title,
-            audience=offering.audience, sessions=len(sessions),
+            audience=offering.audience, sessions=len(sessions), theme=offering.theme,
         ))
 
 
@@ -144,9 +144,8 @@ async def _place(tx: AsyncSession, session: Session, slot: Slot) -> None:
                            await opened_for_some_school(tx, day))
     other = await clashing_session(tx, slot)
     if other is not None:
-        resource = domain.clash(slot, Slot(other.room, other.instructor, other.starts_at,
-                                           other.ends_at))
-        raise domain.clash_refused(resource, slot, other.id)
+        raise domain.refused_for_clash(slot, Slot(other.room, other.instructor,
+                                                  other.starts_at, other.ends_at), other.id)
     tx.add(session)
     await tx.flush()
 

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.bookings import domain
 from services.bookings.domain import BookingRefused, BookingStatus, SessionFacts
+from services.bookings.settings import BookingsSettings
 from services.bookings.store import (
     Booking,
     Offering,
@@ -23,7 +24,7 @@ from services.bookings.store import (
     locked_booking,
     locked_quota,
     locked_session,
-    school_exception,
+    school_day_rules,
     series_bookings,
     series_sessions,
     session_with_offering,
@@ -36,10 +37,10 @@ from shared.contracts.bookings import (
     BookingCancelledV1,
     BookingCompletedV2,
     BookingConfirmedV1,
-    BookingEquipmentRequestedV1,
     BookingHostRequestedV1,
     BookingNoShowV1,
     BookingRejectedV1,
+    BookingRequestedV1,
     BookingWaitlistedV1,
     SessionEquipmentReleasedV1,
     SessionEquipmentRequestedV1,
@@ -51,7 +52,7 @@ from shared.domain import (
     AMSTERDAM,
     BACKOFFICE,
     COMPANY,
-    SCHOOL,
+    SCHOOL_PEOPLE,
     acting_school,
     check_audience,
     local_date,
@@ -61,6 +62,7 @@ from shared.messaging.outbox import Outbox
 from shared.observability.logging import log
 from shared.seed.region import HARD_TECH_SCHOOL_IDS
 from shared.service import Runtime
+from shared.store.db import existing, present
 
 
 class Placed(NamedTuple):
@@ -74,14 +76,10 @@ def _facts(s: Session) -> SessionFacts:
     return SessionFacts(s.starts_at, s.ends_at, s.capacity)
 
 
-def _group(b: Booking) -> Group:
-    return Group(name=b.group_name, level=b.level, year=b.year, students=b.students)
-
-
 def _event_facts(b: Booking, s: Session, o: Offering) -> dict:
     return dict(
         booking_id=b.id, session_id=s.id, offering_id=o.id, offering_title=o.title,
-        school_id=b.school_id, group=_group(b), starts_at=s.starts_at, ends_at=s.ends_at,
+        school_id=b.school_id, group=Group.of(b), starts_at=s.starts_at, ends_at=s.ends_at,
         location=o.location, booked_by=b.booked_by,
     )
 
@@ -92,14 +90,15 @@ def _confirmed(b: Booking, s: Session, o: Offering, from_waitlist: bool) -> Book
 
 
 def _seated(b: Booking, s: Session, o: Offering, from_waitlist: bool
-            ) -> BookingHostRequestedV1 | BookingEquipmentRequestedV1 | BookingConfirmedV1:
+            ) -> BookingHostRequestedV1 | BookingRequestedV1 | BookingConfirmedV1:
     """What a group that got its seats causes: the host company is asked to answer, loans
     is asked for the equipment, or, when the offering waits for neither, it is confirmed."""
-    if b.status == BookingStatus.REQUESTED and domain.awaits_host(o.kind, o.host_company):
-        return BookingHostRequestedV1(**_event_facts(b, s, o), host_company=o.host_company,
+    host = o.host_company
+    if b.status == BookingStatus.REQUESTED and host and domain.awaits_host(o.kind, host):
+        return BookingHostRequestedV1(**_event_facts(b, s, o), host_company=host,
                                       offering_kind=o.kind, from_waitlist=from_waitlist)
     if b.status == BookingStatus.REQUESTED:
-        return BookingEquipmentRequestedV1(**_event_facts(b, s, o), equipment=o.equipment,
+        return BookingRequestedV1(**_event_facts(b, s, o), equipment=o.equipment,
                                            from_waitlist=from_waitlist)
     return _confirmed(b, s, o, from_waitlist)
 
@@ -108,15 +107,16 @@ async def _stage(outbox: Outbox, tx: AsyncSession, booking: Booking, event) -> N
     """Stage a booking's event; one of a series booking also tells the series' sessions, so
     what follows from it (a message) can be told once for the whole series."""
     if booking.series_booking_id is not None:
-        series_id = (await tx.get(Session, booking.session_id)).series_id
+        series_id = (await existing(tx, Session, booking.session_id)).series_id
+        series = await series_sessions(tx, series_id) if series_id is not None else []
         event = event.model_copy(update=dict(
             series_booking_id=booking.series_booking_id,
             series_sessions=[SessionTimes(starts_at=s.starts_at, ends_at=s.ends_at)
-                             for s in await series_sessions(tx, series_id)]))
+                             for s in series]))
     await outbox.stage(tx, event)
 
 
-async def book(rt: Runtime, caller: Caller, session_id: UUID, group: Group,
+async def book(rt: Runtime[BookingsSettings], caller: Caller, session_id: UUID, group: Group,
                school_id: str | None = None) -> Placed:
     """Seat the group if its seats are free (confirmed, or requested while loans reserves
     the equipment), else put it on the session's waitlist. The backoffice books on behalf
@@ -125,13 +125,13 @@ async def book(rt: Runtime, caller: Caller, session_id: UUID, group: Group,
     return placed
 
 
-async def book_series(rt: Runtime, caller: Caller, series_id: UUID, group: Group,
+async def book_series(rt: Runtime[BookingsSettings], caller: Caller, series_id: UUID, group: Group,
                       school_id: str | None = None) -> list[Placed]:
     """Book every session of a series for the group at once: all seated, or all waitlisted."""
     return await _book(rt, caller, group, school_id, series_id=series_id)
 
 
-async def _book(rt: Runtime, caller: Caller, group: Group, school_id: str | None,
+async def _book(rt: Runtime[BookingsSettings], caller: Caller, group: Group, school_id: str | None,
                 session_id: UUID | None = None, series_id: UUID | None = None) -> list[Placed]:
     school = acting_school(caller.role, caller.organisation, school_id, BookingRefused)
     now = rt.settings.now()
@@ -154,7 +154,7 @@ async def _book(rt: Runtime, caller: Caller, group: Group, school_id: str | None
             await _seat_group(rt.outbox, tx, bookings, offering, from_waitlist=False)
         for booking, session in zip(bookings, sessions, strict=True):
             position = await waitlist_position(tx, booking)
-            if not seated:
+            if position is not None:  # not seated: waitlisted
                 await _stage(rt.outbox, tx, booking, BookingWaitlistedV1(
                     **_event_facts(booking, session, offering), position=position))
             placed.append(Placed(booking, position))
@@ -170,10 +170,10 @@ async def _targets(tx: AsyncSession, session_id: UUID | None,
         session, offering = found
         domain.check_single_booking(offering.sessions_per_booking, session.series_id is not None)
         return _taking_place([session], offering)
-    sessions = await series_sessions(tx, series_id)
+    sessions = await series_sessions(tx, series_id) if series_id is not None else []
     if not sessions:
         raise BookingRefused("deze reeks bestaat niet", 404)
-    offering = await tx.get(Offering, sessions[0].offering_id)
+    offering = await existing(tx, Offering, sessions[0].offering_id)
     domain.check_whole_series(offering.kind, offering.sessions_per_booking,
                               [s.room for s in sessions])
     return _taking_place(sessions, offering)
@@ -207,17 +207,20 @@ async def _check_rules(tx: AsyncSession, school_id: str, sessions: list[Session]
                       now: datetime) -> None:
     """The calendar's rules for a school booking `sessions`: lead time, open days (with the
     school's exceptions) and the school's quota for each school year the sessions fall in."""
-    rules = await current_rules(tx)
     by_year: dict[int, int] = {}
+    with_quota: set[int] = set()
     for session in sessions:
-        domain.check_bookable(_facts(session), group, now, rules.min_lead_days)
         day = local_date(session.starts_at)
-        domain.check_open_for(day, await closures_between(tx, day, day),
-                              await school_exception(tx, school_id, day))
         year = domain.school_year_of(day)
+        found = await school_day_rules(tx, school_id, day, year)
+        domain.check_bookable(_facts(session), group, now, found.rules.min_lead_days)
+        domain.check_open_for(day, found.closures, found.school_open)
         by_year[year] = by_year.get(year, 0) + 1
+        if found.quota is not None:
+            with_quota.add(year)
     for year, wanted in sorted(by_year.items()):
-        quota = await locked_quota(tx, school_id, year)
+        # Read again under its lock: the school's bookings are counted one at a time.
+        quota = await locked_quota(tx, school_id, year) if year in with_quota else None
         if quota is None:
             continue
         first, following = (datetime.combine(d, time(), AMSTERDAM)
@@ -255,11 +258,11 @@ async def list_visible(rt: Runtime, caller: Caller, school_id: str | None, statu
         return [Placed(b, await waitlist_position(tx, b)) for b in bookings]
 
 
-async def cancel(rt: Runtime, caller: Caller, booking_id: UUID) -> Booking:
+async def cancel(rt: Runtime[BookingsSettings], caller: Caller, booking_id: UUID) -> Booking:
     return await _transition(rt, caller, booking_id, domain.cancel)
 
 
-async def complete(rt: Runtime, caller: Caller, booking_id: UUID,
+async def complete(rt: Runtime[BookingsSettings], caller: Caller, booking_id: UUID,
                    students_reached: int | None = None,
                    instructor_minutes: int | None = None) -> Booking:
     caller.require(BACKOFFICE)
@@ -267,7 +270,7 @@ async def complete(rt: Runtime, caller: Caller, booking_id: UUID,
                              Reported(students_reached, instructor_minutes), "afgerond")
 
 
-async def no_show(rt: Runtime, caller: Caller, booking_id: UUID) -> Booking:
+async def no_show(rt: Runtime[BookingsSettings], caller: Caller, booking_id: UUID) -> Booking:
     caller.require(BACKOFFICE)
     return await _transition(rt, caller, booking_id, domain.no_show, Reported(),
                              "als niet verschenen gemarkeerd")
@@ -279,7 +282,7 @@ async def accept_request(rt: Runtime, caller: Caller, booking_id: UUID) -> Booki
         booking, offering = await _request_to_answer(tx, caller, booking_id)
         for each in await _group_of(tx, booking):
             each.status, each.updated_at = BookingStatus.CONFIRMED, datetime.now(UTC)
-            session = await tx.get(Session, each.session_id)
+            session = await existing(tx, Session, each.session_id)
             await _stage(rt.outbox, tx, each, _confirmed(each, session, offering, False))
     return booking
 
@@ -301,7 +304,7 @@ async def _request_to_answer(tx: AsyncSession, caller: Caller,
     caller.require(COMPANY)
     booking = await locked_booking(tx, booking_id)
     found = booking and await session_with_offering(tx, booking.session_id)
-    if not found or not domain.is_host(caller.role, caller.organisation,
+    if not booking or not found or not domain.is_host(caller.role, caller.organisation,
                                           found[1].host_company):
         raise BookingRefused("deze aanvraag bestaat niet", 404)
     domain.check_answerable(BookingStatus(booking.status))
@@ -315,7 +318,7 @@ class Reported(NamedTuple):
     instructor_minutes: int | None = None
 
 
-async def _transition(rt: Runtime, caller: Caller, booking_id: UUID, rule,
+async def _transition(rt: Runtime[BookingsSettings], caller: Caller, booking_id: UUID, rule,
                       reported: Reported = Reported(), after_start: str | None = None
                       ) -> Booking:
     """Apply `rule` to the booking; a cancellation takes the whole series booking with it.
@@ -327,7 +330,7 @@ async def _transition(rt: Runtime, caller: Caller, booking_id: UUID, rule,
                                                     booking.school_id):
             raise BookingRefused("deze boeking bestaat niet", 404)
         if after_start is not None:
-            session = await tx.get(Session, booking.session_id)
+            session = await existing(tx, Session, booking.session_id)
             domain.check_session_begun(session.starts_at, rt.settings.now(), after_start)
         together = [booking]
         if booking.series_booking_id is not None and rule is domain.cancel:
@@ -346,7 +349,7 @@ async def _change(outbox: Outbox, tx: AsyncSession, caller: Caller, booking: Boo
     if domain.releases_seats(old, new):
         free_days = (await current_rules(tx)).free_cancellation_days
         booking.cancelled_late = domain.is_late_cancellation(
-            session.starts_at, booking.updated_at, caller.role == SCHOOL, free_days)
+            session.starts_at, booking.updated_at, caller.role in SCHOOL_PEOPLE, free_days)
     event = _event_for(old, new, booking, session, offering, caller, reported)
     if isinstance(event, BookingCompletedV2):
         booking.students_reached = event.students_reached
@@ -381,8 +384,8 @@ async def _sessions_of(tx: AsyncSession, group: list[Booking],
     matters, else as this transaction has them (a plain booking costs no extra query)."""
     ids = sorted({b.session_id for b in group})
     if needs_equipment:
-        return {i: await locked_session(tx, i) for i in ids}
-    return {i: await tx.get(Session, i) for i in ids}
+        return {i: present(await locked_session(tx, i), Session, i) for i in ids}
+    return {i: await existing(tx, Session, i) for i in ids}
 
 
 async def _ask_equipment(tx: AsyncSession, session: Session,
@@ -402,7 +405,7 @@ async def _ask_equipment(tx: AsyncSession, session: Session,
 async def _let_go_if_unused(outbox: Outbox, tx: AsyncSession, session_id: UUID) -> None:
     """The last booking using the session is gone: loans frees its equipment (or, still
     asked, frees what it reserves on reading the request)."""
-    session = await locked_session(tx, session_id)
+    session = present(await locked_session(tx, session_id), Session, session_id)
     if session.equipment_request_id is None or await bookings_in(
             tx, session_id, domain.USES_EQUIPMENT):
         return
@@ -419,10 +422,11 @@ async def apply_equipment_reserved(tx: AsyncSession, outbox: Outbox,
     if session is None:
         return
     session.equipment_held = True
-    offering = await tx.get(Offering, session.offering_id)
+    offering = await existing(tx, Offering, session.offering_id)
     for waiting in await bookings_in(tx, session.id, frozenset({BookingStatus.REQUESTED})):
         group = await _group_of(tx, waiting)
-        where = {b.session_id: await tx.get(Session, b.session_id, populate_existing=True)
+        where = {b.session_id: await existing(tx, Session, b.session_id,
+                                              populate_existing=True)
                  for b in group}
         if not domain.equipped([BookingStatus(b.status) for b in group],
                                [s.equipment_held for s in where.values()]):
@@ -461,7 +465,7 @@ async def _asked(tx: AsyncSession, session_id: UUID, request_id: UUID) -> Sessio
 async def _group_of(tx: AsyncSession, booking: Booking) -> list[Booking]:
     """The booking with the rest of its series, locked (in session order, as everywhere)."""
     if booking.series_booking_id is None:
-        return [await locked_booking(tx, booking.id)]
+        return [present(await locked_booking(tx, booking.id), Booking, booking.id)]
     return await series_bookings(tx, booking.series_booking_id)
 
 

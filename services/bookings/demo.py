@@ -40,7 +40,8 @@ def _offering(item: seed.Offering) -> Offering:
         sessions_per_booking=item.sessions_per_series, capacity=item.capacity,
         elective_code=item.elective_code, host_company=item.host_company,
         assignment=item.assignment, internship_year=item.internship_year,
-        period_starts_on=period[0], period_ends_on=period[1], core_task=item.core_task)
+        period_starts_on=period[0], period_ends_on=period[1], core_task=item.core_task,
+        theme=item.theme)
 
 
 def _series_id(offering_id: str) -> UUID:

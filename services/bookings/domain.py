@@ -14,7 +14,7 @@ from shared.domain import (
     BACKOFFICE,
     COMPANY,
     PROGRAMME,
-    SCHOOL,
+    SCHOOL_PEOPLE,
     Refused,
     first_groups_that_fit,
     sees_school,
@@ -91,6 +91,14 @@ def clash(planned: Slot, other: Slot) -> str | None:
 
 
 ROOM_OR_INSTRUCTOR = {"room": "lokaal", "instructor": "docent"}
+
+
+def refused_for_clash(slot: Slot, other: Slot, other_session: object) -> BookingRefused:
+    """The refusal for `other`, a session the store found in the slot's way."""
+    resource = clash(slot, other)
+    if resource is None:
+        raise ValueError(f"the store's clash of {other_session} is none by the domain's rule")
+    return clash_refused(resource, slot, other_session)
 
 
 def clash_refused(resource: str, slot: Slot, other_session: object = None) -> BookingRefused:
@@ -294,9 +302,12 @@ def check_bookable(session: SessionFacts, group: Group, now: datetime,
 class Closure(Protocol):
     """A period the hotspot is closed (a holiday): both days inclusive."""
 
-    starts_on: date
-    ends_on: date
-    name: str
+    @property
+    def starts_on(self) -> date: ...
+    @property
+    def ends_on(self) -> date: ...
+    @property
+    def name(self) -> str: ...
 
 
 def closed_reason(day: date, closures: Iterable[Closure],
@@ -403,7 +414,7 @@ def may_change(role: str, organisation: str, booking_school: str) -> bool:
 def list_scope(role: str, organisation: str) -> tuple[str, str] | None:
     """Which bookings a list shows the caller: ("school", id), ("host", company id), or
     None for all of them."""
-    if role == SCHOOL:
+    if role in SCHOOL_PEOPLE:
         return "school", organisation
     if role == COMPANY:
         return "host", organisation
@@ -542,13 +553,16 @@ def schools_told(bookings: Iterable[tuple[str, Hashable, Group]]) -> dict[str, l
     return told
 
 
+ReachKey = tuple[str, str, str | None, str, str]  # school, level, profile, kind, core task
+
+
 @dataclass(frozen=True)
 class Delivered:
     """A completed booking as reach counts it. `group` is its series booking (else itself):
     the lessons of a series reach one group. `key` is what it is counted under."""
 
     group: Hashable
-    key: tuple[str, str, str | None, str, str]  # school, level, profile, kind, core task
+    key: ReachKey
     students_reached: int
 
 
@@ -567,8 +581,8 @@ class ReachRow:
 def count_reach(delivered: Iterable[Delivered]) -> list[ReachRow]:
     """Students reached per key: a series' pupils are the same children at each lesson, so
     a group counts once (with its best-attended lesson), while every lesson counts."""
-    best: dict[tuple, dict[Hashable, int]] = {}
-    lessons: dict[tuple, int] = {}
+    best: dict[ReachKey, dict[Hashable, int]] = {}
+    lessons: dict[ReachKey, int] = {}
     for d in delivered:
         groups = best.setdefault(d.key, {})
         groups[d.group] = max(groups.get(d.group, 0), d.students_reached)

@@ -3,18 +3,18 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.bookings import commands
-from shared.contracts.base import IntegrationEvent
 from shared.contracts.loans import SessionEquipmentRejectedV1, SessionEquipmentReservedV1
 from shared.messaging.envelope import Envelope
-from shared.messaging.inbox import Handler
+from shared.messaging.inbox import Handlers, handle
 from shared.service import Runtime
 
 
-def equipment_answers(rt: Runtime) -> dict[type[IntegrationEvent], Handler]:
+def equipment_answers(rt: Runtime) -> Handlers:
     async def reserved(tx: AsyncSession, event: SessionEquipmentReservedV1, _: Envelope) -> None:
         await commands.apply_equipment_reserved(tx, rt.outbox, event)
 
     async def rejected(tx: AsyncSession, event: SessionEquipmentRejectedV1, _: Envelope) -> None:
         await commands.apply_equipment_rejected(tx, rt.outbox, event)
 
-    return {SessionEquipmentReservedV1: reserved, SessionEquipmentRejectedV1: rejected}
+    return (handle(SessionEquipmentReservedV1, reserved)
+            | handle(SessionEquipmentRejectedV1, rejected))

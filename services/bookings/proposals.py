@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from services.bookings import domain
 from services.bookings.domain import Approval, BookingRefused
+from services.bookings.settings import BookingsSettings
 from services.bookings.store import Offering
 from shared.contracts.bookings import (
     OfferingProposalDecidedV1,
@@ -20,7 +21,7 @@ from shared.http import Caller
 from shared.service import Runtime
 
 
-async def propose(rt: Runtime, caller: Caller, body: NewProposal) -> Offering:
+async def propose(rt: Runtime[BookingsSettings], caller: Caller, body: NewProposal) -> Offering:
     """The company's offer, hosted by the caller's own company, waiting for approval."""
     caller.require(COMPANY)
     offering = Offering(id=f"{caller.organisation}-{uuid4().hex[:8]}",
@@ -58,7 +59,7 @@ async def decide(rt: Runtime, caller: Caller, offering_id: str, approve: bool,
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
         offering = await tx.get(Offering, offering_id, with_for_update=True)
-        if offering is None or offering.proposed_at is None:
+        if offering is None or offering.proposed_at is None or offering.host_company is None:
             raise BookingRefused("dit voorstel bestaat niet", 404)
         offering.approval = domain.decide(offering.approval, approve)
         offering.decline_reason = None if approve else reason
@@ -68,5 +69,5 @@ async def decide(rt: Runtime, caller: Caller, offering_id: str, approve: bool,
         if approve:
             await rt.outbox.stage(tx, OfferingPublishedV1(
                 offering_id=offering.id, kind=offering.kind, title=offering.title,
-                audience=offering.audience, sessions=0))
+                audience=offering.audience, sessions=0, theme=offering.theme))
     return offering

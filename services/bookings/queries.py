@@ -4,7 +4,8 @@ bookings described with their offer and session so people can read them directly
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
+from typing import Literal
 from uuid import UUID
 
 from sqlalchemy import String, cast, exists, func, or_, select
@@ -13,12 +14,10 @@ from services.bookings import domain
 from services.bookings.commands import Placed
 from services.bookings.domain import BookingRefused, BookingStatus
 from services.bookings.store import Booking, Offering, Session, waitlist_position
-from shared.domain import AMSTERDAM
+from shared.domain import check_agenda_range, local_bounds
 from shared.http import Caller
 from shared.service import Runtime
 
-# The longest agenda one request reads: a school term's worth of sessions.
-MAX_AGENDA_DAYS = 93
 # Bookings that no longer hold a group on a session: the school filter passes over them.
 GONE = (BookingStatus.CANCELLED, BookingStatus.REJECTED)
 
@@ -32,6 +31,7 @@ class CatalogueFilter:
     first: date | None = None
     last: date | None = None
     has_free_seats: bool | None = None
+    theme: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,15 +48,6 @@ class AgendaItem:
     offering: Offering
     # The bookings the caller may see, in request order.
     bookings: list[Booking]
-
-
-def local_bounds(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
-    """[start of `first`, start of the day after `last`) in Amsterdam, as aware times."""
-    def midnight(day: date) -> datetime:
-        return datetime.combine(day, time(), AMSTERDAM)
-
-    return (midnight(first) if first else None,
-            midnight(last + timedelta(days=1)) if last else None)
 
 
 def _contains(column, text: str):
@@ -86,6 +77,8 @@ async def offerings(rt: Runtime, f: CatalogueFilter, limit: int, offset: int) ->
         query = query.where(Offering.kind == f.kind)
     if f.profile is not None:
         query = query.where(Offering.profile == f.profile)
+    if f.theme is not None:
+        query = query.where(Offering.theme == f.theme)
     if f.level is not None:
         # The audience is a JSON list of levels; as text each level stands in quotes.
         query = query.where(cast(Offering.audience, String).like(f'%"{f.level}"%'))
@@ -114,15 +107,7 @@ def visible_offering(caller: Caller, found: Offering | None) -> Offering:
     return found
 
 
-def check_agenda_range(first: date, last: date) -> None:
-    if last < first:
-        raise BookingRefused("de periode eindigt op of na haar eerste dag", 422)
-    if (last - first).days + 1 > MAX_AGENDA_DAYS:
-        raise BookingRefused(f"vraag de agenda op voor hoogstens {MAX_AGENDA_DAYS} dagen "
-                             "per keer", 422)
-
-
-def _booking_scope(caller: Caller) -> tuple[str, str] | None | bool:
+def _booking_scope(caller: Caller) -> tuple[str, str] | None | Literal[False]:
     """Which bookings the agenda shows the caller: a list scope, or False for none."""
     try:
         return domain.list_scope(caller.role, caller.organisation)
@@ -135,7 +120,7 @@ async def agenda(rt: Runtime, caller: Caller, first: date, last: date, f: Agenda
     """Sessions of all offers starting in [first, last] (Amsterdam days), by start time,
     cancelled ones left out, each with the bookings the caller may see: all for the
     backoffice, a school only its own."""
-    check_agenda_range(first, last)
+    check_agenda_range(first, last, BookingRefused)
     since, before = local_bounds(first, last)
     query = (select(Session, Offering).join(Offering)
              .where(Session.starts_at >= since, Session.starts_at < before,
@@ -186,7 +171,7 @@ async def bookings_between(rt: Runtime, caller: Caller, school_id: str | None,
                            offset: int) -> list[Placed]:
     """The caller's bookings on sessions starting in [first, last] (Amsterdam days), by
     session time: what a planning of those days shows."""
-    check_agenda_range(first, last)
+    check_agenda_range(first, last, BookingRefused)
     since, before = local_bounds(first, last)
     query = _in_scope(_with_session_and_offering().where(
         Session.starts_at >= since, Session.starts_at < before),

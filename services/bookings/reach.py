@@ -10,9 +10,8 @@ from sqlalchemy import select
 
 from services.bookings import domain
 from services.bookings.domain import BookingStatus, Delivered, ReachRow
-from services.bookings.queries import local_bounds
 from services.bookings.store import Booking, Offering, Session
-from shared.domain import ADMIN, BACKOFFICE, PROGRAMME
+from shared.domain import ADMIN, BACKOFFICE, PROGRAMME, local_bounds
 from shared.http import Caller
 from shared.seed.region import HARD_TECH_SCHOOL_IDS
 from shared.service import Runtime

@@ -1,6 +1,7 @@
 """The bookings store: offerings, their sessions, and bookings of groups on sessions."""
 
 from datetime import date, datetime
+from typing import NamedTuple
 from uuid import UUID
 
 from sqlalchemy import (
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.bookings.domain import COUNTS_FOR_QUOTA, BookingStatus, Rules, Slot
+from shared.contracts.common import CoreTask
 from shared.messaging.tables import add_messaging_tables
 from shared.store import seats
 from shared.store.requests import add_requests_table
@@ -46,6 +48,8 @@ class Offering(Base):
     title: Mapped[str] = mapped_column(String(200))
     audience: Mapped[list[str]] = mapped_column(JSON)
     profile: Mapped[str | None] = mapped_column(String(20))
+    # The technical theme it is about (shared.contracts.common.Theme); None: none in particular.
+    theme: Mapped[str | None] = mapped_column(String(40), index=True)
     location: Mapped[str] = mapped_column(String(120))
     equipment: Mapped[list[str]] = mapped_column(JSON, default=list)
     session_minutes: Mapped[int] = mapped_column(Integer, default=120, server_default="120")
@@ -62,7 +66,7 @@ class Offering(Base):
     period_starts_on: Mapped[date | None] = mapped_column(Date)
     period_ends_on: Mapped[date | None] = mapped_column(Date)
     # The plan's core task (A-E) the offer is declared under; None: its kind's.
-    core_task: Mapped[str | None] = mapped_column(String(1))
+    core_task: Mapped[CoreTask | None] = mapped_column(String(1))
     # Withdrawn by the backoffice: no new bookings; those made stand.
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # A company's proposal waits for the backoffice (domain.Approval); schools see only
@@ -202,6 +206,42 @@ async def current_rules(session: AsyncSession) -> Rules:
     return Rules(row.min_lead_days, row.free_cancellation_days) if row else Rules()
 
 
+class ClosedOn(NamedTuple):
+    """The closed period holding a day, as far as that day goes (a domain.Closure)."""
+
+    starts_on: date
+    ends_on: date
+    name: str
+
+
+class SchoolDayRules(NamedTuple):
+    rules: Rules
+    closures: list[ClosedOn]  # the first closed period holding the day, if any
+    school_open: bool | None  # the school's own exception to the calendar that day, if any
+    quota: int | None  # the school's quota for the day's school year, as read (not locked)
+
+
+async def school_day_rules(session: AsyncSession, school_id: str, day: date,
+                           school_year: int) -> SchoolDayRules:
+    """The rules, the day's closure, the school's exception for it and its quota, in one
+    statement: a booking asks them all, and each statement is a round trip to the store."""
+    def scalar(column, *where, order_by=()):
+        return select(column).where(*where).order_by(*order_by).limit(1).scalar_subquery()
+
+    lead, free, closed, school_open, quota = (await session.execute(select(
+        scalar(BookingRules.min_lead_days, BookingRules.id == RULES_ROW),
+        scalar(BookingRules.free_cancellation_days, BookingRules.id == RULES_ROW),
+        scalar(ClosedPeriod.name, ClosedPeriod.starts_on <= day, ClosedPeriod.ends_on >= day,
+               order_by=(ClosedPeriod.starts_on,)),
+        scalar(SchoolDay.open, SchoolDay.school_id == school_id, SchoolDay.day == day),
+        scalar(SchoolQuota.max_sessions, SchoolQuota.school_id == school_id,
+               SchoolQuota.school_year == school_year),
+    ))).one()
+    rules = Rules(lead, free) if lead is not None else Rules()
+    closures = [ClosedOn(day, day, closed)] if closed is not None else []
+    return SchoolDayRules(rules, closures, school_open, quota)
+
+
 async def closures_between(session: AsyncSession, first: date, last: date) -> list[ClosedPeriod]:
     rows = await session.scalars(
         select(ClosedPeriod)
@@ -209,11 +249,6 @@ async def closures_between(session: AsyncSession, first: date, last: date) -> li
         .order_by(ClosedPeriod.starts_on)
     )
     return list(rows)
-
-
-async def school_exception(session: AsyncSession, school_id: str, day: date) -> bool | None:
-    return await session.scalar(
-        select(SchoolDay.open).where(SchoolDay.school_id == school_id, SchoolDay.day == day))
 
 
 async def opened_for_some_school(session: AsyncSession, day: date) -> bool:
@@ -233,10 +268,10 @@ async def locked_quota(session: AsyncSession, school_id: str, year: int) -> int 
 
 async def sessions_booked(session: AsyncSession, school_id: str, since: datetime,
                           before: datetime) -> int:
-    return await session.scalar(
+    return (await session.execute(
         select(func.count()).select_from(Booking).join(Session)
         .where(Booking.school_id == school_id, Booking.status.in_(COUNTS_FOR_QUOTA),
-               Session.starts_at >= since, Session.starts_at < before))
+               Session.starts_at >= since, Session.starts_at < before))).scalar_one()
 
 
 async def take_seats(session: AsyncSession, session_id: UUID, seats_wanted: int) -> bool:
@@ -264,7 +299,7 @@ async def bookings_in(session: AsyncSession, session_id: UUID,
     return list(rows)
 
 
-async def locked_booking(session: AsyncSession, booking_id: UUID) -> Booking:
+async def locked_booking(session: AsyncSession, booking_id: UUID) -> Booking | None:
     return await session.get(Booking, booking_id, with_for_update=True, populate_existing=True)
 
 

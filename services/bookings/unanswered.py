@@ -14,13 +14,14 @@ from datetime import datetime, timedelta
 from prometheus_client import Gauge
 
 from services.bookings import queries
+from services.bookings.settings import BookingsSettings
 from shared.observability.logging import log
 from shared.service import Runtime
 
 SHOWN = 20  # booking ids per log line
 
 
-async def report_unanswered(rt: Runtime, gauge: Gauge, now: datetime) -> int:
+async def report_unanswered(rt: Runtime[BookingsSettings], gauge: Gauge, now: datetime) -> int:
     """Count (and log) the bookings waiting longer than the deadline; return how many."""
     deadline = timedelta(minutes=rt.settings.bookings_answer_deadline_minutes)
     count, longest = await queries.unanswered(rt, now - deadline, SHOWN)
@@ -32,7 +33,7 @@ async def report_unanswered(rt: Runtime, gauge: Gauge, now: datetime) -> int:
     return count
 
 
-async def watch_unanswered_forever(rt: Runtime) -> None:
+async def watch_unanswered_forever(rt: Runtime[BookingsSettings]) -> None:
     """The periodic scan, every `bookings_unanswered_scan_seconds`, starting at startup."""
     gauge = Gauge("tft_bookings_unanswered",
                   "Bookings still requested past the deadline for loans' answer",

@@ -88,7 +88,7 @@ class Standing(SignedIn):
     active: bool
 
 
-def routes(rt: Runtime) -> APIRouter:
+def routes(rt: Runtime[DirectorySettings]) -> APIRouter:
     router = APIRouter()
     settings = rt.settings
     assert isinstance(settings, DirectorySettings)

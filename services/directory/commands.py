@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.directory import domain
 from services.directory.domain import DirectoryRefused, PersonStatus
 from services.directory.passwords import Passwords
+from services.directory.settings import DirectorySettings
 from services.directory.store import Invitation, Organisation, Person, joined, split
 from shared.contracts.directory import (
     OrganisationChangedV1,
@@ -31,6 +32,7 @@ from shared.contracts.requests.directory import (
 )
 from shared.http import Caller
 from shared.service import Runtime
+from shared.store.db import rows_changed
 
 
 def code_hash(code: str) -> str:
@@ -63,8 +65,14 @@ async def register_people(rt: Runtime, people: list[Person]) -> None:
     """Add people who can sign in at once (the demo accounts)."""
     async with rt.db.transaction() as tx:
         tx.add_all(people)
-        await rt.outbox.stage(tx, *(PersonActivatedV1(**person_facts(p), username=p.username)
-                                    for p in people))
+        await rt.outbox.stage(tx, *map(_activated, people))
+
+
+def _activated(person: Person) -> PersonActivatedV1:
+    # An active person has a username: the store's check constraint says so too.
+    if person.username is None:
+        raise ValueError(f"active person {person.id} has no username")
+    return PersonActivatedV1(**person_facts(person), username=person.username)
 
 
 async def add_organisation(rt: Runtime, who: Caller, body: NewOrganisation) -> Organisation:
@@ -123,7 +131,7 @@ class Invited:
     expires_at: datetime
 
 
-async def invite(rt: Runtime, who: Caller, body: NewInvitation,
+async def invite(rt: Runtime[DirectorySettings], who: Caller, body: NewInvitation,
                  now: datetime | None = None) -> Invited:
     """A person in an organisation, with a code to set their password before it expires."""
     domain.may_manage_people(who.role)
@@ -160,10 +168,10 @@ async def accept(rt: Runtime, passwords: Passwords, body: AcceptedInvitation,
             # Write first, conditionally: of two acceptances of one code exactly one changes
             # the row, and the other waits for it (a read first could not become a write
             # on SQLite once the other committed).
-            won = await tx.execute(update(Invitation).where(
+            won = await rows_changed(tx, update(Invitation).where(
                 Invitation.code_hash == hashed, Invitation.accepted_at.is_(None))
                 .values(accepted_at=now))
-            if won.rowcount != 1:
+            if won != 1:
                 raise DirectoryRefused("deze uitnodiging is al gebruikt of ingetrokken", 409,
                                        field="code")
             invitation = await tx.get(Invitation, hashed)

@@ -3,14 +3,14 @@
 from datetime import date, datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.events import attendees, commands, domain, hosting, queries, reach, registrations
 from services.events.domain import RegistrationStatus
 from services.events.registrations import Placed
 from services.events.store import Event, EventSession, when_and_where
-from shared.contracts.common import CalendarYear, Group, Limit, Offset, Text
+from shared.contracts.common import BookedGroup, CalendarYear, Group, Limit, Offset, Text
 from shared.contracts.requests.events import (
     CheckIn,
     EventChange,
@@ -22,8 +22,8 @@ from shared.contracts.requests.events import (
     NewRegistration,
     SessionHeld,
 )
-from shared.domain import SCHOOL
-from shared.http import Caller, Problem, current_caller
+from shared.domain import SCHOOL, Refused
+from shared.http import Caller, current_caller
 from shared.service import Runtime
 
 
@@ -170,8 +170,7 @@ class RegistrationOut(BaseModel):
         owner = caller.role == SCHOOL and caller.organisation == r.school_id
         return cls(**_where_out(where), id=r.id, session_id=r.session_id, event_id=r.event_id,
                    school_id=r.school_id, profile=r.profile,
-                   group=Group(name=r.group_name, level=r.level, year=r.year,
-                               students=r.students),
+                   group=Group.of(r),
                    status=r.status, waitlist_position=position,
                    offer_expires_at=r.offer_expires_at,
                    check_in_code=r.check_in_code if owner else None,
@@ -209,6 +208,34 @@ class SessionRegistrationsOut(SessionOut):
     students_confirmed: int
     groups_waiting: int
     registrations: list[RegisteredGroupOut]
+
+
+class AgendaSessionOut(BaseModel):
+    """An event's session in the agenda: its own times and place, or else its event's."""
+
+    id: UUID
+    event_id: str
+    event_title: str
+    title: str
+    host_name: str
+    location: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    seats_left: int
+    registrations: list[BookedGroup]
+
+    @classmethod
+    def of(cls, session: EventSession, event: Event, groups: list) -> "AgendaSessionOut":
+        where = when_and_where(session, event)
+        return cls(id=session.id, event_id=event.id, event_title=event.title,
+                   title=session.title, host_name=session.host_name, location=where.location,
+                   starts_at=where.starts_at, ends_at=where.ends_at, capacity=session.capacity,
+                   seats_left=session.capacity - session.seats_taken,
+                   registrations=[BookedGroup(
+                       id=g.id, school_id=g.school_id, status=g.status,
+                       group=Group(name=g.group_name, level=g.level, year=g.year,
+                                   students=g.students)) for g in groups])
 
 
 class EventRegistrationsOut(BaseModel):
@@ -282,15 +309,24 @@ def routes(rt: Runtime) -> APIRouter:
     async def event(event_id: str, _: Caller = Depends(current_caller)):
         found = await queries.get_event(rt, event_id)
         if found is None:
-            raise Problem(404, "Not found", "dit evenement bestaat niet")
+            raise Refused("dit evenement bestaat niet", 404)
         return found
 
     @router.get("/events/{event_id}/sessions", response_model=list[SessionOut])
     async def sessions(event_id: str, _: Caller = Depends(current_caller)):
         found = await queries.sessions_of(rt, event_id)
         if found is None:
-            raise Problem(404, "Not found", "dit evenement bestaat niet")
+            raise Refused("dit evenement bestaat niet", 404)
         return [_session_out(s) for s in found]
+
+    @router.get("/sessions", response_model=list[AgendaSessionOut])
+    async def agenda(first: date = Query(alias="from"), last: date = Query(alias="to"),
+                     location: Text | None = None, school_id: Text | None = None,
+                     limit: Limit = 200, offset: Offset = 0,
+                     who: Caller = Depends(current_caller)):
+        """The events' sessions from `from` to `to` (Amsterdam days, at most 93), by start."""
+        return [AgendaSessionOut.of(*row) for row in await queries.agenda(
+            rt, who, first, last, location, school_id, limit, offset)]
 
     @router.post("/events", status_code=201, response_model=EventOut)
     async def create_event(body: NewEvent, who: Caller = Depends(current_caller)):

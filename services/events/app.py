@@ -2,8 +2,9 @@
 
 from services.events import api, demo, handlers, registrations
 from services.events.store import Base, messaging
-from shared.contracts.topics import LOAN_ITEM
+from shared.contracts.topics import SUBSCRIPTIONS
 from shared.service import ConsumerSpec, ServiceSpec, create_app
+from shared.settings import ServiceSettings
 
 SPEC = ServiceSpec(
     name="events",
@@ -11,7 +12,8 @@ SPEC = ServiceSpec(
     metadata=Base.metadata,
     messaging=messaging,
     routes=api.routes,
-    consumers=[ConsumerSpec(name="events", topics=[LOAN_ITEM],
+    settings=ServiceSettings,
+    consumers=[ConsumerSpec(name="events", topics=SUBSCRIPTIONS["events"],
                             handlers=handlers.equipment_handlers)],
     seed=demo.load,
     extra_tasks=[registrations.lapse_offers_forever],

@@ -22,6 +22,7 @@ from shared.contracts.events import AttendeeCancelledV1, AttendeeRegisteredV1
 from shared.domain import BACKOFFICE
 from shared.http import Caller
 from shared.service import Runtime
+from shared.store.db import existing
 
 
 def _now() -> datetime:
@@ -76,7 +77,7 @@ async def cancel(rt: Runtime, caller: Caller, attendee_id: UUID,
         if attendee is None or not domain.may_manage_attendee(caller.role, caller.actor,
                                                               attendee.registered_by):
             raise RegistrationRefused("deze inschrijving bestaat niet", 404)
-        event = await tx.get(Event, attendee.event_id)
+        event = await existing(tx, Event, attendee.event_id)
         attendee.status = domain.cancel_attendance(AttendeeStatus(attendee.status),
                                                    event.starts_at, now)
         attendee.updated_at = now

@@ -32,6 +32,7 @@ from shared.domain import BACKOFFICE
 from shared.http import Caller
 from shared.service import Runtime
 from shared.store.changes import apply_change
+from shared.store.db import existing
 
 
 async def schedule(rt: Runtime, events: list[Event]) -> None:
@@ -143,7 +144,7 @@ async def change_session(rt: Runtime, caller: Caller, session_id: UUID,
                                populate_existing=True)
         if session is None:
             raise PlanningRefused("Deze sessie bestaat niet.", 404)
-        event = await tx.get(Event, session.event_id)
+        event = await existing(tx, Event, session.event_id)
         levels = await levels_holding_places(tx, session_id)
         changed = apply_change(session, change)
         domain.check_session(_session_plan(session), _event_plan(event), session.seats_taken,

@@ -3,14 +3,13 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.events import commands
-from shared.contracts.base import IntegrationEvent
 from shared.contracts.loans import ItemChangedV1, ItemRegisteredV1, ItemRetiredV1
 from shared.messaging.envelope import Envelope
-from shared.messaging.inbox import Handler
+from shared.messaging.inbox import Handlers, handle
 from shared.service import Runtime
 
 
-def equipment_handlers(_rt: Runtime) -> dict[type[IntegrationEvent], Handler]:
+def equipment_handlers(_rt: Runtime) -> Handlers:
     async def registered(tx: AsyncSession, event: ItemRegisteredV1 | ItemChangedV1,
                          _: Envelope) -> None:
         await commands.catalogue_item(tx, event)
@@ -18,4 +17,5 @@ def equipment_handlers(_rt: Runtime) -> dict[type[IntegrationEvent], Handler]:
     async def retired(tx: AsyncSession, event: ItemRetiredV1, _: Envelope) -> None:
         await commands.uncatalogue_item(tx, event.item_id)
 
-    return {ItemRegisteredV1: registered, ItemChangedV1: registered, ItemRetiredV1: retired}
+    return (handle(ItemRegisteredV1, registered) | handle(ItemChangedV1, registered)
+            | handle(ItemRetiredV1, retired))

@@ -18,7 +18,7 @@ from services.events.store import (
     students_present,
     when_and_where,
 )
-from shared.contracts.events import EventCostRecordedV1, SessionHostedV1
+from shared.contracts.events import CostRecordedV1, SessionHostedV1
 from shared.contracts.requests.events import NewEventCost
 from shared.domain import BACKOFFICE, FINANCE, PROGRAMME, local_date
 from shared.http import Caller
@@ -69,7 +69,7 @@ async def record_cost(rt: Runtime, caller: Caller, event_id: str, cost: NewEvent
                              recorded_by=caller.actor, recorded_at=now)
         tx.add(recorded)
         await _flush_once(tx, "deze factuur is al voor het evenement vastgelegd")
-        await rt.outbox.stage(tx, EventCostRecordedV1(
+        await rt.outbox.stage(tx, CostRecordedV1(
             cost_id=recorded.id, event_id=event_id, event_title=event.title,
             **cost.model_dump()))
     return recorded

@@ -3,13 +3,22 @@ hosts) and the equipment catalogue."""
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 
 from services.events.domain import PlanningRefused, RegistrationStatus
 from services.events.store import CatalogueEntry, Event, EventSession, Registration
-from shared.domain import BACKOFFICE, COMPANY, PROGRAMME
+from shared.domain import (
+    ADMIN,
+    BACKOFFICE,
+    COMPANY,
+    PROGRAMME,
+    SCHOOL,
+    check_agenda_range,
+    local_bounds,
+)
 from shared.http import Caller
 from shared.service import Runtime
 
@@ -110,3 +119,40 @@ async def who_comes(rt: Runtime, caller: Caller, event_id: str, session_id: UUID
     for registration in groups:
         by_session[registration.session_id].append(registration)
     return event, [(s, by_session[s.id]) for s in sessions]
+
+
+async def agenda(rt: Runtime, caller: Caller, first: date, last: date, location: str | None,
+                 school_id: str | None, limit: int, offset: int
+                 ) -> list[tuple[EventSession, Event, list[Registration]]]:
+    """The events' sessions starting in [first, last] (Amsterdam days; a session without
+    times of its own at its event's), by start, each with the groups coming or waiting that
+    the caller may see: all for the backoffice and programme, a school only its own."""
+    check_agenda_range(first, last, PlanningRefused)
+    since, before = local_bounds(first, last)
+    starts = func.coalesce(EventSession.starts_at, Event.starts_at)
+    query = (select(EventSession, Event).join(Event).where(starts >= since, starts < before)
+             .order_by(starts, EventSession.title, EventSession.id))
+    if location is not None:
+        query = query.where(func.coalesce(EventSession.location, Event.location) == location)
+    if school_id is not None:
+        query = query.where(exists(select(Registration.id).where(
+            Registration.session_id == EventSession.id, Registration.school_id == school_id,
+            Registration.status.in_(_EXPECTED))))
+    async with rt.db.sessions() as tx:
+        rows = (await tx.execute(query.limit(limit).offset(offset))).all()
+        groups = await _visible_groups(tx, caller, [s.id for s, _ in rows])
+    return [(s, e, groups.get(s.id, [])) for s, e in rows]
+
+
+async def _visible_groups(tx, caller: Caller, session_ids: list[UUID]
+                          ) -> dict[UUID, list[Registration]]:
+    if caller.role not in (BACKOFFICE, PROGRAMME, ADMIN, SCHOOL) or not session_ids:
+        return {}
+    query = select(Registration).where(Registration.session_id.in_(session_ids),
+                                       Registration.status.in_(_EXPECTED))
+    if caller.role == SCHOOL:
+        query = query.where(Registration.school_id == caller.organisation)
+    found: dict[UUID, list[Registration]] = defaultdict(list)
+    for r in await tx.scalars(query.order_by(Registration.created_at, Registration.id)):
+        found[r.session_id].append(r)
+    return found

@@ -4,12 +4,15 @@ the attendance recorded at check-in. Numbers only: a group's name never leaves h
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, func, select, type_coerce
 
 from services.events.store import Event, EventSession, Registration
 from shared.domain import ADMIN, AMSTERDAM, BACKOFFICE, PROGRAMME, SCHOOL
 from shared.http import Caller
 from shared.service import Runtime
+
+# Students present in a group: a checked-in registration without a count adds none.
+_present = type_coerce(func.coalesce(func.sum(Registration.students_present), 0), Integer)
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ async def reach(rt: Runtime, caller: Caller, event_id: str | None = None,
     keys = (Registration.event_id, Event.title, Registration.school_id, Registration.level,
             Registration.profile)
     query = (
-        select(*keys, func.count(), func.sum(Registration.students_present))
+        select(*keys, func.count(), _present)
         .join(Event, Event.id == Registration.event_id)
         .where(Registration.checked_in_at.is_not(None))  # attended: checked in on the day
         .group_by(*keys)

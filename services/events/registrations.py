@@ -39,6 +39,7 @@ from shared.domain import BACKOFFICE, SCHOOL, acting_school, sees_school
 from shared.http import Caller
 from shared.observability.logging import log
 from shared.service import Runtime
+from shared.store.db import existing
 
 # How often lapsed offers are looked for: a place waits at most this long past its deadline.
 LAPSE_POLL_SECONDS = 60.0
@@ -60,7 +61,7 @@ def _facts(r: Registration, s: EventSession, e: Event) -> dict:
     return dict(
         registration_id=r.id, session_id=s.id, session_title=s.title, event_id=e.id,
         event_title=e.title, school_id=r.school_id,
-        group=Group(name=r.group_name, level=r.level, year=r.year, students=r.students),
+        group=Group.of(r),
         profile=r.profile, starts_at=starts_at, location=location,
         registered_by=r.registered_by,
     )
@@ -92,7 +93,7 @@ async def register(rt: Runtime, caller: Caller, session_id: UUID, group: Group,
         tx.add(registration)
         position = await waitlist_position(tx, registration)
         facts = _facts(registration, session, event)
-        await rt.outbox.stage(tx, RegistrationConfirmedV1(**facts) if seated
+        await rt.outbox.stage(tx, RegistrationConfirmedV1(**facts) if position is None
                               else RegistrationWaitlistedV1(**facts, position=position))
     return Placed(registration, position)
 
@@ -177,8 +178,8 @@ async def lapse_offers(rt: Runtime, now: datetime | None = None) -> int:
     lapsed = 0
     for registration_id in due:
         async with rt.db.transaction() as tx:
-            registration = await tx.get(Registration, registration_id, with_for_update=True,
-                                        populate_existing=True)
+            registration = await existing(tx, Registration, registration_id,
+                                          with_for_update=True, populate_existing=True)
             if not domain.has_lapsed(RegistrationStatus(registration.status),
                                      registration.offer_expires_at, now):
                 continue

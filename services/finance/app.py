@@ -3,10 +3,12 @@
 from services.finance import api, demo, handlers
 from services.finance.store import Base, messaging
 from shared.contracts.bookings import BookingCompletedV2
-from shared.contracts.events import EventCostRecordedV1, SessionHostedV1
-from shared.contracts.loans import DamageReportedV1
-from shared.contracts.topics import BOOKING, EVENT, LOAN_RESERVATION
+from shared.contracts.events import CostRecordedV1, SessionHostedV1
+from shared.contracts.loans import ReservationDamageReportedV1
+from shared.contracts.topics import SUBSCRIPTIONS
+from shared.messaging.inbox import handle
 from shared.service import ConsumerSpec, ServiceSpec, create_app
+from shared.settings import ServiceSettings
 
 SPEC = ServiceSpec(
     name="finance",
@@ -14,14 +16,14 @@ SPEC = ServiceSpec(
     metadata=Base.metadata,
     messaging=messaging,
     routes=api.routes,
+    settings=ServiceSettings,
     consumers=[
-        ConsumerSpec(name="finance", topics=[BOOKING, EVENT, LOAN_RESERVATION],
-                     handlers=lambda rt: {
-                         BookingCompletedV2: handlers.booking_completed(rt),
-                         SessionHostedV1: handlers.session_hosted(rt),
-                         EventCostRecordedV1: handlers.event_cost_recorded(rt),
-                         DamageReportedV1: handlers.damage_reported(rt),
-                     }),
+        ConsumerSpec(name="finance", topics=SUBSCRIPTIONS["finance"],
+                     handlers=lambda rt: (
+                         handle(BookingCompletedV2, handlers.booking_completed(rt))
+                         | handle(SessionHostedV1, handlers.session_hosted(rt))
+                         | handle(CostRecordedV1, handlers.event_cost_recorded(rt))
+                         | handle(ReservationDamageReportedV1, handlers.damage_reported(rt)))),
     ],
     seed=demo.load,
 )

@@ -65,7 +65,9 @@ async def _priced(session: AsyncSession, body: NewLine) -> dict:
                     invoice_reference=body.invoice_reference)
     if isinstance(body, StaffHoursLine):
         return dict(kind=LineKind.HOURS, **await _hours(session, body.role, body.minutes))
-    given = (await _hours(session, body.role, body.minutes) if body.form == "in-kind"
+    # In kind: a role and minutes (the request's validator holds them to its form).
+    given = (await _hours(session, body.role, body.minutes)
+             if body.role is not None and body.minutes is not None
              else dict(minutes=0, hourly_rate_cents=0, amount_cents=body.amount_cents))
     return dict(kind=LineKind.COFINANCING, company=body.company, cofinancing_form=body.form,
                 **given)

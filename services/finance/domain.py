@@ -15,7 +15,7 @@ approved or paid total never moves.
 """
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -92,7 +92,7 @@ class Transition:
     to_status: DeclarationStatus
 
 
-def _require_status(sheet: Sheet, allowed: Iterable[DeclarationStatus], doing: str) -> None:
+def _require_status(sheet: Sheet, allowed: Collection[DeclarationStatus], doing: str) -> None:
     if sheet.status not in allowed:
         raise Refused(f"een declaratie met status {sheet.status} kan niet worden {doing}")
 
@@ -170,8 +170,10 @@ def pay(sheet: Sheet, actor: Actor) -> Transition:
 
 
 class Priced(Protocol):
-    core_task: str
-    amount_cents: int
+    @property
+    def core_task(self) -> str: ...
+    @property
+    def amount_cents(self) -> int: ...
 
 
 def total_cents(lines: Iterable[Priced]) -> int:
@@ -187,7 +189,8 @@ def totals_per_core_task(lines: Iterable[Priced]) -> dict[str, int]:
 
 
 class Kinded(Priced, Protocol):
-    kind: str
+    @property
+    def kind(self) -> str: ...
 
 
 def cofinancing_cents(lines: Iterable[Kinded]) -> int:

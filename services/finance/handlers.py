@@ -22,9 +22,9 @@ from services.finance import domain, store
 from services.finance.domain import CoFinancingForm, LineKind
 from services.finance.store import DeclarationLine
 from shared.contracts.bookings import BookingCompletedV2
-from shared.contracts.events import EventCostRecordedV1, SessionHostedV1
+from shared.contracts.events import CostRecordedV1, SessionHostedV1
 from shared.contracts.finance import DeclarationLineDraftedV1
-from shared.contracts.loans import DamageReportedV1
+from shared.contracts.loans import ReservationDamageReportedV1
 from shared.messaging.envelope import Envelope
 from shared.messaging.inbox import Handler
 from shared.observability.logging import log
@@ -66,7 +66,7 @@ async def _hours(session: AsyncSession, role: str, minutes: int) -> dict:
                 amount_cents=domain.amount_cents(minutes, rate))
 
 
-def booking_completed(rt: Runtime) -> Handler:
+def booking_completed(rt: Runtime) -> Handler[BookingCompletedV2]:
     async def handle(session: AsyncSession, event: BookingCompletedV2,
                      envelope: Envelope) -> None:
         # The hotspot pays its instructor for the time spent, not the students' time.
@@ -81,7 +81,7 @@ def booking_completed(rt: Runtime) -> Handler:
     return handle
 
 
-def session_hosted(rt: Runtime) -> Handler:
+def session_hosted(rt: Runtime) -> Handler[SessionHostedV1]:
     async def handle(session: AsyncSession, event: SessionHostedV1,
                      envelope: Envelope) -> None:
         if event.host_kind != COMPANY_HOST:
@@ -98,8 +98,8 @@ def session_hosted(rt: Runtime) -> Handler:
     return handle
 
 
-def event_cost_recorded(rt: Runtime) -> Handler:
-    async def handle(session: AsyncSession, event: EventCostRecordedV1,
+def event_cost_recorded(rt: Runtime) -> Handler[CostRecordedV1]:
+    async def handle(session: AsyncSession, event: CostRecordedV1,
                      envelope: Envelope) -> None:
         await _draft(
             rt, session, envelope, LEAD_SCHOOL_ID, domain.quarter_of_date(event.incurred_on),
@@ -112,8 +112,8 @@ def event_cost_recorded(rt: Runtime) -> Handler:
     return handle
 
 
-def damage_reported(rt: Runtime) -> Handler:
-    async def handle(session: AsyncSession, event: DamageReportedV1,
+def damage_reported(rt: Runtime) -> Handler[ReservationDamageReportedV1]:
+    async def handle(session: AsyncSession, event: ReservationDamageReportedV1,
                      envelope: Envelope) -> None:
         school = SCHOOLS_BY_ID.get(event.school_id)
         await _draft(

@@ -7,14 +7,14 @@ from services.finance import domain, reports, store
 from services.finance.reports import Report
 from services.finance.store import AuditEntry, BudgetLine, Declaration, DeclarationLine
 from shared.domain import SCHOOL, Refused
-from shared.http import Caller, Problem
+from shared.http import Caller
 from shared.seed import finance as plan
 from shared.service import Runtime
 
 
 def _check_reader(caller: Caller, school_id: str) -> None:
     if not domain.may_read_declaration(caller.role, caller.organisation, school_id):
-        raise Problem(403, "Forbidden", "een school leest alleen haar eigen declaratie")
+        raise Refused("een school leest alleen haar eigen declaratie", 403)
 
 
 async def declaration_lines(rt: Runtime, caller: Caller, school_id: str, quarter: str,

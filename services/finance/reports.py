@@ -100,7 +100,7 @@ def budget_report(year: int, budgets: dict[str, int], facts: Sequence[Fact]) -> 
     """Per core task: the year's budget, what approved declarations took of it (actual),
     what is left, and everything declared so far (pending ones included)."""
     by_task = _by(facts, lambda f: f.core_task)
-    rows = []
+    rows: list[dict[str, Cell]] = []
     warnings = []
     for task in CORE_TASK_CODES:
         budget, actual = budgets.get(task, 0), _sum(by_task[task], _committed)
@@ -124,7 +124,7 @@ def budget_quarter_report(year: int, spread: dict[str, dict[str, int]],
     by_cell = _by(facts, lambda f: (f.core_task, f.quarter))
     quarters = sorted({q for parts in spread.values() for q in parts}
                       | {f.quarter for f in facts})
-    rows = [
+    rows: list[dict[str, Cell]] = [
         {"core_task": task, "quarter": quarter,
          "budget_cents": spread.get(task, {}).get(quarter, 0),
          "actual_cents": _sum(by_cell[task, quarter], _committed),

@@ -18,7 +18,6 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -31,7 +30,9 @@ from services.finance.domain import (
     next_quarter,
 )
 from services.finance.reports import Fact
+from shared.contracts.common import CoreTask
 from shared.messaging.tables import add_messaging_tables
+from shared.store.db import insert_for
 from shared.store.requests import add_requests_table
 from shared.store.types import UtcDateTime
 
@@ -80,7 +81,7 @@ class DeclarationLine(Base):
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
     declaration_id: Mapped[UUID] = mapped_column(ForeignKey("declarations.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
-    core_task: Mapped[str] = mapped_column(String(1))
+    core_task: Mapped[CoreTask] = mapped_column(String(1))
     description: Mapped[str] = mapped_column(String(300))
     minutes: Mapped[int] = mapped_column(Integer)
     hourly_rate_cents: Mapped[int] = mapped_column(Integer)
@@ -147,10 +148,6 @@ class AuditEntry(Base):
     event_id: Mapped[str | None] = mapped_column(String(36))
 
 
-def _insert_for(session: AsyncSession):
-    return postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-
-
 async def draft_declaration(session: AsyncSession, school_id: str, quarter: str,
                             now: datetime) -> Declaration:
     """Get or create the school's declaration of the quarter, safe against a racing consumer,
@@ -159,18 +156,18 @@ async def draft_declaration(session: AsyncSession, school_id: str, quarter: str,
     INSERT ... ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to end
     instead of failing; the select then reads whichever row won.
     """
-    insert = _insert_for(session)
+    insert = insert_for(session)
     await session.execute(
         insert(Declaration)
         .values(id=uuid4(), school_id=school_id, quarter=quarter,
                 status=DeclarationStatus.DRAFT, created_at=now)
         .on_conflict_do_nothing(index_elements=["school_id", "quarter"])
     )
-    return await session.scalar(
+    return (await session.execute(
         select(Declaration).where(Declaration.school_id == school_id,
                                   Declaration.quarter == quarter)
         .with_for_update(read=True)
-    )
+    )).scalar_one()
 
 
 async def open_declaration(session: AsyncSession, school_id: str, quarter: str,

@@ -10,4 +10,4 @@ if sys.argv[1:] == ["serve"]:
     settings = GatewaySettings(service=SPEC.name)
     serve(app(settings), settings)
 else:
-    main(SPEC)  # migrate (nothing to migrate) and the usage message
+    main(SPEC)  # migrate the gateway's store, and the usage message

@@ -21,7 +21,7 @@ from services.gateway.auth import (
     Unauthenticated,
     Verifier,
 )
-from services.gateway.ratelimit import LoginThrottle, TokenBuckets
+from services.gateway.ratelimit import Limit, LoginThrottle, RateLimits
 from services.gateway.routes import (
     bookings,
     directory,
@@ -35,7 +35,7 @@ from services.gateway.routes.common import Gate, Page
 from services.gateway.settings import GatewaySettings
 from services.gateway.upstream import Upstreams
 from shared.contracts.common import Text
-from shared.service import Runtime
+from shared.service import LeanRuntime
 
 
 class Login(BaseModel):
@@ -72,20 +72,23 @@ class AuditEntry(BaseModel):
     on_behalf_of: str | None = None
 
 
-def routes(rt: Runtime, tokens: TokenService | None = None, verifier: Verifier | None = None,
-           audit: AuditLog | None = None, upstreams: Upstreams | None = None) -> APIRouter:
+def routes(rt: LeanRuntime[GatewaySettings], tokens: TokenService | None = None,
+           verifier: Verifier | None = None, audit: AuditLog | None = None,
+           upstreams: Upstreams | None = None) -> APIRouter:
     """`tokens`, `verifier`, `audit` and `upstreams` are shared with the edge middleware
     (see `app.py`)."""
     settings = rt.settings
-    assert isinstance(settings, GatewaySettings)
     tokens = tokens or TokenService.for_settings(settings)
-    upstreams = upstreams or Upstreams.for_settings(settings)
+    upstreams = upstreams or Upstreams.for_settings(settings, tokens)
     verifier = verifier or people.verifier_for(settings, tokens, upstreams)
     audit = audit or AuditLog(settings.audit_path)
+    assert rt.db is not None, "the limits live in the gateway's store"
     throttle = LoginThrottle(
-        TokenBuckets(1 / settings.login_failure_refill_seconds,
-                     settings.login_failures_per_username),
-        TokenBuckets(settings.login_rate_per_address, settings.login_burst_per_address))
+        RateLimits(rt.db),
+        Limit("login-failures", 1 / settings.login_failure_refill_seconds,
+              settings.login_failures_per_username),
+        Limit("login-address", settings.login_rate_per_address,
+              settings.login_burst_per_address))
     router = APIRouter(
         prefix="/api/v1", route_class=BearerRoute, lifespan=upstreams.lifespan,
         responses={
@@ -103,11 +106,11 @@ def routes(rt: Runtime, tokens: TokenService | None = None, verifier: Verifier |
         """A token for an active person of the directory (which checks the password)."""
         if settings.oidc_issuer:
             raise Unauthenticated("tokens come from the identity provider, not from here")
-        throttle.admit(body.username, (request.client or ("unknown",))[0])
+        await throttle.admit(body.username, (request.client or ("unknown",))[0])
         try:
             who = await people.sign_in(upstreams, body.username, body.password)
         except Unauthenticated:
-            throttle.failed(body.username)
+            await throttle.failed(body.username)
             raise
         response.headers["Cache-Control"] = "no-store"  # RFC 6749, 5.1
         return AccessToken(access_token=tokens.issue(who), expires_in=tokens.ttl_seconds)

@@ -1,9 +1,11 @@
-"""Wiring of the gateway: no store, no consumers; HTTP clients live in the router's lifespan.
+"""Wiring of the gateway: no consumers; HTTP clients live in the router's lifespan. Its store
+holds the edge's state (`store.py`), shared by all its replicas.
 
 `app()` is the gateway: the shared service app plus the edge middleware (`edge.py`), which
 shares the token verifier with the routes.
 """
 
+import asyncio
 from dataclasses import replace
 from functools import partial
 
@@ -12,30 +14,48 @@ from fastapi import FastAPI
 from services.gateway import api, docs, edge, people
 from services.gateway.audit import AuditLog
 from services.gateway.auth import TokenService
+from services.gateway.idempotency import IdempotencyStore
+from services.gateway.ratelimit import RateLimits
 from services.gateway.settings import GatewaySettings
+from services.gateway.store import metadata
 from services.gateway.upstream import Upstreams
-from shared.service import ServiceSpec, create_app
+from shared.observability.logging import log
+from shared.service import LeanRuntime, LeanSpec, create_app
 
-SPEC = ServiceSpec(
+
+async def forget_stale(rt: LeanRuntime) -> None:
+    """Deletes expired idempotency keys and buckets full again, every retention interval.
+    Plain deletes of what no request needs any more: every replica may run them."""
+    keys, buckets = IdempotencyStore(rt.db), RateLimits(rt.db)
+    while True:
+        await asyncio.sleep(rt.settings.retention_interval_seconds)
+        try:
+            await keys.forget_expired()
+            await buckets.forget_full()
+        except Exception as exc:  # the store is down: the next round tries again
+            log.warning("forgetting stale edge state failed", error=repr(exc))
+
+
+SPEC = LeanSpec(
     name="gateway",
     title="TFT gateway",
-    metadata=None,
-    messaging=None,
+    metadata=metadata,
     routes=api.routes,
     settings=GatewaySettings,
+    extra_tasks=(forget_stale,),
 )
 
 
 def app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings(service=SPEC.name)
     tokens = TokenService.for_settings(settings)
-    upstreams = Upstreams.for_settings(settings)
+    upstreams = Upstreams.for_settings(settings, tokens)
     verifier = people.verifier_for(settings, tokens, upstreams)
     audit = AuditLog(settings.audit_path)
     routes = partial(api.routes, tokens=tokens, verifier=verifier, audit=audit,
                      upstreams=upstreams)
     application = create_app(replace(SPEC, routes=routes), settings)
-    edge.install(application, settings, verifier, audit)
+    edge.install(application, settings, verifier, audit, application.state.runtime.db)
     docs.install_openapi(application)
     docs.install_docs(application)
 

@@ -1,19 +1,18 @@
 """Who is calling: the tokens the gateway issues, and their verification.
 
 `TokenService` is the one place that signs and verifies the gateway's own tokens: ES256
-(algorithm pinned), `iss`, `aud` and `exp` required and checked, `kid` naming the key.
+(algorithm pinned), `iss`, `aud` and `exp` required and checked, `kid` naming the key. It
+also signs the token of each forwarded request, which the service verifies (shared/auth.py).
 `OidcIssuer` verifies the tokens of an external OpenID Connect issuer instead, against the
 keys its JWKS publishes. Both are a `Verifier` to the routes (RFC 8725).
 """
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import uuid4
 
-import aiohttp
 import jwt
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
@@ -25,6 +24,13 @@ from services.gateway.keys import (
     load_verification_key,
 )
 from services.gateway.settings import GatewaySettings
+from shared.auth import (
+    InvalidToken,
+    KeySet,
+    KeysUnavailable,
+    decode,
+    key_id,
+)
 from shared.domain import (
     ADMIN,
     BACKOFFICE,
@@ -44,16 +50,13 @@ __all__ = ["ADMIN", "BACKOFFICE", "COMPANY", "FINANCE", "MUNICIPALITY", "PROGRAM
 
 ISSUER = "tft-gateway"
 AUDIENCE = "tft-api"
-REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud"]
-# Clocks of the gateway and an issuer may differ by this much.
-CLOCK_SKEW_SECONDS = 30
-# The longest a token may live, from its `iat` to its `exp`, whoever issued it.
-MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600
+# A token the gateway signs for one forwarded request lives this long (shared/auth.py).
+REQUEST_TOKEN_SECONDS = 60
 
 
 @dataclass(frozen=True)
 class Principal:
-    """An authenticated caller: what the services receive in the X-TFT-* headers."""
+    """An authenticated caller: what the services receive in the token of each request."""
 
     subject: str
     role: str
@@ -126,6 +129,23 @@ class TokenService:
             "org": who.organisation, "iat": now, "exp": now + self.ttl_seconds,
             "jti": str(uuid4()),
         }
+        return self._sign(claims)
+
+    def for_request(self, service: str, who: Principal | None,
+                    on_behalf_of: str | None = None) -> str:
+        """A token for one request to `service` (its audience) as `who`, or, without `who`,
+        as the gateway itself (no role); `obo` names the school the backoffice acts for."""
+        now = int(self._clock())
+        claims: dict[str, Any] = {"iss": self._issuer, "aud": service, "sub": self._issuer,
+                                  "iat": now, "exp": now + REQUEST_TOKEN_SECONDS,
+                                  "jti": str(uuid4())}
+        if who is not None:
+            claims |= {"sub": who.subject, "role": who.role, "org": who.organisation}
+        if on_behalf_of is not None:
+            claims["obo"] = on_behalf_of
+        return self._sign(claims)
+
+    def _sign(self, claims: dict[str, Any]) -> str:
         return jwt.encode(claims, self._current.private, algorithm=ALGORITHM,
                           headers={"kid": self._kid})
 
@@ -133,38 +153,30 @@ class TokenService:
         return {"keys": [key.jwk() for key in self._keys.values()]}
 
     def check(self, token: str) -> Principal:
-        key = self._keys.get(_kid(token))
+        key = self._keys.get(_kid(token) or "")
         if key is None:
             raise Unauthenticated(
                 "ongeldig token: getekend met een sleutel die de gateway niet kent")
-        return principal_of(_decode(token, key.public, ALGORITHM, self._audience, self._issuer,
-                                    MAX_TOKEN_LIFETIME_SECONDS))
+        return principal_of(_decode(token, key.public, ALGORITHM, self._audience, self._issuer))
 
     async def verify(self, token: str) -> Principal:
         return self.check(token)
 
 
 class OidcIssuer:
-    """Tokens of an external OpenID Connect issuer, checked against its published keys.
-
-    The JWKS is cached; a `kid` it does not list makes it fetch again (keys rotate there
-    too), at most once per `refetch_seconds` so forged kids cannot hammer the issuer.
-    """
+    """Tokens of an external OpenID Connect issuer, checked against its published keys
+    (cached; see `shared.auth.KeySet`)."""
 
     def __init__(self, issuer: str, jwks_url: str, audience: str, algorithm: str, *,
                  role_claim: str = "role", org_claim: str = "org",
                  role_map: Mapping[str, str] | None = None, cache_seconds: float = 300,
                  refetch_seconds: float = 10,
                  fetch: Callable[[str], Awaitable[dict]] | None = None) -> None:
-        self.issuer, self._jwks_url, self._audience = issuer, jwks_url, audience
-        self._algorithm = algorithm
+        self.issuer, self._audience, self._algorithm = issuer, audience, algorithm
         self._role_claim, self._org_claim = role_claim, org_claim
         self._role_map = dict(role_map or {})
-        self._cache_seconds, self._refetch_seconds = cache_seconds, refetch_seconds
-        self._fetch = fetch or _fetch_json
-        self._keys: dict[str, Any] = {}
-        self._fetched_at = float("-inf")
-        self._lock = asyncio.Lock()
+        self._keys = KeySet(jwks_url, algorithm, cache_seconds=cache_seconds,
+                            refetch_seconds=refetch_seconds, fetch=fetch)
 
     @classmethod
     def for_settings(cls, settings: GatewaySettings) -> "OidcIssuer":
@@ -176,65 +188,29 @@ class OidcIssuer:
                    cache_seconds=settings.oidc_jwks_cache_seconds)
 
     async def verify(self, token: str) -> Principal:
-        key = await self._key(_kid(token))
-        claims = _decode(token, key, self._algorithm, self._audience, self.issuer,
-                         MAX_TOKEN_LIFETIME_SECONDS)
-        return principal_of(claims, self._role_claim, self._org_claim, self._role_map)
-
-    async def _key(self, kid: str | None) -> Any:
-        async with self._lock:
-            age = time.monotonic() - self._fetched_at
-            if age > self._cache_seconds or (kid not in self._keys
-                                             and age > self._refetch_seconds):
-                await self._refresh()
-        if kid not in self._keys:
-            raise Unauthenticated(
-                "ongeldig token: getekend met een sleutel die de uitgever niet publiceert")
-        return self._keys[kid]
-
-    async def _refresh(self) -> None:
         try:
-            jwks = await self._fetch(self._jwks_url)
-            self._keys = {jwk["kid"]: jwt.PyJWK(jwk, self._algorithm).key
-                          for jwk in jwks.get("keys", []) if "kid" in jwk
-                          and jwk.get("use", "sig") == "sig"}
-        except (aiohttp.ClientError, TimeoutError, ValueError, KeyError,
-                jwt.PyJWKError) as exc:
-            log.warning("issuer keys unavailable", issuer=self.issuer, error=repr(exc))
-            if not self._keys:
-                raise Problem(503, "Service unavailable",
-                              "de sleutels van de inlogdienst zijn niet bereikbaar") from exc
-        self._fetched_at = time.monotonic()
-
-
-async def _fetch_json(url: str) -> dict:
-    timeout = aiohttp.ClientTimeout(total=5)
-    async with aiohttp.ClientSession(timeout=timeout, trust_env=False) as session:
-        async with session.get(url) as answer:
-            answer.raise_for_status()
-            return await answer.json(content_type=None)
+            key = await self._keys.key(_kid(token))
+        except InvalidToken as exc:
+            raise Unauthenticated(str(exc)) from exc
+        except KeysUnavailable as exc:
+            raise Problem(503, "Service unavailable",
+                          "de sleutels van de inlogdienst zijn niet bereikbaar") from exc
+        claims = _decode(token, key, self._algorithm, self._audience, self.issuer)
+        return principal_of(claims, self._role_claim, self._org_claim, self._role_map)
 
 
 def _kid(token: str) -> str | None:
     try:
-        return jwt.get_unverified_header(token).get("kid")
-    except jwt.InvalidTokenError as exc:
-        raise Unauthenticated(f"ongeldig token: {exc}") from exc
+        return key_id(token)
+    except InvalidToken as exc:
+        raise Unauthenticated(str(exc)) from exc
 
 
-def _decode(token: str, key: Any, algorithm: str, audience: str, issuer: str,
-            max_lifetime: int) -> dict:
+def _decode(token: str, key: Any, algorithm: str, audience: str, issuer: str) -> dict:
     try:
-        claims = jwt.decode(token, key, algorithms=[algorithm], audience=audience,
-                            issuer=issuer, options={"require": REQUIRED_CLAIMS},
-                            leeway=CLOCK_SKEW_SECONDS)
-    except jwt.InvalidTokenError as exc:
-        raise Unauthenticated(f"ongeldig token: {exc}") from exc
-    # A stolen token is only as bad as it is long-lived: one that claims to live longer than
-    # any we accept is refused however well it is signed (PyJWT refuses a future `iat`).
-    if claims["exp"] - claims["iat"] > max_lifetime:
-        raise Unauthenticated("ongeldig token: het is langer geldig dan is toegestaan")
-    return claims
+        return decode(token, key, algorithm=algorithm, audience=audience, issuer=issuer)
+    except InvalidToken as exc:
+        raise Unauthenticated(str(exc)) from exc
 
 
 def principal_of(claims: Mapping[str, Any], role_claim: str = "role", org_claim: str = "org",

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 
-from shared.contracts import registered_types
+from shared.contracts import advertised_types
 from shared.contracts.topics import EVENT_TOPICS, dead_letter_topic
 from shared.domain import AMSTERDAM
 
@@ -177,7 +177,7 @@ _SAMPLERS: dict[str, Callable[[dict[str, Any], dict[str, Any], int], Any]] = {
 def asyncapi() -> dict[str, Any]:
     """AsyncAPI 3.0 of the platform's topics, from the registry of integration events:
     each topic a channel, each event type a message, sent by the service that owns it."""
-    events = sorted(registered_types().items())
+    events = sorted(advertised_types().items())
     channels: dict[str, Any] = {
         topic: {"address": topic, "messages": {}, "description":
                 f"Dead letters of this topic go to `{dead_letter_topic(topic)}`."}

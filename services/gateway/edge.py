@@ -19,14 +19,14 @@ from services.gateway.audit import Audit, AuditLog
 from services.gateway.auth import Principal, Verifier
 from services.gateway.idempotency import (
     IdempotencyStore,
-    MemoryIdempotencyStore,
     Outcome,
     StoredAnswer,
     forwarded_key,
 )
-from services.gateway.ratelimit import TokenBuckets, retry_after
+from services.gateway.ratelimit import Limit, RateLimits, retry_after
 from services.gateway.settings import GatewaySettings
 from shared.http import Problem, problem_response
+from shared.store.db import Database
 
 API_PREFIX = "/api/"
 WITH_BODY = {"POST", "PUT", "PATCH"}
@@ -78,10 +78,10 @@ class SecurityHeaders:
 class Guard:
     """Authentication, rate limits, body size and idempotency for the calls to /api/."""
 
-    def __init__(self, app: ASGIApp, *, verifier: Verifier, per_subject: TokenBuckets,
-                 per_address: TokenBuckets, idempotency: IdempotencyStore,
+    def __init__(self, app: ASGIApp, *, verifier: Verifier, limits: RateLimits,
+                 per_subject: Limit, per_address: Limit, idempotency: IdempotencyStore,
                  max_body_bytes: int) -> None:
-        self.app, self.verifier = app, verifier
+        self.app, self.verifier, self.limits = app, verifier, limits
         self.per_subject, self.per_address = per_subject, per_address
         self.idempotency, self.max_body_bytes = idempotency, max_body_bytes
 
@@ -93,7 +93,7 @@ class Guard:
         who = await self._principal(headers)
         scope.setdefault("state", {})["principal"] = who
         try:
-            self._limit(scope, who)
+            await self._limit(scope, who)
             body = b""
             if scope["method"] in WITH_BODY:
                 body = await self._body(headers, receive)
@@ -103,7 +103,7 @@ class Guard:
                 # Keys are scoped per caller: another caller's key is another key.
                 passed_on = forwarded_key.set(_checked(key))
                 try:
-                    await self._once(scope, receive, send, f"{who.subject}\0{key}",
+                    await self._once(scope, receive, send, (who.subject, key),
                                      _fingerprint(scope, body))
                 finally:
                     forwarded_key.reset(passed_on)
@@ -123,11 +123,10 @@ class Guard:
         except Problem:
             return None
 
-    def _limit(self, scope: Scope, who: Principal | None) -> None:
+    async def _limit(self, scope: Scope, who: Principal | None) -> None:
         address = (scope.get("client") or ("unknown",))[0]
-        wait = self.per_address.take(address)
-        if not wait and who is not None:
-            wait = self.per_subject.take(who.subject)
+        subject = [] if who is None else [(self.per_subject, who.subject)]
+        wait = await self.limits.take((self.per_address, address), *subject)
         if wait:
             raise Problem(429, "Too many requests",
                           "te veel verzoeken; probeer het na de pauze opnieuw",
@@ -152,9 +151,10 @@ class Guard:
             more = message.get("more_body", False)
         return b"".join(chunks)
 
-    async def _once(self, scope: Scope, receive: Receive, send: Send, key: str,
+    async def _once(self, scope: Scope, receive: Receive, send: Send, key: tuple[str, str],
                     fingerprint: str) -> None:
-        begun = await self.idempotency.begin(key, fingerprint)
+        """`key`: the caller and its Idempotency-Key."""
+        begun = await self.idempotency.begin(*key, fingerprint)
         if begun.outcome is Outcome.RUNNING:
             raise Problem(409, "Conflict", "een verzoek met deze Idempotency-Key loopt nog; "
                           "probeer het opnieuw als het klaar is")
@@ -169,13 +169,13 @@ class Guard:
         try:
             await self.app(scope, receive, recorder.send)
         except BaseException:
-            await self.idempotency.abandon(key)
+            await self.idempotency.abandon(*key)
             raise
         answer = recorder.answer()
         if answer is None or answer.status in _NOT_KEPT:
-            await self.idempotency.abandon(key)
+            await self.idempotency.abandon(*key)
         else:
-            await self.idempotency.finish(key, answer)
+            await self.idempotency.finish(*key, answer)
 
 
 class _Recorder:
@@ -242,7 +242,7 @@ async def _answer(problem: Problem, scope: Scope, receive: Receive, send: Send) 
 
 
 def install(app: Starlette, settings: GatewaySettings, verifier: Verifier,
-            audit: AuditLog) -> None:
+            audit: AuditLog, db: Database) -> None:
     """Innermost of the app's middleware, so request ids are bound when they run."""
     app.user_middleware.append(Middleware(SecurityHeaders, hsts=settings.hsts))
     app.user_middleware.append(Middleware(Audit, log=audit))
@@ -255,8 +255,8 @@ def install(app: Starlette, settings: GatewaySettings, verifier: Verifier,
             expose_headers=["X-Request-ID", "Retry-After", "Idempotent-Replayed"],
             max_age=600))
     app.user_middleware.append(Middleware(
-        Guard, verifier=verifier,
-        per_subject=TokenBuckets(settings.rate_per_subject, settings.burst_per_subject),
-        per_address=TokenBuckets(settings.rate_per_address, settings.burst_per_address),
-        idempotency=MemoryIdempotencyStore(settings.idempotency_ttl_seconds),
+        Guard, verifier=verifier, limits=RateLimits(db),
+        per_subject=Limit("subject", settings.rate_per_subject, settings.burst_per_subject),
+        per_address=Limit("address", settings.rate_per_address, settings.burst_per_address),
+        idempotency=IdempotencyStore(db, settings.idempotency_ttl_seconds),
         max_body_bytes=settings.max_body_bytes))

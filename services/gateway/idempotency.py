@@ -4,16 +4,23 @@ The first request with a key runs; its answer is kept (24 h by default) and a re
 the same key and the same request gets that answer again without running anything. A
 retry while the first still runs gets 409; the same key with another request gets 422.
 
-`MemoryIdempotencyStore` keeps the keys in this process: enough for one gateway replica.
-Several replicas need a shared store behind the same `IdempotencyStore` interface.
+The keys live in the gateway's store (`store.py`), so every gateway replica sees them and a
+restart forgets none. Claiming a key is one INSERT ... ON CONFLICT: of two replicas given the
+same new key at once, exactly one gets NEW.
 """
 
+import json
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import Enum
-from typing import Protocol
+
+from sqlalchemy import and_, delete, select, update
+
+from services.gateway.store import IDEMPOTENCY_KEYS
+from shared.store.db import Database, insert_for, rows_changed
 
 # The client's key while its request runs: the gateway passes it on to the service, which
 # records it with the effect, so a retry after an answer lost on the way acts only once.
@@ -40,55 +47,57 @@ class Begun:
     answer: StoredAnswer | None = None
 
 
-class IdempotencyStore(Protocol):
-    async def begin(self, key: str, fingerprint: str) -> Begun: ...
-
-    async def finish(self, key: str, answer: StoredAnswer) -> None: ...
-
-    async def abandon(self, key: str) -> None: ...
-
-
 @dataclass
-class _Entry:
-    fingerprint: str
-    expires_at: float
-    answer: StoredAnswer | None = None
+class IdempotencyStore:
+    """A caller's keys, each kept `ttl_seconds` from its first request."""
 
-
-@dataclass
-class MemoryIdempotencyStore:
-    """In-process store. `begin` checks and claims in one step: the event loop runs it
-    without switching tasks, so two concurrent requests can never both get NEW."""
-
+    db: Database
     ttl_seconds: float = 24 * 3600
-    clock: Callable[[], float] = time.monotonic
-    _entries: dict[str, _Entry] = field(default_factory=dict)
-    _next_sweep: float = 0.0
+    clock: Callable[[], float] = time.time
 
-    async def begin(self, key: str, fingerprint: str) -> Begun:
-        now = self.clock()
-        self._sweep(now)
-        entry = self._entries.get(key)
-        if entry is None or entry.expires_at <= now:
-            self._entries[key] = _Entry(fingerprint, now + self.ttl_seconds)
-            return Begun(Outcome.NEW)
-        if entry.fingerprint != fingerprint:
+    async def begin(self, caller: str, key: str, fingerprint: str) -> Begun:
+        now = datetime.fromtimestamp(self.clock(), UTC)
+        expires_at = datetime.fromtimestamp(self.clock() + self.ttl_seconds, UTC)
+        t = IDEMPOTENCY_KEYS
+        async with self.db.writing() as session:
+            insert = insert_for(session)(t).values(
+                caller=caller, key=key, fingerprint=fingerprint, expires_at=expires_at)
+            claimed = await session.execute(insert.on_conflict_do_update(
+                index_elements=[t.c.caller, t.c.key],
+                set_={"fingerprint": fingerprint, "expires_at": expires_at,
+                      "status": None, "headers": None, "body": None},
+                where=t.c.expires_at <= now,  # an expired key is a new one
+            ).returning(t.c.key))
+            if claimed.first() is not None:
+                return Begun(Outcome.NEW)
+            row = (await session.execute(
+                select(t.c.fingerprint, t.c.status, t.c.headers, t.c.body)
+                .where(self._is(caller, key)))).one()
+        if row.fingerprint != fingerprint:
             return Begun(Outcome.MISMATCH)
-        if entry.answer is None:
+        if row.status is None:
             return Begun(Outcome.RUNNING)
-        return Begun(Outcome.REPLAY, entry.answer)
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in json.loads(row.headers)]
+        return Begun(Outcome.REPLAY, StoredAnswer(row.status, headers, row.body))
 
-    async def finish(self, key: str, answer: StoredAnswer) -> None:
-        if key in self._entries:
-            self._entries[key].answer = answer
+    async def finish(self, caller: str, key: str, answer: StoredAnswer) -> None:
+        headers = json.dumps([(k.decode("latin-1"), v.decode("latin-1"))
+                              for k, v in answer.headers])
+        async with self.db.writing() as session:
+            await session.execute(update(IDEMPOTENCY_KEYS).where(self._is(caller, key))
+                                  .values(status=answer.status, headers=headers,
+                                          body=answer.body))
 
-    async def abandon(self, key: str) -> None:
-        self._entries.pop(key, None)
+    async def abandon(self, caller: str, key: str) -> None:
+        async with self.db.writing() as session:
+            await session.execute(delete(IDEMPOTENCY_KEYS).where(self._is(caller, key)))
 
-    def _sweep(self, now: float) -> None:
-        """Drops expired keys, at most once a minute, so memory follows the live keys."""
-        if now < self._next_sweep:
-            return
-        self._next_sweep = now + 60
-        for key in [k for k, e in self._entries.items() if e.expires_at <= now]:
-            del self._entries[key]
+    async def forget_expired(self) -> int:
+        now = datetime.fromtimestamp(self.clock(), UTC)
+        async with self.db.writing() as session:
+            return await rows_changed(
+                session, delete(IDEMPOTENCY_KEYS).where(IDEMPOTENCY_KEYS.c.expires_at <= now))
+
+    @staticmethod
+    def _is(caller: str, key: str):
+        return and_(IDEMPOTENCY_KEYS.c.caller == caller, IDEMPOTENCY_KEYS.c.key == key)

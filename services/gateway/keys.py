@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
-ALGORITHM = "ES256"  # pinned: verification accepts nothing else
+from shared.auth import ALGORITHM  # pinned: verification accepts nothing else
 
 
 @dataclass(frozen=True)

@@ -43,12 +43,12 @@ class Reached(BaseModel):
 
 
 class Figures(BaseModel):
-    groups: int = Field(0, description="groups reached; a group that followed a whole "
-                                       "series counts once")
-    sessions: int = Field(0, description="sessions a group took part in: a lesson given or an "
-                                         "event session attended")
-    students: int = Field(0, description="students reached: those who came (a series' group "
-                                         "once)")
+    groups: int = Field(default=0, description="groups reached; a group that followed a "
+                                               "whole series counts once")
+    sessions: int = Field(default=0, description="sessions a group took part in: a lesson "
+                                                 "given or an event session attended")
+    students: int = Field(default=0, description="students reached: those who came (a "
+                                                 "series' group once)")
 
 
 class SchoolFigures(Figures):

@@ -7,6 +7,7 @@ rather than nothing."""
 
 import asyncio
 import json
+from collections.abc import Awaitable
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from uuid import UUID
@@ -25,6 +26,10 @@ MAX_DAYS = 93
 PER_SERVICE = 500
 
 
+# The services the planning asks.
+PlanningService = Literal["bookings", "loans", "events"]
+
+
 class PlanningItem(BaseModel):
     type: Literal["booking", "reservation", "registration"]
     id: UUID
@@ -38,7 +43,7 @@ class PlanningItem(BaseModel):
 class Planning(BaseModel):
     items: list[PlanningItem]
     # Services that did not answer: their part of the planning is absent, not empty.
-    missing: list[Literal["bookings", "loans", "events"]]
+    missing: list[PlanningService]
 
 
 def _midnight(day: date) -> datetime:
@@ -78,7 +83,7 @@ async def planning(forward: Forward, who: Principal, first: date, last: date) ->
                       "(to op of na from)")
     span = {"from": first.isoformat(), "to": last.isoformat()}
     school = who.organisation
-    asked = {
+    asked: dict[PlanningService, Awaitable[Response]] = {
         "bookings": forward("bookings", "GET", "/bookings", who,
                             params={"school_id": school, "limit": PER_SERVICE} | span),
         "loans": forward("loans", "GET", "/reservations", who,
@@ -90,7 +95,7 @@ async def planning(forward: Forward, who: Principal, first: date, last: date) ->
     read = {"bookings": _booking, "loans": _reservation, "events": _registration}
     since, before = _midnight(first), _midnight(last + timedelta(days=1))
     items: list[PlanningItem] = []
-    missing = []
+    missing: list[PlanningService] = []
     for service, answer in answers.items():
         records = records_of(answer)
         if records is None:
@@ -106,5 +111,5 @@ def records_of(answer: Response) -> list[dict[str, Any]] | None:
     """The service's list, or None when it did not give one."""
     if answer.status_code != 200:
         return None
-    records = json.loads(answer.body)
+    records = json.loads(bytes(answer.body))
     return records if isinstance(records, list) else None

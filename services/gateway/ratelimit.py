@@ -1,55 +1,89 @@
-"""Token buckets per caller: `rate` requests a second on average, bursts up to `burst`."""
+"""Token buckets per caller, in the gateway's store so that every replica draws on the same
+bucket: `rate` requests a second on average, bursts up to `burst`.
+
+A bucket is kept as GCRA's "theoretical arrival time" (tat): each request moves it on by
+1/rate, and a request is refused when that would put it more than burst/rate ahead of now.
+That is a token bucket of `burst` tokens, taken in one conditional upsert per bucket.
+"""
 
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from sqlalchemy import and_, case, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.gateway.store import RATE_BUCKETS
 from shared.http import Problem
+from shared.store.db import Database, insert_for, rows_changed
+
+# Epoch seconds in a double are exact to about 2.4e-7 s: a request exactly at the edge of
+# its burst must not be refused by the rounding of `tat - now`.
+ROUNDING = 1e-6
 
 
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
-
-
-@dataclass
-class TokenBuckets:
+@dataclass(frozen=True)
+class Limit:
+    name: str
     rate: float
     burst: float
-    clock: Callable[[], float] = time.monotonic
-    _buckets: dict[str, _Bucket] = field(default_factory=dict)
-    _next_sweep: float = 0.0
 
-    def take(self, key: str) -> float:
-        """0 when `key` may go ahead (and one token is taken), else seconds until it may."""
-        now = self.clock()
-        self._sweep(now)
-        bucket = self._buckets.setdefault(key, _Bucket(self.burst, now))
-        bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.updated) * self.rate)
-        bucket.updated = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
+    @property
+    def interval(self) -> float:
+        return 1 / self.rate
+
+
+@dataclass
+class RateLimits:
+    db: Database
+    clock: Callable[[], float] = time.time
+
+    async def take(self, *wanted: tuple[Limit, str]) -> float:
+        """Takes one token from each (limit, key) in turn, in one unit of work, stopping at
+        the first that must wait: 0 when all went ahead, else seconds until it may."""
+        async with self.db.writing() as session:
+            for limit, key in wanted:
+                wait = await self._take(session, limit, key)
+                if wait:
+                    return wait
+        return 0.0
+
+    async def _take(self, session: AsyncSession, limit: Limit, key: str) -> float:
+        now, t = self.clock(), RATE_BUCKETS
+        moved = case((t.c.tat > now, t.c.tat), else_=now) + limit.interval
+        insert = insert_for(session)(t).values(limit_name=limit.name, key=key,
+                                               tat=now + limit.interval)
+        taken = await session.execute(insert.on_conflict_do_update(
+            index_elements=[t.c.limit_name, t.c.key], set_={"tat": moved},
+            where=moved - now <= limit.burst * limit.interval + ROUNDING,
+        ).returning(t.c.tat))
+        if taken.first() is not None:
             return 0.0
-        return (1 - bucket.tokens) / self.rate
+        tat = await session.scalar(select(t.c.tat).where(_is(limit, key)))
+        assert tat is not None, "the bucket the insert found stays until the commit"
+        return self._wait(limit, tat, now)
 
-    def waiting(self, key: str) -> float:
+    async def waiting(self, limit: Limit, key: str) -> float:
         """Seconds until `key` may go ahead (0: now), taking nothing."""
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            return 0.0
-        tokens = min(self.burst, bucket.tokens + (self.clock() - bucket.updated) * self.rate)
-        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+        async with self.db.sessions() as session:
+            tat = await session.scalar(select(RATE_BUCKETS.c.tat).where(_is(limit, key)))
+        return 0.0 if tat is None else self._wait(limit, tat, self.clock())
 
-    def _sweep(self, now: float) -> None:
-        """Forgets buckets that have filled up again: they behave like new ones."""
-        if now < self._next_sweep:
-            return
-        refill = self.burst / self.rate
-        self._next_sweep = now + max(refill, 60)
-        for key in [k for k, b in self._buckets.items() if now - b.updated >= refill]:
-            del self._buckets[key]
+    @staticmethod
+    def _wait(limit: Limit, tat: float, now: float) -> float:
+        ahead = max(tat, now) + limit.interval - now - limit.burst * limit.interval
+        return ahead if ahead > ROUNDING else 0.0
+
+    async def forget_full(self) -> int:
+        """Deletes the buckets that have filled up again: they behave like new ones."""
+        async with self.db.writing() as session:
+            return await rows_changed(session, delete(RATE_BUCKETS)
+                                      .where(RATE_BUCKETS.c.tat <= self.clock()))
+
+
+def _is(limit: Limit, key: str):
+    return and_(RATE_BUCKETS.c.limit_name == limit.name, RATE_BUCKETS.c.key == key)
 
 
 @dataclass
@@ -58,20 +92,21 @@ class LoginThrottle:
     times waits for its bucket to refill, and an address gets only so many attempts, before
     the directory spends any argon2 work on them."""
 
-    failures_per_username: TokenBuckets
-    attempts_per_address: TokenBuckets
+    limits: RateLimits
+    failures_per_username: Limit
+    attempts_per_address: Limit
 
-    def admit(self, username: str, address: str) -> None:
-        wait = self.failures_per_username.waiting(username.casefold())
+    async def admit(self, username: str, address: str) -> None:
+        wait = await self.limits.waiting(self.failures_per_username, username.casefold())
         if not wait:
-            wait = self.attempts_per_address.take(address)
+            wait = await self.limits.take((self.attempts_per_address, address))
         if wait:
             raise Problem(429, "Too many requests",
                           "te veel aanmeldpogingen; probeer het na de pauze opnieuw",
                           retry_after=int(retry_after(wait)))
 
-    def failed(self, username: str) -> None:
-        self.failures_per_username.take(username.casefold())
+    async def failed(self, username: str) -> None:
+        await self.limits.take((self.failures_per_username, username.casefold()))
 
 
 def retry_after(seconds: float) -> str:

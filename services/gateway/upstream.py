@@ -3,12 +3,13 @@
 import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import aiohttp
 from fastapi import Response
 
-from services.gateway.auth import Principal
+from services.gateway.auth import Principal, TokenService
 from services.gateway.breaker import Breaker
 from services.gateway.idempotency import forwarded_key
 from services.gateway.ratelimit import retry_after
@@ -34,12 +35,16 @@ UNREACHABLE = (aiohttp.ClientConnectionError,)
 # A pooled connection the service closed while idle fails like this when reused, before the
 # service read the request: then a retry on a fresh connection is safe for any method.
 STALE = (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError)
+# The school the backoffice acts for in this request (set by the route's check), told to the
+# service in the request's token.
+on_behalf_of: ContextVar[str | None] = ContextVar("on_behalf_of", default=None)
 
 
 class Upstreams:
-    def __init__(self, urls: Mapping[str, str], timeout_seconds: float, *,
+    def __init__(self, urls: Mapping[str, str], timeout_seconds: float, *, tokens: TokenService,
                  breaker_failures: int = 5, breaker_open_seconds: float = 10) -> None:
         self._urls = {name: url.rstrip("/") for name, url in urls.items()}
+        self._tokens = tokens
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._clients: dict[str, aiohttp.ClientSession] = {}
         self._fresh: dict[str, aiohttp.ClientSession] = {}  # no pool: for the one retry
@@ -47,8 +52,8 @@ class Upstreams:
                          for name in self._urls}
 
     @classmethod
-    def for_settings(cls, settings: GatewaySettings) -> "Upstreams":
-        return cls(settings.upstream_urls(), settings.upstream_timeout_seconds,
+    def for_settings(cls, settings: GatewaySettings, tokens: TokenService) -> "Upstreams":
+        return cls(settings.upstream_urls(), settings.upstream_timeout_seconds, tokens=tokens,
                    breaker_failures=settings.breaker_failures,
                    breaker_open_seconds=settings.breaker_open_seconds)
 
@@ -102,7 +107,7 @@ class Upstreams:
         query = {k: str(v) for k, v in (params or {}).items() if v is not None}
         try:
             async with await self._send(service, method, path, params=query, json=body,
-                                        headers=_identity(who)) as answer:
+                                        headers=self._identity(service, who)) as answer:
                 content = await answer.read()
         except TimeoutError as exc:  # it may have acted: a 504, which a retry must not hide
             breaker.failed()
@@ -129,7 +134,7 @@ class Upstreams:
             raise _down(service)
         try:
             async with await self._send(service, method, path, json=body,
-                                        headers=_identity(who)) as answer:
+                                        headers=self._identity(service, who)) as answer:
                 status = answer.status
                 content = await answer.json(content_type=None) if status < 500 else None
         except (TimeoutError, *UNREACHABLE, ValueError) as exc:
@@ -142,6 +147,19 @@ class Upstreams:
             raise _down(service)
         breaker.succeeded()
         return status, content
+
+    def _identity(self, service: str, who: Principal | None) -> dict[str, str]:
+        """Who calls (nobody: the gateway itself) in a token for this request to `service`
+        alone, and the ids `install_http` bound for this request (from its headers)."""
+        request_id = current_request_id()
+        token = self._tokens.for_request(service, who, on_behalf_of.get() if who else None)
+        headers = {
+            "Authorization": f"Bearer {token}",
+            REQUEST_ID_HEADER: request_id,
+            CORRELATION_ID_HEADER: current_correlation_id() or request_id,
+            "Idempotency-Key": forwarded_key.get() if who else None,
+        }
+        return {name: value for name, value in headers.items() if value}
 
 
 async def _mark_reused(_session: Any, trace: Any, _params: Any) -> None:
@@ -165,21 +183,6 @@ def _unavailable(service: str, retry: str) -> Response:
                                 service=service)
     response.headers["Retry-After"] = retry
     return response
-
-
-def _identity(who: Principal | None) -> dict[str, str]:
-    """Who calls (nobody: the gateway itself), and the ids `install_http` bound for this
-    request (from its headers)."""
-    request_id = current_request_id()
-    caller = {"X-TFT-Actor": who.subject, "X-TFT-Role": who.role,
-              "X-TFT-Organisation": who.organisation} if who else {}
-    headers = {
-        **caller,
-        REQUEST_ID_HEADER: request_id,
-        CORRELATION_ID_HEADER: current_correlation_id() or request_id,
-        "Idempotency-Key": forwarded_key.get() if who else None,
-    }
-    return {name: value for name, value in headers.items() if value}
 
 
 def _relay(service: str, status: int, upstream_headers: Mapping[str, str],

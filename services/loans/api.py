@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.loans import commands, queries
 from services.loans.domain import DeskStatus, Policy
+from services.loans.settings import LoansSettings
 from shared.contracts.common import Limit, Offset, Text
 from shared.contracts.requests.loans import (
     CheckOut,
@@ -96,7 +97,7 @@ class DamageReportOut(BaseModel):
     reported_at: datetime
 
 
-def routes(rt: Runtime) -> APIRouter:
+def routes(rt: Runtime[LoansSettings]) -> APIRouter:
     router = APIRouter()
 
     @router.get("/items", response_model=list[ItemOut])
@@ -206,7 +207,7 @@ def routes(rt: Runtime) -> APIRouter:
     return router
 
 
-async def _reservation_out(rt: Runtime, reservation) -> ReservationOut:
+async def _reservation_out(rt: Runtime[LoansSettings], reservation) -> ReservationOut:
     return ReservationOut.of(await queries.reservation_view(rt, reservation))
 
 

@@ -17,6 +17,7 @@ from services.loans.domain import (
     ReservationStatus,
     Unavailable,
 )
+from services.loans.settings import LoansSettings
 from services.loans.store import (
     POLICY_ROW,
     SINGLE_ITEM_EXCLUSION,
@@ -40,11 +41,11 @@ from shared.contracts.bookings import (
     SessionEquipmentRequestedV1,
 )
 from shared.contracts.loans import (
-    DamageReportedV1,
     ItemChangedV1,
     ItemRegisteredV1,
     ItemRetiredV1,
     ReservationCheckedOutV1,
+    ReservationDamageReportedV1,
     ReservationExtendedV1,
     ReservationMadeV1,
     ReservationReleasedV1,
@@ -68,6 +69,7 @@ from shared.observability.logging import log
 from shared.seed.region import HOTSPOT_ID
 from shared.service import Runtime
 from shared.store.changes import apply_change
+from shared.store.db import existing
 
 
 async def register_items(rt: Runtime, items: list[Item]) -> None:
@@ -81,7 +83,7 @@ async def register_items(rt: Runtime, items: list[Item]) -> None:
         ))
 
 
-async def reserve(rt: Runtime, who: Caller, wish: NewReservation) -> Reservation:
+async def reserve(rt: Runtime[LoansSettings], who: Caller, wish: NewReservation) -> Reservation:
     """Reserve units of an item for a school; if they are taken, say what is free instead."""
     school = acting_school(who.role, who.organisation, wish.school_id, LoanRefused)
     today, policy = rt.settings.today(), await queries.policy(rt)
@@ -113,7 +115,8 @@ async def _reserve(rt: Runtime, school: str, actor: str, wish: NewReservation,
     return reservation
 
 
-async def extend(rt: Runtime, who: Caller, reservation_id: UUID, ends_on: date) -> Reservation:
+async def extend(rt: Runtime[LoansSettings], who: Caller, reservation_id: UUID,
+                 ends_on: date) -> Reservation:
     """Let a reservation end later, if its units are free on the extra days and the policy
     allows the longer loan; a loan that is checked out too."""
     today = rt.settings.today()
@@ -123,7 +126,7 @@ async def extend(rt: Runtime, who: Caller, reservation_id: UUID, ends_on: date) 
             domain.require_changeable(reservation.status, reservation.booking_id)
             period = domain.extended(reservation.period, ends_on)
             domain.require_extension_allowed(period, today, await current_policy(tx))
-            item = await item_to_reserve(tx, reservation.item_id)
+            item = await existing(tx, Item, reservation.item_id, with_for_update=True)
             claims = (await claims_on(tx, [item.id], period, besides=reservation.id))[item.id]
             domain.require_free(domain.units_free(item.quantity, claims, period),
                                 reservation.quantity)
@@ -151,7 +154,7 @@ async def cancel(rt: Runtime, who: Caller, reservation_id: UUID) -> Reservation:
     return reservation
 
 
-async def check_out(rt: Runtime, who: Caller, reservation_id: UUID,
+async def check_out(rt: Runtime[LoansSettings], who: Caller, reservation_id: UUID,
                     wish: CheckOut) -> Reservation:
     """The school collects the units on a day of its period; the item must be in service."""
     domain.require_backoffice(who.role, "leent uit")
@@ -159,7 +162,7 @@ async def check_out(rt: Runtime, who: Caller, reservation_id: UUID,
     async with rt.db.transaction() as tx:
         reservation = await _reservation(tx, reservation_id)
         # Locked: a return with damage on the same kit puts it in repair first, or waits.
-        item = await tx.get(Item, reservation.item_id, with_for_update=True)
+        item = await existing(tx, Item, reservation.item_id, with_for_update=True)
         domain.require_collectable(reservation.status, item.status, reservation.period, today)
         out = (await units_out(tx, [item.id])).get(item.id, 0)
         domain.require_back_in_time(item.quantity, out, reservation.quantity)
@@ -171,7 +174,7 @@ async def check_out(rt: Runtime, who: Caller, reservation_id: UUID,
     return reservation
 
 
-async def take_back(rt: Runtime, who: Caller, reservation_id: UUID,
+async def take_back(rt: Runtime[LoansSettings], who: Caller, reservation_id: UUID,
                     wish: Return) -> Reservation:
     """The units come back in `wish.condition`; with damage, finance hears what the repair
     costs and the item stays in repair, in the same transaction."""
@@ -180,7 +183,7 @@ async def take_back(rt: Runtime, who: Caller, reservation_id: UUID,
     async with rt.db.transaction() as tx:
         reservation = await _reservation(tx, reservation_id)
         domain.require_out(reservation.status)
-        item = await tx.get(Item, reservation.item_id, with_for_update=True)
+        item = await existing(tx, Item, reservation.item_id, with_for_update=True)
         reservation.status = ReservationStatus.RETURNED
         reservation.returned_at, reservation.return_condition = now, wish.condition
         item.condition = wish.condition
@@ -194,7 +197,7 @@ async def take_back(rt: Runtime, who: Caller, reservation_id: UUID,
                 repair_cost_cents=wish.damage.repair_cost_cents, reported_on=today,
                 reported_at=now)
             tx.add(damage)
-            await rt.outbox.stage(tx, DamageReportedV1(
+            await rt.outbox.stage(tx, ReservationDamageReportedV1(
                 **reservation_facts(reservation, item), damage_id=damage.id,
                 description=damage.description, repair_cost_cents=damage.repair_cost_cents,
                 reported_on=today))
@@ -213,7 +216,7 @@ async def mark_repaired(rt: Runtime, who: Caller, item_id: str, wish: Repaired) 
     return item
 
 
-async def retire(rt: Runtime, who: Caller, item_id: str) -> Item:
+async def retire(rt: Runtime[LoansSettings], who: Caller, item_id: str) -> Item:
     """The backoffice takes an item out of service for good, once nothing holds it ahead."""
     domain.require_backoffice(who.role, "schrijft items af")
     async with rt.db.transaction() as tx:
@@ -311,7 +314,7 @@ async def release_for_session(tx: AsyncSession, outbox: Outbox,
 
 async def _release(tx: AsyncSession, outbox: Outbox, reservation: Reservation) -> None:
     reservation.status = ReservationStatus.RELEASED
-    item = await tx.get(Item, reservation.item_id)
+    item = await existing(tx, Item, reservation.item_id)
     await outbox.stage(tx, ReservationReleasedV1(**reservation_facts(reservation, item)))
 
 
@@ -337,7 +340,8 @@ async def add_item(rt: Runtime, who: Caller, wish: NewItem) -> Item:
     return item
 
 
-async def change_item(rt: Runtime, who: Caller, item_id: str, wish: ItemChange) -> Item:
+async def change_item(rt: Runtime[LoansSettings], who: Caller, item_id: str,
+                      wish: ItemChange) -> Item:
     """Change what the backoffice names; a kit keeps the units promised or out, and an item
     schools have reserved stays lendable."""
     domain.require_backoffice(who.role, "changes items")

@@ -3,18 +3,17 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.loans import commands
-from shared.contracts.base import IntegrationEvent
 from shared.contracts.bookings import (
     BookingCancelledV1,
     SessionEquipmentReleasedV1,
     SessionEquipmentRequestedV1,
 )
 from shared.messaging.envelope import Envelope
-from shared.messaging.inbox import Handler
+from shared.messaging.inbox import Handlers, handle
 from shared.service import Runtime
 
 
-def booking_handlers(rt: Runtime) -> dict[type[IntegrationEvent], Handler]:
+def booking_handlers(rt: Runtime) -> Handlers:
     async def requested(tx: AsyncSession, event: SessionEquipmentRequestedV1,
                         _: Envelope) -> None:
         await commands.reserve_for_session(tx, rt.outbox, event)
@@ -29,5 +28,6 @@ def booking_handlers(rt: Runtime) -> dict[type[IntegrationEvent], Handler]:
         # Reservations made per booking, before equipment belonged to the session.
         await commands.release_for_booking(tx, rt.outbox, event)
 
-    return {SessionEquipmentRequestedV1: requested, SessionEquipmentReleasedV1: released,
-            BookingCancelledV1: cancelled}
+    return (handle(SessionEquipmentRequestedV1, requested)
+            | handle(SessionEquipmentReleasedV1, released)
+            | handle(BookingCancelledV1, cancelled))

@@ -12,10 +12,12 @@ from prometheus_client import Counter
 
 from services.loans import domain
 from services.loans.commands import reservation_facts
+from services.loans.settings import LoansSettings
 from services.loans.store import Item, overdue_to_notify
 from shared.contracts.loans import ReservationOverdueV1
 from shared.observability.logging import log
 from shared.service import Runtime
+from shared.store.db import existing
 
 # Loans reported per transaction: a long backlog is worked off in several.
 BATCH = 200
@@ -31,7 +33,7 @@ async def report_overdue(rt: Runtime, today: date) -> int:
             now = datetime.now(UTC)
             for loan in due:
                 loan.overdue_notified_at = now
-                item = await tx.get(Item, loan.item_id)
+                item = await existing(tx, Item, loan.item_id)
                 await rt.outbox.stage(tx, ReservationOverdueV1(
                     **reservation_facts(loan, item),
                     days_overdue=domain.days_overdue(loan.ends_on, today)))
@@ -40,7 +42,7 @@ async def report_overdue(rt: Runtime, today: date) -> int:
             return reported
 
 
-async def scan_overdue_forever(rt: Runtime) -> None:
+async def scan_overdue_forever(rt: Runtime[LoansSettings]) -> None:
     """The periodic task, every `loans_overdue_scan_seconds`, starting at startup."""
     scans = Counter("tft_loans_overdue_scans", "Overdue scans completed",
                     registry=rt.metrics.registry)

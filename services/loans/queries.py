@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.loans import domain
 from services.loans.domain import LoanRefused, Period, Policy, ReservationStatus
+from services.loans.settings import LoansSettings
 from services.loans.store import (
     DamageReport,
     Item,
@@ -21,6 +22,7 @@ from services.loans.store import (
 )
 from shared.http import Caller
 from shared.service import Runtime
+from shared.store.db import existing
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,7 @@ class ReservationView:
     days_overdue: int
 
 
-async def list_reservations(rt: Runtime, caller: Caller, limit: int, offset: int,
+async def list_reservations(rt: Runtime[LoansSettings], caller: Caller, limit: int, offset: int,
                             wanted: DeskFilter = DeskFilter()) -> list[ReservationView]:
     """A school's own reservations; the backoffice any school's (or `wanted.school_id`'s)."""
     school = domain.visible_school(caller.role, caller.organisation) or wanted.school_id
@@ -191,7 +193,7 @@ async def list_reservations(rt: Runtime, caller: Caller, limit: int, offset: int
         return [_view(r, i, today) for r, i in rows]
 
 
-async def overdue_loans(rt: Runtime, caller: Caller, limit: int,
+async def overdue_loans(rt: Runtime[LoansSettings], caller: Caller, limit: int,
                         offset: int) -> list[ReservationView]:
     """Loans not back after their last day, the longest overdue first."""
     domain.require_backoffice(caller.role, "reads the overdue loans")
@@ -232,7 +234,7 @@ def _view(reservation: Reservation, item: Item, today: date) -> ReservationView:
                            if reservation.status == ReservationStatus.CHECKED_OUT else 0)
 
 
-async def reservation_view(rt: Runtime, reservation: Reservation) -> ReservationView:
+async def reservation_view(rt: Runtime[LoansSettings], reservation: Reservation) -> ReservationView:
     async with rt.db.sessions() as tx:
-        item = await tx.get(Item, reservation.item_id)
+        item = await existing(tx, Item, reservation.item_id)
     return _view(reservation, item, rt.settings.today())

@@ -17,8 +17,8 @@ from services.notify.commands import notify_of
 from services.notify.store import ORGANISATION_INBOX, DeliveryState, Notification
 from shared.contracts.common import Limit, Offset
 from shared.contracts.requests.notify import AnnouncementIn, PreferencesIn, QuietHoursIn
-from shared.domain import BACKOFFICE
-from shared.http import Caller, Problem, current_caller
+from shared.domain import BACKOFFICE, Refused
+from shared.http import Caller, current_caller
 from shared.service import Runtime
 
 
@@ -93,7 +93,8 @@ def _out(who: Caller, chosen: rules.Preferences) -> PreferencesOut:
 def _rules(body: PreferencesIn) -> rules.Preferences:
     quiet = body.quiet_hours
     return rules.Preferences(
-        channels=dict(body.channels), opted_out=frozenset(body.opted_out), digest=body.digest,
+        channels={str(k): str(v) for k, v in body.channels.items()},
+        opted_out=frozenset(body.opted_out), digest=body.digest,
         quiet_hours=rules.QuietHours(_minute(quiet.start), _minute(quiet.end)) if quiet else None)
 
 
@@ -163,7 +164,7 @@ def routes(rt: Runtime) -> APIRouter:
         async with db.transaction() as tx:
             message = await tx.get(Notification, notification_id, with_for_update=True)
             if message is None or not readable_by(message, who):
-                raise Problem(404, "Not Found", "dit bericht staat niet in je inbox")
+                raise Refused("dit bericht staat niet in je inbox", 404)
             message.read_at = message.read_at or datetime.now(UTC)
             return message
 

@@ -5,7 +5,7 @@ from services.notify.delivery import dispatch_forever
 from services.notify.reminders import remind_forever
 from services.notify.settings import NotifySettings
 from services.notify.store import Base, messaging
-from shared.contracts import topics
+from shared.contracts.topics import SUBSCRIPTIONS
 from shared.service import ConsumerSpec, ServiceSpec
 
 SPEC = ServiceSpec(
@@ -18,9 +18,7 @@ SPEC = ServiceSpec(
     consumers=[
         ConsumerSpec(
             name="notify",
-            topics=[topics.BOOKING, topics.OFFERING, topics.LOAN_RESERVATION, topics.EVENT,
-                    topics.REGISTRATION, topics.DECLARATION, topics.ORGANISATION,
-                    topics.PERSON],
+            topics=SUBSCRIPTIONS["notify"],
             handlers=handlers.handlers,
         )
     ],

@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.notify import directory
 from services.notify import preferences as rules
 from services.notify.audience import Audience, check_reaches_someone
-from services.notify.domain import Draft, ReminderPlan, people_concerned, render
+from services.notify.domain import Draft, ReminderPlan, people_concerned
+from services.notify.rendering import render, render_draft
 from services.notify.settings import NotifySettings
 from services.notify.store import (
     ORGANISATION_INBOX,
@@ -129,7 +130,7 @@ async def record_message(notify: Notify, session: AsyncSession, draft: Draft, ab
                          source_id: str, source_type: str, now: datetime) -> None:
     """The message in its organisation's inbox and, planned by each one's preferences, to
     each active person it concerns."""
-    subject, body = draft.render()
+    subject, body = render_draft(draft)
     message = Message(draft.organisation_id, draft.message_type, draft.category,
                       draft.is_critical(now), subject, body, about, source_id, source_type)
     session.add(Notification(

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.notify import directory
 from services.notify.channels import Channel, Email, InApp, Outgoing, Webhook
 from services.notify.commands import Notify, notify_of
-from services.notify.domain import render
 from services.notify.preferences import (
     EMAIL,
     FALLBACK,
@@ -25,6 +24,7 @@ from services.notify.preferences import (
     Retry,
     after_failure,
 )
+from services.notify.rendering import render
 from services.notify.settings import NotifySettings
 from services.notify.store import DeliveryState, Notification
 from shared.contracts.notify import NotificationFailedV1

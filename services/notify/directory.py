@@ -18,12 +18,15 @@ from shared.contracts.directory import (
     PersonInvitedV1,
 )
 
-ORGANISATION_EVENTS = (OrganisationRegisteredV1, OrganisationChangedV1)
-PERSON_EVENTS = (PersonInvitedV1, PersonActivatedV1, PersonDeactivatedV1)
+OrganisationEvent = OrganisationRegisteredV1 | OrganisationChangedV1
+PersonEvent = PersonInvitedV1 | PersonActivatedV1 | PersonDeactivatedV1
+ORGANISATION_EVENTS: tuple[type[OrganisationEvent], ...] = (OrganisationRegisteredV1,
+                                                            OrganisationChangedV1)
+PERSON_EVENTS: tuple[type[PersonEvent], ...] = (PersonInvitedV1, PersonActivatedV1,
+                                                PersonDeactivatedV1)
 
 
-async def keep_organisation(session: AsyncSession,
-                            event: OrganisationRegisteredV1 | OrganisationChangedV1,
+async def keep_organisation(session: AsyncSession, event: OrganisationEvent,
                             now: datetime) -> None:
     row = await session.get(Organisation, event.organisation_id, with_for_update=True)
     if row is None:
@@ -32,9 +35,7 @@ async def keep_organisation(session: AsyncSession,
     row.name, row.kind, row.updated_at = event.name, event.kind, now
 
 
-async def keep_person(session: AsyncSession,
-                      event: PersonInvitedV1 | PersonActivatedV1 | PersonDeactivatedV1,
-                      now: datetime) -> None:
+async def keep_person(session: AsyncSession, event: PersonEvent, now: datetime) -> None:
     row = await session.get(Person, event.person_id, with_for_update=True)
     if row is None:
         row = Person(id=event.person_id)

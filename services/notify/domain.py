@@ -1,11 +1,8 @@
-"""Who hears of what, in which words, and what is worth a reminder later: pure functions
-from an event to messages and reminders."""
+"""Who hears of what and what is worth a reminder later: pure functions from an event to
+messages and reminders. The words of a message are `rendering.py`'s."""
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from shared.contracts.base import IntegrationEvent
 from shared.contracts.bookings import (
@@ -24,8 +21,8 @@ from shared.contracts.bookings import (
 from shared.contracts.events import (
     AttendeeCancelledV1,
     AttendeeRegisteredV1,
+    CostRecordedV1,
     EventChangedV1,
-    EventCostRecordedV1,
     EventScheduledV1,
     RegistrationCancelledV1,
     RegistrationCheckedInV1,
@@ -44,8 +41,8 @@ from shared.contracts.finance import (
     DeclarationSubmittedV1,
 )
 from shared.contracts.loans import (
-    DamageReportedV1,
     ReservationCheckedOutV1,
+    ReservationDamageReportedV1,
     ReservationMadeV1,
     ReservationOverdueV1,
     ReservationReturnedV1,
@@ -59,71 +56,6 @@ from shared.domain import (
     SCHOOL,
     local_date,
 )
-from shared.dutch import dutch_date, dutch_datetime, dutch_period, equipment_list, euros
-from shared.seed import COMPANIES_BY_ID, SCHOOLS_BY_ID
-
-
-def school_name(school_id: str) -> str:
-    school = SCHOOLS_BY_ID.get(school_id)
-    return school.name if school is not None else school_id
-
-
-def company_name(company_id: str) -> str:
-    company = COMPANIES_BY_ID.get(company_id)
-    return company.name if company is not None else company_id
-
-
-def lessons(e) -> list[str]:
-    """When each lesson a booking event is about takes place: all of a series, else one."""
-    times = e.series_sessions or [e]
-    return [dutch_period(t.starts_at, t.ends_at) for t in times]
-
-
-def sentence(text: str) -> str:
-    """Text from elsewhere (a reason, a description) as a sentence: ended by a full stop, so
-    the next sentence does not run into it."""
-    text = text.strip()
-    return text if text.endswith((".", "!", "?")) else f"{text}."
-
-
-def what_and_when(e) -> str:
-    """For a subject line: `Robotica op woensdag 9 december 2026, 10:00-12:00`, or for a
-    series `Masterklas Robotica, 4 lessen vanaf woensdag 9 december 2026`."""
-    if len(e.series_sessions) > 1:
-        first = local_date(e.series_sessions[0].starts_at)
-        return f"{e.offering_title}, {len(e.series_sessions)} lessen vanaf {dutch_date(first)}"
-    return f"{e.offering_title} op {dutch_period(e.starts_at, e.ends_at)}"
-
-
-TEMPLATE_DIR = Path(__file__).parent / "templates"
-_env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), undefined=StrictUndefined,
-                   autoescape=False, trim_blocks=True, keep_trailing_newline=False)
-_env.filters["wanneer"] = dutch_datetime
-_env.filters["datum"] = dutch_date
-_env.filters["euro"] = euros
-_env.filters["iso_datum"] = lambda day: dutch_date(date.fromisoformat(str(day)))
-_env.filters["materiaal"] = equipment_list
-_env.filters["school"] = school_name
-_env.filters["bedrijf"] = company_name
-_env.filters["lessen"] = lessons
-_env.filters["tijdvak"] = lambda e: dutch_period(e.starts_at, e.ends_at)
-_env.filters["vorig_tijdvak"] = lambda e: dutch_period(e.previous_starts_at, e.previous_ends_at)
-_env.filters["wat_en_wanneer"] = what_and_when
-_env.filters["zin"] = sentence
-_env.filters["kwartaaleinde"] = lambda quarter: dutch_date(quarter_end(quarter))
-
-# One template per message type, `templates/<type>.txt.j2`: the first line is the subject,
-# the rest the body. Compiled once, when the module is loaded.
-TEMPLATES: dict[str, Template] = {
-    path.name.removesuffix(".txt.j2"): _env.get_template(path.name)
-    for path in sorted(TEMPLATE_DIR.glob("*.txt.j2"))
-}
-
-
-def render(message_type: str, **facts: object) -> tuple[str, str]:
-    """(subject, body) of a message type with its facts."""
-    subject, _, body = TEMPLATES[message_type].render(**facts).partition("\n")
-    return subject.strip(), body.strip()
 
 
 @dataclass(frozen=True)
@@ -133,10 +65,6 @@ class Draft:
     organisation_id: str
     message_type: str
     facts: IntegrationEvent = field(repr=False)
-
-    def render(self) -> tuple[str, str]:
-        # `to`: a message about a whole session names the recipient's own groups.
-        return render(self.message_type, e=self.facts, to=self.organisation_id)
 
     @property
     def once_for(self) -> str | None:
@@ -268,7 +196,7 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
         case ReservationOverdueV1():
             return [Draft(event.school_id, "loan_overdue", event),
                     Draft(BACKOFFICE, "loan_overdue_backoffice", event)]
-        case DamageReportedV1():
+        case ReservationDamageReportedV1():
             return [Draft(event.school_id, "damage_reported", event),
                     Draft(FINANCE, "damage_reported_finance", event)]
         # A move reaches each school with a group in it once, with the new time.
@@ -278,14 +206,16 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
             return _to_registered(event, "registration_event_moved")
         case SessionHostedV1(host_kind="company"):  # the company contact hears its reach
             return [Draft(event.host, "session_hosted", event)]
-        case EventCostRecordedV1():
+        case CostRecordedV1():
             return [Draft(FINANCE, "event_cost_recorded", event)]
         # Adults register themselves; their address stays in events, so the backoffice hears.
         case AttendeeRegisteredV1():
             return [Draft(BACKOFFICE, "attendee_registered", event)]
         case AttendeeCancelledV1():
             return [Draft(BACKOFFICE, "attendee_cancelled", event)]
-        case _ if type(event) in _REGISTRATION_MESSAGES:  # each goes to the school, as is
+        case (RegistrationConfirmedV1() | RegistrationWaitlistedV1() | RegistrationOfferedV1()
+              | RegistrationOfferLapsedV1() | RegistrationCheckedInV1()):
+            # each goes to the school, as is
             return [Draft(event.school_id, _REGISTRATION_MESSAGES[type(event)], event)]
     return []
 
@@ -392,12 +322,14 @@ def reminders_ended_by(event: IntegrationEvent) -> str | None:
 
 # A booking waiting for its equipment tells nothing yet: the school hears once, when loans
 # has answered (confirmed or rejected), so one booking is one message.
-HANDLED = (BookingConfirmedV1, BookingWaitlistedV1, BookingHostRequestedV1, OfferingProposedV1,
-           OfferingProposalDecidedV1, BookingCancelledV1, BookingCompletedV2,
-           BookingRejectedV1, ReservationMadeV1, EventScheduledV1,
-           DeclarationLineDraftedV1, DeclarationSubmittedV1, DeclarationApprovedV1,
-           DeclarationRejectedV1, DeclarationPaidV1, ReservationCheckedOutV1, BookingNoShowV1,
-           ReservationReturnedV1, ReservationOverdueV1, DamageReportedV1, SessionHostedV1,
-           EventCostRecordedV1, RegistrationCancelledV1, AttendeeRegisteredV1,
-           AttendeeCancelledV1, SessionCancelledV1, SessionMovedV1, EventChangedV1,
-           SessionChangedV1, *_REGISTRATION_MESSAGES)
+HANDLED: tuple[type[IntegrationEvent], ...] = (
+    BookingConfirmedV1, BookingWaitlistedV1, BookingHostRequestedV1, OfferingProposedV1,
+    OfferingProposalDecidedV1, BookingCancelledV1, BookingCompletedV2,
+    BookingRejectedV1, ReservationMadeV1, EventScheduledV1,
+    DeclarationLineDraftedV1, DeclarationSubmittedV1, DeclarationApprovedV1,
+    DeclarationRejectedV1, DeclarationPaidV1, ReservationCheckedOutV1, BookingNoShowV1,
+    ReservationReturnedV1, ReservationOverdueV1, ReservationDamageReportedV1, SessionHostedV1,
+    CostRecordedV1, RegistrationCancelledV1, AttendeeRegisteredV1,
+    AttendeeCancelledV1, SessionCancelledV1, SessionMovedV1, EventChangedV1,
+    SessionChangedV1, *_REGISTRATION_MESSAGES
+)

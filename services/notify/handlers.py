@@ -12,8 +12,10 @@ from services.notify.domain import (
     reminders_for,
     reminders_moved_by,
 )
+from services.notify.settings import NotifySettings
 from shared.contracts.base import IntegrationEvent
 from shared.messaging.envelope import Envelope
+from shared.messaging.inbox import Handlers, handle
 from shared.service import Runtime
 
 
@@ -38,18 +40,26 @@ async def apply(notify: Notify, session: AsyncSession, event: IntegrationEvent,
     await session.flush()
 
 
-def handlers(rt: Runtime):
+def handlers(rt: Runtime[NotifySettings]) -> Handlers:
     notify = notify_of(rt)
 
-    async def handle(session: AsyncSession, event: IntegrationEvent, envelope: Envelope):
+    async def record(session: AsyncSession, event: IntegrationEvent,
+                     envelope: Envelope) -> None:
         await apply(notify, session, event, envelope)
 
-    async def keep_organisation(session: AsyncSession, event, envelope: Envelope):
+    async def keep_organisation(session: AsyncSession, event: directory.OrganisationEvent,
+                                envelope: Envelope) -> None:
         await directory.keep_organisation(session, event, notify.clock())
 
-    async def keep_person(session: AsyncSession, event, envelope: Envelope):
+    async def keep_person(session: AsyncSession, event: directory.PersonEvent,
+                          envelope: Envelope) -> None:
         await directory.keep_person(session, event, notify.clock())
 
-    return {**{contract: handle for contract in HANDLED},
-            **{contract: keep_organisation for contract in directory.ORGANISATION_EVENTS},
-            **{contract: keep_person for contract in directory.PERSON_EVENTS}}
+    found: Handlers = {}
+    for contract in HANDLED:
+        found |= handle(contract, record)
+    for organisation_event in directory.ORGANISATION_EVENTS:
+        found |= handle(organisation_event, keep_organisation)
+    for person_event in directory.PERSON_EVENTS:
+        found |= handle(person_event, keep_person)
+    return found

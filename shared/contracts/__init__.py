@@ -2,6 +2,13 @@
 
 # Importing the modules registers their contracts.
 from shared.contracts import bookings, directory, events, finance, loans, notify  # noqa: E402,F401
-from shared.contracts.base import IntegrationEvent, UnknownEventType, parse_event, registered_types
+from shared.contracts.base import (
+    IntegrationEvent,
+    UnknownEventType,
+    advertised_types,
+    parse_event,
+    registered_types,
+)
 
-__all__ = ["IntegrationEvent", "UnknownEventType", "parse_event", "registered_types"]
+__all__ = ["IntegrationEvent", "UnknownEventType", "advertised_types", "parse_event",
+           "registered_types"]

@@ -1,8 +1,11 @@
 """Base of every contract, the registry of event types and upcasting of old versions.
 
-An event type is `nl.tisfortech.<service>.<aggregate>.<past-tense-verb>.v<N>`. A change
-that breaks an old reader gets a new version; an upcaster registered beside the model
-turns the old payload into the current one when read, so handlers see one shape.
+An event type is `nl.tisfortech.<service>.<aggregate>.<past-tense-verb>.v<N>`, its parts
+lowercase words joined by hyphens (`booking.no-show`, `registration.checked-in`), and its
+class is named after it (`BookingNoShowV1`); `shared/tests/test_contract_names.py` checks
+both. A change that breaks an old reader gets a new version; an upcaster registered beside
+the model turns the old payload into the current one when read, so handlers see one shape.
+A type renamed on the wire stays readable under its old name the same way (`renamed`).
 """
 
 from collections.abc import Callable
@@ -27,6 +30,8 @@ class IntegrationEvent(BaseModel):
     topic: ClassVar[str]
     # The field holding the aggregate id: the Kafka key, so one aggregate stays in order.
     key_field: ClassVar[str]
+    # No longer sent: still read (old events stay on the topics), no longer advertised.
+    retired: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -52,6 +57,12 @@ def upcaster(old_type: str, new_type: str):
     return register
 
 
+def renamed(old_type: str, new_type: str) -> None:
+    """Read events of `old_type` as `new_type`, payload as it is: a type renamed on the wire.
+    Deploy the readers before the senders, so that no reader meets a name it does not know."""
+    upcaster(old_type, new_type)(lambda payload: payload)
+
+
 def older_types(event_type: str) -> list[str]:
     """The old event types read as `event_type` through one upcaster or a chain of them."""
     older = [old for old, (new, _) in _UPCASTERS.items() if new == event_type]
@@ -73,3 +84,8 @@ def parse_event(event_type: str, payload: dict[str, Any]) -> IntegrationEvent:
 
 def registered_types() -> dict[str, type[IntegrationEvent]]:
     return dict(_REGISTRY)
+
+
+def advertised_types() -> dict[str, type[IntegrationEvent]]:
+    """The types services send: all but the retired ones."""
+    return {name: model for name, model in _REGISTRY.items() if not model.retired}

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from shared.contracts.base import IntegrationEvent, upcaster
+from shared.contracts.base import IntegrationEvent, renamed, upcaster
 from shared.contracts.common import CoreTask, Group
 from shared.contracts.topics import BOOKING, OFFERING
 
@@ -21,6 +21,8 @@ class OfferingPublishedV1(IntegrationEvent):
     title: str
     audience: list[str]
     sessions: int
+    # The technical theme (shared.contracts.common.Theme); added later, so optional.
+    theme: str | None = None
 
 
 class OfferingChangedV1(IntegrationEvent):
@@ -37,6 +39,7 @@ class OfferingChangedV1(IntegrationEvent):
     location: str
     capacity: int
     changed: list[str]
+    theme: str | None = None
 
 
 class OfferingWithdrawnV1(IntegrationEvent):
@@ -112,11 +115,11 @@ class _BookingFacts(IntegrationEvent):
     booked_by: str | None = None
 
 
-class BookingEquipmentRequestedV1(_BookingFacts):
+class BookingRequestedV1(_BookingFacts):
     """The group's seats are held and the booking waits until its session holds one kit of
     each `equipment` category. Equipment belongs to the session: loans is asked once per
     session (SessionEquipmentRequestedV1) and reserves nothing for a booking on reading this.
-    (Before, loans reserved per booking and answered EquipmentReservedV1/RejectedV1.)"""
+    (Before, loans reserved per booking and answered ReservationGrantedV1/RejectedV1.)"""
 
     event_type = "nl.tisfortech.bookings.booking.requested.v1"
     topic = BOOKING
@@ -214,10 +217,13 @@ class BookingNoShowV1(_BookingFacts):
     """The group did not come to its confirmed session: its seats were held for nothing.
     Nothing is delivered, so finance declares nothing; reach reporting counts no students."""
 
-    event_type = "nl.tisfortech.bookings.booking.no_show.v1"
+    event_type = "nl.tisfortech.bookings.booking.no-show.v1"
     topic = BOOKING
 
     recorded_by: str
+
+
+renamed("nl.tisfortech.bookings.booking.no_show.v1", BookingNoShowV1.event_type)
 
 
 class SessionEquipmentRequestedV1(IntegrationEvent):

@@ -1,7 +1,9 @@
 """Value types several contracts share, and the bounds every request's values keep."""
 
 import re
-from typing import Annotated, Literal
+from datetime import datetime
+from typing import Annotated, Literal, Protocol
+from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -11,6 +13,13 @@ Level = Literal[
     "po", "vmbo-bb", "vmbo-kb", "vmbo-gl", "vmbo-tl", "pro", "vso", "havo", "vwo", "mbo"
 ]
 CoreTask = Literal["A", "B", "C", "D", "E"]
+# The technical themes an offer is about, in the plan's words ("Thema's zijn o.a. robotica,
+# duurzame energie, schadeherstel, elektrische voertuigen, 3d printen"; dronetechniek, VR en
+# 3d modelleren, AI; the branches bouw, installatie, metaal and ICT). Dutch names: web.formatting.
+Theme = Literal[
+    "robotics", "sustainable_energy", "electric_vehicles", "damage_repair", "3d_printing",
+    "vr", "drones", "construction", "installation", "metal", "ict",
+]
 
 
 # Paging of every list. The stores hold 64-bit offsets, but no list comes near a million rows:
@@ -46,6 +55,19 @@ Text = Annotated[str, _refusing(_CONTROL)]
 MultilineText = Annotated[str, _refusing(_CONTROL_IN_LINES)]
 
 
+class GroupColumns(Protocol):
+    """A store row that keeps a group in columns of its own (a booking, a registration)."""
+
+    @property
+    def group_name(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def year(self) -> int: ...
+    @property
+    def students(self) -> int: ...
+
+
 class Group(BaseModel):
     """A class of students: numbers only, never names of minors."""
 
@@ -56,3 +78,38 @@ class Group(BaseModel):
     year: int = Field(ge=1, le=8)
     students: int = Field(ge=1, le=200)
 
+    @classmethod
+    def of(cls, row: GroupColumns) -> "Group":
+        """The group `row` keeps, validated (its level column is plain text)."""
+        return cls.model_validate({"name": row.group_name, "level": row.level,
+                                   "year": row.year, "students": row.students})
+
+
+
+class BookedGroup(BaseModel):
+    """A class booked on a session (or registered for an event's), as an agenda shows it."""
+
+    id: UUID
+    school_id: str
+    group: Group
+    status: str
+
+
+class AgendaSession(BaseModel):
+    """A session in the agenda (GET /api/v1/sessions): of an offer, or through the gateway
+    of an event, which then names its event in the `offering_*` fields."""
+
+    id: UUID
+    offering_id: str
+    offering_title: str
+    offering_kind: str
+    location: str
+    room: str
+    instructor: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    seats_left: int
+    series_id: UUID | None = None
+    # The classes the caller may see: every school's for the backoffice, a school its own.
+    bookings: list[BookedGroup]

@@ -42,7 +42,7 @@ class _PersonFacts(IntegrationEvent):
     topic = PERSON
     key_field = "person_id"
 
-    # The person's id is the `sub` of their tokens (X-TFT-Actor at the services).
+    # The person's id is the `sub` of their tokens (`Caller.actor` at the services).
     person_id: str
     organisation_id: str
     role: str

@@ -193,7 +193,7 @@ class SessionHostedV1(IntegrationEvent):
     students_reached: int
 
 
-class EventCostRecordedV1(IntegrationEvent):
+class CostRecordedV1(IntegrationEvent):
     """A cost of an event (hire, transport, materials), for the lead school's declaration."""
 
     event_type = "nl.tisfortech.events.cost.recorded.v1"

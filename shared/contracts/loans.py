@@ -83,17 +83,19 @@ class ReservationReleasedV1(_ReservationFacts):
 
 
 class _EquipmentAnswer(IntegrationEvent):
-    """Loans' answer to a BookingEquipmentRequestedV1 from before equipment belonged to the
-    session (now answered per session below), keyed by the booking it answers."""
+    """Loans' answer to a BookingRequestedV1 from before equipment belonged to the session
+    (now answered per session below), keyed by the booking it answers. Retired: read, if
+    still on the topic, but no longer sent."""
 
     topic = LOAN_RESERVATION
     key_field = "booking_id"
+    retired = True
 
     booking_id: UUID
     school_id: str
 
 
-class EquipmentReservedV1(_EquipmentAnswer):
+class ReservationGrantedV1(_EquipmentAnswer):
     """Every category the booking asked for is reserved (one reservation each)."""
 
     event_type = "nl.tisfortech.loans.reservation.granted.v1"
@@ -110,7 +112,7 @@ class _NoKit(IntegrationEvent):
     alternative: dict[str, str] | None = None
 
 
-class EquipmentRejectedV1(_EquipmentAnswer, _NoKit):
+class ReservationRejectedV1(_EquipmentAnswer, _NoKit):
     event_type = "nl.tisfortech.loans.reservation.rejected.v1"
 
 
@@ -138,7 +140,7 @@ class SessionEquipmentRejectedV1(_SessionEquipmentAnswer, _NoKit):
     event_type = "nl.tisfortech.loans.session-equipment.rejected.v1"
 
 
-class DamageReportedV1(_ReservationFacts):
+class ReservationDamageReportedV1(_ReservationFacts):
     """Equipment came back damaged; finance costs the repair on the school's declaration of
     the quarter of `reported_on` (core task A for hard-tech schools, B otherwise)."""
 
@@ -159,7 +161,7 @@ class ReservationCheckedOutV1(_ReservationFacts):
 
 
 class ReservationReturnedV1(_ReservationFacts):
-    """The units came back (damage, if any, follows as DamageReportedV1)."""
+    """The units came back (damage, if any, follows as ReservationDamageReportedV1)."""
 
     event_type = "nl.tisfortech.loans.reservation.returned.v1"
 

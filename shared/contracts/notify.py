@@ -6,17 +6,6 @@ from shared.contracts.base import IntegrationEvent
 from shared.contracts.topics import NOTIFICATION
 
 
-class NotificationRecordedV1(IntegrationEvent):
-    event_type = "nl.tisfortech.notify.notification.recorded.v1"
-    topic = NOTIFICATION
-    key_field = "notification_id"
-
-    notification_id: UUID
-    organisation_id: str
-    message_type: str
-    source_event_id: str
-
-
 class NotificationFailedV1(IntegrationEvent):
     """A message could not be delivered on any channel it was allowed: never dropped
     silently, the backoffice sees it (also in `GET /api/v1/notifications/failed`)."""

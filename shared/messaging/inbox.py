@@ -5,9 +5,10 @@ it fails, the batch is rolled back and applied one message at a time, in order. 
 that fails stops the batch there: the consumer seeks back to the batch's first offsets (a
 nack), waits with backoff and reads the batch again, so nothing after it is committed while
 it fails. On its last attempt (`max_attempts`) that one message goes to `<topic>.dlt` with
-the reason in its headers and the consumer carries on. A message that cannot be decoded goes
-there at once. Offsets are committed only after all of that (FastStream's ack policy is
-MANUAL), so a crash redelivers, and the inbox turns the redelivery into a no-op.
+the reason in its headers and the consumer carries on. A message that cannot be decoded, or
+whose envelope `source` is not the topic's owner, goes there at once. Offsets are committed
+only after all of that (FastStream's ack policy is MANUAL), so a crash redelivers, and the
+inbox turns the redelivery into a no-op.
 Store or broker outages are not the message's fault: those are retried until they pass.
 """
 
@@ -16,11 +17,12 @@ import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 from aiokafka.errors import KafkaError
 from faststream import AckPolicy
-from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.kafka import KafkaBroker, KafkaMessage, Topic
 from pydantic import ValidationError
 from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError
@@ -28,16 +30,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from structlog.contextvars import bound_contextvars
 
 from shared.contracts.base import IntegrationEvent, UnknownEventType, older_types, parse_event
-from shared.contracts.topics import dead_letter_topic
+from shared.contracts.topics import dead_letter_topic, event_source, owner
 from shared.errors import is_transient
 from shared.messaging.envelope import Envelope, EnvelopeError
 from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
 from shared.observability.metrics import Metrics
 from shared.store.db import Database
 
-Handler = Callable[[AsyncSession, IntegrationEvent, Envelope], Awaitable[None]]
+E = TypeVar("E", bound=IntegrationEvent)
+# A handler of one contract: it is typed by the event it takes, so its body sees the fields.
+Handler = Callable[[AsyncSession, E, Envelope], Awaitable[None]]
+# What a consumer applies: each contract with its handler (built with `handle`).
+Handlers = dict[type[IntegrationEvent], Handler[Any]]
 Position = tuple[str, int, int]  # topic, partition, offset
 MAX_BACKOFF_SECONDS = 30.0
+
+
+def handle(contract: type[E], handler: Handler[E]) -> Handlers:
+    """`contract` applied by `handler`, checked to agree; join several with `|`."""
+    return {contract: handler}
 
 
 class PoisonMessage(Exception):
@@ -64,6 +75,18 @@ class Delivery:
     event: IntegrationEvent
 
 
+def _check_source(envelope: Envelope, topic: str) -> None:
+    """Only a topic's owner publishes on it: an event from any other source is not believed,
+    whoever managed to write it."""
+    try:
+        expected = event_source(owner(topic))
+    except ValueError as exc:
+        raise PoisonMessage(str(exc)) from exc
+    if envelope.source != expected:
+        raise PoisonMessage(f"source {envelope.source!r} is not the owner of {topic} "
+                            f"({expected!r})")
+
+
 class EventConsumer:
     """One consumer group: applies the events it has handlers for, skips the rest."""
 
@@ -71,7 +94,7 @@ class EventConsumer:
         self,
         name: str,
         topics: Sequence[str],
-        handlers: dict[type[IntegrationEvent], Handler],
+        handlers: Handlers,
         db: Database,
         inbox: Table,
         metrics: Metrics,
@@ -97,7 +120,8 @@ class EventConsumer:
 
     def subscribe(self, broker: KafkaBroker, batch_size: int = 500) -> None:
         @broker.subscriber(
-            *self.topics,
+            # ops creates the topics with their partitions; a service may not (ACLs)
+            *(Topic(topic, declare=False) for topic in self.topics),
             group_id=self.name,
             batch=True,
             max_records=batch_size,
@@ -155,6 +179,7 @@ class EventConsumer:
             envelope = Envelope.from_headers(record.headers)
         except EnvelopeError as exc:
             raise PoisonMessage(str(exc)) from exc
+        _check_source(envelope, record.topic)
         if envelope.type not in self.handlers:
             try:
                 parse_event(envelope.type, {})

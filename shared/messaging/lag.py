@@ -5,14 +5,15 @@ import asyncio
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from shared.messaging.connection import KafkaConnection
 from shared.observability.logging import log
 from shared.observability.metrics import Metrics
 
 
 class LagMonitor:
-    def __init__(self, bootstrap: str, groups: dict[str, list[str]], metrics: Metrics,
+    def __init__(self, kafka: KafkaConnection, groups: dict[str, list[str]], metrics: Metrics,
                  interval_seconds: float = 15.0) -> None:
-        self.bootstrap = bootstrap
+        self.kafka = kafka
         self.groups = groups
         self.metrics = metrics
         self.interval = interval_seconds
@@ -28,8 +29,8 @@ class LagMonitor:
             await asyncio.sleep(self.interval)
 
     async def measure(self) -> dict[tuple[str, str], int]:
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
-        reader = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
+        admin = AIOKafkaAdminClient(**self.kafka.options())
+        reader = AIOKafkaConsumer(**self.kafka.options(), enable_auto_commit=False)
         await admin.start()
         await reader.start()
         try:

@@ -5,20 +5,27 @@ with an idempotent producer (acks=all) and marks them published. A crash between
 and publish only delays the events; a crash between publish and mark publishes them again,
 which the consumers' inbox absorbs.
 
-A row Kafka refuses for good (its topic does not exist, it is larger than the topic
-accepts) is parked: marked with the time and the reason, counted
+A row Kafka refuses for good (its topic does not exist, it is larger than the topic accepts,
+the service may not write the topic) is parked: marked with the time and the reason, counted
 (`tft_outbox_parked_total`) and logged as an error, and the relay publishes the rest. The
-later rows of the parked row's key (same topic and key) are held back, unpublished, so
-they never overtake it; an operator resolves the parked row (fixes the topic and clears
+later rows of the parked row's key (same topic and key) are held back, unpublished, so they
+never overtake it; an operator resolves the parked row (fixes the topic and clears
 `parked_at`, or deletes the row) and the held rows follow. Rows Kafka had already accepted
 in the round that found the refusal stay published: with one relay round's rows of a
 partition in one produce batch this only concerns a row too large for a batch of its own.
+
+Several replicas of a service may each run a relay on one store. A round holds the store's
+relay lease (`RelayLease`) from reading its rows to marking them, so one relay publishes at
+a time and the events of a key leave in their order, never overtaken by another relay's
+round nor sent again after a later one (docs/decisions/0008-one-relay-at-a-time.md).
 """
 
 import asyncio
+import fcntl
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -28,12 +35,14 @@ from aiokafka.errors import (
     MessageSizeTooLargeError,
     RecordListTooLargeError,
     RecordTooLargeError,
+    TopicAuthorizationFailedError,
     UnknownTopicOrPartitionError,
 )
-from sqlalchemy import Table, exists, func, select, update
+from sqlalchemy import Table, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts.base import IntegrationEvent
+from shared.messaging.connection import KafkaConnection
 from shared.messaging.envelope import Envelope
 from shared.observability.logging import current_correlation_id, current_request_id, log
 from shared.observability.metrics import Metrics
@@ -74,9 +83,9 @@ class Outbox:
         return envelopes
 
 
-def idempotent_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
+def idempotent_producer(kafka: KafkaConnection, client_id: str) -> AIOKafkaProducer:
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
+        **kafka.options(),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
@@ -86,13 +95,52 @@ def idempotent_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
     )
 
 
-# Refusals no retry can change. An unknown topic is one only when the broker confirms it.
+# Refusals no retry can change (a missing ACL until an operator grants it). An unknown topic
+# is one only when the broker confirms it.
 REFUSED_FOR_GOOD = (InvalidTopicError, MessageSizeTooLargeError, RecordListTooLargeError,
-                    RecordTooLargeError)
+                    RecordTooLargeError, TopicAuthorizationFailedError)
 
 
 def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
+
+
+class RelayLease:
+    """Who may relay a store now: held by one round at a time, released when it ends.
+
+    On PostgreSQL a transaction-level advisory lock, taken in the round's transaction and
+    let go by its commit (or by the connection, if the replica dies). On SQLite, whose
+    replicas share one host, an exclusive `flock` on a file beside the store, let go by
+    the round or by the process's end. Neither has a timeout a slow round could outlive.
+    """
+
+    PG_KEY = "tft.outbox.relay"
+
+    def __init__(self, db: Database) -> None:
+        store = db.engine.url.database
+        self._path = f"{store}.relay-lock" if store and store != ":memory:" else None
+
+    async def take(self, session: AsyncSession) -> bool:
+        """The PostgreSQL lease, held by the session's transaction; False if taken."""
+        return bool(await session.scalar(
+            text("SELECT pg_try_advisory_xact_lock(hashtext(:key))"), {"key": self.PG_KEY}))
+
+    @contextmanager
+    def file_lock(self) -> Iterator[bool]:
+        """The SQLite lease for the block; False if another relay holds it."""
+        if self._path is None:  # an in-memory store is this process's alone
+            yield True
+            return
+        with open(self._path, "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class Round(NamedTuple):
@@ -121,6 +169,7 @@ class OutboxRelay:
         self.metrics = metrics
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
+        self.lease = RelayLease(db)
         self._wake = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
         self._backlog_measured_at = 0.0  # counting the backlog is a query: once a second
@@ -153,7 +202,8 @@ class OutboxRelay:
         self._wake.clear()
 
     async def publish_pending(self) -> int:
-        """Publish one batch; return how many rows it took up."""
+        """Publish one batch; return how many rows it took up (0 while another relay of
+        the store holds the lease)."""
         c = self.table.c
         parked = self.table.alias("parked")
         held = exists().where(parked.c.topic == c.topic, parked.c.key == c.key,
@@ -164,25 +214,36 @@ class OutboxRelay:
             .order_by(c.seq)
             .limit(self.batch_size)
         )
-        # `writing()`, not `db.transaction()`: that would wake this relay again after commit.
-        if self.db.is_postgres:  # several replicas may relay one store: each locks its rows
-            async with self.db.writing() as session:
-                rows = (await session.execute(query.with_for_update(skip_locked=True))).all()
-                done = await self._send(rows) if rows else None
-                if done:
-                    await self._settle(session, done)
-        else:  # one relay per embedded store: SQLite's write lock is not held over the send
-            async with self.db.sessions() as session:
-                rows = (await session.execute(query)).all()
-            done = await self._send(rows) if rows else None
-            if done:
-                async with self.db.writing() as session:
-                    await self._settle(session, done)
+        round_ = self._round_on_postgres if self.db.is_postgres else self._round_on_sqlite
+        rows, done = await round_(query)
         if time.monotonic() - self._backlog_measured_at > 1.0:
             await self.refresh_backlog()
         if done and done.error is not None:
             raise done.error
         return len(rows)
+
+    async def _round_on_postgres(self, query) -> tuple[list, Round | None]:
+        # `writing()`, not `db.transaction()`: that would wake this relay again after commit.
+        async with self.db.writing() as session:  # the lease and the marks commit together
+            if not await self.lease.take(session):
+                return [], None
+            rows = list((await session.execute(query)).all())
+            done = await self._send(rows) if rows else None
+            if done:
+                await self._settle(session, done)
+        return rows, done
+
+    async def _round_on_sqlite(self, query) -> tuple[list, Round | None]:
+        with self.lease.file_lock() as leased:  # SQLite's write lock is not held over the send
+            if not leased:
+                return [], None
+            async with self.db.sessions() as session:
+                rows = list((await session.execute(query)).all())
+            done = await self._send(rows) if rows else None
+            if done:
+                async with self.db.writing() as session:
+                    await self._settle(session, done)
+        return rows, done
 
     async def _settle(self, session: AsyncSession, done: Round) -> None:
         now = datetime.now(UTC)

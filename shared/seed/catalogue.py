@@ -5,8 +5,9 @@ Lesson kinds and durations come from section 3.2 and activity plan B of the seed
 2 op een vmbo-school en 2 op de po-school), company visits and guest lessons from section 2
 and 3.1, the Techclub from plan B. Themes from plan B ("robotica, duurzame energie,
 schadeherstel, elektrische voertuigen, 3d printen") and section 4.7 (waterstofauto,
-dronetechniek). Capacities, rooms, instructor names, asset tags and the hours of lessons whose
-length the document does not give are GENERATED demo values.
+dronetechniek) give each lesson its theme (shared.contracts.common.Theme). Capacities,
+rooms, instructor names, asset tags and the hours of lessons whose length the document does
+not give are GENERATED demo values.
 """
 
 from __future__ import annotations
@@ -86,80 +87,83 @@ ROOMS_BY_ID: dict[str, Room] = {r.id: r for r in ROOMS}
 INSTRUCTORS: tuple[str, ...] = tuple(f"Instructeur hotspot {i}" for i in range(1, 5))
 
 
-def _insp(slug: str, title: str, equipment: tuple[str, ...] = ()) -> Offering:
+def _insp(slug: str, title: str, theme: str, equipment: tuple[str, ...] = ()) -> Offering:
     return Offering(f"insp-{slug}", "inspiration_lesson", f"Inspiratieles {title}", _VO_ALL,
-                    None, 2.0, 1, 30, HOTSPOT_NAME, equipment)
+                    None, 2.0, 1, 30, HOTSPOT_NAME, equipment, theme=theme)
 
 
-def _master(slug: str, title: str, equipment: tuple[str, ...] = (), core_task: str = "B"
-            ) -> Offering:
+def _master(slug: str, title: str, theme: str, equipment: tuple[str, ...] = (),
+            core_task: str = "B") -> Offering:
     return Offering(f"mk-{slug}", "masterclass", f"Masterklas {title}", _VO_ALL, None, 2.0, 4,
-                    16, HOTSPOT_NAME, equipment, core_task=core_task)
+                    16, HOTSPOT_NAME, equipment, core_task=core_task, theme=theme)
 
 
-def _elective(code: str, title: str, profile: str, equipment: tuple[str, ...] = (),
+def _elective(code: str, title: str, profile: str, theme: str, equipment: tuple[str, ...] = (),
               location: str = HOTSPOT_NAME, core_task: str = "B") -> Offering:
     # "keuzevakken ... (ong. 60 uren)": split into 20 x 3 hours (GENERATED split).
     return Offering(f"kv-{code.split()[-1]}", "elective", f"Keuzevak {title} ({code})",
                     (*_VMBO, "havo"), profile, 3.0, 20, 16, location, equipment,
-                    elective_code=code, core_task=core_task)
+                    elective_code=code, core_task=core_task, theme=theme)
 
 
 OFFERINGS: tuple[Offering, ...] = (
     # Inspiratielessen (2 uur), plan B and section 3.2.
-    _insp("robotica", "Robotica", ("robot",)),
-    _insp("duurzame-energie", "Duurzame energie"),
-    _insp("elektrische-voertuigen", "Elektrische voertuigen en waterstof", ("ev", "hydrogen-car")),
-    _insp("schadeherstel", "Schadeherstel"),
-    _insp("3d-printen", "3D printen", ("printer-3d",)),
-    _insp("drones", "Dronetechniek", ("drone",)),
-    _insp("vr", "VR en 3D modelleren", ("vr",)),
+    _insp("robotica", "Robotica", "robotics", ("robot",)),
+    _insp("duurzame-energie", "Duurzame energie", "sustainable_energy"),
+    _insp("elektrische-voertuigen", "Elektrische voertuigen en waterstof", "electric_vehicles",
+          ("ev", "hydrogen-car")),
+    _insp("schadeherstel", "Schadeherstel", "damage_repair"),
+    _insp("3d-printen", "3D printen", "3d_printing", ("printer-3d",)),
+    _insp("drones", "Dronetechniek", "drones", ("drone",)),
+    _insp("vr", "VR en 3D modelleren", "vr", ("vr",)),
     # "Er worden ook inspiratielessen voor po leerlingen gegeven op de hotspot" (plan B);
     # length not given: 1.5 h GENERATED.
     Offering("insp-po-techniek", "inspiration_lesson", "Inspiratieles techniek voor het po",
-             ("po",), None, 1.5, 1, 30, HOTSPOT_NAME, ("robot",)),
+             ("po",), None, 1.5, 1, 30, HOTSPOT_NAME, ("robot",), theme="robotics"),
     # Masterklassen (4 x 2 uur).
-    _master("robotica", "Robotica en domotica", ("robot",)),
-    _master("3d-ontwerpen", "3D ontwerpen en printen", ("printer-3d", "vr")),
-    _master("elektrisch-rijden", "Elektrisch rijden en waterstof", ("ev", "hydrogen-car")),
+    _master("robotica", "Robotica en domotica", "robotics", ("robot",)),
+    _master("3d-ontwerpen", "3D ontwerpen en printen", "3d_printing", ("printer-3d", "vr")),
+    _master("elektrisch-rijden", "Elektrisch rijden en waterstof", "electric_vehicles",
+            ("ev", "hydrogen-car")),
     # Plan C "Plastic fantastic": recycling lessons with the shredder kit.
-    _master("plastic-fantastic", "Plastic fantastic: kunststof recyclen", ("plastic-shredder",),
-            core_task="C"),
+    _master("plastic-fantastic", "Plastic fantastic: kunststof recyclen", "sustainable_energy",
+            ("plastic-shredder",), core_task="C"),
     # Keuzevakken at the hotspot: column H of figure 3.
-    _elective("KV 1232", "Circulair en duurzaam bouwen", "BWI"),
-    _elective("KV 1228", "Ontwerp duurzame comfortwoning", "BWI"),
-    _elective("KV 1419", "Elektrische voertuigen", "M&T", ("ev", "hydrogen-car")),
-    _elective("KV 1412", "Autoschade en spuiten", "M&T"),
-    _elective("KV 1317", "Verspaningstechnieken", "PIE"),
-    _elective("KV 1327", "Duurzame energie", "PIE"),
+    _elective("KV 1232", "Circulair en duurzaam bouwen", "BWI", "construction"),
+    _elective("KV 1228", "Ontwerp duurzame comfortwoning", "BWI", "construction"),
+    _elective("KV 1419", "Elektrische voertuigen", "M&T", "electric_vehicles",
+              ("ev", "hydrogen-car")),
+    _elective("KV 1412", "Autoschade en spuiten", "M&T", "damage_repair"),
+    _elective("KV 1317", "Verspaningstechnieken", "PIE", "metal"),
+    _elective("KV 1327", "Duurzame energie", "PIE", "sustainable_energy"),
     # Plan A: "Het keuzevak CNC-techniek beschikbaar maken voor meerdere scholen".
-    _elective("KV 1313", "CNC-technieken", "PIE", ("cnc",), location="Corlaer College",
+    _elective("KV 1313", "CNC-technieken", "PIE", "metal", ("cnc",), location="Corlaer College",
               core_task="A"),
-    _elective("KV 1329", "Domotica en automatisering", "PIE", ("robot",)),
-    _elective("KV 1906", "Robotica", "D&P", ("robot",)),
+    _elective("KV 1329", "Domotica en automatisering", "PIE", "robotics", ("robot",)),
+    _elective("KV 1906", "Robotica", "D&P", "robotics", ("robot",)),
     # Po-lessenseries: 4 lessons, 2 at a vmbo school and 2 at the po school (1.5 h GENERATED).
     Offering("po-lessenserie-robotica", "po_series", "Lessenserie techniek po: robotica",
-             ("po",), None, 1.5, 4, 30, "vmbo-school en po-school", ("robot",)),
+             ("po",), None, 1.5, 4, 30, "vmbo-school en po-school", ("robot",), theme="robotics"),
     Offering("po-lessenserie-duurzaamheid", "po_series",
              "Lessenserie techniek po: duurzame energie", ("po",), None, 1.5, 4, 30,
-             "vmbo-school en po-school"),
+             "vmbo-school en po-school", theme="sustainable_energy"),
     # Bedrijfsbezoeken "waarbij ... er altijd een praktijkopdracht is" (section 3.2), plan D.
     # Host companies and assignments GENERATED.
     Offering("bedrijfsbezoek-bouw", "company_visit", "Bedrijfsbezoek bouw met praktijkopdracht",
              (*_VO_ALL, "vwo"), "BWI", 2.0, 1, 25, "Voorbeeld Bouw BV", core_task="D",
-             host_company="voorbeeld-bouw",
+             host_company="voorbeeld-bouw", theme="construction",
              assignment="Meet een bouwkavel uit en zet in tweetallen een stuk fundering uit."),
     Offering("bedrijfsbezoek-installatie", "company_visit",
              "Bedrijfsbezoek installatietechniek met praktijkopdracht", (*_VO_ALL, "vwo"), "PIE",
              2.0, 1, 25, "Voorbeeld Installatietechniek BV", core_task="D",
-             host_company="voorbeeld-installatie",
+             host_company="voorbeeld-installatie", theme="installation",
              assignment="Sluit in groepjes een thermostaat en een groepenkast-oefenpaneel aan."),
     # Stageplaatsen (section 3.1; plan A: "De stages voor leerlingen PIE, BWI en M&T"); the
     # number of places, the year and the period are GENERATED. Its session is the first day.
     Offering("stage-bouw-2026", "internship", "Snuffelstage bouw leerjaar 3 (december 2026)",
              ("vmbo-bb", "vmbo-kb", "vmbo-gl"), "BWI", 8.0, 1, 6, "Voorbeeld Bouw BV",
              core_task="A", host_company="voorbeeld-bouw", internship_year=3,
-             period=(date(2026, 12, 7), date(2026, 12, 18))),
+             period=(date(2026, 12, 7), date(2026, 12, 18)), theme="construction"),
     # Gastlessen (section 2: "bedrijven bezoeken of gastlessen krijgen").
     Offering("gastles-bedrijfsleven", "guest_lesson", "Gastles vanuit het technisch bedrijfsleven",
              _VO_ALL, None, 1.5, 1, 30, "eigen school"),

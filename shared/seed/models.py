@@ -101,6 +101,7 @@ class Offering:
     assignment: str | None = None  # the practical assignment of a company visit (Dutch)
     internship_year: int | None = None  # leerjaar of the internship places
     period: tuple[date, date] | None = None  # internship period, both days inclusive
+    theme: str | None = None  # shared.contracts.common.Theme, None: no theme in particular
 
     @property
     def total_hours(self) -> float:

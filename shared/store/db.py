@@ -2,8 +2,10 @@
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
-from sqlalchemy import event, text
+from sqlalchemy import CursorResult, Executable, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -13,10 +15,17 @@ from sqlalchemy.ext.asyncio import (
 
 from shared.store.requests import record_pending
 
+M = TypeVar("M")
+
 
 def is_postgres(url_or_engine: "str | AsyncEngine") -> bool:
     name = url_or_engine if isinstance(url_or_engine, str) else url_or_engine.dialect.name
     return name.startswith("postgresql")
+
+
+def insert_for(session: AsyncSession):
+    """The dialect's INSERT, which has ON CONFLICT (both stores speak it alike)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -61,7 +70,11 @@ class Database:
         self.engine = engine
         # Reads. On SQLite a deferred snapshot: writing in one can fail with "database is
         # locked" when another writer got there first, so writes go through `writing()`.
-        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # On PostgreSQL outside a transaction: at READ COMMITTED each statement sees what was
+        # committed when it began either way, and BEGIN and ROLLBACK cost two round trips.
+        readers = engine.execution_options(isolation_level="AUTOCOMMIT") \
+            if is_postgres(engine) else engine
+        self.sessions = async_sessionmaker(readers, expire_on_commit=False)
         self._writers = async_sessionmaker(engine.execution_options(**_IMMEDIATE),
                                            expire_on_commit=False)
         self._after_commit: list[Callable[[], None]] = []
@@ -96,3 +109,22 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def existing(session: AsyncSession, model: type[M], key: Any, **options: Any) -> M:
+    """The row a foreign key promises (`session.get` with its options)."""
+    return present(await session.get(model, key, **options), model, key)
+
+
+def present(row: M | None, model: type[M], key: Any) -> M:
+    """`row`, read by a key a foreign key promises: its absence is a bug, not an answer."""
+    if row is None:
+        raise LookupError(f"{model.__name__} {key!r} is referenced but does not exist")
+    return row
+
+
+async def rows_changed(session: AsyncSession, statement: Executable) -> int:
+    """How many rows an UPDATE or DELETE changed."""
+    result = await session.execute(statement)
+    assert isinstance(result, CursorResult), "only a statement on a cursor counts rows"
+    return result.rowcount

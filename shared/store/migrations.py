@@ -18,9 +18,15 @@ from sqlalchemy.types import TypeDecorator
 SERVICES_DIR = Path(__file__).resolve().parents[2] / "services"
 
 
+def migrations_dir(name: str) -> Path:
+    """services/<name>/migrations, or a top-level package's own (the web front end's)."""
+    service = SERVICES_DIR / name / "migrations"
+    return service if service.is_dir() else SERVICES_DIR.parent / name / "migrations"
+
+
 def alembic_config(service: str, database_url: str) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(SERVICES_DIR / service / "migrations"))
+    config.set_main_option("script_location", str(migrations_dir(service)))
     config.set_main_option("sqlalchemy.url", database_url)
     return config
 
@@ -70,7 +76,7 @@ def main(argv: list[str]) -> None:
     url = f"sqlite+aiosqlite:///{scratch}"
     config = alembic_config(service, url)
     command.upgrade(config, "head")
-    versions = SERVICES_DIR / service / "migrations" / "versions"
+    versions = migrations_dir(service) / "versions"
     number = len(list(versions.glob("[0-9][0-9][0-9][0-9]_*.py"))) + 1
     # One revision template for all services, put in place only while generating.
     template = versions.parent / "script.py.mako"

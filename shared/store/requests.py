@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.http import Problem, problem_response
+from shared.http import CALLER, Problem, problem_response
 from shared.store.types import UtcDateTime
 
 if TYPE_CHECKING:
@@ -88,12 +88,13 @@ class IdempotentRequests:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers", ())) if scope["type"] == "http" else {}
-        key, caller = headers.get(b"idempotency-key"), headers.get(b"x-tft-actor")
-        if scope.get("method") != "POST" or not key or not caller:
+        key = headers.get(b"idempotency-key")
+        caller = scope.get("state", {}).get(CALLER)  # verified by `shared.auth`
+        if scope.get("method") != "POST" or not key or caller is None:
             await self.app(scope, receive, send)
             return
         body = await _whole_body(receive)
-        pending = PendingRequest(caller.decode(), key.decode(), _fingerprint(scope, body))
+        pending = PendingRequest(caller.actor, key.decode(), _fingerprint(scope, body))
         if await self._answered_before(pending, scope, send):
             return
         answer = _Answer(send)

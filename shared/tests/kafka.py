@@ -19,6 +19,7 @@ from sqlalchemy import MetaData, select
 from ops.kafka import create_topics
 from shared.contracts.bookings import BookingConfirmedV1
 from shared.contracts.topics import dead_letter_topic
+from shared.messaging.connection import KafkaConnection
 from shared.messaging.envelope import Envelope
 from shared.messaging.inbox import EventConsumer
 from shared.messaging.tables import MessagingTables, add_messaging_tables
@@ -27,11 +28,11 @@ from shared.store.db import Database, create_engine
 from shared.store.requests import add_requests_table
 
 
-async def new_topic(bootstrap: str, partitions: int = 1,
+async def new_topic(kafka: KafkaConnection, partitions: int = 1,
                     configs: dict[str, str] | None = None) -> str:
     """A topic (with its dead-letter topic) no other test writes to."""
     topic = f"tft.test.{uuid4().hex[:10]}"
-    await create_topics(bootstrap, [topic, dead_letter_topic(topic)], partitions, 1, configs)
+    await create_topics(kafka, [topic, dead_letter_topic(topic)], partitions, 1, configs)
     return topic
 
 
@@ -54,9 +55,9 @@ def confirmed(label: str = "1A") -> tuple[BookingConfirmedV1, Envelope]:
     return event, Envelope.new(type=event.event_type, source="/tft/test", subject=event.subject())
 
 
-async def produce(bootstrap: str, topic: str, events, key: bytes = b"one-key") -> None:
+async def produce(kafka: KafkaConnection, topic: str, events, key: bytes = b"one-key") -> None:
     """Send (event, envelope) pairs under one key, so they land in one partition in order."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    producer = AIOKafkaProducer(**kafka.options(), acks="all")
     await producer.start()
     try:
         for event, envelope in events:
@@ -66,9 +67,9 @@ async def produce(bootstrap: str, topic: str, events, key: bytes = b"one-key") -
         await producer.stop()
 
 
-async def committed(bootstrap: str, group: str, topic: str) -> int:
+async def committed(kafka: KafkaConnection, group: str, topic: str) -> int:
     """The group's committed offsets on the topic, summed over its partitions."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka.options())
     await admin.start()
     try:
         offsets = await admin.list_consumer_group_offsets(group)
@@ -98,7 +99,7 @@ async def eventually(probe: Callable[[], Awaitable[Any]], within: float = 60.0,
 
 
 @asynccontextmanager
-async def consuming(bootstrap: str, store, topic: str, handler, max_attempts: int):
+async def consuming(kafka: KafkaConnection, store, topic: str, handler, max_attempts: int):
     """An EventConsumer of its own group on `topic`, subscribed through FastStream as the
     services are."""
     db, tables = store
@@ -106,7 +107,7 @@ async def consuming(bootstrap: str, store, topic: str, handler, max_attempts: in
 
     async def dlt_producer() -> AIOKafkaProducer:
         if not dlt:
-            dlt.append(AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all"))
+            dlt.append(AIOKafkaProducer(**kafka.options(), acks="all"))
             await dlt[0].start()
         return dlt[0]
 
@@ -114,7 +115,7 @@ async def consuming(bootstrap: str, store, topic: str, handler, max_attempts: in
         name=f"test-{uuid4().hex[:8]}", topics=[topic], handlers={BookingConfirmedV1: handler},
         db=db, inbox=tables.inbox, metrics=Metrics(), dlt_producer=dlt_producer,
         max_attempts=max_attempts, backoff_seconds=0.01)
-    broker = KafkaBroker(bootstrap, log_level=logging.DEBUG)
+    broker = KafkaBroker(kafka.bootstrap, security=kafka.security(), log_level=logging.DEBUG)
     consumer.subscribe(broker, batch_size=100)
     await broker.start()
     try:

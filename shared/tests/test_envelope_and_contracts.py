@@ -4,7 +4,7 @@ from uuid import uuid4
 import pytest
 from pydantic import ValidationError
 
-from shared.contracts import UnknownEventType, parse_event, registered_types
+from shared.contracts import UnknownEventType, parse_event
 from shared.contracts.base import IntegrationEvent, upcaster
 from shared.contracts.bookings import BookingCompletedV2, BookingConfirmedV1
 from shared.contracts.common import Group
@@ -44,13 +44,6 @@ def test_missing_required_header_is_an_envelope_error(drop):
                if k != drop]
     with pytest.raises(EnvelopeError, match=drop):
         Envelope.from_headers(headers)
-
-
-def test_event_types_follow_the_naming_convention():
-    for event_type, model in registered_types().items():
-        parts = event_type.split(".")
-        assert parts[:2] == ["nl", "tisfortech"] and parts[-1].startswith("v"), event_type
-        assert model.topic.startswith(f"tft.{parts[2]}."), event_type
 
 
 def test_parse_validates_and_keys_by_aggregate():

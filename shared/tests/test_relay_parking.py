@@ -1,6 +1,6 @@
-"""The relay on the real broker, on both stores: a row larger than its topic accepts is
-parked with the reason, the other keys' rows keep flowing, and the later rows of the parked
-row's key wait behind it until it is resolved."""
+"""The relay on the real broker, on both stores: a row larger than its topic accepts, or for a
+topic the service may not write, is parked with the reason, the other keys' rows keep
+flowing, and the later rows of the parked row's key wait behind it until it is resolved."""
 
 import json
 from datetime import UTC, datetime
@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import delete, select
 from structlog.testing import capture_logs
 
-from ops.kafka import read_topic
+from ops.kafka import create_topics, read_topic
+from shared.messaging.connection import KafkaConnection
 from shared.messaging.outbox import OutboxRelay, idempotent_producer
 from shared.observability.metrics import Metrics
 from shared.tests.kafka import messaging_store, new_topic
@@ -39,8 +40,8 @@ async def stage(store, topic: str, *rows: tuple[str, int]) -> list[str]:
     return payloads
 
 
-async def on_topic(bootstrap: str, topic: str) -> list[str]:
-    return [r.value.decode() for r in await read_topic(bootstrap, topic)]
+async def on_topic(kafka: KafkaConnection, topic: str) -> list[str]:
+    return [r.value.decode() for r in await read_topic(kafka, topic)]
 
 
 async def outbox(store) -> dict[str, tuple]:
@@ -53,16 +54,16 @@ async def outbox(store) -> dict[str, tuple]:
 
 
 async def test_a_row_too_large_is_parked_and_the_rest_published_its_key_waits(kafka, store):
-    topic = await new_topic(kafka.bootstrap, configs={"max.message.bytes": str(LIMIT)})
+    topic = await new_topic(kafka.admin, configs={"max.message.bytes": str(LIMIT)})
     metrics = Metrics()
     relay = OutboxRelay(store[0], store[1].outbox,
-                        lambda: idempotent_producer(kafka.bootstrap, "parking-test"), metrics)
+                        lambda: idempotent_producer(kafka.admin, "parking-test"), metrics)
     first, too_large, behind, other = await stage(
         store, topic, ("a", 10), ("a", 2 * LIMIT), ("a", 10), ("b", 10))
     try:
         with capture_logs() as logs:
             assert await relay.publish_pending() == 4
-        assert await on_topic(kafka.bootstrap, topic) == [first, other]
+        assert await on_topic(kafka.admin, topic) == [first, other]
         rows = await outbox(store)
         published_at, parked_at, reason = rows[too_large]
         assert published_at is None and parked_at is not None
@@ -77,33 +78,53 @@ async def test_a_row_too_large_is_parked_and_the_rest_published_its_key_waits(ka
 
         [later] = await stage(store, topic, ("b", 10))
         await relay.publish_pending()
-        assert await on_topic(kafka.bootstrap, topic) == [first, other, later]
+        assert await on_topic(kafka.admin, topic) == [first, other, later]
 
         async with store[0].writing() as session:  # an operator resolves the parked row
             await session.execute(delete(store[1].outbox)
                                   .where(store[1].outbox.c.payload == too_large))
         await relay.publish_pending()
-        assert await on_topic(kafka.bootstrap, topic) == [first, other, later, behind]
+        assert await on_topic(kafka.admin, topic) == [first, other, later, behind]
     finally:
         await relay.close()
 
 
 async def test_a_row_for_a_topic_that_does_not_exist_is_parked_the_rest_flows(kafka, store):
-    topic = await new_topic(kafka.bootstrap)
+    topic = await new_topic(kafka.admin)
     missing = f"{topic}.missing"
     metrics = Metrics()
     relay = OutboxRelay(store[0], store[1].outbox,
-                        lambda: idempotent_producer(kafka.bootstrap, "parking-test"), metrics)
+                        lambda: idempotent_producer(kafka.admin, "parking-test"), metrics)
     await stage(store, missing, ("a", 10))
     [fine] = await stage(store, topic, ("a", 10))
     try:
         assert await relay.publish_pending() == 2
     finally:
         await relay.close()
-    assert await on_topic(kafka.bootstrap, topic) == [fine]
+    assert await on_topic(kafka.admin, topic) == [fine]
     [(published_at, parked_at, reason)] = [
         rest for payload, rest in (await outbox(store)).items() if payload != fine]
     assert published_at is None and parked_at is not None
     assert "UnknownTopicOrPartition" in reason
     assert metrics.registry.get_sample_value(
         "tft_outbox_parked_total", {"topic": missing}) == 1
+
+
+async def test_a_row_for_a_topic_the_service_may_not_write_is_parked_the_rest_flows(
+        kafka, store):
+    own, foreign = f"tft.finance.{uuid4().hex[:10]}", f"tft.bookings.{uuid4().hex[:10]}"
+    await create_topics(kafka.admin, [own, foreign])
+    relay = OutboxRelay(store[0], store[1].outbox,  # as finance: its ACLs allow tft.finance.*
+                        lambda: idempotent_producer(kafka.connection("finance"), "acl-test"),
+                        Metrics())
+    await stage(store, foreign, ("a", 10))
+    [fine] = await stage(store, own, ("a", 10))
+    try:
+        assert await relay.publish_pending() == 2
+    finally:
+        await relay.close()
+    assert await on_topic(kafka.admin, own) == [fine]
+    [(published_at, parked_at, reason)] = [
+        rest for payload, rest in (await outbox(store)).items() if payload != fine]
+    assert published_at is None and parked_at is not None
+    assert "TopicAuthorizationFailed" in reason

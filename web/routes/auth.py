@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from web import views
 from web.gateway import ApiProblem, Login
+from web.manage import accept_body, accept_form
 from web.pages import person, render, see_other, start_page, web
 from web.security import safe_return_path
 from web.sessions import Session
@@ -69,17 +70,60 @@ async def login(request: Request, gebruikersnaam: Annotated[str, Form()] = "",
     if signed is None:
         return render(request, "login.html", title="Inloggen", terug=safe_return_path(terug),
                       expired=False, form=form)
-    # A new session id at sign-in: an id someone planted before cannot ride along.
+    await signed_in(request, signed)
+    target = safe_return_path(terug)
+    return see_other(start_page(signed.role) if target == "/" else target)
+
+
+async def signed_in(request: Request, signed: Login) -> Session:
+    """A new session for the person who signed in: an id someone planted before cannot
+    ride along."""
     sessions = web(request).sessions
-    sessions.drop(request.state.session.id)
+    await sessions.drop(request.state.session.id)
     session = sessions.new()
     session.token, session.username = signed.token, signed.username
     session.role, session.organisation = signed.role, signed.organisation
     session.organisation_name = await organisation_name(request, signed)
     session.token_expires_at = time.time() + signed.expires_in
     request.state.session = session
-    target = safe_return_path(terug)
-    return see_other(start_page(signed.role) if target == "/" else target)
+    return session
+
+
+@router.get("/uitnodiging")
+async def invitation_page(request: Request, code: str = "") -> Response:
+    """The link of an invitation: the invited person picks a user name and a password."""
+    return render(request, "invitation.html", title="Uitnodiging aannemen",
+                  form=views.Form({"code": code.strip()}))
+
+
+@router.post("/uitnodiging")
+async def accept_invitation(request: Request) -> Response:
+    """The account is made and its person signed in; a refusal lands at its field."""
+    form = accept_form({k: str(v) for k, v in (await request.form()).items()})
+    if form.valid:
+        gateway = web(request).gateway
+        try:
+            await gateway.post(None, "/invitations/accept", accept_body(form))
+        except ApiProblem as problem:
+            if problem.status >= 500 or not views.apply_problem(form, problem):
+                raise
+        else:
+            return await first_sign_in(request, form.values["gebruikersnaam"],
+                                       form.values["wachtwoord"])
+    return render(request, "invitation.html", title="Uitnodiging aannemen", form=form)
+
+
+async def first_sign_in(request: Request, username: str, password: str) -> Response:
+    """Straight on to the person's own start page; to the login page should signing in not
+    work at once."""
+    signed = await web(request).gateway.login(username, password)
+    if signed is None:
+        request.state.session.flashes.append("Je account is klaar. Log in met je nieuwe "
+                                             "gebruikersnaam en wachtwoord.")
+        return see_other("/inloggen")
+    session = await signed_in(request, signed)
+    session.flashes.append("Welkom! Je account is klaar en je bent ingelogd.")
+    return see_other(start_page(signed.role))
 
 
 async def organisation_name(request: Request, signed: Login) -> str:
@@ -96,7 +140,7 @@ async def organisation_name(request: Request, signed: Login) -> str:
 @router.post("/uitloggen")
 async def logout(request: Request) -> Response:
     sessions = web(request).sessions
-    sessions.drop(request.state.session.id)
+    await sessions.drop(request.state.session.id)
     request.state.session = sessions.new()
     request.state.session.flashes.append("Je bent uitgelogd.")
     return see_other("/inloggen")

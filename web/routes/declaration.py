@@ -29,7 +29,7 @@ async def declaration(request: Request, session: Session = school) -> Response:
     return render(request, "school/declaration.html", title="Declaratie", quarter=chosen,
                   quarters=fv.recent_quarters(today()), d=current,
                   lines=fv.line_rows(current["lines"]) if current else [],
-                  editable=bool(current) and current["status"] in fv.EDITABLE,
+                  editable=current is not None and current["status"] in fv.EDITABLE,
                   kinds=fv.LINE_KINDS)
 
 

@@ -1,5 +1,6 @@
 """The school: Apparatuur lenen. What of a kind of equipment is free for a period, reserving
-it (within the loan policy, shown on the page), and the school's own reservations."""
+it (within the loan policy, shown on the page), and the school's own reservations. The
+backoffice reserves here on behalf of the school it chooses."""
 
 from typing import Any
 
@@ -7,7 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from web.gateway import ApiProblem
-from web.pages import render, role, see_other, web
+from web.pages import render, role, schools, see_other, web
 from web.sessions import Session
 from web.views import (
     Form,
@@ -19,7 +20,7 @@ from web.views import (
 )
 
 router = APIRouter(prefix="/apparatuur")
-school = role("school")
+reserver = role("school", "backoffice")
 MAX_ITEMS = 500  # the API's page limit; the hotspot lends far fewer items
 
 
@@ -39,29 +40,32 @@ async def equipment_page(request: Request, session: Session, form: Form, asked: 
         v = form.values
         free = await gateway.get(token, "/availability", {
             "category": v["categorie"], "from": v["van"], "to": v["tot"]})
+    on_behalf = session.role == "backoffice"  # the desk lists every school's reservations
     return render(request, "school/equipment.html", title="Apparatuur lenen", form=form,
                   asked=asked, free=free, names=names,
                   categories=sorted({i["category"] for i in items}),
                   policy=await gateway.get(token, "/loans/policy"),
-                  reservations=await gateway.get(token, "/reservations", {"limit": 100}),
-                  refused=refused, refused_detail=problem.detail if refused else None,
+                  schools=await schools(request, token) if on_behalf else [],
+                  reservations=[] if on_behalf else await gateway.get(
+                      token, "/reservations", {"limit": 100}),
+                  refused=refused, refused_detail=problem.detail if problem and refused else None,
                   posted=str(request.state.form.get("item", ""))
                   if request.method == "POST" else "")
 
 
 @router.get("")
-async def equipment(request: Request, session: Session = school) -> Response:
+async def equipment(request: Request, session: Session = reserver) -> Response:
     query = {k: str(v) for k, v in request.query_params.items()}
     asked = bool(query.get("categorie") or query.get("van") or query.get("tot"))
-    form = period_form(query)
+    form = period_form(query, on_behalf=session.role == "backoffice")
     return await equipment_page(request, session, form if asked else Form(form.values), asked)
 
 
 @router.post("/reserveren")
-async def reserve(request: Request, session: Session = school) -> Response:
+async def reserve(request: Request, session: Session = reserver) -> Response:
     request.state.form = await request.form()
     sent = {k: str(v) for k, v in request.state.form.items()}
-    form = period_form(sent)
+    form = period_form(sent, on_behalf=session.role == "backoffice")
     if not form.valid:
         return await equipment_page(request, session, form, asked=True)
     try:
@@ -69,6 +73,11 @@ async def reserve(request: Request, session: Session = school) -> Response:
                                                reservation_body(form, sent.get("item", "")))
     except ApiProblem as problem:
         return await equipment_page(request, session, form, asked=True, problem=problem)
+    if "school" in form.values:  # on behalf: to the desk, where it waits to go out
+        session.flashes.append(f"{made['item_name']} is gereserveerd voor "
+                               f"{made['school_id']}.")
+        return see_other(f"/backoffice/uitleenbalie?dag={made['starts_on']}"
+                         f"&school={made['school_id']}")
     session.flashes.append(f"{made['item_name']} is gereserveerd. Haal het op bij de "
                            "uitleenbalie van de hotspot op de eerste dag.")
     return see_other("/apparatuur#reserveringen")

@@ -1,6 +1,6 @@
 """Evenementen. The school: events with their sessions and free places, registering a class,
-its registrations (waiting list, a place offered). The backoffice: who comes per session, and
-inchecken by code at the door, on a phone."""
+its registrations (waiting list, a place offered). The backoffice: who comes per session,
+registering a class on behalf of a school, and inchecken by code at the door, on a phone."""
 
 import uuid
 from typing import Any
@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
 from web.gateway import ApiProblem
-from web.pages import render, role, see_other, web
+from web.pages import render, role, schools, see_other, web
 from web.sessions import Session
 from web.views import (
     Form,
@@ -23,6 +23,7 @@ from web.views import (
 
 router = APIRouter()
 school, backoffice = role("school"), role("backoffice")
+registrar = role("school", "backoffice")  # the backoffice on behalf of a school
 MAX_EVENTS = 100  # a year of the region's events
 
 
@@ -54,35 +55,46 @@ async def event(request: Request, event_id: str, session: Session = school) -> R
                   sessions=sessions)
 
 
-async def register_page(request: Request, token: str, event_id: str, session_id: str,
+async def register_page(request: Request, session: Session, event_id: str, session_id: str,
                         form: Form, problem: ApiProblem | None = None) -> Response:
-    found, sessions = await event_with_sessions(request, token, event_id)
+    found, sessions = await event_with_sessions(request, session.token, event_id)
     chosen = next((s for s in sessions if s["id"] == session_id), None)
     if chosen is None:
         raise HTTPException(404)
     refused = None if problem is None or apply_problem(form, problem) else refusal(problem)
+    on_behalf = session.role == "backoffice"
     return render(request, "school/register.html", title="Klas aanmelden", event=found,
                   chosen=chosen, form=form, refused=refused,
-                  refused_detail=problem.detail if refused else None)
+                  schools=await schools(request, session.token) if on_behalf else [],
+                  back=f"/backoffice/evenementen/{event_id}" if on_behalf
+                  else f"/evenementen/{event_id}",
+                  refused_detail=problem.detail if problem and refused else None)
 
 
 @router.get("/evenementen/{event_id}/aanmelden")
-async def register_form(request: Request, event_id: str, session: Session = school) -> Response:
-    return await register_page(request, session.token, event_id,
+async def register_form(request: Request, event_id: str,
+                        session: Session = registrar) -> Response:
+    return await register_page(request, session, event_id,
                                request.query_params.get("sessie", ""), Form({}))
 
 
 @router.post("/evenementen/{event_id}/aanmelden")
-async def register(request: Request, event_id: str, session: Session = school) -> Response:
+async def register(request: Request, event_id: str, session: Session = registrar) -> Response:
     sent = {k: str(v) for k, v in (await request.form()).items()}
-    form, session_id = registration_form(sent), sent.get("sessie", "")
+    on_behalf = session.role == "backoffice"
+    form, session_id = registration_form(sent, on_behalf), sent.get("sessie", "")
     if not form.valid:
-        return await register_page(request, session.token, event_id, session_id, form)
+        return await register_page(request, session, event_id, session_id, form)
     try:
         made = await web(request).gateway.post(session.token, "/registrations",
                                                registration_body(form, session_id))
     except ApiProblem as problem:
-        return await register_page(request, session.token, event_id, session_id, form, problem)
+        return await register_page(request, session, event_id, session_id, form, problem)
+    if on_behalf:
+        session.flashes.append(f"Klas {form.values['klas']} van {made['school_id']} is "
+                               f"{registered_as(made)}. De school ziet de aanmelding en de "
+                               "code in haar planning.")
+        return see_other(f"/backoffice/evenementen/{event_id}")
     if made["status"] == "waitlisted":
         session.flashes.append(f"De sessie is vol: klas {form.values['klas']} staat op plaats "
                                f"{made['waitlist_position']} van de wachtlijst. Komt er een "
@@ -91,6 +103,12 @@ async def register(request: Request, event_id: str, session: Session = school) -
         session.flashes.append(f"Klas {form.values['klas']} is aangemeld. Laat op de dag de "
                                "code bij de ingang zien.")
     return see_other("/evenementen#aanmeldingen")
+
+
+def registered_as(made: dict[str, Any]) -> str:
+    if made["status"] == "waitlisted":
+        return f"op plaats {made['waitlist_position']} van de wachtlijst gezet"
+    return "aangemeld"
 
 
 @router.post("/aanmeldingen/{registration_id}/accepteren")

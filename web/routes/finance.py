@@ -3,6 +3,7 @@ approving, rejecting with a reason and paying; budget and co-financing charts; r
 
 import asyncio
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
@@ -41,7 +42,7 @@ async def detail(request: Request, session: Session, declaration_id: uuid.UUID,
     found, audit, names = await asyncio.gather(
         gateway.get(session.token, path), gateway.get(session.token, f"{path}/audit"),
         web(request).catalogue.school_names(session.token))
-    shown = {"reject": Form({"reden": ""}, labels=dict(REASON)),
+    shown: dict[str, Any] = {"reject": Form({"reden": ""}, labels=dict(REASON)),
              "payment": Form({"betaalrun": "", "betaaldatum": today().isoformat()},
                              labels=dict(fv.PAYMENT_LABELS))} | forms
     placed = problem is not None and any(
@@ -112,8 +113,8 @@ async def pay(request: Request, declaration_id: uuid.UUID,
 @router.get("/rapportages")
 async def reports(request: Request, session: Session = finance) -> Response:
     """Budget per kerntaak and co-financing against the 10 % as charts, and the downloads."""
-    year = request.query_params.get("jaar", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today().year
+    asked = request.query_params.get("jaar", "")
+    year = int(asked) if asked.isdigit() and 2000 <= int(asked) <= 2100 else today().year
     gateway = web(request).gateway
     budget, cofinancing, organisations = await asyncio.gather(
         gateway.get(session.token, "/finance/reports/budget", {"year": year}),

@@ -48,7 +48,7 @@ def desk_page(request: Request, template: str, found: dict, form: Form,
     """The check-out or return form; a refusal lands at its field or above the form."""
     refused = None if problem is None or apply_problem(form, problem) else refusal(problem)
     return render(request, template, title=TITLES[template], reservation=found, form=form,
-                  refused=refused, refused_detail=problem.detail if refused else None)
+                  refused=refused, refused_detail=problem.detail if problem and refused else None)
 
 
 @router.get("/{reservation_id}/uitgeven")

@@ -14,8 +14,6 @@ from web.agenda import (
     AgendaFilter,
     Entry,
     clash,
-    event_entries,
-    events_in,
     move_body,
     move_form,
     move_values,
@@ -32,7 +30,6 @@ from web.agenda import (
 )
 from web.gateway import ApiProblem
 from web.pages import render, role, see_other, web
-from web.routes.events import events_list
 from web.sessions import Session
 from web.views import Form, parse_day, refusal
 
@@ -45,21 +42,12 @@ MAX_DAYS = 93  # the API's longest agenda
 
 async def lessons(request: Request, token: str, first: date, last: date,
                   room: str = "", instructor: str = "") -> list[Entry]:
+    """The agenda's sessions, of offers and of events (a room or instructor leaves events
+    out: they have neither)."""
     found = await web(request).gateway.get(token, "/sessions", {
         "from": first.isoformat(), "to": last.isoformat(), "room": room,
         "instructor": instructor, "limit": MAX_SESSIONS})
     return [session_entry(s) for s in found]
-
-
-async def event_sessions(request: Request, token: str, first: date,
-                         last: date) -> list[Entry]:
-    """The sessions of the events running in the period, on their own days."""
-    running = events_in(await events_list(request, token), first, last)
-    gateway = web(request).gateway
-    per_event = await asyncio.gather(*(gateway.get(token, f"/events/{e['id']}/sessions")
-                                       for e in running))
-    return [entry for e, sessions in zip(running, per_event, strict=True)
-            for entry in event_entries(e, sessions) if first <= entry.day <= last]
 
 
 @router.get("/agenda")
@@ -72,9 +60,7 @@ async def agenda(request: Request, session: Session = backoffice) -> Response:
             lessons(request, token, first, last),
             lessons(request, token, first, last, chosen.room, chosen.instructor))
     else:
-        everything, at_events = await asyncio.gather(
-            lessons(request, token, first, last), event_sessions(request, token, first, last))
-        shown = everything + at_events
+        everything = shown = await lessons(request, token, first, last)
     return render(request, "backoffice/agenda.html", title="Agenda",
                   week=week(chosen, shown, everything), today=formatting.today())
 
@@ -102,7 +88,7 @@ async def planning_page(request: Request, session: Session, template: str, form:
     return render(request, template, title=TITLES[template], form=form,
                   offers=sorted(((o["id"], o["title"]) for o in offers), key=lambda o: o[1]),
                   key=str(uuid.uuid4()),
-                  refused=refused, refused_detail=problem.detail if refused else None)
+                  refused=refused, refused_detail=problem.detail if problem and refused else None)
 
 
 TITLES = {"backoffice/plan_session.html": "Sessie plannen",
@@ -220,7 +206,7 @@ async def change_page(request: Request, template: str, entry: Entry, form: Form,
     refused = None if problem is None or form.errors else refusal(problem)
     return render(request, template, title=CHANGE_TITLES[template], entry=entry, form=form,
                   told=told(entry.schools), refused=refused,
-                  refused_detail=problem.detail if refused else None)
+                  refused_detail=problem.detail if problem and refused else None)
 
 
 CHANGE_TITLES = {"backoffice/move.html": "Sessie verplaatsen",

@@ -1,5 +1,5 @@
-"""The school coordinator: Aanbod, an offer's sessions, Sessie boeken (form, check,
-confirmation) and Mijn planning with cancelling."""
+"""A school's coordinator and teachers: Aanbod, an offer's sessions, Sessie boeken (form,
+check, confirmation) and Mijn planning with cancelling."""
 
 import uuid
 from datetime import UTC, datetime
@@ -27,13 +27,15 @@ from web.views import (
     month_shown,
     offer_list,
     refusal,
+    school_part,
     series_of,
 )
 
 router = APIRouter()
-school = role("school")
-# A school books for itself; the backoffice on behalf of the school it chooses.
-booker = role("school", "backoffice")
+# A school's people (its coordinator, its teachers) book for it and see its planning; the
+# backoffice books on behalf of the school it chooses.
+school = role("school", "teacher")
+booker = role("school", "teacher", "backoffice")
 PAGE_SIZE = 20
 
 
@@ -44,16 +46,15 @@ def page_number(request: Request) -> int:
 
 @router.get("/aanbod")
 async def offers(request: Request, session: Session = Depends(person)) -> Response:
-    """The hotspot's offer; the API pages it but has no filters, so the few hundred offers
-    at most are filtered here. Filters and page stay in the URL."""
+    """The hotspot's offer: read whole once (a few hundred offers at most), filtered here so
+    that the filters offer only the choices the offer has. Filters and page stay in the URL."""
     chosen = OfferFilter.of(dict(request.query_params))
     listed = offer_list(await web(request).catalogue.offers(session.token), chosen)
     page = page_number(request)
     shown = listed.offers[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-    query = {"soort": chosen.kind, "niveau": chosen.level, "profiel": chosen.profile}
     more = len(listed.offers) > page * PAGE_SIZE
     return render(request, "school/offers.html", title="Aanbod", listed=listed, shown=shown,
-                  page=page, more=more, query={k: v for k, v in query.items() if v})
+                  page=page, more=more, query=chosen.query())
 
 
 @router.get("/aanbod/{offer_id}")
@@ -160,7 +161,7 @@ async def book(request: Request, session: Session = booker) -> Response:
         return await booking_page(request, "school/book.html", form, found, chosen)
     body = {"group": group_body(form)} | (
         {"series_id": ids["serie"]} if ids["serie"] else {"session_id": ids["sessie"]}) | (
-        {"school_id": form.values["school"]} if "school" in form.values else {})
+        school_part(form))
     try:
         booked = await web(request).gateway.post(
             session.token, "/bookings", body, str(request.state.form.get("sleutel", "")) or None)
@@ -192,7 +193,9 @@ async def planning(request: Request, session: Session = school) -> Response:
     bookings = await gateway.get(session.token, "/bookings", {
         "status": status, "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE})
     rows = booking_rows(bookings[:PAGE_SIZE])
-    registrations = await gateway.get(session.token, "/registrations", {"limit": 200})
+    # Classes register for events through the coordinator: a teacher's planning is lessons.
+    registrations = (await gateway.get(session.token, "/registrations", {"limit": 200})
+                     if session.role == "school" else [])
     return render(request, "school/planning.html", title="Mijn planning", rows=rows,
                   status=status, page=page, more=len(bookings) > PAGE_SIZE,
                   waiting=[r for r in registrations if r["status"] in ("waitlisted", "offered")])

@@ -7,12 +7,15 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+import sqlalchemy
 from fastapi.testclient import TestClient
 
+from shared.store.db import Database, create_engine
 from web.app import create_app
 from web.gateway import Gateway
-from web.sessions import MemorySessionStore
+from web.sessions import SessionStore
 from web.settings import WebSettings
+from web.store import metadata
 
 
 def fake_token(role: str, org: str) -> str:
@@ -75,11 +78,22 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def make_client(gateway, clock) -> Callable[..., TestClient]:
+def sessions_url(tmp_path) -> str:
+    """The web's own store (SQLite) with its tables; the clients of a test share it."""
+    path = tmp_path / "web.db"
+    engine = sqlalchemy.create_engine(f"sqlite:///{path}")
+    metadata.create_all(engine)
+    engine.dispose()
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+def make_client(gateway, clock, sessions_url) -> Callable[..., TestClient]:
     def make(secure: bool = False) -> TestClient:
         settings = WebSettings(web_secure_cookies=secure, web_session_idle_minutes=30)
         app = create_app(settings, Gateway("http://gateway", 5, httpx.MockTransport(gateway)),
-                         MemorySessionStore(30 * 60, 100, clock=clock))
+                         SessionStore(Database(create_engine(sessions_url)), 30 * 60,
+                                      clock=clock))
         return TestClient(app, base_url="https://web" if secure else "http://web",
                           follow_redirects=False)
     return make

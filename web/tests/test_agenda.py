@@ -6,8 +6,6 @@ from web.agenda import (
     AgendaFilter,
     Booked,
     Entry,
-    event_entries,
-    events_in,
     move_values,
     place_refusal,
     series_body,
@@ -35,11 +33,15 @@ SESSION = {"id": "s1", "offering_title": "Inspiratieles Robotica",
                 "group": {"name": "3C", "students": 12}},
                {"school_id": "element", "status": "cancelled",
                 "group": {"name": "2A", "students": 20}}]}
-EVENT = {"id": "techdag", "title": "Techdag", "location": "Hotspot",
-         "starts_at": "2027-06-12T07:00:00+00:00", "ends_at": "2027-06-12T13:00:00+00:00"}
-EVENT_SESSION = {"id": "e1", "title": "Solderen", "host_name": "T is for Tech",
-                 "capacity": 30, "seats_left": 30, "starts_at": None, "ends_at": None,
-                 "location": None}
+# An event's session as the agenda gives it: its event in offering_*, its host as instructor.
+EVENT_SESSION = {"type": "event", "id": "e1", "title": "Solderen", "offering_id": "techdag",
+                 "offering_title": "Techdag", "offering_kind": "event", "event_id": "techdag",
+                 "location": "Hotspot", "room": "", "instructor": "T is for Tech",
+                 "starts_at": "2027-06-12T07:00:00+00:00",
+                 "ends_at": "2027-06-12T13:00:00+00:00", "capacity": 30, "seats_left": 6,
+                 "series_id": None, "bookings": [
+                     {"school_id": "nxt", "status": "offered",
+                      "group": {"name": "2A", "students": 24}}]}
 FILLED = {"aanbod": "robotica", "datum": "2027-06-09", "begin": "10:00", "einde": "12:00",
           "lokaal": "Lab 1", "docent": "Sanne", "plaatsen": ""}
 
@@ -57,8 +59,8 @@ def test_the_week_is_chosen_by_any_of_its_days_and_keeps_its_choices_in_the_url(
 def test_a_week_has_its_workdays_and_a_weekend_day_only_when_something_happens_then():
     chosen = AgendaFilter.of({"week": "2027-06-07"}, date(2026, 12, 1))
     lesson = session_entry(SESSION)
-    at_event = event_entries(EVENT, [EVENT_SESSION])
-    shown = week(chosen, [lesson, *at_event], [lesson])
+    at_event = [session_entry(EVENT_SESSION)]
+    shown = week(chosen, [lesson, *at_event], [lesson, *at_event])
     assert [d.day.day for d in shown.days] == [7, 8, 9, 10, 11, 12]
     assert shown.days[2].entries == [lesson] and shown.days[5].entries == at_event
     assert shown.rooms == ["Lab 1"] and shown.instructors == ["Sanne"]
@@ -71,16 +73,15 @@ def test_the_choices_keep_a_room_chosen_that_has_nothing_this_week():
     assert shown.rooms == ["Lab 1", "Lab 9"] and shown.empty
 
 
-def test_an_event_session_without_times_of_its_own_has_the_events():
-    [entry] = event_entries(EVENT, [EVENT_SESSION])
+def test_an_event_session_of_the_agenda_names_its_event_and_host():
+    entry = session_entry(EVENT_SESSION)
     assert entry.starts_at == datetime(2027, 6, 12, 7, tzinfo=UTC)
-    assert entry.place == "Hotspot" and entry.what == "Evenement Techdag"
+    assert (entry.title, entry.what, entry.who) == ("Solderen", "Evenement Techdag",
+                                                    "T is for Tech")
     assert entry.event_id == "techdag" and entry.room == ""
-
-
-def test_events_in_the_week_are_those_running_on_one_of_its_days():
-    assert events_in([EVENT], date(2027, 6, 7), date(2027, 6, 13)) == [EVENT]
-    assert events_in([EVENT], date(2027, 6, 14), date(2027, 6, 20)) == []
+    assert [(b.school_id, b.group, b.status) for b in entry.bookings] == [
+        ("nxt", "2A", "offered")]
+    assert session_entry(SESSION).event_id is None
 
 
 def test_the_schools_told_are_those_with_an_active_booking_each_once():

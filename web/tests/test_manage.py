@@ -2,7 +2,15 @@
 refusal naming one field landing at that field."""
 
 from web.gateway import ApiProblem
-from web.manage import closed_form, organisation_body, organisation_form, paged, quota_form
+from web.manage import (
+    accept_body,
+    accept_form,
+    closed_form,
+    organisation_body,
+    organisation_form,
+    paged,
+    quota_form,
+)
 from web.views import apply_problem, booking_form
 
 GROUP = {"klas": "3B", "niveau": "vmbo-kb", "leerjaar": "3", "leerlingen": "24"}
@@ -43,3 +51,14 @@ def test_an_edit_keeps_what_the_form_does_not_show():
 def test_a_list_the_api_gives_whole_is_shown_a_page_at_a_time():
     assert paged(list(range(45)), 3, 20) == ([40, 41, 42, 43, 44], False)
     assert paged(list(range(45)), 1, 20)[1] is True
+
+
+def test_accepting_an_invitation_asks_a_fitting_name_and_the_same_password_twice():
+    form = accept_form({"code": " abc ", "gebruikersnaam": "Sanne de Vries",
+                        "wachtwoord": " kort", "herhaling": "kort"})
+    assert set(form.errors) == {"gebruikersnaam", "wachtwoord", "herhaling"}
+    assert "minstens 10 tekens" in form.errors["wachtwoord"]
+    good = accept_form({"code": "abc", "gebruikersnaam": "sanne.devries",
+                        "wachtwoord": " een lang wachtwoord", "herhaling": " een lang wachtwoord"})
+    assert good.valid and accept_body(good) == {
+        "code": "abc", "username": "sanne.devries", "password": " een lang wachtwoord"}

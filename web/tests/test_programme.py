@@ -42,7 +42,7 @@ def test_the_years_are_the_plans_and_this_one_newest_first():
 
 
 @pytest.fixture
-def client_for_programme() -> TestClient:
+def client_for_programme(sessions_url) -> TestClient:
     """Signed in as programme management; a year in which one school was reached."""
     year = KPIS | {"per_level": [], "missing": [], "kpis": [],
                    "totals": {"groups": 1, "sessions": 4, "students": 21},
@@ -56,7 +56,8 @@ def client_for_programme() -> TestClient:
     gateway = Gateway("http://gateway", 5, httpx.MockTransport(
         lambda request: httpx.Response(200, json=answers[request.url.path])
         if request.url.path in answers else httpx.Response(404, json={"status": 404})))
-    client = TestClient(create_app(WebSettings(web_secure_cookies=False), gateway),
+    client = TestClient(create_app(WebSettings(web_secure_cookies=False,
+                                                database_url=sessions_url), gateway),
                         base_url="http://web", follow_redirects=False)
     login(client, "programma")
     return client

@@ -49,8 +49,8 @@ def api() -> Api:
 
 
 @pytest.fixture
-def client(api) -> TestClient:
-    app = create_app(WebSettings(web_secure_cookies=False),
+def client(api, sessions_url) -> TestClient:
+    app = create_app(WebSettings(web_secure_cookies=False, database_url=sessions_url),
                      Gateway("http://gateway", 5, httpx.MockTransport(api)))
     client = TestClient(app, base_url="http://web", follow_redirects=False)
     login(client, "backoffice")

@@ -12,8 +12,11 @@ from web.views import (
     group_form,
     is_late,
     offer_list,
+    period_form,
     refusal,
+    registration_body,
     registration_form,
+    reservation_body,
     return_body,
     return_form,
 )
@@ -80,6 +83,19 @@ def test_the_offer_filter_matches_kind_level_and_profile():
     assert len(offer_list(offers, OfferFilter()).offers) == 3
 
 
+def test_the_offer_filter_matches_a_theme_and_offers_the_themes_there_are():
+    offers = [
+        {"id": "a", "kind": "masterclass", "audience": ["vmbo-kb"], "theme": "robotics"},
+        {"id": "b", "kind": "elective", "audience": ["vmbo-kb"], "theme": "construction"},
+        {"id": "c", "kind": "elective", "audience": ["vmbo-kb"], "theme": None},
+    ]
+    chosen = OfferFilter.of({"thema": "robotics"})
+    listed = offer_list(offers, chosen)
+    assert [o["id"] for o in listed.offers] == ["a"]
+    assert listed.themes == ["construction", "robotics"]  # "Bouw" before "Robotica"
+    assert chosen.active and chosen.query() == {"thema": "robotics"}
+
+
 def test_the_loans_desk_keeps_its_filters_and_reads_a_bad_day_as_today():
     today = date(2027, 6, 9)
     chosen = DeskFilter.of({"dag": "2027-06-10", "status": "out", "school": " Corlaer"}, today)
@@ -141,3 +157,18 @@ def test_a_rule_refusing_a_proposal_lands_at_the_field_it_names():
     assert views.place_refusal(form, problem)
     assert form.errors == {"opdracht": "Een praktijkopdracht beschrijft de opdracht."}
     assert not views.place_refusal(views.blank_proposal(), ApiProblem(409, detail="bezet"))
+
+
+def test_the_backoffice_registers_and_reserves_for_the_school_it_chooses():
+    group = {"klas": "3B", "niveau": "vmbo-kb", "leerjaar": "3", "leerlingen": "24"}
+    unnamed = registration_form(group, on_behalf=True)
+    assert unnamed.errors == {"school": "Kies de school waarvoor je aanmeldt."}
+    chosen = registration_form(group | {"school": "trivium"}, on_behalf=True)
+    assert registration_body(chosen, "s1")["school_id"] == "trivium"
+    assert "school_id" not in registration_body(registration_form(group), "s1")
+    period = {"categorie": "drone", "van": "2027-06-09", "tot": "2027-06-10"}
+    assert period_form(period, on_behalf=True).errors == {
+        "school": "Kies de school waarvoor je reserveert."}
+    assert reservation_body(period_form(period | {"school": "element"}, on_behalf=True),
+                            "d1")["school_id"] == "element"
+    assert "school_id" not in reservation_body(period_form(period), "d1")

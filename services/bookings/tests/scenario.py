@@ -73,7 +73,9 @@ def two_hours_on_an_open_day(days_ahead: int = 14) -> tuple[datetime, datetime]:
 
 async def seats_taken(rt: Runtime, session_id: UUID) -> int:
     async with rt.db.sessions() as tx:
-        return await tx.scalar(select(Session.seats_taken).where(Session.id == session_id))
+        taken = await tx.scalar(select(Session.seats_taken).where(Session.id == session_id))
+        assert taken is not None, f"no session {session_id}"
+        return taken
 
 
 async def staged(rt: Runtime, verb: str, aggregate: str = "booking") -> list[dict]:

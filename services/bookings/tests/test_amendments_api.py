@@ -5,15 +5,15 @@ import pytest
 
 from services.bookings import api
 from services.bookings.tests.scenario import plan_session, two_hours_on_an_open_day
+from shared.tests.callers import as_caller
 
-BACKOFFICE = {"X-TFT-Role": "backoffice", "X-TFT-Organisation": "backoffice",
-              "X-TFT-Actor": "planner"}
-SCHOOL = {"X-TFT-Role": "school", "X-TFT-Organisation": "corlaer", "X-TFT-Actor": "corlaer"}
+BACKOFFICE = as_caller("bookings", "backoffice", "backoffice", "planner")
+SCHOOL = as_caller("bookings", "school", "corlaer")
 
 
 @pytest.fixture
 async def client(rt, api_client):
-    return await api_client(api.routes, rt)
+    return await api_client("bookings", api.routes, rt)
 
 
 async def offering_of(client, session_id) -> str:

@@ -5,13 +5,14 @@ import pytest
 
 from services.bookings import api
 from services.bookings.tests.scenario import plan_session, seats_taken
+from shared.tests.callers import as_caller
 
-SCHOOL = {"X-TFT-Role": "school", "X-TFT-Organisation": "corlaer", "X-TFT-Actor": "corlaer"}
+SCHOOL = as_caller("bookings", "school", "corlaer")
 
 
 @pytest.fixture
 async def client(rt, api_client):
-    return await api_client(api.routes, rt)
+    return await api_client("bookings", api.routes, rt)
 
 
 def _class(level: str) -> dict:

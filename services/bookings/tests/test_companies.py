@@ -19,7 +19,8 @@ from services.bookings.tests.scenario import (
     two_hours_on_an_open_day,
 )
 from shared.contracts.requests.bookings import NewProposal
-from shared.http import Caller, Problem
+from shared.domain import Refused
+from shared.http import Caller
 from shared.tests.racing import warm
 
 
@@ -86,9 +87,9 @@ async def test_a_declined_proposal_keeps_the_reason_for_its_company_and_is_decid
     assert offering.id not in await catalogue_ids(rt)
     with pytest.raises(BookingRefused, match="al besloten"):
         await proposals.decide(rt, BACKOFFICE, offering.id, approve=True)
-    with pytest.raises(Problem, match="mag dit niet"):
+    with pytest.raises(Refused, match="mag dit niet"):
         await proposals.decide(rt, school(), other.id, approve=True)
-    with pytest.raises(Problem, match="mag dit niet"):
+    with pytest.raises(Refused, match="mag dit niet"):
         await proposals.proposals(rt, school(), None, 50, 0)
 
 
@@ -113,7 +114,7 @@ async def test_a_request_for_a_visit_waits_for_the_host_who_accepts_it(rt):
     [asked] = await staged(rt, "host-requested")
     assert (asked["host_company"], asked["school_id"]) == ("voorbeeld-bouw", "corlaer")
     assert await staged(rt, "confirmed") == []
-    with pytest.raises(Problem, match="mag dit niet"):
+    with pytest.raises(Refused, match="mag dit niet"):
         await commands.accept_request(rt, school(), placed.booking.id)
     with pytest.raises(BookingRefused, match="bestaat niet"):
         await commands.accept_request(rt, company("voorbeeld-metaal"), placed.booking.id)

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from services.bookings import api, catalogue, commands, queries
+from services.bookings.domain import BookingRefused
 from services.bookings.store import Offering
 from services.bookings.tests.scenario import (
     BACKOFFICE,
@@ -15,6 +16,8 @@ from services.bookings.tests.scenario import (
     two_hours_on_an_open_day,
 )
 from shared.domain import local_date
+from shared.http import Caller
+from shared.tests.callers import as_caller
 
 
 @pytest.fixture
@@ -26,20 +29,20 @@ async def rt(each_store):
 
 @pytest.fixture
 async def client(rt, api_client):
-    return await api_client(api.routes, rt)
+    return await api_client("bookings", api.routes, rt)
 
 
 def headers(caller) -> dict[str, str]:
-    return {"X-TFT-Actor": caller.actor, "X-TFT-Role": caller.role,
-            "X-TFT-Organisation": caller.organisation}
+    return as_caller("bookings", caller.role, caller.organisation, caller.actor)
 
 
 async def offer(rt, offering_id: str, title: str, kind: str = "inspiration_lesson",
                 audience: tuple[str, ...] = ("vmbo-kb",), profile: str = "PIE",
-                location: str = "Hotspot Amersfoort", assignment: str | None = None) -> str:
+                location: str = "Hotspot Amersfoort", assignment: str | None = None,
+                theme: str | None = None) -> str:
     await catalogue.publish_offering(rt, BACKOFFICE, Offering(
         id=offering_id, kind=kind, title=title, audience=list(audience), profile=profile,
-        location=location, equipment=[], assignment=assignment), [])
+        location=location, equipment=[], assignment=assignment, theme=theme), [])
     return offering_id
 
 
@@ -70,6 +73,23 @@ async def test_the_catalogue_filters_by_kind_level_profile_and_text(rt):
     assert await found(rt, text="frezen") == ["cnc"]  # the assignment describes the offer
     assert await found(rt, text="100%") == ["cnc"]  # % is a character, not a wildcard
     assert await found(rt, text="techniek", kind="po_series") == ["po-lessen"]
+
+
+async def test_the_catalogue_filters_by_theme_through_the_api(rt, client):
+    await offer(rt, "robotica", "Inspiratieles Robotica", theme="robotics")
+    await offer(rt, "kv-bouw", "Keuzevak Circulair bouwen", kind="elective", theme="construction")
+    await offer(rt, "gastles", "Gastles")  # no theme in particular
+
+    def themed(theme: str):
+        return client.get("/offerings", params={"theme": theme}, headers=headers(school()))
+
+    robotics = (await themed("robotics")).json()
+    assert [(o["id"], o["theme"]) for o in robotics] == [("robotica", "robotics")]
+    assert [o["id"] for o in (await themed("construction")).json()] == ["kv-bouw"]
+    assert (await themed("ict")).json() == []
+    assert (await themed("breien")).status_code == 422  # not one of the plan's themes
+    every = (await client.get("/offerings", headers=headers(school()))).json()
+    assert {o["id"]: o["theme"] for o in every}["gastles"] is None
 
 
 async def test_the_catalogue_filters_by_date_range_and_free_seats(rt):
@@ -185,3 +205,17 @@ async def test_a_schools_bookings_of_some_days_only(rt, client):
         ("corlaer", str(soon.id))]
     half = await client.get("/bookings", params={"from": day}, headers=headers(BACKOFFICE))
     assert half.status_code == 422 and half.json()["detail"] == "geef from en to samen op"
+
+
+async def test_a_teacher_books_for_the_own_school_and_sees_the_schools_bookings(rt, client):
+    session = await session_of(rt, await offer(rt, "robotica", "Inspiratieles Robotica"))
+    teacher = Caller(actor="docent-corlaer", role="teacher", organisation="corlaer")
+    booked = await commands.book(rt, teacher, session.id, group(10, "2B"))
+    await commands.book(rt, school("corlaer"), session.id, group(5, "3A"))
+    await commands.book(rt, school("nxt"), session.id, group(5, "1C"))
+    assert (booked.booking.school_id, booked.booking.booked_by) == ("corlaer", "docent-corlaer")
+
+    seen = (await client.get("/bookings", headers=headers(teacher))).json()
+    assert sorted(b["group"]["name"] for b in seen) == ["2B", "3A"]  # the school's, not nxt's
+    with pytest.raises(BookingRefused):
+        await commands.book(rt, teacher, session.id, group(5), school_id="nxt")

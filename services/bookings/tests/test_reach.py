@@ -11,7 +11,8 @@ from services.bookings.domain import Delivered, ReachRow, count_reach
 from services.bookings.store import Offering
 from services.bookings.tests.scenario import BACKOFFICE, at_ten, new_offering, school
 from shared.contracts.common import Group
-from shared.http import Caller, Problem
+from shared.domain import Refused
+from shared.http import Caller
 
 PROGRAMME = Caller(actor="programma", role="programme", organisation="tft")
 ADMIN = Caller(actor="admin", role="admin", organisation="tft")
@@ -81,7 +82,7 @@ async def test_reach_counts_the_students_who_came_and_a_series_group_once(rt):
 async def test_only_programme_backoffice_and_admin_read_reach(rt):
     assert await reach.reach(rt, BACKOFFICE, 2027) == []
     for who in (school("corlaer"), Caller(actor="f", role="finance", organisation="finance")):
-        with pytest.raises(Problem) as refused:
+        with pytest.raises(Refused) as refused:
             await reach.reach(rt, who, 2027)
         assert refused.value.status == 403
 

@@ -37,7 +37,7 @@ async def test_completion_and_no_show_wait_for_the_session_to_begin(rt, change, 
         await change(rt, BACKOFFICE, placed.booking.id)
     assert refused.value.status == 409 and refused.value.extra["rule"] == "session_not_started"
     assert f"pas vanaf dan wordt een boeking {done}" in refused.value.reason
-    assert await staged(rt, "completed") == [] and await staged(rt, "no_show") == []
+    assert await staged(rt, "completed") == [] and await staged(rt, "no-show") == []
 
     rt.settings.bookings_now = starts
     assert (await change(rt, BACKOFFICE, placed.booking.id)).status != "confirmed"
@@ -77,7 +77,7 @@ async def test_a_no_show_is_told_and_keeps_the_seats_it_wasted(rt):
     marked = await commands.no_show(rt, BACKOFFICE, placed.booking.id)
 
     assert marked.status == "no_show"
-    [told] = await staged(rt, "no_show")
+    [told] = await staged(rt, "no-show")
     assert told["booking_id"] == str(placed.booking.id) and told["recorded_by"] == "backoffice"
     assert await seats_taken(rt, session_id) == 20
     with pytest.raises(BookingRefused, match="status waitlisted kan geen no-show"):

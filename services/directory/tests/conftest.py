@@ -8,6 +8,7 @@ from services.directory.app import SPEC
 from services.directory.settings import DirectorySettings
 from shared.service import create_app
 from shared.store.migrations import upgrade
+from shared.tests.callers import TRUST_TEST_KEY
 
 # The cheapest argon2 the settings allow: the tests hash and check many passwords.
 CHEAP_HASHING = dict(password_hash_time_cost=1, password_hash_memory_kib=8 * 1024,
@@ -23,7 +24,7 @@ async def directory(request, tmp_path):
         url = request.getfixturevalue("fresh_database")("tft_directory_api")
     await asyncio.to_thread(upgrade, "directory", url)
     settings = DirectorySettings(service="directory", database_url=url, outbox_relay=False,
-                                 **CHEAP_HASHING)
+                                 **CHEAP_HASHING | TRUST_TEST_KEY)
     app = create_app(SPEC, settings)
     await demo.load(app.state.runtime)
     transport = httpx.ASGITransport(app=app)

@@ -11,10 +11,12 @@ from services.directory import commands, demo
 from services.directory.store import messaging
 from shared.contracts.requests.directory import NewInvitation
 from shared.http import Caller
+from shared.tests.callers import as_caller, as_gateway
 
-BACKOFFICE = {"X-TFT-Role": "backoffice", "X-TFT-Actor": "backoffice",
-              "X-TFT-Organisation": "backoffice"}
-CORLAER = {"X-TFT-Role": "school", "X-TFT-Actor": "corlaer", "X-TFT-Organisation": "corlaer"}
+BACKOFFICE = as_caller("directory", "backoffice", "backoffice")
+CORLAER = as_caller("directory", "school", "corlaer")
+# The gateway asking for itself (sign-in, standing, accepting an invitation): no caller.
+GATEWAY = as_gateway("directory")
 TEACHER = {"organisation_id": "corlaer", "role": "teacher", "name": "Sanne de Vries",
            "email": "s.devries@corlaer.nl"}
 
@@ -26,7 +28,8 @@ async def _events(client: httpx.AsyncClient) -> list[str]:
 
 
 async def _sign_in(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
-    return await client.post("/sign-in", json={"username": username, "password": password})
+    return await client.post("/sign-in", headers=GATEWAY,
+                             json={"username": username, "password": password})
 
 
 async def test_demo_seeds_every_kind_of_organisation_and_people_once(directory):
@@ -102,15 +105,15 @@ async def test_an_invited_teacher_accepts_and_signs_in(directory):
     assert invited.status_code == 201, invited.text
     person, code = invited.json()["person"], invited.json()["code"]
     assert person["status"] == "invited" and person["username"] is None
-    standing = await directory.get(f"/people/{person['id']}/standing")
+    standing = await directory.get(f"/people/{person['id']}/standing", headers=GATEWAY)
     assert standing.json()["active"] is False
-    accepted = await directory.post("/invitations/accept", json={
+    accepted = await directory.post("/invitations/accept", headers=GATEWAY, json={
         "code": code, "username": "sanne.devries", "password": "een-lang-wachtwoord"})
     assert accepted.status_code == 200 and accepted.json()["status"] == "active"
     signed_in = await _sign_in(directory, "sanne.devries", "een-lang-wachtwoord")
     assert signed_in.json() == {"subject": person["id"], "role": "teacher",
                                 "organisation": "corlaer"}
-    reused = await directory.post("/invitations/accept", json={
+    reused = await directory.post("/invitations/accept", headers=GATEWAY, json={
         "code": code, "username": "sanne2", "password": "een-lang-wachtwoord"})
     assert reused.status_code == 409
     assert (await _events(directory))[-2:] == ["nl.tisfortech.directory.person.invited.v1",
@@ -133,7 +136,7 @@ async def test_an_expired_invitation_sets_no_password(directory):
     who = Caller("backoffice", "backoffice", "backoffice")
     invited = await commands.invite(rt, who, NewInvitation(**TEACHER),
                                     now=datetime.now(UTC) - timedelta(days=8))
-    answer = await directory.post("/invitations/accept", json={
+    answer = await directory.post("/invitations/accept", headers=GATEWAY, json={
         "code": invited.code, "username": "te.laat", "password": "een-lang-wachtwoord"})
     assert answer.status_code == 410 and "verlopen" in answer.json()["detail"]
     assert (await _sign_in(directory, "te.laat", "een-lang-wachtwoord")).status_code == 401
@@ -142,7 +145,7 @@ async def test_an_expired_invitation_sets_no_password(directory):
 async def test_one_code_accepted_twice_at_once_activates_the_person_once(directory):
     code = (await directory.post("/people/invitations", json=TEACHER,
                                  headers=BACKOFFICE)).json()["code"]
-    answers = await asyncio.gather(*(directory.post("/invitations/accept", json={
+    answers = await asyncio.gather(*(directory.post("/invitations/accept", headers=GATEWAY, json={
         "code": code, "username": name, "password": "een-lang-wachtwoord"})
         for name in ("eerste", "tweede")))
     assert sorted(a.status_code for a in answers) == [200, 409]
@@ -157,7 +160,7 @@ async def test_one_code_accepted_twice_at_once_activates_the_person_once(directo
 async def test_a_user_name_is_taken_once(directory):
     code = (await directory.post("/people/invitations", json=TEACHER,
                                  headers=BACKOFFICE)).json()["code"]
-    taken = await directory.post("/invitations/accept", json={
+    taken = await directory.post("/invitations/accept", headers=GATEWAY, json={
         "code": code, "username": "corlaer", "password": "een-lang-wachtwoord"})
     assert taken.status_code == 409 and taken.json()["field"] == "username"
 
@@ -169,13 +172,14 @@ async def test_a_deactivated_person_signs_in_no_more(directory):
     assert answer.status_code == 403
     answer = await directory.post("/people/docent-corlaer/deactivate", headers=BACKOFFICE)
     assert answer.json()["status"] == "deactivated"
-    assert (await directory.get("/people/docent-corlaer/standing")).json()["active"] is False
+    standing = await directory.get("/people/docent-corlaer/standing", headers=GATEWAY)
+    assert standing.json()["active"] is False
     assert (await _sign_in(directory, "docent-corlaer", "demo")).status_code == 401
     again = await directory.post("/people/docent-corlaer/deactivate", headers=BACKOFFICE)
     assert again.status_code == 409
     # Deactivated before accepting: the invitation is dead too.
     await directory.post(f"/people/{invited['person']['id']}/deactivate", headers=BACKOFFICE)
-    late = await directory.post("/invitations/accept", json={
+    late = await directory.post("/invitations/accept", headers=GATEWAY, json={
         "code": invited["code"], "username": "sanne", "password": "een-lang-wachtwoord"})
     assert late.status_code == 409
     assert (await _events(directory))[-1] == "nl.tisfortech.directory.person.deactivated.v1"

@@ -10,6 +10,7 @@ from services.directory.app import SPEC
 from services.directory.settings import DirectorySettings
 from shared.service import create_app
 from shared.store.migrations import upgrade
+from shared.tests.callers import TRUST_TEST_KEY, as_gateway
 
 
 async def test_the_event_loop_runs_on_while_a_password_is_checked(tmp_path):
@@ -17,6 +18,7 @@ async def test_the_event_loop_runs_on_while_a_password_is_checked(tmp_path):
     await asyncio.to_thread(upgrade, "directory", url)
     # Costly on purpose: a check takes long enough to see what happens meanwhile.
     settings = DirectorySettings(service="directory", database_url=url, outbox_relay=False,
+                                 **TRUST_TEST_KEY,
                                  password_hash_time_cost=4, password_hash_parallelism=1)
     app = create_app(SPEC, settings)
     await demo.load(app.state.runtime)
@@ -24,7 +26,8 @@ async def test_the_event_loop_runs_on_while_a_password_is_checked(tmp_path):
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://directory") as client:
         signing_in = asyncio.ensure_future(client.post(
-            "/sign-in", json={"username": "corlaer", "password": "demo"}))
+            "/sign-in", headers=as_gateway("directory"),
+            json={"username": "corlaer", "password": "demo"}))
         started, gaps = loop.time(), []
         while not signing_in.done():  # the loop's heartbeat while the password is checked
             before = loop.time()

@@ -7,16 +7,16 @@ import pytest
 
 from services.events import api
 from services.events.tests.scenario import schedule_meeting
+from shared.tests.callers import as_caller
 
 
 def _caller(role: str, organisation: str, actor: str | None = None) -> dict[str, str]:
-    return {"X-TFT-Role": role, "X-TFT-Organisation": organisation,
-            "X-TFT-Actor": actor or organisation}
+    return as_caller("events", role, organisation, actor)
 
 
 @pytest.fixture
 async def client(rt, api_client):
-    return await api_client(api.routes, rt)
+    return await api_client("events", api.routes, rt)
 
 
 async def test_a_person_registers_for_the_meeting_and_the_event_counts_them(rt, client):

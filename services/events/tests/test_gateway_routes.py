@@ -1,7 +1,8 @@
 """The gateway's events routes (services/gateway/routes/events.py): who may call them and
 what reaches the events service. The gateway runs in-process against a recording upstream."""
 
-from services.gateway.tests.conftest import login, running
+from services.gateway.tests.conftest import login, running, sent_caller
+from shared.http import Caller
 
 ATTENDEE = "0b6c3a57-9d7e-4f0a-8c2b-5e4d3c2b1a09"
 MEETING = "jaarvergadering-2027-06-10"
@@ -21,8 +22,8 @@ async def test_any_signed_in_person_registers_for_the_meeting_with_a_valid_addre
         anonymous = await client.post(f"/api/v1/events/{MEETING}/attendees", json=body)
     assert [a.status_code for a in answers] == [200] * 4
     assert (bad.status_code, anonymous.status_code) == (422, 401)
-    assert {c.headers["X-TFT-Role"] for c in calls} == {"company", "programme", "school",
-                                                          "backoffice"}
+    assert {sent_caller(c).role for c in calls} == {"company", "programme", "school",
+                                                      "backoffice"}
 
 
 async def test_own_registrations_are_listed_and_cancelled_through_the_events_service(echo,
@@ -121,5 +122,5 @@ async def test_who_comes_is_asked_as_the_company_itself_and_never_by_a_school(ec
                                   headers=await login(client, "corlaer"))
     assert (company.status_code, school.status_code) == (200, 403)
     [asked] = calls
-    assert (asked.url.path, asked.headers["X-TFT-Role"], asked.headers["X-TFT-Organisation"]) \
-        == (f"/events/{MEETING}/registrations", "company", "voorbeeld-bouw")
+    assert (asked.url.path, sent_caller(asked)) == (
+        f"/events/{MEETING}/registrations", Caller("voorbeeld-bouw", "company", "voorbeeld-bouw"))

@@ -13,7 +13,8 @@ from services.events.tests.scenario import (
     plan_session,
     school,
 )
-from shared.http import Caller, Problem
+from shared.domain import Refused
+from shared.http import Caller
 
 
 def company(organisation: str) -> Caller:
@@ -45,6 +46,6 @@ async def test_a_company_sees_no_other_hosts_sessions_whatever_it_asks(rt):
     assert await queries.hosted_sessions(rt, company("voorbeeld-ict"), "voorbeeld-bouw",
                                          50, 0) == []
     assert len(await queries.hosted_sessions(rt, BACKOFFICE, "voorbeeld-bouw", 50, 0)) == 1
-    with pytest.raises(Problem) as a_school:
+    with pytest.raises(Refused) as a_school:
         await queries.hosted_sessions(rt, school(), None, 50, 0)
     assert a_school.value.status == 403

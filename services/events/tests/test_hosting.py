@@ -16,7 +16,8 @@ from services.events.tests.scenario import (
     staged,
 )
 from shared.contracts.requests.events import EventSessionChange, NewEventCost
-from shared.http import Caller, Problem
+from shared.domain import Refused
+from shared.http import Caller
 
 EVENT = "girls-day-2027-04-08"
 AFTER = NOW + timedelta(days=7, hours=7)  # plan_session's event: NOW + 7 days, 6 hours long
@@ -62,7 +63,7 @@ async def test_a_session_is_not_held_before_its_event_begins_nor_by_a_school(rt)
     with pytest.raises(RegistrationRefused, match="begonnen") as early:
         await hosting.record_held(rt, BACKOFFICE, session_id, 120, now=NOW)
     assert early.value.status == 422
-    with pytest.raises(Problem) as not_backoffice:
+    with pytest.raises(Refused) as not_backoffice:
         await hosting.record_held(rt, school(), session_id, 120, now=AFTER)
     assert not_backoffice.value.status == 403
     assert await staged(rt, "hosted", aggregate="session") == []

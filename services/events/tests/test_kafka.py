@@ -26,6 +26,7 @@ from shared.contracts.events import (
 )
 from shared.contracts.requests.events import EventSessionChange
 from shared.contracts.topics import EVENT
+from shared.messaging.connection import KafkaConnection
 from shared.messaging.outbox import OutboxRelay, idempotent_producer
 from shared.observability.metrics import Metrics
 
@@ -38,16 +39,16 @@ async def rt(each_store):
     await runtime.db.dispose()
 
 
-async def _published(bootstrap: str) -> list[tuple[bytes, dict[str, bytes], dict]]:
+async def _published(kafka: KafkaConnection) -> list[tuple[bytes, dict[str, bytes], dict]]:
     """Every record on the events topic so far: (key, headers, payload)."""
     return [(r.key, dict(r.headers), json.loads(r.value))
-            for r in await read_topic(bootstrap, EVENT)]
+            for r in await read_topic(kafka, EVENT)]
 
 
-async def _publish_all(rt, bootstrap: str) -> None:
-    """What the outbox holds, through the relay to the broker."""
+async def _publish_all(rt, kafka: KafkaConnection) -> None:
+    """What the outbox holds, through the relay to the broker (as the events principal)."""
     relay = OutboxRelay(rt.db, rt.outbox.table,
-                        lambda: idempotent_producer(bootstrap, "events-test-relay"), Metrics())
+                        lambda: idempotent_producer(kafka, "events-test-relay"), Metrics())
     try:
         while await relay.publish_pending():
             pass
@@ -67,9 +68,9 @@ async def test_a_held_session_reaches_kafka_once_keyed_by_its_event(rt, kafka):
     with pytest.raises(RegistrationRefused):
         await hosting.record_held(rt, BACKOFFICE, session_id, 150, now=after)
 
-    await _publish_all(rt, kafka.bootstrap)
+    await _publish_all(rt, kafka.connection("events"))
 
-    hosted = [(key, payload) for key, headers, payload in await _published(kafka.bootstrap)
+    hosted = [(key, payload) for key, headers, payload in await _published(kafka.admin)
               if headers.get("ce_type") == SessionHostedV1.event_type.encode()
               and key == event_id.encode()]
     [(_, payload)] = hosted
@@ -84,10 +85,10 @@ async def test_a_planned_session_and_its_change_reach_kafka_in_order_keyed_by_it
     await commands.change_session(rt, BACKOFFICE, session_id, EventSessionChange(
         location="Werkplaats", capacity=24))
 
-    await _publish_all(rt, kafka.bootstrap)
+    await _publish_all(rt, kafka.connection("events"))
 
     told = [(headers["ce_type"].decode(), payload)
-            for key, headers, payload in await _published(kafka.bootstrap)
+            for key, headers, payload in await _published(kafka.admin)
             if key == event_id.encode()]
     assert [kind for kind, _ in told] == [EventScheduledV1.event_type,
                                           SessionPlannedV1.event_type,

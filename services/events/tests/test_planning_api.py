@@ -5,24 +5,21 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from services.events import api
 from services.events.tests.scenario import migrated_runtime, staged
-from shared.http import install_http
-from shared.observability.metrics import Metrics
+from shared.tests.callers import as_caller, service_app
 
 pytestmark = pytest.mark.integration
 
 # The API runs on the real clock: an event a month from now, open for registration now.
 NOW = datetime.now(UTC).replace(microsecond=0)
 STARTS = NOW + timedelta(days=30)
-BACKOFFICE = {"X-TFT-Role": "backoffice", "X-TFT-Organisation": "backoffice",
-              "X-TFT-Actor": "backoffice"}
+BACKOFFICE = as_caller("events", "backoffice", "backoffice")
 
 
 def caller(role: str, organisation: str) -> dict[str, str]:
-    return {"X-TFT-Role": role, "X-TFT-Organisation": organisation, "X-TFT-Actor": organisation}
+    return as_caller("events", role, organisation)
 
 
 @pytest.fixture
@@ -34,13 +31,7 @@ async def rt(fresh_database):
 
 @pytest.fixture
 async def client(rt):
-    app = FastAPI()
-
-    async def ready() -> None:
-        return None
-
-    install_http(app, Metrics(), ready)
-    app.include_router(api.routes(rt))
+    app = service_app("events", api.routes, rt)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://events") as http:
         yield http

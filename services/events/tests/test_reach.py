@@ -12,7 +12,8 @@ from services.events.tests.scenario import (
     plan_session,
     school,
 )
-from shared.http import Caller, Problem
+from shared.domain import Refused
+from shared.http import Caller
 
 PROGRAMME = Caller(actor="programma", role="programme", organisation="tft")
 GIRLS_DAY = "girls-day-2027-04-08"
@@ -70,7 +71,7 @@ async def test_a_school_sees_only_its_own_reach_and_a_company_none(rt):
     own = await reach.reach(rt, school("element"), school_id="corlaer")
 
     assert _figures(own) == Counter({k: n for k, n in recorded.items() if k[1] == "element"})
-    with pytest.raises(Problem) as company:
+    with pytest.raises(Refused) as company:
         await reach.reach(rt, Caller(actor="x", role="company", organisation="voorbeeld-bouw"))
     assert company.value.status == 403
 

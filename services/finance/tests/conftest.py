@@ -5,15 +5,13 @@ from types import SimpleNamespace
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from services.finance import api
 from services.finance.store import messaging
-from shared.http import install_http
 from shared.messaging.outbox import Outbox
-from shared.observability.metrics import Metrics
 from shared.store.db import Database, create_engine
 from shared.store.migrations import upgrade
+from shared.tests.callers import service_app
 
 
 @pytest.fixture(scope="session")
@@ -35,14 +33,8 @@ async def rt(migrated, tmp_path):
 
 @pytest.fixture
 async def client(rt):
-    """The internal API as the gateway calls it: identity in X-TFT-* headers."""
-
-    async def ready() -> None:
-        pass
-
-    app = FastAPI()
-    install_http(app, Metrics(), ready)
-    app.include_router(api.routes(rt))
+    """The internal API as the gateway calls it: the caller in a token (`as_caller`)."""
+    app = service_app("finance", api.routes, rt)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://finance") as client:
         yield client

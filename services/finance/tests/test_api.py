@@ -1,4 +1,4 @@
-"""The internal API as the gateway calls it: identity in X-TFT-* headers."""
+"""The internal API as the gateway calls it: the caller in a token for the service."""
 
 from datetime import UTC, datetime
 
@@ -9,10 +9,11 @@ from services.finance.store import BudgetLine
 from services.finance.tests.test_handlers import completed, count, envelope_of
 from shared import seed
 from shared.seed import finance as plan
+from shared.tests.callers import as_caller
 
 
 def as_role(role: str, organisation: str = "") -> dict[str, str]:
-    return {"X-TFT-Role": role, "X-TFT-Actor": "test", "X-TFT-Organisation": organisation}
+    return as_caller("finance", role, organisation, "test")
 
 
 @pytest.fixture

@@ -9,12 +9,13 @@ from sqlalchemy import select
 from services.finance import handlers
 from services.finance.store import messaging
 from services.finance.tests.test_handlers import completed, envelope_of
+from shared.tests.callers import as_caller
 
-COORDINATOR = {"X-TFT-Role": "school", "X-TFT-Actor": "jan", "X-TFT-Organisation": "corlaer"}
-OTHER_SCHOOL = {"X-TFT-Role": "school", "X-TFT-Actor": "piet", "X-TFT-Organisation": "element"}
-FINANCE = {"X-TFT-Role": "finance", "X-TFT-Actor": "fatima", "X-TFT-Organisation": "finance"}
+COORDINATOR = as_caller("finance", "school", "corlaer", "jan")
+OTHER_SCHOOL = as_caller("finance", "school", "element", "piet")
+FINANCE = as_caller("finance", "finance", "finance", "fatima")
 # The coordinator's own finance account: a second hat, the same person.
-JAN_AT_FINANCE = {"X-TFT-Role": "finance", "X-TFT-Actor": "jan", "X-TFT-Organisation": "finance"}
+JAN_AT_FINANCE = as_caller("finance", "finance", "finance", "jan")
 
 MATERIAL = {"kind": "material", "core_task": "C", "description": "Filament 3D-printers",
             "amount_cents": 12_345, "supplier": "Printshop Amersfoort",

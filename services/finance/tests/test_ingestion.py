@@ -10,8 +10,9 @@ from sqlalchemy import select
 from services.finance import commands, handlers
 from services.finance.store import Declaration, DeclarationLine, DefaultRate, messaging
 from shared.contracts.base import IntegrationEvent
-from shared.contracts.events import EventCostRecordedV1, SessionHostedV1
-from shared.contracts.loans import DamageReportedV1
+from shared.contracts.events import CostRecordedV1, SessionHostedV1
+from shared.contracts.loans import ReservationDamageReportedV1
+from shared.contracts.topics import event_source, owner
 from shared.http import Caller
 from shared.messaging.envelope import Envelope
 from shared.messaging.inbox import EventConsumer
@@ -30,16 +31,16 @@ def hosted(host_kind="company", minutes=90, held_on=date(2026, 11, 12)) -> Sessi
     )
 
 
-def event_cost() -> EventCostRecordedV1:
-    return EventCostRecordedV1(
+def event_cost() -> CostRecordedV1:
+    return CostRecordedV1(
         cost_id=uuid4(), event_id="week-van-de-techniek", event_title="Week van de techniek",
         description="Busvervoer", amount_cents=45_000, supplier="Touringcars Eemland",
         invoice_reference="TE-2026-77", incurred_on=date(2026, 10, 2),
     )
 
 
-def damage(school_id: str) -> DamageReportedV1:
-    return DamageReportedV1(
+def damage(school_id: str) -> ReservationDamageReportedV1:
+    return ReservationDamageReportedV1(
         reservation_id=uuid4(), item_id="lasapparaat-1", item_name="Lasapparaat", quantity=1,
         school_id=school_id, starts_on=date(2026, 11, 2), ends_on=date(2026, 11, 6),
         damage_id=uuid4(), description="Kabel gebroken", repair_cost_cents=8_950,
@@ -48,7 +49,8 @@ def damage(school_id: str) -> DamageReportedV1:
 
 
 def envelope_of(event: IntegrationEvent) -> Envelope:
-    return Envelope.new(type=event.event_type, source="/tft/test", subject=event.key())
+    return Envelope.new(type=event.event_type, source=event_source(owner(event.topic)),
+                        subject=event.key())
 
 
 def record(event: IntegrationEvent, envelope: Envelope, offset: int = 0) -> ConsumerRecord:
@@ -66,8 +68,8 @@ async def deliver(rt, *deliveries: tuple[IntegrationEvent, Envelope]) -> None:
     consumer = EventConsumer(
         name="finance", topics=["tft.events.event", "tft.loans.reservation"],
         handlers={SessionHostedV1: handlers.session_hosted(rt),
-                  EventCostRecordedV1: handlers.event_cost_recorded(rt),
-                  DamageReportedV1: handlers.damage_reported(rt)},
+                  CostRecordedV1: handlers.event_cost_recorded(rt),
+                  ReservationDamageReportedV1: handlers.damage_reported(rt)},
         db=rt.db, inbox=messaging.inbox, metrics=Metrics(), dlt_producer=no_dead_letters,
         backoff_seconds=0,
     )

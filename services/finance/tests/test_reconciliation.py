@@ -9,25 +9,22 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import httpx
-from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.finance import api, demo
 from services.finance.store import messaging
-from shared.http import install_http
 from shared.messaging.outbox import Outbox
-from shared.observability.metrics import Metrics
 from shared.store.db import Database, create_engine
+from shared.tests.callers import as_caller, service_app
 
 SCHOOLS = ("corlaer", "element")
 QUARTERS = ("2026-Q3", "2026-Q4")
-FINANCE = {"X-TFT-Role": "finance", "X-TFT-Actor": "fatima", "X-TFT-Organisation": "finance"}
+FINANCE = as_caller("finance", "finance", "finance", "fatima")
 
 
 def school(school_id: str) -> dict[str, str]:
-    return {"X-TFT-Role": "school", "X-TFT-Actor": f"coordinator-{school_id}",
-            "X-TFT-Organisation": school_id}
+    return as_caller("finance", "school", school_id, f"coordinator-{school_id}")
 
 
 line_bodies = st.one_of(
@@ -51,13 +48,7 @@ entries = st.lists(st.tuples(st.sampled_from(SCHOOLS), st.sampled_from(QUARTERS)
 async def scenario(database: Path, entries) -> None:
     db = Database(create_engine(f"sqlite+aiosqlite:///{database}"))
     rt = SimpleNamespace(db=db, outbox=Outbox(messaging.outbox, source="/tft/finance"))
-
-    async def ready() -> None:
-        pass
-
-    app = FastAPI()
-    install_http(app, Metrics(), ready)
-    app.include_router(api.routes(rt))
+    app = service_app("finance", api.routes, rt)
     try:
         await demo.load(rt)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),

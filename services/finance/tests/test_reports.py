@@ -22,9 +22,10 @@ from services.finance.tests.test_declarations import (
     TEACHER_HOURS,
     post,
 )
+from shared.tests.callers import as_caller
 
-PROGRAMME = {"X-TFT-Role": "programme", "X-TFT-Actor": "pm", "X-TFT-Organisation": "tft"}
-BACKOFFICE = {"X-TFT-Role": "backoffice", "X-TFT-Actor": "bo", "X-TFT-Organisation": "tft"}
+PROGRAMME = as_caller("finance", "programme", "tft", "pm")
+BACKOFFICE = as_caller("finance", "backoffice", "tft", "bo")
 
 facts = st.lists(st.builds(
     Fact,
@@ -215,8 +216,7 @@ async def test_the_dusi_report_per_core_task_with_reach(client, quarter):
 @pytest.mark.parametrize("path", ["/reports/quarter?quarter=2026-Q4", "/reports/budget?year=2026",
                                   "/reports/cofinancing?year=2026", "/reports/dusi?year=2026"])
 async def test_schools_and_companies_do_not_read_reports(client, path):
-    for headers in (COORDINATOR, {"X-TFT-Role": "company", "X-TFT-Actor": "c",
-                                  "X-TFT-Organisation": "voorbeeld-bouw"}):
+    for headers in (COORDINATOR, as_caller("finance", "company", "voorbeeld-bouw", "c")):
         assert (await client.get(path, headers=headers)).status_code == 403
 
 

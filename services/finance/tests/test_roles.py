@@ -1,5 +1,5 @@
 """Who may do what with whose declaration, checked by the finance service itself on the
-X-TFT-* identity (the gateway checks roles before; these are the object-level checks)."""
+caller its token names (the gateway checks roles before; these are the object-level checks)."""
 
 import pytest
 
@@ -10,13 +10,13 @@ from services.finance.tests.test_declarations import (
     OTHER_SCHOOL,
     post,
 )
+from shared.tests.callers import as_caller
 
-PROGRAMME = {"X-TFT-Role": "programme", "X-TFT-Actor": "pm", "X-TFT-Organisation": "tft"}
-BACKOFFICE = {"X-TFT-Role": "backoffice", "X-TFT-Actor": "bo", "X-TFT-Organisation": "tft"}
-COMPANY = {"X-TFT-Role": "company", "X-TFT-Actor": "c", "X-TFT-Organisation": "voorbeeld-bouw"}
+PROGRAMME = as_caller("finance", "programme", "tft", "pm")
+BACKOFFICE = as_caller("finance", "backoffice", "tft", "bo")
+COMPANY = as_caller("finance", "company", "voorbeeld-bouw", "c")
 # A coordinator of a school whose id happens to be a company's organisation: role decides.
-CORLAER_AS_COMPANY = {"X-TFT-Role": "company", "X-TFT-Actor": "jan",
-                      "X-TFT-Organisation": "corlaer"}
+CORLAER_AS_COMPANY = as_caller("finance", "company", "corlaer", "jan")
 
 
 @pytest.fixture

@@ -6,8 +6,16 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 
-from services.gateway import planning
-from services.gateway.auth import ADMIN, BACKOFFICE, COMPANY, PROGRAMME, SCHOOL, Principal
+from services.gateway import agenda, planning
+from services.gateway.auth import (
+    ADMIN,
+    BACKOFFICE,
+    COMPANY,
+    PROGRAMME,
+    SCHOOL,
+    TEACHER,
+    Principal,
+)
 from services.gateway.routes.common import (
     Gate,
     OrgId,
@@ -17,7 +25,7 @@ from services.gateway.routes.common import (
     own_school,
     router,
 )
-from shared.contracts.common import Level, SchoolYear, Text
+from shared.contracts.common import Level, SchoolYear, Text, Theme
 from shared.contracts.requests.bookings import (
     BookingRulesBody,
     Completion,
@@ -55,30 +63,41 @@ def routes(gate: Gate) -> APIRouter:
                         profile: Word = None, text: SearchText = None,
                         first: date | None = Query(None, alias="from"),
                         last: date | None = Query(None, alias="to"),
-                        has_free_seats: bool | None = None, who: Principal = anyone):
+                        has_free_seats: bool | None = None,
+                        theme: Annotated[Theme | None, Query(openapi_examples={
+                            "robotica": {"summary": "Robotica en domotica",
+                                         "value": "robotics"}})] = None,
+                        who: Principal = anyone):
         """Filters are optional and add up: `from`/`to` keep offers with a session on those
         days, `has_free_seats` those with (or without) a session with a seat left (upcoming,
-        or in `from`/`to`), `text` searches title and assignment."""
+        or in `from`/`to`), `text` searches title and assignment, `theme` keeps the offers
+        about that technical theme (robotics, sustainable_energy, ...)."""
         return await forward("bookings", "GET", "/offerings", who, params=paging | {
             "kind": kind, "level": level, "profile": profile, "text": text,
-            "from": first, "to": last, "has_free_seats": _flag(has_free_seats)})
+            "from": first, "to": last, "has_free_seats": _flag(has_free_seats),
+            "theme": theme})
 
     @api.get("/offerings/{offering_id}", tags=["catalogue"])
     async def offering(offering_id: Slug, who: Principal = anyone):
         return await forward("bookings", "GET", f"/offerings/{offering_id}", who)
 
-    @api.get("/sessions", tags=["catalogue"])
-    async def agenda(paging: Page, first: date = Query(alias="from"),
-                     last: date = Query(alias="to"), room: Name = None, instructor: Name = None,
-                     location: Name = None, school_id: OrgId = None, who: Principal = anyone):
-        """The agenda: sessions of all offers from `from` to `to` (at most 93 days), each
-        with its bookings: every school's for the backoffice, a school only its own.
-        `school_id` keeps the sessions that school has bookings in (a school: its own)."""
+    @api.get("/sessions", tags=["catalogue"], response_model=list[agenda.AgendaEntry])
+    async def sessions_agenda(paging: Page, first: date = Query(alias="from"),
+                              last: date = Query(alias="to"), room: Name = None,
+                              instructor: Name = None, location: Name = None,
+                              school_id: OrgId = None, who: Principal = anyone):
+        """The agenda: the sessions of all offers and of all events from `from` to `to` (at
+        most 93 days) by start, `type` "offering" or "event", each with the classes booked
+        on it (registered for an event's): every school's for the backoffice, a school only
+        its own. `school_id` keeps the sessions that school has a class in (a school: its
+        own); `room` and `instructor` are an offer's session's, so they leave events out.
+        An event's session names its event in `offering_id`, `offering_title` (and
+        `event_id`), has `offering_kind` "event", its host as `instructor` and no room."""
         if who.role == SCHOOL and school_id not in (None, who.organisation):
             raise Problem(403, "Forbidden", "een school ziet alleen haar eigen gegevens")
-        return await forward("bookings", "GET", "/sessions", who, params=paging | {
-            "from": first, "to": last, "room": room, "instructor": instructor,
-            "location": location, "school_id": school_id})
+        return await agenda.agenda(forward, who, first, last, {
+            "room": room, "instructor": instructor, "location": location,
+            "school_id": school_id}, paging["limit"], paging["offset"])
 
     @api.get("/planning", tags=["bookings"], response_model=planning.Planning)
     async def my_planning(first: date = Query(alias="from"), last: date = Query(alias="to"),
@@ -110,10 +129,11 @@ def routes(gate: Gate) -> APIRouter:
 
     @api.post("/bookings", status_code=201, tags=["bookings"])
     async def book(request: Request, body: NewBooking,
-                   who: Principal = gate.guard(SCHOOL, BACKOFFICE)):
+                   who: Principal = gate.guard(SCHOOL, TEACHER, BACKOFFICE)):
         """Confirmed, or `waitlisted` with its `waitlist_position` when the session is full.
-        The backoffice books on behalf of the school it names in `school_id` (that school's
-        rules, quota, planning and messages); a school naming another is refused (403)."""
+        A school's coordinator or teacher books for the school; the backoffice on behalf of
+        the school it names in `school_id` (that school's rules, quota, planning and
+        messages); a school naming another is refused (403)."""
         await gate.acting_for(request, who, body.school_id)
         return await forward("bookings", "POST", "/bookings", who, body=as_json(body))
 
@@ -122,11 +142,12 @@ def routes(gate: Gate) -> APIRouter:
                        status: Annotated[str | None, Query(pattern=r"^[a-z_]{1,20}$")] = None,
                        first: date | None = Query(None, alias="from"),
                        last: date | None = Query(None, alias="to"),
-                       who: Principal = gate.guard(SCHOOL, BACKOFFICE, PROGRAMME, ADMIN,
-                                                   COMPANY)):
-        """A school's own bookings (naming another school is 403), the bookings of the company
-        visits a company contact's company hosts, or all of them for the backoffice. With
-        `from` and `to` (at most 93 days): those on sessions starting on those days."""
+                       who: Principal = gate.guard(SCHOOL, TEACHER, BACKOFFICE, PROGRAMME,
+                                                   ADMIN, COMPANY)):
+        """A school's own bookings (for its coordinator and its teachers; naming another
+        school is 403), the bookings of the company visits a company contact's company
+        hosts, or all of them for the backoffice. With `from` and `to` (at most 93 days):
+        those on sessions starting on those days."""
         params = paging | {"school_id": own_school(who, school_id), "status": status,
                            "from": first, "to": last}
         return await forward("bookings", "GET", "/bookings", who, params=params)
@@ -147,7 +168,8 @@ def routes(gate: Gate) -> APIRouter:
         return await forward("bookings", "POST", f"/bookings/{booking_id}/no-show", who)
 
     @api.post("/bookings/{booking_id}/cancel", tags=["bookings"])
-    async def cancel(booking_id: UUID, who: Principal = gate.guard(SCHOOL, BACKOFFICE)):
+    async def cancel(booking_id: UUID,
+                     who: Principal = gate.guard(SCHOOL, TEACHER, BACKOFFICE)):
         return await forward("bookings", "POST", f"/bookings/{booking_id}/cancel", who)
 
     calendar_routes(api, gate)

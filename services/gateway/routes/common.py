@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
+from services.gateway import upstream
 from services.gateway.auth import (
     ADMIN,
     BACKOFFICE,
@@ -19,6 +20,7 @@ from services.gateway.auth import (
     Verifier,
 )
 from shared.contracts.common import Limit, Offset
+from shared.domain import SCHOOL_PEOPLE
 from shared.http import Problem
 from shared.seed.region import SCHOOL_KINDS
 
@@ -93,9 +95,9 @@ class Gate:
         return self.guard(BACKOFFICE, ADMIN)
 
     async def acting_for(self, request: Request, who: Principal, school_id: str | None) -> None:
-        """A school books, registers and reserves for itself; the backoffice on behalf of a
-        school of the directory, which the audit then records beside who acted."""
-        if school_id is None or (who.role == SCHOOL and school_id == who.organisation):
+        """A school (its coordinator, a teacher booking) acts for itself; the backoffice on
+        behalf of a school of the directory, which the audit then records beside who acted."""
+        if school_id is None or (who.role in SCHOOL_PEOPLE and school_id == who.organisation):
             return
         if who.role != BACKOFFICE:
             raise Problem(403, "Forbidden",
@@ -107,6 +109,7 @@ class Gate:
             raise Problem(422, "Invalid request", reason, errors=[
                 {"field": "school_id", "message": reason, "code": "not_a_school"}])
         request.state.on_behalf_of = school_id
+        upstream.on_behalf_of.set(school_id)
 
 
 def as_json(body: BaseModel) -> Any:
@@ -114,8 +117,9 @@ def as_json(body: BaseModel) -> Any:
 
 
 def own_school(who: Principal, school_id: str | None) -> str | None:
-    """A school sees only its own records; other roles may name any school (or none)."""
-    if who.role != SCHOOL:
+    """A school's people see only its own records; other roles may name any school (or
+    none)."""
+    if who.role not in SCHOOL_PEOPLE:
         return school_id
     if school_id not in (None, who.organisation):
         raise Problem(403, "Forbidden", "een school ziet alleen haar eigen gegevens")

@@ -15,13 +15,17 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 import httpx
+import jwt
 import pytest
+import sqlalchemy
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from services.directory.demo import DEMO_PEOPLE
 from services.gateway.app import app as gateway_app
 from services.gateway.settings import GatewaySettings
+from services.gateway.store import metadata
+from shared.http import Caller
 
 AUDIT_PATH = Path(tempfile.mkdtemp(prefix="tft-gateway-audit-")) / "audit.jsonl"
 Upstream = Callable[[httpx.Request], httpx.Response]
@@ -34,6 +38,8 @@ DEMO = {p.username: p for p in DEMO_PEOPLE}
 
 def settings(**overrides) -> GatewaySettings:
     values = dict(service="gateway", demo=True, audit_path=AUDIT_PATH) | overrides
+    if "database_url" not in values:
+        values["database_url"] = edge_store()
     return GatewaySettings(**values)
 
 
@@ -64,10 +70,21 @@ def _claims(username: str) -> dict[str, str]:
     return {"subject": who.username, "role": who.role, "organisation": who.organisation_id}
 
 
+def edge_store() -> str:
+    """A gateway store of its own: a SQLite file with the gateway's tables."""
+    path = Path(tempfile.mkdtemp(prefix="tft-gateway-")) / "gateway.db"
+    engine = sqlalchemy.create_engine(f"sqlite:///{path}")
+    metadata.create_all(engine)
+    engine.dispose()
+    return f"sqlite+aiosqlite:///{path}"
+
+
 @asynccontextmanager
 async def running(upstream: Upstream, inactive: set[str] | None = None,
                   **overrides) -> AsyncIterator[httpx.AsyncClient]:
-    """`inactive`: demo people the fake directory calls deactivated (the test may add some)."""
+    """`inactive`: demo people the fake directory calls deactivated (the test may add some);
+    `database_url`: the gateway's store (by default a new one)."""
+    overrides.setdefault("database_url", edge_store())
     nominal = settings(**overrides)
     inactive = set() if inactive is None else inactive
     stopping = asyncio.Event()
@@ -123,6 +140,14 @@ async def login(client: httpx.AsyncClient, username: str, password: str = "demo"
                                json={"username": username, "password": password})
     assert answer.status_code == 200, answer.text
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def sent_caller(request: httpx.Request) -> Caller | None:
+    """Who the gateway's token for `request` names (None: the gateway itself). Read, not
+    verified: the fakes trust the gateway; test_forwarding proves the tokens verify."""
+    token = request.headers["authorization"].removeprefix("Bearer ")
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return Caller(claims["sub"], claims["role"], claims["org"]) if "role" in claims else None
 
 
 @pytest.fixture

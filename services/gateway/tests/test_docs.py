@@ -9,7 +9,7 @@ from pydantic import BaseModel, TypeAdapter
 from services.gateway.app import app
 from services.gateway.tests.conftest import running, settings
 from services.loans import domain as loans
-from shared.contracts import registered_types
+from shared.contracts import advertised_types
 from shared.contracts.requests.loans import NewReservation
 from shared.contracts.topics import EVENT_TOPICS
 
@@ -75,5 +75,5 @@ async def test_docs_page_shows_both_documents_without_anything_from_elsewhere(ec
     assert "/api/v1/bookings" in page.text and "tft.bookings.booking" in page.text
     assert events["asyncapi"].startswith("3.") and set(EVENT_TOPICS) <= set(events["channels"])
     assert {m["name"] for m in events["components"]["messages"].values()} == set(
-        registered_types())
+        advertised_types())
     assert published["paths"].keys() == DOCUMENT["paths"].keys()

@@ -1,8 +1,13 @@
 import httpx
+import jwt
 import pytest
 
-from services.gateway.tests.conftest import login, running
+from services.gateway.auth import ISSUER, REQUEST_TOKEN_SECONDS, TokenService
+from services.gateway.keys import SigningKey
+from services.gateway.tests.conftest import login, running, sent_caller
 from services.gateway.upstream import XLSX, Upstreams
+from shared.auth import ALGORITHM, GatewayTokens, InvalidToken, KeySet
+from shared.http import Caller
 
 BOOKING = "6f1c1a2e-3b7d-4c55-9a61-0a5e1c2d3e4f"
 
@@ -15,12 +20,40 @@ async def test_forwards_identity_and_request_ids_not_client_headers(echo, calls)
                 "X-Request-ID": "req-1", "X-TFT-Role": "backoffice", "X-TFT-Organisation": "x"})
     assert answer.status_code == 200 and answer.json() == {"path": "/offerings"}
     sent = calls[0]
-    assert (sent.headers["X-TFT-Actor"], sent.headers["X-TFT-Role"],
-            sent.headers["X-TFT-Organisation"]) == ("corlaer", "school", "corlaer")
+    assert sent_caller(sent) == Caller("corlaer", "school", "corlaer")
+    assert not [name for name in sent.headers if name.lower().startswith("x-tft-")]
     assert sent.headers["X-Request-ID"] == sent.headers["X-Correlation-ID"] == "req-1"
-    assert "authorization" not in sent.headers
+    assert sent.headers["authorization"] != auth["Authorization"]  # not the caller's own
     assert dict(sent.url.params) == {"limit": "5", "offset": "0"}
     assert answer.headers["X-Request-ID"] == "req-1"
+
+
+async def test_each_call_carries_a_token_for_that_service_alone_that_it_verifies(calls):
+    """The service's own check (shared.auth) accepts it against the gateway's JWKS, with the
+    school the backoffice acts for; another service refuses it."""
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(200, json={"kind": "vmbo"} if request.method == "GET" else {})
+
+    async with running(upstream) as client:
+        auth = await login(client, "backoffice")
+        booked = await client.post("/api/v1/bookings", headers=auth, json={
+            "session_id": BOOKING, "school_id": "nxt",
+            "group": {"name": "3B", "level": "vmbo-kb", "year": 3, "students": 24}})
+        jwks = (await client.get("/.well-known/jwks.json")).json()
+    assert booked.status_code == 200, booked.text
+    [asked_directory, sent] = calls
+    token = sent.headers["authorization"].removeprefix("Bearer ")
+    keys = KeySet("", ALGORITHM, fixed=jwks)
+    bookings = GatewayTokens(keys, "bookings", ISSUER)
+    assert await bookings.verify(token) == Caller("backoffice", "backoffice", "backoffice")
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["obo"] == "nxt" and claims["exp"] - claims["iat"] == REQUEST_TOKEN_SECONDS
+    assert jwt.decode(asked_directory.headers["authorization"].removeprefix("Bearer "),
+                      options={"verify_signature": False})["aud"] == "directory"
+    with pytest.raises(InvalidToken, match="Audience"):
+        await GatewayTokens(keys, "finance", ISSUER).verify(token)
 
 
 async def test_generated_request_id_reaches_the_upstream(echo, calls):
@@ -175,7 +208,8 @@ async def test_openapi_is_published_under_the_api_prefix(echo):
 
 
 async def test_clients_are_pooled_per_service_and_closed_with_the_app():
-    upstreams = Upstreams({"bookings": "http://b", "loans": "http://l"}, 1.0)
+    upstreams = Upstreams({"bookings": "http://b", "loans": "http://l"}, 1.0,
+                          tokens=TokenService(SigningKey.generate(), 60))
     async with upstreams.lifespan(None):
         clients = dict(upstreams._clients)
         assert set(clients) == {"bookings", "loans"}

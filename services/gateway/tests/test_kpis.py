@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from services.gateway.app import app as gateway_app
 from services.gateway.kpis import Kpis
-from services.gateway.tests.conftest import login, running, settings
+from services.gateway.tests.conftest import login, running, sent_caller, settings
 
 # Completed bookings of 2026 as bookings counts them: a masterklas series (4 lessons, one
 # group), a po lessenserie, an inspiratieles of a D&P school without a profile.
@@ -93,7 +93,7 @@ async def test_the_figures_add_up_the_reach_of_bookings_and_events_beside_the_pl
     # Each service asked once, for the year, as the programme itself.
     assert sorted(r.url.path for r in seen if r.url.path == "/reach") == ["/reach", "/reach"]
     assert {r.url.params["year"] for r in seen if r.url.path == "/reach"} == {"2026"}
-    assert {r.headers["X-TFT-Actor"] for r in seen if r.url.path == "/reach"} == {"programma"}
+    assert {sent_caller(r).actor for r in seen if r.url.path == "/reach"} == {"programma"}
 
 
 @pytest.mark.parametrize("asked", [{"format": "csv"}, {"headers": {"Accept": "text/csv"}}])

@@ -4,7 +4,7 @@ date within the asked days, asked as the school itself, and a service that fails
 
 import httpx
 
-from services.gateway.tests.conftest import login, running
+from services.gateway.tests.conftest import login, running, sent_caller
 
 BOOKING = {"id": "00000000-0000-4000-8000-000000000001", "status": "confirmed",
            "offering_title": "Inspiratieles Robotica", "location": "Hotspot Amersfoort",
@@ -45,7 +45,7 @@ async def test_a_schools_planning_is_one_list_by_date_within_the_days_asked():
         ("reservation", "Drone"), ("booking", "Inspiratieles Robotica"),
         ("registration", "Girls Day")]
     assert body["items"][1]["place"] == "Hotspot Amersfoort, Lab 1"
-    assert {r.headers["X-TFT-Organisation"] for r in seen} == {"corlaer"}
+    assert {sent_caller(r).organisation for r in seen} == {"corlaer"}
     assert all(r.url.params.get("school_id") in (None, "corlaer") for r in seen)
 
 

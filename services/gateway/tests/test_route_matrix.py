@@ -35,7 +35,7 @@ from services.gateway.auth import (
 )
 from services.gateway.docs import example
 from services.gateway.keys import SigningKey
-from services.gateway.tests.conftest import running
+from services.gateway.tests.conftest import running, sent_caller
 
 KEY = SigningKey.generate()
 KEY_FILE = Path(tempfile.mkdtemp(prefix="tft-matrix-")) / "key.pem"
@@ -67,7 +67,7 @@ MATRIX: dict[str, Any] = {
     "GET /api/v1/audit": {ADMIN},
     "GET /api/v1/auth/jwks.json": PUBLIC,
     "GET /api/v1/availability": ANYONE,
-    "GET /api/v1/bookings": {BACKOFFICE, SCHOOL, COMPANY, PROGRAMME, ADMIN},
+    "GET /api/v1/bookings": {BACKOFFICE, SCHOOL, TEACHER, COMPANY, PROGRAMME, ADMIN},
     "GET /api/v1/bookings/{booking_id}": ANYONE,
     "GET /api/v1/calendar/closed-periods": ANYONE,
     "GET /api/v1/calendar/quotas": ANYONE,
@@ -122,9 +122,9 @@ MATRIX: dict[str, Any] = {
     "PATCH /api/v1/offerings/{offering_id}": {BACKOFFICE},
     "POST /api/v1/attendees/{attendee_id}/cancel": ANYONE,
     "POST /api/v1/auth/token": PUBLIC,
-    "POST /api/v1/bookings": {BACKOFFICE, SCHOOL},
+    "POST /api/v1/bookings": {BACKOFFICE, SCHOOL, TEACHER},
     "POST /api/v1/bookings/{booking_id}/accept": {COMPANY},
-    "POST /api/v1/bookings/{booking_id}/cancel": {BACKOFFICE, SCHOOL},
+    "POST /api/v1/bookings/{booking_id}/cancel": {BACKOFFICE, SCHOOL, TEACHER},
     "POST /api/v1/bookings/{booking_id}/complete": {BACKOFFICE},
     "POST /api/v1/bookings/{booking_id}/decline": {COMPANY},
     "POST /api/v1/bookings/{booking_id}/no-show": {BACKOFFICE},
@@ -185,6 +185,7 @@ OTHERS_IDS = [
     (SCHOOL, "GET", "/api/v1/finance/declaration-lines?school_id=lodenstein", 403),
     (SCHOOL, "GET", "/api/v1/finance/declarations?school_id=lodenstein", 403),
     (SCHOOL, "GET", "/api/v1/bookings?school_id=lodenstein", 403),
+    (TEACHER, "GET", "/api/v1/bookings?school_id=lodenstein", 403),
     (SCHOOL, "GET", "/api/v1/reservations?school_id=lodenstein", 403),
     (SCHOOL, "GET", "/api/v1/sessions?from=2026-09-01&to=2026-09-30&school_id=lodenstein", 403),
     (SCHOOL, "GET", "/api/v1/finance/declarations/0b7e0e0c-0000-4000-8000-000000000001", 200),
@@ -255,11 +256,10 @@ async def test_each_role_gets_through_exactly_where_its_row_says(role, calls):
             if answer.status_code != expected or (asked and expected != 200):
                 mismatches.append((route, answer.status_code, expected, answer.text[:120]))
             elif asked and role:
-                sent = calls[-1].headers
+                sent = sent_caller(calls[-1])
                 # A public route asks as nobody, whatever token came along.
-                caller = (None, None) if public else (CALLERS[role].subject,
-                                                      CALLERS[role].organisation)
-                assert (sent.get("X-TFT-Actor"), sent.get("X-TFT-Organisation")) == caller, route
+                caller = None if public else (CALLERS[role].subject, CALLERS[role].organisation)
+                assert (sent and (sent.actor, sent.organisation)) == caller, route
     assert mismatches == []
 
 
@@ -271,7 +271,7 @@ async def test_someone_elses_id(role, method, path, expected, calls):
     if expected == 403:
         assert calls == []
     else:  # asked as the caller: the service compares it with the owner
-        assert calls[0].headers["X-TFT-Organisation"] == CALLERS[role].organisation
+        assert sent_caller(calls[0]).organisation == CALLERS[role].organisation
         assert "lodenstein" not in str(calls[0].url)
 
 
@@ -288,3 +288,16 @@ async def test_a_school_naming_another_school_is_refused_before_any_service_hear
     assert answer.json()["detail"] == ("een school handelt alleen voor zichzelf, "
                                        "niet namens een andere school")
     assert calls == []
+
+
+async def test_a_teacher_books_for_the_own_school_only(calls):
+    async with running(forwarding(calls), jwt_key_file=KEY_FILE, **NO_LIMITS) as client:
+        method, path, body = request_for(client._transport.app,  # noqa: SLF001
+                                         "POST /api/v1/bookings")
+        teacher = bearer(CALLERS[TEACHER])
+        other = await client.request(method, path, json=body | {"school_id": "lodenstein"},
+                                     headers=teacher)
+        own = await client.request(method, path, json=body | {"school_id": "corlaer"},
+                                   headers=teacher)
+    assert (other.status_code, own.status_code) == (403, 200)
+    assert [c.headers["X-TFT-Role"] for c in calls] == [TEACHER]

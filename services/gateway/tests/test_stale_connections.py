@@ -11,6 +11,8 @@ import struct
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from services.gateway.auth import TokenService
+from services.gateway.keys import SigningKey
 from services.gateway.upstream import Upstreams
 
 
@@ -46,7 +48,8 @@ class ClosingServer:
 async def bookings(server: ClosingServer) -> AsyncIterator[Upstreams]:
     listening = await asyncio.start_server(server.serve, "127.0.0.1", 0)
     port = listening.sockets[0].getsockname()[1]
-    upstreams = Upstreams({"bookings": f"http://127.0.0.1:{port}"}, timeout_seconds=5)
+    upstreams = Upstreams({"bookings": f"http://127.0.0.1:{port}"}, timeout_seconds=5,
+                          tokens=TokenService(SigningKey.generate(), 60))
     try:
         async with upstreams.lifespan(None):
             yield upstreams

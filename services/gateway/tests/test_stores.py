@@ -1,44 +1,78 @@
-"""The edge's in-process state: idempotency keys expire, token buckets refill."""
+"""The edge's state in the gateway's store, on both stores: idempotency keys expire, token
+buckets refill."""
 
-from services.gateway.idempotency import MemoryIdempotencyStore, Outcome, StoredAnswer
-from services.gateway.ratelimit import TokenBuckets, retry_after
+import pytest
+
+from services.gateway.idempotency import IdempotencyStore, Outcome, StoredAnswer
+from services.gateway.ratelimit import Limit, RateLimits, retry_after
+from services.gateway.store import metadata
+from shared.store.db import Database, create_engine
+
+pytestmark = pytest.mark.integration
 
 ANSWER = StoredAnswer(201, [(b"content-type", b"application/json")], b'{"id":1}')
 
 
 class Clock:
     def __init__(self) -> None:
-        self.now = 1000.0
+        self.now = 1_800_000_000.0
 
     def __call__(self) -> float:
         return self.now
 
 
-async def test_a_key_is_kept_for_its_ttl_then_runs_again():
+@pytest.fixture
+async def db(each_store):
+    database = Database(create_engine(each_store("tft_gateway_stores")))
+    async with database.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    yield database
+    await database.dispose()
+
+
+async def test_a_key_is_kept_for_its_ttl_then_runs_again(db):
     clock = Clock()
-    store = MemoryIdempotencyStore(ttl_seconds=24 * 3600, clock=clock)
-    assert (await store.begin("k", "body")).outcome is Outcome.NEW
-    assert (await store.begin("k", "body")).outcome is Outcome.RUNNING
-    await store.finish("k", ANSWER)
-    replay = await store.begin("k", "body")
+    store = IdempotencyStore(db, ttl_seconds=24 * 3600, clock=clock)
+    assert (await store.begin("corlaer", "k", "body")).outcome is Outcome.NEW
+    assert (await store.begin("corlaer", "k", "body")).outcome is Outcome.RUNNING
+    assert (await store.begin("element", "k", "body")).outcome is Outcome.NEW  # per caller
+    await store.finish("corlaer", "k", ANSWER)
+    replay = await store.begin("corlaer", "k", "body")
     assert (replay.outcome, replay.answer) == (Outcome.REPLAY, ANSWER)
-    assert (await store.begin("k", "other")).outcome is Outcome.MISMATCH
+    assert (await store.begin("corlaer", "k", "other")).outcome is Outcome.MISMATCH
     clock.now += 24 * 3600
-    assert (await store.begin("k", "other")).outcome is Outcome.NEW
+    assert await store.forget_expired() == 2
+    assert (await store.begin("corlaer", "k", "other")).outcome is Outcome.NEW
 
 
-async def test_an_abandoned_key_runs_again():
-    store = MemoryIdempotencyStore()
-    await store.begin("k", "body")
-    await store.abandon("k")
-    assert (await store.begin("k", "body")).outcome is Outcome.NEW
+async def test_an_abandoned_key_runs_again(db):
+    store = IdempotencyStore(db)
+    await store.begin("corlaer", "k", "body")
+    await store.abandon("corlaer", "k")
+    assert (await store.begin("corlaer", "k", "body")).outcome is Outcome.NEW
 
 
-def test_a_bucket_allows_its_burst_then_its_rate():
+async def test_a_bucket_allows_its_burst_then_its_rate(db):
     clock = Clock()
-    buckets = TokenBuckets(rate=2, burst=3, clock=clock)
-    assert [buckets.take("a") for _ in range(3)] == [0, 0, 0]
-    assert buckets.take("a") == 0.5 and buckets.take("b") == 0
+    limits, limit = RateLimits(db, clock=clock), Limit("test", rate=2, burst=3)
+    assert [await limits.take((limit, "a")) for _ in range(3)] == [0, 0, 0]
+    assert await limits.take((limit, "a")) == pytest.approx(0.5)
+    assert await limits.waiting(limit, "a") == pytest.approx(0.5)
+    assert await limits.take((limit, "b")) == 0
     clock.now += 0.5
-    assert buckets.take("a") == 0
+    assert await limits.take((limit, "a")) == 0
+    assert await limits.take((limit, "a")) == pytest.approx(0.5)
+    clock.now += 1
+    assert await limits.forget_full() == 1  # "b" is full again, "a" not yet
     assert retry_after(0.01) == "1" and retry_after(1.2) == "2"
+
+
+async def test_a_refused_bucket_stops_the_rest_of_the_take(db):
+    clock = Clock()
+    limits = RateLimits(db, clock=clock)
+    address, subject = Limit("address", rate=1, burst=1), Limit("subject", rate=1, burst=5)
+    assert await limits.take((address, "10.0.0.1"), (subject, "corlaer")) == 0
+    assert await limits.take((address, "10.0.0.1"), (subject, "corlaer")) == pytest.approx(1)
+    clock.now += 1
+    # Full again with 5 tokens: the refused take took none of the subject's.
+    assert [await limits.take((subject, "corlaer")) for _ in range(6)][4:] == [0, 1]

@@ -14,10 +14,11 @@ from services.loans.settings import LoansSettings
 from services.loans.store import Item
 from shared.service import create_app
 from shared.store.migrations import upgrade
+from shared.tests.callers import TRUST_TEST_KEY, as_caller
 
-CORLAER = {"X-TFT-Role": "school", "X-TFT-Organisation": "corlaer", "X-TFT-Actor": "corlaer"}
-NXT = CORLAER | {"X-TFT-Organisation": "nxt", "X-TFT-Actor": "nxt"}
-BACKOFFICE = {"X-TFT-Role": "backoffice", "X-TFT-Actor": "backoffice"}
+CORLAER = as_caller("loans", "school", "corlaer")
+NXT = as_caller("loans", "school", "nxt")
+BACKOFFICE = as_caller("loans", "backoffice", "backoffice")
 
 
 def item(item_id: str, category: str, quantity: int) -> Item:
@@ -32,7 +33,8 @@ async def serving(url: str, items: list[Item],
     """The app on `url`, migrated (so the migrations run on its store too), holding `items`,
     with "today" pinned; no lifespan: the routes need only the store, not the broker."""
     await asyncio.to_thread(upgrade, "loans", url)  # it runs a loop of its own
-    app = create_app(SPEC, LoansSettings(service="loans", database_url=url, loans_today=today))
+    app = create_app(SPEC, LoansSettings(service="loans", database_url=url, loans_today=today,
+                                             **TRUST_TEST_KEY))
     async with app.state.runtime.db.transaction() as tx:
         tx.add_all(items)
     transport = httpx.ASGITransport(app=app)

@@ -11,10 +11,11 @@ import pytest
 
 from services.loans.tests.test_concurrency import ROBOTS, TODAY, _holding, _service
 from shared.store.requests import IdempotentRequests
+from shared.tests.callers import as_caller
 
 pytestmark = pytest.mark.integration
 
-SCHOOL = {"X-TFT-Role": "school", "X-TFT-Organisation": "corlaer", "X-TFT-Actor": "corlaer"}
+SCHOOL = as_caller("loans", "school", "corlaer")
 DAY = (TODAY + timedelta(days=20)).isoformat()
 WISH = {"item_id": ROBOTS, "quantity": 1, "starts_on": DAY, "ends_on": DAY}
 
@@ -39,8 +40,8 @@ async def test_a_retry_gets_the_first_answer_and_reserves_nothing_more(loans):
     assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
     assert await _holding(rt, ROBOTS) == 1
     # Another caller's key is another key.
-    other = await http.post("/reservations", json=WISH, headers=SCHOOL | {
-        "X-TFT-Actor": "docent-corlaer", "Idempotency-Key": "k-1"})
+    other = await http.post("/reservations", json=WISH, headers=as_caller(
+        "loans", "school", "corlaer", "docent-corlaer") | {"Idempotency-Key": "k-1"})
     assert other.status_code == 201 and await _holding(rt, ROBOTS) == 2
 
 

@@ -26,6 +26,7 @@ from shared.errors import violates_exclusion
 from shared.http import Caller
 from shared.service import Runtime, create_app
 from shared.store.migrations import upgrade
+from shared.tests.callers import TRUST_TEST_KEY, as_caller
 from shared.tests.racing import GaveUp, until_waiting_on_locks, warm
 
 pytestmark = pytest.mark.integration
@@ -57,7 +58,8 @@ async def _service(url: str) -> AsyncIterator[FastAPI]:
     """The loans service on a migrated store (the migrations, not create_all: they hold the
     constraint), without its lifespan: Kafka plays no part in who gets the units."""
     await asyncio.to_thread(upgrade, "loans", url)  # Alembic runs its own event loop
-    service = create_app(SPEC, LoansSettings(service="loans", database_url=url, loans_today=TODAY))
+    service = create_app(SPEC, LoansSettings(service="loans", database_url=url, loans_today=TODAY,
+                                             **TRUST_TEST_KEY))
     db = service.state.runtime.db
     async with db.transaction() as tx:
         tx.add_all([_item(DRONE, "drone", 1), _item(ROBOTS, "robot", 12),
@@ -103,9 +105,8 @@ async def test_twenty_schools_asking_the_api_for_the_hydrogen_car_get_one_yes(ap
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://loans") as http:
         answers = await asyncio.gather(*(http.post("/reservations", json={
-            "item_id": HYDROGEN_CAR, "starts_on": day, "ends_on": day}, headers={
-            "X-TFT-Role": "school", "X-TFT-Organisation": f"s{i}", "X-TFT-Actor": f"s{i}"})
-            for i in range(20)))
+            "item_id": HYDROGEN_CAR, "starts_on": day, "ends_on": day},
+            headers=as_caller("loans", "school", f"s{i}")) for i in range(20)))
     # Nineteen are told the car is taken; none waits for the store's lock into a 5xx.
     assert Counter(a.status_code for a in answers) == {201: 1, 409: 19}
     assert await _holding(app.state.runtime, HYDROGEN_CAR) == 1

@@ -14,15 +14,15 @@ from services.loans.settings import LoansSettings
 from services.loans.store import messaging
 from shared.service import create_app
 from shared.store.migrations import upgrade
+from shared.tests.callers import TRUST_TEST_KEY, as_caller
 
 pytestmark = pytest.mark.integration
 
 TODAY = date(2028, 1, 11)
 LATER = date(2028, 1, 20)
-BACKOFFICE = {"X-TFT-Role": "backoffice", "X-TFT-Organisation": "backoffice",
-              "X-TFT-Actor": "backoffice"}
-CORLAER = {"X-TFT-Role": "school", "X-TFT-Organisation": "corlaer", "X-TFT-Actor": "corlaer"}
-NXT = CORLAER | {"X-TFT-Organisation": "nxt", "X-TFT-Actor": "nxt"}
+BACKOFFICE = as_caller("loans", "backoffice", "backoffice")
+CORLAER = as_caller("loans", "school", "corlaer")
+NXT = as_caller("loans", "school", "nxt")
 VR_KIT = {"id": "tft-vr-004", "asset_tag": "TFT-VR-004", "category": "vr-headset",
           "name": "VR-brillen klassenset", "quantity": 16, "location": "Hotspot"}
 DRONE = {"id": "tft-drn-009", "asset_tag": "TFT-DRN-009", "category": "drone",
@@ -43,7 +43,7 @@ async def on_day(url):
 
     async def client(day: date) -> httpx.AsyncClient:
         app = create_app(SPEC, LoansSettings(service="loans", database_url=url,
-                                             loans_today=day))
+                                             loans_today=day, **TRUST_TEST_KEY))
         apps.append(app)
         return httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://loans")

@@ -3,6 +3,7 @@ request for a visit goes to the host company, a proposal to the backoffice, the 
 it back to the company, and a school reads the company's reason for a refusal."""
 
 from services.notify.domain import drafts_for
+from services.notify.rendering import render_draft
 from shared.contracts.bookings import (
     BookingHostRequestedV1,
     BookingRejectedV1,
@@ -25,7 +26,7 @@ def test_a_request_for_a_visit_asks_the_host_company_to_answer():
     [draft] = drafts_for(event)
     assert (draft.organisation_id, draft.message_type) == ("voorbeeld-bouw",
                                                            "booking_host_requested")
-    subject, body = draft.render()
+    subject, body = render_draft(draft)
     assert subject.startswith("Aanvraag: Robotica")
     assert "Corlaer College vraagt een bezoek aan voor groep 3B (20 leerlingen" in body
     assert "accepteer of weiger" in body
@@ -34,13 +35,13 @@ def test_a_request_for_a_visit_asks_the_host_company_to_answer():
 def test_a_request_for_internship_places_asks_for_a_place():
     event = BookingHostRequestedV1(**facts(), host_company="voorbeeld-bouw",
                                    offering_kind="internship")
-    assert "vraagt een plaats aan" in drafts_for(event)[0].render()[1]
+    assert "vraagt een plaats aan" in render_draft(drafts_for(event)[0])[1]
 
 
 def test_a_refusal_by_the_host_tells_the_school_the_companys_reason():
     event = BookingRejectedV1(**facts(), reason="Die week is onze werkplaats dicht",
                               rejected_by="host")
-    _, body = drafts_for(event)[0].render()
+    _, body = render_draft(drafts_for(event)[0])
     assert "Het gastbedrijf kan groep 3B niet ontvangen. Reden: Die week is onze werkplaats " \
            "dicht." in body
 
@@ -48,7 +49,7 @@ def test_a_refusal_by_the_host_tells_the_school_the_companys_reason():
 def test_a_proposal_goes_to_the_backoffice_by_the_companys_name():
     [draft] = drafts_for(OfferingProposedV1(**PROPOSAL, proposed_by="contact"))
     assert (draft.organisation_id, draft.message_type) == ("backoffice", "offering_proposed")
-    subject, _ = draft.render()
+    subject, _ = render_draft(draft)
     assert subject == "Voorstel van Voorbeeld Bouw BV: Bedrijfsbezoek prefab bouwen"
 
 
@@ -58,5 +59,5 @@ def test_the_company_hears_the_decision_and_a_refusals_reason():
                                                     reason="Er zijn genoeg bezoeken"))
     assert [(d.organisation_id, d.message_type) for d in approved + declined] == [
         ("voorbeeld-bouw", "offering_approved"), ("voorbeeld-bouw", "offering_declined")]
-    assert approved[0].render()[0] == "Goedgekeurd: Bedrijfsbezoek prefab bouwen"
-    assert "Reden: Er zijn genoeg bezoeken." in declined[0].render()[1]
+    assert render_draft(approved[0])[0] == "Goedgekeurd: Bedrijfsbezoek prefab bouwen"
+    assert "Reden: Er zijn genoeg bezoeken." in render_draft(declined[0])[1]

@@ -6,6 +6,7 @@ from uuid import uuid4
 import pytest
 
 from services.notify.domain import HANDLED, drafts_for
+from services.notify.rendering import render_draft
 from shared.contracts.finance import (
     DeclarationApprovedV1,
     DeclarationPaidV1,
@@ -29,5 +30,5 @@ def test_each_step_tells_the_other_side(event, recipient, words):
     assert type(event) in HANDLED
     [draft] = drafts_for(event)
     assert draft.organisation_id == recipient
-    text = " ".join(draft.render())
+    text = " ".join(render_draft(draft))
     assert all(word in text for word in words)

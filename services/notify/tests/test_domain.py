@@ -1,7 +1,8 @@
 from datetime import UTC, datetime
 from uuid import uuid4
 
-from services.notify.domain import TEMPLATES, drafts_for
+from services.notify.domain import drafts_for
+from services.notify.rendering import TEMPLATES, render_draft
 from shared.contracts.bookings import BookingCancelledV1, BookingWaitlistedV1
 from shared.contracts.finance import DeclarationLineDraftedV1
 from shared.dutch import dutch_datetime
@@ -19,7 +20,7 @@ def test_a_confirmation_goes_to_the_school_with_what_when_where():
     event = confirmed()
     [draft] = drafts_for(event)
     assert draft.organisation_id == "corlaer"
-    subject, body = draft.render()
+    subject, body = render_draft(draft)
     assert "Robotica" in subject and "donderdag 10 december 2026, 10:00-12:00" in subject
     assert "3B" in body and "20 leerlingen" in body and "Hotspot" in body
 
@@ -34,7 +35,7 @@ def test_a_waiting_group_hears_its_place_on_the_list():
     event = BookingWaitlistedV1(**confirmed().model_dump(exclude={"equipment"}), position=3)
     [draft] = drafts_for(event)
     assert (draft.organisation_id, draft.message_type) == ("corlaer", "booking_waitlisted")
-    _, body = draft.render()
+    _, body = render_draft(draft)
     assert "op de wachtlijst, positie 3" in body and "3B" in body
 
 
@@ -42,7 +43,7 @@ def test_a_promotion_tells_the_school_its_booking_left_the_waitlist():
     event = confirmed().model_copy(update={"from_waitlist": True})
     [draft] = drafts_for(event)
     assert (draft.organisation_id, draft.message_type) == ("corlaer", "booking_promoted")
-    subject, body = draft.render()
+    subject, body = render_draft(draft)
     assert "Plaats vrijgekomen" in subject and "niet meer op de wachtlijst" in body
 
 
@@ -62,6 +63,6 @@ def test_every_drafted_message_type_has_a_template_that_renders():
     for event in (confirmed(), promoted, waitlisted, line):
         for draft in drafts_for(event):
             assert draft.message_type in TEMPLATES
-            subject, body = draft.render()
+            subject, body = render_draft(draft)
             assert subject and body
-    assert "€ 150,00" in drafts_for(line)[0].render()[1]
+    assert "€ 150,00" in render_draft(drafts_for(line)[0])[1]

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from services.notify.domain import drafts_for
+from services.notify.rendering import render_draft
 from shared.contracts.events import EventChangedV1, SessionChangedV1
 
 SESSION = dict(
@@ -23,7 +24,7 @@ def test_a_moved_session_tells_each_registered_school_once_the_new_time():
 
     assert [(d.organisation_id, d.message_type) for d in drafts] == [
         ("corlaer", "registration_session_moved"), ("lodenstein", "registration_session_moved")]
-    subject, body = drafts[0].render()
+    subject, body = render_draft(drafts[0])
     assert subject == ("Gewijzigd: Solderen bij de hotspot is verplaatst naar "
                        "donderdag 8 april 2027, 14:00-16:00")
     assert "Waar: Lab 2" in body and "annuleer" in body
@@ -33,7 +34,7 @@ def test_a_moved_event_tells_the_schools_in_its_sessions():
     [draft] = drafts_for(EventChangedV1(**EVENT, changed=["starts_at", "ends_at"]))
 
     assert (draft.organisation_id, draft.message_type) == ("corlaer", "registration_event_moved")
-    subject, body = draft.render()
+    subject, body = render_draft(draft)
     assert "Girls Day" in subject and "donderdag 8 april 2027, 14:00-16:00" in body
 
 

@@ -6,12 +6,12 @@ from uuid import uuid4
 import pytest
 
 from services.notify.domain import (
-    TEMPLATES,
     Draft,
     category_of,
     drafts_for,
     people_concerned,
 )
+from services.notify.rendering import TEMPLATES, render_draft
 from shared.contracts.bookings import (
     BookedSchool,
     BookingCancelledV1,
@@ -27,7 +27,11 @@ from shared.contracts.events import (
     SessionHostedV1,
 )
 from shared.contracts.finance import DeclarationPaidV1
-from shared.contracts.loans import DamageReportedV1, ReservationOverdueV1, ReservationReturnedV1
+from shared.contracts.loans import (
+    ReservationDamageReportedV1,
+    ReservationOverdueV1,
+    ReservationReturnedV1,
+)
 from shared.tests.test_envelope_and_contracts import confirmed
 
 LOAN = dict(reservation_id=uuid4(), item_id="tft-rob-001", item_name="Robotset", quantity=2,
@@ -47,7 +51,7 @@ def hosted(host_kind: str, host: str) -> SessionHostedV1:
 
 def test_a_booking_confirmation_says_what_when_where_what_to_bring_and_what_next():
     [draft] = drafts_for(confirmed())
-    subject, body = draft.render()
+    subject, body = render_draft(draft)
     assert subject == "Bevestiging: Robotica op donderdag 10 december 2026, 10:00-12:00"
     for words in ["Wat: Robotica", "Wanneer: donderdag 10 december 2026, 10:00-12:00",
                   "Waar: Hotspot", "Meenemen:", "Wat nu:"]:
@@ -57,7 +61,7 @@ def test_a_booking_confirmation_says_what_when_where_what_to_bring_and_what_next
 @pytest.mark.parametrize(("event", "recipients"), [
     (ReservationOverdueV1(**LOAN, days_overdue=3),
      {("element", "loan_overdue"), ("backoffice", "loan_overdue_backoffice")}),
-    (DamageReportedV1(**LOAN, damage_id=uuid4(), description="Sensor kapot",
+    (ReservationDamageReportedV1(**LOAN, damage_id=uuid4(), description="Sensor kapot",
                       repair_cost_cents=4500, reported_on=date(2026, 12, 5)),
      {("element", "damage_reported"), ("finance", "damage_reported_finance")}),
     (ReservationReturnedV1(**LOAN, condition="goed", returned_on=date(2026, 12, 4)),
@@ -71,7 +75,7 @@ def test_recipients_follow_the_domain_rules(event, recipients):
     drafts = drafts_for(event)
     assert {(d.organisation_id, d.message_type) for d in drafts} == recipients
     for draft in drafts:
-        subject, body = draft.render()
+        subject, body = render_draft(draft)
         assert subject and body and "{{" not in body
 
 
@@ -79,33 +83,33 @@ def test_a_no_show_tells_the_school_nothing_is_declared_and_what_to_do_instead()
     event = BookingNoShowV1(**confirmed().model_dump(), recorded_by="backoffice")
     [draft] = drafts_for(event)
     assert (draft.organisation_id, draft.category) == ("corlaer", "bookings")
-    subject, body = draft.render()
+    subject, body = render_draft(draft)
     assert subject.startswith("Niet verschenen: Robotica") and "annuleer" in body
 
 
 def test_a_payment_tells_what_was_paid_out_after_co_financing():
     facts = dict(declaration_id=uuid4(), school_id="corlaer", quarter="2026-Q4",
                  total_cents=100_000, actor="fin", batch="2027-01", paid_on=date(2027, 1, 15))
-    _, body = drafts_for(DeclarationPaidV1(**facts, payable_cents=80_000))[0].render()
+    _, body = render_draft(drafts_for(DeclarationPaidV1(**facts, payable_cents=80_000))[0])
     assert "Uitbetaald: € 800,00" in body and "cofinanciering" in body
-    _, older = drafts_for(DeclarationPaidV1(**facts))[0].render()
+    _, older = render_draft(drafts_for(DeclarationPaidV1(**facts))[0])
     assert "Uitbetaald" not in older
 
 
 def test_a_late_cancellation_is_called_late_for_the_school_and_the_backoffice():
     event = BookingCancelledV1(**confirmed().model_dump(), cancelled_by="school", late=True)
-    school, backoffice = (d.render() for d in drafts_for(event))
+    school, backoffice = (render_draft(d) for d in drafts_for(event))
     assert school[0].startswith("Laat geannuleerd: Robotica")
     assert "dit is een late annulering" in school[1] and "binnen de termijn" in school[1]
     assert backoffice[0].startswith("Late annulering door Corlaer College")
     assert "late annulering" in backoffice[1]
     on_time = BookingCancelledV1(**confirmed().model_dump(), cancelled_by="school")
-    assert all("termijn" not in d.render()[1] for d in drafts_for(on_time))
+    assert all("termijn" not in render_draft(d)[1] for d in drafts_for(on_time))
 
 
 def test_the_overdue_notice_tells_the_school_what_to_do():
     school, _ = drafts_for(ReservationOverdueV1(**LOAN, days_overdue=3))
-    _, body = school.render()
+    _, body = render_draft(school)
     assert "3 dagen te laat" in body and "vrijdag 4 december 2026" in body
     assert "breng het materiaal" in body
 
@@ -174,11 +178,11 @@ def test_every_message_type_has_a_category_and_announcements_are_their_own():
 
 def test_a_confirmation_names_the_equipment_and_the_school_not_their_slugs():
     event = confirmed().model_copy(update={"equipment": ["hydrogen-car", "ev"]})
-    _, body = drafts_for(event)[0].render()
+    _, body = render_draft(drafts_for(event)[0])
     assert "Het materiaal ligt klaar: de waterstofauto en de elektrische auto of scooter." in body
     assert "hydrogen-car" not in body
     cancelled = BookingCancelledV1(**confirmed().model_dump(), cancelled_by="school")
-    subject, body = drafts_for(cancelled)[1].render()
+    subject, body = render_draft(drafts_for(cancelled)[1])
     assert "Corlaer College annuleerde groep 3B" in body and "corlaer" not in subject
 
 
@@ -187,7 +191,7 @@ def test_a_series_message_lists_every_lesson_the_dutch_way():
     series = [SessionTimes(starts_at=first.starts_at + timedelta(weeks=w),
                            ends_at=first.ends_at + timedelta(weeks=w)) for w in range(4)]
     event = first.model_copy(update={"series_booking_id": uuid4(), "series_sessions": series})
-    subject, body = drafts_for(event)[0].render()
+    subject, body = render_draft(drafts_for(event)[0])
     assert subject == "Bevestiging: Robotica, 4 lessen vanaf donderdag 10 december 2026"
     assert ("Wanneer (4 lessen):\n- donderdag 10 december 2026, 10:00-12:00\n"
             "- donderdag 17 december 2026, 10:00-12:00\n"
@@ -198,5 +202,5 @@ def test_a_series_message_lists_every_lesson_the_dutch_way():
 def test_a_reason_from_elsewhere_ends_its_sentence_before_the_next_one():
     event = BookingRejectedV1(**confirmed().model_dump(exclude={"equipment", "from_waitlist"}),
                               reason="Er is geen waterstofauto vrij")
-    _, body = drafts_for(event)[0].render()
+    _, body = render_draft(drafts_for(event)[0])
     assert "Reden: Er is geen waterstofauto vrij.\nWat: Robotica" in body

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from services.notify.domain import drafts_for
+from services.notify.rendering import render_draft
 from shared.contracts.common import Group
 from shared.contracts.events import (
     RegistrationCheckedInV1,
@@ -23,7 +24,7 @@ FACTS = dict(
 def _only(event) -> tuple[str, str, str]:
     [draft] = drafts_for(event)
     assert draft.organisation_id == "corlaer"
-    return (draft.message_type, *draft.render())
+    return (draft.message_type, *render_draft(draft))
 
 
 def test_an_offer_tells_the_deadline_in_amsterdam_time():

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.contracts.common import CoreTask, Group, MultilineText, Text
+from shared.contracts.common import CoreTask, Group, MultilineText, Text, Theme
 
 
 class NewOffering(BaseModel):
@@ -32,6 +32,8 @@ class NewOffering(BaseModel):
     core_task: CoreTask | None = Field(
         None, description="the plan's core task the offer is declared under; "
                           "omitted: the one its kind falls under")
+    theme: Theme | None = Field(None, description="the technical theme the offer is about",
+                                examples=["robotics"])
 
 
 class NewProposal(BaseModel):
@@ -50,6 +52,7 @@ class NewProposal(BaseModel):
     title: Text = Field(min_length=3, max_length=200)
     audience: list[Text] = Field(min_length=1, max_length=20, examples=[["vmbo-kb"]])
     profile: Text | None = Field(None, max_length=20, examples=["BWI"])
+    theme: Theme | None = Field(None, examples=["construction"])
     location: Text = Field(min_length=2, max_length=120, examples=["Voorbeeld Bouw BV"])
     session_minutes: int = Field(120, ge=15, le=60 * 24)
     capacity: int = Field(25, ge=1, le=1000, description="students per session")
@@ -156,6 +159,7 @@ class OfferingChanges(BaseModel):
     capacity: int | None = Field(None, ge=1, le=1000, examples=[24])
     assignment: MultilineText | None = Field(None, max_length=1000,
                                              examples=["Ontwerp een slimme lantaarnpaal."])
+    theme: Theme | None = Field(None, examples=["robotics"])
 
     @model_validator(mode="after")
     def something(self) -> "OfferingChanges":

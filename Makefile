@@ -5,6 +5,11 @@ PY := .venv/bin/python
 STAMP := .venv/.installed
 SERVICE ?=
 FOLLOW ?=
+# `REPLICAS=2 BROKERS=3 make up`: processes per service (the gateway and web stay one unless
+# GATEWAY_REPLICAS / WEB_REPLICAS ask) and Kafka nodes. Unset: what the environment says.
+RUN_ENV := $(if $(REPLICAS),TFT_REPLICAS=$(REPLICAS)) $(if $(BROKERS),TFT_KAFKA_BROKERS=$(BROKERS)) \
+	$(if $(GATEWAY_REPLICAS),TFT_GATEWAY_REPLICAS=$(GATEWAY_REPLICAS)) \
+	$(if $(WEB_REPLICAS),TFT_WEB_REPLICAS=$(WEB_REPLICAS))
 UPGRADE ?=
 LOCKS := requirements.lock requirements-dev.lock
 UV := uv==0.13.9
@@ -37,14 +42,14 @@ lock: ## resolve the locks again after a change to pyproject.toml (UPGRADE=1: ne
 	$(COMPILE) $(if $(UPGRADE),--upgrade) --extra dev -o requirements-dev.lock
 	$(COMPILE) -c requirements-dev.lock -o requirements.lock
 
-up: $(STAMP) ## start Kafka, the seven services and the web front end locally (state in var/)
-	$(PY) -m ops up
+up: $(STAMP) ## start Kafka, the services and web locally (state in var/); REPLICAS=2 BROKERS=3
+	$(RUN_ENV) $(PY) -m ops up
 
-down: $(STAMP) ## stop the services, then Kafka
+down: $(STAMP) ## stop every replica of the services, then every Kafka node
 	$(PY) -m ops down
 
 status: $(STAMP) ## show pid, up/down and /readyz of each component
-	$(PY) -m ops status
+	$(RUN_ENV) $(PY) -m ops status
 
 logs: $(STAMP) ## last log lines: make logs [SERVICE=gateway|kafka] [FOLLOW=1]
 	$(PY) -m ops logs $(if $(FOLLOW),-f) $(SERVICE)

@@ -33,8 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     topics = sub.add_parser("topics", help="create the platform topics and grant the services' "
                                            "ACLs (idempotent)")
     topics.add_argument("--bootstrap", help=BOOTSTRAP_HELP)
-    topics.add_argument("--partitions", type=int, default=3)
-    topics.add_argument("--replication", type=int, default=1)
+    topics.add_argument("--partitions", type=int,
+                        help="default: TFT_KAFKA_PARTITIONS, else 12")
+    topics.add_argument("--replication", type=int,
+                        help="default: 3 on a cluster of three or more brokers, else 1")
     config = sub.add_parser("kafka-config", help="write the compose broker's config and SCRAM "
                                                  "users from TFT_KAFKA_<PRINCIPAL>_PASSWORD")
     config.add_argument("out", type=Path, help="the directory the broker reads")

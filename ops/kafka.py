@@ -1,8 +1,11 @@
-"""A single-node Apache Kafka (KRaft, broker+controller) run from Maven Central jars.
+"""Apache Kafka (KRaft, each node broker+controller) run from Maven Central jars: one node,
+or a cluster of several on loopback ports (`KafkaCluster`).
 
 It authenticates every client (SASL/SCRAM-SHA-512, a principal per service plus the admin
 super user) and authorizes with ACLs (`StandardAuthorizer`, nothing allowed by default);
-`apply_acls` grants the platform's ACLs (`shared.messaging.acl`) on the running broker.
+`apply_acls` grants the platform's ACLs (`shared.messaging.acl`) on the running broker. The
+nodes of a cluster share one cluster id and one set of principals' passwords, and talk to
+each other as the admin: brokers on the SASL client listener, controllers on their own.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ LOG4J2 = REPO / "deploy" / "kafka" / "log4j2.properties"
 DEFAULT_LIBS = REPO / ".cache" / "kafka" / "libs"
 MARKER = "kafka.Kafka"
 TOPIC_ALREADY_EXISTS = 36
+# Partitions per platform topic: room for this many consumer replicas in each group.
+DEFAULT_PARTITIONS = 12
 
 
 def ensure_kafka_libs(cache_dir: Path = DEFAULT_LIBS) -> Path:
@@ -67,6 +72,30 @@ def _cluster_id() -> str:
         cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         if not cid.startswith("-"):  # Kafka avoids ids that look like a CLI option
             return cid
+
+
+def replication_for(brokers: int) -> tuple[int, int]:
+    """(replication factor, min.insync.replicas) on a cluster of `brokers`: three copies, two
+    of which must have a write (acks=all), so one broker may fail without losing or refusing
+    anything; a single broker has one of each."""
+    factor = min(3, brokers)
+    return factor, 2 if factor >= 3 else 1
+
+
+def quorum_voters(nodes: list[tuple[int, int]], host: str = "127.0.0.1") -> str:
+    """`controller.quorum.voters` of (node id, controller port) pairs on `host`."""
+    return ",".join(f"{node_id}@{host}:{port}" for node_id, port in nodes)
+
+
+def _replication_settings(brokers: int) -> dict[str, str]:
+    factor, min_insync = replication_for(brokers)
+    return {
+        "default.replication.factor": str(factor),
+        "offsets.topic.replication.factor": str(factor),
+        "transaction.state.log.replication.factor": str(factor),
+        "transaction.state.log.min.isr": str(min_insync),
+        "min.insync.replicas": str(min_insync),
+    }
 
 
 def listener_settings(port: int, controller_port: int, host: str = "127.0.0.1",
@@ -103,21 +132,20 @@ def security_settings(admin_password: str) -> dict[str, str]:
     }
 
 
-def single_node_settings(host: str, port: int, controller_port: int, data_dir: str,
-                         admin_password: str, bind: str | None = None) -> dict[str, str]:
-    """A broker that is its own controller (KRaft), reached as `host`."""
+def node_settings(host: str, port: int, controller_port: int, data_dir: str,
+                  admin_password: str, bind: str | None = None, node_id: int = 1,
+                  voters: str | None = None, brokers: int = 1) -> dict[str, str]:
+    """A node that is broker and controller (KRaft), reached as `host`: alone by default; one
+    of a cluster's `brokers` when given its `node_id` and the cluster's `voters`."""
     return {
         "process.roles": "broker,controller",
-        "node.id": "1",
-        "controller.quorum.voters": f"1@{host}:{controller_port}",
+        "node.id": str(node_id),
+        "controller.quorum.voters": voters or quorum_voters([(node_id, controller_port)], host),
         **listener_settings(port, controller_port, host, bind),
         **security_settings(admin_password),
         "log.dirs": data_dir,
         "num.partitions": "3",
-        "offsets.topic.replication.factor": "1",
-        "transaction.state.log.replication.factor": "1",
-        "transaction.state.log.min.isr": "1",
-        "min.insync.replicas": "1",
+        **_replication_settings(brokers),
         "group.initial.rebalance.delay.ms": "0",
         "auto.create.topics.enable": "false",
     }
@@ -150,7 +178,7 @@ def write_container_config(out: Path, credentials: dict[str, str],
     `owner` (the uid Kafka runs as) alone."""
     out.mkdir(parents=True, exist_ok=True)
     config = out / "server.properties"
-    _write_private(config, render_properties(single_node_settings(
+    _write_private(config, render_properties(node_settings(
         "kafka", 9092, 9093, "/var/lib/kafka/data", credentials[ADMIN], bind="0.0.0.0")))
     format_cmd = [f"{CONTAINER_KAFKA}/bin/kafka-storage.sh", "format", "--ignore-formatted",
                   "-t", _cluster_id(), "-c", str(config), *scram_format_args(credentials)]
@@ -165,34 +193,27 @@ def write_container_config(out: Path, credentials: dict[str, str],
             os.chown(path, owner, owner)
 
 
-class KafkaNode:
-    """One KRaft node on 127.0.0.1; state, config, pid, logs and the principals' passwords
-    (generated at format time, readable by the owner only) all live under `home`."""
+class _Principals:
+    """The principals' passwords in `credentials_file` (made once, before the storage is
+    formatted, readable by the owner only) and the connections they log in with."""
 
-    def __init__(self, home: Path, port: int = 9092, controller_port: int = 9093,
-                 libs: Path = DEFAULT_LIBS, heap: str = "512m") -> None:
-        self.home, self.port, self.controller_port = Path(home), port, controller_port
-        self.libs, self.heap = libs, heap
-        self.data_dir = self.home / "data"
-        self.config = self.home / "server.properties"
-        self.credentials_file = self.home / "credentials.json"
-        self.pid_file = self.home / "kafka.pid"
-        self.log_path = self.home / "kafka.log"
-        self.out_path = self.home / "kafka.out"  # console: WARN+ and JVM errors
-        self._popen: subprocess.Popen | None = None
+    credentials_file: Path
 
     @property
     def bootstrap(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        raise NotImplementedError
+
+    def is_formatted(self) -> bool:
+        raise NotImplementedError
 
     def credentials(self) -> dict[str, str]:
-        """Each principal's password, made once per node (before its storage is formatted)."""
+        """Each principal's password."""
         if not self.credentials_file.exists():
             if self.is_formatted():
                 raise RuntimeError(
-                    f"{self.data_dir} was formatted without SASL users: stop Kafka, remove "
-                    f"{self.home} and start again")
-            self.home.mkdir(parents=True, exist_ok=True)
+                    f"{self.credentials_file.parent} was formatted without SASL users: stop "
+                    f"Kafka, remove it and start again")
+            self.credentials_file.parent.mkdir(parents=True, exist_ok=True)
             _write_private(self.credentials_file, json.dumps(new_credentials(), indent=1))
         return json.loads(self.credentials_file.read_text())
 
@@ -208,6 +229,33 @@ class KafkaNode:
         return {"TFT_KAFKA_USERNAME": principal,
                 "TFT_KAFKA_PASSWORD": self.credentials()[principal]}
 
+
+class KafkaNode(_Principals):
+    """One KRaft node on 127.0.0.1; state, config, pid, logs and (alone) the principals'
+    passwords all live under `home`. Alone by default; a member of a cluster when given its
+    `node_id`, the cluster's `voters` (`quorum_voters`), `brokers` (how many) and the
+    cluster's `credentials_file`."""
+
+    def __init__(self, home: Path, port: int = 9092, controller_port: int = 9093,
+                 libs: Path = DEFAULT_LIBS, heap: str = "512m", node_id: int = 1,
+                 voters: str | None = None, brokers: int = 1,
+                 credentials_file: Path | None = None) -> None:
+        self.home, self.port, self.controller_port = Path(home), port, controller_port
+        self.libs, self.heap = libs, heap
+        self.node_id, self.brokers = node_id, brokers
+        self.voters = voters or quorum_voters([(node_id, controller_port)])
+        self.data_dir = self.home / "data"
+        self.config = self.home / "server.properties"
+        self.credentials_file = credentials_file or self.home / "credentials.json"
+        self.pid_file = self.home / "kafka.pid"
+        self.log_path = self.home / "kafka.log"
+        self.out_path = self.home / "kafka.out"  # console: WARN+ and JVM errors
+        self._popen: subprocess.Popen | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
     @property
     def pid(self) -> int | None:
         return live_pid(self.pid_file, MARKER, self._popen)
@@ -219,9 +267,10 @@ class KafkaNode:
         return (self.data_dir / "meta.properties").exists()
 
     def _properties(self) -> str:
-        return render_properties(single_node_settings(
+        return render_properties(node_settings(
             "127.0.0.1", self.port, self.controller_port, str(self.data_dir),
-            self.credentials()[ADMIN]))
+            self.credentials()[ADMIN], node_id=self.node_id, voters=self.voters,
+            brokers=self.brokers))
 
     def _java(self, main: str, *args: str, short_lived: bool = False) -> list[str]:
         # C1-only JIT and serial GC start faster: right for the one-shot storage tool.
@@ -238,14 +287,15 @@ class KafkaNode:
         # rewritten each start (ports may change); it holds the admin's password
         _write_private(self.config, self._properties())
 
-    def format(self) -> bool:
-        """Format the storage once; a later run reuses the data. Returns whether it formatted."""
+    def format(self, cluster_id: str | None = None) -> bool:
+        """Format the storage once (the nodes of a cluster with one `cluster_id`); a later run
+        reuses the data. Returns whether it formatted."""
         if self.is_formatted():
             return False
         ensure_kafka_libs(self.libs)
         self._write_config()
         proc = subprocess.run(
-            self._java("kafka.tools.StorageTool", "format", "-t", _cluster_id(),
+            self._java("kafka.tools.StorageTool", "format", "-t", cluster_id or _cluster_id(),
                        "-c", str(self.config), *scram_format_args(self.credentials()),
                        short_lived=True),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -297,6 +347,78 @@ class KafkaNode:
         self.pid_file.unlink(missing_ok=True)
 
 
+def node_ports(port: int, controller_port: int, node: int) -> tuple[int, int]:
+    """(client port, controller port) of the `node`-th node (from 1): two apart, so the first
+    node keeps the ports a single node has."""
+    return port + 2 * (node - 1), controller_port + 2 * (node - 1)
+
+
+class KafkaCluster(_Principals):
+    """`size` KRaft nodes (each broker and controller, all voters) on loopback: node i under
+    `home`/node-i with the ports `node_ports` gives it, all with the principals' passwords in
+    `home`. A cluster of one is a lone node in `home` itself, as `make up` always had it."""
+
+    def __init__(self, home: Path, size: int = 3, port: int = 9092, controller_port: int = 9093,
+                 libs: Path = DEFAULT_LIBS, heap: str = "512m") -> None:
+        self.home, self.size = Path(home), size
+        ports = [node_ports(port, controller_port, n) for n in range(1, size + 1)]
+        voters = quorum_voters([(n, c) for n, (_, c) in enumerate(ports, start=1)])
+        self.credentials_file = self.home / "credentials.json"
+        self.nodes = [
+            KafkaNode(self.home / f"node-{n}" if size > 1 else self.home, p, c, libs=libs,
+                      heap=heap, node_id=n, voters=voters, brokers=size,
+                      credentials_file=self.credentials_file)
+            for n, (p, c) in enumerate(ports, start=1)]
+
+    @property
+    def bootstrap(self) -> str:
+        return ",".join(node.bootstrap for node in self.nodes)
+
+    @property
+    def libs(self) -> Path:
+        return self.nodes[0].libs
+
+    def node(self, node_id: int) -> KafkaNode:
+        return self.nodes[node_id - 1]
+
+    def is_running(self) -> bool:
+        return any(node.is_running() for node in self.nodes)
+
+    def is_formatted(self) -> bool:
+        return any(node.is_formatted() for node in self.nodes)
+
+    def format(self) -> bool:
+        """Format every node not formatted yet with the cluster's one id."""
+        cluster_id = self._formatted_id() or _cluster_id()
+        return any([node.format(cluster_id) for node in self.nodes])
+
+    def _formatted_id(self) -> str | None:
+        for node in self.nodes:
+            if node.is_formatted():
+                meta = (node.data_dir / "meta.properties").read_text().splitlines()
+                return next(line.split("=", 1)[1] for line in meta
+                            if line.startswith("cluster.id="))
+        return None
+
+    def start(self) -> bool:
+        self.format()
+        return any([node.start() for node in self.nodes])
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        """Wait until every node is up and the cluster's metadata lists them all."""
+        deadline = time.monotonic() + timeout
+        for node in self.nodes:
+            node.wait_ready(max(1.0, deadline - time.monotonic()))
+        while _run_sync(brokers_up(self.admin)) < self.size:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"kafka cluster not complete after {timeout}s")
+            time.sleep(0.5)
+
+    def stop(self, grace: float = 30) -> None:
+        with concurrent.futures.ThreadPoolExecutor(self.size) as pool:
+            list(pool.map(lambda node: node.stop(grace), self.nodes))
+
+
 def _write_private(path: Path, text: str) -> None:
     """Write a file only its owner may read: it holds passwords."""
     path.touch(mode=0o600, exist_ok=True)
@@ -315,41 +437,59 @@ def _run_sync(coro):
 
 
 def _port_open(bootstrap: str) -> bool:
-    host, _, port = bootstrap.split(",")[0].rpartition(":")
-    try:
-        with socket.create_connection((host, int(port)), timeout=1):
-            return True
-    except OSError:
-        return False
+    """True if any of the bootstrap addresses takes a connection."""
+    for address in bootstrap.split(","):
+        host, _, port = address.rpartition(":")
+        try:
+            with socket.create_connection((host, int(port)), timeout=1):
+                return True
+        except OSError:
+            continue
+    return False
 
 
 async def probe(kafka: KafkaConnection, timeout_ms: int = 3000) -> bool:
     """True if the cluster answers a metadata request that lists at least one broker."""
+    return await brokers_up(kafka, timeout_ms) > 0
+
+
+async def brokers_up(kafka: KafkaConnection, timeout_ms: int = 3000) -> int:
+    """How many brokers the cluster's metadata lists (0 when none answers)."""
     if not _port_open(kafka.bootstrap):
-        return False  # cheap check first: aiokafka logs an error per refused connection
+        return 0  # cheap check first: aiokafka logs an error per refused connection
     admin = AIOKafkaAdminClient(**kafka.options(), request_timeout_ms=timeout_ms)
     try:
         await admin.start()
-        return bool((await admin.describe_cluster()).get("brokers"))
-    except (KafkaError, OSError):  # OSError covers TimeoutError
-        return False
+        return len((await admin.describe_cluster()).get("brokers") or [])
+    except (KafkaError, OSError):
+        return 0
     finally:
         await admin.close()
 
 
-async def create_topics(kafka: KafkaConnection, topics: list[str], partitions: int = 3,
-                        replication: int = 1,
+def topic_partitions() -> int:
+    """The platform topics' partition count: TFT_KAFKA_PARTITIONS, else DEFAULT_PARTITIONS."""
+    return int(os.environ.get("TFT_KAFKA_PARTITIONS", DEFAULT_PARTITIONS))
+
+
+async def create_topics(kafka: KafkaConnection, topics: list[str], partitions: int | None = None,
+                        replication: int | None = None,
                         configs: dict[str, str] | None = None) -> list[str]:
     """Create the topics that do not exist yet (with `configs`, e.g. max.message.bytes);
-    returns the ones created."""
+    returns the ones created. By default `topic_partitions()` partitions, replicated as
+    `replication_for` the brokers the cluster has (with its min.insync.replicas)."""
     admin = AIOKafkaAdminClient(**kafka.options())
     try:
         await admin.start()
         missing = sorted(set(topics) - set(await admin.list_topics()))
         if missing:
+            brokers = len((await admin.describe_cluster())["brokers"])
+            factor, min_insync = replication_for(replication or brokers)
+            settings = {"min.insync.replicas": str(min_insync)}
             resp = await admin.create_topics(
-                [NewTopic(t, num_partitions=partitions, replication_factor=replication,
-                          topic_configs=configs or {})
+                [NewTopic(t, num_partitions=partitions or topic_partitions(),
+                          replication_factor=replication or factor,
+                          topic_configs=settings | (configs or {}))
                  for t in missing])
             # entries are (topic, code) or (topic, code, message) depending on the version
             errors = [e for e in resp.topic_errors if e[1] not in (0, TOPIC_ALREADY_EXISTS)]

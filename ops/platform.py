@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ops.kafka import KafkaNode, apply_acls, create_topics, ensure_kafka_libs, probe
+from ops.kafka import KafkaCluster, apply_acls, create_topics, ensure_kafka_libs, probe
 from ops.procs import REPO, ServiceProcess, run_migrations
 from ops.smtp import DEFAULT_PORT as DEFAULT_SMTP_PORT
 from ops.smtp import MailSink
@@ -23,10 +23,24 @@ SERVICES: dict[str, int] = {
 # Not a service package: run as `python -m web migrate|serve` (its store keeps sessions).
 WEB = "web"
 BACKENDS = ["bookings", "loans", "events", "finance", "notify", "directory"]
+# One process each unless TFT_<NAME>_REPLICAS asks for more: people reach them on one port
+# each, with no balancer in front (their state is in their stores, so more may run).
+SINGLE_BY_DEFAULT = {"gateway", WEB}
+# Replica r (from 1) of a service listens this many ports times r-1 above the first.
+REPLICA_PORT_STEP = 10
 
 
 def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
+
+
+def replica_port(port: int, replica: int) -> int:
+    return port + REPLICA_PORT_STEP * (replica - 1)
+
+
+def replica_name(name: str, replica: int) -> str:
+    """`bookings`, `bookings-2`, ...: the first replica keeps the service's own name."""
+    return name if replica == 1 else f"{name}-{replica}"
 
 
 @dataclass
@@ -42,10 +56,25 @@ class Platform:
         """TFT_KAFKA_BOOTSTRAP points the run at a Kafka we neither start nor stop."""
         return os.environ.get("TFT_KAFKA_BOOTSTRAP")
 
-    def kafka(self) -> KafkaNode:
-        return KafkaNode(self.var / "kafka", _env_int("TFT_KAFKA_PORT", 9092),
-                         _env_int("TFT_KAFKA_CONTROLLER_PORT", 9093),
-                         libs=self.repo / ".cache" / "kafka" / "libs")
+    def kafka(self, brokers: int | None = None) -> KafkaCluster:
+        """TFT_KAFKA_BROKERS nodes, else as many as run now, else 1: a single node in
+        var/kafka, a cluster in var/kafka-cluster."""
+        size = brokers or _env_int("TFT_KAFKA_BROKERS", 0) or next(
+            (c.size for c in self._kafka_layouts() if c.is_running()), 1)
+        home = self.var / ("kafka" if size == 1 else "kafka-cluster")
+        return KafkaCluster(home, size, _env_int("TFT_KAFKA_PORT", 9092),
+                            _env_int("TFT_KAFKA_CONTROLLER_PORT", 9093),
+                            libs=self.repo / ".cache" / "kafka" / "libs")
+
+    def _kafka_layouts(self) -> list[KafkaCluster]:
+        """The single node and the cluster whose nodes are on disk: `down` stops either."""
+        nodes = len(list((self.var / "kafka-cluster").glob("node-*")))
+        return [self.kafka(1), *([self.kafka(nodes)] if nodes > 1 else [])]
+
+    def replicas(self, name: str) -> int:
+        """TFT_<NAME>_REPLICAS, else TFT_REPLICAS (not for the gateway and web), else 1."""
+        default = 1 if name in SINGLE_BY_DEFAULT else _env_int("TFT_REPLICAS", 1)
+        return _env_int(f"TFT_{name.upper()}_REPLICAS", default)
 
     @property
     def bootstrap(self) -> str:
@@ -70,10 +99,11 @@ class Platform:
     def port(self, name: str) -> int:
         return _env_int(f"TFT_{name.upper()}_PORT", SERVICES[name])
 
-    def service_env(self, name: str) -> dict[str, str]:
+    def service_env(self, name: str, replica: int = 1) -> dict[str, str]:
+        port = replica_port(self.port(name), replica)
         env = {
             "TFT_SERVICE": name,
-            "TFT_HTTP_PORT": str(self.port(name)),
+            "TFT_HTTP_PORT": str(port),
             "TFT_KAFKA_BOOTSTRAP": self.bootstrap,
             "TFT_DATABASE_URL": f"sqlite+aiosqlite:///{self.var / f'{name}.db'}",
             "TFT_DEMO": os.environ.get("TFT_DEMO", "true"),
@@ -83,15 +113,24 @@ class Platform:
         else:  # the keys that verify the token the gateway signs for each request
             env["TFT_GATEWAY_JWKS_URL"] = f"{self.gateway_url}/.well-known/jwks.json"
         if name == WEB:  # talks to the gateway only; plain HTTP on this machine
-            env = {"TFT_HTTP_PORT": str(self.port(WEB)), "TFT_GATEWAY_URL": self.gateway_url,
+            env = {"TFT_HTTP_PORT": str(port), "TFT_GATEWAY_URL": self.gateway_url,
                    "TFT_WEB_SECURE_COOKIES": "false",
                    "TFT_DATABASE_URL": env["TFT_DATABASE_URL"]}
         return env
 
-    def service(self, name: str) -> ServiceProcess:
-        return ServiceProcess(name, self.port(name), self.service_env(name),
-                              self.var / "log" / f"{name}.log", self.var / "run", cwd=self.repo,
-                              module=WEB if name == WEB else None)
+    def service(self, name: str, replica: int = 1) -> ServiceProcess:
+        process = replica_name(name, replica)
+        return ServiceProcess(process, replica_port(self.port(name), replica),
+                              self.service_env(name, replica),
+                              self.var / "log" / f"{process}.log", self.var / "run",
+                              cwd=self.repo, module=WEB if name == WEB else f"services.{name}")
+
+    def known_replicas(self, name: str) -> list[ServiceProcess]:
+        """The first replica and every other with a pid file, however many `up` started."""
+        pid_files = (self.var / "run").glob(f"{name}-*.pid")
+        suffixes = (f.stem.removeprefix(f"{name}-") for f in pid_files)
+        return [self.service(name, r)
+                for r in sorted({1, *(int(s) for s in suffixes if s.isdigit())})]
 
     @property
     def gateway_url(self) -> str:
@@ -119,50 +158,52 @@ class Platform:
         self._kafka_up()
         self._mail_up()
         for name in SERVICES:
-            self._service_up(name)
+            for replica in range(1, self.replicas(name) + 1):
+                self._service_up(name, replica)
         self.urls(accounts=True)
 
     def _kafka_up(self) -> None:
         from shared.contracts.topics import ALL_TOPICS
 
         if not self.external_kafka:
-            node = self.kafka()
-            ensure_kafka_libs(node.libs)
-            if node.is_running():
-                print(f"kafka: already running (pid {node.pid})")
-            else:
-                if node.format():
-                    print(f"kafka: formatted storage in {node.data_dir}")
-                node.start()
-            _progress("waiting for kafka", lambda: node.wait_ready(120))
+            cluster = self.kafka()
+            ensure_kafka_libs(cluster.libs)
+            if cluster.format():
+                print(f"kafka: formatted storage in {cluster.home}")
+            if not cluster.start():
+                print(f"kafka: already running ({cluster.size} node(s))")
+            _progress(f"waiting for kafka ({cluster.size} node(s))",
+                      lambda: cluster.wait_ready(120))
         created = asyncio.run(create_topics(self.kafka_connection(), ALL_TOPICS))
         print(f"kafka: {len(ALL_TOPICS)} topics present ({len(created)} created now)")
         if not self.external_kafka:  # another broker's ACLs are its operator's (`ops topics`)
             asyncio.run(apply_acls(self.kafka_connection(), platform_acls()))
             print(f"kafka: ACLs of {len(KAFKA_PRINCIPALS)} service principals granted")
 
-    def _service_up(self, name: str) -> None:
-        svc = self.service(name)
+    def _service_up(self, name: str, replica: int) -> None:
+        svc = self.service(name, replica)
         if svc.is_running():
-            print(f"{name}: already running (pid {svc.pid})")
+            print(f"{svc.name}: already running (pid {svc.pid})")
             return
-        _progress(f"migrating {name}", lambda: run_migrations(name, svc.env, cwd=self.repo,
-                                                              module=svc.module), done="done")
+        if replica == 1:
+            _progress(f"migrating {name}", lambda: run_migrations(
+                name, svc.env, cwd=self.repo, module=svc.module), done="done")
         svc.env |= self.kafka_env(name)  # only now: `down` and `status` need no passwords
-        svc.start()
-        _progress(f"waiting for {name}", lambda: svc.wait_ready(90))
+        svc.start()  # the next replica starts once this one is ready: one seeds the demo data
+        _progress(f"waiting for {svc.name}", lambda: svc.wait_ready(90))
 
     def down(self) -> None:
         for name in reversed(SERVICES):
-            svc = self.service(name)
-            if svc.is_running():
-                _progress(f"stopping {name}", svc.stop, done="stopped")
+            for svc in reversed(self.known_replicas(name)):
+                if svc.is_running():
+                    _progress(f"stopping {svc.name}", svc.stop, done="stopped")
         sink = self.mail_sink()
         if sink.is_running():
             _progress("stopping smtp", sink.stop, done="stopped")
-        node = self.kafka()
-        if not self.external_kafka and node.is_running():
-            _progress("stopping kafka", node.stop, done="stopped")
+        for cluster in [] if self.external_kafka else self._kafka_layouts():
+            if cluster.is_running():
+                _progress(f"stopping kafka ({cluster.size} node(s))", cluster.stop,
+                          done="stopped")
         print("all down")
 
     def status(self) -> int:
@@ -170,26 +211,27 @@ class Platform:
         ok = self._kafka_status()
         sink = self.mail_sink()
         mail_ready, mail_detail = sink.ready(timeout=1) if sink.is_running() else (False, "-")
-        print(f"{'smtp':<9} {'up' if sink.is_running() else 'down':<5} pid {sink.pid or '-':<8} "
+        print(f"{'smtp':<11} {'up' if sink.is_running() else 'down':<5} pid {sink.pid or '-':<8} "
               f":{sink.port:<5} {mail_detail}")
         ok = ok and mail_ready
         for name in SERVICES:
-            svc = self.service(name)
-            ready, detail = svc.ready(timeout=1) if svc.is_running() else (False, "-")
-            state = "up" if svc.is_running() else "down"
-            print(f"{name:<9} {state:<5} pid {svc.pid or '-':<8} :{svc.port:<5} readyz {detail}")
-            ok = ok and ready
+            for svc in self.known_replicas(name):
+                ready, detail = svc.ready(timeout=1) if svc.is_running() else (False, "-")
+                state = "up" if svc.is_running() else "down"
+                print(f"{svc.name:<11} {state:<5} pid {svc.pid or '-':<8} :{svc.port:<5} "
+                      f"readyz {detail}")
+                ok = ok and ready
         return 0 if ok else 1
 
     def _kafka_status(self) -> bool:
         ready = asyncio.run(probe(self.kafka_connection()))
         if self.external_kafka:
-            print(f"{'kafka':<9} external {self.bootstrap} {'ready' if ready else 'unreachable'}")
+            print(f"{'kafka':<11} external {self.bootstrap} {'ready' if ready else 'unreachable'}")
             return ready
-        node = self.kafka()
-        state = "up" if node.is_running() else "down"
-        print(f"{'kafka':<9} {state:<5} pid {node.pid or '-':<8} :{node.port:<5} "
-              f"metadata {'ok' if ready else '-'}")
+        for node in self.kafka().nodes:
+            state = "up" if node.is_running() else "down"
+            print(f"{f'kafka {node.node_id}':<11} {state:<5} pid {node.pid or '-':<8} "
+                  f":{node.port:<5} metadata {'ok' if ready else '-'}")
         return ready
 
     def urls(self, accounts: bool = False) -> None:
@@ -209,11 +251,11 @@ class Platform:
 
     def log_files(self, name: str | None) -> list[Path]:
         if name == "kafka":
-            return [self.kafka().log_path]
+            return [node.log_path for node in self.kafka().nodes]
         if name is not None and name not in SERVICES:
             raise SystemExit(f"unknown service {name!r}; one of: kafka, {', '.join(SERVICES)}")
         names = [name] if name else list(SERVICES)
-        return [self.var / "log" / f"{n}.log" for n in names]
+        return [svc.log_path for n in names for svc in self.known_replicas(n)]
 
     def logs(self, name: str | None, follow: bool, lines: int = 50) -> None:
         files = [str(f) for f in self.log_files(name) if f.exists() or follow]

@@ -126,7 +126,8 @@ class Runtime(LeanRuntime[S_co]):
         self.spec = spec
         self.kafka = settings.kafka()
         self.broker = KafkaBroker(
-            self.kafka.bootstrap,
+            # A cluster's addresses, comma-separated: FastStream takes one string as one host.
+            self.kafka.bootstrap.split(","),
             security=self.kafka.security(),
             client_id=f"tft-{spec.name}",
             log_level=logging.DEBUG,  # one line per message is noise; our consumer logs JSON

@@ -13,7 +13,8 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from ops.kafka import KafkaNode
+from ops.kafka import KafkaCluster, KafkaNode
+from ops.platform import replica_name, replica_port
 from ops.postgres import PostgresCluster
 from ops.procs import ServiceProcess, run_migrations
 from services.gateway.keys import SigningKey
@@ -33,29 +34,37 @@ DEMO_PASSWORD = "test-demo-password"
 
 @dataclass
 class Platform:
-    kafka: KafkaNode
+    """The default: one process per service on the ports above. Another layout (a cluster's,
+    with replicas) moves the ports, names its databases apart and may leave the web out."""
+
+    kafka: KafkaNode | KafkaCluster
     postgres: PostgresCluster
     home: Path
     processes: dict[str, ServiceProcess] = field(default_factory=dict)
     _tokens: dict[str, dict[str, str]] = field(default_factory=dict)
+    gateway_port: int = GATEWAY_PORT
+    service_ports: dict[str, int] = field(default_factory=lambda: dict(SERVICES))
+    web_port: int | None = WEB_PORT
+    replicas: dict[str, int] = field(default_factory=dict)  # service -> processes (1)
+    database_prefix: str = "tft_"
     # The gateway's signing key, in a file it reads: tests sign what the gateway would.
     signing_key: SigningKey = field(default_factory=SigningKey.generate)
 
     @property
     def gateway(self) -> str:
-        return f"http://127.0.0.1:{GATEWAY_PORT}/api/v1"
+        return f"http://127.0.0.1:{self.gateway_port}/api/v1"
 
     @property
     def web(self) -> str:
-        return f"http://127.0.0.1:{WEB_PORT}"
+        return f"http://127.0.0.1:{self.web_port}"
 
     def database_url(self, service: str) -> str:
-        return self.postgres.url(f"tft_{service}")
+        return self.postgres.url(f"{self.database_prefix}{service}")
 
     def env(self, service: str, port: int, **extra: str) -> dict[str, str]:
         if service == "web":
             return {"TFT_HTTP_PORT": str(port), "TFT_WEB_SECURE_COOKIES": "false",
-                    "TFT_GATEWAY_URL": f"http://127.0.0.1:{GATEWAY_PORT}",
+                    "TFT_GATEWAY_URL": f"http://127.0.0.1:{self.gateway_port}",
                     "TFT_DATABASE_URL": self.database_url(service), **extra}
         env = {
             "TFT_SERVICE": service,
@@ -71,11 +80,12 @@ class Platform:
             "TFT_DATABASE_URL": self.database_url(service),
         }
         if service != "gateway":
-            env["TFT_GATEWAY_JWKS_URL"] = f"http://127.0.0.1:{GATEWAY_PORT}/.well-known/jwks.json"
+            env["TFT_GATEWAY_JWKS_URL"] = (f"http://127.0.0.1:{self.gateway_port}"
+                                           "/.well-known/jwks.json")
         else:
             env["TFT_JWT_KEY_FILE"] = str(self.home / "gateway-key.pem")
             env.update({f"TFT_{name.upper()}_URL": f"http://127.0.0.1:{p}"
-                        for name, p in SERVICES.items()})
+                        for name, p in self.service_ports.items()})
             # Tests and benches call from one address with a few tokens, far faster than a
             # person: the gateway's rate limits would measure themselves.
             # A deactivation reaches the gateway within a second (the default is 10).
@@ -94,34 +104,52 @@ class Platform:
         return self.kafka.client_env(service) if service in KAFKA_PRINCIPALS else {}
 
     def start(self) -> None:
+        ports = {**self.service_ports, "gateway": self.gateway_port}
+        stores = ports | ({"web": self.web_port} if self.web_port is not None else {})
         self.home.mkdir(parents=True, exist_ok=True)
         (self.home / "gateway-key.pem").write_bytes(self.signing_key.pem())
         try:
-            for name, port in [*SERVICES.items(), ("gateway", GATEWAY_PORT)]:
-                self.postgres.drop_database(f"tft_{name}")
-                self.postgres.create_database(f"tft_{name}")
-                run_migrations(name, self.env(name, port))
-                self.processes[name] = ServiceProcess(
-                    name, port, self.env(name, port), self.home / "log" / f"{name}.log",
-                    self.home / "run")
-                self.processes[name].start()
-            self.postgres.drop_database("tft_web")
-            self.postgres.create_database("tft_web")
-            run_migrations("web", self.env("web", WEB_PORT), module="web")
-            self.processes["web"] = ServiceProcess(
-                "web", WEB_PORT, self.env("web", WEB_PORT), self.home / "log" / "web.log",
-                self.home / "run", module="web")
-            self.processes["web"].start()
-            for process in self.processes.values():
-                process.wait_ready(timeout=90)
+            for name in stores:  # one at a time: CREATE DATABASE copies template1
+                self.postgres.drop_database(f"{self.database_prefix}{name}")
+                self.postgres.create_database(f"{self.database_prefix}{name}")
+            with ThreadPoolExecutor(len(stores)) as pool:  # each its own database
+                list(pool.map(lambda item: run_migrations(
+                    item[0], self.env(*item), module="web" if item[0] == "web" else None),
+                    stores.items()))
+            for name, port in stores.items():
+                self._start_replica(name, port, 1)
+            self._wait_ready()
+            # The other replicas once the first are ready: one of each seeds the demo data.
+            for name, port in ports.items():
+                for replica in range(2, self.replicas.get(name, 1) + 1):
+                    self._start_replica(name, port, replica)
+            self._wait_ready()
         except Exception:
             self.stop()  # else the started ones keep their ports and the next run fails
             raise
 
+    def add_replica(self, name: str, replica: int, **extra_env: str) -> None:
+        """Start one more replica of a running service and wait until it is ready."""
+        self._start_replica(name, self.service_ports[name], replica, **extra_env)
+        self.processes[replica_name(name, replica)].wait_ready(timeout=90)
+
+    def _start_replica(self, name: str, port: int, replica: int, **extra_env: str) -> None:
+        process, port = replica_name(name, replica), replica_port(port, replica)
+        self.processes[process] = ServiceProcess(
+            process, port, self.env(name, port, **extra_env), self.home / "log" /
+            f"{process}.log", self.home / "run", module="web" if name == "web" else
+            f"services.{name}")
+        self.processes[process].start()
+
+    def _wait_ready(self) -> None:
+        for process in self.processes.values():
+            process.wait_ready(timeout=90)
+
     def restart(self, name: str, **extra_env: str) -> None:
         """Start `name` again (after a stop or kill), optionally with other settings."""
         process = self.processes[name]
-        process.env = self.env(name, process.port, **extra_env)
+        process.env = self.env(process.module.removeprefix("services."), process.port,
+                               **extra_env)
         process.start()
         process.wait_ready(timeout=60)
 

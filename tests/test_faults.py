@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.contracts.bookings import BookingConfirmedV1
+from shared.contracts.common import Group
 from shared.contracts.topics import BOOKING, dead_letter_topic, event_source, owner
 from shared.messaging.envelope import Envelope
 from tests.harness import Platform, eventually
@@ -37,7 +38,7 @@ def confirmed_event(school: str = "trivium") -> BookingConfirmedV1:
     starts = datetime.now(UTC) + timedelta(days=10)
     return BookingConfirmedV1(
         booking_id=uuid4(), session_id=uuid4(), offering_id="test", offering_title="Testles",
-        school_id=school, group={"name": "1A", "level": "vmbo-bb", "year": 1, "students": 12},
+        school_id=school, group=Group(name="1A", level="vmbo-bb", year=1, students=12),
         starts_at=starts, ends_at=starts + timedelta(hours=2), location="Hotspot")
 
 

@@ -42,7 +42,7 @@ async def test_kafka_node_keeps_data_across_restart(tmp_path: Path) -> None:
     node.start()
     try:
         node.wait_ready(120)
-        assert await create_topics(node.admin, [TOPIC]) == [TOPIC]
+        assert await create_topics(node.admin, [TOPIC], partitions=3) == [TOPIC]
         assert await create_topics(node.admin, [TOPIC]) == []  # idempotent
         producer = AIOKafkaProducer(**node.admin.options(), acks="all")
         await producer.start()

@@ -45,9 +45,9 @@ class LagMonitor:
 
     async def _group_lag(self, admin, reader, group: str, topics: list[str]):
         committed = await admin.list_consumer_group_offsets(group)
-        partitions = [
-            TopicPartition(t, p) for t in topics for p in (reader.partitions_for_topic(t) or ())
-        ]
+        # The broker's word, not the reader's cache: that may not know the topics yet.
+        partitions = [TopicPartition(t["topic"], p["partition"])
+                      for t in await admin.describe_topics(topics) for p in t["partitions"]]
         ends = await reader.end_offsets(partitions) if partitions else {}
         lags: dict[tuple[str, str], int] = {}
         for tp, end in ends.items():

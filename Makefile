@@ -72,8 +72,9 @@ bench: $(STAMP) ## run the benchmarks and print figures
 bench-quick: $(STAMP) ## a few seconds per figure: bookings, reads, pipeline against baselines
 	$(PY) -m bench --seconds 3 --messages 5000 --only messaging gateway --no-save
 
-lint: $(STAMP) ## ruff on all code, mypy, and the layer contracts (import-linter)
+lint: $(STAMP) ## ruff (checks and format) on all code, mypy, the layer contracts (import-linter)
 	$(PY) -m ruff check shared services ops web tests bench
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 	.venv/bin/lint-imports
 

@@ -38,8 +38,12 @@ def test_home() -> Path:
 
 @pytest.fixture(scope="session")
 def kafka(test_home: Path):
-    node = KafkaNode(test_home / "kafka", port=KAFKA_PORT, controller_port=KAFKA_PORT + 1,
-                     libs=ensure_kafka_libs())
+    node = KafkaNode(
+        test_home / "kafka",
+        port=KAFKA_PORT,
+        controller_port=KAFKA_PORT + 1,
+        libs=ensure_kafka_libs(),
+    )
     node.format()
     node.start()
     node.wait_ready(timeout=90)
@@ -86,9 +90,11 @@ async def api_client():
     """A factory: `await api_client(service, routes, rt)` opens an httpx client on a service's
     internal API as the gateway calls it (a token per caller: `shared.tests.callers`)."""
     async with AsyncExitStack() as stack:
+
         async def open_client(service: str, routes, rt) -> httpx.AsyncClient:
             app = service_app(service, routes, rt)
-            return await stack.enter_async_context(httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://service"))
+            return await stack.enter_async_context(
+                httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://service")
+            )
 
         yield open_client

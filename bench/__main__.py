@@ -24,10 +24,11 @@ RESULTS = Path(__file__).parent / "results"
 
 # Benchmarks on the whole running platform: name -> fn(platform, args) -> figures.
 PLATFORM_BENCHES = {
-    "gateway": lambda platform, args: baselines.http(
-        GATEWAY_PORT + 120, platform.home, args.clients, args.seconds)
-    | gateway.bookings(platform, args.clients, args.seconds)
-    | gateway.overhead(platform, args.clients, args.seconds),
+    "gateway": lambda platform, args: (
+        baselines.http(GATEWAY_PORT + 120, platform.home, args.clients, args.seconds)
+        | gateway.bookings(platform, args.clients, args.seconds)
+        | gateway.overhead(platform, args.clients, args.seconds)
+    ),
     "events": lambda platform, args: events.registrations(platform, args.clients, args.seconds),
     "notify": lambda platform, args: notify_bench.notifications(platform),
     "consumers": lambda platform, args: scaling.consumer_scaling(platform),
@@ -50,10 +51,16 @@ def run(args: argparse.Namespace) -> dict:
     # The measuring process logs warnings only: a line per message would measure the console.
     configure_logging("bench", "WARNING")
     kafka, postgres = infra.start()
-    figures: dict = {"messages": args.messages, "clients": args.clients, "seconds": args.seconds,
-                     "cpus": os.cpu_count(), "python": host.python_version(),
-                     "store": "postgresql", "bench_log_level": "WARNING",
-                     "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    figures: dict = {
+        "messages": args.messages,
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "cpus": os.cpu_count(),
+        "python": host.python_version(),
+        "store": "postgresql",
+        "bench_log_level": "WARNING",
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
     chosen = args.only or [MESSAGING, *PLATFORM_BENCHES]
     try:
         if MESSAGING in chosen:
@@ -65,8 +72,10 @@ def run(args: argparse.Namespace) -> dict:
         if on_platform:
             platform = Platform(kafka=kafka, postgres=postgres, home=infra.HOME / "platform")
             platform.start()
-            profile.configure({name: process.pid for name, process
-                               in platform.processes.items() if process.pid}, args.profile)
+            profile.configure(
+                {name: process.pid for name, process in platform.processes.items() if process.pid},
+                args.profile,
+            )
             try:
                 for name in on_platform:
                     print(f"{name} ...", flush=True)
@@ -85,10 +94,14 @@ def measure_messaging(kafka, postgres, messages: int) -> dict:
     raw = asyncio.run(messaging.raw(kafka.admin, messages))
     print("outbox -> relay -> kafka -> inbox ...", flush=True)
     postgres.create_database("bench_pipeline")
-    pipeline = asyncio.run(messaging.pipeline(kafka.admin, postgres.url("bench_pipeline"),
-                                              messages))
-    return {"raw_msgs_per_s": round(raw, 1), "pipeline_msgs_per_s": round(pipeline, 1),
-            "pipeline_ratio": round(pipeline / raw, 3)}
+    pipeline = asyncio.run(
+        messaging.pipeline(kafka.admin, postgres.url("bench_pipeline"), messages)
+    )
+    return {
+        "raw_msgs_per_s": round(raw, 1),
+        "pipeline_msgs_per_s": round(pipeline, 1),
+        "pipeline_ratio": round(pipeline / raw, 3),
+    }
 
 
 def with_ratios(figures: dict) -> dict:
@@ -99,7 +112,8 @@ def with_ratios(figures: dict) -> dict:
         baseline = BASELINES.get(name)
         if baseline is not None and figures.get(baseline):
             out[f"{name.removesuffix('_per_s')}_vs_{baseline.removesuffix('_per_s')}"] = round(
-                value / figures[baseline], 3)
+                value / figures[baseline], 3
+            )
     return out
 
 
@@ -108,13 +122,24 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--only", nargs="+", choices=[MESSAGING, *PLATFORM_BENCHES],
-                        help="run only these benchmarks (default: all)")
-    parser.add_argument("--profile", type=Path, metavar="DIR",
-                        help="py-spy each platform process under each HTTP load into DIR "
-                             "(then: python -m bench.profile DIR)")
-    parser.add_argument("--no-save", action="store_true",
-                        help="print the figures only, leaving bench/results/latest.json")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=[MESSAGING, *PLATFORM_BENCHES],
+        help="run only these benchmarks (default: all)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="py-spy each platform process under each HTTP load into DIR "
+        "(then: python -m bench.profile DIR)",
+    )
+    parser.add_argument(
+        "--no-save",
+        action="store_true",
+        help="print the figures only, leaving bench/results/latest.json",
+    )
     args = parser.parse_args()
     figures = with_ratios(run(args))
     if not args.no_save:

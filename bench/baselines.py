@@ -33,14 +33,26 @@ INSERT_BOOKING = """INSERT INTO bookings (id, session_id, school_id, group_name,
 INSERT_OUTBOX = """INSERT INTO outbox (event_id, topic, key, event_type, payload, headers,
                    created_at) VALUES ($1, 'tft.bookings.booking', $2,
                    'nl.tisfortech.bookings.booking.confirmed.v1', $3, '[]', $4)"""
-PAYLOAD = json.dumps({"booking_id": "", "school_id": "corlaer", "group": {
-    "name": "bench", "level": "vmbo-kb", "year": 3, "students": 1}, "padding": "x" * 400})
+PAYLOAD = json.dumps(
+    {
+        "booking_id": "",
+        "school_id": "corlaer",
+        "group": {"name": "bench", "level": "vmbo-kb", "year": 3, "students": 1},
+        "padding": "x" * 400,
+    }
+)
 
 
 def http(port: int, home: Path, clients: int, seconds: float) -> dict:
     """wrk on the hello-world app, as the HTTP benches load the services."""
-    hello = ServiceProcess("hello", port, {"TFT_HTTP_PORT": str(port)}, home / "hello.log",
-                           home / "run", module="bench.hello")
+    hello = ServiceProcess(
+        "hello",
+        port,
+        {"TFT_HTTP_PORT": str(port)},
+        home / "hello.log",
+        home / "run",
+        module="bench.hello",
+    )
     hello.start()
     try:
         hello.wait_ready(timeout=60)
@@ -48,8 +60,10 @@ def http(port: int, home: Path, clients: int, seconds: float) -> dict:
         before = cpu_seconds(hello.pid)
         figures = wrk.run(f"http://127.0.0.1:{port}/hello", clients, seconds)
         used = cpu_seconds(hello.pid) - before
-        return {**wrk.summary("hello", figures),
-                "hello_cpu_ms": round(1000 * used / max(figures["requests"], 1), 3)}
+        return {
+            **wrk.summary("hello", figures),
+            "hello_cpu_ms": round(1000 * used / max(figures["requests"], 1), 3),
+        }
     finally:
         hello.stop()
 
@@ -59,8 +73,9 @@ def store(postgres: PostgresCluster, clients: int, seconds: float) -> dict:
     postgres.drop_database("bench_store")
     postgres.create_database("bench_store")
     upgrade("bookings", postgres.url("bench_store"))
-    return asyncio.run(_store(postgres.url("bench_store").replace("+asyncpg", ""),
-                              clients, seconds))
+    return asyncio.run(
+        _store(postgres.url("bench_store").replace("+asyncpg", ""), clients, seconds)
+    )
 
 
 async def _store(dsn: str, clients: int, seconds: float) -> dict:
@@ -84,11 +99,13 @@ async def _store(dsn: str, clients: int, seconds: float) -> dict:
     elapsed, cpu = time.perf_counter() - begun, time.process_time() - cpu
     await pool.close()
     latencies.sort()
-    return {"store_bookings_per_s": round(len(latencies) / elapsed, 1),
-            "store_bookings_p50_ms": round(latencies[len(latencies) // 2] * 1000, 1),
-            "store_bookings_p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 1),
-            # The client's CPU per booking: asyncpg's share, beside the service's.
-            "store_bookings_cpu_ms": round(1000 * cpu / max(len(latencies), 1), 3)}
+    return {
+        "store_bookings_per_s": round(len(latencies) / elapsed, 1),
+        "store_bookings_p50_ms": round(latencies[len(latencies) // 2] * 1000, 1),
+        "store_bookings_p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 1),
+        # The client's CPU per booking: asyncpg's share, beside the service's.
+        "store_bookings_cpu_ms": round(1000 * cpu / max(len(latencies), 1), 3),
+    }
 
 
 async def _plan(pool: asyncpg.Pool, count: int) -> list:
@@ -103,6 +120,9 @@ async def _plan(pool: asyncpg.Pool, count: int) -> list:
         """INSERT INTO sessions (id, offering_id, starts_at, ends_at, room, instructor,
                                  capacity, seats_taken) VALUES ($1, 'bench', $2, $3, $4, $4,
                                  1000000, 0)""",
-        [(i, starts + timedelta(hours=3 * n), starts + timedelta(hours=3 * n + 2), f"Room {n}")
-         for n, i in enumerate(ids)])
+        [
+            (i, starts + timedelta(hours=3 * n), starts + timedelta(hours=3 * n + 2), f"Room {n}")
+            for n, i in enumerate(ids)
+        ],
+    )
     return ids

@@ -57,18 +57,41 @@ async def _plan_popular_event(platform: Platform) -> tuple[str, list[str]]:
     event_id = f"techevent-bench-{uuid4().hex[:8]}"
     # The events service's own runtime on its store, not started: the use cases stage
     # their events in its outbox, which the running service's relay publishes.
-    rt = Runtime(SPEC, ServiceSettings(service="events",
-                                       database_url=platform.database_url("events")))
+    rt = Runtime(
+        SPEC, ServiceSettings(service="events", database_url=platform.database_url("events"))
+    )
     try:
-        await commands.schedule(rt, [Event(
-            id=event_id, title="Techevent", description="", starts_at=starts,
-            ends_at=starts + timedelta(hours=6), audience=["vmbo-kb"],
-            capacity=WORKSHOPS * SEATS_PER_WORKSHOP, location="Amersfoort")])
-        workshops = [EventSession(
-            id=uuid4(), event_id=event_id, title=f"Workshop {n}", host_kind="company",
-            host="voorbeeld-bouw", host_name="Voorbeeld Bouw BV", capacity=SEATS_PER_WORKSHOP,
-            seats_taken=0, audience=["vmbo-kb"], opens_at=now - timedelta(minutes=1),
-            closes_at=starts - timedelta(days=7)) for n in range(WORKSHOPS)]
+        await commands.schedule(
+            rt,
+            [
+                Event(
+                    id=event_id,
+                    title="Techevent",
+                    description="",
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=6),
+                    audience=["vmbo-kb"],
+                    capacity=WORKSHOPS * SEATS_PER_WORKSHOP,
+                    location="Amersfoort",
+                )
+            ],
+        )
+        workshops = [
+            EventSession(
+                id=uuid4(),
+                event_id=event_id,
+                title=f"Workshop {n}",
+                host_kind="company",
+                host="voorbeeld-bouw",
+                host_name="Voorbeeld Bouw BV",
+                capacity=SEATS_PER_WORKSHOP,
+                seats_taken=0,
+                audience=["vmbo-kb"],
+                opens_at=now - timedelta(minutes=1),
+                closes_at=starts - timedelta(days=7),
+            )
+            for n in range(WORKSHOPS)
+        ]
         await commands.plan_sessions(rt, workshops)
     finally:
         await rt.db.dispose()
@@ -79,38 +102,60 @@ async def _outcome(platform: Platform, event_id: str) -> dict:
     db = _store(platform)
     try:
         async with db.sessions() as tx:
-            by_status = dict((await tx.execute(
-                select(Registration.status, func.count())
-                .where(Registration.event_id == event_id)
-                .group_by(Registration.status))).all())
+            by_status = dict(
+                (
+                    await tx.execute(
+                        select(Registration.status, func.count())
+                        .where(Registration.event_id == event_id)
+                        .group_by(Registration.status)
+                    )
+                ).all()
+            )
             confirmed_students = await tx.scalar(
-                select(func.coalesce(func.sum(Registration.students), 0))
-                .where(Registration.event_id == event_id,
-                       Registration.status == "confirmed"))
+                select(func.coalesce(func.sum(Registration.students), 0)).where(
+                    Registration.event_id == event_id, Registration.status == "confirmed"
+                )
+            )
             capacity = await tx.scalar(
-                select(func.sum(EventSession.capacity)).where(EventSession.event_id == event_id))
+                select(func.sum(EventSession.capacity)).where(EventSession.event_id == event_id)
+            )
     finally:
         await db.dispose()
-    return {"confirmed": by_status.get("confirmed", 0),
-            "waitlisted": by_status.get("waitlisted", 0),
-            "confirmed_students": confirmed_students, "capacity": capacity}
+    return {
+        "confirmed": by_status.get("confirmed", 0),
+        "waitlisted": by_status.get("waitlisted", 0),
+        "confirmed_students": confirmed_students,
+        "capacity": capacity,
+    }
 
 
 def registrations(platform: Platform, clients: int = 50, seconds: float = 30.0) -> dict:
     event_id, sessions = asyncio.run(_plan_popular_event(platform))
     tokens = ",".join(f'"{platform.token(s)["Authorization"]}"' for s in HARD_TECH_SCHOOL_IDS)
-    common = {"tokens": tokens, "sessions": ",".join(f'"{s}"' for s in sessions),
-              "class_size": CLASS_SIZE}
+    common = {
+        "tokens": tokens,
+        "sessions": ",".join(f'"{s}"' for s in sessions),
+        "class_size": CLASS_SIZE,
+    }
     with profiled("events_registrations") as used:
-        opening = wrk.run(f"{platform.gateway}/registrations", clients, seconds,
-                          LUA % (common | {"method": "POST", "body": "body"}))
-    baseline = wrk.run(f"{platform.gateway}/events/{event_id}", clients, seconds,
-                       LUA % (common | {"method": "GET", "body": "nil"}))
+        opening = wrk.run(
+            f"{platform.gateway}/registrations",
+            clients,
+            seconds,
+            LUA % (common | {"method": "POST", "body": "body"}),
+        )
+    baseline = wrk.run(
+        f"{platform.gateway}/events/{event_id}",
+        clients,
+        seconds,
+        LUA % (common | {"method": "GET", "body": "nil"}),
+    )
     outcome = asyncio.run(_outcome(platform, event_id))
     return {
         **wrk.summary("events_registrations", opening),
-        **cpu_ms_per_request("events_registrations", used, opening["requests"],
-                             ("gateway", "events")),
+        **cpu_ms_per_request(
+            "events_registrations", used, opening["requests"], ("gateway", "events")
+        ),
         **wrk.summary("events_get_event", baseline),
         "events_confirmed": outcome["confirmed"],
         "events_waitlisted": outcome["waitlisted"],

@@ -44,11 +44,16 @@ def plan_sessions(platform: Platform, count: int) -> list[str]:
         if begin.weekday() >= 5:
             continue
         response = httpx.post(
-            f"{gateway}/offerings/{offering}/sessions", headers=headers,
-            json={"starts_at": begin.isoformat(),
-                  "ends_at": (begin + timedelta(hours=2)).isoformat(),
-                  "room": f"Bench {offset}", "instructor": f"Bench {offset}",
-                  "capacity": SEATS_PER_SESSION})
+            f"{gateway}/offerings/{offering}/sessions",
+            headers=headers,
+            json={
+                "starts_at": begin.isoformat(),
+                "ends_at": (begin + timedelta(hours=2)).isoformat(),
+                "room": f"Bench {offset}",
+                "instructor": f"Bench {offset}",
+                "capacity": SEATS_PER_SESSION,
+            },
+        )
         if response.status_code == 422 and response.json().get("rule") == "calendar":
             continue
         if response.is_error:
@@ -69,19 +74,30 @@ def bookings(platform: Platform, clients: int = 50, seconds: float = 30.0) -> di
     figures: dict[str, dict] = {}
     cpu: dict[str, float] = {}
     for name, url, headers in [
-            ("gateway_bookings", f"{platform.gateway}/bookings", platform.token("corlaer")),
-            ("direct_bookings", f"http://127.0.0.1:{SERVICES['bookings']}/bookings",
-             as_school(platform, seconds))]:
-        script = LUA % {"sessions": sessions, "headers": "\n".join(
-            f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items())}
+        ("gateway_bookings", f"{platform.gateway}/bookings", platform.token("corlaer")),
+        (
+            "direct_bookings",
+            f"http://127.0.0.1:{SERVICES['bookings']}/bookings",
+            as_school(platform, seconds),
+        ),
+    ]:
+        script = LUA % {
+            "sessions": sessions,
+            "headers": "\n".join(f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()),
+        }
         with profiled(name) as used:
             figures[name] = wrk.run(url, clients, seconds, script)
         cpu |= cpu_ms_per_request(name, used, figures[name]["requests"], PROCESSES)
-    return {**wrk.summary("gateway_bookings", figures["gateway_bookings"]),
-            **wrk.summary("direct_bookings", figures["direct_bookings"]), **cpu,
-            "gateway_bookings_throughput_ratio": round(
-                wrk.per_second(figures["gateway_bookings"])
-                / wrk.per_second(figures["direct_bookings"]), 3)}
+    return {
+        **wrk.summary("gateway_bookings", figures["gateway_bookings"]),
+        **wrk.summary("direct_bookings", figures["direct_bookings"]),
+        **cpu,
+        "gateway_bookings_throughput_ratio": round(
+            wrk.per_second(figures["gateway_bookings"])
+            / wrk.per_second(figures["direct_bookings"]),
+            3,
+        ),
+    }
 
 
 def overhead(platform: Platform, clients: int = 50, seconds: float = 30.0) -> dict:
@@ -89,11 +105,19 @@ def overhead(platform: Platform, clients: int = 50, seconds: float = 30.0) -> di
     it signed for bookings) and through the gateway (bearer token, edge, forwarding, a token
     signed per request)."""
     with profiled("direct_offerings") as direct_used:
-        direct = wrk.run(f"http://127.0.0.1:{SERVICES['bookings']}/offerings?limit=50",
-                         clients, seconds, headers=as_school(platform, seconds))
+        direct = wrk.run(
+            f"http://127.0.0.1:{SERVICES['bookings']}/offerings?limit=50",
+            clients,
+            seconds,
+            headers=as_school(platform, seconds),
+        )
     with profiled("gateway_offerings") as gateway_used:
-        gateway = wrk.run(f"{platform.gateway}/offerings?limit=50", clients, seconds,
-                          headers=platform.token("corlaer"))
+        gateway = wrk.run(
+            f"{platform.gateway}/offerings?limit=50",
+            clients,
+            seconds,
+            headers=platform.token("corlaer"),
+        )
     return {
         **wrk.summary("direct_offerings", direct),
         **wrk.summary("gateway_offerings", gateway),

@@ -17,8 +17,13 @@ POSTGRES_PORT = int(os.environ.get("TFT_BENCH_POSTGRES_PORT", "15432"))
 
 def start(kafka_port: int = KAFKA_PORT, postgres_port: int = POSTGRES_PORT):
     shutil.rmtree(HOME, ignore_errors=True)
-    kafka = KafkaNode(HOME / "kafka", port=kafka_port, controller_port=kafka_port + 1,
-                      libs=ensure_kafka_libs(), heap="1g")
+    kafka = KafkaNode(
+        HOME / "kafka",
+        port=kafka_port,
+        controller_port=kafka_port + 1,
+        libs=ensure_kafka_libs(),
+        heap="1g",
+    )
     kafka.format()
     kafka.start()
     postgres = PostgresCluster(HOME / "postgres", port=postgres_port)

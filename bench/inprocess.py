@@ -33,25 +33,40 @@ AS_SCHOOL = as_caller("bookings", "school", "corlaer")
 
 
 async def measure(url: str, requests: int) -> dict:
-    app = create_app(SPEC, BookingsSettings(service="bookings", database_url=url,
-                                            outbox_relay=False, demo=True, **TRUST_TEST_KEY))
+    app = create_app(
+        SPEC,
+        BookingsSettings(
+            service="bookings", database_url=url, outbox_relay=False, demo=True, **TRUST_TEST_KEY
+        ),
+    )
     rt = app.state.runtime
     assert SPEC.seed is not None, "bookings seeds its demo calendar"
     await SPEC.seed(rt)
-    offering = Offering(id=f"bench-{uuid4().hex[:8]}", kind="inspiration_lesson", title="Bench",
-                        audience=["vmbo-kb"], profile=None, location="Hotspot", equipment=[])
+    offering = Offering(
+        id=f"bench-{uuid4().hex[:8]}",
+        kind="inspiration_lesson",
+        title="Bench",
+        audience=["vmbo-kb"],
+        profile=None,
+        location="Hotspot",
+        equipment=[],
+    )
     await catalogue.publish_offering(rt, BACKOFFICE, offering, [])
     starts, ends = two_hours_on_an_open_day(days_ahead=60)
-    session = await catalogue.plan_session(rt, BACKOFFICE, offering.id, starts, ends,
-                                           "Bench", "Bench", 1_000_000)
+    session = await catalogue.plan_session(
+        rt, BACKOFFICE, offering.id, starts, ends, "Bench", "Bench", 1_000_000
+    )
     booking = {"session_id": str(session.id), "group": group(1).model_dump()}
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b",
-                                 headers=AS_SCHOOL) as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://b", headers=AS_SCHOOL
+    ) as http:
         figures = {
-            "booking_cpu_ms": await _cpu_ms(lambda: http.post("/bookings", json=booking), 201,
-                                            requests),
+            "booking_cpu_ms": await _cpu_ms(
+                lambda: http.post("/bookings", json=booking), 201, requests
+            ),
             "offerings_cpu_ms": await _cpu_ms(
-                lambda: http.get("/offerings", params={"limit": 50}), 200, requests),
+                lambda: http.get("/offerings", params={"limit": 50}), 200, requests
+            ),
             "hello_cpu_ms": await _cpu_ms(lambda: http.get("/healthz"), 200, requests),
         }
     await rt.db.dispose()

@@ -32,9 +32,13 @@ class BenchPingedV1(IntegrationEvent):
 async def raw(kafka: KafkaConnection, count: int) -> float:
     """Messages per second for `count` 1 KiB messages produced and consumed concurrently."""
     value = BenchPingedV1(n=0, data=PAYLOAD).model_dump_json().encode()
-    consumer = AIOKafkaConsumer("bench.raw", **kafka.options(),
-                                auto_offset_reset="latest", group_id="bench-raw",
-                                max_poll_records=2000)
+    consumer = AIOKafkaConsumer(
+        "bench.raw",
+        **kafka.options(),
+        auto_offset_reset="latest",
+        group_id="bench-raw",
+        max_poll_records=2000,
+    )
     await consumer.start()
     await consumer.seek_to_end()
     producer = idempotent_producer(kafka, "bench-raw")
@@ -42,8 +46,10 @@ async def raw(kafka: KafkaConnection, count: int) -> float:
     started = time.perf_counter()
 
     async def produce():
-        deliveries = [await producer.send("bench.raw", value=value, key=str(i % 97).encode())
-                      for i in range(count)]
+        deliveries = [
+            await producer.send("bench.raw", value=value, key=str(i % 97).encode())
+            for i in range(count)
+        ]
         await asyncio.gather(*deliveries)
 
     async def consume():
@@ -68,8 +74,14 @@ async def pipeline(kafka: KafkaConnection, database_url: str, count: int) -> flo
         await conn.run_sync(metadata.drop_all)
         await conn.run_sync(metadata.create_all)
     metrics = Metrics()
-    relay = OutboxRelay(db, tables.outbox, lambda: idempotent_producer(kafka, "bench-relay"),
-                        metrics, batch_size=2000, poll_seconds=0.05)
+    relay = OutboxRelay(
+        db,
+        tables.outbox,
+        lambda: idempotent_producer(kafka, "bench-relay"),
+        metrics,
+        batch_size=2000,
+        poll_seconds=0.05,
+    )
     db.on_commit(relay.wake)
     applied = 0
     done = asyncio.Event()
@@ -84,9 +96,15 @@ async def pipeline(kafka: KafkaConnection, database_url: str, count: int) -> flo
         raise RuntimeError("a ping failed: the bench measures the pipeline, not its faults")
 
     broker = KafkaBroker(kafka.bootstrap, security=kafka.security(), log_level=10)
-    EventConsumer("bench-pipeline", ["tft.bench.ping"], {BenchPingedV1: count_it}, db,
-                  tables.inbox, metrics, dlt_producer=no_dead_letters,
-                  ).subscribe(broker, batch_size=2000)
+    EventConsumer(
+        "bench-pipeline",
+        ["tft.bench.ping"],
+        {BenchPingedV1: count_it},
+        db,
+        tables.inbox,
+        metrics,
+        dlt_producer=no_dead_letters,
+    ).subscribe(broker, batch_size=2000)
     await broker.start()
     await asyncio.sleep(3)  # let the group settle before the clock starts
     outbox = Outbox(tables.outbox, source=event_source(owner("tft.bench.ping")))
@@ -94,8 +112,10 @@ async def pipeline(kafka: KafkaConnection, database_url: str, count: int) -> flo
     relaying = asyncio.create_task(relay.run())
     for first in range(0, count, 1000):
         async with db.transaction() as session:
-            await outbox.stage(session, *(BenchPingedV1(n=n, data=PAYLOAD)
-                                          for n in range(first, min(first + 1000, count))))
+            await outbox.stage(
+                session,
+                *(BenchPingedV1(n=n, data=PAYLOAD) for n in range(first, min(first + 1000, count))),
+            )
     await asyncio.wait_for(done.wait(), timeout=600)
     elapsed = time.perf_counter() - started
     relaying.cancel()

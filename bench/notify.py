@@ -40,12 +40,20 @@ def raw_smtp(port: int, count: int) -> float:
 
 def confirmations(count: int) -> list[BookingConfirmedV1]:
     starts = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0)
-    return [BookingConfirmedV1(
-        booking_id=uuid4(), session_id=uuid4(), offering_id="robotica",
-        offering_title="Robotica", school_id="corlaer",
-        group=Group(name="3B", level="vmbo-kb", year=3, students=20),
-        starts_at=starts, ends_at=starts + timedelta(hours=2), location="Hotspot")
-        for _ in range(count)]
+    return [
+        BookingConfirmedV1(
+            booking_id=uuid4(),
+            session_id=uuid4(),
+            offering_id="robotica",
+            offering_title="Robotica",
+            school_id="corlaer",
+            group=Group(name="3B", level="vmbo-kb", year=3, students=20),
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            location="Hotspot",
+        )
+        for _ in range(count)
+    ]
 
 
 async def produce(kafka: KafkaConnection, events: list[BookingConfirmedV1]) -> None:
@@ -54,11 +62,17 @@ async def produce(kafka: KafkaConnection, events: list[BookingConfirmedV1]) -> N
     try:
         sends = []
         for event in events:
-            envelope = Envelope.new(type=event.event_type, source=event_source("bookings"),
-                                    subject=event.subject())
-            sends.append(await producer.send(event.topic, value=event.model_dump_json().encode(),
-                                             key=event.key().encode(),
-                                             headers=envelope.to_headers()))
+            envelope = Envelope.new(
+                type=event.event_type, source=event_source("bookings"), subject=event.subject()
+            )
+            sends.append(
+                await producer.send(
+                    event.topic,
+                    value=event.model_dump_json().encode(),
+                    key=event.key().encode(),
+                    headers=envelope.to_headers(),
+                )
+            )
         await asyncio.gather(*sends)
     finally:
         await producer.stop()
@@ -72,8 +86,9 @@ def notifications(platform: Platform, count: int = EVENTS) -> dict:
         baseline = raw_smtp(controller.port, count)
         box.mails.clear()
         notify.stop()
-        platform.restart("notify", TFT_NOTIFY_SMTP_PORT=str(controller.port),
-                         TFT_LOG_LEVEL="WARNING")
+        platform.restart(
+            "notify", TFT_NOTIFY_SMTP_PORT=str(controller.port), TFT_LOG_LEVEL="WARNING"
+        )
         started = time.perf_counter()
         # as bookings, the only principal that may write its topic
         asyncio.run(produce(platform.kafka.connection("bookings"), confirmations(count)))
@@ -88,6 +103,9 @@ def notifications(platform: Platform, count: int = EVENTS) -> dict:
         platform.restart("notify")
         controller.stop()
     rate = count / elapsed
-    return {"notify_events": count, "notify_raw_smtp_mails_per_s": round(baseline, 1),
-            "notify_events_to_emails_per_s": round(rate, 1),
-            "notify_ratio": round(rate / baseline, 3)}
+    return {
+        "notify_events": count,
+        "notify_raw_smtp_mails_per_s": round(baseline, 1),
+        "notify_events_to_emails_per_s": round(rate, 1),
+        "notify_ratio": round(rate / baseline, 3),
+    }

@@ -54,19 +54,39 @@ def profiled(label: str) -> Iterator[dict[str, float]]:
         used.update({name: cpu_seconds(pid) - before[name] for name, pid in _pids.items()})
 
 
-def cpu_ms_per_request(label: str, used: dict[str, float], requests: int,
-                       processes: tuple[str, ...]) -> dict[str, float]:
-    return {f"{label}_cpu_ms_{name}": round(1000 * used[name] / max(requests, 1), 2)
-            for name in processes if name in used}
+def cpu_ms_per_request(
+    label: str, used: dict[str, float], requests: int, processes: tuple[str, ...]
+) -> dict[str, float]:
+    return {
+        f"{label}_cpu_ms_{name}": round(1000 * used[name] / max(requests, 1), 2)
+        for name in processes
+        if name in used
+    }
 
 
 def _record(label: str) -> list[subprocess.Popen]:
     assert _folder is not None
     spy = Path(sys.executable).with_name("py-spy")
-    return [subprocess.Popen(
-        [str(spy), "record", "--pid", str(pid), "--rate", "100", "--format", "raw",
-         "--nonblocking", "-o", str(_folder / f"{label}.{name}.txt")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for name, pid in _pids.items()]
+    return [
+        subprocess.Popen(
+            [
+                str(spy),
+                "record",
+                "--pid",
+                str(pid),
+                "--rate",
+                "100",
+                "--format",
+                "raw",
+                "--nonblocking",
+                "-o",
+                str(_folder / f"{label}.{name}.txt"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for name, pid in _pids.items()
+    ]
 
 
 def top(path: Path, count: int = 15) -> tuple[int, list[tuple[str, int]], list[tuple[str, int]]]:
@@ -92,8 +112,9 @@ def by_package(path: Path) -> list[tuple[str, int]]:
     for line in path.read_text().splitlines():
         stack, _, samples = line.rpartition(" ")
         file = stack.split(";")[-1].rpartition("(")[2].rpartition(":")[0]
-        packages[file.split("/")[0] if "/" in file else "stdlib" if file else "native"] += \
-            int(samples)
+        packages[file.split("/")[0] if "/" in file else "stdlib" if file else "native"] += int(
+            samples
+        )
     return packages.most_common()
 
 
@@ -101,8 +122,9 @@ def main(folder: Path) -> None:
     for path in sorted(folder.glob("*.txt")):
         total, own, under = top(path)
         print(f"\n== {path.stem}: {total} samples")
-        print("  " + ", ".join(f"{name} {100 * n / total:.0f}%"
-                               for name, n in by_package(path)[:10]))
+        print(
+            "  " + ", ".join(f"{name} {100 * n / total:.0f}%" for name, n in by_package(path)[:10])
+        )
         for title, rows in (("self", own), ("inclusive", under)):
             print(f"  -- {title}")
             for frame, n in rows:

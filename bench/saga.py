@@ -26,10 +26,17 @@ SAGA_SCHOOL, PLAIN_SCHOOL = "lodenstein", "element"
 
 
 def offering(platform: Platform, equipment: list[str]) -> str:
-    response = httpx.post(f"{platform.gateway}/offerings", headers=platform.token("backoffice"),
-                          json={"id": f"bench-{uuid4().hex[:8]}", "kind": "inspiration_lesson",
-                                "title": "Inspiratieles benchmark", "audience": ["vmbo-kb"],
-                                "equipment": equipment})
+    response = httpx.post(
+        f"{platform.gateway}/offerings",
+        headers=platform.token("backoffice"),
+        json={
+            "id": f"bench-{uuid4().hex[:8]}",
+            "kind": "inspiration_lesson",
+            "title": "Inspiratieles benchmark",
+            "audience": ["vmbo-kb"],
+            "equipment": equipment,
+        },
+    )
     response.raise_for_status()
     return response.json()["id"]
 
@@ -37,8 +44,9 @@ def offering(platform: Platform, equipment: list[str]) -> str:
 def sessions(platform: Platform, offering_id: str, label: str) -> list[str]:
     """Session ids, ROOMS_PER_DAY on each open day from 60 days ahead (closed days are
     skipped by the series planning), ordered day by day."""
-    first = (datetime.now(UTC) + timedelta(days=60)).replace(hour=9, minute=0, second=0,
-                                                             microsecond=0)
+    first = (datetime.now(UTC) + timedelta(days=60)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
     planned: list[tuple[str, str]] = []
     with httpx.Client(timeout=60) as client:
         for start in range(0, DAYS, DAYS_PER_SERIES):
@@ -46,17 +54,24 @@ def sessions(platform: Platform, offering_id: str, label: str) -> list[str]:
                 response = client.post(
                     f"{platform.gateway}/offerings/{offering_id}/series",
                     headers=platform.token("backoffice"),
-                    json={"first_starts_at": (first + timedelta(days=start)).isoformat(),
-                          "minutes": 120, "every_days": 1, "count": DAYS_PER_SERIES,
-                          "rooms": [f"Bench {label} {room}"],
-                          "instructor": f"Bench {label} {room}", "capacity": 30})
+                    json={
+                        "first_starts_at": (first + timedelta(days=start)).isoformat(),
+                        "minutes": 120,
+                        "every_days": 1,
+                        "count": DAYS_PER_SERIES,
+                        "rooms": [f"Bench {label} {room}"],
+                        "instructor": f"Bench {label} {room}",
+                        "capacity": 30,
+                    },
+                )
                 response.raise_for_status()
                 planned += [(s["starts_at"], s["id"]) for s in response.json()["sessions"]]
     return [session_id for _, session_id in sorted(planned)]
 
 
-async def book_all(platform: Platform, school: str, session_ids: list[str], clients: int,
-                   seconds: float) -> tuple[int, float, float]:
+async def book_all(
+    platform: Platform, school: str, session_ids: list[str], clients: int, seconds: float
+) -> tuple[int, float, float]:
     """Book one group on each session, `clients` at a time, until `seconds` pass or the
     sessions run out: (bookings made, when the first started, when the last returned)."""
     headers = platform.token(school)
@@ -69,9 +84,14 @@ async def book_all(platform: Platform, school: str, session_ids: list[str], clie
         for session_id in next_session:
             if time.perf_counter() >= deadline:
                 return
-            response = await http.post(f"{platform.gateway}/bookings", headers=headers, json={
-                "session_id": session_id,
-                "group": {"name": "bench", "level": "vmbo-kb", "year": 3, "students": 1}})
+            response = await http.post(
+                f"{platform.gateway}/bookings",
+                headers=headers,
+                json={
+                    "session_id": session_id,
+                    "group": {"name": "bench", "level": "vmbo-kb", "year": 3, "students": 1},
+                },
+            )
             response.raise_for_status()
             next(made)
 
@@ -85,9 +105,12 @@ def statuses(platform: Platform, school: str, status: str, limit: int = 500) -> 
     """How many of the school's bookings have `status` (paging through the list)."""
     total, offset = 0, 0
     while True:
-        page = httpx.get(f"{platform.gateway}/bookings", headers=platform.token("backoffice"),
-                         params={"school_id": school, "status": status, "limit": limit,
-                                 "offset": offset}, timeout=60)
+        page = httpx.get(
+            f"{platform.gateway}/bookings",
+            headers=platform.token("backoffice"),
+            params={"school_id": school, "status": status, "limit": limit, "offset": offset},
+            timeout=60,
+        )
         page.raise_for_status()
         total += len(page.json())
         if len(page.json()) < limit:
@@ -110,9 +133,11 @@ def confirmations(platform: Platform, clients: int = 50, seconds: float = 30.0) 
     plain_sessions = sessions(platform, offering(platform, []), "plain")
 
     plain, plain_start, plain_end = asyncio.run(
-        book_all(platform, PLAIN_SCHOOL, plain_sessions, clients, seconds))
+        book_all(platform, PLAIN_SCHOOL, plain_sessions, clients, seconds)
+    )
     booked, saga_start, requests_end = asyncio.run(
-        book_all(platform, SAGA_SCHOOL, saga_sessions, clients, seconds))
+        book_all(platform, SAGA_SCHOOL, saga_sessions, clients, seconds)
+    )
     saga_end = answered_at(platform, SAGA_SCHOOL)
     confirmed = statuses(platform, SAGA_SCHOOL, "confirmed")
 

@@ -51,9 +51,13 @@ def postmaster_pid(platform: Platform) -> int:
 
 
 def applied(platform: Platform, ids: list[str]) -> int:
-    return scalar(platform, "notify",
-                  "select count(*) from notifications where person_id = ''"
-                  " and message_type = 'booking_confirmed' and about = any(:ids)", ids=ids)
+    return scalar(
+        platform,
+        "notify",
+        "select count(*) from notifications where person_id = ''"
+        " and message_type = 'booking_confirmed' and about = any(:ids)",
+        ids=ids,
+    )
 
 
 def apply_all(platform: Platform, count: int) -> float:
@@ -79,17 +83,22 @@ def measure(platform: Platform, replicas: int, env: dict[str, str]) -> dict:
         parts: dict[str, list[int | None]] = {
             "notify": [platform.processes[n].pid for n in names],
             "kafka": kafka_pids(platform),
-            "postgres": [postmaster_pid(platform)]}
+            "postgres": [postmaster_pid(platform)],
+        }
         before = {part: sum(map(cpu_seconds, pids)) for part, pids in parts.items()}
         elapsed = apply_all(platform, EVENTS)
-        used = {part: (sum(map(cpu_seconds, pids)) - before[part]) / elapsed
-                for part, pids in parts.items()}
+        used = {
+            part: (sum(map(cpu_seconds, pids)) - before[part]) / elapsed
+            for part, pids in parts.items()
+        }
     finally:
         for name in names[1:]:
             platform.processes.pop(name).stop()
     prefix = f"notify_consumer_{replicas}_replicas"
-    return {f"{prefix}_events_per_s": round(EVENTS / elapsed, 1),
-            **{f"{prefix}_cores_{part}": round(cores, 2) for part, cores in used.items()}}
+    return {
+        f"{prefix}_events_per_s": round(EVENTS / elapsed, 1),
+        **{f"{prefix}_cores_{part}": round(cores, 2) for part, cores in used.items()},
+    }
 
 
 def consumer_scaling(platform: Platform) -> dict:
@@ -111,5 +120,6 @@ def consumer_scaling(platform: Platform) -> dict:
     single = figures["notify_consumer_1_replicas_events_per_s"]
     for replicas in REPLICAS[1:]:
         figures[f"notify_consumer_{replicas}_replicas_ratio"] = round(
-            figures[f"notify_consumer_{replicas}_replicas_events_per_s"] / single, 2)
+            figures[f"notify_consumer_{replicas}_replicas_events_per_s"] / single, 2
+        )
     return figures

@@ -29,14 +29,26 @@ def pages(day: date) -> dict[str, tuple[str, str, list[str]]]:
         "planning": ("corlaer", "/planning", ["/bookings?limit=21"]),
         "aanbod": ("corlaer", "/aanbod", ["/offerings?limit=500"]),
         "declaratie": ("corlaer", "/declaratie", [f"/finance/declarations?quarter={q}"]),
-        "boekingen": ("backoffice", "/backoffice/boekingen",
-                      ["/bookings?status=confirmed&limit=21"]),
-        "uitleenbalie": ("backoffice", "/backoffice/uitleenbalie", [
-            f"/reservations?from={day}&to={day}&limit=101", "/overdue-loans?limit=100"]),
-        "declaraties": ("finance", "/financien/declaraties",
-                        [f"/finance/declarations?quarter={q}&limit=500"]),
-        "rapportages": ("finance", "/financien/rapportages", [
-            f"/finance/reports/budget?year={year}", f"/finance/reports/cofinancing?year={year}"]),
+        "boekingen": (
+            "backoffice",
+            "/backoffice/boekingen",
+            ["/bookings?status=confirmed&limit=21"],
+        ),
+        "uitleenbalie": (
+            "backoffice",
+            "/backoffice/uitleenbalie",
+            [f"/reservations?from={day}&to={day}&limit=101", "/overdue-loans?limit=100"],
+        ),
+        "declaraties": (
+            "finance",
+            "/financien/declaraties",
+            [f"/finance/declarations?quarter={q}&limit=500"],
+        ),
+        "rapportages": (
+            "finance",
+            "/financien/rapportages",
+            [f"/finance/reports/budget?year={year}", f"/finance/reports/cofinancing?year={year}"],
+        ),
     }
 
 
@@ -60,17 +72,21 @@ def signed_in(web: str, username: str) -> str:
         if found is None:
             raise RuntimeError("the login page has no CSRF field")
         csrf = found.group(1)
-        answer = client.post("/inloggen", data={"gebruikersnaam": username,
-                                                "wachtwoord": DEMO_PASSWORD, "csrf": csrf})
+        answer = client.post(
+            "/inloggen",
+            data={"gebruikersnaam": username, "wachtwoord": DEMO_PASSWORD, "csrf": csrf},
+        )
         if answer.status_code != 303 or answer.headers["location"].startswith("/inloggen"):
             raise RuntimeError(f"signing in as {username}: {answer.status_code}")
         return f"tft-sessie={client.cookies['tft-sessie']}"
 
 
 def figures(prefix: str, measured: dict) -> dict:
-    return {f"{prefix}_p50_ms": round(measured["p50_us"] / 1000, 1),
-            f"{prefix}_p95_ms": round(measured["p95_us"] / 1000, 1),
-            f"{prefix}_errors": measured["status_errors"] + measured["socket_errors"]}
+    return {
+        f"{prefix}_p50_ms": round(measured["p50_us"] / 1000, 1),
+        f"{prefix}_p95_ms": round(measured["p95_us"] / 1000, 1),
+        f"{prefix}_errors": measured["status_errors"] + measured["socket_errors"],
+    }
 
 
 def render_times(platform: Platform, seconds: float = 10.0, users: int = USERS) -> dict:
@@ -84,8 +100,9 @@ def render_times(platform: Platform, seconds: float = 10.0, users: int = USERS) 
         shown = httpx.get(f"{platform.web}{path}", headers={"Cookie": cookies[account]})
         if shown.status_code != 200:
             raise RuntimeError(f"{path} answered {shown.status_code}: {shown.text[:300]}")
-        page = wrk.run(f"{platform.web}{path}", users, seconds,
-                       headers={"Cookie": cookies[account]})
+        page = wrk.run(
+            f"{platform.web}{path}", users, seconds, headers={"Cookie": cookies[account]}
+        )
         api = platform.gateway.removesuffix("/api/v1")
         script = ROTATE % ",".join(f'"/api/v1{call}"' for call in calls)
         gateway = wrk.run(api, users, seconds, script, headers=platform.token(account))

@@ -29,14 +29,23 @@ def ensure() -> str:
     return shutil.which("wrk") or "wrk"
 
 
-def run(url: str, clients: int, seconds: float, script: str = "",
-        headers: dict[str, str] | None = None) -> dict:
+def run(
+    url: str, clients: int, seconds: float, script: str = "", headers: dict[str, str] | None = None
+) -> dict:
     """wrk's figures for `clients` connections over `seconds`; `script` shapes the requests."""
     with tempfile.TemporaryDirectory() as folder:
         lua = Path(folder) / "bench.lua"
         lua.write_text(script + DONE)
-        command = [ensure(), "-t2", f"-c{clients}", f"-d{int(seconds)}s", "--timeout", "10s",
-                   "-s", str(lua)]
+        command = [
+            ensure(),
+            "-t2",
+            f"-c{clients}",
+            f"-d{int(seconds)}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(lua),
+        ]
         for name, value in (headers or {}).items():
             command += ["-H", f"{name}: {value}"]
         done = subprocess.run([*command, url], capture_output=True, text=True, check=True)
@@ -49,7 +58,9 @@ def per_second(figures: dict) -> float:
 
 
 def summary(prefix: str, figures: dict) -> dict:
-    return {f"{prefix}_per_s": round(per_second(figures), 1),
-            f"{prefix}_p50_ms": round(figures["p50_us"] / 1000, 1),
-            f"{prefix}_p99_ms": round(figures["p99_us"] / 1000, 1),
-            f"{prefix}_errors": figures["status_errors"] + figures["socket_errors"]}
+    return {
+        f"{prefix}_per_s": round(per_second(figures), 1),
+        f"{prefix}_p50_ms": round(figures["p50_us"] / 1000, 1),
+        f"{prefix}_p99_ms": round(figures["p99_us"] / 1000, 1),
+        f"{prefix}_errors": figures["status_errors"] + figures["socket_errors"],
+    }

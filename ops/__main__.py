@@ -15,8 +15,10 @@ from aiokafka.errors import KafkaError
 from ops.platform import Platform
 from shared.messaging.connection import KafkaConnection
 
-BOOTSTRAP_HELP = ("another broker than the local run's, as the principal in TFT_KAFKA_USERNAME "
-                  "and TFT_KAFKA_PASSWORD")
+BOOTSTRAP_HELP = (
+    "another broker than the local run's, as the principal in TFT_KAFKA_USERNAME "
+    "and TFT_KAFKA_PASSWORD"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,15 +32,19 @@ def _parser() -> argparse.ArgumentParser:
     logs.add_argument("-f", "--follow", action="store_true")
     logs.add_argument("-n", "--lines", type=int, default=50)
     sub.add_parser("urls", help="print the URLs of the local run")
-    topics = sub.add_parser("topics", help="create the platform topics and grant the services' "
-                                           "ACLs (idempotent)")
+    topics = sub.add_parser(
+        "topics", help="create the platform topics and grant the services' ACLs (idempotent)"
+    )
     topics.add_argument("--bootstrap", help=BOOTSTRAP_HELP)
-    topics.add_argument("--partitions", type=int,
-                        help="default: TFT_KAFKA_PARTITIONS, else 12")
-    topics.add_argument("--replication", type=int,
-                        help="default: 3 on a cluster of three or more brokers, else 1")
-    config = sub.add_parser("kafka-config", help="write the compose broker's config and SCRAM "
-                                                 "users from TFT_KAFKA_<PRINCIPAL>_PASSWORD")
+    topics.add_argument("--partitions", type=int, help="default: TFT_KAFKA_PARTITIONS, else 12")
+    topics.add_argument(
+        "--replication", type=int, help="default: 3 on a cluster of three or more brokers, else 1"
+    )
+    config = sub.add_parser(
+        "kafka-config",
+        help="write the compose broker's config and SCRAM "
+        "users from TFT_KAFKA_<PRINCIPAL>_PASSWORD",
+    )
     config.add_argument("out", type=Path, help="the directory the broker reads")
     config.add_argument("--owner", type=int, help="uid the broker runs as (it alone reads them)")
     _dlt_parser(sub)
@@ -118,8 +124,7 @@ def _kafka_config(args: argparse.Namespace) -> None:
     unsafe = [name for name in names.values() if not SAFE_PASSWORD.fullmatch(os.environ[name])]
     if unsafe:
         raise RuntimeError(f"{', '.join(unsafe)}: 16 or more letters, digits and ._~+/=- only")
-    write_container_config(args.out, {p: os.environ[name] for p, name in names.items()},
-                           args.owner)
+    write_container_config(args.out, {p: os.environ[name] for p, name in names.items()}, args.owner)
     print(f"kafka: config for {len(names)} principals in {args.out}")
 
 
@@ -135,8 +140,11 @@ async def _dlt(kafka: KafkaConnection, args: argparse.Namespace) -> None:
     elif args.action == "show":
         print((await dlt.find(kafka, args.topic, args.ref)).details())
     else:
-        letters = ([await dlt.find(kafka, args.topic, args.ref)] if args.ref else
-                   await dlt.read(kafka, *dlt.dead_letter_topics(args.topic)))
+        letters = (
+            [await dlt.find(kafka, args.topic, args.ref)]
+            if args.ref
+            else await dlt.read(kafka, *dlt.dead_letter_topics(args.topic))
+        )
         count = await dlt.replay(kafka, letters)
         print(f"replayed {count} to {', '.join(sorted({d.original_topic for d in letters}))}")
 

@@ -44,9 +44,11 @@ class DeadLetter:
         return self.header("dlt_original_topic") or self.topic.removesuffix(DLT_SUFFIX)
 
     def summary(self) -> str:
-        return (f"{self.ref}  {self.header('ce_type') or '-'}  {self.header('ce_id') or '-'}  "
-                f"consumer={self.header('dlt_consumer')} attempts={self.header('dlt_attempts')}"
-                f"  {self.header('dlt_reason')[:200]}")
+        return (
+            f"{self.ref}  {self.header('ce_type') or '-'}  {self.header('ce_id') or '-'}  "
+            f"consumer={self.header('dlt_consumer')} attempts={self.header('dlt_attempts')}"
+            f"  {self.header('dlt_reason')[:200]}"
+        )
 
     def details(self) -> str:
         try:
@@ -67,8 +69,10 @@ def dead_letter_topics(topic: str | None) -> list[str]:
 
 async def read(kafka: KafkaConnection, topic: str) -> list[DeadLetter]:
     """Every message on a dead-letter topic so far, in partition and offset order."""
-    return [DeadLetter(topic, r.partition, r.offset, r.key, r.value, tuple(r.headers or ()))
-            for r in await read_topic(kafka, topic)]
+    return [
+        DeadLetter(topic, r.partition, r.offset, r.key, r.value, tuple(r.headers or ()))
+        for r in await read_topic(kafka, topic)
+    ]
 
 
 async def find(kafka: KafkaConnection, topic: str, ref: str) -> DeadLetter:
@@ -87,8 +91,11 @@ async def replay(kafka: KafkaConnection, letters: Sequence[DeadLetter]) -> int:
     try:
         for letter in letters:
             await producer.send_and_wait(
-                letter.original_topic, value=letter.value, key=letter.key,
-                headers=[(k, v) for k, v in letter.headers if not k.startswith("dlt_")])
+                letter.original_topic,
+                value=letter.value,
+                key=letter.key,
+                headers=[(k, v) for k, v in letter.headers if not k.startswith("dlt_")],
+            )
     finally:
         await producer.stop()
     return len(letters)

@@ -54,9 +54,20 @@ def ensure_kafka_libs(cache_dir: Path = DEFAULT_LIBS) -> Path:
     shutil.rmtree(partial, ignore_errors=True)
     # Download into a side dir and rename, so an interrupted run is not mistaken for done.
     proc = subprocess.run(
-        ["mvn", "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
-         f"-DoutputDirectory={partial}", "-DincludeScope=runtime"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            "mvn",
+            "-q",
+            "-B",
+            "-f",
+            str(POM),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={partial}",
+            "-DincludeScope=runtime",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     if proc.returncode != 0:  # output kept for failures only: -q still emits colour codes
         raise RuntimeError(f"mvn failed (exit {proc.returncode}):\n{proc.stdout}")
@@ -98,8 +109,9 @@ def _replication_settings(brokers: int) -> dict[str, str]:
     }
 
 
-def listener_settings(port: int, controller_port: int, host: str = "127.0.0.1",
-                      bind: str | None = None) -> dict[str, str]:
+def listener_settings(
+    port: int, controller_port: int, host: str = "127.0.0.1", bind: str | None = None
+) -> dict[str, str]:
     """Clients (and brokers among themselves) on CLIENT, the KRaft quorum on CONTROLLER; both
     authenticate: SCRAM for clients, PLAIN for the controller (SCRAM users live in the
     metadata the controller serves, so the controller cannot check them itself)."""
@@ -119,22 +131,32 @@ def security_settings(admin_password: str) -> dict[str, str]:
     return {
         "sasl.enabled.mechanisms": SCRAM_MECHANISM,
         "sasl.mechanism.inter.broker.protocol": SCRAM_MECHANISM,
-        f"listener.name.client.{SCRAM_MECHANISM.lower()}.sasl.jaas.config":
-            f"org.apache.kafka.common.security.scram.ScramLoginModule required {admin};",
+        f"listener.name.client.{SCRAM_MECHANISM.lower()}.sasl.jaas.config": (
+            f"org.apache.kafka.common.security.scram.ScramLoginModule required {admin};"
+        ),
         "listener.name.controller.sasl.enabled.mechanisms": "PLAIN",
         "sasl.mechanism.controller.protocol": "PLAIN",
-        "listener.name.controller.plain.sasl.jaas.config":
+        "listener.name.controller.plain.sasl.jaas.config": (
             "org.apache.kafka.common.security.plain.PlainLoginModule required "
-            f'{admin} user_{ADMIN}="{admin_password}";',
+            f'{admin} user_{ADMIN}="{admin_password}";'
+        ),
         "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
         "allow.everyone.if.no.acl.found": "false",
         "super.users": f"User:{ADMIN}",
     }
 
 
-def node_settings(host: str, port: int, controller_port: int, data_dir: str,
-                  admin_password: str, bind: str | None = None, node_id: int = 1,
-                  voters: str | None = None, brokers: int = 1) -> dict[str, str]:
+def node_settings(
+    host: str,
+    port: int,
+    controller_port: int,
+    data_dir: str,
+    admin_password: str,
+    bind: str | None = None,
+    node_id: int = 1,
+    voters: str | None = None,
+    brokers: int = 1,
+) -> dict[str, str]:
     """A node that is broker and controller (KRaft), reached as `host`: alone by default; one
     of a cluster's `brokers` when given its `node_id` and the cluster's `voters`."""
     return {
@@ -158,8 +180,11 @@ def render_properties(settings: dict[str, str]) -> str:
 def scram_format_args(credentials: dict[str, str]) -> list[str]:
     """`kafka-storage format` arguments that create each principal's SCRAM credential in the
     initial metadata, so no running broker is needed to add users."""
-    return [arg for user, password in credentials.items() for arg in (
-        "--add-scram", f"{SCRAM_MECHANISM}=[name={user},password={password}]")]
+    return [
+        arg
+        for user, password in credentials.items()
+        for arg in ("--add-scram", f"{SCRAM_MECHANISM}=[name={user},password={password}]")
+    ]
 
 
 def new_credentials() -> dict[str, str]:
@@ -170,24 +195,54 @@ def new_credentials() -> dict[str, str]:
 CONTAINER_KAFKA = "/opt/kafka"  # the apache/kafka image
 
 
-def write_container_config(out: Path, credentials: dict[str, str],
-                           owner: int | None = None) -> None:
+def write_container_config(
+    out: Path, credentials: dict[str, str], owner: int | None = None
+) -> None:
     """The compose broker's files (apache/kafka image, reached as `kafka`): its properties, a
     start script that formats the storage once with every principal's SCRAM credential and
     starts Kafka, and the admin's client properties for its health check; readable by
     `owner` (the uid Kafka runs as) alone."""
     out.mkdir(parents=True, exist_ok=True)
     config = out / "server.properties"
-    _write_private(config, render_properties(node_settings(
-        "kafka", 9092, 9093, "/var/lib/kafka/data", credentials[ADMIN], bind="0.0.0.0")))
-    format_cmd = [f"{CONTAINER_KAFKA}/bin/kafka-storage.sh", "format", "--ignore-formatted",
-                  "-t", _cluster_id(), "-c", str(config), *scram_format_args(credentials)]
-    _write_private(out / "start.sh", "set -e\n" + shlex.join(format_cmd) + "\nexec " + shlex.join(
-        [f"{CONTAINER_KAFKA}/bin/kafka-server-start.sh", str(config)]) + "\n")
-    _write_private(out / "admin.properties", render_properties({
-        "security.protocol": "SASL_PLAINTEXT", "sasl.mechanism": SCRAM_MECHANISM,
-        "sasl.jaas.config": "org.apache.kafka.common.security.scram.ScramLoginModule required "
-                            f'username="{ADMIN}" password="{credentials[ADMIN]}";'}))
+    _write_private(
+        config,
+        render_properties(
+            node_settings(
+                "kafka", 9092, 9093, "/var/lib/kafka/data", credentials[ADMIN], bind="0.0.0.0"
+            )
+        ),
+    )
+    format_cmd = [
+        f"{CONTAINER_KAFKA}/bin/kafka-storage.sh",
+        "format",
+        "--ignore-formatted",
+        "-t",
+        _cluster_id(),
+        "-c",
+        str(config),
+        *scram_format_args(credentials),
+    ]
+    _write_private(
+        out / "start.sh",
+        "set -e\n"
+        + shlex.join(format_cmd)
+        + "\nexec "
+        + shlex.join([f"{CONTAINER_KAFKA}/bin/kafka-server-start.sh", str(config)])
+        + "\n",
+    )
+    _write_private(
+        out / "admin.properties",
+        render_properties(
+            {
+                "security.protocol": "SASL_PLAINTEXT",
+                "sasl.mechanism": SCRAM_MECHANISM,
+                "sasl.jaas.config": (
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                    f'username="{ADMIN}" password="{credentials[ADMIN]}";'
+                ),
+            }
+        ),
+    )
     if owner is not None:
         for path in (out, *out.iterdir()):
             os.chown(path, owner, owner)
@@ -212,7 +267,8 @@ class _Principals:
             if self.is_formatted():
                 raise RuntimeError(
                     f"{self.credentials_file.parent} was formatted without SASL users: stop "
-                    f"Kafka, remove it and start again")
+                    f"Kafka, remove it and start again"
+                )
             self.credentials_file.parent.mkdir(parents=True, exist_ok=True)
             _write_private(self.credentials_file, json.dumps(new_credentials(), indent=1))
         return json.loads(self.credentials_file.read_text())
@@ -226,8 +282,10 @@ class _Principals:
 
     def client_env(self, principal: str) -> dict[str, str]:
         """The settings a service logs in with as `principal`."""
-        return {"TFT_KAFKA_USERNAME": principal,
-                "TFT_KAFKA_PASSWORD": self.credentials()[principal]}
+        return {
+            "TFT_KAFKA_USERNAME": principal,
+            "TFT_KAFKA_PASSWORD": self.credentials()[principal],
+        }
 
 
 class KafkaNode(_Principals):
@@ -236,10 +294,18 @@ class KafkaNode(_Principals):
     `node_id`, the cluster's `voters` (`quorum_voters`), `brokers` (how many) and the
     cluster's `credentials_file`."""
 
-    def __init__(self, home: Path, port: int = 9092, controller_port: int = 9093,
-                 libs: Path = DEFAULT_LIBS, heap: str = "512m", node_id: int = 1,
-                 voters: str | None = None, brokers: int = 1,
-                 credentials_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        home: Path,
+        port: int = 9092,
+        controller_port: int = 9093,
+        libs: Path = DEFAULT_LIBS,
+        heap: str = "512m",
+        node_id: int = 1,
+        voters: str | None = None,
+        brokers: int = 1,
+        credentials_file: Path | None = None,
+    ) -> None:
         self.home, self.port, self.controller_port = Path(home), port, controller_port
         self.libs, self.heap = libs, heap
         self.node_id, self.brokers = node_id, brokers
@@ -267,19 +333,36 @@ class KafkaNode(_Principals):
         return (self.data_dir / "meta.properties").exists()
 
     def _properties(self) -> str:
-        return render_properties(node_settings(
-            "127.0.0.1", self.port, self.controller_port, str(self.data_dir),
-            self.credentials()[ADMIN], node_id=self.node_id, voters=self.voters,
-            brokers=self.brokers))
+        return render_properties(
+            node_settings(
+                "127.0.0.1",
+                self.port,
+                self.controller_port,
+                str(self.data_dir),
+                self.credentials()[ADMIN],
+                node_id=self.node_id,
+                voters=self.voters,
+                brokers=self.brokers,
+            )
+        )
 
     def _java(self, main: str, *args: str, short_lived: bool = False) -> list[str]:
         # C1-only JIT and serial GC start faster: right for the one-shot storage tool.
-        tuning = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"] if short_lived else [
-            f"-Xmx{self.heap}", "-XX:+UseG1GC"]
+        tuning = (
+            ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+            if short_lived
+            else [f"-Xmx{self.heap}", "-XX:+UseG1GC"]
+        )
         return [
-            "java", *tuning, "-Djava.awt.headless=true",
-            f"-Dlog4j2.configurationFile={LOG4J2}", f"-Dtft.kafka.logfile={self.log_path}",
-            "-cp", f"{self.libs}/*", main, *args,
+            "java",
+            *tuning,
+            "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={LOG4J2}",
+            f"-Dtft.kafka.logfile={self.log_path}",
+            "-cp",
+            f"{self.libs}/*",
+            main,
+            *args,
         ]
 
     def _write_config(self) -> None:
@@ -295,10 +378,20 @@ class KafkaNode(_Principals):
         ensure_kafka_libs(self.libs)
         self._write_config()
         proc = subprocess.run(
-            self._java("kafka.tools.StorageTool", "format", "-t", cluster_id or _cluster_id(),
-                       "-c", str(self.config), *scram_format_args(self.credentials()),
-                       short_lived=True),
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            self._java(
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                cluster_id or _cluster_id(),
+                "-c",
+                str(self.config),
+                *scram_format_args(self.credentials()),
+                short_lived=True,
+            ),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         if proc.returncode != 0:
             raise RuntimeError(f"kafka storage format failed:\n{proc.stdout}")
@@ -313,8 +406,11 @@ class KafkaNode(_Principals):
         self._write_config()
         with self.out_path.open("ab") as out:
             self._popen = subprocess.Popen(
-                self._java(MARKER, str(self.config)), stdin=subprocess.DEVNULL,
-                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                self._java(MARKER, str(self.config)),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self.pid_file.write_text(f"{self._popen.pid}\n")
         return True
@@ -358,17 +454,33 @@ class KafkaCluster(_Principals):
     `home`/node-i with the ports `node_ports` gives it, all with the principals' passwords in
     `home`. A cluster of one is a lone node in `home` itself, as `make up` always had it."""
 
-    def __init__(self, home: Path, size: int = 3, port: int = 9092, controller_port: int = 9093,
-                 libs: Path = DEFAULT_LIBS, heap: str = "512m") -> None:
+    def __init__(
+        self,
+        home: Path,
+        size: int = 3,
+        port: int = 9092,
+        controller_port: int = 9093,
+        libs: Path = DEFAULT_LIBS,
+        heap: str = "512m",
+    ) -> None:
         self.home, self.size = Path(home), size
         ports = [node_ports(port, controller_port, n) for n in range(1, size + 1)]
         voters = quorum_voters([(n, c) for n, (_, c) in enumerate(ports, start=1)])
         self.credentials_file = self.home / "credentials.json"
         self.nodes = [
-            KafkaNode(self.home / f"node-{n}" if size > 1 else self.home, p, c, libs=libs,
-                      heap=heap, node_id=n, voters=voters, brokers=size,
-                      credentials_file=self.credentials_file)
-            for n, (p, c) in enumerate(ports, start=1)]
+            KafkaNode(
+                self.home / f"node-{n}" if size > 1 else self.home,
+                p,
+                c,
+                libs=libs,
+                heap=heap,
+                node_id=n,
+                voters=voters,
+                brokers=size,
+                credentials_file=self.credentials_file,
+            )
+            for n, (p, c) in enumerate(ports, start=1)
+        ]
 
     @property
     def bootstrap(self) -> str:
@@ -396,8 +508,9 @@ class KafkaCluster(_Principals):
         for node in self.nodes:
             if node.is_formatted():
                 meta = (node.data_dir / "meta.properties").read_text().splitlines()
-                return next(line.split("=", 1)[1] for line in meta
-                            if line.startswith("cluster.id="))
+                return next(
+                    line.split("=", 1)[1] for line in meta if line.startswith("cluster.id=")
+                )
         return None
 
     def start(self) -> bool:
@@ -472,9 +585,13 @@ def topic_partitions() -> int:
     return int(os.environ.get("TFT_KAFKA_PARTITIONS", DEFAULT_PARTITIONS))
 
 
-async def create_topics(kafka: KafkaConnection, topics: list[str], partitions: int | None = None,
-                        replication: int | None = None,
-                        configs: dict[str, str] | None = None) -> list[str]:
+async def create_topics(
+    kafka: KafkaConnection,
+    topics: list[str],
+    partitions: int | None = None,
+    replication: int | None = None,
+    configs: dict[str, str] | None = None,
+) -> list[str]:
     """Create the topics that do not exist yet (with `configs`, e.g. max.message.bytes);
     returns the ones created. By default `topic_partitions()` partitions, replicated as
     `replication_for` the brokers the cluster has (with its min.insync.replicas)."""
@@ -487,10 +604,16 @@ async def create_topics(kafka: KafkaConnection, topics: list[str], partitions: i
             factor, min_insync = replication_for(replication or brokers)
             settings = {"min.insync.replicas": str(min_insync)}
             resp = await admin.create_topics(
-                [NewTopic(t, num_partitions=partitions or topic_partitions(),
-                          replication_factor=replication or factor,
-                          topic_configs=settings | (configs or {}))
-                 for t in missing])
+                [
+                    NewTopic(
+                        t,
+                        num_partitions=partitions or topic_partitions(),
+                        replication_factor=replication or factor,
+                        topic_configs=settings | (configs or {}),
+                    )
+                    for t in missing
+                ]
+            )
             # entries are (topic, code) or (topic, code, message) depending on the version
             errors = [e for e in resp.topic_errors if e[1] not in (0, TOPIC_ALREADY_EXISTS)]
             if errors:
@@ -552,17 +675,27 @@ async def apply_acls(kafka: KafkaConnection, acls: list[Acl]) -> None:
 
 
 def _binding(acl: Acl) -> tuple[int, str, int, str, str, int]:
-    return (_RESOURCE[acl.resource], acl.name, _PREFIXED if acl.prefixed else _LITERAL,
-            f"User:{acl.principal}", "*", _OPERATION[acl.operation])
+    return (
+        _RESOURCE[acl.resource],
+        acl.name,
+        _PREFIXED if acl.prefixed else _LITERAL,
+        f"User:{acl.principal}",
+        "*",
+        _OPERATION[acl.operation],
+    )
 
 
 async def _enforced(admin: AIOKafkaAdminClient) -> set[tuple[int, str, int, str, str, int]]:
     """The allowed bindings the broker's authorizer holds (it answers from its own state)."""
     response = await admin._send_request(
-        DescribeAclsRequest(_ANY, None, _ANY, None, None, _ANY, _ANY))
-    return {(resource, name, pattern, principal, host, operation)
-            for resource, name, pattern, bindings in response.resources
-            for principal, host, operation, permission in bindings if permission == _ALLOW}
+        DescribeAclsRequest(_ANY, None, _ANY, None, None, _ANY, _ANY)
+    )
+    return {
+        (resource, name, pattern, principal, host, operation)
+        for resource, name, pattern, bindings in response.resources
+        for principal, host, operation, permission in bindings
+        if permission == _ALLOW
+    }
 
 
 if __name__ == "__main__":  # `python -m ops.kafka [dir]`: just fetch the jars

@@ -17,8 +17,14 @@ from shared.messaging.connection import KafkaConnection
 
 # Start order: the gateway after the services it fronts, the web front end after the gateway.
 SERVICES: dict[str, int] = {
-    "bookings": 8101, "loans": 8102, "events": 8103,
-    "finance": 8104, "notify": 8105, "directory": 8106, "gateway": 8000, "web": 8080,
+    "bookings": 8101,
+    "loans": 8102,
+    "events": 8103,
+    "finance": 8104,
+    "notify": 8105,
+    "directory": 8106,
+    "gateway": 8000,
+    "web": 8080,
 }
 # Not a service package: run as `python -m web migrate|serve` (its store keeps sessions).
 WEB = "web"
@@ -59,12 +65,19 @@ class Platform:
     def kafka(self, brokers: int | None = None) -> KafkaCluster:
         """TFT_KAFKA_BROKERS nodes, else as many as run now, else 1: a single node in
         var/kafka, a cluster in var/kafka-cluster."""
-        size = brokers or _env_int("TFT_KAFKA_BROKERS", 0) or next(
-            (c.size for c in self._kafka_layouts() if c.is_running()), 1)
+        size = (
+            brokers
+            or _env_int("TFT_KAFKA_BROKERS", 0)
+            or next((c.size for c in self._kafka_layouts() if c.is_running()), 1)
+        )
         home = self.var / ("kafka" if size == 1 else "kafka-cluster")
-        return KafkaCluster(home, size, _env_int("TFT_KAFKA_PORT", 9092),
-                            _env_int("TFT_KAFKA_CONTROLLER_PORT", 9093),
-                            libs=self.repo / ".cache" / "kafka" / "libs")
+        return KafkaCluster(
+            home,
+            size,
+            _env_int("TFT_KAFKA_PORT", 9092),
+            _env_int("TFT_KAFKA_CONTROLLER_PORT", 9093),
+            libs=self.repo / ".cache" / "kafka" / "libs",
+        )
 
     def _kafka_layouts(self) -> list[KafkaCluster]:
         """The single node and the cluster whose nodes are on disk: `down` stops either."""
@@ -80,14 +93,17 @@ class Platform:
     def bootstrap(self) -> str:
         return self.external_kafka or self.kafka().bootstrap
 
-    def kafka_connection(self, bootstrap: str | None = None,
-                         principal: str = ADMIN) -> KafkaConnection:
+    def kafka_connection(
+        self, bootstrap: str | None = None, principal: str = ADMIN
+    ) -> KafkaConnection:
         """Our broker's principal, or for another broker (`bootstrap`, or
         TFT_KAFKA_BOOTSTRAP) the one in TFT_KAFKA_USERNAME/TFT_KAFKA_PASSWORD."""
         if bootstrap or self.external_kafka:
-            return KafkaConnection(bootstrap or self.bootstrap,
-                                   os.environ.get("TFT_KAFKA_USERNAME", ""),
-                                   os.environ.get("TFT_KAFKA_PASSWORD", ""))
+            return KafkaConnection(
+                bootstrap or self.bootstrap,
+                os.environ.get("TFT_KAFKA_USERNAME", ""),
+                os.environ.get("TFT_KAFKA_PASSWORD", ""),
+            )
         return self.kafka().connection(principal)
 
     def kafka_env(self, name: str) -> dict[str, str]:
@@ -113,24 +129,33 @@ class Platform:
         else:  # the keys that verify the token the gateway signs for each request
             env["TFT_GATEWAY_JWKS_URL"] = f"{self.gateway_url}/.well-known/jwks.json"
         if name == WEB:  # talks to the gateway only; plain HTTP on this machine
-            env = {"TFT_HTTP_PORT": str(port), "TFT_GATEWAY_URL": self.gateway_url,
-                   "TFT_WEB_SECURE_COOKIES": "false",
-                   "TFT_DATABASE_URL": env["TFT_DATABASE_URL"]}
+            env = {
+                "TFT_HTTP_PORT": str(port),
+                "TFT_GATEWAY_URL": self.gateway_url,
+                "TFT_WEB_SECURE_COOKIES": "false",
+                "TFT_DATABASE_URL": env["TFT_DATABASE_URL"],
+            }
         return env
 
     def service(self, name: str, replica: int = 1) -> ServiceProcess:
         process = replica_name(name, replica)
-        return ServiceProcess(process, replica_port(self.port(name), replica),
-                              self.service_env(name, replica),
-                              self.var / "log" / f"{process}.log", self.var / "run",
-                              cwd=self.repo, module=WEB if name == WEB else f"services.{name}")
+        return ServiceProcess(
+            process,
+            replica_port(self.port(name), replica),
+            self.service_env(name, replica),
+            self.var / "log" / f"{process}.log",
+            self.var / "run",
+            cwd=self.repo,
+            module=WEB if name == WEB else f"services.{name}",
+        )
 
     def known_replicas(self, name: str) -> list[ServiceProcess]:
         """The first replica and every other with a pid file, however many `up` started."""
         pid_files = (self.var / "run").glob(f"{name}-*.pid")
         suffixes = (f.stem.removeprefix(f"{name}-") for f in pid_files)
-        return [self.service(name, r)
-                for r in sorted({1, *(int(s) for s in suffixes if s.isdigit())})]
+        return [
+            self.service(name, r) for r in sorted({1, *(int(s) for s in suffixes if s.isdigit())})
+        ]
 
     @property
     def gateway_url(self) -> str:
@@ -172,8 +197,9 @@ class Platform:
                 print(f"kafka: formatted storage in {cluster.home}")
             if not cluster.start():
                 print(f"kafka: already running ({cluster.size} node(s))")
-            _progress(f"waiting for kafka ({cluster.size} node(s))",
-                      lambda: cluster.wait_ready(120))
+            _progress(
+                f"waiting for kafka ({cluster.size} node(s))", lambda: cluster.wait_ready(120)
+            )
         created = asyncio.run(create_topics(self.kafka_connection(), ALL_TOPICS))
         print(f"kafka: {len(ALL_TOPICS)} topics present ({len(created)} created now)")
         if not self.external_kafka:  # another broker's ACLs are its operator's (`ops topics`)
@@ -186,8 +212,11 @@ class Platform:
             print(f"{svc.name}: already running (pid {svc.pid})")
             return
         if replica == 1:
-            _progress(f"migrating {name}", lambda: run_migrations(
-                name, svc.env, cwd=self.repo, module=svc.module), done="done")
+            _progress(
+                f"migrating {name}",
+                lambda: run_migrations(name, svc.env, cwd=self.repo, module=svc.module),
+                done="done",
+            )
         svc.env |= self.kafka_env(name)  # only now: `down` and `status` need no passwords
         svc.start()  # the next replica starts once this one is ready: one seeds the demo data
         _progress(f"waiting for {svc.name}", lambda: svc.wait_ready(90))
@@ -202,8 +231,7 @@ class Platform:
             _progress("stopping smtp", sink.stop, done="stopped")
         for cluster in [] if self.external_kafka else self._kafka_layouts():
             if cluster.is_running():
-                _progress(f"stopping kafka ({cluster.size} node(s))", cluster.stop,
-                          done="stopped")
+                _progress(f"stopping kafka ({cluster.size} node(s))", cluster.stop, done="stopped")
         print("all down")
 
     def status(self) -> int:
@@ -211,15 +239,19 @@ class Platform:
         ok = self._kafka_status()
         sink = self.mail_sink()
         mail_ready, mail_detail = sink.ready(timeout=1) if sink.is_running() else (False, "-")
-        print(f"{'smtp':<11} {'up' if sink.is_running() else 'down':<5} pid {sink.pid or '-':<8} "
-              f":{sink.port:<5} {mail_detail}")
+        print(
+            f"{'smtp':<11} {'up' if sink.is_running() else 'down':<5} pid {sink.pid or '-':<8} "
+            f":{sink.port:<5} {mail_detail}"
+        )
         ok = ok and mail_ready
         for name in SERVICES:
             for svc in self.known_replicas(name):
                 ready, detail = svc.ready(timeout=1) if svc.is_running() else (False, "-")
                 state = "up" if svc.is_running() else "down"
-                print(f"{svc.name:<11} {state:<5} pid {svc.pid or '-':<8} :{svc.port:<5} "
-                      f"readyz {detail}")
+                print(
+                    f"{svc.name:<11} {state:<5} pid {svc.pid or '-':<8} :{svc.port:<5} "
+                    f"readyz {detail}"
+                )
                 ok = ok and ready
         return 0 if ok else 1
 
@@ -230,8 +262,10 @@ class Platform:
             return ready
         for node in self.kafka().nodes:
             state = "up" if node.is_running() else "down"
-            print(f"{f'kafka {node.node_id}':<11} {state:<5} pid {node.pid or '-':<8} "
-                  f":{node.port:<5} metadata {'ok' if ready else '-'}")
+            print(
+                f"{f'kafka {node.node_id}':<11} {state:<5} pid {node.pid or '-':<8} "
+                f":{node.port:<5} metadata {'ok' if ready else '-'}"
+            )
         return ready
 
     def urls(self, accounts: bool = False) -> None:

@@ -44,17 +44,37 @@ class PostgresCluster:
 
     def _as_owner(self, args: list[str], check: bool = True) -> subprocess.CompletedProcess:
         cmd = ["runuser", "-u", "postgres", "--", *args] if _is_root() else args
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.run(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         if check and proc.returncode != 0:
             raise RuntimeError(f"{' '.join(args)} failed (exit {proc.returncode}):\n{proc.stdout}")
         return proc
 
     def _psql(self, sql: str, dbname: str = "postgres") -> str:
         proc = subprocess.run(
-            [self._bin("psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-             "-d", dbname, "-v", "ON_ERROR_STOP=1", "-tAc", sql],
-            stdin=subprocess.DEVNULL, capture_output=True, text=True,
+            [
+                self._bin("psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-d",
+                dbname,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-tAc",
+                sql,
+            ],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
         )
         if proc.returncode != 0:
             raise RuntimeError(f"psql failed: {sql}\n{proc.stderr}")
@@ -92,10 +112,23 @@ class PostgresCluster:
         if _is_root():
             shutil.chown(self.data_dir, "postgres", "postgres")
             if self._as_owner(["test", "-w", str(self.data_dir)], check=False).returncode:
-                raise RuntimeError(f"user postgres cannot reach {self.data_dir}: every parent "
-                                   "dir needs o+x (tmp_path-style 0700 dirs do not work)")
-        self._as_owner([self._bin("initdb"), "-D", str(self.data_dir), "-U", "postgres",
-                        "--auth=trust", "-E", "UTF8", "--locale=C"])
+                raise RuntimeError(
+                    f"user postgres cannot reach {self.data_dir}: every parent "
+                    "dir needs o+x (tmp_path-style 0700 dirs do not work)"
+                )
+        self._as_owner(
+            [
+                self._bin("initdb"),
+                "-D",
+                str(self.data_dir),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ]
+        )
         self._as_owner(["mkdir", "-p", str(self.socket_dir)])
         self._append_settings()
         return True
@@ -113,8 +146,9 @@ class PostgresCluster:
         (self.data_dir / "pg_hba.conf").write_text(hba)  # root writes; owner stays postgres
 
     def is_running(self) -> bool:
-        proc = self._as_owner([self._bin("pg_ctl"), "status", "-D", str(self.data_dir)],
-                              check=False)
+        proc = self._as_owner(
+            [self._bin("pg_ctl"), "status", "-D", str(self.data_dir)], check=False
+        )
         return proc.returncode == 0
 
     def start(self) -> bool:
@@ -122,15 +156,30 @@ class PostgresCluster:
         self.init()
         if self.is_running():
             return False
-        self._as_owner([self._bin("pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.data_dir),
-                        "-l", str(self.log_path), "-o", f"-p {self.port}"])
+        self._as_owner(
+            [
+                self._bin("pg_ctl"),
+                "start",
+                "-w",
+                "-t",
+                "60",
+                "-D",
+                str(self.data_dir),
+                "-l",
+                str(self.log_path),
+                "-o",
+                f"-p {self.port}",
+            ]
+        )
         return True
 
     def wait_ready(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            proc = subprocess.run([self._bin("pg_isready"), "-q", "-h", "127.0.0.1",
-                                   "-p", str(self.port)], stdin=subprocess.DEVNULL)
+            proc = subprocess.run(
+                [self._bin("pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)],
+                stdin=subprocess.DEVNULL,
+            )
             if proc.returncode == 0:
                 return
             time.sleep(0.2)
@@ -138,8 +187,9 @@ class PostgresCluster:
 
     def stop(self) -> None:
         if self.is_initialized() and self.is_running():
-            self._as_owner([self._bin("pg_ctl"), "stop", "-w", "-m", "fast",
-                            "-D", str(self.data_dir)])
+            self._as_owner(
+                [self._bin("pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(self.data_dir)]
+            )
 
     # -- databases -----------------------------------------------------------------------
     def create_database(self, name: str) -> bool:

@@ -44,11 +44,11 @@ def _is_zombie(proc: Path) -> bool:
     """Exited but not reaped. A JVM's leader thread can be a zombie while its other threads
     still shut down (ports bound), so a zombie with live threads counts as running."""
     status = dict(
-        line.split(":", 1) for line in proc.joinpath("status").read_text().splitlines()
+        line.split(":", 1)
+        for line in proc.joinpath("status").read_text().splitlines()
         if ":" in line
     )
-    return status.get("State", "").strip().startswith("Z") and \
-        int(status.get("Threads", "1")) <= 1
+    return status.get("State", "").strip().startswith("Z") and int(status.get("Threads", "1")) <= 1
 
 
 def read_pid(pid_file: Path) -> int | None:
@@ -66,8 +66,13 @@ def live_pid(pid_file: Path, marker: str, popen: subprocess.Popen | None = None)
     return pid if pid_alive(pid, marker) else None
 
 
-def terminate(pid: int, marker: str | None, grace: float, popen: subprocess.Popen | None = None,
-              group: bool = True) -> None:
+def terminate(
+    pid: int,
+    marker: str | None,
+    grace: float,
+    popen: subprocess.Popen | None = None,
+    group: bool = True,
+) -> None:
     """SIGTERM (the process group when `group`), then SIGKILL after `grace` seconds."""
     _signal(pid, signal.SIGTERM, group)
     if _wait_gone(pid, marker, grace, popen):
@@ -76,8 +81,9 @@ def terminate(pid: int, marker: str | None, grace: float, popen: subprocess.Pope
     _wait_gone(pid, marker, 30, popen)
 
 
-def kill_now(pid: int, marker: str | None, popen: subprocess.Popen | None = None,
-             group: bool = True) -> None:
+def kill_now(
+    pid: int, marker: str | None, popen: subprocess.Popen | None = None, group: bool = True
+) -> None:
     """SIGKILL without a graceful phase (crash simulation), then wait until it is gone."""
     _signal(pid, signal.SIGKILL, group)
     _wait_gone(pid, marker, 30, popen)  # a big JVM on a busy host can take seconds to exit
@@ -93,8 +99,9 @@ def _signal(pid: int, sig: int, group: bool) -> None:
         pass
 
 
-def _wait_gone(pid: int, marker: str | None, timeout: float,
-               popen: subprocess.Popen | None) -> bool:
+def _wait_gone(
+    pid: int, marker: str | None, timeout: float, popen: subprocess.Popen | None
+) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if popen is not None and popen.poll() is not None:
@@ -116,8 +123,16 @@ class ServiceProcess:
     """One platform service, run as `python -m services.<name> serve` (or `module`, e.g. the
     web front end's `web`) in its own group."""
 
-    def __init__(self, name: str, port: int, env: dict[str, str], log_path: Path,
-                 run_dir: Path, cwd: Path = REPO, module: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        port: int,
+        env: dict[str, str],
+        log_path: Path,
+        run_dir: Path,
+        cwd: Path = REPO,
+        module: str | None = None,
+    ) -> None:
         self.name, self.port, self.env = name, port, env
         self.module = module or f"services.{name}"
         self.log_path, self.run_dir, self.cwd = log_path, run_dir, cwd
@@ -145,8 +160,12 @@ class ServiceProcess:
         with self.log_path.open("ab") as log:
             self._popen = subprocess.Popen(
                 [sys.executable, "-m", self.marker, "serve"],
-                cwd=self.cwd, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True,
+                cwd=self.cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self.pid_file.write_text(f"{self._popen.pid}\n")
         return True
@@ -187,14 +206,24 @@ class ServiceProcess:
         self.start()
 
 
-def run_migrations(name: str, env: dict[str, str], cwd: Path = REPO, timeout: float = 300,
-                   module: str | None = None) -> None:
+def run_migrations(
+    name: str,
+    env: dict[str, str],
+    cwd: Path = REPO,
+    timeout: float = 300,
+    module: str | None = None,
+) -> None:
     """Run `python -m services.<name> migrate` (or `module`'s); raise with its output when
     it fails."""
     proc = subprocess.run(
         [sys.executable, "-m", module or f"services.{name}", "migrate"],
-        cwd=cwd, env={**os.environ, **env}, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout,
+        cwd=cwd,
+        env={**os.environ, **env},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"migrations of {name} failed (exit {proc.returncode}):\n{proc.stdout}")

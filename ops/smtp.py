@@ -21,9 +21,14 @@ class MailSink(ServiceProcess):
     """The catch-all as a child process of the local run, managed like the services."""
 
     def __init__(self, var: Path, port: int) -> None:
-        super().__init__("smtp", port, {"TFT_NOTIFY_SMTP_PORT": str(port),
-                                        "TFT_MAIL_DIR": str(var / "mail")},
-                         var / "log" / "smtp.log", var / "run", cwd=REPO)
+        super().__init__(
+            "smtp",
+            port,
+            {"TFT_NOTIFY_SMTP_PORT": str(port), "TFT_MAIL_DIR": str(var / "mail")},
+            var / "log" / "smtp.log",
+            var / "run",
+            cwd=REPO,
+        )
 
     @property
     def marker(self) -> str:
@@ -41,10 +46,12 @@ class MailSink(ServiceProcess):
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m ops.smtp", description=__doc__)
     parser.add_argument("command", choices=["serve"])
-    parser.add_argument("--port", type=int,
-                        default=int(os.environ.get("TFT_NOTIFY_SMTP_PORT", DEFAULT_PORT)))
-    parser.add_argument("--dir", type=Path,
-                        default=Path(os.environ.get("TFT_MAIL_DIR", REPO / "var" / "mail")))
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("TFT_NOTIFY_SMTP_PORT", DEFAULT_PORT))
+    )
+    parser.add_argument(
+        "--dir", type=Path, default=Path(os.environ.get("TFT_MAIL_DIR", REPO / "var" / "mail"))
+    )
     args = parser.parse_args()
     controller = serve(Mailbox(args.dir), args.port)
     print(f"catch-all SMTP on 127.0.0.1:{args.port}, mails in {args.dir}", flush=True)

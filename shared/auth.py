@@ -49,14 +49,27 @@ def key_id(token: str) -> str | None:
         raise InvalidToken(f"ongeldig token: {exc}") from exc
 
 
-def decode(token: str, key: Any, *, algorithm: str, audience: str, issuer: str,
-           max_lifetime: int = MAX_TOKEN_LIFETIME_SECONDS) -> dict[str, Any]:
+def decode(
+    token: str,
+    key: Any,
+    *,
+    algorithm: str,
+    audience: str,
+    issuer: str,
+    max_lifetime: int = MAX_TOKEN_LIFETIME_SECONDS,
+) -> dict[str, Any]:
     """The claims of a token signed by `key` with `algorithm` only, for `audience`, from
     `issuer`, not expired and living no longer than `max_lifetime` (RFC 8725)."""
     try:
-        claims = jwt.decode(token, key, algorithms=[algorithm], audience=audience,
-                            issuer=issuer, options={"require": REQUIRED_CLAIMS},
-                            leeway=CLOCK_SKEW_SECONDS)
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[algorithm],
+            audience=audience,
+            issuer=issuer,
+            options={"require": REQUIRED_CLAIMS},
+            leeway=CLOCK_SKEW_SECONDS,
+        )
     except jwt.InvalidTokenError as exc:
         raise InvalidToken(f"ongeldig token: {exc}") from exc
     # A stolen token is only as bad as it is long-lived: one that claims to live longer than
@@ -72,9 +85,16 @@ class KeySet:
     The JWKS is cached; a `kid` it does not list makes it fetch again (keys rotate), at most
     once per `refetch_seconds` so forged kids cannot hammer the issuer."""
 
-    def __init__(self, url: str, algorithm: str, *, cache_seconds: float = 300,
-                 refetch_seconds: float = 10, fixed: dict[str, Any] | None = None,
-                 fetch: Callable[[str], Awaitable[dict]] | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        algorithm: str,
+        *,
+        cache_seconds: float = 300,
+        refetch_seconds: float = 10,
+        fixed: dict[str, Any] | None = None,
+        fetch: Callable[[str], Awaitable[dict]] | None = None,
+    ) -> None:
         self.url, self._algorithm = url, algorithm
         self._cache_seconds, self._refetch_seconds = cache_seconds, refetch_seconds
         self._fetch = fetch or _fetch_json
@@ -87,27 +107,29 @@ class KeySet:
     async def key(self, kid: str | None) -> Any:
         async with self._lock:
             age = time.monotonic() - self._fetched_at
-            if age > self._cache_seconds or (kid not in self._keys
-                                             and age > self._refetch_seconds):
+            if age > self._cache_seconds or (kid not in self._keys and age > self._refetch_seconds):
                 await self._refresh()
         if kid not in self._keys:
-            raise InvalidToken("ongeldig token: getekend met een sleutel die de uitgever "
-                               "niet publiceert")
+            raise InvalidToken(
+                "ongeldig token: getekend met een sleutel die de uitgever niet publiceert"
+            )
         return self._keys[kid]
 
     async def _refresh(self) -> None:
         try:
             self._keys = self._parse(await self._fetch(self.url))
-        except (aiohttp.ClientError, TimeoutError, ValueError, KeyError,
-                jwt.PyJWKError) as exc:
+        except (aiohttp.ClientError, TimeoutError, ValueError, KeyError, jwt.PyJWKError) as exc:
             log.warning("issuer keys unavailable", jwks_url=self.url, error=repr(exc))
             if not self._keys:
                 raise KeysUnavailable(self.url) from exc
         self._fetched_at = time.monotonic()
 
     def _parse(self, jwks: dict[str, Any]) -> dict[str, Any]:
-        return {jwk["kid"]: jwt.PyJWK(jwk, self._algorithm).key
-                for jwk in jwks.get("keys", []) if "kid" in jwk and jwk.get("use", "sig") == "sig"}
+        return {
+            jwk["kid"]: jwt.PyJWK(jwk, self._algorithm).key
+            for jwk in jwks.get("keys", [])
+            if "kid" in jwk and jwk.get("use", "sig") == "sig"
+        }
 
 
 async def _fetch_json(url: str) -> dict:
@@ -126,15 +148,17 @@ class GatewayTokens:
 
     @classmethod
     def for_settings(cls, settings: ServiceSettings) -> "GatewayTokens":
-        keys = KeySet(settings.gateway_jwks_url, ALGORITHM, refetch_seconds=1,
-                      fixed=settings.gateway_jwks)
+        keys = KeySet(
+            settings.gateway_jwks_url, ALGORITHM, refetch_seconds=1, fixed=settings.gateway_jwks
+        )
         return cls(keys, settings.service, settings.gateway_issuer)
 
     async def verify(self, token: str) -> Caller | None:
         """The caller the token names; None when the gateway asks for itself (no role)."""
         key = await self._keys.key(key_id(token))
-        claims = decode(token, key, algorithm=ALGORITHM, audience=self.audience,
-                        issuer=self._issuer)
+        claims = decode(
+            token, key, algorithm=ALGORITHM, audience=self.audience, issuer=self._issuer
+        )
         if "role" not in claims:
             return None
         if not (isinstance(claims["role"], str) and isinstance(claims.get("org"), str)):
@@ -161,22 +185,34 @@ class Authentication:
             await self._refuse(scope, receive, send, str(refused))
             return
         except KeysUnavailable as exc:
-            log.warning("request refused: the gateway's keys are unavailable",
-                        path=scope["path"], jwks_url=str(exc))
-            await problem_response(503, "Service unavailable",
-                                   "de sleutels van de gateway zijn niet bereikbaar; "
-                                   "probeer het zo opnieuw")(scope, receive, send)
+            log.warning(
+                "request refused: the gateway's keys are unavailable",
+                path=scope["path"],
+                jwks_url=str(exc),
+            )
+            await problem_response(
+                503,
+                "Service unavailable",
+                "de sleutels van de gateway zijn niet bereikbaar; probeer het zo opnieuw",
+            )(scope, receive, send)
             return
         # Who calls is the token's word alone: headers that claim it are dropped.
-        scope["headers"] = [(name, value) for name, value in scope["headers"]
-                            if not name.lower().startswith(b"x-tft-")]
+        scope["headers"] = [
+            (name, value)
+            for name, value in scope["headers"]
+            if not name.lower().startswith(b"x-tft-")
+        ]
         scope.setdefault("state", {})[CALLER] = caller
         await self.app(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, reason: str) -> None:
-        log.warning("request refused: no valid token", method=scope["method"],
-                    path=scope["path"], address=(scope.get("client") or ("unknown",))[0],
-                    reason=reason)
+        log.warning(
+            "request refused: no valid token",
+            method=scope["method"],
+            path=scope["path"],
+            address=(scope.get("client") or ("unknown",))[0],
+            reason=reason,
+        )
         response = problem_response(401, "Unauthenticated", reason)
         response.headers["WWW-Authenticate"] = 'Bearer realm="tft-services"'
         await response(scope, receive, send)

@@ -37,14 +37,17 @@ class Refused(Exception):
         self.reason, self.status, self.extra = reason, status, extra
 
 
-def check_audience(level: str, audience: Sequence[str],
-                   refused: type[Refused] = Refused) -> None:
+def check_audience(level: str, audience: Sequence[str], refused: type[Refused] = Refused) -> None:
     """A group is taken only by an offer or event meant for its level (a po lessenserie is
     for po classes): one rule, and one problem, for bookings and event registrations."""
     if level not in audience:
         raise refused(
-            f"Dit is niet bedoeld voor niveau {level}, wel voor: {', '.join(audience)}.", 422,
-            rule="audience", level=level, audience=list(audience))
+            f"Dit is niet bedoeld voor niveau {level}, wel voor: {', '.join(audience)}.",
+            422,
+            rule="audience",
+            level=level,
+            audience=list(audience),
+        )
 
 
 # The longest agenda one request reads: a school term's worth of sessions.
@@ -53,11 +56,14 @@ MAX_AGENDA_DAYS = 93
 
 def local_bounds(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
     """[start of `first`, start of the day after `last`) in Amsterdam, as aware times."""
+
     def midnight(day: date) -> datetime:
         return datetime.combine(day, time(), AMSTERDAM)
 
-    return (midnight(first) if first else None,
-            midnight(last + timedelta(days=1)) if last else None)
+    return (
+        midnight(first) if first else None,
+        midnight(last + timedelta(days=1)) if last else None,
+    )
 
 
 def check_agenda_range(first: date, last: date, refused: type[Refused] = Refused) -> None:
@@ -65,8 +71,7 @@ def check_agenda_range(first: date, last: date, refused: type[Refused] = Refused
     if last < first:
         raise refused("de periode eindigt op of na haar eerste dag", 422)
     if (last - first).days + 1 > MAX_AGENDA_DAYS:
-        raise refused(f"vraag de agenda op voor hoogstens {MAX_AGENDA_DAYS} dagen per keer",
-                      422)
+        raise refused(f"vraag de agenda op voor hoogstens {MAX_AGENDA_DAYS} dagen per keer", 422)
 
 
 def local_date(moment: datetime) -> date:
@@ -75,8 +80,9 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone(AMSTERDAM).date()
 
 
-def acting_school(role: str, organisation: str, school_id: str | None,
-                  refused: type[Refused] = Refused) -> str:
+def acting_school(
+    role: str, organisation: str, school_id: str | None, refused: type[Refused] = Refused
+) -> str:
     """For which school a caller books, registers or reserves: a school (its coordinator or
     a teacher) for itself, the backoffice on behalf of the school it names (the effect is
     that school's)."""
@@ -86,11 +92,11 @@ def acting_school(role: str, organisation: str, school_id: str | None,
         return school_id
     if role == BACKOFFICE:
         reason = "de backoffice handelt namens een school: noem haar school_id"
-        raise refused(reason, 422, errors=[{"field": "school_id", "message": reason,
-                                            "code": "missing"}])
+        raise refused(
+            reason, 422, errors=[{"field": "school_id", "message": reason, "code": "missing"}]
+        )
     if role in SCHOOL_PEOPLE:
-        raise refused("een school handelt alleen voor zichzelf, niet namens een andere school",
-                      403)
+        raise refused("een school handelt alleen voor zichzelf, niet namens een andere school", 403)
     raise refused(f"de rol {role} mag dit niet", 403)
 
 

@@ -6,8 +6,20 @@ from datetime import date, datetime
 from shared.domain import AMSTERDAM
 
 _DAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-_MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december"]
+_MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def dutch_date(day: date) -> str:
@@ -35,10 +47,16 @@ def euros(cents: int) -> str:
 
 # One unit (a kit or an item) of each equipment category, as a sentence names it; the
 # categories' ids (shared.seed.catalogue) are slugs nobody reads.
-EQUIPMENT_NOUNS = {"robot": "robotset", "printer-3d": "3D-printer", "vr": "VR-set",
-                   "drone": "droneset", "hydrogen-car": "waterstofauto",
-                   "ev": "elektrische auto of scooter", "cnc": "CNC-machine",
-                   "plastic-shredder": "kunststofshredder"}
+EQUIPMENT_NOUNS = {
+    "robot": "robotset",
+    "printer-3d": "3D-printer",
+    "vr": "VR-set",
+    "drone": "droneset",
+    "hydrogen-car": "waterstofauto",
+    "ev": "elektrische auto of scooter",
+    "cnc": "CNC-machine",
+    "plastic-shredder": "kunststofshredder",
+}
 
 
 def equipment_noun(category: str) -> str:

@@ -21,5 +21,7 @@ def violates_exclusion(exc: BaseException, constraint: str) -> bool:
     if not isinstance(exc, IntegrityError):
         return False
     cause = exc.orig.__cause__ if exc.orig is not None else None  # asyncpg's own error
-    return (getattr(exc.orig, "pgcode", None) == EXCLUSION_VIOLATION
-            and getattr(cause, "constraint_name", None) == constraint)
+    return (
+        getattr(exc.orig, "pgcode", None) == EXCLUSION_VIOLATION
+        and getattr(cause, "constraint_name", None) == constraint
+    )

@@ -37,8 +37,9 @@ CALLER_KEEP_ALIVE_SECONDS = 10
 def json_body(content: Any) -> bytes:
     """JSON as the services' responses encode it (Starlette's JSONResponse): the bench's
     hello-world baseline encodes with this too."""
-    return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None,
-                      separators=(",", ":")).encode()
+    return json.dumps(
+        content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode()
 
 
 class Problem(Exception):
@@ -114,8 +115,10 @@ class ObservabilityMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()),
-                                      (b"x-request-id", request_id.encode())]
+                message["headers"] = [
+                    *message.get("headers", ()),
+                    (b"x-request-id", request_id.encode()),
+                ]
             await send(message)
 
         started = time.perf_counter()
@@ -126,7 +129,8 @@ class ObservabilityMiddleware:
             route = getattr(scope.get("route"), "path", "unmatched")
             self.metrics.http_requests.labels(scope["method"], route, str(status)).inc()
             self.metrics.http_latency.labels(scope["method"], route).observe(
-                time.perf_counter() - started)
+                time.perf_counter() - started
+            )
 
 
 async def current_caller(request: Request) -> Caller:
@@ -167,8 +171,9 @@ def _install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Refused)
     async def on_refused(_request: Request, exc: Refused) -> JSONResponse:
-        return problem_response(exc.status, _REFUSAL_TITLES.get(exc.status, exc.title),
-                                exc.reason, **exc.extra)
+        return problem_response(
+            exc.status, _REFUSAL_TITLES.get(exc.status, exc.title), exc.reason, **exc.extra
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -177,25 +182,34 @@ def _install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         if await _body_not_json(request, exc):
-            return problem_response(415, "Unsupported media type",
-                                    "stuur de gegevens als JSON (Content-Type: application/json)")
+            return problem_response(
+                415,
+                "Unsupported media type",
+                "stuur de gegevens als JSON (Content-Type: application/json)",
+            )
         # `code` is pydantic's error type (e.g. "greater_than"): stable, so a front end can
         # show its own text; `message` is pydantic's reason.
         errors = [
-            {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"],
-             "code": e["type"]}
+            {
+                "field": ".".join(str(p) for p in e["loc"] if p != "body"),
+                "message": e["msg"],
+                "code": e["type"],
+            }
             for e in exc.errors()
         ]
-        return problem_response(422, "Invalid request", "het verzoek heeft ongeldige velden",
-                                errors=errors)
+        return problem_response(
+            422, "Invalid request", "het verzoek heeft ongeldige velden", errors=errors
+        )
 
     @app.exception_handler(Exception)
     async def on_crash(_request: Request, exc: Exception) -> JSONResponse:
         if is_transient(exc):  # the store is down or restarting: nothing was written
             log.warning("store unavailable", error=repr(exc))
-            response = problem_response(503, "Service unavailable",
-                                        "de opslag van de dienst is even niet bereikbaar; "
-                                        "probeer het zo opnieuw")
+            response = problem_response(
+                503,
+                "Service unavailable",
+                "de opslag van de dienst is even niet bereikbaar; probeer het zo opnieuw",
+            )
             response.headers["Retry-After"] = "2"
             return response
         log.exception("unhandled error", error=repr(exc))

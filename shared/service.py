@@ -42,8 +42,7 @@ from shared.store.versions import Preconditions
 # (contravariant), a spec does both (invariant).
 S = TypeVar("S", bound=ServiceSettings, default=ServiceSettings)
 S_co = TypeVar("S_co", bound=ServiceSettings, covariant=True, default=ServiceSettings)
-S_contra = TypeVar("S_contra", bound=ServiceSettings, contravariant=True,
-                   default=ServiceSettings)
+S_contra = TypeVar("S_contra", bound=ServiceSettings, contravariant=True, default=ServiceSettings)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,8 +86,9 @@ class LeanRuntime(Generic[S_co]):
     """The running parts every service process has: its settings, store, metrics and tasks
     (`tasks` run from start to stop)."""
 
-    def __init__(self, settings: S_co,
-                 tasks: Sequence[Callable[["LeanRuntime[S_co]"], Awaitable[None]]] = ()) -> None:
+    def __init__(
+        self, settings: S_co, tasks: Sequence[Callable[["LeanRuntime[S_co]"], Awaitable[None]]] = ()
+    ) -> None:
         self.settings = settings
         self.metrics = Metrics()
         self.db = Database(create_engine(settings.resolved_database_url()))
@@ -131,17 +131,24 @@ class Runtime(LeanRuntime[S_co]):
             security=self.kafka.security(),
             client_id=f"tft-{spec.name}",
             log_level=logging.DEBUG,  # one line per message is noise; our consumer logs JSON
-            middlewares=[KafkaPrometheusMiddleware(registry=self.metrics.registry,
-                                                   app_name=spec.name)],
+            middlewares=[
+                KafkaPrometheusMiddleware(registry=self.metrics.registry, app_name=spec.name)
+            ],
         )
         self.outbox = Outbox(spec.messaging.outbox, source=event_source(spec.name))
         self.relay = OutboxRelay(
-            self.db, spec.messaging.outbox, self._producer, self.metrics,
-            batch_size=settings.outbox_batch_size, poll_seconds=settings.outbox_poll_seconds,
+            self.db,
+            spec.messaging.outbox,
+            self._producer,
+            self.metrics,
+            batch_size=settings.outbox_batch_size,
+            poll_seconds=settings.outbox_poll_seconds,
         )
         self.db.on_commit(self.relay.wake)
         self.retention = Retention(
-            self.db, spec.messaging, self.metrics,
+            self.db,
+            spec.messaging,
+            self.metrics,
             outbox_keep=timedelta(hours=settings.outbox_retention_hours),
             inbox_keep=timedelta(hours=settings.inbox_retention_hours),
             interval_seconds=settings.retention_interval_seconds,
@@ -271,8 +278,11 @@ def add_routes(app: FastAPI, router: APIRouter) -> None:
 
 def main(spec: ServiceSpec[S] | LeanSpec[S], argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog=f"python -m services.{spec.name}")
-    parser.add_argument("command", choices=["migrate", "serve"],
-                        help="migrate: upgrade the store to the newest schema; serve: run")
+    parser.add_argument(
+        "command",
+        choices=["migrate", "serve"],
+        help="migrate: upgrade the store to the newest schema; serve: run",
+    )
     args = parser.parse_args(argv)
     settings = spec.settings(service=spec.name)
     if args.command == "migrate":
@@ -287,11 +297,17 @@ def server_config(app: Any, settings: ServiceSettings) -> uvicorn.Config:
     """How every service (and the gateway) serves HTTP: forwarded headers only from the
     configured proxies, keep-alive outlasting the callers' pools, a graceful stop."""
     return uvicorn.Config(
-        app, host=settings.http_host, port=settings.http_port, log_config=None,
-        access_log=False, server_header=False, timeout_graceful_shutdown=10,
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=10,
         timeout_keep_alive=SERVER_KEEP_ALIVE_SECONDS,
         proxy_headers=bool(settings.trusted_proxies),
-        forwarded_allow_ips=settings.trusted_proxies or None)
+        forwarded_allow_ips=settings.trusted_proxies or None,
+    )
 
 
 def serve(app: Any, settings: ServiceSettings) -> None:

@@ -54,8 +54,9 @@ class ServiceSettings(BaseSettings):
     def kafka(self) -> KafkaConnection:
         if not self.kafka_password:
             return KafkaConnection(self.kafka_bootstrap)
-        return KafkaConnection(self.kafka_bootstrap, self.kafka_username or self.service,
-                               self.kafka_password)
+        return KafkaConnection(
+            self.kafka_bootstrap, self.kafka_username or self.service, self.kafka_password
+        )
 
     def resolved_database_url(self) -> str:
         """The configured URL, or a SQLite file per service under var/ for the local run."""

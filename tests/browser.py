@@ -15,14 +15,23 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from tests.harness import DEMO_PASSWORD, Platform
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                              headless=True, args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
         yield launched
         launched.close()
 
@@ -55,12 +64,15 @@ class Visit:
         """Check the page now shown."""
         self.page.wait_for_load_state("load")
         results = self.axe.run(self.page)
-        serious = [(v["id"], v["help"], [n["target"] for n in v["nodes"]])
-                   for v in results.response["violations"]
-                   if v["impact"] in ("serious", "critical")]
+        serious = [
+            (v["id"], v["help"], [n["target"] for n in v["nodes"]])
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
         assert not serious, f"{self.page.url} ({self.size}): {serious}"
         wide = self.page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert wide <= 0, f"{self.page.url} scrolls sideways by {wide}px at {self.size}"
         assert not self.errors, self.errors
         assert not self.foreign, self.foreign

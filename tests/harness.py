@@ -25,8 +25,10 @@ from shared.tests.callers import bearer, token
 # default lies below Linux's ephemeral range (32768-60999), where outgoing connections (to
 # Kafka, PostgreSQL) could hold a port a service is about to listen on.
 GATEWAY_PORT = int(os.environ.get("TFT_TEST_PLATFORM_PORT", "28000"))
-SERVICES = {name: GATEWAY_PORT + 101 + i for i, name in enumerate(
-    ["bookings", "loans", "events", "finance", "notify", "directory"])}
+SERVICES = {
+    name: GATEWAY_PORT + 101 + i
+    for i, name in enumerate(["bookings", "loans", "events", "finance", "notify", "directory"])
+}
 # The web front end, which reaches the platform through the gateway only.
 WEB_PORT = GATEWAY_PORT + 110
 DEMO_PASSWORD = "test-demo-password"
@@ -63,9 +65,13 @@ class Platform:
 
     def env(self, service: str, port: int, **extra: str) -> dict[str, str]:
         if service == "web":
-            return {"TFT_HTTP_PORT": str(port), "TFT_WEB_SECURE_COOKIES": "false",
-                    "TFT_GATEWAY_URL": f"http://127.0.0.1:{self.gateway_port}",
-                    "TFT_DATABASE_URL": self.database_url(service), **extra}
+            return {
+                "TFT_HTTP_PORT": str(port),
+                "TFT_WEB_SECURE_COOKIES": "false",
+                "TFT_GATEWAY_URL": f"http://127.0.0.1:{self.gateway_port}",
+                "TFT_DATABASE_URL": self.database_url(service),
+                **extra,
+            }
         env = {
             "TFT_SERVICE": service,
             "TFT_HTTP_PORT": str(port),
@@ -80,23 +86,34 @@ class Platform:
             "TFT_DATABASE_URL": self.database_url(service),
         }
         if service != "gateway":
-            env["TFT_GATEWAY_JWKS_URL"] = (f"http://127.0.0.1:{self.gateway_port}"
-                                           "/.well-known/jwks.json")
+            env["TFT_GATEWAY_JWKS_URL"] = (
+                f"http://127.0.0.1:{self.gateway_port}/.well-known/jwks.json"
+            )
         else:
             env["TFT_JWT_KEY_FILE"] = str(self.home / "gateway-key.pem")
-            env.update({f"TFT_{name.upper()}_URL": f"http://127.0.0.1:{p}"
-                        for name, p in self.service_ports.items()})
+            env.update(
+                {
+                    f"TFT_{name.upper()}_URL": f"http://127.0.0.1:{p}"
+                    for name, p in self.service_ports.items()
+                }
+            )
             # Tests and benches call from one address with a few tokens, far faster than a
             # person: the gateway's rate limits would measure themselves.
             # A deactivation reaches the gateway within a second (the default is 10).
             env["TFT_PERSON_CHECK_SECONDS"] = "1"
             # A killed gateway's running claims lapse soon, as fault tests retry for a minute.
             env["TFT_IDEMPOTENCY_LEASE_SECONDS"] = "10"
-            env.update({"TFT_RATE_PER_SUBJECT": "1000000", "TFT_BURST_PER_SUBJECT": "1000000",
-                        "TFT_RATE_PER_ADDRESS": "1000000", "TFT_BURST_PER_ADDRESS": "1000000",
-                        "TFT_LOGIN_RATE_PER_ADDRESS": "1000000",
-                        "TFT_LOGIN_BURST_PER_ADDRESS": "1000000",
-                        "TFT_AUDIT_PATH": str(self.home / "gateway-audit.jsonl")})
+            env.update(
+                {
+                    "TFT_RATE_PER_SUBJECT": "1000000",
+                    "TFT_BURST_PER_SUBJECT": "1000000",
+                    "TFT_RATE_PER_ADDRESS": "1000000",
+                    "TFT_BURST_PER_ADDRESS": "1000000",
+                    "TFT_LOGIN_RATE_PER_ADDRESS": "1000000",
+                    "TFT_LOGIN_BURST_PER_ADDRESS": "1000000",
+                    "TFT_AUDIT_PATH": str(self.home / "gateway-audit.jsonl"),
+                }
+            )
         return {**env, **extra}
 
     def kafka_credentials(self, service: str) -> dict[str, str]:
@@ -113,9 +130,14 @@ class Platform:
                 self.postgres.drop_database(f"{self.database_prefix}{name}")
                 self.postgres.create_database(f"{self.database_prefix}{name}")
             with ThreadPoolExecutor(len(stores)) as pool:  # each its own database
-                list(pool.map(lambda item: run_migrations(
-                    item[0], self.env(*item), module="web" if item[0] == "web" else None),
-                    stores.items()))
+                list(
+                    pool.map(
+                        lambda item: run_migrations(
+                            item[0], self.env(*item), module="web" if item[0] == "web" else None
+                        ),
+                        stores.items(),
+                    )
+                )
             for name, port in stores.items():
                 self._start_replica(name, port, 1)
             self._wait_ready()
@@ -136,9 +158,13 @@ class Platform:
     def _start_replica(self, name: str, port: int, replica: int, **extra_env: str) -> None:
         process, port = replica_name(name, replica), replica_port(port, replica)
         self.processes[process] = ServiceProcess(
-            process, port, self.env(name, port, **extra_env), self.home / "log" /
-            f"{process}.log", self.home / "run", module="web" if name == "web" else
-            f"services.{name}")
+            process,
+            port,
+            self.env(name, port, **extra_env),
+            self.home / "log" / f"{process}.log",
+            self.home / "run",
+            module="web" if name == "web" else f"services.{name}",
+        )
         self.processes[process].start()
 
     def _wait_ready(self) -> None:
@@ -148,8 +174,7 @@ class Platform:
     def restart(self, name: str, **extra_env: str) -> None:
         """Start `name` again (after a stop or kill), optionally with other settings."""
         process = self.processes[name]
-        process.env = self.env(process.module.removeprefix("services."), process.port,
-                               **extra_env)
+        process.env = self.env(process.module.removeprefix("services."), process.port, **extra_env)
         process.start()
         process.wait_ready(timeout=60)
 
@@ -160,21 +185,25 @@ class Platform:
     def token(self, username: str) -> dict[str, str]:
         """Bearer header of a demo account; tokens live for an hour, so one per user."""
         if username not in self._tokens:
-            response = httpx.post(f"{self.gateway}/auth/token",
-                                  json={"username": username, "password": DEMO_PASSWORD})
+            response = httpx.post(
+                f"{self.gateway}/auth/token", json={"username": username, "password": DEMO_PASSWORD}
+            )
             response.raise_for_status()
-            self._tokens[username] = {
-                "Authorization": f"Bearer {response.json()['access_token']}"}
+            self._tokens[username] = {"Authorization": f"Bearer {response.json()['access_token']}"}
         return self._tokens[username]
 
-    def service_token(self, service: str, role: str | None = None, organisation: str = "",
-                      **changes: Any) -> dict[str, str]:
+    def service_token(
+        self, service: str, role: str | None = None, organisation: str = "", **changes: Any
+    ) -> dict[str, str]:
         """Bearer header of a token as the gateway signs it for one request to `service`
         (as `role` of `organisation`; no role: the gateway itself), with `changes` to forge
         one (`shared.tests.callers.token`)."""
         caller = {"sub": organisation, "role": role, "org": organisation} if role else {}
-        options: dict[str, Any] = {"key": self.signing_key.private,
-                                   "kid": self.signing_key.verification.kid, "lifetime": 300}
+        options: dict[str, Any] = {
+            "key": self.signing_key.private,
+            "kid": self.signing_key.verification.kid,
+            "lifetime": 300,
+        }
         return bearer(token(service, **options | caller | changes))
 
 
@@ -192,17 +221,27 @@ def eventually(probe: Callable[[], Any], timeout: float = 30.0, interval: float 
 
 def keyed_events(platform: Platform, topic: str, key: str) -> list[tuple[str, dict]]:
     """(type, value) of each event on `topic` keyed `key`, reading the topic to its end."""
+
     async def run() -> list[tuple[str, dict]]:
-        consumer = AIOKafkaConsumer(topic, **platform.kafka.admin.options(),
-                                    auto_offset_reset="earliest", enable_auto_commit=False)
+        consumer = AIOKafkaConsumer(
+            topic,
+            **platform.kafka.admin.options(),
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
         await consumer.start()
         try:
             found, ends = [], None
-            while ends is None or any([await consumer.position(tp) < end
-                                       for tp, end in ends.items()]):
+            while ends is None or any(
+                [await consumer.position(tp) < end for tp, end in ends.items()]
+            ):
                 batches = await consumer.getmany(timeout_ms=500)
-                found += [(dict(r.headers)["ce_type"].decode(), json.loads(r.value))
-                          for rs in batches.values() for r in rs if r.key.decode() == key]
+                found += [
+                    (dict(r.headers)["ce_type"].decode(), json.loads(r.value))
+                    for rs in batches.values()
+                    for r in rs
+                    if r.key.decode() == key
+                ]
                 if ends is None and consumer.assignment():
                     ends = await consumer.end_offsets(list(consumer.assignment()))
             return found
@@ -215,6 +254,9 @@ def keyed_events(platform: Platform, topic: str, key: str) -> list[tuple[str, di
 def hotspot_lesson(platform: Platform) -> str:
     """An offer the hotspot gives itself, without equipment: booked, a group is confirmed at
     once (a company's visit waits for the company, equipment for loans' answer)."""
-    offers = httpx.get(f"{platform.gateway}/offerings", params={"kind": "inspiration_lesson"},
-                       headers=platform.token("backoffice")).json()
+    offers = httpx.get(
+        f"{platform.gateway}/offerings",
+        params={"kind": "inspiration_lesson"},
+        headers=platform.token("backoffice"),
+    ).json()
     return next(o["id"] for o in offers if not o["equipment"] and not o.get("host_company"))

@@ -8,9 +8,13 @@ from tests.harness import Platform, eventually
 from tests.test_faults import scalar
 
 # Reminder runs only when notify starts (and then hourly): the kill test starts them itself.
-FAST = {"TFT_NOTIFY_MAX_ATTEMPTS": "3", "TFT_NOTIFY_BACKOFF_SECONDS": "0.2",
-        "TFT_NOTIFY_DISPATCH_POLL_SECONDS": "0.2", "TFT_NOTIFY_REMINDER_POLL_SECONDS": "3600",
-        "TFT_NOTIFY_DISPATCH_LEASE_SECONDS": "3"}
+FAST = {
+    "TFT_NOTIFY_MAX_ATTEMPTS": "3",
+    "TFT_NOTIFY_BACKOFF_SECONDS": "0.2",
+    "TFT_NOTIFY_DISPATCH_POLL_SECONDS": "0.2",
+    "TFT_NOTIFY_REMINDER_POLL_SECONDS": "3600",
+    "TFT_NOTIFY_DISPATCH_LEASE_SECONDS": "3",
+}
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +28,17 @@ def mail(platform: Platform):
     platform.restart("notify", **settings)
     box.settings = settings  # type: ignore[attr-defined]
     # Messages reach people notify knows from the directory's events: wait for the demo's.
-    eventually(lambda: scalar(platform, "notify", "select count(*) from people where active"
-                              " and id = any(:ids)", ids=list(DEMO_PEOPLE)) == len(DEMO_PEOPLE))
+    eventually(
+        lambda: (
+            scalar(
+                platform,
+                "notify",
+                "select count(*) from people where active and id = any(:ids)",
+                ids=list(DEMO_PEOPLE),
+            )
+            == len(DEMO_PEOPLE)
+        )
+    )
     yield box
     notify.stop()
     platform.restart("notify")

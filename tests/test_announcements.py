@@ -18,15 +18,24 @@ pytestmark = pytest.mark.integration
 
 
 def announce(platform: Platform, user: str, **body) -> httpx.Response:
-    return httpx.post(f"{platform.gateway}/announcements", headers=platform.token(user),
-                      json={"title": f"Nieuwsbrief {uuid4().hex[:6]}",
-                            "body": "Beste partners,\n\nDit is de nieuwsbrief.", **body})
+    return httpx.post(
+        f"{platform.gateway}/announcements",
+        headers=platform.token(user),
+        json={
+            "title": f"Nieuwsbrief {uuid4().hex[:6]}",
+            "body": "Beste partners,\n\nDit is de nieuwsbrief.",
+            **body,
+        },
+    )
 
 
 def test_an_announcement_reaches_each_chosen_person_by_their_own_preferences(platform, mail):
     teacher = platform.token("docent-corlaer")
-    httpx.put(f"{platform.gateway}/notifications/preferences", headers=teacher,
-              json={"opted_out": ["announcements"]}).raise_for_status()
+    httpx.put(
+        f"{platform.gateway}/notifications/preferences",
+        headers=teacher,
+        json={"opted_out": ["announcements"]},
+    ).raise_for_status()
     try:
         sent = announce(platform, "backoffice", kinds=["vmbo"], roles=["school", "teacher"])
         assert sent.status_code == 201, sent.text
@@ -37,13 +46,17 @@ def test_an_announcement_reaches_each_chosen_person_by_their_own_preferences(pla
         eventually(lambda: subjects(mail, demo_address("corlaer"), title))
         [own] = inbox(platform, "docent-corlaer", told["id"])  # in the inbox all the same
         assert (own["person_id"], own["state"], own["subject"]) == (
-            "docent-corlaer", "opted_out", title)
+            "docent-corlaer",
+            "opted_out",
+            title,
+        )
         assert subjects(mail, demo_address("docent-corlaer"), title) == []
         assert inbox(platform, "voorbeeld-bouw", told["id"]) == []  # a company: not chosen
         assert inbox(platform, "po-demo-1", told["id"]) == []  # a po school: not chosen
 
-        listed = httpx.get(f"{platform.gateway}/announcements",
-                           headers=platform.token("programma")).json()
+        listed = httpx.get(
+            f"{platform.gateway}/announcements", headers=platform.token("programma")
+        ).json()
         [shown] = [a for a in listed if a["id"] == told["id"]]
         assert shown["recipients"] == told["recipients"]
         assert sum(shown["deliveries"].values()) == told["recipients"]
@@ -61,8 +74,9 @@ def test_a_deactivated_person_receives_no_announcement(platform, mail):
     before = announce(platform, "backoffice", organisations=["corlaer"], roles=["teacher"])
     assert before.status_code == 201, before.text
 
-    httpx.post(f"{platform.gateway}/people/{person_id}/deactivate",
-               headers=platform.token("backoffice")).raise_for_status()
+    httpx.post(
+        f"{platform.gateway}/people/{person_id}/deactivate", headers=platform.token("backoffice")
+    ).raise_for_status()
     eventually(lambda: scalar(platform, "notify", known, id=person_id) == 0)
     after = announce(platform, "backoffice", organisations=["corlaer"], roles=["teacher"])
     assert after.status_code == 201, after.text
@@ -86,30 +100,39 @@ def test_admin_and_programme_each_have_their_own_inbox(platform):
     assert inbox(platform, "admin", programme) == []
 
 
-@pytest.mark.parametrize("user", ["corlaer", "docent-corlaer", "voorbeeld-bouw", "finance",
-                                  "admin"])
+@pytest.mark.parametrize(
+    "user", ["corlaer", "docent-corlaer", "voorbeeld-bouw", "finance", "admin"]
+)
 def test_only_the_backoffice_and_programme_send_or_read_announcements(platform, user):
     assert announce(platform, user, kinds=["vmbo"]).status_code == 403
-    assert httpx.get(f"{platform.gateway}/announcements",
-                     headers=platform.token(user)).status_code == 403
+    assert (
+        httpx.get(f"{platform.gateway}/announcements", headers=platform.token(user)).status_code
+        == 403
+    )
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"title": "", "kinds": ["vmbo"]}, "title"),
-    ({"kinds": ["school"]}, "kinds.0"),
-    ({"roles": ["leerling"]}, "roles.0"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"title": "", "kinds": ["vmbo"]}, "title"),
+        ({"kinds": ["school"]}, "kinds.0"),
+        ({"roles": ["leerling"]}, "roles.0"),
+    ],
+)
 def test_a_malformed_announcement_names_its_field(platform, body, field):
     refused = announce(platform, "backoffice", **body)
     assert refused.status_code == 422
     assert field in [e["field"] for e in refused.json()["errors"]]
 
 
-@pytest.mark.parametrize(("body", "field", "words"), [
-    ({}, "organisations", "kies ten minste één"),
-    ({"organisations": ["corlaer", "bestaat-niet"]}, "organisations", "bestaat-niet"),
-    ({"organisations": ["corlaer"], "roles": ["municipality"]}, "roles", "niemand ontvangt"),
-])
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({}, "organisations", "kies ten minste één"),
+        ({"organisations": ["corlaer", "bestaat-niet"]}, "organisations", "bestaat-niet"),
+        ({"organisations": ["corlaer"], "roles": ["municipality"]}, "roles", "niemand ontvangt"),
+    ],
+)
 def test_an_announcement_to_nobody_is_refused_in_dutch(platform, body, field, words):
     refused = announce(platform, "backoffice", **body)
     assert refused.status_code == 422, refused.text

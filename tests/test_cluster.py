@@ -38,8 +38,14 @@ BURST = 90  # bookings, each cancelled again: two events per booking
 
 @pytest.fixture(scope="module")
 def cluster(test_home):
-    nodes = KafkaCluster(test_home / "cluster", 3, port=KAFKA_PORT, controller_port=KAFKA_PORT + 1,
-                         libs=ensure_kafka_libs(), heap="384m")
+    nodes = KafkaCluster(
+        test_home / "cluster",
+        3,
+        port=KAFKA_PORT,
+        controller_port=KAFKA_PORT + 1,
+        libs=ensure_kafka_libs(),
+        heap="384m",
+    )
     try:
         nodes.start()
         nodes.wait_ready(timeout=120)
@@ -54,10 +60,15 @@ def cluster(test_home):
 def replicated(cluster, postgres, test_home):
     services = ["bookings", "loans", "events", "finance", "notify", "directory"]
     running = Platform(
-        kafka=cluster, postgres=postgres, home=test_home / "cluster-platform",
-        gateway_port=BASE_PORT, web_port=None, database_prefix="tft_cluster_",
+        kafka=cluster,
+        postgres=postgres,
+        home=test_home / "cluster-platform",
+        gateway_port=BASE_PORT,
+        web_port=None,
+        database_prefix="tft_cluster_",
         service_ports={name: BASE_PORT + 1 + i for i, name in enumerate(services)},
-        replicas={spec.name: 2 for spec in CONSUMERS})
+        replicas={spec.name: 2 for spec in CONSUMERS},
+    )
     running.start()
     yield running
     running.stop()
@@ -68,16 +79,17 @@ def test_a_broker_and_a_replica_of_each_consumer_killed_in_a_burst_lose_nothing(
 ):
     session = plan_session(replicated, capacity=BURST, days_ahead=20)
     token = replicated.token("element")
-    body = {"session_id": session["id"],
-            "group": {"name": "cluster", "level": "vmbo-gl", "year": 4, "students": 1}}
+    body = {
+        "session_id": session["id"],
+        "group": {"name": "cluster", "level": "vmbo-gl", "year": 4, "students": 1},
+    }
     client = httpx.Client(timeout=30)
 
     def book_and_cancel(_) -> str:
         booked = client.post(f"{replicated.gateway}/bookings", headers=token, json=body)
         assert booked.status_code == 201, booked.text
         booking_id = booked.json()["id"]
-        cancelled = client.post(f"{replicated.gateway}/bookings/{booking_id}/cancel",
-                                headers=token)
+        cancelled = client.post(f"{replicated.gateway}/bookings/{booking_id}/cancel", headers=token)
         assert cancelled.status_code == 200, cancelled.text
         return booking_id
 
@@ -98,9 +110,11 @@ def test_a_broker_and_a_replica_of_each_consumer_killed_in_a_burst_lose_nothing(
 
 def every_group_caught_up(platform: Platform) -> None:
     """The lag each service reports on /metrics, measured as it does, down to zero."""
-    monitor = LagMonitor(platform.kafka.admin, {c.name: list(c.topics)
-                                                    for spec in CONSUMERS
-                                                    for c in spec.consumers}, Metrics())
+    monitor = LagMonitor(
+        platform.kafka.admin,
+        {c.name: list(c.topics) for spec in CONSUMERS for c in spec.consumers},
+        Metrics(),
+    )
 
     def caught_up() -> dict | None:
         try:  # until the cluster fenced the dead broker, a request may go its way
@@ -113,8 +127,7 @@ def every_group_caught_up(platform: Platform) -> None:
     assert {group for group, _ in lags} == {spec.name for spec in CONSUMERS}
 
 
-def each_booking_confirmed_then_cancelled_once_on_kafka(platform: Platform,
-                                                        ids: list[str]) -> None:
+def each_booking_confirmed_then_cancelled_once_on_kafka(platform: Platform, ids: list[str]) -> None:
     """In partition order, the first copy of each event (a relay retry may publish one
     twice; the inbox absorbs that): confirmed, then cancelled."""
     seen: dict[str, list[str]] = {booking_id: [] for booking_id in ids}
@@ -132,25 +145,39 @@ def each_booking_confirmed_then_cancelled_once_on_kafka(platform: Platform,
 def each_school_told_once_in_order(platform: Platform, ids: list[str]) -> None:
     """The school's own inbox has one confirmation and one cancellation per booking, the
     cancellation not before the confirmation."""
+
     def count(message_type: str) -> int:
-        return scalar(platform, "notify",
-                      "select count(*) from notifications where person_id = '' and "
-                      "message_type = :type and about = any(:ids)", type=message_type, ids=ids)
+        return scalar(
+            platform,
+            "notify",
+            "select count(*) from notifications where person_id = '' and "
+            "message_type = :type and about = any(:ids)",
+            type=message_type,
+            ids=ids,
+        )
 
     assert (count("booking_confirmed"), count("booking_cancelled")) == (BURST, BURST)
     reversed_order = scalar(
-        platform, "notify",
+        platform,
+        "notify",
         "select count(*) from notifications c join notifications x on x.about = c.about"
         " and x.person_id = '' and x.message_type = 'booking_cancelled'"
         " where c.person_id = '' and c.message_type = 'booking_confirmed'"
-        " and c.about = any(:ids) and x.created_at < c.created_at", ids=ids)
+        " and c.about = any(:ids) and x.created_at < c.created_at",
+        ids=ids,
+    )
     assert reversed_order == 0
 
 
 def loans_applied_every_cancellation_once(platform: Platform) -> None:
     """Every cancellation bookings published (the demo's too) is in loans' inbox once."""
+
     def count(service: str, table: str) -> int:
-        return scalar(platform, service, f"select count(*) from {table} where event_type = :t",
-                      t=BookingCancelledV1.event_type)
+        return scalar(
+            platform,
+            service,
+            f"select count(*) from {table} where event_type = :t",
+            t=BookingCancelledV1.event_type,
+        )
 
     assert count("loans", "inbox") == count("bookings", "outbox") >= BURST

@@ -48,7 +48,8 @@ def test_the_gateway_signs_with_a_key_it_is_given_and_the_key_is_required():
 def test_the_services_verify_their_callers_with_the_gateways_keys():
     backends = ("bookings", "loans", "events", "finance", "notify", "directory")
     assert {SERVICES[name]["environment"]["TFT_GATEWAY_JWKS_URL"] for name in backends} == {
-        "http://gateway:8000/.well-known/jwks.json"}
+        "http://gateway:8000/.well-known/jwks.json"
+    }
 
 
 def required(variable: str) -> str:
@@ -57,9 +58,10 @@ def required(variable: str) -> str:
 
 def test_the_broker_is_configured_from_a_required_password_per_principal():
     config = SERVICES["kafka-config"]
-    assert config["environment"] == {f"TFT_KAFKA_{p.upper()}_PASSWORD":
-                                     required(f"TFT_KAFKA_{p.upper()}_PASSWORD")
-                                     for p in PRINCIPALS}
+    assert config["environment"] == {
+        f"TFT_KAFKA_{p.upper()}_PASSWORD": required(f"TFT_KAFKA_{p.upper()}_PASSWORD")
+        for p in PRINCIPALS
+    }
     assert config["command"][:4] == ["python", "-m", "ops", "kafka-config"]
     kafka = SERVICES["kafka"]
     assert kafka["command"] == ["bash", "/etc/tft-kafka/start.sh"]
@@ -75,4 +77,5 @@ def test_each_service_logs_in_to_kafka_as_itself_and_the_topics_job_as_admin():
     assert "TFT_KAFKA_PASSWORD" not in SERVICES["gateway"]["environment"]
     assert SERVICES["kafka-topics"]["environment"] == {
         "TFT_KAFKA_USERNAME": "admin",
-        "TFT_KAFKA_PASSWORD": required("TFT_KAFKA_ADMIN_PASSWORD")}
+        "TFT_KAFKA_PASSWORD": required("TFT_KAFKA_ADMIN_PASSWORD"),
+    }

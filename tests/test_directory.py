@@ -3,7 +3,6 @@ a teacher who accepts and signs in; a school coordinator may not invite; a deact
 person is refused, at sign-in and with a token they already hold; the demo accounts sign in
 with the claims they always had; the directory's changes reach Kafka."""
 
-
 import httpx
 import jwt
 import pytest
@@ -15,18 +14,23 @@ pytestmark = pytest.mark.integration
 
 # The README's demo accounts: (role, organisation) as their tokens have always carried.
 DEMO_CLAIMS = {
-    "backoffice": ("backoffice", "backoffice"), "finance": ("finance", "finance"),
-    "programma": ("programme", "tft"), "admin": ("admin", "tft"),
-    **{school: ("school", school) for school in ("lodenstein", "corlaer", "element", "nxt",
-                                                 "trivium")},
+    "backoffice": ("backoffice", "backoffice"),
+    "finance": ("finance", "finance"),
+    "programma": ("programme", "tft"),
+    "admin": ("admin", "tft"),
+    **{
+        school: ("school", school)
+        for school in ("lodenstein", "corlaer", "element", "nxt", "trivium")
+    },
     "voorbeeld-bouw": ("company", "voorbeeld-bouw"),
 }
 PASSWORD = "een-lang-wachtwoord"
 
 
 def sign_in(platform: Platform, username: str, password: str) -> httpx.Response:
-    return httpx.post(f"{platform.gateway}/auth/token",
-                      json={"username": username, "password": password})
+    return httpx.post(
+        f"{platform.gateway}/auth/token", json={"username": username, "password": password}
+    )
 
 
 def claims(answer: httpx.Response) -> dict:
@@ -43,13 +47,21 @@ def person_events(platform: Platform, person_id: str) -> list[str]:
 
 
 def invite_teacher(platform: Platform, username: str) -> tuple[str, httpx.Response]:
-    invited = httpx.post(f"{platform.gateway}/people/invitations",
-                         headers=platform.token("backoffice"),
-                         json={"organisation_id": "corlaer", "role": "teacher",
-                               "name": "Sanne de Vries", "email": f"{username}@corlaer.nl"})
+    invited = httpx.post(
+        f"{platform.gateway}/people/invitations",
+        headers=platform.token("backoffice"),
+        json={
+            "organisation_id": "corlaer",
+            "role": "teacher",
+            "name": "Sanne de Vries",
+            "email": f"{username}@corlaer.nl",
+        },
+    )
     assert invited.status_code == 201, invited.text
-    accepted = httpx.post(f"{platform.gateway}/invitations/accept", json={
-        "code": invited.json()["code"], "username": username, "password": PASSWORD})
+    accepted = httpx.post(
+        f"{platform.gateway}/invitations/accept",
+        json={"code": invited.json()["code"], "username": username, "password": PASSWORD},
+    )
     return invited.json()["person"]["id"], accepted
 
 
@@ -59,31 +71,49 @@ def test_an_invited_teacher_accepts_signs_in_and_is_refused_once_deactivated(pla
     signed_in = sign_in(platform, "sanne.devries", PASSWORD)
     assert signed_in.status_code == 200, signed_in.text
     assert (claims(signed_in)["sub"], claims(signed_in)["role"], claims(signed_in)["org"]) == (
-        person_id, "teacher", "corlaer")
+        person_id,
+        "teacher",
+        "corlaer",
+    )
     token = bearer(signed_in)
-    assert httpx.get(f"{platform.gateway}/organisations/corlaer",
-                     headers=token).status_code == 200
+    assert httpx.get(f"{platform.gateway}/organisations/corlaer", headers=token).status_code == 200
 
-    gone = httpx.post(f"{platform.gateway}/people/{person_id}/deactivate",
-                      headers=platform.token("backoffice"))
+    gone = httpx.post(
+        f"{platform.gateway}/people/{person_id}/deactivate", headers=platform.token("backoffice")
+    )
     assert gone.status_code == 200, gone.text
     assert sign_in(platform, "sanne.devries", PASSWORD).status_code == 401
     # The token the teacher holds stops working once the gateway's answer is renewed.
-    eventually(lambda: httpx.get(f"{platform.gateway}/organisations/corlaer",
-                                 headers=token).status_code == 401, timeout=15)
-    assert eventually(lambda: person_events(platform, person_id)[-1:] == [
-        "nl.tisfortech.directory.person.deactivated.v1"])
+    eventually(
+        lambda: (
+            httpx.get(f"{platform.gateway}/organisations/corlaer", headers=token).status_code == 401
+        ),
+        timeout=15,
+    )
+    assert eventually(
+        lambda: (
+            person_events(platform, person_id)[-1:]
+            == ["nl.tisfortech.directory.person.deactivated.v1"]
+        )
+    )
     assert person_events(platform, person_id) == [
         "nl.tisfortech.directory.person.invited.v1",
         "nl.tisfortech.directory.person.activated.v1",
-        "nl.tisfortech.directory.person.deactivated.v1"]
+        "nl.tisfortech.directory.person.deactivated.v1",
+    ]
 
 
 def test_a_school_coordinator_may_not_invite(platform):
-    refused = httpx.post(f"{platform.gateway}/people/invitations",
-                         headers=platform.token("corlaer"),
-                         json={"organisation_id": "corlaer", "role": "teacher",
-                               "name": "Jan Jansen", "email": "j.jansen@corlaer.nl"})
+    refused = httpx.post(
+        f"{platform.gateway}/people/invitations",
+        headers=platform.token("corlaer"),
+        json={
+            "organisation_id": "corlaer",
+            "role": "teacher",
+            "name": "Jan Jansen",
+            "email": "j.jansen@corlaer.nl",
+        },
+    )
     assert refused.status_code == 403
 
 
@@ -92,7 +122,10 @@ def test_the_demo_accounts_sign_in_with_the_claims_they_always_had(platform):
         answer = sign_in(platform, username, DEMO_PASSWORD)
         assert answer.status_code == 200, (username, answer.text)
         assert (claims(answer)["sub"], claims(answer)["role"], claims(answer)["org"]) == (
-            username, role, organisation)
+            username,
+            role,
+            organisation,
+        )
     assert sign_in(platform, "corlaer", "demo-wrong").status_code == 401
 
 
@@ -100,6 +133,7 @@ def test_the_directory_lists_organisations_of_every_kind_through_the_gateway(pla
     headers = platform.token("po-demo-1")
     po = httpx.get(f"{platform.gateway}/organisations", params={"kind": "po"}, headers=headers)
     assert {o["id"] for o in po.json()} >= {"po-demo-1", "po-demo-2"}
-    green = httpx.get(f"{platform.gateway}/organisations", params={"profile": "Groen"},
-                      headers=headers)
+    green = httpx.get(
+        f"{platform.gateway}/organisations", params={"profile": "Groen"}, headers=headers
+    )
     assert {o["id"] for o in green.json()} == {"yuverta", "aeres-vmbo-nijkerk"}

@@ -38,42 +38,103 @@ def put_first(platform: Platform, path: str, body: dict[str, Any], user: str) ->
 
 # (who, how it writes, the resource's path found on the platform, the body it writes back)
 CASES: dict[str, tuple[str, str, Callable[[Platform], str], Body]] = {
-    "offering": ("backoffice", "PATCH",
-                 lambda p: f"/offerings/{first(p, '/offerings')['id']}", same("title")),
-    "school day": ("backoffice", "PUT", lambda p: put_first(
-        p, f"/calendar/school-days/{OWN}/2031-03-04", {"open": False, "reason": "studiedag"},
-        "backoffice"), same("open", "reason")),
-    "booking rules": ("backoffice", "PUT", lambda p: "/calendar/rules",
-                      same("min_lead_days", "free_cancellation_days")),
-    "quota": ("backoffice", "PUT", lambda p: put_first(
-        p, f"/calendar/quotas/{OWN}/2031", {"max_sessions": 3}, "backoffice"),
-        same("max_sessions")),
-    "organisation": ("backoffice", "PUT", lambda p: f"/organisations/{new_school(p)}",
-                     same("name", "kind", "municipality")),
-    "event": ("backoffice", "PATCH", lambda p: f"/events/{first(p, '/events')['id']}",
-              same("title")),
-    "event session": ("backoffice", "PATCH", lambda p: "/event-sessions/" + first(
-        p, f"/events/{first(p, '/events')['id']}/sessions")["id"], same("title")),
-    "rate": ("finance", "PUT", lambda p: put_first(
-        p, f"/finance/rates/{OWN_ROLE}", {"hourly_rate_cents": 5000}, "finance"),
-        same("hourly_rate_cents")),
-    "budget line": ("finance", "PUT", lambda p: put_first(
-        p, "/finance/budget/2099/E", {"amount_cents": 100, "hard_limit": False}, "finance"),
-        same("amount_cents", "hard_limit")),
-    "loan policy": ("backoffice", "PUT", lambda p: "/loans/policy",
-                    same("horizon_days", "max_days")),
-    "equipment": ("backoffice", "PATCH", lambda p: f"/equipment/{first(p, '/equipment')['id']}",
-                  same("name")),
-    "preferences": ("gemeente-nijkerk", "PUT", lambda p: put_first(
-        p, "/notifications/preferences", {}, "gemeente-nijkerk"),
-        same("channels", "opted_out", "digest")),
+    "offering": (
+        "backoffice",
+        "PATCH",
+        lambda p: f"/offerings/{first(p, '/offerings')['id']}",
+        same("title"),
+    ),
+    "school day": (
+        "backoffice",
+        "PUT",
+        lambda p: put_first(
+            p,
+            f"/calendar/school-days/{OWN}/2031-03-04",
+            {"open": False, "reason": "studiedag"},
+            "backoffice",
+        ),
+        same("open", "reason"),
+    ),
+    "booking rules": (
+        "backoffice",
+        "PUT",
+        lambda p: "/calendar/rules",
+        same("min_lead_days", "free_cancellation_days"),
+    ),
+    "quota": (
+        "backoffice",
+        "PUT",
+        lambda p: put_first(p, f"/calendar/quotas/{OWN}/2031", {"max_sessions": 3}, "backoffice"),
+        same("max_sessions"),
+    ),
+    "organisation": (
+        "backoffice",
+        "PUT",
+        lambda p: f"/organisations/{new_school(p)}",
+        same("name", "kind", "municipality"),
+    ),
+    "event": (
+        "backoffice",
+        "PATCH",
+        lambda p: f"/events/{first(p, '/events')['id']}",
+        same("title"),
+    ),
+    "event session": (
+        "backoffice",
+        "PATCH",
+        lambda p: (
+            "/event-sessions/" + first(p, f"/events/{first(p, '/events')['id']}/sessions")["id"]
+        ),
+        same("title"),
+    ),
+    "rate": (
+        "finance",
+        "PUT",
+        lambda p: put_first(
+            p, f"/finance/rates/{OWN_ROLE}", {"hourly_rate_cents": 5000}, "finance"
+        ),
+        same("hourly_rate_cents"),
+    ),
+    "budget line": (
+        "finance",
+        "PUT",
+        lambda p: put_first(
+            p, "/finance/budget/2099/E", {"amount_cents": 100, "hard_limit": False}, "finance"
+        ),
+        same("amount_cents", "hard_limit"),
+    ),
+    "loan policy": (
+        "backoffice",
+        "PUT",
+        lambda p: "/loans/policy",
+        same("horizon_days", "max_days"),
+    ),
+    "equipment": (
+        "backoffice",
+        "PATCH",
+        lambda p: f"/equipment/{first(p, '/equipment')['id']}",
+        same("name"),
+    ),
+    "preferences": (
+        "gemeente-nijkerk",
+        "PUT",
+        lambda p: put_first(p, "/notifications/preferences", {}, "gemeente-nijkerk"),
+        same("channels", "opted_out", "digest"),
+    ),
 }
 
 
 def new_school(platform: Platform) -> str:
-    made = httpx.post(f"{platform.gateway}/organisations", headers=platform.token("backoffice"),
-                      json={"id": OWN, "name": f"ETag College {OWN}", "kind": "vmbo",
-                            "municipality": "Amersfoort"})
+    made = httpx.post(
+        f"{platform.gateway}/organisations",
+        headers=platform.token("backoffice"),
+        json={
+            "id": OWN,
+            "name": f"ETag College {OWN}",
+            "kind": "vmbo",
+            "municipality": "Amersfoort",
+        },
+    )
     assert made.status_code == 201, made.text
     return OWN
 
@@ -87,8 +148,12 @@ def test_a_write_on_a_stale_etag_is_refused_and_on_the_current_one_succeeds(plat
     etag, body = read.headers["etag"], body_of(read.json())
 
     def write(if_match: str) -> httpx.Response:
-        return httpx.request(method, f"{platform.gateway}{path}", json=body,
-                             headers={**headers, "If-Match": if_match})
+        return httpx.request(
+            method,
+            f"{platform.gateway}{path}",
+            json=body,
+            headers={**headers, "If-Match": if_match},
+        )
 
     written = write(etag)
     assert written.status_code == 200, written.text

@@ -37,17 +37,24 @@ def scalar(platform: Platform, service: str, sql: str, **params):
 def confirmed_event(school: str = "trivium") -> BookingConfirmedV1:
     starts = datetime.now(UTC) + timedelta(days=10)
     return BookingConfirmedV1(
-        booking_id=uuid4(), session_id=uuid4(), offering_id="test", offering_title="Testles",
-        school_id=school, group=Group(name="1A", level="vmbo-bb", year=1, students=12),
-        starts_at=starts, ends_at=starts + timedelta(hours=2), location="Hotspot")
+        booking_id=uuid4(),
+        session_id=uuid4(),
+        offering_id="test",
+        offering_title="Testles",
+        school_id=school,
+        group=Group(name="1A", level="vmbo-bb", year=1, students=12),
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        location="Hotspot",
+    )
 
 
-def produce(platform: Platform, messages: list[tuple[bytes, list[tuple[str, bytes]]]],
-            topic: str = BOOKING) -> None:
+def produce(
+    platform: Platform, messages: list[tuple[bytes, list[tuple[str, bytes]]]], topic: str = BOOKING
+) -> None:
     async def run():
         # as the topic's owner would: no other principal may write its topic
-        producer = AIOKafkaProducer(**platform.kafka.connection(owner(topic)).options(),
-                                    acks="all")
+        producer = AIOKafkaProducer(**platform.kafka.connection(owner(topic)).options(), acks="all")
         await producer.start()
         try:
             for value, headers in messages:
@@ -60,8 +67,12 @@ def produce(platform: Platform, messages: list[tuple[bytes, list[tuple[str, byte
 
 def read_all(platform: Platform, topic: str) -> list:
     async def run():
-        consumer = AIOKafkaConsumer(topic, **platform.kafka.admin.options(),
-                                    auto_offset_reset="earliest", enable_auto_commit=False)
+        consumer = AIOKafkaConsumer(
+            topic,
+            **platform.kafka.admin.options(),
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
         await consumer.start()
         try:
             batches = await consumer.getmany(timeout_ms=3000)
@@ -80,9 +91,12 @@ def test_bookings_killed_after_commit_before_publish_notifies_exactly_once(platf
     created = book(platform, "lodenstein", session["id"])
     assert created.status_code == 201
     booking_id = created.json()["id"]
-    unpublished = scalar(platform, "bookings",
-                         "select count(*) from outbox where published_at is null "
-                         "and key = :key", key=booking_id)
+    unpublished = scalar(
+        platform,
+        "bookings",
+        "select count(*) from outbox where published_at is null and key = :key",
+        key=booking_id,
+    )
     assert unpublished == 1
 
     bookings.kill()  # SIGKILL: no shutdown hooks run
@@ -100,46 +114,60 @@ def test_the_same_event_delivered_twice_has_one_effect(platform: Platform):
     notifications' unique constraint would refuse it, and the event would end as a dead
     letter), and counted."""
     event = confirmed_event()
-    envelope = Envelope.new(type=event.event_type, source=event_source("bookings"),
-                            subject=event.subject())
+    envelope = Envelope.new(
+        type=event.event_type, source=event_source("bookings"), subject=event.subject()
+    )
     message = (event.model_dump_json().encode(), envelope.to_headers())
     skipped = duplicates_skipped(platform, "notify")
     produce(platform, [message, message])
 
     eventually(lambda: duplicates_skipped(platform, "notify") > skipped)
     assert len(notifications_about(platform, "trivium", str(event.booking_id))) == 1
-    assert not [r for r in read_all(platform, dead_letter_topic(BOOKING))
-                if dict(r.headers).get("ce_id") == envelope.id.encode()]
+    assert not [
+        r
+        for r in read_all(platform, dead_letter_topic(BOOKING))
+        if dict(r.headers).get("ce_id") == envelope.id.encode()
+    ]
 
 
 def duplicates_skipped(platform: Platform, service: str) -> float:
     metrics = httpx.get(f"http://127.0.0.1:{platform.processes[service].port}/metrics").text
-    return sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
-               if line.startswith(f'tft_duplicate_events_total{{consumer="{service}"}}'))
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics.splitlines()
+        if line.startswith(f'tft_duplicate_events_total{{consumer="{service}"}}')
+    )
 
 
 def test_poison_message_goes_to_the_dead_letter_topic_and_the_next_is_applied(
     platform: Platform,
 ):
-    bad_payload = Envelope.new(type=BookingConfirmedV1.event_type, source=event_source("bookings"),
-                               subject="poison")
+    bad_payload = Envelope.new(
+        type=BookingConfirmedV1.event_type, source=event_source("bookings"), subject="poison"
+    )
     no_envelope: list[tuple[str, bytes]] = []
     good = confirmed_event()
-    good_envelope = Envelope.new(type=good.event_type, source=event_source("bookings"),
-                                 subject=good.subject())
-    produce(platform, [
-        (b'{"booking_id": "not-a-uuid"}', bad_payload.to_headers()),
-        (b"\x00garbage", no_envelope),
-        (good.model_dump_json().encode(), good_envelope.to_headers()),
-    ])
+    good_envelope = Envelope.new(
+        type=good.event_type, source=event_source("bookings"), subject=good.subject()
+    )
+    produce(
+        platform,
+        [
+            (b'{"booking_id": "not-a-uuid"}', bad_payload.to_headers()),
+            (b"\x00garbage", no_envelope),
+            (good.model_dump_json().encode(), good_envelope.to_headers()),
+        ],
+    )
 
     eventually(lambda: notifications_about(platform, "trivium", str(good.booking_id)))
 
     def dead_letters():
         records = read_all(platform, dead_letter_topic(BOOKING))
-        mine = [dict(r.headers) for r in records
-                if dict(r.headers).get("ce_id") == bad_payload.id.encode()
-                or r.value == b"\x00garbage"]
+        mine = [
+            dict(r.headers)
+            for r in records
+            if dict(r.headers).get("ce_id") == bad_payload.id.encode() or r.value == b"\x00garbage"
+        ]
         return mine if len(mine) >= 2 else None
 
     headers = eventually(dead_letters, timeout=20)
@@ -156,8 +184,10 @@ def test_broker_restart_during_a_burst_of_1000_bookings_loses_and_doubles_nothin
 ):
     session = plan_session(platform, capacity=1000, days_ahead=20)
     token = platform.token("element")
-    body = {"session_id": session["id"],
-            "group": {"name": "burst", "level": "vmbo-gl", "year": 4, "students": 1}}
+    body = {
+        "session_id": session["id"],
+        "group": {"name": "burst", "level": "vmbo-gl", "year": 4, "students": 1},
+    }
 
     client = httpx.Client(timeout=30)  # one pool for all threads: a client per call costs more
 
@@ -177,24 +207,36 @@ def test_broker_restart_during_a_burst_of_1000_bookings_loses_and_doubles_nothin
     assert len(set(ids)) == 1000
 
     # Counted in the schools' inboxes: one each (the coordinator gets their own copy too).
-    count_sql = ("select count(*) from notifications where message_type = 'booking_confirmed'"
-                 " and person_id = '' and about = any(:ids)")
-    eventually(lambda: scalar(platform, "notify", count_sql, ids=ids) == 1000, timeout=120,
-               interval=1)
+    count_sql = (
+        "select count(*) from notifications where message_type = 'booking_confirmed'"
+        " and person_id = '' and about = any(:ids)"
+    )
+    eventually(
+        lambda: scalar(platform, "notify", count_sql, ids=ids) == 1000, timeout=120, interval=1
+    )
     time.sleep(3)
     assert scalar(platform, "notify", count_sql, ids=ids) == 1000
-    distinct = scalar(platform, "notify",
-                      "select count(distinct about) from notifications"
-                      " where message_type = 'booking_confirmed' and about = any(:ids)", ids=ids)
+    distinct = scalar(
+        platform,
+        "notify",
+        "select count(distinct about) from notifications"
+        " where message_type = 'booking_confirmed' and about = any(:ids)",
+        ids=ids,
+    )
     assert distinct == 1000
 
 
 def test_a_database_outage_delays_notifications_but_loses_and_doubles_none(platform: Platform):
     events = [confirmed_event("nxt") for _ in range(40)]
-    messages = [(e.model_dump_json().encode(),
-                 Envelope.new(type=e.event_type, source=event_source("bookings"),
-                              subject=e.subject()).to_headers())
-                for e in events]
+    messages = [
+        (
+            e.model_dump_json().encode(),
+            Envelope.new(
+                type=e.event_type, source=event_source("bookings"), subject=e.subject()
+            ).to_headers(),
+        )
+        for e in events
+    ]
     platform.postgres.stop()
     try:
         produce(platform, messages[:20])
@@ -205,9 +247,7 @@ def test_a_database_outage_delays_notifications_but_loses_and_doubles_none(platf
     produce(platform, messages[20:])
 
     ids = [str(e.booking_id) for e in events]
-    count_sql = ("select count(*) from notifications where person_id = ''"
-                 " and about = any(:ids)")
-    eventually(lambda: scalar(platform, "notify", count_sql, ids=ids) == 40, timeout=90,
-               interval=1)
+    count_sql = "select count(*) from notifications where person_id = '' and about = any(:ids)"
+    eventually(lambda: scalar(platform, "notify", count_sql, ids=ids) == 40, timeout=90, interval=1)
     time.sleep(2)
     assert scalar(platform, "notify", count_sql, ids=ids) == 40

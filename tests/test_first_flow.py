@@ -31,9 +31,16 @@ def plan_session(platform: Platform, capacity: int = 30, days_ahead: int = 14) -
     starts = open_day_at_nine(days_ahead)
     own = uuid4().hex[:8]
     response = httpx.post(
-        f"{platform.gateway}/offerings/{offering}/sessions", headers=backoffice,
-        json={"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
-              "room": f"Lab {own}", "instructor": f"Instructeur {own}", "capacity": capacity})
+        f"{platform.gateway}/offerings/{offering}/sessions",
+        headers=backoffice,
+        json={
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=2)).isoformat(),
+            "room": f"Lab {own}",
+            "instructor": f"Instructeur {own}",
+            "capacity": capacity,
+        },
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -57,17 +64,23 @@ def bookings_clock_at(platform: Platform, moment: str) -> Iterator[None]:
         platform.restart("bookings")
 
 
-def book(platform: Platform, school: str, session_id: str, students: int = 24,
-         name: str = "3B") -> httpx.Response:
-    return httpx.post(f"{platform.gateway}/bookings", headers=platform.token(school), json={
-        "session_id": session_id,
-        "group": {"name": name, "level": "vmbo-kb", "year": 3, "students": students},
-    })
+def book(
+    platform: Platform, school: str, session_id: str, students: int = 24, name: str = "3B"
+) -> httpx.Response:
+    return httpx.post(
+        f"{platform.gateway}/bookings",
+        headers=platform.token(school),
+        json={
+            "session_id": session_id,
+            "group": {"name": name, "level": "vmbo-kb", "year": 3, "students": students},
+        },
+    )
 
 
 def notifications_about(platform: Platform, user: str, about: str) -> list[dict]:
-    response = httpx.get(f"{platform.gateway}/notifications", headers=platform.token(user),
-                         params={"limit": 500})
+    response = httpx.get(
+        f"{platform.gateway}/notifications", headers=platform.token(user), params={"limit": 500}
+    )
     response.raise_for_status()
     return [n for n in response.json() if n["about"] == about]
 
@@ -76,8 +89,9 @@ def test_demo_catalogue_lists_offerings_with_sessions(platform: Platform):
     headers = platform.token("lodenstein")
     offerings = httpx.get(f"{platform.gateway}/offerings", headers=headers).json()
     assert offerings, "demo data has offerings"
-    sessions = httpx.get(f"{platform.gateway}/offerings/{offerings[0]['id']}/sessions",
-                         headers=headers).json()
+    sessions = httpx.get(
+        f"{platform.gateway}/offerings/{offerings[0]['id']}/sessions", headers=headers
+    ).json()
     assert sessions
     assert {"id", "starts_at", "ends_at", "capacity", "seats_left"} <= set(sessions[0])
 
@@ -96,19 +110,22 @@ def test_booking_is_confirmed_notified_completed_and_declared(platform: Platform
     assert booking["status"] == "confirmed" and booking["school_id"] == "corlaer"
     assert {"id", "status", "school_id", "created_at"} <= set(booking)
 
-    seen = httpx.get(f"{platform.gateway}/bookings/{booking['id']}",
-                     headers=platform.token("corlaer"))
+    seen = httpx.get(
+        f"{platform.gateway}/bookings/{booking['id']}", headers=platform.token("corlaer")
+    )
     assert seen.status_code == 200 and seen.json()["id"] == booking["id"]
-    other_school = httpx.get(f"{platform.gateway}/bookings/{booking['id']}",
-                             headers=platform.token("lodenstein"))
+    other_school = httpx.get(
+        f"{platform.gateway}/bookings/{booking['id']}", headers=platform.token("lodenstein")
+    )
     assert other_school.status_code == 404
 
     confirmed = eventually(lambda: notifications_about(platform, "corlaer", booking["id"]))
     assert [n["message_type"] for n in confirmed] == ["booking_confirmed"]
     assert "bevestigd" in confirmed[0]["body"] and "3B" in confirmed[0]["body"]
 
-    not_allowed = httpx.post(f"{platform.gateway}/bookings/{booking['id']}/complete",
-                             headers=platform.token("corlaer"))
+    not_allowed = httpx.post(
+        f"{platform.gateway}/bookings/{booking['id']}/complete", headers=platform.token("corlaer")
+    )
     assert not_allowed.status_code == 403
     complete = f"{platform.gateway}/bookings/{booking['id']}/complete"
     early = httpx.post(complete, headers=platform.token("backoffice"))
@@ -120,9 +137,11 @@ def test_booking_is_confirmed_notified_completed_and_declared(platform: Platform
     q = quarter(datetime.fromisoformat(session["starts_at"]))
 
     def lines():
-        response = httpx.get(f"{platform.gateway}/finance/declaration-lines",
-                             headers=platform.token("corlaer"),
-                             params={"school_id": "corlaer", "quarter": q})
+        response = httpx.get(
+            f"{platform.gateway}/finance/declaration-lines",
+            headers=platform.token("corlaer"),
+            params={"school_id": "corlaer", "quarter": q},
+        )
         response.raise_for_status()
         return [line for line in response.json() if line["booking_id"] == booking["id"]]
 
@@ -138,10 +157,14 @@ def test_request_id_travels_from_http_through_kafka_into_the_consumers_logs(
 ):
     session = plan_session(platform)
     request_id = f"e2e-{uuid4()}"
-    response = httpx.post(f"{platform.gateway}/bookings",
-                          headers={**platform.token("nxt"), "X-Request-ID": request_id},
-                          json={"session_id": session["id"], "group": {
-                              "name": "4A", "level": "vmbo-bb", "year": 4, "students": 10}})
+    response = httpx.post(
+        f"{platform.gateway}/bookings",
+        headers={**platform.token("nxt"), "X-Request-ID": request_id},
+        json={
+            "session_id": session["id"],
+            "group": {"name": "4A", "level": "vmbo-bb", "year": 4, "students": 10},
+        },
+    )
     assert response.status_code == 201
     assert response.headers["X-Request-ID"] == request_id
     booking_id = response.json()["id"]
@@ -149,8 +172,11 @@ def test_request_id_travels_from_http_through_kafka_into_the_consumers_logs(
 
     def applied_line():
         log = (platform.home / "log" / "notify.log").read_text()
-        lines = [json.loads(line) for line in log.splitlines()
-                 if request_id in line and line.startswith("{")]
+        lines = [
+            json.loads(line)
+            for line in log.splitlines()
+            if request_id in line and line.startswith("{")
+        ]
         return [line for line in lines if line.get("event") == "event applied"]
 
     [line] = eventually(applied_line)
@@ -175,29 +201,47 @@ def test_a_full_session_waitlists_and_a_cancellation_promotes_the_waiting_group(
     assert told["message_type"] == "booking_waitlisted"
     assert "op de wachtlijst, positie 1" in told["body"]
 
-    cancelled = httpx.post(f"{platform.gateway}/bookings/{first['id']}/cancel",
-                           headers=platform.token("element"))
+    cancelled = httpx.post(
+        f"{platform.gateway}/bookings/{first['id']}/cancel", headers=platform.token("element")
+    )
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
-    promoted = httpx.get(f"{platform.gateway}/bookings/{wait_id}",
-                         headers=platform.token("nxt")).json()
+    promoted = httpx.get(
+        f"{platform.gateway}/bookings/{wait_id}", headers=platform.token("nxt")
+    ).json()
     assert promoted["status"] == "confirmed" and promoted["waitlist_position"] is None
-    seats = httpx.get(f"{platform.gateway}/offerings/{session['offering_id']}/sessions",
-                      headers=platform.token("nxt")).json()
+    seats = httpx.get(
+        f"{platform.gateway}/offerings/{session['offering_id']}/sessions",
+        headers=platform.token("nxt"),
+    ).json()
     assert [s["seats_left"] for s in seats if s["id"] == session["id"]] == [20]
 
-    eventually(lambda: [n for n in notifications_about(platform, "nxt", wait_id)
-                        if n["message_type"] == "booking_promoted"])
-    eventually(lambda: [n for n in notifications_about(platform, "element", first["id"])
-                        if n["message_type"] == "booking_cancelled"])
+    eventually(
+        lambda: [
+            n
+            for n in notifications_about(platform, "nxt", wait_id)
+            if n["message_type"] == "booking_promoted"
+        ]
+    )
+    eventually(
+        lambda: [
+            n
+            for n in notifications_about(platform, "element", first["id"])
+            if n["message_type"] == "booking_cancelled"
+        ]
+    )
     eventually(lambda: notifications_about(platform, "backoffice", first["id"]))
 
 
 def test_invalid_booking_gets_problem_details_naming_the_field(platform: Platform):
     session = plan_session(platform)
-    response = httpx.post(f"{platform.gateway}/bookings", headers=platform.token("trivium"),
-                          json={"session_id": session["id"],
-                                "group": {"name": "2A", "level": "vmbo-kb", "year": 2,
-                                          "students": 0}})
+    response = httpx.post(
+        f"{platform.gateway}/bookings",
+        headers=platform.token("trivium"),
+        json={
+            "session_id": session["id"],
+            "group": {"name": "2A", "level": "vmbo-kb", "year": 2, "students": 0},
+        },
+    )
     assert response.status_code == 422
     body = response.json()
     assert any(e["field"].endswith("students") for e in body["errors"])

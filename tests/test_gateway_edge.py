@@ -14,16 +14,25 @@ pytestmark = pytest.mark.integration
 def test_twenty_parallel_retries_with_one_key_book_once(platform: Platform):
     session = plan_session(platform, capacity=30)
     headers = platform.token("element") | {"Idempotency-Key": f"book-{session['id']}"}
-    body = {"session_id": session["id"],
-            "group": {"name": "2A", "level": "vmbo-kb", "year": 2, "students": 1}}
+    body = {
+        "session_id": session["id"],
+        "group": {"name": "2A", "level": "vmbo-kb", "year": 2, "students": 1},
+    }
     with ThreadPoolExecutor(20) as pool:
-        answers = list(pool.map(
-            lambda _: httpx.post(f"{platform.gateway}/bookings", headers=headers, json=body,
-                                 timeout=30), range(20)))
+        answers = list(
+            pool.map(
+                lambda _: httpx.post(
+                    f"{platform.gateway}/bookings", headers=headers, json=body, timeout=30
+                ),
+                range(20),
+            )
+        )
     assert {a.status_code for a in answers} <= {201, 409}
     assert len({a.json()["id"] for a in answers if a.status_code == 201}) == 1
-    sessions = httpx.get(f"{platform.gateway}/offerings/{session['offering_id']}/sessions",
-                         headers=platform.token("element")).json()
+    sessions = httpx.get(
+        f"{platform.gateway}/offerings/{session['offering_id']}/sessions",
+        headers=platform.token("element"),
+    ).json()
     assert next(s for s in sessions if s["id"] == session["id"])["seats_left"] == 29
 
 

@@ -19,11 +19,16 @@ def pins(lock: str) -> dict[str, str]:
     return {canonicalize_name(name): version for name, version in PIN.findall(text)}
 
 
-@pytest.mark.parametrize(("lock", "requirements"), [
-    ("requirements.lock", PROJECT["dependencies"]),
-    ("requirements-dev.lock",
-     PROJECT["dependencies"] + PROJECT["optional-dependencies"]["dev"]),
-])
+@pytest.mark.parametrize(
+    ("lock", "requirements"),
+    [
+        ("requirements.lock", PROJECT["dependencies"]),
+        (
+            "requirements-dev.lock",
+            PROJECT["dependencies"] + PROJECT["optional-dependencies"]["dev"],
+        ),
+    ],
+)
 def test_the_lock_pins_every_dependency_within_its_bounds(lock, requirements):
     pinned = pins(lock)
     for line in requirements:
@@ -31,7 +36,8 @@ def test_the_lock_pins_every_dependency_within_its_bounds(lock, requirements):
         name = canonicalize_name(requirement.name)
         assert name in pinned, f"{lock} lacks {name}: run make lock"
         assert requirement.specifier.contains(pinned[name], prereleases=True), (
-            f"{lock} pins {name}=={pinned[name]}, pyproject.toml asks {requirement}: make lock")
+            f"{lock} pins {name}=={pinned[name]}, pyproject.toml asks {requirement}: make lock"
+        )
 
 
 def test_the_runtime_lock_runs_the_versions_the_tests_ran():

@@ -16,12 +16,15 @@ def promtool(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([tool, *args], capture_output=True, text=True, timeout=60)
 
 
-@pytest.mark.parametrize("args", [
-    ("check", "config", "prometheus.yml"),
-    ("check", "config", "prometheus.compose.yml"),
-    ("check", "rules", "alerts.yml"),
-    ("test", "rules", "alerts_test.yml"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "config", "prometheus.yml"),
+        ("check", "config", "prometheus.compose.yml"),
+        ("check", "rules", "alerts.yml"),
+        ("test", "rules", "alerts_test.yml"),
+    ],
+)
 def test_promtool_accepts(args):
     *command, name = args
     result = promtool(*command, str(PROMETHEUS / name))
@@ -30,6 +33,13 @@ def test_promtool_accepts(args):
 
 def test_every_alert_the_brief_asks_for_is_defined():
     rules = (PROMETHEUS / "alerts.yml").read_text()
-    for alert in ("ServiceDown", "ConsumerLagHigh", "DeadLetterGrowth", "OutboxBacklog",
-                  "OutboxRowParked", "BookingsUnanswered", "Http5xxRate"):
+    for alert in (
+        "ServiceDown",
+        "ConsumerLagHigh",
+        "DeadLetterGrowth",
+        "OutboxBacklog",
+        "OutboxRowParked",
+        "BookingsUnanswered",
+        "Http5xxRate",
+    ):
         assert f"alert: {alert}" in rules

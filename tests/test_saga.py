@@ -28,41 +28,63 @@ def saga_day(nth: int) -> datetime:
     return datetime.combine(day, time(9), UTC)
 
 
-def equipped_session(platform: Platform, equipment: list[str], nth_day: int,
-                     capacity: int = 30, **offer: object) -> dict:
+def equipped_session(
+    platform: Platform, equipment: list[str], nth_day: int, capacity: int = 30, **offer: object
+) -> dict:
     """A fresh offering needing `equipment`, with one session on a day of its own."""
     backoffice = platform.token("backoffice")
-    offering = httpx.post(f"{platform.gateway}/offerings", headers=backoffice, json={
-        "id": f"saga-{uuid4().hex[:8]}", "kind": "inspiration_lesson",
-        "title": "Inspiratieles met materiaal", "audience": ["vmbo-kb"],
-        "equipment": equipment, **offer})
+    offering = httpx.post(
+        f"{platform.gateway}/offerings",
+        headers=backoffice,
+        json={
+            "id": f"saga-{uuid4().hex[:8]}",
+            "kind": "inspiration_lesson",
+            "title": "Inspiratieles met materiaal",
+            "audience": ["vmbo-kb"],
+            "equipment": equipment,
+            **offer,
+        },
+    )
     assert offering.status_code == 201, offering.text
     starts = saga_day(nth_day)
     session = httpx.post(
-        f"{platform.gateway}/offerings/{offering.json()['id']}/sessions", headers=backoffice,
-        json={"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
-              "room": f"Saga {nth_day}", "instructor": "Instructeur saga", "capacity": capacity})
+        f"{platform.gateway}/offerings/{offering.json()['id']}/sessions",
+        headers=backoffice,
+        json={
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=2)).isoformat(),
+            "room": f"Saga {nth_day}",
+            "instructor": "Instructeur saga",
+            "capacity": capacity,
+        },
+    )
     assert session.status_code == 201, session.text
     return session.json()
 
 
 def booking_in(platform: Platform, school: str, booking_id: str, status: str) -> dict | None:
-    found = httpx.get(f"{platform.gateway}/bookings/{booking_id}",
-                      headers=platform.token(school)).json()
+    found = httpx.get(
+        f"{platform.gateway}/bookings/{booking_id}", headers=platform.token(school)
+    ).json()
     return found if found["status"] == status else None
 
 
 def reservations_for(platform: Platform, session: dict) -> list[dict]:
     """What loans holds or held for the session, as the backoffice sees it."""
-    response = httpx.get(f"{platform.gateway}/reservations",
-                         headers=platform.token("backoffice"), params={"limit": 500})
+    response = httpx.get(
+        f"{platform.gateway}/reservations",
+        headers=platform.token("backoffice"),
+        params={"limit": 500},
+    )
     response.raise_for_status()
     return [r for r in response.json() if r["session_id"] == session["id"]]
 
 
 def seats_left(platform: Platform, session: dict) -> int:
-    sessions = httpx.get(f"{platform.gateway}/offerings/{session['offering_id']}/sessions",
-                         headers=platform.token("backoffice")).json()
+    sessions = httpx.get(
+        f"{platform.gateway}/offerings/{session['offering_id']}/sessions",
+        headers=platform.token("backoffice"),
+    ).json()
     return next(s["seats_left"] for s in sessions if s["id"] == session["id"])
 
 
@@ -78,9 +100,13 @@ def test_a_booking_needing_equipment_is_confirmed_once_loans_reserved_it(platfor
     [reservation] = reservations_for(platform, session)
     assert reservation["status"] == "reserved" and reservation["quantity"] == 12
     assert reservation["starts_on"] == session["starts_at"][:10]
-    told = eventually(lambda: [n["message_type"] for n in
-                               notifications_about(platform, "corlaer", booking["id"])
-                               if n["message_type"] == "booking_confirmed"])
+    told = eventually(
+        lambda: [
+            n["message_type"]
+            for n in notifications_about(platform, "corlaer", booking["id"])
+            if n["message_type"] == "booking_confirmed"
+        ]
+    )
     assert told == ["booking_confirmed"]
 
 
@@ -89,16 +115,21 @@ def test_two_schools_share_the_cnc_elective_with_one_reservation_of_the_machine(
 ):
     """Plan A: "het keuzevak CNC-techniek beschikbaar maken voor meerdere scholen". The one
     CNC machine is reserved once for the session; both schools' classes are confirmed."""
-    session = equipped_session(platform, ["cnc"], nth_day=3, kind="elective",
-                               title="Keuzevak CNC-technieken (KV 1313)",
-                               elective_code="KV 1313", capacity=16)
+    session = equipped_session(
+        platform,
+        ["cnc"],
+        nth_day=3,
+        kind="elective",
+        title="Keuzevak CNC-technieken (KV 1313)",
+        elective_code="KV 1313",
+        capacity=16,
+    )
     first = book(platform, "corlaer", session["id"], students=8, name="3A")
     second = book(platform, "lodenstein", session["id"], students=8, name="3C")
     assert (first.status_code, second.status_code) == (201, 201), (first.text, second.text)
 
     for school, created in (("corlaer", first), ("lodenstein", second)):
-        eventually(lambda s=school, b=created.json()["id"]: booking_in(platform, s, b,
-                                                                       "confirmed"))
+        eventually(lambda s=school, b=created.json()["id"]: booking_in(platform, s, b, "confirmed"))
     [reservation] = reservations_for(platform, session)
     assert (reservation["item_id"], reservation["status"]) == ("tft-cnc-001", "reserved")
     assert seats_left(platform, session) == 0
@@ -109,27 +140,38 @@ def test_without_a_free_kit_every_booking_is_rejected_with_reason_and_an_open_da
 ):
     session = equipped_session(platform, ["drone"], nth_day=1)
     day = session["starts_at"][:10]
-    taken = httpx.post(f"{platform.gateway}/reservations", headers=platform.token("element"),
-                       json={"item_id": "tft-drn-001", "starts_on": day, "ends_on": day,
-                             "quantity": 8})
+    taken = httpx.post(
+        f"{platform.gateway}/reservations",
+        headers=platform.token("element"),
+        json={"item_id": "tft-drn-001", "starts_on": day, "ends_on": day, "quantity": 8},
+    )
     assert taken.status_code == 201, taken.text
 
-    bookings = {school: book(platform, school, session["id"], students=10).json()
-                for school in ("corlaer", "nxt")}
+    bookings = {
+        school: book(platform, school, session["id"], students=10).json()
+        for school in ("corlaer", "nxt")
+    }
     for school, booking in bookings.items():
-        rejected = eventually(lambda s=school, b=booking["id"]: booking_in(platform, s, b,
-                                                                           "rejected"))
+        rejected = eventually(
+            lambda s=school, b=booking["id"]: booking_in(platform, s, b, "rejected")
+        )
         assert "geen droneset vrij" in rejected["rejection_reason"]
     assert seats_left(platform, session) == 30
     assert reservations_for(platform, session) == []
 
     booking = bookings["corlaer"]
-    [told] = eventually(lambda: [n for n in notifications_about(platform, "corlaer",
-                                                                 booking["id"])
-                                 if n["message_type"] == "booking_rejected"])
+    [told] = eventually(
+        lambda: [
+            n
+            for n in notifications_about(platform, "corlaer", booking["id"])
+            if n["message_type"] == "booking_rejected"
+        ]
+    )
     next_open = first_open_day(date.fromisoformat(day) + timedelta(days=1), CLOSED_PERIODS)
-    assert booking_in(platform, "corlaer", booking["id"], "rejected")[
-        "rejection_reason"] in told["body"]
+    assert (
+        booking_in(platform, "corlaer", booking["id"], "rejected")["rejection_reason"]
+        in told["body"]
+    )
     assert f"vrij van {dutch_date(next_open)}" in told["body"]
 
 
@@ -138,10 +180,12 @@ def test_cancelling_the_last_booking_releases_the_sessions_reservation(platform:
     booking = book(platform, "nxt", session["id"], students=20).json()
     eventually(lambda: booking_in(platform, "nxt", booking["id"], "confirmed"))
 
-    cancelled = httpx.post(f"{platform.gateway}/bookings/{booking['id']}/cancel",
-                           headers=platform.token("nxt"))
+    cancelled = httpx.post(
+        f"{platform.gateway}/bookings/{booking['id']}/cancel", headers=platform.token("nxt")
+    )
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
 
-    eventually(lambda: [r for r in reservations_for(platform, session)
-                        if r["status"] == "released"])
+    eventually(
+        lambda: [r for r in reservations_for(platform, session) if r["status"] == "released"]
+    )
     assert [r["status"] for r in reservations_for(platform, session)] == ["released"]

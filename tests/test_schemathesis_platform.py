@@ -35,9 +35,18 @@ def tokens(platform) -> dict[str, dict[str, str]]:
 @schema.parametrize()
 @schema.given(role=st.sampled_from(ROLES))
 # Generated cases only: the document's examples cannot carry a drawn role (schemathesis).
-@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True,
-          database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 def test_no_input_makes_a_service_fail_for_any_role(case, role, platform, tokens):
-    case.call_and_validate(base_url=platform.gateway.removesuffix("/api/v1"),
-                           headers=tokens[role], timeout=30,
-                           checks=[not_a_server_error, response_schema_conformance])
+    case.call_and_validate(
+        base_url=platform.gateway.removesuffix("/api/v1"),
+        headers=tokens[role],
+        timeout=30,
+        checks=[not_a_server_error, response_schema_conformance],
+    )

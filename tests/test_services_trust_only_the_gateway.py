@@ -12,11 +12,19 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from tests.harness import SERVICES, Platform, eventually
 
 # A list per service, and who may read it: the backoffice's view of every school.
-READS = {"bookings": ("/bookings", "backoffice"), "loans": ("/reservations", "backoffice"),
-         "events": ("/registrations", "backoffice"), "finance": ("/declarations", "finance"),
-         "notify": ("/notifications", "backoffice"), "directory": ("/people", "backoffice")}
-FORGED_HEADERS = {"X-TFT-Role": "backoffice", "X-TFT-Actor": "backoffice",
-                  "X-TFT-Organisation": "backoffice"}
+READS = {
+    "bookings": ("/bookings", "backoffice"),
+    "loans": ("/reservations", "backoffice"),
+    "events": ("/registrations", "backoffice"),
+    "finance": ("/declarations", "finance"),
+    "notify": ("/notifications", "backoffice"),
+    "directory": ("/people", "backoffice"),
+}
+FORGED_HEADERS = {
+    "X-TFT-Role": "backoffice",
+    "X-TFT-Actor": "backoffice",
+    "X-TFT-Organisation": "backoffice",
+}
 
 
 def call(service: str, headers: dict[str, str]) -> httpx.Response:
@@ -43,9 +51,15 @@ def test_a_call_without_a_token_is_refused_and_logged_by_the_service(platform, s
     assert answer.json()["detail"] == "geen token: alleen de gateway mag deze dienst aanroepen"
     path = READS[service][0]
     log = platform.home / "log" / f"{service}.log"
-    eventually(lambda: any('"request refused: no valid token"' in line
-                           and f'"path": "{path}"' in line and '"address": "127.0.0.1"' in line
-                           for line in log.read_text().splitlines()), timeout=10)
+    eventually(
+        lambda: any(
+            '"request refused: no valid token"' in line
+            and f'"path": "{path}"' in line
+            and '"address": "127.0.0.1"' in line
+            for line in log.read_text().splitlines()
+        ),
+        timeout=10,
+    )
 
 
 @pytest.mark.parametrize("service", READS)
@@ -81,11 +95,17 @@ def test_an_expired_token_is_refused(platform, service):
 
 def test_the_gateway_still_reaches_every_service(platform):
     """Through the gateway each service answers: it signs for each of them."""
-    reads = {"bookings": "/bookings", "loans": "/reservations", "events": "/registrations",
-             "notify": "/notifications", "directory": "/organisations"}
+    reads = {
+        "bookings": "/bookings",
+        "loans": "/reservations",
+        "events": "/registrations",
+        "notify": "/notifications",
+        "directory": "/organisations",
+    }
     for service, path in reads.items():
         answer = httpx.get(f"{platform.gateway}{path}", headers=platform.token("backoffice"))
         assert answer.status_code == 200, (service, answer.text)
-    declarations = httpx.get(f"{platform.gateway}/finance/declarations",
-                             headers=platform.token("finance"))
+    declarations = httpx.get(
+        f"{platform.gateway}/finance/declarations", headers=platform.token("finance")
+    )
     assert declarations.status_code == 200, declarations.text

@@ -29,15 +29,32 @@ def new_offer(platform: Platform, *days: date, hour: int = 10) -> tuple[dict, di
     test's plan is in the way."""
     backoffice = platform.token("backoffice")
     tag = uuid.uuid4().hex[:8]
-    offer = post(f"{platform.gateway}/offerings", backoffice, {
-        "id": f"web-{tag}", "kind": "inspiration_lesson", "title": f"Inspiratieles webtest {tag}",
-        "audience": ["vmbo-kb", "vmbo-gl"], "session_minutes": 120, "capacity": 30})
+    offer = post(
+        f"{platform.gateway}/offerings",
+        backoffice,
+        {
+            "id": f"web-{tag}",
+            "kind": "inspiration_lesson",
+            "title": f"Inspiratieles webtest {tag}",
+            "audience": ["vmbo-kb", "vmbo-gl"],
+            "session_minutes": 120,
+            "capacity": 30,
+        },
+    )
     assert offer.status_code == 201, offer.text
     for day in days:
         starts = datetime.combine(day, time(hour), AMSTERDAM).astimezone(UTC)
-        session = post(f"{platform.gateway}/offerings/web-{tag}/sessions", backoffice, {
-            "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
-            "room": f"lokaal-{tag}", "instructor": f"instructeur-{tag}", "capacity": 30})
+        session = post(
+            f"{platform.gateway}/offerings/web-{tag}/sessions",
+            backoffice,
+            {
+                "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(hours=2)).isoformat(),
+                "room": f"lokaal-{tag}",
+                "instructor": f"instructeur-{tag}",
+                "capacity": 30,
+            },
+        )
         if session.status_code == 201:
             return offer.json(), session.json()
     raise AssertionError(f"no open day among {days}: {session.text}")
@@ -100,8 +117,11 @@ def test_a_coordinator_books_a_whole_masterclass_series(platform, visits):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Je boeking")
     expect(page.get_by_text("Wat gebeurt er nu?")).to_be_visible()
     page = tab.click("Mijn planning")
-    rows = page.get_by_role("row").filter(has_text="Masterklas Robotica en domotica").filter(
-        has_text="2A")
+    rows = (
+        page.get_by_role("row")
+        .filter(has_text="Masterklas Robotica en domotica")
+        .filter(has_text="2A")
+    )
     expect(rows).to_have_count(4)
 
 
@@ -109,14 +129,20 @@ def test_cancelling_late_is_warned_then_done_on_a_phone(platform, visits):
     """A session within the free-cancellation week (7 days): the page says it is late."""
     soon = [date.today() + timedelta(days=n) for n in range(2, 7)]
     offer, session = new_offer(platform, *soon, hour=14)
-    booked = post(f"{platform.gateway}/bookings", platform.token(SCHOOL), {
-        "session_id": session["id"],
-        "group": {"name": "2C", "level": "vmbo-kb", "year": 2, "students": 12}})
+    booked = post(
+        f"{platform.gateway}/bookings",
+        platform.token(SCHOOL),
+        {
+            "session_id": session["id"],
+            "group": {"name": "2C", "level": "vmbo-kb", "year": 2, "students": 12},
+        },
+    )
     assert booked.status_code == 201, booked.text
     tab = visits("phone")
     page = tab.login(SCHOOL)
     page.get_by_role("row").filter(has_text=offer["title"]).get_by_role(
-        "link", name="Annuleer").click()
+        "link", name="Annuleer"
+    ).click()
     tab.checked()
     expect(page.get_by_role("alert")).to_contain_text("Let op: dit is een late annulering.")
     page = tab.click("Annuleer deze boeking", role="button")
@@ -143,9 +169,15 @@ def test_a_form_error_from_the_api_is_shown_at_its_field_with_nothing_lost(platf
 def test_a_booking_on_a_closed_day_is_refused_in_dutch(platform, visits):
     offer, session = new_offer(platform, CLOSED_DAY)
     backoffice = platform.token("backoffice")
-    closure = post(f"{platform.gateway}/calendar/closed-periods", backoffice, {
-        "starts_on": CLOSED_DAY.isoformat(), "ends_on": CLOSED_DAY.isoformat(),
-        "name": "Studiedag webtest"})
+    closure = post(
+        f"{platform.gateway}/calendar/closed-periods",
+        backoffice,
+        {
+            "starts_on": CLOSED_DAY.isoformat(),
+            "ends_on": CLOSED_DAY.isoformat(),
+            "name": "Studiedag webtest",
+        },
+    )
     assert closure.status_code == 201, closure.text
     try:
         tab = visits("desktop")
@@ -155,20 +187,26 @@ def test_a_booking_on_a_closed_day_is_refused_in_dutch(platform, visits):
         tab.click("Ga verder", role="button")
         page = tab.click("Boek deze sessie", role="button")
         expect(page.get_by_role("alert")).to_contain_text(
-            "Op die dag zijn er geen lessen (Studiedag webtest). "
-            "Kies een sessie op een andere dag.")
+            "Op die dag zijn er geen lessen (Studiedag webtest). Kies een sessie op een andere dag."
+        )
         expect(page.get_by_label("Klas")).to_have_value("3B")
     finally:
-        httpx.delete(f"{platform.gateway}/calendar/closed-periods/{closure.json()['id']}",
-                     headers=backoffice)
+        httpx.delete(
+            f"{platform.gateway}/calendar/closed-periods/{closure.json()['id']}", headers=backoffice
+        )
 
 
 def test_the_backoffice_completes_and_finance_approves_the_declaration(platform, visits):
     offer, session = new_offer(platform, BOOKING_DAY, hour=11)
     school = platform.token(SCHOOL)
-    booked = post(f"{platform.gateway}/bookings", school, {
-        "session_id": session["id"],
-        "group": {"name": "4A", "level": "vmbo-gl", "year": 4, "students": 20}})
+    booked = post(
+        f"{platform.gateway}/bookings",
+        school,
+        {
+            "session_id": session["id"],
+            "group": {"name": "4A", "level": "vmbo-gl", "year": 4, "students": 20},
+        },
+    )
     assert booked.status_code == 201 and booked.json()["status"] == "confirmed", booked.text
 
     tab = visits("desktop")
@@ -184,21 +222,24 @@ def test_the_backoffice_completes_and_finance_approves_the_declaration(platform,
         tab.checked()
 
     def declaration() -> dict | None:
-        found = httpx.get(f"{platform.gateway}/finance/declarations", headers=school,
-                          params={"quarter": "2027-Q2"}).json()
+        found = httpx.get(
+            f"{platform.gateway}/finance/declarations",
+            headers=school,
+            params={"quarter": "2027-Q2"},
+        ).json()
         return next((d for d in found if d["total_cents"] > 0), None)
 
     declared = eventually(declaration)
-    submitted = httpx.post(f"{platform.gateway}/finance/declarations/{declared['id']}/submit",
-                           headers=school)
+    submitted = httpx.post(
+        f"{platform.gateway}/finance/declarations/{declared['id']}/submit", headers=school
+    )
     assert submitted.status_code == 200, submitted.text
 
     tab = visits("phone")
     page = tab.login("finance")
     page = tab.open(f"/financien/declaraties?kwartaal=2027-Q2&school={SCHOOL}")
     page = tab.click("Beoordeel de declaratie van Corlaer College")
-    expect(page.get_by_role("row").filter(has_text=offer["title"])).to_contain_text(
-        "18 leerlingen")
+    expect(page.get_by_role("row").filter(has_text=offer["title"])).to_contain_text("18 leerlingen")
     page = tab.click("Wijs deze declaratie af", role="button")  # without a reason
     expect(page.locator("#reden-fout")).to_be_visible()
     page = tab.click("Keur deze declaratie goed", role="button")
@@ -209,9 +250,12 @@ def test_the_backoffice_completes_and_finance_approves_the_declaration(platform,
 @pytest.mark.parametrize("size", SIZES)
 def test_each_role_lands_on_its_start_page(platform, visits, size):
     """And a picture of it for the README (docs/screenshots)."""
-    for username, heading in [(SCHOOL, "Mijn planning"), ("backoffice", "Boekingen afronden"),
-                              ("finance", "Declaraties van het"),
-                              ("programma", "Programmamonitoring")]:
+    for username, heading in [
+        (SCHOOL, "Mijn planning"),
+        ("backoffice", "Boekingen afronden"),
+        ("finance", "Declaraties van het"),
+        ("programma", "Programmamonitoring"),
+    ]:
         tab = visits(size)
         page = tab.login(username)
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
@@ -226,8 +270,9 @@ def test_an_expired_session_returns_to_the_page_after_login(platform, visits):
     tab = visits("desktop")
     tab.login(SCHOOL)
     tab.context.clear_cookies()
-    tab.context.add_cookies([{"name": "tft-sessie", "value": "verlopen-sessie",
-                              "url": platform.web}])
+    tab.context.add_cookies(
+        [{"name": "tft-sessie", "value": "verlopen-sessie", "url": platform.web}]
+    )
     page = tab.open("/planning?status=confirmed")
     expect(page.get_by_text("Je sessie is verlopen")).to_be_visible()
     page.get_by_label("Gebruikersnaam").fill(SCHOOL)
@@ -238,7 +283,8 @@ def test_an_expired_session_returns_to_the_page_after_login(platform, visits):
 
 
 def test_a_teacher_books_a_lesson_for_a_class_and_finds_it_in_mijn_planning_on_a_phone(
-        platform, visits):
+    platform, visits
+):
     """A teacher of a school (a demo person) books for the school, as its coordinator does."""
     offer, _ = new_offer(platform, BOOKING_DAY, hour=11)
     tab = visits("phone")
@@ -257,10 +303,13 @@ def test_a_teacher_books_a_lesson_for_a_class_and_finds_it_in_mijn_planning_on_a
     row = page.get_by_role("row").filter(has_text=offer["title"])
     expect(row).to_contain_text("4T")
     expect(row).to_contain_text("Bevestigd")
-    [booked] = [b for b in httpx.get(f"{platform.gateway}/bookings",
-                                     headers=platform.token(SCHOOL),
-                                     params={"limit": 500}).json()
-                if b["offering_id"] == offer["id"]]
+    [booked] = [
+        b
+        for b in httpx.get(
+            f"{platform.gateway}/bookings", headers=platform.token(SCHOOL), params={"limit": 500}
+        ).json()
+        if b["offering_id"] == offer["id"]
+    ]
     assert (booked["school_id"], booked["booked_by"]) == (SCHOOL, "docent-corlaer")
 
 

@@ -17,21 +17,41 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SCHOOL = "corlaer"
 
 
-def new_event(platform: Platform, starts: datetime = datetime(2027, 6, 10, 9, tzinfo=AMSTERDAM),
-              level: str = "vmbo-kb") -> tuple[dict, dict]:
+def new_event(
+    platform: Platform,
+    starts: datetime = datetime(2027, 6, 10, 9, tzinfo=AMSTERDAM),
+    level: str = "vmbo-kb",
+) -> tuple[dict, dict]:
     """An event of its own (next June) with one session of 30 places for `level`, open for
     registration."""
     backoffice, tag = platform.token("backoffice"), uuid.uuid4().hex[:8]
-    event = post(f"{platform.gateway}/events", backoffice, {
-        "title": f"Techdag webtest {tag}", "starts_at": starts.isoformat(),
-        "ends_at": (starts + timedelta(hours=6)).isoformat(), "audience": [level],
-        "capacity": 200, "location": "Hotspot T is for Tech"})
+    event = post(
+        f"{platform.gateway}/events",
+        backoffice,
+        {
+            "title": f"Techdag webtest {tag}",
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=6)).isoformat(),
+            "audience": [level],
+            "capacity": 200,
+            "location": "Hotspot T is for Tech",
+        },
+    )
     assert event.status_code == 201, event.text
-    session = post(f"{platform.gateway}/events/{event.json()['id']}/sessions", backoffice, {
-        "title": f"Workshop solderen {tag}", "host_kind": "hotspot", "host": "hotspot",
-        "host_name": "T is for Tech", "capacity": 30, "audience": [level],
-        "opens_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
-        "closes_at": (starts - timedelta(days=7)).isoformat()})
+    session = post(
+        f"{platform.gateway}/events/{event.json()['id']}/sessions",
+        backoffice,
+        {
+            "title": f"Workshop solderen {tag}",
+            "host_kind": "hotspot",
+            "host": "hotspot",
+            "host_name": "T is for Tech",
+            "capacity": 30,
+            "audience": [level],
+            "opens_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+            "closes_at": (starts - timedelta(days=7)).isoformat(),
+        },
+    )
     assert session.status_code == 201, session.text
     return event.json(), session.json()
 
@@ -44,15 +64,15 @@ def register_class(page, name: str, students: str) -> None:
     page.get_by_label("Profiel").select_option("PIE")
 
 
-def test_a_school_registers_classes_and_the_backoffice_checks_one_in_on_a_phone(
-        platform, visits):
+def test_a_school_registers_classes_and_the_backoffice_checks_one_in_on_a_phone(platform, visits):
     event, session = new_event(platform)
     school = visits("phone")
     school.login(SCHOOL)
     page = school.click("Evenementen")
     page = school.click(event["title"])
     expect(page.get_by_role("listitem").filter(has_text=session["title"])).to_contain_text(
-        "30 van 30 vrij")
+        "30 van 30 vrij"
+    )
     page = school.click(f"Meld een klas aan voor {session['title']}")
     page = school.click("Meld deze klas aan", role="button")  # nothing filled in
     expect(page.locator("#klas-fout")).to_contain_text("Vul klas in.")
@@ -87,7 +107,8 @@ def test_a_school_registers_classes_and_the_backoffice_checks_one_in_on_a_phone(
     page.get_by_label("Code").fill(code)
     page = door.click("Check deze klas in", role="button")
     expect(page.get_by_role("status")).to_contain_text(
-        f"Ingecheckt: {SCHOOL}, klas 3B, 23 leerlingen.")
+        f"Ingecheckt: {SCHOOL}, klas 3B, 23 leerlingen."
+    )
     page.screenshot(path=SCREENSHOTS / "inchecken-phone.png", full_page=True)
     page = door.click(f"Wie komt er bij {event['title']}")
     expect(rows.get_by_role("row").filter(has_text=f"{SCHOOL}: 3B")).to_contain_text("23 aanwezig")

@@ -19,22 +19,29 @@ from tests.test_web import new_offer
 pytestmark = pytest.mark.integration
 
 # A school and a quarter per size that no other test declares for.
-CASES = {"desktop": ("element", "Het Element", "2027-Q3",
-                     [date(2027, 9, d) for d in (15, 16, 22, 23)]),
-         "phone": ("nxt", "NXT Maarsbergen", "2027-Q4",
-                   [date(2027, 11, d) for d in (17, 18, 24, 25)])}
+CASES = {
+    "desktop": ("element", "Het Element", "2027-Q3", [date(2027, 9, d) for d in (15, 16, 22, 23)]),
+    "phone": ("nxt", "NXT Maarsbergen", "2027-Q4", [date(2027, 11, d) for d in (17, 18, 24, 25)]),
+}
 
 
 def completed_lesson(platform: Platform, school: str, days: list[date]) -> dict:
     """An offer's session booked by `school` and completed: finance drafts its line."""
     offer, session = new_offer(platform, *days, hour=10)
-    booked = post(f"{platform.gateway}/bookings", platform.token(school), {
-        "session_id": session["id"],
-        "group": {"name": "3C", "level": "vmbo-kb", "year": 3, "students": 22}})
+    booked = post(
+        f"{platform.gateway}/bookings",
+        platform.token(school),
+        {
+            "session_id": session["id"],
+            "group": {"name": "3C", "level": "vmbo-kb", "year": 3, "students": 22},
+        },
+    )
     assert booked.status_code == 201, booked.text
     with bookings_clock_at(platform, session["starts_at"]):
-        done = httpx.post(f"{platform.gateway}/bookings/{booked.json()['id']}/complete",
-                          headers=platform.token("backoffice"))
+        done = httpx.post(
+            f"{platform.gateway}/bookings/{booked.json()['id']}/complete",
+            headers=platform.token("backoffice"),
+        )
     assert done.status_code == 200, done.text
     return offer
 
@@ -58,21 +65,39 @@ def school_declares(tab: Visit, school: str, quarter: str, offer: dict) -> None:
     page = tab.open(f"/declaratie?kwartaal={quarter}")
     expect(row(tab, offer["title"])).to_contain_text("2 uur")  # the platform's line
     # A form error: the hours left out are asked for at their field, nothing typed is lost.
-    add_line(tab, "Eigen uren", {"Omschrijving": "Voorbereiding lessenserie"},
-             {"Kerntaak": "B", "Functie": "instructor"})
+    add_line(
+        tab,
+        "Eigen uren",
+        {"Omschrijving": "Voorbereiding lessenserie"},
+        {"Kerntaak": "B", "Functie": "instructor"},
+    )
     expect(page.locator("#uren-fout")).to_contain_text("Vul het aantal uren in")
-    expect(page.get_by_label("Omschrijving", exact=True)).to_have_value(
-        "Voorbereiding lessenserie")
+    expect(page.get_by_label("Omschrijving", exact=True)).to_have_value("Voorbereiding lessenserie")
     page.get_by_label("Aantal uren").fill("1,5")
     tab.click("Zet op de declaratie", role="button")
     expect(row(tab, "Voorbereiding lessenserie")).to_contain_text("€ 112,50")
-    add_line(tab, "Materiaal", {"Omschrijving": "Filament 3D-printer", "Bedrag": "45,00",
-                                "Leverancier": "Printshop Amersfoort",
-                                "Factuurnummer": "F-2027-118"}, {"Kerntaak": "B"})
+    add_line(
+        tab,
+        "Materiaal",
+        {
+            "Omschrijving": "Filament 3D-printer",
+            "Bedrag": "45,00",
+            "Leverancier": "Printshop Amersfoort",
+            "Factuurnummer": "F-2027-118",
+        },
+        {"Kerntaak": "B"},
+    )
     expect(row(tab, "Filament 3D-printer")).to_contain_text("€ 45,00")
-    add_line(tab, "Cofinanciering", {"Omschrijving": "Gastles door een bedrijf",
-                                     "Bedrijf": "voorbeeld-bouw", "Bedrag": "250,00"},
-             {"Kerntaak": "D", "Vorm": "cash"})
+    add_line(
+        tab,
+        "Cofinanciering",
+        {
+            "Omschrijving": "Gastles door een bedrijf",
+            "Bedrijf": "voorbeeld-bouw",
+            "Bedrag": "250,00",
+        },
+        {"Kerntaak": "D", "Vorm": "cash"},
+    )
     expect(row(tab, "Gastles door een bedrijf")).to_contain_text("Cofinanciering")
     page.screenshot(path=SCREENSHOTS / f"declaratie-{tab.size}.png", full_page=True)
     page = tab.click("Dien deze declaratie in", role="button")
@@ -89,7 +114,8 @@ def school_corrects(tab: Visit, quarter: str) -> None:
     page = tab.click("Zet de correctie op de declaratie", role="button")
     expect(page.locator("#bedrag-fout")).to_contain_text("onder nul")
     expect(page.get_by_label("Waarom deze correctie")).to_have_value(
-        "Filament hoort bij kerntaak C")
+        "Filament hoort bij kerntaak C"
+    )
     page.get_by_label("Correctiebedrag").fill("-45,00")
     page = tab.click("Zet de correctie op de declaratie", role="button")
     expect(row(tab, "corrigeert: Filament 3D-printer")).to_contain_text("€ -45,00")
@@ -127,7 +153,8 @@ def finance_approves_and_pays(tab: Visit, other: Visit, path: str) -> None:
     other.page.get_by_label("Reden van afwijzen").fill("Toch niet goed.")
     stale = other.click("Wijs deze declaratie af", role="button")
     expect(stale.get_by_role("alert")).to_contain_text(
-        "Dat kan niet meer: deze declaratie is inmiddels goedgekeurd.")
+        "Dat kan niet meer: deze declaratie is inmiddels goedgekeurd."
+    )
     page = tab.click("Betaal deze declaratie uit", role="button")  # without a batch
     expect(page.locator("#betaalrun-fout")).to_be_visible()
     page.get_by_label("Betaalrun").fill("2028-01")
@@ -143,8 +170,7 @@ def finance_reads_the_reports(tab: Visit) -> None:
     page = tab.click("Budget en rapportages")
     page = tab.open("/financien/rapportages?jaar=2027")
     budget = page.get_by_role("table", name="Budget en realisatie 2027 per kerntaak")
-    expect(budget.get_by_role("row").filter(has_text="Kerntaak B")).not_to_contain_text(
-        "€ 0,00")
+    expect(budget.get_by_role("row").filter(has_text="Kerntaak B")).not_to_contain_text("€ 0,00")
     cofinancing = page.get_by_role("table", name="Cofinanciering 2027 tegen 10 % van het budget")
     expect(cofinancing.get_by_role("row").filter(has_text="Voorbeeld Bouw BV")).to_be_visible()
     expect(page.locator("figure svg")).to_have_count(2)
@@ -158,14 +184,17 @@ def finance_reads_the_reports(tab: Visit) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_a_school_declares_its_quarter_and_finance_rejects_approves_and_pays(
-        platform, visits, size):
+    platform, visits, size
+):
     school, name, quarter, days = CASES[size]
     offer = completed_lesson(platform, school, days)
 
     def drafted() -> list:
-        return httpx.get(f"{platform.gateway}/finance/declaration-lines",
-                         headers=platform.token(school),
-                         params={"school_id": school, "quarter": quarter}).json()
+        return httpx.get(
+            f"{platform.gateway}/finance/declaration-lines",
+            headers=platform.token(school),
+            params={"school_id": school, "quarter": quarter},
+        ).json()
 
     eventually(drafted)
     school_tab, finance_tab = visits(size), visits(size)

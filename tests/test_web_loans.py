@@ -19,28 +19,43 @@ SCHOOL = "corlaer"
 def new_item(platform: Platform, category: str = "webtest") -> dict:
     """A drone of its own, so no other test's reservations are in the way."""
     tag = uuid.uuid4().hex[:8]
-    made = post(f"{platform.gateway}/equipment", platform.token("backoffice"), {
-        "id": f"web-drone-{tag}", "asset_tag": f"WEB-{tag}", "category": category,
-        "name": f"Drone webtest {tag}", "location": "Hotspot T is for Tech"})
+    made = post(
+        f"{platform.gateway}/equipment",
+        platform.token("backoffice"),
+        {
+            "id": f"web-drone-{tag}",
+            "asset_tag": f"WEB-{tag}",
+            "category": category,
+            "name": f"Drone webtest {tag}",
+            "location": "Hotspot T is for Tech",
+        },
+    )
     assert made.status_code == 201, made.text
     return made.json()
 
 
 def reserve(platform: Platform, item: dict, first: date, last: date) -> dict:
-    made = post(f"{platform.gateway}/reservations", platform.token("backoffice"), {
-        "item_id": item["id"], "school_id": SCHOOL, "starts_on": first.isoformat(),
-        "ends_on": last.isoformat()})
+    made = post(
+        f"{platform.gateway}/reservations",
+        platform.token("backoffice"),
+        {
+            "item_id": item["id"],
+            "school_id": SCHOOL,
+            "starts_on": first.isoformat(),
+            "ends_on": last.isoformat(),
+        },
+    )
     assert made.status_code == 201, made.text
     return made.json()
 
 
 def card(page, item: dict, within: str = "Reserveringen"):
-    return page.get_by_role("list", name=within).get_by_role("listitem").filter(
-        has_text=item["name"])
+    return (
+        page.get_by_role("list", name=within).get_by_role("listitem").filter(has_text=item["name"])
+    )
 
 
-def test_the_desk_hands_out_todays_reservation_and_refuses_tomorrows_on_a_phone(
-        platform, visits):
+def test_the_desk_hands_out_todays_reservation_and_refuses_tomorrows_on_a_phone(platform, visits):
     today = local_date(datetime.now(UTC))
     item = new_item(platform)
     reserve(platform, item, today, today + timedelta(days=1))
@@ -58,8 +73,7 @@ def test_the_desk_hands_out_todays_reservation_and_refuses_tomorrows_on_a_phone(
     tab.checked()
     page.get_by_label("Staat bij uitgifte").fill("compleet, met lader")
     page = tab.click("Geef uit", role="button")
-    expect(page.get_by_role("status")).to_contain_text(f"{item['name']} is uitgegeven aan "
-                                                        f"{SCHOOL}")
+    expect(page.get_by_role("status")).to_contain_text(f"{item['name']} is uitgegeven aan {SCHOOL}")
     page = tab.open(f"/backoffice/uitleenbalie?school={SCHOOL}&status=out")
     expect(card(page, item)).to_contain_text("Uitgeleend")
     expect(card(page, item)).to_contain_text("compleet, met lader")
@@ -80,8 +94,11 @@ def test_an_overdue_loan_is_taken_back_with_damage_on_a_phone(platform, visits):
     today = local_date(datetime.now(UTC))
     item = new_item(platform)
     lent = reserve(platform, item, today, today)
-    out = post(f"{platform.gateway}/reservations/{lent['id']}/check-out",
-               platform.token("backoffice"), {"condition_note": "compleet"})
+    out = post(
+        f"{platform.gateway}/reservations/{lent['id']}/check-out",
+        platform.token("backoffice"),
+        {"condition_note": "compleet"},
+    )
     assert out.status_code == 200, out.text
     loans = platform.processes["loans"]
     try:
@@ -106,18 +123,21 @@ def test_an_overdue_loan_is_taken_back_with_damage_on_a_phone(platform, visits):
     finally:
         loans.stop()
         platform.restart("loans")  # the real clock again for the tests that follow
-    reports = httpx.get(f"{platform.gateway}/damage-reports", params={"item_id": item["id"]},
-                        headers=platform.token("backoffice")).json()
+    reports = httpx.get(
+        f"{platform.gateway}/damage-reports",
+        params={"item_id": item["id"]},
+        headers=platform.token("backoffice"),
+    ).json()
     assert [(r["description"], r["repair_cost_cents"]) for r in reports] == [
-        ("propeller gebroken", 4500)]
+        ("propeller gebroken", 4500)
+    ]
 
 
 def test_a_school_finds_free_equipment_and_reserves_within_the_policy(platform, visits):
     """A period beyond the policy is refused at its field in Dutch, with nothing lost."""
     today = local_date(datetime.now(UTC))
     item = new_item(platform, category=f"web-{uuid.uuid4().hex[:8]}")
-    policy = httpx.get(f"{platform.gateway}/loans/policy",
-                       headers=platform.token(SCHOOL)).json()
+    policy = httpx.get(f"{platform.gateway}/loans/policy", headers=platform.token(SCHOOL)).json()
     first = today + timedelta(days=7)
     tab = visits("phone")
     tab.login(SCHOOL)
@@ -139,8 +159,11 @@ def test_a_school_finds_free_equipment_and_reserves_within_the_policy(platform, 
     page = tab.click("Toon wat vrij is", role="button")
     page = tab.click(f"Reserveer {item['name']}", role="button")
     expect(page.get_by_role("status")).to_contain_text(f"{item['name']} is gereserveerd")
-    mine = page.get_by_role("list", name="Reserveringen van je school").get_by_role(
-        "listitem").filter(has_text=item["name"])
+    mine = (
+        page.get_by_role("list", name="Reserveringen van je school")
+        .get_by_role("listitem")
+        .filter(has_text=item["name"])
+    )
     expect(mine).to_contain_text("Gereserveerd")
     desktop = visits("desktop")
     desktop.login(SCHOOL)

@@ -72,8 +72,9 @@ def test_the_backoffice_writes_and_sends_an_announcement(platform, visits, size)
     expect(row).to_contain_text("backoffice")
 
     def told(user: str) -> list[dict]:
-        inbox = httpx.get(f"{platform.gateway}/notifications", params={"limit": 500},
-                          headers=platform.token(user)).json()
+        inbox = httpx.get(
+            f"{platform.gateway}/notifications", params={"limit": 500}, headers=platform.token(user)
+        ).json()
         return [n for n in inbox if n["subject"] == title]
 
     assert eventually(lambda: told("gemeente-amersfoort"))

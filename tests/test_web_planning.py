@@ -26,10 +26,18 @@ def new_offer(platform: Platform) -> tuple[dict, str]:
     """An inspiratieles of its own (no equipment, so it can be moved) and a room only this
     test plans in."""
     tag = uuid.uuid4().hex[:8]
-    offer = post(f"{platform.gateway}/offerings", platform.token("backoffice"), {
-        "id": f"plan-{tag}", "kind": "inspiration_lesson",
-        "title": f"Inspiratieles planning {tag}", "audience": ["vmbo-kb"],
-        "session_minutes": 120, "capacity": 30})
+    offer = post(
+        f"{platform.gateway}/offerings",
+        platform.token("backoffice"),
+        {
+            "id": f"plan-{tag}",
+            "kind": "inspiration_lesson",
+            "title": f"Inspiratieles planning {tag}",
+            "audience": ["vmbo-kb"],
+            "session_minutes": 120,
+            "capacity": 30,
+        },
+    )
     assert offer.status_code == 201, offer.text
     return offer.json(), f"lokaal-{tag}"
 
@@ -40,17 +48,24 @@ def at_nine(day: date) -> datetime:
 
 def plan(platform: Platform, offer: dict, room: str, day: date, hour: int) -> dict:
     starts = datetime.combine(day, time(hour), AMSTERDAM).astimezone(UTC)
-    made = post(f"{platform.gateway}/offerings/{offer['id']}/sessions",
-                platform.token("backoffice"), {
-                    "starts_at": starts.isoformat(),
-                    "ends_at": (starts + timedelta(hours=2)).isoformat(), "room": room,
-                    "instructor": f"docent-{room}", "capacity": 30})
+    made = post(
+        f"{platform.gateway}/offerings/{offer['id']}/sessions",
+        platform.token("backoffice"),
+        {
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=2)).isoformat(),
+            "room": room,
+            "instructor": f"docent-{room}",
+            "capacity": 30,
+        },
+    )
     assert made.status_code == 201, made.text
     return made.json()
 
 
 def test_the_backoffice_plans_a_session_in_its_week_agenda_refused_where_the_room_is_taken(
-        platform, visits):
+    platform, visits
+):
     offer, room = new_offer(platform)
     plan(platform, offer, room, PLAN_DAY, 10)
     event, event_session = new_event(platform, at_nine(PLAN_DAY + timedelta(days=1)))
@@ -59,9 +74,11 @@ def test_the_backoffice_plans_a_session_in_its_week_agenda_refused_where_the_roo
     page = tab.click("Agenda")
     page = tab.open(f"/backoffice/agenda?week={PLAN_DAY.isoformat()}")
     day = page.get_by_role("listitem").filter(
-        has=page.get_by_role("heading", name="woensdag 9 juni 2027"))
+        has=page.get_by_role("heading", name="woensdag 9 juni 2027")
+    )
     expect(day.locator(".tft-entry").filter(has_text=event_session["title"])).to_contain_text(
-        f"Evenement {event['title']}")
+        f"Evenement {event['title']}"
+    )
     page.get_by_label("Lokaal").select_option(room)
     page = tab.click("Toon", role="button")
     expect(page.locator(".tft-entry").filter(has_text=offer["title"])).to_have_count(1)
@@ -84,13 +101,15 @@ def test_the_backoffice_plans_a_session_in_its_week_agenda_refused_where_the_roo
     expect(page.get_by_role("alert")).to_contain_text("Er is een probleem")
     expect(page.locator("#lokaal-fout")).to_contain_text(
         f"Lokaal {room} is op dat moment al bezet: {offer['title']}, dinsdag 8 juni 2027 "
-        "10:00-12:00.")
+        "10:00-12:00."
+    )
     expect(page.get_by_label("Aantal plaatsen")).to_have_value("24")
     page.get_by_label("Begintijd").fill("13:00")
     page.get_by_label("Eindtijd").fill("15:00")
     page = tab.click("Plan deze sessie", role="button")
     expect(page.get_by_role("status")).to_contain_text(
-        f"Gepland: {offer['title']}, dinsdag 8 juni 2027 13:00-15:00, lokaal {room}.")
+        f"Gepland: {offer['title']}, dinsdag 8 juni 2027 13:00-15:00, lokaal {room}."
+    )
     tab.open(f"/backoffice/agenda?week={PLAN_DAY.isoformat()}&lokaal={room}")
     entries = page.locator(".tft-entry").filter(has_text=offer["title"])
     expect(entries).to_have_count(2)
@@ -100,12 +119,19 @@ def test_the_backoffice_plans_a_session_in_its_week_agenda_refused_where_the_roo
 
 
 def test_a_series_skips_a_closed_day_and_a_booked_lesson_is_moved_and_cancelled_on_a_phone(
-        platform, visits):
+    platform, visits
+):
     offer, room = new_offer(platform)
     backoffice = platform.token("backoffice")
-    closure = post(f"{platform.gateway}/calendar/closed-periods", backoffice, {
-        "starts_on": SERIES_CLOSED.isoformat(), "ends_on": SERIES_CLOSED.isoformat(),
-        "name": "Studiedag webplanning"})
+    closure = post(
+        f"{platform.gateway}/calendar/closed-periods",
+        backoffice,
+        {
+            "starts_on": SERIES_CLOSED.isoformat(),
+            "ends_on": SERIES_CLOSED.isoformat(),
+            "name": "Studiedag webplanning",
+        },
+    )
     assert closure.status_code == 201, closure.text
     try:
         tab = visits("phone")
@@ -121,21 +147,29 @@ def test_a_series_skips_a_closed_day_and_a_booked_lesson_is_moved_and_cancelled_
         page.get_by_label("Lokaal of lokalen").fill(room)
         page = tab.click("Plan deze serie", role="button")
     finally:
-        httpx.delete(f"{platform.gateway}/calendar/closed-periods/{closure.json()['id']}",
-                     headers=backoffice)
+        httpx.delete(
+            f"{platform.gateway}/calendar/closed-periods/{closure.json()['id']}", headers=backoffice
+        )
     expect(page.get_by_role("heading", level=1)).to_have_text("Serie gepland")
     expect(page.get_by_role("status")).to_contain_text("1 datum is overgeslagen")
     expect(page.get_by_role("list", name="Overgeslagen data")).to_have_text(
-        "woensdag 22 september 2027, 10:00: de hotspot is dan gesloten (Studiedag webplanning)")
+        "woensdag 22 september 2027, 10:00: de hotspot is dan gesloten (Studiedag webplanning)"
+    )
     lessons = page.get_by_role("row").filter(has_text=room)
     expect(lessons).to_have_count(3)
     expect(lessons.nth(1)).to_contain_text("woensdag 29 september 2027")
 
-    first = httpx.get(f"{platform.gateway}/offerings/{offer['id']}/sessions",
-                      headers=backoffice).json()[0]
-    booked = post(f"{platform.gateway}/bookings", platform.token("corlaer"), {
-        "session_id": first["id"],
-        "group": {"name": "2D", "level": "vmbo-kb", "year": 2, "students": 20}})
+    first = httpx.get(
+        f"{platform.gateway}/offerings/{offer['id']}/sessions", headers=backoffice
+    ).json()[0]
+    booked = post(
+        f"{platform.gateway}/bookings",
+        platform.token("corlaer"),
+        {
+            "session_id": first["id"],
+            "group": {"name": "2D", "level": "vmbo-kb", "year": 2, "students": 20},
+        },
+    )
     assert booked.status_code == 201, booked.text
 
     page = tab.click("Bekijk de eerste les in de agenda")
@@ -148,30 +182,35 @@ def test_a_series_skips_a_closed_day_and_a_booked_lesson_is_moved_and_cancelled_
     page = tab.click("Verplaats deze sessie", role="button")
     expect(page.get_by_role("status")).to_contain_text(
         f"{offer['title']} is verplaatst naar woensdag 15 september 2027, 13:00-15:00. "
-        "1 school krijgt hiervan bericht.")
+        "1 school krijgt hiervan bericht."
+    )
     page = tab.click(f"Annuleren: {offer['title']}, 13:00-15:00")
-    expect(page.get_by_role("note")).to_contain_text(
-        "alle lessen van de serie worden geannuleerd")
+    expect(page.get_by_role("note")).to_contain_text("alle lessen van de serie worden geannuleerd")
     page = tab.click("Annuleer deze sessie", role="button")  # without a reason
     expect(page.locator("#reden-fout")).to_contain_text("Vul de reden in")
     page.get_by_label("Reden").fill("De docent is ziek en er is geen vervanger.")
     page = tab.click("Annuleer deze sessie", role="button")
     expect(page.get_by_role("status")).to_contain_text(
-        "is geannuleerd met alle 3 lessen van de serie. 1 school krijgt hiervan bericht.")
+        "is geannuleerd met alle 3 lessen van de serie. 1 school krijgt hiervan bericht."
+    )
     expect(page.locator(".tft-entry").filter(has_text=offer["title"])).to_have_count(0)
     page.screenshot(path=SCREENSHOTS / "agenda-phone.png", full_page=True)
 
 
 def register(platform: Platform, session_id: str, name: str, students: int) -> dict:
-    made = post(f"{platform.gateway}/registrations", platform.token("corlaer"), {
-        "session_id": session_id,
-        "group": {"name": name, "level": "vmbo-kb", "year": 3, "students": students}})
+    made = post(
+        f"{platform.gateway}/registrations",
+        platform.token("corlaer"),
+        {
+            "session_id": session_id,
+            "group": {"name": name, "level": "vmbo-kb", "year": 3, "students": students},
+        },
+    )
     assert made.status_code == 201, made.text
     return made.json()
 
 
-def test_the_backoffice_plans_an_event_and_more_places_go_to_the_waiting_list(
-        platform, visits):
+def test_the_backoffice_plans_an_event_and_more_places_go_to_the_waiting_list(platform, visits):
     tag = uuid.uuid4().hex[:8]
     tab = visits("desktop")
     tab.login("backoffice")
@@ -193,10 +232,12 @@ def test_the_backoffice_plans_an_event_and_more_places_go_to_the_waiting_list(
     page.get_by_label("Titel").fill(f"Workshop lassen {tag}")
     page.get_by_label("Aantal plaatsen").fill("30")
     page = tab.click("Voeg deze sessie toe", role="button")
-    expect(page.get_by_role("status")).to_contain_text(f"Sessie Workshop lassen {tag} is "
-                                                       "toegevoegd")
-    [session] = httpx.get(f"{platform.gateway}/events/{event_id}/sessions",
-                          headers=platform.token("backoffice")).json()
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Sessie Workshop lassen {tag} is toegevoegd"
+    )
+    [session] = httpx.get(
+        f"{platform.gateway}/events/{event_id}/sessions", headers=platform.token("backoffice")
+    ).json()
     register(platform, session["id"], "3B", 24)
     assert register(platform, session["id"], "3C", 12)["status"] == "waitlisted"
 
@@ -209,14 +250,16 @@ def test_the_backoffice_plans_an_event_and_more_places_go_to_the_waiting_list(
     page.get_by_label("Aantal plaatsen").fill("10")
     page = phone.click("Bewaar de wijzigingen", role="button")  # 24 places are taken
     expect(page.get_by_role("alert")).to_contain_text(
-        "De capaciteit (10) kan niet lager zijn dan de plaatsen die al bezet zijn (24).")
+        "De capaciteit (10) kan niet lager zijn dan de plaatsen die al bezet zijn (24)."
+    )
     expect(page.get_by_label("Aantal plaatsen")).to_have_value("10")
     page.get_by_label("Aantal plaatsen").fill("40")
     page = phone.click("Bewaar de wijzigingen", role="button")
     expect(page.get_by_role("status")).to_contain_text("De sessie is gewijzigd.")
     rows = page.get_by_role("table", name=f"Aanmeldingen voor Workshop lassen {tag}")
     expect(rows.get_by_role("row").filter(has_text="corlaer: 3C")).to_contain_text(
-        "Plaats aangeboden")
+        "Plaats aangeboden"
+    )
     expect(page.get_by_text("1 klas heeft een plaats aangeboden gekregen")).to_be_visible()
     page = phone.click("Wijzig het evenement")
     page.get_by_label("Titel").fill(f"Girls Day regio {tag}")
@@ -227,7 +270,8 @@ def test_the_backoffice_plans_an_event_and_more_places_go_to_the_waiting_list(
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_a_coordinator_books_from_the_offers_calendar_and_sees_a_waiting_place(
-        platform, visits, size):
+    platform, visits, size
+):
     offer, room = new_offer(platform)
     plan(platform, offer, room, PLAN_DAY, 10 if size == "desktop" else 14)
     _, event_session = new_event(platform, at_nine(PLAN_DAY + timedelta(days=2)))
@@ -255,7 +299,10 @@ def test_a_coordinator_books_from_the_offers_calendar_and_sees_a_waiting_place(
     expect(page.get_by_role("cell").filter(has_text="12 van 30 vrij")).to_have_count(1)
     page.screenshot(path=SCREENSHOTS / f"kalender-{size}.png", full_page=True)
     page = tab.click("Mijn planning")
-    waiting = page.get_by_role("list", name="Op de wachtlijst bij evenementen").get_by_role(
-        "listitem").filter(has_text=event_session["title"])
+    waiting = (
+        page.get_by_role("list", name="Op de wachtlijst bij evenementen")
+        .get_by_role("listitem")
+        .filter(has_text=event_session["title"])
+    )
     expect(waiting).to_contain_text("Klas 3C, 12 leerlingen")
     expect(waiting).to_contain_text("Plaats 1 op de wachtlijst.")

@@ -33,8 +33,11 @@ class AgendaFilter:
 
     @classmethod
     def of(cls, query: dict[str, str], today: date) -> "AgendaFilter":
-        return cls(monday_of(parse_day(query.get("week", "")) or today),
-                   query.get("lokaal", "").strip(), query.get("docent", "").strip())
+        return cls(
+            monday_of(parse_day(query.get("week", "")) or today),
+            query.get("lokaal", "").strip(),
+            query.get("docent", "").strip(),
+        )
 
     @property
     def last_day(self) -> date:
@@ -46,14 +49,20 @@ class AgendaFilter:
 
     def params(self) -> dict[str, str]:
         """The API's query for the week's sessions in the chosen room and of the instructor."""
-        return {"from": self.week.isoformat(), "to": self.last_day.isoformat(),
-                "room": self.room, "instructor": self.instructor}
+        return {
+            "from": self.week.isoformat(),
+            "to": self.last_day.isoformat(),
+            "room": self.room,
+            "instructor": self.instructor,
+        }
 
     def query(self, weeks: int | None = 0) -> dict[str, str]:
         """The URL's query of this choice `weeks` weeks on (or back); None: this week."""
-        chosen = {"week": "" if weeks is None else (self.week + timedelta(weeks=weeks)
-                                                    ).isoformat(),
-                  "lokaal": self.room, "docent": self.instructor}
+        chosen = {
+            "week": "" if weeks is None else (self.week + timedelta(weeks=weeks)).isoformat(),
+            "lokaal": self.room,
+            "docent": self.instructor,
+        }
         return {k: v for k, v in chosen.items() if v}
 
 
@@ -101,15 +110,29 @@ def session_entry(s: dict[str, Any]) -> Entry:
     """A session of the API's agenda (GET /sessions): an offer's, or an event's (`type`
     "event", its event named in `offering_*`, its host as `instructor`)."""
     at_event = s.get("type") == "event"
-    what = (f"Evenement {s['offering_title']}" if at_event
-            else formatting.label(formatting.OFFER_KINDS, s["offering_kind"]))
-    return Entry(str(s["id"]), datetime.fromisoformat(s["starts_at"]),
-                 datetime.fromisoformat(s["ends_at"]), s.get("title") or s["offering_title"],
-                 what, s["location"], s["room"], s["instructor"], s["capacity"],
-                 s["seats_left"], event_id=s.get("event_id") if at_event else None,
-                 series_id=s.get("series_id"),
-                 bookings=[Booked(b["school_id"], b["group"]["name"], b["group"]["students"],
-                                  b["status"]) for b in s.get("bookings", [])])
+    what = (
+        f"Evenement {s['offering_title']}"
+        if at_event
+        else formatting.label(formatting.OFFER_KINDS, s["offering_kind"])
+    )
+    return Entry(
+        str(s["id"]),
+        datetime.fromisoformat(s["starts_at"]),
+        datetime.fromisoformat(s["ends_at"]),
+        s.get("title") or s["offering_title"],
+        what,
+        s["location"],
+        s["room"],
+        s["instructor"],
+        s["capacity"],
+        s["seats_left"],
+        event_id=s.get("event_id") if at_event else None,
+        series_id=s.get("series_id"),
+        bookings=[
+            Booked(b["school_id"], b["group"]["name"], b["group"]["students"], b["status"])
+            for b in s.get("bookings", [])
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -137,13 +160,18 @@ def week(chosen: AgendaFilter, entries: list[Entry], everything: list[Entry]) ->
     by_day: dict[date, list[Entry]] = {}
     for e in sorted(entries, key=lambda e: (e.starts_at, e.title)):
         by_day.setdefault(e.day, []).append(e)
-    days = [Day(d, by_day.get(d, [])) for d in (chosen.week + timedelta(days=n)
-                                               for n in range(7))
-            if d.weekday() < WORKDAYS or by_day.get(d)]
+    days = [
+        Day(d, by_day.get(d, []))
+        for d in (chosen.week + timedelta(days=n) for n in range(7))
+        if d.weekday() < WORKDAYS or by_day.get(d)
+    ]
     lessons = [e for e in everything if e.event_id is None]
-    return Week(chosen, days,
-                sorted({e.room for e in lessons} | _chosen(chosen.room)),
-                sorted({e.who for e in lessons} | _chosen(chosen.instructor)))
+    return Week(
+        chosen,
+        days,
+        sorted({e.room for e in lessons} | _chosen(chosen.room)),
+        sorted({e.who for e in lessons} | _chosen(chosen.instructor)),
+    )
 
 
 def _chosen(value: str) -> set[str]:
@@ -156,24 +184,38 @@ _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
 def parse_time(text: str) -> time | None:
-    """"9:30", "09.30" or "14:00" as a time of day; None when it is none."""
+    """ "9:30", "09.30" or "14:00" as a time of day; None when it is none."""
     found = _TIME.match(text.strip())
     return time(int(found.group(1)), int(found.group(2))) if found else None
 
 
 def at(day: str, clock: str) -> datetime:
     """A form's date and time of day as an Amsterdam moment."""
-    return datetime.combine(date.fromisoformat(day), parse_time(clock) or time(),
-                            formatting.AMSTERDAM)
+    return datetime.combine(
+        date.fromisoformat(day), parse_time(clock) or time(), formatting.AMSTERDAM
+    )
 
 
-SESSION_FIELDS = {"aanbod": "Aanbod", "datum": "Datum", "begin": "Begintijd",
-                  "einde": "Eindtijd", "lokaal": "Lokaal", "docent": "Docent",
-                  "plaatsen": "Aantal plaatsen"}
-SERIES_FIELDS = {"aanbod": "Aanbod", "datum": "Datum van de eerste les", "begin": "Begintijd",
-                 "minuten": "Duur in minuten", "interval": "Om de hoeveel dagen",
-                 "aantal": "Aantal lessen", "lokalen": "Lokaal of lokalen", "docent": "Docent",
-                 "plaatsen": "Aantal plaatsen"}
+SESSION_FIELDS = {
+    "aanbod": "Aanbod",
+    "datum": "Datum",
+    "begin": "Begintijd",
+    "einde": "Eindtijd",
+    "lokaal": "Lokaal",
+    "docent": "Docent",
+    "plaatsen": "Aantal plaatsen",
+}
+SERIES_FIELDS = {
+    "aanbod": "Aanbod",
+    "datum": "Datum van de eerste les",
+    "begin": "Begintijd",
+    "minuten": "Duur in minuten",
+    "interval": "Om de hoeveel dagen",
+    "aantal": "Aantal lessen",
+    "lokalen": "Lokaal of lokalen",
+    "docent": "Docent",
+    "plaatsen": "Aantal plaatsen",
+}
 WHOLE_NUMBERS = ("plaatsen", "minuten", "interval", "aantal")
 
 
@@ -184,8 +226,9 @@ def _planning_form(values: dict[str, str], labels: dict[str, str]) -> Form:
     v, errors = form.values, form.errors
     for name in ("aanbod", "lokaal", "lokalen", "docent"):
         if name in v and not v[name]:
-            errors[name] = f"Vul {labels[name].lower()} in." if name != "aanbod" else \
-                "Kies wat je plant."
+            errors[name] = (
+                f"Vul {labels[name].lower()} in." if name != "aanbod" else "Kies wat je plant."
+            )
     if parse_day(v["datum"]) is None:
         errors["datum"] = "Vul een datum in, bijvoorbeeld 9-6-2027."
     for name in ("begin", "einde"):
@@ -209,9 +252,13 @@ def session_form(values: dict[str, str], labels: dict[str, str] = SESSION_FIELDS
 def session_body(form: Form, offer: dict[str, Any]) -> dict[str, Any]:
     """POST /offerings/{id}/sessions; no number of places given: the offer's."""
     v = form.values
-    return {"starts_at": at(v["datum"], v["begin"]).isoformat(),
-            "ends_at": at(v["datum"], v["einde"]).isoformat(), "room": v["lokaal"],
-            "instructor": v["docent"], "capacity": int(v["plaatsen"] or offer["capacity"])}
+    return {
+        "starts_at": at(v["datum"], v["begin"]).isoformat(),
+        "ends_at": at(v["datum"], v["einde"]).isoformat(),
+        "room": v["lokaal"],
+        "instructor": v["docent"],
+        "capacity": int(v["plaatsen"] or offer["capacity"]),
+    }
 
 
 def series_form(values: dict[str, str]) -> Form:
@@ -219,7 +266,7 @@ def series_form(values: dict[str, str]) -> Form:
 
 
 def rooms_of(text: str) -> list[str]:
-    """"Lab 1, Lab 2" or one room per line as the list of rooms."""
+    """ "Lab 1, Lab 2" or one room per line as the list of rooms."""
     return [r.strip() for r in re.split(r"[,\n]", text) if r.strip()]
 
 
@@ -227,19 +274,29 @@ def series_body(form: Form, offer: dict[str, Any]) -> dict[str, Any]:
     """POST /offerings/{id}/series; left empty: the offer's length, number of lessons and
     places, and a lesson every week."""
     v = form.values
-    return {"first_starts_at": at(v["datum"], v["begin"]).isoformat(),
-            "minutes": int(v["minuten"] or offer["session_minutes"]),
-            "every_days": int(v["interval"] or 7),
-            "count": int(v["aantal"] or offer["sessions_per_booking"]),
-            "rooms": rooms_of(v["lokalen"]), "instructor": v["docent"],
-            "capacity": int(v["plaatsen"] or offer["capacity"])}
+    return {
+        "first_starts_at": at(v["datum"], v["begin"]).isoformat(),
+        "minutes": int(v["minuten"] or offer["session_minutes"]),
+        "every_days": int(v["interval"] or 7),
+        "count": int(v["aantal"] or offer["sessions_per_booking"]),
+        "rooms": rooms_of(v["lokalen"]),
+        "instructor": v["docent"],
+        "capacity": int(v["plaatsen"] or offer["capacity"]),
+    }
 
 
 def planning_defaults(offer: dict[str, Any] | None, values: dict[str, str]) -> dict[str, str]:
     """A new form: what the URL brings (aanbod, datum, lokaal), else the offer's own shape."""
-    shape = {"minuten": str(offer["session_minutes"]), "interval": "7",
-             "aantal": str(offer["sessions_per_booking"]),
-             "plaatsen": str(offer["capacity"])} if offer else {}
+    shape = (
+        {
+            "minuten": str(offer["session_minutes"]),
+            "interval": "7",
+            "aantal": str(offer["sessions_per_booking"]),
+            "plaatsen": str(offer["capacity"]),
+        }
+        if offer
+        else {}
+    )
     return {"begin": "10:00"} | shape | {k: v for k, v in values.items() if v}
 
 
@@ -268,11 +325,13 @@ ROOM_OR_INSTRUCTOR = {"room": ("Lokaal", "lokaal"), "instructor": ("Docent", "do
 def clash(problem: ApiProblem) -> tuple[str, str, str | None] | None:
     """A 409 naming what is in the way: (room or instructor, its name, the session there)."""
     conflict = problem.extra.get("conflict")
-    if problem.status != 409 or not isinstance(conflict, dict) or \
-            conflict.get("resource") not in ROOM_OR_INSTRUCTOR:
+    if (
+        problem.status != 409
+        or not isinstance(conflict, dict)
+        or conflict.get("resource") not in ROOM_OR_INSTRUCTOR
+    ):
         return None
-    return (str(conflict["resource"]), str(conflict.get("value", "")),
-            conflict.get("session_id"))
+    return (str(conflict["resource"]), str(conflict.get("value", "")), conflict.get("session_id"))
 
 
 def place_clash(form: Form, problem: ApiProblem, other: Entry | None) -> bool:
@@ -285,10 +344,18 @@ def place_clash(form: Form, problem: ApiProblem, other: Entry | None) -> bool:
     word, field_name = ROOM_OR_INSTRUCTOR[resource]
     if field_name not in form.values:  # the series form's rooms
         field_name = "lokalen"
-    there = (f": {other.title}, {formatting.long_date(other.starts_at)} "
-             f"{formatting.time_range(other.starts_at, other.ends_at)}") if other else ""
-    form.errors[field_name] = f"{word} {name} is op dat moment al bezet{there}. Kies een " \
+    there = (
+        (
+            f": {other.title}, {formatting.long_date(other.starts_at)} "
+            f"{formatting.time_range(other.starts_at, other.ends_at)}"
+        )
+        if other
+        else ""
+    )
+    form.errors[field_name] = (
+        f"{word} {name} is op dat moment al bezet{there}. Kies een "
         f"ander{'e' if resource == 'instructor' else ''} {word.lower()} of een ander tijdstip."
+    )
     return True
 
 
@@ -297,23 +364,38 @@ def calendar_refusal(form: Form, problem: ApiProblem) -> bool:
     if problem.extra.get("rule") != "calendar":
         return False
     why = problem.extra.get("closed_because")
-    form.errors["datum"] = (f"De hotspot is op die dag gesloten ({why}). Kies een andere dag."
-                            if why else f"{problem.detail[:1].upper()}{problem.detail[1:]}.")
+    form.errors["datum"] = (
+        f"De hotspot is op die dag gesloten ({why}). Kies een andere dag."
+        if why
+        else f"{problem.detail[:1].upper()}{problem.detail[1:]}."
+    )
     return True
 
 
 # The planning API's field names to the planning forms'.
-PLAN_FIELDS = {"starts_at": "datum", "first_starts_at": "datum", "ends_at": "einde",
-               "room": "lokaal", "rooms": "lokalen", "instructor": "docent",
-               "capacity": "plaatsen", "minutes": "minuten", "every_days": "interval",
-               "count": "aantal", "reason": "reden"}
+PLAN_FIELDS = {
+    "starts_at": "datum",
+    "first_starts_at": "datum",
+    "ends_at": "einde",
+    "room": "lokaal",
+    "rooms": "lokalen",
+    "instructor": "docent",
+    "capacity": "plaatsen",
+    "minutes": "minuten",
+    "every_days": "interval",
+    "count": "aantal",
+    "reason": "reden",
+}
 
 
 def rule_refusal(form: Form, problem: ApiProblem) -> bool:
     """A rule the API names with the field it concerns (or, for a series not whole, the
     number of lessons): its sentence at that field."""
-    name = "aantal" if problem.extra.get("rule") == "whole_series" else PLAN_FIELDS.get(
-        str(problem.extra.get("field", "")), "")
+    name = (
+        "aantal"
+        if problem.extra.get("rule") == "whole_series"
+        else PLAN_FIELDS.get(str(problem.extra.get("field", "")), "")
+    )
     if name not in form.values or not problem.detail:
         return False
     form.errors[name] = f"{problem.detail[:1].upper()}{problem.detail[1:]}."
@@ -322,14 +404,23 @@ def rule_refusal(form: Form, problem: ApiProblem) -> bool:
 
 def place_refusal(form: Form, problem: ApiProblem, other: Entry | None) -> bool:
     """A refusal of a plan at its field: field errors, a clash, a closed day, a rule."""
-    return (apply_problem(form, problem, PLAN_FIELDS) or place_clash(form, problem, other)
-            or calendar_refusal(form, problem) or rule_refusal(form, problem))
+    return (
+        apply_problem(form, problem, PLAN_FIELDS)
+        or place_clash(form, problem, other)
+        or calendar_refusal(form, problem)
+        or rule_refusal(form, problem)
+    )
 
 
 # -- moving and cancelling a session --------------------------------------------------------
 
-MOVE_FIELDS = {"datum": "Nieuwe datum", "begin": "Begintijd", "einde": "Eindtijd",
-               "lokaal": "Lokaal", "docent": "Docent"}
+MOVE_FIELDS = {
+    "datum": "Nieuwe datum",
+    "begin": "Begintijd",
+    "einde": "Eindtijd",
+    "lokaal": "Lokaal",
+    "docent": "Docent",
+}
 
 
 def move_form(values: dict[str, str]) -> Form:
@@ -339,21 +430,29 @@ def move_form(values: dict[str, str]) -> Form:
 def move_values(entry: Entry) -> dict[str, str]:
     """The move form filled in with where and when the session is now."""
     starts, ends = formatting.local(entry.starts_at), formatting.local(entry.ends_at)
-    return {"datum": starts.date().isoformat(), "begin": starts.strftime("%H:%M"),
-            "einde": ends.strftime("%H:%M"), "lokaal": entry.room,
-            "docent": entry.who}
+    return {
+        "datum": starts.date().isoformat(),
+        "begin": starts.strftime("%H:%M"),
+        "einde": ends.strftime("%H:%M"),
+        "lokaal": entry.room,
+        "docent": entry.who,
+    }
 
 
 def move_body(form: Form) -> dict[str, Any]:
     v = form.values
-    return {"starts_at": at(v["datum"], v["begin"]).isoformat(),
-            "ends_at": at(v["datum"], v["einde"]).isoformat(), "room": v["lokaal"],
-            "instructor": v["docent"]}
+    return {
+        "starts_at": at(v["datum"], v["begin"]).isoformat(),
+        "ends_at": at(v["datum"], v["einde"]).isoformat(),
+        "room": v["lokaal"],
+        "instructor": v["docent"],
+    }
 
 
 def told(count: int) -> str:
-    """"1 school krijgt hiervan bericht", "3 scholen krijgen ..."."""
+    """ "1 school krijgt hiervan bericht", "3 scholen krijgen ..."."""
     if count == 0:
         return "Er zijn geen boekingen: geen school hoeft bericht te krijgen."
-    return (f"{count} school krijgt" if count == 1 else f"{count} scholen krijgen") + \
-        " hiervan bericht."
+    return (
+        f"{count} school krijgt" if count == 1 else f"{count} scholen krijgen"
+    ) + " hiervan bericht."

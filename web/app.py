@@ -38,12 +38,17 @@ from web.settings import WebSettings
 NO_SESSION = ("/static/", "/healthz", "/readyz", "/manifest.webmanifest")
 
 
-def create_app(settings: WebSettings | None = None, gateway: Gateway | None = None,
-               sessions: SessionStore | None = None) -> FastAPI:
+def create_app(
+    settings: WebSettings | None = None,
+    gateway: Gateway | None = None,
+    sessions: SessionStore | None = None,
+) -> FastAPI:
     settings = settings or WebSettings()
     gateway = gateway or Gateway(settings.gateway_url, settings.gateway_timeout_seconds)
-    sessions = sessions or SessionStore(Database(create_engine(
-        settings.resolved_database_url())), settings.web_session_idle_minutes * 60)
+    sessions = sessions or SessionStore(
+        Database(create_engine(settings.resolved_database_url())),
+        settings.web_session_idle_minutes * 60,
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -51,15 +56,37 @@ def create_app(settings: WebSettings | None = None, gateway: Gateway | None = No
         await gateway.close()
         await sessions.db.dispose()
 
-    app = FastAPI(title="TFT web", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url=None, dependencies=[Depends(security.check_csrf)])
+    app = FastAPI(
+        title="TFT web",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(security.check_csrf)],
+    )
     app.state.web = Web(settings, gateway, sessions, pages.templates(), Catalogue(gateway))
     install_sessions(app)
     install_errors(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, school, equipment, events, event_planning, backoffice, planning,
-                   calendar, directory, loans, finance, declaration, company, proposals,
-                   messages, announcements, programme):
+    for module in (
+        auth,
+        school,
+        equipment,
+        events,
+        event_planning,
+        backoffice,
+        planning,
+        calendar,
+        directory,
+        loans,
+        finance,
+        declaration,
+        company,
+        proposals,
+        messages,
+        announcements,
+        programme,
+    ):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)
@@ -118,26 +145,45 @@ def install_errors(app: FastAPI) -> None:
         await web.sessions.drop(request.state.session.id)
         request.state.session = web.sessions.new()
         response = pages.login_redirect(pages.return_path(request), expired=True)
-        security.set_session_cookie(response, request.state.session.id,
-                                    web.settings.web_secure_cookies)
+        security.set_session_cookie(
+            response, request.state.session.id, web.settings.web_secure_cookies
+        )
         return response
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, _: Forbidden) -> Response:
-        return render(request, "error.html", 403, title="Geen toegang",
-                      message="Deze pagina hoort bij een andere rol dan de jouwe.")
+        return render(
+            request,
+            "error.html",
+            403,
+            title="Geen toegang",
+            message="Deze pagina hoort bij een andere rol dan de jouwe.",
+        )
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         titles = {403: "Geweigerd", 404: "Pagina niet gevonden", 405: "Niet toegestaan"}
-        message = exc.detail if exc.status_code == 403 else (
-            "Deze pagina bestaat niet (meer). Kies een onderdeel in het menu.")
-        return render(request, "error.html", exc.status_code,
-                      title=titles.get(exc.status_code, "Er ging iets mis"), message=message)
+        message = (
+            exc.detail
+            if exc.status_code == 403
+            else ("Deze pagina bestaat niet (meer). Kies een onderdeel in het menu.")
+        )
+        return render(
+            request,
+            "error.html",
+            exc.status_code,
+            title=titles.get(exc.status_code, "Er ging iets mis"),
+            message=message,
+        )
 
     @app.exception_handler(ApiProblem)
     async def api_problem(request: Request, exc: ApiProblem) -> Response:
         """A refusal no page handles itself (e.g. the platform is unreachable)."""
         title = "Even niet bereikbaar" if exc.status >= 500 else "Dat lukte niet"
-        return render(request, "error.html", exc.status if exc.status >= 400 else 502,
-                      title=title, message=exc.detail or "Het platform weigerde dit verzoek.")
+        return render(
+            request,
+            "error.html",
+            exc.status if exc.status >= 400 else 502,
+            title=title,
+            message=exc.detail or "Het platform weigerde dit verzoek.",
+        )

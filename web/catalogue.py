@@ -39,5 +39,8 @@ class Catalogue:
 
     async def school_names(self, token: str) -> dict[str, str]:
         """The schools' names by id, sorted by name."""
-        return {key: o["name"] for key, o in (await self.organisations(token)).items()
-                if o["kind"] in SCHOOL_KINDS}
+        return {
+            key: o["name"]
+            for key, o in (await self.organisations(token)).items()
+            if o["kind"] in SCHOOL_KINDS
+        }

@@ -12,27 +12,46 @@ from web.gateway import ApiProblem
 from web.views import API_FIELDS, Form, cents, parse_day
 
 CORE_TASKS = ("A", "B", "C", "D", "E")
-LINE_KINDS = {"hours": "Eigen uren", "material": "Materiaal",
-              "cofinancing": "Cofinanciering"}
+LINE_KINDS = {"hours": "Eigen uren", "material": "Materiaal", "cofinancing": "Cofinanciering"}
 # The roles whose time a school declares; finance keeps the hourly rate of each.
-STAFF_ROLES = {"teacher": "Docent", "instructor": "Instructeur",
-               "company-expert": "Expert van een bedrijf"}
+STAFF_ROLES = {
+    "teacher": "Docent",
+    "instructor": "Instructeur",
+    "company-expert": "Expert van een bedrijf",
+}
 COFINANCING_FORMS = {"in-kind": "In natura (uren van het bedrijf)", "cash": "In geld"}
-ACTIONS = {"submitted": "Ingediend", "approved": "Goedgekeurd", "rejected": "Afgewezen",
-           "paid": "Uitbetaald"}
+ACTIONS = {
+    "submitted": "Ingediend",
+    "approved": "Goedgekeurd",
+    "rejected": "Afgewezen",
+    "paid": "Uitbetaald",
+}
 EDITABLE = ("draft", "rejected")
 # The plan: companies co-finance 10 % of the programme budget.
 COFINANCING_PERCENT = 10
 
 # The API's field names of a line (`hours.minutes`, `material.supplier`, ...) and of a
 # correction and a payment, to the forms' fields.
-_LINE_FIELDS = {"core_task": "kerntaak", "description": "omschrijving", "minutes": "uren",
-                "role": "rol", "amount_cents": "bedrag", "supplier": "leverancier",
-                "invoice_reference": "factuur", "company": "bedrijf", "form": "vorm",
-                "late_for_quarter": "kwartaal", "batch": "betaalrun", "paid_on": "betaaldatum",
-                "corrects_line_id": "regel"}
-FIELDS = API_FIELDS | _LINE_FIELDS | {f"{kind}.{api}": name for kind in LINE_KINDS
-                                      for api, name in _LINE_FIELDS.items()}
+_LINE_FIELDS = {
+    "core_task": "kerntaak",
+    "description": "omschrijving",
+    "minutes": "uren",
+    "role": "rol",
+    "amount_cents": "bedrag",
+    "supplier": "leverancier",
+    "invoice_reference": "factuur",
+    "company": "bedrijf",
+    "form": "vorm",
+    "late_for_quarter": "kwartaal",
+    "batch": "betaalrun",
+    "paid_on": "betaaldatum",
+    "corrects_line_id": "regel",
+}
+FIELDS = (
+    API_FIELDS
+    | _LINE_FIELDS
+    | {f"{kind}.{api}": name for kind in LINE_KINDS for api, name in _LINE_FIELDS.items()}
+)
 
 _HOURS = re.compile(r"^(\d{1,4})(?:[,.](\d{1,2}))?$")
 _SIGNED_EUROS = re.compile(r"^(-)?\s*(?:€\s*)?(-)?\s*(.+)$")
@@ -49,7 +68,7 @@ def recent_quarters(day: date, count: int = 6) -> list[str]:
 
 
 def minutes(text: str) -> int | None:
-    """"1,5" or "2" hours in whole minutes; None when it is no number of hours."""
+    """ "1,5" or "2" hours in whole minutes; None when it is no number of hours."""
     found = _HOURS.match(text.strip())
     if found is None:
         return None
@@ -58,7 +77,7 @@ def minutes(text: str) -> int | None:
 
 
 def signed_cents(text: str) -> int | None:
-    """"-12,50" or "€ -12,50" (money off) or "12,50" in cents; None when it is no amount."""
+    """ "-12,50" or "€ -12,50" (money off) or "12,50" in cents; None when it is no amount."""
     found = _SIGNED_EUROS.match(text.strip())
     if found is None or (found.group(1) and found.group(2)):
         return None
@@ -69,13 +88,28 @@ def signed_cents(text: str) -> int | None:
 # -- a school's lines -----------------------------------------------------------------------
 
 LINE_LABELS = {
-    "hours": {"kerntaak": "Kerntaak", "omschrijving": "Omschrijving", "rol": "Functie",
-              "uren": "Aantal uren"},
-    "material": {"kerntaak": "Kerntaak", "omschrijving": "Omschrijving", "bedrag": "Bedrag",
-                 "leverancier": "Leverancier", "factuur": "Factuurnummer"},
-    "cofinancing": {"kerntaak": "Kerntaak", "omschrijving": "Omschrijving",
-                    "bedrijf": "Bedrijf", "vorm": "Vorm", "rol": "Functie",
-                    "uren": "Aantal uren", "bedrag": "Bedrag"},
+    "hours": {
+        "kerntaak": "Kerntaak",
+        "omschrijving": "Omschrijving",
+        "rol": "Functie",
+        "uren": "Aantal uren",
+    },
+    "material": {
+        "kerntaak": "Kerntaak",
+        "omschrijving": "Omschrijving",
+        "bedrag": "Bedrag",
+        "leverancier": "Leverancier",
+        "factuur": "Factuurnummer",
+    },
+    "cofinancing": {
+        "kerntaak": "Kerntaak",
+        "omschrijving": "Omschrijving",
+        "bedrijf": "Bedrijf",
+        "vorm": "Vorm",
+        "rol": "Functie",
+        "uren": "Aantal uren",
+        "bedrag": "Bedrag",
+    },
 }
 
 
@@ -111,11 +145,17 @@ def line_form(kind: str, values: dict[str, str]) -> Form:
 
 def line_body(kind: str, form: Form) -> dict[str, Any]:
     v = form.values
-    body: dict[str, Any] = {"kind": kind, "core_task": v["kerntaak"],
-                            "description": v["omschrijving"]}
+    body: dict[str, Any] = {
+        "kind": kind,
+        "core_task": v["kerntaak"],
+        "description": v["omschrijving"],
+    }
     if kind == "material":
-        return body | {"amount_cents": cents(v["bedrag"]), "supplier": v["leverancier"],
-                       "invoice_reference": v["factuur"]}
+        return body | {
+            "amount_cents": cents(v["bedrag"]),
+            "supplier": v["leverancier"],
+            "invoice_reference": v["factuur"],
+        }
     if kind == "cofinancing":
         body |= {"company": v["bedrijf"], "form": v["vorm"]}
         if v["vorm"] == "cash":
@@ -127,8 +167,10 @@ def unpriced_role(form: Form, problem: ApiProblem) -> bool:
     """Hours of a role finance keeps no hourly rate for: said at the role."""
     if problem.status != 422 or "rol" not in form.values or "tarief" not in problem.detail:
         return False
-    form.errors["rol"] = ("Financiën heeft voor deze functie nog geen uurtarief. Kies een "
-                          "andere functie, of vraag financiën het tarief vast te leggen.")
+    form.errors["rol"] = (
+        "Financiën heeft voor deze functie nog geen uurtarief. Kies een "
+        "andere functie, of vraag financiën het tarief vast te leggen."
+    )
     return True
 
 
@@ -136,20 +178,26 @@ CORRECTION_LABELS = {"omschrijving": "Waarom deze correctie", "bedrag": "Correct
 
 
 def correction_form(values: dict[str, str]) -> Form:
-    form = Form({k: values.get(k, "").strip() for k in CORRECTION_LABELS},
-                labels=dict(CORRECTION_LABELS))
+    form = Form(
+        {k: values.get(k, "").strip() for k in CORRECTION_LABELS}, labels=dict(CORRECTION_LABELS)
+    )
     if len(form.values["omschrijving"]) < 3:
         form.errors["omschrijving"] = "Schrijf waarom de regel gecorrigeerd wordt."
     amount = signed_cents(form.values["bedrag"])
     if not amount:
-        form.errors["bedrag"] = ("Vul het bedrag in waarmee de regel verandert, bijvoorbeeld "
-                                 "-25,00 om er geld af te halen.")
+        form.errors["bedrag"] = (
+            "Vul het bedrag in waarmee de regel verandert, bijvoorbeeld "
+            "-25,00 om er geld af te halen."
+        )
     return form
 
 
 def correction_body(form: Form, line_id: str) -> dict[str, Any]:
-    return {"corrects_line_id": line_id, "description": form.values["omschrijving"],
-            "amount_cents": signed_cents(form.values["bedrag"])}
+    return {
+        "corrects_line_id": line_id,
+        "description": form.values["omschrijving"],
+        "amount_cents": signed_cents(form.values["bedrag"]),
+    }
 
 
 # -- finance's decisions ---------------------------------------------------------------------
@@ -158,8 +206,7 @@ PAYMENT_LABELS = {"betaalrun": "Betaalrun", "betaaldatum": "Betaaldatum"}
 
 
 def payment_form(values: dict[str, str]) -> Form:
-    form = Form({k: values.get(k, "").strip() for k in PAYMENT_LABELS},
-                labels=dict(PAYMENT_LABELS))
+    form = Form({k: values.get(k, "").strip() for k in PAYMENT_LABELS}, labels=dict(PAYMENT_LABELS))
     if not form.values["betaalrun"]:
         form.errors["betaalrun"] = "Vul de betaalrun in, bijvoorbeeld 2027-07."
     if parse_day(form.values["betaaldatum"]) is None:
@@ -175,8 +222,10 @@ def decision_refusal(problem: ApiProblem, now: dict[str, Any]) -> str:
     """Why a decision on a declaration was refused, with `now` the declaration as it is."""
     if problem.status == 409 and now["status"] != "submitted":
         status = formatting.label(formatting.DECLARATION_STATUSES, now["status"]).lower()
-        return (f"Dat kan niet meer: deze declaratie is inmiddels {status}. Hieronder zie je "
-                "hoe ze er nu voor staat.")
+        return (
+            f"Dat kan niet meer: deze declaratie is inmiddels {status}. Hieronder zie je "
+            "hoe ze er nu voor staat."
+        )
     if problem.status == 403 and problem.detail:
         return f"Dat mag niet: {problem.detail}."
     if problem.status == 409 and problem.detail:
@@ -195,8 +244,11 @@ class LineRow:
 
     @property
     def kind(self) -> str:
-        return "Correctie" if self.line["corrects_line_id"] else LINE_KINDS.get(
-            self.line["kind"], self.line["kind"])
+        return (
+            "Correctie"
+            if self.line["corrects_line_id"]
+            else LINE_KINDS.get(self.line["kind"], self.line["kind"])
+        )
 
     @property
     def correctable(self) -> bool:
@@ -205,8 +257,15 @@ class LineRow:
 
 def line_rows(lines: list[dict[str, Any]]) -> list[LineRow]:
     described = {str(line["id"]): line["description"] for line in lines}
-    return [LineRow(line, described.get(str(line["corrects_line_id"]), "een eerdere regel")
-                    if line["corrects_line_id"] else None) for line in lines]
+    return [
+        LineRow(
+            line,
+            described.get(str(line["corrects_line_id"]), "een eerdere regel")
+            if line["corrects_line_id"]
+            else None,
+        )
+        for line in lines
+    ]
 
 
 # -- reports ---------------------------------------------------------------------------------
@@ -219,21 +278,34 @@ def _amount(cents: float) -> str:
 
 def budget_chart(year: int, report: dict[str, Any]) -> Chart:
     """Per kerntaak what approved declarations took (the bar) against its budget (the mark)."""
-    return Chart(f"Budget en realisatie {year} per kerntaak",
-                 [Bar(f"Kerntaak {row['core_task']}", row["actual_cents"], row["budget_cents"])
-                  for row in report["rows"]], _amount, target_label="Budget")
+    return Chart(
+        f"Budget en realisatie {year} per kerntaak",
+        [
+            Bar(f"Kerntaak {row['core_task']}", row["actual_cents"], row["budget_cents"])
+            for row in report["rows"]
+        ],
+        _amount,
+        target_label="Budget",
+    )
 
 
-def cofinancing_chart(year: int, report: dict[str, Any], budget: dict[str, Any],
-                      names: dict[str, str]) -> Chart:
+def cofinancing_chart(
+    year: int, report: dict[str, Any], budget: dict[str, Any], names: dict[str, str]
+) -> Chart:
     """What each company gave (by its name in `names`), and all of them together against
     10 % of the year's budget."""
     required = budget["totals"]["budget_cents"] * COFINANCING_PERCENT // 100
-    bars = [Bar(names.get(str(row["company"]), str(row["company"])), row["total_cents"])
-            for row in report["rows"]]
+    bars = [
+        Bar(names.get(str(row["company"]), str(row["company"])), row["total_cents"])
+        for row in report["rows"]
+    ]
     bars.append(Bar("Alle bedrijven samen", report["totals"]["total_cents"], required))
-    return Chart(f"Cofinanciering {year} tegen {COFINANCING_PERCENT} % van het budget", bars,
-                 _amount, target_label=f"{COFINANCING_PERCENT} % van het budget")
+    return Chart(
+        f"Cofinanciering {year} tegen {COFINANCING_PERCENT} % van het budget",
+        bars,
+        _amount,
+        target_label=f"{COFINANCING_PERCENT} % van het budget",
+    )
 
 
 @dataclass(frozen=True)
@@ -256,18 +328,32 @@ def download(report: str, year: str, quarter: str, format: str) -> Download | No
     if quarter and not (QUARTER.match(quarter) and quarter.startswith(year)):
         return None
     if report == "kwartaal" and quarter:
-        return Download("/finance/reports/quarter", {"quarter": quarter, "format": format},
-                        f"declaraties-per-school-{quarter}.{format}")
+        return Download(
+            "/finance/reports/quarter",
+            {"quarter": quarter, "format": format},
+            f"declaraties-per-school-{quarter}.{format}",
+        )
     if report == "budget":
-        return Download("/finance/reports/budget", {"year": year, "format": format},
-                        f"budget-en-realisatie-{year}.{format}")
+        return Download(
+            "/finance/reports/budget",
+            {"year": year, "format": format},
+            f"budget-en-realisatie-{year}.{format}",
+        )
     if report == "cofinanciering":
-        return Download("/finance/reports/cofinancing", {"year": year, "format": format},
-                        f"cofinanciering-{year}.{format}")
+        return Download(
+            "/finance/reports/cofinancing",
+            {"year": year, "format": format},
+            f"cofinanciering-{year}.{format}",
+        )
     if report == "dusi":
-        name = (f"dusi-voortgangsrapportage-{year}-tm-{quarter[-2:]}" if quarter
-                else f"dusi-jaarrapportage-{year}")
-        return Download("/finance/reports/dusi",
-                        {"year": year, "through": quarter, "format": format},
-                        f"{name}.{format}")
+        name = (
+            f"dusi-voortgangsrapportage-{year}-tm-{quarter[-2:]}"
+            if quarter
+            else f"dusi-jaarrapportage-{year}"
+        )
+        return Download(
+            "/finance/reports/dusi",
+            {"year": year, "through": quarter, "format": format},
+            f"{name}.{format}",
+        )
     return None

@@ -8,60 +8,108 @@ from shared.domain import AMSTERDAM
 from shared.dutch import dutch_date, euros
 
 OFFER_KINDS = {
-    "inspiration_lesson": "Inspiratieles", "masterclass": "Masterklas", "elective": "Keuzevak",
-    "po_series": "Lessenserie po", "company_visit": "Bedrijfsbezoek", "guest_lesson": "Gastles",
-    "internship": "Stage", "mbo_lesson": "Module op het mbo", "techclub": "Techclub",
+    "inspiration_lesson": "Inspiratieles",
+    "masterclass": "Masterklas",
+    "elective": "Keuzevak",
+    "po_series": "Lessenserie po",
+    "company_visit": "Bedrijfsbezoek",
+    "guest_lesson": "Gastles",
+    "internship": "Stage",
+    "mbo_lesson": "Module op het mbo",
+    "techclub": "Techclub",
     "assignment": "Praktijkopdracht",
 }
 # The technical themes of the offer (shared.contracts.common.Theme) in the plan's words.
 THEMES = {
-    "robotics": "Robotica en domotica", "sustainable_energy": "Duurzaamheid en duurzame energie",
-    "electric_vehicles": "Elektrische voertuigen en waterstof", "damage_repair": "Schadeherstel",
-    "3d_printing": "3D printen en ontwerpen", "vr": "VR en 3D modelleren",
-    "drones": "Dronetechniek", "construction": "Bouw", "installation": "Installatietechniek",
-    "metal": "Metaal en verspanen", "ict": "ICT en AI",
+    "robotics": "Robotica en domotica",
+    "sustainable_energy": "Duurzaamheid en duurzame energie",
+    "electric_vehicles": "Elektrische voertuigen en waterstof",
+    "damage_repair": "Schadeherstel",
+    "3d_printing": "3D printen en ontwerpen",
+    "vr": "VR en 3D modelleren",
+    "drones": "Dronetechniek",
+    "construction": "Bouw",
+    "installation": "Installatietechniek",
+    "metal": "Metaal en verspanen",
+    "ict": "ICT en AI",
 }
-APPROVALS = {"proposed": "Wacht op de backoffice", "approved": "Goedgekeurd",
-             "declined": "Afgewezen"}
+APPROVALS = {
+    "proposed": "Wacht op de backoffice",
+    "approved": "Goedgekeurd",
+    "declined": "Afgewezen",
+}
 COFINANCING_FORMS = {"in-kind": "In natura (uren)", "cash": "In geld"}
 BOOKING_STATUSES = {
-    "requested": "Aangevraagd", "confirmed": "Bevestigd", "waitlisted": "Op de wachtlijst",
-    "rejected": "Afgewezen", "cancelled": "Geannuleerd", "completed": "Afgerond",
+    "requested": "Aangevraagd",
+    "confirmed": "Bevestigd",
+    "waitlisted": "Op de wachtlijst",
+    "rejected": "Afgewezen",
+    "cancelled": "Geannuleerd",
+    "completed": "Afgerond",
     "no_show": "Niet verschenen",
 }
 DECLARATION_STATUSES = {
-    "draft": "Concept", "submitted": "Ingediend", "approved": "Goedgekeurd",
-    "rejected": "Afgewezen", "paid": "Uitbetaald",
+    "draft": "Concept",
+    "submitted": "Ingediend",
+    "approved": "Goedgekeurd",
+    "rejected": "Afgewezen",
+    "paid": "Uitbetaald",
 }
 DESK_STATUSES = {
-    "reserved": "Gereserveerd", "out": "Uitgeleend", "overdue": "Te laat terug",
-    "returned": "Teruggebracht", "released": "Vrijgegeven",
+    "reserved": "Gereserveerd",
+    "out": "Uitgeleend",
+    "overdue": "Te laat terug",
+    "returned": "Teruggebracht",
+    "released": "Vrijgegeven",
 }
 REGISTRATION_STATUSES = {
-    "confirmed": "Aangemeld", "waitlisted": "Op de wachtlijst", "offered": "Plaats aangeboden",
-    "lapsed": "Aanbod verlopen", "cancelled": "Geannuleerd",
+    "confirmed": "Aangemeld",
+    "waitlisted": "Op de wachtlijst",
+    "offered": "Plaats aangeboden",
+    "lapsed": "Aanbod verlopen",
+    "cancelled": "Geannuleerd",
 }
 # The vmbo profiles (and the vmbo-tl subject T&T) a class can follow.
 PROFILES = ("BWI", "PIE", "M&T", "MVI", "D&P", "Groen", "ZW", "EO", "HBR", "T&T")
 LEVELS = ("po", "vmbo-bb", "vmbo-kb", "vmbo-gl", "vmbo-tl", "pro", "vso", "havo", "vwo", "mbo")
-ROLES = {"school": "Schoolcoördinator", "backoffice": "Backoffice hotspot",
-         "finance": "Financiën (penvoerder)", "programme": "Programmamanagement",
-         "admin": "Beheerder", "company": "Bedrijf", "teacher": "Docent",
-         "municipality": "Gemeente"}
+ROLES = {
+    "school": "Schoolcoördinator",
+    "backoffice": "Backoffice hotspot",
+    "finance": "Financiën (penvoerder)",
+    "programme": "Programmamanagement",
+    "admin": "Beheerder",
+    "company": "Bedrijf",
+    "teacher": "Docent",
+    "municipality": "Gemeente",
+}
 ORGANISATION_KINDS = {
-    "vmbo": "Vmbo-scholen", "pro": "Praktijkonderwijs", "vso": "Voortgezet speciaal onderwijs",
-    "havo": "Havo", "mbo": "Mbo", "po": "Basisscholen (po)", "po_board": "Besturen po",
-    "company": "Bedrijven", "municipality": "Gemeenten", "hotspot": "Hotspot",
+    "vmbo": "Vmbo-scholen",
+    "pro": "Praktijkonderwijs",
+    "vso": "Voortgezet speciaal onderwijs",
+    "havo": "Havo",
+    "mbo": "Mbo",
+    "po": "Basisscholen (po)",
+    "po_board": "Besturen po",
+    "company": "Bedrijven",
+    "municipality": "Gemeenten",
+    "hotspot": "Hotspot",
     "central": "Programmabureau",
 }
 # The categories of messages a person chooses a channel for, and the channels.
 MESSAGE_CATEGORIES = {
-    "bookings": "Boekingen", "loans": "Uitlenen", "events": "Evenementen",
-    "finance": "Financiën", "reminders": "Herinneringen", "announcements": "Aankondigingen",
+    "bookings": "Boekingen",
+    "loans": "Uitlenen",
+    "events": "Evenementen",
+    "finance": "Financiën",
+    "reminders": "Herinneringen",
+    "announcements": "Aankondigingen",
 }
 OPTIONAL_CATEGORIES = ("reminders", "announcements")  # the others cannot be switched off
-CHANNELS = {"email": "E-mail", "webhook": "Pushbericht op je telefoon",
-            "in_app": "Alleen hier in Berichten"}
+CHANNELS = {
+    "email": "E-mail",
+    "webhook": "Pushbericht op je telefoon",
+    "in_app": "Alleen hier in Berichten",
+}
 
 
 def local(moment: datetime) -> datetime:
@@ -72,7 +120,7 @@ def local(moment: datetime) -> datetime:
 
 
 def long_date(day: date | datetime) -> str:
-    """"woensdag 9 december 2026"."""
+    """ "woensdag 9 december 2026"."""
     return dutch_date(local(day).date() if isinstance(day, datetime) else day)
 
 
@@ -86,22 +134,22 @@ def clock(moment: datetime) -> str:
 
 
 def time_range(starts: datetime, ends: datetime) -> str:
-    """"10:00-12:00", in Amsterdam time."""
+    """ "10:00-12:00", in Amsterdam time."""
     return f"{clock(starts)}-{clock(ends)}"
 
 
 def date_time(moment: datetime) -> str:
-    """"woensdag 9 december 2026, 10:00"."""
+    """ "woensdag 9 december 2026, 10:00"."""
     return f"{long_date(moment)}, {clock(moment)}"
 
 
 def amount(cents: int) -> str:
-    """"€ 1.234,56"; a negative amount (a correction) as "€ -1.234,56"."""
+    """ "€ 1.234,56"; a negative amount (a correction) as "€ -1.234,56"."""
     return euros(cents)
 
 
 def hours(minutes: int) -> str:
-    """"1,5 uur", "2 uur"."""
+    """ "1,5 uur", "2 uur"."""
     whole, rest = divmod(minutes, 60)
     if rest == 0:
         return f"{whole} uur"
@@ -114,7 +162,7 @@ def quarter_of(day: date) -> str:
 
 
 def quarter(code: str) -> str:
-    """"2026-Q4" as "4e kwartaal 2026"."""
+    """ "2026-Q4" as "4e kwartaal 2026"."""
     year, number = code.split("-Q")
     return f"{number}e kwartaal {year}"
 

@@ -35,13 +35,18 @@ class ApiProblem(Exception):
         if not isinstance(body, dict):
             body = {}
         known = {"type", "title", "status", "detail", "errors"}
-        return cls(response.status_code, str(body.get("title", "")), str(body.get("detail", "")),
-                   [e for e in body.get("errors", []) if isinstance(e, dict)],
-                   {k: v for k, v in body.items() if k not in known})
+        return cls(
+            response.status_code,
+            str(body.get("title", "")),
+            str(body.get("detail", "")),
+            [e for e in body.get("errors", []) if isinstance(e, dict)],
+            {k: v for k, v in body.items() if k not in known},
+        )
 
 
-UNREACHABLE = ApiProblem(503, "Service unavailable",
-                         "Het platform is even niet bereikbaar. Probeer het zo opnieuw.")
+UNREACHABLE = ApiProblem(
+    503, "Service unavailable", "Het platform is even niet bereikbaar. Probeer het zo opnieuw."
+)
 
 
 @dataclass(frozen=True)
@@ -54,36 +59,51 @@ class Login:
 
 
 class Gateway:
-    def __init__(self, base_url: str, timeout: float,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self._http = httpx.AsyncClient(base_url=base_url.rstrip("/") + "/api/v1",
-                                       timeout=timeout, transport=transport, trust_env=False)
+    def __init__(
+        self, base_url: str, timeout: float, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/") + "/api/v1",
+            timeout=timeout,
+            transport=transport,
+            trust_env=False,
+        )
 
     async def close(self) -> None:
         await self._http.aclose()
 
     async def login(self, username: str, password: str) -> Login | None:
         """A token for the account, or None when the name or password is wrong."""
-        response = await self._send("POST", "/auth/token", None,
-                                    json={"username": username, "password": password})
+        response = await self._send(
+            "POST", "/auth/token", None, json={"username": username, "password": password}
+        )
         if response.status_code in (401, 422):
             return None
         body = self._checked(response)
         claims = token_claims(body["access_token"])
-        return Login(body["access_token"], int(body["expires_in"]), username,
-                     str(claims.get("role", "")), str(claims.get("org", "")))
+        return Login(
+            body["access_token"],
+            int(body["expires_in"]),
+            username,
+            str(claims.get("role", "")),
+            str(claims.get("org", "")),
+        )
 
     async def get(self, token: str, path: str, params: dict[str, Any] | None = None) -> Any:
         query = {k: v for k, v in (params or {}).items() if v not in (None, "")}
         return self._checked(await self._send("GET", path, token, params=query))
 
-    async def post(self, token: str | None, path: str, body: dict[str, Any] | None = None,
-                   idempotency_key: str | None = None) -> Any:
+    async def post(
+        self,
+        token: str | None,
+        path: str,
+        body: dict[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Any:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         return self._checked(await self._send("POST", path, token, json=body, headers=headers))
 
-    async def download(self, token: str, path: str,
-                       params: dict[str, Any]) -> httpx.Response:
+    async def download(self, token: str, path: str, params: dict[str, Any]) -> httpx.Response:
         """A file (a report) as a streamed response, to pass on to the browser as it comes;
         the caller closes it. A refusal is raised as by `get`."""
         query = {k: v for k, v in params.items() if v not in (None, "")}
@@ -102,19 +122,21 @@ class Gateway:
     async def put(self, token: str, path: str, body: dict[str, Any], if_match: str = "") -> Any:
         """With `if_match` (the ETag the form was filled from), someone else's change since
         is refused with 412 instead of overwritten."""
-        return self._checked(await self._send("PUT", path, token, json=body,
-                                              headers=_precondition(if_match)))
+        return self._checked(
+            await self._send("PUT", path, token, json=body, headers=_precondition(if_match))
+        )
 
-    async def patch(self, token: str, path: str, body: dict[str, Any],
-                    if_match: str = "") -> Any:
-        return self._checked(await self._send("PATCH", path, token, json=body,
-                                              headers=_precondition(if_match)))
+    async def patch(self, token: str, path: str, body: dict[str, Any], if_match: str = "") -> Any:
+        return self._checked(
+            await self._send("PATCH", path, token, json=body, headers=_precondition(if_match))
+        )
 
     async def delete(self, token: str, path: str) -> None:
         self._checked(await self._send("DELETE", path, token))
 
-    async def _send(self, method: str, path: str, token: str | None, stream: bool = False,
-                    **kwargs: Any) -> httpx.Response:
+    async def _send(
+        self, method: str, path: str, token: str | None, stream: bool = False, **kwargs: Any
+    ) -> httpx.Response:
         headers = kwargs.pop("headers", {}) or {}
         if token:
             headers["Authorization"] = f"Bearer {token}"

@@ -30,37 +30,63 @@ class NavItem:
 
 
 NAVIGATION: dict[str, list[NavItem]] = {
-    "school": [NavItem("Mijn planning", "/planning"), NavItem("Aanbod", "/aanbod"),
-               NavItem("Apparatuur lenen", "/apparatuur"), NavItem("Evenementen", "/evenementen"),
-               NavItem("Declaratie", "/declaratie"), NavItem("Berichten", "/berichten")],
+    "school": [
+        NavItem("Mijn planning", "/planning"),
+        NavItem("Aanbod", "/aanbod"),
+        NavItem("Apparatuur lenen", "/apparatuur"),
+        NavItem("Evenementen", "/evenementen"),
+        NavItem("Declaratie", "/declaratie"),
+        NavItem("Berichten", "/berichten"),
+    ],
     # A teacher books lessons for a class of the school and sees the school's planning.
-    "teacher": [NavItem("Mijn planning", "/planning"), NavItem("Aanbod", "/aanbod"),
-                NavItem("Berichten", "/berichten")],
-    "backoffice": [NavItem("Boekingen", "/backoffice/boekingen"),
-                   NavItem("Agenda", "/backoffice/agenda"),
-                   NavItem("Uitleenbalie", "/backoffice/uitleenbalie"),
-                   NavItem("Evenementen", "/backoffice/evenementen"),
-                   NavItem("Voorstellen", "/backoffice/voorstellen"),
-                   NavItem("Kalender", "/backoffice/kalender"),
-                   NavItem("Organisaties", "/backoffice/organisaties"),
-                   NavItem("Mensen", "/backoffice/mensen"),
-                   NavItem("Aanbod", "/aanbod"), NavItem("Aankondigingen", "/aankondigingen"),
-                   NavItem("Berichten", "/berichten")],
-    "finance": [NavItem("Declaraties", "/financien/declaraties"),
-                NavItem("Budget en rapportages", "/financien/rapportages"),
-                NavItem("Berichten", "/berichten")],
-    "programme": [NavItem("Programmamonitoring", "/programma"), NavItem("Aanbod", "/aanbod"),
-                  NavItem("Aankondigingen", "/aankondigingen"), NavItem("Berichten", "/berichten")],
-    "admin": [NavItem("Start", "/start"), NavItem("Programmamonitoring", "/programma"),
-              NavItem("Aanbod", "/aanbod"), NavItem("Berichten", "/berichten")],
-    "company": [NavItem("Ons aanbod", "/bedrijf/aanbod"),
-                NavItem("Aanvragen", "/bedrijf/aanvragen"),
-                NavItem("Wie komt er", "/bedrijf/wie-komt"),
-                NavItem("Cofinanciering", "/bedrijf/cofinanciering"),
-                NavItem("Berichten", "/berichten")],
+    "teacher": [
+        NavItem("Mijn planning", "/planning"),
+        NavItem("Aanbod", "/aanbod"),
+        NavItem("Berichten", "/berichten"),
+    ],
+    "backoffice": [
+        NavItem("Boekingen", "/backoffice/boekingen"),
+        NavItem("Agenda", "/backoffice/agenda"),
+        NavItem("Uitleenbalie", "/backoffice/uitleenbalie"),
+        NavItem("Evenementen", "/backoffice/evenementen"),
+        NavItem("Voorstellen", "/backoffice/voorstellen"),
+        NavItem("Kalender", "/backoffice/kalender"),
+        NavItem("Organisaties", "/backoffice/organisaties"),
+        NavItem("Mensen", "/backoffice/mensen"),
+        NavItem("Aanbod", "/aanbod"),
+        NavItem("Aankondigingen", "/aankondigingen"),
+        NavItem("Berichten", "/berichten"),
+    ],
+    "finance": [
+        NavItem("Declaraties", "/financien/declaraties"),
+        NavItem("Budget en rapportages", "/financien/rapportages"),
+        NavItem("Berichten", "/berichten"),
+    ],
+    "programme": [
+        NavItem("Programmamonitoring", "/programma"),
+        NavItem("Aanbod", "/aanbod"),
+        NavItem("Aankondigingen", "/aankondigingen"),
+        NavItem("Berichten", "/berichten"),
+    ],
+    "admin": [
+        NavItem("Start", "/start"),
+        NavItem("Programmamonitoring", "/programma"),
+        NavItem("Aanbod", "/aanbod"),
+        NavItem("Berichten", "/berichten"),
+    ],
+    "company": [
+        NavItem("Ons aanbod", "/bedrijf/aanbod"),
+        NavItem("Aanvragen", "/bedrijf/aanvragen"),
+        NavItem("Wie komt er", "/bedrijf/wie-komt"),
+        NavItem("Cofinanciering", "/bedrijf/cofinanciering"),
+        NavItem("Berichten", "/berichten"),
+    ],
 }
-OTHERS = [NavItem("Start", "/start"), NavItem("Aanbod", "/aanbod"),
-          NavItem("Berichten", "/berichten")]
+OTHERS = [
+    NavItem("Start", "/start"),
+    NavItem("Aanbod", "/aanbod"),
+    NavItem("Berichten", "/berichten"),
+]
 
 
 def start_page(role: str) -> str:
@@ -82,9 +108,13 @@ class Web:
 def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=HERE / "templates")
     t.env.filters.update(
-        long_date=formatting.long_date, time_range=formatting.time_range,
-        date_time=formatting.date_time, amount=formatting.amount, hours=formatting.hours,
-        quarter=formatting.quarter, role_name=lambda r: formatting.label(formatting.ROLES, r),
+        long_date=formatting.long_date,
+        time_range=formatting.time_range,
+        date_time=formatting.date_time,
+        amount=formatting.amount,
+        hours=formatting.hours,
+        quarter=formatting.quarter,
+        role_name=lambda r: formatting.label(formatting.ROLES, r),
         kind=lambda k: formatting.label(formatting.OFFER_KINDS, k),
         booking_status=lambda s: formatting.label(formatting.BOOKING_STATUSES, s),
         desk_status=lambda s: formatting.label(formatting.DESK_STATUSES, s),
@@ -93,7 +123,8 @@ def templates() -> Jinja2Templates:
         declaration_status=lambda s: formatting.label(formatting.DECLARATION_STATUSES, s),
         approval=lambda s: formatting.label(formatting.APPROVALS, s),
         cofinancing_form=lambda s: formatting.label(formatting.COFINANCING_FORMS, s),
-        parse_dt=datetime.fromisoformat, pair=lambda v: (v, v),
+        parse_dt=datetime.fromisoformat,
+        pair=lambda v: (v, v),
         kind_pair=lambda k: (k, formatting.label(formatting.OFFER_KINDS, k)),
         theme=lambda t: formatting.label(formatting.THEMES, t),
         theme_pair=lambda t: (t, formatting.label(formatting.THEMES, t)),
@@ -140,10 +171,12 @@ def person(request: Request) -> Session:
 
 def role(*roles: str) -> Any:
     """Dependency: the signed-in person, who must have one of `roles` (else 403)."""
+
     async def allowed(request: Request, session: Session = Depends(person)) -> Session:
         if session.role not in roles:
             raise Forbidden()
         return session
+
     return Depends(allowed)
 
 
@@ -151,23 +184,33 @@ class Forbidden(Exception):
     """A page for another role."""
 
 
-def render(request: Request, template: str, status_code: int = 200,
-           **context: Any) -> HTMLResponse:
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     session: Session = request.state.session
     nav = NAVIGATION.get(session.role, OTHERS) if session.signed_in else []
-    return web(request).templates.TemplateResponse(request, template, {
-        "session": session, "nav": nav, "path": request.url.path,
-        "flashes": session.pop_flashes(), **context,
-    }, status_code=status_code, headers={"Cache-Control": "no-store"})
+    return web(request).templates.TemplateResponse(
+        request,
+        template,
+        {
+            "session": session,
+            "nav": nav,
+            "path": request.url.path,
+            "flashes": session.pop_flashes(),
+            **context,
+        },
+        status_code=status_code,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
-async def organisations_named(request: Request, token: str,
-                              kinds: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+async def organisations_named(
+    request: Request, token: str, kinds: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
     """(id, name) of the organisations (of `kinds`, if given), by name: for a choice."""
-    found = await web(request).gateway.get(token, "/organisations",
-                                           {"limit": MAX_ORGANISATIONS})
-    return sorted(((o["id"], o["name"]) for o in found if not kinds or o["kind"] in kinds),
-                  key=lambda pair: pair[1].lower())
+    found = await web(request).gateway.get(token, "/organisations", {"limit": MAX_ORGANISATIONS})
+    return sorted(
+        ((o["id"], o["name"]) for o in found if not kinds or o["kind"] in kinds),
+        key=lambda pair: pair[1].lower(),
+    )
 
 
 async def schools(request: Request, token: str) -> list[tuple[str, str]]:
@@ -181,7 +224,12 @@ def see_other(url: str) -> RedirectResponse:
 
 def passed_on(answer: httpx.Response, filename: str) -> StreamingResponse:
     """A file the gateway streams (a report), passed on to the browser as a download."""
-    return StreamingResponse(answer.aiter_bytes(), background=BackgroundTask(answer.aclose),
-                             media_type=answer.headers.get("content-type"), headers={
-                                 "Content-Disposition": f'attachment; filename="{filename}"',
-                                 "Cache-Control": "no-store"})
+    return StreamingResponse(
+        answer.aiter_bytes(),
+        background=BackgroundTask(answer.aclose),
+        media_type=answer.headers.get("content-type"),
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

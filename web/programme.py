@@ -28,21 +28,33 @@ class Monitoring:
 
 def monitoring(kpis: dict[str, Any], names: Mapping[str, str]) -> Monitoring:
     """`names`: organisation names by id (a school without one shows its id)."""
-    schools = [Bar(names.get(s["school_id"], s["school_id"]), s["students"],
-                   s["plan_2023_students"]) for s in kpis["per_school"]]
-    profiles = [Bar(p["profile"] or NO_PROFILE, p["students"], p["plan_2023_students"])
-                for p in kpis["per_profile"]]
-    return Monitoring(kpis, [
-        Chart("Leerlingen bereikt per school", schools,
-              target_label=PLAN_2023),
-        Chart("Leerlingen bereikt per niveau",
-              [Bar(v["level"], v["students"]) for v in kpis["per_level"]]),
-        Chart("Leerlingen bereikt per profiel", profiles,
-              target_label=PLAN_2023),
-        Chart("Leerlingen bereikt per activiteit",
-              [Bar(formatting.label(ACTIVITIES, a["activity"]), a["students"])
-               for a in kpis["per_activity"]]),
-        Chart("Leerlingen bereikt per kerntaak",
-              [Bar(f"Kerntaak {t['core_task']}", t["students"])
-               for t in kpis["per_core_task"]]),
-    ])
+    schools = [
+        Bar(names.get(s["school_id"], s["school_id"]), s["students"], s["plan_2023_students"])
+        for s in kpis["per_school"]
+    ]
+    profiles = [
+        Bar(p["profile"] or NO_PROFILE, p["students"], p["plan_2023_students"])
+        for p in kpis["per_profile"]
+    ]
+    return Monitoring(
+        kpis,
+        [
+            Chart("Leerlingen bereikt per school", schools, target_label=PLAN_2023),
+            Chart(
+                "Leerlingen bereikt per niveau",
+                [Bar(v["level"], v["students"]) for v in kpis["per_level"]],
+            ),
+            Chart("Leerlingen bereikt per profiel", profiles, target_label=PLAN_2023),
+            Chart(
+                "Leerlingen bereikt per activiteit",
+                [
+                    Bar(formatting.label(ACTIVITIES, a["activity"]), a["students"])
+                    for a in kpis["per_activity"]
+                ],
+            ),
+            Chart(
+                "Leerlingen bereikt per kerntaak",
+                [Bar(f"Kerntaak {t['core_task']}", t["students"]) for t in kpis["per_core_task"]],
+            ),
+        ],
+    )

@@ -56,16 +56,22 @@ class SessionStore:
     """Sessions alive `idle_seconds` after their last use (and no longer than their gateway
     token); expired ones are deleted at most once a minute, by whichever process saves."""
 
-    def __init__(self, db: Database, idle_seconds: float,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, db: Database, idle_seconds: float, clock: Callable[[], float] = time.time
+    ) -> None:
         self.db, self._idle, self._clock = db, idle_seconds, clock
         self._next_sweep = 0.0
 
     async def get(self, session_id: str) -> Session | None:
         now = self._clock()
         async with self.db.sessions() as tx:
-            row = (await tx.execute(select(SESSIONS.c.state, SESSIONS.c.expires_at)
-                                    .where(SESSIONS.c.id == session_id))).first()
+            row = (
+                await tx.execute(
+                    select(SESSIONS.c.state, SESSIONS.c.expires_at).where(
+                        SESSIONS.c.id == session_id
+                    )
+                )
+            ).first()
         if row is None or row.expires_at <= now:
             return None
         session = Session(id=session_id, expires_at=row.expires_at, **json.loads(row.state))
@@ -76,8 +82,11 @@ class SessionStore:
 
     def new(self) -> Session:
         """A session of this request; stored when the request saves it."""
-        return Session(id=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32),
-                       expires_at=self._clock() + self._idle)
+        return Session(
+            id=secrets.token_urlsafe(32),
+            csrf=secrets.token_urlsafe(32),
+            expires_at=self._clock() + self._idle,
+        )
 
     def due(self, session: Session) -> bool:
         """Whether its idle timeout should be pushed on now."""
@@ -89,8 +98,9 @@ class SessionStore:
         values = {"state": session.state(), "expires_at": session.expires_at}
         async with self.db.writing() as tx:
             insert = insert_for(tx)(SESSIONS).values(id=session.id, **values)
-            await tx.execute(insert.on_conflict_do_update(index_elements=[SESSIONS.c.id],
-                                                          set_=values))
+            await tx.execute(
+                insert.on_conflict_do_update(index_elements=[SESSIONS.c.id], set_=values)
+            )
             if now >= self._next_sweep:
                 self._next_sweep = now + 60
                 await tx.execute(delete(SESSIONS).where(SESSIONS.c.expires_at <= now))

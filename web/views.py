@@ -26,8 +26,12 @@ class OfferFilter:
 
     @classmethod
     def of(cls, query: dict[str, str]) -> "OfferFilter":
-        return cls(query.get("soort", ""), query.get("niveau", ""), query.get("profiel", ""),
-                   query.get("thema", ""))
+        return cls(
+            query.get("soort", ""),
+            query.get("niveau", ""),
+            query.get("profiel", ""),
+            query.get("thema", ""),
+        )
 
     @property
     def active(self) -> bool:
@@ -35,15 +39,21 @@ class OfferFilter:
 
     def query(self) -> dict[str, str]:
         """The filters as the URL carries them."""
-        chosen = {"soort": self.kind, "niveau": self.level, "profiel": self.profile,
-                  "thema": self.theme}
+        chosen = {
+            "soort": self.kind,
+            "niveau": self.level,
+            "profiel": self.profile,
+            "thema": self.theme,
+        }
         return {k: v for k, v in chosen.items() if v}
 
     def matches(self, offer: dict[str, Any]) -> bool:
-        return ((not self.kind or offer["kind"] == self.kind)
-                and (not self.level or self.level in offer["audience"])
-                and (not self.profile or offer.get("profile") == self.profile)
-                and (not self.theme or offer.get("theme") == self.theme))
+        return (
+            (not self.kind or offer["kind"] == self.kind)
+            and (not self.level or self.level in offer["audience"])
+            and (not self.profile or offer.get("profile") == self.profile)
+            and (not self.theme or offer.get("theme") == self.theme)
+        )
 
 
 @dataclass(frozen=True)
@@ -57,11 +67,14 @@ class OfferList:
 
 def offer_list(offers: list[dict[str, Any]], chosen: OfferFilter) -> OfferList:
     """The offers that pass the filter, with the choices the filter offers."""
-    kinds = sorted({o["kind"] for o in offers}, key=lambda k: formatting.label(
-        formatting.OFFER_KINDS, k))
+    kinds = sorted(
+        {o["kind"] for o in offers}, key=lambda k: formatting.label(formatting.OFFER_KINDS, k)
+    )
     profiles = sorted({o["profile"] for o in offers if o.get("profile")})
-    themes = sorted({o["theme"] for o in offers if o.get("theme")},
-                    key=lambda t: formatting.label(formatting.THEMES, t))
+    themes = sorted(
+        {o["theme"] for o in offers if o.get("theme")},
+        key=lambda t: formatting.label(formatting.THEMES, t),
+    )
     return OfferList([o for o in offers if chosen.matches(o)], kinds, profiles, themes, chosen)
 
 
@@ -77,9 +90,15 @@ class SessionRow:
 
     @classmethod
     def of(cls, s: dict[str, Any]) -> "SessionRow":
-        return cls(str(s["id"]), datetime.fromisoformat(s["starts_at"]),
-                   datetime.fromisoformat(s["ends_at"]), s["room"], s["capacity"],
-                   s["seats_left"], s.get("series_id"))
+        return cls(
+            str(s["id"]),
+            datetime.fromisoformat(s["starts_at"]),
+            datetime.fromisoformat(s["ends_at"]),
+            s["room"],
+            s["capacity"],
+            s["seats_left"],
+            s.get("series_id"),
+        )
 
 
 @dataclass(frozen=True)
@@ -152,9 +171,14 @@ def month(first: date, sessions: list[SessionRow]) -> Month:
         by_day.setdefault(formatting.local(s.starts_at).date(), []).append(s)
     day, weeks = first - timedelta(days=first.weekday()), []
     while day.month == first.month or day < first:
-        weeks.append([CalendarDay(d, by_day.get(d, [])) if d.month == first.month
-                      else CalendarDay(None, []) for d in (day + timedelta(days=n)
-                                                           for n in range(7))])
+        weeks.append(
+            [
+                CalendarDay(d, by_day.get(d, []))
+                if d.month == first.month
+                else CalendarDay(None, [])
+                for d in (day + timedelta(days=n) for n in range(7))
+            ]
+        )
         day += timedelta(days=7)
     return Month(first, weeks)
 
@@ -191,8 +215,11 @@ class BookingRow:
         b = self.booking
         if not b.get("starts_at") or not b.get("ends_at"):
             return None
-        return Slot(datetime.fromisoformat(b["starts_at"]), datetime.fromisoformat(b["ends_at"]),
-                    b.get("room"))
+        return Slot(
+            datetime.fromisoformat(b["starts_at"]),
+            datetime.fromisoformat(b["ends_at"]),
+            b.get("room"),
+        )
 
     @property
     def status(self) -> str:
@@ -245,32 +272,66 @@ class Form:
     def summary(self) -> list[tuple[str, str, str]]:
         """(field, label, message) for the error summary at the top of the page."""
         order = [*self.labels, *self.values]
-        return [(name, self.labels.get(name, name), self.errors[name])
-                for name in sorted(self.errors, key=lambda n: order.index(n) if n in order
-                                   else len(order))]
+        return [
+            (name, self.labels.get(name, name), self.errors[name])
+            for name in sorted(
+                self.errors, key=lambda n: order.index(n) if n in order else len(order)
+            )
+        ]
 
 
-GROUP_FIELDS = {"klas": "Klas", "niveau": "Niveau", "leerjaar": "Leerjaar",
-                "leerlingen": "Aantal leerlingen"}
+GROUP_FIELDS = {
+    "klas": "Klas",
+    "niveau": "Niveau",
+    "leerjaar": "Leerjaar",
+    "leerlingen": "Aantal leerlingen",
+}
 # The API's field names (problem details `errors[].field`) to the form's.
-API_FIELDS = {"group.name": "klas", "group.level": "niveau", "group.year": "leerjaar",
-              "group.students": "leerlingen", "reason": "reden",
-              "students_reached": "aanwezig", "condition_note": "notitie",
-              "condition": "staat", "damage.description": "schade",
-              "damage.repair_cost_cents": "kosten", "starts_on": "van", "ends_on": "tot",
-              "quantity": "aantal", "profile": "profiel", "code": "code",
-              "students_present": "aanwezig", "kind": "soort", "title": "titel",
-              "audience": "doelgroep", "location": "locatie", "session_minutes": "duur",
-              "capacity": "plaatsen", "assignment": "opdracht", "internship_year": "leerjaar",
-              "period_starts_on": "van", "period_ends_on": "tot",
-              # the backoffice's calendar, organisations and people (web/manage.py)
-              "name": "naam", "municipality": "gemeente", "place": "plaats",
-              "branch": "branche", "profiles": "profielen", "id": "code",
-              "organisation_id": "organisatie", "role": "rol", "email": "email",
-              "max_sessions": "maximum", "min_lead_days": "voorbereiding",
-              "free_cancellation_days": "annuleren", "school_id": "school",
-              # accepting an invitation (web/manage.py)
-              "username": "gebruikersnaam", "password": "wachtwoord"}
+API_FIELDS = {
+    "group.name": "klas",
+    "group.level": "niveau",
+    "group.year": "leerjaar",
+    "group.students": "leerlingen",
+    "reason": "reden",
+    "students_reached": "aanwezig",
+    "condition_note": "notitie",
+    "condition": "staat",
+    "damage.description": "schade",
+    "damage.repair_cost_cents": "kosten",
+    "starts_on": "van",
+    "ends_on": "tot",
+    "quantity": "aantal",
+    "profile": "profiel",
+    "code": "code",
+    "students_present": "aanwezig",
+    "kind": "soort",
+    "title": "titel",
+    "audience": "doelgroep",
+    "location": "locatie",
+    "session_minutes": "duur",
+    "capacity": "plaatsen",
+    "assignment": "opdracht",
+    "internship_year": "leerjaar",
+    "period_starts_on": "van",
+    "period_ends_on": "tot",
+    # the backoffice's calendar, organisations and people (web/manage.py)
+    "name": "naam",
+    "municipality": "gemeente",
+    "place": "plaats",
+    "branch": "branche",
+    "profiles": "profielen",
+    "id": "code",
+    "organisation_id": "organisatie",
+    "role": "rol",
+    "email": "email",
+    "max_sessions": "maximum",
+    "min_lead_days": "voorbereiding",
+    "free_cancellation_days": "annuleren",
+    "school_id": "school",
+    # accepting an invitation (web/manage.py)
+    "username": "gebruikersnaam",
+    "password": "wachtwoord",
+}
 
 
 def group_form(values: dict[str, str]) -> Form:
@@ -309,18 +370,30 @@ def school_part(form: Form) -> dict[str, str]:
 
 def group_body(form: Form) -> dict[str, Any]:
     v = form.values
-    return {"name": v["klas"], "level": v["niveau"], "year": int(v["leerjaar"]),
-            "students": int(v["leerlingen"])}
+    return {
+        "name": v["klas"],
+        "level": v["niveau"],
+        "year": int(v["leerjaar"]),
+        "students": int(v["leerlingen"]),
+    }
 
 
 # -- a company's proposals ----------------------------------------------------------------
 
 
-PROPOSAL_FIELDS = {"soort": "Soort aanbod", "titel": "Titel", "doelgroep": "Voor niveaus",
-                   "profiel": "Profiel", "locatie": "Waar", "duur": "Duur in minuten",
-                   "plaatsen": "Aantal leerlingen per keer", "opdracht": "Praktijkopdracht",
-                   "leerjaar": "Leerjaar (stage)", "van": "Eerste dag (stage)",
-                   "tot": "Laatste dag (stage)"}
+PROPOSAL_FIELDS = {
+    "soort": "Soort aanbod",
+    "titel": "Titel",
+    "doelgroep": "Voor niveaus",
+    "profiel": "Profiel",
+    "locatie": "Waar",
+    "duur": "Duur in minuten",
+    "plaatsen": "Aantal leerlingen per keer",
+    "opdracht": "Praktijkopdracht",
+    "leerjaar": "Leerjaar (stage)",
+    "van": "Eerste dag (stage)",
+    "tot": "Laatste dag (stage)",
+}
 PROPOSAL_KINDS = ("company_visit", "guest_lesson", "internship", "assignment")
 
 
@@ -351,11 +424,19 @@ def proposal_body(form: Form) -> dict[str, Any]:
     def number(name: str) -> int | None:
         return int(v[name]) if v[name] else None
 
-    return {"kind": v["soort"], "title": v["titel"], "audience": v["doelgroep"].split(","),
-            "profile": v["profiel"] or None, "location": v["locatie"],
-            "session_minutes": number("duur") or 120, "capacity": number("plaatsen") or 25,
-            "assignment": v["opdracht"] or None, "internship_year": number("leerjaar"),
-            "period_starts_on": v["van"] or None, "period_ends_on": v["tot"] or None}
+    return {
+        "kind": v["soort"],
+        "title": v["titel"],
+        "audience": v["doelgroep"].split(","),
+        "profile": v["profiel"] or None,
+        "location": v["locatie"],
+        "session_minutes": number("duur") or 120,
+        "capacity": number("plaatsen") or 25,
+        "assignment": v["opdracht"] or None,
+        "internship_year": number("leerjaar"),
+        "period_starts_on": v["van"] or None,
+        "period_ends_on": v["tot"] or None,
+    }
 
 
 def place_refusal(form: Form, problem: ApiProblem) -> bool:
@@ -379,8 +460,10 @@ def by_start(bookings: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def answer_refusal(problem: ApiProblem) -> str:
     """Why a request could not be answered, with what to do."""
     if problem.extra.get("rule") == "answered" or problem.status == 404:
-        return ("Deze aanvraag is al beantwoord of door de school ingetrokken. De lijst "
-                "hieronder is bijgewerkt.")
+        return (
+            "Deze aanvraag is al beantwoord of door de school ingetrokken. De lijst "
+            "hieronder is bijgewerkt."
+        )
     return refusal(problem)
 
 
@@ -399,9 +482,11 @@ class DeskFilter:
     @classmethod
     def of(cls, query: dict[str, str], today: date) -> "DeskFilter":
         status = query.get("status", "")
-        return cls(parse_day(query.get("dag", "")) or today,
-                   status if status in formatting.DESK_STATUSES else "",
-                   query.get("school", "").strip().lower())
+        return cls(
+            parse_day(query.get("dag", "")) or today,
+            status if status in formatting.DESK_STATUSES else "",
+            query.get("school", "").strip().lower(),
+        )
 
     def params(self) -> dict[str, str]:
         """The API's query for the reservations that run on the day."""
@@ -410,8 +495,11 @@ class DeskFilter:
 
     def query(self, today: date) -> dict[str, str]:
         """The filters as the desk's URL carries them (today's date left out)."""
-        chosen = {"dag": "" if self.day == today else self.day.isoformat(),
-                  "status": self.status, "school": self.school}
+        chosen = {
+            "dag": "" if self.day == today else self.day.isoformat(),
+            "status": self.status,
+            "school": self.school,
+        }
         return {k: v for k, v in chosen.items() if v}
 
 
@@ -422,13 +510,16 @@ def parse_day(text: str) -> date | None:
         return None
 
 
-RETURN_FIELDS = {"staat": "Staat bij inname", "schade": "Schade",
-                 "kosten": "Geschatte reparatiekosten"}
+RETURN_FIELDS = {
+    "staat": "Staat bij inname",
+    "schade": "Schade",
+    "kosten": "Geschatte reparatiekosten",
+}
 _EUROS = re.compile(r"^(?:€\s*)?(\d{1,7})(?:[,.](\d{1,2}))?$")
 
 
 def cents(text: str) -> int | None:
-    """"12,50", "€ 12.5" or "12" in cents; None when it is no amount."""
+    """ "12,50", "€ 12.5" or "12" in cents; None when it is no amount."""
     found = _EUROS.match(text.strip())
     if found is None:
         return None
@@ -451,22 +542,32 @@ def return_form(values: dict[str, str]) -> Form:
 
 def return_body(form: Form) -> dict[str, Any]:
     v = form.values
-    damage = ({"description": v["schade"], "repair_cost_cents": cents(v["kosten"]) or 0}
-              if v["schade"] else None)
+    damage = (
+        {"description": v["schade"], "repair_cost_cents": cents(v["kosten"]) or 0}
+        if v["schade"]
+        else None
+    )
     return {"condition": v["staat"], "damage": damage}
 
 
-PERIOD_FIELDS = {"categorie": "Soort apparatuur", "van": "Eerste dag", "tot": "Laatste dag",
-                 "aantal": "Aantal"}
+PERIOD_FIELDS = {
+    "categorie": "Soort apparatuur",
+    "van": "Eerste dag",
+    "tot": "Laatste dag",
+    "aantal": "Aantal",
+}
 
 
 def period_form(values: dict[str, str], on_behalf: bool = False) -> Form:
     """Apparatuur lenen: which kind of equipment, from which day to which day, and for the
     backoffice for which school. Checked only for what the API needs to be asked; the loan
     policy is the API's to apply."""
-    form = for_school(Form({k: values.get(k, "").strip() for k in PERIOD_FIELDS},
-                           labels=dict(PERIOD_FIELDS)), values, on_behalf,
-                      "Kies de school waarvoor je reserveert.")
+    form = for_school(
+        Form({k: values.get(k, "").strip() for k in PERIOD_FIELDS}, labels=dict(PERIOD_FIELDS)),
+        values,
+        on_behalf,
+        "Kies de school waarvoor je reserveert.",
+    )
     v = form.values
     if not v["categorie"]:
         form.errors["categorie"] = "Kies een soort apparatuur."
@@ -480,8 +581,12 @@ def period_form(values: dict[str, str], on_behalf: bool = False) -> Form:
 
 def reservation_body(form: Form, item_id: str) -> dict[str, Any]:
     v = form.values
-    return {"item_id": item_id, "starts_on": v["van"], "ends_on": v["tot"],
-            "quantity": int(v["aantal"] or 1)} | school_part(form)
+    return {
+        "item_id": item_id,
+        "starts_on": v["van"],
+        "ends_on": v["tot"],
+        "quantity": int(v["aantal"] or 1),
+    } | school_part(form)
 
 
 def unavailable(problem: ApiProblem, names: dict[str, str]) -> str | None:
@@ -491,8 +596,11 @@ def unavailable(problem: ApiProblem, names: dict[str, str]) -> str | None:
         return None
     name = names.get(str(other.get("item_id")), str(other.get("item_id")))
     first, last = parse_day(str(other.get("starts_on"))), parse_day(str(other.get("ends_on")))
-    when = (f" van {formatting.long_date(first)} tot en met {formatting.long_date(last)}"
-            if first and last else "")
+    when = (
+        f" van {formatting.long_date(first)} tot en met {formatting.long_date(last)}"
+        if first and last
+        else ""
+    )
     return f"Dit is in die periode niet vrij. Wel vrij: {name}{when}."
 
 
@@ -509,8 +617,11 @@ def registration_form(values: dict[str, str], on_behalf: bool = False) -> Form:
 
 
 def registration_body(form: Form, session_id: str) -> dict[str, Any]:
-    return {"session_id": session_id, "group": group_body(form),
-            "profile": form.values["profiel"] or None} | school_part(form)
+    return {
+        "session_id": session_id,
+        "group": group_body(form),
+        "profile": form.values["profiel"] or None,
+    } | school_part(form)
 
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{22,100}$")
@@ -519,8 +630,7 @@ CHECK_IN_FIELDS = {"code": "Code", "aanwezig": "Aanwezige leerlingen"}
 
 def check_in_form(values: dict[str, str]) -> Form:
     """Inchecken at the door: the code the class shows and how many came."""
-    form = Form({k: values.get(k, "").strip() for k in CHECK_IN_FIELDS},
-                labels=CHECK_IN_FIELDS)
+    form = Form({k: values.get(k, "").strip() for k in CHECK_IN_FIELDS}, labels=CHECK_IN_FIELDS)
     if not form.values["code"]:
         form.errors["code"] = "Vul de code in die de school laat zien."
     elif not _CODE.match(form.values["code"]):
@@ -533,8 +643,9 @@ def check_in_form(values: dict[str, str]) -> Form:
 def check_in_refusal(form: Form, problem: ApiProblem) -> None:
     """A code that is wrong, of another event or used already: said at the code."""
     if problem.status == 404:
-        form.errors["code"] = ("Geen aanmelding met deze code voor dit evenement. Controleer "
-                               "de code.")
+        form.errors["code"] = (
+            "Geen aanmelding met deze code voor dit evenement. Controleer de code."
+        )
     elif problem.status == 409:
         form.errors["code"] = f"Inchecken lukte niet: {problem.detail}."
     elif problem.status == 422 and not apply_problem(form, problem):
@@ -569,8 +680,7 @@ def field_message(error: dict[str, Any]) -> str:
 _ITEM = re.compile(r"\.\d+$")
 
 
-def apply_problem(form: Form, problem: ApiProblem,
-                  fields: dict[str, str] = API_FIELDS) -> bool:
+def apply_problem(form: Form, problem: ApiProblem, fields: dict[str, str] = API_FIELDS) -> bool:
     """Put the API's field errors on the form's fields (`fields`: the API's names to the
     form's; an item of a list, "rooms.2", on the list's field); False when none named a field."""
     placed = False
@@ -592,20 +702,25 @@ def refusal(problem: ApiProblem) -> str:
     extra = problem.extra
     rule = extra.get("rule")
     if rule == "lead_time":
-        return ("Deze sessie begint te snel om nog te boeken. Kies een sessie die later "
-                "begint.")
+        return "Deze sessie begint te snel om nog te boeken. Kies een sessie die later begint."
     if rule == "calendar":
         why = extra.get("closed_because")
-        return (f"Op die dag zijn er geen lessen{f' ({why})' if why else ''}. "
-                "Kies een sessie op een andere dag.")
+        return (
+            f"Op die dag zijn er geen lessen{f' ({why})' if why else ''}. "
+            "Kies een sessie op een andere dag."
+        )
     if rule == "quota":
-        return (f"Jullie school heeft het maximum van {extra.get('quota')} sessies dit "
-                "schooljaar bereikt. Neem contact op met de hotspot als je meer nodig hebt.")
+        return (
+            f"Jullie school heeft het maximum van {extra.get('quota')} sessies dit "
+            "schooljaar bereikt. Neem contact op met de hotspot als je meer nodig hebt."
+        )
     if problem.status == 404:
         return "Dit bestaat niet (meer). Kies opnieuw in het aanbod."
     if problem.status == 412:
-        return ("Iemand anders heeft dit intussen gewijzigd. Open de pagina opnieuw om de "
-                "nieuwe gegevens te zien en breng je wijziging daarna opnieuw aan.")
+        return (
+            "Iemand anders heeft dit intussen gewijzigd. Open de pagina opnieuw om de "
+            "nieuwe gegevens te zien en breng je wijziging daarna opnieuw aan."
+        )
     if problem.status >= 500:
         return "Het platform is even niet bereikbaar. Probeer het zo opnieuw."
     return "Het platform kon dit niet uitvoeren."

@@ -25,15 +25,21 @@ pytestmark = pytest.mark.integration
 async def run(*argv: str, env: dict[str, str]) -> str:
     """`python -m ops ...` as typed: its output."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "ops", *argv, cwd=REPO, env={**os.environ, **env},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "ops",
+        *argv,
+        cwd=REPO,
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await proc.communicate()
     assert proc.returncode == 0, err.decode()
     return out.decode()
 
 
-async def test_a_dead_letter_is_listed_shown_and_replayed_once_through_the_inbox(
-        kafka, tmp_path):
+async def test_a_dead_letter_is_listed_shown_and_replayed_once_through_the_inbox(kafka, tmp_path):
     topic = await new_topic(kafka.admin)
     events = [confirmed(f"{i}C") for i in range(4)]
     poison = events[1][1].id
@@ -48,19 +54,24 @@ async def test_a_dead_letter_is_listed_shown_and_replayed_once_through_the_inbox
     store = await messaging_store(f"sqlite+aiosqlite:///{tmp_path / 'inbox.db'}")
     await produce(kafka.admin, topic, events)
     async with consuming(kafka.admin, store, topic, handle, max_attempts=2) as consumer:
+
         async def caught_up(end: int):
             return await committed(kafka.admin, consumer.name, topic) == end
 
         await eventually(lambda: caught_up(4))
         assert poison not in done
         dlt = ["dlt", "--bootstrap", kafka.bootstrap]
-        admin = {"TFT_KAFKA_USERNAME": kafka.admin.username,
-                 "TFT_KAFKA_PASSWORD": kafka.admin.password}
+        admin = {
+            "TFT_KAFKA_USERNAME": kafka.admin.username,
+            "TFT_KAFKA_PASSWORD": kafka.admin.password,
+        }
 
         listed = await run(*dlt, "list", topic, env=admin)
         assert listed.splitlines()[0] == f"{topic}.dlt: 1"
-        assert f"0:0  {events[1][0].event_type}  {poison}  consumer={consumer.name} " \
-               f"attempts=2  rooster kwijt" in listed
+        assert (
+            f"0:0  {events[1][0].event_type}  {poison}  consumer={consumer.name} "
+            f"attempts=2  rooster kwijt" in listed
+        )
         shown = await run(*dlt, "show", f"{topic}.dlt", "0:0", env=admin)
         assert f"dlt_original_topic: {topic}" in shown
         assert str(events[1][0].booking_id) in shown

@@ -8,8 +8,9 @@ from ops.kafka import KafkaCluster, quorum_voters, replication_for
 from ops.platform import Platform, replica_name, replica_port
 
 
-@pytest.mark.parametrize(("brokers", "expected"), [(1, (1, 1)), (2, (2, 1)), (3, (3, 2)),
-                                                   (5, (3, 2))])
+@pytest.mark.parametrize(
+    ("brokers", "expected"), [(1, (1, 1)), (2, (2, 1)), (3, (3, 2)), (5, (3, 2))]
+)
 def test_three_copies_two_in_sync_on_a_cluster_one_on_a_single_broker(brokers, expected):
     assert replication_for(brokers) == expected
 
@@ -17,7 +18,10 @@ def test_three_copies_two_in_sync_on_a_cluster_one_on_a_single_broker(brokers, e
 def test_a_cluster_of_three_nodes_votes_on_its_own_controller_ports(tmp_path: Path):
     cluster = KafkaCluster(tmp_path, 3, port=32100, controller_port=32101)
     assert [(n.node_id, n.port, n.controller_port) for n in cluster.nodes] == [
-        (1, 32100, 32101), (2, 32102, 32103), (3, 32104, 32105)]
+        (1, 32100, 32101),
+        (2, 32102, 32103),
+        (3, 32104, 32105),
+    ]
     voters = "1@127.0.0.1:32101,2@127.0.0.1:32103,3@127.0.0.1:32105"
     assert quorum_voters([(1, 32101), (2, 32103), (3, 32105)]) == voters
     properties = cluster.node(2)._properties()
@@ -55,8 +59,7 @@ def test_replicas_get_ports_and_names_of_their_own():
 def test_replicas_for_every_service_but_the_gateway_and_web_unless_asked(monkeypatch):
     monkeypatch.setenv("TFT_REPLICAS", "2")
     platform = Platform()
-    assert [platform.replicas(n) for n in ("bookings", "notify", "gateway", "web")] == [
-        2, 2, 1, 1]
+    assert [platform.replicas(n) for n in ("bookings", "notify", "gateway", "web")] == [2, 2, 1, 1]
     monkeypatch.setenv("TFT_GATEWAY_REPLICAS", "2")
     assert platform.replicas("gateway") == 2
 

@@ -139,8 +139,9 @@ def test_the_compose_broker_config_authenticates_and_makes_every_principal(tmp_p
     passwords = {p: f"{p}-password-0123456789" for p in PRINCIPALS}
     write_container_config(tmp_path, passwords)
     config = (tmp_path / "server.properties").read_text()
-    assert "listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT" \
-        in config
+    assert (
+        "listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT" in config
+    )
     assert "allow.everyone.if.no.acl.found=false" in config
     assert "advertised.listeners=CLIENT://kafka:9092" in config
     start = (tmp_path / "start.sh").read_text()

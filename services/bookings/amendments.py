@@ -43,8 +43,9 @@ from shared.service import Runtime
 from shared.store.versions import claim
 
 
-async def edit_offering(rt: Runtime, caller: Caller, offering_id: str,
-                        changes: dict[str, object]) -> Offering:
+async def edit_offering(
+    rt: Runtime, caller: Caller, offering_id: str, changes: dict[str, object]
+) -> Offering:
     """Change the named fields; the offer must still be what its kind needs."""
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
@@ -53,10 +54,18 @@ async def edit_offering(rt: Runtime, caller: Caller, offering_id: str,
         for name, value in changes.items():
             setattr(offering, name, value)
         domain.check_offering(offering)
-        await rt.outbox.stage(tx, OfferingChangedV1(
-            offering_id=offering.id, title=offering.title, audience=offering.audience,
-            location=offering.location, capacity=offering.capacity, changed=sorted(changes),
-            theme=offering.theme))
+        await rt.outbox.stage(
+            tx,
+            OfferingChangedV1(
+                offering_id=offering.id,
+                title=offering.title,
+                audience=offering.audience,
+                location=offering.location,
+                capacity=offering.capacity,
+                changed=sorted(changes),
+                theme=offering.theme,
+            ),
+        )
     return offering
 
 
@@ -67,8 +76,9 @@ async def withdraw_offering(rt: Runtime, caller: Caller, offering_id: str) -> Of
         offering = await _offering(tx, offering_id)
         if not offering.withdrawn:
             offering.withdrawn = True
-            await rt.outbox.stage(tx, OfferingWithdrawnV1(offering_id=offering.id,
-                                                          title=offering.title))
+            await rt.outbox.stage(
+                tx, OfferingWithdrawnV1(offering_id=offering.id, title=offering.title)
+            )
     return offering
 
 
@@ -79,9 +89,15 @@ async def _offering(tx: AsyncSession, offering_id: str) -> Offering:
     return offering
 
 
-async def move_session(rt: Runtime[BookingsSettings], caller: Caller, session_id: UUID,
-                       starts_at: datetime, ends_at: datetime, room: str | None = None,
-                       instructor: str | None = None) -> Session:
+async def move_session(
+    rt: Runtime[BookingsSettings],
+    caller: Caller,
+    session_id: UUID,
+    starts_at: datetime,
+    ends_at: datetime,
+    room: str | None = None,
+    instructor: str | None = None,
+) -> Session:
     """New times (and room, instructor) under planning's rules: an open day, the room and
     instructor free then. The bookings stay; each booked school hears once."""
     caller.require(BACKOFFICE)
@@ -99,26 +115,35 @@ async def move_session(rt: Runtime[BookingsSettings], caller: Caller, session_id
             session.room, session.instructor = slot.room, slot.instructor
             await tx.flush()
         booked = await bookings_in(tx, session.id, domain.ACTIVE)
-        await rt.outbox.stage(tx, SessionMovedV1(
-            **_session_facts(session, offering, booked), room=session.room,
-            instructor=session.instructor, previous_starts_at=before.starts_at,
-            previous_ends_at=before.ends_at))
+        await rt.outbox.stage(
+            tx,
+            SessionMovedV1(
+                **_session_facts(session, offering, booked),
+                room=session.room,
+                instructor=session.instructor,
+                previous_starts_at=before.starts_at,
+                previous_ends_at=before.ends_at,
+            ),
+        )
     return session
 
 
 async def _check_free(tx: AsyncSession, slot: Slot, moving: UUID) -> None:
     """Planning's calendar and clash rules for the session's new slot."""
     day = local_date(slot.starts_at)
-    domain.check_plannable(day, await closures_between(tx, day, day),
-                           await opened_for_some_school(tx, day))
+    domain.check_plannable(
+        day, await closures_between(tx, day, day), await opened_for_some_school(tx, day)
+    )
     other = await clashing_session(tx, slot, excluding=moving)
     if other is not None:
-        raise domain.refused_for_clash(slot, Slot(other.room, other.instructor,
-                                                  other.starts_at, other.ends_at), other.id)
+        raise domain.refused_for_clash(
+            slot, Slot(other.room, other.instructor, other.starts_at, other.ends_at), other.id
+        )
 
 
-async def cancel_session(rt: Runtime[BookingsSettings], caller: Caller, session_id: UUID,
-                         reason: str) -> list[Session]:
+async def cancel_session(
+    rt: Runtime[BookingsSettings], caller: Caller, session_id: UUID, reason: str
+) -> list[Session]:
     """Cancel the session, and with it every lesson of its series (a series is given whole,
     as it is booked): each active booking is cancelled by the backoffice, not late, with the
     reason; no waiting group is seated, the equipment is let go, and each school hears once.
@@ -129,20 +154,25 @@ async def cancel_session(rt: Runtime[BookingsSettings], caller: Caller, session_
         lessons = [session]
         if session.series_id is not None:
             lessons = await series_sessions(tx, session.series_id)
-        domain.check_not_begun(min(s.starts_at for s in lessons), rt.settings.now(),
-                               "geannuleerd")
+        domain.check_not_begun(min(s.starts_at for s in lessons), rt.settings.now(), "geannuleerd")
         cancelled: list[Booking] = []
         for lesson in sorted(lessons, key=lambda s: s.id):
             cancelled += await _cancel_lesson(rt, tx, caller, lesson, offering, reason)
         series = [SessionTimes(starts_at=s.starts_at, ends_at=s.ends_at) for s in lessons]
-        await rt.outbox.stage(tx, SessionCancelledV1(
-            **_session_facts(session, offering, cancelled), reason=reason,
-            series_sessions=series if len(series) > 1 else []))
+        await rt.outbox.stage(
+            tx,
+            SessionCancelledV1(
+                **_session_facts(session, offering, cancelled),
+                reason=reason,
+                series_sessions=series if len(series) > 1 else [],
+            ),
+        )
     return lessons
 
 
-async def _cancel_lesson(rt: Runtime, tx: AsyncSession, caller: Caller, lesson: Session,
-                         offering: Offering, reason: str) -> list[Booking]:
+async def _cancel_lesson(
+    rt: Runtime, tx: AsyncSession, caller: Caller, lesson: Session, offering: Offering, reason: str
+) -> list[Booking]:
     """One session of the cancellation: its bookings cancelled, seats freed, kit let go."""
     await lock_session(tx, lesson.id)
     now = datetime.now(UTC)
@@ -154,13 +184,25 @@ async def _cancel_lesson(rt: Runtime, tx: AsyncSession, caller: Caller, lesson: 
         booking.cancelled_late = False
         if domain.releases_seats(old, BookingStatus.CANCELLED):
             await change_seats_taken(tx, lesson.id, -booking.students)
-        await _stage(rt.outbox, tx, booking, BookingCancelledV1(
-            **_event_facts(booking, lesson, offering), cancelled_by=caller.role,
-            was_waitlisted=old is BookingStatus.WAITLISTED, session_cancelled=True,
-            reason=reason))
+        await _stage(
+            rt.outbox,
+            tx,
+            booking,
+            BookingCancelledV1(
+                **_event_facts(booking, lesson, offering),
+                cancelled_by=caller.role,
+                was_waitlisted=old is BookingStatus.WAITLISTED,
+                session_cancelled=True,
+                reason=reason,
+            ),
+        )
     if lesson.equipment_request_id is not None:
-        await rt.outbox.stage(tx, SessionEquipmentReleasedV1(
-            request_id=lesson.equipment_request_id, session_id=lesson.id))
+        await rt.outbox.stage(
+            tx,
+            SessionEquipmentReleasedV1(
+                request_id=lesson.equipment_request_id, session_id=lesson.id
+            ),
+        )
         lesson.equipment_request_id, lesson.equipment_held = None, False
     return booked
 
@@ -178,15 +220,26 @@ async def _locked(tx: AsyncSession, session_id: UUID) -> tuple[Session, Offering
 
 
 def _session_facts(session: Session, offering: Offering, booked: list[Booking]) -> dict:
-    told = domain.schools_told((b.school_id, b.series_booking_id or b.id, Group.of(b))
-                               for b in booked)
-    return dict(session_id=session.id, offering_id=offering.id, offering_title=offering.title,
-                location=offering.location, starts_at=session.starts_at,
-                ends_at=session.ends_at,
-                schools=[BookedSchool(school_id=s, groups=g,
-                                      bookings=[b.id for b in booked if b.school_id == s],
-                                      booked_by=_people(b for b in booked if b.school_id == s))
-                         for s, g in told.items()])
+    told = domain.schools_told(
+        (b.school_id, b.series_booking_id or b.id, Group.of(b)) for b in booked
+    )
+    return dict(
+        session_id=session.id,
+        offering_id=offering.id,
+        offering_title=offering.title,
+        location=offering.location,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        schools=[
+            BookedSchool(
+                school_id=s,
+                groups=g,
+                bookings=[b.id for b in booked if b.school_id == s],
+                booked_by=_people(b for b in booked if b.school_id == s),
+            )
+            for s, g in told.items()
+        ],
+    )
 
 
 def _people(booked: Iterable[Booking]) -> list[str]:

@@ -142,21 +142,36 @@ class BookingOut(BaseModel):
 
     @classmethod
     def of(cls, b: Booking, waitlist_position: int | None = None) -> "BookingOut":
-        return cls(id=b.id, session_id=b.session_id, school_id=b.school_id,
-                   group=Group.of(b),
-                   status=b.status, waitlist_position=waitlist_position,
-                   rejection_reason=b.rejection_reason, cancelled_late=b.cancelled_late,
-                   series_booking_id=b.series_booking_id, booked_by=b.booked_by,
-                   created_at=b.created_at, updated_at=b.updated_at)
+        return cls(
+            id=b.id,
+            session_id=b.session_id,
+            school_id=b.school_id,
+            group=Group.of(b),
+            status=b.status,
+            waitlist_position=waitlist_position,
+            rejection_reason=b.rejection_reason,
+            cancelled_late=b.cancelled_late,
+            series_booking_id=b.series_booking_id,
+            booked_by=b.booked_by,
+            created_at=b.created_at,
+            updated_at=b.updated_at,
+        )
 
     @classmethod
     def described(cls, placed: commands.Placed, where: dict) -> "BookingOut":
         """The booking with its offer's title and kind and its session's times and place."""
         session, offering = where[placed.booking.session_id]
-        return cls.of(*placed).model_copy(update={
-            "offering_id": offering.id, "offering_title": offering.title,
-            "offering_kind": offering.kind, "starts_at": session.starts_at,
-            "ends_at": session.ends_at, "location": offering.location, "room": session.room})
+        return cls.of(*placed).model_copy(
+            update={
+                "offering_id": offering.id,
+                "offering_title": offering.title,
+                "offering_kind": offering.kind,
+                "starts_at": session.starts_at,
+                "ends_at": session.ends_at,
+                "location": offering.location,
+                "room": session.room,
+            }
+        )
 
 
 async def described(rt: Runtime, placed: list[commands.Placed]) -> list[BookingOut]:
@@ -170,13 +185,24 @@ class AgendaSessionOut(AgendaSession):
     @classmethod
     def of(cls, item: queries.AgendaItem) -> "AgendaSessionOut":
         s, o = item.session, item.offering
-        return cls(id=s.id, offering_id=o.id, offering_title=o.title, offering_kind=o.kind,
-                   location=o.location, room=s.room, instructor=s.instructor,
-                   starts_at=s.starts_at, ends_at=s.ends_at, capacity=s.capacity,
-                   seats_left=s.capacity - s.seats_taken, series_id=s.series_id,
-                   bookings=[BookedGroup(
-                       id=b.id, school_id=b.school_id, status=b.status,
-                       group=Group.of(b)) for b in item.bookings])
+        return cls(
+            id=s.id,
+            offering_id=o.id,
+            offering_title=o.title,
+            offering_kind=o.kind,
+            location=o.location,
+            room=s.room,
+            instructor=s.instructor,
+            starts_at=s.starts_at,
+            ends_at=s.ends_at,
+            capacity=s.capacity,
+            seats_left=s.capacity - s.seats_taken,
+            series_id=s.series_id,
+            bookings=[
+                BookedGroup(id=b.id, school_id=b.school_id, status=b.status, group=Group.of(b))
+                for b in item.bookings
+            ],
+        )
 
 
 class Skipped(BaseModel):
@@ -214,35 +240,47 @@ class QuotaOut(BaseModel):
     max_sessions: int
 
 
-async def catalogue_query(kind: Text | None = None, level: Level | None = None,
-                          profile: Text | None = None, text: Text | None = None,
-                          first: date | None = Query(None, alias="from"),
-                          last: date | None = Query(None, alias="to"),
-                          has_free_seats: bool | None = None,
-                          theme: Theme | None = None) -> queries.CatalogueFilter:
+async def catalogue_query(
+    kind: Text | None = None,
+    level: Level | None = None,
+    profile: Text | None = None,
+    text: Text | None = None,
+    first: date | None = Query(None, alias="from"),
+    last: date | None = Query(None, alias="to"),
+    has_free_seats: bool | None = None,
+    theme: Theme | None = None,
+) -> queries.CatalogueFilter:
     """The catalogue's filters, all optional and additive: `from`/`to` keep offers with a
     session on those days, `has_free_seats` offers with (or without) a session with a seat
     left (upcoming, or in `from`/`to`), `text` searches title and assignment, `theme` keeps
     the offers about that technical theme. Async, so it runs on the event loop: a plain
     function would cost a worker thread's round trip."""
-    return queries.CatalogueFilter(kind, level, profile, text, first, last, has_free_seats,
-                                   theme)
+    return queries.CatalogueFilter(kind, level, profile, text, first, last, has_free_seats, theme)
 
 
 def _session_out(s) -> SessionOut:
-    return SessionOut(id=s.id, offering_id=s.offering_id, series_id=s.series_id,
-                      starts_at=s.starts_at, ends_at=s.ends_at, room=s.room,
-                      capacity=s.capacity, seats_left=s.capacity - s.seats_taken)
-
+    return SessionOut(
+        id=s.id,
+        offering_id=s.offering_id,
+        series_id=s.series_id,
+        starts_at=s.starts_at,
+        ends_at=s.ends_at,
+        room=s.room,
+        capacity=s.capacity,
+        seats_left=s.capacity - s.seats_taken,
+    )
 
 
 def routes(rt: Runtime[BookingsSettings]) -> APIRouter:
     router = APIRouter()
 
     @router.get("/offerings", response_model=list[OfferingOut])
-    async def offerings(f: queries.CatalogueFilter = Depends(catalogue_query),
-                        limit: Limit = 50, offset: Offset = 0,
-                        _: Caller = Depends(current_caller)):
+    async def offerings(
+        f: queries.CatalogueFilter = Depends(catalogue_query),
+        limit: Limit = 50,
+        offset: Offset = 0,
+        _: Caller = Depends(current_caller),
+    ):
         return await queries.offerings(rt, f, limit, offset)
 
     @router.get("/offerings/{offering_id}", response_model=OfferingOut)
@@ -266,13 +304,13 @@ def routes(rt: Runtime[BookingsSettings]) -> APIRouter:
         return _session_out(session)
 
     @router.post("/offerings/{offering_id}/series", status_code=201, response_model=SeriesOut)
-    async def plan_series(offering_id: str, body: NewSeries,
-                          who: Caller = Depends(current_caller)):
+    async def plan_series(offering_id: str, body: NewSeries, who: Caller = Depends(current_caller)):
         planned = await catalogue.plan_series(rt, who, offering_id, **body.model_dump())
-        return SeriesOut(series_id=planned.series_id,
-                         sessions=[_session_out(s) for s in planned.sessions],
-                         skipped=[Skipped(starts_at=at, reason=why)
-                                  for at, why in planned.skipped])
+        return SeriesOut(
+            series_id=planned.series_id,
+            sessions=[_session_out(s) for s in planned.sessions],
+            skipped=[Skipped(starts_at=at, reason=why) for at, why in planned.skipped],
+        )
 
     @router.post("/bookings", status_code=201, response_model=BookingOut)
     async def book(body: NewBooking, who: Caller = Depends(current_caller)):
@@ -280,28 +318,37 @@ def routes(rt: Runtime[BookingsSettings]) -> APIRouter:
         (`series_id`) is booked on all its sessions at once; the answer is the booking of its
         first session, and all of them share its `series_booking_id`."""
         if body.series_id is not None:
-            first, *_ = await commands.book_series(rt, who, body.series_id, body.group,
-                                                   body.school_id)
+            first, *_ = await commands.book_series(
+                rt, who, body.series_id, body.group, body.school_id
+            )
             return BookingOut.of(*first)
         if body.session_id is not None:  # the request names one or the other
-            return BookingOut.of(*await commands.book(rt, who, body.session_id, body.group,
-                                                      body.school_id))
+            return BookingOut.of(
+                *await commands.book(rt, who, body.session_id, body.group, body.school_id)
+            )
 
     @router.get("/bookings", response_model=list[BookingOut])
-    async def list_bookings(school_id: Text | None = None, status: BookingStatus | None = None,
-                            first: date | None = Query(None, alias="from"),
-                            last: date | None = Query(None, alias="to"),
-                            limit: Limit = 50, offset: Offset = 0,
-                            who: Caller = Depends(current_caller)):
+    async def list_bookings(
+        school_id: Text | None = None,
+        status: BookingStatus | None = None,
+        first: date | None = Query(None, alias="from"),
+        last: date | None = Query(None, alias="to"),
+        limit: Limit = 50,
+        offset: Offset = 0,
+        who: Caller = Depends(current_caller),
+    ):
         """A school's own bookings; a company's hosted visits; everything for the backoffice.
         With `from` and `to` (at most 93 days): those on sessions starting on those days."""
         if first is None and last is None:
-            return await described(rt, await commands.list_visible(
-                rt, who, school_id, status, limit, offset))
+            return await described(
+                rt, await commands.list_visible(rt, who, school_id, status, limit, offset)
+            )
         if first is None or last is None:
             raise domain.BookingRefused("geef from en to samen op", 422)
-        return await described(rt, await queries.bookings_between(
-            rt, who, school_id, status, first, last, limit, offset))
+        return await described(
+            rt,
+            await queries.bookings_between(rt, who, school_id, status, first, last, limit, offset),
+        )
 
     @router.get("/bookings/{booking_id}", response_model=BookingOut)
     async def get_booking(booking_id: UUID, who: Caller = Depends(current_caller)):
@@ -309,16 +356,24 @@ def routes(rt: Runtime[BookingsSettings]) -> APIRouter:
         return booking
 
     @router.get("/sessions", response_model=list[AgendaSessionOut])
-    async def agenda(first: date = Query(alias="from"), last: date = Query(alias="to"),
-                     room: Text | None = None, instructor: Text | None = None,
-                     location: Text | None = None, school_id: Text | None = None,
-                     limit: Limit = 200, offset: Offset = 0,
-                     who: Caller = Depends(current_caller)):
+    async def agenda(
+        first: date = Query(alias="from"),
+        last: date = Query(alias="to"),
+        room: Text | None = None,
+        instructor: Text | None = None,
+        location: Text | None = None,
+        school_id: Text | None = None,
+        limit: Limit = 200,
+        offset: Offset = 0,
+        who: Caller = Depends(current_caller),
+    ):
         """Sessions of all offers starting from `from` to `to` (days in Amsterdam, at most
         93), by start time."""
         f = queries.AgendaFilter(room, instructor, location, school_id)
-        return [AgendaSessionOut.of(item) for item in await queries.agenda(
-            rt, who, first, last, f, limit, offset)]
+        return [
+            AgendaSessionOut.of(item)
+            for item in await queries.agenda(rt, who, first, last, f, limit, offset)
+        ]
 
     @router.get("/reach", response_model=list[ReachOut])
     async def reach_figures(year: CalendarYear, who: Caller = Depends(current_caller)):
@@ -330,8 +385,9 @@ def routes(rt: Runtime[BookingsSettings]) -> APIRouter:
         return BookingOut.of(await commands.cancel(rt, who, booking_id))
 
     @router.post("/bookings/{booking_id}/complete", response_model=BookingOut)
-    async def complete(booking_id: UUID, body: Completion | None = None,
-                       who: Caller = Depends(current_caller)):
+    async def complete(
+        booking_id: UUID, body: Completion | None = None, who: Caller = Depends(current_caller)
+    ):
         reported = body.model_dump() if body else {}
         return BookingOut.of(await commands.complete(rt, who, booking_id, **reported))
 
@@ -354,8 +410,12 @@ def company_routes(router: APIRouter, rt: Runtime[BookingsSettings]) -> None:
         return await proposals.propose(rt, who, body)
 
     @router.get("/offering-proposals", response_model=list[OfferingOut])
-    async def proposed(approval: domain.Approval | None = None, limit: Limit = 50,
-                       offset: Offset = 0, who: Caller = Depends(current_caller)):
+    async def proposed(
+        approval: domain.Approval | None = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        who: Caller = Depends(current_caller),
+    ):
         return await proposals.proposals(rt, who, approval, limit, offset)
 
     @router.post("/offering-proposals/{offering_id}/approve", response_model=OfferingOut)
@@ -371,8 +431,9 @@ def company_routes(router: APIRouter, rt: Runtime[BookingsSettings]) -> None:
         return BookingOut.of(await commands.accept_request(rt, who, booking_id))
 
     @router.post("/bookings/{booking_id}/decline", response_model=BookingOut)
-    async def decline_request(booking_id: UUID, body: Decline,
-                              who: Caller = Depends(current_caller)):
+    async def decline_request(
+        booking_id: UUID, body: Decline, who: Caller = Depends(current_caller)
+    ):
         return BookingOut.of(await commands.decline_request(rt, who, booking_id, body.reason))
 
 
@@ -380,35 +441,43 @@ def amendment_routes(router: APIRouter, rt: Runtime[BookingsSettings]) -> None:
     """The backoffice edits and withdraws offers, moves and cancels sessions."""
 
     @router.patch("/offerings/{offering_id}", response_model=OfferingOut)
-    async def edit_offering(offering_id: str, body: OfferingChanges,
-                            who: Caller = Depends(current_caller)):
-        return await amendments.edit_offering(rt, who, offering_id,
-                                              body.model_dump(exclude_none=True))
+    async def edit_offering(
+        offering_id: str, body: OfferingChanges, who: Caller = Depends(current_caller)
+    ):
+        return await amendments.edit_offering(
+            rt, who, offering_id, body.model_dump(exclude_none=True)
+        )
 
     @router.post("/offerings/{offering_id}/withdraw", response_model=OfferingOut)
     async def withdraw_offering(offering_id: str, who: Caller = Depends(current_caller)):
         return await amendments.withdraw_offering(rt, who, offering_id)
 
     @router.post("/sessions/{session_id}/move", response_model=SessionOut)
-    async def move_session(session_id: UUID, body: SessionMove,
-                           who: Caller = Depends(current_caller)):
-        return _session_out(await amendments.move_session(rt, who, session_id,
-                                                          **body.model_dump()))
+    async def move_session(
+        session_id: UUID, body: SessionMove, who: Caller = Depends(current_caller)
+    ):
+        return _session_out(await amendments.move_session(rt, who, session_id, **body.model_dump()))
 
     @router.post("/sessions/{session_id}/cancel", response_model=list[SessionOut])
-    async def cancel_session(session_id: UUID, body: SessionCancellation,
-                             who: Caller = Depends(current_caller)):
+    async def cancel_session(
+        session_id: UUID, body: SessionCancellation, who: Caller = Depends(current_caller)
+    ):
         """The sessions cancelled: this one, or every lesson of its series."""
-        return [_session_out(s) for s in await amendments.cancel_session(
-            rt, who, session_id, body.reason)]
+        return [
+            _session_out(s)
+            for s in await amendments.cancel_session(rt, who, session_id, body.reason)
+        ]
 
 
 def calendar_routes(router: APIRouter, rt: Runtime) -> None:
     """The calendar: everyone reads it, the backoffice changes it (checked in calendar.py)."""
 
     @router.get("/calendar/closed-periods", response_model=list[ClosedPeriodOut])
-    async def closed_periods(first: date = Query(alias="from"), last: date = Query(alias="to"),
-                             _: Caller = Depends(current_caller)):
+    async def closed_periods(
+        first: date = Query(alias="from"),
+        last: date = Query(alias="to"),
+        _: Caller = Depends(current_caller),
+    ):
         return await calendar.closures(rt, first, last)
 
     @router.post("/calendar/closed-periods", status_code=201, response_model=ClosedPeriodOut)
@@ -420,8 +489,12 @@ def calendar_routes(router: APIRouter, rt: Runtime) -> None:
         await calendar.remove_closure(rt, who, closure_id)
 
     @router.get("/calendar/school-days", response_model=list[SchoolDayOut])
-    async def school_days(first: date = Query(alias="from"), last: date = Query(alias="to"),
-                          school_id: Text | None = None, _: Caller = Depends(current_caller)):
+    async def school_days(
+        first: date = Query(alias="from"),
+        last: date = Query(alias="to"),
+        school_id: Text | None = None,
+        _: Caller = Depends(current_caller),
+    ):
         return await calendar.school_days(rt, school_id, first, last)
 
     @router.get("/calendar/school-days/{school_id}/{day}", response_model=SchoolDayOut)
@@ -429,8 +502,9 @@ def calendar_routes(router: APIRouter, rt: Runtime) -> None:
         return await calendar.school_day(rt, school_id, day)
 
     @router.put("/calendar/school-days/{school_id}/{day}", response_model=SchoolDayOut)
-    async def set_school_day(school_id: str, day: date, body: SchoolDayException,
-                             who: Caller = Depends(current_caller)):
+    async def set_school_day(
+        school_id: str, day: date, body: SchoolDayException, who: Caller = Depends(current_caller)
+    ):
         return await calendar.set_school_day(rt, who, school_id, day, body.open, body.reason)
 
     @router.delete("/calendar/school-days/{school_id}/{day}", status_code=204)
@@ -450,16 +524,20 @@ def calendar_routes(router: APIRouter, rt: Runtime) -> None:
         return await calendar.quotas(rt, school_year)
 
     @router.get("/calendar/quotas/{school_id}/{school_year}", response_model=QuotaOut)
-    async def quota(school_id: str, school_year: SchoolYear,
-                    _: Caller = Depends(current_caller)):
+    async def quota(school_id: str, school_year: SchoolYear, _: Caller = Depends(current_caller)):
         return await calendar.quota(rt, school_id, school_year)
 
     @router.put("/calendar/quotas/{school_id}/{school_year}", response_model=QuotaOut)
-    async def set_quota(school_id: str, school_year: SchoolYear, body: QuotaBody,
-                        who: Caller = Depends(current_caller)):
+    async def set_quota(
+        school_id: str,
+        school_year: SchoolYear,
+        body: QuotaBody,
+        who: Caller = Depends(current_caller),
+    ):
         return await calendar.set_quota(rt, who, school_id, school_year, body.max_sessions)
 
     @router.delete("/calendar/quotas/{school_id}/{school_year}", status_code=204)
-    async def remove_quota(school_id: str, school_year: SchoolYear,
-                           who: Caller = Depends(current_caller)):
+    async def remove_quota(
+        school_id: str, school_year: SchoolYear, who: Caller = Depends(current_caller)
+    ):
         await calendar.remove_quota(rt, who, school_id, school_year)

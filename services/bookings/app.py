@@ -13,10 +13,12 @@ SPEC = ServiceSpec(
     messaging=messaging,
     routes=api.routes,
     # Loans' answers to equipment requests: the saga's second half.
-    consumers=[ConsumerSpec(name="bookings", topics=SUBSCRIPTIONS["bookings"],
-                            handlers=handlers.equipment_answers)],
+    consumers=[
+        ConsumerSpec(
+            name="bookings", topics=SUBSCRIPTIONS["bookings"], handlers=handlers.equipment_answers
+        )
+    ],
     seed=demo.load,
     settings=BookingsSettings,
     extra_tasks=[unanswered.watch_unanswered_forever],
 )
-

@@ -29,14 +29,15 @@ async def closures(rt: Runtime, first: date, last: date) -> list[ClosedPeriod]:
         return await closures_between(tx, first, last)
 
 
-async def add_closure(rt: Runtime, caller: Caller, starts_on: date, ends_on: date, name: str,
-                      kind: str) -> ClosedPeriod:
+async def add_closure(
+    rt: Runtime, caller: Caller, starts_on: date, ends_on: date, name: str, kind: str
+) -> ClosedPeriod:
     caller.require(BACKOFFICE)
     if ends_on < starts_on:
-        raise BookingRefused("een gesloten periode eindigt op of na haar eerste dag", 422,
-                             field="ends_on")
-    closure = ClosedPeriod(id=uuid4(), starts_on=starts_on, ends_on=ends_on, name=name,
-                           kind=kind)
+        raise BookingRefused(
+            "een gesloten periode eindigt op of na haar eerste dag", 422, field="ends_on"
+        )
+    closure = ClosedPeriod(id=uuid4(), starts_on=starts_on, ends_on=ends_on, name=name, kind=kind)
     async with rt.db.transaction() as tx:
         tx.add(closure)
     return closure
@@ -45,13 +46,13 @@ async def add_closure(rt: Runtime, caller: Caller, starts_on: date, ends_on: dat
 async def remove_closure(rt: Runtime, caller: Caller, closure_id: UUID) -> None:
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
-        if not await rows_changed(tx, delete(ClosedPeriod).where(
-                ClosedPeriod.id == closure_id)):
+        if not await rows_changed(tx, delete(ClosedPeriod).where(ClosedPeriod.id == closure_id)):
             raise BookingRefused("deze gesloten periode bestaat niet", 404)
 
 
-async def school_days(rt: Runtime, school_id: str | None, first: date,
-                      last: date) -> list[SchoolDay]:
+async def school_days(
+    rt: Runtime, school_id: str | None, first: date, last: date
+) -> list[SchoolDay]:
     query = select(SchoolDay).where(SchoolDay.day >= first, SchoolDay.day <= last)
     if school_id is not None:
         query = query.where(SchoolDay.school_id == school_id)
@@ -67,20 +68,21 @@ async def school_day(rt: Runtime, school_id: str, day: date) -> SchoolDay:
     return tagged(found)
 
 
-async def set_school_day(rt: Runtime, caller: Caller, school_id: str, day: date, is_open: bool,
-                         reason: str) -> SchoolDay:
+async def set_school_day(
+    rt: Runtime, caller: Caller, school_id: str, day: date, is_open: bool, reason: str
+) -> SchoolDay:
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
         await claim(tx, SchoolDay, school_id=school_id, day=day)
-        return await tx.merge(SchoolDay(school_id=school_id, day=day, open=is_open,
-                                        reason=reason))
+        return await tx.merge(SchoolDay(school_id=school_id, day=day, open=is_open, reason=reason))
 
 
 async def remove_school_day(rt: Runtime, caller: Caller, school_id: str, day: date) -> None:
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
-        if not await rows_changed(tx, delete(SchoolDay).where(
-                SchoolDay.school_id == school_id, SchoolDay.day == day)):
+        if not await rows_changed(
+            tx, delete(SchoolDay).where(SchoolDay.school_id == school_id, SchoolDay.day == day)
+        ):
             raise BookingRefused("geen uitzondering voor deze school op deze dag", 404)
 
 
@@ -95,8 +97,13 @@ async def set_rules(rt: Runtime, caller: Caller, new: Rules) -> Rules:
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
         await claim(tx, BookingRules, id=RULES_ROW)
-        await tx.merge(BookingRules(id=RULES_ROW, min_lead_days=new.min_lead_days,
-                                    free_cancellation_days=new.free_cancellation_days))
+        await tx.merge(
+            BookingRules(
+                id=RULES_ROW,
+                min_lead_days=new.min_lead_days,
+                free_cancellation_days=new.free_cancellation_days,
+            )
+        )
     return new
 
 
@@ -116,20 +123,26 @@ async def quota(rt: Runtime, school_id: str, school_year: int) -> SchoolQuota:
     return tagged(found)
 
 
-async def set_quota(rt: Runtime, caller: Caller, school_id: str, school_year: int,
-                    max_sessions: int) -> SchoolQuota:
+async def set_quota(
+    rt: Runtime, caller: Caller, school_id: str, school_year: int, max_sessions: int
+) -> SchoolQuota:
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
         await claim(tx, SchoolQuota, school_id=school_id, school_year=school_year)
-        return await tx.merge(SchoolQuota(school_id=school_id, school_year=school_year,
-                                          max_sessions=max_sessions))
+        return await tx.merge(
+            SchoolQuota(school_id=school_id, school_year=school_year, max_sessions=max_sessions)
+        )
 
 
 async def remove_quota(rt: Runtime, caller: Caller, school_id: str, school_year: int) -> None:
     caller.require(BACKOFFICE)
     async with rt.db.transaction() as tx:
-        if not await rows_changed(tx, delete(SchoolQuota).where(
-                SchoolQuota.school_id == school_id, SchoolQuota.school_year == school_year)):
+        if not await rows_changed(
+            tx,
+            delete(SchoolQuota).where(
+                SchoolQuota.school_id == school_id, SchoolQuota.school_year == school_year
+            ),
+        ):
             raise BookingRefused("geen quotum voor deze school en dit schooljaar", 404)
 
 
@@ -138,5 +151,9 @@ async def seed_closures(rt: Runtime) -> None:
     async with rt.db.transaction() as tx:
         if await tx.scalar(select(ClosedPeriod.id).limit(1)) is not None:
             return
-        tx.add_all(ClosedPeriod(id=uuid4(), starts_on=c.starts_on, ends_on=c.ends_on,
-                                name=c.name, kind=c.kind) for c in CLOSED_PERIODS)
+        tx.add_all(
+            ClosedPeriod(
+                id=uuid4(), starts_on=c.starts_on, ends_on=c.ends_on, name=c.name, kind=c.kind
+            )
+            for c in CLOSED_PERIODS
+        )

@@ -41,14 +41,16 @@ async def sessions_of(rt: Runtime, caller: Caller, offering_id: str) -> list[Ses
     async with rt.db.sessions() as tx:
         visible_offering(caller, await tx.get(Offering, offering_id))
         rows = await tx.scalars(
-            select(Session).where(Session.offering_id == offering_id,
-                                  Session.cancelled_at.is_(None)).order_by(Session.starts_at)
+            select(Session)
+            .where(Session.offering_id == offering_id, Session.cancelled_at.is_(None))
+            .order_by(Session.starts_at)
         )
         return list(rows)
 
 
-async def publish_offering(rt: Runtime, caller: Caller | None, offering: Offering,
-                           sessions: list[Session]) -> None:
+async def publish_offering(
+    rt: Runtime, caller: Caller | None, offering: Offering, sessions: list[Session]
+) -> None:
     """Add an offering with its sessions (the demo data goes the same way, caller None)."""
     if caller is not None:
         caller.require(BACKOFFICE)
@@ -57,14 +59,29 @@ async def publish_offering(rt: Runtime, caller: Caller | None, offering: Offerin
             raise BookingRefused(f"aanbod {offering.id} bestaat al")
         tx.add(offering)
         tx.add_all(sessions)
-        await rt.outbox.stage(tx, OfferingPublishedV1(
-            offering_id=offering.id, kind=offering.kind, title=offering.title,
-            audience=offering.audience, sessions=len(sessions), theme=offering.theme,
-        ))
+        await rt.outbox.stage(
+            tx,
+            OfferingPublishedV1(
+                offering_id=offering.id,
+                kind=offering.kind,
+                title=offering.title,
+                audience=offering.audience,
+                sessions=len(sessions),
+                theme=offering.theme,
+            ),
+        )
 
 
-async def plan_session(rt: Runtime, caller: Caller, offering_id: str, starts_at: datetime,
-                       ends_at: datetime, room: str, instructor: str, capacity: int) -> Session:
+async def plan_session(
+    rt: Runtime,
+    caller: Caller,
+    offering_id: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    room: str,
+    instructor: str,
+    capacity: int,
+) -> Session:
     caller.require(BACKOFFICE)
     if ends_at <= starts_at:
         raise BookingRefused("een sessie eindigt na haar begin", 422)
@@ -73,9 +90,16 @@ async def plan_session(rt: Runtime, caller: Caller, offering_id: str, starts_at:
         async with rt.db.transaction() as tx:
             await _approved(tx, offering_id)
             await _take_turns(tx, [room], instructor)
-            session = Session(id=uuid4(), offering_id=offering_id, starts_at=starts_at,
-                              ends_at=ends_at, room=room, instructor=instructor,
-                              capacity=capacity, seats_taken=0)
+            session = Session(
+                id=uuid4(),
+                offering_id=offering_id,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                room=room,
+                instructor=instructor,
+                capacity=capacity,
+                seats_taken=0,
+            )
             await _place(tx, session, slot)
     return session
 
@@ -87,9 +111,18 @@ class PlannedSeries(NamedTuple):
     skipped: list[tuple[datetime, str]]
 
 
-async def plan_series(rt: Runtime, caller: Caller, offering_id: str, first_starts_at: datetime,
-                      minutes: int, every_days: int, count: int, rooms: list[str],
-                      instructor: str, capacity: int) -> PlannedSeries:
+async def plan_series(
+    rt: Runtime,
+    caller: Caller,
+    offering_id: str,
+    first_starts_at: datetime,
+    minutes: int,
+    every_days: int,
+    count: int,
+    rooms: list[str],
+    instructor: str,
+    capacity: int,
+) -> PlannedSeries:
     """A recurring series in one transaction, always whole: a date on a closed day moves on
     to the next date in the rhythm (reported), and a room or instructor taken refuses the
     whole series with the reason, so the backoffice never gets a series short of a lesson."""
@@ -105,9 +138,17 @@ async def plan_series(rt: Runtime, caller: Caller, offering_id: str, first_start
             for starts in rhythm:
                 domain.check_within_horizon(first_starts_at, starts)
                 slot = Slot(room, instructor, starts, starts + timedelta(minutes=minutes))
-                session = Session(id=uuid4(), offering_id=offering_id, starts_at=starts,
-                                  ends_at=slot.ends_at, room=room, instructor=instructor,
-                                  capacity=capacity, seats_taken=0, series_id=planned.series_id)
+                session = Session(
+                    id=uuid4(),
+                    offering_id=offering_id,
+                    starts_at=starts,
+                    ends_at=slot.ends_at,
+                    room=room,
+                    instructor=instructor,
+                    capacity=capacity,
+                    seats_taken=0,
+                    series_id=planned.series_id,
+                )
                 try:
                     with _clash_refused(slot):
                         await _place(tx, session, slot)
@@ -140,12 +181,14 @@ async def _place(tx: AsyncSession, session: Session, slot: Slot) -> None:
     session in the way; on PostgreSQL the exclusion constraints also stop a plan committing
     meanwhile, which `_clash_refused` turns into the same refusal."""
     day = local_date(slot.starts_at)
-    domain.check_plannable(day, await closures_between(tx, day, day),
-                           await opened_for_some_school(tx, day))
+    domain.check_plannable(
+        day, await closures_between(tx, day, day), await opened_for_some_school(tx, day)
+    )
     other = await clashing_session(tx, slot)
     if other is not None:
-        raise domain.refused_for_clash(slot, Slot(other.room, other.instructor,
-                                                  other.starts_at, other.ends_at), other.id)
+        raise domain.refused_for_clash(
+            slot, Slot(other.room, other.instructor, other.starts_at, other.ends_at), other.id
+        )
     tx.add(session)
     await tx.flush()
 
@@ -155,8 +198,10 @@ def _clash_refused(slot: Slot) -> Iterator[None]:
     try:
         yield
     except IntegrityError as exc:
-        for resource, constraint in (("room", ROOM_EXCLUSION),
-                                     ("instructor", INSTRUCTOR_EXCLUSION)):
+        for resource, constraint in (
+            ("room", ROOM_EXCLUSION),
+            ("instructor", INSTRUCTOR_EXCLUSION),
+        ):
             if violates_exclusion(exc, constraint):
                 raise domain.clash_refused(resource, slot) from exc
         raise

@@ -78,28 +78,42 @@ def _facts(s: Session) -> SessionFacts:
 
 def _event_facts(b: Booking, s: Session, o: Offering) -> dict:
     return dict(
-        booking_id=b.id, session_id=s.id, offering_id=o.id, offering_title=o.title,
-        school_id=b.school_id, group=Group.of(b), starts_at=s.starts_at, ends_at=s.ends_at,
-        location=o.location, booked_by=b.booked_by,
+        booking_id=b.id,
+        session_id=s.id,
+        offering_id=o.id,
+        offering_title=o.title,
+        school_id=b.school_id,
+        group=Group.of(b),
+        starts_at=s.starts_at,
+        ends_at=s.ends_at,
+        location=o.location,
+        booked_by=b.booked_by,
     )
 
 
 def _confirmed(b: Booking, s: Session, o: Offering, from_waitlist: bool) -> BookingConfirmedV1:
-    return BookingConfirmedV1(**_event_facts(b, s, o), equipment=o.equipment,
-                              from_waitlist=from_waitlist)
+    return BookingConfirmedV1(
+        **_event_facts(b, s, o), equipment=o.equipment, from_waitlist=from_waitlist
+    )
 
 
-def _seated(b: Booking, s: Session, o: Offering, from_waitlist: bool
-            ) -> BookingHostRequestedV1 | BookingRequestedV1 | BookingConfirmedV1:
+def _seated(
+    b: Booking, s: Session, o: Offering, from_waitlist: bool
+) -> BookingHostRequestedV1 | BookingRequestedV1 | BookingConfirmedV1:
     """What a group that got its seats causes: the host company is asked to answer, loans
     is asked for the equipment, or, when the offering waits for neither, it is confirmed."""
     host = o.host_company
     if b.status == BookingStatus.REQUESTED and host and domain.awaits_host(o.kind, host):
-        return BookingHostRequestedV1(**_event_facts(b, s, o), host_company=host,
-                                      offering_kind=o.kind, from_waitlist=from_waitlist)
+        return BookingHostRequestedV1(
+            **_event_facts(b, s, o),
+            host_company=host,
+            offering_kind=o.kind,
+            from_waitlist=from_waitlist,
+        )
     if b.status == BookingStatus.REQUESTED:
-        return BookingRequestedV1(**_event_facts(b, s, o), equipment=o.equipment,
-                                           from_waitlist=from_waitlist)
+        return BookingRequestedV1(
+            **_event_facts(b, s, o), equipment=o.equipment, from_waitlist=from_waitlist
+        )
     return _confirmed(b, s, o, from_waitlist)
 
 
@@ -109,15 +123,24 @@ async def _stage(outbox: Outbox, tx: AsyncSession, booking: Booking, event) -> N
     if booking.series_booking_id is not None:
         series_id = (await existing(tx, Session, booking.session_id)).series_id
         series = await series_sessions(tx, series_id) if series_id is not None else []
-        event = event.model_copy(update=dict(
-            series_booking_id=booking.series_booking_id,
-            series_sessions=[SessionTimes(starts_at=s.starts_at, ends_at=s.ends_at)
-                             for s in series]))
+        event = event.model_copy(
+            update=dict(
+                series_booking_id=booking.series_booking_id,
+                series_sessions=[
+                    SessionTimes(starts_at=s.starts_at, ends_at=s.ends_at) for s in series
+                ],
+            )
+        )
     await outbox.stage(tx, event)
 
 
-async def book(rt: Runtime[BookingsSettings], caller: Caller, session_id: UUID, group: Group,
-               school_id: str | None = None) -> Placed:
+async def book(
+    rt: Runtime[BookingsSettings],
+    caller: Caller,
+    session_id: UUID,
+    group: Group,
+    school_id: str | None = None,
+) -> Placed:
     """Seat the group if its seats are free (confirmed, or requested while loans reserves
     the equipment), else put it on the session's waitlist. The backoffice books on behalf
     of `school_id`: the booking, its rules and quota are that school's."""
@@ -125,14 +148,25 @@ async def book(rt: Runtime[BookingsSettings], caller: Caller, session_id: UUID, 
     return placed
 
 
-async def book_series(rt: Runtime[BookingsSettings], caller: Caller, series_id: UUID, group: Group,
-                      school_id: str | None = None) -> list[Placed]:
+async def book_series(
+    rt: Runtime[BookingsSettings],
+    caller: Caller,
+    series_id: UUID,
+    group: Group,
+    school_id: str | None = None,
+) -> list[Placed]:
     """Book every session of a series for the group at once: all seated, or all waitlisted."""
     return await _book(rt, caller, group, school_id, series_id=series_id)
 
 
-async def _book(rt: Runtime[BookingsSettings], caller: Caller, group: Group, school_id: str | None,
-                session_id: UUID | None = None, series_id: UUID | None = None) -> list[Placed]:
+async def _book(
+    rt: Runtime[BookingsSettings],
+    caller: Caller,
+    group: Group,
+    school_id: str | None,
+    session_id: UUID | None = None,
+    series_id: UUID | None = None,
+) -> list[Placed]:
     school = acting_school(caller.role, caller.organisation, school_id, BookingRefused)
     now = rt.settings.now()
     placed = []
@@ -143,26 +177,43 @@ async def _book(rt: Runtime[BookingsSettings], caller: Caller, group: Group, sch
         seated = await _seat_all(tx, sessions, group.students)
         series_booking_id = uuid4() if series_id is not None else None
         bookings = [
-            Booking(id=uuid4(), session_id=session.id, school_id=school,
-                    group_name=group.name, level=group.level, year=group.year,
-                    students=group.students, series_booking_id=series_booking_id,
-                    booked_by=caller.actor, status=BookingStatus.WAITLISTED, created_at=now,
-                    updated_at=now)
-            for session in sessions]
+            Booking(
+                id=uuid4(),
+                session_id=session.id,
+                school_id=school,
+                group_name=group.name,
+                level=group.level,
+                year=group.year,
+                students=group.students,
+                series_booking_id=series_booking_id,
+                booked_by=caller.actor,
+                status=BookingStatus.WAITLISTED,
+                created_at=now,
+                updated_at=now,
+            )
+            for session in sessions
+        ]
         tx.add_all(bookings)
         if seated:
             await _seat_group(rt.outbox, tx, bookings, offering, from_waitlist=False)
         for booking, session in zip(bookings, sessions, strict=True):
             position = await waitlist_position(tx, booking)
             if position is not None:  # not seated: waitlisted
-                await _stage(rt.outbox, tx, booking, BookingWaitlistedV1(
-                    **_event_facts(booking, session, offering), position=position))
+                await _stage(
+                    rt.outbox,
+                    tx,
+                    booking,
+                    BookingWaitlistedV1(
+                        **_event_facts(booking, session, offering), position=position
+                    ),
+                )
             placed.append(Placed(booking, position))
     return placed
 
 
-async def _targets(tx: AsyncSession, session_id: UUID | None,
-                   series_id: UUID | None) -> tuple[list[Session], Offering]:
+async def _targets(
+    tx: AsyncSession, session_id: UUID | None, series_id: UUID | None
+) -> tuple[list[Session], Offering]:
     if session_id is not None:
         found = await session_with_offering(tx, session_id)
         if found is None:
@@ -174,13 +225,13 @@ async def _targets(tx: AsyncSession, session_id: UUID | None,
     if not sessions:
         raise BookingRefused("deze reeks bestaat niet", 404)
     offering = await existing(tx, Offering, sessions[0].offering_id)
-    domain.check_whole_series(offering.kind, offering.sessions_per_booking,
-                              [s.room for s in sessions])
+    domain.check_whole_series(
+        offering.kind, offering.sessions_per_booking, [s.room for s in sessions]
+    )
     return _taking_place(sessions, offering)
 
 
-def _taking_place(sessions: list[Session],
-                  offering: Offering) -> tuple[list[Session], Offering]:
+def _taking_place(sessions: list[Session], offering: Offering) -> tuple[list[Session], Offering]:
     """The targets of a booking, if the offer is still open and none was cancelled."""
     domain.check_offer_open(offering.withdrawn)
     domain.check_approved(offering.approval)
@@ -203,8 +254,9 @@ async def _seat_all(tx: AsyncSession, sessions: list[Session], students: int) ->
     return True
 
 
-async def _check_rules(tx: AsyncSession, school_id: str, sessions: list[Session], group: Group,
-                      now: datetime) -> None:
+async def _check_rules(
+    tx: AsyncSession, school_id: str, sessions: list[Session], group: Group, now: datetime
+) -> None:
     """The calendar's rules for a school booking `sessions`: lead time, open days (with the
     school's exceptions) and the school's quota for each school year the sessions fall in."""
     by_year: dict[int, int] = {}
@@ -223,8 +275,9 @@ async def _check_rules(tx: AsyncSession, school_id: str, sessions: list[Session]
         quota = await locked_quota(tx, school_id, year) if year in with_quota else None
         if quota is None:
             continue
-        first, following = (datetime.combine(d, time(), AMSTERDAM)
-                            for d in domain.school_year_bounds(year))
+        first, following = (
+            datetime.combine(d, time(), AMSTERDAM) for d in domain.school_year_bounds(year)
+        )
         booked = await sessions_booked(tx, school_id, first, following)
         domain.check_quota(booked, wanted, quota, year)
 
@@ -244,14 +297,16 @@ async def get_visible(rt: Runtime, caller: Caller, booking_id: UUID) -> Placed:
     that it exists."""
     async with rt.db.sessions() as tx:
         found = await booking_with_host(tx, booking_id)
-        if found is None or not domain.may_see(caller.role, caller.organisation,
-                                               found[0].school_id, found[1]):
+        if found is None or not domain.may_see(
+            caller.role, caller.organisation, found[0].school_id, found[1]
+        ):
             raise BookingRefused("deze boeking bestaat niet", 404)
         return Placed(found[0], await waitlist_position(tx, found[0]))
 
 
-async def list_visible(rt: Runtime, caller: Caller, school_id: str | None, status: str | None,
-                       limit: int, offset: int) -> list[Placed]:
+async def list_visible(
+    rt: Runtime, caller: Caller, school_id: str | None, status: str | None, limit: int, offset: int
+) -> list[Placed]:
     scope = domain.list_scope(caller.role, caller.organisation)
     async with rt.db.sessions() as tx:
         bookings = await bookings_in_scope(tx, scope, school_id, status, limit, offset)
@@ -262,18 +317,29 @@ async def cancel(rt: Runtime[BookingsSettings], caller: Caller, booking_id: UUID
     return await _transition(rt, caller, booking_id, domain.cancel)
 
 
-async def complete(rt: Runtime[BookingsSettings], caller: Caller, booking_id: UUID,
-                   students_reached: int | None = None,
-                   instructor_minutes: int | None = None) -> Booking:
+async def complete(
+    rt: Runtime[BookingsSettings],
+    caller: Caller,
+    booking_id: UUID,
+    students_reached: int | None = None,
+    instructor_minutes: int | None = None,
+) -> Booking:
     caller.require(BACKOFFICE)
-    return await _transition(rt, caller, booking_id, domain.complete,
-                             Reported(students_reached, instructor_minutes), "afgerond")
+    return await _transition(
+        rt,
+        caller,
+        booking_id,
+        domain.complete,
+        Reported(students_reached, instructor_minutes),
+        "afgerond",
+    )
 
 
 async def no_show(rt: Runtime[BookingsSettings], caller: Caller, booking_id: UUID) -> Booking:
     caller.require(BACKOFFICE)
-    return await _transition(rt, caller, booking_id, domain.no_show, Reported(),
-                             "als niet verschenen gemarkeerd")
+    return await _transition(
+        rt, caller, booking_id, domain.no_show, Reported(), "als niet verschenen gemarkeerd"
+    )
 
 
 async def accept_request(rt: Runtime, caller: Caller, booking_id: UUID) -> Booking:
@@ -297,15 +363,19 @@ async def decline_request(rt: Runtime, caller: Caller, booking_id: UUID, reason:
     return booking
 
 
-async def _request_to_answer(tx: AsyncSession, caller: Caller,
-                             booking_id: UUID) -> tuple[Booking, Offering]:
+async def _request_to_answer(
+    tx: AsyncSession, caller: Caller, booking_id: UUID
+) -> tuple[Booking, Offering]:
     """The booking, locked, if the caller's company hosts it and it waits for the answer;
     404 for anyone else, so an id tells no one else that it exists."""
     caller.require(COMPANY)
     booking = await locked_booking(tx, booking_id)
     found = booking and await session_with_offering(tx, booking.session_id)
-    if not booking or not found or not domain.is_host(caller.role, caller.organisation,
-                                          found[1].host_company):
+    if (
+        not booking
+        or not found
+        or not domain.is_host(caller.role, caller.organisation, found[1].host_company)
+    ):
         raise BookingRefused("deze aanvraag bestaat niet", 404)
     domain.check_answerable(BookingStatus(booking.status))
     return booking, found[1]
@@ -318,16 +388,22 @@ class Reported(NamedTuple):
     instructor_minutes: int | None = None
 
 
-async def _transition(rt: Runtime[BookingsSettings], caller: Caller, booking_id: UUID, rule,
-                      reported: Reported = Reported(), after_start: str | None = None
-                      ) -> Booking:
+async def _transition(
+    rt: Runtime[BookingsSettings],
+    caller: Caller,
+    booking_id: UUID,
+    rule,
+    reported: Reported = Reported(),
+    after_start: str | None = None,
+) -> Booking:
     """Apply `rule` to the booking; a cancellation takes the whole series booking with it.
     A change that records what happened (`after_start`, its Dutch past participle) is
     refused before the session begins."""
     async with rt.db.transaction() as tx:
         booking = await tx.get(Booking, booking_id, with_for_update=True)
-        if booking is None or not domain.may_change(caller.role, caller.organisation,
-                                                    booking.school_id):
+        if booking is None or not domain.may_change(
+            caller.role, caller.organisation, booking.school_id
+        ):
             raise BookingRefused("deze boeking bestaat niet", 404)
         if after_start is not None:
             session = await existing(tx, Session, booking.session_id)
@@ -340,8 +416,9 @@ async def _transition(rt: Runtime[BookingsSettings], caller: Caller, booking_id:
     return booking
 
 
-async def _change(outbox: Outbox, tx: AsyncSession, caller: Caller, booking: Booking,
-                  rule, reported: Reported) -> None:
+async def _change(
+    outbox: Outbox, tx: AsyncSession, caller: Caller, booking: Booking, rule, reported: Reported
+) -> None:
     old = BookingStatus(booking.status)
     new = rule(old)
     session, offering = await session_with_offering(tx, booking.session_id)
@@ -349,7 +426,8 @@ async def _change(outbox: Outbox, tx: AsyncSession, caller: Caller, booking: Boo
     if domain.releases_seats(old, new):
         free_days = (await current_rules(tx)).free_cancellation_days
         booking.cancelled_late = domain.is_late_cancellation(
-            session.starts_at, booking.updated_at, caller.role in SCHOOL_PEOPLE, free_days)
+            session.starts_at, booking.updated_at, caller.role in SCHOOL_PEOPLE, free_days
+        )
     event = _event_for(old, new, booking, session, offering, caller, reported)
     if isinstance(event, BookingCompletedV2):
         booking.students_reached = event.students_reached
@@ -358,8 +436,9 @@ async def _change(outbox: Outbox, tx: AsyncSession, caller: Caller, booking: Boo
         await _release_and_promote(outbox, tx, booking, session, offering)
 
 
-async def _seat_group(outbox: Outbox, tx: AsyncSession, group: list[Booking],
-                      offering: Offering, from_waitlist: bool) -> None:
+async def _seat_group(
+    outbox: Outbox, tx: AsyncSession, group: list[Booking], offering: Offering, from_waitlist: bool
+) -> None:
     """A group that got its seats (one booking, or one per session of its series). The
     equipment belongs to the session: a session without it asks loans once, for all its
     bookings. The group is confirmed when each of its sessions holds it, else requested."""
@@ -368,18 +447,25 @@ async def _seat_group(outbox: Outbox, tx: AsyncSession, group: list[Booking],
         for session in sessions.values():
             if session.equipment_request_id is None:
                 await outbox.stage(tx, await _ask_equipment(tx, session, offering))
-    status = domain.seated(bool(offering.equipment),
-                           all(s.equipment_held for s in sessions.values()),
-                           domain.awaits_host(offering.kind, offering.host_company))
+    status = domain.seated(
+        bool(offering.equipment),
+        all(s.equipment_held for s in sessions.values()),
+        domain.awaits_host(offering.kind, offering.host_company),
+    )
     now = datetime.now(UTC)
     for booking in group:
         booking.status, booking.updated_at = status, now
-        await _stage(outbox, tx, booking, _seated(booking, sessions[booking.session_id],
-                                                  offering, from_waitlist))
+        await _stage(
+            outbox,
+            tx,
+            booking,
+            _seated(booking, sessions[booking.session_id], offering, from_waitlist),
+        )
 
 
-async def _sessions_of(tx: AsyncSession, group: list[Booking],
-                       needs_equipment: bool) -> dict[UUID, Session]:
+async def _sessions_of(
+    tx: AsyncSession, group: list[Booking], needs_equipment: bool
+) -> dict[UUID, Session]:
     """The group's sessions, in lock order: locked and read afresh when their equipment
     matters, else as this transaction has them (a plain booking costs no extra query)."""
     ids = sorted({b.session_id for b in group})
@@ -388,18 +474,24 @@ async def _sessions_of(tx: AsyncSession, group: list[Booking],
     return {i: await existing(tx, Session, i) for i in ids}
 
 
-async def _ask_equipment(tx: AsyncSession, session: Session,
-                         offering: Offering) -> SessionEquipmentRequestedV1:
+async def _ask_equipment(
+    tx: AsyncSession, session: Session, offering: Offering
+) -> SessionEquipmentRequestedV1:
     """Ask loans for the session's equipment, telling it the days the hotspot is closed so
     that an alternative it suggests is a day a lesson can take place."""
     session.equipment_request_id, session.equipment_held = uuid4(), False
     day = local_date(session.starts_at)
     until = day + timedelta(days=domain.ALTERNATIVE_DAYS)
     return SessionEquipmentRequestedV1(
-        request_id=session.equipment_request_id, session_id=session.id,
-        offering_id=offering.id, starts_at=session.starts_at, ends_at=session.ends_at,
-        equipment=offering.equipment, alternative_until=until,
-        closed_days=domain.closed_days(day, until, await closures_between(tx, day, until)))
+        request_id=session.equipment_request_id,
+        session_id=session.id,
+        offering_id=offering.id,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        equipment=offering.equipment,
+        alternative_until=until,
+        closed_days=domain.closed_days(day, until, await closures_between(tx, day, until)),
+    )
 
 
 async def _let_go_if_unused(outbox: Outbox, tx: AsyncSession, session_id: UUID) -> None:
@@ -407,15 +499,19 @@ async def _let_go_if_unused(outbox: Outbox, tx: AsyncSession, session_id: UUID) 
     asked, frees what it reserves on reading the request)."""
     session = present(await locked_session(tx, session_id), Session, session_id)
     if session.equipment_request_id is None or await bookings_in(
-            tx, session_id, domain.USES_EQUIPMENT):
+        tx, session_id, domain.USES_EQUIPMENT
+    ):
         return
-    await outbox.stage(tx, SessionEquipmentReleasedV1(
-        request_id=session.equipment_request_id, session_id=session_id))
+    await outbox.stage(
+        tx,
+        SessionEquipmentReleasedV1(request_id=session.equipment_request_id, session_id=session_id),
+    )
     session.equipment_request_id, session.equipment_held = None, False
 
 
-async def apply_equipment_reserved(tx: AsyncSession, outbox: Outbox,
-                                   answer: SessionEquipmentReservedV1) -> None:
+async def apply_equipment_reserved(
+    tx: AsyncSession, outbox: Outbox, answer: SessionEquipmentReservedV1
+) -> None:
     """Loans holds the session's equipment: its requested bookings are confirmed; those of
     a series once every session of the series holds its equipment, never half of it."""
     session = await _asked(tx, answer.session_id, answer.request_id)
@@ -425,20 +521,27 @@ async def apply_equipment_reserved(tx: AsyncSession, outbox: Outbox,
     offering = await existing(tx, Offering, session.offering_id)
     for waiting in await bookings_in(tx, session.id, frozenset({BookingStatus.REQUESTED})):
         group = await _group_of(tx, waiting)
-        where = {b.session_id: await existing(tx, Session, b.session_id,
-                                              populate_existing=True)
-                 for b in group}
-        if not domain.equipped([BookingStatus(b.status) for b in group],
-                               [s.equipment_held for s in where.values()]):
+        where = {
+            b.session_id: await existing(tx, Session, b.session_id, populate_existing=True)
+            for b in group
+        }
+        if not domain.equipped(
+            [BookingStatus(b.status) for b in group], [s.equipment_held for s in where.values()]
+        ):
             continue
         for booking in group:
             booking.status, booking.updated_at = BookingStatus.CONFIRMED, datetime.now(UTC)
-            await _stage(outbox, tx, booking, _confirmed(booking, where[booking.session_id],
-                                                         offering, from_waitlist=False))
+            await _stage(
+                outbox,
+                tx,
+                booking,
+                _confirmed(booking, where[booking.session_id], offering, from_waitlist=False),
+            )
 
 
-async def apply_equipment_rejected(tx: AsyncSession, outbox: Outbox,
-                                   answer: SessionEquipmentRejectedV1) -> None:
+async def apply_equipment_rejected(
+    tx: AsyncSession, outbox: Outbox, answer: SessionEquipmentRejectedV1
+) -> None:
     """No equipment for the session: each booking waiting for it is rejected with loans'
     reason, and so is every booking of its series, so the school reads why on whichever
     booking it holds. Their seats go to the waiting groups as a cancellation's would."""
@@ -456,8 +559,11 @@ async def _asked(tx: AsyncSession, session_id: UUID, request_id: UUID) -> Sessio
     """The session, locked, if loans' answer is to the request it still waits on."""
     session = await locked_session(tx, session_id)
     if session is None or session.equipment_request_id != request_id or session.equipment_held:
-        log.info("equipment answer for a request that moved on", session_id=str(session_id),
-                 request_id=str(request_id))
+        log.info(
+            "equipment answer for a request that moved on",
+            session_id=str(session_id),
+            request_id=str(request_id),
+        )
         return None
     return session
 
@@ -469,30 +575,53 @@ async def _group_of(tx: AsyncSession, booking: Booking) -> list[Booking]:
     return await series_bookings(tx, booking.series_booking_id)
 
 
-async def _reject(outbox: Outbox, tx: AsyncSession, booking: Booking, reason: str,
-                  alternative: dict[str, str] | None, rejected_by: str | None = None) -> None:
+async def _reject(
+    outbox: Outbox,
+    tx: AsyncSession,
+    booking: Booking,
+    reason: str,
+    alternative: dict[str, str] | None,
+    rejected_by: str | None = None,
+) -> None:
     session, offering = await session_with_offering(tx, booking.session_id)
     booking.status, booking.updated_at = BookingStatus.REJECTED, datetime.now(UTC)
     booking.rejection_reason = reason
-    await _stage(outbox, tx, booking, BookingRejectedV1(
-        **_event_facts(booking, session, offering), reason=reason, alternative=alternative,
-        rejected_by=rejected_by))
+    await _stage(
+        outbox,
+        tx,
+        booking,
+        BookingRejectedV1(
+            **_event_facts(booking, session, offering),
+            reason=reason,
+            alternative=alternative,
+            rejected_by=rejected_by,
+        ),
+    )
     await _release_and_promote(outbox, tx, booking, session, offering)
 
 
-async def _release_and_promote(outbox: Outbox, tx: AsyncSession, leaving: Booking,
-                               session: Session, offering: Offering) -> None:
+async def _release_and_promote(
+    outbox: Outbox, tx: AsyncSession, leaving: Booking, session: Session, offering: Offering
+) -> None:
     """Give the seats back and, in the same transaction, seat the waiting groups that fit:
     seats are never free while a group that fits them waits, not even for a moment. A group
     waiting for a whole series is seated on all its sessions, or stays waiting."""
     free = await change_seats_taken(tx, session.id, -leaving.students)
     waiting = await waiting_groups(tx, session.id)
-    siblings = {w.id: [b for b in await series_bookings(tx, w.series_booking_id) if b.id != w.id]
-                for w in waiting if w.series_booking_id is not None}
+    siblings = {
+        w.id: [b for b in await series_bookings(tx, w.series_booking_id) if b.id != w.id]
+        for w in waiting
+        if w.series_booking_id is not None
+    }
     elsewhere = await free_seats(tx, {b.session_id for sib in siblings.values() for b in sib})
-    chosen = set(domain.promotions(
-        free, [(w.id, w.students) for w in waiting],
-        {w_id: [b.session_id for b in sib] for w_id, sib in siblings.items()}, elsewhere))
+    chosen = set(
+        domain.promotions(
+            free,
+            [(w.id, w.students) for w in waiting],
+            {w_id: [b.session_id for b in sib] for w_id, sib in siblings.items()},
+            elsewhere,
+        )
+    )
     for waiting_group in waiting:
         if waiting_group.id in chosen:
             group = [waiting_group, *siblings.get(waiting_group.id, ())]
@@ -503,19 +632,31 @@ async def _release_and_promote(outbox: Outbox, tx: AsyncSession, leaving: Bookin
         await _let_go_if_unused(outbox, tx, session.id)
 
 
-def _event_for(old: BookingStatus, new: BookingStatus, b: Booking, s: Session, o: Offering,
-               caller: Caller, reported: Reported):
+def _event_for(
+    old: BookingStatus,
+    new: BookingStatus,
+    b: Booking,
+    s: Session,
+    o: Offering,
+    caller: Caller,
+    reported: Reported,
+):
     facts = _event_facts(b, s, o)
     if new is BookingStatus.CANCELLED:
-        return BookingCancelledV1(**facts, cancelled_by=caller.role,
-                                  was_waitlisted=old is BookingStatus.WAITLISTED,
-                                  late=b.cancelled_late)
+        return BookingCancelledV1(
+            **facts,
+            cancelled_by=caller.role,
+            was_waitlisted=old is BookingStatus.WAITLISTED,
+            late=b.cancelled_late,
+        )
     if new is BookingStatus.NO_SHOW:
         return BookingNoShowV1(**facts, recorded_by=caller.role)
     minutes = _facts(s).minutes
     reached, instructor_minutes = domain.reach(b.students, minutes, *reported)
     return BookingCompletedV2(
-        **facts, delivered_minutes=minutes, instructor_minutes=instructor_minutes,
+        **facts,
+        delivered_minutes=minutes,
+        instructor_minutes=instructor_minutes,
         students_reached=reached,
         core_task=domain.core_task(o.kind, o.core_task, b.school_id in HARD_TECH_SCHOOL_IDS),
     )

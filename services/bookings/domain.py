@@ -44,9 +44,15 @@ class Rules:
 
 
 # Bookings that use up a school's quota: all but those that ended without a lesson.
-COUNTS_FOR_QUOTA = frozenset({BookingStatus.REQUESTED, BookingStatus.CONFIRMED,
-                              BookingStatus.WAITLISTED, BookingStatus.COMPLETED,
-                              BookingStatus.NO_SHOW})
+COUNTS_FOR_QUOTA = frozenset(
+    {
+        BookingStatus.REQUESTED,
+        BookingStatus.CONFIRMED,
+        BookingStatus.WAITLISTED,
+        BookingStatus.COMPLETED,
+        BookingStatus.NO_SHOW,
+    }
+)
 
 
 class BookingRefused(Refused):
@@ -104,13 +110,28 @@ def refused_for_clash(slot: Slot, other: Slot, other_session: object) -> Booking
 def clash_refused(resource: str, slot: Slot, other_session: object = None) -> BookingRefused:
     value = slot.room if resource == "room" else slot.instructor
     return BookingRefused(
-        f"{ROOM_OR_INSTRUCTOR[resource]} {value} is op dat moment al in een sessie", 409,
-        conflict={"resource": resource, "value": value,
-                  "session_id": str(other_session) if other_session else None})
+        f"{ROOM_OR_INSTRUCTOR[resource]} {value} is op dat moment al in een sessie",
+        409,
+        conflict={
+            "resource": resource,
+            "value": value,
+            "session_id": str(other_session) if other_session else None,
+        },
+    )
 
 
-OFFER_KINDS = ("inspiration_lesson", "masterclass", "elective", "po_series", "company_visit",
-               "guest_lesson", "internship", "mbo_lesson", "techclub", "assignment")
+OFFER_KINDS = (
+    "inspiration_lesson",
+    "masterclass",
+    "elective",
+    "po_series",
+    "company_visit",
+    "guest_lesson",
+    "internship",
+    "mbo_lesson",
+    "techclub",
+    "assignment",
+)
 # What the kind fixes (the programme plan, section 3.2): minutes per session, sessions a group
 # books at once. None: the backoffice chooses.
 KIND_SHAPES: dict[str, tuple[int | None, int | None]] = {
@@ -122,11 +143,18 @@ KIND_SHAPES: dict[str, tuple[int | None, int | None]] = {
     "internship": (None, 1),
 }
 # The plan's words for the kinds, for what people read.
-KIND_NAMES = {"inspiration_lesson": "inspiratieles", "masterclass": "masterklas",
-              "elective": "keuzevak", "po_series": "po-lessenserie",
-              "company_visit": "bedrijfsbezoek", "guest_lesson": "gastles",
-              "internship": "stage", "mbo_lesson": "mbo-module", "techclub": "Techclub",
-              "assignment": "praktijkopdracht"}
+KIND_NAMES = {
+    "inspiration_lesson": "inspiratieles",
+    "masterclass": "masterklas",
+    "elective": "keuzevak",
+    "po_series": "po-lessenserie",
+    "company_visit": "bedrijfsbezoek",
+    "guest_lesson": "gastles",
+    "internship": "stage",
+    "mbo_lesson": "mbo-module",
+    "techclub": "Techclub",
+    "assignment": "praktijkopdracht",
+}
 # The core task (kerntaak) of the plan each kind is declared under, unless the offer names
 # its own (the CNC elective: A, "keuzevak CNC-techniek beschikbaar maken voor meerdere
 # scholen"; Plastic fantastic: C). From the plan's "Te ondernemen activiteiten":
@@ -139,9 +167,16 @@ KIND_NAMES = {"inspiration_lesson": "inspiratieles", "masterclass": "masterklas"
 # is C, "Vernieuwend onderwijs en experimenten": "levensechte projecten", where "een opdracht
 # of vraag vanuit het bedrijfsleven of de overheid staat hierbij centraal".
 KIND_CORE_TASKS: dict[str, CoreTask] = {
-    "inspiration_lesson": "B", "masterclass": "B", "elective": "B", "po_series": "B",
-    "techclub": "B", "guest_lesson": "B", "internship": "A", "mbo_lesson": "A",
-    "company_visit": "D", "assignment": "C",
+    "inspiration_lesson": "B",
+    "masterclass": "B",
+    "elective": "B",
+    "po_series": "B",
+    "techclub": "B",
+    "guest_lesson": "B",
+    "internship": "A",
+    "mbo_lesson": "A",
+    "company_visit": "D",
+    "assignment": "C",
 }
 # A lesson of the region's programme taught to a hard-tech school's class serves plan A,
 # "Technieklessen voor de harde techniekscholen" ("Zorgen voor up-to-date lessen BWI, PIE,
@@ -162,19 +197,23 @@ def check_offering(o) -> None:
     if o.kind == "elective" and not KV_CODE.match(o.elective_code or ""):
         raise BookingRefused("een keuzevak heeft zijn KV-code nodig, bijvoorbeeld 'KV 1313'", 422)
     if o.kind == "company_visit" and not (o.host_company and o.assignment):
-        raise BookingRefused("een bedrijfsbezoek heeft een gastbedrijf en een praktijkopdracht "
-                             "nodig", 422)
+        raise BookingRefused(
+            "een bedrijfsbezoek heeft een gastbedrijf en een praktijkopdracht nodig", 422
+        )
     if o.kind == "assignment" and not o.assignment:
-        raise BookingRefused("een praktijkopdracht beschrijft de opdracht", 422,
-                             field="assignment")
+        raise BookingRefused("een praktijkopdracht beschrijft de opdracht", 422, field="assignment")
     if awaits_host(o.kind, o.host_company) and o.equipment:
         # The host's answer decides the booking; loans' answer must not confirm it first.
-        raise BookingRefused("een bedrijfsbezoek of stage gebruikt geen materiaal van de "
-                             "uitleen", 422, field="equipment")
+        raise BookingRefused(
+            "een bedrijfsbezoek of stage gebruikt geen materiaal van de uitleen",
+            422,
+            field="equipment",
+        )
     if o.kind == "internship":
         if not (o.profile and o.internship_year and o.period_starts_on and o.period_ends_on):
             raise BookingRefused(
-                "stageplaatsen hebben een profiel, een leerjaar en een periode nodig", 422)
+                "stageplaatsen hebben een profiel, een leerjaar en een periode nodig", 422
+            )
         if o.period_ends_on < o.period_starts_on:
             raise BookingRefused("een stageperiode eindigt na haar begin", 422)
 
@@ -200,8 +239,7 @@ def decide(approval: str, approve: bool) -> Approval:
     return Approval.APPROVED if approve else Approval.DECLINED
 
 
-def may_see_offer(role: str, organisation: str, approval: str,
-                  host_company: str | None) -> bool:
+def may_see_offer(role: str, organisation: str, approval: str, host_company: str | None) -> bool:
     """An approved offer is everyone's; a proposal only its company's and the hotspot's."""
     if approval == Approval.APPROVED or role in (BACKOFFICE, PROGRAMME, ADMIN):
         return True
@@ -210,8 +248,9 @@ def may_see_offer(role: str, organisation: str, approval: str,
 
 def check_approved(approval: str) -> None:
     if approval != Approval.APPROVED:
-        raise BookingRefused("dit aanbod is nog niet goedgekeurd door de backoffice", 409,
-                             rule="not_approved")
+        raise BookingRefused(
+            "dit aanbod is nog niet goedgekeurd door de backoffice", 409, rule="not_approved"
+        )
 
 
 def awaits_host(kind: str, host_company: str | None) -> bool:
@@ -226,8 +265,9 @@ def is_host(role: str, organisation: str, host_company: str | None) -> bool:
 
 def check_answerable(status: BookingStatus) -> None:
     if status is not BookingStatus.REQUESTED:
-        raise BookingRefused(f"deze aanvraag is al beantwoord (status {status})", 409,
-                             rule="answered")
+        raise BookingRefused(
+            f"deze aanvraag is al beantwoord (status {status})", 409, rule="answered"
+        )
 
 
 # How far past its first date a series may move before planning gives up on it.
@@ -255,12 +295,19 @@ def check_whole_series(kind: str, sessions_per_booking: int, rooms: Sequence[str
         name = KIND_NAMES.get(kind, "reeks van dit aanbod")
         raise BookingRefused(
             f"een {name} bestaat uit {sessions_per_booking} lessen; deze reeks heeft er "
-            f"{len(rooms)}", 422, rule="whole_series", lessons=sessions_per_booking)
+            f"{len(rooms)}",
+            422,
+            rule="whole_series",
+            lessons=sessions_per_booking,
+        )
     half = len(rooms) // 2
     if kind == "po_series" and (len(rooms) % 2 or set(rooms[:half]) & set(rooms[half:])):
         raise BookingRefused(
             "een po-lessenserie geeft de eerste helft van de lessen op de vmbo-school en de "
-            "tweede helft op de po-school", 422, rule="whole_series")
+            "tweede helft op de po-school",
+            422,
+            rule="whole_series",
+        )
 
 
 def check_within_horizon(first: datetime, starts: datetime) -> None:
@@ -268,7 +315,10 @@ def check_within_horizon(first: datetime, starts: datetime) -> None:
     if starts - first > timedelta(days=SERIES_HORIZON_DAYS):
         raise BookingRefused(
             f"de reeks past niet binnen {SERIES_HORIZON_DAYS} dagen na de eerste les: "
-            "de hotspot is te vaak dicht", 422, rule="calendar")
+            "de hotspot is te vaak dicht",
+            422,
+            rule="calendar",
+        )
 
 
 def core_task(kind: str, offer_task: CoreTask | None, hard_tech_school: bool) -> CoreTask:
@@ -285,14 +335,17 @@ def check_single_booking(sessions_per_booking: int, in_series: bool) -> None:
         raise BookingRefused("dit aanbod wordt als hele reeks geboekt: boek de series_id", 422)
 
 
-def check_bookable(session: SessionFacts, group: Group, now: datetime,
-                   lead_days: int = MIN_LEAD_DAYS) -> None:
+def check_bookable(
+    session: SessionFacts, group: Group, now: datetime, lead_days: int = MIN_LEAD_DAYS
+) -> None:
     """Whether a group may ask for the session at all. Free seats are not checked here:
     the store takes them atomically, and a group that finds none joins the waitlist."""
     if session.starts_at - now < timedelta(days=lead_days):
         raise BookingRefused(
             f"sessies worden minstens {lead_days} dag{'en' * (lead_days != 1)} vooraf geboekt",
-            422, rule="lead_time")
+            422,
+            rule="lead_time",
+        )
     if group.students > session.capacity:
         raise BookingRefused(
             f"de groep ({group.students}) is groter dan de sessie ({session.capacity})", 422
@@ -310,8 +363,9 @@ class Closure(Protocol):
     def name(self) -> str: ...
 
 
-def closed_reason(day: date, closures: Iterable[Closure],
-                  school_open: bool | None = None) -> str | None:
+def closed_reason(
+    day: date, closures: Iterable[Closure], school_open: bool | None = None
+) -> str | None:
     """Why `day` is closed, or None when it is open. A school's own exception for the day
     (`school_open`) wins over the weekend and the holidays."""
     if school_open is not None:
@@ -332,15 +386,23 @@ def check_plannable(day: date, closures: Iterable[Closure], opened_for_a_school:
     """A session is planned on an open day, or on a closed one some school is open on."""
     reason = closed_reason(day, closures)
     if reason is not None and not opened_for_a_school:
-        raise BookingRefused(f"de hotspot is gesloten op {day.isoformat()}: {reason}", 422,
-                             rule="calendar", closed_because=reason)
+        raise BookingRefused(
+            f"de hotspot is gesloten op {day.isoformat()}: {reason}",
+            422,
+            rule="calendar",
+            closed_because=reason,
+        )
 
 
 def check_open_for(day: date, closures: Iterable[Closure], school_open: bool | None) -> None:
     reason = closed_reason(day, closures, school_open)
     if reason is not None:
-        raise BookingRefused(f"geen lessen voor deze school op {day.isoformat()}: {reason}", 422,
-                             rule="calendar", closed_because=reason)
+        raise BookingRefused(
+            f"geen lessen voor deze school op {day.isoformat()}: {reason}",
+            422,
+            rule="calendar",
+            closed_because=reason,
+        )
 
 
 def school_year_of(day: date) -> int:
@@ -358,11 +420,17 @@ def check_quota(booked: int, wanted: int, quota: int | None, year: int) -> None:
     if quota is not None and booked + wanted > quota:
         raise BookingRefused(
             f"het quotum van de school voor {year}/{(year + 1) % 100:02d} is {quota} sessies; "
-            f"{booked} zijn geboekt", 409, rule="quota", quota=quota, booked=booked)
+            f"{booked} zijn geboekt",
+            409,
+            rule="quota",
+            quota=quota,
+            booked=booked,
+        )
 
 
-def is_late_cancellation(starts_at: datetime, now: datetime, by_school: bool,
-                         free_days: int = FREE_CANCELLATION_DAYS) -> bool:
+def is_late_cancellation(
+    starts_at: datetime, now: datetime, by_school: bool, free_days: int = FREE_CANCELLATION_DAYS
+) -> bool:
     """A school cancelling inside the free window still cancels, but it is marked late (the
     backoffice may have prepared, and reports it). The backoffice's own cancellations never are."""
     return by_school and starts_at - now < timedelta(days=free_days)
@@ -374,9 +442,12 @@ BookingId = TypeVar("BookingId", bound=Hashable)
 SessionKey = TypeVar("SessionKey", bound=Hashable)
 
 
-def promotions(free_seats: int, waiting: Sequence[tuple[BookingId, int]],
-               needs_elsewhere: Mapping[BookingId, Sequence[SessionKey]] | None = None,
-               free_elsewhere: Mapping[SessionKey, int] | None = None) -> list[BookingId]:
+def promotions(
+    free_seats: int,
+    waiting: Sequence[tuple[BookingId, int]],
+    needs_elsewhere: Mapping[BookingId, Sequence[SessionKey]] | None = None,
+    free_elsewhere: Mapping[SessionKey, int] | None = None,
+) -> list[BookingId]:
     """The waiting groups (id, students), in waitlist order, that freed seats confirm.
 
     A group waiting for a whole series (`needs_elsewhere`: its other sessions) goes only
@@ -395,8 +466,9 @@ def promotions(free_seats: int, waiting: Sequence[tuple[BookingId, int]],
     return chosen
 
 
-def may_see(role: str, organisation: str, booking_school: str,
-            host_company: str | None = None) -> bool:
+def may_see(
+    role: str, organisation: str, booking_school: str, host_company: str | None = None
+) -> bool:
     """Backoffice, programme management and admins see every booking, a school its own, a
     company contact those of the visits its company hosts."""
     if role in (PROGRAMME, ADMIN):
@@ -448,18 +520,26 @@ def check_session_begun(starts_at: datetime, now: datetime, done: str) -> None:
         local = starts_at.astimezone(AMSTERDAM)
         raise BookingRefused(
             f"De sessie begint op {local:%d-%m-%Y} om {local:%H:%M}; pas vanaf dan wordt een "
-            f"boeking {done}.", 409, rule="session_not_started",
-            starts_at=starts_at.isoformat())
+            f"boeking {done}.",
+            409,
+            rule="session_not_started",
+            starts_at=starts_at.isoformat(),
+        )
 
 
-def reach(group_students: int, session_minutes: int, students_reached: int | None,
-          instructor_minutes: int | None) -> tuple[int, int]:
+def reach(
+    group_students: int,
+    session_minutes: int,
+    students_reached: int | None,
+    instructor_minutes: int | None,
+) -> tuple[int, int]:
     """(students reached, instructor minutes) of a completed booking: as reported by the
     backoffice, else the whole group and one instructor for the session."""
     reached = group_students if students_reached is None else students_reached
     if not 0 <= reached <= group_students:
-        raise BookingRefused(f"het aantal bereikte leerlingen ligt tussen 0 en {group_students}",
-                             422)
+        raise BookingRefused(
+            f"het aantal bereikte leerlingen ligt tussen 0 en {group_students}", 422
+        )
     return reached, session_minutes if instructor_minutes is None else instructor_minutes
 
 
@@ -484,8 +564,14 @@ def equipped(statuses: Sequence[BookingStatus], sessions_held: Sequence[bool]) -
 
 
 # Bookings that use their session's equipment: while one is left, the session keeps it.
-USES_EQUIPMENT = frozenset({BookingStatus.REQUESTED, BookingStatus.CONFIRMED,
-                            BookingStatus.COMPLETED, BookingStatus.NO_SHOW})
+USES_EQUIPMENT = frozenset(
+    {
+        BookingStatus.REQUESTED,
+        BookingStatus.CONFIRMED,
+        BookingStatus.COMPLETED,
+        BookingStatus.NO_SHOW,
+    }
+)
 # How far after a session loans may look for another day its equipment is free.
 ALTERNATIVE_DAYS = 84
 
@@ -498,8 +584,9 @@ def closed_days(first: date, last: date, closures: Sequence[Closure]) -> list[da
 
 def releases_seats(old: BookingStatus, new: BookingStatus) -> bool:
     # A requested booking holds its seats while loans answers.
-    return (old in (BookingStatus.CONFIRMED, BookingStatus.REQUESTED)
-            and new is BookingStatus.CANCELLED)
+    return (
+        old in (BookingStatus.CONFIRMED, BookingStatus.REQUESTED) and new is BookingStatus.CANCELLED
+    )
 
 
 # Bookings a cancelled session takes with it: all that still wait for or hold its lesson.
@@ -513,15 +600,19 @@ def check_takes_place(cancelled: bool) -> None:
 
 def check_offer_open(withdrawn: bool) -> None:
     if withdrawn:
-        raise BookingRefused("dit aanbod is ingetrokken: er kan niet meer op worden geboekt",
-                             409, rule="offering_withdrawn")
+        raise BookingRefused(
+            "dit aanbod is ingetrokken: er kan niet meer op worden geboekt",
+            409,
+            rule="offering_withdrawn",
+        )
 
 
 def check_not_begun(starts_at: datetime, now: datetime, change: str) -> None:
     """A session that has begun is what happened: it is completed, not moved or cancelled."""
     if now >= starts_at:
-        raise BookingRefused(f"de sessie is al begonnen en kan niet meer worden {change}", 409,
-                             rule="session_begun")
+        raise BookingRefused(
+            f"de sessie is al begonnen en kan niet meer worden {change}", 409, rule="session_begun"
+        )
 
 
 def check_times(starts_at: datetime, ends_at: datetime) -> None:
@@ -537,8 +628,10 @@ def check_movable_equipment(equipment_asked: bool) -> None:
     if equipment_asked:
         raise BookingRefused(
             "deze sessie heeft materiaal gereserveerd bij de uitleen voor het huidige tijdstip; "
-            "annuleer de sessie en plan een nieuwe om haar te verplaatsen", 409,
-            rule="equipment_reserved")
+            "annuleer de sessie en plan een nieuwe om haar te verplaatsen",
+            409,
+            rule="equipment_reserved",
+        )
 
 
 def schools_told(bookings: Iterable[tuple[str, Hashable, Group]]) -> dict[str, list[Group]]:
@@ -587,6 +680,7 @@ def count_reach(delivered: Iterable[Delivered]) -> list[ReachRow]:
         groups = best.setdefault(d.key, {})
         groups[d.group] = max(groups.get(d.group, 0), d.students_reached)
         lessons[d.key] = lessons.get(d.key, 0) + 1
-    return [ReachRow(*key, groups=len(groups), lessons=lessons[key],
-                     students=sum(groups.values()))
-            for key, groups in sorted(best.items(), key=lambda kv: [k or "" for k in kv[0]])]
+    return [
+        ReachRow(*key, groups=len(groups), lessons=lessons[key], students=sum(groups.values()))
+        for key, groups in sorted(best.items(), key=lambda kv: [k or "" for k in kv[0]])
+    ]

@@ -16,5 +16,6 @@ def equipment_answers(rt: Runtime) -> Handlers:
     async def rejected(tx: AsyncSession, event: SessionEquipmentRejectedV1, _: Envelope) -> None:
         await commands.apply_equipment_rejected(tx, rt.outbox, event)
 
-    return (handle(SessionEquipmentReservedV1, reserved)
-            | handle(SessionEquipmentRejectedV1, rejected))
+    return handle(SessionEquipmentReservedV1, reserved) | handle(
+        SessionEquipmentRejectedV1, rejected
+    )

@@ -24,21 +24,35 @@ from shared.service import Runtime
 async def propose(rt: Runtime[BookingsSettings], caller: Caller, body: NewProposal) -> Offering:
     """The company's offer, hosted by the caller's own company, waiting for approval."""
     caller.require(COMPANY)
-    offering = Offering(id=f"{caller.organisation}-{uuid4().hex[:8]}",
-                        host_company=caller.organisation, approval=Approval.PROPOSED,
-                        proposed_by=caller.actor, proposed_at=rt.settings.now(),
-                        equipment=[], sessions_per_booking=1, **body.model_dump())
+    offering = Offering(
+        id=f"{caller.organisation}-{uuid4().hex[:8]}",
+        host_company=caller.organisation,
+        approval=Approval.PROPOSED,
+        proposed_by=caller.actor,
+        proposed_at=rt.settings.now(),
+        equipment=[],
+        sessions_per_booking=1,
+        **body.model_dump(),
+    )
     domain.check_offering(offering)
     async with rt.db.transaction() as tx:
         tx.add(offering)
-        await rt.outbox.stage(tx, OfferingProposedV1(
-            offering_id=offering.id, kind=offering.kind, title=offering.title,
-            host_company=caller.organisation, proposed_by=caller.actor))
+        await rt.outbox.stage(
+            tx,
+            OfferingProposedV1(
+                offering_id=offering.id,
+                kind=offering.kind,
+                title=offering.title,
+                host_company=caller.organisation,
+                proposed_by=caller.actor,
+            ),
+        )
     return offering
 
 
-async def proposals(rt: Runtime, caller: Caller, approval: str | None, limit: int,
-                    offset: int) -> list[Offering]:
+async def proposals(
+    rt: Runtime, caller: Caller, approval: str | None, limit: int, offset: int
+) -> list[Offering]:
     """Offers companies proposed, newest first: a company contact sees its own company's,
     the backoffice (programme, admin) every company's."""
     caller.require(COMPANY, BACKOFFICE, PROGRAMME, ADMIN)
@@ -48,12 +62,16 @@ async def proposals(rt: Runtime, caller: Caller, approval: str | None, limit: in
     if approval is not None:
         query = query.where(Offering.approval == approval)
     async with rt.db.sessions() as tx:
-        return list(await tx.scalars(
-            query.order_by(Offering.proposed_at.desc(), Offering.id).limit(limit).offset(offset)))
+        return list(
+            await tx.scalars(
+                query.order_by(Offering.proposed_at.desc(), Offering.id).limit(limit).offset(offset)
+            )
+        )
 
 
-async def decide(rt: Runtime, caller: Caller, offering_id: str, approve: bool,
-                 reason: str | None = None) -> Offering:
+async def decide(
+    rt: Runtime, caller: Caller, offering_id: str, approve: bool, reason: str | None = None
+) -> Offering:
     """The backoffice's decision, once; the company hears it, and an approved offer is
     published like any other."""
     caller.require(BACKOFFICE)
@@ -63,11 +81,27 @@ async def decide(rt: Runtime, caller: Caller, offering_id: str, approve: bool,
             raise BookingRefused("dit voorstel bestaat niet", 404)
         offering.approval = domain.decide(offering.approval, approve)
         offering.decline_reason = None if approve else reason
-        await rt.outbox.stage(tx, OfferingProposalDecidedV1(
-            offering_id=offering.id, kind=offering.kind, title=offering.title,
-            host_company=offering.host_company, approved=approve, reason=reason))
+        await rt.outbox.stage(
+            tx,
+            OfferingProposalDecidedV1(
+                offering_id=offering.id,
+                kind=offering.kind,
+                title=offering.title,
+                host_company=offering.host_company,
+                approved=approve,
+                reason=reason,
+            ),
+        )
         if approve:
-            await rt.outbox.stage(tx, OfferingPublishedV1(
-                offering_id=offering.id, kind=offering.kind, title=offering.title,
-                audience=offering.audience, sessions=0, theme=offering.theme))
+            await rt.outbox.stage(
+                tx,
+                OfferingPublishedV1(
+                    offering_id=offering.id,
+                    kind=offering.kind,
+                    title=offering.title,
+                    audience=offering.audience,
+                    sessions=0,
+                    theme=offering.theme,
+                ),
+            )
     return offering

@@ -60,8 +60,9 @@ def _has_session(f: CatalogueFilter, with_free_seats: bool):
     """The offering has a session, not cancelled, in the date range (from now on if none),
     with free seats if asked."""
     since, before = local_bounds(f.first, f.last)
-    query = select(Session.id).where(Session.offering_id == Offering.id,
-                                     Session.cancelled_at.is_(None))
+    query = select(Session.id).where(
+        Session.offering_id == Offering.id, Session.cancelled_at.is_(None)
+    )
     query = query.where(Session.starts_at >= (since or datetime.now(UTC)))
     if before is not None:
         query = query.where(Session.starts_at < before)
@@ -83,8 +84,9 @@ async def offerings(rt: Runtime, f: CatalogueFilter, limit: int, offset: int) ->
         # The audience is a JSON list of levels; as text each level stands in quotes.
         query = query.where(cast(Offering.audience, String).like(f'%"{f.level}"%'))
     if f.text:
-        query = query.where(or_(_contains(Offering.title, f.text),
-                                _contains(Offering.assignment, f.text)))
+        query = query.where(
+            or_(_contains(Offering.title, f.text), _contains(Offering.assignment, f.text))
+        )
     if f.first or f.last:
         query = query.where(_has_session(f, with_free_seats=False))
     if f.has_free_seats is not None:
@@ -101,8 +103,9 @@ async def offering(rt: Runtime, caller: Caller, offering_id: str) -> Offering:
 
 def visible_offering(caller: Caller, found: Offering | None) -> Offering:
     """The offer, if the caller may see it: a proposal is 404 to schools and other companies."""
-    if found is None or not domain.may_see_offer(caller.role, caller.organisation,
-                                                 found.approval, found.host_company):
+    if found is None or not domain.may_see_offer(
+        caller.role, caller.organisation, found.approval, found.host_company
+    ):
         raise BookingRefused("dit aanbod bestaat niet", 404)
     return found
 
@@ -115,27 +118,46 @@ def _booking_scope(caller: Caller) -> tuple[str, str] | None | Literal[False]:
         return False
 
 
-async def agenda(rt: Runtime, caller: Caller, first: date, last: date, f: AgendaFilter,
-                 limit: int, offset: int) -> list[AgendaItem]:
+async def agenda(
+    rt: Runtime, caller: Caller, first: date, last: date, f: AgendaFilter, limit: int, offset: int
+) -> list[AgendaItem]:
     """Sessions of all offers starting in [first, last] (Amsterdam days), by start time,
     cancelled ones left out, each with the bookings the caller may see: all for the
     backoffice, a school only its own."""
     check_agenda_range(first, last, BookingRefused)
     since, before = local_bounds(first, last)
-    query = (select(Session, Offering).join(Offering)
-             .where(Session.starts_at >= since, Session.starts_at < before,
-                    Session.cancelled_at.is_(None)))
-    for column, wanted in ((Session.room, f.room), (Session.instructor, f.instructor),
-                           (Offering.location, f.location)):
+    query = (
+        select(Session, Offering)
+        .join(Offering)
+        .where(
+            Session.starts_at >= since, Session.starts_at < before, Session.cancelled_at.is_(None)
+        )
+    )
+    for column, wanted in (
+        (Session.room, f.room),
+        (Session.instructor, f.instructor),
+        (Offering.location, f.location),
+    ):
         if wanted is not None:
             query = query.where(column == wanted)
     if f.school_id is not None:
-        query = query.where(exists(select(Booking.id).where(
-            Booking.session_id == Session.id, Booking.school_id == f.school_id,
-            Booking.status.not_in(GONE))))
+        query = query.where(
+            exists(
+                select(Booking.id).where(
+                    Booking.session_id == Session.id,
+                    Booking.school_id == f.school_id,
+                    Booking.status.not_in(GONE),
+                )
+            )
+        )
     async with rt.db.sessions() as tx:
-        rows = (await tx.execute(query.order_by(Session.starts_at, Offering.title, Session.id)
-                                 .limit(limit).offset(offset))).all()
+        rows = (
+            await tx.execute(
+                query.order_by(Session.starts_at, Offering.title, Session.id)
+                .limit(limit)
+                .offset(offset)
+            )
+        ).all()
         booked = await _visible_bookings(tx, caller, [s.id for s, _ in rows])
     return [AgendaItem(s, o, booked.get(s.id, [])) for s, o in rows]
 
@@ -153,47 +175,62 @@ def _with_session_and_offering():
     return select(Booking).join(Session, Booking.session_id == Session.id).join(Offering)
 
 
-async def _visible_bookings(tx, caller: Caller,
-                            session_ids: Sequence[UUID]) -> dict[UUID, list[Booking]]:
+async def _visible_bookings(
+    tx, caller: Caller, session_ids: Sequence[UUID]
+) -> dict[UUID, list[Booking]]:
     scope = _booking_scope(caller)
     if scope is False or not session_ids:
         return {}
-    query = _in_scope(_with_session_and_offering().where(Booking.session_id.in_(session_ids)),
-                      scope)
+    query = _in_scope(
+        _with_session_and_offering().where(Booking.session_id.in_(session_ids)), scope
+    )
     found: dict[UUID, list[Booking]] = defaultdict(list)
     for b in await tx.scalars(query.order_by(Booking.created_at, Booking.id)):
         found[b.session_id].append(b)
     return found
 
 
-async def bookings_between(rt: Runtime, caller: Caller, school_id: str | None,
-                           status: str | None, first: date, last: date, limit: int,
-                           offset: int) -> list[Placed]:
+async def bookings_between(
+    rt: Runtime,
+    caller: Caller,
+    school_id: str | None,
+    status: str | None,
+    first: date,
+    last: date,
+    limit: int,
+    offset: int,
+) -> list[Placed]:
     """The caller's bookings on sessions starting in [first, last] (Amsterdam days), by
     session time: what a planning of those days shows."""
     check_agenda_range(first, last, BookingRefused)
     since, before = local_bounds(first, last)
-    query = _in_scope(_with_session_and_offering().where(
-        Session.starts_at >= since, Session.starts_at < before),
-        domain.list_scope(caller.role, caller.organisation))
+    query = _in_scope(
+        _with_session_and_offering().where(Session.starts_at >= since, Session.starts_at < before),
+        domain.list_scope(caller.role, caller.organisation),
+    )
     for column, wanted in ((Booking.school_id, school_id), (Booking.status, status)):
         if wanted is not None:
             query = query.where(column == wanted)
     async with rt.db.sessions() as tx:
-        found = await tx.scalars(query.order_by(Session.starts_at, Booking.created_at, Booking.id)
-                                 .limit(limit).offset(offset))
+        found = await tx.scalars(
+            query.order_by(Session.starts_at, Booking.created_at, Booking.id)
+            .limit(limit)
+            .offset(offset)
+        )
         return [Placed(b, await waitlist_position(tx, b)) for b in found]
 
 
-async def where_and_what(rt: Runtime,
-                         session_ids: set[UUID]) -> dict[UUID, tuple[Session, Offering]]:
+async def where_and_what(
+    rt: Runtime, session_ids: set[UUID]
+) -> dict[UUID, tuple[Session, Offering]]:
     """Each session with its offering, in one query: what a booking list reads next to each
     booking."""
     if not session_ids:
         return {}
     async with rt.db.sessions() as tx:
-        rows = await tx.execute(select(Session, Offering).join(Offering)
-                                .where(Session.id.in_(session_ids)))
+        rows = await tx.execute(
+            select(Session, Offering).join(Offering).where(Session.id.in_(session_ids))
+        )
         return {s.id: (s, o) for s, o in rows}
 
 
@@ -203,6 +240,7 @@ async def unanswered(rt: Runtime, before: datetime, shown: int) -> tuple[int, li
     waiting = (Booking.status == BookingStatus.REQUESTED, Booking.updated_at < before)
     async with rt.db.sessions() as tx:
         count = await tx.scalar(select(func.count()).select_from(Booking).where(*waiting))
-        ids = await tx.scalars(select(Booking.id).where(*waiting)
-                               .order_by(Booking.updated_at, Booking.id).limit(shown))
+        ids = await tx.scalars(
+            select(Booking.id).where(*waiting).order_by(Booking.updated_at, Booking.id).limit(shown)
+        )
         return count or 0, list(ids)

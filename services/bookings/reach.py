@@ -25,8 +25,11 @@ async def reach(rt: Runtime, caller: Caller, year: int) -> list[ReachRow]:
         select(Booking, Offering)
         .join(Session, Session.id == Booking.session_id)
         .join(Offering, Offering.id == Session.offering_id)
-        .where(Booking.status == BookingStatus.COMPLETED,
-               Session.starts_at >= since, Session.starts_at < before)
+        .where(
+            Booking.status == BookingStatus.COMPLETED,
+            Session.starts_at >= since,
+            Session.starts_at < before,
+        )
     )
     async with rt.db.sessions() as tx:
         rows = (await tx.execute(query)).all()
@@ -36,5 +39,6 @@ async def reach(rt: Runtime, caller: Caller, year: int) -> list[ReachRow]:
 def _delivered(b: Booking, o: Offering) -> Delivered:
     task = domain.core_task(o.kind, o.core_task, b.school_id in HARD_TECH_SCHOOL_IDS)
     reached = b.students if b.students_reached is None else b.students_reached
-    return Delivered(b.series_booking_id or b.id, (b.school_id, b.level, o.profile, o.kind, task),
-                     reached)
+    return Delivered(
+        b.series_booking_id or b.id, (b.school_id, b.level, o.profile, o.kind, task), reached
+    )

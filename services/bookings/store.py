@@ -72,8 +72,9 @@ class Offering(Versioned, Base):
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # A company's proposal waits for the backoffice (domain.Approval); schools see only
     # approved offers. A declined one keeps the backoffice's reason for the company.
-    approval: Mapped[str] = mapped_column(String(20), default="approved",
-                                          server_default="approved", index=True)
+    approval: Mapped[str] = mapped_column(
+        String(20), default="approved", server_default="approved", index=True
+    )
     decline_reason: Mapped[str | None] = mapped_column(String(500))
     # Who proposed it (a person of the host company), when.
     proposed_by: Mapped[str | None] = mapped_column(String(120))
@@ -91,8 +92,9 @@ class Session(Base):
     __tablename__ = "sessions"
     # The database itself refuses an overbooked session, whatever the code above it does.
     __table_args__ = (
-        CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity",
-                        name="seats_within_capacity"),
+        CheckConstraint(
+            "seats_taken >= 0 AND seats_taken <= capacity", name="seats_within_capacity"
+        ),
     )
 
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
@@ -134,8 +136,7 @@ class Booking(Base):
     # sees and reports it.
     # The bookings of one group on all sessions of a series share it: they change together.
     series_booking_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
-    cancelled_late: Mapped[bool] = mapped_column(Boolean, default=False,
-                                                 server_default=false())
+    cancelled_late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The person who booked (their id): the school's own, or the backoffice on behalf of
     # `school_id`; messages about the booking reach them. None: made before it was kept.
     booked_by: Mapped[str | None] = mapped_column(String(200))
@@ -182,8 +183,9 @@ class BookingRules(Versioned, Base):
 
     __tablename__ = "booking_rules"
     __table_args__ = (
-        CheckConstraint("min_lead_days >= 0 AND free_cancellation_days >= 0",
-                        name="booking_rules_not_negative"),
+        CheckConstraint(
+            "min_lead_days >= 0 AND free_cancellation_days >= 0", name="booking_rules_not_negative"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -222,22 +224,35 @@ class SchoolDayRules(NamedTuple):
     quota: int | None  # the school's quota for the day's school year, as read (not locked)
 
 
-async def school_day_rules(session: AsyncSession, school_id: str, day: date,
-                           school_year: int) -> SchoolDayRules:
+async def school_day_rules(
+    session: AsyncSession, school_id: str, day: date, school_year: int
+) -> SchoolDayRules:
     """The rules, the day's closure, the school's exception for it and its quota, in one
     statement: a booking asks them all, and each statement is a round trip to the store."""
+
     def scalar(column, *where, order_by=()):
         return select(column).where(*where).order_by(*order_by).limit(1).scalar_subquery()
 
-    lead, free, closed, school_open, quota = (await session.execute(select(
-        scalar(BookingRules.min_lead_days, BookingRules.id == RULES_ROW),
-        scalar(BookingRules.free_cancellation_days, BookingRules.id == RULES_ROW),
-        scalar(ClosedPeriod.name, ClosedPeriod.starts_on <= day, ClosedPeriod.ends_on >= day,
-               order_by=(ClosedPeriod.starts_on,)),
-        scalar(SchoolDay.open, SchoolDay.school_id == school_id, SchoolDay.day == day),
-        scalar(SchoolQuota.max_sessions, SchoolQuota.school_id == school_id,
-               SchoolQuota.school_year == school_year),
-    ))).one()
+    lead, free, closed, school_open, quota = (
+        await session.execute(
+            select(
+                scalar(BookingRules.min_lead_days, BookingRules.id == RULES_ROW),
+                scalar(BookingRules.free_cancellation_days, BookingRules.id == RULES_ROW),
+                scalar(
+                    ClosedPeriod.name,
+                    ClosedPeriod.starts_on <= day,
+                    ClosedPeriod.ends_on >= day,
+                    order_by=(ClosedPeriod.starts_on,),
+                ),
+                scalar(SchoolDay.open, SchoolDay.school_id == school_id, SchoolDay.day == day),
+                scalar(
+                    SchoolQuota.max_sessions,
+                    SchoolQuota.school_id == school_id,
+                    SchoolQuota.school_year == school_year,
+                ),
+            )
+        )
+    ).one()
     rules = Rules(lead, free) if lead is not None else Rules()
     closures = [ClosedOn(day, day, closed)] if closed is not None else []
     return SchoolDayRules(rules, closures, school_open, quota)
@@ -254,7 +269,8 @@ async def closures_between(session: AsyncSession, first: date, last: date) -> li
 
 async def opened_for_some_school(session: AsyncSession, day: date) -> bool:
     found = await session.scalar(
-        select(SchoolDay.school_id).where(SchoolDay.day == day, SchoolDay.open).limit(1))
+        select(SchoolDay.school_id).where(SchoolDay.day == day, SchoolDay.open).limit(1)
+    )
     return found is not None
 
 
@@ -264,15 +280,26 @@ async def locked_quota(session: AsyncSession, school_id: str, year: int) -> int 
     return await session.scalar(
         select(SchoolQuota.max_sessions)
         .where(SchoolQuota.school_id == school_id, SchoolQuota.school_year == year)
-        .with_for_update())
+        .with_for_update()
+    )
 
 
-async def sessions_booked(session: AsyncSession, school_id: str, since: datetime,
-                          before: datetime) -> int:
-    return (await session.execute(
-        select(func.count()).select_from(Booking).join(Session)
-        .where(Booking.school_id == school_id, Booking.status.in_(COUNTS_FOR_QUOTA),
-               Session.starts_at >= since, Session.starts_at < before))).scalar_one()
+async def sessions_booked(
+    session: AsyncSession, school_id: str, since: datetime, before: datetime
+) -> int:
+    return (
+        await session.execute(
+            select(func.count())
+            .select_from(Booking)
+            .join(Session)
+            .where(
+                Booking.school_id == school_id,
+                Booking.status.in_(COUNTS_FOR_QUOTA),
+                Session.starts_at >= since,
+                Session.starts_at < before,
+            )
+        )
+    ).scalar_one()
 
 
 async def take_seats(session: AsyncSession, session_id: UUID, seats_wanted: int) -> bool:
@@ -291,12 +318,16 @@ async def locked_session(session: AsyncSession, session_id: UUID) -> Session | N
     return await session.get(Session, session_id, populate_existing=True)
 
 
-async def bookings_in(session: AsyncSession, session_id: UUID,
-                      statuses: frozenset[BookingStatus]) -> list[Booking]:
+async def bookings_in(
+    session: AsyncSession, session_id: UUID, statuses: frozenset[BookingStatus]
+) -> list[Booking]:
     """The session's bookings in `statuses`, in request order (not locked)."""
     rows = await session.scalars(
-        select(Booking).where(Booking.session_id == session_id, Booking.status.in_(statuses))
-        .order_by(Booking.created_at, Booking.id).execution_options(populate_existing=True))
+        select(Booking)
+        .where(Booking.session_id == session_id, Booking.status.in_(statuses))
+        .order_by(Booking.created_at, Booking.id)
+        .execution_options(populate_existing=True)
+    )
     return list(rows)
 
 
@@ -331,23 +362,26 @@ async def waitlist_position(session: AsyncSession, booking: Booking) -> int | No
     if booking.status != BookingStatus.WAITLISTED:
         return None
     # Spelled out rather than a row-value comparison so each side binds as its column's type.
-    ahead_or_self = _waitlist(booking.session_id).where(or_(
-        Booking.created_at < booking.created_at,
-        and_(Booking.created_at == booking.created_at, Booking.id <= booking.id),
-    ))
-    return await session.scalar(
-        ahead_or_self.with_only_columns(func.count()).order_by(None)
+    ahead_or_self = _waitlist(booking.session_id).where(
+        or_(
+            Booking.created_at < booking.created_at,
+            and_(Booking.created_at == booking.created_at, Booking.id <= booking.id),
+        )
     )
+    return await session.scalar(ahead_or_self.with_only_columns(func.count()).order_by(None))
 
 
-async def clashing_session(session: AsyncSession, slot: Slot,
-                           excluding: UUID | None = None) -> Session | None:
+async def clashing_session(
+    session: AsyncSession, slot: Slot, excluding: UUID | None = None
+) -> Session | None:
     """A session holding the slot's room or instructor at an overlapping time, if any (not
     a cancelled one, nor `excluding`: the session being moved)."""
     query = select(Session).where(
         or_(Session.room == slot.room, Session.instructor == slot.instructor),
-        Session.starts_at < slot.ends_at, Session.ends_at > slot.starts_at,
-        Session.cancelled_at.is_(None))
+        Session.starts_at < slot.ends_at,
+        Session.ends_at > slot.starts_at,
+        Session.cancelled_at.is_(None),
+    )
     if excluding is not None:
         query = query.where(Session.id != excluding)
     return await session.scalar(query.order_by(Session.starts_at).limit(1))
@@ -359,37 +393,51 @@ async def free_seats(session: AsyncSession, session_ids: set[UUID]) -> dict[UUID
         return {}
     rows = await session.execute(
         select(Session.id, Session.capacity - Session.seats_taken)
-        .where(Session.id.in_(session_ids)).order_by(Session.id)
-        .with_for_update(key_share=True))
+        .where(Session.id.in_(session_ids))
+        .order_by(Session.id)
+        .with_for_update(key_share=True)
+    )
     return {session_id: left for session_id, left in rows}
 
 
 async def series_sessions(session: AsyncSession, series_id: UUID) -> list[Session]:
     rows = await session.scalars(
-        select(Session).where(Session.series_id == series_id).order_by(Session.starts_at))
+        select(Session).where(Session.series_id == series_id).order_by(Session.starts_at)
+    )
     return list(rows)
 
 
 async def series_bookings(session: AsyncSession, series_booking_id: UUID) -> list[Booking]:
     """A series booking's bookings, locked, in session id order (the order seats are taken)."""
     rows = await session.scalars(
-        select(Booking).where(Booking.series_booking_id == series_booking_id)
-        .order_by(Booking.session_id).with_for_update()
-        .execution_options(populate_existing=True))
+        select(Booking)
+        .where(Booking.series_booking_id == series_booking_id)
+        .order_by(Booking.session_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     return list(rows)
 
 
 async def booking_with_host(session: AsyncSession, booking_id: UUID):
     """(booking, the company hosting its offering or None), or None."""
     row = await session.execute(
-        select(Booking, Offering.host_company).join(Session, Booking.session_id == Session.id)
-        .join(Offering).where(Booking.id == booking_id))
+        select(Booking, Offering.host_company)
+        .join(Session, Booking.session_id == Session.id)
+        .join(Offering)
+        .where(Booking.id == booking_id)
+    )
     return row.first()
 
 
-async def bookings_in_scope(session: AsyncSession, scope: tuple[str, str] | None,
-                            school_id: str | None, status: str | None, limit: int,
-                            offset: int) -> list[Booking]:
+async def bookings_in_scope(
+    session: AsyncSession,
+    scope: tuple[str, str] | None,
+    school_id: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> list[Booking]:
     """Bookings by session time; `scope` from domain.list_scope, `school_id` a filter."""
     query = select(Booking).join(Session, Booking.session_id == Session.id).join(Offering)
     if scope is not None:
@@ -402,7 +450,9 @@ async def bookings_in_scope(session: AsyncSession, scope: tuple[str, str] | None
         query = query.where(Booking.status == status)
     rows = await session.scalars(
         query.order_by(Session.starts_at, Booking.created_at, Booking.id)
-        .limit(limit).offset(offset))
+        .limit(limit)
+        .offset(offset)
+    )
     return list(rows)
 
 

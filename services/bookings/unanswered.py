@@ -27,17 +27,22 @@ async def report_unanswered(rt: Runtime[BookingsSettings], gauge: Gauge, now: da
     count, longest = await queries.unanswered(rt, now - deadline, SHOWN)
     gauge.set(count)
     if count:
-        log.warning("bookings wait for loans' answer past the deadline", count=count,
-                    deadline_minutes=deadline.total_seconds() / 60,
-                    booking_ids=[str(i) for i in longest])
+        log.warning(
+            "bookings wait for loans' answer past the deadline",
+            count=count,
+            deadline_minutes=deadline.total_seconds() / 60,
+            booking_ids=[str(i) for i in longest],
+        )
     return count
 
 
 async def watch_unanswered_forever(rt: Runtime[BookingsSettings]) -> None:
     """The periodic scan, every `bookings_unanswered_scan_seconds`, starting at startup."""
-    gauge = Gauge("tft_bookings_unanswered",
-                  "Bookings still requested past the deadline for loans' answer",
-                  registry=rt.metrics.registry)
+    gauge = Gauge(
+        "tft_bookings_unanswered",
+        "Bookings still requested past the deadline for loans' answer",
+        registry=rt.metrics.registry,
+    )
     while True:
         try:
             await report_unanswered(rt, gauge, rt.settings.now())

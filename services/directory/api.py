@@ -45,12 +45,22 @@ class OrganisationOut(BaseModel):
     @classmethod
     def of(cls, org: Organisation) -> "OrganisationOut":
         profiles, tl_subjects = split(org.profiles), split(org.tl_subjects)
-        return cls(id=org.id, name=org.name, kind=org.kind, municipality=org.municipality,
-                   place=org.place, profiles=profiles, tl_subjects=tl_subjects,
-                   has_tl=org.has_tl, hard_tech=org.hard_tech, branch=org.branch,
-                   board_id=org.board_id,
-                   types=domain.school_types(org.kind, tuple(profiles), tuple(tl_subjects),
-                                             org.has_tl, org.hard_tech))
+        return cls(
+            id=org.id,
+            name=org.name,
+            kind=org.kind,
+            municipality=org.municipality,
+            place=org.place,
+            profiles=profiles,
+            tl_subjects=tl_subjects,
+            has_tl=org.has_tl,
+            hard_tech=org.hard_tech,
+            branch=org.branch,
+            board_id=org.board_id,
+            types=domain.school_types(
+                org.kind, tuple(profiles), tuple(tl_subjects), org.has_tl, org.hard_tech
+            ),
+        )
 
 
 class PersonOut(BaseModel):
@@ -66,10 +76,17 @@ class PersonOut(BaseModel):
 
     @classmethod
     def of(cls, person: Person) -> "PersonOut":
-        return cls(id=person.id, organisation_id=person.organisation_id, role=person.role,
-                   name=person.name, email=person.email, username=person.username,
-                   status=person.status, created_at=person.created_at,
-                   deactivated_at=person.deactivated_at)
+        return cls(
+            id=person.id,
+            organisation_id=person.organisation_id,
+            role=person.role,
+            name=person.name,
+            email=person.email,
+            username=person.username,
+            status=person.status,
+            created_at=person.created_at,
+            deactivated_at=person.deactivated_at,
+        )
 
 
 class InvitationOut(BaseModel):
@@ -96,11 +113,14 @@ def routes(rt: Runtime[DirectorySettings]) -> APIRouter:
     passwords = Passwords(settings)
 
     @router.get("/organisations", response_model=list[OrganisationOut])
-    async def organisations(kind: Text | None = Query(None, max_length=20),
-                            profile: Text | None = Query(None, max_length=10),
-                            text: Text | None = Query(None, min_length=1, max_length=80),
-                            limit: Limit = 50, offset: Offset = 0,
-                            _: Caller = Depends(current_caller)):
+    async def organisations(
+        kind: Text | None = Query(None, max_length=20),
+        profile: Text | None = Query(None, max_length=10),
+        text: Text | None = Query(None, min_length=1, max_length=80),
+        limit: Limit = 50,
+        offset: Offset = 0,
+        _: Caller = Depends(current_caller),
+    ):
         found = await queries.organisations(rt, kind, profile, text, limit, offset)
         return [OrganisationOut.of(o) for o in found]
 
@@ -113,16 +133,19 @@ def routes(rt: Runtime[DirectorySettings]) -> APIRouter:
         return OrganisationOut.of(await commands.add_organisation(rt, who, body))
 
     @router.put("/organisations/{organisation_id}", response_model=OrganisationOut)
-    async def edit_organisation(organisation_id: str, body: OrganisationFields,
-                                who: Caller = Depends(current_caller)):
-        return OrganisationOut.of(await commands.edit_organisation(rt, who, organisation_id,
-                                                                   body))
+    async def edit_organisation(
+        organisation_id: str, body: OrganisationFields, who: Caller = Depends(current_caller)
+    ):
+        return OrganisationOut.of(await commands.edit_organisation(rt, who, organisation_id, body))
 
     @router.get("/people", response_model=list[PersonOut])
-    async def people(organisation_id: Text | None = Query(None, max_length=80),
-                     role: Text | None = Query(None, max_length=20),
-                     limit: Limit = 50, offset: Offset = 0,
-                     who: Caller = Depends(current_caller)):
+    async def people(
+        organisation_id: Text | None = Query(None, max_length=80),
+        role: Text | None = Query(None, max_length=20),
+        limit: Limit = 50,
+        offset: Offset = 0,
+        who: Caller = Depends(current_caller),
+    ):
         found = await queries.people(rt, who, organisation_id, role, limit, offset)
         return [PersonOut.of(p) for p in found]
 
@@ -133,8 +156,9 @@ def routes(rt: Runtime[DirectorySettings]) -> APIRouter:
     @router.post("/people/invitations", status_code=201, response_model=InvitationOut)
     async def invite(body: NewInvitation, who: Caller = Depends(current_caller)):
         invited = await commands.invite(rt, who, body)
-        return InvitationOut(person=PersonOut.of(invited.person), code=invited.code,
-                             expires_at=invited.expires_at)
+        return InvitationOut(
+            person=PersonOut.of(invited.person), code=invited.code, expires_at=invited.expires_at
+        )
 
     @router.post("/people/{person_id}/deactivate", response_model=PersonOut)
     async def deactivate(person_id: str, who: Caller = Depends(current_caller)):
@@ -154,7 +178,11 @@ def routes(rt: Runtime[DirectorySettings]) -> APIRouter:
         found = await queries.standing(rt, person_id)
         if found is None:
             raise domain.DirectoryRefused("deze persoon bestaat niet", 404)
-        return Standing(subject=found.id, role=found.role, organisation=found.organisation_id,
-                        active=found.status == PersonStatus.ACTIVE)
+        return Standing(
+            subject=found.id,
+            role=found.role,
+            organisation=found.organisation_id,
+            active=found.status == PersonStatus.ACTIVE,
+        )
 
     return router

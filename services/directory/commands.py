@@ -41,15 +41,29 @@ def code_hash(code: str) -> str:
 
 
 def organisation_facts(org: Organisation) -> dict:
-    return dict(organisation_id=org.id, name=org.name, kind=org.kind,
-                municipality=org.municipality, place=org.place, profiles=split(org.profiles),
-                tl_subjects=split(org.tl_subjects), has_tl=org.has_tl, hard_tech=org.hard_tech,
-                branch=org.branch, board_id=org.board_id)
+    return dict(
+        organisation_id=org.id,
+        name=org.name,
+        kind=org.kind,
+        municipality=org.municipality,
+        place=org.place,
+        profiles=split(org.profiles),
+        tl_subjects=split(org.tl_subjects),
+        has_tl=org.has_tl,
+        hard_tech=org.hard_tech,
+        branch=org.branch,
+        board_id=org.board_id,
+    )
 
 
 def person_facts(person: Person) -> dict:
-    return dict(person_id=person.id, organisation_id=person.organisation_id, role=person.role,
-                name=person.name, email=person.email)
+    return dict(
+        person_id=person.id,
+        organisation_id=person.organisation_id,
+        role=person.role,
+        name=person.name,
+        email=person.email,
+    )
 
 
 async def register_organisations(rt: Runtime, organisations: list[Organisation]) -> None:
@@ -58,8 +72,9 @@ async def register_organisations(rt: Runtime, organisations: list[Organisation])
         for org in organisations:
             tx.add(org)
             await tx.flush()  # a board's row exists before a school names it
-        await rt.outbox.stage(tx, *(OrganisationRegisteredV1(**organisation_facts(o))
-                                    for o in organisations))
+        await rt.outbox.stage(
+            tx, *(OrganisationRegisteredV1(**organisation_facts(o)) for o in organisations)
+        )
 
 
 async def register_people(rt: Runtime, people: list[Person]) -> None:
@@ -90,8 +105,9 @@ async def add_organisation(rt: Runtime, who: Caller, body: NewOrganisation) -> O
     return org
 
 
-async def edit_organisation(rt: Runtime, who: Caller, organisation_id: str,
-                            body: OrganisationFields) -> Organisation:
+async def edit_organisation(
+    rt: Runtime, who: Caller, organisation_id: str, body: OrganisationFields
+) -> Organisation:
     domain.may_edit_organisations(who.role)
     async with rt.db.transaction() as tx:
         await claim(tx, Organisation, id=organisation_id)
@@ -100,8 +116,13 @@ async def edit_organisation(rt: Runtime, who: Caller, organisation_id: str,
             raise DirectoryRefused("deze organisatie bestaat niet", 404)
         await _check_board(tx, body.board_id)
         if body.kind != org.kind:
-            roles = set(await tx.scalars(select(Person.role).where(
-                Person.organisation_id == org.id, Person.status != PersonStatus.DEACTIVATED)))
+            roles = set(
+                await tx.scalars(
+                    select(Person.role).where(
+                        Person.organisation_id == org.id, Person.status != PersonStatus.DEACTIVATED
+                    )
+                )
+            )
             for role in roles:
                 domain.check_role(body.kind, role)
         _apply(org, body)
@@ -111,8 +132,12 @@ async def edit_organisation(rt: Runtime, who: Caller, organisation_id: str,
 
 
 def _apply(org: Organisation, body: OrganisationFields) -> None:
-    org.name, org.kind, org.municipality, org.place = (body.name, body.kind, body.municipality,
-                                                        body.place)
+    org.name, org.kind, org.municipality, org.place = (
+        body.name,
+        body.kind,
+        body.municipality,
+        body.place,
+    )
     org.profiles, org.tl_subjects = joined(body.profiles), joined(body.tl_subjects)
     org.has_tl, org.hard_tech = body.has_tl, body.hard_tech
     org.branch, org.board_id = body.branch, body.board_id
@@ -133,8 +158,9 @@ class Invited:
     expires_at: datetime
 
 
-async def invite(rt: Runtime[DirectorySettings], who: Caller, body: NewInvitation,
-                 now: datetime | None = None) -> Invited:
+async def invite(
+    rt: Runtime[DirectorySettings], who: Caller, body: NewInvitation, now: datetime | None = None
+) -> Invited:
     """A person in an organisation, with a code to set their password before it expires."""
     domain.may_manage_people(who.role)
     now = now or datetime.now(UTC)
@@ -142,23 +168,36 @@ async def invite(rt: Runtime[DirectorySettings], who: Caller, body: NewInvitatio
     async with rt.db.transaction() as tx:
         org = await tx.get(Organisation, body.organisation_id)
         if org is None:
-            raise DirectoryRefused("deze organisatie bestaat niet", 422,
-                                   field="organisation_id")
+            raise DirectoryRefused("deze organisatie bestaat niet", 422, field="organisation_id")
         domain.check_role(org.kind, body.role)
-        person = Person(id=str(uuid4()), organisation_id=org.id, role=body.role,
-                        name=body.name, email=body.email, status=PersonStatus.INVITED,
-                        created_at=now)
+        person = Person(
+            id=str(uuid4()),
+            organisation_id=org.id,
+            role=body.role,
+            name=body.name,
+            email=body.email,
+            status=PersonStatus.INVITED,
+            created_at=now,
+        )
         tx.add(person)
         await tx.flush()
         expires_at = now + timedelta(days=rt.settings.invitation_days)
-        tx.add(Invitation(code_hash=code_hash(code), person_id=person.id, invited_by=who.actor,
-                          created_at=now, expires_at=expires_at))
+        tx.add(
+            Invitation(
+                code_hash=code_hash(code),
+                person_id=person.id,
+                invited_by=who.actor,
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
         await rt.outbox.stage(tx, PersonInvitedV1(**person_facts(person)))
     return Invited(person, code, expires_at)
 
 
-async def accept(rt: Runtime, passwords: Passwords, body: AcceptedInvitation,
-                 now: datetime | None = None) -> Person:
+async def accept(
+    rt: Runtime, passwords: Passwords, body: AcceptedInvitation, now: datetime | None = None
+) -> Person:
     """The invited person sets user name and password; from then on they can sign in."""
     now = now or datetime.now(UTC)
     hashed = code_hash(body.code)
@@ -170,32 +209,46 @@ async def accept(rt: Runtime, passwords: Passwords, body: AcceptedInvitation,
             # Write first, conditionally: of two acceptances of one code exactly one changes
             # the row, and the other waits for it (a read first could not become a write
             # on SQLite once the other committed).
-            won = await rows_changed(tx, update(Invitation).where(
-                Invitation.code_hash == hashed, Invitation.accepted_at.is_(None))
-                .values(accepted_at=now))
+            won = await rows_changed(
+                tx,
+                update(Invitation)
+                .where(Invitation.code_hash == hashed, Invitation.accepted_at.is_(None))
+                .values(accepted_at=now),
+            )
             if won != 1:
-                raise DirectoryRefused("deze uitnodiging is al gebruikt of ingetrokken", 409,
-                                       field="code")
+                raise DirectoryRefused(
+                    "deze uitnodiging is al gebruikt of ingetrokken", 409, field="code"
+                )
             invitation = await tx.get(Invitation, hashed)
             assert invitation is not None
             person = await tx.get(Person, invitation.person_id, with_for_update=True)
             assert person is not None
             # Checked again inside: the person may have been deactivated meanwhile.
-            domain.check_invitation(domain.InvitationState(
-                invitation.expires_at, None, PersonStatus(person.status)), now)
+            domain.check_invitation(
+                domain.InvitationState(invitation.expires_at, None, PersonStatus(person.status)),
+                now,
+            )
             person.username, person.password_hash = body.username, password_hash
             person.status = PersonStatus.ACTIVE
             await tx.flush()
-            await rt.outbox.stage(tx, PersonActivatedV1(**person_facts(person),
-                                                        username=body.username))
+            await rt.outbox.stage(
+                tx, PersonActivatedV1(**person_facts(person), username=body.username)
+            )
     return person
 
 
 async def _usable_invitation(tx: AsyncSession, hashed: str, now: datetime) -> None:
-    row = (await tx.execute(select(Invitation, Person.status).join(Person)
-                            .where(Invitation.code_hash == hashed))).first()
-    domain.check_invitation(None if row is None else domain.InvitationState(
-        row[0].expires_at, row[0].accepted_at, PersonStatus(row[1])), now)
+    row = (
+        await tx.execute(
+            select(Invitation, Person.status).join(Person).where(Invitation.code_hash == hashed)
+        )
+    ).first()
+    domain.check_invitation(
+        None
+        if row is None
+        else domain.InvitationState(row[0].expires_at, row[0].accepted_at, PersonStatus(row[1])),
+        now,
+    )
 
 
 async def deactivate(rt: Runtime, who: Caller, person_id: str) -> Person:

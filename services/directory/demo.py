@@ -27,10 +27,11 @@ from shared.domain import (
 from shared.service import Runtime
 
 # The programme's own organisations: the ids the historical demo accounts carry.
-CENTRAL = (("tft", "T is for Tech programmabureau", "central"),
-           ("finance", "Financiële administratie penvoerder (Van Lodenstein College)",
-            "central"),
-           ("backoffice", "Backoffice Hotspot T is for Tech", "hotspot"))
+CENTRAL = (
+    ("tft", "T is for Tech programmabureau", "central"),
+    ("finance", "Financiële administratie penvoerder (Van Lodenstein College)", "central"),
+    ("backoffice", "Backoffice Hotspot T is for Tech", "hotspot"),
+)
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,10 @@ HISTORICAL: tuple[DemoPerson, ...] = (
     _person(FINANCE, FINANCE, FINANCE, "Demo financiële administratie"),
     _person("programma", PROGRAMME, "tft", "Demo programmamanagement"),
     _person(ADMIN, ADMIN, "tft", "Demo beheerder"),
-    *(_person(s, SCHOOL, s, f"Coördinator {seed.SCHOOLS_BY_ID[s].name}")
-      for s in seed.HARD_TECH_SCHOOL_IDS),
+    *(
+        _person(s, SCHOOL, s, f"Coördinator {seed.SCHOOLS_BY_ID[s].name}")
+        for s in seed.HARD_TECH_SCHOOL_IDS
+    ),
     *(_person(c.id, COMPANY, c.id, f"Contactpersoon {c.name}") for c in seed.COMPANIES),
 )
 # New demo people: a few per kind of organisation, other vmbo types, po, and teachers.
@@ -69,10 +72,15 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = HISTORICAL + (
     _person("po-demo-1", SCHOOL, "po-demo-1", "Coördinator Basisschool De Techniek"),
     _person("po-demo-2", SCHOOL, "po-demo-2", "Coördinator Basisschool Het Tandwiel"),
     _person("docent-po-demo-1", TEACHER, "po-demo-1", "Leerkracht groep 8 De Techniek"),
-    _person("gemeente-amersfoort", MUNICIPALITY, "gemeente-amersfoort",
-            "Contactpersoon Gemeente Amersfoort"),
-    _person("gemeente-nijkerk", MUNICIPALITY, "gemeente-nijkerk",
-            "Contactpersoon Gemeente Nijkerk"),
+    _person(
+        "gemeente-amersfoort",
+        MUNICIPALITY,
+        "gemeente-amersfoort",
+        "Contactpersoon Gemeente Amersfoort",
+    ),
+    _person(
+        "gemeente-nijkerk", MUNICIPALITY, "gemeente-nijkerk", "Contactpersoon Gemeente Nijkerk"
+    ),
 )
 
 
@@ -80,20 +88,41 @@ def organisations(now: datetime) -> list[Organisation]:
     """Every organisation of the plan, boards before the schools that name them."""
 
     def org(id: str, name: str, kind: str, **fields) -> Organisation:
-        return Organisation(id=id, name=name, kind=kind, created_at=now, updated_at=now,
-                            **{"profiles": "", "tl_subjects": "", "has_tl": False,
-                               "hard_tech": False} | fields)
+        return Organisation(
+            id=id,
+            name=name,
+            kind=kind,
+            created_at=now,
+            updated_at=now,
+            **{"profiles": "", "tl_subjects": "", "has_tl": False, "hard_tech": False} | fields,
+        )
 
     return [
         *(org(id, name, kind) for id, name, kind in CENTRAL),
         *(org(b.id, b.name, "po_board") for b in seed.PO_BOARDS),
-        *(org(s.id, s.name, s.kind, municipality=s.municipality, place=s.place,
-              profiles=joined(s.profiles), tl_subjects=joined(s.tl_subjects), has_tl=s.has_tl,
-              hard_tech=s.hard_tech, board_id=s.board_id) for s in seed.SCHOOLS),
-        *(org(c.id, c.name, "company", municipality=c.municipality, branch=c.branch)
-          for c in seed.COMPANIES),
-        *(org(id, f"Gemeente {name}", "municipality", municipality=name)
-          for name, id in seed.MUNICIPALITY_IDS.items()),
+        *(
+            org(
+                s.id,
+                s.name,
+                s.kind,
+                municipality=s.municipality,
+                place=s.place,
+                profiles=joined(s.profiles),
+                tl_subjects=joined(s.tl_subjects),
+                has_tl=s.has_tl,
+                hard_tech=s.hard_tech,
+                board_id=s.board_id,
+            )
+            for s in seed.SCHOOLS
+        ),
+        *(
+            org(c.id, c.name, "company", municipality=c.municipality, branch=c.branch)
+            for c in seed.COMPANIES
+        ),
+        *(
+            org(id, f"Gemeente {name}", "municipality", municipality=name)
+            for name, id in seed.MUNICIPALITY_IDS.items()
+        ),
     ]
 
 
@@ -110,8 +139,20 @@ async def load(rt: Runtime) -> None:
     if new:
         # One hash (one salt) for every demo person keeps start-up fast.
         hashed = await Passwords(settings).hash(settings.demo_password.get_secret_value())
-        await commands.register_people(rt, [
-            Person(id=p.username, organisation_id=p.organisation_id, role=p.role, name=p.name,
-                   email=f"{p.username}@demo.tisfortech.example", username=p.username,
-                   password_hash=hashed, status=PersonStatus.ACTIVE, created_at=now)
-            for p in new])
+        await commands.register_people(
+            rt,
+            [
+                Person(
+                    id=p.username,
+                    organisation_id=p.organisation_id,
+                    role=p.role,
+                    name=p.name,
+                    email=f"{p.username}@demo.tisfortech.example",
+                    username=p.username,
+                    password_hash=hashed,
+                    status=PersonStatus.ACTIVE,
+                    created_at=now,
+                )
+                for p in new
+            ],
+        )

@@ -56,7 +56,10 @@ def check_role(kind: str, role: str) -> None:
         names = ", ".join(sorted(allowed)) or "geen"
         raise DirectoryRefused(
             f"de rol {role!r} past niet bij een organisatie van het soort {kind!r} "
-            f"(mogelijk: {names})", 422, field="role")
+            f"(mogelijk: {names})",
+            422,
+            field="role",
+        )
 
 
 def may_manage_people(role: str) -> None:
@@ -90,11 +93,11 @@ def check_invitation(invitation: InvitationState | None, now: datetime) -> None:
     if invitation is None:
         raise DirectoryRefused("deze uitnodigingscode is onbekend", 404, field="code")
     if invitation.accepted_at is not None or invitation.person_status != PersonStatus.INVITED:
-        raise DirectoryRefused("deze uitnodiging is al gebruikt of ingetrokken", 409,
-                               field="code")
+        raise DirectoryRefused("deze uitnodiging is al gebruikt of ingetrokken", 409, field="code")
     if now >= invitation.expires_at:
-        raise DirectoryRefused("deze uitnodiging is verlopen; vraag de backoffice om een "
-                               "nieuwe", 410, field="code")
+        raise DirectoryRefused(
+            "deze uitnodiging is verlopen; vraag de backoffice om een nieuwe", 410, field="code"
+        )
 
 
 def check_can_deactivate(status: PersonStatus, actor: str, person_id: str) -> None:
@@ -104,12 +107,21 @@ def check_can_deactivate(status: PersonStatus, actor: str, person_id: str) -> No
         raise DirectoryRefused("deze persoon is al gedeactiveerd", 409)
 
 
-def school_types(kind: str, profiles: tuple[str, ...], tl_subjects: tuple[str, ...],
-                 has_tl: bool, hard_tech: bool) -> list[str]:
+def school_types(
+    kind: str,
+    profiles: tuple[str, ...],
+    tl_subjects: tuple[str, ...],
+    has_tl: bool,
+    hard_tech: bool,
+) -> list[str]:
     """The plan's types of a vmbo school: hard-tech, TL, D&P, Groen (any that apply)."""
     if kind != "vmbo":
         return []
     named = set(profiles) | set(tl_subjects)
-    types = [("hard-tech", hard_tech), ("TL", has_tl), ("D&P", "D&P" in named),
-             ("Groen", "Groen" in named)]
+    types = [
+        ("hard-tech", hard_tech),
+        ("TL", has_tl),
+        ("D&P", "D&P" in named),
+        ("Groen", "Groen" in named),
+    ]
     return [name for name, applies in types if applies]

@@ -12,9 +12,11 @@ from services.directory.settings import DirectorySettings
 
 class Passwords:
     def __init__(self, settings: DirectorySettings) -> None:
-        self._hasher = PasswordHasher(time_cost=settings.password_hash_time_cost,
-                                      memory_cost=settings.password_hash_memory_kib,
-                                      parallelism=settings.password_hash_parallelism)
+        self._hasher = PasswordHasher(
+            time_cost=settings.password_hash_time_cost,
+            memory_cost=settings.password_hash_memory_kib,
+            parallelism=settings.password_hash_parallelism,
+        )
 
     @cached_property
     def _decoy(self) -> str:

@@ -11,22 +11,36 @@ from shared.http import Caller
 from shared.service import Runtime
 
 
-async def organisations(rt: Runtime, kind: str | None, profile: str | None, text: str | None,
-                        limit: int, offset: int) -> list[Organisation]:
+async def organisations(
+    rt: Runtime, kind: str | None, profile: str | None, text: str | None, limit: int, offset: int
+) -> list[Organisation]:
     query = select(Organisation)
     if kind:
         query = query.where(Organisation.kind == kind)
     if profile:
         marker = f"%|{profile}|%"
-        query = query.where(or_(Organisation.profiles.like(marker),
-                                Organisation.tl_subjects.like(marker)))
+        query = query.where(
+            or_(Organisation.profiles.like(marker), Organisation.tl_subjects.like(marker))
+        )
     if text:
         words = f"%{text.lower()}%"
-        query = query.where(or_(*(func.lower(column).like(words) for column in (
-            Organisation.name, Organisation.id, Organisation.municipality, Organisation.place))))
+        query = query.where(
+            or_(
+                *(
+                    func.lower(column).like(words)
+                    for column in (
+                        Organisation.name,
+                        Organisation.id,
+                        Organisation.municipality,
+                        Organisation.place,
+                    )
+                )
+            )
+        )
     async with rt.db.sessions() as tx:
-        rows = await tx.scalars(query.order_by(Organisation.kind, Organisation.name)
-                                .limit(limit).offset(offset))
+        rows = await tx.scalars(
+            query.order_by(Organisation.kind, Organisation.name).limit(limit).offset(offset)
+        )
         return list(rows)
 
 
@@ -48,8 +62,9 @@ async def person_ids(rt: Runtime) -> set[str]:
         return set(await tx.scalars(select(Person.id)))
 
 
-async def people(rt: Runtime, who: Caller, organisation_id: str | None, role: str | None,
-                 limit: int, offset: int) -> list[Person]:
+async def people(
+    rt: Runtime, who: Caller, organisation_id: str | None, role: str | None, limit: int, offset: int
+) -> list[Person]:
     organisation_id = domain.may_see_people_of(who.role, who.organisation, organisation_id)
     query = select(Person)
     if organisation_id:
@@ -57,8 +72,9 @@ async def people(rt: Runtime, who: Caller, organisation_id: str | None, role: st
     if role:
         query = query.where(Person.role == role)
     async with rt.db.sessions() as tx:
-        rows = await tx.scalars(query.order_by(Person.organisation_id, Person.name)
-                                .limit(limit).offset(offset))
+        rows = await tx.scalars(
+            query.order_by(Person.organisation_id, Person.name).limit(limit).offset(offset)
+        )
         return list(rows)
 
 
@@ -66,8 +82,11 @@ async def person(rt: Runtime, who: Caller, person_id: str) -> Person:
     async with rt.db.sessions() as tx:
         found = await tx.get(Person, person_id)
     # Someone else's person reads as unknown: ids of other organisations stay unconfirmed.
-    if found is None or (who.role not in domain.SEES_EVERYONE and who.actor != found.id
-                         and who.organisation != found.organisation_id):
+    if found is None or (
+        who.role not in domain.SEES_EVERYONE
+        and who.actor != found.id
+        and who.organisation != found.organisation_id
+    ):
         raise DirectoryRefused("deze persoon bestaat niet", 404)
     return found
 
@@ -82,7 +101,10 @@ async def sign_in(rt: Runtime, passwords: Passwords, username: str, password: st
     async with rt.db.sessions() as tx:
         found = await tx.scalar(select(Person).where(Person.username == username))
     hashed = found.password_hash if found is not None else None
-    if not await passwords.matches(hashed, password) or found is None \
-            or found.status != PersonStatus.ACTIVE:
+    if (
+        not await passwords.matches(hashed, password)
+        or found is None
+        or found.status != PersonStatus.ACTIVE
+    ):
         raise DirectoryRefused("onbekende gebruiker of onjuist wachtwoord", 401)
     return found

@@ -42,7 +42,8 @@ class Organisation(Versioned, Base):
     hard_tech: Mapped[bool] = mapped_column(Boolean, default=False)
     branch: Mapped[str | None] = mapped_column(String(40))
     board_id: Mapped[str | None] = mapped_column(
-        ForeignKey("organisations.id", name="fk_organisations_board"))
+        ForeignKey("organisations.id", name="fk_organisations_board")
+    )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -50,11 +51,12 @@ class Organisation(Versioned, Base):
 class Person(Base):
     __tablename__ = "people"
     __table_args__ = (
-        CheckConstraint("status IN ('invited', 'active', 'deactivated')",
-                        name="person_status"),
+        CheckConstraint("status IN ('invited', 'active', 'deactivated')", name="person_status"),
         # Whoever can sign in has a name to sign in with and a password.
-        CheckConstraint("status != 'active' OR (username IS NOT NULL"
-                        " AND password_hash IS NOT NULL)", name="active_person_signs_in"),
+        CheckConstraint(
+            "status != 'active' OR (username IS NOT NULL AND password_hash IS NOT NULL)",
+            name="active_person_signs_in",
+        ),
         Index("ix_people_organisation", "organisation_id"),
     )
 

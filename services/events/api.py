@@ -165,27 +165,40 @@ class RegistrationOut(BaseModel):
     location: str | None = None
 
     @classmethod
-    def of(cls, placed: Placed, caller: Caller,
-           where: tuple[EventSession, Event] | None = None) -> "RegistrationOut":
+    def of(
+        cls, placed: Placed, caller: Caller, where: tuple[EventSession, Event] | None = None
+    ) -> "RegistrationOut":
         r, position = placed
         owner = caller.role == SCHOOL and caller.organisation == r.school_id
-        return cls(**_where_out(where), id=r.id, session_id=r.session_id, event_id=r.event_id,
-                   school_id=r.school_id, profile=r.profile,
-                   group=Group.of(r),
-                   status=r.status, waitlist_position=position,
-                   offer_expires_at=r.offer_expires_at,
-                   check_in_code=r.check_in_code if owner else None,
-                   students_present=r.students_present, checked_in_at=r.checked_in_at,
-                   registered_by=r.registered_by,
-                   created_at=r.created_at, updated_at=r.updated_at)
+        return cls(
+            **_where_out(where),
+            id=r.id,
+            session_id=r.session_id,
+            event_id=r.event_id,
+            school_id=r.school_id,
+            profile=r.profile,
+            group=Group.of(r),
+            status=r.status,
+            waitlist_position=position,
+            offer_expires_at=r.offer_expires_at,
+            check_in_code=r.check_in_code if owner else None,
+            students_present=r.students_present,
+            checked_in_at=r.checked_in_at,
+            registered_by=r.registered_by,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+        )
 
 
 def _where_out(where: tuple[EventSession, Event] | None) -> dict:
     if where is None:
         return {}
     session, event = where
-    return dict(event_title=event.title, session_title=session.title,
-                **when_and_where(session, event)._asdict())
+    return dict(
+        event_title=event.title,
+        session_title=session.title,
+        **when_and_where(session, event)._asdict(),
+    )
 
 
 class RegisteredGroupOut(BaseModel):
@@ -229,14 +242,27 @@ class AgendaSessionOut(BaseModel):
     @classmethod
     def of(cls, session: EventSession, event: Event, groups: list) -> "AgendaSessionOut":
         where = when_and_where(session, event)
-        return cls(id=session.id, event_id=event.id, event_title=event.title,
-                   title=session.title, host_name=session.host_name, location=where.location,
-                   starts_at=where.starts_at, ends_at=where.ends_at, capacity=session.capacity,
-                   seats_left=session.capacity - session.seats_taken,
-                   registrations=[BookedGroup(
-                       id=g.id, school_id=g.school_id, status=g.status,
-                       group=Group(name=g.group_name, level=g.level, year=g.year,
-                                   students=g.students)) for g in groups])
+        return cls(
+            id=session.id,
+            event_id=event.id,
+            event_title=event.title,
+            title=session.title,
+            host_name=session.host_name,
+            location=where.location,
+            starts_at=where.starts_at,
+            ends_at=where.ends_at,
+            capacity=session.capacity,
+            seats_left=session.capacity - session.seats_taken,
+            registrations=[
+                BookedGroup(
+                    id=g.id,
+                    school_id=g.school_id,
+                    status=g.status,
+                    group=Group(name=g.group_name, level=g.level, year=g.year, students=g.students),
+                )
+                for g in groups
+            ],
+        )
 
 
 class EventRegistrationsOut(BaseModel):
@@ -250,20 +276,37 @@ class EventRegistrationsOut(BaseModel):
 
 
 def _session_out(s) -> SessionOut:
-    return SessionOut(id=s.id, event_id=s.event_id, title=s.title, host_kind=s.host_kind,
-                      host=s.host, host_name=s.host_name, capacity=s.capacity,
-                      seats_left=s.capacity - s.seats_taken,
-                      audience=s.audience, opens_at=s.opens_at, closes_at=s.closes_at,
-                      starts_at=s.starts_at, ends_at=s.ends_at, location=s.location)
+    return SessionOut(
+        id=s.id,
+        event_id=s.event_id,
+        title=s.title,
+        host_kind=s.host_kind,
+        host=s.host,
+        host_name=s.host_name,
+        capacity=s.capacity,
+        seats_left=s.capacity - s.seats_taken,
+        audience=s.audience,
+        opens_at=s.opens_at,
+        closes_at=s.closes_at,
+        starts_at=s.starts_at,
+        ends_at=s.ends_at,
+        location=s.location,
+    )
 
 
 def _registered_out(r, position: int | None) -> RegisteredGroupOut:
     return RegisteredGroupOut(
-        registration_id=r.id, school_id=r.school_id, profile=r.profile, status=r.status,
+        registration_id=r.id,
+        school_id=r.school_id,
+        profile=r.profile,
+        status=r.status,
         group=Group(name=r.group_name, level=r.level, year=r.year, students=r.students),
-        waitlist_position=position, checked_in=r.checked_in_at is not None,
-        students_present=r.students_present, checked_in_at=r.checked_in_at,
-        registered_at=r.created_at)
+        waitlist_position=position,
+        checked_in=r.checked_in_at is not None,
+        students_present=r.students_present,
+        checked_in_at=r.checked_in_at,
+        registered_at=r.created_at,
+    )
 
 
 def _session_registrations_out(session, groups) -> SessionRegistrationsOut:
@@ -271,13 +314,16 @@ def _session_registrations_out(session, groups) -> SessionRegistrationsOut:
     confirmed = [g for g in groups if g.status == RegistrationStatus.CONFIRMED]
     return SessionRegistrationsOut(
         **_session_out(session).model_dump(),
-        groups_confirmed=len(confirmed), students_confirmed=sum(g.students for g in confirmed),
+        groups_confirmed=len(confirmed),
+        students_confirmed=sum(g.students for g in confirmed),
         groups_waiting=len(positions),
-        registrations=[_registered_out(g, positions.get(g.id)) for g in groups])
+        registrations=[_registered_out(g, positions.get(g.id)) for g in groups],
+    )
 
 
-async def _registrations_out(rt: Runtime, placed: list[Placed], who: Caller
-                             ) -> list[RegistrationOut]:
+async def _registrations_out(
+    rt: Runtime, placed: list[Placed], who: Caller
+) -> list[RegistrationOut]:
     where = await queries.where_registered(rt, {p.registration.session_id for p in placed})
     return [RegistrationOut.of(p, who, where.get(p.registration.session_id)) for p in placed]
 
@@ -291,19 +337,29 @@ def _hosted_out(session, groups) -> HostedSessionOut:
     waiting = [g for g in groups if g.status != RegistrationStatus.CONFIRMED]
     return HostedSessionOut(
         **_session_out(session).model_dump(),
-        groups_confirmed=len(confirmed), students_confirmed=sum(g.students for g in confirmed),
-        groups_waiting=len(waiting), students_waiting=sum(g.students for g in waiting),
-        groups=[HostedGroupOut(school_id=g.school_id, name=g.group_name, level=g.level,
-                               year=g.year, students=g.students, status=g.status)
-                for g in groups])
+        groups_confirmed=len(confirmed),
+        students_confirmed=sum(g.students for g in confirmed),
+        groups_waiting=len(waiting),
+        students_waiting=sum(g.students for g in waiting),
+        groups=[
+            HostedGroupOut(
+                school_id=g.school_id,
+                name=g.group_name,
+                level=g.level,
+                year=g.year,
+                students=g.students,
+                status=g.status,
+            )
+            for g in groups
+        ],
+    )
 
 
 def routes(rt: Runtime) -> APIRouter:
     router = APIRouter()
 
     @router.get("/events", response_model=list[EventOut])
-    async def events(limit: Limit = 50, offset: Offset = 0,
-                     _: Caller = Depends(current_caller)):
+    async def events(limit: Limit = 50, offset: Offset = 0, _: Caller = Depends(current_caller)):
         return await queries.list_events(rt, limit, offset)
 
     @router.get("/events/{event_id}", response_model=EventOut)
@@ -321,26 +377,35 @@ def routes(rt: Runtime) -> APIRouter:
         return [_session_out(s) for s in found]
 
     @router.get("/sessions", response_model=list[AgendaSessionOut])
-    async def agenda(first: date = Query(alias="from"), last: date = Query(alias="to"),
-                     location: Text | None = None, school_id: Text | None = None,
-                     limit: Limit = 200, offset: Offset = 0,
-                     who: Caller = Depends(current_caller)):
+    async def agenda(
+        first: date = Query(alias="from"),
+        last: date = Query(alias="to"),
+        location: Text | None = None,
+        school_id: Text | None = None,
+        limit: Limit = 200,
+        offset: Offset = 0,
+        who: Caller = Depends(current_caller),
+    ):
         """The events' sessions from `from` to `to` (Amsterdam days, at most 93), by start."""
-        return [AgendaSessionOut.of(*row) for row in await queries.agenda(
-            rt, who, first, last, location, school_id, limit, offset)]
+        return [
+            AgendaSessionOut.of(*row)
+            for row in await queries.agenda(
+                rt, who, first, last, location, school_id, limit, offset
+            )
+        ]
 
     @router.post("/events", status_code=201, response_model=EventOut)
     async def create_event(body: NewEvent, who: Caller = Depends(current_caller)):
         return await commands.create_event(rt, who, body)
 
     @router.patch("/events/{event_id}", response_model=EventOut)
-    async def change_event(event_id: str, body: EventChange,
-                           who: Caller = Depends(current_caller)):
+    async def change_event(event_id: str, body: EventChange, who: Caller = Depends(current_caller)):
         return await commands.change_event(rt, who, event_id, body)
 
     @router.post("/events/{event_id}/sessions", status_code=201, response_model=SessionOut)
-    async def add_session(event_id: str, body: NewEventSession,
-                          who: Caller = Depends(current_caller)):
+    async def add_session(
+        event_id: str, body: NewEventSession, who: Caller = Depends(current_caller)
+    ):
         return _session_out(await commands.add_session(rt, who, event_id, body))
 
     @router.get("/sessions/{session_id}", response_model=SessionOut)
@@ -351,38 +416,47 @@ def routes(rt: Runtime) -> APIRouter:
         return _session_out(tagged(found))
 
     @router.patch("/sessions/{session_id}", response_model=SessionOut)
-    async def change_session(session_id: UUID, body: EventSessionChange,
-                             who: Caller = Depends(current_caller)):
+    async def change_session(
+        session_id: UUID, body: EventSessionChange, who: Caller = Depends(current_caller)
+    ):
         return _session_out(await commands.change_session(rt, who, session_id, body))
 
     @router.get("/events/{event_id}/registrations", response_model=EventRegistrationsOut)
-    async def who_comes(event_id: str, session_id: UUID | None = None,
-                        who: Caller = Depends(current_caller)):
+    async def who_comes(
+        event_id: str, session_id: UUID | None = None, who: Caller = Depends(current_caller)
+    ):
         event, sessions = await queries.who_comes(rt, who, event_id, session_id)
         return EventRegistrationsOut(
-            event_id=event.id, event_title=event.title, starts_at=event.starts_at,
-            ends_at=event.ends_at, location=event.location,
+            event_id=event.id,
+            event_title=event.title,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            location=event.location,
             persons_registered=event.seats_taken,
-            sessions=[_session_registrations_out(s, groups) for s, groups in sessions])
+            sessions=[_session_registrations_out(s, groups) for s, groups in sessions],
+        )
 
     @router.post("/registrations", status_code=201, response_model=RegistrationOut)
     async def register(body: NewRegistration, who: Caller = Depends(current_caller)):
         """201 also when the session is full: the registration is then `waitlisted`."""
-        placed = await registrations.register(rt, who, body.session_id, body.group, body.profile,
-                                              school_id=body.school_id)
+        placed = await registrations.register(
+            rt, who, body.session_id, body.group, body.profile, school_id=body.school_id
+        )
         return await _registration_out(rt, placed, who)
 
     @router.get("/registrations", response_model=list[RegistrationOut])
-    async def list_registrations(limit: Limit = 50,
-                                 offset: Offset = 0,
-                                 who: Caller = Depends(current_caller)):
+    async def list_registrations(
+        limit: Limit = 50, offset: Offset = 0, who: Caller = Depends(current_caller)
+    ):
         return await _registrations_out(
-            rt, await registrations.list_visible(rt, who, limit, offset), who)
+            rt, await registrations.list_visible(rt, who, limit, offset), who
+        )
 
     @router.get("/registrations/{registration_id}", response_model=RegistrationOut)
     async def registration(registration_id: UUID, who: Caller = Depends(current_caller)):
         return await _registration_out(
-            rt, await registrations.get_visible(rt, who, registration_id), who)
+            rt, await registrations.get_visible(rt, who, registration_id), who
+        )
 
     @router.post("/registrations/{registration_id}/accept", response_model=RegistrationOut)
     async def accept(registration_id: UUID, who: Caller = Depends(current_caller)):
@@ -396,8 +470,7 @@ def routes(rt: Runtime) -> APIRouter:
 
     @router.post("/events/{event_id}/check-in", response_model=RegistrationOut)
     async def check_in(event_id: str, body: CheckIn, who: Caller = Depends(current_caller)):
-        checked = await registrations.check_in(rt, who, event_id, body.code,
-                                               body.students_present)
+        checked = await registrations.check_in(rt, who, event_id, body.code, body.students_present)
         return await _registration_out(rt, Placed(checked, None), who)
 
     @router.post("/events/{event_id}/attendees", status_code=201, response_model=AttendeeOut)
@@ -405,9 +478,12 @@ def routes(rt: Runtime) -> APIRouter:
         return await attendees.register(rt, who, event_id, body.name, body.email)
 
     @router.get("/attendees", response_model=list[AttendeeOut])
-    async def list_attendees(event_id: Text | None = None,
-                             limit: Limit = 50, offset: Offset = 0,
-                             who: Caller = Depends(current_caller)):
+    async def list_attendees(
+        event_id: Text | None = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        who: Caller = Depends(current_caller),
+    ):
         return await attendees.list_visible(rt, who, event_id, limit, offset)
 
     @router.post("/attendees/{attendee_id}/cancel", response_model=AttendeeOut)
@@ -415,16 +491,24 @@ def routes(rt: Runtime) -> APIRouter:
         return await attendees.cancel(rt, who, attendee_id)
 
     @router.get("/hosted-sessions", response_model=list[HostedSessionOut])
-    async def hosted_sessions(host: Text | None = None, limit: Limit = 50,
-                              offset: Offset = 0,
-                              who: Caller = Depends(current_caller)):
-        return [_hosted_out(s, groups)
-                for s, groups in await queries.hosted_sessions(rt, who, host, limit, offset)]
+    async def hosted_sessions(
+        host: Text | None = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        who: Caller = Depends(current_caller),
+    ):
+        return [
+            _hosted_out(s, groups)
+            for s, groups in await queries.hosted_sessions(rt, who, host, limit, offset)
+        ]
 
     @router.get("/reach", response_model=list[ReachOut])
-    async def reach_figures(event_id: Text | None = None, school_id: Text | None = None,
-                            year: CalendarYear | None = None,
-                            who: Caller = Depends(current_caller)):
+    async def reach_figures(
+        event_id: Text | None = None,
+        school_id: Text | None = None,
+        year: CalendarYear | None = None,
+        who: Caller = Depends(current_caller),
+    ):
         return await reach.reach(rt, who, event_id, school_id, year)
 
     @router.post("/sessions/{session_id}/held", status_code=201, response_model=HostingOut)
@@ -432,8 +516,7 @@ def routes(rt: Runtime) -> APIRouter:
         return await hosting.record_held(rt, who, session_id, body.minutes)
 
     @router.post("/events/{event_id}/costs", status_code=201, response_model=EventCostOut)
-    async def record_cost(event_id: str, body: NewEventCost,
-                          who: Caller = Depends(current_caller)):
+    async def record_cost(event_id: str, body: NewEventCost, who: Caller = Depends(current_caller)):
         return await hosting.record_cost(rt, who, event_id, body)
 
     @router.get("/events/{event_id}/costs", response_model=list[EventCostOut])

@@ -13,8 +13,11 @@ SPEC = ServiceSpec(
     messaging=messaging,
     routes=api.routes,
     settings=ServiceSettings,
-    consumers=[ConsumerSpec(name="events", topics=SUBSCRIPTIONS["events"],
-                            handlers=handlers.equipment_handlers)],
+    consumers=[
+        ConsumerSpec(
+            name="events", topics=SUBSCRIPTIONS["events"], handlers=handlers.equipment_handlers
+        )
+    ],
     seed=demo.load,
     extra_tasks=[registrations.lapse_offers_forever],
 )

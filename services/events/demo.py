@@ -22,11 +22,19 @@ _MBO = [s for s in seed.SCHOOLS if s.kind == "mbo"]
 
 def occurrences(event: seed.Event) -> list[Event]:
     return [
-        Event(id=f"{event.id}-{day.isoformat()}", title=event.title,
-              description=event.description, starts_at=starts_at, ends_at=ends_at,
-              audience=list(event.audience), capacity=event.capacity, location=event.location)
-        for day, (starts_at, ends_at) in zip(event.dates, seed.event_occurrences(event),
-                                             strict=True)
+        Event(
+            id=f"{event.id}-{day.isoformat()}",
+            title=event.title,
+            description=event.description,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            audience=list(event.audience),
+            capacity=event.capacity,
+            location=event.location,
+        )
+        for day, (starts_at, ends_at) in zip(
+            event.dates, seed.event_occurrences(event), strict=True
+        )
     ]
 
 
@@ -34,16 +42,25 @@ def sessions(event: Event, day: int) -> list[EventSession]:
     """The event day's three workshops; `day` turns the mbo and company hosts round."""
     company = seed.COMPANIES[day % len(seed.COMPANIES)]
     mbo = _MBO[day % len(_MBO)]
-    hosts = [("hotspot", seed.HOTSPOT_ID, seed.HOTSPOT_NAME), ("mbo", mbo.id, mbo.name),
-             ("company", company.id, company.name)]
+    hosts = [
+        ("hotspot", seed.HOTSPOT_ID, seed.HOTSPOT_NAME),
+        ("mbo", mbo.id, mbo.name),
+        ("company", company.id, company.name),
+    ]
     return [
-        EventSession(id=uuid5(NAMESPACE_URL, f"tft:event-session:{event.id}:{kind}"),
-                     event_id=event.id, title=f"{event.title}: workshop bij {name}",
-                     host_kind=kind, host=host, host_name=name,
-                     capacity=event.capacity // len(hosts),
-                     seats_taken=0, audience=list(event.audience),
-                     opens_at=event.starts_at - REGISTRATION_OPENS,
-                     closes_at=event.starts_at - REGISTRATION_CLOSES)
+        EventSession(
+            id=uuid5(NAMESPACE_URL, f"tft:event-session:{event.id}:{kind}"),
+            event_id=event.id,
+            title=f"{event.title}: workshop bij {name}",
+            host_kind=kind,
+            host=host,
+            host_name=name,
+            capacity=event.capacity // len(hosts),
+            seats_taken=0,
+            audience=list(event.audience),
+            opens_at=event.starts_at - REGISTRATION_OPENS,
+            closes_at=event.starts_at - REGISTRATION_CLOSES,
+        )
         for kind, host, name in hosts
     ]
 
@@ -56,7 +73,12 @@ async def load(rt: Runtime) -> None:
         await commands.schedule(rt, events)
     planned = await queries.session_ids(rt)
     # Adults register personally for their events: those have no workshops for groups.
-    missing = [s for day, e in enumerate(days) if not domain.is_for_adults(e.audience)
-               for s in sessions(e, day) if s.id not in planned]
+    missing = [
+        s
+        for day, e in enumerate(days)
+        if not domain.is_for_adults(e.audience)
+        for s in sessions(e, day)
+        if s.id not in planned
+    ]
     if missing:
         await commands.plan_sessions(rt, missing)

@@ -69,11 +69,13 @@ def offer_deadline(now: datetime, event_starts_at: datetime) -> datetime:
     return min(now + OFFER_TIME, event_starts_at)
 
 
-def accept(status: RegistrationStatus, deadline: datetime | None, now: datetime
-           ) -> RegistrationStatus:
+def accept(
+    status: RegistrationStatus, deadline: datetime | None, now: datetime
+) -> RegistrationStatus:
     if status is not RegistrationStatus.OFFERED:
-        raise RegistrationRefused(f"een inschrijving met status {status} heeft geen aanbod om te "
-                                  "aanvaarden")
+        raise RegistrationRefused(
+            f"een inschrijving met status {status} heeft geen aanbod om te aanvaarden"
+        )
     if deadline is None or now >= deadline:
         raise RegistrationRefused("het aanbod is verlopen")
     return RegistrationStatus.CONFIRMED
@@ -87,21 +89,25 @@ def cancel(status: RegistrationStatus, checked_in: bool) -> RegistrationStatus:
     if checked_in:
         raise RegistrationRefused("een groep die is ingecheckt kan niet annuleren")
     if status not in HOLDS_SEATS | {RegistrationStatus.WAITLISTED}:
-        raise RegistrationRefused(f"een inschrijving met status {status} kan niet worden "
-                                  "geannuleerd")
+        raise RegistrationRefused(
+            f"een inschrijving met status {status} kan niet worden geannuleerd"
+        )
     return RegistrationStatus.CANCELLED
 
 
-def check_attendance(status: RegistrationStatus, checked_in: bool, registered: int,
-                     present: int) -> None:
+def check_attendance(
+    status: RegistrationStatus, checked_in: bool, registered: int, present: int
+) -> None:
     if status is not RegistrationStatus.CONFIRMED:
-        raise RegistrationRefused(f"een inschrijving met status {status} heeft geen plaatsen om "
-                                  "op in te checken")
+        raise RegistrationRefused(
+            f"een inschrijving met status {status} heeft geen plaatsen om op in te checken"
+        )
     if checked_in:
         raise RegistrationRefused("deze inschrijving is al ingecheckt")
     if present > registered:
         raise RegistrationRefused(
-            f"meer leerlingen aanwezig ({present}) dan ingeschreven ({registered})", 422)
+            f"meer leerlingen aanwezig ({present}) dan ingeschreven ({registered})", 422
+        )
 
 
 def new_check_in_code() -> str:
@@ -126,8 +132,9 @@ def check_attendable(audience: Sequence[str], starts_at: datetime, now: datetime
     """A person registers for an event for adults, until it starts. A full event is refused
     by the store, which counts the persons atomically."""
     if not is_for_adults(audience):
-        raise RegistrationRefused("voor dit evenement schrijven groepen leerlingen zich in, geen "
-                                  "personen", 422)
+        raise RegistrationRefused(
+            "voor dit evenement schrijven groepen leerlingen zich in, geen personen", 422
+        )
     if now >= starts_at:
         raise RegistrationRefused("de inschrijving voor dit evenement is gesloten", 422)
 
@@ -139,11 +146,11 @@ def register_again(status: AttendeeStatus) -> AttendeeStatus:
     return AttendeeStatus.REGISTERED
 
 
-def cancel_attendance(status: AttendeeStatus, starts_at: datetime, now: datetime
-                      ) -> AttendeeStatus:
+def cancel_attendance(status: AttendeeStatus, starts_at: datetime, now: datetime) -> AttendeeStatus:
     if status is not AttendeeStatus.REGISTERED:
-        raise RegistrationRefused(f"een inschrijving met status {status} kan niet worden "
-                                  "geannuleerd")
+        raise RegistrationRefused(
+            f"een inschrijving met status {status} kan niet worden geannuleerd"
+        )
     if now >= starts_at:
         raise RegistrationRefused("het evenement is begonnen: een inschrijving blijft staan")
     return AttendeeStatus.CANCELLED
@@ -153,13 +160,15 @@ def cancel_attendance(status: AttendeeStatus, starts_at: datetime, now: datetime
 MAX_HOSTED_MINUTES = 12 * 60
 
 
-def hosted_minutes(starts_at: datetime, ends_at: datetime, now: datetime,
-                   minutes: int | None) -> int:
+def hosted_minutes(
+    starts_at: datetime, ends_at: datetime, now: datetime, minutes: int | None
+) -> int:
     """The minutes a session's host gave, recorded once the session has begun; without the
     host's own figure, the session's length (its times, else its event's)."""
     if now < starts_at:
         raise RegistrationRefused(
-            "een sessie wordt als gehouden vastgelegd zodra ze is begonnen", 422)
+            "een sessie wordt als gehouden vastgelegd zodra ze is begonnen", 422
+        )
     given = minutes if minutes is not None else int((ends_at - starts_at).total_seconds() // 60)
     if not 1 <= given <= MAX_HOSTED_MINUTES:
         raise RegistrationRefused(f"{given} minuten is geen lengte van een sessie", 422)
@@ -175,7 +184,9 @@ def check_persons_per_account(role: str, registered_already: int) -> None:
     if role != BACKOFFICE and registered_already >= PERSONS_PER_ACCOUNT:
         raise RegistrationRefused(
             f"u kunt voor dit evenement hoogstens {PERSONS_PER_ACCOUNT} personen inschrijven; "
-            "vraag de backoffice om er meer in te schrijven", 409)
+            "vraag de backoffice om er meer in te schrijven",
+            409,
+        )
 
 
 def may_manage_attendee(role: str, actor: str, registered_by: str) -> bool:
@@ -184,6 +195,7 @@ def may_manage_attendee(role: str, actor: str, registered_by: str) -> bool:
 
 
 # Planning events and their sessions: what the backoffice may create or change.
+
 
 class PlanningRefused(Refused):
     title = "Planning refused"
@@ -219,16 +231,24 @@ def check_event(event: EventPlan, persons_registered: int = 0) -> None:
     if event.capacity < persons_registered:
         raise PlanningRefused(
             f"De capaciteit ({event.capacity}) kan niet lager zijn dan het aantal personen "
-            f"dat al is aangemeld ({persons_registered}).")
+            f"dat al is aangemeld ({persons_registered})."
+        )
 
 
-def check_session(session: SessionPlan, event: EventPlan, seats_taken: int = 0,
-                  levels_registered: Iterable[str] = ()) -> None:
+def check_session(
+    session: SessionPlan,
+    event: EventPlan,
+    seats_taken: int = 0,
+    levels_registered: Iterable[str] = (),
+) -> None:
     """A session lies within its event, for part of its audience, and closes registration
     before it starts; a change never drops seats or levels that groups hold already."""
     if is_for_adults(event.audience):
-        raise PlanningRefused("Bij een evenement voor partners melden personen zich zelf "
-                              "aan: het heeft geen sessies voor groepen.", 422)
+        raise PlanningRefused(
+            "Bij een evenement voor partners melden personen zich zelf "
+            "aan: het heeft geen sessies voor groepen.",
+            422,
+        )
     starts_at = session.starts_at or event.starts_at
     ends_at = session.ends_at or event.ends_at
     if ends_at <= starts_at:
@@ -236,28 +256,39 @@ def check_session(session: SessionPlan, event: EventPlan, seats_taken: int = 0,
     if not event.starts_at <= starts_at < ends_at <= event.ends_at:
         raise PlanningRefused(
             f"De sessie ({_when(starts_at)} tot {_when(ends_at)}) valt buiten het evenement "
-            f"({_when(event.starts_at)} tot {_when(event.ends_at)}).", 422)
+            f"({_when(event.starts_at)} tot {_when(event.ends_at)}).",
+            422,
+        )
     if not session.opens_at < session.closes_at <= starts_at:
-        raise PlanningRefused("De aanmelding moet openen voordat ze sluit, en sluiten "
-                              "voordat de sessie begint.", 422)
+        raise PlanningRefused(
+            "De aanmelding moet openen voordat ze sluit, en sluiten voordat de sessie begint.", 422
+        )
     _check_audience(session.audience, event.audience, levels_registered)
     if session.capacity > event.capacity:
-        raise PlanningRefused(f"Een sessie ({session.capacity} plaatsen) kan niet groter zijn "
-                              f"dan haar evenement ({event.capacity}).", 422)
+        raise PlanningRefused(
+            f"Een sessie ({session.capacity} plaatsen) kan niet groter zijn "
+            f"dan haar evenement ({event.capacity}).",
+            422,
+        )
     if session.capacity < seats_taken:
-        raise PlanningRefused(f"De capaciteit ({session.capacity}) kan niet lager zijn dan de "
-                              f"plaatsen die al bezet zijn ({seats_taken}).")
+        raise PlanningRefused(
+            f"De capaciteit ({session.capacity}) kan niet lager zijn dan de "
+            f"plaatsen die al bezet zijn ({seats_taken})."
+        )
 
 
-def _check_audience(audience: Sequence[str], of_event: Sequence[str],
-                    levels_registered: Iterable[str]) -> None:
+def _check_audience(
+    audience: Sequence[str], of_event: Sequence[str], levels_registered: Iterable[str]
+) -> None:
     outside = sorted(set(audience) - set(of_event))
     if outside:
         raise PlanningRefused(f"Het evenement is niet bedoeld voor {', '.join(outside)}.", 422)
     dropped = sorted(set(levels_registered) - set(audience))
     if dropped:
-        raise PlanningRefused(f"Er zijn al groepen van {', '.join(dropped)} aangemeld: dat "
-                              "niveau blijft in de doelgroep.")
+        raise PlanningRefused(
+            f"Er zijn al groepen van {', '.join(dropped)} aangemeld: dat "
+            "niveau blijft in de doelgroep."
+        )
 
 
 def event_id_for(title: str, starts_at: datetime) -> str:
@@ -267,8 +298,9 @@ def event_id_for(title: str, starts_at: datetime) -> str:
     return f"{slug}-{starts_at.astimezone(AMSTERDAM).date().isoformat()}"
 
 
-def waitlist_positions(registrations: Sequence[tuple[RegistrationId, str]]
-                       ) -> dict[RegistrationId, int]:
+def waitlist_positions(
+    registrations: Sequence[tuple[RegistrationId, str]],
+) -> dict[RegistrationId, int]:
     """Of (id, status) in the order the groups asked, each waiting group's place: 1 is next."""
     waiting = [rid for rid, status in registrations if status == RegistrationStatus.WAITLISTED]
     return {rid: place for place, rid in enumerate(waiting, start=1)}

@@ -10,12 +10,16 @@ from shared.service import Runtime
 
 
 def equipment_handlers(_rt: Runtime) -> Handlers:
-    async def registered(tx: AsyncSession, event: ItemRegisteredV1 | ItemChangedV1,
-                         _: Envelope) -> None:
+    async def registered(
+        tx: AsyncSession, event: ItemRegisteredV1 | ItemChangedV1, _: Envelope
+    ) -> None:
         await commands.catalogue_item(tx, event)
 
     async def retired(tx: AsyncSession, event: ItemRetiredV1, _: Envelope) -> None:
         await commands.uncatalogue_item(tx, event.item_id)
 
-    return (handle(ItemRegisteredV1, registered) | handle(ItemChangedV1, registered)
-            | handle(ItemRetiredV1, retired))
+    return (
+        handle(ItemRegisteredV1, registered)
+        | handle(ItemChangedV1, registered)
+        | handle(ItemRetiredV1, retired)
+    )

@@ -23,8 +23,11 @@ from shared.http import Caller
 from shared.service import Runtime
 
 # Groups a host prepares for: those with seats, and those waiting for one.
-_EXPECTED = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED,
-             RegistrationStatus.WAITLISTED)
+_EXPECTED = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.OFFERED,
+    RegistrationStatus.WAITLISTED,
+)
 
 
 async def event_ids(rt: Runtime) -> set[str]:
@@ -68,46 +71,57 @@ async def list_equipment(rt: Runtime) -> list[CatalogueEntry]:
         return list(await tx.scalars(query))
 
 
-async def hosted_sessions(rt: Runtime, caller: Caller, host: str | None, limit: int,
-                          offset: int) -> list[tuple[EventSession, list[Registration]]]:
+async def hosted_sessions(
+    rt: Runtime, caller: Caller, host: str | None, limit: int, offset: int
+) -> list[tuple[EventSession, list[Registration]]]:
     """Sessions with the groups registered for them: a company contact sees the sessions
     its company hosts; the backoffice and programme management any host's (or all)."""
     caller.require(COMPANY, BACKOFFICE, PROGRAMME)
     if caller.role == COMPANY:
         host = caller.organisation
-    query = select(EventSession).order_by(EventSession.opens_at, EventSession.title,
-                                          EventSession.id)
+    query = select(EventSession).order_by(
+        EventSession.opens_at, EventSession.title, EventSession.id
+    )
     if host is not None:
         query = query.where(EventSession.host == host)
     async with rt.db.sessions() as tx:
         sessions = list(await tx.scalars(query.limit(limit).offset(offset)))
         groups = await tx.scalars(
             select(Registration)
-            .where(Registration.session_id.in_([s.id for s in sessions]),
-                   Registration.status.in_(_EXPECTED))
-            .order_by(Registration.created_at, Registration.id))
+            .where(
+                Registration.session_id.in_([s.id for s in sessions]),
+                Registration.status.in_(_EXPECTED),
+            )
+            .order_by(Registration.created_at, Registration.id)
+        )
     by_session = defaultdict(list)
     for registration in groups:
         by_session[registration.session_id].append(registration)
     return [(s, by_session[s.id]) for s in sessions]
 
 
-async def where_registered(rt: Runtime, session_ids: Iterable[UUID]
-                           ) -> dict[UUID, tuple[EventSession, Event]]:
+async def where_registered(
+    rt: Runtime, session_ids: Iterable[UUID]
+) -> dict[UUID, tuple[EventSession, Event]]:
     """Each session with its event: what a registration is for, as people read it."""
     async with rt.db.sessions() as tx:
-        rows = await tx.execute(select(EventSession, Event).join(Event)
-                                .where(EventSession.id.in_(set(session_ids))))
+        rows = await tx.execute(
+            select(EventSession, Event).join(Event).where(EventSession.id.in_(set(session_ids)))
+        )
         return {s.id: (s, e) for s, e in rows}
 
 
-async def who_comes(rt: Runtime, caller: Caller, event_id: str, session_id: UUID | None
-                    ) -> tuple[Event, list[tuple[EventSession, list[Registration]]]]:
+async def who_comes(
+    rt: Runtime, caller: Caller, event_id: str, session_id: UUID | None
+) -> tuple[Event, list[tuple[EventSession, list[Registration]]]]:
     """An event's sessions, each with every group registered for it in the order they asked
     (cancelled ones too, for the record). A company sees only the sessions it hosts."""
     caller.require(BACKOFFICE, PROGRAMME, COMPANY)
-    query = (select(EventSession).where(EventSession.event_id == event_id)
-             .order_by(EventSession.opens_at, EventSession.title, EventSession.id))
+    query = (
+        select(EventSession)
+        .where(EventSession.event_id == event_id)
+        .order_by(EventSession.opens_at, EventSession.title, EventSession.id)
+    )
     if session_id is not None:
         query = query.where(EventSession.id == session_id)
     if caller.role == COMPANY:
@@ -118,43 +132,64 @@ async def who_comes(rt: Runtime, caller: Caller, event_id: str, session_id: UUID
             raise PlanningRefused("Dit evenement bestaat niet.", 404)
         sessions = list(await tx.scalars(query))
         groups = await tx.scalars(
-            select(Registration).where(Registration.session_id.in_([s.id for s in sessions]))
-            .order_by(Registration.created_at, Registration.id))
+            select(Registration)
+            .where(Registration.session_id.in_([s.id for s in sessions]))
+            .order_by(Registration.created_at, Registration.id)
+        )
     by_session = defaultdict(list)
     for registration in groups:
         by_session[registration.session_id].append(registration)
     return event, [(s, by_session[s.id]) for s in sessions]
 
 
-async def agenda(rt: Runtime, caller: Caller, first: date, last: date, location: str | None,
-                 school_id: str | None, limit: int, offset: int
-                 ) -> list[tuple[EventSession, Event, list[Registration]]]:
+async def agenda(
+    rt: Runtime,
+    caller: Caller,
+    first: date,
+    last: date,
+    location: str | None,
+    school_id: str | None,
+    limit: int,
+    offset: int,
+) -> list[tuple[EventSession, Event, list[Registration]]]:
     """The events' sessions starting in [first, last] (Amsterdam days; a session without
     times of its own at its event's), by start, each with the groups coming or waiting that
     the caller may see: all for the backoffice and programme, a school only its own."""
     check_agenda_range(first, last, PlanningRefused)
     since, before = local_bounds(first, last)
     starts = func.coalesce(EventSession.starts_at, Event.starts_at)
-    query = (select(EventSession, Event).join(Event).where(starts >= since, starts < before)
-             .order_by(starts, EventSession.title, EventSession.id))
+    query = (
+        select(EventSession, Event)
+        .join(Event)
+        .where(starts >= since, starts < before)
+        .order_by(starts, EventSession.title, EventSession.id)
+    )
     if location is not None:
         query = query.where(func.coalesce(EventSession.location, Event.location) == location)
     if school_id is not None:
-        query = query.where(exists(select(Registration.id).where(
-            Registration.session_id == EventSession.id, Registration.school_id == school_id,
-            Registration.status.in_(_EXPECTED))))
+        query = query.where(
+            exists(
+                select(Registration.id).where(
+                    Registration.session_id == EventSession.id,
+                    Registration.school_id == school_id,
+                    Registration.status.in_(_EXPECTED),
+                )
+            )
+        )
     async with rt.db.sessions() as tx:
         rows = (await tx.execute(query.limit(limit).offset(offset))).all()
         groups = await _visible_groups(tx, caller, [s.id for s, _ in rows])
     return [(s, e, groups.get(s.id, [])) for s, e in rows]
 
 
-async def _visible_groups(tx, caller: Caller, session_ids: list[UUID]
-                          ) -> dict[UUID, list[Registration]]:
+async def _visible_groups(
+    tx, caller: Caller, session_ids: list[UUID]
+) -> dict[UUID, list[Registration]]:
     if caller.role not in (BACKOFFICE, PROGRAMME, ADMIN, SCHOOL) or not session_ids:
         return {}
-    query = select(Registration).where(Registration.session_id.in_(session_ids),
-                                       Registration.status.in_(_EXPECTED))
+    query = select(Registration).where(
+        Registration.session_id.in_(session_ids), Registration.status.in_(_EXPECTED)
+    )
     if caller.role == SCHOOL:
         query = query.where(Registration.school_id == caller.organisation)
     found: dict[UUID, list[Registration]] = defaultdict(list)

@@ -26,16 +26,26 @@ class Reach:
     students: int
 
 
-async def reach(rt: Runtime, caller: Caller, event_id: str | None = None,
-                school_id: str | None = None, year: int | None = None) -> list[Reach]:
+async def reach(
+    rt: Runtime,
+    caller: Caller,
+    event_id: str | None = None,
+    school_id: str | None = None,
+    year: int | None = None,
+) -> list[Reach]:
     """Programme management, the backoffice and administrators see every school's figures; a
     school its own. `year`: sessions (their own start, else their event's) in that calendar
     year in Amsterdam."""
     caller.require(BACKOFFICE, PROGRAMME, ADMIN, SCHOOL)
     if caller.role == SCHOOL:
         school_id = caller.organisation
-    keys = (Registration.event_id, Event.title, Registration.school_id, Registration.level,
-            Registration.profile)
+    keys = (
+        Registration.event_id,
+        Event.title,
+        Registration.school_id,
+        Registration.level,
+        Registration.profile,
+    )
     query = (
         select(*keys, func.count(), _present)
         .join(Event, Event.id == Registration.event_id)
@@ -50,7 +60,8 @@ async def reach(rt: Runtime, caller: Caller, event_id: str | None = None,
     if year is not None:
         starts = func.coalesce(EventSession.starts_at, Event.starts_at)
         query = query.join(EventSession, EventSession.id == Registration.session_id).where(
-            starts >= _new_year(year), starts < _new_year(year + 1))
+            starts >= _new_year(year), starts < _new_year(year + 1)
+        )
     async with rt.db.sessions() as tx:
         return [Reach(*row) for row in await tx.execute(query)]
 

@@ -46,8 +46,9 @@ class Event(Versioned, Base):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="event_ends_after_start"),
         CheckConstraint("capacity >= 1", name="event_has_capacity"),
-        CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity",
-                        name="event_persons_within_capacity"),
+        CheckConstraint(
+            "seats_taken >= 0 AND seats_taken <= capacity", name="event_persons_within_capacity"
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
@@ -79,8 +80,9 @@ class EventSession(Versioned, Base):
     __tablename__ = "event_sessions"
     # The database itself refuses an over-registered session, whatever the code above it does.
     __table_args__ = (
-        CheckConstraint("seats_taken >= 0 AND seats_taken <= capacity",
-                        name="event_seats_within_capacity"),
+        CheckConstraint(
+            "seats_taken >= 0 AND seats_taken <= capacity", name="event_seats_within_capacity"
+        ),
         CheckConstraint("host_kind IN ('company', 'mbo', 'hotspot')", name="event_host_kind"),
         CheckConstraint("closes_at > opens_at", name="event_session_window"),
     )
@@ -198,8 +200,11 @@ class WhenAndWhere(NamedTuple):
 
 def when_and_where(session: EventSession, event: Event) -> WhenAndWhere:
     """A session's times and place: its own, else its event's."""
-    return WhenAndWhere(session.starts_at or event.starts_at, session.ends_at or event.ends_at,
-                        session.location or event.location)
+    return WhenAndWhere(
+        session.starts_at or event.starts_at,
+        session.ends_at or event.ends_at,
+        session.location or event.location,
+    )
 
 
 async def take_seats(tx: AsyncSession, session_id: UUID, seats_wanted: int) -> bool:
@@ -218,8 +223,10 @@ def _waitlist(session_id: UUID):
     # Request time orders the list; the id breaks ties so the order is total.
     return (
         select(Registration)
-        .where(Registration.session_id == session_id,
-               Registration.status == RegistrationStatus.WAITLISTED)
+        .where(
+            Registration.session_id == session_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
         .order_by(Registration.created_at, Registration.id)
     )
 
@@ -237,11 +244,15 @@ async def waitlist_position(tx: AsyncSession, registration: Registration) -> int
     """1 for the next in line; counted, so a long list costs one index range scan."""
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
-    ahead_or_self = _waitlist(registration.session_id).where(or_(
-        Registration.created_at < registration.created_at,
-        and_(Registration.created_at == registration.created_at,
-             Registration.id <= registration.id),
-    ))
+    ahead_or_self = _waitlist(registration.session_id).where(
+        or_(
+            Registration.created_at < registration.created_at,
+            and_(
+                Registration.created_at == registration.created_at,
+                Registration.id <= registration.id,
+            ),
+        )
+    )
     return await tx.scalar(ahead_or_self.with_only_columns(func.count()).order_by(None))
 
 
@@ -255,8 +266,9 @@ async def session_with_event(tx: AsyncSession, session_id: UUID):
 async def due_offers(tx: AsyncSession, now: datetime) -> list[UUID]:
     rows = await tx.scalars(
         select(Registration.id)
-        .where(Registration.status == RegistrationStatus.OFFERED,
-               Registration.offer_expires_at <= now)
+        .where(
+            Registration.status == RegistrationStatus.OFFERED, Registration.offer_expires_at <= now
+        )
         .order_by(Registration.offer_expires_at)
     )
     return list(rows)
@@ -264,13 +276,13 @@ async def due_offers(tx: AsyncSession, now: datetime) -> list[UUID]:
 
 async def students_present(tx: AsyncSession, session_id: UUID) -> int:
     """The students checked in for a session: who the host reached."""
-    total = await tx.scalar(select(func.sum(Registration.students_present))
-                            .where(Registration.session_id == session_id))
+    total = await tx.scalar(
+        select(func.sum(Registration.students_present)).where(Registration.session_id == session_id)
+    )
     return total or 0
 
 
-async def registration_by_code(tx: AsyncSession, event_id: str, code: str
-                               ) -> Registration | None:
+async def registration_by_code(tx: AsyncSession, event_id: str, code: str) -> Registration | None:
     """Bound to its event: another event's code finds nothing, like a wrong code."""
     return await tx.scalar(
         select(Registration)
@@ -289,31 +301,54 @@ async def release_person_seat(tx: AsyncSession, event_id: str) -> None:
 
 async def persons_registered_by(tx: AsyncSession, event_id: str, actor: str) -> int:
     """The persons an account has registered for the event and not cancelled."""
-    return await tx.scalar(select(func.count()).select_from(Attendee).where(
-        Attendee.event_id == event_id, Attendee.registered_by == actor,
-        Attendee.status == AttendeeStatus.REGISTERED)) or 0
+    return (
+        await tx.scalar(
+            select(func.count())
+            .select_from(Attendee)
+            .where(
+                Attendee.event_id == event_id,
+                Attendee.registered_by == actor,
+                Attendee.status == AttendeeStatus.REGISTERED,
+            )
+        )
+        or 0
+    )
 
 
 async def attendee_by_email(tx: AsyncSession, event_id: str, email: str) -> Attendee | None:
     return await tx.scalar(
-        select(Attendee).where(Attendee.event_id == event_id, Attendee.email == email)
+        select(Attendee)
+        .where(Attendee.event_id == event_id, Attendee.email == email)
         .with_for_update()
     )
 
 
 async def schools_holding_seats(tx: AsyncSession, sessions) -> list[str]:
     """Schools with a group holding seats in `sessions` (ids, or a select of them)."""
-    return sorted(await tx.scalars(
-        select(Registration.school_id).distinct()
-        .where(Registration.session_id.in_(sessions),
-               Registration.status.in_(HOLDS_SEATS))))
+    return sorted(
+        await tx.scalars(
+            select(Registration.school_id)
+            .distinct()
+            .where(Registration.session_id.in_(sessions), Registration.status.in_(HOLDS_SEATS))
+        )
+    )
 
 
 async def levels_holding_places(tx: AsyncSession, session_id: UUID) -> set[str]:
     """Levels of the groups registered (or waiting) for a session."""
-    return set(await tx.scalars(
-        select(Registration.level).distinct()
-        .where(Registration.session_id == session_id,
-               Registration.status.in_((RegistrationStatus.CONFIRMED,
-                                        RegistrationStatus.OFFERED,
-                                        RegistrationStatus.WAITLISTED)))))
+    return set(
+        await tx.scalars(
+            select(Registration.level)
+            .distinct()
+            .where(
+                Registration.session_id == session_id,
+                Registration.status.in_(
+                    (
+                        RegistrationStatus.CONFIRMED,
+                        RegistrationStatus.OFFERED,
+                        RegistrationStatus.WAITLISTED,
+                    )
+                ),
+            )
+        )
+    )

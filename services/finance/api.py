@@ -57,17 +57,30 @@ class DeclarationLineOut(BaseModel):
     @classmethod
     def of(cls, line: DeclarationLine, declaration: Declaration) -> "DeclarationLineOut":
         return cls(
-            id=line.id, declaration_id=declaration.id, school_id=declaration.school_id,
-            quarter=declaration.quarter, kind=line.kind, core_task=line.core_task,
-            description=line.description, minutes=line.minutes,
-            hourly_rate_cents=line.hourly_rate_cents, amount_cents=line.amount_cents,
-            source_event_id=line.source_event_id, booking_id=line.booking_id, role=line.role,
-            supplier=line.supplier, invoice_reference=line.invoice_reference,
-            added_by=line.added_by, late_for_quarter=line.late_for_quarter,
-            source_ref=line.source_ref, company=line.company,
-            cofinancing_form=line.cofinancing_form, students_reached=line.students_reached,
+            id=line.id,
+            declaration_id=declaration.id,
+            school_id=declaration.school_id,
+            quarter=declaration.quarter,
+            kind=line.kind,
+            core_task=line.core_task,
+            description=line.description,
+            minutes=line.minutes,
+            hourly_rate_cents=line.hourly_rate_cents,
+            amount_cents=line.amount_cents,
+            source_event_id=line.source_event_id,
+            booking_id=line.booking_id,
+            role=line.role,
+            supplier=line.supplier,
+            invoice_reference=line.invoice_reference,
+            added_by=line.added_by,
+            late_for_quarter=line.late_for_quarter,
+            source_ref=line.source_ref,
+            company=line.company,
+            cofinancing_form=line.cofinancing_form,
+            students_reached=line.students_reached,
             corrects_line_id=line.corrects_line_id,
-            status=declaration.status, created_at=line.created_at,
+            status=declaration.status,
+            created_at=line.created_at,
         )
 
 
@@ -85,10 +98,18 @@ class DeclarationSummaryOut(BaseModel):
 
     @classmethod
     def of(cls, d: Declaration, total_cents: int) -> "DeclarationSummaryOut":
-        return cls(id=d.id, school_id=d.school_id, quarter=d.quarter, status=d.status,
-                   total_cents=total_cents, submitted_by=d.submitted_by,
-                   rejection_reason=d.rejection_reason, payment_batch=d.payment_batch,
-                   paid_on=d.paid_on, created_at=d.created_at)
+        return cls(
+            id=d.id,
+            school_id=d.school_id,
+            quarter=d.quarter,
+            status=d.status,
+            total_cents=total_cents,
+            submitted_by=d.submitted_by,
+            rejection_reason=d.rejection_reason,
+            payment_batch=d.payment_batch,
+            paid_on=d.paid_on,
+            created_at=d.created_at,
+        )
 
 
 class DeclarationOut(DeclarationSummaryOut):
@@ -102,14 +123,18 @@ class DeclarationOut(DeclarationSummaryOut):
     budget_warnings: list[str] = []
 
     @classmethod
-    def with_lines(cls, d: Declaration, lines: list[DeclarationLine],
-                   budget_warnings: Sequence[str] = ()) -> "DeclarationOut":
+    def with_lines(
+        cls, d: Declaration, lines: list[DeclarationLine], budget_warnings: Sequence[str] = ()
+    ) -> "DeclarationOut":
         summary = DeclarationSummaryOut.of(d, domain.total_cents(lines))
-        return cls(**summary.model_dump(), totals_per_core_task=domain.totals_per_core_task(lines),
-                   payable_cents=domain.payable_cents(lines),
-                   cofinancing_cents=domain.cofinancing_cents(lines),
-                   lines=[DeclarationLineOut.of(line, d) for line in lines],
-                   budget_warnings=list(budget_warnings))
+        return cls(
+            **summary.model_dump(),
+            totals_per_core_task=domain.totals_per_core_task(lines),
+            payable_cents=domain.payable_cents(lines),
+            cofinancing_cents=domain.cofinancing_cents(lines),
+            lines=[DeclarationLineOut.of(line, d) for line in lines],
+            budget_warnings=list(budget_warnings),
+        )
 
 
 class CofinancingLineOut(BaseModel):
@@ -137,19 +162,34 @@ class CompanyCofinancingOut(BaseModel):
     lines: list[CofinancingLineOut]
 
     @classmethod
-    def of(cls, company: str, year: int,
-           found: Sequence[tuple[DeclarationLine, Declaration]]) -> "CompanyCofinancingOut":
-        lines = [CofinancingLineOut(
-            quarter=d.quarter, core_task=line.core_task, description=line.description,
-            form=line.cofinancing_form, minutes=line.minutes, amount_cents=line.amount_cents,
-            status=d.status, created_at=line.created_at) for line, d in found]
+    def of(
+        cls, company: str, year: int, found: Sequence[tuple[DeclarationLine, Declaration]]
+    ) -> "CompanyCofinancingOut":
+        lines = [
+            CofinancingLineOut(
+                quarter=d.quarter,
+                core_task=line.core_task,
+                description=line.description,
+                form=line.cofinancing_form,
+                minutes=line.minutes,
+                amount_cents=line.amount_cents,
+                status=d.status,
+                created_at=line.created_at,
+            )
+            for line, d in found
+        ]
 
         def total(form: str | None = None) -> int:
             return sum(x.amount_cents for x in lines if form in (None, x.form))
 
-        return cls(company=company, year=year, in_kind_cents=total(domain.CoFinancingForm.IN_KIND),
-                   cash_cents=total(domain.CoFinancingForm.CASH), total_cents=total(),
-                   lines=lines)
+        return cls(
+            company=company,
+            year=year,
+            in_kind_cents=total(domain.CoFinancingForm.IN_KIND),
+            cash_cents=total(domain.CoFinancingForm.CASH),
+            total_cents=total(),
+            lines=lines,
+        )
 
 
 class AuditEntryOut(BaseModel):
@@ -165,9 +205,17 @@ class AuditEntryOut(BaseModel):
 
     @classmethod
     def of(cls, e: AuditEntry) -> "AuditEntryOut":
-        return cls(at=e.at, actor=e.actor, role=e.role, action=e.action,
-                   from_status=e.from_status, to_status=e.to_status, total_cents=e.total_cents,
-                   detail=e.detail, event_id=e.event_id)
+        return cls(
+            at=e.at,
+            actor=e.actor,
+            role=e.role,
+            action=e.action,
+            from_status=e.from_status,
+            to_status=e.to_status,
+            total_cents=e.total_cents,
+            detail=e.detail,
+            event_id=e.event_id,
+        )
 
 
 class BudgetLineOut(BaseModel):
@@ -179,12 +227,14 @@ class BudgetLineOut(BaseModel):
     per_quarter: dict[str, int]
 
     @classmethod
-    def of(cls, core_task: str, year: int, amount_cents: int,
-           hard_limit: bool) -> "BudgetLineOut":
-        return cls(core_task=core_task, year=year, amount_cents=amount_cents,
-                   hard_limit=hard_limit,
-                   per_quarter=domain.spread_over_quarters(amount_cents,
-                                                           queries.budget_quarters(year)))
+    def of(cls, core_task: str, year: int, amount_cents: int, hard_limit: bool) -> "BudgetLineOut":
+        return cls(
+            core_task=core_task,
+            year=year,
+            amount_cents=amount_cents,
+            hard_limit=hard_limit,
+            per_quarter=domain.spread_over_quarters(amount_cents, queries.budget_quarters(year)),
+        )
 
 
 Year = Annotated[int, Path(ge=2000, le=2100)]
@@ -196,14 +246,21 @@ def download(report: Report, format: str, name: str) -> Response:
     """The report in the asked format; CSV and XLSX as attachments named after it."""
     if format == "json":
         return JSONResponse(export.as_json(report))
-    content, media_type = ((export.as_csv(report), export.CSV) if format == "csv"
-                           else (export.as_xlsx(report), export.XLSX))
-    return Response(content, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{format}"'})
+    content, media_type = (
+        (export.as_csv(report), export.CSV)
+        if format == "csv"
+        else (export.as_xlsx(report), export.XLSX)
+    )
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{format}"'},
+    )
 
 
 def today() -> date:
     return datetime.now(AMSTERDAM).date()
+
 
 Role = Annotated[str, Path(pattern=r"^[a-z][a-z-]{1,39}$")]
 
@@ -211,8 +268,9 @@ Role = Annotated[str, Path(pattern=r"^[a-z][a-z-]{1,39}$")]
 def routes(rt: Runtime) -> APIRouter:
     router = APIRouter()
 
-    async def show(who: Caller, declaration_id: UUID,
-                   warnings: Sequence[str] = ()) -> DeclarationOut:
+    async def show(
+        who: Caller, declaration_id: UUID, warnings: Sequence[str] = ()
+    ) -> DeclarationOut:
         declaration, lines = await queries.declaration(rt, who, declaration_id)
         return DeclarationOut.with_lines(declaration, lines, warnings)
 
@@ -252,18 +310,26 @@ def routes(rt: Runtime) -> APIRouter:
     async def audit(declaration_id: UUID, who: Caller = Depends(current_caller)):
         return [AuditEntryOut.of(e) for e in await queries.audit(rt, who, declaration_id)]
 
-    @router.post("/declarations/{declaration_id}/lines", status_code=201,
-                 response_model=DeclarationLineOut)
-    async def add_line(declaration_id: UUID, body: Annotated[NewDeclarationLine, Body()],
-                       who: Caller = Depends(current_caller)):
+    @router.post(
+        "/declarations/{declaration_id}/lines", status_code=201, response_model=DeclarationLineOut
+    )
+    async def add_line(
+        declaration_id: UUID,
+        body: Annotated[NewDeclarationLine, Body()],
+        who: Caller = Depends(current_caller),
+    ):
         line = await commands.add_line(rt, who, declaration_id, body)
         declaration, _ = await queries.declaration(rt, who, declaration_id)
         return DeclarationLineOut.of(line, declaration)
 
-    @router.post("/declarations/{declaration_id}/corrections", status_code=201,
-                 response_model=DeclarationLineOut)
-    async def correct(declaration_id: UUID, body: Correction,
-                      who: Caller = Depends(current_caller)):
+    @router.post(
+        "/declarations/{declaration_id}/corrections",
+        status_code=201,
+        response_model=DeclarationLineOut,
+    )
+    async def correct(
+        declaration_id: UUID, body: Correction, who: Caller = Depends(current_caller)
+    ):
         """A correcting line for an earlier line of the school (never an edit of it)."""
         line = await commands.correct(rt, who, declaration_id, body)
         declaration, _ = await queries.declaration(rt, who, declaration_id)
@@ -282,8 +348,7 @@ def routes(rt: Runtime) -> APIRouter:
         return await show(who, declaration_id, warnings)
 
     @router.post("/declarations/{declaration_id}/reject", response_model=DeclarationOut)
-    async def reject(declaration_id: UUID, body: Rejection,
-                     who: Caller = Depends(current_caller)):
+    async def reject(declaration_id: UUID, body: Rejection, who: Caller = Depends(current_caller)):
         await commands.reject(rt, who, declaration_id, body.reason)
         return await show(who, declaration_id)
 
@@ -303,8 +368,10 @@ def routes(rt: Runtime) -> APIRouter:
 
     @router.get("/budget", response_model=list[BudgetLineOut])
     async def budget(year: int = Query(ge=2000, le=2100), who: Caller = Depends(current_caller)):
-        return [BudgetLineOut.of(b.core_task, b.year, b.amount_cents, b.hard_limit)
-                for b in await queries.budget(rt, who, year)]
+        return [
+            BudgetLineOut.of(b.core_task, b.year, b.amount_cents, b.hard_limit)
+            for b in await queries.budget(rt, who, year)
+        ]
 
     @router.get("/budget/{year}/{core_task}", response_model=BudgetLineOut)
     async def budget_line(year: Year, core_task: CoreTask, who: Caller = Depends(current_caller)):
@@ -312,21 +379,29 @@ def routes(rt: Runtime) -> APIRouter:
         return BudgetLineOut.of(b.core_task, b.year, b.amount_cents, b.hard_limit)
 
     @router.put("/budget/{year}/{core_task}", response_model=BudgetLineOut)
-    async def set_budget(year: Year, core_task: CoreTask, body: BudgetChange,
-                         who: Caller = Depends(current_caller)):
+    async def set_budget(
+        year: Year, core_task: CoreTask, body: BudgetChange, who: Caller = Depends(current_caller)
+    ):
         await commands.set_budget(rt, who, year, core_task, body.amount_cents, body.hard_limit)
         return BudgetLineOut.of(core_task, year, body.amount_cents, body.hard_limit)
 
     @router.get("/reports/quarter")
-    async def quarter_report(quarter: str = Query(pattern=QUARTER_PATTERN),
-                             format: Format = "json", who: Caller = Depends(current_caller)):
+    async def quarter_report(
+        quarter: str = Query(pattern=QUARTER_PATTERN),
+        format: Format = "json",
+        who: Caller = Depends(current_caller),
+    ):
         """Per school and core task: hours, material, co-financing and total of a quarter."""
         report = await queries.quarter_report(rt, who, quarter)
         return download(report, format, f"declaraties-{quarter}")
 
     @router.get("/reports/budget")
-    async def budget_report(year: ReportYear, per_quarter: bool = False,
-                            format: Format = "json", who: Caller = Depends(current_caller)):
+    async def budget_report(
+        year: ReportYear,
+        per_quarter: bool = False,
+        format: Format = "json",
+        who: Caller = Depends(current_caller),
+    ):
         """Per core task: budget, actual (approved and paid), remaining and declared; with
         `per_quarter`, the budget spread per quarter beside each quarter's figures."""
         report = await queries.budget_report(rt, who, year, per_quarter)
@@ -334,18 +409,23 @@ def routes(rt: Runtime) -> APIRouter:
         return download(report, format, name)
 
     @router.get("/reports/cofinancing")
-    async def cofinancing_report(year: ReportYear, on: date | None = None,
-                                 format: Format = "json",
-                                 who: Caller = Depends(current_caller)):
+    async def cofinancing_report(
+        year: ReportYear,
+        on: date | None = None,
+        format: Format = "json",
+        who: Caller = Depends(current_caller),
+    ):
         """Per company: co-financing given; warns when the year is behind its 10 %,
         pro rata by `on` (default today, Amsterdam)."""
         report = await queries.cofinancing_report(rt, who, year, on or today())
         return download(report, format, f"cofinanciering-{year}")
 
     @router.get("/cofinancing", response_model=CompanyCofinancingOut)
-    async def company_cofinancing(organisation: Text | None = None,
-                                  year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-                                  who: Caller = Depends(current_caller)):
+    async def company_cofinancing(
+        organisation: Text | None = None,
+        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+        who: Caller = Depends(current_caller),
+    ):
         """A company's co-financing lines and totals of a year (default this year): a
         company contact sees its own company's only."""
         year = year or today().year
@@ -353,10 +433,13 @@ def routes(rt: Runtime) -> APIRouter:
         return CompanyCofinancingOut.of(company, year, found)
 
     @router.get("/reports/dusi")
-    async def dusi_report(year: ReportYear,
-                          through: str | None = Query(None, pattern=QUARTER_PATTERN),
-                          on: date | None = None, format: Format = "json",
-                          who: Caller = Depends(current_caller)):
+    async def dusi_report(
+        year: ReportYear,
+        through: str | None = Query(None, pattern=QUARTER_PATTERN),
+        on: date | None = None,
+        format: Format = "json",
+        who: Caller = Depends(current_caller),
+    ):
         """DUS-I progress report (`through` a quarter) or annual report (whole year)."""
         if through is not None and domain.year_of(through) != year:
             raise Refused("een voortgangsrapport loopt tot een kwartaal van zijn eigen jaar", 422)

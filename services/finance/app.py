@@ -18,12 +18,16 @@ SPEC = ServiceSpec(
     routes=api.routes,
     settings=ServiceSettings,
     consumers=[
-        ConsumerSpec(name="finance", topics=SUBSCRIPTIONS["finance"],
-                     handlers=lambda rt: (
-                         handle(BookingCompletedV2, handlers.booking_completed(rt))
-                         | handle(SessionHostedV1, handlers.session_hosted(rt))
-                         | handle(CostRecordedV1, handlers.event_cost_recorded(rt))
-                         | handle(ReservationDamageReportedV1, handlers.damage_reported(rt)))),
+        ConsumerSpec(
+            name="finance",
+            topics=SUBSCRIPTIONS["finance"],
+            handlers=lambda rt: (
+                handle(BookingCompletedV2, handlers.booking_completed(rt))
+                | handle(SessionHostedV1, handlers.session_hosted(rt))
+                | handle(CostRecordedV1, handlers.event_cost_recorded(rt))
+                | handle(ReservationDamageReportedV1, handlers.damage_reported(rt))
+            ),
+        ),
     ],
     seed=demo.load,
 )

@@ -17,7 +17,8 @@ async def load(rt: Runtime) -> None:
         present = set((await session.execute(select(BudgetLine.core_task, BudgetLine.year))).all())
         session.add_all(
             BudgetLine(core_task=b.core_task, year=b.year, amount_cents=b.amount_cents)
-            for b in seed.BUDGET_LINES if (b.core_task, b.year) not in present
+            for b in seed.BUDGET_LINES
+            if (b.core_task, b.year) not in present
         )
         for role, cents in domain.DEFAULT_RATES_CENTS.items():
             if await session.get(DefaultRate, role) is None:

@@ -122,8 +122,13 @@ def check_late_quarter(late_for_quarter: str | None, quarter: str) -> None:
         raise Refused("een late regel hoort bij een kwartaal vóór dat van de declaratie", 422)
 
 
-def check_correction(corrected_school: str, school: str, corrects_a_correction: bool,
-                     net_cents: int, amount_cents: int) -> None:
+def check_correction(
+    corrected_school: str,
+    school: str,
+    corrects_a_correction: bool,
+    net_cents: int,
+    amount_cents: int,
+) -> None:
     """A correcting line adjusts one of the school's own original lines by `amount_cents`
     (negative takes money off); `net_cents` is that line with its earlier corrections.
     Whatever the corrections, a line never nets below zero."""
@@ -226,8 +231,9 @@ class Overrun:
         return f"kerntaak {self.core_task} komt {euros(over)} boven het jaarbudget"
 
 
-def budget_overruns(declared: dict[str, int], committed: dict[str, int],
-                    budgets: dict[str, Budget]) -> list[Overrun]:
+def budget_overruns(
+    declared: dict[str, int], committed: dict[str, int], budgets: dict[str, Budget]
+) -> list[Overrun]:
     """Core tasks this declaration would take over their yearly budget if approved.
 
     Budget is committed at approval (as OCA budgeting does): `committed` holds what approved
@@ -235,8 +241,13 @@ def budget_overruns(declared: dict[str, int], committed: dict[str, int],
     not checked: the plan budgets all five, so a missing one is finance's choice.
     """
     return [
-        Overrun(task, budgets[task].amount_cents, committed.get(task, 0), cents,
-                budgets[task].hard_limit)
+        Overrun(
+            task,
+            budgets[task].amount_cents,
+            committed.get(task, 0),
+            cents,
+            budgets[task].hard_limit,
+        )
         for task, cents in sorted(declared.items())
         if task in budgets and committed.get(task, 0) + cents > budgets[task].amount_cents
     ]
@@ -246,8 +257,9 @@ def check_budget(overruns: list[Overrun]) -> list[str]:
     """Refuse where finance set a hard limit; otherwise the warnings to show."""
     hard = [o.describe() for o in overruns if o.hard_limit]
     if hard:
-        raise Refused("goedkeuren gaat over een harde budgetgrens: " + "; ".join(hard),
-                      overruns=hard)
+        raise Refused(
+            "goedkeuren gaat over een harde budgetgrens: " + "; ".join(hard), overruns=hard
+        )
     return [o.describe() for o in overruns]
 
 

@@ -16,8 +16,13 @@ TOTAL_LABEL = "Totaal"
 
 
 def as_json(report: Report) -> dict[str, Any]:
-    return {"title": report.title, "columns": list(report.columns), "rows": report.rows,
-            "totals": report.totals, "warnings": report.warnings}
+    return {
+        "title": report.title,
+        "columns": list(report.columns),
+        "rows": report.rows,
+        "totals": report.totals,
+        "warnings": report.warnings,
+    }
 
 
 def _table(report: Report) -> list[list[Cell]]:

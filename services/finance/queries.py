@@ -18,15 +18,17 @@ def _check_reader(caller: Caller, school_id: str) -> None:
         raise Refused("een school leest alleen haar eigen declaratie", 403)
 
 
-async def declaration_lines(rt: Runtime, caller: Caller, school_id: str, quarter: str,
-                            limit: int, offset: int) -> list[tuple[DeclarationLine, Declaration]]:
+async def declaration_lines(
+    rt: Runtime, caller: Caller, school_id: str, quarter: str, limit: int, offset: int
+) -> list[tuple[DeclarationLine, Declaration]]:
     _check_reader(caller, school_id)
     async with rt.db.sessions() as session:
         return await store.lines_of(session, school_id, quarter, limit, offset)
 
 
-async def declarations(rt: Runtime, caller: Caller, school_id: str | None, quarter: str | None,
-                       limit: int, offset: int) -> list[tuple[Declaration, int]]:
+async def declarations(
+    rt: Runtime, caller: Caller, school_id: str | None, quarter: str | None, limit: int, offset: int
+) -> list[tuple[Declaration, int]]:
     """A school lists its own declarations whether or not it names itself."""
     if caller.role == SCHOOL:
         school_id = school_id or caller.organisation
@@ -46,8 +48,9 @@ async def _readable(session, caller: Caller, declaration_id: UUID) -> Declaratio
     return found
 
 
-async def declaration(rt: Runtime, caller: Caller,
-                      declaration_id: UUID) -> tuple[Declaration, list[DeclarationLine]]:
+async def declaration(
+    rt: Runtime, caller: Caller, declaration_id: UUID
+) -> tuple[Declaration, list[DeclarationLine]]:
     async with rt.db.sessions() as session:
         found = await _readable(session, caller, declaration_id)
         return found, await store.lines_of_declaration(session, declaration_id)
@@ -98,8 +101,7 @@ async def quarter_report(rt: Runtime, caller: Caller, quarter: str) -> Report:
 
 async def _year(rt: Runtime, year: int) -> tuple[dict[str, int], list[reports.Fact]]:
     async with rt.db.sessions() as session:
-        return (await store.budget_amounts(session, year),
-                await store.facts(session, f"{year}-Q%"))
+        return (await store.budget_amounts(session, year), await store.facts(session, f"{year}-Q%"))
 
 
 async def budget_report(rt: Runtime, caller: Caller, year: int, per_quarter: bool) -> Report:
@@ -107,15 +109,22 @@ async def budget_report(rt: Runtime, caller: Caller, year: int, per_quarter: boo
     budgets, facts = await _year(rt, year)
     if not per_quarter:
         return reports.budget_report(year, budgets, facts)
-    spread = {task: domain.spread_over_quarters(cents, budget_quarters(year))
-              for task, cents in budgets.items()}
+    spread = {
+        task: domain.spread_over_quarters(cents, budget_quarters(year))
+        for task, cents in budgets.items()
+    }
     return reports.budget_quarter_report(year, spread, facts)
 
 
 def _cofinancing(year: int, facts: list[reports.Fact], on: date) -> Report:
     return reports.cofinancing_report(
-        year, plan.plan_quarters(year), plan.cofinancing_required_cents(year),
-        plan.COMPANY_COFINANCING_PERCENT, facts, on)
+        year,
+        plan.plan_quarters(year),
+        plan.cofinancing_required_cents(year),
+        plan.COMPANY_COFINANCING_PERCENT,
+        facts,
+        on,
+    )
 
 
 async def cofinancing_report(rt: Runtime, caller: Caller, year: int, on: date) -> Report:
@@ -124,18 +133,21 @@ async def cofinancing_report(rt: Runtime, caller: Caller, year: int, on: date) -
     return _cofinancing(year, facts, on)
 
 
-async def cofinancing_of(rt: Runtime, caller: Caller, company: str | None,
-                         year: int) -> tuple[str, list[tuple[DeclarationLine, Declaration]]]:
+async def cofinancing_of(
+    rt: Runtime, caller: Caller, company: str | None, year: int
+) -> tuple[str, list[tuple[DeclarationLine, Declaration]]]:
     """(the company, its co-financing lines of the year): a company reads only its own."""
     company = domain.cofinancing_reader(caller.role, caller.organisation, company)
     async with rt.db.sessions() as session:
         return company, await store.cofinancing_of(session, company, year)
 
 
-async def dusi_report(rt: Runtime, caller: Caller, year: int, through: str | None,
-                      on: date) -> Report:
+async def dusi_report(
+    rt: Runtime, caller: Caller, year: int, through: str | None, on: date
+) -> Report:
     caller.require(*domain.READERS)
     budgets, facts = await _year(rt, year)
     names = {t.code: t.short_title for t in plan.CORE_TASKS}
-    return reports.dusi_report(year, through, names, budgets, facts,
-                               _cofinancing(year, facts, on).warnings)
+    return reports.dusi_report(
+        year, through, names, budgets, facts, _cofinancing(year, facts, on).warnings
+    )

@@ -74,9 +74,11 @@ class DeclarationLine(Base):
         UniqueConstraint("source_ref", name="uq_declaration_lines_source_ref"),
         CheckConstraint(_CORE_TASKS, name="line_core_task"),
         # Only a correcting line may take money off (the line it corrects).
-        CheckConstraint("minutes >= 0 AND hourly_rate_cents >= 0"
-                        " AND (amount_cents >= 0 OR corrects_line_id IS NOT NULL)",
-                        name="line_not_negative"),
+        CheckConstraint(
+            "minutes >= 0 AND hourly_rate_cents >= 0"
+            " AND (amount_cents >= 0 OR corrects_line_id IS NOT NULL)",
+            name="line_not_negative",
+        ),
     )
 
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
@@ -108,7 +110,8 @@ class DeclarationLine(Base):
     students_reached: Mapped[int | None] = mapped_column(Integer)
     # A correcting line: the line whose amount it adjusts (approved lines are never edited).
     corrects_line_id: Mapped[UUID | None] = mapped_column(
-        ForeignKey("declaration_lines.id", name="fk_declaration_lines_corrects_line"), index=True)
+        ForeignKey("declaration_lines.id", name="fk_declaration_lines_corrects_line"), index=True
+    )
 
 
 class BudgetLine(Versioned, Base):
@@ -134,8 +137,9 @@ class AuditEntry(Base):
 
     __tablename__ = "declaration_audit"
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
-                                    primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
     declaration_id: Mapped[UUID] = mapped_column(ForeignKey("declarations.id"), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(120))
@@ -149,8 +153,9 @@ class AuditEntry(Base):
     event_id: Mapped[str | None] = mapped_column(String(36))
 
 
-async def draft_declaration(session: AsyncSession, school_id: str, quarter: str,
-                            now: datetime) -> Declaration:
+async def draft_declaration(
+    session: AsyncSession, school_id: str, quarter: str, now: datetime
+) -> Declaration:
     """Get or create the school's declaration of the quarter, safe against a racing consumer,
     share-locked so that a submit waits until the lines being added have committed.
 
@@ -160,19 +165,27 @@ async def draft_declaration(session: AsyncSession, school_id: str, quarter: str,
     insert = insert_for(session)
     await session.execute(
         insert(Declaration)
-        .values(id=uuid4(), school_id=school_id, quarter=quarter,
-                status=DeclarationStatus.DRAFT, created_at=now)
+        .values(
+            id=uuid4(),
+            school_id=school_id,
+            quarter=quarter,
+            status=DeclarationStatus.DRAFT,
+            created_at=now,
+        )
         .on_conflict_do_nothing(index_elements=["school_id", "quarter"])
     )
-    return (await session.execute(
-        select(Declaration).where(Declaration.school_id == school_id,
-                                  Declaration.quarter == quarter)
-        .with_for_update(read=True)
-    )).scalar_one()
+    return (
+        await session.execute(
+            select(Declaration)
+            .where(Declaration.school_id == school_id, Declaration.quarter == quarter)
+            .with_for_update(read=True)
+        )
+    ).scalar_one()
 
 
-async def open_declaration(session: AsyncSession, school_id: str, quarter: str,
-                           now: datetime) -> Declaration:
+async def open_declaration(
+    session: AsyncSession, school_id: str, quarter: str, now: datetime
+) -> Declaration:
     """The school's declaration that takes work done in `quarter`: that quarter's own while
     it is editable, else the first later one that is (created if need be)."""
     declaration = await draft_declaration(session, school_id, quarter, now)
@@ -182,8 +195,13 @@ async def open_declaration(session: AsyncSession, school_id: str, quarter: str,
     return declaration
 
 
-async def declaration(session: AsyncSession, declaration_id: UUID, *,
-                      for_update: bool = False, for_share: bool = False) -> Declaration | None:
+async def declaration(
+    session: AsyncSession,
+    declaration_id: UUID,
+    *,
+    for_update: bool = False,
+    for_share: bool = False,
+) -> Declaration | None:
     query = select(Declaration).where(Declaration.id == declaration_id)
     if for_update or for_share:
         # Transitions lock exclusively, line adders shared: a submit waits for lines in flight.
@@ -191,21 +209,30 @@ async def declaration(session: AsyncSession, declaration_id: UUID, *,
     return await session.scalar(query)
 
 
-async def lines_of_declaration(session: AsyncSession,
-                               declaration_id: UUID) -> list[DeclarationLine]:
+async def lines_of_declaration(
+    session: AsyncSession, declaration_id: UUID
+) -> list[DeclarationLine]:
     rows = await session.scalars(
-        select(DeclarationLine).where(DeclarationLine.declaration_id == declaration_id)
+        select(DeclarationLine)
+        .where(DeclarationLine.declaration_id == declaration_id)
         .order_by(DeclarationLine.created_at, DeclarationLine.id)
     )
     return list(rows)
 
 
-async def declarations(session: AsyncSession, school_id: str | None, quarter: str | None,
-                       limit: int, offset: int) -> list[tuple[Declaration, int]]:
+async def declarations(
+    session: AsyncSession, school_id: str | None, quarter: str | None, limit: int, offset: int
+) -> list[tuple[Declaration, int]]:
     """Declarations with their totals, the sum of their lines."""
     total = func.coalesce(func.sum(DeclarationLine.amount_cents), 0)
-    query = (select(Declaration, total).outerjoin(DeclarationLine).group_by(Declaration.id)
-             .order_by(Declaration.quarter, Declaration.school_id).limit(limit).offset(offset))
+    query = (
+        select(Declaration, total)
+        .outerjoin(DeclarationLine)
+        .group_by(Declaration.id)
+        .order_by(Declaration.quarter, Declaration.school_id)
+        .limit(limit)
+        .offset(offset)
+    )
     if school_id is not None:
         query = query.where(Declaration.school_id == school_id)
     if quarter is not None:
@@ -215,7 +242,8 @@ async def declarations(session: AsyncSession, school_id: str | None, quarter: st
 
 async def audit_of(session: AsyncSession, declaration_id: UUID) -> list[AuditEntry]:
     rows = await session.scalars(
-        select(AuditEntry).where(AuditEntry.declaration_id == declaration_id)
+        select(AuditEntry)
+        .where(AuditEntry.declaration_id == declaration_id)
         .order_by(AuditEntry.id)
     )
     return list(rows)
@@ -226,8 +254,10 @@ async def committed_per_core_task(session: AsyncSession, year: int) -> dict[str,
     rows = await session.execute(
         select(DeclarationLine.core_task, func.sum(DeclarationLine.amount_cents))
         .join(Declaration)
-        .where(Declaration.quarter.like(f"{year}-Q%"),
-               Declaration.status.in_([DeclarationStatus.APPROVED, DeclarationStatus.PAID]))
+        .where(
+            Declaration.quarter.like(f"{year}-Q%"),
+            Declaration.status.in_([DeclarationStatus.APPROVED, DeclarationStatus.PAID]),
+        )
         .group_by(DeclarationLine.core_task)
     )
     return {task: int(cents) for task, cents in rows}
@@ -242,10 +272,12 @@ async def budgets(session: AsyncSession, year: int) -> dict[str, Budget]:
     return {b.core_task: Budget(b.amount_cents, b.hard_limit) for b in rows}
 
 
-async def set_budget(session: AsyncSession, year: int, core_task: str, amount_cents: int,
-                     hard_limit: bool) -> None:
-    await session.merge(BudgetLine(core_task=core_task, year=year, amount_cents=amount_cents,
-                                   hard_limit=hard_limit))
+async def set_budget(
+    session: AsyncSession, year: int, core_task: str, amount_cents: int, hard_limit: bool
+) -> None:
+    await session.merge(
+        BudgetLine(core_task=core_task, year=year, amount_cents=amount_cents, hard_limit=hard_limit)
+    )
 
 
 async def set_rate(session: AsyncSession, role: str, hourly_rate_cents: int) -> None:
@@ -265,13 +297,18 @@ async def rate_or_demo_default(session: AsyncSession, role: str) -> int:
 
 
 async def line_to_correct(
-        session: AsyncSession, line_id: UUID) -> tuple[DeclarationLine, Declaration] | None:
+    session: AsyncSession, line_id: UUID
+) -> tuple[DeclarationLine, Declaration] | None:
     """A line and its declaration, the line locked: corrections of one line are checked one
     at a time, so two of them cannot together take it below zero."""
-    row = (await session.execute(
-        select(DeclarationLine, Declaration).join(Declaration)
-        .where(DeclarationLine.id == line_id).with_for_update(of=DeclarationLine)
-    )).first()
+    row = (
+        await session.execute(
+            select(DeclarationLine, Declaration)
+            .join(Declaration)
+            .where(DeclarationLine.id == line_id)
+            .with_for_update(of=DeclarationLine)
+        )
+    ).first()
     return None if row is None else (row[0], row[1])
 
 
@@ -283,13 +320,17 @@ async def corrections_of(session: AsyncSession, line_id: UUID) -> list[Declarati
 
 
 async def has_line_from(session: AsyncSession, source_ref: str) -> bool:
-    return await session.scalar(
-        select(DeclarationLine.id).where(DeclarationLine.source_ref == source_ref)
-    ) is not None
+    return (
+        await session.scalar(
+            select(DeclarationLine.id).where(DeclarationLine.source_ref == source_ref)
+        )
+        is not None
+    )
 
 
-async def lines_of(session: AsyncSession, school_id: str, quarter: str, limit: int,
-                   offset: int) -> list[tuple[DeclarationLine, Declaration]]:
+async def lines_of(
+    session: AsyncSession, school_id: str, quarter: str, limit: int, offset: int
+) -> list[tuple[DeclarationLine, Declaration]]:
     rows = await session.execute(
         select(DeclarationLine, Declaration)
         .join(Declaration)
@@ -312,23 +353,37 @@ async def facts(session: AsyncSession, quarter_like: str) -> list[Fact]:
     """The lines of the declarations whose quarter matches `quarter_like` ("2026-Q4" or
     "2026-Q%"), as the reports read them."""
     rows = await session.execute(
-        select(Declaration.school_id, Declaration.quarter, Declaration.status,
-               DeclarationLine.core_task, DeclarationLine.kind, DeclarationLine.amount_cents,
-               DeclarationLine.company, DeclarationLine.cofinancing_form,
-               DeclarationLine.students_reached)
-        .join(Declaration).where(Declaration.quarter.like(quarter_like))
+        select(
+            Declaration.school_id,
+            Declaration.quarter,
+            Declaration.status,
+            DeclarationLine.core_task,
+            DeclarationLine.kind,
+            DeclarationLine.amount_cents,
+            DeclarationLine.company,
+            DeclarationLine.cofinancing_form,
+            DeclarationLine.students_reached,
+        )
+        .join(Declaration)
+        .where(Declaration.quarter.like(quarter_like))
     )
     return [Fact(*row) for row in rows]
 
 
-async def cofinancing_of(session: AsyncSession, company: str,
-                         year: int) -> list[tuple[DeclarationLine, Declaration]]:
+async def cofinancing_of(
+    session: AsyncSession, company: str, year: int
+) -> list[tuple[DeclarationLine, Declaration]]:
     """The company's co-financing lines of the year's declarations, by quarter and time."""
     rows = await session.execute(
-        select(DeclarationLine, Declaration).join(Declaration)
-        .where(DeclarationLine.kind == LineKind.COFINANCING, DeclarationLine.company == company,
-               Declaration.quarter.like(f"{year}-Q%"))
-        .order_by(Declaration.quarter, DeclarationLine.created_at, DeclarationLine.id))
+        select(DeclarationLine, Declaration)
+        .join(Declaration)
+        .where(
+            DeclarationLine.kind == LineKind.COFINANCING,
+            DeclarationLine.company == company,
+            Declaration.quarter.like(f"{year}-Q%"),
+        )
+        .order_by(Declaration.quarter, DeclarationLine.created_at, DeclarationLine.id)
+    )
     return [(line, declaration) for line, declaration in rows]
 
 

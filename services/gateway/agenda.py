@@ -35,46 +35,74 @@ def _lesson(s: dict[str, Any]) -> dict[str, Any]:
 
 
 def _event_session(s: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "event", "id": s["id"], "title": s["title"], "offering_id": s["event_id"],
-            "offering_title": s["event_title"], "offering_kind": "event",
-            "location": s["location"], "room": "", "instructor": s["host_name"],
-            "starts_at": s["starts_at"], "ends_at": s["ends_at"], "capacity": s["capacity"],
-            "seats_left": s["seats_left"], "series_id": None, "event_id": s["event_id"],
-            "bookings": s["registrations"]}
+    return {
+        "type": "event",
+        "id": s["id"],
+        "title": s["title"],
+        "offering_id": s["event_id"],
+        "offering_title": s["event_title"],
+        "offering_kind": "event",
+        "location": s["location"],
+        "room": "",
+        "instructor": s["host_name"],
+        "starts_at": s["starts_at"],
+        "ends_at": s["ends_at"],
+        "capacity": s["capacity"],
+        "seats_left": s["seats_left"],
+        "series_id": None,
+        "event_id": s["event_id"],
+        "bookings": s["registrations"],
+    }
 
 
-async def agenda(forward: Forward, who: Principal, first: date, last: date,
-                 filters: dict[str, str | None], limit: int, offset: int
-                 ) -> list[dict[str, Any]] | Response:
+async def agenda(
+    forward: Forward,
+    who: Principal,
+    first: date,
+    last: date,
+    filters: dict[str, str | None],
+    limit: int,
+    offset: int,
+) -> list[dict[str, Any]] | Response:
     """The page [offset, offset + limit) of both services' sessions by start. Events have no
     rooms or instructors: filtering on either leaves them out."""
     span = {"from": first.isoformat(), "to": last.isoformat()}
     wanted = offset + limit
     asked = [_sessions(forward, "bookings", who, span | filters, wanted)]
     if filters.get("room") is None and filters.get("instructor") is None:
-        asked.append(_sessions(forward, "events", who, span | {
-            "location": filters.get("location"), "school_id": filters.get("school_id")}, wanted))
+        asked.append(
+            _sessions(
+                forward,
+                "events",
+                who,
+                span | {"location": filters.get("location"), "school_id": filters.get("school_id")},
+                wanted,
+            )
+        )
     found: list[list[dict[str, Any]]] = []
     for answer in await asyncio.gather(*asked):
         if isinstance(answer, Response):  # a service's refusal is the answer
             return answer
         found.append(answer)
     lessons, *at_events = found
-    entries = [*map(_lesson, lessons),
-               *(_event_session(s) for sessions in at_events for s in sessions)]
-    entries.sort(key=lambda e: (datetime.fromisoformat(e["starts_at"]), e["title"],
-                                str(e["id"])))
+    entries = [
+        *map(_lesson, lessons),
+        *(_event_session(s) for sessions in at_events for s in sessions),
+    ]
+    entries.sort(key=lambda e: (datetime.fromisoformat(e["starts_at"]), e["title"], str(e["id"])))
     return entries[offset:wanted]
 
 
-async def _sessions(forward: Forward, service: str, who: Principal, params: dict[str, Any],
-                    wanted: int) -> list[dict[str, Any]] | Response:
+async def _sessions(
+    forward: Forward, service: str, who: Principal, params: dict[str, Any], wanted: int
+) -> list[dict[str, Any]] | Response:
     """The service's first `wanted` sessions, page by page; its answer when it refuses."""
     found: list[dict[str, Any]] = []
     while len(found) < wanted:
         size = min(PAGE, wanted - len(found))
-        answer = await forward(service, "GET", "/sessions", who,
-                               params=params | {"limit": size, "offset": len(found)})
+        answer = await forward(
+            service, "GET", "/sessions", who, params=params | {"limit": size, "offset": len(found)}
+        )
         if answer.status_code != 200:
             return answer
         page = json.loads(bytes(answer.body))

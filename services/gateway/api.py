@@ -72,9 +72,13 @@ class AuditEntry(BaseModel):
     on_behalf_of: str | None = None
 
 
-def routes(rt: LeanRuntime[GatewaySettings], tokens: TokenService | None = None,
-           verifier: Verifier | None = None, audit: AuditLog | None = None,
-           upstreams: Upstreams | None = None) -> APIRouter:
+def routes(
+    rt: LeanRuntime[GatewaySettings],
+    tokens: TokenService | None = None,
+    verifier: Verifier | None = None,
+    audit: AuditLog | None = None,
+    upstreams: Upstreams | None = None,
+) -> APIRouter:
     """`tokens`, `verifier`, `audit` and `upstreams` are shared with the edge middleware
     (see `app.py`)."""
     settings = rt.settings
@@ -85,12 +89,17 @@ def routes(rt: LeanRuntime[GatewaySettings], tokens: TokenService | None = None,
     assert rt.db is not None, "the limits live in the gateway's store"
     throttle = LoginThrottle(
         RateLimits(rt.db),
-        Limit("login-failures", 1 / settings.login_failure_refill_seconds,
-              settings.login_failures_per_username),
-        Limit("login-address", settings.login_rate_per_address,
-              settings.login_burst_per_address))
+        Limit(
+            "login-failures",
+            1 / settings.login_failure_refill_seconds,
+            settings.login_failures_per_username,
+        ),
+        Limit("login-address", settings.login_rate_per_address, settings.login_burst_per_address),
+    )
     router = APIRouter(
-        prefix="/api/v1", route_class=BearerRoute, lifespan=upstreams.lifespan,
+        prefix="/api/v1",
+        route_class=BearerRoute,
+        lifespan=upstreams.lifespan,
         responses={
             401: {"model": ProblemDetails, "description": "No valid bearer token"},
             503: {"model": ProblemDetails, "description": "A service behind the gateway is down"},
@@ -122,6 +131,7 @@ def routes(rt: LeanRuntime[GatewaySettings], tokens: TokenService | None = None,
         return tokens.jwks()
 
     gate = Gate(verifier, upstreams.forward, upstreams.ask)
+
     @router.get("/audit", tags=["audit"])
     async def audit_log(paging: Page, who: Principal = gate.guard(ADMIN)) -> list[AuditEntry]:
         """The gateway's audit log of state-changing calls, newest first (admin only)."""

@@ -52,8 +52,7 @@ def app(settings: GatewaySettings | None = None) -> FastAPI:
     upstreams = Upstreams.for_settings(settings, tokens)
     verifier = people.verifier_for(settings, tokens, upstreams)
     audit = AuditLog(settings.audit_path)
-    routes = partial(api.routes, tokens=tokens, verifier=verifier, audit=audit,
-                     upstreams=upstreams)
+    routes = partial(api.routes, tokens=tokens, verifier=verifier, audit=audit, upstreams=upstreams)
     application = create_app(replace(SPEC, routes=routes), settings)
     edge.install(application, settings, verifier, audit, application.state.runtime.db)
     docs.install_openapi(application)

@@ -34,7 +34,7 @@ class AuditLog:
         if not self.path.exists():
             return []
         lines = self.path.read_text(encoding="utf-8").splitlines()
-        chosen = lines[::-1][offset:offset + limit]
+        chosen = lines[::-1][offset : offset + limit]
         return [json.loads(line) for line in chosen]
 
 
@@ -45,8 +45,11 @@ class Audit:
         self.app, self.log = app, log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] != "http" or scope["method"] not in STATE_CHANGING
-                or not scope["path"].startswith("/api/")):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in STATE_CHANGING
+            or not scope["path"].startswith("/api/")
+        ):
             await self.app(scope, receive, send)
             return
         status, replayed = 500, False
@@ -63,13 +66,18 @@ class Audit:
         finally:
             state = scope.get("state", {})
             who: Principal | None = state.get("principal")
-            self.log.record({
-                "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
-                "actor": who.subject if who else None,
-                "role": who.role if who else None,
-                "organisation": who.organisation if who else None,
-                "method": scope["method"], "path": scope["path"], "status": status,
-                "replayed": replayed, "request_id": current_request_id(),
-                "address": (scope.get("client") or ("unknown",))[0],
-                "on_behalf_of": state.get("on_behalf_of"),
-            })
+            self.log.record(
+                {
+                    "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                    "actor": who.subject if who else None,
+                    "role": who.role if who else None,
+                    "organisation": who.organisation if who else None,
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "replayed": replayed,
+                    "request_id": current_request_id(),
+                    "address": (scope.get("client") or ("unknown",))[0],
+                    "on_behalf_of": state.get("on_behalf_of"),
+                }
+            )

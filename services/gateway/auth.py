@@ -45,8 +45,16 @@ from shared.domain import (
 from shared.http import Problem, problem_response
 from shared.observability.logging import log
 
-__all__ = ["ADMIN", "BACKOFFICE", "COMPANY", "FINANCE", "MUNICIPALITY", "PROGRAMME", "SCHOOL",
-           "TEACHER"]
+__all__ = [
+    "ADMIN",
+    "BACKOFFICE",
+    "COMPANY",
+    "FINANCE",
+    "MUNICIPALITY",
+    "PROGRAMME",
+    "SCHOOL",
+    "TEACHER",
+]
 
 ISSUER = "tft-gateway"
 AUDIENCE = "tft-api"
@@ -100,9 +108,16 @@ class Verifier(Protocol):
 class TokenService:
     """Issues and verifies the gateway's own bearer tokens (JWT, ES256)."""
 
-    def __init__(self, current: SigningKey, ttl_seconds: int, *,
-                 previous: VerificationKey | None = None, issuer: str = ISSUER,
-                 audience: str = AUDIENCE, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        current: SigningKey,
+        ttl_seconds: int,
+        *,
+        previous: VerificationKey | None = None,
+        issuer: str = ISSUER,
+        audience: str = AUDIENCE,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._current = current
         self._kid = current.verification.kid
         self._keys = {key.kid: key for key in (previous, current.verification) if key}
@@ -114,31 +129,52 @@ class TokenService:
         if settings.jwt_key_file is not None:
             current = SigningKey.from_pem(settings.jwt_key_file.read_bytes())
         else:
-            log.warning("TFT_JWT_KEY_FILE not set: SIGNING WITH A KEY GENERATED AT START-UP; "
-                        "tokens die with this process and other replicas refuse them")
+            log.warning(
+                "TFT_JWT_KEY_FILE not set: SIGNING WITH A KEY GENERATED AT START-UP; "
+                "tokens die with this process and other replicas refuse them"
+            )
             current = SigningKey.generate()
-        previous = (load_verification_key(settings.jwt_previous_key_file)
-                    if settings.jwt_previous_key_file else None)
-        return cls(current, settings.jwt_ttl_seconds, previous=previous,
-                   issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+        previous = (
+            load_verification_key(settings.jwt_previous_key_file)
+            if settings.jwt_previous_key_file
+            else None
+        )
+        return cls(
+            current,
+            settings.jwt_ttl_seconds,
+            previous=previous,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+        )
 
     def issue(self, who: Principal) -> str:
         now = int(self._clock())
         claims = {
-            "iss": self._issuer, "aud": self._audience, "sub": who.subject, "role": who.role,
-            "org": who.organisation, "iat": now, "exp": now + self.ttl_seconds,
+            "iss": self._issuer,
+            "aud": self._audience,
+            "sub": who.subject,
+            "role": who.role,
+            "org": who.organisation,
+            "iat": now,
+            "exp": now + self.ttl_seconds,
             "jti": str(uuid4()),
         }
         return self._sign(claims)
 
-    def for_request(self, service: str, who: Principal | None,
-                    on_behalf_of: str | None = None) -> str:
+    def for_request(
+        self, service: str, who: Principal | None, on_behalf_of: str | None = None
+    ) -> str:
         """A token for one request to `service` (its audience) as `who`, or, without `who`,
         as the gateway itself (no role); `obo` names the school the backoffice acts for."""
         now = int(self._clock())
-        claims: dict[str, Any] = {"iss": self._issuer, "aud": service, "sub": self._issuer,
-                                  "iat": now, "exp": now + REQUEST_TOKEN_SECONDS,
-                                  "jti": str(uuid4())}
+        claims: dict[str, Any] = {
+            "iss": self._issuer,
+            "aud": service,
+            "sub": self._issuer,
+            "iat": now,
+            "exp": now + REQUEST_TOKEN_SECONDS,
+            "jti": str(uuid4()),
+        }
         if who is not None:
             claims |= {"sub": who.subject, "role": who.role, "org": who.organisation}
         if on_behalf_of is not None:
@@ -146,8 +182,9 @@ class TokenService:
         return self._sign(claims)
 
     def _sign(self, claims: dict[str, Any]) -> str:
-        return jwt.encode(claims, self._current.private, algorithm=ALGORITHM,
-                          headers={"kid": self._kid})
+        return jwt.encode(
+            claims, self._current.private, algorithm=ALGORITHM, headers={"kid": self._kid}
+        )
 
     def jwks(self) -> dict[str, Any]:
         return {"keys": [key.jwk() for key in self._keys.values()]}
@@ -156,7 +193,8 @@ class TokenService:
         key = self._keys.get(_kid(token) or "")
         if key is None:
             raise Unauthenticated(
-                "ongeldig token: getekend met een sleutel die de gateway niet kent")
+                "ongeldig token: getekend met een sleutel die de gateway niet kent"
+            )
         return principal_of(_decode(token, key.public, ALGORITHM, self._audience, self._issuer))
 
     async def verify(self, token: str) -> Principal:
@@ -167,25 +205,45 @@ class OidcIssuer:
     """Tokens of an external OpenID Connect issuer, checked against its published keys
     (cached; see `shared.auth.KeySet`)."""
 
-    def __init__(self, issuer: str, jwks_url: str, audience: str, algorithm: str, *,
-                 role_claim: str = "role", org_claim: str = "org",
-                 role_map: Mapping[str, str] | None = None, cache_seconds: float = 300,
-                 refetch_seconds: float = 10,
-                 fetch: Callable[[str], Awaitable[dict]] | None = None) -> None:
+    def __init__(
+        self,
+        issuer: str,
+        jwks_url: str,
+        audience: str,
+        algorithm: str,
+        *,
+        role_claim: str = "role",
+        org_claim: str = "org",
+        role_map: Mapping[str, str] | None = None,
+        cache_seconds: float = 300,
+        refetch_seconds: float = 10,
+        fetch: Callable[[str], Awaitable[dict]] | None = None,
+    ) -> None:
         self.issuer, self._audience, self._algorithm = issuer, audience, algorithm
         self._role_claim, self._org_claim = role_claim, org_claim
         self._role_map = dict(role_map or {})
-        self._keys = KeySet(jwks_url, algorithm, cache_seconds=cache_seconds,
-                            refetch_seconds=refetch_seconds, fetch=fetch)
+        self._keys = KeySet(
+            jwks_url,
+            algorithm,
+            cache_seconds=cache_seconds,
+            refetch_seconds=refetch_seconds,
+            fetch=fetch,
+        )
 
     @classmethod
     def for_settings(cls, settings: GatewaySettings) -> "OidcIssuer":
         if not (settings.oidc_issuer and settings.oidc_jwks_url and settings.oidc_audience):
             raise ValueError("TFT_OIDC_ISSUER needs TFT_OIDC_JWKS_URL and TFT_OIDC_AUDIENCE")
-        return cls(settings.oidc_issuer, settings.oidc_jwks_url, settings.oidc_audience,
-                   settings.oidc_algorithm, role_claim=settings.oidc_role_claim,
-                   org_claim=settings.oidc_org_claim, role_map=settings.oidc_role_map,
-                   cache_seconds=settings.oidc_jwks_cache_seconds)
+        return cls(
+            settings.oidc_issuer,
+            settings.oidc_jwks_url,
+            settings.oidc_audience,
+            settings.oidc_algorithm,
+            role_claim=settings.oidc_role_claim,
+            org_claim=settings.oidc_org_claim,
+            role_map=settings.oidc_role_map,
+            cache_seconds=settings.oidc_jwks_cache_seconds,
+        )
 
     async def verify(self, token: str) -> Principal:
         try:
@@ -193,8 +251,9 @@ class OidcIssuer:
         except InvalidToken as exc:
             raise Unauthenticated(str(exc)) from exc
         except KeysUnavailable as exc:
-            raise Problem(503, "Service unavailable",
-                          "de sleutels van de inlogdienst zijn niet bereikbaar") from exc
+            raise Problem(
+                503, "Service unavailable", "de sleutels van de inlogdienst zijn niet bereikbaar"
+            ) from exc
         claims = _decode(token, key, self._algorithm, self._audience, self.issuer)
         return principal_of(claims, self._role_claim, self._org_claim, self._role_map)
 
@@ -213,8 +272,12 @@ def _decode(token: str, key: Any, algorithm: str, audience: str, issuer: str) ->
         raise Unauthenticated(str(exc)) from exc
 
 
-def principal_of(claims: Mapping[str, Any], role_claim: str = "role", org_claim: str = "org",
-                 role_map: Mapping[str, str] | None = None) -> Principal:
+def principal_of(
+    claims: Mapping[str, Any],
+    role_claim: str = "role",
+    org_claim: str = "org",
+    role_map: Mapping[str, str] | None = None,
+) -> Principal:
     claimed, org = claims.get(role_claim), claims.get(org_claim)
     # Issuers often send a list of roles: the first that maps to one of ours wins.
     names = claimed if isinstance(claimed, list) else [claimed]

@@ -25,8 +25,10 @@ ENDS = re.compile(r"(^|_)(ends|closes)(_|$)")
 # Examples a generated one cannot guess (rules across fields).
 EXAMPLE_OVERRIDES: dict[str, dict[str, Any]] = {
     "Login": {"username": "corlaer", "password": "demo"},
-    "NewBooking": {"session_id": SAMPLE_UUID,
-                   "group": {"name": "3B", "level": "vmbo-kb", "year": 3, "students": 24}},
+    "NewBooking": {
+        "session_id": SAMPLE_UUID,
+        "group": {"name": "3B", "level": "vmbo-kb", "year": 3, "students": 24},
+    },
 }
 # What the edge answers on any route, besides the route's own answers.
 EDGE_ANSWERS = {
@@ -41,24 +43,33 @@ EDGE_ANSWERS = {
     "504": "The service behind the gateway did not answer in time",
 }
 IDEMPOTENCY_PARAMETER = {
-    "name": "Idempotency-Key", "in": "header", "required": False,
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
     "description": "A retry with the same key and body gets the first answer and runs "
-                   "nothing; 409 while the first still runs; 422 with another body. "
-                   "Kept 24 h, per caller.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255,
-               "pattern": "^[\\x21-\\x7e]+$"},
+    "nothing; 409 while the first still runs; 422 with another body. "
+    "Kept 24 h, per caller.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"},
     "example": "2f0c5a4e-booking-3b",
 }
 
 IF_MATCH_PARAMETER = {
-    "name": "If-Match", "in": "header", "required": False,
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
     "description": "The ETag of the GET (or of the last write) this change starts from: a "
-                   "change by someone else since then gets 412. Without it the write "
-                   "happens whatever the current version.",
-    "schema": {"type": "string"}, "example": '"3"',
+    "change by someone else since then gets 412. Without it the write "
+    "happens whatever the current version.",
+    "schema": {"type": "string"},
+    "example": '"3"',
 }
-ETAG_HEADER = {"ETag": {"description": "The version of this resource, for If-Match",
-                        "schema": {"type": "string"}, "example": '"3"'}}
+ETAG_HEADER = {
+    "ETag": {
+        "description": "The version of this resource, for If-Match",
+        "schema": {"type": "string"},
+        "example": '"3"',
+    }
+}
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -66,8 +77,9 @@ def install_openapi(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            document = get_openapi(title="TFT platform API", version="1.0.0",
-                                   description=__doc__, routes=app.routes)
+            document = get_openapi(
+                title="TFT platform API", version="1.0.0", description=__doc__, routes=app.routes
+            )
             app.openapi_schema = complete(document)
         return app.openapi_schema
 
@@ -104,15 +116,21 @@ def _versioned(operation: dict[str, Any], *parameters: dict[str, Any]) -> None:
     operation.setdefault("parameters", []).extend(parameters)
     answers = operation["responses"]
     answers.setdefault("200", {"description": "Successful Response"}).setdefault(
-        "headers", {}).update(ETAG_HEADER)
+        "headers", {}
+    ).update(ETAG_HEADER)
     if parameters:
-        answers.setdefault("412", _problem("Changed by someone else since the ETag in "
-                                           "If-Match: GET it again"))
+        answers.setdefault(
+            "412", _problem("Changed by someone else since the ETag in If-Match: GET it again")
+        )
 
 
 def _problem(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/problem+json": {
-        "schema": {"$ref": "#/components/schemas/ProblemDetails"}}}}
+    return {
+        "description": description,
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
+        },
+    }
 
 
 def example(schema: dict[str, Any], schemas: dict[str, Any], depth: int = 0) -> Any:
@@ -131,19 +149,19 @@ def example(schema: dict[str, Any], schemas: dict[str, Any], depth: int = 0) -> 
     if options:
         chosen = next((o for o in options if o.get("type") != "null"), options[0])
         return example(chosen, schemas, depth + 1)
-    return _SAMPLERS.get(schema.get("type", "object"), lambda s, c, d: None)(
-        schema, schemas, depth)
+    return _SAMPLERS.get(schema.get("type", "object"), lambda s, c, d: None)(schema, schemas, depth)
 
 
 def _object(schema: dict[str, Any], schemas: dict[str, Any], depth: int) -> Any:
     if depth > 6:
         return {}
     required = set(schema.get("required", ()))
-    values = {name: _ending(name, example(field, schemas, depth + 1))
-              for name, field in schema.get("properties", {}).items() if name in required
-              or "anyOf" not in field}  # optional nullable fields stay out
-    return {name: value for name, value in values.items() if value is not None
-            or name in required}
+    values = {
+        name: _ending(name, example(field, schemas, depth + 1))
+        for name, field in schema.get("properties", {}).items()
+        if name in required or "anyOf" not in field
+    }  # optional nullable fields stay out
+    return {name: value for name, value in values.items() if value is not None or name in required}
 
 
 def sample_day() -> date:
@@ -169,17 +187,25 @@ def _ending(name: str, value: Any) -> Any:
 
 
 def _string(schema: dict[str, Any], _schemas: Any, _depth: int) -> str:
-    formats = {"uuid": SAMPLE_UUID, "date-time": _sample_start().isoformat(),
-               "date": sample_day().isoformat(), "email": "info@voorbeeld.nl",
-               "time": "09:00:00", "uri": "https://voorbeeld.nl/"}
+    formats = {
+        "uuid": SAMPLE_UUID,
+        "date-time": _sample_start().isoformat(),
+        "date": sample_day().isoformat(),
+        "email": "info@voorbeeld.nl",
+        "time": "09:00:00",
+        "uri": "https://voorbeeld.nl/",
+    }
     if schema.get("format") in formats:
         return formats[schema["format"]]
     low, high = schema.get("minLength", 1), schema.get("maxLength", 80)
     # Patterns may ask for a length of their own ("{22,100}"): try a few.
     padded = [("voorbeeld" * 12)[:n] for n in (max(low, min(high, 9)), 16, 24, 32, 48)]
     pattern = schema.get("pattern")
-    fits = [s for s in (*SAMPLE_STRINGS, *padded) if low <= len(s) <= high
-            and (pattern is None or re.search(pattern, s))]
+    fits = [
+        s
+        for s in (*SAMPLE_STRINGS, *padded)
+        if low <= len(s) <= high and (pattern is None or re.search(pattern, s))
+    ]
     return fits[0] if fits else padded[0]  # the tests check each request example
 
 
@@ -194,8 +220,12 @@ def _array(schema: dict[str, Any], schemas: dict[str, Any], depth: int) -> list:
 
 
 _SAMPLERS: dict[str, Callable[[dict[str, Any], dict[str, Any], int], Any]] = {
-    "object": _object, "string": _string, "integer": _number, "number": _number,
-    "boolean": lambda *_: True, "array": _array,
+    "object": _object,
+    "string": _string,
+    "integer": _number,
+    "number": _number,
+    "boolean": lambda *_: True,
+    "array": _array,
 }
 
 
@@ -204,9 +234,13 @@ def asyncapi() -> dict[str, Any]:
     each topic a channel, each event type a message, sent by the service that owns it."""
     events = sorted(advertised_types().items())
     channels: dict[str, Any] = {
-        topic: {"address": topic, "messages": {}, "description":
-                f"Dead letters of this topic go to `{dead_letter_topic(topic)}`."}
-        for topic in EVENT_TOPICS}
+        topic: {
+            "address": topic,
+            "messages": {},
+            "description": f"Dead letters of this topic go to `{dead_letter_topic(topic)}`.",
+        }
+        for topic in EVENT_TOPICS
+    }
     operations: dict[str, Any] = {}
     components: dict[str, Any] = {"messages": {}, "schemas": {}}
     for event_type, model in events:
@@ -215,25 +249,41 @@ def asyncapi() -> dict[str, Any]:
         components["schemas"].update(schema.pop("$defs", {}))
         components["schemas"][name] = schema
         components["messages"][name] = {
-            "name": event_type, "title": name, "contentType": "application/json",
+            "name": event_type,
+            "title": name,
+            "contentType": "application/json",
             "summary": (model.__doc__ or "").strip().split("\n")[0] or event_type,
             "payload": {"$ref": f"#/components/schemas/{name}"},
-            "headers": {"type": "object", "properties": {
-                "event_type": {"const": event_type}, "event_id": {"type": "string"},
-                "correlation_id": {"type": "string"}}},
+            "headers": {
+                "type": "object",
+                "properties": {
+                    "event_type": {"const": event_type},
+                    "event_id": {"type": "string"},
+                    "correlation_id": {"type": "string"},
+                },
+            },
         }
         channel = channels.setdefault(model.topic, {"address": model.topic, "messages": {}})
         channel["messages"][name] = {"$ref": f"#/components/messages/{name}"}
         service = event_type.split(".")[2]
         operations[f"{service}.send.{name}"] = {
-            "action": "send", "channel": {"$ref": f"#/channels/{model.topic}"},
-            "messages": [{"$ref": f"#/channels/{model.topic}/messages/{name}"}]}
-    return {"asyncapi": "3.0.0",
-            "info": {"title": "TFT platform events", "version": "1.0.0",
-                     "description": "Integration events between the services, on Kafka. "
-                                    "Keyed by aggregate id; consumers are idempotent."},
-            "defaultContentType": "application/json",
-            "channels": channels, "operations": operations, "components": components}
+            "action": "send",
+            "channel": {"$ref": f"#/channels/{model.topic}"},
+            "messages": [{"$ref": f"#/channels/{model.topic}/messages/{name}"}],
+        }
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "TFT platform events",
+            "version": "1.0.0",
+            "description": "Integration events between the services, on Kafka. "
+            "Keyed by aggregate id; consumers are idempotent.",
+        },
+        "defaultContentType": "application/json",
+        "channels": channels,
+        "operations": operations,
+        "components": components,
+    }
 
 
 def page(openapi: dict[str, Any], events: dict[str, Any]) -> HTMLResponse:
@@ -242,9 +292,11 @@ def page(openapi: dict[str, Any], events: dict[str, Any]) -> HTMLResponse:
     rows = []
     for path, item in openapi["paths"].items():
         for method, op in item.items():
-            rows.append(f"<tr><td><code>{e(method.upper())}</code></td><td><code>{e(path)}"
-                        f"</code></td><td>{e(', '.join(op.get('tags', [])))}</td>"
-                        f"<td>{e(op.get('summary', ''))}</td></tr>")
+            rows.append(
+                f"<tr><td><code>{e(method.upper())}</code></td><td><code>{e(path)}"
+                f"</code></td><td>{e(', '.join(op.get('tags', [])))}</td>"
+                f"<td>{e(op.get('summary', ''))}</td></tr>"
+            )
     topics = []
     for topic, channel in events["channels"].items():
         names = ", ".join(sorted(channel["messages"])) or "-"
@@ -259,11 +311,12 @@ Events: <a href="{API_PREFIX}/asyncapi.json">AsyncAPI document</a>.
 Tokens: <code>POST {API_PREFIX}/auth/token</code> (demo mode), keys at
 <a href="{API_PREFIX}/auth/jwks.json">JWKS</a>. Every POST takes an
 <code>Idempotency-Key</code>.</p>
-<h2>Routes</h2><table>{''.join(rows)}</table>
-<h2>Topics</h2><table>{''.join(topics)}</table></body></html>"""
+<h2>Routes</h2><table>{"".join(rows)}</table>
+<h2>Topics</h2><table>{"".join(topics)}</table></body></html>"""
     response = HTMLResponse(body)
     response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    )
     return response
 
 

@@ -51,8 +51,9 @@ class SecurityHeaders:
             (b"x-frame-options", b"DENY"),
         ]
         if hsts:
-            self.fixed.append((b"strict-transport-security",
-                               b"max-age=63072000; includeSubDomains"))
+            self.fixed.append(
+                (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+            )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -65,8 +66,9 @@ class SecurityHeaders:
                 present = {k.lower() for k, _ in headers}
                 headers += [h for h in self.fixed if h[0] not in present]
                 if b"content-security-policy" not in present:
-                    headers.append((b"content-security-policy",
-                                    b"default-src 'none'; frame-ancestors 'none'"))
+                    headers.append(
+                        (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+                    )
                 if b"cache-control" not in present and scope["path"].startswith(API_PREFIX):
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
@@ -78,9 +80,17 @@ class SecurityHeaders:
 class Guard:
     """Authentication, rate limits, body size and idempotency for the calls to /api/."""
 
-    def __init__(self, app: ASGIApp, *, verifier: Verifier, limits: RateLimits,
-                 per_subject: Limit, per_address: Limit, idempotency: IdempotencyStore,
-                 max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        verifier: Verifier,
+        limits: RateLimits,
+        per_subject: Limit,
+        per_address: Limit,
+        idempotency: IdempotencyStore,
+        max_body_bytes: int,
+    ) -> None:
         self.app, self.verifier, self.limits = app, verifier, limits
         self.per_subject, self.per_address = per_subject, per_address
         self.idempotency, self.max_body_bytes = idempotency, max_body_bytes
@@ -103,8 +113,9 @@ class Guard:
                 # Keys are scoped per caller: another caller's key is another key.
                 passed_on = forwarded_key.set(_checked(key))
                 try:
-                    await self._once(scope, receive, send, (who.subject, key),
-                                     _fingerprint(scope, body))
+                    await self._once(
+                        scope, receive, send, (who.subject, key), _fingerprint(scope, body)
+                    )
                 finally:
                     forwarded_key.reset(passed_on)
                 return
@@ -128,14 +139,18 @@ class Guard:
         subject = [] if who is None else [(self.per_subject, who.subject)]
         wait = await self.limits.take((self.per_address, address), *subject)
         if wait:
-            raise Problem(429, "Too many requests",
-                          "te veel verzoeken; probeer het na de pauze opnieuw",
-                          retry_after=int(retry_after(wait)))
+            raise Problem(
+                429,
+                "Too many requests",
+                "te veel verzoeken; probeer het na de pauze opnieuw",
+                retry_after=int(retry_after(wait)),
+            )
 
     async def _body(self, headers: Headers, receive: Receive) -> bytes:
         """The whole body (APIs here take small JSON), refused past `max_body_bytes`."""
-        too_large = Problem(413, "Content too large",
-                            f"een verzoek is hoogstens {self.max_body_bytes} bytes groot")
+        too_large = Problem(
+            413, "Content too large", f"een verzoek is hoogstens {self.max_body_bytes} bytes groot"
+        )
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
             raise too_large
@@ -151,16 +166,24 @@ class Guard:
             more = message.get("more_body", False)
         return b"".join(chunks)
 
-    async def _once(self, scope: Scope, receive: Receive, send: Send, key: tuple[str, str],
-                    fingerprint: str) -> None:
+    async def _once(
+        self, scope: Scope, receive: Receive, send: Send, key: tuple[str, str], fingerprint: str
+    ) -> None:
         """`key`: the caller and its Idempotency-Key."""
         begun = await self.idempotency.begin(*key, fingerprint)
         if begun.outcome is Outcome.RUNNING:
-            raise Problem(409, "Conflict", "een verzoek met deze Idempotency-Key loopt nog; "
-                          "probeer het opnieuw als het klaar is")
+            raise Problem(
+                409,
+                "Conflict",
+                "een verzoek met deze Idempotency-Key loopt nog; "
+                "probeer het opnieuw als het klaar is",
+            )
         if begun.outcome is Outcome.MISMATCH:
-            raise Problem(422, "Idempotency-Key reused",
-                          "deze Idempotency-Key hoort bij een ander verzoek; gebruik een nieuwe")
+            raise Problem(
+                422,
+                "Idempotency-Key reused",
+                "deze Idempotency-Key hoort bij een ander verzoek; gebruik een nieuwe",
+            )
         if begun.outcome is Outcome.REPLAY:
             assert begun.answer is not None
             await _send_stored(begun.answer, send)
@@ -202,8 +225,13 @@ class _Recorder:
 
 
 async def _send_stored(answer: StoredAnswer, send: Send) -> None:
-    await send({"type": "http.response.start", "status": answer.status,
-                "headers": [*answer.headers, REPLAYED_HEADER]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": answer.status,
+            "headers": [*answer.headers, REPLAYED_HEADER],
+        }
+    )
     await send({"type": "http.response.body", "body": answer.body})
 
 
@@ -223,9 +251,12 @@ def _replaying(body: bytes, receive: Receive) -> Callable[[], Awaitable[Message]
 
 def _checked(key: str) -> str:
     if not _KEY.match(key):
-        raise Problem(400, "Invalid request", "de Idempotency-Key-header is ongeldig",
-                      errors=[{"field": "Idempotency-Key",
-                               "message": "1 tot 255 zichtbare ASCII-tekens"}])
+        raise Problem(
+            400,
+            "Invalid request",
+            "de Idempotency-Key-header is ongeldig",
+            errors=[{"field": "Idempotency-Key", "message": "1 tot 255 zichtbare ASCII-tekens"}],
+        )
     return key
 
 
@@ -241,23 +272,41 @@ async def _answer(problem: Problem, scope: Scope, receive: Receive, send: Send) 
     await response(scope, receive, send)
 
 
-def install(app: Starlette, settings: GatewaySettings, verifier: Verifier,
-            audit: AuditLog, db: Database) -> None:
+def install(
+    app: Starlette, settings: GatewaySettings, verifier: Verifier, audit: AuditLog, db: Database
+) -> None:
     """Innermost of the app's middleware, so request ids are bound when they run."""
     app.user_middleware.append(Middleware(SecurityHeaders, hsts=settings.hsts))
     app.user_middleware.append(Middleware(Audit, log=audit))
     if settings.cors_origins:
-        app.user_middleware.append(Middleware(
-            CORSMiddleware, allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key",
-                           "X-Request-ID", "X-Correlation-ID"],
-            expose_headers=["X-Request-ID", "Retry-After", "Idempotent-Replayed"],
-            max_age=600))
-    app.user_middleware.append(Middleware(
-        Guard, verifier=verifier, limits=RateLimits(db),
-        per_subject=Limit("subject", settings.rate_per_subject, settings.burst_per_subject),
-        per_address=Limit("address", settings.rate_per_address, settings.burst_per_address),
-        idempotency=IdempotencyStore(db, settings.idempotency_ttl_seconds,
-                                     lease_seconds=settings.idempotency_lease_seconds),
-        max_body_bytes=settings.max_body_bytes))
+        app.user_middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                allow_headers=[
+                    "Authorization",
+                    "Content-Type",
+                    "Idempotency-Key",
+                    "X-Request-ID",
+                    "X-Correlation-ID",
+                ],
+                expose_headers=["X-Request-ID", "Retry-After", "Idempotent-Replayed"],
+                max_age=600,
+            )
+        )
+    app.user_middleware.append(
+        Middleware(
+            Guard,
+            verifier=verifier,
+            limits=RateLimits(db),
+            per_subject=Limit("subject", settings.rate_per_subject, settings.burst_per_subject),
+            per_address=Limit("address", settings.rate_per_address, settings.burst_per_address),
+            idempotency=IdempotencyStore(
+                db,
+                settings.idempotency_ttl_seconds,
+                lease_seconds=settings.idempotency_lease_seconds,
+            ),
+            max_body_bytes=settings.max_body_bytes,
+        )
+    )

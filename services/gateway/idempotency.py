@@ -38,9 +38,9 @@ class StoredAnswer:
 
 
 class Outcome(Enum):
-    NEW = "new"            # run it; then `finish` or `abandon`
-    REPLAY = "replay"      # answer with the stored answer
-    RUNNING = "running"    # the first request with this key has not finished: 409
+    NEW = "new"  # run it; then `finish` or `abandon`
+    REPLAY = "replay"  # answer with the stored answer
+    RUNNING = "running"  # the first request with this key has not finished: 409
     MISMATCH = "mismatch"  # the key was used for another request: 422
 
 
@@ -66,18 +66,30 @@ class IdempotencyStore:
         t = IDEMPOTENCY_KEYS
         async with self.db.writing() as session:
             insert = insert_for(session)(t).values(
-                caller=caller, key=key, fingerprint=fingerprint, expires_at=expires_at)
-            claimed = await session.execute(insert.on_conflict_do_update(
-                index_elements=[t.c.caller, t.c.key],
-                set_={"fingerprint": fingerprint, "expires_at": expires_at,
-                      "status": None, "headers": None, "body": None},
-                where=t.c.expires_at <= now,  # an expired key or lapsed claim is a new one
-            ).returning(t.c.key))
+                caller=caller, key=key, fingerprint=fingerprint, expires_at=expires_at
+            )
+            claimed = await session.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[t.c.caller, t.c.key],
+                    set_={
+                        "fingerprint": fingerprint,
+                        "expires_at": expires_at,
+                        "status": None,
+                        "headers": None,
+                        "body": None,
+                    },
+                    where=t.c.expires_at <= now,  # an expired key or lapsed claim is a new one
+                ).returning(t.c.key)
+            )
             if claimed.first() is not None:
                 return Begun(Outcome.NEW)
-            row = (await session.execute(
-                select(t.c.fingerprint, t.c.status, t.c.headers, t.c.body)
-                .where(self._is(caller, key)))).one()
+            row = (
+                await session.execute(
+                    select(t.c.fingerprint, t.c.status, t.c.headers, t.c.body).where(
+                        self._is(caller, key)
+                    )
+                )
+            ).one()
         if row.fingerprint != fingerprint:
             return Begun(Outcome.MISMATCH)
         if row.status is None:
@@ -86,13 +98,18 @@ class IdempotencyStore:
         return Begun(Outcome.REPLAY, StoredAnswer(row.status, headers, row.body))
 
     async def finish(self, caller: str, key: str, answer: StoredAnswer) -> None:
-        headers = json.dumps([(k.decode("latin-1"), v.decode("latin-1"))
-                              for k, v in answer.headers])
+        headers = json.dumps(
+            [(k.decode("latin-1"), v.decode("latin-1")) for k, v in answer.headers]
+        )
         expires_at = datetime.fromtimestamp(self.clock() + self.ttl_seconds, UTC)
         async with self.db.writing() as session:
-            await session.execute(update(IDEMPOTENCY_KEYS).where(self._is(caller, key))
-                                  .values(status=answer.status, headers=headers,
-                                          body=answer.body, expires_at=expires_at))
+            await session.execute(
+                update(IDEMPOTENCY_KEYS)
+                .where(self._is(caller, key))
+                .values(
+                    status=answer.status, headers=headers, body=answer.body, expires_at=expires_at
+                )
+            )
 
     async def abandon(self, caller: str, key: str) -> None:
         async with self.db.writing() as session:
@@ -102,7 +119,8 @@ class IdempotencyStore:
         now = datetime.fromtimestamp(self.clock(), UTC)
         async with self.db.writing() as session:
             return await rows_changed(
-                session, delete(IDEMPOTENCY_KEYS).where(IDEMPOTENCY_KEYS.c.expires_at <= now))
+                session, delete(IDEMPOTENCY_KEYS).where(IDEMPOTENCY_KEYS.c.expires_at <= now)
+            )
 
     @staticmethod
     def _is(caller: str, key: str):

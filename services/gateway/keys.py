@@ -44,9 +44,11 @@ class SigningKey:
         return cls(key)
 
     def pem(self) -> bytes:
-        return self.private.private_bytes(serialization.Encoding.PEM,
-                                          serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption())
+        return self.private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
 
     @property
     def verification(self) -> VerificationKey:
@@ -69,6 +71,7 @@ def thumbprint(public: ec.EllipticCurvePublicKey) -> str:
     """RFC 7638: SHA-256 over the required members, sorted, without whitespace."""
     jwk = ECAlgorithm.to_jwk(public, as_dict=True)
     required = {name: jwk[name] for name in ("crv", "kty", "x", "y")}
-    digest = hashlib.sha256(json.dumps(required, separators=(",", ":"),
-                                       sort_keys=True).encode()).digest()
+    digest = hashlib.sha256(
+        json.dumps(required, separators=(",", ":"), sort_keys=True).encode()
+    ).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()

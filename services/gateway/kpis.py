@@ -23,8 +23,7 @@ from shared.spreadsheet import CSV, XLSX, Cell, Sheet, as_csv, as_xlsx, attachme
 Service = Literal["bookings", "events"]
 EVENT = "event"  # the activity of an event session; events are core task D ("Evenementen")
 EVENT_CORE_TASK = "D"
-LEVEL_ORDER = ("po", "vmbo-bb", "vmbo-kb", "vmbo-gl", "vmbo-tl", "pro", "vso", "havo", "vwo",
-               "mbo")
+LEVEL_ORDER = ("po", "vmbo-bb", "vmbo-kb", "vmbo-gl", "vmbo-tl", "pro", "vso", "havo", "vwo", "mbo")
 
 
 class Reached(BaseModel):
@@ -34,8 +33,9 @@ class Reached(BaseModel):
     school_id: str
     level: str
     profile: str | None = None
-    activity: str = Field(description="the kind of offer (inspiration_lesson, masterclass, "
-                                      "...) or `event`")
+    activity: str = Field(
+        description="the kind of offer (inspiration_lesson, masterclass, ...) or `event`"
+    )
     core_task: str
     groups: int
     sessions: int
@@ -43,19 +43,24 @@ class Reached(BaseModel):
 
 
 class Figures(BaseModel):
-    groups: int = Field(default=0, description="groups reached; a group that followed a "
-                                               "whole series counts once")
-    sessions: int = Field(default=0, description="sessions a group took part in: a lesson "
-                                                 "given or an event session attended")
-    students: int = Field(default=0, description="students reached: those who came (a "
-                                                 "series' group once)")
+    groups: int = Field(
+        default=0, description="groups reached; a group that followed a whole series counts once"
+    )
+    sessions: int = Field(
+        default=0,
+        description="sessions a group took part in: a lesson given or an event session attended",
+    )
+    students: int = Field(
+        default=0, description="students reached: those who came (a series' group once)"
+    )
 
 
 class SchoolFigures(Figures):
     school_id: str
     plan_2023_students: int | None = Field(
-        None, description="figure 2 of the plan: the school's students in hard-tech profiles "
-                          "in 2023")
+        None,
+        description="figure 2 of the plan: the school's students in hard-tech profiles in 2023",
+    )
 
 
 class LevelFigures(Figures):
@@ -63,8 +68,7 @@ class LevelFigures(Figures):
 
 
 class ProfileFigures(Figures):
-    profile: str | None = Field(None, description="null (or absent): lessons for every "
-                                                  "profile")
+    profile: str | None = Field(None, description="null (or absent): lessons for every profile")
     plan_2023_students: int | None = Field(None, description="figure 2 of the plan, 2023")
 
 
@@ -94,8 +98,9 @@ class Kpis(BaseModel):
     year_kind: Literal["kalenderjaar"] = "kalenderjaar"
     first_day: date
     last_day: date
-    missing: list[Service] = Field(description="services that did not answer: their part of "
-                                               "the figures is absent, not zero")
+    missing: list[Service] = Field(
+        description="services that did not answer: their part of the figures is absent, not zero"
+    )
     totals: Figures
     kpis: list[Kpi]
     per_school: list[SchoolFigures]
@@ -107,8 +112,10 @@ class Kpis(BaseModel):
 
 
 async def kpis(forward: Forward, who: Principal, year: int) -> Kpis:
-    asked = {service: forward(service, "GET", "/reach", who, params={"year": year})
-             for service in ("bookings", "events")}
+    asked = {
+        service: forward(service, "GET", "/reach", who, params={"year": year})
+        for service in ("bookings", "events")
+    }
     answers = dict(zip(asked, await asyncio.gather(*asked.values()), strict=True))
     rows: list[Reached] = []
     missing: list[Service] = []
@@ -127,8 +134,9 @@ def _booking(r: dict[str, Any]) -> Reached:
 
 def _event(r: dict[str, Any]) -> Reached:
     """A registration is one group at one session: its groups are its sessions."""
-    return Reached(source="events", activity=EVENT, core_task=EVENT_CORE_TASK,
-                   sessions=r["groups"], **r)
+    return Reached(
+        source="events", activity=EVENT, core_task=EVENT_CORE_TASK, sessions=r["groups"], **r
+    )
 
 
 def measured(year: int, rows: list[Reached], missing: list[Service]) -> Kpis:
@@ -139,62 +147,110 @@ def measured(year: int, rows: list[Reached], missing: list[Service]) -> Kpis:
     by_task = _summed(rows, lambda r: r.core_task)
     schools = _summed(rows, lambda r: r.school_id)
     return Kpis(
-        year=year, first_day=date(year, 1, 1), last_day=date(year, 12, 31), missing=missing,
+        year=year,
+        first_day=date(year, 1, 1),
+        last_day=date(year, 12, 31),
+        missing=missing,
         totals=_total(rows),
         kpis=_kpis(year, rows, by_profile, by_level),
-        per_school=[SchoolFigures(school_id=s, plan_2023_students=targets.SCHOOL_BASELINE.get(s),
-                                  **schools.get(s, Figures()).model_dump())
-                    for s in _ordered(schools, targets.SCHOOL_BASELINE)],
-        per_level=[LevelFigures(level=level, **f.model_dump())
-                   for level, f in sorted(by_level.items(), key=_level_order)],
-        per_profile=[ProfileFigures(profile=p, plan_2023_students=targets.PROFILE_BASELINE.get(p),
-                                    **by_profile.get(p, Figures()).model_dump())
-                     for p in _ordered(by_profile, targets.PROFILE_BASELINE)],
-        per_activity=[ActivityFigures(activity=a, **f.model_dump())
-                      for a, f in sorted(_summed(rows, lambda r: r.activity).items())],
-        per_core_task=[CoreTaskFigures(core_task=code, title=title, plan_activities=list(done),
-                                       plan_period=targets.ACTIVITIES_RUN,
-                                       **by_task.get(code, Figures()).model_dump())
-                       for code, (title, done) in targets.CORE_TASK_ACTIVITIES.items()],
+        per_school=[
+            SchoolFigures(
+                school_id=s,
+                plan_2023_students=targets.SCHOOL_BASELINE.get(s),
+                **schools.get(s, Figures()).model_dump(),
+            )
+            for s in _ordered(schools, targets.SCHOOL_BASELINE)
+        ],
+        per_level=[
+            LevelFigures(level=level, **f.model_dump())
+            for level, f in sorted(by_level.items(), key=_level_order)
+        ],
+        per_profile=[
+            ProfileFigures(
+                profile=p,
+                plan_2023_students=targets.PROFILE_BASELINE.get(p),
+                **by_profile.get(p, Figures()).model_dump(),
+            )
+            for p in _ordered(by_profile, targets.PROFILE_BASELINE)
+        ],
+        per_activity=[
+            ActivityFigures(activity=a, **f.model_dump())
+            for a, f in sorted(_summed(rows, lambda r: r.activity).items())
+        ],
+        per_core_task=[
+            CoreTaskFigures(
+                core_task=code,
+                title=title,
+                plan_activities=list(done),
+                plan_period=targets.ACTIVITIES_RUN,
+                **by_task.get(code, Figures()).model_dump(),
+            )
+            for code, (title, done) in targets.CORE_TASK_ACTIVITIES.items()
+        ],
         rows=rows,
     )
 
 
-def _kpis(year: int, rows: list[Reached], by_profile: dict[Any, Figures],
-          by_level: dict[Any, Figures]) -> list[Kpi]:
+def _kpis(
+    year: int, rows: list[Reached], by_profile: dict[Any, Figures], by_level: dict[Any, Figures]
+) -> list[Kpi]:
     hard_tech = sum(by_profile.get(p, Figures()).students for p in targets.HARD_TECH_PROFILES)
     po_schools = {r.school_id for r in rows if r.level == "po" and r.students}
     tech, po = targets.TECHNICAL_PROFILES, targets.PO_SCHOOLS
     found = [
-        _kpi(tech, tech.value, hard_tech,
-             f"leerlingen uit de harde techniekprofielen "
-             f"({', '.join(targets.HARD_TECH_PROFILES)}) die in {year} een les of evenement "
-             "volgden; hoeveel leerlingen een profiel kiezen, houdt het platform niet bij"),
-        _kpi(po, po.value, len(po_schools),
-             f"po-scholen waarvan een klas in {year} een les of evenement volgde"),
+        _kpi(
+            tech,
+            tech.value,
+            hard_tech,
+            f"leerlingen uit de harde techniekprofielen "
+            f"({', '.join(targets.HARD_TECH_PROFILES)}) die in {year} een les of evenement "
+            "volgden; hoeveel leerlingen een profiel kiezen, houdt het platform niet bij",
+        ),
+        _kpi(
+            po,
+            po.value,
+            len(po_schools),
+            f"po-scholen waarvan een klas in {year} een les of evenement volgde",
+        ),
     ]
     for transfer in targets.TRANSFER:
         profile = transfer.key.removeprefix("doorstroom-")
-        figures = (by_level.get(targets.TL_LEVEL) if profile == "TL"
-                   else by_profile.get(profile)) or Figures()
-        found.append(_kpi(
-            transfer, targets.TRANSFER_2023_PERCENT[profile], figures.students,
-            f"leerlingen ({profile}) die in {year} een les of evenement volgden; de "
-            "doorstroom naar het technisch mbo houdt het platform niet bij"))
+        figures = (
+            by_level.get(targets.TL_LEVEL) if profile == "TL" else by_profile.get(profile)
+        ) or Figures()
+        found.append(
+            _kpi(
+                transfer,
+                targets.TRANSFER_2023_PERCENT[profile],
+                figures.students,
+                f"leerlingen ({profile}) die in {year} een les of evenement volgden; de "
+                "doorstroom naar het technisch mbo houdt het platform niet bij",
+            )
+        )
     return found
 
 
 def _kpi(target: targets.Target, baseline: int, reached: int, reached_as: str) -> Kpi:
-    return Kpi(key=target.key, plan=target.plan, target=target.value, unit=target.unit,
-               baseline=baseline, reached=reached, reached_as=reached_as)
+    return Kpi(
+        key=target.key,
+        plan=target.plan,
+        target=target.value,
+        unit=target.unit,
+        baseline=baseline,
+        reached=reached,
+        reached_as=reached_as,
+    )
 
 
 def _summed(rows: Iterable[Reached], key: Callable[[Reached], Hashable]) -> dict[Any, Figures]:
     sums: dict[Any, Figures] = {}
     for row in rows:
         f = sums.setdefault(key(row), Figures())
-        f.groups, f.sessions, f.students = (f.groups + row.groups, f.sessions + row.sessions,
-                                            f.students + row.students)
+        f.groups, f.sessions, f.students = (
+            f.groups + row.groups,
+            f.sessions + row.sessions,
+            f.students + row.students,
+        )
     return sums
 
 
@@ -204,8 +260,9 @@ def _total(rows: list[Reached]) -> Figures:
 
 def _ordered(measured_keys: dict[Any, Figures], planned: dict[str, int]) -> list[Any]:
     """The plan's keys first (in its order, also when nothing was reached), then the rest."""
-    rest = sorted((k for k in measured_keys if k not in planned),
-                  key=lambda k: (k is None, k or ""))
+    rest = sorted(
+        (k for k in measured_keys if k not in planned), key=lambda k: (k is None, k or "")
+    )
     return [*planned, *rest]
 
 
@@ -225,27 +282,58 @@ def _figures(f: Figures) -> list[Cell]:
 
 def sheets(k: Kpis) -> list[Sheet]:
     title = f"KPI's T is for Tech {k.year} ({k.year_kind} {k.first_day} t/m {k.last_day})"
-    note = ([f"Ontbreekt (dienst antwoordde niet): {', '.join(k.missing)}"] if k.missing
-            else [])
+    note = [f"Ontbreekt (dienst antwoordde niet): {', '.join(k.missing)}"] if k.missing else []
     return [
-        Sheet("Doelen", [[title], *([note] if note else []),
-                         ["doel", "plan", "doel (waarde)", "eenheid", "plan 2023", "bereikt",
-                          "bereikt als"],
-                         *([i.key, i.plan, i.target, i.unit, i.baseline, i.reached, i.reached_as]
-                           for i in k.kpis)]),
-        Sheet("Per school", [["school", *FIGURE_HEADINGS, "plan 2023 (technische profielen)"],
-                             *([s.school_id, *_figures(s), s.plan_2023_students]
-                               for s in k.per_school)]),
-        Sheet("Per niveau", [["niveau", *FIGURE_HEADINGS],
-                             *([v.level, *_figures(v)] for v in k.per_level)]),
-        Sheet("Per profiel", [["profiel", *FIGURE_HEADINGS, "plan 2023"],
-                              *([p.profile or "zonder profiel", *_figures(p),
-                                 p.plan_2023_students] for p in k.per_profile)]),
-        Sheet("Per activiteit", [["activiteit", *FIGURE_HEADINGS],
-                                 *([a.activity, *_figures(a)] for a in k.per_activity)]),
-        Sheet("Per kerntaak", [["kerntaak", *FIGURE_HEADINGS, "titel", "activiteiten (plan)"],
-                               *([c.core_task, *_figures(c), c.title,
-                                  "; ".join(c.plan_activities)] for c in k.per_core_task)]),
+        Sheet(
+            "Doelen",
+            [
+                [title],
+                *([note] if note else []),
+                ["doel", "plan", "doel (waarde)", "eenheid", "plan 2023", "bereikt", "bereikt als"],
+                *(
+                    [i.key, i.plan, i.target, i.unit, i.baseline, i.reached, i.reached_as]
+                    for i in k.kpis
+                ),
+            ],
+        ),
+        Sheet(
+            "Per school",
+            [
+                ["school", *FIGURE_HEADINGS, "plan 2023 (technische profielen)"],
+                *([s.school_id, *_figures(s), s.plan_2023_students] for s in k.per_school),
+            ],
+        ),
+        Sheet(
+            "Per niveau",
+            [["niveau", *FIGURE_HEADINGS], *([v.level, *_figures(v)] for v in k.per_level)],
+        ),
+        Sheet(
+            "Per profiel",
+            [
+                ["profiel", *FIGURE_HEADINGS, "plan 2023"],
+                *(
+                    [p.profile or "zonder profiel", *_figures(p), p.plan_2023_students]
+                    for p in k.per_profile
+                ),
+            ],
+        ),
+        Sheet(
+            "Per activiteit",
+            [
+                ["activiteit", *FIGURE_HEADINGS],
+                *([a.activity, *_figures(a)] for a in k.per_activity),
+            ],
+        ),
+        Sheet(
+            "Per kerntaak",
+            [
+                ["kerntaak", *FIGURE_HEADINGS, "titel", "activiteiten (plan)"],
+                *(
+                    [c.core_task, *_figures(c), c.title, "; ".join(c.plan_activities)]
+                    for c in k.per_core_task
+                ),
+            ],
+        ),
     ]
 
 

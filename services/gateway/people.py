@@ -19,8 +19,9 @@ DIRECTORY = "directory"
 
 
 async def sign_in(upstreams: Upstreams, username: str, password: str) -> Principal:
-    status, answer = await upstreams.ask(DIRECTORY, "POST", "/sign-in",
-                                         body={"username": username, "password": password})
+    status, answer = await upstreams.ask(
+        DIRECTORY, "POST", "/sign-in", body={"username": username, "password": password}
+    )
     if status != 200:
         raise Unauthenticated("onbekende gebruiker of onjuist wachtwoord")
     return Principal(answer["subject"], answer["role"], answer["organisation"])
@@ -29,8 +30,14 @@ async def sign_in(upstreams: Upstreams, username: str, password: str) -> Princip
 class ActivePeople:
     """A `Verifier`: the gateway's own token, and its person still active as the token says."""
 
-    def __init__(self, tokens: Verifier, upstreams: Upstreams, cache_seconds: float, *,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        tokens: Verifier,
+        upstreams: Upstreams,
+        cache_seconds: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._tokens, self._upstreams = tokens, upstreams
         self._cache_seconds, self._clock = cache_seconds, clock
         self._known: dict[str, tuple[float, Principal | None]] = {}
@@ -47,20 +54,23 @@ class ActivePeople:
         if self._clock() - asked_at < self._cache_seconds:
             return known
         try:
-            status, answer = await self._upstreams.ask(DIRECTORY, "GET",
-                                                       f"/people/{subject}/standing")
+            status, answer = await self._upstreams.ask(
+                DIRECTORY, "GET", f"/people/{subject}/standing"
+            )
         except Problem:
             if subject in self._known:
                 return known  # the directory is away: its last answer stands
             raise
-        known = (Principal(answer["subject"], answer["role"], answer["organisation"])
-                 if status == 200 and answer["active"] else None)
+        known = (
+            Principal(answer["subject"], answer["role"], answer["organisation"])
+            if status == 200 and answer["active"]
+            else None
+        )
         self._known[subject] = (self._clock(), known)
         return known
 
 
-def verifier_for(settings: GatewaySettings, tokens: TokenService,
-                 upstreams: Upstreams) -> Verifier:
+def verifier_for(settings: GatewaySettings, tokens: TokenService, upstreams: Upstreams) -> Verifier:
     """The external issuer when one is configured (its people are its own business), else
     the gateway's own tokens of people the directory knows as active."""
     if settings.oidc_issuer:

@@ -54,42 +54,68 @@ def _booking(b: dict[str, Any]) -> PlanningItem | None:
     if not b.get("starts_at"):
         return None
     place = ", ".join(p for p in (b.get("location"), b.get("room")) if p) or None
-    return PlanningItem(type="booking", id=b["id"], title=b.get("offering_title") or "Boeking",
-                        starts_at=b["starts_at"], ends_at=b["ends_at"], place=place,
-                        status=b["status"])
+    return PlanningItem(
+        type="booking",
+        id=b["id"],
+        title=b.get("offering_title") or "Boeking",
+        starts_at=b["starts_at"],
+        ends_at=b["ends_at"],
+        place=place,
+        status=b["status"],
+    )
 
 
 def _reservation(r: dict[str, Any]) -> PlanningItem | None:
     return PlanningItem(
-        type="reservation", id=r["id"], title=r.get("item_name") or r["item_id"],
+        type="reservation",
+        id=r["id"],
+        title=r.get("item_name") or r["item_id"],
         starts_at=_midnight(date.fromisoformat(r["starts_on"])),
         ends_at=_midnight(date.fromisoformat(r["ends_on"]) + timedelta(days=1)),
-        place=None, status=r.get("desk_status") or r["status"])
+        place=None,
+        status=r.get("desk_status") or r["status"],
+    )
 
 
 def _registration(r: dict[str, Any]) -> PlanningItem | None:
     if not r.get("starts_at"):  # a session without times of its own or its event's
         return None
-    return PlanningItem(type="registration", id=r["id"],
-                        title=r.get("session_title") or r.get("event_title") or "Aanmelding",
-                        starts_at=r["starts_at"], ends_at=r["ends_at"], place=r.get("location"),
-                        status=r["status"])
+    return PlanningItem(
+        type="registration",
+        id=r["id"],
+        title=r.get("session_title") or r.get("event_title") or "Aanmelding",
+        starts_at=r["starts_at"],
+        ends_at=r["ends_at"],
+        place=r.get("location"),
+        status=r["status"],
+    )
 
 
 async def planning(forward: Forward, who: Principal, first: date, last: date) -> Planning:
     if last < first or (last - first).days + 1 > MAX_DAYS:
-        raise Problem(422, "Unprocessable Content",
-                      f"vraag de planning op voor 1 tot {MAX_DAYS} dagen per keer "
-                      "(to op of na from)")
+        raise Problem(
+            422,
+            "Unprocessable Content",
+            f"vraag de planning op voor 1 tot {MAX_DAYS} dagen per keer (to op of na from)",
+        )
     span = {"from": first.isoformat(), "to": last.isoformat()}
     school = who.organisation
     asked: dict[PlanningService, Awaitable[Response]] = {
-        "bookings": forward("bookings", "GET", "/bookings", who,
-                            params={"school_id": school, "limit": PER_SERVICE} | span),
-        "loans": forward("loans", "GET", "/reservations", who,
-                         params={"school_id": school, "limit": PER_SERVICE} | span),
-        "events": forward("events", "GET", "/registrations", who,
-                          params={"limit": PER_SERVICE}),
+        "bookings": forward(
+            "bookings",
+            "GET",
+            "/bookings",
+            who,
+            params={"school_id": school, "limit": PER_SERVICE} | span,
+        ),
+        "loans": forward(
+            "loans",
+            "GET",
+            "/reservations",
+            who,
+            params={"school_id": school, "limit": PER_SERVICE} | span,
+        ),
+        "events": forward("events", "GET", "/registrations", who, params={"limit": PER_SERVICE}),
     }
     answers = dict(zip(asked, await asyncio.gather(*asked.values()), strict=True))
     read = {"bookings": _booking, "loans": _reservation, "events": _registration}
@@ -101,8 +127,11 @@ async def planning(forward: Forward, who: Principal, first: date, last: date) ->
         if records is None:
             missing.append(service)
             continue
-        items += [item for item in map(read[service], records)
-                  if item and item.starts_at < before and item.ends_at > since]
+        items += [
+            item
+            for item in map(read[service], records)
+            if item and item.starts_at < before and item.ends_at > since
+        ]
     items.sort(key=lambda i: (i.starts_at, i.type, str(i.id)))
     return Planning(items=items, missing=missing)
 

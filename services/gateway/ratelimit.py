@@ -52,12 +52,16 @@ class RateLimits:
     async def _take(self, session: AsyncSession, limit: Limit, key: str) -> float:
         now, t = self.clock(), RATE_BUCKETS
         moved = case((t.c.tat > now, t.c.tat), else_=now) + limit.interval
-        insert = insert_for(session)(t).values(limit_name=limit.name, key=key,
-                                               tat=now + limit.interval)
-        taken = await session.execute(insert.on_conflict_do_update(
-            index_elements=[t.c.limit_name, t.c.key], set_={"tat": moved},
-            where=moved - now <= limit.burst * limit.interval + ROUNDING,
-        ).returning(t.c.tat))
+        insert = insert_for(session)(t).values(
+            limit_name=limit.name, key=key, tat=now + limit.interval
+        )
+        taken = await session.execute(
+            insert.on_conflict_do_update(
+                index_elements=[t.c.limit_name, t.c.key],
+                set_={"tat": moved},
+                where=moved - now <= limit.burst * limit.interval + ROUNDING,
+            ).returning(t.c.tat)
+        )
         if taken.first() is not None:
             return 0.0
         tat = await session.scalar(select(t.c.tat).where(_is(limit, key)))
@@ -78,8 +82,9 @@ class RateLimits:
     async def forget_full(self) -> int:
         """Deletes the buckets that have filled up again: they behave like new ones."""
         async with self.db.writing() as session:
-            return await rows_changed(session, delete(RATE_BUCKETS)
-                                      .where(RATE_BUCKETS.c.tat <= self.clock()))
+            return await rows_changed(
+                session, delete(RATE_BUCKETS).where(RATE_BUCKETS.c.tat <= self.clock())
+            )
 
 
 def _is(limit: Limit, key: str):
@@ -101,9 +106,12 @@ class LoginThrottle:
         if not wait:
             wait = await self.limits.take((self.attempts_per_address, address))
         if wait:
-            raise Problem(429, "Too many requests",
-                          "te veel aanmeldpogingen; probeer het na de pauze opnieuw",
-                          retry_after=int(retry_after(wait)))
+            raise Problem(
+                429,
+                "Too many requests",
+                "te veel aanmeldpogingen; probeer het na de pauze opnieuw",
+                retry_after=int(retry_after(wait)),
+            )
 
     async def failed(self, username: str) -> None:
         await self.limits.take((self.failures_per_username, username.casefold()))

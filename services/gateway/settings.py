@@ -76,4 +76,3 @@ class GatewaySettings(ServiceSettings):
             "notify": self.notify_url,
             "directory": self.directory_url,
         }
-

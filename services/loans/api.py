@@ -40,9 +40,18 @@ class ItemOut(BaseModel):
     @classmethod
     def of(cls, view: queries.ItemView) -> "ItemOut":
         i = view.item
-        return cls(id=i.id, asset_tag=i.asset_tag, category=i.category, name=i.name,
-                   quantity=i.quantity, location=i.location, condition=i.condition,
-                   status=view.status, loanable=i.loanable, units_out=view.units_out)
+        return cls(
+            id=i.id,
+            asset_tag=i.asset_tag,
+            category=i.category,
+            name=i.name,
+            quantity=i.quantity,
+            location=i.location,
+            condition=i.condition,
+            status=view.status,
+            loanable=i.loanable,
+            units_out=view.units_out,
+        )
 
 
 class AvailabilityOut(BaseModel):
@@ -81,9 +90,14 @@ class ReservationOut(BaseModel):
 
     @classmethod
     def of(cls, view: queries.ReservationView) -> "ReservationOut":
-        return cls.model_validate(view.reservation).model_copy(update=dict(
-            item_name=view.item.name, item_category=view.item.category,
-            desk_status=view.desk_status, days_overdue=view.days_overdue))
+        return cls.model_validate(view.reservation).model_copy(
+            update=dict(
+                item_name=view.item.name,
+                item_category=view.item.category,
+                desk_status=view.desk_status,
+                days_overdue=view.days_overdue,
+            )
+        )
 
 
 class DamageReportOut(BaseModel):
@@ -101,8 +115,7 @@ def routes(rt: Runtime[LoansSettings]) -> APIRouter:
     router = APIRouter()
 
     @router.get("/items", response_model=list[ItemOut])
-    async def items(limit: Limit = 50, offset: Offset = 0,
-                    _: Caller = Depends(current_caller)):
+    async def items(limit: Limit = 50, offset: Offset = 0, _: Caller = Depends(current_caller)):
         return [ItemOut.of(v) for v in await queries.list_items(rt, limit, offset)]
 
     @router.get("/items/{item_id}", response_model=ItemOut)
@@ -120,22 +133,30 @@ def routes(rt: Runtime[LoansSettings]) -> APIRouter:
         return ItemOut.of(await queries.item(rt, item_id))
 
     @router.get("/damage-reports", response_model=list[DamageReportOut])
-    async def damage_reports(item_id: Text | None = Query(None, max_length=80),
-                             limit: Limit = 50, offset: Offset = 0,
-                             who: Caller = Depends(current_caller)):
+    async def damage_reports(
+        item_id: Text | None = Query(None, max_length=80),
+        limit: Limit = 50,
+        offset: Offset = 0,
+        who: Caller = Depends(current_caller),
+    ):
         return await queries.damage_reports(rt, who, item_id, limit, offset)
 
     @router.get("/items/{item_id}/availability", response_model=AvailabilityOut)
-    async def availability(item_id: str, starts_on: date = Query(alias="from"),
-                           ends_on: date = Query(alias="to"),
-                           _: Caller = Depends(current_caller)):
+    async def availability(
+        item_id: str,
+        starts_on: date = Query(alias="from"),
+        ends_on: date = Query(alias="to"),
+        _: Caller = Depends(current_caller),
+    ):
         return _availability_out(await queries.availability(rt, item_id, starts_on, ends_on))
 
     @router.get("/availability", response_model=list[AvailabilityOut])
-    async def category_availability(category: Text = Query(min_length=1, max_length=40),
-                                    starts_on: date = Query(alias="from"),
-                                    ends_on: date = Query(alias="to"),
-                                    _: Caller = Depends(current_caller)):
+    async def category_availability(
+        category: Text = Query(min_length=1, max_length=40),
+        starts_on: date = Query(alias="from"),
+        ends_on: date = Query(alias="to"),
+        _: Caller = Depends(current_caller),
+    ):
         found = await queries.category_availability(rt, category, starts_on, ends_on)
         return [_availability_out(a) for a in found]
 
@@ -148,23 +169,28 @@ def routes(rt: Runtime[LoansSettings]) -> APIRouter:
         return asdict(await commands.set_policy(rt, who, Policy(**body.model_dump())))
 
     @router.get("/reservations", response_model=list[ReservationOut])
-    async def reservations(limit: Limit = 50, offset: Offset = 0,
-                           status: DeskStatus | None = None,
-                           item_id: Text | None = Query(None, max_length=80),
-                           school_id: Text | None = Query(None, max_length=80),
-                           starts_on: date | None = Query(None, alias="from"),
-                           ends_on: date | None = Query(None, alias="to"),
-                           who: Caller = Depends(current_caller)):
+    async def reservations(
+        limit: Limit = 50,
+        offset: Offset = 0,
+        status: DeskStatus | None = None,
+        item_id: Text | None = Query(None, max_length=80),
+        school_id: Text | None = Query(None, max_length=80),
+        starts_on: date | None = Query(None, alias="from"),
+        ends_on: date | None = Query(None, alias="to"),
+        who: Caller = Depends(current_caller),
+    ):
         """Filtered for the loans desk: by status, item, school and period (overlapping)."""
         wanted = queries.DeskFilter(status, item_id, school_id, starts_on, ends_on)
-        return [ReservationOut.of(v)
-                for v in await queries.list_reservations(rt, who, limit, offset, wanted)]
+        return [
+            ReservationOut.of(v)
+            for v in await queries.list_reservations(rt, who, limit, offset, wanted)
+        ]
 
     @router.get("/overdue-loans", response_model=list[ReservationOut])
-    async def overdue_loans(limit: Limit = 50, offset: Offset = 0,
-                            who: Caller = Depends(current_caller)):
-        return [ReservationOut.of(v)
-                for v in await queries.overdue_loans(rt, who, limit, offset)]
+    async def overdue_loans(
+        limit: Limit = 50, offset: Offset = 0, who: Caller = Depends(current_caller)
+    ):
+        return [ReservationOut.of(v) for v in await queries.overdue_loans(rt, who, limit, offset)]
 
     @router.post("/items", status_code=201, response_model=ItemOut)
     async def add_item(body: NewItem, who: Caller = Depends(current_caller)):
@@ -185,18 +211,19 @@ def routes(rt: Runtime[LoansSettings]) -> APIRouter:
         return await _reservation_out(rt, await queries.reservation(rt, who, reservation_id))
 
     @router.post("/reservations/{reservation_id}/check-out", response_model=ReservationOut)
-    async def check_out(reservation_id: UUID, body: CheckOut,
-                        who: Caller = Depends(current_caller)):
+    async def check_out(
+        reservation_id: UUID, body: CheckOut, who: Caller = Depends(current_caller)
+    ):
         return await _reservation_out(rt, await commands.check_out(rt, who, reservation_id, body))
 
     @router.post("/reservations/{reservation_id}/return", response_model=ReservationOut)
-    async def take_back(reservation_id: UUID, body: Return,
-                        who: Caller = Depends(current_caller)):
+    async def take_back(reservation_id: UUID, body: Return, who: Caller = Depends(current_caller)):
         return await _reservation_out(rt, await commands.take_back(rt, who, reservation_id, body))
 
     @router.post("/reservations/{reservation_id}/extend", response_model=ReservationOut)
-    async def extend(reservation_id: UUID, body: ReservationExtension,
-                     who: Caller = Depends(current_caller)):
+    async def extend(
+        reservation_id: UUID, body: ReservationExtension, who: Caller = Depends(current_caller)
+    ):
         extended = await commands.extend(rt, who, reservation_id, body.ends_on)
         return await _reservation_out(rt, extended)
 
@@ -212,6 +239,10 @@ async def _reservation_out(rt: Runtime[LoansSettings], reservation) -> Reservati
 
 
 def _availability_out(found: queries.Availability) -> AvailabilityOut:
-    return AvailabilityOut(item_id=found.item.id, starts_on=found.period.starts_on,
-                           ends_on=found.period.ends_on, quantity=found.item.quantity,
-                           free=found.free)
+    return AvailabilityOut(
+        item_id=found.item.id,
+        starts_on=found.period.starts_on,
+        ends_on=found.period.ends_on,
+        quantity=found.item.quantity,
+        free=found.free,
+    )

@@ -12,8 +12,11 @@ SPEC = ServiceSpec(
     metadata=Base.metadata,
     messaging=messaging,
     routes=api.routes,
-    consumers=[ConsumerSpec(name="loans", topics=SUBSCRIPTIONS["loans"],
-                            handlers=handlers.booking_handlers)],
+    consumers=[
+        ConsumerSpec(
+            name="loans", topics=SUBSCRIPTIONS["loans"], handlers=handlers.booking_handlers
+        )
+    ],
     seed=demo.load,
     settings=LoansSettings,
     extra_tasks=[overdue.scan_overdue_forever],

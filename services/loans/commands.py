@@ -77,11 +77,20 @@ async def register_items(rt: Runtime, items: list[Item]) -> None:
     """Add items to the inventory and tell the platform they can be reserved."""
     async with rt.db.transaction() as tx:
         tx.add_all(items)
-        await rt.outbox.stage(tx, *(
-            ItemRegisteredV1(item_id=i.id, asset_tag=i.asset_tag, category=i.category,
-                             name=i.name, quantity=i.quantity, loanable=i.loanable)
-            for i in items
-        ))
+        await rt.outbox.stage(
+            tx,
+            *(
+                ItemRegisteredV1(
+                    item_id=i.id,
+                    asset_tag=i.asset_tag,
+                    category=i.category,
+                    name=i.name,
+                    quantity=i.quantity,
+                    loanable=i.loanable,
+                )
+                for i in items
+            ),
+        )
 
 
 async def reserve(rt: Runtime[LoansSettings], who: Caller, wish: NewReservation) -> Reservation:
@@ -92,15 +101,17 @@ async def reserve(rt: Runtime[LoansSettings], who: Caller, wish: NewReservation)
     try:
         return await _reserve(rt, school, who.actor, wish, period)
     except Unavailable as refusal:
-        alternative = await queries.alternative(rt, wish.item_id, period, wish.quantity,
-                                                policy.last_day(today))
+        alternative = await queries.alternative(
+            rt, wish.item_id, period, wish.quantity, policy.last_day(today)
+        )
         if alternative is None:
             raise
         raise Unavailable(refusal.reason, alternative=alternative) from refusal
 
 
-async def _reserve(rt: Runtime, school: str, actor: str, wish: NewReservation,
-                   period: Period) -> Reservation:
+async def _reserve(
+    rt: Runtime, school: str, actor: str, wish: NewReservation, period: Period
+) -> Reservation:
     with _overlap_refused():
         async with rt.db.transaction() as tx:
             item = await item_to_reserve(tx, wish.item_id)
@@ -116,8 +127,9 @@ async def _reserve(rt: Runtime, school: str, actor: str, wish: NewReservation,
     return reservation
 
 
-async def extend(rt: Runtime[LoansSettings], who: Caller, reservation_id: UUID,
-                 ends_on: date) -> Reservation:
+async def extend(
+    rt: Runtime[LoansSettings], who: Caller, reservation_id: UUID, ends_on: date
+) -> Reservation:
     """Let a reservation end later, if its units are free on the extra days and the policy
     allows the longer loan; a loan that is checked out too."""
     today = rt.settings.today()
@@ -129,11 +141,16 @@ async def extend(rt: Runtime[LoansSettings], who: Caller, reservation_id: UUID,
             domain.require_extension_allowed(period, today, await current_policy(tx))
             item = await existing(tx, Item, reservation.item_id, with_for_update=True)
             claims = (await claims_on(tx, [item.id], period, besides=reservation.id))[item.id]
-            domain.require_free(domain.units_free(item.quantity, claims, period),
-                                reservation.quantity)
+            domain.require_free(
+                domain.units_free(item.quantity, claims, period), reservation.quantity
+            )
             previous_ends_on, reservation.ends_on = reservation.ends_on, ends_on
-            await rt.outbox.stage(tx, ReservationExtendedV1(
-                **reservation_facts(reservation, item), previous_ends_on=previous_ends_on))
+            await rt.outbox.stage(
+                tx,
+                ReservationExtendedV1(
+                    **reservation_facts(reservation, item), previous_ends_on=previous_ends_on
+                ),
+            )
     return reservation
 
 
@@ -143,8 +160,9 @@ async def set_policy(rt: Runtime, who: Caller, policy: Policy) -> Policy:
     domain.require_backoffice(who.role, "sets the loan policy")
     async with rt.db.transaction() as tx:
         await claim(tx, LoanPolicy, id=POLICY_ROW)
-        await tx.merge(LoanPolicy(id=POLICY_ROW, horizon_days=policy.horizon_days,
-                                  max_days=policy.max_days))
+        await tx.merge(
+            LoanPolicy(id=POLICY_ROW, horizon_days=policy.horizon_days, max_days=policy.max_days)
+        )
     return policy
 
 
@@ -156,8 +174,9 @@ async def cancel(rt: Runtime, who: Caller, reservation_id: UUID) -> Reservation:
     return reservation
 
 
-async def check_out(rt: Runtime[LoansSettings], who: Caller, reservation_id: UUID,
-                    wish: CheckOut) -> Reservation:
+async def check_out(
+    rt: Runtime[LoansSettings], who: Caller, reservation_id: UUID, wish: CheckOut
+) -> Reservation:
     """The school collects the units on a day of its period; the item must be in service."""
     domain.require_backoffice(who.role, "leent uit")
     today = rt.settings.today()
@@ -171,13 +190,18 @@ async def check_out(rt: Runtime[LoansSettings], who: Caller, reservation_id: UUI
         reservation.status = ReservationStatus.CHECKED_OUT
         reservation.checked_out_at = datetime.now(UTC)
         reservation.checkout_note = wish.condition_note
-        await rt.outbox.stage(tx, ReservationCheckedOutV1(
-            **reservation_facts(reservation, item), condition_note=wish.condition_note))
+        await rt.outbox.stage(
+            tx,
+            ReservationCheckedOutV1(
+                **reservation_facts(reservation, item), condition_note=wish.condition_note
+            ),
+        )
     return reservation
 
 
-async def take_back(rt: Runtime[LoansSettings], who: Caller, reservation_id: UUID,
-                    wish: Return) -> Reservation:
+async def take_back(
+    rt: Runtime[LoansSettings], who: Caller, reservation_id: UUID, wish: Return
+) -> Reservation:
     """The units come back in `wish.condition`; with damage, finance hears what the repair
     costs and the item stays in repair, in the same transaction."""
     domain.require_backoffice(who.role, "neemt uitleningen terug")
@@ -189,20 +213,34 @@ async def take_back(rt: Runtime[LoansSettings], who: Caller, reservation_id: UUI
         reservation.status = ReservationStatus.RETURNED
         reservation.returned_at, reservation.return_condition = now, wish.condition
         item.condition = wish.condition
-        await rt.outbox.stage(tx, ReservationReturnedV1(
-            **reservation_facts(reservation, item), condition=wish.condition, returned_on=today))
+        await rt.outbox.stage(
+            tx,
+            ReservationReturnedV1(
+                **reservation_facts(reservation, item), condition=wish.condition, returned_on=today
+            ),
+        )
         if wish.damage is not None:
             item.status = ItemStatus.IN_REPAIR
             damage = DamageReport(
-                id=uuid4(), reservation_id=reservation.id, item_id=item.id,
+                id=uuid4(),
+                reservation_id=reservation.id,
+                item_id=item.id,
                 description=wish.damage.description,
-                repair_cost_cents=wish.damage.repair_cost_cents, reported_on=today,
-                reported_at=now)
+                repair_cost_cents=wish.damage.repair_cost_cents,
+                reported_on=today,
+                reported_at=now,
+            )
             tx.add(damage)
-            await rt.outbox.stage(tx, ReservationDamageReportedV1(
-                **reservation_facts(reservation, item), damage_id=damage.id,
-                description=damage.description, repair_cost_cents=damage.repair_cost_cents,
-                reported_on=today))
+            await rt.outbox.stage(
+                tx,
+                ReservationDamageReportedV1(
+                    **reservation_facts(reservation, item),
+                    damage_id=damage.id,
+                    description=damage.description,
+                    repair_cost_cents=damage.repair_cost_cents,
+                    reported_on=today,
+                ),
+            )
     return reservation
 
 
@@ -258,8 +296,9 @@ def _overlap_refused() -> Iterator[None]:
         raise
 
 
-async def reserve_for_session(tx: AsyncSession, outbox: Outbox,
-                              request: SessionEquipmentRequestedV1) -> None:
+async def reserve_for_session(
+    tx: AsyncSession, outbox: Outbox, request: SessionEquipmentRequestedV1
+) -> None:
     """Hold one whole kit of each category for the session's day(s), all or nothing, and
     answer bookings: the session's schools share what is held. Kits are chosen before any is
     reserved, so a rejection leaves nothing behind in the consumer's transaction (which may
@@ -272,25 +311,45 @@ async def reserve_for_session(tx: AsyncSession, outbox: Outbox,
             await outbox.stage(tx, await _rejection(tx, request, category, period))
             return
         items.append(item)
-    reservations = [Reservation.of(item, HOTSPOT_ID, item.quantity, period,
-                                   session_id=request.session_id) for item in items]
+    reservations = [
+        Reservation.of(item, HOTSPOT_ID, item.quantity, period, session_id=request.session_id)
+        for item in items
+    ]
     tx.add_all(reservations)
-    await outbox.stage(tx, *(ReservationMadeV1(**reservation_facts(r, item))
-                             for r, item in zip(reservations, items, strict=True)))
-    await outbox.stage(tx, SessionEquipmentReservedV1(
-        session_id=request.session_id, request_id=request.request_id,
-        reservation_ids=[r.id for r in reservations]))
+    await outbox.stage(
+        tx,
+        *(
+            ReservationMadeV1(**reservation_facts(r, item))
+            for r, item in zip(reservations, items, strict=True)
+        ),
+    )
+    await outbox.stage(
+        tx,
+        SessionEquipmentReservedV1(
+            session_id=request.session_id,
+            request_id=request.request_id,
+            reservation_ids=[r.id for r in reservations],
+        ),
+    )
 
 
-async def _rejection(tx: AsyncSession, request: SessionEquipmentRequestedV1, category: str,
-                     period: Period) -> SessionEquipmentRejectedV1:
-    log.info("no free equipment for session", category=category,
-             session_id=str(request.session_id), starts_on=str(period.starts_on))
+async def _rejection(
+    tx: AsyncSession, request: SessionEquipmentRequestedV1, category: str, period: Period
+) -> SessionEquipmentRejectedV1:
+    log.info(
+        "no free equipment for session",
+        category=category,
+        session_id=str(request.session_id),
+        starts_on=str(period.starts_on),
+    )
     calendar = domain.HotspotCalendar(frozenset(request.closed_days), request.alternative_until)
     return SessionEquipmentRejectedV1(
-        session_id=request.session_id, request_id=request.request_id, category=category,
+        session_id=request.session_id,
+        request_id=request.request_id,
+        category=category,
         reason=domain.no_kit_reason(category, period),
-        alternative=await queries.lesson_alternative(tx, category, period, calendar))
+        alternative=await queries.lesson_alternative(tx, category, period, calendar),
+    )
 
 
 async def _free_item(tx: AsyncSession, category: str, period: Period) -> Item | None:
@@ -299,15 +358,17 @@ async def _free_item(tx: AsyncSession, category: str, period: Period) -> Item | 
     return next(i for i in items if i.id == chosen.item_id) if chosen else None
 
 
-async def release_for_booking(tx: AsyncSession, outbox: Outbox,
-                              booking: BookingCancelledV1) -> None:
+async def release_for_booking(
+    tx: AsyncSession, outbox: Outbox, booking: BookingCancelledV1
+) -> None:
     """What loans reserved for the booking itself (before equipment belonged to sessions)."""
     for reservation in await holding_reservations_of(tx, booking_id=booking.booking_id):
         await _release(tx, outbox, reservation)
 
 
-async def release_for_session(tx: AsyncSession, outbox: Outbox,
-                              released: SessionEquipmentReleasedV1) -> None:
+async def release_for_session(
+    tx: AsyncSession, outbox: Outbox, released: SessionEquipmentReleasedV1
+) -> None:
     """Bookings asks for a session again only after releasing it, and the two come in order
     (keyed by session): what the session holds is what this request reserved."""
     for reservation in await holding_reservations_of(tx, session_id=released.session_id):
@@ -321,14 +382,29 @@ async def _release(tx: AsyncSession, outbox: Outbox, reservation: Reservation) -
 
 
 def reservation_facts(r: Reservation, item: Item) -> dict:
-    return dict(reservation_id=r.id, item_id=item.id, item_name=item.name, quantity=r.quantity,
-                school_id=r.school_id, booking_id=r.booking_id, starts_on=r.starts_on,
-                ends_on=r.ends_on, session_id=r.session_id, reserved_by=r.reserved_by)
+    return dict(
+        reservation_id=r.id,
+        item_id=item.id,
+        item_name=item.name,
+        quantity=r.quantity,
+        school_id=r.school_id,
+        booking_id=r.booking_id,
+        starts_on=r.starts_on,
+        ends_on=r.ends_on,
+        session_id=r.session_id,
+        reserved_by=r.reserved_by,
+    )
 
 
 def _item_facts(item: Item) -> dict:
-    return dict(item_id=item.id, asset_tag=item.asset_tag, category=item.category,
-                name=item.name, quantity=item.quantity, loanable=item.loanable)
+    return dict(
+        item_id=item.id,
+        asset_tag=item.asset_tag,
+        category=item.category,
+        name=item.name,
+        quantity=item.quantity,
+        loanable=item.loanable,
+    )
 
 
 async def add_item(rt: Runtime, who: Caller, wish: NewItem) -> Item:
@@ -342,8 +418,9 @@ async def add_item(rt: Runtime, who: Caller, wish: NewItem) -> Item:
     return item
 
 
-async def change_item(rt: Runtime[LoansSettings], who: Caller, item_id: str,
-                      wish: ItemChange) -> Item:
+async def change_item(
+    rt: Runtime[LoansSettings], who: Caller, item_id: str, wish: ItemChange
+) -> Item:
     """Change what the backoffice names; a kit keeps the units promised or out, and an item
     schools have reserved stays lendable."""
     domain.require_backoffice(who.role, "changes items")

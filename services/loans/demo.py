@@ -10,10 +10,19 @@ from shared.service import Runtime
 async def load(rt: Runtime) -> None:
     present = await queries.item_ids(rt)
     items = [
-        Item(id=e.id, asset_tag=e.asset_tag, category=e.category, name=e.name,
-             quantity=e.quantity, location=e.location, condition="goed",
-             status=ItemStatus.AVAILABLE, loanable=e.loanable)
-        for e in seed.EQUIPMENT if e.id not in present
+        Item(
+            id=e.id,
+            asset_tag=e.asset_tag,
+            category=e.category,
+            name=e.name,
+            quantity=e.quantity,
+            location=e.location,
+            condition="goed",
+            status=ItemStatus.AVAILABLE,
+            loanable=e.loanable,
+        )
+        for e in seed.EQUIPMENT
+        if e.id not in present
     ]
     if items:
         await commands.register_items(rt, items)

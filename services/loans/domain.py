@@ -84,8 +84,7 @@ class Claim:
 def lesson_period(starts_at: datetime, ends_at: datetime) -> Period:
     # An end at local midnight belongs to the day before: the kit is back by then.
     last_moment = ends_at - timedelta(microseconds=1) if ends_at > starts_at else ends_at
-    return Period(starts_at.astimezone(AMSTERDAM).date(),
-                  last_moment.astimezone(AMSTERDAM).date())
+    return Period(starts_at.astimezone(AMSTERDAM).date(), last_moment.astimezone(AMSTERDAM).date())
 
 
 def units_free(quantity: int, claims: Iterable[Claim], period: Period) -> int:
@@ -113,8 +112,11 @@ def item_for_lesson(stock: Sequence[Stock]) -> Stock | None:
 
 def no_kit_reason(category: str, period: Period) -> str:
     """Why a lesson's equipment could not be reserved, in the words the school reads."""
-    days = (f"op {dutch_date(period.starts_on)}" if period.starts_on == period.ends_on
-            else f"van {dutch_date(period.starts_on)} tot en met {dutch_date(period.ends_on)}")
+    days = (
+        f"op {dutch_date(period.starts_on)}"
+        if period.starts_on == period.ends_on
+        else f"van {dutch_date(period.starts_on)} tot en met {dutch_date(period.ends_on)}"
+    )
     return f"Er is {days} geen {equipment_noun(category)} vrij voor deze les."
 
 
@@ -161,8 +163,13 @@ class HotspotCalendar:
         return None if self.until is not None and day > self.until else day
 
 
-def next_free_start(quantity: int, claims: Sequence[Claim], period: Period, wanted: int,
-                    calendar: HotspotCalendar = HotspotCalendar()) -> date | None:
+def next_free_start(
+    quantity: int,
+    claims: Sequence[Claim],
+    period: Period,
+    wanted: int,
+    calendar: HotspotCalendar = HotspotCalendar(),
+) -> date | None:
     """For a period that is taken: the first later start, on a day the hotspot is open,
     from which `wanted` units are free for as many days.
 
@@ -172,8 +179,13 @@ def next_free_start(quantity: int, claims: Sequence[Claim], period: Period, want
     """
     if wanted > quantity:
         return None
-    ends = sorted({c.period.ends_on + timedelta(days=1) for c in claims
-                   if c.period.ends_on >= period.starts_on})
+    ends = sorted(
+        {
+            c.period.ends_on + timedelta(days=1)
+            for c in claims
+            if c.period.ends_on >= period.starts_on
+        }
+    )
     for after_claim in ends:
         day = calendar.first_open_from(after_claim)
         if day is None:
@@ -209,15 +221,18 @@ def require_collectable(status: str, item_status: str, period: Period, today: da
         # A damaged item stays at the hotspot until the backoffice marks it repaired.
         raise Unavailable(f"het item heeft status {item_status}, het wordt niet uitgeleend")
     if not period.contains(today):
-        raise LoanRefused(f"de reservering loopt van {period.starts_on} tot {period.ends_on}; "
-                          f"ze kan niet op {today} worden uitgeleend")
+        raise LoanRefused(
+            f"de reservering loopt van {period.starts_on} tot {period.ends_on}; "
+            f"ze kan niet op {today} worden uitgeleend"
+        )
 
 
 def require_back_in_time(quantity: int, out: int, wanted: int) -> None:
     """An overdue loan still holds its units: the next one waits until they are back."""
     if out + wanted > quantity:
-        raise Unavailable(f"{out} stuk(s) zijn nog niet terug; {quantity - out} hier, "
-                          f"{wanted} uit te lenen")
+        raise Unavailable(
+            f"{out} stuk(s) zijn nog niet terug; {quantity - out} hier, {wanted} uit te lenen"
+        )
 
 
 def require_out(status: str) -> None:
@@ -237,8 +252,10 @@ def require_retirable(status: str, holding_ahead: int, units_out: int) -> None:
     if units_out:
         raise LoanRefused(f"{units_out} stuk(s) zijn uitgeleend; neem ze eerst terug")
     if holding_ahead:
-        raise LoanRefused(f"{holding_ahead} reservering(en) houden het item vanaf vandaag vast; "
-                          "annuleer ze of neem ze eerst terug")
+        raise LoanRefused(
+            f"{holding_ahead} reservering(en) houden het item vanaf vandaag vast; "
+            "annuleer ze of neem ze eerst terug"
+        )
 
 
 def days_overdue(ends_on: date, today: date) -> int:
@@ -281,12 +298,17 @@ def reservation_period(starts_on: date, ends_on: date, today: date, policy: Poli
     """The period of a new reservation: from today on (equipment waits on the shelf, so the
     same day is fine), in order, and within the policy."""
     if starts_on < today:
-        raise _invalid("starts_on", "in_past",
-                       f"Een reservering begint vandaag ({today:%d-%m-%Y}) of later, "
-                       "niet in het verleden.")
+        raise _invalid(
+            "starts_on",
+            "in_past",
+            f"Een reservering begint vandaag ({today:%d-%m-%Y}) of later, niet in het verleden.",
+        )
     if ends_on < starts_on:
-        raise _invalid("ends_on", "before_start",
-                       "De laatste dag van een reservering ligt niet voor de eerste dag.")
+        raise _invalid(
+            "ends_on",
+            "before_start",
+            "De laatste dag van een reservering ligt niet voor de eerste dag.",
+        )
     period = Period(starts_on, ends_on)
     _require_within(period, today, policy)
     return period
@@ -294,41 +316,53 @@ def reservation_period(starts_on: date, ends_on: date, today: date, policy: Poli
 
 def extended(period: Period, ends_on: date) -> Period:
     if ends_on <= period.ends_on:
-        raise _invalid("ends_on", "not_later",
-                       f"Een verlenging eindigt na de huidige laatste dag "
-                       f"({period.ends_on:%d-%m-%Y}).")
+        raise _invalid(
+            "ends_on",
+            "not_later",
+            f"Een verlenging eindigt na de huidige laatste dag ({period.ends_on:%d-%m-%Y}).",
+        )
     return Period(period.starts_on, ends_on)
 
 
 def require_extension_allowed(longer: Period, today: date, policy: Policy) -> None:
     """An extension ends today or later and keeps the whole loan within the policy."""
     if longer.ends_on < today:
-        raise _invalid("ends_on", "in_past",
-                       f"Een verlenging eindigt vandaag ({today:%d-%m-%Y}) of later, "
-                       "niet in het verleden.")
+        raise _invalid(
+            "ends_on",
+            "in_past",
+            f"Een verlenging eindigt vandaag ({today:%d-%m-%Y}) of later, niet in het verleden.",
+        )
     _require_within(longer, today, policy)
 
 
 def _require_within(period: Period, today: date, policy: Policy) -> None:
     last_day = policy.last_day(today)
     if period.ends_on > last_day:
-        raise _invalid("ends_on", "beyond_horizon",
-                       f"Apparatuur wordt ten hoogste {policy.horizon_days} dagen vooruit "
-                       f"gereserveerd: de laatste dag is uiterlijk {last_day:%d-%m-%Y}.")
+        raise _invalid(
+            "ends_on",
+            "beyond_horizon",
+            f"Apparatuur wordt ten hoogste {policy.horizon_days} dagen vooruit "
+            f"gereserveerd: de laatste dag is uiterlijk {last_day:%d-%m-%Y}.",
+        )
     if period.days > policy.max_days:
-        raise _invalid("ends_on", "too_long",
-                       f"Apparatuur wordt ten hoogste {policy.max_days} dagen achter elkaar "
-                       f"geleend, verlengingen meegerekend; deze periode duurt "
-                       f"{period.days} dagen.")
+        raise _invalid(
+            "ends_on",
+            "too_long",
+            f"Apparatuur wordt ten hoogste {policy.max_days} dagen achter elkaar "
+            f"geleend, verlengingen meegerekend; deze periode duurt "
+            f"{period.days} dagen.",
+        )
 
 
 # Managing the inventory: what the backoffice may change of an item.
 
+
 def units_held(claims: Iterable[Claim], period: Period) -> int:
     """Units held on the busiest day of `period`."""
     overlapping = [c for c in claims if c.period.overlaps(period)]
-    days = {period.starts_on} | {c.period.starts_on for c in overlapping
-                                 if period.contains(c.period.starts_on)}
+    days = {period.starts_on} | {
+        c.period.starts_on for c in overlapping if period.contains(c.period.starts_on)
+    }
     return max(sum(c.quantity for c in overlapping if c.period.contains(day)) for day in days)
 
 
@@ -341,15 +375,19 @@ def require_units_kept(quantity: int, held_ahead: int, out: int) -> None:
     """A kit keeps the units promised from today on and those not back yet."""
     needed = max(held_ahead, out)
     if quantity < needed:
-        raise LoanRefused(f"Er zijn {needed} eenheden uitgeleend of gereserveerd; het aantal "
-                          f"kan niet lager worden dan dat ({quantity} gevraagd).")
+        raise LoanRefused(
+            f"Er zijn {needed} eenheden uitgeleend of gereserveerd; het aantal "
+            f"kan niet lager worden dan dat ({quantity} gevraagd)."
+        )
 
 
 def require_lendable_kept(loanable: bool, loans_ahead: int) -> None:
     """Stationary equipment never leaves: not while schools have it reserved to take away."""
     if not loanable and loans_ahead:
-        raise LoanRefused(f"{loans_ahead} reservering(en) van scholen houden dit item vanaf "
-                          "vandaag vast: annuleer die eerst, of laat het uitleenbaar.")
+        raise LoanRefused(
+            f"{loans_ahead} reservering(en) van scholen houden dit item vanaf "
+            "vandaag vast: annuleer die eerst, of laat het uitleenbaar."
+        )
 
 
 class DeskStatus(StrEnum):

@@ -14,12 +14,10 @@ from shared.service import Runtime
 
 
 def booking_handlers(rt: Runtime) -> Handlers:
-    async def requested(tx: AsyncSession, event: SessionEquipmentRequestedV1,
-                        _: Envelope) -> None:
+    async def requested(tx: AsyncSession, event: SessionEquipmentRequestedV1, _: Envelope) -> None:
         await commands.reserve_for_session(tx, rt.outbox, event)
 
-    async def released(tx: AsyncSession, event: SessionEquipmentReleasedV1,
-                       _: Envelope) -> None:
+    async def released(tx: AsyncSession, event: SessionEquipmentReleasedV1, _: Envelope) -> None:
         # A session's events share its key: its request is applied before its release, so
         # whatever the request reserved, this frees (the compensation of the saga).
         await commands.release_for_session(tx, rt.outbox, event)
@@ -28,6 +26,8 @@ def booking_handlers(rt: Runtime) -> Handlers:
         # Reservations made per booking, before equipment belonged to the session.
         await commands.release_for_booking(tx, rt.outbox, event)
 
-    return (handle(SessionEquipmentRequestedV1, requested)
-            | handle(SessionEquipmentReleasedV1, released)
-            | handle(BookingCancelledV1, cancelled))
+    return (
+        handle(SessionEquipmentRequestedV1, requested)
+        | handle(SessionEquipmentReleasedV1, released)
+        | handle(BookingCancelledV1, cancelled)
+    )

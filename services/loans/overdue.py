@@ -34,9 +34,13 @@ async def report_overdue(rt: Runtime, today: date) -> int:
             for loan in due:
                 loan.overdue_notified_at = now
                 item = await existing(tx, Item, loan.item_id)
-                await rt.outbox.stage(tx, ReservationOverdueV1(
-                    **reservation_facts(loan, item),
-                    days_overdue=domain.days_overdue(loan.ends_on, today)))
+                await rt.outbox.stage(
+                    tx,
+                    ReservationOverdueV1(
+                        **reservation_facts(loan, item),
+                        days_overdue=domain.days_overdue(loan.ends_on, today),
+                    ),
+                )
         reported += len(due)
         if len(due) < BATCH:
             return reported
@@ -44,10 +48,12 @@ async def report_overdue(rt: Runtime, today: date) -> int:
 
 async def scan_overdue_forever(rt: Runtime[LoansSettings]) -> None:
     """The periodic task, every `loans_overdue_scan_seconds`, starting at startup."""
-    scans = Counter("tft_loans_overdue_scans", "Overdue scans completed",
-                    registry=rt.metrics.registry)
-    notices = Counter("tft_loans_overdue_reported", "Overdue loans reported",
-                      registry=rt.metrics.registry)
+    scans = Counter(
+        "tft_loans_overdue_scans", "Overdue scans completed", registry=rt.metrics.registry
+    )
+    notices = Counter(
+        "tft_loans_overdue_reported", "Overdue loans reported", registry=rt.metrics.registry
+    )
     while True:
         try:
             reported = await report_overdue(rt, rt.settings.today())

@@ -65,12 +65,13 @@ async def item(rt: Runtime, item_id: str) -> ItemView:
 
 async def _views(tx: AsyncSession, items: list[Item]) -> list[ItemView]:
     out = await units_out(tx, [i.id for i in items])
-    return [ItemView(i, domain.shown_status(i.status, out.get(i.id, 0)), out.get(i.id, 0))
-            for i in items]
+    return [
+        ItemView(i, domain.shown_status(i.status, out.get(i.id, 0)), out.get(i.id, 0))
+        for i in items
+    ]
 
 
-async def availability(rt: Runtime, item_id: str, starts_on: date,
-                       ends_on: date) -> Availability:
+async def availability(rt: Runtime, item_id: str, starts_on: date, ends_on: date) -> Availability:
     period = Period(starts_on, ends_on)
     async with rt.db.sessions() as tx:
         item = await tx.get(Item, item_id)
@@ -79,20 +80,23 @@ async def availability(rt: Runtime, item_id: str, starts_on: date,
         return (await _availabilities(tx, [item], period))[0]
 
 
-async def category_availability(rt: Runtime, category: str, starts_on: date,
-                                ends_on: date) -> list[Availability]:
+async def category_availability(
+    rt: Runtime, category: str, starts_on: date, ends_on: date
+) -> list[Availability]:
     period = Period(starts_on, ends_on)
     async with rt.db.sessions() as tx:
         return await _availabilities(tx, await items_of(tx, category), period)
 
 
-async def _availabilities(tx: AsyncSession, items: list[Item],
-                          period: Period) -> list[Availability]:
+async def _availabilities(
+    tx: AsyncSession, items: list[Item], period: Period
+) -> list[Availability]:
     stock = await stock_for(tx, items, period)
     # An item out of service has no free units, whatever its reservations.
-    return [Availability(item, period, s.free if item.status == domain.ItemStatus.AVAILABLE
-                         else 0)
-            for item, s in zip(items, stock, strict=True)]
+    return [
+        Availability(item, period, s.free if item.status == domain.ItemStatus.AVAILABLE else 0)
+        for item, s in zip(items, stock, strict=True)
+    ]
 
 
 async def policy(rt: Runtime) -> Policy:
@@ -102,8 +106,9 @@ async def policy(rt: Runtime) -> Policy:
         return await current_policy(tx)
 
 
-async def alternative(rt: Runtime, item_id: str, period: Period, wanted: int,
-                      last_day: date) -> dict[str, str] | None:
+async def alternative(
+    rt: Runtime, item_id: str, period: Period, wanted: int, last_day: date
+) -> dict[str, str] | None:
     """The nearest way to get `wanted` units anyway: another item of the same category for
     the same period, else this item from the first later start it is free for as long, if
     that ends by `last_day` (the policy's horizon)."""
@@ -111,8 +116,11 @@ async def alternative(rt: Runtime, item_id: str, period: Period, wanted: int,
         item = await tx.get(Item, item_id)
         if item is None:
             return None
-        others = [i for i in await items_of(tx, item.category)
-                  if i.id != item.id and domain.lendable(i.status, i.loanable)]
+        others = [
+            i
+            for i in await items_of(tx, item.category)
+            if i.id != item.id and domain.lendable(i.status, i.loanable)
+        ]
         other = domain.free_stock(await stock_for(tx, others, period), wanted)
         if other is not None:
             return _offer(other.item_id, period)
@@ -126,8 +134,9 @@ async def alternative(rt: Runtime, item_id: str, period: Period, wanted: int,
     return _offer(item.id, moved) if moved.ends_on <= last_day else None
 
 
-async def lesson_alternative(tx: AsyncSession, category: str, period: Period,
-                             calendar: domain.HotspotCalendar) -> dict[str, str] | None:
+async def lesson_alternative(
+    tx: AsyncSession, category: str, period: Period, calendar: domain.HotspotCalendar
+) -> dict[str, str] | None:
     """For a lesson whose kit is taken: the kit of `category` that is whole again first on a
     day the hotspot is open, and the period of the same length from then. None if the
     category has no kit in service, or none free within the calendar."""
@@ -135,13 +144,17 @@ async def lesson_alternative(tx: AsyncSession, category: str, period: Period,
     ahead = await claims_on(tx, [i.id for i in items], Period(period.starts_on, date.max))
     found = domain.nearest(
         (domain.next_free_start(i.quantity, ahead[i.id], period, i.quantity, calendar), i.id)
-        for i in items)
+        for i in items
+    )
     return None if found is None else _offer(found[1], period.moved_to(found[0]))
 
 
 def _offer(item_id: str, period: Period) -> dict[str, str]:
-    return {"item_id": item_id, "starts_on": period.starts_on.isoformat(),
-            "ends_on": period.ends_on.isoformat()}
+    return {
+        "item_id": item_id,
+        "starts_on": period.starts_on.isoformat(),
+        "ends_on": period.ends_on.isoformat(),
+    }
 
 
 async def reservation(rt: Runtime, caller: Caller, reservation_id: UUID) -> Reservation:
@@ -153,8 +166,9 @@ async def reservation(rt: Runtime, caller: Caller, reservation_id: UUID) -> Rese
     return found
 
 
-async def damage_reports(rt: Runtime, caller: Caller, item_id: str | None, limit: int,
-                         offset: int) -> list[DamageReport]:
+async def damage_reports(
+    rt: Runtime, caller: Caller, item_id: str | None, limit: int, offset: int
+) -> list[DamageReport]:
     domain.require_backoffice(caller.role, "leest schademeldingen")
     query = select(DamageReport).order_by(DamageReport.reported_at.desc(), DamageReport.id)
     if item_id is not None:
@@ -185,8 +199,13 @@ class ReservationView:
     days_overdue: int
 
 
-async def list_reservations(rt: Runtime[LoansSettings], caller: Caller, limit: int, offset: int,
-                            wanted: DeskFilter = DeskFilter()) -> list[ReservationView]:
+async def list_reservations(
+    rt: Runtime[LoansSettings],
+    caller: Caller,
+    limit: int,
+    offset: int,
+    wanted: DeskFilter = DeskFilter(),
+) -> list[ReservationView]:
     """A school's own reservations; the backoffice any school's (or `wanted.school_id`'s)."""
     school = domain.visible_school(caller.role, caller.organisation) or wanted.school_id
     today = rt.settings.today()
@@ -198,13 +217,15 @@ async def list_reservations(rt: Runtime[LoansSettings], caller: Caller, limit: i
         return [_view(r, i, today) for r, i in rows]
 
 
-async def overdue_loans(rt: Runtime[LoansSettings], caller: Caller, limit: int,
-                        offset: int) -> list[ReservationView]:
+async def overdue_loans(
+    rt: Runtime[LoansSettings], caller: Caller, limit: int, offset: int
+) -> list[ReservationView]:
     """Loans not back after their last day, the longest overdue first."""
     domain.require_backoffice(caller.role, "reads the overdue loans")
     today = rt.settings.today()
-    query = (_desk_query(DeskFilter(domain.DeskStatus.OVERDUE), today)
-             .order_by(Reservation.ends_on, Reservation.id))
+    query = _desk_query(DeskFilter(domain.DeskStatus.OVERDUE), today).order_by(
+        Reservation.ends_on, Reservation.id
+    )
     async with rt.db.sessions() as tx:
         rows = await tx.execute(query.limit(limit).offset(offset))
         return [_view(r, i, today) for r, i in rows]
@@ -233,10 +254,14 @@ def _desk_status_is(status: domain.DeskStatus, today: date) -> list:
 
 
 def _view(reservation: Reservation, item: Item, today: date) -> ReservationView:
-    return ReservationView(reservation, item,
-                           domain.desk_status(reservation.status, reservation.ends_on, today),
-                           domain.days_overdue(reservation.ends_on, today)
-                           if reservation.status == ReservationStatus.CHECKED_OUT else 0)
+    return ReservationView(
+        reservation,
+        item,
+        domain.desk_status(reservation.status, reservation.ends_on, today),
+        domain.days_overdue(reservation.ends_on, today)
+        if reservation.status == ReservationStatus.CHECKED_OUT
+        else 0,
+    )
 
 
 async def reservation_view(rt: Runtime[LoansSettings], reservation: Reservation) -> ReservationView:

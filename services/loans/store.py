@@ -83,8 +83,12 @@ class Reservation(Base):
         Index("ix_reservations_item_period", "item_id", "starts_on", "ends_on"),
         # The overdue scan: checked-out loans by end date.
         Index("ix_reservations_status_ends_on", "status", "ends_on"),
-        ForeignKeyConstraint(["item_id", "item_quantity"], ["items.id", "items.quantity"],
-                             name="fk_reservations_item_units", onupdate="CASCADE"),
+        ForeignKeyConstraint(
+            ["item_id", "item_quantity"],
+            ["items.id", "items.quantity"],
+            name="fk_reservations_item_units",
+            onupdate="CASCADE",
+        ),
     )
 
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
@@ -114,14 +118,30 @@ class Reservation(Base):
         return Period(self.starts_on, self.ends_on)
 
     @classmethod
-    def of(cls, item: Item, school_id: str, quantity: int, period: Period,
-           booking_id: UUID | None = None, session_id: UUID | None = None,
-           reserved_by: str | None = None) -> "Reservation":
-        return cls(id=uuid4(), item_id=item.id, item_quantity=item.quantity,
-                   school_id=school_id, quantity=quantity, starts_on=period.starts_on,
-                   ends_on=period.ends_on, booking_id=booking_id, session_id=session_id,
-                   reserved_by=reserved_by, status=ReservationStatus.RESERVED,
-                   created_at=datetime.now(UTC))
+    def of(
+        cls,
+        item: Item,
+        school_id: str,
+        quantity: int,
+        period: Period,
+        booking_id: UUID | None = None,
+        session_id: UUID | None = None,
+        reserved_by: str | None = None,
+    ) -> "Reservation":
+        return cls(
+            id=uuid4(),
+            item_id=item.id,
+            item_quantity=item.quantity,
+            school_id=school_id,
+            quantity=quantity,
+            starts_on=period.starts_on,
+            ends_on=period.ends_on,
+            booking_id=booking_id,
+            session_id=session_id,
+            reserved_by=reserved_by,
+            status=ReservationStatus.RESERVED,
+            created_at=datetime.now(UTC),
+        )
 
 
 class DamageReport(Base):
@@ -193,8 +213,9 @@ async def reservation_to_change(session: AsyncSession, reservation_id: UUID) -> 
     return await session.get(Reservation, reservation_id, with_for_update=True)
 
 
-async def claims_on(session: AsyncSession, item_ids: list[str], period: Period,
-                    besides: UUID | None = None) -> dict[str, list[Claim]]:
+async def claims_on(
+    session: AsyncSession, item_ids: list[str], period: Period, besides: UUID | None = None
+) -> dict[str, list[Claim]]:
     """Per item, the holding reservations that overlap `period`, except `besides`."""
     query = select(Reservation).where(
         Reservation.item_id.in_(item_ids),
@@ -214,17 +235,23 @@ async def claims_on(session: AsyncSession, item_ids: list[str], period: Period,
 async def stock_for(session: AsyncSession, items: list[Item], period: Period) -> list[Stock]:
     """Each item with its units free on every day of `period`."""
     claims = await claims_on(session, [i.id for i in items], period)
-    return [Stock(i.id, i.quantity, domain.units_free(i.quantity, claims[i.id], period))
-            for i in items]
+    return [
+        Stock(i.id, i.quantity, domain.units_free(i.quantity, claims[i.id], period)) for i in items
+    ]
 
 
-async def holding_reservations_of(session: AsyncSession, *, booking_id: UUID | None = None,
-                                  session_id: UUID | None = None) -> list[Reservation]:
+async def holding_reservations_of(
+    session: AsyncSession, *, booking_id: UUID | None = None, session_id: UUID | None = None
+) -> list[Reservation]:
     """The holding reservations made for a booking, or for a session, locked."""
-    column, value = ((Reservation.booking_id, booking_id) if booking_id is not None
-                     else (Reservation.session_id, session_id))
+    column, value = (
+        (Reservation.booking_id, booking_id)
+        if booking_id is not None
+        else (Reservation.session_id, session_id)
+    )
     rows = await session.scalars(
-        select(Reservation).where(column == value, Reservation.status.in_(HOLDING))
+        select(Reservation)
+        .where(column == value, Reservation.status.in_(HOLDING))
         .with_for_update()
     )
     return list(rows)
@@ -234,8 +261,9 @@ async def units_out(session: AsyncSession, item_ids: list[str]) -> dict[str, int
     """Per item, the units checked out now."""
     rows = await session.execute(
         select(Reservation.item_id, func.sum(Reservation.quantity))
-        .where(Reservation.item_id.in_(item_ids),
-               Reservation.status == ReservationStatus.CHECKED_OUT)
+        .where(
+            Reservation.item_id.in_(item_ids), Reservation.status == ReservationStatus.CHECKED_OUT
+        )
         .group_by(Reservation.item_id)
     )
     return {item_id: int(units) for item_id, units in rows}
@@ -249,9 +277,11 @@ async def overdue_to_notify(session: AsyncSession, today: date, limit: int) -> l
     """
     rows = await session.scalars(
         select(Reservation)
-        .where(Reservation.status == ReservationStatus.CHECKED_OUT,
-               Reservation.ends_on < today,
-               Reservation.overdue_notified_at.is_(None))
+        .where(
+            Reservation.status == ReservationStatus.CHECKED_OUT,
+            Reservation.ends_on < today,
+            Reservation.overdue_notified_at.is_(None),
+        )
         .order_by(Reservation.ends_on, Reservation.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -261,7 +291,16 @@ async def overdue_to_notify(session: AsyncSession, today: date, limit: int) -> l
 
 async def school_loans_ahead(session: AsyncSession, item_id: str, today: date) -> int:
     """Reservations schools made themselves (not for a lesson) holding the item from today."""
-    return await session.scalar(
-        select(func.count()).select_from(Reservation)
-        .where(Reservation.item_id == item_id, Reservation.booking_id.is_(None),
-               Reservation.status.in_(HOLDING), Reservation.ends_on >= today)) or 0
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(Reservation)
+            .where(
+                Reservation.item_id == item_id,
+                Reservation.booking_id.is_(None),
+                Reservation.status.in_(HOLDING),
+                Reservation.ends_on >= today,
+            )
+        )
+        or 0
+    )

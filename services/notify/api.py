@@ -72,9 +72,18 @@ class AnnouncementOut(BaseModel):
 def _announcement(sent: queries.Sent) -> AnnouncementOut:
     a = sent.announcement
     return AnnouncementOut(
-        id=a.id, title=a.title, body=a.body, organisations=a.organisations, kinds=a.kinds,
-        roles=a.roles, sent_by=a.sent_by, sent_at=a.sent_at, recipients=a.recipients,
-        deliveries=sent.deliveries, read=sent.read)
+        id=a.id,
+        title=a.title,
+        body=a.body,
+        organisations=a.organisations,
+        kinds=a.kinds,
+        roles=a.roles,
+        sent_by=a.sent_by,
+        sent_at=a.sent_at,
+        recipients=a.recipients,
+        deliveries=sent.deliveries,
+        read=sent.read,
+    )
 
 
 class PreferencesOut(PreferencesIn):
@@ -85,18 +94,23 @@ class PreferencesOut(PreferencesIn):
 def _out(who: Caller, chosen: rules.Preferences) -> PreferencesOut:
     quiet = chosen.quiet_hours
     return PreferencesOut(
-        organisation_id=who.organisation, person_id=who.actor,
+        organisation_id=who.organisation,
+        person_id=who.actor,
         channels=dict(chosen.channels),  # type: ignore[arg-type]
-        opted_out=sorted(chosen.opted_out), digest=chosen.digest,  # type: ignore[arg-type]
-        quiet_hours=QuietHoursIn(start=quiet.start, end=quiet.end) if quiet else None)
+        opted_out=sorted(chosen.opted_out),  # type: ignore[arg-type]
+        digest=chosen.digest,  # type: ignore[arg-type]
+        quiet_hours=QuietHoursIn(start=quiet.start, end=quiet.end) if quiet else None,
+    )
 
 
 def _rules(body: PreferencesIn) -> rules.Preferences:
     quiet = body.quiet_hours
     return rules.Preferences(
         channels={str(k): str(v) for k, v in body.channels.items()},
-        opted_out=frozenset(body.opted_out), digest=body.digest,
-        quiet_hours=rules.QuietHours(_minute(quiet.start), _minute(quiet.end)) if quiet else None)
+        opted_out=frozenset(body.opted_out),
+        digest=body.digest,
+        quiet_hours=rules.QuietHours(_minute(quiet.start), _minute(quiet.end)) if quiet else None,
+    )
 
 
 def _minute(moment: time) -> time:
@@ -107,12 +121,19 @@ def inbox_of(who: Caller):
     """The caller's messages and their organisation's, each once: a message both to the
     organisation and to the caller is shown as the caller's own."""
     own = aliased(Notification)
-    also_own = exists().where(own.person_id == who.actor,
-                              own.source_event_id == Notification.source_event_id,
-                              own.message_type == Notification.message_type)
-    return or_(Notification.person_id == who.actor,
-               and_(Notification.organisation_id == who.organisation,
-                    Notification.person_id == ORGANISATION_INBOX, ~also_own))
+    also_own = exists().where(
+        own.person_id == who.actor,
+        own.source_event_id == Notification.source_event_id,
+        own.message_type == Notification.message_type,
+    )
+    return or_(
+        Notification.person_id == who.actor,
+        and_(
+            Notification.organisation_id == who.organisation,
+            Notification.person_id == ORGANISATION_INBOX,
+            ~also_own,
+        ),
+    )
 
 
 def readable_by(message: Notification, who: Caller) -> bool:
@@ -127,25 +148,30 @@ def routes(rt: Runtime) -> APIRouter:
     db = rt.db
 
     @router.get("/notifications", response_model=list[NotificationOut])
-    async def notifications(limit: Limit = 50, offset: Offset = 0,
-                            who: Caller = Depends(current_caller)):
+    async def notifications(
+        limit: Limit = 50, offset: Offset = 0, who: Caller = Depends(current_caller)
+    ):
         async with db.sessions() as tx:
             rows = await tx.scalars(
-                select(Notification).where(inbox_of(who))
+                select(Notification)
+                .where(inbox_of(who))
                 .order_by(Notification.created_at.desc(), Notification.id)
-                .limit(limit).offset(offset)
+                .limit(limit)
+                .offset(offset)
             )
             return list(rows)
 
     @router.get("/notifications/failed", response_model=list[NotificationOut])
-    async def failed(limit: Limit = 50, offset: Offset = 0,
-                     who: Caller = Depends(current_caller)):
+    async def failed(limit: Limit = 50, offset: Offset = 0, who: Caller = Depends(current_caller)):
         who.require(BACKOFFICE)
         async with db.sessions() as tx:
             rows = await tx.scalars(
-                select(Notification).where(Notification.state == DeliveryState.FAILED)
+                select(Notification)
+                .where(Notification.state == DeliveryState.FAILED)
                 .order_by(Notification.created_at.desc(), Notification.id)
-                .limit(limit).offset(offset))
+                .limit(limit)
+                .offset(offset)
+            )
             return list(rows)
 
     @router.get("/notifications/preferences", response_model=PreferencesOut)
@@ -174,18 +200,21 @@ def routes(rt: Runtime) -> APIRouter:
     @router.post("/announcements", response_model=AnnouncementOut, status_code=201)
     async def announce(body: AnnouncementIn, who: Caller = Depends(current_caller)):
         may_send(who.role)
-        audience = Audience(frozenset(body.organisations), frozenset(body.kinds),
-                            frozenset(body.roles))
+        audience = Audience(
+            frozenset(body.organisations), frozenset(body.kinds), frozenset(body.roles)
+        )
         async with db.transaction() as tx:
-            sent = await commands.send_announcement(notify_of(rt), tx, who.actor, audience,
-                                                    body.title, body.body, datetime.now(UTC))
+            sent = await commands.send_announcement(
+                notify_of(rt), tx, who.actor, audience, body.title, body.body, datetime.now(UTC)
+            )
             await tx.flush()
             [counted] = await queries.counted(tx, [sent])
         return _announcement(counted)
 
     @router.get("/announcements", response_model=list[AnnouncementOut])
-    async def announcements(limit: Limit = 50, offset: Offset = 0,
-                            who: Caller = Depends(current_caller)):
+    async def announcements(
+        limit: Limit = 50, offset: Offset = 0, who: Caller = Depends(current_caller)
+    ):
         may_send(who.role)
         async with db.sessions() as tx:
             return [_announcement(s) for s in await queries.announcements(tx, limit, offset)]

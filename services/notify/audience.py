@@ -26,26 +26,37 @@ class Audience:
     def check(self, known_organisations: Iterable[str]) -> None:
         """Something must be chosen, and each chosen organisation must exist."""
         if not (self.organisations or self.kinds or self.roles):
-            raise AnnouncementRefused("kies ten minste één organisatie, soort organisatie of "
-                                      "rol", 422, field="organisations")
+            raise AnnouncementRefused(
+                "kies ten minste één organisatie, soort organisatie of rol",
+                422,
+                field="organisations",
+            )
         unknown = sorted(self.organisations - set(known_organisations))
         if unknown:
-            raise AnnouncementRefused(f"onbekende organisaties: {', '.join(unknown)}", 422,
-                                      field="organisations")
+            raise AnnouncementRefused(
+                f"onbekende organisaties: {', '.join(unknown)}", 422, field="organisations"
+            )
 
     def includes(self, organisation_id: str, kind: str, role: str) -> bool:
-        by_organisation = not (self.organisations or self.kinds) or \
-            organisation_id in self.organisations or kind in self.kinds
+        by_organisation = (
+            not (self.organisations or self.kinds)
+            or organisation_id in self.organisations
+            or kind in self.kinds
+        )
         return by_organisation and (not self.roles or role in self.roles)
 
 
 def may_send(role: str) -> None:
     if role not in SENDERS:
-        raise AnnouncementRefused("alleen de backoffice en het programmamanagement versturen "
-                                  "aankondigingen", 403)
+        raise AnnouncementRefused(
+            "alleen de backoffice en het programmamanagement versturen aankondigingen", 403
+        )
 
 
 def check_reaches_someone(recipients: int) -> None:
     if recipients == 0:
-        raise AnnouncementRefused("niemand ontvangt deze aankondiging: kies andere "
-                                  "organisaties, soorten of rollen", 422, field="roles")
+        raise AnnouncementRefused(
+            "niemand ontvangt deze aankondiging: kies andere organisaties, soorten of rollen",
+            422,
+            field="roles",
+        )

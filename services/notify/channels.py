@@ -99,8 +99,14 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return f"sha256={digest.hexdigest()}"
 
 
-def verify(secret: str, timestamp: str, body: bytes, signed: str, now: float,
-           tolerance_seconds: float = 300) -> bool:
+def verify(
+    secret: str,
+    timestamp: str,
+    body: bytes,
+    signed: str,
+    now: float,
+    tolerance_seconds: float = 300,
+) -> bool:
     """What the relay checks: a valid signature on a recent timestamp."""
     try:
         fresh = abs(now - float(timestamp)) <= tolerance_seconds
@@ -117,15 +123,26 @@ class Webhook:
     async def send(self, message: Outgoing) -> None:
         if not self.url:
             raise RuntimeError("no push relay configured (TFT_NOTIFY_WEBHOOK_URL)")
-        body = json.dumps({
-            "id": str(message.id), "recipient": message.recipient,
-            "message_type": message.message_type, "subject": message.subject,
-            "body": message.body, "critical": message.critical,
-        }).encode()
+        body = json.dumps(
+            {
+                "id": str(message.id),
+                "recipient": message.recipient,
+                "message_type": message.message_type,
+                "subject": message.subject,
+                "body": message.body,
+                "critical": message.critical,
+            }
+        ).encode()
         timestamp = str(int(time.time()))
-        response = await self._client.post(self.url, content=body, headers={
-            "Content-Type": "application/json", TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: signature(self.secret, timestamp, body)})
+        response = await self._client.post(
+            self.url,
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                TIMESTAMP_HEADER: timestamp,
+                SIGNATURE_HEADER: signature(self.secret, timestamp, body),
+            },
+        )
         response.raise_for_status()
 
     async def close(self) -> None:

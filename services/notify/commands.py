@@ -88,18 +88,24 @@ def to_rules(row: Preference | None) -> rules.Preferences:
         return rules.Preferences()
     quiet = None
     if row.quiet_start and row.quiet_end:
-        quiet = rules.QuietHours(time.fromisoformat(row.quiet_start),
-                                 time.fromisoformat(row.quiet_end))
-    return rules.Preferences(channels=dict(row.channels), opted_out=frozenset(row.opted_out),
-                             digest=row.digest, quiet_hours=quiet)
+        quiet = rules.QuietHours(
+            time.fromisoformat(row.quiet_start), time.fromisoformat(row.quiet_end)
+        )
+    return rules.Preferences(
+        channels=dict(row.channels),
+        opted_out=frozenset(row.opted_out),
+        digest=row.digest,
+        quiet_hours=quiet,
+    )
 
 
 async def preferences_of(session: AsyncSession, person_id: str) -> rules.Preferences:
     return to_rules(await session.get(Preference, person_id))
 
 
-async def save_preferences(session: AsyncSession, person_id: str, chosen: rules.Preferences,
-                           now: datetime) -> None:
+async def save_preferences(
+    session: AsyncSession, person_id: str, chosen: rules.Preferences, now: datetime
+) -> None:
     rules.validate(chosen)
     await claim(session, Preference, person_id=person_id)
     row = await session.get(Preference, person_id, with_for_update=True)
@@ -128,33 +134,67 @@ class Message:
     source_event_type: str
 
 
-async def record_message(notify: Notify, session: AsyncSession, draft: Draft, about: str,
-                         source_id: str, source_type: str, now: datetime) -> None:
+async def record_message(
+    notify: Notify,
+    session: AsyncSession,
+    draft: Draft,
+    about: str,
+    source_id: str,
+    source_type: str,
+    now: datetime,
+) -> None:
     """The message in its organisation's inbox and, planned by each one's preferences, to
     each active person it concerns."""
     subject, body = render_draft(draft)
-    message = Message(draft.organisation_id, draft.message_type, draft.category,
-                      draft.is_critical(now), subject, body, about, source_id, source_type)
-    session.add(Notification(
-        id=uuid4(), person_id=ORGANISATION_INBOX, created_at=now, attempts=0,
-        on_fallback=False, state=DeliveryState.DELIVERED, channel=rules.IN_APP, digest=False,
-        delivered_at=now, **asdict(message)))
+    message = Message(
+        draft.organisation_id,
+        draft.message_type,
+        draft.category,
+        draft.is_critical(now),
+        subject,
+        body,
+        about,
+        source_id,
+        source_type,
+    )
+    session.add(
+        Notification(
+            id=uuid4(),
+            person_id=ORGANISATION_INBOX,
+            created_at=now,
+            attempts=0,
+            on_fallback=False,
+            state=DeliveryState.DELIVERED,
+            channel=rules.IN_APP,
+            digest=False,
+            delivered_at=now,
+            **asdict(message),
+        )
+    )
     members = await directory.members(session, draft.organisation_id)
     for person_id in people_concerned(draft, members):
         await send_to_person(notify, session, message, person_id, now)
 
 
-async def send_to_person(notify: Notify, session: AsyncSession, message: Message,
-                         person_id: str, now: datetime) -> Notification:
+async def send_to_person(
+    notify: Notify, session: AsyncSession, message: Message, person_id: str, now: datetime
+) -> Notification:
     """The message to one person, with its delivery plan from their preferences."""
-    plan = rules.plan(await preferences_of(session, person_id), message.category,
-                      message.critical, now)
+    plan = rules.plan(
+        await preferences_of(session, person_id), message.category, message.critical, now
+    )
     personal = Notification(
-        id=uuid4(), person_id=person_id, created_at=now, attempts=0, on_fallback=False,
+        id=uuid4(),
+        person_id=person_id,
+        created_at=now,
+        attempts=0,
+        on_fallback=False,
         state=DeliveryState.OPTED_OUT if plan is None else DeliveryState.PENDING,
         channel=rules.IN_APP if plan is None else plan.channel,
         digest=plan is not None and plan.digest,
-        next_attempt_at=None if plan is None else plan.not_before, **asdict(message))
+        next_attempt_at=None if plan is None else plan.not_before,
+        **asdict(message),
+    )
     session.add(personal)
     if plan is not None and plan.not_before > now:
         notify.metrics.delayed.labels(plan.channel).inc()
@@ -164,62 +204,112 @@ async def send_to_person(notify: Notify, session: AsyncSession, message: Message
 ANNOUNCEMENT_SOURCE = "nl.tisfortech.notify.announcement"
 
 
-async def send_announcement(notify: Notify, session: AsyncSession, sender: str,
-                            audience: Audience, title: str, body: str,
-                            now: datetime) -> Announcement:
+async def send_announcement(
+    notify: Notify,
+    session: AsyncSession,
+    sender: str,
+    audience: Audience,
+    title: str,
+    body: str,
+    now: datetime,
+) -> Announcement:
     """The announcement, and its message to each active person in its audience: always in
     their inbox, and on their channel for announcements unless they opted out of them."""
     audience.check(await directory.organisation_ids(session) if audience.organisations else ())
-    people = [p for p in await directory.active_people(session)
-              if audience.includes(p.organisation_id, p.kind, p.role)]
+    people = [
+        p
+        for p in await directory.active_people(session)
+        if audience.includes(p.organisation_id, p.kind, p.role)
+    ]
     check_reaches_someone(len(people))
     announcement = Announcement(
-        id=uuid4(), title=title, body=body, organisations=sorted(audience.organisations),
-        kinds=sorted(audience.kinds), roles=sorted(audience.roles), sent_by=sender,
-        sent_at=now, recipients=len(people))
+        id=uuid4(),
+        title=title,
+        body=body,
+        organisations=sorted(audience.organisations),
+        kinds=sorted(audience.kinds),
+        roles=sorted(audience.roles),
+        sent_by=sender,
+        sent_at=now,
+        recipients=len(people),
+    )
     session.add(announcement)
     subject, text = render("announcement", title=title, body=body)
     for person in people:
-        message = Message(person.organisation_id, "announcement", "announcements", False,
-                          subject, text, str(announcement.id), str(announcement.id),
-                          ANNOUNCEMENT_SOURCE)
+        message = Message(
+            person.organisation_id,
+            "announcement",
+            "announcements",
+            False,
+            subject,
+            text,
+            str(announcement.id),
+            str(announcement.id),
+            ANNOUNCEMENT_SOURCE,
+        )
         await send_to_person(notify, session, message, person.id, now)
     return announcement
 
 
 async def told(session: AsyncSession, draft: Draft, source_id: str) -> bool:
     """Whether the organisation already has this message from this source."""
-    return await session.scalar(select(Notification.id).where(
-        Notification.source_event_id == source_id,
-        Notification.message_type == draft.message_type,
-        Notification.organisation_id == draft.organisation_id,
-        Notification.person_id == ORGANISATION_INBOX)) is not None
+    return (
+        await session.scalar(
+            select(Notification.id).where(
+                Notification.source_event_id == source_id,
+                Notification.message_type == draft.message_type,
+                Notification.organisation_id == draft.organisation_id,
+                Notification.person_id == ORGANISATION_INBOX,
+            )
+        )
+        is not None
+    )
 
 
-async def keep_reminder(session: AsyncSession, plan: ReminderPlan, event: IntegrationEvent,
-                        now: datetime) -> None:
+async def keep_reminder(
+    session: AsyncSession, plan: ReminderPlan, event: IntegrationEvent, now: datetime
+) -> None:
     """Store a reminder once: a second event about the same thing (another line on the same
     declaration) adds nothing."""
     due = plan.scheduled_at(now)
     if due is None:
         return
-    exists = await session.scalar(select(Reminder.id).where(
-        Reminder.message_type == plan.message_type, Reminder.about == plan.about,
-        Reminder.organisation_id == plan.recipient))
+    exists = await session.scalar(
+        select(Reminder.id).where(
+            Reminder.message_type == plan.message_type,
+            Reminder.about == plan.about,
+            Reminder.organisation_id == plan.recipient,
+        )
+    )
     if exists is None:
-        session.add(Reminder(
-            id=uuid4(), message_type=plan.message_type, organisation_id=plan.recipient,
-            about=plan.about, due_at=due, deadline=plan.deadline,
-            source_event_type=event.event_type, source_payload=event.model_dump_json(),
-            state=ReminderState.PENDING, created_at=now))
+        session.add(
+            Reminder(
+                id=uuid4(),
+                message_type=plan.message_type,
+                organisation_id=plan.recipient,
+                about=plan.about,
+                due_at=due,
+                deadline=plan.deadline,
+                source_event_type=event.event_type,
+                source_payload=event.model_dump_json(),
+                state=ReminderState.PENDING,
+                created_at=now,
+            )
+        )
 
 
-async def move_reminder(session: AsyncSession, plan: ReminderPlan, moved: IntegrationEvent,
-                        now: datetime) -> None:
+async def move_reminder(
+    session: AsyncSession, plan: ReminderPlan, moved: IntegrationEvent, now: datetime
+) -> None:
     """A kept reminder whose lesson moved: due for the new time, and telling it."""
-    reminder = await session.scalar(select(Reminder).where(
-        Reminder.message_type == plan.message_type, Reminder.about == plan.about,
-        Reminder.organisation_id == plan.recipient, Reminder.state == ReminderState.PENDING))
+    reminder = await session.scalar(
+        select(Reminder).where(
+            Reminder.message_type == plan.message_type,
+            Reminder.about == plan.about,
+            Reminder.organisation_id == plan.recipient,
+            Reminder.state == ReminderState.PENDING,
+        )
+    )
     due = plan.scheduled_at(now)
     if reminder is None or due is None:
         return
@@ -231,8 +321,10 @@ async def move_reminder(session: AsyncSession, plan: ReminderPlan, moved: Integr
 
 async def end_reminders(session: AsyncSession, about: str) -> None:
     await session.execute(
-        update(Reminder).where(Reminder.about == about, Reminder.state == ReminderState.PENDING)
-        .values(state=ReminderState.ENDED))
+        update(Reminder)
+        .where(Reminder.about == about, Reminder.state == ReminderState.PENDING)
+        .values(state=ReminderState.ENDED)
+    )
 
 
 def reminder_source(reminder: Reminder) -> IntegrationEvent:

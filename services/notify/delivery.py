@@ -36,10 +36,16 @@ _ORIGINAL = {fallback: channel for channel, fallback in FALLBACK.items()}
 
 def channels_from(settings: NotifySettings) -> dict[str, Channel]:
     return {
-        EMAIL: Email(settings.notify_smtp_host, settings.notify_smtp_port,
-                     settings.notify_channel_timeout_seconds),
-        WEBHOOK: Webhook(settings.notify_webhook_url, settings.notify_webhook_secret,
-                         settings.notify_channel_timeout_seconds),
+        EMAIL: Email(
+            settings.notify_smtp_host,
+            settings.notify_smtp_port,
+            settings.notify_channel_timeout_seconds,
+        ),
+        WEBHOOK: Webhook(
+            settings.notify_webhook_url,
+            settings.notify_webhook_secret,
+            settings.notify_channel_timeout_seconds,
+        ),
         IN_APP: InApp(),
     }
 
@@ -84,14 +90,23 @@ class Dispatcher:
         db, now, settings = self.notify.db, self.notify.clock(), self.notify.settings
         lease = now + timedelta(seconds=settings.notify_dispatch_lease_seconds)
         async with db.writing() as session:
-            claimed = list(await session.scalars(
-                self._due(db.is_postgres, now).limit(settings.notify_dispatch_batch_size)))
+            claimed = list(
+                await session.scalars(
+                    self._due(db.is_postgres, now).limit(settings.notify_dispatch_batch_size)
+                )
+            )
             digests = {(m.person_id, m.channel) for m in claimed if m.digest}
             for person_id, channel in digests:  # a digest goes out whole
-                claimed += (await session.scalars(self._due(db.is_postgres, now).where(
-                    Notification.digest.is_(True), Notification.person_id == person_id,
-                    Notification.channel == channel,
-                    Notification.id.not_in([m.id for m in claimed])))).all()
+                claimed += (
+                    await session.scalars(
+                        self._due(db.is_postgres, now).where(
+                            Notification.digest.is_(True),
+                            Notification.person_id == person_id,
+                            Notification.channel == channel,
+                            Notification.id.not_in([m.id for m in claimed]),
+                        )
+                    )
+                ).all()
             addresses = await directory.addresses(session, (m.person_id for m in claimed))
             for message in claimed:
                 if message.person_id in addresses:
@@ -102,10 +117,11 @@ class Dispatcher:
 
     @staticmethod
     def _due(locking: bool, now: datetime):
-        query = (select(Notification)
-                 .where(Notification.state == DeliveryState.PENDING,
-                        Notification.next_attempt_at <= now)
-                 .order_by(Notification.next_attempt_at, Notification.id))
+        query = (
+            select(Notification)
+            .where(Notification.state == DeliveryState.PENDING, Notification.next_attempt_at <= now)
+            .order_by(Notification.next_attempt_at, Notification.id)
+        )
         # Several replicas may dispatch one store: each takes rows the others do not hold.
         return query.with_for_update(skip_locked=True) if locking else query
 
@@ -117,8 +133,12 @@ class Dispatcher:
             await self.channels[channel].send(outgoing(group, address))
             error = None
         except Exception as exc:
-            log.warning("delivery failed", channel=channel, error=repr(exc),
-                        notifications=[str(m.id) for m in group])
+            log.warning(
+                "delivery failed",
+                channel=channel,
+                error=repr(exc),
+                notifications=[str(m.id) for m in group],
+            )
             error = repr(exc)[:500]
         now = self.notify.clock()
         async with self.notify.db.writing() as session:
@@ -132,13 +152,20 @@ class Dispatcher:
         if error is None:
             self.notify.metrics.sent.labels(channel).inc(len(group))
 
-    async def _failed(self, session: AsyncSession, message: Notification, error: str,
-                      now: datetime) -> None:
+    async def _failed(
+        self, session: AsyncSession, message: Notification, error: str, now: datetime
+    ) -> None:
         settings, metrics = self.notify.settings, self.notify.metrics
         message.attempts += 1
         message.last_error = error
-        step = after_failure(message.channel, message.attempts, settings.notify_max_attempts,
-                             settings.notify_backoff_seconds, now, message.on_fallback)
+        step = after_failure(
+            message.channel,
+            message.attempts,
+            settings.notify_max_attempts,
+            settings.notify_backoff_seconds,
+            now,
+            message.on_fallback,
+        )
         if isinstance(step, Retry):
             message.next_attempt_at = step.at
             metrics.retried.labels(message.channel).inc()
@@ -149,15 +176,27 @@ class Dispatcher:
             message.attempts, message.next_attempt_at = 0, now
             return
         message.state = DeliveryState.FAILED
-        tried = [_ORIGINAL[message.channel], message.channel] if message.on_fallback \
+        tried = (
+            [_ORIGINAL[message.channel], message.channel]
+            if message.on_fallback
             else [message.channel]
-        await self.notify.outbox.stage(session, NotificationFailedV1(
-            notification_id=message.id, organisation_id=message.organisation_id,
-            person_id=message.person_id,
-            message_type=message.message_type, source_event_id=message.source_event_id,
-            channels_tried=tried, attempts=message.attempts, last_error=error))
-        log.error("notification failed on every channel", notification=str(message.id),
-                  channels=tried)
+        )
+        await self.notify.outbox.stage(
+            session,
+            NotificationFailedV1(
+                notification_id=message.id,
+                organisation_id=message.organisation_id,
+                person_id=message.person_id,
+                message_type=message.message_type,
+                source_event_id=message.source_event_id,
+                channels_tried=tried,
+                attempts=message.attempts,
+                last_error=error,
+            ),
+        )
+        log.error(
+            "notification failed on every channel", notification=str(message.id), channels=tried
+        )
 
 
 def _groups(claimed: list[Notification]) -> list[list[Notification]]:
@@ -175,8 +214,15 @@ def outgoing(group: list[Notification], address: str) -> Outgoing:
     person at `address`."""
     first = group[0]
     if len(group) == 1 and not first.digest:
-        return Outgoing(first.id, first.person_id, address, first.message_type, first.subject,
-                        first.body, first.critical)
+        return Outgoing(
+            first.id,
+            first.person_id,
+            address,
+            first.message_type,
+            first.subject,
+            first.body,
+            first.critical,
+        )
     ordered = sorted(group, key=lambda m: (m.created_at, str(m.id)))
     subject, body = render("digest", messages=ordered)
     digest_id = uuid5(NAMESPACE_URL, "digest:" + ",".join(str(m.id) for m in ordered))

@@ -20,14 +20,18 @@ from shared.contracts.directory import (
 
 OrganisationEvent = OrganisationRegisteredV1 | OrganisationChangedV1
 PersonEvent = PersonInvitedV1 | PersonActivatedV1 | PersonDeactivatedV1
-ORGANISATION_EVENTS: tuple[type[OrganisationEvent], ...] = (OrganisationRegisteredV1,
-                                                            OrganisationChangedV1)
-PERSON_EVENTS: tuple[type[PersonEvent], ...] = (PersonInvitedV1, PersonActivatedV1,
-                                                PersonDeactivatedV1)
+ORGANISATION_EVENTS: tuple[type[OrganisationEvent], ...] = (
+    OrganisationRegisteredV1,
+    OrganisationChangedV1,
+)
+PERSON_EVENTS: tuple[type[PersonEvent], ...] = (
+    PersonInvitedV1,
+    PersonActivatedV1,
+    PersonDeactivatedV1,
+)
 
 
-async def keep_organisation(session: AsyncSession, event: OrganisationEvent,
-                            now: datetime) -> None:
+async def keep_organisation(session: AsyncSession, event: OrganisationEvent, now: datetime) -> None:
     row = await session.get(Organisation, event.organisation_id, with_for_update=True)
     if row is None:
         row = Organisation(id=event.organisation_id)
@@ -48,15 +52,21 @@ async def keep_person(session: AsyncSession, event: PersonEvent, now: datetime) 
 
 async def members(session: AsyncSession, organisation_id: str) -> dict[str, str]:
     """The active people of an organisation: id -> role."""
-    rows = await session.execute(select(Person.id, Person.role).where(
-        Person.organisation_id == organisation_id, Person.active.is_(True)))
+    rows = await session.execute(
+        select(Person.id, Person.role).where(
+            Person.organisation_id == organisation_id, Person.active.is_(True)
+        )
+    )
     return {key: value for key, value in rows}
 
 
 async def addresses(session: AsyncSession, person_ids: Iterable[str]) -> dict[str, str]:
     """The e-mail address of each of these people who is active: id -> address."""
-    rows = await session.execute(select(Person.id, Person.email).where(
-        Person.id.in_(set(person_ids)), Person.active.is_(True)))
+    rows = await session.execute(
+        select(Person.id, Person.email).where(
+            Person.id.in_(set(person_ids)), Person.active.is_(True)
+        )
+    )
     return {key: value for key, value in rows}
 
 
@@ -77,5 +87,7 @@ async def active_people(session: AsyncSession) -> list[Member]:
     rows = await session.execute(
         select(Person.id, Person.organisation_id, Organisation.kind, Person.role)
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-        .where(Person.active.is_(True)).order_by(Person.id))
+        .where(Person.active.is_(True))
+        .order_by(Person.id)
+    )
     return [Member(id, organisation, kind or "", role) for id, organisation, kind, role in rows]

@@ -110,20 +110,41 @@ def people_concerned(draft: Draft, members: dict[str, str]) -> list[str]:
 
 
 # What happens to a series booking as a whole; a completion or no-show is per lesson.
-_PER_SERIES = {"booking_confirmed", "booking_promoted", "booking_waitlisted", "booking_cancelled",
-               "booking_cancelled_backoffice", "booking_rejected", "booking_host_requested"}
-_CRITICAL_WHEN_SOON = {"booking_cancelled", "booking_cancelled_backoffice", "booking_rejected",
-                       "booking_session_cancelled", "booking_session_moved"}
-_CATEGORY_BY_PREFIX = {"booking": "bookings", "offering": "bookings", "lesson": "reminders",
-                       "reservation": "loans", "loan": "loans", "damage": "loans",
-                       "registration": "events",
-                       "event_scheduled": "announcements",
-                       "announcement": "announcements",
-                       "attendee_registered": "announcements", "attendee": "events",
-                       "event_tomorrow": "reminders", "session": "events", "event_cost": "finance",
-                       "declaration_deadline": "reminders", "declaration": "finance"}
-REMINDER_TYPES = {"lesson_reminder", "loan_due_tomorrow", "event_tomorrow",
-                  "declaration_deadline"}
+_PER_SERIES = {
+    "booking_confirmed",
+    "booking_promoted",
+    "booking_waitlisted",
+    "booking_cancelled",
+    "booking_cancelled_backoffice",
+    "booking_rejected",
+    "booking_host_requested",
+}
+_CRITICAL_WHEN_SOON = {
+    "booking_cancelled",
+    "booking_cancelled_backoffice",
+    "booking_rejected",
+    "booking_session_cancelled",
+    "booking_session_moved",
+}
+_CATEGORY_BY_PREFIX = {
+    "booking": "bookings",
+    "offering": "bookings",
+    "lesson": "reminders",
+    "reservation": "loans",
+    "loan": "loans",
+    "damage": "loans",
+    "registration": "events",
+    "event_scheduled": "announcements",
+    "announcement": "announcements",
+    "attendee_registered": "announcements",
+    "attendee": "events",
+    "event_tomorrow": "reminders",
+    "session": "events",
+    "event_cost": "finance",
+    "declaration_deadline": "reminders",
+    "declaration": "finance",
+}
+REMINDER_TYPES = {"lesson_reminder", "loan_due_tomorrow", "event_tomorrow", "declaration_deadline"}
 
 
 def category_of(message_type: str) -> str:
@@ -162,8 +183,10 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
             # No seats came free: nothing for the backoffice to act on.
             return [Draft(event.school_id, "booking_cancelled", event)]
         case BookingCancelledV1():
-            return [Draft(event.school_id, "booking_cancelled", event),
-                    Draft(BACKOFFICE, "booking_cancelled_backoffice", event)]
+            return [
+                Draft(event.school_id, "booking_cancelled", event),
+                Draft(BACKOFFICE, "booking_cancelled_backoffice", event),
+            ]
         case BookingRejectedV1():
             return [Draft(event.school_id, "booking_rejected", event)]
         case BookingHostRequestedV1():  # the host company answers the school's request
@@ -194,11 +217,15 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
         case ReservationReturnedV1():
             return [Draft(event.school_id, "loan_returned", event)]
         case ReservationOverdueV1():
-            return [Draft(event.school_id, "loan_overdue", event),
-                    Draft(BACKOFFICE, "loan_overdue_backoffice", event)]
+            return [
+                Draft(event.school_id, "loan_overdue", event),
+                Draft(BACKOFFICE, "loan_overdue_backoffice", event),
+            ]
         case ReservationDamageReportedV1():
-            return [Draft(event.school_id, "damage_reported", event),
-                    Draft(FINANCE, "damage_reported_finance", event)]
+            return [
+                Draft(event.school_id, "damage_reported", event),
+                Draft(FINANCE, "damage_reported_finance", event),
+            ]
         # A move reaches each school with a group in it once, with the new time.
         case SessionChangedV1(starts_at=datetime()) if _MOVES & set(event.changed):
             return _to_registered(event, "registration_session_moved")
@@ -213,8 +240,13 @@ def drafts_for(event: IntegrationEvent) -> list[Draft]:
             return [Draft(BACKOFFICE, "attendee_registered", event)]
         case AttendeeCancelledV1():
             return [Draft(BACKOFFICE, "attendee_cancelled", event)]
-        case (RegistrationConfirmedV1() | RegistrationWaitlistedV1() | RegistrationOfferedV1()
-              | RegistrationOfferLapsedV1() | RegistrationCheckedInV1()):
+        case (
+            RegistrationConfirmedV1()
+            | RegistrationWaitlistedV1()
+            | RegistrationOfferedV1()
+            | RegistrationOfferLapsedV1()
+            | RegistrationCheckedInV1()
+        ):
             # each goes to the school, as is
             return [Draft(event.school_id, _REGISTRATION_MESSAGES[type(event)], event)]
     return []
@@ -225,8 +257,9 @@ _MOVES = _MOVES_IN_TIME | {"location"}
 
 
 def _to_registered(event: EventChangedV1 | SessionChangedV1, message_type: str) -> list[Draft]:
-    return [Draft(school, message_type, event) for school in dict.fromkeys(
-        event.registered_schools)]
+    return [
+        Draft(school, message_type, event) for school in dict.fromkeys(event.registered_schools)
+    ]
 
 
 # Reminders -------------------------------------------------------------------------------
@@ -277,18 +310,37 @@ def reminders_for(event: IntegrationEvent) -> list[ReminderPlan]:
         case BookingConfirmedV1():
             return [_lesson_reminder(event.school_id, event.booking_id, event.starts_at)]
         case ReservationCheckedOutV1():
-            return [ReminderPlan("loan_due_tomorrow", event.school_id, str(event.reservation_id),
-                                 _at(event.ends_on - timedelta(days=1)),
-                                 _at(event.ends_on + timedelta(days=1), time(0)))]
+            return [
+                ReminderPlan(
+                    "loan_due_tomorrow",
+                    event.school_id,
+                    str(event.reservation_id),
+                    _at(event.ends_on - timedelta(days=1)),
+                    _at(event.ends_on + timedelta(days=1), time(0)),
+                )
+            ]
         case RegistrationConfirmedV1():
             day = local_date(event.starts_at) - timedelta(days=1)
-            return [ReminderPlan("event_tomorrow", event.school_id, str(event.registration_id),
-                                 _at(day), event.starts_at)]
+            return [
+                ReminderPlan(
+                    "event_tomorrow",
+                    event.school_id,
+                    str(event.registration_id),
+                    _at(day),
+                    event.starts_at,
+                )
+            ]
         case DeclarationLineDraftedV1():  # a draft exists: submit it before the quarter ends
             last = quarter_end(event.quarter)
-            return [ReminderPlan("declaration_deadline", event.school_id,
-                                 str(event.declaration_id), _at(last - timedelta(days=7)),
-                                 _at(last + timedelta(days=1), time(0)))]
+            return [
+                ReminderPlan(
+                    "declaration_deadline",
+                    event.school_id,
+                    str(event.declaration_id),
+                    _at(last - timedelta(days=7)),
+                    _at(last + timedelta(days=1), time(0)),
+                )
+            ]
     return []
 
 
@@ -302,8 +354,11 @@ def reminders_moved_by(event: IntegrationEvent) -> list[ReminderPlan]:
     already kept, if its booking was confirmed, for the old time)."""
     if not isinstance(event, SessionMovedV1):
         return []
-    return [_lesson_reminder(school.school_id, booking_id, event.starts_at)
-            for school in event.schools for booking_id in school.bookings]
+    return [
+        _lesson_reminder(school.school_id, booking_id, event.starts_at)
+        for school in event.schools
+        for booking_id in school.bookings
+    ]
 
 
 def reminders_ended_by(event: IntegrationEvent) -> str | None:
@@ -323,13 +378,34 @@ def reminders_ended_by(event: IntegrationEvent) -> str | None:
 # A booking waiting for its equipment tells nothing yet: the school hears once, when loans
 # has answered (confirmed or rejected), so one booking is one message.
 HANDLED: tuple[type[IntegrationEvent], ...] = (
-    BookingConfirmedV1, BookingWaitlistedV1, BookingHostRequestedV1, OfferingProposedV1,
-    OfferingProposalDecidedV1, BookingCancelledV1, BookingCompletedV2,
-    BookingRejectedV1, ReservationMadeV1, EventScheduledV1,
-    DeclarationLineDraftedV1, DeclarationSubmittedV1, DeclarationApprovedV1,
-    DeclarationRejectedV1, DeclarationPaidV1, ReservationCheckedOutV1, BookingNoShowV1,
-    ReservationReturnedV1, ReservationOverdueV1, ReservationDamageReportedV1, SessionHostedV1,
-    CostRecordedV1, RegistrationCancelledV1, AttendeeRegisteredV1,
-    AttendeeCancelledV1, SessionCancelledV1, SessionMovedV1, EventChangedV1,
-    SessionChangedV1, *_REGISTRATION_MESSAGES
+    BookingConfirmedV1,
+    BookingWaitlistedV1,
+    BookingHostRequestedV1,
+    OfferingProposedV1,
+    OfferingProposalDecidedV1,
+    BookingCancelledV1,
+    BookingCompletedV2,
+    BookingRejectedV1,
+    ReservationMadeV1,
+    EventScheduledV1,
+    DeclarationLineDraftedV1,
+    DeclarationSubmittedV1,
+    DeclarationApprovedV1,
+    DeclarationRejectedV1,
+    DeclarationPaidV1,
+    ReservationCheckedOutV1,
+    BookingNoShowV1,
+    ReservationReturnedV1,
+    ReservationOverdueV1,
+    ReservationDamageReportedV1,
+    SessionHostedV1,
+    CostRecordedV1,
+    RegistrationCancelledV1,
+    AttendeeRegisteredV1,
+    AttendeeCancelledV1,
+    SessionCancelledV1,
+    SessionMovedV1,
+    EventChangedV1,
+    SessionChangedV1,
+    *_REGISTRATION_MESSAGES,
 )

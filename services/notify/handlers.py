@@ -19,8 +19,9 @@ from shared.messaging.inbox import Handlers, handle
 from shared.service import Runtime
 
 
-async def apply(notify: Notify, session: AsyncSession, event: IntegrationEvent,
-                envelope: Envelope) -> None:
+async def apply(
+    notify: Notify, session: AsyncSession, event: IntegrationEvent, envelope: Envelope
+) -> None:
     now = notify.clock()
     for draft in drafts_for(event):
         # A message told once for a series has the series booking as its source, so the
@@ -28,8 +29,9 @@ async def apply(notify: Notify, session: AsyncSession, event: IntegrationEvent,
         source = draft.once_for or envelope.id
         if draft.once_for and await commands.told(session, draft, source):
             continue
-        await commands.record_message(notify, session, draft, draft.once_for or envelope.subject,
-                                      source, envelope.type, now)
+        await commands.record_message(
+            notify, session, draft, draft.once_for or envelope.subject, source, envelope.type, now
+        )
     about = reminders_ended_by(event)
     if about is not None:
         await commands.end_reminders(session, about)
@@ -43,16 +45,17 @@ async def apply(notify: Notify, session: AsyncSession, event: IntegrationEvent,
 def handlers(rt: Runtime[NotifySettings]) -> Handlers:
     notify = notify_of(rt)
 
-    async def record(session: AsyncSession, event: IntegrationEvent,
-                     envelope: Envelope) -> None:
+    async def record(session: AsyncSession, event: IntegrationEvent, envelope: Envelope) -> None:
         await apply(notify, session, event, envelope)
 
-    async def keep_organisation(session: AsyncSession, event: directory.OrganisationEvent,
-                                envelope: Envelope) -> None:
+    async def keep_organisation(
+        session: AsyncSession, event: directory.OrganisationEvent, envelope: Envelope
+    ) -> None:
         await directory.keep_organisation(session, event, notify.clock())
 
-    async def keep_person(session: AsyncSession, event: directory.PersonEvent,
-                          envelope: Envelope) -> None:
+    async def keep_person(
+        session: AsyncSession, event: directory.PersonEvent, envelope: Envelope
+    ) -> None:
         await directory.keep_person(session, event, notify.clock())
 
     found: Handlers = {}

@@ -67,13 +67,19 @@ def validate(preferences: Preferences) -> None:
     if bad:
         raise Refused(f"onbekende kanalen: {sorted(bad)}", status=422, field="channels")
     if preferences.opted_out & ESSENTIAL:
-        raise Refused(f"voor essentiële categorieën kun je je niet afmelden: "
-                      f"{sorted(preferences.opted_out & ESSENTIAL)}", status=422,
-                      field="opted_out")
+        raise Refused(
+            f"voor essentiële categorieën kun je je niet afmelden: "
+            f"{sorted(preferences.opted_out & ESSENTIAL)}",
+            status=422,
+            field="opted_out",
+        )
     quiet = preferences.quiet_hours
     if quiet is not None and quiet.start == quiet.end:
-        raise Refused("stille uren hebben een begin en een einde die verschillen", status=422,
-                      field="quiet_hours")
+        raise Refused(
+            "stille uren hebben een begin en een einde die verschillen",
+            status=422,
+            field="quiet_hours",
+        )
 
 
 def plan(preferences: Preferences, category: str, critical: bool, now: datetime) -> Plan | None:
@@ -133,8 +139,14 @@ class GiveUp:
     pass
 
 
-def after_failure(channel: str, attempts: int, max_attempts: int, base_seconds: float,
-                  now: datetime, on_fallback: bool) -> Retry | FallBack | GiveUp:
+def after_failure(
+    channel: str,
+    attempts: int,
+    max_attempts: int,
+    base_seconds: float,
+    now: datetime,
+    on_fallback: bool,
+) -> Retry | FallBack | GiveUp:
     """What follows the `attempts`-th failed attempt on `channel`: a retry after an
     exponential backoff, the next channel, or giving up (a channel that was itself the
     fallback does not fall back again)."""

@@ -18,9 +18,12 @@ class Sent:
 
 async def announcements(session: AsyncSession, limit: int, offset: int) -> list[Sent]:
     """The latest announcements first, each with its messages counted by delivery state."""
-    rows = await session.scalars(select(Announcement)
-                                 .order_by(Announcement.sent_at.desc(), Announcement.id)
-                                 .limit(limit).offset(offset))
+    rows = await session.scalars(
+        select(Announcement)
+        .order_by(Announcement.sent_at.desc(), Announcement.id)
+        .limit(limit)
+        .offset(offset)
+    )
     return await counted(session, list(rows))
 
 
@@ -28,10 +31,12 @@ async def counted(session: AsyncSession, rows: list[Announcement]) -> list[Sent]
     """Each announcement with its messages counted by delivery state, and those read."""
     sent = {str(a.id): Sent(a) for a in rows}
     counts = await session.execute(
-        select(Notification.about, Notification.state, func.count(),
-               func.count(Notification.read_at))
+        select(
+            Notification.about, Notification.state, func.count(), func.count(Notification.read_at)
+        )
         .where(Notification.message_type == "announcement", Notification.about.in_(sent))
-        .group_by(Notification.about, Notification.state))
+        .group_by(Notification.about, Notification.state)
+    )
     for about, state, messages, read in counts:
         sent[about].deliveries[state] = messages
         sent[about].read += read

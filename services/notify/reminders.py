@@ -26,9 +26,12 @@ async def send_due_reminders(notify: Notify) -> int:
 async def _next(notify: Notify) -> int | None:
     """Handle the first due reminder: 1 if sent, 0 if expired, None if none is due."""
     now, db = notify.clock(), notify.db
-    query = (select(Reminder)
-             .where(Reminder.state == ReminderState.PENDING, Reminder.due_at <= now)
-             .order_by(Reminder.due_at, Reminder.id).limit(1))
+    query = (
+        select(Reminder)
+        .where(Reminder.state == ReminderState.PENDING, Reminder.due_at <= now)
+        .order_by(Reminder.due_at, Reminder.id)
+        .limit(1)
+    )
     if db.is_postgres:
         query = query.with_for_update(skip_locked=True)
     async with db.writing() as session:
@@ -39,8 +42,9 @@ async def _next(notify: Notify) -> int | None:
             reminder.state = ReminderState.EXPIRED
             return 0
         draft = Draft(reminder.organisation_id, reminder.message_type, reminder_source(reminder))
-        await record_message(notify, session, draft, reminder.about, str(reminder.id),
-                             REMINDER_SOURCE, now)
+        await record_message(
+            notify, session, draft, reminder.about, str(reminder.id), REMINDER_SOURCE, now
+        )
         reminder.state = ReminderState.SENT
         return 1
 

@@ -46,8 +46,13 @@ def what_and_when(e) -> str:
 
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-_env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), undefined=StrictUndefined,
-                   autoescape=False, trim_blocks=True, keep_trailing_newline=False)
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATE_DIR),
+    undefined=StrictUndefined,
+    autoescape=False,
+    trim_blocks=True,
+    keep_trailing_newline=False,
+)
 _env.filters["wanneer"] = dutch_datetime
 _env.filters["datum"] = dutch_date
 _env.filters["euro"] = euros

@@ -54,15 +54,21 @@ class Notification(Base):
     __tablename__ = "notifications"
     # The second guard after the inbox: redelivery can never make a second message.
     __table_args__ = (
-        UniqueConstraint("source_event_id", "message_type", "organisation_id", "person_id",
-                         name="one_message_per_event_type_recipient"),
+        UniqueConstraint(
+            "source_event_id",
+            "message_type",
+            "organisation_id",
+            "person_id",
+            name="one_message_per_event_type_recipient",
+        ),
         Index("ix_notifications_due", "state", "next_attempt_at"),
     )
 
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
     organisation_id: Mapped[str] = mapped_column(String(80), index=True)
-    person_id: Mapped[str] = mapped_column(String(80), index=True,
-                                           server_default=ORGANISATION_INBOX)
+    person_id: Mapped[str] = mapped_column(
+        String(80), index=True, server_default=ORGANISATION_INBOX
+    )
     message_type: Mapped[str] = mapped_column(String(60))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)

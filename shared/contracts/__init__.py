@@ -10,5 +10,10 @@ from shared.contracts.base import (
     registered_types,
 )
 
-__all__ = ["IntegrationEvent", "UnknownEventType", "advertised_types", "parse_event",
-           "registered_types"]
+__all__ = [
+    "IntegrationEvent",
+    "UnknownEventType",
+    "advertised_types",
+    "parse_event",
+    "registered_types",
+]

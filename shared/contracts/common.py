@@ -17,8 +17,17 @@ CoreTask = Literal["A", "B", "C", "D", "E"]
 # duurzame energie, schadeherstel, elektrische voertuigen, 3d printen"; dronetechniek, VR en
 # 3d modelleren, AI; the branches bouw, installatie, metaal and ICT). Dutch names: web.formatting.
 Theme = Literal[
-    "robotics", "sustainable_energy", "electric_vehicles", "damage_repair", "3d_printing",
-    "vr", "drones", "construction", "installation", "metal", "ict",
+    "robotics",
+    "sustainable_energy",
+    "electric_vehicles",
+    "damage_repair",
+    "3d_printing",
+    "vr",
+    "drones",
+    "construction",
+    "installation",
+    "metal",
+    "ict",
 ]
 
 
@@ -44,7 +53,8 @@ def _refusing(pattern: re.Pattern[str]) -> AfterValidator:
     def check(value: str) -> str:
         if pattern.search(value):
             raise PydanticCustomError(
-                "control_character", "bevat een stuurteken (zoals een NUL-byte)")
+                "control_character", "bevat een stuurteken (zoals een NUL-byte)"
+            )
         return value
 
     return AfterValidator(check)
@@ -81,9 +91,9 @@ class Group(BaseModel):
     @classmethod
     def of(cls, row: GroupColumns) -> "Group":
         """The group `row` keeps, validated (its level column is plain text)."""
-        return cls.model_validate({"name": row.group_name, "level": row.level,
-                                   "year": row.year, "students": row.students})
-
+        return cls.model_validate(
+            {"name": row.group_name, "level": row.level, "year": row.year, "students": row.students}
+        )
 
 
 class BookedGroup(BaseModel):

@@ -16,8 +16,18 @@ NOTIFICATION = "tft.notify.notification"
 ORGANISATION = "tft.directory.organisation"
 PERSON = "tft.directory.person"
 
-EVENT_TOPICS = [BOOKING, OFFERING, LOAN_ITEM, LOAN_RESERVATION, EVENT, REGISTRATION, DECLARATION,
-                NOTIFICATION, ORGANISATION, PERSON]
+EVENT_TOPICS = [
+    BOOKING,
+    OFFERING,
+    LOAN_ITEM,
+    LOAN_RESERVATION,
+    EVENT,
+    REGISTRATION,
+    DECLARATION,
+    NOTIFICATION,
+    ORGANISATION,
+    PERSON,
+]
 
 # Each service's consumer group (named after the service) and the topics it reads.
 SUBSCRIPTIONS: dict[str, list[str]] = {
@@ -25,8 +35,16 @@ SUBSCRIPTIONS: dict[str, list[str]] = {
     "loans": [BOOKING],
     "events": [LOAN_ITEM],
     "finance": [BOOKING, EVENT, LOAN_RESERVATION],
-    "notify": [BOOKING, OFFERING, LOAN_RESERVATION, EVENT, REGISTRATION, DECLARATION,
-               ORGANISATION, PERSON],
+    "notify": [
+        BOOKING,
+        OFFERING,
+        LOAN_RESERVATION,
+        EVENT,
+        REGISTRATION,
+        DECLARATION,
+        ORGANISATION,
+        PERSON,
+    ],
 }
 
 

@@ -23,11 +23,13 @@ class Acl:
 
 def service_acls(service: str) -> list[Acl]:
     consumed = SUBSCRIPTIONS.get(service, [])
-    acls = [Acl(service, "topic", topic_prefix(service), True, "write")] if (
-        service in PUBLISHERS) else []
+    acls = (
+        [Acl(service, "topic", topic_prefix(service), True, "write")]
+        if (service in PUBLISHERS)
+        else []
+    )
     acls += [Acl(service, "topic", topic, False, "read") for topic in consumed]
-    acls += [Acl(service, "topic", dead_letter_topic(topic), False, "write")
-             for topic in consumed]
+    acls += [Acl(service, "topic", dead_letter_topic(topic), False, "write") for topic in consumed]
     if consumed:
         acls.append(Acl(service, "group", service, False, "read"))
     return acls

@@ -19,9 +19,13 @@ class KafkaConnection:
         """Keyword arguments of every aiokafka client (producer, consumer, admin)."""
         if not self.username:
             return {"bootstrap_servers": self.bootstrap}
-        return {"bootstrap_servers": self.bootstrap, "security_protocol": "SASL_PLAINTEXT",
-                "sasl_mechanism": SCRAM_MECHANISM, "sasl_plain_username": self.username,
-                "sasl_plain_password": self.password}
+        return {
+            "bootstrap_servers": self.bootstrap,
+            "security_protocol": "SASL_PLAINTEXT",
+            "sasl_mechanism": SCRAM_MECHANISM,
+            "sasl_plain_username": self.username,
+            "sasl_plain_password": self.password,
+        }
 
     def security(self) -> BaseSecurity | None:
         """The same for a FastStream broker."""

@@ -59,8 +59,9 @@ class EventFailed(Exception):
     """A message failed short of its last attempt: its batch is read again after a backoff."""
 
     def __init__(self, record: ConsumerRecord, attempts: int) -> None:
-        super().__init__(f"{record.topic}[{record.partition}]@{record.offset} failed "
-                         f"(attempt {attempts})")
+        super().__init__(
+            f"{record.topic}[{record.partition}]@{record.offset} failed (attempt {attempts})"
+        )
         self.attempts = attempts
 
 
@@ -83,8 +84,9 @@ def _check_source(envelope: Envelope, topic: str) -> None:
     except ValueError as exc:
         raise PoisonMessage(str(exc)) from exc
     if envelope.source != expected:
-        raise PoisonMessage(f"source {envelope.source!r} is not the owner of {topic} "
-                            f"({expected!r})")
+        raise PoisonMessage(
+            f"source {envelope.source!r} is not the owner of {topic} ({expected!r})"
+        )
 
 
 class EventConsumer:
@@ -105,8 +107,11 @@ class EventConsumer:
         self.name = name
         self.topics = list(topics)
         # An old version of a contract goes to the handler of the version it is upcast to.
-        self.handlers = {event_type: handler for model, handler in handlers.items()
-                         for event_type in (model.event_type, *older_types(model.event_type))}
+        self.handlers = {
+            event_type: handler
+            for model, handler in handlers.items()
+            for event_type in (model.event_type, *older_types(model.event_type))
+        }
         self.db = db
         self.inbox = inbox
         self.metrics = metrics
@@ -143,10 +148,15 @@ class EventConsumer:
         """Seek back to the batch's first offsets and wait: the next read is this batch."""
         await message.nack()
         self._failed_batches += 1
-        delay = min(MAX_BACKOFF_SECONDS,
-                    self.backoff_seconds * 2 ** min(self._failed_batches - 1, 10))
-        log.warning("batch not finished, reading it again", consumer=self.name,
-                    error=repr(error), retry_in=delay)
+        delay = min(
+            MAX_BACKOFF_SECONDS, self.backoff_seconds * 2 ** min(self._failed_batches - 1, 10)
+        )
+        log.warning(
+            "batch not finished, reading it again",
+            consumer=self.name,
+            error=repr(error),
+            retry_in=delay,
+        )
         await asyncio.sleep(delay)
 
     async def process(self, records: Sequence[ConsumerRecord]) -> None:
@@ -223,8 +233,14 @@ class EventConsumer:
             await self.dead_letter(record, error, attempts)
             return
         self._attempts[position(record)] = attempts
-        log.warning("event failed, retrying", consumer=self.name, error=repr(error),
-                    attempt=attempts, topic=record.topic, offset=record.offset)
+        log.warning(
+            "event failed, retrying",
+            consumer=self.name,
+            error=repr(error),
+            attempt=attempts,
+            topic=record.topic,
+            offset=record.offset,
+        )
         raise EventFailed(record, attempts) from error
 
     async def _wait_out_outage(self, exc: Exception, attempt: int) -> None:
@@ -243,10 +259,18 @@ class EventConsumer:
         if not fresh:
             return
         now = datetime.now(UTC)
-        await session.execute(self.inbox.insert(), [
-            {"consumer": self.name, "event_id": d.envelope.id, "event_type": d.envelope.type,
-             "processed_at": now} for d in fresh.values()
-        ])
+        await session.execute(
+            self.inbox.insert(),
+            [
+                {
+                    "consumer": self.name,
+                    "event_id": d.envelope.id,
+                    "event_type": d.envelope.type,
+                    "processed_at": now,
+                }
+                for d in fresh.values()
+            ],
+        )
         for delivery in fresh.values():
             await self._handle(session, delivery)
 
@@ -294,5 +318,10 @@ class EventConsumer:
                 log.warning("dead-letter publish failed, retrying", error=repr(exc))
                 await asyncio.sleep(1.0)
         self.metrics.dead_letters.labels(record.topic).inc()
-        log.error("message dead-lettered", consumer=self.name, topic=record.topic,
-                  offset=record.offset, reason=reason[:500])
+        log.error(
+            "message dead-lettered",
+            consumer=self.name,
+            topic=record.topic,
+            offset=record.offset,
+            reason=reason[:500],
+        )

@@ -11,8 +11,13 @@ from shared.observability.metrics import Metrics
 
 
 class LagMonitor:
-    def __init__(self, kafka: KafkaConnection, groups: dict[str, list[str]], metrics: Metrics,
-                 interval_seconds: float = 15.0) -> None:
+    def __init__(
+        self,
+        kafka: KafkaConnection,
+        groups: dict[str, list[str]],
+        metrics: Metrics,
+        interval_seconds: float = 15.0,
+    ) -> None:
         self.kafka = kafka
         self.groups = groups
         self.metrics = metrics
@@ -46,8 +51,11 @@ class LagMonitor:
     async def _group_lag(self, admin, reader, group: str, topics: list[str]):
         committed = await admin.list_consumer_group_offsets(group)
         # The broker's word, not the reader's cache: that may not know the topics yet.
-        partitions = [TopicPartition(t["topic"], p["partition"])
-                      for t in await admin.describe_topics(topics) for p in t["partitions"]]
+        partitions = [
+            TopicPartition(t["topic"], p["partition"])
+            for t in await admin.describe_topics(topics)
+            for p in t["partitions"]
+        ]
         ends = await reader.end_offsets(partitions) if partitions else {}
         lags: dict[tuple[str, str], int] = {}
         for tp, end in ends.items():

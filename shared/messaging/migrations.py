@@ -11,8 +11,9 @@ def upgrade_parking_and_retention() -> None:
     with op.batch_alter_table("outbox") as batch_op:
         batch_op.add_column(sa.Column("parked_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("park_reason", sa.Text(), nullable=True))
-    op.create_index("ix_outbox_parked", "outbox", ["topic", "key"],
-                    postgresql_where=PARKED, sqlite_where=PARKED)
+    op.create_index(
+        "ix_outbox_parked", "outbox", ["topic", "key"], postgresql_where=PARKED, sqlite_where=PARKED
+    )
     op.create_index("ix_outbox_published_at", "outbox", ["published_at"])
     op.create_index("ix_inbox_processed_at", "inbox", ["processed_at"])
 

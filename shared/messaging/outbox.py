@@ -97,8 +97,13 @@ def idempotent_producer(kafka: KafkaConnection, client_id: str) -> AIOKafkaProdu
 
 # Refusals no retry can change (a missing ACL until an operator grants it). An unknown topic
 # is one only when the broker confirms it.
-REFUSED_FOR_GOOD = (InvalidTopicError, MessageSizeTooLargeError, RecordListTooLargeError,
-                    RecordTooLargeError, TopicAuthorizationFailedError)
+REFUSED_FOR_GOOD = (
+    InvalidTopicError,
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+    TopicAuthorizationFailedError,
+)
 
 
 def _reason(exc: BaseException) -> str:
@@ -122,8 +127,11 @@ class RelayLease:
 
     async def take(self, session: AsyncSession) -> bool:
         """The PostgreSQL lease, held by the session's transaction; False if taken."""
-        return bool(await session.scalar(
-            text("SELECT pg_try_advisory_xact_lock(hashtext(:key))"), {"key": self.PG_KEY}))
+        return bool(
+            await session.scalar(
+                text("SELECT pg_try_advisory_xact_lock(hashtext(:key))"), {"key": self.PG_KEY}
+            )
+        )
 
     @contextmanager
     def file_lock(self) -> Iterator[bool]:
@@ -206,8 +214,12 @@ class OutboxRelay:
         the store holds the lease)."""
         c = self.table.c
         parked = self.table.alias("parked")
-        held = exists().where(parked.c.topic == c.topic, parked.c.key == c.key,
-                              parked.c.parked_at.is_not(None), parked.c.seq < c.seq)
+        held = exists().where(
+            parked.c.topic == c.topic,
+            parked.c.key == c.key,
+            parked.c.parked_at.is_not(None),
+            parked.c.seq < c.seq,
+        )
         query = (
             select(c.seq, c.topic, c.key, c.payload, c.headers)
             .where(c.published_at.is_(None), c.parked_at.is_(None), ~held)
@@ -254,11 +266,19 @@ class OutboxRelay:
                 .values(published_at=now)
             )
         for row, reason in done.parked:
-            await session.execute(update(self.table).where(self.table.c.seq == row.seq)
-                                  .values(parked_at=now, park_reason=reason[:2000]))
+            await session.execute(
+                update(self.table)
+                .where(self.table.c.seq == row.seq)
+                .values(parked_at=now, park_reason=reason[:2000])
+            )
             self.metrics.outbox_parked.labels(row.topic).inc()
-            log.error("outbox row parked: kafka refuses it", topic=row.topic, key=row.key,
-                      seq=row.seq, reason=reason[:500])
+            log.error(
+                "outbox row parked: kafka refuses it",
+                topic=row.topic,
+                key=row.key,
+                seq=row.seq,
+                reason=reason[:500],
+            )
         for row in done.published:
             self.metrics.outbox_published.labels(row.topic).inc()
 
@@ -332,9 +352,11 @@ class OutboxRelay:
     async def refresh_backlog(self) -> None:
         c = self.table.c
         async with self.db.sessions() as session:
-            backlog, parked = (await session.execute(
-                select(func.count(), func.count(c.parked_at)).where(c.published_at.is_(None))
-            )).one()
+            backlog, parked = (
+                await session.execute(
+                    select(func.count(), func.count(c.parked_at)).where(c.published_at.is_(None))
+                )
+            ).one()
         self.metrics.outbox_backlog.set(backlog)
         self.metrics.outbox_parked_rows.set(parked)
         self._backlog_measured_at = time.monotonic()

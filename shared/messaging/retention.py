@@ -30,9 +30,16 @@ class Pruned(NamedTuple):
 
 
 class Retention:
-    def __init__(self, db: Database, tables: MessagingTables, metrics: Metrics,
-                 outbox_keep: timedelta, inbox_keep: timedelta,
-                 interval_seconds: float = 3600.0, batch_size: int = 1000) -> None:
+    def __init__(
+        self,
+        db: Database,
+        tables: MessagingTables,
+        metrics: Metrics,
+        outbox_keep: timedelta,
+        inbox_keep: timedelta,
+        interval_seconds: float = 3600.0,
+        batch_size: int = 1000,
+    ) -> None:
         self.db = db
         self.tables = tables
         self.metrics = metrics
@@ -57,13 +64,18 @@ class Retention:
         """Delete what is past its time; say how many rows of each table went."""
         outbox, inbox = self.tables.outbox, self.tables.inbox
         published = await self._delete_all(
-            outbox, [outbox.c.seq], outbox.c.published_at < now - self.outbox_keep)
+            outbox, [outbox.c.seq], outbox.c.published_at < now - self.outbox_keep
+        )
         processed = await self._delete_all(
-            inbox, [inbox.c.consumer, inbox.c.event_id],
-            inbox.c.processed_at < now - self.inbox_keep)
+            inbox,
+            [inbox.c.consumer, inbox.c.event_id],
+            inbox.c.processed_at < now - self.inbox_keep,
+        )
         answered = await self._delete_all(
-            REQUESTS, [REQUESTS.c.caller, REQUESTS.c.key],
-            REQUESTS.c.created_at < now - self.outbox_keep)
+            REQUESTS,
+            [REQUESTS.c.caller, REQUESTS.c.key],
+            REQUESTS.c.created_at < now - self.outbox_keep,
+        )
         return Pruned(published, processed, answered)
 
     async def _delete_all(self, table: Table, key: list, expired) -> int:
@@ -71,8 +83,10 @@ class Retention:
         while True:
             batch = select(*key).where(expired).limit(self.batch_size)
             async with self.db.writing() as session:
-                result = cast(CursorResult, await session.execute(
-                    delete(table).where(tuple_(*key).in_(batch))))
+                result = cast(
+                    CursorResult,
+                    await session.execute(delete(table).where(tuple_(*key).in_(batch))),
+                )
             count = result.rowcount or 0
             deleted += count
             self.metrics.retention_pruned.labels(table.name).inc(count)

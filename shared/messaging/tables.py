@@ -27,8 +27,12 @@ def add_messaging_tables(metadata: MetaData) -> MessagingTables:
         "outbox",
         metadata,
         # Insertion order is publication order; SQLite autoincrements only INTEGER keys.
-        Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-               autoincrement=True),
+        Column(
+            "seq",
+            BigInteger().with_variant(Integer, "sqlite"),
+            primary_key=True,
+            autoincrement=True,
+        ),
         Column("event_id", String(36), nullable=False, unique=True),
         Column("topic", String(200), nullable=False),
         Column("key", String(200), nullable=False),
@@ -49,8 +53,13 @@ def add_messaging_tables(metadata: MetaData) -> MessagingTables:
     )
     # The relay holds back the later rows of a parked row's key: it looks them up here.
     parked = outbox.c.parked_at.is_not(None)
-    Index("ix_outbox_parked", outbox.c.topic, outbox.c.key,
-          postgresql_where=parked, sqlite_where=parked)
+    Index(
+        "ix_outbox_parked",
+        outbox.c.topic,
+        outbox.c.key,
+        postgresql_where=parked,
+        sqlite_where=parked,
+    )
     Index("ix_outbox_published_at", outbox.c.published_at)  # retention
     inbox = Table(
         "inbox",

@@ -26,7 +26,9 @@ class Metrics:
             "tft_outbox_published", "Events the relay published", ["topic"], registry=r
         )
         self.outbox_parked = Counter(
-            "tft_outbox_parked", "Outbox rows Kafka refused for good, set aside", ["topic"],
+            "tft_outbox_parked",
+            "Outbox rows Kafka refused for good, set aside",
+            ["topic"],
             registry=r,
         )
         self.outbox_parked_rows = Gauge(
@@ -36,18 +38,24 @@ class Metrics:
             "tft_outbox_publish_failures", "Relay rounds that failed to publish", registry=r
         )
         self.retention_pruned = Counter(
-            "tft_retention_pruned", "Outbox and inbox rows deleted past their time", ["table"],
+            "tft_retention_pruned",
+            "Outbox and inbox rows deleted past their time",
+            ["table"],
             registry=r,
         )
         self.consumed = Counter(
             "tft_consumed_events", "Events applied by a consumer", ["consumer", "type"], registry=r
         )
         self.duplicates = Counter(
-            "tft_duplicate_events", "Redelivered events skipped by the inbox", ["consumer"],
+            "tft_duplicate_events",
+            "Redelivered events skipped by the inbox",
+            ["consumer"],
             registry=r,
         )
         self.dead_letters = Counter(
-            "tft_dead_letter_messages", "Messages sent to a dead-letter topic", ["topic"],
+            "tft_dead_letter_messages",
+            "Messages sent to a dead-letter topic",
+            ["topic"],
             registry=r,
         )
         self.consumer_lag = Gauge(

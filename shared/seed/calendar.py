@@ -115,8 +115,10 @@ PUBLIC_HOLIDAYS: dict[date, str] = {
 }
 
 CLOSED_PERIODS: tuple[ClosedPeriod, ...] = (
-    *(ClosedPeriod(start, end, f"{name} {year}", "school_holiday")
-      for year, holidays in SCHOOL_HOLIDAYS_MIDDEN.items()
-      for name, (start, end) in holidays.items()),
+    *(
+        ClosedPeriod(start, end, f"{name} {year}", "school_holiday")
+        for year, holidays in SCHOOL_HOLIDAYS_MIDDEN.items()
+        for name, (start, end) in holidays.items()
+    ),
     *(ClosedPeriod(day, day, name, "public_holiday") for day, name in PUBLIC_HOLIDAYS.items()),
 )

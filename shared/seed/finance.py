@@ -16,42 +16,71 @@ from __future__ import annotations
 from .models import BudgetLine, CoreTask
 
 CORE_TASKS: tuple[CoreTask, ...] = (
-    CoreTask("A", "Technieklessen voor de harde techniekscholen",
-             "Technieklessen op harde techniekscholen", (
-                 "Investeren in technieklokalen",
-                 "Zorgen voor up-to-date lessen BWI, PIE, M&T, MVI",
-                 "Stages voor leerlingen PIE, BWI en M&T in leerjaar 4",
-                 "VO-lessen op externe locaties; keuzevak CNC-techniek voor meerdere scholen",
-                 "Inzet extra instructeurs op de harde techniekscholen",
-                 "Samenwerken met het MBO",
-                 "Opleiden",
-             )),
-    CoreTask("B", "Technisch onderwijs voor de hele regio", "Technieklessen voor de regio", (
-        "Uitbreiden, verdiepen en verbreden van lessen en lessenseries voor het po",
-        "Lessen aanbieden voor het po op de Hotspot",
-        "Lessen aanbieden voor het vo",
-        "Lessenserie aanbieden op po-scholen/harde vmbo-scholen",
-        "Gebruik/uitleen apparatuur/auto's",
-        "Huur locatie",
-        "Ontwikkelen lessen voor TL",
-    )),
+    CoreTask(
+        "A",
+        "Technieklessen voor de harde techniekscholen",
+        "Technieklessen op harde techniekscholen",
+        (
+            "Investeren in technieklokalen",
+            "Zorgen voor up-to-date lessen BWI, PIE, M&T, MVI",
+            "Stages voor leerlingen PIE, BWI en M&T in leerjaar 4",
+            "VO-lessen op externe locaties; keuzevak CNC-techniek voor meerdere scholen",
+            "Inzet extra instructeurs op de harde techniekscholen",
+            "Samenwerken met het MBO",
+            "Opleiden",
+        ),
+    ),
+    CoreTask(
+        "B",
+        "Technisch onderwijs voor de hele regio",
+        "Technieklessen voor de regio",
+        (
+            "Uitbreiden, verdiepen en verbreden van lessen en lessenseries voor het po",
+            "Lessen aanbieden voor het po op de Hotspot",
+            "Lessen aanbieden voor het vo",
+            "Lessenserie aanbieden op po-scholen/harde vmbo-scholen",
+            "Gebruik/uitleen apparatuur/auto's",
+            "Huur locatie",
+            "Ontwikkelen lessen voor TL",
+        ),
+    ),
     # Plan C lists no separate activities; these are its section headings.
-    CoreTask("C", "Vernieuwend onderwijs en experimenten", "Experimenten", (
-        "Techniekbazen",
-        "Expeditie T is for Tech",
-        "Plastic fantastic",
-        "Expeditie Regionaal",
-    )),
-    CoreTask("D", "Evenementen in de regio", "Evenementen", (
-        "Bedrijfsbezoeken beschikbaar stellen",
-        "De week van de techniek uitvoeren",
-        "Techevents uitvoeren",
-        "Jaarvergadering T is for Tech",
-        "T is for Tech op pad",
-    )),
-    CoreTask("E", "Centrale Organisatie", "Centrale organisatie", (
-        "Financiën", "ICT", "Communicatie", "Penvoerder", "Backoffice", "Programma management",
-    )),
+    CoreTask(
+        "C",
+        "Vernieuwend onderwijs en experimenten",
+        "Experimenten",
+        (
+            "Techniekbazen",
+            "Expeditie T is for Tech",
+            "Plastic fantastic",
+            "Expeditie Regionaal",
+        ),
+    ),
+    CoreTask(
+        "D",
+        "Evenementen in de regio",
+        "Evenementen",
+        (
+            "Bedrijfsbezoeken beschikbaar stellen",
+            "De week van de techniek uitvoeren",
+            "Techevents uitvoeren",
+            "Jaarvergadering T is for Tech",
+            "T is for Tech op pad",
+        ),
+    ),
+    CoreTask(
+        "E",
+        "Centrale Organisatie",
+        "Centrale organisatie",
+        (
+            "Financiën",
+            "ICT",
+            "Communicatie",
+            "Penvoerder",
+            "Backoffice",
+            "Programma management",
+        ),
+    ),
 )
 CORE_TASKS_BY_CODE: dict[str, CoreTask] = {t.code: t for t in CORE_TASKS}
 

@@ -26,7 +26,8 @@ SCHOOL_HOLIDAYS_MIDDEN_2026_2027: dict[str, tuple[date, date]] = SCHOOL_HOLIDAYS
 SCHOOL_YEAR_2026_2027: tuple[date, date] = (date(2026, 8, 31), date(2027, 7, 16))
 
 DUTCH_PUBLIC_HOLIDAYS_2026_2027: dict[date, str] = {
-    day: name for day, name in PUBLIC_HOLIDAYS.items()
+    day: name
+    for day, name in PUBLIC_HOLIDAYS.items()
     if SCHOOL_YEAR_2026_2027[0] <= day <= SCHOOL_YEAR_2026_2027[1]
 }
 
@@ -82,8 +83,13 @@ DEMO_SLOTS: dict[str, tuple[int, time, str, str, int]] = {
     "po-lessenserie-robotica": (3, time(8, 30), "vmbo-praktijklokaal", _I1, 4),
     "po-lessenserie-duurzaamheid": (1, time(10, 45), "vmbo-praktijklokaal", _I3, 4),
     "bedrijfsbezoek-bouw": (3, time(9, 0), "bedrijf-bouw", "Begeleider Voorbeeld Bouw BV", 4),
-    "bedrijfsbezoek-installatie": (1, time(13, 0), "bedrijf-installatie",
-                                   "Begeleider Voorbeeld Installatietechniek BV", 4),
+    "bedrijfsbezoek-installatie": (
+        1,
+        time(13, 0),
+        "bedrijf-installatie",
+        "Begeleider Voorbeeld Installatietechniek BV",
+        4,
+    ),
     "gastles-bedrijfsleven": (0, time(10, 0), "school-klaslokaal", "Gastdocent bedrijfsleven", 4),
     "mbo-module-techniek": (2, time(13, 30), "mbo-praktijklokaal", "Docent MBO Amersfoort", 4),
     "techclub": (2, time(15, 30), "hotspot-lokaal-1", _I1, 10),
@@ -115,25 +121,25 @@ def sessions_for(offering: Offering, start: date, count: int) -> list[Session]:
             index = len(sessions)
             begins = to_utc(day, start_time)
             room_id = _room_for(offering, index, room)
-            sessions.append(Session(
-                id=session_id(offering.id, index),
-                offering_id=offering.id,
-                index=index,
-                starts_at=begins,
-                ends_at=begins + duration,
-                room=room_id,
-                instructor=instructor,
-                location=ROOMS_BY_ID[room_id].location,
-            ))
+            sessions.append(
+                Session(
+                    id=session_id(offering.id, index),
+                    offering_id=offering.id,
+                    index=index,
+                    starts_at=begins,
+                    ends_at=begins + duration,
+                    room=room_id,
+                    instructor=instructor,
+                    location=ROOMS_BY_ID[room_id].location,
+                )
+            )
         day += timedelta(weeks=1)
     return sessions
 
 
 def demo_sessions() -> tuple[Session, ...]:
     """All demo sessions, from DEMO_START, in offering order."""
-    return tuple(
-        s for o in OFFERINGS for s in sessions_for(o, DEMO_START, DEMO_SLOTS[o.id][4])
-    )
+    return tuple(s for o in OFFERINGS for s in sessions_for(o, DEMO_START, DEMO_SLOTS[o.id][4]))
 
 
 DEMO_SESSIONS: tuple[Session, ...] = demo_sessions()

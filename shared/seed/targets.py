@@ -40,13 +40,17 @@ class Target:
 TECHNICAL_PROFILES = Target(
     "technische-profielen",
     "In 2023 volgden 613 vmbo leerlingen een technisch profiel; dit aantal willen we behouden.",
-    STUDENT_TOTALS[-1], "leerlingen")
+    STUDENT_TOTALS[-1],
+    "leerlingen",
+)
 
 PO_SCHOOLS = Target(
     "po-scholen",
     f"Van de {PO_SCHOOLS_IN_REGION} po scholen in de regio, werken we intensief samen met "
     f"{PO_SCHOOLS_ACTIVE} scholen.",
-    PO_SCHOOLS_ACTIVE, "scholen")
+    PO_SCHOOLS_ACTIVE,
+    "scholen",
+)
 
 # Section 4.2, sentence by sentence; "TL" is vmbo-tl (a level, not a profile).
 _TRANSFER_WORDS = {
@@ -55,14 +59,15 @@ _TRANSFER_WORDS = {
     "M&T": "voor M&T willen we het verhogen naar 80%",
     "MVI": "voor MVI naar 65%",
     "D&P": "Het profiel D&P heeft een doorstroompercentage van 26%, en het profiel Groen van "
-           "25%. Beiden willen we verhogen 30%.",
+    "25%. Beiden willen we verhogen 30%.",
     "Groen": "Het profiel D&P heeft een doorstroompercentage van 26%, en het profiel Groen "
-             "van 25%. Beiden willen we verhogen 30%.",
+    "van 25%. Beiden willen we verhogen 30%.",
     "TL": "Het huidige doorstroompercentage van de TL is 26%. Dit willen we verhogen naar 30%.",
 }
 TRANSFER = tuple(
     Target(f"doorstroom-{t.profile}", _TRANSFER_WORDS[t.profile], t.target_percent, "%")
-    for t in TRANSFER_TARGETS)
+    for t in TRANSFER_TARGETS
+)
 TRANSFER_2023_PERCENT = {t.profile: t.rate_2023_percent for t in TRANSFER_TARGETS}
 TL_LEVEL = "vmbo-tl"  # the "TL" of the transfer targets
 
@@ -71,13 +76,26 @@ PROFILE_BASELINE = {profile: counts[-1] for profile, counts in STUDENT_TOTALS_BY
 SCHOOL_BASELINE: dict[str, int] = {}
 for _count in STUDENT_COUNTS:
     if _count.year == BASELINE_YEAR:
-        SCHOOL_BASELINE[_count.school_id] = SCHOOL_BASELINE.get(_count.school_id, 0) + \
-            _count.students
+        SCHOOL_BASELINE[_count.school_id] = (
+            SCHOOL_BASELINE.get(_count.school_id, 0) + _count.students
+        )
 
 # Per core task: the activities the plan sets, all "Continue 2025 tot 2029".
 CORE_TASK_ACTIVITIES = {t.code: (t.title, t.activities) for t in CORE_TASKS}
 ACTIVITIES_RUN = "Continue 2025 tot 2029"
 
-__all__ = ["ACTIVITIES_RUN", "BASELINE_YEAR", "CORE_TASK_ACTIVITIES", "HARD_TECH_PROFILES",
-           "PO_SCHOOLS", "PROFILE_BASELINE", "SCHOOL_BASELINE", "TECHNICAL_PROFILES",
-           "TL_LEVEL", "TRANSFER", "TRANSFER_2023_PERCENT", "YEAR_KIND", "Target"]
+__all__ = [
+    "ACTIVITIES_RUN",
+    "BASELINE_YEAR",
+    "CORE_TASK_ACTIVITIES",
+    "HARD_TECH_PROFILES",
+    "PO_SCHOOLS",
+    "PROFILE_BASELINE",
+    "SCHOOL_BASELINE",
+    "TECHNICAL_PROFILES",
+    "TL_LEVEL",
+    "TRANSFER",
+    "TRANSFER_2023_PERCENT",
+    "YEAR_KIND",
+    "Target",
+]

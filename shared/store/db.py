@@ -72,11 +72,15 @@ class Database:
         # locked" when another writer got there first, so writes go through `writing()`.
         # On PostgreSQL outside a transaction: at READ COMMITTED each statement sees what was
         # committed when it began either way, and BEGIN and ROLLBACK cost two round trips.
-        readers = engine.execution_options(isolation_level="AUTOCOMMIT") \
-            if is_postgres(engine) else engine
+        readers = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if is_postgres(engine)
+            else engine
+        )
         self.sessions = async_sessionmaker(readers, expire_on_commit=False)
-        self._writers = async_sessionmaker(engine.execution_options(**_IMMEDIATE),
-                                           expire_on_commit=False)
+        self._writers = async_sessionmaker(
+            engine.execution_options(**_IMMEDIATE), expire_on_commit=False
+        )
         self._after_commit: list[Callable[[], None]] = []
 
     @property

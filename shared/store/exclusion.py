@@ -13,8 +13,9 @@ def create_exclusion(table: str, name: str, elements: str, where: str | None = N
         return
     op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
     predicate = f" WHERE ({where})" if where else ""
-    op.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} "
-               f"EXCLUDE USING gist ({elements}){predicate}")
+    op.execute(
+        f"ALTER TABLE {table} ADD CONSTRAINT {name} EXCLUDE USING gist ({elements}){predicate}"
+    )
 
 
 def drop_exclusion(table: str, name: str) -> None:

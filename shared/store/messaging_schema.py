@@ -21,8 +21,12 @@ def create_v1() -> None:
     )
     op.create_table(
         "outbox",
-        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-                  autoincrement=True, nullable=False),
+        sa.Column(
+            "seq",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
         sa.Column("event_id", sa.String(length=36), nullable=False),
         sa.Column("topic", sa.String(length=200), nullable=False),
         sa.Column("key", sa.String(length=200), nullable=False),
@@ -34,13 +38,23 @@ def create_v1() -> None:
         sa.PrimaryKeyConstraint("seq"),
         sa.UniqueConstraint("event_id"),
     )
-    op.create_index("ix_outbox_unpublished", "outbox", ["seq"], unique=False,
-                    postgresql_where=UNPUBLISHED, sqlite_where=UNPUBLISHED)
+    op.create_index(
+        "ix_outbox_unpublished",
+        "outbox",
+        ["seq"],
+        unique=False,
+        postgresql_where=UNPUBLISHED,
+        sqlite_where=UNPUBLISHED,
+    )
 
 
 def drop_v1() -> None:
-    op.drop_index("ix_outbox_unpublished", table_name="outbox",
-                  postgresql_where=UNPUBLISHED, sqlite_where=UNPUBLISHED)
+    op.drop_index(
+        "ix_outbox_unpublished",
+        table_name="outbox",
+        postgresql_where=UNPUBLISHED,
+        sqlite_where=UNPUBLISHED,
+    )
     op.drop_table("outbox")
     op.drop_table("inbox")
 

@@ -1,7 +1,7 @@
 """Alembic per service: every service's `migrations/env.py` calls `run_env` with its metadata.
 
-    python -m services.<name> migrate          upgrade the service's store to head
-    python -m shared.store.migrations <name> "message"   autogenerate a revision (dev)
+python -m services.<name> migrate          upgrade the service's store to head
+python -m shared.store.migrations <name> "message"   autogenerate a revision (dev)
 """
 
 import asyncio

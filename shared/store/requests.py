@@ -47,8 +47,12 @@ def add_requests_table(metadata: MetaData) -> Table:
 
 class AlreadyCarriedOut(Problem):
     def __init__(self) -> None:
-        super().__init__(409, "Conflict", "dit verzoek is al uitgevoerd of wordt nog "
-                         "uitgevoerd; vraag de stand op in plaats van het opnieuw te sturen")
+        super().__init__(
+            409,
+            "Conflict",
+            "dit verzoek is al uitgevoerd of wordt nog "
+            "uitgevoerd; vraag de stand op in plaats van het opnieuw te sturen",
+        )
 
 
 @dataclass
@@ -71,9 +75,14 @@ async def record_pending(tx: AsyncSession) -> None:
     if pending is None or pending.recorded:
         return
     try:
-        await tx.execute(REQUESTS.insert().values(
-            caller=pending.caller, key=pending.key, fingerprint=pending.fingerprint,
-            created_at=datetime.now(UTC)))
+        await tx.execute(
+            REQUESTS.insert().values(
+                caller=pending.caller,
+                key=pending.key,
+                fingerprint=pending.fingerprint,
+                created_at=datetime.now(UTC),
+            )
+        )
     except IntegrityError as exc:
         raise AlreadyCarriedOut() from exc
     pending.recorded = True
@@ -106,31 +115,44 @@ class IdempotentRequests:
         if pending.recorded and answer.status < 500:
             await self._keep(pending, answer)
 
-    async def _answered_before(self, pending: PendingRequest, scope: Scope,
-                               send: Send) -> bool:
+    async def _answered_before(self, pending: PendingRequest, scope: Scope, send: Send) -> bool:
         async with self.database.sessions() as tx:
-            row = (await tx.execute(select(REQUESTS).where(
-                REQUESTS.c.caller == pending.caller, REQUESTS.c.key == pending.key))).first()
+            row = (
+                await tx.execute(
+                    select(REQUESTS).where(
+                        REQUESTS.c.caller == pending.caller, REQUESTS.c.key == pending.key
+                    )
+                )
+            ).first()
         if row is None:
             return False
         response: Response
         if row.fingerprint != pending.fingerprint:
-            response = problem_response(422, "Unprocessable", "deze Idempotency-Key hoort bij "
-                                        "een ander verzoek; kies een nieuwe sleutel")
+            response = problem_response(
+                422,
+                "Unprocessable",
+                "deze Idempotency-Key hoort bij een ander verzoek; kies een nieuwe sleutel",
+            )
         elif row.status is None:
             refused = AlreadyCarriedOut()
             response = problem_response(refused.status, refused.title, refused.detail)
         else:
-            response = Response(row.body, row.status, media_type="application/json",
-                                headers={"Idempotent-Replayed": "true"})
+            response = Response(
+                row.body,
+                row.status,
+                media_type="application/json",
+                headers={"Idempotent-Replayed": "true"},
+            )
         await response(scope, _nothing, send)
         return True
 
     async def _keep(self, pending: PendingRequest, answer: "_Answer") -> None:
         async with self.database.writing() as tx:
-            await tx.execute(update(REQUESTS).where(
-                REQUESTS.c.caller == pending.caller, REQUESTS.c.key == pending.key)
-                .values(status=answer.status, body=answer.body.decode()))
+            await tx.execute(
+                update(REQUESTS)
+                .where(REQUESTS.c.caller == pending.caller, REQUESTS.c.key == pending.key)
+                .values(status=answer.status, body=answer.body.decode())
+            )
 
 
 class _Answer:
@@ -170,6 +192,7 @@ def _replaying(body: bytes) -> Receive:
             return {"type": "http.disconnect"}
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
+
     return receive
 
 

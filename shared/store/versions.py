@@ -38,9 +38,12 @@ class Versioned:
 
 class PreconditionFailed(Problem):
     def __init__(self) -> None:
-        super().__init__(412, "Precondition failed",
-                         "Iemand anders heeft dit intussen gewijzigd. Laad de gegevens opnieuw "
-                         "en breng uw wijziging daarna opnieuw aan.")
+        super().__init__(
+            412,
+            "Precondition failed",
+            "Iemand anders heeft dit intussen gewijzigd. Laad de gegevens opnieuw "
+            "en breng uw wijziging daarna opnieuw aan.",
+        )
 
 
 @dataclass
@@ -77,8 +80,13 @@ async def claim(tx: AsyncSession, model: type[Versioned], **key: Any) -> None:
     accepted = exchange.accepted if exchange is not None else None
     table: Any = model
     where = [getattr(table, name) == value for name, value in key.items()]
-    raised = (update(table).where(*where).values(version=table.version + 1)
-              .returning(table.version).execution_options(synchronize_session=False))
+    raised = (
+        update(table)
+        .where(*where)
+        .values(version=table.version + 1)
+        .returning(table.version)
+        .execution_options(synchronize_session=False)
+    )
     if accepted is not None and not (exchange and exchange.any_version):
         raised = raised.where(table.version.in_(accepted))
     version = (await tx.execute(raised)).scalar_one_or_none()
@@ -87,8 +95,9 @@ async def claim(tx: AsyncSession, model: type[Versioned], **key: Any) -> None:
     tag(version or 1)
 
 
-async def _still_absent(tx: AsyncSession, table: Any, where: list, accepted: frozenset[int],
-                        key: dict[str, Any]) -> None:
+async def _still_absent(
+    tx: AsyncSession, table: Any, where: list, accepted: frozenset[int], key: dict[str, Any]
+) -> None:
     """412 unless If-Match named version 0 and the row is still not there; creators take
     turns, so of two that both saw it absent the second finds the first one's row."""
     if NO_ROW not in accepted:
@@ -108,8 +117,9 @@ def parse_if_match(value: str) -> _Exchange:
     """`*`, or a list of entity tags; weak ones never match (RFC 9110 strong comparison)."""
     if value.strip() == "*":
         return _Exchange(frozenset(), any_version=True, if_match=value)
-    versions = {int(opaque) for weak, opaque in _ENTITY_TAG.findall(value)
-                if not weak and opaque.isdigit()}
+    versions = {
+        int(opaque) for weak, opaque in _ENTITY_TAG.findall(value) if not weak and opaque.isdigit()
+    }
     return _Exchange(frozenset(versions), if_match=value)
 
 
@@ -127,10 +137,15 @@ class Preconditions:
         exchange = parse_if_match(if_match.decode("latin-1")) if if_match else _Exchange(None)
 
         async def send_tagged(message: Message) -> None:
-            if (message["type"] == "http.response.start" and exchange.version is not None
-                    and 200 <= message["status"] < 300):
-                message["headers"] = [*message.get("headers", ()),
-                                      (b"etag", etag(exchange.version).encode())]
+            if (
+                message["type"] == "http.response.start"
+                and exchange.version is not None
+                and 200 <= message["status"] < 300
+            ):
+                message["headers"] = [
+                    *message.get("headers", ()),
+                    (b"etag", etag(exchange.version).encode()),
+                ]
             await send(message)
 
         token = _exchange.set(exchange)

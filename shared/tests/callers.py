@@ -20,27 +20,47 @@ from shared.store.versions import Preconditions
 KEY = ec.generate_private_key(ec.SECP256R1())
 KID = "test-gateway"
 ISSUER = "tft-gateway"
-JWKS = {"keys": [ECAlgorithm.to_jwk(KEY.public_key(), as_dict=True)
-                 | {"kid": KID, "alg": ALGORITHM, "use": "sig"}]}
+JWKS = {
+    "keys": [
+        ECAlgorithm.to_jwk(KEY.public_key(), as_dict=True)
+        | {"kid": KID, "alg": ALGORITHM, "use": "sig"}
+    ]
+}
 # Settings overrides: the service trusts the test key instead of fetching the gateway's.
 TRUST_TEST_KEY: dict[str, Any] = {"gateway_jwks": JWKS}
 # Headers are often built once per test module: their tokens outlive a whole test run.
 LIFETIME_SECONDS = 6 * 3600
 
 
-def token(service: str, *, key: Any = KEY, kid: str = KID, lifetime: int = LIFETIME_SECONDS,
-          issued_at: float | None = None, algorithm: str = ALGORITHM, **claims: Any) -> str:
+def token(
+    service: str,
+    *,
+    key: Any = KEY,
+    kid: str = KID,
+    lifetime: int = LIFETIME_SECONDS,
+    issued_at: float | None = None,
+    algorithm: str = ALGORITHM,
+    **claims: Any,
+) -> str:
     """A token as the gateway signs it for a request to `service`; every part may be changed
     to forge one (`claims` override or add claims; a claim given as None is left out)."""
     now = int(time.time() if issued_at is None else issued_at)
-    payload = {"iss": ISSUER, "aud": service, "sub": ISSUER, "iat": now, "exp": now + lifetime,
-               "jti": str(uuid4())} | claims
-    return jwt.encode({k: v for k, v in payload.items() if v is not None}, key, algorithm,
-                      headers={"kid": kid})
+    payload = {
+        "iss": ISSUER,
+        "aud": service,
+        "sub": ISSUER,
+        "iat": now,
+        "exp": now + lifetime,
+        "jti": str(uuid4()),
+    } | claims
+    return jwt.encode(
+        {k: v for k, v in payload.items() if v is not None}, key, algorithm, headers={"kid": kid}
+    )
 
 
-def as_caller(service: str, role: str, organisation: str,
-              actor: str | None = None) -> dict[str, str]:
+def as_caller(
+    service: str, role: str, organisation: str, actor: str | None = None
+) -> dict[str, str]:
     """Headers of a request to `service` by `actor` (default: the organisation) in `role`."""
     return bearer(token(service, sub=actor or organisation, role=role, org=organisation))
 

@@ -28,8 +28,9 @@ from shared.store.db import Database, create_engine
 from shared.store.requests import add_requests_table
 
 
-async def new_topic(kafka: KafkaConnection, partitions: int = 1,
-                    configs: dict[str, str] | None = None) -> str:
+async def new_topic(
+    kafka: KafkaConnection, partitions: int = 1, configs: dict[str, str] | None = None
+) -> str:
     """A topic (with its dead-letter topic) no other test writes to."""
     topic = f"tft.test.{uuid4().hex[:10]}"
     await create_topics(kafka, [topic, dead_letter_topic(topic)], partitions, 1, configs)
@@ -49,9 +50,16 @@ async def messaging_store(url: str) -> tuple[Database, MessagingTables]:
 def confirmed(label: str = "1A") -> tuple[BookingConfirmedV1, Envelope]:
     starts = datetime.now(UTC) + timedelta(days=10)
     event = BookingConfirmedV1(
-        booking_id=uuid4(), session_id=uuid4(), offering_id="test", offering_title="Testles",
-        school_id="trivium", group={"name": label, "level": "vmbo-bb", "year": 1, "students": 12},
-        starts_at=starts, ends_at=starts + timedelta(hours=2), location="Hotspot")
+        booking_id=uuid4(),
+        session_id=uuid4(),
+        offering_id="test",
+        offering_title="Testles",
+        school_id="trivium",
+        group={"name": label, "level": "vmbo-bb", "year": 1, "students": 12},
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        location="Hotspot",
+    )
     return event, Envelope.new(type=event.event_type, source="/tft/test", subject=event.subject())
 
 
@@ -61,8 +69,12 @@ async def produce(kafka: KafkaConnection, topic: str, events, key: bytes = b"one
     await producer.start()
     try:
         for event, envelope in events:
-            await producer.send_and_wait(topic, value=event.model_dump_json().encode(),
-                                         key=key, headers=envelope.to_headers())
+            await producer.send_and_wait(
+                topic,
+                value=event.model_dump_json().encode(),
+                key=key,
+                headers=envelope.to_headers(),
+            )
     finally:
         await producer.stop()
 
@@ -84,8 +96,9 @@ async def applied(db: Database, tables: MessagingTables, consumer: str) -> list[
         return list(await session.scalars(select(c.event_id).where(c.consumer == consumer)))
 
 
-async def eventually(probe: Callable[[], Awaitable[Any]], within: float = 60.0,
-                     interval: float = 0.1) -> Any:
+async def eventually(
+    probe: Callable[[], Awaitable[Any]], within: float = 60.0, interval: float = 0.1
+) -> Any:
     """Await `probe()` until it returns something truthy; report the last value if it never
     does within `within` seconds."""
     deadline = time.monotonic() + within
@@ -112,9 +125,16 @@ async def consuming(kafka: KafkaConnection, store, topic: str, handler, max_atte
         return dlt[0]
 
     consumer = EventConsumer(
-        name=f"test-{uuid4().hex[:8]}", topics=[topic], handlers={BookingConfirmedV1: handler},
-        db=db, inbox=tables.inbox, metrics=Metrics(), dlt_producer=dlt_producer,
-        max_attempts=max_attempts, backoff_seconds=0.01)
+        name=f"test-{uuid4().hex[:8]}",
+        topics=[topic],
+        handlers={BookingConfirmedV1: handler},
+        db=db,
+        inbox=tables.inbox,
+        metrics=Metrics(),
+        dlt_producer=dlt_producer,
+        max_attempts=max_attempts,
+        backoff_seconds=0.01,
+    )
     broker = KafkaBroker(kafka.bootstrap, security=kafka.security(), log_level=logging.DEBUG)
     consumer.subscribe(broker, batch_size=100)
     await broker.start()

@@ -22,8 +22,10 @@ async def warm(db: Database) -> None:
 async def until_waiting_on_locks(db: Database, count: int) -> None:
     """Until `count` of the database's sessions wait for a lock (PostgreSQL): racers parked
     behind a transaction the test holds open."""
-    query = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                 " AND datname = current_database()")
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        " AND datname = current_database()"
+    )
     async with db.engine.connect() as watcher:
         while await watcher.scalar(query) < count:  # noqa: ASYNC110 - another server's state
             await asyncio.sleep(0.02)

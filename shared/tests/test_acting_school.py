@@ -5,23 +5,29 @@ import pytest
 from shared.domain import Refused, acting_school
 
 
-@pytest.mark.parametrize(("role", "organisation", "named", "school"), [
-    ("school", "corlaer", None, "corlaer"),
-    ("school", "corlaer", "corlaer", "corlaer"),
-    ("backoffice", "hotspot", "nxt", "nxt"),  # on behalf of the school it names
-    ("teacher", "corlaer", None, "corlaer"),  # a teacher books for the own school
-])
+@pytest.mark.parametrize(
+    ("role", "organisation", "named", "school"),
+    [
+        ("school", "corlaer", None, "corlaer"),
+        ("school", "corlaer", "corlaer", "corlaer"),
+        ("backoffice", "hotspot", "nxt", "nxt"),  # on behalf of the school it names
+        ("teacher", "corlaer", None, "corlaer"),  # a teacher books for the own school
+    ],
+)
 def test_who_acts_for_which_school(role, organisation, named, school):
     assert acting_school(role, organisation, named) == school
 
 
-@pytest.mark.parametrize(("role", "organisation", "named", "status"), [
-    ("school", "corlaer", "nxt", 403),   # a school acts only for itself
-    ("finance", "lodenstein", "nxt", 403),
-    ("teacher", "corlaer", "nxt", 403),
-    ("company", "voorbeeld-bouw", None, 403),
-    ("backoffice", "hotspot", None, 422),  # the backoffice must say for whom
-])
+@pytest.mark.parametrize(
+    ("role", "organisation", "named", "status"),
+    [
+        ("school", "corlaer", "nxt", 403),  # a school acts only for itself
+        ("finance", "lodenstein", "nxt", 403),
+        ("teacher", "corlaer", "nxt", 403),
+        ("company", "voorbeeld-bouw", None, 403),
+        ("backoffice", "hotspot", None, 422),  # the backoffice must say for whom
+    ],
+)
 def test_acting_for_another_school_is_refused(role, organisation, named, status):
     with pytest.raises(Refused) as refused:
         acting_school(role, organisation, named)

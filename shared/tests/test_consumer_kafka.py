@@ -31,8 +31,7 @@ async def store(tmp_path):
     await db.dispose()
 
 
-async def test_a_message_failing_in_a_batch_is_read_again_until_applied_not_skipped(
-        kafka, store):
+async def test_a_message_failing_in_a_batch_is_read_again_until_applied_not_skipped(kafka, store):
     topic = await new_topic(kafka.admin)
     events = [confirmed(f"{i}A") for i in range(6)]
     ids = [envelope.id for _, envelope in events]
@@ -40,6 +39,7 @@ async def test_a_message_failing_in_a_batch_is_read_again_until_applied_not_skip
     await produce(kafka.admin, topic, events)
 
     async with consuming(kafka.admin, store, topic, handler, max_attempts=5) as consumer:
+
         async def all_applied():
             return sorted(await applied(*store, consumer.name)) == sorted(ids)
 
@@ -50,7 +50,8 @@ async def test_a_message_failing_in_a_batch_is_read_again_until_applied_not_skip
 
 
 async def test_a_message_failing_on_every_attempt_is_dead_lettered_alone_then_committed(
-        kafka, store):
+    kafka, store
+):
     topic = await new_topic(kafka.admin)
     events = [confirmed(f"{i}B") for i in range(6)]
     ids = [envelope.id for _, envelope in events]
@@ -58,6 +59,7 @@ async def test_a_message_failing_on_every_attempt_is_dead_lettered_alone_then_co
     await produce(kafka.admin, topic, events)
 
     async with consuming(kafka.admin, store, topic, handler, max_attempts=3) as consumer:
+
         async def the_rest_applied():
             return sorted(await applied(*store, consumer.name)) == sorted(ids[:2] + ids[3:])
 
@@ -72,8 +74,7 @@ async def test_a_message_failing_on_every_attempt_is_dead_lettered_alone_then_co
     assert headers["dlt_original_topic"] == topic
 
 
-async def test_an_event_whose_source_is_not_the_topics_owner_is_dead_lettered_at_once(
-        kafka, store):
+async def test_an_event_whose_source_is_not_the_topics_owner_is_dead_lettered_at_once(kafka, store):
     topic = await new_topic(kafka.admin)  # tft.test.…: owned by /tft/test
     events = [confirmed(f"{i}D") for i in range(3)]
     forged_event, genuine = events[1]
@@ -87,13 +88,15 @@ async def test_an_event_whose_source_is_not_the_topics_owner_is_dead_lettered_at
     async with consuming(kafka.admin, store, topic, apply, max_attempts=3) as consumer:
         await eventually(lambda: _equals(committed(kafka.admin, consumer.name, topic), 3))
         assert sorted(await applied(*store, consumer.name)) == sorted(
-            [events[0][1].id, events[2][1].id])
+            [events[0][1].id, events[2][1].id]
+        )
 
     [dead] = await read_topic(kafka.admin, dead_letter_topic(topic))
     headers = {k: v.decode() for k, v in dead.headers}
     assert (headers["ce_id"], headers["dlt_attempts"]) == (forged.id, "1")
-    assert headers["dlt_reason"] == (f"source '/tft/finance' is not the owner of {topic} "
-                                     "('/tft/test')")
+    assert headers["dlt_reason"] == (
+        f"source '/tft/finance' is not the owner of {topic} ('/tft/test')"
+    )
 
 
 async def _equals(value, expected) -> bool:

@@ -17,11 +17,15 @@ ROOT = Path(__file__).resolve().parents[2]
 WORDS = r"[a-z]+(?:-[a-z]+)*"
 EVENT_TYPE = re.compile(
     rf"nl\.tisfortech\.(?P<service>{WORDS})\.(?P<aggregate>{WORDS})\.(?P<verb>{WORDS})"
-    r"\.v(?P<version>[1-9][0-9]*)")
+    r"\.v(?P<version>[1-9][0-9]*)"
+)
 
 # Only the contracts of shared/contracts: tests and the bench register types of their own.
-CONTRACTS = {name: model for name, model in registered_types().items()
-             if model.__module__.startswith("shared.contracts.")}
+CONTRACTS = {
+    name: model
+    for name, model in registered_types().items()
+    if model.__module__.startswith("shared.contracts.")
+}
 
 
 def class_name(event_type: str) -> str:
@@ -51,10 +55,13 @@ def used_by(service: str) -> set[str]:
 def test_the_rule_names_a_class_after_its_type():
     assert class_name("nl.tisfortech.bookings.booking.no-show.v1") == "BookingNoShowV1"
     assert class_name("nl.tisfortech.loans.session-equipment.reserved.v2") == (
-        "SessionEquipmentReservedV2")
-    for other_style in ("nl.tisfortech.bookings.booking.no_show.v1",
-                        "nl.tisfortech.bookings.booking.noShow.v1",
-                        "nl.tisfortech.bookings.booking.v1"):
+        "SessionEquipmentReservedV2"
+    )
+    for other_style in (
+        "nl.tisfortech.bookings.booking.no_show.v1",
+        "nl.tisfortech.bookings.booking.noShow.v1",
+        "nl.tisfortech.bookings.booking.v1",
+    ):
         with pytest.raises(AssertionError):
             class_name(other_style)
 
@@ -90,9 +97,15 @@ def test_a_type_renamed_on_the_wire_is_still_read_under_its_old_name():
 
 
 def _facts() -> dict:
-    return {"booking_id": "0b7f2f3c-9f0c-4c57-9a1e-1b2b3c4d5e6f",
-            "session_id": "1b7f2f3c-9f0c-4c57-9a1e-1b2b3c4d5e6f",
-            "offering_id": "robotica", "offering_title": "Robotica", "school_id": "corlaer",
-            "group": {"name": "3B", "level": "vmbo-kb", "year": 3, "students": 20},
-            "starts_at": "2027-03-01T09:00:00Z", "ends_at": "2027-03-01T11:00:00Z",
-            "location": "Hotspot", "recorded_by": "backoffice"}
+    return {
+        "booking_id": "0b7f2f3c-9f0c-4c57-9a1e-1b2b3c4d5e6f",
+        "session_id": "1b7f2f3c-9f0c-4c57-9a1e-1b2b3c4d5e6f",
+        "offering_id": "robotica",
+        "offering_title": "Robotica",
+        "school_id": "corlaer",
+        "group": {"name": "3B", "level": "vmbo-kb", "year": 3, "students": 20},
+        "starts_at": "2027-03-01T09:00:00Z",
+        "ends_at": "2027-03-01T11:00:00Z",
+        "location": "Hotspot",
+        "recorded_by": "backoffice",
+    }

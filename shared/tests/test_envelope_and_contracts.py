@@ -14,14 +14,26 @@ from shared.messaging.envelope import Envelope, EnvelopeError
 def confirmed() -> BookingConfirmedV1:
     starts = datetime(2026, 12, 10, 9, tzinfo=UTC)
     return BookingConfirmedV1(
-        booking_id=uuid4(), session_id=uuid4(), offering_id="robotica", offering_title="Robotica",
-        school_id="corlaer", group={"name": "3B", "level": "vmbo-kb", "year": 3, "students": 20},
-        starts_at=starts, ends_at=starts + timedelta(hours=2), location="Hotspot")
+        booking_id=uuid4(),
+        session_id=uuid4(),
+        offering_id="robotica",
+        offering_title="Robotica",
+        school_id="corlaer",
+        group={"name": "3B", "level": "vmbo-kb", "year": 3, "students": 20},
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        location="Hotspot",
+    )
 
 
 def test_envelope_round_trips_through_kafka_headers():
-    envelope = Envelope.new(type="nl.tisfortech.x.y.happened.v1", source="/tft/x", subject="42",
-                            correlation_id="corr-1", request_id="req-1")
+    envelope = Envelope.new(
+        type="nl.tisfortech.x.y.happened.v1",
+        source="/tft/x",
+        subject="42",
+        correlation_id="corr-1",
+        request_id="req-1",
+    )
     back = Envelope.from_headers(envelope.to_headers())
     assert back == envelope
 
@@ -29,8 +41,15 @@ def test_envelope_round_trips_through_kafka_headers():
 def test_envelope_headers_follow_cloudevents_binary_mode():
     headers = dict(Envelope.new(type="t", source="/s", subject="1").to_headers())
     assert headers["ce_specversion"] == b"1.0"
-    assert {"ce_id", "ce_source", "ce_type", "ce_time", "ce_subject", "traceparent",
-            "correlation_id"} <= set(headers)
+    assert {
+        "ce_id",
+        "ce_source",
+        "ce_type",
+        "ce_time",
+        "ce_subject",
+        "traceparent",
+        "correlation_id",
+    } <= set(headers)
 
 
 def test_correlation_defaults_to_the_event_id():
@@ -40,8 +59,11 @@ def test_correlation_defaults_to_the_event_id():
 
 @pytest.mark.parametrize("drop", ["ce_id", "ce_type", "ce_source"])
 def test_missing_required_header_is_an_envelope_error(drop):
-    headers = [(k, v) for k, v in Envelope.new(type="t", source="/s", subject="1").to_headers()
-               if k != drop]
+    headers = [
+        (k, v)
+        for k, v in Envelope.new(type="t", source="/s", subject="1").to_headers()
+        if k != drop
+    ]
     with pytest.raises(EnvelopeError, match=drop):
         Envelope.from_headers(headers)
 
@@ -78,12 +100,20 @@ def test_an_old_version_is_upcast_to_the_current_contract():
 
 def test_a_version_1_completion_reads_as_version_2_with_the_core_task_it_meant():
     v2 = BookingCompletedV2(
-        booking_id=uuid4(), session_id=uuid4(), offering_id="mk-robotica",
-        offering_title="Masterklas Robotica", school_id="corlaer",
+        booking_id=uuid4(),
+        session_id=uuid4(),
+        offering_id="mk-robotica",
+        offering_title="Masterklas Robotica",
+        school_id="corlaer",
         group=Group(name="3B", level="vmbo-kb", year=3, students=20),
         starts_at=datetime(2026, 12, 3, 9, tzinfo=UTC),
-        ends_at=datetime(2026, 12, 3, 11, tzinfo=UTC), location="Hotspot",
-        delivered_minutes=120, instructor_minutes=120, students_reached=20, core_task="B")
+        ends_at=datetime(2026, 12, 3, 11, tzinfo=UTC),
+        location="Hotspot",
+        delivered_minutes=120,
+        instructor_minutes=120,
+        students_reached=20,
+        core_task="B",
+    )
     v1 = "nl.tisfortech.bookings.booking.completed.v1"
     without = v2.model_dump(mode="json", exclude={"core_task"})
 

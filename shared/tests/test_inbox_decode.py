@@ -20,13 +20,21 @@ async def _no_handler(*_):
 
 
 def consumer() -> EventConsumer:
-    return EventConsumer(name="test", topics=[TOPIC], handlers={BookingConfirmedV1: _no_handler},
-                         db=None, inbox=None, metrics=Metrics(), dlt_producer=None)
+    return EventConsumer(
+        name="test",
+        topics=[TOPIC],
+        handlers={BookingConfirmedV1: _no_handler},
+        db=None,
+        inbox=None,
+        metrics=Metrics(),
+        dlt_producer=None,
+    )
 
 
 def record(value: bytes, headers) -> SimpleNamespace:
-    return SimpleNamespace(value=value, headers=headers, topic=TOPIC, partition=0, offset=1,
-                           key=b"k")
+    return SimpleNamespace(
+        value=value, headers=headers, topic=TOPIC, partition=0, offset=1, key=b"k"
+    )
 
 
 def test_a_handled_event_is_decoded_with_its_envelope():
@@ -41,13 +49,24 @@ def test_a_known_event_this_consumer_does_not_handle_is_skipped():
     assert consumer().decode(record(b"{}", envelope.to_headers())) is None
 
 
-@pytest.mark.parametrize("value, headers, reason", [
-    (b"{}", [], "missing CloudEvents headers"),
-    (b"not json", Envelope.new(type=BookingConfirmedV1.event_type, source=SOURCE,
-                               subject="1").to_headers(), "invalid payload"),
-    (b"{}", Envelope.new(type="nl.tisfortech.x.y.z.v9", source=SOURCE, subject="1").to_headers(),
-     "unknown event type"),
-])
+@pytest.mark.parametrize(
+    "value, headers, reason",
+    [
+        (b"{}", [], "missing CloudEvents headers"),
+        (
+            b"not json",
+            Envelope.new(
+                type=BookingConfirmedV1.event_type, source=SOURCE, subject="1"
+            ).to_headers(),
+            "invalid payload",
+        ),
+        (
+            b"{}",
+            Envelope.new(type="nl.tisfortech.x.y.z.v9", source=SOURCE, subject="1").to_headers(),
+            "unknown event type",
+        ),
+    ],
+)
 def test_undecodable_messages_are_poison(value, headers, reason):
     with pytest.raises(PoisonMessage, match=reason):
         consumer().decode(record(value, headers))
@@ -62,8 +81,7 @@ def test_an_event_from_another_source_than_the_topics_owner_is_poison(source):
 
 
 def test_an_unhandled_event_from_another_source_is_poison_too():
-    envelope = Envelope.new(type=OfferingPublishedV1.event_type, source="/tft/loans",
-                            subject="x")
+    envelope = Envelope.new(type=OfferingPublishedV1.event_type, source="/tft/loans", subject="x")
     with pytest.raises(PoisonMessage, match="'/tft/loans' is not the owner"):
         consumer().decode(record(b"{}", envelope.to_headers()))
 

@@ -31,8 +31,14 @@ async def fetch(kafka: KafkaConnection, topic: str, group: str | None = None) ->
     """The topic's values from its start, read in `group` or (when None) by assignment, which
     touches no group. Assigned, aiokafka keeps retrying a topic the broker refuses: that is
     read as nothing within a few seconds, and refused when the broker said so."""
-    consumer = AIOKafkaConsumer(*([topic] if group else []), **kafka.options(), group_id=group,
-                                auto_offset_reset="earliest", enable_auto_commit=False, **QUICK)
+    consumer = AIOKafkaConsumer(
+        *([topic] if group else []),
+        **kafka.options(),
+        group_id=group,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        **QUICK,
+    )
     try:
         await consumer.start()
         if group is None:

@@ -6,8 +6,10 @@ from alembic import command
 from shared.store.migrations import SERVICES_DIR, alembic_config
 
 # The services' stores, and the web front end's (its sessions).
-SERVICES = sorted(p.parent.name for p in [*SERVICES_DIR.glob("*/migrations"),
-                                          SERVICES_DIR.parent / "web" / "migrations"])
+SERVICES = sorted(
+    p.parent.name
+    for p in [*SERVICES_DIR.glob("*/migrations"), SERVICES_DIR.parent / "web" / "migrations"]
+)
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -20,5 +22,13 @@ def test_migrations_match_the_models_and_downgrade_cleanly(service, tmp_path):
 
 
 def test_every_service_with_a_store_has_migrations():
-    assert {"bookings", "loans", "events", "finance", "notify", "directory", "gateway",
-            "web"} <= set(SERVICES)
+    assert {
+        "bookings",
+        "loans",
+        "events",
+        "finance",
+        "notify",
+        "directory",
+        "gateway",
+        "web",
+    } <= set(SERVICES)

@@ -33,10 +33,21 @@ async def stage(store, topic: str, *rows: tuple[str, int]) -> list[str]:
     db, tables = store
     payloads = [json.dumps({"n": uuid4().hex, "pad": "x" * size}) for _, size in rows]
     async with db.writing() as session:
-        await session.execute(tables.outbox.insert(), [
-            {"event_id": str(uuid4()), "topic": topic, "key": key, "event_type": "test",
-             "payload": payload, "headers": "[]", "created_at": datetime.now(UTC)}
-            for (key, _), payload in zip(rows, payloads, strict=True)])
+        await session.execute(
+            tables.outbox.insert(),
+            [
+                {
+                    "event_id": str(uuid4()),
+                    "topic": topic,
+                    "key": key,
+                    "event_type": "test",
+                    "payload": payload,
+                    "headers": "[]",
+                    "created_at": datetime.now(UTC),
+                }
+                for (key, _), payload in zip(rows, payloads, strict=True)
+            ],
+        )
     return payloads
 
 
@@ -48,18 +59,19 @@ async def outbox(store) -> dict[str, tuple]:
     db, tables = store
     c = tables.outbox.c
     async with db.sessions() as session:
-        rows = await session.execute(select(c.payload, c.published_at, c.parked_at,
-                                            c.park_reason))
+        rows = await session.execute(select(c.payload, c.published_at, c.parked_at, c.park_reason))
         return {payload: tuple(rest) for payload, *rest in rows}
 
 
 async def test_a_row_too_large_is_parked_and_the_rest_published_its_key_waits(kafka, store):
     topic = await new_topic(kafka.admin, configs={"max.message.bytes": str(LIMIT)})
     metrics = Metrics()
-    relay = OutboxRelay(store[0], store[1].outbox,
-                        lambda: idempotent_producer(kafka.admin, "parking-test"), metrics)
+    relay = OutboxRelay(
+        store[0], store[1].outbox, lambda: idempotent_producer(kafka.admin, "parking-test"), metrics
+    )
     first, too_large, behind, other = await stage(
-        store, topic, ("a", 10), ("a", 2 * LIMIT), ("a", 10), ("b", 10))
+        store, topic, ("a", 10), ("a", 2 * LIMIT), ("a", 10), ("b", 10)
+    )
     try:
         with capture_logs() as logs:
             assert await relay.publish_pending() == 4
@@ -69,8 +81,7 @@ async def test_a_row_too_large_is_parked_and_the_rest_published_its_key_waits(ka
         assert published_at is None and parked_at is not None
         assert "MessageSizeTooLarge" in reason
         assert rows[behind][:2] == (None, None)  # held, not parked
-        assert metrics.registry.get_sample_value(
-            "tft_outbox_parked_total", {"topic": topic}) == 1
+        assert metrics.registry.get_sample_value("tft_outbox_parked_total", {"topic": topic}) == 1
         [line] = [e for e in logs if e["event"].startswith("outbox row parked")]
         assert line["log_level"] == "error" and line["key"] == "a"
         await relay.refresh_backlog()
@@ -81,8 +92,9 @@ async def test_a_row_too_large_is_parked_and_the_rest_published_its_key_waits(ka
         assert await on_topic(kafka.admin, topic) == [first, other, later]
 
         async with store[0].writing() as session:  # an operator resolves the parked row
-            await session.execute(delete(store[1].outbox)
-                                  .where(store[1].outbox.c.payload == too_large))
+            await session.execute(
+                delete(store[1].outbox).where(store[1].outbox.c.payload == too_large)
+            )
         await relay.publish_pending()
         assert await on_topic(kafka.admin, topic) == [first, other, later, behind]
     finally:
@@ -93,8 +105,9 @@ async def test_a_row_for_a_topic_that_does_not_exist_is_parked_the_rest_flows(ka
     topic = await new_topic(kafka.admin)
     missing = f"{topic}.missing"
     metrics = Metrics()
-    relay = OutboxRelay(store[0], store[1].outbox,
-                        lambda: idempotent_producer(kafka.admin, "parking-test"), metrics)
+    relay = OutboxRelay(
+        store[0], store[1].outbox, lambda: idempotent_producer(kafka.admin, "parking-test"), metrics
+    )
     await stage(store, missing, ("a", 10))
     [fine] = await stage(store, topic, ("a", 10))
     try:
@@ -103,20 +116,22 @@ async def test_a_row_for_a_topic_that_does_not_exist_is_parked_the_rest_flows(ka
         await relay.close()
     assert await on_topic(kafka.admin, topic) == [fine]
     [(published_at, parked_at, reason)] = [
-        rest for payload, rest in (await outbox(store)).items() if payload != fine]
+        rest for payload, rest in (await outbox(store)).items() if payload != fine
+    ]
     assert published_at is None and parked_at is not None
     assert "UnknownTopicOrPartition" in reason
-    assert metrics.registry.get_sample_value(
-        "tft_outbox_parked_total", {"topic": missing}) == 1
+    assert metrics.registry.get_sample_value("tft_outbox_parked_total", {"topic": missing}) == 1
 
 
-async def test_a_row_for_a_topic_the_service_may_not_write_is_parked_the_rest_flows(
-        kafka, store):
+async def test_a_row_for_a_topic_the_service_may_not_write_is_parked_the_rest_flows(kafka, store):
     own, foreign = f"tft.finance.{uuid4().hex[:10]}", f"tft.bookings.{uuid4().hex[:10]}"
     await create_topics(kafka.admin, [own, foreign])
-    relay = OutboxRelay(store[0], store[1].outbox,  # as finance: its ACLs allow tft.finance.*
-                        lambda: idempotent_producer(kafka.connection("finance"), "acl-test"),
-                        Metrics())
+    relay = OutboxRelay(
+        store[0],
+        store[1].outbox,  # as finance: its ACLs allow tft.finance.*
+        lambda: idempotent_producer(kafka.connection("finance"), "acl-test"),
+        Metrics(),
+    )
     await stage(store, foreign, ("a", 10))
     [fine] = await stage(store, own, ("a", 10))
     try:
@@ -125,6 +140,7 @@ async def test_a_row_for_a_topic_the_service_may_not_write_is_parked_the_rest_fl
         await relay.close()
     assert await on_topic(kafka.admin, own) == [fine]
     [(published_at, parked_at, reason)] = [
-        rest for payload, rest in (await outbox(store)).items() if payload != fine]
+        rest for payload, rest in (await outbox(store)).items() if payload != fine
+    ]
     assert published_at is None and parked_at is not None
     assert "TopicAuthorizationFailed" in reason

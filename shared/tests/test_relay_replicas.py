@@ -46,11 +46,15 @@ async def test_two_relays_publish_the_events_of_a_key_once_and_in_order(kafka, r
     first, second = await stage((db_a, tables), topic, ("booking-1", 10), ("booking-1", 10))
     sending, go = asyncio.Event(), asyncio.Event()
     relay_a = OutboxRelay(
-        db_a, tables.outbox, lambda: HeldSend(idempotent_producer(kafka.admin, "relay-a"),
-                                              sending, go),
-        Metrics(), batch_size=1)
-    relay_b = OutboxRelay(db_b, tables.outbox,
-                          lambda: idempotent_producer(kafka.admin, "relay-b"), Metrics())
+        db_a,
+        tables.outbox,
+        lambda: HeldSend(idempotent_producer(kafka.admin, "relay-a"), sending, go),
+        Metrics(),
+        batch_size=1,
+    )
+    relay_b = OutboxRelay(
+        db_b, tables.outbox, lambda: idempotent_producer(kafka.admin, "relay-b"), Metrics()
+    )
     try:
         a_round = asyncio.create_task(relay_a.publish_pending())
         await asyncio.wait_for(sending.wait(), 60)  # A has read the first row, sends it

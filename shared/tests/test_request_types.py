@@ -8,8 +8,7 @@ from shared.contracts.common import MultilineText, Offset, Text
 TEXT, LINES, OFFSET = TypeAdapter(Text), TypeAdapter(MultilineText), TypeAdapter(Offset)
 
 
-@pytest.mark.parametrize("value", ["Studie\x00dag", "a\x1bb", "a\x7fb", "a\x85b", "a\nb",
-                                   "a\tb"])
+@pytest.mark.parametrize("value", ["Studie\x00dag", "a\x1bb", "a\x7fb", "a\x85b", "a\nb", "a\tb"])
 def test_text_refuses_control_characters_newlines_included(value):
     with pytest.raises(ValidationError) as refused:
         TEXT.validate_python(value)
@@ -25,7 +24,8 @@ def test_multi_line_text_keeps_newlines_tabs_and_returns_but_refuses_the_rest():
 
 def test_ordinary_text_passes_unchanged():
     assert TEXT.validate_python("Café 't Hoekje – 3B (vmbo-kb) € 12,50") == (
-        "Café 't Hoekje – 3B (vmbo-kb) € 12,50")
+        "Café 't Hoekje – 3B (vmbo-kb) € 12,50"
+    )
 
 
 def test_an_offset_stays_within_a_million():

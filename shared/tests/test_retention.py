@@ -34,33 +34,72 @@ async def fill(store, old: int) -> None:
     outbox = [dict(published_at=OLD) for _ in range(old)] + [
         dict(published_at=RECENT, event_type="recent"),
         dict(created_at=OLD, event_type="unpublished"),
-        dict(created_at=OLD, parked_at=OLD, park_reason="te groot", event_type="parked")]
+        dict(created_at=OLD, parked_at=OLD, park_reason="te groot", event_type="parked"),
+    ]
     async with db.writing() as session:
-        await session.execute(tables.outbox.insert(), [
-            {"event_id": str(uuid4()), "topic": "t", "key": "k", "event_type": "old",
-             "payload": "{}", "headers": "[]", "created_at": OLD, "published_at": None,
-             "parked_at": None, "park_reason": None} | row for row in outbox])
-        await session.execute(tables.inbox.insert(), [
-            {"consumer": "c", "event_id": str(uuid4()), "event_type": kind, "processed_at": at}
-            for kind, at in [("old", OLD)] * old + [("recent", RECENT)]])
-        await session.execute(REQUESTS.insert(), [
-            {"caller": "corlaer", "key": f"{kind}-{i}", "fingerprint": "f", "status": 201,
-             "body": "{}", "created_at": at}
-            for i, (kind, at) in enumerate([("old", OLD)] * old + [("recent", RECENT)])])
+        await session.execute(
+            tables.outbox.insert(),
+            [
+                {
+                    "event_id": str(uuid4()),
+                    "topic": "t",
+                    "key": "k",
+                    "event_type": "old",
+                    "payload": "{}",
+                    "headers": "[]",
+                    "created_at": OLD,
+                    "published_at": None,
+                    "parked_at": None,
+                    "park_reason": None,
+                }
+                | row
+                for row in outbox
+            ],
+        )
+        await session.execute(
+            tables.inbox.insert(),
+            [
+                {"consumer": "c", "event_id": str(uuid4()), "event_type": kind, "processed_at": at}
+                for kind, at in [("old", OLD)] * old + [("recent", RECENT)]
+            ],
+        )
+        await session.execute(
+            REQUESTS.insert(),
+            [
+                {
+                    "caller": "corlaer",
+                    "key": f"{kind}-{i}",
+                    "fingerprint": "f",
+                    "status": 201,
+                    "body": "{}",
+                    "created_at": at,
+                }
+                for i, (kind, at) in enumerate([("old", OLD)] * old + [("recent", RECENT)])
+            ],
+        )
 
 
 async def kinds_left(store) -> dict[str, list[str]]:
     db, tables = store
     async with db.sessions() as session:
-        left = {table.name: sorted(await session.scalars(select(table.c.event_type)))
-                for table in (tables.outbox, tables.inbox)}
+        left = {
+            table.name: sorted(await session.scalars(select(table.c.event_type)))
+            for table in (tables.outbox, tables.inbox)
+        }
         keys = await session.scalars(select(REQUESTS.c.key))
         return left | {"requests": sorted({k.split("-")[0] for k in keys})}
 
 
 def retention(store, batch_size: int = 2, interval: float = 3600) -> Retention:
-    return Retention(store[0], store[1], Metrics(), outbox_keep=KEEP, inbox_keep=KEEP,
-                     interval_seconds=interval, batch_size=batch_size)
+    return Retention(
+        store[0],
+        store[1],
+        Metrics(),
+        outbox_keep=KEEP,
+        inbox_keep=KEEP,
+        interval_seconds=interval,
+        batch_size=batch_size,
+    )
 
 
 async def test_rows_past_their_time_are_pruned_in_batches_and_nothing_else(store):
@@ -69,10 +108,15 @@ async def test_rows_past_their_time_are_pruned_in_batches_and_nothing_else(store
 
     assert await job.prune(NOW) == (5, 5, 5)
 
-    assert await kinds_left(store) == {"outbox": ["parked", "recent", "unpublished"],
-                                       "inbox": ["recent"], "requests": ["recent"]}
-    assert job.metrics.registry.get_sample_value(
-        "tft_retention_pruned_total", {"table": "outbox"}) == 5
+    assert await kinds_left(store) == {
+        "outbox": ["parked", "recent", "unpublished"],
+        "inbox": ["recent"],
+        "requests": ["recent"],
+    }
+    assert (
+        job.metrics.registry.get_sample_value("tft_retention_pruned_total", {"table": "outbox"})
+        == 5
+    )
     assert await job.prune(NOW) == (0, 0, 0)
 
 
@@ -80,14 +124,18 @@ async def test_replicas_pruning_at_once_delete_each_row_once_without_errors(stor
     await fill(store, old=40)
     other = await messaging_store(store[0].engine.url.render_as_string(hide_password=False))
     try:
-        results = await asyncio.gather(retention(store, 3).prune(NOW),
-                                       retention(other, 3).prune(NOW))
+        results = await asyncio.gather(
+            retention(store, 3).prune(NOW), retention(other, 3).prune(NOW)
+        )
     finally:
         await other[0].dispose()
 
     assert tuple(map(sum, zip(*results, strict=True))) == (40, 40, 40)
-    assert await kinds_left(store) == {"outbox": ["parked", "recent", "unpublished"],
-                                       "inbox": ["recent"], "requests": ["recent"]}
+    assert await kinds_left(store) == {
+        "outbox": ["parked", "recent", "unpublished"],
+        "inbox": ["recent"],
+        "requests": ["recent"],
+    }
 
 
 async def test_the_periodic_job_prunes_without_being_asked(store):
@@ -95,11 +143,12 @@ async def test_the_periodic_job_prunes_without_being_asked(store):
     job = retention(store, interval=0.05)
     task = asyncio.create_task(job.run())
     try:
+
         async def pruned():
             db, tables = store
             async with db.sessions() as session:
-                return await session.scalar(
-                    select(func.count()).select_from(tables.inbox)) == 1
+                return await session.scalar(select(func.count()).select_from(tables.inbox)) == 1
+
         await eventually(pruned, within=30)
     finally:
         task.cancel()

@@ -33,17 +33,22 @@ async def _address_seen(trusted: list[str]) -> str:
         while not server.started:  # noqa: ASYNC110 - uvicorn has no started event
             await asyncio.sleep(0.01)
         async with httpx.AsyncClient() as http:
-            answer = await http.get(f"http://127.0.0.1:{settings.http_port}/",
-                                    headers={"X-Forwarded-For": "203.0.113.7"})
+            answer = await http.get(
+                f"http://127.0.0.1:{settings.http_port}/",
+                headers={"X-Forwarded-For": "203.0.113.7"},
+            )
         return answer.text
     finally:
         server.should_exit = True
         await serving
 
 
-@pytest.mark.parametrize(("trusted", "seen"), [
-    ([], "127.0.0.1"),  # the default: a local caller cannot claim another address
-    (["127.0.0.1"], "203.0.113.7"),  # a configured proxy's word is taken
-])
+@pytest.mark.parametrize(
+    ("trusted", "seen"),
+    [
+        ([], "127.0.0.1"),  # the default: a local caller cannot claim another address
+        (["127.0.0.1"], "203.0.113.7"),  # a configured proxy's word is taken
+    ],
+)
 async def test_forwarded_for_counts_only_from_a_trusted_proxy(trusted, seen):
     assert await _address_seen(trusted) == seen

@@ -25,23 +25,32 @@ announcer = role("backoffice", "programme")
 MAX_ORGANISATIONS = 500  # the region's organisations all fit one list
 
 
-async def announcements_page(request: Request, session: Session, chosen: AnnouncementForm,
-                             problem: ApiProblem | None = None) -> Response:
+async def announcements_page(
+    request: Request, session: Session, chosen: AnnouncementForm, problem: ApiProblem | None = None
+) -> Response:
     gateway = web(request).gateway
-    organisations = await gateway.get(session.token, "/organisations",
-                                      {"limit": MAX_ORGANISATIONS})
+    organisations = await gateway.get(session.token, "/organisations", {"limit": MAX_ORGANISATIONS})
     sent = await gateway.get(session.token, "/announcements", {"limit": 50})
     refused = None
     if problem is not None and not place_problem(chosen.form, problem, ANNOUNCEMENT_FIELDS):
         refused = refusal(problem)
     by_kind = sorted(organisations, key=lambda o: (o["kind"], o["name"]))
     return render(
-        request, "announcements.html", title="Aankondigingen", form=chosen.form,
-        chosen=chosen, sent=sent, refused=refused,
+        request,
+        "announcements.html",
+        title="Aankondigingen",
+        form=chosen.form,
+        chosen=chosen,
+        sent=sent,
+        refused=refused,
         refused_detail=problem.detail if refused and problem else None,
-        organisation_groups=[(ORGANISATION_KINDS.get(kind, kind), list(group))
-                             for kind, group in groupby(by_kind, key=lambda o: o["kind"])],
-        kinds=list(ORGANISATION_KINDS.items()), roles=list(ROLES.items()))
+        organisation_groups=[
+            (ORGANISATION_KINDS.get(kind, kind), list(group))
+            for kind, group in groupby(by_kind, key=lambda o: o["kind"])
+        ],
+        kinds=list(ORGANISATION_KINDS.items()),
+        roles=list(ROLES.items()),
+    )
 
 
 @router.get("/aankondigingen")
@@ -52,18 +61,22 @@ async def announcements(request: Request, session: Session = announcer) -> Respo
 @router.post("/aankondigingen")
 async def announce(request: Request, session: Session = announcer) -> Response:
     sent = await request.form()
-    chosen = announcement_form({k: str(v) for k, v in sent.items()},
-                               *([str(v) for v in sent.getlist(name)]
-                                 for name in ("organisaties", "soorten", "rollen")))
+    chosen = announcement_form(
+        {k: str(v) for k, v in sent.items()},
+        *([str(v) for v in sent.getlist(name)] for name in ("organisaties", "soorten", "rollen")),
+    )
     if not chosen.form.valid:
         return await announcements_page(request, session, chosen)
     try:
-        made = await web(request).gateway.post(session.token, "/announcements",
-                                               announcement_body(chosen))
+        made = await web(request).gateway.post(
+            session.token, "/announcements", announcement_body(chosen)
+        )
     except ApiProblem as problem:
         return await announcements_page(request, session, chosen, problem)
     people = made["recipients"]
-    session.flashes.append(f"'{made['title']}' is verstuurd aan {people} "
-                           f"{'persoon' if people == 1 else 'personen'}: in hun Berichten, en "
-                           "per e-mail aan wie dat wil.")
+    session.flashes.append(
+        f"'{made['title']}' is verstuurd aan {people} "
+        f"{'persoon' if people == 1 else 'personen'}: in hun Berichten, en "
+        "per e-mail aan wie dat wil."
+    )
     return see_other("/aankondigingen")

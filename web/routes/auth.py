@@ -17,8 +17,9 @@ router = APIRouter()
 
 
 def login_form(values: dict[str, str]) -> views.Form:
-    return views.Form(values, labels={"gebruikersnaam": "Gebruikersnaam",
-                                      "wachtwoord": "Wachtwoord"})
+    return views.Form(
+        values, labels={"gebruikersnaam": "Gebruikersnaam", "wachtwoord": "Wachtwoord"}
+    )
 
 
 @router.get("/")
@@ -36,8 +37,14 @@ async def start(request: Request, session: Session = Depends(person)) -> Respons
 async def login_page(request: Request, terug: str = "/", verlopen: str = "") -> Response:
     if request.state.session.signed_in:
         return see_other(safe_return_path(terug))
-    return render(request, "login.html", title="Inloggen", terug=safe_return_path(terug),
-                  expired=bool(verlopen), form=login_form({}))
+    return render(
+        request,
+        "login.html",
+        title="Inloggen",
+        terug=safe_return_path(terug),
+        expired=bool(verlopen),
+        form=login_form({}),
+    )
 
 
 def _minutes(extra: dict) -> str:
@@ -46,9 +53,12 @@ def _minutes(extra: dict) -> str:
 
 
 @router.post("/inloggen")
-async def login(request: Request, gebruikersnaam: Annotated[str, Form()] = "",
-                wachtwoord: Annotated[str, Form()] = "",
-                terug: Annotated[str, Form()] = "/") -> Response:
+async def login(
+    request: Request,
+    gebruikersnaam: Annotated[str, Form()] = "",
+    wachtwoord: Annotated[str, Form()] = "",
+    terug: Annotated[str, Form()] = "/",
+) -> Response:
     form = login_form({"gebruikersnaam": gebruikersnaam})
     errors = form.errors
     if not gebruikersnaam.strip():
@@ -62,14 +72,24 @@ async def login(request: Request, gebruikersnaam: Annotated[str, Form()] = "",
         except ApiProblem as refused:
             if refused.status != 429:
                 raise
-            errors["gebruikersnaam"] = ("Er is te vaak geprobeerd in te loggen. Wacht "
-                                        f"{_minutes(refused.extra)} en probeer het dan opnieuw.")
+            errors["gebruikersnaam"] = (
+                "Er is te vaak geprobeerd in te loggen. Wacht "
+                f"{_minutes(refused.extra)} en probeer het dan opnieuw."
+            )
         if signed is None and not errors:
-            errors["gebruikersnaam"] = ("Deze combinatie van gebruikersnaam en wachtwoord "
-                                        "kennen we niet. Controleer ze en probeer het opnieuw.")
+            errors["gebruikersnaam"] = (
+                "Deze combinatie van gebruikersnaam en wachtwoord "
+                "kennen we niet. Controleer ze en probeer het opnieuw."
+            )
     if signed is None:
-        return render(request, "login.html", title="Inloggen", terug=safe_return_path(terug),
-                      expired=False, form=form)
+        return render(
+            request,
+            "login.html",
+            title="Inloggen",
+            terug=safe_return_path(terug),
+            expired=False,
+            form=form,
+        )
     await signed_in(request, signed)
     target = safe_return_path(terug)
     return see_other(start_page(signed.role) if target == "/" else target)
@@ -92,8 +112,12 @@ async def signed_in(request: Request, signed: Login) -> Session:
 @router.get("/uitnodiging")
 async def invitation_page(request: Request, code: str = "") -> Response:
     """The link of an invitation: the invited person picks a user name and a password."""
-    return render(request, "invitation.html", title="Uitnodiging aannemen",
-                  form=views.Form({"code": code.strip()}))
+    return render(
+        request,
+        "invitation.html",
+        title="Uitnodiging aannemen",
+        form=views.Form({"code": code.strip()}),
+    )
 
 
 @router.post("/uitnodiging")
@@ -108,8 +132,9 @@ async def accept_invitation(request: Request) -> Response:
             if problem.status >= 500 or not views.apply_problem(form, problem):
                 raise
         else:
-            return await first_sign_in(request, form.values["gebruikersnaam"],
-                                       form.values["wachtwoord"])
+            return await first_sign_in(
+                request, form.values["gebruikersnaam"], form.values["wachtwoord"]
+            )
     return render(request, "invitation.html", title="Uitnodiging aannemen", form=form)
 
 
@@ -118,8 +143,9 @@ async def first_sign_in(request: Request, username: str, password: str) -> Respo
     work at once."""
     signed = await web(request).gateway.login(username, password)
     if signed is None:
-        request.state.session.flashes.append("Je account is klaar. Log in met je nieuwe "
-                                             "gebruikersnaam en wachtwoord.")
+        request.state.session.flashes.append(
+            "Je account is klaar. Log in met je nieuwe gebruikersnaam en wachtwoord."
+        )
         return see_other("/inloggen")
     session = await signed_in(request, signed)
     session.flashes.append("Welkom! Je account is klaar en je bent ingelogd.")
@@ -130,8 +156,9 @@ async def organisation_name(request: Request, signed: Login) -> str:
     """The name the directory keeps for the person's organisation; its id when the
     directory does not answer (signing in does not wait on it)."""
     try:
-        found = await web(request).gateway.get(signed.token,
-                                               f"/organisations/{signed.organisation}")
+        found = await web(request).gateway.get(
+            signed.token, f"/organisations/{signed.organisation}"
+        )
     except ApiProblem:
         return signed.organisation
     return str(found.get("name") or signed.organisation)

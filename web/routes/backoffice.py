@@ -20,20 +20,40 @@ backoffice = role("backoffice")
 async def bookings(request: Request, session: Session = backoffice) -> Response:
     """Confirmed bookings, the soonest session first; `school` filters (in the URL)."""
     chosen_school, page = request.query_params.get("school", ""), page_number(request)
-    found = await web(request).gateway.get(session.token, "/bookings", {
-        "status": "confirmed", "school_id": chosen_school, "limit": PAGE_SIZE + 1,
-        "offset": (page - 1) * PAGE_SIZE})
-    return render(request, "backoffice/bookings.html", title="Boekingen afronden",
-                  rows=booking_rows(found[:PAGE_SIZE]), school=chosen_school, page=page,
-                  more=len(found) > PAGE_SIZE, back=back_to(request))
+    found = await web(request).gateway.get(
+        session.token,
+        "/bookings",
+        {
+            "status": "confirmed",
+            "school_id": chosen_school,
+            "limit": PAGE_SIZE + 1,
+            "offset": (page - 1) * PAGE_SIZE,
+        },
+    )
+    return render(
+        request,
+        "backoffice/bookings.html",
+        title="Boekingen afronden",
+        rows=booking_rows(found[:PAGE_SIZE]),
+        school=chosen_school,
+        page=page,
+        more=len(found) > PAGE_SIZE,
+        back=back_to(request),
+    )
 
 
 def back_to(request: Request) -> str:
     return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
-async def _report(request: Request, session: Session, booking_id: uuid.UUID, action: str,
-                  body: dict | None, done: str) -> Response:
+async def _report(
+    request: Request,
+    session: Session,
+    booking_id: uuid.UUID,
+    action: str,
+    body: dict | None,
+    done: str,
+) -> Response:
     form = await request.form()
     try:
         await web(request).gateway.post(session.token, f"/bookings/{booking_id}/{action}", body)
@@ -46,20 +66,35 @@ async def _report(request: Request, session: Session, booking_id: uuid.UUID, act
 
 
 @router.post("/boekingen/{booking_id}/afronden")
-async def complete(request: Request, booking_id: uuid.UUID,
-                   session: Session = backoffice) -> Response:
+async def complete(
+    request: Request, booking_id: uuid.UUID, session: Session = backoffice
+) -> Response:
     present = str((await request.form()).get("aanwezig", "")).strip()
     if present and not present.isdigit():
-        session.flashes.append("Vul bij 'aanwezig' een heel getal in, of laat het leeg als de "
-                               "hele groep er was.")
+        session.flashes.append(
+            "Vul bij 'aanwezig' een heel getal in, of laat het leeg als de hele groep er was."
+        )
         return see_other("/backoffice/boekingen")
     body = {"students_reached": int(present)} if present else None
-    return await _report(request, session, booking_id, "complete", body,
-                         "De boeking is afgerond; de declaratieregel volgt vanzelf.")
+    return await _report(
+        request,
+        session,
+        booking_id,
+        "complete",
+        body,
+        "De boeking is afgerond; de declaratieregel volgt vanzelf.",
+    )
 
 
 @router.post("/boekingen/{booking_id}/niet-verschenen")
-async def no_show(request: Request, booking_id: uuid.UUID,
-                  session: Session = backoffice) -> Response:
-    return await _report(request, session, booking_id, "no-show", None,
-                         "De boeking staat op 'niet verschenen'; er wordt niets gedeclareerd.")
+async def no_show(
+    request: Request, booking_id: uuid.UUID, session: Session = backoffice
+) -> Response:
+    return await _report(
+        request,
+        session,
+        booking_id,
+        "no-show",
+        None,
+        "De boeking staat op 'niet verschenen'; er wordt niets gedeclareerd.",
+    )

@@ -35,15 +35,23 @@ async def offers(request: Request, session: Session = company) -> Response:
     catalogue = await gateway.get(session.token, "/offerings", {"limit": 500})
     proposals = await gateway.get(session.token, "/offering-proposals", {"limit": 100})
     hosted = [o for o in catalogue if o.get("host_company") == session.organisation]
-    return render(request, "company/offers.html", title="Ons aanbod", hosted=hosted,
-                  proposals=proposals)
+    return render(
+        request, "company/offers.html", title="Ons aanbod", hosted=hosted, proposals=proposals
+    )
 
 
-def _proposal_page(request: Request, form: Form, refused: str | None = None,
-                   refused_detail: str | None = None) -> Response:
-    return render(request, "company/propose.html", title="Doe een voorstel",
-                  form=form, kinds=PROPOSAL_KINDS, refused=refused,
-                  refused_detail=refused_detail)
+def _proposal_page(
+    request: Request, form: Form, refused: str | None = None, refused_detail: str | None = None
+) -> Response:
+    return render(
+        request,
+        "company/propose.html",
+        title="Doe een voorstel",
+        form=form,
+        kinds=PROPOSAL_KINDS,
+        refused=refused,
+        refused_detail=refused_detail,
+    )
 
 
 @router.get("/voorstel")
@@ -61,23 +69,36 @@ async def propose(request: Request, session: Session = company) -> Response:
     if not form.valid:
         return _proposal_page(request, form)
     try:
-        await web(request).gateway.post(session.token, "/offering-proposals",
-                                        proposal_body(form))
+        await web(request).gateway.post(session.token, "/offering-proposals", proposal_body(form))
     except ApiProblem as problem:
         placed = place_refusal(form, problem)
-        return _proposal_page(request, form, None if placed else refusal(problem),
-                              None if placed else problem.detail)
-    session.flashes.append(f"Je voorstel '{form.values['titel']}' is verstuurd. De backoffice "
-                           "beoordeelt het; scholen zien het na goedkeuring.")
+        return _proposal_page(
+            request, form, None if placed else refusal(problem), None if placed else problem.detail
+        )
+    session.flashes.append(
+        f"Je voorstel '{form.values['titel']}' is verstuurd. De backoffice "
+        "beoordeelt het; scholen zien het na goedkeuring."
+    )
     return see_other("/bedrijf/aanbod")
 
 
-async def _requests_page(request: Request, session: Session, forms: dict[str, Form] | None = None,
-                         refused: str | None = None) -> Response:
-    found = await web(request).gateway.get(session.token, "/bookings",
-                                           {"status": "requested", "limit": 200})
-    return render(request, "company/requests.html", title="Aanvragen",
-                  rows=by_start(found), forms=forms or {}, refused=refused)
+async def _requests_page(
+    request: Request,
+    session: Session,
+    forms: dict[str, Form] | None = None,
+    refused: str | None = None,
+) -> Response:
+    found = await web(request).gateway.get(
+        session.token, "/bookings", {"status": "requested", "limit": 200}
+    )
+    return render(
+        request,
+        "company/requests.html",
+        title="Aanvragen",
+        rows=by_start(found),
+        forms=forms or {},
+        refused=refused,
+    )
 
 
 @router.get("/aanvragen")
@@ -102,14 +123,17 @@ async def decline(request: Request, booking_id: uuid.UUID, session: Session = co
     reason = str((await request.form()).get("reden", "")).strip()
     form = Form({"reden": reason}, labels=REASON)
     try:
-        await web(request).gateway.post(session.token, f"/bookings/{booking_id}/decline",
-                                        {"reason": reason})
+        await web(request).gateway.post(
+            session.token, f"/bookings/{booking_id}/decline", {"reason": reason}
+        )
     except ApiProblem as problem:
         placed = place_refusal(form, problem)
-        return await _requests_page(request, session, {str(booking_id): form},
-                                    None if placed else answer_refusal(problem))
-    session.flashes.append("De aanvraag is geweigerd; de school leest je reden en de plaatsen "
-                           "zijn weer vrij.")
+        return await _requests_page(
+            request, session, {str(booking_id): form}, None if placed else answer_refusal(problem)
+        )
+    session.flashes.append(
+        "De aanvraag is geweigerd; de school leest je reden en de plaatsen zijn weer vrij."
+    )
     return see_other("/bedrijf/aanvragen")
 
 
@@ -120,8 +144,13 @@ async def who_comes(request: Request, session: Session = company) -> Response:
     gateway = web(request).gateway
     found = await gateway.get(session.token, "/bookings", {"status": "confirmed", "limit": 200})
     hosted = await gateway.get(session.token, "/hosted-sessions", {"limit": 100})
-    return render(request, "company/who_comes.html", title="Wie komt er",
-                  rows=by_start(found), hosted=[s for s in hosted if s["groups"]])
+    return render(
+        request,
+        "company/who_comes.html",
+        title="Wie komt er",
+        rows=by_start(found),
+        hosted=[s for s in hosted if s["groups"]],
+    )
 
 
 @router.get("/cofinanciering")
@@ -130,7 +159,12 @@ async def cofinancing(request: Request, session: Session = company) -> Response:
     this_year = formatting.today().year
     chosen = request.query_params.get("jaar", "")
     year = int(chosen) if chosen.isdigit() and 2000 <= int(chosen) <= 2100 else this_year
-    found = await web(request).gateway.get(session.token, "/finance/cofinancing",
-                                           {"year": year})
-    return render(request, "company/cofinancing.html", title="Cofinanciering", found=found,
-                  year=year, years=list(range(this_year, date(2025, 1, 1).year - 1, -1)))
+    found = await web(request).gateway.get(session.token, "/finance/cofinancing", {"year": year})
+    return render(
+        request,
+        "company/cofinancing.html",
+        title="Cofinanciering",
+        found=found,
+        year=year,
+        years=list(range(this_year, date(2025, 1, 1).year - 1, -1)),
+    )

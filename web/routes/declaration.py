@@ -24,13 +24,22 @@ async def declaration(request: Request, session: Session = school) -> Response:
     chosen = chosen if fv.QUARTER.match(chosen) else quarter_of(today())
     gateway = web(request).gateway
     found = await gateway.get(session.token, "/finance/declarations", {"quarter": chosen})
-    current = (await gateway.get(session.token, f"/finance/declarations/{found[0]['id']}")
-               if found else None)
-    return render(request, "school/declaration.html", title="Declaratie", quarter=chosen,
-                  quarters=fv.recent_quarters(today()), d=current,
-                  lines=fv.line_rows(current["lines"]) if current else [],
-                  editable=current is not None and current["status"] in fv.EDITABLE,
-                  kinds=fv.LINE_KINDS)
+    current = (
+        await gateway.get(session.token, f"/finance/declarations/{found[0]['id']}")
+        if found
+        else None
+    )
+    return render(
+        request,
+        "school/declaration.html",
+        title="Declaratie",
+        quarter=chosen,
+        quarters=fv.recent_quarters(today()),
+        d=current,
+        lines=fv.line_rows(current["lines"]) if current else [],
+        editable=current is not None and current["status"] in fv.EDITABLE,
+        kinds=fv.LINE_KINDS,
+    )
 
 
 @router.post("")
@@ -52,10 +61,19 @@ def back(found: dict) -> str:
 
 
 def line_page(request: Request, found: dict, kind: str, form: Form, **extra) -> Response:
-    return render(request, "school/declaration_line.html",
-                  title=f"{fv.LINE_KINDS[kind]} toevoegen", d=found, kind=kind, form=form,
-                  kinds=fv.LINE_KINDS, roles=fv.STAFF_ROLES, forms=fv.COFINANCING_FORMS,
-                  core_tasks=fv.CORE_TASKS, **extra)
+    return render(
+        request,
+        "school/declaration_line.html",
+        title=f"{fv.LINE_KINDS[kind]} toevoegen",
+        d=found,
+        kind=kind,
+        form=form,
+        kinds=fv.LINE_KINDS,
+        roles=fv.STAFF_ROLES,
+        forms=fv.COFINANCING_FORMS,
+        core_tasks=fv.CORE_TASKS,
+        **extra,
+    )
 
 
 def kind_of(request: Request) -> str:
@@ -66,15 +84,17 @@ def kind_of(request: Request) -> str:
 
 
 @router.get("/{declaration_id}/regel")
-async def line_form(request: Request, declaration_id: uuid.UUID,
-                    session: Session = school) -> Response:
+async def line_form(
+    request: Request, declaration_id: uuid.UUID, session: Session = school
+) -> Response:
     found, kind = await own(request, session.token, declaration_id), kind_of(request)
     return line_page(request, found, kind, Form({"vorm": "in-kind"}))
 
 
 @router.post("/{declaration_id}/regel")
-async def add_line(request: Request, declaration_id: uuid.UUID,
-                   session: Session = school) -> Response:
+async def add_line(
+    request: Request, declaration_id: uuid.UUID, session: Session = school
+) -> Response:
     """A line of the school's own; what the API refuses lands at its field, nothing typed is
     lost."""
     found, kind = await own(request, session.token, declaration_id), kind_of(request)
@@ -83,44 +103,55 @@ async def add_line(request: Request, declaration_id: uuid.UUID,
         return line_page(request, found, kind, form)
     try:
         await web(request).gateway.post(
-            session.token, f"/finance/declarations/{declaration_id}/lines",
-            fv.line_body(kind, form))
+            session.token, f"/finance/declarations/{declaration_id}/lines", fv.line_body(kind, form)
+        )
     except ApiProblem as problem:
         if apply_problem(form, problem, fv.FIELDS) or fv.unpriced_role(form, problem):
             return line_page(request, found, kind, form)
-        return line_page(request, found, kind, form, refused=refusal(problem),
-                         refused_detail=problem.detail)
+        return line_page(
+            request, found, kind, form, refused=refusal(problem), refused_detail=problem.detail
+        )
     session.flashes.append(f"De regel ‘{form.values['omschrijving']}’ staat op de declaratie.")
     return see_other(back(found))
 
 
-def correction_page(request: Request, found: dict, line: dict, form: Form,
-                    **extra) -> Response:
-    return render(request, "school/correction.html", title="Regel corrigeren", d=found,
-                  line=line, form=form, **extra)
+def correction_page(request: Request, found: dict, line: dict, form: Form, **extra) -> Response:
+    return render(
+        request,
+        "school/correction.html",
+        title="Regel corrigeren",
+        d=found,
+        line=line,
+        form=form,
+        **extra,
+    )
 
 
-async def line_to_correct(request: Request, token: str,
-                          declaration_id: uuid.UUID) -> tuple[dict, dict]:
+async def line_to_correct(
+    request: Request, token: str, declaration_id: uuid.UUID
+) -> tuple[dict, dict]:
     found = await own(request, token, declaration_id)
     line_id = request.query_params.get("regel", "")
-    line = next((x for x in found["lines"] if str(x["id"]) == line_id
-                 and not x["corrects_line_id"]), None)
+    line = next(
+        (x for x in found["lines"] if str(x["id"]) == line_id and not x["corrects_line_id"]), None
+    )
     if line is None:
         raise HTTPException(404)
     return found, line
 
 
 @router.get("/{declaration_id}/correctie")
-async def correction_form(request: Request, declaration_id: uuid.UUID,
-                          session: Session = school) -> Response:
+async def correction_form(
+    request: Request, declaration_id: uuid.UUID, session: Session = school
+) -> Response:
     found, line = await line_to_correct(request, session.token, declaration_id)
     return correction_page(request, found, line, Form({}))
 
 
 @router.post("/{declaration_id}/correctie")
-async def correct(request: Request, declaration_id: uuid.UUID,
-                  session: Session = school) -> Response:
+async def correct(
+    request: Request, declaration_id: uuid.UUID, session: Session = school
+) -> Response:
     """A correcting line (negative takes money off); the corrected line stays as it was."""
     found, line = await line_to_correct(request, session.token, declaration_id)
     form = fv.correction_form({k: str(v) for k, v in (await request.form()).items()})
@@ -128,8 +159,10 @@ async def correct(request: Request, declaration_id: uuid.UUID,
         return correction_page(request, found, line, form)
     try:
         await web(request).gateway.post(
-            session.token, f"/finance/declarations/{declaration_id}/corrections",
-            fv.correction_body(form, str(line["id"])))
+            session.token,
+            f"/finance/declarations/{declaration_id}/corrections",
+            fv.correction_body(form, str(line["id"])),
+        )
     except ApiProblem as problem:
         if not apply_problem(form, problem, fv.FIELDS):
             form.errors["bedrag"] = f"{problem.detail[:1].upper()}{problem.detail[1:]}."
@@ -139,15 +172,19 @@ async def correct(request: Request, declaration_id: uuid.UUID,
 
 
 @router.post("/{declaration_id}/indienen")
-async def submit(request: Request, declaration_id: uuid.UUID,
-                 session: Session = school) -> Response:
+async def submit(
+    request: Request, declaration_id: uuid.UUID, session: Session = school
+) -> Response:
     found = await own(request, session.token, declaration_id)
     try:
         await web(request).gateway.post(
-            session.token, f"/finance/declarations/{declaration_id}/submit")
+            session.token, f"/finance/declarations/{declaration_id}/submit"
+        )
     except ApiProblem as problem:
         session.flashes.append(f"Indienen lukte niet: {problem.detail}.")
     else:
-        session.flashes.append("De declaratie is ingediend. Financiën beoordeelt haar; je "
-                               "krijgt bericht als ze is goedgekeurd of afgewezen.")
+        session.flashes.append(
+            "De declaratie is ingediend. Financiën beoordeelt haar; je "
+            "krijgt bericht als ze is goedgekeurd of afgewezen."
+        )
     return see_other(back(found))

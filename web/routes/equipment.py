@@ -24,13 +24,17 @@ reserver = role("school", "backoffice")
 MAX_ITEMS = 500  # the API's page limit; the hotspot lends far fewer items
 
 
-async def equipment_page(request: Request, session: Session, form: Form, asked: bool,
-                         problem: ApiProblem | None = None) -> Response:
+async def equipment_page(
+    request: Request, session: Session, form: Form, asked: bool, problem: ApiProblem | None = None
+) -> Response:
     """The page with the policy, the search, what is free (when asked) and the school's
     reservations; a refusal of a reservation is shown at its field or at the top."""
     gateway, token = web(request).gateway, session.token
-    items = [i for i in await gateway.get(token, "/equipment", {"limit": MAX_ITEMS})
-             if i["loanable"] and i["status"] != "retired"]
+    items = [
+        i
+        for i in await gateway.get(token, "/equipment", {"limit": MAX_ITEMS})
+        if i["loanable"] and i["status"] != "retired"
+    ]
     names = {i["id"]: i["name"] for i in items}
     refused = None
     if problem is not None and not apply_problem(form, problem):
@@ -38,19 +42,26 @@ async def equipment_page(request: Request, session: Session, form: Form, asked: 
     free: list[dict[str, Any]] = []
     if asked and not {"categorie", "van", "tot"} & form.errors.keys():
         v = form.values
-        free = await gateway.get(token, "/availability", {
-            "category": v["categorie"], "from": v["van"], "to": v["tot"]})
+        free = await gateway.get(
+            token, "/availability", {"category": v["categorie"], "from": v["van"], "to": v["tot"]}
+        )
     on_behalf = session.role == "backoffice"  # the desk lists every school's reservations
-    return render(request, "school/equipment.html", title="Apparatuur lenen", form=form,
-                  asked=asked, free=free, names=names,
-                  categories=sorted({i["category"] for i in items}),
-                  policy=await gateway.get(token, "/loans/policy"),
-                  schools=await schools(request, token) if on_behalf else [],
-                  reservations=[] if on_behalf else await gateway.get(
-                      token, "/reservations", {"limit": 100}),
-                  refused=refused, refused_detail=problem.detail if problem and refused else None,
-                  posted=str(request.state.form.get("item", ""))
-                  if request.method == "POST" else "")
+    return render(
+        request,
+        "school/equipment.html",
+        title="Apparatuur lenen",
+        form=form,
+        asked=asked,
+        free=free,
+        names=names,
+        categories=sorted({i["category"] for i in items}),
+        policy=await gateway.get(token, "/loans/policy"),
+        schools=await schools(request, token) if on_behalf else [],
+        reservations=[] if on_behalf else await gateway.get(token, "/reservations", {"limit": 100}),
+        refused=refused,
+        refused_detail=problem.detail if problem and refused else None,
+        posted=str(request.state.form.get("item", "")) if request.method == "POST" else "",
+    )
 
 
 @router.get("")
@@ -69,15 +80,18 @@ async def reserve(request: Request, session: Session = reserver) -> Response:
     if not form.valid:
         return await equipment_page(request, session, form, asked=True)
     try:
-        made = await web(request).gateway.post(session.token, "/reservations",
-                                               reservation_body(form, sent.get("item", "")))
+        made = await web(request).gateway.post(
+            session.token, "/reservations", reservation_body(form, sent.get("item", ""))
+        )
     except ApiProblem as problem:
         return await equipment_page(request, session, form, asked=True, problem=problem)
     if "school" in form.values:  # on behalf: to the desk, where it waits to go out
-        session.flashes.append(f"{made['item_name']} is gereserveerd voor "
-                               f"{made['school_id']}.")
-        return see_other(f"/backoffice/uitleenbalie?dag={made['starts_on']}"
-                         f"&school={made['school_id']}")
-    session.flashes.append(f"{made['item_name']} is gereserveerd. Haal het op bij de "
-                           "uitleenbalie van de hotspot op de eerste dag.")
+        session.flashes.append(f"{made['item_name']} is gereserveerd voor {made['school_id']}.")
+        return see_other(
+            f"/backoffice/uitleenbalie?dag={made['starts_on']}&school={made['school_id']}"
+        )
+    session.flashes.append(
+        f"{made['item_name']} is gereserveerd. Haal het op bij de "
+        "uitleenbalie van de hotspot op de eerste dag."
+    )
     return see_other("/apparatuur#reserveringen")

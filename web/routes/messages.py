@@ -25,13 +25,19 @@ router = APIRouter()
 @router.get("/berichten")
 async def inbox(request: Request, session: Session = Depends(person)) -> Response:
     found = await web(request).gateway.get(session.token, "/notifications", {"limit": 50})
-    return render(request, "messages.html", title="Berichten", messages=found,
-                  unread=sum(1 for m in found if not m.get("read_at")))
+    return render(
+        request,
+        "messages.html",
+        title="Berichten",
+        messages=found,
+        unread=sum(1 for m in found if not m.get("read_at")),
+    )
 
 
 @router.post("/berichten/{message_id}/gelezen")
-async def mark_read(request: Request, message_id: uuid.UUID,
-                    session: Session = Depends(person)) -> Response:
+async def mark_read(
+    request: Request, message_id: uuid.UUID, session: Session = Depends(person)
+) -> Response:
     try:
         await web(request).gateway.post(session.token, f"/notifications/{message_id}/read")
     except ApiProblem as problem:
@@ -39,23 +45,31 @@ async def mark_read(request: Request, message_id: uuid.UUID,
     return see_other("/berichten")
 
 
-def preferences_page(request: Request, form: Form, opted_out: set[str],
-                     problem: ApiProblem | None = None) -> Response:
+def preferences_page(
+    request: Request, form: Form, opted_out: set[str], problem: ApiProblem | None = None
+) -> Response:
     refused = None
     if problem is not None and not place_problem(form, problem, PREFERENCE_FIELDS):
         refused = refusal(problem)
-    return render(request, "preferences.html", title="Voorkeuren voor berichten", form=form,
-                  opted_out=opted_out, categories=MESSAGE_CATEGORIES,
-                  channels=list(CHANNELS.items()),
-                  optional=[(c, MESSAGE_CATEGORIES[c]) for c in OPTIONAL_CATEGORIES],
-                  refused=refused,
-                  refused_detail=problem.detail if refused and problem else None)
+    return render(
+        request,
+        "preferences.html",
+        title="Voorkeuren voor berichten",
+        form=form,
+        opted_out=opted_out,
+        categories=MESSAGE_CATEGORIES,
+        channels=list(CHANNELS.items()),
+        optional=[(c, MESSAGE_CATEGORIES[c]) for c in OPTIONAL_CATEGORIES],
+        refused=refused,
+        refused_detail=problem.detail if refused and problem else None,
+    )
 
 
 @router.get("/berichten/voorkeuren")
 async def preferences(request: Request, session: Session = Depends(person)) -> Response:
-    saved, version = await web(request).gateway.get_versioned(session.token,
-                                                              "/notifications/preferences")
+    saved, version = await web(request).gateway.get_versioned(
+        session.token, "/notifications/preferences"
+    )
     form, opted_out = preferences_form(saved)
     form.version = version
     return preferences_page(request, form, opted_out)
@@ -64,16 +78,22 @@ async def preferences(request: Request, session: Session = Depends(person)) -> R
 @router.post("/berichten/voorkeuren")
 async def save_preferences(request: Request, session: Session = Depends(person)) -> Response:
     sent = await request.form()
-    form, opted_out = sent_preferences({k: str(v) for k, v in sent.items()},
-                                       [str(v) for v in sent.getlist("afmelden")])
+    form, opted_out = sent_preferences(
+        {k: str(v) for k, v in sent.items()}, [str(v) for v in sent.getlist("afmelden")]
+    )
     form.sent_from(sent)
     if not form.valid:
         return preferences_page(request, form, opted_out)
     try:
-        await web(request).gateway.put(session.token, "/notifications/preferences",
-                                       preferences_body(form, opted_out), if_match=form.version)
+        await web(request).gateway.put(
+            session.token,
+            "/notifications/preferences",
+            preferences_body(form, opted_out),
+            if_match=form.version,
+        )
     except ApiProblem as problem:
         return preferences_page(request, form, opted_out, problem)
-    session.flashes.append("Je voorkeuren zijn bewaard. Ze gelden voor de berichten die je "
-                           "vanaf nu krijgt.")
+    session.flashes.append(
+        "Je voorkeuren zijn bewaard. Ze gelden voor de berichten die je vanaf nu krijgt."
+    )
     return see_other("/berichten")

@@ -31,16 +31,24 @@ async def overview(request: Request, session: Session = programme) -> Response:
     kpis = await gateway.get(session.token, "/programme/kpis", {"year": year})
     organisations = await gateway.get(session.token, "/organisations", {"limit": 500})
     names = {o["id"]: o["name"] for o in organisations}
-    return render(request, "programme/overview.html", title=f"Programmamonitoring {year}",
-                  year=year, years=years(today().year), view=monitoring(kpis, names))
+    return render(
+        request,
+        "programme/overview.html",
+        title=f"Programmamonitoring {year}",
+        year=year,
+        years=years(today().year),
+        view=monitoring(kpis, names),
+    )
 
 
 @router.get("/kpis-{year}.{format}")
-async def download(request: Request, year: int, format: Literal["csv", "xlsx"],
-                   session: Session = programme) -> Response:
+async def download(
+    request: Request, year: int, format: Literal["csv", "xlsx"], session: Session = programme
+) -> Response:
     """The KPIs as the gateway writes them, passed on as a download."""
     if not 2000 <= year <= 2100:
         raise HTTPException(404)
     answer = await web(request).gateway.download(
-        session.token, "/programme/kpis", {"year": year, "format": format})
+        session.token, "/programme/kpis", {"year": year, "format": format}
+    )
     return passed_on(answer, f"kpis-{year}.{format}")

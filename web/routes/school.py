@@ -51,10 +51,18 @@ async def offers(request: Request, session: Session = Depends(person)) -> Respon
     chosen = OfferFilter.of(dict(request.query_params))
     listed = offer_list(await web(request).catalogue.offers(session.token), chosen)
     page = page_number(request)
-    shown = listed.offers[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    shown = listed.offers[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     more = len(listed.offers) > page * PAGE_SIZE
-    return render(request, "school/offers.html", title="Aanbod", listed=listed, shown=shown,
-                  page=page, more=more, query=chosen.query())
+    return render(
+        request,
+        "school/offers.html",
+        title="Aanbod",
+        listed=listed,
+        shown=shown,
+        page=page,
+        more=more,
+        query=chosen.query(),
+    )
 
 
 @router.get("/aanbod/{offer_id}")
@@ -66,14 +74,18 @@ async def offer(request: Request, offer_id: str, session: Session = Depends(pers
     sessions = await catalogue.sessions(session.token, offer_id)
     now = datetime.now(UTC)
     coming = [s for s in sessions if s.starts_at > now]
-    return render(request, "school/offer.html", title=found["title"], offer=found,
-                  sessions=coming, series=series_of(coming) if found[
-                      "sessions_per_booking"] > 1 else [])
+    return render(
+        request,
+        "school/offer.html",
+        title=found["title"],
+        offer=found,
+        sessions=coming,
+        series=series_of(coming) if found["sessions_per_booking"] > 1 else [],
+    )
 
 
 @router.get("/aanbod/{offer_id}/kalender")
-async def calendar(request: Request, offer_id: str,
-                   session: Session = Depends(person)) -> Response:
+async def calendar(request: Request, offer_id: str, session: Session = Depends(person)) -> Response:
     """The offer's coming sessions in a month (`maand`, "2027-06") with their free seats;
     a school books from there."""
     catalogue = web(request).catalogue
@@ -83,12 +95,18 @@ async def calendar(request: Request, offer_id: str,
     now = datetime.now(UTC)
     coming = [s for s in await catalogue.sessions(session.token, offer_id) if s.starts_at > now]
     first = month_shown(request.query_params.get("maand", ""), coming, today())
-    return render(request, "school/calendar.html", title=f"Kalender {found['title']}",
-                  offer=found, month=month(first, coming))
+    return render(
+        request,
+        "school/calendar.html",
+        title=f"Kalender {found['title']}",
+        offer=found,
+        month=month(first, coming),
+    )
 
 
-async def target(request: Request, token: str, offer_id: str, session_id: str,
-                 series_id: str) -> tuple[dict, list[SessionRow]]:
+async def target(
+    request: Request, token: str, offer_id: str, session_id: str, series_id: str
+) -> tuple[dict, list[SessionRow]]:
     """The offer and the session (or the sessions of the series) a booking is for."""
     catalogue = web(request).catalogue
     found = await catalogue.offer(token, offer_id)
@@ -99,14 +117,23 @@ async def target(request: Request, token: str, offer_id: str, session_id: str,
     return found, chosen
 
 
-async def booking_page(request: Request, template: str, form: Form, found: dict,
-                       chosen: list[SessionRow], **extra) -> Response:
+async def booking_page(
+    request: Request, template: str, form: Form, found: dict, chosen: list[SessionRow], **extra
+) -> Response:
     session: Session = request.state.session
-    choices = (await schools(request, session.token) if session.role == "backoffice"
-               else [])
-    return render(request, template, title="Sessie boeken", form=form, offer=found,
-                  chosen=chosen, ids=booking_ids(request), schools=choices,
-                  school_name=dict(choices).get(form.values.get("school", ""), ""), **extra)
+    choices = await schools(request, session.token) if session.role == "backoffice" else []
+    return render(
+        request,
+        template,
+        title="Sessie boeken",
+        form=form,
+        offer=found,
+        chosen=chosen,
+        ids=booking_ids(request),
+        schools=choices,
+        school_name=dict(choices).get(form.values.get("school", ""), ""),
+        **extra,
+    )
 
 
 def booking_ids(request: Request) -> dict[str, str]:
@@ -117,10 +144,10 @@ def booking_ids(request: Request) -> dict[str, str]:
 @router.get("/boeken")
 async def booking_start(request: Request, session: Session = booker) -> Response:
     ids = booking_ids(request)
-    found, chosen = await target(request, session.token, ids["aanbod"], ids["sessie"],
-                                 ids["serie"])
-    return await booking_page(request, "school/book.html", Form(dict(request.query_params)),
-                              found, chosen)
+    found, chosen = await target(request, session.token, ids["aanbod"], ids["sessie"], ids["serie"])
+    return await booking_page(
+        request, "school/book.html", Form(dict(request.query_params)), found, chosen
+    )
 
 
 class Posted(NamedTuple):
@@ -135,11 +162,16 @@ async def posted_booking(request: Request, session: Session) -> Posted:
     school), checked for what the API needs to be asked at all."""
     request.state.form = await request.form()
     ids = booking_ids(request)
-    found, chosen = await target(request, session.token, ids["aanbod"], ids["sessie"],
-                                 ids["serie"])
-    return Posted(ids, found, chosen,
-                  booking_form({k: str(v) for k, v in request.state.form.items()},
-                               on_behalf=session.role == "backoffice"))
+    found, chosen = await target(request, session.token, ids["aanbod"], ids["sessie"], ids["serie"])
+    return Posted(
+        ids,
+        found,
+        chosen,
+        booking_form(
+            {k: str(v) for k, v in request.state.form.items()},
+            on_behalf=session.role == "backoffice",
+        ),
+    )
 
 
 @router.post("/boeken")
@@ -149,8 +181,15 @@ async def check_booking(request: Request, session: Session = booker) -> Response
     if not form.valid:
         return await booking_page(request, "school/book.html", form, found, chosen)
     change = urlencode(ids | form.values)
-    return await booking_page(request, "school/check.html", form, found, chosen,
-                              key=str(uuid.uuid4()), change=f"/boeken?{change}")
+    return await booking_page(
+        request,
+        "school/check.html",
+        form,
+        found,
+        chosen,
+        key=str(uuid.uuid4()),
+        change=f"/boeken?{change}",
+    )
 
 
 @router.post("/boeken/bevestigen")
@@ -159,16 +198,26 @@ async def book(request: Request, session: Session = booker) -> Response:
     ids, found, chosen, form = await posted_booking(request, session)
     if not form.valid:
         return await booking_page(request, "school/book.html", form, found, chosen)
-    body = {"group": group_body(form)} | (
-        {"series_id": ids["serie"]} if ids["serie"] else {"session_id": ids["sessie"]}) | (
-        school_part(form))
+    body = (
+        {"group": group_body(form)}
+        | ({"series_id": ids["serie"]} if ids["serie"] else {"session_id": ids["sessie"]})
+        | (school_part(form))
+    )
     try:
         booked = await web(request).gateway.post(
-            session.token, "/bookings", body, str(request.state.form.get("sleutel", "")) or None)
+            session.token, "/bookings", body, str(request.state.form.get("sleutel", "")) or None
+        )
     except ApiProblem as problem:
         refused = None if apply_problem(form, problem) else refusal(problem)
-        return await booking_page(request, "school/book.html", form, found, chosen,
-                                  refused=refused, refused_detail=problem.detail)
+        return await booking_page(
+            request,
+            "school/book.html",
+            form,
+            found,
+            chosen,
+            refused=refused,
+            refused_detail=problem.detail,
+        )
     return see_other(f"/boekingen/{booked['id']}/bevestiging")
 
 
@@ -177,12 +226,14 @@ async def booking_row(request: Request, token: str, booking_id: str) -> BookingR
 
 
 @router.get("/boekingen/{booking_id}/bevestiging")
-async def confirmation(request: Request, booking_id: uuid.UUID,
-                       session: Session = booker) -> Response:
+async def confirmation(
+    request: Request, booking_id: uuid.UUID, session: Session = booker
+) -> Response:
     row = await booking_row(request, session.token, str(booking_id))
     rules = await web(request).gateway.get(session.token, "/calendar/rules")
-    return render(request, "school/confirmation.html", title="Boeking ontvangen", row=row,
-                  rules=rules)
+    return render(
+        request, "school/confirmation.html", title="Boeking ontvangen", row=row, rules=rules
+    )
 
 
 @router.get("/planning")
@@ -190,26 +241,42 @@ async def planning(request: Request, session: Session = school) -> Response:
     """Mijn planning: all of the school's bookings, the soonest first; `status` filters."""
     status = request.query_params.get("status", "")
     gateway, page = web(request).gateway, page_number(request)
-    bookings = await gateway.get(session.token, "/bookings", {
-        "status": status, "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE})
+    bookings = await gateway.get(
+        session.token,
+        "/bookings",
+        {"status": status, "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE},
+    )
     rows = booking_rows(bookings[:PAGE_SIZE])
     # Classes register for events through the coordinator: a teacher's planning is lessons.
-    registrations = (await gateway.get(session.token, "/registrations", {"limit": 200})
-                     if session.role == "school" else [])
-    return render(request, "school/planning.html", title="Mijn planning", rows=rows,
-                  status=status, page=page, more=len(bookings) > PAGE_SIZE,
-                  waiting=[r for r in registrations if r["status"] in ("waitlisted", "offered")])
+    registrations = (
+        await gateway.get(session.token, "/registrations", {"limit": 200})
+        if session.role == "school"
+        else []
+    )
+    return render(
+        request,
+        "school/planning.html",
+        title="Mijn planning",
+        rows=rows,
+        status=status,
+        page=page,
+        more=len(bookings) > PAGE_SIZE,
+        waiting=[r for r in registrations if r["status"] in ("waitlisted", "offered")],
+    )
 
 
 @router.get("/planning/{booking_id}/annuleren")
-async def cancel_page(request: Request, booking_id: uuid.UUID,
-                      session: Session = school) -> Response:
+async def cancel_page(
+    request: Request, booking_id: uuid.UUID, session: Session = school
+) -> Response:
     row = await booking_row(request, session.token, str(booking_id))
     rules = await web(request).gateway.get(session.token, "/calendar/rules")
-    late = row.session is not None and is_late(row.session.starts_at, datetime.now(UTC),
-                                               rules["free_cancellation_days"])
-    return render(request, "school/cancel.html", title="Boeking annuleren", row=row,
-                  late=late, rules=rules)
+    late = row.session is not None and is_late(
+        row.session.starts_at, datetime.now(UTC), rules["free_cancellation_days"]
+    )
+    return render(
+        request, "school/cancel.html", title="Boeking annuleren", row=row, late=late, rules=rules
+    )
 
 
 @router.post("/planning/{booking_id}/annuleren")

@@ -39,16 +39,27 @@ class FakeGateway:
         if path == "/auth/token":
             body = json.loads(request.content)
             if body["username"] == "geraden":  # tried too often: the gateway's throttle
-                return httpx.Response(429, json={
-                    "title": "Too many requests", "status": 429, "retry_after": 90,
-                    "detail": "te veel aanmeldpogingen; probeer het na de pauze opnieuw"})
+                return httpx.Response(
+                    429,
+                    json={
+                        "title": "Too many requests",
+                        "status": 429,
+                        "retry_after": 90,
+                        "detail": "te veel aanmeldpogingen; probeer het na de pauze opnieuw",
+                    },
+                )
             accounts = {"corlaer": ("school", "corlaer"), "finance": ("finance", "finance")}
             if body["username"] not in accounts or body["password"] != "demo":
                 return httpx.Response(401, json={"title": "Unauthenticated", "status": 401})
-            return httpx.Response(200, json={"access_token": fake_token(*accounts[body[
-                "username"]]), "token_type": "bearer", "expires_in": 3600})
-        if request.headers.get("authorization", "").removeprefix("Bearer ") in \
-                self.expired_tokens:
+            return httpx.Response(
+                200,
+                json={
+                    "access_token": fake_token(*accounts[body["username"]]),
+                    "token_type": "bearer",
+                    "expires_in": 3600,
+                },
+            )
+        if request.headers.get("authorization", "").removeprefix("Bearer ") in self.expired_tokens:
             return httpx.Response(401, json={"title": "Unauthenticated", "status": 401})
         if path in self.answers:
             return self.answers[path]
@@ -91,11 +102,15 @@ def sessions_url(tmp_path) -> str:
 def make_client(gateway, clock, sessions_url) -> Callable[..., TestClient]:
     def make(secure: bool = False) -> TestClient:
         settings = WebSettings(web_secure_cookies=secure, web_session_idle_minutes=30)
-        app = create_app(settings, Gateway("http://gateway", 5, httpx.MockTransport(gateway)),
-                         SessionStore(Database(create_engine(sessions_url)), 30 * 60,
-                                      clock=clock))
-        return TestClient(app, base_url="https://web" if secure else "http://web",
-                          follow_redirects=False)
+        app = create_app(
+            settings,
+            Gateway("http://gateway", 5, httpx.MockTransport(gateway)),
+            SessionStore(Database(create_engine(sessions_url)), 30 * 60, clock=clock),
+        )
+        return TestClient(
+            app, base_url="https://web" if secure else "http://web", follow_redirects=False
+        )
+
     return make
 
 

@@ -7,8 +7,9 @@ from web.views import SessionRow, month, month_shown
 
 def row(day: int, hour: int, seats: int = 10) -> SessionRow:
     starts = datetime(2027, 6, day, hour, tzinfo=UTC)
-    return SessionRow(f"s{day}{hour}", starts, starts + timedelta(hours=1), "Lab 1", 30, seats,
-                      None)
+    return SessionRow(
+        f"s{day}{hour}", starts, starts + timedelta(hours=1), "Lab 1", 30, seats, None
+    )
 
 
 def test_the_month_shown_is_the_one_asked_for_else_that_of_the_first_session_coming():
@@ -21,8 +22,12 @@ def test_the_month_shown_is_the_one_asked_for_else_that_of_the_first_session_com
 def test_a_month_runs_monday_to_sunday_with_the_days_of_other_months_left_blank():
     june = month(date(2027, 6, 1), [row(9, 12), row(9, 8), row(30, 22)])
     assert [[d.day.day if d.day else None for d in week] for week in june.weeks] == [
-        [None, 1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12, 13], [14, 15, 16, 17, 18, 19, 20],
-        [21, 22, 23, 24, 25, 26, 27], [28, 29, 30, None, None, None, None]]
+        [None, 1, 2, 3, 4, 5, 6],
+        [7, 8, 9, 10, 11, 12, 13],
+        [14, 15, 16, 17, 18, 19, 20],
+        [21, 22, 23, 24, 25, 26, 27],
+        [28, 29, 30, None, None, None, None],
+    ]
     ninth = june.weeks[1][2]
     assert [s.starts_at.hour for s in ninth.sessions] == [8, 12]
     # 22:00 UTC on 30 June is 1 July in Amsterdam: not in June's calendar.

@@ -14,8 +14,10 @@ def test_a_date_is_written_out_in_dutch_with_its_weekday():
 
 def test_a_moment_counts_in_amsterdam_time():
     # 23:30 UTC on 8 December is already 9 December in Amsterdam.
-    assert formatting.long_date(datetime(2026, 12, 8, 23, 30, tzinfo=UTC)) == \
-        "woensdag 9 december 2026"
+    assert (
+        formatting.long_date(datetime(2026, 12, 8, 23, 30, tzinfo=UTC))
+        == "woensdag 9 december 2026"
+    )
 
 
 def test_times_are_a_range_in_local_time_winter_and_summer():
@@ -31,10 +33,16 @@ def test_a_naive_time_is_refused_rather_than_guessed():
         formatting.clock(datetime(2026, 12, 9, 10, 0))
 
 
-@pytest.mark.parametrize(("cents", "text"), [
-    (123456, "€ 1.234,56"), (0, "€ 0,00"), (5, "€ 0,05"), (100000000, "€ 1.000.000,00"),
-    (-2550, "€ -25,50"),
-])
+@pytest.mark.parametrize(
+    ("cents", "text"),
+    [
+        (123456, "€ 1.234,56"),
+        (0, "€ 0,00"),
+        (5, "€ 0,05"),
+        (100000000, "€ 1.000.000,00"),
+        (-2550, "€ -25,50"),
+    ],
+)
 def test_amounts_use_dutch_separators(cents, text):
     assert formatting.amount(cents) == text
 

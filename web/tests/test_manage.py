@@ -18,7 +18,8 @@ GROUP = {"klas": "3B", "niveau": "vmbo-kb", "leerjaar": "3", "leerlingen": "24"}
 
 def test_the_backoffice_chooses_the_school_it_books_for_and_a_school_does_not():
     assert booking_form(GROUP, on_behalf=True).errors == {
-        "school": "Kies de school waarvoor je boekt."}
+        "school": "Kies de school waarvoor je boekt."
+    }
     assert booking_form(GROUP | {"school": "trivium"}, on_behalf=True).valid
     assert "school" not in booking_form(GROUP | {"school": "trivium"}, on_behalf=False).values
 
@@ -26,8 +27,12 @@ def test_the_backoffice_chooses_the_school_it_books_for_and_a_school_does_not():
 def test_a_refusal_naming_its_field_lands_there_with_what_was_typed():
     form = closed_form({"naam": "Studiedag", "van": "2030-02-13", "tot": "2030-02-12"})
     assert form.valid
-    problem = ApiProblem(422, "Refused", "een gesloten periode eindigt op of na haar eerste "
-                         "dag", extra={"field": "ends_on"})
+    problem = ApiProblem(
+        422,
+        "Refused",
+        "een gesloten periode eindigt op of na haar eerste dag",
+        extra={"field": "ends_on"},
+    )
     assert apply_problem(form, problem)
     assert form.errors == {"tot": "Een gesloten periode eindigt op of na haar eerste dag."}
     assert form.values["naam"] == "Studiedag"
@@ -40,8 +45,15 @@ def test_numbers_and_required_fields_are_asked_for_before_the_api_is():
 
 
 def test_an_edit_keeps_what_the_form_does_not_show():
-    current = {"id": "po-x", "name": "Oud", "kind": "po", "tl_subjects": [], "has_tl": False,
-               "hard_tech": False, "board_id": "po-board-03"}
+    current = {
+        "id": "po-x",
+        "name": "Oud",
+        "kind": "po",
+        "tl_subjects": [],
+        "has_tl": False,
+        "hard_tech": False,
+        "board_id": "po-board-03",
+    }
     form = organisation_form({"naam": "Nieuw", "soort": "po", "profielen": ""}, new=False)
     body = organisation_body(form, current)
     assert (body["name"], body["board_id"], body["profiles"]) == ("Nieuw", "po-board-03", [])
@@ -54,11 +66,26 @@ def test_a_list_the_api_gives_whole_is_shown_a_page_at_a_time():
 
 
 def test_accepting_an_invitation_asks_a_fitting_name_and_the_same_password_twice():
-    form = accept_form({"code": " abc ", "gebruikersnaam": "Sanne de Vries",
-                        "wachtwoord": " kort", "herhaling": "kort"})
+    form = accept_form(
+        {
+            "code": " abc ",
+            "gebruikersnaam": "Sanne de Vries",
+            "wachtwoord": " kort",
+            "herhaling": "kort",
+        }
+    )
     assert set(form.errors) == {"gebruikersnaam", "wachtwoord", "herhaling"}
     assert "minstens 10 tekens" in form.errors["wachtwoord"]
-    good = accept_form({"code": "abc", "gebruikersnaam": "sanne.devries",
-                        "wachtwoord": " een lang wachtwoord", "herhaling": " een lang wachtwoord"})
+    good = accept_form(
+        {
+            "code": "abc",
+            "gebruikersnaam": "sanne.devries",
+            "wachtwoord": " een lang wachtwoord",
+            "herhaling": " een lang wachtwoord",
+        }
+    )
     assert good.valid and accept_body(good) == {
-        "code": "abc", "username": "sanne.devries", "password": " een lang wachtwoord"}
+        "code": "abc",
+        "username": "sanne.devries",
+        "password": " een lang wachtwoord",
+    }

@@ -7,18 +7,37 @@ import pytest
 from web.tests.test_security import login
 
 BOOKING = {
-    "id": "5b0c6f5e-0000-4000-8000-000000000001", "session_id": "s-1", "school_id": "corlaer",
+    "id": "5b0c6f5e-0000-4000-8000-000000000001",
+    "session_id": "s-1",
+    "school_id": "corlaer",
     "group": {"name": "3B", "level": "vmbo-kb", "year": 3, "students": 24},
-    "status": "cancelled", "waitlist_position": None, "rejection_reason": None,
-    "cancelled_late": False, "series_booking_id": None,
-    "offering_id": "drones", "offering_title": "Inspiratieles drones",
-    "offering_kind": "inspiration_lesson", "starts_at": "2027-06-09T08:00:00+00:00",
-    "ends_at": "2027-06-09T10:00:00+00:00", "location": "Hotspot", "room": "lokaal-1"}
+    "status": "cancelled",
+    "waitlist_position": None,
+    "rejection_reason": None,
+    "cancelled_late": False,
+    "series_booking_id": None,
+    "offering_id": "drones",
+    "offering_title": "Inspiratieles drones",
+    "offering_kind": "inspiration_lesson",
+    "starts_at": "2027-06-09T08:00:00+00:00",
+    "ends_at": "2027-06-09T10:00:00+00:00",
+    "location": "Hotspot",
+    "room": "lokaal-1",
+}
 
 
-@pytest.mark.parametrize("elsewhere", [
-    "//evil.example/planning", "/\t/evil.example", "/\\evil.example", "/\n/evil.example",
-    "https://evil.example/", "javascript:alert(1)", "evil.example"])
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "//evil.example/planning",
+        "/\t/evil.example",
+        "/\\evil.example",
+        "/\n/evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "evil.example",
+    ],
+)
 def test_signing_in_never_leads_off_the_site(client, elsewhere):
     assert login(client, terug=elsewhere).headers["location"] == "/planning"
 
@@ -30,7 +49,8 @@ def test_signing_in_returns_to_a_page_of_the_site_with_its_query(client):
 
 def test_the_header_names_the_organisation_not_its_id(client, gateway):
     gateway.answers["/organisations/corlaer"] = httpx.Response(
-        200, json={"id": "corlaer", "name": "Corlaer College", "kind": "school"})
+        200, json={"id": "corlaer", "name": "Corlaer College", "kind": "school"}
+    )
     login(client)
     page = client.get("/planning").text
     assert '<span class="tft-organisation">Corlaer College</span>' in page
@@ -54,12 +74,25 @@ def test_mijn_planning_shows_the_bookings_own_title_and_times(client, gateway):
 
 
 def test_finance_reads_declarations_by_school_name_and_filters_by_school(client, gateway):
-    gateway.answers["/organisations"] = httpx.Response(200, json=[
-        {"id": "corlaer", "name": "Corlaer College", "kind": "vmbo"},
-        {"id": "voorbeeld-bouw", "name": "Voorbeeld Bouw", "kind": "company"}])
-    gateway.answers["/finance/declarations"] = httpx.Response(200, json=[
-        {"id": "5b0c6f5e-0000-4000-8000-000000000002", "school_id": "corlaer",
-         "quarter": "2027-Q2", "status": "submitted", "total_cents": 15000}])
+    gateway.answers["/organisations"] = httpx.Response(
+        200,
+        json=[
+            {"id": "corlaer", "name": "Corlaer College", "kind": "vmbo"},
+            {"id": "voorbeeld-bouw", "name": "Voorbeeld Bouw", "kind": "company"},
+        ],
+    )
+    gateway.answers["/finance/declarations"] = httpx.Response(
+        200,
+        json=[
+            {
+                "id": "5b0c6f5e-0000-4000-8000-000000000002",
+                "school_id": "corlaer",
+                "quarter": "2027-Q2",
+                "status": "submitted",
+                "total_cents": 15000,
+            }
+        ],
+    )
     login(client, "finance")
     page = client.get("/financien/declaraties?kwartaal=2027-Q2&school=corlaer").text
     assert '<td class="utrecht-table__cell" data-label="School">Corlaer College</td>' in page

@@ -13,9 +13,17 @@ from web.settings import WebSettings
 from web.tests.conftest import fake_token
 from web.tests.test_security import csrf_of, login
 
-PROPOSAL = {"id": "bezoek-bouw-1", "title": "Bezoek aan de bouwplaats", "kind": "company_visit",
-            "audience": ["vmbo-bb"], "location": "Amersfoort", "host_company": "voorbeeld-bouw",
-            "assignment": None, "approval": "proposed", "proposed_at": "2026-11-20T09:00:00Z"}
+PROPOSAL = {
+    "id": "bezoek-bouw-1",
+    "title": "Bezoek aan de bouwplaats",
+    "kind": "company_visit",
+    "audience": ["vmbo-bb"],
+    "location": "Amersfoort",
+    "host_company": "voorbeeld-bouw",
+    "assignment": None,
+    "approval": "proposed",
+    "proposed_at": "2026-11-20T09:00:00Z",
+}
 
 
 class Api:
@@ -26,19 +34,28 @@ class Api:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix("/api/v1")
         if path == "/auth/token":
-            return httpx.Response(200, json={"access_token": fake_token("backoffice", "hotspot"),
-                                             "expires_in": 3600})
+            return httpx.Response(
+                200, json={"access_token": fake_token("backoffice", "hotspot"), "expires_in": 3600}
+            )
         if path == "/offering-proposals":
             return httpx.Response(200, json=[PROPOSAL])
         if request.method == "POST" and path.startswith("/offering-proposals/"):
             body = json.loads(request.content) if request.content else None
             self.posted.append((path, body))
             if self.decided:
-                return httpx.Response(409, json={"status": 409, "title": "Conflict",
-                                                 "detail": "al besloten"})
+                return httpx.Response(
+                    409, json={"status": 409, "title": "Conflict", "detail": "al besloten"}
+                )
             if path.endswith("/decline") and len(body["reason"]) < 3:
-                return httpx.Response(422, json={"status": 422, "errors": [
-                    {"field": "reason", "message": "te kort", "code": "string_too_short"}]})
+                return httpx.Response(
+                    422,
+                    json={
+                        "status": 422,
+                        "errors": [
+                            {"field": "reason", "message": "te kort", "code": "string_too_short"}
+                        ],
+                    },
+                )
             return httpx.Response(200, json=PROPOSAL)
         return httpx.Response(404, json={"status": 404})
 
@@ -50,8 +67,10 @@ def api() -> Api:
 
 @pytest.fixture
 def client(api, sessions_url) -> TestClient:
-    app = create_app(WebSettings(web_secure_cookies=False, database_url=sessions_url),
-                     Gateway("http://gateway", 5, httpx.MockTransport(api)))
+    app = create_app(
+        WebSettings(web_secure_cookies=False, database_url=sessions_url),
+        Gateway("http://gateway", 5, httpx.MockTransport(api)),
+    )
     client = TestClient(app, base_url="http://web", follow_redirects=False)
     login(client, "backoffice")
     return client

@@ -14,8 +14,10 @@ def csrf_of(page: str) -> str:
 
 def login(client: TestClient, username: str = "corlaer", terug: str = "/"):
     token = csrf_of(client.get("/inloggen").text)
-    return client.post("/inloggen", data={"gebruikersnaam": username, "wachtwoord": "demo",
-                                          "terug": terug, "csrf": token})
+    return client.post(
+        "/inloggen",
+        data={"gebruikersnaam": username, "wachtwoord": "demo", "terug": terug, "csrf": token},
+    )
 
 
 def test_a_login_with_the_pages_token_signs_in_and_lands_on_the_roles_start_page(client):
@@ -49,8 +51,9 @@ def test_another_sessions_csrf_token_is_refused(make_client):
     other, mine = make_client(), make_client()
     stolen = csrf_of(other.get("/inloggen").text)
     mine.get("/inloggen")
-    answer = mine.post("/inloggen", data={"gebruikersnaam": "corlaer", "wachtwoord": "demo",
-                                          "csrf": stolen})
+    answer = mine.post(
+        "/inloggen", data={"gebruikersnaam": "corlaer", "wachtwoord": "demo", "csrf": stolen}
+    )
     assert answer.status_code == 403
 
 
@@ -76,8 +79,7 @@ def test_no_page_has_inline_script_or_style(client):
 def test_the_session_cookie_is_httponly_samesite_and_secure_outside_local_runs(make_client):
     secure = make_client(secure=True).get("/inloggen").headers["set-cookie"]
     assert secure.startswith("__Host-tft-sessie=")
-    assert all(flag in secure.lower() for flag in ("httponly", "secure", "samesite=lax",
-                                                    "path=/"))
+    assert all(flag in secure.lower() for flag in ("httponly", "secure", "samesite=lax", "path=/"))
     local = make_client(secure=False).get("/inloggen").headers["set-cookie"]
     assert "httponly" in local.lower() and "samesite=lax" in local.lower()
     assert "secure" not in local.lower()
@@ -100,7 +102,8 @@ def test_an_idle_session_expires_to_the_login_page_and_back(client, clock):
     answer = client.get("/planning?status=confirmed")
     assert answer.status_code == 303
     assert answer.headers["location"] == (
-        "/inloggen?terug=%2Fplanning%3Fstatus%3Dconfirmed&verlopen=1")
+        "/inloggen?terug=%2Fplanning%3Fstatus%3Dconfirmed&verlopen=1"
+    )
     assert "Je sessie is verlopen" in client.get(answer.headers["location"]).text
     back = login(client, terug="/planning?status=confirmed")
     assert back.headers["location"] == "/planning?status=confirmed"
@@ -122,8 +125,9 @@ def test_a_return_path_off_this_site_is_ignored(client):
 
 def test_a_wrong_password_is_explained_in_dutch_at_the_field(client):
     token = csrf_of(client.get("/inloggen").text)
-    answer = client.post("/inloggen", data={"gebruikersnaam": "corlaer", "wachtwoord": "x",
-                                            "csrf": token})
+    answer = client.post(
+        "/inloggen", data={"gebruikersnaam": "corlaer", "wachtwoord": "x", "csrf": token}
+    )
     assert answer.status_code == 200  # a page again, with the error (no console error)
     assert 'id="gebruikersnaam-fout"' in answer.text
     assert "Deze combinatie van gebruikersnaam en wachtwoord kennen we niet" in answer.text

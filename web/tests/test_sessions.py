@@ -41,11 +41,14 @@ def processes(gateway, store: str, count: int) -> Iterator[list[TestClient]]:
     with ExitStack() as stack:
         clients = []
         for _ in range(count):
-            app = create_app(WebSettings(web_secure_cookies=False),
-                             Gateway("http://gateway", 5, httpx.MockTransport(gateway)),
-                             SessionStore(Database(create_engine(store)), 30 * 60))
-            clients.append(stack.enter_context(TestClient(app, base_url="http://web",
-                                                          follow_redirects=False)))
+            app = create_app(
+                WebSettings(web_secure_cookies=False),
+                Gateway("http://gateway", 5, httpx.MockTransport(gateway)),
+                SessionStore(Database(create_engine(store)), 30 * 60),
+            )
+            clients.append(
+                stack.enter_context(TestClient(app, base_url="http://web", follow_redirects=False))
+            )
         yield clients
 
 

@@ -26,9 +26,18 @@ FILLED = {"klas": "3B", "niveau": "vmbo-kb", "leerjaar": "3", "leerlingen": "24"
 
 def test_a_field_error_of_the_api_lands_on_its_field_in_dutch():
     form = group_form(FILLED | {"leerlingen": "500"})
-    problem = ApiProblem(422, "Invalid request", "the request has invalid fields", errors=[
-        {"field": "group.students", "code": "less_than_equal",
-         "message": "Input should be less than or equal to 200"}])
+    problem = ApiProblem(
+        422,
+        "Invalid request",
+        "the request has invalid fields",
+        errors=[
+            {
+                "field": "group.students",
+                "code": "less_than_equal",
+                "message": "Input should be less than or equal to 200",
+            }
+        ],
+    )
     assert apply_problem(form, problem)
     assert form.errors == {"leerlingen": "Dit mag hoogstens 200 zijn."}
     assert form.values["klas"] == "3B" and form.values["leerlingen"] == "500"
@@ -36,8 +45,15 @@ def test_a_field_error_of_the_api_lands_on_its_field_in_dutch():
 
 def test_an_unknown_code_keeps_the_apis_own_message():
     form = group_form(FILLED)
-    apply_problem(form, ApiProblem(422, errors=[
-        {"field": "group.name", "code": "new_code", "message": "Kies een kortere naam."}]))
+    apply_problem(
+        form,
+        ApiProblem(
+            422,
+            errors=[
+                {"field": "group.name", "code": "new_code", "message": "Kies een kortere naam."}
+            ],
+        ),
+    )
     assert form.errors == {"klas": "Kies een kortere naam."}
 
 
@@ -49,19 +65,26 @@ def test_a_refusal_without_field_errors_is_not_put_on_a_field():
 
 def test_the_form_asks_for_what_is_missing_before_asking_the_api():
     form = group_form({"klas": " ", "niveau": "vmbo-kb", "leerjaar": "drie", "leerlingen": ""})
-    assert form.errors == {"klas": "Vul klas in.", "leerjaar": "Vul een heel getal in, "
-                           "bijvoorbeeld 24.", "leerlingen": "Vul aantal leerlingen in."}
+    assert form.errors == {
+        "klas": "Vul klas in.",
+        "leerjaar": "Vul een heel getal in, bijvoorbeeld 24.",
+        "leerlingen": "Vul aantal leerlingen in.",
+    }
     assert [name for name, _, _ in form.summary()] == ["klas", "leerjaar", "leerlingen"]
 
 
 def test_refusals_are_explained_by_their_rule_with_a_next_step():
     assert "Kies een sessie die later begint" in refusal(
-        ApiProblem(422, extra={"rule": "lead_time"}))
-    assert refusal(ApiProblem(422, extra={"rule": "calendar", "closed_because": "Kerstvakantie"})
-                   ) == "Op die dag zijn er geen lessen (Kerstvakantie). Kies een sessie op " \
-                        "een andere dag."
-    assert "maximum van 12 sessies" in refusal(ApiProblem(409, extra={"rule": "quota",
-                                                                      "quota": 12}))
+        ApiProblem(422, extra={"rule": "lead_time"})
+    )
+    assert (
+        refusal(ApiProblem(422, extra={"rule": "calendar", "closed_because": "Kerstvakantie"}))
+        == "Op die dag zijn er geen lessen (Kerstvakantie). Kies een sessie op "
+        "een andere dag."
+    )
+    assert "maximum van 12 sessies" in refusal(
+        ApiProblem(409, extra={"rule": "quota", "quota": 12})
+    )
     assert "niet bereikbaar" in refusal(ApiProblem(503))
 
 
@@ -99,8 +122,12 @@ def test_the_offer_filter_matches_a_theme_and_offers_the_themes_there_are():
 def test_the_loans_desk_keeps_its_filters_and_reads_a_bad_day_as_today():
     today = date(2027, 6, 9)
     chosen = DeskFilter.of({"dag": "2027-06-10", "status": "out", "school": " Corlaer"}, today)
-    assert chosen.params() == {"from": "2027-06-10", "to": "2027-06-10", "status": "out",
-                               "school_id": "corlaer"}
+    assert chosen.params() == {
+        "from": "2027-06-10",
+        "to": "2027-06-10",
+        "status": "out",
+        "school_id": "corlaer",
+    }
     assert chosen.query(today) == {"dag": "2027-06-10", "status": "out", "school": "corlaer"}
     odd = DeskFilter.of({"dag": "morgen", "status": "kwijt"}, today)
     assert (odd.day, odd.status, odd.query(today)) == (today, "", {})
@@ -115,10 +142,13 @@ def test_innemen_needs_the_condition_and_damage_with_its_cost():
     assert return_form({"staat": " "}).errors.keys() == {"staat"}
     assert return_form({"staat": "goed", "kosten": "45"}).errors.keys() == {"schade"}
     assert return_form({"staat": "goed", "schade": "x", "kosten": "duur"}).errors.keys() == {
-        "kosten"}
+        "kosten"
+    }
     damaged = return_form({"staat": "beschadigd", "schade": "scherm gebarsten", "kosten": "45,00"})
-    assert return_body(damaged) == {"condition": "beschadigd", "damage": {
-        "description": "scherm gebarsten", "repair_cost_cents": 4500}}
+    assert return_body(damaged) == {
+        "condition": "beschadigd",
+        "damage": {"description": "scherm gebarsten", "repair_cost_cents": 4500},
+    }
     assert return_body(return_form({"staat": "goed"})) == {"condition": "goed", "damage": None}
 
 
@@ -129,31 +159,63 @@ def test_registering_for_an_event_leaves_the_booking_form_as_it_is():
 
 
 def test_a_proposal_form_checks_only_numbers_dates_and_levels_and_keeps_what_was_typed():
-    form = views.proposal_form({"soort": "internship", "titel": " Snuffelstage ", "duur": "2u",
-                                "van": "9 juni", "doelgroep": "", "locatie": "Werf"})
-    assert form.errors == {"duur": "Vul een heel getal in, bijvoorbeeld 24.",
-                           "van": "Vul een datum in, bijvoorbeeld 9-6-2027.",
-                           "doelgroep": "Kies minstens één niveau."}
+    form = views.proposal_form(
+        {
+            "soort": "internship",
+            "titel": " Snuffelstage ",
+            "duur": "2u",
+            "van": "9 juni",
+            "doelgroep": "",
+            "locatie": "Werf",
+        }
+    )
+    assert form.errors == {
+        "duur": "Vul een heel getal in, bijvoorbeeld 24.",
+        "van": "Vul een datum in, bijvoorbeeld 9-6-2027.",
+        "doelgroep": "Kies minstens één niveau.",
+    }
     assert (form.values["titel"], form.values["locatie"]) == ("Snuffelstage", "Werf")
 
 
 def test_a_proposal_is_sent_as_the_api_reads_it():
-    form = views.proposal_form({"soort": "internship", "titel": "Snuffelstage",
-                                "doelgroep": "vmbo-bb,vmbo-kb", "profiel": "BWI",
-                                "locatie": "Werf", "duur": "", "plaatsen": "6", "leerjaar": "3",
-                                "van": "2027-03-01", "tot": "2027-03-12"})
+    form = views.proposal_form(
+        {
+            "soort": "internship",
+            "titel": "Snuffelstage",
+            "doelgroep": "vmbo-bb,vmbo-kb",
+            "profiel": "BWI",
+            "locatie": "Werf",
+            "duur": "",
+            "plaatsen": "6",
+            "leerjaar": "3",
+            "van": "2027-03-01",
+            "tot": "2027-03-12",
+        }
+    )
     assert form.valid
     assert views.proposal_body(form) == {
-        "kind": "internship", "title": "Snuffelstage", "audience": ["vmbo-bb", "vmbo-kb"],
-        "profile": "BWI", "location": "Werf", "session_minutes": 120, "capacity": 6,
-        "assignment": None, "internship_year": 3, "period_starts_on": "2027-03-01",
-        "period_ends_on": "2027-03-12"}
+        "kind": "internship",
+        "title": "Snuffelstage",
+        "audience": ["vmbo-bb", "vmbo-kb"],
+        "profile": "BWI",
+        "location": "Werf",
+        "session_minutes": 120,
+        "capacity": 6,
+        "assignment": None,
+        "internship_year": 3,
+        "period_starts_on": "2027-03-01",
+        "period_ends_on": "2027-03-12",
+    }
 
 
 def test_a_rule_refusing_a_proposal_lands_at_the_field_it_names():
     form = views.blank_proposal()
-    problem = ApiProblem(422, "Not possible", "een praktijkopdracht beschrijft de opdracht",
-                         extra={"field": "assignment"})
+    problem = ApiProblem(
+        422,
+        "Not possible",
+        "een praktijkopdracht beschrijft de opdracht",
+        extra={"field": "assignment"},
+    )
     assert views.place_refusal(form, problem)
     assert form.errors == {"opdracht": "Een praktijkopdracht beschrijft de opdracht."}
     assert not views.place_refusal(views.blank_proposal(), ApiProblem(409, detail="bezet"))
@@ -168,7 +230,12 @@ def test_the_backoffice_registers_and_reserves_for_the_school_it_chooses():
     assert "school_id" not in registration_body(registration_form(group), "s1")
     period = {"categorie": "drone", "van": "2027-06-09", "tot": "2027-06-10"}
     assert period_form(period, on_behalf=True).errors == {
-        "school": "Kies de school waarvoor je reserveert."}
-    assert reservation_body(period_form(period | {"school": "element"}, on_behalf=True),
-                            "d1")["school_id"] == "element"
+        "school": "Kies de school waarvoor je reserveert."
+    }
+    assert (
+        reservation_body(period_form(period | {"school": "element"}, on_behalf=True), "d1")[
+            "school_id"
+        ]
+        == "element"
+    )
     assert "school_id" not in reservation_body(period_form(period), "d1")

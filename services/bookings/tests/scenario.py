@@ -34,27 +34,43 @@ def group(students: int, name: str = "3B") -> Group:
 async def migrated_runtime(database_url: str) -> Runtime:
     # Alembic runs its own event loop: give it a thread of its own.
     await asyncio.to_thread(upgrade, "bookings", database_url)
-    settings = BookingsSettings(service="bookings", database_url=database_url,
-                                outbox_relay=False)
+    settings = BookingsSettings(service="bookings", database_url=database_url, outbox_relay=False)
     return Runtime(SPEC, settings)
 
 
-async def new_offering(rt: Runtime, equipment: tuple[str, ...] = (),
-                       audience: tuple[str, ...] = ("vmbo-kb",)) -> str:
-    offering = Offering(id=f"robotica-{uuid4().hex[:8]}", kind="inspiration_lesson",
-                        title="Inspiratieles Robotica", audience=list(audience), profile="PIE",
-                        location="Hotspot Amersfoort", equipment=list(equipment))
+async def new_offering(
+    rt: Runtime, equipment: tuple[str, ...] = (), audience: tuple[str, ...] = ("vmbo-kb",)
+) -> str:
+    offering = Offering(
+        id=f"robotica-{uuid4().hex[:8]}",
+        kind="inspiration_lesson",
+        title="Inspiratieles Robotica",
+        audience=list(audience),
+        profile="PIE",
+        location="Hotspot Amersfoort",
+        equipment=list(equipment),
+    )
     await catalogue.publish_offering(rt, BACKOFFICE, offering, [])
     return offering.id
 
 
-async def plan_session(rt: Runtime, capacity: int, equipment: tuple[str, ...] = (),
-                       audience: tuple[str, ...] = ("vmbo-kb",)) -> UUID:
+async def plan_session(
+    rt: Runtime,
+    capacity: int,
+    equipment: tuple[str, ...] = (),
+    audience: tuple[str, ...] = ("vmbo-kb",),
+) -> UUID:
     offering_id = await new_offering(rt, equipment, audience)
     # A room and instructor of its own, so sessions of one test never clash.
-    session = await catalogue.plan_session(rt, BACKOFFICE, offering_id, *two_hours_on_an_open_day(),
-                                           f"Lab {offering_id}", f"Instructeur {offering_id}",
-                                           capacity)
+    session = await catalogue.plan_session(
+        rt,
+        BACKOFFICE,
+        offering_id,
+        *two_hours_on_an_open_day(),
+        f"Lab {offering_id}",
+        f"Instructeur {offering_id}",
+        capacity,
+    )
     return session.id
 
 

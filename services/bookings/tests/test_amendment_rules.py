@@ -16,10 +16,14 @@ def group(name: str) -> Group:
 
 
 def test_each_school_is_told_once_with_each_of_its_groups_once():
-    told = domain.schools_told([
-        ("corlaer", "series-1", group("3A")), ("nxt", "booking-2", group("2C")),
-        ("corlaer", "series-1", group("3A")),  # the next lesson of the same series booking
-        ("corlaer", "booking-3", group("3B"))])
+    told = domain.schools_told(
+        [
+            ("corlaer", "series-1", group("3A")),
+            ("nxt", "booking-2", group("2C")),
+            ("corlaer", "series-1", group("3A")),  # the next lesson of the same series booking
+            ("corlaer", "booking-3", group("3B")),
+        ]
+    )
     assert told == {"corlaer": [group("3A"), group("3B")], "nxt": [group("2C")]}
 
 
@@ -37,8 +41,13 @@ def test_a_session_holding_equipment_is_not_moved():
     assert refused.value.status == 409 and refused.value.extra["rule"] == "equipment_reserved"
 
 
-@pytest.mark.parametrize(("check", "rule"), [(domain.check_takes_place, "session_cancelled"),
-                                             (domain.check_offer_open, "offering_withdrawn")])
+@pytest.mark.parametrize(
+    ("check", "rule"),
+    [
+        (domain.check_takes_place, "session_cancelled"),
+        (domain.check_offer_open, "offering_withdrawn"),
+    ],
+)
 def test_a_cancelled_session_or_withdrawn_offer_takes_no_booking(check, rule):
     check(False)
     with pytest.raises(BookingRefused) as refused:

@@ -22,20 +22,29 @@ def _class(level: str) -> dict:
 async def test_a_vmbo_class_cannot_book_a_lesson_for_primary_schools(rt, client):
     session_id = await plan_session(rt, capacity=30, audience=("po",))
 
-    refused = await client.post("/bookings", headers=SCHOOL, json={
-        "session_id": str(session_id), "group": _class("vmbo-kb")})
+    refused = await client.post(
+        "/bookings",
+        headers=SCHOOL,
+        json={"session_id": str(session_id), "group": _class("vmbo-kb")},
+    )
 
     assert refused.status_code == 422
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json() == {
-        "type": "about:blank", "title": "Not possible", "status": 422,
+        "type": "about:blank",
+        "title": "Not possible",
+        "status": 422,
         "detail": "Dit is niet bedoeld voor niveau vmbo-kb, wel voor: po.",
-        "rule": "audience", "level": "vmbo-kb", "audience": ["po"]}
+        "rule": "audience",
+        "level": "vmbo-kb",
+        "audience": ["po"],
+    }
     assert await seats_taken(rt, session_id) == 0
 
 
 async def test_a_class_of_a_level_the_offer_is_meant_for_books_it(rt, client):
     session_id = await plan_session(rt, capacity=30, audience=("po",))
-    booked = await client.post("/bookings", headers=SCHOOL, json={
-        "session_id": str(session_id), "group": _class("po")})
+    booked = await client.post(
+        "/bookings", headers=SCHOOL, json={"session_id": str(session_id), "group": _class("po")}
+    )
     assert booked.status_code == 201 and booked.json()["status"] == "confirmed"

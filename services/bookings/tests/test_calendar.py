@@ -35,9 +35,15 @@ def at_ten(day: date) -> tuple[datetime, datetime]:
 
 async def plan_on(rt, day: date, capacity: int = 30):
     offering_id = await new_offering(rt)
-    return await catalogue.plan_session(rt, BACKOFFICE, offering_id, *at_ten(day),
-                                        f"Lab {offering_id}", f"Instructeur {offering_id}",
-                                        capacity)
+    return await catalogue.plan_session(
+        rt,
+        BACKOFFICE,
+        offering_id,
+        *at_ten(day),
+        f"Lab {offering_id}",
+        f"Instructeur {offering_id}",
+        capacity,
+    )
 
 
 async def test_no_session_is_planned_on_a_public_holiday(rt):
@@ -47,8 +53,9 @@ async def test_no_session_is_planned_on_a_public_holiday(rt):
 
 
 async def test_a_school_open_on_a_closed_day_books_it_and_only_that_school(rt):
-    await calendar.set_school_day(rt, BACKOFFICE, "corlaer", GOOD_FRIDAY, True,
-                                  "Corlaer geeft les op Goede Vrijdag")
+    await calendar.set_school_day(
+        rt, BACKOFFICE, "corlaer", GOOD_FRIDAY, True, "Corlaer geeft les op Goede Vrijdag"
+    )
     session = await plan_on(rt, GOOD_FRIDAY)
 
     placed = await commands.book(rt, school("corlaer"), session.id, group(20))
@@ -65,8 +72,9 @@ async def test_a_school_closed_on_an_open_day_cannot_book_it(rt):
 
     with pytest.raises(BookingRefused, match="uitzondering"):
         await commands.book(rt, school("nxt"), session_id, group(10))
-    assert (await commands.book(rt, school("element"), session_id, group(10))
-            ).booking.status == "confirmed"
+    assert (
+        await commands.book(rt, school("element"), session_id, group(10))
+    ).booking.status == "confirmed"
 
 
 async def test_the_backoffice_lead_time_holds_for_bookings(rt):

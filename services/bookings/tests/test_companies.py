@@ -28,19 +28,30 @@ def company(organisation: str = "voorbeeld-bouw") -> Caller:
     return Caller(actor=f"contact@{organisation}", role="company", organisation=organisation)
 
 
-VISIT = NewProposal(kind="company_visit", title="Bedrijfsbezoek prefab bouwen",
-                    audience=["vmbo-kb"], profile="BWI", location="Voorbeeld Bouw BV",
-                    capacity=20, assignment="Zet in tweetallen een stuk fundering uit.")
+VISIT = NewProposal(
+    kind="company_visit",
+    title="Bedrijfsbezoek prefab bouwen",
+    audience=["vmbo-kb"],
+    profile="BWI",
+    location="Voorbeeld Bouw BV",
+    capacity=20,
+    assignment="Zet in tweetallen een stuk fundering uit.",
+)
 
 
 async def approved_visit(rt, capacity: int = 20) -> str:
     """A visit voorbeeld-bouw proposed, approved and given a session: its session id."""
     offering = await proposals.propose(rt, company(), VISIT)
     await proposals.decide(rt, BACKOFFICE, offering.id, approve=True)
-    session = await catalogue.plan_session(rt, BACKOFFICE, offering.id,
-                                           *two_hours_on_an_open_day(),
-                                           f"Werkplaats {offering.id}", f"Gids {offering.id}",
-                                           capacity)
+    session = await catalogue.plan_session(
+        rt,
+        BACKOFFICE,
+        offering.id,
+        *two_hours_on_an_open_day(),
+        f"Werkplaats {offering.id}",
+        f"Gids {offering.id}",
+        capacity,
+    )
     return session.id
 
 
@@ -60,8 +71,9 @@ async def test_a_proposal_is_seen_by_schools_only_once_the_backoffice_approves_i
             await queries.offering(rt, outsider, offering.id)
     assert (await queries.offering(rt, company(), offering.id)).id == offering.id
     with pytest.raises(BookingRefused, match="nog niet goedgekeurd"):
-        await catalogue.plan_session(rt, BACKOFFICE, offering.id, *two_hours_on_an_open_day(),
-                                     "Werkplaats", "Gids", 20)
+        await catalogue.plan_session(
+            rt, BACKOFFICE, offering.id, *two_hours_on_an_open_day(), "Werkplaats", "Gids", 20
+        )
 
     await proposals.decide(rt, BACKOFFICE, offering.id, approve=True)
 
@@ -76,14 +88,23 @@ async def test_a_declined_proposal_keeps_the_reason_for_its_company_and_is_decid
     offering = await proposals.propose(rt, company(), VISIT)
     other = await proposals.propose(rt, company("voorbeeld-metaal"), VISIT)
 
-    await proposals.decide(rt, BACKOFFICE, offering.id, approve=False,
-                           reason="Dit bezoek past niet in het programma van dit jaar.")
+    await proposals.decide(
+        rt,
+        BACKOFFICE,
+        offering.id,
+        approve=False,
+        reason="Dit bezoek past niet in het programma van dit jaar.",
+    )
 
     [mine] = await proposals.proposals(rt, company(), None, 50, 0)
     assert (mine.id, mine.approval, mine.decline_reason) == (
-        offering.id, "declined", "Dit bezoek past niet in het programma van dit jaar.")
+        offering.id,
+        "declined",
+        "Dit bezoek past niet in het programma van dit jaar.",
+    )
     assert {p.id for p in await proposals.proposals(rt, BACKOFFICE, "proposed", 50, 0)} == {
-        other.id}
+        other.id
+    }
     assert offering.id not in await catalogue_ids(rt)
     with pytest.raises(BookingRefused, match="al besloten"):
         await proposals.decide(rt, BACKOFFICE, offering.id, approve=True)
@@ -94,15 +115,15 @@ async def test_a_declined_proposal_keeps_the_reason_for_its_company_and_is_decid
 
 
 async def test_a_practical_assignment_is_declared_under_core_task_c_and_needs_its_task(rt):
-    assignment = VISIT.model_copy(update={"kind": "assignment",
-                                          "title": "Praktijkopdracht slimme bouwplaats"})
+    assignment = VISIT.model_copy(
+        update={"kind": "assignment", "title": "Praktijkopdracht slimme bouwplaats"}
+    )
     offering = await proposals.propose(rt, company(), assignment)
     assert offering.kind == "assignment"
     assert (await queries.offering(rt, company(), offering.id)).core_task is None
 
     with pytest.raises(BookingRefused, match="beschrijft de opdracht"):
-        await proposals.propose(rt, company(), assignment.model_copy(
-            update={"assignment": None}))
+        await proposals.propose(rt, company(), assignment.model_copy(update={"assignment": None}))
 
 
 async def test_a_request_for_a_visit_waits_for_the_host_who_accepts_it(rt):
@@ -133,18 +154,25 @@ async def test_a_declined_request_tells_the_school_why_and_its_seats_go_to_the_n
     waiting = await commands.book(rt, school("element"), session_id, group(10))
     assert waiting.booking.status == "waitlisted"
 
-    declined = await commands.decline_request(rt, company(), first.booking.id,
-                                              "Die week is onze werkplaats dicht")
+    declined = await commands.decline_request(
+        rt, company(), first.booking.id, "Die week is onze werkplaats dicht"
+    )
 
     assert (declined.status, declined.rejection_reason) == (
-        "rejected", "Die week is onze werkplaats dicht")
+        "rejected",
+        "Die week is onze werkplaats dicht",
+    )
     [rejected] = await staged(rt, "rejected")
     assert (rejected["rejected_by"], rejected["reason"]) == (
-        "host", "Die week is onze werkplaats dicht")
+        "host",
+        "Die week is onze werkplaats dicht",
+    )
     promoted = await commands.get_visible(rt, school("element"), waiting.booking.id)
     assert promoted.booking.status == "requested"  # the host answers the next group too
     assert [e["booking_id"] for e in await staged(rt, "host-requested")] == [
-        str(first.booking.id), str(waiting.booking.id)]
+        str(first.booking.id),
+        str(waiting.booking.id),
+    ]
     assert await seats_taken(rt, session_id) == 10
 
 
@@ -167,7 +195,8 @@ async def test_a_request_answered_twice_at_once_gets_one_answer(each_rt):
     answers = await asyncio.gather(
         commands.accept_request(rt, company(), placed.booking.id),
         commands.decline_request(rt, company(), placed.booking.id, "Geen begeleider vrij."),
-        return_exceptions=True)
+        return_exceptions=True,
+    )
 
     refused = [a for a in answers if isinstance(a, BookingRefused)]
     assert len(refused) == 1 and refused[0].extra["rule"] == "answered", answers

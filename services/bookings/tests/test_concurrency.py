@@ -46,9 +46,12 @@ async def test_the_last_seats_go_to_exactly_as_many_groups_and_cancellations_pro
     session_id = await plan_session(rt, capacity=CAPACITY)
     await commands.book(rt, school("element"), session_id, group(CAPACITY - 20))
 
-    placed = await asyncio.gather(*(
-        commands.book(rt, school(f"school-{i}"), session_id, group(1, name=f"G{i}"))
-        for i in range(REQUESTS)))
+    placed = await asyncio.gather(
+        *(
+            commands.book(rt, school(f"school-{i}"), session_id, group(1, name=f"G{i}"))
+            for i in range(REQUESTS)
+        )
+    )
 
     by_status = Counter(p.booking.status for p in placed)
     assert by_status == {"confirmed": 20, "waitlisted": 80}
@@ -57,8 +60,9 @@ async def test_the_last_seats_go_to_exactly_as_many_groups_and_cancellations_pro
     assert [position for _, position in waiting] == list(range(1, 81))
 
     leaving = [p for p in placed if p.booking.status == "confirmed"][:5]
-    await asyncio.gather(*(commands.cancel(rt, school(p.booking.school_id), p.booking.id)
-                           for p in leaving))
+    await asyncio.gather(
+        *(commands.cancel(rt, school(p.booking.school_id), p.booking.id) for p in leaving)
+    )
 
     promoted = [e["booking_id"] for e in await staged(rt, "confirmed") if e["from_waitlist"]]
     first_five = [str(booking_id) for booking_id, _ in waiting[:5]]
@@ -74,27 +78,33 @@ async def test_the_last_seats_go_to_exactly_as_many_groups_and_cancellations_pro
 
 async def _waitlist(rt, placed) -> list[tuple]:
     """(booking id, position) of the groups still waiting, in waitlist order."""
-    seen = [await commands.get_visible(rt, school(p.booking.school_id), p.booking.id)
-            for p in placed]
-    return sorted(((s.booking.id, s.waitlist_position) for s in seen
-                   if s.waitlist_position is not None), key=lambda w: w[1])
+    seen = [
+        await commands.get_visible(rt, school(p.booking.school_id), p.booking.id) for p in placed
+    ]
+    return sorted(
+        ((s.booking.id, s.waitlist_position) for s in seen if s.waitlist_position is not None),
+        key=lambda w: w[1],
+    )
 
 
 async def test_groups_leaving_the_waitlist_while_seats_free_up_never_hold_seats(rt):
     session_id = await plan_session(rt, capacity=10)
-    confirmed = [await commands.book(rt, school(f"c{i}"), session_id, group(1))
-                 for i in range(10)]
-    waiting = [await commands.book(rt, school(f"w{i}"), session_id, group(1))
-               for i in range(20)]
+    confirmed = [await commands.book(rt, school(f"c{i}"), session_id, group(1)) for i in range(10)]
+    waiting = [await commands.book(rt, school(f"w{i}"), session_id, group(1)) for i in range(20)]
 
     await asyncio.gather(
-        *(commands.cancel(rt, school(p.booking.school_id), p.booking.id)
-          for p in confirmed[:5] + waiting[:5]))
+        *(
+            commands.cancel(rt, school(p.booking.school_id), p.booking.id)
+            for p in confirmed[:5] + waiting[:5]
+        )
+    )
 
     # A leaving group may be promoted first and then cancelled (freeing its seat again), but
     # it ends cancelled, and the next five in line hold the seats, in order.
-    statuses = [(await commands.get_visible(rt, school(p.booking.school_id), p.booking.id)
-                 ).booking.status for p in waiting]
+    statuses = [
+        (await commands.get_visible(rt, school(p.booking.school_id), p.booking.id)).booking.status
+        for p in waiting
+    ]
     assert statuses == ["cancelled"] * 5 + ["confirmed"] * 5 + ["waitlisted"] * 10
     assert await seats_taken(rt, session_id) == 10
     confirmations = Counter(e["booking_id"] for e in await staged(rt, "confirmed"))
@@ -107,8 +117,9 @@ async def test_concurrent_plans_for_one_room_at_one_time_give_exactly_one_sessio
 
     async def plan(i: int):
         # Each plan has an instructor of its own: only the room clashes.
-        return await catalogue.plan_session(rt, BACKOFFICE, offering_id, starts, ends,
-                                            "Lab 1", f"Instructeur {i}", 30)
+        return await catalogue.plan_session(
+            rt, BACKOFFICE, offering_id, starts, ends, "Lab 1", f"Instructeur {i}", 30
+        )
 
     outcomes = await asyncio.gather(*(plan(i) for i in range(PLANS)), return_exceptions=True)
 
@@ -119,8 +130,7 @@ async def test_concurrent_plans_for_one_room_at_one_time_give_exactly_one_sessio
     assert len(await catalogue.sessions_of(rt, BACKOFFICE, offering_id)) == 1
 
 
-async def test_plans_queued_behind_a_failed_plan_give_one_session_never_a_deadlock(
-        fresh_database):
+async def test_plans_queued_behind_a_failed_plan_give_one_session_never_a_deadlock(fresh_database):
     # PostgreSQL: plans that inserted their sessions while another plan held the room would,
     # once it rolls back, each wait for another's row in the exclusion constraint, and the
     # server would break that cycle with an error. Planners take turns on the room first.
@@ -130,13 +140,27 @@ async def test_plans_queued_behind_a_failed_plan_give_one_session_never_a_deadlo
     with contextlib.suppress(GaveUp):
         async with rt.db.transaction() as holder:
             await catalogue._take_turns(holder, ["Lab 1"], "Instructeur H")
-            holder.add(Session(id=uuid4(), offering_id=offering_id, starts_at=starts,
-                               ends_at=ends, room="Lab 1", instructor="Instructeur H",
-                               capacity=30, seats_taken=0))
+            holder.add(
+                Session(
+                    id=uuid4(),
+                    offering_id=offering_id,
+                    starts_at=starts,
+                    ends_at=ends,
+                    room="Lab 1",
+                    instructor="Instructeur H",
+                    capacity=30,
+                    seats_taken=0,
+                )
+            )
             await holder.flush()
-            waiting = [asyncio.create_task(catalogue.plan_session(
-                rt, BACKOFFICE, offering_id, starts, ends, "Lab 1", f"Instructeur {i}", 30))
-                for i in range(3)]
+            waiting = [
+                asyncio.create_task(
+                    catalogue.plan_session(
+                        rt, BACKOFFICE, offering_id, starts, ends, "Lab 1", f"Instructeur {i}", 30
+                    )
+                )
+                for i in range(3)
+            ]
             await until_waiting_on_locks(rt.db, 3)
             raise GaveUp
     outcomes = await asyncio.gather(*waiting, return_exceptions=True)
@@ -152,9 +176,16 @@ async def test_concurrent_plans_for_one_instructor_in_overlapping_hours_give_exa
     async def plan(i: int):
         # Different rooms, starting a quarter apart: every pair of them overlaps.
         begins = starts + timedelta(minutes=15 * (i % 4))
-        return await catalogue.plan_session(rt, BACKOFFICE, offering_id, begins,
-                                            begins + (ends - starts), f"Lab {i}", "Instructeur",
-                                            30)
+        return await catalogue.plan_session(
+            rt,
+            BACKOFFICE,
+            offering_id,
+            begins,
+            begins + (ends - starts),
+            f"Lab {i}",
+            "Instructeur",
+            30,
+        )
 
     outcomes = await asyncio.gather(*(plan(i) for i in range(PLANS)), return_exceptions=True)
 
@@ -170,8 +201,9 @@ async def test_concurrent_series_for_one_room_give_one_series_and_name_the_clash
 
     async def plan(i: int):
         # Weekly, three lessons, each series with an instructor of its own: only the room.
-        return await catalogue.plan_series(rt, BACKOFFICE, offering_id, starts, 120, 7, 3,
-                                           ["Lab 1"], f"Instructeur {i}", 30)
+        return await catalogue.plan_series(
+            rt, BACKOFFICE, offering_id, starts, 120, 7, 3, ["Lab 1"], f"Instructeur {i}", 30
+        )
 
     outcomes = await asyncio.gather(*(plan(i) for i in range(PLANS)), return_exceptions=True)
 
@@ -184,12 +216,16 @@ async def test_concurrent_series_for_one_room_give_one_series_and_name_the_clash
 async def test_concurrent_series_bookings_and_cancellations_never_leave_half_a_series(rt):
     offering_id = await new_offering(rt)
     starts, _ = two_hours_on_an_open_day()
-    planned = await catalogue.plan_series(rt, BACKOFFICE, offering_id, starts, 120, 7, 4,
-                                          ["Lab series"], "Instructeur series", 10 * 3)
+    planned = await catalogue.plan_series(
+        rt, BACKOFFICE, offering_id, starts, 120, 7, 4, ["Lab series"], "Instructeur series", 10 * 3
+    )
 
-    placed = await asyncio.gather(*(
-        commands.book_series(rt, school(f"school-{i}"), planned.series_id, group(3))
-        for i in range(20)))
+    placed = await asyncio.gather(
+        *(
+            commands.book_series(rt, school(f"school-{i}"), planned.series_id, group(3))
+            for i in range(20)
+        )
+    )
 
     outcomes = Counter(tuple(p.booking.status for p in series) for series in placed)
     seated = len(planned.sessions)
@@ -198,13 +234,18 @@ async def test_concurrent_series_bookings_and_cancellations_never_leave_half_a_s
         assert await seats_taken(rt, session.id) == 30
 
     leaving = [series for series in placed if series[0].booking.status == "confirmed"][:5]
-    await asyncio.gather(*(commands.cancel(rt, school(s[0].booking.school_id), s[1].booking.id)
-                           for s in leaving))
+    await asyncio.gather(
+        *(commands.cancel(rt, school(s[0].booking.school_id), s[1].booking.id) for s in leaving)
+    )
 
     after = Counter()
     for series in placed:
-        seen = [(await commands.get_visible(rt, school(p.booking.school_id), p.booking.id)
-                 ).booking.status for p in series]
+        seen = [
+            (
+                await commands.get_visible(rt, school(p.booking.school_id), p.booking.id)
+            ).booking.status
+            for p in series
+        ]
         assert len(set(seen)) == 1, seen  # never half a series
         after[seen[0]] += 1
     assert after == {"cancelled": 5, "confirmed": 10, "waitlisted": 5}
@@ -217,8 +258,10 @@ async def test_concurrent_bookings_of_one_school_never_pass_its_quota(rt):
     year = domain.school_year_of(two_hours_on_an_open_day()[0].date())
     await calendar.set_quota(rt, BACKOFFICE, "corlaer", year, 3)
 
-    outcomes = await asyncio.gather(*(commands.book(rt, school("corlaer"), s, group(5))
-                                      for s in sessions), return_exceptions=True)
+    outcomes = await asyncio.gather(
+        *(commands.book(rt, school("corlaer"), s, group(5)) for s in sessions),
+        return_exceptions=True,
+    )
 
     refused = [o for o in outcomes if isinstance(o, BookingRefused)]
     assert len(refused) == 7 and {r.extra["rule"] for r in refused} == {"quota"}
@@ -227,31 +270,44 @@ async def test_concurrent_bookings_of_one_school_never_pass_its_quota(rt):
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def either_store(request, tmp_path, fresh_database):
-    url = (f"sqlite+aiosqlite:///{tmp_path / 'bookings.db'}" if request.param == "sqlite"
-           else fresh_database("tft_bookings_concurrency"))
+    url = (
+        f"sqlite+aiosqlite:///{tmp_path / 'bookings.db'}"
+        if request.param == "sqlite"
+        else fresh_database("tft_bookings_concurrency")
+    )
     runtime = await migrated_runtime(url)
     yield runtime
     await runtime.db.dispose()
 
 
 async def test_schools_booking_one_equipped_session_at_once_ask_loans_once_and_let_go_once(
-        either_store):
+    either_store,
+):
     rt = either_store
     session_id = await plan_session(rt, capacity=CAPACITY, equipment=("cnc",))
 
-    placed = await asyncio.gather(*(
-        commands.book(rt, school(f"school-{i}"), session_id, group(1, name=f"G{i}"))
-        for i in range(20)))
+    placed = await asyncio.gather(
+        *(
+            commands.book(rt, school(f"school-{i}"), session_id, group(1, name=f"G{i}"))
+            for i in range(20)
+        )
+    )
 
     assert {p.booking.status for p in placed} == {"requested"}
     [request] = await staged(rt, "equipment-requested", aggregate="session")
     async with rt.db.transaction() as tx:
-        await commands.apply_equipment_reserved(tx, rt.outbox, SessionEquipmentReservedV1(
-            session_id=session_id, request_id=request["request_id"], reservation_ids=[]))
+        await commands.apply_equipment_reserved(
+            tx,
+            rt.outbox,
+            SessionEquipmentReservedV1(
+                session_id=session_id, request_id=request["request_id"], reservation_ids=[]
+            ),
+        )
     assert len(await staged(rt, "confirmed")) == 20
 
-    await asyncio.gather(*(commands.cancel(rt, school(p.booking.school_id), p.booking.id)
-                           for p in placed))
+    await asyncio.gather(
+        *(commands.cancel(rt, school(p.booking.school_id), p.booking.id) for p in placed)
+    )
     [release] = await staged(rt, "equipment-released", aggregate="session")
     assert release["request_id"] == request["request_id"]
     assert await seats_taken(rt, session_id) == 0

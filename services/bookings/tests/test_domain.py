@@ -116,19 +116,21 @@ def test_a_seated_group_waits_only_for_equipment_its_sessions_do_not_hold_yet():
     assert domain.seated(needs_equipment=False, equipped=False) is BookingStatus.CONFIRMED
 
 
-@given(st.lists(st.sampled_from(list(BookingStatus)), min_size=1),
-       st.lists(st.booleans(), min_size=1))
-def test_a_group_is_equipped_when_it_all_waits_and_each_session_holds_the_equipment(
-        statuses, held):
+@given(
+    st.lists(st.sampled_from(list(BookingStatus)), min_size=1), st.lists(st.booleans(), min_size=1)
+)
+def test_a_group_is_equipped_when_it_all_waits_and_each_session_holds_the_equipment(statuses, held):
     expected = all(s is BookingStatus.REQUESTED for s in statuses) and all(held)
     assert domain.equipped(statuses, held) == expected
 
 
 def test_closed_days_are_the_weekends_and_the_holidays():
-    autumn = SimpleNamespace(starts_on=date(2026, 10, 19), ends_on=date(2026, 10, 23),
-                             name="herfstvakantie")
+    autumn = SimpleNamespace(
+        starts_on=date(2026, 10, 19), ends_on=date(2026, 10, 23), name="herfstvakantie"
+    )
     assert domain.closed_days(date(2026, 10, 16), date(2026, 10, 26), [autumn]) == [
-        date(2026, 10, d) for d in (17, 18, 19, 20, 21, 22, 23, 24, 25)]
+        date(2026, 10, d) for d in (17, 18, 19, 20, 21, 22, 23, 24, 25)
+    ]
 
 
 def test_only_a_requested_booking_takes_loans_answer():
@@ -156,8 +158,9 @@ def test_a_clash_names_the_room_first_then_the_instructor():
     later = NOW + timedelta(hours=1)
     same_room = domain.Slot("Lab 1", "Instructeur 2", later, later + timedelta(hours=2))
     same_instructor = domain.Slot("Lab 2", "Instructeur 1", later, later + timedelta(hours=2))
-    back_to_back = domain.Slot("Lab 1", "Instructeur 1", NOW + timedelta(hours=2),
-                               NOW + timedelta(hours=4))
+    back_to_back = domain.Slot(
+        "Lab 1", "Instructeur 1", NOW + timedelta(hours=2), NOW + timedelta(hours=4)
+    )
     assert domain.clash(planned, same_room) == "room"
     assert domain.clash(planned, same_instructor) == "instructor"
     assert domain.clash(planned, back_to_back) is None
@@ -215,14 +218,14 @@ def test_a_quota_refuses_exactly_the_sessions_past_it(booked, wanted, quota):
 
 @given(hours_before=st.integers(0, 30 * 24), by_school=st.booleans())
 def test_only_a_school_cancelling_inside_the_free_window_is_late(hours_before, by_school):
-    late = domain.is_late_cancellation(NOW + timedelta(hours=hours_before), NOW, by_school,
-                                       free_days=7)
+    late = domain.is_late_cancellation(
+        NOW + timedelta(hours=hours_before), NOW, by_school, free_days=7
+    )
     assert late == (by_school and hours_before < 7 * 24)
 
 
 @given(free=st.integers(0, 60), waiting=waitlists, elsewhere=st.integers(0, 60))
-def test_a_waiting_series_is_promoted_only_with_room_on_all_its_sessions(free, waiting,
-                                                                          elsewhere):
+def test_a_waiting_series_is_promoted_only_with_room_on_all_its_sessions(free, waiting, elsewhere):
     """Every group waits for a series whose other session has `elsewhere` seats left."""
     needs = {i: ["other"] for i, _ in waiting}
     chosen = domain.promotions(free, waiting, needs, {"other": elsewhere})
@@ -232,40 +235,72 @@ def test_a_waiting_series_is_promoted_only_with_room_on_all_its_sessions(free, w
 
 
 def offer(**fields) -> SimpleNamespace:
-    base = dict(kind="inspiration_lesson", session_minutes=120, sessions_per_booking=1,
-                elective_code=None, host_company=None, assignment=None, profile=None,
-                internship_year=None, period_starts_on=None, period_ends_on=None, equipment=[])
+    base = dict(
+        kind="inspiration_lesson",
+        session_minutes=120,
+        sessions_per_booking=1,
+        elective_code=None,
+        host_company=None,
+        assignment=None,
+        profile=None,
+        internship_year=None,
+        period_starts_on=None,
+        period_ends_on=None,
+        equipment=[],
+    )
     return SimpleNamespace(**(base | fields))
 
 
-@pytest.mark.parametrize("fields, refusal", [
-    (dict(kind="lecture"), "onbekende soort aanbod"),
-    (dict(session_minutes=90), "120 minuten"),
-    (dict(kind="masterclass"), "geboekt als 4"),
-    (dict(kind="elective", elective_code="1313"), "KV-code"),
-    (dict(kind="company_visit", host_company="voorbeeld-bouw"), "praktijkopdracht"),
-    (dict(kind="internship", profile="BWI", internship_year=3), "een periode"),
-    (dict(kind="assignment"), "beschrijft de opdracht"),
-    # The host's answer decides a visit's booking; loans' answer must not confirm it first.
-    (dict(kind="company_visit", host_company="voorbeeld-bouw", assignment="Meet uit",
-          equipment=["drone"]), "geen materiaal"),
-])
+@pytest.mark.parametrize(
+    "fields, refusal",
+    [
+        (dict(kind="lecture"), "onbekende soort aanbod"),
+        (dict(session_minutes=90), "120 minuten"),
+        (dict(kind="masterclass"), "geboekt als 4"),
+        (dict(kind="elective", elective_code="1313"), "KV-code"),
+        (dict(kind="company_visit", host_company="voorbeeld-bouw"), "praktijkopdracht"),
+        (dict(kind="internship", profile="BWI", internship_year=3), "een periode"),
+        (dict(kind="assignment"), "beschrijft de opdracht"),
+        # The host's answer decides a visit's booking; loans' answer must not confirm it first.
+        (
+            dict(
+                kind="company_visit",
+                host_company="voorbeeld-bouw",
+                assignment="Meet uit",
+                equipment=["drone"],
+            ),
+            "geen materiaal",
+        ),
+    ],
+)
 def test_an_offer_has_what_its_kind_needs(fields, refusal):
     with pytest.raises(BookingRefused, match=refusal):
         domain.check_offering(offer(**fields))
 
 
 def test_well_formed_offers_of_each_kind_pass():
-    for fields in (dict(), dict(kind="masterclass", sessions_per_booking=4),
-                   dict(kind="elective", elective_code="KV 1313", session_minutes=180),
-                   dict(kind="po_series", sessions_per_booking=4, session_minutes=90),
-                   dict(kind="company_visit", host_company="voorbeeld-bouw",
-                        assignment="Zet een fundering uit"),
-                   dict(kind="internship", profile="BWI", internship_year=3,
-                        period_starts_on=date(2027, 3, 1), period_ends_on=date(2027, 3, 12),
-                        session_minutes=480),
-                   dict(kind="assignment", host_company="voorbeeld-bouw",
-                        assignment="Ontwerp een slimme bouwplaats")):
+    for fields in (
+        dict(),
+        dict(kind="masterclass", sessions_per_booking=4),
+        dict(kind="elective", elective_code="KV 1313", session_minutes=180),
+        dict(kind="po_series", sessions_per_booking=4, session_minutes=90),
+        dict(
+            kind="company_visit", host_company="voorbeeld-bouw", assignment="Zet een fundering uit"
+        ),
+        dict(
+            kind="internship",
+            profile="BWI",
+            internship_year=3,
+            period_starts_on=date(2027, 3, 1),
+            period_ends_on=date(2027, 3, 12),
+            session_minutes=480,
+        ),
+        dict(
+            kind="assignment",
+            host_company="voorbeeld-bouw",
+            assignment="Ontwerp een slimme bouwplaats",
+        ),
+    ):
         domain.check_offering(offer(**fields))
 
 
@@ -276,8 +311,11 @@ def test_only_a_confirmed_booking_becomes_a_no_show():
             domain.no_show(status)
 
 
-@given(students=st.integers(1, 200), reached=st.none() | st.integers(0, 250),
-       instructor=st.none() | st.integers(0, 600))
+@given(
+    students=st.integers(1, 200),
+    reached=st.none() | st.integers(0, 250),
+    instructor=st.none() | st.integers(0, 600),
+)
 def test_reach_defaults_to_the_whole_group_and_never_exceeds_it(students, reached, instructor):
     try:
         got_reached, got_minutes = domain.reach(students, 120, reached, instructor)

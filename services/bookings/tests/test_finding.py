@@ -36,33 +36,71 @@ def headers(caller) -> dict[str, str]:
     return as_caller("bookings", caller.role, caller.organisation, caller.actor)
 
 
-async def offer(rt, offering_id: str, title: str, kind: str = "inspiration_lesson",
-                audience: tuple[str, ...] = ("vmbo-kb",), profile: str = "PIE",
-                location: str = "Hotspot Amersfoort", assignment: str | None = None,
-                theme: str | None = None) -> str:
-    await catalogue.publish_offering(rt, BACKOFFICE, Offering(
-        id=offering_id, kind=kind, title=title, audience=list(audience), profile=profile,
-        location=location, equipment=[], assignment=assignment, theme=theme), [])
+async def offer(
+    rt,
+    offering_id: str,
+    title: str,
+    kind: str = "inspiration_lesson",
+    audience: tuple[str, ...] = ("vmbo-kb",),
+    profile: str = "PIE",
+    location: str = "Hotspot Amersfoort",
+    assignment: str | None = None,
+    theme: str | None = None,
+) -> str:
+    await catalogue.publish_offering(
+        rt,
+        BACKOFFICE,
+        Offering(
+            id=offering_id,
+            kind=kind,
+            title=title,
+            audience=list(audience),
+            profile=profile,
+            location=location,
+            equipment=[],
+            assignment=assignment,
+            theme=theme,
+        ),
+        [],
+    )
     return offering_id
 
 
 async def session_of(rt, offering_id: str, days_ahead: int = 14, capacity: int = 30):
     starts, ends = two_hours_on_an_open_day(days_ahead)
-    return await catalogue.plan_session(rt, BACKOFFICE, offering_id, starts, ends,
-                                        f"Lab {offering_id}", f"Instructeur {offering_id}",
-                                        capacity)
+    return await catalogue.plan_session(
+        rt,
+        BACKOFFICE,
+        offering_id,
+        starts,
+        ends,
+        f"Lab {offering_id}",
+        f"Instructeur {offering_id}",
+        capacity,
+    )
 
 
 async def found(rt, **filters) -> list[str]:
-    return [o.id for o in await queries.offerings(rt, queries.CatalogueFilter(**filters),
-                                                  50, 0)]
+    return [o.id for o in await queries.offerings(rt, queries.CatalogueFilter(**filters), 50, 0)]
 
 
 async def test_the_catalogue_filters_by_kind_level_profile_and_text(rt):
-    await offer(rt, "robotica", "Inspiratieles Robotica", audience=("vmbo-kb", "vmbo-gl"),
-                assignment="Een robot van 1000 onderdelen")
-    await offer(rt, "cnc", "Keuzevak CNC-techniek", kind="elective", profile="BWI",
-                audience=("vmbo-bb",), assignment="Een onderdeel frezen met 100% precisie")
+    await offer(
+        rt,
+        "robotica",
+        "Inspiratieles Robotica",
+        audience=("vmbo-kb", "vmbo-gl"),
+        assignment="Een robot van 1000 onderdelen",
+    )
+    await offer(
+        rt,
+        "cnc",
+        "Keuzevak CNC-techniek",
+        kind="elective",
+        profile="BWI",
+        audience=("vmbo-bb",),
+        assignment="Een onderdeel frezen met 100% precisie",
+    )
     await offer(rt, "po-lessen", "Lessenserie techniek", kind="po_series", audience=("po",))
 
     assert await found(rt, kind="elective") == ["cnc"]
@@ -118,11 +156,9 @@ async def test_one_offer_with_its_core_task_and_an_unknown_one_is_404(rt, client
 async def test_catalogue_filters_reach_the_store_through_the_api(rt, client):
     await offer(rt, "robotica", "Inspiratieles Robotica")
     await offer(rt, "cnc", "Keuzevak CNC", kind="elective")
-    answer = await client.get("/offerings", params={"kind": "elective"},
-                              headers=headers(school()))
+    answer = await client.get("/offerings", params={"kind": "elective"}, headers=headers(school()))
     assert [o["id"] for o in answer.json()] == ["cnc"]
-    wrong = await client.get("/offerings", params={"level": "kleuter"},
-                             headers=headers(school()))
+    wrong = await client.get("/offerings", params={"level": "kleuter"}, headers=headers(school()))
     assert wrong.status_code == 422
 
 
@@ -138,7 +174,11 @@ async def test_the_agenda_shows_the_backoffice_every_booking_and_a_school_its_ow
     assert [s["offering_title"] for s in seen] == ["Inspiratieles Robotica", "Keuzevak CNC"]
     first = seen[0]
     assert (first["seats_left"], first["room"], first["instructor"], first["location"]) == (
-        15, "Lab robotica", "Instructeur robotica", "Hotspot Amersfoort")
+        15,
+        "Lab robotica",
+        "Instructeur robotica",
+        "Hotspot Amersfoort",
+    )
     assert {b["school_id"] for b in first["bookings"]} == {"corlaer", "nxt"}
 
     mine = (await client.get("/sessions", params=span, headers=headers(school("nxt")))).json()
@@ -148,39 +188,51 @@ async def test_the_agenda_shows_the_backoffice_every_booking_and_a_school_its_ow
     def ids(answer):
         return [s["id"] for s in answer.json()]
 
-    by_school = await client.get("/sessions", params=span | {"school_id": "corlaer"},
-                                 headers=headers(BACKOFFICE))
+    by_school = await client.get(
+        "/sessions", params=span | {"school_id": "corlaer"}, headers=headers(BACKOFFICE)
+    )
     assert ids(by_school) == [str(session.id)]
-    by_location = await client.get("/sessions", params=span | {"location": "Corlaer"},
-                                   headers=headers(BACKOFFICE))
+    by_location = await client.get(
+        "/sessions", params=span | {"location": "Corlaer"}, headers=headers(BACKOFFICE)
+    )
     assert ids(by_location) == [str(other.id)]
-    by_room = await client.get("/sessions", params=span | {"room": "Lab robotica"},
-                               headers=headers(BACKOFFICE))
+    by_room = await client.get(
+        "/sessions", params=span | {"room": "Lab robotica"}, headers=headers(BACKOFFICE)
+    )
     assert ids(by_room) == [str(session.id)]
-    by_instructor = await client.get("/sessions", params=span | {"instructor": "Instructeur cnc"},
-                                     headers=headers(BACKOFFICE))
+    by_instructor = await client.get(
+        "/sessions", params=span | {"instructor": "Instructeur cnc"}, headers=headers(BACKOFFICE)
+    )
     assert ids(by_instructor) == [str(other.id)]
 
 
 async def test_the_agenda_refuses_more_than_93_days_in_dutch(rt, client):
     session = await session_of(rt, await offer(rt, "robotica", "Inspiratieles Robotica"))
     first = local_date(session.starts_at)
-    fits = await client.get("/sessions", headers=headers(BACKOFFICE), params={
-        "from": first.isoformat(), "to": (first + timedelta(days=92)).isoformat()})
+    fits = await client.get(
+        "/sessions",
+        headers=headers(BACKOFFICE),
+        params={"from": first.isoformat(), "to": (first + timedelta(days=92)).isoformat()},
+    )
     assert fits.status_code == 200 and len(fits.json()) == 1
-    too_long = await client.get("/sessions", headers=headers(BACKOFFICE), params={
-        "from": first.isoformat(), "to": (first + timedelta(days=93)).isoformat()})
+    too_long = await client.get(
+        "/sessions",
+        headers=headers(BACKOFFICE),
+        params={"from": first.isoformat(), "to": (first + timedelta(days=93)).isoformat()},
+    )
     assert too_long.status_code == 422 and "93 dagen" in too_long.json()["detail"]
 
 
 async def test_a_booking_reads_with_its_offer_session_and_place(rt, client):
-    session = await session_of(rt, await offer(rt, "robotica", "Inspiratieles Robotica"),
-                               capacity=10)
+    session = await session_of(
+        rt, await offer(rt, "robotica", "Inspiratieles Robotica"), capacity=10
+    )
     await commands.book(rt, school("nxt"), session.id, group(10))
     waiting = await commands.book(rt, school("corlaer"), session.id, group(4))
 
-    one = (await client.get(f"/bookings/{waiting.booking.id}",
-                            headers=headers(school("corlaer")))).json()
+    one = (
+        await client.get(f"/bookings/{waiting.booking.id}", headers=headers(school("corlaer")))
+    ).json()
     listed = (await client.get("/bookings", headers=headers(school("corlaer")))).json()
     assert listed == [one]
     assert one["offering_title"] == "Inspiratieles Robotica"
@@ -188,7 +240,10 @@ async def test_a_booking_reads_with_its_offer_session_and_place(rt, client):
     assert (one["location"], one["room"]) == ("Hotspot Amersfoort", "Lab robotica")
     assert one["starts_at"].startswith(session.starts_at.date().isoformat())
     assert (one["status"], one["waitlist_position"], one["group"]["name"]) == (
-        "waitlisted", 1, "3B")
+        "waitlisted",
+        1,
+        "3B",
+    )
 
 
 async def test_a_schools_bookings_of_some_days_only(rt, client):
@@ -199,10 +254,10 @@ async def test_a_schools_bookings_of_some_days_only(rt, client):
     await commands.book(rt, school("nxt"), soon.id, group(5))
     day = local_date(soon.starts_at).isoformat()
 
-    mine = await client.get("/bookings", params={"from": day, "to": day},
-                            headers=headers(school("corlaer")))
-    assert [(b["school_id"], b["session_id"]) for b in mine.json()] == [
-        ("corlaer", str(soon.id))]
+    mine = await client.get(
+        "/bookings", params={"from": day, "to": day}, headers=headers(school("corlaer"))
+    )
+    assert [(b["school_id"], b["session_id"]) for b in mine.json()] == [("corlaer", str(soon.id))]
     half = await client.get("/bookings", params={"from": day}, headers=headers(BACKOFFICE))
     assert half.status_code == 422 and half.json()["detail"] == "geef from en to samen op"
 

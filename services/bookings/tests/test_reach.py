@@ -36,30 +36,61 @@ async def offering(rt, kind: str, lessons: int = 1, profile: str | None = "PIE")
 
 async def one_lesson(rt, day: date, who: str, group: Group, profile: str | None = None):
     offering_id = await offering(rt, "inspiration_lesson", profile=profile)
-    session = await catalogue.plan_session(rt, BACKOFFICE, offering_id, at_ten(day),
-                                           at_ten(day) + timedelta(hours=2), f"Lab {offering_id}",
-                                           f"Instructeur {offering_id}", 30)
+    session = await catalogue.plan_session(
+        rt,
+        BACKOFFICE,
+        offering_id,
+        at_ten(day),
+        at_ten(day) + timedelta(hours=2),
+        f"Lab {offering_id}",
+        f"Instructeur {offering_id}",
+        30,
+    )
     return (await commands.book(rt, school(who), session.id, group)).booking
 
 
 async def test_reach_counts_the_students_who_came_and_a_series_group_once(rt):
     # A masterklas of four lessons for Corlaer's 22 students, reported 20, 22, 21 and default.
     planned = await catalogue.plan_series(
-        rt, BACKOFFICE, await offering(rt, "masterclass", lessons=4), at_ten(date(2027, 3, 2)),
-        120, 7, 4, ["Lab M"], "Instructeur M", 30)
-    series = await commands.book_series(rt, school("corlaer"), planned.series_id,
-                                        Group(name="3A", level="vmbo-kb", year=3, students=22))
-    lesson = await one_lesson(rt, date(2027, 4, 6), "oostwende",
-                              Group(name="2B", level="vmbo-bb", year=2, students=25))
-    no_show = await one_lesson(rt, date(2027, 4, 7), "element",
-                               Group(name="3C", level="vmbo-kb", year=3, students=19))
-    cancelled = await one_lesson(rt, date(2027, 4, 8), "nxt",
-                                 Group(name="3D", level="vmbo-kb", year=3, students=17))
-    await one_lesson(rt, date(2027, 4, 13), "trivium",  # confirmed, never completed
-                     Group(name="3E", level="vmbo-kb", year=3, students=16))
-    last_year = await one_lesson(rt, date(2026, 12, 15), "element",
-                                 Group(name="4A", level="vmbo-kb", year=4, students=15),
-                                 profile="BWI")
+        rt,
+        BACKOFFICE,
+        await offering(rt, "masterclass", lessons=4),
+        at_ten(date(2027, 3, 2)),
+        120,
+        7,
+        4,
+        ["Lab M"],
+        "Instructeur M",
+        30,
+    )
+    series = await commands.book_series(
+        rt,
+        school("corlaer"),
+        planned.series_id,
+        Group(name="3A", level="vmbo-kb", year=3, students=22),
+    )
+    lesson = await one_lesson(
+        rt, date(2027, 4, 6), "oostwende", Group(name="2B", level="vmbo-bb", year=2, students=25)
+    )
+    no_show = await one_lesson(
+        rt, date(2027, 4, 7), "element", Group(name="3C", level="vmbo-kb", year=3, students=19)
+    )
+    cancelled = await one_lesson(
+        rt, date(2027, 4, 8), "nxt", Group(name="3D", level="vmbo-kb", year=3, students=17)
+    )
+    await one_lesson(
+        rt,
+        date(2027, 4, 13),
+        "trivium",  # confirmed, never completed
+        Group(name="3E", level="vmbo-kb", year=3, students=16),
+    )
+    last_year = await one_lesson(
+        rt,
+        date(2026, 12, 15),
+        "element",
+        Group(name="4A", level="vmbo-kb", year=4, students=15),
+        profile="BWI",
+    )
     await commands.cancel(rt, school("nxt"), cancelled.id)
     rt.settings.bookings_now = at_ten(date(2027, 5, 1))
     for placed, reported in zip(series, (20, 22, 21, None), strict=True):
@@ -69,14 +100,23 @@ async def test_reach_counts_the_students_who_came_and_a_series_group_once(rt):
     await commands.complete(rt, BACKOFFICE, last_year.id)
 
     assert await reach.reach(rt, PROGRAMME, 2027) == [
-        ReachRow("corlaer", "vmbo-kb", "PIE", "masterclass", "A", groups=1, lessons=4,
-                 students=22),
-        ReachRow("oostwende", "vmbo-bb", None, "inspiration_lesson", "B", groups=1, lessons=1,
-                 students=18),
+        ReachRow("corlaer", "vmbo-kb", "PIE", "masterclass", "A", groups=1, lessons=4, students=22),
+        ReachRow(
+            "oostwende",
+            "vmbo-bb",
+            None,
+            "inspiration_lesson",
+            "B",
+            groups=1,
+            lessons=1,
+            students=18,
+        ),
     ]
     assert await reach.reach(rt, ADMIN, 2026) == [
-        ReachRow("element", "vmbo-kb", "BWI", "inspiration_lesson", "A", groups=1, lessons=1,
-                 students=15)]
+        ReachRow(
+            "element", "vmbo-kb", "BWI", "inspiration_lesson", "A", groups=1, lessons=1, students=15
+        )
+    ]
 
 
 async def test_only_programme_backoffice_and_admin_read_reach(rt):
@@ -90,7 +130,15 @@ async def test_only_programme_backoffice_and_admin_read_reach(rt):
 def test_a_group_counts_once_per_key_with_its_best_attended_lesson():
     key = ("corlaer", "vmbo-kb", "PIE", "masterclass", "A")
     other = ("element", "po", None, "po_series", "B")
-    rows = count_reach([Delivered("s1", key, 20), Delivered("s1", key, 23),
-                        Delivered("s2", key, 10), Delivered("b3", other, 0)])
-    assert rows == [ReachRow(*key, groups=2, lessons=3, students=33),
-                    ReachRow(*other, groups=1, lessons=1, students=0)]
+    rows = count_reach(
+        [
+            Delivered("s1", key, 20),
+            Delivered("s1", key, 23),
+            Delivered("s2", key, 10),
+            Delivered("b3", other, 0),
+        ]
+    )
+    assert rows == [
+        ReachRow(*key, groups=2, lessons=3, students=33),
+        ReachRow(*other, groups=1, lessons=1, students=0),
+    ]

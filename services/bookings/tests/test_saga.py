@@ -29,34 +29,54 @@ REASON = "Er is op 09-03-2027 geen robot vrij voor deze les."
 
 async def answer(rt, *events: IntegrationEvent) -> None:
     """Deliver loans' answers through the bookings consumer, as Kafka would."""
+
     async def no_dead_letters():
         raise AssertionError("nothing here should be dead-lettered")
 
     consumer = EventConsumer(
-        name="bookings", topics=[LOAN_RESERVATION], handlers=handlers.equipment_answers(rt),
-        db=rt.db, inbox=messaging.inbox, metrics=Metrics(), dlt_producer=no_dead_letters,
-        backoff_seconds=0)
+        name="bookings",
+        topics=[LOAN_RESERVATION],
+        handlers=handlers.equipment_answers(rt),
+        db=rt.db,
+        inbox=messaging.inbox,
+        metrics=Metrics(),
+        dlt_producer=no_dead_letters,
+        backoff_seconds=0,
+    )
     await consumer.process([record(e, offset) for offset, e in enumerate(events)])
 
 
 def record(event: IntegrationEvent, offset: int) -> ConsumerRecord:
     envelope = Envelope.new(type=event.event_type, source="/tft/loans", subject=event.key())
     return ConsumerRecord(
-        topic=LOAN_RESERVATION, partition=0, offset=offset, timestamp=0, timestamp_type=0,
-        key=event.key().encode(), value=event.model_dump_json().encode(), checksum=None,
-        serialized_key_size=0, serialized_value_size=0, headers=envelope.to_headers())
+        topic=LOAN_RESERVATION,
+        partition=0,
+        offset=offset,
+        timestamp=0,
+        timestamp_type=0,
+        key=event.key().encode(),
+        value=event.model_dump_json().encode(),
+        checksum=None,
+        serialized_key_size=0,
+        serialized_value_size=0,
+        headers=envelope.to_headers(),
+    )
 
 
 def reserved(request: dict) -> SessionEquipmentReservedV1:
-    return SessionEquipmentReservedV1(session_id=request["session_id"],
-                                      request_id=request["request_id"], reservation_ids=[])
+    return SessionEquipmentReservedV1(
+        session_id=request["session_id"], request_id=request["request_id"], reservation_ids=[]
+    )
 
 
 def rejected(request: dict) -> SessionEquipmentRejectedV1:
     return SessionEquipmentRejectedV1(
-        session_id=request["session_id"], request_id=request["request_id"], category="robot",
-        reason=REASON, alternative={"item_id": "tft-rob-001", "starts_on": "2027-03-10",
-                                    "ends_on": "2027-03-10"})
+        session_id=request["session_id"],
+        request_id=request["request_id"],
+        category="robot",
+        reason=REASON,
+        alternative={"item_id": "tft-rob-001", "starts_on": "2027-03-10", "ends_on": "2027-03-10"},
+    )
 
 
 async def asked(rt) -> list[dict]:
@@ -73,12 +93,14 @@ async def status_of(rt, placed) -> str:
 
 
 async def seen(rt, placed):
-    return (await commands.get_visible(rt, school(placed.booking.school_id),
-                                       placed.booking.id)).booking
+    return (
+        await commands.get_visible(rt, school(placed.booking.school_id), placed.booking.id)
+    ).booking
 
 
 async def test_a_booking_that_needs_equipment_holds_its_seats_and_loans_is_asked_for_the_session(
-        rt):
+    rt,
+):
     session_id = await plan_session(rt, capacity=30, equipment=("robot", "drone"))
     placed = await commands.book(rt, school(), session_id, group(20))
 
@@ -100,8 +122,9 @@ async def test_loans_hears_the_closed_days_after_the_session(rt):
     closed = {date.fromisoformat(d) for d in request["closed_days"]}
     until = date.fromisoformat(request["alternative_until"])
     assert until == day + timedelta(days=84)
-    weekends = {day + timedelta(days=n) for n in range(85)
-                if (day + timedelta(days=n)).weekday() >= 5}
+    weekends = {
+        day + timedelta(days=n) for n in range(85) if (day + timedelta(days=n)).weekday() >= 5
+    }
     assert weekends <= closed
 
 
@@ -135,7 +158,8 @@ async def test_two_schools_share_the_equipment_of_one_session(rt):
     assert third.booking.status == "confirmed"
     assert len(await asked(rt)) == 1
     assert sorted(c["booking_id"] for c in await staged(rt, "confirmed")) == sorted(
-        str(p.booking.id) for p in (first, second, third))
+        str(p.booking.id) for p in (first, second, third)
+    )
 
 
 async def test_a_rejection_rejects_every_waiting_booking_with_its_reason(rt):
@@ -165,7 +189,9 @@ async def test_a_rejection_frees_the_seats_for_the_waitlist_which_asks_loans_aga
     # The promoted group needs the same equipment: the session asks loans anew.
     assert await status_of(rt, waiting) == "requested"
     assert [e["booking_id"] for e in await staged(rt, "requested")] == [
-        str(first.booking.id), str(waiting.booking.id)]
+        str(first.booking.id),
+        str(waiting.booking.id),
+    ]
     assert (await staged(rt, "requested"))[1]["from_waitlist"] is True
     again = (await asked(rt))[1]
     assert again["request_id"] != request["request_id"]
@@ -181,8 +207,10 @@ async def test_cancelling_the_last_booking_releases_the_sessions_equipment(rt):
     await commands.cancel(rt, school("nxt"), second.booking.id)
 
     [release] = await released(rt)
-    assert (release["session_id"], release["request_id"]) == (str(session_id),
-                                                              request["request_id"])
+    assert (release["session_id"], release["request_id"]) == (
+        str(session_id),
+        request["request_id"],
+    )
     assert await seats_taken(rt, session_id) == 0
 
 
@@ -209,9 +237,18 @@ async def test_an_answer_to_a_request_let_go_meanwhile_changes_nothing(rt):
 async def equipped_series(rt, weeks: int = 3) -> list:
     """The bookings of one group on a weekly series of an offer needing a robot kit."""
     offering_id = await new_offering(rt, ("robot",))
-    planned = await catalogue.plan_series(rt, BACKOFFICE, offering_id,
-                                          two_hours_on_an_open_day()[0], 120, 7, weeks,
-                                          ["Lab series"], "Instructeur series", 30)
+    planned = await catalogue.plan_series(
+        rt,
+        BACKOFFICE,
+        offering_id,
+        two_hours_on_an_open_day()[0],
+        120,
+        7,
+        weeks,
+        ["Lab series"],
+        "Instructeur series",
+        30,
+    )
     return await commands.book_series(rt, school(), planned.series_id, group(20))
 
 
@@ -243,5 +280,7 @@ async def test_no_equipment_for_one_session_rejects_every_booking_of_the_series(
         assert (booking.status, booking.rejection_reason) == ("rejected", REASON)
     assert len(await staged(rt, "rejected")) == len(series)
     assert await staged(rt, "cancelled") == [] and await staged(rt, "confirmed") == []
-    assert {r["request_id"] for r in await released(rt)} == {first["request_id"],
-                                                             third["request_id"]}
+    assert {r["request_id"] for r in await released(rt)} == {
+        first["request_id"],
+        third["request_id"],
+    }

@@ -34,8 +34,18 @@ async def rt(rt):
 
 async def weekly(rt, count: int, capacity: int = 30, rooms=("Lab 1",)):
     offering_id = await new_offering(rt)
-    return await catalogue.plan_series(rt, BACKOFFICE, offering_id, at_ten(FIRST_TUESDAY), 120,
-                                       7, count, list(rooms), "Instructeur 1", capacity)
+    return await catalogue.plan_series(
+        rt,
+        BACKOFFICE,
+        offering_id,
+        at_ten(FIRST_TUESDAY),
+        120,
+        7,
+        count,
+        list(rooms),
+        "Instructeur 1",
+        capacity,
+    )
 
 
 def days_of(sessions) -> list[date]:
@@ -55,18 +65,21 @@ async def test_a_weekly_series_moves_past_closed_days_and_reports_them(rt):
     planned = await weekly(rt, count=5)
 
     # 23 February falls in the spring holiday: the series goes on a week later, whole.
-    assert days_of(planned.sessions) == [FIRST_TUESDAY + timedelta(weeks=w)
-                                         for w in (0, 1, 3, 4, 5)]
-    assert [(at.astimezone(AMSTERDAM).date(), why.split(":")[-1].strip())
-            for at, why in planned.skipped] == [(date(2027, 2, 23), "voorjaarsvakantie 2026/27")]
+    assert days_of(planned.sessions) == [
+        FIRST_TUESDAY + timedelta(weeks=w) for w in (0, 1, 3, 4, 5)
+    ]
+    assert [
+        (at.astimezone(AMSTERDAM).date(), why.split(":")[-1].strip()) for at, why in planned.skipped
+    ] == [(date(2027, 2, 23), "voorjaarsvakantie 2026/27")]
     assert {s.series_id for s in planned.sessions} == {planned.series_id}
 
 
 async def test_a_clash_refuses_the_whole_series_with_its_reason(rt):
     offering_id = await new_offering(rt)
     taken = at_ten(FIRST_TUESDAY + timedelta(weeks=1))
-    await catalogue.plan_session(rt, BACKOFFICE, offering_id, taken, taken + timedelta(hours=1),
-                                 "Lab 1", "Instructeur 2", 30)
+    await catalogue.plan_session(
+        rt, BACKOFFICE, offering_id, taken, taken + timedelta(hours=1), "Lab 1", "Instructeur 2", 30
+    )
 
     with pytest.raises(BookingRefused, match="lokaal Lab 1 ") as refused:
         await weekly(rt, count=3)
@@ -80,14 +93,29 @@ async def test_a_po_series_over_the_christmas_holiday_keeps_its_four_lessons(rt)
     offering_id = await offering_of(rt, "po_series", 4, audience=("po",))
 
     planned = await catalogue.plan_series(
-        rt, BACKOFFICE, offering_id, at_ten(date(2026, 12, 10)), 90, 7, 4,
-        ["vmbo-praktijklokaal", "po-klaslokaal"], "Instructeur 1", 30)
+        rt,
+        BACKOFFICE,
+        offering_id,
+        at_ten(date(2026, 12, 10)),
+        90,
+        7,
+        4,
+        ["vmbo-praktijklokaal", "po-klaslokaal"],
+        "Instructeur 1",
+        30,
+    )
 
-    assert days_of(planned.sessions) == [date(2026, 12, 10), date(2026, 12, 17),
-                                         date(2027, 1, 7), date(2027, 1, 14)]
+    assert days_of(planned.sessions) == [
+        date(2026, 12, 10),
+        date(2026, 12, 17),
+        date(2027, 1, 7),
+        date(2027, 1, 14),
+    ]
     assert [s.room for s in planned.sessions] == ["vmbo-praktijklokaal"] * 2 + ["po-klaslokaal"] * 2
     assert [at.astimezone(AMSTERDAM).date() for at, _ in planned.skipped] == [
-        date(2026, 12, 24), date(2026, 12, 31)]
+        date(2026, 12, 24),
+        date(2026, 12, 31),
+    ]
     seventh = Group(name="groep 7", level="po", year=7, students=20)
     booked = await commands.book_series(rt, school("basisschool"), planned.series_id, seventh)
     assert [p.booking.status for p in booked] == ["confirmed"] * 4
@@ -97,22 +125,47 @@ async def test_a_masterclass_over_a_public_holiday_keeps_its_four_lessons(rt):
     offering_id = await offering_of(rt, "masterclass", 4)
 
     # Mondays from 10 May 2027; 17 May is Tweede Pinksterdag.
-    planned = await catalogue.plan_series(rt, BACKOFFICE, offering_id, at_ten(date(2027, 5, 10)),
-                                          120, 7, 4, ["Lab 1"], "Instructeur 1", 16)
+    planned = await catalogue.plan_series(
+        rt,
+        BACKOFFICE,
+        offering_id,
+        at_ten(date(2027, 5, 10)),
+        120,
+        7,
+        4,
+        ["Lab 1"],
+        "Instructeur 1",
+        16,
+    )
 
-    assert days_of(planned.sessions) == [date(2027, 5, 10), date(2027, 5, 24),
-                                         date(2027, 5, 31), date(2027, 6, 7)]
+    assert days_of(planned.sessions) == [
+        date(2027, 5, 10),
+        date(2027, 5, 24),
+        date(2027, 5, 31),
+        date(2027, 6, 7),
+    ]
     assert "Tweede Pinksterdag" in planned.skipped[0][1]
 
 
-@pytest.mark.parametrize("count, rooms", [(3, ["Lab 1"]),
-                                          (4, ["Lab 1", "Lab 1", "Lab 1", "Lab 2"])])
+@pytest.mark.parametrize(
+    "count, rooms", [(3, ["Lab 1"]), (4, ["Lab 1", "Lab 1", "Lab 1", "Lab 2"])]
+)
 async def test_a_series_short_of_its_set_is_not_planned(rt, count, rooms):
     offering_id = await offering_of(rt, "po_series", 4)
 
     with pytest.raises(BookingRefused) as refused:
-        await catalogue.plan_series(rt, BACKOFFICE, offering_id, at_ten(FIRST_TUESDAY), 90, 7,
-                                    count, rooms, "Instructeur 1", 30)
+        await catalogue.plan_series(
+            rt,
+            BACKOFFICE,
+            offering_id,
+            at_ten(FIRST_TUESDAY),
+            90,
+            7,
+            count,
+            rooms,
+            "Instructeur 1",
+            30,
+        )
 
     assert refused.value.status == 422 and refused.value.extra["rule"] == "whole_series"
     assert await catalogue.sessions_of(rt, BACKOFFICE, offering_id) == []
@@ -120,8 +173,18 @@ async def test_a_series_short_of_its_set_is_not_planned(rt, count, rooms):
 
 async def test_a_series_that_lost_a_lesson_cannot_be_booked(rt):
     offering_id = await offering_of(rt, "masterclass", 4)
-    planned = await catalogue.plan_series(rt, BACKOFFICE, offering_id, at_ten(FIRST_TUESDAY),
-                                          120, 7, 4, ["Lab 1"], "Instructeur 1", 16)
+    planned = await catalogue.plan_series(
+        rt,
+        BACKOFFICE,
+        offering_id,
+        at_ten(FIRST_TUESDAY),
+        120,
+        7,
+        4,
+        ["Lab 1"],
+        "Instructeur 1",
+        16,
+    )
     async with rt.db.transaction() as tx:  # as a series planned before the rule could be
         await tx.delete(await tx.get(Session, planned.sessions[2].id))
 
@@ -150,23 +213,33 @@ async def test_a_series_is_booked_whole_and_a_group_that_misses_one_session_wait
 
     await commands.cancel(rt, school("corlaer"), first[1].booking.id)
 
-    seen = [(await commands.get_visible(rt, school("nxt"), p.booking.id)).booking.status
-            for p in second]
+    seen = [
+        (await commands.get_visible(rt, school("nxt"), p.booking.id)).booking.status for p in second
+    ]
     assert seen == ["confirmed"] * 4
     assert [await seats_taken(rt, s.id) for s in planned.sessions] == [5, 5, 25, 5]
     cancelled = await staged(rt, "cancelled")
     assert len(cancelled) == 4
     promoted = [e for e in await staged(rt, "confirmed") if e["from_waitlist"]]
-    assert sorted(e["session_id"] for e in promoted) == sorted(str(s.id)
-                                                            for s in planned.sessions)
+    assert sorted(e["session_id"] for e in promoted) == sorted(str(s.id) for s in planned.sessions)
 
 
 async def test_one_session_of_an_offer_booked_as_a_series_is_refused(rt):
     offering_id = await new_offering(rt)
     async with rt.db.transaction() as tx:
         (await tx.get(Offering, offering_id)).sessions_per_booking = 4
-    planned = await catalogue.plan_series(rt, BACKOFFICE, offering_id, at_ten(FIRST_TUESDAY),
-                                          120, 7, 4, ["Lab 9"], "Instructeur 9", 30)
+    planned = await catalogue.plan_series(
+        rt,
+        BACKOFFICE,
+        offering_id,
+        at_ten(FIRST_TUESDAY),
+        120,
+        7,
+        4,
+        ["Lab 9"],
+        "Instructeur 9",
+        30,
+    )
     with pytest.raises(BookingRefused, match="hele reeks") as refused:
         await commands.book(rt, school(), planned.sessions[0].id, group(10))
     assert refused.value.status == 422

@@ -24,10 +24,15 @@ APPLIED_RESERVATION = 11
 async def serving(url: str):
     """The app as the gateway calls it, without lifespan: the routes need only the store."""
     await asyncio.to_thread(upgrade, "bookings", url)
-    app = create_app(SPEC, BookingsSettings(service="bookings", database_url=url,
-                                            outbox_relay=False, **TRUST_TEST_KEY))
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b",
-                               headers=CORLAER)
+    app = create_app(
+        SPEC,
+        BookingsSettings(
+            service="bookings", database_url=url, outbox_relay=False, **TRUST_TEST_KEY
+        ),
+    )
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://b", headers=CORLAER
+    )
     return app.state.runtime, client
 
 
@@ -36,8 +41,9 @@ async def test_a_booking_and_a_read_of_offers_cost_their_counted_statements(each
     try:
         session_id = await plan_session(rt, capacity=30)
         with statements(rt.db.engine) as booking:
-            answered = await http.post("/bookings", json={"session_id": str(session_id),
-                                                          "group": group(25).model_dump()})
+            answered = await http.post(
+                "/bookings", json={"session_id": str(session_id), "group": group(25).model_dump()}
+            )
         assert answered.status_code == 201, answered.text
         with statements(rt.db.engine) as read:
             offers = await http.get("/offerings", params={"limit": 50})

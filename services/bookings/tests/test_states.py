@@ -25,8 +25,10 @@ def begin(rt) -> None:
     rt.settings.bookings_now = two_hours_on_an_open_day()[0]
 
 
-@pytest.mark.parametrize(("change", "done"), [
-    (commands.complete, "afgerond"), (commands.no_show, "als niet verschenen gemarkeerd")])
+@pytest.mark.parametrize(
+    ("change", "done"),
+    [(commands.complete, "afgerond"), (commands.no_show, "als niet verschenen gemarkeerd")],
+)
 async def test_completion_and_no_show_wait_for_the_session_to_begin(rt, change, done):
     session_id = await plan_session(rt, capacity=30)
     placed = await commands.book(rt, school(), session_id, group(20))
@@ -43,19 +45,21 @@ async def test_completion_and_no_show_wait_for_the_session_to_begin(rt, change, 
     assert (await change(rt, BACKOFFICE, placed.booking.id)).status != "confirmed"
 
 
-async def test_a_completion_carries_delivered_and_instructor_minutes_and_students_reached(
-        rt):
+async def test_a_completion_carries_delivered_and_instructor_minutes_and_students_reached(rt):
     session_id = await plan_session(rt, capacity=30)
     default = await commands.book(rt, school("corlaer"), session_id, group(20))
     reported = await commands.book(rt, school("nxt"), session_id, group(10))
     begin(rt)
 
     await commands.complete(rt, BACKOFFICE, default.booking.id)
-    await commands.complete(rt, BACKOFFICE, reported.booking.id, students_reached=8,
-                            instructor_minutes=240)
+    await commands.complete(
+        rt, BACKOFFICE, reported.booking.id, students_reached=8, instructor_minutes=240
+    )
 
-    told = [(e["delivered_minutes"], e["instructor_minutes"], e["students_reached"])
-            for e in await staged(rt, "completed")]
+    told = [
+        (e["delivered_minutes"], e["instructor_minutes"], e["students_reached"])
+        for e in await staged(rt, "completed")
+    ]
     assert told == [(120, 120, 20), (120, 240, 8)]
 
 
@@ -86,20 +90,24 @@ async def test_a_no_show_is_told_and_keeps_the_seats_it_wasted(rt):
         await commands.complete(rt, BACKOFFICE, placed.booking.id)
 
 
-@pytest.mark.parametrize("kind, offer_task, school_id, task", [
-    ("inspiration_lesson", None, "voorbeeldschool", "B"),  # a lesson for the region
-    ("masterclass", None, "corlaer", "A"),  # taught to a hard-tech school's class
-    ("masterclass", "C", "corlaer", "C"),  # Plastic fantastic: an experiment
-    ("elective", "A", "voorbeeldschool", "A"),  # the CNC elective for several schools
-    ("po_series", None, "basisschool", "B"),
-    ("company_visit", None, "corlaer", "D"),
-    ("internship", None, "corlaer", "A"),
-    ("mbo_lesson", None, "voorbeeldschool", "A"),
-    ("techclub", None, "voorbeeldschool", "B"),
-    ("assignment", None, "corlaer", "C"),  # a company's practical assignment
-])
+@pytest.mark.parametrize(
+    "kind, offer_task, school_id, task",
+    [
+        ("inspiration_lesson", None, "voorbeeldschool", "B"),  # a lesson for the region
+        ("masterclass", None, "corlaer", "A"),  # taught to a hard-tech school's class
+        ("masterclass", "C", "corlaer", "C"),  # Plastic fantastic: an experiment
+        ("elective", "A", "voorbeeldschool", "A"),  # the CNC elective for several schools
+        ("po_series", None, "basisschool", "B"),
+        ("company_visit", None, "corlaer", "D"),
+        ("internship", None, "corlaer", "A"),
+        ("mbo_lesson", None, "voorbeeldschool", "A"),
+        ("techclub", None, "voorbeeldschool", "B"),
+        ("assignment", None, "corlaer", "C"),  # a company's practical assignment
+    ],
+)
 async def test_a_completion_carries_the_core_task_the_plan_puts_it_under(
-        rt, kind, offer_task, school_id, task):
+    rt, kind, offer_task, school_id, task
+):
     session_id = await plan_session(rt, capacity=30)
     async with rt.db.transaction() as tx:
         offering = (await session_with_offering(tx, session_id))[1]

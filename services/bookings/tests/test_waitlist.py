@@ -20,7 +20,9 @@ async def test_a_full_session_waitlists_in_request_order(rt):
     third = await commands.book(rt, school("corlaer"), session_id, group(8))
     assert (first.booking.status, first.waitlist_position) == ("confirmed", None)
     assert [(p.booking.status, p.waitlist_position) for p in (second, third)] == [
-        ("waitlisted", 1), ("waitlisted", 2)]
+        ("waitlisted", 1),
+        ("waitlisted", 2),
+    ]
     assert await seats_taken(rt, session_id) == 25
 
     seen = await commands.get_visible(rt, school("corlaer"), third.booking.id)
@@ -45,17 +47,22 @@ async def test_a_cancellation_promotes_the_first_waiting_groups_that_fit(rt):
 
     await commands.cancel(rt, school("element"), leaving.booking.id)
 
-    after = {p.booking.id: p for p in [
-        await commands.get_visible(rt, school(org), p.booking.id)
-        for org, p in (("corlaer", too_big), ("trivium", fits), ("lodenstein", also_fits))]}
+    after = {
+        p.booking.id: p
+        for p in [
+            await commands.get_visible(rt, school(org), p.booking.id)
+            for org, p in (("corlaer", too_big), ("trivium", fits), ("lodenstein", also_fits))
+        ]
+    }
     assert after[fits.booking.id].booking.status == "confirmed"
     assert after[also_fits.booking.id].booking.status == "confirmed"
-    assert (after[too_big.booking.id].booking.status,
-            after[too_big.booking.id].waitlist_position) == ("waitlisted", 1)
+    assert (
+        after[too_big.booking.id].booking.status,
+        after[too_big.booking.id].waitlist_position,
+    ) == ("waitlisted", 1)
     assert await seats_taken(rt, session_id) == 30
     promoted = [e for e in await staged(rt, "confirmed") if e["from_waitlist"]]
-    assert [e["booking_id"] for e in promoted] == [str(fits.booking.id),
-                                                    str(also_fits.booking.id)]
+    assert [e["booking_id"] for e in promoted] == [str(fits.booking.id), str(also_fits.booking.id)]
 
 
 async def test_a_waiting_group_leaves_the_list_without_touching_seats(rt):
@@ -67,8 +74,9 @@ async def test_a_waiting_group_leaves_the_list_without_touching_seats(rt):
     cancelled = await commands.cancel(rt, school("nxt"), leaving.booking.id)
 
     assert cancelled.status == "cancelled"
-    assert (await commands.get_visible(rt, school("corlaer"), staying.booking.id)
-            ).waitlist_position == 1
+    assert (
+        await commands.get_visible(rt, school("corlaer"), staying.booking.id)
+    ).waitlist_position == 1
     assert await seats_taken(rt, session_id) == 10
     [event] = await staged(rt, "cancelled")
     assert event["was_waitlisted"] is True

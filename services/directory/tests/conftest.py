@@ -11,8 +11,9 @@ from shared.store.migrations import upgrade
 from shared.tests.callers import TRUST_TEST_KEY
 
 # The cheapest argon2 the settings allow: the tests hash and check many passwords.
-CHEAP_HASHING = dict(password_hash_time_cost=1, password_hash_memory_kib=8 * 1024,
-                     password_hash_parallelism=1)
+CHEAP_HASHING = dict(
+    password_hash_time_cost=1, password_hash_memory_kib=8 * 1024, password_hash_parallelism=1
+)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -23,8 +24,9 @@ async def directory(request, tmp_path):
     else:
         url = request.getfixturevalue("fresh_database")("tft_directory_api")
     await asyncio.to_thread(upgrade, "directory", url)
-    settings = DirectorySettings(service="directory", database_url=url, outbox_relay=False,
-                                 **CHEAP_HASHING | TRUST_TEST_KEY)
+    settings = DirectorySettings(
+        service="directory", database_url=url, outbox_relay=False, **CHEAP_HASHING | TRUST_TEST_KEY
+    )
     app = create_app(SPEC, settings)
     await demo.load(app.state.runtime)
     transport = httpx.ASGITransport(app=app)

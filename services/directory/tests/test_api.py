@@ -17,29 +17,49 @@ BACKOFFICE = as_caller("directory", "backoffice", "backoffice")
 CORLAER = as_caller("directory", "school", "corlaer")
 # The gateway asking for itself (sign-in, standing, accepting an invitation): no caller.
 GATEWAY = as_gateway("directory")
-TEACHER = {"organisation_id": "corlaer", "role": "teacher", "name": "Sanne de Vries",
-           "email": "s.devries@corlaer.nl"}
+TEACHER = {
+    "organisation_id": "corlaer",
+    "role": "teacher",
+    "name": "Sanne de Vries",
+    "email": "s.devries@corlaer.nl",
+}
 
 
 async def _events(client: httpx.AsyncClient) -> list[str]:
     async with client.runtime.db.sessions() as tx:  # type: ignore[attr-defined]
-        return list(await tx.scalars(select(messaging.outbox.c.event_type)
-                                     .order_by(messaging.outbox.c.seq)))
+        return list(
+            await tx.scalars(select(messaging.outbox.c.event_type).order_by(messaging.outbox.c.seq))
+        )
 
 
 async def _sign_in(client: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
-    return await client.post("/sign-in", headers=GATEWAY,
-                             json={"username": username, "password": password})
+    return await client.post(
+        "/sign-in", headers=GATEWAY, json={"username": username, "password": password}
+    )
 
 
 async def test_demo_seeds_every_kind_of_organisation_and_people_once(directory):
     await demo.load(directory.runtime)  # a second start adds nothing
     everything = (await directory.get("/organisations?limit=500", headers=CORLAER)).json()
     kinds = {o["kind"] for o in everything}
-    assert kinds == {"vmbo", "pro", "vso", "havo", "mbo", "po", "po_board", "company",
-                     "municipality", "hotspot", "central"}
-    assert len(everything) == len({o["id"] for o in everything}) == len(
-        demo.organisations(datetime.now(UTC)))
+    assert kinds == {
+        "vmbo",
+        "pro",
+        "vso",
+        "havo",
+        "mbo",
+        "po",
+        "po_board",
+        "company",
+        "municipality",
+        "hotspot",
+        "central",
+    }
+    assert (
+        len(everything)
+        == len({o["id"] for o in everything})
+        == len(demo.organisations(datetime.now(UTC)))
+    )
     people = (await directory.get("/people?limit=500", headers=BACKOFFICE)).json()
     assert sorted(p["id"] for p in people) == sorted(p.username for p in demo.DEMO_PEOPLE)
 
@@ -63,39 +83,53 @@ async def test_organisations_by_kind_profile_text_and_page(directory):
 
 
 async def test_the_backoffice_adds_and_edits_organisations_and_nobody_else(directory):
-    school = {"id": "po-zonnewijzer", "name": "Basisschool De Zonnewijzer", "kind": "po",
-              "municipality": "Leusden", "board_id": "po-board-03"}
-    assert (await directory.post("/organisations", json=school,
-                                 headers=CORLAER)).status_code == 403
+    school = {
+        "id": "po-zonnewijzer",
+        "name": "Basisschool De Zonnewijzer",
+        "kind": "po",
+        "municipality": "Leusden",
+        "board_id": "po-board-03",
+    }
+    assert (await directory.post("/organisations", json=school, headers=CORLAER)).status_code == 403
     added = await directory.post("/organisations", json=school, headers=BACKOFFICE)
     assert added.status_code == 201 and added.json()["board_id"] == "po-board-03"
     again = await directory.post("/organisations", json=school, headers=BACKOFFICE)
     assert again.status_code == 409
-    not_a_board = await directory.post("/organisations", headers=BACKOFFICE,
-                                       json=school | {"id": "po-x", "board_id": "corlaer"})
+    not_a_board = await directory.post(
+        "/organisations", headers=BACKOFFICE, json=school | {"id": "po-x", "board_id": "corlaer"}
+    )
     assert not_a_board.status_code == 422
-    edited = await directory.put("/organisations/po-zonnewijzer", headers=BACKOFFICE,
-                                 json={k: v for k, v in school.items() if k != "id"}
-                                 | {"name": "Basisschool De Zonnewijzer Leusden"})
+    edited = await directory.put(
+        "/organisations/po-zonnewijzer",
+        headers=BACKOFFICE,
+        json={k: v for k, v in school.items() if k != "id"}
+        | {"name": "Basisschool De Zonnewijzer Leusden"},
+    )
     assert edited.json()["name"] == "Basisschool De Zonnewijzer Leusden"
     # corlaer has a coordinator and a teacher: it cannot become a company.
-    to_company = await directory.put("/organisations/corlaer", headers=BACKOFFICE,
-                                     json={"name": "Corlaer BV", "kind": "company"})
+    to_company = await directory.put(
+        "/organisations/corlaer", headers=BACKOFFICE, json={"name": "Corlaer BV", "kind": "company"}
+    )
     assert to_company.status_code == 422
     assert (await _events(directory))[-2:] == [
         "nl.tisfortech.directory.organisation.registered.v1",
-        "nl.tisfortech.directory.organisation.changed.v1"]
+        "nl.tisfortech.directory.organisation.changed.v1",
+    ]
 
 
 async def test_the_historical_demo_accounts_sign_in_as_before(directory):
-    expected = {"backoffice": ("backoffice", "backoffice"), "finance": ("finance", "finance"),
-                "programma": ("programme", "tft"), "admin": ("admin", "tft"),
-                "corlaer": ("school", "corlaer"), "trivium": ("school", "trivium"),
-                "voorbeeld-bouw": ("company", "voorbeeld-bouw")}
+    expected = {
+        "backoffice": ("backoffice", "backoffice"),
+        "finance": ("finance", "finance"),
+        "programma": ("programme", "tft"),
+        "admin": ("admin", "tft"),
+        "corlaer": ("school", "corlaer"),
+        "trivium": ("school", "trivium"),
+        "voorbeeld-bouw": ("company", "voorbeeld-bouw"),
+    }
     for username, (role, organisation) in expected.items():
         answer = await _sign_in(directory, username, "demo")
-        assert answer.json() == {"subject": username, "role": role,
-                                 "organisation": organisation}
+        assert answer.json() == {"subject": username, "role": role, "organisation": organisation}
     assert (await _sign_in(directory, "corlaer", "wrong")).status_code == 401
     assert (await _sign_in(directory, "nobody", "demo")).status_code == 401
 
@@ -107,47 +141,72 @@ async def test_an_invited_teacher_accepts_and_signs_in(directory):
     assert person["status"] == "invited" and person["username"] is None
     standing = await directory.get(f"/people/{person['id']}/standing", headers=GATEWAY)
     assert standing.json()["active"] is False
-    accepted = await directory.post("/invitations/accept", headers=GATEWAY, json={
-        "code": code, "username": "sanne.devries", "password": "een-lang-wachtwoord"})
+    accepted = await directory.post(
+        "/invitations/accept",
+        headers=GATEWAY,
+        json={"code": code, "username": "sanne.devries", "password": "een-lang-wachtwoord"},
+    )
     assert accepted.status_code == 200 and accepted.json()["status"] == "active"
     signed_in = await _sign_in(directory, "sanne.devries", "een-lang-wachtwoord")
-    assert signed_in.json() == {"subject": person["id"], "role": "teacher",
-                                "organisation": "corlaer"}
-    reused = await directory.post("/invitations/accept", headers=GATEWAY, json={
-        "code": code, "username": "sanne2", "password": "een-lang-wachtwoord"})
+    assert signed_in.json() == {
+        "subject": person["id"],
+        "role": "teacher",
+        "organisation": "corlaer",
+    }
+    reused = await directory.post(
+        "/invitations/accept",
+        headers=GATEWAY,
+        json={"code": code, "username": "sanne2", "password": "een-lang-wachtwoord"},
+    )
     assert reused.status_code == 409
-    assert (await _events(directory))[-2:] == ["nl.tisfortech.directory.person.invited.v1",
-                                               "nl.tisfortech.directory.person.activated.v1"]
+    assert (await _events(directory))[-2:] == [
+        "nl.tisfortech.directory.person.invited.v1",
+        "nl.tisfortech.directory.person.activated.v1",
+    ]
 
 
 async def test_who_may_invite_and_into_which_role(directory):
     refused = await directory.post("/people/invitations", json=TEACHER, headers=CORLAER)
     assert refused.status_code == 403
-    wrong_role = await directory.post("/people/invitations", headers=BACKOFFICE,
-                                      json=TEACHER | {"role": "company"})
+    wrong_role = await directory.post(
+        "/people/invitations", headers=BACKOFFICE, json=TEACHER | {"role": "company"}
+    )
     assert wrong_role.status_code == 422 and wrong_role.json()["field"] == "role"
-    unknown = await directory.post("/people/invitations", headers=BACKOFFICE,
-                                   json=TEACHER | {"organisation_id": "nope"})
+    unknown = await directory.post(
+        "/people/invitations", headers=BACKOFFICE, json=TEACHER | {"organisation_id": "nope"}
+    )
     assert unknown.status_code == 422
 
 
 async def test_an_expired_invitation_sets_no_password(directory):
     rt = directory.runtime
     who = Caller("backoffice", "backoffice", "backoffice")
-    invited = await commands.invite(rt, who, NewInvitation(**TEACHER),
-                                    now=datetime.now(UTC) - timedelta(days=8))
-    answer = await directory.post("/invitations/accept", headers=GATEWAY, json={
-        "code": invited.code, "username": "te.laat", "password": "een-lang-wachtwoord"})
+    invited = await commands.invite(
+        rt, who, NewInvitation(**TEACHER), now=datetime.now(UTC) - timedelta(days=8)
+    )
+    answer = await directory.post(
+        "/invitations/accept",
+        headers=GATEWAY,
+        json={"code": invited.code, "username": "te.laat", "password": "een-lang-wachtwoord"},
+    )
     assert answer.status_code == 410 and "verlopen" in answer.json()["detail"]
     assert (await _sign_in(directory, "te.laat", "een-lang-wachtwoord")).status_code == 401
 
 
 async def test_one_code_accepted_twice_at_once_activates_the_person_once(directory):
-    code = (await directory.post("/people/invitations", json=TEACHER,
-                                 headers=BACKOFFICE)).json()["code"]
-    answers = await asyncio.gather(*(directory.post("/invitations/accept", headers=GATEWAY, json={
-        "code": code, "username": name, "password": "een-lang-wachtwoord"})
-        for name in ("eerste", "tweede")))
+    code = (await directory.post("/people/invitations", json=TEACHER, headers=BACKOFFICE)).json()[
+        "code"
+    ]
+    answers = await asyncio.gather(
+        *(
+            directory.post(
+                "/invitations/accept",
+                headers=GATEWAY,
+                json={"code": code, "username": name, "password": "een-lang-wachtwoord"},
+            )
+            for name in ("eerste", "tweede")
+        )
+    )
     assert sorted(a.status_code for a in answers) == [200, 409]
     winner = next(a.json()["username"] for a in answers if a.status_code == 200)
     loser = ({"eerste", "tweede"} - {winner}).pop()
@@ -158,16 +217,19 @@ async def test_one_code_accepted_twice_at_once_activates_the_person_once(directo
 
 
 async def test_a_user_name_is_taken_once(directory):
-    code = (await directory.post("/people/invitations", json=TEACHER,
-                                 headers=BACKOFFICE)).json()["code"]
-    taken = await directory.post("/invitations/accept", headers=GATEWAY, json={
-        "code": code, "username": "corlaer", "password": "een-lang-wachtwoord"})
+    code = (await directory.post("/people/invitations", json=TEACHER, headers=BACKOFFICE)).json()[
+        "code"
+    ]
+    taken = await directory.post(
+        "/invitations/accept",
+        headers=GATEWAY,
+        json={"code": code, "username": "corlaer", "password": "een-lang-wachtwoord"},
+    )
     assert taken.status_code == 409 and taken.json()["field"] == "username"
 
 
 async def test_a_deactivated_person_signs_in_no_more(directory):
-    invited = (await directory.post("/people/invitations", json=TEACHER,
-                                    headers=BACKOFFICE)).json()
+    invited = (await directory.post("/people/invitations", json=TEACHER, headers=BACKOFFICE)).json()
     answer = await directory.post("/people/docent-corlaer/deactivate", headers=CORLAER)
     assert answer.status_code == 403
     answer = await directory.post("/people/docent-corlaer/deactivate", headers=BACKOFFICE)
@@ -179,8 +241,11 @@ async def test_a_deactivated_person_signs_in_no_more(directory):
     assert again.status_code == 409
     # Deactivated before accepting: the invitation is dead too.
     await directory.post(f"/people/{invited['person']['id']}/deactivate", headers=BACKOFFICE)
-    late = await directory.post("/invitations/accept", headers=GATEWAY, json={
-        "code": invited["code"], "username": "sanne", "password": "een-lang-wachtwoord"})
+    late = await directory.post(
+        "/invitations/accept",
+        headers=GATEWAY,
+        json={"code": invited["code"], "username": "sanne", "password": "een-lang-wachtwoord"},
+    )
     assert late.status_code == 409
     assert (await _events(directory))[-1] == "nl.tisfortech.directory.person.deactivated.v1"
 

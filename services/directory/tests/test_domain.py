@@ -10,8 +10,9 @@ from services.directory.domain import DirectoryRefused, InvitationState, PersonS
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def _invitation(expires_in: timedelta, accepted: bool = False,
-                status: PersonStatus = PersonStatus.INVITED) -> InvitationState:
+def _invitation(
+    expires_in: timedelta, accepted: bool = False, status: PersonStatus = PersonStatus.INVITED
+) -> InvitationState:
     return InvitationState(NOW + expires_in, NOW if accepted else None, status)
 
 
@@ -23,10 +24,14 @@ def test_an_invitation_is_usable_until_it_expires():
         assert refused.value.status == 410 and "verlopen" in refused.value.reason
 
 
-@pytest.mark.parametrize("state", [
-    _invitation(timedelta(days=1), accepted=True),
-    _invitation(timedelta(days=1), status=PersonStatus.DEACTIVATED),
-], ids=["accepted", "person deactivated"])
+@pytest.mark.parametrize(
+    "state",
+    [
+        _invitation(timedelta(days=1), accepted=True),
+        _invitation(timedelta(days=1), status=PersonStatus.DEACTIVATED),
+    ],
+    ids=["accepted", "person deactivated"],
+)
 def test_an_invitation_is_used_once_and_never_for_a_deactivated_person(state):
     with pytest.raises(DirectoryRefused) as refused:
         domain.check_invitation(state, NOW)
@@ -39,20 +44,38 @@ def test_an_unknown_code_is_not_found():
     assert refused.value.status == 404
 
 
-@pytest.mark.parametrize("kind,role", [
-    ("vmbo", "school"), ("vmbo", "teacher"), ("po", "teacher"), ("havo", "school"),
-    ("company", "company"), ("municipality", "municipality"), ("hotspot", "backoffice"),
-    ("central", "programme"), ("central", "finance"), ("central", "admin"),
-])
+@pytest.mark.parametrize(
+    "kind,role",
+    [
+        ("vmbo", "school"),
+        ("vmbo", "teacher"),
+        ("po", "teacher"),
+        ("havo", "school"),
+        ("company", "company"),
+        ("municipality", "municipality"),
+        ("hotspot", "backoffice"),
+        ("central", "programme"),
+        ("central", "finance"),
+        ("central", "admin"),
+    ],
+)
 def test_roles_an_organisation_of_each_kind_has(kind, role):
     domain.check_role(kind, role)
 
 
-@pytest.mark.parametrize("kind,role", [
-    ("vmbo", "company"), ("company", "teacher"), ("po", "backoffice"),
-    ("municipality", "school"), ("po_board", "school"), ("hotspot", "admin"),
-    ("vmbo", "nonsense"), ("nonsense", "school"),
-])
+@pytest.mark.parametrize(
+    "kind,role",
+    [
+        ("vmbo", "company"),
+        ("company", "teacher"),
+        ("po", "backoffice"),
+        ("municipality", "school"),
+        ("po_board", "school"),
+        ("hotspot", "admin"),
+        ("vmbo", "nonsense"),
+        ("nonsense", "school"),
+    ],
+)
 def test_roles_an_organisation_of_a_kind_does_not_have(kind, role):
     with pytest.raises(DirectoryRefused) as refused:
         domain.check_role(kind, role)
@@ -87,6 +110,9 @@ def test_nobody_deactivates_themselves_or_twice():
 
 def test_the_types_of_a_vmbo_school():
     assert domain.school_types("vmbo", ("BWI", "PIE"), ("D&P",), True, True) == [
-        "hard-tech", "TL", "D&P"]
+        "hard-tech",
+        "TL",
+        "D&P",
+    ]
     assert domain.school_types("vmbo", ("Groen",), (), False, False) == ["Groen"]
     assert domain.school_types("po", (), (), False, False) == []

@@ -17,17 +17,26 @@ async def test_the_event_loop_runs_on_while_a_password_is_checked(tmp_path):
     url = f"sqlite+aiosqlite:///{tmp_path / 'directory.db'}"
     await asyncio.to_thread(upgrade, "directory", url)
     # Costly on purpose: a check takes long enough to see what happens meanwhile.
-    settings = DirectorySettings(service="directory", database_url=url, outbox_relay=False,
-                                 **TRUST_TEST_KEY,
-                                 password_hash_time_cost=4, password_hash_parallelism=1)
+    settings = DirectorySettings(
+        service="directory",
+        database_url=url,
+        outbox_relay=False,
+        **TRUST_TEST_KEY,
+        password_hash_time_cost=4,
+        password_hash_parallelism=1,
+    )
     app = create_app(SPEC, settings)
     await demo.load(app.state.runtime)
     loop = asyncio.get_running_loop()
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://directory") as client:
-        signing_in = asyncio.ensure_future(client.post(
-            "/sign-in", headers=as_gateway("directory"),
-            json={"username": "corlaer", "password": "demo"}))
+        signing_in = asyncio.ensure_future(
+            client.post(
+                "/sign-in",
+                headers=as_gateway("directory"),
+                json={"username": "corlaer", "password": "demo"},
+            )
+        )
         started, gaps = loop.time(), []
         while not signing_in.done():  # the loop's heartbeat while the password is checked
             before = loop.time()

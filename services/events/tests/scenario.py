@@ -40,24 +40,48 @@ def group(students: int, name: str = "3B", level: str = "vmbo-kb") -> Group:
 async def migrated_runtime(database_url: str) -> MinimalRuntime:
     # Alembic runs its own event loop: give it a thread of its own.
     await asyncio.to_thread(upgrade, "events", database_url)
-    return MinimalRuntime(Database(create_engine(database_url)),
-                          Outbox(messaging.outbox, source="/tft/events"))
+    return MinimalRuntime(
+        Database(create_engine(database_url)), Outbox(messaging.outbox, source="/tft/events")
+    )
 
 
-async def plan_session(rt: MinimalRuntime, capacity: int, event_id: str | None = None,
-                       audience: tuple[str, ...] = ("vmbo-kb",)) -> UUID:
+async def plan_session(
+    rt: MinimalRuntime,
+    capacity: int,
+    event_id: str | None = None,
+    audience: tuple[str, ...] = ("vmbo-kb",),
+) -> UUID:
     """A session of a new event in a week's time, open for registration at NOW."""
     event_id = event_id or f"girls-day-{uuid4().hex[:8]}"
     starts = NOW + timedelta(days=7)
-    await commands.schedule(rt, [Event(
-        id=event_id, title="Girls Day", description="", starts_at=starts,
-        ends_at=starts + timedelta(hours=6), audience=list(audience), capacity=capacity,
-        location="Hotspot T is for Tech")])
-    session = EventSession(id=uuid4(), event_id=event_id, title="Solderen", host_kind="company",
-                           host="voorbeeld-bouw", host_name="Voorbeeld Bouw BV",
-                           capacity=capacity, seats_taken=0,
-                           audience=list(audience), opens_at=NOW - timedelta(days=30),
-                           closes_at=NOW + timedelta(days=5))
+    await commands.schedule(
+        rt,
+        [
+            Event(
+                id=event_id,
+                title="Girls Day",
+                description="",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=6),
+                audience=list(audience),
+                capacity=capacity,
+                location="Hotspot T is for Tech",
+            )
+        ],
+    )
+    session = EventSession(
+        id=uuid4(),
+        event_id=event_id,
+        title="Solderen",
+        host_kind="company",
+        host="voorbeeld-bouw",
+        host_name="Voorbeeld Bouw BV",
+        capacity=capacity,
+        seats_taken=0,
+        audience=list(audience),
+        opens_at=NOW - timedelta(days=30),
+        closes_at=NOW + timedelta(days=5),
+    )
     await commands.plan_sessions(rt, [session])
     return session.id
 
@@ -66,22 +90,35 @@ async def schedule_meeting(rt: MinimalRuntime, capacity: int, now: datetime = NO
     """An annual meeting a week after `now`, for the region's partners (adults)."""
     event_id = f"jaarvergadering-{uuid4().hex[:8]}"
     starts = now + timedelta(days=7)
-    await commands.schedule(rt, [Event(
-        id=event_id, title="T is for Tech jaarvergadering", description="", starts_at=starts,
-        ends_at=starts + timedelta(hours=2), audience=["partners"], capacity=capacity,
-        location="Hotspot T is for Tech")])
+    await commands.schedule(
+        rt,
+        [
+            Event(
+                id=event_id,
+                title="T is for Tech jaarvergadering",
+                description="",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                audience=["partners"],
+                capacity=capacity,
+                location="Hotspot T is for Tech",
+            )
+        ],
+    )
     return event_id
 
 
-def person(actor: str = "anna@voorbeeld-bouw", role: str = "company",
-           organisation: str = "voorbeeld-bouw") -> Caller:
+def person(
+    actor: str = "anna@voorbeeld-bouw", role: str = "company", organisation: str = "voorbeeld-bouw"
+) -> Caller:
     return Caller(actor=actor, role=role, organisation=organisation)
 
 
 async def seats_taken(rt: MinimalRuntime, session_id: UUID) -> int:
     async with rt.db.sessions() as tx:
         return await tx.scalar(
-            select(EventSession.seats_taken).where(EventSession.id == session_id))
+            select(EventSession.seats_taken).where(EventSession.id == session_id)
+        )
 
 
 async def staged(rt: MinimalRuntime, verb: str, aggregate: str = "registration") -> list[dict]:

@@ -27,18 +27,26 @@ async def rt(each_store):
     await runtime.db.dispose()
 
 
-async def agenda(rt, caller=BACKOFFICE, first: date | None = None, days: int = 1,
-                 location: str | None = None, school_id: str | None = None):
+async def agenda(
+    rt,
+    caller=BACKOFFICE,
+    first: date | None = None,
+    days: int = 1,
+    location: str | None = None,
+    school_id: str | None = None,
+):
     first = first or local_date(NOW + timedelta(days=7))
-    return await queries.agenda(rt, caller, first, first + timedelta(days=days - 1), location,
-                                school_id, 50, 0)
+    return await queries.agenda(
+        rt, caller, first, first + timedelta(days=days - 1), location, school_id, 50, 0
+    )
 
 
 async def test_the_agenda_has_the_sessions_of_its_days_with_the_classes_each_may_see(rt):
     session_id = await plan_session(rt, capacity=30)
     for second, (name, school_id) in enumerate((("3B", "corlaer"), ("2A", "nxt"))):
-        await registrations.register(rt, school(school_id), session_id, group(10, name),
-                                     now=NOW + timedelta(seconds=second))
+        await registrations.register(
+            rt, school(school_id), session_id, group(10, name), now=NOW + timedelta(seconds=second)
+        )
 
     [(session, event, groups)] = await agenda(rt)
     assert (session.id, event.title) == (session_id, "Girls Day")

@@ -23,8 +23,11 @@ async def test_a_person_registers_for_the_meeting_and_the_event_counts_them(rt, 
     # The API runs on the real clock: a meeting a week from today.
     meeting = await schedule_meeting(rt, capacity=150, now=datetime.now(UTC))
     anna = _caller("company", "voorbeeld-bouw", "anna")
-    answer = await client.post(f"/events/{meeting}/attendees", headers=anna,
-                               json={"name": "Anna de Vries", "email": "Anna@Bouw.nl"})
+    answer = await client.post(
+        f"/events/{meeting}/attendees",
+        headers=anna,
+        json={"name": "Anna de Vries", "email": "Anna@Bouw.nl"},
+    )
     event = (await client.get(f"/events/{meeting}", headers=anna)).json()
     assert answer.status_code == 201, answer.text
     assert (answer.json()["email"], event["persons_registered"]) == ("anna@bouw.nl", 1)
@@ -34,10 +37,16 @@ async def test_a_person_registers_for_the_meeting_and_the_event_counts_them(rt, 
 
 async def test_a_bad_cost_is_a_problem_and_an_unknown_session_a_404(client):
     backoffice = _caller("backoffice", "backoffice")
-    cost = {"description": "Bus", "amount_cents": 0, "supplier": "BV",
-            "invoice_reference": "F1", "incurred_on": "2027-01-01"}
+    cost = {
+        "description": "Bus",
+        "amount_cents": 0,
+        "supplier": "BV",
+        "invoice_reference": "F1",
+        "incurred_on": "2027-01-01",
+    }
     bad = await client.post("/events/girls-day/costs", headers=backoffice, json=cost)
-    unknown = await client.post("/sessions/0b6c3a57-9d7e-4f0a-8c2b-5e4d3c2b1a09/held",
-                                headers=backoffice, json={})
+    unknown = await client.post(
+        "/sessions/0b6c3a57-9d7e-4f0a-8c2b-5e4d3c2b1a09/held", headers=backoffice, json={}
+    )
     assert (bad.status_code, unknown.status_code) == (422, 404)
     assert unknown.headers["content-type"].startswith("application/problem+json")

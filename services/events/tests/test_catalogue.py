@@ -20,8 +20,14 @@ async def db(tmp_path):
 
 
 def _registered(quantity: int, loanable: bool = True, item_id: str = "tft-vr-001"):
-    return ItemRegisteredV1(item_id=item_id, asset_tag=item_id.upper(), category="vr",
-                            name="VR-brillen klasset", quantity=quantity, loanable=loanable)
+    return ItemRegisteredV1(
+        item_id=item_id,
+        asset_tag=item_id.upper(),
+        category="vr",
+        name="VR-brillen klasset",
+        quantity=quantity,
+        loanable=loanable,
+    )
 
 
 async def test_registered_items_are_upserted_and_stationary_ones_left_out(db):
@@ -37,8 +43,7 @@ async def test_a_changed_item_is_updated_and_a_retired_or_stationary_one_leaves(
     changed = ItemChangedV1(**_registered(7).model_dump(), changed=["quantity"])
     drone = _registered(1, item_id="tft-drn-001")
     cnc = _registered(1, item_id="tft-cnc-001")
-    made_stationary = ItemChangedV1(**cnc.model_dump() | {"loanable": False},
-                                    changed=["loanable"])
+    made_stationary = ItemChangedV1(**cnc.model_dump() | {"loanable": False}, changed=["loanable"])
     for event in (_registered(8), drone, cnc, changed, made_stationary):
         async with db.transaction() as tx:
             await commands.catalogue_item(tx, event)

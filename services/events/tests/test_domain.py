@@ -22,8 +22,9 @@ S = RegistrationStatus
 
 
 def session(capacity=30, opens=-1, closes=1, audience=("vmbo-kb",)) -> SessionFacts:
-    return SessionFacts(capacity, audience, NOW + timedelta(days=opens),
-                        NOW + timedelta(days=closes))
+    return SessionFacts(
+        capacity, audience, NOW + timedelta(days=opens), NOW + timedelta(days=closes)
+    )
 
 
 def group(students: int, level="vmbo-kb") -> Group:
@@ -160,7 +161,8 @@ def test_a_cancelled_attendee_registers_again_a_registered_one_not():
 def test_an_attendee_cancels_once_and_before_the_start():
     later = NOW + timedelta(hours=1)
     assert domain.cancel_attendance(AttendeeStatus.REGISTERED, later, NOW) is (
-        AttendeeStatus.CANCELLED)
+        AttendeeStatus.CANCELLED
+    )
     with pytest.raises(RegistrationRefused):
         domain.cancel_attendance(AttendeeStatus.CANCELLED, later, NOW)
     with pytest.raises(RegistrationRefused, match="begonnen"):

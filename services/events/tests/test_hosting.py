@@ -21,18 +21,24 @@ from shared.http import Caller
 
 EVENT = "girls-day-2027-04-08"
 AFTER = NOW + timedelta(days=7, hours=7)  # plan_session's event: NOW + 7 days, 6 hours long
-COST = NewEventCost(description="Busvervoer", amount_cents=45_000, supplier="Touringcar BV",
-                    invoice_reference="F2027-0113", incurred_on=date(2027, 1, 17))
-
+COST = NewEventCost(
+    description="Busvervoer",
+    amount_cents=45_000,
+    supplier="Touringcar BV",
+    invoice_reference="F2027-0113",
+    incurred_on=date(2027, 1, 17),
+)
 
 
 async def test_a_held_session_tells_finance_once_with_its_hosts_minutes_and_reach(rt):
     session_id = await plan_session(rt, capacity=60, event_id=EVENT)
     for school_id, registered, present in (("corlaer", 25, 25), ("element", 20, 16)):
-        placed = await registrations.register(rt, school(school_id), session_id,
-                                              group(registered), now=NOW)
-        await registrations.check_in(rt, BACKOFFICE, EVENT, placed.registration.check_in_code,
-                                     present, now=AFTER)
+        placed = await registrations.register(
+            rt, school(school_id), session_id, group(registered), now=NOW
+        )
+        await registrations.check_in(
+            rt, BACKOFFICE, EVENT, placed.registration.check_in_code, present, now=AFTER
+        )
 
     held = await hosting.record_held(rt, BACKOFFICE, session_id, None, now=AFTER)
     with pytest.raises(RegistrationRefused, match=" al ") as twice:
@@ -42,18 +48,31 @@ async def test_a_held_session_tells_finance_once_with_its_hosts_minutes_and_reac
     [told] = await staged(rt, "hosted", aggregate="session")
     assert told["hosting_id"] == str(held.id)
     assert (told["host_kind"], told["host"], told["host_name"]) == (
-        "company", "voorbeeld-bouw", "Voorbeeld Bouw BV")
+        "company",
+        "voorbeeld-bouw",
+        "Voorbeeld Bouw BV",
+    )
     assert (told["minutes"], told["students_reached"], told["held_on"]) == (
-        6 * 60, 25 + 16, "2027-01-17")
+        6 * 60,
+        25 + 16,
+        "2027-01-17",
+    )
 
 
 async def test_a_session_with_times_of_its_own_is_held_for_its_own_length(rt):
     session_id = await plan_session(rt, capacity=60, event_id=EVENT)
-    await commands.change_session(rt, BACKOFFICE, session_id, EventSessionChange(
-        starts_at=NOW + timedelta(days=7, hours=1), ends_at=NOW + timedelta(days=7, hours=3)))
+    await commands.change_session(
+        rt,
+        BACKOFFICE,
+        session_id,
+        EventSessionChange(
+            starts_at=NOW + timedelta(days=7, hours=1), ends_at=NOW + timedelta(days=7, hours=3)
+        ),
+    )
     with pytest.raises(RegistrationRefused, match="begonnen"):
-        await hosting.record_held(rt, BACKOFFICE, session_id, None,
-                                  now=NOW + timedelta(days=7, minutes=30))
+        await hosting.record_held(
+            rt, BACKOFFICE, session_id, None, now=NOW + timedelta(days=7, minutes=30)
+        )
     held = await hosting.record_held(rt, BACKOFFICE, session_id, None, now=AFTER)
     assert held.minutes == 2 * 60
 
@@ -76,10 +95,16 @@ async def test_an_event_cost_is_recorded_once_per_invoice_and_told_to_finance(rt
         await hosting.record_cost(rt, BACKOFFICE, EVENT, COST, now=NOW)
 
     [told] = await staged(rt, "recorded", aggregate="cost")
-    assert told == {"cost_id": str(cost.id), "event_id": EVENT, "event_title": "Girls Day",
-                    "description": "Busvervoer", "amount_cents": 45_000,
-                    "supplier": "Touringcar BV", "invoice_reference": "F2027-0113",
-                    "incurred_on": "2027-01-17"}
+    assert told == {
+        "cost_id": str(cost.id),
+        "event_id": EVENT,
+        "event_title": "Girls Day",
+        "description": "Busvervoer",
+        "amount_cents": 45_000,
+        "supplier": "Touringcar BV",
+        "invoice_reference": "F2027-0113",
+        "incurred_on": "2027-01-17",
+    }
     programme = Caller(actor="programma", role="programme", organisation="tft")
     assert [c.id for c in await hosting.costs_of(rt, programme, EVENT)] == [cost.id]
     with pytest.raises(RegistrationRefused) as unknown:

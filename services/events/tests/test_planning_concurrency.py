@@ -38,9 +38,11 @@ async def _seats(rt, session_id) -> tuple[int, int, int]:
     """(capacity, seats taken, students of the groups holding seats)."""
     async with rt.db.sessions() as tx:
         session = await tx.get(EventSession, session_id)
-        holding = await tx.scalar(select(func.coalesce(func.sum(Registration.students), 0))
-                                  .where(Registration.session_id == session_id,
-                                         Registration.status.in_(HOLDS_SEATS)))
+        holding = await tx.scalar(
+            select(func.coalesce(func.sum(Registration.students), 0)).where(
+                Registration.session_id == session_id, Registration.status.in_(HOLDS_SEATS)
+            )
+        )
         return session.capacity, session.seats_taken, holding
 
 
@@ -49,18 +51,30 @@ async def test_capacity_changes_during_registrations_never_overbook(rt):
 
     async def change(capacity: int):
         await asyncio.sleep(0)  # let some registrations go first
-        return await commands.change_session(rt, BACKOFFICE, session_id,
-                                             EventSessionChange(capacity=capacity),
-                                             now=NOW + timedelta(minutes=1))
+        return await commands.change_session(
+            rt,
+            BACKOFFICE,
+            session_id,
+            EventSessionChange(capacity=capacity),
+            now=NOW + timedelta(minutes=1),
+        )
 
     outcomes = await asyncio.gather(
-        *(registrations.register(rt, school(f"school-{i}"), session_id, group(2, f"G{i}"),
-                                 now=NOW) for i in range(GROUPS)),
-        change(20), change(30), change(24),
-        return_exceptions=True)
+        *(
+            registrations.register(
+                rt, school(f"school-{i}"), session_id, group(2, f"G{i}"), now=NOW
+            )
+            for i in range(GROUPS)
+        ),
+        change(20),
+        change(30),
+        change(24),
+        return_exceptions=True,
+    )
 
-    crashes = [o for o in outcomes if isinstance(o, Exception)
-               and not isinstance(o, PlanningRefused)]
+    crashes = [
+        o for o in outcomes if isinstance(o, Exception) and not isinstance(o, PlanningRefused)
+    ]
     assert crashes == []
     refused = [o for o in outcomes if isinstance(o, PlanningRefused)]
     assert all(r.status == 409 for r in refused)

@@ -12,8 +12,9 @@ END = START + timedelta(hours=6)
 EVENT = EventPlan(START, END, ("po", "vmbo-kb"), 120)
 
 
-def plan(capacity=40, audience=("vmbo-kb",), closes=START - timedelta(days=7), starts=None,
-         ends=None) -> SessionPlan:
+def plan(
+    capacity=40, audience=("vmbo-kb",), closes=START - timedelta(days=7), starts=None, ends=None
+) -> SessionPlan:
     return SessionPlan(capacity, audience, START - timedelta(days=120), closes, starts, ends)
 
 
@@ -28,11 +29,14 @@ def test_a_session_within_its_event_for_part_of_its_audience_is_accepted():
     domain.check_session(plan(), EVENT)  # without times of its own: the event's
 
 
-@pytest.mark.parametrize("starts,ends", [
-    (START - timedelta(minutes=1), START + timedelta(hours=1)),  # begins before the event
-    (START + timedelta(hours=5), END + timedelta(minutes=1)),  # ends after it
-    (START + timedelta(hours=2), START + timedelta(hours=1)),  # ends before it begins
-])
+@pytest.mark.parametrize(
+    "starts,ends",
+    [
+        (START - timedelta(minutes=1), START + timedelta(hours=1)),  # begins before the event
+        (START + timedelta(hours=5), END + timedelta(minutes=1)),  # ends after it
+        (START + timedelta(hours=2), START + timedelta(hours=1)),  # ends before it begins
+    ],
+)
 def test_a_session_outside_its_event_is_refused_in_dutch(starts, ends):
     refused = refusal(domain.check_session, plan(starts=starts, ends=ends), EVENT)
     assert refused.status == 422
@@ -55,13 +59,18 @@ def test_capacity_never_below_the_places_already_taken():
     domain.check_session(plan(capacity=30), EVENT, seats_taken=30)
     below = refusal(domain.check_session, plan(capacity=29), EVENT, seats_taken=30)
     assert below.status == 409
-    assert below.reason == ("De capaciteit (29) kan niet lager zijn dan de plaatsen die al "
-                            "bezet zijn (30).")
+    assert below.reason == (
+        "De capaciteit (29) kan niet lager zijn dan de plaatsen die al bezet zijn (30)."
+    )
 
 
 def test_a_level_with_groups_registered_stays_in_the_audience():
-    refused = refusal(domain.check_session, plan(audience=("vmbo-kb",)), EVENT,
-                      levels_registered={"po", "vmbo-kb"})
+    refused = refusal(
+        domain.check_session,
+        plan(audience=("vmbo-kb",)),
+        EVENT,
+        levels_registered={"po", "vmbo-kb"},
+    )
     assert refused.status == 409 and "po" in refused.reason
 
 
@@ -81,7 +90,8 @@ def test_an_event_id_is_its_title_and_local_day():
     late_evening = datetime(2028, 4, 12, 22, 30, tzinfo=UTC)  # already the 13th locally
     assert domain.event_id_for("Girls Day!", START) == "girls-day-2028-04-13"
     assert domain.event_id_for("Week van de Techniek", late_evening) == (
-        "week-van-de-techniek-2028-04-13")
+        "week-van-de-techniek-2028-04-13"
+    )
     assert domain.event_id_for("???", START) == "evenement-2028-04-13"
 
 

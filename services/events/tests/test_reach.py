@@ -20,7 +20,6 @@ GIRLS_DAY = "girls-day-2027-04-08"
 LEVELS = ("vmbo-kb", "vmbo-bb")
 
 
-
 # (school, level, profile, registered, present or None when the group did not come)
 GROUPS = [
     ("corlaer", "vmbo-kb", "PIE", 24, 24),
@@ -37,13 +36,14 @@ async def _attended(rt, event_id: str) -> Counter:
     session_id = await plan_session(rt, capacity=200, event_id=event_id, audience=LEVELS)
     recorded: Counter = Counter()
     for i, (school_id, level, profile, students, present) in enumerate(GROUPS):
-        placed = await registrations.register(rt, school(school_id), session_id,
-                                              group(students, f"{i}A", level), profile, now=NOW)
+        placed = await registrations.register(
+            rt, school(school_id), session_id, group(students, f"{i}A", level), profile, now=NOW
+        )
         if present is None:
             continue
-        checked = await registrations.check_in(rt, BACKOFFICE, event_id,
-                                               placed.registration.check_in_code, present,
-                                               now=NOW)
+        checked = await registrations.check_in(
+            rt, BACKOFFICE, event_id, placed.registration.check_in_code, present, now=NOW
+        )
         recorded[(event_id, school_id, level, profile)] += checked.students_present
     return recorded
 
@@ -62,7 +62,8 @@ async def test_reach_equals_the_attendance_recorded_at_check_in(rt):
     corlaer_pie = next(r for r in everything if (r.event_id, r.profile) == (GIRLS_DAY, "PIE"))
     assert (corlaer_pie.groups, corlaer_pie.students) == (2, 24 + 17)
     assert _figures(await reach.reach(rt, BACKOFFICE, event_id=GIRLS_DAY)) == Counter(
-        {key: n for key, n in recorded.items() if key[0] == GIRLS_DAY})
+        {key: n for key, n in recorded.items() if key[0] == GIRLS_DAY}
+    )
 
 
 async def test_a_school_sees_only_its_own_reach_and_a_company_none(rt):

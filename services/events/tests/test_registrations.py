@@ -24,8 +24,9 @@ _ticks = count()
 async def register(rt, session_id, organisation, students):
     """Each request a millisecond after the one before: the list's order is request order."""
     now = NOW + timedelta(milliseconds=next(_ticks))
-    return await registrations.register(rt, school(organisation), session_id, group(students),
-                                        now=now)
+    return await registrations.register(
+        rt, school(organisation), session_id, group(students), now=now
+    )
 
 
 async def status_of(rt, organisation, placed):
@@ -40,12 +41,16 @@ async def test_a_full_session_waitlists_in_request_order(rt):
     third = await register(rt, session_id, "corlaer", 8)
     assert (first.registration.status, first.waitlist_position) == ("confirmed", None)
     assert [(p.registration.status, p.waitlist_position) for p in (second, third)] == [
-        ("waitlisted", 1), ("waitlisted", 2)]
+        ("waitlisted", 1),
+        ("waitlisted", 2),
+    ]
     assert await seats_taken(rt, session_id) == 25
     assert [e["position"] for e in await staged(rt, "waitlisted")] == [1, 2]
     # Who registered, so each message reaches them.
     assert [e["registered_by"] for e in await staged(rt, "waitlisted")] == [
-        "teacher@nxt", "teacher@corlaer"]
+        "teacher@nxt",
+        "teacher@corlaer",
+    ]
 
 
 async def test_a_group_larger_than_the_session_is_refused(rt):
@@ -65,15 +70,17 @@ async def test_a_cancellation_offers_the_seats_which_the_group_accepts(rt):
     await registrations.cancel(rt, school("element"), leaving.registration.id, now=NOW)
 
     assert await status_of(rt, "corlaer", too_big) == ("waitlisted", 1)
-    offered = (await registrations.get_visible(rt, school("trivium"), fits.registration.id)
-               ).registration
+    offered = (
+        await registrations.get_visible(rt, school("trivium"), fits.registration.id)
+    ).registration
     assert (offered.status, offered.offer_expires_at) == ("offered", NOW + OFFER_TIME)
     assert await seats_taken(rt, session_id) == 25  # the offer holds its seats
     [offer] = await staged(rt, "offered")
     assert offer["registration_id"] == str(fits.registration.id)
 
-    accepted = await registrations.accept(rt, school("trivium"), fits.registration.id,
-                                          now=NOW + OFFER_TIME - timedelta(seconds=1))
+    accepted = await registrations.accept(
+        rt, school("trivium"), fits.registration.id, now=NOW + OFFER_TIME - timedelta(seconds=1)
+    )
     assert (accepted.status, accepted.offer_expires_at) == ("confirmed", None)
     assert (await staged(rt, "confirmed"))[-1]["from_offer"] is True
     assert await seats_taken(rt, session_id) == 25
@@ -96,7 +103,8 @@ async def test_a_lapsed_offer_moves_on_to_the_next_group_and_cannot_be_accepted(
     with pytest.raises(RegistrationRefused, match="geen aanbod"):
         await registrations.accept(rt, school("nxt"), slow.registration.id, now=later)
     assert [e["registration_id"] for e in await staged(rt, "offer-lapsed")] == [
-        str(slow.registration.id)]
+        str(slow.registration.id)
+    ]
 
 
 async def test_a_waiting_group_leaves_the_list_without_touching_seats(rt):
@@ -134,11 +142,18 @@ async def test_a_check_in_code_counts_once_and_only_for_its_own_event(rt):
     code = placed.registration.check_in_code
 
     with pytest.raises(RegistrationRefused) as wrong_event:
-        await registrations.check_in(rt, BACKOFFICE, "girls-day-2027-04-08",
-                                     elsewhere.registration.check_in_code, 20, now=NOW)
+        await registrations.check_in(
+            rt,
+            BACKOFFICE,
+            "girls-day-2027-04-08",
+            elsewhere.registration.check_in_code,
+            20,
+            now=NOW,
+        )
     assert wrong_event.value.status == 404
-    checked = await registrations.check_in(rt, BACKOFFICE, "girls-day-2027-04-08", code, 18,
-                                           now=NOW)
+    checked = await registrations.check_in(
+        rt, BACKOFFICE, "girls-day-2027-04-08", code, 18, now=NOW
+    )
     assert (checked.students_present, checked.checked_in_at) == (18, NOW)
     with pytest.raises(RegistrationRefused) as twice:
         await registrations.check_in(rt, BACKOFFICE, "girls-day-2027-04-08", code, 18, now=NOW)

@@ -35,6 +35,7 @@ async def rt(migrated, tmp_path):
 async def client(rt):
     """The internal API as the gateway calls it: the caller in a token (`as_caller`)."""
     app = service_app("finance", api.routes, rt)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://finance") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://finance"
+    ) as client:
         yield client

@@ -14,13 +14,16 @@ aware_times = st.datetimes(
 )
 
 
-@pytest.mark.parametrize(("moment", "quarter"), [
-    (datetime(2026, 10, 1, 8, 30, tzinfo=UTC), "2026-Q4"),
-    (datetime(2026, 3, 31, 21, 59, tzinfo=UTC), "2026-Q1"),  # 23:59 local, winter time
-    (datetime(2026, 3, 31, 22, 0, tzinfo=UTC), "2026-Q2"),  # 00:00 local on 1 April (CEST)
-    (datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "2027-Q1"),  # 00:30 on New Year's Day
-    (datetime(2026, 9, 30, 22, 30, tzinfo=UTC), "2026-Q4"),
-])
+@pytest.mark.parametrize(
+    ("moment", "quarter"),
+    [
+        (datetime(2026, 10, 1, 8, 30, tzinfo=UTC), "2026-Q4"),
+        (datetime(2026, 3, 31, 21, 59, tzinfo=UTC), "2026-Q1"),  # 23:59 local, winter time
+        (datetime(2026, 3, 31, 22, 0, tzinfo=UTC), "2026-Q2"),  # 00:00 local on 1 April (CEST)
+        (datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "2027-Q1"),  # 00:30 on New Year's Day
+        (datetime(2026, 9, 30, 22, 30, tzinfo=UTC), "2026-Q4"),
+    ],
+)
 def test_quarter_follows_the_local_date_in_amsterdam(moment, quarter):
     assert quarter_of(moment) == quarter
 
@@ -49,15 +52,18 @@ def test_quarter_pattern_refuses_malformed_quarters(text):
     assert not re.fullmatch(QUARTER_PATTERN, text)
 
 
-@pytest.mark.parametrize(("minutes", "rate", "cents"), [
-    (120, 7500, 15000),  # an inspiration lesson of two hours
-    (1, 7500, 125),
-    (1, 30, 1),  # exactly half a cent rounds up
-    (1, 29, 0),  # just under half a cent rounds down
-    (1, 90, 2),  # 1.5 cents rounds up
-    (7, 1, 0),  # 0.1166... cents
-    (0, 7500, 0),
-])
+@pytest.mark.parametrize(
+    ("minutes", "rate", "cents"),
+    [
+        (120, 7500, 15000),  # an inspiration lesson of two hours
+        (1, 7500, 125),
+        (1, 30, 1),  # exactly half a cent rounds up
+        (1, 29, 0),  # just under half a cent rounds down
+        (1, 90, 2),  # 1.5 cents rounds up
+        (7, 1, 0),  # 0.1166... cents
+        (0, 7500, 0),
+    ],
+)
 def test_amount_rounds_half_up_to_whole_cents(minutes, rate, cents):
     assert amount_cents(minutes, rate) == cents
 
@@ -86,19 +92,24 @@ def test_description_is_dutch_and_names_offering_and_group():
     assert text == "Technieklessen hotspot: Robotica inspiratieles (2B)"
 
 
-@pytest.mark.parametrize(("role", "organisation", "allowed"), [
-    ("school", "corlaer", True),
-    ("school", "element", False),
-    ("finance", "", True),
-    ("backoffice", "", True),
-    ("company", "corlaer", False),
-])
+@pytest.mark.parametrize(
+    ("role", "organisation", "allowed"),
+    [
+        ("school", "corlaer", True),
+        ("school", "element", False),
+        ("finance", "", True),
+        ("backoffice", "", True),
+        ("company", "corlaer", False),
+    ],
+)
 def test_who_may_read_a_schools_declaration(role, organisation, allowed):
     assert domain.may_read_declaration(role, organisation, "corlaer") is allowed
 
 
-@given(st.integers(0, 10**11), st.lists(st.sampled_from(domain.quarters_of_year(2026)),
-                                        min_size=1, max_size=4, unique=True))
+@given(
+    st.integers(0, 10**11),
+    st.lists(st.sampled_from(domain.quarters_of_year(2026)), min_size=1, max_size=4, unique=True),
+)
 def test_a_budget_spread_over_quarters_adds_up_and_is_even(amount, quarters):
     spread = domain.spread_over_quarters(amount, quarters)
     assert sorted(spread) == sorted(quarters)
@@ -107,7 +118,7 @@ def test_a_budget_spread_over_quarters_adds_up_and_is_even(amount, quarters):
     assert list(spread.values()) == sorted(spread.values(), reverse=True)  # earliest first
 
 
-@given(st.integers(0, 10**7), st.lists(st.integers(-10**7, 10**7), max_size=20))
+@given(st.integers(0, 10**7), st.lists(st.integers(-(10**7), 10**7), max_size=20))
 def test_no_sequence_of_corrections_nets_a_line_below_zero(original, attempts):
     accepted = []
     for amount in attempts:

@@ -19,23 +19,39 @@ from shared.messaging.inbox import EventConsumer
 from shared.observability.metrics import Metrics
 
 
-def completed(school_id="corlaer", starts_at=datetime(2026, 12, 3, 8, 30, tzinfo=UTC),
-              minutes=120) -> BookingCompletedV2:
+def completed(
+    school_id="corlaer", starts_at=datetime(2026, 12, 3, 8, 30, tzinfo=UTC), minutes=120
+) -> BookingCompletedV2:
     return BookingCompletedV2(
-        booking_id=uuid4(), session_id=uuid4(), offering_id="robotica-inspiratie",
-        offering_title="Robotica inspiratieles", school_id=school_id,
+        booking_id=uuid4(),
+        session_id=uuid4(),
+        offering_id="robotica-inspiratie",
+        offering_title="Robotica inspiratieles",
+        school_id=school_id,
         group=Group(name="2B", level="vmbo-kb", year=2, students=24),
-        starts_at=starts_at, ends_at=starts_at, location="Hotspot",
-        delivered_minutes=minutes, instructor_minutes=minutes, students_reached=24,
+        starts_at=starts_at,
+        ends_at=starts_at,
+        location="Hotspot",
+        delivered_minutes=minutes,
+        instructor_minutes=minutes,
+        students_reached=24,
         core_task="A",
     )
 
 
 def record(event: BookingCompletedV2, envelope: Envelope, offset=0) -> ConsumerRecord:
     return ConsumerRecord(
-        topic=BOOKING, partition=0, offset=offset, timestamp=0, timestamp_type=0,
-        key=event.key().encode(), value=event.model_dump_json().encode(), checksum=None,
-        serialized_key_size=0, serialized_value_size=0, headers=envelope.to_headers(),
+        topic=BOOKING,
+        partition=0,
+        offset=offset,
+        timestamp=0,
+        timestamp_type=0,
+        key=event.key().encode(),
+        value=event.model_dump_json().encode(),
+        checksum=None,
+        serialized_key_size=0,
+        serialized_value_size=0,
+        headers=envelope.to_headers(),
     )
 
 
@@ -48,9 +64,13 @@ def consumer(rt) -> EventConsumer:
         raise AssertionError("nothing here should be dead-lettered")
 
     return EventConsumer(
-        name="finance", topics=[BOOKING],
-        handlers={BookingCompletedV2: handlers.booking_completed(rt)}, db=rt.db,
-        inbox=messaging.inbox, metrics=Metrics(), dlt_producer=no_dead_letters,
+        name="finance",
+        topics=[BOOKING],
+        handlers={BookingCompletedV2: handlers.booking_completed(rt)},
+        db=rt.db,
+        inbox=messaging.inbox,
+        metrics=Metrics(),
+        dlt_producer=no_dead_letters,
         backoff_seconds=0,
     )
 
@@ -68,11 +88,15 @@ async def test_a_completed_lesson_becomes_one_priced_line_even_when_redelivered(
     await finance.process([record(event, envelope, offset=0)])  # redelivery after a crash
 
     async with rt.db.sessions() as session:
-        line, declaration = (await session.execute(
-            select(DeclarationLine, Declaration).join(Declaration))).one()
+        line, declaration = (
+            await session.execute(select(DeclarationLine, Declaration).join(Declaration))
+        ).one()
         outbox = (await session.execute(select(messaging.outbox))).all()
     assert (declaration.school_id, declaration.quarter, declaration.status) == (
-        "corlaer", "2026-Q4", "draft")
+        "corlaer",
+        "2026-Q4",
+        "draft",
+    )
     assert (line.kind, line.core_task, line.minutes) == ("hours", "A", 120)
     assert (line.hourly_rate_cents, line.amount_cents) == (7500, 15000)
     assert line.description == "Technieklessen hotspot: Robotica inspiratieles (2B)"
@@ -86,17 +110,27 @@ async def test_a_completed_lesson_becomes_one_priced_line_even_when_redelivered(
 
 
 async def test_lines_of_one_school_and_quarter_share_one_declaration(rt):
-    events = [completed(), completed(), completed(school_id="element"),
-              completed(starts_at=datetime(2027, 1, 12, 9, 0, tzinfo=UTC))]
+    events = [
+        completed(),
+        completed(),
+        completed(school_id="element"),
+        completed(starts_at=datetime(2027, 1, 12, 9, 0, tzinfo=UTC)),
+    ]
     await consumer(rt).process([record(e, envelope_of(e), offset=i) for i, e in enumerate(events)])
 
     async with rt.db.sessions() as session:
-        declarations = (await session.execute(
-            select(Declaration.school_id, Declaration.quarter).order_by(Declaration.quarter,
-                                                                        Declaration.school_id)
-        )).all()
+        declarations = (
+            await session.execute(
+                select(Declaration.school_id, Declaration.quarter).order_by(
+                    Declaration.quarter, Declaration.school_id
+                )
+            )
+        ).all()
     assert [tuple(d) for d in declarations] == [
-        ("corlaer", "2026-Q4"), ("element", "2026-Q4"), ("corlaer", "2027-Q1")]
+        ("corlaer", "2026-Q4"),
+        ("element", "2026-Q4"),
+        ("corlaer", "2027-Q1"),
+    ]
     assert await count(rt, DeclarationLine) == 4
 
 
@@ -155,12 +189,24 @@ async def test_a_completed_lesson_is_declared_under_the_core_task_it_carries(rt,
 async def test_a_version_1_completion_is_declared_as_it_was_meant(rt, said, declared):
     """Read through the upcaster: one without a core task keeps its meaning, A."""
     payload = completed().model_dump(mode="json", exclude={"core_task"}) | said
-    envelope = Envelope.new(type="nl.tisfortech.bookings.booking.completed.v1",
-                            source="/tft/bookings", subject=payload["booking_id"])
+    envelope = Envelope.new(
+        type="nl.tisfortech.bookings.booking.completed.v1",
+        source="/tft/bookings",
+        subject=payload["booking_id"],
+    )
     old = ConsumerRecord(
-        topic=BOOKING, partition=0, offset=0, timestamp=0, timestamp_type=0,
-        key=payload["booking_id"].encode(), value=json.dumps(payload).encode(), checksum=None,
-        serialized_key_size=0, serialized_value_size=0, headers=envelope.to_headers())
+        topic=BOOKING,
+        partition=0,
+        offset=0,
+        timestamp=0,
+        timestamp_type=0,
+        key=payload["booking_id"].encode(),
+        value=json.dumps(payload).encode(),
+        checksum=None,
+        serialized_key_size=0,
+        serialized_value_size=0,
+        headers=envelope.to_headers(),
+    )
     await consumer(rt).process([old])
 
     async with rt.db.sessions() as session:

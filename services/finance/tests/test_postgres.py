@@ -64,8 +64,9 @@ async def test_racing_consumers_share_one_declaration(rt):
 async def test_one_source_event_gives_one_line_even_in_racing_transactions(rt):
     event = completed()
     envelope = envelope_of(event)
-    results = await asyncio.gather(*(apply(rt, event, envelope) for _ in range(4)),
-                                   return_exceptions=True)
+    results = await asyncio.gather(
+        *(apply(rt, event, envelope) for _ in range(4)), return_exceptions=True
+    )
 
     # Whoever comes after the first commit skips the activity; whoever raced it is refused.
     assert all(r is None or isinstance(r, IntegrityError) for r in results)
@@ -78,8 +79,14 @@ FINANCE = Caller("fatima", "finance", "finance")
 
 
 def material(cents: int) -> MaterialLine:
-    return MaterialLine(kind="material", core_task="C", description="Filament",
-                        amount_cents=cents, supplier="Printshop", invoice_reference="F-1")
+    return MaterialLine(
+        kind="material",
+        core_task="C",
+        description="Filament",
+        amount_cents=cents,
+        supplier="Printshop",
+        invoice_reference="F-1",
+    )
 
 
 async def add(pg, declaration_id, cents) -> bool:
@@ -111,8 +118,7 @@ async def test_a_submitted_declaration_cannot_be_changed_even_by_racing_writers(
         await underway.wait()
         await commands.submit(rt, COORDINATOR, declaration.id)
 
-    *writers, _ = await asyncio.gather(keep_adding(), keep_adding(), keep_adding(),
-                                       submit_midway())
+    *writers, _ = await asyncio.gather(keep_adding(), keep_adding(), keep_adding(), submit_midway())
     # Each writer is accepted until the submit and refused from then on.
     assert all(added == sorted(added, reverse=True) for added in writers)
     added = [a for w in writers for a in w]
@@ -126,7 +132,8 @@ async def test_a_submitted_declaration_cannot_be_changed_even_by_racing_writers(
     assert len(lines) == sum(a is True for a in added)
     assert [(e.action, e.total_cents) for e in trail] == [
         ("submitted", sum(line.amount_cents for line in lines)),
-        ("approved", sum(line.amount_cents for line in lines))]
+        ("approved", sum(line.amount_cents for line in lines)),
+    ]
 
 
 async def test_a_late_lesson_passes_a_locked_quarter_on_postgres(pg):
@@ -136,8 +143,9 @@ async def test_a_late_lesson_passes_a_locked_quarter_on_postgres(pg):
     await apply(pg, event, envelope_of(event))
 
     async with pg.db.sessions() as session:
-        line, holder = (await session.execute(
-            select(DeclarationLine, Declaration).join(Declaration))).one()
+        line, holder = (
+            await session.execute(select(DeclarationLine, Declaration).join(Declaration))
+        ).one()
     assert (holder.quarter, line.late_for_quarter) == ("2027-Q1", "2026-Q4")
 
 
@@ -148,8 +156,9 @@ async def test_a_negative_amount_is_stored_only_as_a_correction_on_postgres(pg):
     await commands.correct(pg, COORDINATOR, declaration.id, correction)
     with pytest.raises(IntegrityError):  # the store's own guard, under the command's check
         async with pg.db.transaction() as session:
-            await session.execute(update(DeclarationLine).where(DeclarationLine.id == line.id)
-                                  .values(amount_cents=-1))
+            await session.execute(
+                update(DeclarationLine).where(DeclarationLine.id == line.id).values(amount_cents=-1)
+            )
     async with pg.db.sessions() as session:
         lines = await store.lines_of_declaration(session, declaration.id)
     assert [x.amount_cents for x in lines] == [1_000, -400]

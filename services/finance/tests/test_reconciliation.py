@@ -28,21 +28,53 @@ def school(school_id: str) -> dict[str, str]:
 
 
 line_bodies = st.one_of(
-    st.builds(lambda task, cents: {"kind": "material", "core_task": task, "description": "Mat",
-                                   "amount_cents": cents, "supplier": "S",
-                                   "invoice_reference": "F"},
-              st.sampled_from("ABCDE"), st.integers(1, 10**7)),
-    st.builds(lambda task, minutes: {"kind": "hours", "core_task": task, "description": "Uren",
-                                     "role": "teacher", "minutes": minutes},
-              st.sampled_from("ABCDE"), st.integers(1, 10_000)),
-    st.builds(lambda task, cents: {"kind": "cofinancing", "core_task": task,
-                                   "description": "Bijdrage", "company": "voorbeeld-bouw",
-                                   "form": "cash", "amount_cents": cents},
-              st.sampled_from("ABCDE"), st.integers(1, 10**7)),
+    st.builds(
+        lambda task, cents: {
+            "kind": "material",
+            "core_task": task,
+            "description": "Mat",
+            "amount_cents": cents,
+            "supplier": "S",
+            "invoice_reference": "F",
+        },
+        st.sampled_from("ABCDE"),
+        st.integers(1, 10**7),
+    ),
+    st.builds(
+        lambda task, minutes: {
+            "kind": "hours",
+            "core_task": task,
+            "description": "Uren",
+            "role": "teacher",
+            "minutes": minutes,
+        },
+        st.sampled_from("ABCDE"),
+        st.integers(1, 10_000),
+    ),
+    st.builds(
+        lambda task, cents: {
+            "kind": "cofinancing",
+            "core_task": task,
+            "description": "Bijdrage",
+            "company": "voorbeeld-bouw",
+            "form": "cash",
+            "amount_cents": cents,
+        },
+        st.sampled_from("ABCDE"),
+        st.integers(1, 10**7),
+    ),
 )
 # (school, quarter, line, correction as a fraction of the line taken off, or none)
-entries = st.lists(st.tuples(st.sampled_from(SCHOOLS), st.sampled_from(QUARTERS), line_bodies,
-                             st.one_of(st.none(), st.fractions(0, 1))), min_size=1, max_size=12)
+entries = st.lists(
+    st.tuples(
+        st.sampled_from(SCHOOLS),
+        st.sampled_from(QUARTERS),
+        line_bodies,
+        st.one_of(st.none(), st.fractions(0, 1)),
+    ),
+    min_size=1,
+    max_size=12,
+)
 
 
 async def scenario(database: Path, entries) -> None:
@@ -51,22 +83,34 @@ async def scenario(database: Path, entries) -> None:
     app = service_app("finance", api.routes, rt)
     try:
         await demo.load(rt)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                     base_url="http://finance") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://finance"
+        ) as client:
             await client.put("/rates/teacher", json={"hourly_rate_cents": 5_001}, headers=FINANCE)
             added = []
             for school_id, quarter, body, taken_off in entries:
-                declaration = (await client.post("/declarations", json={"quarter": quarter},
-                                                 headers=school(school_id))).json()["id"]
-                line = (await client.post(f"/declarations/{declaration}/lines", json=body,
-                                          headers=school(school_id))).json()
+                declaration = (
+                    await client.post(
+                        "/declarations", json={"quarter": quarter}, headers=school(school_id)
+                    )
+                ).json()["id"]
+                line = (
+                    await client.post(
+                        f"/declarations/{declaration}/lines", json=body, headers=school(school_id)
+                    )
+                ).json()
                 added.append(line["amount_cents"])
                 if taken_off is not None and int(line["amount_cents"] * taken_off):
                     cents = -int(line["amount_cents"] * taken_off)
-                    made = await client.post(f"/declarations/{declaration}/corrections",
-                                             headers=school(school_id), json={
-                                                 "corrects_line_id": line["id"],
-                                                 "amount_cents": cents, "description": "Fout"})
+                    made = await client.post(
+                        f"/declarations/{declaration}/corrections",
+                        headers=school(school_id),
+                        json={
+                            "corrects_line_id": line["id"],
+                            "amount_cents": cents,
+                            "description": "Fout",
+                        },
+                    )
                     assert made.status_code == 201, made.text
                     added.append(cents)
             await check(client, sum(added))
@@ -79,13 +123,19 @@ async def check(client: httpx.AsyncClient, lines_total: int) -> None:
     assert sum(d["total_cents"] for d in declarations) == lines_total
     for summary in declarations:
         full = (await client.get(f"/declarations/{summary['id']}", headers=FINANCE)).json()
-        assert full["total_cents"] == summary["total_cents"] == sum(
-            line["amount_cents"] for line in full["lines"]) == sum(
-            full["totals_per_core_task"].values())
+        assert (
+            full["total_cents"]
+            == summary["total_cents"]
+            == sum(line["amount_cents"] for line in full["lines"])
+            == sum(full["totals_per_core_task"].values())
+        )
         assert full["total_cents"] == full["payable_cents"] + full["cofinancing_cents"]
-    quarters = [(await client.get("/reports/quarter", params={"quarter": q},
-                                  headers=FINANCE)).json()["totals"]["total_cents"]
-                for q in QUARTERS]
+    quarters = [
+        (await client.get("/reports/quarter", params={"quarter": q}, headers=FINANCE)).json()[
+            "totals"
+        ]["total_cents"]
+        for q in QUARTERS
+    ]
     assert sum(quarters) == lines_total
     year = {"year": 2026, "on": "2026-12-31"}
     for name, column in (("budget", "declared_cents"), ("dusi", "declared_cents")):

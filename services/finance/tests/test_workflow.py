@@ -19,8 +19,15 @@ FINANCE_2 = Actor("ruud", "finance", "finance")
 TWO_HATS_SCHOOL = Actor("kees", "school", "corlaer")
 TWO_HATS_FINANCE = Actor("kees", "finance", "finance")
 BACKOFFICE = Actor("bo", "backoffice", "")
-ACTORS = [COORDINATOR, OTHER_SCHOOL, FINANCE, FINANCE_2, TWO_HATS_SCHOOL, TWO_HATS_FINANCE,
-          BACKOFFICE]
+ACTORS = [
+    COORDINATOR,
+    OTHER_SCHOOL,
+    FINANCE,
+    FINANCE_2,
+    TWO_HATS_SCHOOL,
+    TWO_HATS_FINANCE,
+    BACKOFFICE,
+]
 
 
 @dataclass
@@ -102,8 +109,10 @@ def test_paying_needs_an_approval_first():
         domain.pay(submitted(), FINANCE)
 
 
-@pytest.mark.parametrize(("late", "allowed"), [
-    (None, True), ("2026-Q4", True), ("2026-Q1", True), ("2027-Q1", False), ("2027-Q2", False)])
+@pytest.mark.parametrize(
+    ("late", "allowed"),
+    [(None, True), ("2026-Q4", True), ("2026-Q1", True), ("2027-Q1", False), ("2027-Q2", False)],
+)
 def test_a_late_line_names_an_earlier_quarter(late, allowed):
     if allowed:
         domain.check_late_quarter(late, "2027-Q1")
@@ -112,14 +121,15 @@ def test_a_late_line_names_an_earlier_quarter(late, allowed):
             domain.check_late_quarter(late, "2027-Q1")
 
 
-@pytest.mark.parametrize(("quarter", "following"), [("2026-Q1", "2026-Q2"),
-                                                    ("2026-Q4", "2027-Q1")])
+@pytest.mark.parametrize(("quarter", "following"), [("2026-Q1", "2026-Q2"), ("2026-Q4", "2027-Q1")])
 def test_next_quarter(quarter, following):
     assert domain.next_quarter(quarter) == following
 
 
-lines = st.lists(st.builds(Line, st.sampled_from("ABCDE"),
-                           st.integers(min_value=0, max_value=10**9)), max_size=50)
+lines = st.lists(
+    st.builds(Line, st.sampled_from("ABCDE"), st.integers(min_value=0, max_value=10**9)),
+    max_size=50,
+)
 
 
 @given(lines)
@@ -139,8 +149,13 @@ def test_a_declaration_of_hours_totals_its_rounded_lines(hours):
 amounts = st.dictionaries(st.sampled_from("ABCDE"), st.integers(0, 10**9))
 
 
-@given(amounts, amounts, st.dictionaries(st.sampled_from("ABCDE"),
-                                         st.builds(Budget, st.integers(0, 10**9), st.booleans())))
+@given(
+    amounts,
+    amounts,
+    st.dictionaries(
+        st.sampled_from("ABCDE"), st.builds(Budget, st.integers(0, 10**9), st.booleans())
+    ),
+)
 def test_an_overrun_is_exactly_a_budgeted_task_going_over(declared, committed, budgets):
     overruns = {o.core_task: o for o in domain.budget_overruns(declared, committed, budgets)}
     for task, cents in declared.items():
@@ -155,8 +170,9 @@ def test_an_overrun_is_exactly_a_budgeted_task_going_over(declared, committed, b
 
 
 def test_a_soft_overrun_names_task_and_excess():
-    [warning] = domain.check_budget(domain.budget_overruns(
-        {"A": 600}, {"A": 500}, {"A": Budget(1000, hard_limit=False)}))
+    [warning] = domain.check_budget(
+        domain.budget_overruns({"A": 600}, {"A": 500}, {"A": Budget(1000, hard_limit=False)})
+    )
     assert warning == "kerntaak A komt € 1,00 boven het jaarbudget"
 
 
@@ -179,8 +195,7 @@ class Workflow(RuleBasedStateMachine):
         if transition.action == Action.SUBMITTED:
             self.lines_at_submit = list(self.sheet.lines)
 
-    @rule(actor=st.sampled_from(ACTORS), task=st.sampled_from("ABCDE"),
-          cents=st.integers(0, 10**7))
+    @rule(actor=st.sampled_from(ACTORS), task=st.sampled_from("ABCDE"), cents=st.integers(0, 10**7))
     def add_line(self, actor, task, cents):
         try:
             domain.check_line_addable(self.sheet, actor)
@@ -189,14 +204,17 @@ class Workflow(RuleBasedStateMachine):
         assert self.sheet.status in EDITABLE and actor.organisation == self.sheet.school_id
         self.sheet.lines.append(Line(task, cents))
 
-    @rule(actor=st.sampled_from(ACTORS), data=st.data(), cents=st.integers(-10**7, 10**7))
+    @rule(actor=st.sampled_from(ACTORS), data=st.data(), cents=st.integers(-(10**7), 10**7))
     def correct(self, actor, data, cents):
         originals = [i for i, line in enumerate(self.sheet.lines) if line.corrects is None]
         if not originals:
             return
         index = data.draw(st.sampled_from(originals))
-        net = sum(line.amount_cents for i, line in enumerate(self.sheet.lines)
-                  if index in (i, line.corrects))
+        net = sum(
+            line.amount_cents
+            for i, line in enumerate(self.sheet.lines)
+            if index in (i, line.corrects)
+        )
         try:
             domain.check_line_addable(self.sheet, actor)
             domain.check_correction(self.sheet.school_id, actor.organisation, False, net, cents)
@@ -246,13 +264,17 @@ class Workflow(RuleBasedStateMachine):
     def no_line_nets_below_zero_whatever_its_corrections(self):
         for index, line in enumerate(self.sheet.lines):
             if line.corrects is None:
-                assert line.amount_cents + sum(
-                    c.amount_cents for c in self.sheet.lines if c.corrects == index) >= 0
+                assert (
+                    line.amount_cents
+                    + sum(c.amount_cents for c in self.sheet.lines if c.corrects == index)
+                    >= 0
+                )
 
     @invariant()
     def totals_reconcile(self):
         assert domain.total_cents(self.sheet.lines) == sum(
-            domain.totals_per_core_task(self.sheet.lines).values())
+            domain.totals_per_core_task(self.sheet.lines).values()
+        )
 
 
 Workflow.TestCase.settings = settings(max_examples=300, stateful_step_count=30, deadline=None)

@@ -59,33 +59,62 @@ def routes(gate: Gate) -> APIRouter:
     anyone, backoffice, school = gate.anyone, gate.backoffice, gate.school
 
     @api.get("/offerings", tags=["catalogue"])
-    async def offerings(paging: Page, kind: Word = None, level: Level | None = None,
-                        profile: Word = None, text: SearchText = None,
-                        first: date | None = Query(None, alias="from"),
-                        last: date | None = Query(None, alias="to"),
-                        has_free_seats: bool | None = None,
-                        theme: Annotated[Theme | None, Query(openapi_examples={
-                            "robotica": {"summary": "Robotica en domotica",
-                                         "value": "robotics"}})] = None,
-                        who: Principal = anyone):
+    async def offerings(
+        paging: Page,
+        kind: Word = None,
+        level: Level | None = None,
+        profile: Word = None,
+        text: SearchText = None,
+        first: date | None = Query(None, alias="from"),
+        last: date | None = Query(None, alias="to"),
+        has_free_seats: bool | None = None,
+        theme: Annotated[
+            Theme | None,
+            Query(
+                openapi_examples={
+                    "robotica": {"summary": "Robotica en domotica", "value": "robotics"}
+                }
+            ),
+        ] = None,
+        who: Principal = anyone,
+    ):
         """Filters are optional and add up: `from`/`to` keep offers with a session on those
         days, `has_free_seats` those with (or without) a session with a seat left (upcoming,
         or in `from`/`to`), `text` searches title and assignment, `theme` keeps the offers
         about that technical theme (robotics, sustainable_energy, ...)."""
-        return await forward("bookings", "GET", "/offerings", who, params=paging | {
-            "kind": kind, "level": level, "profile": profile, "text": text,
-            "from": first, "to": last, "has_free_seats": _flag(has_free_seats),
-            "theme": theme})
+        return await forward(
+            "bookings",
+            "GET",
+            "/offerings",
+            who,
+            params=paging
+            | {
+                "kind": kind,
+                "level": level,
+                "profile": profile,
+                "text": text,
+                "from": first,
+                "to": last,
+                "has_free_seats": _flag(has_free_seats),
+                "theme": theme,
+            },
+        )
 
     @api.get("/offerings/{offering_id}", tags=["catalogue"])
     async def offering(offering_id: Slug, who: Principal = anyone):
         return await forward("bookings", "GET", f"/offerings/{offering_id}", who)
 
     @api.get("/sessions", tags=["catalogue"], response_model=list[agenda.AgendaEntry])
-    async def sessions_agenda(paging: Page, first: date = Query(alias="from"),
-                              last: date = Query(alias="to"), room: Name = None,
-                              instructor: Name = None, location: Name = None,
-                              school_id: OrgId = None, who: Principal = anyone):
+    async def sessions_agenda(
+        paging: Page,
+        first: date = Query(alias="from"),
+        last: date = Query(alias="to"),
+        room: Name = None,
+        instructor: Name = None,
+        location: Name = None,
+        school_id: OrgId = None,
+        who: Principal = anyone,
+    ):
         """The agenda: the sessions of all offers and of all events from `from` to `to` (at
         most 93 days) by start, `type` "offering" or "event", each with the classes booked
         on it (registered for an event's): every school's for the backoffice, a school only
@@ -95,13 +124,20 @@ def routes(gate: Gate) -> APIRouter:
         `event_id`), has `offering_kind` "event", its host as `instructor` and no room."""
         if who.role == SCHOOL and school_id not in (None, who.organisation):
             raise Problem(403, "Forbidden", "een school ziet alleen haar eigen gegevens")
-        return await agenda.agenda(forward, who, first, last, {
-            "room": room, "instructor": instructor, "location": location,
-            "school_id": school_id}, paging["limit"], paging["offset"])
+        return await agenda.agenda(
+            forward,
+            who,
+            first,
+            last,
+            {"room": room, "instructor": instructor, "location": location, "school_id": school_id},
+            paging["limit"],
+            paging["offset"],
+        )
 
     @api.get("/planning", tags=["bookings"], response_model=planning.Planning)
-    async def my_planning(first: date = Query(alias="from"), last: date = Query(alias="to"),
-                          who: Principal = school):
+    async def my_planning(
+        first: date = Query(alias="from"), last: date = Query(alias="to"), who: Principal = school
+    ):
         """Mijn planning: the school's bookings, equipment reservations and event
         registrations from `from` to `to` (at most 93 days) by start. A service that does not
         answer is named in `missing` and its part left out; the rest still answers."""
@@ -117,19 +153,22 @@ def routes(gate: Gate) -> APIRouter:
 
     @api.post("/offerings/{offering_id}/sessions", status_code=201, tags=["catalogue"])
     async def new_session(offering_id: Slug, body: NewSession, who: Principal = backoffice):
-        return await forward("bookings", "POST", f"/offerings/{offering_id}/sessions", who,
-                             body=as_json(body))
+        return await forward(
+            "bookings", "POST", f"/offerings/{offering_id}/sessions", who, body=as_json(body)
+        )
 
     @api.post("/offerings/{offering_id}/series", status_code=201, tags=["catalogue"])
     async def new_series(offering_id: Slug, body: NewSeries, who: Principal = backoffice):
         """A recurring series; dates on closed days or with the room or instructor taken are
         skipped and listed in `skipped`."""
-        return await forward("bookings", "POST", f"/offerings/{offering_id}/series", who,
-                             body=as_json(body))
+        return await forward(
+            "bookings", "POST", f"/offerings/{offering_id}/series", who, body=as_json(body)
+        )
 
     @api.post("/bookings", status_code=201, tags=["bookings"])
-    async def book(request: Request, body: NewBooking,
-                   who: Principal = gate.guard(SCHOOL, TEACHER, BACKOFFICE)):
+    async def book(
+        request: Request, body: NewBooking, who: Principal = gate.guard(SCHOOL, TEACHER, BACKOFFICE)
+    ):
         """Confirmed, or `waitlisted` with its `waitlist_position` when the session is full.
         A school's coordinator or teacher books for the school; the backoffice on behalf of
         the school it names in `school_id` (that school's rules, quota, planning and
@@ -138,18 +177,24 @@ def routes(gate: Gate) -> APIRouter:
         return await forward("bookings", "POST", "/bookings", who, body=as_json(body))
 
     @api.get("/bookings", tags=["bookings"])
-    async def bookings(paging: Page, school_id: OrgId = None,
-                       status: Annotated[str | None, Query(pattern=r"^[a-z_]{1,20}$")] = None,
-                       first: date | None = Query(None, alias="from"),
-                       last: date | None = Query(None, alias="to"),
-                       who: Principal = gate.guard(SCHOOL, TEACHER, BACKOFFICE, PROGRAMME,
-                                                   ADMIN, COMPANY)):
+    async def bookings(
+        paging: Page,
+        school_id: OrgId = None,
+        status: Annotated[str | None, Query(pattern=r"^[a-z_]{1,20}$")] = None,
+        first: date | None = Query(None, alias="from"),
+        last: date | None = Query(None, alias="to"),
+        who: Principal = gate.guard(SCHOOL, TEACHER, BACKOFFICE, PROGRAMME, ADMIN, COMPANY),
+    ):
         """A school's own bookings (for its coordinator and its teachers; naming another
         school is 403), the bookings of the company visits a company contact's company
         hosts, or all of them for the backoffice. With `from` and `to` (at most 93 days):
         those on sessions starting on those days."""
-        params = paging | {"school_id": own_school(who, school_id), "status": status,
-                           "from": first, "to": last}
+        params = paging | {
+            "school_id": own_school(who, school_id),
+            "status": status,
+            "from": first,
+            "to": last,
+        }
         return await forward("bookings", "GET", "/bookings", who, params=params)
 
     @api.get("/bookings/{booking_id}", tags=["bookings"])
@@ -157,19 +202,24 @@ def routes(gate: Gate) -> APIRouter:
         return await forward("bookings", "GET", f"/bookings/{booking_id}", who)
 
     @api.post("/bookings/{booking_id}/complete", tags=["bookings"])
-    async def complete(booking_id: UUID, body: Completion | None = None,
-                       who: Principal = backoffice):
+    async def complete(
+        booking_id: UUID, body: Completion | None = None, who: Principal = backoffice
+    ):
         """Optionally with the students who came and the instructor minutes."""
-        return await forward("bookings", "POST", f"/bookings/{booking_id}/complete", who,
-                             body=as_json(body) if body else None)
+        return await forward(
+            "bookings",
+            "POST",
+            f"/bookings/{booking_id}/complete",
+            who,
+            body=as_json(body) if body else None,
+        )
 
     @api.post("/bookings/{booking_id}/no-show", tags=["bookings"])
     async def no_show(booking_id: UUID, who: Principal = backoffice):
         return await forward("bookings", "POST", f"/bookings/{booking_id}/no-show", who)
 
     @api.post("/bookings/{booking_id}/cancel", tags=["bookings"])
-    async def cancel(booking_id: UUID,
-                     who: Principal = gate.guard(SCHOOL, TEACHER, BACKOFFICE)):
+    async def cancel(booking_id: UUID, who: Principal = gate.guard(SCHOOL, TEACHER, BACKOFFICE)):
         return await forward("bookings", "POST", f"/bookings/{booking_id}/cancel", who)
 
     calendar_routes(api, gate)
@@ -191,25 +241,32 @@ def company_routes(api: APIRouter, gate: Gate) -> None:
         return await forward("bookings", "POST", "/offering-proposals", who, body=as_json(body))
 
     @api.get("/offering-proposals", tags=["companies"])
-    async def proposals(paging: Page, approval: Annotated[
-            str | None, Query(pattern=r"^(proposed|approved|declined)$")] = None,
-            who: Principal = gate.guard(COMPANY, BACKOFFICE, PROGRAMME, ADMIN)):
+    async def proposals(
+        paging: Page,
+        approval: Annotated[str | None, Query(pattern=r"^(proposed|approved|declined)$")] = None,
+        who: Principal = gate.guard(COMPANY, BACKOFFICE, PROGRAMME, ADMIN),
+    ):
         """Proposals, newest first, with their `approval` and `decline_reason`: a company
         contact sees its own company's, the backoffice every company's."""
-        return await forward("bookings", "GET", "/offering-proposals", who,
-                             params=paging | {"approval": approval})
+        return await forward(
+            "bookings", "GET", "/offering-proposals", who, params=paging | {"approval": approval}
+        )
 
     @api.post("/offering-proposals/{offering_id}/approve", tags=["companies"])
     async def approve(offering_id: Slug, who: Principal = backoffice):
         """Schools see the offer from now on; the company hears of it."""
-        return await forward("bookings", "POST", f"/offering-proposals/{offering_id}/approve",
-                             who)
+        return await forward("bookings", "POST", f"/offering-proposals/{offering_id}/approve", who)
 
     @api.post("/offering-proposals/{offering_id}/decline", tags=["companies"])
     async def decline(offering_id: Slug, body: Decline, who: Principal = backoffice):
         """With the reason the company reads."""
-        return await forward("bookings", "POST", f"/offering-proposals/{offering_id}/decline",
-                             who, body=as_json(body))
+        return await forward(
+            "bookings",
+            "POST",
+            f"/offering-proposals/{offering_id}/decline",
+            who,
+            body=as_json(body),
+        )
 
     @api.post("/bookings/{booking_id}/accept", tags=["companies"])
     async def accept_request(booking_id: UUID, who: Principal = company):
@@ -221,8 +278,9 @@ def company_routes(api: APIRouter, gate: Gate) -> None:
     async def decline_request(booking_id: UUID, body: Decline, who: Principal = company):
         """The host company cannot take the group: rejected with its reason for the school;
         the seats are released."""
-        return await forward("bookings", "POST", f"/bookings/{booking_id}/decline", who,
-                             body=as_json(body))
+        return await forward(
+            "bookings", "POST", f"/bookings/{booking_id}/decline", who, body=as_json(body)
+        )
 
 
 def amendment_routes(api: APIRouter, gate: Gate) -> None:
@@ -230,11 +288,11 @@ def amendment_routes(api: APIRouter, gate: Gate) -> None:
     forward, backoffice = gate.forward, gate.backoffice
 
     @api.patch("/offerings/{offering_id}", tags=["catalogue"])
-    async def edit_offering(offering_id: Slug, body: OfferingChanges,
-                            who: Principal = backoffice):
+    async def edit_offering(offering_id: Slug, body: OfferingChanges, who: Principal = backoffice):
         """Omitted fields stay as they are."""
-        return await forward("bookings", "PATCH", f"/offerings/{offering_id}", who,
-                             body=as_json(body))
+        return await forward(
+            "bookings", "PATCH", f"/offerings/{offering_id}", who, body=as_json(body)
+        )
 
     @api.post("/offerings/{offering_id}/withdraw", tags=["catalogue"])
     async def withdraw_offering(offering_id: Slug, who: Principal = backoffice):
@@ -245,15 +303,18 @@ def amendment_routes(api: APIRouter, gate: Gate) -> None:
     async def move_session(session_id: UUID, body: SessionMove, who: Principal = backoffice):
         """Planning's rules hold (409 naming the clash); each booked school hears once. A
         session holding equipment is not moved (409): cancel it and plan a new one."""
-        return await forward("bookings", "POST", f"/sessions/{session_id}/move", who,
-                             body=as_json(body))
+        return await forward(
+            "bookings", "POST", f"/sessions/{session_id}/move", who, body=as_json(body)
+        )
 
     @api.post("/sessions/{session_id}/cancel", tags=["catalogue"])
-    async def cancel_session(session_id: UUID, body: SessionCancellation,
-                             who: Principal = backoffice):
+    async def cancel_session(
+        session_id: UUID, body: SessionCancellation, who: Principal = backoffice
+    ):
         """Cancels its bookings (a series: all its lessons) and tells each school once."""
-        return await forward("bookings", "POST", f"/sessions/{session_id}/cancel", who,
-                             body=as_json(body))
+        return await forward(
+            "bookings", "POST", f"/sessions/{session_id}/cancel", who, body=as_json(body)
+        )
 
 
 def calendar_routes(api: APIRouter, gate: Gate) -> None:
@@ -261,40 +322,57 @@ def calendar_routes(api: APIRouter, gate: Gate) -> None:
     forward, anyone, backoffice = gate.forward, gate.anyone, gate.backoffice
 
     @api.get("/calendar/closed-periods", tags=["calendar"])
-    async def closed_periods(first: date = Query(alias="from"), last: date = Query(alias="to"),
-                             who: Principal = anyone):
-        return await forward("bookings", "GET", "/calendar/closed-periods", who,
-                             params={"from": first.isoformat(), "to": last.isoformat()})
+    async def closed_periods(
+        first: date = Query(alias="from"), last: date = Query(alias="to"), who: Principal = anyone
+    ):
+        return await forward(
+            "bookings",
+            "GET",
+            "/calendar/closed-periods",
+            who,
+            params={"from": first.isoformat(), "to": last.isoformat()},
+        )
 
     @api.post("/calendar/closed-periods", status_code=201, tags=["calendar"])
     async def close(body: NewClosedPeriod, who: Principal = backoffice):
-        return await forward("bookings", "POST", "/calendar/closed-periods", who,
-                             body=as_json(body))
+        return await forward(
+            "bookings", "POST", "/calendar/closed-periods", who, body=as_json(body)
+        )
 
     @api.delete("/calendar/closed-periods/{closure_id}", status_code=204, tags=["calendar"])
     async def reopen(closure_id: UUID, who: Principal = backoffice):
         return await forward("bookings", "DELETE", f"/calendar/closed-periods/{closure_id}", who)
 
     @api.get("/calendar/school-days", tags=["calendar"])
-    async def school_days(first: date = Query(alias="from"), last: date = Query(alias="to"),
-                          school_id: OrgId = None, who: Principal = anyone):
-        return await forward("bookings", "GET", "/calendar/school-days", who, params={
-            "from": first.isoformat(), "to": last.isoformat(), "school_id": school_id})
+    async def school_days(
+        first: date = Query(alias="from"),
+        last: date = Query(alias="to"),
+        school_id: OrgId = None,
+        who: Principal = anyone,
+    ):
+        return await forward(
+            "bookings",
+            "GET",
+            "/calendar/school-days",
+            who,
+            params={"from": first.isoformat(), "to": last.isoformat(), "school_id": school_id},
+        )
 
     @api.get("/calendar/school-days/{school_id}/{day}", tags=["calendar"])
     async def school_day(school_id: Slug, day: date, who: Principal = anyone):
         return await forward("bookings", "GET", f"/calendar/school-days/{school_id}/{day}", who)
 
     @api.put("/calendar/school-days/{school_id}/{day}", tags=["calendar"])
-    async def set_school_day(school_id: Slug, day: date, body: SchoolDayException,
-                             who: Principal = backoffice):
-        return await forward("bookings", "PUT", f"/calendar/school-days/{school_id}/{day}", who,
-                             body=as_json(body))
+    async def set_school_day(
+        school_id: Slug, day: date, body: SchoolDayException, who: Principal = backoffice
+    ):
+        return await forward(
+            "bookings", "PUT", f"/calendar/school-days/{school_id}/{day}", who, body=as_json(body)
+        )
 
     @api.delete("/calendar/school-days/{school_id}/{day}", status_code=204, tags=["calendar"])
     async def remove_school_day(school_id: Slug, day: date, who: Principal = backoffice):
-        return await forward("bookings", "DELETE", f"/calendar/school-days/{school_id}/{day}",
-                             who)
+        return await forward("bookings", "DELETE", f"/calendar/school-days/{school_id}/{day}", who)
 
     @api.get("/calendar/rules", tags=["calendar"])
     async def rules(who: Principal = anyone):
@@ -305,25 +383,29 @@ def calendar_routes(api: APIRouter, gate: Gate) -> None:
         return await forward("bookings", "PUT", "/calendar/rules", who, body=as_json(body))
 
     @api.get("/calendar/quotas", tags=["calendar"])
-    async def quotas(school_year: SchoolYear | None = None,
-                     who: Principal = anyone):
-        return await forward("bookings", "GET", "/calendar/quotas", who,
-                             params={"school_year": school_year})
+    async def quotas(school_year: SchoolYear | None = None, who: Principal = anyone):
+        return await forward(
+            "bookings", "GET", "/calendar/quotas", who, params={"school_year": school_year}
+        )
 
     @api.get("/calendar/quotas/{school_id}/{school_year}", tags=["calendar"])
     async def quota(school_id: Slug, school_year: SchoolYear, who: Principal = anyone):
-        return await forward("bookings", "GET", f"/calendar/quotas/{school_id}/{school_year}",
-                             who)
+        return await forward("bookings", "GET", f"/calendar/quotas/{school_id}/{school_year}", who)
 
     @api.put("/calendar/quotas/{school_id}/{school_year}", tags=["calendar"])
-    async def set_quota(school_id: Slug, school_year: SchoolYear, body: QuotaBody,
-                        who: Principal = backoffice):
-        return await forward("bookings", "PUT", f"/calendar/quotas/{school_id}/{school_year}",
-                             who, body=as_json(body))
+    async def set_quota(
+        school_id: Slug, school_year: SchoolYear, body: QuotaBody, who: Principal = backoffice
+    ):
+        return await forward(
+            "bookings",
+            "PUT",
+            f"/calendar/quotas/{school_id}/{school_year}",
+            who,
+            body=as_json(body),
+        )
 
-    @api.delete("/calendar/quotas/{school_id}/{school_year}", status_code=204,
-                tags=["calendar"])
-    async def remove_quota(school_id: Slug, school_year: SchoolYear,
-                           who: Principal = backoffice):
-        return await forward("bookings", "DELETE",
-                             f"/calendar/quotas/{school_id}/{school_year}", who)
+    @api.delete("/calendar/quotas/{school_id}/{school_year}", status_code=204, tags=["calendar"])
+    async def remove_quota(school_id: Slug, school_year: SchoolYear, who: Principal = backoffice):
+        return await forward(
+            "bookings", "DELETE", f"/calendar/quotas/{school_id}/{school_year}", who
+        )

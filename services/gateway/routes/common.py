@@ -63,10 +63,12 @@ class Gate:
         ) -> Principal:
             if credentials is None:
                 raise Unauthenticated(
-                    "stuur Authorization: Bearer <token> van /api/v1/auth/token mee")
+                    "stuur Authorization: Bearer <token> van /api/v1/auth/token mee"
+                )
             # The edge verified the token already; verifying again gives the reason it failed.
-            who = (getattr(request.state, "principal", None)
-                   or await tokens.verify(credentials.credentials))
+            who = getattr(request.state, "principal", None) or await tokens.verify(
+                credentials.credentials
+            )
             if roles and who.role not in roles:
                 raise Problem(403, "Forbidden", f"de rol {who.role} mag dit niet")
             return who
@@ -100,14 +102,20 @@ class Gate:
         if school_id is None or (who.role in SCHOOL_PEOPLE and school_id == who.organisation):
             return
         if who.role != BACKOFFICE:
-            raise Problem(403, "Forbidden",
-                          "een school handelt alleen voor zichzelf, niet namens een andere school")
-        status, found = await self.ask("directory", "GET", f"/organisations/{school_id}",
-                                       who=who)
+            raise Problem(
+                403,
+                "Forbidden",
+                "een school handelt alleen voor zichzelf, niet namens een andere school",
+            )
+        status, found = await self.ask("directory", "GET", f"/organisations/{school_id}", who=who)
         if status != 200 or found.get("kind") not in SCHOOL_KINDS:
             reason = f"er is geen school met id {school_id}"
-            raise Problem(422, "Invalid request", reason, errors=[
-                {"field": "school_id", "message": reason, "code": "not_a_school"}])
+            raise Problem(
+                422,
+                "Invalid request",
+                reason,
+                errors=[{"field": "school_id", "message": reason, "code": "not_a_school"}],
+            )
         request.state.on_behalf_of = school_id
         upstream.on_behalf_of.set(school_id)
 

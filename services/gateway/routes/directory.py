@@ -18,10 +18,13 @@ def routes(gate: Gate) -> APIRouter:
     manager = gate.people_manager
 
     @api.get("/organisations", tags=["directory"])
-    async def organisations(paging: Page, kind: str | None = Query(None, pattern=KIND),
-                            profile: str | None = Query(None, pattern=r"^[A-Za-z&]{1,10}$"),
-                            text: str | None = Query(None, min_length=1, max_length=80),
-                            who: Principal = anyone):
+    async def organisations(
+        paging: Page,
+        kind: str | None = Query(None, pattern=KIND),
+        profile: str | None = Query(None, pattern=r"^[A-Za-z&]{1,10}$"),
+        text: str | None = Query(None, min_length=1, max_length=80),
+        who: Principal = anyone,
+    ):
         """Schools, boards, companies, municipalities: by kind, profile (e.g. BWI, D&P,
         Groen, T&T) and a text in the name or place."""
         params = paging | {"kind": kind, "profile": profile, "text": text}
@@ -36,17 +39,21 @@ def routes(gate: Gate) -> APIRouter:
         return await forward("directory", "POST", "/organisations", who, body=as_json(body))
 
     @api.put("/organisations/{organisation_id}", tags=["directory"])
-    async def edit_organisation(organisation_id: Slug, body: OrganisationFields,
-                                who: Principal = backoffice):
+    async def edit_organisation(
+        organisation_id: Slug, body: OrganisationFields, who: Principal = backoffice
+    ):
         """The whole organisation as it is to be; its people's roles must suit a new kind."""
-        return await forward("directory", "PUT", f"/organisations/{organisation_id}", who,
-                             body=as_json(body))
+        return await forward(
+            "directory", "PUT", f"/organisations/{organisation_id}", who, body=as_json(body)
+        )
 
     @api.get("/people", tags=["directory"])
-    async def people(paging: Page,
-                     organisation_id: str | None = Query(None, pattern=r"^[a-z0-9-]{1,80}$"),
-                     role: str | None = Query(None, pattern=r"^[a-z]{2,20}$"),
-                     who: Principal = anyone):
+    async def people(
+        paging: Page,
+        organisation_id: str | None = Query(None, pattern=r"^[a-z0-9-]{1,80}$"),
+        role: str | None = Query(None, pattern=r"^[a-z]{2,20}$"),
+        who: Principal = anyone,
+    ):
         """The backoffice, admin and programme see everyone; others their own organisation."""
         params = paging | {"organisation_id": organisation_id, "role": role}
         return await forward("directory", "GET", "/people", who, params=params)
@@ -59,8 +66,7 @@ def routes(gate: Gate) -> APIRouter:
     async def invite(body: NewInvitation, who: Principal = manager):
         """A person, invited: the answer's `code` (shown once) lets them set a password at
         /invitations/accept before `expires_at`."""
-        return await forward("directory", "POST", "/people/invitations", who,
-                             body=as_json(body))
+        return await forward("directory", "POST", "/people/invitations", who, body=as_json(body))
 
     @api.post("/people/{person_id}/deactivate", tags=["directory"])
     async def deactivate(person_id: Slug, who: Principal = manager):
@@ -70,7 +76,6 @@ def routes(gate: Gate) -> APIRouter:
     @api.post("/invitations/accept", tags=["auth"])
     async def accept_invitation(body: AcceptedInvitation):
         """No token: the invitation's code says who this is. Then sign in at /auth/token."""
-        return await forward("directory", "POST", "/invitations/accept", None,
-                             body=as_json(body))
+        return await forward("directory", "POST", "/invitations/accept", None, body=as_json(body))
 
     return api

@@ -43,8 +43,9 @@ def routes(gate: Gate) -> APIRouter:
     @api.post("/events/{event_id}/check-in", tags=["events"])
     async def check_in(event_id: Slug, body: CheckIn, who: Principal = backoffice):
         """Attendance, once per code; a code of another event is 404 like a wrong one."""
-        return await forward("events", "POST", f"/events/{event_id}/check-in", who,
-                             body=as_json(body))
+        return await forward(
+            "events", "POST", f"/events/{event_id}/check-in", who, body=as_json(body)
+        )
 
     @api.post("/registrations", status_code=201, tags=["events"])
     async def register(request: Request, body: NewRegistration, who: Principal = registrant):
@@ -76,14 +77,16 @@ def routes(gate: Gate) -> APIRouter:
     async def attend(event_id: Slug, body: NewAttendee, who: Principal = anyone):
         """Register yourself for an event for adults (the annual meeting): name and e-mail.
         Any signed-in person may; 409 when the event is full or the address registered."""
-        return await forward("events", "POST", f"/events/{event_id}/attendees", who,
-                             body=as_json(body))
+        return await forward(
+            "events", "POST", f"/events/{event_id}/attendees", who, body=as_json(body)
+        )
 
     @api.get("/attendees", tags=["events"])
     async def attendees(paging: Page, event_id: EventFilter = None, who: Principal = anyone):
         """Your own registrations for events for adults; the backoffice sees everyone's."""
-        return await forward("events", "GET", "/attendees", who,
-                             params=paging | {"event_id": event_id})
+        return await forward(
+            "events", "GET", "/attendees", who, params=paging | {"event_id": event_id}
+        )
 
     @api.post("/attendees/{attendee_id}/cancel", tags=["events"])
     async def cancel_attendance(attendee_id: UUID, who: Principal = anyone):
@@ -91,43 +94,54 @@ def routes(gate: Gate) -> APIRouter:
         return await forward("events", "POST", f"/attendees/{attendee_id}/cancel", who)
 
     @api.get("/hosted-sessions", tags=["events"])
-    async def hosted_sessions(paging: Page, host: OrgId = None,
-                              who: Principal = gate.guard(COMPANY, BACKOFFICE, PROGRAMME)):
+    async def hosted_sessions(
+        paging: Page,
+        host: OrgId = None,
+        who: Principal = gate.guard(COMPANY, BACKOFFICE, PROGRAMME),
+    ):
         """Sessions with the classes registered (class name, level, numbers): a company
         contact sees those its company hosts; the backoffice and programme any `host`."""
         own = who.organisation if who.role == COMPANY else host
-        return await forward("events", "GET", "/hosted-sessions", who,
-                             params=paging | {"host": own})
+        return await forward(
+            "events", "GET", "/hosted-sessions", who, params=paging | {"host": own}
+        )
 
     @api.get("/event-reach", tags=["events"])
-    async def event_reach(event_id: EventFilter = None, school_id: OrgId = None,
-                          year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-                          who: Principal = gate.guard(BACKOFFICE, PROGRAMME, SCHOOL)):
+    async def event_reach(
+        event_id: EventFilter = None,
+        school_id: OrgId = None,
+        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+        who: Principal = gate.guard(BACKOFFICE, PROGRAMME, SCHOOL),
+    ):
         """Students who took part, per event, school, level and profile, from the attendance
         recorded at check-in; `year`: sessions in that calendar year. A school sees its own
         figures."""
-        return await forward("events", "GET", "/reach", who,
-                             params={"event_id": event_id, "year": year,
-                                     "school_id": own_school(who, school_id)})
+        return await forward(
+            "events",
+            "GET",
+            "/reach",
+            who,
+            params={"event_id": event_id, "year": year, "school_id": own_school(who, school_id)},
+        )
 
     @api.post("/event-sessions/{session_id}/held", status_code=201, tags=["events"])
     async def session_held(session_id: UUID, body: SessionHeld, who: Principal = backoffice):
         """Record that a session took place, with its host's minutes (default: the session's
         length); finance books a company's hours as in-kind co-financing. Once: 409 after."""
-        return await forward("events", "POST", f"/sessions/{session_id}/held", who,
-                             body=as_json(body))
+        return await forward(
+            "events", "POST", f"/sessions/{session_id}/held", who, body=as_json(body)
+        )
 
     @api.post("/events/{event_id}/costs", status_code=201, tags=["events"])
-    async def record_event_cost(event_id: Slug, body: NewEventCost,
-                                who: Principal = backoffice):
+    async def record_event_cost(event_id: Slug, body: NewEventCost, who: Principal = backoffice):
         """A cost of the event (in cents) for the lead school's declaration; an invoice
         counts once per event (409)."""
-        return await forward("events", "POST", f"/events/{event_id}/costs", who,
-                             body=as_json(body))
+        return await forward("events", "POST", f"/events/{event_id}/costs", who, body=as_json(body))
 
     @api.get("/events/{event_id}/costs", tags=["events"])
-    async def event_costs(event_id: Slug,
-                          who: Principal = gate.guard(BACKOFFICE, PROGRAMME, FINANCE)):
+    async def event_costs(
+        event_id: Slug, who: Principal = gate.guard(BACKOFFICE, PROGRAMME, FINANCE)
+    ):
         return await forward("events", "GET", f"/events/{event_id}/costs", who)
 
     @api.post("/events", status_code=201, tags=["events"])
@@ -143,30 +157,38 @@ def routes(gate: Gate) -> APIRouter:
         return await forward("events", "PATCH", f"/events/{event_id}", who, body=as_json(body))
 
     @api.post("/events/{event_id}/sessions", status_code=201, tags=["events"])
-    async def add_event_session(event_id: Slug, body: NewEventSession,
-                                who: Principal = backoffice):
+    async def add_event_session(event_id: Slug, body: NewEventSession, who: Principal = backoffice):
         """A session within the event's times, for part of its audience."""
-        return await forward("events", "POST", f"/events/{event_id}/sessions", who,
-                             body=as_json(body))
+        return await forward(
+            "events", "POST", f"/events/{event_id}/sessions", who, body=as_json(body)
+        )
 
     @api.get("/event-sessions/{session_id}", tags=["events"])
     async def event_session(session_id: UUID, who: Principal = anyone):
         return await forward("events", "GET", f"/sessions/{session_id}", who)
 
     @api.patch("/event-sessions/{session_id}", tags=["events"])
-    async def change_event_session(session_id: UUID, body: EventSessionChange,
-                                   who: Principal = backoffice):
+    async def change_event_session(
+        session_id: UUID, body: EventSessionChange, who: Principal = backoffice
+    ):
         """Capacity never below the seats taken; seats a larger capacity frees are offered
         to the waiting groups at once."""
-        return await forward("events", "PATCH", f"/sessions/{session_id}", who,
-                             body=as_json(body))
+        return await forward("events", "PATCH", f"/sessions/{session_id}", who, body=as_json(body))
 
     @api.get("/events/{event_id}/registrations", tags=["events"])
-    async def event_registrations(event_id: Slug, session_id: UUID | None = None,
-                                  who: Principal = gate.guard(BACKOFFICE, PROGRAMME, COMPANY)):
+    async def event_registrations(
+        event_id: Slug,
+        session_id: UUID | None = None,
+        who: Principal = gate.guard(BACKOFFICE, PROGRAMME, COMPANY),
+    ):
         """Who comes: per session the classes registered (school, level, size, status,
         waiting place, checked in). A company contact sees only the sessions it hosts."""
-        return await forward("events", "GET", f"/events/{event_id}/registrations", who,
-                             params={"session_id": session_id})
+        return await forward(
+            "events",
+            "GET",
+            f"/events/{event_id}/registrations",
+            who,
+            params={"session_id": session_id},
+        )
 
     return api

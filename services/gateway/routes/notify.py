@@ -28,8 +28,7 @@ def routes(gate: Gate) -> APIRouter:
 
     @api.put("/notifications/preferences", tags=["notifications"])
     async def set_preferences(body: PreferencesIn, who: Principal = gate.anyone):
-        return await forward("notify", "PUT", "/notifications/preferences", who,
-                             body=as_json(body))
+        return await forward("notify", "PUT", "/notifications/preferences", who, body=as_json(body))
 
     @api.post("/notifications/{notification_id}/read", tags=["notifications"])
     async def mark_read(notification_id: UUID, who: Principal = gate.anyone):

@@ -54,8 +54,7 @@ def directory(upstream: Upstream, inactive: set[str]) -> Upstream:
             if who is None or who.username in inactive or body["password"] != "demo":
                 return httpx.Response(401, json={"title": "Unauthenticated", "status": 401})
             return httpx.Response(200, json=_claims(who.username))
-        if request.method == "GET" and path.startswith("/people/") and path.endswith(
-                "/standing"):
+        if request.method == "GET" and path.startswith("/people/") and path.endswith("/standing"):
             subject = path.split("/")[2]
             if subject not in DEMO:
                 return httpx.Response(404, json={"title": "Not found", "status": 404})
@@ -80,8 +79,9 @@ def edge_store() -> str:
 
 
 @asynccontextmanager
-async def running(upstream: Upstream, inactive: set[str] | None = None,
-                  **overrides) -> AsyncIterator[httpx.AsyncClient]:
+async def running(
+    upstream: Upstream, inactive: set[str] | None = None, **overrides
+) -> AsyncIterator[httpx.AsyncClient]:
     """`inactive`: demo people the fake directory calls deactivated (the test may add some);
     `database_url`: the gateway's store (by default a new one)."""
     overrides.setdefault("database_url", edge_store())
@@ -93,8 +93,7 @@ async def running(upstream: Upstream, inactive: set[str] | None = None,
         urls = {}
         for service, address in nominal.upstream_urls().items():
             answers = directory(upstream, inactive) if service == "directory" else upstream
-            handler = _fake_service(answers, address, nominal.upstream_timeout_seconds,
-                                    stopping)
+            handler = _fake_service(answers, address, nominal.upstream_timeout_seconds, stopping)
             app = web.Application()
             app.router.add_route("*", "/{tail:.*}", handler)
             server = TestServer(app, host="127.0.0.1", port=0)
@@ -109,12 +108,16 @@ async def running(upstream: Upstream, inactive: set[str] | None = None,
         stopping.set()
 
 
-def _fake_service(upstream: Upstream, address: str, timeout: float,
-                  stopping: asyncio.Event) -> Callable:
+def _fake_service(
+    upstream: Upstream, address: str, timeout: float, stopping: asyncio.Event
+) -> Callable:
     async def handle(request: web.Request) -> web.StreamResponse:
-        seen = httpx.Request(request.method, address.rstrip("/") + request.path_qs,
-                             headers=list(request.headers.items()),
-                             content=await request.read())
+        seen = httpx.Request(
+            request.method,
+            address.rstrip("/") + request.path_qs,
+            headers=list(request.headers.items()),
+            content=await request.read(),
+        )
         try:
             answer = upstream(seen)
         except httpx.ConnectError:
@@ -136,8 +139,9 @@ def _fake_service(upstream: Upstream, address: str, timeout: float,
 
 
 async def login(client: httpx.AsyncClient, username: str, password: str = "demo") -> dict:
-    answer = await client.post("/api/v1/auth/token",
-                               json={"username": username, "password": password})
+    answer = await client.post(
+        "/api/v1/auth/token", json={"username": username, "password": password}
+    )
     assert answer.status_code == 200, answer.text
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 

@@ -26,9 +26,9 @@ def test_half_open_lets_one_probe_through_and_its_outcome_decides():
     breaker = Breaker(failures=1, open_seconds=10, clock=clock)
     breaker.failed()
     clock.now = 10
-    assert breaker.wait() == 0          # the probe
-    assert breaker.wait() > 0           # others wait for it
-    breaker.failed()                    # probe failed: open again, from now
+    assert breaker.wait() == 0  # the probe
+    assert breaker.wait() > 0  # others wait for it
+    breaker.failed()  # probe failed: open again, from now
     assert breaker.wait() == 10
     clock.now = 20
     assert breaker.wait() == 0

@@ -16,9 +16,11 @@ from shared.contracts.topics import EVENT_TOPICS
 GATEWAY = app(settings())
 DOCUMENT = GATEWAY.openapi()
 # Routers are included lazily since FastAPI 0.16x: iter_route_contexts walks them all.
-BODIES = [pytest.param(route, id=f"{sorted(route.methods)[0]} {route.path}")
-          for route in iter_route_contexts(GATEWAY.routes)
-          if getattr(route, "body_field", None) is not None]
+BODIES = [
+    pytest.param(route, id=f"{sorted(route.methods)[0]} {route.path}")
+    for route in iter_route_contexts(GATEWAY.routes)
+    if getattr(route, "body_field", None) is not None
+]
 
 
 @pytest.mark.parametrize("route", BODIES)
@@ -28,8 +30,17 @@ def test_each_request_body_example_is_valid(route: RouteContext):
     sample = body["example"]
     TypeAdapter(route.body_field.field_info.annotation).validate_python(sample)
 
-DATED = [route for route in BODIES if route.values[0].path.startswith(tuple(
-    f"/api/v1/{resource}" for resource in ("reservations", "offerings", "bookings", "calendar")))]
+
+DATED = [
+    route
+    for route in BODIES
+    if route.values[0].path.startswith(
+        tuple(
+            f"/api/v1/{resource}"
+            for resource in ("reservations", "offerings", "bookings", "calendar")
+        )
+    )
+]
 
 
 @pytest.mark.parametrize("route", DATED)
@@ -74,6 +85,5 @@ async def test_docs_page_shows_both_documents_without_anything_from_elsewhere(ec
     assert "<script" not in page.text and "cdn" not in page.text.lower()
     assert "/api/v1/bookings" in page.text and "tft.bookings.booking" in page.text
     assert events["asyncapi"].startswith("3.") and set(EVENT_TOPICS) <= set(events["channels"])
-    assert {m["name"] for m in events["components"]["messages"].values()} == set(
-        advertised_types())
+    assert {m["name"] for m in events["components"]["messages"].values()} == set(advertised_types())
     assert published["paths"].keys() == DOCUMENT["paths"].keys()

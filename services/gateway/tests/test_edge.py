@@ -24,8 +24,9 @@ def creating(calls: list[httpx.Request]):
 async def test_twenty_parallel_posts_with_one_key_have_one_effect(calls):
     async with running(creating(calls)) as client:
         auth = await login(client, "corlaer") | {"Idempotency-Key": "retry-me-1"}
-        answers = await asyncio.gather(*(
-            client.post("/api/v1/bookings", headers=auth, json=NEW_BOOKING) for _ in range(20)))
+        answers = await asyncio.gather(
+            *(client.post("/api/v1/bookings", headers=auth, json=NEW_BOOKING) for _ in range(20))
+        )
         after = await client.post("/api/v1/bookings", headers=auth, json=NEW_BOOKING)
     assert len(calls) == 1
     assert {a.status_code for a in answers} <= {201, 409}
@@ -38,8 +39,9 @@ async def test_same_key_with_another_body_is_422_and_runs_nothing(calls):
     async with running(creating(calls)) as client:
         auth = await login(client, "corlaer") | {"Idempotency-Key": "k-2"}
         first = await client.post("/api/v1/bookings", headers=auth, json=NEW_BOOKING)
-        other = await client.post("/api/v1/bookings", headers=auth,
-                                  json=NEW_BOOKING | {"group": GROUP | {"students": 5}})
+        other = await client.post(
+            "/api/v1/bookings", headers=auth, json=NEW_BOOKING | {"group": GROUP | {"students": 5}}
+        )
     assert first.status_code == 201 and other.status_code == 422
     assert other.headers["content-type"] == "application/problem+json"
     assert len(calls) == 1
@@ -55,8 +57,7 @@ async def test_a_key_still_running_gets_409(calls):
 
     async with running(hanging, upstream_timeout_seconds=2) as client:
         auth = await login(client, "corlaer") | {"Idempotency-Key": "k-3"}
-        first = asyncio.create_task(client.post("/api/v1/bookings", headers=auth,
-                                                json=NEW_BOOKING))
+        first = asyncio.create_task(client.post("/api/v1/bookings", headers=auth, json=NEW_BOOKING))
         await arrived.wait()  # the first request has reached the service and waits there
         second = await client.post("/api/v1/bookings", headers=auth, json=NEW_BOOKING)
         await first
@@ -114,17 +115,19 @@ async def test_rate_limit_per_token_is_429_with_retry_after(echo):
 
 async def test_rate_limit_per_address_covers_the_login(echo):
     async with running(echo, rate_per_address=0.5, burst_per_address=2) as client:
-        answers = [await client.post("/api/v1/auth/token",
-                                     json={"username": "nxt", "password": "wrong"})
-                   for _ in range(3)]
+        answers = [
+            await client.post("/api/v1/auth/token", json={"username": "nxt", "password": "wrong"})
+            for _ in range(3)
+        ]
     assert [a.status_code for a in answers] == [401, 401, 429]
 
 
 async def test_body_over_the_limit_is_413_before_it_reaches_a_service(echo, calls):
     async with running(echo, max_body_bytes=1024) as client:
         auth = await login(client, "corlaer")
-        declared = await client.post("/api/v1/bookings", headers=auth,
-                                     json=NEW_BOOKING | {"padding": "x" * 2000})
+        declared = await client.post(
+            "/api/v1/bookings", headers=auth, json=NEW_BOOKING | {"padding": "x" * 2000}
+        )
 
         async def chunks():
             for _ in range(3):
@@ -138,12 +141,16 @@ async def test_body_over_the_limit_is_413_before_it_reaches_a_service(echo, call
 
 async def test_cors_allows_only_the_configured_origins(echo):
     async with running(echo, cors_origins=["https://app.example.nl"]) as client:
-        preflight = {"Access-Control-Request-Method": "POST",
-                     "Access-Control-Request-Headers": "Authorization, Idempotency-Key"}
-        allowed = await client.options("/api/v1/bookings", headers=preflight | {
-            "Origin": "https://app.example.nl"})
-        refused = await client.options("/api/v1/bookings", headers=preflight | {
-            "Origin": "https://evil.example"})
+        preflight = {
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Authorization, Idempotency-Key",
+        }
+        allowed = await client.options(
+            "/api/v1/bookings", headers=preflight | {"Origin": "https://app.example.nl"}
+        )
+        refused = await client.options(
+            "/api/v1/bookings", headers=preflight | {"Origin": "https://evil.example"}
+        )
     assert allowed.status_code == 200
     assert allowed.headers["access-control-allow-origin"] == "https://app.example.nl"
     assert "access-control-allow-origin" not in refused.headers
@@ -169,8 +176,11 @@ async def test_security_headers_on_api_answers_and_hsts_only_behind_tls(echo):
 async def test_an_upstream_failure_never_shows_its_hosts_or_traces():
     def upstream(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/offerings":
-            return httpx.Response(500, text="<h1>Error</h1> at bookings-7.internal:8101",
-                                  headers={"content-type": "text/html"})
+            return httpx.Response(
+                500,
+                text="<h1>Error</h1> at bookings-7.internal:8101",
+                headers={"content-type": "text/html"},
+            )
         return httpx.Response(500, json={"detail": "Traceback ... db.internal:5432 refused"})
 
     async with running(upstream) as client:
@@ -185,9 +195,11 @@ async def test_an_upstream_failure_never_shows_its_hosts_or_traces():
 
 async def test_validation_errors_list_each_field_with_a_reason_and_a_code(echo):
     async with running(echo) as client:
-        answer = await client.post("/api/v1/bookings", headers=await login(client, "corlaer"),
-                                   json={"session_id": "not-a-uuid",
-                                         "group": GROUP | {"students": 0}})
+        answer = await client.post(
+            "/api/v1/bookings",
+            headers=await login(client, "corlaer"),
+            json={"session_id": "not-a-uuid", "group": GROUP | {"students": 0}},
+        )
     assert answer.status_code == 422
     assert answer.headers["content-type"] == "application/problem+json"
     errors = {e["field"]: e for e in answer.json()["errors"]}

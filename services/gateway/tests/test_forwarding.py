@@ -16,8 +16,10 @@ async def test_forwards_identity_and_request_ids_not_client_headers(echo, calls)
     async with running(echo) as client:
         auth = await login(client, "corlaer")
         answer = await client.get(
-            "/api/v1/offerings?limit=5", headers=auth | {
-                "X-Request-ID": "req-1", "X-TFT-Role": "backoffice", "X-TFT-Organisation": "x"})
+            "/api/v1/offerings?limit=5",
+            headers=auth
+            | {"X-Request-ID": "req-1", "X-TFT-Role": "backoffice", "X-TFT-Organisation": "x"},
+        )
     assert answer.status_code == 200 and answer.json() == {"path": "/offerings"}
     sent = calls[0]
     assert sent_caller(sent) == Caller("corlaer", "school", "corlaer")
@@ -38,9 +40,15 @@ async def test_each_call_carries_a_token_for_that_service_alone_that_it_verifies
 
     async with running(upstream) as client:
         auth = await login(client, "backoffice")
-        booked = await client.post("/api/v1/bookings", headers=auth, json={
-            "session_id": BOOKING, "school_id": "nxt",
-            "group": {"name": "3B", "level": "vmbo-kb", "year": 3, "students": 24}})
+        booked = await client.post(
+            "/api/v1/bookings",
+            headers=auth,
+            json={
+                "session_id": BOOKING,
+                "school_id": "nxt",
+                "group": {"name": "3B", "level": "vmbo-kb", "year": 3, "students": 24},
+            },
+        )
         jwks = (await client.get("/.well-known/jwks.json")).json()
     assert booked.status_code == 200, booked.text
     [asked_directory, sent] = calls
@@ -50,8 +58,13 @@ async def test_each_call_carries_a_token_for_that_service_alone_that_it_verifies
     assert await bookings.verify(token) == Caller("backoffice", "backoffice", "backoffice")
     claims = jwt.decode(token, options={"verify_signature": False})
     assert claims["obo"] == "nxt" and claims["exp"] - claims["iat"] == REQUEST_TOKEN_SECONDS
-    assert jwt.decode(asked_directory.headers["authorization"].removeprefix("Bearer "),
-                      options={"verify_signature": False})["aud"] == "directory"
+    assert (
+        jwt.decode(
+            asked_directory.headers["authorization"].removeprefix("Bearer "),
+            options={"verify_signature": False},
+        )["aud"]
+        == "directory"
+    )
     with pytest.raises(InvalidToken, match="Audience"):
         await GatewayTokens(keys, "finance", ISSUER).verify(token)
 
@@ -63,16 +76,24 @@ async def test_generated_request_id_reaches_the_upstream(echo, calls):
 
 
 async def test_upstream_status_and_problem_body_are_passed_back():
-    problem = {"type": "about:blank", "title": "Not possible", "status": 404,
-               "detail": "deze boeking bestaat niet"}
+    problem = {
+        "type": "about:blank",
+        "title": "Not possible",
+        "status": 404,
+        "detail": "deze boeking bestaat niet",
+    }
 
     def upstream(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(404, json=problem, headers={
-            "content-type": "application/problem+json", "server": "internal-host-7"})
+        return httpx.Response(
+            404,
+            json=problem,
+            headers={"content-type": "application/problem+json", "server": "internal-host-7"},
+        )
 
     async with running(upstream) as client:
-        answer = await client.get(f"/api/v1/bookings/{BOOKING}",
-                                  headers=await login(client, "lodenstein"))
+        answer = await client.get(
+            f"/api/v1/bookings/{BOOKING}", headers=await login(client, "lodenstein")
+        )
     assert answer.status_code == 404 and answer.json() == problem
     assert answer.headers["content-type"] == "application/problem+json"
     assert "server" not in answer.headers
@@ -86,22 +107,31 @@ async def test_body_is_validated_and_forwarded_with_the_upstream_status(calls):
     group = {"name": "3B", "level": "vmbo-kb", "year": 3, "students": 24}
     async with running(upstream) as client:
         auth = await login(client, "corlaer")
-        bad = await client.post("/api/v1/bookings", headers=auth,
-                                json={"session_id": BOOKING, "group": group | {"students": 0}})
-        good = await client.post("/api/v1/bookings", headers=auth,
-                                 json={"session_id": BOOKING, "group": group})
+        bad = await client.post(
+            "/api/v1/bookings",
+            headers=auth,
+            json={"session_id": BOOKING, "group": group | {"students": 0}},
+        )
+        good = await client.post(
+            "/api/v1/bookings", headers=auth, json={"session_id": BOOKING, "group": group}
+        )
     assert bad.status_code == 422 and len(calls) == 1
     assert good.status_code == 201
     assert calls[0].url.path == "/bookings"
     sent = httpx.Response(200, content=calls[0].content).json()
     assert {k: v for k, v in sent.items() if v is not None} == {
-        "session_id": BOOKING, "group": group}
+        "session_id": BOOKING,
+        "group": group,
+    }
 
 
-@pytest.mark.parametrize("failure,status", [
-    (httpx.ConnectError("refused by 10.0.3.7"), 503),
-    (httpx.ReadTimeout("bookings.internal timed out"), 504),
-])
+@pytest.mark.parametrize(
+    "failure,status",
+    [
+        (httpx.ConnectError("refused by 10.0.3.7"), 503),
+        (httpx.ReadTimeout("bookings.internal timed out"), 504),
+    ],
+)
 async def test_unreachable_or_slow_upstream_is_503_or_504_naming_the_service(failure, status):
     def upstream(request: httpx.Request) -> httpx.Response:
         raise failure
@@ -123,19 +153,30 @@ async def test_non_json_upstream_answer_is_502():
 async def test_routes_reach_their_service(echo, calls):
     async with running(echo) as client:
         auth = await login(client, "backoffice")
-        for path in ("/notifications", "/finance/budget?year=2025", "/equipment",
-                     "/equipment/drone-1/availability?from=2025-01-06"
-                     "&to=2025-01-07", "/availability?category=drone&from=2025-01-06"
-                     "&to=2025-01-07", "/reservations", "/events/girlsday-2025",
-                     f"/bookings/{BOOKING}/complete", f"/reservations/{BOOKING}/cancel"):
+        for path in (
+            "/notifications",
+            "/finance/budget?year=2025",
+            "/equipment",
+            "/equipment/drone-1/availability?from=2025-01-06&to=2025-01-07",
+            "/availability?category=drone&from=2025-01-06&to=2025-01-07",
+            "/reservations",
+            "/events/girlsday-2025",
+            f"/bookings/{BOOKING}/complete",
+            f"/reservations/{BOOKING}/cancel",
+        ):
             method = "POST" if path.endswith(("complete", "cancel")) else "GET"
             assert (await client.request(method, "/api/v1" + path, headers=auth)).is_success
     assert [(c.url.host, c.url.path) for c in calls] == [
-        ("127.0.0.1", "/notifications"), ("127.0.0.1", "/budget"), ("127.0.0.1", "/items"),
-        ("127.0.0.1", "/items/drone-1/availability"), ("127.0.0.1", "/availability"),
-        ("127.0.0.1", "/reservations"), ("127.0.0.1", "/events/girlsday-2025"),
+        ("127.0.0.1", "/notifications"),
+        ("127.0.0.1", "/budget"),
+        ("127.0.0.1", "/items"),
+        ("127.0.0.1", "/items/drone-1/availability"),
+        ("127.0.0.1", "/availability"),
+        ("127.0.0.1", "/reservations"),
+        ("127.0.0.1", "/events/girlsday-2025"),
         ("127.0.0.1", f"/bookings/{BOOKING}/complete"),
-        ("127.0.0.1", f"/reservations/{BOOKING}/cancel")]
+        ("127.0.0.1", f"/reservations/{BOOKING}/cancel"),
+    ]
     assert [c.url.port for c in calls] == [8105, 8104, 8102, 8102, 8102, 8102, 8103, 8101, 8102]
 
 
@@ -149,12 +190,15 @@ async def test_reservation_bodies_are_validated_and_forwarded(calls):
         auth = await login(client, "corlaer")
         bad = await client.post("/api/v1/reservations", headers=auth, json=wish | {"quantity": 0})
         good = await client.post("/api/v1/reservations", headers=auth, json=wish)
-        extend = await client.post(f"/api/v1/reservations/{BOOKING}/extend", headers=auth,
-                                   json={"ends_on": "2028-01-14"})
+        extend = await client.post(
+            f"/api/v1/reservations/{BOOKING}/extend", headers=auth, json={"ends_on": "2028-01-14"}
+        )
     assert bad.status_code == 422 and good.status_code == 201 and extend.is_success
     assert [c.url.path for c in calls] == ["/reservations", f"/reservations/{BOOKING}/extend"]
     assert httpx.Response(200, content=calls[0].content).json() == wish | {
-        "quantity": 1, "school_id": None}
+        "quantity": 1,
+        "school_id": None,
+    }
 
 
 async def test_missing_or_bad_token_is_401_with_challenge(echo, calls):
@@ -168,26 +212,32 @@ async def test_missing_or_bad_token_is_401_with_challenge(echo, calls):
     assert calls == []
 
 
-@pytest.mark.parametrize("username,method,path", [
-    ("corlaer", "POST", f"/bookings/{BOOKING}/complete"),
-    ("corlaer", "POST", "/offerings/cnc/sessions"),
-    ("finance", "POST", "/bookings"),
-    ("finance", "POST", f"/bookings/{BOOKING}/cancel"),
-    ("finance", "POST", "/reservations"),
-    ("finance", "POST", f"/reservations/{BOOKING}/extend"),
-    ("corlaer", "GET", "/finance/declaration-lines?school_id=lodenstein"),
-])
+@pytest.mark.parametrize(
+    "username,method,path",
+    [
+        ("corlaer", "POST", f"/bookings/{BOOKING}/complete"),
+        ("corlaer", "POST", "/offerings/cnc/sessions"),
+        ("finance", "POST", "/bookings"),
+        ("finance", "POST", f"/bookings/{BOOKING}/cancel"),
+        ("finance", "POST", "/reservations"),
+        ("finance", "POST", f"/reservations/{BOOKING}/extend"),
+        ("corlaer", "GET", "/finance/declaration-lines?school_id=lodenstein"),
+    ],
+)
 async def test_role_checks_refuse_before_forwarding(echo, calls, username, method, path):
     async with running(echo) as client:
-        answer = await client.request(method, "/api/v1" + path, json={},
-                                      headers=await login(client, username))
+        answer = await client.request(
+            method, "/api/v1" + path, json={}, headers=await login(client, username)
+        )
     assert answer.status_code == 403 and calls == []
 
 
 async def test_a_school_reads_its_own_declaration_lines(echo, calls):
     async with running(echo) as client:
-        answer = await client.get("/api/v1/finance/declaration-lines?quarter=2025-Q1",
-                                  headers=await login(client, "trivium"))
+        answer = await client.get(
+            "/api/v1/finance/declaration-lines?quarter=2025-Q1",
+            headers=await login(client, "trivium"),
+        )
     assert answer.status_code == 200
     assert dict(calls[0].url.params) == {"school_id": "trivium", "quarter": "2025-Q1"}
 
@@ -208,8 +258,11 @@ async def test_openapi_is_published_under_the_api_prefix(echo):
 
 
 async def test_clients_are_pooled_per_service_and_closed_with_the_app():
-    upstreams = Upstreams({"bookings": "http://b", "loans": "http://l"}, 1.0,
-                          tokens=TokenService(SigningKey.generate(), 60))
+    upstreams = Upstreams(
+        {"bookings": "http://b", "loans": "http://l"},
+        1.0,
+        tokens=TokenService(SigningKey.generate(), 60),
+    )
     async with upstreams.lifespan(None):
         clients = dict(upstreams._clients)
         assert set(clients) == {"bookings", "loans"}
@@ -237,17 +290,22 @@ async def test_an_open_breaker_answers_503_at_once_while_other_services_work(cal
     assert others.status_code == 200 and calls[-1].url.port == 8103
 
 
-@pytest.mark.parametrize("content,content_type", [
-    (b"a,b\n1,2\n", "text/csv; charset=utf-8"),
-    (b"PK\x03\x04 spreadsheet", XLSX),
-])
-async def test_report_downloads_are_relayed_with_their_type_and_file_name(content,
-                                                                          content_type):
+@pytest.mark.parametrize(
+    "content,content_type",
+    [
+        (b"a,b\n1,2\n", "text/csv; charset=utf-8"),
+        (b"PK\x03\x04 spreadsheet", XLSX),
+    ],
+)
+async def test_report_downloads_are_relayed_with_their_type_and_file_name(content, content_type):
     disposition = 'attachment; filename="x.csv"'
 
     def upstream(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=content, headers={
-            "content-type": content_type, "content-disposition": disposition})
+        return httpx.Response(
+            200,
+            content=content,
+            headers={"content-type": content_type, "content-disposition": disposition},
+        )
 
     async with running(upstream) as client:
         answer = await client.get("/api/v1/notifications", headers=await login(client, "nxt"))
@@ -258,8 +316,9 @@ async def test_report_downloads_are_relayed_with_their_type_and_file_name(conten
 
 async def test_an_html_answer_is_still_not_relayed():
     def upstream(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, text="<p>internal page</p>",
-                              headers={"content-type": "text/html"})
+        return httpx.Response(
+            200, text="<p>internal page</p>", headers={"content-type": "text/html"}
+        )
 
     async with running(upstream) as client:
         answer = await client.get("/api/v1/notifications", headers=await login(client, "nxt"))
@@ -270,9 +329,11 @@ async def test_the_clients_idempotency_key_goes_to_the_service_with_its_post(ech
     # The service records it with the effect: a retry after a lost answer acts only once.
     async with running(echo) as client:
         auth = await login(client, "corlaer")
-        await client.post("/api/v1/reservations", headers=auth | {"Idempotency-Key": "k-7"},
-                          json={"item_id": "tft-rob-001", "starts_on": "2027-05-03",
-                                "ends_on": "2027-05-03"})
+        await client.post(
+            "/api/v1/reservations",
+            headers=auth | {"Idempotency-Key": "k-7"},
+            json={"item_id": "tft-rob-001", "starts_on": "2027-05-03", "ends_on": "2027-05-03"},
+        )
         await client.get("/api/v1/reservations", headers=auth | {"Idempotency-Key": "k-8"})
     posted, read = calls[-2:]
     assert posted.method == "POST" and posted.headers["Idempotency-Key"] == "k-7"

@@ -33,9 +33,12 @@ async def store(each_store) -> str:
 
 
 async def gateways(stack: AsyncExitStack, upstream, store: str, count: int, **overrides):
-    return [await stack.enter_async_context(
-        running(upstream, database_url=store, jwt_key_file=KEY_FILE, **overrides))
-        for _ in range(count)]
+    return [
+        await stack.enter_async_context(
+            running(upstream, database_url=store, jwt_key_file=KEY_FILE, **overrides)
+        )
+        for _ in range(count)
+    ]
 
 
 async def test_a_retry_on_the_other_replica_gets_the_first_answer(calls, store):
@@ -54,8 +57,9 @@ async def test_a_rate_limit_holds_across_replicas(echo, store):
     async with AsyncExitStack() as stack:
         first, second = await gateways(stack, echo, store, 2, **SLOW)
         auth = await login(first, "nxt")
-        answers = [await (first, second)[i % 2].get("/api/v1/offerings", headers=auth)
-                   for i in range(4)]
+        answers = [
+            await (first, second)[i % 2].get("/api/v1/offerings", headers=auth) for i in range(4)
+        ]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
 
 
@@ -69,14 +73,16 @@ async def test_a_gateway_started_again_forgets_no_key_limit_or_failed_sign_in(ca
         for _ in range(3):
             await before.get("/api/v1/offerings", headers=limited)
         for _ in range(5):
-            await before.post("/api/v1/auth/token",
-                              json={"username": "element", "password": "geraden"})
+            await before.post(
+                "/api/v1/auth/token", json={"username": "element", "password": "geraden"}
+            )
     async with AsyncExitStack() as stack:
         [after] = await gateways(stack, upstream, store, 1, **SLOW)
         retry = await after.post("/api/v1/bookings", headers=auth, json=NEW_BOOKING)
         over = await after.get("/api/v1/offerings", headers=limited)
-        guessed = await after.post("/api/v1/auth/token",
-                                   json={"username": "element", "password": "demo"})
+        guessed = await after.post(
+            "/api/v1/auth/token", json={"username": "element", "password": "demo"}
+        )
     assert [c.method for c in calls].count("POST") == 1 and retry.json() == answer.json()
     assert retry.headers["idempotent-replayed"] == "true"
     assert over.status_code == 429

@@ -54,8 +54,12 @@ CALLERS = {
     MUNICIPALITY: Principal("gemeente-amersfoort", MUNICIPALITY, "gemeente-amersfoort"),
 }
 ANYONE = frozenset(CALLERS)
-NO_LIMITS = {"rate_per_subject": 1e6, "burst_per_subject": 10**6, "rate_per_address": 1e6,
-             "burst_per_address": 10**6}
+NO_LIMITS = {
+    "rate_per_subject": 1e6,
+    "burst_per_subject": 10**6,
+    "rate_per_address": 1e6,
+    "burst_per_address": 10**6,
+}
 PUBLIC = "public"  # no token needed at all
 
 MATRIX: dict[str, Any] = {
@@ -201,10 +205,14 @@ OTHERS_IDS = [
 
 
 def api_routes(app: FastAPI) -> list[str]:
-    """"METHOD /path" of every route under /api/v1, included routers too."""
-    return sorted(f"{method} {route.path}" for route in iter_route_contexts(app.routes)
-                  if (route.path or "").startswith("/api/v1")
-                  for method in route.methods or () if method != "HEAD")
+    """ "METHOD /path" of every route under /api/v1, included routers too."""
+    return sorted(
+        f"{method} {route.path}"
+        for route in iter_route_contexts(app.routes)
+        if (route.path or "").startswith("/api/v1")
+        for method in route.methods or ()
+        if method != "HEAD"
+    )
 
 
 def request_for(app: FastAPI, route: str) -> tuple[str, str, Any]:
@@ -216,8 +224,9 @@ def request_for(app: FastAPI, route: str) -> tuple[str, str, Any]:
     path, query = template, {}
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "path":
-            path = path.replace(f"{{{parameter['name']}}}",
-                                str(example(parameter["schema"], schemas)))
+            path = path.replace(
+                f"{{{parameter['name']}}}", str(example(parameter["schema"], schemas))
+            )
         elif parameter["in"] == "query" and parameter.get("required"):
             query[parameter["name"]] = example(parameter["schema"], schemas)
     body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
@@ -280,29 +289,35 @@ async def test_someone_elses_id(role, method, path, expected, calls):
         assert "lodenstein" not in str(calls[0].url)
 
 
-@pytest.mark.parametrize("route", ["POST /api/v1/bookings", "POST /api/v1/registrations",
-                                   "POST /api/v1/reservations"])
-async def test_a_school_naming_another_school_is_refused_before_any_service_hears(route,
-                                                                                  calls):
+@pytest.mark.parametrize(
+    "route", ["POST /api/v1/bookings", "POST /api/v1/registrations", "POST /api/v1/reservations"]
+)
+async def test_a_school_naming_another_school_is_refused_before_any_service_hears(route, calls):
     """The backoffice acts on behalf of any school; a school for itself only."""
     async with running(forwarding(calls), jwt_key_file=KEY_FILE, **NO_LIMITS) as client:
         method, path, body = request_for(client._transport.app, route)  # noqa: SLF001
-        answer = await client.request(method, path, json=body | {"school_id": "lodenstein"},
-                                      headers=bearer(CALLERS[SCHOOL]))
+        answer = await client.request(
+            method, path, json=body | {"school_id": "lodenstein"}, headers=bearer(CALLERS[SCHOOL])
+        )
     assert answer.status_code == 403
-    assert answer.json()["detail"] == ("een school handelt alleen voor zichzelf, "
-                                       "niet namens een andere school")
+    assert answer.json()["detail"] == (
+        "een school handelt alleen voor zichzelf, niet namens een andere school"
+    )
     assert calls == []
 
 
 async def test_a_teacher_books_for_the_own_school_only(calls):
     async with running(forwarding(calls), jwt_key_file=KEY_FILE, **NO_LIMITS) as client:
-        method, path, body = request_for(client._transport.app,  # noqa: SLF001
-                                         "POST /api/v1/bookings")
+        method, path, body = request_for(
+            client._transport.app,  # noqa: SLF001
+            "POST /api/v1/bookings",
+        )
         teacher = bearer(CALLERS[TEACHER])
-        other = await client.request(method, path, json=body | {"school_id": "lodenstein"},
-                                     headers=teacher)
-        own = await client.request(method, path, json=body | {"school_id": "corlaer"},
-                                   headers=teacher)
+        other = await client.request(
+            method, path, json=body | {"school_id": "lodenstein"}, headers=teacher
+        )
+        own = await client.request(
+            method, path, json=body | {"school_id": "corlaer"}, headers=teacher
+        )
     assert (other.status_code, own.status_code) == (403, 200)
     assert [sent_caller(c).role for c in calls] == [TEACHER]

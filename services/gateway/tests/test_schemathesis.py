@@ -36,10 +36,12 @@ async def _serve(upstream_port: int, server: uvicorn.Server, stop: asyncio.Event
     answers = directory(lambda _request: httpx.Response(200, json={}), set())
 
     async def answer(request: web.Request) -> web.Response:
-        given = answers(httpx.Request(request.method, str(request.url),
-                                      content=await request.read()))
-        return web.Response(status=given.status_code, body=given.content,
-                            content_type="application/json")
+        given = answers(
+            httpx.Request(request.method, str(request.url), content=await request.read())
+        )
+        return web.Response(
+            status=given.status_code, body=given.content, content_type="application/json"
+        )
 
     fake = web.Application()
     fake.router.add_route("*", "/{tail:.*}", answer)
@@ -58,16 +60,23 @@ def gateway_url() -> Iterator[str]:
     upstream_port, port = free_port(), free_port()
     upstream = f"http://127.0.0.1:{upstream_port}"
     config = gateway_settings(
-        **{f"{name}_url": upstream for name in ("bookings", "loans", "events", "finance",
-                                                "notify", "directory")},
-        rate_per_subject=1e6, burst_per_subject=10**6, rate_per_address=1e6,
-        burst_per_address=10**6)
-    server = uvicorn.Server(uvicorn.Config(app(config), host="127.0.0.1", port=port,
-                                           log_config=None, access_log=False))
+        **{
+            f"{name}_url": upstream
+            for name in ("bookings", "loans", "events", "finance", "notify", "directory")
+        },
+        rate_per_subject=1e6,
+        burst_per_subject=10**6,
+        rate_per_address=1e6,
+        burst_per_address=10**6,
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(app(config), host="127.0.0.1", port=port, log_config=None, access_log=False)
+    )
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
-    thread = threading.Thread(target=loop.run_until_complete,
-                              args=(_serve(upstream_port, server, stop),), daemon=True)
+    thread = threading.Thread(
+        target=loop.run_until_complete, args=(_serve(upstream_port, server, stop),), daemon=True
+    )
     thread.start()
     while not server.started:
         if not thread.is_alive():
@@ -80,8 +89,9 @@ def gateway_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def auth(gateway_url: str) -> dict[str, str]:
-    answer = httpx.post(f"{gateway_url}/api/v1/auth/token",
-                        json={"username": "backoffice", "password": "demo"})
+    answer = httpx.post(
+        f"{gateway_url}/api/v1/auth/token", json={"username": "backoffice", "password": "demo"}
+    )
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
@@ -90,8 +100,10 @@ schema = schemathesis.openapi.from_dict(app(gateway_settings()).openapi())
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck)
+)
 def test_no_server_error_and_every_answer_keeps_the_schema(case, gateway_url, auth):
-    case.call_and_validate(base_url=gateway_url, headers=auth,
-                           checks=[not_a_server_error, response_schema_conformance])
+    case.call_and_validate(
+        base_url=gateway_url, headers=auth, checks=[not_a_server_error, response_schema_conformance]
+    )

@@ -15,36 +15,46 @@ CORLAER = Principal("corlaer", "school", "corlaer")
 
 async def test_a_demo_person_signs_in_with_the_claims_the_directory_gives(echo):
     async with running(echo) as client:
-        answer = await client.post("/api/v1/auth/token",
-                                   json={"username": "docent-corlaer", "password": "demo"})
+        answer = await client.post(
+            "/api/v1/auth/token", json={"username": "docent-corlaer", "password": "demo"}
+        )
     claims = jwt.decode(answer.json()["access_token"], options={"verify_signature": False})
-    assert (claims["sub"], claims["role"], claims["org"]) == ("docent-corlaer", "teacher",
-                                                              "corlaer")
+    assert (claims["sub"], claims["role"], claims["org"]) == (
+        "docent-corlaer",
+        "teacher",
+        "corlaer",
+    )
 
 
 @pytest.mark.parametrize("username,password", [("corlaer", "wrong"), ("nobody", "demo")])
 async def test_wrong_credentials_get_401_problem(echo, username, password):
     async with running(echo) as client:
-        answer = await client.post("/api/v1/auth/token",
-                                   json={"username": username, "password": password})
+        answer = await client.post(
+            "/api/v1/auth/token", json={"username": username, "password": password}
+        )
     assert answer.status_code == 401
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.headers["www-authenticate"].startswith("Bearer")
 
 
 async def test_no_sign_in_here_when_an_identity_provider_issues_the_tokens(echo):
-    oidc = dict(oidc_issuer="https://idp.example", oidc_jwks_url="https://idp.example/jwks",
-                oidc_audience="tft-api")
+    oidc = dict(
+        oidc_issuer="https://idp.example",
+        oidc_jwks_url="https://idp.example/jwks",
+        oidc_audience="tft-api",
+    )
     async with running(echo, **oidc) as client:
-        answer = await client.post("/api/v1/auth/token",
-                                   json={"username": "backoffice", "password": "demo"})
+        answer = await client.post(
+            "/api/v1/auth/token", json={"username": "backoffice", "password": "demo"}
+        )
     assert answer.status_code == 401
 
 
 async def test_token_response_shape(echo):
     async with running(echo) as client:
-        answer = await client.post("/api/v1/auth/token",
-                                   json={"username": "finance", "password": "demo"})
+        answer = await client.post(
+            "/api/v1/auth/token", json={"username": "finance", "password": "demo"}
+        )
     body = answer.json()
     assert body["token_type"] == "bearer" and body["expires_in"] == 3600
     assert answer.headers["cache-control"] == "no-store"
@@ -53,14 +63,16 @@ async def test_token_response_shape(echo):
 async def test_a_deactivated_persons_token_and_sign_in_are_refused(echo):
     inactive: set[str] = set()
     async with running(echo, inactive, person_check_seconds=0) as client:
-        answer = await client.post("/api/v1/auth/token",
-                                   json={"username": "corlaer", "password": "demo"})
+        answer = await client.post(
+            "/api/v1/auth/token", json={"username": "corlaer", "password": "demo"}
+        )
         headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
         assert (await client.get("/api/v1/offerings", headers=headers)).status_code == 200
         inactive.add("corlaer")
         refused = await client.get("/api/v1/offerings", headers=headers)
-        again = await client.post("/api/v1/auth/token",
-                                  json={"username": "corlaer", "password": "demo"})
+        again = await client.post(
+            "/api/v1/auth/token", json={"username": "corlaer", "password": "demo"}
+        )
     assert refused.status_code == 401 and "gedeactiveerd" in refused.json()["detail"]
     assert again.status_code == 401
 
@@ -75,8 +87,12 @@ class Directory:
         self.asked += 1
         if self.down:
             raise Problem(503, "Service unavailable", "directory down")
-        return 200, {"subject": "corlaer", "role": "school", "organisation": "corlaer",
-                     "active": self.active}
+        return 200, {
+            "subject": "corlaer",
+            "role": "school",
+            "organisation": "corlaer",
+            "active": self.active,
+        }
 
 
 def _checked(directory: Directory, now: list[float]) -> tuple[ActivePeople, str]:

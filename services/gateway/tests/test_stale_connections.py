@@ -26,17 +26,24 @@ class ClosingServer:
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         request_line = await reader.readline()
         headers = await reader.readuntil(b"\r\n\r\n")
-        length = next((int(line.split(b":")[1]) for line in headers.split(b"\r\n")
-                       if line.lower().startswith(b"content-length:")), 0)
+        length = next(
+            (
+                int(line.split(b":")[1])
+                for line in headers.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            ),
+            0,
+        )
         body = await reader.readexactly(length)
         self.read.append((request_line.decode().split()[0], body))
         if not self.answer:
             writer.close()
             return
         content = json.dumps({"read": len(self.read)}).encode()
-        writer.write(b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: %d\r\nConnection: keep-alive\r\n\r\n%s"
-                     % (len(content), content))
+        writer.write(
+            b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\nConnection: keep-alive\r\n\r\n%s" % (len(content), content)
+        )
         await writer.drain()
         await reader.read(1)  # the next request on this connection: close it unread
         sock = writer.get_extra_info("socket")
@@ -48,8 +55,11 @@ class ClosingServer:
 async def bookings(server: ClosingServer) -> AsyncIterator[Upstreams]:
     listening = await asyncio.start_server(server.serve, "127.0.0.1", 0)
     port = listening.sockets[0].getsockname()[1]
-    upstreams = Upstreams({"bookings": f"http://127.0.0.1:{port}"}, timeout_seconds=5,
-                          tokens=TokenService(SigningKey.generate(), 60))
+    upstreams = Upstreams(
+        {"bookings": f"http://127.0.0.1:{port}"},
+        timeout_seconds=5,
+        tokens=TokenService(SigningKey.generate(), 60),
+    )
     try:
         async with upstreams.lifespan(None):
             yield upstreams

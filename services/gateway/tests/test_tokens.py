@@ -32,8 +32,15 @@ KID = KEY.verification.kid
 
 def claims(**overrides) -> dict:
     now = int(time.time())
-    return {"iss": ISSUER, "aud": AUDIENCE, "sub": "corlaer", "role": "school",
-            "org": "corlaer", "iat": now, "exp": now + 60} | overrides
+    return {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": "corlaer",
+        "role": "school",
+        "org": "corlaer",
+        "iat": now,
+        "exp": now + 60,
+    } | overrides
 
 
 def signed(payload: dict, key=KEY.private, algorithm="ES256", kid=KID) -> str:
@@ -42,11 +49,13 @@ def signed(payload: dict, key=KEY.private, algorithm="ES256", kid=KID) -> str:
 
 def public_pem() -> bytes:
     return KEY.private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def forged_hs256_with_public_key() -> str:
     """The classic key-confusion attack; PyJWT refuses to even sign it, so build it by hand."""
+
     def b64(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -69,22 +78,31 @@ def test_expired_token_is_refused():
         TokenService(KEY, 60).check(old.issue(WHO))
 
 
-@pytest.mark.parametrize("token", [
-    pytest.param(signed(claims(aud="other-api")), id="wrong audience"),
-    pytest.param(signed(claims(iss="someone")), id="wrong issuer"),
-    pytest.param(jwt.encode(claims(), None, "none", headers={"kid": KID}), id="alg none"),
-    pytest.param(signed(claims(), SigningKey.generate().private), id="signed by another key"),
-    pytest.param(signed(claims(), SigningKey.generate().private,
-                        kid=SigningKey.generate().verification.kid), id="unknown kid"),
-    pytest.param(forged_hs256_with_public_key(), id="HS256 with the public key as secret"),
-    pytest.param(signed(claims(role="superuser")), id="unknown role"),
-    pytest.param(signed(claims(org="")), id="no organisation"),
-    pytest.param(signed({k: v for k, v in claims().items() if k != "exp"}), id="no expiry"),
-    pytest.param(signed(claims(exp=int(time.time()) + 30 * 86400)), id="lives 30 days"),
-    pytest.param(signed(claims(iat=int(time.time()) + 3600, exp=int(time.time()) + 7200)),
-                 id="issued in the future"),
-    pytest.param("not-a-jwt", id="garbage"),
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param(signed(claims(aud="other-api")), id="wrong audience"),
+        pytest.param(signed(claims(iss="someone")), id="wrong issuer"),
+        pytest.param(jwt.encode(claims(), None, "none", headers={"kid": KID}), id="alg none"),
+        pytest.param(signed(claims(), SigningKey.generate().private), id="signed by another key"),
+        pytest.param(
+            signed(
+                claims(), SigningKey.generate().private, kid=SigningKey.generate().verification.kid
+            ),
+            id="unknown kid",
+        ),
+        pytest.param(forged_hs256_with_public_key(), id="HS256 with the public key as secret"),
+        pytest.param(signed(claims(role="superuser")), id="unknown role"),
+        pytest.param(signed(claims(org="")), id="no organisation"),
+        pytest.param(signed({k: v for k, v in claims().items() if k != "exp"}), id="no expiry"),
+        pytest.param(signed(claims(exp=int(time.time()) + 30 * 86400)), id="lives 30 days"),
+        pytest.param(
+            signed(claims(iat=int(time.time()) + 3600, exp=int(time.time()) + 7200)),
+            id="issued in the future",
+        ),
+        pytest.param("not-a-jwt", id="garbage"),
+    ],
+)
 def test_forged_or_foreign_tokens_are_refused(token):
     with pytest.raises(Unauthenticated):
         TokenService(KEY, 600).check(token)
@@ -95,7 +113,9 @@ def test_after_a_rotation_tokens_of_the_previous_key_still_verify():
     rotated = TokenService(SigningKey.generate(), 600, previous=KEY.verification)
     assert rotated.check(before) == WHO
     assert {k["kid"] for k in rotated.jwks()["keys"]} == {
-        KID, jwt.get_unverified_header(rotated.issue(WHO))["kid"]}
+        KID,
+        jwt.get_unverified_header(rotated.issue(WHO))["kid"],
+    }
 
 
 def test_without_a_key_file_each_process_generates_its_own():
@@ -108,8 +128,9 @@ def test_key_files_are_read_and_the_previous_may_be_public_only(tmp_path):
     current, previous = tmp_path / "current.pem", tmp_path / "previous.pub.pem"
     current.write_bytes(SigningKey.generate().pem())
     previous.write_bytes(public_pem())
-    tokens = TokenService.for_settings(settings(jwt_key_file=current,
-                                                jwt_previous_key_file=previous))
+    tokens = TokenService.for_settings(
+        settings(jwt_key_file=current, jwt_previous_key_file=previous)
+    )
     assert tokens.check(TokenService(KEY, 60).issue(WHO)) == WHO
 
 
@@ -130,8 +151,16 @@ IDP = "https://login.example.org/realms/tft"
 
 
 def idp_token(key=RSA_KEY, kid="idp-1", **overrides) -> str:
-    payload = claims(iss=IDP, aud="tft-gateway-client", sub="u-42",
-                     roles=["offline_access", "tft-finance"], tenant="finance") | overrides
+    payload = (
+        claims(
+            iss=IDP,
+            aud="tft-gateway-client",
+            sub="u-42",
+            roles=["offline_access", "tft-finance"],
+            tenant="finance",
+        )
+        | overrides
+    )
     return jwt.encode(payload, key, "RS256", headers={"kid": kid})
 
 
@@ -151,9 +180,14 @@ async def idp_jwks_url():
 
 
 def oidc_settings(jwks_url: str):
-    return settings(oidc_issuer=IDP, oidc_jwks_url=jwks_url, oidc_audience="tft-gateway-client",
-                    oidc_role_claim="roles", oidc_org_claim="tenant",
-                    oidc_role_map={"tft-finance": "finance"})
+    return settings(
+        oidc_issuer=IDP,
+        oidc_jwks_url=jwks_url,
+        oidc_audience="tft-gateway-client",
+        oidc_role_claim="roles",
+        oidc_org_claim="tenant",
+        oidc_role_map={"tft-finance": "finance"},
+    )
 
 
 async def test_oidc_issuer_tokens_map_to_our_roles(idp_jwks_url):
@@ -161,16 +195,21 @@ async def test_oidc_issuer_tokens_map_to_our_roles(idp_jwks_url):
     assert await issuer.verify(idp_token()) == Principal("u-42", "finance", "finance")
 
 
-@pytest.mark.parametrize("token", [
-    pytest.param(idp_token(aud="someone-else"), id="wrong audience"),
-    pytest.param(idp_token(exp=int(time.time()) - 60), id="expired"),
-    pytest.param(idp_token(exp=int(time.time()) + 365 * 86400), id="lives a year"),
-    pytest.param(idp_token(key=rsa.generate_private_key(public_exponent=65537, key_size=2048)),
-                 id="signed by another key"),
-    pytest.param(idp_token(roles=["tft-unknown"]), id="no role of ours"),
-    pytest.param(signed(claims(iss=IDP, aud="tft-gateway-client")), id="ES256 not pinned one"),
-    pytest.param(TokenService(KEY, 60).issue(WHO), id="the gateway's own token"),
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param(idp_token(aud="someone-else"), id="wrong audience"),
+        pytest.param(idp_token(exp=int(time.time()) - 60), id="expired"),
+        pytest.param(idp_token(exp=int(time.time()) + 365 * 86400), id="lives a year"),
+        pytest.param(
+            idp_token(key=rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+            id="signed by another key",
+        ),
+        pytest.param(idp_token(roles=["tft-unknown"]), id="no role of ours"),
+        pytest.param(signed(claims(iss=IDP, aud="tft-gateway-client")), id="ES256 not pinned one"),
+        pytest.param(TokenService(KEY, 60).issue(WHO), id="the gateway's own token"),
+    ],
+)
 async def test_oidc_mode_refuses_foreign_tokens(idp_jwks_url, token):
     issuer = OidcIssuer.for_settings(oidc_settings(idp_jwks_url))
     with pytest.raises(Unauthenticated):
@@ -178,12 +217,24 @@ async def test_oidc_mode_refuses_foreign_tokens(idp_jwks_url, token):
 
 
 async def test_oidc_mode_guards_routes_and_turns_demo_login_off(idp_jwks_url, echo):
-    async with running(echo, **oidc_settings(idp_jwks_url).model_dump(
-            include={"oidc_issuer", "oidc_jwks_url", "oidc_audience", "oidc_role_claim",
-                     "oidc_org_claim", "oidc_role_map"})) as client:
-        declared = await client.get("/api/v1/finance/budget",
-                                    headers={"Authorization": f"Bearer {idp_token()}"})
-        login_answer = await client.post("/api/v1/auth/token",
-                                         json={"username": "finance", "password": "demo"})
+    async with running(
+        echo,
+        **oidc_settings(idp_jwks_url).model_dump(
+            include={
+                "oidc_issuer",
+                "oidc_jwks_url",
+                "oidc_audience",
+                "oidc_role_claim",
+                "oidc_org_claim",
+                "oidc_role_map",
+            }
+        ),
+    ) as client:
+        declared = await client.get(
+            "/api/v1/finance/budget", headers={"Authorization": f"Bearer {idp_token()}"}
+        )
+        login_answer = await client.post(
+            "/api/v1/auth/token", json={"username": "finance", "password": "demo"}
+        )
     assert declared.status_code == 200
     assert login_answer.status_code == 401

@@ -22,19 +22,29 @@ BACKOFFICE = as_caller("loans", "backoffice", "backoffice")
 
 
 def item(item_id: str, category: str, quantity: int) -> Item:
-    return Item(id=item_id, asset_tag=item_id.upper(), category=category, name=item_id,
-                quantity=quantity, location="Hotspot", condition="goed",
-                status=ItemStatus.AVAILABLE, loanable=True)
+    return Item(
+        id=item_id,
+        asset_tag=item_id.upper(),
+        category=category,
+        name=item_id,
+        quantity=quantity,
+        location="Hotspot",
+        condition="goed",
+        status=ItemStatus.AVAILABLE,
+        loanable=True,
+    )
 
 
 @asynccontextmanager
-async def serving(url: str, items: list[Item],
-                  today: date) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+async def serving(
+    url: str, items: list[Item], today: date
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
     """The app on `url`, migrated (so the migrations run on its store too), holding `items`,
     with "today" pinned; no lifespan: the routes need only the store, not the broker."""
     await asyncio.to_thread(upgrade, "loans", url)  # it runs a loop of its own
-    app = create_app(SPEC, LoansSettings(service="loans", database_url=url, loans_today=today,
-                                             **TRUST_TEST_KEY))
+    app = create_app(
+        SPEC, LoansSettings(service="loans", database_url=url, loans_today=today, **TRUST_TEST_KEY)
+    )
     async with app.state.runtime.db.transaction() as tx:
         tx.add_all(items)
     transport = httpx.ASGITransport(app=app)

@@ -40,8 +40,12 @@ async def test_a_retry_gets_the_first_answer_and_reserves_nothing_more(loans):
     assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
     assert await _holding(rt, ROBOTS) == 1
     # Another caller's key is another key.
-    other = await http.post("/reservations", json=WISH, headers=as_caller(
-        "loans", "school", "corlaer", "docent-corlaer") | {"Idempotency-Key": "k-1"})
+    other = await http.post(
+        "/reservations",
+        json=WISH,
+        headers=as_caller("loans", "school", "corlaer", "docent-corlaer")
+        | {"Idempotency-Key": "k-1"},
+    )
     assert other.status_code == 201 and await _holding(rt, ROBOTS) == 2
 
 

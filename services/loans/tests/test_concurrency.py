@@ -58,26 +58,41 @@ async def _service(url: str) -> AsyncIterator[FastAPI]:
     """The loans service on a migrated store (the migrations, not create_all: they hold the
     constraint), without its lifespan: Kafka plays no part in who gets the units."""
     await asyncio.to_thread(upgrade, "loans", url)  # Alembic runs its own event loop
-    service = create_app(SPEC, LoansSettings(service="loans", database_url=url, loans_today=TODAY,
-                                             **TRUST_TEST_KEY))
+    service = create_app(
+        SPEC, LoansSettings(service="loans", database_url=url, loans_today=TODAY, **TRUST_TEST_KEY)
+    )
     db = service.state.runtime.db
     async with db.transaction() as tx:
-        tx.add_all([_item(DRONE, "drone", 1), _item(ROBOTS, "robot", 12),
-                    _item(HYDROGEN_CAR, "hydrogen-car", 1)])
+        tx.add_all(
+            [
+                _item(DRONE, "drone", 1),
+                _item(ROBOTS, "robot", 12),
+                _item(HYDROGEN_CAR, "hydrogen-car", 1),
+            ]
+        )
     await warm(db)
     yield service
     await db.dispose()
 
 
 def _item(item_id: str, category: str, quantity: int) -> Item:
-    return Item(id=item_id, asset_tag=item_id.upper(), category=category, name=item_id,
-                quantity=quantity, location="Hotspot", condition="goed",
-                status=ItemStatus.AVAILABLE, loanable=True)
+    return Item(
+        id=item_id,
+        asset_tag=item_id.upper(),
+        category=category,
+        name=item_id,
+        quantity=quantity,
+        location="Hotspot",
+        condition="goed",
+        status=ItemStatus.AVAILABLE,
+        loanable=True,
+    )
 
 
 async def _reserve_all(rt, wishes: list[NewReservation]) -> list:
-    return await asyncio.gather(*(commands.reserve(rt, CORLAER, w) for w in wishes),
-                                return_exceptions=True)
+    return await asyncio.gather(
+        *(commands.reserve(rt, CORLAER, w) for w in wishes), return_exceptions=True
+    )
 
 
 async def _holding(rt, item_id: str) -> int:
@@ -87,16 +102,19 @@ async def _holding(rt, item_id: str) -> int:
 
 
 async def test_twenty_schools_asking_for_one_item_on_one_day_get_one_reservation(rt):
-    schools = [Caller(actor=f"teacher@s{i}", role="school", organisation=f"s{i}")
-               for i in range(20)]
+    schools = [
+        Caller(actor=f"teacher@s{i}", role="school", organisation=f"s{i}") for i in range(20)
+    ]
     day = TODAY + timedelta(days=30)
     wish = NewReservation(item_id=DRONE, starts_on=day, ends_on=day)
-    outcomes = await asyncio.gather(*(commands.reserve(rt, s, wish) for s in schools),
-                                    return_exceptions=True)
+    outcomes = await asyncio.gather(
+        *(commands.reserve(rt, s, wish) for s in schools), return_exceptions=True
+    )
     made = [o for o in outcomes if isinstance(o, Reservation)]
     assert len(made) == 1, outcomes
-    assert all(isinstance(o, Unavailable) and o.status == 409 for o in outcomes
-               if o not in made), outcomes
+    assert all(isinstance(o, Unavailable) and o.status == 409 for o in outcomes if o not in made), (
+        outcomes
+    )
     assert await _holding(rt, DRONE) == 1
 
 
@@ -104,17 +122,26 @@ async def test_twenty_schools_asking_the_api_for_the_hydrogen_car_get_one_yes(ap
     day = (TODAY + timedelta(days=30)).isoformat()
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://loans") as http:
-        answers = await asyncio.gather(*(http.post("/reservations", json={
-            "item_id": HYDROGEN_CAR, "starts_on": day, "ends_on": day},
-            headers=as_caller("loans", "school", f"s{i}")) for i in range(20)))
+        answers = await asyncio.gather(
+            *(
+                http.post(
+                    "/reservations",
+                    json={"item_id": HYDROGEN_CAR, "starts_on": day, "ends_on": day},
+                    headers=as_caller("loans", "school", f"s{i}"),
+                )
+                for i in range(20)
+            )
+        )
     # Nineteen are told the car is taken; none waits for the store's lock into a 5xx.
     assert Counter(a.status_code for a in answers) == {201: 1, 409: 19}
     assert await _holding(app.state.runtime, HYDROGEN_CAR) == 1
 
 
 async def test_fifty_overlapping_reservations_of_one_item_give_exactly_one(rt):
-    wishes = [NewReservation(item_id=DRONE, starts_on=date(2027, 5, 3 + i % 5),
-                             ends_on=date(2027, 5, 10)) for i in range(50)]
+    wishes = [
+        NewReservation(item_id=DRONE, starts_on=date(2027, 5, 3 + i % 5), ends_on=date(2027, 5, 10))
+        for i in range(50)
+    ]
     outcomes = await _reserve_all(rt, wishes)
     made = [o for o in outcomes if isinstance(o, Reservation)]
     refused = [o for o in outcomes if isinstance(o, Unavailable)]
@@ -124,8 +151,12 @@ async def test_fifty_overlapping_reservations_of_one_item_give_exactly_one(rt):
 
 
 async def test_thirty_reservers_of_a_twelve_unit_kit_get_twelve_units(rt):
-    wishes = [NewReservation(item_id=ROBOTS, starts_on=date(2027, 5, 4),
-                             ends_on=date(2027, 5, 4), quantity=1) for _ in range(30)]
+    wishes = [
+        NewReservation(
+            item_id=ROBOTS, starts_on=date(2027, 5, 4), ends_on=date(2027, 5, 4), quantity=1
+        )
+        for _ in range(30)
+    ]
     outcomes = await _reserve_all(rt, wishes)
     made = [o for o in outcomes if isinstance(o, Reservation)]
     assert len(made) == 12
@@ -143,24 +174,30 @@ INSERT = text("""
 
 async def test_the_database_itself_refuses_an_overlapping_single_item(pg):
     async with pg.db.transaction() as tx:
-        await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 1),
-                                      ends_on=date(2027, 6, 3)))
+        await tx.execute(
+            INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 1), ends_on=date(2027, 6, 3))
+        )
     with pytest.raises(IntegrityError) as refused:
         async with pg.db.transaction() as tx:
-            await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 3),
-                                          ends_on=date(2027, 6, 4)))
+            await tx.execute(
+                INSERT,
+                dict(item=DRONE, units=1, starts_on=date(2027, 6, 3), ends_on=date(2027, 6, 4)),
+            )
     assert violates_exclusion(refused.value, SINGLE_ITEM_EXCLUSION)
 
 
 async def test_a_checked_out_single_item_is_excluded_like_a_reserved_one(pg):
     async with pg.db.transaction() as tx:
-        await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 1),
-                                      ends_on=date(2027, 6, 3)))
+        await tx.execute(
+            INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 1), ends_on=date(2027, 6, 3))
+        )
         await tx.execute(text("UPDATE reservations SET status = 'checked_out'"))
     with pytest.raises(IntegrityError) as refused:
         async with pg.db.transaction() as tx:
-            await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 2),
-                                          ends_on=date(2027, 6, 2)))
+            await tx.execute(
+                INSERT,
+                dict(item=DRONE, units=1, starts_on=date(2027, 6, 2), ends_on=date(2027, 6, 2)),
+            )
     assert violates_exclusion(refused.value, SINGLE_ITEM_EXCLUSION)
 
 
@@ -174,9 +211,16 @@ async def test_reservers_queued_behind_a_failed_reservation_get_one_yes_never_a_
             item = await item_to_reserve(holder, DRONE)
             holder.add(Reservation.of(item, "holder", 1, Period(day, day)))
             await holder.flush()
-            waiting = [asyncio.create_task(commands.reserve(pg, Caller(
-                actor=f"s{i}", role="school", organisation=f"s{i}"),
-                NewReservation(item_id=DRONE, starts_on=day, ends_on=day))) for i in range(3)]
+            waiting = [
+                asyncio.create_task(
+                    commands.reserve(
+                        pg,
+                        Caller(actor=f"s{i}", role="school", organisation=f"s{i}"),
+                        NewReservation(item_id=DRONE, starts_on=day, ends_on=day),
+                    )
+                )
+                for i in range(3)
+            ]
             await until_waiting_on_locks(pg.db, 3)
             raise GaveUp
     outcomes = await asyncio.gather(*waiting, return_exceptions=True)
@@ -187,26 +231,35 @@ async def test_reservers_queued_behind_a_failed_reservation_get_one_yes_never_a_
 async def test_kit_units_and_released_reservations_are_not_excluded(pg):
     async with pg.db.transaction() as tx:
         for _ in range(2):
-            await tx.execute(INSERT, dict(item=ROBOTS, units=12, starts_on=date(2027, 6, 1),
-                                          ends_on=date(2027, 6, 3)))
+            await tx.execute(
+                INSERT,
+                dict(item=ROBOTS, units=12, starts_on=date(2027, 6, 1), ends_on=date(2027, 6, 3)),
+            )
         await tx.execute(text("UPDATE reservations SET status = 'released'"))
-        await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 1),
-                                      ends_on=date(2027, 6, 3)))
-        await tx.execute(INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 4),
-                                      ends_on=date(2027, 6, 4)))
+        await tx.execute(
+            INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 1), ends_on=date(2027, 6, 3))
+        )
+        await tx.execute(
+            INSERT, dict(item=DRONE, units=1, starts_on=date(2027, 6, 4), ends_on=date(2027, 6, 4))
+        )
 
 
 async def test_a_row_cannot_claim_an_item_is_single_when_it_is_a_kit(pg):
     # The foreign key on (item_id, item_quantity) keeps the constraint's filter honest.
     with pytest.raises(IntegrityError):
         async with pg.db.transaction() as tx:
-            await tx.execute(INSERT, dict(item=ROBOTS, units=1, starts_on=date(2027, 6, 1),
-                                          ends_on=date(2027, 6, 3)))
+            await tx.execute(
+                INSERT,
+                dict(item=ROBOTS, units=1, starts_on=date(2027, 6, 1), ends_on=date(2027, 6, 3)),
+            )
 
 
 async def test_a_concurrent_extension_into_a_taken_period_is_refused(rt):
-    first = await commands.reserve(rt, CORLAER, NewReservation(
-        item_id=DRONE, starts_on=date(2027, 7, 1), ends_on=date(2027, 7, 2)))
+    first = await commands.reserve(
+        rt,
+        CORLAER,
+        NewReservation(item_id=DRONE, starts_on=date(2027, 7, 1), ends_on=date(2027, 7, 2)),
+    )
     wishes = [NewReservation(item_id=DRONE, starts_on=date(2027, 7, 5), ends_on=date(2027, 7, 6))]
     extension = commands.extend(rt, CORLAER, first.id, date(2027, 7, 5))
     outcomes = await asyncio.gather(extension, _reserve_all(rt, wishes), return_exceptions=True)
@@ -226,6 +279,9 @@ async def test_two_concurrent_overdue_scans_report_each_loan_once(rt):
     counts = await asyncio.gather(*(overdue.report_overdue(rt, today) for _ in range(2)))
     assert sum(counts) == 20
     async with rt.db.sessions() as tx:
-        keys = (await tx.execute(text(
-            "SELECT key FROM outbox WHERE event_type LIKE '%overdue%'"))).scalars().all()
+        keys = (
+            (await tx.execute(text("SELECT key FROM outbox WHERE event_type LIKE '%overdue%'")))
+            .scalars()
+            .all()
+        )
     assert len(keys) == len(set(keys)) == 20

@@ -13,9 +13,16 @@ from shared.store.migrations import upgrade
 
 # Plan B "Gebruik/uitleen apparatuur/auto's", sections 2 and 4.7, plan C "Plastic fantastic",
 # plan A "keuzevak CNC-techniek".
-NAMED_IN_THE_SEED = {"hydrogen-car": "Waterstofauto", "ev": "Elektrisch", "robot": "Robot",
-                     "printer-3d": "3D-printer", "vr": "VR", "drone": "drone",
-                     "cnc": "CNC", "plastic-shredder": "shredder"}
+NAMED_IN_THE_SEED = {
+    "hydrogen-car": "Waterstofauto",
+    "ev": "Elektrisch",
+    "robot": "Robot",
+    "printer-3d": "3D-printer",
+    "vr": "VR",
+    "drone": "drone",
+    "cnc": "CNC",
+    "plastic-shredder": "shredder",
+}
 
 
 @pytest.fixture

@@ -43,12 +43,15 @@ def days(first: int, last: int) -> Period:
     return Period(date(2027, 3, first), date(2027, 3, last))
 
 
-@pytest.mark.parametrize(("a", "b", "overlap"), [
-    (days(1, 3), days(3, 5), True),     # sharing one day is an overlap: both ends inclusive
-    (days(1, 3), days(4, 5), False),
-    (days(1, 10), days(4, 5), True),    # one inside the other
-    (days(4, 4), days(4, 4), True),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "overlap"),
+    [
+        (days(1, 3), days(3, 5), True),  # sharing one day is an overlap: both ends inclusive
+        (days(1, 3), days(4, 5), False),
+        (days(1, 10), days(4, 5), True),  # one inside the other
+        (days(4, 4), days(4, 4), True),
+    ],
+)
 def test_overlap_is_symmetric_and_inclusive(a, b, overlap):
     assert a.overlaps(b) is overlap
     assert b.overlaps(a) is overlap
@@ -114,17 +117,20 @@ def test_schools_see_their_own_reservations_and_the_backoffice_all():
 
 
 DAY_ONE = date(2027, 3, 1)
-periods = st.builds(lambda start, length: Period(DAY_ONE + timedelta(start),
-                                                 DAY_ONE + timedelta(start + length)),
-                    st.integers(0, 40), st.integers(0, 10))
+periods = st.builds(
+    lambda start, length: Period(DAY_ONE + timedelta(start), DAY_ONE + timedelta(start + length)),
+    st.integers(0, 40),
+    st.integers(0, 10),
+)
 claims = st.lists(st.builds(Claim, periods, st.integers(1, 4)), max_size=8)
 
 
 def _day_by_day_free(quantity: int, held: list[Claim], period: Period) -> int:
     """The slow, obvious count: the busiest day of the period, checked day by day."""
-    busiest = max(sum(c.quantity for c in held if c.period.contains(period.starts_on
-                                                                   + timedelta(d)))
-                  for d in range((period.ends_on - period.starts_on).days + 1))
+    busiest = max(
+        sum(c.quantity for c in held if c.period.contains(period.starts_on + timedelta(d)))
+        for d in range((period.ends_on - period.starts_on).days + 1)
+    )
     return max(0, quantity - busiest)
 
 
@@ -149,9 +155,12 @@ def test_the_next_free_start_is_free_and_the_first_one(quantity, held, period, w
         return
     assert start > period.starts_on
     assert _day_by_day_free(quantity, held, period.moved_to(start)) >= wanted
-    assert all(_day_by_day_free(quantity, held, period.moved_to(day)) < wanted
-               for day in (period.starts_on + timedelta(d)
-                           for d in range(1, (start - period.starts_on).days)))
+    assert all(
+        _day_by_day_free(quantity, held, period.moved_to(day)) < wanted
+        for day in (
+            period.starts_on + timedelta(d) for d in range(1, (start - period.starts_on).days)
+        )
+    )
 
 
 def test_the_next_free_start_keeps_the_length():
@@ -198,22 +207,30 @@ def test_an_extension_must_end_later():
 def test_the_reason_for_a_missing_kit_names_the_equipment_and_the_days_in_dutch():
     one_day = Period(date(2027, 3, 9), date(2027, 3, 9))
     assert no_kit_reason("hydrogen-car", one_day) == (
-        "Er is op dinsdag 9 maart 2027 geen waterstofauto vrij voor deze les.")
+        "Er is op dinsdag 9 maart 2027 geen waterstofauto vrij voor deze les."
+    )
     assert "van dinsdag 9 maart 2027 tot en met woensdag 10 maart 2027 geen robotset" in (
-        no_kit_reason("robot", Period(date(2027, 3, 9), date(2027, 3, 10))))
+        no_kit_reason("robot", Period(date(2027, 3, 9), date(2027, 3, 10)))
+    )
 
 
 def test_the_nearest_alternative_is_the_earliest_later_start():
-    assert nearest([(None, "a"), (date(2027, 3, 12), "b"), (date(2027, 3, 10), "c")]
-                          ) == (date(2027, 3, 10), "c")
+    assert nearest([(None, "a"), (date(2027, 3, 12), "b"), (date(2027, 3, 10), "c")]) == (
+        date(2027, 3, 10),
+        "c",
+    )
     assert nearest([(None, "a")]) is None
 
 
 def _busiest_day(held: list[Claim]) -> int:
-    every_day = {c.period.starts_on + timedelta(d) for c in held
-                 for d in range((c.period.ends_on - c.period.starts_on).days + 1)}
-    return max((sum(c.quantity for c in held if c.period.contains(day)) for day in every_day),
-               default=0)
+    every_day = {
+        c.period.starts_on + timedelta(d)
+        for c in held
+        for d in range((c.period.ends_on - c.period.starts_on).days + 1)
+    }
+    return max(
+        (sum(c.quantity for c in held if c.period.contains(day)) for day in every_day), default=0
+    )
 
 
 def _granted(quantity: int, wishes: list[Claim]) -> list[Claim]:
@@ -238,13 +255,16 @@ def test_granting_only_free_units_never_lends_more_units_than_the_kit_has(quanti
 
 @given(st.integers(1, 12), wishes, st.integers(1, 10))
 def test_an_extension_granted_on_free_units_keeps_the_kit_within_its_units(
-    quantity, asked, extra_days,
+    quantity,
+    asked,
+    extra_days,
 ):
     granted = _granted(quantity, asked)
     assume(granted)
     loan, others = granted[0], granted[1:]
-    longer = Claim(extended(loan.period, loan.period.ends_on + timedelta(extra_days)),
-                   loan.quantity)
+    longer = Claim(
+        extended(loan.period, loan.period.ends_on + timedelta(extra_days)), loan.quantity
+    )
     try:
         require_free(units_free(quantity, others, longer.period), longer.quantity)
     except Unavailable:
@@ -272,11 +292,13 @@ def test_a_checked_out_loan_holds_its_units():
 def test_a_reservation_is_collected_on_a_day_of_its_period_with_its_item_in_service():
     require_collectable("reserved", "available", days(1, 3), date(2027, 3, 1))
     require_collectable("reserved", "available", days(1, 3), date(2027, 3, 3))
-    for status, item_status, day in (("checked_out", "available", 2),
-                                     ("released", "available", 2),
-                                     ("reserved", "in_repair", 2),
-                                     ("reserved", "retired", 2),
-                                     ("reserved", "available", 4)):
+    for status, item_status, day in (
+        ("checked_out", "available", 2),
+        ("released", "available", 2),
+        ("reserved", "in_repair", 2),
+        ("reserved", "retired", 2),
+        ("reserved", "available", 4),
+    ):
         with pytest.raises(LoanRefused) as refused:
             require_collectable(status, item_status, days(1, 3), date(2027, 3, day))
         assert refused.value.status == 409
@@ -356,20 +378,29 @@ def test_a_period_counts_both_its_days():
 def test_a_reservation_starts_today_or_later_not_in_the_past():
     assert reservation_period(TODAY, TODAY, TODAY, POLICY) == Period(TODAY, TODAY)
     assert _refused_field(reservation_period, after(-1), TODAY, TODAY, POLICY) == (
-        422, "starts_on", "in_past")
+        422,
+        "starts_on",
+        "in_past",
+    )
     with pytest.raises(LoanRefused, match="begint vandaag \\(01-03-2027\\) of later"):
         reservation_period(after(-1), TODAY, TODAY, POLICY)
 
 
 def test_a_reservation_does_not_end_before_it_starts():
     assert _refused_field(reservation_period, after(3), after(2), TODAY, POLICY) == (
-        422, "ends_on", "before_start")
+        422,
+        "ends_on",
+        "before_start",
+    )
 
 
 def test_a_reservation_ends_by_the_last_day_of_the_horizon():
     assert reservation_period(after(30), after(30), TODAY, POLICY).ends_on == after(30)
     assert _refused_field(reservation_period, after(28), after(31), TODAY, POLICY) == (
-        422, "ends_on", "beyond_horizon")
+        422,
+        "ends_on",
+        "beyond_horizon",
+    )
     with pytest.raises(LoanRefused, match="30 dagen vooruit .* uiterlijk 31-03-2027"):
         reservation_period(after(31), after(31), TODAY, POLICY)
 
@@ -377,13 +408,18 @@ def test_a_reservation_ends_by_the_last_day_of_the_horizon():
 def test_a_reservation_lasts_at_most_the_maximum_number_of_days():
     assert reservation_period(after(1), after(7), TODAY, POLICY).days == 7
     assert _refused_field(reservation_period, after(1), after(8), TODAY, POLICY) == (
-        422, "ends_on", "too_long")
+        422,
+        "ends_on",
+        "too_long",
+    )
     with pytest.raises(LoanRefused, match="ten hoogste 7 dagen .* duurt 8 dagen"):
         reservation_period(after(1), after(8), TODAY, POLICY)
 
 
-@pytest.mark.parametrize(("starts_on", "ends_on"), [
-    (date.min, date.min), (date.min, date.max), (date.max, date.max), (TODAY, date.max)])
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on"),
+    [(date.min, date.min), (date.min, date.max), (date.max, date.max), (TODAY, date.max)],
+)
 def test_absurd_dates_are_refused(starts_on, ends_on):
     assert _refused_field(reservation_period, starts_on, ends_on, TODAY, Policy())[0] == 422
 
@@ -391,8 +427,9 @@ def test_absurd_dates_are_refused(starts_on, ends_on):
 def test_an_extension_counts_the_days_already_lent_towards_the_maximum():
     started = Period(after(-3), after(1))
     require_extension_allowed(extended(started, after(3)), TODAY, POLICY)
-    assert _refused_field(require_extension_allowed, extended(started, after(4)), TODAY,
-                          POLICY) == (422, "ends_on", "too_long")
+    assert _refused_field(
+        require_extension_allowed, extended(started, after(4)), TODAY, POLICY
+    ) == (422, "ends_on", "too_long")
 
 
 def test_an_extension_ends_by_the_last_day_of_the_horizon():
@@ -400,20 +437,25 @@ def test_an_extension_ends_by_the_last_day_of_the_horizon():
     roomy = Policy(horizon_days=30, max_days=100)
     require_extension_allowed(extended(near_the_end, after(30)), TODAY, roomy)
     for ends_on in (after(31), date.max):
-        assert _refused_field(require_extension_allowed, extended(near_the_end, ends_on),
-                              TODAY, roomy) == (422, "ends_on", "beyond_horizon")
+        assert _refused_field(
+            require_extension_allowed, extended(near_the_end, ends_on), TODAY, roomy
+        ) == (422, "ends_on", "beyond_horizon")
 
 
 def test_an_extension_does_not_end_in_the_past():
     overdue = Period(after(-6), after(-4))
     require_extension_allowed(extended(overdue, TODAY), TODAY, POLICY)
-    assert _refused_field(require_extension_allowed, extended(overdue, after(-1)), TODAY,
-                          POLICY) == (422, "ends_on", "in_past")
+    assert _refused_field(
+        require_extension_allowed, extended(overdue, after(-1)), TODAY, POLICY
+    ) == (422, "ends_on", "in_past")
 
 
 def test_an_extension_that_is_no_later_names_the_field():
     assert _refused_field(extended, Period(TODAY, after(2)), after(2)) == (
-        422, "ends_on", "not_later")
+        422,
+        "ends_on",
+        "not_later",
+    )
 
 
 @given(st.dates(), st.dates(), st.integers(1, 730), st.integers(1, 365))

@@ -23,10 +23,21 @@ LATER = date(2028, 1, 20)
 BACKOFFICE = as_caller("loans", "backoffice", "backoffice")
 CORLAER = as_caller("loans", "school", "corlaer")
 NXT = as_caller("loans", "school", "nxt")
-VR_KIT = {"id": "tft-vr-004", "asset_tag": "TFT-VR-004", "category": "vr-headset",
-          "name": "VR-brillen klassenset", "quantity": 16, "location": "Hotspot"}
-DRONE = {"id": "tft-drn-009", "asset_tag": "TFT-DRN-009", "category": "drone",
-         "name": "Drone met camera", "location": "Hotspot"}
+VR_KIT = {
+    "id": "tft-vr-004",
+    "asset_tag": "TFT-VR-004",
+    "category": "vr-headset",
+    "name": "VR-brillen klassenset",
+    "quantity": 16,
+    "location": "Hotspot",
+}
+DRONE = {
+    "id": "tft-drn-009",
+    "asset_tag": "TFT-DRN-009",
+    "category": "drone",
+    "name": "Drone met camera",
+    "location": "Hotspot",
+}
 
 
 @pytest.fixture
@@ -42,11 +53,12 @@ async def on_day(url):
     apps = []
 
     async def client(day: date) -> httpx.AsyncClient:
-        app = create_app(SPEC, LoansSettings(service="loans", database_url=url,
-                                             loans_today=day, **TRUST_TEST_KEY))
+        app = create_app(
+            SPEC,
+            LoansSettings(service="loans", database_url=url, loans_today=day, **TRUST_TEST_KEY),
+        )
         apps.append(app)
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://loans")
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://loans")
 
     yield client
     for app in apps:
@@ -56,17 +68,27 @@ async def on_day(url):
 async def staged(client: httpx.AsyncClient, event_type: str) -> list[dict]:
     outbox = messaging.outbox
     async with client._transport.app.state.runtime.db.sessions() as tx:  # noqa: SLF001
-        rows = await tx.scalars(select(outbox.c.payload).where(
-            outbox.c.event_type == f"nl.tisfortech.loans.{event_type}.v1")
-            .order_by(outbox.c.seq))
+        rows = await tx.scalars(
+            select(outbox.c.payload)
+            .where(outbox.c.event_type == f"nl.tisfortech.loans.{event_type}.v1")
+            .order_by(outbox.c.seq)
+        )
         return [json.loads(row) for row in rows]
 
 
-async def reserve(client, item_id: str, first: int, last: int, quantity: int = 1,
-                  headers=CORLAER) -> str:
-    made = await client.post("/reservations", headers=headers, json={
-        "item_id": item_id, "starts_on": f"2028-01-{first:02d}",
-        "ends_on": f"2028-01-{last:02d}", "quantity": quantity})
+async def reserve(
+    client, item_id: str, first: int, last: int, quantity: int = 1, headers=CORLAER
+) -> str:
+    made = await client.post(
+        "/reservations",
+        headers=headers,
+        json={
+            "item_id": item_id,
+            "starts_on": f"2028-01-{first:02d}",
+            "ends_on": f"2028-01-{last:02d}",
+            "quantity": quantity,
+        },
+    )
     assert made.status_code == 201, made.text
     return made.json()["id"]
 
@@ -90,8 +112,11 @@ async def test_a_kit_keeps_the_units_reserved_and_a_change_is_told(on_day):
     await reserve(client, "tft-vr-004", 13, 15, quantity=5, headers=NXT)
 
     below = await client.patch("/items/tft-vr-004", json={"quantity": 14}, headers=BACKOFFICE)
-    kept = await client.patch("/items/tft-vr-004", headers=BACKOFFICE,
-                              json={"quantity": 15, "name": "VR-brillen (Quest 3)"})
+    kept = await client.patch(
+        "/items/tft-vr-004",
+        headers=BACKOFFICE,
+        json={"quantity": 15, "name": "VR-brillen (Quest 3)"},
+    )
     unknown = await client.patch("/items/geen-item", json={"quantity": 1}, headers=BACKOFFICE)
 
     assert (below.status_code, kept.status_code, unknown.status_code) == (409, 200, 404)
@@ -105,12 +130,14 @@ async def test_an_item_schools_reserved_stays_lendable_and_one_out_is_not_retire
     client = await on_day(TODAY)
     await client.post("/items", json=DRONE, headers=BACKOFFICE)
     loan = await reserve(client, "tft-drn-009", 11, 12)
-    stationary = await client.patch("/items/tft-drn-009", json={"loanable": False},
-                                    headers=BACKOFFICE)
+    stationary = await client.patch(
+        "/items/tft-drn-009", json={"loanable": False}, headers=BACKOFFICE
+    )
     await client.post(f"/reservations/{loan}/check-out", json={}, headers=BACKOFFICE)
     out = await client.post("/items/tft-drn-009/retire", headers=BACKOFFICE)
-    await client.post(f"/reservations/{loan}/return", json={"condition": "goed"},
-                      headers=BACKOFFICE)
+    await client.post(
+        f"/reservations/{loan}/return", json={"condition": "goed"}, headers=BACKOFFICE
+    )
     retired = await client.post("/items/tft-drn-009/retire", headers=BACKOFFICE)
     after = await client.patch("/items/tft-drn-009", json={"name": "Oud"}, headers=BACKOFFICE)
     assert [a.status_code for a in (stationary, out, retired, after)] == [409, 409, 200, 409]
@@ -154,9 +181,27 @@ async def test_the_overdue_list_reads_what_a_person_needs_and_is_the_backoffices
     by_school = await desk.get("/overdue-loans", headers=CORLAER)
     [shown] = overdue.json()
     assert by_school.status_code == 403
-    assert {k: shown[k] for k in ("id", "item_name", "item_category", "school_id",
-                                  "starts_on", "ends_on", "status", "desk_status",
-                                  "days_overdue")} == {
-        "id": loan, "item_name": "Drone met camera", "item_category": "drone",
-        "school_id": "corlaer", "starts_on": "2028-01-11", "ends_on": "2028-01-12",
-        "status": "checked_out", "desk_status": "overdue", "days_overdue": 8}
+    assert {
+        k: shown[k]
+        for k in (
+            "id",
+            "item_name",
+            "item_category",
+            "school_id",
+            "starts_on",
+            "ends_on",
+            "status",
+            "desk_status",
+            "days_overdue",
+        )
+    } == {
+        "id": loan,
+        "item_name": "Drone met camera",
+        "item_category": "drone",
+        "school_id": "corlaer",
+        "starts_on": "2028-01-11",
+        "ends_on": "2028-01-12",
+        "status": "checked_out",
+        "desk_status": "overdue",
+        "days_overdue": 8,
+    }

@@ -22,25 +22,34 @@ pytestmark = pytest.mark.integration
 
 TODAY = date(2028, 1, 11)
 BACKOFFICE = Caller(actor="backoffice", role="backoffice", organisation="backoffice")
-KIT = NewItem(id="tft-vr-004", asset_tag="TFT-VR-004", category="vr-headset",
-              name="VR-brillen", quantity=16, location="Hotspot")
+KIT = NewItem(
+    id="tft-vr-004",
+    asset_tag="TFT-VR-004",
+    category="vr-headset",
+    name="VR-brillen",
+    quantity=16,
+    location="Hotspot",
+)
 
 
 @pytest.fixture
 async def rt(each_store):
     url = each_store("tft_loans_inventory_concurrency")
     await asyncio.to_thread(upgrade, "loans", url)
-    runtime = SimpleNamespace(db=Database(create_engine(url)),
-                              outbox=Outbox(messaging.outbox, source="/tft/loans"),
-                              settings=SimpleNamespace(today=lambda: TODAY))
+    runtime = SimpleNamespace(
+        db=Database(create_engine(url)),
+        outbox=Outbox(messaging.outbox, source="/tft/loans"),
+        settings=SimpleNamespace(today=lambda: TODAY),
+    )
     yield runtime
     await runtime.db.dispose()
 
 
 async def test_fewer_units_during_reservations_never_leave_a_kit_overbooked(rt):
     await commands.add_item(rt, BACKOFFICE, KIT)
-    wish = NewReservation(item_id=KIT.id, starts_on=date(2028, 1, 12),
-                          ends_on=date(2028, 1, 14), quantity=2)
+    wish = NewReservation(
+        item_id=KIT.id, starts_on=date(2028, 1, 12), ends_on=date(2028, 1, 14), quantity=2
+    )
 
     async def reserve(school: str):
         who = Caller(actor=school, role="school", organisation=school)
@@ -50,12 +59,15 @@ async def test_fewer_units_during_reservations_never_leave_a_kit_overbooked(rt):
         await asyncio.sleep(0)  # let some reservations go first
         return await commands.change_item(rt, BACKOFFICE, KIT.id, ItemChange(quantity=quantity))
 
-    outcomes = await asyncio.gather(*(reserve(f"school-{i}") for i in range(12)),
-                                    change(10), change(6), change(12),
-                                    return_exceptions=True)
+    outcomes = await asyncio.gather(
+        *(reserve(f"school-{i}") for i in range(12)),
+        change(10),
+        change(6),
+        change(12),
+        return_exceptions=True,
+    )
 
-    crashes = [o for o in outcomes if isinstance(o, Exception)
-               and not isinstance(o, LoanRefused)]
+    crashes = [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, LoanRefused)]
     # SQLite too: a write takes the lock at BEGIN (shared/store/db.py), so no reservation
     # acts on a kit it read before a change committed.
     assert crashes == []

@@ -39,12 +39,15 @@ def test_an_item_reserved_by_schools_stays_lendable_and_a_retired_one_unchanged(
     assert "afgeschreven" in retired.value.reason
 
 
-@pytest.mark.parametrize("status,ends_on,shown", [
-    ("reserved", date(2028, 1, 1), DeskStatus.RESERVED),
-    ("checked_out", TODAY, DeskStatus.OUT),  # its last day: not late yet
-    ("checked_out", date(2028, 1, 10), DeskStatus.OVERDUE),
-    ("returned", date(2028, 1, 1), DeskStatus.RETURNED),
-    ("released", date(2028, 1, 1), DeskStatus.RELEASED),
-])
+@pytest.mark.parametrize(
+    "status,ends_on,shown",
+    [
+        ("reserved", date(2028, 1, 1), DeskStatus.RESERVED),
+        ("checked_out", TODAY, DeskStatus.OUT),  # its last day: not late yet
+        ("checked_out", date(2028, 1, 10), DeskStatus.OVERDUE),
+        ("returned", date(2028, 1, 1), DeskStatus.RETURNED),
+        ("released", date(2028, 1, 1), DeskStatus.RELEASED),
+    ],
+)
 def test_the_desk_splits_loans_out_into_on_time_and_overdue(status, ends_on, shown):
     assert domain.desk_status(status, ends_on, TODAY) is shown

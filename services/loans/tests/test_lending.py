@@ -35,9 +35,16 @@ def client(serves):
 
 
 async def _reserve(client, item_id: str, first: int, last: int, headers=CORLAER, **more) -> str:
-    made = await client.post("/reservations", headers=headers, json={
-        "item_id": item_id, "starts_on": f"2028-01-{first:02d}",
-        "ends_on": f"2028-01-{last:02d}", **more})
+    made = await client.post(
+        "/reservations",
+        headers=headers,
+        json={
+            "item_id": item_id,
+            "starts_on": f"2028-01-{first:02d}",
+            "ends_on": f"2028-01-{last:02d}",
+            **more,
+        },
+    )
     assert made.status_code == 201, made.text
     return made.json()["id"]
 
@@ -53,13 +60,19 @@ def _on(app, day: date) -> Iterator[None]:
 
 
 async def _check_out(client, reservation_id: str, note: str = "compleet, krasje op deur"):
-    return await client.post(f"/reservations/{reservation_id}/check-out", headers=BACKOFFICE,
-                             json={"condition_note": note})
+    return await client.post(
+        f"/reservations/{reservation_id}/check-out",
+        headers=BACKOFFICE,
+        json={"condition_note": note},
+    )
 
 
 async def _return(client, reservation_id: str, condition: str = "goed", damage=None):
-    return await client.post(f"/reservations/{reservation_id}/return", headers=BACKOFFICE,
-                             json={"condition": condition, "damage": damage})
+    return await client.post(
+        f"/reservations/{reservation_id}/return",
+        headers=BACKOFFICE,
+        json={"condition": condition, "damage": damage},
+    )
 
 
 async def _item_shown(client, item_id: str) -> dict:
@@ -82,8 +95,7 @@ async def test_a_loan_is_checked_out_with_its_condition_note_and_shows_as_out(ap
     shown = await _item_shown(client, "tft-h2-001")
     assert (shown["status"], shown["units_out"]) == ("checked_out", 1)
     [event] = await _staged(app, "checked-out.v1")
-    assert (event["reservation_id"], event["condition_note"]) == (
-        mine, "compleet, krasje op deur")
+    assert (event["reservation_id"], event["condition_note"]) == (mine, "compleet, krasje op deur")
     # Whoever checks it out, the loan's messages concern the person who reserved it.
     assert event["reserved_by"] == "corlaer"
 
@@ -101,8 +113,9 @@ async def test_only_the_backoffice_checks_out_and_takes_back(client):
     refused = await client.post(f"/reservations/{mine}/check-out", headers=CORLAER, json={})
     assert refused.status_code == 403
     await _check_out(client, mine)
-    refused = await client.post(f"/reservations/{mine}/return", headers=CORLAER,
-                                json={"condition": "goed"})
+    refused = await client.post(
+        f"/reservations/{mine}/return", headers=CORLAER, json={"condition": "goed"}
+    )
     assert refused.status_code == 403
 
 
@@ -120,7 +133,9 @@ async def test_a_return_without_damage_frees_the_item_for_the_rest_of_the_period
     back = await _return(client, mine, condition="vuil, verder goed")
     assert back.status_code == 200, back.text
     assert (back.json()["status"], back.json()["return_condition"]) == (
-        "returned", "vuil, verder goed")
+        "returned",
+        "vuil, verder goed",
+    )
     shown = await _item_shown(client, "tft-h2-001")
     assert (shown["status"], shown["condition"]) == ("available", "vuil, verder goed")
     [event] = await _staged(app, "returned.v1")
@@ -133,20 +148,31 @@ async def test_a_return_without_damage_frees_the_item_for_the_rest_of_the_period
 async def test_damage_is_reported_to_finance_and_keeps_the_item_in_repair(app, client):
     mine = await _reserve(client, "tft-h2-001", 11, 11)
     await _check_out(client, mine)
-    back = await _return(client, mine, condition="beschadigd", damage={
-        "description": "Brandstofcel lekt", "repair_cost_cents": 48_50})
+    back = await _return(
+        client,
+        mine,
+        condition="beschadigd",
+        damage={"description": "Brandstofcel lekt", "repair_cost_cents": 48_50},
+    )
     assert back.status_code == 200, back.text
 
     [damage] = await _staged(app, "damage-reported.v1")
-    assert (damage["reservation_id"], damage["school_id"], damage["description"],
-            damage["repair_cost_cents"], damage["reported_on"]) == (
-        mine, "corlaer", "Brandstofcel lekt", 4850, "2028-01-11")
+    assert (
+        damage["reservation_id"],
+        damage["school_id"],
+        damage["description"],
+        damage["repair_cost_cents"],
+        damage["reported_on"],
+    ) == (mine, "corlaer", "Brandstofcel lekt", 4850, "2028-01-11")
     assert len(await _staged(app, "returned.v1")) == 1
     assert (await _item_shown(client, "tft-h2-001"))["status"] == "in_repair"
     listed = await client.get("/damage-reports", headers=BACKOFFICE)
     assert [d["id"] for d in listed.json()] == [damage["damage_id"]]
-    refused = await client.post("/reservations", headers=NXT, json={
-        "item_id": "tft-h2-001", "starts_on": "2028-01-20", "ends_on": "2028-01-21"})
+    refused = await client.post(
+        "/reservations",
+        headers=NXT,
+        json={"item_id": "tft-h2-001", "starts_on": "2028-01-20", "ends_on": "2028-01-21"},
+    )
     assert refused.status_code == 409
 
 
@@ -154,8 +180,12 @@ async def test_a_damaged_kit_is_not_lent_until_the_backoffice_marks_it_repaired(
     damaged = await _reserve(client, "tft-rob-001", 11, 12, quantity=5)
     waiting = await _reserve(client, "tft-rob-001", 11, 12, headers=NXT, quantity=7)
     await _check_out(client, damaged)
-    await _return(client, damaged, condition="beschadigd", damage={
-        "description": "Twee servo's kapot", "repair_cost_cents": 3000})
+    await _return(
+        client,
+        damaged,
+        condition="beschadigd",
+        damage={"description": "Twee servo's kapot", "repair_cost_cents": 3000},
+    )
     assert (await _check_out(client, waiting)).status_code == 409
 
     not_allowed = await client.post("/items/tft-rob-001/repaired", headers=NXT, json={})
@@ -169,16 +199,19 @@ async def test_a_damaged_kit_is_not_lent_until_the_backoffice_marks_it_repaired(
 
 
 async def test_a_checked_out_loan_is_extended_when_nothing_conflicts_and_never_cancelled(
-    app, client,
+    app,
+    client,
 ):
     mine = await _reserve(client, "tft-h2-001", 11, 12)
     await _reserve(client, "tft-h2-001", 15, 16, headers=NXT)
     await _check_out(client, mine)
-    extended = await client.post(f"/reservations/{mine}/extend", headers=CORLAER,
-                                 json={"ends_on": "2028-01-14"})
+    extended = await client.post(
+        f"/reservations/{mine}/extend", headers=CORLAER, json={"ends_on": "2028-01-14"}
+    )
     assert extended.status_code == 200 and extended.json()["status"] == "checked_out"
-    clash = await client.post(f"/reservations/{mine}/extend", headers=BACKOFFICE,
-                              json={"ends_on": "2028-01-15"})
+    clash = await client.post(
+        f"/reservations/{mine}/extend", headers=BACKOFFICE, json={"ends_on": "2028-01-15"}
+    )
     assert clash.status_code == 409
     cancelled = await client.post(f"/reservations/{mine}/cancel", headers=CORLAER)
     assert cancelled.status_code == 409
@@ -208,7 +241,10 @@ async def test_each_overdue_loan_is_reported_once_with_its_days_late(app, client
     assert await overdue.report_overdue(rt, date(2028, 1, 15)) == 0
     [notice] = await _staged(app, "overdue.v1")
     assert (notice["reservation_id"], notice["school_id"], notice["days_overdue"]) == (
-        late, "corlaer", 3)
+        late,
+        "corlaer",
+        3,
+    )
     shown = (await client.get(f"/reservations/{late}", headers=CORLAER)).json()
     assert shown["overdue_notified_at"] is not None
 
@@ -223,8 +259,11 @@ async def test_an_item_is_retired_only_when_nothing_holds_it_from_today_on(app, 
     assert (await client.post("/items/tft-h2-001/retire", headers=CORLAER)).status_code == 403
     retired = await client.post("/items/tft-h2-001/retire", headers=BACKOFFICE)
     assert retired.status_code == 200 and retired.json()["status"] == "retired"
-    gone = await client.post("/reservations", headers=NXT, json={
-        "item_id": "tft-h2-001", "starts_on": "2028-02-01", "ends_on": "2028-02-01"})
+    gone = await client.post(
+        "/reservations",
+        headers=NXT,
+        json={"item_id": "tft-h2-001", "starts_on": "2028-02-01", "ends_on": "2028-02-01"},
+    )
     assert gone.status_code == 409
 
 

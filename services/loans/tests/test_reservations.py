@@ -33,24 +33,44 @@ async def db(tmp_path):
     async with database.engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
     async with database.transaction() as tx:
-        tx.add_all([_kit("tft-rob-001", "robot"), _kit("tft-rob-002", "robot"),
-                    _kit("tft-drn-001", "drone")])
+        tx.add_all(
+            [
+                _kit("tft-rob-001", "robot"),
+                _kit("tft-rob-002", "robot"),
+                _kit("tft-drn-001", "drone"),
+            ]
+        )
     yield database
     await database.dispose()
 
 
 def _kit(item_id: str, category: str) -> Item:
-    return Item(id=item_id, asset_tag=item_id.upper(), category=category, name=item_id,
-                quantity=12, location="Hotspot", condition="goed",
-                status=ItemStatus.AVAILABLE, loanable=True)
+    return Item(
+        id=item_id,
+        asset_tag=item_id.upper(),
+        category=category,
+        name=item_id,
+        quantity=12,
+        location="Hotspot",
+        condition="goed",
+        status=ItemStatus.AVAILABLE,
+        loanable=True,
+    )
 
 
-def _request(equipment: list[str], closed_days: tuple[date, ...] = (),
-             until: date | None = None) -> SessionEquipmentRequestedV1:
+def _request(
+    equipment: list[str], closed_days: tuple[date, ...] = (), until: date | None = None
+) -> SessionEquipmentRequestedV1:
     return SessionEquipmentRequestedV1(
-        request_id=uuid4(), session_id=uuid4(), offering_id="insp-robotica",
-        starts_at=STARTS_AT, ends_at=ENDS_AT, equipment=equipment,
-        closed_days=list(closed_days), alternative_until=until)
+        request_id=uuid4(),
+        session_id=uuid4(),
+        offering_id="insp-robotica",
+        starts_at=STARTS_AT,
+        ends_at=ENDS_AT,
+        equipment=equipment,
+        closed_days=list(closed_days),
+        alternative_until=until,
+    )
 
 
 async def _ask(db: Database, equipment: list[str], **calendar) -> SessionEquipmentRequestedV1:
@@ -70,20 +90,23 @@ async def _staged(db: Database, event_type: str | None = None) -> list[dict]:
     query = select(outbox.c.event_type, outbox.c.payload).order_by(outbox.c.seq)
     async with db.sessions() as tx:
         rows = (await tx.execute(query)).all()
-    return [json.loads(payload) | {"type": kind} for kind, payload in rows
-            if event_type in (None, kind)]
+    return [
+        json.loads(payload) | {"type": kind} for kind, payload in rows if event_type in (None, kind)
+    ]
 
 
 async def test_each_category_gets_a_whole_kit_for_the_session_and_bookings_hears_which(db):
     request = await _ask(db, ["robot", "drone", "robot"])
     reservations = await _reservations(db)
     assert sorted(r.item_id for r in reservations) == ["tft-drn-001", "tft-rob-001"]
-    assert {(r.starts_on, r.quantity, r.session_id, r.booking_id, r.school_id)
-            for r in reservations} == {(date(2027, 3, 9), 12, request.session_id, None,
-                                        "hotspot")}
+    assert {
+        (r.starts_on, r.quantity, r.session_id, r.booking_id, r.school_id) for r in reservations
+    } == {(date(2027, 3, 9), 12, request.session_id, None, "hotspot")}
     [granted] = await _staged(db, GRANTED)
-    assert (granted["session_id"], granted["request_id"]) == (str(request.session_id),
-                                                              str(request.request_id))
+    assert (granted["session_id"], granted["request_id"]) == (
+        str(request.session_id),
+        str(request.request_id),
+    )
     assert sorted(granted["reservation_ids"]) == sorted(str(r.id) for r in reservations)
     made = await _staged(db, "nl.tisfortech.loans.reservation.made.v1")
     assert {m["session_id"] for m in made} == {str(request.session_id)} and len(made) == 2
@@ -97,8 +120,11 @@ async def test_a_missing_kit_rejects_the_whole_request_and_offers_the_next_free_
     [rejected] = await _staged(db, REJECTED)
     assert rejected["request_id"] == str(request.request_id) and rejected["category"] == "drone"
     assert rejected["reason"] == "Er is op dinsdag 9 maart 2027 geen droneset vrij voor deze les."
-    assert rejected["alternative"] == {"item_id": "tft-drn-001", "starts_on": "2027-03-10",
-                                       "ends_on": "2027-03-10"}
+    assert rejected["alternative"] == {
+        "item_id": "tft-drn-001",
+        "starts_on": "2027-03-10",
+        "ends_on": "2027-03-10",
+    }
 
 
 async def test_the_alternative_skips_the_days_the_hotspot_is_closed(db):
@@ -106,14 +132,23 @@ async def test_the_alternative_skips_the_days_the_hotspot_is_closed(db):
     are Friday 12 and the weekend; Thursday 11 is taken: the first open free day is Monday."""
     await _ask(db, ["drone"])
     async with db.transaction() as tx:  # Thursday the 11th is taken too
-        tx.add(Reservation.of(await tx.get(Item, "tft-drn-001"), "element", 12,
-                              Period(date(2027, 3, 11), date(2027, 3, 11))))
+        tx.add(
+            Reservation.of(
+                await tx.get(Item, "tft-drn-001"),
+                "element",
+                12,
+                Period(date(2027, 3, 11), date(2027, 3, 11)),
+            )
+        )
     closed = (date(2027, 3, 10), date(2027, 3, 12), date(2027, 3, 13), date(2027, 3, 14))
     await _ask(db, ["drone"], closed_days=closed, until=date(2027, 6, 1))
 
     [rejected] = await _staged(db, REJECTED)
-    assert rejected["alternative"] == {"item_id": "tft-drn-001", "starts_on": "2027-03-15",
-                                       "ends_on": "2027-03-15"}
+    assert rejected["alternative"] == {
+        "item_id": "tft-drn-001",
+        "starts_on": "2027-03-15",
+        "ends_on": "2027-03-15",
+    }
 
 
 async def test_no_alternative_past_the_calendar_bookings_sent(db):
@@ -134,13 +169,18 @@ async def test_a_released_session_frees_its_kit(db):
     first = await _ask(db, ["robot"])
     await _ask(db, ["robot"])
     async with db.transaction() as tx:
-        await commands.release_for_session(tx, OUTBOX, SessionEquipmentReleasedV1(
-            request_id=first.request_id, session_id=first.session_id))
+        await commands.release_for_session(
+            tx,
+            OUTBOX,
+            SessionEquipmentReleasedV1(request_id=first.request_id, session_id=first.session_id),
+        )
     await _ask(db, ["robot"])
     statuses = [(r.item_id, r.status) for r in await _reservations(db)]
-    assert statuses == [("tft-rob-001", ReservationStatus.RELEASED),
-                        ("tft-rob-002", ReservationStatus.RESERVED),
-                        ("tft-rob-001", ReservationStatus.RESERVED)]
+    assert statuses == [
+        ("tft-rob-001", ReservationStatus.RELEASED),
+        ("tft-rob-002", ReservationStatus.RESERVED),
+        ("tft-rob-001", ReservationStatus.RESERVED),
+    ]
     assert len(await _staged(db, "nl.tisfortech.loans.reservation.released.v1")) == 1
 
 
@@ -150,8 +190,13 @@ async def test_a_request_and_its_release_in_one_batch_leave_nothing_reserved(db)
     request = _request(["robot"])
     async with db.transaction() as tx:
         await commands.reserve_for_session(tx, OUTBOX, request)
-        await commands.release_for_session(tx, OUTBOX, SessionEquipmentReleasedV1(
-            request_id=request.request_id, session_id=request.session_id))
+        await commands.release_for_session(
+            tx,
+            OUTBOX,
+            SessionEquipmentReleasedV1(
+                request_id=request.request_id, session_id=request.session_id
+            ),
+        )
     assert [r.status for r in await _reservations(db)] == [ReservationStatus.RELEASED]
 
 
@@ -159,14 +204,32 @@ async def test_a_cancelled_booking_still_frees_what_was_reserved_for_it_alone(db
     """Reservations made per booking before equipment belonged to the session."""
     booking_id = uuid4()
     async with db.transaction() as tx:
-        tx.add(Reservation.of(await tx.get(Item, "tft-rob-001"), "corlaer", 12,
-                              Period(date(2027, 3, 9), date(2027, 3, 9)), booking_id=booking_id))
+        tx.add(
+            Reservation.of(
+                await tx.get(Item, "tft-rob-001"),
+                "corlaer",
+                12,
+                Period(date(2027, 3, 9), date(2027, 3, 9)),
+                booking_id=booking_id,
+            )
+        )
     async with db.transaction() as tx:
-        await commands.release_for_booking(tx, OUTBOX, BookingCancelledV1(
-            booking_id=booking_id, session_id=uuid4(), offering_id="insp-robotica",
-            offering_title="Inspiratieles Robotica", school_id="corlaer",
-            group=Group(name="2A", level="vmbo-kb", year=2, students=24),
-            starts_at=STARTS_AT, ends_at=ENDS_AT, location="Hotspot", cancelled_by="school"))
+        await commands.release_for_booking(
+            tx,
+            OUTBOX,
+            BookingCancelledV1(
+                booking_id=booking_id,
+                session_id=uuid4(),
+                offering_id="insp-robotica",
+                offering_title="Inspiratieles Robotica",
+                school_id="corlaer",
+                group=Group(name="2A", level="vmbo-kb", year=2, students=24),
+                starts_at=STARTS_AT,
+                ends_at=ENDS_AT,
+                location="Hotspot",
+                cancelled_by="school",
+            ),
+        )
     assert [r.status for r in await _reservations(db)] == [ReservationStatus.RELEASED]
 
 
@@ -177,4 +240,7 @@ async def test_requests_applied_in_one_batch_see_each_others_reservations(db):
             await commands.reserve_for_session(tx, OUTBOX, _request(["robot"]))
     assert [r.item_id for r in await _reservations(db)] == ["tft-rob-001", "tft-rob-002"]
     assert [e["type"] for e in await _staged(db) if e["type"] in (GRANTED, REJECTED)] == [
-        GRANTED, GRANTED, REJECTED]
+        GRANTED,
+        GRANTED,
+        REJECTED,
+    ]

@@ -19,8 +19,11 @@ from shared.store.migrations import upgrade
 
 DATABASE = "notify_delivery_test"
 NOON = datetime(2026, 12, 1, 11, tzinfo=UTC)  # Tuesday 12:00 in Amsterdam
-PEOPLE = {"corlaer": ("corlaer", "school"), "docent-corlaer": ("corlaer", "teacher"),
-          "backoffice": ("backoffice", "backoffice")}
+PEOPLE = {
+    "corlaer": ("corlaer", "school"),
+    "docent-corlaer": ("corlaer", "teacher"),
+    "backoffice": ("backoffice", "backoffice"),
+}
 
 
 def address(person_id: str) -> str:
@@ -49,10 +52,19 @@ async def notify(fresh_database, mailbox):
     url = fresh_database(DATABASE)
     await asyncio.to_thread(upgrade, "notify", url)
     db = Database(create_engine(url))
-    settings = NotifySettings(service="notify", notify_smtp_port=mailbox.port,
-                              notify_max_attempts=3, notify_backoff_seconds=10)
-    notify = Notify(db, Outbox(messaging.outbox, source="/tft/notify"), settings,
-                    NotifyMetrics(CollectorRegistry()), Clock(NOON))
+    settings = NotifySettings(
+        service="notify",
+        notify_smtp_port=mailbox.port,
+        notify_max_attempts=3,
+        notify_backoff_seconds=10,
+    )
+    notify = Notify(
+        db,
+        Outbox(messaging.outbox, source="/tft/notify"),
+        settings,
+        NotifyMetrics(CollectorRegistry()),
+        Clock(NOON),
+    )
     for person_id in PEOPLE:
         await directory_says(notify, PersonActivatedV1, person_id)
     yield notify
@@ -61,7 +73,13 @@ async def notify(fresh_database, mailbox):
 
 async def directory_says(notify: Notify, contract, person_id: str) -> None:
     organisation, role = PEOPLE[person_id]
-    event = contract(person_id=person_id, organisation_id=organisation, role=role,
-                     name=f"Demo {person_id}", email=address(person_id), username=person_id)
+    event = contract(
+        person_id=person_id,
+        organisation_id=organisation,
+        role=role,
+        name=f"Demo {person_id}",
+        email=address(person_id),
+        username=person_id,
+    )
     async with notify.db.transaction() as session:
         await directory.keep_person(session, event, notify.clock())

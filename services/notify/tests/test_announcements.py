@@ -40,11 +40,22 @@ def test_an_audience_needs_a_choice_and_known_organisations():
 async def announce(notify, chosen: Audience) -> str:
     async with notify.db.transaction() as session:
         for organisation, kind in (("corlaer", "vmbo"), ("backoffice", "hotspot")):
-            await directory.keep_organisation(session, OrganisationRegisteredV1(
-                organisation_id=organisation, name=organisation, kind=kind), notify.clock())
-        sent = await commands.send_announcement(notify, session, "programma", chosen,
-                                                "Nieuwsbrief maart", "Beste partners, ...",
-                                                notify.clock())
+            await directory.keep_organisation(
+                session,
+                OrganisationRegisteredV1(
+                    organisation_id=organisation, name=organisation, kind=kind
+                ),
+                notify.clock(),
+            )
+        sent = await commands.send_announcement(
+            notify,
+            session,
+            "programma",
+            chosen,
+            "Nieuwsbrief maart",
+            "Beste partners, ...",
+            notify.clock(),
+        )
         return str(sent.id)
 
 
@@ -54,8 +65,10 @@ async def test_each_person_hears_an_announcement_by_their_own_choice(notify, mai
     about = await announce(notify, audience(kinds=["vmbo"]))
     await Dispatcher(notify, channels_from(notify.settings)).dispatch_due()
     async with notify.db.sessions() as session:
-        told = {m.person_id: m.state for m in await session.scalars(
-            select(Notification).where(Notification.about == about))}
+        told = {
+            m.person_id: m.state
+            for m in await session.scalars(select(Notification).where(Notification.about == about))
+        }
     # In the teacher's inbox all the same; the backoffice is no vmbo school.
     assert told == {"corlaer": "delivered", "docent-corlaer": "opted_out"}
     [mail] = mailbox.mails
@@ -68,8 +81,9 @@ async def test_a_deactivated_person_gets_no_announcement(notify, mailbox):
     await directory_says(notify, PersonDeactivatedV1, "docent-corlaer")
     about = await announce(notify, audience(organisations=["corlaer"]))
     async with notify.db.sessions() as session:
-        told = await session.scalars(select(Notification.person_id).where(
-            Notification.about == about))
+        told = await session.scalars(
+            select(Notification.person_id).where(Notification.about == about)
+        )
         assert sorted(told) == ["corlaer"]
     with pytest.raises(AnnouncementRefused) as nobody:
         await announce(notify, audience(organisations=["corlaer"], roles=["teacher"]))

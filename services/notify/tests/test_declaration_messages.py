@@ -14,18 +14,36 @@ from shared.contracts.finance import (
     DeclarationSubmittedV1,
 )
 
-FACTS = dict(declaration_id=uuid4(), school_id="corlaer", quarter="2026-Q4",
-             total_cents=1_984_750, actor="jan")
+FACTS = dict(
+    declaration_id=uuid4(),
+    school_id="corlaer",
+    quarter="2026-Q4",
+    total_cents=1_984_750,
+    actor="jan",
+)
 
 
-@pytest.mark.parametrize(("event", "recipient", "words"), [
-    (DeclarationSubmittedV1(**FACTS), "finance", ["Corlaer College", "ingediend", "€ 19.847,50"]),
-    (DeclarationApprovedV1(**FACTS), "corlaer", ["goedgekeurd", "2026-Q4"]),
-    (DeclarationRejectedV1(**FACTS, reason="Factuur F-118 ontbreekt"), "corlaer",
-     ["afgekeurd", "Factuur F-118 ontbreekt", "opnieuw indienen"]),
-    (DeclarationPaidV1(**FACTS, batch="2027-01", paid_on=date(2027, 1, 15)), "corlaer",
-     ["betaald", "vrijdag 15 januari 2027", "2027-01", "€ 19.847,50"]),
-])
+@pytest.mark.parametrize(
+    ("event", "recipient", "words"),
+    [
+        (
+            DeclarationSubmittedV1(**FACTS),
+            "finance",
+            ["Corlaer College", "ingediend", "€ 19.847,50"],
+        ),
+        (DeclarationApprovedV1(**FACTS), "corlaer", ["goedgekeurd", "2026-Q4"]),
+        (
+            DeclarationRejectedV1(**FACTS, reason="Factuur F-118 ontbreekt"),
+            "corlaer",
+            ["afgekeurd", "Factuur F-118 ontbreekt", "opnieuw indienen"],
+        ),
+        (
+            DeclarationPaidV1(**FACTS, batch="2027-01", paid_on=date(2027, 1, 15)),
+            "corlaer",
+            ["betaald", "vrijdag 15 januari 2027", "2027-01", "€ 19.847,50"],
+        ),
+    ],
+)
 def test_each_step_tells_the_other_side(event, recipient, words):
     assert type(event) in HANDLED
     [draft] = drafts_for(event)

@@ -46,8 +46,13 @@ async def messages(notify: Notify, inbox: bool = False) -> list[Notification]:
     """The messages to people, or (`inbox`) those to organisations' inboxes."""
     to_inbox = Notification.person_id == ORGANISATION_INBOX
     async with notify.db.sessions() as session:
-        return list(await session.scalars(select(Notification).where(
-            to_inbox if inbox else ~to_inbox).order_by(Notification.created_at)))
+        return list(
+            await session.scalars(
+                select(Notification)
+                .where(to_inbox if inbox else ~to_inbox)
+                .order_by(Notification.created_at)
+            )
+        )
 
 
 async def prefer(notify: Notify, recipient: str, chosen: Preferences) -> None:
@@ -72,8 +77,7 @@ async def test_a_confirmation_goes_out_as_one_dutch_email(notify, mailbox):
     assert count(notify, "sent", "email") == 1
 
 
-async def test_a_booking_reaches_the_teacher_who_made_it_and_the_schools_inbox(
-        notify, mailbox):
+async def test_a_booking_reaches_the_teacher_who_made_it_and_the_schools_inbox(notify, mailbox):
     await apply(notify, confirmed().model_copy(update={"booked_by": "docent-corlaer"}))
     assert await dispatcher(notify).dispatch_due() == 1
     [mail] = mailbox.mails
@@ -82,7 +86,10 @@ async def test_a_booking_reaches_the_teacher_who_made_it_and_the_schools_inbox(
     [in_inbox] = await messages(notify, inbox=True)
     assert (personal.person_id, personal.state) == ("docent-corlaer", "delivered")
     assert (in_inbox.organisation_id, in_inbox.state, in_inbox.channel) == (
-        "corlaer", "delivered", "in_app")
+        "corlaer",
+        "delivered",
+        "in_app",
+    )
 
 
 async def test_preferences_are_each_persons_own(notify, mailbox):
@@ -92,22 +99,26 @@ async def test_preferences_are_each_persons_own(notify, mailbox):
     assert await dispatcher(notify).dispatch_due() == 2
     assert [m["To"] for m in mailbox.mails] == [CORLAER]  # the teacher reads the inbox
     assert {(m.person_id, m.channel) for m in await messages(notify)} == {
-        ("docent-corlaer", "in_app"), ("corlaer", "email")}
+        ("docent-corlaer", "in_app"),
+        ("corlaer", "email"),
+    }
 
 
-async def test_a_deactivated_person_receives_nothing_and_the_school_hears_instead(
-        notify, mailbox):
+async def test_a_deactivated_person_receives_nothing_and_the_school_hears_instead(notify, mailbox):
     await apply(notify, confirmed().model_copy(update={"booked_by": "docent-corlaer"}))
     await directory_says(notify, PersonDeactivatedV1, "docent-corlaer")  # before it went out
     await apply(notify, confirmed().model_copy(update={"booked_by": "docent-corlaer"}))
     assert await dispatcher(notify).dispatch_due() == 1
     assert [m["To"] for m in mailbox.mails] == [CORLAER]
     assert {(m.person_id, m.state) for m in await messages(notify)} == {
-        ("docent-corlaer", "dropped"), ("corlaer", "delivered")}
+        ("docent-corlaer", "dropped"),
+        ("corlaer", "delivered"),
+    }
 
 
 async def test_a_failing_smtp_server_is_retried_with_backoff_then_the_inbox_takes_over(
-        notify, mailbox):
+    notify, mailbox
+):
     mailbox.refuse_all = True
     await apply(notify, confirmed())
     send = dispatcher(notify)
@@ -127,8 +138,7 @@ async def test_a_failing_smtp_server_is_retried_with_backoff_then_the_inbox_take
     assert count(notify, "sent", "in_app") == 1
 
 
-async def test_webhook_then_email_failing_makes_a_failed_notification_and_an_event(
-        notify, mailbox):
+async def test_webhook_then_email_failing_makes_a_failed_notification_and_an_event(notify, mailbox):
     await prefer(notify, "corlaer", Preferences(channels={"bookings": "webhook"}))
     mailbox.refuse_all = True  # and no push relay is configured
     await apply(notify, confirmed())
@@ -144,15 +154,18 @@ async def test_webhook_then_email_failing_makes_a_failed_notification_and_an_eve
     assert count(notify, "failed", "webhook") == 1 and count(notify, "failed", "email") == 1
 
 
-async def test_quiet_hours_delay_an_announcement_but_not_a_critical_cancellation(
-        notify, mailbox):
+async def test_quiet_hours_delay_an_announcement_but_not_a_critical_cancellation(notify, mailbox):
     await prefer(notify, "backoffice", Preferences(quiet_hours=QuietHours(time(11), time(14))))
     event = confirmed()
     notify.clock.now = datetime(2026, 12, 9, 11, tzinfo=UTC)  # 12:00, the day before the lesson
-    scheduled = EventScheduledV1(event_id="techniekdag", title="Techniekdag",
-                                 starts_at=NOON + timedelta(days=30),
-                                 ends_at=NOON + timedelta(days=30, hours=4),
-                                 audience=["vmbo"], capacity=200)
+    scheduled = EventScheduledV1(
+        event_id="techniekdag",
+        title="Techniekdag",
+        starts_at=NOON + timedelta(days=30),
+        ends_at=NOON + timedelta(days=30, hours=4),
+        audience=["vmbo"],
+        capacity=200,
+    )
     await apply(notify, scheduled)
     await apply(notify, BookingCancelledV1(**event.model_dump(), cancelled_by="backoffice"))
     await dispatcher(notify).dispatch_due()
@@ -218,8 +231,13 @@ async def push_relay():
 
     async def push(request: web.Request) -> web.Response:
         body = await request.read()
-        valid = verify(SECRET, request.headers[TIMESTAMP_HEADER], body,
-                       request.headers[SIGNATURE_HEADER], now=time_module.time())
+        valid = verify(
+            SECRET,
+            request.headers[TIMESTAMP_HEADER],
+            body,
+            request.headers[SIGNATURE_HEADER],
+            now=time_module.time(),
+        )
         received.append({"valid": valid, **json.loads(body)})
         return web.Response(status=202 if valid else 401)
 
@@ -235,8 +253,12 @@ async def push_relay():
 
 async def test_the_webhook_is_signed_with_hmac_over_timestamp_and_body(notify, push_relay):
     url, received = push_relay
-    signed = replace(notify, settings=notify.settings.model_copy(
-        update={"notify_webhook_url": url, "notify_webhook_secret": SECRET}))
+    signed = replace(
+        notify,
+        settings=notify.settings.model_copy(
+            update={"notify_webhook_url": url, "notify_webhook_secret": SECRET}
+        ),
+    )
     await prefer(signed, "corlaer", Preferences(channels={"bookings": "webhook"}))
     await apply(signed, confirmed())
     await dispatcher(signed).dispatch_due()
@@ -245,14 +267,15 @@ async def test_the_webhook_is_signed_with_hmac_over_timestamp_and_body(notify, p
     assert push["subject"].startswith("Bevestiging: Robotica")
     [message] = await messages(signed)
     assert (message.state, message.channel) == ("delivered", "webhook")
-    assert not verify(SECRET, "1700000000", b"{}", signature(SECRET, "1700000000", b"{}"),
-                      now=1700000000 + 3600)  # a replay an hour later
-    assert not verify("other", "1700000000", b"{}", signature(SECRET, "1700000000", b"{}"),
-                      now=1700000000)
+    assert not verify(
+        SECRET, "1700000000", b"{}", signature(SECRET, "1700000000", b"{}"), now=1700000000 + 3600
+    )  # a replay an hour later
+    assert not verify(
+        "other", "1700000000", b"{}", signature(SECRET, "1700000000", b"{}"), now=1700000000
+    )
 
 
-async def test_a_batch_claimed_by_a_dispatcher_that_died_is_sent_after_its_lease(
-        notify, mailbox):
+async def test_a_batch_claimed_by_a_dispatcher_that_died_is_sent_after_its_lease(notify, mailbox):
     await apply(notify, confirmed())
     dead = dispatcher(notify)
     claimed, _ = await dead._claim()

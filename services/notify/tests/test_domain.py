@@ -55,9 +55,16 @@ def test_leaving_the_waitlist_frees_no_seats_so_the_backoffice_is_not_told():
 
 def test_every_drafted_message_type_has_a_template_that_renders():
     line = DeclarationLineDraftedV1(
-        declaration_id=uuid4(), line_id=uuid4(), school_id="nxt", quarter="2026-Q4",
-        core_task="A", description="Technieklessen", minutes=120, amount_cents=15000,
-        source_event_id="e1")
+        declaration_id=uuid4(),
+        line_id=uuid4(),
+        school_id="nxt",
+        quarter="2026-Q4",
+        core_task="A",
+        description="Technieklessen",
+        minutes=120,
+        amount_cents=15000,
+        source_event_id="e1",
+    )
     waitlisted = BookingWaitlistedV1(**confirmed().model_dump(), position=1)
     promoted = confirmed().model_copy(update={"from_waitlist": True})
     for event in (confirmed(), promoted, waitlisted, line):

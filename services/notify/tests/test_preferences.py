@@ -21,15 +21,17 @@ from services.notify.preferences import (
 )
 from shared.domain import AMSTERDAM, Refused
 
-moments = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2028, 12, 31),
-                       timezones=st.just(UTC))
+moments = st.datetimes(
+    min_value=datetime(2026, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC)
+)
 # Around the DST switches of 2027 (28 March, 31 October), at minute resolution.
-dst_moments = st.sampled_from([datetime(2027, 3, 28, tzinfo=UTC),
-                               datetime(2027, 10, 31, tzinfo=UTC)]).flatmap(
-    lambda day: st.integers(-6 * 60, 6 * 60).map(lambda m: day + timedelta(minutes=m)))
+dst_moments = st.sampled_from(
+    [datetime(2027, 3, 28, tzinfo=UTC), datetime(2027, 10, 31, tzinfo=UTC)]
+).flatmap(lambda day: st.integers(-6 * 60, 6 * 60).map(lambda m: day + timedelta(minutes=m)))
 wall_times = st.builds(time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45]))
-quiet_hours = st.tuples(wall_times, wall_times).filter(lambda t: t[0] != t[1]).map(
-    lambda t: QuietHours(*t))
+quiet_hours = (
+    st.tuples(wall_times, wall_times).filter(lambda t: t[0] != t[1]).map(lambda t: QuietHours(*t))
+)
 
 NIGHT = QuietHours(time(22, 0), time(7, 0))
 
@@ -49,15 +51,20 @@ def test_the_wait_ends_when_quiet_hours_end_not_later(moment, quiet):
     # A day at most; two when the day's only free minutes fall in the hour the clocks skip.
     assert at - moment <= timedelta(hours=48)
     if at > moment:
-        assert quiet.contain(at - timedelta(minutes=1)) or at.astimezone(AMSTERDAM).time() == \
-            quiet.end
+        assert (
+            quiet.contain(at - timedelta(minutes=1)) or at.astimezone(AMSTERDAM).time() == quiet.end
+        )
 
 
-@given(st.one_of(moments, dst_moments), quiet_hours, st.sampled_from(
-    ["bookings", "announcements", "reminders"]))
+@given(
+    st.one_of(moments, dst_moments),
+    quiet_hours,
+    st.sampled_from(["bookings", "announcements", "reminders"]),
+)
 def test_a_critical_message_goes_now_whatever_the_preferences(now, quiet, category):
-    prefs = Preferences(opted_out=frozenset({"announcements", "reminders"}), digest=True,
-                        quiet_hours=quiet)
+    prefs = Preferences(
+        opted_out=frozenset({"announcements", "reminders"}), digest=True, quiet_hours=quiet
+    )
     assert plan(prefs, category, critical=True, now=now) == Plan("email", now)
 
 

@@ -37,9 +37,15 @@ def test_a_lesson_is_reminded_at_nine_two_school_days_ahead():
 
 
 def test_a_loan_is_reminded_the_day_before_it_is_due_and_returning_ends_it():
-    event = ReservationCheckedOutV1(reservation_id=uuid4(), item_id="tft-rob-001",
-                                    item_name="Robotset", quantity=1, school_id="nxt",
-                                    starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 4))
+    event = ReservationCheckedOutV1(
+        reservation_id=uuid4(),
+        item_id="tft-rob-001",
+        item_name="Robotset",
+        quantity=1,
+        school_id="nxt",
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 4),
+    )
     [plan] = reminders_for(event)
     assert plan.message_type == "loan_due_tomorrow"
     assert plan.due_at == datetime(2026, 12, 3, 8, tzinfo=UTC)
@@ -47,8 +53,15 @@ def test_a_loan_is_reminded_the_day_before_it_is_due_and_returning_ends_it():
 
 def test_a_draft_declaration_is_reminded_a_week_before_the_quarter_ends():
     facts = dict(declaration_id=uuid4(), school_id="nxt", quarter="2026-Q4")
-    line = DeclarationLineDraftedV1(**facts, line_id=uuid4(), core_task="A", description="x",
-                                    minutes=60, amount_cents=100, source_event_id="e")
+    line = DeclarationLineDraftedV1(
+        **facts,
+        line_id=uuid4(),
+        core_task="A",
+        description="x",
+        minutes=60,
+        amount_cents=100,
+        source_event_id="e",
+    )
     [plan] = reminders_for(line)
     assert plan.due_at == datetime(2026, 12, 24, 8, tzinfo=UTC)
     assert plan.deadline - plan.due_at == timedelta(days=7, hours=15)

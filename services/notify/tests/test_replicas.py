@@ -33,8 +33,16 @@ async def replicas(each_store):
     await asyncio.to_thread(upgrade, "notify", url)
     settings = NotifySettings(service="notify", notify_smtp_port=9)  # nothing is mailed
     clock = Clock(NOON)
-    pair = [Notify(Database(create_engine(url)), Outbox(messaging.outbox, source="/tft/notify"),
-                   settings, NotifyMetrics(CollectorRegistry()), clock) for _ in range(2)]
+    pair = [
+        Notify(
+            Database(create_engine(url)),
+            Outbox(messaging.outbox, source="/tft/notify"),
+            settings,
+            NotifyMetrics(CollectorRegistry()),
+            clock,
+        )
+        for _ in range(2)
+    ]
     for person_id in PEOPLE:
         await directory_says(pair[0], PersonActivatedV1, person_id)
     for _ in range(LESSONS):  # lessons on Thursday 10 December, each with its reminder
@@ -46,9 +54,14 @@ async def replicas(each_store):
 async def to_people(notify: Notify, message_type: str) -> list[Notification]:
     """The messages of the type to people (each also has its copy in the school's inbox)."""
     async with notify.db.sessions() as session:
-        return list(await session.scalars(select(Notification).where(
-            Notification.message_type == message_type,
-            Notification.person_id != ORGANISATION_INBOX)))
+        return list(
+            await session.scalars(
+                select(Notification).where(
+                    Notification.message_type == message_type,
+                    Notification.person_id != ORGANISATION_INBOX,
+                )
+            )
+        )
 
 
 async def test_two_reminder_runs_send_each_reminder_once(replicas):

@@ -22,8 +22,11 @@ def test_a_booking_waiting_for_its_equipment_tells_nothing_until_loans_answers()
 
 
 def test_a_rejection_gives_the_reason_and_the_nearest_alternative():
-    event = BookingRejectedV1(**facts(), reason=REASON, alternative={
-        "item_id": "tft-rob-001", "starts_on": "2026-12-11", "ends_on": "2026-12-11"})
+    event = BookingRejectedV1(
+        **facts(),
+        reason=REASON,
+        alternative={"item_id": "tft-rob-001", "starts_on": "2026-12-11", "ends_on": "2026-12-11"},
+    )
     [draft] = drafts_for(event)
     assert (draft.organisation_id, draft.message_type) == ("corlaer", "booking_rejected")
     subject, body = render_draft(draft)

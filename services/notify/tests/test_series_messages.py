@@ -48,8 +48,12 @@ async def notify(tmp_path):
     url = f"sqlite+aiosqlite:///{tmp_path / 'notify.db'}"
     await asyncio.to_thread(upgrade, "notify", url)
     db = Database(create_engine(url))
-    yield Notify(db, Outbox(messaging.outbox, source="/tft/notify"),
-                 NotifySettings(service="notify"), NotifyMetrics(CollectorRegistry()))
+    yield Notify(
+        db,
+        Outbox(messaging.outbox, source="/tft/notify"),
+        NotifySettings(service="notify"),
+        NotifyMetrics(CollectorRegistry()),
+    )
     await db.dispose()
 
 
@@ -59,8 +63,9 @@ async def series_of(rt, kind: str, lessons: int, equipment: tuple[str, ...] = ()
         offering = await tx.get(Offering, offering_id)
         offering.kind, offering.sessions_per_booking = kind, lessons
     first = datetime.combine(date(2027, 2, 2), time(10), AMSTERDAM).astimezone(UTC)
-    planned = await catalogue.plan_series(rt, BACKOFFICE, offering_id, first, 120, 7, lessons,
-                                          ["Lab 1"], "Instructeur 1", 30)
+    planned = await catalogue.plan_series(
+        rt, BACKOFFICE, offering_id, first, 120, 7, lessons, ["Lab 1"], "Instructeur 1", 30
+    )
     return planned.series_id
 
 
@@ -71,21 +76,22 @@ async def deliver_staged(rt, notify: Notify) -> None:
         rows = (await tx.execute(select(outbox).order_by(outbox.c.seq))).all()
     for row in rows:
         event = parse_event(row.event_type, json.loads(row.payload))
-        envelope = Envelope.new(type=row.event_type, source="/tft/bookings",
-                                subject=event.subject())
+        envelope = Envelope.new(
+            type=row.event_type, source="/tft/bookings", subject=event.subject()
+        )
         async with notify.db.transaction() as session:
             await handlers.apply(notify, session, event, envelope)
 
 
 async def told(notify: Notify) -> Counter:
     async with notify.db.sessions() as session:
-        rows = await session.execute(select(Notification.organisation_id,
-                                            Notification.message_type))
+        rows = await session.execute(
+            select(Notification.organisation_id, Notification.message_type)
+        )
         return Counter(tuple(r) for r in rows)
 
 
-async def test_booking_a_masterclass_is_one_confirmation_listing_its_four_lessons(bookings,
-                                                                                  notify):
+async def test_booking_a_masterclass_is_one_confirmation_listing_its_four_lessons(bookings, notify):
     series_id = await series_of(bookings, "masterclass", 4)
     await commands.book_series(bookings, school("corlaer"), series_id, group(10))
 
@@ -104,9 +110,13 @@ async def test_booking_and_cancelling_an_elective_is_one_message_each(bookings, 
 
     await deliver_staged(bookings, notify)
 
-    assert await told(notify) == Counter({("corlaer", "booking_confirmed"): 1,
-                                          ("corlaer", "booking_cancelled"): 1,
-                                          ("backoffice", "booking_cancelled_backoffice"): 1})
+    assert await told(notify) == Counter(
+        {
+            ("corlaer", "booking_confirmed"): 1,
+            ("corlaer", "booking_cancelled"): 1,
+            ("backoffice", "booking_cancelled_backoffice"): 1,
+        }
+    )
 
 
 async def test_a_series_loans_cannot_equip_is_one_rejection(bookings, notify):
@@ -115,9 +125,16 @@ async def test_a_series_loans_cannot_equip_is_one_rejection(bookings, notify):
     async with bookings.db.sessions() as tx:
         second = await tx.get(Session, booked[1].booking.session_id)
     async with bookings.db.transaction() as tx:
-        await commands.apply_equipment_rejected(tx, bookings.outbox, SessionEquipmentRejectedV1(
-            session_id=second.id, request_id=second.equipment_request_id,
-            category="hydrogen-car", reason="Er is geen waterstofauto vrij."))
+        await commands.apply_equipment_rejected(
+            tx,
+            bookings.outbox,
+            SessionEquipmentRejectedV1(
+                session_id=second.id,
+                request_id=second.equipment_request_id,
+                category="hydrogen-car",
+                reason="Er is geen waterstofauto vrij.",
+            ),
+        )
 
     await deliver_staged(bookings, notify)
 
@@ -127,13 +144,14 @@ async def test_a_series_loans_cannot_equip_is_one_rejection(bookings, notify):
 async def bodies(notify: Notify, message_type: str) -> dict[str, tuple[str, str]]:
     async with notify.db.sessions() as session:
         rows = await session.execute(
-            select(Notification.organisation_id, Notification.subject, Notification.body)
-            .where(Notification.message_type == message_type))
+            select(Notification.organisation_id, Notification.subject, Notification.body).where(
+                Notification.message_type == message_type
+            )
+        )
         return {organisation: (subject, body) for organisation, subject, body in rows}
 
 
-async def test_a_cancelled_session_is_one_message_per_school_naming_its_groups(bookings,
-                                                                                notify):
+async def test_a_cancelled_session_is_one_message_per_school_naming_its_groups(bookings, notify):
     session_id = await plan_session(bookings, capacity=30)
     for name in ("3A", "3B"):
         await commands.book(bookings, school("corlaer"), session_id, group(10, name))
@@ -142,10 +160,14 @@ async def test_a_cancelled_session_is_one_message_per_school_naming_its_groups(b
     await amendments.cancel_session(bookings, BACKOFFICE, session_id, "De docent is ziek")
     await deliver_staged(bookings, notify)
 
-    assert await told(notify) == Counter({("corlaer", "booking_confirmed"): 2,
-                                          ("nxt", "booking_confirmed"): 1,
-                                          ("corlaer", "booking_session_cancelled"): 1,
-                                          ("nxt", "booking_session_cancelled"): 1})
+    assert await told(notify) == Counter(
+        {
+            ("corlaer", "booking_confirmed"): 2,
+            ("nxt", "booking_confirmed"): 1,
+            ("corlaer", "booking_session_cancelled"): 1,
+            ("nxt", "booking_session_cancelled"): 1,
+        }
+    )
     messages = await bodies(notify, "booking_session_cancelled")
     subject, body = messages["corlaer"]
     assert subject.startswith("Geannuleerd door de hotspot: Inspiratieles Robotica op ")
@@ -158,12 +180,14 @@ async def test_a_cancelled_series_is_one_message_listing_its_lessons(bookings, n
     series_id = await series_of(bookings, "masterclass", 4)
     booked = await commands.book_series(bookings, school("corlaer"), series_id, group(10))
 
-    await amendments.cancel_session(bookings, BACKOFFICE, booked[2].booking.session_id,
-                                    "De masterklas gaat niet door")
+    await amendments.cancel_session(
+        bookings, BACKOFFICE, booked[2].booking.session_id, "De masterklas gaat niet door"
+    )
     await deliver_staged(bookings, notify)
 
-    assert await told(notify) == Counter({("corlaer", "booking_confirmed"): 1,
-                                          ("corlaer", "booking_session_cancelled"): 1})
+    assert await told(notify) == Counter(
+        {("corlaer", "booking_confirmed"): 1, ("corlaer", "booking_session_cancelled"): 1}
+    )
     subject, body = (await bodies(notify, "booking_session_cancelled"))["corlaer"]
     assert "4 lessen vanaf dinsdag 2 februari 2027" in subject
     assert "met alle lessen van de reeks" in body and body.count("\n- ") == 5
@@ -175,14 +199,16 @@ async def test_a_moved_session_is_one_message_per_school_and_moves_its_reminders
         await commands.book(bookings, school("corlaer"), session_id, group(10, name))
     starts = datetime.combine(date(2027, 3, 10), time(13), AMSTERDAM).astimezone(UTC)
 
-    await amendments.move_session(bookings, BACKOFFICE, session_id, starts,
-                                  starts.replace(hour=starts.hour + 2), room="Lab 7")
+    await amendments.move_session(
+        bookings, BACKOFFICE, session_id, starts, starts.replace(hour=starts.hour + 2), room="Lab 7"
+    )
     await deliver_staged(bookings, notify)
 
     assert (await told(notify))[("corlaer", "booking_session_moved")] == 1
     subject, body = (await bodies(notify, "booking_session_moved"))["corlaer"]
-    assert subject == "Verplaatst: Inspiratieles Robotica is nu op woensdag 10 maart 2027, " \
-                      "13:00-15:00"
+    assert (
+        subject == "Verplaatst: Inspiratieles Robotica is nu op woensdag 10 maart 2027, 13:00-15:00"
+    )
     assert "lokaal Lab 7" in body and body.count("- groep ") == 2
     async with notify.db.sessions() as session:
         reminders = list(await session.scalars(select(Reminder)))

@@ -13,8 +13,7 @@ class NewOffering(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9-]{3,80}$", examples=["cnc-technieken-kv1313"])
     kind: Text = Field(max_length=40, examples=["elective"])
     title: Text = Field(min_length=3, max_length=200)
-    audience: list[Text] = Field(min_length=1, max_length=20,
-                                 examples=[["vmbo-kb", "vmbo-gl"]])
+    audience: list[Text] = Field(min_length=1, max_length=20, examples=[["vmbo-kb", "vmbo-gl"]])
     profile: Text | None = Field(None, max_length=20)
     location: Text = Field("Hotspot", max_length=120)
     equipment: list[Text] = Field([], max_length=50)
@@ -23,17 +22,21 @@ class NewOffering(BaseModel):
     sessions_per_booking: int = Field(1, ge=1, le=60)
     capacity: int = Field(30, ge=1, le=1000, description="students per session")
     elective_code: Text | None = Field(None, max_length=20, examples=["KV 1313"])
-    host_company: str | None = Field(None, pattern=r"^[a-z0-9-]{1,80}$",
-                                     examples=["voorbeeld-bouw"])
+    host_company: str | None = Field(
+        None, pattern=r"^[a-z0-9-]{1,80}$", examples=["voorbeeld-bouw"]
+    )
     assignment: MultilineText | None = Field(None, max_length=1000)
     internship_year: int | None = Field(None, ge=1, le=8)
     period_starts_on: date | None = None
     period_ends_on: date | None = None
     core_task: CoreTask | None = Field(
-        None, description="the plan's core task the offer is declared under; "
-                          "omitted: the one its kind falls under")
-    theme: Theme | None = Field(None, description="the technical theme the offer is about",
-                                examples=["robotics"])
+        None,
+        description="the plan's core task the offer is declared under; "
+        "omitted: the one its kind falls under",
+    )
+    theme: Theme | None = Field(
+        None, description="the technical theme the offer is about", examples=["robotics"]
+    )
 
 
 class NewProposal(BaseModel):
@@ -42,11 +45,20 @@ class NewProposal(BaseModel):
     gastlessen"; stageplaatsen). A company visit and a practical assignment describe the
     assignment; internship places name a profile, a leerjaar and a period."""
 
-    model_config = ConfigDict(json_schema_extra={"example": {
-        "kind": "company_visit", "title": "Bedrijfsbezoek prefab bouwen",
-        "audience": ["vmbo-kb", "vmbo-gl"], "profile": "BWI", "location": "Voorbeeld Bouw BV",
-        "session_minutes": 120, "capacity": 25,
-        "assignment": "Zet in tweetallen een stuk fundering uit."}})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "kind": "company_visit",
+                "title": "Bedrijfsbezoek prefab bouwen",
+                "audience": ["vmbo-kb", "vmbo-gl"],
+                "profile": "BWI",
+                "location": "Voorbeeld Bouw BV",
+                "session_minutes": 120,
+                "capacity": 25,
+                "assignment": "Zet in tweetallen een stuk fundering uit.",
+            }
+        }
+    )
 
     kind: Literal["company_visit", "guest_lesson", "internship", "assignment"]
     title: Text = Field(min_length=3, max_length=200)
@@ -65,8 +77,9 @@ class NewProposal(BaseModel):
 class Decline(BaseModel):
     """Why not, in words the other side reads (Dutch)."""
 
-    reason: MultilineText = Field(min_length=3, max_length=500,
-                                  examples=["In die week is onze werkplaats gesloten."])
+    reason: MultilineText = Field(
+        min_length=3, max_length=500, examples=["In die week is onze werkplaats gesloten."]
+    )
 
 
 class NewSession(BaseModel):
@@ -89,8 +102,9 @@ class NewSeries(BaseModel):
     minutes: int = Field(ge=15, le=60 * 12)
     every_days: int = Field(7, ge=1, le=365)
     count: int = Field(ge=1, le=60)
-    rooms: list[Annotated[Text, Field(min_length=1, max_length=80)]] = Field(min_length=1,
-                                                                             max_length=60)
+    rooms: list[Annotated[Text, Field(min_length=1, max_length=80)]] = Field(
+        min_length=1, max_length=60
+    )
     instructor: Text = Field(min_length=1, max_length=120)
     capacity: int = Field(ge=1, le=1000)
 
@@ -148,17 +162,21 @@ class OfferingChanges(BaseModel):
     """What the backoffice changes in an offer; an omitted (or null) field stays as it is.
     `capacity` is the default for sessions planned from now on."""
 
-    model_config = ConfigDict(json_schema_extra={
-        "example": {"title": "Inspiratieles Robotica en AI", "capacity": 24}})
+    model_config = ConfigDict(
+        json_schema_extra={"example": {"title": "Inspiratieles Robotica en AI", "capacity": 24}}
+    )
 
-    title: Text | None = Field(None, min_length=3, max_length=200,
-                               examples=["Inspiratieles Robotica en AI"])
-    audience: list[Text] | None = Field(None, min_length=1, max_length=20,
-                                        examples=[["vmbo-kb", "vmbo-gl", "vmbo-tl"]])
+    title: Text | None = Field(
+        None, min_length=3, max_length=200, examples=["Inspiratieles Robotica en AI"]
+    )
+    audience: list[Text] | None = Field(
+        None, min_length=1, max_length=20, examples=[["vmbo-kb", "vmbo-gl", "vmbo-tl"]]
+    )
     location: Text | None = Field(None, max_length=120, examples=["Hotspot Amersfoort"])
     capacity: int | None = Field(None, ge=1, le=1000, examples=[24])
-    assignment: MultilineText | None = Field(None, max_length=1000,
-                                             examples=["Ontwerp een slimme lantaarnpaal."])
+    assignment: MultilineText | None = Field(
+        None, max_length=1000, examples=["Ontwerp een slimme lantaarnpaal."]
+    )
     theme: Theme | None = Field(None, examples=["robotics"])
 
     @model_validator(mode="after")
@@ -174,10 +192,10 @@ class SessionMove(BaseModel):
     starts_at: datetime = Field(examples=["2027-03-10T09:00:00+01:00"])
     ends_at: datetime = Field(examples=["2027-03-10T11:00:00+01:00"])
     room: Text | None = Field(None, min_length=1, max_length=80, examples=["Lab 2"])
-    instructor: Text | None = Field(None, min_length=1, max_length=120,
-                                    examples=["Sanne de Vries"])
+    instructor: Text | None = Field(None, min_length=1, max_length=120, examples=["Sanne de Vries"])
 
 
 class SessionCancellation(BaseModel):
-    reason: MultilineText = Field(min_length=3, max_length=500,
-                                  examples=["De docent is ziek en er is geen vervanger."])
+    reason: MultilineText = Field(
+        min_length=3, max_length=500, examples=["De docent is ziek en er is geen vervanger."]
+    )

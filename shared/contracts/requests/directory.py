@@ -10,12 +10,16 @@ from shared.contracts.common import Text
 SLUG = r"^[a-z0-9][a-z0-9-]{1,79}$"
 USERNAME = r"^[a-z0-9][a-z0-9._-]{2,63}$"
 EMAIL = r"^[^@\s]{1,64}@[^@\s]{1,189}\.[A-Za-z]{2,}$"
-KIND = (r"^(vmbo|pro|vso|havo|mbo|po|po_board|company|municipality|hotspot|central)$")
+KIND = r"^(vmbo|pro|vso|havo|mbo|po|po_board|company|municipality|hotspot|central)$"
 Profile = Annotated[str, Field(pattern=r"^[A-Za-z&]{1,10}$")]
 
 
-_PO_SCHOOL: JsonDict = {"name": "Basisschool De Zonnewijzer", "kind": "po",
-                        "municipality": "Leusden", "board_id": "po-board-03"}
+_PO_SCHOOL: JsonDict = {
+    "name": "Basisschool De Zonnewijzer",
+    "kind": "po",
+    "municipality": "Leusden",
+    "board_id": "po-board-03",
+}
 
 
 class OrganisationFields(BaseModel):
@@ -36,8 +40,7 @@ class OrganisationFields(BaseModel):
 
 
 class NewOrganisation(OrganisationFields):
-    model_config = ConfigDict(json_schema_extra={"example": {"id": "po-zonnewijzer",
-                                                             **_PO_SCHOOL}})
+    model_config = ConfigDict(json_schema_extra={"example": {"id": "po-zonnewijzer", **_PO_SCHOOL}})
 
     id: str = Field(pattern=SLUG, examples=["po-zonnewijzer"])
 
@@ -54,8 +57,7 @@ class NewInvitation(BaseModel):
 class AcceptedInvitation(BaseModel):
     """The invited person picks a user name and sets a password."""
 
-    code: str = Field(min_length=16, max_length=100,
-                      examples=["Xc3q9rT0bq1s2W5eYhPz8kLmN4vA7dFg"])
+    code: str = Field(min_length=16, max_length=100, examples=["Xc3q9rT0bq1s2W5eYhPz8kLmN4vA7dFg"])
     username: str = Field(pattern=USERNAME, examples=["sanne.devries"])
     password: str = Field(min_length=10, max_length=256, examples=["een-lang-wachtwoord"])
 

@@ -33,8 +33,9 @@ class NewAttendee(BaseModel):
 
     name: Text = Field(min_length=1, max_length=120, examples=["Anna de Vries"])
     # A plain shape check: whether mail arrives is the person's to see.
-    email: Text = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                       examples=["anna@voorbeeld-bouw.nl"])
+    email: Text = Field(
+        max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", examples=["anna@voorbeeld-bouw.nl"]
+    )
 
 
 class SessionHeld(BaseModel):
@@ -45,8 +46,7 @@ class SessionHeld(BaseModel):
 
 
 class NewEventCost(BaseModel):
-    description: Text = Field(min_length=1, max_length=200,
-                              examples=["Busvervoer Techevent"])
+    description: Text = Field(min_length=1, max_length=200, examples=["Busvervoer Techevent"])
     amount_cents: int = Field(ge=1, le=100_000_000, examples=[45000])
     supplier: Text = Field(min_length=1, max_length=120, examples=["Touringcar Amersfoort"])
     invoice_reference: Text = Field(min_length=1, max_length=80, examples=["F2027-0113"])
@@ -59,16 +59,27 @@ Audience = Level | Literal["partners"]
 HostKind = Literal["company", "mbo", "hotspot"]
 
 _EVENT_EXAMPLE: dict[str, JsonValue] = {
-    "title": "Girls Day", "description": "Meiden ontdekken techniek bij bedrijven in de regio.",
-    "starts_at": "2028-04-13T09:00:00+02:00", "ends_at": "2028-04-13T15:00:00+02:00",
-    "audience": ["vmbo-kb", "vmbo-gl"], "capacity": 120,
-    "location": "Hotspot T is for Tech"}
+    "title": "Girls Day",
+    "description": "Meiden ontdekken techniek bij bedrijven in de regio.",
+    "starts_at": "2028-04-13T09:00:00+02:00",
+    "ends_at": "2028-04-13T15:00:00+02:00",
+    "audience": ["vmbo-kb", "vmbo-gl"],
+    "capacity": 120,
+    "location": "Hotspot T is for Tech",
+}
 _SESSION_EXAMPLE: dict[str, JsonValue] = {
-    "title": "Girls Day: workshop solderen", "host_kind": "company", "host": "voorbeeld-bouw",
-    "host_name": "Voorbeeld Bouw BV", "capacity": 40, "audience": ["vmbo-kb"],
-    "opens_at": "2027-12-01T09:00:00+01:00", "closes_at": "2028-04-06T17:00:00+02:00",
-    "starts_at": "2028-04-13T10:00:00+02:00", "ends_at": "2028-04-13T12:00:00+02:00",
-    "location": "Werkplaats Voorbeeld Bouw"}
+    "title": "Girls Day: workshop solderen",
+    "host_kind": "company",
+    "host": "voorbeeld-bouw",
+    "host_name": "Voorbeeld Bouw BV",
+    "capacity": 40,
+    "audience": ["vmbo-kb"],
+    "opens_at": "2027-12-01T09:00:00+01:00",
+    "closes_at": "2028-04-06T17:00:00+02:00",
+    "starts_at": "2028-04-13T10:00:00+02:00",
+    "ends_at": "2028-04-13T12:00:00+02:00",
+    "location": "Werkplaats Voorbeeld Bouw",
+}
 
 
 class NewEvent(BaseModel):
@@ -90,8 +101,9 @@ class NewEvent(BaseModel):
 class EventChange(BaseModel):
     """What changes of an event: a field left out (or null) stays as it is."""
 
-    model_config = ConfigDict(json_schema_extra={"example": {
-        "ends_at": "2028-04-13T16:00:00+02:00", "capacity": 150}})
+    model_config = ConfigDict(
+        json_schema_extra={"example": {"ends_at": "2028-04-13T16:00:00+02:00", "capacity": 150}}
+    )
 
     title: Text | None = Field(None, min_length=3, max_length=200)
     description: MultilineText | None = Field(None, max_length=4000)

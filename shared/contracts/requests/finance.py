@@ -59,8 +59,9 @@ class CoFinancingLine(BaseModel):
         return self
 
 
-NewDeclarationLine = Annotated[MaterialLine | StaffHoursLine | CoFinancingLine,
-                               Field(discriminator="kind")]
+NewDeclarationLine = Annotated[
+    MaterialLine | StaffHoursLine | CoFinancingLine, Field(discriminator="kind")
+]
 
 
 class Correction(BaseModel):

@@ -70,11 +70,13 @@ class NewItem(BaseModel):
 class ItemChange(BaseModel):
     """What changes of an item: a field left out (or null) stays as it is."""
 
-    model_config = ConfigDict(json_schema_extra={"example": {"quantity": 15,
-                                                             "condition": "1 bril kwijt"}})
+    model_config = ConfigDict(
+        json_schema_extra={"example": {"quantity": 15, "condition": "1 bril kwijt"}}
+    )
 
-    name: Text | None = Field(None, min_length=1, max_length=200,
-                             examples=["VR-brillen klassenset (Meta Quest 3)"])
+    name: Text | None = Field(
+        None, min_length=1, max_length=200, examples=["VR-brillen klassenset (Meta Quest 3)"]
+    )
     category: str | None = Field(None, pattern=CATEGORY)
     quantity: int | None = Field(None, ge=1, le=1000, examples=[15])
     location: Text | None = Field(None, min_length=1, max_length=120)

@@ -20,18 +20,31 @@ class QuietHoursIn(BaseModel):
 
 
 class PreferencesIn(BaseModel):
-    channels: dict[Category, Channel] = Field(default_factory=dict,
-                                              examples=[{"announcements": "in_app"}])
+    channels: dict[Category, Channel] = Field(
+        default_factory=dict, examples=[{"announcements": "in_app"}]
+    )
     # Only non-essential categories (reminders, announcements) can be opted out of.
     opted_out: list[Category] = Field(default_factory=list, max_length=10)
     digest: bool = False
     quiet_hours: QuietHoursIn | None = None
 
 
-Role = Literal["school", "teacher", "company", "municipality", "backoffice", "programme",
-               "finance", "admin"]
-OrganisationKind = Literal["vmbo", "pro", "vso", "havo", "mbo", "po", "po_board", "company",
-                           "municipality", "hotspot", "central"]
+Role = Literal[
+    "school", "teacher", "company", "municipality", "backoffice", "programme", "finance", "admin"
+]
+OrganisationKind = Literal[
+    "vmbo",
+    "pro",
+    "vso",
+    "havo",
+    "mbo",
+    "po",
+    "po_board",
+    "company",
+    "municipality",
+    "hotspot",
+    "central",
+]
 OrganisationId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
 
 
@@ -40,13 +53,22 @@ class AnnouncementIn(BaseModel):
     organisations and kinds of organisation (every organisation when neither is chosen),
     only those with one of the chosen roles when roles are chosen. Choose at least one."""
 
-    model_config = ConfigDict(json_schema_extra={"example": {
-        "title": "Oproep: projecten voor het schooljaar 2027-2028",
-        "body": "Beste partners,\n\nDien vóór 1 maart je projectvoorstel in bij de backoffice.",
-        "kinds": ["vmbo", "company"], "roles": ["school", "company"]}})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "title": "Oproep: projecten voor het schooljaar 2027-2028",
+                "body": (
+                    "Beste partners,\n\nDien vóór 1 maart je projectvoorstel in bij de backoffice."
+                ),
+                "kinds": ["vmbo", "company"],
+                "roles": ["school", "company"],
+            }
+        }
+    )
 
-    title: Text = Field(min_length=3, max_length=200,
-                        examples=["Oproep: projecten voor het schooljaar 2027-2028"])
+    title: Text = Field(
+        min_length=3, max_length=200, examples=["Oproep: projecten voor het schooljaar 2027-2028"]
+    )
     body: MultilineText = Field(min_length=3, max_length=20000)
     organisations: list[OrganisationId] = Field(default_factory=list, max_length=500)
     kinds: list[OrganisationKind] = Field(default_factory=list, max_length=11)

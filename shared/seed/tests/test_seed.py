@@ -194,8 +194,14 @@ def test_sessions_for_refuses_to_run_past_the_school_year():
 
 def test_events():
     titles = {e.title for e in seed.EVENTS}
-    assert {"Week van de Techniek", "Techevent", "Techniek experience", "Girls Day",
-            "T is for Tech jaarvergadering", "T is for Tech op pad"} == titles
+    assert {
+        "Week van de Techniek",
+        "Techevent",
+        "Techniek experience",
+        "Girls Day",
+        "T is for Tech jaarvergadering",
+        "T is for Tech op pad",
+    } == titles
     for e in seed.EVENTS:
         assert e.dates and e.capacity > 0 and e.description
         assert set(e.audience) <= set(seed.AUDIENCES)

@@ -19,6 +19,7 @@ from ops.postgres import PostgresCluster
 from ops.procs import ServiceProcess, run_migrations
 from services.gateway.keys import SigningKey
 from shared.messaging.acl import SERVICES as KAFKA_PRINCIPALS
+from shared.seed.catalogue import OFFERINGS_BY_ID
 from shared.tests.callers import bearer, token
 
 # TFT_TEST_PLATFORM_PORT moves the block of ports, so two test runs can share a machine. The
@@ -253,10 +254,15 @@ def keyed_events(platform: Platform, topic: str, key: str) -> list[tuple[str, di
 
 def hotspot_lesson(platform: Platform) -> str:
     """An offer the hotspot gives itself, without equipment: booked, a group is confirmed at
-    once (a company's visit waits for the company, equipment for loans' answer)."""
+    once (a company's visit waits for the company, equipment for loans' answer). One of the
+    seed's, for every level: other tests add offers of their own with a narrower audience."""
     offers = httpx.get(
         f"{platform.gateway}/offerings",
         params={"kind": "inspiration_lesson"},
         headers=platform.token("backoffice"),
     ).json()
-    return next(o["id"] for o in offers if not o["equipment"] and not o.get("host_company"))
+    return next(
+        o["id"]
+        for o in offers
+        if o["id"] in OFFERINGS_BY_ID and not o["equipment"] and not o.get("host_company")
+    )

@@ -140,6 +140,8 @@ def test_a_company_hosting_is_cofinancing_and_the_xlsx_report_holds_the_apis_tot
             headers=finance,
             params={"school_id": LEAD_SCHOOL_ID, "quarter": quarter},
         )
+        if response.status_code == 503:  # the gateway's breaker, still open after a kill
+            return []
         response.raise_for_status()
         return [line for line in response.json() if line["source_event_id"] == envelope.id]
 

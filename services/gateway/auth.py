@@ -4,10 +4,14 @@
 (algorithm pinned), `iss`, `aud` and `exp` required and checked, `kid` naming the key. It
 also signs the token of each forwarded request, which the service verifies (shared/auth.py).
 `OidcIssuer` verifies the tokens of an external OpenID Connect issuer instead, against the
-keys its JWKS publishes. Both are a `Verifier` to the routes (RFC 8725).
+keys its JWKS publishes. Both are a `Verifier` to the routes (RFC 8725). Both remember a
+token they verified until it expires (`VerifiedTokens`): a caller sends the same one with
+every request, and its ES256 verification was the largest part of the gateway's crypto.
 """
 
+import hashlib
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -60,6 +64,8 @@ ISSUER = "tft-gateway"
 AUDIENCE = "tft-api"
 # A token the gateway signs for one forwarded request lives this long (shared/auth.py).
 REQUEST_TOKEN_SECONDS = 60
+# Callers' tokens whose verification is remembered (about 200 bytes each).
+VERIFIED_TOKENS = 10_000
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,39 @@ class Verifier(Protocol):
     async def verify(self, token: str) -> Principal: ...
 
 
+class VerifiedTokens:
+    """The principals of tokens verified already, by the token's SHA-256, until they expire.
+
+    A caller sends the same token with every request for up to an hour, and the same bytes
+    verify the same way until their `exp`: a tampered token is other bytes, so it is
+    verified (and refused) in full. The least recently used go first past `size`."""
+
+    def __init__(self, clock: Callable[[], float], size: int = VERIFIED_TOKENS) -> None:
+        self._clock, self._size = clock, size
+        self._known: OrderedDict[bytes, tuple[float, Principal]] = OrderedDict()
+
+    def get(self, token: str) -> Principal | None:
+        digest = _digest(token)
+        expires, who = self._known.get(digest, (0.0, None))
+        if who is None:
+            return None
+        if self._clock() >= expires:
+            del self._known[digest]
+            return None
+        self._known.move_to_end(digest)
+        return who
+
+    def keep(self, token: str, claims: Mapping[str, Any], who: Principal) -> Principal:
+        self._known[_digest(token)] = (float(claims["exp"]), who)
+        if len(self._known) > self._size:
+            self._known.popitem(last=False)
+        return who
+
+
+def _digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
 class TokenService:
     """Issues and verifies the gateway's own bearer tokens (JWT, ES256)."""
 
@@ -123,6 +162,7 @@ class TokenService:
         self._keys = {key.kid: key for key in (previous, current.verification) if key}
         self.ttl_seconds = ttl_seconds
         self._issuer, self._audience, self._clock = issuer, audience, clock
+        self._verified = VerifiedTokens(clock)
 
     @classmethod
     def for_settings(cls, settings: GatewaySettings) -> "TokenService":
@@ -190,12 +230,16 @@ class TokenService:
         return {"keys": [key.jwk() for key in self._keys.values()]}
 
     def check(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None:
+            return known
         key = self._keys.get(_kid(token) or "")
         if key is None:
             raise Unauthenticated(
                 "ongeldig token: getekend met een sleutel die de gateway niet kent"
             )
-        return principal_of(_decode(token, key.public, ALGORITHM, self._audience, self._issuer))
+        claims = _decode(token, key.public, ALGORITHM, self._audience, self._issuer)
+        return self._verified.keep(token, claims, principal_of(claims))
 
     async def verify(self, token: str) -> Principal:
         return self.check(token)
@@ -222,6 +266,7 @@ class OidcIssuer:
         self.issuer, self._audience, self._algorithm = issuer, audience, algorithm
         self._role_claim, self._org_claim = role_claim, org_claim
         self._role_map = dict(role_map or {})
+        self._verified = VerifiedTokens(time.time)
         self._keys = KeySet(
             jwks_url,
             algorithm,
@@ -246,6 +291,9 @@ class OidcIssuer:
         )
 
     async def verify(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None:
+            return known
         try:
             key = await self._keys.key(_kid(token))
         except InvalidToken as exc:
@@ -255,7 +303,8 @@ class OidcIssuer:
                 503, "Service unavailable", "de sleutels van de inlogdienst zijn niet bereikbaar"
             ) from exc
         claims = _decode(token, key, self._algorithm, self._audience, self.issuer)
-        return principal_of(claims, self._role_claim, self._org_claim, self._role_map)
+        who = principal_of(claims, self._role_claim, self._org_claim, self._role_map)
+        return self._verified.keep(token, claims, who)
 
 
 def _kid(token: str) -> str | None:

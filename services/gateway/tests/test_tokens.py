@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from services.gateway import auth
 from services.gateway.auth import (
     AUDIENCE,
     ISSUER,
@@ -21,6 +22,7 @@ from services.gateway.auth import (
     Principal,
     TokenService,
     Unauthenticated,
+    VerifiedTokens,
 )
 from services.gateway.keys import SigningKey
 from services.gateway.tests.conftest import login, running, settings
@@ -106,6 +108,54 @@ def test_expired_token_is_refused():
 def test_forged_or_foreign_tokens_are_refused(token):
     with pytest.raises(Unauthenticated):
         TokenService(KEY, 600).check(token)
+
+
+@pytest.fixture
+def decoded(monkeypatch) -> list[str]:
+    """The tokens whose signature and claims were checked, in order."""
+    seen: list[str] = []
+
+    def counting(token, *args, **kwargs):
+        seen.append(token)
+        return decode(token, *args, **kwargs)
+
+    decode = auth.decode
+    monkeypatch.setattr(auth, "decode", counting)
+    return seen
+
+
+def test_a_token_is_verified_once_until_it_expires(decoded):
+    now = [time.time()]
+    tokens = TokenService(KEY, 60, clock=lambda: now[0])
+    token = tokens.issue(WHO)
+    assert [tokens.check(token) for _ in range(3)] == [WHO] * 3
+    assert decoded == [token]
+    now[0] += 60  # its `exp`: from here on it is checked in full again (and refused)
+    assert tokens.check(token) == WHO  # PyJWT's clock is the real one: still valid to it
+    assert decoded == [token, token]
+
+
+def test_a_tampered_copy_of_a_verified_token_is_refused(decoded):
+    tokens = TokenService(KEY, 600)
+    token = tokens.issue(WHO)
+    assert tokens.check(token) == WHO
+    header, _, signature = token.split(".")
+    promoted = base64.urlsafe_b64encode(json.dumps(claims(role="backoffice")).encode())
+    with pytest.raises(Unauthenticated, match="Signature"):
+        tokens.check(f"{header}.{promoted.rstrip(b'=').decode()}.{signature}")
+    with pytest.raises(Unauthenticated, match="Signature"):
+        tokens.check(token[:-2] + ("AA" if token[-2:] != "AA" else "BB"))
+    assert len(decoded) == 3
+
+
+def test_verified_tokens_are_bounded_least_recently_used_first():
+    verified = VerifiedTokens(time.time, size=2)
+    exp = {"exp": time.time() + 60}
+    for token in ("a", "b"):
+        verified.keep(token, exp, WHO)
+    assert verified.get("a") == WHO  # "b" is now the least recently used
+    verified.keep("c", exp, WHO)
+    assert (verified.get("a"), verified.get("b"), verified.get("c")) == (WHO, None, WHO)
 
 
 def test_after_a_rotation_tokens_of_the_previous_key_still_verify():

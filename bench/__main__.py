@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> dict:
     chosen = args.only or [MESSAGING, *PLATFORM_BENCHES]
     try:
         if MESSAGING in chosen:
-            figures.update(measure_messaging(kafka, postgres, args.messages))
+            figures.update(measure_messaging(kafka, postgres, args.messages, args.profile))
         on_platform = [name for name in PLATFORM_BENCHES if name in chosen]
         if "gateway" in chosen:
             print("store baseline: a booking's SQL through asyncpg ...", flush=True)
@@ -88,19 +88,19 @@ def run(args: argparse.Namespace) -> dict:
     return figures
 
 
-def measure_messaging(kafka, postgres, messages: int) -> dict:
+def measure_messaging(kafka, postgres, messages: int, folder: Path | None) -> dict:
     """Raw aiokafka produce+consume, the baseline, against our outbox -> relay -> inbox."""
     print("raw aiokafka produce+consume ...", flush=True)
     raw = asyncio.run(messaging.raw(kafka.admin, messages))
     print("outbox -> relay -> kafka -> inbox ...", flush=True)
     postgres.create_database("bench_pipeline")
     pipeline = asyncio.run(
-        messaging.pipeline(kafka.admin, postgres.url("bench_pipeline"), messages)
+        messaging.pipeline(kafka.admin, postgres.url("bench_pipeline"), messages, folder)
     )
     return {
         "raw_msgs_per_s": round(raw, 1),
-        "pipeline_msgs_per_s": round(pipeline, 1),
-        "pipeline_ratio": round(pipeline / raw, 3),
+        **pipeline,
+        "pipeline_ratio": round(pipeline["pipeline_msgs_per_s"] / raw, 3),
     }
 
 

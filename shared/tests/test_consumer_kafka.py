@@ -5,6 +5,7 @@ source is not the topic's owner is dead-lettered at once."""
 
 from dataclasses import replace
 
+import faststream.kafka.parser
 import pytest
 
 from ops.kafka import read_topic
@@ -47,6 +48,33 @@ async def test_a_message_failing_in_a_batch_is_read_again_until_applied_not_skip
         await eventually(lambda: _equals(committed(kafka.admin, consumer.name, topic), 6))
 
     assert await read_topic(kafka.admin, dead_letter_topic(topic)) == []
+
+
+async def test_payloads_are_parsed_by_the_consumer_alone_not_by_faststream_too(
+    kafka, store, monkeypatch
+):
+    topic = await new_topic(kafka.admin)
+    events = [confirmed(f"{i}P") for i in range(4)]
+    parsed_by_faststream = []
+
+    def counting(message):
+        parsed_by_faststream.append(message)
+        return decode(message)
+
+    decode = faststream.kafka.parser.decode_message
+    monkeypatch.setattr(faststream.kafka.parser, "decode_message", counting)
+    await produce(kafka.admin, topic, events)
+
+    async with consuming(
+        kafka.admin, store, topic, failing_on("none", times=0), max_attempts=3
+    ) as consumer:
+
+        async def all_applied():
+            return len(await applied(*store, consumer.name)) == len(events)
+
+        await eventually(all_applied)
+
+    assert parsed_by_faststream == []
 
 
 async def test_a_message_failing_on_every_attempt_is_dead_lettered_alone_then_committed(

@@ -13,7 +13,6 @@ Store or broker outages are not the message's fault: those are retried until the
 """
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +24,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage, Topic
 from faststream.message import StreamMessage
 from pydantic import ValidationError
+from pydantic_core import from_json
 from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -207,7 +207,7 @@ class EventConsumer:
                 pass  # a known type this consumer does not care about
             return None
         try:
-            event = parse_event(envelope.type, json.loads(record.value or b""))
+            event = parse_event(envelope.type, from_json(record.value or b""))
         except (ValueError, ValidationError) as exc:
             raise PoisonMessage(f"invalid payload for {envelope.type}: {exc}") from exc
         return Delivery(record, envelope, event)

@@ -22,7 +22,6 @@ round nor sent again after a later one (docs/decisions/0008-one-relay-at-a-time.
 
 import asyncio
 import fcntl
-import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,6 +37,7 @@ from aiokafka.errors import (
     TopicAuthorizationFailedError,
     UnknownTopicOrPartitionError,
 )
+from pydantic_core import from_json, to_json
 from sqlalchemy import Table, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -74,7 +74,9 @@ class Outbox:
                     "key": event.key(),
                     "event_type": event.event_type,
                     "payload": event.model_dump_json(),
-                    "headers": json.dumps([(k, v.decode()) for k, v in envelope.to_headers()]),
+                    "headers": to_json(
+                        [(k, v.decode()) for k, v in envelope.to_headers()]
+                    ).decode(),
                     "created_at": envelope.time,
                 }
             )
@@ -333,7 +335,7 @@ class OutboxRelay:
             row.topic,
             value=row.payload.encode(),
             key=row.key.encode(),
-            headers=[(k, v.encode()) for k, v in json.loads(row.headers)],
+            headers=[(k, v.encode()) for k, v in from_json(row.headers)],
         )
 
     async def _refused_for_good(self, exc: BaseException, topic: str) -> bool:

@@ -60,9 +60,9 @@ async def _registries(home: Path, env: pytest.MonkeyPatch) -> list:
         await asyncio.sleep(0)  # one turn: each task runs up to its first wait
         await runtime.stop()
         registries.append(runtime.metrics.registry)
-    async with asyncio.timeout(30):  # SQLite's threads answer this loop: keep it open till then
-        while any("_connection_worker" in t.name for t in threading.enumerate()):
-            await asyncio.sleep(0.05)
+    for thread in threading.enumerate():  # SQLite's threads answer this loop: keep it open
+        if "_connection_worker" in thread.name:
+            await asyncio.to_thread(thread.join, 30)
     return registries
 
 
@@ -135,9 +135,8 @@ def test_the_services_own_metrics_are_found(metrics):
 
 
 def test_a_typo_or_a_missing_label_is_found(metrics):
-    assert unknown(['sum(rate(tft_http_request_total{job="gateway"}[5m]))'], metrics) == [
-        'tft_http_request_total (not exported) in sum(rate(tft_http_request_total{job="gateway"}[5m]))'
-    ]
+    typo = 'sum(rate(tft_http_request_total{job="gateway"}[5m]))'
+    assert unknown([typo], metrics) == [f"tft_http_request_total (not exported) in {typo}"]
     assert unknown(["max by (job) (tft_outbox_backlog{topic=~'x'})"], metrics) == [
         "tft_outbox_backlog has no label ['topic']"
     ]

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from ops.kafka import KafkaCluster, apply_acls, create_topics, ensure_kafka_libs, probe
 from ops.procs import REPO, ServiceProcess, run_migrations
+from ops.prometheus import DEFAULT_PORT as DEFAULT_PROMETHEUS_PORT
+from ops.prometheus import LocalPrometheus
 from ops.smtp import DEFAULT_PORT as DEFAULT_SMTP_PORT
 from ops.smtp import MailSink
 from shared.messaging.acl import ADMIN, platform_acls
@@ -28,6 +30,8 @@ SERVICES: dict[str, int] = {
 }
 # Not a service package: run as `python -m web migrate|serve` (its store keeps sessions).
 WEB = "web"
+# What serves /metrics: every service, not the web front end.
+SCRAPED = [name for name in SERVICES if name != WEB]
 BACKENDS = ["bookings", "loans", "events", "finance", "notify", "directory"]
 # One process each unless TFT_<NAME>_REPLICAS asks for more: people reach them on one port
 # each, with no balancer in front (their state is in their stores, so more may run).
@@ -165,6 +169,19 @@ class Platform:
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.port(WEB)}"
 
+    def prometheus(self) -> LocalPrometheus:
+        return LocalPrometheus(self.var, _env_int("TFT_PROMETHEUS_PORT", DEFAULT_PROMETHEUS_PORT))
+
+    def scrape_targets(self) -> dict[str, list[str]]:
+        """Each service's replicas as `up` starts them now."""
+        return {
+            name: [
+                f"127.0.0.1:{replica_port(self.port(name), r)}"
+                for r in range(1, self.replicas(name) + 1)
+            ]
+            for name in SCRAPED
+        }
+
     # -- commands --------------------------------------------------------------------------
     def mail_sink(self) -> MailSink:
         """The catch-all SMTP server notify mails to (var/mail/*.eml)."""
@@ -185,7 +202,18 @@ class Platform:
         for name in SERVICES:
             for replica in range(1, self.replicas(name) + 1):
                 self._service_up(name, replica)
+        if os.environ.get("TFT_PROMETHEUS", "") not in ("", "0", "false"):
+            self._prometheus_up()
         self.urls(accounts=True)
+
+    def _prometheus_up(self) -> None:
+        prometheus = self.prometheus()
+        interval = os.environ.get("TFT_PROMETHEUS_SCRAPE_INTERVAL", "15s")
+        prometheus.configure(self.scrape_targets(), interval)  # a running one reloads it
+        if not prometheus.start():
+            print(f"prometheus: already running (pid {prometheus.pid}), scrape config reloaded")
+            return
+        _progress("waiting for prometheus", lambda: prometheus.wait_ready(60))
 
     def _kafka_up(self) -> None:
         from shared.contracts.topics import ALL_TOPICS
@@ -226,9 +254,9 @@ class Platform:
             for svc in reversed(self.known_replicas(name)):
                 if svc.is_running():
                     _progress(f"stopping {svc.name}", svc.stop, done="stopped")
-        sink = self.mail_sink()
-        if sink.is_running():
-            _progress("stopping smtp", sink.stop, done="stopped")
+        for process in (self.prometheus(), self.mail_sink()):
+            if process.is_running():
+                _progress(f"stopping {process.name}", process.stop, done="stopped")
         for cluster in [] if self.external_kafka else self._kafka_layouts():
             if cluster.is_running():
                 _progress(f"stopping kafka ({cluster.size} node(s))", cluster.stop, done="stopped")
@@ -253,6 +281,12 @@ class Platform:
                     f"readyz {detail}"
                 )
                 ok = ok and ready
+        prometheus = self.prometheus()
+        if prometheus.is_running():  # only when asked for: not part of `ok`
+            print(
+                f"{'prometheus':<11} up    pid {prometheus.pid:<8} :{prometheus.port:<5} "
+                f"ready {prometheus.ready(timeout=1)[1]}"
+            )
         return 0 if ok else 1
 
     def _kafka_status(self) -> bool:
@@ -276,6 +310,8 @@ class Platform:
             print(f"  {name:<9} http://127.0.0.1:{self.port(name)}  (/metrics, /readyz)")
         print(f"Kafka:    {self.bootstrap}")
         print(f"Mail:     smtp://127.0.0.1:{self.mail_sink().port} -> {self.var / 'mail'}")
+        if (prometheus := self.prometheus()).is_running():
+            print(f"Metrics:  {prometheus.url}  (Prometheus, alerts at /alerts)")
         if accounts:
             from services.directory.demo import DEMO_PEOPLE
 

@@ -150,6 +150,9 @@ class ServiceProcess:
     def is_running(self) -> bool:
         return self.pid is not None
 
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", self.marker, "serve"]
+
     def start(self) -> bool:
         """Start unless already running; returns whether a process was started."""
         if self.is_running():
@@ -159,7 +162,7 @@ class ServiceProcess:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         with self.log_path.open("ab") as log:
             self._popen = subprocess.Popen(
-                [sys.executable, "-m", self.marker, "serve"],
+                self.command(),
                 cwd=self.cwd,
                 env=env,
                 stdin=subprocess.DEVNULL,

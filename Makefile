@@ -13,16 +13,18 @@ RUN_ENV := $(if $(REPLICAS),TFT_REPLICAS=$(REPLICAS)) $(if $(BROKERS),TFT_KAFKA_
 	$(if $(WEB_REPLICAS),TFT_WEB_REPLICAS=$(WEB_REPLICAS)) \
 	$(if $(PROMETHEUS),TFT_PROMETHEUS=$(PROMETHEUS))
 UPGRADE ?=
+# Renders deploy/k8s for the tests (ops/tests/test_k8s.py); built from the Go module proxy.
+KUSTOMIZE := sigs.k8s.io/kustomize/kustomize/v5@v5.7.1
 LOCKS := requirements.lock requirements-dev.lock
 UV := uv==0.13.9
 COMPILE := $(PY) -m uv pip compile pyproject.toml --quiet --no-config --universal \
 	--python-version 3.11 --generate-hashes --index-url https://pypi.org/simple \
 	--custom-compile-command 'make lock'
 
-.PHONY: help venv lock up down status logs urls dlt test test-ops bench bench-quick lint promcheck clean distclean
+.PHONY: help venv lock up down status logs urls dlt test test-ops bench bench-quick lint promcheck k8s kustomize clean distclean
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # The exact versions of requirements-dev.lock (hash-checked), then the project itself without
 # resolving again; `pip check` fails when pyproject.toml asks for what the lock lacks.
@@ -85,6 +87,12 @@ promcheck: ## check the Prometheus config and alert rules with promtool
 	promtool check config deploy/prometheus/prometheus.compose.yml
 	promtool check rules deploy/prometheus/alerts.yml
 	promtool test rules deploy/prometheus/alerts_test.yml
+
+k8s: $(STAMP) ## write deploy/k8s/base/generated from the code (workloads, topics, users, databases)
+	$(PY) -m ops k8s
+
+kustomize: $(STAMP) ## install kustomize into .venv/bin (needs Go), for the Kubernetes manifests' tests
+	test -x .venv/bin/kustomize || GOBIN=$(CURDIR)/.venv/bin go install $(KUSTOMIZE)
 
 clean: ## stop a local run and remove var/ and the caches of the tools
 	if [ -x $(PY) ]; then $(PY) -m ops down; fi

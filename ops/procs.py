@@ -173,10 +173,12 @@ class ServiceProcess:
         self.pid_file.write_text(f"{self._popen.pid}\n")
         return True
 
+    ready_path = "/readyz"
+
     def ready(self, timeout: float = 2.0) -> tuple[bool, str]:
-        """One /readyz probe: (ok, short description)."""
+        """One readiness probe: (ok, short description)."""
         try:
-            r = httpx.get(f"http://127.0.0.1:{self.port}/readyz", timeout=timeout)
+            r = httpx.get(f"http://127.0.0.1:{self.port}{self.ready_path}", timeout=timeout)
         except httpx.HTTPError as exc:
             return False, type(exc).__name__
         return r.status_code == 200, f"HTTP {r.status_code}"

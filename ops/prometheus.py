@@ -8,7 +8,6 @@ import shutil
 import signal
 from pathlib import Path
 
-import httpx
 import yaml
 
 from ops.procs import REPO, ServiceProcess
@@ -31,7 +30,9 @@ def scrape_config(targets: dict[str, list[str]], interval: str = "15s") -> dict:
 
 
 class LocalPrometheus(ServiceProcess):
-    """Managed like the services: a pid file, a log, a readiness probe (/-/ready)."""
+    """Managed like the services: a pid file, a log, a readiness probe."""
+
+    ready_path = "/-/ready"
 
     def __init__(self, var: Path, port: int, binary: str | None = None) -> None:
         self.home = var / "prometheus"
@@ -68,10 +69,3 @@ class LocalPrometheus(ServiceProcess):
         self.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
         if (pid := self.pid) is not None:
             os.kill(pid, signal.SIGHUP)
-
-    def ready(self, timeout: float = 2.0) -> tuple[bool, str]:
-        try:
-            r = httpx.get(f"{self.url}/-/ready", timeout=timeout)
-        except httpx.HTTPError as exc:
-            return False, type(exc).__name__
-        return r.status_code == 200, f"HTTP {r.status_code}"

@@ -64,10 +64,10 @@ urls: $(STAMP) ## print the web, gateway, docs and service URLs and the demo acc
 dlt: $(STAMP) ## dead letters: make dlt ARGS="list | show TOPIC P:O | replay TOPIC P:O|--all"
 	$(PY) -m ops dlt $(ARGS)
 
-test: $(STAMP) ## run the test suite (starts its own Kafka and PostgreSQL)
+test: $(STAMP) kustomize ## run the test suite (starts its own Kafka and PostgreSQL)
 	$(PY) -m pytest -q
 
-test-ops: $(STAMP) ## run the tests of the ops tooling (real Kafka and PostgreSQL)
+test-ops: $(STAMP) kustomize ## run the tests of the ops tooling (real Kafka and PostgreSQL)
 	$(PY) -m pytest -q ops/tests
 
 bench: $(STAMP) ## run the benchmarks and print figures

@@ -32,16 +32,19 @@ async def test_requests_take_turns_over_the_replicas_and_pass_one_that_is_gone(e
 
 
 async def test_a_replica_that_is_not_ready_is_passed_over(calls):
+    heard = asyncio.Event()  # a second probe: the gateway has read the first one's answer
+
     def upstream(request: httpx.Request) -> httpx.Response:
         calls.append(request)
         if request.url.path == "/readyz":
+            if ports(calls, "/readyz").count(8101) >= 2:
+                heard.set()
             return httpx.Response(503 if request.url.port == 8101 else 200, json={})
         return httpx.Response(200, json=[])
 
     async with running(upstream, replicas=BOOKINGS, upstream_probe_seconds=0.05) as client:
         auth = await login(client, "corlaer")
-        while ports(calls, "/readyz").count(8101) < 2:  # the first probe's answer was heard
-            await asyncio.sleep(0.02)
+        await asyncio.wait_for(heard.wait(), 30)
         answers = [await client.get("/api/v1/offerings", headers=auth) for _ in range(4)]
     assert [a.status_code for a in answers] == [200] * 4
     assert ports(calls, "/offerings") == [8111] * 4

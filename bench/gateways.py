@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench import wrk
 from bench.gateway import LUA, plan_sessions
-from bench.scaling import TICKS, cpu_seconds, postmaster_pid
+from bench.scaling import TICKS, beside_one, cpu_seconds, postmaster_pid
 from ops.platform import replica_name, replica_port
 from tests.harness import Platform
 
@@ -77,9 +77,4 @@ def gateway_scaling(platform: Platform, clients: int = 50, seconds: float = 30.0
             extra = platform.processes.pop(replica_name("gateway", replicas), None)
             if extra is not None:
                 extra.stop()
-    single = figures["gateway_1_replicas_bookings_per_s"]
-    for replicas in REPLICAS[1:]:
-        figures[f"gateway_{replicas}_replicas_ratio"] = round(
-            figures[f"gateway_{replicas}_replicas_bookings_per_s"] / single, 2
-        )
-    return figures
+    return figures | beside_one("gateway_{}_replicas", "bookings_per_s", REPLICAS, figures)

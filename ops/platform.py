@@ -222,9 +222,12 @@ class Platform:
         self.urls(accounts=True)
 
     def start_service(self, name: str) -> None:
-        """Every replica of `name`, one after another, then its balancer if it has one."""
-        for replica in range(1, self.replicas(name) + 1):
-            self._service_up(name, replica)
+        """The first replica of `name` (it migrates the store and seeds the demo data), then
+        the others side by side, then its balancer if it has one."""
+        _wait_ready(self._service_start(name, 1))
+        others = [self._service_start(name, r) for r in range(2, self.replicas(name) + 1)]
+        for svc in others:
+            _wait_ready(svc)
         if self.fronted(name):
             door = self.front_door(name)
             if not door.start():
@@ -260,11 +263,12 @@ class Platform:
             asyncio.run(apply_acls(self.kafka_connection(), platform_acls()))
             print(f"kafka: ACLs of {len(KAFKA_PRINCIPALS)} service principals granted")
 
-    def _service_up(self, name: str, replica: int) -> None:
+    def _service_start(self, name: str, replica: int) -> ServiceProcess | None:
+        """The replica started (None: it was running)."""
         svc = self.service(name, replica)
         if svc.is_running():
             print(f"{svc.name}: already running (pid {svc.pid})")
-            return
+            return None
         if replica == 1:
             _progress(
                 f"migrating {name}",
@@ -272,8 +276,8 @@ class Platform:
                 done="done",
             )
         svc.env |= self.kafka_env(name)  # only now: `down` and `status` need no passwords
-        svc.start()  # the next replica starts once this one is ready: one seeds the demo data
-        _progress(f"waiting for {svc.name}", lambda: svc.wait_ready(90))
+        svc.start()
+        return svc
 
     def down(self) -> None:
         for name in reversed(SERVICES):
@@ -356,6 +360,11 @@ class Platform:
         # tail does multi-file headers and -F (follow across rotation) better than we would
         args = ["tail", "-n", str(lines), *(["-F"] if follow else []), *files]
         os.execvp("tail", args)
+
+
+def _wait_ready(svc: ServiceProcess | None) -> None:
+    if svc is not None:
+        _progress(f"waiting for {svc.name}", lambda: svc.wait_ready(90))
 
 
 def _progress(what: str, action, done: str = "ready") -> None:

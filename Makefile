@@ -6,8 +6,9 @@ STAMP := .venv/.installed
 SERVICE ?=
 FOLLOW ?=
 # `REPLICAS=2 BROKERS=3 make up`: processes per service (the gateway and web stay one unless
-# GATEWAY_REPLICAS / WEB_REPLICAS ask) and Kafka nodes; PROMETHEUS=1 also starts a local
-# Prometheus (Debian's package) that scrapes them. Unset: what the environment says.
+# GATEWAY_REPLICAS / WEB_REPLICAS ask; several get a balancer on their port) and Kafka
+# nodes; PROMETHEUS=1 also starts a local Prometheus (Debian's package) that scrapes them.
+# Unset: what the environment says.
 RUN_ENV := $(if $(REPLICAS),TFT_REPLICAS=$(REPLICAS)) $(if $(BROKERS),TFT_KAFKA_BROKERS=$(BROKERS)) \
 	$(if $(GATEWAY_REPLICAS),TFT_GATEWAY_REPLICAS=$(GATEWAY_REPLICAS)) \
 	$(if $(WEB_REPLICAS),TFT_WEB_REPLICAS=$(WEB_REPLICAS)) \
@@ -46,10 +47,10 @@ lock: ## resolve the locks again after a change to pyproject.toml (UPGRADE=1: ne
 	$(COMPILE) $(if $(UPGRADE),--upgrade) --extra dev -o requirements-dev.lock
 	$(COMPILE) -c requirements-dev.lock -o requirements.lock
 
-up: $(STAMP) ## start Kafka, the services and web locally (state in var/); REPLICAS=2 BROKERS=3 PROMETHEUS=1
+up: $(STAMP) ## start Kafka, the services and web locally (state in var/); REPLICAS=2 BROKERS=3 GATEWAY_REPLICAS=2 PROMETHEUS=1
 	$(RUN_ENV) $(PY) -m ops up
 
-down: $(STAMP) ## stop every replica of the services, the local Prometheus, then every Kafka node
+down: $(STAMP) ## stop every balancer and replica of the services, the local Prometheus, then Kafka
 	$(PY) -m ops down
 
 status: $(STAMP) ## show pid, up/down and /readyz of each component

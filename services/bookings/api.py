@@ -6,6 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, model_validator
+from sqlalchemy import Row
 
 from services.bookings import (
     amendments,
@@ -141,7 +142,7 @@ class BookingOut(BaseModel):
     room: str | None = None
 
     @classmethod
-    def of(cls, b: Booking, waitlist_position: int | None = None) -> "BookingOut":
+    def of(cls, b: Booking | Row, waitlist_position: int | None = None) -> "BookingOut":
         return cls(
             id=b.id,
             session_id=b.session_id,

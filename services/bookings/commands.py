@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.bookings import domain
 from services.bookings.domain import BookingRefused, BookingStatus, SessionFacts
+from services.bookings.queries import Placed
 from services.bookings.settings import BookingsSettings
 from services.bookings.store import (
     BOOKINGS,
@@ -21,9 +22,7 @@ from services.bookings.store import (
     Offering,
     Session,
     ask_equipment,
-    booking_with_host,
     bookings_in,
-    bookings_in_scope,
     closures_between,
     current_rules,
     lesson_with_offer,
@@ -78,13 +77,6 @@ from shared.store.db import existing, present
 AnyBooking = Booking | Row
 AnySession = Session | Lesson
 AnyOffering = Offering | Offer
-
-
-class Placed(NamedTuple):
-    """A booking as its school sees it: with its place on the waitlist while it waits."""
-
-    booking: AnyBooking
-    waitlist_position: int | None
 
 
 def _facts(s: AnySession) -> SessionFacts:
@@ -295,27 +287,6 @@ async def _check_rules(
         )
         booked = await sessions_booked(tx, school_id, first, following)
         domain.check_quota(booked, wanted, quota, year)
-
-
-async def get_visible(rt: Runtime, caller: Caller, booking_id: UUID) -> Placed:
-    """The booking, if the caller may see it; 404 otherwise, so an id tells no one else
-    that it exists."""
-    async with rt.db.sessions() as tx:
-        found = await booking_with_host(tx, booking_id)
-        if found is None or not domain.may_see(
-            caller.role, caller.organisation, found[0].school_id, found[1]
-        ):
-            raise BookingRefused("deze boeking bestaat niet", 404)
-        return Placed(found[0], await waitlist_position(tx, found[0]))
-
-
-async def list_visible(
-    rt: Runtime, caller: Caller, school_id: str | None, status: str | None, limit: int, offset: int
-) -> list[Placed]:
-    scope = domain.list_scope(caller.role, caller.organisation)
-    async with rt.db.sessions() as tx:
-        bookings = await bookings_in_scope(tx, scope, school_id, status, limit, offset)
-        return [Placed(b, await waitlist_position(tx, b)) for b in bookings]
 
 
 async def cancel(rt: Runtime[BookingsSettings], caller: Caller, booking_id: UUID) -> Booking:

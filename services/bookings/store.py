@@ -400,32 +400,6 @@ async def booking_with_host(session: AsyncSession, booking_id: UUID):
     return row.first()
 
 
-async def bookings_in_scope(
-    session: AsyncSession,
-    scope: tuple[str, str] | None,
-    school_id: str | None,
-    status: str | None,
-    limit: int,
-    offset: int,
-) -> list[Booking]:
-    """Bookings by session time; `scope` from domain.list_scope, `school_id` a filter."""
-    query = select(Booking).join(Session, Booking.session_id == Session.id).join(Offering)
-    if scope is not None:
-        kind, organisation = scope
-        column = Booking.school_id if kind == "school" else Offering.host_company
-        query = query.where(column == organisation)
-    if school_id is not None:
-        query = query.where(Booking.school_id == school_id)
-    if status is not None:
-        query = query.where(Booking.status == status)
-    rows = await session.scalars(
-        query.order_by(Session.starts_at, Booking.created_at, Booking.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(rows)
-
-
 async def session_with_offering(session: AsyncSession, session_id: UUID):
     row = await session.execute(
         select(Session, Offering).join(Offering).where(Session.id == session_id)

@@ -474,6 +474,8 @@ async def offer(tx: AsyncSession, offering_id: str) -> Offer:
 async def lessons(tx: AsyncSession, session_ids: Collection[UUID], locked: bool) -> list[Lesson]:
     """The sessions in id order (the order every transaction locks them in), locked to the
     commit if asked, as committed then."""
+    if not session_ids:
+        return []
     query = select(*_LESSON).where(SESSIONS.c.id.in_(session_ids)).order_by(SESSIONS.c.id)
     if locked:
         query = query.with_for_update(key_share=True)

@@ -212,8 +212,8 @@ def _table(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
-async def current_rules(session: AsyncSession) -> Rules:
-    row = await session.get(BookingRules, RULES_ROW)
+async def current_rules(tx: AsyncSession) -> Rules:
+    row = await tx.get(BookingRules, RULES_ROW)
     return Rules(row.min_lead_days, row.free_cancellation_days) if row else Rules()
 
 
@@ -233,7 +233,7 @@ class SchoolDayRules(NamedTuple):
 
 
 async def school_day_rules(
-    session: AsyncSession, school_id: str, day: date, school_year: int
+    tx: AsyncSession, school_id: str, day: date, school_year: int
 ) -> SchoolDayRules:
     """The rules, the day's closure, the school's exception for it and its quota, in one
     statement: a booking asks them all, and each statement is a round trip to the store."""
@@ -245,7 +245,7 @@ async def school_day_rules(
         _table(m).c for m in (BookingRules, ClosedPeriod, SchoolDay, SchoolQuota)
     )
     lead, free, closed, school_open, quota = (
-        await session.execute(
+        await tx.execute(
             select(
                 scalar(rules_.min_lead_days, rules_.id == RULES_ROW),
                 scalar(rules_.free_cancellation_days, rules_.id == RULES_ROW),
@@ -269,8 +269,8 @@ async def school_day_rules(
     return SchoolDayRules(rules, closures, school_open, quota)
 
 
-async def closures_between(session: AsyncSession, first: date, last: date) -> list[ClosedPeriod]:
-    rows = await session.scalars(
+async def closures_between(tx: AsyncSession, first: date, last: date) -> list[ClosedPeriod]:
+    rows = await tx.scalars(
         select(ClosedPeriod)
         .where(ClosedPeriod.starts_on <= last, ClosedPeriod.ends_on >= first)
         .order_by(ClosedPeriod.starts_on)
@@ -278,19 +278,19 @@ async def closures_between(session: AsyncSession, first: date, last: date) -> li
     return list(rows)
 
 
-async def opened_for_some_school(session: AsyncSession, day: date) -> bool:
-    found = await session.scalar(
+async def opened_for_some_school(tx: AsyncSession, day: date) -> bool:
+    found = await tx.scalar(
         select(SchoolDay.school_id).where(SchoolDay.day == day, SchoolDay.open).limit(1)
     )
     return found is not None
 
 
-async def locked_quota(session: AsyncSession, school_id: str, year: int) -> int | None:
+async def locked_quota(tx: AsyncSession, school_id: str, year: int) -> int | None:
     """The school's quota for the year, its row locked to the commit: a school's bookings in
     a year with a quota are counted one transaction at a time (PostgreSQL)."""
     quotas = _table(SchoolQuota).c
     return (
-        await session.execute(
+        await tx.execute(
             select(quotas.max_sessions)
             .where(quotas.school_id == school_id, quotas.school_year == year)
             .with_for_update()
@@ -299,11 +299,11 @@ async def locked_quota(session: AsyncSession, school_id: str, year: int) -> int 
 
 
 async def sessions_booked(
-    session: AsyncSession, school_id: str, since: datetime, before: datetime
+    tx: AsyncSession, school_id: str, since: datetime, before: datetime
 ) -> int:
     bookings, sessions = _table(Booking).c, _table(Session).c
     return (
-        await session.execute(
+        await tx.execute(
             select(func.count())
             .select_from(_table(Booking).join(_table(Session)))
             .where(
@@ -316,23 +316,23 @@ async def sessions_booked(
     ).scalar_one()
 
 
-async def lock_session(session: AsyncSession, session_id: UUID) -> None:
-    await seats.lock(session, SESSIONS, session_id)
+async def lock_session(tx: AsyncSession, session_id: UUID) -> None:
+    await seats.lock(tx, SESSIONS, session_id)
 
 
-async def locked_session(session: AsyncSession, session_id: UUID) -> Session | None:
+async def locked_session(tx: AsyncSession, session_id: UUID) -> Session | None:
     """The session as committed now, its row locked to the commit: its equipment changes
     one transaction at a time."""
-    await session.flush()
-    await lock_session(session, session_id)
-    return await session.get(Session, session_id, populate_existing=True)
+    await tx.flush()
+    await lock_session(tx, session_id)
+    return await tx.get(Session, session_id, populate_existing=True)
 
 
 async def bookings_in(
-    session: AsyncSession, session_id: UUID, statuses: frozenset[BookingStatus]
+    tx: AsyncSession, session_id: UUID, statuses: frozenset[BookingStatus]
 ) -> list[Booking]:
     """The session's bookings in `statuses`, in request order (not locked)."""
-    rows = await session.scalars(
+    rows = await tx.scalars(
         select(Booking)
         .where(Booking.session_id == session_id, Booking.status.in_(statuses))
         .order_by(Booking.created_at, Booking.id)
@@ -341,21 +341,19 @@ async def bookings_in(
     return list(rows)
 
 
-async def locked_booking(session: AsyncSession, booking_id: UUID) -> Booking | None:
-    return await session.get(Booking, booking_id, with_for_update=True, populate_existing=True)
+async def locked_booking(tx: AsyncSession, booking_id: UUID) -> Booking | None:
+    return await tx.get(Booking, booking_id, with_for_update=True, populate_existing=True)
 
 
-async def waitlist_position(session: AsyncSession, booking: Booking | Row) -> int | None:
+async def waitlist_position(tx: AsyncSession, booking: Booking | Row) -> int | None:
     """1 for the next in line; None for a group not waiting."""
     if booking.status != BookingStatus.WAITLISTED:
         return None
-    return await seats.position(
-        session, WAITLIST, booking.session_id, booking.created_at, booking.id
-    )
+    return await seats.position(tx, WAITLIST, booking.session_id, booking.created_at, booking.id)
 
 
 async def clashing_session(
-    session: AsyncSession, slot: Slot, excluding: UUID | None = None
+    tx: AsyncSession, slot: Slot, excluding: UUID | None = None
 ) -> Session | None:
     """A session holding the slot's room or instructor at an overlapping time, if any (not
     a cancelled one, nor `excluding`: the session being moved)."""
@@ -367,19 +365,19 @@ async def clashing_session(
     )
     if excluding is not None:
         query = query.where(Session.id != excluding)
-    return await session.scalar(query.order_by(Session.starts_at).limit(1))
+    return await tx.scalar(query.order_by(Session.starts_at).limit(1))
 
 
-async def series_sessions(session: AsyncSession, series_id: UUID) -> list[Session]:
-    rows = await session.scalars(
+async def series_sessions(tx: AsyncSession, series_id: UUID) -> list[Session]:
+    rows = await tx.scalars(
         select(Session).where(Session.series_id == series_id).order_by(Session.starts_at)
     )
     return list(rows)
 
 
-async def series_bookings(session: AsyncSession, series_booking_id: UUID) -> list[Booking]:
+async def series_bookings(tx: AsyncSession, series_booking_id: UUID) -> list[Booking]:
     """A series booking's bookings, locked, in session id order (the order seats are taken)."""
-    rows = await session.scalars(
+    rows = await tx.scalars(
         select(Booking)
         .where(Booking.series_booking_id == series_booking_id)
         .order_by(Booking.session_id)
@@ -389,9 +387,9 @@ async def series_bookings(session: AsyncSession, series_booking_id: UUID) -> lis
     return list(rows)
 
 
-async def booking_with_host(session: AsyncSession, booking_id: UUID):
+async def booking_with_host(tx: AsyncSession, booking_id: UUID):
     """(booking, the company hosting its offering or None), or None."""
-    row = await session.execute(
+    row = await tx.execute(
         select(Booking, Offering.host_company)
         .join(Session, Booking.session_id == Session.id)
         .join(Offering)
@@ -400,10 +398,8 @@ async def booking_with_host(session: AsyncSession, booking_id: UUID):
     return row.first()
 
 
-async def session_with_offering(session: AsyncSession, session_id: UUID):
-    row = await session.execute(
-        select(Session, Offering).join(Offering).where(Session.id == session_id)
-    )
+async def session_with_offering(tx: AsyncSession, session_id: UUID):
+    row = await tx.execute(select(Session, Offering).join(Offering).where(Session.id == session_id))
     return row.first()
 
 

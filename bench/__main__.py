@@ -14,7 +14,7 @@ import platform as host
 import time
 from pathlib import Path
 
-from bench import baselines, events, gateway, infra, messaging, profile, saga, scaling
+from bench import baselines, events, gateway, gateways, infra, messaging, profile, saga, scaling
 from bench import notify as notify_bench
 from bench import web as web_bench
 from shared.observability.logging import configure_logging
@@ -32,6 +32,9 @@ PLATFORM_BENCHES = {
     "events": lambda platform, args: events.registrations(platform, args.clients, args.seconds),
     "notify": lambda platform, args: notify_bench.notifications(platform),
     "consumers": lambda platform, args: scaling.consumer_scaling(platform),
+    "gateways": lambda platform, args: gateways.gateway_scaling(
+        platform, args.clients, args.seconds
+    ),
     "saga": lambda platform, args: saga.confirmations(platform, args.clients, args.seconds),
     # 20 concurrent users, as the web issue asks; a third of the time per page and its calls.
     "web": lambda platform, args: web_bench.render_times(platform, args.seconds / 3),

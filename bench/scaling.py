@@ -117,9 +117,13 @@ def consumer_scaling(platform: Platform) -> dict:
         notify.stop()
         platform.restart("notify")
         controller.stop()
-    single = figures["notify_consumer_1_replicas_events_per_s"]
-    for replicas in REPLICAS[1:]:
-        figures[f"notify_consumer_{replicas}_replicas_ratio"] = round(
-            figures[f"notify_consumer_{replicas}_replicas_events_per_s"] / single, 2
-        )
-    return figures
+    return figures | beside_one("notify_consumer_{}_replicas", "events_per_s", REPLICAS, figures)
+
+
+def beside_one(prefix: str, unit: str, counts: tuple[int, ...], figures: dict) -> dict:
+    """`<prefix>_ratio` of each count above one: its `<prefix>_<unit>` over one replica's."""
+    single = figures[f"{prefix.format(1)}_{unit}"]
+    return {
+        f"{prefix.format(n)}_ratio": round(figures[f"{prefix.format(n)}_{unit}"] / single, 2)
+        for n in counts[1:]
+    }

@@ -1,5 +1,5 @@
-"""`python -m ops up|down|status|logs [service] [-f]|urls|topics|kafka-config|dlt`: the local
-run, and the broker's topics, ACLs and config elsewhere."""
+"""`python -m ops up|down|status|logs [service] [-f]|urls|topics|kafka-config|k8s|dlt`: the
+local run, the broker's topics, ACLs and config elsewhere, and the Kubernetes manifests."""
 
 from __future__ import annotations
 
@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     config.add_argument("out", type=Path, help="the directory the broker reads")
     config.add_argument("--owner", type=int, help="uid the broker runs as (it alone reads them)")
+    sub.add_parser(
+        "k8s", help="write deploy/k8s/base/generated: workloads, topics, users, databases"
+    )
     _dlt_parser(sub)
     return p
 
@@ -85,6 +88,11 @@ def main(argv: list[str] | None = None) -> int:
             _topics(platform, args)
         elif args.command == "kafka-config":
             _kafka_config(args)
+        elif args.command == "k8s":
+            from ops import k8s
+
+            for path in k8s.write():
+                print(f"wrote {path.relative_to(k8s.REPO)}")
         elif args.command == "dlt":
             asyncio.run(_dlt(platform.kafka_connection(args.bootstrap), args))
     except KeyboardInterrupt:

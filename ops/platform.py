@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ops.balancer import FrontDoor
 from ops.kafka import KafkaCluster, apply_acls, create_topics, ensure_kafka_libs, probe
 from ops.procs import REPO, ServiceProcess, run_migrations
+from ops.prometheus import DEFAULT_PORT as DEFAULT_PROMETHEUS_PORT
+from ops.prometheus import LocalPrometheus
 from ops.smtp import DEFAULT_PORT as DEFAULT_SMTP_PORT
 from ops.smtp import MailSink
 from shared.messaging.acl import ADMIN, platform_acls
@@ -28,9 +32,11 @@ SERVICES: dict[str, int] = {
 }
 # Not a service package: run as `python -m web migrate|serve` (its store keeps sessions).
 WEB = "web"
+# What serves /metrics: every service, not the web front end.
+SCRAPED = [name for name in SERVICES if name != WEB]
 BACKENDS = ["bookings", "loans", "events", "finance", "notify", "directory"]
 # One process each unless TFT_<NAME>_REPLICAS asks for more: people reach them on one port
-# each, with no balancer in front (their state is in their stores, so more may run).
+# each, where more replicas get a balancer (ops/balancer.py; their state is in their stores).
 SINGLE_BY_DEFAULT = {"gateway", WEB}
 # Replica r (from 1) of a service listens this many ports times r-1 above the first.
 REPLICA_PORT_STEP = 10
@@ -115,8 +121,32 @@ class Platform:
     def port(self, name: str) -> int:
         return _env_int(f"TFT_{name.upper()}_PORT", SERVICES[name])
 
+    def fronted(self, name: str) -> bool:
+        """Several replicas of the gateway or web (or a balancer an earlier `up` started)
+        listen behind a balancer on the service's own port."""
+        return name in SINGLE_BY_DEFAULT and (
+            self.replicas(name) > 1 or self.front_door(name).is_running()
+        )
+
+    def replica_port(self, name: str, replica: int) -> int:
+        """Behind a balancer the replicas move one step up: the port is the balancer's."""
+        return replica_port(self.port(name), replica + 1 if self.fronted(name) else replica)
+
+    def replica_urls(self, name: str) -> str:
+        """Where the gateway finds every replica of a service, comma-separated."""
+        return ",".join(
+            f"http://127.0.0.1:{self.replica_port(name, r)}"
+            for r in range(1, self.replicas(name) + 1)
+        )
+
+    @property
+    def signing_key_file(self) -> Path:
+        """The gateway's signing key: every replica signs with it, so each one's tokens
+        verify at the others and at the services (`up` makes it once)."""
+        return self.var / "gateway-key.pem"
+
     def service_env(self, name: str, replica: int = 1) -> dict[str, str]:
-        port = replica_port(self.port(name), replica)
+        port = self.replica_port(name, replica)
         env = {
             "TFT_SERVICE": name,
             "TFT_HTTP_PORT": str(port),
@@ -125,7 +155,8 @@ class Platform:
             "TFT_DEMO": os.environ.get("TFT_DEMO", "true"),
         }
         if name == "gateway":
-            env |= {f"TFT_{b.upper()}_URL": f"http://127.0.0.1:{self.port(b)}" for b in BACKENDS}
+            env |= {f"TFT_{b.upper()}_URL": self.replica_urls(b) for b in BACKENDS}
+            env["TFT_JWT_KEY_FILE"] = str(self.signing_key_file)
         else:  # the keys that verify the token the gateway signs for each request
             env["TFT_GATEWAY_JWKS_URL"] = f"{self.gateway_url}/.well-known/jwks.json"
         if name == WEB:  # talks to the gateway only; plain HTTP on this machine
@@ -141,13 +172,18 @@ class Platform:
         process = replica_name(name, replica)
         return ServiceProcess(
             process,
-            replica_port(self.port(name), replica),
+            self.replica_port(name, replica),
             self.service_env(name, replica),
             self.var / "log" / f"{process}.log",
             self.var / "run",
             cwd=self.repo,
             module=WEB if name == WEB else f"services.{name}",
         )
+
+    def front_door(self, name: str) -> FrontDoor:
+        """The balancer on `name`'s port over its replicas (which `up` asks for)."""
+        backends = [replica_port(self.port(name), r + 1) for r in range(1, self.replicas(name) + 1)]
+        return FrontDoor(name, self.port(name), backends, self.var)
 
     def known_replicas(self, name: str) -> list[ServiceProcess]:
         """The first replica and every other with a pid file, however many `up` started."""
@@ -165,6 +201,18 @@ class Platform:
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.port(WEB)}"
 
+    def prometheus(self) -> LocalPrometheus:
+        return LocalPrometheus(self.var, _env_int("TFT_PROMETHEUS_PORT", DEFAULT_PROMETHEUS_PORT))
+
+    def scrape_targets(self) -> dict[str, list[str]]:
+        """Each service's replicas as `up` starts them now."""
+        return {
+            name: [
+                f"127.0.0.1:{self.replica_port(name, r)}" for r in range(1, self.replicas(name) + 1)
+            ]
+            for name in SCRAPED
+        }
+
     # -- commands --------------------------------------------------------------------------
     def mail_sink(self) -> MailSink:
         """The catch-all SMTP server notify mails to (var/mail/*.eml)."""
@@ -178,14 +226,50 @@ class Platform:
         sink.start()
         _progress("waiting for the catch-all smtp", lambda: sink.wait_ready(30))
 
-    def up(self) -> None:
+    def up(self, only: Sequence[str] | None = None) -> None:
+        """Kafka, the mail sink and every service (or those `only` names, in start order)."""
         self.var.mkdir(exist_ok=True)
         self._kafka_up()
         self._mail_up()
+        self._signing_key()
         for name in SERVICES:
-            for replica in range(1, self.replicas(name) + 1):
-                self._service_up(name, replica)
+            if only is None or name in only:
+                self.start_service(name)
+        if os.environ.get("TFT_PROMETHEUS", "") not in ("", "0", "false"):
+            self._prometheus_up()
         self.urls(accounts=True)
+
+    def _prometheus_up(self) -> None:
+        prometheus = self.prometheus()
+        interval = os.environ.get("TFT_PROMETHEUS_SCRAPE_INTERVAL", "15s")
+        prometheus.configure(self.scrape_targets(), interval)  # a running one reloads it
+        if not prometheus.start():
+            print(f"prometheus: already running (pid {prometheus.pid}), scrape config reloaded")
+            return
+        _progress("waiting for prometheus", lambda: prometheus.wait_ready(60))
+
+    def start_service(self, name: str) -> None:
+        """The first replica of `name` (it migrates the store and seeds the demo data), then
+        the others side by side, then its balancer if it has one."""
+        _wait_ready(self._service_start(name, 1))
+        others = [self._service_start(name, r) for r in range(2, self.replicas(name) + 1)]
+        for svc in others:
+            _wait_ready(svc)
+        if self.fronted(name):
+            door = self.front_door(name)
+            if not door.start():
+                print(f"{door.name}: already running (pid {door.pid})")
+                return
+            _progress(f"waiting for {door.name}", lambda: door.wait_ready(30))
+
+    def _signing_key(self) -> None:
+        if self.signing_key_file.exists():
+            return
+        from services.gateway.keys import SigningKey
+
+        self.signing_key_file.touch(mode=0o600)  # the key is never readable by others
+        self.signing_key_file.write_bytes(SigningKey.generate().pem())
+        print(f"gateway: signing key made in {self.signing_key_file}")
 
     def _kafka_up(self) -> None:
         from shared.contracts.topics import ALL_TOPICS
@@ -206,11 +290,12 @@ class Platform:
             asyncio.run(apply_acls(self.kafka_connection(), platform_acls()))
             print(f"kafka: ACLs of {len(KAFKA_PRINCIPALS)} service principals granted")
 
-    def _service_up(self, name: str, replica: int) -> None:
+    def _service_start(self, name: str, replica: int) -> ServiceProcess | None:
+        """The replica started (None: it was running)."""
         svc = self.service(name, replica)
         if svc.is_running():
             print(f"{svc.name}: already running (pid {svc.pid})")
-            return
+            return None
         if replica == 1:
             _progress(
                 f"migrating {name}",
@@ -218,17 +303,17 @@ class Platform:
                 done="done",
             )
         svc.env |= self.kafka_env(name)  # only now: `down` and `status` need no passwords
-        svc.start()  # the next replica starts once this one is ready: one seeds the demo data
-        _progress(f"waiting for {svc.name}", lambda: svc.wait_ready(90))
+        svc.start()
+        return svc
 
     def down(self) -> None:
         for name in reversed(SERVICES):
-            for svc in reversed(self.known_replicas(name)):
+            for svc in [self.front_door(name), *reversed(self.known_replicas(name))]:
                 if svc.is_running():
                     _progress(f"stopping {svc.name}", svc.stop, done="stopped")
-        sink = self.mail_sink()
-        if sink.is_running():
-            _progress("stopping smtp", sink.stop, done="stopped")
+        for process in (self.prometheus(), self.mail_sink()):
+            if process.is_running():
+                _progress(f"stopping {process.name}", process.stop, done="stopped")
         for cluster in [] if self.external_kafka else self._kafka_layouts():
             if cluster.is_running():
                 _progress(f"stopping kafka ({cluster.size} node(s))", cluster.stop, done="stopped")
@@ -245,7 +330,8 @@ class Platform:
         )
         ok = ok and mail_ready
         for name in SERVICES:
-            for svc in self.known_replicas(name):
+            doors = [self.front_door(name)] if self.fronted(name) else []
+            for svc in [*doors, *self.known_replicas(name)]:
                 ready, detail = svc.ready(timeout=1) if svc.is_running() else (False, "-")
                 state = "up" if svc.is_running() else "down"
                 print(
@@ -253,6 +339,12 @@ class Platform:
                     f"readyz {detail}"
                 )
                 ok = ok and ready
+        prometheus = self.prometheus()
+        if prometheus.is_running():  # only when asked for: not part of `ok`
+            print(
+                f"{'prometheus':<11} up    pid {prometheus.pid:<8} :{prometheus.port:<5} "
+                f"ready {prometheus.ready(timeout=1)[1]}"
+            )
         return 0 if ok else 1
 
     def _kafka_status(self) -> bool:
@@ -276,6 +368,8 @@ class Platform:
             print(f"  {name:<9} http://127.0.0.1:{self.port(name)}  (/metrics, /readyz)")
         print(f"Kafka:    {self.bootstrap}")
         print(f"Mail:     smtp://127.0.0.1:{self.mail_sink().port} -> {self.var / 'mail'}")
+        if (prometheus := self.prometheus()).is_running():
+            print(f"Metrics:  {prometheus.url}  (Prometheus, alerts at /alerts)")
         if accounts:
             from services.directory.demo import DEMO_PEOPLE
 
@@ -289,7 +383,10 @@ class Platform:
         if name is not None and name not in SERVICES:
             raise SystemExit(f"unknown service {name!r}; one of: kafka, {', '.join(SERVICES)}")
         names = [name] if name else list(SERVICES)
-        return [svc.log_path for n in names for svc in self.known_replicas(n)]
+        doors = [self.front_door(n) for n in names if self.fronted(n)]
+        return [svc.log_path for n in names for svc in self.known_replicas(n)] + [
+            door.log_path for door in doors
+        ]
 
     def logs(self, name: str | None, follow: bool, lines: int = 50) -> None:
         files = [str(f) for f in self.log_files(name) if f.exists() or follow]
@@ -298,6 +395,11 @@ class Platform:
         # tail does multi-file headers and -F (follow across rotation) better than we would
         args = ["tail", "-n", str(lines), *(["-F"] if follow else []), *files]
         os.execvp("tail", args)
+
+
+def _wait_ready(svc: ServiceProcess | None) -> None:
+    if svc is not None:
+        _progress(f"waiting for {svc.name}", lambda: svc.wait_ready(90))
 
 
 def _progress(what: str, action, done: str = "ready") -> None:

@@ -150,6 +150,9 @@ class ServiceProcess:
     def is_running(self) -> bool:
         return self.pid is not None
 
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", self.marker, "serve"]
+
     def start(self) -> bool:
         """Start unless already running; returns whether a process was started."""
         if self.is_running():
@@ -159,7 +162,7 @@ class ServiceProcess:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         with self.log_path.open("ab") as log:
             self._popen = subprocess.Popen(
-                [sys.executable, "-m", self.marker, "serve"],
+                self.command(),
                 cwd=self.cwd,
                 env=env,
                 stdin=subprocess.DEVNULL,
@@ -170,10 +173,12 @@ class ServiceProcess:
         self.pid_file.write_text(f"{self._popen.pid}\n")
         return True
 
+    ready_path = "/readyz"
+
     def ready(self, timeout: float = 2.0) -> tuple[bool, str]:
-        """One /readyz probe: (ok, short description)."""
+        """One readiness probe: (ok, short description)."""
         try:
-            r = httpx.get(f"http://127.0.0.1:{self.port}/readyz", timeout=timeout)
+            r = httpx.get(f"http://127.0.0.1:{self.port}{self.ready_path}", timeout=timeout)
         except httpx.HTTPError as exc:
             return False, type(exc).__name__
         return r.status_code == 200, f"HTTP {r.status_code}"

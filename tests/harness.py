@@ -153,7 +153,8 @@ class Platform:
 
     def add_replica(self, name: str, replica: int, **extra_env: str) -> None:
         """Start one more replica of a running service and wait until it is ready."""
-        self._start_replica(name, self.service_ports[name], replica, **extra_env)
+        ports = {**self.service_ports, "gateway": self.gateway_port}
+        self._start_replica(name, ports[name], replica, **extra_env)
         self.processes[replica_name(name, replica)].wait_ready(timeout=90)
 
     def _start_replica(self, name: str, port: int, replica: int, **extra_env: str) -> None:

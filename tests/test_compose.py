@@ -2,6 +2,7 @@
 people unless asked, keeps the gateway's signing key across restarts, and runs Kafka with a
 required password per principal, each service logging in as itself."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,15 +17,45 @@ COMPOSE = yaml.safe_load((Path(__file__).parent.parent / "docker-compose.yml").r
 SERVICES = COMPOSE["services"]
 
 
-def test_only_the_gateway_and_the_web_front_end_publish_ports():
-    assert {name for name, s in SERVICES.items() if s.get("ports")} == {"gateway", "web"}
+def test_only_the_gateway_and_the_web_front_end_publish_ports_and_grafana_to_loopback():
+    published = {name: s["ports"] for name, s in SERVICES.items() if s.get("ports")}
+    assert set(published) == {"gateway", "web", "grafana"}
+    assert published["grafana"] == ["127.0.0.1:3000:3000"]
 
 
 def test_everything_but_the_front_end_lives_on_an_internal_network_only():
     assert COMPOSE["networks"]["internal"]["internal"] is True
     for name, service in SERVICES.items():
-        expected = {"web": ["edge"], "gateway": ["internal", "edge"]}.get(name, ["internal"])
+        expected = {
+            "web": ["edge"],
+            "gateway": ["internal", "edge"],
+            "grafana": ["internal", "ops"],
+        }.get(name, ["internal"])
         assert service["networks"] == expected, name
+
+
+def test_grafana_is_provisioned_with_the_dashboards_and_a_required_admin_password():
+    grafana = SERVICES["grafana"]
+    assert grafana["environment"]["GF_SECURITY_ADMIN_PASSWORD"] == required(
+        "GRAFANA_ADMIN_PASSWORD"
+    )
+    mounts = {v.split(":")[0]: v.split(":")[1] for v in grafana["volumes"]}
+    assert mounts["./deploy/grafana/provisioning"] == "/etc/grafana/provisioning"
+    assert mounts["./deploy/grafana/dashboards"] == "/var/lib/grafana/dashboards"
+    repo = Path(__file__).parent.parent
+    provider = yaml.safe_load((repo / "deploy/grafana/provisioning/dashboards/tft.yml").read_text())
+    assert provider["providers"][0]["options"]["path"] == "/var/lib/grafana/dashboards"
+    source = yaml.safe_load(
+        (repo / "deploy/grafana/provisioning/datasources/prometheus.yml").read_text()
+    )["datasources"][0]
+    assert source["url"] == "http://prometheus:9090" and "prometheus" in SERVICES
+    for dashboard in (repo / "deploy/grafana/dashboards").glob("*.json"):
+        uids = {
+            t["datasource"]["uid"]
+            for p in json.loads(dashboard.read_text())["panels"]
+            for t in p.get("targets", [])
+        }
+        assert uids == {source["uid"]}, dashboard.name
 
 
 def test_demo_mode_is_off_unless_asked_and_has_no_default_password():

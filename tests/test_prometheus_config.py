@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 PROMETHEUS = Path(__file__).resolve().parents[1] / "deploy" / "prometheus"
 
@@ -41,5 +42,19 @@ def test_every_alert_the_brief_asks_for_is_defined():
         "OutboxRowParked",
         "BookingsUnanswered",
         "Http5xxRate",
+        "HttpLatencyHigh",
+        "OutboxPublishFailing",
+        "SagaRejectionsHigh",
+        "BookingsStalled",
     ):
         assert f"alert: {alert}" in rules
+
+
+def test_every_alert_has_a_promtool_test_that_fires_it():
+    rules = yaml.safe_load((PROMETHEUS / "alerts.yml").read_text())
+    alerts = {rule["alert"] for group in rules["groups"] for rule in group["rules"]}
+    tests = yaml.safe_load((PROMETHEUS / "alerts_test.yml").read_text())["tests"]
+    fired = {
+        case["alertname"] for t in tests for case in t["alert_rule_test"] if case["exp_alerts"]
+    }
+    assert alerts - fired == set()

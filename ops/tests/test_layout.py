@@ -78,3 +78,21 @@ def test_down_finds_every_replica_an_earlier_up_started(tmp_path: Path):
     for name in ("loans-2.pid", "loans-3.pid", "loans-web.pid"):
         (tmp_path / "var" / "run" / name).write_text("1\n")
     assert [s.name for s in platform.known_replicas("loans")] == ["loans", "loans-2", "loans-3"]
+
+
+def test_replicas_of_the_gateway_sit_behind_a_balancer_on_its_port(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("TFT_GATEWAY_REPLICAS", "2")
+    platform = Platform(repo=tmp_path)
+    door = platform.front_door("gateway")
+    replicas = [platform.service("gateway", r) for r in (1, 2)]
+    assert (door.name, door.port) == ("gateway-lb", 8000)
+    assert door.env["TFT_BALANCER_BACKENDS"] == "127.0.0.1:8010,127.0.0.1:8020"
+    assert [s.port for s in replicas] == [8010, 8020]
+    assert platform.service("web").port == 8080  # one web front end: no balancer
+    assert {s.env["TFT_JWT_KEY_FILE"] for s in replicas} == {str(platform.signing_key_file)}
+
+
+def test_the_gateway_is_told_every_replica_of_each_service(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("TFT_REPLICAS", "2")
+    env = Platform(repo=tmp_path).service_env("gateway")
+    assert env["TFT_BOOKINGS_URL"] == "http://127.0.0.1:8101,http://127.0.0.1:8111"

@@ -14,11 +14,11 @@ from services.bookings.commands import _event_facts, _stage
 from services.bookings.domain import BookingRefused, BookingStatus, Slot
 from services.bookings.settings import BookingsSettings
 from services.bookings.store import (
+    SESSIONS,
     Booking,
     Offering,
     Session,
     bookings_in,
-    change_seats_taken,
     clashing_session,
     closures_between,
     lock_session,
@@ -40,6 +40,7 @@ from shared.contracts.common import Group
 from shared.domain import BACKOFFICE, local_date
 from shared.http import Caller
 from shared.service import Runtime
+from shared.store import seats
 from shared.store.versions import claim
 
 
@@ -183,7 +184,9 @@ async def _cancel_lesson(
         booking.status, booking.updated_at = domain.cancel(old), now
         booking.cancelled_late = False
         if domain.releases_seats(old, BookingStatus.CANCELLED):
-            await change_seats_taken(tx, lesson.id, -booking.students)
+            seats.keep_in_step(
+                lesson, await seats.change(tx, SESSIONS, lesson.id, -booking.students)
+            )
         await _stage(
             rt.outbox,
             tx,

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, model_validator
+from sqlalchemy import Row
 
 from services.bookings import (
     amendments,
@@ -141,7 +142,7 @@ class BookingOut(BaseModel):
     room: str | None = None
 
     @classmethod
-    def of(cls, b: Booking, waitlist_position: int | None = None) -> "BookingOut":
+    def of(cls, b: Booking | Row, waitlist_position: int | None = None) -> "BookingOut":
         return cls(
             id=b.id,
             session_id=b.session_id,
@@ -158,7 +159,7 @@ class BookingOut(BaseModel):
         )
 
     @classmethod
-    def described(cls, placed: commands.Placed, where: dict) -> "BookingOut":
+    def described(cls, placed: queries.Placed, where: dict) -> "BookingOut":
         """The booking with its offer's title and kind and its session's times and place."""
         session, offering = where[placed.booking.session_id]
         return cls.of(*placed).model_copy(
@@ -174,7 +175,7 @@ class BookingOut(BaseModel):
         )
 
 
-async def described(rt: Runtime, placed: list[commands.Placed]) -> list[BookingOut]:
+async def described(rt: Runtime, placed: list[queries.Placed]) -> list[BookingOut]:
     where = await queries.where_and_what(rt, {p.booking.session_id for p in placed})
     return [BookingOut.described(p, where) for p in placed]
 
@@ -341,7 +342,7 @@ def routes(rt: Runtime[BookingsSettings]) -> APIRouter:
         With `from` and `to` (at most 93 days): those on sessions starting on those days."""
         if first is None and last is None:
             return await described(
-                rt, await commands.list_visible(rt, who, school_id, status, limit, offset)
+                rt, await queries.list_visible(rt, who, school_id, status, limit, offset)
             )
         if first is None or last is None:
             raise domain.BookingRefused("geef from en to samen op", 422)
@@ -352,7 +353,7 @@ def routes(rt: Runtime[BookingsSettings]) -> APIRouter:
 
     @router.get("/bookings/{booking_id}", response_model=BookingOut)
     async def get_booking(booking_id: UUID, who: Caller = Depends(current_caller)):
-        [booking] = await described(rt, [await commands.get_visible(rt, who, booking_id)])
+        [booking] = await described(rt, [await queries.get_visible(rt, who, booking_id)])
         return booking
 
     @router.get("/sessions", response_model=list[AgendaSessionOut])

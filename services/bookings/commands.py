@@ -1,36 +1,44 @@
 """Use cases: each is one unit of work that changes state and stages the events it causes."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import NamedTuple
 from uuid import UUID, uuid4
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.bookings import domain
 from services.bookings.domain import BookingRefused, BookingStatus, SessionFacts
+from services.bookings.queries import Placed
 from services.bookings.settings import BookingsSettings
 from services.bookings.store import (
+    BOOKINGS,
+    SESSIONS,
+    WAITLIST,
     Booking,
+    Lesson,
+    Offer,
     Offering,
     Session,
-    booking_with_host,
+    ask_equipment,
     bookings_in,
-    bookings_in_scope,
-    change_seats_taken,
     closures_between,
     current_rules,
-    free_seats,
-    lock_session,
+    lesson_with_offer,
+    lessons,
     locked_booking,
     locked_quota,
     locked_session,
+    offer,
     school_day_rules,
+    series_booking_rows,
     series_bookings,
-    series_sessions,
+    series_lessons,
+    series_times,
     session_with_offering,
     sessions_booked,
-    take_seats,
-    waiting_groups,
+    set_status,
     waitlist_position,
 )
 from shared.contracts.bookings import (
@@ -62,21 +70,20 @@ from shared.messaging.outbox import Outbox
 from shared.observability.logging import log
 from shared.seed.region import HARD_TECH_SCHOOL_IDS
 from shared.service import Runtime
+from shared.store import seats
 from shared.store.db import existing, present
 
-
-class Placed(NamedTuple):
-    """A booking as its school sees it: with its place on the waitlist while it waits."""
-
-    booking: Booking
-    waitlist_position: int | None
+# A booking, its session and its offering as the ORM reads them, or as Core rows.
+AnyBooking = Booking | Row
+AnySession = Session | Lesson
+AnyOffering = Offering | Offer
 
 
-def _facts(s: Session) -> SessionFacts:
+def _facts(s: AnySession) -> SessionFacts:
     return SessionFacts(s.starts_at, s.ends_at, s.capacity)
 
 
-def _event_facts(b: Booking, s: Session, o: Offering) -> dict:
+def _event_facts(b: AnyBooking, s: AnySession, o: AnyOffering) -> dict:
     return dict(
         booking_id=b.id,
         session_id=s.id,
@@ -91,44 +98,44 @@ def _event_facts(b: Booking, s: Session, o: Offering) -> dict:
     )
 
 
-def _confirmed(b: Booking, s: Session, o: Offering, from_waitlist: bool) -> BookingConfirmedV1:
+def _confirmed(
+    b: AnyBooking, s: AnySession, o: AnyOffering, from_waitlist: bool
+) -> BookingConfirmedV1:
     return BookingConfirmedV1(
         **_event_facts(b, s, o), equipment=o.equipment, from_waitlist=from_waitlist
     )
 
 
 def _seated(
-    b: Booking, s: Session, o: Offering, from_waitlist: bool
+    b: AnyBooking, status: BookingStatus, s: AnySession, o: AnyOffering, from_waitlist: bool
 ) -> BookingHostRequestedV1 | BookingRequestedV1 | BookingConfirmedV1:
-    """What a group that got its seats causes: the host company is asked to answer, loans
-    is asked for the equipment, or, when the offering waits for neither, it is confirmed."""
+    """What a group that got its seats (now in `status`) causes: the host company is asked
+    to answer, loans is asked for the equipment, or, when the offering waits for neither, it
+    is confirmed."""
     host = o.host_company
-    if b.status == BookingStatus.REQUESTED and host and domain.awaits_host(o.kind, host):
+    if status == BookingStatus.REQUESTED and host and domain.awaits_host(o.kind, host):
         return BookingHostRequestedV1(
             **_event_facts(b, s, o),
             host_company=host,
             offering_kind=o.kind,
             from_waitlist=from_waitlist,
         )
-    if b.status == BookingStatus.REQUESTED:
+    if status == BookingStatus.REQUESTED:
         return BookingRequestedV1(
             **_event_facts(b, s, o), equipment=o.equipment, from_waitlist=from_waitlist
         )
     return _confirmed(b, s, o, from_waitlist)
 
 
-async def _stage(outbox: Outbox, tx: AsyncSession, booking: Booking, event) -> None:
+async def _stage(outbox: Outbox, tx: AsyncSession, booking: AnyBooking, event) -> None:
     """Stage a booking's event; one of a series booking also tells the series' sessions, so
     what follows from it (a message) can be told once for the whole series."""
     if booking.series_booking_id is not None:
-        series_id = (await existing(tx, Session, booking.session_id)).series_id
-        series = await series_sessions(tx, series_id) if series_id is not None else []
+        series = await series_times(tx, booking.session_id)
         event = event.model_copy(
             update=dict(
                 series_booking_id=booking.series_booking_id,
-                series_sessions=[
-                    SessionTimes(starts_at=s.starts_at, ends_at=s.ends_at) for s in series
-                ],
+                series_sessions=[SessionTimes(starts_at=s, ends_at=e) for s, e in series],
             )
         )
     await outbox.stage(tx, event)
@@ -174,10 +181,12 @@ async def _book(
         sessions, offering = await _targets(tx, session_id, series_id)
         check_audience(group.level, offering.audience, BookingRefused)
         await _check_rules(tx, school, sessions, group, now)
-        seated = await _seat_all(tx, sessions, group.students)
+        status = BookingStatus.WAITLISTED
+        if await _seat_all(tx, sessions, group.students):
+            status = await _seated_status(rt.outbox, tx, sessions, offering)
         series_booking_id = uuid4() if series_id is not None else None
-        bookings = [
-            Booking(
+        values = [
+            dict(
                 id=uuid4(),
                 session_id=session.id,
                 school_id=school,
@@ -187,51 +196,49 @@ async def _book(
                 students=group.students,
                 series_booking_id=series_booking_id,
                 booked_by=caller.actor,
-                status=BookingStatus.WAITLISTED,
+                status=status,
+                cancelled_late=False,
                 created_at=now,
                 updated_at=now,
             )
             for session in sessions
         ]
-        tx.add_all(bookings)
-        if seated:
-            await _seat_group(rt.outbox, tx, bookings, offering, from_waitlist=False)
-        for booking, session in zip(bookings, sessions, strict=True):
+        booked = await tx.execute(BOOKINGS.insert().returning(BOOKINGS), values)
+        by_id = {b.id: b for b in booked}
+        for session, booking in zip(sessions, (by_id[v["id"]] for v in values), strict=True):
             position = await waitlist_position(tx, booking)
-            if position is not None:  # not seated: waitlisted
-                await _stage(
-                    rt.outbox,
-                    tx,
-                    booking,
-                    BookingWaitlistedV1(
-                        **_event_facts(booking, session, offering), position=position
-                    ),
-                )
+            facts = (booking, session, offering)
+            event = (
+                _seated(booking, status, session, offering, from_waitlist=False)
+                if position is None
+                else BookingWaitlistedV1(**_event_facts(*facts), position=position)
+            )
+            await _stage(rt.outbox, tx, booking, event)
             placed.append(Placed(booking, position))
     return placed
 
 
 async def _targets(
     tx: AsyncSession, session_id: UUID | None, series_id: UUID | None
-) -> tuple[list[Session], Offering]:
+) -> tuple[list[Lesson], Offer]:
     if session_id is not None:
-        found = await session_with_offering(tx, session_id)
+        found = await lesson_with_offer(tx, session_id)
         if found is None:
             raise BookingRefused("deze sessie bestaat niet", 404)
         session, offering = found
         domain.check_single_booking(offering.sessions_per_booking, session.series_id is not None)
         return _taking_place([session], offering)
-    sessions = await series_sessions(tx, series_id) if series_id is not None else []
+    sessions = await series_lessons(tx, series_id) if series_id is not None else []
     if not sessions:
         raise BookingRefused("deze reeks bestaat niet", 404)
-    offering = await existing(tx, Offering, sessions[0].offering_id)
+    offering = await offer(tx, sessions[0].offering_id)
     domain.check_whole_series(
         offering.kind, offering.sessions_per_booking, [s.room for s in sessions]
     )
     return _taking_place(sessions, offering)
 
 
-def _taking_place(sessions: list[Session], offering: Offering) -> tuple[list[Session], Offering]:
+def _taking_place(sessions: list[Lesson], offering: Offer) -> tuple[list[Lesson], Offer]:
     """The targets of a booking, if the offer is still open and none was cancelled."""
     domain.check_offer_open(offering.withdrawn)
     domain.check_approved(offering.approval)
@@ -240,22 +247,22 @@ def _taking_place(sessions: list[Session], offering: Offering) -> tuple[list[Ses
     return sessions, offering
 
 
-async def _seat_all(tx: AsyncSession, sessions: list[Session], students: int) -> bool:
+async def _seat_all(tx: AsyncSession, sessions: list[Lesson], students: int) -> bool:
     """Seats on every session, or none: seats taken before a full one are given back in this
     same transaction, so no one else ever sees them taken. Sessions go in id order, the
     order every transaction locks them in."""
-    taken: list[Session] = []
+    taken: list[Lesson] = []
     for session in sorted(sessions, key=lambda s: s.id):
-        if not await _seat(tx, session.id, students):
+        if not await seats.take_or_wait(tx, SESSIONS, session.id, students):
             for held in taken:
-                await change_seats_taken(tx, held.id, -students)
+                await seats.change(tx, SESSIONS, held.id, -students)
             return False
         taken.append(session)
     return True
 
 
 async def _check_rules(
-    tx: AsyncSession, school_id: str, sessions: list[Session], group: Group, now: datetime
+    tx: AsyncSession, school_id: str, sessions: list[Lesson], group: Group, now: datetime
 ) -> None:
     """The calendar's rules for a school booking `sessions`: lead time, open days (with the
     school's exceptions) and the school's quota for each school year the sessions fall in."""
@@ -280,37 +287,6 @@ async def _check_rules(
         )
         booked = await sessions_booked(tx, school_id, first, following)
         domain.check_quota(booked, wanted, quota, year)
-
-
-async def _seat(tx: AsyncSession, session_id: UUID, students: int) -> bool:
-    """Take the group's seats if they are free. A refusal is asked again under the session's
-    lock: a cancellation committing meanwhile promotes only the waitlist it sees, so a group
-    must not join that list while seats it fits in are being freed."""
-    if await take_seats(tx, session_id, students):
-        return True
-    await lock_session(tx, session_id)
-    return await take_seats(tx, session_id, students)
-
-
-async def get_visible(rt: Runtime, caller: Caller, booking_id: UUID) -> Placed:
-    """The booking, if the caller may see it; 404 otherwise, so an id tells no one else
-    that it exists."""
-    async with rt.db.sessions() as tx:
-        found = await booking_with_host(tx, booking_id)
-        if found is None or not domain.may_see(
-            caller.role, caller.organisation, found[0].school_id, found[1]
-        ):
-            raise BookingRefused("deze boeking bestaat niet", 404)
-        return Placed(found[0], await waitlist_position(tx, found[0]))
-
-
-async def list_visible(
-    rt: Runtime, caller: Caller, school_id: str | None, status: str | None, limit: int, offset: int
-) -> list[Placed]:
-    scope = domain.list_scope(caller.role, caller.organisation)
-    async with rt.db.sessions() as tx:
-        bookings = await bookings_in_scope(tx, scope, school_id, status, limit, offset)
-        return [Placed(b, await waitlist_position(tx, b)) for b in bookings]
 
 
 async def cancel(rt: Runtime[BookingsSettings], caller: Caller, booking_id: UUID) -> Booking:
@@ -436,62 +412,47 @@ async def _change(
         await _release_and_promote(outbox, tx, booking, session, offering)
 
 
-async def _seat_group(
-    outbox: Outbox, tx: AsyncSession, group: list[Booking], offering: Offering, from_waitlist: bool
-) -> None:
-    """A group that got its seats (one booking, or one per session of its series). The
-    equipment belongs to the session: a session without it asks loans once, for all its
-    bookings. The group is confirmed when each of its sessions holds it, else requested."""
-    sessions = await _sessions_of(tx, group, bool(offering.equipment))
+async def _seated_status(
+    outbox: Outbox, tx: AsyncSession, sessions: Sequence[AnySession], offering: AnyOffering
+) -> BookingStatus:
+    """The status of a group that got its seats on `sessions` (one, or each of its series).
+    The equipment belongs to the session: a session without it asks loans once, for all its
+    bookings; its sessions are locked and read afresh for it. The group is confirmed when
+    each of its sessions holds it, else requested."""
     if offering.equipment:
-        for session in sessions.values():
-            if session.equipment_request_id is None:
-                await outbox.stage(tx, await _ask_equipment(tx, session, offering))
-    status = domain.seated(
+        sessions = [
+            await _ask_equipment(outbox, tx, s, offering) if s.equipment_request_id is None else s
+            for s in await lessons(tx, [s.id for s in sessions], locked=True)
+        ]
+    return domain.seated(
         bool(offering.equipment),
-        all(s.equipment_held for s in sessions.values()),
+        all(s.equipment_held for s in sessions),
         domain.awaits_host(offering.kind, offering.host_company),
     )
-    now = datetime.now(UTC)
-    for booking in group:
-        booking.status, booking.updated_at = status, now
-        await _stage(
-            outbox,
-            tx,
-            booking,
-            _seated(booking, sessions[booking.session_id], offering, from_waitlist),
-        )
-
-
-async def _sessions_of(
-    tx: AsyncSession, group: list[Booking], needs_equipment: bool
-) -> dict[UUID, Session]:
-    """The group's sessions, in lock order: locked and read afresh when their equipment
-    matters, else as this transaction has them (a plain booking costs no extra query)."""
-    ids = sorted({b.session_id for b in group})
-    if needs_equipment:
-        return {i: present(await locked_session(tx, i), Session, i) for i in ids}
-    return {i: await existing(tx, Session, i) for i in ids}
 
 
 async def _ask_equipment(
-    tx: AsyncSession, session: Session, offering: Offering
-) -> SessionEquipmentRequestedV1:
+    outbox: Outbox, tx: AsyncSession, session: Lesson, offering: AnyOffering
+) -> Lesson:
     """Ask loans for the session's equipment, telling it the days the hotspot is closed so
     that an alternative it suggests is a day a lesson can take place."""
-    session.equipment_request_id, session.equipment_held = uuid4(), False
     day = local_date(session.starts_at)
     until = day + timedelta(days=domain.ALTERNATIVE_DAYS)
-    return SessionEquipmentRequestedV1(
-        request_id=session.equipment_request_id,
-        session_id=session.id,
-        offering_id=offering.id,
-        starts_at=session.starts_at,
-        ends_at=session.ends_at,
-        equipment=offering.equipment,
-        alternative_until=until,
-        closed_days=domain.closed_days(day, until, await closures_between(tx, day, until)),
+    request_id = await ask_equipment(tx, session.id)
+    await outbox.stage(
+        tx,
+        SessionEquipmentRequestedV1(
+            request_id=request_id,
+            session_id=session.id,
+            offering_id=offering.id,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            equipment=offering.equipment,
+            alternative_until=until,
+            closed_days=domain.closed_days(day, until, await closures_between(tx, day, until)),
+        ),
     )
+    return session._replace(equipment_request_id=request_id, equipment_held=False)
 
 
 async def _let_go_if_unused(outbox: Outbox, tx: AsyncSession, session_id: UUID) -> None:
@@ -606,30 +567,49 @@ async def _release_and_promote(
     """Give the seats back and, in the same transaction, seat the waiting groups that fit:
     seats are never free while a group that fits them waits, not even for a moment. A group
     waiting for a whole series is seated on all its sessions, or stays waiting."""
-    free = await change_seats_taken(tx, session.id, -leaving.students)
-    waiting = await waiting_groups(tx, session.id)
-    siblings = {
-        w.id: [b for b in await series_bookings(tx, w.series_booking_id) if b.id != w.id]
-        for w in waiting
-        if w.series_booking_id is not None
-    }
-    elsewhere = await free_seats(tx, {b.session_id for sib in siblings.values() for b in sib})
-    chosen = set(
-        domain.promotions(
-            free,
-            [(w.id, w.students) for w in waiting],
-            {w_id: [b.session_id for b in sib] for w_id, sib in siblings.items()},
-            elsewhere,
+    await tx.flush()  # what this unit of work changed, before the seats are read in Core
+    siblings: dict[UUID, list[Row]] = {}
+
+    async def fitting(free: int, waiting) -> list[UUID]:
+        series = await series_booking_rows(
+            tx, {w.series_booking_id for w in waiting if w.series_booking_id is not None}
         )
-    )
-    for waiting_group in waiting:
-        if waiting_group.id in chosen:
-            group = [waiting_group, *siblings.get(waiting_group.id, ())]
-            for booking in group:
-                await change_seats_taken(tx, booking.session_id, booking.students)
-            await _seat_group(outbox, tx, group, offering, from_waitlist=True)
+        for w in waiting:
+            if w.series_booking_id is not None:
+                siblings[w.id] = [
+                    b for b in series if b.series_booking_id == w.series_booking_id and b.id != w.id
+                ]
+        others = {w_id: [b.session_id for b in sib] for w_id, sib in siblings.items()}
+        elsewhere = await seats.seats_left(tx, SESSIONS, {s for o in others.values() for s in o})
+        return domain.promotions(free, [(w.id, w.students) for w in waiting], others, elsewhere)
+
+    promoted = await seats.release(tx, WAITLIST, session.id, leaving.students, fitting)
+    for waiting_group in promoted:
+        group = [waiting_group, *siblings.get(waiting_group.id, ())]
+        for booking in group[1:]:
+            await seats.change(tx, SESSIONS, booking.session_id, booking.students)
+        await _seat_group(outbox, tx, group, session, offering)
     if offering.equipment:
         await _let_go_if_unused(outbox, tx, session.id)
+
+
+async def _seat_group(
+    outbox: Outbox, tx: AsyncSession, group: list[Row], session: Session, offering: Offering
+) -> None:
+    """A waiting group (one booking, or one per session of its series) that got its seats on
+    `session` and the rest of its series: requested or confirmed, and told so."""
+    others = {b.session_id for b in group} - {session.id}
+    where: dict[UUID, AnySession] = {s.id: s for s in await lessons(tx, others, locked=False)}
+    where[session.id] = session
+    status = await _seated_status(outbox, tx, [where[i] for i in sorted(where)], offering)
+    await set_status(tx, [b.id for b in group], status)
+    for booking in group:
+        await _stage(
+            outbox,
+            tx,
+            booking,
+            _seated(booking, status, where[booking.session_id], offering, from_waitlist=True),
+        )
 
 
 def _event_for(

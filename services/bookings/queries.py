@@ -5,18 +5,31 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 from uuid import UUID
 
-from sqlalchemy import String, cast, exists, func, or_, select
+from sqlalchemy import Row, String, cast, exists, func, or_, select
 
 from services.bookings import domain
-from services.bookings.commands import Placed
 from services.bookings.domain import BookingRefused, BookingStatus
-from services.bookings.store import Booking, Offering, Session, waitlist_position
+from services.bookings.store import (
+    Booking,
+    Offering,
+    Session,
+    booking_with_host,
+    waitlist_position,
+)
 from shared.domain import check_agenda_range, local_bounds
 from shared.http import Caller
 from shared.service import Runtime
+
+
+class Placed(NamedTuple):
+    """A booking as its school sees it: with its place on the waitlist while it waits."""
+
+    booking: Booking | Row
+    waitlist_position: int | None
+
 
 # Bookings that no longer hold a group on a session: the school filter passes over them.
 GONE = (BookingStatus.CANCELLED, BookingStatus.REJECTED)
@@ -204,13 +217,24 @@ async def bookings_between(
     session time: what a planning of those days shows."""
     check_agenda_range(first, last, BookingRefused)
     since, before = local_bounds(first, last)
+    query = _filtered(caller, school_id, status)
+    return await _placed(
+        rt, query.where(Session.starts_at >= since, Session.starts_at < before), limit, offset
+    )
+
+
+def _filtered(caller: Caller, school_id: str | None, status: str | None):
+    """The bookings the caller's list scope shows, of the school and in the status asked."""
     query = _in_scope(
-        _with_session_and_offering().where(Session.starts_at >= since, Session.starts_at < before),
-        domain.list_scope(caller.role, caller.organisation),
+        _with_session_and_offering(), domain.list_scope(caller.role, caller.organisation)
     )
     for column, wanted in ((Booking.school_id, school_id), (Booking.status, status)):
         if wanted is not None:
             query = query.where(column == wanted)
+    return query
+
+
+async def _placed(rt: Runtime, query, limit: int, offset: int) -> list[Placed]:
     async with rt.db.sessions() as tx:
         found = await tx.scalars(
             query.order_by(Session.starts_at, Booking.created_at, Booking.id)
@@ -218,6 +242,25 @@ async def bookings_between(
             .offset(offset)
         )
         return [Placed(b, await waitlist_position(tx, b)) for b in found]
+
+
+async def get_visible(rt: Runtime, caller: Caller, booking_id: UUID) -> Placed:
+    """The booking, if the caller may see it; 404 otherwise, so an id tells no one else
+    that it exists."""
+    async with rt.db.sessions() as tx:
+        found = await booking_with_host(tx, booking_id)
+        if found is None or not domain.may_see(
+            caller.role, caller.organisation, found[0].school_id, found[1]
+        ):
+            raise BookingRefused("deze boeking bestaat niet", 404)
+        return Placed(found[0], await waitlist_position(tx, found[0]))
+
+
+async def list_visible(
+    rt: Runtime, caller: Caller, school_id: str | None, status: str | None, limit: int, offset: int
+) -> list[Placed]:
+    """The caller's bookings by session time: a school its own, a company those it hosts."""
+    return await _placed(rt, _filtered(caller, school_id, status), limit, offset)
 
 
 async def where_and_what(

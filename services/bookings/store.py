@@ -1,8 +1,9 @@
 """The bookings store: offerings, their sessions, and bookings of groups on sessions."""
 
-from datetime import date, datetime
-from typing import NamedTuple
-from uuid import UUID
+from collections.abc import Collection
+from datetime import UTC, date, datetime
+from typing import NamedTuple, cast
+from uuid import UUID, uuid4
 
 from sqlalchemy import (
     JSON,
@@ -13,13 +14,15 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Row,
     String,
+    Table,
     Uuid,
-    and_,
     false,
     func,
     or_,
     select,
+    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -204,8 +207,13 @@ class SchoolQuota(Versioned, Base):
     max_sessions: Mapped[int] = mapped_column(Integer)
 
 
-async def current_rules(session: AsyncSession) -> Rules:
-    row = await session.get(BookingRules, RULES_ROW)
+def _table(model: type[Base]) -> Table:
+    """A model's table, for the Core statements of a booking's hot path."""
+    return cast(Table, model.__table__)
+
+
+async def current_rules(tx: AsyncSession) -> Rules:
+    row = await tx.get(BookingRules, RULES_ROW)
     return Rules(row.min_lead_days, row.free_cancellation_days) if row else Rules()
 
 
@@ -225,7 +233,7 @@ class SchoolDayRules(NamedTuple):
 
 
 async def school_day_rules(
-    session: AsyncSession, school_id: str, day: date, school_year: int
+    tx: AsyncSession, school_id: str, day: date, school_year: int
 ) -> SchoolDayRules:
     """The rules, the day's closure, the school's exception for it and its quota, in one
     statement: a booking asks them all, and each statement is a round trip to the store."""
@@ -233,22 +241,25 @@ async def school_day_rules(
     def scalar(column, *where, order_by=()):
         return select(column).where(*where).order_by(*order_by).limit(1).scalar_subquery()
 
+    rules_, closed_, days_, quotas_ = (
+        _table(m).c for m in (BookingRules, ClosedPeriod, SchoolDay, SchoolQuota)
+    )
     lead, free, closed, school_open, quota = (
-        await session.execute(
+        await tx.execute(
             select(
-                scalar(BookingRules.min_lead_days, BookingRules.id == RULES_ROW),
-                scalar(BookingRules.free_cancellation_days, BookingRules.id == RULES_ROW),
+                scalar(rules_.min_lead_days, rules_.id == RULES_ROW),
+                scalar(rules_.free_cancellation_days, rules_.id == RULES_ROW),
                 scalar(
-                    ClosedPeriod.name,
-                    ClosedPeriod.starts_on <= day,
-                    ClosedPeriod.ends_on >= day,
-                    order_by=(ClosedPeriod.starts_on,),
+                    closed_.name,
+                    closed_.starts_on <= day,
+                    closed_.ends_on >= day,
+                    order_by=(closed_.starts_on,),
                 ),
-                scalar(SchoolDay.open, SchoolDay.school_id == school_id, SchoolDay.day == day),
+                scalar(days_.open, days_.school_id == school_id, days_.day == day),
                 scalar(
-                    SchoolQuota.max_sessions,
-                    SchoolQuota.school_id == school_id,
-                    SchoolQuota.school_year == school_year,
+                    quotas_.max_sessions,
+                    quotas_.school_id == school_id,
+                    quotas_.school_year == school_year,
                 ),
             )
         )
@@ -258,8 +269,8 @@ async def school_day_rules(
     return SchoolDayRules(rules, closures, school_open, quota)
 
 
-async def closures_between(session: AsyncSession, first: date, last: date) -> list[ClosedPeriod]:
-    rows = await session.scalars(
+async def closures_between(tx: AsyncSession, first: date, last: date) -> list[ClosedPeriod]:
+    rows = await tx.scalars(
         select(ClosedPeriod)
         .where(ClosedPeriod.starts_on <= last, ClosedPeriod.ends_on >= first)
         .order_by(ClosedPeriod.starts_on)
@@ -267,62 +278,61 @@ async def closures_between(session: AsyncSession, first: date, last: date) -> li
     return list(rows)
 
 
-async def opened_for_some_school(session: AsyncSession, day: date) -> bool:
-    found = await session.scalar(
+async def opened_for_some_school(tx: AsyncSession, day: date) -> bool:
+    found = await tx.scalar(
         select(SchoolDay.school_id).where(SchoolDay.day == day, SchoolDay.open).limit(1)
     )
     return found is not None
 
 
-async def locked_quota(session: AsyncSession, school_id: str, year: int) -> int | None:
+async def locked_quota(tx: AsyncSession, school_id: str, year: int) -> int | None:
     """The school's quota for the year, its row locked to the commit: a school's bookings in
     a year with a quota are counted one transaction at a time (PostgreSQL)."""
-    return await session.scalar(
-        select(SchoolQuota.max_sessions)
-        .where(SchoolQuota.school_id == school_id, SchoolQuota.school_year == year)
-        .with_for_update()
-    )
+    quotas = _table(SchoolQuota).c
+    return (
+        await tx.execute(
+            select(quotas.max_sessions)
+            .where(quotas.school_id == school_id, quotas.school_year == year)
+            .with_for_update()
+        )
+    ).scalar()
 
 
 async def sessions_booked(
-    session: AsyncSession, school_id: str, since: datetime, before: datetime
+    tx: AsyncSession, school_id: str, since: datetime, before: datetime
 ) -> int:
+    bookings, sessions = _table(Booking).c, _table(Session).c
     return (
-        await session.execute(
+        await tx.execute(
             select(func.count())
-            .select_from(Booking)
-            .join(Session)
+            .select_from(_table(Booking).join(_table(Session)))
             .where(
-                Booking.school_id == school_id,
-                Booking.status.in_(COUNTS_FOR_QUOTA),
-                Session.starts_at >= since,
-                Session.starts_at < before,
+                bookings.school_id == school_id,
+                bookings.status.in_(COUNTS_FOR_QUOTA),
+                sessions.starts_at >= since,
+                sessions.starts_at < before,
             )
         )
     ).scalar_one()
 
 
-async def take_seats(session: AsyncSession, session_id: UUID, seats_wanted: int) -> bool:
-    return await seats.take(session, Session, session_id, seats_wanted)
+async def lock_session(tx: AsyncSession, session_id: UUID) -> None:
+    await seats.lock(tx, SESSIONS, session_id)
 
 
-async def lock_session(session: AsyncSession, session_id: UUID) -> None:
-    await seats.lock(session, Session, session_id)
-
-
-async def locked_session(session: AsyncSession, session_id: UUID) -> Session | None:
+async def locked_session(tx: AsyncSession, session_id: UUID) -> Session | None:
     """The session as committed now, its row locked to the commit: its equipment changes
     one transaction at a time."""
-    await session.flush()
-    await lock_session(session, session_id)
-    return await session.get(Session, session_id, populate_existing=True)
+    await tx.flush()
+    await lock_session(tx, session_id)
+    return await tx.get(Session, session_id, populate_existing=True)
 
 
 async def bookings_in(
-    session: AsyncSession, session_id: UUID, statuses: frozenset[BookingStatus]
+    tx: AsyncSession, session_id: UUID, statuses: frozenset[BookingStatus]
 ) -> list[Booking]:
     """The session's bookings in `statuses`, in request order (not locked)."""
-    rows = await session.scalars(
+    rows = await tx.scalars(
         select(Booking)
         .where(Booking.session_id == session_id, Booking.status.in_(statuses))
         .order_by(Booking.created_at, Booking.id)
@@ -331,48 +341,19 @@ async def bookings_in(
     return list(rows)
 
 
-async def locked_booking(session: AsyncSession, booking_id: UUID) -> Booking | None:
-    return await session.get(Booking, booking_id, with_for_update=True, populate_existing=True)
+async def locked_booking(tx: AsyncSession, booking_id: UUID) -> Booking | None:
+    return await tx.get(Booking, booking_id, with_for_update=True, populate_existing=True)
 
 
-async def change_seats_taken(session: AsyncSession, session_id: UUID, by: int) -> int:
-    return await seats.change(session, Session, session_id, by)
-
-
-def _waitlist(session_id: UUID):
-    # Request time orders the list; the id breaks ties so the order is total.
-    return (
-        select(Booking)
-        .where(Booking.session_id == session_id, Booking.status == BookingStatus.WAITLISTED)
-        .order_by(Booking.created_at, Booking.id)
-    )
-
-
-async def waiting_groups(session: AsyncSession, session_id: UUID) -> list[Booking]:
-    """The session's waitlist in order, locked: a group another transaction is cancelling
-    or promoting drops out of the list (PostgreSQL re-checks locked rows' status)."""
-    rows = await session.scalars(
-        _waitlist(session_id).with_for_update().execution_options(populate_existing=True)
-    )
-    return list(rows)
-
-
-async def waitlist_position(session: AsyncSession, booking: Booking) -> int | None:
-    """1 for the next in line; counted, so a long list costs one index range scan."""
+async def waitlist_position(tx: AsyncSession, booking: Booking | Row) -> int | None:
+    """1 for the next in line; None for a group not waiting."""
     if booking.status != BookingStatus.WAITLISTED:
         return None
-    # Spelled out rather than a row-value comparison so each side binds as its column's type.
-    ahead_or_self = _waitlist(booking.session_id).where(
-        or_(
-            Booking.created_at < booking.created_at,
-            and_(Booking.created_at == booking.created_at, Booking.id <= booking.id),
-        )
-    )
-    return await session.scalar(ahead_or_self.with_only_columns(func.count()).order_by(None))
+    return await seats.position(tx, WAITLIST, booking.session_id, booking.created_at, booking.id)
 
 
 async def clashing_session(
-    session: AsyncSession, slot: Slot, excluding: UUID | None = None
+    tx: AsyncSession, slot: Slot, excluding: UUID | None = None
 ) -> Session | None:
     """A session holding the slot's room or instructor at an overlapping time, if any (not
     a cancelled one, nor `excluding`: the session being moved)."""
@@ -384,32 +365,19 @@ async def clashing_session(
     )
     if excluding is not None:
         query = query.where(Session.id != excluding)
-    return await session.scalar(query.order_by(Session.starts_at).limit(1))
+    return await tx.scalar(query.order_by(Session.starts_at).limit(1))
 
 
-async def free_seats(session: AsyncSession, session_ids: set[UUID]) -> dict[UUID, int]:
-    """Seats left on the sessions, their rows locked to the commit in id order."""
-    if not session_ids:
-        return {}
-    rows = await session.execute(
-        select(Session.id, Session.capacity - Session.seats_taken)
-        .where(Session.id.in_(session_ids))
-        .order_by(Session.id)
-        .with_for_update(key_share=True)
-    )
-    return {session_id: left for session_id, left in rows}
-
-
-async def series_sessions(session: AsyncSession, series_id: UUID) -> list[Session]:
-    rows = await session.scalars(
+async def series_sessions(tx: AsyncSession, series_id: UUID) -> list[Session]:
+    rows = await tx.scalars(
         select(Session).where(Session.series_id == series_id).order_by(Session.starts_at)
     )
     return list(rows)
 
 
-async def series_bookings(session: AsyncSession, series_booking_id: UUID) -> list[Booking]:
+async def series_bookings(tx: AsyncSession, series_booking_id: UUID) -> list[Booking]:
     """A series booking's bookings, locked, in session id order (the order seats are taken)."""
-    rows = await session.scalars(
+    rows = await tx.scalars(
         select(Booking)
         .where(Booking.series_booking_id == series_booking_id)
         .order_by(Booking.session_id)
@@ -419,9 +387,9 @@ async def series_bookings(session: AsyncSession, series_booking_id: UUID) -> lis
     return list(rows)
 
 
-async def booking_with_host(session: AsyncSession, booking_id: UUID):
+async def booking_with_host(tx: AsyncSession, booking_id: UUID):
     """(booking, the company hosting its offering or None), or None."""
-    row = await session.execute(
+    row = await tx.execute(
         select(Booking, Offering.host_company)
         .join(Session, Booking.session_id == Session.id)
         .join(Offering)
@@ -430,34 +398,125 @@ async def booking_with_host(session: AsyncSession, booking_id: UUID):
     return row.first()
 
 
-async def bookings_in_scope(
-    session: AsyncSession,
-    scope: tuple[str, str] | None,
-    school_id: str | None,
-    status: str | None,
-    limit: int,
-    offset: int,
-) -> list[Booking]:
-    """Bookings by session time; `scope` from domain.list_scope, `school_id` a filter."""
-    query = select(Booking).join(Session, Booking.session_id == Session.id).join(Offering)
-    if scope is not None:
-        kind, organisation = scope
-        column = Booking.school_id if kind == "school" else Offering.host_company
-        query = query.where(column == organisation)
-    if school_id is not None:
-        query = query.where(Booking.school_id == school_id)
-    if status is not None:
-        query = query.where(Booking.status == status)
-    rows = await session.scalars(
-        query.order_by(Session.starts_at, Booking.created_at, Booking.id)
-        .limit(limit)
-        .offset(offset)
+async def session_with_offering(tx: AsyncSession, session_id: UUID):
+    row = await tx.execute(select(Session, Offering).join(Offering).where(Session.id == session_id))
+    return row.first()
+
+
+# The hot path of a booking reads and writes in SQLAlchemy Core: rows, no unit of work.
+SESSIONS, OFFERINGS, BOOKINGS = (_table(m) for m in (Session, Offering, Booking))
+WAITLIST = seats.Waitlist(SESSIONS, BOOKINGS, BOOKINGS.c.session_id, BookingStatus.WAITLISTED)
+
+
+class Lesson(NamedTuple):
+    """A session as a booking reads it."""
+
+    id: UUID
+    offering_id: str
+    starts_at: datetime
+    ends_at: datetime
+    room: str
+    capacity: int
+    series_id: UUID | None
+    equipment_request_id: UUID | None
+    equipment_held: bool
+    cancelled_at: datetime | None
+
+
+class Offer(NamedTuple):
+    """An offering as a booking reads it."""
+
+    id: str
+    kind: str
+    title: str
+    audience: list[str]
+    location: str
+    equipment: list[str]
+    sessions_per_booking: int
+    withdrawn: bool
+    approval: str
+    host_company: str | None
+
+
+_LESSON = [SESSIONS.c[name] for name in Lesson._fields]
+_OFFER = [OFFERINGS.c[name] for name in Offer._fields]
+
+
+async def lesson_with_offer(tx: AsyncSession, session_id: UUID) -> tuple[Lesson, Offer] | None:
+    row = (
+        await tx.execute(
+            select(*_LESSON, *_OFFER)
+            .join_from(SESSIONS, OFFERINGS)
+            .where(SESSIONS.c.id == session_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    return Lesson._make(row[: len(_LESSON)]), Offer._make(row[len(_LESSON) :])
+
+
+async def series_lessons(tx: AsyncSession, series_id: UUID) -> list[Lesson]:
+    rows = await tx.execute(
+        select(*_LESSON).where(SESSIONS.c.series_id == series_id).order_by(SESSIONS.c.starts_at)
+    )
+    return [Lesson._make(row) for row in rows]
+
+
+async def offer(tx: AsyncSession, offering_id: str) -> Offer:
+    row = (await tx.execute(select(*_OFFER).where(OFFERINGS.c.id == offering_id))).one()
+    return Offer._make(row)
+
+
+async def lessons(tx: AsyncSession, session_ids: Collection[UUID], locked: bool) -> list[Lesson]:
+    """The sessions in id order (the order every transaction locks them in), locked to the
+    commit if asked, as committed then."""
+    if not session_ids:
+        return []
+    query = select(*_LESSON).where(SESSIONS.c.id.in_(session_ids)).order_by(SESSIONS.c.id)
+    if locked:
+        query = query.with_for_update(key_share=True)
+    return [Lesson._make(row) for row in await tx.execute(query)]
+
+
+async def series_times(tx: AsyncSession, session_id: UUID) -> list[tuple[datetime, datetime]]:
+    """Start and end of each session of the series the session belongs to, in time order."""
+    series = select(SESSIONS.c.series_id).where(SESSIONS.c.id == session_id).scalar_subquery()
+    rows = await tx.execute(
+        select(SESSIONS.c.starts_at, SESSIONS.c.ends_at)
+        .where(SESSIONS.c.series_id == series)
+        .order_by(SESSIONS.c.starts_at)
+    )
+    return [(starts_at, ends_at) for starts_at, ends_at in rows]
+
+
+async def series_booking_rows(tx: AsyncSession, series_booking_ids: Collection[UUID]) -> list[Row]:
+    """The bookings of series bookings, locked, in session id order (the order seats are
+    taken)."""
+    if not series_booking_ids:
+        return []
+    rows = await tx.execute(
+        select(BOOKINGS)
+        .where(BOOKINGS.c.series_booking_id.in_(series_booking_ids))
+        .order_by(BOOKINGS.c.session_id)
+        .with_for_update()
     )
     return list(rows)
 
 
-async def session_with_offering(session: AsyncSession, session_id: UUID):
-    row = await session.execute(
-        select(Session, Offering).join(Offering).where(Session.id == session_id)
+async def set_status(tx: AsyncSession, booking_ids: Collection[UUID], status: str) -> None:
+    await tx.execute(
+        update(BOOKINGS)
+        .where(BOOKINGS.c.id.in_(booking_ids))
+        .values(status=status, updated_at=datetime.now(UTC))
     )
-    return row.first()
+
+
+async def ask_equipment(tx: AsyncSession, session_id: UUID) -> UUID:
+    """A new request for the session's equipment, not yet held."""
+    request_id = uuid4()
+    await tx.execute(
+        update(SESSIONS)
+        .where(SESSIONS.c.id == session_id)
+        .values(equipment_request_id=request_id, equipment_held=False)
+    )
+    return request_id

@@ -7,22 +7,21 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 from uuid import UUID, uuid4
 
-from sqlalchemy import select
+from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.events import domain
 from services.events.domain import RegistrationRefused, RegistrationStatus, SessionFacts
 from services.events.store import (
+    EVENT_SESSIONS,
+    REGISTRATIONS,
+    WAITLIST,
     Event,
     EventSession,
     Registration,
-    change_seats_taken,
     due_offers,
-    lock_session,
     registration_by_code,
     session_with_event,
-    take_seats,
-    waiting_groups,
     waitlist_position,
     when_and_where,
 )
@@ -39,6 +38,7 @@ from shared.domain import BACKOFFICE, SCHOOL, acting_school, sees_school
 from shared.http import Caller
 from shared.observability.logging import log
 from shared.service import Runtime
+from shared.store import seats
 from shared.store.db import existing
 
 # How often lapsed offers are looked for: a place waits at most this long past its deadline.
@@ -56,7 +56,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _facts(r: Registration, s: EventSession, e: Event) -> dict:
+def _facts(r: Registration | Row, s: EventSession, e: Event) -> dict:
     starts_at, _, location = when_and_where(s, e)
     return dict(
         registration_id=r.id,
@@ -96,7 +96,7 @@ async def register(
             group,
             now,
         )
-        seated = await _seat(tx, session_id, group.students)
+        seated = await seats.take_or_wait(tx, EVENT_SESSIONS, session_id, group.students)
         registration = Registration(
             id=uuid4(),
             session_id=session_id,
@@ -114,6 +114,7 @@ async def register(
             updated_at=now,
         )
         tx.add(registration)
+        await tx.flush()  # before the waiting list is counted in Core
         position = await waitlist_position(tx, registration)
         facts = _facts(registration, session, event)
         await rt.outbox.stage(
@@ -123,16 +124,6 @@ async def register(
             else RegistrationWaitlistedV1(**facts, position=position),
         )
     return Placed(registration, position)
-
-
-async def _seat(tx: AsyncSession, session_id: UUID, students: int) -> bool:
-    """Take the group's seats if they are free. A refusal is asked again under the session's
-    lock: a release committing meanwhile offers seats only to the waiting list it sees, so a
-    group must not join that list while seats it fits in are being freed."""
-    if await take_seats(tx, session_id, students):
-        return True
-    await lock_session(tx, session_id)
-    return await take_seats(tx, session_id, students)
 
 
 async def get_visible(rt: Runtime, caller: Caller, registration_id: UUID) -> Placed:
@@ -257,7 +248,7 @@ async def _release_and_offer(
     """Give the seats back and, in the same transaction, offer them to the waiting groups
     that fit, holding the seats until each offer's deadline: seats are never free while a
     group that fits them waits, not even for a moment."""
-    free = await change_seats_taken(tx, session.id, -leaving.students)
+    free = await seats.change(tx, EVENT_SESSIONS, session.id, -leaving.students)
     await offer_seats(rt, tx, session, event, free, now)
 
 
@@ -265,16 +256,20 @@ async def offer_seats(
     rt: Runtime, tx: AsyncSession, session: EventSession, event: Event, free: int, now: datetime
 ) -> None:
     """Offer `free` seats of the session (under its lock) to the waiting groups that fit."""
-    waiting = await waiting_groups(tx, session.id)
-    chosen = set(domain.offers(free, [(w.id, w.students) for w in waiting]))
-    offered = [w for w in waiting if w.id in chosen]
+
+    async def fitting(free: int, waiting) -> list[UUID]:
+        return domain.offers(free, [(w.id, w.students) for w in waiting])
+
+    offered = await seats.seat_waiting(tx, WAITLIST, session.id, free, fitting)
+    seats.keep_in_step(session, free - sum(r.students for r in offered))
     if not offered:
         return
-    await change_seats_taken(tx, session.id, sum(w.students for w in offered))
     deadline = domain.offer_deadline(now, when_and_where(session, event).starts_at)
-    for registration in offered:
-        registration.status = RegistrationStatus.OFFERED
-        registration.offer_expires_at, registration.updated_at = deadline, now
+    await tx.execute(
+        update(REGISTRATIONS)
+        .where(REGISTRATIONS.c.id.in_([r.id for r in offered]))
+        .values(status=RegistrationStatus.OFFERED, offer_expires_at=deadline, updated_at=now)
+    )
     await rt.outbox.stage(
         tx,
         *(

@@ -2,7 +2,7 @@
 and the equipment catalogue read from loans."""
 
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import NamedTuple, cast
 from uuid import UUID
 
 from sqlalchemy import (
@@ -14,12 +14,11 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     Uuid,
-    and_,
     func,
-    or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -207,53 +206,21 @@ def when_and_where(session: EventSession, event: Event) -> WhenAndWhere:
     )
 
 
-async def take_seats(tx: AsyncSession, session_id: UUID, seats_wanted: int) -> bool:
-    return await seats.take(tx, EventSession, session_id, seats_wanted)
-
-
-async def lock_session(tx: AsyncSession, session_id: UUID) -> None:
-    await seats.lock(tx, EventSession, session_id)
-
-
-async def change_seats_taken(tx: AsyncSession, session_id: UUID, by: int) -> int:
-    return await seats.change(tx, EventSession, session_id, by)
-
-
-def _waitlist(session_id: UUID):
-    # Request time orders the list; the id breaks ties so the order is total.
-    return (
-        select(Registration)
-        .where(
-            Registration.session_id == session_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-        )
-        .order_by(Registration.created_at, Registration.id)
-    )
-
-
-async def waiting_groups(tx: AsyncSession, session_id: UUID) -> list[Registration]:
-    """The session's waiting list in order, locked: a group another transaction is taking
-    off the list drops out of it (PostgreSQL re-checks locked rows' status)."""
-    rows = await tx.scalars(
-        _waitlist(session_id).with_for_update().execution_options(populate_existing=True)
-    )
-    return list(rows)
+# The seat protocol (shared.store.seats) on the sessions' seats and their waiting lists.
+EVENT_SESSIONS = cast(Table, EventSession.__table__)
+REGISTRATIONS = cast(Table, Registration.__table__)
+WAITLIST = seats.Waitlist(
+    EVENT_SESSIONS, REGISTRATIONS, REGISTRATIONS.c.session_id, RegistrationStatus.WAITLISTED
+)
 
 
 async def waitlist_position(tx: AsyncSession, registration: Registration) -> int | None:
-    """1 for the next in line; counted, so a long list costs one index range scan."""
+    """1 for the next in line; None for a group not waiting."""
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
-    ahead_or_self = _waitlist(registration.session_id).where(
-        or_(
-            Registration.created_at < registration.created_at,
-            and_(
-                Registration.created_at == registration.created_at,
-                Registration.id <= registration.id,
-            ),
-        )
+    return await seats.position(
+        tx, WAITLIST, registration.session_id, registration.created_at, registration.id
     )
-    return await tx.scalar(ahead_or_self.with_only_columns(func.count()).order_by(None))
 
 
 async def session_with_event(tx: AsyncSession, session_id: UUID):
@@ -291,12 +258,15 @@ async def registration_by_code(tx: AsyncSession, event_id: str, code: str) -> Re
     )
 
 
+EVENTS = cast(Table, Event.__table__)
+
+
 async def take_person_seat(tx: AsyncSession, event_id: str) -> bool:
-    return await seats.take(tx, Event, event_id, 1)
+    return await seats.take(tx, EVENTS, event_id, 1)
 
 
 async def release_person_seat(tx: AsyncSession, event_id: str) -> None:
-    await seats.change(tx, Event, event_id, -1)
+    await seats.change(tx, EVENTS, event_id, -1)
 
 
 async def persons_registered_by(tx: AsyncSession, event_id: str, actor: str) -> int:

@@ -10,6 +10,7 @@ from shared.settings import REPO_ROOT, ServiceSettings
 
 class GatewaySettings(ServiceSettings):
     http_port: int = 8000
+    # Each service's URL, or its replicas' URLs separated by commas: requests take turns.
     bookings_url: str = "http://127.0.0.1:8101"
     loans_url: str = "http://127.0.0.1:8102"
     events_url: str = "http://127.0.0.1:8103"
@@ -20,6 +21,8 @@ class GatewaySettings(ServiceSettings):
     # Per service: this many failures in a row open its breaker for breaker_open_seconds.
     breaker_failures: int = Field(default=5, ge=1)
     breaker_open_seconds: float = Field(default=10.0, gt=0)
+    # How often each replica of a service that has several is asked for its /readyz.
+    upstream_probe_seconds: float = Field(default=2.0, gt=0)
 
     # The gateway's own tokens: ES256, signed with the current key; tokens of the previous
     # key still verify until they expire (rotation). PEM files; no key in the repository:
@@ -67,12 +70,16 @@ class GatewaySettings(ServiceSettings):
     # JSON lines, one per state-changing call; default var/gateway-audit.jsonl.
     audit_path: Path = REPO_ROOT / "var" / "gateway-audit.jsonl"
 
-    def upstream_urls(self) -> dict[str, str]:
-        return {
+    def upstream_urls(self) -> dict[str, list[str]]:
+        """Each service's replicas, by URL."""
+        urls = {
             "bookings": self.bookings_url,
             "loans": self.loans_url,
             "events": self.events_url,
             "finance": self.finance_url,
             "notify": self.notify_url,
             "directory": self.directory_url,
+        }
+        return {
+            name: [u.strip() for u in url.split(",") if u.strip()] for name, url in urls.items()
         }

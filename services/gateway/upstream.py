@@ -1,9 +1,19 @@
-"""Forwarding to the internal services: one pooled client per service, one way to call them."""
+"""Forwarding to the internal services: one pooled client per service, one way to call them.
+
+A service may run as several replicas: each request goes to the next in turn. A replica
+that refuses the connection never read the request, so the next one gets it (any method);
+one whose /readyz fails (probed every `upstream_probe_seconds`) is tried only after the
+ready ones. Each replica has its own breaker; the service is refused at once (503) only
+when every replica's breaker is open.
+"""
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+import itertools
+import json
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, suppress
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -30,6 +40,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Bodies the gateway relays: JSON (and problem+json), and finance's report downloads.
 RELAYED_TYPES = ("json", "text/csv", XLSX)
 
+# The connection was never made (refused, no route): the replica did not see the request.
+REFUSED = (aiohttp.ClientConnectorError,)
 # Refused or reset. Timeouts (aiohttp's ServerTimeoutError is a ClientConnectionError and a
 # TimeoutError) are caught before these: the call may have reached the service.
 UNREACHABLE = (aiohttp.ClientConnectionError,)
@@ -41,24 +53,67 @@ STALE = (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError)
 on_behalf_of: ContextVar[str | None] = ContextVar("on_behalf_of", default=None)
 
 
+@dataclass
+class Replica:
+    """One process of a service: where it listens, its breaker, its last /readyz."""
+
+    url: str
+    breaker: Breaker
+    ready: bool = True
+
+
+@dataclass
+class Answer:
+    replica: Replica
+    status: int
+    headers: Mapping[str, str]
+    content: bytes
+
+
+class AllOpen(Exception):
+    """Every replica's breaker is open: the first probe may go in `wait` seconds."""
+
+    def __init__(self, wait: float) -> None:
+        self.wait = wait
+
+
+@dataclass
+class Service:
+    replicas: list[Replica]
+    turns: Iterator[int] = field(default_factory=itertools.count)
+
+    def in_turn(self) -> list[Replica]:
+        """All replicas, from the next in turn; those not ready last (better than none)."""
+        start = next(self.turns) % len(self.replicas)
+        turn = self.replicas[start:] + self.replicas[:start]
+        return sorted(turn, key=lambda replica: not replica.ready)
+
+
 class Upstreams:
     def __init__(
         self,
-        urls: Mapping[str, str],
+        urls: Mapping[str, str | Sequence[str]],
         timeout_seconds: float,
         *,
         tokens: TokenService,
         breaker_failures: int = 5,
         breaker_open_seconds: float = 10,
+        probe_seconds: float = 2,
     ) -> None:
-        self._urls = {name: url.rstrip("/") for name, url in urls.items()}
+        self._services = {
+            name: Service(
+                [
+                    Replica(url.rstrip("/"), Breaker(breaker_failures, breaker_open_seconds))
+                    for url in ([replicas] if isinstance(replicas, str) else replicas)
+                ]
+            )
+            for name, replicas in urls.items()
+        }
         self._tokens = tokens
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        self._probe_seconds = probe_seconds
         self._clients: dict[str, aiohttp.ClientSession] = {}
         self._fresh: dict[str, aiohttp.ClientSession] = {}  # no pool: for the one retry
-        self.breakers = {
-            name: Breaker(breaker_failures, breaker_open_seconds) for name in self._urls
-        }
 
     @classmethod
     def for_settings(cls, settings: GatewaySettings, tokens: TokenService) -> "Upstreams":
@@ -68,6 +123,7 @@ class Upstreams:
             tokens=tokens,
             breaker_failures=settings.breaker_failures,
             breaker_open_seconds=settings.breaker_open_seconds,
+            probe_seconds=settings.upstream_probe_seconds,
         )
 
     @asynccontextmanager
@@ -80,14 +136,18 @@ class Upstreams:
             name: self._session(
                 aiohttp.TCPConnector(limit=100, keepalive_timeout=CALLER_KEEP_ALIVE_SECONDS), trace
             )
-            for name in self._urls
+            for name in self._services
         }
         self._fresh = {
-            name: self._session(aiohttp.TCPConnector(force_close=True)) for name in self._urls
+            name: self._session(aiohttp.TCPConnector(force_close=True)) for name in self._services
         }
+        probing = asyncio.ensure_future(self._probe())
         try:
             yield
         finally:
+            probing.cancel()
+            with suppress(asyncio.CancelledError):
+                await probing
             sessions = [*self._clients.values(), *self._fresh.values()]
             await asyncio.gather(*(c.close() for c in sessions))
             self._clients, self._fresh = {}, {}
@@ -99,12 +159,69 @@ class Upstreams:
             connector=connector, timeout=self._timeout, trust_env=False, trace_configs=list(traces)
         )
 
+    async def _probe(self) -> None:
+        """Asks each replica of a service that has several for its /readyz, now and then."""
+        replicated = [
+            (name, replica)
+            for name, service in self._services.items()
+            if len(service.replicas) > 1
+            for replica in service.replicas
+        ]
+        while replicated:
+            await asyncio.gather(*(self._probe_one(name, r) for name, r in replicated))
+            await asyncio.sleep(self._probe_seconds)
+
+    async def _probe_one(self, service: str, replica: Replica) -> None:
+        try:
+            async with self._clients[service].get(
+                replica.url + "/readyz",
+                timeout=aiohttp.ClientTimeout(total=self._probe_seconds),
+                trace_request_ctx={},
+            ) as answer:
+                ready = answer.status == 200
+        except (TimeoutError, aiohttp.ClientError):
+            ready = False
+        if ready != replica.ready:
+            log.warning(
+                "upstream replica readiness changed", upstream=service, url=replica.url, ready=ready
+            )
+        replica.ready = ready
+
+    async def _call(self, service: str, method: str, path: str, **options: Any) -> Answer:
+        """The answer of the next replica in turn whose breaker lets a call through; one
+        that refuses the connection passes the request to the next.
+
+        Raises `AllOpen` when every breaker is open, the last refusal when every replica
+        refused, and a timeout or reset (the replica may have acted) at once; each counts
+        against that replica's breaker."""
+        refused: Exception | None = None
+        waits = []
+        for replica in self._services[service].in_turn():
+            wait = replica.breaker.wait()
+            if wait:
+                waits.append(wait)
+                continue
+            try:
+                async with await self._send(service, replica, method, path, **options) as answer:
+                    content = await answer.read()
+                return Answer(replica, answer.status, answer.headers, content)
+            except REFUSED as exc:
+                replica.breaker.failed()
+                log.warning("upstream replica refused", upstream=service, url=replica.url)
+                refused = exc
+            except (TimeoutError, *UNREACHABLE):
+                replica.breaker.failed()
+                raise
+        if refused is not None:
+            raise refused
+        raise AllOpen(min(waits))
+
     async def _send(
-        self, service: str, method: str, path: str, **options: Any
+        self, service: str, replica: Replica, method: str, path: str, **options: Any
     ) -> aiohttp.ClientResponse:
-        """The service's answer (headers read, body not yet), once more on a fresh connection
+        """The replica's answer (headers read, body not yet), once more on a fresh connection
         when the pooled one it went out on turned out closed before the service read it."""
-        url = self._urls[service] + path
+        url = replica.url + path
         connection = {"reused": False}
         try:
             return await self._clients[service].request(
@@ -132,19 +249,15 @@ class Upstreams:
     ) -> Response:
         """Call `service` as `who` (None: a public route) and hand its status and JSON (or
         problem) back."""
-        breaker = self.breakers[service]
-        wait = breaker.wait()
-        if wait:
-            return _unavailable(service, retry_after(wait))
         query = {k: str(v) for k, v in (params or {}).items() if v is not None}
         try:
             headers = {**self._identity(service, who), **passed_on()}
-            async with await self._send(
+            answer = await self._call(
                 service, method, path, params=query, json=body, headers=headers
-            ) as answer:
-                content = await answer.read()
+            )
+        except AllOpen as exc:
+            return _unavailable(service, retry_after(exc.wait))
         except TimeoutError as exc:  # it may have acted: a 504, which a retry must not hide
-            breaker.failed()
             log.warning("upstream timed out", upstream=service, error=repr(exc))
             return problem_response(
                 504,
@@ -153,11 +266,10 @@ class Upstreams:
                 service=service,
             )
         except UNREACHABLE as exc:
-            breaker.failed()
             log.warning("upstream unavailable", upstream=service, error=repr(exc))
             return _unavailable(service, "5")
-        breaker.succeeded()
-        return _relay(service, answer.status, answer.headers, content)
+        answer.replica.breaker.succeeded()
+        return _relay(service, answer.status, answer.headers, answer.content)
 
     async def ask(
         self,
@@ -172,24 +284,25 @@ class Upstreams:
         and JSON answer.
 
         Unreachable, too slow, or failing (5xx): a 503 `Problem`, and the breaker hears it."""
-        breaker = self.breakers[service]
-        if breaker.wait():
-            raise _down(service)
         try:
-            async with await self._send(
+            answer = await self._call(
                 service, method, path, json=body, headers=self._identity(service, who)
-            ) as answer:
-                status = answer.status
-                content = await answer.json(content_type=None) if status < 500 else None
-        except (TimeoutError, *UNREACHABLE, ValueError) as exc:
-            breaker.failed()
+            )
+        except AllOpen as exc:
+            raise _down(service) from exc
+        except (TimeoutError, *UNREACHABLE) as exc:
             log.warning("upstream did not answer the gateway", upstream=service, error=repr(exc))
             raise _down(service) from exc
-        if status >= 500:
-            breaker.failed()
-            raise _down(service)
-        breaker.succeeded()
-        return status, content
+        try:
+            if answer.status >= 500:
+                raise ValueError(f"HTTP {answer.status}")
+            content = json.loads(answer.content or b"null")
+        except ValueError as exc:  # it answered, but not as asked: that replica failed
+            answer.replica.breaker.failed()
+            log.warning("upstream failed the gateway", upstream=service, error=repr(exc))
+            raise _down(service) from exc
+        answer.replica.breaker.succeeded()
+        return answer.status, content
 
     def _identity(self, service: str, who: Principal | None) -> dict[str, str]:
         """Who calls (nobody: the gateway itself) in a token for this request to `service`

@@ -223,7 +223,7 @@ class OutboxRelay:
             parked.c.seq < c.seq,
         )
         query = (
-            select(c.seq, c.topic, c.key, c.payload, c.headers)
+            select(c.seq, c.topic, c.key, c.event_type, c.payload, c.headers)
             .where(c.published_at.is_(None), c.parked_at.is_(None), ~held)
             .order_by(c.seq)
             .limit(self.batch_size)
@@ -282,7 +282,7 @@ class OutboxRelay:
                 reason=reason[:500],
             )
         for row in done.published:
-            self.metrics.outbox_published.labels(row.topic).inc()
+            self.metrics.outbox_published.labels(row.topic, row.event_type).inc()
 
     async def _send(self, rows) -> Round:
         """Send the rows together; those refused in a produce batch are tried again one by

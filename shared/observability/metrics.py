@@ -22,8 +22,8 @@ class Metrics:
         self.outbox_backlog = Gauge(
             "tft_outbox_backlog", "Events written but not yet published", registry=r
         )
-        self.outbox_published = Counter(
-            "tft_outbox_published", "Events the relay published", ["topic"], registry=r
+        self.outbox_published = Counter(  # by type too: bookings per hour, saga answers
+            "tft_outbox_published", "Events the relay published", ["topic", "type"], registry=r
         )
         self.outbox_parked = Counter(
             "tft_outbox_parked",

@@ -121,6 +121,8 @@ async def test_a_row_for_a_topic_that_does_not_exist_is_parked_the_rest_flows(ka
     assert published_at is None and parked_at is not None
     assert "UnknownTopicOrPartition" in reason
     assert metrics.registry.get_sample_value("tft_outbox_parked_total", {"topic": missing}) == 1
+    published = {"topic": topic, "type": "test"}  # by event type: bookings per hour
+    assert metrics.registry.get_sample_value("tft_outbox_published_total", published) == 1
 
 
 async def test_a_row_for_a_topic_the_service_may_not_write_is_parked_the_rest_flows(kafka, store):

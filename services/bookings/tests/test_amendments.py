@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from services.bookings import amendments, catalogue, commands
+from services.bookings import amendments, catalogue, commands, queries
 from services.bookings.domain import BookingRefused
 from services.bookings.store import Booking, Offering, Session
 from services.bookings.tests.scenario import (
@@ -208,5 +208,5 @@ async def test_an_edited_offer_stays_valid_and_a_withdrawn_one_takes_no_bookings
         await commands.book(rt, school("nxt"), session_id, group(10))
     assert refused.value.extra["rule"] == "offering_withdrawn"
     assert (
-        await commands.get_visible(rt, BACKOFFICE, kept.booking.id)
+        await queries.get_visible(rt, BACKOFFICE, kept.booking.id)
     ).booking.status == "confirmed"

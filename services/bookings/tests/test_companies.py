@@ -167,7 +167,7 @@ async def test_a_declined_request_tells_the_school_why_and_its_seats_go_to_the_n
         "host",
         "Die week is onze werkplaats dicht",
     )
-    promoted = await commands.get_visible(rt, school("element"), waiting.booking.id)
+    promoted = await queries.get_visible(rt, school("element"), waiting.booking.id)
     assert promoted.booking.status == "requested"  # the host answers the next group too
     assert [e["booking_id"] for e in await staged(rt, "host-requested")] == [
         str(first.booking.id),
@@ -200,7 +200,7 @@ async def test_a_request_answered_twice_at_once_gets_one_answer(each_rt):
 
     refused = [a for a in answers if isinstance(a, BookingRefused)]
     assert len(refused) == 1 and refused[0].extra["rule"] == "answered", answers
-    found = await commands.get_visible(rt, school(), placed.booking.id)
+    found = await queries.get_visible(rt, school(), placed.booking.id)
     expected_seats = 12 if found.booking.status == "confirmed" else 0
     assert await seats_taken(rt, session_id) == expected_seats
     assert len(await staged(rt, "confirmed")) + len(await staged(rt, "rejected")) == 1

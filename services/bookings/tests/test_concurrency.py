@@ -10,7 +10,7 @@ from uuid import uuid4
 
 import pytest
 
-from services.bookings import calendar, catalogue, commands, domain
+from services.bookings import calendar, catalogue, commands, domain, queries
 from services.bookings.domain import BookingRefused
 from services.bookings.store import Session
 from services.bookings.tests.scenario import (
@@ -79,7 +79,7 @@ async def test_the_last_seats_go_to_exactly_as_many_groups_and_cancellations_pro
 async def _waitlist(rt, placed) -> list[tuple]:
     """(booking id, position) of the groups still waiting, in waitlist order."""
     seen = [
-        await commands.get_visible(rt, school(p.booking.school_id), p.booking.id) for p in placed
+        await queries.get_visible(rt, school(p.booking.school_id), p.booking.id) for p in placed
     ]
     return sorted(
         ((s.booking.id, s.waitlist_position) for s in seen if s.waitlist_position is not None),
@@ -102,7 +102,7 @@ async def test_groups_leaving_the_waitlist_while_seats_free_up_never_hold_seats(
     # A leaving group may be promoted first and then cancelled (freeing its seat again), but
     # it ends cancelled, and the next five in line hold the seats, in order.
     statuses = [
-        (await commands.get_visible(rt, school(p.booking.school_id), p.booking.id)).booking.status
+        (await queries.get_visible(rt, school(p.booking.school_id), p.booking.id)).booking.status
         for p in waiting
     ]
     assert statuses == ["cancelled"] * 5 + ["confirmed"] * 5 + ["waitlisted"] * 10
@@ -242,7 +242,7 @@ async def test_concurrent_series_bookings_and_cancellations_never_leave_half_a_s
     for series in placed:
         seen = [
             (
-                await commands.get_visible(rt, school(p.booking.school_id), p.booking.id)
+                await queries.get_visible(rt, school(p.booking.school_id), p.booking.id)
             ).booking.status
             for p in series
         ]

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from aiokafka import ConsumerRecord
 
-from services.bookings import catalogue, commands, handlers
+from services.bookings import catalogue, commands, handlers, queries
 from services.bookings.store import messaging
 from services.bookings.tests.scenario import (
     BACKOFFICE,
@@ -94,7 +94,7 @@ async def status_of(rt, placed) -> str:
 
 async def seen(rt, placed):
     return (
-        await commands.get_visible(rt, school(placed.booking.school_id), placed.booking.id)
+        await queries.get_visible(rt, school(placed.booking.school_id), placed.booking.id)
     ).booking
 
 

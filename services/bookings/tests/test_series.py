@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.bookings import calendar, catalogue, commands
+from services.bookings import calendar, catalogue, commands, queries
 from services.bookings.domain import BookingRefused
 from services.bookings.store import Offering, Session
 from services.bookings.tests.scenario import (
@@ -214,7 +214,7 @@ async def test_a_series_is_booked_whole_and_a_group_that_misses_one_session_wait
     await commands.cancel(rt, school("corlaer"), first[1].booking.id)
 
     seen = [
-        (await commands.get_visible(rt, school("nxt"), p.booking.id)).booking.status for p in second
+        (await queries.get_visible(rt, school("nxt"), p.booking.id)).booking.status for p in second
     ]
     assert seen == ["confirmed"] * 4
     assert [await seats_taken(rt, s.id) for s in planned.sessions] == [5, 5, 25, 5]

@@ -19,6 +19,7 @@ CORLAER = as_caller("bookings", "school", "corlaer")
 BOOKING = 5
 OFFERINGS = 1
 APPLIED_RESERVATION = 11
+CANCELLATION_PROMOTING = 10
 
 
 async def serving(url: str):
@@ -63,3 +64,14 @@ async def test_an_applied_equipment_reservation_costs_its_counted_statements(rt)
         await answer(rt, reserved(request))
     assert [p["booking_id"] for p in await staged(rt, "confirmed")], "the booking is confirmed"
     assert len(applied) == APPLIED_RESERVATION, "\n".join(applied)
+
+
+async def test_a_cancellation_that_seats_the_next_group_costs_its_counted_statements(rt):
+    session_id = await plan_session(rt, capacity=25)
+    leaving = await commands.book(rt, school("corlaer"), session_id, group(25))
+    waiting = await commands.book(rt, school("element"), session_id, group(25))
+    with statements(rt.db.engine) as cancelled:
+        await commands.cancel(rt, school("corlaer"), leaving.booking.id)
+    promoted = [e["booking_id"] for e in await staged(rt, "confirmed") if e["from_waitlist"]]
+    assert promoted == [str(waiting.booking.id)]
+    assert len(cancelled) == CANCELLATION_PROMOTING, "\n".join(cancelled)

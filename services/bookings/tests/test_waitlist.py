@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.bookings import commands
+from services.bookings import commands, queries
 from services.bookings.domain import BookingRefused
 from services.bookings.tests.scenario import (
     group,
@@ -25,7 +25,7 @@ async def test_a_full_session_waitlists_in_request_order(rt):
     ]
     assert await seats_taken(rt, session_id) == 25
 
-    seen = await commands.get_visible(rt, school("corlaer"), third.booking.id)
+    seen = await queries.get_visible(rt, school("corlaer"), third.booking.id)
     assert seen.waitlist_position == 2
     assert [e["position"] for e in await staged(rt, "waitlisted")] == [1, 2]
 
@@ -50,7 +50,7 @@ async def test_a_cancellation_promotes_the_first_waiting_groups_that_fit(rt):
     after = {
         p.booking.id: p
         for p in [
-            await commands.get_visible(rt, school(org), p.booking.id)
+            await queries.get_visible(rt, school(org), p.booking.id)
             for org, p in (("corlaer", too_big), ("trivium", fits), ("lodenstein", also_fits))
         ]
     }
@@ -75,7 +75,7 @@ async def test_a_waiting_group_leaves_the_list_without_touching_seats(rt):
 
     assert cancelled.status == "cancelled"
     assert (
-        await commands.get_visible(rt, school("corlaer"), staying.booking.id)
+        await queries.get_visible(rt, school("corlaer"), staying.booking.id)
     ).waitlist_position == 1
     assert await seats_taken(rt, session_id) == 10
     [event] = await staged(rt, "cancelled")

@@ -10,7 +10,7 @@ people with the password `demo`, and hands every other call to the test's upstre
 import asyncio
 import json
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
@@ -80,26 +80,39 @@ def edge_store() -> str:
 
 @asynccontextmanager
 async def running(
-    upstream: Upstream, inactive: set[str] | None = None, **overrides
+    upstream: Upstream,
+    inactive: set[str] | None = None,
+    replicas: Mapping[str, int] | None = None,
+    servers: dict[str, list[TestServer]] | None = None,
+    **overrides,
 ) -> AsyncIterator[httpx.AsyncClient]:
     """`inactive`: demo people the fake directory calls deactivated (the test may add some);
-    `database_url`: the gateway's store (by default a new one)."""
+    `replicas`: fake processes per service (1), replica r seen at the address's port plus
+    10 x (r - 1), as `make up` lays them out; `servers`: filled with each service's fakes,
+    for a test to stop one; `database_url`: the gateway's store (by default a new one)."""
     overrides.setdefault("database_url", edge_store())
     nominal = settings(**overrides)
     inactive = set() if inactive is None else inactive
+    servers = {} if servers is None else servers
     stopping = asyncio.Event()
     async with AsyncExitStack() as stack:
         stack.callback(stopping.set)  # runs first on exit: releases handlers still "hanging"
         urls = {}
-        for service, address in nominal.upstream_urls().items():
+        for service, [address] in nominal.upstream_urls().items():
             answers = directory(upstream, inactive) if service == "directory" else upstream
-            handler = _fake_service(answers, address, nominal.upstream_timeout_seconds, stopping)
-            app = web.Application()
-            app.router.add_route("*", "/{tail:.*}", handler)
-            server = TestServer(app, host="127.0.0.1", port=0)
-            await server.start_server()
-            stack.push_async_callback(server.close)
-            urls[f"{service}_url"] = str(server.make_url("/"))
+            for replica in range(1, (replicas or {}).get(service, 1) + 1):
+                seen_at = httpx.URL(address)
+                seen_at = seen_at.copy_with(port=(seen_at.port or 80) + 10 * (replica - 1))
+                handler = _fake_service(
+                    answers, str(seen_at), nominal.upstream_timeout_seconds, stopping
+                )
+                app = web.Application()
+                app.router.add_route("*", "/{tail:.*}", handler)
+                server = TestServer(app, host="127.0.0.1", port=0)
+                await server.start_server()
+                stack.push_async_callback(server.close)
+                servers.setdefault(service, []).append(server)
+            urls[f"{service}_url"] = ",".join(str(s.make_url("/")) for s in servers[service])
         app = gateway_app(settings(**overrides | urls))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)

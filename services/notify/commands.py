@@ -6,16 +6,24 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, time
 from functools import cache
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from prometheus_client import CollectorRegistry, Counter
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notify import directory
+from services.notify import directory, queries
 from services.notify import preferences as rules
-from services.notify.audience import Audience, check_reaches_someone
-from services.notify.domain import Draft, ReminderPlan, people_concerned
+from services.notify.audience import Audience, check_reaches_someone, may_send
+from services.notify.domain import (
+    Draft,
+    ReminderPlan,
+    drafts_for,
+    people_concerned,
+    reminders_ended_by,
+    reminders_for,
+    reminders_moved_by,
+)
 from services.notify.rendering import render, render_draft
 from services.notify.settings import NotifySettings
 from services.notify.store import (
@@ -28,6 +36,9 @@ from services.notify.store import (
     ReminderState,
 )
 from shared.contracts.base import IntegrationEvent, parse_event
+from shared.domain import Refused
+from shared.http import Caller
+from shared.messaging.envelope import Envelope
 from shared.messaging.outbox import Outbox
 from shared.service import Runtime
 from shared.store.db import Database
@@ -79,28 +90,33 @@ def notify_of(rt: Runtime) -> Notify:
     return Notify(rt.db, rt.outbox, rt.settings, metrics_for(rt.metrics.registry))
 
 
+async def apply_event(
+    notify: Notify, tx: AsyncSession, event: IntegrationEvent, envelope: Envelope
+) -> None:
+    """The messages and reminders an event causes, in the consumer's transaction (so the
+    inbox makes them exactly once)."""
+    now = notify.clock()
+    for draft in drafts_for(event):
+        # A message told once for a series has the series booking as its source, so the
+        # store's one-message-per-source guard holds it to one whatever the order.
+        source = draft.once_for or envelope.id
+        if draft.once_for and await told(tx, draft, source):
+            continue
+        await record_message(
+            notify, tx, draft, draft.once_for or envelope.subject, source, envelope.type, now
+        )
+    about = reminders_ended_by(event)
+    if about is not None:
+        await end_reminders(tx, about)
+    for plan in reminders_for(event):
+        await keep_reminder(tx, plan, event, now)
+    for plan in reminders_moved_by(event):
+        await move_reminder(tx, plan, event, now)
+    await tx.flush()
+
+
 def _hhmm(value: time | None) -> str | None:
     return value.strftime("%H:%M") if value is not None else None
-
-
-def to_rules(row: Preference | None) -> rules.Preferences:
-    if row is None:
-        return rules.Preferences()
-    quiet = None
-    if row.quiet_start and row.quiet_end:
-        quiet = rules.QuietHours(
-            time.fromisoformat(row.quiet_start), time.fromisoformat(row.quiet_end)
-        )
-    return rules.Preferences(
-        channels=dict(row.channels),
-        opted_out=frozenset(row.opted_out),
-        digest=row.digest,
-        quiet_hours=quiet,
-    )
-
-
-async def preferences_of(session: AsyncSession, person_id: str) -> rules.Preferences:
-    return to_rules(await session.get(Preference, person_id))
 
 
 async def save_preferences(
@@ -117,6 +133,27 @@ async def save_preferences(
     row.digest, row.updated_at = chosen.digest, now
     row.quiet_start = _hhmm(quiet.start if quiet else None)
     row.quiet_end = _hhmm(quiet.end if quiet else None)
+
+
+async def set_preferences(notify: Notify, who: Caller, chosen: rules.Preferences) -> None:
+    async with notify.db.transaction() as tx:
+        await save_preferences(tx, who.actor, chosen, notify.clock())
+
+
+async def mark_read(notify: Notify, who: Caller, notification_id: UUID) -> Notification:
+    """Mark a message in the caller's inbox read; the first reading counts."""
+    async with notify.db.transaction() as tx:
+        message = await tx.get(Notification, notification_id, with_for_update=True)
+        if message is None or not _readable_by(message, who):
+            raise Refused("dit bericht staat niet in je inbox", 404)
+        message.read_at = message.read_at or notify.clock()
+        return message
+
+
+def _readable_by(message: Notification, who: Caller) -> bool:
+    if message.person_id == ORGANISATION_INBOX:
+        return message.organisation_id == who.organisation
+    return message.person_id == who.actor
 
 
 @dataclass(frozen=True)
@@ -181,7 +218,7 @@ async def send_to_person(
 ) -> Notification:
     """The message to one person, with its delivery plan from their preferences."""
     plan = rules.plan(
-        await preferences_of(session, person_id), message.category, message.critical, now
+        await queries.preferences_of(session, person_id), message.category, message.critical, now
     )
     personal = Notification(
         id=uuid4(),
@@ -202,6 +239,18 @@ async def send_to_person(
 
 
 ANNOUNCEMENT_SOURCE = "nl.tisfortech.notify.announcement"
+
+
+async def announce(
+    notify: Notify, who: Caller, audience: Audience, title: str, body: str
+) -> queries.Sent:
+    """Send an announcement as the caller; it comes back with its messages counted."""
+    may_send(who.role)
+    async with notify.db.transaction() as tx:
+        sent = await send_announcement(notify, tx, who.actor, audience, title, body, notify.clock())
+        await tx.flush()
+        [counted] = await queries.counted(tx, [sent])
+    return counted
 
 
 async def send_announcement(

@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from services.notify import commands, handlers
+from services.notify import commands
 from services.notify.channels import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, verify
 from services.notify.commands import Notify
 from services.notify.delivery import Dispatcher, channels_from
@@ -39,7 +39,7 @@ def dispatcher(notify: Notify) -> Dispatcher:
 async def apply(notify: Notify, event) -> None:
     envelope = Envelope.new(type=event.event_type, source="/tests", subject=event.subject())
     async with notify.db.transaction() as session:
-        await handlers.apply(notify, session, event, envelope)
+        await commands.apply_event(notify, session, event, envelope)
 
 
 async def messages(notify: Notify, inbox: bool = False) -> list[Notification]:

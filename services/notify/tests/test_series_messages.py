@@ -22,8 +22,7 @@ from services.bookings.tests.scenario import (
     plan_session,
     school,
 )
-from services.notify import handlers
-from services.notify.commands import Notify, NotifyMetrics, reminder_source
+from services.notify.commands import Notify, NotifyMetrics, apply_event, reminder_source
 from services.notify.settings import NotifySettings
 from services.notify.store import Notification, Reminder, messaging
 from shared.contracts import parse_event
@@ -80,7 +79,7 @@ async def deliver_staged(rt, notify: Notify) -> None:
             type=row.event_type, source="/tft/bookings", subject=event.subject()
         )
         async with notify.db.transaction() as session:
-            await handlers.apply(notify, session, event, envelope)
+            await apply_event(notify, session, event, envelope)
 
 
 async def told(notify: Notify) -> Counter:

@@ -145,6 +145,9 @@ async def cofinancing_of(
 async def dusi_report(
     rt: Runtime, caller: Caller, year: int, through: str | None, on: date
 ) -> Report:
+    """DUS-I progress report (`through` a quarter of `year`) or annual report (None)."""
+    if through is not None and domain.year_of(through) != year:
+        raise Refused("een voortgangsrapport loopt tot een kwartaal van zijn eigen jaar", 422)
     caller.require(*domain.READERS)
     budgets, facts = await _year(rt, year)
     names = {t.code: t.short_title for t in plan.CORE_TASKS}

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 from sqlalchemy import select
 
-from services.events import commands
+from services.events import demo
 from services.events.store import Event, EventSession, messaging
 from shared.contracts.common import Group
 from shared.http import Caller
@@ -54,7 +54,7 @@ async def plan_session(
     """A session of a new event in a week's time, open for registration at NOW."""
     event_id = event_id or f"girls-day-{uuid4().hex[:8]}"
     starts = NOW + timedelta(days=7)
-    await commands.schedule(
+    await demo.schedule(
         rt,
         [
             Event(
@@ -82,7 +82,7 @@ async def plan_session(
         opens_at=NOW - timedelta(days=30),
         closes_at=NOW + timedelta(days=5),
     )
-    await commands.plan_sessions(rt, [session])
+    await demo.plan_sessions(rt, [session])
     return session.id
 
 
@@ -90,7 +90,7 @@ async def schedule_meeting(rt: MinimalRuntime, capacity: int, now: datetime = NO
     """An annual meeting a week after `now`, for the region's partners (adults)."""
     event_id = f"jaarvergadering-{uuid4().hex[:8]}"
     starts = now + timedelta(days=7)
-    await commands.schedule(
+    await demo.schedule(
         rt,
         [
             Event(

@@ -5,22 +5,20 @@ Uses the test cluster of the root conftest.py (`fresh_database` fixture), in a d
 """
 
 import asyncio
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.finance import commands, handlers, store
-from services.finance.store import Declaration, DeclarationLine, messaging
+from services.finance.app import SPEC
+from services.finance.store import Declaration, DeclarationLine
 from services.finance.tests.test_handlers import completed, envelope_of
 from shared.contracts.requests.finance import Correction, MaterialLine
 from shared.domain import Refused
 from shared.http import Caller
-from shared.messaging.outbox import Outbox
-from shared.store.db import Database, create_engine
-from shared.store.migrations import upgrade
 from shared.tests.racing import warm
+from shared.tests.runtime import migrated_runtime
 
 pytestmark = pytest.mark.integration
 
@@ -40,11 +38,10 @@ async def rt(each_store):
 
 
 async def _runtime(url: str):
-    await asyncio.to_thread(upgrade, "finance", url)
-    db = Database(create_engine(url))
-    await warm(db)
-    yield SimpleNamespace(db=db, outbox=Outbox(messaging.outbox, source="/tft/finance"))
-    await db.dispose()
+    runtime = await migrated_runtime(SPEC, url)
+    await warm(runtime.db)
+    yield runtime
+    await runtime.db.dispose()
 
 
 async def apply(rt, event, envelope) -> None:

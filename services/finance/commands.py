@@ -57,8 +57,8 @@ def actor_of(caller: Caller) -> Actor:
     return Actor(caller.actor, caller.role, caller.organisation)
 
 
-async def _declaration(session: AsyncSession, declaration_id: UUID, **lock: bool) -> Declaration:
-    found = await store.declaration(session, declaration_id, **lock)
+async def _declaration(tx: AsyncSession, declaration_id: UUID, **lock: bool) -> Declaration:
+    found = await store.declaration(tx, declaration_id, **lock)
     if found is None:
         raise Refused("deze declaratie bestaat niet", 404)
     return found
@@ -67,10 +67,8 @@ async def _declaration(session: AsyncSession, declaration_id: UUID, **lock: bool
 async def declaration_of_quarter(rt: Runtime, caller: Caller, quarter: str) -> Declaration:
     """The caller's school's declaration of a quarter, created as a draft if it has none."""
     caller.require(SCHOOL)
-    async with rt.db.transaction() as session:
-        return await store.draft_declaration(
-            session, caller.organisation, quarter, datetime.now(UTC)
-        )
+    async with rt.db.transaction() as tx:
+        return await store.draft_declaration(tx, caller.organisation, quarter, datetime.now(UTC))
 
 
 def _priced_hours(role: str, minutes: int, rate: int) -> dict:
@@ -82,15 +80,15 @@ def _priced_hours(role: str, minutes: int, rate: int) -> dict:
     )
 
 
-async def _hours(session: AsyncSession, role: str, minutes: int) -> dict:
+async def _hours(tx: AsyncSession, role: str, minutes: int) -> dict:
     """Hours priced at the default rate finance keeps for the role."""
-    rate = await store.default_rate(session, role)
+    rate = await store.default_rate(tx, role)
     if rate is None:
         raise Refused(f"financiën heeft geen standaardtarief voor de rol {role}", 422)
     return _priced_hours(role, minutes, rate)
 
 
-async def _priced(session: AsyncSession, body: NewLine) -> dict:
+async def _priced(tx: AsyncSession, body: NewLine) -> dict:
     """The kind-specific columns of a new line."""
     if isinstance(body, MaterialLine):
         return dict(
@@ -102,10 +100,10 @@ async def _priced(session: AsyncSession, body: NewLine) -> dict:
             invoice_reference=body.invoice_reference,
         )
     if isinstance(body, StaffHoursLine):
-        return dict(kind=LineKind.HOURS, **await _hours(session, body.role, body.minutes))
+        return dict(kind=LineKind.HOURS, **await _hours(tx, body.role, body.minutes))
     # In kind: a role and minutes (the request's validator holds them to its form).
     given = (
-        await _hours(session, body.role, body.minutes)
+        await _hours(tx, body.role, body.minutes)
         if body.role is not None and body.minutes is not None
         else dict(minutes=0, hourly_rate_cents=0, amount_cents=body.amount_cents)
     )
@@ -117,8 +115,8 @@ async def _priced(session: AsyncSession, body: NewLine) -> dict:
 async def add_line(
     rt: Runtime, caller: Caller, declaration_id: UUID, body: NewLine
 ) -> DeclarationLine:
-    async with rt.db.transaction() as session:
-        declaration = await _declaration(session, declaration_id, for_share=True)
+    async with rt.db.transaction() as tx:
+        declaration = await _declaration(tx, declaration_id, for_share=True)
         domain.check_line_addable(declaration, actor_of(caller))
         domain.check_late_quarter(body.late_for_quarter, declaration.quarter)
         line = DeclarationLine(
@@ -129,9 +127,9 @@ async def add_line(
             created_at=datetime.now(UTC),
             added_by=caller.actor,
             late_for_quarter=body.late_for_quarter,
-            **await _priced(session, body),
+            **await _priced(tx, body),
         )
-        session.add(line)
+        tx.add(line)
     return line
 
 
@@ -140,14 +138,14 @@ async def correct(
 ) -> DeclarationLine:
     """A correcting line on the school's open declaration for one of its earlier lines: of
     the same kind and core task, so totals per core task and co-financing move with it."""
-    async with rt.db.transaction() as session:
-        declaration = await _declaration(session, declaration_id, for_share=True)
+    async with rt.db.transaction() as tx:
+        declaration = await _declaration(tx, declaration_id, for_share=True)
         domain.check_line_addable(declaration, actor_of(caller))
-        found = await store.line_to_correct(session, body.corrects_line_id)
+        found = await store.line_to_correct(tx, body.corrects_line_id)
         if found is None:
             raise Refused("deze school heeft zo'n regel niet", 404)
         corrected, holder = found
-        net = domain.total_cents([corrected, *await store.corrections_of(session, corrected.id)])
+        net = domain.total_cents([corrected, *await store.corrections_of(tx, corrected.id)])
         domain.check_correction(
             holder.school_id,
             declaration.school_id,
@@ -171,13 +169,13 @@ async def correct(
             cofinancing_form=corrected.cofinancing_form,
             late_for_quarter=holder.quarter if holder.quarter < declaration.quarter else None,
         )
-        session.add(line)
+        tx.add(line)
     return line
 
 
 async def _record(
     rt: Runtime,
-    session: AsyncSession,
+    tx: AsyncSession,
     declaration: Declaration,
     transition: Transition,
     actor: Actor,
@@ -186,9 +184,9 @@ async def _record(
     **facts: object,
 ) -> None:
     """Apply a transition: new status, the event that announces it and its audit entry."""
-    total = domain.total_cents(await store.lines_of_declaration(session, declaration.id))
+    total = domain.total_cents(await store.lines_of_declaration(tx, declaration.id))
     [envelope] = await rt.outbox.stage(
-        session,
+        tx,
         event(
             declaration_id=declaration.id,
             school_id=declaration.school_id,
@@ -199,7 +197,7 @@ async def _record(
         ),
     )
     declaration.status = transition.to_status
-    session.add(
+    tx.add(
         AuditEntry(
             declaration_id=declaration.id,
             at=datetime.now(UTC),
@@ -217,29 +215,27 @@ async def _record(
 
 async def submit(rt: Runtime, caller: Caller, declaration_id: UUID) -> None:
     actor = actor_of(caller)
-    async with rt.db.transaction() as session:
-        declaration = await _declaration(session, declaration_id, for_update=True)
+    async with rt.db.transaction() as tx:
+        declaration = await _declaration(tx, declaration_id, for_update=True)
         transition = domain.submit(declaration, actor)
         declaration.submitted_by = actor.id
-        await _record(rt, session, declaration, transition, actor, DeclarationSubmittedV1)
+        await _record(rt, tx, declaration, transition, actor, DeclarationSubmittedV1)
 
 
 async def approve(rt: Runtime, caller: Caller, declaration_id: UUID) -> list[str]:
     """Approve, committing the budget; return the warnings of soft limits it went over."""
     actor = actor_of(caller)
-    async with rt.db.transaction() as session:
-        declaration = await _declaration(session, declaration_id, for_update=True)
+    async with rt.db.transaction() as tx:
+        declaration = await _declaration(tx, declaration_id, for_update=True)
         transition = domain.approve(declaration, actor)
         year = domain.year_of(declaration.quarter)
-        budgets = await store.budgets(session, year)  # locks the year's budget first
-        declared = domain.totals_per_core_task(
-            await store.lines_of_declaration(session, declaration.id)
-        )
-        committed = await store.committed_per_core_task(session, year)
+        budgets = await store.budgets(tx, year)  # locks the year's budget first
+        declared = domain.totals_per_core_task(await store.lines_of_declaration(tx, declaration.id))
+        committed = await store.committed_per_core_task(tx, year)
         warnings = domain.check_budget(domain.budget_overruns(declared, committed, budgets))
         await _record(
             rt,
-            session,
+            tx,
             declaration,
             transition,
             actor,
@@ -252,13 +248,13 @@ async def approve(rt: Runtime, caller: Caller, declaration_id: UUID) -> list[str
 
 async def reject(rt: Runtime, caller: Caller, declaration_id: UUID, reason: str) -> None:
     actor = actor_of(caller)
-    async with rt.db.transaction() as session:
-        declaration = await _declaration(session, declaration_id, for_update=True)
+    async with rt.db.transaction() as tx:
+        declaration = await _declaration(tx, declaration_id, for_update=True)
         transition = domain.reject(declaration, actor, reason)
         declaration.rejection_reason = reason
         await _record(
             rt,
-            session,
+            tx,
             declaration,
             transition,
             actor,
@@ -270,14 +266,14 @@ async def reject(rt: Runtime, caller: Caller, declaration_id: UUID, reason: str)
 
 async def pay(rt: Runtime, caller: Caller, declaration_id: UUID, batch: str, paid_on: date) -> None:
     actor = actor_of(caller)
-    async with rt.db.transaction() as session:
-        declaration = await _declaration(session, declaration_id, for_update=True)
+    async with rt.db.transaction() as tx:
+        declaration = await _declaration(tx, declaration_id, for_update=True)
         transition = domain.pay(declaration, actor)
         declaration.payment_batch, declaration.paid_on = batch, paid_on
-        payable = domain.payable_cents(await store.lines_of_declaration(session, declaration.id))
+        payable = domain.payable_cents(await store.lines_of_declaration(tx, declaration.id))
         await _record(
             rt,
-            session,
+            tx,
             declaration,
             transition,
             actor,
@@ -291,18 +287,18 @@ async def pay(rt: Runtime, caller: Caller, declaration_id: UUID, batch: str, pai
 
 async def set_rate(rt: Runtime, caller: Caller, role: str, hourly_rate_cents: int) -> None:
     caller.require(FINANCE)
-    async with rt.db.transaction() as session:
-        await claim(session, store.DefaultRate, role=role)
-        await store.set_rate(session, role, hourly_rate_cents)
+    async with rt.db.transaction() as tx:
+        await claim(tx, store.DefaultRate, role=role)
+        await store.set_rate(tx, role, hourly_rate_cents)
 
 
 async def set_budget(
     rt: Runtime, caller: Caller, year: int, core_task: str, amount_cents: int, hard_limit: bool
 ) -> None:
     caller.require(FINANCE)
-    async with rt.db.transaction() as session:
-        await claim(session, store.BudgetLine, year=year, core_task=core_task)
-        await store.set_budget(session, year, core_task, amount_cents, hard_limit)
+    async with rt.db.transaction() as tx:
+        await claim(tx, store.BudgetLine, year=year, core_task=core_task)
+        await store.set_budget(tx, year, core_task, amount_cents, hard_limit)
 
 
 # Event sessions are declared only when a company hosts them: an mbo's or the hotspot's

@@ -120,14 +120,14 @@ def _hhmm(value: time | None) -> str | None:
 
 
 async def save_preferences(
-    session: AsyncSession, person_id: str, chosen: rules.Preferences, now: datetime
+    tx: AsyncSession, person_id: str, chosen: rules.Preferences, now: datetime
 ) -> None:
     rules.validate(chosen)
-    await claim(session, Preference, person_id=person_id)
-    row = await session.get(Preference, person_id, with_for_update=True)
+    await claim(tx, Preference, person_id=person_id)
+    row = await tx.get(Preference, person_id, with_for_update=True)
     if row is None:
         row = Preference(person_id=person_id)
-        session.add(row)
+        tx.add(row)
     quiet = chosen.quiet_hours
     row.channels, row.opted_out = dict(chosen.channels), sorted(chosen.opted_out)
     row.digest, row.updated_at = chosen.digest, now
@@ -173,7 +173,7 @@ class Message:
 
 async def record_message(
     notify: Notify,
-    session: AsyncSession,
+    tx: AsyncSession,
     draft: Draft,
     about: str,
     source_id: str,
@@ -194,7 +194,7 @@ async def record_message(
         source_id,
         source_type,
     )
-    session.add(
+    tx.add(
         Notification(
             id=uuid4(),
             person_id=ORGANISATION_INBOX,
@@ -208,17 +208,17 @@ async def record_message(
             **asdict(message),
         )
     )
-    members = await directory.members(session, draft.organisation_id)
+    members = await directory.members(tx, draft.organisation_id)
     for person_id in people_concerned(draft, members):
-        await send_to_person(notify, session, message, person_id, now)
+        await send_to_person(notify, tx, message, person_id, now)
 
 
 async def send_to_person(
-    notify: Notify, session: AsyncSession, message: Message, person_id: str, now: datetime
+    notify: Notify, tx: AsyncSession, message: Message, person_id: str, now: datetime
 ) -> Notification:
     """The message to one person, with its delivery plan from their preferences."""
     plan = rules.plan(
-        await queries.preferences_of(session, person_id), message.category, message.critical, now
+        await queries.preferences_of(tx, person_id), message.category, message.critical, now
     )
     personal = Notification(
         id=uuid4(),
@@ -232,7 +232,7 @@ async def send_to_person(
         next_attempt_at=None if plan is None else plan.not_before,
         **asdict(message),
     )
-    session.add(personal)
+    tx.add(personal)
     if plan is not None and plan.not_before > now:
         notify.metrics.delayed.labels(plan.channel).inc()
     return personal
@@ -255,7 +255,7 @@ async def announce(
 
 async def send_announcement(
     notify: Notify,
-    session: AsyncSession,
+    tx: AsyncSession,
     sender: str,
     audience: Audience,
     title: str,
@@ -264,10 +264,10 @@ async def send_announcement(
 ) -> Announcement:
     """The announcement, and its message to each active person in its audience: always in
     their inbox, and on their channel for announcements unless they opted out of them."""
-    audience.check(await directory.organisation_ids(session) if audience.organisations else ())
+    audience.check(await directory.organisation_ids(tx) if audience.organisations else ())
     people = [
         p
-        for p in await directory.active_people(session)
+        for p in await directory.active_people(tx)
         if audience.includes(p.organisation_id, p.kind, p.role)
     ]
     check_reaches_someone(len(people))
@@ -282,7 +282,7 @@ async def send_announcement(
         sent_at=now,
         recipients=len(people),
     )
-    session.add(announcement)
+    tx.add(announcement)
     subject, text = render("announcement", title=title, body=body)
     for person in people:
         message = Message(
@@ -296,14 +296,14 @@ async def send_announcement(
             str(announcement.id),
             ANNOUNCEMENT_SOURCE,
         )
-        await send_to_person(notify, session, message, person.id, now)
+        await send_to_person(notify, tx, message, person.id, now)
     return announcement
 
 
-async def told(session: AsyncSession, draft: Draft, source_id: str) -> bool:
+async def told(tx: AsyncSession, draft: Draft, source_id: str) -> bool:
     """Whether the organisation already has this message from this source."""
     return (
-        await session.scalar(
+        await tx.scalar(
             select(Notification.id).where(
                 Notification.source_event_id == source_id,
                 Notification.message_type == draft.message_type,
@@ -316,14 +316,14 @@ async def told(session: AsyncSession, draft: Draft, source_id: str) -> bool:
 
 
 async def keep_reminder(
-    session: AsyncSession, plan: ReminderPlan, event: IntegrationEvent, now: datetime
+    tx: AsyncSession, plan: ReminderPlan, event: IntegrationEvent, now: datetime
 ) -> None:
     """Store a reminder once: a second event about the same thing (another line on the same
     declaration) adds nothing."""
     due = plan.scheduled_at(now)
     if due is None:
         return
-    exists = await session.scalar(
+    exists = await tx.scalar(
         select(Reminder.id).where(
             Reminder.message_type == plan.message_type,
             Reminder.about == plan.about,
@@ -331,7 +331,7 @@ async def keep_reminder(
         )
     )
     if exists is None:
-        session.add(
+        tx.add(
             Reminder(
                 id=uuid4(),
                 message_type=plan.message_type,
@@ -348,10 +348,10 @@ async def keep_reminder(
 
 
 async def move_reminder(
-    session: AsyncSession, plan: ReminderPlan, moved: IntegrationEvent, now: datetime
+    tx: AsyncSession, plan: ReminderPlan, moved: IntegrationEvent, now: datetime
 ) -> None:
     """A kept reminder whose lesson moved: due for the new time, and telling it."""
-    reminder = await session.scalar(
+    reminder = await tx.scalar(
         select(Reminder).where(
             Reminder.message_type == plan.message_type,
             Reminder.about == plan.about,
@@ -368,8 +368,8 @@ async def move_reminder(
     reminder.due_at, reminder.deadline = due, plan.deadline
 
 
-async def end_reminders(session: AsyncSession, about: str) -> None:
-    await session.execute(
+async def end_reminders(tx: AsyncSession, about: str) -> None:
+    await tx.execute(
         update(Reminder)
         .where(Reminder.about == about, Reminder.state == ReminderState.PENDING)
         .values(state=ReminderState.ENDED)

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from bench import wrk
 from bench.profile import cpu_ms_per_request, profiled
-from services.events import commands
+from services.events import demo
 from services.events.app import SPEC
 from services.events.store import Event, EventSession, Registration
 from shared.seed import HARD_TECH_SCHOOL_IDS
@@ -61,7 +61,7 @@ async def _plan_popular_event(platform: Platform) -> tuple[str, list[str]]:
         SPEC, ServiceSettings(service="events", database_url=platform.database_url("events"))
     )
     try:
-        await commands.schedule(
+        await demo.schedule(
             rt,
             [
                 Event(
@@ -92,7 +92,7 @@ async def _plan_popular_event(platform: Platform) -> tuple[str, list[str]]:
             )
             for n in range(WORKSHOPS)
         ]
-        await commands.plan_sessions(rt, workshops)
+        await demo.plan_sessions(rt, workshops)
     finally:
         await rt.db.dispose()
     return event_id, [str(w.id) for w in workshops]

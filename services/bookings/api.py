@@ -6,7 +6,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, model_validator
-from sqlalchemy import Row
 
 from services.bookings import (
     amendments,
@@ -20,7 +19,7 @@ from services.bookings import (
 )
 from services.bookings.domain import BookingStatus, Rules
 from services.bookings.settings import BookingsSettings
-from services.bookings.store import Booking, Offering
+from services.bookings.store import Offering
 from shared.contracts.common import (
     AgendaSession,
     BookedGroup,
@@ -142,7 +141,7 @@ class BookingOut(BaseModel):
     room: str | None = None
 
     @classmethod
-    def of(cls, b: Booking | Row, waitlist_position: int | None = None) -> "BookingOut":
+    def of(cls, b: queries.BookingRecord, waitlist_position: int | None = None) -> "BookingOut":
         return cls(
             id=b.id,
             session_id=b.session_id,

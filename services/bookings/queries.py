@@ -23,11 +23,14 @@ from shared.domain import check_agenda_range, local_bounds
 from shared.http import Caller
 from shared.service import Runtime
 
+# A booking as the ORM loads it or as a Core statement returns it (the booking's hot path).
+BookingRecord = Booking | Row
+
 
 class Placed(NamedTuple):
     """A booking as its school sees it: with its place on the waitlist while it waits."""
 
-    booking: Booking | Row
+    booking: BookingRecord
     waitlist_position: int | None
 
 

@@ -6,9 +6,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.events import attendees, commands, domain, hosting, queries, reach, registrations
+from services.events import attendees, commands, domain, hosting, queries, reach
 from services.events.domain import RegistrationStatus
-from services.events.registrations import Placed
+from services.events.queries import Placed
 from services.events.store import Event, EventSession, when_and_where
 from shared.contracts.common import BookedGroup, CalendarYear, Group, Limit, Offset, Text
 from shared.contracts.requests.events import (
@@ -439,7 +439,7 @@ def routes(rt: Runtime) -> APIRouter:
     @router.post("/registrations", status_code=201, response_model=RegistrationOut)
     async def register(body: NewRegistration, who: Caller = Depends(current_caller)):
         """201 also when the session is full: the registration is then `waitlisted`."""
-        placed = await registrations.register(
+        placed = await commands.register(
             rt, who, body.session_id, body.group, body.profile, school_id=body.school_id
         )
         return await _registration_out(rt, placed, who)
@@ -449,28 +449,28 @@ def routes(rt: Runtime) -> APIRouter:
         limit: Limit = 50, offset: Offset = 0, who: Caller = Depends(current_caller)
     ):
         return await _registrations_out(
-            rt, await registrations.list_visible(rt, who, limit, offset), who
+            rt, await queries.list_registrations(rt, who, limit, offset), who
         )
 
     @router.get("/registrations/{registration_id}", response_model=RegistrationOut)
     async def registration(registration_id: UUID, who: Caller = Depends(current_caller)):
         return await _registration_out(
-            rt, await registrations.get_visible(rt, who, registration_id), who
+            rt, await queries.get_registration(rt, who, registration_id), who
         )
 
     @router.post("/registrations/{registration_id}/accept", response_model=RegistrationOut)
     async def accept(registration_id: UUID, who: Caller = Depends(current_caller)):
-        accepted = await registrations.accept(rt, who, registration_id)
+        accepted = await commands.accept(rt, who, registration_id)
         return await _registration_out(rt, Placed(accepted, None), who)
 
     @router.post("/registrations/{registration_id}/cancel", response_model=RegistrationOut)
     async def cancel(registration_id: UUID, who: Caller = Depends(current_caller)):
-        cancelled = await registrations.cancel(rt, who, registration_id)
+        cancelled = await commands.cancel(rt, who, registration_id)
         return await _registration_out(rt, Placed(cancelled, None), who)
 
     @router.post("/events/{event_id}/check-in", response_model=RegistrationOut)
     async def check_in(event_id: str, body: CheckIn, who: Caller = Depends(current_caller)):
-        checked = await registrations.check_in(rt, who, event_id, body.code, body.students_present)
+        checked = await commands.check_in(rt, who, event_id, body.code, body.students_present)
         return await _registration_out(rt, Placed(checked, None), who)
 
     @router.post("/events/{event_id}/attendees", status_code=201, response_model=AttendeeOut)

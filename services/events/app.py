@@ -1,6 +1,6 @@
 """Wiring of the events service."""
 
-from services.events import api, demo, handlers, registrations
+from services.events import api, demo, handlers, lapsing
 from services.events.store import Base, messaging
 from shared.contracts.topics import SUBSCRIPTIONS
 from shared.service import ConsumerSpec, ServiceSpec, create_app
@@ -19,7 +19,7 @@ SPEC = ServiceSpec(
         )
     ],
     seed=demo.load,
-    extra_tasks=[registrations.lapse_offers_forever],
+    extra_tasks=[lapsing.lapse_offers_forever],
 )
 
 

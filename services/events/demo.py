@@ -9,9 +9,11 @@ one by a company per event day, sharing the day's capacity.
 from datetime import timedelta
 from uuid import NAMESPACE_URL, uuid5
 
-from services.events import commands, domain, queries
+from services.events import domain, queries
+from services.events.commands import event_facts, session_facts
 from services.events.store import Event, EventSession
 from shared import seed
+from shared.contracts.events import EventScheduledV1, SessionPlannedV1
 from shared.service import Runtime
 
 # GENERATED: registration opens four months before an event day and closes a week before.
@@ -65,12 +67,24 @@ def sessions(event: Event, day: int) -> list[EventSession]:
     ]
 
 
+async def schedule(rt: Runtime, events: list[Event]) -> None:
+    async with rt.db.transaction() as tx:
+        tx.add_all(events)
+        await rt.outbox.stage(tx, *(EventScheduledV1(**event_facts(e)) for e in events))
+
+
+async def plan_sessions(rt: Runtime, sessions: list[EventSession]) -> None:
+    async with rt.db.transaction() as tx:
+        tx.add_all(sessions)
+        await rt.outbox.stage(tx, *(SessionPlannedV1(**session_facts(s)) for s in sessions))
+
+
 async def load(rt: Runtime) -> None:
     present = await queries.event_ids(rt)
     days = [e for s in seed.EVENTS for e in occurrences(s)]
     events = [e for e in days if e.id not in present]
     if events:
-        await commands.schedule(rt, events)
+        await schedule(rt, events)
     planned = await queries.session_ids(rt)
     # Adults register personally for their events: those have no workshops for groups.
     missing = [
@@ -81,4 +95,4 @@ async def load(rt: Runtime) -> None:
         if s.id not in planned
     ]
     if missing:
-        await commands.plan_sessions(rt, missing)
+        await plan_sessions(rt, missing)

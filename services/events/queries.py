@@ -1,15 +1,22 @@
 """Read side of events: the programme, its sessions (and who comes to those a company
-hosts) and the equipment catalogue."""
+hosts), the registrations a caller sees and the equipment catalogue."""
 
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from typing import NamedTuple
 from uuid import UUID
 
 from sqlalchemy import exists, func, select
 
-from services.events.domain import PlanningRefused, RegistrationStatus
-from services.events.store import CatalogueEntry, Event, EventSession, Registration
+from services.events.domain import PlanningRefused, RegistrationRefused, RegistrationStatus
+from services.events.store import (
+    CatalogueEntry,
+    Event,
+    EventSession,
+    Registration,
+    waitlist_position,
+)
 from shared.domain import (
     ADMIN,
     BACKOFFICE,
@@ -18,6 +25,7 @@ from shared.domain import (
     SCHOOL,
     check_agenda_range,
     local_bounds,
+    sees_school,
 )
 from shared.http import Caller
 from shared.service import Runtime
@@ -28,6 +36,13 @@ _EXPECTED = (
     RegistrationStatus.OFFERED,
     RegistrationStatus.WAITLISTED,
 )
+
+
+class Placed(NamedTuple):
+    """A registration as its school sees it: with its place on the list while it waits."""
+
+    registration: Registration
+    waitlist_position: int | None
 
 
 async def event_ids(rt: Runtime) -> set[str]:
@@ -196,3 +211,24 @@ async def _visible_groups(
     for r in await tx.scalars(query.order_by(Registration.created_at, Registration.id)):
         found[r.session_id].append(r)
     return found
+
+
+async def get_registration(rt: Runtime, caller: Caller, registration_id: UUID) -> Placed:
+    async with rt.db.sessions() as tx:
+        registration = await tx.get(Registration, registration_id)
+        if registration is None or not sees_school(
+            caller.role, caller.organisation, registration.school_id
+        ):
+            raise RegistrationRefused("deze inschrijving bestaat niet", 404)
+        return Placed(registration, await waitlist_position(tx, registration))
+
+
+async def list_registrations(rt: Runtime, caller: Caller, limit: int, offset: int) -> list[Placed]:
+    """A school's own registrations; the backoffice sees all."""
+    caller.require(SCHOOL, BACKOFFICE)
+    query = select(Registration).order_by(Registration.created_at, Registration.id)
+    if caller.role == SCHOOL:
+        query = query.where(Registration.school_id == caller.organisation)
+    async with rt.db.sessions() as tx:
+        found = list(await tx.scalars(query.limit(limit).offset(offset)))
+        return [Placed(r, await waitlist_position(tx, r)) for r in found]

@@ -13,13 +13,13 @@ from shared.service import Runtime
 
 
 async def load(rt: Runtime) -> None:
-    async with rt.db.transaction() as session:
-        present = set((await session.execute(select(BudgetLine.core_task, BudgetLine.year))).all())
-        session.add_all(
+    async with rt.db.transaction() as tx:
+        present = set((await tx.execute(select(BudgetLine.core_task, BudgetLine.year))).all())
+        tx.add_all(
             BudgetLine(core_task=b.core_task, year=b.year, amount_cents=b.amount_cents)
             for b in seed.BUDGET_LINES
             if (b.core_task, b.year) not in present
         )
         for role, cents in domain.DEFAULT_RATES_CENTS.items():
-            if await session.get(DefaultRate, role) is None:
-                session.add(DefaultRate(role=role, hourly_rate_cents=cents))
+            if await tx.get(DefaultRate, role) is None:
+                tx.add(DefaultRate(role=role, hourly_rate_cents=cents))

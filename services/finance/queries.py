@@ -22,8 +22,8 @@ async def declaration_lines(
     rt: Runtime, caller: Caller, school_id: str, quarter: str, limit: int, offset: int
 ) -> list[tuple[DeclarationLine, Declaration]]:
     _check_reader(caller, school_id)
-    async with rt.db.sessions() as session:
-        return await store.lines_of(session, school_id, quarter, limit, offset)
+    async with rt.db.sessions() as tx:
+        return await store.lines_of(tx, school_id, quarter, limit, offset)
 
 
 async def declarations(
@@ -36,12 +36,12 @@ async def declarations(
         _check_reader(caller, school_id)
     else:
         caller.require(*domain.READERS)
-    async with rt.db.sessions() as session:
-        return await store.declarations(session, school_id, quarter, limit, offset)
+    async with rt.db.sessions() as tx:
+        return await store.declarations(tx, school_id, quarter, limit, offset)
 
 
-async def _readable(session, caller: Caller, declaration_id: UUID) -> Declaration:
-    found = await store.declaration(session, declaration_id)
+async def _readable(tx, caller: Caller, declaration_id: UUID) -> Declaration:
+    found = await store.declaration(tx, declaration_id)
     if found is None:
         raise Refused("deze declaratie bestaat niet", 404)
     _check_reader(caller, found.school_id)
@@ -51,27 +51,27 @@ async def _readable(session, caller: Caller, declaration_id: UUID) -> Declaratio
 async def declaration(
     rt: Runtime, caller: Caller, declaration_id: UUID
 ) -> tuple[Declaration, list[DeclarationLine]]:
-    async with rt.db.sessions() as session:
-        found = await _readable(session, caller, declaration_id)
-        return found, await store.lines_of_declaration(session, declaration_id)
+    async with rt.db.sessions() as tx:
+        found = await _readable(tx, caller, declaration_id)
+        return found, await store.lines_of_declaration(tx, declaration_id)
 
 
 async def audit(rt: Runtime, caller: Caller, declaration_id: UUID) -> list[AuditEntry]:
-    async with rt.db.sessions() as session:
-        await _readable(session, caller, declaration_id)
-        return await store.audit_of(session, declaration_id)
+    async with rt.db.sessions() as tx:
+        await _readable(tx, caller, declaration_id)
+        return await store.audit_of(tx, declaration_id)
 
 
 async def budget(rt: Runtime, caller: Caller, year: int) -> list[BudgetLine]:
     caller.require(*domain.READERS)
-    async with rt.db.sessions() as session:
-        return await store.budget_of(session, year)
+    async with rt.db.sessions() as tx:
+        return await store.budget_of(tx, year)
 
 
 async def budget_line(rt: Runtime, caller: Caller, year: int, core_task: str) -> BudgetLine:
     caller.require(*domain.READERS)
-    async with rt.db.sessions() as session:
-        found = await session.get(BudgetLine, (core_task, year))
+    async with rt.db.sessions() as tx:
+        found = await tx.get(BudgetLine, (core_task, year))
     if found is None:
         raise Refused("voor deze kerntaak is in dit jaar geen budget gezet", 404)
     return tagged(found)
@@ -80,8 +80,8 @@ async def budget_line(rt: Runtime, caller: Caller, year: int, core_task: str) ->
 async def rate(rt: Runtime, caller: Caller, role: str) -> int:
     """Finance's hourly rate for the role (404 while the demo default holds)."""
     caller.require(*domain.READERS)
-    async with rt.db.sessions() as session:
-        found = await session.get(store.DefaultRate, role)
+    async with rt.db.sessions() as tx:
+        found = await tx.get(store.DefaultRate, role)
     if found is None:
         raise Refused("voor deze rol is nog geen tarief gezet", 404)
     return tagged(found).hourly_rate_cents
@@ -95,13 +95,13 @@ def budget_quarters(year: int) -> tuple[str, ...]:
 
 async def quarter_report(rt: Runtime, caller: Caller, quarter: str) -> Report:
     caller.require(*domain.READERS)
-    async with rt.db.sessions() as session:
-        return reports.quarter_report(quarter, await store.facts(session, quarter))
+    async with rt.db.sessions() as tx:
+        return reports.quarter_report(quarter, await store.facts(tx, quarter))
 
 
 async def _year(rt: Runtime, year: int) -> tuple[dict[str, int], list[reports.Fact]]:
-    async with rt.db.sessions() as session:
-        return (await store.budget_amounts(session, year), await store.facts(session, f"{year}-Q%"))
+    async with rt.db.sessions() as tx:
+        return (await store.budget_amounts(tx, year), await store.facts(tx, f"{year}-Q%"))
 
 
 async def budget_report(rt: Runtime, caller: Caller, year: int, per_quarter: bool) -> Report:
@@ -138,13 +138,16 @@ async def cofinancing_of(
 ) -> tuple[str, list[tuple[DeclarationLine, Declaration]]]:
     """(the company, its co-financing lines of the year): a company reads only its own."""
     company = domain.cofinancing_reader(caller.role, caller.organisation, company)
-    async with rt.db.sessions() as session:
-        return company, await store.cofinancing_of(session, company, year)
+    async with rt.db.sessions() as tx:
+        return company, await store.cofinancing_of(tx, company, year)
 
 
 async def dusi_report(
     rt: Runtime, caller: Caller, year: int, through: str | None, on: date
 ) -> Report:
+    """DUS-I progress report (`through` a quarter of `year`) or annual report (None)."""
+    if through is not None and domain.year_of(through) != year:
+        raise Refused("een voortgangsrapport loopt tot een kwartaal van zijn eigen jaar", 422)
     caller.require(*domain.READERS)
     budgets, facts = await _year(rt, year)
     names = {t.code: t.short_title for t in plan.CORE_TASKS}

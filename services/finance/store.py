@@ -154,7 +154,7 @@ class AuditEntry(Base):
 
 
 async def draft_declaration(
-    session: AsyncSession, school_id: str, quarter: str, now: datetime
+    tx: AsyncSession, school_id: str, quarter: str, now: datetime
 ) -> Declaration:
     """Get or create the school's declaration of the quarter, safe against a racing consumer,
     share-locked so that a submit waits until the lines being added have committed.
@@ -162,8 +162,8 @@ async def draft_declaration(
     INSERT ... ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to end
     instead of failing; the select then reads whichever row won.
     """
-    insert = insert_for(session)
-    await session.execute(
+    insert = insert_for(tx)
+    await tx.execute(
         insert(Declaration)
         .values(
             id=uuid4(),
@@ -175,7 +175,7 @@ async def draft_declaration(
         .on_conflict_do_nothing(index_elements=["school_id", "quarter"])
     )
     return (
-        await session.execute(
+        await tx.execute(
             select(Declaration)
             .where(Declaration.school_id == school_id, Declaration.quarter == quarter)
             .with_for_update(read=True)
@@ -184,19 +184,19 @@ async def draft_declaration(
 
 
 async def open_declaration(
-    session: AsyncSession, school_id: str, quarter: str, now: datetime
+    tx: AsyncSession, school_id: str, quarter: str, now: datetime
 ) -> Declaration:
     """The school's declaration that takes work done in `quarter`: that quarter's own while
     it is editable, else the first later one that is (created if need be)."""
-    declaration = await draft_declaration(session, school_id, quarter, now)
+    declaration = await draft_declaration(tx, school_id, quarter, now)
     while declaration.status not in EDITABLE:
         quarter = next_quarter(quarter)
-        declaration = await draft_declaration(session, school_id, quarter, now)
+        declaration = await draft_declaration(tx, school_id, quarter, now)
     return declaration
 
 
 async def declaration(
-    session: AsyncSession,
+    tx: AsyncSession,
     declaration_id: UUID,
     *,
     for_update: bool = False,
@@ -206,13 +206,11 @@ async def declaration(
     if for_update or for_share:
         # Transitions lock exclusively, line adders shared: a submit waits for lines in flight.
         query = query.with_for_update(read=for_share)
-    return await session.scalar(query)
+    return await tx.scalar(query)
 
 
-async def lines_of_declaration(
-    session: AsyncSession, declaration_id: UUID
-) -> list[DeclarationLine]:
-    rows = await session.scalars(
+async def lines_of_declaration(tx: AsyncSession, declaration_id: UUID) -> list[DeclarationLine]:
+    rows = await tx.scalars(
         select(DeclarationLine)
         .where(DeclarationLine.declaration_id == declaration_id)
         .order_by(DeclarationLine.created_at, DeclarationLine.id)
@@ -221,7 +219,7 @@ async def lines_of_declaration(
 
 
 async def declarations(
-    session: AsyncSession, school_id: str | None, quarter: str | None, limit: int, offset: int
+    tx: AsyncSession, school_id: str | None, quarter: str | None, limit: int, offset: int
 ) -> list[tuple[Declaration, int]]:
     """Declarations with their totals, the sum of their lines."""
     total = func.coalesce(func.sum(DeclarationLine.amount_cents), 0)
@@ -237,11 +235,11 @@ async def declarations(
         query = query.where(Declaration.school_id == school_id)
     if quarter is not None:
         query = query.where(Declaration.quarter == quarter)
-    return [(d, int(t)) for d, t in await session.execute(query)]
+    return [(d, int(t)) for d, t in await tx.execute(query)]
 
 
-async def audit_of(session: AsyncSession, declaration_id: UUID) -> list[AuditEntry]:
-    rows = await session.scalars(
+async def audit_of(tx: AsyncSession, declaration_id: UUID) -> list[AuditEntry]:
+    rows = await tx.scalars(
         select(AuditEntry)
         .where(AuditEntry.declaration_id == declaration_id)
         .order_by(AuditEntry.id)
@@ -249,9 +247,9 @@ async def audit_of(session: AsyncSession, declaration_id: UUID) -> list[AuditEnt
     return list(rows)
 
 
-async def committed_per_core_task(session: AsyncSession, year: int) -> dict[str, int]:
+async def committed_per_core_task(tx: AsyncSession, year: int) -> dict[str, int]:
     """What approved and paid declarations of the year take of each core task's budget."""
-    rows = await session.execute(
+    rows = await tx.execute(
         select(DeclarationLine.core_task, func.sum(DeclarationLine.amount_cents))
         .join(Declaration)
         .where(
@@ -263,46 +261,42 @@ async def committed_per_core_task(session: AsyncSession, year: int) -> dict[str,
     return {task: int(cents) for task, cents in rows}
 
 
-async def budgets(session: AsyncSession, year: int) -> dict[str, Budget]:
+async def budgets(tx: AsyncSession, year: int) -> dict[str, Budget]:
     """The year's budget lines, locked: approvals of one year are checked one at a time, so
     two of them cannot both slip under a hard limit."""
-    rows = await session.scalars(
-        select(BudgetLine).where(BudgetLine.year == year).with_for_update()
-    )
+    rows = await tx.scalars(select(BudgetLine).where(BudgetLine.year == year).with_for_update())
     return {b.core_task: Budget(b.amount_cents, b.hard_limit) for b in rows}
 
 
 async def set_budget(
-    session: AsyncSession, year: int, core_task: str, amount_cents: int, hard_limit: bool
+    tx: AsyncSession, year: int, core_task: str, amount_cents: int, hard_limit: bool
 ) -> None:
-    await session.merge(
+    await tx.merge(
         BudgetLine(core_task=core_task, year=year, amount_cents=amount_cents, hard_limit=hard_limit)
     )
 
 
-async def set_rate(session: AsyncSession, role: str, hourly_rate_cents: int) -> None:
-    await session.merge(DefaultRate(role=role, hourly_rate_cents=hourly_rate_cents))
+async def set_rate(tx: AsyncSession, role: str, hourly_rate_cents: int) -> None:
+    await tx.merge(DefaultRate(role=role, hourly_rate_cents=hourly_rate_cents))
 
 
-async def default_rate(session: AsyncSession, role: str) -> int | None:
-    return await session.scalar(
-        select(DefaultRate.hourly_rate_cents).where(DefaultRate.role == role)
-    )
+async def default_rate(tx: AsyncSession, role: str) -> int | None:
+    return await tx.scalar(select(DefaultRate.hourly_rate_cents).where(DefaultRate.role == role))
 
 
-async def rate_or_demo_default(session: AsyncSession, role: str) -> int:
+async def rate_or_demo_default(tx: AsyncSession, role: str) -> int:
     """Finance's rate for the role, else the demo default (see DEFAULT_RATES_CENTS)."""
-    rate = await default_rate(session, role)
+    rate = await default_rate(tx, role)
     return DEFAULT_RATES_CENTS[role] if rate is None else rate
 
 
 async def line_to_correct(
-    session: AsyncSession, line_id: UUID
+    tx: AsyncSession, line_id: UUID
 ) -> tuple[DeclarationLine, Declaration] | None:
     """A line and its declaration, the line locked: corrections of one line are checked one
     at a time, so two of them cannot together take it below zero."""
     row = (
-        await session.execute(
+        await tx.execute(
             select(DeclarationLine, Declaration)
             .join(Declaration)
             .where(DeclarationLine.id == line_id)
@@ -312,26 +306,24 @@ async def line_to_correct(
     return None if row is None else (row[0], row[1])
 
 
-async def corrections_of(session: AsyncSession, line_id: UUID) -> list[DeclarationLine]:
-    rows = await session.scalars(
+async def corrections_of(tx: AsyncSession, line_id: UUID) -> list[DeclarationLine]:
+    rows = await tx.scalars(
         select(DeclarationLine).where(DeclarationLine.corrects_line_id == line_id)
     )
     return list(rows)
 
 
-async def has_line_from(session: AsyncSession, source_ref: str) -> bool:
+async def has_line_from(tx: AsyncSession, source_ref: str) -> bool:
     return (
-        await session.scalar(
-            select(DeclarationLine.id).where(DeclarationLine.source_ref == source_ref)
-        )
+        await tx.scalar(select(DeclarationLine.id).where(DeclarationLine.source_ref == source_ref))
         is not None
     )
 
 
 async def lines_of(
-    session: AsyncSession, school_id: str, quarter: str, limit: int, offset: int
+    tx: AsyncSession, school_id: str, quarter: str, limit: int, offset: int
 ) -> list[tuple[DeclarationLine, Declaration]]:
-    rows = await session.execute(
+    rows = await tx.execute(
         select(DeclarationLine, Declaration)
         .join(Declaration)
         .where(Declaration.school_id == school_id, Declaration.quarter == quarter)
@@ -342,17 +334,17 @@ async def lines_of(
     return [(line, declaration) for line, declaration in rows]
 
 
-async def budget_of(session: AsyncSession, year: int) -> list[BudgetLine]:
-    rows = await session.scalars(
+async def budget_of(tx: AsyncSession, year: int) -> list[BudgetLine]:
+    rows = await tx.scalars(
         select(BudgetLine).where(BudgetLine.year == year).order_by(BudgetLine.core_task)
     )
     return list(rows)
 
 
-async def facts(session: AsyncSession, quarter_like: str) -> list[Fact]:
+async def facts(tx: AsyncSession, quarter_like: str) -> list[Fact]:
     """The lines of the declarations whose quarter matches `quarter_like` ("2026-Q4" or
     "2026-Q%"), as the reports read them."""
-    rows = await session.execute(
+    rows = await tx.execute(
         select(
             Declaration.school_id,
             Declaration.quarter,
@@ -371,10 +363,10 @@ async def facts(session: AsyncSession, quarter_like: str) -> list[Fact]:
 
 
 async def cofinancing_of(
-    session: AsyncSession, company: str, year: int
+    tx: AsyncSession, company: str, year: int
 ) -> list[tuple[DeclarationLine, Declaration]]:
     """The company's co-financing lines of the year's declarations, by quarter and time."""
-    rows = await session.execute(
+    rows = await tx.execute(
         select(DeclarationLine, Declaration)
         .join(Declaration)
         .where(
@@ -387,5 +379,5 @@ async def cofinancing_of(
     return [(line, declaration) for line, declaration in rows]
 
 
-async def budget_amounts(session: AsyncSession, year: int) -> dict[str, int]:
-    return {b.core_task: b.amount_cents for b in await budget_of(session, year)}
+async def budget_amounts(tx: AsyncSession, year: int) -> dict[str, int]:
+    return {b.core_task: b.amount_cents for b in await budget_of(tx, year)}

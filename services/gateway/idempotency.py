@@ -64,11 +64,11 @@ class IdempotencyStore:
         now = datetime.fromtimestamp(self.clock(), UTC)
         expires_at = datetime.fromtimestamp(self.clock() + self.lease_seconds, UTC)
         t = IDEMPOTENCY_KEYS
-        async with self.db.writing() as session:
-            insert = insert_for(session)(t).values(
+        async with self.db.writing() as tx:
+            insert = insert_for(tx)(t).values(
                 caller=caller, key=key, fingerprint=fingerprint, expires_at=expires_at
             )
-            claimed = await session.execute(
+            claimed = await tx.execute(
                 insert.on_conflict_do_update(
                     index_elements=[t.c.caller, t.c.key],
                     set_={
@@ -84,7 +84,7 @@ class IdempotencyStore:
             if claimed.first() is not None:
                 return Begun(Outcome.NEW)
             row = (
-                await session.execute(
+                await tx.execute(
                     select(t.c.fingerprint, t.c.status, t.c.headers, t.c.body).where(
                         self._is(caller, key)
                     )
@@ -102,8 +102,8 @@ class IdempotencyStore:
             [(k.decode("latin-1"), v.decode("latin-1")) for k, v in answer.headers]
         )
         expires_at = datetime.fromtimestamp(self.clock() + self.ttl_seconds, UTC)
-        async with self.db.writing() as session:
-            await session.execute(
+        async with self.db.writing() as tx:
+            await tx.execute(
                 update(IDEMPOTENCY_KEYS)
                 .where(self._is(caller, key))
                 .values(
@@ -112,14 +112,14 @@ class IdempotencyStore:
             )
 
     async def abandon(self, caller: str, key: str) -> None:
-        async with self.db.writing() as session:
-            await session.execute(delete(IDEMPOTENCY_KEYS).where(self._is(caller, key)))
+        async with self.db.writing() as tx:
+            await tx.execute(delete(IDEMPOTENCY_KEYS).where(self._is(caller, key)))
 
     async def forget_expired(self) -> int:
         now = datetime.fromtimestamp(self.clock(), UTC)
-        async with self.db.writing() as session:
+        async with self.db.writing() as tx:
             return await rows_changed(
-                session, delete(IDEMPOTENCY_KEYS).where(IDEMPOTENCY_KEYS.c.expires_at <= now)
+                tx, delete(IDEMPOTENCY_KEYS).where(IDEMPOTENCY_KEYS.c.expires_at <= now)
             )
 
     @staticmethod

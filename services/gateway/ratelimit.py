@@ -42,20 +42,18 @@ class RateLimits:
     async def take(self, *wanted: tuple[Limit, str]) -> float:
         """Takes one token from each (limit, key) in turn, in one unit of work, stopping at
         the first that must wait: 0 when all went ahead, else seconds until it may."""
-        async with self.db.writing() as session:
+        async with self.db.writing() as tx:
             for limit, key in wanted:
-                wait = await self._take(session, limit, key)
+                wait = await self._take(tx, limit, key)
                 if wait:
                     return wait
         return 0.0
 
-    async def _take(self, session: AsyncSession, limit: Limit, key: str) -> float:
+    async def _take(self, tx: AsyncSession, limit: Limit, key: str) -> float:
         now, t = self.clock(), RATE_BUCKETS
         moved = case((t.c.tat > now, t.c.tat), else_=now) + limit.interval
-        insert = insert_for(session)(t).values(
-            limit_name=limit.name, key=key, tat=now + limit.interval
-        )
-        taken = await session.execute(
+        insert = insert_for(tx)(t).values(limit_name=limit.name, key=key, tat=now + limit.interval)
+        taken = await tx.execute(
             insert.on_conflict_do_update(
                 index_elements=[t.c.limit_name, t.c.key],
                 set_={"tat": moved},
@@ -64,14 +62,14 @@ class RateLimits:
         )
         if taken.first() is not None:
             return 0.0
-        tat = await session.scalar(select(t.c.tat).where(_is(limit, key)))
+        tat = await tx.scalar(select(t.c.tat).where(_is(limit, key)))
         assert tat is not None, "the bucket the insert found stays until the commit"
         return self._wait(limit, tat, now)
 
     async def waiting(self, limit: Limit, key: str) -> float:
         """Seconds until `key` may go ahead (0: now), taking nothing."""
-        async with self.db.sessions() as session:
-            tat = await session.scalar(select(RATE_BUCKETS.c.tat).where(_is(limit, key)))
+        async with self.db.sessions() as tx:
+            tat = await tx.scalar(select(RATE_BUCKETS.c.tat).where(_is(limit, key)))
         return 0.0 if tat is None else self._wait(limit, tat, self.clock())
 
     @staticmethod
@@ -81,9 +79,9 @@ class RateLimits:
 
     async def forget_full(self) -> int:
         """Deletes the buckets that have filled up again: they behave like new ones."""
-        async with self.db.writing() as session:
+        async with self.db.writing() as tx:
             return await rows_changed(
-                session, delete(RATE_BUCKETS).where(RATE_BUCKETS.c.tat <= self.clock())
+                tx, delete(RATE_BUCKETS).where(RATE_BUCKETS.c.tat <= self.clock())
             )
 
 

@@ -175,17 +175,17 @@ class LoanPolicy(Versioned, Base):
     max_days: Mapped[int] = mapped_column(Integer)
 
 
-async def current_policy(session: AsyncSession) -> Policy:
-    row = await session.get(LoanPolicy, POLICY_ROW)
+async def current_policy(tx: AsyncSession) -> Policy:
+    row = await tx.get(LoanPolicy, POLICY_ROW)
     return Policy(row.horizon_days, row.max_days) if row else Policy()
 
 
-async def lock_items_in_service(session: AsyncSession, category: str) -> list[Item]:
+async def lock_items_in_service(tx: AsyncSession, category: str) -> list[Item]:
     """The category's items in service, locked so concurrent reservers queue up (PostgreSQL).
 
     SQLite has one writer at a time, which gives the same guarantee.
     """
-    rows = await session.scalars(
+    rows = await tx.scalars(
         select(Item)
         .where(Item.category == category, Item.status == ItemStatus.AVAILABLE)
         .order_by(Item.id)
@@ -194,27 +194,27 @@ async def lock_items_in_service(session: AsyncSession, category: str) -> list[It
     return list(rows)
 
 
-async def item_to_reserve(session: AsyncSession, item_id: str) -> Item | None:
+async def item_to_reserve(tx: AsyncSession, item_id: str) -> Item | None:
     """The item, its row locked, so concurrent reservers of one item take turns.
 
     A single item's exclusion constraint (PostgreSQL) would refuse the later of two
     overlapping reservations anyway, but two inserts checking each other's rows at once
     deadlock; the lock makes the second reserver see the first's reservation instead.
     """
-    return await session.get(Item, item_id, with_for_update=True)
+    return await tx.get(Item, item_id, with_for_update=True)
 
 
-async def items_of(session: AsyncSession, category: str) -> list[Item]:
-    rows = await session.scalars(select(Item).where(Item.category == category).order_by(Item.id))
+async def items_of(tx: AsyncSession, category: str) -> list[Item]:
+    rows = await tx.scalars(select(Item).where(Item.category == category).order_by(Item.id))
     return list(rows)
 
 
-async def reservation_to_change(session: AsyncSession, reservation_id: UUID) -> Reservation | None:
-    return await session.get(Reservation, reservation_id, with_for_update=True)
+async def reservation_to_change(tx: AsyncSession, reservation_id: UUID) -> Reservation | None:
+    return await tx.get(Reservation, reservation_id, with_for_update=True)
 
 
 async def claims_on(
-    session: AsyncSession, item_ids: list[str], period: Period, besides: UUID | None = None
+    tx: AsyncSession, item_ids: list[str], period: Period, besides: UUID | None = None
 ) -> dict[str, list[Claim]]:
     """Per item, the holding reservations that overlap `period`, except `besides`."""
     query = select(Reservation).where(
@@ -225,23 +225,23 @@ async def claims_on(
     )
     if besides is not None:
         query = query.where(Reservation.id != besides)
-    rows = await session.scalars(query)
+    rows = await tx.scalars(query)
     claims: dict[str, list[Claim]] = {item_id: [] for item_id in item_ids}
     for r in rows:
         claims[r.item_id].append(Claim(r.period, r.quantity))
     return claims
 
 
-async def stock_for(session: AsyncSession, items: list[Item], period: Period) -> list[Stock]:
+async def stock_for(tx: AsyncSession, items: list[Item], period: Period) -> list[Stock]:
     """Each item with its units free on every day of `period`."""
-    claims = await claims_on(session, [i.id for i in items], period)
+    claims = await claims_on(tx, [i.id for i in items], period)
     return [
         Stock(i.id, i.quantity, domain.units_free(i.quantity, claims[i.id], period)) for i in items
     ]
 
 
 async def holding_reservations_of(
-    session: AsyncSession, *, booking_id: UUID | None = None, session_id: UUID | None = None
+    tx: AsyncSession, *, booking_id: UUID | None = None, session_id: UUID | None = None
 ) -> list[Reservation]:
     """The holding reservations made for a booking, or for a session, locked."""
     column, value = (
@@ -249,7 +249,7 @@ async def holding_reservations_of(
         if booking_id is not None
         else (Reservation.session_id, session_id)
     )
-    rows = await session.scalars(
+    rows = await tx.scalars(
         select(Reservation)
         .where(column == value, Reservation.status.in_(HOLDING))
         .with_for_update()
@@ -257,9 +257,9 @@ async def holding_reservations_of(
     return list(rows)
 
 
-async def units_out(session: AsyncSession, item_ids: list[str]) -> dict[str, int]:
+async def units_out(tx: AsyncSession, item_ids: list[str]) -> dict[str, int]:
     """Per item, the units checked out now."""
-    rows = await session.execute(
+    rows = await tx.execute(
         select(Reservation.item_id, func.sum(Reservation.quantity))
         .where(
             Reservation.item_id.in_(item_ids), Reservation.status == ReservationStatus.CHECKED_OUT
@@ -269,13 +269,13 @@ async def units_out(session: AsyncSession, item_ids: list[str]) -> dict[str, int
     return {item_id: int(units) for item_id, units in rows}
 
 
-async def overdue_to_notify(session: AsyncSession, today: date, limit: int) -> list[Reservation]:
+async def overdue_to_notify(tx: AsyncSession, today: date, limit: int) -> list[Reservation]:
     """Checked-out loans that ended before `today` and were not yet reported, locked.
 
     SKIP LOCKED lets two replicas scan at once: each takes rows the other does not hold,
     and a row the other already reported no longer matches (PostgreSQL re-checks it).
     """
-    rows = await session.scalars(
+    rows = await tx.scalars(
         select(Reservation)
         .where(
             Reservation.status == ReservationStatus.CHECKED_OUT,
@@ -289,10 +289,10 @@ async def overdue_to_notify(session: AsyncSession, today: date, limit: int) -> l
     return list(rows)
 
 
-async def school_loans_ahead(session: AsyncSession, item_id: str, today: date) -> int:
+async def school_loans_ahead(tx: AsyncSession, item_id: str, today: date) -> int:
     """Reservations schools made themselves (not for a lesson) holding the item from today."""
     return (
-        await session.scalar(
+        await tx.scalar(
             select(func.count())
             .select_from(Reservation)
             .where(

@@ -2,25 +2,20 @@
 organisation's), marking read, their preferences, the failed notifications for the
 backoffice, and announcements."""
 
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, field_validator
-from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import aliased
 
 from services.notify import commands, queries
 from services.notify import preferences as rules
-from services.notify.audience import Audience, may_send
+from services.notify.audience import Audience
 from services.notify.commands import notify_of
-from services.notify.store import ORGANISATION_INBOX, DeliveryState, Notification, Preference
 from shared.contracts.common import Limit, Offset
 from shared.contracts.requests.notify import AnnouncementIn, PreferencesIn, QuietHoursIn
-from shared.domain import BACKOFFICE, Refused
 from shared.http import Caller, current_caller
 from shared.service import Runtime
-from shared.store.versions import tag_defaults
 
 
 class NotificationOut(BaseModel):
@@ -117,106 +112,47 @@ def _minute(moment: time) -> time:
     return moment.replace(second=0, microsecond=0, tzinfo=None)
 
 
-def inbox_of(who: Caller):
-    """The caller's messages and their organisation's, each once: a message both to the
-    organisation and to the caller is shown as the caller's own."""
-    own = aliased(Notification)
-    also_own = exists().where(
-        own.person_id == who.actor,
-        own.source_event_id == Notification.source_event_id,
-        own.message_type == Notification.message_type,
-    )
-    return or_(
-        Notification.person_id == who.actor,
-        and_(
-            Notification.organisation_id == who.organisation,
-            Notification.person_id == ORGANISATION_INBOX,
-            ~also_own,
-        ),
-    )
-
-
-def readable_by(message: Notification, who: Caller) -> bool:
-    if message.person_id == ORGANISATION_INBOX:
-        return message.organisation_id == who.organisation
-    return message.person_id == who.actor
-
-
 def routes(rt: Runtime) -> APIRouter:
     router = APIRouter()
-    assert rt.db is not None
-    db = rt.db
+    notify = notify_of(rt)
 
     @router.get("/notifications", response_model=list[NotificationOut])
     async def notifications(
         limit: Limit = 50, offset: Offset = 0, who: Caller = Depends(current_caller)
     ):
-        async with db.sessions() as tx:
-            rows = await tx.scalars(
-                select(Notification)
-                .where(inbox_of(who))
-                .order_by(Notification.created_at.desc(), Notification.id)
-                .limit(limit)
-                .offset(offset)
-            )
-            return list(rows)
+        return await queries.inbox(notify.db, who, limit, offset)
 
     @router.get("/notifications/failed", response_model=list[NotificationOut])
     async def failed(limit: Limit = 50, offset: Offset = 0, who: Caller = Depends(current_caller)):
-        who.require(BACKOFFICE)
-        async with db.sessions() as tx:
-            rows = await tx.scalars(
-                select(Notification)
-                .where(Notification.state == DeliveryState.FAILED)
-                .order_by(Notification.created_at.desc(), Notification.id)
-                .limit(limit)
-                .offset(offset)
-            )
-            return list(rows)
+        return await queries.failed(notify.db, who, limit, offset)
 
     @router.get("/notifications/preferences", response_model=PreferencesOut)
     async def my_preferences(who: Caller = Depends(current_caller)):
-        async with db.sessions() as tx:
-            row = await tx.get(Preference, who.actor)
-        tag_defaults(row)
-        return _out(who, commands.to_rules(row))
+        return _out(who, await queries.preferences(notify.db, who))
 
     @router.put("/notifications/preferences", response_model=PreferencesOut)
     async def set_preferences(body: PreferencesIn, who: Caller = Depends(current_caller)):
         chosen = _rules(body)
-        async with db.transaction() as tx:
-            await commands.save_preferences(tx, who.actor, chosen, datetime.now(UTC))
+        await commands.set_preferences(notify, who, chosen)
         return _out(who, chosen)
 
     @router.post("/notifications/{notification_id}/read", response_model=NotificationOut)
     async def mark_read(notification_id: UUID, who: Caller = Depends(current_caller)):
-        async with db.transaction() as tx:
-            message = await tx.get(Notification, notification_id, with_for_update=True)
-            if message is None or not readable_by(message, who):
-                raise Refused("dit bericht staat niet in je inbox", 404)
-            message.read_at = message.read_at or datetime.now(UTC)
-            return message
+        return await commands.mark_read(notify, who, notification_id)
 
     @router.post("/announcements", response_model=AnnouncementOut, status_code=201)
     async def announce(body: AnnouncementIn, who: Caller = Depends(current_caller)):
-        may_send(who.role)
         audience = Audience(
             frozenset(body.organisations), frozenset(body.kinds), frozenset(body.roles)
         )
-        async with db.transaction() as tx:
-            sent = await commands.send_announcement(
-                notify_of(rt), tx, who.actor, audience, body.title, body.body, datetime.now(UTC)
-            )
-            await tx.flush()
-            [counted] = await queries.counted(tx, [sent])
-        return _announcement(counted)
+        return _announcement(await commands.announce(notify, who, audience, body.title, body.body))
 
     @router.get("/announcements", response_model=list[AnnouncementOut])
     async def announcements(
         limit: Limit = 50, offset: Offset = 0, who: Caller = Depends(current_caller)
     ):
-        may_send(who.role)
-        async with db.sessions() as tx:
-            return [_announcement(s) for s in await queries.announcements(tx, limit, offset)]
+        return [
+            _announcement(s) for s in await queries.announcements(notify.db, who, limit, offset)
+        ]
 
     return router

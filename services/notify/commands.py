@@ -6,16 +6,24 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, time
 from functools import cache
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from prometheus_client import CollectorRegistry, Counter
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notify import directory
+from services.notify import directory, queries
 from services.notify import preferences as rules
-from services.notify.audience import Audience, check_reaches_someone
-from services.notify.domain import Draft, ReminderPlan, people_concerned
+from services.notify.audience import Audience, check_reaches_someone, may_send
+from services.notify.domain import (
+    Draft,
+    ReminderPlan,
+    drafts_for,
+    people_concerned,
+    reminders_ended_by,
+    reminders_for,
+    reminders_moved_by,
+)
 from services.notify.rendering import render, render_draft
 from services.notify.settings import NotifySettings
 from services.notify.store import (
@@ -28,6 +36,9 @@ from services.notify.store import (
     ReminderState,
 )
 from shared.contracts.base import IntegrationEvent, parse_event
+from shared.domain import Refused
+from shared.http import Caller
+from shared.messaging.envelope import Envelope
 from shared.messaging.outbox import Outbox
 from shared.service import Runtime
 from shared.store.db import Database
@@ -79,44 +90,70 @@ def notify_of(rt: Runtime) -> Notify:
     return Notify(rt.db, rt.outbox, rt.settings, metrics_for(rt.metrics.registry))
 
 
+async def apply_event(
+    notify: Notify, tx: AsyncSession, event: IntegrationEvent, envelope: Envelope
+) -> None:
+    """The messages and reminders an event causes, in the consumer's transaction (so the
+    inbox makes them exactly once)."""
+    now = notify.clock()
+    for draft in drafts_for(event):
+        # A message told once for a series has the series booking as its source, so the
+        # store's one-message-per-source guard holds it to one whatever the order.
+        source = draft.once_for or envelope.id
+        if draft.once_for and await told(tx, draft, source):
+            continue
+        await record_message(
+            notify, tx, draft, draft.once_for or envelope.subject, source, envelope.type, now
+        )
+    about = reminders_ended_by(event)
+    if about is not None:
+        await end_reminders(tx, about)
+    for plan in reminders_for(event):
+        await keep_reminder(tx, plan, event, now)
+    for plan in reminders_moved_by(event):
+        await move_reminder(tx, plan, event, now)
+    await tx.flush()
+
+
 def _hhmm(value: time | None) -> str | None:
     return value.strftime("%H:%M") if value is not None else None
 
 
-def to_rules(row: Preference | None) -> rules.Preferences:
-    if row is None:
-        return rules.Preferences()
-    quiet = None
-    if row.quiet_start and row.quiet_end:
-        quiet = rules.QuietHours(
-            time.fromisoformat(row.quiet_start), time.fromisoformat(row.quiet_end)
-        )
-    return rules.Preferences(
-        channels=dict(row.channels),
-        opted_out=frozenset(row.opted_out),
-        digest=row.digest,
-        quiet_hours=quiet,
-    )
-
-
-async def preferences_of(session: AsyncSession, person_id: str) -> rules.Preferences:
-    return to_rules(await session.get(Preference, person_id))
-
-
 async def save_preferences(
-    session: AsyncSession, person_id: str, chosen: rules.Preferences, now: datetime
+    tx: AsyncSession, person_id: str, chosen: rules.Preferences, now: datetime
 ) -> None:
     rules.validate(chosen)
-    await claim(session, Preference, person_id=person_id)
-    row = await session.get(Preference, person_id, with_for_update=True)
+    await claim(tx, Preference, person_id=person_id)
+    row = await tx.get(Preference, person_id, with_for_update=True)
     if row is None:
         row = Preference(person_id=person_id)
-        session.add(row)
+        tx.add(row)
     quiet = chosen.quiet_hours
     row.channels, row.opted_out = dict(chosen.channels), sorted(chosen.opted_out)
     row.digest, row.updated_at = chosen.digest, now
     row.quiet_start = _hhmm(quiet.start if quiet else None)
     row.quiet_end = _hhmm(quiet.end if quiet else None)
+
+
+async def set_preferences(notify: Notify, who: Caller, chosen: rules.Preferences) -> None:
+    async with notify.db.transaction() as tx:
+        await save_preferences(tx, who.actor, chosen, notify.clock())
+
+
+async def mark_read(notify: Notify, who: Caller, notification_id: UUID) -> Notification:
+    """Mark a message in the caller's inbox read; the first reading counts."""
+    async with notify.db.transaction() as tx:
+        message = await tx.get(Notification, notification_id, with_for_update=True)
+        if message is None or not _readable_by(message, who):
+            raise Refused("dit bericht staat niet in je inbox", 404)
+        message.read_at = message.read_at or notify.clock()
+        return message
+
+
+def _readable_by(message: Notification, who: Caller) -> bool:
+    if message.person_id == ORGANISATION_INBOX:
+        return message.organisation_id == who.organisation
+    return message.person_id == who.actor
 
 
 @dataclass(frozen=True)
@@ -136,7 +173,7 @@ class Message:
 
 async def record_message(
     notify: Notify,
-    session: AsyncSession,
+    tx: AsyncSession,
     draft: Draft,
     about: str,
     source_id: str,
@@ -157,7 +194,7 @@ async def record_message(
         source_id,
         source_type,
     )
-    session.add(
+    tx.add(
         Notification(
             id=uuid4(),
             person_id=ORGANISATION_INBOX,
@@ -171,17 +208,17 @@ async def record_message(
             **asdict(message),
         )
     )
-    members = await directory.members(session, draft.organisation_id)
+    members = await directory.members(tx, draft.organisation_id)
     for person_id in people_concerned(draft, members):
-        await send_to_person(notify, session, message, person_id, now)
+        await send_to_person(notify, tx, message, person_id, now)
 
 
 async def send_to_person(
-    notify: Notify, session: AsyncSession, message: Message, person_id: str, now: datetime
+    notify: Notify, tx: AsyncSession, message: Message, person_id: str, now: datetime
 ) -> Notification:
     """The message to one person, with its delivery plan from their preferences."""
     plan = rules.plan(
-        await preferences_of(session, person_id), message.category, message.critical, now
+        await queries.preferences_of(tx, person_id), message.category, message.critical, now
     )
     personal = Notification(
         id=uuid4(),
@@ -195,7 +232,7 @@ async def send_to_person(
         next_attempt_at=None if plan is None else plan.not_before,
         **asdict(message),
     )
-    session.add(personal)
+    tx.add(personal)
     if plan is not None and plan.not_before > now:
         notify.metrics.delayed.labels(plan.channel).inc()
     return personal
@@ -204,9 +241,21 @@ async def send_to_person(
 ANNOUNCEMENT_SOURCE = "nl.tisfortech.notify.announcement"
 
 
+async def announce(
+    notify: Notify, who: Caller, audience: Audience, title: str, body: str
+) -> queries.Sent:
+    """Send an announcement as the caller; it comes back with its messages counted."""
+    may_send(who.role)
+    async with notify.db.transaction() as tx:
+        sent = await send_announcement(notify, tx, who.actor, audience, title, body, notify.clock())
+        await tx.flush()
+        [counted] = await queries.counted(tx, [sent])
+    return counted
+
+
 async def send_announcement(
     notify: Notify,
-    session: AsyncSession,
+    tx: AsyncSession,
     sender: str,
     audience: Audience,
     title: str,
@@ -215,10 +264,10 @@ async def send_announcement(
 ) -> Announcement:
     """The announcement, and its message to each active person in its audience: always in
     their inbox, and on their channel for announcements unless they opted out of them."""
-    audience.check(await directory.organisation_ids(session) if audience.organisations else ())
+    audience.check(await directory.organisation_ids(tx) if audience.organisations else ())
     people = [
         p
-        for p in await directory.active_people(session)
+        for p in await directory.active_people(tx)
         if audience.includes(p.organisation_id, p.kind, p.role)
     ]
     check_reaches_someone(len(people))
@@ -233,7 +282,7 @@ async def send_announcement(
         sent_at=now,
         recipients=len(people),
     )
-    session.add(announcement)
+    tx.add(announcement)
     subject, text = render("announcement", title=title, body=body)
     for person in people:
         message = Message(
@@ -247,14 +296,14 @@ async def send_announcement(
             str(announcement.id),
             ANNOUNCEMENT_SOURCE,
         )
-        await send_to_person(notify, session, message, person.id, now)
+        await send_to_person(notify, tx, message, person.id, now)
     return announcement
 
 
-async def told(session: AsyncSession, draft: Draft, source_id: str) -> bool:
+async def told(tx: AsyncSession, draft: Draft, source_id: str) -> bool:
     """Whether the organisation already has this message from this source."""
     return (
-        await session.scalar(
+        await tx.scalar(
             select(Notification.id).where(
                 Notification.source_event_id == source_id,
                 Notification.message_type == draft.message_type,
@@ -267,14 +316,14 @@ async def told(session: AsyncSession, draft: Draft, source_id: str) -> bool:
 
 
 async def keep_reminder(
-    session: AsyncSession, plan: ReminderPlan, event: IntegrationEvent, now: datetime
+    tx: AsyncSession, plan: ReminderPlan, event: IntegrationEvent, now: datetime
 ) -> None:
     """Store a reminder once: a second event about the same thing (another line on the same
     declaration) adds nothing."""
     due = plan.scheduled_at(now)
     if due is None:
         return
-    exists = await session.scalar(
+    exists = await tx.scalar(
         select(Reminder.id).where(
             Reminder.message_type == plan.message_type,
             Reminder.about == plan.about,
@@ -282,7 +331,7 @@ async def keep_reminder(
         )
     )
     if exists is None:
-        session.add(
+        tx.add(
             Reminder(
                 id=uuid4(),
                 message_type=plan.message_type,
@@ -299,10 +348,10 @@ async def keep_reminder(
 
 
 async def move_reminder(
-    session: AsyncSession, plan: ReminderPlan, moved: IntegrationEvent, now: datetime
+    tx: AsyncSession, plan: ReminderPlan, moved: IntegrationEvent, now: datetime
 ) -> None:
     """A kept reminder whose lesson moved: due for the new time, and telling it."""
-    reminder = await session.scalar(
+    reminder = await tx.scalar(
         select(Reminder).where(
             Reminder.message_type == plan.message_type,
             Reminder.about == plan.about,
@@ -319,8 +368,8 @@ async def move_reminder(
     reminder.due_at, reminder.deadline = due, plan.deadline
 
 
-async def end_reminders(session: AsyncSession, about: str) -> None:
-    await session.execute(
+async def end_reminders(tx: AsyncSession, about: str) -> None:
+    await tx.execute(
         update(Reminder)
         .where(Reminder.about == about, Reminder.state == ReminderState.PENDING)
         .values(state=ReminderState.ENDED)

@@ -89,16 +89,16 @@ class Dispatcher:
         messages are dropped instead."""
         db, now, settings = self.notify.db, self.notify.clock(), self.notify.settings
         lease = now + timedelta(seconds=settings.notify_dispatch_lease_seconds)
-        async with db.writing() as session:
+        async with db.writing() as tx:
             claimed = list(
-                await session.scalars(
+                await tx.scalars(
                     self._due(db.is_postgres, now).limit(settings.notify_dispatch_batch_size)
                 )
             )
             digests = {(m.person_id, m.channel) for m in claimed if m.digest}
             for person_id, channel in digests:  # a digest goes out whole
                 claimed += (
-                    await session.scalars(
+                    await tx.scalars(
                         self._due(db.is_postgres, now).where(
                             Notification.digest.is_(True),
                             Notification.person_id == person_id,
@@ -107,7 +107,7 @@ class Dispatcher:
                         )
                     )
                 ).all()
-            addresses = await directory.addresses(session, (m.person_id for m in claimed))
+            addresses = await directory.addresses(tx, (m.person_id for m in claimed))
             for message in claimed:
                 if message.person_id in addresses:
                     message.next_attempt_at = lease
@@ -141,19 +141,19 @@ class Dispatcher:
             )
             error = repr(exc)[:500]
         now = self.notify.clock()
-        async with self.notify.db.writing() as session:
-            session.add_all(group)  # claimed and committed: only the changes are written
+        async with self.notify.db.writing() as tx:
+            tx.add_all(group)  # claimed and committed: only the changes are written
             for message in group:
                 if error is None:
                     message.state, message.delivered_at = DeliveryState.DELIVERED, now
                     message.attempts += 1
                 else:
-                    await self._failed(session, message, error, now)
+                    await self._failed(tx, message, error, now)
         if error is None:
             self.notify.metrics.sent.labels(channel).inc(len(group))
 
     async def _failed(
-        self, session: AsyncSession, message: Notification, error: str, now: datetime
+        self, tx: AsyncSession, message: Notification, error: str, now: datetime
     ) -> None:
         settings, metrics = self.notify.settings, self.notify.metrics
         message.attempts += 1
@@ -182,7 +182,7 @@ class Dispatcher:
             else [message.channel]
         )
         await self.notify.outbox.stage(
-            session,
+            tx,
             NotificationFailedV1(
                 notification_id=message.id,
                 organisation_id=message.organisation_id,

@@ -31,28 +31,28 @@ PERSON_EVENTS: tuple[type[PersonEvent], ...] = (
 )
 
 
-async def keep_organisation(session: AsyncSession, event: OrganisationEvent, now: datetime) -> None:
-    row = await session.get(Organisation, event.organisation_id, with_for_update=True)
+async def keep_organisation(tx: AsyncSession, event: OrganisationEvent, now: datetime) -> None:
+    row = await tx.get(Organisation, event.organisation_id, with_for_update=True)
     if row is None:
         row = Organisation(id=event.organisation_id)
-        session.add(row)
+        tx.add(row)
     row.name, row.kind, row.updated_at = event.name, event.kind, now
 
 
-async def keep_person(session: AsyncSession, event: PersonEvent, now: datetime) -> None:
-    row = await session.get(Person, event.person_id, with_for_update=True)
+async def keep_person(tx: AsyncSession, event: PersonEvent, now: datetime) -> None:
+    row = await tx.get(Person, event.person_id, with_for_update=True)
     if row is None:
         row = Person(id=event.person_id)
-        session.add(row)
+        tx.add(row)
     row.organisation_id, row.role, row.name = event.organisation_id, event.role, event.name
     row.email, row.updated_at = event.email, now
     # Only a person who signed in (or was seeded so) hears anything.
     row.active = isinstance(event, PersonActivatedV1)
 
 
-async def members(session: AsyncSession, organisation_id: str) -> dict[str, str]:
+async def members(tx: AsyncSession, organisation_id: str) -> dict[str, str]:
     """The active people of an organisation: id -> role."""
-    rows = await session.execute(
+    rows = await tx.execute(
         select(Person.id, Person.role).where(
             Person.organisation_id == organisation_id, Person.active.is_(True)
         )
@@ -60,9 +60,9 @@ async def members(session: AsyncSession, organisation_id: str) -> dict[str, str]
     return {key: value for key, value in rows}
 
 
-async def addresses(session: AsyncSession, person_ids: Iterable[str]) -> dict[str, str]:
+async def addresses(tx: AsyncSession, person_ids: Iterable[str]) -> dict[str, str]:
     """The e-mail address of each of these people who is active: id -> address."""
-    rows = await session.execute(
+    rows = await tx.execute(
         select(Person.id, Person.email).where(
             Person.id.in_(set(person_ids)), Person.active.is_(True)
         )
@@ -70,8 +70,8 @@ async def addresses(session: AsyncSession, person_ids: Iterable[str]) -> dict[st
     return {key: value for key, value in rows}
 
 
-async def organisation_ids(session: AsyncSession) -> set[str]:
-    return set(await session.scalars(select(Organisation.id)))
+async def organisation_ids(tx: AsyncSession) -> set[str]:
+    return set(await tx.scalars(select(Organisation.id)))
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,9 @@ class Member:
     role: str
 
 
-async def active_people(session: AsyncSession) -> list[Member]:
+async def active_people(tx: AsyncSession) -> list[Member]:
     """Every active person, with the kind of their organisation."""
-    rows = await session.execute(
+    rows = await tx.execute(
         select(Person.id, Person.organisation_id, Organisation.kind, Person.role)
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
         .where(Person.active.is_(True))

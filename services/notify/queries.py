@@ -1,12 +1,26 @@
-"""Reads of notify that are more than one row: the announcements sent, with how their
-messages fared."""
+"""Reads of notify: the caller's inbox, the failed messages, the caller's preferences and
+the announcements sent, with how their messages fared."""
 
 from dataclasses import dataclass, field
+from datetime import time
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from services.notify.store import Announcement, Notification
+from services.notify import preferences as rules
+from services.notify.audience import may_send
+from services.notify.store import (
+    ORGANISATION_INBOX,
+    Announcement,
+    DeliveryState,
+    Notification,
+    Preference,
+)
+from shared.domain import BACKOFFICE
+from shared.http import Caller
+from shared.store.db import Database
+from shared.store.versions import tag_defaults
 
 
 @dataclass
@@ -16,21 +30,93 @@ class Sent:
     read: int = 0
 
 
-async def announcements(session: AsyncSession, limit: int, offset: int) -> list[Sent]:
-    """The latest announcements first, each with its messages counted by delivery state."""
-    rows = await session.scalars(
-        select(Announcement)
-        .order_by(Announcement.sent_at.desc(), Announcement.id)
-        .limit(limit)
-        .offset(offset)
+def inbox_of(who: Caller):
+    """The caller's messages and their organisation's, each once: a message both to the
+    organisation and to the caller is shown as the caller's own."""
+    own = aliased(Notification)
+    also_own = exists().where(
+        own.person_id == who.actor,
+        own.source_event_id == Notification.source_event_id,
+        own.message_type == Notification.message_type,
     )
-    return await counted(session, list(rows))
+    return or_(
+        Notification.person_id == who.actor,
+        and_(
+            Notification.organisation_id == who.organisation,
+            Notification.person_id == ORGANISATION_INBOX,
+            ~also_own,
+        ),
+    )
 
 
-async def counted(session: AsyncSession, rows: list[Announcement]) -> list[Sent]:
+async def _latest(db: Database, condition, limit: int, offset: int) -> list[Notification]:
+    async with db.sessions() as tx:
+        rows = await tx.scalars(
+            select(Notification)
+            .where(condition)
+            .order_by(Notification.created_at.desc(), Notification.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return list(rows)
+
+
+async def inbox(db: Database, who: Caller, limit: int, offset: int) -> list[Notification]:
+    """The caller's inbox, the latest first."""
+    return await _latest(db, inbox_of(who), limit, offset)
+
+
+async def failed(db: Database, who: Caller, limit: int, offset: int) -> list[Notification]:
+    """The messages no channel could deliver, for the backoffice, the latest first."""
+    who.require(BACKOFFICE)
+    return await _latest(db, Notification.state == DeliveryState.FAILED, limit, offset)
+
+
+def to_rules(row: Preference | None) -> rules.Preferences:
+    if row is None:
+        return rules.Preferences()
+    quiet = None
+    if row.quiet_start and row.quiet_end:
+        quiet = rules.QuietHours(
+            time.fromisoformat(row.quiet_start), time.fromisoformat(row.quiet_end)
+        )
+    return rules.Preferences(
+        channels=dict(row.channels),
+        opted_out=frozenset(row.opted_out),
+        digest=row.digest,
+        quiet_hours=quiet,
+    )
+
+
+async def preferences_of(tx: AsyncSession, person_id: str) -> rules.Preferences:
+    return to_rules(await tx.get(Preference, person_id))
+
+
+async def preferences(db: Database, who: Caller) -> rules.Preferences:
+    """The caller's own preferences (the defaults while they chose none)."""
+    async with db.sessions() as tx:
+        row = await tx.get(Preference, who.actor)
+    tag_defaults(row)
+    return to_rules(row)
+
+
+async def announcements(db: Database, who: Caller, limit: int, offset: int) -> list[Sent]:
+    """The latest announcements first, each with its messages counted by delivery state."""
+    may_send(who.role)
+    async with db.sessions() as tx:
+        rows = await tx.scalars(
+            select(Announcement)
+            .order_by(Announcement.sent_at.desc(), Announcement.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return await counted(tx, list(rows))
+
+
+async def counted(tx: AsyncSession, rows: list[Announcement]) -> list[Sent]:
     """Each announcement with its messages counted by delivery state, and those read."""
     sent = {str(a.id): Sent(a) for a in rows}
-    counts = await session.execute(
+    counts = await tx.execute(
         select(
             Notification.about, Notification.state, func.count(), func.count(Notification.read_at)
         )

@@ -34,8 +34,8 @@ async def _next(notify: Notify) -> int | None:
     )
     if db.is_postgres:
         query = query.with_for_update(skip_locked=True)
-    async with db.writing() as session:
-        reminder = await session.scalar(query)
+    async with db.writing() as tx:
+        reminder = await tx.scalar(query)
         if reminder is None:
             return None
         if now >= reminder.deadline:  # notify was down past it: too late to be of use
@@ -43,7 +43,7 @@ async def _next(notify: Notify) -> int | None:
             return 0
         draft = Draft(reminder.organisation_id, reminder.message_type, reminder_source(reminder))
         await record_message(
-            notify, session, draft, reminder.about, str(reminder.id), REMINDER_SOURCE, now
+            notify, tx, draft, reminder.about, str(reminder.id), REMINDER_SOURCE, now
         )
         reminder.state = ReminderState.SENT
         return 1

@@ -17,6 +17,10 @@ from shared.store.requests import record_pending
 
 M = TypeVar("M")
 
+# A unit of work: the session of one transaction. Adapters (api.py, handlers.py) name it by
+# this alias, so that only commands, queries and stores speak SQLAlchemy.
+Tx = AsyncSession
+
 
 def is_postgres(url_or_engine: "str | AsyncEngine") -> bool:
     name = url_or_engine if isinstance(url_or_engine, str) else url_or_engine.dialect.name

@@ -1,14 +1,8 @@
-import asyncio
-
-import httpx
 import pytest
 
 from services.directory import demo
 from services.directory.app import SPEC
-from services.directory.settings import DirectorySettings
-from shared.service import create_app
-from shared.store.migrations import upgrade
-from shared.tests.callers import TRUST_TEST_KEY
+from shared.tests.runtime import client, migrated_app, sqlite_url
 
 # The cheapest argon2 the settings allow: the tests hash and check many passwords.
 CHEAP_HASHING = dict(
@@ -20,17 +14,12 @@ CHEAP_HASHING = dict(
 async def directory(request, tmp_path):
     """The directory's HTTP app on a migrated, demo-seeded store of each kind (no broker)."""
     if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'directory.db'}"
+        url = sqlite_url(tmp_path / "directory.db")
     else:
         url = request.getfixturevalue("fresh_database")("tft_directory_api")
-    await asyncio.to_thread(upgrade, "directory", url)
-    settings = DirectorySettings(
-        service="directory", database_url=url, outbox_relay=False, **CHEAP_HASHING | TRUST_TEST_KEY
-    )
-    app = create_app(SPEC, settings)
+    app = await migrated_app(SPEC, url, **CHEAP_HASHING)
     await demo.load(app.state.runtime)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://directory") as client:
-        client.runtime = app.state.runtime  # type: ignore[attr-defined]
-        yield client
+    async with client(app, "directory") as http:
+        http.runtime = app.state.runtime  # type: ignore[attr-defined]
+        yield http
     await app.state.runtime.db.dispose()

@@ -3,35 +3,25 @@ running, so the directory answers other requests while a sign-in is being checke
 
 import asyncio
 
-import httpx
-
 from services.directory import demo
 from services.directory.app import SPEC
-from services.directory.settings import DirectorySettings
-from shared.service import create_app
-from shared.store.migrations import upgrade
-from shared.tests.callers import TRUST_TEST_KEY, as_gateway
+from shared.tests.callers import as_gateway
+from shared.tests.runtime import client, migrated_app, sqlite_url
 
 
 async def test_the_event_loop_runs_on_while_a_password_is_checked(tmp_path):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'directory.db'}"
-    await asyncio.to_thread(upgrade, "directory", url)
     # Costly on purpose: a check takes long enough to see what happens meanwhile.
-    settings = DirectorySettings(
-        service="directory",
-        database_url=url,
-        outbox_relay=False,
-        **TRUST_TEST_KEY,
+    app = await migrated_app(
+        SPEC,
+        sqlite_url(tmp_path / "directory.db"),
         password_hash_time_cost=4,
         password_hash_parallelism=1,
     )
-    app = create_app(SPEC, settings)
     await demo.load(app.state.runtime)
     loop = asyncio.get_running_loop()
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://directory") as client:
+    async with client(app, "directory") as http:
         signing_in = asyncio.ensure_future(
-            client.post(
+            http.post(
                 "/sign-in",
                 headers=as_gateway("directory"),
                 json={"username": "corlaer", "password": "demo"},

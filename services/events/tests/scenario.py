@@ -1,32 +1,22 @@
-"""Registrations on a real, migrated store without Kafka: a minimal runtime (store and
-outbox, no relay), so every event the use cases cause stays in the outbox for tests to read."""
+"""Registrations on a real, migrated store without Kafka: the service's runtime without its
+relay (`shared.tests.runtime`), so every event the use cases cause stays in the outbox for
+tests to read."""
 
-import asyncio
-import json
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 from sqlalchemy import select
 
-from services.events import commands
-from services.events.store import Event, EventSession, messaging
+from services.events import demo
+from services.events.app import SPEC
+from services.events.store import Event, EventSession
 from shared.contracts.common import Group
 from shared.http import Caller
-from shared.messaging.outbox import Outbox
-from shared.store.db import Database, create_engine
-from shared.store.migrations import upgrade
+from shared.service import Runtime
+from shared.tests import runtime
 
 BACKOFFICE = Caller(actor="host@hotspot", role="backoffice", organisation="backoffice")
 NOW = datetime(2027, 1, 10, 9, tzinfo=UTC)
-
-
-@dataclass
-class MinimalRuntime:
-    """What the use cases touch of a `Runtime`."""
-
-    db: Database
-    outbox: Outbox
 
 
 def school(organisation: str = "corlaer") -> Caller:
@@ -37,16 +27,12 @@ def group(students: int, name: str = "3B", level: str = "vmbo-kb") -> Group:
     return Group(name=name, level=level, year=3, students=students)
 
 
-async def migrated_runtime(database_url: str) -> MinimalRuntime:
-    # Alembic runs its own event loop: give it a thread of its own.
-    await asyncio.to_thread(upgrade, "events", database_url)
-    return MinimalRuntime(
-        Database(create_engine(database_url)), Outbox(messaging.outbox, source="/tft/events")
-    )
+async def migrated_runtime(database_url: str) -> Runtime:
+    return await runtime.migrated_runtime(SPEC, database_url)
 
 
 async def plan_session(
-    rt: MinimalRuntime,
+    rt: Runtime,
     capacity: int,
     event_id: str | None = None,
     audience: tuple[str, ...] = ("vmbo-kb",),
@@ -54,7 +40,7 @@ async def plan_session(
     """A session of a new event in a week's time, open for registration at NOW."""
     event_id = event_id or f"girls-day-{uuid4().hex[:8]}"
     starts = NOW + timedelta(days=7)
-    await commands.schedule(
+    await demo.schedule(
         rt,
         [
             Event(
@@ -82,15 +68,15 @@ async def plan_session(
         opens_at=NOW - timedelta(days=30),
         closes_at=NOW + timedelta(days=5),
     )
-    await commands.plan_sessions(rt, [session])
+    await demo.plan_sessions(rt, [session])
     return session.id
 
 
-async def schedule_meeting(rt: MinimalRuntime, capacity: int, now: datetime = NOW) -> str:
+async def schedule_meeting(rt: Runtime, capacity: int, now: datetime = NOW) -> str:
     """An annual meeting a week after `now`, for the region's partners (adults)."""
     event_id = f"jaarvergadering-{uuid4().hex[:8]}"
     starts = now + timedelta(days=7)
-    await commands.schedule(
+    await demo.schedule(
         rt,
         [
             Event(
@@ -114,20 +100,13 @@ def person(
     return Caller(actor=actor, role=role, organisation=organisation)
 
 
-async def seats_taken(rt: MinimalRuntime, session_id: UUID) -> int:
+async def seats_taken(rt: Runtime, session_id: UUID) -> int:
     async with rt.db.sessions() as tx:
         return await tx.scalar(
             select(EventSession.seats_taken).where(EventSession.id == session_id)
         )
 
 
-async def staged(rt: MinimalRuntime, verb: str, aggregate: str = "registration") -> list[dict]:
+async def staged(rt: Runtime, verb: str, aggregate: str = "registration") -> list[dict]:
     """Payloads of the staged events `aggregate`.`verb` (registration.confirmed, ...), in order."""
-    outbox = messaging.outbox
-    async with rt.db.sessions() as tx:
-        rows = await tx.scalars(
-            select(outbox.c.payload)
-            .where(outbox.c.event_type == f"nl.tisfortech.events.{aggregate}.{verb}.v1")
-            .order_by(outbox.c.seq)
-        )
-        return [json.loads(row) for row in rows]
+    return await runtime.staged(rt, f"nl.tisfortech.events.{aggregate}.{verb}.v1")

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.events import queries, registrations
+from services.events import commands, queries
 from services.events.domain import PlanningRefused
 from services.events.store import EventSession
 from services.events.tests.scenario import (
@@ -44,7 +44,7 @@ async def agenda(
 async def test_the_agenda_has_the_sessions_of_its_days_with_the_classes_each_may_see(rt):
     session_id = await plan_session(rt, capacity=30)
     for second, (name, school_id) in enumerate((("3B", "corlaer"), ("2A", "nxt"))):
-        await registrations.register(
+        await commands.register(
             rt, school(school_id), session_id, group(10, name), now=NOW + timedelta(seconds=second)
         )
 

@@ -4,19 +4,15 @@ import pytest
 from sqlalchemy import select
 
 from services.events import commands, demo
-from services.events.store import Base, CatalogueEntry
+from services.events.store import CatalogueEntry
 from shared import seed
 from shared.contracts.loans import ItemChangedV1, ItemRegisteredV1, ItemRetiredV1
-from shared.store.db import Database, create_engine
 
 
 @pytest.fixture
-async def db(tmp_path):
-    database = Database(create_engine(f"sqlite+aiosqlite:///{tmp_path / 'events.db'}"))
-    async with database.engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
-    yield database
-    await database.dispose()
+def db(rt):
+    """The store of the service's runtime (conftest.py)."""
+    return rt.db
 
 
 def _registered(quantity: int, loanable: bool = True, item_id: str = "tft-vr-001"):

@@ -4,7 +4,7 @@ moves, so notify can tell each of them (migrated SQLite store, through the outbo
 from datetime import timedelta
 from uuid import uuid4
 
-from services.events import commands, registrations
+from services.events import commands, demo
 from services.events.store import EventSession
 from services.events.tests.scenario import BACKOFFICE, NOW, group, plan_session, school, staged
 from shared.contracts.requests.events import EventChange, EventSessionChange
@@ -29,7 +29,7 @@ async def own_times_session(rt) -> EventSession:
         starts_at=DAY + timedelta(hours=1),
         ends_at=DAY + timedelta(hours=3),
     )
-    await commands.plan_sessions(rt, [session])
+    await demo.plan_sessions(rt, [session])
     return session
 
 
@@ -42,9 +42,9 @@ async def test_a_moved_event_and_session_name_the_schools_holding_seats_in_them(
         ("element", follows_event),
         ("lodenstein", own_times),
     ):
-        await registrations.register(rt, school(school_id), session_id, group(10), now=NOW)
-    left = await registrations.register(rt, school("trivium"), follows_event, group(10), now=NOW)
-    await registrations.cancel(rt, school("trivium"), left.registration.id, now=NOW)
+        await commands.register(rt, school(school_id), session_id, group(10), now=NOW)
+    left = await commands.register(rt, school("trivium"), follows_event, group(10), now=NOW)
+    await commands.cancel(rt, school("trivium"), left.registration.id, now=NOW)
 
     await commands.change_event(
         rt, BACKOFFICE, EVENT, EventChange(ends_at=DAY + timedelta(hours=7))

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from services.events import attendees, hosting, registrations
+from services.events import attendees, commands, hosting, queries
 from services.events.domain import OFFER_TIME, PERSONS_PER_ACCOUNT, RegistrationRefused
 from services.events.store import Event
 from services.events.tests.scenario import (
@@ -42,7 +42,7 @@ async def rt(each_store):
 async def _state(rt, placed) -> dict:
     """Registration id -> (status, waitlist position), as each owning school sees it."""
     seen = [
-        await registrations.get_visible(rt, school(p.registration.school_id), p.registration.id)
+        await queries.get_registration(rt, school(p.registration.school_id), p.registration.id)
         for p in placed
     ]
     return {s.registration.id: (s.registration.status, s.waitlist_position) for s in seen}
@@ -53,7 +53,7 @@ async def test_concurrent_registrations_never_exceed_capacity_and_freed_seats_mo
 
     placed = await asyncio.gather(
         *(
-            registrations.register(
+            commands.register(
                 rt, school(f"school-{i}"), session_id, group(1, name=f"G{i}"), now=NOW
             )
             for i in range(REQUESTS)
@@ -67,7 +67,7 @@ async def test_concurrent_registrations_never_exceed_capacity_and_freed_seats_mo
     assert [position for position, _ in waiting] == list(range(1, 101))
 
     leaving = next(p for p in placed if p.registration.status == "confirmed")
-    await registrations.cancel(
+    await commands.cancel(
         rt, school(leaving.registration.school_id), leaving.registration.id, now=NOW
     )
     first, second = waiting[0][1], waiting[1][1]
@@ -76,7 +76,7 @@ async def test_concurrent_registrations_never_exceed_capacity_and_freed_seats_mo
     assert state[second] == ("waitlisted", 1)
     assert await seats_taken(rt, session_id) == CAPACITY  # the offer holds the freed seat
 
-    assert await registrations.lapse_offers(rt, now=NOW + OFFER_TIME) == 1
+    assert await commands.lapse_offers(rt, now=NOW + OFFER_TIME) == 1
     state = await _state(rt, placed)
     assert (state[first][0], state[second][0]) == ("lapsed", "offered")
     assert await seats_taken(rt, session_id) == CAPACITY
@@ -86,17 +86,14 @@ async def test_concurrent_registrations_never_exceed_capacity_and_freed_seats_mo
 async def test_registrations_racing_cancellations_leave_no_seat_free_while_a_group_waits(rt):
     session_id = await plan_session(rt, capacity=10)
     confirmed = [
-        await registrations.register(rt, school(f"c{i}"), session_id, group(1), now=NOW)
+        await commands.register(rt, school(f"c{i}"), session_id, group(1), now=NOW)
         for i in range(10)
     ]
 
     late = await asyncio.gather(
+        *(commands.register(rt, school(f"w{i}"), session_id, group(1), now=NOW) for i in range(20)),
         *(
-            registrations.register(rt, school(f"w{i}"), session_id, group(1), now=NOW)
-            for i in range(20)
-        ),
-        *(
-            registrations.cancel(rt, school(p.registration.school_id), p.registration.id, now=NOW)
+            commands.cancel(rt, school(p.registration.school_id), p.registration.id, now=NOW)
             for p in confirmed[:5]
         ),
     )

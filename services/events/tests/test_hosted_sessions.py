@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from services.events import queries, registrations
+from services.events import commands, queries
 from services.events.tests.scenario import (
     BACKOFFICE,
     NOW,
@@ -26,17 +26,15 @@ async def test_a_company_sees_its_sessions_with_the_classes_coming_and_waiting(r
     for second, (school_id, name, students) in enumerate(
         (("corlaer", "3B", 20), ("element", "4K", 8), ("nxt", "3A", 12))
     ):
-        await registrations.register(
+        await commands.register(
             rt,
             school(school_id),
             session_id,
             group(students, name),
             now=NOW + timedelta(seconds=second),
         )
-    cancelled = await registrations.register(
-        rt, school("trivium"), session_id, group(2, "2C"), now=NOW
-    )
-    await registrations.cancel(rt, school("trivium"), cancelled.registration.id, now=NOW)
+    cancelled = await commands.register(rt, school("trivium"), session_id, group(2, "2C"), now=NOW)
+    await commands.cancel(rt, school("trivium"), cancelled.registration.id, now=NOW)
 
     [(session, groups)] = await queries.hosted_sessions(rt, company("voorbeeld-bouw"), None, 50, 0)
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.events import commands, hosting, registrations
+from services.events import commands, hosting
 from services.events.domain import RegistrationRefused
 from services.events.tests.scenario import (
     BACKOFFICE,
@@ -33,10 +33,10 @@ COST = NewEventCost(
 async def test_a_held_session_tells_finance_once_with_its_hosts_minutes_and_reach(rt):
     session_id = await plan_session(rt, capacity=60, event_id=EVENT)
     for school_id, registered, present in (("corlaer", 25, 25), ("element", 20, 16)):
-        placed = await registrations.register(
+        placed = await commands.register(
             rt, school(school_id), session_id, group(registered), now=NOW
         )
-        await registrations.check_in(
+        await commands.check_in(
             rt, BACKOFFICE, EVENT, placed.registration.check_in_code, present, now=AFTER
         )
 

@@ -8,7 +8,7 @@ from uuid import uuid4
 import pytest
 
 from ops.kafka import read_topic
-from services.events import commands, hosting, registrations
+from services.events import commands, hosting
 from services.events.domain import RegistrationRefused
 from services.events.tests.scenario import (
     BACKOFFICE,
@@ -61,9 +61,9 @@ async def test_a_held_session_reaches_kafka_once_keyed_by_its_event(rt, kafka):
     # An event of its own: other tests on the same broker publish about other events.
     event_id = f"techevent-{uuid4().hex[:8]}"
     session_id = await plan_session(rt, capacity=30, event_id=event_id)
-    placed = await registrations.register(rt, school(), session_id, group(24), now=NOW)
+    placed = await commands.register(rt, school(), session_id, group(24), now=NOW)
     after = NOW + timedelta(days=8)
-    await registrations.check_in(
+    await commands.check_in(
         rt, BACKOFFICE, event_id, placed.registration.check_in_code, 22, now=after
     )
     held = await hosting.record_held(rt, BACKOFFICE, session_id, 150, now=after)

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from services.events import commands, registrations
+from services.events import commands
 from services.events.domain import HOLDS_SEATS, PlanningRefused
 from services.events.store import EventSession, Registration
 from services.events.tests.scenario import (
@@ -61,9 +61,7 @@ async def test_capacity_changes_during_registrations_never_overbook(rt):
 
     outcomes = await asyncio.gather(
         *(
-            registrations.register(
-                rt, school(f"school-{i}"), session_id, group(2, f"G{i}"), now=NOW
-            )
+            commands.register(rt, school(f"school-{i}"), session_id, group(2, f"G{i}"), now=NOW)
             for i in range(GROUPS)
         ),
         change(20),

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from services.events import reach, registrations
+from services.events import commands, reach
 from services.events.tests.scenario import (
     BACKOFFICE,
     NOW,
@@ -36,12 +36,12 @@ async def _attended(rt, event_id: str) -> Counter:
     session_id = await plan_session(rt, capacity=200, event_id=event_id, audience=LEVELS)
     recorded: Counter = Counter()
     for i, (school_id, level, profile, students, present) in enumerate(GROUPS):
-        placed = await registrations.register(
+        placed = await commands.register(
             rt, school(school_id), session_id, group(students, f"{i}A", level), profile, now=NOW
         )
         if present is None:
             continue
-        checked = await registrations.check_in(
+        checked = await commands.check_in(
             rt, BACKOFFICE, event_id, placed.registration.check_in_code, present, now=NOW
         )
         recorded[(event_id, school_id, level, profile)] += checked.students_present

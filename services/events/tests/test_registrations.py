@@ -6,7 +6,7 @@ from itertools import count
 
 import pytest
 
-from services.events import registrations
+from services.events import commands, queries
 from services.events.domain import OFFER_TIME, RegistrationRefused
 from services.events.tests.scenario import (
     BACKOFFICE,
@@ -24,13 +24,11 @@ _ticks = count()
 async def register(rt, session_id, organisation, students):
     """Each request a millisecond after the one before: the list's order is request order."""
     now = NOW + timedelta(milliseconds=next(_ticks))
-    return await registrations.register(
-        rt, school(organisation), session_id, group(students), now=now
-    )
+    return await commands.register(rt, school(organisation), session_id, group(students), now=now)
 
 
 async def status_of(rt, organisation, placed):
-    seen = await registrations.get_visible(rt, school(organisation), placed.registration.id)
+    seen = await queries.get_registration(rt, school(organisation), placed.registration.id)
     return seen.registration.status, seen.waitlist_position
 
 
@@ -67,18 +65,18 @@ async def test_a_cancellation_offers_the_seats_which_the_group_accepts(rt):
     too_big = await register(rt, session_id, "corlaer", 13)
     fits = await register(rt, session_id, "trivium", 7)
 
-    await registrations.cancel(rt, school("element"), leaving.registration.id, now=NOW)
+    await commands.cancel(rt, school("element"), leaving.registration.id, now=NOW)
 
     assert await status_of(rt, "corlaer", too_big) == ("waitlisted", 1)
     offered = (
-        await registrations.get_visible(rt, school("trivium"), fits.registration.id)
+        await queries.get_registration(rt, school("trivium"), fits.registration.id)
     ).registration
     assert (offered.status, offered.offer_expires_at) == ("offered", NOW + OFFER_TIME)
     assert await seats_taken(rt, session_id) == 25  # the offer holds its seats
     [offer] = await staged(rt, "offered")
     assert offer["registration_id"] == str(fits.registration.id)
 
-    accepted = await registrations.accept(
+    accepted = await commands.accept(
         rt, school("trivium"), fits.registration.id, now=NOW + OFFER_TIME - timedelta(seconds=1)
     )
     assert (accepted.status, accepted.offer_expires_at) == ("confirmed", None)
@@ -91,17 +89,17 @@ async def test_a_lapsed_offer_moves_on_to_the_next_group_and_cannot_be_accepted(
     leaving = await register(rt, session_id, "element", 10)
     slow = await register(rt, session_id, "nxt", 10)
     next_in_line = await register(rt, session_id, "corlaer", 10)
-    await registrations.cancel(rt, school("element"), leaving.registration.id, now=NOW)
+    await commands.cancel(rt, school("element"), leaving.registration.id, now=NOW)
 
-    assert await registrations.lapse_offers(rt, now=NOW + OFFER_TIME - timedelta(seconds=1)) == 0
+    assert await commands.lapse_offers(rt, now=NOW + OFFER_TIME - timedelta(seconds=1)) == 0
     later = NOW + OFFER_TIME
-    assert await registrations.lapse_offers(rt, now=later) == 1
+    assert await commands.lapse_offers(rt, now=later) == 1
 
     assert await status_of(rt, "nxt", slow) == ("lapsed", None)
     assert await status_of(rt, "corlaer", next_in_line) == ("offered", None)
     assert await seats_taken(rt, session_id) == 10
     with pytest.raises(RegistrationRefused, match="geen aanbod"):
-        await registrations.accept(rt, school("nxt"), slow.registration.id, now=later)
+        await commands.accept(rt, school("nxt"), slow.registration.id, now=later)
     assert [e["registration_id"] for e in await staged(rt, "offer-lapsed")] == [
         str(slow.registration.id)
     ]
@@ -113,7 +111,7 @@ async def test_a_waiting_group_leaves_the_list_without_touching_seats(rt):
     leaving = await register(rt, session_id, "nxt", 4)
     staying = await register(rt, session_id, "corlaer", 4)
 
-    cancelled = await registrations.cancel(rt, school("nxt"), leaving.registration.id, now=NOW)
+    cancelled = await commands.cancel(rt, school("nxt"), leaving.registration.id, now=NOW)
 
     assert cancelled.status == "cancelled"
     assert await status_of(rt, "corlaer", staying) == ("waitlisted", 1)
@@ -127,11 +125,11 @@ async def test_schools_see_only_their_own_registrations(rt):
     own = await register(rt, session_id, "element", 4)
     await register(rt, session_id, "nxt", 4)
     with pytest.raises(RegistrationRefused) as hidden:
-        await registrations.get_visible(rt, school("nxt"), own.registration.id)
+        await queries.get_registration(rt, school("nxt"), own.registration.id)
     assert hidden.value.status == 404
-    mine = await registrations.list_visible(rt, school("element"), 50, 0)
+    mine = await queries.list_registrations(rt, school("element"), 50, 0)
     assert [p.registration.school_id for p in mine] == ["element"]
-    assert len(await registrations.list_visible(rt, BACKOFFICE, 50, 0)) == 2
+    assert len(await queries.list_registrations(rt, BACKOFFICE, 50, 0)) == 2
 
 
 async def test_a_check_in_code_counts_once_and_only_for_its_own_event(rt):
@@ -142,7 +140,7 @@ async def test_a_check_in_code_counts_once_and_only_for_its_own_event(rt):
     code = placed.registration.check_in_code
 
     with pytest.raises(RegistrationRefused) as wrong_event:
-        await registrations.check_in(
+        await commands.check_in(
             rt,
             BACKOFFICE,
             "girls-day-2027-04-08",
@@ -151,12 +149,10 @@ async def test_a_check_in_code_counts_once_and_only_for_its_own_event(rt):
             now=NOW,
         )
     assert wrong_event.value.status == 404
-    checked = await registrations.check_in(
-        rt, BACKOFFICE, "girls-day-2027-04-08", code, 18, now=NOW
-    )
+    checked = await commands.check_in(rt, BACKOFFICE, "girls-day-2027-04-08", code, 18, now=NOW)
     assert (checked.students_present, checked.checked_in_at) == (18, NOW)
     with pytest.raises(RegistrationRefused) as twice:
-        await registrations.check_in(rt, BACKOFFICE, "girls-day-2027-04-08", code, 18, now=NOW)
+        await commands.check_in(rt, BACKOFFICE, "girls-day-2027-04-08", code, 18, now=NOW)
     assert twice.value.status == 409
     [event] = await staged(rt, "checked-in")
     assert (event["students_present"], event["event_id"]) == (18, "girls-day-2027-04-08")

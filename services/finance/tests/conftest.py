@@ -1,34 +1,31 @@
 """A finance store on a SQLite file built by the real migrations, and a runtime around it."""
 
 import shutil
-from types import SimpleNamespace
 
 import httpx
 import pytest
 
 from services.finance import api
-from services.finance.store import messaging
-from shared.messaging.outbox import Outbox
-from shared.store.db import Database, create_engine
+from services.finance.app import SPEC
 from shared.store.migrations import upgrade
 from shared.tests.callers import service_app
+from shared.tests.runtime import runtime_on, sqlite_url
 
 
 @pytest.fixture(scope="session")
 def migrated(tmp_path_factory):
     """Migrate once; each test gets a copy of the file."""
     path = tmp_path_factory.mktemp("finance") / "migrated.db"
-    upgrade("finance", f"sqlite+aiosqlite:///{path}")
+    upgrade("finance", sqlite_url(path))
     return path
 
 
 @pytest.fixture
 async def rt(migrated, tmp_path):
-    """The parts of a Runtime that handlers, queries and demo data use."""
-    path = shutil.copy(migrated, tmp_path / "finance.db")
-    db = Database(create_engine(f"sqlite+aiosqlite:///{path}"))
-    yield SimpleNamespace(db=db, outbox=Outbox(messaging.outbox, source="/tft/finance"))
-    await db.dispose()
+    """The service's runtime on a copy of the migrated store."""
+    runtime = runtime_on(SPEC, sqlite_url(shutil.copy(migrated, tmp_path / "finance.db")))
+    yield runtime
+    await runtime.db.dispose()
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ def as_role(role: str, organisation: str = "") -> dict[str, str]:
 async def drafted(rt):
     event = completed(starts_at=datetime(2026, 11, 5, 9, 0, tzinfo=UTC))
     envelope = envelope_of(event)
-    async with rt.db.transaction() as session:
-        await handlers.booking_completed(rt)(session, event, envelope)
+    async with rt.db.transaction() as tx:
+        await handlers.booking_completed(rt)(tx, event, envelope)
     return event, envelope
 
 

@@ -52,11 +52,11 @@ async def with_lines(client, declaration_id):
 
 
 async def outbox_types(rt) -> list[str]:
-    async with rt.db.sessions() as session:
+    async with rt.db.sessions() as tx:
         return [
             r.event_type
             for r in (
-                await session.execute(select(messaging.outbox).order_by(messaging.outbox.c.seq))
+                await tx.execute(select(messaging.outbox).order_by(messaging.outbox.c.seq))
             ).all()
         ]
 
@@ -133,8 +133,8 @@ async def test_submit_approve_pay_with_events_and_an_audit_trail(client, rt, dec
     assert await outbox_types(rt) == [
         f"nl.tisfortech.finance.declaration.{verb}.v1" for verb in ("submitted", "approved", "paid")
     ]
-    async with rt.db.sessions() as session:
-        ids = [r.event_id for r in (await session.execute(select(messaging.outbox))).all()]
+    async with rt.db.sessions() as tx:
+        ids = [r.event_id for r in (await tx.execute(select(messaging.outbox))).all()]
     assert [e["event_id"] for e in trail] == ids
 
 
@@ -151,10 +151,10 @@ async def test_a_rejected_declaration_goes_back_to_the_school(client, rt, declar
     )
     assert (await post(client, declaration, "lines", COORDINATOR, MATERIAL)).status_code == 201
     assert (await post(client, declaration, "submit", COORDINATOR)).json()["status"] == "submitted"
-    async with rt.db.sessions() as session:
+    async with rt.db.sessions() as tx:
         [rejection] = [
             json.loads(r.payload)
-            for r in (await session.execute(select(messaging.outbox))).all()
+            for r in (await tx.execute(select(messaging.outbox))).all()
             if r.event_type.endswith("rejected.v1")
         ]
     assert rejection["reason"] == "Factuur F-2026-118 ontbreekt"
@@ -225,8 +225,8 @@ async def test_budget_and_rates_are_finances_to_set(client):
 async def test_a_late_lesson_lands_on_the_next_open_declaration(client, rt, declaration):
     await post(client, declaration, "submit", COORDINATOR)
     event = completed(starts_at=datetime(2026, 11, 5, 9, 0, tzinfo=UTC))
-    async with rt.db.transaction() as session:
-        await handlers.booking_completed(rt)(session, event, envelope_of(event))
+    async with rt.db.transaction() as tx:
+        await handlers.booking_completed(rt)(tx, event, envelope_of(event))
 
     q4 = (await client.get(f"/declarations/{declaration}", headers=FINANCE)).json()
     assert q4["lines"] == []
@@ -417,10 +417,10 @@ async def test_payment_pays_out_the_total_less_cofinancing(client, rt, declarati
     await post(client, declaration, "submit", COORDINATOR)
     await post(client, declaration, "approve", FINANCE)
     await post(client, declaration, "pay", FINANCE, {"batch": "2027-01", "paid_on": "2027-01-15"})
-    async with rt.db.sessions() as session:
+    async with rt.db.sessions() as tx:
         [paid] = [
             json.loads(r.payload)
-            for r in (await session.execute(select(messaging.outbox))).all()
+            for r in (await tx.execute(select(messaging.outbox))).all()
             if r.event_type.endswith("paid.v1")
         ]
     assert (paid["total_cents"], paid["payable_cents"]) == (19_847 + 250_000, 19_847)

@@ -76,8 +76,8 @@ def consumer(rt) -> EventConsumer:
 
 
 async def count(rt, what) -> int:
-    async with rt.db.sessions() as session:
-        return await session.scalar(select(func.count()).select_from(what))
+    async with rt.db.sessions() as tx:
+        return await tx.scalar(select(func.count()).select_from(what))
 
 
 async def test_a_completed_lesson_becomes_one_priced_line_even_when_redelivered(rt):
@@ -87,11 +87,11 @@ async def test_a_completed_lesson_becomes_one_priced_line_even_when_redelivered(
     await finance.process([record(event, envelope), record(event, envelope, offset=1)])
     await finance.process([record(event, envelope, offset=0)])  # redelivery after a crash
 
-    async with rt.db.sessions() as session:
+    async with rt.db.sessions() as tx:
         line, declaration = (
-            await session.execute(select(DeclarationLine, Declaration).join(Declaration))
+            await tx.execute(select(DeclarationLine, Declaration).join(Declaration))
         ).one()
-        outbox = (await session.execute(select(messaging.outbox))).all()
+        outbox = (await tx.execute(select(messaging.outbox))).all()
     assert (declaration.school_id, declaration.quarter, declaration.status) == (
         "corlaer",
         "2026-Q4",
@@ -118,9 +118,9 @@ async def test_lines_of_one_school_and_quarter_share_one_declaration(rt):
     ]
     await consumer(rt).process([record(e, envelope_of(e), offset=i) for i, e in enumerate(events)])
 
-    async with rt.db.sessions() as session:
+    async with rt.db.sessions() as tx:
         declarations = (
-            await session.execute(
+            await tx.execute(
                 select(Declaration.school_id, Declaration.quarter).order_by(
                     Declaration.quarter, Declaration.school_id
                 )
@@ -135,13 +135,13 @@ async def test_lines_of_one_school_and_quarter_share_one_declaration(rt):
 
 
 async def test_the_rate_finance_keeps_wins_over_the_demo_default(rt):
-    async with rt.db.transaction() as session:
-        session.add(DefaultRate(role="instructor", hourly_rate_cents=6000))
+    async with rt.db.transaction() as tx:
+        tx.add(DefaultRate(role="instructor", hourly_rate_cents=6000))
     event = completed(minutes=50)
     await consumer(rt).process([record(event, envelope_of(event))])
 
-    async with rt.db.sessions() as session:
-        line = await session.scalar(select(DeclarationLine))
+    async with rt.db.sessions() as tx:
+        line = await tx.scalar(select(DeclarationLine))
     assert (line.hourly_rate_cents, line.amount_cents) == (6000, 5000)
 
 
@@ -151,8 +151,8 @@ async def test_a_second_delivery_past_the_inbox_adds_nothing(rt):
     envelope = envelope_of(event)
     handle = handlers.booking_completed(rt)
     for _ in range(2):
-        async with rt.db.transaction() as session:
-            await handle(session, event, envelope)
+        async with rt.db.transaction() as tx:
+            await handle(tx, event, envelope)
     assert await count(rt, DeclarationLine) == 1
     assert await count(rt, messaging.outbox) == 1
 
@@ -160,17 +160,17 @@ async def test_a_second_delivery_past_the_inbox_adds_nothing(rt):
 async def test_the_store_refuses_a_second_line_for_one_source_event(rt):
     """The database's guard under both: what a racing transaction runs into."""
     event = completed()
-    async with rt.db.transaction() as session:
-        await handlers.booking_completed(rt)(session, event, envelope_of(event))
-    async with rt.db.sessions() as session:
-        line = await session.scalar(select(DeclarationLine))
+    async with rt.db.transaction() as tx:
+        await handlers.booking_completed(rt)(tx, event, envelope_of(event))
+    async with rt.db.sessions() as tx:
+        line = await tx.scalar(select(DeclarationLine))
     for duplicate in ({"source_event_id": line.source_event_id}, {"source_ref": line.source_ref}):
         copy = {c.key: getattr(line, c.key) for c in DeclarationLine.__table__.columns}
         copy.update(id=uuid4(), source_event_id=str(uuid4()), source_ref=None)
         copy.update(duplicate)
         with pytest.raises(IntegrityError):
-            async with rt.db.transaction() as session:
-                session.add(DeclarationLine(**copy))
+            async with rt.db.transaction() as tx:
+                tx.add(DeclarationLine(**copy))
     assert await count(rt, DeclarationLine) == 1
 
 
@@ -179,9 +179,9 @@ async def test_a_completed_lesson_is_declared_under_the_core_task_it_carries(rt,
     event = completed().model_copy(update={"core_task": task})
     await consumer(rt).process([record(event, envelope_of(event))])
 
-    async with rt.db.sessions() as session:
-        line = await session.scalar(select(DeclarationLine))
-        drafted = json.loads((await session.execute(select(messaging.outbox))).one().payload)
+    async with rt.db.sessions() as tx:
+        line = await tx.scalar(select(DeclarationLine))
+        drafted = json.loads((await tx.execute(select(messaging.outbox))).one().payload)
     assert line.core_task == drafted["core_task"] == task
 
 
@@ -209,6 +209,6 @@ async def test_a_version_1_completion_is_declared_as_it_was_meant(rt, said, decl
     )
     await consumer(rt).process([old])
 
-    async with rt.db.sessions() as session:
-        line = await session.scalar(select(DeclarationLine))
+    async with rt.db.sessions() as tx:
+        line = await tx.scalar(select(DeclarationLine))
     assert (line.core_task, line.source_type) == (declared, envelope.type)

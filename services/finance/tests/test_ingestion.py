@@ -111,10 +111,10 @@ async def deliver(rt, *deliveries: tuple[IntegrationEvent, Envelope]) -> None:
 
 
 async def lines(rt) -> list[tuple[DeclarationLine, Declaration]]:
-    async with rt.db.sessions() as session:
+    async with rt.db.sessions() as tx:
         return [
             tuple(r)
-            for r in await session.execute(
+            for r in await tx.execute(
                 select(DeclarationLine, Declaration)
                 .join(Declaration)
                 .order_by(DeclarationLine.created_at)
@@ -123,8 +123,8 @@ async def lines(rt) -> list[tuple[DeclarationLine, Declaration]]:
 
 
 async def test_a_company_hosting_a_session_is_in_kind_cofinancing_on_the_lead_schools(rt):
-    async with rt.db.transaction() as session:
-        session.add(DefaultRate(role="company-expert", hourly_rate_cents=6_001))
+    async with rt.db.transaction() as tx:
+        tx.add(DefaultRate(role="company-expert", hourly_rate_cents=6_001))
     event = hosted()
     envelope = envelope_of(event)
     await deliver(rt, (event, envelope), (event, envelope))
@@ -152,8 +152,8 @@ async def test_a_hosting_announced_again_under_a_new_event_id_is_declared_once(r
     event = hosted()
     await deliver(rt, (event, envelope_of(event)))
     await deliver(rt, (event, envelope_of(event)))
-    async with rt.db.sessions() as session:
-        drafted = (await session.execute(select(messaging.outbox))).all()
+    async with rt.db.sessions() as tx:
+        drafted = (await tx.execute(select(messaging.outbox))).all()
     assert len(await lines(rt)) == 1 and len(drafted) == 1
 
 

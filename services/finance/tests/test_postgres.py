@@ -5,22 +5,20 @@ Uses the test cluster of the root conftest.py (`fresh_database` fixture), in a d
 """
 
 import asyncio
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.finance import commands, handlers, store
-from services.finance.store import Declaration, DeclarationLine, messaging
+from services.finance.app import SPEC
+from services.finance.store import Declaration, DeclarationLine
 from services.finance.tests.test_handlers import completed, envelope_of
 from shared.contracts.requests.finance import Correction, MaterialLine
 from shared.domain import Refused
 from shared.http import Caller
-from shared.messaging.outbox import Outbox
-from shared.store.db import Database, create_engine
-from shared.store.migrations import upgrade
 from shared.tests.racing import warm
+from shared.tests.runtime import migrated_runtime
 
 pytestmark = pytest.mark.integration
 
@@ -40,25 +38,24 @@ async def rt(each_store):
 
 
 async def _runtime(url: str):
-    await asyncio.to_thread(upgrade, "finance", url)
-    db = Database(create_engine(url))
-    await warm(db)
-    yield SimpleNamespace(db=db, outbox=Outbox(messaging.outbox, source="/tft/finance"))
-    await db.dispose()
+    runtime = await migrated_runtime(SPEC, url)
+    await warm(runtime.db)
+    yield runtime
+    await runtime.db.dispose()
 
 
 async def apply(rt, event, envelope) -> None:
-    async with rt.db.transaction() as session:
-        await handlers.booking_completed(rt)(session, event, envelope)
+    async with rt.db.transaction() as tx:
+        await handlers.booking_completed(rt)(tx, event, envelope)
 
 
 async def test_racing_consumers_share_one_declaration(rt):
     events = [completed() for _ in range(12)]
     await asyncio.gather(*(apply(rt, e, envelope_of(e)) for e in events))
 
-    async with rt.db.sessions() as session:
-        assert await session.scalar(select(func.count()).select_from(Declaration)) == 1
-        assert await session.scalar(select(func.count()).select_from(DeclarationLine)) == 12
+    async with rt.db.sessions() as tx:
+        assert await tx.scalar(select(func.count()).select_from(Declaration)) == 1
+        assert await tx.scalar(select(func.count()).select_from(DeclarationLine)) == 12
 
 
 async def test_one_source_event_gives_one_line_even_in_racing_transactions(rt):
@@ -70,8 +67,8 @@ async def test_one_source_event_gives_one_line_even_in_racing_transactions(rt):
 
     # Whoever comes after the first commit skips the activity; whoever raced it is refused.
     assert all(r is None or isinstance(r, IntegrityError) for r in results)
-    async with rt.db.sessions() as session:
-        assert await session.scalar(select(func.count()).select_from(DeclarationLine)) == 1
+    async with rt.db.sessions() as tx:
+        assert await tx.scalar(select(func.count()).select_from(DeclarationLine)) == 1
 
 
 COORDINATOR = Caller("jan", "school", "corlaer")
@@ -126,9 +123,9 @@ async def test_a_submitted_declaration_cannot_be_changed_even_by_racing_writers(
     assert await add(rt, declaration.id, 1) is False
     await commands.approve(rt, FINANCE, declaration.id)
 
-    async with rt.db.sessions() as session:
-        lines = await store.lines_of_declaration(session, declaration.id)
-        trail = await store.audit_of(session, declaration.id)
+    async with rt.db.sessions() as tx:
+        lines = await store.lines_of_declaration(tx, declaration.id)
+        trail = await store.audit_of(tx, declaration.id)
     assert len(lines) == sum(a is True for a in added)
     assert [(e.action, e.total_cents) for e in trail] == [
         ("submitted", sum(line.amount_cents for line in lines)),
@@ -142,9 +139,9 @@ async def test_a_late_lesson_passes_a_locked_quarter_on_postgres(pg):
     event = completed()  # December 2026
     await apply(pg, event, envelope_of(event))
 
-    async with pg.db.sessions() as session:
+    async with pg.db.sessions() as tx:
         line, holder = (
-            await session.execute(select(DeclarationLine, Declaration).join(Declaration))
+            await tx.execute(select(DeclarationLine, Declaration).join(Declaration))
         ).one()
     assert (holder.quarter, line.late_for_quarter) == ("2027-Q1", "2026-Q4")
 
@@ -155,12 +152,12 @@ async def test_a_negative_amount_is_stored_only_as_a_correction_on_postgres(pg):
     correction = Correction(corrects_line_id=line.id, amount_cents=-400, description="Korting")
     await commands.correct(pg, COORDINATOR, declaration.id, correction)
     with pytest.raises(IntegrityError):  # the store's own guard, under the command's check
-        async with pg.db.transaction() as session:
-            await session.execute(
+        async with pg.db.transaction() as tx:
+            await tx.execute(
                 update(DeclarationLine).where(DeclarationLine.id == line.id).values(amount_cents=-1)
             )
-    async with pg.db.sessions() as session:
-        lines = await store.lines_of_declaration(session, declaration.id)
+    async with pg.db.sessions() as tx:
+        lines = await store.lines_of_declaration(tx, declaration.id)
     assert [x.amount_cents for x in lines] == [1_000, -400]
 
 
@@ -181,6 +178,6 @@ async def test_racing_corrections_never_take_a_line_below_zero(rt):
 
     results = await asyncio.gather(*(correct() for _ in range(5)))
     assert sorted(results) == [False, False, True, True, True]
-    async with rt.db.sessions() as session:
-        lines = await store.lines_of_declaration(session, declaration.id)
+    async with rt.db.sessions() as tx:
+        lines = await store.lines_of_declaration(tx, declaration.id)
     assert sum(x.amount_cents for x in lines) == 100

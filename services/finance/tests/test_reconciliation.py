@@ -6,17 +6,15 @@ import asyncio
 import shutil
 import tempfile
 from pathlib import Path
-from types import SimpleNamespace
 
 import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.finance import api, demo
-from services.finance.store import messaging
-from shared.messaging.outbox import Outbox
-from shared.store.db import Database, create_engine
+from services.finance.app import SPEC
 from shared.tests.callers import as_caller, service_app
+from shared.tests.runtime import runtime_on, sqlite_url
 
 SCHOOLS = ("corlaer", "element")
 QUARTERS = ("2026-Q3", "2026-Q4")
@@ -78,8 +76,7 @@ entries = st.lists(
 
 
 async def scenario(database: Path, entries) -> None:
-    db = Database(create_engine(f"sqlite+aiosqlite:///{database}"))
-    rt = SimpleNamespace(db=db, outbox=Outbox(messaging.outbox, source="/tft/finance"))
+    rt = runtime_on(SPEC, sqlite_url(database))
     app = service_app("finance", api.routes, rt)
     try:
         await demo.load(rt)
@@ -115,7 +112,7 @@ async def scenario(database: Path, entries) -> None:
                     added.append(cents)
             await check(client, sum(added))
     finally:
-        await db.dispose()
+        await rt.db.dispose()
 
 
 async def check(client: httpx.AsyncClient, lines_total: int) -> None:

@@ -1,6 +1,5 @@
-"""The loans API in process on a migrated store, for the API tests: callers and items."""
+"""The loans service in tests: its items, and its API in process on a migrated store."""
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
@@ -10,11 +9,10 @@ from fastapi import FastAPI
 
 from services.loans.app import SPEC
 from services.loans.domain import ItemStatus
-from services.loans.settings import LoansSettings
 from services.loans.store import Item
-from shared.service import create_app
-from shared.store.migrations import upgrade
-from shared.tests.callers import TRUST_TEST_KEY, as_caller
+from shared.service import Runtime
+from shared.tests.callers import as_caller
+from shared.tests.runtime import client, migrated_app
 
 CORLAER = as_caller("loans", "school", "corlaer")
 NXT = as_caller("loans", "school", "nxt")
@@ -22,6 +20,7 @@ BACKOFFICE = as_caller("loans", "backoffice", "backoffice")
 
 
 def item(item_id: str, category: str, quantity: int) -> Item:
+    """An item (a kit of `quantity` units) in good order, at the hotspot, to lend."""
     return Item(
         id=item_id,
         asset_tag=item_id.upper(),
@@ -35,21 +34,27 @@ def item(item_id: str, category: str, quantity: int) -> Item:
     )
 
 
+async def stock(rt: Runtime, items: list[Item]) -> None:
+    async with rt.db.transaction() as tx:
+        tx.add_all(items)
+
+
+async def stocked_app(url: str, items: list[Item], today: date) -> FastAPI:
+    """The app on `url`, migrated (so the migrations run on its store too), holding `items`,
+    with "today" pinned; not started: the routes need only the store, not the broker."""
+    app = await migrated_app(SPEC, url, loans_today=today)
+    await stock(app.state.runtime, items)
+    return app
+
+
 @asynccontextmanager
 async def serving(
     url: str, items: list[Item], today: date
 ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    """The app on `url`, migrated (so the migrations run on its store too), holding `items`,
-    with "today" pinned; no lifespan: the routes need only the store, not the broker."""
-    await asyncio.to_thread(upgrade, "loans", url)  # it runs a loop of its own
-    app = create_app(
-        SPEC, LoansSettings(service="loans", database_url=url, loans_today=today, **TRUST_TEST_KEY)
-    )
-    async with app.state.runtime.db.transaction() as tx:
-        tx.add_all(items)
-    transport = httpx.ASGITransport(app=app)
+    """`stocked_app` and a client of it."""
+    app = await stocked_app(url, items, today)
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://loans") as http:
+        async with client(app, "loans") as http:
             yield app, http
     finally:
         await app.state.runtime.db.dispose()

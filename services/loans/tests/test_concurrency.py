@@ -17,16 +17,14 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from services.loans import commands, overdue
-from services.loans.app import SPEC
-from services.loans.domain import ItemStatus, Period, ReservationStatus, Unavailable
-from services.loans.settings import LoansSettings
+from services.loans.domain import Period, ReservationStatus, Unavailable
 from services.loans.store import SINGLE_ITEM_EXCLUSION, Item, Reservation, item_to_reserve
+from services.loans.tests.serving import item, stocked_app
 from shared.contracts.requests.loans import NewReservation
 from shared.errors import violates_exclusion
 from shared.http import Caller
-from shared.service import Runtime, create_app
-from shared.store.migrations import upgrade
-from shared.tests.callers import TRUST_TEST_KEY, as_caller
+from shared.service import Runtime
+from shared.tests.callers import as_caller
 from shared.tests.racing import GaveUp, until_waiting_on_locks, warm
 
 pytestmark = pytest.mark.integration
@@ -57,36 +55,16 @@ async def pg(fresh_database) -> AsyncIterator[Runtime]:
 async def _service(url: str) -> AsyncIterator[FastAPI]:
     """The loans service on a migrated store (the migrations, not create_all: they hold the
     constraint), without its lifespan: Kafka plays no part in who gets the units."""
-    await asyncio.to_thread(upgrade, "loans", url)  # Alembic runs its own event loop
-    service = create_app(
-        SPEC, LoansSettings(service="loans", database_url=url, loans_today=TODAY, **TRUST_TEST_KEY)
-    )
+    items = [
+        item(DRONE, "drone", 1),
+        item(ROBOTS, "robot", 12),
+        item(HYDROGEN_CAR, "hydrogen-car", 1),
+    ]
+    service = await stocked_app(url, items, TODAY)
     db = service.state.runtime.db
-    async with db.transaction() as tx:
-        tx.add_all(
-            [
-                _item(DRONE, "drone", 1),
-                _item(ROBOTS, "robot", 12),
-                _item(HYDROGEN_CAR, "hydrogen-car", 1),
-            ]
-        )
     await warm(db)
     yield service
     await db.dispose()
-
-
-def _item(item_id: str, category: str, quantity: int) -> Item:
-    return Item(
-        id=item_id,
-        asset_tag=item_id.upper(),
-        category=category,
-        name=item_id,
-        quantity=quantity,
-        location="Hotspot",
-        condition="goed",
-        status=ItemStatus.AVAILABLE,
-        loanable=True,
-    )
 
 
 async def _reserve_all(rt, wishes: list[NewReservation]) -> list:

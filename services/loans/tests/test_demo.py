@@ -5,11 +5,9 @@ from sqlalchemy import select
 
 from services.loans import demo
 from services.loans.app import SPEC
-from services.loans.settings import LoansSettings
 from services.loans.store import Item
 from shared import seed
-from shared.service import create_app
-from shared.store.migrations import upgrade
+from shared.tests.runtime import migrated_runtime, sqlite_url
 
 # Plan B "Gebruik/uitleen apparatuur/auto's", sections 2 and 4.7, plan C "Plastic fantastic",
 # plan A "keuzevak CNC-techniek".
@@ -26,16 +24,9 @@ NAMED_IN_THE_SEED = {
 
 
 @pytest.fixture
-def url(tmp_path) -> str:
-    database_url = f"sqlite+aiosqlite:///{tmp_path / 'loans.db'}"
-    upgrade("loans", database_url)
-    return database_url
-
-
-@pytest.fixture
-async def rt(url):
-    # No lifespan: loading the demo needs only the store and the outbox.
-    runtime = create_app(SPEC, LoansSettings(service="loans", database_url=url)).state.runtime
+async def rt(tmp_path):
+    # Not started: loading the demo needs only the store and the outbox.
+    runtime = await migrated_runtime(SPEC, sqlite_url(tmp_path / "loans.db"))
     yield runtime
     await runtime.db.dispose()
 

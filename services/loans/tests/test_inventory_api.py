@@ -2,19 +2,16 @@
 service's HTTP API, on a real, migrated PostgreSQL store; "today" is pinned per app, so
 one store is read on two days."""
 
-import json
 from datetime import date
 
 import httpx
 import pytest
-from sqlalchemy import select
 
 from services.loans.app import SPEC
-from services.loans.settings import LoansSettings
-from services.loans.store import messaging
 from shared.service import create_app
-from shared.store.migrations import upgrade
-from shared.tests.callers import TRUST_TEST_KEY, as_caller
+from shared.tests import runtime
+from shared.tests.callers import as_caller
+from shared.tests.runtime import migrate, settings_for
 
 pytestmark = pytest.mark.integration
 
@@ -41,10 +38,8 @@ DRONE = {
 
 
 @pytest.fixture
-def url(fresh_database) -> str:
-    database_url = fresh_database("tft_loans_inventory")
-    upgrade("loans", database_url)
-    return database_url
+async def url(fresh_database) -> str:
+    return await migrate("loans", fresh_database("tft_loans_inventory"))
 
 
 @pytest.fixture
@@ -53,12 +48,9 @@ async def on_day(url):
     apps = []
 
     async def client(day: date) -> httpx.AsyncClient:
-        app = create_app(
-            SPEC,
-            LoansSettings(service="loans", database_url=url, loans_today=day, **TRUST_TEST_KEY),
-        )
+        app = create_app(SPEC, settings_for(SPEC, url, loans_today=day))
         apps.append(app)
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://loans")
+        return runtime.client(app, "loans")
 
     yield client
     for app in apps:
@@ -66,14 +58,8 @@ async def on_day(url):
 
 
 async def staged(client: httpx.AsyncClient, event_type: str) -> list[dict]:
-    outbox = messaging.outbox
-    async with client._transport.app.state.runtime.db.sessions() as tx:  # noqa: SLF001
-        rows = await tx.scalars(
-            select(outbox.c.payload)
-            .where(outbox.c.event_type == f"nl.tisfortech.loans.{event_type}.v1")
-            .order_by(outbox.c.seq)
-        )
-        return [json.loads(row) for row in rows]
+    app = client._transport.app  # noqa: SLF001
+    return await runtime.staged(app.state.runtime, f"nl.tisfortech.loans.{event_type}.v1")
 
 
 async def reserve(

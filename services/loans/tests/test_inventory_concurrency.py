@@ -4,19 +4,17 @@ item's lock on PostgreSQL, SQLite's write lock), not by a crash."""
 
 import asyncio
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
 from services.loans import commands
+from services.loans.app import SPEC
 from services.loans.domain import LoanRefused
-from services.loans.store import Item, Reservation, messaging
+from services.loans.store import Item, Reservation
 from shared.contracts.requests.loans import ItemChange, NewItem, NewReservation
 from shared.http import Caller
-from shared.messaging.outbox import Outbox
-from shared.store.db import Database, create_engine
-from shared.store.migrations import upgrade
+from shared.tests.runtime import migrated_runtime
 
 pytestmark = pytest.mark.integration
 
@@ -35,12 +33,7 @@ KIT = NewItem(
 @pytest.fixture
 async def rt(each_store):
     url = each_store("tft_loans_inventory_concurrency")
-    await asyncio.to_thread(upgrade, "loans", url)
-    runtime = SimpleNamespace(
-        db=Database(create_engine(url)),
-        outbox=Outbox(messaging.outbox, source="/tft/loans"),
-        settings=SimpleNamespace(today=lambda: TODAY),
-    )
+    runtime = await migrated_runtime(SPEC, url, loans_today=TODAY)
     yield runtime
     await runtime.db.dispose()
 

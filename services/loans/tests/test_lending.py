@@ -1,17 +1,15 @@
 """Check-out, return, damage and repair through the loans API on a migrated SQLite store,
 with "today" pinned, and the events each stages in the outbox."""
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
 from services.loans import overdue
-from services.loans.store import messaging
 from services.loans.tests.serving import BACKOFFICE, CORLAER, NXT, item, serving
+from shared.tests.runtime import staged
 
 TODAY = date(2028, 1, 11)
 EVENTS = "nl.tisfortech.loans.reservation."
@@ -80,10 +78,7 @@ async def _item_shown(client, item_id: str) -> dict:
 
 
 async def _staged(app, suffix: str) -> list[dict]:
-    outbox = messaging.outbox
-    query = select(outbox.c.payload).where(outbox.c.event_type == EVENTS + suffix)
-    async with app.state.runtime.db.sessions() as tx:
-        return [json.loads(p) for p in await tx.scalars(query.order_by(outbox.c.seq))]
+    return await staged(app.state.runtime, EVENTS + suffix)
 
 
 async def test_a_loan_is_checked_out_with_its_condition_note_and_shows_as_out(app, client):

@@ -9,53 +9,34 @@ import pytest
 from sqlalchemy import select
 
 from services.loans import commands
-from services.loans.domain import ItemStatus, Period, ReservationStatus
-from services.loans.store import Base, Item, Reservation, messaging
+from services.loans.app import SPEC
+from services.loans.domain import Period, ReservationStatus
+from services.loans.store import Item, Reservation, messaging
+from services.loans.tests.serving import item
 from shared.contracts.bookings import (
     BookingCancelledV1,
     SessionEquipmentReleasedV1,
     SessionEquipmentRequestedV1,
 )
 from shared.contracts.common import Group
-from shared.messaging.outbox import Outbox
-from shared.store.db import Database, create_engine
+from shared.service import Runtime
+from shared.tests.runtime import migrated_runtime, sqlite_url
 
 STARTS_AT = datetime(2027, 3, 9, 7, 30, tzinfo=UTC)
 ENDS_AT = datetime(2027, 3, 9, 9, 30, tzinfo=UTC)
 GRANTED = "nl.tisfortech.loans.session-equipment.reserved.v1"
 REJECTED = "nl.tisfortech.loans.session-equipment.rejected.v1"
-OUTBOX = Outbox(messaging.outbox, source="/tft/loans")
+KITS = [("tft-rob-001", "robot"), ("tft-rob-002", "robot"), ("tft-drn-001", "drone")]
 
 
 @pytest.fixture
-async def db(tmp_path):
-    database = Database(create_engine(f"sqlite+aiosqlite:///{tmp_path / 'loans.db'}"))
-    async with database.engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
-    async with database.transaction() as tx:
-        tx.add_all(
-            [
-                _kit("tft-rob-001", "robot"),
-                _kit("tft-rob-002", "robot"),
-                _kit("tft-drn-001", "drone"),
-            ]
-        )
-    yield database
-    await database.dispose()
-
-
-def _kit(item_id: str, category: str) -> Item:
-    return Item(
-        id=item_id,
-        asset_tag=item_id.upper(),
-        category=category,
-        name=item_id,
-        quantity=12,
-        location="Hotspot",
-        condition="goed",
-        status=ItemStatus.AVAILABLE,
-        loanable=True,
-    )
+async def rt(tmp_path):
+    """Three whole kits: two of robots, one of drones."""
+    runtime = await migrated_runtime(SPEC, sqlite_url(tmp_path / "loans.db"))
+    async with runtime.db.transaction() as tx:
+        tx.add_all([item(i, category, 12) for i, category in KITS])
+    yield runtime
+    await runtime.db.dispose()
 
 
 def _request(
@@ -73,51 +54,51 @@ def _request(
     )
 
 
-async def _ask(db: Database, equipment: list[str], **calendar) -> SessionEquipmentRequestedV1:
+async def _ask(rt: Runtime, equipment: list[str], **calendar) -> SessionEquipmentRequestedV1:
     request = _request(equipment, **calendar)
-    async with db.transaction() as tx:
-        await commands.reserve_for_session(tx, OUTBOX, request)
+    async with rt.db.transaction() as tx:
+        await commands.reserve_for_session(tx, rt.outbox, request)
     return request
 
 
-async def _reservations(db: Database) -> list[Reservation]:
-    async with db.sessions() as tx:
+async def _reservations(rt: Runtime) -> list[Reservation]:
+    async with rt.db.sessions() as tx:
         return list(await tx.scalars(select(Reservation).order_by(Reservation.created_at)))
 
 
-async def _staged(db: Database, event_type: str | None = None) -> list[dict]:
+async def _staged(rt: Runtime, event_type: str | None = None) -> list[dict]:
     outbox = messaging.outbox
     query = select(outbox.c.event_type, outbox.c.payload).order_by(outbox.c.seq)
-    async with db.sessions() as tx:
+    async with rt.db.sessions() as tx:
         rows = (await tx.execute(query)).all()
     return [
         json.loads(payload) | {"type": kind} for kind, payload in rows if event_type in (None, kind)
     ]
 
 
-async def test_each_category_gets_a_whole_kit_for_the_session_and_bookings_hears_which(db):
-    request = await _ask(db, ["robot", "drone", "robot"])
-    reservations = await _reservations(db)
+async def test_each_category_gets_a_whole_kit_for_the_session_and_bookings_hears_which(rt):
+    request = await _ask(rt, ["robot", "drone", "robot"])
+    reservations = await _reservations(rt)
     assert sorted(r.item_id for r in reservations) == ["tft-drn-001", "tft-rob-001"]
     assert {
         (r.starts_on, r.quantity, r.session_id, r.booking_id, r.school_id) for r in reservations
     } == {(date(2027, 3, 9), 12, request.session_id, None, "hotspot")}
-    [granted] = await _staged(db, GRANTED)
+    [granted] = await _staged(rt, GRANTED)
     assert (granted["session_id"], granted["request_id"]) == (
         str(request.session_id),
         str(request.request_id),
     )
     assert sorted(granted["reservation_ids"]) == sorted(str(r.id) for r in reservations)
-    made = await _staged(db, "nl.tisfortech.loans.reservation.made.v1")
+    made = await _staged(rt, "nl.tisfortech.loans.reservation.made.v1")
     assert {m["session_id"] for m in made} == {str(request.session_id)} and len(made) == 2
 
 
-async def test_a_missing_kit_rejects_the_whole_request_and_offers_the_next_free_day(db):
-    await _ask(db, ["drone"])
-    request = await _ask(db, ["robot", "drone"])
+async def test_a_missing_kit_rejects_the_whole_request_and_offers_the_next_free_day(rt):
+    await _ask(rt, ["drone"])
+    request = await _ask(rt, ["robot", "drone"])
 
-    assert [r.item_id for r in await _reservations(db)] == ["tft-drn-001"]
-    [rejected] = await _staged(db, REJECTED)
+    assert [r.item_id for r in await _reservations(rt)] == ["tft-drn-001"]
+    [rejected] = await _staged(rt, REJECTED)
     assert rejected["request_id"] == str(request.request_id) and rejected["category"] == "drone"
     assert rejected["reason"] == "Er is op dinsdag 9 maart 2027 geen droneset vrij voor deze les."
     assert rejected["alternative"] == {
@@ -127,11 +108,11 @@ async def test_a_missing_kit_rejects_the_whole_request_and_offers_the_next_free_
     }
 
 
-async def test_the_alternative_skips_the_days_the_hotspot_is_closed(db):
+async def test_the_alternative_skips_the_days_the_hotspot_is_closed(rt):
     """The drone kit is free again on Wednesday 10 March, a day bookings says is closed, as
     are Friday 12 and the weekend; Thursday 11 is taken: the first open free day is Monday."""
-    await _ask(db, ["drone"])
-    async with db.transaction() as tx:  # Thursday the 11th is taken too
+    await _ask(rt, ["drone"])
+    async with rt.db.transaction() as tx:  # Thursday the 11th is taken too
         tx.add(
             Reservation.of(
                 await tx.get(Item, "tft-drn-001"),
@@ -141,9 +122,9 @@ async def test_the_alternative_skips_the_days_the_hotspot_is_closed(db):
             )
         )
     closed = (date(2027, 3, 10), date(2027, 3, 12), date(2027, 3, 13), date(2027, 3, 14))
-    await _ask(db, ["drone"], closed_days=closed, until=date(2027, 6, 1))
+    await _ask(rt, ["drone"], closed_days=closed, until=date(2027, 6, 1))
 
-    [rejected] = await _staged(db, REJECTED)
+    [rejected] = await _staged(rt, REJECTED)
     assert rejected["alternative"] == {
         "item_id": "tft-drn-001",
         "starts_on": "2027-03-15",
@@ -151,59 +132,59 @@ async def test_the_alternative_skips_the_days_the_hotspot_is_closed(db):
     }
 
 
-async def test_no_alternative_past_the_calendar_bookings_sent(db):
-    await _ask(db, ["drone"])
-    await _ask(db, ["drone"], closed_days=(date(2027, 3, 10),), until=date(2027, 3, 10))
-    [rejected] = await _staged(db, REJECTED)
+async def test_no_alternative_past_the_calendar_bookings_sent(rt):
+    await _ask(rt, ["drone"])
+    await _ask(rt, ["drone"], closed_days=(date(2027, 3, 10),), until=date(2027, 3, 10))
+    [rejected] = await _staged(rt, REJECTED)
     assert rejected["alternative"] is None
 
 
-async def test_a_category_the_hotspot_lacks_is_rejected_without_alternative(db):
-    await _ask(db, ["vr"])
-    [rejected] = await _staged(db, REJECTED)
+async def test_a_category_the_hotspot_lacks_is_rejected_without_alternative(rt):
+    await _ask(rt, ["vr"])
+    [rejected] = await _staged(rt, REJECTED)
     assert rejected["category"] == "vr" and rejected["alternative"] is None
-    assert await _reservations(db) == []
+    assert await _reservations(rt) == []
 
 
-async def test_a_released_session_frees_its_kit(db):
-    first = await _ask(db, ["robot"])
-    await _ask(db, ["robot"])
-    async with db.transaction() as tx:
+async def test_a_released_session_frees_its_kit(rt):
+    first = await _ask(rt, ["robot"])
+    await _ask(rt, ["robot"])
+    async with rt.db.transaction() as tx:
         await commands.release_for_session(
             tx,
-            OUTBOX,
+            rt.outbox,
             SessionEquipmentReleasedV1(request_id=first.request_id, session_id=first.session_id),
         )
-    await _ask(db, ["robot"])
-    statuses = [(r.item_id, r.status) for r in await _reservations(db)]
+    await _ask(rt, ["robot"])
+    statuses = [(r.item_id, r.status) for r in await _reservations(rt)]
     assert statuses == [
         ("tft-rob-001", ReservationStatus.RELEASED),
         ("tft-rob-002", ReservationStatus.RESERVED),
         ("tft-rob-001", ReservationStatus.RESERVED),
     ]
-    assert len(await _staged(db, "nl.tisfortech.loans.reservation.released.v1")) == 1
+    assert len(await _staged(rt, "nl.tisfortech.loans.reservation.released.v1")) == 1
 
 
-async def test_a_request_and_its_release_in_one_batch_leave_nothing_reserved(db):
+async def test_a_request_and_its_release_in_one_batch_leave_nothing_reserved(rt):
     """Bookings may let go before loans answered: the release, read after the request
     (same key, same partition), frees what the request reserved."""
     request = _request(["robot"])
-    async with db.transaction() as tx:
-        await commands.reserve_for_session(tx, OUTBOX, request)
+    async with rt.db.transaction() as tx:
+        await commands.reserve_for_session(tx, rt.outbox, request)
         await commands.release_for_session(
             tx,
-            OUTBOX,
+            rt.outbox,
             SessionEquipmentReleasedV1(
                 request_id=request.request_id, session_id=request.session_id
             ),
         )
-    assert [r.status for r in await _reservations(db)] == [ReservationStatus.RELEASED]
+    assert [r.status for r in await _reservations(rt)] == [ReservationStatus.RELEASED]
 
 
-async def test_a_cancelled_booking_still_frees_what_was_reserved_for_it_alone(db):
+async def test_a_cancelled_booking_still_frees_what_was_reserved_for_it_alone(rt):
     """Reservations made per booking before equipment belonged to the session."""
     booking_id = uuid4()
-    async with db.transaction() as tx:
+    async with rt.db.transaction() as tx:
         tx.add(
             Reservation.of(
                 await tx.get(Item, "tft-rob-001"),
@@ -213,10 +194,10 @@ async def test_a_cancelled_booking_still_frees_what_was_reserved_for_it_alone(db
                 booking_id=booking_id,
             )
         )
-    async with db.transaction() as tx:
+    async with rt.db.transaction() as tx:
         await commands.release_for_booking(
             tx,
-            OUTBOX,
+            rt.outbox,
             BookingCancelledV1(
                 booking_id=booking_id,
                 session_id=uuid4(),
@@ -230,16 +211,16 @@ async def test_a_cancelled_booking_still_frees_what_was_reserved_for_it_alone(db
                 cancelled_by="school",
             ),
         )
-    assert [r.status for r in await _reservations(db)] == [ReservationStatus.RELEASED]
+    assert [r.status for r in await _reservations(rt)] == [ReservationStatus.RELEASED]
 
 
-async def test_requests_applied_in_one_batch_see_each_others_reservations(db):
+async def test_requests_applied_in_one_batch_see_each_others_reservations(rt):
     # The consumer applies a whole Kafka batch in one transaction.
-    async with db.transaction() as tx:
+    async with rt.db.transaction() as tx:
         for _ in range(3):
-            await commands.reserve_for_session(tx, OUTBOX, _request(["robot"]))
-    assert [r.item_id for r in await _reservations(db)] == ["tft-rob-001", "tft-rob-002"]
-    assert [e["type"] for e in await _staged(db) if e["type"] in (GRANTED, REJECTED)] == [
+            await commands.reserve_for_session(tx, rt.outbox, _request(["robot"]))
+    assert [r.item_id for r in await _reservations(rt)] == ["tft-rob-001", "tft-rob-002"]
+    assert [e["type"] for e in await _staged(rt) if e["type"] in (GRANTED, REJECTED)] == [
         GRANTED,
         GRANTED,
         REJECTED,

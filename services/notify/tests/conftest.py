@@ -81,5 +81,5 @@ async def directory_says(notify: Notify, contract, person_id: str) -> None:
         email=address(person_id),
         username=person_id,
     )
-    async with notify.db.transaction() as session:
-        await directory.keep_person(session, event, notify.clock())
+    async with notify.db.transaction() as tx:
+        await directory.keep_person(tx, event, notify.clock())

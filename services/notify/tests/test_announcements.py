@@ -38,10 +38,10 @@ def test_an_audience_needs_a_choice_and_known_organisations():
 
 
 async def announce(notify, chosen: Audience) -> str:
-    async with notify.db.transaction() as session:
+    async with notify.db.transaction() as tx:
         for organisation, kind in (("corlaer", "vmbo"), ("backoffice", "hotspot")):
             await directory.keep_organisation(
-                session,
+                tx,
                 OrganisationRegisteredV1(
                     organisation_id=organisation, name=organisation, kind=kind
                 ),
@@ -49,7 +49,7 @@ async def announce(notify, chosen: Audience) -> str:
             )
         sent = await commands.send_announcement(
             notify,
-            session,
+            tx,
             "programma",
             chosen,
             "Nieuwsbrief maart",
@@ -64,10 +64,10 @@ async def test_each_person_hears_an_announcement_by_their_own_choice(notify, mai
     await prefer(notify, "docent-corlaer", Preferences(opted_out=frozenset({"announcements"})))
     about = await announce(notify, audience(kinds=["vmbo"]))
     await Dispatcher(notify, channels_from(notify.settings)).dispatch_due()
-    async with notify.db.sessions() as session:
+    async with notify.db.sessions() as tx:
         told = {
             m.person_id: m.state
-            for m in await session.scalars(select(Notification).where(Notification.about == about))
+            for m in await tx.scalars(select(Notification).where(Notification.about == about))
         }
     # In the teacher's inbox all the same; the backoffice is no vmbo school.
     assert told == {"corlaer": "delivered", "docent-corlaer": "opted_out"}
@@ -80,10 +80,8 @@ async def test_each_person_hears_an_announcement_by_their_own_choice(notify, mai
 async def test_a_deactivated_person_gets_no_announcement(notify, mailbox):
     await directory_says(notify, PersonDeactivatedV1, "docent-corlaer")
     about = await announce(notify, audience(organisations=["corlaer"]))
-    async with notify.db.sessions() as session:
-        told = await session.scalars(
-            select(Notification.person_id).where(Notification.about == about)
-        )
+    async with notify.db.sessions() as tx:
+        told = await tx.scalars(select(Notification.person_id).where(Notification.about == about))
         assert sorted(told) == ["corlaer"]
     with pytest.raises(AnnouncementRefused) as nobody:
         await announce(notify, audience(organisations=["corlaer"], roles=["teacher"]))

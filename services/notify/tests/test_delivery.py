@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from services.notify import commands, handlers
+from services.notify import commands
 from services.notify.channels import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, verify
 from services.notify.commands import Notify
 from services.notify.delivery import Dispatcher, channels_from
@@ -38,16 +38,16 @@ def dispatcher(notify: Notify) -> Dispatcher:
 
 async def apply(notify: Notify, event) -> None:
     envelope = Envelope.new(type=event.event_type, source="/tests", subject=event.subject())
-    async with notify.db.transaction() as session:
-        await handlers.apply(notify, session, event, envelope)
+    async with notify.db.transaction() as tx:
+        await commands.apply_event(notify, tx, event, envelope)
 
 
 async def messages(notify: Notify, inbox: bool = False) -> list[Notification]:
     """The messages to people, or (`inbox`) those to organisations' inboxes."""
     to_inbox = Notification.person_id == ORGANISATION_INBOX
-    async with notify.db.sessions() as session:
+    async with notify.db.sessions() as tx:
         return list(
-            await session.scalars(
+            await tx.scalars(
                 select(Notification)
                 .where(to_inbox if inbox else ~to_inbox)
                 .order_by(Notification.created_at)
@@ -56,8 +56,8 @@ async def messages(notify: Notify, inbox: bool = False) -> list[Notification]:
 
 
 async def prefer(notify: Notify, recipient: str, chosen: Preferences) -> None:
-    async with notify.db.transaction() as session:
-        await commands.save_preferences(session, recipient, chosen, notify.clock())
+    async with notify.db.transaction() as tx:
+        await commands.save_preferences(tx, recipient, chosen, notify.clock())
 
 
 def count(notify: Notify, counter: str, channel: str) -> float:
@@ -148,8 +148,8 @@ async def test_webhook_then_email_failing_makes_a_failed_notification_and_an_eve
         await send.dispatch_due()
     [message] = await messages(notify)
     assert (message.state, message.channel) == ("failed", "email")
-    async with notify.db.sessions() as session:
-        [event_type] = (await session.scalars(select(messaging.outbox.c.event_type))).all()
+    async with notify.db.sessions() as tx:
+        [event_type] = (await tx.scalars(select(messaging.outbox.c.event_type))).all()
     assert event_type == "nl.tisfortech.notify.notification.failed.v1"
     assert count(notify, "failed", "webhook") == 1 and count(notify, "failed", "email") == 1
 
@@ -199,8 +199,8 @@ async def test_reminders_are_sent_once_even_when_a_run_stops_half_way(notify):
         await apply(notify, event)
     await apply(notify, BookingCancelledV1(**events[0].model_dump(), cancelled_by="school"))
     notify.clock.now = datetime(2026, 12, 8, 8, tzinfo=UTC)  # Tuesday 09:00: due
-    async with notify.db.sessions() as session:
-        assert len((await session.scalars(select(Reminder))).all()) == 6
+    async with notify.db.sessions() as tx:
+        assert len((await tx.scalars(select(Reminder))).all()) == 6
 
     class Interrupted(Exception):
         pass

@@ -53,9 +53,9 @@ async def replicas(each_store):
 
 async def to_people(notify: Notify, message_type: str) -> list[Notification]:
     """The messages of the type to people (each also has its copy in the school's inbox)."""
-    async with notify.db.sessions() as session:
+    async with notify.db.sessions() as tx:
         return list(
-            await session.scalars(
+            await tx.scalars(
                 select(Notification).where(
                     Notification.message_type == message_type,
                     Notification.person_id != ORGANISATION_INBOX,

@@ -22,8 +22,7 @@ from services.bookings.tests.scenario import (
     plan_session,
     school,
 )
-from services.notify import handlers
-from services.notify.commands import Notify, NotifyMetrics, reminder_source
+from services.notify.commands import Notify, NotifyMetrics, apply_event, reminder_source
 from services.notify.settings import NotifySettings
 from services.notify.store import Notification, Reminder, messaging
 from shared.contracts import parse_event
@@ -79,15 +78,13 @@ async def deliver_staged(rt, notify: Notify) -> None:
         envelope = Envelope.new(
             type=row.event_type, source="/tft/bookings", subject=event.subject()
         )
-        async with notify.db.transaction() as session:
-            await handlers.apply(notify, session, event, envelope)
+        async with notify.db.transaction() as tx:
+            await apply_event(notify, tx, event, envelope)
 
 
 async def told(notify: Notify) -> Counter:
-    async with notify.db.sessions() as session:
-        rows = await session.execute(
-            select(Notification.organisation_id, Notification.message_type)
-        )
+    async with notify.db.sessions() as tx:
+        rows = await tx.execute(select(Notification.organisation_id, Notification.message_type))
         return Counter(tuple(r) for r in rows)
 
 
@@ -98,8 +95,8 @@ async def test_booking_a_masterclass_is_one_confirmation_listing_its_four_lesson
     await deliver_staged(bookings, notify)
 
     assert await told(notify) == Counter({("corlaer", "booking_confirmed"): 1})
-    async with notify.db.sessions() as session:
-        body = await session.scalar(select(Notification.body))
+    async with notify.db.sessions() as tx:
+        body = await tx.scalar(select(Notification.body))
     assert body.count("\n- ") == 4
 
 
@@ -142,8 +139,8 @@ async def test_a_series_loans_cannot_equip_is_one_rejection(bookings, notify):
 
 
 async def bodies(notify: Notify, message_type: str) -> dict[str, tuple[str, str]]:
-    async with notify.db.sessions() as session:
-        rows = await session.execute(
+    async with notify.db.sessions() as tx:
+        rows = await tx.execute(
             select(Notification.organisation_id, Notification.subject, Notification.body).where(
                 Notification.message_type == message_type
             )
@@ -210,8 +207,8 @@ async def test_a_moved_session_is_one_message_per_school_and_moves_its_reminders
         subject == "Verplaatst: Inspiratieles Robotica is nu op woensdag 10 maart 2027, 13:00-15:00"
     )
     assert "lokaal Lab 7" in body and body.count("- groep ") == 2
-    async with notify.db.sessions() as session:
-        reminders = list(await session.scalars(select(Reminder)))
+    async with notify.db.sessions() as tx:
+        reminders = list(await tx.scalars(select(Reminder)))
     assert len(reminders) == 2  # one per confirmed booking, now for the new time
     assert {r.due_at for r in reminders} == {datetime(2027, 3, 8, 8, tzinfo=UTC)}
     assert {reminder_source(r).starts_at for r in reminders} == {starts}

@@ -132,6 +132,7 @@ def templates() -> Jinja2Templates:
     )
     t.env.globals["LEVELS"] = formatting.LEVELS
     t.env.globals["PROFILES"] = formatting.PROFILES
+    t.env.globals["THEMES"] = formatting.THEMES
     return t
 
 

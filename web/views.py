@@ -302,6 +302,7 @@ API_FIELDS = {
     "ends_on": "tot",
     "quantity": "aantal",
     "profile": "profiel",
+    "theme": "thema",
     "code": "code",
     "students_present": "aanwezig",
     "kind": "soort",
@@ -386,6 +387,7 @@ PROPOSAL_FIELDS = {
     "titel": "Titel",
     "doelgroep": "Voor niveaus",
     "profiel": "Profiel",
+    "thema": "Thema",
     "locatie": "Waar",
     "duur": "Duur in minuten",
     "plaatsen": "Aantal leerlingen per keer",
@@ -415,7 +417,14 @@ def proposal_form(values: dict[str, str]) -> Form:
             form.errors[name] = "Vul een datum in, bijvoorbeeld 9-6-2027."
     if not form.values["doelgroep"]:
         form.errors["doelgroep"] = "Kies minstens één niveau."
+    check_theme(form)
     return form
+
+
+def check_theme(form: Form) -> None:
+    """A theme is one of the plan's, or none in particular (empty)."""
+    if form.values["thema"] and form.values["thema"] not in formatting.THEMES:
+        form.errors["thema"] = "Kies een thema uit de lijst."
 
 
 def proposal_body(form: Form) -> dict[str, Any]:
@@ -429,6 +438,7 @@ def proposal_body(form: Form) -> dict[str, Any]:
         "title": v["titel"],
         "audience": v["doelgroep"].split(","),
         "profile": v["profiel"] or None,
+        "theme": v["thema"] or None,
         "location": v["locatie"],
         "session_minutes": number("duur") or 120,
         "capacity": number("plaatsen") or 25,
@@ -661,6 +671,10 @@ FIELD_MESSAGES = {
     "less_than": "Dit moet minder dan {n} zijn.",
     "string_too_short": "Dit is te kort: gebruik minstens {n} tekens.",
     "string_too_long": "Dit is te lang: gebruik hoogstens {n} tekens.",
+    # An optional text's bounds (a PATCH's title) come as a sequence's: the forms check
+    # their lists (levels, rooms) themselves, so only texts reach the person with these.
+    "too_short": "Dit is te kort: gebruik minstens {n} tekens.",
+    "too_long": "Dit is te lang: gebruik hoogstens {n} tekens.",
     "int_parsing": "Vul een heel getal in.",
     "literal_error": "Kies een van de mogelijkheden.",
 }

@@ -184,6 +184,7 @@ def test_a_proposal_is_sent_as_the_api_reads_it():
             "titel": "Snuffelstage",
             "doelgroep": "vmbo-bb,vmbo-kb",
             "profiel": "BWI",
+            "thema": "construction",
             "locatie": "Werf",
             "duur": "",
             "plaatsen": "6",
@@ -198,6 +199,7 @@ def test_a_proposal_is_sent_as_the_api_reads_it():
         "title": "Snuffelstage",
         "audience": ["vmbo-bb", "vmbo-kb"],
         "profile": "BWI",
+        "theme": "construction",
         "location": "Werf",
         "session_minutes": 120,
         "capacity": 6,
@@ -206,6 +208,21 @@ def test_a_proposal_is_sent_as_the_api_reads_it():
         "period_starts_on": "2027-03-01",
         "period_ends_on": "2027-03-12",
     }
+
+
+def test_a_proposal_names_one_of_the_plans_themes_or_none():
+    assert views.proposal_form({"thema": "", "doelgroep": "po"}).valid
+    form = views.proposal_form({"thema": "kernfusie", "doelgroep": "po"})
+    assert form.errors == {"thema": "Kies een thema uit de lijst."}
+    assert form.values["thema"] == "kernfusie"
+
+
+def test_an_optional_texts_bound_reads_as_characters_in_dutch():
+    """An optional text's bound comes as a sequence's "items"; the person reads characters."""
+    form = views.proposal_form({"titel": "ab", "doelgroep": "po"})
+    error = {"field": "title", "code": "too_short", "message": "Value should have at least 3 items"}
+    assert apply_problem(form, ApiProblem(422, errors=[error]))
+    assert form.errors == {"titel": "Dit is te kort: gebruik minstens 3 tekens."}
 
 
 def test_a_rule_refusing_a_proposal_lands_at_the_field_it_names():

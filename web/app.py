@@ -96,10 +96,11 @@ def create_app(
     async def alive() -> dict[str, str]:
         return {"status": "ok"}
 
+    manifest_body = (HERE / "static" / "manifest.webmanifest").read_bytes()  # read once
+
     @app.get("/manifest.webmanifest", include_in_schema=False)
     async def manifest() -> Response:
-        body = (HERE / "static" / "manifest.webmanifest").read_bytes()
-        return Response(body, media_type="application/manifest+json")
+        return Response(manifest_body, media_type="application/manifest+json")
 
     return app
 

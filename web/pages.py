@@ -162,8 +162,9 @@ def login_redirect(return_to: str, expired: bool) -> RedirectResponse:
     return RedirectResponse(f"/inloggen?{urlencode(query)}", status_code=303)
 
 
-def person(request: Request) -> Session:
-    """Dependency: the signed-in person's session."""
+async def person(request: Request) -> Session:
+    """Dependency: the signed-in person's session. Async, so FastAPI calls it on the event
+    loop: a plain function would cost every page a hop to the thread pool and back."""
     session: Session = request.state.session
     if not session.signed_in:
         raise LoginRequired(return_path(request), expired=request.state.session_expired)

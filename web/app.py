@@ -182,6 +182,8 @@ def install_errors(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def api_problem(request: Request, exc: ApiProblem) -> Response:
         """A refusal no page handles itself (e.g. the platform is unreachable)."""
+        if exc.status == 404:  # what the page shows is gone: as for a page that is
+            return await http_error(request, HTTPException(404))
         title = "Even niet bereikbaar" if exc.status >= 500 else "Dat lukte niet"
         return render(
             request,

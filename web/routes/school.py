@@ -1,6 +1,7 @@
 """A school's coordinator and teachers: Aanbod, an offer's sessions, Sessie boeken (form,
 check, confirmation) and Mijn planning with cancelling."""
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -11,7 +12,7 @@ from starlette.responses import Response
 
 from web.formatting import today
 from web.gateway import ApiProblem
-from web.pages import person, render, role, schools, see_other, web
+from web.pages import nothing, person, render, role, schools, see_other, web
 from web.sessions import Session
 from web.views import (
     BookingRow,
@@ -67,11 +68,7 @@ async def offers(request: Request, session: Session = Depends(person)) -> Respon
 
 @router.get("/aanbod/{offer_id}")
 async def offer(request: Request, offer_id: str, session: Session = Depends(person)) -> Response:
-    catalogue = web(request).catalogue
-    found = await catalogue.offer(session.token, offer_id)
-    if found is None:
-        raise HTTPException(404)
-    sessions = await catalogue.sessions(session.token, offer_id)
+    found, sessions = await web(request).catalogue.offer_and_sessions(session.token, offer_id)
     now = datetime.now(UTC)
     coming = [s for s in sessions if s.starts_at > now]
     return render(
@@ -88,12 +85,9 @@ async def offer(request: Request, offer_id: str, session: Session = Depends(pers
 async def calendar(request: Request, offer_id: str, session: Session = Depends(person)) -> Response:
     """The offer's coming sessions in a month (`maand`, "2027-06") with their free seats;
     a school books from there."""
-    catalogue = web(request).catalogue
-    found = await catalogue.offer(session.token, offer_id)
-    if found is None:
-        raise HTTPException(404)
+    found, sessions = await web(request).catalogue.offer_and_sessions(session.token, offer_id)
     now = datetime.now(UTC)
-    coming = [s for s in await catalogue.sessions(session.token, offer_id) if s.starts_at > now]
+    coming = [s for s in sessions if s.starts_at > now]
     first = month_shown(request.query_params.get("maand", ""), coming, today())
     return render(
         request,
@@ -108,11 +102,9 @@ async def target(
     request: Request, token: str, offer_id: str, session_id: str, series_id: str
 ) -> tuple[dict, list[SessionRow]]:
     """The offer and the session (or the sessions of the series) a booking is for."""
-    catalogue = web(request).catalogue
-    found = await catalogue.offer(token, offer_id)
-    rows = await catalogue.sessions(token, offer_id) if found else []
+    found, rows = await web(request).catalogue.offer_and_sessions(token, offer_id)
     chosen = [s for s in rows if s.id == session_id or (series_id and s.series_id == series_id)]
-    if found is None or not chosen:
+    if not chosen:
         raise HTTPException(404)
     return found, chosen
 
@@ -229,8 +221,10 @@ async def booking_row(request: Request, token: str, booking_id: str) -> BookingR
 async def confirmation(
     request: Request, booking_id: uuid.UUID, session: Session = booker
 ) -> Response:
-    row = await booking_row(request, session.token, str(booking_id))
-    rules = await web(request).gateway.get(session.token, "/calendar/rules")
+    row, rules = await asyncio.gather(
+        booking_row(request, session.token, str(booking_id)),
+        web(request).gateway.get(session.token, "/calendar/rules"),
+    )
     return render(
         request, "school/confirmation.html", title="Boeking ontvangen", row=row, rules=rules
     )
@@ -241,18 +235,18 @@ async def planning(request: Request, session: Session = school) -> Response:
     """Mijn planning: all of the school's bookings, the soonest first; `status` filters."""
     status = request.query_params.get("status", "")
     gateway, page = web(request).gateway, page_number(request)
-    bookings = await gateway.get(
-        session.token,
-        "/bookings",
-        {"status": status, "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE},
+    # Classes register for events through the coordinator: a teacher's planning is lessons.
+    bookings, registrations = await asyncio.gather(
+        gateway.get(
+            session.token,
+            "/bookings",
+            {"status": status, "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE},
+        ),
+        gateway.get(session.token, "/registrations", {"limit": 200})
+        if session.role == "school"
+        else nothing(),
     )
     rows = booking_rows(bookings[:PAGE_SIZE])
-    # Classes register for events through the coordinator: a teacher's planning is lessons.
-    registrations = (
-        await gateway.get(session.token, "/registrations", {"limit": 200})
-        if session.role == "school"
-        else []
-    )
     return render(
         request,
         "school/planning.html",
@@ -269,8 +263,10 @@ async def planning(request: Request, session: Session = school) -> Response:
 async def cancel_page(
     request: Request, booking_id: uuid.UUID, session: Session = school
 ) -> Response:
-    row = await booking_row(request, session.token, str(booking_id))
-    rules = await web(request).gateway.get(session.token, "/calendar/rules")
+    row, rules = await asyncio.gather(
+        booking_row(request, session.token, str(booking_id)),
+        web(request).gateway.get(session.token, "/calendar/rules"),
+    )
     late = row.session is not None and is_late(
         row.session.starts_at, datetime.now(UTC), rules["free_cancellation_days"]
     )

@@ -241,6 +241,29 @@ def booking_rows(bookings: list[dict[str, Any]]) -> list[BookingRow]:
     return sorted(rows, key=lambda r: r.session.starts_at if r.session else far)
 
 
+# Where a loan stands that Mijn planning lists: still to come, with the school, or late.
+OPEN_LOANS = ("reserved", "out", "overdue")
+
+
+def open_loans(*found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The school's reservations still to fetch, out or overdue, from the API's lists
+    (today's and coming ones, and the overdue ones), each once, the first to start first."""
+    unique = {r["id"]: r for rows in found for r in rows if r.get("desk_status") in OPEN_LOANS}
+    return sorted(unique.values(), key=lambda r: (r["starts_on"], r["id"]))
+
+
+def coming_registrations(found: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """The classes registered (confirmed) for an event session that has not ended, soonest
+    first; a session without times counts as coming."""
+    coming = [
+        r
+        for r in found
+        if r["status"] == "confirmed"
+        and (not r.get("ends_at") or datetime.fromisoformat(r["ends_at"]) > now)
+    ]
+    return sorted(coming, key=lambda r: r.get("starts_at") or "9999")
+
+
 def is_late(starts_at: datetime, now: datetime, free_days: int) -> bool:
     """Cancelling now is late when the session starts within the free-cancellation days."""
     return (starts_at - now).total_seconds() < free_days * 86400

@@ -22,11 +22,13 @@ from web.views import (
     apply_problem,
     booking_form,
     booking_rows,
+    coming_registrations,
     group_body,
     is_late,
     month,
     month_shown,
     offer_list,
+    open_loans,
     refusal,
     school_part,
     series_of,
@@ -38,6 +40,7 @@ router = APIRouter()
 school = role("school", "teacher")
 booker = role("school", "teacher", "backoffice")
 PAGE_SIZE = 20
+LOANS = 100  # a school's loans running or to come: a handful, far below this
 
 
 def page_number(request: Request) -> int:
@@ -235,15 +238,21 @@ async def planning(request: Request, session: Session = school) -> Response:
     """Mijn planning: all of the school's bookings, the soonest first; `status` filters."""
     status = request.query_params.get("status", "")
     gateway, page = web(request).gateway, page_number(request)
-    # Classes register for events through the coordinator: a teacher's planning is lessons.
-    bookings, registrations = await asyncio.gather(
+    # Classes register for events and equipment is lent through the coordinator: a
+    # teacher's planning is lessons.
+    coordinator, token = session.role == "school", session.token
+    bookings, registrations, current, overdue = await asyncio.gather(
         gateway.get(
-            session.token,
+            token,
             "/bookings",
             {"status": status, "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE},
         ),
-        gateway.get(session.token, "/registrations", {"limit": 200})
-        if session.role == "school"
+        gateway.get(token, "/registrations", {"limit": 200}) if coordinator else nothing(),
+        gateway.get(token, "/reservations", {"from": today().isoformat(), "limit": LOANS})
+        if coordinator
+        else nothing(),
+        gateway.get(token, "/reservations", {"status": "overdue", "limit": LOANS})
+        if coordinator
         else nothing(),
     )
     rows = booking_rows(bookings[:PAGE_SIZE])
@@ -256,6 +265,9 @@ async def planning(request: Request, session: Session = school) -> Response:
         page=page,
         more=len(bookings) > PAGE_SIZE,
         waiting=[r for r in registrations if r["status"] in ("waitlisted", "offered")],
+        coordinator=coordinator,
+        registered=coming_registrations(registrations, datetime.now(UTC)),
+        loans=open_loans(current, overdue),
     )
 
 

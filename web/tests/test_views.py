@@ -256,3 +256,35 @@ def test_the_backoffice_registers_and_reserves_for_the_school_it_chooses():
         == "element"
     )
     assert "school_id" not in reservation_body(period_form(period), "d1")
+
+
+def test_mijn_planning_lists_each_open_loan_once_the_first_to_start_first():
+    def loan(key: str, starts: str, status: str) -> dict:
+        return {"id": key, "starts_on": starts, "desk_status": status}
+
+    current = [loan("b", "2027-06-10", "reserved"), loan("c", "2027-06-01", "returned")]
+    overdue = [loan("a", "2027-05-01", "overdue"), loan("b", "2027-06-10", "reserved")]
+    assert [r["id"] for r in views.open_loans(current, overdue)] == ["a", "b"]
+
+
+def test_mijn_planning_lists_the_confirmed_registrations_still_to_come_soonest_first():
+    now = datetime(2027, 6, 9, 12, tzinfo=UTC)
+
+    def registration(key: str, status: str, day: int | None) -> dict:
+        times = {"starts_at": None, "ends_at": None}
+        if day is not None:
+            times = {
+                "starts_at": f"2027-06-{day:02d}T09:00:00+00:00",
+                "ends_at": f"2027-06-{day:02d}T13:00:00+00:00",
+            }
+        return {"id": key, "status": status} | times
+
+    found = [
+        registration("later", "confirmed", 20),
+        registration("over", "confirmed", 8),
+        registration("waiting", "waitlisted", 10),
+        registration("soon", "confirmed", 10),
+        registration("untimed", "confirmed", None),
+    ]
+    coming = views.coming_registrations(found, now)
+    assert [r["id"] for r in coming] == ["soon", "later", "untimed"]

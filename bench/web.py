@@ -114,7 +114,10 @@ def signed_in(web: str, username: str) -> str:
 
 
 def figures(prefix: str, measured: dict) -> dict:
+    """Latencies of the answers that came within the run, and how many there were: on a
+    loaded machine a short run finishes few pages, and a p95 of a few is a guess."""
     return {
+        f"{prefix}_requests": measured["requests"],
         f"{prefix}_p50_ms": round(measured["p50_us"] / 1000, 1),
         f"{prefix}_p95_ms": round(measured["p95_us"] / 1000, 1),
         f"{prefix}_errors": measured["status_errors"] + measured["socket_errors"],

@@ -10,9 +10,11 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from shared.domain import local_date
 from tests.browser import SCREENSHOTS, post
 from tests.harness import Platform
 from tests.test_web_events import new_event
+from tests.test_web_loans import card, new_item, reserve
 
 pytestmark = pytest.mark.integration
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -306,3 +308,29 @@ def test_a_coordinator_books_from_the_offers_calendar_and_sees_a_waiting_place(
     )
     expect(waiting).to_contain_text("Klas 3C, 12 leerlingen")
     expect(waiting).to_contain_text("Plaats 1 op de wachtlijst.")
+
+
+def test_mijn_planning_shows_the_schools_event_registrations_and_loans_on_a_phone(platform, visits):
+    """Everything of the school in one place: beside its bookings, the classes registered
+    for a coming event (with the code for the door) and the equipment reserved or lent."""
+    _, session = new_event(platform)
+    registered = post(
+        f"{platform.gateway}/registrations",
+        platform.token("corlaer"),
+        {
+            "session_id": session["id"],
+            "group": {"name": "2D", "level": "vmbo-kb", "year": 2, "students": 17},
+        },
+    )
+    assert registered.status_code == 201, registered.text
+    item, today = new_item(platform), local_date(datetime.now(UTC))
+    reserve(platform, item, today + timedelta(days=2), today + timedelta(days=3))
+
+    tab = visits("phone")
+    page = tab.login("corlaer")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn planning")
+    event = card(page, {"name": session["title"]}, within="Aangemeld voor evenementen")
+    expect(event).to_contain_text("Klas 2D, 17 leerlingen")
+    expect(event).to_contain_text(registered.json()["check_in_code"])
+    loan = card(page, item, within="Apparatuur van je school")
+    expect(loan).to_contain_text("Gereserveerd")

@@ -27,6 +27,7 @@ from web.routes import (
     finance,
     loans,
     messages,
+    offers,
     planning,
     programme,
     proposals,
@@ -83,6 +84,7 @@ def create_app(
         declaration,
         company,
         proposals,
+        offers,
         messages,
         announcements,
         programme,
@@ -94,10 +96,11 @@ def create_app(
     async def alive() -> dict[str, str]:
         return {"status": "ok"}
 
+    manifest_body = (HERE / "static" / "manifest.webmanifest").read_bytes()  # read once
+
     @app.get("/manifest.webmanifest", include_in_schema=False)
     async def manifest() -> Response:
-        body = (HERE / "static" / "manifest.webmanifest").read_bytes()
-        return Response(body, media_type="application/manifest+json")
+        return Response(manifest_body, media_type="application/manifest+json")
 
     return app
 
@@ -179,6 +182,8 @@ def install_errors(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def api_problem(request: Request, exc: ApiProblem) -> Response:
         """A refusal no page handles itself (e.g. the platform is unreachable)."""
+        if exc.status == 404:  # what the page shows is gone: as for a page that is
+            return await http_error(request, HTTPException(404))
         title = "Even niet bereikbaar" if exc.status >= 500 else "Dat lukte niet"
         return render(
             request,

@@ -1,7 +1,9 @@
 """The offer and the region's organisations as the pages need them, read through the gateway."""
 
+import asyncio
 import time
 from typing import Any
+from urllib.parse import quote
 
 from web.gateway import Gateway
 from web.views import SessionRow
@@ -24,6 +26,16 @@ class Catalogue:
 
     async def offer(self, token: str, offer_id: str) -> dict[str, Any] | None:
         return next((o for o in await self.offers(token) if o["id"] == offer_id), None)
+
+    async def offer_and_sessions(
+        self, token: str, offer_id: str
+    ) -> tuple[dict[str, Any], list[SessionRow]]:
+        """One offer and its sessions, asked at once; an unknown offer is the API's 404
+        (also what a school is told of a company's proposal)."""
+        return await asyncio.gather(
+            self._gateway.get(token, f"/offerings/{quote(offer_id)}"),
+            self.sessions(token, offer_id),
+        )
 
     async def sessions(self, token: str, offer_id: str) -> list[SessionRow]:
         rows = await self._gateway.get(token, f"/offerings/{offer_id}/sessions")

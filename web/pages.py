@@ -132,6 +132,7 @@ def templates() -> Jinja2Templates:
     )
     t.env.globals["LEVELS"] = formatting.LEVELS
     t.env.globals["PROFILES"] = formatting.PROFILES
+    t.env.globals["THEMES"] = formatting.THEMES
     return t
 
 
@@ -161,8 +162,9 @@ def login_redirect(return_to: str, expired: bool) -> RedirectResponse:
     return RedirectResponse(f"/inloggen?{urlencode(query)}", status_code=303)
 
 
-def person(request: Request) -> Session:
-    """Dependency: the signed-in person's session."""
+async def person(request: Request) -> Session:
+    """Dependency: the signed-in person's session. Async, so FastAPI calls it on the event
+    loop: a plain function would cost every page a hop to the thread pool and back."""
     session: Session = request.state.session
     if not session.signed_in:
         raise LoginRequired(return_path(request), expired=request.state.session_expired)
@@ -215,6 +217,11 @@ async def organisations_named(
 
 async def schools(request: Request, token: str) -> list[tuple[str, str]]:
     return await organisations_named(request, token, SCHOOL_KINDS)
+
+
+async def nothing() -> list[Any]:
+    """An empty answer, in place of a call a page makes only for some people."""
+    return []
 
 
 def see_other(url: str) -> RedirectResponse:

@@ -241,6 +241,29 @@ def booking_rows(bookings: list[dict[str, Any]]) -> list[BookingRow]:
     return sorted(rows, key=lambda r: r.session.starts_at if r.session else far)
 
 
+# Where a loan stands that Mijn planning lists: still to come, with the school, or late.
+OPEN_LOANS = ("reserved", "out", "overdue")
+
+
+def open_loans(*found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The school's reservations still to fetch, out or overdue, from the API's lists
+    (today's and coming ones, and the overdue ones), each once, the first to start first."""
+    unique = {r["id"]: r for rows in found for r in rows if r.get("desk_status") in OPEN_LOANS}
+    return sorted(unique.values(), key=lambda r: (r["starts_on"], r["id"]))
+
+
+def coming_registrations(found: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """The classes registered (confirmed) for an event session that has not ended, soonest
+    first; a session without times counts as coming."""
+    coming = [
+        r
+        for r in found
+        if r["status"] == "confirmed"
+        and (not r.get("ends_at") or datetime.fromisoformat(r["ends_at"]) > now)
+    ]
+    return sorted(coming, key=lambda r: r.get("starts_at") or "9999")
+
+
 def is_late(starts_at: datetime, now: datetime, free_days: int) -> bool:
     """Cancelling now is late when the session starts within the free-cancellation days."""
     return (starts_at - now).total_seconds() < free_days * 86400
@@ -302,6 +325,7 @@ API_FIELDS = {
     "ends_on": "tot",
     "quantity": "aantal",
     "profile": "profiel",
+    "theme": "thema",
     "code": "code",
     "students_present": "aanwezig",
     "kind": "soort",
@@ -386,6 +410,7 @@ PROPOSAL_FIELDS = {
     "titel": "Titel",
     "doelgroep": "Voor niveaus",
     "profiel": "Profiel",
+    "thema": "Thema",
     "locatie": "Waar",
     "duur": "Duur in minuten",
     "plaatsen": "Aantal leerlingen per keer",
@@ -415,7 +440,14 @@ def proposal_form(values: dict[str, str]) -> Form:
             form.errors[name] = "Vul een datum in, bijvoorbeeld 9-6-2027."
     if not form.values["doelgroep"]:
         form.errors["doelgroep"] = "Kies minstens één niveau."
+    check_theme(form)
     return form
+
+
+def check_theme(form: Form) -> None:
+    """A theme is one of the plan's, or none in particular (empty)."""
+    if form.values["thema"] and form.values["thema"] not in formatting.THEMES:
+        form.errors["thema"] = "Kies een thema uit de lijst."
 
 
 def proposal_body(form: Form) -> dict[str, Any]:
@@ -429,6 +461,7 @@ def proposal_body(form: Form) -> dict[str, Any]:
         "title": v["titel"],
         "audience": v["doelgroep"].split(","),
         "profile": v["profiel"] or None,
+        "theme": v["thema"] or None,
         "location": v["locatie"],
         "session_minutes": number("duur") or 120,
         "capacity": number("plaatsen") or 25,
@@ -661,6 +694,10 @@ FIELD_MESSAGES = {
     "less_than": "Dit moet minder dan {n} zijn.",
     "string_too_short": "Dit is te kort: gebruik minstens {n} tekens.",
     "string_too_long": "Dit is te lang: gebruik hoogstens {n} tekens.",
+    # An optional text's bounds (a PATCH's title) come as a sequence's: the forms check
+    # their lists (levels, rooms) themselves, so only texts reach the person with these.
+    "too_short": "Dit is te kort: gebruik minstens {n} tekens.",
+    "too_long": "Dit is te lang: gebruik hoogstens {n} tekens.",
     "int_parsing": "Vul een heel getal in.",
     "literal_error": "Kies een van de mogelijkheden.",
 }

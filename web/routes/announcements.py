@@ -2,6 +2,7 @@
 newsletter, a call for projects) to chosen organisations, kinds of organisation and roles,
 and see those sent, with how many people each reached."""
 
+import asyncio
 from itertools import groupby
 
 from fastapi import APIRouter, Request
@@ -29,8 +30,10 @@ async def announcements_page(
     request: Request, session: Session, chosen: AnnouncementForm, problem: ApiProblem | None = None
 ) -> Response:
     gateway = web(request).gateway
-    organisations = await gateway.get(session.token, "/organisations", {"limit": MAX_ORGANISATIONS})
-    sent = await gateway.get(session.token, "/announcements", {"limit": 50})
+    organisations, sent = await asyncio.gather(
+        gateway.get(session.token, "/organisations", {"limit": MAX_ORGANISATIONS}),
+        gateway.get(session.token, "/announcements", {"limit": 50}),
+    )
     refused = None
     if problem is not None and not place_problem(chosen.form, problem, ANNOUNCEMENT_FIELDS):
         refused = refusal(problem)

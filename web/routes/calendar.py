@@ -2,6 +2,7 @@
 quotas per school and school year. Each page lists per school year (in the URL) and has its
 form; a refusal of the API lands at its field, with everything typed still there."""
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
@@ -223,12 +224,15 @@ async def exceptions_page(
     refused: str | None = None,
     detail: str | None = None,
 ) -> Response:
-    shown, around = await _year_listed(
-        request,
-        session.token,
-        "/calendar/school-days",
-        year_range,
-        lambda d: (d["day"], d["school_id"]),
+    (shown, around), known = await asyncio.gather(
+        _year_listed(
+            request,
+            session.token,
+            "/calendar/school-days",
+            year_range,
+            lambda d: (d["day"], d["school_id"]),
+        ),
+        schools(request, session.token),
     )
     return render(
         request,
@@ -236,7 +240,7 @@ async def exceptions_page(
         title="Uitzonderingen per school",
         form=form or Form({}),
         days=shown,
-        schools=await schools(request, session.token),
+        schools=known,
         refused=refused,
         refused_detail=detail,
         **around,

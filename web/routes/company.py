@@ -1,6 +1,7 @@
 """The company contact: its offers and proposals (proposing a new one), the schools'
 requests to accept or decline, who is coming, and its own co-financing."""
 
+import asyncio
 import uuid
 from datetime import date
 
@@ -32,8 +33,10 @@ REASON = {"reden": "Reden"}
 async def offers(request: Request, session: Session = company) -> Response:
     """What the company hosts in the catalogue, and its proposals with their status."""
     gateway = web(request).gateway
-    catalogue = await gateway.get(session.token, "/offerings", {"limit": 500})
-    proposals = await gateway.get(session.token, "/offering-proposals", {"limit": 100})
+    catalogue, proposals = await asyncio.gather(
+        gateway.get(session.token, "/offerings", {"limit": 500}),
+        gateway.get(session.token, "/offering-proposals", {"limit": 100}),
+    )
     hosted = [o for o in catalogue if o.get("host_company") == session.organisation]
     return render(
         request, "company/offers.html", title="Ons aanbod", hosted=hosted, proposals=proposals
@@ -142,8 +145,10 @@ async def who_comes(request: Request, session: Session = company) -> Response:
     """The confirmed groups for the company's visits and internship places, soonest first,
     and the classes registered for the event sessions it hosts."""
     gateway = web(request).gateway
-    found = await gateway.get(session.token, "/bookings", {"status": "confirmed", "limit": 200})
-    hosted = await gateway.get(session.token, "/hosted-sessions", {"limit": 100})
+    found, hosted = await asyncio.gather(
+        gateway.get(session.token, "/bookings", {"status": "confirmed", "limit": 200}),
+        gateway.get(session.token, "/hosted-sessions", {"limit": 100}),
+    )
     return render(
         request,
         "company/who_comes.html",

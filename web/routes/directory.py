@@ -1,6 +1,7 @@
 """The backoffice's organisations (list by kind and text, detail with its people, add, edit)
 and people (list, invite with the code to pass on, deactivate after a confirmation)."""
 
+import asyncio
 from typing import Any
 from urllib.parse import quote
 
@@ -123,9 +124,9 @@ async def organisation(
     request: Request, organisation_id: str, session: Session = backoffice
 ) -> Response:
     gateway = web(request).gateway
-    found = await gateway.get(session.token, f"/organisations/{quote(organisation_id)}")
-    people = await gateway.get(
-        session.token, "/people", {"organisation_id": found["id"], "limit": 200}
+    found, people = await asyncio.gather(
+        gateway.get(session.token, f"/organisations/{quote(organisation_id)}"),
+        gateway.get(session.token, "/people", {"organisation_id": organisation_id, "limit": 200}),
     )
     return render(
         request,

@@ -2,13 +2,13 @@
 it (within the loan policy, shown on the page), and the school's own reservations. The
 backoffice reserves here on behalf of the school it chooses."""
 
-from typing import Any
+import asyncio
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from web.gateway import ApiProblem
-from web.pages import render, role, schools, see_other, web
+from web.pages import nothing, render, role, schools, see_other, web
 from web.sessions import Session
 from web.views import (
     Form,
@@ -29,23 +29,25 @@ async def equipment_page(
 ) -> Response:
     """The page with the policy, the search, what is free (when asked) and the school's
     reservations; a refusal of a reservation is shown at its field or at the top."""
-    gateway, token = web(request).gateway, session.token
-    items = [
-        i
-        for i in await gateway.get(token, "/equipment", {"limit": MAX_ITEMS})
-        if i["loanable"] and i["status"] != "retired"
-    ]
+    gateway, token, v = web(request).gateway, session.token, form.values
+    on_behalf = session.role == "backoffice"  # the desk lists every school's reservations
+    searched = asked and not {"categorie", "van", "tot"} & form.errors.keys()
+    everything, free, policy, known, reservations = await asyncio.gather(
+        gateway.get(token, "/equipment", {"limit": MAX_ITEMS}),
+        gateway.get(
+            token, "/availability", {"category": v["categorie"], "from": v["van"], "to": v["tot"]}
+        )
+        if searched
+        else nothing(),
+        gateway.get(token, "/loans/policy"),
+        schools(request, token) if on_behalf else nothing(),
+        nothing() if on_behalf else gateway.get(token, "/reservations", {"limit": 100}),
+    )
+    items = [i for i in everything if i["loanable"] and i["status"] != "retired"]
     names = {i["id"]: i["name"] for i in items}
     refused = None
     if problem is not None and not apply_problem(form, problem):
         refused = unavailable(problem, names) or refusal(problem)
-    free: list[dict[str, Any]] = []
-    if asked and not {"categorie", "van", "tot"} & form.errors.keys():
-        v = form.values
-        free = await gateway.get(
-            token, "/availability", {"category": v["categorie"], "from": v["van"], "to": v["tot"]}
-        )
-    on_behalf = session.role == "backoffice"  # the desk lists every school's reservations
     return render(
         request,
         "school/equipment.html",
@@ -55,9 +57,9 @@ async def equipment_page(
         free=free,
         names=names,
         categories=sorted({i["category"] for i in items}),
-        policy=await gateway.get(token, "/loans/policy"),
-        schools=await schools(request, token) if on_behalf else [],
-        reservations=[] if on_behalf else await gateway.get(token, "/reservations", {"limit": 100}),
+        policy=policy,
+        schools=known,
+        reservations=reservations,
         refused=refused,
         refused_detail=problem.detail if problem and refused else None,
         posted=str(request.state.form.get("item", "")) if request.method == "POST" else "",

@@ -2,6 +2,7 @@
 its registrations (waiting list, a place offered). The backoffice: who comes per session,
 registering a class on behalf of a school, and inchecken by code at the door, on a phone."""
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -34,12 +35,15 @@ async def events_list(request: Request, token: str) -> list[dict[str, Any]]:
 
 @router.get("/evenementen")
 async def events(request: Request, session: Session = school) -> Response:
-    registrations = await web(request).gateway.get(session.token, "/registrations", {"limit": 200})
+    registrations, found = await asyncio.gather(
+        web(request).gateway.get(session.token, "/registrations", {"limit": 200}),
+        events_list(request, session.token),
+    )
     return render(
         request,
         "school/events.html",
         title="Evenementen",
-        events=await events_list(request, session.token),
+        events=found,
         registrations=[r for r in registrations if r["status"] != "cancelled"],
     )
 
@@ -48,9 +52,9 @@ async def event_with_sessions(
     request: Request, token: str, event_id: str
 ) -> tuple[dict, list[dict]]:
     gateway = web(request).gateway
-    return (
-        await gateway.get(token, f"/events/{event_id}"),
-        await gateway.get(token, f"/events/{event_id}/sessions"),
+    return await asyncio.gather(
+        gateway.get(token, f"/events/{event_id}"),
+        gateway.get(token, f"/events/{event_id}/sessions"),
     )
 
 

@@ -1,6 +1,7 @@
 """The loans desk of the hotspot (Uitleenbalie): the day's reservations and the overdue loans,
 uitgeven (check-out with a note on the condition) and innemen (return, with damage)."""
 
+import asyncio
 import uuid
 
 from fastapi import APIRouter, Request
@@ -24,10 +25,10 @@ async def desk(request: Request, session: Session = backoffice) -> Response:
     today = formatting.today()
     chosen = DeskFilter.of(dict(request.query_params), today)
     gateway = web(request).gateway
-    found = await gateway.get(
-        session.token, "/reservations", chosen.params() | {"limit": DESK_SIZE + 1}
+    found, overdue = await asyncio.gather(
+        gateway.get(session.token, "/reservations", chosen.params() | {"limit": DESK_SIZE + 1}),
+        gateway.get(session.token, "/overdue-loans", {"limit": DESK_SIZE}),
     )
-    overdue = await gateway.get(session.token, "/overdue-loans", {"limit": DESK_SIZE})
     return render(
         request,
         "backoffice/desk.html",

@@ -16,6 +16,7 @@ from web.notifications import (
     sent_preferences,
 )
 from web.pages import person, render, see_other, web
+from web.routes.school import PAGE_SIZE, page_number
 from web.sessions import Session
 from web.views import Form, refusal
 
@@ -24,13 +25,20 @@ router = APIRouter()
 
 @router.get("/berichten")
 async def inbox(request: Request, session: Session = Depends(person)) -> Response:
-    found = await web(request).gateway.get(session.token, "/notifications", {"limit": 50})
+    """The newest messages first, a page at a time (`pagina` in the URL)."""
+    page = page_number(request)
+    found = await web(request).gateway.get(
+        session.token, "/notifications", {"limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE}
+    )
+    shown = found[:PAGE_SIZE]
     return render(
         request,
         "messages.html",
         title="Berichten",
-        messages=found,
-        unread=sum(1 for m in found if not m.get("read_at")),
+        messages=shown,
+        unread=sum(1 for m in shown if not m.get("read_at")),
+        page=page,
+        more=len(found) > PAGE_SIZE,
     )
 
 
@@ -42,7 +50,10 @@ async def mark_read(
         await web(request).gateway.post(session.token, f"/notifications/{message_id}/read")
     except ApiProblem as problem:
         session.flashes.append(refusal(problem))
-    return see_other("/berichten")
+    page = str((await request.form()).get("pagina", "1"))
+    return see_other(
+        f"/berichten?pagina={page}" if page.isdigit() and page != "1" else "/berichten"
+    )
 
 
 def preferences_page(

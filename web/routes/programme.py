@@ -1,6 +1,7 @@
 """Programme management: reach and the plan's KPIs per year, school, level and profile, as
 charts and tables, and the same figures to download (CSV, XLSX)."""
 
+import asyncio
 from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Request
@@ -27,10 +28,13 @@ def chosen_year(request: Request) -> int:
 @router.get("")
 async def overview(request: Request, session: Session = programme) -> Response:
     year = chosen_year(request)
-    gateway = web(request).gateway
-    kpis = await gateway.get(session.token, "/programme/kpis", {"year": year})
-    organisations = await gateway.get(session.token, "/organisations", {"limit": 500})
-    names = {o["id"]: o["name"] for o in organisations}
+    # The names are the catalogue's, read once for a few minutes: a school new since then
+    # shows by its code until the next read.
+    kpis, organisations = await asyncio.gather(
+        web(request).gateway.get(session.token, "/programme/kpis", {"year": year}),
+        web(request).catalogue.organisations(session.token),
+    )
+    names = {key: o["name"] for key, o in organisations.items()}
     return render(
         request,
         "programme/overview.html",

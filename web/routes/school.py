@@ -1,6 +1,7 @@
 """A school's coordinator and teachers: Aanbod, an offer's sessions, Sessie boeken (form,
 check, confirmation) and Mijn planning with cancelling."""
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -11,7 +12,7 @@ from starlette.responses import Response
 
 from web.formatting import today
 from web.gateway import ApiProblem
-from web.pages import person, render, role, schools, see_other, web
+from web.pages import nothing, person, render, role, schools, see_other, web
 from web.sessions import Session
 from web.views import (
     BookingRow,
@@ -21,11 +22,13 @@ from web.views import (
     apply_problem,
     booking_form,
     booking_rows,
+    coming_registrations,
     group_body,
     is_late,
     month,
     month_shown,
     offer_list,
+    open_loans,
     refusal,
     school_part,
     series_of,
@@ -37,6 +40,7 @@ router = APIRouter()
 school = role("school", "teacher")
 booker = role("school", "teacher", "backoffice")
 PAGE_SIZE = 20
+LOANS = 100  # a school's loans running or to come: a handful, far below this
 
 
 def page_number(request: Request) -> int:
@@ -67,11 +71,7 @@ async def offers(request: Request, session: Session = Depends(person)) -> Respon
 
 @router.get("/aanbod/{offer_id}")
 async def offer(request: Request, offer_id: str, session: Session = Depends(person)) -> Response:
-    catalogue = web(request).catalogue
-    found = await catalogue.offer(session.token, offer_id)
-    if found is None:
-        raise HTTPException(404)
-    sessions = await catalogue.sessions(session.token, offer_id)
+    found, sessions = await web(request).catalogue.offer_and_sessions(session.token, offer_id)
     now = datetime.now(UTC)
     coming = [s for s in sessions if s.starts_at > now]
     return render(
@@ -88,12 +88,9 @@ async def offer(request: Request, offer_id: str, session: Session = Depends(pers
 async def calendar(request: Request, offer_id: str, session: Session = Depends(person)) -> Response:
     """The offer's coming sessions in a month (`maand`, "2027-06") with their free seats;
     a school books from there."""
-    catalogue = web(request).catalogue
-    found = await catalogue.offer(session.token, offer_id)
-    if found is None:
-        raise HTTPException(404)
+    found, sessions = await web(request).catalogue.offer_and_sessions(session.token, offer_id)
     now = datetime.now(UTC)
-    coming = [s for s in await catalogue.sessions(session.token, offer_id) if s.starts_at > now]
+    coming = [s for s in sessions if s.starts_at > now]
     first = month_shown(request.query_params.get("maand", ""), coming, today())
     return render(
         request,
@@ -108,11 +105,9 @@ async def target(
     request: Request, token: str, offer_id: str, session_id: str, series_id: str
 ) -> tuple[dict, list[SessionRow]]:
     """The offer and the session (or the sessions of the series) a booking is for."""
-    catalogue = web(request).catalogue
-    found = await catalogue.offer(token, offer_id)
-    rows = await catalogue.sessions(token, offer_id) if found else []
+    found, rows = await web(request).catalogue.offer_and_sessions(token, offer_id)
     chosen = [s for s in rows if s.id == session_id or (series_id and s.series_id == series_id)]
-    if found is None or not chosen:
+    if not chosen:
         raise HTTPException(404)
     return found, chosen
 
@@ -229,8 +224,10 @@ async def booking_row(request: Request, token: str, booking_id: str) -> BookingR
 async def confirmation(
     request: Request, booking_id: uuid.UUID, session: Session = booker
 ) -> Response:
-    row = await booking_row(request, session.token, str(booking_id))
-    rules = await web(request).gateway.get(session.token, "/calendar/rules")
+    row, rules = await asyncio.gather(
+        booking_row(request, session.token, str(booking_id)),
+        web(request).gateway.get(session.token, "/calendar/rules"),
+    )
     return render(
         request, "school/confirmation.html", title="Boeking ontvangen", row=row, rules=rules
     )
@@ -241,18 +238,24 @@ async def planning(request: Request, session: Session = school) -> Response:
     """Mijn planning: all of the school's bookings, the soonest first; `status` filters."""
     status = request.query_params.get("status", "")
     gateway, page = web(request).gateway, page_number(request)
-    bookings = await gateway.get(
-        session.token,
-        "/bookings",
-        {"status": status, "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE},
+    # Classes register for events and equipment is lent through the coordinator: a
+    # teacher's planning is lessons.
+    coordinator, token = session.role == "school", session.token
+    bookings, registrations, current, overdue = await asyncio.gather(
+        gateway.get(
+            token,
+            "/bookings",
+            {"status": status, "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE},
+        ),
+        gateway.get(token, "/registrations", {"limit": 200}) if coordinator else nothing(),
+        gateway.get(token, "/reservations", {"from": today().isoformat(), "limit": LOANS})
+        if coordinator
+        else nothing(),
+        gateway.get(token, "/reservations", {"status": "overdue", "limit": LOANS})
+        if coordinator
+        else nothing(),
     )
     rows = booking_rows(bookings[:PAGE_SIZE])
-    # Classes register for events through the coordinator: a teacher's planning is lessons.
-    registrations = (
-        await gateway.get(session.token, "/registrations", {"limit": 200})
-        if session.role == "school"
-        else []
-    )
     return render(
         request,
         "school/planning.html",
@@ -262,6 +265,9 @@ async def planning(request: Request, session: Session = school) -> Response:
         page=page,
         more=len(bookings) > PAGE_SIZE,
         waiting=[r for r in registrations if r["status"] in ("waitlisted", "offered")],
+        coordinator=coordinator,
+        registered=coming_registrations(registrations, datetime.now(UTC)),
+        loans=open_loans(current, overdue),
     )
 
 
@@ -269,8 +275,10 @@ async def planning(request: Request, session: Session = school) -> Response:
 async def cancel_page(
     request: Request, booking_id: uuid.UUID, session: Session = school
 ) -> Response:
-    row = await booking_row(request, session.token, str(booking_id))
-    rules = await web(request).gateway.get(session.token, "/calendar/rules")
+    row, rules = await asyncio.gather(
+        booking_row(request, session.token, str(booking_id)),
+        web(request).gateway.get(session.token, "/calendar/rules"),
+    )
     late = row.session is not None and is_late(
         row.session.starts_at, datetime.now(UTC), rules["free_cancellation_days"]
     )

@@ -63,7 +63,7 @@ class FakeGateway:
             return httpx.Response(401, json={"title": "Unauthenticated", "status": 401})
         if path in self.answers:
             return self.answers[path]
-        if path in ("/bookings", "/registrations"):
+        if path in ("/bookings", "/registrations", "/reservations", "/notifications"):
             return httpx.Response(200, json=[])
         if path == "/offerings":
             return httpx.Response(200, json=[])

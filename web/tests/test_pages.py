@@ -1,9 +1,16 @@
 """What a person expects of every page: back where they were after signing in (and never
 sent off the site), their organisation by name, and their bookings by title and time."""
 
+import inspect
+from collections.abc import Callable, Iterator
+
 import httpx
 import pytest
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
+from web.app import create_app
+from web.gateway import Gateway
 from web.tests.test_security import login
 
 BOOKING = {
@@ -100,3 +107,31 @@ def test_finance_reads_declarations_by_school_name_and_filters_by_school(client,
     assert "Voorbeeld Bouw" not in page  # a company, no school
     asked = [c for c in gateway.calls if c.url.path.endswith("/finance/declarations")][-1]
     assert asked.url.params["school_id"] == "corlaer"
+
+
+def test_every_page_and_its_dependencies_run_on_the_event_loop():
+    """A plain (sync) endpoint or dependency costs a request a hop to the thread pool and,
+    under load, a wait for a free thread: every one of them is async."""
+    app = create_app(gateway=Gateway("http://gateway.invalid", 1.0))
+    found = [d.dependency for d in app.router.dependencies] + [
+        call for route in api_routes(app.routes) for call in calls(route.dependant)
+    ]
+    assert len(found) > 100  # the pages, their roles and the signed-in person
+    assert [c.__name__ for c in found if not inspect.iscoroutinefunction(c)] == []
+
+
+def api_routes(routes: list) -> Iterator[APIRoute]:
+    """The pages, also those of an included router (FastAPI keeps it as it was given)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from api_routes(inner.routes)
+
+
+def calls(dependant: Dependant) -> Iterator[Callable]:
+    for sub in dependant.dependencies:
+        yield from calls(sub)
+    if dependant.call is not None:
+        yield dependant.call

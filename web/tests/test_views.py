@@ -184,6 +184,7 @@ def test_a_proposal_is_sent_as_the_api_reads_it():
             "titel": "Snuffelstage",
             "doelgroep": "vmbo-bb,vmbo-kb",
             "profiel": "BWI",
+            "thema": "construction",
             "locatie": "Werf",
             "duur": "",
             "plaatsen": "6",
@@ -198,6 +199,7 @@ def test_a_proposal_is_sent_as_the_api_reads_it():
         "title": "Snuffelstage",
         "audience": ["vmbo-bb", "vmbo-kb"],
         "profile": "BWI",
+        "theme": "construction",
         "location": "Werf",
         "session_minutes": 120,
         "capacity": 6,
@@ -206,6 +208,21 @@ def test_a_proposal_is_sent_as_the_api_reads_it():
         "period_starts_on": "2027-03-01",
         "period_ends_on": "2027-03-12",
     }
+
+
+def test_a_proposal_names_one_of_the_plans_themes_or_none():
+    assert views.proposal_form({"thema": "", "doelgroep": "po"}).valid
+    form = views.proposal_form({"thema": "kernfusie", "doelgroep": "po"})
+    assert form.errors == {"thema": "Kies een thema uit de lijst."}
+    assert form.values["thema"] == "kernfusie"
+
+
+def test_an_optional_texts_bound_reads_as_characters_in_dutch():
+    """An optional text's bound comes as a sequence's "items"; the person reads characters."""
+    form = views.proposal_form({"titel": "ab", "doelgroep": "po"})
+    error = {"field": "title", "code": "too_short", "message": "Value should have at least 3 items"}
+    assert apply_problem(form, ApiProblem(422, errors=[error]))
+    assert form.errors == {"titel": "Dit is te kort: gebruik minstens 3 tekens."}
 
 
 def test_a_rule_refusing_a_proposal_lands_at_the_field_it_names():
@@ -239,3 +256,35 @@ def test_the_backoffice_registers_and_reserves_for_the_school_it_chooses():
         == "element"
     )
     assert "school_id" not in reservation_body(period_form(period), "d1")
+
+
+def test_mijn_planning_lists_each_open_loan_once_the_first_to_start_first():
+    def loan(key: str, starts: str, status: str) -> dict:
+        return {"id": key, "starts_on": starts, "desk_status": status}
+
+    current = [loan("b", "2027-06-10", "reserved"), loan("c", "2027-06-01", "returned")]
+    overdue = [loan("a", "2027-05-01", "overdue"), loan("b", "2027-06-10", "reserved")]
+    assert [r["id"] for r in views.open_loans(current, overdue)] == ["a", "b"]
+
+
+def test_mijn_planning_lists_the_confirmed_registrations_still_to_come_soonest_first():
+    now = datetime(2027, 6, 9, 12, tzinfo=UTC)
+
+    def registration(key: str, status: str, day: int | None) -> dict:
+        times = {"starts_at": None, "ends_at": None}
+        if day is not None:
+            times = {
+                "starts_at": f"2027-06-{day:02d}T09:00:00+00:00",
+                "ends_at": f"2027-06-{day:02d}T13:00:00+00:00",
+            }
+        return {"id": key, "status": status} | times
+
+    found = [
+        registration("later", "confirmed", 20),
+        registration("over", "confirmed", 8),
+        registration("waiting", "waitlisted", 10),
+        registration("soon", "confirmed", 10),
+        registration("untimed", "confirmed", None),
+    ]
+    coming = views.coming_registrations(found, now)
+    assert [r["id"] for r in coming] == ["soon", "later", "untimed"]

@@ -22,6 +22,7 @@ from sqlalchemy import MetaData
 from typing_extensions import TypeVar
 
 from shared.auth import Authentication, GatewayTokens
+from shared.backoff import Backoff
 from shared.contracts.topics import event_source
 from shared.http import SERVER_KEEP_ALIVE_SECONDS, install_http
 from shared.messaging.inbox import EventConsumer, Handlers
@@ -31,6 +32,7 @@ from shared.messaging.retention import Retention
 from shared.messaging.tables import MessagingTables
 from shared.observability.logging import configure_logging, log
 from shared.observability.metrics import Metrics
+from shared.periodic import retry
 from shared.settings import ServiceSettings
 from shared.store.db import Database, create_engine
 from shared.store.migrations import upgrade
@@ -43,6 +45,8 @@ from shared.store.versions import Preconditions
 S = TypeVar("S", bound=ServiceSettings, default=ServiceSettings)
 S_co = TypeVar("S_co", bound=ServiceSettings, covariant=True, default=ServiceSettings)
 S_contra = TypeVar("S_contra", bound=ServiceSettings, contravariant=True, default=ServiceSettings)
+# Consumers wait for Kafka at startup: soon at first, every ten seconds at the most.
+KAFKA_BACKOFF = Backoff(0.5, cap=10.0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -201,19 +205,17 @@ class Runtime(LeanRuntime[S_co]):
         if not self.consumers:
             self.broker_started.set()
             return
-        attempt = 0
-        while True:
-            try:
-                await self.broker.start()
-                self.broker_started.set()
-                log.info("consumers started", groups=[c.name for c in self.consumers])
-                return
-            except Exception as exc:
-                attempt += 1
-                log.warning("kafka unavailable, retrying", error=repr(exc), attempt=attempt)
-                with suppress(Exception):
-                    await self.broker.stop()
-                await asyncio.sleep(min(10.0, 0.5 * attempt))
+        await retry(self._broker_start, KAFKA_BACKOFF, "kafka unavailable, retrying")
+        self.broker_started.set()
+        log.info("consumers started", groups=[c.name for c in self.consumers])
+
+    async def _broker_start(self) -> None:
+        try:
+            await self.broker.start()
+        except Exception:
+            with suppress(Exception):
+                await self.broker.stop()
+            raise
 
     async def ready(self) -> None:
         await super().ready()

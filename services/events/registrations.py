@@ -2,7 +2,6 @@
 it causes. Seats are counted by the store (conditional UPDATE, CHECK constraint, row locks);
 the rules come from `domain`."""
 
-import asyncio
 from datetime import UTC, datetime
 from typing import NamedTuple
 from uuid import UUID, uuid4
@@ -37,7 +36,7 @@ from shared.contracts.events import (
 )
 from shared.domain import BACKOFFICE, SCHOOL, acting_school, sees_school
 from shared.http import Caller
-from shared.observability.logging import log
+from shared.periodic import Periodic
 from shared.service import Runtime
 from shared.store.db import existing
 
@@ -236,14 +235,8 @@ async def lapse_offers(rt: Runtime, now: datetime | None = None) -> int:
 
 async def lapse_offers_forever(rt: Runtime) -> None:
     """The periodic task: the deadlines are stored, so a restart only delays a lapse."""
-    while True:
-        try:
-            await lapse_offers(rt)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # store down: try again next round, never give up
-            log.warning("lapsing offers failed", error=repr(exc))
-        await asyncio.sleep(LAPSE_POLL_SECONDS)
+    # The store down: the next round tries again, never giving up.
+    await Periodic(lambda: lapse_offers(rt), LAPSE_POLL_SECONDS, "lapsing offers failed").run()
 
 
 async def _release_and_offer(

@@ -29,12 +29,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from structlog.contextvars import bound_contextvars
 
+from shared.backoff import Backoff
 from shared.contracts.base import IntegrationEvent, UnknownEventType, older_types, parse_event
 from shared.contracts.topics import dead_letter_topic, event_source, owner
 from shared.errors import is_transient
 from shared.messaging.envelope import Envelope, EnvelopeError
 from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
 from shared.observability.metrics import Metrics
+from shared.periodic import Sleep, retry
 from shared.store.db import Database
 
 E = TypeVar("E", bound=IntegrationEvent)
@@ -43,7 +45,11 @@ Handler = Callable[[AsyncSession, E, Envelope], Awaitable[None]]
 # What a consumer applies: each contract with its handler (built with `handle`).
 Handlers = dict[type[IntegrationEvent], Handler[Any]]
 Position = tuple[str, int, int]  # topic, partition, offset
+# A batch read again waits at most this long; a store outage is looked at again this often.
 MAX_BACKOFF_SECONDS = 30.0
+MAX_OUTAGE_WAIT_SECONDS = 10.0
+# A dead letter must land before its offset is committed: tried again every second.
+DEAD_LETTER_BACKOFF = Backoff.constant(1.0)
 
 
 def handle(contract: type[E], handler: Handler[E]) -> Handlers:
@@ -103,6 +109,7 @@ class EventConsumer:
         dlt_producer: Callable[[], Awaitable[AIOKafkaProducer]],
         max_attempts: int = 3,
         backoff_seconds: float = 0.2,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.name = name
         self.topics = list(topics)
@@ -117,7 +124,9 @@ class EventConsumer:
         self.metrics = metrics
         self.dlt_producer = dlt_producer
         self.max_attempts = max_attempts
-        self.backoff_seconds = backoff_seconds
+        self.batch_backoff = Backoff(backoff_seconds, cap=MAX_BACKOFF_SECONDS)
+        self.outage_backoff = Backoff(2 * backoff_seconds, cap=MAX_OUTAGE_WAIT_SECONDS)
+        self.sleep = sleep
         # Failed attempts per message, kept while it is retried. After a restart or a
         # rebalance a message starts counting again: more retries, never fewer.
         self._attempts: dict[Position, int] = {}
@@ -148,16 +157,14 @@ class EventConsumer:
         """Seek back to the batch's first offsets and wait: the next read is this batch."""
         await message.nack()
         self._failed_batches += 1
-        delay = min(
-            MAX_BACKOFF_SECONDS, self.backoff_seconds * 2 ** min(self._failed_batches - 1, 10)
-        )
+        delay = self.batch_backoff.delay(self._failed_batches)
         log.warning(
             "batch not finished, reading it again",
             consumer=self.name,
             error=repr(error),
             retry_in=delay,
         )
-        await asyncio.sleep(delay)
+        await self.sleep(delay)
 
     async def process(self, records: Sequence[ConsumerRecord]) -> None:
         """Apply a batch, or raise with nothing after the failed message applied."""
@@ -209,21 +216,19 @@ class EventConsumer:
             await self._apply(session, deliveries)
 
     async def _apply_one(self, delivery: Delivery) -> None:
-        outages = 0
-        while True:
-            try:
-                async with self.db.transaction() as session:
-                    await self._apply(session, [delivery])
-                return
-            except Exception as exc:
-                if is_transient(exc):
-                    outages += 1
-                    await self._wait_out_outage(exc, outages)
-                    continue
-                if isinstance(exc, IntegrityError) and await self._is_applied(delivery.envelope.id):
-                    return  # another instance applied it concurrently
-                await self._failed(delivery.record, exc)
-                return
+        try:
+            await retry(
+                lambda: self._apply_all([delivery]),
+                self.outage_backoff,
+                "store unavailable, retrying",
+                retry_on=is_transient,
+                sleep=self.sleep,
+                consumer=self.name,
+            )
+        except Exception as exc:
+            if isinstance(exc, IntegrityError) and await self._is_applied(delivery.envelope.id):
+                return  # another instance applied it concurrently
+            await self._failed(delivery.record, exc)
 
     async def _failed(self, record: ConsumerRecord, error: Exception) -> None:
         """Count a failed attempt: dead-letter the message on its last one, else raise so
@@ -242,10 +247,6 @@ class EventConsumer:
             offset=record.offset,
         )
         raise EventFailed(record, attempts) from error
-
-    async def _wait_out_outage(self, exc: Exception, attempt: int) -> None:
-        log.warning("store unavailable, retrying", consumer=self.name, error=repr(exc))
-        await asyncio.sleep(min(10.0, self.backoff_seconds * 2 ** min(attempt, 6)))
 
     async def _apply(self, session: AsyncSession, deliveries: list[Delivery]) -> None:
         """Record the new event ids in one statement, then apply each event's effect."""
@@ -307,16 +308,18 @@ class EventConsumer:
             ("dlt_original_offset", str(record.offset).encode()),
         ]
         topic = dead_letter_topic(record.topic)
-        while True:  # the message must land somewhere before its offset is committed
-            try:
-                producer = await self.dlt_producer()
-                await producer.send_and_wait(
-                    topic, value=record.value, key=record.key, headers=headers
-                )
-                break
-            except KafkaError as exc:
-                log.warning("dead-letter publish failed, retrying", error=repr(exc))
-                await asyncio.sleep(1.0)
+
+        async def publish() -> None:
+            producer = await self.dlt_producer()
+            await producer.send_and_wait(topic, value=record.value, key=record.key, headers=headers)
+
+        await retry(
+            publish,
+            DEAD_LETTER_BACKOFF,
+            "dead-letter publish failed, retrying",
+            retry_on=lambda exc: isinstance(exc, KafkaError),
+            sleep=self.sleep,
+        )
         self.metrics.dead_letters.labels(record.topic).inc()
         log.error(
             "message dead-lettered",

@@ -41,11 +41,13 @@ from aiokafka.errors import (
 from sqlalchemy import Table, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.backoff import Backoff
 from shared.contracts.base import IntegrationEvent
 from shared.messaging.connection import KafkaConnection
 from shared.messaging.envelope import Envelope
 from shared.observability.logging import current_correlation_id, current_request_id, log
 from shared.observability.metrics import Metrics
+from shared.periodic import Periodic
 from shared.store.db import Database
 
 
@@ -104,6 +106,10 @@ REFUSED_FOR_GOOD = (
     RecordTooLargeError,
     TopicAuthorizationFailedError,
 )
+
+
+# After a failed round: half a second, doubling up to half a minute.
+RELAY_BACKOFF = Backoff(0.5, cap=30.0)
 
 
 def _reason(exc: BaseException) -> str:
@@ -176,38 +182,33 @@ class OutboxRelay:
         self.producer_factory = producer_factory
         self.metrics = metrics
         self.batch_size = batch_size
-        self.poll_seconds = poll_seconds
         self.lease = RelayLease(db)
-        self._wake = asyncio.Event()
+        self.runner = Periodic(
+            self._publish_all,
+            poll_seconds,
+            "outbox relay failed",
+            backoff=RELAY_BACKOFF,
+            on_failure=self._failed,
+        )
         self._producer: AIOKafkaProducer | None = None
         self._backlog_measured_at = 0.0  # counting the backlog is a query: once a second
 
     def wake(self) -> None:
-        self._wake.set()
+        """A commit staged rows: publish them now rather than at the next poll."""
+        self.runner.wake()
 
     async def run(self) -> None:
-        failures = 0
-        while True:
-            try:
-                while await self.publish_pending() == self.batch_size:
-                    pass  # a full batch: more may be waiting
-                failures = 0
-                await self._sleep(self.poll_seconds)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # broker or store down: retry, never drop
-                failures += 1
-                self.metrics.outbox_publish_failures.inc()
-                log.warning("outbox relay failed", error=repr(exc), attempt=failures)
-                await self._reset_producer()
-                await self._sleep(min(30.0, 0.25 * 2**failures))
+        """Publish every `poll_seconds` (or when woken) until cancelled; a broker or store
+        outage is retried with backoff, never dropped."""
+        await self.runner.run()
 
-    async def _sleep(self, seconds: float) -> None:
-        try:
-            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
-        except TimeoutError:
-            pass
-        self._wake.clear()
+    async def _publish_all(self) -> None:
+        while await self.publish_pending() == self.batch_size:
+            pass  # a full batch: more may be waiting
+
+    async def _failed(self, _exc: Exception) -> None:
+        self.metrics.outbox_publish_failures.inc()
+        await self._reset_producer()
 
     async def publish_pending(self) -> int:
         """Publish one batch; return how many rows it took up (0 while another relay of

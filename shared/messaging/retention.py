@@ -10,7 +10,6 @@ requests carried out by Idempotency-Key go with the outbox's time: far longer th
 retries (the gateway keeps a key a day).
 """
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple, cast
 
@@ -19,6 +18,7 @@ from sqlalchemy import CursorResult, Table, delete, select, tuple_
 from shared.messaging.tables import MessagingTables
 from shared.observability.logging import log
 from shared.observability.metrics import Metrics
+from shared.periodic import Periodic
 from shared.store.db import Database
 from shared.store.requests import REQUESTS
 
@@ -49,16 +49,13 @@ class Retention:
         self.batch_size = batch_size
 
     async def run(self) -> None:
-        while True:
-            try:
-                pruned = await self.prune(datetime.now(UTC))
-                if any(pruned):
-                    log.info("retention pruned", **pruned._asdict())
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # store down: the next round catches up
-                log.warning("retention failed", error=repr(exc))
-            await asyncio.sleep(self.interval)
+        """Prune every `interval` seconds; a round the store missed, the next catches up."""
+        await Periodic(self._prune_now, self.interval, "retention failed").run()
+
+    async def _prune_now(self) -> None:
+        pruned = await self.prune(datetime.now(UTC))
+        if any(pruned):
+            log.info("retention pruned", **pruned._asdict())
 
     async def prune(self, now: datetime) -> "Pruned":
         """Delete what is past its time; say how many rows of each table went."""

@@ -1,6 +1,6 @@
 """Use cases: each is one unit of work that changes state and stages the events it causes."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import NamedTuple
 from uuid import UUID, uuid4
 
@@ -168,7 +168,7 @@ async def _book(
     series_id: UUID | None = None,
 ) -> list[Placed]:
     school = acting_school(caller.role, caller.organisation, school_id, BookingRefused)
-    now = rt.settings.now()
+    now = rt.clock.now()
     placed = []
     async with rt.db.transaction() as tx:
         sessions, offering = await _targets(tx, session_id, series_id)
@@ -195,7 +195,7 @@ async def _book(
         ]
         tx.add_all(bookings)
         if seated:
-            await _seat_group(rt.outbox, tx, bookings, offering, from_waitlist=False)
+            await _seat_group(rt.outbox, tx, bookings, offering, now, from_waitlist=False)
         for booking, session in zip(bookings, sessions, strict=True):
             position = await waitlist_position(tx, booking)
             if position is not None:  # not seated: waitlisted
@@ -347,7 +347,7 @@ async def accept_request(rt: Runtime, caller: Caller, booking_id: UUID) -> Booki
     async with rt.db.transaction() as tx:
         booking, offering = await _request_to_answer(tx, caller, booking_id)
         for each in await _group_of(tx, booking):
-            each.status, each.updated_at = BookingStatus.CONFIRMED, datetime.now(UTC)
+            each.status, each.updated_at = BookingStatus.CONFIRMED, rt.clock.now()
             session = await existing(tx, Session, each.session_id)
             await _stage(rt.outbox, tx, each, _confirmed(each, session, offering, False))
     return booking
@@ -359,7 +359,7 @@ async def decline_request(rt: Runtime, caller: Caller, booking_id: UUID, reason:
     async with rt.db.transaction() as tx:
         booking, _ = await _request_to_answer(tx, caller, booking_id)
         for each in await _group_of(tx, booking):
-            await _reject(rt.outbox, tx, each, reason, None, rejected_by="host")
+            await _reject(rt.outbox, tx, each, rt.clock.now(), reason, None, rejected_by="host")
     return booking
 
 
@@ -407,22 +407,28 @@ async def _transition(
             raise BookingRefused("deze boeking bestaat niet", 404)
         if after_start is not None:
             session = await existing(tx, Session, booking.session_id)
-            domain.check_session_begun(session.starts_at, rt.settings.now(), after_start)
+            domain.check_session_begun(session.starts_at, rt.clock.now(), after_start)
         together = [booking]
         if booking.series_booking_id is not None and rule is domain.cancel:
             together = await series_bookings(tx, booking.series_booking_id)
         for each in together:
-            await _change(rt.outbox, tx, caller, each, rule, reported)
+            await _change(rt.outbox, tx, caller, each, rule, reported, rt.clock.now())
     return booking
 
 
 async def _change(
-    outbox: Outbox, tx: AsyncSession, caller: Caller, booking: Booking, rule, reported: Reported
+    outbox: Outbox,
+    tx: AsyncSession,
+    caller: Caller,
+    booking: Booking,
+    rule,
+    reported: Reported,
+    now: datetime,
 ) -> None:
     old = BookingStatus(booking.status)
     new = rule(old)
     session, offering = await session_with_offering(tx, booking.session_id)
-    booking.status, booking.updated_at = new, datetime.now(UTC)
+    booking.status, booking.updated_at = new, now
     if domain.releases_seats(old, new):
         free_days = (await current_rules(tx)).free_cancellation_days
         booking.cancelled_late = domain.is_late_cancellation(
@@ -433,11 +439,16 @@ async def _change(
         booking.students_reached = event.students_reached
     await _stage(outbox, tx, booking, event)
     if domain.releases_seats(old, new):
-        await _release_and_promote(outbox, tx, booking, session, offering)
+        await _release_and_promote(outbox, tx, booking, session, offering, now)
 
 
 async def _seat_group(
-    outbox: Outbox, tx: AsyncSession, group: list[Booking], offering: Offering, from_waitlist: bool
+    outbox: Outbox,
+    tx: AsyncSession,
+    group: list[Booking],
+    offering: Offering,
+    now: datetime,
+    from_waitlist: bool,
 ) -> None:
     """A group that got its seats (one booking, or one per session of its series). The
     equipment belongs to the session: a session without it asks loans once, for all its
@@ -452,7 +463,6 @@ async def _seat_group(
         all(s.equipment_held for s in sessions.values()),
         domain.awaits_host(offering.kind, offering.host_company),
     )
-    now = datetime.now(UTC)
     for booking in group:
         booking.status, booking.updated_at = status, now
         await _stage(
@@ -510,7 +520,7 @@ async def _let_go_if_unused(outbox: Outbox, tx: AsyncSession, session_id: UUID) 
 
 
 async def apply_equipment_reserved(
-    tx: AsyncSession, outbox: Outbox, answer: SessionEquipmentReservedV1
+    tx: AsyncSession, outbox: Outbox, answer: SessionEquipmentReservedV1, now: datetime
 ) -> None:
     """Loans holds the session's equipment: its requested bookings are confirmed; those of
     a series once every session of the series holds its equipment, never half of it."""
@@ -530,7 +540,7 @@ async def apply_equipment_reserved(
         ):
             continue
         for booking in group:
-            booking.status, booking.updated_at = BookingStatus.CONFIRMED, datetime.now(UTC)
+            booking.status, booking.updated_at = BookingStatus.CONFIRMED, now
             await _stage(
                 outbox,
                 tx,
@@ -540,7 +550,7 @@ async def apply_equipment_reserved(
 
 
 async def apply_equipment_rejected(
-    tx: AsyncSession, outbox: Outbox, answer: SessionEquipmentRejectedV1
+    tx: AsyncSession, outbox: Outbox, answer: SessionEquipmentRejectedV1, now: datetime
 ) -> None:
     """No equipment for the session: each booking waiting for it is rejected with loans'
     reason, and so is every booking of its series, so the school reads why on whichever
@@ -552,7 +562,7 @@ async def apply_equipment_rejected(
     for waiting in await bookings_in(tx, session.id, frozenset({BookingStatus.REQUESTED})):
         for booking in await _group_of(tx, waiting):
             if domain.awaits_equipment(BookingStatus(booking.status)):
-                await _reject(outbox, tx, booking, answer.reason, answer.alternative)
+                await _reject(outbox, tx, booking, now, answer.reason, answer.alternative)
 
 
 async def _asked(tx: AsyncSession, session_id: UUID, request_id: UUID) -> Session | None:
@@ -579,12 +589,13 @@ async def _reject(
     outbox: Outbox,
     tx: AsyncSession,
     booking: Booking,
+    now: datetime,
     reason: str,
     alternative: dict[str, str] | None,
     rejected_by: str | None = None,
 ) -> None:
     session, offering = await session_with_offering(tx, booking.session_id)
-    booking.status, booking.updated_at = BookingStatus.REJECTED, datetime.now(UTC)
+    booking.status, booking.updated_at = BookingStatus.REJECTED, now
     booking.rejection_reason = reason
     await _stage(
         outbox,
@@ -597,11 +608,16 @@ async def _reject(
             rejected_by=rejected_by,
         ),
     )
-    await _release_and_promote(outbox, tx, booking, session, offering)
+    await _release_and_promote(outbox, tx, booking, session, offering, now)
 
 
 async def _release_and_promote(
-    outbox: Outbox, tx: AsyncSession, leaving: Booking, session: Session, offering: Offering
+    outbox: Outbox,
+    tx: AsyncSession,
+    leaving: Booking,
+    session: Session,
+    offering: Offering,
+    now: datetime,
 ) -> None:
     """Give the seats back and, in the same transaction, seat the waiting groups that fit:
     seats are never free while a group that fits them waits, not even for a moment. A group
@@ -627,7 +643,7 @@ async def _release_and_promote(
             group = [waiting_group, *siblings.get(waiting_group.id, ())]
             for booking in group:
                 await change_seats_taken(tx, booking.session_id, booking.students)
-            await _seat_group(outbox, tx, group, offering, from_waitlist=True)
+            await _seat_group(outbox, tx, group, offering, now, from_waitlist=True)
     if offering.equipment:
         await _let_go_if_unused(outbox, tx, session.id)
 

@@ -11,10 +11,10 @@ from shared.service import Runtime
 
 def equipment_answers(rt: Runtime) -> Handlers:
     async def reserved(tx: AsyncSession, event: SessionEquipmentReservedV1, _: Envelope) -> None:
-        await commands.apply_equipment_reserved(tx, rt.outbox, event)
+        await commands.apply_equipment_reserved(tx, rt.outbox, event, rt.clock.now())
 
     async def rejected(tx: AsyncSession, event: SessionEquipmentRejectedV1, _: Envelope) -> None:
-        await commands.apply_equipment_rejected(tx, rt.outbox, event)
+        await commands.apply_equipment_rejected(tx, rt.outbox, event, rt.clock.now())
 
     return handle(SessionEquipmentReservedV1, reserved) | handle(
         SessionEquipmentRejectedV1, rejected

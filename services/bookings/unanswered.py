@@ -44,7 +44,7 @@ async def watch_unanswered_forever(rt: Runtime[BookingsSettings]) -> None:
         registry=rt.metrics.registry,
     )
     await Periodic(  # the store down: the next round tries again
-        lambda: report_unanswered(rt, gauge, rt.settings.now()),
+        lambda: report_unanswered(rt, gauge, rt.clock.now()),
         rt.settings.bookings_unanswered_scan_seconds,
         "unanswered bookings scan failed",
     ).run()

@@ -1,6 +1,6 @@
 """Use cases: each changes state and stages the events it causes in the same transaction."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID, uuid4
 
 from sqlalchemy import delete, select
@@ -208,6 +208,6 @@ async def change_session(
                 session,
                 event,
                 session.capacity - session.seats_taken,
-                now or datetime.now(UTC),
+                now or rt.clock.now(),
             )
     return session

@@ -2,7 +2,7 @@
 it causes. Seats are counted by the store (conditional UPDATE, CHECK constraint, row locks);
 the rules come from `domain`."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import NamedTuple
 from uuid import UUID, uuid4
 
@@ -51,10 +51,6 @@ class Placed(NamedTuple):
     waitlist_position: int | None
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _facts(r: Registration, s: EventSession, e: Event) -> dict:
     starts_at, _, location = when_and_where(s, e)
     return dict(
@@ -84,7 +80,7 @@ async def register(
     """Confirm the group if its seats are free, else put it on the session's waiting list.
     The backoffice registers on behalf of `school_id`: the registration is that school's."""
     school = acting_school(caller.role, caller.organisation, school_id, RegistrationRefused)
-    now = now or _now()
+    now = now or rt.clock.now()
     async with rt.db.transaction() as tx:
         found = await session_with_event(tx, session_id)
         if found is None:
@@ -160,7 +156,7 @@ async def accept(
 ) -> Registration:
     """The school takes the place it was offered; its seats are held already."""
     caller.require(SCHOOL)  # the school's own choice, not the backoffice's
-    now = now or _now()
+    now = now or rt.clock.now()
     async with rt.db.transaction() as tx:
         registration, session, event = await _locked(tx, caller, registration_id)
         registration.status = domain.accept(
@@ -177,7 +173,7 @@ async def cancel(
     rt: Runtime, caller: Caller, registration_id: UUID, now: datetime | None = None
 ) -> Registration:
     """Cancel a registration, decline an offer or leave the waiting list."""
-    now = now or _now()
+    now = now or rt.clock.now()
     async with rt.db.transaction() as tx:
         registration, session, event = await _locked(tx, caller, registration_id)
         old = RegistrationStatus(registration.status)
@@ -209,7 +205,7 @@ async def _locked(tx: AsyncSession, caller: Caller, registration_id: UUID):
 async def lapse_offers(rt: Runtime, now: datetime | None = None) -> int:
     """Let every offer past its deadline lapse; return how many did. Each in a transaction of
     its own, re-checked under the row's lock: an offer accepted meanwhile stays accepted."""
-    now = now or _now()
+    now = now or rt.clock.now()
     async with rt.db.sessions() as tx:
         due = await due_offers(tx, now)
     lapsed = 0
@@ -287,7 +283,7 @@ async def check_in(
 ) -> Registration:
     """Record a group's attendance on the day, once, from the code it shows."""
     caller.require(BACKOFFICE)
-    now = now or _now()
+    now = now or rt.clock.now()
     async with rt.db.transaction() as tx:
         registration = await registration_by_code(tx, event_id, code)
         if registration is None:  # wrong code and another event's code look the same

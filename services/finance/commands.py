@@ -1,7 +1,7 @@
 """Use cases of finance: each is one unit of work that changes a declaration, writes its
 audit entry and stages the event announcing it, all in one transaction."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,9 +45,7 @@ async def declaration_of_quarter(rt: Runtime, caller: Caller, quarter: str) -> D
     """The caller's school's declaration of a quarter, created as a draft if it has none."""
     caller.require(SCHOOL)
     async with rt.db.transaction() as session:
-        return await store.draft_declaration(
-            session, caller.organisation, quarter, datetime.now(UTC)
-        )
+        return await store.draft_declaration(session, caller.organisation, quarter, rt.clock.now())
 
 
 async def _hours(session: AsyncSession, role: str, minutes: int) -> dict:
@@ -99,7 +97,7 @@ async def add_line(
             declaration_id=declaration.id,
             core_task=body.core_task,
             description=body.description,
-            created_at=datetime.now(UTC),
+            created_at=rt.clock.now(),
             added_by=caller.actor,
             late_for_quarter=body.late_for_quarter,
             **await _priced(session, body),
@@ -137,7 +135,7 @@ async def correct(
             minutes=0,
             hourly_rate_cents=0,
             amount_cents=body.amount_cents,
-            created_at=datetime.now(UTC),
+            created_at=rt.clock.now(),
             added_by=caller.actor,
             corrects_line_id=corrected.id,
             company=corrected.company,
@@ -175,7 +173,7 @@ async def _record(
     session.add(
         AuditEntry(
             declaration_id=declaration.id,
-            at=datetime.now(UTC),
+            at=rt.clock.now(),
             actor=actor.id,
             role=actor.role,
             action=transition.action,

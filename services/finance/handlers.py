@@ -13,7 +13,6 @@ event (`source_event_id`) and activity (`source_ref`), and is drafted once per a
 inbox drops a redelivered event, `source_ref` an activity announced again under a new id.
 """
 
-from datetime import UTC, datetime
 from uuid import uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,7 +49,7 @@ async def _draft(
     if await store.has_line_from(session, source_ref):
         log.info("activity already declared", source_ref=source_ref)
         return
-    now = datetime.now(UTC)
+    now = rt.clock.now()
     declaration = await store.open_declaration(session, school_id, quarter, now)
     line = DeclarationLine(
         id=uuid4(),

@@ -5,7 +5,7 @@ stages the notice), so a restart or a second replica never reports a loan twice,
 missed while the service was down is made up by the next one.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from prometheus_client import Counter
 
@@ -14,6 +14,7 @@ from services.loans.commands import reservation_facts
 from services.loans.settings import LoansSettings
 from services.loans.store import Item, overdue_to_notify
 from shared.contracts.loans import ReservationOverdueV1
+from shared.domain import local_date
 from shared.observability.logging import log
 from shared.periodic import Periodic
 from shared.service import Runtime
@@ -30,7 +31,7 @@ async def report_overdue(rt: Runtime, today: date) -> int:
     while True:
         async with rt.db.transaction() as tx:
             due = await overdue_to_notify(tx, today, BATCH)
-            now = datetime.now(UTC)
+            now = rt.clock.now()
             for loan in due:
                 loan.overdue_notified_at = now
                 item = await existing(tx, Item, loan.item_id)
@@ -56,7 +57,7 @@ async def scan_overdue_forever(rt: Runtime[LoansSettings]) -> None:
     )
 
     async def scan() -> None:
-        reported = await report_overdue(rt, rt.settings.today())
+        reported = await report_overdue(rt, local_date(rt.clock.now()))
         scans.inc()
         notices.inc(reported)
         if reported:

@@ -2,7 +2,7 @@
 organisation's), marking read, their preferences, the failed notifications for the
 backoffice, and announcements."""
 
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
@@ -185,7 +185,7 @@ def routes(rt: Runtime) -> APIRouter:
     async def set_preferences(body: PreferencesIn, who: Caller = Depends(current_caller)):
         chosen = _rules(body)
         async with db.transaction() as tx:
-            await commands.save_preferences(tx, who.actor, chosen, datetime.now(UTC))
+            await commands.save_preferences(tx, who.actor, chosen, rt.clock.now())
         return _out(who, chosen)
 
     @router.post("/notifications/{notification_id}/read", response_model=NotificationOut)
@@ -194,7 +194,7 @@ def routes(rt: Runtime) -> APIRouter:
             message = await tx.get(Notification, notification_id, with_for_update=True)
             if message is None or not readable_by(message, who):
                 raise Refused("dit bericht staat niet in je inbox", 404)
-            message.read_at = message.read_at or datetime.now(UTC)
+            message.read_at = message.read_at or rt.clock.now()
             return message
 
     @router.post("/announcements", response_model=AnnouncementOut, status_code=201)
@@ -205,7 +205,7 @@ def routes(rt: Runtime) -> APIRouter:
         )
         async with db.transaction() as tx:
             sent = await commands.send_announcement(
-                notify_of(rt), tx, who.actor, audience, body.title, body.body, datetime.now(UTC)
+                notify_of(rt), tx, who.actor, audience, body.title, body.body, rt.clock.now()
             )
             await tx.flush()
             [counted] = await queries.counted(tx, [sent])

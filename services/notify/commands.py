@@ -2,9 +2,8 @@
 preferences. Each runs in the caller's transaction."""
 
 import json
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from functools import cache
 from uuid import uuid4
 
@@ -27,17 +26,12 @@ from services.notify.store import (
     Reminder,
     ReminderState,
 )
+from shared.clock import Clock
 from shared.contracts.base import IntegrationEvent, parse_event
 from shared.messaging.outbox import Outbox
 from shared.service import Runtime
 from shared.store.db import Database
 from shared.store.versions import claim
-
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 class NotifyMetrics:
@@ -62,13 +56,13 @@ def metrics_for(registry: CollectorRegistry) -> NotifyMetrics:
 
 @dataclass(frozen=True)
 class Notify:
-    """What notify's handlers and periodic tasks work with; tests pass their own clock."""
+    """What notify's handlers and periodic tasks work with: the runtime's parts and clock."""
 
     db: Database
     outbox: Outbox
     settings: NotifySettings
     metrics: NotifyMetrics
-    clock: Clock = system_clock
+    clock: Clock
 
 
 @cache
@@ -76,7 +70,7 @@ def notify_of(rt: Runtime) -> Notify:
     """The one Notify of a service process (its handlers and periodic tasks share it)."""
     assert rt.db is not None and rt.outbox is not None
     assert isinstance(rt.settings, NotifySettings)
-    return Notify(rt.db, rt.outbox, rt.settings, metrics_for(rt.metrics.registry))
+    return Notify(rt.db, rt.outbox, rt.settings, metrics_for(rt.metrics.registry), rt.clock)
 
 
 def _hhmm(value: time | None) -> str | None:

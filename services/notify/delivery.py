@@ -80,7 +80,7 @@ class Dispatcher:
         their next attempt a lease ahead: a crash leaves them due again when it runs out.
         With them, the address of each active person they are to; a deactivated person's
         messages are dropped instead."""
-        db, now, settings = self.notify.db, self.notify.clock(), self.notify.settings
+        db, now, settings = self.notify.db, self.notify.clock.now(), self.notify.settings
         lease = now + timedelta(seconds=settings.notify_dispatch_lease_seconds)
         async with db.writing() as session:
             claimed = list(
@@ -133,7 +133,7 @@ class Dispatcher:
                 notifications=[str(m.id) for m in group],
             )
             error = repr(exc)[:500]
-        now = self.notify.clock()
+        now = self.notify.clock.now()
         async with self.notify.db.writing() as session:
             session.add_all(group)  # claimed and committed: only the changes are written
             for message in group:

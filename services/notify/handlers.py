@@ -22,7 +22,7 @@ from shared.service import Runtime
 async def apply(
     notify: Notify, session: AsyncSession, event: IntegrationEvent, envelope: Envelope
 ) -> None:
-    now = notify.clock()
+    now = notify.clock.now()
     for draft in drafts_for(event):
         # A message told once for a series has the series booking as its source, so the
         # store's one-message-per-source guard holds it to one whatever the order.
@@ -51,12 +51,12 @@ def handlers(rt: Runtime[NotifySettings]) -> Handlers:
     async def keep_organisation(
         session: AsyncSession, event: directory.OrganisationEvent, envelope: Envelope
     ) -> None:
-        await directory.keep_organisation(session, event, notify.clock())
+        await directory.keep_organisation(session, event, notify.clock.now())
 
     async def keep_person(
         session: AsyncSession, event: directory.PersonEvent, envelope: Envelope
     ) -> None:
-        await directory.keep_person(session, event, notify.clock())
+        await directory.keep_person(session, event, notify.clock.now())
 
     found: Handlers = {}
     for contract in HANDLED:

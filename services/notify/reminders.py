@@ -24,7 +24,7 @@ async def send_due_reminders(notify: Notify) -> int:
 
 async def _next(notify: Notify) -> int | None:
     """Handle the first due reminder: 1 if sent, 0 if expired, None if none is due."""
-    now, db = notify.clock(), notify.db
+    now, db = notify.clock.now(), notify.db
     query = (
         select(Reminder)
         .where(Reminder.state == ReminderState.PENDING, Reminder.due_at <= now)

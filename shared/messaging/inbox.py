@@ -16,7 +16,6 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer, ConsumerRecord
@@ -30,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from structlog.contextvars import bound_contextvars
 
 from shared.backoff import Backoff
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.contracts.base import IntegrationEvent, UnknownEventType, older_types, parse_event
 from shared.contracts.topics import dead_letter_topic, event_source, owner
 from shared.errors import is_transient
@@ -110,6 +110,7 @@ class EventConsumer:
         max_attempts: int = 3,
         backoff_seconds: float = 0.2,
         sleep: Sleep = asyncio.sleep,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.name = name
         self.topics = list(topics)
@@ -127,6 +128,7 @@ class EventConsumer:
         self.batch_backoff = Backoff(backoff_seconds, cap=MAX_BACKOFF_SECONDS)
         self.outage_backoff = Backoff(2 * backoff_seconds, cap=MAX_OUTAGE_WAIT_SECONDS)
         self.sleep = sleep
+        self.clock = clock
         # Failed attempts per message, kept while it is retried. After a restart or a
         # rebalance a message starts counting again: more retries, never fewer.
         self._attempts: dict[Position, int] = {}
@@ -259,7 +261,7 @@ class EventConsumer:
                 fresh[delivery.envelope.id] = delivery
         if not fresh:
             return
-        now = datetime.now(UTC)
+        now = self.clock.now()
         await session.execute(
             self.inbox.insert(),
             [

@@ -23,10 +23,8 @@ round nor sent again after a later one (docs/decisions/0008-one-relay-at-a-time.
 import asyncio
 import fcntl
 import json
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from aiokafka import AIOKafkaProducer
@@ -42,6 +40,7 @@ from sqlalchemy import Table, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.backoff import Backoff
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.contracts.base import IntegrationEvent
 from shared.messaging.connection import KafkaConnection
 from shared.messaging.envelope import Envelope
@@ -54,9 +53,10 @@ from shared.store.db import Database
 class Outbox:
     """Stages integration events in a unit of work."""
 
-    def __init__(self, table: Table, source: str) -> None:
+    def __init__(self, table: Table, source: str, clock: Clock = SYSTEM_CLOCK) -> None:
         self.table = table
         self.source = source
+        self.clock = clock
 
     async def stage(self, session: AsyncSession, *events: IntegrationEvent) -> list[Envelope]:
         envelopes, rows = [], []
@@ -67,6 +67,7 @@ class Outbox:
                 subject=event.subject(),
                 correlation_id=current_correlation_id(),
                 request_id=current_request_id(),
+                clock=self.clock,
             )
             envelopes.append(envelope)
             rows.append(
@@ -176,6 +177,7 @@ class OutboxRelay:
         metrics: Metrics,
         batch_size: int = 500,
         poll_seconds: float = 0.5,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.db = db
         self.table = table
@@ -183,6 +185,7 @@ class OutboxRelay:
         self.metrics = metrics
         self.batch_size = batch_size
         self.lease = RelayLease(db)
+        self.clock = clock
         self.runner = Periodic(
             self._publish_all,
             poll_seconds,
@@ -229,7 +232,7 @@ class OutboxRelay:
         )
         round_ = self._round_on_postgres if self.db.is_postgres else self._round_on_sqlite
         rows, done = await round_(query)
-        if time.monotonic() - self._backlog_measured_at > 1.0:
+        if self.clock.monotonic() - self._backlog_measured_at > 1.0:
             await self.refresh_backlog()
         if done and done.error is not None:
             raise done.error
@@ -259,7 +262,7 @@ class OutboxRelay:
         return rows, done
 
     async def _settle(self, session: AsyncSession, done: Round) -> None:
-        now = datetime.now(UTC)
+        now = self.clock.now()
         if done.published:
             await session.execute(
                 update(self.table)
@@ -360,7 +363,7 @@ class OutboxRelay:
             ).one()
         self.metrics.outbox_backlog.set(backlog)
         self.metrics.outbox_parked_rows.set(parked)
-        self._backlog_measured_at = time.monotonic()
+        self._backlog_measured_at = self.clock.monotonic()
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:

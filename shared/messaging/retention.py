@@ -10,11 +10,12 @@ requests carried out by Idempotency-Key go with the outbox's time: far longer th
 retries (the gateway keeps a key a day).
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple, cast
 
 from sqlalchemy import CursorResult, Table, delete, select, tuple_
 
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.messaging.tables import MessagingTables
 from shared.observability.logging import log
 from shared.observability.metrics import Metrics
@@ -39,6 +40,7 @@ class Retention:
         inbox_keep: timedelta,
         interval_seconds: float = 3600.0,
         batch_size: int = 1000,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.db = db
         self.tables = tables
@@ -47,13 +49,14 @@ class Retention:
         self.inbox_keep = inbox_keep
         self.interval = interval_seconds
         self.batch_size = batch_size
+        self.clock = clock
 
     async def run(self) -> None:
         """Prune every `interval` seconds; a round the store missed, the next catches up."""
         await Periodic(self._prune_now, self.interval, "retention failed").run()
 
     async def _prune_now(self) -> None:
-        pruned = await self.prune(datetime.now(UTC))
+        pruned = await self.prune(self.clock.now())
         if any(pruned):
             log.info("retention pruned", **pruned._asdict())
 

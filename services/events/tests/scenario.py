@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from services.events import commands
 from services.events.store import Event, EventSession, messaging
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.contracts.common import Group
 from shared.http import Caller
 from shared.messaging.outbox import Outbox
@@ -27,6 +28,7 @@ class MinimalRuntime:
 
     db: Database
     outbox: Outbox
+    clock: Clock = SYSTEM_CLOCK
 
 
 def school(organisation: str = "corlaer") -> Caller:

@@ -8,6 +8,7 @@ import pytest
 
 from services.finance import api
 from services.finance.store import messaging
+from shared.clock import SYSTEM_CLOCK
 from shared.messaging.outbox import Outbox
 from shared.store.db import Database, create_engine
 from shared.store.migrations import upgrade
@@ -27,7 +28,9 @@ async def rt(migrated, tmp_path):
     """The parts of a Runtime that handlers, queries and demo data use."""
     path = shutil.copy(migrated, tmp_path / "finance.db")
     db = Database(create_engine(f"sqlite+aiosqlite:///{path}"))
-    yield SimpleNamespace(db=db, outbox=Outbox(messaging.outbox, source="/tft/finance"))
+    yield SimpleNamespace(
+        db=db, outbox=Outbox(messaging.outbox, source="/tft/finance"), clock=SYSTEM_CLOCK
+    )
     await db.dispose()
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from services.finance import commands, handlers, store
 from services.finance.store import Declaration, DeclarationLine, messaging
 from services.finance.tests.test_handlers import completed, envelope_of
+from shared.clock import SYSTEM_CLOCK
 from shared.contracts.requests.finance import Correction, MaterialLine
 from shared.domain import Refused
 from shared.http import Caller
@@ -43,7 +44,9 @@ async def _runtime(url: str):
     await asyncio.to_thread(upgrade, "finance", url)
     db = Database(create_engine(url))
     await warm(db)
-    yield SimpleNamespace(db=db, outbox=Outbox(messaging.outbox, source="/tft/finance"))
+    yield SimpleNamespace(
+        db=db, outbox=Outbox(messaging.outbox, source="/tft/finance"), clock=SYSTEM_CLOCK
+    )
     await db.dispose()
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from services.finance import api, demo
 from services.finance.store import messaging
+from shared.clock import SYSTEM_CLOCK
 from shared.messaging.outbox import Outbox
 from shared.store.db import Database, create_engine
 from shared.tests.callers import as_caller, service_app
@@ -79,7 +80,9 @@ entries = st.lists(
 
 async def scenario(database: Path, entries) -> None:
     db = Database(create_engine(f"sqlite+aiosqlite:///{database}"))
-    rt = SimpleNamespace(db=db, outbox=Outbox(messaging.outbox, source="/tft/finance"))
+    rt = SimpleNamespace(
+        db=db, outbox=Outbox(messaging.outbox, source="/tft/finance"), clock=SYSTEM_CLOCK
+    )
     app = service_app("finance", api.routes, rt)
     try:
         await demo.load(rt)

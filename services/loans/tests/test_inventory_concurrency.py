@@ -3,7 +3,7 @@ reserved never exceed the kit's, and a change below them is refused as a rule (u
 item's lock on PostgreSQL, SQLite's write lock), not by a crash."""
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 
 import pytest
@@ -17,6 +17,7 @@ from shared.http import Caller
 from shared.messaging.outbox import Outbox
 from shared.store.db import Database, create_engine
 from shared.store.migrations import upgrade
+from shared.tests.clock import ManualClock
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +40,7 @@ async def rt(each_store):
     runtime = SimpleNamespace(
         db=Database(create_engine(url)),
         outbox=Outbox(messaging.outbox, source="/tft/loans"),
-        settings=SimpleNamespace(today=lambda: TODAY),
+        clock=ManualClock(datetime.combine(TODAY, time(12), UTC)),
     )
     yield runtime
     await runtime.db.dispose()

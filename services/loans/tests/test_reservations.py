@@ -19,6 +19,7 @@ from shared.contracts.bookings import (
 from shared.contracts.common import Group
 from shared.messaging.outbox import Outbox
 from shared.store.db import Database, create_engine
+from shared.tests.clock import MONDAY_MORNING
 
 STARTS_AT = datetime(2027, 3, 9, 7, 30, tzinfo=UTC)
 ENDS_AT = datetime(2027, 3, 9, 9, 30, tzinfo=UTC)
@@ -76,7 +77,7 @@ def _request(
 async def _ask(db: Database, equipment: list[str], **calendar) -> SessionEquipmentRequestedV1:
     request = _request(equipment, **calendar)
     async with db.transaction() as tx:
-        await commands.reserve_for_session(tx, OUTBOX, request)
+        await commands.reserve_for_session(tx, OUTBOX, request, MONDAY_MORNING)
     return request
 
 
@@ -138,6 +139,7 @@ async def test_the_alternative_skips_the_days_the_hotspot_is_closed(db):
                 "element",
                 12,
                 Period(date(2027, 3, 11), date(2027, 3, 11)),
+                MONDAY_MORNING,
             )
         )
     closed = (date(2027, 3, 10), date(2027, 3, 12), date(2027, 3, 13), date(2027, 3, 14))
@@ -189,7 +191,7 @@ async def test_a_request_and_its_release_in_one_batch_leave_nothing_reserved(db)
     (same key, same partition), frees what the request reserved."""
     request = _request(["robot"])
     async with db.transaction() as tx:
-        await commands.reserve_for_session(tx, OUTBOX, request)
+        await commands.reserve_for_session(tx, OUTBOX, request, MONDAY_MORNING)
         await commands.release_for_session(
             tx,
             OUTBOX,
@@ -210,6 +212,7 @@ async def test_a_cancelled_booking_still_frees_what_was_reserved_for_it_alone(db
                 "corlaer",
                 12,
                 Period(date(2027, 3, 9), date(2027, 3, 9)),
+                MONDAY_MORNING,
                 booking_id=booking_id,
             )
         )
@@ -237,7 +240,7 @@ async def test_requests_applied_in_one_batch_see_each_others_reservations(db):
     # The consumer applies a whole Kafka batch in one transaction.
     async with db.transaction() as tx:
         for _ in range(3):
-            await commands.reserve_for_session(tx, OUTBOX, _request(["robot"]))
+            await commands.reserve_for_session(tx, OUTBOX, _request(["robot"]), MONDAY_MORNING)
     assert [r.item_id for r in await _reservations(db)] == ["tft-rob-001", "tft-rob-002"]
     assert [e["type"] for e in await _staged(db) if e["type"] in (GRANTED, REJECTED)] == [
         GRANTED,

@@ -7,7 +7,6 @@ also signs the token of each forwarded request, which the service verifies (shar
 keys its JWKS publishes. Both are a `Verifier` to the routes (RFC 8725).
 """
 
-import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -31,6 +30,7 @@ from shared.auth import (
     decode,
     key_id,
 )
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.domain import (
     ADMIN,
     BACKOFFICE,
@@ -116,7 +116,7 @@ class TokenService:
         previous: VerificationKey | None = None,
         issuer: str = ISSUER,
         audience: str = AUDIENCE,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._current = current
         self._kid = current.verification.kid
@@ -148,7 +148,7 @@ class TokenService:
         )
 
     def issue(self, who: Principal) -> str:
-        now = int(self._clock())
+        now = int(self._clock.now().timestamp())
         claims = {
             "iss": self._issuer,
             "aud": self._audience,
@@ -166,7 +166,7 @@ class TokenService:
     ) -> str:
         """A token for one request to `service` (its audience) as `who`, or, without `who`,
         as the gateway itself (no role); `obo` names the school the backoffice acts for."""
-        now = int(self._clock())
+        now = int(self._clock.now().timestamp())
         claims: dict[str, Any] = {
             "iss": self._issuer,
             "aud": service,

@@ -4,6 +4,7 @@ import base64
 import hmac
 import json
 import time
+from datetime import UTC, datetime, timedelta
 from hashlib import sha256
 
 import jwt
@@ -24,6 +25,7 @@ from services.gateway.auth import (
 )
 from services.gateway.keys import SigningKey
 from services.gateway.tests.conftest import login, running, settings
+from shared.tests.clock import ManualClock
 
 WHO = Principal("corlaer", "school", "corlaer")
 KEY = SigningKey.generate()
@@ -73,7 +75,7 @@ def test_issued_token_verifies_to_the_same_principal_and_names_its_key():
 
 
 def test_expired_token_is_refused():
-    old = TokenService(KEY, 60, clock=lambda: time.time() - 3600)
+    old = TokenService(KEY, 60, clock=ManualClock(datetime.now(UTC) - timedelta(hours=1)))
     with pytest.raises(Unauthenticated, match="expired"):
         TokenService(KEY, 60).check(old.issue(WHO))
 

@@ -158,12 +158,10 @@ class Invited:
     expires_at: datetime
 
 
-async def invite(
-    rt: Runtime[DirectorySettings], who: Caller, body: NewInvitation, now: datetime | None = None
-) -> Invited:
+async def invite(rt: Runtime[DirectorySettings], who: Caller, body: NewInvitation) -> Invited:
     """A person in an organisation, with a code to set their password before it expires."""
     domain.may_manage_people(who.role)
-    now = now or rt.clock.now()
+    now = rt.clock.now()
     code = secrets.token_urlsafe(24)
     async with rt.db.transaction() as tx:
         org = await tx.get(Organisation, body.organisation_id)
@@ -195,11 +193,9 @@ async def invite(
     return Invited(person, code, expires_at)
 
 
-async def accept(
-    rt: Runtime, passwords: Passwords, body: AcceptedInvitation, now: datetime | None = None
-) -> Person:
+async def accept(rt: Runtime, passwords: Passwords, body: AcceptedInvitation) -> Person:
     """The invited person sets user name and password; from then on they can sign in."""
-    now = now or rt.clock.now()
+    now = rt.clock.now()
     hashed = code_hash(body.code)
     async with rt.db.sessions() as session:  # refuse before the costly hash
         await _usable_invitation(session, hashed, now)

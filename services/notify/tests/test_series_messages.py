@@ -26,6 +26,7 @@ from services.notify import handlers
 from services.notify.commands import Notify, NotifyMetrics, reminder_source
 from services.notify.settings import NotifySettings
 from services.notify.store import Notification, Reminder, messaging
+from shared.clock import SYSTEM_CLOCK
 from shared.contracts import parse_event
 from shared.contracts.loans import SessionEquipmentRejectedV1
 from shared.domain import AMSTERDAM
@@ -53,6 +54,7 @@ async def notify(tmp_path):
         Outbox(messaging.outbox, source="/tft/notify"),
         NotifySettings(service="notify"),
         NotifyMetrics(CollectorRegistry()),
+        SYSTEM_CLOCK,
     )
     await db.dispose()
 
@@ -134,6 +136,7 @@ async def test_a_series_loans_cannot_equip_is_one_rejection(bookings, notify):
                 category="hydrogen-car",
                 reason="Er is geen waterstofauto vrij.",
             ),
+            bookings.clock.now(),
         )
 
     await deliver_staged(bookings, notify)

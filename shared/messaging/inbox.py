@@ -214,8 +214,8 @@ class EventConsumer:
         return Delivery(record, envelope, event)
 
     async def _apply_all(self, deliveries: list[Delivery]) -> None:
-        async with self.db.transaction() as session:
-            await self._apply(session, deliveries)
+        async with self.db.transaction() as tx:
+            await self._apply(tx, deliveries)
 
     async def _apply_one(self, delivery: Delivery) -> None:
         try:
@@ -250,9 +250,9 @@ class EventConsumer:
         )
         raise EventFailed(record, attempts) from error
 
-    async def _apply(self, session: AsyncSession, deliveries: list[Delivery]) -> None:
+    async def _apply(self, tx: AsyncSession, deliveries: list[Delivery]) -> None:
         """Record the new event ids in one statement, then apply each event's effect."""
-        seen = await self._already_applied(session, [d.envelope.id for d in deliveries])
+        seen = await self._already_applied(tx, [d.envelope.id for d in deliveries])
         fresh: dict[str, Delivery] = {}
         for delivery in deliveries:
             if delivery.envelope.id in seen or delivery.envelope.id in fresh:
@@ -262,7 +262,7 @@ class EventConsumer:
         if not fresh:
             return
         now = self.clock.now()
-        await session.execute(
+        await tx.execute(
             self.inbox.insert(),
             [
                 {
@@ -275,28 +275,28 @@ class EventConsumer:
             ],
         )
         for delivery in fresh.values():
-            await self._handle(session, delivery)
+            await self._handle(tx, delivery)
 
-    async def _handle(self, session: AsyncSession, delivery: Delivery) -> None:
+    async def _handle(self, tx: AsyncSession, delivery: Delivery) -> None:
         envelope = delivery.envelope
         context = {CORRELATION_ID: envelope.correlation_id, "event_id": envelope.id}
         if envelope.request_id:
             context[REQUEST_ID] = envelope.request_id
         with bound_contextvars(**context):
-            await self.handlers[envelope.type](session, delivery.event, envelope)
+            await self.handlers[envelope.type](tx, delivery.event, envelope)
             log.info("event applied", consumer=self.name, event_type=envelope.type)
         self.metrics.consumed.labels(self.name, envelope.type).inc()
 
-    async def _already_applied(self, session: AsyncSession, event_ids: list[str]) -> set[str]:
+    async def _already_applied(self, tx: AsyncSession, event_ids: list[str]) -> set[str]:
         c = self.inbox.c
-        rows = await session.execute(
+        rows = await tx.execute(
             select(c.event_id).where(c.consumer == self.name, c.event_id.in_(event_ids))
         )
         return set(rows.scalars())
 
     async def _is_applied(self, event_id: str) -> bool:
-        async with self.db.sessions() as session:
-            return bool(await self._already_applied(session, [event_id]))
+        async with self.db.sessions() as tx:
+            return bool(await self._already_applied(tx, [event_id]))
 
     async def dead_letter(self, record: ConsumerRecord, error: Exception, attempts: int) -> None:
         reason = str(error) or repr(error)

@@ -1,6 +1,6 @@
 """Transactional outbox: events are rows written in the same transaction as the state change.
 
-`Outbox.stage` adds them to the caller's session; `OutboxRelay` publishes committed rows
+`Outbox.stage` adds them to the caller's transaction (`tx`); `OutboxRelay` publishes committed rows
 with an idempotent producer (acks=all) and marks them published. A crash between commit
 and publish only delays the events; a crash between publish and mark publishes them again,
 which the consumers' inbox absorbs.
@@ -58,7 +58,7 @@ class Outbox:
         self.source = source
         self.clock = clock
 
-    async def stage(self, session: AsyncSession, *events: IntegrationEvent) -> list[Envelope]:
+    async def stage(self, tx: AsyncSession, *events: IntegrationEvent) -> list[Envelope]:
         envelopes, rows = [], []
         for event in events:
             envelope = Envelope.new(
@@ -82,7 +82,7 @@ class Outbox:
                 }
             )
         if rows:
-            await session.execute(self.table.insert(), rows)
+            await tx.execute(self.table.insert(), rows)
         return envelopes
 
 
@@ -132,10 +132,10 @@ class RelayLease:
         store = db.engine.url.database
         self._path = f"{store}.relay-lock" if store and store != ":memory:" else None
 
-    async def take(self, session: AsyncSession) -> bool:
-        """The PostgreSQL lease, held by the session's transaction; False if taken."""
+    async def take(self, tx: AsyncSession) -> bool:
+        """The PostgreSQL lease, held by the transaction `tx`; False if taken."""
         return bool(
-            await session.scalar(
+            await tx.scalar(
                 text("SELECT pg_try_advisory_xact_lock(hashtext(:key))"), {"key": self.PG_KEY}
             )
         )
@@ -240,37 +240,37 @@ class OutboxRelay:
 
     async def _round_on_postgres(self, query) -> tuple[list, Round | None]:
         # `writing()`, not `db.transaction()`: that would wake this relay again after commit.
-        async with self.db.writing() as session:  # the lease and the marks commit together
-            if not await self.lease.take(session):
+        async with self.db.writing() as tx:  # the lease and the marks commit together
+            if not await self.lease.take(tx):
                 return [], None
-            rows = list((await session.execute(query)).all())
+            rows = list((await tx.execute(query)).all())
             done = await self._send(rows) if rows else None
             if done:
-                await self._settle(session, done)
+                await self._settle(tx, done)
         return rows, done
 
     async def _round_on_sqlite(self, query) -> tuple[list, Round | None]:
         with self.lease.file_lock() as leased:  # SQLite's write lock is not held over the send
             if not leased:
                 return [], None
-            async with self.db.sessions() as session:
-                rows = list((await session.execute(query)).all())
+            async with self.db.sessions() as tx:
+                rows = list((await tx.execute(query)).all())
             done = await self._send(rows) if rows else None
             if done:
-                async with self.db.writing() as session:
-                    await self._settle(session, done)
+                async with self.db.writing() as tx:
+                    await self._settle(tx, done)
         return rows, done
 
-    async def _settle(self, session: AsyncSession, done: Round) -> None:
+    async def _settle(self, tx: AsyncSession, done: Round) -> None:
         now = self.clock.now()
         if done.published:
-            await session.execute(
+            await tx.execute(
                 update(self.table)
                 .where(self.table.c.seq.in_([r.seq for r in done.published]))
                 .values(published_at=now)
             )
         for row, reason in done.parked:
-            await session.execute(
+            await tx.execute(
                 update(self.table)
                 .where(self.table.c.seq == row.seq)
                 .values(parked_at=now, park_reason=reason[:2000])
@@ -355,9 +355,9 @@ class OutboxRelay:
 
     async def refresh_backlog(self) -> None:
         c = self.table.c
-        async with self.db.sessions() as session:
+        async with self.db.sessions() as tx:
             backlog, parked = (
-                await session.execute(
+                await tx.execute(
                     select(func.count(), func.count(c.parked_at)).where(c.published_at.is_(None))
                 )
             ).one()

@@ -82,10 +82,10 @@ class Retention:
         deleted = 0
         while True:
             batch = select(*key).where(expired).limit(self.batch_size)
-            async with self.db.writing() as session:
+            async with self.db.writing() as tx:
                 result = cast(
                     CursorResult,
-                    await session.execute(delete(table).where(tuple_(*key).in_(batch))),
+                    await tx.execute(delete(table).where(tuple_(*key).in_(batch))),
                 )
             count = result.rowcount or 0
             deleted += count

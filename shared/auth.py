@@ -12,7 +12,6 @@ The token checks and the JWKS cache serve the gateway too, for an external OIDC 
 """
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,6 +20,7 @@ import jwt
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.http import CALLER, Caller, problem_response
 from shared.observability.logging import log
 from shared.settings import ServiceSettings
@@ -94,8 +94,9 @@ class KeySet:
         refetch_seconds: float = 10,
         fixed: dict[str, Any] | None = None,
         fetch: Callable[[str], Awaitable[dict]] | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
-        self.url, self._algorithm = url, algorithm
+        self.url, self._algorithm, self._clock = url, algorithm, clock
         self._cache_seconds, self._refetch_seconds = cache_seconds, refetch_seconds
         self._fetch = fetch or _fetch_json
         self._keys: dict[str, Any] = {}
@@ -106,7 +107,7 @@ class KeySet:
 
     async def key(self, kid: str | None) -> Any:
         async with self._lock:
-            age = time.monotonic() - self._fetched_at
+            age = self._clock.monotonic() - self._fetched_at
             if age > self._cache_seconds or (kid not in self._keys and age > self._refetch_seconds):
                 await self._refresh()
         if kid not in self._keys:
@@ -122,7 +123,7 @@ class KeySet:
             log.warning("issuer keys unavailable", jwks_url=self.url, error=repr(exc))
             if not self._keys:
                 raise KeysUnavailable(self.url) from exc
-        self._fetched_at = time.monotonic()
+        self._fetched_at = self._clock.monotonic()
 
     def _parse(self, jwks: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -22,6 +22,8 @@ from sqlalchemy import MetaData
 from typing_extensions import TypeVar
 
 from shared.auth import Authentication, GatewayTokens
+from shared.backoff import Backoff
+from shared.clock import Clock
 from shared.contracts.topics import event_source
 from shared.http import SERVER_KEEP_ALIVE_SECONDS, install_http
 from shared.messaging.inbox import EventConsumer, Handlers
@@ -31,6 +33,7 @@ from shared.messaging.retention import Retention
 from shared.messaging.tables import MessagingTables
 from shared.observability.logging import configure_logging, log
 from shared.observability.metrics import Metrics
+from shared.periodic import retry
 from shared.settings import ServiceSettings
 from shared.store.db import Database, create_engine
 from shared.store.migrations import upgrade
@@ -43,6 +46,8 @@ from shared.store.versions import Preconditions
 S = TypeVar("S", bound=ServiceSettings, default=ServiceSettings)
 S_co = TypeVar("S_co", bound=ServiceSettings, covariant=True, default=ServiceSettings)
 S_contra = TypeVar("S_contra", bound=ServiceSettings, contravariant=True, default=ServiceSettings)
+# Consumers wait for Kafka at startup: soon at first, every ten seconds at the most.
+KAFKA_BACKOFF = Backoff(0.5, cap=10.0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,9 +92,16 @@ class LeanRuntime(Generic[S_co]):
     (`tasks` run from start to stop)."""
 
     def __init__(
-        self, settings: S_co, tasks: Sequence[Callable[["LeanRuntime[S_co]"], Awaitable[None]]] = ()
+        self,
+        settings: S_co,
+        tasks: Sequence[Callable[["LeanRuntime[S_co]"], Awaitable[None]]] = (),
+        clock: Clock | None = None,
     ) -> None:
         self.settings = settings
+        # The service's time, for its rules and records (`shared/clock.py`); its settings may
+        # pin it for a demo. The messaging machinery keeps the machine's: retention and
+        # leases must not jump with a pinned clock.
+        self.clock: Clock = clock or settings.clock()
         self.metrics = Metrics()
         self.db = Database(create_engine(settings.resolved_database_url()))
         self._extra_tasks = tasks
@@ -121,8 +133,8 @@ class Runtime(LeanRuntime[S_co]):
     """The running parts of a service with a store: the store, its outbox and relay, the
     Kafka consumers. None of them is optional, so the service's code uses them as they are."""
 
-    def __init__(self, spec: ServiceSpec[S_co], settings: S_co) -> None:
-        super().__init__(settings)
+    def __init__(self, spec: ServiceSpec[S_co], settings: S_co, clock: Clock | None = None) -> None:
+        super().__init__(settings, clock=clock)
         self.spec = spec
         self.kafka = settings.kafka()
         self.broker = KafkaBroker(
@@ -201,19 +213,17 @@ class Runtime(LeanRuntime[S_co]):
         if not self.consumers:
             self.broker_started.set()
             return
-        attempt = 0
-        while True:
-            try:
-                await self.broker.start()
-                self.broker_started.set()
-                log.info("consumers started", groups=[c.name for c in self.consumers])
-                return
-            except Exception as exc:
-                attempt += 1
-                log.warning("kafka unavailable, retrying", error=repr(exc), attempt=attempt)
-                with suppress(Exception):
-                    await self.broker.stop()
-                await asyncio.sleep(min(10.0, 0.5 * attempt))
+        await retry(self._broker_start, KAFKA_BACKOFF, "kafka unavailable, retrying")
+        self.broker_started.set()
+        log.info("consumers started", groups=[c.name for c in self.consumers])
+
+    async def _broker_start(self) -> None:
+        try:
+            await self.broker.start()
+        except Exception:
+            with suppress(Exception):
+                await self.broker.stop()
+            raise
 
     async def ready(self) -> None:
         await super().ready()
@@ -231,15 +241,18 @@ class Runtime(LeanRuntime[S_co]):
         await self.db.dispose()
 
 
-def create_app(spec: ServiceSpec[S] | LeanSpec[S], settings: S | None = None) -> FastAPI:
+def create_app(
+    spec: ServiceSpec[S] | LeanSpec[S], settings: S | None = None, clock: Clock | None = None
+) -> FastAPI:
+    """The service's app; `clock` (a test's) instead of the one its settings give."""
     settings = settings or spec.settings(service=spec.name)
     configure_logging(spec.name, settings.log_level)
     runtime: LeanRuntime[S]
     if isinstance(spec, ServiceSpec):
-        runtime = full = Runtime(spec, settings)
+        runtime = full = Runtime(spec, settings, clock)
         router = spec.routes(full)
     else:
-        runtime = LeanRuntime(settings, spec.extra_tasks)
+        runtime = LeanRuntime(settings, spec.extra_tasks, clock)
         router = spec.routes(runtime)
 
     @asynccontextmanager

@@ -6,6 +6,7 @@ from typing import Any
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.messaging.connection import KafkaConnection
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,10 @@ class ServiceSettings(BaseSettings):
     inbox_retention_hours: float = Field(default=30 * 24, gt=0)
     retention_interval_seconds: float = Field(default=3600, gt=0)
     retention_batch_size: int = Field(default=1000, ge=1)
+
+    def clock(self) -> Clock:
+        """The clock the service runs by: the machine's, unless a service pins its own."""
+        return SYSTEM_CLOCK
 
     def kafka(self) -> KafkaConnection:
         if not self.kafka_password:

@@ -3,7 +3,7 @@ moves or cancels a session that schools may have booked. Each school with a book
 changed session hears once (SessionMovedV1 / SessionCancelledV1 name it with its groups)."""
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -105,7 +105,7 @@ async def move_session(
     domain.check_times(starts_at, ends_at)
     async with rt.db.transaction() as tx:
         session, offering = await _locked(tx, session_id)
-        domain.check_not_begun(session.starts_at, rt.settings.now(), "verplaatst")
+        domain.check_not_begun(session.starts_at, rt.clock.now(), "verplaatst")
         domain.check_movable_equipment(session.equipment_request_id is not None)
         slot = Slot(room or session.room, instructor or session.instructor, starts_at, ends_at)
         with _clash_refused(slot):
@@ -155,7 +155,7 @@ async def cancel_session(
         lessons = [session]
         if session.series_id is not None:
             lessons = await series_sessions(tx, session.series_id)
-        domain.check_not_begun(min(s.starts_at for s in lessons), rt.settings.now(), "geannuleerd")
+        domain.check_not_begun(min(s.starts_at for s in lessons), rt.clock.now(), "geannuleerd")
         cancelled: list[Booking] = []
         for lesson in sorted(lessons, key=lambda s: s.id):
             cancelled += await _cancel_lesson(rt, tx, caller, lesson, offering, reason)
@@ -176,7 +176,7 @@ async def _cancel_lesson(
 ) -> list[Booking]:
     """One session of the cancellation: its bookings cancelled, seats freed, kit let go."""
     await lock_session(tx, lesson.id)
-    now = datetime.now(UTC)
+    now = rt.clock.now()
     lesson.cancelled_at, lesson.cancel_reason = now, reason
     booked = await bookings_in(tx, lesson.id, domain.ACTIVE)
     for booking in booked:

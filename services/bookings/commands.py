@@ -1,7 +1,7 @@
 """Use cases: each is one unit of work that changes state and stages the events it causes."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import NamedTuple
 from uuid import UUID, uuid4
 
@@ -175,7 +175,7 @@ async def _book(
     series_id: UUID | None = None,
 ) -> list[Placed]:
     school = acting_school(caller.role, caller.organisation, school_id, BookingRefused)
-    now = rt.settings.now()
+    now = rt.clock.now()
     placed = []
     async with rt.db.transaction() as tx:
         sessions, offering = await _targets(tx, session_id, series_id)
@@ -323,7 +323,7 @@ async def accept_request(rt: Runtime, caller: Caller, booking_id: UUID) -> Booki
     async with rt.db.transaction() as tx:
         booking, offering = await _request_to_answer(tx, caller, booking_id)
         for each in await _group_of(tx, booking):
-            each.status, each.updated_at = BookingStatus.CONFIRMED, datetime.now(UTC)
+            each.status, each.updated_at = BookingStatus.CONFIRMED, rt.clock.now()
             session = await existing(tx, Session, each.session_id)
             await _stage(rt.outbox, tx, each, _confirmed(each, session, offering, False))
     return booking
@@ -335,7 +335,7 @@ async def decline_request(rt: Runtime, caller: Caller, booking_id: UUID, reason:
     async with rt.db.transaction() as tx:
         booking, _ = await _request_to_answer(tx, caller, booking_id)
         for each in await _group_of(tx, booking):
-            await _reject(rt.outbox, tx, each, reason, None, rejected_by="host")
+            await _reject(rt.outbox, tx, each, rt.clock.now(), reason, None, rejected_by="host")
     return booking
 
 
@@ -383,22 +383,28 @@ async def _transition(
             raise BookingRefused("deze boeking bestaat niet", 404)
         if after_start is not None:
             session = await existing(tx, Session, booking.session_id)
-            domain.check_session_begun(session.starts_at, rt.settings.now(), after_start)
+            domain.check_session_begun(session.starts_at, rt.clock.now(), after_start)
         together = [booking]
         if booking.series_booking_id is not None and rule is domain.cancel:
             together = await series_bookings(tx, booking.series_booking_id)
         for each in together:
-            await _change(rt.outbox, tx, caller, each, rule, reported)
+            await _change(rt.outbox, tx, caller, each, rule, reported, rt.clock.now())
     return booking
 
 
 async def _change(
-    outbox: Outbox, tx: AsyncSession, caller: Caller, booking: Booking, rule, reported: Reported
+    outbox: Outbox,
+    tx: AsyncSession,
+    caller: Caller,
+    booking: Booking,
+    rule,
+    reported: Reported,
+    now: datetime,
 ) -> None:
     old = BookingStatus(booking.status)
     new = rule(old)
     session, offering = await session_with_offering(tx, booking.session_id)
-    booking.status, booking.updated_at = new, datetime.now(UTC)
+    booking.status, booking.updated_at = new, now
     if domain.releases_seats(old, new):
         free_days = (await current_rules(tx)).free_cancellation_days
         booking.cancelled_late = domain.is_late_cancellation(
@@ -409,7 +415,7 @@ async def _change(
         booking.students_reached = event.students_reached
     await _stage(outbox, tx, booking, event)
     if domain.releases_seats(old, new):
-        await _release_and_promote(outbox, tx, booking, session, offering)
+        await _release_and_promote(outbox, tx, booking, session, offering, now)
 
 
 async def _seated_status(
@@ -471,7 +477,7 @@ async def _let_go_if_unused(outbox: Outbox, tx: AsyncSession, session_id: UUID) 
 
 
 async def apply_equipment_reserved(
-    tx: AsyncSession, outbox: Outbox, answer: SessionEquipmentReservedV1
+    tx: AsyncSession, outbox: Outbox, answer: SessionEquipmentReservedV1, now: datetime
 ) -> None:
     """Loans holds the session's equipment: its requested bookings are confirmed; those of
     a series once every session of the series holds its equipment, never half of it."""
@@ -491,7 +497,7 @@ async def apply_equipment_reserved(
         ):
             continue
         for booking in group:
-            booking.status, booking.updated_at = BookingStatus.CONFIRMED, datetime.now(UTC)
+            booking.status, booking.updated_at = BookingStatus.CONFIRMED, now
             await _stage(
                 outbox,
                 tx,
@@ -501,7 +507,7 @@ async def apply_equipment_reserved(
 
 
 async def apply_equipment_rejected(
-    tx: AsyncSession, outbox: Outbox, answer: SessionEquipmentRejectedV1
+    tx: AsyncSession, outbox: Outbox, answer: SessionEquipmentRejectedV1, now: datetime
 ) -> None:
     """No equipment for the session: each booking waiting for it is rejected with loans'
     reason, and so is every booking of its series, so the school reads why on whichever
@@ -513,7 +519,7 @@ async def apply_equipment_rejected(
     for waiting in await bookings_in(tx, session.id, frozenset({BookingStatus.REQUESTED})):
         for booking in await _group_of(tx, waiting):
             if domain.awaits_equipment(BookingStatus(booking.status)):
-                await _reject(outbox, tx, booking, answer.reason, answer.alternative)
+                await _reject(outbox, tx, booking, now, answer.reason, answer.alternative)
 
 
 async def _asked(tx: AsyncSession, session_id: UUID, request_id: UUID) -> Session | None:
@@ -540,12 +546,13 @@ async def _reject(
     outbox: Outbox,
     tx: AsyncSession,
     booking: Booking,
+    now: datetime,
     reason: str,
     alternative: dict[str, str] | None,
     rejected_by: str | None = None,
 ) -> None:
     session, offering = await session_with_offering(tx, booking.session_id)
-    booking.status, booking.updated_at = BookingStatus.REJECTED, datetime.now(UTC)
+    booking.status, booking.updated_at = BookingStatus.REJECTED, now
     booking.rejection_reason = reason
     await _stage(
         outbox,
@@ -558,11 +565,16 @@ async def _reject(
             rejected_by=rejected_by,
         ),
     )
-    await _release_and_promote(outbox, tx, booking, session, offering)
+    await _release_and_promote(outbox, tx, booking, session, offering, now)
 
 
 async def _release_and_promote(
-    outbox: Outbox, tx: AsyncSession, leaving: Booking, session: Session, offering: Offering
+    outbox: Outbox,
+    tx: AsyncSession,
+    leaving: Booking,
+    session: Session,
+    offering: Offering,
+    now: datetime,
 ) -> None:
     """Give the seats back and, in the same transaction, seat the waiting groups that fit:
     seats are never free while a group that fits them waits, not even for a moment. A group
@@ -588,13 +600,18 @@ async def _release_and_promote(
         group = [waiting_group, *siblings.get(waiting_group.id, ())]
         for booking in group[1:]:
             await seats.change(tx, SESSIONS, booking.session_id, booking.students)
-        await _seat_group(outbox, tx, group, session, offering)
+        await _seat_group(outbox, tx, group, session, offering, now)
     if offering.equipment:
         await _let_go_if_unused(outbox, tx, session.id)
 
 
 async def _seat_group(
-    outbox: Outbox, tx: AsyncSession, group: list[Row], session: Session, offering: Offering
+    outbox: Outbox,
+    tx: AsyncSession,
+    group: list[Row],
+    session: Session,
+    offering: Offering,
+    now: datetime,
 ) -> None:
     """A waiting group (one booking, or one per session of its series) that got its seats on
     `session` and the rest of its series: requested or confirmed, and told so."""
@@ -602,7 +619,7 @@ async def _seat_group(
     where: dict[UUID, AnySession] = {s.id: s for s in await lessons(tx, others, locked=False)}
     where[session.id] = session
     status = await _seated_status(outbox, tx, [where[i] for i in sorted(where)], offering)
-    await set_status(tx, [b.id for b in group], status)
+    await set_status(tx, [b.id for b in group], status, now)
     for booking in group:
         await _stage(
             outbox,

@@ -10,10 +10,10 @@ from shared.store.db import Tx
 
 def equipment_answers(rt: Runtime) -> Handlers:
     async def reserved(tx: Tx, event: SessionEquipmentReservedV1, _: Envelope) -> None:
-        await commands.apply_equipment_reserved(tx, rt.outbox, event)
+        await commands.apply_equipment_reserved(tx, rt.outbox, event, rt.clock.now())
 
     async def rejected(tx: Tx, event: SessionEquipmentRejectedV1, _: Envelope) -> None:
-        await commands.apply_equipment_rejected(tx, rt.outbox, event)
+        await commands.apply_equipment_rejected(tx, rt.outbox, event, rt.clock.now())
 
     return handle(SessionEquipmentReservedV1, reserved) | handle(
         SessionEquipmentRejectedV1, rejected

@@ -29,7 +29,7 @@ async def propose(rt: Runtime[BookingsSettings], caller: Caller, body: NewPropos
         host_company=caller.organisation,
         approval=Approval.PROPOSED,
         proposed_by=caller.actor,
-        proposed_at=rt.settings.now(),
+        proposed_at=rt.clock.now(),
         equipment=[],
         sessions_per_booking=1,
         **body.model_dump(),

@@ -4,7 +4,7 @@ bookings described with their offer and session so people can read them directly
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Literal, NamedTuple
 from uuid import UUID
 
@@ -72,14 +72,14 @@ def _contains(column, text: str):
     return func.lower(column).like(f"%{escaped}%", escape="\\")
 
 
-def _has_session(f: CatalogueFilter, with_free_seats: bool):
+def _has_session(f: CatalogueFilter, now: datetime, with_free_seats: bool):
     """The offering has a session, not cancelled, in the date range (from now on if none),
     with free seats if asked."""
     since, before = local_bounds(f.first, f.last)
     query = select(Session.id).where(
         Session.offering_id == Offering.id, Session.cancelled_at.is_(None)
     )
-    query = query.where(Session.starts_at >= (since or datetime.now(UTC)))
+    query = query.where(Session.starts_at >= (since or now))
     if before is not None:
         query = query.where(Session.starts_at < before)
     if with_free_seats:
@@ -104,9 +104,9 @@ async def offerings(rt: Runtime, f: CatalogueFilter, limit: int, offset: int) ->
             or_(_contains(Offering.title, f.text), _contains(Offering.assignment, f.text))
         )
     if f.first or f.last:
-        query = query.where(_has_session(f, with_free_seats=False))
+        query = query.where(_has_session(f, rt.clock.now(), with_free_seats=False))
     if f.has_free_seats is not None:
-        free = _has_session(f, with_free_seats=True)
+        free = _has_session(f, rt.clock.now(), with_free_seats=True)
         query = query.where(free if f.has_free_seats else ~free)
     async with rt.db.sessions() as tx:
         return list(await tx.scalars(query.order_by(Offering.id).limit(limit).offset(offset)))

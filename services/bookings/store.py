@@ -1,7 +1,7 @@
 """The bookings store: offerings, their sessions, and bookings of groups on sessions."""
 
 from collections.abc import Collection
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import NamedTuple, cast
 from uuid import UUID, uuid4
 
@@ -503,11 +503,11 @@ async def series_booking_rows(tx: AsyncSession, series_booking_ids: Collection[U
     return list(rows)
 
 
-async def set_status(tx: AsyncSession, booking_ids: Collection[UUID], status: str) -> None:
+async def set_status(
+    tx: AsyncSession, booking_ids: Collection[UUID], status: str, now: datetime
+) -> None:
     await tx.execute(
-        update(BOOKINGS)
-        .where(BOOKINGS.c.id.in_(booking_ids))
-        .values(status=status, updated_at=datetime.now(UTC))
+        update(BOOKINGS).where(BOOKINGS.c.id.in_(booking_ids)).values(status=status, updated_at=now)
     )
 
 

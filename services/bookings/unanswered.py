@@ -8,7 +8,6 @@ answer (`python -m ops dlt replay`), after which the saga decides it, or cancel 
 which frees its seats and lets the session's equipment go.
 """
 
-import asyncio
 from datetime import datetime, timedelta
 
 from prometheus_client import Gauge
@@ -16,6 +15,7 @@ from prometheus_client import Gauge
 from services.bookings import queries
 from services.bookings.settings import BookingsSettings
 from shared.observability.logging import log
+from shared.periodic import Periodic
 from shared.service import Runtime
 
 SHOWN = 20  # booking ids per log line
@@ -43,11 +43,8 @@ async def watch_unanswered_forever(rt: Runtime[BookingsSettings]) -> None:
         "Bookings still requested past the deadline for loans' answer",
         registry=rt.metrics.registry,
     )
-    while True:
-        try:
-            await report_unanswered(rt, gauge, rt.settings.now())
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # store down: try again next round
-            log.warning("unanswered bookings scan failed", error=repr(exc))
-        await asyncio.sleep(rt.settings.bookings_unanswered_scan_seconds)
+    await Periodic(  # the store down: the next round tries again
+        lambda: report_unanswered(rt, gauge, rt.clock.now()),
+        rt.settings.bookings_unanswered_scan_seconds,
+        "unanswered bookings scan failed",
+    ).run()

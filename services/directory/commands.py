@@ -5,7 +5,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from uuid import uuid4
 
 from sqlalchemy import select, update
@@ -93,7 +93,7 @@ def _activated(person: Person) -> PersonActivatedV1:
 
 async def add_organisation(rt: Runtime, who: Caller, body: NewOrganisation) -> Organisation:
     domain.may_edit_organisations(who.role)
-    now = datetime.now(UTC)
+    now = rt.clock.now()
     with _taken("er is al een organisatie met dit id"):
         async with rt.db.transaction() as tx:
             await _check_board(tx, body.board_id)
@@ -126,7 +126,7 @@ async def edit_organisation(
             for role in roles:
                 domain.check_role(body.kind, role)
         _apply(org, body)
-        org.updated_at = datetime.now(UTC)
+        org.updated_at = rt.clock.now()
         await rt.outbox.stage(tx, OrganisationChangedV1(**organisation_facts(org)))
     return org
 
@@ -158,12 +158,10 @@ class Invited:
     expires_at: datetime
 
 
-async def invite(
-    rt: Runtime[DirectorySettings], who: Caller, body: NewInvitation, now: datetime | None = None
-) -> Invited:
+async def invite(rt: Runtime[DirectorySettings], who: Caller, body: NewInvitation) -> Invited:
     """A person in an organisation, with a code to set their password before it expires."""
     domain.may_manage_people(who.role)
-    now = now or datetime.now(UTC)
+    now = rt.clock.now()
     code = secrets.token_urlsafe(24)
     async with rt.db.transaction() as tx:
         org = await tx.get(Organisation, body.organisation_id)
@@ -195,11 +193,9 @@ async def invite(
     return Invited(person, code, expires_at)
 
 
-async def accept(
-    rt: Runtime, passwords: Passwords, body: AcceptedInvitation, now: datetime | None = None
-) -> Person:
+async def accept(rt: Runtime, passwords: Passwords, body: AcceptedInvitation) -> Person:
     """The invited person sets user name and password; from then on they can sign in."""
-    now = now or datetime.now(UTC)
+    now = rt.clock.now()
     hashed = code_hash(body.code)
     async with rt.db.sessions() as session:  # refuse before the costly hash
         await _usable_invitation(session, hashed, now)
@@ -259,7 +255,7 @@ async def deactivate(rt: Runtime, who: Caller, person_id: str) -> Person:
             raise DirectoryRefused("deze persoon bestaat niet", 404)
         domain.check_can_deactivate(PersonStatus(person.status), who.actor, person.id)
         person.status = PersonStatus.DEACTIVATED
-        person.deactivated_at = datetime.now(UTC)
+        person.deactivated_at = rt.clock.now()
         await rt.outbox.stage(tx, PersonDeactivatedV1(**person_facts(person)))
     return person
 

@@ -6,7 +6,7 @@ is TFT_DEMO_PASSWORD; each person's id (the token's `sub`) is their user name.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from services.directory import commands, queries
 from services.directory.domain import PersonStatus
@@ -129,7 +129,7 @@ def organisations(now: datetime) -> list[Organisation]:
 async def load(rt: Runtime) -> None:
     settings = rt.settings
     assert isinstance(settings, DirectorySettings)
-    now = datetime.now(UTC)
+    now = rt.clock.now()
     present = await queries.organisation_ids(rt)
     missing = [o for o in organisations(now) if o.id not in present]
     if missing:

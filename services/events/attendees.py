@@ -2,7 +2,7 @@
 with a name and an e-mail, the event's capacity counts persons, and the person cancels.
 Each use case is one unit of work that changes state and stages the events it causes."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID, uuid4
 
 from sqlalchemy import select
@@ -25,10 +25,6 @@ from shared.service import Runtime
 from shared.store.db import existing
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _facts(attendee: Attendee, event: Event) -> dict:
     return dict(
         attendee_id=attendee.id,
@@ -44,7 +40,7 @@ async def register(
 ) -> Attendee:
     """Any signed-in person registers, once per e-mail address, and at most a few people per
     account (the backoffice any number); a full event says so (409)."""
-    now = now or _now()
+    now = now or rt.clock.now()
     email = email.strip().lower()  # one address, however it is typed
     async with rt.db.transaction() as tx:
         event = await tx.get(Event, event_id)
@@ -83,7 +79,7 @@ async def cancel(
     rt: Runtime, caller: Caller, attendee_id: UUID, now: datetime | None = None
 ) -> Attendee:
     """The person cancels (or the backoffice for them); the place is free again."""
-    now = now or _now()
+    now = now or rt.clock.now()
     async with rt.db.transaction() as tx:
         attendee = await tx.get(Attendee, attendee_id, with_for_update=True)
         if attendee is None or not domain.may_manage_attendee(

@@ -3,7 +3,7 @@ transaction. The backoffice plans events and their sessions; schools register gr
 sessions, whose seats are counted by the store (conditional UPDATE, CHECK constraint, row
 locks); the rules come from `domain`."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID, uuid4
 
 from sqlalchemy import Row, delete, select, update
@@ -224,16 +224,12 @@ async def change_session(
                 session,
                 event,
                 session.capacity - session.seats_taken,
-                now or datetime.now(UTC),
+                now or rt.clock.now(),
             )
     return session
 
 
 # Schools register groups for sessions; a group that does not fit waits for seats.
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _facts(r: Registration | Row, s: EventSession, e: Event) -> dict:
@@ -265,7 +261,7 @@ async def register(
     """Confirm the group if its seats are free, else put it on the session's waiting list.
     The backoffice registers on behalf of `school_id`: the registration is that school's."""
     school = acting_school(caller.role, caller.organisation, school_id, RegistrationRefused)
-    now = now or _now()
+    now = now or rt.clock.now()
     async with rt.db.transaction() as tx:
         found = await session_with_event(tx, session_id)
         if found is None:
@@ -311,7 +307,7 @@ async def accept(
 ) -> Registration:
     """The school takes the place it was offered; its seats are held already."""
     caller.require(SCHOOL)  # the school's own choice, not the backoffice's
-    now = now or _now()
+    now = now or rt.clock.now()
     async with rt.db.transaction() as tx:
         registration, session, event = await _locked(tx, caller, registration_id)
         registration.status = domain.accept(
@@ -328,7 +324,7 @@ async def cancel(
     rt: Runtime, caller: Caller, registration_id: UUID, now: datetime | None = None
 ) -> Registration:
     """Cancel a registration, decline an offer or leave the waiting list."""
-    now = now or _now()
+    now = now or rt.clock.now()
     async with rt.db.transaction() as tx:
         registration, session, event = await _locked(tx, caller, registration_id)
         old = RegistrationStatus(registration.status)
@@ -360,7 +356,7 @@ async def _locked(tx: AsyncSession, caller: Caller, registration_id: UUID):
 async def lapse_offers(rt: Runtime, now: datetime | None = None) -> int:
     """Let every offer past its deadline lapse; return how many did. Each in a transaction of
     its own, re-checked under the row's lock: an offer accepted meanwhile stays accepted."""
-    now = now or _now()
+    now = now or rt.clock.now()
     async with rt.db.sessions() as tx:
         due = await due_offers(tx, now)
     lapsed = 0
@@ -436,7 +432,7 @@ async def check_in(
 ) -> Registration:
     """Record a group's attendance on the day, once, from the code it shows."""
     caller.require(BACKOFFICE)
-    now = now or _now()
+    now = now or rt.clock.now()
     async with rt.db.transaction() as tx:
         registration = await registration_by_code(tx, event_id, code)
         if registration is None:  # wrong code and another event's code look the same

@@ -2,7 +2,7 @@
 in-kind co-financing) and the event's costs. Each use case changes state and stages its
 event in one transaction; the store's unique keys make each one count once."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID, uuid4
 
 from sqlalchemy import select
@@ -25,17 +25,13 @@ from shared.http import Caller
 from shared.service import Runtime
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 async def record_held(
     rt: Runtime, caller: Caller, session_id: UUID, minutes: int | None, now: datetime | None = None
 ) -> SessionHosting:
     """The backoffice records that a session took place; finance hears of it once. The
     students reached are those checked in by then."""
     caller.require(BACKOFFICE)
-    now = now or _now()
+    now = now or rt.clock.now()
     async with rt.db.transaction() as tx:
         found = await session_with_event(tx, session_id)
         if found is None:
@@ -76,7 +72,7 @@ async def record_cost(
     rt: Runtime, caller: Caller, event_id: str, cost: NewEventCost, now: datetime | None = None
 ) -> EventCost:
     caller.require(BACKOFFICE)
-    now = now or _now()
+    now = now or rt.clock.now()
     async with rt.db.transaction() as tx:
         event = await tx.get(Event, event_id)
         if event is None:

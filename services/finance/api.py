@@ -23,7 +23,7 @@ from shared.contracts.requests.finance import (
     RateChange,
     Rejection,
 )
-from shared.domain import AMSTERDAM
+from shared.domain import local_date
 from shared.http import Caller, current_caller
 from shared.service import Runtime
 
@@ -258,10 +258,6 @@ def download(report: Report, format: str, name: str) -> Response:
     )
 
 
-def today() -> date:
-    return datetime.now(AMSTERDAM).date()
-
-
 Role = Annotated[str, Path(pattern=r"^[a-z][a-z-]{1,39}$")]
 
 
@@ -417,7 +413,7 @@ def routes(rt: Runtime) -> APIRouter:
     ):
         """Per company: co-financing given; warns when the year is behind its 10 %,
         pro rata by `on` (default today, Amsterdam)."""
-        report = await queries.cofinancing_report(rt, who, year, on or today())
+        report = await queries.cofinancing_report(rt, who, year, on or local_date(rt.clock.now()))
         return download(report, format, f"cofinanciering-{year}")
 
     @router.get("/cofinancing", response_model=CompanyCofinancingOut)
@@ -428,7 +424,7 @@ def routes(rt: Runtime) -> APIRouter:
     ):
         """A company's co-financing lines and totals of a year (default this year): a
         company contact sees its own company's only."""
-        year = year or today().year
+        year = year or local_date(rt.clock.now()).year
         company, found = await queries.cofinancing_of(rt, who, organisation, year)
         return CompanyCofinancingOut.of(company, year, found)
 
@@ -441,7 +437,7 @@ def routes(rt: Runtime) -> APIRouter:
         who: Caller = Depends(current_caller),
     ):
         """DUS-I progress report (`through` a quarter) or annual report (whole year)."""
-        report = await queries.dusi_report(rt, who, year, through, on or today())
+        report = await queries.dusi_report(rt, who, year, through, on or local_date(rt.clock.now()))
         return download(report, format, f"dusi-{year}" + (f"-t-m-{through}" if through else ""))
 
     return router

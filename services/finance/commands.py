@@ -16,7 +16,7 @@ event (`source_event_id`) and activity (`source_ref`), and is drafted once per a
 inbox drops a redelivered event, `source_ref` an activity announced again under a new id.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date
 from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,7 +44,6 @@ from shared.contracts.requests.finance import (
 from shared.domain import FINANCE, SCHOOL, Refused
 from shared.http import Caller
 from shared.messaging.envelope import Envelope
-from shared.messaging.outbox import Outbox
 from shared.observability.logging import log
 from shared.seed.region import LEAD_SCHOOL_ID, SCHOOLS_BY_ID
 from shared.service import Runtime
@@ -68,7 +67,7 @@ async def declaration_of_quarter(rt: Runtime, caller: Caller, quarter: str) -> D
     """The caller's school's declaration of a quarter, created as a draft if it has none."""
     caller.require(SCHOOL)
     async with rt.db.transaction() as tx:
-        return await store.draft_declaration(tx, caller.organisation, quarter, datetime.now(UTC))
+        return await store.draft_declaration(tx, caller.organisation, quarter, rt.clock.now())
 
 
 def _priced_hours(role: str, minutes: int, rate: int) -> dict:
@@ -124,7 +123,7 @@ async def add_line(
             declaration_id=declaration.id,
             core_task=body.core_task,
             description=body.description,
-            created_at=datetime.now(UTC),
+            created_at=rt.clock.now(),
             added_by=caller.actor,
             late_for_quarter=body.late_for_quarter,
             **await _priced(tx, body),
@@ -162,7 +161,7 @@ async def correct(
             minutes=0,
             hourly_rate_cents=0,
             amount_cents=body.amount_cents,
-            created_at=datetime.now(UTC),
+            created_at=rt.clock.now(),
             added_by=caller.actor,
             corrects_line_id=corrected.id,
             company=corrected.company,
@@ -200,7 +199,7 @@ async def _record(
     tx.add(
         AuditEntry(
             declaration_id=declaration.id,
-            at=datetime.now(UTC),
+            at=rt.clock.now(),
             actor=actor.id,
             role=actor.role,
             action=transition.action,
@@ -308,7 +307,7 @@ COMPANY_HOST = "company"
 
 async def _draft(
     tx: AsyncSession,
-    outbox: Outbox,
+    rt: Runtime,
     envelope: Envelope,
     school_id: str,
     quarter: str,
@@ -320,7 +319,7 @@ async def _draft(
     if await store.has_line_from(tx, source_ref):
         log.info("activity already declared", source_ref=source_ref)
         return
-    now = datetime.now(UTC)
+    now = rt.clock.now()
     declaration = await store.open_declaration(tx, school_id, quarter, now)
     line = DeclarationLine(
         id=uuid4(),
@@ -333,7 +332,7 @@ async def _draft(
         **columns,
     )
     tx.add(line)
-    await outbox.stage(
+    await rt.outbox.stage(
         tx,
         DeclarationLineDraftedV1(
             declaration_id=declaration.id,
@@ -360,13 +359,13 @@ async def _drafted_hours(tx: AsyncSession, role: str, minutes: int) -> dict:
 
 
 async def draft_lesson_hours(
-    tx: AsyncSession, outbox: Outbox, event: BookingCompletedV2, envelope: Envelope
+    tx: AsyncSession, rt: Runtime, event: BookingCompletedV2, envelope: Envelope
 ) -> None:
     # The hotspot pays its instructor for the time spent, not the students' time.
     hours = await _drafted_hours(tx, domain.INSTRUCTOR, event.instructor_minutes)
     await _draft(
         tx,
-        outbox,
+        rt,
         envelope,
         event.school_id,
         domain.quarter_of(event.starts_at),
@@ -381,13 +380,13 @@ async def draft_lesson_hours(
 
 
 async def draft_hosted_session(
-    tx: AsyncSession, outbox: Outbox, event: SessionHostedV1, envelope: Envelope
+    tx: AsyncSession, rt: Runtime, event: SessionHostedV1, envelope: Envelope
 ) -> None:
     if event.host_kind != COMPANY_HOST:
         return
     await _draft(
         tx,
-        outbox,
+        rt,
         envelope,
         LEAD_SCHOOL_ID,
         domain.quarter_of_date(event.held_on),
@@ -403,11 +402,11 @@ async def draft_hosted_session(
 
 
 async def draft_event_cost(
-    tx: AsyncSession, outbox: Outbox, event: CostRecordedV1, envelope: Envelope
+    tx: AsyncSession, rt: Runtime, event: CostRecordedV1, envelope: Envelope
 ) -> None:
     await _draft(
         tx,
-        outbox,
+        rt,
         envelope,
         LEAD_SCHOOL_ID,
         domain.quarter_of_date(event.incurred_on),
@@ -424,12 +423,12 @@ async def draft_event_cost(
 
 
 async def draft_damage_repair(
-    tx: AsyncSession, outbox: Outbox, event: ReservationDamageReportedV1, envelope: Envelope
+    tx: AsyncSession, rt: Runtime, event: ReservationDamageReportedV1, envelope: Envelope
 ) -> None:
     school = SCHOOLS_BY_ID.get(event.school_id)
     await _draft(
         tx,
-        outbox,
+        rt,
         envelope,
         event.school_id,
         domain.quarter_of_date(event.reported_on),

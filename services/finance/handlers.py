@@ -13,27 +13,27 @@ from shared.store.db import Tx
 
 def booking_completed(rt: Runtime) -> Handler[BookingCompletedV2]:
     async def handle(tx: Tx, event: BookingCompletedV2, envelope: Envelope) -> None:
-        await commands.draft_lesson_hours(tx, rt.outbox, event, envelope)
+        await commands.draft_lesson_hours(tx, rt, event, envelope)
 
     return handle
 
 
 def session_hosted(rt: Runtime) -> Handler[SessionHostedV1]:
     async def handle(tx: Tx, event: SessionHostedV1, envelope: Envelope) -> None:
-        await commands.draft_hosted_session(tx, rt.outbox, event, envelope)
+        await commands.draft_hosted_session(tx, rt, event, envelope)
 
     return handle
 
 
 def event_cost_recorded(rt: Runtime) -> Handler[CostRecordedV1]:
     async def handle(tx: Tx, event: CostRecordedV1, envelope: Envelope) -> None:
-        await commands.draft_event_cost(tx, rt.outbox, event, envelope)
+        await commands.draft_event_cost(tx, rt, event, envelope)
 
     return handle
 
 
 def damage_reported(rt: Runtime) -> Handler[ReservationDamageReportedV1]:
     async def handle(tx: Tx, event: ReservationDamageReportedV1, envelope: Envelope) -> None:
-        await commands.draft_damage_repair(tx, rt.outbox, event, envelope)
+        await commands.draft_damage_repair(tx, rt, event, envelope)
 
     return handle

@@ -5,7 +5,6 @@ holds the edge's state (`store.py`), shared by all its replicas.
 shares the token verifier with the routes.
 """
 
-import asyncio
 from dataclasses import replace
 from functools import partial
 
@@ -19,7 +18,7 @@ from services.gateway.ratelimit import RateLimits
 from services.gateway.settings import GatewaySettings
 from services.gateway.store import metadata
 from services.gateway.upstream import Upstreams
-from shared.observability.logging import log
+from shared.periodic import Periodic
 from shared.service import LeanRuntime, LeanSpec, create_app
 
 
@@ -27,13 +26,17 @@ async def forget_stale(rt: LeanRuntime) -> None:
     """Deletes expired idempotency keys and buckets full again, every retention interval.
     Plain deletes of what no request needs any more: every replica may run them."""
     keys, buckets = IdempotencyStore(rt.db), RateLimits(rt.db)
-    while True:
-        await asyncio.sleep(rt.settings.retention_interval_seconds)
-        try:
-            await keys.forget_expired()
-            await buckets.forget_full()
-        except Exception as exc:  # the store is down: the next round tries again
-            log.warning("forgetting stale edge state failed", error=repr(exc))
+
+    async def forget() -> None:
+        await keys.forget_expired()
+        await buckets.forget_full()
+
+    await Periodic(  # the store down: the next round tries again
+        forget,
+        rt.settings.retention_interval_seconds,
+        "forgetting stale edge state failed",
+        wait_first=True,
+    ).run()
 
 
 SPEC = LeanSpec(

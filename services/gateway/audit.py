@@ -6,21 +6,21 @@ it reaches the log pipeline too. Refused calls (401, 403, 429, ...) are recorded
 """
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.gateway.auth import Principal
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.observability.logging import current_request_id, log
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class AuditLog:
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, clock: Clock = SYSTEM_CLOCK) -> None:
+        self.path, self.clock = path, clock
         path.parent.mkdir(parents=True, exist_ok=True)
 
     def record(self, entry: dict[str, Any]) -> None:
@@ -68,7 +68,7 @@ class Audit:
             who: Principal | None = state.get("principal")
             self.log.record(
                 {
-                    "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                    "at": self.log.clock.now().isoformat(timespec="milliseconds"),
                     "actor": who.subject if who else None,
                     "role": who.role if who else None,
                     "organisation": who.organisation if who else None,

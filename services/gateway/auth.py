@@ -10,7 +10,6 @@ every request, and its ES256 verification was the largest part of the gateway's 
 """
 
 import hashlib
-import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from shared.auth import (
     decode,
     key_id,
 )
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.domain import (
     ADMIN,
     BACKOFFICE,
@@ -118,7 +118,7 @@ class VerifiedTokens:
     verify the same way until their `exp`: a tampered token is other bytes, so it is
     verified (and refused) in full. The least recently used go first past `size`."""
 
-    def __init__(self, clock: Callable[[], float], size: int = VERIFIED_TOKENS) -> None:
+    def __init__(self, clock: Clock, size: int = VERIFIED_TOKENS) -> None:
         self._clock, self._size = clock, size
         self._known: OrderedDict[bytes, tuple[float, Principal]] = OrderedDict()
 
@@ -127,7 +127,7 @@ class VerifiedTokens:
         expires, who = self._known.get(digest, (0.0, None))
         if who is None:
             return None
-        if self._clock() >= expires:
+        if self._clock.now().timestamp() >= expires:
             del self._known[digest]
             return None
         self._known.move_to_end(digest)
@@ -155,7 +155,7 @@ class TokenService:
         previous: VerificationKey | None = None,
         issuer: str = ISSUER,
         audience: str = AUDIENCE,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._current = current
         self._kid = current.verification.kid
@@ -188,7 +188,7 @@ class TokenService:
         )
 
     def issue(self, who: Principal) -> str:
-        now = int(self._clock())
+        now = int(self._clock.now().timestamp())
         claims = {
             "iss": self._issuer,
             "aud": self._audience,
@@ -206,7 +206,7 @@ class TokenService:
     ) -> str:
         """A token for one request to `service` (its audience) as `who`, or, without `who`,
         as the gateway itself (no role); `obo` names the school the backoffice acts for."""
-        now = int(self._clock())
+        now = int(self._clock.now().timestamp())
         claims: dict[str, Any] = {
             "iss": self._issuer,
             "aud": service,
@@ -266,7 +266,7 @@ class OidcIssuer:
         self.issuer, self._audience, self._algorithm = issuer, audience, algorithm
         self._role_claim, self._org_claim = role_claim, org_claim
         self._role_map = dict(role_map or {})
-        self._verified = VerifiedTokens(time.time)
+        self._verified = VerifiedTokens(SYSTEM_CLOCK)
         self._keys = KeySet(
             jwks_url,
             algorithm,

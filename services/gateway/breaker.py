@@ -6,16 +6,16 @@ waiting for a timeout each, and the service gets room to come back. Then one cal
 through as a probe (half-open): its success closes the breaker, its failure opens it again.
 """
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
+
+from shared.clock import SYSTEM_CLOCK, Clock
 
 
 @dataclass
 class Breaker:
     failures: int
     open_seconds: float
-    clock: Callable[[], float] = time.monotonic
+    clock: Clock = SYSTEM_CLOCK
     _consecutive: int = 0
     _opened_at: float | None = None
     _probing: bool = False
@@ -24,7 +24,7 @@ class Breaker:
         """0 if a call may go now (perhaps as the probe), else seconds until the next probe."""
         if self._opened_at is None:
             return 0.0
-        remaining = self._opened_at + self.open_seconds - self.clock()
+        remaining = self._opened_at + self.open_seconds - self.clock.monotonic()
         if remaining > 0:
             return remaining
         if self._probing:  # one probe at a time; the others wait for its outcome
@@ -38,7 +38,7 @@ class Breaker:
     def failed(self) -> None:
         self._consecutive += 1
         if self._probing or self._consecutive >= self.failures:
-            self._opened_at, self._probing = self.clock(), False
+            self._opened_at, self._probing = self.clock.monotonic(), False
 
     @property
     def is_open(self) -> bool:

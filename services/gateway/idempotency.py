@@ -13,16 +13,15 @@ same new key at once, exactly one gets NEW.
 """
 
 import json
-import time
-from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import timedelta
 from enum import Enum
 
 from sqlalchemy import and_, delete, select, update
 
 from services.gateway.store import IDEMPOTENCY_KEYS
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.store.db import Database, insert_for, rows_changed
 
 # The client's key while its request runs: the gateway passes it on to the service, which
@@ -57,12 +56,12 @@ class IdempotencyStore:
 
     db: Database
     ttl_seconds: float = 24 * 3600
-    clock: Callable[[], float] = time.time
+    clock: Clock = SYSTEM_CLOCK
     lease_seconds: float = 30.0
 
     async def begin(self, caller: str, key: str, fingerprint: str) -> Begun:
-        now = datetime.fromtimestamp(self.clock(), UTC)
-        expires_at = datetime.fromtimestamp(self.clock() + self.lease_seconds, UTC)
+        now = self.clock.now()
+        expires_at = now + timedelta(seconds=self.lease_seconds)
         t = IDEMPOTENCY_KEYS
         async with self.db.writing() as tx:
             insert = insert_for(tx)(t).values(
@@ -101,7 +100,7 @@ class IdempotencyStore:
         headers = json.dumps(
             [(k.decode("latin-1"), v.decode("latin-1")) for k, v in answer.headers]
         )
-        expires_at = datetime.fromtimestamp(self.clock() + self.ttl_seconds, UTC)
+        expires_at = self.clock.now() + timedelta(seconds=self.ttl_seconds)
         async with self.db.writing() as tx:
             await tx.execute(
                 update(IDEMPOTENCY_KEYS)
@@ -116,7 +115,7 @@ class IdempotencyStore:
             await tx.execute(delete(IDEMPOTENCY_KEYS).where(self._is(caller, key)))
 
     async def forget_expired(self) -> int:
-        now = datetime.fromtimestamp(self.clock(), UTC)
+        now = self.clock.now()
         async with self.db.writing() as tx:
             return await rows_changed(
                 tx, delete(IDEMPOTENCY_KEYS).where(IDEMPOTENCY_KEYS.c.expires_at <= now)

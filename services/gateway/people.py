@@ -7,12 +7,10 @@ is still active with the token's role and organisation. Answers are cached for
 directory cannot be reached the last answer stands, and without one the call gets 503.
 """
 
-import time
-from collections.abc import Callable
-
 from services.gateway.auth import OidcIssuer, Principal, TokenService, Unauthenticated, Verifier
 from services.gateway.settings import GatewaySettings
 from services.gateway.upstream import Upstreams
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.http import Problem
 
 DIRECTORY = "directory"
@@ -36,7 +34,7 @@ class ActivePeople:
         upstreams: Upstreams,
         cache_seconds: float,
         *,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._tokens, self._upstreams = tokens, upstreams
         self._cache_seconds, self._clock = cache_seconds, clock
@@ -51,7 +49,7 @@ class ActivePeople:
     async def _current(self, subject: str) -> Principal | None:
         """The person as the directory has them now (None: unknown or not active)."""
         asked_at, known = self._known.get(subject, (float("-inf"), None))
-        if self._clock() - asked_at < self._cache_seconds:
+        if self._clock.monotonic() - asked_at < self._cache_seconds:
             return known
         try:
             status, answer = await self._upstreams.ask(
@@ -66,7 +64,7 @@ class ActivePeople:
             if status == 200 and answer["active"]
             else None
         )
-        self._known[subject] = (self._clock(), known)
+        self._known[subject] = (self._clock.monotonic(), known)
         return known
 
 

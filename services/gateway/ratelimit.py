@@ -7,14 +7,13 @@ That is a token bucket of `burst` tokens, taken in one conditional upsert per bu
 """
 
 import math
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.gateway.store import RATE_BUCKETS
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.http import Problem
 from shared.store.db import Database, insert_for, rows_changed
 
@@ -37,7 +36,7 @@ class Limit:
 @dataclass
 class RateLimits:
     db: Database
-    clock: Callable[[], float] = time.time
+    clock: Clock = SYSTEM_CLOCK
 
     async def take(self, *wanted: tuple[Limit, str]) -> float:
         """Takes one token from each (limit, key) in turn, in one unit of work, stopping at
@@ -50,7 +49,7 @@ class RateLimits:
         return 0.0
 
     async def _take(self, tx: AsyncSession, limit: Limit, key: str) -> float:
-        now, t = self.clock(), RATE_BUCKETS
+        now, t = self.clock.now().timestamp(), RATE_BUCKETS
         moved = case((t.c.tat > now, t.c.tat), else_=now) + limit.interval
         insert = insert_for(tx)(t).values(limit_name=limit.name, key=key, tat=now + limit.interval)
         taken = await tx.execute(
@@ -70,7 +69,7 @@ class RateLimits:
         """Seconds until `key` may go ahead (0: now), taking nothing."""
         async with self.db.sessions() as tx:
             tat = await tx.scalar(select(RATE_BUCKETS.c.tat).where(_is(limit, key)))
-        return 0.0 if tat is None else self._wait(limit, tat, self.clock())
+        return 0.0 if tat is None else self._wait(limit, tat, self.clock.now().timestamp())
 
     @staticmethod
     def _wait(limit: Limit, tat: float, now: float) -> float:
@@ -81,7 +80,8 @@ class RateLimits:
         """Deletes the buckets that have filled up again: they behave like new ones."""
         async with self.db.writing() as tx:
             return await rows_changed(
-                tx, delete(RATE_BUCKETS).where(RATE_BUCKETS.c.tat <= self.clock())
+                tx,
+                delete(RATE_BUCKETS).where(RATE_BUCKETS.c.tat <= self.clock.now().timestamp()),
             )
 
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from uuid import UUID, uuid4
 
 from sqlalchemy.exc import IntegrityError
@@ -61,7 +61,7 @@ from shared.contracts.requests.loans import (
     Repaired,
     Return,
 )
-from shared.domain import acting_school
+from shared.domain import acting_school, local_date
 from shared.errors import violates_exclusion
 from shared.http import Caller
 from shared.messaging.outbox import Outbox
@@ -96,7 +96,7 @@ async def register_items(rt: Runtime, items: list[Item]) -> None:
 async def reserve(rt: Runtime[LoansSettings], who: Caller, wish: NewReservation) -> Reservation:
     """Reserve units of an item for a school; if they are taken, say what is free instead."""
     school = acting_school(who.role, who.organisation, wish.school_id, LoanRefused)
-    today, policy = rt.settings.today(), await queries.policy(rt)
+    today, policy = local_date(rt.clock.now()), await queries.policy(rt)
     period = domain.reservation_period(wish.starts_on, wish.ends_on, today, policy)
     try:
         return await _reserve(rt, school, who.actor, wish, period)
@@ -121,7 +121,9 @@ async def _reserve(
                 raise Unavailable("dit item wordt niet uitgeleend")
             claims = (await claims_on(tx, [item.id], period))[item.id]
             domain.require_free(domain.units_free(item.quantity, claims, period), wish.quantity)
-            reservation = Reservation.of(item, school, wish.quantity, period, reserved_by=actor)
+            reservation = Reservation.of(
+                item, school, wish.quantity, period, rt.clock.now(), reserved_by=actor
+            )
             tx.add(reservation)
             await rt.outbox.stage(tx, ReservationMadeV1(**reservation_facts(reservation, item)))
     return reservation
@@ -132,7 +134,7 @@ async def extend(
 ) -> Reservation:
     """Let a reservation end later, if its units are free on the extra days and the policy
     allows the longer loan; a loan that is checked out too."""
-    today = rt.settings.today()
+    today = local_date(rt.clock.now())
     with _overlap_refused():
         async with rt.db.transaction() as tx:
             reservation = await _own(tx, who, reservation_id)
@@ -179,7 +181,7 @@ async def check_out(
 ) -> Reservation:
     """The school collects the units on a day of its period; the item must be in service."""
     domain.require_backoffice(who.role, "leent uit")
-    today = rt.settings.today()
+    today = local_date(rt.clock.now())
     async with rt.db.transaction() as tx:
         reservation = await _reservation(tx, reservation_id)
         # Locked: a return with damage on the same kit puts it in repair first, or waits.
@@ -188,7 +190,7 @@ async def check_out(
         out = (await units_out(tx, [item.id])).get(item.id, 0)
         domain.require_back_in_time(item.quantity, out, reservation.quantity)
         reservation.status = ReservationStatus.CHECKED_OUT
-        reservation.checked_out_at = datetime.now(UTC)
+        reservation.checked_out_at = rt.clock.now()
         reservation.checkout_note = wish.condition_note
         await rt.outbox.stage(
             tx,
@@ -205,7 +207,8 @@ async def take_back(
     """The units come back in `wish.condition`; with damage, finance hears what the repair
     costs and the item stays in repair, in the same transaction."""
     domain.require_backoffice(who.role, "neemt uitleningen terug")
-    today, now = rt.settings.today(), datetime.now(UTC)
+    now = rt.clock.now()
+    today = local_date(now)
     async with rt.db.transaction() as tx:
         reservation = await _reservation(tx, reservation_id)
         domain.require_out(reservation.status)
@@ -263,7 +266,7 @@ async def retire(rt: Runtime[LoansSettings], who: Caller, item_id: str) -> Item:
         item = await tx.get(Item, item_id, with_for_update=True)
         if item is None:
             raise LoanRefused("dit item bestaat niet", 404)
-        ahead = await claims_on(tx, [item.id], Period(rt.settings.today(), date.max))
+        ahead = await claims_on(tx, [item.id], Period(local_date(rt.clock.now()), date.max))
         out = (await units_out(tx, [item.id])).get(item.id, 0)
         domain.require_retirable(item.status, len(ahead[item.id]), out)
         item.status = ItemStatus.RETIRED
@@ -297,7 +300,7 @@ def _overlap_refused() -> Iterator[None]:
 
 
 async def reserve_for_session(
-    tx: AsyncSession, outbox: Outbox, request: SessionEquipmentRequestedV1
+    tx: AsyncSession, outbox: Outbox, request: SessionEquipmentRequestedV1, now: datetime
 ) -> None:
     """Hold one whole kit of each category for the session's day(s), all or nothing, and
     answer bookings: the session's schools share what is held. Kits are chosen before any is
@@ -312,7 +315,7 @@ async def reserve_for_session(
             return
         items.append(item)
     reservations = [
-        Reservation.of(item, HOTSPOT_ID, item.quantity, period, session_id=request.session_id)
+        Reservation.of(item, HOTSPOT_ID, item.quantity, period, now, session_id=request.session_id)
         for item in items
     ]
     tx.add_all(reservations)
@@ -424,7 +427,7 @@ async def change_item(
     """Change what the backoffice names; a kit keeps the units promised or out, and an item
     schools have reserved stays lendable."""
     domain.require_backoffice(who.role, "changes items")
-    today = rt.settings.today()
+    today = local_date(rt.clock.now())
     async with rt.db.transaction() as tx:
         await claim(tx, Item, id=item_id)
         item = await tx.get(Item, item_id, with_for_update=True)

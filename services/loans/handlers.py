@@ -14,7 +14,7 @@ from shared.store.db import Tx
 
 def booking_handlers(rt: Runtime) -> Handlers:
     async def requested(tx: Tx, event: SessionEquipmentRequestedV1, _: Envelope) -> None:
-        await commands.reserve_for_session(tx, rt.outbox, event)
+        await commands.reserve_for_session(tx, rt.outbox, event, rt.clock.now())
 
     async def released(tx: Tx, event: SessionEquipmentReleasedV1, _: Envelope) -> None:
         # A session's events share its key: its request is applied before its release, so

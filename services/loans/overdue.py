@@ -5,8 +5,7 @@ stages the notice), so a restart or a second replica never reports a loan twice,
 missed while the service was down is made up by the next one.
 """
 
-import asyncio
-from datetime import UTC, date, datetime
+from datetime import date
 
 from prometheus_client import Counter
 
@@ -15,7 +14,9 @@ from services.loans.commands import reservation_facts
 from services.loans.settings import LoansSettings
 from services.loans.store import Item, overdue_to_notify
 from shared.contracts.loans import ReservationOverdueV1
+from shared.domain import local_date
 from shared.observability.logging import log
+from shared.periodic import Periodic
 from shared.service import Runtime
 from shared.store.db import existing
 
@@ -30,7 +31,7 @@ async def report_overdue(rt: Runtime, today: date) -> int:
     while True:
         async with rt.db.transaction() as tx:
             due = await overdue_to_notify(tx, today, BATCH)
-            now = datetime.now(UTC)
+            now = rt.clock.now()
             for loan in due:
                 loan.overdue_notified_at = now
                 item = await existing(tx, Item, loan.item_id)
@@ -54,15 +55,13 @@ async def scan_overdue_forever(rt: Runtime[LoansSettings]) -> None:
     notices = Counter(
         "tft_loans_overdue_reported", "Overdue loans reported", registry=rt.metrics.registry
     )
-    while True:
-        try:
-            reported = await report_overdue(rt, rt.settings.today())
-            scans.inc()
-            notices.inc(reported)
-            if reported:
-                log.info("overdue loans reported", count=reported)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # store down: try again next round, never give up
-            log.warning("overdue scan failed", error=repr(exc))
-        await asyncio.sleep(rt.settings.loans_overdue_scan_seconds)
+
+    async def scan() -> None:
+        reported = await report_overdue(rt, local_date(rt.clock.now()))
+        scans.inc()
+        notices.inc(reported)
+        if reported:
+            log.info("overdue loans reported", count=reported)
+
+    # The store down: the next round tries again, never giving up.
+    await Periodic(scan, rt.settings.loans_overdue_scan_seconds, "overdue scan failed").run()

@@ -22,6 +22,7 @@ from services.loans.store import (
     stock_for,
     units_out,
 )
+from shared.domain import local_date
 from shared.http import Caller
 from shared.service import Runtime
 from shared.store.db import existing
@@ -208,7 +209,7 @@ async def list_reservations(
 ) -> list[ReservationView]:
     """A school's own reservations; the backoffice any school's (or `wanted.school_id`'s)."""
     school = domain.visible_school(caller.role, caller.organisation) or wanted.school_id
-    today = rt.settings.today()
+    today = local_date(rt.clock.now())
     query = _desk_query(wanted, today).order_by(Reservation.starts_on, Reservation.id)
     if school is not None:
         query = query.where(Reservation.school_id == school)
@@ -222,7 +223,7 @@ async def overdue_loans(
 ) -> list[ReservationView]:
     """Loans not back after their last day, the longest overdue first."""
     domain.require_backoffice(caller.role, "reads the overdue loans")
-    today = rt.settings.today()
+    today = local_date(rt.clock.now())
     query = _desk_query(DeskFilter(domain.DeskStatus.OVERDUE), today).order_by(
         Reservation.ends_on, Reservation.id
     )
@@ -267,4 +268,4 @@ def _view(reservation: Reservation, item: Item, today: date) -> ReservationView:
 async def reservation_view(rt: Runtime[LoansSettings], reservation: Reservation) -> ReservationView:
     async with rt.db.sessions() as tx:
         item = await existing(tx, Item, reservation.item_id)
-    return _view(reservation, item, rt.settings.today())
+    return _view(reservation, item, local_date(rt.clock.now()))

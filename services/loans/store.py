@@ -1,6 +1,6 @@
 """The loans store: the hotspot's items (single pieces or kits) and reservations of them."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from uuid import UUID, uuid4
 
 from sqlalchemy import (
@@ -124,6 +124,7 @@ class Reservation(Base):
         school_id: str,
         quantity: int,
         period: Period,
+        created_at: datetime,
         booking_id: UUID | None = None,
         session_id: UUID | None = None,
         reserved_by: str | None = None,
@@ -140,7 +141,7 @@ class Reservation(Base):
             session_id=session_id,
             reserved_by=reserved_by,
             status=ReservationStatus.RESERVED,
-            created_at=datetime.now(UTC),
+            created_at=created_at,
         )
 
 

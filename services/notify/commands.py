@@ -2,9 +2,8 @@
 preferences. Each runs in the caller's transaction."""
 
 import json
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from functools import cache
 from uuid import UUID, uuid4
 
@@ -35,6 +34,7 @@ from services.notify.store import (
     Reminder,
     ReminderState,
 )
+from shared.clock import Clock
 from shared.contracts.base import IntegrationEvent, parse_event
 from shared.domain import Refused
 from shared.http import Caller
@@ -43,12 +43,6 @@ from shared.messaging.outbox import Outbox
 from shared.service import Runtime
 from shared.store.db import Database
 from shared.store.versions import claim
-
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 class NotifyMetrics:
@@ -73,13 +67,13 @@ def metrics_for(registry: CollectorRegistry) -> NotifyMetrics:
 
 @dataclass(frozen=True)
 class Notify:
-    """What notify's handlers and periodic tasks work with; tests pass their own clock."""
+    """What notify's handlers and periodic tasks work with: the runtime's parts and clock."""
 
     db: Database
     outbox: Outbox
     settings: NotifySettings
     metrics: NotifyMetrics
-    clock: Clock = system_clock
+    clock: Clock
 
 
 @cache
@@ -87,7 +81,7 @@ def notify_of(rt: Runtime) -> Notify:
     """The one Notify of a service process (its handlers and periodic tasks share it)."""
     assert rt.db is not None and rt.outbox is not None
     assert isinstance(rt.settings, NotifySettings)
-    return Notify(rt.db, rt.outbox, rt.settings, metrics_for(rt.metrics.registry))
+    return Notify(rt.db, rt.outbox, rt.settings, metrics_for(rt.metrics.registry), rt.clock)
 
 
 async def apply_event(
@@ -95,7 +89,7 @@ async def apply_event(
 ) -> None:
     """The messages and reminders an event causes, in the consumer's transaction (so the
     inbox makes them exactly once)."""
-    now = notify.clock()
+    now = notify.clock.now()
     for draft in drafts_for(event):
         # A message told once for a series has the series booking as its source, so the
         # store's one-message-per-source guard holds it to one whatever the order.
@@ -137,7 +131,7 @@ async def save_preferences(
 
 async def set_preferences(notify: Notify, who: Caller, chosen: rules.Preferences) -> None:
     async with notify.db.transaction() as tx:
-        await save_preferences(tx, who.actor, chosen, notify.clock())
+        await save_preferences(tx, who.actor, chosen, notify.clock.now())
 
 
 async def mark_read(notify: Notify, who: Caller, notification_id: UUID) -> Notification:
@@ -146,7 +140,7 @@ async def mark_read(notify: Notify, who: Caller, notification_id: UUID) -> Notif
         message = await tx.get(Notification, notification_id, with_for_update=True)
         if message is None or not _readable_by(message, who):
             raise Refused("dit bericht staat niet in je inbox", 404)
-        message.read_at = message.read_at or notify.clock()
+        message.read_at = message.read_at or notify.clock.now()
         return message
 
 
@@ -247,7 +241,9 @@ async def announce(
     """Send an announcement as the caller; it comes back with its messages counted."""
     may_send(who.role)
     async with notify.db.transaction() as tx:
-        sent = await send_announcement(notify, tx, who.actor, audience, title, body, notify.clock())
+        sent = await send_announcement(
+            notify, tx, who.actor, audience, title, body, notify.clock.now()
+        )
         await tx.flush()
         [counted] = await queries.counted(tx, [sent])
     return counted

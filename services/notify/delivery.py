@@ -5,7 +5,6 @@ The state is in the database, so a restart only delays a delivery (by the claim'
 crash after a mail left but before its outcome was recorded sends it again, with the same
 Message-ID (at-least-once to the SMTP server, at most the one send in flight)."""
 
-import asyncio
 from datetime import datetime, timedelta
 from uuid import NAMESPACE_URL, uuid5
 
@@ -29,6 +28,7 @@ from services.notify.settings import NotifySettings
 from services.notify.store import DeliveryState, Notification
 from shared.contracts.notify import NotificationFailedV1
 from shared.observability.logging import log
+from shared.periodic import Periodic
 from shared.service import Runtime
 
 _ORIGINAL = {fallback: channel for channel, fallback in FALLBACK.items()}
@@ -57,15 +57,8 @@ class Dispatcher:
 
     async def run_forever(self) -> None:
         poll = self.notify.settings.notify_dispatch_poll_seconds
-        try:
-            while True:
-                try:
-                    await self.dispatch_due()
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:  # store down: the next round tries again
-                    log.warning("dispatching notifications failed", error=repr(exc))
-                await asyncio.sleep(poll)
+        try:  # store down: the next round tries again
+            await Periodic(self.dispatch_due, poll, "dispatching notifications failed").run()
         finally:
             for channel in self.channels.values():
                 await channel.close()
@@ -87,7 +80,7 @@ class Dispatcher:
         their next attempt a lease ahead: a crash leaves them due again when it runs out.
         With them, the address of each active person they are to; a deactivated person's
         messages are dropped instead."""
-        db, now, settings = self.notify.db, self.notify.clock(), self.notify.settings
+        db, now, settings = self.notify.db, self.notify.clock.now(), self.notify.settings
         lease = now + timedelta(seconds=settings.notify_dispatch_lease_seconds)
         async with db.writing() as tx:
             claimed = list(
@@ -140,7 +133,7 @@ class Dispatcher:
                 notifications=[str(m.id) for m in group],
             )
             error = repr(exc)[:500]
-        now = self.notify.clock()
+        now = self.notify.clock.now()
         async with self.notify.db.writing() as tx:
             tx.add_all(group)  # claimed and committed: only the changes are written
             for message in group:

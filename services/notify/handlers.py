@@ -21,10 +21,10 @@ def handlers(rt: Runtime[NotifySettings]) -> Handlers:
     async def keep_organisation(
         tx: Tx, event: directory.OrganisationEvent, envelope: Envelope
     ) -> None:
-        await directory.keep_organisation(tx, event, notify.clock())
+        await directory.keep_organisation(tx, event, notify.clock.now())
 
     async def keep_person(tx: Tx, event: directory.PersonEvent, envelope: Envelope) -> None:
-        await directory.keep_person(tx, event, notify.clock())
+        await directory.keep_person(tx, event, notify.clock.now())
 
     found: Handlers = {}
     for contract in HANDLED:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
+from shared.backoff import Backoff
 from shared.domain import AMSTERDAM, Refused
 
 EMAIL, WEBHOOK, IN_APP = "email", "webhook", "in_app"
@@ -151,7 +152,7 @@ def after_failure(
     exponential backoff, the next channel, or giving up (a channel that was itself the
     fallback does not fall back again)."""
     if attempts < max_attempts:
-        return Retry(now + timedelta(seconds=base_seconds * 2 ** (attempts - 1)))
+        return Retry(now + timedelta(seconds=Backoff(base_seconds).delay(attempts)))
     if channel in FALLBACK and not on_fallback:
         return FallBack(FALLBACK[channel])
     return GiveUp()

@@ -2,14 +2,13 @@
 its own state change, so a run killed half-way leaves each reminder either sent (its message
 recorded) or pending (sent by the next run): never lost, never twice."""
 
-import asyncio
-
 from sqlalchemy import select
 
 from services.notify.commands import Notify, notify_of, record_message, reminder_source
 from services.notify.domain import Draft
 from services.notify.store import Reminder, ReminderState
 from shared.observability.logging import log
+from shared.periodic import Periodic
 from shared.service import Runtime
 
 REMINDER_SOURCE = "nl.tisfortech.notify.reminder"
@@ -25,7 +24,7 @@ async def send_due_reminders(notify: Notify) -> int:
 
 async def _next(notify: Notify) -> int | None:
     """Handle the first due reminder: 1 if sent, 0 if expired, None if none is due."""
-    now, db = notify.clock(), notify.db
+    now, db = notify.clock.now(), notify.db
     query = (
         select(Reminder)
         .where(Reminder.state == ReminderState.PENDING, Reminder.due_at <= now)
@@ -51,13 +50,11 @@ async def _next(notify: Notify) -> int | None:
 
 async def remind_forever(rt: Runtime) -> None:
     notify = notify_of(rt)
-    while True:
-        try:
-            sent = await send_due_reminders(notify)
-            if sent:
-                log.info("reminders sent", count=sent)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # store down: the next round tries again
-            log.warning("reminder run failed", error=repr(exc))
-        await asyncio.sleep(notify.settings.notify_reminder_poll_seconds)
+
+    async def run() -> None:
+        sent = await send_due_reminders(notify)
+        if sent:
+            log.info("reminders sent", count=sent)
+
+    poll = notify.settings.notify_reminder_poll_seconds
+    await Periodic(run, poll, "reminder run failed").run()  # store down: the next round

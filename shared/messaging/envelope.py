@@ -2,8 +2,10 @@
 
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import uuid4
+
+from shared.clock import SYSTEM_CLOCK, Clock
 
 SPEC_VERSION = "1.0"
 CORRELATION_HEADER = "correlation_id"
@@ -39,6 +41,7 @@ class Envelope:
         subject: str,
         correlation_id: str | None = None,
         request_id: str | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> "Envelope":
         event_id = str(uuid4())
         return cls(
@@ -46,7 +49,7 @@ class Envelope:
             type=type,
             source=source,
             subject=subject,
-            time=datetime.now(UTC),
+            time=clock.now(),
             correlation_id=correlation_id or event_id,
             request_id=request_id,
         )

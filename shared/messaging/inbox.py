@@ -15,7 +15,6 @@ Store or broker outages are not the message's fault: those are retried until the
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer, ConsumerRecord
@@ -30,12 +29,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from structlog.contextvars import bound_contextvars
 
+from shared.backoff import Backoff
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.contracts.base import IntegrationEvent, UnknownEventType, older_types, parse_event
 from shared.contracts.topics import dead_letter_topic, event_source, owner
 from shared.errors import is_transient
 from shared.messaging.envelope import Envelope, EnvelopeError
 from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
 from shared.observability.metrics import Metrics
+from shared.periodic import Sleep, retry
 from shared.store.db import Database
 
 E = TypeVar("E", bound=IntegrationEvent)
@@ -44,7 +46,11 @@ Handler = Callable[[AsyncSession, E, Envelope], Awaitable[None]]
 # What a consumer applies: each contract with its handler (built with `handle`).
 Handlers = dict[type[IntegrationEvent], Handler[Any]]
 Position = tuple[str, int, int]  # topic, partition, offset
+# A batch read again waits at most this long; a store outage is looked at again this often.
 MAX_BACKOFF_SECONDS = 30.0
+MAX_OUTAGE_WAIT_SECONDS = 10.0
+# A dead letter must land before its offset is committed: tried again every second.
+DEAD_LETTER_BACKOFF = Backoff.constant(1.0)
 
 
 def handle(contract: type[E], handler: Handler[E]) -> Handlers:
@@ -110,6 +116,8 @@ class EventConsumer:
         dlt_producer: Callable[[], Awaitable[AIOKafkaProducer]],
         max_attempts: int = 3,
         backoff_seconds: float = 0.2,
+        sleep: Sleep = asyncio.sleep,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.name = name
         self.topics = list(topics)
@@ -124,7 +132,10 @@ class EventConsumer:
         self.metrics = metrics
         self.dlt_producer = dlt_producer
         self.max_attempts = max_attempts
-        self.backoff_seconds = backoff_seconds
+        self.batch_backoff = Backoff(backoff_seconds, cap=MAX_BACKOFF_SECONDS)
+        self.outage_backoff = Backoff(2 * backoff_seconds, cap=MAX_OUTAGE_WAIT_SECONDS)
+        self.sleep = sleep
+        self.clock = clock
         # Failed attempts per message, kept while it is retried. After a restart or a
         # rebalance a message starts counting again: more retries, never fewer.
         self._attempts: dict[Position, int] = {}
@@ -156,16 +167,14 @@ class EventConsumer:
         """Seek back to the batch's first offsets and wait: the next read is this batch."""
         await message.nack()
         self._failed_batches += 1
-        delay = min(
-            MAX_BACKOFF_SECONDS, self.backoff_seconds * 2 ** min(self._failed_batches - 1, 10)
-        )
+        delay = self.batch_backoff.delay(self._failed_batches)
         log.warning(
             "batch not finished, reading it again",
             consumer=self.name,
             error=repr(error),
             retry_in=delay,
         )
-        await asyncio.sleep(delay)
+        await self.sleep(delay)
 
     async def process(self, records: Sequence[ConsumerRecord]) -> None:
         """Apply a batch, or raise with nothing after the failed message applied."""
@@ -213,25 +222,23 @@ class EventConsumer:
         return Delivery(record, envelope, event)
 
     async def _apply_all(self, deliveries: list[Delivery]) -> None:
-        async with self.db.transaction() as session:
-            await self._apply(session, deliveries)
+        async with self.db.transaction() as tx:
+            await self._apply(tx, deliveries)
 
     async def _apply_one(self, delivery: Delivery) -> None:
-        outages = 0
-        while True:
-            try:
-                async with self.db.transaction() as session:
-                    await self._apply(session, [delivery])
-                return
-            except Exception as exc:
-                if is_transient(exc):
-                    outages += 1
-                    await self._wait_out_outage(exc, outages)
-                    continue
-                if isinstance(exc, IntegrityError) and await self._is_applied(delivery.envelope.id):
-                    return  # another instance applied it concurrently
-                await self._failed(delivery.record, exc)
-                return
+        try:
+            await retry(
+                lambda: self._apply_all([delivery]),
+                self.outage_backoff,
+                "store unavailable, retrying",
+                retry_on=is_transient,
+                sleep=self.sleep,
+                consumer=self.name,
+            )
+        except Exception as exc:
+            if isinstance(exc, IntegrityError) and await self._is_applied(delivery.envelope.id):
+                return  # another instance applied it concurrently
+            await self._failed(delivery.record, exc)
 
     async def _failed(self, record: ConsumerRecord, error: Exception) -> None:
         """Count a failed attempt: dead-letter the message on its last one, else raise so
@@ -251,13 +258,9 @@ class EventConsumer:
         )
         raise EventFailed(record, attempts) from error
 
-    async def _wait_out_outage(self, exc: Exception, attempt: int) -> None:
-        log.warning("store unavailable, retrying", consumer=self.name, error=repr(exc))
-        await asyncio.sleep(min(10.0, self.backoff_seconds * 2 ** min(attempt, 6)))
-
-    async def _apply(self, session: AsyncSession, deliveries: list[Delivery]) -> None:
+    async def _apply(self, tx: AsyncSession, deliveries: list[Delivery]) -> None:
         """Record the new event ids in one statement, then apply each event's effect."""
-        seen = await self._already_applied(session, [d.envelope.id for d in deliveries])
+        seen = await self._already_applied(tx, [d.envelope.id for d in deliveries])
         fresh: dict[str, Delivery] = {}
         for delivery in deliveries:
             if delivery.envelope.id in seen or delivery.envelope.id in fresh:
@@ -266,8 +269,8 @@ class EventConsumer:
                 fresh[delivery.envelope.id] = delivery
         if not fresh:
             return
-        now = datetime.now(UTC)
-        await session.execute(
+        now = self.clock.now()
+        await tx.execute(
             self.inbox.insert(),
             [
                 {
@@ -280,28 +283,28 @@ class EventConsumer:
             ],
         )
         for delivery in fresh.values():
-            await self._handle(session, delivery)
+            await self._handle(tx, delivery)
 
-    async def _handle(self, session: AsyncSession, delivery: Delivery) -> None:
+    async def _handle(self, tx: AsyncSession, delivery: Delivery) -> None:
         envelope = delivery.envelope
         context = {CORRELATION_ID: envelope.correlation_id, "event_id": envelope.id}
         if envelope.request_id:
             context[REQUEST_ID] = envelope.request_id
         with bound_contextvars(**context):
-            await self.handlers[envelope.type](session, delivery.event, envelope)
+            await self.handlers[envelope.type](tx, delivery.event, envelope)
             log.info("event applied", consumer=self.name, event_type=envelope.type)
         self.metrics.consumed.labels(self.name, envelope.type).inc()
 
-    async def _already_applied(self, session: AsyncSession, event_ids: list[str]) -> set[str]:
+    async def _already_applied(self, tx: AsyncSession, event_ids: list[str]) -> set[str]:
         c = self.inbox.c
-        rows = await session.execute(
+        rows = await tx.execute(
             select(c.event_id).where(c.consumer == self.name, c.event_id.in_(event_ids))
         )
         return set(rows.scalars())
 
     async def _is_applied(self, event_id: str) -> bool:
-        async with self.db.sessions() as session:
-            return bool(await self._already_applied(session, [event_id]))
+        async with self.db.sessions() as tx:
+            return bool(await self._already_applied(tx, [event_id]))
 
     async def dead_letter(self, record: ConsumerRecord, error: Exception, attempts: int) -> None:
         reason = str(error) or repr(error)
@@ -315,16 +318,18 @@ class EventConsumer:
             ("dlt_original_offset", str(record.offset).encode()),
         ]
         topic = dead_letter_topic(record.topic)
-        while True:  # the message must land somewhere before its offset is committed
-            try:
-                producer = await self.dlt_producer()
-                await producer.send_and_wait(
-                    topic, value=record.value, key=record.key, headers=headers
-                )
-                break
-            except KafkaError as exc:
-                log.warning("dead-letter publish failed, retrying", error=repr(exc))
-                await asyncio.sleep(1.0)
+
+        async def publish() -> None:
+            producer = await self.dlt_producer()
+            await producer.send_and_wait(topic, value=record.value, key=record.key, headers=headers)
+
+        await retry(
+            publish,
+            DEAD_LETTER_BACKOFF,
+            "dead-letter publish failed, retrying",
+            retry_on=lambda exc: isinstance(exc, KafkaError),
+            sleep=self.sleep,
+        )
         self.metrics.dead_letters.labels(record.topic).inc()
         log.error(
             "message dead-lettered",

@@ -1,13 +1,13 @@
 """Consumer lag per group and topic, read from the broker every few seconds for /metrics."""
 
-import asyncio
+import logging
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from shared.messaging.connection import KafkaConnection
-from shared.observability.logging import log
 from shared.observability.metrics import Metrics
+from shared.periodic import Periodic
 
 
 class LagMonitor:
@@ -24,14 +24,9 @@ class LagMonitor:
         self.interval = interval_seconds
 
     async def run(self) -> None:
-        while True:
-            try:
-                await self.measure()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # a broker outage must not stop the service
-                log.info("lag measurement skipped", error=repr(exc))
-            await asyncio.sleep(self.interval)
+        """Measure every `interval` seconds; a broker outage skips a round, never stops it."""
+        skipped = "lag measurement skipped"
+        await Periodic(self.measure, self.interval, skipped, level=logging.INFO).run()
 
     async def measure(self) -> dict[tuple[str, str], int]:
         admin = AIOKafkaAdminClient(**self.kafka.options())

@@ -1,6 +1,6 @@
 """Transactional outbox: events are rows written in the same transaction as the state change.
 
-`Outbox.stage` adds them to the caller's session; `OutboxRelay` publishes committed rows
+`Outbox.stage` adds them to the caller's transaction (`tx`); `OutboxRelay` publishes committed rows
 with an idempotent producer (acks=all) and marks them published. A crash between commit
 and publish only delays the events; a crash between publish and mark publishes them again,
 which the consumers' inbox absorbs.
@@ -22,10 +22,8 @@ round nor sent again after a later one (docs/decisions/0008-one-relay-at-a-time.
 
 import asyncio
 import fcntl
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from aiokafka import AIOKafkaProducer
@@ -41,22 +39,26 @@ from pydantic_core import from_json, to_json
 from sqlalchemy import Table, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.backoff import Backoff
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.contracts.base import IntegrationEvent
 from shared.messaging.connection import KafkaConnection
 from shared.messaging.envelope import Envelope
 from shared.observability.logging import current_correlation_id, current_request_id, log
 from shared.observability.metrics import Metrics
+from shared.periodic import Periodic
 from shared.store.db import Database
 
 
 class Outbox:
     """Stages integration events in a unit of work."""
 
-    def __init__(self, table: Table, source: str) -> None:
+    def __init__(self, table: Table, source: str, clock: Clock = SYSTEM_CLOCK) -> None:
         self.table = table
         self.source = source
+        self.clock = clock
 
-    async def stage(self, session: AsyncSession, *events: IntegrationEvent) -> list[Envelope]:
+    async def stage(self, tx: AsyncSession, *events: IntegrationEvent) -> list[Envelope]:
         envelopes, rows = [], []
         for event in events:
             envelope = Envelope.new(
@@ -65,6 +67,7 @@ class Outbox:
                 subject=event.subject(),
                 correlation_id=current_correlation_id(),
                 request_id=current_request_id(),
+                clock=self.clock,
             )
             envelopes.append(envelope)
             rows.append(
@@ -81,7 +84,7 @@ class Outbox:
                 }
             )
         if rows:
-            await session.execute(self.table.insert(), rows)
+            await tx.execute(self.table.insert(), rows)
         return envelopes
 
 
@@ -108,6 +111,10 @@ REFUSED_FOR_GOOD = (
 )
 
 
+# After a failed round: half a second, doubling up to half a minute.
+RELAY_BACKOFF = Backoff(0.5, cap=30.0)
+
+
 def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
@@ -127,10 +134,10 @@ class RelayLease:
         store = db.engine.url.database
         self._path = f"{store}.relay-lock" if store and store != ":memory:" else None
 
-    async def take(self, session: AsyncSession) -> bool:
-        """The PostgreSQL lease, held by the session's transaction; False if taken."""
+    async def take(self, tx: AsyncSession) -> bool:
+        """The PostgreSQL lease, held by the transaction `tx`; False if taken."""
         return bool(
-            await session.scalar(
+            await tx.scalar(
                 text("SELECT pg_try_advisory_xact_lock(hashtext(:key))"), {"key": self.PG_KEY}
             )
         )
@@ -172,44 +179,41 @@ class OutboxRelay:
         metrics: Metrics,
         batch_size: int = 500,
         poll_seconds: float = 0.5,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.db = db
         self.table = table
         self.producer_factory = producer_factory
         self.metrics = metrics
         self.batch_size = batch_size
-        self.poll_seconds = poll_seconds
         self.lease = RelayLease(db)
-        self._wake = asyncio.Event()
+        self.clock = clock
+        self.runner = Periodic(
+            self._publish_all,
+            poll_seconds,
+            "outbox relay failed",
+            backoff=RELAY_BACKOFF,
+            on_failure=self._failed,
+        )
         self._producer: AIOKafkaProducer | None = None
         self._backlog_measured_at = 0.0  # counting the backlog is a query: once a second
 
     def wake(self) -> None:
-        self._wake.set()
+        """A commit staged rows: publish them now rather than at the next poll."""
+        self.runner.wake()
 
     async def run(self) -> None:
-        failures = 0
-        while True:
-            try:
-                while await self.publish_pending() == self.batch_size:
-                    pass  # a full batch: more may be waiting
-                failures = 0
-                await self._sleep(self.poll_seconds)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # broker or store down: retry, never drop
-                failures += 1
-                self.metrics.outbox_publish_failures.inc()
-                log.warning("outbox relay failed", error=repr(exc), attempt=failures)
-                await self._reset_producer()
-                await self._sleep(min(30.0, 0.25 * 2**failures))
+        """Publish every `poll_seconds` (or when woken) until cancelled; a broker or store
+        outage is retried with backoff, never dropped."""
+        await self.runner.run()
 
-    async def _sleep(self, seconds: float) -> None:
-        try:
-            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
-        except TimeoutError:
-            pass
-        self._wake.clear()
+    async def _publish_all(self) -> None:
+        while await self.publish_pending() == self.batch_size:
+            pass  # a full batch: more may be waiting
+
+    async def _failed(self, _exc: Exception) -> None:
+        self.metrics.outbox_publish_failures.inc()
+        await self._reset_producer()
 
     async def publish_pending(self) -> int:
         """Publish one batch; return how many rows it took up (0 while another relay of
@@ -230,7 +234,7 @@ class OutboxRelay:
         )
         round_ = self._round_on_postgres if self.db.is_postgres else self._round_on_sqlite
         rows, done = await round_(query)
-        if time.monotonic() - self._backlog_measured_at > 1.0:
+        if self.clock.monotonic() - self._backlog_measured_at > 1.0:
             await self.refresh_backlog()
         if done and done.error is not None:
             raise done.error
@@ -238,37 +242,37 @@ class OutboxRelay:
 
     async def _round_on_postgres(self, query) -> tuple[list, Round | None]:
         # `writing()`, not `db.transaction()`: that would wake this relay again after commit.
-        async with self.db.writing() as session:  # the lease and the marks commit together
-            if not await self.lease.take(session):
+        async with self.db.writing() as tx:  # the lease and the marks commit together
+            if not await self.lease.take(tx):
                 return [], None
-            rows = list((await session.execute(query)).all())
+            rows = list((await tx.execute(query)).all())
             done = await self._send(rows) if rows else None
             if done:
-                await self._settle(session, done)
+                await self._settle(tx, done)
         return rows, done
 
     async def _round_on_sqlite(self, query) -> tuple[list, Round | None]:
         with self.lease.file_lock() as leased:  # SQLite's write lock is not held over the send
             if not leased:
                 return [], None
-            async with self.db.sessions() as session:
-                rows = list((await session.execute(query)).all())
+            async with self.db.sessions() as tx:
+                rows = list((await tx.execute(query)).all())
             done = await self._send(rows) if rows else None
             if done:
-                async with self.db.writing() as session:
-                    await self._settle(session, done)
+                async with self.db.writing() as tx:
+                    await self._settle(tx, done)
         return rows, done
 
-    async def _settle(self, session: AsyncSession, done: Round) -> None:
-        now = datetime.now(UTC)
+    async def _settle(self, tx: AsyncSession, done: Round) -> None:
+        now = self.clock.now()
         if done.published:
-            await session.execute(
+            await tx.execute(
                 update(self.table)
                 .where(self.table.c.seq.in_([r.seq for r in done.published]))
                 .values(published_at=now)
             )
         for row, reason in done.parked:
-            await session.execute(
+            await tx.execute(
                 update(self.table)
                 .where(self.table.c.seq == row.seq)
                 .values(parked_at=now, park_reason=reason[:2000])
@@ -353,15 +357,15 @@ class OutboxRelay:
 
     async def refresh_backlog(self) -> None:
         c = self.table.c
-        async with self.db.sessions() as session:
+        async with self.db.sessions() as tx:
             backlog, parked = (
-                await session.execute(
+                await tx.execute(
                     select(func.count(), func.count(c.parked_at)).where(c.published_at.is_(None))
                 )
             ).one()
         self.metrics.outbox_backlog.set(backlog)
         self.metrics.outbox_parked_rows.set(parked)
-        self._backlog_measured_at = time.monotonic()
+        self._backlog_measured_at = self.clock.monotonic()
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:

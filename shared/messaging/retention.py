@@ -10,15 +10,16 @@ requests carried out by Idempotency-Key go with the outbox's time: far longer th
 retries (the gateway keeps a key a day).
 """
 
-import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple, cast
 
 from sqlalchemy import CursorResult, Table, delete, select, tuple_
 
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.messaging.tables import MessagingTables
 from shared.observability.logging import log
 from shared.observability.metrics import Metrics
+from shared.periodic import Periodic
 from shared.store.db import Database
 from shared.store.requests import REQUESTS
 
@@ -39,6 +40,7 @@ class Retention:
         inbox_keep: timedelta,
         interval_seconds: float = 3600.0,
         batch_size: int = 1000,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.db = db
         self.tables = tables
@@ -47,18 +49,16 @@ class Retention:
         self.inbox_keep = inbox_keep
         self.interval = interval_seconds
         self.batch_size = batch_size
+        self.clock = clock
 
     async def run(self) -> None:
-        while True:
-            try:
-                pruned = await self.prune(datetime.now(UTC))
-                if any(pruned):
-                    log.info("retention pruned", **pruned._asdict())
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # store down: the next round catches up
-                log.warning("retention failed", error=repr(exc))
-            await asyncio.sleep(self.interval)
+        """Prune every `interval` seconds; a round the store missed, the next catches up."""
+        await Periodic(self._prune_now, self.interval, "retention failed").run()
+
+    async def _prune_now(self) -> None:
+        pruned = await self.prune(self.clock.now())
+        if any(pruned):
+            log.info("retention pruned", **pruned._asdict())
 
     async def prune(self, now: datetime) -> "Pruned":
         """Delete what is past its time; say how many rows of each table went."""
@@ -82,10 +82,10 @@ class Retention:
         deleted = 0
         while True:
             batch = select(*key).where(expired).limit(self.batch_size)
-            async with self.db.writing() as session:
+            async with self.db.writing() as tx:
                 result = cast(
                     CursorResult,
-                    await session.execute(delete(table).where(tuple_(*key).in_(batch))),
+                    await tx.execute(delete(table).where(tuple_(*key).in_(batch))),
                 )
             count = result.rowcount or 0
             deleted += count

@@ -27,9 +27,9 @@ def is_postgres(url_or_engine: "str | AsyncEngine") -> bool:
     return name.startswith("postgresql")
 
 
-def insert_for(session: AsyncSession):
+def insert_for(tx: AsyncSession):
     """The dialect's INSERT, which has ON CONFLICT (both stores speak it alike)."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return postgresql.insert if tx.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -99,15 +99,15 @@ class Database:
     async def writing(self) -> AsyncIterator[AsyncSession]:
         """A transaction that may write (on SQLite holding the write lock from its start),
         without waking the relay: for the relay itself and background work."""
-        async with self._writers() as session, session.begin():
-            yield session
+        async with self._writers() as tx, tx.begin():
+            yield tx
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A unit of work; serving a request with an Idempotency-Key, it records the key."""
-        async with self.writing() as session:
-            yield session
-            await record_pending(session)
+        async with self.writing() as tx:
+            yield tx
+            await record_pending(tx)
         for callback in self._after_commit:
             callback()
 
@@ -119,9 +119,9 @@ class Database:
         await self.engine.dispose()
 
 
-async def existing(session: AsyncSession, model: type[M], key: Any, **options: Any) -> M:
-    """The row a foreign key promises (`session.get` with its options)."""
-    return present(await session.get(model, key, **options), model, key)
+async def existing(tx: AsyncSession, model: type[M], key: Any, **options: Any) -> M:
+    """The row a foreign key promises (`tx.get` with its options)."""
+    return present(await tx.get(model, key, **options), model, key)
 
 
 def present(row: M | None, model: type[M], key: Any) -> M:
@@ -131,8 +131,8 @@ def present(row: M | None, model: type[M], key: Any) -> M:
     return row
 
 
-async def rows_changed(session: AsyncSession, statement: Executable) -> int:
+async def rows_changed(tx: AsyncSession, statement: Executable) -> int:
     """How many rows an UPDATE or DELETE changed."""
-    result = await session.execute(statement)
+    result = await tx.execute(statement)
     assert isinstance(result, CursorResult), "only a statement on a cursor counts rows"
     return result.rowcount

@@ -13,7 +13,7 @@ work (`Database.transaction`) records the key through `record_pending`.
 import hashlib
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select, update
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.http import CALLER, Problem, problem_response
 from shared.store.types import UtcDateTime
 
@@ -60,6 +61,7 @@ class PendingRequest:
     caller: str
     key: str
     fingerprint: str
+    received_at: datetime  # kept as the key's time: retention forgets it after a while
     recorded: bool = False
 
 
@@ -80,7 +82,7 @@ async def record_pending(tx: AsyncSession) -> None:
                 caller=pending.caller,
                 key=pending.key,
                 fingerprint=pending.fingerprint,
-                created_at=datetime.now(UTC),
+                created_at=pending.received_at,
             )
         )
     except IntegrityError as exc:
@@ -92,8 +94,8 @@ class IdempotentRequests:
     """For a POST with an `Idempotency-Key` from a known caller: the first answer again for
     a retry, 422 for the key reused on another request, 409 while it is unknown."""
 
-    def __init__(self, app: ASGIApp, database: "Database") -> None:
-        self.app, self.database = app, database
+    def __init__(self, app: ASGIApp, database: "Database", clock: Clock = SYSTEM_CLOCK) -> None:
+        self.app, self.database, self.clock = app, database, clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers", ())) if scope["type"] == "http" else {}
@@ -103,7 +105,9 @@ class IdempotentRequests:
             await self.app(scope, receive, send)
             return
         body = await _whole_body(receive)
-        pending = PendingRequest(caller.actor, key.decode(), _fingerprint(scope, body))
+        pending = PendingRequest(
+            caller.actor, key.decode(), _fingerprint(scope, body), self.clock.now()
+        )
         if await self._answered_before(pending, scope, send):
             return
         answer = _Answer(send)

@@ -91,9 +91,9 @@ async def committed(kafka: KafkaConnection, group: str, topic: str) -> int:
 
 
 async def applied(db: Database, tables: MessagingTables, consumer: str) -> list[str]:
-    async with db.sessions() as session:
+    async with db.sessions() as tx:
         c = tables.inbox.c
-        return list(await session.scalars(select(c.event_id).where(c.consumer == consumer)))
+        return list(await tx.scalars(select(c.event_id).where(c.consumer == consumer)))
 
 
 async def eventually(

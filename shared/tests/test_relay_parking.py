@@ -32,8 +32,8 @@ async def stage(store, topic: str, *rows: tuple[str, int]) -> list[str]:
     """Outbox rows of (key, payload size) on `topic`; returns their payloads."""
     db, tables = store
     payloads = [json.dumps({"n": uuid4().hex, "pad": "x" * size}) for _, size in rows]
-    async with db.writing() as session:
-        await session.execute(
+    async with db.writing() as tx:
+        await tx.execute(
             tables.outbox.insert(),
             [
                 {
@@ -58,8 +58,8 @@ async def on_topic(kafka: KafkaConnection, topic: str) -> list[str]:
 async def outbox(store) -> dict[str, tuple]:
     db, tables = store
     c = tables.outbox.c
-    async with db.sessions() as session:
-        rows = await session.execute(select(c.payload, c.published_at, c.parked_at, c.park_reason))
+    async with db.sessions() as tx:
+        rows = await tx.execute(select(c.payload, c.published_at, c.parked_at, c.park_reason))
         return {payload: tuple(rest) for payload, *rest in rows}
 
 
@@ -91,10 +91,8 @@ async def test_a_row_too_large_is_parked_and_the_rest_published_its_key_waits(ka
         await relay.publish_pending()
         assert await on_topic(kafka.admin, topic) == [first, other, later]
 
-        async with store[0].writing() as session:  # an operator resolves the parked row
-            await session.execute(
-                delete(store[1].outbox).where(store[1].outbox.c.payload == too_large)
-            )
+        async with store[0].writing() as tx:  # an operator resolves the parked row
+            await tx.execute(delete(store[1].outbox).where(store[1].outbox.c.payload == too_large))
         await relay.publish_pending()
         assert await on_topic(kafka.admin, topic) == [first, other, later, behind]
     finally:

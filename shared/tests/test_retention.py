@@ -36,8 +36,8 @@ async def fill(store, old: int) -> None:
         dict(created_at=OLD, event_type="unpublished"),
         dict(created_at=OLD, parked_at=OLD, park_reason="te groot", event_type="parked"),
     ]
-    async with db.writing() as session:
-        await session.execute(
+    async with db.writing() as tx:
+        await tx.execute(
             tables.outbox.insert(),
             [
                 {
@@ -56,14 +56,14 @@ async def fill(store, old: int) -> None:
                 for row in outbox
             ],
         )
-        await session.execute(
+        await tx.execute(
             tables.inbox.insert(),
             [
                 {"consumer": "c", "event_id": str(uuid4()), "event_type": kind, "processed_at": at}
                 for kind, at in [("old", OLD)] * old + [("recent", RECENT)]
             ],
         )
-        await session.execute(
+        await tx.execute(
             REQUESTS.insert(),
             [
                 {
@@ -81,12 +81,12 @@ async def fill(store, old: int) -> None:
 
 async def kinds_left(store) -> dict[str, list[str]]:
     db, tables = store
-    async with db.sessions() as session:
+    async with db.sessions() as tx:
         left = {
-            table.name: sorted(await session.scalars(select(table.c.event_type)))
+            table.name: sorted(await tx.scalars(select(table.c.event_type)))
             for table in (tables.outbox, tables.inbox)
         }
-        keys = await session.scalars(select(REQUESTS.c.key))
+        keys = await tx.scalars(select(REQUESTS.c.key))
         return left | {"requests": sorted({k.split("-")[0] for k in keys})}
 
 
@@ -146,8 +146,8 @@ async def test_the_periodic_job_prunes_without_being_asked(store):
 
         async def pruned():
             db, tables = store
-            async with db.sessions() as session:
-                return await session.scalar(select(func.count()).select_from(tables.inbox)) == 1
+            async with db.sessions() as tx:
+                return await tx.scalar(select(func.count()).select_from(tables.inbox)) == 1
 
         await eventually(pruned, within=30)
     finally:

@@ -23,6 +23,7 @@ from services.bookings.tests.scenario import (
     two_hours_on_an_open_day,
 )
 from shared.contracts.bookings import OfferingChangedV1
+from shared.tests.clock import ManualClock
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ async def test_cancelling_a_session_cancels_its_bookings_and_names_each_school_o
     with pytest.raises(BookingRefused) as refused:
         await commands.book(rt, school("trivium"), session_id, group(5))
     assert refused.value.extra["rule"] == "session_cancelled"
-    rt.settings.bookings_now = two_hours_on_an_open_day()[0]
+    rt.clock = ManualClock(two_hours_on_an_open_day()[0])
     with pytest.raises(BookingRefused):
         await commands.complete(rt, BACKOFFICE, first.booking.id)
     assert await staged(rt, "completed") == []

@@ -302,6 +302,7 @@ async def test_schools_booking_one_equipped_session_at_once_ask_loans_once_and_l
             SessionEquipmentReservedV1(
                 session_id=session_id, request_id=request["request_id"], reservation_ids=[]
             ),
+            rt.clock.now(),
         )
     assert len(await staged(rt, "confirmed")) == 20
 

@@ -13,6 +13,7 @@ from services.bookings.tests.scenario import BACKOFFICE, at_ten, new_offering, s
 from shared.contracts.common import Group
 from shared.domain import Refused
 from shared.http import Caller
+from shared.tests.clock import ManualClock
 
 PROGRAMME = Caller(actor="programma", role="programme", organisation="tft")
 ADMIN = Caller(actor="admin", role="admin", organisation="tft")
@@ -92,7 +93,7 @@ async def test_reach_counts_the_students_who_came_and_a_series_group_once(rt):
         profile="BWI",
     )
     await commands.cancel(rt, school("nxt"), cancelled.id)
-    rt.settings.bookings_now = at_ten(date(2027, 5, 1))
+    rt.clock = ManualClock(at_ten(date(2027, 5, 1)))
     for placed, reported in zip(series, (20, 22, 21, None), strict=True):
         await commands.complete(rt, BACKOFFICE, placed.booking.id, students_reached=reported)
     await commands.complete(rt, BACKOFFICE, lesson.id, students_reached=18)

@@ -18,11 +18,12 @@ from services.bookings.tests.scenario import (
     staged,
     two_hours_on_an_open_day,
 )
+from shared.tests.clock import ManualClock
 
 
 def begin(rt) -> None:
     """Move the service's clock to the start of the sessions plan_session plans."""
-    rt.settings.bookings_now = two_hours_on_an_open_day()[0]
+    rt.clock = ManualClock(two_hours_on_an_open_day()[0])
 
 
 @pytest.mark.parametrize(
@@ -34,14 +35,14 @@ async def test_completion_and_no_show_wait_for_the_session_to_begin(rt, change, 
     placed = await commands.book(rt, school(), session_id, group(20))
     starts = two_hours_on_an_open_day()[0]
 
-    rt.settings.bookings_now = starts - timedelta(minutes=1)
+    rt.clock = ManualClock(starts - timedelta(minutes=1))
     with pytest.raises(BookingRefused) as refused:
         await change(rt, BACKOFFICE, placed.booking.id)
     assert refused.value.status == 409 and refused.value.extra["rule"] == "session_not_started"
     assert f"pas vanaf dan wordt een boeking {done}" in refused.value.reason
     assert await staged(rt, "completed") == [] and await staged(rt, "no-show") == []
 
-    rt.settings.bookings_now = starts
+    rt.clock = ManualClock(starts)
     assert (await change(rt, BACKOFFICE, placed.booking.id)).status != "confirmed"
 
 

@@ -12,6 +12,7 @@ from services.directory.store import messaging
 from shared.contracts.requests.directory import NewInvitation
 from shared.http import Caller
 from shared.tests.callers import as_caller, as_gateway
+from shared.tests.clock import ManualClock
 
 BACKOFFICE = as_caller("directory", "backoffice", "backoffice")
 CORLAER = as_caller("directory", "school", "corlaer")
@@ -181,9 +182,12 @@ async def test_who_may_invite_and_into_which_role(directory):
 async def test_an_expired_invitation_sets_no_password(directory):
     rt = directory.runtime
     who = Caller("backoffice", "backoffice", "backoffice")
-    invited = await commands.invite(
-        rt, who, NewInvitation(**TEACHER), now=datetime.now(UTC) - timedelta(days=8)
-    )
+    real = rt.clock
+    rt.clock = ManualClock(real.now() - timedelta(days=8))  # invited eight days ago
+    try:
+        invited = await commands.invite(rt, who, NewInvitation(**TEACHER))
+    finally:
+        rt.clock = real
     answer = await directory.post(
         "/invitations/accept",
         headers=GATEWAY,

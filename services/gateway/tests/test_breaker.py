@@ -1,16 +1,9 @@
 from services.gateway.breaker import Breaker
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from shared.tests.clock import ManualClock
 
 
 def test_opens_after_consecutive_failures_only():
-    breaker = Breaker(failures=3, open_seconds=10, clock=Clock())
+    breaker = Breaker(failures=3, open_seconds=10, clock=ManualClock())
     for _ in range(2):
         breaker.failed()
     breaker.succeeded()
@@ -22,15 +15,15 @@ def test_opens_after_consecutive_failures_only():
 
 
 def test_half_open_lets_one_probe_through_and_its_outcome_decides():
-    clock = Clock()
+    clock = ManualClock()
     breaker = Breaker(failures=1, open_seconds=10, clock=clock)
     breaker.failed()
-    clock.now = 10
+    clock.advance(10)
     assert breaker.wait() == 0  # the probe
     assert breaker.wait() > 0  # others wait for it
     breaker.failed()  # probe failed: open again, from now
     assert breaker.wait() == 10
-    clock.now = 20
+    clock.advance(10)
     assert breaker.wait() == 0
     breaker.succeeded()
     assert not breaker.is_open and breaker.wait() == 0

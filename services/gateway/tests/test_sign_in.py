@@ -9,6 +9,7 @@ from services.gateway.keys import SigningKey
 from services.gateway.people import ActivePeople
 from services.gateway.tests.conftest import running
 from shared.http import Problem
+from shared.tests.clock import ManualClock
 
 CORLAER = Principal("corlaer", "school", "corlaer")
 
@@ -95,43 +96,44 @@ class Directory:
         }
 
 
-def _checked(directory: Directory, now: list[float]) -> tuple[ActivePeople, str]:
+def _checked(directory: Directory, clock: ManualClock) -> tuple[ActivePeople, str]:
     tokens = TokenService(SigningKey.generate(), 3600)
-    people = ActivePeople(tokens, directory, 10, clock=lambda: now[0])  # type: ignore[arg-type]
+    people = ActivePeople(tokens, directory, 10, clock=clock)  # type: ignore[arg-type]
     return people, tokens.issue(CORLAER)
 
 
 async def test_the_directorys_answer_is_cached_for_the_configured_time():
-    directory, now = Directory(), [0.0]
-    people, token = _checked(directory, now)
+    directory, clock = Directory(), ManualClock()
+    people, token = _checked(directory, clock)
     for _ in range(5):
         assert await people.verify(token) == CORLAER
     assert directory.asked == 1
     directory.active = False
-    now[0] = 9.9
+    clock.advance(9.9)
     assert await people.verify(token) == CORLAER  # still within the cached time
-    now[0] = 10.0
+    clock.advance(0.1)
     with pytest.raises(Unauthenticated):
         await people.verify(token)
     assert directory.asked == 2
 
 
 async def test_a_token_of_another_role_than_the_person_now_has_is_refused():
-    directory, now = Directory(), [0.0]
+    directory, clock = Directory(), ManualClock()
     tokens = TokenService(SigningKey.generate(), 3600)
-    people = ActivePeople(tokens, directory, 10, clock=lambda: now[0])  # type: ignore[arg-type]
+    people = ActivePeople(tokens, directory, 10, clock=clock)  # type: ignore[arg-type]
     with pytest.raises(Unauthenticated):
         await people.verify(tokens.issue(Principal("corlaer", "backoffice", "backoffice")))
 
 
 async def test_while_the_directory_is_down_its_last_answer_stands_and_without_one_503():
-    directory, now = Directory(), [0.0]
-    people, token = _checked(directory, now)
+    directory, clock = Directory(), ManualClock()
+    people, token = _checked(directory, clock)
     directory.down = True
     with pytest.raises(Problem) as refused:
         await people.verify(token)
     assert refused.value.status == 503
     directory.down = False
     assert await people.verify(token) == CORLAER
-    directory.down, now[0] = True, 60.0
+    directory.down = True
+    clock.advance(60.0)
     assert await people.verify(token) == CORLAER

@@ -1,24 +1,23 @@
 """The edge's state in the gateway's store, on both stores: idempotency keys expire, token
 buckets refill."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from services.gateway.idempotency import IdempotencyStore, Outcome, StoredAnswer
 from services.gateway.ratelimit import Limit, RateLimits, retry_after
 from services.gateway.store import metadata
 from shared.store.db import Database, create_engine
+from shared.tests.clock import ManualClock
 
 pytestmark = pytest.mark.integration
 
 ANSWER = StoredAnswer(201, [(b"content-type", b"application/json")], b'{"id":1}')
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+def at_start() -> ManualClock:
+    return ManualClock(datetime.fromtimestamp(1_800_000_000, UTC))
 
 
 @pytest.fixture
@@ -31,7 +30,7 @@ async def db(each_store):
 
 
 async def test_a_key_is_kept_for_its_ttl_then_runs_again(db):
-    clock = Clock()
+    clock = at_start()
     store = IdempotencyStore(db, ttl_seconds=24 * 3600, clock=clock)
     assert (await store.begin("corlaer", "k", "body")).outcome is Outcome.NEW
     assert (await store.begin("corlaer", "k", "body")).outcome is Outcome.RUNNING
@@ -40,21 +39,21 @@ async def test_a_key_is_kept_for_its_ttl_then_runs_again(db):
     replay = await store.begin("corlaer", "k", "body")
     assert (replay.outcome, replay.answer) == (Outcome.REPLAY, ANSWER)
     assert (await store.begin("corlaer", "k", "other")).outcome is Outcome.MISMATCH
-    clock.now += 24 * 3600
+    clock.advance(24 * 3600)
     assert await store.forget_expired() == 2
     assert (await store.begin("corlaer", "k", "other")).outcome is Outcome.NEW
 
 
 async def test_a_claim_left_by_a_killed_gateway_runs_again_after_its_lease(db):
-    clock = Clock()
+    clock = at_start()
     store = IdempotencyStore(db, clock=clock, lease_seconds=30)
     assert (await store.begin("corlaer", "k", "body")).outcome is Outcome.NEW  # then killed
-    clock.now += 29
+    clock.advance(29)
     assert (await store.begin("corlaer", "k", "body")).outcome is Outcome.RUNNING
-    clock.now += 1
+    clock.advance(1)
     assert (await store.begin("corlaer", "k", "body")).outcome is Outcome.NEW
     await store.finish("corlaer", "k", ANSWER)
-    clock.now += 3600  # an answer is kept for the ttl, not the lease
+    clock.advance(3600)  # an answer is kept for the ttl, not the lease
     assert (await store.begin("corlaer", "k", "body")).outcome is Outcome.REPLAY
 
 
@@ -66,26 +65,26 @@ async def test_an_abandoned_key_runs_again(db):
 
 
 async def test_a_bucket_allows_its_burst_then_its_rate(db):
-    clock = Clock()
+    clock = at_start()
     limits, limit = RateLimits(db, clock=clock), Limit("test", rate=2, burst=3)
     assert [await limits.take((limit, "a")) for _ in range(3)] == [0, 0, 0]
     assert await limits.take((limit, "a")) == pytest.approx(0.5)
     assert await limits.waiting(limit, "a") == pytest.approx(0.5)
     assert await limits.take((limit, "b")) == 0
-    clock.now += 0.5
+    clock.advance(0.5)
     assert await limits.take((limit, "a")) == 0
     assert await limits.take((limit, "a")) == pytest.approx(0.5)
-    clock.now += 1
+    clock.advance(1)
     assert await limits.forget_full() == 1  # "b" is full again, "a" not yet
     assert retry_after(0.01) == "1" and retry_after(1.2) == "2"
 
 
 async def test_a_refused_bucket_stops_the_rest_of_the_take(db):
-    clock = Clock()
+    clock = at_start()
     limits = RateLimits(db, clock=clock)
     address, subject = Limit("address", rate=1, burst=1), Limit("subject", rate=1, burst=5)
     assert await limits.take((address, "10.0.0.1"), (subject, "corlaer")) == 0
     assert await limits.take((address, "10.0.0.1"), (subject, "corlaer")) == pytest.approx(1)
-    clock.now += 1
+    clock.advance(1)
     # Full again with 5 tokens: the refused take took none of the subject's.
     assert [await limits.take((subject, "corlaer")) for _ in range(6)][4:] == [0, 1]

@@ -4,6 +4,7 @@ import base64
 import hmac
 import json
 import time
+from datetime import UTC, datetime, timedelta
 from hashlib import sha256
 
 import jwt
@@ -26,6 +27,8 @@ from services.gateway.auth import (
 )
 from services.gateway.keys import SigningKey
 from services.gateway.tests.conftest import login, running, settings
+from shared.clock import SYSTEM_CLOCK
+from shared.tests.clock import ManualClock
 
 WHO = Principal("corlaer", "school", "corlaer")
 KEY = SigningKey.generate()
@@ -75,7 +78,7 @@ def test_issued_token_verifies_to_the_same_principal_and_names_its_key():
 
 
 def test_expired_token_is_refused():
-    old = TokenService(KEY, 60, clock=lambda: time.time() - 3600)
+    old = TokenService(KEY, 60, clock=ManualClock(datetime.now(UTC) - timedelta(hours=1)))
     with pytest.raises(Unauthenticated, match="expired"):
         TokenService(KEY, 60).check(old.issue(WHO))
 
@@ -125,12 +128,12 @@ def decoded(monkeypatch) -> list[str]:
 
 
 def test_a_token_is_verified_once_until_it_expires(decoded):
-    now = [time.time()]
-    tokens = TokenService(KEY, 60, clock=lambda: now[0])
+    clock = ManualClock(datetime.now(UTC))
+    tokens = TokenService(KEY, 60, clock=clock)
     token = tokens.issue(WHO)
     assert [tokens.check(token) for _ in range(3)] == [WHO] * 3
     assert decoded == [token]
-    now[0] += 60  # its `exp`: from here on it is checked in full again (and refused)
+    clock.advance(60)  # its `exp`: from here on it is checked in full again (and refused)
     assert tokens.check(token) == WHO  # PyJWT's clock is the real one: still valid to it
     assert decoded == [token, token]
 
@@ -149,7 +152,7 @@ def test_a_tampered_copy_of_a_verified_token_is_refused(decoded):
 
 
 def test_verified_tokens_are_bounded_least_recently_used_first():
-    verified = VerifiedTokens(time.time, size=2)
+    verified = VerifiedTokens(SYSTEM_CLOCK, size=2)
     exp = {"exp": time.time() + 60}
     for token in ("a", "b"):
         verified.keep(token, exp, WHO)

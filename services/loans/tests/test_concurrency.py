@@ -25,6 +25,7 @@ from shared.errors import violates_exclusion
 from shared.http import Caller
 from shared.service import Runtime
 from shared.tests.callers import as_caller
+from shared.tests.clock import MONDAY_MORNING
 from shared.tests.racing import GaveUp, until_waiting_on_locks, warm
 
 pytestmark = pytest.mark.integration
@@ -187,7 +188,7 @@ async def test_reservers_queued_behind_a_failed_reservation_get_one_yes_never_a_
     with contextlib.suppress(GaveUp):
         async with pg.db.transaction() as holder:
             item = await item_to_reserve(holder, DRONE)
-            holder.add(Reservation.of(item, "holder", 1, Period(day, day)))
+            holder.add(Reservation.of(item, "holder", 1, Period(day, day), MONDAY_MORNING))
             await holder.flush()
             waiting = [
                 asyncio.create_task(
@@ -250,7 +251,7 @@ async def test_two_concurrent_overdue_scans_report_each_loan_once(rt):
         kit = await tx.get(Item, ROBOTS)
         for day in range(1, 21):
             day_in_august = Period(date(2027, 8, day), date(2027, 8, day))
-            loan = Reservation.of(kit, "corlaer", 12, day_in_august)
+            loan = Reservation.of(kit, "corlaer", 12, day_in_august, MONDAY_MORNING)
             loan.status = ReservationStatus.CHECKED_OUT
             tx.add(loan)
     today = date(2027, 9, 1)

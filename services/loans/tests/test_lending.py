@@ -3,12 +3,14 @@ with "today" pinned, and the events each stages in the outbox."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import pytest
 
 from services.loans import overdue
 from services.loans.tests.serving import BACKOFFICE, CORLAER, NXT, item, serving
+from shared.domain import AMSTERDAM
+from shared.tests.clock import ManualClock
 from shared.tests.runtime import staged
 
 TODAY = date(2028, 1, 11)
@@ -50,11 +52,13 @@ async def _reserve(client, item_id: str, first: int, last: int, headers=CORLAER,
 @contextmanager
 def _on(app, day: date) -> Iterator[None]:
     """Plays an earlier day: what is reserved then may start before TODAY."""
-    app.state.runtime.settings.loans_today = day
+    runtime = app.state.runtime
+    today = runtime.clock
+    runtime.clock = ManualClock(datetime.combine(day, time(12), AMSTERDAM).astimezone(UTC))
     try:
         yield
     finally:
-        app.state.runtime.settings.loans_today = TODAY
+        runtime.clock = today
 
 
 async def _check_out(client, reservation_id: str, note: str = "compleet, krasje op deur"):

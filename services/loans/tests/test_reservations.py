@@ -20,6 +20,7 @@ from shared.contracts.bookings import (
 )
 from shared.contracts.common import Group
 from shared.service import Runtime
+from shared.tests.clock import MONDAY_MORNING
 from shared.tests.runtime import migrated_runtime, sqlite_url
 
 STARTS_AT = datetime(2027, 3, 9, 7, 30, tzinfo=UTC)
@@ -57,7 +58,7 @@ def _request(
 async def _ask(rt: Runtime, equipment: list[str], **calendar) -> SessionEquipmentRequestedV1:
     request = _request(equipment, **calendar)
     async with rt.db.transaction() as tx:
-        await commands.reserve_for_session(tx, rt.outbox, request)
+        await commands.reserve_for_session(tx, rt.outbox, request, MONDAY_MORNING)
     return request
 
 
@@ -119,6 +120,7 @@ async def test_the_alternative_skips_the_days_the_hotspot_is_closed(rt):
                 "element",
                 12,
                 Period(date(2027, 3, 11), date(2027, 3, 11)),
+                MONDAY_MORNING,
             )
         )
     closed = (date(2027, 3, 10), date(2027, 3, 12), date(2027, 3, 13), date(2027, 3, 14))
@@ -170,7 +172,7 @@ async def test_a_request_and_its_release_in_one_batch_leave_nothing_reserved(rt)
     (same key, same partition), frees what the request reserved."""
     request = _request(["robot"])
     async with rt.db.transaction() as tx:
-        await commands.reserve_for_session(tx, rt.outbox, request)
+        await commands.reserve_for_session(tx, rt.outbox, request, MONDAY_MORNING)
         await commands.release_for_session(
             tx,
             rt.outbox,
@@ -191,6 +193,7 @@ async def test_a_cancelled_booking_still_frees_what_was_reserved_for_it_alone(rt
                 "corlaer",
                 12,
                 Period(date(2027, 3, 9), date(2027, 3, 9)),
+                MONDAY_MORNING,
                 booking_id=booking_id,
             )
         )
@@ -218,7 +221,7 @@ async def test_requests_applied_in_one_batch_see_each_others_reservations(rt):
     # The consumer applies a whole Kafka batch in one transaction.
     async with rt.db.transaction() as tx:
         for _ in range(3):
-            await commands.reserve_for_session(tx, rt.outbox, _request(["robot"]))
+            await commands.reserve_for_session(tx, rt.outbox, _request(["robot"]), MONDAY_MORNING)
     assert [r.item_id for r in await _reservations(rt)] == ["tft-rob-001", "tft-rob-002"]
     assert [e["type"] for e in await _staged(rt) if e["type"] in (GRANTED, REJECTED)] == [
         GRANTED,

@@ -16,6 +16,7 @@ from shared.contracts.directory import PersonActivatedV1
 from shared.messaging.outbox import Outbox
 from shared.store.db import Database, create_engine
 from shared.store.migrations import upgrade
+from shared.tests.clock import ManualClock
 
 DATABASE = "notify_delivery_test"
 NOON = datetime(2026, 12, 1, 11, tzinfo=UTC)  # Tuesday 12:00 in Amsterdam
@@ -28,14 +29,6 @@ PEOPLE = {
 
 def address(person_id: str) -> str:
     return f"{person_id}@demo.tisfortech.example"
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -63,7 +56,7 @@ async def notify(fresh_database, mailbox):
         Outbox(messaging.outbox, source="/tft/notify"),
         settings,
         NotifyMetrics(CollectorRegistry()),
-        Clock(NOON),
+        ManualClock(NOON),
     )
     for person_id in PEOPLE:
         await directory_says(notify, PersonActivatedV1, person_id)
@@ -82,4 +75,4 @@ async def directory_says(notify: Notify, contract, person_id: str) -> None:
         username=person_id,
     )
     async with notify.db.transaction() as tx:
-        await directory.keep_person(tx, event, notify.clock())
+        await directory.keep_person(tx, event, notify.clock.now())

@@ -45,7 +45,7 @@ async def announce(notify, chosen: Audience) -> str:
                 OrganisationRegisteredV1(
                     organisation_id=organisation, name=organisation, kind=kind
                 ),
-                notify.clock(),
+                notify.clock.now(),
             )
         sent = await commands.send_announcement(
             notify,
@@ -54,7 +54,7 @@ async def announce(notify, chosen: Audience) -> str:
             chosen,
             "Nieuwsbrief maart",
             "Beste partners, ...",
-            notify.clock(),
+            notify.clock.now(),
         )
         return str(sent.id)
 

@@ -57,7 +57,7 @@ async def messages(notify: Notify, inbox: bool = False) -> list[Notification]:
 
 async def prefer(notify: Notify, recipient: str, chosen: Preferences) -> None:
     async with notify.db.transaction() as tx:
-        await commands.save_preferences(tx, recipient, chosen, notify.clock())
+        await commands.save_preferences(tx, recipient, chosen, notify.clock.now())
 
 
 def count(notify: Notify, counter: str, channel: str) -> float:
@@ -125,11 +125,11 @@ async def test_a_failing_smtp_server_is_retried_with_backoff_then_the_inbox_take
     await send.dispatch_due()
     [message] = await messages(notify)
     assert (message.attempts, message.next_attempt_at) == (1, NOON + timedelta(seconds=10))
-    notify.clock.now = NOON + timedelta(seconds=10)
+    notify.clock.set(NOON + timedelta(seconds=10))
     await send.dispatch_due()
     [message] = await messages(notify)
     assert message.next_attempt_at == NOON + timedelta(seconds=30)  # 10 s, then 20 s
-    notify.clock.now = NOON + timedelta(seconds=30)
+    notify.clock.set(NOON + timedelta(seconds=30))
     await send.dispatch_due()  # third failure: in-app, which cannot fail
     [message] = await messages(notify)
     assert (message.state, message.channel, message.on_fallback) == ("delivered", "in_app", True)
@@ -144,7 +144,7 @@ async def test_webhook_then_email_failing_makes_a_failed_notification_and_an_eve
     await apply(notify, confirmed())
     send = dispatcher(notify)
     for seconds in (0, 10, 30, 30, 40, 60):
-        notify.clock.now = NOON + timedelta(seconds=seconds)
+        notify.clock.set(NOON + timedelta(seconds=seconds))
         await send.dispatch_due()
     [message] = await messages(notify)
     assert (message.state, message.channel) == ("failed", "email")
@@ -157,7 +157,7 @@ async def test_webhook_then_email_failing_makes_a_failed_notification_and_an_eve
 async def test_quiet_hours_delay_an_announcement_but_not_a_critical_cancellation(notify, mailbox):
     await prefer(notify, "backoffice", Preferences(quiet_hours=QuietHours(time(11), time(14))))
     event = confirmed()
-    notify.clock.now = datetime(2026, 12, 9, 11, tzinfo=UTC)  # 12:00, the day before the lesson
+    notify.clock.set(datetime(2026, 12, 9, 11, tzinfo=UTC))  # 12:00, the day before the lesson
     scheduled = EventScheduledV1(
         event_id="techniekdag",
         title="Techniekdag",
@@ -173,9 +173,9 @@ async def test_quiet_hours_delay_an_announcement_but_not_a_critical_cancellation
     assert cancelled["Subject"].startswith("Annulering door Corlaer College")
     [announcement] = [m for m in await messages(notify) if m.message_type == "event_scheduled"]
     assert announcement.state == "pending"
-    assert announcement.next_attempt_at == notify.clock.now.replace(hour=13)  # 14:00 local
+    assert announcement.next_attempt_at == notify.clock.now().replace(hour=13)  # 14:00 local
     assert count(notify, "delayed", "email") == 1
-    notify.clock.now = announcement.next_attempt_at
+    notify.clock.set(announcement.next_attempt_at)
     await dispatcher(notify).dispatch_due()
     assert len(mailbox.to(BACKOFFICE)) == 2
 
@@ -186,7 +186,7 @@ async def test_a_digest_gathers_the_day_into_one_mail_at_seven(notify, mailbox):
         await apply(notify, confirmed())
     await dispatcher(notify).dispatch_due()
     assert mailbox.mails == []
-    notify.clock.now = datetime(2026, 12, 2, 6, tzinfo=UTC)  # 07:00 in Amsterdam
+    notify.clock.set(datetime(2026, 12, 2, 6, tzinfo=UTC))  # 07:00 in Amsterdam
     assert await dispatcher(notify).dispatch_due() == 1
     [digest] = mailbox.mails
     assert digest["Subject"] == "Dagoverzicht: 3 berichten"
@@ -198,7 +198,7 @@ async def test_reminders_are_sent_once_even_when_a_run_stops_half_way(notify):
     for event in events:
         await apply(notify, event)
     await apply(notify, BookingCancelledV1(**events[0].model_dump(), cancelled_by="school"))
-    notify.clock.now = datetime(2026, 12, 8, 8, tzinfo=UTC)  # Tuesday 09:00: due
+    notify.clock.set(datetime(2026, 12, 8, 8, tzinfo=UTC))  # Tuesday 09:00: due
     async with notify.db.sessions() as tx:
         assert len((await tx.scalars(select(Reminder))).all()) == 6
 
@@ -208,15 +208,19 @@ async def test_reminders_are_sent_once_even_when_a_run_stops_half_way(notify):
     calls = 0
     real_clock = notify.clock
 
-    def failing_clock():
-        nonlocal calls
-        calls += 1
-        if calls == 3:
-            raise Interrupted  # the run dies before its third reminder
-        return real_clock()
+    class FailingClock:
+        def now(self) -> datetime:
+            nonlocal calls
+            calls += 1
+            if calls == 3:
+                raise Interrupted  # the run dies before its third reminder
+            return real_clock.now()
+
+        def monotonic(self) -> float:
+            return real_clock.monotonic()
 
     with pytest.raises(Interrupted):
-        await send_due_reminders(replace(notify, clock=failing_clock))
+        await send_due_reminders(replace(notify, clock=FailingClock()))
     assert await send_due_reminders(notify) == 3
     assert await send_due_reminders(notify) == 0
     reminders = [m for m in await messages(notify) if m.message_type == "lesson_reminder"]
@@ -281,6 +285,6 @@ async def test_a_batch_claimed_by_a_dispatcher_that_died_is_sent_after_its_lease
     claimed, _ = await dead._claim()
     assert len(claimed) == 1  # ... and the process dies before sending
     assert await dispatcher(notify).dispatch_due() == 0  # held by the lease
-    notify.clock.now = NOON + timedelta(seconds=notify.settings.notify_dispatch_lease_seconds)
+    notify.clock.set(NOON + timedelta(seconds=notify.settings.notify_dispatch_lease_seconds))
     assert await dispatcher(notify).dispatch_due() == 1
     assert len(mailbox.to(CORLAER)) == 1

@@ -13,12 +13,13 @@ from services.notify.commands import Notify, NotifyMetrics
 from services.notify.reminders import send_due_reminders
 from services.notify.settings import NotifySettings
 from services.notify.store import ORGANISATION_INBOX, Notification, messaging
-from services.notify.tests.conftest import NOON, PEOPLE, Clock, directory_says
+from services.notify.tests.conftest import NOON, PEOPLE, directory_says
 from services.notify.tests.test_delivery import apply
 from shared.contracts.directory import PersonActivatedV1
 from shared.messaging.outbox import Outbox
 from shared.store.db import Database, create_engine
 from shared.store.migrations import upgrade
+from shared.tests.clock import ManualClock
 from shared.tests.test_envelope_and_contracts import confirmed
 
 pytestmark = pytest.mark.integration
@@ -32,7 +33,7 @@ async def replicas(each_store):
     url = each_store("tft_notify_replicas")
     await asyncio.to_thread(upgrade, "notify", url)
     settings = NotifySettings(service="notify", notify_smtp_port=9)  # nothing is mailed
-    clock = Clock(NOON)
+    clock = ManualClock(NOON)
     pair = [
         Notify(
             Database(create_engine(url)),
@@ -65,7 +66,7 @@ async def to_people(notify: Notify, message_type: str) -> list[Notification]:
 
 
 async def test_two_reminder_runs_send_each_reminder_once(replicas):
-    replicas[0].clock.now = datetime(2026, 12, 8, 8, tzinfo=UTC)  # Tuesday 09:00: due
+    replicas[0].clock.set(datetime(2026, 12, 8, 8, tzinfo=UTC))  # Tuesday 09:00: due
     sent = await asyncio.gather(*(send_due_reminders(n) for n in replicas))
     reminders = await to_people(replicas[0], "lesson_reminder")
     assert sum(sent) == len(reminders) == LESSONS

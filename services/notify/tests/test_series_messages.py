@@ -25,6 +25,7 @@ from services.bookings.tests.scenario import (
 from services.notify.commands import Notify, NotifyMetrics, apply_event, reminder_source
 from services.notify.settings import NotifySettings
 from services.notify.store import Notification, Reminder, messaging
+from shared.clock import SYSTEM_CLOCK
 from shared.contracts import parse_event
 from shared.contracts.loans import SessionEquipmentRejectedV1
 from shared.domain import AMSTERDAM
@@ -52,6 +53,7 @@ async def notify(tmp_path):
         Outbox(messaging.outbox, source="/tft/notify"),
         NotifySettings(service="notify"),
         NotifyMetrics(CollectorRegistry()),
+        SYSTEM_CLOCK,
     )
     await db.dispose()
 
@@ -131,6 +133,7 @@ async def test_a_series_loans_cannot_equip_is_one_rejection(bookings, notify):
                 category="hydrogen-car",
                 reason="Er is geen waterstofauto vrij.",
             ),
+            bookings.clock.now(),
         )
 
     await deliver_staged(bookings, notify)

@@ -35,6 +35,7 @@ from shared.errors import is_transient
 from shared.messaging.envelope import Envelope, EnvelopeError
 from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
 from shared.observability.metrics import Metrics
+from shared.observability.tracing import NO_TRACING, Tracing
 from shared.store.db import Database
 
 E = TypeVar("E", bound=IntegrationEvent)
@@ -103,6 +104,7 @@ class EventConsumer:
         dlt_producer: Callable[[], Awaitable[AIOKafkaProducer]],
         max_attempts: int = 3,
         backoff_seconds: float = 0.2,
+        tracing: Tracing = NO_TRACING,
     ) -> None:
         self.name = name
         self.topics = list(topics)
@@ -118,6 +120,7 @@ class EventConsumer:
         self.dlt_producer = dlt_producer
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
+        self.tracing = tracing
         # Failed attempts per message, kept while it is retried. After a restart or a
         # rebalance a message starts counting again: more retries, never fewer.
         self._attempts: dict[Position, int] = {}
@@ -197,6 +200,7 @@ class EventConsumer:
                 raise PoisonMessage(str(exc)) from exc
             except ValidationError:
                 pass  # a known type this consumer does not care about
+            self.tracing.skipped(self.name, record, envelope)
             return None
         try:
             event = parse_event(envelope.type, json.loads(record.value or b""))
@@ -275,11 +279,16 @@ class EventConsumer:
             await self._handle(session, delivery)
 
     async def _handle(self, session: AsyncSession, delivery: Delivery) -> None:
+        """Apply one event in the trace and with the ids its message carries, so the events
+        its handler writes carry them on."""
         envelope = delivery.envelope
         context = {CORRELATION_ID: envelope.correlation_id, "event_id": envelope.id}
         if envelope.request_id:
             context[REQUEST_ID] = envelope.request_id
-        with bound_contextvars(**context):
+        with (
+            bound_contextvars(**context),
+            self.tracing.processing(self.name, delivery.record, envelope),
+        ):
             await self.handlers[envelope.type](session, delivery.event, envelope)
             log.info("event applied", consumer=self.name, event_type=envelope.type)
         self.metrics.consumed.labels(self.name, envelope.type).inc()

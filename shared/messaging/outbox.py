@@ -46,15 +46,18 @@ from shared.messaging.connection import KafkaConnection
 from shared.messaging.envelope import Envelope
 from shared.observability.logging import current_correlation_id, current_request_id, log
 from shared.observability.metrics import Metrics
+from shared.observability.tracing import NO_TRACING, Tracing, end_span, end_span_when_done
 from shared.store.db import Database
 
 
 class Outbox:
-    """Stages integration events in a unit of work."""
+    """Stages integration events in a unit of work, each with the trace context it was
+    written in (in its row's headers), so its message continues the trace."""
 
-    def __init__(self, table: Table, source: str) -> None:
+    def __init__(self, table: Table, source: str, tracing: Tracing = NO_TRACING) -> None:
         self.table = table
         self.source = source
+        self.tracing = tracing
 
     async def stage(self, session: AsyncSession, *events: IntegrationEvent) -> list[Envelope]:
         envelopes, rows = [], []
@@ -65,6 +68,7 @@ class Outbox:
                 subject=event.subject(),
                 correlation_id=current_correlation_id(),
                 request_id=current_request_id(),
+                traceparent=self.tracing.created(event.topic, event.key(), event.event_type),
             )
             envelopes.append(envelope)
             rows.append(
@@ -170,6 +174,7 @@ class OutboxRelay:
         metrics: Metrics,
         batch_size: int = 500,
         poll_seconds: float = 0.5,
+        tracing: Tracing = NO_TRACING,
     ) -> None:
         self.db = db
         self.table = table
@@ -177,6 +182,7 @@ class OutboxRelay:
         self.metrics = metrics
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
+        self.tracing = tracing
         self.lease = RelayLease(db)
         self._wake = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
@@ -329,12 +335,21 @@ class OutboxRelay:
         return done
 
     async def _deliver(self, producer: AIOKafkaProducer, row) -> asyncio.Future:
-        return await producer.send(
-            row.topic,
-            value=row.payload.encode(),
-            key=row.key.encode(),
-            headers=[(k, v.encode()) for k, v in json.loads(row.headers)],
-        )
+        """Hand the row to the producer: the future is done when Kafka acknowledged it."""
+        headers = json.loads(row.headers)
+        span = self.tracing.sending(row.topic, headers)
+        try:
+            sending = await producer.send(
+                row.topic,
+                value=row.payload.encode(),
+                key=row.key.encode(),
+                headers=[(k, v.encode()) for k, v in headers],
+            )
+        except Exception as exc:
+            end_span(span, exc)
+            raise
+        end_span_when_done(span, sending)
+        return sending
 
     async def _refused_for_good(self, exc: BaseException, topic: str) -> bool:
         if isinstance(exc, REFUSED_FOR_GOOD):

@@ -24,6 +24,7 @@ from shared.domain import Refused
 from shared.errors import is_transient
 from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
 from shared.observability.metrics import Metrics
+from shared.observability.tracing import NO_TRACING, Tracing, answered
 
 PROBLEM_JSON = "application/problem+json"
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -96,11 +97,12 @@ def _id_from(headers: dict[bytes, bytes], name: bytes) -> str | None:
 
 
 class ObservabilityMiddleware:
-    """Binds request and correlation ids to the logs of a request, echoes `X-Request-ID`
-    and counts the request. Plain ASGI: no extra task or thread per request."""
+    """Binds request and correlation ids to the logs of a request, echoes `X-Request-ID`,
+    counts the request and traces it (a SERVER span continuing the caller's `traceparent`).
+    Plain ASGI: no extra task or thread per request."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app, self.metrics = app, metrics
+    def __init__(self, app: ASGIApp, metrics: Metrics, tracing: Tracing = NO_TRACING) -> None:
+        self.app, self.metrics, self.tracing = app, metrics, tracing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -122,15 +124,17 @@ class ObservabilityMiddleware:
             await send(message)
 
         started = time.perf_counter()
-        try:
-            with bound_contextvars(**{REQUEST_ID: request_id, CORRELATION_ID: correlation_id}):
-                await self.app(scope, receive, send_with_id)
-        finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
-            self.metrics.http_requests.labels(scope["method"], route, str(status)).inc()
-            self.metrics.http_latency.labels(scope["method"], route).observe(
-                time.perf_counter() - started
-            )
+        with self.tracing.serving(scope) as span:
+            try:
+                with bound_contextvars(**{REQUEST_ID: request_id, CORRELATION_ID: correlation_id}):
+                    await self.app(scope, receive, send_with_id)
+            finally:
+                route = getattr(scope.get("route"), "path", "unmatched")
+                self.metrics.http_requests.labels(scope["method"], route, str(status)).inc()
+                self.metrics.http_latency.labels(scope["method"], route).observe(
+                    time.perf_counter() - started
+                )
+                answered(span, scope["method"], route, status)
 
 
 async def current_caller(request: Request) -> Caller:
@@ -138,10 +142,15 @@ async def current_caller(request: Request) -> Caller:
     return Caller.from_request(request)
 
 
-def install_http(app: FastAPI, metrics: Metrics, ready: Callable[[], Awaitable[None]]) -> None:
-    """Problem handlers, request-id/metrics middleware, /healthz, /readyz and /metrics."""
+def install_http(
+    app: FastAPI,
+    metrics: Metrics,
+    ready: Callable[[], Awaitable[None]],
+    tracing: Tracing = NO_TRACING,
+) -> None:
+    """Problem handlers, the ids/metrics/tracing middleware, /healthz, /readyz, /metrics."""
     _install_problem_handlers(app)
-    app.add_middleware(ObservabilityMiddleware, metrics=metrics)
+    app.add_middleware(ObservabilityMiddleware, metrics=metrics, tracing=tracing)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

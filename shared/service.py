@@ -33,6 +33,7 @@ from shared.messaging.retention import Retention
 from shared.messaging.tables import MessagingTables
 from shared.observability.logging import configure_logging, log
 from shared.observability.metrics import Metrics
+from shared.observability.tracing import Tracing
 from shared.periodic import retry
 from shared.settings import ServiceSettings
 from shared.store.db import Database, create_engine
@@ -88,8 +89,8 @@ class LeanSpec(Generic[S]):
 
 
 class LeanRuntime(Generic[S_co]):
-    """The running parts every service process has: its settings, store, metrics and tasks
-    (`tasks` run from start to stop)."""
+    """The running parts every service process has: its settings, store, metrics, tracing
+    and tasks (`tasks` run from start to stop)."""
 
     def __init__(
         self,
@@ -103,6 +104,7 @@ class LeanRuntime(Generic[S_co]):
         # leases must not jump with a pinned clock.
         self.clock: Clock = clock or settings.clock()
         self.metrics = Metrics()
+        self.tracing = Tracing.from_env(settings.service)
         self.db = Database(create_engine(settings.resolved_database_url()))
         self._extra_tasks = tasks
         self._tasks: list[asyncio.Future[None]] = []
@@ -120,11 +122,13 @@ class LeanRuntime(Generic[S_co]):
     async def stop(self) -> None:
         await self._cancel_tasks()
         await self.db.dispose()
+        await self.tracing.shutdown()
 
     async def _cancel_tasks(self) -> None:
-        for task in self._tasks:
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
+        for task in tasks:
             with suppress(BaseException):
                 await task
 
@@ -147,7 +151,9 @@ class Runtime(LeanRuntime[S_co]):
                 KafkaPrometheusMiddleware(registry=self.metrics.registry, app_name=spec.name)
             ],
         )
-        self.outbox = Outbox(spec.messaging.outbox, source=event_source(spec.name))
+        self.outbox = Outbox(
+            spec.messaging.outbox, source=event_source(spec.name), tracing=self.tracing
+        )
         self.relay = OutboxRelay(
             self.db,
             spec.messaging.outbox,
@@ -155,6 +161,7 @@ class Runtime(LeanRuntime[S_co]):
             self.metrics,
             batch_size=settings.outbox_batch_size,
             poll_seconds=settings.outbox_poll_seconds,
+            tracing=self.tracing,
         )
         self.db.on_commit(self.relay.wake)
         self.retention = Retention(
@@ -184,6 +191,7 @@ class Runtime(LeanRuntime[S_co]):
             dlt_producer=self._dead_letter_producer,
             max_attempts=self.settings.consumer_max_attempts,
             backoff_seconds=self.settings.consumer_retry_backoff_seconds,
+            tracing=self.tracing,
         )
         consumer.subscribe(self.broker, batch_size=self.settings.consumer_batch_size)
         return consumer
@@ -238,7 +246,7 @@ class Runtime(LeanRuntime[S_co]):
         if self._dlt is not None:
             with suppress(Exception):
                 await self._dlt.stop()
-        await self.db.dispose()
+        await super().stop()
 
 
 def create_app(
@@ -271,7 +279,8 @@ def create_app(
     if isinstance(spec, ServiceSpec):  # before the store sees the request
         app.add_middleware(Authentication, tokens=GatewayTokens.for_settings(settings))
     app.add_middleware(Preconditions)
-    install_http(app, runtime.metrics, runtime.ready)  # outermost: ids and metrics for all
+    # outermost: ids, metrics and traces for all
+    install_http(app, runtime.metrics, runtime.ready, runtime.tracing)
     add_routes(app, router)
     return app
 

@@ -52,6 +52,8 @@ class Platform:
     database_prefix: str = "tft_"
     # The gateway's signing key, in a file it reads: tests sign what the gateway would.
     signing_key: SigningKey = field(default_factory=SigningKey.generate)
+    # Where the services export their spans (an OTLP/HTTP collector), if anywhere.
+    traces_endpoint: str | None = None
 
     @property
     def gateway(self) -> str:
@@ -113,6 +115,15 @@ class Platform:
                     "TFT_LOGIN_RATE_PER_ADDRESS": "1000000",
                     "TFT_LOGIN_BURST_PER_ADDRESS": "1000000",
                     "TFT_AUDIT_PATH": str(self.home / "gateway-audit.jsonl"),
+                }
+            )
+        if self.traces_endpoint:
+            env.update(
+                {
+                    "OTEL_EXPORTER_OTLP_ENDPOINT": self.traces_endpoint,
+                    # Only the requests a test traces (a sampled `traceparent`) are recorded.
+                    "OTEL_TRACES_SAMPLER": "parentbased_always_off",
+                    "OTEL_BSP_SCHEDULE_DELAY": "100",  # milliseconds: the spans come soon
                 }
             )
         return {**env, **extra}

@@ -32,6 +32,7 @@ from shared.http import (
     problem_response,
 )
 from shared.observability.logging import current_correlation_id, current_request_id, log
+from shared.observability.tracing import inject
 from shared.store.versions import passed_on
 
 # Upstream headers a client may see; everything else (hosts, servers) stays inside.
@@ -306,7 +307,8 @@ class Upstreams:
 
     def _identity(self, service: str, who: Principal | None) -> dict[str, str]:
         """Who calls (nobody: the gateway itself) in a token for this request to `service`
-        alone, and the ids `install_http` bound for this request (from its headers)."""
+        alone, the ids `install_http` bound for this request (from its headers) and the
+        request's trace context."""
         request_id = current_request_id()
         token = self._tokens.for_request(service, who, on_behalf_of.get() if who else None)
         headers = {
@@ -315,7 +317,9 @@ class Upstreams:
             CORRELATION_ID_HEADER: current_correlation_id() or request_id,
             "Idempotency-Key": forwarded_key.get() if who else None,
         }
-        return {name: value for name, value in headers.items() if value}
+        identity = {name: value for name, value in headers.items() if value}
+        inject(identity)
+        return identity
 
 
 async def _mark_reused(_session: Any, trace: Any, _params: Any) -> None:

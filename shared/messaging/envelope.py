@@ -1,7 +1,6 @@
 """CloudEvents 1.0 in Kafka binary mode: the envelope lives in headers, the value is JSON."""
 
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import uuid4
 
@@ -18,10 +17,6 @@ class EnvelopeError(ValueError):
     """A message without a valid CloudEvents envelope: it can never be processed."""
 
 
-def new_traceparent() -> str:
-    return f"00-{os.urandom(16).hex()}-{os.urandom(8).hex()}-01"
-
-
 @dataclass(frozen=True)
 class Envelope:
     id: str
@@ -31,7 +26,9 @@ class Envelope:
     time: datetime
     correlation_id: str
     request_id: str | None = None
-    traceparent: str = field(default_factory=new_traceparent)
+    # The W3C trace context the event was written in (shared/observability/tracing.py);
+    # None while tracing is off.
+    traceparent: str | None = None
 
     @classmethod
     def new(
@@ -42,6 +39,7 @@ class Envelope:
         correlation_id: str | None = None,
         request_id: str | None = None,
         clock: Clock = SYSTEM_CLOCK,
+        traceparent: str | None = None,
     ) -> "Envelope":
         event_id = str(uuid4())
         return cls(
@@ -52,6 +50,7 @@ class Envelope:
             time=clock.now(),
             correlation_id=correlation_id or event_id,
             request_id=request_id,
+            traceparent=traceparent,
         )
 
     def to_headers(self) -> list[tuple[str, bytes]]:
@@ -64,10 +63,11 @@ class Envelope:
             "ce_subject": self.subject,
             "content-type": CONTENT_TYPE,
             CORRELATION_HEADER: self.correlation_id,
-            TRACEPARENT_HEADER: self.traceparent,
         }
         if self.request_id:
             headers[REQUEST_HEADER] = self.request_id
+        if self.traceparent:
+            headers[TRACEPARENT_HEADER] = self.traceparent
         return [(k, v.encode()) for k, v in headers.items()]
 
     @classmethod
@@ -90,5 +90,5 @@ class Envelope:
             time=time,
             correlation_id=values.get(CORRELATION_HEADER) or values["ce_id"],
             request_id=values.get(REQUEST_HEADER),
-            traceparent=values.get(TRACEPARENT_HEADER) or new_traceparent(),
+            traceparent=values.get(TRACEPARENT_HEADER),
         )

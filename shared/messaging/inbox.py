@@ -37,6 +37,7 @@ from shared.errors import is_transient
 from shared.messaging.envelope import Envelope, EnvelopeError
 from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
 from shared.observability.metrics import Metrics
+from shared.observability.tracing import NO_TRACING, Tracing
 from shared.periodic import Sleep, retry
 from shared.store.db import Database
 
@@ -118,6 +119,7 @@ class EventConsumer:
         backoff_seconds: float = 0.2,
         sleep: Sleep = asyncio.sleep,
         clock: Clock = SYSTEM_CLOCK,
+        tracing: Tracing = NO_TRACING,
     ) -> None:
         self.name = name
         self.topics = list(topics)
@@ -136,6 +138,7 @@ class EventConsumer:
         self.outage_backoff = Backoff(2 * backoff_seconds, cap=MAX_OUTAGE_WAIT_SECONDS)
         self.sleep = sleep
         self.clock = clock
+        self.tracing = tracing
         # Failed attempts per message, kept while it is retried. After a restart or a
         # rebalance a message starts counting again: more retries, never fewer.
         self._attempts: dict[Position, int] = {}
@@ -214,6 +217,7 @@ class EventConsumer:
                 raise PoisonMessage(str(exc)) from exc
             except ValidationError:
                 pass  # a known type this consumer does not care about
+            self.tracing.skipped(self.name, record, envelope)
             return None
         try:
             event = parse_event(envelope.type, from_json(record.value or b""))
@@ -286,11 +290,16 @@ class EventConsumer:
             await self._handle(tx, delivery)
 
     async def _handle(self, tx: AsyncSession, delivery: Delivery) -> None:
+        """Apply one event in the trace and with the ids its message carries, so the events
+        its handler writes carry them on."""
         envelope = delivery.envelope
         context = {CORRELATION_ID: envelope.correlation_id, "event_id": envelope.id}
         if envelope.request_id:
             context[REQUEST_ID] = envelope.request_id
-        with bound_contextvars(**context):
+        with (
+            bound_contextvars(**context),
+            self.tracing.processing(self.name, delivery.record, envelope),
+        ):
             await self.handlers[envelope.type](tx, delivery.event, envelope)
             log.info("event applied", consumer=self.name, event_type=envelope.type)
         self.metrics.consumed.labels(self.name, envelope.type).inc()

@@ -46,17 +46,22 @@ from shared.messaging.connection import KafkaConnection
 from shared.messaging.envelope import Envelope
 from shared.observability.logging import current_correlation_id, current_request_id, log
 from shared.observability.metrics import Metrics
+from shared.observability.tracing import NO_TRACING, Tracing, end_span, end_span_when_done
 from shared.periodic import Periodic
 from shared.store.db import Database
 
 
 class Outbox:
-    """Stages integration events in a unit of work."""
+    """Stages integration events in a unit of work, each with the trace context it was
+    written in (in its row's headers), so its message continues the trace."""
 
-    def __init__(self, table: Table, source: str, clock: Clock = SYSTEM_CLOCK) -> None:
+    def __init__(
+        self, table: Table, source: str, clock: Clock = SYSTEM_CLOCK, tracing: Tracing = NO_TRACING
+    ) -> None:
         self.table = table
         self.source = source
         self.clock = clock
+        self.tracing = tracing
 
     async def stage(self, tx: AsyncSession, *events: IntegrationEvent) -> list[Envelope]:
         envelopes, rows = [], []
@@ -68,6 +73,7 @@ class Outbox:
                 correlation_id=current_correlation_id(),
                 request_id=current_request_id(),
                 clock=self.clock,
+                traceparent=self.tracing.created(event.topic, event.key(), event.event_type),
             )
             envelopes.append(envelope)
             rows.append(
@@ -180,12 +186,14 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_seconds: float = 0.5,
         clock: Clock = SYSTEM_CLOCK,
+        tracing: Tracing = NO_TRACING,
     ) -> None:
         self.db = db
         self.table = table
         self.producer_factory = producer_factory
         self.metrics = metrics
         self.batch_size = batch_size
+        self.tracing = tracing
         self.lease = RelayLease(db)
         self.clock = clock
         self.runner = Periodic(
@@ -335,12 +343,21 @@ class OutboxRelay:
         return done
 
     async def _deliver(self, producer: AIOKafkaProducer, row) -> asyncio.Future:
-        return await producer.send(
-            row.topic,
-            value=row.payload.encode(),
-            key=row.key.encode(),
-            headers=[(k, v.encode()) for k, v in from_json(row.headers)],
-        )
+        """Hand the row to the producer: the future is done when Kafka acknowledged it."""
+        headers = from_json(row.headers)
+        span = self.tracing.sending(row.topic, headers)
+        try:
+            sending = await producer.send(
+                row.topic,
+                value=row.payload.encode(),
+                key=row.key.encode(),
+                headers=[(k, v.encode()) for k, v in headers],
+            )
+        except Exception as exc:
+            end_span(span, exc)
+            raise
+        end_span_when_done(span, sending)
+        return sending
 
     async def _refused_for_good(self, exc: BaseException, topic: str) -> bool:
         if isinstance(exc, REFUSED_FOR_GOOD):

@@ -49,7 +49,22 @@ class RateLimits:
         return 0.0
 
     async def _take(self, tx: AsyncSession, limit: Limit, key: str) -> float:
-        now, t = self.clock.now().timestamp(), RATE_BUCKETS
+        if await self._took(tx, limit, key, self.clock.now().timestamp()):
+            return 0.0
+        # The upsert may have waited for the bucket's row lock while other requests moved
+        # it on from their later clocks: judged by the time read before that wait, a request
+        # within its limit looks early. Refused, the row stays locked: ask again at its time.
+        now = self.clock.now().timestamp()
+        if await self._took(tx, limit, key, now):
+            return 0.0
+        tat = await tx.scalar(select(RATE_BUCKETS.c.tat).where(_is(limit, key)))
+        assert tat is not None, "the bucket the insert found stays until the commit"
+        return self._wait(limit, tat, now)
+
+    @staticmethod
+    async def _took(tx: AsyncSession, limit: Limit, key: str, now: float) -> bool:
+        """One token from the bucket in one conditional upsert, if it has one at `now`."""
+        t = RATE_BUCKETS
         moved = case((t.c.tat > now, t.c.tat), else_=now) + limit.interval
         insert = insert_for(tx)(t).values(limit_name=limit.name, key=key, tat=now + limit.interval)
         taken = await tx.execute(
@@ -59,11 +74,7 @@ class RateLimits:
                 where=moved - now <= limit.burst * limit.interval + ROUNDING,
             ).returning(t.c.tat)
         )
-        if taken.first() is not None:
-            return 0.0
-        tat = await tx.scalar(select(t.c.tat).where(_is(limit, key)))
-        assert tat is not None, "the bucket the insert found stays until the commit"
-        return self._wait(limit, tat, now)
+        return taken.first() is not None
 
     async def waiting(self, limit: Limit, key: str) -> float:
         """Seconds until `key` may go ahead (0: now), taking nothing."""

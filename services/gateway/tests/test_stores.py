@@ -1,6 +1,7 @@
 """The edge's state in the gateway's store, on both stores: idempotency keys expire, token
 buckets refill."""
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -10,6 +11,7 @@ from services.gateway.ratelimit import Limit, RateLimits, retry_after
 from services.gateway.store import metadata
 from shared.store.db import Database, create_engine
 from shared.tests.clock import ManualClock
+from shared.tests.racing import until_waiting_on_locks
 
 pytestmark = pytest.mark.integration
 
@@ -88,3 +90,35 @@ async def test_a_refused_bucket_stops_the_rest_of_the_take(db):
     clock.advance(1)
     # Full again with 5 tokens: the refused take took none of the subject's.
     assert [await limits.take((subject, "corlaer")) for _ in range(6)][4:] == [0, 1]
+
+
+@pytest.fixture
+async def postgres_db(fresh_database):
+    """PostgreSQL only: the race below needs its row locks and its view of who waits."""
+    database = Database(create_engine(fresh_database("tft_gateway_bucket_race")))
+    async with database.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    yield database
+    await database.dispose()
+
+
+async def test_a_take_that_waited_for_the_bucket_is_judged_by_its_time_after_the_wait(
+    postgres_db,
+):
+    # One request holds the bucket's row while another waits for it; meanwhile the clock
+    # moves on 5 s and the holder's take (at that later time) commits. The waiter read the
+    # clock before its wait: judged by that stale time it looks 5 s early, though by the
+    # time it gets the row it is well within its limit (rate 1/s, burst 2).
+    db, limit = postgres_db, Limit("test", rate=1, burst=2)
+    waiter_clock = at_start()
+    holder_clock = ManualClock(waiter_clock.now())
+    holder_clock.advance(5)
+    waiter = RateLimits(db, clock=waiter_clock)
+    async with db.writing() as tx:
+        assert await RateLimits(db, clock=holder_clock)._take(tx, limit, "a") == 0
+        waiting = asyncio.create_task(waiter.take((limit, "a")))
+        await until_waiting_on_locks(db, 1)
+        waiter_clock.advance(5)  # the time the wait took
+    assert await waiting == 0
+    # It took its token: the bucket's burst of 2 is spent until a second has passed.
+    assert await waiter.take((limit, "a")) == pytest.approx(1)

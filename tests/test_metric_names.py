@@ -50,7 +50,7 @@ def exported(registry) -> dict[str, set[str]]:
 async def _registries(home: Path, env: pytest.MonkeyPatch) -> list:
     """Each service's app with its runtime started (its periodic tasks register their
     metrics when they start) and stopped again at once, all on one event loop."""
-    registries = []
+    registries, before = [], set(threading.enumerate())
     for name in SERVICES:
         env.setenv("TFT_DATABASE_URL", f"sqlite+aiosqlite:///{home / name}.db")
         module = importlib.import_module(f"services.{name}.app")
@@ -60,7 +60,9 @@ async def _registries(home: Path, env: pytest.MonkeyPatch) -> list:
         await asyncio.sleep(0)  # one turn: each task runs up to its first wait
         await runtime.stop()
         registries.append(runtime.metrics.registry)
-    for thread in threading.enumerate():  # SQLite's threads answer this loop: keep it open
+    # SQLite's threads of these runtimes answer this loop: keep it open until they end (not
+    # those other tests left behind: they answer loops of their own).
+    for thread in set(threading.enumerate()) - before:
         if "_connection_worker" in thread.name:
             await asyncio.to_thread(thread.join, 30)
     return registries

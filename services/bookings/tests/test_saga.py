@@ -23,6 +23,7 @@ from shared.contracts.topics import LOAN_RESERVATION
 from shared.messaging.envelope import Envelope
 from shared.messaging.inbox import EventConsumer
 from shared.observability.metrics import Metrics
+from shared.tests.records import consumer_record
 
 REASON = "Er is op 09-03-2027 geen robot vrij voor deze les."
 
@@ -48,18 +49,8 @@ async def answer(rt, *events: IntegrationEvent) -> None:
 
 def record(event: IntegrationEvent, offset: int) -> ConsumerRecord:
     envelope = Envelope.new(type=event.event_type, source="/tft/loans", subject=event.key())
-    return ConsumerRecord(
-        topic=LOAN_RESERVATION,
-        partition=0,
-        offset=offset,
-        timestamp=0,
-        timestamp_type=0,
-        key=event.key().encode(),
-        value=event.model_dump_json().encode(),
-        checksum=None,
-        serialized_key_size=0,
-        serialized_value_size=0,
-        headers=envelope.to_headers(),
+    return consumer_record(
+        LOAN_RESERVATION, event.key(), event.model_dump_json().encode(), envelope, offset
     )
 
 

@@ -17,6 +17,7 @@ from shared.contracts.topics import BOOKING
 from shared.messaging.envelope import Envelope
 from shared.messaging.inbox import EventConsumer
 from shared.observability.metrics import Metrics
+from shared.tests.records import consumer_record
 
 
 def completed(
@@ -40,19 +41,7 @@ def completed(
 
 
 def record(event: BookingCompletedV2, envelope: Envelope, offset=0) -> ConsumerRecord:
-    return ConsumerRecord(
-        topic=BOOKING,
-        partition=0,
-        offset=offset,
-        timestamp=0,
-        timestamp_type=0,
-        key=event.key().encode(),
-        value=event.model_dump_json().encode(),
-        checksum=None,
-        serialized_key_size=0,
-        serialized_value_size=0,
-        headers=envelope.to_headers(),
-    )
+    return consumer_record(BOOKING, event.key(), event.model_dump_json().encode(), envelope, offset)
 
 
 def envelope_of(event: BookingCompletedV2) -> Envelope:
@@ -194,19 +183,7 @@ async def test_a_version_1_completion_is_declared_as_it_was_meant(rt, said, decl
         source="/tft/bookings",
         subject=payload["booking_id"],
     )
-    old = ConsumerRecord(
-        topic=BOOKING,
-        partition=0,
-        offset=0,
-        timestamp=0,
-        timestamp_type=0,
-        key=payload["booking_id"].encode(),
-        value=json.dumps(payload).encode(),
-        checksum=None,
-        serialized_key_size=0,
-        serialized_value_size=0,
-        headers=envelope.to_headers(),
-    )
+    old = consumer_record(BOOKING, payload["booking_id"], json.dumps(payload).encode(), envelope)
     await consumer(rt).process([old])
 
     async with rt.db.sessions() as tx:

@@ -18,6 +18,7 @@ from shared.messaging.envelope import Envelope
 from shared.messaging.inbox import EventConsumer
 from shared.observability.metrics import Metrics
 from shared.seed.region import LEAD_SCHOOL_ID
+from shared.tests.records import consumer_record
 
 LEAD = Caller("anna", "school", LEAD_SCHOOL_ID)
 
@@ -74,18 +75,8 @@ def envelope_of(event: IntegrationEvent) -> Envelope:
 
 
 def record(event: IntegrationEvent, envelope: Envelope, offset: int = 0) -> ConsumerRecord:
-    return ConsumerRecord(
-        topic=event.topic,
-        partition=0,
-        offset=offset,
-        timestamp=0,
-        timestamp_type=0,
-        key=event.key().encode(),
-        value=event.model_dump_json().encode(),
-        checksum=None,
-        serialized_key_size=0,
-        serialized_value_size=0,
-        headers=envelope.to_headers(),
+    return consumer_record(
+        event.topic, event.key(), event.model_dump_json().encode(), envelope, offset
     )
 
 

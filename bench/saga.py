@@ -59,12 +59,15 @@ def sessions(platform: Platform, offering_id: str, label: str) -> list[str]:
                         "minutes": 120,
                         "every_days": 1,
                         "count": DAYS_PER_SERIES,
-                        "rooms": [f"Bench {label} {room}"],
-                        "instructor": f"Bench {label} {room}",
+                        # A series skips closed days and runs on past its 60th day: a room
+                        # and an instructor per series, so the next one cannot collide.
+                        "rooms": [f"Bench {label} {start} {room}"],
+                        "instructor": f"Bench {label} {start} {room}",
                         "capacity": 30,
                     },
                 )
-                response.raise_for_status()
+                if response.is_error:
+                    raise RuntimeError(f"planning a bench series: {response.text}")
                 planned += [(s["starts_at"], s["id"]) for s in response.json()["sessions"]]
     return [session_id for _, session_id in sorted(planned)]
 

@@ -47,23 +47,16 @@ BASELINES = {
     "direct_offerings_per_s": "hello_per_s",
     "gateway_offerings_per_s": "hello_per_s",
     "events_registrations_per_s": "store_bookings_per_s",
+    "sqlite_gateway_bookings_per_s": "gateway_bookings_per_s",
 }
 
 
-def run(args: argparse.Namespace) -> dict:
+def run(args: argparse.Namespace, figures: dict) -> None:
+    """Adds each benchmark's figures to `figures` as it finishes: a failing one keeps the
+    figures of those before it."""
     # The measuring process logs warnings only: a line per message would measure the console.
     configure_logging("bench", "WARNING")
     kafka, postgres = infra.start()
-    figures: dict = {
-        "messages": args.messages,
-        "clients": args.clients,
-        "seconds": args.seconds,
-        "cpus": os.cpu_count(),
-        "python": host.python_version(),
-        "store": "postgresql",
-        "bench_log_level": "WARNING",
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
     chosen = args.only or [MESSAGING, *PLATFORM_BENCHES]
     try:
         if MESSAGING in chosen:
@@ -75,20 +68,42 @@ def run(args: argparse.Namespace) -> dict:
         if on_platform:
             platform = Platform(kafka=kafka, postgres=postgres, home=infra.HOME / "platform")
             platform.start()
-            profile.configure(
-                {name: process.pid for name, process in platform.processes.items() if process.pid},
-                args.profile,
-            )
             try:
                 for name in on_platform:
                     print(f"{name} ...", flush=True)
+                    # Again before each: a benchmark may have restarted a process.
+                    profile.configure(processes(platform), args.profile)
                     figures.update(PLATFORM_BENCHES[name](platform, args))
             finally:
                 platform.stop()
+        if "gateway" in chosen:
+            print("gateway on SQLite ...", flush=True)
+            figures.update(sqlite_bookings(kafka, postgres, args))
     finally:
         kafka.stop()
         postgres.stop()
-    return figures
+
+
+def processes(platform: Platform) -> dict[str, int]:
+    return {name: process.pid for name, process in platform.processes.items() if process.pid}
+
+
+def sqlite_bookings(kafka, postgres, args: argparse.Namespace) -> dict:
+    """The bookings figures again on the default store of `make up`: a SQLite file each."""
+    platform = Platform(
+        kafka=kafka,
+        postgres=postgres,
+        home=infra.HOME / "platform-sqlite",
+        web_port=None,
+        store="sqlite",
+    )
+    platform.start()
+    profile.configure(processes(platform))
+    try:
+        figures = gateway.bookings(platform, args.clients, args.seconds)
+    finally:
+        platform.stop()
+    return {f"sqlite_{name}": value for name, value in figures.items()}
 
 
 def measure_messaging(kafka, postgres, messages: int, folder: Path | None) -> dict:
@@ -144,8 +159,24 @@ def main() -> None:
         help="print the figures only, leaving bench/results/latest.json",
     )
     args = parser.parse_args()
-    figures = with_ratios(run(args))
-    if not args.no_save:
+    measured: dict = {
+        "messages": args.messages,
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "cpus": os.cpu_count(),
+        "python": host.python_version(),
+        "store": "postgresql",
+        "bench_log_level": "WARNING",
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    try:
+        run(args, measured)
+    finally:
+        report(with_ratios(measured), save=not args.no_save)
+
+
+def report(figures: dict, save: bool) -> None:
+    if save:
         RESULTS.mkdir(exist_ok=True)
         # A run with --only updates its own figures and keeps the others of earlier runs.
         latest = RESULTS / "latest.json"

@@ -3,6 +3,7 @@
 import asyncio
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -54,6 +55,8 @@ class Platform:
     signing_key: SigningKey = field(default_factory=SigningKey.generate)
     # Where the services export their spans (an OTLP/HTTP collector), if anywhere.
     traces_endpoint: str | None = None
+    # "sqlite": each store a file under home, as `make up` keeps them (PostgreSQL unused).
+    store: str = "postgresql"
 
     @property
     def gateway(self) -> str:
@@ -64,7 +67,18 @@ class Platform:
         return f"http://127.0.0.1:{self.web_port}"
 
     def database_url(self, service: str) -> str:
+        if self.store == "sqlite":
+            return f"sqlite+aiosqlite:///{self.home / 'db' / f'{service}.db'}"
         return self.postgres.url(f"{self.database_prefix}{service}")
+
+    def _fresh_stores(self, names: list[str]) -> None:
+        if self.store == "sqlite":
+            shutil.rmtree(self.home / "db", ignore_errors=True)
+            (self.home / "db").mkdir()
+            return
+        for name in names:  # one at a time: CREATE DATABASE copies template1
+            self.postgres.drop_database(f"{self.database_prefix}{name}")
+            self.postgres.create_database(f"{self.database_prefix}{name}")
 
     def env(self, service: str, port: int, **extra: str) -> dict[str, str]:
         if service == "web":
@@ -138,9 +152,7 @@ class Platform:
         self.home.mkdir(parents=True, exist_ok=True)
         (self.home / "gateway-key.pem").write_bytes(self.signing_key.pem())
         try:
-            for name in stores:  # one at a time: CREATE DATABASE copies template1
-                self.postgres.drop_database(f"{self.database_prefix}{name}")
-                self.postgres.create_database(f"{self.database_prefix}{name}")
+            self._fresh_stores(list(stores))
             with ThreadPoolExecutor(len(stores)) as pool:  # each its own database
                 list(
                     pool.map(

@@ -1,9 +1,11 @@
-"""Structured JSON logs: every line, ours or a library's, carries the service and context ids."""
+"""Structured JSON logs: every line, ours or a library's, carries the service and context ids
+(and the trace's, when tracing is on)."""
 
 import logging
 import sys
 
 import structlog
+from opentelemetry import trace
 from structlog.contextvars import bind_contextvars, get_contextvars, merge_contextvars
 from structlog.typing import Processor
 
@@ -14,8 +16,20 @@ CORRELATION_ID = "correlation_id"
 # suite turns it off before anything logs (conftest.py).
 CACHE_LOGGERS = True
 
+
+def add_trace_ids(_logger: object, _name: str, event: dict) -> dict:
+    """The trace and span a line was written in, when tracing is on: an operator goes from a
+    log line to its trace, and from a trace to its lines."""
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        event.setdefault("trace_id", f"{context.trace_id:032x}")
+        event.setdefault("span_id", f"{context.span_id:016x}")
+    return event
+
+
 _SHARED: list[Processor] = [
     merge_contextvars,
+    add_trace_ids,
     structlog.processors.add_log_level,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
 ]

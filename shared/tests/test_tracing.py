@@ -9,6 +9,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 
 from shared.messaging.envelope import Envelope
+from shared.observability import logging as logs
 from shared.observability.tracing import ENDPOINT_ENV, Tracing
 
 TRACE, CALLER = os.urandom(16).hex(), os.urandom(8).hex()
@@ -40,3 +41,17 @@ async def test_a_consumer_continues_the_trace_of_its_message_into_what_it_writes
     assert (f"{process.context.trace_id:032x}", f"{process.parent.span_id:016x}") == (TRACE, CALLER)
     assert create.kind is SpanKind.PRODUCER and create.parent.span_id == process.context.span_id
     assert written == f"00-{TRACE}-{create.context.span_id:016x}-01"
+
+
+def test_a_line_logged_in_a_span_names_its_trace_and_span_and_others_do_not():
+    tracing = Tracing("bookings", InMemorySpanExporter())
+    with tracing.serving(SCOPE) as span:
+        inside = logs.add_trace_ids(None, "info", {"event": "booked"})
+    outside = logs.add_trace_ids(None, "info", {"event": "idle"})
+
+    assert (inside["trace_id"], inside["span_id"]) == (
+        TRACE,
+        f"{span.get_span_context().span_id:016x}",
+    )
+    assert "trace_id" not in outside and "span_id" not in outside
+    assert logs.add_trace_ids in logs._SHARED  # every line, ours and the libraries'

@@ -241,6 +241,11 @@ def booking_rows(bookings: list[dict[str, Any]]) -> list[BookingRow]:
     return sorted(rows, key=lambda r: r.session.starts_at if r.session else far)
 
 
+def ended(rows: list[BookingRow], now: datetime) -> list[BookingRow]:
+    """The bookings whose session is over: what the backoffice completes next."""
+    return [r for r in rows if r.session is not None and r.session.ends_at <= now]
+
+
 # Where a loan stands that Mijn planning lists: still to come, with the school, or late.
 OPEN_LOANS = ("reserved", "out", "overdue")
 

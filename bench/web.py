@@ -55,6 +55,16 @@ def pages(day: date) -> dict[str, tuple[str, str, list[str]]]:
             "/backoffice/agenda",
             [f"/sessions?from={monday}&to={monday + timedelta(days=6)}&limit=500"],
         ),
+        "vandaag": (
+            "backoffice",
+            "/backoffice/vandaag",
+            [
+                f"/sessions?from={day}&to={monday + timedelta(days=6)}&limit=500",
+                "/bookings?status=confirmed&limit=11",
+                "/overdue-loans?limit=11",
+                "/offering-proposals?approval=proposed&limit=11",
+            ],
+        ),
         "boekingen": (
             "backoffice",
             "/backoffice/boekingen",

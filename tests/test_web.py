@@ -252,7 +252,7 @@ def test_each_role_lands_on_its_start_page(platform, visits, size):
     """And a picture of it for the README (docs/screenshots)."""
     for username, heading in [
         (SCHOOL, "Mijn planning"),
-        ("backoffice", "Boekingen afronden"),
+        ("backoffice", "Vandaag en deze week"),
         ("finance", "Declaraties van het"),
         ("programma", "Programmamonitoring"),
     ]:

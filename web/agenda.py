@@ -3,6 +3,7 @@ offer's sessions and the events' sessions), the forms that plan a session or a s
 what the API answers to them (dates skipped, a room or instructor in the way). No I/O here."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -100,6 +101,11 @@ class Entry:
     def schools(self) -> int:
         return schools_told(self.bookings)
 
+    @property
+    def coming(self) -> int:
+        """The classes that come: booked or registered, and confirmed."""
+        return sum(1 for b in self.bookings if b.status == "confirmed")
+
 
 def schools_told(bookings: list[Booked]) -> int:
     """How many schools hear of a move or cancellation: those with a booking still active."""
@@ -157,9 +163,7 @@ def week(chosen: AgendaFilter, entries: list[Entry], everything: list[Entry]) ->
     """The week's days, Monday to Friday always and the weekend when something happens then,
     each with its entries by start; the rooms and instructors to choose from are those of
     `everything` planned this week (and the ones chosen)."""
-    by_day: dict[date, list[Entry]] = {}
-    for e in sorted(entries, key=lambda e: (e.starts_at, e.title)):
-        by_day.setdefault(e.day, []).append(e)
+    by_day = _by_day(entries)
     days = [
         Day(d, by_day.get(d, []))
         for d in (chosen.week + timedelta(days=n) for n in range(7))
@@ -176,6 +180,60 @@ def week(chosen: AgendaFilter, entries: list[Entry], everything: list[Entry]) ->
 
 def _chosen(value: str) -> set[str]:
     return {value} if value else set()
+
+
+def _by_day(entries: list[Entry]) -> dict[date, list[Entry]]:
+    """The entries per day, each day's by start."""
+    by_day: dict[date, list[Entry]] = {}
+    for e in sorted(entries, key=lambda e: (e.starts_at, e.title)):
+        by_day.setdefault(e.day, []).append(e)
+    return by_day
+
+
+# -- today and the rest of the week (the backoffice's start page) ---------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """Today's sessions in one room (an event's at its place) or of one instructor (host)."""
+
+    name: str
+    entries: list[Entry]
+
+
+@dataclass(frozen=True)
+class Today:
+    day: date
+    by_room: list[Group]
+    by_instructor: list[Group]
+    later: list[Day]  # the days after today to the week's end that have something planned
+
+    @property
+    def sessions(self) -> int:
+        return sum(len(g.entries) for g in self.by_room)
+
+
+def room_of(entry: Entry) -> str:
+    return f"Lokaal {entry.room}" if entry.room else entry.place
+
+
+def today_and_week(day: date, entries: list[Entry]) -> Today:
+    """Today's sessions grouped per room and per instructor, and the days after it."""
+    by_day = _by_day(entries)
+    today = by_day.get(day, [])
+    return Today(
+        day,
+        _grouped(today, room_of),
+        _grouped(today, lambda e: e.who),
+        [Day(d, found) for d, found in sorted(by_day.items()) if d > day],
+    )
+
+
+def _grouped(entries: list[Entry], name: Callable[[Entry], str]) -> list[Group]:
+    groups: dict[str, list[Entry]] = {}
+    for e in entries:
+        groups.setdefault(name(e), []).append(e)
+    return [Group(n, found) for n, found in sorted(groups.items(), key=lambda g: g[0].lower())]
 
 
 # -- planning a session or a series ---------------------------------------------------------

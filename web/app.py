@@ -32,6 +32,7 @@ from web.routes import (
     programme,
     proposals,
     school,
+    today,
 )
 from web.sessions import SessionStore
 from web.settings import WebSettings
@@ -75,6 +76,7 @@ def create_app(
         equipment,
         events,
         event_planning,
+        today,
         backoffice,
         planning,
         calendar,

@@ -45,6 +45,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem("Berichten", "/berichten"),
     ],
     "backoffice": [
+        NavItem("Vandaag", "/backoffice/vandaag"),
         NavItem("Boekingen", "/backoffice/boekingen"),
         NavItem("Agenda", "/backoffice/agenda"),
         NavItem("Uitleenbalie", "/backoffice/uitleenbalie"),

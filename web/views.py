@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlencode
 
 from web import formatting
 from web.gateway import ApiProblem
@@ -239,6 +240,11 @@ def booking_rows(bookings: list[dict[str, Any]]) -> list[BookingRow]:
     far = datetime.max.replace(tzinfo=formatting.AMSTERDAM)
     rows = [BookingRow(b) for b in bookings]
     return sorted(rows, key=lambda r: r.session.starts_at if r.session else far)
+
+
+def ended(rows: list[BookingRow], now: datetime) -> list[BookingRow]:
+    """The bookings whose session is over: what the backoffice completes next."""
+    return [r for r in rows if r.session is not None and r.session.ends_at <= now]
 
 
 # Where a loan stands that Mijn planning lists: still to come, with the school, or late.
@@ -761,3 +767,42 @@ def refusal(problem: ApiProblem) -> str:
     if problem.status >= 500:
         return "Het platform is even niet bereikbaar. Probeer het zo opnieuw."
     return "Het platform kon dit niet uitvoeren."
+
+
+# -- a list a page at a time ----------------------------------------------------------------
+
+
+def page_of(value: str) -> int:
+    """The page a URL asks for (`pagina=2`); the first when it asks for none."""
+    return max(1, int(value)) if value.isdigit() else 1
+
+
+def page_params(page: int, size: int) -> dict[str, int]:
+    """The API's query for a page: one more than it shows, to know whether another follows."""
+    return {"limit": size + 1, "offset": (page - 1) * size}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A list's choice, kept in the URL: the school (its code, `school`) and the page
+    (`pagina`)."""
+
+    school: str = ""
+    page: int = 1
+
+    @classmethod
+    def of(cls, query: Mapping[str, str]) -> "Listing":
+        return cls(query.get("school", "").strip(), page_of(query.get("pagina", "")))
+
+    def params(self, size: int) -> dict[str, Any]:
+        """The API's query for this page of the school's."""
+        return {"school_id": self.school} | page_params(self.page, size)
+
+    def query(self) -> dict[str, str]:
+        """The filter as the URL carries it; the list's pages add `pagina`."""
+        return {"school": self.school} if self.school else {}
+
+    def url(self, path: str) -> str:
+        """This page of the list at `path`: where a form on it returns to."""
+        shown = self.query() | ({"pagina": str(self.page)} if self.page > 1 else {})
+        return f"{path}?{urlencode(shown)}" if shown else path

@@ -8,9 +8,9 @@ from starlette.responses import Response
 
 from web.gateway import ApiProblem
 from web.pages import render, role, see_other, web
-from web.routes.school import PAGE_SIZE, page_number
+from web.routes.school import PAGE_SIZE
 from web.sessions import Session
-from web.views import booking_rows, refusal
+from web.views import Listing, booking_rows, refusal
 
 router = APIRouter(prefix="/backoffice")
 backoffice = role("backoffice")
@@ -19,24 +19,17 @@ backoffice = role("backoffice")
 @router.get("/boekingen")
 async def bookings(request: Request, session: Session = backoffice) -> Response:
     """Confirmed bookings, the soonest session first; `school` filters (in the URL)."""
-    chosen_school, page = request.query_params.get("school", ""), page_number(request)
+    chosen = Listing.of(request.query_params)
     found = await web(request).gateway.get(
-        session.token,
-        "/bookings",
-        {
-            "status": "confirmed",
-            "school_id": chosen_school,
-            "limit": PAGE_SIZE + 1,
-            "offset": (page - 1) * PAGE_SIZE,
-        },
+        session.token, "/bookings", {"status": "confirmed"} | chosen.params(PAGE_SIZE)
     )
     return render(
         request,
         "backoffice/bookings.html",
         title="Boekingen afronden",
         rows=booking_rows(found[:PAGE_SIZE]),
-        school=chosen_school,
-        page=page,
+        school=chosen.school,
+        page=chosen.page,
         more=len(found) > PAGE_SIZE,
         back=back_to(request),
     )

@@ -29,6 +29,7 @@ from web.views import (
     month_shown,
     offer_list,
     open_loans,
+    page_of,
     refusal,
     school_part,
     series_of,
@@ -44,8 +45,7 @@ LOANS = 100  # a school's loans running or to come: a handful, far below this
 
 
 def page_number(request: Request) -> int:
-    value = request.query_params.get("pagina", "1")
-    return max(1, int(value)) if value.isdigit() else 1
+    return page_of(request.query_params.get("pagina", ""))
 
 
 @router.get("/aanbod")

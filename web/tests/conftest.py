@@ -24,14 +24,14 @@ def fake_token(role: str, org: str) -> str:
 
 
 class FakeGateway:
-    """Answers /api/v1 like the gateway for the accounts `corlaer` and `finance` (password
-    `demo`); records what it was asked."""
+    """Answers /api/v1 like the gateway for the accounts `corlaer`, `finance`, `backoffice`
+    and `voorbeeld-bouw` (password `demo`); records what it was asked."""
 
     def __init__(self) -> None:
         self.calls: list[httpx.Request] = []
         self.expired_tokens: set[str] = set()
-        # More paths a test answers: path -> response.
-        self.answers: dict[str, httpx.Response] = {}
+        # More paths a test answers: path -> response, or what makes it of the request.
+        self.answers: dict[str, httpx.Response | Callable[[httpx.Request], httpx.Response]] = {}
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.calls.append(request)
@@ -48,7 +48,12 @@ class FakeGateway:
                         "detail": "te veel aanmeldpogingen; probeer het na de pauze opnieuw",
                     },
                 )
-            accounts = {"corlaer": ("school", "corlaer"), "finance": ("finance", "finance")}
+            accounts = {
+                "corlaer": ("school", "corlaer"),
+                "finance": ("finance", "finance"),
+                "backoffice": ("backoffice", "hotspot"),
+                "voorbeeld-bouw": ("company", "voorbeeld-bouw"),
+            }
             if body["username"] not in accounts or body["password"] != "demo":
                 return httpx.Response(401, json={"title": "Unauthenticated", "status": 401})
             return httpx.Response(
@@ -62,7 +67,8 @@ class FakeGateway:
         if request.headers.get("authorization", "").removeprefix("Bearer ") in self.expired_tokens:
             return httpx.Response(401, json={"title": "Unauthenticated", "status": 401})
         if path in self.answers:
-            return self.answers[path]
+            answer = self.answers[path]
+            return answer(request) if callable(answer) else answer
         if path in ("/bookings", "/registrations", "/reservations", "/notifications"):
             return httpx.Response(200, json=[])
         if path == "/offerings":

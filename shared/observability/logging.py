@@ -3,11 +3,13 @@
 
 import logging
 import sys
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
 from opentelemetry import trace
 from structlog.contextvars import bind_contextvars, get_contextvars, merge_contextvars
-from structlog.typing import Processor
+from structlog.typing import EventDict, Processor
 
 REQUEST_ID = "request_id"
 CORRELATION_ID = "correlation_id"
@@ -17,7 +19,7 @@ CORRELATION_ID = "correlation_id"
 CACHE_LOGGERS = True
 
 
-def add_trace_ids(_logger: object, _name: str, event: dict) -> dict:
+def add_trace_ids(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> EventDict:
     """The trace and span a line was written in, when tracing is on: an operator goes from a
     log line to its trace, and from a trace to its lines."""
     context = trace.get_current_span().get_span_context()

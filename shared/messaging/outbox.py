@@ -46,13 +46,14 @@ from aiokafka.errors import (
 from pydantic_core import from_json, to_json
 from sqlalchemy import Select, Table, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from structlog.contextvars import get_contextvars
 
 from shared.backoff import Backoff
 from shared.clock import SYSTEM_CLOCK, Clock
 from shared.contracts.base import IntegrationEvent
 from shared.messaging.connection import KafkaConnection
-from shared.messaging.envelope import Envelope
-from shared.observability.logging import current_correlation_id, current_request_id, log
+from shared.messaging.envelope import Envelope, new_ids
+from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
 from shared.observability.metrics import Metrics
 from shared.observability.tracing import NO_TRACING, Tracing, end_span, end_span_when_done
 from shared.periodic import Periodic
@@ -72,33 +73,39 @@ class Outbox:
         self.tracing = tracing
 
     async def stage(self, tx: AsyncSession, *events: IntegrationEvent) -> list[Envelope]:
+        """The events' envelopes, their rows added to `tx`: one moment, one context and one
+        read of randomness for all of them (they are one unit of work)."""
+        if not events:
+            return []
+        context = get_contextvars()
+        correlation_id, request_id = context.get(CORRELATION_ID), context.get(REQUEST_ID)
+        now = self.clock.now()
         envelopes, rows = [], []
-        for event in events:
+        for event, event_id in zip(events, new_ids(len(events)), strict=True):
+            key = event.key()
             envelope = Envelope.new(
                 type=event.event_type,
                 source=self.source,
                 subject=event.subject(),
-                correlation_id=current_correlation_id(),
-                request_id=current_request_id(),
-                clock=self.clock,
-                traceparent=self.tracing.created(event.topic, event.key(), event.event_type),
+                correlation_id=correlation_id,
+                request_id=request_id,
+                traceparent=self.tracing.created(event.topic, key, event.event_type),
+                event_id=event_id,
+                time=now,
             )
             envelopes.append(envelope)
             rows.append(
                 {
-                    "event_id": envelope.id,
+                    "event_id": event_id,
                     "topic": event.topic,
-                    "key": event.key(),
+                    "key": key,
                     "event_type": event.event_type,
                     "payload": event.model_dump_json(),
-                    "headers": to_json(
-                        [(k, v.decode()) for k, v in envelope.to_headers()]
-                    ).decode(),
-                    "created_at": envelope.time,
+                    "headers": to_json(envelope.header_values()).decode(),
+                    "created_at": now,
                 }
             )
-        if rows:
-            await tx.execute(self.table.insert(), rows)
+        await tx.execute(self.table.insert(), rows)
         return envelopes
 
 

@@ -141,12 +141,12 @@ def _reason(exc: BaseException) -> str:
 
 
 class RelayLease:
-    """Who may relay a store now: held by one round at a time, released when it ends.
+    """Who may relay a store now: held by one pass of rounds at a time, released when it ends.
 
-    On PostgreSQL a transaction-level advisory lock, taken in the round's transaction and
-    let go by its commit (or by the connection, if the replica dies). On SQLite, whose
+    On PostgreSQL a transaction-level advisory lock, taken in the pass's transaction and
+    let go when it ends (or by the connection, if the replica dies). On SQLite, whose
     replicas share one host, an exclusive `flock` on a file beside the store, let go by
-    the round or by the process's end. Neither has a timeout a slow round could outlive.
+    the pass or by the process's end. Neither has a timeout a slow pass could outlive.
     """
 
     PG_KEY = "tft.outbox.relay"

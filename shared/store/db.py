@@ -1,10 +1,10 @@
 """One async SQLAlchemy engine per service, with transactions that wake the outbox relay."""
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, CursorResult, Executable, any_, bindparam, event, text
+from sqlalchemy import CursorResult, Executable, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -117,14 +117,6 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-
-
-def one_of(column: ColumnElement, values: Sequence[Any], postgres: bool) -> ColumnElement[bool]:
-    """`column IN values`: on PostgreSQL one array parameter (`= ANY(:values)`), so a long
-    list is neither compiled nor sent as a parameter per value."""
-    if postgres:
-        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
-    return column.in_(values)
 
 
 async def existing(tx: AsyncSession, model: type[M], key: Any, **options: Any) -> M:

@@ -45,7 +45,7 @@ from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
 from shared.observability.metrics import Metrics
 from shared.observability.tracing import NO_TRACING, Tracing
 from shared.periodic import Sleep, retry
-from shared.store.db import Database
+from shared.store.db import Database, one_of
 
 E = TypeVar("E", bound=IntegrationEvent)
 # A handler of one contract: it is typed by the event it takes, so its body sees the fields.
@@ -315,7 +315,9 @@ class EventConsumer:
     async def _already_applied(self, tx: AsyncSession, event_ids: list[str]) -> set[str]:
         c = self.inbox.c
         rows = await tx.execute(
-            select(c.event_id).where(c.consumer == self.name, c.event_id.in_(event_ids))
+            select(c.event_id).where(
+                c.consumer == self.name, one_of(c.event_id, event_ids, self.db.is_postgres)
+            )
         )
         return set(rows.scalars())
 

@@ -57,7 +57,7 @@ from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
 from shared.observability.metrics import Metrics
 from shared.observability.tracing import NO_TRACING, Tracing, end_span, end_span_when_done
 from shared.periodic import Periodic
-from shared.store.db import Database
+from shared.store.db import Database, one_of
 
 
 class Outbox:
@@ -368,7 +368,9 @@ class OutboxRelay:
         if done.published:
             await tx.execute(
                 update(self.table)
-                .where(self.table.c.seq.in_([r.seq for r in done.published]))
+                .where(
+                    one_of(self.table.c.seq, [r.seq for r in done.published], self.db.is_postgres)
+                )
                 .values(published_at=now)
             )
         for row, reason in done.parked:

@@ -297,6 +297,11 @@ class OutboxRelay:
                         await self._settle(flight.popleft())
                     if not overlap:
                         break
+            except asyncio.CancelledError:  # stopping: what is unmarked is sent again later
+                for sending in flight:
+                    sending.acknowledged.cancel()
+                flight.clear()
+                raise
             finally:
                 await self._land(flight)
         await self._measure_backlog()
@@ -350,8 +355,8 @@ class OutboxRelay:
             raise done.error
 
     async def _land(self, flight: deque["Sending"]) -> None:
-        """After a failure or a cancellation: the rounds still in flight are settled, so
-        what Kafka acknowledged is marked; their own failures are left to the next pass."""
+        """After a failure: the rounds still in flight are settled, so what Kafka
+        acknowledged is marked; their own failures are left to the next pass."""
         while flight:
             sending = flight.popleft()
             try:

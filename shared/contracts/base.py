@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
+from pydantic_core import from_json
 
 _REGISTRY: dict[str, type["IntegrationEvent"]] = {}
 _UPCASTERS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
@@ -80,6 +81,15 @@ def parse_event(event_type: str, payload: dict[str, Any]) -> IntegrationEvent:
     if model is None:
         raise UnknownEventType(f"unknown event type {event_type!r}")
     return model.model_validate(payload)
+
+
+def parse_event_json(event_type: str, payload: bytes) -> IntegrationEvent:
+    """`parse_event` of a JSON payload; a current type's is validated straight from the
+    bytes, without building a dict first."""
+    model = _REGISTRY.get(event_type)
+    if model is None or event_type in _UPCASTERS:
+        return parse_event(event_type, from_json(payload))
+    return model.model_validate_json(payload)
 
 
 def registered_types() -> dict[str, type[IntegrationEvent]]:

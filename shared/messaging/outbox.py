@@ -14,16 +14,24 @@ never overtake it; an operator resolves the parked row (fixes the topic and clea
 in the round that found the refusal stay published: with one relay round's rows of a
 partition in one produce batch this only concerns a row too large for a batch of its own.
 
-Several replicas of a service may each run a relay on one store. A round holds the store's
-relay lease (`RelayLease`) from reading its rows to marking them, so one relay publishes at
-a time and the events of a key leave in their order, never overtaken by another relay's
-round nor sent again after a later one (docs/decisions/0008-one-relay-at-a-time.md).
+Several replicas of a service may each run a relay on one store. A pass of rounds holds the
+store's relay lease (`RelayLease`) from reading its first rows to marking its last, so one
+relay publishes at a time and the events of a key leave in their order, never overtaken by
+another relay's round nor sent again after a later one (docs/decisions/0008-one-relay-at-a-time.md).
+
+Rounds overlap: round N+1 is read and handed to the producer while round N waits for its
+acknowledgements and its marks. Round N+1 sends only the rows before the first whose key is
+in round N, so whatever becomes of round N's row of a key (refused, parked, left for the next
+pass) no later row of that key has left before it. Marks follow the rounds' order; a relay
+killed between them has published nothing unmarked that the next pass does not send again.
 """
 
 import asyncio
 import fcntl
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections import Counter, deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from functools import partial
 from typing import Any, NamedTuple
 
 from aiokafka import AIOKafkaProducer
@@ -36,19 +44,20 @@ from aiokafka.errors import (
     UnknownTopicOrPartitionError,
 )
 from pydantic_core import from_json, to_json
-from sqlalchemy import Table, exists, func, select, text, update
+from sqlalchemy import Select, Table, exists, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from structlog.contextvars import get_contextvars
 
 from shared.backoff import Backoff
 from shared.clock import SYSTEM_CLOCK, Clock
 from shared.contracts.base import IntegrationEvent
 from shared.messaging.connection import KafkaConnection
-from shared.messaging.envelope import Envelope
-from shared.observability.logging import current_correlation_id, current_request_id, log
+from shared.messaging.envelope import Envelope, new_ids
+from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
 from shared.observability.metrics import Metrics
 from shared.observability.tracing import NO_TRACING, Tracing, end_span, end_span_when_done
 from shared.periodic import Periodic
-from shared.store.db import Database
+from shared.store.db import Database, one_of
 
 
 class Outbox:
@@ -64,33 +73,39 @@ class Outbox:
         self.tracing = tracing
 
     async def stage(self, tx: AsyncSession, *events: IntegrationEvent) -> list[Envelope]:
+        """The events' envelopes, their rows added to `tx`: one moment, one context and one
+        read of randomness for all of them (they are one unit of work)."""
+        if not events:
+            return []
+        context = get_contextvars()
+        correlation_id, request_id = context.get(CORRELATION_ID), context.get(REQUEST_ID)
+        now = self.clock.now()
         envelopes, rows = [], []
-        for event in events:
+        for event, event_id in zip(events, new_ids(len(events)), strict=True):
+            key = event.key()
             envelope = Envelope.new(
                 type=event.event_type,
                 source=self.source,
                 subject=event.subject(),
-                correlation_id=current_correlation_id(),
-                request_id=current_request_id(),
-                clock=self.clock,
-                traceparent=self.tracing.created(event.topic, event.key(), event.event_type),
+                correlation_id=correlation_id,
+                request_id=request_id,
+                traceparent=self.tracing.created(event.topic, key, event.event_type),
+                event_id=event_id,
+                time=now,
             )
             envelopes.append(envelope)
             rows.append(
                 {
-                    "event_id": envelope.id,
+                    "event_id": event_id,
                     "topic": event.topic,
-                    "key": event.key(),
+                    "key": key,
                     "event_type": event.event_type,
                     "payload": event.model_dump_json(),
-                    "headers": to_json(
-                        [(k, v.decode()) for k, v in envelope.to_headers()]
-                    ).decode(),
-                    "created_at": envelope.time,
+                    "headers": to_json(envelope.header_values()).decode(),
+                    "created_at": now,
                 }
             )
-        if rows:
-            await tx.execute(self.table.insert(), rows)
+        await tx.execute(self.table.insert(), rows)
         return envelopes
 
 
@@ -126,12 +141,12 @@ def _reason(exc: BaseException) -> str:
 
 
 class RelayLease:
-    """Who may relay a store now: held by one round at a time, released when it ends.
+    """Who may relay a store now: held by one pass of rounds at a time, released when it ends.
 
-    On PostgreSQL a transaction-level advisory lock, taken in the round's transaction and
-    let go by its commit (or by the connection, if the replica dies). On SQLite, whose
+    On PostgreSQL a transaction-level advisory lock, taken in the pass's transaction and
+    let go when it ends (or by the connection, if the replica dies). On SQLite, whose
     replicas share one host, an exclusive `flock` on a file beside the store, let go by
-    the round or by the process's end. Neither has a timeout a slow round could outlive.
+    the pass or by the process's end. Neither has a timeout a slow pass could outlive.
     """
 
     PG_KEY = "tft.outbox.relay"
@@ -174,6 +189,36 @@ class Round(NamedTuple):
     error: BaseException | None  # a passing failure: the rest of the round is retried
 
 
+class Sending(NamedTuple):
+    """A round handed to the producer: `acknowledged` resolves with Kafka's answers."""
+
+    rows: list[Any]  # as selected, in seq order
+    sent: list[tuple[Any, asyncio.Future]]
+    done: Round  # what the hand-over already decided (rows parked before sending)
+    refused: list[tuple[Any, BaseException]]  # not sent: tried again one by one
+    acknowledged: "asyncio.Future[list[Any]]"
+
+
+# Rounds in flight at once: one waits for its acknowledgements while the next is handed over.
+ROUNDS_IN_FLIGHT = 2
+
+Read = Callable[[Select], Awaitable[list[Any]]]
+
+
+async def _all(tx: AsyncSession, query: Select) -> list[Any]:
+    return list((await tx.execute(query)).all())
+
+
+def _clear_of(rows: list[Any], flight: deque[Sending]) -> list[Any]:
+    """The rows up to the first whose key is in flight: it waits until its round is settled
+    (its earlier row may yet be refused or parked), and so does every row after it."""
+    busy = {(row.topic, row.key) for sending in flight for row in sending.rows}
+    for i, row in enumerate(rows):
+        if (row.topic, row.key) in busy:
+            return rows[:i]
+    return rows
+
+
 class OutboxRelay:
     """Publishes the outbox in order and keeps retrying, with backoff, what it could not."""
 
@@ -197,7 +242,7 @@ class OutboxRelay:
         self.lease = RelayLease(db)
         self.clock = clock
         self.runner = Periodic(
-            self._publish_all,
+            self.publish_all,
             poll_seconds,
             "outbox relay failed",
             backoff=RELAY_BACKOFF,
@@ -215,9 +260,10 @@ class OutboxRelay:
         outage is retried with backoff, never dropped."""
         await self.runner.run()
 
-    async def _publish_all(self) -> None:
-        while await self.publish_pending() == self.batch_size:
-            pass  # a full batch: more may be waiting
+    async def publish_all(self) -> int:
+        """Publish until the outbox is empty, rounds overlapping; return how many rows it
+        took up (0 while another relay of the store holds the lease)."""
+        return await self._pass(overlap=True)
 
     async def _failed(self, _exc: Exception) -> None:
         self.metrics.outbox_publish_failures.inc()
@@ -226,6 +272,61 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publish one batch; return how many rows it took up (0 while another relay of
         the store holds the lease)."""
+        return await self._pass(overlap=False)
+
+    async def _pass(self, overlap: bool) -> int:
+        """Under the lease: one round, or (`overlap`) rounds until the outbox is empty, each
+        handed to the producer while the one before waits for its acknowledgements and
+        marks. A round sends rows of no key still in flight, so no row overtakes an
+        earlier one of its key, whatever becomes of that one."""
+        async with self._leased() as read:
+            if read is None:
+                return 0
+            flight: deque[Sending] = deque()
+            taken = 0
+            try:
+                while True:
+                    rows = await self._pending(read, flight)
+                    batch = _clear_of(rows, flight)
+                    if batch:
+                        flight.append(await self._hand_over(batch))
+                        taken += len(batch)
+                    if not flight:
+                        break
+                    if not overlap or not batch or len(flight) == ROUNDS_IN_FLIGHT:
+                        await self._settle(flight.popleft())
+                    if not overlap:
+                        break
+            except asyncio.CancelledError:  # stopping: what is unmarked is sent again later
+                for sending in flight:
+                    sending.acknowledged.cancel()
+                flight.clear()
+                raise
+            finally:
+                await self._land(flight)
+        await self._measure_backlog()
+        return taken
+
+    @asynccontextmanager
+    async def _leased(self) -> AsyncIterator[Read | None]:
+        """The lease for a pass, and how its rounds read (None: not leased).
+
+        On PostgreSQL the lease's own transaction reads, so a lost lease stops the pass;
+        at READ COMMITTED each read sees the marks committed since. SQLite's write lock is
+        never held over a send; each read is a short session of its own."""
+        if self.db.is_postgres:
+            # `writing()`, not `db.transaction()`: that would wake this relay again after commit.
+            async with self.db.writing() as tx:
+                yield partial(_all, tx) if await self.lease.take(tx) else None
+            return
+        with self.lease.file_lock() as leased:
+            yield self._read_alone if leased else None
+
+    async def _read_alone(self, query: Select) -> list[Any]:
+        async with self.db.sessions() as tx:
+            return await _all(tx, query)
+
+    async def _pending(self, read: Read, flight: deque["Sending"]) -> list[Any]:
         c = self.table.c
         parked = self.table.alias("parked")
         held = exists().where(
@@ -240,43 +341,41 @@ class OutboxRelay:
             .order_by(c.seq)
             .limit(self.batch_size)
         )
-        round_ = self._round_on_postgres if self.db.is_postgres else self._round_on_sqlite
-        rows, done = await round_(query)
-        if self.clock.monotonic() - self._backlog_measured_at > 1.0:
-            await self.refresh_backlog()
-        if done and done.error is not None:
+        for sending in flight:  # in flight, or committed late among rows in flight
+            query = query.where(~c.seq.between(sending.rows[0].seq, sending.rows[-1].seq))
+        return await read(query)
+
+    async def _settle(self, sending: "Sending") -> None:
+        """Wait for a round's acknowledgements, mark its rows, and raise its passing failure."""
+        done = await self._confirm(sending)
+        async with self.db.writing() as tx:
+            await self._mark(tx, done)
+        await self._measure_backlog()
+        if done.error is not None:
             raise done.error
-        return len(rows)
 
-    async def _round_on_postgres(self, query) -> tuple[list, Round | None]:
-        # `writing()`, not `db.transaction()`: that would wake this relay again after commit.
-        async with self.db.writing() as tx:  # the lease and the marks commit together
-            if not await self.lease.take(tx):
-                return [], None
-            rows = list((await tx.execute(query)).all())
-            done = await self._send(rows) if rows else None
-            if done:
-                await self._settle(tx, done)
-        return rows, done
+    async def _land(self, flight: deque["Sending"]) -> None:
+        """After a failure: the rounds still in flight are settled, so what Kafka
+        acknowledged is marked; their own failures are left to the next pass."""
+        while flight:
+            sending = flight.popleft()
+            try:
+                await self._settle(sending)
+            except asyncio.CancelledError:
+                for rest in (sending, *flight):
+                    rest.acknowledged.cancel()
+                raise
+            except Exception as exc:
+                log.warning("outbox round not settled", error=repr(exc))
 
-    async def _round_on_sqlite(self, query) -> tuple[list, Round | None]:
-        with self.lease.file_lock() as leased:  # SQLite's write lock is not held over the send
-            if not leased:
-                return [], None
-            async with self.db.sessions() as tx:
-                rows = list((await tx.execute(query)).all())
-            done = await self._send(rows) if rows else None
-            if done:
-                async with self.db.writing() as tx:
-                    await self._settle(tx, done)
-        return rows, done
-
-    async def _settle(self, tx: AsyncSession, done: Round) -> None:
+    async def _mark(self, tx: AsyncSession, done: Round) -> None:
         now = self.clock.now()
         if done.published:
             await tx.execute(
                 update(self.table)
-                .where(self.table.c.seq.in_([r.seq for r in done.published]))
+                .where(
+                    one_of(self.table.c.seq, [r.seq for r in done.published], self.db.is_postgres)
+                )
                 .values(published_at=now)
             )
         for row, reason in done.parked:
@@ -293,16 +392,19 @@ class OutboxRelay:
                 seq=row.seq,
                 reason=reason[:500],
             )
-        for row in done.published:
-            self.metrics.outbox_published.labels(row.topic, row.event_type).inc()
+        for (topic, event_type), count in Counter(
+            (row.topic, row.event_type) for row in done.published
+        ).items():
+            self.metrics.outbox_published.labels(topic, event_type).inc(count)
 
-    async def _send(self, rows) -> Round:
-        """Send the rows together; those refused in a produce batch are tried again one by
-        one, so that a row is parked only for its own sake, never for its batch's."""
+    async def _hand_over(self, rows) -> "Sending":
+        """Hand the rows to the producer; a row refused before sending holds back the later
+        rows of its key in this round."""
         producer = await self._ensure_producer()
         done = Round([], [], None)
+        sent: list[tuple[Any, asyncio.Future]] = []
         refused: list[tuple[Any, BaseException]] = []
-        sent, troubled = [], set()
+        troubled: set[tuple[str, str]] = set()
         for row in rows:
             if (row.topic, row.key) in troubled:  # never sent past its key's refused row
                 refused.append((row, RuntimeError("behind a refused row")))
@@ -315,8 +417,16 @@ class OutboxRelay:
                     done.parked.append((row, _reason(exc)))
                 else:
                     refused.append((row, exc))
-        results = await asyncio.gather(*(future for _, future in sent), return_exceptions=True)
-        for (row, _), result in zip(sent, results, strict=True):
+        acknowledged = asyncio.gather(*(future for _, future in sent), return_exceptions=True)
+        return Sending(rows, sent, done, refused, acknowledged)
+
+    async def _confirm(self, sending: "Sending") -> Round:
+        """The round's outcome once Kafka answered: those refused in a produce batch are
+        tried again one by one, so that a row is parked only for its own sake, never for its
+        batch's."""
+        done, refused = sending.done, list(sending.refused)
+        results = await sending.acknowledged
+        for (row, _), result in zip(sending.sent, results, strict=True):
             if isinstance(result, BaseException):
                 refused.append((row, result))
             else:
@@ -371,6 +481,10 @@ class OutboxRelay:
         except Exception:
             return False
         return topic not in metadata.topics()
+
+    async def _measure_backlog(self) -> None:
+        if self.clock.monotonic() - self._backlog_measured_at > 1.0:
+            await self.refresh_backlog()
 
     async def refresh_backlog(self) -> None:
         c = self.table.c

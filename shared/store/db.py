@@ -1,10 +1,19 @@
 """One async SQLAlchemy engine per service, with transactions that wake the outbox relay."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import CursorResult, Executable, event, text
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Executable,
+    bindparam,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -117,6 +126,17 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def one_of(column: ColumnElement, values: Sequence[Any], postgres: bool) -> ColumnElement[bool]:
+    """`column IN values`. On PostgreSQL as `IN (SELECT unnest(:values))`, one array
+    parameter: a cached generic plan of an IN list or `= ANY(:values)` can scan the table
+    comparing each row with every value (seconds at 20,000 rows), a join with the unnested
+    array cannot."""
+    if not postgres:
+        return column.in_(values)
+    array = bindparam(None, list(values), type_=postgresql.ARRAY(column.type))
+    return column.in_(select(func.unnest(array)))
 
 
 async def existing(tx: AsyncSession, model: type[M], key: Any, **options: Any) -> M:

@@ -1,14 +1,14 @@
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import RFC_4122, UUID, uuid4
 
 import pytest
 from pydantic import ValidationError
 
 from shared.contracts import UnknownEventType, parse_event
-from shared.contracts.base import IntegrationEvent, upcaster
+from shared.contracts.base import IntegrationEvent, parse_event_json, upcaster
 from shared.contracts.bookings import BookingCompletedV2, BookingConfirmedV1
 from shared.contracts.common import Group
-from shared.messaging.envelope import Envelope, EnvelopeError
+from shared.messaging.envelope import Envelope, EnvelopeError, new_ids
 
 
 def confirmed() -> BookingConfirmedV1:
@@ -70,6 +70,22 @@ def test_parse_validates_and_keys_by_aggregate():
     assert parsed.key() == str(event.booking_id)
 
 
+def test_a_json_payload_parses_as_its_dict_does():
+    event = confirmed()
+    assert parse_event_json(event.event_type, event.model_dump_json().encode()) == event
+    with pytest.raises(ValidationError):
+        parse_event_json(event.event_type, b"not json")
+
+
+def test_event_ids_made_together_are_distinct_random_uuids():
+    ids = new_ids(1000)
+    assert len(set(ids)) == 1000
+    for text in ids:
+        parsed = UUID(text)
+        assert str(parsed) == text
+        assert parsed.version == 4 and parsed.variant == RFC_4122
+
+
 def test_parse_refuses_unknown_types_and_bad_payloads():
     with pytest.raises(UnknownEventType):
         parse_event("nl.tisfortech.nothing.here.v1", {})
@@ -91,6 +107,8 @@ def test_an_old_version_is_upcast_to_the_current_contract():
 
     parsed = parse_event("nl.tisfortech.tests.thing.named.v1", {"id": "7", "name": "Robot"})
     assert parsed == ThingNamedV2(thing_id="7", title="Robot")
+    raw = b'{"id": "7", "name": "Robot"}'  # as the inbox reads it: upcast from the bytes too
+    assert parse_event_json("nl.tisfortech.tests.thing.named.v1", raw) == parsed
 
 
 def test_a_version_1_completion_reads_as_version_2_with_the_core_task_it_meant():

@@ -64,8 +64,9 @@ def test_a_confirmation_delivered_three_times_arrives_as_one_dutch_email(platfor
     title = f"Robotica {uuid4().hex[:6]}"
     event = lesson("corlaer", in_ten_days(), title)
     copy = message(event)
-    # A later event of the same key: once its mail is there, all three copies were applied.
-    sentinel = lesson("corlaer", in_ten_days(), f"{title} sentinel")
+    # A later event of the same key (the booking): once its mail is there, all three copies
+    # were applied.
+    sentinel = event.model_copy(update={"offering_title": f"{title} sentinel"})
     produce(platform, [copy, copy, copy, message(sentinel)])
 
     eventually(lambda: subjects(mail, demo_address("corlaer"), f"{title} sentinel"))

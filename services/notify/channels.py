@@ -2,6 +2,7 @@
 relay) and the in-app inbox. A channel raises when it could not hand the message over."""
 
 import asyncio
+import email.policy
 import hashlib
 import hmac
 import json
@@ -78,8 +79,14 @@ class Email:
         await asyncio.to_thread(self._close)
 
 
+# RFC 5322 allows lines of 998 characters. At the default 78 Python folds a subject that
+# just fits on the next line right after "Subject:", and readers then show it with a leading
+# space ("Bevestiging: ... op donderdag 10 december 2026, 10:00-12:00" is such a subject).
+MAIL_POLICY = email.policy.default.clone(max_line_length=998)
+
+
 def mail_of(message: Outgoing) -> EmailMessage:
-    mail = EmailMessage()
+    mail = EmailMessage(policy=MAIL_POLICY)
     mail["From"] = SENDER
     mail["To"] = message.address
     mail["Subject"] = message.subject

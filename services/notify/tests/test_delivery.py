@@ -2,14 +2,16 @@
 concerns, retries, fallback, failure, quiet hours, digest, and reminders that survive an
 interrupted run. The clock is injected."""
 
+import asyncio
 import json
 import time as time_module
+from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from aiohttp import web
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from services.notify import commands
 from services.notify.channels import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, verify
@@ -24,6 +26,7 @@ from shared.contracts.bookings import BookingCancelledV1
 from shared.contracts.directory import PersonDeactivatedV1
 from shared.contracts.events import EventScheduledV1
 from shared.messaging.envelope import Envelope
+from shared.tests.kafka import eventually
 from shared.tests.test_envelope_and_contracts import confirmed
 
 pytestmark = pytest.mark.integration
@@ -288,3 +291,79 @@ async def test_a_batch_claimed_by_a_dispatcher_that_died_is_sent_after_its_lease
     notify.clock.set(NOON + timedelta(seconds=notify.settings.notify_dispatch_lease_seconds))
     assert await dispatcher(notify).dispatch_due() == 1
     assert len(mailbox.to(CORLAER)) == 1
+
+
+class Rounds(Dispatcher):
+    """A dispatcher that tells each round it finished, with how many sends it made."""
+
+    def __init__(self, notify: Notify) -> None:
+        super().__init__(notify, channels_from(notify.settings))
+        self.rounds: asyncio.Queue[int] = asyncio.Queue()
+
+    async def dispatch_due(self) -> int:
+        sends = await super().dispatch_due()
+        self.rounds.put_nowait(sends)
+        return sends
+
+
+async def test_a_commit_of_due_messages_wakes_the_dispatcher_before_its_poll(notify, mailbox):
+    hourly = replace(
+        notify,
+        settings=notify.settings.model_copy(update={"notify_dispatch_poll_seconds": 3600}),
+    )
+    send = Rounds(hourly)
+    running = asyncio.create_task(send.run_forever())
+    try:
+        assert await asyncio.wait_for(send.rounds.get(), 30) == 0  # at start; next in an hour
+        await apply(hourly, confirmed())  # as the consumer commits it
+        assert await asyncio.wait_for(send.rounds.get(), 30) == 1
+        assert len(mailbox.to(CORLAER)) == 1
+    finally:
+        running.cancel()
+        with suppress(asyncio.CancelledError):
+            await running
+
+
+class LockingEmail:
+    """The e-mail channel, which at its first send has the test lock the notifications
+    against writes, as a stalled store would: no outcome can be recorded from then on."""
+
+    def __init__(self, email, db) -> None:
+        self.email, self.db = email, db
+        self.locker = None
+
+    async def send(self, message) -> None:
+        if self.locker is None:
+            self.locker = await self.db.engine.connect()
+            await self.locker.execute(text("LOCK TABLE notifications IN SHARE MODE"))
+        await self.email.send(message)
+
+    async def close(self) -> None:
+        await self.email.close()
+
+
+async def test_a_crash_repeats_at_most_the_sends_whose_outcome_was_not_recorded(notify, mailbox):
+    bounded = replace(
+        notify, settings=notify.settings.model_copy(update={"notify_unrecorded_sends": 2})
+    )
+    for _ in range(6):
+        await apply(bounded, confirmed())
+    send = dispatcher(bounded)
+    locking = send.channels["email"] = LockingEmail(send.channels["email"], bounded.db)
+    dying = asyncio.create_task(send.dispatch_due())
+    # The sends go on while their outcomes wait for the store, up to the bound.
+    await eventually(lambda: asyncio.sleep(0, send.outcomes.full), within=30)
+    before_crash = [m["Message-ID"] for m in mailbox.to(CORLAER)]
+    assert len(before_crash) == 2
+    dying.cancel()  # the process dies
+    await locking.locker.close()
+    with suppress(asyncio.CancelledError):
+        await dying
+    assert {m.state for m in await messages(bounded)} == {"pending"}  # nothing recorded
+    bounded.clock.set(NOON + timedelta(seconds=bounded.settings.notify_dispatch_lease_seconds))
+    assert await dispatcher(bounded).dispatch_due() == 6
+    sent = [m["Message-ID"] for m in mailbox.to(CORLAER)]
+    ids = {f"<{m.id}@notify.tisfortech.example>" for m in await messages(bounded)}
+    assert sorted(sent[2:]) == sorted(ids)  # after the lease each of the six once more ...
+    assert set(before_crash) <= ids  # ... so the two unrecorded twice, with the same ids
+    assert {m.state for m in await messages(bounded)} == {"delivered"}

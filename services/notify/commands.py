@@ -42,7 +42,7 @@ from shared.http import Caller
 from shared.messaging.envelope import Envelope
 from shared.messaging.outbox import Outbox
 from shared.service import Runtime
-from shared.store.db import Database, after_commit
+from shared.store.db import Database, after_commit, read_once
 from shared.store.versions import claim
 
 
@@ -136,6 +136,7 @@ async def save_preferences(
     row.digest, row.updated_at = chosen.digest, now
     row.quiet_start = _hhmm(quiet.start if quiet else None)
     row.quiet_end = _hhmm(quiet.end if quiet else None)
+    read_once(tx, queries.PREFERENCES).pop(person_id, None)
 
 
 async def set_preferences(notify: Notify, who: Caller, chosen: rules.Preferences) -> None:

@@ -75,6 +75,12 @@ def after_commit(tx: AsyncSession, callback: Callable[[], None]) -> None:
     tx.info.setdefault(_AFTER_COMMIT, {})[callback] = None  # an ordered set: once each
 
 
+def read_once(tx: AsyncSession, name: str) -> dict:
+    """A dict that lives as long as this unit of work: what it read and may read again
+    (a batch of events about the same people); whoever changes those rows clears it."""
+    return tx.info.setdefault(f"read_once:{name}", {})
+
+
 class Database:
     """A service's store. `transaction()` is its unit of work: all or nothing."""
 

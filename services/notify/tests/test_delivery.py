@@ -27,6 +27,7 @@ from shared.contracts.directory import PersonDeactivatedV1
 from shared.contracts.events import EventScheduledV1
 from shared.messaging.envelope import Envelope
 from shared.tests.kafka import eventually
+from shared.tests.statements import statements
 from shared.tests.test_envelope_and_contracts import confirmed
 
 pytestmark = pytest.mark.integration
@@ -40,9 +41,14 @@ def dispatcher(notify: Notify) -> Dispatcher:
 
 
 async def apply(notify: Notify, event) -> None:
-    envelope = Envelope.new(type=event.event_type, source="/tests", subject=event.subject())
     async with notify.db.transaction() as tx:
-        await commands.apply_event(notify, tx, event, envelope)
+        await apply_in(notify, tx, event)
+
+
+async def apply_in(notify: Notify, tx, event) -> None:
+    """Apply `event` as the consumer does, in the transaction of its batch."""
+    envelope = Envelope.new(type=event.event_type, source="/tests", subject=event.subject())
+    await commands.apply_event(notify, tx, event, envelope)
 
 
 async def messages(notify: Notify, inbox: bool = False) -> list[Notification]:
@@ -367,3 +373,26 @@ async def test_a_crash_repeats_at_most_the_sends_whose_outcome_was_not_recorded(
     assert sorted(sent[2:]) == sorted(ids)  # after the lease each of the six once more ...
     assert set(before_crash) <= ids  # ... so the two unrecorded twice, with the same ids
     assert {m.state for m in await messages(bounded)} == {"delivered"}
+
+
+async def test_a_batch_reads_a_schools_people_and_their_preferences_once(notify, mailbox):
+    """As the consumer applies a batch: for each confirmation after the first, its two
+    messages, the check for its reminder and the reminder; whom to tell it knows by then."""
+    with statements(notify.db.engine) as sent:
+        async with notify.db.transaction() as tx:
+            for _ in range(3):
+                await apply_in(notify, tx, confirmed())
+    assert sum(s.startswith("SELECT people.") for s in sent) == 1
+    assert sum(s.startswith("SELECT preferences.") for s in sent) == 1
+    assert len(sent) == 6 + 3 + 3  # the first six, each next one three
+
+
+async def test_a_unit_of_work_that_changes_what_it_read_once_reads_it_again(notify, mailbox):
+    async with notify.db.transaction() as tx:
+        await apply_in(notify, tx, confirmed())  # the school's contact, by e-mail
+        chosen = Preferences(channels={"bookings": "in_app"})
+        await commands.save_preferences(tx, "corlaer", chosen, notify.clock.now())
+        await apply_in(notify, tx, confirmed())  # in-app now
+        await directory_says(notify, PersonDeactivatedV1, "corlaer", tx)
+        await apply_in(notify, tx, confirmed())  # no contact left: the school's inbox only
+    assert sorted(m.channel for m in await messages(notify)) == ["email", "in_app"]

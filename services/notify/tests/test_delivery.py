@@ -26,7 +26,6 @@ from shared.contracts.bookings import BookingCancelledV1
 from shared.contracts.directory import PersonDeactivatedV1
 from shared.contracts.events import EventScheduledV1
 from shared.messaging.envelope import Envelope
-from shared.tests.kafka import eventually
 from shared.tests.statements import statements
 from shared.tests.test_envelope_and_contracts import confirmed
 
@@ -330,6 +329,14 @@ async def test_a_commit_of_due_messages_wakes_the_dispatcher_before_its_poll(not
             await running
 
 
+async def until(condition, within: float = 30.0) -> None:
+    """Let the dispatcher run until `condition()` holds (`within` bounds the wait)."""
+    deadline = time_module.monotonic() + within
+    while not condition():
+        assert time_module.monotonic() < deadline, "the condition never held"
+        await asyncio.sleep(0.01)
+
+
 class LockingEmail:
     """The e-mail channel, which at its first send has the test lock the notifications
     against writes, as a stalled store would: no outcome can be recorded from then on."""
@@ -358,7 +365,7 @@ async def test_a_crash_repeats_at_most_the_sends_whose_outcome_was_not_recorded(
     locking = send.channels["email"] = LockingEmail(send.channels["email"], bounded.db)
     dying = asyncio.create_task(send.dispatch_due())
     # The sends go on while their outcomes wait for the store, up to the bound.
-    await eventually(lambda: asyncio.sleep(0, send.outcomes.full), within=30)
+    await until(lambda: send.outcomes.full)
     before_crash = [m["Message-ID"] for m in mailbox.to(CORLAER)]
     assert len(before_crash) == 2
     dying.cancel()  # the process dies

@@ -32,6 +32,11 @@ def configure(pids: dict[str, int], folder: Path | None = None) -> None:
     _folder = folder
 
 
+def restarted(name: str, pid: int) -> None:
+    """Measure `name` by its new `pid` from now on (a benchmark restarted it)."""
+    _pids[name] = pid
+
+
 def cpu_seconds(pid: int) -> float:
     """User and system CPU the process has used so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()

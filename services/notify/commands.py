@@ -2,7 +2,8 @@
 preferences. Each runs in the caller's transaction."""
 
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, time
 from functools import cache
 from uuid import UUID, uuid4
@@ -41,7 +42,7 @@ from shared.http import Caller
 from shared.messaging.envelope import Envelope
 from shared.messaging.outbox import Outbox
 from shared.service import Runtime
-from shared.store.db import Database
+from shared.store.db import Database, after_commit, read_once
 from shared.store.versions import claim
 
 
@@ -67,13 +68,21 @@ def metrics_for(registry: CollectorRegistry) -> NotifyMetrics:
 
 @dataclass(frozen=True)
 class Notify:
-    """What notify's handlers and periodic tasks work with: the runtime's parts and clock."""
+    """What notify's handlers and periodic tasks work with: the runtime's parts and clock,
+    and the wake-ups of this process's dispatchers."""
 
     db: Database
     outbox: Outbox
     settings: NotifySettings
     metrics: NotifyMetrics
     clock: Clock
+    dispatchers: list[Callable[[], None]] = field(default_factory=list, compare=False)
+
+    def wake_after_commit(self, tx: AsyncSession) -> None:
+        """`tx` makes messages due now: once it commits, this process's dispatchers send them
+        rather than at their next poll (other replicas' find them when they poll)."""
+        for wake in self.dispatchers:
+            after_commit(tx, wake)
 
 
 @cache
@@ -127,6 +136,7 @@ async def save_preferences(
     row.digest, row.updated_at = chosen.digest, now
     row.quiet_start = _hhmm(quiet.start if quiet else None)
     row.quiet_end = _hhmm(quiet.end if quiet else None)
+    read_once(tx, queries.PREFERENCES).pop(person_id, None)
 
 
 async def set_preferences(notify: Notify, who: Caller, chosen: rules.Preferences) -> None:
@@ -229,6 +239,8 @@ async def send_to_person(
     tx.add(personal)
     if plan is not None and plan.not_before > now:
         notify.metrics.delayed.labels(plan.channel).inc()
+    elif plan is not None:
+        notify.wake_after_commit(tx)
     return personal
 
 

@@ -1,19 +1,23 @@
-"""The periodic dispatcher: claims what is pending and due in batches, sends each message (or
-digest) and records its outcome in a transaction of its own; retries with backoff, falls back
-to the next channel, and tells the messages that cannot be delivered as NotificationFailedV1.
-The state is in the database, so a restart only delays a delivery (by the claim's lease). A
-crash after a mail left but before its outcome was recorded sends it again, with the same
-Message-ID (at-least-once to the SMTP server, at most the one send in flight)."""
+"""The dispatcher: claims what is pending and due in batches, sends each message (or
+digest) and records the outcomes, a few per transaction while the next sends go out; retries
+with backoff, falls back to the next channel, and tells the messages that cannot be delivered
+as NotificationFailedV1. It runs when a commit makes messages due (in this process) and every
+poll interval (for other replicas' messages, retries, quiet hours and digests). The state is
+in the database, so a restart only delays a delivery (by the claim's lease). A crash after a
+mail left but before its outcome was recorded sends it again, with the same Message-ID:
+at-least-once to the SMTP server, and at most the last TFT_NOTIFY_UNRECORDED_SENDS sends
+(8 by default: those whose outcome was not yet committed, the one in flight included)."""
 
 from datetime import datetime, timedelta
 from uuid import NAMESPACE_URL, uuid5
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notify import directory
 from services.notify.channels import Channel, Email, InApp, Outgoing, Webhook
 from services.notify.commands import Notify, notify_of
+from services.notify.outcomes import Outcomes
 from services.notify.preferences import (
     EMAIL,
     FALLBACK,
@@ -50,30 +54,45 @@ def channels_from(settings: NotifySettings) -> dict[str, Channel]:
     }
 
 
+Outcome = tuple[list[Notification], str | None]  # a message (or digest) sent, and its error
+
+
 class Dispatcher:
     def __init__(self, notify: Notify, channels: dict[str, Channel]) -> None:
         self.notify = notify
         self.channels = channels
+        self.outcomes = Outcomes(self._record, notify.settings.notify_unrecorded_sends)
 
     async def run_forever(self) -> None:
         poll = self.notify.settings.notify_dispatch_poll_seconds
+        runner = Periodic(self.dispatch_due, poll, "dispatching notifications failed")
+        self.notify.dispatchers.append(runner.wake)  # a commit of due messages wakes it
         try:  # store down: the next round tries again
-            await Periodic(self.dispatch_due, poll, "dispatching notifications failed").run()
+            await runner.run()
         finally:
+            self.notify.dispatchers.remove(runner.wake)
             for channel in self.channels.values():
                 await channel.close()
 
     async def dispatch_due(self) -> int:
-        """Deliver everything due now; returns how many sends were made."""
+        """Deliver everything due now; returns how many sends were made. Outcomes are
+        recorded while the next sends go out, all of them before the next claim (a fallback
+        due now goes out in this round) and before this returns."""
         sends = 0
-        while True:
-            claimed, addresses = await self._claim()
-            if not claimed:
-                return sends
-            for group in _groups(claimed):
-                if group[0].person_id in addresses:
-                    await self._deliver(group, addresses[group[0].person_id])
-                    sends += 1
+        try:
+            while True:
+                await self.outcomes.recorded()
+                claimed, addresses = await self._claim()
+                if not claimed:
+                    return sends
+                for group in _groups(claimed):
+                    address = addresses.get(group[0].person_id)
+                    if address is not None:
+                        await self.outcomes.room()
+                        self.outcomes.add((group, await self._send(group, address)))
+                        sends += 1
+        finally:
+            await self.outcomes.abandon()  # a crash: what is not recorded goes out again
 
     async def _claim(self) -> tuple[list[Notification], dict[str, str]]:
         """Take a batch of due messages (and the rest of any digest among them) by moving
@@ -118,13 +137,12 @@ class Dispatcher:
         # Several replicas may dispatch one store: each takes rows the others do not hold.
         return query.with_for_update(skip_locked=True) if locking else query
 
-    async def _deliver(self, group: list[Notification], address: str) -> None:
-        """Send one message (or digest), then record the outcome in its own transaction, so
-        only the send in flight at a crash can be repeated."""
+    async def _send(self, group: list[Notification], address: str) -> str | None:
+        """Send one message (or digest); the error, if it could not be handed over."""
         channel = group[0].channel
         try:
             await self.channels[channel].send(outgoing(group, address))
-            error = None
+            return None
         except Exception as exc:
             log.warning(
                 "delivery failed",
@@ -132,18 +150,30 @@ class Dispatcher:
                 error=repr(exc),
                 notifications=[str(m.id) for m in group],
             )
-            error = repr(exc)[:500]
+            return repr(exc)[:500]
+
+    async def _record(self, outcomes: list[Outcome]) -> None:
+        """The outcomes of several sends in one transaction: the delivered in one UPDATE."""
         now = self.notify.clock.now()
+        delivered = [m for group, error in outcomes if error is None for m in group]
         async with self.notify.db.writing() as tx:
-            tx.add_all(group)  # claimed and committed: only the changes are written
-            for message in group:
-                if error is None:
-                    message.state, message.delivered_at = DeliveryState.DELIVERED, now
-                    message.attempts += 1
-                else:
-                    await self._failed(tx, message, error, now)
-        if error is None:
-            self.notify.metrics.sent.labels(channel).inc(len(group))
+            if delivered:
+                await tx.execute(
+                    update(Notification)
+                    .where(Notification.id.in_([m.id for m in delivered]))
+                    .values(
+                        state=DeliveryState.DELIVERED,
+                        delivered_at=now,
+                        attempts=Notification.attempts + 1,
+                    )
+                )
+            for group, error in outcomes:
+                if error is not None:
+                    tx.add_all(group)  # claimed and committed: only the changes are written
+                    for message in group:
+                        await self._failed(tx, message, error, now)
+        for message in delivered:
+            self.notify.metrics.sent.labels(message.channel).inc()
 
     async def _failed(
         self, tx: AsyncSession, message: Notification, error: str, now: datetime

@@ -17,8 +17,10 @@ from shared.contracts.directory import (
     PersonDeactivatedV1,
     PersonInvitedV1,
 )
+from shared.store.db import read_once
 
 OrganisationEvent = OrganisationRegisteredV1 | OrganisationChangedV1
+MEMBERS = "members"  # the active people per organisation, as this unit of work read them
 PersonEvent = PersonInvitedV1 | PersonActivatedV1 | PersonDeactivatedV1
 ORGANISATION_EVENTS: tuple[type[OrganisationEvent], ...] = (
     OrganisationRegisteredV1,
@@ -48,16 +50,20 @@ async def keep_person(tx: AsyncSession, event: PersonEvent, now: datetime) -> No
     row.email, row.updated_at = event.email, now
     # Only a person who signed in (or was seeded so) hears anything.
     row.active = isinstance(event, PersonActivatedV1)
+    read_once(tx, MEMBERS).clear()
 
 
 async def members(tx: AsyncSession, organisation_id: str) -> dict[str, str]:
-    """The active people of an organisation: id -> role."""
-    rows = await tx.execute(
-        select(Person.id, Person.role).where(
-            Person.organisation_id == organisation_id, Person.active.is_(True)
+    """The active people of an organisation: id -> role (read once per unit of work)."""
+    known = read_once(tx, MEMBERS)
+    if organisation_id not in known:
+        rows = await tx.execute(
+            select(Person.id, Person.role).where(
+                Person.organisation_id == organisation_id, Person.active.is_(True)
+            )
         )
-    )
-    return {key: value for key, value in rows}
+        known[organisation_id] = {key: value for key, value in rows}
+    return dict(known[organisation_id])
 
 
 async def addresses(tx: AsyncSession, person_ids: Iterable[str]) -> dict[str, str]:

@@ -19,8 +19,10 @@ from services.notify.store import (
 )
 from shared.domain import BACKOFFICE
 from shared.http import Caller
-from shared.store.db import Database
+from shared.store.db import Database, read_once
 from shared.store.versions import tag_defaults
+
+PREFERENCES = "preferences"  # person -> preferences, as this unit of work read them
 
 
 @dataclass
@@ -89,7 +91,11 @@ def to_rules(row: Preference | None) -> rules.Preferences:
 
 
 async def preferences_of(tx: AsyncSession, person_id: str) -> rules.Preferences:
-    return to_rules(await tx.get(Preference, person_id))
+    """A person's preferences, read once per unit of work (one that saves them clears it)."""
+    known = read_once(tx, PREFERENCES)
+    if person_id not in known:
+        known[person_id] = to_rules(await tx.get(Preference, person_id))
+    return known[person_id]
 
 
 async def preferences(db: Database, who: Caller) -> rules.Preferences:

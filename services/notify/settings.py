@@ -17,6 +17,8 @@ class NotifySettings(ServiceSettings):
     notify_backoff_seconds: float = Field(default=30.0, ge=0)
     notify_dispatch_poll_seconds: float = Field(default=1.0, gt=0)
     notify_dispatch_batch_size: int = Field(default=100, ge=1)
+    # Sends whose outcome is not yet recorded, at most: what a crash can send twice.
+    notify_unrecorded_sends: int = Field(default=8, ge=1)
     # A claimed batch not recorded within this time (the process died) is due again.
     notify_dispatch_lease_seconds: float = Field(default=300.0, gt=0)
     notify_reminder_poll_seconds: float = Field(default=30.0, gt=0)

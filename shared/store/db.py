@@ -76,6 +76,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+_AFTER_COMMIT = "after_commit"
+
+
+def after_commit(tx: AsyncSession, callback: Callable[[], None]) -> None:
+    """Run `callback` once when this unit of work has committed (never if it rolls back)."""
+    tx.info.setdefault(_AFTER_COMMIT, {})[callback] = None  # an ordered set: once each
+
+
+def read_once(tx: AsyncSession, name: str) -> dict:
+    """A dict that lives as long as this unit of work: what it read and may read again
+    (a batch of events about the same people); whoever changes those rows clears it."""
+    return tx.info.setdefault(f"read_once:{name}", {})
+
+
 class Database:
     """A service's store. `transaction()` is its unit of work: all or nothing."""
 
@@ -108,8 +122,11 @@ class Database:
     async def writing(self) -> AsyncIterator[AsyncSession]:
         """A transaction that may write (on SQLite holding the write lock from its start),
         without waking the relay: for the relay itself and background work."""
-        async with self._writers() as tx, tx.begin():
-            yield tx
+        async with self._writers() as tx:
+            async with tx.begin():
+                yield tx
+            for callback in tx.info.pop(_AFTER_COMMIT, ()):
+                callback()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

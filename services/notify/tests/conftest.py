@@ -64,7 +64,8 @@ async def notify(fresh_database, mailbox):
     await db.dispose()
 
 
-async def directory_says(notify: Notify, contract, person_id: str) -> None:
+async def directory_says(notify: Notify, contract, person_id: str, tx=None) -> None:
+    """The directory's event about a person, applied in `tx` or a transaction of its own."""
     organisation, role = PEOPLE[person_id]
     event = contract(
         person_id=person_id,
@@ -74,5 +75,8 @@ async def directory_says(notify: Notify, contract, person_id: str) -> None:
         email=address(person_id),
         username=person_id,
     )
-    async with notify.db.transaction() as tx:
+    if tx is not None:
         await directory.keep_person(tx, event, notify.clock.now())
+        return
+    async with notify.db.transaction() as own:
+        await directory.keep_person(own, event, notify.clock.now())

@@ -2,14 +2,16 @@
 concerns, retries, fallback, failure, quiet hours, digest, and reminders that survive an
 interrupted run. The clock is injected."""
 
+import asyncio
 import json
 import time as time_module
+from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from aiohttp import web
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from services.notify import commands
 from services.notify.channels import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, verify
@@ -24,6 +26,7 @@ from shared.contracts.bookings import BookingCancelledV1
 from shared.contracts.directory import PersonDeactivatedV1
 from shared.contracts.events import EventScheduledV1
 from shared.messaging.envelope import Envelope
+from shared.tests.statements import statements
 from shared.tests.test_envelope_and_contracts import confirmed
 
 pytestmark = pytest.mark.integration
@@ -37,9 +40,14 @@ def dispatcher(notify: Notify) -> Dispatcher:
 
 
 async def apply(notify: Notify, event) -> None:
-    envelope = Envelope.new(type=event.event_type, source="/tests", subject=event.subject())
     async with notify.db.transaction() as tx:
-        await commands.apply_event(notify, tx, event, envelope)
+        await apply_in(notify, tx, event)
+
+
+async def apply_in(notify: Notify, tx, event) -> None:
+    """Apply `event` as the consumer does, in the transaction of its batch."""
+    envelope = Envelope.new(type=event.event_type, source="/tests", subject=event.subject())
+    await commands.apply_event(notify, tx, event, envelope)
 
 
 async def messages(notify: Notify, inbox: bool = False) -> list[Notification]:
@@ -288,3 +296,110 @@ async def test_a_batch_claimed_by_a_dispatcher_that_died_is_sent_after_its_lease
     notify.clock.set(NOON + timedelta(seconds=notify.settings.notify_dispatch_lease_seconds))
     assert await dispatcher(notify).dispatch_due() == 1
     assert len(mailbox.to(CORLAER)) == 1
+
+
+class Rounds(Dispatcher):
+    """A dispatcher that tells each round it finished, with how many sends it made."""
+
+    def __init__(self, notify: Notify) -> None:
+        super().__init__(notify, channels_from(notify.settings))
+        self.rounds: asyncio.Queue[int] = asyncio.Queue()
+
+    async def dispatch_due(self) -> int:
+        sends = await super().dispatch_due()
+        self.rounds.put_nowait(sends)
+        return sends
+
+
+async def test_a_commit_of_due_messages_wakes_the_dispatcher_before_its_poll(notify, mailbox):
+    hourly = replace(
+        notify,
+        settings=notify.settings.model_copy(update={"notify_dispatch_poll_seconds": 3600}),
+    )
+    send = Rounds(hourly)
+    running = asyncio.create_task(send.run_forever())
+    try:
+        assert await asyncio.wait_for(send.rounds.get(), 30) == 0  # at start; next in an hour
+        await apply(hourly, confirmed())  # as the consumer commits it
+        assert await asyncio.wait_for(send.rounds.get(), 30) == 1
+        assert len(mailbox.to(CORLAER)) == 1
+    finally:
+        running.cancel()
+        with suppress(asyncio.CancelledError):
+            await running
+
+
+async def until(condition, within: float = 30.0) -> None:
+    """Let the dispatcher run until `condition()` holds (`within` bounds the wait)."""
+    deadline = time_module.monotonic() + within
+    while not condition():
+        assert time_module.monotonic() < deadline, "the condition never held"
+        await asyncio.sleep(0.01)
+
+
+class LockingEmail:
+    """The e-mail channel, which at its first send has the test lock the notifications
+    against writes, as a stalled store would: no outcome can be recorded from then on."""
+
+    def __init__(self, email, db) -> None:
+        self.email, self.db = email, db
+        self.locker = None
+
+    async def send(self, message) -> None:
+        if self.locker is None:
+            self.locker = await self.db.engine.connect()
+            await self.locker.execute(text("LOCK TABLE notifications IN SHARE MODE"))
+        await self.email.send(message)
+
+    async def close(self) -> None:
+        await self.email.close()
+
+
+async def test_a_crash_repeats_at_most_the_sends_whose_outcome_was_not_recorded(notify, mailbox):
+    bounded = replace(
+        notify, settings=notify.settings.model_copy(update={"notify_unrecorded_sends": 2})
+    )
+    for _ in range(6):
+        await apply(bounded, confirmed())
+    send = dispatcher(bounded)
+    locking = send.channels["email"] = LockingEmail(send.channels["email"], bounded.db)
+    dying = asyncio.create_task(send.dispatch_due())
+    # The sends go on while their outcomes wait for the store, up to the bound.
+    await until(lambda: send.outcomes.full)
+    before_crash = [m["Message-ID"] for m in mailbox.to(CORLAER)]
+    assert len(before_crash) == 2
+    dying.cancel()  # the process dies
+    await locking.locker.close()
+    with suppress(asyncio.CancelledError):
+        await dying
+    assert {m.state for m in await messages(bounded)} == {"pending"}  # nothing recorded
+    bounded.clock.set(NOON + timedelta(seconds=bounded.settings.notify_dispatch_lease_seconds))
+    assert await dispatcher(bounded).dispatch_due() == 6
+    sent = [m["Message-ID"] for m in mailbox.to(CORLAER)]
+    ids = {f"<{m.id}@notify.tisfortech.example>" for m in await messages(bounded)}
+    assert sorted(sent[2:]) == sorted(ids)  # after the lease each of the six once more ...
+    assert set(before_crash) <= ids  # ... so the two unrecorded twice, with the same ids
+    assert {m.state for m in await messages(bounded)} == {"delivered"}
+
+
+async def test_a_batch_reads_a_schools_people_and_their_preferences_once(notify, mailbox):
+    """As the consumer applies a batch: for each confirmation after the first, its two
+    messages, the check for its reminder and the reminder; whom to tell it knows by then."""
+    with statements(notify.db.engine) as sent:
+        async with notify.db.transaction() as tx:
+            for _ in range(3):
+                await apply_in(notify, tx, confirmed())
+    assert sum(s.startswith("SELECT people.") for s in sent) == 1
+    assert sum(s.startswith("SELECT preferences.") for s in sent) == 1
+    assert len(sent) == 6 + 3 + 3  # the first six, each next one three
+
+
+async def test_a_unit_of_work_that_changes_what_it_read_once_reads_it_again(notify, mailbox):
+    async with notify.db.transaction() as tx:
+        await apply_in(notify, tx, confirmed())  # the school's contact, by e-mail
+        chosen = Preferences(channels={"bookings": "in_app"})
+        await commands.save_preferences(tx, "corlaer", chosen, notify.clock.now())
+        await apply_in(notify, tx, confirmed())  # in-app now
+        await directory_says(notify, PersonDeactivatedV1, "corlaer", tx)
+        await apply_in(notify, tx, confirmed())  # no contact left: the school's inbox only
+    assert sorted(m.channel for m in await messages(notify)) == ["email", "in_app"]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notify import directory
-from services.notify.channels import Channel, Email, InApp, Outgoing, Webhook
+from services.notify.channels import Channel, Email, InApp, Outgoing, Unreachable, Webhook
 from services.notify.commands import Notify, notify_of
 from services.notify.preferences import (
     EMAIL,
@@ -32,6 +32,8 @@ from shared.periodic import Periodic
 from shared.service import Runtime
 
 _ORIGINAL = {fallback: channel for channel, fallback in FALLBACK.items()}
+# A message (or digest) and why its send failed (None: it went).
+Outcome = tuple[list[Notification], str | None]
 
 
 def channels_from(settings: NotifySettings) -> dict[str, Channel]:
@@ -64,16 +66,28 @@ class Dispatcher:
                 await channel.close()
 
     async def dispatch_due(self) -> int:
-        """Deliver everything due now; returns how many sends were made."""
+        """Deliver everything due now; returns how many sends were made. A channel found
+        unreachable is not tried again in this round: its other messages fail alike, as
+        they would have, and are recorded together."""
         sends = 0
+        unreachable: dict[str, str] = {}  # channel -> its error
         while True:
             claimed, addresses = await self._claim()
             if not claimed:
                 return sends
+            waiting: list[Outcome] = []
             for group in _groups(claimed):
-                if group[0].person_id in addresses:
-                    await self._deliver(group, addresses[group[0].person_id])
-                    sends += 1
+                if group[0].person_id not in addresses:
+                    continue
+                if group[0].channel in unreachable:
+                    waiting.append((group, unreachable[group[0].channel]))
+                    continue
+                error = await self._send(group, addresses[group[0].person_id], unreachable)
+                await self._record([(group, error)])
+                sends += 1
+            if waiting:
+                await self._record(waiting)
+                log.warning("channel unreachable: its messages wait", channels=unreachable)
 
     async def _claim(self) -> tuple[list[Notification], dict[str, str]]:
         """Take a batch of due messages (and the rest of any digest among them) by moving
@@ -118,13 +132,15 @@ class Dispatcher:
         # Several replicas may dispatch one store: each takes rows the others do not hold.
         return query.with_for_update(skip_locked=True) if locking else query
 
-    async def _deliver(self, group: list[Notification], address: str) -> None:
-        """Send one message (or digest), then record the outcome in its own transaction, so
-        only the send in flight at a crash can be repeated."""
+    async def _send(
+        self, group: list[Notification], address: str, unreachable: dict[str, str]
+    ) -> str | None:
+        """Send one message (or digest): None when it went, else why not. A channel that
+        could not be reached is noted in `unreachable`."""
         channel = group[0].channel
         try:
             await self.channels[channel].send(outgoing(group, address))
-            error = None
+            return None
         except Exception as exc:
             log.warning(
                 "delivery failed",
@@ -133,17 +149,26 @@ class Dispatcher:
                 notifications=[str(m.id) for m in group],
             )
             error = repr(exc)[:500]
+            if isinstance(exc, Unreachable):
+                unreachable[channel] = error
+            return error
+
+    async def _record(self, outcomes: list[Outcome]) -> None:
+        """The outcomes in one transaction: a message that went is recorded alone, before
+        the next is sent, so only the send in flight at a crash can be repeated."""
         now = self.notify.clock.now()
         async with self.notify.db.writing() as tx:
-            tx.add_all(group)  # claimed and committed: only the changes are written
-            for message in group:
-                if error is None:
-                    message.state, message.delivered_at = DeliveryState.DELIVERED, now
-                    message.attempts += 1
-                else:
-                    await self._failed(tx, message, error, now)
-        if error is None:
-            self.notify.metrics.sent.labels(channel).inc(len(group))
+            for group, error in outcomes:
+                tx.add_all(group)  # claimed and committed: only the changes are written
+                for message in group:
+                    if error is None:
+                        message.state, message.delivered_at = DeliveryState.DELIVERED, now
+                        message.attempts += 1
+                    else:
+                        await self._failed(tx, message, error, now)
+        for group, error in outcomes:
+            if error is None:
+                self.notify.metrics.sent.labels(group[0].channel).inc(len(group))
 
     async def _failed(
         self, tx: AsyncSession, message: Notification, error: str, now: datetime

@@ -2,6 +2,7 @@
 concerns, retries, fallback, failure, quiet hours, digest, and reminders that survive an
 interrupted run. The clock is injected."""
 
+import asyncio
 import json
 import time as time_module
 from dataclasses import replace
@@ -288,3 +289,29 @@ async def test_a_batch_claimed_by_a_dispatcher_that_died_is_sent_after_its_lease
     notify.clock.set(NOON + timedelta(seconds=notify.settings.notify_dispatch_lease_seconds))
     assert await dispatcher(notify).dispatch_due() == 1
     assert len(mailbox.to(CORLAER)) == 1
+
+
+async def test_an_unreachable_smtp_server_is_tried_once_a_round_and_every_message_waits(notify):
+    connections = 0
+
+    async def hang_up(_reader, writer):  # closes before the greeting: smtplib cannot connect
+        nonlocal connections
+        connections += 1
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    notify = replace(notify, settings=notify.settings.model_copy(update={"notify_smtp_port": port}))
+    for _ in range(3):
+        await apply(notify, confirmed())
+    try:
+        sends = await dispatcher(notify).dispatch_due()
+    finally:
+        server.close()
+    assert (connections, sends) == (1, 1)
+    waiting = await messages(notify)
+    assert len(waiting) == 3
+    for message in waiting:  # each as if it had been tried: retried after the backoff
+        assert (message.state, message.attempts) == ("pending", 1)
+        assert message.next_attempt_at == NOON + timedelta(seconds=10)
+    assert count(notify, "retried", "email") == 3

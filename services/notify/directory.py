@@ -40,6 +40,7 @@ async def keep_organisation(tx: AsyncSession, event: OrganisationEvent, now: dat
 
 
 async def keep_person(tx: AsyncSession, event: PersonEvent, now: datetime) -> None:
+    tx.info.pop(_MEMBERS, None)  # what this transaction read of its people may change
     row = await tx.get(Person, event.person_id, with_for_update=True)
     if row is None:
         row = Person(id=event.person_id)
@@ -50,14 +51,22 @@ async def keep_person(tx: AsyncSession, event: PersonEvent, now: datetime) -> No
     row.active = isinstance(event, PersonActivatedV1)
 
 
+# The members read in a transaction (`tx.info`), by organisation: a consumer's batch of a
+# school's bookings reads them once, until it keeps a person.
+_MEMBERS = "notify.members"
+
+
 async def members(tx: AsyncSession, organisation_id: str) -> dict[str, str]:
     """The active people of an organisation: id -> role."""
-    rows = await tx.execute(
-        select(Person.id, Person.role).where(
-            Person.organisation_id == organisation_id, Person.active.is_(True)
+    known: dict[str, dict[str, str]] = tx.info.setdefault(_MEMBERS, {})
+    if organisation_id not in known:
+        rows = await tx.execute(
+            select(Person.id, Person.role).where(
+                Person.organisation_id == organisation_id, Person.active.is_(True)
+            )
         )
-    )
-    return {key: value for key, value in rows}
+        known[organisation_id] = {key: value for key, value in rows}
+    return known[organisation_id]
 
 
 async def addresses(tx: AsyncSession, person_ids: Iterable[str]) -> dict[str, str]:

@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from services.notify import commands
+from services.notify import commands, directory
 from services.notify.channels import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, verify
 from services.notify.commands import Notify
 from services.notify.delivery import Dispatcher, channels_from
@@ -25,6 +25,7 @@ from shared.contracts.bookings import BookingCancelledV1
 from shared.contracts.directory import PersonDeactivatedV1
 from shared.contracts.events import EventScheduledV1
 from shared.messaging.envelope import Envelope
+from shared.tests.statements import statements
 from shared.tests.test_envelope_and_contracts import confirmed
 
 pytestmark = pytest.mark.integration
@@ -315,3 +316,27 @@ async def test_an_unreachable_smtp_server_is_tried_once_a_round_and_every_messag
         assert (message.state, message.attempts) == ("pending", 1)
         assert message.next_attempt_at == NOON + timedelta(seconds=10)
     assert count(notify, "retried", "email") == 3
+
+
+async def test_a_batch_reads_a_schools_members_once_and_again_after_keeping_a_person(notify):
+    def by_teacher():
+        event = confirmed().model_copy(update={"booked_by": "docent-corlaer"})
+        return event, Envelope.new(type=event.event_type, source="/t", subject=event.subject())
+
+    left = PersonDeactivatedV1(
+        person_id="docent-corlaer",
+        organisation_id="corlaer",
+        role="teacher",
+        name="Demo docent-corlaer",
+        email=TEACHER,
+        username="docent-corlaer",
+    )
+    with statements(notify.db.engine) as sent:
+        async with notify.db.transaction() as tx:  # as the consumer applies a batch
+            for _ in range(3):
+                await commands.apply_event(notify, tx, *by_teacher())
+            await directory.keep_person(tx, left, notify.clock.now())
+            await commands.apply_event(notify, tx, *by_teacher())
+    assert len([s for s in sent if s.startswith("SELECT people.id, people.role")]) == 2
+    told = sorted(m.person_id for m in await messages(notify))
+    assert told == ["corlaer"] + ["docent-corlaer"] * 3  # the teacher left before the fourth

@@ -45,7 +45,9 @@ class PoolSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TFT_DB_", extra="ignore")
 
     pool_size: int = Field(default=10, ge=1)
-    pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    # SQLAlchemy's own default: a burst of units of work on one row (a hundred bookings of
+    # one session on a busy machine) queues behind its lock for seconds, and is answered.
+    pool_timeout_seconds: float = Field(default=30.0, gt=0)
 
 
 def create_engine(url: str, pool: PoolSettings | None = None) -> AsyncEngine:

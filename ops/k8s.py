@@ -16,6 +16,7 @@ from ops.procs import REPO
 from shared.contracts.topics import ALL_TOPICS
 from shared.messaging.acl import ADMIN, Acl, service_acls
 from shared.messaging.acl import SERVICES as KAFKA_PRINCIPALS
+from shared.store.db import PoolSettings
 
 OUT = REPO / "deploy" / "k8s" / "base" / "generated"
 KAFKA_CLUSTER = "tft"  # the Strimzi Kafka resource in deploy/k8s/base/kafka.yaml
@@ -23,6 +24,13 @@ IMAGE = "tft"  # the Dockerfile's image; an overlay names its registry and tag
 BROKERS = 3
 REPLICAS = 2
 JWT_SECRET = "tft-gateway-jwt"  # made by the operator: the gateway's signing key (PEM)
+# A pod's connections to its store (TFT_DB_POOL_SIZE, kept open), and what its store must
+# hold: the pools of up to MAX_PODS pods of its component (the replicas an overlay may ask
+# for, plus a rolling update's extra pod), and room for a migration, CloudNativePG's own
+# connections (its superuser's reserve, its exporter) and an operator's psql.
+POOL_SIZE = PoolSettings.model_fields["pool_size"].default
+MAX_PODS = 8
+MAX_CONNECTIONS = MAX_PODS * POOL_SIZE + 20
 HEADER = "# Written by `python -m ops k8s` from the code: do not edit, run it again.\n"
 
 
@@ -57,6 +65,7 @@ def _env(name: str) -> list[dict]:
             "name": "TFT_DATABASE_URL",
             "value": f"postgresql+asyncpg://$(DB_USER):$(DB_PASSWORD)@{db}-rw:5432/{name}",
         },
+        {"name": "TFT_DB_POOL_SIZE", "value": str(POOL_SIZE)},
     ]
     if name in KAFKA_PRINCIPALS:
         env += [
@@ -225,6 +234,7 @@ def databases() -> list[dict]:
             "metadata": {"name": database(name), "labels": _labels(name)},
             "spec": {
                 "instances": 2,
+                "postgresql": {"parameters": {"max_connections": str(MAX_CONNECTIONS)}},
                 "storage": {"size": "5Gi"},
                 "bootstrap": {"initdb": {"database": name, "owner": name}},
             },

@@ -10,6 +10,9 @@ import subprocess
 import time
 from pathlib import Path
 
+from ops.platform import SERVICES
+from shared.store.db import PoolSettings
+
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -23,6 +26,13 @@ def find_bin_dir() -> Path | None:
     if not found:
         return None
     return Path(max(found, key=lambda p: int(Path(p).parts[-3]))).parent
+
+
+def max_connections(pool_size: int) -> int:
+    """Room for two platforms at once (the tests' shared one and one a test starts of its
+    own), every store's process twice (replicas) with its pool full, the bench's store
+    baseline (50 connections) and the tests' own engines."""
+    return 2 * len(SERVICES) * 2 * pool_size + 150
 
 
 class PostgresCluster:
@@ -138,7 +148,8 @@ class PostgresCluster:
             f"\n# written by ops/postgres.py\nport = {self.port}\n"
             "listen_addresses = '127.0.0.1'\n"
             f"unix_socket_directories = '{self.socket_dir}'\n"
-            "max_connections = 300\nshared_buffers = 256MB\n"
+            f"max_connections = {max_connections(PoolSettings().pool_size)}\n"
+            "shared_buffers = 256MB\n"
         )
         hba = "local all all trust\nhost all all 127.0.0.1/32 trust\n"
         with (self.data_dir / "postgresql.conf").open("a") as f:

@@ -2,6 +2,7 @@
 
 from aiokafka.errors import KafkaError
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 # SQLSTATE of a row refused by an exclusion constraint (PostgreSQL).
 EXCLUSION_VIOLATION = "23P01"
@@ -10,6 +11,8 @@ EXCLUSION_VIOLATION = "23P01"
 def is_transient(exc: BaseException) -> bool:
     """Errors of the environment, not of the message: wait and retry, never dead-letter."""
     if isinstance(exc, OperationalError | InterfaceError | ConnectionError | TimeoutError):
+        return True
+    if isinstance(exc, PoolTimeout):  # every connection stayed busy: nothing was written
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import shutil
 import subprocess
 import sys
@@ -142,6 +143,22 @@ def test_every_component_runs_twice_or_more_with_probes_resources_and_no_secret_
         assert container["resources"]["requests"] and container["resources"]["limits"]
         assert of_kind(docs, "Service")[name]["spec"]["ports"][0]["port"] == k8s.SERVICES[name]
     assert "Secret" not in {d["kind"] for d in docs}
+
+
+def test_every_store_holds_the_pools_of_its_components_pods_at_their_most():
+    docs = rendered("overlays/region")
+    config = of_kind(docs, "ConfigMap")["tft-config"]["data"]
+    clusters = of_kind(docs, "Cluster")
+    for name, deployment in of_kind(docs, "Deployment").items():
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        env = config | {e["name"]: e["value"] for e in container["env"] if "value" in e}
+        replicas = deployment["spec"]["replicas"]
+        pods = replicas + math.ceil(replicas / 4)  # a rolling update's surge (25 %)
+        processes = pods * int(env.get("TFT_WEB_WORKERS", "1"))
+        # A migration's connection, and PostgreSQL's reserve for its superuser (3).
+        wanted = processes * int(env["TFT_DB_POOL_SIZE"]) + 1 + 3
+        parameters = clusters[k8s.database(name)]["spec"]["postgresql"]["parameters"]
+        assert wanted <= int(parameters["max_connections"]), name
 
 
 def test_every_secret_a_component_reads_is_one_an_operator_makes():

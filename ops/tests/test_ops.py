@@ -14,10 +14,12 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from ops.kafka import KafkaNode, create_topics, ensure_kafka_libs, write_container_config
+from ops.platform import SERVICES
 from ops.postgres import PostgresCluster, find_bin_dir
 from ops.procs import ServiceProcess, run_migrations
 from shared.messaging.acl import PRINCIPALS
 from shared.messaging.connection import KafkaConnection
+from shared.store.db import PoolSettings
 
 TOPIC = "tft.ops.test"
 
@@ -72,7 +74,7 @@ def pg_dir():
 
 
 @pytest.mark.skipif(find_bin_dir() is None and os.geteuid() != 0, reason="needs postgres")
-async def test_postgres_cluster_creates_database(pg_dir: Path) -> None:
+async def test_postgres_cluster_creates_databases_and_holds_every_pool(pg_dir: Path) -> None:
     cluster = PostgresCluster(pg_dir, 25499)
     cluster.ensure_installed()
     cluster.start()
@@ -84,6 +86,9 @@ async def test_postgres_cluster_creates_database(pg_dir: Path) -> None:
         conn = await asyncpg.connect(dsn)
         try:
             assert await conn.fetchval("select 1") == 1
+            # Two platforms at once, each store's process twice, each with its pool full.
+            pools = 2 * len(SERVICES) * 2 * PoolSettings().pool_size
+            assert int(await conn.fetchval("show max_connections")) >= pools
         finally:
             await conn.close()
         cluster.drop_database("ops_test")

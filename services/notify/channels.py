@@ -32,6 +32,10 @@ class Outgoing:
     critical: bool = False
 
 
+class Unreachable(Exception):
+    """The channel's server cannot be reached now: any message on it would fail alike."""
+
+
 class Channel(Protocol):
     async def send(self, message: Outgoing) -> None: ...
 
@@ -61,11 +65,17 @@ class Email:
     def _send(self, mail: EmailMessage) -> None:
         try:
             if self._smtp is None:
-                self._smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+                self._smtp = self._connect()
             self._smtp.send_message(mail)
         except Exception:
             self._close()
             raise
+
+    def _connect(self) -> smtplib.SMTP:
+        try:
+            return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        except OSError as exc:  # refused, timed out, or closed before its greeting
+            raise Unreachable(f"SMTP {self.host}:{self.port}: {exc!r}") from exc
 
     def _close(self) -> None:
         smtp, self._smtp = self._smtp, None
@@ -129,7 +139,7 @@ class Webhook:
 
     async def send(self, message: Outgoing) -> None:
         if not self.url:
-            raise RuntimeError("no push relay configured (TFT_NOTIFY_WEBHOOK_URL)")
+            raise Unreachable("no push relay configured (TFT_NOTIFY_WEBHOOK_URL)")
         body = json.dumps(
             {
                 "id": str(message.id),
@@ -141,15 +151,18 @@ class Webhook:
             }
         ).encode()
         timestamp = str(int(time.time()))
-        response = await self._client.post(
-            self.url,
-            content=body,
-            headers={
-                "Content-Type": "application/json",
-                TIMESTAMP_HEADER: timestamp,
-                SIGNATURE_HEADER: signature(self.secret, timestamp, body),
-            },
-        )
+        try:
+            response = await self._client.post(
+                self.url,
+                content=body,
+                headers={
+                    "Content-Type": "application/json",
+                    TIMESTAMP_HEADER: timestamp,
+                    SIGNATURE_HEADER: signature(self.secret, timestamp, body),
+                },
+            )
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise Unreachable(f"push relay {self.url}: {exc!r}") from exc
         response.raise_for_status()
 
     async def close(self) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notify import directory
-from services.notify.channels import Channel, Email, InApp, Outgoing, Webhook
+from services.notify.channels import Channel, Email, InApp, Outgoing, Unreachable, Webhook
 from services.notify.commands import Notify, notify_of
 from services.notify.outcomes import Outcomes
 from services.notify.preferences import (
@@ -77,8 +77,10 @@ class Dispatcher:
     async def dispatch_due(self) -> int:
         """Deliver everything due now; returns how many sends were made. Outcomes are
         recorded while the next sends go out, all of them before the next claim (a fallback
-        due now goes out in this round) and before this returns."""
+        due now goes out in this round) and before this returns. A channel found unreachable
+        is not tried again in this round: its other messages fail alike, as they would have."""
         sends = 0
+        unreachable: dict[str, str] = {}  # channel -> its error
         try:
             while True:
                 await self.outcomes.recorded()
@@ -87,10 +89,17 @@ class Dispatcher:
                     return sends
                 for group in _groups(claimed):
                     address = addresses.get(group[0].person_id)
-                    if address is not None:
-                        await self.outcomes.room()
-                        self.outcomes.add((group, await self._send(group, address)))
-                        sends += 1
+                    if address is None:
+                        continue
+                    await self.outcomes.room()
+                    channel = group[0].channel
+                    if channel in unreachable:
+                        self.outcomes.add((group, unreachable[channel]))
+                        continue
+                    self.outcomes.add((group, await self._send(group, address, unreachable)))
+                    sends += 1
+                if unreachable:
+                    log.warning("channel unreachable: its messages wait", channels=unreachable)
         finally:
             await self.outcomes.abandon()  # a crash: what is not recorded goes out again
 
@@ -137,8 +146,11 @@ class Dispatcher:
         # Several replicas may dispatch one store: each takes rows the others do not hold.
         return query.with_for_update(skip_locked=True) if locking else query
 
-    async def _send(self, group: list[Notification], address: str) -> str | None:
-        """Send one message (or digest); the error, if it could not be handed over."""
+    async def _send(
+        self, group: list[Notification], address: str, unreachable: dict[str, str]
+    ) -> str | None:
+        """Send one message (or digest): None when it went, else why not. A channel that
+        could not be reached is noted in `unreachable`."""
         channel = group[0].channel
         try:
             await self.channels[channel].send(outgoing(group, address))
@@ -150,7 +162,10 @@ class Dispatcher:
                 error=repr(exc),
                 notifications=[str(m.id) for m in group],
             )
-            return repr(exc)[:500]
+            error = repr(exc)[:500]
+            if isinstance(exc, Unreachable):
+                unreachable[channel] = error
+            return error
 
     async def _record(self, outcomes: list[Outcome]) -> None:
         """The outcomes of several sends in one transaction: the delivered in one UPDATE."""

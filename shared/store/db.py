@@ -4,6 +4,8 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import (
     ColumnElement,
     CursorResult,
@@ -11,6 +13,7 @@ from sqlalchemy import (
     bindparam,
     event,
     func,
+    make_url,
     select,
     text,
 )
@@ -41,15 +44,45 @@ def insert_for(tx: AsyncSession):
     return postgresql.insert if tx.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-def create_engine(url: str) -> AsyncEngine:
+class PoolSettings(BaseSettings):
+    """A process's connections to its store (`TFT_DB_POOL_SIZE`,
+    `TFT_DB_POOL_TIMEOUT_SECONDS`): opened as they are needed up to `pool_size` and then kept
+    open, never more. A unit of work that finds them all busy waits for one, up to
+    `pool_timeout_seconds` (then 503, or the consumer's retry): on a few cores more
+    connections would not make the store faster, and opening one (a PostgreSQL backend
+    forked, authentication, TLS negotiated) costs more than the unit of work itself."""
+
+    model_config = SettingsConfigDict(env_prefix="TFT_DB_", extra="ignore")
+
+    pool_size: int = Field(default=10, ge=1)
+    # SQLAlchemy's own default: a burst of units of work on one row (a hundred bookings of
+    # one session on a busy machine) queues behind its lock for seconds, and is answered.
+    pool_timeout_seconds: float = Field(default=30.0, gt=0)
+
+
+def create_engine(url: str, pool: PoolSettings | None = None) -> AsyncEngine:
+    sizing = _pool_sizing(url, pool or PoolSettings())
     if is_postgres(url):
         # No pre-ping: it costs a round trip per request. A connection lost in an outage
         # fails one unit of work, which rolls back and is answered 503 or retried.
-        return create_async_engine(url, pool_size=20, max_overflow=20)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+        return create_async_engine(url, **sizing)
+    engine = create_async_engine(url, connect_args={"timeout": 30}, **sizing)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
+
+
+def _pool_sizing(url: str, pool: PoolSettings) -> dict[str, Any]:
+    if not is_postgres(url) and make_url(url).database in (None, "", ":memory:"):
+        return {}  # an in-memory SQLite store: one connection, no pool to size
+    # No overflow: an overflow connection is closed again when it is given back to a full
+    # pool, so a load that wavers around the pool's size would open and close one per
+    # unit of work.
+    return {
+        "pool_size": pool.pool_size,
+        "max_overflow": 0,
+        "pool_timeout": pool.pool_timeout_seconds,
+    }
 
 
 # On SQLite, a unit of work that writes takes the store's one write lock at its BEGIN, so

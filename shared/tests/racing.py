@@ -26,7 +26,9 @@ async def until_waiting_on_locks(db: Database, count: int) -> None:
         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
         " AND datname = current_database()"
     )
-    async with db.engine.connect() as watcher:
+    # Outside a transaction: inside one, PostgreSQL shows pg_stat_activity as it was at the
+    # first read, and a watcher that looked before the racers parked would wait forever.
+    async with db.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as watcher:
         while await watcher.scalar(query) < count:  # noqa: ASYNC110 - another server's state
             await asyncio.sleep(0.02)
 

@@ -403,3 +403,29 @@ async def test_a_unit_of_work_that_changes_what_it_read_once_reads_it_again(noti
         await directory_says(notify, PersonDeactivatedV1, "corlaer", tx)
         await apply_in(notify, tx, confirmed())  # no contact left: the school's inbox only
     assert sorted(m.channel for m in await messages(notify)) == ["email", "in_app"]
+
+
+async def test_an_unreachable_smtp_server_is_tried_once_a_round_and_every_message_waits(notify):
+    connections = 0
+
+    async def hang_up(_reader, writer):  # closes before the greeting: smtplib cannot connect
+        nonlocal connections
+        connections += 1
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    notify = replace(notify, settings=notify.settings.model_copy(update={"notify_smtp_port": port}))
+    for _ in range(3):
+        await apply(notify, confirmed())
+    try:
+        sends = await dispatcher(notify).dispatch_due()
+    finally:
+        server.close()
+    assert (connections, sends) == (1, 1)
+    waiting = await messages(notify)
+    assert len(waiting) == 3
+    for message in waiting:  # each as if it had been tried: retried after the backoff
+        assert (message.state, message.attempts) == ("pending", 1)
+        assert message.next_attempt_at == NOON + timedelta(seconds=10)
+    assert count(notify, "retried", "email") == 3

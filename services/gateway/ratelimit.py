@@ -18,7 +18,6 @@ leases, so no replica's lease leaves a caller near its limit short at another.
 
 import asyncio
 import math
-from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, delete, select
@@ -100,35 +99,42 @@ class RateLimits:
         asked: list[Bucket],
         granted: list[tuple[Bucket, int, float]],
     ) -> float:
-        async with AsyncExitStack() as unit:
-            tx: AsyncSession | None = None
-            for limit, key in wanted:
-                if await self._leased(limit, key, asked):
+        # Leases first, waiting for those being asked for before any transaction begins: a
+        # transaction held while waiting could hold the lock (SQLite's one write lock) that
+        # the asking request needs.
+        spent = [await self._leased(limit, key, asked) for limit, key in wanted]
+        if all(spent):
+            return 0.0
+        async with self.db.writing() as tx:
+            for i, (limit, key) in enumerate(wanted):
+                if spent[i]:
                     continue
-                tx = tx or await unit.enter_async_context(self.db.writing())
                 tokens, now = await self._take(tx, limit, key)
                 if not tokens:
+                    for later in spent[i + 1 :]:  # a refused request spends nothing after
+                        if later:
+                            later.tokens += 1
                     return self._wait(limit, now, await self._tat(tx, limit, key))
                 if limit.lease(self.lease_seconds) > 1:
                     granted.append(((limit.name, key), tokens, now))
         return 0.0
 
-    async def _leased(self, limit: Limit, key: str, asked: list[Bucket]) -> bool:
-        """Spends a token of this replica's lease of the bucket if it holds one, waiting for
-        a lease being asked for; False: this request asks the store."""
+    async def _leased(self, limit: Limit, key: str, asked: list[Bucket]) -> Lease | None:
+        """Spends a token of this replica's lease of the bucket if it holds one (waiting for
+        a lease being asked for): that lease; None: this request asks the store."""
         bucket = (limit.name, key)
         while True:
             lease = self._leases.get(bucket)
             if lease and lease.tokens > 0 and self.clock.now().timestamp() < lease.until:
                 lease.tokens -= 1
-                return True
+                return lease
             if limit.lease(self.lease_seconds) == 1:
-                return False
+                return None
             asking = self._asking.get(bucket)
             if asking is None:
                 self._asking[bucket] = asyncio.Event()
                 asked.append(bucket)
-                return False
+                return None
             await asking.wait()
 
     def _keep(self, bucket: Bucket, lease: Lease) -> None:

@@ -37,6 +37,10 @@ class Placed(NamedTuple):
 # Bookings that no longer hold a group on a session: the school filter passes over them.
 GONE = (BookingStatus.CANCELLED, BookingStatus.REJECTED)
 
+# The catalogue is read in Core, its offers as rows: no ORM objects to load and track for a
+# read that changes nothing (the service's most frequent request).
+OFFERINGS, SESSIONS = Offering.__table__, Session.__table__
+
 
 @dataclass(frozen=True)
 class CatalogueFilter:
@@ -76,40 +80,38 @@ def _has_session(f: CatalogueFilter, now: datetime, with_free_seats: bool):
     """The offering has a session, not cancelled, in the date range (from now on if none),
     with free seats if asked."""
     since, before = local_bounds(f.first, f.last)
-    query = select(Session.id).where(
-        Session.offering_id == Offering.id, Session.cancelled_at.is_(None)
-    )
-    query = query.where(Session.starts_at >= (since or now))
+    s = SESSIONS
+    query = select(s.c.id).where(s.c.offering_id == OFFERINGS.c.id, s.c.cancelled_at.is_(None))
+    query = query.where(s.c.starts_at >= (since or now))
     if before is not None:
-        query = query.where(Session.starts_at < before)
+        query = query.where(s.c.starts_at < before)
     if with_free_seats:
-        query = query.where(Session.seats_taken < Session.capacity)
+        query = query.where(s.c.seats_taken < s.c.capacity)
     return exists(query)
 
 
-async def offerings(rt: Runtime, f: CatalogueFilter, limit: int, offset: int) -> list[Offering]:
+async def offerings(rt: Runtime, f: CatalogueFilter, limit: int, offset: int) -> list[Row]:
     """The catalogue: approved offers only (a company's proposal waits for the backoffice)."""
-    query = select(Offering).where(Offering.approval == domain.Approval.APPROVED)
+    o = OFFERINGS.c
+    query = select(OFFERINGS).where(o.approval == domain.Approval.APPROVED)
     if f.kind is not None:
-        query = query.where(Offering.kind == f.kind)
+        query = query.where(o.kind == f.kind)
     if f.profile is not None:
-        query = query.where(Offering.profile == f.profile)
+        query = query.where(o.profile == f.profile)
     if f.theme is not None:
-        query = query.where(Offering.theme == f.theme)
+        query = query.where(o.theme == f.theme)
     if f.level is not None:
         # The audience is a JSON list of levels; as text each level stands in quotes.
-        query = query.where(cast(Offering.audience, String).like(f'%"{f.level}"%'))
+        query = query.where(cast(o.audience, String).like(f'%"{f.level}"%'))
     if f.text:
-        query = query.where(
-            or_(_contains(Offering.title, f.text), _contains(Offering.assignment, f.text))
-        )
+        query = query.where(or_(_contains(o.title, f.text), _contains(o.assignment, f.text)))
     if f.first or f.last:
         query = query.where(_has_session(f, rt.clock.now(), with_free_seats=False))
     if f.has_free_seats is not None:
         free = _has_session(f, rt.clock.now(), with_free_seats=True)
         query = query.where(free if f.has_free_seats else ~free)
     async with rt.db.sessions() as tx:
-        return list(await tx.scalars(query.order_by(Offering.id).limit(limit).offset(offset)))
+        return list(await tx.execute(query.order_by(o.id).limit(limit).offset(offset)))
 
 
 async def offering(rt: Runtime, caller: Caller, offering_id: str) -> Offering:

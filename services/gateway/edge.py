@@ -299,7 +299,7 @@ def install(
         Middleware(
             Guard,
             verifier=verifier,
-            limits=RateLimits(db),
+            limits=RateLimits(db, lease_seconds=settings.rate_lease_seconds),
             per_subject=Limit("subject", settings.rate_per_subject, settings.burst_per_subject),
             per_address=Limit("address", settings.rate_per_address, settings.burst_per_address),
             idempotency=IdempotencyStore(

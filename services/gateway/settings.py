@@ -55,6 +55,9 @@ class GatewaySettings(ServiceSettings):
     burst_per_subject: int = Field(default=40, ge=1)
     rate_per_address: float = Field(default=50, gt=0)
     burst_per_address: int = Field(default=100, ge=1)
+    # A replica takes up to rate x this many seconds' tokens from a bucket at once and spends
+    # them on the key's next requests for at most this long (0: one token per request).
+    rate_lease_seconds: float = Field(default=0.2, ge=0, le=5)
     # Sign-in: a user name gets `login_failures_per_username` failed tries, then one more
     # per `login_failure_refill_seconds`; an address `login_rate_per_address` tries a second.
     login_failures_per_username: int = Field(default=5, ge=1)

@@ -31,5 +31,7 @@ RATE_BUCKETS = Table(
     # The bucket as its "theoretical arrival time" (GCRA), seconds since the epoch: the
     # bucket is full again once it lies in the past.
     Column("tat", Float, nullable=False),
+    # Tokens the last take got (a replica's lease, or one), for its RETURNING to say.
+    Column("granted", Integer, nullable=False, server_default="1"),
 )
 Index("ix_rate_buckets_tat", RATE_BUCKETS.c.tat)

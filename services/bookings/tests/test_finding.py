@@ -4,6 +4,8 @@ sessions with the bookings each caller may see, and bookings read with their off
 from datetime import timedelta
 
 import pytest
+from pydantic import TypeAdapter
+from sqlalchemy import select
 
 from services.bookings import api, catalogue, commands, queries
 from services.bookings.domain import BookingRefused
@@ -82,6 +84,38 @@ async def session_of(rt, offering_id: str, days_ahead: int = 14, capacity: int =
 
 async def found(rt, **filters) -> list[str]:
     return [o.id for o in await queries.offerings(rt, queries.CatalogueFilter(**filters), 50, 0)]
+
+
+async def test_the_catalogue_read_as_rows_answers_as_the_orm_objects_did(rt):
+    await offer(rt, "robotica", "Inspiratieles Robotica", assignment="Een robot", theme="ai")
+    await offer(rt, "cnc", "Keuzevak CNC-techniek", kind="elective", profile="BWI")
+    await catalogue.publish_offering(
+        rt,
+        BACKOFFICE,
+        Offering(
+            id="stage-pie",
+            kind="internship",
+            title="Stage PIE",
+            audience=["vmbo-kb", "vmbo-gl"],
+            profile="PIE",
+            location="Bedrijf",
+            equipment=["laptop"],
+            internship_year=3,
+            period_starts_on=local_date(two_hours_on_an_open_day(7)[0]),
+            period_ends_on=local_date(two_hours_on_an_open_day(70)[0]),
+            core_task="B",
+            withdrawn=True,
+        ),
+        [],
+    )
+    rows = await queries.offerings(rt, queries.CatalogueFilter(), 50, 0)
+    async with rt.db.sessions() as tx:
+        objects = list(await tx.scalars(select(Offering).order_by(Offering.id)))
+    answer = TypeAdapter(list[api.OfferingOut])
+    assert len(rows) == 3
+    assert answer.dump_json(answer.validate_python(rows)) == answer.dump_json(
+        answer.validate_python(objects)
+    )
 
 
 async def test_the_catalogue_filters_by_kind_level_profile_and_text(rt):

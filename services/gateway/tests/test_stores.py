@@ -2,9 +2,12 @@
 buckets refill."""
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import event
 
 from services.gateway.idempotency import IdempotencyStore, Outcome, StoredAnswer
 from services.gateway.ratelimit import Limit, RateLimits, retry_after
@@ -115,10 +118,92 @@ async def test_a_take_that_waited_for_the_bucket_is_judged_by_its_time_after_the
     holder_clock.advance(5)
     waiter = RateLimits(db, clock=waiter_clock)
     async with db.writing() as tx:
-        assert await RateLimits(db, clock=holder_clock)._take(tx, limit, "a") == 0
+        assert await RateLimits(db, clock=holder_clock)._take(tx, limit, "a") == (1, 1_800_000_005)
         waiting = asyncio.create_task(waiter.take((limit, "a")))
         await until_waiting_on_locks(db, 1)
         waiter_clock.advance(5)  # the time the wait took
     assert await waiting == 0
     # It took its token: the bucket's burst of 2 is spent until a second has passed.
     assert await waiter.take((limit, "a")) == pytest.approx(1)
+
+
+# Leases: a replica takes several tokens in one upsert and spends them on the key's next
+# requests. Rate 40/s, burst 40, leases of 0.25 s: 10 tokens at most (rate x lifetime).
+LEASED = Limit("leased", rate=40, burst=40)
+
+
+def replicas(db, clock: ManualClock, count: int = 2) -> list[RateLimits]:
+    return [RateLimits(db, clock=clock, lease_seconds=0.25) for _ in range(count)]
+
+
+async def test_two_replicas_with_leases_never_let_more_than_the_limit_through_together(db):
+    clock = at_start()
+    first, second = replicas(db, clock)
+    went_ahead = 0
+    for _ in range(150):  # three times the rate for 2.5 s, both replicas at each tick
+        waits = await asyncio.gather(first.take((LEASED, "a")), second.take((LEASED, "a")))
+        went_ahead += waits.count(0)
+        clock.advance(1 / 60)
+    allowed = LEASED.burst + LEASED.rate * 149 / 60  # the burst, then the rate
+    assert allowed - 2 * LEASED.lease(0.25) <= went_ahead <= allowed
+
+
+async def test_a_caller_just_below_its_rate_is_never_refused_by_leasing_replicas(db):
+    # Its whole burst, then 95 % of its rate, a request at both replicas at once: in the
+    # bottom half of the bucket no replica holds a lease that leaves the other short.
+    clock = at_start()
+    limit = Limit("leased", rate=40, burst=200)  # leases of 10 tokens at most
+    leasing = replicas(db, clock)
+    assert [await leasing[i % 2].take((limit, "a")) for i in range(200)] == [0] * 200
+    for i in range(300):
+        clock.advance(2 / (0.95 * limit.rate))
+        waits = await asyncio.gather(*(replica.take((limit, "a")) for replica in leasing))
+        assert waits == [0, 0], f"refused at {i}"
+
+
+async def test_a_slow_caller_keeps_its_whole_burst_beside_leasing_replicas(db):
+    # Half its rate at two replicas for 10 s: leases sized by what the key spent leave
+    # next to nothing unspent, so the bucket refills, and its burst is whole but for the
+    # tokens the other replica still holds.
+    clock = at_start()
+    limit = Limit("leased", rate=40, burst=200)
+    first, second = replicas(db, clock)
+    for i in range(200):
+        clock.advance(1 / (0.5 * limit.rate))
+        assert await (first, second)[i % 2].take((limit, "a")) == 0
+    burst = [await first.take((limit, "a")) for _ in range(200)]
+    assert burst.count(0) >= limit.burst - limit.lease(0.25)
+
+
+async def test_the_store_is_asked_once_per_lease_and_again_when_it_expires(db):
+    clock = at_start()
+    (limits,) = replicas(db, clock, count=1)
+    address, subject = Limit("address", rate=400, burst=400), Limit("subject", rate=40, burst=100)
+    asked: list[str] = []
+    with buckets_asked(db, asked):
+        # 25 requests at once: the first takes one token of each bucket (a key new to the
+        # replica), the others wait; the second asks for leases of 64 and 10 tokens, the
+        # 12th and the 22nd for the subject's next.
+        waits = await asyncio.gather(
+            *(limits.take((address, "x"), (subject, "s")) for _ in range(25))
+        )
+        assert waits == [0] * 25
+        assert asked == ["address", "subject", "address", "subject", "subject", "subject"]
+        clock.advance(0.25)  # both leases expired with tokens unspent
+        assert await limits.take((address, "x"), (subject, "s")) == 0
+    assert asked[6:] == ["address", "subject"]
+
+
+@contextmanager
+def buckets_asked(db: Database, asked: list[str]) -> Iterator[None]:
+    """Appends to `asked` the limit of each statement that writes a bucket."""
+
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO RATE_BUCKETS"):
+            asked.append(next(p for p in parameters if p in ("address", "subject")))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)

@@ -16,6 +16,7 @@ from services.events.store import (
     EventSession,
     Registration,
     waitlist_position,
+    waitlist_positions,
 )
 from shared.domain import (
     ADMIN,
@@ -231,4 +232,5 @@ async def list_registrations(rt: Runtime, caller: Caller, limit: int, offset: in
         query = query.where(Registration.school_id == caller.organisation)
     async with rt.db.sessions() as tx:
         found = list(await tx.scalars(query.limit(limit).offset(offset)))
-        return [Placed(r, await waitlist_position(tx, r)) for r in found]
+        positions = await waitlist_positions(tx, found)
+        return [Placed(r, positions.get(r.id)) for r in found]

@@ -223,6 +223,14 @@ async def waitlist_position(tx: AsyncSession, registration: Registration) -> int
     )
 
 
+async def waitlist_positions(
+    tx: AsyncSession, registrations: list[Registration]
+) -> dict[UUID, int]:
+    """`waitlist_position` of each registration waiting, in one statement."""
+    waiting = [r for r in registrations if r.status == RegistrationStatus.WAITLISTED]
+    return await seats.positions(tx, WAITLIST, waiting)
+
+
 async def session_with_event(tx: AsyncSession, session_id: UUID):
     row = await tx.execute(
         select(EventSession, Event).join(Event).where(EventSession.id == session_id)

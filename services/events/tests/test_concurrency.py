@@ -166,3 +166,23 @@ async def test_a_session_recorded_as_held_concurrently_tells_finance_once(rt):
     assert sum(not isinstance(o, Exception) for o in outcomes) == 1
     assert all(isinstance(o, RegistrationRefused) for o in outcomes if isinstance(o, Exception))
     assert len(await staged(rt, "hosted", aggregate="session")) == 1
+
+
+async def test_the_list_shows_each_waiting_groups_position_as_its_own_page_does(rt):
+    session_id = await plan_session(rt, capacity=20)
+    await asyncio.gather(
+        *(
+            commands.register(rt, school(s), session_id, group(10), now=NOW)
+            for s in ("element", "nxt", "corlaer", "trivium", "lodenstein", "oostwende")
+        )
+    )
+
+    listed = [
+        p
+        for p in await queries.list_registrations(rt, BACKOFFICE, limit=500, offset=0)
+        if p.registration.session_id == session_id
+    ]
+
+    positions = {p.registration.id: (p.registration.status, p.waitlist_position) for p in listed}
+    assert positions == await _state(rt, listed)
+    assert sorted(p for _, p in positions.values() if p is not None) == [1, 2, 3, 4]

@@ -17,6 +17,7 @@ from services.events.tests.scenario import (
     seats_taken,
     staged,
 )
+from shared.tests.statements import statements
 
 _ticks = count()
 
@@ -156,3 +157,18 @@ async def test_a_check_in_code_counts_once_and_only_for_its_own_event(rt):
     assert twice.value.status == 409
     [event] = await staged(rt, "checked-in")
     assert (event["students_present"], event["event_id"]) == (18, "girls-day-2027-04-08")
+
+
+async def test_the_list_gives_each_waiting_groups_position_in_two_statements(rt):
+    sessions = [await plan_session(rt, capacity=10) for _ in range(2)]
+    for session_id in sessions:
+        await register(rt, session_id, "element", 10)
+        for organisation in ("nxt", "corlaer", "trivium"):
+            await register(rt, session_id, organisation, 5)
+
+    with statements(rt.db.engine) as sent:
+        listed = await queries.list_registrations(rt, BACKOFFICE, limit=50, offset=0)
+
+    positions = [(p.registration.school_id, p.waitlist_position) for p in listed]
+    assert positions == [("element", None), ("nxt", 1), ("corlaer", 2), ("trivium", 3)] * 2
+    assert len(sent) == 2  # the registrations, then every waiting one's position

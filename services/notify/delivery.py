@@ -98,8 +98,6 @@ class Dispatcher:
                         continue
                     self.outcomes.add((group, await self._send(group, address, unreachable)))
                     sends += 1
-                if unreachable:
-                    log.warning("channel unreachable: its messages wait", channels=unreachable)
         finally:
             await self.outcomes.abandon()  # a crash: what is not recorded goes out again
 

@@ -9,7 +9,7 @@ from functools import cache
 from uuid import UUID, uuid4
 
 from prometheus_client import CollectorRegistry, Counter
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notify import directory, queries
@@ -27,7 +27,9 @@ from services.notify.domain import (
 from services.notify.rendering import render, render_draft
 from services.notify.settings import NotifySettings
 from services.notify.store import (
+    NOTIFICATIONS,
     ORGANISATION_INBOX,
+    REMINDERS,
     Announcement,
     DeliveryState,
     Notification,
@@ -42,7 +44,7 @@ from shared.http import Caller
 from shared.messaging.envelope import Envelope
 from shared.messaging.outbox import Outbox
 from shared.service import Runtime
-from shared.store.db import Database, after_commit, read_once
+from shared.store.db import Database, after_commit, insert_for, read_once
 from shared.store.versions import claim
 
 
@@ -198,50 +200,55 @@ async def record_message(
         source_id,
         source_type,
     )
-    tx.add(
-        Notification(
-            id=uuid4(),
-            person_id=ORGANISATION_INBOX,
-            created_at=now,
-            attempts=0,
-            on_fallback=False,
-            state=DeliveryState.DELIVERED,
-            channel=rules.IN_APP,
-            digest=False,
-            delivered_at=now,
-            **asdict(message),
-        )
-    )
+    in_inbox = _row(message, ORGANISATION_INBOX, now, DeliveryState.DELIVERED, rules.IN_APP)
+    in_inbox["delivered_at"] = now
     members = await directory.members(tx, draft.organisation_id)
-    for person_id in people_concerned(draft, members):
-        await send_to_person(notify, tx, message, person_id, now)
+    rows = [in_inbox] + [
+        await _to_person(notify, tx, message, person_id, now)
+        for person_id in people_concerned(draft, members)
+    ]
+    await _insert(tx, rows)
 
 
-async def send_to_person(
+async def _to_person(
     notify: Notify, tx: AsyncSession, message: Message, person_id: str, now: datetime
-) -> Notification:
-    """The message to one person, with its delivery plan from their preferences."""
+) -> dict:
+    """The row of the message to one person, with its delivery plan from their
+    preferences."""
     plan = rules.plan(
         await queries.preferences_of(tx, person_id), message.category, message.critical, now
     )
-    personal = Notification(
-        id=uuid4(),
-        person_id=person_id,
-        created_at=now,
-        attempts=0,
-        on_fallback=False,
-        state=DeliveryState.OPTED_OUT if plan is None else DeliveryState.PENDING,
-        channel=rules.IN_APP if plan is None else plan.channel,
-        digest=plan is not None and plan.digest,
-        next_attempt_at=None if plan is None else plan.not_before,
-        **asdict(message),
-    )
-    tx.add(personal)
-    if plan is not None and plan.not_before > now:
+    if plan is None:
+        return _row(message, person_id, now, DeliveryState.OPTED_OUT, rules.IN_APP)
+    if plan.not_before > now:
         notify.metrics.delayed.labels(plan.channel).inc()
-    elif plan is not None:
+    else:
         notify.wake_after_commit(tx)
-    return personal
+    row = _row(message, person_id, now, DeliveryState.PENDING, plan.channel)
+    row["digest"], row["next_attempt_at"] = plan.digest, plan.not_before
+    return row
+
+
+def _row(message: Message, person_id: str, now: datetime, state: str, channel: str) -> dict:
+    return {
+        "id": uuid4(),
+        "person_id": person_id,
+        "created_at": now,
+        "attempts": 0,
+        "on_fallback": False,
+        "state": state,
+        "channel": channel,
+        "digest": False,
+        "next_attempt_at": None,
+        "delivered_at": None,
+        **asdict(message),
+    }
+
+
+async def _insert(tx: AsyncSession, rows: list[dict]) -> None:
+    """Messages in one statement, as plain rows: the ORM's unit of work for each was most of
+    what recording a message cost."""
+    await tx.execute(insert(NOTIFICATIONS), rows)
 
 
 ANNOUNCEMENT_SOURCE = "nl.tisfortech.notify.announcement"
@@ -292,6 +299,7 @@ async def send_announcement(
     )
     tx.add(announcement)
     subject, text = render("announcement", title=title, body=body)
+    rows = []
     for person in people:
         message = Message(
             person.organisation_id,
@@ -304,7 +312,8 @@ async def send_announcement(
             str(announcement.id),
             ANNOUNCEMENT_SOURCE,
         )
-        await send_to_person(notify, tx, message, person.id, now)
+        rows.append(await _to_person(notify, tx, message, person.id, now))
+    await _insert(tx, rows)
     return announcement
 
 
@@ -331,28 +340,22 @@ async def keep_reminder(
     due = plan.scheduled_at(now)
     if due is None:
         return
-    exists = await tx.scalar(
-        select(Reminder.id).where(
-            Reminder.message_type == plan.message_type,
-            Reminder.about == plan.about,
-            Reminder.organisation_id == plan.recipient,
+    await tx.execute(
+        insert_for(tx)(REMINDERS)
+        .values(
+            id=uuid4(),
+            message_type=plan.message_type,
+            organisation_id=plan.recipient,
+            about=plan.about,
+            due_at=due,
+            deadline=plan.deadline,
+            source_event_type=event.event_type,
+            source_payload=event.model_dump_json(),
+            state=ReminderState.PENDING,
+            created_at=now,
         )
+        .on_conflict_do_nothing(index_elements=["message_type", "about", "organisation_id"])
     )
-    if exists is None:
-        tx.add(
-            Reminder(
-                id=uuid4(),
-                message_type=plan.message_type,
-                organisation_id=plan.recipient,
-                about=plan.about,
-                due_at=due,
-                deadline=plan.deadline,
-                source_event_type=event.event_type,
-                source_payload=event.model_dump_json(),
-                state=ReminderState.PENDING,
-                created_at=now,
-            )
-        )
 
 
 async def move_reminder(

@@ -6,13 +6,15 @@ poll interval (for other replicas' messages, retries, quiet hours and digests). 
 in the database, so a restart only delays a delivery (by the claim's lease). A crash after a
 mail left but before its outcome was recorded sends it again, with the same Message-ID:
 at-least-once to the SMTP server, and at most the last TFT_NOTIFY_UNRECORDED_SENDS sends
-(8 by default: those whose outcome was not yet committed, the one in flight included)."""
+(16 by default: those under way and those whose outcome was not yet committed)."""
 
+import asyncio
 from datetime import datetime, timedelta
-from uuid import NAMESPACE_URL, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from services.notify import directory
 from services.notify.channels import Channel, Email, InApp, Outgoing, Unreachable, Webhook
@@ -29,11 +31,12 @@ from services.notify.preferences import (
 )
 from services.notify.rendering import render
 from services.notify.settings import NotifySettings
-from services.notify.store import DeliveryState, Notification
+from services.notify.store import NOTIFICATIONS, DeliveryState, Notification
 from shared.contracts.notify import NotificationFailedV1
 from shared.observability.logging import log
 from shared.periodic import Periodic
 from shared.service import Runtime
+from shared.store.db import one_of
 
 _ORIGINAL = {fallback: channel for channel, fallback in FALLBACK.items()}
 
@@ -44,6 +47,7 @@ def channels_from(settings: NotifySettings) -> dict[str, Channel]:
             settings.notify_smtp_host,
             settings.notify_smtp_port,
             settings.notify_channel_timeout_seconds,
+            settings.notify_smtp_connections,
         ),
         WEBHOOK: Webhook(
             settings.notify_webhook_url,
@@ -75,12 +79,15 @@ class Dispatcher:
                 await channel.close()
 
     async def dispatch_due(self) -> int:
-        """Deliver everything due now; returns how many sends were made. Outcomes are
-        recorded while the next sends go out, all of them before the next claim (a fallback
-        due now goes out in this round) and before this returns. A channel found unreachable
-        is not tried again in this round: its other messages fail alike, as they would have."""
+        """Deliver everything due now; returns how many sends were made. Sends on a channel
+        overlap once one of this round has gone (up to the bound of unrecorded sends), and
+        outcomes are recorded meanwhile: all of them before the next claim (a fallback due
+        now goes out in this round) and before this returns. A channel found unreachable is
+        not tried again in this round: its other messages fail alike, as they would have."""
         sends = 0
         unreachable: dict[str, str] = {}  # channel -> its error
+        reached: set[str] = set()  # channels a send of this round went out on
+        under_way: set[asyncio.Task[None]] = set()
         try:
             while True:
                 await self.outcomes.recorded()
@@ -96,9 +103,18 @@ class Dispatcher:
                     if channel in unreachable:
                         self.outcomes.add((group, unreachable[channel]))
                         continue
-                    self.outcomes.add((group, await self._send(group, address, unreachable)))
+                    sending = self._send(group, address, unreachable, reached)
+                    if channel in reached:
+                        under_way.add(task := asyncio.create_task(sending))
+                        task.add_done_callback(under_way.discard)
+                    else:  # the round's first on its channel: is the server there at all?
+                        await sending
                     sends += 1
+                if under_way:
+                    await asyncio.wait(under_way)
         finally:
+            for task in under_way:
+                task.cancel()
             await self.outcomes.abandon()  # a crash: what is not recorded goes out again
 
     async def _claim(self) -> tuple[list[Notification], dict[str, str]]:
@@ -127,12 +143,23 @@ class Dispatcher:
                     )
                 ).all()
             addresses = await directory.addresses(tx, (m.person_id for m in claimed))
-            for message in claimed:
-                if message.person_id in addresses:
-                    message.next_attempt_at = lease
-                else:
-                    message.state, message.next_attempt_at = DeliveryState.DROPPED, None
+            leased = [m for m in claimed if m.person_id in addresses]
+            dropped = [m.id for m in claimed if m.person_id not in addresses]
+            await self._set(tx, [m.id for m in leased], next_attempt_at=lease)
+            await self._set(tx, dropped, state=DeliveryState.DROPPED, next_attempt_at=None)
+        for message in leased:  # as written: a failure's next attempt is compared with it
+            set_committed_value(message, "next_attempt_at", lease)
         return claimed, addresses
+
+    async def _set(self, tx: AsyncSession, ids: list[UUID], **values: object) -> None:
+        """Change these messages in one statement, rather than one each by the unit of
+        work."""
+        if ids:
+            await tx.execute(
+                update(NOTIFICATIONS)
+                .where(one_of(NOTIFICATIONS.c.id, ids, self.notify.db.is_postgres))
+                .values(**values)
+            )
 
     @staticmethod
     def _due(locking: bool, now: datetime):
@@ -145,14 +172,17 @@ class Dispatcher:
         return query.with_for_update(skip_locked=True) if locking else query
 
     async def _send(
-        self, group: list[Notification], address: str, unreachable: dict[str, str]
-    ) -> str | None:
-        """Send one message (or digest): None when it went, else why not. A channel that
-        could not be reached is noted in `unreachable`."""
+        self,
+        group: list[Notification],
+        address: str,
+        unreachable: dict[str, str],
+        reached: set[str],
+    ) -> None:
+        """Send one message (or digest) and add its outcome: None when it went, else why
+        not. The channel is noted in `reached`, or in `unreachable` if it could not be."""
         channel = group[0].channel
         try:
             await self.channels[channel].send(outgoing(group, address))
-            return None
         except Exception as exc:
             log.warning(
                 "delivery failed",
@@ -163,23 +193,23 @@ class Dispatcher:
             error = repr(exc)[:500]
             if isinstance(exc, Unreachable):
                 unreachable[channel] = error
-            return error
+            self.outcomes.add((group, error))
+        else:
+            reached.add(channel)
+            self.outcomes.add((group, None))
 
     async def _record(self, outcomes: list[Outcome]) -> None:
         """The outcomes of several sends in one transaction: the delivered in one UPDATE."""
         now = self.notify.clock.now()
         delivered = [m for group, error in outcomes if error is None for m in group]
         async with self.notify.db.writing() as tx:
-            if delivered:
-                await tx.execute(
-                    update(Notification)
-                    .where(Notification.id.in_([m.id for m in delivered]))
-                    .values(
-                        state=DeliveryState.DELIVERED,
-                        delivered_at=now,
-                        attempts=Notification.attempts + 1,
-                    )
-                )
+            await self._set(
+                tx,
+                [m.id for m in delivered],
+                state=DeliveryState.DELIVERED,
+                delivered_at=now,
+                attempts=NOTIFICATIONS.c.attempts + 1,
+            )
             for group, error in outcomes:
                 if error is not None:
                     tx.add_all(group)  # claimed and committed: only the changes are written
@@ -257,12 +287,14 @@ def outgoing(group: list[Notification], address: str) -> Outgoing:
             first.message_type,
             first.subject,
             first.body,
+            first.created_at,
             first.critical,
         )
     ordered = sorted(group, key=lambda m: (m.created_at, str(m.id)))
     subject, body = render("digest", messages=ordered)
     digest_id = uuid5(NAMESPACE_URL, "digest:" + ",".join(str(m.id) for m in ordered))
-    return Outgoing(digest_id, first.person_id, address, "digest", subject, body)
+    newest = ordered[-1].created_at
+    return Outgoing(digest_id, first.person_id, address, "digest", subject, body, newest)
 
 
 async def dispatch_forever(rt: Runtime) -> None:

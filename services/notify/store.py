@@ -3,6 +3,7 @@ the state of its delivery (the delivery outbox), the preferences of each person,
 reminders, and notify's copy of the directory's people and organisations."""
 
 from datetime import datetime
+from typing import cast
 from uuid import UUID
 
 from sqlalchemy import (
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     Uuid,
@@ -177,3 +179,8 @@ class Announcement(Base):
     sent_by: Mapped[str] = mapped_column(String(80))
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     recipients: Mapped[int] = mapped_column(Integer)
+
+
+# The tables of the hot paths (recording and dispatching messages), for Core statements.
+NOTIFICATIONS = cast(Table, Notification.__table__)
+REMINDERS = cast(Table, Reminder.__table__)

@@ -17,7 +17,7 @@ from services.notify import commands
 from services.notify.channels import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, verify
 from services.notify.commands import Notify
 from services.notify.delivery import Dispatcher, channels_from
-from services.notify.mailbox import free_port
+from services.notify.mailbox import Mailbox, free_port, serve
 from services.notify.preferences import Preferences, QuietHours
 from services.notify.reminders import send_due_reminders
 from services.notify.store import ORGANISATION_INBOX, Notification, Reminder, messaging
@@ -201,6 +201,18 @@ async def test_a_digest_gathers_the_day_into_one_mail_at_seven(notify, mailbox):
     assert digest.get_content().count("Bevestiging: Robotica") == 3
 
 
+async def test_a_second_event_about_the_same_lesson_keeps_its_one_reminder(notify):
+    """Another event about what a reminder is kept for (another line on the same
+    declaration, a confirmation told again) adds nothing and fails nothing."""
+    event = confirmed()
+    async with notify.db.transaction() as tx:  # as the consumer applies one batch
+        await apply_in(notify, tx, event)
+        await apply_in(notify, tx, event)
+    await apply(notify, event)
+    async with notify.db.sessions() as tx:
+        assert len((await tx.scalars(select(Reminder))).all()) == 1
+
+
 async def test_reminders_are_sent_once_even_when_a_run_stops_half_way(notify):
     events = [confirmed() for _ in range(6)]  # lessons on Thursday 10 December
     for event in events:
@@ -365,7 +377,7 @@ async def test_a_crash_repeats_at_most_the_sends_whose_outcome_was_not_recorded(
     locking = send.channels["email"] = LockingEmail(send.channels["email"], bounded.db)
     dying = asyncio.create_task(send.dispatch_due())
     # The sends go on while their outcomes wait for the store, up to the bound.
-    await until(lambda: send.outcomes.full)
+    await until(lambda: send.outcomes.full and len(mailbox.to(CORLAER)) == 2)
     before_crash = [m["Message-ID"] for m in mailbox.to(CORLAER)]
     assert len(before_crash) == 2
     dying.cancel()  # the process dies
@@ -384,14 +396,15 @@ async def test_a_crash_repeats_at_most_the_sends_whose_outcome_was_not_recorded(
 
 async def test_a_batch_reads_a_schools_people_and_their_preferences_once(notify, mailbox):
     """As the consumer applies a batch: for each confirmation after the first, its two
-    messages, the check for its reminder and the reminder; whom to tell it knows by then."""
+    messages in one statement and its reminder (kept once) in another; whom to tell it knows
+    by then."""
     with statements(notify.db.engine) as sent:
         async with notify.db.transaction() as tx:
             for _ in range(3):
                 await apply_in(notify, tx, confirmed())
     assert sum(s.startswith("SELECT people.") for s in sent) == 1
     assert sum(s.startswith("SELECT preferences.") for s in sent) == 1
-    assert len(sent) == 6 + 3 + 3  # the first six, each next one three
+    assert len(sent) == 4 + 2 + 2  # the first four, each next one two
 
 
 async def test_a_unit_of_work_that_changes_what_it_read_once_reads_it_again(notify, mailbox):
@@ -429,3 +442,42 @@ async def test_an_unreachable_smtp_server_is_tried_once_a_round_and_every_messag
         assert (message.state, message.attempts) == ("pending", 1)
         assert message.next_attempt_at == NOON + timedelta(seconds=10)
     assert count(notify, "retried", "email") == 3
+
+
+class Overlapping(Mailbox):
+    """An SMTP server whose second mail waits (up to 10 s) for a third to arrive while it
+    is taken in: it notes how many were under way at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrived = self.under_way = self.most = 0
+        self.third = asyncio.Event()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.arrived += 1
+        self.under_way += 1
+        self.most = max(self.most, self.under_way)
+        if self.arrived == 2:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self.third.wait(), 10)
+        elif self.arrived == 3:
+            self.third.set()
+        self.under_way -= 1
+        return await super().handle_DATA(server, session, envelope)
+
+
+async def test_sends_overlap_on_several_smtp_connections_once_the_server_answered(notify):
+    box = Overlapping()
+    controller = serve(box)
+    notify = replace(
+        notify, settings=notify.settings.model_copy(update={"notify_smtp_port": controller.port})
+    )
+    for _ in range(4):
+        await apply(notify, confirmed())
+    try:
+        assert await dispatcher(notify).dispatch_due() == 4
+    finally:
+        controller.stop()
+    assert box.most >= 2  # the first alone (is the server there?), then several at once
+    assert len(box.to(CORLAER)) == 4
+    assert {m.state for m in await messages(notify)} == {"delivered"}

@@ -66,7 +66,7 @@ dlt: $(STAMP) ## dead letters: make dlt ARGS="list | show TOPIC P:O | replay TOP
 	$(PY) -m ops dlt $(ARGS)
 
 test: $(STAMP) kustomize ## run the test suite (starts its own Kafka and PostgreSQL)
-	$(PY) -m pytest -q --durations=30
+	$(PY) -m pytest -q --durations=30 -n 2 --dist loadgroup
 
 test-ops: $(STAMP) kustomize ## run the tests of the ops tooling (real Kafka and PostgreSQL)
 	$(PY) -m pytest -q ops/tests

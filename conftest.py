@@ -23,10 +23,33 @@ from shared.tests.callers import service_app
 
 observability_logging.CACHE_LOGGERS = False  # tests capture logs after services logged
 
+# `make test` runs two workers (pytest-xdist). Each has its own Kafka, PostgreSQL and
+# platform, on ports a block apart and in a home of its own.
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+if WORKER:
+    for variable, port in (
+        ("TFT_TEST_KAFKA_PORT", 29092),
+        ("TFT_TEST_POSTGRES_PORT", 25432),
+        ("TFT_TEST_PLATFORM_PORT", 28000),
+    ):
+        os.environ[variable] = str(int(os.environ.get(variable, port)) + 500 * WORKER)
+    os.environ["TFT_TEST_HOME"] = f"{os.environ.get('TFT_TEST_HOME', '/tmp/tft-test')}-{WORKER}"
+
 TEST_HOME = Path(os.environ.get("TFT_TEST_HOME", "/tmp/tft-test"))
 # Below the ephemeral range (32768-60999), so no outgoing connection can hold them.
 KAFKA_PORT = int(os.environ.get("TFT_TEST_KAFKA_PORT", "29092"))
 POSTGRES_PORT = int(os.environ.get("TFT_TEST_POSTGRES_PORT", "25432"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """For `--dist loadgroup`: the end-to-end tests (tests/) share one platform, and the ops
+    tests run local platforms of their own, so each of those two sets runs on one worker, one
+    test after another as before; every other file is a unit of its own (its module fixtures
+    are set up once), on whichever worker is free."""
+    for item in items:
+        file = item.nodeid.partition("::")[0]
+        group = next((g for g in ("tests/", "ops/tests/") if file.startswith(g)), file)
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,8 @@ class Mailbox:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory
         self.mails: list[EmailMessage] = []
+        # Numbered on from the mails a previous run left there, never over them.
+        self._written = max((int(f.stem) for f in _numbered(directory)), default=0)
         self.refusing: set[str] = set()
         self.refuse_all = False
         self.refused: dict[str, int] = {}  # address -> refusals
@@ -35,11 +37,18 @@ class Mailbox:
         self.mails.append(mail)  # type: ignore[arg-type]
         if self.directory is not None:
             self.directory.mkdir(parents=True, exist_ok=True)
-            (self.directory / f"{len(self.mails):06d}.eml").write_bytes(envelope.content)
+            self._written += 1
+            (self.directory / f"{self._written:06d}.eml").write_bytes(envelope.content)
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.mails if m["To"] == address]
+
+
+def _numbered(directory: Path | None) -> list[Path]:
+    if directory is None:
+        return []
+    return [f for f in directory.glob("*.eml") if f.stem.isdigit()]
 
 
 def free_port() -> int:

@@ -115,6 +115,8 @@ class Dispatcher:
         finally:
             for task in under_way:
                 task.cancel()
+            if under_way:  # none outlives the round, to add an outcome after `abandon`
+                await asyncio.wait(under_way)
             await self.outcomes.abandon()  # a crash: what is not recorded goes out again
 
     async def _claim(self) -> tuple[list[Notification], dict[str, str]]:

@@ -14,6 +14,8 @@ import platform as host
 import time
 from pathlib import Path
 
+import uvloop
+
 from bench import baselines, events, gateway, gateways, infra, messaging, profile, saga, scaling
 from bench import notify as notify_bench
 from bench import web as web_bench
@@ -57,6 +59,7 @@ def run(args: argparse.Namespace, figures: dict) -> None:
     # The measuring process logs warnings only: a line per message would measure the console.
     configure_logging("bench", "WARNING")
     kafka, postgres = infra.start()
+    profile.measure_infra({"kafka": kafka.pid, "postgres": postgres.pid})
     chosen = args.only or [MESSAGING, *PLATFORM_BENCHES]
     try:
         if MESSAGING in chosen:
@@ -109,16 +112,16 @@ def sqlite_bookings(kafka, postgres, args: argparse.Namespace) -> dict:
 def measure_messaging(kafka, postgres, messages: int, folder: Path | None) -> dict:
     """Raw aiokafka produce+consume, the baseline, against our outbox -> relay -> inbox."""
     print("raw aiokafka produce+consume ...", flush=True)
-    raw = asyncio.run(messaging.raw(kafka.admin, messages))
+    raw = uvloop.run(messaging.raw(kafka.admin, messages))
     print("outbox -> relay -> kafka -> inbox ...", flush=True)
     postgres.create_database("bench_pipeline")
     pipeline = asyncio.run(
         messaging.pipeline(kafka.admin, postgres.url("bench_pipeline"), messages, folder)
     )
     return {
-        "raw_msgs_per_s": round(raw, 1),
+        **raw,
         **pipeline,
-        "pipeline_ratio": round(pipeline["pipeline_msgs_per_s"] / raw, 3),
+        "pipeline_ratio": round(pipeline["pipeline_msgs_per_s"] / raw["raw_msgs_per_s"], 3),
     }
 
 

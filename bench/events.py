@@ -154,7 +154,10 @@ def registrations(platform: Platform, clients: int = 50, seconds: float = 30.0) 
     return {
         **wrk.summary("events_registrations", opening),
         **cpu_ms_per_request(
-            "events_registrations", used, opening["requests"], ("gateway", "events")
+            "events_registrations",
+            used,
+            opening["requests"],
+            ("gateway", "events", "kafka", "postgres"),
         ),
         **wrk.summary("events_get_event", baseline),
         "events_confirmed": outcome["confirmed"],

@@ -12,7 +12,7 @@ from tests.harness import SERVICES, Platform, hotspot_lesson
 SEATS_PER_SESSION = 1000
 # The processes a request goes through, whose CPU per request is reported, and notify, which
 # applies each booking's events (and sends their mail) meanwhile.
-PROCESSES = ("gateway", "bookings", "notify")
+PROCESSES = ("gateway", "bookings", "notify", "kafka", "postgres")
 
 # Each request books one student on the next session, round robin: schools book
 # different sessions, as they do.

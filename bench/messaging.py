@@ -11,6 +11,7 @@ from asyncio.subprocess import PIPE
 from pathlib import Path
 from typing import ClassVar
 
+import uvloop
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 from sqlalchemy import MetaData
@@ -37,8 +38,9 @@ class BenchPingedV1(IntegrationEvent):
     data: str
 
 
-async def raw(kafka: KafkaConnection, count: int) -> float:
-    """Messages per second for `count` 1 KiB messages produced and consumed concurrently."""
+async def raw(kafka: KafkaConnection, count: int) -> dict[str, float]:
+    """Messages per second for `count` 1 KiB messages produced and consumed concurrently,
+    and the CPU per message of this process (both clients) and of the broker."""
     value = BenchPingedV1(n=0, data=PAYLOAD).model_dump_json().encode()
     consumer = AIOKafkaConsumer(
         "bench.raw",
@@ -51,7 +53,6 @@ async def raw(kafka: KafkaConnection, count: int) -> float:
     await consumer.seek_to_end()
     producer = idempotent_producer(kafka, "bench-raw")
     await producer.start()
-    started = time.perf_counter()
 
     async def produce():
         deliveries = [
@@ -66,11 +67,15 @@ async def raw(kafka: KafkaConnection, count: int) -> float:
             batches = await consumer.getmany(timeout_ms=1000, max_records=2000)
             seen += sum(len(records) for records in batches.values())
 
-    await asyncio.gather(produce(), consume())
-    elapsed = time.perf_counter() - started
+    with profile.profiled("raw") as used:
+        started, cpu = time.perf_counter(), time.process_time()
+        await asyncio.gather(produce(), consume())
+        elapsed, used["clients"] = time.perf_counter() - started, time.process_time() - cpu
     await producer.stop()
     await consumer.stop()
-    return count / elapsed
+    return {"raw_msgs_per_s": round(count / elapsed, 1)} | {
+        f"raw_cpu_ms_{name}": round(1000 * used[name] / count, 3) for name in ("clients", "kafka")
+    }
 
 
 async def pipeline(
@@ -220,4 +225,4 @@ if __name__ == "__main__":
     os.dup2(2, 1)
     configure_logging("bench", "WARNING")
     side, url, messages = sys.argv[1:]
-    asyncio.run({STAGING: staging, CONSUMING: consuming}[side](url, int(messages)))
+    uvloop.run({STAGING: staging, CONSUMING: consuming}[side](url, int(messages)))

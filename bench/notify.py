@@ -113,5 +113,5 @@ def notifications(platform: Platform, count: int = EVENTS) -> dict:
         "notify_events_to_emails_per_s": round(rate, 1),
         "notify_ratio": round(rate / baseline, 3),
         # CPU per mail of the notify process (consuming, recording and sending)
-        **cpu_ms_per_request("notify", used, count, ("notify",)),
+        **cpu_ms_per_request("notify", used, count, ("notify", "kafka", "postgres")),
     }

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 _pids: dict[str, int] = {}
+_infra: dict[str, int] = {}
 _folder: Path | None = None
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -32,6 +33,12 @@ def configure(pids: dict[str, int], folder: Path | None = None) -> None:
     _folder = folder
 
 
+def measure_infra(pids: dict[str, int | None]) -> None:
+    """Also measure these processes (the broker, the store's postmaster) with all their
+    children, without py-spy: the share of a request's CPU spent in Kafka and PostgreSQL."""
+    _infra.update({name: pid for name, pid in pids.items() if pid is not None})
+
+
 def restarted(name: str, pid: int) -> None:
     """Measure `name` by its new `pid` from now on (a benchmark restarted it)."""
     _pids[name] = pid
@@ -39,15 +46,45 @@ def restarted(name: str, pid: int) -> None:
 
 def cpu_seconds(pid: int) -> float:
     """User and system CPU the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    fields = _stat(pid)
     return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU the process and all its children (live, or ended and reaped) have used so far."""
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stats[int(entry.name)] = _stat(int(entry.name))
+            except (FileNotFoundError, ProcessLookupError):
+                continue  # ended meanwhile
+    return _tree(pid, stats)
+
+
+def _tree(pid: int, stats: dict[int, list[str]]) -> float:
+    own = stats[pid]
+    used = sum(int(f) for f in own[11:15])  # utime, stime, and of the reaped children
+    return used / TICKS + sum(
+        _tree(child, stats) for child, fields in stats.items() if int(fields[1]) == pid
+    )
+
+
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+
+
+def _all_cpu_seconds() -> dict[str, float]:
+    return {name: cpu_seconds(pid) for name, pid in _pids.items()} | {
+        name: tree_cpu_seconds(pid) for name, pid in _infra.items()
+    }
 
 
 @contextmanager
 def profiled(label: str) -> Iterator[dict[str, float]]:
     """Yields a dict that holds, after the block, each process's CPU seconds meanwhile."""
     used: dict[str, float] = {}
-    before = {name: cpu_seconds(pid) for name, pid in _pids.items()}
+    before = _all_cpu_seconds()
     recorders = _record(label) if _folder is not None else []
     try:
         yield used
@@ -56,7 +93,7 @@ def profiled(label: str) -> Iterator[dict[str, float]]:
             recorder.send_signal(signal.SIGINT)  # py-spy writes its file and exits
         for recorder in recorders:
             recorder.wait(timeout=120)
-        used.update({name: cpu_seconds(pid) - before[name] for name, pid in _pids.items()})
+        used.update({name: now - before[name] for name, now in _all_cpu_seconds().items()})
 
 
 def cpu_ms_per_request(

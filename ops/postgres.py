@@ -203,6 +203,14 @@ class PostgresCluster:
             )
 
     # -- databases -----------------------------------------------------------------------
+    @property
+    def pid(self) -> int | None:
+        """The postmaster's, while it runs."""
+        try:
+            return int((self.data_dir / "postmaster.pid").read_text().split("\n", 1)[0])
+        except (FileNotFoundError, PermissionError, ValueError):
+            return None
+
     def create_database(self, name: str) -> bool:
         """Create `name` unless it exists; returns whether it was created."""
         name = self._check_name(name)

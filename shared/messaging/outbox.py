@@ -53,6 +53,7 @@ from shared.clock import SYSTEM_CLOCK, Clock
 from shared.contracts.base import IntegrationEvent
 from shared.messaging.connection import KafkaConnection
 from shared.messaging.envelope import Envelope, new_ids
+from shared.messaging.partitioner import keyed_partitioner
 from shared.observability.logging import CORRELATION_ID, REQUEST_ID, log
 from shared.observability.metrics import Metrics
 from shared.observability.tracing import NO_TRACING, Tracing, end_span, end_span_when_done
@@ -113,6 +114,7 @@ def idempotent_producer(kafka: KafkaConnection, client_id: str) -> AIOKafkaProdu
     return AIOKafkaProducer(
         **kafka.options(),
         client_id=client_id,
+        partitioner=keyed_partitioner,
         enable_idempotence=True,
         acks="all",
         linger_ms=5,
@@ -197,6 +199,7 @@ class Sending(NamedTuple):
     done: Round  # what the hand-over already decided (rows parked before sending)
     refused: list[tuple[Any, BaseException]]  # not sent: tried again one by one
     acknowledged: "asyncio.Future[list[Any]]"
+    keys: frozenset[tuple[str, str]]  # (topic, key) of its rows
 
 
 # Rounds in flight at once: one waits for its acknowledgements while the next is handed over.
@@ -212,7 +215,7 @@ async def _all(tx: AsyncSession, query: Select) -> list[Any]:
 def _clear_of(rows: list[Any], flight: deque[Sending]) -> list[Any]:
     """The rows up to the first whose key is in flight: it waits until its round is settled
     (its earlier row may yet be refused or parked), and so does every row after it."""
-    busy = {(row.topic, row.key) for sending in flight for row in sending.rows}
+    busy = frozenset().union(*(sending.keys for sending in flight))
     for i, row in enumerate(rows):
         if (row.topic, row.key) in busy:
             return rows[:i]
@@ -418,7 +421,8 @@ class OutboxRelay:
                 else:
                     refused.append((row, exc))
         acknowledged = asyncio.gather(*(future for _, future in sent), return_exceptions=True)
-        return Sending(rows, sent, done, refused, acknowledged)
+        keys = frozenset((row.topic, row.key) for row in rows)
+        return Sending(rows, sent, done, refused, acknowledged, keys)
 
     async def _confirm(self, sending: "Sending") -> Round:
         """The round's outcome once Kafka answered: those refused in a produce batch are

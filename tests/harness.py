@@ -210,8 +210,12 @@ class Platform:
     def token(self, username: str) -> dict[str, str]:
         """Bearer header of a demo account; tokens live for an hour, so one per user."""
         if username not in self._tokens:
+            # The first login of a platform just started (a password hash, the directory's
+            # first queries) may take longer than httpx's 5 s on a machine under the suite.
             response = httpx.post(
-                f"{self.gateway}/auth/token", json={"username": username, "password": DEMO_PASSWORD}
+                f"{self.gateway}/auth/token",
+                json={"username": username, "password": DEMO_PASSWORD},
+                timeout=30,
             )
             response.raise_for_status()
             self._tokens[username] = {"Authorization": f"Bearer {response.json()['access_token']}"}
